@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using MeiLing.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
+
+namespace MeiLing.Api;
+
+/// <summary>The API host's settings, over the <see cref="ClusterSettings"/> every process shares.</summary>
+public sealed class ApiSettings : ClusterSettings
+{
+    /// <summary>The first operator's API key (<c>MEILING_OPERATOR_KEY</c>); only its hash is kept in memory.</summary>
+    [ConfigurationKeyName("OPERATOR_KEY")]
+    [MinLength(16, ErrorMessage = "MEILING_OPERATOR_KEY must be at least 16 characters.")]
+    public string? OperatorKey { get; set; }
+
+    /// <summary>
+    /// Gateways to use instead of the PostgreSQL membership table, as <c>ip:port,ip:port</c>
+    /// (<c>MEILING_GATEWAYS</c>); empty means: find gateways in the membership table.
+    /// </summary>
+    [ConfigurationKeyName("GATEWAYS")]
+    public string? Gateways { get; set; }
+
+    /// <summary>The data regions this deployment serves, comma-separated, first is the default (<c>MEILING_REGIONS</c>, P4.2).</summary>
+    [ConfigurationKeyName("REGIONS")]
+    [RegularExpression("^[A-Z]{2}(,[A-Z]{2})*$", ErrorMessage = "MEILING_REGIONS must be upper-case ISO 3166-1 alpha-2 codes separated by commas, e.g. CN.")]
+    public string Regions { get; set; } = "CN";
+
+    public IReadOnlyList<string> ServedRegions => Regions.Split(',');
+
+    public IReadOnlyList<IPEndPoint> GatewayEndpoints =>
+        string.IsNullOrWhiteSpace(Gateways)
+            ? []
+            : [.. Gateways.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(IPEndPoint.Parse)];
+
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var result in base.Validate(validationContext))
+        {
+            yield return result;
+        }
+
+        if (!string.IsNullOrWhiteSpace(Gateways)
+            && Gateways.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Any(gateway => !IPEndPoint.TryParse(gateway, out var endpoint) || endpoint.Port == 0))
+        {
+            yield return new ValidationResult("MEILING_GATEWAYS must be ip:port pairs separated by commas.", [nameof(Gateways)]);
+        }
+    }
+}

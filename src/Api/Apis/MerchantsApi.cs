@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Merchants;
+using MeiLing.Grains.Platform;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Merchants: opened by operators, each then acting with its own API key.</summary>
+public static class MerchantsApi
+{
+    public static RouteGroupBuilder MapMerchantsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/merchants").WithTags("Merchants");
+
+        group.MapPost("/", CreateMerchant)
+            .RequireAuthorization(AuthorizationPolicies.Operator)
+            .WithName("CreateMerchant")
+            .WithSummary("Open a merchant and issue its API key (shown once).");
+
+        group.MapGet("/{merchantId}", GetMerchant)
+            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant)
+            .WithName("GetMerchant")
+            .WithSummary("Read a merchant: operators any, a merchant itself.");
+
+        return group;
+    }
+
+    private static async Task<Results<Created<MerchantCreated>, ValidationProblem>> CreateMerchant(
+        CreateMerchantRequest request, IClusterClient cluster, ApiSettings settings)
+    {
+        var region = request.Region ?? settings.ServedRegions[0];
+        if (!settings.ServedRegions.Contains(region))
+        {
+            // P4.2: data stays in the regions this deployment serves.
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["region"] = [$"This deployment serves {settings.Regions} only."] });
+        }
+
+        var merchantId = EntityId.New(EntityId.MerchantPrefix);
+        var issued = await cluster.GetGrain<IMerchantGrain>(merchantId).Open(new OpenMerchant(request.Name.Trim(), region));
+        return TypedResults.Created($"/v1/merchants/{merchantId}", new MerchantCreated(merchantId, issued.ApiKey));
+    }
+
+    private static async Task<Results<Ok<MerchantView>, NotFound>> GetMerchant(
+        string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!EntityId.IsWellFormed(merchantId, EntityId.MerchantPrefix) || !caller.CanActForMerchant(merchantId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var merchant = await cluster.GetGrain<IMerchantGrain>(merchantId).Get();
+        return merchant is null ? TypedResults.NotFound() : TypedResults.Ok(merchant);
+    }
+}
+
+/// <summary>Body of <c>POST /v1/merchants</c>.</summary>
+/// <param name="Name">The merchant's display name.</param>
+/// <param name="Region">Where its data must stay (ISO 3166-1 alpha-2); the deployment's first region when absent.</param>
+public sealed record CreateMerchantRequest(
+    [property: Required, StringLength(100, MinimumLength = 1)] string Name,
+    [property: RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use an upper-case ISO 3166-1 alpha-2 code, e.g. CN.")] string? Region = null);
+
+/// <summary>A merchant just opened, with its API key: the only time the key is shown.</summary>
+public sealed record MerchantCreated(string MerchantId, string ApiKey);

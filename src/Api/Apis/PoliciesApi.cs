@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Policies;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Privacy policy versions (P6.1): operators publish; anyone reads the current one.</summary>
+public static class PoliciesApi
+{
+    public static RouteGroupBuilder MapPoliciesApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/policies").WithTags("Policies");
+
+        group.MapPost("/", Publish)
+            .RequireAuthorization(AuthorizationPolicies.Operator)
+            .WithName("PublishPolicyVersion")
+            .WithSummary("Publish a new version of the privacy policy.");
+
+        group.MapGet("/current", GetCurrent)
+            .AllowAnonymous()
+            .WithName("GetCurrentPolicyVersion")
+            .WithSummary("The most recently published policy version.");
+
+        group.MapGet("/", GetVersions)
+            .AllowAnonymous()
+            .WithName("ListPolicyVersions")
+            .WithSummary("Every published policy version, oldest first.");
+
+        return group;
+    }
+
+    private static IPrivacyPolicyGrain Policy(IClusterClient cluster) =>
+        cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey);
+
+    private static async Task<Created<PolicyVersion>> Publish(PublishPolicyRequest request, IClusterClient cluster)
+    {
+        var published = await Policy(cluster).Publish(new PublishPolicyVersion(request.Version.Trim(), request.Summary.Trim(), request.ReducesRights));
+        return TypedResults.Created("/v1/policies/current", published);
+    }
+
+    private static async Task<Results<Ok<PolicyVersion>, NotFound>> GetCurrent(IClusterClient cluster) =>
+        await Policy(cluster).GetCurrent() is { } current ? TypedResults.Ok(current) : TypedResults.NotFound();
+
+    private static async Task<Ok<ItemPage<PolicyVersion>>> GetVersions(IClusterClient cluster) =>
+        TypedResults.Ok(ItemPage.Last(await Policy(cluster).GetVersions()));
+}
+
+/// <summary>Body of <c>POST /v1/policies</c>.</summary>
+public sealed record PublishPolicyRequest(
+    [property: Required, RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", ErrorMessage = "1-32 letters, digits, '.', '_' or '-'.")] string Version,
+    [property: Required, StringLength(2000, MinimumLength = 1)] string Summary,
+    bool ReducesRights);

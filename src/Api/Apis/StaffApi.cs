@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Staff;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>The platform's own staff: support agents and operators, enrolled by operators.</summary>
+public static class StaffApi
+{
+    public static RouteGroupBuilder MapStaffApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/staff").WithTags("Staff")
+            .RequireAuthorization(AuthorizationPolicies.Operator);
+
+        group.MapPost("/", EnrolStaff)
+            .WithName("EnrolStaff")
+            .WithSummary("Enrol a support agent or operator and issue their API key (shown once).");
+
+        group.MapGet("/{staffId}", GetStaff)
+            .WithName("GetStaff")
+            .WithSummary("Read a staff member.");
+
+        return group;
+    }
+
+    private static async Task<Created<StaffEnrolled>> EnrolStaff(EnrolStaffRequest request, IClusterClient cluster)
+    {
+        var staffId = EntityId.New(EntityId.StaffPrefix);
+        var issued = await cluster.GetGrain<IStaffGrain>(staffId).Enrol(new EnrolStaff(request.Name.Trim(), request.Role));
+        return TypedResults.Created($"/v1/staff/{staffId}", new StaffEnrolled(staffId, request.Role, issued.ApiKey));
+    }
+
+    private static async Task<Results<Ok<StaffView>, NotFound>> GetStaff(string staffId, IClusterClient cluster)
+    {
+        if (!EntityId.IsWellFormed(staffId, EntityId.StaffPrefix))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var staff = await cluster.GetGrain<IStaffGrain>(staffId).Get();
+        return staff is null ? TypedResults.NotFound() : TypedResults.Ok(staff);
+    }
+}
+
+/// <summary>Body of <c>POST /v1/staff</c>.</summary>
+public sealed record EnrolStaffRequest(
+    [property: Required, StringLength(100, MinimumLength = 1)] string Name,
+    StaffRole Role);
+
+/// <summary>A staff member just enrolled, with their API key: the only time the key is shown.</summary>
+public sealed record StaffEnrolled(string StaffId, StaffRole Role, string ApiKey);

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MeiLing.Api.Apis;
+using MeiLing.Api.Health;
+using MeiLing.Api.Problems;
+using MeiLing.Api.Security;
+using MeiLing.ServiceDefaults;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Orleans.Configuration;
+
+namespace MeiLing.Api.Extensions;
+
+/// <summary>Everything the API host registers and maps, so Program.cs reads as a table of contents.</summary>
+public static class ApiHostingExtensions
+{
+    public static WebApplicationBuilder AddMeiLingApi(this WebApplicationBuilder builder)
+    {
+        var settings = builder.AddMeiLingSettings<ApiSettings>();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = RequestBodyLimit.MaxBytes;
+            kestrel.AddServerHeader = false;
+        });
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = settings.ClusterId;
+                options.ServiceId = settings.ServiceId;
+            });
+            if (settings.GatewayEndpoints.Count > 0)
+            {
+                client.UseStaticClustering([.. settings.GatewayEndpoints]);
+            }
+            else
+            {
+                client.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = "Npgsql";
+                    options.ConnectionString = settings.Postgres;
+                });
+            }
+
+            // The API may start before any silo: keep trying, and stay not-ready until connected.
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                return true;
+            });
+        });
+
+        builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddValidation();
+
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemShape.Complete);
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder().AddMeiLingPolicies();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [HostingExtensions.ReadyTag]);
+
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiSecurityTransformer>());
+        return builder;
+    }
+
+    public static WebApplication UseMeiLingApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapMeiLingApi(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        app.MapOpenApi();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/openapi/v1.json", "MeiLing API v1");
+            options.DocumentTitle = "MeiLing API";
+        });
+
+        app.MapMerchantsApi();
+        app.MapStaffApi();
+        app.MapPoliciesApi();
+        return app;
+    }
+
+    /// <summary>camelCase, enums as kebab-case strings, and absent or null non-nullable members refused.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    }
+}

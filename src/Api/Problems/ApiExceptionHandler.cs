@@ -1,0 +1,172 @@
+using System.Text.Json;
+using MeiLing.Grains;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Orleans.Runtime.Messaging;
+
+namespace MeiLing.Api.Problems;
+
+/// <summary>
+/// Turns every exception that reaches the edge into problem+json: a grain's refusal into its 4xx,
+/// an unreadable body into 400/413/415, an unreachable cluster or database into 503, anything else
+/// into a 500 that names nothing internal (no stack, no SQL, no personal data).
+/// </summary>
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Describe(exception);
+        if (problem.Status >= StatusCodes.Status500InternalServerError)
+        {
+            LogServerError(exception.GetType().FullName ?? "exception", context.Request.Method, context.GetEndpoint()?.DisplayName ?? "no endpoint");
+        }
+
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails Describe(Exception exception) => exception switch
+    {
+        DomainException domain => new ProblemDetails
+        {
+            Status = StatusFor(domain.Kind),
+            Type = ProblemTypes.For(domain.Code),
+            Title = TitleFor(domain.Kind),
+            Detail = domain.Message,
+        },
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
+        {
+            Status = StatusCodes.Status413PayloadTooLarge,
+            Type = ProblemTypes.BodyTooLarge,
+            Title = "Request body too large",
+            Detail = $"Request bodies are limited to {RequestBodyLimit.MaxBytes} bytes.",
+        },
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new ProblemDetails
+        {
+            Status = StatusCodes.Status415UnsupportedMediaType,
+            Type = ProblemTypes.UnsupportedMediaType,
+            Title = "Unsupported media type",
+            Detail = "Send the body as application/json.",
+        },
+        BadHttpRequestException bad when FindJsonException(bad) is { } json => MalformedJson(json),
+        BadHttpRequestException bad => new ProblemDetails
+        {
+            Status = bad.StatusCode,
+            Type = ProblemTypes.MalformedBody,
+            Title = "Bad request",
+            Detail = "The request could not be read: check the route parameters, the query and the JSON body.",
+        },
+        _ when IsUnavailable(exception) => new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = ProblemTypes.Unavailable,
+            Title = "Service unavailable",
+            Detail = "The platform cannot complete this request right now; nothing was changed unless a later read shows it. Retry shortly.",
+        },
+        _ => new ProblemDetails
+        {
+            Status = StatusCodes.Status500InternalServerError,
+            Type = ProblemTypes.Internal,
+            Title = "Internal error",
+        },
+    };
+
+    private static ProblemDetails MalformedJson(JsonException json)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (MissingMembers(json.Message) is { Count: > 0 } missing)
+        {
+            foreach (var member in missing)
+            {
+                errors[member] = ["Required."];
+            }
+        }
+        else if (string.IsNullOrEmpty(json.Path) || json.Path == "$")
+        {
+            errors["body"] = ["The body is not valid JSON of the expected shape."];
+        }
+        else
+        {
+            errors[json.Path.TrimStart('$', '.')] = ["Missing, null, or of the wrong type."];
+        }
+
+        return new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.MalformedBody,
+            Title = "Malformed request body",
+        };
+    }
+
+    // System.Text.Json names absent required members in its message, and nothing else from the body:
+    // "... was missing required properties including: 'name', 'role'."
+    private static List<string> MissingMembers(string message)
+    {
+        const string Marker = "missing required properties including:";
+        var start = message.IndexOf(Marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return [];
+        }
+
+        return [.. message[(start + Marker.Length)..]
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(name => name.Trim('\'', '.', ' '))
+            .Where(name => name.Length > 0)];
+    }
+
+    private static JsonException? FindJsonException(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is JsonException json)
+            {
+                return json;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsUnavailable(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+                or ConnectionFailedException or ClientNotAvailableException
+                || (current is InvalidOperationException && current.Source == "Orleans.Core" && current.Message.Contains("gateway", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int StatusFor(DomainErrorKind kind) => kind switch
+    {
+        DomainErrorKind.Invalid => StatusCodes.Status400BadRequest,
+        DomainErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
+        DomainErrorKind.Conflict => StatusCodes.Status409Conflict,
+        DomainErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        DomainErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static string TitleFor(DomainErrorKind kind) => kind switch
+    {
+        DomainErrorKind.Invalid => "Invalid request",
+        DomainErrorKind.Forbidden => "Forbidden",
+        DomainErrorKind.NotFound => "Not found",
+        DomainErrorKind.Conflict => "Conflict",
+        DomainErrorKind.TooManyRequests => "Too many requests",
+        DomainErrorKind.Unavailable => "Service unavailable",
+        _ => "Error",
+    };
+
+    // Only the exception's type and the route: its message may carry data from the request.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Method} {Endpoint}")]
+    private partial void LogServerError(string exceptionType, string method, string endpoint);
+}

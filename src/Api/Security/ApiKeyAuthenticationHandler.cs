@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using MeiLing.Grains.Access;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace MeiLing.Api.Security;
+
+/// <summary>
+/// Authenticates the <c>X-Api-Key</c> header. Keys are looked up by their SHA-256 hash in
+/// <see cref="IApiKeyGrain"/>; the bootstrap operator key from configuration is compared by hash in
+/// constant time. No header: no result (so the route's challenge answers 401).
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IClusterClient cluster,
+    ApiSettings settings) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    // Keys are random tokens, never personal data; an absurdly long header is refused before hashing.
+    private const int MaxKeyLength = 256;
+
+    private readonly byte[]? _operatorKeyHash = settings.OperatorKey is { Length: > 0 } key
+        ? SHA256.HashData(Encoding.UTF8.GetBytes(key))
+        : null;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var presented = values.ToString();
+        if (presented.Length is 0 or > MaxKeyLength)
+        {
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        if (_operatorKeyHash is not null && CryptographicOperations.FixedTimeEquals(hash, _operatorKeyHash))
+        {
+            return Success(CallerRole.Operator, CallerClaims.BootstrapOperator);
+        }
+
+        var grant = await cluster.GetGrain<IApiKeyGrain>(Convert.ToHexStringLower(hash)).Resolve();
+        return grant is null
+            ? AuthenticateResult.Fail("Invalid API key.")
+            : Success(grant.Role, grant.SubjectId);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = SchemeName;
+        return base.HandleChallengeAsync(properties);
+    }
+
+    private AuthenticateResult Success(CallerRole role, string subjectId) =>
+        AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.Principal(role, subjectId, SchemeName), SchemeName));
+}

@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using MeiLing.Grains.Access;
+
+namespace MeiLing.Api.Security;
+
+/// <summary>The claims the API puts on an authenticated caller, and what they say about its scope.</summary>
+public static class CallerClaims
+{
+    /// <summary>The id of the key's holder: a merchant id, a staff id, or the bootstrap operator.</summary>
+    public const string Subject = "sub";
+
+    public const string BootstrapOperator = "operator-bootstrap";
+
+    public static string RoleName(CallerRole role) => role switch
+    {
+        CallerRole.Operator => Roles.Operator,
+        CallerRole.Merchant => Roles.Merchant,
+        CallerRole.Support => Roles.Support,
+        _ => throw new ArgumentOutOfRangeException(nameof(role)),
+    };
+
+    public static ClaimsPrincipal Principal(CallerRole role, string subjectId, string scheme) =>
+        new(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Role, RoleName(role)), new Claim(Subject, subjectId)],
+            scheme,
+            Subject,
+            ClaimTypes.Role));
+
+    public static string? SubjectId(this ClaimsPrincipal caller) => caller.FindFirstValue(Subject);
+
+    /// <summary>
+    /// Whether the caller may see this merchant's data: operators may see any; a merchant only itself.
+    /// Outside its scope a caller gets 404, as if the id did not exist.
+    /// </summary>
+    public static bool CanActForMerchant(this ClaimsPrincipal caller, string merchantId) =>
+        caller.IsInRole(Roles.Operator)
+        || (caller.IsInRole(Roles.Merchant) && string.Equals(caller.SubjectId(), merchantId, StringComparison.Ordinal));
+}

@@ -1,0 +1,43 @@
+namespace MeiLing.Grains;
+
+/// <summary>
+/// A refusal by a grain that the caller can act on: the API turns it into a problem+json response
+/// whose status follows <see cref="Kind"/> and whose <c>type</c> ends in <see cref="Code"/>.
+/// </summary>
+[GenerateSerializer, Alias("meiling.domain-exception")]
+public sealed class DomainException : Exception
+{
+    public DomainException(DomainErrorKind kind, string code, string message)
+        : base(message)
+    {
+        Kind = kind;
+        Code = code;
+    }
+
+    [Id(0)]
+    public DomainErrorKind Kind { get; private set; }
+
+    /// <summary>A short, stable, kebab-case code (<c>phone-taken</c>, <c>consent-required</c>).</summary>
+    [Id(1)]
+    public string Code { get; private set; }
+
+    public static DomainException Conflict(string code, string message) => new(DomainErrorKind.Conflict, code, message);
+
+    public static DomainException NotFound(string code, string message) => new(DomainErrorKind.NotFound, code, message);
+
+    public static DomainException Invalid(string code, string message) => new(DomainErrorKind.Invalid, code, message);
+
+    public static DomainException Forbidden(string code, string message) => new(DomainErrorKind.Forbidden, code, message);
+}
+
+/// <summary>What kind of refusal a <see cref="DomainException"/> is; the API maps each to one HTTP status.</summary>
+[GenerateSerializer, Alias("meiling.domain-error-kind")]
+public enum DomainErrorKind
+{
+    Invalid = 0,
+    Forbidden = 1,
+    NotFound = 2,
+    Conflict = 3,
+    TooManyRequests = 4,
+    Unavailable = 5,
+}

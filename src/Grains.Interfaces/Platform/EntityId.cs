@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+
+namespace MeiLing.Grains.Platform;
+
+/// <summary>
+/// Opaque, unguessable ids with a short prefix that names the kind of thing (<c>mer_…</c>, <c>stf_…</c>):
+/// readable in logs and support tools, and never derived from personal data.
+/// </summary>
+public static class EntityId
+{
+    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+
+    public const string MerchantPrefix = "mer";
+    public const string StaffPrefix = "stf";
+
+    /// <summary>A new id: the prefix, an underscore and 26 base32 characters (130 random bits).</summary>
+    public static string New(string prefix)
+    {
+        Span<byte> random = stackalloc byte[26];
+        RandomNumberGenerator.Fill(random);
+        Span<char> chars = stackalloc char[26];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Alphabet[random[i] & 31];
+        }
+
+        return $"{prefix}_{chars}";
+    }
+
+    /// <summary>Whether <paramref name="id"/> has the shape of an id made by <see cref="New"/> with <paramref name="prefix"/>.</summary>
+    public static bool IsWellFormed(string? id, string prefix)
+    {
+        if (id is null || id.Length != prefix.Length + 27 || !id.StartsWith(prefix, StringComparison.Ordinal) || id[prefix.Length] != '_')
+        {
+            return false;
+        }
+
+        foreach (var c in id.AsSpan(prefix.Length + 1))
+        {
+            if (!Alphabet.Contains(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

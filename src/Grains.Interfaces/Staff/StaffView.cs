@@ -1,0 +1,9 @@
+namespace MeiLing.Grains.Staff;
+
+/// <summary>A staff member as operators see them.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.staff-view")]
+public sealed record StaffView(
+    [property: Id(0)] string StaffId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] StaffRole Role,
+    [property: Id(3)] DateTimeOffset EnrolledAt);

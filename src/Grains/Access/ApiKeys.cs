@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MeiLing.Grains.Access;
+
+/// <summary>
+/// Makes and hashes API keys. Keys carry 256 random bits, so a plain SHA-256 is a safe lookup
+/// hash (no salt or slow hash needed: there is nothing to guess), and it is what the store keeps.
+/// </summary>
+public static class ApiKeys
+{
+    /// <summary>A new key: a prefix naming the role, then 43 base64url characters.</summary>
+    public static string NewKey(CallerRole role)
+    {
+        var prefix = role switch
+        {
+            CallerRole.Operator => "op",
+            CallerRole.Merchant => "mk",
+            CallerRole.Support => "sk",
+            _ => "k",
+        };
+        return $"{prefix}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
+    }
+
+    /// <summary>The lookup hash of a key: lower-case hex SHA-256 of its UTF-8 bytes.</summary>
+    public static string Hash(string apiKey) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
+
+    /// <summary>Issues a key for a subject: records its hash, returns the key (shown once).</summary>
+    public static async Task<IssuedKey> IssueAsync(IGrainFactory grains, CallerRole role, string subjectId, DateTimeOffset now)
+    {
+        var apiKey = NewKey(role);
+        await grains.GetGrain<IApiKeyGrain>(Hash(apiKey)).Issue(new ApiKeyGrant(role, subjectId, now));
+        return new IssuedKey(subjectId, apiKey);
+    }
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,26 @@
+using MeiLing.Grains.Platform;
+
+namespace MeiLing.Grains.Policies;
+
+internal sealed class PrivacyPolicyGrain(
+    [PersistentState("privacy-policy", StorageNames.Default)] IPersistentState<PrivacyPolicyState> state,
+    TimeProvider clock) : Grain, IPrivacyPolicyGrain
+{
+    // P6.1: versions are published, never rewritten; users' consents name the version they were given under.
+    async Task<PolicyVersion> IPrivacyPolicyGrain.Publish(PublishPolicyVersion command)
+    {
+        if (state.State.HasVersion(command.Version))
+        {
+            throw DomainException.Conflict("policy-version-exists", $"Policy version '{command.Version}' is already published.");
+        }
+
+        var published = state.State.Publish(command, clock.GetUtcNow());
+        await state.WriteStateAsync();
+        return published.ToView();
+    }
+
+    Task<PolicyVersion?> IPrivacyPolicyGrain.GetCurrent() => Task.FromResult(state.State.CurrentVersion()?.ToView());
+
+    Task<IReadOnlyList<PolicyVersion>> IPrivacyPolicyGrain.GetVersions() =>
+        Task.FromResult<IReadOnlyList<PolicyVersion>>([.. state.State.Versions.Select(v => v.ToView())]);
+}

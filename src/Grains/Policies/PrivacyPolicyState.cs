@@ -1,0 +1,37 @@
+namespace MeiLing.Grains.Policies;
+
+/// <summary>Persisted state of the privacy policy: every published version, oldest first.</summary>
+public sealed class PrivacyPolicyState
+{
+    public List<PublishedVersion> Versions { get; set; } = [];
+
+    public PublishedVersion? CurrentVersion() => Versions.Count == 0 ? null : Versions[^1];
+
+    public bool HasVersion(string version) => Versions.Exists(v => v.Version == version);
+
+    public PublishedVersion Publish(PublishPolicyVersion command, DateTimeOffset now)
+    {
+        var published = new PublishedVersion
+        {
+            Version = command.Version,
+            Summary = command.Summary,
+            ReducesRights = command.ReducesRights,
+            PublishedAt = now,
+        };
+        Versions.Add(published);
+        return published;
+    }
+
+    public sealed class PublishedVersion
+    {
+        public string Version { get; set; } = "";
+
+        public string Summary { get; set; } = "";
+
+        public bool ReducesRights { get; set; }
+
+        public DateTimeOffset PublishedAt { get; set; }
+
+        public PolicyVersion ToView() => new(Version, Summary, ReducesRights, PublishedAt);
+    }
+}

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace MeiLing.ServiceDefaults;
+
+/// <summary>
+/// What every process of the platform needs to find the cluster: the PostgreSQL database that holds
+/// membership and state, and the cluster's ids. Each property is read from the environment variable
+/// named in its <see cref="ConfigurationKeyNameAttribute"/> with the <c>MEILING_</c> prefix.
+/// </summary>
+public class ClusterSettings : IValidatableObject
+{
+    /// <summary>Npgsql connection string (<c>MEILING_POSTGRES</c>).</summary>
+    [ConfigurationKeyName("POSTGRES")]
+    [Required(ErrorMessage = "MEILING_POSTGRES is required: an Npgsql connection string such as Host=127.0.0.1;Port=55432;Username=postgres;Database=meiling.")]
+    public string Postgres { get; set; } = "";
+
+    /// <summary>Orleans cluster id; silos and clients with the same id form one cluster (<c>MEILING_CLUSTER_ID</c>).</summary>
+    [ConfigurationKeyName("CLUSTER_ID")]
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "MEILING_CLUSTER_ID must be 1-64 letters, digits, '.', '_' or '-'.")]
+    public string ClusterId { get; set; } = "meiling";
+
+    /// <summary>Orleans service id; grain state and reminders are stored under it (<c>MEILING_SERVICE_ID</c>).</summary>
+    [ConfigurationKeyName("SERVICE_ID")]
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "MEILING_SERVICE_ID must be 1-64 letters, digits, '.', '_' or '-'.")]
+    public string ServiceId { get; set; } = "meiling";
+
+    public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Postgres))
+        {
+            yield break;
+        }
+
+        string? problem = null;
+        try
+        {
+            var parsed = new NpgsqlConnectionStringBuilder(Postgres);
+            if (string.IsNullOrWhiteSpace(parsed.Host))
+            {
+                problem = "MEILING_POSTGRES has no Host.";
+            }
+        }
+        catch (ArgumentException)
+        {
+            problem = "MEILING_POSTGRES is not a valid Npgsql connection string.";
+        }
+
+        if (problem is not null)
+        {
+            yield return new ValidationResult(problem, [nameof(Postgres)]);
+        }
+    }
+}

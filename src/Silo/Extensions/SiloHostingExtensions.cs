@@ -1,0 +1,65 @@
+using System.Net;
+using MeiLing.ServiceDefaults;
+using MeiLing.Silo.Health;
+using MeiLing.Silo.Schema;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+
+namespace MeiLing.Silo.Extensions;
+
+/// <summary>Everything the silo process registers, so Program.cs reads as a table of contents.</summary>
+public static class SiloHostingExtensions
+{
+    public static WebApplicationBuilder AddMeiLingSilo(this WebApplicationBuilder builder)
+    {
+        var settings = builder.AddMeiLingSettings<SiloSettings>();
+
+        builder.WebHost.UseUrls($"http://{FormatHost(settings.HttpListenIp)}:{settings.DashboardPort}");
+        builder.Host.ConfigureHostOptions(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        // Registered before Orleans: the schema must exist before membership starts.
+        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddHostedService<SchemaMigrationService>();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = settings.ClusterId;
+                options.ServiceId = settings.ServiceId;
+            });
+            silo.Configure<SiloOptions>(options =>
+                options.SiloName = string.IsNullOrEmpty(settings.SiloName) ? $"silo-{settings.SiloPort}" : settings.SiloName);
+            silo.ConfigureEndpoints(
+                IPAddress.Parse(settings.AdvertisedIp),
+                settings.SiloPort,
+                settings.GatewayPort,
+                listenOnAnyHostAddress: false);
+            silo.UseAdoNetClustering(options =>
+            {
+                options.Invariant = GrainStorageExtensions.Invariant;
+                options.ConnectionString = settings.Postgres;
+            });
+            silo.AddMeiLingStorage(settings.Postgres);
+            silo.AddDashboard();
+        });
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<SiloActiveHealthCheck>("silo", tags: [HostingExtensions.ReadyTag]);
+
+        // Polly reports every placement retry at Information; only its warnings matter here.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        return builder;
+    }
+
+    public static WebApplication MapMeiLingSilo(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapGet("/", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
+        return app;
+    }
+
+    private static string FormatHost(string ip) =>
+        IPAddress.Parse(ip).AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip;
+}

@@ -1,0 +1,9 @@
+using MeiLing.Silo.Extensions;
+
+// Content root is the app folder, so appsettings.json is found wherever the silo is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddMeiLingSilo();
+
+var app = builder.Build();
+app.MapMeiLingSilo();
+await app.RunAsync();

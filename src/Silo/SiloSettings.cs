@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using MeiLing.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
+
+namespace MeiLing.Silo;
+
+/// <summary>A silo's own settings, over the <see cref="ClusterSettings"/> every process shares.</summary>
+public sealed class SiloSettings : ClusterSettings
+{
+    /// <summary>Port for silo-to-silo traffic (<c>MEILING_SILO_PORT</c>).</summary>
+    [ConfigurationKeyName("SILO_PORT")]
+    [Range(1, 65535, ErrorMessage = "MEILING_SILO_PORT must be a TCP port (1-65535).")]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port clients such as the API connect to (<c>MEILING_GATEWAY_PORT</c>).</summary>
+    [ConfigurationKeyName("GATEWAY_PORT")]
+    [Range(1, 65535, ErrorMessage = "MEILING_GATEWAY_PORT must be a TCP port (1-65535).")]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The silo's HTTP port: dashboard at /dashboard/, health at /health/* (<c>MEILING_DASHBOARD_PORT</c>).</summary>
+    [ConfigurationKeyName("DASHBOARD_PORT")]
+    [Range(1, 65535, ErrorMessage = "MEILING_DASHBOARD_PORT must be a TCP port (1-65535).")]
+    public int DashboardPort { get; set; } = 8080;
+
+    /// <summary>The address other silos and clients reach this silo at (<c>MEILING_ADVERTISED_IP</c>).</summary>
+    [ConfigurationKeyName("ADVERTISED_IP")]
+    public string AdvertisedIp { get; set; } = "127.0.0.1";
+
+    /// <summary>The address the dashboard and health endpoints listen on (<c>MEILING_HTTP_LISTEN_IP</c>).</summary>
+    [ConfigurationKeyName("HTTP_LISTEN_IP")]
+    public string HttpListenIp { get; set; } = "127.0.0.1";
+
+    /// <summary>A name for this silo in the dashboard and membership table (<c>MEILING_SILO_NAME</c>).</summary>
+    [ConfigurationKeyName("SILO_NAME")]
+    [RegularExpression("^[A-Za-z0-9._-]{0,100}$", ErrorMessage = "MEILING_SILO_NAME must be up to 100 letters, digits, '.', '_' or '-'.")]
+    public string? SiloName { get; set; }
+
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var result in base.Validate(validationContext))
+        {
+            yield return result;
+        }
+
+        if (!IPAddress.TryParse(AdvertisedIp, out _))
+        {
+            yield return new ValidationResult("MEILING_ADVERTISED_IP must be an IP address.", [nameof(AdvertisedIp)]);
+        }
+
+        if (!IPAddress.TryParse(HttpListenIp, out _))
+        {
+            yield return new ValidationResult("MEILING_HTTP_LISTEN_IP must be an IP address.", [nameof(HttpListenIp)]);
+        }
+
+        if (new[] { SiloPort, GatewayPort, DashboardPort }.Distinct().Count() != 3)
+        {
+            yield return new ValidationResult(
+                "MEILING_SILO_PORT, MEILING_GATEWAY_PORT and MEILING_DASHBOARD_PORT must be three different ports.",
+                [nameof(SiloPort)]);
+        }
+    }
+}

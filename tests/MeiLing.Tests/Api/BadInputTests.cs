@@ -1,0 +1,97 @@
+namespace MeiLing.Tests.Api;
+
+/// <summary>Bad input gets a 4xx problem+json and leaves storage exactly as it was.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class BadInputTests(PlatformFixture platform)
+{
+    public static TheoryData<string, HttpStatusCode> MalformedMerchantBodies => new()
+    {
+        { "{\"name\":", HttpStatusCode.BadRequest },
+        { "not json at all", HttpStatusCode.BadRequest },
+        { "{\"name\":123}", HttpStatusCode.BadRequest },
+        { "{\"name\":null}", HttpStatusCode.BadRequest },
+        { "{}", HttpStatusCode.BadRequest },
+        { "[]", HttpStatusCode.BadRequest },
+        { "{\"name\":\"\"}", HttpStatusCode.BadRequest },
+        { "{\"name\":\"ok\",\"region\":7}", HttpStatusCode.BadRequest },
+        { "{\"name\":\"ok\",\"region\":\"cn\"}", HttpStatusCode.BadRequest },
+        { "", HttpStatusCode.BadRequest },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedMerchantBodies))]
+    public async Task A_malformed_merchant_is_refused_and_nothing_is_stored(string body, HttpStatusCode expected)
+    {
+        var before = await StoredMerchants();
+
+        var response = await platform.Operator().PostAsync("/v1/merchants", Json.Raw(body));
+
+        await response.AssertProblemAsync(expected);
+        Assert.Equal(before, await StoredMerchants());
+    }
+
+    [Fact]
+    public async Task A_missing_field_is_named_in_errors()
+    {
+        var response = await platform.Operator().PostAsync("/v1/staff", Json.Raw("{\"name\":\"Wu\"}"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("role", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task An_unknown_role_is_400()
+    {
+        var response = await platform.Operator().PostAsync("/v1/staff", Json.Raw("{\"name\":\"Wu\",\"role\":\"boss\"}"));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_body_over_64_KB_is_413_and_nothing_is_stored()
+    {
+        var before = await StoredMerchants();
+        var huge = "{\"name\":\"" + new string('a', 70_000) + "\"}";
+
+        var response = await platform.Operator().PostAsync("/v1/merchants", Json.Raw(huge));
+
+        await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(before, await StoredMerchants());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_415()
+    {
+        var response = await platform.Operator().PostAsync("/v1/merchants", Json.Raw("name=x", "text/plain"));
+
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_404_problem()
+    {
+        var response = await platform.Operator().GetAsync("/v1/no-such-thing");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_wrong_method_is_405_problem()
+    {
+        var response = await platform.Operator().DeleteAsync("/v1/merchants");
+
+        await response.AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task Validation_errors_name_fields_as_clients_send_them()
+    {
+        var response = await platform.Operator().PostAsync("/v1/merchants", Json.Raw("{\"name\":\"\"}"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _), problem.ToString());
+    }
+
+    private Task<long> StoredMerchants() =>
+        platform.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_storage WHERE grain_type LIKE '%merchant%'");
+}

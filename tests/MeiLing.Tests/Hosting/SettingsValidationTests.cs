@@ -1,0 +1,55 @@
+using MeiLing.ServiceDefaults;
+using MeiLing.Silo;
+using Microsoft.Extensions.Configuration;
+
+namespace MeiLing.Tests.Hosting;
+
+public sealed class SettingsValidationTests
+{
+    [Theory]
+    [InlineData("SILO_PORT", "0", "MEILING_SILO_PORT")]
+    [InlineData("GATEWAY_PORT", "70000", "MEILING_GATEWAY_PORT")]
+    [InlineData("POSTGRES", "", "MEILING_POSTGRES")]
+    [InlineData("POSTGRES", "this is not=a;valid;;connection", "MEILING_POSTGRES")]
+    [InlineData("CLUSTER_ID", "has spaces", "MEILING_CLUSTER_ID")]
+    [InlineData("ADVERTISED_IP", "not-an-ip", "MEILING_ADVERTISED_IP")]
+    public void A_bad_setting_fails_start_up_naming_its_variable(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+            [key] = value,
+        }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => Settings.Bind<SiloSettings>(configuration));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_equal_ports_are_refused()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+            ["SILO_PORT"] = "30000",
+        }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => Settings.Bind<SiloSettings>(configuration));
+
+        Assert.Contains("MEILING_GATEWAY_PORT", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_are_the_one_command_run_ports()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+        }).Build();
+
+        var settings = Settings.Bind<SiloSettings>(configuration);
+
+        Assert.Equal((11111, 30000, 8080), (settings.SiloPort, settings.GatewayPort, settings.DashboardPort));
+    }
+}

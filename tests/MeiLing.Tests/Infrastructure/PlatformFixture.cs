@@ -1,0 +1,94 @@
+
+using MeiLing.Api;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace MeiLing.Tests.Infrastructure;
+
+/// <summary>
+/// One platform for a whole test collection: a fresh database with the schema, a two-silo test cluster
+/// on real sockets storing into it, and the API host (under <see cref="WebApplicationFactory{T}"/>)
+/// connected to that cluster's gateways as a real client.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public const string OperatorKey = "op_test_operator_key_0123456789";
+
+    private WebApplicationFactory<ApiAssemblyMarker>? _api;
+
+    public TestDatabase Database { get; private set; } = null!;
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public WebApplicationFactory<ApiAssemblyMarker> Api => _api ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+
+        var builder = new TestClusterBuilder(2);
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        builder.Options.GatewayPerSilo = true;
+        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [TestSiloConfigurator.ConnectionStringKey] = Database.ConnectionString,
+        }));
+        builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+
+        var gateways = string.Join(',', Cluster.GetActiveSilos().Select(silo => $"{silo.GatewayAddress.Endpoint.Address}:{silo.GatewayAddress.Endpoint.Port}"));
+        _api = new WebApplicationFactory<ApiAssemblyMarker>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("POSTGRES", Database.ConnectionString);
+            web.UseSetting("CLUSTER_ID", Cluster.Options.ClusterId);
+            web.UseSetting("SERVICE_ID", Cluster.Options.ServiceId);
+            web.UseSetting("GATEWAYS", gateways);
+            web.UseSetting("OPERATOR_KEY", OperatorKey);
+        });
+        _ = _api.Server;
+    }
+
+    /// <summary>An API client; with <paramref name="apiKey"/>, every request carries it.</summary>
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = Api.CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return client;
+    }
+
+    public HttpClient Operator() => Client(OperatorKey);
+
+    public async Task DisposeAsync()
+    {
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
+        if (Cluster is not null)
+        {
+            await Cluster.StopAllSilosAsync();
+            await Cluster.DisposeAsync();
+        }
+
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
