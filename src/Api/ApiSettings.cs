@@ -25,6 +25,16 @@ public sealed class ApiSettings : ClusterSettings
     [RegularExpression("^[A-Z]{2}(,[A-Z]{2})*$", ErrorMessage = "MEILING_REGIONS must be upper-case ISO 3166-1 alpha-2 codes separated by commas, e.g. CN.")]
     public string Regions { get; set; } = "CN";
 
+    /// <summary>Secret that signs users' session tokens, the same on every API host (<c>MEILING_JWT_KEY</c>); a random one per process when empty.</summary>
+    [ConfigurationKeyName("JWT_KEY")]
+    [MinLength(32, ErrorMessage = "MEILING_JWT_KEY must be at least 32 characters.")]
+    public string? JwtKey { get; set; }
+
+    /// <summary>How long a session token lasts (<c>MEILING_SESSION_MINUTES</c>).</summary>
+    [ConfigurationKeyName("SESSION_MINUTES")]
+    [Range(1, 43200, ErrorMessage = "MEILING_SESSION_MINUTES must be 1-43200.")]
+    public int SessionMinutes { get; set; } = 720;
+
     public IReadOnlyList<string> ServedRegions => Regions.Split(',');
 
     public IReadOnlyList<IPEndPoint> GatewayEndpoints =>

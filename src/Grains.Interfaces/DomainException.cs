@@ -40,4 +40,5 @@ public enum DomainErrorKind
     Conflict = 3,
     TooManyRequests = 4,
     Unavailable = 5,
+    Unauthorized = 6,
 }

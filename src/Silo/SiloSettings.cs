@@ -36,6 +36,22 @@ public sealed class SiloSettings : ClusterSettings
     [RegularExpression("^[A-Za-z0-9._-]{0,100}$", ErrorMessage = "MEILING_SILO_NAME must be up to 100 letters, digits, '.', '_' or '-'.")]
     public string? SiloName { get; set; }
 
+    /// <summary>Secret key of the phone index's keyed hash, the same on every silo for the life of the data (<c>MEILING_PHONE_HASH_KEY</c>).</summary>
+    [ConfigurationKeyName("PHONE_HASH_KEY")]
+    [Required(ErrorMessage = "MEILING_PHONE_HASH_KEY is required: a secret of at least 32 characters, the same on every silo.")]
+    [MinLength(32, ErrorMessage = "MEILING_PHONE_HASH_KEY must be at least 32 characters.")]
+    public string PhoneHashKey { get; set; } = "";
+
+    /// <summary>Days location samples are kept (<c>MEILING_LOCATION_RETENTION_DAYS</c>, P1.2).</summary>
+    [ConfigurationKeyName("LOCATION_RETENTION_DAYS")]
+    [Range(1, 3650, ErrorMessage = "MEILING_LOCATION_RETENTION_DAYS must be 1-3650.")]
+    public int LocationRetentionDays { get; set; } = 30;
+
+    /// <summary>Days activity log entries are kept (<c>MEILING_ACTIVITY_RETENTION_DAYS</c>, P1.3).</summary>
+    [ConfigurationKeyName("ACTIVITY_RETENTION_DAYS")]
+    [Range(1, 3650, ErrorMessage = "MEILING_ACTIVITY_RETENTION_DAYS must be 1-3650.")]
+    public int ActivityRetentionDays { get; set; } = 180;
+
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var result in base.Validate(validationContext))

@@ -30,12 +30,10 @@ public static class MerchantsApi
     private static async Task<Results<Created<MerchantCreated>, ValidationProblem>> CreateMerchant(
         CreateMerchantRequest request, IClusterClient cluster, ApiSettings settings)
     {
-        var region = request.Region ?? settings.ServedRegions[0];
-        if (!settings.ServedRegions.Contains(region))
+        // P4.2: data stays in the regions this deployment serves.
+        if (!Regions.TryResolve(settings, request.Region, out var region, out var problem))
         {
-            // P4.2: data stays in the regions this deployment serves.
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["region"] = [$"This deployment serves {settings.Regions} only."] });
+            return problem!;
         }
 
         var merchantId = EntityId.New(EntityId.MerchantPrefix);

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MeiLing.Api.Activity;
 using MeiLing.Api.Apis;
 using MeiLing.Api.Health;
 using MeiLing.Api.Problems;
 using MeiLing.Api.Security;
 using MeiLing.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Orleans.Configuration;
 
@@ -14,6 +16,8 @@ namespace MeiLing.Api.Extensions;
 /// <summary>Everything the API host registers and maps, so Program.cs reads as a table of contents.</summary>
 public static class ApiHostingExtensions
 {
+    private const string CallerScheme = "caller";
+
     public static WebApplicationBuilder AddMeiLingApi(this WebApplicationBuilder builder)
     {
         var settings = builder.AddMeiLingSettings<ApiSettings>();
@@ -59,8 +63,20 @@ public static class ApiHostingExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemShape.Complete);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        // Staff and merchants send X-Api-Key; users send a bearer token or their session cookie.
+        builder.Services.AddSingleton<UserSessions>();
+        builder.Services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, "API key or user session", options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : JwtBearerDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<UserSessions>((options, sessions) => sessions.Configure(options));
+
+        builder.Services.AddSingleton<ActivityRecorder>();
+        builder.Services.AddHostedService<ActivityFlusher>();
         builder.Services.AddAuthorizationBuilder().AddMeiLingPolicies();
 
         builder.Services.AddHealthChecks()
@@ -77,6 +93,7 @@ public static class ApiHostingExtensions
         app.UseRequestBodyLimit();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseActivityLog();
         return app;
     }
 
@@ -93,6 +110,9 @@ public static class ApiHostingExtensions
         app.MapMerchantsApi();
         app.MapStaffApi();
         app.MapPoliciesApi();
+        app.MapUsersApi();
+        app.MapSessionsApi();
+        app.MapConsentRecordsApi();
         return app;
     }
 

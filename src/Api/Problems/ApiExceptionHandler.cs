@@ -147,6 +147,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     private static int StatusFor(DomainErrorKind kind) => kind switch
     {
         DomainErrorKind.Invalid => StatusCodes.Status400BadRequest,
+        DomainErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
         DomainErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
         DomainErrorKind.Conflict => StatusCodes.Status409Conflict,
@@ -158,6 +159,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     private static string TitleFor(DomainErrorKind kind) => kind switch
     {
         DomainErrorKind.Invalid => "Invalid request",
+        DomainErrorKind.Unauthorized => "Unauthorized",
         DomainErrorKind.Forbidden => "Forbidden",
         DomainErrorKind.NotFound => "Not found",
         DomainErrorKind.Conflict => "Conflict",

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+
 namespace MeiLing.Api.Security;
 
 /// <summary>Named authorization policies, one per set of roles a route admits.</summary>
@@ -6,10 +8,14 @@ public static class AuthorizationPolicies
     public const string Operator = "operator";
     public const string OperatorOrMerchant = "operator-or-merchant";
     public const string Support = "support";
+    public const string User = "user";
+    public const string UserOrSupport = "user-or-support";
 
-    public static void AddMeiLingPolicies(this Microsoft.AspNetCore.Authorization.AuthorizationBuilder authorization) =>
+    public static void AddMeiLingPolicies(this AuthorizationBuilder authorization) =>
         authorization
             .AddPolicy(Operator, policy => policy.RequireRole(Roles.Operator))
             .AddPolicy(OperatorOrMerchant, policy => policy.RequireRole(Roles.Operator, Roles.Merchant))
-            .AddPolicy(Support, policy => policy.RequireRole(Roles.Support, Roles.Operator));
+            .AddPolicy(Support, policy => policy.RequireRole(Roles.Support))
+            .AddPolicy(User, policy => policy.RequireRole(Roles.User))
+            .AddPolicy(UserOrSupport, policy => policy.RequireRole(Roles.User, Roles.Support));
 }

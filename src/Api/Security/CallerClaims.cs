@@ -29,6 +29,18 @@ public static class CallerClaims
     public static string? SubjectId(this ClaimsPrincipal caller) => caller.FindFirstValue(Subject);
 
     /// <summary>
+    /// Whether the caller may act on this user's data: the user themself, or support. Outside its
+    /// scope a caller gets 404, as if the user did not exist.
+    /// </summary>
+    public static bool CanActForUser(this ClaimsPrincipal caller, string userId) =>
+        caller.IsInRole(Roles.Support)
+        || (caller.IsInRole(Roles.User) && string.Equals(caller.SubjectId(), userId, StringComparison.Ordinal));
+
+    /// <summary>Only the user themself (not support).</summary>
+    public static bool IsUser(this ClaimsPrincipal caller, string userId) =>
+        caller.IsInRole(Roles.User) && string.Equals(caller.SubjectId(), userId, StringComparison.Ordinal);
+
+    /// <summary>
     /// Whether the caller may see this merchant's data: operators may see any; a merchant only itself.
     /// Outside its scope a caller gets 404, as if the id did not exist.
     /// </summary>

@@ -6,4 +6,5 @@ public static class Roles
     public const string Operator = "operator";
     public const string Merchant = "merchant";
     public const string Support = "support";
+    public const string User = "user";
 }

@@ -12,6 +12,8 @@ public static class EntityId
 
     public const string MerchantPrefix = "mer";
     public const string StaffPrefix = "stf";
+    public const string UserPrefix = "usr";
+    public const string ReceiptPrefix = "rcp";
 
     /// <summary>A new id: the prefix, an underscore and 26 base32 characters (130 random bits).</summary>
     public static string New(string prefix)

@@ -18,6 +18,11 @@ public interface IPrivacyPolicyGrain : IGrainWithStringKey
     [ReadOnly]
     Task<PolicyVersion?> GetCurrent();
 
+    /// <summary>Where <paramref name="version"/> stands against the published versions (null: none accepted).</summary>
+    [Alias("standing")]
+    [ReadOnly]
+    Task<PolicyStanding> GetStanding(string? version);
+
     /// <summary>Every published version, oldest first.</summary>
     [Alias("versions")]
     [ReadOnly]

@@ -21,6 +21,8 @@ internal sealed class PrivacyPolicyGrain(
 
     Task<PolicyVersion?> IPrivacyPolicyGrain.GetCurrent() => Task.FromResult(state.State.CurrentVersion()?.ToView());
 
+    Task<PolicyStanding> IPrivacyPolicyGrain.GetStanding(string? version) => Task.FromResult(state.State.StandingOf(version));
+
     Task<IReadOnlyList<PolicyVersion>> IPrivacyPolicyGrain.GetVersions() =>
         Task.FromResult<IReadOnlyList<PolicyVersion>>([.. state.State.Versions.Select(v => v.ToView())]);
 }

@@ -9,6 +9,16 @@ public sealed class PrivacyPolicyState
 
     public bool HasVersion(string version) => Versions.Exists(v => v.Version == version);
 
+    public PolicyStanding StandingOf(string? version)
+    {
+        var index = version is null ? -1 : Versions.FindIndex(v => v.Version == version);
+        return new PolicyStanding(
+            index < 0 ? null : index,
+            Versions.FindLastIndex(v => v.ReducesRights),
+            CurrentVersion()?.Version,
+            Versions.Count - 1);
+    }
+
     public PublishedVersion Publish(PublishPolicyVersion command, DateTimeOffset now)
     {
         var published = new PublishedVersion

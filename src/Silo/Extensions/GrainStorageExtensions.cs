@@ -1,15 +1,23 @@
 using System.Text.Json.Serialization;
+using MeiLing.Grains.Activity;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Retention;
+using MeiLing.Grains.Users;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 using Orleans.Serialization;
 
 namespace MeiLing.Silo.Extensions;
 
-/// <summary>The platform's durable grain storage and reminders, shared by the silo host and the test cluster.</summary>
+/// <summary>
+/// The platform's grains and what they stand on: durable grain storage, reminders, the tables of
+/// users' data, and the retention sweep. Shared by the silo host and the test cluster.
+/// </summary>
 public static class GrainStorageExtensions
 {
     public const string Invariant = "Npgsql";
 
-    public static ISiloBuilder AddMeiLingStorage(this ISiloBuilder silo, string connectionString)
+    public static ISiloBuilder AddMeiLingGrains(this ISiloBuilder silo, string connectionString)
     {
         // Plain JSON with enums by name: rows stay readable with convert_from(payload, 'UTF8'),
         // and renaming a state class does not strand its rows (no $type names).
@@ -29,6 +37,15 @@ public static class GrainStorageExtensions
             options.Invariant = Invariant;
             options.ConnectionString = connectionString;
         });
+
+        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<PhoneHasher>();
+        silo.Services.AddSingleton<LocationSampleStore>();
+        silo.Services.AddSingleton<ActivityLogStore>();
+
+        silo.AddStartupTask(async (services, _) =>
+            await services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).EnsureScheduled());
         return silo;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using MeiLing.Grains.Privacy;
 using MeiLing.ServiceDefaults;
 using MeiLing.Silo.Health;
 using MeiLing.Silo.Schema;
@@ -40,8 +41,15 @@ public static class SiloHostingExtensions
                 options.Invariant = GrainStorageExtensions.Invariant;
                 options.ConnectionString = settings.Postgres;
             });
-            silo.AddMeiLingStorage(settings.Postgres);
+            silo.AddMeiLingGrains(settings.Postgres);
             silo.AddDashboard();
+        });
+
+        builder.Services.Configure<PrivacySettings>(privacy =>
+        {
+            privacy.PhoneHashKey = settings.PhoneHashKey;
+            privacy.LocationRetention = TimeSpan.FromDays(settings.LocationRetentionDays);
+            privacy.ActivityRetention = TimeSpan.FromDays(settings.ActivityRetentionDays);
         });
 
         builder.Services.AddHealthChecks()

@@ -34,7 +34,7 @@ public sealed class MerchantsApiTests(PlatformFixture platform)
         var response = await platform.Client().PostAsJsonAsync("/v1/merchants", new { name = "Nobody" });
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Contains("ApiKey", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.NotEmpty(response.Headers.WwwAuthenticate);
     }
 
     [Fact]

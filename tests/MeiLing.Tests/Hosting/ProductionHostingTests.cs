@@ -32,6 +32,7 @@ public sealed class ProductionHostingTests : IAsyncLifetime
             web.UseSetting("SILO_PORT", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("GATEWAY_PORT", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("SILO_NAME", "hosting-test");
+            web.UseSetting("PHONE_HASH_KEY", TestSiloConfigurator.PhoneHashKey);
         });
         _api = new WebApplicationFactory<ApiAssemblyMarker>().WithWebHostBuilder(web =>
         {

@@ -13,11 +13,13 @@ public sealed class SettingsValidationTests
     [InlineData("POSTGRES", "this is not=a;valid;;connection", "MEILING_POSTGRES")]
     [InlineData("CLUSTER_ID", "has spaces", "MEILING_CLUSTER_ID")]
     [InlineData("ADVERTISED_IP", "not-an-ip", "MEILING_ADVERTISED_IP")]
+    [InlineData("PHONE_HASH_KEY", "short", "MEILING_PHONE_HASH_KEY")]
     public void A_bad_setting_fails_start_up_naming_its_variable(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+            ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
             [key] = value,
         }).Build();
 
@@ -32,6 +34,7 @@ public sealed class SettingsValidationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+            ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
             ["SILO_PORT"] = "30000",
         }).Build();
 
@@ -46,6 +49,7 @@ public sealed class SettingsValidationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+            ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
         }).Build();
 
         var settings = Settings.Bind<SiloSettings>(configuration);

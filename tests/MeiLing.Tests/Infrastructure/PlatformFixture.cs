@@ -49,6 +49,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             web.UseSetting("SERVICE_ID", Cluster.Options.ServiceId);
             web.UseSetting("GATEWAYS", gateways);
             web.UseSetting("OPERATOR_KEY", OperatorKey);
+            web.UseSetting("JWT_KEY", "test-jwt-signing-key-0123456789abcdef");
         });
         _ = _api.Server;
     }

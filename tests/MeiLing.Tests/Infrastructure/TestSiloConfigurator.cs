@@ -1,3 +1,4 @@
+using MeiLing.Grains.Privacy;
 using MeiLing.Silo.Extensions;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
@@ -8,12 +9,13 @@ namespace MeiLing.Tests.Infrastructure;
 public sealed class TestSiloConfigurator : ISiloConfigurator
 {
     public const string ConnectionStringKey = "MeiLingTests:Postgres";
+    public const string PhoneHashKey = "test-phone-hash-key-0123456789abcdef";
 
     public void Configure(ISiloBuilder siloBuilder)
     {
         var connectionString = siloBuilder.Configuration[ConnectionStringKey]
             ?? throw new InvalidOperationException($"{ConnectionStringKey} is not configured.");
-        siloBuilder.AddMeiLingStorage(connectionString);
-        siloBuilder.Services.AddSingleton(TimeProvider.System);
+        siloBuilder.AddMeiLingGrains(connectionString);
+        siloBuilder.Services.Configure<PrivacySettings>(privacy => privacy.PhoneHashKey = PhoneHashKey);
     }
 }

@@ -1,0 +1,37 @@
+using MeiLing.Api.Security;
+using MeiLing.Grains.Activity;
+
+namespace MeiLing.Api.Activity;
+
+/// <summary>Records each request of a signed-in user into their activity log (P1.3): IP, browser, language, OS, path, time, search terms.</summary>
+public static class ActivityMiddleware
+{
+    private static readonly string[] SearchParameters = ["q", "search", "keyword"];
+
+    public static IApplicationBuilder UseActivityLog(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            var caller = context.User;
+            if (caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId)
+            {
+                var services = context.RequestServices;
+                var userAgent = Truncate(context.Request.Headers.UserAgent.ToString(), 512);
+                services.GetRequiredService<ActivityRecorder>().Record(new ActivityEntry(
+                    userId,
+                    services.GetRequiredService<TimeProvider>().GetUtcNow(),
+                    context.Connection.RemoteIpAddress?.ToString(),
+                    userAgent,
+                    Truncate(context.Request.Headers.AcceptLanguage.ToString().Split(',')[0], 64),
+                    OperatingSystems.FromUserAgent(userAgent),
+                    Truncate(context.Request.Path.Value ?? "/", 512)!,
+                    Truncate(SearchTerms(context.Request.Query), 256)));
+            }
+        });
+
+    private static string? SearchTerms(IQueryCollection query) =>
+        SearchParameters.Select(name => query[name].ToString()).FirstOrDefault(value => value.Length > 0);
+
+    private static string? Truncate(string? value, int length) =>
+        string.IsNullOrEmpty(value) ? null : value.Length <= length ? value : value[..length];
+}

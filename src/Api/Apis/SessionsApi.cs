@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Sign-in and sign-out. A session is a bearer token, also set as an HttpOnly cookie for browsers (P2.1).</summary>
+public static class SessionsApi
+{
+    public static RouteGroupBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/sessions").WithTags("Sessions");
+
+        group.MapPost("/", SignIn).AllowAnonymous()
+            .WithName("SignIn").WithSummary("Sign in with phone and password; 429 after 10 failures for one number in 15 minutes.");
+        group.MapDelete("/", SignOutEverywhere).RequireAuthorization(AuthorizationPolicies.User)
+            .WithName("SignOutEverywhere").WithSummary("End every session of the signed-in user.");
+
+        return group;
+    }
+
+    private static async Task<Ok<SessionBody>> SignIn(
+        SignInRequest request, IClusterClient cluster, UserSessions sessions, HttpContext http)
+    {
+        var signedIn = await cluster.GetGrain<IUserAccountsGrain>(0).SignIn(request.Phone, request.Password);
+        var session = sessions.Issue(signedIn);
+        http.Response.Cookies.Append(UserSessions.CookieName, session.Token, sessions.CookieOptions(http.Request, session.ExpiresAt));
+        return TypedResults.Ok(new SessionBody(session.Token, session.UserId, session.ExpiresAt));
+    }
+
+    private static async Task<NoContent> SignOutEverywhere(ClaimsPrincipal caller, IClusterClient cluster, HttpContext http)
+    {
+        await cluster.GetGrain<IUserGrain>(caller.SubjectId()!).RevokeSessions();
+        http.Response.Cookies.Delete(UserSessions.CookieName);
+        return TypedResults.NoContent();
+    }
+}
+
+/// <summary>Body of <c>POST /v1/sessions</c>.</summary>
+public sealed record SignInRequest(
+    [property: Required, StringLength(32)] string Phone,
+    [property: Required, StringLength(128)] string Password);
+
+/// <summary>A session: the bearer token, whose user it is, and when it expires.</summary>
+public sealed record SessionBody(string Token, string UserId, DateTimeOffset ExpiresAt);

@@ -1,0 +1,197 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
+using MeiLing.Grains.Activity;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Users: registration, profile, consents, location and activity. The user grain decides; this maps HTTP.</summary>
+public static class UsersApi
+{
+    public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/users").WithTags("Users");
+
+        group.MapPost("/", Register).AllowAnonymous()
+            .WithName("RegisterUser").WithSummary("Register with a mainland mobile number and a password (P1.1, P5.1).");
+        group.MapGet("/{userId}", GetProfile).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("GetUser").WithSummary("The user's profile; never a password or its hash.");
+        group.MapPatch("/{userId}", CorrectProfile).RequireAuthorization(AuthorizationPolicies.User)
+            .WithName("CorrectUser").WithSummary("Correct profile fields.");
+
+        group.MapGet("/{userId}/consents", GetConsents).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("GetConsents").WithSummary("Where each purpose stands now.");
+        group.MapGet("/{userId}/consents/history", GetConsentHistory).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("GetConsentHistory").WithSummary("Every consent receipt of the user, oldest first.");
+        group.MapPut("/{userId}/consents/{purpose}", SetConsent).RequireAuthorization(AuthorizationPolicies.User)
+            .WithName("SetConsent").WithSummary("Grant or withdraw one purpose; returns the receipt. A withdrawal applies at once.");
+
+        group.MapPost("/{userId}/locations", RecordLocation).RequireAuthorization(AuthorizationPolicies.User)
+            .WithName("RecordLocation").WithSummary("Store a location sample; 403 consent-required unless location is granted (P1.2).");
+        group.MapGet("/{userId}/locations", GetLocations).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("GetLocations").WithSummary("The location samples held, newest first.");
+        group.MapGet("/{userId}/activity", GetActivity).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("GetActivity").WithSummary("The user's activity log, newest first (P1.3).");
+
+        return group;
+    }
+
+    private static async Task<Results<Created<UserRegistered>, ValidationProblem>> Register(
+        RegisterUserRequest request, IClusterClient cluster, ApiSettings settings)
+    {
+        if (!Regions.TryResolve(settings, request.Region, out var region, out var problem))
+        {
+            return problem!;
+        }
+
+        var userId = EntityId.New(EntityId.UserPrefix);
+        var guardian = request.GuardianConsent is { } g ? new GuardianConsentGiven(g.GuardianName, g.GuardianPhone, g.Relationship) : null;
+        await cluster.GetGrain<IUserAccountsGrain>(0).Register(userId, new RegisterUser(
+            request.Phone, request.Password, request.Nickname.Trim(), region, request.BirthDate, request.AvatarUrl, guardian));
+        return TypedResults.Created($"/v1/users/{userId}", new UserRegistered(userId));
+    }
+
+    private static async Task<Results<Ok<UserProfile>, NotFound>> GetProfile(string userId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!caller.CanActForUser(userId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var profile = await cluster.GetGrain<IUserGrain>(userId).GetProfile();
+        if (profile is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        // Support sees enough of the number to verify a caller, not the number itself.
+        return TypedResults.Ok(caller.IsUser(userId) ? profile : profile with { Phone = PhoneNumber.Mask(profile.Phone) });
+    }
+
+    private static async Task<Results<Ok<UserProfile>, NotFound>> CorrectProfile(
+        string userId, CorrectProfileRequest request, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!caller.IsUser(userId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var profile = await cluster.GetGrain<IUserGrain>(userId)
+            .CorrectProfile(new ProfileCorrection(request.Nickname?.Trim(), request.AvatarUrl, request.BirthDate));
+        return TypedResults.Ok(profile);
+    }
+
+    private static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.CanActForUser(userId)
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetConsents()))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound>> GetConsentHistory(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.CanActForUser(userId)
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetConsentHistory()))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<ConsentReceiptBody>, NotFound, ValidationProblem>> SetConsent(
+        string userId, string purpose, SetConsentRequest request, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!caller.IsUser(userId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!ConsentPurposes.TryParse(purpose, out var parsed))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["purpose"] = [$"Unknown purpose. Purposes: {string.Join(", ", Enum.GetValues<ConsentPurpose>().Select(ConsentPurposes.Name))}."],
+            });
+        }
+
+        var receipt = await cluster.GetGrain<IUserGrain>(userId)
+            .SetConsent(new ConsentChange(parsed, request.Granted, request.PolicyVersion, CollectionMethods.Api));
+        return TypedResults.Ok(ConsentReceiptBody.From(receipt));
+    }
+
+    private static async Task<Results<Created, NotFound>> RecordLocation(
+        string userId, RecordLocationRequest request, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock)
+    {
+        if (!caller.IsUser(userId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await cluster.GetGrain<IUserGrain>(userId).RecordLocation(new LocationSample(
+            request.Latitude, request.Longitude, request.AccuracyMeters, request.Source, clock.GetUtcNow()));
+        return TypedResults.Created($"/v1/users/{userId}/locations");
+    }
+
+    private static async Task<Results<Ok<ItemPage<LocationSample>>, NotFound>> GetLocations(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.CanActForUser(userId)
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetLocations()))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound>> GetActivity(
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, int? limit)
+    {
+        if (!caller.CanActForUser(userId) || await cluster.GetGrain<IUserGrain>(userId).GetProfile() is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivity(userId, limit ?? 100)));
+    }
+}
+
+/// <summary>How consents given through this API are collected (the receipt's collection method).</summary>
+internal static class CollectionMethods
+{
+    public const string Api = "api-explicit";
+}
+
+/// <summary>Body of <c>POST /v1/users</c>.</summary>
+public sealed record RegisterUserRequest(
+    [property: Required, MainlandMobile] string Phone,
+    [property: Required, StringLength(128, MinimumLength = 8, ErrorMessage = "Passwords are 8 to 128 characters.")] string Password,
+    [property: Required, StringLength(32, MinimumLength = 1)] string Nickname,
+    [property: RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use an upper-case ISO 3166-1 alpha-2 code, e.g. CN.")] string? Region = null,
+    [property: PastDate] DateOnly? BirthDate = null,
+    [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
+    GuardianConsentRequest? GuardianConsent = null);
+
+/// <summary>A guardian's consent for a child under 14 (P5.1).</summary>
+public sealed record GuardianConsentRequest(
+    [property: Required, StringLength(64, MinimumLength = 1)] string GuardianName,
+    [property: Required, MainlandMobile] string GuardianPhone,
+    [property: Required, StringLength(32, MinimumLength = 1)] string Relationship);
+
+public sealed record UserRegistered(string UserId);
+
+/// <summary>Body of <c>PATCH /v1/users/{userId}</c>; absent fields stay as they are.</summary>
+public sealed record CorrectProfileRequest(
+    [property: StringLength(32, MinimumLength = 1)] string? Nickname = null,
+    [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
+    [property: PastDate] DateOnly? BirthDate = null);
+
+/// <summary>Body of <c>PUT /v1/users/{userId}/consents/{purpose}</c>.</summary>
+public sealed record SetConsentRequest(
+    bool Granted,
+    [property: Required, StringLength(32, MinimumLength = 1)] string PolicyVersion);
+
+/// <summary>The receipt a consent change returns.</summary>
+public sealed record ConsentReceiptBody(string ReceiptId, ConsentPurpose Purpose, bool Granted, string PolicyVersion, DateTimeOffset At)
+{
+    public static ConsentReceiptBody From(ConsentReceipt receipt) =>
+        new(receipt.ReceiptId, receipt.Purpose, receipt.Granted, receipt.PolicyVersion, receipt.At);
+}
+
+/// <summary>Body of <c>POST /v1/users/{userId}/locations</c> (P1.2).</summary>
+public sealed record RecordLocationRequest(
+    [property: Range(-90.0, 90.0)] double Latitude,
+    [property: Range(-180.0, 180.0)] double Longitude,
+    [property: Range(0.0, 1_000_000.0)] double AccuracyMeters,
+    LocationSource Source);

@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using System.Text;
+using MeiLing.Grains.Users;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MeiLing.Api.Security;
+
+/// <summary>
+/// Users' sessions: signed bearer tokens (JWT, HMAC-SHA256) that carry the user's session generation,
+/// so the user grain can end every session at once. Browsers may hold the same token in a strictly
+/// necessary, HttpOnly session cookie instead of the header (P2.1).
+/// </summary>
+public sealed partial class UserSessions
+{
+    public const string CookieName = "meiling_session";
+    public const string GenerationClaim = "sgen";
+    private const string Issuer = "meiling";
+    private const string Audience = "meiling-api";
+
+    private readonly SymmetricSecurityKey _key;
+    private readonly TimeSpan _lifetime;
+    private readonly TimeProvider _clock;
+
+    public UserSessions(ApiSettings settings, TimeProvider clock, ILogger<UserSessions> logger)
+    {
+        if (string.IsNullOrEmpty(settings.JwtKey))
+        {
+            LogEphemeralKey(logger);
+        }
+
+        _key = new SymmetricSecurityKey(string.IsNullOrEmpty(settings.JwtKey)
+            ? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)
+            : Encoding.UTF8.GetBytes(settings.JwtKey));
+        _lifetime = TimeSpan.FromMinutes(settings.SessionMinutes);
+        _clock = clock;
+    }
+
+    public IssuedSession Issue(SignedIn signedIn)
+    {
+        var now = _clock.GetUtcNow();
+        var expires = now + _lifetime;
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = new Dictionary<string, object>
+            {
+                [CallerClaims.Subject] = signedIn.UserId,
+                [GenerationClaim] = signedIn.SessionGeneration,
+                ["role"] = Roles.User,
+            },
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
+        });
+        return new IssuedSession(token, signedIn.UserId, expires);
+    }
+
+    public void Configure(JwtBearerOptions options)
+    {
+        options.MapInboundClaims = false;
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = Issuer,
+            ValidAudience = Audience,
+            IssuerSigningKey = _key,
+            NameClaimType = CallerClaims.Subject,
+            RoleClaimType = "role",
+            ClockSkew = TimeSpan.FromSeconds(30),
+        };
+        options.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = context =>
+            {
+                // P2.1: a browser's session cookie works where the header is absent.
+                if (string.IsNullOrEmpty(context.Request.Headers.Authorization)
+                    && context.Request.Cookies.TryGetValue(CookieName, out var cookie))
+                {
+                    context.Token = cookie;
+                }
+
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = async context =>
+            {
+                var principal = context.Principal!;
+                var userId = principal.FindFirstValue(CallerClaims.Subject);
+                var generation = int.TryParse(principal.FindFirstValue(GenerationClaim), out var value) ? value : -1;
+                var cluster = context.HttpContext.RequestServices.GetRequiredService<IClusterClient>();
+                if (userId is null || !await cluster.GetGrain<IUserGrain>(userId).IsSessionCurrent(generation))
+                {
+                    context.Fail("The session has ended.");
+                }
+            },
+        };
+    }
+
+    public CookieOptions CookieOptions(HttpRequest request, DateTimeOffset expires) => new()
+    {
+        HttpOnly = true,
+        Secure = request.IsHttps,
+        SameSite = SameSiteMode.Strict,
+        Expires = expires,
+        IsEssential = true,
+        Path = "/",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MEILING_JWT_KEY is not set: sessions are signed with a random key and end when this process stops.")]
+    private static partial void LogEphemeralKey(ILogger logger);
+}
+
+/// <summary>A session token and when it expires.</summary>
+public sealed record IssuedSession(string Token, string UserId, DateTimeOffset ExpiresAt);

@@ -1,0 +1,15 @@
+namespace MeiLing.Grains.Consents;
+
+/// <summary>One consent receipt, keyed by its receipt id (<c>rcp_…</c>); written once, never changed.</summary>
+[Alias("meiling.consent-record")]
+public interface IConsentRecordGrain : IGrainWithStringKey
+{
+    /// <summary>Writes the receipt; a second write is a conflict.</summary>
+    [Alias("write")]
+    Task Write(ConsentReceipt receipt);
+
+    /// <summary>The receipt, or null.</summary>
+    [Alias("get")]
+    [ReadOnly]
+    Task<ConsentReceipt?> Get();
+}

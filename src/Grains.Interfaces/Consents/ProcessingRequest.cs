@@ -1,0 +1,23 @@
+namespace MeiLing.Grains.Consents;
+
+/// <summary>
+/// A flow asking the user grain whether it may process the user's data now: either for a consent
+/// <paramref name="Purpose"/>, or under a named <paramref name="Exception"/> that needs no consent (P1.10).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("meiling.processing-request")]
+public sealed record ProcessingRequest(
+    [property: Id(0)] string Activity,
+    [property: Id(1)] ConsentPurpose? Purpose,
+    [property: Id(2)] LawfulBasis? Exception)
+{
+    public static ProcessingRequest ForPurpose(string activity, ConsentPurpose purpose) => new(activity, purpose, null);
+
+    public static ProcessingRequest Under(string activity, LawfulBasis exception) => new(activity, null, exception);
+}
+
+/// <summary>The lawful basis a processing went ahead on; the receipt when it was consent (P1.10).</summary>
+[GenerateSerializer, Immutable, Alias("meiling.processing-basis")]
+public sealed record ProcessingBasis(
+    [property: Id(0)] LawfulBasis Basis,
+    [property: Id(1)] string? ReceiptId,
+    [property: Id(2)] DateTimeOffset At);

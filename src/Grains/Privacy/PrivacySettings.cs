@@ -1,0 +1,14 @@
+namespace MeiLing.Grains.Privacy;
+
+/// <summary>Deployment secrets and retention periods the grains apply (bound by the silo host).</summary>
+public sealed class PrivacySettings
+{
+    /// <summary>Secret key of the phone index's keyed hash; the same on every silo, for the life of the data.</summary>
+    public string PhoneHashKey { get; set; } = "";
+
+    /// <summary>How long location samples are kept (P1.2).</summary>
+    public TimeSpan LocationRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long activity log entries are kept (P1.3).</summary>
+    public TimeSpan ActivityRetention { get; set; } = TimeSpan.FromDays(180);
+}

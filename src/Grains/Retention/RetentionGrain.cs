@@ -1,0 +1,37 @@
+using MeiLing.Grains.Activity;
+using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Users;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MeiLing.Grains.Retention;
+
+internal sealed partial class RetentionGrain(
+    LocationSampleStore locations,
+    ActivityLogStore activity,
+    IOptions<PrivacySettings> settings,
+    TimeProvider clock,
+    ILogger<RetentionGrain> logger) : Grain, IRetentionGrain, IRemindable
+{
+    private const string ReminderName = "retention-sweep";
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromHours(1);
+
+    async Task IRetentionGrain.EnsureScheduled() =>
+        await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), SweepEvery);
+
+    Task<int> IRetentionGrain.Sweep() => SweepAsync();
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => await SweepAsync();
+
+    private async Task<int> SweepAsync()
+    {
+        var now = clock.GetUtcNow();
+        var expiredLocations = await locations.ExpireAsync(now - settings.Value.LocationRetention);
+        var expiredActivity = await activity.ExpireAsync(now - settings.Value.ActivityRetention);
+        LogSwept(expiredLocations, expiredActivity);
+        return expiredLocations + expiredActivity;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep erased {Locations} location samples and {Activity} activity entries")]
+    private partial void LogSwept(int locations, int activity);
+}

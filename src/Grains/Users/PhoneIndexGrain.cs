@@ -1,0 +1,70 @@
+using MeiLing.Grains.Platform;
+
+namespace MeiLing.Grains.Users;
+
+internal sealed class PhoneIndexGrain(
+    [PersistentState("phone-index", StorageNames.Default)] IPersistentState<PhoneIndexState> state,
+    TimeProvider clock) : Grain, IPhoneIndexGrain
+{
+    public const int FailuresBeforeLock = 10;
+    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
+
+    // Failed sign-ins are counted in memory: a lock that outlives a silo restart is not worth a write per failure.
+    private readonly Queue<DateTimeOffset> _recentFailures = new();
+
+    async Task<bool> IPhoneIndexGrain.Claim(string userId)
+    {
+        if (state.State.UserId == userId)
+        {
+            return true;
+        }
+
+        // A holder whose registration never completed does not keep the number.
+        if (state.State.UserId is { } holder && await GrainFactory.GetGrain<IUserGrain>(holder).GetProfile() is not null)
+        {
+            return false;
+        }
+
+        state.State.UserId = userId;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    Task<string?> IPhoneIndexGrain.GetHolder() => Task.FromResult(state.State.UserId);
+
+    async Task IPhoneIndexGrain.Release(string userId)
+    {
+        if (state.State.UserId == userId)
+        {
+            await state.ClearStateAsync();
+        }
+    }
+
+    Task<bool> IPhoneIndexGrain.IsSignInLocked()
+    {
+        ForgetOldFailures();
+        return Task.FromResult(_recentFailures.Count >= FailuresBeforeLock);
+    }
+
+    Task IPhoneIndexGrain.RecordFailedSignIn()
+    {
+        ForgetOldFailures();
+        _recentFailures.Enqueue(clock.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    private void ForgetOldFailures()
+    {
+        var cutoff = clock.GetUtcNow() - FailureWindow;
+        while (_recentFailures.TryPeek(out var oldest) && oldest < cutoff)
+        {
+            _recentFailures.Dequeue();
+        }
+    }
+}
+
+/// <summary>Persisted state of a phone index entry: only the id of the user holding the number.</summary>
+public sealed class PhoneIndexState
+{
+    public string? UserId { get; set; }
+}

@@ -1,0 +1,165 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Policies;
+using Microsoft.AspNetCore.Identity;
+
+namespace MeiLing.Grains.Users;
+
+internal sealed class UserGrain(
+    [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
+    LocationSampleStore locations,
+    TimeProvider clock) : Grain, IUserGrain
+{
+    private const int LocationsShown = 1000;
+
+    private string UserId => this.GetPrimaryKeyString();
+
+    private UserState User => state.RecordExists ? state.State : throw DomainException.NotFound("user-not-found", "No such user.");
+
+    private IPrivacyPolicyGrain Policy => GrainFactory.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey);
+
+    async Task<UserProfile> IUserGrain.Create(NewUser user)
+    {
+        if (state.RecordExists)
+        {
+            throw DomainException.Conflict("user-exists", "A user with this id already exists.");
+        }
+
+        var now = clock.GetUtcNow();
+        var isMinor = IsMinorOn(user.Registration.BirthDate, now);
+        // P6.1: registering under the current version accepts it.
+        var standing = await Policy.GetStanding(null);
+        state.State.Register(user, now, isMinor, standing.CurrentVersion, standing.CurrentIndex);
+        await state.WriteStateAsync();
+        return state.State.ToProfile(UserId);
+    }
+
+    Task<UserProfile?> IUserGrain.GetProfile() =>
+        Task.FromResult(state.RecordExists ? state.State.ToProfile(UserId) : null);
+
+    // Correction is a data right: it stays open even before a rights-reducing policy is accepted (P6.1).
+    async Task<UserProfile> IUserGrain.CorrectProfile(ProfileCorrection correction)
+    {
+        var user = User;
+        var birthDate = correction.BirthDate ?? user.BirthDate;
+        if (correction.BirthDate is { } corrected && UnderGuardianAge(corrected, clock.GetUtcNow()) && user.Guardian is null)
+        {
+            throw DomainException.Forbidden("guardian-consent-required", "A user under 14 needs a guardian's consent (P5.1).");
+        }
+
+        user.Correct(correction, IsMinorOn(birthDate, clock.GetUtcNow()));
+        await state.WriteStateAsync();
+        return user.ToProfile(UserId);
+    }
+
+    async Task<int?> IUserGrain.VerifyPassword(string password)
+    {
+        var user = User;
+        switch (Passwords.Verify(user.PasswordHash, password))
+        {
+            case PasswordVerificationResult.Success:
+                return user.SessionGeneration;
+            case PasswordVerificationResult.SuccessRehashNeeded:
+                user.ChangePassword(Passwords.Hash(password));
+                await state.WriteStateAsync();
+                return user.SessionGeneration;
+            default:
+                return null;
+        }
+    }
+
+    Task<bool> IUserGrain.IsSessionCurrent(int generation) =>
+        Task.FromResult(state.RecordExists && state.State.SessionGeneration == generation);
+
+    async Task IUserGrain.RevokeSessions()
+    {
+        User.RevokeSessions();
+        await state.WriteStateAsync();
+    }
+
+    async Task<ConsentReceipt> IUserGrain.SetConsent(ConsentChange change)
+    {
+        var user = User;
+        var standing = await Policy.GetStanding(change.PolicyVersion);
+        if (standing.VersionIndex is not { } policyIndex)
+        {
+            throw DomainException.Invalid("unknown-policy-version", $"Policy version '{change.PolicyVersion}' was never published.");
+        }
+
+        var receipt = new ConsentReceipt(
+            EntityId.New(EntityId.ReceiptPrefix), UserId, change.Purpose, change.Granted, change.PolicyVersion,
+            clock.GetUtcNow(), change.CollectionMethod, user.Region);
+        await GrainFactory.GetGrain<IConsentRecordGrain>(receipt.ReceiptId).Write(receipt);
+
+        user.RecordConsent(receipt, policyIndex);
+        await state.WriteStateAsync();
+
+        if (change is { Purpose: ConsentPurpose.Location, Granted: false })
+        {
+            // P1.2: withdrawing location stops collection (the state above) and erases what was held.
+            await locations.EraseAsync(UserId);
+        }
+
+        return receipt;
+    }
+
+    Task<IReadOnlyList<ConsentStatus>> IUserGrain.GetConsents()
+    {
+        var user = User;
+        return Task.FromResult<IReadOnlyList<ConsentStatus>>([.. Enum.GetValues<ConsentPurpose>().Select(purpose =>
+            user.Consents.TryGetValue(purpose, out var entry)
+                ? new ConsentStatus(purpose, entry.Granted, entry.PolicyVersion, entry.At)
+                : new ConsentStatus(purpose, false, null, null))]);
+    }
+
+    Task<IReadOnlyList<ConsentReceipt>> IUserGrain.GetConsentHistory()
+    {
+        var user = User;
+        return Task.FromResult<IReadOnlyList<ConsentReceipt>>([.. user.ConsentHistory.Select(entry => entry.ToReceipt(UserId, user.Region))]);
+    }
+
+    Task<ProcessingBasis> IUserGrain.AuthorizeProcessing(ProcessingRequest request) => AuthorizeAsync(request);
+
+    async Task IUserGrain.RecordLocation(LocationSample sample)
+    {
+        var basis = await AuthorizeAsync(ProcessingRequest.ForPurpose("collect-location", ConsentPurpose.Location));
+        await locations.AddAsync(UserId, sample, basis.ReceiptId!);
+    }
+
+    async Task<IReadOnlyList<LocationSample>> IUserGrain.GetLocations()
+    {
+        _ = User;
+        return await locations.ListAsync(UserId, LocationsShown);
+    }
+
+    // The one gate (P1.10, P6.1): every processing of this user's data asks here first, in the same turn.
+    private async Task<ProcessingBasis> AuthorizeAsync(ProcessingRequest request)
+    {
+        var user = User;
+        var standing = await Policy.GetStanding(user.AcceptedPolicyVersion);
+        if (!standing.Satisfies)
+        {
+            throw DomainException.Forbidden(
+                "policy-consent-required",
+                $"Policy version '{standing.CurrentVersion}' reduces rights; the user must accept it before this processing.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (request.Purpose is { } purpose)
+        {
+            return user.GrantFor(purpose) is { } grant
+                ? new ProcessingBasis(LawfulBasis.Consent, grant.ReceiptId, now)
+                : throw DomainException.Forbidden("consent-required", $"The user has not granted '{ConsentPurposes.Name(purpose)}'.");
+        }
+
+        return request.Exception is { } exception and not LawfulBasis.Consent
+            ? new ProcessingBasis(exception, null, now)
+            : throw DomainException.Invalid("basis-required", "A processing needs a consent purpose or a named exception.");
+    }
+
+    private static bool UnderGuardianAge(DateOnly birthDate, DateTimeOffset now) =>
+        Age.YearsOn(birthDate, DateOnly.FromDateTime(now.UtcDateTime)) < Age.GuardianConsentBelow;
+
+    private static bool IsMinorOn(DateOnly? birthDate, DateTimeOffset now) =>
+        birthDate is { } date && Age.YearsOn(date, DateOnly.FromDateTime(now.UtcDateTime)) < Age.AdultFrom;
+}

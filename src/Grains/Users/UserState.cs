@@ -1,0 +1,142 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Privacy;
+
+namespace MeiLing.Grains.Users;
+
+/// <summary>Persisted state of a user: profile, credentials, consents. Every field is tagged (Appendix A.1).</summary>
+[HoldsPersonalData]
+public sealed class UserState
+{
+    [PersonalData(DataCategory.Basic)]
+    public string Phone { get; set; } = "";
+
+    [PersonalData(DataCategory.NetworkIdentifier)]
+    public string PasswordHash { get; set; } = "";
+
+    [PersonalData(DataCategory.Basic)]
+    public string Nickname { get; set; } = "";
+
+    [PersonalData(DataCategory.Basic)]
+    public string? AvatarUrl { get; set; }
+
+    // A birth date can reveal a child under 14, whose data is sensitive (A.2).
+    [PersonalData(DataCategory.Basic, Sensitive = true)]
+    public DateOnly? BirthDate { get; set; }
+
+    [PersonalData(DataCategory.Basic, Sensitive = true)]
+    public bool IsMinor { get; set; }
+
+    [PersonalData(DataCategory.Contacts)]
+    public GuardianRecord? Guardian { get; set; }
+
+    [NotPersonalData]
+    public string Region { get; set; } = "";
+
+    [NotPersonalData]
+    public DateTimeOffset RegisteredAt { get; set; }
+
+    [NotPersonalData]
+    public string? AcceptedPolicyVersion { get; set; }
+
+    [NotPersonalData]
+    public int AcceptedPolicyIndex { get; set; } = -1;
+
+    [NotPersonalData]
+    public int SessionGeneration { get; set; }
+
+    [PersonalData(DataCategory.Basic)]
+    public Dictionary<ConsentPurpose, ConsentEntry> Consents { get; set; } = [];
+
+    [PersonalData(DataCategory.Basic)]
+    public List<ConsentEntry> ConsentHistory { get; set; } = [];
+
+    public void Register(NewUser user, DateTimeOffset now, bool isMinor, string? policyVersion, int policyIndex)
+    {
+        var registration = user.Registration;
+        Phone = user.NormalizedPhone;
+        PasswordHash = user.PasswordHash;
+        Nickname = registration.Nickname;
+        AvatarUrl = registration.AvatarUrl;
+        BirthDate = registration.BirthDate;
+        IsMinor = isMinor;
+        Guardian = registration.GuardianConsent is { } guardian
+            ? new GuardianRecord { Name = guardian.GuardianName, Phone = guardian.GuardianPhone, Relationship = guardian.Relationship, RecordedAt = now }
+            : null;
+        Region = registration.Region;
+        RegisteredAt = now;
+        AcceptedPolicyVersion = policyVersion;
+        AcceptedPolicyIndex = policyIndex;
+    }
+
+    public void Correct(ProfileCorrection correction, bool isMinor)
+    {
+        Nickname = correction.Nickname ?? Nickname;
+        AvatarUrl = correction.AvatarUrl ?? AvatarUrl;
+        BirthDate = correction.BirthDate ?? BirthDate;
+        IsMinor = isMinor;
+    }
+
+    public void ChangePassword(string passwordHash) => PasswordHash = passwordHash;
+
+    public void RevokeSessions() => SessionGeneration++;
+
+    public void RecordConsent(ConsentReceipt receipt, int policyIndex)
+    {
+        var entry = ConsentEntry.From(receipt);
+        Consents[receipt.Purpose] = entry;
+        ConsentHistory.Add(entry);
+        if (policyIndex > AcceptedPolicyIndex)
+        {
+            // P6.1: a consent change naming a version (or a later one) accepts it.
+            AcceptedPolicyIndex = policyIndex;
+            AcceptedPolicyVersion = receipt.PolicyVersion;
+        }
+    }
+
+    public ConsentEntry? GrantFor(ConsentPurpose purpose) =>
+        Consents.TryGetValue(purpose, out var entry) && entry.Granted ? entry : null;
+
+    public UserProfile ToProfile(string userId) =>
+        new(userId, Phone, Nickname, AvatarUrl, BirthDate, Region, IsMinor, RegisteredAt, AcceptedPolicyVersion);
+
+    /// <summary>A guardian's consent for a child under 14, as recorded (P5.1).</summary>
+    public sealed class GuardianRecord
+    {
+        public string Name { get; set; } = "";
+
+        public string Phone { get; set; } = "";
+
+        public string Relationship { get; set; } = "";
+
+        public DateTimeOffset RecordedAt { get; set; }
+    }
+
+    /// <summary>One consent decision as the user grain keeps it.</summary>
+    public sealed class ConsentEntry
+    {
+        public string ReceiptId { get; set; } = "";
+
+        public ConsentPurpose Purpose { get; set; }
+
+        public bool Granted { get; set; }
+
+        public string PolicyVersion { get; set; } = "";
+
+        public DateTimeOffset At { get; set; }
+
+        public string CollectionMethod { get; set; } = "";
+
+        public static ConsentEntry From(ConsentReceipt receipt) => new()
+        {
+            ReceiptId = receipt.ReceiptId,
+            Purpose = receipt.Purpose,
+            Granted = receipt.Granted,
+            PolicyVersion = receipt.PolicyVersion,
+            At = receipt.At,
+            CollectionMethod = receipt.CollectionMethod,
+        };
+
+        public ConsentReceipt ToReceipt(string userId, string jurisdiction) =>
+            new(ReceiptId, userId, Purpose, Granted, PolicyVersion, At, CollectionMethod, jurisdiction);
+    }
+}

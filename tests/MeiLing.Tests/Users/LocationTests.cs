@@ -1,0 +1,102 @@
+using MeiLing.Grains.Retention;
+
+namespace MeiLing.Tests.Users;
+
+[Collection(PlatformCollection.Name)]
+public sealed class LocationTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P1_2_a_sample_without_location_consent_is_403_consent_required()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await client.PostLocationAsync(user.UserId);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.EndsWith("/consent-required", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(0L, await SamplesOf(user.UserId));
+    }
+
+    [Fact]
+    public async Task P1_2_samples_are_kept_while_location_is_granted_with_their_receipt()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var receipt = await client.SetConsentAsync(user.UserId, "location", true, version);
+
+        var response = await client.PostLocationAsync(user.UserId);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        // P1.10: the sample carries the consent it was collected under.
+        Assert.Equal(receipt.ReceiptId, await platform.Database.ScalarAsync<string>(
+            "SELECT consent_receipt_id FROM user_location_samples WHERE user_id = $1", user.UserId));
+    }
+
+    [Fact]
+    public async Task P1_2_withdrawal_stops_collection_at_once_and_erases_the_samples()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+        await client.PostLocationAsync(user.UserId);
+        await client.PostLocationAsync(user.UserId, 31.23, 121.47);
+
+        await client.SetConsentAsync(user.UserId, "location", false, version);
+        var after = await client.PostLocationAsync(user.UserId);
+
+        Assert.Equal(0L, await SamplesOf(user.UserId));
+        await after.AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task P1_2_samples_expire_after_the_retention_period()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+        await client.PostLocationAsync(user.UserId);
+        await platform.Database.ScalarAsync<int>(
+            "INSERT INTO user_location_samples (user_id, at, latitude, longitude, accuracy_meters, source, consent_receipt_id) " +
+            "VALUES ($1, now() - interval '31 days', 1, 1, 1, 'gps', 'rcp_old') RETURNING 1", user.UserId);
+
+        await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
+
+        Assert.Equal(1L, await SamplesOf(user.UserId));
+    }
+
+    [Fact]
+    public async Task P1_2_the_retention_sweep_runs_on_a_durable_reminder()
+    {
+        var reminders = await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_reminders WHERE reminder_name = 'retention-sweep'");
+
+        Assert.Equal(1L, reminders);
+    }
+
+    [Theory]
+    [InlineData("{\"latitude\":91,\"longitude\":0,\"accuracyMeters\":1,\"source\":\"gps\"}")]
+    [InlineData("{\"latitude\":0,\"longitude\":-181,\"accuracyMeters\":1,\"source\":\"gps\"}")]
+    [InlineData("{\"latitude\":0,\"longitude\":0,\"accuracyMeters\":-1,\"source\":\"gps\"}")]
+    [InlineData("{\"latitude\":0,\"longitude\":0,\"accuracyMeters\":1,\"source\":\"radar\"}")]
+    [InlineData("{\"latitude\":\"north\",\"longitude\":0,\"accuracyMeters\":1,\"source\":\"gps\"}")]
+    [InlineData("{\"longitude\":0,\"accuracyMeters\":1,\"source\":\"gps\"}")]
+    public async Task Out_of_range_or_mistyped_samples_are_400_and_store_nothing(string body)
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+
+        var response = await client.PostAsync($"/v1/users/{user.UserId}/locations", Json.Raw(body));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0L, await SamplesOf(user.UserId));
+    }
+
+    private Task<long> SamplesOf(string userId) =>
+        platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_location_samples WHERE user_id = $1", userId);
+}

@@ -1,0 +1,48 @@
+namespace MeiLing.Tests.Users;
+
+/// <summary>P6.1 in its own collection: publishing a rights-reducing version affects every user of the cluster.</summary>
+[Collection(PolicyCollection.Name)]
+public sealed class PolicyAcceptanceTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P6_1_after_a_rights_reducing_version_processing_waits_for_acceptance_but_reading_and_consenting_do_not()
+    {
+        var before = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, before);
+        var reducing = $"less-{Guid.NewGuid():N}"[..20];
+        (await platform.Operator().PostAsJsonAsync("/v1/policies", new { version = reducing, summary = "Shares more", reducesRights = true })).EnsureSuccessStatusCode();
+
+        var blocked = await client.PostLocationAsync(user.UserId);
+        var reading = await client.GetAsync($"/v1/users/{user.UserId}");
+        var accepted = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = true, policyVersion = reducing });
+        var unblocked = await client.PostLocationAsync(user.UserId);
+
+        var problem = await blocked.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.EndsWith("/policy-consent-required", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, reading.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, unblocked.StatusCode);
+    }
+
+    [Fact]
+    public async Task P6_1_a_user_registering_after_the_version_has_accepted_it()
+    {
+        var reducing = $"reg-{Guid.NewGuid():N}"[..20];
+        (await platform.Operator().PostAsJsonAsync("/v1/policies", new { version = reducing, summary = "Shares more", reducesRights = true })).EnsureSuccessStatusCode();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, reducing);
+
+        var response = await client.PostLocationAsync(user.UserId);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PolicyCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "policy";
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+
+namespace MeiLing.Tests.Users;
+
+[Collection(PlatformCollection.Name)]
+public sealed class RegistrationTests(PlatformFixture platform)
+{
+    [Theory]
+    [InlineData("12800138000")]
+    [InlineData("1380013800")]
+    [InlineData("+1 415 555 0100")]
+    [InlineData("phone")]
+    public async Task P1_1_a_number_that_is_not_a_mainland_mobile_is_400(string phone)
+    {
+        var response = await platform.Client().PostAsJsonAsync("/v1/users", new { phone, password = "long enough", nickname = "n" });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("phone", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task P1_1_a_password_under_8_characters_is_400()
+    {
+        var response = await platform.Client().PostAsJsonAsync("/v1/users", new { phone = UserApiClient.NewPhone(), password = "short", nickname = "n" });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("password", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task P1_1_a_number_registers_once_whatever_its_formatting()
+    {
+        var user = await platform.RegisterUserAsync();
+        var formatted = $"+86 {user.Phone[..3]}-{user.Phone[3..7]}-{user.Phone[7..]}";
+
+        var again = await platform.Client().PostAsJsonAsync("/v1/users", new { phone = formatted, password = "another password", nickname = "twin" });
+
+        var problem = await again.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.EndsWith("/phone-taken", problem.TypeOf(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P1_1_the_password_is_stored_only_as_a_salted_slow_hash()
+    {
+        var user = await platform.RegisterUserAsync();
+
+        var payload = await platform.Database.ScalarAsync<string>(
+            "SELECT convert_from(payload, 'UTF8') FROM orleans_storage WHERE grain_id_string = $1", user.UserId);
+
+        Assert.NotNull(payload);
+        Assert.DoesNotContain(user.Password, payload, StringComparison.Ordinal);
+        var hash = JsonDocument.Parse(payload).RootElement.GetProperty("PasswordHash").GetString()!;
+        // Identity's v3 format (0x01 marker): PBKDF2 with a per-password salt and 100,000 iterations.
+        Assert.Equal(0x01, Convert.FromBase64String(hash)[0]);
+    }
+
+    [Fact]
+    public async Task P1_1_no_phone_number_appears_in_a_grain_key_or_reminder()
+    {
+        var user = await platform.RegisterUserAsync();
+
+        var inKeys = await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_storage WHERE position($1 in grain_id_string) > 0", user.Phone);
+        var inReminders = await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0 OR position($1 in reminder_name) > 0", user.Phone);
+
+        Assert.Equal(0L, inKeys);
+        Assert.Equal(0L, inReminders);
+    }
+
+    [Fact]
+    public async Task The_profile_never_shows_a_password_or_its_hash()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var body = await client.GetStringAsync($"/v1/users/{user.UserId}");
+
+        Assert.DoesNotContain("password", body, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(user.Phone, body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_users_profile_is_404()
+    {
+        var me = await platform.RegisterUserAsync();
+        var other = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(me);
+
+        var response = await client.GetAsync($"/v1/users/{other.UserId}");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Support_reads_a_profile_with_the_number_masked()
+    {
+        var user = await platform.RegisterUserAsync();
+        var support = await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Support Reader", "support");
+
+        var body = await platform.Client(support.ApiKey).GetStringAsync($"/v1/users/{user.UserId}");
+
+        Assert.DoesNotContain(user.Phone, body, StringComparison.Ordinal);
+        Assert.Contains($"{user.Phone[..3]}****{user.Phone[7..]}", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_correction_changes_the_profile()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await client.PatchAsJsonAsync($"/v1/users/{user.UserId}", new { nickname = "新名字", avatarUrl = "https://img.example/a.png" });
+
+        response.EnsureSuccessStatusCode();
+        var profile = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}");
+        Assert.Equal("新名字", profile.GetProperty("nickname").GetString());
+        Assert.Equal("https://img.example/a.png", profile.GetProperty("avatarUrl").GetString());
+    }
+
+    [Fact]
+    public async Task P5_1_a_child_under_14_without_guardian_consent_is_403()
+    {
+        var birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-10);
+
+        var response = await platform.Client().PostAsJsonAsync("/v1/users", new { phone = UserApiClient.NewPhone(), password = "long enough", nickname = "kid", birthDate });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.EndsWith("/guardian-consent-required", problem.TypeOf(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P5_1_a_child_under_14_registers_with_recorded_guardian_consent_and_is_a_minor()
+    {
+        var birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-10);
+        var user = await platform.RegisterUserAsync(new
+        {
+            birthDate,
+            guardianConsent = new { guardianName = "王芳", guardianPhone = UserApiClient.NewPhone(), relationship = "mother" },
+        });
+        var client = await platform.AsUserAsync(user);
+
+        var profile = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}");
+        var stored = await platform.Database.ScalarAsync<string>(
+            "SELECT convert_from(payload, 'UTF8') FROM orleans_storage WHERE grain_id_string = $1", user.UserId);
+
+        Assert.True(profile.GetProperty("isMinor").GetBoolean());
+        Assert.Contains("RecordedAt", JsonDocument.Parse(stored!).RootElement.GetProperty("Guardian").ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P5_1_a_16_year_old_needs_no_guardian_but_is_marked_a_minor()
+    {
+        var user = await platform.RegisterUserAsync(new { birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-16) });
+        var client = await platform.AsUserAsync(user);
+
+        var profile = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}");
+
+        Assert.True(profile.GetProperty("isMinor").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Bad_registration_input_stores_nothing()
+    {
+        var before = await platform.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_storage");
+        string[] bodies =
+        [
+            "{\"phone\":13800138000,\"password\":\"long enough\",\"nickname\":\"n\"}",
+            "{\"phone\":\"13800138000\",\"password\":\"long enough\"}",
+            "{\"phone\":\"13800138000\",\"password\":\"long enough\",\"nickname\":\"n\",\"birthDate\":\"yesterday\"}",
+            "{\"phone\":\"13800138000\",\"password\":\"long enough\",\"nickname\":\"n\",\"avatarUrl\":\"javascript:alert(1)\"}",
+            "{\"phone\":\"13800138000\",\"password\":\"long enough\",\"nickname\":\"n\",\"region\":\"US\"}",
+        ];
+
+        foreach (var body in bodies)
+        {
+            var response = await platform.Client().PostAsync("/v1/users", Json.Raw(body));
+            await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        }
+
+        Assert.Equal(before, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_storage"));
+    }
+}

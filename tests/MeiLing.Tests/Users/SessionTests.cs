@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+
+namespace MeiLing.Tests.Users;
+
+[Collection(PlatformCollection.Name)]
+public sealed class SessionTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task Signing_in_returns_a_token_that_reads_the_profile()
+    {
+        var user = await platform.RegisterUserAsync();
+
+        var session = await platform.SignInAsync(user);
+
+        Assert.Equal(user.UserId, session.UserId);
+        var client = platform.Client();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.Token);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_401()
+    {
+        var user = await platform.RegisterUserAsync();
+
+        var response = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = "not the password" });
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task An_unknown_number_is_401()
+    {
+        var response = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = UserApiClient.NewPhone(), password = "whatever it is" });
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task After_10_failed_sign_ins_for_a_number_even_the_right_password_gets_429()
+    {
+        var user = await platform.RegisterUserAsync();
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var failed = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = $"wrong {attempt}" });
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        var response = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password });
+
+        await response.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task P2_1_the_session_cookie_alone_signs_a_browser_in()
+    {
+        var user = await platform.RegisterUserAsync();
+        var signIn = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password });
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(value => value.StartsWith("meiling_session=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+
+        // Only the strictly necessary session cookie: no preference cookie was accepted or sent.
+        var browser = platform.Client();
+        browser.DefaultRequestHeaders.Add("Cookie", cookie.Split(';')[0]);
+        var response = await browser.GetAsync($"/v1/users/{user.UserId}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_out_everywhere_ends_every_token_at_once()
+    {
+        var user = await platform.RegisterUserAsync();
+        var first = await platform.AsUserAsync(user);
+        var second = await platform.AsUserAsync(user);
+
+        var signOut = await first.DeleteAsync("/v1/sessions");
+
+        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
+        await (await second.GetAsync($"/v1/users/{user.UserId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await first.GetAsync($"/v1/users/{user.UserId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_forged_token_is_401()
+    {
+        var client = platform.Client();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfeCJ9.AAAA");
+
+        var response = await client.GetAsync("/v1/users/usr_x");
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+}
