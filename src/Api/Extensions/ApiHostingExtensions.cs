@@ -107,6 +107,7 @@ public static class ApiHostingExtensions
             options.DocumentTitle = "MeiLing API";
         });
 
+        app.MapDiagnosticsApi();
         app.MapMerchantsApi();
         app.MapStaffApi();
         app.MapPoliciesApi();
