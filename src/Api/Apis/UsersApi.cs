@@ -4,6 +4,8 @@ using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Activity;
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -38,7 +40,46 @@ public static class UsersApi
         group.MapGet("/{userId}/activity", GetActivity).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetActivity").WithSummary("The user's activity log, newest first (P1.3).");
 
+        group.MapGet("/{userId}/orders", GetOrders).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("ListUserOrders").WithSummary("The user's orders, newest first, a page at a time (support: audited).");
+        group.MapGet("/{userId}/disclosures", GetDisclosures).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("ListDisclosures").WithSummary("Every hand-over of the user's data to a party outside the platform (P3.1).");
+        group.MapGet("/{userId}/addresses", GetAddresses).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("ListAddresses").WithSummary("The user's saved delivery addresses, with the provenance of imported ones.");
+        group.MapPost("/{userId}/addresses/imports", ImportAddresses).RequireAuthorization(AuthorizationPolicies.User)
+            .WithName("ImportAddresses").WithSummary("Import addresses from a third party; needs third-party-sources consent and records provenance (P1.8).");
+
         return group;
+    }
+
+    private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, string? cursor) =>
+        caller.CanActForUser(userId)
+            ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound>> GetDisclosures(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.CanActForUser(userId)
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetDisclosures()))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<ItemPage<SavedAddress>>, NotFound>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.CanActForUser(userId)
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetAddresses()))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Created<ItemPage<SavedAddress>>, NotFound>> ImportAddresses(
+        string userId, ImportAddressesRequest request, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!caller.IsUser(userId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var addresses = await cluster.GetGrain<IUserGrain>(userId).ImportAddresses(new ImportAddresses(
+            request.Source.Trim(), request.Authorization.Trim(),
+            [.. request.Addresses.Select(a => new SavedAddress(a.RecipientName.Trim(), a.Phone, a.Address.Trim(), a.DoorNumber.Trim(), null))]));
+        return TypedResults.Created($"/v1/users/{userId}/addresses", ItemPage.Last(addresses));
     }
 
     private static async Task<Results<Created<UserRegistered>, ValidationProblem>> Register(
@@ -188,6 +229,18 @@ public sealed record ConsentReceiptBody(string ReceiptId, ConsentPurpose Purpose
     public static ConsentReceiptBody From(ConsentReceipt receipt) =>
         new(receipt.ReceiptId, receipt.Purpose, receipt.Granted, receipt.PolicyVersion, receipt.At);
 }
+
+/// <summary>Body of <c>POST /v1/users/{userId}/addresses/imports</c> (P1.8).</summary>
+public sealed record ImportAddressesRequest(
+    [property: Required, StringLength(128, MinimumLength = 1)] string Source,
+    [property: Required, StringLength(256, MinimumLength = 1)] string Authorization,
+    [property: Required, MinLength(1), MaxLength(100)] IReadOnlyList<AddressRequest> Addresses);
+
+public sealed record AddressRequest(
+    [property: Required, StringLength(64, MinimumLength = 1)] string RecipientName,
+    [property: Required, MainlandMobile] string Phone,
+    [property: Required, StringLength(256, MinimumLength = 1)] string Address,
+    [property: Required, StringLength(64, MinimumLength = 1)] string DoorNumber);
 
 /// <summary>Body of <c>POST /v1/users/{userId}/locations</c> (P1.2).</summary>
 public sealed record RecordLocationRequest(

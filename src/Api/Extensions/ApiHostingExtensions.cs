@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MeiLing.Api.Activity;
 using MeiLing.Api.Apis;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Health;
 using MeiLing.Api.Problems;
 using MeiLing.Api.Security;
@@ -93,6 +94,7 @@ public static class ApiHostingExtensions
         app.UseRequestBodyLimit();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseSupportAudit();
         app.UseActivityLog();
         return app;
     }
@@ -114,16 +116,19 @@ public static class ApiHostingExtensions
         app.MapUsersApi();
         app.MapSessionsApi();
         app.MapConsentRecordsApi();
+        app.MapProductsApi();
+        app.MapOrdersApi();
+        app.MapMemberCardsApi();
+        app.MapTicketsApi();
         return app;
     }
 
-    /// <summary>camelCase, enums as kebab-case strings, and absent or null non-nullable members refused.</summary>
+    /// <summary>camelCase, enums as kebab-case strings, nulls written (nextCursor: null), absent or null non-nullable members refused.</summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
-        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
     }
 }

@@ -10,6 +10,9 @@ public static class AuthorizationPolicies
     public const string Support = "support";
     public const string User = "user";
     public const string UserOrSupport = "user-or-support";
+    public const string Merchant = "merchant";
+    public const string MerchantOrUser = "merchant-or-user";
+    public const string OrderParties = "order-parties";
 
     public static void AddMeiLingPolicies(this AuthorizationBuilder authorization) =>
         authorization
@@ -17,5 +20,8 @@ public static class AuthorizationPolicies
             .AddPolicy(OperatorOrMerchant, policy => policy.RequireRole(Roles.Operator, Roles.Merchant))
             .AddPolicy(Support, policy => policy.RequireRole(Roles.Support))
             .AddPolicy(User, policy => policy.RequireRole(Roles.User))
-            .AddPolicy(UserOrSupport, policy => policy.RequireRole(Roles.User, Roles.Support));
+            .AddPolicy(UserOrSupport, policy => policy.RequireRole(Roles.User, Roles.Support))
+            .AddPolicy(Merchant, policy => policy.RequireRole(Roles.Merchant))
+            .AddPolicy(MerchantOrUser, policy => policy.RequireRole(Roles.Merchant, Roles.User))
+            .AddPolicy(OrderParties, policy => policy.RequireRole(Roles.Merchant, Roles.User, Roles.Support));
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MeiLing.Grains.Access;
+using MeiLing.Grains.Orders;
 
 namespace MeiLing.Api.Security;
 
@@ -35,6 +36,15 @@ public static class CallerClaims
     public static bool CanActForUser(this ClaimsPrincipal caller, string userId) =>
         caller.IsInRole(Roles.Support)
         || (caller.IsInRole(Roles.User) && string.Equals(caller.SubjectId(), userId, StringComparison.Ordinal));
+
+    /// <summary>The caller as a party to orders: a merchant, a user or support.</summary>
+    public static OrderCaller AsOrderCaller(this ClaimsPrincipal caller) => new(
+        caller.IsInRole(Roles.Merchant) ? OrderParty.Merchant : caller.IsInRole(Roles.User) ? OrderParty.User : OrderParty.Support,
+        caller.SubjectId() ?? "");
+
+    /// <summary>Only the merchant itself (not operators).</summary>
+    public static bool IsMerchant(this ClaimsPrincipal caller, string merchantId) =>
+        caller.IsInRole(Roles.Merchant) && string.Equals(caller.SubjectId(), merchantId, StringComparison.Ordinal);
 
     /// <summary>Only the user themself (not support).</summary>
     public static bool IsUser(this ClaimsPrincipal caller, string userId) =>

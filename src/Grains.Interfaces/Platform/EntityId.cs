@@ -14,6 +14,9 @@ public static class EntityId
     public const string StaffPrefix = "stf";
     public const string UserPrefix = "usr";
     public const string ReceiptPrefix = "rcp";
+    public const string OrderPrefix = "ord";
+    public const string PaymentPrefix = "pay";
+    public const string TicketPrefix = "tkt";
 
     /// <summary>A new id: the prefix, an underscore and 26 base32 characters (130 random bits).</summary>
     public static string New(string prefix)
@@ -24,6 +27,22 @@ public static class EntityId
         for (var i = 0; i < chars.Length; i++)
         {
             chars[i] = Alphabet[random[i] & 31];
+        }
+
+        return $"{prefix}_{chars}";
+    }
+
+    /// <summary>
+    /// An id derived from a client's idempotency key, so a retried create addresses the same grain:
+    /// the same scope and key always give the same id; different ones never collide in practice.
+    /// </summary>
+    public static string FromIdempotencyKey(string prefix, string scope, string key)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{scope}\n{key}"));
+        Span<char> chars = stackalloc char[26];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Alphabet[hash[i] & 31];
         }
 
         return $"{prefix}_{chars}";

@@ -1,4 +1,5 @@
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
 
 namespace MeiLing.Grains.Users;
 
@@ -19,7 +20,7 @@ public interface IUserGrain : IGrainWithStringKey
     [ReadOnly]
     Task<UserProfile?> GetProfile();
 
-    /// <summary>Corrects profile fields (a data right); needs the current policy accepted (P6.1).</summary>
+    /// <summary>Corrects profile fields (a data right, open even before a new policy is accepted).</summary>
     [Alias("correct-profile")]
     Task<UserProfile> CorrectProfile(ProfileCorrection correction);
 
@@ -60,6 +61,33 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Stores a location sample; only while <c>location</c> is granted (P1.2).</summary>
     [Alias("record-location")]
     Task RecordLocation(LocationSample sample);
+
+    /// <summary>
+    /// The disclosure gate (P3.1): checks the hand-over's basis now, refuses it without one (and always
+    /// for advertising and analytics partners, who get only de-identified aggregates), and records it.
+    /// </summary>
+    [Alias("disclose")]
+    Task<DisclosureRecord> Disclose(DisclosureRequest request);
+
+    /// <summary>Every hand-over of the user's data, newest first.</summary>
+    [Alias("disclosures")]
+    Task<IReadOnlyList<DisclosureRecord>> GetDisclosures();
+
+    /// <summary>Stores addresses from a third party with their provenance; needs <c>third-party-sources</c> (P1.8).</summary>
+    [Alias("import-addresses")]
+    Task<IReadOnlyList<SavedAddress>> ImportAddresses(ImportAddresses import);
+
+    [Alias("addresses")]
+    [ReadOnly]
+    Task<IReadOnlyList<SavedAddress>> GetAddresses();
+
+    /// <summary>Links a support ticket to the user.</summary>
+    [Alias("attach-ticket")]
+    Task AttachTicket(string ticketId);
+
+    [Alias("tickets")]
+    [ReadOnly]
+    Task<IReadOnlyList<string>> GetTicketIds();
 
     /// <summary>The location samples held, newest first.</summary>
     [Alias("locations")]

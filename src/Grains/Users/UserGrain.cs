@@ -1,4 +1,5 @@
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Policies;
 using Microsoft.AspNetCore.Identity;
@@ -8,9 +9,12 @@ namespace MeiLing.Grains.Users;
 internal sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
     LocationSampleStore locations,
+    DisclosureLedgerStore disclosures,
     TimeProvider clock) : Grain, IUserGrain
 {
     private const int LocationsShown = 1000;
+    private const int DisclosuresShown = 1000;
+    private const int MaxAddresses = 100;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -131,6 +135,66 @@ internal sealed class UserGrain(
         _ = User;
         return await locations.ListAsync(UserId, LocationsShown);
     }
+
+    async Task<DisclosureRecord> IUserGrain.Disclose(DisclosureRequest request)
+    {
+        _ = User;
+        if (request.RecipientKind is RecipientKind.AdvertisingPartner or RecipientKind.AnalyticsPartner)
+        {
+            // P1.11, P1.13, P3.1: these partners receive de-identified aggregates only, never a user's data.
+            throw DomainException.Forbidden("identifying-data-refused",
+                "Advertising and analytics partners receive only de-identified aggregates, never a user's data.");
+        }
+
+        var now = clock.GetUtcNow();
+        var record = request.Consent is { } purpose
+            ? new DisclosureRecord(request.Recipient, request.RecipientKind, request.Fields, request.Purpose, LawfulBasis.Consent, now,
+                User.GrantFor(purpose)?.ReceiptId
+                    ?? throw DomainException.Forbidden("consent-required", $"The user has not granted '{ConsentPurposes.Name(purpose)}'."))
+            : new DisclosureRecord(request.Recipient, request.RecipientKind, request.Fields, request.Purpose,
+                request.Exception is { } exception and not LawfulBasis.Consent
+                    ? exception
+                    : throw DomainException.Invalid("basis-required", "A disclosure needs a consent purpose or a named exception."),
+                now, null);
+        await disclosures.AppendAsync(UserId, record);
+        return record;
+    }
+
+    async Task<IReadOnlyList<DisclosureRecord>> IUserGrain.GetDisclosures()
+    {
+        _ = User;
+        return await disclosures.ListAsync(UserId, DisclosuresShown);
+    }
+
+    async Task<IReadOnlyList<SavedAddress>> IUserGrain.ImportAddresses(ImportAddresses import)
+    {
+        var user = User;
+        // P1.8: data from a third party needs the user's consent to third-party sources, and keeps its provenance.
+        var basis = await AuthorizeAsync(ProcessingRequest.ForPurpose("import-third-party-data", ConsentPurpose.ThirdPartySources));
+        if (user.Addresses.Count + import.Addresses.Count > MaxAddresses)
+        {
+            throw DomainException.Invalid("too-many-addresses", $"A user keeps at most {MaxAddresses} addresses.");
+        }
+
+        var provenance = new Provenance(import.Source, import.Authorization, basis.At, basis.ReceiptId!);
+        user.Addresses.AddRange(import.Addresses.Select(address => address with { Provenance = provenance }));
+        await state.WriteStateAsync();
+        return user.Addresses;
+    }
+
+    Task<IReadOnlyList<SavedAddress>> IUserGrain.GetAddresses() => Task.FromResult<IReadOnlyList<SavedAddress>>(User.Addresses);
+
+    async Task IUserGrain.AttachTicket(string ticketId)
+    {
+        var user = User;
+        if (!user.TicketIds.Contains(ticketId))
+        {
+            user.TicketIds.Add(ticketId);
+            await state.WriteStateAsync();
+        }
+    }
+
+    Task<IReadOnlyList<string>> IUserGrain.GetTicketIds() => Task.FromResult<IReadOnlyList<string>>(User.TicketIds);
 
     // The one gate (P1.10, P6.1): every processing of this user's data asks here first, in the same turn.
     private async Task<ProcessingBasis> AuthorizeAsync(ProcessingRequest request)

@@ -50,6 +50,12 @@ public sealed class UserState
     [PersonalData(DataCategory.Basic)]
     public List<ConsentEntry> ConsentHistory { get; set; } = [];
 
+    [PersonalData(DataCategory.Basic)]
+    public List<SavedAddress> Addresses { get; set; } = [];
+
+    [NotPersonalData]
+    public List<string> TicketIds { get; set; } = [];
+
     public void Register(NewUser user, DateTimeOffset now, bool isMinor, string? policyVersion, int policyIndex)
     {
         var registration = user.Registration;

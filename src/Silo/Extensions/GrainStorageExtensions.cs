@@ -1,5 +1,8 @@
 using System.Text.Json.Serialization;
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Payments;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Retention;
 using MeiLing.Grains.Users;
@@ -43,6 +46,11 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<PhoneHasher>();
         silo.Services.AddSingleton<LocationSampleStore>();
         silo.Services.AddSingleton<ActivityLogStore>();
+        silo.Services.AddSingleton<DisclosureLedgerStore>();
+        silo.Services.AddSingleton<OrderIndexStore>();
+        silo.Services.AddSingleton<IPaymentPartner>(new SandboxPaymentPartner(PaymentMethod.Wechat, "wechat-pay"));
+        silo.Services.AddSingleton<IPaymentPartner>(new SandboxPaymentPartner(PaymentMethod.Alipay, "alipay"));
+        silo.Services.AddSingleton<PaymentPartners>();
 
         silo.AddStartupTask(async (services, _) =>
             await services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).EnsureScheduled());

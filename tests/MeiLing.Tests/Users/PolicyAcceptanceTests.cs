@@ -27,6 +27,24 @@ public sealed class PolicyAcceptanceTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P6_1_a_merchant_cannot_order_for_a_user_who_has_not_accepted_a_rights_reducing_version()
+    {
+        var shop = await Commerce.CommerceApiClient.OpenShopAsync(platform);
+        var reducing = $"ord-{Guid.NewGuid():N}"[..20];
+        (await platform.Operator().PostAsJsonAsync("/v1/policies", new { version = reducing, summary = "Shares more", reducesRights = true })).EnsureSuccessStatusCode();
+
+        var refused = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } });
+        await shop.CustomerClient.SetConsentAsync(shop.Customer.UserId, "notifications", false, reducing);
+        var accepted = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } });
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.EndsWith("/policy-consent-required", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task P6_1_a_user_registering_after_the_version_has_accepted_it()
     {
         var reducing = $"reg-{Guid.NewGuid():N}"[..20];

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Security;
+using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Platform;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Member cards (会员卡, P1.6): a stored-value balance per user per merchant.</summary>
+public static class MemberCardsApi
+{
+    public static RouteGroupBuilder MapMemberCardsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/merchants/{merchantId}/member-cards/{userId}").WithTags("Merchant app")
+            .RequireAuthorization(AuthorizationPolicies.Merchant);
+
+        group.MapPost("/top-ups", TopUp).WithName("TopUpMemberCard")
+            .WithSummary("Add to the user's balance at this merchant. An Idempotency-Key header makes retries safe.");
+        group.MapGet("/", GetBalance).WithName("GetMemberCard").WithSummary("The user's balance at this merchant.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<BalanceBody>, NotFound>> TopUp(
+        string merchantId, string userId, TopUpRequest request, ClaimsPrincipal caller, IClusterClient cluster,
+        [FromHeader(Name = OrdersApi.IdempotencyHeader)] string? idempotencyKey)
+    {
+        if (!caller.IsMerchant(merchantId) || !EntityId.IsWellFormed(userId, EntityId.UserPrefix))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var operationId = string.IsNullOrEmpty(idempotencyKey) ? $"top-up:{Guid.NewGuid():N}" : $"top-up:{idempotencyKey}";
+        var balance = await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).TopUp(operationId, request.AmountFen);
+        return TypedResults.Ok(new BalanceBody(balance));
+    }
+
+    private static async Task<Results<Ok<BalanceBody>, NotFound>> GetBalance(string merchantId, string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.IsMerchant(merchantId) && EntityId.IsWellFormed(userId, EntityId.UserPrefix)
+            ? TypedResults.Ok(new BalanceBody(await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).GetBalance()))
+            : TypedResults.NotFound();
+}
+
+/// <summary>Body of a top-up.</summary>
+public sealed record TopUpRequest([property: Range(1, MemberCardGrainLimits.MaxFen, ErrorMessage = "Top-ups are 1 to 100000000 fen.")] long AmountFen);
+
+public sealed record BalanceBody(long BalanceFen);
+
+internal static class MemberCardGrainLimits
+{
+    public const long MaxFen = 100_000_000;
+}

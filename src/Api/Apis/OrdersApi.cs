@@ -1,0 +1,120 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Orders: placed by merchants for their customers, paid, fulfilled, cancelled, refunded (P1.4–P1.6).</summary>
+public static class OrdersApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
+    {
+        var merchantOrders = routes.MapGroup("/v1/merchants/{merchantId}/orders").WithTags("Merchant app")
+            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant);
+        merchantOrders.MapPost("/", PlaceOrder).WithName("PlaceOrder")
+            .WithSummary("Place an order for a user; totals come from the catalogue. An Idempotency-Key header makes retries safe.");
+        merchantOrders.MapGet("/", ListMerchantOrders).WithName("ListMerchantOrders")
+            .WithSummary("The merchant's orders, newest first, a page at a time.");
+
+        var orders = routes.MapGroup("/v1/orders/{orderId}").WithTags("Merchant app");
+        orders.MapGet("/", GetOrder).RequireAuthorization(AuthorizationPolicies.OrderParties)
+            .WithName("GetOrder").WithSummary("An order: its merchant (recorded as a disclosure), its user, or support (audited).");
+        orders.MapPost("/payments", Pay).RequireAuthorization(AuthorizationPolicies.MerchantOrUser)
+            .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it or when a member card is short.");
+        orders.MapPost("/status", ChangeStatus).RequireAuthorization(AuthorizationPolicies.Merchant)
+            .WithName("ChangeOrderStatus").WithSummary("Fulfil, cancel or refund; 409 for a transition the order's state forbids.");
+        return routes;
+    }
+
+    private static async Task<Results<Created<OrderPlaced>, NotFound>> PlaceOrder(
+        string merchantId, PlaceOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey)
+    {
+        if (!caller.IsMerchant(merchantId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var orderId = string.IsNullOrEmpty(idempotencyKey)
+            ? EntityId.New(EntityId.OrderPrefix)
+            : EntityId.FromIdempotencyKey(EntityId.OrderPrefix, merchantId, idempotencyKey);
+        var delivery = request.Delivery is { } d ? new Delivery(d.RecipientName.Trim(), d.Gender, d.Phone, d.Address.Trim(), d.DoorNumber.Trim()) : null;
+        var order = await cluster.GetGrain<IOrderGrain>(orderId).Place(new PlaceOrder(
+            merchantId, request.UserId, [.. request.Items.Select(item => new OrderItem(item.Sku, item.Quantity))], delivery));
+        return TypedResults.Created($"/v1/orders/{orderId}", new OrderPlaced(order.OrderId, order.TotalFen, order.Status));
+    }
+
+    private static async Task<Results<Ok<OrderPage>, NotFound>> ListMerchantOrders(
+        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, string? cursor) =>
+        caller.CanActForMerchant(merchantId)
+            ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByMerchant(merchantId, cursor, limit ?? 20))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<OrderView>, NotFound>> GetOrder(string orderId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!EntityId.IsWellFormed(orderId, EntityId.OrderPrefix))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var order = await cluster.GetGrain<IOrderGrain>(orderId).Read(caller.AsOrderCaller());
+        return order is null ? TypedResults.NotFound() : TypedResults.Ok(order);
+    }
+
+    private static async Task<Results<Created<OrderView>, NotFound>> Pay(string orderId, PayOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!EntityId.IsWellFormed(orderId, EntityId.OrderPrefix))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var order = await cluster.GetGrain<IOrderGrain>(orderId).Pay(caller.AsOrderCaller(), request.Method, request.AmountFen);
+        return TypedResults.Created($"/v1/orders/{orderId}", order);
+    }
+
+    private static async Task<Results<Ok<OrderView>, NotFound>> ChangeStatus(
+        string orderId, ChangeOrderStatusRequest request, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!EntityId.IsWellFormed(orderId, EntityId.OrderPrefix))
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<IOrderGrain>(orderId).ChangeStatus(caller.AsOrderCaller(), request.Status));
+    }
+}
+
+/// <summary>Body of <c>POST /v1/merchants/{merchantId}/orders</c>.</summary>
+public sealed record PlaceOrderRequest(
+    [property: Required, StringLength(64, MinimumLength = 1)] string UserId,
+    [property: Required, MinLength(1), MaxLength(100)] IReadOnlyList<OrderItemRequest> Items,
+    DeliveryRequest? Delivery = null);
+
+public sealed record OrderItemRequest(
+    [property: Required, StringLength(64, MinimumLength = 1)] string Sku,
+    [property: Range(1, 999)] int Quantity);
+
+/// <summary>Delivery details (P1.5): the user's personal data.</summary>
+public sealed record DeliveryRequest(
+    [property: Required, StringLength(64, MinimumLength = 1)] string RecipientName,
+    FormOfAddress Gender,
+    [property: Required, MainlandMobile] string Phone,
+    [property: Required, StringLength(256, MinimumLength = 1)] string Address,
+    [property: Required, StringLength(64, MinimumLength = 1)] string DoorNumber);
+
+public sealed record OrderPlaced(string OrderId, long TotalFen, OrderStatus Status);
+
+/// <summary>Body of <c>POST /v1/orders/{orderId}/payments</c>.</summary>
+public sealed record PayOrderRequest(
+    PaymentMethod Method,
+    [property: Range(1, long.MaxValue, ErrorMessage = "Amounts are positive integers of fen.")] long AmountFen);
+
+/// <summary>Body of <c>POST /v1/orders/{orderId}/status</c>.</summary>
+public sealed record ChangeOrderStatusRequest(OrderStatus Status);

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Tickets;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Customer-service tickets with their message history (P1.7): the user and support write; support is audited.</summary>
+public static class TicketsApi
+{
+    public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/users/{userId}/tickets", OpenTicket).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithTags("Support tickets").WithName("OpenTicket").WithSummary("Open a ticket for the user.");
+
+        var ticket = routes.MapGroup("/v1/tickets/{ticketId}").WithTags("Support tickets")
+            .RequireAuthorization(AuthorizationPolicies.UserOrSupport);
+        ticket.MapPost("/messages", AddMessage).WithName("AddTicketMessage").WithSummary("Add a message to the ticket.");
+        ticket.MapGet("/", GetTicket).WithName("GetTicket").WithSummary("The ticket with all its messages.");
+        return routes;
+    }
+
+    private static async Task<Results<Created<TicketOpened>, NotFound>> OpenTicket(
+        string userId, OpenTicketRequest request, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock)
+    {
+        if (!caller.CanActForUser(userId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var ticketId = EntityId.New(EntityId.TicketPrefix);
+        await cluster.GetGrain<ITicketGrain>(ticketId).Open(userId, request.Subject.Trim(), Message(caller, request.Message, clock));
+        return TypedResults.Created($"/v1/tickets/{ticketId}", new TicketOpened(ticketId));
+    }
+
+    private static async Task<Results<Created<TicketView>, NotFound>> AddMessage(
+        string ticketId, AddTicketMessageRequest request, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock)
+    {
+        if (await VisibleTicket(ticketId, caller, cluster) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var ticket = await cluster.GetGrain<ITicketGrain>(ticketId).AddMessage(Message(caller, request.Message, clock));
+        return TypedResults.Created($"/v1/tickets/{ticketId}", ticket);
+    }
+
+    private static async Task<Results<Ok<TicketView>, NotFound>> GetTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        await VisibleTicket(ticketId, caller, cluster) is { } ticket ? TypedResults.Ok(ticket) : TypedResults.NotFound();
+
+    private static async Task<TicketView?> VisibleTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!EntityId.IsWellFormed(ticketId, EntityId.TicketPrefix))
+        {
+            return null;
+        }
+
+        var ticket = await cluster.GetGrain<ITicketGrain>(ticketId).Get();
+        return ticket is not null && caller.CanActForUser(ticket.UserId) ? ticket : null;
+    }
+
+    private static TicketMessage Message(ClaimsPrincipal caller, string text, TimeProvider clock) => new(
+        caller.IsInRole(Roles.Support) ? TicketAuthor.Support : TicketAuthor.User, caller.SubjectId()!, text.Trim(), clock.GetUtcNow());
+}
+
+public sealed record OpenTicketRequest(
+    [property: Required, StringLength(200, MinimumLength = 1)] string Subject,
+    [property: Required, StringLength(2000, MinimumLength = 1)] string Message);
+
+public sealed record AddTicketMessageRequest([property: Required, StringLength(2000, MinimumLength = 1)] string Message);
+
+public sealed record TicketOpened(string TicketId);

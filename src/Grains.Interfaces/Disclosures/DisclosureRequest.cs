@@ -1,0 +1,27 @@
+using MeiLing.Grains.Consents;
+
+namespace MeiLing.Grains.Disclosures;
+
+/// <summary>
+/// A flow about to hand some of a user's data to an outside party (P3.1): who, which fields, why, and on
+/// what basis — a consent purpose or a named exception (P1.10) — checked by the user grain at that moment.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("meiling.disclosure-request")]
+public sealed record DisclosureRequest(
+    [property: Id(0)] string Recipient,
+    [property: Id(1)] RecipientKind RecipientKind,
+    [property: Id(2)] IReadOnlyList<string> Fields,
+    [property: Id(3)] string Purpose,
+    [property: Id(4)] ConsentPurpose? Consent,
+    [property: Id(5)] LawfulBasis? Exception);
+
+/// <summary>One hand-over of a user's data, as the disclosure ledger keeps it.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.disclosure-record")]
+public sealed record DisclosureRecord(
+    [property: Id(0)] string Recipient,
+    [property: Id(1)] RecipientKind RecipientKind,
+    [property: Id(2)] IReadOnlyList<string> Fields,
+    [property: Id(3)] string Purpose,
+    [property: Id(4)] LawfulBasis Basis,
+    [property: Id(5)] DateTimeOffset At,
+    [property: Id(6)] string? ConsentReceiptId);

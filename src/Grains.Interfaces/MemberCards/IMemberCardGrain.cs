@@ -1,0 +1,27 @@
+namespace MeiLing.Grains.MemberCards;
+
+/// <summary>
+/// A user's stored-value card at one merchant (会员卡, P1.6), keyed <c>{merchantId}/{userId}</c>.
+/// Debits and credits carry an operation id and are applied once each, however often they are retried.
+/// </summary>
+[Alias("meiling.member-card")]
+public interface IMemberCardGrain : IGrainWithStringKey
+{
+    public static string KeyOf(string merchantId, string userId) => $"{merchantId}/{userId}";
+
+    [Alias("balance")]
+    [ReadOnly]
+    Task<long> GetBalance();
+
+    /// <summary>Adds to the balance; returns the new balance.</summary>
+    [Alias("top-up")]
+    Task<long> TopUp(string operationId, long amountFen);
+
+    /// <summary>Draws from the balance; 409 <c>insufficient-balance</c> with the balance untouched when short.</summary>
+    [Alias("debit")]
+    Task<long> Debit(string operationId, long amountFen);
+
+    /// <summary>Gives a debit back (a refund); returns the new balance.</summary>
+    [Alias("credit")]
+    Task<long> Credit(string operationId, long amountFen);
+}

@@ -1,0 +1,28 @@
+namespace MeiLing.Grains.Orders;
+
+/// <summary>One order, keyed by order id (<c>ord_…</c>), with its payments and its state machine.</summary>
+[Alias("meiling.order")]
+public interface IOrderGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Places the order: prices it from the catalogue, checks the user may be processed for it, and lists it.
+    /// Placing the same order again (a retry) returns it; a different one under this id is a conflict.
+    /// </summary>
+    [Alias("place")]
+    Task<OrderView> Place(PlaceOrder command);
+
+    /// <summary>
+    /// The order as <paramref name="caller"/> may see it, or null when it does not exist or is not theirs
+    /// (its merchant, its user, or support). A merchant's read is recorded as a disclosure to it (P3.1).
+    /// </summary>
+    [Alias("read")]
+    Task<OrderView?> Read(OrderCaller caller);
+
+    /// <summary>Pays part or all of what is outstanding (its merchant or its user); 409 beyond it, or when a member card is short.</summary>
+    [Alias("pay")]
+    Task<OrderView> Pay(OrderCaller caller, PaymentMethod method, long amountFen);
+
+    /// <summary>Moves the order to fulfilled, cancelled or refunded (its merchant); 409 for a transition its state forbids.</summary>
+    [Alias("change-status")]
+    Task<OrderView> ChangeStatus(OrderCaller caller, OrderStatus target);
+}

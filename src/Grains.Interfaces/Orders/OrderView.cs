@@ -1,0 +1,39 @@
+namespace MeiLing.Grains.Orders;
+
+/// <summary>An order as its merchant, its user and support see it.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.order-view")]
+public sealed record OrderView(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string MerchantId,
+    [property: Id(2)] string? UserId,
+    [property: Id(3)] OrderStatus Status,
+    [property: Id(4)] IReadOnlyList<OrderLine> Lines,
+    [property: Id(5)] long TotalFen,
+    [property: Id(6)] long PaidFen,
+    [property: Id(7)] Delivery? Delivery,
+    [property: Id(8)] IReadOnlyList<PaymentView> Payments,
+    [property: Id(9)] DateTimeOffset CreatedAt,
+    [property: Id(10)] bool Anonymized);
+
+/// <summary>One payment of an order.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.payment-view")]
+public sealed record PaymentView(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] PaymentMethod Method,
+    [property: Id(2)] long AmountFen,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] string? PartnerReference);
+
+/// <summary>Who acts on an order; the order grain answers only its own merchant, its own user, and support.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.order-caller")]
+public sealed record OrderCaller(
+    [property: Id(0)] OrderParty Party,
+    [property: Id(1)] string Id);
+
+[GenerateSerializer, Alias("meiling.order-party")]
+public enum OrderParty
+{
+    User = 0,
+    Merchant = 1,
+    Support = 2,
+}

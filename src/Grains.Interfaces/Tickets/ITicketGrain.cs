@@ -1,0 +1,16 @@
+namespace MeiLing.Grains.Tickets;
+
+/// <summary>A customer-service ticket, keyed by ticket id (<c>tkt_…</c>), linked to its user (P1.7).</summary>
+[Alias("meiling.ticket")]
+public interface ITicketGrain : IGrainWithStringKey
+{
+    [Alias("open")]
+    Task<TicketView> Open(string userId, string subject, TicketMessage first);
+
+    [Alias("add-message")]
+    Task<TicketView> AddMessage(TicketMessage message);
+
+    [Alias("get")]
+    [ReadOnly]
+    Task<TicketView?> Get();
+}

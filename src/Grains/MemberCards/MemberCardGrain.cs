@@ -1,0 +1,116 @@
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Users;
+
+namespace MeiLing.Grains.MemberCards;
+
+internal sealed class MemberCardGrain(
+    [PersistentState("member-card", StorageNames.Default)] IPersistentState<MemberCardState> state) : Grain, IMemberCardGrain
+{
+    public const long MaxOperationFen = 100_000_000;
+
+    Task<long> IMemberCardGrain.GetBalance() => Task.FromResult(state.State.BalanceFen);
+
+    async Task<long> IMemberCardGrain.TopUp(string operationId, long amountFen)
+    {
+        CheckAmount(amountFen);
+        if (state.State.ResultOf(operationId) is { } done)
+        {
+            return done;
+        }
+
+        if (!state.RecordExists)
+        {
+            await EnsureUserExists();
+        }
+
+        state.State.Apply(operationId, amountFen);
+        await state.WriteStateAsync();
+        return state.State.BalanceFen;
+    }
+
+    async Task<long> IMemberCardGrain.Debit(string operationId, long amountFen)
+    {
+        CheckAmount(amountFen);
+        if (state.State.ResultOf(operationId) is { } done)
+        {
+            return done;
+        }
+
+        if (state.State.BalanceFen < amountFen)
+        {
+            throw DomainException.Conflict("insufficient-balance", "The member card's balance is short of this amount; nothing was drawn.");
+        }
+
+        state.State.Apply(operationId, -amountFen);
+        await state.WriteStateAsync();
+        return state.State.BalanceFen;
+    }
+
+    async Task<long> IMemberCardGrain.Credit(string operationId, long amountFen)
+    {
+        CheckAmount(amountFen);
+        if (state.State.ResultOf(operationId) is { } done)
+        {
+            return done;
+        }
+
+        state.State.Apply(operationId, amountFen);
+        await state.WriteStateAsync();
+        return state.State.BalanceFen;
+    }
+
+    private async Task EnsureUserExists()
+    {
+        var key = this.GetPrimaryKeyString();
+        var userId = key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        if (await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile() is null)
+        {
+            throw DomainException.NotFound("user-not-found", "No such user.");
+        }
+    }
+
+    private static void CheckAmount(long amountFen)
+    {
+        if (amountFen is < 1 or > MaxOperationFen)
+        {
+            throw DomainException.Invalid("invalid-amount", $"Amounts are 1 to {MaxOperationFen} fen.");
+        }
+    }
+}
+
+/// <summary>Persisted state of a member card: the balance and the operations already applied (P1.6).</summary>
+[HoldsPersonalData]
+public sealed class MemberCardState
+{
+    private const int OperationsRemembered = 1000;
+
+    // A.2: property information is sensitive.
+    [PersonalData(DataCategory.Property, Sensitive = true)]
+    public long BalanceFen { get; set; }
+
+    /// <summary>Recent operation ids and the balance each left, so a retried operation is not applied twice.</summary>
+    [PersonalData(DataCategory.Property, Sensitive = true)]
+    public List<AppliedOperation> Applied { get; set; } = [];
+
+    public long? ResultOf(string operationId) => Applied.Find(op => op.OperationId == operationId)?.BalanceAfterFen;
+
+    public void Apply(string operationId, long deltaFen)
+    {
+        BalanceFen += deltaFen;
+        Applied.Add(new AppliedOperation { OperationId = operationId, DeltaFen = deltaFen, BalanceAfterFen = BalanceFen });
+        if (Applied.Count > OperationsRemembered)
+        {
+            Applied.RemoveRange(0, Applied.Count - OperationsRemembered);
+        }
+    }
+
+    public sealed class AppliedOperation
+    {
+        public string OperationId { get; set; } = "";
+
+        public long DeltaFen { get; set; }
+
+        public long BalanceAfterFen { get; set; }
+    }
+}

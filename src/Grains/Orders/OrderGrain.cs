@@ -1,0 +1,227 @@
+using MeiLing.Grains.Catalogue;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Merchants;
+using MeiLing.Grains.Payments;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
+
+namespace MeiLing.Grains.Orders;
+
+internal sealed class OrderGrain(
+    [PersistentState("order", StorageNames.Default)] IPersistentState<OrderState> state,
+    OrderIndexStore index,
+    PaymentPartners partners,
+    TimeProvider clock) : Grain, IOrderGrain
+{
+    private const string DeliveryPartner = "meiling-delivery";
+    private static readonly string[] DeliveryFields = ["recipientName", "gender", "phone", "address", "doorNumber"];
+    private static readonly string[] PaymentFields = ["orderId", "merchantId", "amountFen"];
+    private static readonly string[] OrderFields = ["orderId", "lines", "totalFen", "payments", "delivery"];
+
+    private string OrderId => this.GetPrimaryKeyString();
+
+    // Outside its scope a caller is told the order does not exist.
+    private OrderState OrderFor(OrderCaller caller, params OrderParty[] parties) =>
+        state.RecordExists && parties.Contains(caller.Party) && IsInScope(caller)
+            ? state.State
+            : throw DomainException.NotFound("order-not-found", "No such order.");
+
+    private bool IsInScope(OrderCaller caller) => caller.Party switch
+    {
+        OrderParty.Merchant => caller.Id == state.State.MerchantId,
+        OrderParty.User => caller.Id == state.State.UserId,
+        OrderParty.Support => true,
+        _ => false,
+    };
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A payment that was begun but not finished (the silo died in between) is finished now, exactly once.
+        foreach (var pending in state.State.PendingPayments.ToList())
+        {
+            await ExecutePaymentAsync(pending);
+        }
+    }
+
+    async Task<OrderView> IOrderGrain.Place(PlaceOrder command)
+    {
+        if (state.RecordExists)
+        {
+            if (!state.State.IsSameOrder(command))
+            {
+                throw DomainException.Conflict("order-exists", "A different order already has this id.");
+            }
+
+            await UpdateIndexAsync();
+            return state.State.ToView(OrderId);
+        }
+
+        var lines = await GrainFactory.GetGrain<ICatalogueGrain>(command.MerchantId).Price(command.Items);
+        await CheckCustomerAsync(command);
+
+        state.State.Place(command, lines, clock.GetUtcNow());
+        await state.WriteStateAsync();
+        await UpdateIndexAsync();
+        return state.State.ToView(OrderId);
+    }
+
+    async Task<OrderView?> IOrderGrain.Read(OrderCaller caller)
+    {
+        if (!state.RecordExists || !IsInScope(caller))
+        {
+            return null;
+        }
+
+        if (caller.Party == OrderParty.Merchant && state.State.UserId is { } userId)
+        {
+            // P3.1: a third-party merchant reading the order receives the user's order data.
+            await User(userId).Disclose(new DisclosureRequest(
+                state.State.MerchantId, RecipientKind.Merchant, OrderFields, "order-management", null, LawfulBasis.ContractNecessity));
+        }
+
+        return state.State.ToView(OrderId);
+    }
+
+    async Task<OrderView> IOrderGrain.Pay(OrderCaller caller, PaymentMethod method, long amountFen)
+    {
+        var order = OrderFor(caller, OrderParty.Merchant, OrderParty.User);
+        if (order.Status != OrderStatus.PendingPayment)
+        {
+            throw DomainException.Conflict("order-not-payable", $"An order that is {Describe(order.Status)} takes no payment.");
+        }
+
+        if (amountFen < 1 || amountFen > order.TotalFen - order.CommittedFen)
+        {
+            throw DomainException.Conflict("overpayment", $"The outstanding amount is {order.TotalFen - order.CommittedFen} fen.");
+        }
+
+        if (order.UserId is { } userId)
+        {
+            // P6.1: paying processes the user's data on their behalf.
+            await User(userId).AuthorizeProcessing(ProcessingRequest.Under("pay-order", LawfulBasis.ContractNecessity));
+        }
+
+        var payment = new OrderState.PaymentRecord
+        {
+            PaymentId = EntityId.New(EntityId.PaymentPrefix),
+            Method = method,
+            AmountFen = amountFen,
+            At = clock.GetUtcNow(),
+        };
+        order.BeginPayment(payment);
+        await state.WriteStateAsync();
+        await ExecutePaymentAsync(payment);
+        return order.ToView(OrderId);
+    }
+
+    async Task<OrderView> IOrderGrain.ChangeStatus(OrderCaller caller, OrderStatus target)
+    {
+        var order = OrderFor(caller, OrderParty.Merchant);
+        var allowed = (order.Status, target) switch
+        {
+            (OrderStatus.Paid, OrderStatus.Fulfilled) => true,
+            (OrderStatus.PendingPayment or OrderStatus.Paid, OrderStatus.Cancelled) => order.PendingPayments.Count == 0,
+            (OrderStatus.Paid or OrderStatus.Fulfilled, OrderStatus.Refunded) => true,
+            _ => false,
+        };
+        if (!allowed)
+        {
+            throw DomainException.Conflict("invalid-transition", $"An order that is {Describe(order.Status)} cannot become {Describe(target)}.");
+        }
+
+        if (target == OrderStatus.Fulfilled && order is { Delivery: not null, UserId: { } userId })
+        {
+            // P1.5, P3.1: the delivery partner receives the delivery details at fulfilment.
+            await User(userId).Disclose(new DisclosureRequest(
+                DeliveryPartner, RecipientKind.DeliveryPartner, DeliveryFields, "delivery", null, LawfulBasis.ContractNecessity));
+        }
+
+        if (target is OrderStatus.Cancelled or OrderStatus.Refunded)
+        {
+            await RefundMemberCardPaymentsAsync(order);
+        }
+
+        order.MoveTo(target);
+        await state.WriteStateAsync();
+        await UpdateIndexAsync();
+        return order.ToView(OrderId);
+    }
+
+    private async Task ExecutePaymentAsync(OrderState.PaymentRecord payment)
+    {
+        var order = state.State;
+        string? reference = null;
+        switch (payment.Method)
+        {
+            case PaymentMethod.MemberCard:
+                try
+                {
+                    await MemberCard(order).Debit(payment.PaymentId, payment.AmountFen);
+                }
+                catch (DomainException refused) when (refused.Code == "insufficient-balance")
+                {
+                    order.AbandonPayment(payment.PaymentId);
+                    await state.WriteStateAsync();
+                    throw;
+                }
+
+                break;
+            case PaymentMethod.Wechat or PaymentMethod.Alipay:
+                var partner = partners.For(payment.Method);
+                if (order.UserId is { } userId)
+                {
+                    // P1.6, P3.1: payment and reconciliation data go to the partner, recorded as a disclosure.
+                    await User(userId).Disclose(new DisclosureRequest(
+                        partner.Name, RecipientKind.PaymentPartner, PaymentFields, "payment", null, LawfulBasis.ContractNecessity));
+                }
+
+                reference = await partner.ChargeAsync(payment.PaymentId, OrderId, payment.AmountFen);
+                break;
+        }
+
+        order.CompletePayment(payment.PaymentId, reference);
+        await state.WriteStateAsync();
+        await UpdateIndexAsync();
+    }
+
+    private async Task RefundMemberCardPaymentsAsync(OrderState order)
+    {
+        foreach (var payment in order.Payments.Where(p => p.Method == PaymentMethod.MemberCard))
+        {
+            await MemberCard(order).Credit($"refund:{payment.PaymentId}", payment.AmountFen);
+        }
+    }
+
+    private async Task CheckCustomerAsync(PlaceOrder command)
+    {
+        var merchant = await GrainFactory.GetGrain<IMerchantGrain>(command.MerchantId).Get()
+            ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
+        var customer = await User(command.UserId).GetProfile()
+            ?? throw DomainException.Invalid("unknown-user", "No such user.");
+        if (customer.Region != merchant.Region)
+        {
+            // P4.2: no user's data crosses into another region's merchant.
+            throw DomainException.Invalid("region-mismatch", "The user's data region differs from the merchant's.");
+        }
+
+        // P1.10, P6.1: an order is processed as a contract with the user, and only once they accepted the policy.
+        await User(command.UserId).AuthorizeProcessing(ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity));
+    }
+
+    private Task UpdateIndexAsync() =>
+        index.UpsertAsync(OrderId, state.State.MerchantId, state.State.UserId, state.State.CreatedAt, state.State.TotalFen, state.State.Status);
+
+    private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
+
+    private IMemberCardGrain MemberCard(OrderState order) =>
+        GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(order.MerchantId, order.UserId
+            ?? throw DomainException.Conflict("order-anonymized", "The order no longer belongs to a user.")));
+
+    private static string Describe(OrderStatus status) => status switch
+    {
+        OrderStatus.PendingPayment => "pending-payment",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MeiLing.Grains.Orders;
+
+/// <summary>
+/// The order listings (P1.4): one row per order in a table indexed by merchant and by user, newest
+/// first, paged by keyset cursor. No grain's state grows with the orders a merchant ever took, and a
+/// page costs the same at a million orders as at a hundred.
+/// </summary>
+public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
+{
+    public async Task UpsertAsync(string orderId, string merchantId, string? userId, DateTimeOffset createdAt, long totalFen, OrderStatus status)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO order_index (order_id, merchant_id, user_id, created_at, total_fen, status)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (order_id) DO UPDATE SET user_id = excluded.user_id, total_fen = excluded.total_fen, status = excluded.status
+            """);
+        command.Parameters.Add(new() { Value = orderId });
+        command.Parameters.Add(new() { Value = merchantId });
+        command.Parameters.Add(new() { Value = (object?)userId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = createdAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = totalFen });
+        command.Parameters.Add(new() { Value = status.ToString() });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public Task<OrderPage> PageByMerchantAsync(string merchantId, string? cursor, int limit) =>
+        PageAsync("merchant_id", merchantId, cursor, limit);
+
+    public Task<OrderPage> PageByUserAsync(string userId, string? cursor, int limit) =>
+        PageAsync("user_id", userId, cursor, limit);
+
+    /// <summary>Every order id of the user (for export and erasure).</summary>
+    public async Task<IReadOnlyList<string>> OrderIdsOfUserAsync(string userId)
+    {
+        await using var command = dataSource.CreateCommand("SELECT order_id FROM order_index WHERE user_id = $1 ORDER BY created_at");
+        command.Parameters.Add(new() { Value = userId });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    private async Task<OrderPage> PageAsync(string ownerColumn, string ownerId, string? cursor, int limit)
+    {
+        var after = OrderCursor.Decode(cursor);
+        await using var command = dataSource.CreateCommand($"""
+            SELECT order_id, merchant_id, user_id, created_at, total_fen, status FROM order_index
+             WHERE {ownerColumn} = $1 AND ($2::timestamptz IS NULL OR (created_at, order_id) < ($2, $3))
+             ORDER BY created_at DESC, order_id DESC
+             LIMIT $4
+            """);
+        command.Parameters.Add(new() { Value = ownerId });
+        command.Parameters.Add(new() { Value = (object?)after?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = after?.OrderId ?? "", NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = limit + 1 });
+        var rows = new List<OrderSummary>(limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(new OrderSummary(
+                    reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt64(4), Enum.Parse<OrderStatus>(reader.GetString(5))));
+            }
+        }
+
+        if (rows.Count <= limit)
+        {
+            return new OrderPage(rows, null);
+        }
+
+        rows.RemoveAt(limit);
+        var last = rows[^1];
+        return new OrderPage(rows, OrderCursor.Encode(last.CreatedAt, last.OrderId));
+    }
+
+    /// <summary>An opaque cursor: the creation time and id of the last order on the page.</summary>
+    internal static class OrderCursor
+    {
+        public static string Encode(DateTimeOffset createdAt, string orderId) =>
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{createdAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{orderId}"))
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        public static (DateTimeOffset CreatedAt, string OrderId)? Decode(string? cursor)
+        {
+            if (string.IsNullOrEmpty(cursor))
+            {
+                return null;
+            }
+
+            try
+            {
+                var padded = cursor.Replace('-', '+').Replace('_', '/');
+                padded += new string('=', (4 - (padded.Length % 4)) % 4);
+                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+                if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                    && ticks is > 0 and < 3155378975999999999)
+                {
+                    return (new DateTimeOffset(ticks, TimeSpan.Zero), parts[1]);
+                }
+            }
+            catch (FormatException)
+            {
+            }
+
+            throw DomainException.Invalid("invalid-cursor", "The cursor is not one this API gave out.");
+        }
+    }
+}

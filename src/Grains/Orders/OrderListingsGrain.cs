@@ -1,0 +1,11 @@
+namespace MeiLing.Grains.Orders;
+
+[StatelessWorker]
+internal sealed class OrderListingsGrain(OrderIndexStore index) : Grain, IOrderListingsGrain
+{
+    Task<OrderPage> IOrderListingsGrain.ByMerchant(string merchantId, string? cursor, int limit) =>
+        index.PageByMerchantAsync(merchantId, cursor, Math.Clamp(limit, 1, IOrderListingsGrain.MaxPageSize));
+
+    Task<OrderPage> IOrderListingsGrain.ByUser(string userId, string? cursor, int limit) =>
+        index.PageByUserAsync(userId, cursor, Math.Clamp(limit, 1, IOrderListingsGrain.MaxPageSize));
+}

@@ -1,0 +1,97 @@
+using MeiLing.Grains.Privacy;
+
+namespace MeiLing.Grains.Orders;
+
+/// <summary>Persisted state of an order. Delivery details are the user's personal data (P1.5).</summary>
+[HoldsPersonalData]
+public sealed class OrderState
+{
+    [NotPersonalData]
+    public string MerchantId { get; set; } = "";
+
+    // The account the order belongs to; gone once the order is anonymized (P4.1).
+    [PersonalData(DataCategory.NetworkIdentifier)]
+    public string? UserId { get; set; }
+
+    [PersonalData(DataCategory.Property, Sensitive = true)]
+    public List<OrderLine> Lines { get; set; } = [];
+
+    [PersonalData(DataCategory.Property, Sensitive = true)]
+    public long TotalFen { get; set; }
+
+    [PersonalData(DataCategory.Basic)]
+    public Delivery? Delivery { get; set; }
+
+    [PersonalData(DataCategory.Property, Sensitive = true)]
+    public List<PaymentRecord> Payments { get; set; } = [];
+
+    /// <summary>Payments begun but not yet finished: a crash between drawing money and recording it resumes here.</summary>
+    [PersonalData(DataCategory.Property, Sensitive = true)]
+    public List<PaymentRecord> PendingPayments { get; set; } = [];
+
+    [NotPersonalData]
+    public OrderStatus Status { get; set; }
+
+    [NotPersonalData]
+    public DateTimeOffset CreatedAt { get; set; }
+
+    [NotPersonalData]
+    public bool Anonymized { get; set; }
+
+    public long PaidFen => Payments.Sum(p => p.AmountFen);
+
+    public long CommittedFen => PaidFen + PendingPayments.Sum(p => p.AmountFen);
+
+    public void Place(PlaceOrder command, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
+    {
+        MerchantId = command.MerchantId;
+        UserId = command.UserId;
+        Lines = [.. lines];
+        TotalFen = lines.Sum(line => line.TotalFen);
+        Delivery = command.Delivery;
+        Status = OrderStatus.PendingPayment;
+        CreatedAt = now;
+    }
+
+    public bool IsSameOrder(PlaceOrder command) =>
+        MerchantId == command.MerchantId
+        && UserId == command.UserId
+        && Lines.Select(l => (l.Sku, l.Quantity)).SequenceEqual(command.Items.Select(i => (i.Sku, i.Quantity)))
+        && Equals(Delivery, command.Delivery);
+
+    public void BeginPayment(PaymentRecord payment) => PendingPayments.Add(payment);
+
+    public void AbandonPayment(string paymentId) => PendingPayments.RemoveAll(p => p.PaymentId == paymentId);
+
+    public void CompletePayment(string paymentId, string? partnerReference)
+    {
+        var payment = PendingPayments.Single(p => p.PaymentId == paymentId);
+        PendingPayments.Remove(payment);
+        payment.PartnerReference = partnerReference;
+        Payments.Add(payment);
+        if (PaidFen == TotalFen)
+        {
+            Status = OrderStatus.Paid;
+        }
+    }
+
+    public void MoveTo(OrderStatus status) => Status = status;
+
+    public OrderView ToView(string orderId) => new(
+        orderId, MerchantId, UserId, Status, Lines, TotalFen, PaidFen, Delivery,
+        [.. Payments.Select(p => new PaymentView(p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference))],
+        CreatedAt, Anonymized);
+
+    public sealed class PaymentRecord
+    {
+        public string PaymentId { get; set; } = "";
+
+        public PaymentMethod Method { get; set; }
+
+        public long AmountFen { get; set; }
+
+        public DateTimeOffset At { get; set; }
+
+        public string? PartnerReference { get; set; }
+    }
+}

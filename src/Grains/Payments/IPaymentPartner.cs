@@ -1,0 +1,15 @@
+using MeiLing.Grains.Orders;
+
+namespace MeiLing.Grains.Payments;
+
+/// <summary>A payment partner outside the platform (WeChat Pay, Alipay, …) that charges the user for an order.</summary>
+public interface IPaymentPartner
+{
+    /// <summary>The party's name in the disclosure ledger (<c>wechat-pay</c>, <c>alipay</c>).</summary>
+    string Name { get; }
+
+    PaymentMethod Method { get; }
+
+    /// <summary>Charges once per payment id, however often it is called; returns the partner's reference.</summary>
+    Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,22 @@
+using System.Security.Cryptography;
+using System.Text;
+using MeiLing.Grains.Orders;
+
+namespace MeiLing.Grains.Payments;
+
+/// <summary>
+/// A partner adapter that needs no network: it accepts every charge and answers a reference derived
+/// from the payment id, so a repeated charge gets the same reference, as a real partner's idempotent API would.
+/// </summary>
+public sealed class SandboxPaymentPartner(PaymentMethod method, string name) : IPaymentPartner
+{
+    public string Name { get; } = name;
+
+    public PaymentMethod Method { get; } = method;
+
+    public Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default)
+    {
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Name}:{paymentId}")))[..20];
+        return Task.FromResult($"sandbox-{Name}-{digest}");
+    }
+}

@@ -1,0 +1,77 @@
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Users;
+
+namespace MeiLing.Grains.Tickets;
+
+internal sealed class TicketGrain(
+    [PersistentState("ticket", StorageNames.Default)] IPersistentState<TicketState> state) : Grain, ITicketGrain
+{
+    public const int MaxMessages = 500;
+
+    async Task<TicketView> ITicketGrain.Open(string userId, string subject, TicketMessage first)
+    {
+        if (state.RecordExists)
+        {
+            throw DomainException.Conflict("ticket-exists", "A ticket with this id already exists.");
+        }
+
+        var user = GrainFactory.GetGrain<IUserGrain>(userId);
+        if (await user.GetProfile() is null)
+        {
+            throw DomainException.NotFound("user-not-found", "No such user.");
+        }
+
+        state.State.Open(userId, subject, first);
+        await state.WriteStateAsync();
+        await user.AttachTicket(this.GetPrimaryKeyString());
+        return state.State.ToView(this.GetPrimaryKeyString());
+    }
+
+    async Task<TicketView> ITicketGrain.AddMessage(TicketMessage message)
+    {
+        if (!state.RecordExists)
+        {
+            throw DomainException.NotFound("ticket-not-found", "No such ticket.");
+        }
+
+        if (state.State.Messages.Count >= MaxMessages)
+        {
+            throw DomainException.Conflict("ticket-full", "This ticket has reached its message limit; open a new one.");
+        }
+
+        state.State.Messages.Add(message);
+        await state.WriteStateAsync();
+        return state.State.ToView(this.GetPrimaryKeyString());
+    }
+
+    Task<TicketView?> ITicketGrain.Get() =>
+        Task.FromResult(state.RecordExists ? state.State.ToView(this.GetPrimaryKeyString()) : null);
+}
+
+/// <summary>Persisted state of a support ticket: the user's communication record (P1.7).</summary>
+[HoldsPersonalData]
+public sealed class TicketState
+{
+    [PersonalData(DataCategory.NetworkIdentifier)]
+    public string UserId { get; set; } = "";
+
+    [PersonalData(DataCategory.Basic)]
+    public string Subject { get; set; } = "";
+
+    [PersonalData(DataCategory.Basic)]
+    public List<TicketMessage> Messages { get; set; } = [];
+
+    [NotPersonalData]
+    public DateTimeOffset OpenedAt { get; set; }
+
+    public void Open(string userId, string subject, TicketMessage first)
+    {
+        UserId = userId;
+        Subject = subject;
+        Messages = [first];
+        OpenedAt = first.At;
+    }
+
+    public TicketView ToView(string ticketId) => new(ticketId, UserId, Subject, Messages, OpenedAt);
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using MeiLing.Grains;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Users;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Commerce;
+
+[Collection(PlatformCollection.Name)]
+public sealed class DisclosureTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P1_6_P3_1_a_wechat_payment_is_disclosed_to_the_payment_partner_with_its_basis()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+
+        await shop.CustomerClient.PayAsync(placed.Id(), "wechat", CommerceApiClient.TeaPrice);
+
+        var ledger = await Disclosures(shop);
+        var payment = ledger.Single(d => d.GetProperty("recipientKind").GetString() == "payment-partner");
+        Assert.Equal("wechat-pay", payment.GetProperty("recipient").GetString());
+        Assert.Equal("contract-necessity", payment.GetProperty("basis").GetString());
+        Assert.Contains("amountFen", payment.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact]
+    public async Task P3_1_a_merchant_reading_an_order_is_a_recorded_disclosure_but_the_users_own_read_is_not()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+
+        await shop.CustomerClient.GetAsync($"/v1/orders/{placed.Id()}");
+        await shop.MerchantClient.GetAsync($"/v1/orders/{placed.Id()}");
+
+        var ledger = await Disclosures(shop);
+        var toMerchant = Assert.Single(ledger);
+        Assert.Equal(shop.Merchant.MerchantId, toMerchant.GetProperty("recipient").GetString());
+        Assert.Equal("merchant", toMerchant.GetProperty("recipientKind").GetString());
+    }
+
+    [Fact]
+    public async Task P1_5_P3_1_fulfilment_discloses_the_delivery_details_to_the_delivery_partner()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        await shop.MerchantClient.PayAsync(placed.Id(), "marked", CommerceApiClient.TeaPrice);
+
+        await shop.MerchantClient.SetStatusAsync(placed.Id(), "fulfilled");
+
+        var delivery = (await Disclosures(shop)).Single(d => d.GetProperty("recipientKind").GetString() == "delivery-partner");
+        Assert.Contains("address", delivery.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Theory]
+    [InlineData(RecipientKind.AdvertisingPartner)]
+    [InlineData(RecipientKind.AnalyticsPartner)]
+    public async Task P3_1_advertising_and_analytics_partners_never_receive_a_users_data(RecipientKind kind)
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.CustomerClient.SetConsentAsync(shop.Customer.UserId, "marketing-sharing", true, version);
+        var user = platform.Grains.GetGrain<IUserGrain>(shop.Customer.UserId);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => user.Disclose(new DisclosureRequest(
+            "ad-network", kind, ["userId"], "ads", ConsentPurpose.MarketingSharing, null)));
+
+        Assert.Equal("identifying-data-refused", refused.Code);
+        Assert.Empty(await Disclosures(shop));
+    }
+
+    [Fact]
+    public async Task P3_1_a_consent_based_disclosure_is_refused_once_the_consent_is_withdrawn()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var shop = await platform.OpenShopAsync();
+        var user = platform.Grains.GetGrain<IUserGrain>(shop.Customer.UserId);
+        await shop.CustomerClient.SetConsentAsync(shop.Customer.UserId, "marketing-sharing", true, version);
+        var granted = await user.Disclose(new DisclosureRequest("sister-co", RecipientKind.Affiliate, ["nickname"], "offers", ConsentPurpose.MarketingSharing, null));
+
+        await shop.CustomerClient.SetConsentAsync(shop.Customer.UserId, "marketing-sharing", false, version);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() =>
+            user.Disclose(new DisclosureRequest("sister-co", RecipientKind.Affiliate, ["nickname"], "offers", ConsentPurpose.MarketingSharing, null)));
+        Assert.Equal(LawfulBasis.Consent, granted.Basis);
+        Assert.NotNull(granted.ConsentReceiptId);
+        Assert.Equal("consent-required", refused.Code);
+    }
+
+    private async Task<List<JsonElement>> Disclosures(Shop shop) =>
+        [.. (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}/disclosures"))
+            .GetProperty("items").EnumerateArray()];
+}

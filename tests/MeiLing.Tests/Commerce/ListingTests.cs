@@ -1,0 +1,63 @@
+using System.Text.Json;
+
+namespace MeiLing.Tests.Commerce;
+
+[Collection(PlatformCollection.Name)]
+public sealed class ListingTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P1_4_a_merchants_orders_page_newest_first_with_a_cursor()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            placed.Add((await shop.PlaceOrderAsync()).Id());
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await shop.MerchantClient.GetFromJsonAsync<JsonElement>(
+                $"/v1/merchants/{shop.Merchant.MerchantId}/orders?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(o => o.GetProperty("orderId").GetString()!));
+            cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        placed.Reverse();
+        Assert.Equal(placed, seen);
+    }
+
+    [Fact]
+    public async Task P1_4_a_user_lists_their_own_orders()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+
+        var page = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}/orders");
+
+        Assert.Equal(placed.Id(), page.GetProperty("items")[0].GetProperty("orderId").GetString());
+    }
+
+    [Fact]
+    public async Task A_cursor_the_api_did_not_give_is_400()
+    {
+        var shop = await platform.OpenShopAsync();
+
+        var response = await shop.MerchantClient.GetAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders?cursor=not-a-cursor");
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_page_size_out_of_range_is_400()
+    {
+        var shop = await platform.OpenShopAsync();
+
+        var response = await shop.MerchantClient.GetAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders?limit=5000");
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+}

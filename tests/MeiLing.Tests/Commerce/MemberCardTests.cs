@@ -1,0 +1,90 @@
+using System.Text.Json;
+using MeiLing.Grains.MemberCards;
+
+namespace MeiLing.Tests.Commerce;
+
+[Collection(PlatformCollection.Name)]
+public sealed class MemberCardTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P1_6_a_member_card_payment_draws_on_the_users_balance_at_that_merchant()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(10_000);
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+
+        var paid = await shop.CustomerClient.PayAsync(placed.Id(), "member-card", CommerceApiClient.TeaPrice);
+
+        Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        Assert.Equal(10_000 - CommerceApiClient.TeaPrice, await shop.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task A_short_balance_is_409_and_nothing_changes()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(1_000);
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+
+        var response = await shop.CustomerClient.PayAsync(placed.Id(), "member-card", CommerceApiClient.TeaPrice);
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(1_000, await shop.BalanceAsync());
+        var order = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{placed.Id()}");
+        Assert.Equal(0, order.GetProperty("paidFen").GetInt64());
+        Assert.Equal("pending-payment", order.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_refund_gives_member_card_money_back()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(5_000);
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        await shop.CustomerClient.PayAsync(placed.Id(), "member-card", CommerceApiClient.TeaPrice);
+
+        var refunded = await shop.MerchantClient.SetStatusAsync(placed.Id(), "refunded");
+
+        Assert.Equal(HttpStatusCode.OK, refunded.StatusCode);
+        Assert.Equal(5_000, await shop.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task A_hundred_concurrent_debits_and_top_ups_end_at_the_exact_balance()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(100_000);
+        var card = platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(shop.Merchant.MerchantId, shop.Customer.UserId));
+
+        var debits = Enumerable.Range(0, 100).Select(i => card.Debit($"debit-{i}", 700));
+        var topUps = Enumerable.Range(0, 100).Select(i => shop.TopUpAsync(300));
+        await Task.WhenAll(debits.Concat<Task>(topUps));
+
+        Assert.Equal(100_000 - (100 * 700) + (100 * 300), await shop.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task A_retried_debit_is_applied_once()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(1_000);
+        var card = platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(shop.Merchant.MerchantId, shop.Customer.UserId));
+
+        await card.Debit("same-operation", 400);
+        await card.Debit("same-operation", 400);
+
+        Assert.Equal(600, await shop.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task Top_ups_must_be_positive()
+    {
+        var shop = await platform.OpenShopAsync();
+
+        var response = await shop.MerchantClient.PostAsJsonAsync(
+            $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{shop.Customer.UserId}/top-ups", new { amountFen = -5 });
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0, await shop.BalanceAsync());
+    }
+}

@@ -1,0 +1,176 @@
+using System.Text.Json;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Commerce;
+
+[Collection(PlatformCollection.Name)]
+public sealed class OrderTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P1_4_the_total_comes_from_the_catalogue_not_the_client()
+    {
+        var shop = await platform.OpenShopAsync();
+
+        var response = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders", new
+        {
+            userId = shop.Customer.UserId,
+            items = new[] { new { sku = "TEA-1", quantity = 3, priceFen = 1 } },
+            totalFen = 1,
+        });
+
+        var order = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(3 * CommerceApiClient.TeaPrice, order.GetProperty("totalFen").GetInt64());
+        Assert.Equal("pending-payment", order.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task P1_4_each_order_is_its_own_record_readable_by_its_merchant_and_its_user()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+
+        var byMerchant = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{placed.Id()}");
+        var byUser = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{placed.Id()}");
+
+        Assert.Equal(placed.Id(), byMerchant.GetProperty("orderId").GetString());
+        Assert.Equal(2, byUser.GetProperty("lines").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Another_merchants_or_users_order_is_404()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+        var otherMerchant = platform.Client((await platform.CreateMerchantAsync("Snoop")).ApiKey);
+        var otherUser = await platform.AsUserAsync(await platform.RegisterUserAsync());
+
+        await (await otherMerchant.GetAsync($"/v1/orders/{placed.Id()}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await otherUser.GetAsync($"/v1/orders/{placed.Id()}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await otherMerchant.PayAsync(placed.Id(), "marked", 100)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await otherMerchant.SetStatusAsync(placed.Id(), "cancelled")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Partial_payments_add_up_to_paid_then_fulfilled()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+
+        var first = await shop.MerchantClient.PayAsync(placed.Id(), "marked", 800);
+        var second = await shop.CustomerClient.PayAsync(placed.Id(), "alipay", 1_000);
+        var fulfilled = await shop.MerchantClient.SetStatusAsync(placed.Id(), "fulfilled");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var paid = await second.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("paid", paid.GetProperty("status").GetString());
+        Assert.Equal(1_800, paid.GetProperty("paidFen").GetInt64());
+        Assert.Equal("fulfilled", (await fulfilled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Paying_beyond_the_outstanding_amount_is_409()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        await shop.MerchantClient.PayAsync(placed.Id(), "marked", 1_000);
+
+        var response = await shop.MerchantClient.PayAsync(placed.Id(), "marked", 801);
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Theory]
+    [InlineData("fulfilled")]
+    [InlineData("refunded")]
+    [InlineData("paid")]
+    [InlineData("pending-payment")]
+    public async Task A_transition_the_state_forbids_is_409(string target)
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+
+        var response = await shop.MerchantClient.SetStatusAsync(placed.Id(), target);
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_cancelled_order_takes_no_payment_and_cannot_be_fulfilled()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+        await shop.MerchantClient.SetStatusAsync(placed.Id(), "cancelled");
+
+        await (await shop.MerchantClient.PayAsync(placed.Id(), "marked", 100)).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await shop.MerchantClient.SetStatusAsync(placed.Id(), "fulfilled")).AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_retried_create_with_the_same_idempotency_key_makes_one_order()
+    {
+        var shop = await platform.OpenShopAsync();
+        var body = new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } };
+        var key = Guid.NewGuid().ToString();
+
+        async Task<string> Place()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{shop.Merchant.MerchantId}/orders") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            var response = await shop.MerchantClient.SendAsync(request);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).Id();
+        }
+
+        var first = await Place();
+        var second = await Place();
+
+        Assert.Equal(first, second);
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+
+    public static TheoryData<string> MalformedOrders => new()
+    {
+        "{\"userId\":\"USER\",\"items\":[{\"sku\":\"NOPE\",\"quantity\":1}]}",
+        "{\"userId\":\"USER\",\"items\":[{\"sku\":\"TEA-1\",\"quantity\":0}]}",
+        "{\"userId\":\"USER\",\"items\":[{\"sku\":\"TEA-1\",\"quantity\":-2}]}",
+        "{\"userId\":\"USER\",\"items\":[{\"sku\":\"TEA-1\",\"quantity\":\"two\"}]}",
+        "{\"userId\":\"USER\",\"items\":[]}",
+        "{\"userId\":\"USER\"}",
+        "{\"userId\":\"usr_aaaaaaaaaaaaaaaaaaaaaaaaaa\",\"items\":[{\"sku\":\"TEA-1\",\"quantity\":1}]}",
+        "{\"userId\":42,\"items\":[{\"sku\":\"TEA-1\",\"quantity\":1}]}",
+        "{\"userId\":\"USER\",\"items\":[{\"sku\":\"TEA-1\",\"quantity\":1}],\"delivery\":{\"recipientName\":\"x\",\"gender\":\"robot\",\"phone\":\"13800138000\",\"address\":\"a\",\"doorNumber\":\"1\"}}",
+        "{\"userId\":\"USER\",\"items\":[{\"sku\":\"TEA-1\",\"quantity\":1}],\"delivery\":{\"recipientName\":\"x\",\"gender\":\"male\",\"phone\":\"12345\",\"address\":\"a\",\"doorNumber\":\"1\"}}",
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedOrders))]
+    public async Task A_malformed_order_is_400_and_leaves_no_half_made_order(string body)
+    {
+        var shop = await platform.OpenShopAsync();
+        var before = await platform.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_storage WHERE grain_type LIKE '%order%'");
+
+        var response = await shop.MerchantClient.PostAsync(
+            $"/v1/merchants/{shop.Merchant.MerchantId}/orders", Json.Raw(body.Replace("USER", shop.Customer.UserId, StringComparison.Ordinal)));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+        Assert.Equal(before, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_storage WHERE grain_type LIKE '%order%'"));
+    }
+
+    [Fact]
+    public async Task P1_9_refusing_optional_consents_never_blocks_ordering_or_payment()
+    {
+        var shop = await platform.OpenShopAsync();
+        var version = await platform.CurrentPolicyVersionAsync();
+        foreach (var purpose in new[] { "location", "album", "calendar", "personalization", "notifications", "marketing-sharing", "third-party-sources" })
+        {
+            await shop.CustomerClient.SetConsentAsync(shop.Customer.UserId, purpose, false, version);
+        }
+
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        var paid = await shop.CustomerClient.PayAsync(placed.Id(), "wechat", CommerceApiClient.TeaPrice);
+
+        Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Commerce;
+
+[Collection(PlatformCollection.Name)]
+public sealed class ProvenanceTests(PlatformFixture platform)
+{
+    private static object Import() => new
+    {
+        source = "partner-address-book",
+        authorization = "oauth grant 2026-11-24 scope=addresses",
+        addresses = new[] { new { recipientName = "韩梅梅", phone = UserApiClient.NewPhone(), address = "北京市海淀区", doorNumber = "5-101" } },
+    };
+
+    [Fact]
+    public async Task P1_8_third_party_data_without_third_party_sources_consent_is_403()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/addresses/imports", Import());
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.EndsWith("/consent-required", problem.TypeOf(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P1_8_imported_data_records_its_source_authorization_and_consent()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var receipt = await client.SetConsentAsync(user.UserId, "third-party-sources", true, version);
+
+        var response = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/addresses/imports", Import());
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var provenance = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/addresses"))
+            .GetProperty("items")[0].GetProperty("provenance");
+        Assert.Equal("partner-address-book", provenance.GetProperty("source").GetString());
+        Assert.Equal("oauth grant 2026-11-24 scope=addresses", provenance.GetProperty("authorization").GetString());
+        Assert.Equal(receipt.ReceiptId, provenance.GetProperty("consentReceiptId").GetString());
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using MeiLing.Grains.Audit;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Commerce;
+
+[Collection(PlatformCollection.Name)]
+public sealed class SupportTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P1_7_tickets_keep_the_conversation_between_the_user_and_support()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Liu", "support")).ApiKey);
+
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Late delivery", message = "Where is my tea?" });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString();
+        await support.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "On its way." });
+        var ticket = await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}");
+
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var authors = ticket.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("author").GetString()).ToList();
+        Assert.Equal(["user", "support"], authors);
+    }
+
+    [Fact]
+    public async Task Another_users_ticket_is_404()
+    {
+        var owner = await platform.RegisterUserAsync();
+        var opened = await (await platform.AsUserAsync(owner)).PostAsJsonAsync($"/v1/users/{owner.UserId}/tickets", new { subject = "s", message = "m" });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString();
+        var stranger = await platform.AsUserAsync(await platform.RegisterUserAsync());
+
+        var response = await stranger.GetAsync($"/v1/tickets/{ticketId}");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task P1_7_support_looking_up_a_users_orders_is_audited()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+        var agent = await platform.EnrolStaffAsync("Agent Audit", "support");
+        var support = platform.Client(agent.ApiKey);
+
+        var orders = await support.GetAsync($"/v1/users/{shop.Customer.UserId}/orders");
+        var order = await support.GetAsync($"/v1/orders/{placed.Id()}");
+
+        Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, order.StatusCode);
+        var audited = await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(shop.Customer.UserId, 100);
+        Assert.Contains(audited, record => record.Entry.ActorId == agent.StaffId && record.Entry.Action.Contains("/orders", StringComparison.Ordinal));
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND detail LIKE '%' || $2 || '%'", agent.StaffId, placed.Id()));
+    }
+
+    [Fact]
+    public async Task The_audit_chain_verifies_and_detects_a_changed_entry()
+    {
+        var agent = await platform.EnrolStaffAsync("Agent Chain", "support");
+        var user = await platform.RegisterUserAsync();
+        await platform.Client(agent.ApiKey).GetAsync($"/v1/users/{user.UserId}");
+        var log = platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey);
+        Assert.True((await log.Verify()).Intact);
+
+        var sequence = await platform.Database.ScalarAsync<long>("SELECT max(sequence) FROM audit_log WHERE actor_id = $1", agent.StaffId);
+        await platform.Database.ScalarAsync<int>("UPDATE audit_log SET action = 'nothing to see' WHERE sequence = $1 RETURNING 1", sequence);
+        var verification = await log.Verify();
+        await platform.Database.ScalarAsync<int>("UPDATE audit_log SET action = 'GET /v1/users/{userId}' WHERE sequence = $1 RETURNING 1", sequence);
+
+        Assert.False(verification.Intact);
+        Assert.Equal(sequence, verification.FirstBrokenSequence);
+    }
+}
