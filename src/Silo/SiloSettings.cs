@@ -52,6 +52,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 3650, ErrorMessage = "MEILING_ACTIVITY_RETENTION_DAYS must be 1-3650.")]
     public int ActivityRetentionDays { get; set; } = 180;
 
+    /// <summary>Seconds between reminder ticks of an unfinished data-rights request (<c>MEILING_REQUEST_DRIVE_SECONDS</c>, P8.1).</summary>
+    [ConfigurationKeyName("REQUEST_DRIVE_SECONDS")]
+    [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]
+    public int RequestDriveSeconds { get; set; } = 60;
+
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var result in base.Validate(validationContext))

@@ -24,7 +24,24 @@ public static class MerchantsApi
             .WithName("GetMerchant")
             .WithSummary("Read a merchant: operators any, a merchant itself.");
 
+        group.MapPost("/{merchantId}/termination", StartTermination)
+            .RequireAuthorization(AuthorizationPolicies.Operator)
+            .WithName("TerminateMerchant")
+            .WithSummary("Start a merchant's termination: its users are notified, and after at least 30 days their data there is erased or anonymized (P4.3).");
+
         return group;
+    }
+
+    private static async Task<Results<Accepted<MerchantView>, NotFound>> StartTermination(
+        string merchantId, TerminateMerchantRequest request, IClusterClient cluster)
+    {
+        if (!EntityId.IsWellFormed(merchantId, EntityId.MerchantPrefix))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var merchant = await cluster.GetGrain<IMerchantGrain>(merchantId).StartTermination(request.NoticeDays);
+        return TypedResults.Accepted($"/v1/merchants/{merchantId}", merchant);
     }
 
     private static async Task<Results<Created<MerchantCreated>, ValidationProblem>> CreateMerchant(
@@ -60,6 +77,9 @@ public static class MerchantsApi
 public sealed record CreateMerchantRequest(
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
     [property: RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use an upper-case ISO 3166-1 alpha-2 code, e.g. CN.")] string? Region = null);
+
+/// <summary>Body of <c>POST /v1/merchants/{merchantId}/termination</c>.</summary>
+public sealed record TerminateMerchantRequest([property: Range(1, 3650)] int NoticeDays);
 
 /// <summary>A merchant just opened, with its API key: the only time the key is shown.</summary>
 public sealed record MerchantCreated(string MerchantId, string ApiKey);

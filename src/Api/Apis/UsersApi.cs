@@ -5,6 +5,7 @@ using MeiLing.Api.Validation;
 using MeiLing.Grains.Activity;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
@@ -49,8 +50,16 @@ public static class UsersApi
         group.MapPost("/{userId}/addresses/imports", ImportAddresses).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("ImportAddresses").WithSummary("Import addresses from a third party; needs third-party-sources consent and records provenance (P1.8).");
 
+        group.MapGet("/{userId}/notifications", GetNotifications).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("ListNotifications").WithSummary("Notices to the user, e.g. that a merchant they used is closing (P4.3).");
+
         return group;
     }
+
+    private static async Task<Results<Ok<ItemPage<UserNotification>>, NotFound>> GetNotifications(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.CanActForUser(userId)
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetNotifications()))
+            : TypedResults.NotFound();
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, string? cursor) =>

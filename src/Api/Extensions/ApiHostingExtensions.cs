@@ -120,6 +120,7 @@ public static class ApiHostingExtensions
         app.MapOrdersApi();
         app.MapMemberCardsApi();
         app.MapTicketsApi();
+        app.MapRequestsApi();
         return app;
     }
 

@@ -8,6 +8,10 @@ public interface IConsentRecordGrain : IGrainWithStringKey
     [Alias("write")]
     Task Write(ConsentReceipt receipt);
 
+    /// <summary>Replaces the user id with a pseudonym that leads nowhere (P4.1); the decision itself is kept.</summary>
+    [Alias("pseudonymize")]
+    Task<bool> Pseudonymize(string pseudonym);
+
     /// <summary>The receipt, or null.</summary>
     [Alias("get")]
     [ReadOnly]

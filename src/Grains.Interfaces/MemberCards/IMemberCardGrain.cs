@@ -21,6 +21,10 @@ public interface IMemberCardGrain : IGrainWithStringKey
     [Alias("debit")]
     Task<long> Debit(string operationId, long amountFen);
 
+    /// <summary>Settles the card (its balance is owed back to the user) and erases it; returns the balance settled.</summary>
+    [Alias("settle-and-erase")]
+    Task<long> SettleAndErase();
+
     /// <summary>Gives a debit back (a refund); returns the new balance.</summary>
     [Alias("credit")]
     Task<long> Credit(string operationId, long amountFen);

@@ -10,6 +10,17 @@ public interface IMerchantGrain : IGrainWithStringKey
     [Alias("open")]
     Task<IssuedKey> Open(OpenMerchant command);
 
+    /// <summary>
+    /// Starts the merchant's termination (P4.3): its users are notified now, and after at least 30 days'
+    /// notice their data at this merchant is erased or anonymized.
+    /// </summary>
+    [Alias("terminate")]
+    Task<MerchantView> StartTermination(int noticeDays);
+
+    /// <summary>Carries out a due termination (what its reminder calls); does nothing before the notice ends.</summary>
+    [Alias("complete-termination")]
+    Task<MerchantView> CompleteTerminationIfDue();
+
     /// <summary>The merchant, or null when no merchant has this id.</summary>
     [Alias("get")]
     [ReadOnly]

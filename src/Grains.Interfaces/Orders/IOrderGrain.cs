@@ -22,6 +22,17 @@ public interface IOrderGrain : IGrainWithStringKey
     [Alias("pay")]
     Task<OrderView> Pay(OrderCaller caller, PaymentMethod method, long amountFen);
 
+    /// <summary>
+    /// Cuts the order from its user (P4.1): the user id, the delivery details and partner references go;
+    /// lines and totals stay for accounting. Idempotent.
+    /// </summary>
+    [Alias("anonymize")]
+    Task<bool> Anonymize();
+
+    /// <summary>Corrects the delivery details of an order not yet fulfilled; false when there is nothing to correct.</summary>
+    [Alias("correct-delivery")]
+    Task<bool> CorrectDelivery(DataRights.DeliveryCorrection correction);
+
     /// <summary>Moves the order to fulfilled, cancelled or refunded (its merchant); 409 for a transition its state forbids.</summary>
     [Alias("change-status")]
     Task<OrderView> ChangeStatus(OrderCaller caller, OrderStatus target);

@@ -17,6 +17,7 @@ public static class EntityId
     public const string OrderPrefix = "ord";
     public const string PaymentPrefix = "pay";
     public const string TicketPrefix = "tkt";
+    public const string RequestPrefix = "req";
 
     /// <summary>A new id: the prefix, an underscore and 26 base32 characters (130 random bits).</summary>
     public static string New(string prefix)

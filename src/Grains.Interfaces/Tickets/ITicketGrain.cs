@@ -10,6 +10,10 @@ public interface ITicketGrain : IGrainWithStringKey
     [Alias("add-message")]
     Task<TicketView> AddMessage(TicketMessage message);
 
+    /// <summary>Erases the ticket and its messages; false when there was nothing to erase.</summary>
+    [Alias("erase")]
+    Task<bool> Erase();
+
     [Alias("get")]
     [ReadOnly]
     Task<TicketView?> Get();

@@ -1,5 +1,7 @@
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Notifications;
 
 namespace MeiLing.Grains.Users;
 
@@ -88,6 +90,45 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("tickets")]
     [ReadOnly]
     Task<IReadOnlyList<string>> GetTicketIds();
+
+    /// <summary>
+    /// Files a data-rights request; 409 <c>duplicate-request</c> naming the open one when a request of the
+    /// same type is still open.
+    /// </summary>
+    [Alias("file-request")]
+    Task<DataRightsRequestView> FileRequest(FileDataRightsRequest request);
+
+    /// <summary>Called by a request when it ends, so another of its type may be filed.</summary>
+    [Alias("request-closed")]
+    Task RequestClosed(DataRightsRequestType type, string requestId);
+
+    /// <summary>Erases one category of the user's data, keeping the account; returns how many items went.</summary>
+    [Alias("erase-category")]
+    Task<int> EraseCategory(ErasableCategory category);
+
+    /// <summary>The notices the user has received (P4.3).</summary>
+    [Alias("notifications")]
+    [ReadOnly]
+    Task<IReadOnlyList<UserNotification>> GetNotifications();
+
+    /// <summary>Delivers a notice to the user.</summary>
+    [Alias("notify")]
+    Task Notify(UserNotification notification);
+
+    /// <summary>
+    /// The steps of account cancellation (P4.1) that belong to the user grain, each idempotent: closing
+    /// the account (no more sessions or processing), then finally deleting the user's own state.
+    /// </summary>
+    [Alias("close-account")]
+    Task<AccountInventory> CloseAccount();
+
+    [Alias("delete-account")]
+    Task<int> DeleteAccount();
+
+    /// <summary>Every tagged personal field the user grain holds, as JSON, driven by the data-category tags.</summary>
+    [Alias("export-personal-data")]
+    [ReadOnly]
+    Task<string> ExportPersonalData();
 
     /// <summary>The location samples held, newest first.</summary>
     [Alias("locations")]

@@ -16,5 +16,17 @@ internal sealed class ConsentRecordGrain(
         await state.WriteStateAsync();
     }
 
+    async Task<bool> IConsentRecordGrain.Pseudonymize(string pseudonym)
+    {
+        if (state.State.Receipt is not { } receipt || receipt.UserId == pseudonym || !receipt.UserId.StartsWith(EntityId.UserPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        state.State.Receipt = receipt with { UserId = pseudonym };
+        await state.WriteStateAsync();
+        return true;
+    }
+
     Task<ConsentReceipt?> IConsentRecordGrain.Get() => Task.FromResult(state.RecordExists ? state.State.Receipt : null);
 }

@@ -5,7 +5,8 @@ using MeiLing.Grains.Users;
 namespace MeiLing.Grains.MemberCards;
 
 internal sealed class MemberCardGrain(
-    [PersistentState("member-card", StorageNames.Default)] IPersistentState<MemberCardState> state) : Grain, IMemberCardGrain
+    [PersistentState("member-card", StorageNames.Default)] IPersistentState<MemberCardState> state,
+    MemberCardIndexStore cards) : Grain, IMemberCardGrain
 {
     public const long MaxOperationFen = 100_000_000;
 
@@ -22,11 +23,24 @@ internal sealed class MemberCardGrain(
         if (!state.RecordExists)
         {
             await EnsureUserExists();
+            await cards.AddAsync(MerchantId, UserId);
         }
 
         state.State.Apply(operationId, amountFen);
         await state.WriteStateAsync();
         return state.State.BalanceFen;
+    }
+
+    async Task<long> IMemberCardGrain.SettleAndErase()
+    {
+        var settled = state.State.BalanceFen;
+        if (state.RecordExists)
+        {
+            await state.ClearStateAsync();
+        }
+
+        await cards.RemoveAsync(MerchantId, UserId);
+        return settled;
     }
 
     async Task<long> IMemberCardGrain.Debit(string operationId, long amountFen)
@@ -60,11 +74,13 @@ internal sealed class MemberCardGrain(
         return state.State.BalanceFen;
     }
 
+    private string MerchantId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/', StringComparison.Ordinal)];
+
+    private string UserId => this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().IndexOf('/', StringComparison.Ordinal) + 1)..];
+
     private async Task EnsureUserExists()
     {
-        var key = this.GetPrimaryKeyString();
-        var userId = key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..];
-        if (await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile() is null)
+        if (await GrainFactory.GetGrain<IUserGrain>(UserId).GetProfile() is null)
         {
             throw DomainException.NotFound("user-not-found", "No such user.");
         }

@@ -1,12 +1,25 @@
 using MeiLing.Grains.Access;
+using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Notifications;
+using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
 
 namespace MeiLing.Grains.Merchants;
 
 internal sealed class MerchantGrain(
     [PersistentState("merchant", StorageNames.Default)] IPersistentState<MerchantState> state,
-    TimeProvider clock) : Grain, IMerchantGrain
+    OrderIndexStore orders,
+    MemberCardIndexStore cards,
+    TimeProvider clock) : Grain, IMerchantGrain, IRemindable
 {
+    public const int MinimumNoticeDays = 30;
+    private const string TerminationReminder = "termination";
+
+    private string MerchantId => this.GetPrimaryKeyString();
+
+    private MerchantState Merchant => state.RecordExists ? state.State : throw DomainException.NotFound("merchant-not-found", "No such merchant.");
+
     async Task<IssuedKey> IMerchantGrain.Open(OpenMerchant command)
     {
         if (state.RecordExists)
@@ -17,11 +30,74 @@ internal sealed class MerchantGrain(
         var now = clock.GetUtcNow();
         state.State.Open(command, now);
         await state.WriteStateAsync();
-        return await ApiKeys.IssueAsync(GrainFactory, CallerRole.Merchant, this.GetPrimaryKeyString(), now);
+        return await ApiKeys.IssueAsync(GrainFactory, CallerRole.Merchant, MerchantId, now);
     }
 
-    Task<MerchantView?> IMerchantGrain.Get() =>
-        Task.FromResult(state.RecordExists
-            ? new MerchantView(this.GetPrimaryKeyString(), state.State.Name, state.State.Region, state.State.CreatedAt)
-            : null);
+    Task<MerchantView?> IMerchantGrain.Get() => Task.FromResult(state.RecordExists ? state.State.ToView(MerchantId) : null);
+
+    // P4.3: at least 30 days' notice, the users told now, their data erased or anonymized after.
+    async Task<MerchantView> IMerchantGrain.StartTermination(int noticeDays)
+    {
+        var merchant = Merchant;
+        if (noticeDays < MinimumNoticeDays)
+        {
+            throw DomainException.Invalid("notice-too-short", $"A merchant's users get at least {MinimumNoticeDays} days' notice.");
+        }
+
+        if (merchant.Status != MerchantStatus.Active)
+        {
+            throw DomainException.Conflict("merchant-terminating", "This merchant's termination has already begun.");
+        }
+
+        var now = clock.GetUtcNow();
+        var effectiveAt = now.AddDays(noticeDays);
+        merchant.BeginTermination(effectiveAt);
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(TerminationReminder, effectiveAt - now, TimeSpan.FromDays(1));
+
+        var notice = new UserNotification(
+            "merchant-termination",
+            $"{merchant.Name} is closing on {effectiveAt:yyyy-MM-dd}. After that day your data held for it is erased or anonymized.",
+            MerchantId, now, effectiveAt);
+        foreach (var userId in await CustomersAsync())
+        {
+            await GrainFactory.GetGrain<IUserGrain>(userId).Notify(notice);
+        }
+
+        return merchant.ToView(MerchantId);
+    }
+
+    async Task<MerchantView> IMerchantGrain.CompleteTerminationIfDue() => await CompleteIfDueAsync();
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => await CompleteIfDueAsync();
+
+    private async Task<MerchantView> CompleteIfDueAsync()
+    {
+        var merchant = Merchant;
+        if (merchant.Status == MerchantStatus.Terminating && clock.GetUtcNow() >= merchant.TerminationEffectiveAt)
+        {
+            foreach (var orderId in await orders.OrderIdsOfMerchantWithUsersAsync(MerchantId))
+            {
+                await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
+            }
+
+            foreach (var userId in await cards.UsersOfMerchantAsync(MerchantId))
+            {
+                await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(MerchantId, userId)).SettleAndErase();
+            }
+
+            merchant.Terminated();
+            await state.WriteStateAsync();
+        }
+
+        if (merchant.Status == MerchantStatus.Terminated && await this.GetReminder(TerminationReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        return merchant.ToView(MerchantId);
+    }
+
+    private async Task<IReadOnlyList<string>> CustomersAsync() =>
+        [.. (await orders.UsersOfMerchantAsync(MerchantId)).Union(await cards.UsersOfMerchantAsync(MerchantId))];
 }

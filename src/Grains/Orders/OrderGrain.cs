@@ -116,6 +116,40 @@ internal sealed class OrderGrain(
         return order.ToView(OrderId);
     }
 
+    async Task<bool> IOrderGrain.Anonymize()
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        // Money already drawn is accounted for before the order loses its user.
+        foreach (var pending in state.State.PendingPayments.ToList())
+        {
+            await ExecutePaymentAsync(pending);
+        }
+
+        var changed = state.State.Anonymize();
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        await UpdateIndexAsync();
+        return changed;
+    }
+
+    async Task<bool> IOrderGrain.CorrectDelivery(DataRights.DeliveryCorrection correction)
+    {
+        if (!state.RecordExists || !state.State.CorrectDelivery(correction))
+        {
+            return false;
+        }
+
+        await state.WriteStateAsync();
+        return true;
+    }
+
     async Task<OrderView> IOrderGrain.ChangeStatus(OrderCaller caller, OrderStatus target)
     {
         var order = OrderFor(caller, OrderParty.Merchant);

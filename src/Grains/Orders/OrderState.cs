@@ -77,6 +77,41 @@ public sealed class OrderState
 
     public void MoveTo(OrderStatus status) => Status = status;
 
+    public bool Anonymize()
+    {
+        if (Anonymized)
+        {
+            return false;
+        }
+
+        UserId = null;
+        Delivery = null;
+        foreach (var payment in Payments)
+        {
+            payment.PartnerReference = null;
+        }
+
+        Anonymized = true;
+        return true;
+    }
+
+    public bool CorrectDelivery(DataRights.DeliveryCorrection correction)
+    {
+        if (Delivery is null || Status is not (OrderStatus.PendingPayment or OrderStatus.Paid))
+        {
+            return false;
+        }
+
+        Delivery = Delivery with
+        {
+            RecipientName = correction.RecipientName ?? Delivery.RecipientName,
+            Phone = correction.Phone ?? Delivery.Phone,
+            Address = correction.Address ?? Delivery.Address,
+            DoorNumber = correction.DoorNumber ?? Delivery.DoorNumber,
+        };
+        return true;
+    }
+
     public OrderView ToView(string orderId) => new(
         orderId, MerchantId, UserId, Status, Lines, TotalFen, PaidFen, Delivery,
         [.. Payments.Select(p => new PaymentView(p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference))],

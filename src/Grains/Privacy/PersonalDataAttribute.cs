@@ -11,6 +11,9 @@ public sealed class PersonalDataAttribute(DataCategory category) : Attribute
     public DataCategory Category { get; } = category;
 
     public bool Sensitive { get; init; }
+
+    /// <summary>A credential (a password hash): held and erased like the rest, but never exported.</summary>
+    public bool Secret { get; init; }
 }
 
 /// <summary>Marks a stored field of a personal-data state class as not personal information, on purpose.</summary>

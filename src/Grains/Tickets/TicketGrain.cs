@@ -45,6 +45,17 @@ internal sealed class TicketGrain(
         return state.State.ToView(this.GetPrimaryKeyString());
     }
 
+    async Task<bool> ITicketGrain.Erase()
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        await state.ClearStateAsync();
+        return true;
+    }
+
     Task<TicketView?> ITicketGrain.Get() =>
         Task.FromResult(state.RecordExists ? state.State.ToView(this.GetPrimaryKeyString()) : null);
 }

@@ -1,7 +1,12 @@
+using MeiLing.Grains.Activity;
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Notifications;
+using MeiLing.Grains.Tickets;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Policies;
+using MeiLing.Grains.Privacy;
 using Microsoft.AspNetCore.Identity;
 
 namespace MeiLing.Grains.Users;
@@ -10,8 +15,11 @@ internal sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
     LocationSampleStore locations,
     DisclosureLedgerStore disclosures,
+    ActivityLogStore activity,
+    PhoneHasher phones,
     TimeProvider clock) : Grain, IUserGrain
 {
+    private const int NotificationsKept = 200;
     private const int LocationsShown = 1000;
     private const int DisclosuresShown = 1000;
     private const int MaxAddresses = 100;
@@ -59,6 +67,11 @@ internal sealed class UserGrain(
     async Task<int?> IUserGrain.VerifyPassword(string password)
     {
         var user = User;
+        if (user.Closing)
+        {
+            return null;
+        }
+
         switch (Passwords.Verify(user.PasswordHash, password))
         {
             case PasswordVerificationResult.Success:
@@ -138,7 +151,11 @@ internal sealed class UserGrain(
 
     async Task<DisclosureRecord> IUserGrain.Disclose(DisclosureRequest request)
     {
-        _ = User;
+        if (User.Closing)
+        {
+            throw DomainException.Forbidden("account-closing", "This account is being cancelled; nothing more is handed over.");
+        }
+
         if (request.RecipientKind is RecipientKind.AdvertisingPartner or RecipientKind.AnalyticsPartner)
         {
             // P1.11, P1.13, P3.1: these partners receive de-identified aggregates only, never a user's data.
@@ -196,10 +213,122 @@ internal sealed class UserGrain(
 
     Task<IReadOnlyList<string>> IUserGrain.GetTicketIds() => Task.FromResult<IReadOnlyList<string>>(User.TicketIds);
 
+    async Task<DataRightsRequestView> IUserGrain.FileRequest(FileDataRightsRequest request)
+    {
+        var user = User;
+        if (user.Closing)
+        {
+            throw DomainException.Conflict("account-closing", "This account is being cancelled.");
+        }
+
+        if (user.OpenRequests.TryGetValue(request.Type, out var open))
+        {
+            throw DomainException.Conflict("duplicate-request", $"Request {open} of this type is still open.");
+        }
+
+        var requestId = EntityId.New(EntityId.RequestPrefix);
+        user.OpenRequests[request.Type] = requestId;
+        await state.WriteStateAsync();
+        try
+        {
+            return await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Receive(UserId, request);
+        }
+        catch
+        {
+            user.OpenRequests.Remove(request.Type);
+            await state.WriteStateAsync();
+            throw;
+        }
+    }
+
+    async Task IUserGrain.RequestClosed(DataRightsRequestType type, string requestId)
+    {
+        if (state.RecordExists && state.State.OpenRequests.TryGetValue(type, out var open) && open == requestId)
+        {
+            state.State.OpenRequests.Remove(type);
+            await state.WriteStateAsync();
+        }
+    }
+
+    async Task<int> IUserGrain.EraseCategory(ErasableCategory category)
+    {
+        var user = User;
+        switch (category)
+        {
+            case ErasableCategory.Locations:
+                return await locations.EraseAsync(UserId);
+            case ErasableCategory.Activity:
+                return await activity.EraseAsync(UserId);
+            case ErasableCategory.Tickets:
+                foreach (var ticketId in user.TicketIds)
+                {
+                    await GrainFactory.GetGrain<ITicketGrain>(ticketId).Erase();
+                }
+
+                break;
+        }
+
+        var erased = user.Erase(category);
+        await state.WriteStateAsync();
+        return erased;
+    }
+
+    Task<string> IUserGrain.ExportPersonalData()
+    {
+        var exported = PersonalDataExporter.Export(User);
+        exported["userId"] = UserId;
+        return Task.FromResult(exported.ToJsonString());
+    }
+
+    Task<IReadOnlyList<UserNotification>> IUserGrain.GetNotifications() =>
+        Task.FromResult<IReadOnlyList<UserNotification>>(User.Notifications);
+
+    async Task IUserGrain.Notify(UserNotification notification)
+    {
+        if (!state.RecordExists)
+        {
+            return;
+        }
+
+        state.State.Notifications.Add(notification);
+        if (state.State.Notifications.Count > NotificationsKept)
+        {
+            state.State.Notifications.RemoveAt(0);
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    async Task<AccountInventory> IUserGrain.CloseAccount()
+    {
+        var inventory = User.Close();
+        await state.WriteStateAsync();
+        return inventory;
+    }
+
+    async Task<int> IUserGrain.DeleteAccount()
+    {
+        if (!state.RecordExists)
+        {
+            return 0;
+        }
+
+        // The number is free for a new registration once its index entry is gone.
+        await GrainFactory.GetGrain<IPhoneIndexGrain>(phones.IndexKey(state.State.Phone)).Release(UserId);
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+        return 1;
+    }
+
     // The one gate (P1.10, P6.1): every processing of this user's data asks here first, in the same turn.
     private async Task<ProcessingBasis> AuthorizeAsync(ProcessingRequest request)
     {
         var user = User;
+        if (user.Closing)
+        {
+            throw DomainException.Forbidden("account-closing", "This account is being cancelled; nothing more is processed.");
+        }
+
         var standing = await Policy.GetStanding(user.AcceptedPolicyVersion);
         if (!standing.Satisfies)
         {

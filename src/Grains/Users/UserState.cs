@@ -1,4 +1,6 @@
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Privacy;
 
 namespace MeiLing.Grains.Users;
@@ -10,7 +12,7 @@ public sealed class UserState
     [PersonalData(DataCategory.Basic)]
     public string Phone { get; set; } = "";
 
-    [PersonalData(DataCategory.NetworkIdentifier)]
+    [PersonalData(DataCategory.NetworkIdentifier, Secret = true)]
     public string PasswordHash { get; set; } = "";
 
     [PersonalData(DataCategory.Basic)]
@@ -56,6 +58,17 @@ public sealed class UserState
     [NotPersonalData]
     public List<string> TicketIds { get; set; } = [];
 
+    [PersonalData(DataCategory.Basic)]
+    public List<UserNotification> Notifications { get; set; } = [];
+
+    /// <summary>Open data-rights requests by type: a second of the same type waits for the first (P8.1).</summary>
+    [NotPersonalData]
+    public Dictionary<DataRightsRequestType, string> OpenRequests { get; set; } = [];
+
+    /// <summary>Set when cancellation begins: no more sessions, processing or requests (P4.1).</summary>
+    [NotPersonalData]
+    public bool Closing { get; set; }
+
     public void Register(NewUser user, DateTimeOffset now, bool isMinor, string? policyVersion, int policyIndex)
     {
         var registration = user.Registration;
@@ -100,7 +113,47 @@ public sealed class UserState
     }
 
     public ConsentEntry? GrantFor(ConsentPurpose purpose) =>
-        Consents.TryGetValue(purpose, out var entry) && entry.Granted ? entry : null;
+        !Closing && Consents.TryGetValue(purpose, out var entry) && entry.Granted ? entry : null;
+
+    public AccountInventory Close()
+    {
+        if (!Closing)
+        {
+            Closing = true;
+            RevokeSessions();
+        }
+
+        return new AccountInventory([.. TicketIds], [.. ConsentHistory.Select(entry => entry.ReceiptId)]);
+    }
+
+    public int Erase(ErasableCategory category)
+    {
+        int erased;
+        switch (category)
+        {
+            case ErasableCategory.Avatar:
+                erased = AvatarUrl is null ? 0 : 1;
+                AvatarUrl = null;
+                break;
+            case ErasableCategory.Addresses:
+                erased = Addresses.Count;
+                Addresses.Clear();
+                break;
+            case ErasableCategory.BirthDate:
+                erased = BirthDate is null ? 0 : 1;
+                BirthDate = null;
+                break;
+            case ErasableCategory.Tickets:
+                erased = TicketIds.Count;
+                TicketIds.Clear();
+                break;
+            default:
+                erased = 0;
+                break;
+        }
+
+        return erased;
+    }
 
     public UserProfile ToProfile(string userId) =>
         new(userId, Phone, Nickname, AvatarUrl, BirthDate, Region, IsMinor, RegisteredAt, AcceptedPolicyVersion);

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Payments;
@@ -51,6 +53,9 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<IPaymentPartner>(new SandboxPaymentPartner(PaymentMethod.Wechat, "wechat-pay"));
         silo.Services.AddSingleton<IPaymentPartner>(new SandboxPaymentPartner(PaymentMethod.Alipay, "alipay"));
         silo.Services.AddSingleton<PaymentPartners>();
+        silo.Services.AddSingleton<MemberCardIndexStore>();
+        silo.Services.AddSingleton<DataRightsRequestIndexStore>();
+        silo.Services.AddSingleton<ErasureSteps>();
 
         silo.AddStartupTask(async (services, _) =>
             await services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).EnsureScheduled());

@@ -1,4 +1,5 @@
 using System.Net;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Privacy;
 using MeiLing.ServiceDefaults;
 using MeiLing.Silo.Health;
@@ -51,6 +52,8 @@ public static class SiloHostingExtensions
             privacy.LocationRetention = TimeSpan.FromDays(settings.LocationRetentionDays);
             privacy.ActivityRetention = TimeSpan.FromDays(settings.ActivityRetentionDays);
         });
+
+        builder.Services.Configure<DataRightsSettings>(rights => rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds));
 
         builder.Services.AddHealthChecks()
             .AddCheck<SiloActiveHealthCheck>("silo", tags: [HostingExtensions.ReadyTag]);

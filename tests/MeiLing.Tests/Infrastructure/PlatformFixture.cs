@@ -12,7 +12,7 @@ namespace MeiLing.Tests.Infrastructure;
 /// on real sockets storing into it, and the API host (under <see cref="WebApplicationFactory{T}"/>)
 /// connected to that cluster's gateways as a real client.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public class PlatformFixture : IAsyncLifetime
 {
     public const string OperatorKey = "op_test_operator_key_0123456789";
 
@@ -24,18 +24,30 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>The silos' clock; only the time-travel collection moves it.</summary>
+    public TestClock Clock => TestClock.For(ClockId);
+
+    private string ClockId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>How long a data-rights request waits before it starts: long enough to see it open.</summary>
+    protected virtual TimeSpan RequestStartDelay => TimeSpan.FromSeconds(1);
+
+    protected virtual int Silos => 2;
+
     public WebApplicationFactory<ApiAssemblyMarker> Api => _api ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
 
-        var builder = new TestClusterBuilder(2);
+        var builder = new TestClusterBuilder((short)Silos);
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.GatewayPerSilo = true;
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [TestSiloConfigurator.ConnectionStringKey] = Database.ConnectionString,
+            [TestSiloConfigurator.ClockKey] = ClockId,
+            [TestSiloConfigurator.RequestStartDelayKey] = RequestStartDelay.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         }));
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         Cluster = builder.Build();

@@ -1,21 +1,36 @@
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Privacy;
 using MeiLing.Silo.Extensions;
 using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace MeiLing.Tests.Infrastructure;
 
-/// <summary>Gives each test silo the platform's real PostgreSQL storage and reminders.</summary>
+/// <summary>
+/// Gives each test silo the platform's real grains on PostgreSQL, with its cluster's <see cref="TestClock"/>
+/// and reminders that tick in seconds rather than minutes.
+/// </summary>
 public sealed class TestSiloConfigurator : ISiloConfigurator
 {
     public const string ConnectionStringKey = "MeiLingTests:Postgres";
+    public const string ClockKey = "MeiLingTests:Clock";
+    public const string RequestStartDelayKey = "MeiLingTests:RequestStartDelay";
     public const string PhoneHashKey = "test-phone-hash-key-0123456789abcdef";
 
     public void Configure(ISiloBuilder siloBuilder)
     {
-        var connectionString = siloBuilder.Configuration[ConnectionStringKey]
+        var configuration = siloBuilder.Configuration;
+        var connectionString = configuration[ConnectionStringKey]
             ?? throw new InvalidOperationException($"{ConnectionStringKey} is not configured.");
+        siloBuilder.Services.AddSingleton<TimeProvider>(TestClock.For(configuration[ClockKey] ?? "default"));
         siloBuilder.AddMeiLingGrains(connectionString);
         siloBuilder.Services.Configure<PrivacySettings>(privacy => privacy.PhoneHashKey = PhoneHashKey);
+        siloBuilder.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        siloBuilder.Services.Configure<DataRightsSettings>(rights =>
+        {
+            rights.DrivePeriod = TimeSpan.FromSeconds(2);
+            rights.StartDelay = TimeSpan.Parse(configuration[RequestStartDelayKey] ?? "00:00:01", System.Globalization.CultureInfo.InvariantCulture);
+        });
     }
 }

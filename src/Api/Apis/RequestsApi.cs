@@ -1,0 +1,199 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
+using MeiLing.Grains;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Data-rights requests (P8.1): filed by the user or by support, answered within 15 days by the user's grains.</summary>
+public static class RequestsApi
+{
+    public static IEndpointRouteBuilder MapRequestsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/users/{userId}/requests", File).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithTags("Data-rights requests").WithName("FileRequest")
+            .WithSummary("File an access, correction, deletion, withdrawal or cancellation request; due 15 days after it is received.");
+        routes.MapGet("/v1/users/{userId}/requests", OfUser).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithTags("Data-rights requests").WithName("ListUserRequests").WithSummary("The user's requests, oldest first.");
+
+        var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");
+        requests.MapGet("/", ListOpen).RequireAuthorization(AuthorizationPolicies.Support)
+            .WithName("ListOpenRequests").WithSummary("Open requests, by due date; overdue=true for those past it.");
+        requests.MapGet("/{requestId}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("GetRequest").WithSummary("A request with its status and progress.");
+        requests.MapGet("/{requestId}/export", Export).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request; ?format=html for a readable page.");
+        return routes;
+    }
+
+    private static async Task<Results<Accepted<DataRightsRequestView>, NotFound, ValidationProblem>> File(
+        string userId, FileRequestBody request, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!caller.CanActForUser(userId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var isSupport = caller.IsInRole(Roles.Support);
+        var errors = new Dictionary<string, string[]>();
+        if (isSupport && string.IsNullOrWhiteSpace(request.Reason))
+        {
+            errors["reason"] = ["Support must say why the request is filed (P1.7)."];
+        }
+
+        if (isSupport && string.IsNullOrWhiteSpace(request.Verification))
+        {
+            errors["verification"] = ["Support must say how the user's identity was verified (P1.7)."];
+        }
+
+        var details = ReadDetails(request.Type, request.Details, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var view = await cluster.GetGrain<IUserGrain>(userId).FileRequest(new FileDataRightsRequest(
+            request.Type, details, isSupport ? Roles.Support : Roles.User, caller.SubjectId()!, request.Reason?.Trim(), request.Verification?.Trim()));
+        return TypedResults.Accepted($"/v1/requests/{view.RequestId}", view);
+    }
+
+    private static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, NotFound>> OfUser(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.CanActForUser(userId)
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(userId)))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpen(
+        IClusterClient cluster, string? status, bool? overdue, [Range(1, 500)] int? limit)
+    {
+        if (status is not (null or "open"))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Only status=open is listed."] });
+        }
+
+        return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IDataRightsRequestsGrain>(0).ListOpen(overdue ?? false, limit ?? 100)));
+    }
+
+    private static async Task<Results<Ok<DataRightsRequestView>, NotFound>> Get(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        await VisibleRequest(requestId, caller, cluster) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, string? format)
+    {
+        if (await VisibleRequest(requestId, caller, cluster) is not { Type: DataRightsRequestType.Access } request
+            || await cluster.GetGrain<IUserGrain>(request.UserId).GetProfile() is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (request.Status != DataRightsRequestStatus.Completed)
+        {
+            throw DomainException.Conflict("request-not-completed", "The export is ready once the access request is completed.");
+        }
+
+        var bundle = await cluster.GetGrain<IDataExportGrain>(0).Build(request.UserId);
+        return format == "html"
+            ? TypedResults.Content(ExportPage.Render(JsonNode.Parse(bundle)!), "text/html; charset=utf-8")
+            : TypedResults.Content(bundle, "application/json; charset=utf-8");
+    }
+
+    private static async Task<DataRightsRequestView?> VisibleRequest(string requestId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!EntityId.IsWellFormed(requestId, EntityId.RequestPrefix))
+        {
+            return null;
+        }
+
+        var view = await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Get();
+        return view is not null && caller.CanActForUser(view.UserId) ? view : null;
+    }
+
+    private static RequestDetails ReadDetails(DataRightsRequestType type, RequestDetailsBody? body, Dictionary<string, string[]> errors)
+    {
+        switch (type)
+        {
+            case DataRightsRequestType.Correction:
+                var correction = body is { Nickname: not null } or { AvatarUrl: not null } or { BirthDate: not null }
+                    ? new ProfileCorrection(body.Nickname?.Trim(), body.AvatarUrl, body.BirthDate)
+                    : null;
+                var delivery = body?.Delivery is { } d ? new DeliveryCorrection(d.RecipientName?.Trim(), d.Phone, d.Address?.Trim(), d.DoorNumber?.Trim()) : null;
+                if (correction is null && delivery is null)
+                {
+                    errors["details"] = ["A correction names the corrected fields: nickname, avatarUrl, birthDate or delivery."];
+                }
+
+                return new RequestDetails(correction, delivery, [], []);
+            case DataRightsRequestType.Deletion:
+                var categories = new List<ErasableCategory>();
+                foreach (var name in body?.Categories ?? [])
+                {
+                    if (Enum.GetValues<ErasableCategory>().FirstOrDefault(c => Kebab(c) == name) is var category && Kebab(category) == name)
+                    {
+                        categories.Add(category);
+                    }
+                    else
+                    {
+                        errors["details.categories"] = [$"Categories: {string.Join(", ", Enum.GetValues<ErasableCategory>().Select(Kebab))}."];
+                    }
+                }
+
+                if (categories.Count == 0 && !errors.ContainsKey("details.categories"))
+                {
+                    errors["details.categories"] = ["A deletion names at least one category."];
+                }
+
+                return new RequestDetails(null, null, [.. categories.Distinct()], []);
+            case DataRightsRequestType.Withdrawal:
+                var purposes = new List<ConsentPurpose>();
+                foreach (var name in body?.Purposes ?? [])
+                {
+                    if (ConsentPurposes.TryParse(name, out var purpose))
+                    {
+                        purposes.Add(purpose);
+                    }
+                    else
+                    {
+                        errors["details.purposes"] = [$"Purposes: {string.Join(", ", Enum.GetValues<ConsentPurpose>().Select(ConsentPurposes.Name))}."];
+                    }
+                }
+
+                if (purposes.Count == 0 && !errors.ContainsKey("details.purposes"))
+                {
+                    errors["details.purposes"] = ["A withdrawal names at least one purpose."];
+                }
+
+                return new RequestDetails(null, null, [], [.. purposes.Distinct()]);
+            default:
+                return RequestDetails.None;
+        }
+    }
+
+    private static string Kebab(ErasableCategory category) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(category.ToString());
+}
+
+/// <summary>Body of <c>POST /v1/users/{userId}/requests</c>.</summary>
+public sealed record FileRequestBody(
+    DataRightsRequestType Type,
+    RequestDetailsBody? Details = null,
+    [property: StringLength(1000)] string? Reason = null,
+    [property: StringLength(1000)] string? Verification = null);
+
+/// <summary>What a request asks for: corrected fields, categories to erase, or purposes to withdraw.</summary>
+public sealed record RequestDetailsBody(
+    [property: StringLength(32, MinimumLength = 1)] string? Nickname = null,
+    [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
+    [property: PastDate] DateOnly? BirthDate = null,
+    DeliveryCorrectionBody? Delivery = null,
+    [property: MaxLength(20)] IReadOnlyList<string>? Categories = null,
+    [property: MaxLength(20)] IReadOnlyList<string>? Purposes = null);
+
+public sealed record DeliveryCorrectionBody(
+    [property: StringLength(64, MinimumLength = 1)] string? RecipientName = null,
+    [property: MainlandMobile] string? Phone = null,
+    [property: StringLength(256, MinimumLength = 1)] string? Address = null,
+    [property: StringLength(64, MinimumLength = 1)] string? DoorNumber = null);

@@ -1,0 +1,29 @@
+namespace MeiLing.Grains.DataRights;
+
+/// <summary>A request as the user and support see it; never personal data beyond ids.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.data-rights-request-view")]
+public sealed record DataRightsRequestView(
+    [property: Id(0)] string RequestId,
+    [property: Id(1)] string UserId,
+    [property: Id(2)] DataRightsRequestType Type,
+    [property: Id(3)] DataRightsRequestStatus Status,
+    [property: Id(4)] DateTimeOffset ReceivedAt,
+    [property: Id(5)] DateTimeOffset DueAt,
+    [property: Id(6)] DateTimeOffset? CompletedAt,
+    [property: Id(7)] RequestProgress? Progress,
+    [property: Id(8)] ErasureReceipt? Receipt,
+    [property: Id(9)] string? RejectionReason);
+
+/// <summary>How far a request has come: steps done of steps in all, and the step under way.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.request-progress")]
+public sealed record RequestProgress(
+    [property: Id(0)] int StepsDone,
+    [property: Id(1)] int StepsTotal,
+    [property: Id(2)] string? CurrentStep);
+
+/// <summary>What an erasure removed: counts per category, no personal data (P4.1).</summary>
+[GenerateSerializer, Immutable, Alias("meiling.erasure-receipt")]
+public sealed record ErasureReceipt(
+    [property: Id(0)] IReadOnlyDictionary<string, int> Erased,
+    [property: Id(1)] bool Verified,
+    [property: Id(2)] IReadOnlyList<string> Remaining);

@@ -1,0 +1,45 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Users;
+
+namespace MeiLing.Grains.DataRights;
+
+/// <summary>A data-rights request as filed by the user or by support on the user's behalf.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.file-data-rights-request")]
+public sealed record FileDataRightsRequest(
+    [property: Id(0)] DataRightsRequestType Type,
+    [property: Id(1)] RequestDetails Details,
+    [property: Id(2)] string FiledByRole,
+    [property: Id(3)] string FiledById,
+    [property: Id(4)] string? Reason,
+    [property: Id(5)] string? Verification);
+
+/// <summary>What a request asks for, by type: corrected fields, categories to erase, purposes to withdraw.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.request-details")]
+public sealed record RequestDetails(
+    [property: Id(0)] ProfileCorrection? Correction,
+    [property: Id(1)] DeliveryCorrection? Delivery,
+    [property: Id(2)] IReadOnlyList<ErasableCategory> Categories,
+    [property: Id(3)] IReadOnlyList<ConsentPurpose> Purposes)
+{
+    public static RequestDetails None { get; } = new(null, null, [], []);
+}
+
+/// <summary>Corrected delivery details, applied to every order not yet fulfilled.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.delivery-correction")]
+public sealed record DeliveryCorrection(
+    [property: Id(0)] string? RecipientName,
+    [property: Id(1)] string? Phone,
+    [property: Id(2)] string? Address,
+    [property: Id(3)] string? DoorNumber);
+
+/// <summary>What a deletion request can erase while the account stays.</summary>
+[GenerateSerializer, Alias("meiling.erasable-category")]
+public enum ErasableCategory
+{
+    Locations = 0,
+    Activity = 1,
+    Tickets = 2,
+    Avatar = 3,
+    Addresses = 4,
+    BirthDate = 5,
+}

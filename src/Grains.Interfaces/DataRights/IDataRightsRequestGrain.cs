@@ -1,0 +1,29 @@
+namespace MeiLing.Grains.DataRights;
+
+/// <summary>
+/// One data-rights request, keyed by request id (<c>req_…</c>): a durable state machine whose steps are
+/// recorded one by one and are idempotent, driven by a reminder, so a silo killed mid-way or a
+/// database restart delays the request but never loses or half-finishes it (P8.1).
+/// </summary>
+[Alias("meiling.data-rights-request")]
+public interface IDataRightsRequestGrain : IGrainWithStringKey
+{
+    public static readonly TimeSpan AnswerWithin = TimeSpan.FromDays(15);
+
+    /// <summary>Records the request as received (due 15 days later) and starts carrying it out.</summary>
+    [Alias("receive")]
+    Task<DataRightsRequestView> Receive(string userId, FileDataRightsRequest request);
+
+    /// <summary>The request and its progress; answers even while the request is being carried out.</summary>
+    [Alias("get")]
+    [AlwaysInterleave]
+    Task<DataRightsRequestView?> Get();
+
+    /// <summary>Carries out whatever steps remain; what the reminder calls, and safe to call at any time.</summary>
+    [Alias("drive")]
+    Task<DataRightsRequestView> Drive();
+
+    /// <summary>Drops the request's free-text details (the user's account is being cancelled).</summary>
+    [Alias("redact")]
+    Task Redact();
+}

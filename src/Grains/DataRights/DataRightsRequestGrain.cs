@@ -1,0 +1,292 @@
+using MeiLing.Grains.Audit;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MeiLing.Grains.DataRights;
+
+/// <summary>
+/// Carries a data-rights request out step by step (P8.1). Each step is idempotent and is recorded in
+/// the grain's state when it is done; a durable reminder wakes the grain until the last step, so a
+/// crash anywhere delays the request and never loses it or leaves it half done.
+/// </summary>
+internal sealed partial class DataRightsRequestGrain(
+    [PersistentState("data-rights-request", StorageNames.Default)] IPersistentState<DataRightsRequestState> state,
+    DataRightsRequestIndexStore requests,
+    ErasureSteps erasure,
+    IOptions<DataRightsSettings> settings,
+    TimeProvider clock,
+    ILogger<DataRightsRequestGrain> logger) : Grain, IDataRightsRequestGrain, IRemindable
+{
+    private const string DriveReminder = "drive";
+
+    private bool _driving;
+
+    private string RequestId => this.GetPrimaryKeyString();
+
+    private IUserGrain User => GrainFactory.GetGrain<IUserGrain>(state.State.UserId);
+
+    async Task<DataRightsRequestView> IDataRightsRequestGrain.Receive(string userId, FileDataRightsRequest request)
+    {
+        if (state.RecordExists)
+        {
+            return View();
+        }
+
+        state.State.Receive(userId, request, clock.GetUtcNow());
+        await state.WriteStateAsync();
+        await requests.UpsertAsync(View());
+        await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+        await AuditAsync($"{Name(state.State.Type)}:received", state.State.FiledByRole, state.State.FiledById);
+
+        // Start at once rather than at the first reminder tick; the reminder is the safety net.
+        // Interleaving, so reading the request's progress is never held up by the work itself.
+        this.RegisterGrainTimer(_ => DriveAsync(), new GrainTimerCreationOptions(settings.Value.StartDelay, Timeout.InfiniteTimeSpan) { Interleave = true });
+        return View();
+    }
+
+    Task<DataRightsRequestView?> IDataRightsRequestGrain.Get() => Task.FromResult(state.RecordExists ? View() : null);
+
+    async Task<DataRightsRequestView> IDataRightsRequestGrain.Drive()
+    {
+        await DriveAsync();
+        return View();
+    }
+
+    async Task IDataRightsRequestGrain.Redact()
+    {
+        if (state.RecordExists)
+        {
+            state.State.Redact();
+            await state.WriteStateAsync();
+        }
+    }
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => await DriveAsync();
+
+    private async Task DriveAsync()
+    {
+        if (!state.RecordExists)
+        {
+            await StopReminderAsync();
+            return;
+        }
+
+        // The start timer interleaves with calls: one drive at a time, the other returns at once.
+        if (_driving)
+        {
+            return;
+        }
+
+        _driving = true;
+        try
+        {
+            await DriveStepsAsync();
+        }
+        finally
+        {
+            _driving = false;
+        }
+    }
+
+    private async Task DriveStepsAsync()
+    {
+        DataRightsRequestStatus outcome;
+        string? rejection = null;
+        try
+        {
+            await AuditPendingStepsAsync();
+            foreach (var step in Plan())
+            {
+                if (state.State.IsDone(step) || !state.State.IsOpen)
+                {
+                    continue;
+                }
+
+                var count = await RunStepAsync(step);
+                state.State.RecordStep(step, count, clock.GetUtcNow());
+                await state.WriteStateAsync();
+                await AuditPendingStepsAsync();
+            }
+
+            outcome = state.State.IsOpen ? DataRightsRequestStatus.Completed : state.State.Status;
+        }
+        catch (DomainException refusal) when (refusal.Kind is DomainErrorKind.Invalid or DomainErrorKind.NotFound or DomainErrorKind.Conflict or DomainErrorKind.Forbidden)
+        {
+            outcome = DataRightsRequestStatus.Rejected;
+            rejection = refusal.Message;
+        }
+        catch (Exception exception)
+        {
+            // Transient (a silo or the database went away): the reminder comes back for the rest.
+            LogStepFailed(RequestId, exception.GetType().Name);
+            return;
+        }
+
+        try
+        {
+            await FinishAsync(outcome, rejection);
+        }
+        catch (Exception exception)
+        {
+            LogStepFailed(RequestId, exception.GetType().Name);
+        }
+    }
+
+    // Everything that follows from the outcome happens before the outcome is written, so whoever sees
+    // "completed" also sees the user free to file again and the audit entry; each part is idempotent.
+    private async Task FinishAsync(DataRightsRequestStatus outcome, string? rejection)
+    {
+        if (state.State.IsOpen)
+        {
+            var now = clock.GetUtcNow();
+            await User.RequestClosed(state.State.Type, RequestId);
+            var final = new DataRightsRequestState.Outcome(outcome, now, rejection, outcome == DataRightsRequestStatus.Completed ? ReceiptFor() : null);
+            await requests.UpsertAsync(View() with { Status = final.Status, CompletedAt = now });
+            await AuditAsync($"{Name(state.State.Type)}:{(outcome == DataRightsRequestStatus.Completed ? "completed" : "rejected")}");
+            state.State.Close(final);
+            await state.WriteStateAsync();
+        }
+
+        await StopReminderAsync();
+    }
+
+    private IReadOnlyList<string> Plan() => state.State.Type switch
+    {
+        DataRightsRequestType.Access => ["assemble-export"],
+        DataRightsRequestType.Correction => ["correct-profile", "correct-deliveries"],
+        DataRightsRequestType.Deletion => [.. state.State.Details.Categories.Select(category => $"erase-{Name(category)}")],
+        DataRightsRequestType.Withdrawal => [.. state.State.Details.Purposes.Select(purpose => $"withdraw-{ConsentPurposes.Name(purpose)}")],
+        DataRightsRequestType.Cancellation => ErasureSteps.CancellationPlan,
+        _ => [],
+    };
+
+    private async Task<int> RunStepAsync(string step)
+    {
+        var details = state.State.Details;
+        switch (state.State.Type)
+        {
+            case DataRightsRequestType.Access:
+                var bundle = await GrainFactory.GetGrain<IDataExportGrain>(0).Build(state.State.UserId);
+                return bundle.Length;
+            case DataRightsRequestType.Correction when step == "correct-profile":
+                if (details.Correction is { } correction)
+                {
+                    await User.CorrectProfile(correction);
+                    return 1;
+                }
+
+                return 0;
+            case DataRightsRequestType.Correction:
+                return details.Delivery is { } delivery ? await erasure.CorrectDeliveriesAsync(state.State.UserId, delivery) : 0;
+            case DataRightsRequestType.Deletion:
+                var category = details.Categories.Single(c => $"erase-{Name(c)}" == step);
+                return await User.EraseCategory(category);
+            case DataRightsRequestType.Withdrawal:
+                var purpose = details.Purposes.Single(p => $"withdraw-{ConsentPurposes.Name(p)}" == step);
+                return await WithdrawAsync(purpose);
+            case DataRightsRequestType.Cancellation:
+                return await RunCancellationStepAsync(step);
+            default:
+                return 0;
+        }
+    }
+
+    private async Task<int> WithdrawAsync(ConsentPurpose purpose)
+    {
+        var current = (await User.GetConsents()).Single(c => c.Purpose == purpose);
+        if (!current.Granted)
+        {
+            return 0;
+        }
+
+        await User.SetConsent(new ConsentChange(purpose, false, current.PolicyVersion!, "data-rights-request"));
+        return 1;
+    }
+
+    private async Task<int> RunCancellationStepAsync(string step)
+    {
+        if (step == ErasureSteps.CloseAccount)
+        {
+            state.State.Inventory ??= await User.CloseAccount();
+            await state.WriteStateAsync();
+            return 1;
+        }
+
+        if (step == ErasureSteps.RedactRequests)
+        {
+            var redacted = 0;
+            foreach (var requestId in await requests.OfUserAsync(state.State.UserId))
+            {
+                if (requestId != RequestId)
+                {
+                    await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Redact();
+                    redacted++;
+                }
+            }
+
+            state.State.Redact();
+            return redacted;
+        }
+
+        var inventory = state.State.Inventory ?? new AccountInventory([], []);
+        if (step == ErasureSteps.Verify)
+        {
+            state.State.Remaining = [.. await erasure.VerifyAsync(state.State.UserId, inventory)];
+            return state.State.Remaining.Count;
+        }
+
+        return await erasure.RunAsync(step, state.State.UserId, inventory);
+    }
+
+    private ErasureReceipt? ReceiptFor()
+    {
+        if (state.State.Type is not (DataRightsRequestType.Cancellation or DataRightsRequestType.Deletion))
+        {
+            return null;
+        }
+
+        var erased = state.State.Steps
+            .Where(step => step.Name != ErasureSteps.Verify)
+            .ToDictionary(step => step.Name, step => step.Count);
+        var remaining = state.State.Remaining;
+        return new ErasureReceipt(erased, remaining.Count == 0, remaining);
+    }
+
+    private async Task AuditPendingStepsAsync()
+    {
+        var pending = state.State.Steps.Where(step => !step.Audited).ToList();
+        foreach (var step in pending)
+        {
+            await AuditAsync($"{Name(state.State.Type)}:{step.Name}", detail: $"{{\"count\":{step.Count}}}");
+            step.Audited = true;
+        }
+
+        if (pending.Count > 0)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    private Task AuditAsync(string action, string actorRole = "data-rights", string? actorId = null, string? detail = null) =>
+        GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey)
+            .Append(new AuditEntry(actorRole, actorId ?? RequestId, action, state.State.UserId, detail ?? $"{{\"requestId\":\"{RequestId}\"}}"));
+
+    private async Task StopReminderAsync()
+    {
+        if (await this.GetReminder(DriveReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private DataRightsRequestView View() => state.State.ToView(RequestId, Plan());
+
+    private static string Name<T>(T value)
+        where T : struct, Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} paused by {Reason}; its reminder resumes it")]
+    private partial void LogStepFailed(string requestId, string reason);
+}

@@ -1,0 +1,89 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MeiLing.Grains.DataRights;
+
+/// <summary>Every request's status and due date, for support's open and overdue lists (P8.1). No personal data.</summary>
+public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
+{
+    public async Task UpsertAsync(DataRightsRequestView request)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO data_rights_requests (request_id, user_id, type, status, received_at, due_at, completed_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (request_id) DO UPDATE SET status = excluded.status, completed_at = excluded.completed_at
+            """);
+        command.Parameters.Add(new() { Value = request.RequestId });
+        command.Parameters.Add(new() { Value = request.UserId });
+        command.Parameters.Add(new() { Value = request.Type.ToString() });
+        command.Parameters.Add(new() { Value = request.Status.ToString() });
+        command.Parameters.Add(new() { Value = request.ReceivedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = request.DueAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)request.CompletedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<IReadOnlyList<string>> OpenAsync(DateTimeOffset? dueBefore, int limit)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT request_id FROM data_rights_requests
+             WHERE status IN ('Received', 'InProgress') AND ($1::timestamptz IS NULL OR due_at < $1)
+             ORDER BY due_at LIMIT $2
+            """);
+        command.Parameters.Add(new() { Value = (object?)dueBefore ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = limit });
+        return await ReadIdsAsync(command);
+    }
+
+    public async Task<IReadOnlyList<string>> OfUserAsync(string userId)
+    {
+        await using var command = dataSource.CreateCommand("SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at");
+        command.Parameters.Add(new() { Value = userId });
+        return await ReadIdsAsync(command);
+    }
+
+    /// <summary>The user's requests as the index keeps them (no personal data), oldest first.</summary>
+    public async Task<IReadOnlyList<RequestSummary>> SummariesOfUserAsync(string userId)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT request_id, type, status, received_at, due_at, completed_at
+              FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at
+            """);
+        command.Parameters.Add(new() { Value = userId });
+        var summaries = new List<RequestSummary>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            summaries.Add(new RequestSummary(
+                reader.GetString(0),
+                Enum.Parse<DataRightsRequestType>(reader.GetString(1)),
+                Enum.Parse<DataRightsRequestStatus>(reader.GetString(2)),
+                reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return summaries;
+    }
+
+    private static async Task<IReadOnlyList<string>> ReadIdsAsync(NpgsqlCommand command)
+    {
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+}
+
+/// <summary>A request as the index row has it.</summary>
+public sealed record RequestSummary(
+    string RequestId,
+    DataRightsRequestType Type,
+    DataRightsRequestStatus Status,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset DueAt,
+    DateTimeOffset? CompletedAt);

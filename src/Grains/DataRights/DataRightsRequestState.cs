@@ -1,0 +1,118 @@
+using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Users;
+
+namespace MeiLing.Grains.DataRights;
+
+/// <summary>Persisted state of a data-rights request: what was asked, and every step carried out so far.</summary>
+[HoldsPersonalData]
+public sealed class DataRightsRequestState
+{
+    [NotPersonalData]
+    public string UserId { get; set; } = "";
+
+    [NotPersonalData]
+    public DataRightsRequestType Type { get; set; }
+
+    // Corrected fields can be personal data; redacted when the account is cancelled.
+    [PersonalData(DataCategory.Basic)]
+    public RequestDetails Details { get; set; } = RequestDetails.None;
+
+    [NotPersonalData]
+    public string FiledByRole { get; set; } = "";
+
+    [NotPersonalData]
+    public string FiledById { get; set; } = "";
+
+    [PersonalData(DataCategory.Basic)]
+    public string? Reason { get; set; }
+
+    [PersonalData(DataCategory.Identity)]
+    public string? Verification { get; set; }
+
+    [NotPersonalData]
+    public DataRightsRequestStatus Status { get; set; }
+
+    [NotPersonalData]
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    [NotPersonalData]
+    public DateTimeOffset DueAt { get; set; }
+
+    [NotPersonalData]
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    [NotPersonalData]
+    public List<StepRecord> Steps { get; set; } = [];
+
+    [NotPersonalData]
+    public AccountInventory? Inventory { get; set; }
+
+    [NotPersonalData]
+    public string? RejectionReason { get; set; }
+
+    [NotPersonalData]
+    public ErasureReceipt? Receipt { get; set; }
+
+
+    /// <summary>What the cancellation's verification still found (table and grain names, never data).</summary>
+    [NotPersonalData]
+    public List<string> Remaining { get; set; } = [];
+
+    public bool IsOpen => Status is DataRightsRequestStatus.Received or DataRightsRequestStatus.InProgress;
+
+    public void Receive(string userId, FileDataRightsRequest request, DateTimeOffset now)
+    {
+        UserId = userId;
+        Type = request.Type;
+        Details = request.Details;
+        FiledByRole = request.FiledByRole;
+        FiledById = request.FiledById;
+        Reason = request.Reason;
+        Verification = request.Verification;
+        Status = DataRightsRequestStatus.Received;
+        ReceivedAt = now;
+        DueAt = now + IDataRightsRequestGrain.AnswerWithin;
+    }
+
+    public bool IsDone(string step) => Steps.Exists(s => s.Name == step);
+
+    public void RecordStep(string step, int count, DateTimeOffset now)
+    {
+        Status = DataRightsRequestStatus.InProgress;
+        Steps.Add(new StepRecord { Name = step, Count = count, CompletedAt = now });
+    }
+
+    public void Close(Outcome outcome)
+    {
+        Status = outcome.Status;
+        CompletedAt = outcome.At;
+        RejectionReason = outcome.RejectionReason;
+        Receipt = outcome.Receipt;
+    }
+
+    public void Redact()
+    {
+        Details = RequestDetails.None;
+        Reason = Reason is null ? null : "[redacted]";
+        Verification = Verification is null ? null : "[redacted]";
+    }
+
+    public DataRightsRequestView ToView(string requestId, IReadOnlyList<string> plan) => new(
+        requestId, UserId, Type, Status, ReceivedAt, DueAt, CompletedAt,
+        new RequestProgress(Steps.Count, plan.Count, IsOpen ? plan.FirstOrDefault(step => !IsDone(step)) : null),
+        Receipt, RejectionReason);
+
+    /// <summary>How a request ended.</summary>
+    public sealed record Outcome(DataRightsRequestStatus Status, DateTimeOffset At, string? RejectionReason, ErasureReceipt? Receipt);
+
+    public sealed class StepRecord
+    {
+        public string Name { get; set; } = "";
+
+        public int Count { get; set; }
+
+        public DateTimeOffset CompletedAt { get; set; }
+
+        public bool Audited { get; set; }
+    }
+}

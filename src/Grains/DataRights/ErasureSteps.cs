@@ -1,0 +1,129 @@
+using MeiLing.Grains.Activity;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Tickets;
+using MeiLing.Grains.Users;
+using Npgsql;
+
+namespace MeiLing.Grains.DataRights;
+
+/// <summary>
+/// The ordered erasure of account cancellation (P4.1), one idempotent step at a time: running a step
+/// again after a crash finds nothing left to do and changes nothing. Each returns how many items it erased.
+/// </summary>
+public sealed class ErasureSteps(
+    IGrainFactory grains,
+    OrderIndexStore orders,
+    MemberCardIndexStore cards,
+    LocationSampleStore locations,
+    ActivityLogStore activity,
+    DisclosureLedgerStore disclosures,
+    NpgsqlDataSource dataSource)
+{
+    public const string CloseAccount = "close-account";
+    public const string AnonymizeOrders = "anonymize-orders";
+    public const string SettleMemberCards = "settle-member-cards";
+    public const string EraseTickets = "erase-tickets";
+    public const string EraseLocations = "erase-locations";
+    public const string EraseActivity = "erase-activity";
+    public const string EraseDisclosures = "erase-disclosures";
+    public const string PseudonymizeConsentReceipts = "pseudonymize-consent-receipts";
+    public const string RedactRequests = "redact-requests";
+    public const string DeleteAccount = "delete-account";
+    public const string Verify = "verify";
+
+    /// <summary>
+    /// First stop everything (sessions, processing, new requests), then cut or erase what hangs off the
+    /// account, then the account itself, then check that nothing is left.
+    /// </summary>
+    public static IReadOnlyList<string> CancellationPlan { get; } =
+    [
+        CloseAccount, AnonymizeOrders, SettleMemberCards, EraseTickets, EraseLocations, EraseActivity,
+        EraseDisclosures, PseudonymizeConsentReceipts, RedactRequests, DeleteAccount, Verify,
+    ];
+
+    public async Task<int> RunAsync(string step, string userId, AccountInventory inventory) => step switch
+    {
+        AnonymizeOrders => await CountAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).Anonymize()),
+        SettleMemberCards => await SettleCardsAsync(userId),
+        EraseTickets => await CountAsync(inventory.TicketIds, id => grains.GetGrain<ITicketGrain>(id).Erase()),
+        EraseLocations => await locations.EraseAsync(userId),
+        EraseActivity => await activity.EraseAsync(userId),
+        EraseDisclosures => await disclosures.EraseAsync(userId),
+        // Receipts are kept as a record that consent was asked and answered, under a pseudonym that leads nowhere.
+        PseudonymizeConsentReceipts => await CountAsync(inventory.ConsentReceiptIds,
+            id => grains.GetGrain<IConsentRecordGrain>(id).Pseudonymize($"anon_{Guid.NewGuid():N}")),
+        DeleteAccount => await grains.GetGrain<IUserGrain>(userId).DeleteAccount(),
+        _ => throw new InvalidOperationException($"Unknown erasure step '{step}'."),
+    };
+
+    /// <summary>Applies a correction of delivery details to every order of the user not yet fulfilled.</summary>
+    public async Task<int> CorrectDeliveriesAsync(string userId, DeliveryCorrection correction) =>
+        await CountAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).CorrectDelivery(correction));
+
+    /// <summary>What still refers to the user after the erasure: the names of tables and grains, never their data.</summary>
+    public async Task<IReadOnlyList<string>> VerifyAsync(string userId, AccountInventory inventory)
+    {
+        var remaining = new List<string>();
+        foreach (var table in new[] { "user_location_samples", "user_activity", "user_disclosures", "order_index", "member_card_index" })
+        {
+            if (await ExistsAsync($"SELECT EXISTS (SELECT 1 FROM {table} WHERE user_id = $1)", userId))
+            {
+                remaining.Add(table);
+            }
+        }
+
+        if (await ExistsAsync("SELECT EXISTS (SELECT 1 FROM orleans_storage WHERE grain_id_string = $1 OR grain_id_string LIKE '%/' || $1)", userId))
+        {
+            remaining.Add("orleans_storage: user or member card");
+        }
+
+        string[] ids = [.. inventory.TicketIds, .. inventory.ConsentReceiptIds];
+        if (ids.Length > 0 && await ExistsAsync(
+            "SELECT EXISTS (SELECT 1 FROM orleans_storage WHERE grain_id_string = ANY($2) AND position($1 in convert_from(payload, 'UTF8')) > 0)",
+            userId, ids))
+        {
+            remaining.Add("orleans_storage: tickets or consent receipts");
+        }
+
+        return remaining;
+    }
+
+    private async Task<int> SettleCardsAsync(string userId)
+    {
+        var merchants = await cards.MerchantsOfUserAsync(userId);
+        foreach (var merchantId in merchants)
+        {
+            await grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).SettleAndErase();
+        }
+
+        return merchants.Count;
+    }
+
+    private async Task<bool> ExistsAsync(string sql, params object[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<int> CountAsync(IEnumerable<string> ids, Func<string, Task<bool>> action)
+    {
+        var count = 0;
+        foreach (var id in ids)
+        {
+            if (await action(id))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+}

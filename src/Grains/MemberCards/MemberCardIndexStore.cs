@@ -1,0 +1,44 @@
+using Npgsql;
+
+namespace MeiLing.Grains.MemberCards;
+
+/// <summary>Which member cards exist, by merchant and by user: how erasure and export find a user's cards.</summary>
+public sealed class MemberCardIndexStore(NpgsqlDataSource dataSource)
+{
+    public async Task AddAsync(string merchantId, string userId)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO member_card_index (merchant_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING");
+        command.Parameters.Add(new() { Value = merchantId });
+        command.Parameters.Add(new() { Value = userId });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task RemoveAsync(string merchantId, string userId)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM member_card_index WHERE merchant_id = $1 AND user_id = $2");
+        command.Parameters.Add(new() { Value = merchantId });
+        command.Parameters.Add(new() { Value = userId });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public Task<IReadOnlyList<string>> MerchantsOfUserAsync(string userId) =>
+        ListAsync("SELECT merchant_id FROM member_card_index WHERE user_id = $1 ORDER BY merchant_id", userId);
+
+    public Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId) =>
+        ListAsync("SELECT user_id FROM member_card_index WHERE merchant_id = $1 ORDER BY user_id", merchantId);
+
+    private async Task<IReadOnlyList<string>> ListAsync(string sql, string id)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new() { Value = id });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.DataRights;
+
+[Collection(PlatformCollection.Name)]
+public sealed class FilingTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P8_1_a_request_is_due_exactly_15_days_after_it_is_received()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var view = await client.FileRequestAsync(user.UserId, new { type = "access" });
+
+        Assert.Equal("received", view.GetProperty("status").GetString());
+        var received = view.GetProperty("receivedAt").GetDateTimeOffset();
+        Assert.Equal(received.AddDays(15), view.GetProperty("dueAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task P8_1_a_second_open_request_of_the_same_type_is_409_naming_the_open_one()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var first = await client.FileRequestAsync(user.UserId, new { type = "access" });
+
+        var second = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access" });
+
+        var problem = await second.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains(first.RequestId(), problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P8_1_once_a_request_is_answered_another_of_its_type_may_be_filed()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var first = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(first.RequestId());
+
+        var second = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access" });
+
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task P1_7_support_must_give_reason_and_verification()
+    {
+        var user = await platform.RegisterUserAsync();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Wang", "support")).ApiKey);
+
+        var missing = await support.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access", reason = "user called" });
+        var filed = await support.PostAsJsonAsync($"/v1/users/{user.UserId}/requests",
+            new { type = "access", reason = "user called the hotline", verification = "SMS code to the registered number" });
+
+        var problem = await missing.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("verification", out _));
+        Assert.Equal(HttpStatusCode.Accepted, filed.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"telepathy\"}")]
+    [InlineData("{\"type\":\"deletion\",\"details\":{\"categories\":[\"everything\"]}}")]
+    [InlineData("{\"type\":\"deletion\"}")]
+    [InlineData("{\"type\":\"withdrawal\",\"details\":{\"purposes\":[\"mind-reading\"]}}")]
+    [InlineData("{\"type\":\"correction\",\"details\":{}}")]
+    [InlineData("{\"type\":\"access\",\"reason\":42}")]
+    public async Task Bad_requests_are_400_and_file_nothing(string body)
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await client.PostAsync($"/v1/users/{user.UserId}/requests", Json.Raw(body));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM data_rights_requests WHERE user_id = $1", user.UserId));
+    }
+
+    [Fact]
+    public async Task A_request_for_an_unknown_user_is_404()
+    {
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Zhao", "support")).ApiKey);
+
+        var response = await support.PostAsJsonAsync("/v1/users/usr_aaaaaaaaaaaaaaaaaaaaaaaaaa/requests",
+            new { type = "access", reason = "r", verification = "v" });
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Another_users_request_is_404()
+    {
+        var owner = await platform.RegisterUserAsync();
+        var view = await (await platform.AsUserAsync(owner)).FileRequestAsync(owner.UserId, new { type = "access" });
+        var stranger = await platform.AsUserAsync(await platform.RegisterUserAsync());
+
+        var response = await stranger.GetAsync($"/v1/requests/{view.RequestId()}");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Every_step_of_a_request_is_in_the_audit_log()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+        var view = await client.FileRequestAsync(user.UserId, new { type = "withdrawal", details = new { purposes = new[] { "location", "album" } } });
+        await client.WaitUntilDoneAsync(view.RequestId());
+
+        var actions = await platform.Database.ScalarAsync<string>(
+            "SELECT string_agg(action, ',' ORDER BY sequence) FROM audit_log WHERE subject_user_id = $1 AND action LIKE 'withdrawal:%'", user.UserId);
+
+        Assert.Equal("withdrawal:received,withdrawal:withdraw-location,withdrawal:withdraw-album,withdrawal:completed", actions);
+    }
+}

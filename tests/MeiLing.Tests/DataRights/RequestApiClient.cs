@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace MeiLing.Tests.DataRights;
+
+internal static class RequestApiClient
+{
+    public static async Task<JsonElement> FileRequestAsync(this HttpClient client, string userId, object body)
+    {
+        var response = await client.PostAsJsonAsync($"/v1/users/{userId}/requests", body);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Polls the request until it is completed or rejected (a request is carried out in the background).</summary>
+    public static async Task<JsonElement> WaitUntilDoneAsync(this HttpClient client, string requestId, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        JsonElement view;
+        do
+        {
+            view = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}");
+            if (view.GetProperty("status").GetString() is "completed" or "rejected")
+            {
+                return view;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        return view;
+    }
+
+    public static string RequestId(this JsonElement view) => view.GetProperty("requestId").GetString()!;
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Users;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.DataRights;
+
+[Collection(PlatformCollection.Name)]
+public sealed class RightsTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task Access_gives_one_bundle_with_every_section_the_contract_names()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+        await shop.TopUpAsync(500);
+        var view = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" });
+        Assert.Equal("completed", (await shop.CustomerClient.WaitUntilDoneAsync(view.RequestId())).GetProperty("status").GetString());
+
+        var bundle = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{view.RequestId()}/export");
+
+        foreach (var section in new[] { "profile", "consents", "orders", "memberCards", "locations", "activity", "tickets", "disclosures", "requests" })
+        {
+            Assert.True(bundle.TryGetProperty(section, out _), $"missing section {section}");
+        }
+
+        Assert.True(bundle.GetProperty("consents").TryGetProperty("history", out _));
+        var order = bundle.GetProperty("orders")[0];
+        Assert.Equal("李雷", order.GetProperty("delivery").GetProperty("recipientName").GetString());
+        Assert.Equal(500, bundle.GetProperty("memberCards")[0].GetProperty("balanceFen").GetInt64());
+        Assert.Equal(shop.Customer.Phone, bundle.GetProperty("profile").GetProperty("phone").GetString());
+    }
+
+    [Fact]
+    public async Task Access_export_is_driven_by_the_data_category_tags()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var view = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(view.RequestId());
+
+        var profile = (await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{view.RequestId()}/export")).GetProperty("profile");
+
+        foreach (var field in PersonalDataExporter.ExportedFields(typeof(UserState)))
+        {
+            Assert.True(profile.TryGetProperty(field, out _), $"tagged field {field} is not exported");
+            Assert.True(profile.GetProperty("dataCategories").TryGetProperty(field, out _), $"tagged field {field} has no category in the export");
+        }
+
+        Assert.False(profile.TryGetProperty("passwordHash", out _));
+    }
+
+    [Fact]
+    public async Task Access_export_is_also_a_readable_page()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var view = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(view.RequestId());
+
+        var response = await client.GetAsync($"/v1/requests/{view.RequestId()}/export?format=html");
+
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h2>orders</h2>", page, StringComparison.Ordinal);
+        Assert.Contains("小美", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_export_of_an_unfinished_request_is_409()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var view = await client.FileRequestAsync(user.UserId, new { type = "access" });
+
+        var response = await client.GetAsync($"/v1/requests/{view.RequestId()}/export");
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Correction_changes_the_profile_and_the_delivery_of_unfulfilled_orders_only()
+    {
+        var shop = await platform.OpenShopAsync();
+        var open = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var done = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        await shop.MerchantClient.PayAsync(done.Id(), "marked", CommerceApiClient.TeaPrice);
+        await shop.MerchantClient.SetStatusAsync(done.Id(), "fulfilled");
+
+        var view = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new
+        {
+            type = "correction",
+            details = new { nickname = "改过的名字", delivery = new { address = "陕西省西安市新城区东五路 1 号" } },
+        });
+        await shop.CustomerClient.WaitUntilDoneAsync(view.RequestId());
+
+        var profile = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}");
+        var corrected = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{open.Id()}");
+        var fulfilled = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{done.Id()}");
+        Assert.Equal("改过的名字", profile.GetProperty("nickname").GetString());
+        Assert.Equal("陕西省西安市新城区东五路 1 号", corrected.GetProperty("delivery").GetProperty("address").GetString());
+        Assert.Equal("陕西省西安市雁塔区科技路 88 号", fulfilled.GetProperty("delivery").GetProperty("address").GetString());
+    }
+
+    [Fact]
+    public async Task Deletion_erases_the_named_categories_and_keeps_the_account()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync(new { avatarUrl = "https://img.example/me.png" });
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+        await client.PostLocationAsync(user.UserId);
+
+        var view = await client.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "locations", "avatar" } } });
+        var done = await client.WaitUntilDoneAsync(view.RequestId());
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_location_samples WHERE user_id = $1", user.UserId));
+        var again = await platform.AsUserAsync(user);
+        var profile = await again.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}");
+        Assert.Equal(JsonValueKind.Null, profile.GetProperty("avatarUrl").ValueKind);
+    }
+
+    [Fact]
+    public async Task Withdrawal_stops_the_named_flows_at_once()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+
+        var view = await client.FileRequestAsync(user.UserId, new { type = "withdrawal", details = new { purposes = new[] { "location" } } });
+        await client.WaitUntilDoneAsync(view.RequestId());
+
+        await (await client.PostLocationAsync(user.UserId)).AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Support_lists_open_requests_by_due_date()
+    {
+        var user = await platform.RegisterUserAsync();
+        var view = await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type = "access" });
+        var support = platform.Client((await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Agent List", "support")).ApiKey);
+
+        var open = await support.GetFromJsonAsync<JsonElement>("/v1/requests?status=open");
+        var overdue = await support.GetFromJsonAsync<JsonElement>("/v1/requests?status=open&overdue=true");
+
+        Assert.Contains(open.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == view.RequestId());
+        Assert.DoesNotContain(overdue.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == view.RequestId());
+    }
+}
