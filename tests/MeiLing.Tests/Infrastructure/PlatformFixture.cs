@@ -32,6 +32,9 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>How long a data-rights request waits before it starts: long enough to see it open.</summary>
     protected virtual TimeSpan RequestStartDelay => TimeSpan.FromSeconds(1);
 
+    /// <summary>How often an unfinished request's reminder wakes it.</summary>
+    protected virtual TimeSpan RequestDrivePeriod => TimeSpan.FromSeconds(2);
+
     protected virtual int Silos => 2;
 
     public WebApplicationFactory<ApiAssemblyMarker> Api => _api ?? throw new InvalidOperationException("Not started.");
@@ -48,6 +51,7 @@ public class PlatformFixture : IAsyncLifetime
             [TestSiloConfigurator.ConnectionStringKey] = Database.ConnectionString,
             [TestSiloConfigurator.ClockKey] = ClockId,
             [TestSiloConfigurator.RequestStartDelayKey] = RequestStartDelay.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            [TestSiloConfigurator.RequestDrivePeriodKey] = RequestDrivePeriod.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         }));
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         Cluster = builder.Build();

@@ -16,6 +16,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     public const string ConnectionStringKey = "MeiLingTests:Postgres";
     public const string ClockKey = "MeiLingTests:Clock";
     public const string RequestStartDelayKey = "MeiLingTests:RequestStartDelay";
+    public const string RequestDrivePeriodKey = "MeiLingTests:RequestDrivePeriod";
     public const string PhoneHashKey = "test-phone-hash-key-0123456789abcdef";
 
     public void Configure(ISiloBuilder siloBuilder)
@@ -29,7 +30,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         siloBuilder.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         siloBuilder.Services.Configure<DataRightsSettings>(rights =>
         {
-            rights.DrivePeriod = TimeSpan.FromSeconds(2);
+            rights.DrivePeriod = TimeSpan.Parse(configuration[RequestDrivePeriodKey] ?? "00:00:02", System.Globalization.CultureInfo.InvariantCulture);
             rights.StartDelay = TimeSpan.Parse(configuration[RequestStartDelayKey] ?? "00:00:01", System.Globalization.CultureInfo.InvariantCulture);
         });
     }

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Merchants;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.DataRights;
+
+[Collection(TimeTravelCollection.Name)]
+public sealed class TimeTravelTests(TimeTravelFixture platform)
+{
+    [Fact]
+    public async Task P8_1_a_request_past_its_due_date_is_listed_as_overdue_and_still_completes()
+    {
+        var user = await platform.RegisterUserAsync();
+        var view = await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type = "access" });
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Overdue", "support")).ApiKey);
+
+        platform.Clock.Advance(TimeSpan.FromDays(16));
+        var overdue = await support.GetFromJsonAsync<JsonElement>("/v1/requests?status=open&overdue=true");
+        await platform.Grains.GetGrain<IDataRightsRequestGrain>(view.RequestId()).Drive();
+        var after = await support.GetFromJsonAsync<JsonElement>("/v1/requests?status=open&overdue=true");
+
+        Assert.Contains(overdue.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == view.RequestId());
+        Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == view.RequestId());
+    }
+
+    [Fact]
+    public async Task P4_3_a_merchant_shutdown_needs_at_least_30_days_notice()
+    {
+        var merchant = await platform.CreateMerchantAsync("Too Quick");
+
+        var response = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/termination", new { noticeDays = 29 });
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task P4_3_users_are_notified_and_after_the_notice_their_data_at_the_merchant_is_erased_or_anonymized()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+        await shop.TopUpAsync(2_000);
+
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 });
+        var notices = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}/notifications");
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId);
+        var early = await merchant.CompleteTerminationIfDue();
+        var stillThere = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}");
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        var late = await merchant.CompleteTerminationIfDue();
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(shop.Merchant.MerchantId, notices.GetProperty("items")[0].GetProperty("merchantId").GetString());
+        Assert.Equal(MerchantStatus.Terminating, early.Status);
+        Assert.False(stillThere.GetProperty("anonymized").GetBoolean());
+        Assert.Equal(MerchantStatus.Terminated, late.Status);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL", shop.Merchant.MerchantId));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM member_card_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+}
