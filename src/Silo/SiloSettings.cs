@@ -42,6 +42,22 @@ public sealed class SiloSettings : ClusterSettings
     [MinLength(32, ErrorMessage = "MEILING_PHONE_HASH_KEY must be at least 32 characters.")]
     public string PhoneHashKey { get; set; } = "";
 
+    /// <summary>
+    /// The master keys that wrap users' data keys, <c>id:base64key[,id:base64key…]</c> with 32-byte keys,
+    /// the first current (<c>MEILING_MASTER_KEYS</c>); or <c>MEILING_MASTER_KEYS_FILE</c>, a file holding the same.
+    /// </summary>
+    [ConfigurationKeyName("MASTER_KEYS")]
+    public string? MasterKeys { get; set; }
+
+    [ConfigurationKeyName("MASTER_KEYS_FILE")]
+    public string? MasterKeysFile { get; set; }
+
+    /// <summary>The master key ring text, from the variable or the file.</summary>
+    public string MasterKeyText() =>
+        !string.IsNullOrWhiteSpace(MasterKeys) ? MasterKeys
+        : !string.IsNullOrWhiteSpace(MasterKeysFile) && File.Exists(MasterKeysFile) ? File.ReadAllText(MasterKeysFile).Trim()
+        : "";
+
     /// <summary>Days location samples are kept (<c>MEILING_LOCATION_RETENTION_DAYS</c>, P1.2).</summary>
     [ConfigurationKeyName("LOCATION_RETENTION_DAYS")]
     [Range(1, 3650, ErrorMessage = "MEILING_LOCATION_RETENTION_DAYS must be 1-3650.")]
@@ -62,6 +78,13 @@ public sealed class SiloSettings : ClusterSettings
         foreach (var result in base.Validate(validationContext))
         {
             yield return result;
+        }
+
+        if (!MeiLing.Grains.Privacy.Encryption.MasterKeyRing.TryParse(MasterKeyText(), out _))
+        {
+            yield return new ValidationResult(
+                "MEILING_MASTER_KEYS (or the file MEILING_MASTER_KEYS_FILE) must hold id:base64 pairs of 32-byte keys, the first current.",
+                [nameof(MasterKeys)]);
         }
 
         if (!IPAddress.TryParse(AdvertisedIp, out _))

@@ -1,12 +1,20 @@
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Users;
 
 namespace MeiLing.Grains.DataRights;
 
 /// <summary>Persisted state of a data-rights request: what was asked, and every step carried out so far.</summary>
 [HoldsPersonalData]
-public sealed class DataRightsRequestState
+public sealed class DataRightsRequestState : IOwnedByUser
 {
+    [NotPersonalData]
+    public bool Redacted { get; set; }
+
+    // Sealed while it may hold corrected fields or support's notes; in clear once redacted, so the
+    // record of the request outlives the account.
+    string? IOwnedByUser.OwnerUserId => Redacted || UserId.Length == 0 ? null : UserId;
+
     [NotPersonalData]
     public string UserId { get; set; } = "";
 
@@ -92,6 +100,7 @@ public sealed class DataRightsRequestState
 
     public void Redact()
     {
+        Redacted = true;
         Details = RequestDetails.None;
         Reason = Reason is null ? null : "[redacted]";
         Verification = Verification is null ? null : "[redacted]";

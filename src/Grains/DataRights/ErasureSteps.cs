@@ -5,6 +5,7 @@ using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Tickets;
 using MeiLing.Grains.Users;
+using MeiLing.Grains.Privacy.Encryption;
 using Npgsql;
 
 namespace MeiLing.Grains.DataRights;
@@ -20,6 +21,7 @@ public sealed class ErasureSteps(
     LocationSampleStore locations,
     ActivityLogStore activity,
     DisclosureLedgerStore disclosures,
+    UserDataKeys keys,
     NpgsqlDataSource dataSource)
 {
     public const string CloseAccount = "close-account";
@@ -55,7 +57,8 @@ public sealed class ErasureSteps(
         // Receipts are kept as a record that consent was asked and answered, under a pseudonym that leads nowhere.
         PseudonymizeConsentReceipts => await CountAsync(inventory.ConsentReceiptIds,
             id => grains.GetGrain<IConsentRecordGrain>(id).Pseudonymize($"anon_{Guid.NewGuid():N}")),
-        DeleteAccount => await grains.GetGrain<IUserGrain>(userId).DeleteAccount(),
+        // Last, the user's data key: any copy of what it sealed (old rows, backups, dumps) stays unreadable.
+        DeleteAccount => await grains.GetGrain<IUserGrain>(userId).DeleteAccount() + await keys.ShredAsync(userId),
         _ => throw new InvalidOperationException($"Unknown erasure step '{step}'."),
     };
 
@@ -73,6 +76,11 @@ public sealed class ErasureSteps(
             {
                 remaining.Add(table);
             }
+        }
+
+        if (await keys.ExistsAsync(userId))
+        {
+            remaining.Add("user_data_keys");
         }
 
         if (await ExistsAsync("SELECT EXISTS (SELECT 1 FROM orleans_storage WHERE grain_id_string = $1 OR grain_id_string LIKE '%/' || $1)", userId))

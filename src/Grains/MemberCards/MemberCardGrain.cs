@@ -1,5 +1,6 @@
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Users;
 
 namespace MeiLing.Grains.MemberCards;
@@ -26,7 +27,7 @@ internal sealed class MemberCardGrain(
             await cards.AddAsync(MerchantId, UserId);
         }
 
-        state.State.Apply(operationId, amountFen);
+        state.State.Apply(UserId, operationId, amountFen);
         await state.WriteStateAsync();
         return state.State.BalanceFen;
     }
@@ -56,7 +57,7 @@ internal sealed class MemberCardGrain(
             throw DomainException.Conflict("insufficient-balance", "The member card's balance is short of this amount; nothing was drawn.");
         }
 
-        state.State.Apply(operationId, -amountFen);
+        state.State.Apply(UserId, operationId, -amountFen);
         await state.WriteStateAsync();
         return state.State.BalanceFen;
     }
@@ -69,7 +70,7 @@ internal sealed class MemberCardGrain(
             return done;
         }
 
-        state.State.Apply(operationId, amountFen);
+        state.State.Apply(UserId, operationId, amountFen);
         await state.WriteStateAsync();
         return state.State.BalanceFen;
     }
@@ -97,8 +98,13 @@ internal sealed class MemberCardGrain(
 
 /// <summary>Persisted state of a member card: the balance and the operations already applied (P1.6).</summary>
 [HoldsPersonalData]
-public sealed class MemberCardState
+public sealed class MemberCardState : IOwnedByUser
 {
+    [NotPersonalData]
+    public string UserId { get; set; } = "";
+
+    string? IOwnedByUser.OwnerUserId => UserId.Length == 0 ? null : UserId;
+
     private const int OperationsRemembered = 1000;
 
     // A.2: property information is sensitive.
@@ -111,8 +117,9 @@ public sealed class MemberCardState
 
     public long? ResultOf(string operationId) => Applied.Find(op => op.OperationId == operationId)?.BalanceAfterFen;
 
-    public void Apply(string operationId, long deltaFen)
+    public void Apply(string userId, string operationId, long deltaFen)
     {
+        UserId = userId;
         BalanceFen += deltaFen;
         Applied.Add(new AppliedOperation { OperationId = operationId, DeltaFen = deltaFen, BalanceAfterFen = BalanceFen });
         if (Applied.Count > OperationsRemembered)

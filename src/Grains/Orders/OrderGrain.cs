@@ -92,9 +92,9 @@ internal sealed class OrderGrain(
             throw DomainException.Conflict("order-not-payable", $"An order that is {Describe(order.Status)} takes no payment.");
         }
 
-        if (amountFen < 1 || amountFen > order.TotalFen - order.CommittedFen)
+        if (amountFen < 1 || amountFen > order.TotalFen - order.CommittedFen())
         {
-            throw DomainException.Conflict("overpayment", $"The outstanding amount is {order.TotalFen - order.CommittedFen} fen.");
+            throw DomainException.Conflict("overpayment", $"The outstanding amount is {order.TotalFen - order.CommittedFen()} fen.");
         }
 
         if (order.UserId is { } userId)

@@ -1,10 +1,11 @@
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Privacy.Encryption;
 
 namespace MeiLing.Grains.Orders;
 
 /// <summary>Persisted state of an order. Delivery details are the user's personal data (P1.5).</summary>
 [HoldsPersonalData]
-public sealed class OrderState
+public sealed class OrderState : IOwnedByUser
 {
     [NotPersonalData]
     public string MerchantId { get; set; } = "";
@@ -38,9 +39,12 @@ public sealed class OrderState
     [NotPersonalData]
     public bool Anonymized { get; set; }
 
-    public long PaidFen => Payments.Sum(p => p.AmountFen);
+    // Sealed under the user's key while it is theirs; in clear once anonymized, so accounts survive erasure.
+    string? IOwnedByUser.OwnerUserId => UserId;
 
-    public long CommittedFen => PaidFen + PendingPayments.Sum(p => p.AmountFen);
+    public long PaidFen() => Payments.Sum(p => p.AmountFen);
+
+    public long CommittedFen() => PaidFen() + PendingPayments.Sum(p => p.AmountFen);
 
     public void Place(PlaceOrder command, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
     {
@@ -69,7 +73,7 @@ public sealed class OrderState
         PendingPayments.Remove(payment);
         payment.PartnerReference = partnerReference;
         Payments.Add(payment);
-        if (PaidFen == TotalFen)
+        if (PaidFen() == TotalFen)
         {
             Status = OrderStatus.Paid;
         }
@@ -113,7 +117,7 @@ public sealed class OrderState
     }
 
     public OrderView ToView(string orderId) => new(
-        orderId, MerchantId, UserId, Status, Lines, TotalFen, PaidFen, Delivery,
+        orderId, MerchantId, UserId, Status, Lines, TotalFen, PaidFen(), Delivery,
         [.. Payments.Select(p => new PaymentView(p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference))],
         CreatedAt, Anonymized);
 

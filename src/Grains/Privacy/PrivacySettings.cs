@@ -6,6 +6,9 @@ public sealed class PrivacySettings
     /// <summary>Secret key of the phone index's keyed hash; the same on every silo, for the life of the data.</summary>
     public string PhoneHashKey { get; set; } = "";
 
+    /// <summary>The master keys that wrap users' data keys, <c>id:base64[,id:base64…]</c>, the first current.</summary>
+    public string MasterKeys { get; set; } = "";
+
     /// <summary>How long location samples are kept (P1.2).</summary>
     public TimeSpan LocationRetention { get; set; } = TimeSpan.FromDays(30);
 

@@ -1,5 +1,6 @@
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Users;
 
 namespace MeiLing.Grains.Tickets;
@@ -62,7 +63,7 @@ internal sealed class TicketGrain(
 
 /// <summary>Persisted state of a support ticket: the user's communication record (P1.7).</summary>
 [HoldsPersonalData]
-public sealed class TicketState
+public sealed class TicketState : IOwnedByUser
 {
     [PersonalData(DataCategory.NetworkIdentifier)]
     public string UserId { get; set; } = "";
@@ -75,6 +76,8 @@ public sealed class TicketState
 
     [NotPersonalData]
     public DateTimeOffset OpenedAt { get; set; }
+
+    string? IOwnedByUser.OwnerUserId => UserId.Length == 0 ? null : UserId;
 
     public void Open(string userId, string subject, TicketMessage first)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using MeiLing.Grains.Privacy.Encryption;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,20 +10,18 @@ namespace MeiLing.Grains.Users;
 /// many, they expire one by one, and withdrawal erases them in one statement. Each row carries the
 /// consent receipt it was collected under (P1.10).
 /// </summary>
-public sealed class LocationSampleStore(NpgsqlDataSource dataSource)
+public sealed class LocationSampleStore(NpgsqlDataSource dataSource, UserDataKeys keys)
 {
+    // A.2: precise location is sensitive, so the sample itself is sealed under the user's key;
+    // its time and consent receipt stay in clear for retention and the lawful-basis record.
     public async Task AddAsync(string userId, LocationSample sample, string receiptId)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO user_location_samples (user_id, at, latitude, longitude, accuracy_meters, source, consent_receipt_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO user_location_samples (user_id, at, sealed_sample, consent_receipt_id) VALUES ($1, $2, $3, $4)
             """);
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = sample.At, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = sample.Latitude });
-        command.Parameters.Add(new() { Value = sample.Longitude });
-        command.Parameters.Add(new() { Value = sample.AccuracyMeters });
-        command.Parameters.Add(new() { Value = sample.Source.ToString().ToLowerInvariant() });
+        command.Parameters.Add(new() { Value = await keys.SealAsync(userId, JsonSerializer.SerializeToUtf8Bytes(sample)) });
         command.Parameters.Add(new() { Value = receiptId });
         await command.ExecuteNonQueryAsync();
     }
@@ -29,19 +29,26 @@ public sealed class LocationSampleStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<LocationSample>> ListAsync(string userId, int limit)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT latitude, longitude, accuracy_meters, source, at FROM user_location_samples
-             WHERE user_id = $1 ORDER BY at DESC LIMIT $2
+            SELECT sealed_sample FROM user_location_samples WHERE user_id = $1 ORDER BY at DESC LIMIT $2
             """);
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = limit });
-        var samples = new List<LocationSample>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        var sealedSamples = new List<byte[]>();
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            samples.Add(new LocationSample(
-                reader.GetDouble(0), reader.GetDouble(1), reader.GetDouble(2),
-                Enum.Parse<LocationSource>(reader.GetString(3), ignoreCase: true),
-                reader.GetFieldValue<DateTimeOffset>(4)));
+            while (await reader.ReadAsync())
+            {
+                sealedSamples.Add(reader.GetFieldValue<byte[]>(0));
+            }
+        }
+
+        var samples = new List<LocationSample>(sealedSamples.Count);
+        foreach (var sealedSample in sealedSamples)
+        {
+            if (await keys.OpenAsync(userId, sealedSample) is { } opened)
+            {
+                samples.Add(JsonSerializer.Deserialize<LocationSample>(opened)!);
+            }
         }
 
         return samples;

@@ -41,7 +41,7 @@ internal sealed class UserGrain(
         var isMinor = IsMinorOn(user.Registration.BirthDate, now);
         // P6.1: registering under the current version accepts it.
         var standing = await Policy.GetStanding(null);
-        state.State.Register(user, now, isMinor, standing.CurrentVersion, standing.CurrentIndex);
+        state.State.Register(UserId, user, now, isMinor, standing.CurrentVersion, standing.CurrentIndex);
         await state.WriteStateAsync();
         return state.State.ToProfile(UserId);
     }

@@ -2,13 +2,17 @@ using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Privacy.Encryption;
 
 namespace MeiLing.Grains.Users;
 
 /// <summary>Persisted state of a user: profile, credentials, consents. Every field is tagged (Appendix A.1).</summary>
 [HoldsPersonalData]
-public sealed class UserState
+public sealed class UserState : IOwnedByUser
 {
+    [NotPersonalData]
+    public string UserId { get; set; } = "";
+
     [PersonalData(DataCategory.Basic)]
     public string Phone { get; set; } = "";
 
@@ -69,9 +73,12 @@ public sealed class UserState
     [NotPersonalData]
     public bool Closing { get; set; }
 
-    public void Register(NewUser user, DateTimeOffset now, bool isMinor, string? policyVersion, int policyIndex)
+    string? IOwnedByUser.OwnerUserId => UserId.Length == 0 ? null : UserId;
+
+    public void Register(string userId, NewUser user, DateTimeOffset now, bool isMinor, string? policyVersion, int policyIndex)
     {
         var registration = user.Registration;
+        UserId = userId;
         Phone = user.NormalizedPhone;
         PasswordHash = user.PasswordHash;
         Nickname = registration.Nickname;

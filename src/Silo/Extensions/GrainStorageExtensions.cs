@@ -6,6 +6,10 @@ using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Payments;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Privacy.Encryption;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using MeiLing.Grains.Retention;
 using MeiLing.Grains.Users;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +26,8 @@ public static class GrainStorageExtensions
 {
     public const string Invariant = "Npgsql";
 
+    private const string PlainStorage = "meiling-postgres";
+
     public static ISiloBuilder AddMeiLingGrains(this ISiloBuilder silo, string connectionString)
     {
         // Plain JSON with enums by name: rows stay readable with convert_from(payload, 'UTF8'),
@@ -30,13 +36,22 @@ public static class GrainStorageExtensions
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(options =>
             options.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
-        silo.AddAdoNetGrainStorage(StorageNames.Default, options =>
+        silo.AddAdoNetGrainStorage(PlainStorage, options =>
         {
             options.Invariant = Invariant;
             options.ConnectionString = connectionString;
             // Nothing of a cleared grain may stay behind (P4.1): clearing deletes the row.
             options.DeleteStateOnClear = true;
         });
+        // The storage grains use: personal data sealed under its owner's key on its way to PostgreSQL.
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (services, _) => new SealingGrainStorage(
+            services.GetRequiredKeyedService<IGrainStorage>(PlainStorage),
+            services.GetRequiredService<IGrainStorageSerializer>(),
+            services.GetRequiredService<UserDataKeys>()));
+        silo.Services.AddSingleton(services => MasterKeyRing.Parse(services.GetRequiredService<IOptions<PrivacySettings>>().Value.MasterKeys));
+        silo.Services.AddSingleton<UserKeyStore>();
+        silo.Services.AddSingleton<UserDataKeys>();
+
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = Invariant;

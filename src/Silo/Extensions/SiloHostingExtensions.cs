@@ -49,6 +49,7 @@ public static class SiloHostingExtensions
         builder.Services.Configure<PrivacySettings>(privacy =>
         {
             privacy.PhoneHashKey = settings.PhoneHashKey;
+            privacy.MasterKeys = settings.MasterKeyText();
             privacy.LocationRetention = TimeSpan.FromDays(settings.LocationRetentionDays);
             privacy.ActivityRetention = TimeSpan.FromDays(settings.ActivityRetentionDays);
         });

@@ -33,6 +33,7 @@ public sealed class ProductionHostingTests : IAsyncLifetime
             web.UseSetting("GATEWAY_PORT", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("SILO_NAME", "hosting-test");
             web.UseSetting("PHONE_HASH_KEY", TestSiloConfigurator.PhoneHashKey);
+            web.UseSetting("MASTER_KEYS", TestSiloConfigurator.MasterKeys);
         });
         _api = new WebApplicationFactory<ApiAssemblyMarker>().WithWebHostBuilder(web =>
         {

@@ -14,12 +14,14 @@ public sealed class SettingsValidationTests
     [InlineData("CLUSTER_ID", "has spaces", "MEILING_CLUSTER_ID")]
     [InlineData("ADVERTISED_IP", "not-an-ip", "MEILING_ADVERTISED_IP")]
     [InlineData("PHONE_HASH_KEY", "short", "MEILING_PHONE_HASH_KEY")]
+    [InlineData("MASTER_KEYS", "k1:dG9vIHNob3J0", "MEILING_MASTER_KEYS")]
     public void A_bad_setting_fails_start_up_naming_its_variable(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
             ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
+            ["MASTER_KEYS"] = TestSiloConfigurator.MasterKeys,
             [key] = value,
         }).Build();
 
@@ -35,6 +37,7 @@ public sealed class SettingsValidationTests
         {
             ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
             ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
+            ["MASTER_KEYS"] = TestSiloConfigurator.MasterKeys,
             ["SILO_PORT"] = "30000",
         }).Build();
 
@@ -50,6 +53,7 @@ public sealed class SettingsValidationTests
         {
             ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
             ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
+            ["MASTER_KEYS"] = TestSiloConfigurator.MasterKeys,
         }).Build();
 
         var settings = Settings.Bind<SiloSettings>(configuration);

@@ -21,8 +21,10 @@ public static class DatabaseScan
         var found = new List<string>();
         foreach (var (table, column, type) in columns)
         {
-            var text = type == "bytea" ? $"convert_from(\"{column}\", 'UTF8')" : $"\"{column}\"::text";
-            var hits = await database.ScalarAsync<long>($"SELECT count(*) FROM \"{table}\" WHERE position($1 in {text}) > 0", needle);
+            var condition = type == "bytea"
+                ? $"position(convert_to($1, 'UTF8') in \"{column}\") > 0"
+                : $"position($1 in \"{column}\"::text) > 0";
+            var hits = await database.ScalarAsync<long>($"SELECT count(*) FROM \"{table}\" WHERE {condition}", needle);
             if (hits > 0)
             {
                 found.Add($"{table}.{column}");

@@ -18,6 +18,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     public const string RequestStartDelayKey = "MeiLingTests:RequestStartDelay";
     public const string RequestDrivePeriodKey = "MeiLingTests:RequestDrivePeriod";
     public const string PhoneHashKey = "test-phone-hash-key-0123456789abcdef";
+    public const string MasterKeys = "test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
     public void Configure(ISiloBuilder siloBuilder)
     {
@@ -26,7 +27,11 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             ?? throw new InvalidOperationException($"{ConnectionStringKey} is not configured.");
         siloBuilder.Services.AddSingleton<TimeProvider>(TestClock.For(configuration[ClockKey] ?? "default"));
         siloBuilder.AddMeiLingGrains(connectionString);
-        siloBuilder.Services.Configure<PrivacySettings>(privacy => privacy.PhoneHashKey = PhoneHashKey);
+        siloBuilder.Services.Configure<PrivacySettings>(privacy =>
+        {
+            privacy.PhoneHashKey = PhoneHashKey;
+            privacy.MasterKeys = MasterKeys;
+        });
         siloBuilder.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         siloBuilder.Services.Configure<DataRightsSettings>(rights =>
         {

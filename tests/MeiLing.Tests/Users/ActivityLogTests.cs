@@ -1,3 +1,4 @@
+using MeiLing.Grains.Activity;
 using MeiLing.Grains.Retention;
 
 namespace MeiLing.Tests.Users;
@@ -15,11 +16,15 @@ public sealed class ActivityLogTests(PlatformFixture platform)
 
         await client.GetAsync($"/v1/users/{user.UserId}?q=green+tea");
 
-        var logged = await Eventually(() => platform.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM user_activity WHERE user_id = $1 AND search_terms = 'green tea' AND language = 'zh-CN' " +
-            "AND operating_system = 'Android' AND user_agent LIKE '%MeiLingPOS%' AND path = $2 AND basis = 'service-security'",
-            user.UserId, $"/v1/users/{user.UserId}"));
-        Assert.Equal(1L, logged);
+        await Eventually(() => platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM user_activity WHERE user_id = $1 AND basis = 'service-security'", user.UserId));
+        var entry = Assert.Single(await platform.Grains.GetGrain<IActivityLogGrain>(0).GetUserActivity(user.UserId, 10));
+
+        Assert.Equal("green tea", entry.SearchTerms);
+        Assert.Equal("zh-CN", entry.Language);
+        Assert.Equal("Android", entry.OperatingSystem);
+        Assert.Contains("MeiLingPOS", entry.UserAgent, StringComparison.Ordinal);
+        Assert.Equal($"/v1/users/{user.UserId}", entry.Path);
     }
 
     [Fact]
@@ -27,12 +32,12 @@ public sealed class ActivityLogTests(PlatformFixture platform)
     {
         var user = await platform.RegisterUserAsync();
         await platform.Database.ScalarAsync<int>(
-            "INSERT INTO user_activity (user_id, at, path, basis) VALUES ($1, now() - interval '181 days', '/old', 'service-security'), " +
-            "($1, now() - interval '179 days', '/recent', 'service-security') RETURNING 1", user.UserId);
+            "INSERT INTO user_activity (user_id, at, sealed_entry, basis) VALUES ($1, now() - interval '181 days', '\\x01', 'service-security'), " +
+            "($1, now() - interval '179 days', '\\x02', 'service-security') RETURNING 1", user.UserId);
 
         await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
 
-        Assert.Equal("/recent", await platform.Database.ScalarAsync<string>("SELECT string_agg(path, ',') FROM user_activity WHERE user_id = $1", user.UserId));
+        Assert.Equal("\\x02", await platform.Database.ScalarAsync<string>("SELECT string_agg(sealed_entry::text, ',') FROM user_activity WHERE user_id = $1", user.UserId));
     }
 
     private static async Task<long> Eventually(Func<Task<long>> probe)

@@ -60,8 +60,8 @@ public sealed class LocationTests(PlatformFixture platform)
         await client.SetConsentAsync(user.UserId, "location", true, version);
         await client.PostLocationAsync(user.UserId);
         await platform.Database.ScalarAsync<int>(
-            "INSERT INTO user_location_samples (user_id, at, latitude, longitude, accuracy_meters, source, consent_receipt_id) " +
-            "VALUES ($1, now() - interval '31 days', 1, 1, 1, 'gps', 'rcp_old') RETURNING 1", user.UserId);
+            "INSERT INTO user_location_samples (user_id, at, sealed_sample, consent_receipt_id) " +
+            "VALUES ($1, now() - interval '31 days', '\\x00', 'rcp_old') RETURNING 1", user.UserId);
 
         await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Users;
 
 namespace MeiLing.Tests.Users;
 
@@ -46,12 +47,13 @@ public sealed class RegistrationTests(PlatformFixture platform)
 
         var payload = await platform.Database.ScalarAsync<string>(
             "SELECT convert_from(payload, 'UTF8') FROM orleans_storage WHERE grain_id_string = $1", user.UserId);
+        var stored = await platform.ReadAsync<UserState>("user", "user", user.UserId);
 
         Assert.NotNull(payload);
         Assert.DoesNotContain(user.Password, payload, StringComparison.Ordinal);
-        var hash = JsonDocument.Parse(payload).RootElement.GetProperty("PasswordHash").GetString()!;
         // Identity's v3 format (0x01 marker): PBKDF2 with a per-password salt and 100,000 iterations.
-        Assert.Equal(0x01, Convert.FromBase64String(hash)[0]);
+        Assert.Equal(0x01, Convert.FromBase64String(stored.PasswordHash)[0]);
+        Assert.True(Passwords.Verify(stored.PasswordHash, user.Password) != Microsoft.AspNetCore.Identity.PasswordVerificationResult.Failed);
     }
 
     [Fact]
@@ -141,11 +143,11 @@ public sealed class RegistrationTests(PlatformFixture platform)
         var client = await platform.AsUserAsync(user);
 
         var profile = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}");
-        var stored = await platform.Database.ScalarAsync<string>(
-            "SELECT convert_from(payload, 'UTF8') FROM orleans_storage WHERE grain_id_string = $1", user.UserId);
+        var stored = await platform.ReadAsync<UserState>("user", "user", user.UserId);
 
         Assert.True(profile.GetProperty("isMinor").GetBoolean());
-        Assert.Contains("RecordedAt", JsonDocument.Parse(stored!).RootElement.GetProperty("Guardian").ToString(), StringComparison.Ordinal);
+        Assert.Equal("mother", stored.Guardian?.Relationship);
+        Assert.NotEqual(default, stored.Guardian?.RecordedAt);
     }
 
     [Fact]

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MeiLing.Grains.Privacy.Encryption;
+
+/// <summary>
+/// Seals and opens a user's personal data with that user's own data key (crypto-shredding, P4.1, A.2).
+/// Data keys are random 256-bit AES-GCM keys, stored only wrapped by the master key; once a user's key
+/// row is deleted, every copy of what it sealed — old rows, backups, dumps — stays unreadable.
+/// Unwrapped keys are cached briefly per silo, so a shredded key stops working everywhere within that time.
+/// </summary>
+public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimeProvider clock)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentDictionary<string, (byte[] Key, DateTimeOffset Until)> _cache = new();
+
+    /// <summary>Seals bytes under the user's key, creating the key on first use.</summary>
+    public async Task<byte[]> SealAsync(string userId, ReadOnlyMemory<byte> plaintext) =>
+        Aead.Seal(await KeyAsync(userId, create: true) ?? throw new CryptographicException("No data key."), plaintext.Span, userId);
+
+    public Task<byte[]> SealAsync(string userId, string plaintext) => SealAsync(userId, Encoding.UTF8.GetBytes(plaintext));
+
+    /// <summary>Opens what was sealed for the user; null when the user's key no longer exists (shredded).</summary>
+    public async Task<byte[]?> OpenAsync(string userId, byte[] sealedBytes) =>
+        await KeyAsync(userId, create: false) is { } key ? Aead.Open(key, sealedBytes, userId) : null;
+
+    public async Task<string?> OpenTextAsync(string userId, byte[] sealedBytes) =>
+        await OpenAsync(userId, sealedBytes) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>Deletes the user's key for good; returns 1 when there was one.</summary>
+    public async Task<int> ShredAsync(string userId)
+    {
+        _cache.TryRemove(userId, out _);
+        return await store.DeleteAsync(userId);
+    }
+
+    public async Task<bool> ExistsAsync(string userId) => await store.FindAsync(userId) is not null;
+
+    /// <summary>Re-wraps keys still under an older master key with the current one; returns how many.</summary>
+    public async Task<int> RewrapAsync(int batch = 500)
+    {
+        var total = 0;
+        while (true)
+        {
+            var rows = await store.NotWrappedByAsync(ring.CurrentId, batch);
+            if (rows.Count == 0)
+            {
+                return total;
+            }
+
+            foreach (var (userId, masterKeyId, wrapped) in rows)
+            {
+                var dataKey = ring.Unwrap(masterKeyId, wrapped, userId);
+                await store.RewrapAsync(userId, masterKeyId, ring.CurrentId, ring.Wrap(dataKey, userId));
+                total++;
+            }
+        }
+    }
+
+    private async Task<byte[]?> KeyAsync(string userId, bool create)
+    {
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(userId, out var cached) && cached.Until > now)
+        {
+            return cached.Key;
+        }
+
+        var found = await store.FindAsync(userId);
+        if (found is null && create)
+        {
+            var fresh = RandomNumberGenerator.GetBytes(MasterKeyRing.KeyBytes);
+            await store.AddAsync(userId, ring.CurrentId, ring.Wrap(fresh, userId));
+            found = await store.FindAsync(userId);
+        }
+
+        if (found is not { } row)
+        {
+            _cache.TryRemove(userId, out _);
+            return null;
+        }
+
+        var key = ring.Unwrap(row.MasterKeyId, row.Wrapped, userId);
+        _cache[userId] = (key, now + CacheFor);
+        return key;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using MeiLing.Grains.Privacy.Encryption;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Users;
+using Orleans.TestingHost;
+
+namespace MeiLing.Tests.DataRights;
+
+[Collection(PlatformCollection.Name)]
+public sealed class EncryptionTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task A_2_personal_fields_are_stored_sealed_under_the_users_own_key()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var shop = await platform.OpenShopAsync();
+        var delivery = CommerceApiClient.SampleDelivery();
+        await shop.PlaceOrderAsync(delivery);
+        await shop.CustomerClient.SetConsentAsync(shop.Customer.UserId, "location", true, version);
+        await shop.CustomerClient.PostLocationAsync(shop.Customer.UserId, 34.123456, 108.654321);
+
+        foreach (var needle in new[] { shop.Customer.Phone, "小美", "李雷", "科技路", "34.123456" })
+        {
+            Assert.Empty(await platform.Database.FindEverywhereAsync(needle));
+        }
+
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_data_keys WHERE user_id = $1", shop.Customer.UserId));
+    }
+
+    [Fact]
+    public async Task P4_1_after_cancellation_copies_taken_before_it_cannot_be_decrypted()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+        // A "backup": the user's sealed row as it was before the cancellation.
+        var backup = await platform.Database.ScalarAsync<string>(
+            "SELECT convert_from(payload, 'UTF8') FROM orleans_storage WHERE grain_id_string = $1", shop.Customer.UserId);
+        var sealedBytes = Convert.FromBase64String(JsonDocument.Parse(backup!).RootElement.GetProperty("Data").GetString()!);
+        var keys = ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services.GetRequiredService<UserDataKeys>();
+        Assert.NotNull(await keys.OpenAsync(shop.Customer.UserId, sealedBytes));
+
+        var view = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Shred", "support")).ApiKey);
+        await support.WaitUntilDoneAsync(view.RequestId());
+
+        Assert.Null(await keys.OpenAsync(shop.Customer.UserId, sealedBytes));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_data_keys WHERE user_id = $1", shop.Customer.UserId));
+    }
+
+    [Fact]
+    public async Task P4_4_a_new_master_key_rolls_in_without_losing_any_data_key()
+    {
+        var oldKey = MasterKeyRing.NewKeyText("old");
+        var newKey = MasterKeyRing.NewKeyText("new");
+        await using var database = await TestDatabase.CreateAsync();
+        var store = new UserKeyStore(database.DataSource);
+        var userId = $"usr_rotation{Guid.NewGuid():N}"[..30];
+        var sealedBytes = await new UserDataKeys(store, MasterKeyRing.Parse(oldKey), TimeProvider.System).SealAsync(userId, "门牌 3-2-1201");
+
+        var rewrapped = await new UserDataKeys(store, MasterKeyRing.Parse($"{newKey},{oldKey}"), TimeProvider.System).RewrapAsync();
+        var opened = await new UserDataKeys(store, MasterKeyRing.Parse(newKey), TimeProvider.System).OpenTextAsync(userId, sealedBytes);
+
+        Assert.True(rewrapped >= 1);
+        Assert.Equal("门牌 3-2-1201", opened);
+    }
+}
