@@ -121,6 +121,7 @@ public static class ApiHostingExtensions
         app.MapMemberCardsApi();
         app.MapTicketsApi();
         app.MapRequestsApi();
+        app.MapAnalyticsApi();
         return app;
     }
 

@@ -4,7 +4,8 @@ namespace MeiLing.Grains.Disclosures;
 
 /// <summary>
 /// A flow about to hand some of a user's data to an outside party (P3.1): who, which fields, why, and on
-/// what basis — a consent purpose or a named exception (P1.10) — checked by the user grain at that moment.
+/// what basis — a consent purpose or a named exception (P1.10) — checked by the user grain at that moment;
+/// and where the recipient keeps it, which must be the user's own data region (P4.2).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.disclosure-request")]
 public sealed record DisclosureRequest(
@@ -13,7 +14,8 @@ public sealed record DisclosureRequest(
     [property: Id(2)] IReadOnlyList<string> Fields,
     [property: Id(3)] string Purpose,
     [property: Id(4)] ConsentPurpose? Consent,
-    [property: Id(5)] LawfulBasis? Exception);
+    [property: Id(5)] LawfulBasis? Exception,
+    [property: Id(6)] string RecipientRegion);
 
 /// <summary>One hand-over of a user's data, as the disclosure ledger keeps it.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.disclosure-record")]

@@ -55,15 +55,17 @@ internal sealed class OrderGrain(
             }
 
             await UpdateIndexAsync();
+            await index.AddLineFactsAsync(OrderId, state.State.MerchantId, state.State.Region, state.State.CreatedAt, state.State.Lines);
             return state.State.ToView(OrderId);
         }
 
         var lines = await GrainFactory.GetGrain<ICatalogueGrain>(command.MerchantId).Price(command.Items);
-        await CheckCustomerAsync(command);
+        var region = await CheckCustomerAsync(command);
 
-        state.State.Place(command, lines, clock.GetUtcNow());
+        state.State.Place(command, region, lines, clock.GetUtcNow());
         await state.WriteStateAsync();
         await UpdateIndexAsync();
+        await index.AddLineFactsAsync(OrderId, command.MerchantId, region, state.State.CreatedAt, lines);
         return state.State.ToView(OrderId);
     }
 
@@ -78,7 +80,7 @@ internal sealed class OrderGrain(
         {
             // P3.1: a third-party merchant reading the order receives the user's order data.
             await User(userId).Disclose(new DisclosureRequest(
-                state.State.MerchantId, RecipientKind.Merchant, OrderFields, "order-management", null, LawfulBasis.ContractNecessity));
+                state.State.MerchantId, RecipientKind.Merchant, OrderFields, "order-management", null, LawfulBasis.ContractNecessity, state.State.Region));
         }
 
         return state.State.ToView(OrderId);
@@ -169,7 +171,7 @@ internal sealed class OrderGrain(
         {
             // P1.5, P3.1: the delivery partner receives the delivery details at fulfilment.
             await User(userId).Disclose(new DisclosureRequest(
-                DeliveryPartner, RecipientKind.DeliveryPartner, DeliveryFields, "delivery", null, LawfulBasis.ContractNecessity));
+                DeliveryPartner, RecipientKind.DeliveryPartner, DeliveryFields, "delivery", null, LawfulBasis.ContractNecessity, order.Region));
         }
 
         if (target is OrderStatus.Cancelled or OrderStatus.Refunded)
@@ -208,7 +210,7 @@ internal sealed class OrderGrain(
                 {
                     // P1.6, P3.1: payment and reconciliation data go to the partner, recorded as a disclosure.
                     await User(userId).Disclose(new DisclosureRequest(
-                        partner.Name, RecipientKind.PaymentPartner, PaymentFields, "payment", null, LawfulBasis.ContractNecessity));
+                        partner.Name, RecipientKind.PaymentPartner, PaymentFields, "payment", null, LawfulBasis.ContractNecessity, partner.Region));
                 }
 
                 reference = await partner.ChargeAsync(payment.PaymentId, OrderId, payment.AmountFen);
@@ -228,7 +230,7 @@ internal sealed class OrderGrain(
         }
     }
 
-    private async Task CheckCustomerAsync(PlaceOrder command)
+    private async Task<string> CheckCustomerAsync(PlaceOrder command)
     {
         var merchant = await GrainFactory.GetGrain<IMerchantGrain>(command.MerchantId).Get()
             ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
@@ -242,6 +244,7 @@ internal sealed class OrderGrain(
 
         // P1.10, P6.1: an order is processed as a contract with the user, and only once they accepted the policy.
         await User(command.UserId).AuthorizeProcessing(ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity));
+        return merchant.Region;
     }
 
     private Task UpdateIndexAsync() =>

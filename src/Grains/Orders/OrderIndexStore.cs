@@ -28,6 +28,30 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Records the order's lines for analytics (no personal data); idempotent.</summary>
+    public async Task AddLineFactsAsync(string orderId, string merchantId, string region, DateTimeOffset createdAt, IReadOnlyList<OrderLine> lines)
+    {
+        await using var batch = dataSource.CreateBatch();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO order_line_facts (order_id, line_no, merchant_id, region, day, sku, quantity, amount_fen)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
+                """);
+            command.Parameters.Add(new() { Value = orderId });
+            command.Parameters.Add(new() { Value = i });
+            command.Parameters.Add(new() { Value = merchantId });
+            command.Parameters.Add(new() { Value = region });
+            command.Parameters.Add(new() { Value = DateOnly.FromDateTime(createdAt.UtcDateTime) });
+            command.Parameters.Add(new() { Value = lines[i].Sku });
+            command.Parameters.Add(new() { Value = lines[i].Quantity });
+            command.Parameters.Add(new() { Value = lines[i].TotalFen });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync();
+    }
+
     public Task<OrderPage> PageByMerchantAsync(string merchantId, string? cursor, int limit) =>
         PageAsync("merchant_id", merchantId, cursor, limit);
 

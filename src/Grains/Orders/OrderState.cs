@@ -10,6 +10,10 @@ public sealed class OrderState : IOwnedByUser
     [NotPersonalData]
     public string MerchantId { get; set; } = "";
 
+    /// <summary>The merchant's data region: where the order is fulfilled and its data stays (P4.2).</summary>
+    [NotPersonalData]
+    public string Region { get; set; } = "";
+
     // The account the order belongs to; gone once the order is anonymized (P4.1).
     [PersonalData(DataCategory.NetworkIdentifier)]
     public string? UserId { get; set; }
@@ -46,9 +50,10 @@ public sealed class OrderState : IOwnedByUser
 
     public long CommittedFen() => PaidFen() + PendingPayments.Sum(p => p.AmountFen);
 
-    public void Place(PlaceOrder command, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
+    public void Place(PlaceOrder command, string region, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
     {
         MerchantId = command.MerchantId;
+        Region = region;
         UserId = command.UserId;
         Lines = [.. lines];
         TotalFen = lines.Sum(line => line.TotalFen);

@@ -10,6 +10,9 @@ public interface IPaymentPartner
 
     PaymentMethod Method { get; }
 
+    /// <summary>The data region the partner processes in (P4.2).</summary>
+    string Region { get; }
+
     /// <summary>Charges once per payment id, however often it is called; returns the partner's reference.</summary>
     Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default);
 }

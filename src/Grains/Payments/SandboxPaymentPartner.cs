@@ -8,8 +8,10 @@ namespace MeiLing.Grains.Payments;
 /// A partner adapter that needs no network: it accepts every charge and answers a reference derived
 /// from the payment id, so a repeated charge gets the same reference, as a real partner's idempotent API would.
 /// </summary>
-public sealed class SandboxPaymentPartner(PaymentMethod method, string name) : IPaymentPartner
+public sealed class SandboxPaymentPartner(PaymentMethod method, string name, string region = "CN") : IPaymentPartner
 {
+    public string Region { get; } = region;
+
     public string Name { get; } = name;
 
     public PaymentMethod Method { get; } = method;

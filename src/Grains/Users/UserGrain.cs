@@ -163,6 +163,13 @@ internal sealed class UserGrain(
                 "Advertising and analytics partners receive only de-identified aggregates, never a user's data.");
         }
 
+        if (request.RecipientRegion != User.Region)
+        {
+            // P4.2: personal data collected in a region stays in it.
+            throw DomainException.Forbidden("cross-region-transfer",
+                $"The user's data stays in {User.Region}; the recipient is in {request.RecipientRegion}.");
+        }
+
         var now = clock.GetUtcNow();
         var record = request.Consent is { } purpose
             ? new DisclosureRecord(request.Recipient, request.RecipientKind, request.Fields, request.Purpose, LawfulBasis.Consent, now,

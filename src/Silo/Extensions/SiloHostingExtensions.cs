@@ -56,6 +56,8 @@ public static class SiloHostingExtensions
 
         builder.Services.Configure<DataRightsSettings>(rights => rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds));
 
+        builder.Services.AddHostedService<MasterKeyRotationService>();
+
         builder.Services.AddHealthChecks()
             .AddCheck<SiloActiveHealthCheck>("silo", tags: [HostingExtensions.ReadyTag]);
 

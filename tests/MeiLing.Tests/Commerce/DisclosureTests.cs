@@ -64,7 +64,7 @@ public sealed class DisclosureTests(PlatformFixture platform)
         var user = platform.Grains.GetGrain<IUserGrain>(shop.Customer.UserId);
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => user.Disclose(new DisclosureRequest(
-            "ad-network", kind, ["userId"], "ads", ConsentPurpose.MarketingSharing, null)));
+            "ad-network", kind, ["userId"], "ads", ConsentPurpose.MarketingSharing, null, "CN")));
 
         Assert.Equal("identifying-data-refused", refused.Code);
         Assert.Empty(await Disclosures(shop));
@@ -77,12 +77,12 @@ public sealed class DisclosureTests(PlatformFixture platform)
         var shop = await platform.OpenShopAsync();
         var user = platform.Grains.GetGrain<IUserGrain>(shop.Customer.UserId);
         await shop.CustomerClient.SetConsentAsync(shop.Customer.UserId, "marketing-sharing", true, version);
-        var granted = await user.Disclose(new DisclosureRequest("sister-co", RecipientKind.Affiliate, ["nickname"], "offers", ConsentPurpose.MarketingSharing, null));
+        var granted = await user.Disclose(new DisclosureRequest("sister-co", RecipientKind.Affiliate, ["nickname"], "offers", ConsentPurpose.MarketingSharing, null, "CN"));
 
         await shop.CustomerClient.SetConsentAsync(shop.Customer.UserId, "marketing-sharing", false, version);
 
         var refused = await Assert.ThrowsAsync<DomainException>(() =>
-            user.Disclose(new DisclosureRequest("sister-co", RecipientKind.Affiliate, ["nickname"], "offers", ConsentPurpose.MarketingSharing, null)));
+            user.Disclose(new DisclosureRequest("sister-co", RecipientKind.Affiliate, ["nickname"], "offers", ConsentPurpose.MarketingSharing, null, "CN")));
         Assert.Equal(LawfulBasis.Consent, granted.Basis);
         Assert.NotNull(granted.ConsentReceiptId);
         Assert.Equal("consent-required", refused.Code);
@@ -91,4 +91,17 @@ public sealed class DisclosureTests(PlatformFixture platform)
     private async Task<List<JsonElement>> Disclosures(Shop shop) =>
         [.. (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}/disclosures"))
             .GetProperty("items").EnumerateArray()];
+
+    [Fact]
+    public async Task P4_2_no_hand_over_to_a_party_in_another_region()
+    {
+        var shop = await platform.OpenShopAsync();
+        var user = platform.Grains.GetGrain<IUserGrain>(shop.Customer.UserId);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => user.Disclose(new DisclosureRequest(
+            "overseas-courier", RecipientKind.DeliveryPartner, ["address"], "delivery", null, LawfulBasis.ContractNecessity, "US")));
+
+        Assert.Equal("cross-region-transfer", refused.Code);
+        Assert.Empty(await Disclosures(shop));
+    }
 }

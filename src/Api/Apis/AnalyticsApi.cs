@@ -1,0 +1,22 @@
+using MeiLing.Api.Security;
+using MeiLing.Grains.Analytics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>De-identified aggregates for analytics and advertising partners (P1.11, P1.13): operators export them.</summary>
+public static class AnalyticsApi
+{
+    public static RouteGroupBuilder MapAnalyticsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/analytics").WithTags("Analytics")
+            .RequireAuthorization(AuthorizationPolicies.Operator);
+
+        group.MapGet("/sales", ExportSales).WithName("ExportSales")
+            .WithSummary("Sales by merchant alias, day, product and region; groups of fewer than 5 customers are suppressed; no ids.");
+        return group;
+    }
+
+    private static async Task<Ok<SalesExport>> ExportSales(DateOnly from, DateOnly to, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IAnalyticsGrain>(0).ExportSales(from, to));
+}

@@ -1,0 +1,35 @@
+namespace MeiLing.Grains.Analytics;
+
+/// <summary>
+/// De-identified sales aggregates for analytics and advertising partners (P1.11, P1.13, P3.1): no ids,
+/// no person-level rows, and no group drawn from fewer than k distinct customers.
+/// </summary>
+[Alias("meiling.analytics")]
+public interface IAnalyticsGrain : IGrainWithIntegerKey
+{
+    public const int MinimumGroupSize = 5;
+
+    [Alias("sales")]
+    Task<SalesExport> ExportSales(DateOnly from, DateOnly to);
+}
+
+/// <summary>Sales by merchant, day, product and region; small groups are left out and only counted.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.sales-export")]
+public sealed record SalesExport(
+    [property: Id(0)] int K,
+    [property: Id(1)] IReadOnlyList<SalesGroup> Groups,
+    [property: Id(2)] int SuppressedGroups);
+
+/// <summary>
+/// One aggregate. Merchants appear under an alias that holds for this export only, so exports cannot
+/// be joined to each other or to other data by merchant.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("meiling.sales-group")]
+public sealed record SalesGroup(
+    [property: Id(0)] string Merchant,
+    [property: Id(1)] DateOnly Day,
+    [property: Id(2)] string Sku,
+    [property: Id(3)] string Region,
+    [property: Id(4)] int Orders,
+    [property: Id(5)] long Quantity,
+    [property: Id(6)] long SalesFen);

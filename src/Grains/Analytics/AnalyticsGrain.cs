@@ -1,0 +1,58 @@
+using Npgsql;
+
+namespace MeiLing.Grains.Analytics;
+
+[StatelessWorker]
+internal sealed class AnalyticsGrain(NpgsqlDataSource dataSource) : Grain, IAnalyticsGrain
+{
+    private const int MaxDays = 366;
+
+    async Task<SalesExport> IAnalyticsGrain.ExportSales(DateOnly from, DateOnly to)
+    {
+        if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
+        {
+            throw DomainException.Invalid("invalid-period", $"Exports cover 1 to {MaxDays} days.");
+        }
+
+        // Customers are counted per group; an anonymized order counts as a customer of its own.
+        await using var command = dataSource.CreateCommand("""
+            SELECT f.merchant_id, f.day, f.sku, f.region,
+                   count(DISTINCT f.order_id) AS orders,
+                   sum(f.quantity) AS quantity,
+                   sum(f.amount_fen) AS sales_fen,
+                   count(DISTINCT coalesce(o.user_id, o.order_id)) AS customers
+              FROM order_line_facts f
+              JOIN order_index o ON o.order_id = f.order_id
+             WHERE f.day BETWEEN $1 AND $2 AND o.status IN ('Paid', 'Fulfilled')
+             GROUP BY f.merchant_id, f.day, f.sku, f.region
+             ORDER BY f.day, f.merchant_id, f.sku
+            """);
+        command.Parameters.Add(new() { Value = from });
+        command.Parameters.Add(new() { Value = to });
+        var groups = new List<SalesGroup>();
+        var aliases = new Dictionary<string, string>();
+        var suppressed = 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            if (reader.GetInt64(7) < IAnalyticsGrain.MinimumGroupSize)
+            {
+                suppressed++;
+                continue;
+            }
+
+            var merchantId = reader.GetString(0);
+            if (!aliases.TryGetValue(merchantId, out var alias))
+            {
+                alias = $"merchant-{aliases.Count + 1:D3}";
+                aliases[merchantId] = alias;
+            }
+
+            groups.Add(new SalesGroup(
+                alias, reader.GetFieldValue<DateOnly>(1), reader.GetString(2), reader.GetString(3),
+                (int)reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+        }
+
+        return new SalesExport(IAnalyticsGrain.MinimumGroupSize, groups, suppressed);
+    }
+}

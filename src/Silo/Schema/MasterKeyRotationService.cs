@@ -1,0 +1,36 @@
+using MeiLing.Grains.Privacy.Encryption;
+
+namespace MeiLing.Silo.Schema;
+
+/// <summary>
+/// Re-wraps users' data keys still under an older master key, in the background after start: rolling a
+/// new key in is "add it first in MEILING_MASTER_KEYS, restart silos one by one, then drop the old one".
+/// </summary>
+internal sealed partial class MasterKeyRotationService(IServiceProvider services, ILogger<MasterKeyRotationService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+            var rewrapped = await services.GetRequiredService<UserDataKeys>().RewrapAsync();
+            if (rewrapped > 0)
+            {
+                LogRewrapped(rewrapped);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            LogRewrapFailed(exception.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-wrapped {Count} user data keys under the current master key")]
+    private partial void LogRewrapped(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-wrapping user data keys failed ({Reason}); it is tried again at the next start")]
+    private partial void LogRewrapFailed(string reason);
+}
