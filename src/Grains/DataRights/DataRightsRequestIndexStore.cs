@@ -1,3 +1,4 @@
+using MeiLing.Grains.Platform;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -23,24 +24,15 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task<IReadOnlyList<string>> OpenAsync(DateTimeOffset? dueBefore, int limit)
-    {
-        await using var command = dataSource.CreateCommand("""
+    public Task<IReadOnlyList<string>> OpenAsync(DateTimeOffset? dueBefore, int limit) =>
+        dataSource.ReadStringsAsync("""
             SELECT request_id FROM data_rights_requests
-             WHERE status IN ('Received', 'InProgress') AND ($1::timestamptz IS NULL OR due_at < $1)
+             WHERE status IN ('Received', 'InProgress') AND due_at < $1
              ORDER BY due_at LIMIT $2
-            """);
-        command.Parameters.Add(new() { Value = (object?)dueBefore ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = limit });
-        return await ReadIdsAsync(command);
-    }
+            """, dueBefore ?? DateTimeOffset.MaxValue, limit);
 
-    public async Task<IReadOnlyList<string>> OfUserAsync(string userId)
-    {
-        await using var command = dataSource.CreateCommand("SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at");
-        command.Parameters.Add(new() { Value = userId });
-        return await ReadIdsAsync(command);
-    }
+    public Task<IReadOnlyList<string>> OfUserAsync(string userId) =>
+        dataSource.ReadStringsAsync("SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at", userId);
 
     /// <summary>The user's requests as the index keeps them (no personal data), oldest first.</summary>
     public async Task<IReadOnlyList<RequestSummary>> SummariesOfUserAsync(string userId)
@@ -66,17 +58,6 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
         return summaries;
     }
 
-    private static async Task<IReadOnlyList<string>> ReadIdsAsync(NpgsqlCommand command)
-    {
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
 }
 
 /// <summary>A request as the index row has it.</summary>

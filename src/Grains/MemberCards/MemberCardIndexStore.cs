@@ -1,3 +1,4 @@
+using MeiLing.Grains.Platform;
 using Npgsql;
 
 namespace MeiLing.Grains.MemberCards;
@@ -23,22 +24,8 @@ public sealed class MemberCardIndexStore(NpgsqlDataSource dataSource)
     }
 
     public Task<IReadOnlyList<string>> MerchantsOfUserAsync(string userId) =>
-        ListAsync("SELECT merchant_id FROM member_card_index WHERE user_id = $1 ORDER BY merchant_id", userId);
+        dataSource.ReadStringsAsync("SELECT merchant_id FROM member_card_index WHERE user_id = $1 ORDER BY merchant_id", userId);
 
     public Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId) =>
-        ListAsync("SELECT user_id FROM member_card_index WHERE merchant_id = $1 ORDER BY user_id", merchantId);
-
-    private async Task<IReadOnlyList<string>> ListAsync(string sql, string id)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(new() { Value = id });
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
+        dataSource.ReadStringsAsync("SELECT user_id FROM member_card_index WHERE merchant_id = $1 ORDER BY user_id", merchantId);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MeiLing.Grains.Platform;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -60,29 +61,15 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
 
     /// <summary>Every order id of the user (for export and erasure).</summary>
     public Task<IReadOnlyList<string>> OrderIdsOfUserAsync(string userId) =>
-        ListAsync("SELECT order_id FROM order_index WHERE user_id = $1 ORDER BY created_at", userId);
+        dataSource.ReadStringsAsync("SELECT order_id FROM order_index WHERE user_id = $1 ORDER BY created_at", userId);
 
     /// <summary>The orders of a merchant that still belong to a user (for its termination).</summary>
     public Task<IReadOnlyList<string>> OrderIdsOfMerchantWithUsersAsync(string merchantId) =>
-        ListAsync("SELECT order_id FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL ORDER BY created_at", merchantId);
+        dataSource.ReadStringsAsync("SELECT order_id FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL ORDER BY created_at", merchantId);
 
     /// <summary>Every user who ever ordered at the merchant.</summary>
     public Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId) =>
-        ListAsync("SELECT DISTINCT user_id FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL", merchantId);
-
-    private async Task<IReadOnlyList<string>> ListAsync(string sql, string id)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(new() { Value = id });
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
+        dataSource.ReadStringsAsync("SELECT DISTINCT user_id FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL", merchantId);
 
     private async Task<OrderPage> PageAsync(string ownerColumn, string ownerId, string? cursor, int limit)
     {
