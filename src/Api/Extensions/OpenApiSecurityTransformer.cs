@@ -20,10 +20,21 @@ internal sealed class OpenApiSecurityTransformer : IOpenApiDocumentTransformer
             Name = ApiKeyAuthenticationHandler.HeaderName,
             Description = "Operator, merchant or support API key.",
         };
+        document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "A user's session token from POST /v1/sessions (browsers may send the meiling_session cookie instead).",
+        };
         document.Security ??= [];
         document.Security.Add(new OpenApiSecurityRequirement
         {
             [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, document)] = [],
+        });
+        document.Security.Add(new OpenApiSecurityRequirement
+        {
+            [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
         });
         return Task.CompletedTask;
     }
