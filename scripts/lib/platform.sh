@@ -9,6 +9,7 @@
 #   plat_start_api            # the API on 127.0.0.1:PLAT_API_PORT; waits until ready
 #   plat_pid NAME             # pid of silo-I or api
 #   plat_psql SQL             # runs SQL in the platform's database, unaligned output
+#   plat_pg_signal DIR SIG    # sends SIG (STOP, CONT) to the postmaster on DIR and every backend it forked
 #   plat_stop                 # SIGTERM the API, then the silos (each up to 30 s), stop PostgreSQL, remove the folder
 #
 # Variables (defaults chosen to stay clear of scripts/run and scripts/test): PLAT_PG_PORT 55481,
@@ -94,6 +95,13 @@ plat_pid() { echo "${_plat_pids[$1]:?no process named $1}"; }
 
 plat_psql() {
   "$(pg_bin_dir)/psql" -X -q -tA -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PLAT_PG_PORT" -U postgres -d meiling -c "$1"
+}
+
+plat_pg_signal() {
+  local postmaster
+  postmaster=$(head -n 1 "${1:?plat_pg_signal DIR SIG}/postmaster.pid")
+  # By process id (the postmaster's, then its children's), never by name: other PostgreSQLs run here too.
+  kill "-${2:?signal}" "$postmaster" $(pgrep -P "$postmaster")
 }
 
 # _plat_stop_one NAME: SIGTERM, up to 30 s (a silo's shutdown budget), then SIGKILL.

@@ -49,6 +49,8 @@ public static class ApiHostingExtensions
                 });
             }
 
+            client.UseFailFastCalls(settings);
+
             // The API may start before any silo: keep trying, and stay not-ready until connected.
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>
             {
