@@ -17,7 +17,9 @@ public static class SiloHostingExtensions
         var settings = builder.AddMeiLingSettings<SiloSettings>();
 
         builder.WebHost.UseUrls($"http://{FormatHost(settings.HttpListenIp)}:{settings.DashboardPort}");
-        builder.Host.ConfigureHostOptions(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        // SIGTERM drains within this budget: Orleans tells clients, finishes and deactivates grains, and
+        // marks this silo dead in the table.
+        builder.Host.ConfigureHostOptions(options => options.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownTimeoutSeconds));
 
         // Registered before Orleans: the schema must exist before membership starts.
         builder.Services.AddSingleton<SchemaMigrator>();
@@ -42,6 +44,7 @@ public static class SiloHostingExtensions
                 options.Invariant = GrainStorageExtensions.Invariant;
                 options.ConnectionString = settings.Postgres;
             });
+            silo.UseLanMembership(settings);
             silo.AddMeiLingGrains(settings.Postgres);
             silo.AddDashboard();
         });
