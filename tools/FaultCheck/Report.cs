@@ -55,22 +55,49 @@ public sealed class Report(CheckOptions options, IReadOnlyCollection<WriteRecord
             output.WriteLine($"failed writes from +{(failures[0].Ended - fault).TotalSeconds:F1} s to +{(failures[^1].Ended - fault).TotalSeconds:F1} s after the fault; {outside} outside the window");
         }
 
-        var after = failures.Count == 0 ? fault : failures[^1].Ended;
         var reference = healAt ?? fault;
-        var recovered = writes.Any(w => w.Outcome == WriteOutcome.Acknowledged && w.Started >= after);
-        var during = writes.Count(w => w.Outcome == WriteOutcome.Acknowledged && w.Ended >= fault && w.Ended <= after);
-        Fail(!recovered);
-        if (!recovered)
+        var lastFailure = failures.Count == 0 ? fault : failures[^1].Ended;
+        var recoveredAt = ThroughputBackAfter(fault, reference);
+        var succeededAfterLastFailure = writes.Any(w => w.Outcome == WriteOutcome.Acknowledged && w.Started >= lastFailure);
+        Fail(recoveredAt is null || !succeededAfterLastFailure);
+        if (recoveredAt is not { } recovered || !succeededAfterLastFailure)
         {
             output.WriteLine("writes did not succeed again before the end of the run: no recovery");
             return;
         }
 
-        var recovery = after > reference ? after - reference : TimeSpan.Zero;
-        output.WriteLine(healAt is null
-            ? $"recovery time: {recovery.TotalSeconds:F1} s from the fault until writes succeed again"
-            : $"recovery time: {recovery.TotalSeconds:F1} s from the heal until writes succeed again ({(after - fault).TotalSeconds:F1} s after the fault)");
-        output.WriteLine($"{during} writes were acknowledged between the fault and recovery");
+        var since = healAt is null ? "the fault" : "the heal";
+        output.WriteLine($"recovery time: {(recovered - reference).TotalSeconds:F1} s from {since} until writes succeed again " +
+            "(until writes have flowed at half the rate before the fault for a second's worth; about 0.5 s when nothing stalls)");
+        if (failures.Count > 0)
+        {
+            output.WriteLine($"last failed write ended {(lastFailure - reference).TotalSeconds:F1} s after {since}; " +
+                $"{writes.Count(w => w.Outcome == WriteOutcome.Acknowledged && w.Ended >= fault && w.Ended <= lastFailure)} writes were acknowledged between the fault and it");
+        }
+    }
+
+    /// <summary>
+    /// The first moment after <paramref name="from"/> by which the writes acknowledged since then, within
+    /// the last second, reach half of what the ten seconds before the fault did in a second; null if never.
+    /// </summary>
+    private TimeSpan? ThroughputBackAfter(TimeSpan fault, TimeSpan from)
+    {
+        var acknowledged = writes.Where(w => w.Outcome == WriteOutcome.Acknowledged).Select(w => w.Ended).Order().ToArray();
+        var window = TimeSpan.FromSeconds(1);
+        var before = TimeSpan.FromSeconds(Math.Min(10, fault.TotalSeconds));
+        var baseline = before > TimeSpan.Zero ? acknowledged.Count(t => t >= fault - before && t < fault) / before.TotalSeconds : 0;
+        var step = TimeSpan.FromMilliseconds(100);
+        var end = acknowledged.Length > 0 ? acknowledged[^1] : from;
+        for (var t = from + step; t <= end + step; t += step)
+        {
+            var count = acknowledged.Count(a => a > t - window && a > from && a <= t);
+            if (count >= Math.Max(1, baseline * window.TotalSeconds / 2))
+            {
+                return t;
+            }
+        }
+
+        return null;
     }
 
     public void PrintReadBack(TextWriter output, IReadOnlyDictionary<WriteRecord, ReadBack> reads)
