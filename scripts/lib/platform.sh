@@ -9,13 +9,15 @@
 #   plat_start_api            # the API on 127.0.0.1:PLAT_API_PORT; waits until ready
 #   plat_pid NAME             # pid of silo-I or api
 #   plat_psql SQL             # runs SQL in the platform's database, unaligned output
+#   plat_wait_dead PORT       # waits until the silo on silo port PORT is Dead in the membership table,
+#                             # then prints how long that took
 #   plat_pg_signal DIR SIG    # sends SIG (STOP, CONT) to the postmaster on DIR and every backend it forked
 #   plat_stop                 # SIGTERM the API, then the silos (each up to 30 s), stop PostgreSQL, remove the folder
 #
 # Variables (defaults chosen to stay clear of scripts/run and scripts/test): PLAT_PG_PORT 55481,
 # PLAT_SILO_BASE 11181, PLAT_GATEWAY_BASE 30081, PLAT_HTTP_BASE 8181, PLAT_API_PORT 5181,
 # PLAT_KEEP=1 keeps the folder (logs) after plat_stop. Set by plat_init: PLAT_DIR, PLAT_POSTGRES,
-# PLAT_OPERATOR_KEY, PLAT_API_URL. Needs the Release build (dotnet build MeiLing.Orleans.sln -c Release).
+# PLAT_OPERATOR_KEY, PLAT_PHONE_HASH_KEY, PLAT_API_URL. Needs the Release build (dotnet build MeiLing.Orleans.sln -c Release).
 
 PLAT_PG_PORT=${PLAT_PG_PORT:-55481}
 PLAT_SILO_BASE=${PLAT_SILO_BASE:-11181}
@@ -45,7 +47,7 @@ plat_init() {
   pg_wait "$port" 30 && pg_create_db "$port" meiling >/dev/null || return 1
   PLAT_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=meiling"
   PLAT_OPERATOR_KEY="op_$(_plat_hex 24)"
-  _plat_phone_key=$(_plat_hex 32)
+  PLAT_PHONE_HASH_KEY=$(_plat_hex 32)
   _plat_jwt_key=$(_plat_hex 32)
   PLAT_API_URL="http://127.0.0.1:$PLAT_API_PORT"
 }
@@ -58,6 +60,8 @@ _plat_start() {
   shift
   env -u ASPNETCORE_URLS -u ASPNETCORE_HTTP_PORTS "${envs[@]}" dotnet "$_plat_root/$1" >"$log" 2>&1 </dev/null &
   _plat_pids[$name]=$!
+  # Not a job of this shell: a silo killed on purpose is not reported as "Killed".
+  disown "$!"
   while ((SECONDS - t0 < 90)); do
     if ! kill -0 "${_plat_pids[$name]}" 2>/dev/null; then
       _plat_err "$name exited before becoming ready; last lines of $log:"
@@ -79,7 +83,7 @@ plat_start_silo() {
   _plat_start "silo-$i" "http://127.0.0.1:$((PLAT_HTTP_BASE + i))/health/ready" \
     "MEILING_POSTGRES=$PLAT_POSTGRES" "MEILING_CLUSTER_ID=$PLAT_CLUSTER_ID" "MEILING_SILO_NAME=silo-$i" \
     "MEILING_SILO_PORT=$((PLAT_SILO_BASE + i))" "MEILING_GATEWAY_PORT=$((PLAT_GATEWAY_BASE + i))" \
-    "MEILING_DASHBOARD_PORT=$((PLAT_HTTP_BASE + i))" "MEILING_PHONE_HASH_KEY=$_plat_phone_key" \
+    "MEILING_DASHBOARD_PORT=$((PLAT_HTTP_BASE + i))" "MEILING_PHONE_HASH_KEY=$PLAT_PHONE_HASH_KEY" \
     -- src/Silo/bin/Release/net10.0/MeiLing.Silo.dll
 }
 
@@ -102,6 +106,17 @@ plat_pg_signal() {
   postmaster=$(head -n 1 "${1:?plat_pg_signal DIR SIG}/postmaster.pid")
   # By process id (the postmaster's, then its children's), never by name: other PostgreSQLs run here too.
   kill "-${2:?signal}" "$postmaster" $(pgrep -P "$postmaster")
+}
+
+plat_wait_dead() {
+  local port=${1:?plat_wait_dead SILO_PORT} start status
+  start=$(date +%s%N)
+  # Status 6 is Dead; the newest generation on that port is the silo that was running there.
+  until status=$(plat_psql "SELECT status FROM orleans_membership WHERE port = $port ORDER BY generation DESC LIMIT 1" 2>/dev/null) \
+    && [[ $status == 6 ]]; do
+    sleep 0.1
+  done
+  awk -v ns=$(($(date +%s%N) - start)) 'BEGIN { printf "%.1f\n", ns / 1e9 }'
 }
 
 # _plat_stop_one NAME: SIGTERM, up to 30 s (a silo's shutdown budget), then SIGKILL.
