@@ -15,6 +15,8 @@ public static class SiloHostingExtensions
     public static WebApplicationBuilder AddMeiLingSilo(this WebApplicationBuilder builder)
     {
         var settings = builder.AddMeiLingSettings<SiloSettings>();
+        var siloName = string.IsNullOrEmpty(settings.SiloName) ? $"silo-{settings.SiloPort}" : settings.SiloName;
+        builder.AddMeiLingTelemetry("meiling-silo", siloName);
 
         builder.WebHost.UseUrls($"http://{FormatHost(settings.HttpListenIp)}:{settings.DashboardPort}");
         // SIGTERM drains within this budget: Orleans tells clients, finishes and deactivates grains, and
@@ -32,8 +34,7 @@ public static class SiloHostingExtensions
                 options.ClusterId = settings.ClusterId;
                 options.ServiceId = settings.ServiceId;
             });
-            silo.Configure<SiloOptions>(options =>
-                options.SiloName = string.IsNullOrEmpty(settings.SiloName) ? $"silo-{settings.SiloPort}" : settings.SiloName);
+            silo.Configure<SiloOptions>(options => options.SiloName = siloName);
             silo.ConfigureEndpoints(
                 IPAddress.Parse(settings.AdvertisedIp),
                 settings.SiloPort,
@@ -47,6 +48,11 @@ public static class SiloHostingExtensions
             silo.UseLanMembership(settings);
             silo.AddMeiLingGrains(settings.Postgres);
             silo.AddDashboard();
+            if (TelemetryExtensions.IsExported(builder.Configuration))
+            {
+                // Carries the caller's trace into each grain call, so a request's spans form one trace.
+                silo.AddActivityPropagation();
+            }
         });
 
         builder.Services.Configure<PrivacySettings>(privacy =>
