@@ -68,7 +68,8 @@ public sealed class RequestMetrics : IDisposable
             Math.Round((now - _startedAt).TotalSeconds, 1),
             routes.Sum(route => route.Requests),
             routes.Sum(route => route.ServerErrors),
-            Math.Round(lastMinute / (double)RecentSeconds, 2),
+            // Over the whole seconds this host has been up, when that is less than a minute.
+            Math.Round(lastMinute / Math.Clamp(Math.Floor((now - _startedAt).TotalSeconds), 1, RecentSeconds), 2),
             routes);
     }
 
