@@ -17,7 +17,7 @@
 # Variables (defaults chosen to stay clear of scripts/run and scripts/test): PLAT_PG_PORT 55481,
 # PLAT_SILO_BASE 11181, PLAT_GATEWAY_BASE 30081, PLAT_HTTP_BASE 8181, PLAT_API_PORT 5181,
 # PLAT_KEEP=1 keeps the folder (logs) after plat_stop. Set by plat_init: PLAT_DIR, PLAT_POSTGRES,
-# PLAT_OPERATOR_KEY, PLAT_PHONE_HASH_KEY, PLAT_API_URL. Needs the Release build (dotnet build MeiLing.Orleans.sln -c Release).
+# PLAT_OPERATOR_KEY, PLAT_PHONE_HASH_KEY, PLAT_MASTER_KEYS, PLAT_API_URL. Needs the Release build (dotnet build MeiLing.Orleans.sln -c Release).
 
 PLAT_PG_PORT=${PLAT_PG_PORT:-55481}
 PLAT_SILO_BASE=${PLAT_SILO_BASE:-11181}
@@ -48,6 +48,7 @@ plat_init() {
   PLAT_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=meiling"
   PLAT_OPERATOR_KEY="op_$(_plat_hex 24)"
   PLAT_PHONE_HASH_KEY=$(_plat_hex 32)
+  PLAT_MASTER_KEYS="k1:$(head -c 32 /dev/urandom | base64 -w0)"
   _plat_jwt_key=$(_plat_hex 32)
   PLAT_API_URL="http://127.0.0.1:$PLAT_API_PORT"
 }
@@ -84,6 +85,7 @@ plat_start_silo() {
     "MEILING_POSTGRES=$PLAT_POSTGRES" "MEILING_CLUSTER_ID=$PLAT_CLUSTER_ID" "MEILING_SILO_NAME=silo-$i" \
     "MEILING_SILO_PORT=$((PLAT_SILO_BASE + i))" "MEILING_GATEWAY_PORT=$((PLAT_GATEWAY_BASE + i))" \
     "MEILING_DASHBOARD_PORT=$((PLAT_HTTP_BASE + i))" "MEILING_PHONE_HASH_KEY=$PLAT_PHONE_HASH_KEY" \
+    "MEILING_MASTER_KEYS=$PLAT_MASTER_KEYS" \
     -- src/Silo/bin/Release/net10.0/MeiLing.Silo.dll
 }
 

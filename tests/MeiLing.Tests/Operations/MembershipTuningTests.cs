@@ -42,12 +42,14 @@ public sealed class MembershipTuningTests
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
+    // Validated like a real start, on top of whatever else a silo requires today.
     private static SiloSettings Bind(params (string Key, string Value)[] settings)
     {
         var values = new Dictionary<string, string?>
         {
             ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
             ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
+            ["MASTER_KEYS"] = TestSiloConfigurator.MasterKeys,
         };
         foreach (var (key, value) in settings)
         {
@@ -57,10 +59,14 @@ public sealed class MembershipTuningTests
         return Settings.Bind<SiloSettings>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
     }
 
+    // Only the membership keys matter here: bound without the validation of unrelated required settings.
     private static ClusterMembershipOptions Membership(params (string Key, string Value)[] settings)
     {
+        var values = settings.ToDictionary(setting => setting.Key, setting => (string?)setting.Value);
+        var siloSettings = new SiloSettings();
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build().Bind(siloSettings);
         var silo = new ConfigurationOnlySiloBuilder();
-        silo.UseLanMembership(Bind(settings));
+        silo.UseLanMembership(siloSettings);
         return silo.Services.BuildServiceProvider().GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
     }
 
