@@ -35,6 +35,14 @@ public sealed class ApiSettings : ClusterSettings
     [Range(1, 43200, ErrorMessage = "MEILING_SESSION_MINUTES must be 1-43200.")]
     public int SessionMinutes { get; set; } = 720;
 
+    /// <summary>
+    /// How long the API waits for a grain call before answering 503 (<c>MEILING_GRAIN_CALL_TIMEOUT_SECONDS</c>);
+    /// Orleans' default of 30 s would hold a request, and its connection, through a whole outage.
+    /// </summary>
+    [ConfigurationKeyName("GRAIN_CALL_TIMEOUT_SECONDS")]
+    [Range(1, 120, ErrorMessage = "MEILING_GRAIN_CALL_TIMEOUT_SECONDS must be 1-120.")]
+    public int GrainCallTimeoutSeconds { get; set; } = 10;
+
     public IReadOnlyList<string> ServedRegions => Regions.Split(',');
 
     public IReadOnlyList<IPEndPoint> GatewayEndpoints =>

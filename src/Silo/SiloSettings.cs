@@ -73,6 +73,28 @@ public sealed class SiloSettings : ClusterSettings
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]
     public int RequestDriveSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How long a membership probe may take before it counts as missed (<c>MEILING_PROBE_TIMEOUT_SECONDS</c>).
+    /// On loopback or a LAN the probe period settles at about half of it; a silo is suspected after
+    /// <see cref="MissedProbesLimit"/> misses in a row, so detection takes about limit x timeout / 2 plus a vote.
+    /// </summary>
+    [ConfigurationKeyName("PROBE_TIMEOUT_SECONDS")]
+    [Range(0.5, 60, ErrorMessage = "MEILING_PROBE_TIMEOUT_SECONDS must be 0.5-60.")]
+    public double ProbeTimeoutSeconds { get; set; } = 2;
+
+    /// <summary>Missed probes in a row before this silo votes another dead (<c>MEILING_MISSED_PROBES_LIMIT</c>).</summary>
+    [ConfigurationKeyName("MISSED_PROBES_LIMIT")]
+    [Range(2, 10, ErrorMessage = "MEILING_MISSED_PROBES_LIMIT must be 2-10.")]
+    public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>
+    /// How long SIGTERM may take: finishing requests, deactivating grains, leaving the membership table
+    /// (<c>MEILING_SHUTDOWN_TIMEOUT_SECONDS</c>). Whatever orchestrates the silo must wait longer before SIGKILL.
+    /// </summary>
+    [ConfigurationKeyName("SHUTDOWN_TIMEOUT_SECONDS")]
+    [Range(5, 600, ErrorMessage = "MEILING_SHUTDOWN_TIMEOUT_SECONDS must be 5-600.")]
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
+
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var result in base.Validate(validationContext))

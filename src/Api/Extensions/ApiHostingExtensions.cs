@@ -22,6 +22,8 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddMeiLingApi(this WebApplicationBuilder builder)
     {
         var settings = builder.AddMeiLingSettings<ApiSettings>();
+        builder.AddMeiLingTelemetry("meiling-api");
+        builder.Services.AddRequestMetrics();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -47,6 +49,13 @@ public static class ApiHostingExtensions
                     options.Invariant = "Npgsql";
                     options.ConnectionString = settings.Postgres;
                 });
+            }
+
+            client.UseFailFastCalls(settings);
+            if (TelemetryExtensions.IsExported(builder.Configuration))
+            {
+                // Carries the HTTP request's trace into the grain calls it makes.
+                client.AddActivityPropagation();
             }
 
             // The API may start before any silo: keep trying, and stay not-ready until connected.
@@ -102,6 +111,7 @@ public static class ApiHostingExtensions
     public static WebApplication MapMeiLingApi(this WebApplication app)
     {
         app.MapHealthEndpoints();
+        app.MapRequestMetrics();
         app.MapOpenApi();
         app.UseSwaggerUI(options =>
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Orleans.Runtime.Messaging;
+using Orleans.Storage;
 
 namespace MeiLing.Api.Problems;
 
@@ -17,9 +18,17 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var problem = Describe(exception);
-        if (problem.Status >= StatusCodes.Status500InternalServerError)
+        var type = exception.GetType().FullName ?? "exception";
+        // The handler runs with the endpoint cleared; the feature keeps the one that failed.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.DisplayName ?? "no endpoint";
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            LogServerError(exception.GetType().FullName ?? "exception", context.Request.Method, context.GetEndpoint()?.DisplayName ?? "no endpoint");
+            // Expected while a silo or PostgreSQL is down; the root cause names which.
+            LogUnavailable(type, RootCause(exception).GetType().FullName ?? "exception", context.Request.Method, endpoint);
+        }
+        else if (problem.Status >= StatusCodes.Status500InternalServerError)
+        {
+            LogServerError(type, context.Request.Method, endpoint);
         }
 
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
@@ -133,8 +142,10 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
+            // InconsistentStateException: a write met a newer stored version (a retried write the database
+            // did take, or a second activation); Orleans deactivates the grain, so a retry reads afresh.
             if (current is NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
-                or ConnectionFailedException or ClientNotAvailableException
+                or ConnectionFailedException or ClientNotAvailableException or InconsistentStateException
                 || (current is InvalidOperationException && current.Source == "Orleans.Core" && current.Message.Contains("gateway", StringComparison.OrdinalIgnoreCase)))
             {
                 return true;
@@ -142,6 +153,17 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         }
 
         return false;
+    }
+
+    private static Exception RootCause(Exception exception)
+    {
+        var root = exception;
+        while (root.InnerException is { } inner)
+        {
+            root = inner;
+        }
+
+        return root;
     }
 
     private static int StatusFor(DomainErrorKind kind) => kind switch
@@ -171,4 +193,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     // Only the exception's type and the route: its message may carry data from the request.
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Method} {Endpoint}")]
     private partial void LogServerError(string exceptionType, string method, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unavailable ({ExceptionType}, caused by {RootCause}) on {Method} {Endpoint}: answered 503")]
+    private partial void LogUnavailable(string exceptionType, string rootCause, string method, string endpoint);
 }

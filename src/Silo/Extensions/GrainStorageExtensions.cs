@@ -57,6 +57,7 @@ public static class GrainStorageExtensions
             options.Invariant = Invariant;
             options.ConnectionString = connectionString;
         });
+        silo.Services.AddPostgresExceptionSerialization();
 
         silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.TryAddSingleton(TimeProvider.System);

@@ -15,9 +15,13 @@ public static class SiloHostingExtensions
     public static WebApplicationBuilder AddMeiLingSilo(this WebApplicationBuilder builder)
     {
         var settings = builder.AddMeiLingSettings<SiloSettings>();
+        var siloName = string.IsNullOrEmpty(settings.SiloName) ? $"silo-{settings.SiloPort}" : settings.SiloName;
+        builder.AddMeiLingTelemetry("meiling-silo", siloName);
 
         builder.WebHost.UseUrls($"http://{FormatHost(settings.HttpListenIp)}:{settings.DashboardPort}");
-        builder.Host.ConfigureHostOptions(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        // SIGTERM drains within this budget: Orleans tells clients, finishes and deactivates grains, and
+        // marks this silo dead in the table.
+        builder.Host.ConfigureHostOptions(options => options.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownTimeoutSeconds));
 
         // Registered before Orleans: the schema must exist before membership starts.
         builder.Services.AddSingleton<SchemaMigrator>();
@@ -30,8 +34,7 @@ public static class SiloHostingExtensions
                 options.ClusterId = settings.ClusterId;
                 options.ServiceId = settings.ServiceId;
             });
-            silo.Configure<SiloOptions>(options =>
-                options.SiloName = string.IsNullOrEmpty(settings.SiloName) ? $"silo-{settings.SiloPort}" : settings.SiloName);
+            silo.Configure<SiloOptions>(options => options.SiloName = siloName);
             silo.ConfigureEndpoints(
                 IPAddress.Parse(settings.AdvertisedIp),
                 settings.SiloPort,
@@ -42,8 +45,14 @@ public static class SiloHostingExtensions
                 options.Invariant = GrainStorageExtensions.Invariant;
                 options.ConnectionString = settings.Postgres;
             });
+            silo.UseLanMembership(settings);
             silo.AddMeiLingGrains(settings.Postgres);
             silo.AddDashboard();
+            if (TelemetryExtensions.IsExported(builder.Configuration))
+            {
+                // Carries the caller's trace into each grain call, so a request's spans form one trace.
+                silo.AddActivityPropagation();
+            }
         });
 
         builder.Services.Configure<PrivacySettings>(privacy =>
