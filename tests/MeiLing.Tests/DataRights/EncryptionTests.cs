@@ -37,7 +37,9 @@ public sealed class EncryptionTests(PlatformFixture platform)
         var backup = await platform.Database.ScalarAsync<string>(
             "SELECT convert_from(payload, 'UTF8') FROM orleans_storage WHERE grain_id_string = $1", shop.Customer.UserId);
         var sealedBytes = Convert.FromBase64String(JsonDocument.Parse(backup!).RootElement.GetProperty("Data").GetString()!);
-        var keys = ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services.GetRequiredService<UserDataKeys>();
+        // Whoever holds a backup, the database and the master keys: a fresh reader, no silo's cache.
+        var services = ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services;
+        var keys = new UserDataKeys(services.GetRequiredService<UserKeyStore>(), services.GetRequiredService<MasterKeyRing>(), TimeProvider.System);
         Assert.NotNull(await keys.OpenAsync(shop.Customer.UserId, sealedBytes));
 
         var view = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
