@@ -39,14 +39,14 @@ public sealed class EncryptionTests(PlatformFixture platform)
         var sealedBytes = Convert.FromBase64String(JsonDocument.Parse(backup!).RootElement.GetProperty("Data").GetString()!);
         // Whoever holds a backup, the database and the master keys: a fresh reader, no silo's cache.
         var services = ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services;
-        var keys = new UserDataKeys(services.GetRequiredService<UserKeyStore>(), services.GetRequiredService<MasterKeyRing>(), TimeProvider.System);
-        Assert.NotNull(await keys.OpenAsync(shop.Customer.UserId, sealedBytes));
+        UserDataKeys Reader() => new(services.GetRequiredService<UserKeyStore>(), services.GetRequiredService<MasterKeyRing>(), TimeProvider.System);
+        Assert.NotNull(await Reader().OpenAsync(shop.Customer.UserId, sealedBytes));
 
         var view = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Shred", "support")).ApiKey);
         await support.WaitUntilDoneAsync(view.RequestId());
 
-        Assert.Null(await keys.OpenAsync(shop.Customer.UserId, sealedBytes));
+        Assert.Null(await Reader().OpenAsync(shop.Customer.UserId, sealedBytes));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_data_keys WHERE user_id = $1", shop.Customer.UserId));
     }
 
