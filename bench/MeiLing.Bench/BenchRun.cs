@@ -69,6 +69,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter output)
         }
 
         _printer.Summary(measurements);
+        output.WriteLine($"   load avg at end {MachineInfo.Current().LoadAverage} (1, 5, 15 min)");
         if (options.JsonPath is { } path)
         {
             await JsonReport.WriteAsync(path, options, machine, measurements, CancellationToken.None);

@@ -14,6 +14,12 @@ public sealed class ReportPrinter(TextWriter output)
     {
         output.WriteLine("MeiLing benchmark");
         output.WriteLine($"  machine   {machine.Processors} cpus ({machine.CpuModel}), {machine.MemoryGiB.ToString("0.#", Invariant)} GiB, {machine.Os}, {machine.Runtime}");
+        output.WriteLine($"  load avg  {machine.LoadAverage} (1, 5, 15 min) at start");
+        if (machine.OneMinuteLoad > machine.Processors)
+        {
+            output.WriteLine($"  warning   the machine is busy (load {machine.OneMinuteLoad} on {machine.Processors} cpus): figures will be low and noisy");
+        }
+
         output.WriteLine($"  target    {options.Api}");
         var length = options.Requests is { } n ? $"{n.ToString("N0", Invariant)} requests" : DurationText.Format(options.Duration);
         output.WriteLine($"  plan      {string.Join(", ", options.Scenarios)} at concurrency {string.Join(", ", options.Concurrency)}; warm-up {DurationText.Format(options.Warmup)}, then {length} each");
