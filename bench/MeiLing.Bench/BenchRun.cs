@@ -54,7 +54,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter output)
                 {
                     _printer.Failed(scenario, exception.Message);
                 }
-                catch (OperationCanceledException)
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
                 {
                     _printer.Failed(scenario, "interrupted");
                 }
