@@ -70,6 +70,10 @@ public sealed class BenchRun(BenchOptions options, TextWriter output)
 
         _printer.Summary(measurements);
         output.WriteLine($"   load avg at end {MachineInfo.Current().LoadAverage} (1, 5, 15 min)");
+        if (cancellationToken.IsCancellationRequested)
+        {
+            output.WriteLine("   interrupted: the last measurement was cut short, and the scenarios after it did not run");
+        }
         if (options.JsonPath is { } path)
         {
             await JsonReport.WriteAsync(path, options, machine, measurements, CancellationToken.None);
