@@ -31,40 +31,38 @@ public sealed class BenchRun(BenchOptions options, TextWriter output)
         var measurements = new List<Measurement>();
         var unreachable = false;
         var catalog = ScenarioCatalog.CreateAll().ToDictionary(s => s.Name);
-        var scenarios = options.Scenarios.Select(name => catalog[name]).ToList();
-        try
+        foreach (var scenario in options.Scenarios.Select(name => catalog[name]))
         {
-            foreach (var scenario in scenarios)
+            if (cancellationToken.IsCancellationRequested)
             {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                try
-                {
-                    await MeasureAsync(scenario, context, runner, measurements, cancellationToken);
-                }
-                catch (SystemUnreachableException exception)
-                {
-                    unreachable = true;
-                    _printer.Failed(scenario, exception.Message);
-                }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    _printer.Failed(scenario, exception.Message);
-                }
-                catch (Exception) when (cancellationToken.IsCancellationRequested)
-                {
-                    _printer.Failed(scenario, "interrupted");
-                }
+                break;
             }
-        }
-        finally
-        {
-            foreach (var disposable in scenarios.OfType<IAsyncDisposable>())
+
+            try
             {
-                await disposable.DisposeAsync();
+                await MeasureAsync(scenario, context, runner, measurements, cancellationToken);
+            }
+            catch (SystemUnreachableException exception)
+            {
+                unreachable = true;
+                _printer.Failed(scenario, exception.Message);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                _printer.Failed(scenario, exception.Message);
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                _printer.Failed(scenario, "interrupted");
+            }
+            finally
+            {
+                // Release what the scenario holds (ceiling-write's pooled connections) before the next one
+                // runs: idle connections it kept would take PostgreSQL slots from the system under test.
+                if (scenario is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync();
+                }
             }
         }
 
@@ -74,6 +72,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter output)
         {
             output.WriteLine("   interrupted: the last measurement was cut short, and the scenarios after it did not run");
         }
+
         if (options.JsonPath is { } path)
         {
             await JsonReport.WriteAsync(path, options, machine, measurements, CancellationToken.None);

@@ -50,7 +50,7 @@ public sealed class CeilingWriteScenario : IScenario, IAsyncDisposable
         }
 
         var settings = new List<string>();
-        foreach (var setting in new[] { "server_version", "synchronous_commit", "fsync", "wal_sync_method" })
+        foreach (var setting in new[] { "server_version", "synchronous_commit", "fsync", "wal_sync_method", "max_connections" })
         {
             await using var show = new NpgsqlCommand($"SHOW {setting}", connection);
             settings.Add($"{setting}={await show.ExecuteScalarAsync(cancellationToken)}");
