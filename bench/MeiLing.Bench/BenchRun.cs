@@ -67,7 +67,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter output)
         }
 
         _printer.Summary(measurements);
-        output.WriteLine($"   load avg at end {MachineInfo.Current().LoadAverage} (1, 5, 15 min)");
+        output.WriteLine($"   load avg at end {MachineInfo.Current().LoadAverage} (1, 5, 15 min; includes this run's own load)");
         if (cancellationToken.IsCancellationRequested)
         {
             output.WriteLine("   interrupted: the last measurement was cut short, and the scenarios after it did not run");
