@@ -1,0 +1,54 @@
+using MeiLing.Bench.Http;
+using MeiLing.Bench.Options;
+
+namespace MeiLing.Bench.Scenarios;
+
+/// <summary>
+/// What scenarios share during one run: the options, a setup client, and setup products made once and
+/// only when a scenario asks for them (the user pool, the policy version).
+/// </summary>
+public sealed class BenchContext(BenchOptions options, ApiClient api, TextWriter log)
+{
+    /// <summary>Published when the system has no policy yet, so consents can name a version.</summary>
+    public const string FallbackPolicyVersion = "bench-1";
+
+    private readonly Lock _gate = new();
+    private Task<UserPool>? _users;
+    private Task<string>? _policyVersion;
+
+    public BenchOptions Options { get; } = options;
+
+    public ApiClient Api { get; } = api;
+
+    public TextWriter Log { get; } = log;
+
+    /// <summary>At least as many users as the highest concurrency, so every worker has a slice of its own.</summary>
+    public int PoolSize => Math.Max(Options.Users, Options.Concurrency.Max());
+
+    public Task<UserPool> UsersAsync(CancellationToken cancellationToken) =>
+        Once(ref _users, async () =>
+        {
+            Log.WriteLine($"  setup: registering and signing in {PoolSize} users…");
+            var started = TimeProvider.System.GetTimestamp();
+            var pool = await UserPool.CreateAsync(Api, PoolSize, cancellationToken);
+            Log.WriteLine($"  setup: {pool.Count} users ready in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s");
+            return pool;
+        });
+
+    public Task<string> PolicyVersionAsync(CancellationToken cancellationToken) =>
+        Once(ref _policyVersion, () => Api.EnsurePolicyVersionAsync(FallbackPolicyVersion, cancellationToken));
+
+    private Task<T> Once<T>(ref Task<T>? slot, Func<Task<T>> create)
+    {
+        lock (_gate)
+        {
+            // A failed attempt is retried by the next scenario that asks.
+            if (slot is null || slot.IsFaulted || slot.IsCanceled)
+            {
+                slot = create();
+            }
+
+            return slot;
+        }
+    }
+}
