@@ -45,7 +45,7 @@ plat_init() {
   pg_start "$PLAT_DIR/postgres" "$port" "$PLAT_DIR/logs/postgres.log" || return 1
   _plat_pg_started=1
   pg_wait "$port" 30 && pg_create_db "$port" meiling >/dev/null || return 1
-  PLAT_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=meiling"
+  PLAT_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=meiling;Maximum Pool Size=50"
   PLAT_OPERATOR_KEY="op_$(_plat_hex 24)"
   PLAT_PHONE_HASH_KEY=$(_plat_hex 32)
   PLAT_MASTER_KEYS="k1:$(head -c 32 /dev/urandom | base64 -w0)"

@@ -154,7 +154,7 @@ pg_start() {
   chmod 700 "$dir"
   _pg_reachable "$dir" || return 1
   if ! _pg_as "$bin/pg_ctl" -D "$dir" -l "$log" -w -t 60 \
-      -o "-p $port -k '$sock' -c listen_addresses=127.0.0.1" start >/dev/null; then
+      -o "-p $port -k '$sock' -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null; then
     tail -n 20 "$log" >&2 || true
     _pg_err "PostgreSQL failed to start on 127.0.0.1:$port (log: $log)"
     return 1
