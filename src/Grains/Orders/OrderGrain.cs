@@ -234,6 +234,12 @@ internal sealed class OrderGrain(
     {
         var merchant = await GrainFactory.GetGrain<IMerchantGrain>(command.MerchantId).Get()
             ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
+        if (merchant.Status != MerchantStatus.Active)
+        {
+            // P4.3: a merchant serving its notice takes no new customers' data.
+            throw DomainException.Conflict("merchant-closing", "This merchant is closing and takes no new orders.");
+        }
+
         var customer = await User(command.UserId).GetProfile()
             ?? throw DomainException.Invalid("unknown-user", "No such user.");
         if (customer.Region != merchant.Region)

@@ -52,6 +52,8 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         var late = await merchant.CompleteTerminationIfDue();
 
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        await (await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } })).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(shop.Merchant.MerchantId, notices.GetProperty("items")[0].GetProperty("merchantId").GetString());
         Assert.Equal(MerchantStatus.Terminating, early.Status);
         Assert.False(stillThere.GetProperty("anonymized").GetBoolean());
