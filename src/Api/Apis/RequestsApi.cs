@@ -83,7 +83,7 @@ public static class RequestsApi
     private static async Task<Results<Ok<DataRightsRequestView>, NotFound>> Get(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
         await VisibleRequest(requestId, caller, cluster) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
-    private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, string? format)
+    private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, HttpResponse response, string? format)
     {
         if (await VisibleRequest(requestId, caller, cluster) is not { Type: DataRightsRequestType.Access } request
             || await cluster.GetGrain<IUserGrain>(request.UserId).GetProfile() is null)
@@ -97,9 +97,14 @@ public static class RequestsApi
         }
 
         var bundle = await cluster.GetGrain<IDataExportGrain>(0).Build(request.UserId);
-        return format == "html"
-            ? TypedResults.Content(ExportPage.Render(JsonNode.Parse(bundle)!), "text/html; charset=utf-8")
-            : TypedResults.Content(bundle, "application/json; charset=utf-8");
+        if (format != "html")
+        {
+            return TypedResults.Content(bundle, "application/json; charset=utf-8");
+        }
+
+        // The page styles itself inline and runs no script; every value in it is HTML-encoded.
+        response.Headers.ContentSecurityPolicy = SecurityHeaders.StyledPagePolicy;
+        return TypedResults.Content(ExportPage.Render(JsonNode.Parse(bundle)!), "text/html; charset=utf-8");
     }
 
     private static async Task<DataRightsRequestView?> VisibleRequest(string requestId, ClaimsPrincipal caller, IClusterClient cluster)

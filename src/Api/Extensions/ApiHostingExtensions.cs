@@ -89,6 +89,7 @@ public static class ApiHostingExtensions
 
     public static WebApplication UseMeiLingApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
