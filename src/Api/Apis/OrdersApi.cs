@@ -52,7 +52,7 @@ public static class OrdersApi
     }
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> ListMerchantOrders(
-        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, string? cursor) =>
+        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor) =>
         caller.CanActForMerchant(merchantId)
             ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByMerchant(merchantId, cursor, limit ?? 20))
             : TypedResults.NotFound();
@@ -105,7 +105,7 @@ public sealed record OrderItemRequest(
 public sealed record DeliveryRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string RecipientName,
     FormOfAddress Gender,
-    [property: Required, MainlandMobile] string Phone,
+    [property: Required, MainlandMobile, StringLength(32)] string Phone,
     [property: Required, StringLength(256, MinimumLength = 1)] string Address,
     [property: Required, StringLength(64, MinimumLength = 1)] string DoorNumber);
 

@@ -199,6 +199,6 @@ public sealed record RequestDetailsBody(
 
 public sealed record DeliveryCorrectionBody(
     [property: StringLength(64, MinimumLength = 1)] string? RecipientName = null,
-    [property: MainlandMobile] string? Phone = null,
+    [property: MainlandMobile, StringLength(32)] string? Phone = null,
     [property: StringLength(256, MinimumLength = 1)] string? Address = null,
     [property: StringLength(64, MinimumLength = 1)] string? DoorNumber = null);

@@ -19,6 +19,9 @@ public static class ApiHostingExtensions
 {
     private const string CallerScheme = "caller";
 
+    /// <summary>How deeply a JSON body may nest.</summary>
+    public const int MaxJsonDepth = 32;
+
     public static WebApplicationBuilder AddMeiLingApi(this WebApplicationBuilder builder)
     {
         var settings = builder.AddMeiLingSettings<ApiSettings>();
@@ -125,12 +128,16 @@ public static class ApiHostingExtensions
         return app;
     }
 
-    /// <summary>camelCase, enums as kebab-case strings, nulls written (nextCursor: null), absent or null non-nullable members refused.</summary>
+    /// <summary>camelCase, enums as kebab-case strings, nulls written (nextCursor: null), absent or null non-nullable members refused, nesting bounded.</summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
+
+        // A body is at most 64 KB, and no request shape nests deeper than a few levels: refusing deeper
+        // documents early bounds the reader's work (the default allows 64).
+        options.MaxDepth = MaxJsonDepth;
     }
 }

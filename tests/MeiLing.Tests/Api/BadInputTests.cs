@@ -59,6 +59,21 @@ public sealed class BadInputTests(PlatformFixture platform)
         Assert.Equal(before, await StoredMerchants());
     }
 
+    [Theory]
+    [InlineData(33)]
+    [InlineData(10_000)]
+    public async Task A_body_nested_deeper_than_32_levels_is_400_and_nothing_is_stored(int depth)
+    {
+        var before = await StoredMerchants();
+        // An unknown member is skipped, not refused: only its depth makes this body bad.
+        var nested = "{\"name\":\"ok\",\"extra\":" + string.Concat(Enumerable.Repeat("[", depth - 1)) + string.Concat(Enumerable.Repeat("]", depth - 1)) + "}";
+
+        var response = await platform.Operator().PostAsync("/v1/merchants", Json.Raw(nested));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(before, await StoredMerchants());
+    }
+
     [Fact]
     public async Task A_body_that_is_not_json_is_415()
     {
