@@ -20,7 +20,7 @@ public static class UsersApi
     {
         var group = routes.MapGroup("/v1/users").WithTags("Users");
 
-        group.MapPost("/", Register).AllowAnonymous()
+        group.MapPost("/", Register).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy)
             .WithName("RegisterUser").WithSummary("Register with a mainland mobile number and a password (P1.1, P5.1).");
         group.MapGet("/{userId}", GetProfile).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetUser").WithSummary("The user's profile; never a password or its hash.");

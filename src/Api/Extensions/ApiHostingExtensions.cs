@@ -82,6 +82,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<ActivityRecorder>();
         builder.Services.AddHostedService<ActivityFlusher>();
         builder.Services.AddAuthorizationBuilder().AddMeiLingPolicies();
+        builder.Services.AddMeiLingRateLimits(settings);
 
         builder.Services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [HostingExtensions.ReadyTag]);
@@ -97,6 +98,7 @@ public static class ApiHostingExtensions
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseSupportAudit();
         app.UseActivityLog();
