@@ -19,6 +19,9 @@ public static class ApiHostingExtensions
 {
     private const string CallerScheme = "caller";
 
+    /// <summary>The framework's category that logs each request's full URL.</summary>
+    public const string RequestLineCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     /// <summary>How deeply a JSON body may nest.</summary>
     public const int MaxJsonDepth = 32;
 
@@ -59,6 +62,11 @@ public static class ApiHostingExtensions
                 return true;
             });
         });
+
+        // "Request starting/finished" lines carry the raw URL, query string included, where a careless
+        // client may put a phone number. No configuration may turn them on: request telemetry comes from
+        // metrics, which name route templates (P4.4).
+        builder.Logging.AddFilter(RequestLineCategory, LogLevel.Warning);
 
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
