@@ -59,42 +59,25 @@ public static class OrdersApi
 
     private static async Task<Results<Ok<OrderView>, NotFound>> GetOrder(string orderId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(orderId, EntityId.OrderPrefix))
-        {
-            return TypedResults.NotFound();
-        }
-
         var order = await cluster.GetGrain<IOrderGrain>(orderId).Read(caller.AsOrderCaller());
         return order is null ? TypedResults.NotFound() : TypedResults.Ok(order);
     }
 
     private static async Task<Results<Created<OrderView>, NotFound>> Pay(string orderId, PayOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(orderId, EntityId.OrderPrefix))
-        {
-            return TypedResults.NotFound();
-        }
-
         var order = await cluster.GetGrain<IOrderGrain>(orderId).Pay(caller.AsOrderCaller(), request.Method, request.AmountFen);
         return TypedResults.Created($"/v1/orders/{orderId}", order);
     }
 
     private static async Task<Results<Ok<OrderView>, NotFound>> ChangeStatus(
-        string orderId, ChangeOrderStatusRequest request, ClaimsPrincipal caller, IClusterClient cluster)
-    {
-        if (!EntityId.IsWellFormed(orderId, EntityId.OrderPrefix))
-        {
-            return TypedResults.NotFound();
-        }
-
-        return TypedResults.Ok(await cluster.GetGrain<IOrderGrain>(orderId).ChangeStatus(caller.AsOrderCaller(), request.Status));
-    }
+        string orderId, ChangeOrderStatusRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IOrderGrain>(orderId).ChangeStatus(caller.AsOrderCaller(), request.Status));
 }
 
 /// <summary>Body of <c>POST /v1/merchants/{merchantId}/orders</c>.</summary>
 public sealed record PlaceOrderRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string UserId,
-    [property: Required, MinLength(1), MaxLength(100)] IReadOnlyList<OrderItemRequest> Items,
+    [property: Required, MinLength(1), MaxLength(100), NoNullItems] IReadOnlyList<OrderItemRequest> Items,
     DeliveryRequest? Delivery = null);
 
 public sealed record OrderItemRequest(

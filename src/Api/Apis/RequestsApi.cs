@@ -6,7 +6,6 @@ using MeiLing.Api.Validation;
 using MeiLing.Grains;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
-using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -109,11 +108,6 @@ public static class RequestsApi
 
     private static async Task<DataRightsRequestView?> VisibleRequest(string requestId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(requestId, EntityId.RequestPrefix))
-        {
-            return null;
-        }
-
         var view = await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Get();
         return view is not null && caller.CanActForUser(view.UserId) ? view : null;
     }
@@ -194,8 +188,8 @@ public sealed record RequestDetailsBody(
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
     [property: PastDate] DateOnly? BirthDate = null,
     DeliveryCorrectionBody? Delivery = null,
-    [property: MaxLength(20)] IReadOnlyList<string>? Categories = null,
-    [property: MaxLength(20)] IReadOnlyList<string>? Purposes = null);
+    [property: MaxLength(20), NoNullItems] IReadOnlyList<string>? Categories = null,
+    [property: MaxLength(20), NoNullItems] IReadOnlyList<string>? Purposes = null);
 
 public sealed record DeliveryCorrectionBody(
     [property: StringLength(64, MinimumLength = 1)] string? RecipientName = null,

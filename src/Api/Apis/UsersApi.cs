@@ -243,7 +243,7 @@ public sealed record ConsentReceiptBody(string ReceiptId, ConsentPurpose Purpose
 public sealed record ImportAddressesRequest(
     [property: Required, StringLength(128, MinimumLength = 1)] string Source,
     [property: Required, StringLength(256, MinimumLength = 1)] string Authorization,
-    [property: Required, MinLength(1), MaxLength(100)] IReadOnlyList<AddressRequest> Addresses);
+    [property: Required, MinLength(1), MaxLength(100), NoNullItems] IReadOnlyList<AddressRequest> Addresses);
 
 public sealed record AddressRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string RecipientName,
