@@ -5,24 +5,10 @@ public static class DatabaseScan
 {
     public static async Task<IReadOnlyList<string>> FindEverywhereAsync(this TestDatabase database, string needle)
     {
-        var columns = new List<(string Table, string Column, string Type)>();
-        await using (var command = database.DataSource.CreateCommand("""
-            SELECT table_name, column_name, data_type FROM information_schema.columns
-             WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
-            """))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            }
-        }
-
         var found = new List<string>();
-        foreach (var (table, column, type) in columns)
+        foreach (var (table, column, type) in await ColumnsAsync(database))
         {
-            var text = type == "bytea" ? $"convert_from(\"{column}\", 'UTF8')" : $"\"{column}\"::text";
-            var hits = await database.ScalarAsync<long>($"SELECT count(*) FROM \"{table}\" WHERE position($1 in {text}) > 0", needle);
+            var hits = await database.ScalarAsync<long>($"SELECT count(*) FROM \"{table}\" WHERE position($1 in {AsText(column, type)}) > 0", needle);
             if (hits > 0)
             {
                 found.Add($"{table}.{column}");
@@ -30,5 +16,48 @@ public static class DatabaseScan
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Every row, of every table but <paramref name="exceptTables"/>, in which any column mentions
+    /// <paramref name="needle"/>: each row whole as text (payloads decoded), sorted, so that two snapshots
+    /// compare byte for byte.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RowsMentioningAsync(this TestDatabase database, string needle, params string[] exceptTables)
+    {
+        var rows = new List<string>();
+        foreach (var table in (await ColumnsAsync(database)).GroupBy(column => column.Table).Where(table => !exceptTables.Contains(table.Key)))
+        {
+            var row = $"concat_ws(' | ', {string.Join(", ", table.Select(column => $"'{column.Column}=' || coalesce({AsText(column.Column, column.Type)}, 'NULL')"))})";
+            await using var command = database.DataSource.CreateCommand($"SELECT {row} FROM \"{table.Key}\" WHERE position($1 in {row}) > 0");
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = needle });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add($"{table.Key}: {reader.GetString(0)}");
+            }
+        }
+
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+
+    private static string AsText(string column, string type) =>
+        type == "bytea" ? $"convert_from(\"{column}\", 'UTF8')" : $"\"{column}\"::text";
+
+    private static async Task<List<(string Table, string Column, string Type)>> ColumnsAsync(TestDatabase database)
+    {
+        var columns = new List<(string Table, string Column, string Type)>();
+        await using var command = database.DataSource.CreateCommand("""
+            SELECT table_name, column_name, data_type FROM information_schema.columns
+             WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return columns;
     }
 }
