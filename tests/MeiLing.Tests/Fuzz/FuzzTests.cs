@@ -42,8 +42,12 @@ public sealed class FuzzTests(FuzzFixture platform, ITestOutputHelper output)
         Assert.True(requests.Count >= 5_000, $"only {requests.Count} requests");
         Assert.True(failures.Count == 0, "5xx:" + Environment.NewLine + Describe(failures));
         Assert.True(notProblems.Count == 0, "4xx without problem+json:" + Environment.NewLine + Describe(notProblems));
-        Assert.Equal(rowsBefore, await RowsAsync(bystander));
-        Assert.Equal(profileBefore, await ProfileAsync(bystander));
+        var rowsAfter = await RowsAsync(bystander);
+        var profileAfter = await ProfileAsync(bystander);
+        output.WriteLine($"Bystander: {rowsBefore.Count} rows mentioning them (grain state decoded) " +
+            $"{(rowsAfter.SequenceEqual(rowsBefore) ? "unchanged" : "CHANGED")}, profile {(profileAfter == profileBefore ? "unchanged" : "CHANGED")}.");
+        Assert.Equal(rowsBefore, rowsAfter);
+        Assert.Equal(profileBefore, profileAfter);
     }
 
     /// <summary>The fuzzer's own merchant, support agent and user, each with something to aim at.</summary>
