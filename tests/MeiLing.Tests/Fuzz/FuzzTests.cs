@@ -206,7 +206,7 @@ public sealed class FuzzTests(FuzzFixture platform, ITestOutputHelper output)
         output.WriteLine("By caller: " + string.Join(", ", responses.GroupBy(response => response.Request.Caller).Select(group => $"{group.Key}: {group.Count()}")));
 
         // How deep the fuzzer got: an operation that never answered 2xx or 400 was only ever refused at the door.
-        var byOperation = responses.GroupBy(response => response.Request.Operation).ToList();
+        var byOperation = responses.Where(response => response.Request.Kind != "wrong method").GroupBy(response => response.Request.Operation).ToList();
         output.WriteLine($"Operations answering 2xx at least once: {byOperation.Count(group => group.Any(response => response.Status < 300))}/{operations}; " +
             $"reaching validation (400): {byOperation.Count(group => group.Any(response => response.Status == 400))}/{operations}.");
         output.WriteLine("Never 2xx: " + string.Join("; ", byOperation.Where(group => group.All(response => response.Status >= 300)).Select(group => group.Key).Order()));
