@@ -43,6 +43,27 @@ public sealed class ApiSettings : ClusterSettings
     [Range(1, 120, ErrorMessage = "MEILING_GRAIN_CALL_TIMEOUT_SECONDS must be 1-120.")]
     public int GrainCallTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Requests per second each API key and each signed-in user may send (<c>MEILING_RATE_LIMIT_PER_SECOND</c>);
+    /// generous, so that only a runaway client or a stolen credential meets it (P4.4).
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_PER_SECOND")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_PER_SECOND must be 1-1000000.")]
+    public int RateLimitPerSecond { get; set; } = 5_000;
+
+    /// <summary>Requests per second one client IP may send without credentials (<c>MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND</c>).</summary>
+    [ConfigurationKeyName("RATE_LIMIT_ANONYMOUS_PER_SECOND")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND must be 1-1000000.")]
+    public int RateLimitAnonymousPerSecond { get; set; } = 1_000;
+
+    /// <summary>
+    /// Registrations plus sign-ins one client IP may attempt per minute (<c>MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE</c>):
+    /// strict, against account enumeration and password spraying across many numbers.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_CREDENTIALS_PER_MINUTE")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE must be 1-1000000.")]
+    public int RateLimitCredentialsPerMinute { get; set; } = 60;
+
     public IReadOnlyList<string> ServedRegions => Regions.Split(',');
 
     public IReadOnlyList<IPEndPoint> GatewayEndpoints =>

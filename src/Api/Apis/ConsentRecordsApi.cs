@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Consents;
-using MeiLing.Grains.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeiLing.Api.Apis;
@@ -21,11 +20,6 @@ public static class ConsentRecordsApi
 
     private static async Task<Results<Ok<ConsentReceipt>, NotFound>> GetReceipt(string receiptId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(receiptId, EntityId.ReceiptPrefix))
-        {
-            return TypedResults.NotFound();
-        }
-
         var receipt = await cluster.GetGrain<IConsentRecordGrain>(receiptId).Get();
         return receipt is not null && caller.CanActForUser(receipt.UserId) ? TypedResults.Ok(receipt) : TypedResults.NotFound();
     }

@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MeiLing.Api.Security;
 using MeiLing.Grains.MemberCards;
-using MeiLing.Grains.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -26,7 +25,7 @@ public static class MemberCardsApi
         string merchantId, string userId, TopUpRequest request, ClaimsPrincipal caller, IClusterClient cluster,
         [FromHeader(Name = OrdersApi.IdempotencyHeader)] string? idempotencyKey)
     {
-        if (!caller.IsMerchant(merchantId) || !EntityId.IsWellFormed(userId, EntityId.UserPrefix))
+        if (!caller.IsMerchant(merchantId))
         {
             return TypedResults.NotFound();
         }
@@ -37,7 +36,7 @@ public static class MemberCardsApi
     }
 
     private static async Task<Results<Ok<BalanceBody>, NotFound>> GetBalance(string merchantId, string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.IsMerchant(merchantId) && EntityId.IsWellFormed(userId, EntityId.UserPrefix)
+        caller.IsMerchant(merchantId)
             ? TypedResults.Ok(new BalanceBody(await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).GetBalance()))
             : TypedResults.NotFound();
 }

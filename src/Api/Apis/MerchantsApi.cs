@@ -35,11 +35,6 @@ public static class MerchantsApi
     private static async Task<Results<Accepted<MerchantView>, NotFound>> StartTermination(
         string merchantId, TerminateMerchantRequest request, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(merchantId, EntityId.MerchantPrefix))
-        {
-            return TypedResults.NotFound();
-        }
-
         var merchant = await cluster.GetGrain<IMerchantGrain>(merchantId).StartTermination(request.NoticeDays);
         return TypedResults.Accepted($"/v1/merchants/{merchantId}", merchant);
     }
@@ -61,7 +56,7 @@ public static class MerchantsApi
     private static async Task<Results<Ok<MerchantView>, NotFound>> GetMerchant(
         string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(merchantId, EntityId.MerchantPrefix) || !caller.CanActForMerchant(merchantId))
+        if (!caller.CanActForMerchant(merchantId))
         {
             return TypedResults.NotFound();
         }

@@ -52,49 +52,32 @@ public static class OrdersApi
     }
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> ListMerchantOrders(
-        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, string? cursor) =>
+        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor) =>
         caller.CanActForMerchant(merchantId)
             ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByMerchant(merchantId, cursor, limit ?? 20))
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<OrderView>, NotFound>> GetOrder(string orderId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(orderId, EntityId.OrderPrefix))
-        {
-            return TypedResults.NotFound();
-        }
-
         var order = await cluster.GetGrain<IOrderGrain>(orderId).Read(caller.AsOrderCaller());
         return order is null ? TypedResults.NotFound() : TypedResults.Ok(order);
     }
 
     private static async Task<Results<Created<OrderView>, NotFound>> Pay(string orderId, PayOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(orderId, EntityId.OrderPrefix))
-        {
-            return TypedResults.NotFound();
-        }
-
         var order = await cluster.GetGrain<IOrderGrain>(orderId).Pay(caller.AsOrderCaller(), request.Method, request.AmountFen);
         return TypedResults.Created($"/v1/orders/{orderId}", order);
     }
 
     private static async Task<Results<Ok<OrderView>, NotFound>> ChangeStatus(
-        string orderId, ChangeOrderStatusRequest request, ClaimsPrincipal caller, IClusterClient cluster)
-    {
-        if (!EntityId.IsWellFormed(orderId, EntityId.OrderPrefix))
-        {
-            return TypedResults.NotFound();
-        }
-
-        return TypedResults.Ok(await cluster.GetGrain<IOrderGrain>(orderId).ChangeStatus(caller.AsOrderCaller(), request.Status));
-    }
+        string orderId, ChangeOrderStatusRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IOrderGrain>(orderId).ChangeStatus(caller.AsOrderCaller(), request.Status));
 }
 
 /// <summary>Body of <c>POST /v1/merchants/{merchantId}/orders</c>.</summary>
 public sealed record PlaceOrderRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string UserId,
-    [property: Required, MinLength(1), MaxLength(100)] IReadOnlyList<OrderItemRequest> Items,
+    [property: Required, MinLength(1), MaxLength(100), NoNullItems] IReadOnlyList<OrderItemRequest> Items,
     DeliveryRequest? Delivery = null);
 
 public sealed record OrderItemRequest(
@@ -105,7 +88,7 @@ public sealed record OrderItemRequest(
 public sealed record DeliveryRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string RecipientName,
     FormOfAddress Gender,
-    [property: Required, MainlandMobile] string Phone,
+    [property: Required, MainlandMobile, StringLength(32)] string Phone,
     [property: Required, StringLength(256, MinimumLength = 1)] string Address,
     [property: Required, StringLength(64, MinimumLength = 1)] string DoorNumber);
 

@@ -6,7 +6,6 @@ using MeiLing.Api.Validation;
 using MeiLing.Grains;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
-using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -83,7 +82,7 @@ public static class RequestsApi
     private static async Task<Results<Ok<DataRightsRequestView>, NotFound>> Get(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
         await VisibleRequest(requestId, caller, cluster) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
-    private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, string? format)
+    private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, HttpResponse response, string? format)
     {
         if (await VisibleRequest(requestId, caller, cluster) is not { Type: DataRightsRequestType.Access } request
             || await cluster.GetGrain<IUserGrain>(request.UserId).GetProfile() is null)
@@ -97,18 +96,18 @@ public static class RequestsApi
         }
 
         var bundle = await cluster.GetGrain<IDataExportGrain>(0).Build(request.UserId);
-        return format == "html"
-            ? TypedResults.Content(ExportPage.Render(JsonNode.Parse(bundle)!), "text/html; charset=utf-8")
-            : TypedResults.Content(bundle, "application/json; charset=utf-8");
+        if (format != "html")
+        {
+            return TypedResults.Content(bundle, "application/json; charset=utf-8");
+        }
+
+        // The page styles itself inline and runs no script; every value in it is HTML-encoded.
+        response.Headers.ContentSecurityPolicy = SecurityHeaders.StyledPagePolicy;
+        return TypedResults.Content(ExportPage.Render(JsonNode.Parse(bundle)!), "text/html; charset=utf-8");
     }
 
     private static async Task<DataRightsRequestView?> VisibleRequest(string requestId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(requestId, EntityId.RequestPrefix))
-        {
-            return null;
-        }
-
         var view = await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Get();
         return view is not null && caller.CanActForUser(view.UserId) ? view : null;
     }
@@ -189,11 +188,11 @@ public sealed record RequestDetailsBody(
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
     [property: PastDate] DateOnly? BirthDate = null,
     DeliveryCorrectionBody? Delivery = null,
-    [property: MaxLength(20)] IReadOnlyList<string>? Categories = null,
-    [property: MaxLength(20)] IReadOnlyList<string>? Purposes = null);
+    [property: MaxLength(20), NoNullItems] IReadOnlyList<string>? Categories = null,
+    [property: MaxLength(20), NoNullItems] IReadOnlyList<string>? Purposes = null);
 
 public sealed record DeliveryCorrectionBody(
     [property: StringLength(64, MinimumLength = 1)] string? RecipientName = null,
-    [property: MainlandMobile] string? Phone = null,
+    [property: MainlandMobile, StringLength(32)] string? Phone = null,
     [property: StringLength(256, MinimumLength = 1)] string? Address = null,
     [property: StringLength(64, MinimumLength = 1)] string? DoorNumber = null);

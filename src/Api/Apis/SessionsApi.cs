@@ -13,8 +13,8 @@ public static class SessionsApi
     {
         var group = routes.MapGroup("/v1/sessions").WithTags("Sessions");
 
-        group.MapPost("/", SignIn).AllowAnonymous()
-            .WithName("SignIn").WithSummary("Sign in with phone and password; 429 after 10 failures for one number in 15 minutes.");
+        group.MapPost("/", SignIn).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy)
+            .WithName("SignIn").WithSummary("Sign in with phone and password; 429 after 10 failures for one number in 15 minutes, or too many attempts from one address.");
         group.MapDelete("/", SignOutEverywhere).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("SignOutEverywhere").WithSummary("End every session of the signed-in user.");
 

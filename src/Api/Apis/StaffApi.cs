@@ -34,11 +34,6 @@ public static class StaffApi
 
     private static async Task<Results<Ok<StaffView>, NotFound>> GetStaff(string staffId, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(staffId, EntityId.StaffPrefix))
-        {
-            return TypedResults.NotFound();
-        }
-
         var staff = await cluster.GetGrain<IStaffGrain>(staffId).Get();
         return staff is null ? TypedResults.NotFound() : TypedResults.Ok(staff);
     }

@@ -52,11 +52,6 @@ public static class TicketsApi
 
     private static async Task<TicketView?> VisibleTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!EntityId.IsWellFormed(ticketId, EntityId.TicketPrefix))
-        {
-            return null;
-        }
-
         var ticket = await cluster.GetGrain<ITicketGrain>(ticketId).Get();
         return ticket is not null && caller.CanActForUser(ticket.UserId) ? ticket : null;
     }

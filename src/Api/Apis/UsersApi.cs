@@ -20,7 +20,7 @@ public static class UsersApi
     {
         var group = routes.MapGroup("/v1/users").WithTags("Users");
 
-        group.MapPost("/", Register).AllowAnonymous()
+        group.MapPost("/", Register).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy)
             .WithName("RegisterUser").WithSummary("Register with a mainland mobile number and a password (P1.1, P5.1).");
         group.MapGet("/{userId}", GetProfile).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetUser").WithSummary("The user's profile; never a password or its hash.");
@@ -62,7 +62,7 @@ public static class UsersApi
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
-        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, string? cursor) =>
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor) =>
         caller.CanActForUser(userId)
             ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20))
             : TypedResults.NotFound();
@@ -186,7 +186,7 @@ public static class UsersApi
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound>> GetActivity(
-        string userId, ClaimsPrincipal caller, IClusterClient cluster, int? limit)
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit)
     {
         if (!caller.CanActForUser(userId) || await cluster.GetGrain<IUserGrain>(userId).GetProfile() is null)
         {
@@ -205,7 +205,7 @@ internal static class CollectionMethods
 
 /// <summary>Body of <c>POST /v1/users</c>.</summary>
 public sealed record RegisterUserRequest(
-    [property: Required, MainlandMobile] string Phone,
+    [property: Required, MainlandMobile, StringLength(32)] string Phone,
     [property: Required, StringLength(128, MinimumLength = 8, ErrorMessage = "Passwords are 8 to 128 characters.")] string Password,
     [property: Required, StringLength(32, MinimumLength = 1)] string Nickname,
     [property: RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use an upper-case ISO 3166-1 alpha-2 code, e.g. CN.")] string? Region = null,
@@ -216,7 +216,7 @@ public sealed record RegisterUserRequest(
 /// <summary>A guardian's consent for a child under 14 (P5.1).</summary>
 public sealed record GuardianConsentRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string GuardianName,
-    [property: Required, MainlandMobile] string GuardianPhone,
+    [property: Required, MainlandMobile, StringLength(32)] string GuardianPhone,
     [property: Required, StringLength(32, MinimumLength = 1)] string Relationship);
 
 public sealed record UserRegistered(string UserId);
@@ -243,11 +243,11 @@ public sealed record ConsentReceiptBody(string ReceiptId, ConsentPurpose Purpose
 public sealed record ImportAddressesRequest(
     [property: Required, StringLength(128, MinimumLength = 1)] string Source,
     [property: Required, StringLength(256, MinimumLength = 1)] string Authorization,
-    [property: Required, MinLength(1), MaxLength(100)] IReadOnlyList<AddressRequest> Addresses);
+    [property: Required, MinLength(1), MaxLength(100), NoNullItems] IReadOnlyList<AddressRequest> Addresses);
 
 public sealed record AddressRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string RecipientName,
-    [property: Required, MainlandMobile] string Phone,
+    [property: Required, MainlandMobile, StringLength(32)] string Phone,
     [property: Required, StringLength(256, MinimumLength = 1)] string Address,
     [property: Required, StringLength(64, MinimumLength = 1)] string DoorNumber);
 

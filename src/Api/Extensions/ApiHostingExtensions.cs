@@ -6,6 +6,7 @@ using MeiLing.Api.Audit;
 using MeiLing.Api.Health;
 using MeiLing.Api.Problems;
 using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
 using MeiLing.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -18,6 +19,12 @@ namespace MeiLing.Api.Extensions;
 public static class ApiHostingExtensions
 {
     private const string CallerScheme = "caller";
+
+    /// <summary>The framework's category that logs each request's full URL.</summary>
+    public const string RequestLineCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    /// <summary>How deeply a JSON body may nest.</summary>
+    public const int MaxJsonDepth = 32;
 
     public static WebApplicationBuilder AddMeiLingApi(this WebApplicationBuilder builder)
     {
@@ -66,6 +73,11 @@ public static class ApiHostingExtensions
             });
         });
 
+        // "Request starting/finished" lines carry the raw URL, query string included, where a careless
+        // client may put a phone number. No configuration may turn them on: request telemetry comes from
+        // metrics, which name route templates (P4.4).
+        builder.Logging.AddFilter(RequestLineCategory, LogLevel.Warning);
+
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddValidation();
@@ -88,6 +100,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<ActivityRecorder>();
         builder.Services.AddHostedService<ActivityFlusher>();
         builder.Services.AddAuthorizationBuilder().AddMeiLingPolicies();
+        builder.Services.AddMeiLingRateLimits(settings);
 
         builder.Services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [HostingExtensions.ReadyTag]);
@@ -98,11 +111,15 @@ public static class ApiHostingExtensions
 
     public static WebApplication UseMeiLingApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
+        app.UseKnownRequestCharset();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseWellFormedRouteIds();
         app.UseSupportAudit();
         app.UseActivityLog();
         return app;
@@ -135,12 +152,16 @@ public static class ApiHostingExtensions
         return app;
     }
 
-    /// <summary>camelCase, enums as kebab-case strings, nulls written (nextCursor: null), absent or null non-nullable members refused.</summary>
+    /// <summary>camelCase, enums as kebab-case strings, nulls written (nextCursor: null), absent or null non-nullable members refused, nesting bounded.</summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
+
+        // A body is at most 64 KB, and no request shape nests deeper than a few levels: refusing deeper
+        // documents early bounds the reader's work (the default allows 64).
+        options.MaxDepth = MaxJsonDepth;
     }
 }

@@ -12,6 +12,7 @@ public static class ProblemTypes
     public const string Unavailable = Base + "unavailable";
     public const string Internal = Base + "internal";
     public const string NotFound = Base + "not-found";
+    public const string RateLimited = Base + "rate-limited";
 
     public static string For(string code) => Base + code;
 }

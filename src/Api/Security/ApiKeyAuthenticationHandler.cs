@@ -25,9 +25,10 @@ public sealed class ApiKeyAuthenticationHandler(
     // Keys are random tokens, never personal data; an absurdly long header is refused before hashing.
     private const int MaxKeyLength = 256;
 
-    private readonly byte[]? _operatorKeyHash = settings.OperatorKey is { Length: > 0 } key
-        ? SHA256.HashData(Encoding.UTF8.GetBytes(key))
-        : null;
+    private readonly byte[]? _operatorKeyHash = settings.OperatorKey is { Length: > 0 } key ? Hash(key) : null;
+
+    /// <summary>The SHA-256 of a key: how keys are stored, looked up and (for rate limits) told apart; the key itself is kept nowhere.</summary>
+    public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -42,7 +43,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Invalid API key.");
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        var hash = Hash(presented);
         if (_operatorKeyHash is not null && CryptographicOperations.FixedTimeEquals(hash, _operatorKeyHash))
         {
             return Success(CallerRole.Operator, CallerClaims.BootstrapOperator);

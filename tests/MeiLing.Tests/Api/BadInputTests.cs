@@ -59,6 +59,69 @@ public sealed class BadInputTests(PlatformFixture platform)
         Assert.Equal(before, await StoredMerchants());
     }
 
+    [Theory]
+    [InlineData(33)]
+    [InlineData(10_000)]
+    public async Task A_body_nested_deeper_than_32_levels_is_400_and_nothing_is_stored(int depth)
+    {
+        var before = await StoredMerchants();
+        // An unknown member is skipped, not refused: only its depth makes this body bad.
+        var nested = "{\"name\":\"ok\",\"extra\":" + string.Concat(Enumerable.Repeat("[", depth - 1)) + string.Concat(Enumerable.Repeat("]", depth - 1)) + "}";
+
+        var response = await platform.Operator().PostAsync("/v1/merchants", Json.Raw(nested));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(before, await StoredMerchants());
+    }
+
+    [Theory]
+    [InlineData("%20")]
+    [InlineData("mer_aaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("usr_AAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task A_route_id_of_the_wrong_shape_is_404_even_for_support_and_is_never_audited(string userId)
+    {
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Shapes", "support")).ApiKey);
+        var audited = await AuditEntries();
+
+        var response = await support.GetAsync($"/v1/users/{userId}/consents");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(audited, await AuditEntries());
+    }
+
+    [Fact]
+    public async Task A_route_id_far_too_long_is_404()
+    {
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Long", "support")).ApiKey);
+
+        var response = await support.PostAsync($"/v1/users/usr_{new string('a', 600)}/tickets", Json.Raw("{\"subject\":\"s\",\"message\":\"m\"}"));
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_body_in_an_unknown_charset_is_415()
+    {
+        var body = new ByteArrayContent("{\"name\":\"x\"}"u8.ToArray());
+        body.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=bogus-8");
+
+        var response = await platform.Operator().PostAsync("/v1/merchants", body);
+
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task A_null_item_in_a_list_is_400()
+    {
+        var merchant = await platform.CreateMerchantAsync("Null items");
+
+        var response = await platform.Client(merchant.ApiKey).PostAsync(
+            $"/v1/merchants/{merchant.MerchantId}/orders", Json.Raw("{\"userId\":\"usr_aaaaaaaaaaaaaaaaaaaaaaaaaa\",\"items\":[null]}"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("items", out _), problem.ToString());
+    }
+
     [Fact]
     public async Task A_body_that_is_not_json_is_415()
     {
@@ -91,6 +154,8 @@ public sealed class BadInputTests(PlatformFixture platform)
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _), problem.ToString());
     }
+
+    private Task<long> AuditEntries() => platform.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log");
 
     private Task<long> StoredMerchants() =>
         platform.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_storage WHERE grain_type LIKE '%merchant%'");

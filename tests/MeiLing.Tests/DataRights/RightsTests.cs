@@ -62,6 +62,7 @@ public sealed class RightsTests(PlatformFixture platform)
         var response = await client.GetAsync($"/v1/requests/{view.RequestId()}/export?format=html");
 
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("default-src 'none'; style-src 'unsafe-inline';", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         var page = await response.Content.ReadAsStringAsync();
         Assert.Contains("<h2>orders</h2>", page, StringComparison.Ordinal);
         Assert.Contains("小美", page, StringComparison.Ordinal);

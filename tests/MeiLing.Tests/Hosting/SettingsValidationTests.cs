@@ -60,4 +60,34 @@ public sealed class SettingsValidationTests
 
         Assert.Equal((11111, 30000, 8080), (settings.SiloPort, settings.GatewayPort, settings.DashboardPort));
     }
+
+    [Theory]
+    [InlineData("RATE_LIMIT_PER_SECOND", "0", "MEILING_RATE_LIMIT_PER_SECOND")]
+    [InlineData("RATE_LIMIT_ANONYMOUS_PER_SECOND", "-5", "MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND")]
+    [InlineData("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "0", "MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE")]
+    public void A_bad_api_setting_fails_start_up_naming_its_variable(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+            [key] = value,
+        }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => Settings.Bind<MeiLing.Api.ApiSettings>(configuration));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Api_rate_limits_default_to_generous_per_caller_and_strict_per_address_for_credentials()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+        }).Build();
+
+        var settings = Settings.Bind<MeiLing.Api.ApiSettings>(configuration);
+
+        Assert.Equal((5_000, 1_000, 60), (settings.RateLimitPerSecond, settings.RateLimitAnonymousPerSecond, settings.RateLimitCredentialsPerMinute));
+    }
 }

@@ -54,6 +54,7 @@ public class PlatformFixture : IAsyncLifetime
             [TestSiloConfigurator.RequestDrivePeriodKey] = RequestDrivePeriod.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         }));
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
+        ConfigureCluster(builder);
         Cluster = builder.Build();
         await Cluster.DeployAsync();
 
@@ -66,8 +67,23 @@ public class PlatformFixture : IAsyncLifetime
             web.UseSetting("GATEWAYS", gateways);
             web.UseSetting("OPERATOR_KEY", OperatorKey);
             web.UseSetting("JWT_KEY", "test-jwt-signing-key-0123456789abcdef");
+
+            // Every test request comes from the same (absent) address: the per-address sign-up and
+            // sign-in allowance is meant for the internet, not for a suite registering hundreds of users.
+            web.UseSetting("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "1000000");
+            ConfigureApi(web);
         });
         _ = _api.Server;
+    }
+
+    /// <summary>A fixture's additions to the test cluster, before it is built.</summary>
+    protected virtual void ConfigureCluster(TestClusterBuilder builder)
+    {
+    }
+
+    /// <summary>A fixture's additions to the API host.</summary>
+    protected virtual void ConfigureApi(IWebHostBuilder web)
+    {
     }
 
     /// <summary>An API client; with <paramref name="apiKey"/>, every request carries it.</summary>

@@ -1,0 +1,38 @@
+using System.Text;
+using Microsoft.Net.Http.Headers;
+
+namespace MeiLing.Api.Problems;
+
+/// <summary>
+/// A body whose declared charset is no known encoding is 415, like any body the API cannot read: the
+/// framework's JSON reader would throw an <see cref="InvalidOperationException"/> for it, which is no
+/// fault of the server (found by the fuzz test).
+/// </summary>
+public static class RequestBodyEncoding
+{
+    public static IApplicationBuilder UseKnownRequestCharset(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
+                && mediaType.Charset is { Length: > 0 } charset
+                && !IsKnown(charset.Value!))
+            {
+                throw new BadHttpRequestException("Unknown charset.", StatusCodes.Status415UnsupportedMediaType);
+            }
+
+            return next(context);
+        });
+
+    private static bool IsKnown(string charset)
+    {
+        try
+        {
+            _ = Encoding.GetEncoding(charset.Trim('"'));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using MeiLing.Api.Problems;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace MeiLing.Api.Security;
+
+/// <summary>
+/// Abuse limits (P4.4). Every request counts against one bucket: its API key's (by the key's hash, never
+/// the key), its signed-in user's, or, without valid credentials, its client IP's. Registering and
+/// signing in also count against a much smaller per-IP allowance. A refusal is 429 problem+json with
+/// Retry-After.
+/// </summary>
+public static class RateLimits
+{
+    /// <summary>The policy of <c>POST /v1/users</c> and <c>POST /v1/sessions</c>: per client IP, per minute.</summary>
+    public const string CredentialsPolicy = "credentials";
+
+    // Probes and the constant ping have nothing behind them to protect; orchestrators and the
+    // benchmarks' HTTP ceiling must never meet a limit.
+    private static readonly PathString[] Exempt = ["/health", "/v1/ping"];
+
+    public static IServiceCollection AddMeiLingRateLimits(this IServiceCollection services, ApiSettings settings) =>
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => CallerPartition(context, settings));
+            options.AddPolicy(CredentialsPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                ClientAddress(context),
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = settings.RateLimitCredentialsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            options.OnRejected = Reject;
+        });
+
+    private static RateLimitPartition<string> CallerPartition(HttpContext context, ApiSettings settings)
+    {
+        if (Exempt.Any(prefix => context.Request.Path.StartsWithSegments(prefix)))
+        {
+            return RateLimitPartition.GetNoLimiter("exempt");
+        }
+
+        var caller = context.User;
+        var (key, perSecond) = caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId
+            ? ("user:" + userId, settings.RateLimitPerSecond)
+            : caller.Identity?.IsAuthenticated == true && context.Request.Headers[ApiKeyAuthenticationHandler.HeaderName].ToString() is { Length: > 0 } apiKey
+                ? ("key:" + Convert.ToHexStringLower(ApiKeyAuthenticationHandler.Hash(apiKey)), settings.RateLimitPerSecond)
+                : (ClientAddress(context), settings.RateLimitAnonymousPerSecond);
+
+        return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = perSecond,
+            TokensPerPeriod = perSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+        });
+    }
+
+    // Wrong or absent credentials count against the address they came from, so guessing keys or
+    // tokens is limited like any anonymous call. Behind a proxy this is the proxy's address.
+    private static string ClientAddress(HttpContext context) =>
+        "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    private static async ValueTask Reject(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Type = ProblemTypes.RateLimited,
+                Title = "Too many requests",
+                Detail = $"Too many requests from this caller; retry after {seconds} s.",
+            },
+        });
+    }
+}

@@ -1,0 +1,68 @@
+namespace MeiLing.Api.Security;
+
+/// <summary>
+/// Headers every response carries, error bodies included (P4.4): no MIME sniffing, no framing, no
+/// referrer, a content policy under which an API answer loads nothing, and no caching of anything
+/// answered to a caller with credentials. Added as the response starts, so that the exception
+/// handler's reset of the response cannot drop them.
+/// </summary>
+public static class SecurityHeaders
+{
+    /// <summary>An API answer is data, never a page: it may load nothing, and nobody may frame it.</summary>
+    public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    /// <summary>
+    /// The browsable UI at <c>/swagger</c> loads its own scripts, styles and icons (the bundle's inline
+    /// styles and data: images included) and calls this API; nothing from elsewhere.
+    /// </summary>
+    public const string SwaggerPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+        + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    /// <summary>A generated page with its own inline stylesheet and no script (the access export's HTML form).</summary>
+    public const string StyledPagePolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    private static readonly PathString SwaggerPath = "/swagger";
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(Apply, context);
+            return next(context);
+        });
+
+    private static Task Apply(object state)
+    {
+        var context = (HttpContext)state;
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+        {
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(SwaggerPath) ? SwaggerPolicy : ApiPolicy;
+        }
+
+        if (context.Request.IsHttps)
+        {
+            headers.StrictTransportSecurity = "max-age=31536000";
+        }
+
+        // Personal data and credentials (a session token, an API key shown once) must not stay in a
+        // browser's or proxy's cache.
+        if (CarriesCredentials(context))
+        {
+            headers.CacheControl = "no-store";
+            headers.Pragma = "no-cache";
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool CarriesCredentials(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true
+        || context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+        || context.Request.Headers.ContainsKey("Authorization")
+        || context.Request.Cookies.ContainsKey(UserSessions.CookieName)
+        || context.Response.Headers.ContainsKey("Set-Cookie");
+}

@@ -1,0 +1,123 @@
+using System.Net.Http.Headers;
+using MeiLing.Api;
+using MeiLing.Tests.Users;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace MeiLing.Tests.Api;
+
+/// <summary>
+/// P4.4 abuse limits, each on its own API host with small limits over the shared cluster (the shared
+/// host's limits are generous so no other test meets them).
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class RateLimitTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P4_4_sign_ups_and_sign_ins_beyond_the_per_address_allowance_get_429_with_retry_after()
+    {
+        await using var api = Limited("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "3");
+        var client = api.CreateClient();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var allowed = await client.PostAsJsonAsync("/v1/sessions", new { phone = UserApiClient.NewPhone(), password = "whatever it is" });
+            Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        }
+
+        var signIn = await client.PostAsJsonAsync("/v1/sessions", new { phone = UserApiClient.NewPhone(), password = "whatever it is" });
+        var signUp = await client.PostAsJsonAsync("/v1/users", new { phone = UserApiClient.NewPhone(), password = "long enough", nickname = "x" });
+
+        await AssertRateLimitedAsync(signIn);
+        await AssertRateLimitedAsync(signUp);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/policies")).StatusCode);
+    }
+
+    [Fact]
+    public async Task P4_4_an_api_key_beyond_its_rate_gets_429_and_other_keys_are_unaffected()
+    {
+        var merchant = await platform.CreateMerchantAsync("Rate limited");
+        await using var api = Limited("RATE_LIMIT_PER_SECOND", "3");
+        var greedy = api.CreateClient();
+        greedy.DefaultRequestHeaders.Add("X-Api-Key", PlatformFixture.OperatorKey);
+
+        var responses = await Burst(greedy, $"/v1/merchants/{merchant.MerchantId}", 20);
+        var other = api.CreateClient();
+        other.DefaultRequestHeaders.Add("X-Api-Key", merchant.ApiKey);
+
+        await AssertRateLimitedAsync(responses.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync($"/v1/merchants/{merchant.MerchantId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task P4_4_each_signed_in_user_has_a_rate_of_their_own()
+    {
+        var greedyUser = await platform.RegisterUserAsync();
+        var otherUser = await platform.RegisterUserAsync();
+        var greedySession = await platform.SignInAsync(greedyUser);
+        var otherSession = await platform.SignInAsync(otherUser);
+        await using var api = Limited("RATE_LIMIT_PER_SECOND", "3");
+
+        var responses = await Burst(Bearer(api, greedySession.Token), $"/v1/users/{greedyUser.UserId}/consents", 20);
+
+        await AssertRateLimitedAsync(responses.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.OK, (await Bearer(api, otherSession.Token).GetAsync($"/v1/users/{otherUser.UserId}/consents")).StatusCode);
+    }
+
+    [Fact]
+    public async Task P4_4_anonymous_callers_are_limited_by_address_but_probes_and_ping_never_are()
+    {
+        await using var api = Limited("RATE_LIMIT_ANONYMOUS_PER_SECOND", "3");
+        var client = api.CreateClient();
+
+        var limited = await Burst(client, "/v1/policies", 20);
+        var ping = await Burst(client, "/v1/ping", 20);
+        var health = await Burst(client, "/health/live", 20);
+
+        await AssertRateLimitedAsync(limited.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.All(ping.Concat(health), response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+    }
+
+    [Fact]
+    public async Task P4_4_wrong_api_keys_count_against_the_address_they_come_from()
+    {
+        await using var api = Limited("RATE_LIMIT_ANONYMOUS_PER_SECOND", "3");
+        var responses = new List<HttpResponseMessage>();
+        for (var guess = 0; guess < 20; guess++)
+        {
+            var client = api.CreateClient();
+            client.DefaultRequestHeaders.Add("X-Api-Key", $"mk_guess_{guess}");
+            responses.Add(await client.GetAsync("/v1/policies"));
+        }
+
+        await AssertRateLimitedAsync(responses.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+    }
+
+    private WebApplicationFactory<ApiAssemblyMarker> Limited(string setting, string value) =>
+        platform.Api.WithWebHostBuilder(web => web.UseSetting(setting, value));
+
+    private static HttpClient Bearer(WebApplicationFactory<ApiAssemblyMarker> api, string token)
+    {
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    // Far more requests than the limit, back to back: well within one second on any machine.
+    private static async Task<List<HttpResponseMessage>> Burst(HttpClient client, string path, int count)
+    {
+        var responses = new List<HttpResponseMessage>();
+        for (var i = 0; i < count; i++)
+        {
+            responses.Add(await client.GetAsync(path));
+        }
+
+        return responses;
+    }
+
+    private static async Task AssertRateLimitedAsync(HttpResponseMessage response)
+    {
+        var problem = await response.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/rate-limited", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {response.Headers.RetryAfter}");
+    }
+}
