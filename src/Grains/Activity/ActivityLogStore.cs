@@ -18,11 +18,17 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
             "COPY user_activity (user_id, at, sealed_entry, basis) FROM STDIN (FORMAT BINARY)");
         foreach (var entry in entries)
         {
-            // The request's details (IP, browser, searches) are sealed under the user's key.
+            // The request's details (IP, browser, searches) are sealed under the user's key; an entry of a
+            // user whose key is gone (the account was cancelled while it was on its way) is dropped.
+            if (await keys.SealIfKeyedAsync(entry.UserId, JsonSerializer.SerializeToUtf8Bytes(entry)) is not { } sealedEntry)
+            {
+                continue;
+            }
+
             await importer.StartRowAsync();
             await importer.WriteAsync(entry.UserId, NpgsqlDbType.Text);
             await importer.WriteAsync(entry.At, NpgsqlDbType.TimestampTz);
-            await importer.WriteAsync(await keys.SealAsync(entry.UserId, JsonSerializer.SerializeToUtf8Bytes(entry)), NpgsqlDbType.Bytea);
+            await importer.WriteAsync(sealedEntry, NpgsqlDbType.Bytea);
             await importer.WriteAsync(Basis, NpgsqlDbType.Text);
         }
 

@@ -38,12 +38,14 @@ public sealed class ErasureSteps(
 
     /// <summary>
     /// First stop everything (sessions, processing, new requests), then cut or erase what hangs off the
-    /// account, then the account itself, then check that nothing is left.
+    /// account, then the account and its key, then check that nothing is left. The activity log goes
+    /// after the key: entries of the user's last requests may still be on their way, and once the key is
+    /// gone they are dropped on arrival instead of being written.
     /// </summary>
     public static IReadOnlyList<string> CancellationPlan { get; } =
     [
-        CloseAccount, AnonymizeOrders, SettleMemberCards, EraseTickets, EraseLocations, EraseActivity,
-        EraseDisclosures, PseudonymizeConsentReceipts, RedactRequests, DeleteAccount, Verify,
+        CloseAccount, AnonymizeOrders, SettleMemberCards, EraseTickets, EraseLocations, EraseDisclosures,
+        PseudonymizeConsentReceipts, RedactRequests, DeleteAccount, EraseActivity, Verify,
     ];
 
     public async Task<int> RunAsync(string step, string userId, AccountInventory inventory) => step switch

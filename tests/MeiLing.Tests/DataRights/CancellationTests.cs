@@ -74,10 +74,25 @@ public sealed class CancellationTests(PlatformFixture platform)
 
         Assert.Equal(
             "cancellation:received,cancellation:close-account,cancellation:anonymize-orders,cancellation:settle-member-cards," +
-            "cancellation:erase-tickets,cancellation:erase-locations,cancellation:erase-activity,cancellation:erase-disclosures," +
-            "cancellation:pseudonymize-consent-receipts,cancellation:redact-requests,cancellation:delete-account,cancellation:verify," +
-            "cancellation:completed",
+            "cancellation:erase-tickets,cancellation:erase-locations,cancellation:erase-disclosures," +
+            "cancellation:pseudonymize-consent-receipts,cancellation:redact-requests,cancellation:delete-account,cancellation:erase-activity," +
+            "cancellation:verify,cancellation:completed",
             actions);
+    }
+
+    [Fact]
+    public async Task P4_1_activity_still_on_its_way_when_the_account_is_gone_is_dropped_not_written()
+    {
+        var (shop, _, _, _) = await ArrangeBusyCustomerAsync();
+        var view = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Late", "support")).ApiKey);
+        await support.WaitUntilDoneAsync(view.RequestId());
+
+        await platform.Grains.GetGrain<MeiLing.Grains.Activity.IActivityLogGrain>(0).Append(
+            [new MeiLing.Grains.Activity.ActivityEntry(shop.Customer.UserId, DateTimeOffset.UtcNow, "127.0.0.1", "late", null, null, "/v1/late", null)]);
+
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_activity WHERE user_id = $1", shop.Customer.UserId));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_data_keys WHERE user_id = $1", shop.Customer.UserId));
     }
 
     private async Task<(Shop Shop, JsonElement Delivery, string OrderId, string Nickname)> ArrangeBusyCustomerAsync()

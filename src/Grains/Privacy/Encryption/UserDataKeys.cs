@@ -22,6 +22,11 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
 
     public Task<byte[]> SealAsync(string userId, string plaintext) => SealAsync(userId, Encoding.UTF8.GetBytes(plaintext));
 
+    /// <summary>Seals bytes under the user's existing key; null when the user has none (never registered, or shredded).</summary>
+    /// <remarks>Asks the database, not the cache: another silo may have shredded the key a moment ago.</remarks>
+    public async Task<byte[]?> SealIfKeyedAsync(string userId, ReadOnlyMemory<byte> plaintext) =>
+        await KeyAsync(userId, create: false, trustCache: false) is { } key ? Aead.Seal(key, plaintext.Span, userId) : null;
+
     /// <summary>Opens what was sealed for the user; null when the user's key no longer exists (shredded).</summary>
     public async Task<byte[]?> OpenAsync(string userId, byte[] sealedBytes) =>
         await KeyAsync(userId, create: false) is { } key ? Aead.Open(key, sealedBytes, userId) : null;
@@ -59,10 +64,10 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
         }
     }
 
-    private async Task<byte[]?> KeyAsync(string userId, bool create)
+    private async Task<byte[]?> KeyAsync(string userId, bool create, bool trustCache = true)
     {
         var now = clock.GetUtcNow();
-        if (_cache.TryGetValue(userId, out var cached) && cached.Until > now)
+        if (trustCache && _cache.TryGetValue(userId, out var cached) && cached.Until > now)
         {
             return cached.Key;
         }
