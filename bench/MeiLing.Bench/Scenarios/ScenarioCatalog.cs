@@ -1,3 +1,5 @@
+using MeiLing.Bench.Scenarios.Commerce;
+
 namespace MeiLing.Bench.Scenarios;
 
 /// <summary>Every scenario, in the order <c>all</c> runs them (ceilings first). Add new ones here.</summary>
@@ -12,6 +14,11 @@ public static class ScenarioCatalog
         new ConsentReadScenario(),
         new ConsentWriteScenario(),
         new LocationWriteScenario(),
+        new OrderCreateScenario(),
+        new OrderReadScenario(),
+        new PaymentScenario(),
+        new ListingScenario(deep: false),
+        new ListingScenario(deep: true),
     ];
 
     public static IReadOnlyList<string> Names { get; } = [.. CreateAll().Select(s => s.Name)];
