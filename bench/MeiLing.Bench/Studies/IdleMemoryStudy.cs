@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using MeiLing.Bench.Reporting;
 using MeiLing.Bench.Scenarios;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,7 +23,6 @@ public sealed class IdleMemoryStudy : Study
 {
     private const int Activations = 100_000;
     private const int InFlight = 256;
-    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
     public override string Name => "idle-memory";
 
@@ -68,7 +67,7 @@ public sealed class IdleMemoryStudy : Study
             for (var i = 0; i < Activations; i++)
             {
                 await gate.WaitAsync(cancellationToken);
-                calls.Add(Activate(grains.GetGrain<IUserGrain>(NewUserId()), gate));
+                calls.Add(Activate(grains.GetGrain<IUserGrain>(EntityId.New(EntityId.UserPrefix)), gate));
             }
 
             await Task.WhenAll(calls);
@@ -108,19 +107,6 @@ public sealed class IdleMemoryStudy : Study
     private static async Task<MemorySample> SampleAsync(HttpClient silo, CancellationToken cancellationToken) =>
         await silo.GetFromJsonAsync("/health/memory", MemoryJson.Default.MemorySample, cancellationToken)
             ?? throw new InvalidOperationException("GET /health/memory answered an empty body");
-
-    private static string NewUserId()
-    {
-        Span<byte> random = stackalloc byte[26];
-        RandomNumberGenerator.Fill(random);
-        Span<char> chars = stackalloc char[26];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = Alphabet[random[i] & 31];
-        }
-
-        return $"usr_{chars}";
-    }
 }
 
 /// <summary>The silo's <c>/health/memory</c> answer.</summary>

@@ -1,3 +1,4 @@
+using MeiLing.Grains.Platform;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,8 +12,6 @@ namespace MeiLing.Bench.Scenarios.Commerce;
 /// </summary>
 public static class OrderIndexSeeder
 {
-    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
-
     private static readonly (string Status, int Weight)[] Statuses =
         [("Fulfilled", 70), ("Paid", 10), ("PendingPayment", 8), ("Cancelled", 8), ("Refunded", 4)];
 
@@ -29,9 +28,9 @@ public static class OrderIndexSeeder
             for (var i = 0; i < count; i++)
             {
                 await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(NewId("ord", random), NpgsqlDbType.Varchar, cancellationToken);
+                await writer.WriteAsync(EntityId.New(EntityId.OrderPrefix), NpgsqlDbType.Varchar, cancellationToken);
                 await writer.WriteAsync(merchantId, NpgsqlDbType.Varchar, cancellationToken);
-                await writer.WriteAsync(NewId("usr", random), NpgsqlDbType.Varchar, cancellationToken);
+                await writer.WriteAsync(EntityId.New(EntityId.UserPrefix), NpgsqlDbType.Varchar, cancellationToken);
                 await writer.WriteAsync(now.AddTicks(-random.NextInt64(year)), NpgsqlDbType.TimestampTz, cancellationToken);
                 await writer.WriteAsync(500L + random.Next(20_000), NpgsqlDbType.Bigint, cancellationToken);
                 await writer.WriteAsync(PickStatus(random), NpgsqlDbType.Varchar, cancellationToken);
@@ -43,17 +42,6 @@ public static class OrderIndexSeeder
         // Fresh statistics, as autovacuum would give a table this size soon after: the plan is then the one production gets.
         await using var analyze = new NpgsqlCommand("ANALYZE order_index", connection);
         await analyze.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static string NewId(string prefix, Random random)
-    {
-        Span<char> chars = stackalloc char[26];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = Alphabet[random.Next(Alphabet.Length)];
-        }
-
-        return $"{prefix}_{chars}";
     }
 
     private static string PickStatus(Random random)
