@@ -3,6 +3,7 @@ using MeiLing.Bench.Load;
 using MeiLing.Bench.Options;
 using MeiLing.Bench.Reporting;
 using MeiLing.Bench.Scenarios;
+using MeiLing.Bench.Studies;
 
 namespace MeiLing.Bench;
 
@@ -29,6 +30,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter output)
         var context = new BenchContext(options, api, output);
         var runner = new LoadRunner(options);
         var measurements = new List<Measurement>();
+        var figures = new StudyFigures();
         var unreachable = false;
         var catalog = ScenarioCatalog.CreateAll().ToDictionary(s => s.Name);
         foreach (var scenario in options.Scenarios.Select(name => catalog[name]))
@@ -40,7 +42,15 @@ public sealed class BenchRun(BenchOptions options, TextWriter output)
 
             try
             {
-                await MeasureAsync(scenario, context, runner, measurements, cancellationToken);
+                if (scenario is Study study)
+                {
+                    _printer.ScenarioStarts(scenario);
+                    await study.RunAsync(context, measurements, figures, cancellationToken);
+                }
+                else
+                {
+                    await MeasureAsync(scenario, context, runner, measurements, cancellationToken);
+                }
             }
             catch (SystemUnreachableException exception)
             {
@@ -67,6 +77,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter output)
         }
 
         _printer.Summary(measurements);
+        new TargetsPrinter(output).Print(measurements, figures);
         output.WriteLine($"   load avg at end {MachineInfo.Current().LoadAverage} (1, 5, 15 min; includes this run's own load)");
         if (cancellationToken.IsCancellationRequested)
         {

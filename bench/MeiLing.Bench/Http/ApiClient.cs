@@ -60,6 +60,18 @@ public sealed class ApiClient(HttpClient http, string? operatorKey)
         await EnsureSuccessAsync(response, $"PUT /v1/users/{{id}}/consents/{purpose}", cancellationToken);
     }
 
+    /// <summary>Sends a setup request and reads its answer as <typeparamref name="T"/>; fails loudly on a non-2xx status.</summary>
+    public async Task<T> CallAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        var what = $"{request.Method} {request.RequestUri}";
+        using var response = await SendAsync(request, cancellationToken);
+        return await ReadAsync(response, type, what, cancellationToken);
+    }
+
+    /// <summary>The operator key, for scenarios whose setup creates merchants or staff.</summary>
+    public string RequireOperatorKey() => operatorKey
+        ?? throw new InvalidOperationException("this scenario's setup needs the operator key (set MEILING_OPERATOR_KEY or --operator-key)");
+
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)

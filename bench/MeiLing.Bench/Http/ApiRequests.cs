@@ -42,6 +42,49 @@ public static class ApiRequests
         WithJson(AsUser(new HttpRequestMessage(HttpMethod.Post, $"/v1/users/{Uri.EscapeDataString(userId)}/locations"), token),
             body, WireJson.Default.LocationBody);
 
+    public static HttpRequestMessage CreateMerchant(string operatorKey, MerchantBody body) =>
+        WithJson(WithKey(new HttpRequestMessage(HttpMethod.Post, "/v1/merchants"), operatorKey), body, WireJson.Default.MerchantBody);
+
+    public static HttpRequestMessage CreateStaff(string operatorKey, StaffBody body) =>
+        WithJson(WithKey(new HttpRequestMessage(HttpMethod.Post, "/v1/staff"), operatorKey), body, WireJson.Default.StaffBody);
+
+    public static HttpRequestMessage AddProduct(string merchantId, string merchantKey, ProductBody body) =>
+        WithJson(WithKey(new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{Uri.EscapeDataString(merchantId)}/products"), merchantKey),
+            body, WireJson.Default.ProductBody);
+
+    public static HttpRequestMessage PlaceOrder(string merchantId, string merchantKey, PlaceOrderBody body) =>
+        WithJson(WithKey(new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{Uri.EscapeDataString(merchantId)}/orders"), merchantKey),
+            body, WireJson.Default.PlaceOrderBody);
+
+    public static HttpRequestMessage ListOrders(string merchantId, string merchantKey, int limit, string? cursor) =>
+        WithKey(new HttpRequestMessage(HttpMethod.Get,
+            $"/v1/merchants/{Uri.EscapeDataString(merchantId)}/orders?limit={limit}{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}"),
+            merchantKey);
+
+    public static HttpRequestMessage GetOrder(string orderId, string merchantKey) =>
+        WithKey(new HttpRequestMessage(HttpMethod.Get, $"/v1/orders/{Uri.EscapeDataString(orderId)}"), merchantKey);
+
+    public static HttpRequestMessage Pay(string orderId, string merchantKey, PaymentBody body) =>
+        WithJson(WithKey(new HttpRequestMessage(HttpMethod.Post, $"/v1/orders/{Uri.EscapeDataString(orderId)}/payments"), merchantKey),
+            body, WireJson.Default.PaymentBody);
+
+    public static HttpRequestMessage FileRequest(string userId, string token, DataRightsRequestBody body) =>
+        WithJson(AsUser(new HttpRequestMessage(HttpMethod.Post, $"/v1/users/{Uri.EscapeDataString(userId)}/requests"), token),
+            body, WireJson.Default.DataRightsRequestBody);
+
+    /// <summary>A data-rights request's state, asked by support (a cancelled user's own token stops working).</summary>
+    public static HttpRequestMessage GetRequest(string requestId, string supportKey) =>
+        WithKey(new HttpRequestMessage(HttpMethod.Get, $"/v1/requests/{Uri.EscapeDataString(requestId)}"), supportKey);
+
+    public static HttpRequestMessage Export(string requestId, string token) =>
+        AsUser(new HttpRequestMessage(HttpMethod.Get, $"/v1/requests/{Uri.EscapeDataString(requestId)}/export"), token);
+
+    private static HttpRequestMessage WithKey(HttpRequestMessage request, string key)
+    {
+        request.Headers.Add(OperatorKeyHeader, key);
+        return request;
+    }
+
     private static HttpRequestMessage AsUser(HttpRequestMessage request, string token)
     {
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -20,6 +20,30 @@ public sealed record ConsentBody(bool Granted, string PolicyVersion);
 
 public sealed record LocationBody(double Latitude, double Longitude, double AccuracyMeters, string Source);
 
+public sealed record MerchantBody(string Name);
+
+public sealed record MerchantCreated(string MerchantId, string ApiKey);
+
+public sealed record StaffBody(string Name, string Role);
+
+public sealed record StaffCreated(string StaffId, string ApiKey);
+
+public sealed record ProductBody(string Sku, string Name, long PriceFen);
+
+public sealed record OrderItemBody(string Sku, int Quantity);
+
+public sealed record PlaceOrderBody(string UserId, IReadOnlyList<OrderItemBody> Items);
+
+public sealed record OrderPlaced(string OrderId, long TotalFen, string Status);
+
+public sealed record PaymentBody(string Method, long AmountFen);
+
+public sealed record OrderPageBody(string? NextCursor);
+
+public sealed record DataRightsRequestBody(string Type);
+
+public sealed record DataRightsRequestState(string RequestId, string Type, string Status);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(RegisterUserBody))]
 [JsonSerializable(typeof(UserRegistered))]
@@ -28,4 +52,15 @@ public sealed record LocationBody(double Latitude, double Longitude, double Accu
 [JsonSerializable(typeof(PolicyBody))]
 [JsonSerializable(typeof(ConsentBody))]
 [JsonSerializable(typeof(LocationBody))]
+[JsonSerializable(typeof(MerchantBody))]
+[JsonSerializable(typeof(MerchantCreated))]
+[JsonSerializable(typeof(StaffBody))]
+[JsonSerializable(typeof(StaffCreated))]
+[JsonSerializable(typeof(ProductBody))]
+[JsonSerializable(typeof(PlaceOrderBody))]
+[JsonSerializable(typeof(OrderPlaced))]
+[JsonSerializable(typeof(PaymentBody))]
+[JsonSerializable(typeof(OrderPageBody))]
+[JsonSerializable(typeof(DataRightsRequestBody))]
+[JsonSerializable(typeof(DataRightsRequestState))]
 internal sealed partial class WireJson : JsonSerializerContext;

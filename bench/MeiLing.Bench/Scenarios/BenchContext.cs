@@ -1,5 +1,6 @@
 using MeiLing.Bench.Http;
 using MeiLing.Bench.Options;
+using MeiLing.Bench.Scenarios.Commerce;
 
 namespace MeiLing.Bench.Scenarios;
 
@@ -15,6 +16,8 @@ public sealed class BenchContext(BenchOptions options, ApiClient api, TextWriter
     private readonly Lock _gate = new();
     private Task<UserPool>? _users;
     private Task<string>? _policyVersion;
+    private Task<Merchant>? _merchant;
+    private readonly Dictionary<int, Task<SeededMerchant>> _listingMerchants = [];
 
     public BenchOptions Options { get; } = options;
 
@@ -37,6 +40,26 @@ public sealed class BenchContext(BenchOptions options, ApiClient api, TextWriter
 
     public Task<string> PolicyVersionAsync(CancellationToken cancellationToken) =>
         Once(ref _policyVersion, () => Api.EnsurePolicyVersionAsync(FallbackPolicyVersion, cancellationToken));
+
+    /// <summary>The merchant the commerce scenarios share, with its small catalogue.</summary>
+    public Task<Merchant> MerchantAsync(CancellationToken cancellationToken) =>
+        Once(ref _merchant, () => Merchant.CreateAsync(Api, "bench shop", cancellationToken));
+
+    /// <summary>A merchant whose listing holds <paramref name="orders"/> seeded rows; one per size per run.</summary>
+    public Task<SeededMerchant> ListingMerchantAsync(int orders, int deepPage, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_listingMerchants.TryGetValue(orders, out var seeded) || seeded.IsFaulted || seeded.IsCanceled)
+            {
+                Log.WriteLine($"  setup: seeding a merchant with {orders:N0} orders into order_index via COPY…");
+                seeded = SeededMerchant.CreateAsync(this, orders, deepPage, CancellationToken.None);
+                _listingMerchants[orders] = seeded;
+            }
+
+            return seeded;
+        }
+    }
 
     private Task<T> Once<T>(ref Task<T>? slot, Func<Task<T>> create)
     {

@@ -78,6 +78,7 @@ public static class SiloHostingExtensions
     public static WebApplication MapMeiLingSilo(this WebApplication app)
     {
         app.MapHealthEndpoints();
+        app.MapMemoryEndpoint();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapGet("/", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
         return app;
