@@ -13,18 +13,28 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
 
     public async Task AppendAsync(IReadOnlyList<ActivityEntry> entries)
     {
+        // The request's details (IP, browser, searches) are sealed under the user's key, looked up once per
+        // user in the batch; entries of a user whose key is gone (the account was cancelled while they were
+        // on their way) are dropped.
+        var rows = new List<(ActivityEntry Entry, byte[] Sealed)>(entries.Count);
+        foreach (var ofUser in entries.GroupBy(entry => entry.UserId))
+        {
+            if (await keys.SealerIfKeyedAsync(ofUser.Key) is { } seal)
+            {
+                rows.AddRange(ofUser.Select(entry => (entry, seal(JsonSerializer.SerializeToUtf8Bytes(entry)))));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var importer = await connection.BeginBinaryImportAsync(
             "COPY user_activity (user_id, at, sealed_entry, basis) FROM STDIN (FORMAT BINARY)");
-        foreach (var entry in entries)
+        foreach (var (entry, sealedEntry) in rows)
         {
-            // The request's details (IP, browser, searches) are sealed under the user's key; an entry of a
-            // user whose key is gone (the account was cancelled while it was on its way) is dropped.
-            if (await keys.SealIfKeyedAsync(entry.UserId, JsonSerializer.SerializeToUtf8Bytes(entry)) is not { } sealedEntry)
-            {
-                continue;
-            }
-
             await importer.StartRowAsync();
             await importer.WriteAsync(entry.UserId, NpgsqlDbType.Text);
             await importer.WriteAsync(entry.At, NpgsqlDbType.TimestampTz);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Privacy;
@@ -19,10 +20,13 @@ internal sealed class DataExportGrain(
     OrderIndexStore orders,
     MemberCardIndexStore cards,
     ActivityLogStore activity,
+    LocationSampleStore locations,
+    DisclosureLedgerStore disclosures,
     DataRightsRequestIndexStore requests,
     TimeProvider clock) : Grain, IDataExportGrain
 {
-    private const int ActivityExported = 10_000;
+    // The bundle holds everything: the API's own lists are capped per page, the export is not.
+    private const int Everything = int.MaxValue;
     private const int Parallelism = 32;
 
     async Task<string> IDataExportGrain.Build(string userId)
@@ -47,10 +51,10 @@ internal sealed class DataExportGrain(
                 merchantId,
                 balanceFen = await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).GetBalance(),
             })),
-            ["locations"] = Node(await user.GetLocations()),
-            ["activity"] = Node(await activity.ListAsync(userId, ActivityExported)),
+            ["locations"] = Node(await locations.ListAsync(userId, Everything)),
+            ["activity"] = Node(await activity.ListAsync(userId, Everything)),
             ["tickets"] = Node(await GatherAsync(await user.GetTicketIds(), id => GrainFactory.GetGrain<ITicketGrain>(id).Get())),
-            ["disclosures"] = Node(await user.GetDisclosures()),
+            ["disclosures"] = Node(await disclosures.ListAsync(userId, Everything)),
             // From the index, not the request grains: the access request being answered is one of them.
             ["requests"] = Node(await requests.SummariesOfUserAsync(userId)),
         };

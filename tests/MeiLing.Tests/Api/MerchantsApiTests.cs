@@ -75,9 +75,8 @@ public sealed class MerchantsApiTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task A_region_the_deployment_does_not_serve_is_400()
+    public async Task P4_2_a_region_the_deployment_does_not_serve_is_400()
     {
-        // P4.2: data stays in the deployment's regions.
         var response = await platform.Operator().PostAsJsonAsync("/v1/merchants", new { name = "Abroad", region = "US" });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);

@@ -22,10 +22,13 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
 
     public Task<byte[]> SealAsync(string userId, string plaintext) => SealAsync(userId, Encoding.UTF8.GetBytes(plaintext));
 
-    /// <summary>Seals bytes under the user's existing key; null when the user has none (never registered, or shredded).</summary>
+    /// <summary>
+    /// A sealer for the user's existing key, for sealing many items with one look-up; null when the user
+    /// has none (never registered, or shredded).
+    /// </summary>
     /// <remarks>Asks the database, not the cache: another silo may have shredded the key a moment ago.</remarks>
-    public async Task<byte[]?> SealIfKeyedAsync(string userId, ReadOnlyMemory<byte> plaintext) =>
-        await KeyAsync(userId, create: false, trustCache: false) is { } key ? Aead.Seal(key, plaintext.Span, userId) : null;
+    public async Task<Func<byte[], byte[]>?> SealerIfKeyedAsync(string userId) =>
+        await KeyAsync(userId, create: false, trustCache: false) is { } key ? plaintext => Aead.Seal(key, plaintext, userId) : null;
 
     /// <summary>Opens what was sealed for the user; null when the user's key no longer exists (shredded).</summary>
     public async Task<byte[]?> OpenAsync(string userId, byte[] sealedBytes) =>
