@@ -121,7 +121,7 @@ internal sealed partial class DataRightsRequestGrain(
         catch (Exception exception)
         {
             // Transient (a silo or the database went away): the reminder comes back for the rest.
-            LogStepFailed(RequestId, exception.GetType().Name);
+            StepAside(exception);
             return;
         }
 
@@ -131,8 +131,18 @@ internal sealed partial class DataRightsRequestGrain(
         }
         catch (Exception exception)
         {
-            LogStepFailed(RequestId, exception.GetType().Name);
+            StepAside(exception);
         }
+    }
+
+    // After a failed step this activation's memory may be ahead of its row (a step recorded but not
+    // written) or behind it (a row written by an activation on a silo that was declared dead but ran
+    // on): its ETag then never matches again, and every later drive would fail the same way. The next
+    // reminder tick starts a fresh activation from what is durable; every step is idempotent.
+    private void StepAside(Exception exception)
+    {
+        LogStepFailed(RequestId, exception.GetType().Name);
+        this.DeactivateOnIdle();
     }
 
     // Everything that follows from the outcome happens before the outcome is written, so whoever sees
