@@ -87,5 +87,6 @@ public sealed class TicketState : IOwnedByUser
         OpenedAt = first.At;
     }
 
-    public TicketView ToView(string ticketId) => new(ticketId, UserId, Subject, Messages, OpenedAt);
+    // A copy: the view is serialized after the turn ends, while a next message may be added to the list.
+    public TicketView ToView(string ticketId) => new(ticketId, UserId, Subject, [.. Messages], OpenedAt);
 }

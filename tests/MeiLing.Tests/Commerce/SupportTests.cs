@@ -26,6 +26,24 @@ public sealed class SupportTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_ticket_read_while_messages_are_added_never_fails()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Busy", message = "First" });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
+        var ticket = platform.Grains.GetGrain<MeiLing.Grains.Tickets.ITicketGrain>(ticketId);
+
+        // The read's answer is serialized after its turn, while the next message is already being added.
+        var writes = Enumerable.Range(0, 200).Select(i =>
+            ticket.AddMessage(new MeiLing.Grains.Tickets.TicketMessage(MeiLing.Grains.Tickets.TicketAuthor.User, user.UserId, $"m{i}", DateTimeOffset.UtcNow)));
+        var reads = Enumerable.Range(0, 200).Select(_ => ticket.Get());
+        await Task.WhenAll(writes.Cast<Task>().Concat(reads));
+
+        Assert.Equal(201, (await ticket.Get())!.Messages.Count);
+    }
+
+    [Fact]
     public async Task Another_users_ticket_is_404()
     {
         var owner = await platform.RegisterUserAsync();
