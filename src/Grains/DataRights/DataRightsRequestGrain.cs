@@ -241,7 +241,7 @@ internal sealed partial class DataRightsRequestGrain(
             return redacted;
         }
 
-        var inventory = state.State.Inventory ?? new AccountInventory([], []);
+        var inventory = state.State.Inventory ?? new AccountInventory([]);
         if (step == ErasureSteps.Verify)
         {
             state.State.Remaining = [.. await erasure.VerifyAsync(state.State.UserId, inventory)];

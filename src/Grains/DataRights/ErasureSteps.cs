@@ -16,6 +16,7 @@ namespace MeiLing.Grains.DataRights;
 /// </summary>
 public sealed class ErasureSteps(
     IGrainFactory grains,
+    ConsentReceiptStore receipts,
     OrderIndexStore orders,
     MemberCardIndexStore cards,
     LocationSampleStore locations,
@@ -57,8 +58,7 @@ public sealed class ErasureSteps(
         EraseActivity => await activity.EraseAsync(userId),
         EraseDisclosures => await disclosures.EraseAsync(userId),
         // Receipts are kept as a record that consent was asked and answered, under a pseudonym that leads nowhere.
-        PseudonymizeConsentReceipts => await CountAsync(inventory.ConsentReceiptIds,
-            id => grains.GetGrain<IConsentRecordGrain>(id).Pseudonymize($"anon_{Guid.NewGuid():N}")),
+        PseudonymizeConsentReceipts => await receipts.PseudonymizeAsync(userId),
         // Last, the user's data key: any copy of what it sealed (old rows, backups, dumps) stays unreadable.
         DeleteAccount => await grains.GetGrain<IUserGrain>(userId).DeleteAccount() + await keys.ShredAsync(userId),
         _ => throw new InvalidOperationException($"Unknown erasure step '{step}'."),
@@ -72,7 +72,7 @@ public sealed class ErasureSteps(
     public async Task<IReadOnlyList<string>> VerifyAsync(string userId, AccountInventory inventory)
     {
         var remaining = new List<string>();
-        foreach (var table in new[] { "user_location_samples", "user_activity", "user_disclosures", "order_index", "member_card_index" })
+        foreach (var table in new[] { "consent_receipts", "user_location_samples", "user_activity", "user_disclosures", "order_index", "member_card_index" })
         {
             if (await ExistsAsync($"SELECT EXISTS (SELECT 1 FROM {table} WHERE user_id = $1)", userId))
             {
@@ -90,12 +90,11 @@ public sealed class ErasureSteps(
             remaining.Add("orleans_storage: user or member card");
         }
 
-        string[] ids = [.. inventory.TicketIds, .. inventory.ConsentReceiptIds];
-        if (ids.Length > 0 && await ExistsAsync(
+        if (inventory.TicketIds.Count > 0 && await ExistsAsync(
             "SELECT EXISTS (SELECT 1 FROM orleans_storage WHERE grain_id_string = ANY($2) AND position($1 in convert_from(payload, 'UTF8')) > 0)",
-            userId, ids))
+            userId, inventory.TicketIds.ToArray()))
         {
-            remaining.Add("orleans_storage: tickets or consent receipts");
+            remaining.Add("orleans_storage: tickets");
         }
 
         return remaining;

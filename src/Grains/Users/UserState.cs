@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Notifications;
@@ -50,9 +51,14 @@ public sealed class UserState : IOwnedByUser
     [NotPersonalData]
     public int SessionGeneration { get; set; }
 
+    // The latest receipt per purpose, read from the consent receipts table when the grain activates and
+    // kept current by each decision: the receipts are the durable record, so this is never written here.
     [PersonalData(DataCategory.Basic)]
+    [JsonIgnore]
     public Dictionary<ConsentPurpose, ConsentEntry> Consents { get; set; } = [];
 
+    // Where versions before the consent receipts table kept every receipt; moved there, then emptied,
+    // the next time the grain activates.
     [PersonalData(DataCategory.Basic)]
     public List<ConsentEntry> ConsentHistory { get; set; } = [];
 
@@ -106,18 +112,27 @@ public sealed class UserState : IOwnedByUser
 
     public void RevokeSessions() => SessionGeneration++;
 
-    public void RecordConsent(ConsentReceipt receipt, int policyIndex)
+    /// <summary>Takes a receipt already made durable into effect; true when the user's own state changed with it.</summary>
+    public bool RecordConsent(ConsentReceipt receipt, int policyIndex)
     {
-        var entry = ConsentEntry.From(receipt);
-        Consents[receipt.Purpose] = entry;
-        ConsentHistory.Add(entry);
-        if (policyIndex > AcceptedPolicyIndex)
+        Consents[receipt.Purpose] = ConsentEntry.From(receipt);
+        if (policyIndex <= AcceptedPolicyIndex)
         {
-            // P6.1: a consent change naming a version (or a later one) accepts it.
-            AcceptedPolicyIndex = policyIndex;
-            AcceptedPolicyVersion = receipt.PolicyVersion;
+            return false;
         }
+
+        // P6.1: a consent change naming a version (or a later one) accepts it.
+        AcceptedPolicyIndex = policyIndex;
+        AcceptedPolicyVersion = receipt.PolicyVersion;
+        return true;
     }
+
+    public void LoadConsents(IEnumerable<ConsentReceipt> current) =>
+        Consents = current.ToDictionary(receipt => receipt.Purpose, ConsentEntry.From);
+
+    /// <summary>Receipts kept in this state by an earlier version, to be moved to the receipts table.</summary>
+    public IReadOnlyList<ConsentReceipt> LegacyReceipts(string userId) =>
+        [.. ConsentHistory.Select(entry => entry.ToReceipt(userId, Region))];
 
     public ConsentEntry? GrantFor(ConsentPurpose purpose) =>
         !Closing && Consents.TryGetValue(purpose, out var entry) && entry.Granted ? entry : null;
@@ -130,7 +145,7 @@ public sealed class UserState : IOwnedByUser
             RevokeSessions();
         }
 
-        return new AccountInventory([.. TicketIds], [.. ConsentHistory.Select(entry => entry.ReceiptId)]);
+        return new AccountInventory([.. TicketIds]);
     }
 
     public int Erase(ErasableCategory category)
