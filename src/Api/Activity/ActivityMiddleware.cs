@@ -13,7 +13,8 @@ public static class ActivityMiddleware
         {
             await next(context);
             var caller = context.User;
-            if (caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId)
+            // A 401 here is a session that had ended: no longer the user's activity to record.
+            if (caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId && context.Response.StatusCode != StatusCodes.Status401Unauthorized)
             {
                 var services = context.RequestServices;
                 var userAgent = Truncate(context.Request.Headers.UserAgent.ToString(), 512);

@@ -59,6 +59,7 @@ public static class ApiHostingExtensions
             }
 
             client.UseFailFastCalls(settings);
+            client.AddOutgoingGrainCallFilter<SessionCheckingCallFilter>();
             if (TelemetryExtensions.IsExported(builder.Configuration))
             {
                 // Carries the HTTP request's trace into the grain calls it makes.
@@ -136,19 +137,21 @@ public static class ApiHostingExtensions
             options.DocumentTitle = "MeiLing API";
         });
 
-        app.MapDiagnosticsApi();
-        app.MapMerchantsApi();
-        app.MapStaffApi();
-        app.MapPoliciesApi();
-        app.MapUsersApi();
-        app.MapSessionsApi();
-        app.MapConsentRecordsApi();
-        app.MapProductsApi();
-        app.MapOrdersApi();
-        app.MapMemberCardsApi();
-        app.MapTicketsApi();
-        app.MapRequestsApi();
-        app.MapAnalyticsApi();
+        // Every resource's routes: a user's session is confirmed by the first grain call they make.
+        var api = app.MapGroup("").AddEndpointFilter<UserSessionEndpointFilter>();
+        api.MapDiagnosticsApi();
+        api.MapMerchantsApi();
+        api.MapStaffApi();
+        api.MapPoliciesApi();
+        api.MapUsersApi();
+        api.MapSessionsApi();
+        api.MapConsentRecordsApi();
+        api.MapProductsApi();
+        api.MapOrdersApi();
+        api.MapMemberCardsApi();
+        api.MapTicketsApi();
+        api.MapRequestsApi();
+        api.MapAnalyticsApi();
         return app;
     }
 

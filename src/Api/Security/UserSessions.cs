@@ -84,16 +84,22 @@ public sealed partial class UserSessions
 
                 return Task.CompletedTask;
             },
-            OnTokenValidated = async context =>
+            OnTokenValidated = context =>
             {
+                // Whether the session is still current (not signed out, account not closed) is asked of
+                // the user's grain on the request's first grain call: see UserSessionCheck.
                 var principal = context.Principal!;
                 var userId = principal.FindFirstValue(CallerClaims.Subject);
-                var generation = int.TryParse(principal.FindFirstValue(GenerationClaim), out var value) ? value : -1;
-                var cluster = context.HttpContext.RequestServices.GetRequiredService<IClusterClient>();
-                if (userId is null || !await cluster.GetGrain<IUserGrain>(userId).IsSessionCurrent(generation))
+                if (userId is null || !int.TryParse(principal.FindFirstValue(GenerationClaim), out var generation))
                 {
-                    context.Fail("The session has ended.");
+                    context.Fail("The token names no session.");
                 }
+                else
+                {
+                    context.HttpContext.Features.Set(new UserSessionCheck(userId, generation));
+                }
+
+                return Task.CompletedTask;
             },
         };
     }

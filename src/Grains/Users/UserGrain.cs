@@ -13,6 +13,7 @@ namespace MeiLing.Grains.Users;
 
 internal sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
+    ConsentReceiptStore receipts,
     LocationSampleStore locations,
     DisclosureLedgerStore disclosures,
     ActivityLogStore activity,
@@ -29,6 +30,23 @@ internal sealed class UserGrain(
     private UserState User => state.RecordExists ? state.State : throw DomainException.NotFound("user-not-found", "No such user.");
 
     private IPrivacyPolicyGrain Policy => GrainFactory.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.RecordExists)
+        {
+            return;
+        }
+
+        if (state.State.ConsentHistory.Count > 0)
+        {
+            await receipts.ImportAsync(state.State.LegacyReceipts(UserId));
+            state.State.ConsentHistory.Clear();
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
+    }
 
     async Task<UserProfile> IUserGrain.Create(NewUser user)
     {
@@ -85,6 +103,15 @@ internal sealed class UserGrain(
         }
     }
 
+    /// <summary>Refuses a call made under a session of this user that has ended; sessions of others are not its business.</summary>
+    public void EnsureSessionCurrent(string userId, int generation)
+    {
+        if (userId == UserId && !(state.RecordExists && state.State.SessionGeneration == generation))
+        {
+            throw SessionContext.Ended();
+        }
+    }
+
     Task<bool> IUserGrain.IsSessionCurrent(int generation) =>
         Task.FromResult(state.RecordExists && state.State.SessionGeneration == generation);
 
@@ -105,11 +132,14 @@ internal sealed class UserGrain(
 
         var receipt = new ConsentReceipt(
             EntityId.New(EntityId.ReceiptPrefix), UserId, change.Purpose, change.Granted, change.PolicyVersion,
-            clock.GetUtcNow(), change.CollectionMethod, user.Region);
-        await GrainFactory.GetGrain<IConsentRecordGrain>(receipt.ReceiptId).Write(receipt);
-
-        user.RecordConsent(receipt, policyIndex);
-        await state.WriteStateAsync();
+            AsStored(clock.GetUtcNow()), change.CollectionMethod, user.Region);
+        // The receipt's insert is the decision: once it commits, the change is durable and takes effect.
+        // The user's own state is written only when the decision also accepts a newer policy version.
+        await receipts.AppendAsync(receipt);
+        if (user.RecordConsent(receipt, policyIndex))
+        {
+            await state.WriteStateAsync();
+        }
 
         if (change is { Purpose: ConsentPurpose.Location, Granted: false })
         {
@@ -131,8 +161,8 @@ internal sealed class UserGrain(
 
     Task<IReadOnlyList<ConsentReceipt>> IUserGrain.GetConsentHistory()
     {
-        var user = User;
-        return Task.FromResult<IReadOnlyList<ConsentReceipt>>([.. user.ConsentHistory.Select(entry => entry.ToReceipt(UserId, user.Region))]);
+        _ = User;
+        return receipts.OfUserAsync(UserId);
     }
 
     Task<ProcessingBasis> IUserGrain.AuthorizeProcessing(ProcessingRequest request) => AuthorizeAsync(request);
@@ -206,7 +236,8 @@ internal sealed class UserGrain(
         return user.Addresses;
     }
 
-    Task<IReadOnlyList<SavedAddress>> IUserGrain.GetAddresses() => Task.FromResult<IReadOnlyList<SavedAddress>>(User.Addresses);
+    // Copies, here and below: a result is serialized after the turn ends, while the next call may change the list.
+    Task<IReadOnlyList<SavedAddress>> IUserGrain.GetAddresses() => Task.FromResult<IReadOnlyList<SavedAddress>>([.. User.Addresses]);
 
     async Task IUserGrain.AttachTicket(string ticketId)
     {
@@ -218,7 +249,7 @@ internal sealed class UserGrain(
         }
     }
 
-    Task<IReadOnlyList<string>> IUserGrain.GetTicketIds() => Task.FromResult<IReadOnlyList<string>>(User.TicketIds);
+    Task<IReadOnlyList<string>> IUserGrain.GetTicketIds() => Task.FromResult<IReadOnlyList<string>>([.. User.TicketIds]);
 
     async Task<DataRightsRequestView> IUserGrain.FileRequest(FileDataRightsRequest request)
     {
@@ -288,7 +319,7 @@ internal sealed class UserGrain(
     }
 
     Task<IReadOnlyList<UserNotification>> IUserGrain.GetNotifications() =>
-        Task.FromResult<IReadOnlyList<UserNotification>>(User.Notifications);
+        Task.FromResult<IReadOnlyList<UserNotification>>([.. User.Notifications]);
 
     async Task IUserGrain.Notify(UserNotification notification)
     {
@@ -362,4 +393,7 @@ internal sealed class UserGrain(
 
     private static bool IsMinorOn(DateOnly? birthDate, DateTimeOffset now) =>
         birthDate is { } date && Age.YearsOn(date, DateOnly.FromDateTime(now.UtcDateTime)) < Age.AdultFrom;
+
+    // PostgreSQL keeps microseconds: the receipt handed back is the receipt read back later.
+    private static DateTimeOffset AsStored(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 }

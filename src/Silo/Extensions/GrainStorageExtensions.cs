@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Disclosures;
@@ -62,6 +63,8 @@ public static class GrainStorageExtensions
         silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<PhoneHasher>();
+        silo.AddIncomingGrainCallFilter<SessionCallFilter>();
+        silo.Services.AddSingleton<ConsentReceiptStore>();
         silo.Services.AddSingleton<LocationSampleStore>();
         silo.Services.AddSingleton<ActivityLogStore>();
         silo.Services.AddSingleton<DisclosureLedgerStore>();

@@ -1,0 +1,44 @@
+using MeiLing.Grains;
+using MeiLing.Grains.Users;
+
+namespace MeiLing.Api.Security;
+
+/// <summary>
+/// Makes sure no grain is called for a request whose user session has ended. A call to the user's own
+/// grain carries the session and is checked by that grain in the same turn; a first call to any other
+/// grain waits until the user's grain has confirmed the session.
+/// </summary>
+public sealed class SessionCheckingCallFilter(IServiceProvider services) : IOutgoingGrainCallFilter
+{
+    public async Task Invoke(IOutgoingGrainCallContext context)
+    {
+        if (UserSessionCheck.Current is not { Verified: false } session)
+        {
+            await context.Invoke();
+            return;
+        }
+
+        var grains = services.GetRequiredService<IGrainFactory>();
+        if (context.TargetId == grains.GetGrain<IUserGrain>(session.UserId).GetGrainId())
+        {
+            // Set here, the session travels with this call only: the request context is async-local.
+            SessionContext.Carry(session.UserId, session.Generation);
+            try
+            {
+                await context.Invoke();
+            }
+            catch (DomainException refusal) when (refusal.Code != SessionContext.EndedCode)
+            {
+                // The grain refused the call itself, so the session had passed its check.
+                session.MarkVerified();
+                throw;
+            }
+
+            session.MarkVerified();
+            return;
+        }
+
+        await session.VerifyAsync(grains);
+        await context.Invoke();
+    }
+}
