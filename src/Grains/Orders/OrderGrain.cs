@@ -54,8 +54,8 @@ internal sealed class OrderGrain(
                 throw DomainException.Conflict("order-exists", "A different order already has this id.");
             }
 
-            await UpdateIndexAsync();
-            await index.AddLineFactsAsync(OrderId, state.State.MerchantId, state.State.Region, state.State.CreatedAt, state.State.Lines);
+            // The first attempt may have died between its state and its listing; writing them again is harmless.
+            await index.UpsertWithLineFactsAsync(OrderId, state.State);
             return state.State.ToView(OrderId);
         }
 
@@ -64,8 +64,7 @@ internal sealed class OrderGrain(
 
         state.State.Place(command, region, lines, clock.GetUtcNow());
         await state.WriteStateAsync();
-        await UpdateIndexAsync();
-        await index.AddLineFactsAsync(OrderId, command.MerchantId, region, state.State.CreatedAt, lines);
+        await index.UpsertWithLineFactsAsync(OrderId, state.State);
         return state.State.ToView(OrderId);
     }
 
@@ -253,8 +252,7 @@ internal sealed class OrderGrain(
         return merchant.Region;
     }
 
-    private Task UpdateIndexAsync() =>
-        index.UpsertAsync(OrderId, state.State.MerchantId, state.State.UserId, state.State.CreatedAt, state.State.TotalFen, state.State.Status);
+    private Task UpdateIndexAsync() => index.UpsertAsync(OrderId, state.State);
 
     private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
 
