@@ -239,16 +239,19 @@ internal sealed class OrderGrain(
             throw DomainException.Conflict("merchant-closing", "This merchant is closing and takes no new orders.");
         }
 
-        var customer = await User(command.UserId).GetProfile()
-            ?? throw DomainException.Invalid("unknown-user", "No such user.");
-        if (customer.Region != merchant.Region)
+        try
         {
-            // P4.2: no user's data crosses into another region's merchant.
-            throw DomainException.Invalid("region-mismatch", "The user's data region differs from the merchant's.");
+            // P1.10, P6.1, P4.2: an order is processed as a contract with the user, only once they accepted the
+            // policy, and only by a merchant in the user's data region: one call to the gate checks all three.
+            await User(command.UserId).AuthorizeProcessing(
+                ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity).In(merchant.Region));
+        }
+        catch (DomainException missing) when (missing.Code == "user-not-found")
+        {
+            // The user is named in the request body: a wrong one is bad input, not a missing resource.
+            throw DomainException.Invalid("unknown-user", "No such user.");
         }
 
-        // P1.10, P6.1: an order is processed as a contract with the user, and only once they accepted the policy.
-        await User(command.UserId).AuthorizeProcessing(ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity));
         return merchant.Region;
     }
 
