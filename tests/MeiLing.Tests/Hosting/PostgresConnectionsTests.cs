@@ -9,11 +9,12 @@ public sealed class PostgresConnectionsTests
     public void Statements_are_prepared_automatically_by_default()
     {
         var tuned = new NpgsqlConnectionStringBuilder(
-            PostgresConnections.WithStatementReuse("Host=127.0.0.1;Database=meiling;Maximum Pool Size=50"));
+            PostgresConnections.WithStatementReuse("Host=127.0.0.1;Database=meiling;Username=meiling;Password=s3cret;Maximum Pool Size=50"));
 
         Assert.Equal(PostgresConnections.AutoPreparedStatements, tuned.MaxAutoPrepare);
         Assert.Equal(50, tuned.MaxPoolSize);
         Assert.Equal("meiling", tuned.Database);
+        Assert.Equal("s3cret", tuned.Password);
     }
 
     [Theory]
