@@ -23,7 +23,7 @@ public static class HostingExtensions
         var settings = Settings.Bind<T>(builder.Configuration);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings));
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Postgres));
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.WithStatementReuse(settings.Postgres)));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);

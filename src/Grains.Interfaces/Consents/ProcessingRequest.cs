@@ -2,17 +2,22 @@ namespace MeiLing.Grains.Consents;
 
 /// <summary>
 /// A flow asking the user grain whether it may process the user's data now: either for a consent
-/// <paramref name="Purpose"/>, or under a named <paramref name="Exception"/> that needs no consent (P1.10).
+/// <paramref name="Purpose"/>, or under a named <paramref name="Exception"/> that needs no consent (P1.10);
+/// and, when the data goes to a party in a data <paramref name="Region"/>, which one: it must be the user's (P4.2).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.processing-request")]
 public sealed record ProcessingRequest(
     [property: Id(0)] string Activity,
     [property: Id(1)] ConsentPurpose? Purpose,
-    [property: Id(2)] LawfulBasis? Exception)
+    [property: Id(2)] LawfulBasis? Exception,
+    [property: Id(3)] string? Region = null)
 {
     public static ProcessingRequest ForPurpose(string activity, ConsentPurpose purpose) => new(activity, purpose, null);
 
     public static ProcessingRequest Under(string activity, LawfulBasis exception) => new(activity, null, exception);
+
+    /// <summary>The same processing, for a party whose data stays in <paramref name="region"/>.</summary>
+    public ProcessingRequest In(string region) => this with { Region = region };
 }
 
 /// <summary>The lawful basis a processing went ahead on; the receipt when it was consent (P1.10).</summary>

@@ -55,7 +55,8 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>
     /// The one gate: may this processing of the user's data happen now? Returns its lawful basis
-    /// (P1.10); 403 <c>consent-required</c> or <c>policy-consent-required</c> otherwise.
+    /// (P1.10); 403 <c>consent-required</c> or <c>policy-consent-required</c> otherwise, and 400
+    /// <c>region-mismatch</c> when the request names a region that is not the user's (P4.2).
     /// </summary>
     [Alias("authorize-processing")]
     Task<ProcessingBasis> AuthorizeProcessing(ProcessingRequest request);

@@ -13,44 +13,63 @@ namespace MeiLing.Grains.Orders;
 /// </summary>
 public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
 {
-    public async Task UpsertAsync(string orderId, string merchantId, string? userId, DateTimeOffset createdAt, long totalFen, OrderStatus status)
+    /// <summary>Writes the order's listing row (its user, total and status as they are now).</summary>
+    public async Task UpsertAsync(string orderId, OrderState order)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(IndexRow(orderId, order));
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Writes the listing row and records the order's lines for analytics (no personal data); idempotent,
+    /// so a retried placement adds no second set of facts.
+    /// </summary>
+    /// <remarks>
+    /// One round trip and one commit: a batch without error barriers runs as one implicit transaction,
+    /// so the row and the facts are written together or not at all.
+    /// </remarks>
+    public async Task UpsertWithLineFactsAsync(string orderId, OrderState order)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(IndexRow(orderId, order));
+        batch.BatchCommands.Add(LineFacts(orderId, order));
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    private static NpgsqlBatchCommand IndexRow(string orderId, OrderState order)
+    {
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO order_index (order_id, merchant_id, user_id, created_at, total_fen, status)
             VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (order_id) DO UPDATE SET user_id = excluded.user_id, total_fen = excluded.total_fen, status = excluded.status
             """);
         command.Parameters.Add(new() { Value = orderId });
-        command.Parameters.Add(new() { Value = merchantId });
-        command.Parameters.Add(new() { Value = (object?)userId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = createdAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = totalFen });
-        command.Parameters.Add(new() { Value = status.ToString() });
-        await command.ExecuteNonQueryAsync();
+        command.Parameters.Add(new() { Value = order.MerchantId });
+        command.Parameters.Add(new() { Value = (object?)order.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = order.CreatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = order.TotalFen });
+        command.Parameters.Add(new() { Value = order.Status.ToString() });
+        return command;
     }
 
-    /// <summary>Records the order's lines for analytics (no personal data); idempotent.</summary>
-    public async Task AddLineFactsAsync(string orderId, string merchantId, string region, DateTimeOffset createdAt, IReadOnlyList<OrderLine> lines)
+    // One statement whatever the number of lines; a line's number is its position, so a retry finds its facts there.
+    private static NpgsqlBatchCommand LineFacts(string orderId, OrderState order)
     {
-        await using var batch = dataSource.CreateBatch();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var command = new NpgsqlBatchCommand("""
-                INSERT INTO order_line_facts (order_id, line_no, merchant_id, region, day, sku, quantity, amount_fen)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
-                """);
-            command.Parameters.Add(new() { Value = orderId });
-            command.Parameters.Add(new() { Value = i });
-            command.Parameters.Add(new() { Value = merchantId });
-            command.Parameters.Add(new() { Value = region });
-            command.Parameters.Add(new() { Value = DateOnly.FromDateTime(createdAt.UtcDateTime) });
-            command.Parameters.Add(new() { Value = lines[i].Sku });
-            command.Parameters.Add(new() { Value = lines[i].Quantity });
-            command.Parameters.Add(new() { Value = lines[i].TotalFen });
-            batch.BatchCommands.Add(command);
-        }
-
-        await batch.ExecuteNonQueryAsync();
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO order_line_facts (order_id, line_no, merchant_id, region, day, sku, quantity, amount_fen)
+            SELECT $1, (line.ordinal - 1)::integer, $2, $3, $4, line.sku, line.quantity, line.amount_fen
+              FROM unnest($5::text[], $6::integer[], $7::bigint[]) WITH ORDINALITY AS line (sku, quantity, amount_fen, ordinal)
+            ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.Add(new() { Value = orderId });
+        command.Parameters.Add(new() { Value = order.MerchantId });
+        command.Parameters.Add(new() { Value = order.Region });
+        command.Parameters.Add(new() { Value = DateOnly.FromDateTime(order.CreatedAt.UtcDateTime) });
+        command.Parameters.Add(new() { Value = order.Lines.Select(line => line.Sku).ToArray() });
+        command.Parameters.Add(new() { Value = order.Lines.Select(line => line.Quantity).ToArray() });
+        command.Parameters.Add(new() { Value = order.Lines.Select(line => line.TotalFen).ToArray() });
+        return command;
     }
 
     public Task<OrderPage> PageByMerchantAsync(string merchantId, string? cursor, int limit) =>

@@ -362,6 +362,12 @@ internal sealed class UserGrain(
     private async Task<ProcessingBasis> AuthorizeAsync(ProcessingRequest request)
     {
         var user = User;
+        if (request.Region is { } region && region != user.Region)
+        {
+            // P4.2: no user's data crosses into another region.
+            throw DomainException.Invalid("region-mismatch", "The user's data region differs from the region of this processing.");
+        }
+
         if (user.Closing)
         {
             throw DomainException.Forbidden("account-closing", "This account is being cancelled; nothing more is processed.");

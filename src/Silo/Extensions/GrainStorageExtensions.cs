@@ -13,6 +13,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using MeiLing.Grains.Retention;
 using MeiLing.Grains.Users;
+using MeiLing.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Serialization;
@@ -31,6 +32,7 @@ public static class GrainStorageExtensions
 
     public static ISiloBuilder AddMeiLingGrains(this ISiloBuilder silo, string connectionString)
     {
+        connectionString = PostgresConnections.WithStatementReuse(connectionString);
         // Plain JSON with enums by name: rows stay readable with convert_from(payload, 'UTF8'),
         // and renaming a state class does not strand its rows (no $type names).
         silo.UseSystemTextJsonGrainStorageSerializer();

@@ -114,19 +114,28 @@ public sealed class OrderTests(PlatformFixture platform)
         var body = new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } };
         var key = Guid.NewGuid().ToString();
 
-        async Task<string> Place()
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{shop.Merchant.MerchantId}/orders") { Content = JsonContent.Create(body) };
-            request.Headers.Add("Idempotency-Key", key);
-            var response = await shop.MerchantClient.SendAsync(request);
-            return (await response.Content.ReadFromJsonAsync<JsonElement>()).Id();
-        }
-
-        var first = await Place();
-        var second = await Place();
+        var first = await PlaceWithKeyAsync(shop, body, key);
+        var second = await PlaceWithKeyAsync(shop, body, key);
 
         Assert.Equal(first, second);
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+
+    [Fact]
+    public async Task P1_11_each_line_is_one_analytics_fact_however_often_the_create_is_retried()
+    {
+        var shop = await platform.OpenShopAsync();
+        var body = new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 2 }, new { sku = "CAKE-1", quantity = 1 } } };
+        var key = Guid.NewGuid().ToString();
+
+        var orderId = await PlaceWithKeyAsync(shop, body, key);
+        await PlaceWithKeyAsync(shop, body, key);
+
+        Assert.Equal(
+            $"0 TEA-1 2 {2 * CommerceApiClient.TeaPrice}, 1 CAKE-1 1 {CommerceApiClient.CakePrice}",
+            await platform.Database.ScalarAsync<string>(
+                "SELECT string_agg(concat_ws(' ', line_no, sku, quantity, amount_fen), ', ' ORDER BY line_no) FROM order_line_facts WHERE order_id = $1",
+                orderId));
     }
 
     public static TheoryData<string> MalformedOrders => new()
@@ -172,5 +181,14 @@ public sealed class OrderTests(PlatformFixture platform)
         var paid = await shop.CustomerClient.PayAsync(placed.Id(), "wechat", CommerceApiClient.TeaPrice);
 
         Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+    }
+
+    private static async Task<string> PlaceWithKeyAsync(Shop shop, object body, string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{shop.Merchant.MerchantId}/orders") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        var response = await shop.MerchantClient.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).Id();
     }
 }

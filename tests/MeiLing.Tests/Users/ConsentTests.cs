@@ -131,6 +131,22 @@ public sealed class ConsentTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_2_processing_for_a_party_in_another_region_is_refused_at_the_gate()
+    {
+        var user = await platform.RegisterUserAsync();
+        var grain = platform.Grains.GetGrain<IUserGrain>(user.UserId);
+        var home = (await grain.GetProfile())!.Region;
+        var placing = ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity);
+
+        var atHome = await grain.AuthorizeProcessing(placing.In(home));
+        var abroad = await Assert.ThrowsAsync<MeiLing.Grains.DomainException>(() => grain.AuthorizeProcessing(placing.In("US")));
+
+        Assert.Equal(LawfulBasis.ContractNecessity, atHome.Basis);
+        Assert.Equal("region-mismatch", abroad.Code);
+        Assert.Equal(MeiLing.Grains.DomainErrorKind.Invalid, abroad.Kind);
+    }
+
+    [Fact]
     public async Task P1_9_refusing_every_optional_purpose_never_blocks_sign_in_or_the_profile()
     {
         var version = await platform.CurrentPolicyVersionAsync();
