@@ -19,7 +19,7 @@ public sealed class TargetsPrinter(TextWriter output)
         Ratio(measurements, "consent-write", "ceiling-write", 0.8, "consent write ≥ 0.8× write ceiling");
         Ratio(measurements, "order-create", "ceiling-write", 0.8, "order write ≥ 0.8× write ceiling");
         Below(figures.Get(StudyFigures.HalfLoadP99), 5, "consent-read p99 < 5 ms at half of peak load",
-            v => $"{v:0.00} ms @ {figures.Get(StudyFigures.HalfLoadRate):N0}/s");
+            v => $"{v:0.00} ms @ {figures.Get(StudyFigures.HalfLoadRate):N0}/s (ping: {figures.Get(StudyFigures.HalfLoadPingP99):0.00} ms)");
         Below(figures.Get(StudyFigures.IdleGrainBytes), 4096, "< 4 KB per idle activated user grain", v => $"{v:N0} B");
         Below(figures.Get(StudyFigures.Export1000Ms), 300, "export of a 1,000-order user < 300 ms", v => $"{v:0.0} ms");
     }

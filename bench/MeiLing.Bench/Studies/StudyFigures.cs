@@ -7,6 +7,7 @@ public sealed class StudyFigures
 {
     public const string HalfLoadP99 = "consent-read-half-load-p99-ms";
     public const string HalfLoadRate = "consent-read-half-load-rate";
+    public const string HalfLoadPingP99 = "ping-at-half-load-rate-p99-ms";
     public const string IdleGrainBytes = "idle-grain-bytes";
     public const string Export1000Ms = "export-1000-orders-ms";
 
