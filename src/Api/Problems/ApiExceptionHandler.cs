@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Grains;
+using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -32,6 +33,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         }
 
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (exception is DomainException { Code: SessionContext.EndedCode })
+        {
+            // As the bearer handler answers a bad token (RFC 6750): the client should sign in again.
+            context.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{problem.Detail}\"";
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 

@@ -15,6 +15,7 @@ public sealed class EndedSessionTests(PlatformFixture platform)
         var response = await ended.GetAsync($"/v1/users/{user.UserId}/consents");
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.StartsWith("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
