@@ -91,9 +91,12 @@ plat_start_silo() {
 
 plat_start_api() {
   port_in_use "$PLAT_API_PORT" && { _plat_err "port $PLAT_API_PORT is in use"; return 1; }
+  # The checks register users from one address as fast as the platform takes them: the per-address
+  # sign-up limit (against password spraying from the internet) would turn their load into 429s.
   _plat_start api "$PLAT_API_URL/health/ready" \
     "MEILING_POSTGRES=$PLAT_POSTGRES" "MEILING_CLUSTER_ID=$PLAT_CLUSTER_ID" "ASPNETCORE_URLS=$PLAT_API_URL" \
     "MEILING_OPERATOR_KEY=$PLAT_OPERATOR_KEY" "MEILING_JWT_KEY=$_plat_jwt_key" \
+    "MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE=1000000" \
     -- src/Api/bin/Release/net10.0/MeiLing.Api.dll
 }
 
