@@ -21,6 +21,10 @@ public sealed class DomainException : Exception
     [Id(1)]
     public string Code { get; private set; }
 
+    /// <summary>For a refusal that lifts by itself: how long until it does (sent as <c>Retry-After</c>).</summary>
+    [Id(2)]
+    public TimeSpan? RetryAfter { get; init; }
+
     public static DomainException Conflict(string code, string message) => new(DomainErrorKind.Conflict, code, message);
 
     public static DomainException NotFound(string code, string message) => new(DomainErrorKind.NotFound, code, message);

@@ -33,6 +33,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         }
 
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (exception is DomainException { RetryAfter: { } retryAfter })
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(retryAfter.TotalSeconds, 1))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (exception is DomainException { Code: SessionContext.EndedCode })
         {
             // As the bearer handler answers a bad token (RFC 6750): the client should sign in again.

@@ -19,9 +19,9 @@ public interface IPhoneIndexGrain : IGrainWithStringKey
     [Alias("release")]
     Task Release(string userId);
 
-    /// <summary>Whether sign-in for this number is locked after too many recent failures.</summary>
-    [Alias("is-locked")]
-    Task<bool> IsSignInLocked();
+    /// <summary>How long sign-in for this number stays locked after too many recent failures; null when it is not.</summary>
+    [Alias("sign-in-locked-for")]
+    Task<TimeSpan?> SignInLockedFor();
 
     /// <summary>Counts a failed sign-in.</summary>
     [Alias("record-failure")]

@@ -40,10 +40,17 @@ internal sealed class PhoneIndexGrain(
         }
     }
 
-    Task<bool> IPhoneIndexGrain.IsSignInLocked()
+    Task<TimeSpan?> IPhoneIndexGrain.SignInLockedFor()
     {
         ForgetOldFailures();
-        return Task.FromResult(_recentFailures.Count >= FailuresBeforeLock);
+        if (_recentFailures.Count < FailuresBeforeLock)
+        {
+            return Task.FromResult<TimeSpan?>(null);
+        }
+
+        // The lock lifts when enough failures have aged out of the window to leave fewer than the limit.
+        var lifting = _recentFailures.ElementAt(_recentFailures.Count - FailuresBeforeLock);
+        return Task.FromResult<TimeSpan?>(lifting + FailureWindow - clock.GetUtcNow());
     }
 
     Task IPhoneIndexGrain.RecordFailedSignIn()

@@ -50,10 +50,10 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, TimeProvider clock) 
         }
 
         var index = GrainFactory.GetGrain<IPhoneIndexGrain>(phones.IndexKey(normalized));
-        if (await index.IsSignInLocked())
+        if (await index.SignInLockedFor() is { } lockedFor)
         {
             throw new DomainException(DomainErrorKind.TooManyRequests, "too-many-failed-logins",
-                "Too many failed sign-ins for this number; try again later.");
+                "Too many failed sign-ins for this number; try again later.") { RetryAfter = lockedFor };
         }
 
         var holder = await index.GetHolder();

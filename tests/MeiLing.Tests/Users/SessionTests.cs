@@ -49,6 +49,9 @@ public sealed class SessionTests(PlatformFixture platform)
         var response = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password });
 
         await response.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        var retryAfter = response.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15));
     }
 
     [Fact]
