@@ -22,6 +22,10 @@ public static class StaffApi
             .WithName("GetStaff")
             .WithSummary("Read a staff member.");
 
+        group.MapDelete("/{staffId}", OffboardStaff)
+            .WithName("OffboardStaff")
+            .WithSummary("End a staff member's access: their API key stops working at once; the record stays.");
+
         return group;
     }
 
@@ -31,6 +35,9 @@ public static class StaffApi
         var issued = await cluster.GetGrain<IStaffGrain>(staffId).Enrol(new EnrolStaff(request.Name.Trim(), request.Role));
         return TypedResults.Created($"/v1/staff/{staffId}", new StaffEnrolled(staffId, request.Role, issued.ApiKey));
     }
+
+    private static async Task<Results<NoContent, NotFound>> OffboardStaff(string staffId, IClusterClient cluster) =>
+        await cluster.GetGrain<IStaffGrain>(staffId).Offboard() is null ? TypedResults.NotFound() : TypedResults.NoContent();
 
     private static async Task<Results<Ok<StaffView>, NotFound>> GetStaff(string staffId, IClusterClient cluster)
     {

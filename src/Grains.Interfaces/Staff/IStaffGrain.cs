@@ -10,6 +10,13 @@ public interface IStaffGrain : IGrainWithStringKey
     [Alias("enrol")]
     Task<IssuedKey> Enrol(EnrolStaff command);
 
+    /// <summary>
+    /// Ends the staff member's access: their API key stops authenticating at once. The record stays, as
+    /// who they were and when they left. Doing it again changes nothing; null when unknown.
+    /// </summary>
+    [Alias("offboard")]
+    Task<StaffView?> Offboard();
+
     /// <summary>The staff member, or null when unknown.</summary>
     [Alias("get")]
     [ReadOnly]

@@ -6,4 +6,5 @@ public sealed record StaffView(
     [property: Id(0)] string StaffId,
     [property: Id(1)] string Name,
     [property: Id(2)] StaffRole Role,
-    [property: Id(3)] DateTimeOffset EnrolledAt);
+    [property: Id(3)] DateTimeOffset EnrolledAt,
+    [property: Id(4)] DateTimeOffset? OffboardedAt = null);

@@ -15,14 +15,38 @@ internal sealed class StaffGrain(
         }
 
         var now = clock.GetUtcNow();
-        state.State.Enrol(command, now);
-        await state.WriteStateAsync();
         var role = command.Role == StaffRole.Operator ? CallerRole.Operator : CallerRole.Support;
-        return await ApiKeys.IssueAsync(GrainFactory, role, this.GetPrimaryKeyString(), now);
+        var apiKey = ApiKeys.NewKey(role);
+        state.State.Enrol(command, now, ApiKeys.Hash(apiKey));
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IApiKeyGrain>(ApiKeys.Hash(apiKey)).Issue(new ApiKeyGrant(role, StaffId, now));
+        return new IssuedKey(StaffId, apiKey);
     }
 
-    Task<StaffView?> IStaffGrain.Get() =>
-        Task.FromResult(state.RecordExists
-            ? new StaffView(this.GetPrimaryKeyString(), state.State.Name, state.State.Role, state.State.EnrolledAt)
-            : null);
+    async Task<StaffView?> IStaffGrain.Offboard()
+    {
+        if (!state.RecordExists)
+        {
+            return null;
+        }
+
+        if (state.State.KeyHash is not { } keyHash)
+        {
+            throw DomainException.Conflict("key-not-recorded", "This member was enrolled before keys were recorded; rotate MEILING_OPERATOR_KEY or revoke the key by its hash.");
+        }
+
+        // Revoke first: if the write below fails, the key is already dead and a retry finishes the record.
+        await GrainFactory.GetGrain<IApiKeyGrain>(keyHash).Revoke();
+        if (state.State.OffboardedAt is null)
+        {
+            state.State.Offboard(clock.GetUtcNow());
+            await state.WriteStateAsync();
+        }
+
+        return state.State.ToView(StaffId);
+    }
+
+    Task<StaffView?> IStaffGrain.Get() => Task.FromResult(state.RecordExists ? state.State.ToView(StaffId) : null);
+
+    private string StaffId => this.GetPrimaryKeyString();
 }

@@ -9,10 +9,20 @@ public sealed class StaffState
 
     public DateTimeOffset EnrolledAt { get; set; }
 
-    public void Enrol(EnrolStaff command, DateTimeOffset now)
+    /// <summary>The lookup hash of the member's API key (never the key), so leaving can revoke it.</summary>
+    public string? KeyHash { get; set; }
+
+    public DateTimeOffset? OffboardedAt { get; set; }
+
+    public void Enrol(EnrolStaff command, DateTimeOffset now, string keyHash)
     {
         Name = command.Name;
         Role = command.Role;
         EnrolledAt = now;
+        KeyHash = keyHash;
     }
+
+    public void Offboard(DateTimeOffset now) => OffboardedAt ??= now;
+
+    public StaffView ToView(string staffId) => new(staffId, Name, Role, EnrolledAt, OffboardedAt);
 }

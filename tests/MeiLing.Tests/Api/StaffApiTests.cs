@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace MeiLing.Tests.Api;
 
 [Collection(PlatformCollection.Name)]
@@ -43,5 +45,56 @@ public sealed class StaffApiTests(PlatformFixture platform)
             staff.ApiKey);
 
         Assert.Equal(0L, rowsHoldingKey);
+    }
+
+    [Fact]
+    public async Task Offboarding_a_member_ends_their_key_at_once_and_keeps_the_record()
+    {
+        var staff = await platform.EnrolStaffAsync("Leaving Agent", "support");
+        var agent = platform.Client(staff.ApiKey);
+        var before = await agent.GetAsync("/v1/requests?status=open");
+
+        var offboarded = await platform.Operator().DeleteAsync($"/v1/staff/{staff.StaffId}");
+        var after = await agent.GetAsync("/v1/requests?status=open");
+        var record = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/staff/{staff.StaffId}");
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, offboarded.StatusCode);
+        await after.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(JsonValueKind.String, record.GetProperty("offboardedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task Offboarding_twice_changes_nothing()
+    {
+        var staff = await platform.EnrolStaffAsync("Twice Gone", "operator");
+        await platform.Operator().DeleteAsync($"/v1/staff/{staff.StaffId}");
+        var first = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/staff/{staff.StaffId}");
+
+        var again = await platform.Operator().DeleteAsync($"/v1/staff/{staff.StaffId}");
+        var second = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/staff/{staff.StaffId}");
+
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+        Assert.Equal(first.GetProperty("offboardedAt").GetString(), second.GetProperty("offboardedAt").GetString());
+    }
+
+    [Fact]
+    public async Task Offboarding_an_unknown_member_is_404()
+    {
+        var response = await platform.Operator().DeleteAsync($"/v1/staff/{MeiLing.Grains.Platform.EntityId.New(MeiLing.Grains.Platform.EntityId.StaffPrefix)}");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Support_may_not_offboard_anyone()
+    {
+        var colleague = await platform.EnrolStaffAsync("Colleague", "support");
+        var agent = platform.Client((await platform.EnrolStaffAsync("Mischief", "support")).ApiKey);
+
+        var response = await agent.DeleteAsync($"/v1/staff/{colleague.StaffId}");
+
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(JsonValueKind.Null, (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/staff/{colleague.StaffId}")).GetProperty("offboardedAt").ValueKind);
     }
 }
