@@ -112,7 +112,13 @@ internal sealed class OrderGrain(
             At = clock.GetUtcNow(),
         };
         order.BeginPayment(payment);
-        await state.WriteStateAsync();
+        if (payment.Method != PaymentMethod.Marked)
+        {
+            // Money moves outside this grain: the pending record lets a restarted grain finish it exactly once.
+            // A marked payment moves nothing, so it is begun and completed in the one write below.
+            await state.WriteStateAsync();
+        }
+
         await ExecutePaymentAsync(payment);
         return order.ToView(OrderId);
     }
@@ -216,9 +222,14 @@ internal sealed class OrderGrain(
                 break;
         }
 
+        var statusBefore = order.Status;
         order.CompletePayment(payment.PaymentId, reference);
         await state.WriteStateAsync();
-        await UpdateIndexAsync();
+        if (order.Status != statusBefore)
+        {
+            // The listing row carries the status, not the amount paid: a partial payment leaves it as it is.
+            await UpdateIndexAsync();
+        }
     }
 
     private async Task RefundMemberCardPaymentsAsync(OrderState order)

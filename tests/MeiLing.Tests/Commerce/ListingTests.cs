@@ -6,6 +6,21 @@ namespace MeiLing.Tests.Commerce;
 public sealed class ListingTests(PlatformFixture platform)
 {
     [Fact]
+    public async Task The_listing_shows_an_order_paid_once_marked_payments_pay_it_off()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        await shop.MerchantClient.PayAsync(placed.Id(), "marked", 800);
+        var partly = await ListedStatusAsync(shop, placed.Id());
+
+        await shop.MerchantClient.PayAsync(placed.Id(), "marked", 1_000);
+        var fully = await ListedStatusAsync(shop, placed.Id());
+
+        Assert.Equal("pending-payment", partly);
+        Assert.Equal("paid", fully);
+    }
+
+    [Fact]
     public async Task P1_4_a_merchants_orders_page_newest_first_with_a_cursor()
     {
         var shop = await platform.OpenShopAsync();
@@ -59,5 +74,11 @@ public sealed class ListingTests(PlatformFixture platform)
         var response = await shop.MerchantClient.GetAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders?limit=5000");
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static async Task<string?> ListedStatusAsync(Shop shop, string orderId)
+    {
+        var page = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/orders?limit=50");
+        return page.GetProperty("items").EnumerateArray().Single(o => o.GetProperty("orderId").GetString() == orderId).GetProperty("status").GetString();
     }
 }
