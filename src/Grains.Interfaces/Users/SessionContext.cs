@@ -14,6 +14,9 @@ public static class SessionContext
     /// <summary>Carries the session on the calls made from here on in this async flow.</summary>
     public static void Carry(string userId, int generation) => RequestContext.Set(Key, $"{generation}:{userId}");
 
+    /// <summary>Stops the session travelling further: into the calls, timers and reminders the call in hand starts.</summary>
+    public static void Drop() => RequestContext.Remove(Key);
+
     /// <summary>The session carried by the call in hand, if any.</summary>
     public static (string UserId, int Generation)? Current()
     {

@@ -8,9 +8,16 @@ public sealed class SessionCallFilter : IIncomingGrainCallFilter
 {
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.TargetContext.GrainInstance is UserGrain user && SessionContext.Current() is { } session)
+        if (SessionContext.Current() is { } session)
         {
-            user.EnsureSessionCurrent(session.UserId, session.Generation);
+            if (context.TargetContext.GrainInstance is UserGrain user)
+            {
+                user.EnsureSessionCurrent(session.UserId, session.Generation);
+            }
+
+            // Checked once, here: work this call sets going (a data-rights request's steps, say) acts for the
+            // platform, and must not fail later because the session it began under was ended on purpose.
+            SessionContext.Drop();
         }
 
         return context.Invoke();
