@@ -24,6 +24,11 @@ public static class MerchantsApi
             .WithName("GetMerchant")
             .WithSummary("Read a merchant: operators any, a merchant itself.");
 
+        group.MapPost("/{merchantId}/api-key", ReplaceKey)
+            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant)
+            .WithName("ReplaceMerchantKey")
+            .WithSummary("Issue the merchant a new API key (shown once) and revoke the current one at once: operators any, a merchant itself.");
+
         group.MapPost("/{merchantId}/termination", StartTermination)
             .RequireAuthorization(AuthorizationPolicies.Operator)
             .WithName("TerminateMerchant")
@@ -51,6 +56,16 @@ public static class MerchantsApi
         var merchantId = EntityId.New(EntityId.MerchantPrefix);
         var issued = await cluster.GetGrain<IMerchantGrain>(merchantId).Open(new OpenMerchant(request.Name.Trim(), region));
         return TypedResults.Created($"/v1/merchants/{merchantId}", new MerchantCreated(merchantId, issued.ApiKey));
+    }
+
+    private static async Task<Results<Ok<MerchantCreated>, NotFound>> ReplaceKey(string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!caller.CanActForMerchant(merchantId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(new MerchantCreated(merchantId, (await cluster.GetGrain<IMerchantGrain>(merchantId).ReplaceKey()).ApiKey));
     }
 
     private static async Task<Results<Ok<MerchantView>, NotFound>> GetMerchant(

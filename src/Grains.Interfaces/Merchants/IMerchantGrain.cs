@@ -10,6 +10,10 @@ public interface IMerchantGrain : IGrainWithStringKey
     [Alias("open")]
     Task<IssuedKey> Open(OpenMerchant command);
 
+    /// <summary>Issues a new API key and revokes the current one at once (a lost or leaked key).</summary>
+    [Alias("replace-key")]
+    Task<IssuedKey> ReplaceKey();
+
     /// <summary>
     /// Starts the merchant's termination (P4.3): its users are notified now, and after at least 30 days'
     /// notice their data at this merchant is erased or anonymized.

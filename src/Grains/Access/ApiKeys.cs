@@ -27,9 +27,15 @@ public static class ApiKeys
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
 
     /// <summary>Issues a key for a subject: records its hash, returns the key (shown once).</summary>
-    public static async Task<IssuedKey> IssueAsync(IGrainFactory grains, CallerRole role, string subjectId, DateTimeOffset now)
+    public static Task<IssuedKey> IssueAsync(IGrainFactory grains, CallerRole role, string subjectId, DateTimeOffset now) =>
+        IssueAsync(grains, role, subjectId, now, NewKey(role));
+
+    /// <summary>
+    /// Issues a key made beforehand with <see cref="NewKey"/>, so that its owner can record the key's hash
+    /// (and later revoke it) before the key works.
+    /// </summary>
+    public static async Task<IssuedKey> IssueAsync(IGrainFactory grains, CallerRole role, string subjectId, DateTimeOffset now, string apiKey)
     {
-        var apiKey = NewKey(role);
         await grains.GetGrain<IApiKeyGrain>(Hash(apiKey)).Issue(new ApiKeyGrant(role, subjectId, now));
         return new IssuedKey(subjectId, apiKey);
     }

@@ -28,9 +28,27 @@ internal sealed class MerchantGrain(
         }
 
         var now = clock.GetUtcNow();
-        state.State.Open(command, now);
+        var apiKey = ApiKeys.NewKey(CallerRole.Merchant);
+        state.State.Open(command, now, ApiKeys.Hash(apiKey));
         await state.WriteStateAsync();
-        return await ApiKeys.IssueAsync(GrainFactory, CallerRole.Merchant, MerchantId, now);
+        return await ApiKeys.IssueAsync(GrainFactory, CallerRole.Merchant, MerchantId, now, apiKey);
+    }
+
+    async Task<IssuedKey> IMerchantGrain.ReplaceKey()
+    {
+        var merchant = Merchant;
+        if (merchant.KeyHash is not { } oldHash)
+        {
+            throw DomainException.Conflict("key-not-recorded", "This merchant was opened before keys were recorded; its key cannot be replaced here.");
+        }
+
+        // Old key first, then the record, then the new key: a failure anywhere leaves no key working that
+        // the record does not name, and running the replacement again completes it.
+        await GrainFactory.GetGrain<IApiKeyGrain>(oldHash).Revoke();
+        var apiKey = ApiKeys.NewKey(CallerRole.Merchant);
+        merchant.ReplaceKey(ApiKeys.Hash(apiKey));
+        await state.WriteStateAsync();
+        return await ApiKeys.IssueAsync(GrainFactory, CallerRole.Merchant, MerchantId, clock.GetUtcNow(), apiKey);
     }
 
     Task<MerchantView?> IMerchantGrain.Get() => Task.FromResult(state.RecordExists ? state.State.ToView(MerchantId) : null);

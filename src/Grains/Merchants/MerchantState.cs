@@ -13,13 +13,19 @@ public sealed class MerchantState
 
     public DateTimeOffset? TerminationEffectiveAt { get; set; }
 
-    public void Open(OpenMerchant command, DateTimeOffset now)
+    /// <summary>The lookup hash of the merchant's current API key (never the key), so a rotation can revoke it.</summary>
+    public string? KeyHash { get; set; }
+
+    public void Open(OpenMerchant command, DateTimeOffset now, string keyHash)
     {
         Name = command.Name;
         Region = command.Region;
         CreatedAt = now;
         Status = MerchantStatus.Active;
+        KeyHash = keyHash;
     }
+
+    public void ReplaceKey(string keyHash) => KeyHash = keyHash;
 
     public void BeginTermination(DateTimeOffset effectiveAt)
     {

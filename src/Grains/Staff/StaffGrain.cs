@@ -19,8 +19,7 @@ internal sealed class StaffGrain(
         var apiKey = ApiKeys.NewKey(role);
         state.State.Enrol(command, now, ApiKeys.Hash(apiKey));
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IApiKeyGrain>(ApiKeys.Hash(apiKey)).Issue(new ApiKeyGrant(role, StaffId, now));
-        return new IssuedKey(StaffId, apiKey);
+        return await ApiKeys.IssueAsync(GrainFactory, role, StaffId, now, apiKey);
     }
 
     async Task<StaffView?> IStaffGrain.Offboard()
