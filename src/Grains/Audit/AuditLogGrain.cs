@@ -17,7 +17,25 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
     private long _lastSequence;
     private string _lastHash = Genesis;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => ReadHeadAsync(cancellationToken);
+
+    async Task<AuditRecord> IAuditLogGrain.Append(AuditEntry entry)
+    {
+        try
+        {
+            return await AppendAfterHeadAsync(entry);
+        }
+        catch (PostgresException taken) when (taken.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another activation appended since this one read the head: one on a silo that was being declared
+            // dead, or this one's own insert that committed although its answer was lost. Without reading the
+            // head again every later entry would collide the same way, and every audited action would stop.
+            await ReadHeadAsync(CancellationToken.None);
+            return await AppendAfterHeadAsync(entry);
+        }
+    }
+
+    private async Task ReadHeadAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -28,7 +46,7 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
         }
     }
 
-    async Task<AuditRecord> IAuditLogGrain.Append(AuditEntry entry)
+    private async Task<AuditRecord> AppendAfterHeadAsync(AuditEntry entry)
     {
         var sequence = _lastSequence + 1;
         var at = TruncateToMicroseconds(clock.GetUtcNow());
@@ -102,7 +120,7 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
             reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)),
         reader.GetString(7));
 
-    private static string Chain(string previousHash, long sequence, DateTimeOffset at, AuditEntry entry)
+    internal static string Chain(string previousHash, long sequence, DateTimeOffset at, AuditEntry entry)
     {
         var canonical = JsonSerializer.Serialize(new object?[]
         {
