@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using MeiLing.Grains.Platform;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -49,7 +50,7 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
     private async Task<AuditRecord> AppendAfterHeadAsync(AuditEntry entry)
     {
         var sequence = _lastSequence + 1;
-        var at = TruncateToMicroseconds(clock.GetUtcNow());
+        var at = PostgresTime.AsStored(clock.GetUtcNow());
         var hash = Chain(_lastHash, sequence, at, entry);
         await using var command = dataSource.CreateCommand("""
             INSERT INTO audit_log (sequence, at, actor_role, actor_id, action, subject_user_id, detail, previous_hash, hash)
@@ -128,7 +129,4 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
         });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(previousHash + "\n" + canonical)));
     }
-
-    // PostgreSQL keeps microseconds: hash what will be read back.
-    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
 }

@@ -16,7 +16,7 @@ public sealed class ConsentReceiptStore(NpgsqlDataSource dataSource)
     public async Task AppendAsync(ConsentReceipt receipt)
     {
         await using var command = dataSource.CreateCommand($"INSERT INTO consent_receipts ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-        AddParameters(command, receipt);
+        AddParameters(command.Parameters, receipt);
         await command.ExecuteNonQueryAsync();
     }
 
@@ -73,8 +73,6 @@ public sealed class ConsentReceiptStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = userId });
         return await command.ExecuteNonQueryAsync();
     }
-
-    private static void AddParameters(NpgsqlCommand command, ConsentReceipt receipt) => AddParameters(command.Parameters, receipt);
 
     private static void AddParameters(NpgsqlParameterCollection parameters, ConsentReceipt receipt)
     {

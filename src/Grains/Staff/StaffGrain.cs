@@ -31,7 +31,7 @@ internal sealed class StaffGrain(
 
         if (state.State.KeyHash is not { } keyHash)
         {
-            throw DomainException.Conflict("key-not-recorded", "This member was enrolled before keys were recorded; rotate MEILING_OPERATOR_KEY or revoke the key by its hash.");
+            throw DomainException.Conflict("key-not-recorded", "This member was enrolled before their key's hash was recorded, so the key cannot be revoked here.");
         }
 
         // Revoke first: if the write below fails, the key is already dead and a retry finishes the record.

@@ -132,7 +132,7 @@ internal sealed class UserGrain(
 
         var receipt = new ConsentReceipt(
             EntityId.New(EntityId.ReceiptPrefix), UserId, change.Purpose, change.Granted, change.PolicyVersion,
-            AsStored(clock.GetUtcNow()), change.CollectionMethod, user.Region);
+            PostgresTime.AsStored(clock.GetUtcNow()), change.CollectionMethod, user.Region);
         // The receipt's insert is the decision: once it commits, the change is durable and takes effect.
         // The user's own state is written only when the decision also accepts a newer policy version.
         await receipts.AppendAsync(receipt);
@@ -399,7 +399,4 @@ internal sealed class UserGrain(
 
     private static bool IsMinorOn(DateOnly? birthDate, DateTimeOffset now) =>
         birthDate is { } date && Age.YearsOn(date, DateOnly.FromDateTime(now.UtcDateTime)) < Age.AdultFrom;
-
-    // PostgreSQL keeps microseconds: the receipt handed back is the receipt read back later.
-    private static DateTimeOffset AsStored(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 }
