@@ -66,4 +66,23 @@ public sealed class EncryptionTests(PlatformFixture platform)
         Assert.True(rewrapped >= 1);
         Assert.Equal("门牌 3-2-1201", opened);
     }
+
+    [Fact]
+    public async Task P4_4_during_a_rolling_rotation_a_silo_with_the_new_key_staged_reads_keys_a_promoted_silo_wrapped()
+    {
+        // Phase one of the rotation in docs/security.md stages the new key second on every silo; phase two
+        // promotes it, one silo at a time. A silo still on phase one must read what a promoted silo wrapped.
+        var oldKey = MasterKeyRing.NewKeyText("old");
+        var newKey = MasterKeyRing.NewKeyText("new");
+        await using var database = await TestDatabase.CreateAsync();
+        var store = new UserKeyStore(database.DataSource);
+        var userId = $"usr_rolling{Guid.NewGuid():N}"[..30];
+        var promoted = new UserDataKeys(store, MasterKeyRing.Parse($"{newKey},{oldKey}"), TimeProvider.System);
+        var sealedBytes = await promoted.SealAsync(userId, "门牌 3-2-1201");
+
+        var staged = new UserDataKeys(store, MasterKeyRing.Parse($"{oldKey},{newKey}"), TimeProvider.System);
+        var opened = await staged.OpenTextAsync(userId, sealedBytes);
+
+        Assert.Equal("门牌 3-2-1201", opened);
+    }
 }
