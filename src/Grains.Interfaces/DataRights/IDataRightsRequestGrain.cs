@@ -19,6 +19,14 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<DataRightsRequestView?> Get();
 
+    /// <summary>
+    /// The request as its user's access bundle shows it, driven by the data-category tags; null when none.
+    /// Interleaves, because the access request being answered gathers the bundle and asks itself too.
+    /// </summary>
+    [Alias("export-personal-data")]
+    [AlwaysInterleave]
+    Task<string?> ExportPersonalData();
+
     /// <summary>Carries out whatever steps remain; what the reminder calls, and safe to call at any time.</summary>
     [Alias("drive")]
     Task<DataRightsRequestView> Drive();

@@ -13,6 +13,11 @@ public interface IMemberCardGrain : IGrainWithStringKey
     [ReadOnly]
     Task<long> GetBalance();
 
+    /// <summary>The card as its user's access bundle shows it, driven by the data-category tags; null when none.</summary>
+    [Alias("export-personal-data")]
+    [ReadOnly]
+    Task<string?> ExportPersonalData();
+
     /// <summary>Adds to the balance; returns the new balance.</summary>
     [Alias("top-up")]
     Task<long> TopUp(string operationId, long amountFen);

@@ -19,6 +19,14 @@ public interface IOrderGrain : IGrainWithStringKey
     Task<OrderView?> Read(OrderCaller caller);
 
     /// <summary>Pays part or all of what is outstanding (its merchant or its user); 409 beyond it, or when a member card is short.</summary>
+    /// <summary>
+    /// The order as its user's access bundle shows it: the view with every tagged personal field of the
+    /// order's state; null when the order is not that user's.
+    /// </summary>
+    [Alias("export-personal-data")]
+    [ReadOnly]
+    Task<string?> ExportPersonalData(string userId);
+
     [Alias("pay")]
     Task<OrderView> Pay(OrderCaller caller, PaymentMethod method, long amountFen);
 

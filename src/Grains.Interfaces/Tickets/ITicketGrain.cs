@@ -17,4 +17,9 @@ public interface ITicketGrain : IGrainWithStringKey
     [Alias("get")]
     [ReadOnly]
     Task<TicketView?> Get();
+
+    /// <summary>The ticket as its user's access bundle shows it, driven by the data-category tags; null when none.</summary>
+    [Alias("export-personal-data")]
+    [ReadOnly]
+    Task<string?> ExportPersonalData();
 }

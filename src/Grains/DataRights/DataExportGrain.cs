@@ -11,9 +11,9 @@ using MeiLing.Grains.Users;
 namespace MeiLing.Grains.DataRights;
 
 /// <summary>
-/// Gathers the access bundle from every grain and table that holds the user's data. The profile
-/// section is written from the data-category tags of the user's state; the other sections each come
-/// from the one place that holds that kind of data.
+/// Gathers the access bundle from every grain and table that holds the user's data. Each grain that
+/// holds personal data exports itself, driven by the data-category tags of its state (profile, orders,
+/// member cards, tickets, requests); the tables' sections come from the one store that holds each.
 /// </summary>
 [StatelessWorker]
 internal sealed class DataExportGrain(
@@ -32,34 +32,33 @@ internal sealed class DataExportGrain(
     async Task<string> IDataExportGrain.Build(string userId)
     {
         var user = GrainFactory.GetGrain<IUserGrain>(userId);
-        var profile = JsonNode.Parse(await user.ExportPersonalData())!;
-        var asUser = new OrderCaller(OrderParty.User, userId);
-
         var bundle = new JsonObject
         {
             ["userId"] = userId,
             ["generatedAt"] = clock.GetUtcNow(),
-            ["profile"] = profile,
+            ["profile"] = JsonNode.Parse(await user.ExportPersonalData()),
             ["consents"] = new JsonObject
             {
                 ["current"] = Node(await user.GetConsents()),
                 ["history"] = Node(await user.GetConsentHistory()),
             },
-            ["orders"] = Node(await GatherAsync(await orders.OrderIdsOfUserAsync(userId), id => GrainFactory.GetGrain<IOrderGrain>(id).Read(asUser))),
-            ["memberCards"] = Node(await GatherAsync(await cards.MerchantsOfUserAsync(userId), async merchantId => new
-            {
-                merchantId,
-                balanceFen = await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).GetBalance(),
-            })),
+            ["orders"] = await ExportEachAsync(await orders.OrderIdsOfUserAsync(userId),
+                id => GrainFactory.GetGrain<IOrderGrain>(id).ExportPersonalData(userId)),
+            ["memberCards"] = await ExportEachAsync(await cards.MerchantsOfUserAsync(userId),
+                merchantId => GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).ExportPersonalData()),
             ["locations"] = Node(await locations.ListAsync(userId, Everything)),
             ["activity"] = Node(await activity.ListAsync(userId, Everything)),
-            ["tickets"] = Node(await GatherAsync(await user.GetTicketIds(), id => GrainFactory.GetGrain<ITicketGrain>(id).Get())),
+            ["tickets"] = await ExportEachAsync(await user.GetTicketIds(), id => GrainFactory.GetGrain<ITicketGrain>(id).ExportPersonalData()),
             ["disclosures"] = Node(await disclosures.ListAsync(userId, Everything)),
-            // From the index, not the request grains: the access request being answered is one of them.
-            ["requests"] = Node(await requests.SummariesOfUserAsync(userId)),
+            ["requests"] = await ExportEachAsync(await requests.OfUserAsync(userId),
+                id => GrainFactory.GetGrain<IDataRightsRequestGrain>(id).ExportPersonalData()),
         };
         return bundle.ToJsonString();
     }
+
+    // Each record exports itself from its own state, so its tagged fields decide what the bundle holds.
+    private async Task<JsonArray> ExportEachAsync(IReadOnlyList<string> ids, Func<string, Task<string?>> export) =>
+        [.. (await GatherAsync(ids, export)).Select(json => JsonNode.Parse(json))];
 
     // Batches on the grain's own scheduler (grain calls must not leave it), a few dozen calls in flight at a time.
     private static async Task<List<T>> GatherAsync<T>(IReadOnlyList<string> ids, Func<string, Task<T?>> fetch)

@@ -1,6 +1,7 @@
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,9 @@ internal sealed partial class DataRightsRequestGrain(
     }
 
     Task<DataRightsRequestView?> IDataRightsRequestGrain.Get() => Task.FromResult(state.RecordExists ? View() : null);
+
+    Task<string?> IDataRightsRequestGrain.ExportPersonalData() =>
+        Task.FromResult(state.RecordExists ? PersonalDataExporter.Export(View(), state.State).ToJsonString() : null);
 
     async Task<DataRightsRequestView> IDataRightsRequestGrain.Drive()
     {

@@ -31,40 +31,7 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
              ORDER BY due_at LIMIT $2
             """, dueBefore ?? DateTimeOffset.MaxValue, limit);
 
+    /// <summary>Every request id of the user, oldest first (for erasure and the access bundle).</summary>
     public Task<IReadOnlyList<string>> OfUserAsync(string userId) =>
         dataSource.ReadStringsAsync("SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at", userId);
-
-    /// <summary>The user's requests as the index keeps them (no personal data), oldest first.</summary>
-    public async Task<IReadOnlyList<RequestSummary>> SummariesOfUserAsync(string userId)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT request_id, type, status, received_at, due_at, completed_at
-              FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at
-            """);
-        command.Parameters.Add(new() { Value = userId });
-        var summaries = new List<RequestSummary>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            summaries.Add(new RequestSummary(
-                reader.GetString(0),
-                Enum.Parse<DataRightsRequestType>(reader.GetString(1)),
-                Enum.Parse<DataRightsRequestStatus>(reader.GetString(2)),
-                reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetFieldValue<DateTimeOffset>(4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
-        }
-
-        return summaries;
-    }
-
 }
-
-/// <summary>A request as the index row has it.</summary>
-public sealed record RequestSummary(
-    string RequestId,
-    DataRightsRequestType Type,
-    DataRightsRequestStatus Status,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset DueAt,
-    DateTimeOffset? CompletedAt);

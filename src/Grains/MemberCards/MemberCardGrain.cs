@@ -13,6 +13,11 @@ internal sealed class MemberCardGrain(
 
     Task<long> IMemberCardGrain.GetBalance() => Task.FromResult(state.State.BalanceFen);
 
+    Task<string?> IMemberCardGrain.ExportPersonalData() =>
+        Task.FromResult(state.RecordExists
+            ? PersonalDataExporter.Export(new MemberCardExport(MerchantId), state.State).ToJsonString()
+            : null);
+
     async Task<long> IMemberCardGrain.TopUp(string operationId, long amountFen)
     {
         CheckAmount(amountFen);

@@ -5,6 +5,7 @@ using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Payments;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
 
 namespace MeiLing.Grains.Orders;
@@ -84,6 +85,11 @@ internal sealed class OrderGrain(
 
         return state.State.ToView(OrderId);
     }
+
+    Task<string?> IOrderGrain.ExportPersonalData(string userId) =>
+        Task.FromResult(state.RecordExists && state.State.UserId == userId
+            ? PersonalDataExporter.Export(state.State.ToView(OrderId), state.State).ToJsonString()
+            : null);
 
     async Task<OrderView> IOrderGrain.Pay(OrderCaller caller, PaymentMethod method, long amountFen)
     {

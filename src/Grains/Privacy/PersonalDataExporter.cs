@@ -41,6 +41,23 @@ public static class PersonalDataExporter
         return fields;
     }
 
+    /// <summary>
+    /// What a person reads of one record in the access bundle: its view (as the API shows it), with every
+    /// tagged field of its state that the view leaves out, and the category of each tagged field. The
+    /// view reads well; the tags make sure that a field added to the state later is exported anyway.
+    /// </summary>
+    public static JsonObject Export<TView>(TView view, object state)
+    {
+        var exported = JsonSerializer.SerializeToNode(view, Json)!.AsObject();
+        foreach (var (name, value) in Export(state).ToList())
+        {
+            exported.Remove(name, out var shown);
+            exported[name] = shown ?? value?.DeepClone();
+        }
+
+        return exported;
+    }
+
     /// <summary>The names of the fields <see cref="Export"/> writes for a state type.</summary>
     public static IReadOnlyList<string> ExportedFields(Type stateType) =>
         [.. stateType.GetProperties(BindingFlags.Public | BindingFlags.Instance)

@@ -57,6 +57,11 @@ internal sealed class TicketGrain(
         return true;
     }
 
+    Task<string?> ITicketGrain.ExportPersonalData() =>
+        Task.FromResult(state.RecordExists
+            ? PersonalDataExporter.Export(state.State.ToView(this.GetPrimaryKeyString()), state.State).ToJsonString()
+            : null);
+
     Task<TicketView?> ITicketGrain.Get() =>
         Task.FromResult(state.RecordExists ? state.State.ToView(this.GetPrimaryKeyString()) : null);
 }

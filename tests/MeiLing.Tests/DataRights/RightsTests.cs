@@ -1,5 +1,10 @@
+using System.Reflection;
 using System.Text.Json;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Orders;
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Tickets;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
@@ -33,23 +38,49 @@ public sealed class RightsTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Access_export_is_driven_by_the_data_category_tags()
+    public async Task A_1_the_access_bundle_holds_every_tagged_field_of_every_state_that_holds_personal_data()
     {
-        var user = await platform.RegisterUserAsync();
-        var client = await platform.AsUserAsync(user);
-        var view = await client.FileRequestAsync(user.UserId, new { type = "access" });
-        await client.WaitUntilDoneAsync(view.RequestId());
+        // Arrange: one record of every kind of state that holds a user's personal data.
+        var shop = await platform.OpenShopAsync();
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        await shop.TopUpAsync(CommerceApiClient.TeaPrice);
+        await shop.CustomerClient.PayAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice);
+        await shop.CustomerClient.PostAsJsonAsync($"/v1/users/{shop.Customer.UserId}/tickets", new { subject = "Late", message = "Where is my tea?" });
+        var correction = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "correction", details = new { nickname = "新名字" } });
+        await shop.CustomerClient.WaitUntilDoneAsync(correction.RequestId());
+        var access = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" });
+        await shop.CustomerClient.WaitUntilDoneAsync(access.RequestId());
 
-        var profile = (await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{view.RequestId()}/export")).GetProperty("profile");
+        var bundle = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{access.RequestId()}/export");
 
-        foreach (var field in PersonalDataExporter.ExportedFields(typeof(UserState)))
+        var statesWithPersonalData = typeof(UserState).Assembly.GetTypes()
+            .Where(type => type.GetCustomAttribute<HoldsPersonalDataAttribute>() is not null);
+        foreach (var stateType in statesWithPersonalData)
         {
-            Assert.True(profile.TryGetProperty(field, out _), $"tagged field {field} is not exported");
-            Assert.True(profile.GetProperty("dataCategories").TryGetProperty(field, out _), $"tagged field {field} has no category in the export");
+            Assert.True(SectionOf.TryGetValue(stateType, out var section), $"{stateType.Name} holds personal data that no section of the bundle exports");
+            var records = bundle.GetProperty(section) is { ValueKind: JsonValueKind.Array } list ? [.. list.EnumerateArray()] : new[] { bundle.GetProperty(section) };
+            Assert.NotEmpty(records);
+            foreach (var record in records)
+            {
+                foreach (var field in PersonalDataExporter.ExportedFields(stateType))
+                {
+                    Assert.True(record.TryGetProperty(field, out _), $"{section}: tagged field {field} of {stateType.Name} is not exported");
+                    Assert.True(record.GetProperty("dataCategories").TryGetProperty(field, out _), $"{section}: tagged field {field} has no category");
+                }
+            }
         }
 
-        Assert.False(profile.TryGetProperty("passwordHash", out _));
+        Assert.False(bundle.GetProperty("profile").TryGetProperty("passwordHash", out _));
     }
+
+    private static readonly Dictionary<Type, string> SectionOf = new()
+    {
+        [typeof(UserState)] = "profile",
+        [typeof(OrderState)] = "orders",
+        [typeof(MemberCardState)] = "memberCards",
+        [typeof(TicketState)] = "tickets",
+        [typeof(DataRightsRequestState)] = "requests",
+    };
 
     [Fact]
     public async Task Access_export_is_also_a_readable_page()
