@@ -22,7 +22,8 @@ public sealed record PaymentView(
     [property: Id(1)] PaymentMethod Method,
     [property: Id(2)] long AmountFen,
     [property: Id(3)] DateTimeOffset At,
-    [property: Id(4)] string? PartnerReference);
+    [property: Id(4)] string? PartnerReference,
+    [property: Id(5)] string? RefundReference = null);
 
 /// <summary>Who acts on an order; the order grain answers only its own merchant, its own user, and support.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.order-caller")]

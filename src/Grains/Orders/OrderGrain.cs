@@ -187,7 +187,7 @@ internal sealed class OrderGrain(
 
         if (target is OrderStatus.Cancelled or OrderStatus.Refunded)
         {
-            await RefundMemberCardPaymentsAsync(order);
+            await RefundPaymentsAsync(order);
         }
 
         order.MoveTo(target);
@@ -217,13 +217,7 @@ internal sealed class OrderGrain(
                 break;
             case PaymentMethod.Wechat or PaymentMethod.Alipay:
                 var partner = partners.For(payment.Method);
-                if (order.UserId is { } userId)
-                {
-                    // P1.6, P3.1: payment and reconciliation data go to the partner, recorded as a disclosure.
-                    await User(userId).Disclose(new DisclosureRequest(
-                        partner.Name, RecipientKind.PaymentPartner, PaymentFields, "payment", null, LawfulBasis.ContractNecessity, partner.Region));
-                }
-
+                await DiscloseToPaymentPartnerAsync(order, partner, "payment");
                 reference = await partner.ChargeAsync(payment.PaymentId, OrderId, payment.AmountFen);
                 break;
         }
@@ -238,11 +232,35 @@ internal sealed class OrderGrain(
         }
     }
 
-    private async Task RefundMemberCardPaymentsAsync(OrderState order)
+    // Each refund is idempotent per payment id (the card's operation id, the partner's own key), so a
+    // cancellation retried after a crash gives nothing back twice. Marked payments were taken outside the
+    // platform and are given back there.
+    private async Task RefundPaymentsAsync(OrderState order)
     {
-        foreach (var payment in order.Payments.Where(p => p.Method == PaymentMethod.MemberCard))
+        foreach (var payment in order.Payments.Where(p => p.RefundReference is null))
         {
-            await MemberCard(order).Credit($"refund:{payment.PaymentId}", payment.AmountFen);
+            switch (payment.Method)
+            {
+                case PaymentMethod.MemberCard:
+                    await MemberCard(order).Credit($"refund:{payment.PaymentId}", payment.AmountFen);
+                    order.RecordRefund(payment.PaymentId, $"refund:{payment.PaymentId}");
+                    break;
+                case PaymentMethod.Wechat or PaymentMethod.Alipay:
+                    var partner = partners.For(payment.Method);
+                    await DiscloseToPaymentPartnerAsync(order, partner, "refund");
+                    order.RecordRefund(payment.PaymentId, await partner.RefundAsync(payment.PaymentId, OrderId, payment.AmountFen));
+                    break;
+            }
+        }
+    }
+
+    private async Task DiscloseToPaymentPartnerAsync(OrderState order, IPaymentPartner partner, string purpose)
+    {
+        if (order.UserId is { } userId)
+        {
+            // P1.6, P3.1: payment and reconciliation data go to the partner, recorded as a disclosure.
+            await User(userId).Disclose(new DisclosureRequest(
+                partner.Name, RecipientKind.PaymentPartner, PaymentFields, purpose, null, LawfulBasis.ContractNecessity, partner.Region));
         }
     }
 

@@ -86,6 +86,9 @@ public sealed class OrderState : IOwnedByUser
 
     public void MoveTo(OrderStatus status) => Status = status;
 
+    public void RecordRefund(string paymentId, string refundReference) =>
+        Payments.Single(p => p.PaymentId == paymentId).RefundReference = refundReference;
+
     public bool Anonymize()
     {
         if (Anonymized)
@@ -98,6 +101,7 @@ public sealed class OrderState : IOwnedByUser
         foreach (var payment in Payments)
         {
             payment.PartnerReference = null;
+            payment.RefundReference = null;
         }
 
         Anonymized = true;
@@ -123,7 +127,7 @@ public sealed class OrderState : IOwnedByUser
 
     public OrderView ToView(string orderId) => new(
         orderId, MerchantId, UserId, Status, Lines, TotalFen, PaidFen(), Delivery,
-        [.. Payments.Select(p => new PaymentView(p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference))],
+        [.. Payments.Select(p => new PaymentView(p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference, p.RefundReference))],
         CreatedAt, Anonymized);
 
     public sealed class PaymentRecord
@@ -137,5 +141,8 @@ public sealed class OrderState : IOwnedByUser
         public DateTimeOffset At { get; set; }
 
         public string? PartnerReference { get; set; }
+
+        /// <summary>The partner's reference of the refund, once the payment was given back.</summary>
+        public string? RefundReference { get; set; }
     }
 }

@@ -15,4 +15,7 @@ public interface IPaymentPartner
 
     /// <summary>Charges once per payment id, however often it is called; returns the partner's reference.</summary>
     Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a charge back once per payment id, however often it is called; returns the partner's refund reference.</summary>
+    Task<string> RefundAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default);
 }

@@ -16,9 +16,15 @@ public sealed class SandboxPaymentPartner(PaymentMethod method, string name, str
 
     public PaymentMethod Method { get; } = method;
 
-    public Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default)
+    public Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ReferenceFor("charge", paymentId));
+
+    public Task<string> RefundAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ReferenceFor("refund", paymentId));
+
+    private string ReferenceFor(string operation, string paymentId)
     {
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Name}:{paymentId}")))[..20];
-        return Task.FromResult($"sandbox-{Name}-{digest}");
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Name}:{operation}:{paymentId}")))[..20];
+        return $"sandbox-{Name}-{operation}-{digest}";
     }
 }

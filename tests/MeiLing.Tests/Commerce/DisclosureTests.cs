@@ -26,6 +26,21 @@ public sealed class DisclosureTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P1_6_P3_1_a_refunded_alipay_payment_goes_back_through_the_partner_as_a_recorded_disclosure()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        await shop.CustomerClient.PayAsync(placed.Id(), "alipay", CommerceApiClient.TeaPrice);
+
+        var refunded = await shop.MerchantClient.SetStatusAsync(placed.Id(), "refunded");
+
+        var payment = (await refunded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments")[0];
+        Assert.StartsWith("sandbox-alipay-refund-", payment.GetProperty("refundReference").GetString(), StringComparison.Ordinal);
+        var toPartner = (await Disclosures(shop)).Where(d => d.GetProperty("recipient").GetString() == "alipay").ToList();
+        Assert.Equal(["payment", "refund"], toPartner.Select(d => d.GetProperty("purpose").GetString()).Order());
+    }
+
+    [Fact]
     public async Task P3_1_a_merchant_reading_an_order_is_a_recorded_disclosure_but_the_users_own_read_is_not()
     {
         var shop = await platform.OpenShopAsync();
