@@ -62,7 +62,7 @@ public static class UsersApi
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
-        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor) =>
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
         caller.CanActForUser(userId)
             ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20))
             : TypedResults.NotFound();
