@@ -53,7 +53,7 @@ public static class OrdersApi
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> ListMerchantOrders(
         string merchantId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
-        caller.CanActForMerchant(merchantId)
+        await caller.SeesMerchantAsync(merchantId, cluster)
             ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByMerchant(merchantId, cursor, limit ?? 20))
             : TypedResults.NotFound();
 

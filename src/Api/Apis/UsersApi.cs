@@ -63,7 +63,7 @@ public static class UsersApi
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
-        caller.CanActForUser(userId)
+        await caller.SeesUserAsync(userId, cluster)
             ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20))
             : TypedResults.NotFound();
 
@@ -188,7 +188,7 @@ public static class UsersApi
     private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound>> GetActivity(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit)
     {
-        if (!caller.CanActForUser(userId) || await cluster.GetGrain<IUserGrain>(userId).GetProfile() is null)
+        if (!caller.CanActForUser(userId) || !await cluster.UserExistsAsync(userId))
         {
             return TypedResults.NotFound();
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Platform;
 
 namespace MeiLing.Tests.Commerce;
 
@@ -76,6 +77,14 @@ public sealed class ListingTests(PlatformFixture platform)
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.EndsWith("/validation", problem.TypeOf(), StringComparison.Ordinal);
         Assert.True(problem.GetProperty("errors").TryGetProperty("cursor", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task An_unknown_merchants_orders_are_404_to_an_operator()
+    {
+        var response = await platform.Operator().GetAsync($"/v1/merchants/{EntityId.New(EntityId.MerchantPrefix)}/orders");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
