@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Orders;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
 
@@ -36,6 +38,19 @@ public sealed class OrderTests(PlatformFixture platform)
 
         Assert.Equal(placed.Id(), byMerchant.GetProperty("orderId").GetString());
         Assert.Equal(2, byUser.GetProperty("lines").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task P1_10_an_order_records_the_lawful_basis_of_its_processing()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+
+        var stored = await platform.ReadAsync<OrderState>("order", "order", placed.Id());
+        var shown = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{placed.Id()}");
+
+        Assert.Equal(LawfulBasis.ContractNecessity, stored.Basis?.Basis);
+        Assert.Equal("contract-necessity", shown.GetProperty("basis").GetString());
     }
 
     [Fact]
