@@ -223,7 +223,7 @@ public sealed record UserRegistered(string UserId);
 
 /// <summary>Body of <c>PATCH /v1/users/{userId}</c>; absent fields stay as they are.</summary>
 public sealed record CorrectProfileRequest(
-    [property: StringLength(32, MinimumLength = 1)] string? Nickname = null,
+    [property: StringLength(32, MinimumLength = 1), NotBlank] string? Nickname = null,
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
     [property: PastDate] DateOnly? BirthDate = null);
 

@@ -158,6 +158,18 @@ public sealed class RegistrationTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_correction_to_a_nickname_of_only_spaces_is_400_naming_the_nickname()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await client.PatchAsJsonAsync($"/v1/users/{user.UserId}", new { nickname = "   " });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("nickname", out _), problem.ToString());
+    }
+
+    [Fact]
     public async Task P5_1_a_child_under_14_without_guardian_consent_is_403()
     {
         var birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-10);
