@@ -17,7 +17,7 @@ public static class MemberCardsApi
 
         group.MapPost("/top-ups", TopUp).WithName("TopUpMemberCard")
             .WithSummary("Add to the user's balance at this merchant. An Idempotency-Key header makes retries safe.");
-        group.MapGet("/", GetBalance).WithName("GetMemberCard").WithSummary("The user's balance at this merchant.");
+        group.MapGet("/", GetBalance).WithName("GetMemberCard").WithSummary("The user's balance at this merchant (0 without a card); 404 for a user who does not exist.");
         return group;
     }
 
@@ -36,7 +36,7 @@ public static class MemberCardsApi
     }
 
     private static async Task<Results<Ok<BalanceBody>, NotFound>> GetBalance(string merchantId, string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.IsMerchant(merchantId)
+        caller.IsMerchant(merchantId) && await cluster.UserExistsAsync(userId)
             ? TypedResults.Ok(new BalanceBody(await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).GetBalance()))
             : TypedResults.NotFound();
 }

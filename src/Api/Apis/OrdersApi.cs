@@ -52,8 +52,8 @@ public static class OrdersApi
     }
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> ListMerchantOrders(
-        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor) =>
-        caller.CanActForMerchant(merchantId)
+        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
+        await caller.SeesMerchantAsync(merchantId, cluster)
             ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByMerchant(merchantId, cursor, limit ?? 20))
             : TypedResults.NotFound();
 
@@ -71,7 +71,12 @@ public static class OrdersApi
 
     private static async Task<Results<Ok<OrderView>, NotFound>> ChangeStatus(
         string orderId, ChangeOrderStatusRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<IOrderGrain>(orderId).ChangeStatus(caller.AsOrderCaller(), request.Status));
+        TypedResults.Ok(await cluster.GetGrain<IOrderGrain>(orderId).ChangeStatus(caller.AsOrderCaller(), request.Status switch
+        {
+            OrderStatusChange.Fulfilled => OrderStatus.Fulfilled,
+            OrderStatusChange.Cancelled => OrderStatus.Cancelled,
+            _ => OrderStatus.Refunded,
+        }));
 }
 
 /// <summary>Body of <c>POST /v1/merchants/{merchantId}/orders</c>.</summary>
@@ -100,4 +105,15 @@ public sealed record PayOrderRequest(
     [property: Range(1, long.MaxValue, ErrorMessage = "Amounts are positive integers of fen.")] long AmountFen);
 
 /// <summary>Body of <c>POST /v1/orders/{orderId}/status</c>.</summary>
-public sealed record ChangeOrderStatusRequest(OrderStatus Status);
+public sealed record ChangeOrderStatusRequest(OrderStatusChange Status);
+
+/// <summary>
+/// The states a merchant moves an order to. Payments, not this route, make an order paid, and no order goes
+/// back to pending-payment: naming either is bad input (400), not a conflict with the order's state.
+/// </summary>
+public enum OrderStatusChange
+{
+    Fulfilled,
+    Cancelled,
+    Refunded,
+}

@@ -34,7 +34,7 @@ public static class ProductsApi
     }
 
     private static async Task<Results<Ok<ItemPage<Product>>, NotFound>> ListProducts(string merchantId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.CanActForMerchant(merchantId)
+        await caller.SeesMerchantAsync(merchantId, cluster)
             ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<ICatalogueGrain>(merchantId).List()))
             : TypedResults.NotFound();
 }

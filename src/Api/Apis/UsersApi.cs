@@ -62,8 +62,8 @@ public static class UsersApi
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
-        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor) =>
-        caller.CanActForUser(userId)
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
+        await caller.SeesUserAsync(userId, cluster)
             ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20))
             : TypedResults.NotFound();
 
@@ -188,7 +188,7 @@ public static class UsersApi
     private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound>> GetActivity(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit)
     {
-        if (!caller.CanActForUser(userId) || await cluster.GetGrain<IUserGrain>(userId).GetProfile() is null)
+        if (!caller.CanActForUser(userId) || !await cluster.UserExistsAsync(userId))
         {
             return TypedResults.NotFound();
         }
@@ -223,7 +223,7 @@ public sealed record UserRegistered(string UserId);
 
 /// <summary>Body of <c>PATCH /v1/users/{userId}</c>; absent fields stay as they are.</summary>
 public sealed record CorrectProfileRequest(
-    [property: StringLength(32, MinimumLength = 1)] string? Nickname = null,
+    [property: StringLength(32, MinimumLength = 1), NotBlank] string? Nickname = null,
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
     [property: PastDate] DateOnly? BirthDate = null);
 

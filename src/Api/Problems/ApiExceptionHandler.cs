@@ -11,8 +11,8 @@ namespace MeiLing.Api.Problems;
 
 /// <summary>
 /// Turns every exception that reaches the edge into problem+json: a grain's refusal into its 4xx,
-/// an unreadable body into 400/413/415, an unreachable cluster or database into 503, anything else
-/// into a 500 that names nothing internal (no stack, no SQL, no personal data).
+/// an unreadable body into 400/413/415, a value PostgreSQL refused into 400, an unreachable cluster or
+/// database into 503, anything else into a 500 that names nothing internal (no stack, no SQL, no personal data).
 /// </summary>
 internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -26,6 +26,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         {
             // Expected while a silo or PostgreSQL is down; the root cause names which.
             LogUnavailable(type, RootCause(exception).GetType().FullName ?? "exception", context.Request.Method, endpoint);
+        }
+        else if (RefusedValueState(exception) is { } state)
+        {
+            // A gap in validation at the edge: the route says where, the state what kind of value.
+            LogRefusedValue(state, context.Request.Method, endpoint);
         }
         else if (problem.Status >= StatusCodes.Status500InternalServerError)
         {
@@ -70,13 +75,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             Detail = "Send the body as application/json.",
         },
         BadHttpRequestException bad when FindJsonException(bad) is { } json => MalformedJson(json),
-        BadHttpRequestException bad => new ProblemDetails
-        {
-            Status = bad.StatusCode,
-            Type = ProblemTypes.MalformedBody,
-            Title = "Bad request",
-            Detail = "The request could not be read: check the route parameters, the query and the JSON body.",
-        },
+        BadHttpRequestException bad => Unreadable(bad.StatusCode),
+        _ when RefusedValueState(exception) is not null => Unreadable(StatusCodes.Status400BadRequest),
         _ when IsUnavailable(exception) => new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
@@ -90,6 +90,14 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             Type = ProblemTypes.Internal,
             Title = "Internal error",
         },
+    };
+
+    private static ProblemDetails Unreadable(int status) => new()
+    {
+        Status = status,
+        Type = ProblemTypes.MalformedBody,
+        Title = "Bad request",
+        Detail = "The request could not be read: check the route parameters, the query and the JSON body.",
     };
 
     private static ProblemDetails MalformedJson(JsonException json)
@@ -143,6 +151,23 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             if (inner is JsonException json)
             {
                 return json;
+            }
+        }
+
+        return null;
+    }
+
+    // PostgreSQL's class 22 (data exception: a NUL in text, a number out of range) is a value it refused, not an
+    // outage: bad input that validation let through. A grain's PostgresException loses SqlState on the wire,
+    // but Npgsql also puts it in Data, which crosses.
+    private static string? RefusedValueState(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException && ((current as PostgresException)?.SqlState ?? current.Data["SqlState"] as string) is { } state
+                && state.StartsWith("22", StringComparison.Ordinal))
+            {
+                return state;
             }
         }
 
@@ -204,6 +229,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     // Only the exception's type and the route: its message may carry data from the request.
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Method} {Endpoint}")]
     private partial void LogServerError(string exceptionType, string method, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a value ({SqlState}) on {Method} {Endpoint}: answered 400")]
+    private partial void LogRefusedValue(string sqlState, string method, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unavailable ({ExceptionType}, caused by {RootCause}) on {Method} {Endpoint}: answered 503")]
     private partial void LogUnavailable(string exceptionType, string rootCause, string method, string endpoint);

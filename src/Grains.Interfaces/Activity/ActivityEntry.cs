@@ -1,13 +1,18 @@
+using MeiLing.Grains.Privacy;
+
 namespace MeiLing.Grains.Activity;
 
-/// <summary>One request of a signed-in user, as the activity log keeps it (P1.3).</summary>
-[GenerateSerializer, Immutable, Alias("meiling.activity-entry")]
+/// <summary>
+/// One request of a signed-in user, as the activity log keeps it (P1.3): a row of the sealed activity table,
+/// not grain state. What was asked for and when is browsing; how it was asked (agent, language, system), the device.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("meiling.activity-entry"), HoldsPersonalData]
 public sealed record ActivityEntry(
-    [property: Id(0)] string UserId,
-    [property: Id(1)] DateTimeOffset At,
-    [property: Id(2)] string? IpAddress,
-    [property: Id(3)] string? UserAgent,
-    [property: Id(4)] string? Language,
-    [property: Id(5)] string? OperatingSystem,
-    [property: Id(6)] string Path,
-    [property: Id(7)] string? SearchTerms);
+    [property: Id(0), PersonalData(DataCategory.NetworkIdentifier)] string UserId,
+    [property: Id(1), PersonalData(DataCategory.Browsing)] DateTimeOffset At,
+    [property: Id(2), PersonalData(DataCategory.NetworkIdentifier)] string? IpAddress,
+    [property: Id(3), PersonalData(DataCategory.Device)] string? UserAgent,
+    [property: Id(4), PersonalData(DataCategory.Device)] string? Language,
+    [property: Id(5), PersonalData(DataCategory.Device)] string? OperatingSystem,
+    [property: Id(6), PersonalData(DataCategory.Browsing)] string Path,
+    [property: Id(7), PersonalData(DataCategory.Browsing)] string? SearchTerms);

@@ -1,6 +1,11 @@
+using MeiLing.Grains.Consents;
+
 namespace MeiLing.Grains.Orders;
 
-/// <summary>An order as its merchant, its user and support see it.</summary>
+/// <summary>
+/// An order as its merchant, its user and support see it, with the lawful basis it was placed on (P1.10;
+/// null for an order placed before orders recorded it).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.order-view")]
 public sealed record OrderView(
     [property: Id(0)] string OrderId,
@@ -13,7 +18,8 @@ public sealed record OrderView(
     [property: Id(7)] Delivery? Delivery,
     [property: Id(8)] IReadOnlyList<PaymentView> Payments,
     [property: Id(9)] DateTimeOffset CreatedAt,
-    [property: Id(10)] bool Anonymized);
+    [property: Id(10)] bool Anonymized,
+    [property: Id(11)] LawfulBasis? Basis);
 
 /// <summary>One payment of an order.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.payment-view")]

@@ -7,7 +7,10 @@ namespace MeiLing.Grains.Users;
 [Alias("meiling.phone-index")]
 public interface IPhoneIndexGrain : IGrainWithStringKey
 {
-    /// <summary>Claims the number for the user; false when another registered user holds it.</summary>
+    /// <summary>
+    /// Claims the number for the user; false when another user holds it: a registered one, or one whose
+    /// claim is recent enough that its registration may still be under way.
+    /// </summary>
     [Alias("claim")]
     Task<bool> Claim(string userId);
 

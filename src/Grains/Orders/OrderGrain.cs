@@ -61,9 +61,9 @@ internal sealed class OrderGrain(
         }
 
         var lines = await GrainFactory.GetGrain<ICatalogueGrain>(command.MerchantId).Price(command.Items);
-        var region = await CheckCustomerAsync(command);
+        var (region, basis) = await CheckCustomerAsync(command);
 
-        state.State.Place(command, region, lines, clock.GetUtcNow());
+        state.State.Place(command, region, basis, lines, clock.GetUtcNow());
         await state.WriteStateAsync();
         await index.UpsertWithLineFactsAsync(OrderId, state.State);
         return state.State.ToView(OrderId);
@@ -264,7 +264,7 @@ internal sealed class OrderGrain(
         }
     }
 
-    private async Task<string> CheckCustomerAsync(PlaceOrder command)
+    private async Task<(string Region, ProcessingBasis Basis)> CheckCustomerAsync(PlaceOrder command)
     {
         var merchant = await GrainFactory.GetGrain<IMerchantGrain>(command.MerchantId).Get()
             ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
@@ -278,16 +278,15 @@ internal sealed class OrderGrain(
         {
             // P1.10, P6.1, P4.2: an order is processed as a contract with the user, only once they accepted the
             // policy, and only by a merchant in the user's data region: one call to the gate checks all three.
-            await User(command.UserId).AuthorizeProcessing(
+            var basis = await User(command.UserId).AuthorizeProcessing(
                 ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity).In(merchant.Region));
+            return (merchant.Region, basis);
         }
         catch (DomainException missing) when (missing.Code == "user-not-found")
         {
             // The user is named in the request body: a wrong one is bad input, not a missing resource.
             throw DomainException.Invalid("unknown-user", "No such user.");
         }
-
-        return merchant.Region;
     }
 
     private Task UpdateIndexAsync() => index.UpsertAsync(OrderId, state.State);

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using MeiLing.Grains.Platform;
 using Npgsql;
 using NpgsqlTypes;
@@ -92,7 +90,7 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
 
     private async Task<OrderPage> PageAsync(string ownerColumn, string ownerId, string? cursor, int limit)
     {
-        var after = OrderCursor.Decode(cursor);
+        var after = After(cursor);
         await using var command = dataSource.CreateCommand($"""
             SELECT order_id, merchant_id, user_id, created_at, total_fen, status FROM order_index
              WHERE {ownerColumn} = $1 AND ($2::timestamptz IS NULL OR (created_at, order_id) < ($2, $3))
@@ -124,36 +122,8 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
         return new OrderPage(rows, OrderCursor.Encode(last.CreatedAt, last.OrderId));
     }
 
-    /// <summary>An opaque cursor: the creation time and id of the last order on the page.</summary>
-    internal static class OrderCursor
-    {
-        public static string Encode(DateTimeOffset createdAt, string orderId) =>
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{createdAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{orderId}"))
-                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-        public static (DateTimeOffset CreatedAt, string OrderId)? Decode(string? cursor)
-        {
-            if (string.IsNullOrEmpty(cursor))
-            {
-                return null;
-            }
-
-            try
-            {
-                var padded = cursor.Replace('-', '+').Replace('_', '/');
-                padded += new string('=', (4 - (padded.Length % 4)) % 4);
-                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
-                if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                    && ticks is > 0 and < 3155378975999999999)
-                {
-                    return (new DateTimeOffset(ticks, TimeSpan.Zero), parts[1]);
-                }
-            }
-            catch (FormatException)
-            {
-            }
-
-            throw DomainException.Invalid("invalid-cursor", "The cursor is not one this API gave out.");
-        }
-    }
+    private static (DateTimeOffset CreatedAt, string OrderId)? After(string? cursor) =>
+        string.IsNullOrEmpty(cursor) ? null
+        : OrderCursor.TryDecode(cursor, out var createdAt, out var orderId) ? (createdAt, orderId)
+        : throw DomainException.Invalid("invalid-cursor", "The cursor is not one this API gave out.");
 }

@@ -1,3 +1,4 @@
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
 
@@ -43,6 +44,11 @@ public sealed class OrderState : IOwnedByUser
     [NotPersonalData]
     public bool Anonymized { get; set; }
 
+    // P1.10: the basis the gate gave for placing the order. It says why the order was processed, not who for,
+    // so it stays when the order is anonymized.
+    [NotPersonalData]
+    public ProcessingBasis? Basis { get; set; }
+
     // Sealed under the user's key while it is theirs; in clear once anonymized, so accounts survive erasure.
     string? IOwnedByUser.OwnerUserId => UserId;
 
@@ -50,10 +56,11 @@ public sealed class OrderState : IOwnedByUser
 
     public long CommittedFen() => PaidFen() + PendingPayments.Sum(p => p.AmountFen);
 
-    public void Place(PlaceOrder command, string region, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
+    public void Place(PlaceOrder command, string region, ProcessingBasis basis, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
     {
         MerchantId = command.MerchantId;
         Region = region;
+        Basis = basis;
         UserId = command.UserId;
         Lines = [.. lines];
         TotalFen = lines.Sum(line => line.TotalFen);
@@ -128,7 +135,7 @@ public sealed class OrderState : IOwnedByUser
     public OrderView ToView(string orderId) => new(
         orderId, MerchantId, UserId, Status, Lines, TotalFen, PaidFen(), Delivery,
         [.. Payments.Select(p => new PaymentView(p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference, p.RefundReference))],
-        CreatedAt, Anonymized);
+        CreatedAt, Anonymized, Basis?.Basis);
 
     public sealed class PaymentRecord
     {

@@ -9,6 +9,12 @@ internal sealed class PhoneIndexGrain(
     public const int FailuresBeforeLock = 10;
     public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a claim stays its holder's even without an account: far beyond any registration's grain calls,
+    /// so only a registration that died between its claim and its account loses the number.
+    /// </summary>
+    public static readonly TimeSpan ClaimGracePeriod = TimeSpan.FromMinutes(10);
+
     // Failed sign-ins are counted in memory: a lock that outlives a silo restart is not worth a write per failure.
     private readonly Queue<DateTimeOffset> _recentFailures = new();
 
@@ -19,13 +25,19 @@ internal sealed class PhoneIndexGrain(
             return true;
         }
 
-        // A holder whose registration never completed does not keep the number.
-        if (state.State.UserId is { } holder && await GrainFactory.GetGrain<IUserGrain>(holder).GetProfile() is not null)
+        if (state.State.UserId is { } holder)
         {
-            return false;
+            // P1.1: a holder without an account may still be creating it; only one whose registration was
+            // abandoned long ago gives the number up.
+            if (clock.GetUtcNow() - state.State.ClaimedAt < ClaimGracePeriod
+                || await GrainFactory.GetGrain<IUserGrain>(holder).GetProfile() is not null)
+            {
+                return false;
+            }
         }
 
         state.State.UserId = userId;
+        state.State.ClaimedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
         return true;
     }
@@ -70,8 +82,11 @@ internal sealed class PhoneIndexGrain(
     }
 }
 
-/// <summary>Persisted state of a phone index entry: only the id of the user holding the number.</summary>
+/// <summary>Persisted state of a phone index entry: the id of the user holding the number, and since when.</summary>
 public sealed class PhoneIndexState
 {
     public string? UserId { get; set; }
+
+    // Entries written before claims had a time read as claimed long ago: their holder is checked at once.
+    public DateTimeOffset ClaimedAt { get; set; }
 }

@@ -200,16 +200,10 @@ internal sealed class UserGrain(
                 $"The user's data stays in {User.Region}; the recipient is in {request.RecipientRegion}.");
         }
 
-        var now = clock.GetUtcNow();
-        var record = request.Consent is { } purpose
-            ? new DisclosureRecord(request.Recipient, request.RecipientKind, request.Fields, request.Purpose, LawfulBasis.Consent, now,
-                User.GrantFor(purpose)?.ReceiptId
-                    ?? throw DomainException.Forbidden("consent-required", $"The user has not granted '{ConsentPurposes.Name(purpose)}'."))
-            : new DisclosureRecord(request.Recipient, request.RecipientKind, request.Fields, request.Purpose,
-                request.Exception is { } exception and not LawfulBasis.Consent
-                    ? exception
-                    : throw DomainException.Invalid("basis-required", "A disclosure needs a consent purpose or a named exception."),
-                now, null);
+        // No P6.1 standing check: a hand-over that completes an existing contract goes on under the version the user accepted.
+        var basis = BasisFor(User, request.Consent, request.Exception, "disclosure");
+        var record = new DisclosureRecord(
+            request.Recipient, request.RecipientKind, request.Fields, request.Purpose, basis.Basis, basis.At, basis.ReceiptId);
         await disclosures.AppendAsync(UserId, record);
         return record;
     }
@@ -381,17 +375,24 @@ internal sealed class UserGrain(
                 $"Policy version '{standing.CurrentVersion}' reduces rights; the user must accept it before this processing.");
         }
 
+        return BasisFor(user, request.Purpose, request.Exception, "processing");
+    }
+
+    // P1.10: the one place that decides a basis, for the gate and for disclosures: the receipt of a consent the
+    // user has granted now, or a named exception that needs none.
+    private ProcessingBasis BasisFor(UserState user, ConsentPurpose? purpose, LawfulBasis? exception, string what)
+    {
         var now = clock.GetUtcNow();
-        if (request.Purpose is { } purpose)
+        if (purpose is { } consent)
         {
-            return user.GrantFor(purpose) is { } grant
+            return user.GrantFor(consent) is { } grant
                 ? new ProcessingBasis(LawfulBasis.Consent, grant.ReceiptId, now)
-                : throw DomainException.Forbidden("consent-required", $"The user has not granted '{ConsentPurposes.Name(purpose)}'.");
+                : throw DomainException.Forbidden("consent-required", $"The user has not granted '{ConsentPurposes.Name(consent)}'.");
         }
 
-        return request.Exception is { } exception and not LawfulBasis.Consent
-            ? new ProcessingBasis(exception, null, now)
-            : throw DomainException.Invalid("basis-required", "A processing needs a consent purpose or a named exception.");
+        return exception is { } named and not LawfulBasis.Consent
+            ? new ProcessingBasis(named, null, now)
+            : throw DomainException.Invalid("basis-required", $"A {what} needs a consent purpose or a named exception.");
     }
 
     private static bool UnderGuardianAge(DateOnly birthDate, DateTimeOffset now) =>

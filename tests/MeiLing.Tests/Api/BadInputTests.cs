@@ -1,3 +1,8 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+using Orleans.Serialization;
+
 namespace MeiLing.Tests.Api;
 
 /// <summary>Bad input gets a 4xx problem+json and leaves storage exactly as it was.</summary>
@@ -28,6 +33,22 @@ public sealed class BadInputTests(PlatformFixture platform)
 
         await response.AssertProblemAsync(expected);
         Assert.Equal(before, await StoredMerchants());
+    }
+
+    [Fact]
+    public async Task A_value_postgresql_refuses_in_a_grain_is_400_not_503()
+    {
+        // As a grain's failure reaches the API: through Orleans' exception codec, which keeps Data but not SqlState.
+        var serializer = platform.Api.Services.GetRequiredService<Serializer>();
+        var refused = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(
+            new PostgresException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "ERROR", "22021")))!;
+        var context = new DefaultHttpContext { RequestServices = platform.Api.Services };
+        context.Response.Body = new MemoryStream();
+
+        var handled = await platform.Api.Services.GetServices<IExceptionHandler>().Single().TryHandleAsync(context, refused, default);
+
+        Assert.True(handled);
+        Assert.Equal(StatusCodes.Status400BadRequest, context.Response.StatusCode);
     }
 
     [Fact]

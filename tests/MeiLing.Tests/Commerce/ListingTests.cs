@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Platform;
 
 namespace MeiLing.Tests.Commerce;
 
@@ -56,14 +57,34 @@ public sealed class ListingTests(PlatformFixture platform)
         Assert.Equal(placed.Id(), page.GetProperty("items")[0].GetProperty("orderId").GetString());
     }
 
-    [Fact]
-    public async Task A_cursor_the_api_did_not_give_is_400()
+    // "MXwA" is "1|" and a NUL, which PostgreSQL once refused as if it were down (503).
+    [Theory]
+    [InlineData("merchant", "not-a-cursor")]
+    [InlineData("merchant", "MXwA")]
+    [InlineData("merchant", "MXxvcmRfeA")]
+    [InlineData("user", "not-a-cursor")]
+    [InlineData("user", "MXwA")]
+    [InlineData("user", "MXxvcmRfeA")]
+    public async Task A_cursor_the_api_did_not_give_is_400_naming_the_cursor(string listing, string cursor)
     {
         var shop = await platform.OpenShopAsync();
+        var (client, path) = listing == "merchant"
+            ? (shop.MerchantClient, $"/v1/merchants/{shop.Merchant.MerchantId}/orders")
+            : (shop.CustomerClient, $"/v1/users/{shop.Customer.UserId}/orders");
 
-        var response = await shop.MerchantClient.GetAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders?cursor=not-a-cursor");
+        var response = await client.GetAsync($"{path}?cursor={cursor}");
 
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/validation", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("cursor", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task An_unknown_merchants_orders_are_404_to_an_operator()
+    {
+        var response = await platform.Operator().GetAsync($"/v1/merchants/{EntityId.New(EntityId.MerchantPrefix)}/orders");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Platform;
 
 namespace MeiLing.Tests.Commerce;
 
@@ -74,6 +75,17 @@ public sealed class MemberCardTests(PlatformFixture platform)
         await card.Debit("same-operation", 400);
 
         Assert.Equal(600, await shop.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task The_member_card_of_a_user_who_does_not_exist_is_404()
+    {
+        var shop = await platform.OpenShopAsync();
+
+        var response = await shop.MerchantClient.GetAsync(
+            $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{EntityId.New(EntityId.UserPrefix)}");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Orders;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
 
@@ -36,6 +38,19 @@ public sealed class OrderTests(PlatformFixture platform)
 
         Assert.Equal(placed.Id(), byMerchant.GetProperty("orderId").GetString());
         Assert.Equal(2, byUser.GetProperty("lines").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task P1_10_an_order_records_the_lawful_basis_of_its_processing()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+
+        var stored = await platform.ReadAsync<OrderState>("order", "order", placed.Id());
+        var shown = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{placed.Id()}");
+
+        Assert.Equal(LawfulBasis.ContractNecessity, stored.Basis?.Basis);
+        Assert.Equal("contract-necessity", shown.GetProperty("basis").GetString());
     }
 
     [Fact]
@@ -81,11 +96,10 @@ public sealed class OrderTests(PlatformFixture platform)
         await response.AssertProblemAsync(HttpStatusCode.Conflict);
     }
 
+    // The contract's transitions: a pending order is neither fulfilled nor refunded before it is paid.
     [Theory]
     [InlineData("fulfilled")]
     [InlineData("refunded")]
-    [InlineData("paid")]
-    [InlineData("pending-payment")]
     public async Task A_transition_the_state_forbids_is_409(string target)
     {
         var shop = await platform.OpenShopAsync();
@@ -94,6 +108,21 @@ public sealed class OrderTests(PlatformFixture platform)
         var response = await shop.MerchantClient.SetStatusAsync(placed.Id(), target);
 
         await response.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Theory]
+    [InlineData("paid")]
+    [InlineData("pending-payment")]
+    [InlineData("shipped")]
+    public async Task A_status_the_route_does_not_set_is_400_naming_the_status(string target)
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+
+        var response = await shop.MerchantClient.SetStatusAsync(placed.Id(), target);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("status", out _), problem.ToString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 
 namespace MeiLing.Tests.Commerce;
@@ -43,6 +44,14 @@ public sealed class ProductTests(PlatformFixture platform)
         var again = await client.PostAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/products", new { sku = "SAME", name = "Second", priceFen = 200 });
 
         await again.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task An_unknown_merchants_catalogue_is_404_to_an_operator()
+    {
+        var response = await platform.Operator().GetAsync($"/v1/merchants/{EntityId.New(EntityId.MerchantPrefix)}/products");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Grains.Audit;
+using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
 
@@ -73,6 +74,16 @@ public sealed class SupportTests(PlatformFixture platform)
         Assert.Contains(audited, record => record.Entry.ActorId == agent.StaffId && record.Entry.Action.Contains("/orders", StringComparison.Ordinal));
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND detail LIKE '%' || $2 || '%'", agent.StaffId, placed.Id()));
+    }
+
+    [Fact]
+    public async Task The_orders_of_a_user_who_does_not_exist_are_404_to_support()
+    {
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Unknown", "support")).ApiKey);
+
+        var response = await support.GetAsync($"/v1/users/{EntityId.New(EntityId.UserPrefix)}/orders");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

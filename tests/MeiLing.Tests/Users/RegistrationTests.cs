@@ -1,5 +1,7 @@
 using System.Text.Json;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
+using Orleans.TestingHost;
 
 namespace MeiLing.Tests.Users;
 
@@ -38,6 +40,41 @@ public sealed class RegistrationTests(PlatformFixture platform)
 
         var problem = await again.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.EndsWith("/phone-taken", problem.TypeOf(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P1_1_concurrent_registrations_of_one_number_create_one_account()
+    {
+        var phone = UserApiClient.NewPhone();
+        var passwords = Enumerable.Range(0, 10).Select(i => $"password number {i}").ToList();
+
+        var responses = await Task.WhenAll(passwords.Select(password =>
+            platform.Client().PostAsJsonAsync("/v1/users", new { phone, password, nickname = "racer" })));
+
+        Assert.Equal(1, responses.Count(response => response.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(9, responses.Count(response => response.StatusCode == HttpStatusCode.Conflict));
+        var won = Array.FindIndex(responses, response => response.StatusCode == HttpStatusCode.Created);
+        var winner = (await responses[won].Content.ReadFromJsonAsync<Dictionary<string, string>>())!["userId"];
+        var session = await platform.SignInAsync(new RegisteredUser(winner, phone, passwords[won]));
+        Assert.Equal(winner, session.UserId);
+    }
+
+    [Fact]
+    public async Task A_number_whose_registration_was_abandoned_before_the_grace_period_registers()
+    {
+        var phone = UserApiClient.NewPhone();
+        var hasher = ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services.GetRequiredService<PhoneHasher>();
+        // The claim of a registration that died before creating its account, made longer ago than the grace period.
+        var abandoned = new GrainState<PhoneIndexState>(new PhoneIndexState
+        {
+            UserId = EntityId.New(EntityId.UserPrefix),
+            ClaimedAt = DateTimeOffset.UtcNow - PhoneIndexGrain.ClaimGracePeriod - TimeSpan.FromMinutes(1),
+        });
+        await platform.Storage().WriteStateAsync("phone-index", GrainId.Create("phoneindex", hasher.IndexKey(phone)), abandoned);
+
+        var response = await platform.Client().PostAsJsonAsync("/v1/users", new { phone, password = "long enough", nickname = "late" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
     [Fact]
@@ -118,6 +155,18 @@ public sealed class RegistrationTests(PlatformFixture platform)
         var profile = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}");
         Assert.Equal("新名字", profile.GetProperty("nickname").GetString());
         Assert.Equal("https://img.example/a.png", profile.GetProperty("avatarUrl").GetString());
+    }
+
+    [Fact]
+    public async Task A_correction_to_a_nickname_of_only_spaces_is_400_naming_the_nickname()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await client.PatchAsJsonAsync($"/v1/users/{user.UserId}", new { nickname = "   " });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("nickname", out _), problem.ToString());
     }
 
     [Fact]

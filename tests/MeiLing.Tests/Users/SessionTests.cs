@@ -37,7 +37,7 @@ public sealed class SessionTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task After_10_failed_sign_ins_for_a_number_even_the_right_password_gets_429()
+    public async Task P1_1_after_10_failed_sign_ins_for_a_number_even_the_right_password_gets_429()
     {
         var user = await platform.RegisterUserAsync();
         for (var attempt = 0; attempt < 10; attempt++)

@@ -20,6 +20,9 @@ public sealed class PersonalDataAttribute(DataCategory category) : Attribute
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class NotPersonalDataAttribute : Attribute;
 
-/// <summary>Marks a state class whose every field must carry <see cref="PersonalDataAttribute"/> or <see cref="NotPersonalDataAttribute"/>.</summary>
+/// <summary>
+/// Marks a class stored with a user's personal data — a grain state, or a row kept in a table of its own —
+/// whose every field must carry <see cref="PersonalDataAttribute"/> or <see cref="NotPersonalDataAttribute"/>.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class HoldsPersonalDataAttribute : Attribute;
