@@ -71,12 +71,7 @@ public static class OrdersApi
 
     private static async Task<Results<Ok<OrderView>, NotFound>> ChangeStatus(
         string orderId, ChangeOrderStatusRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<IOrderGrain>(orderId).ChangeStatus(caller.AsOrderCaller(), request.Status switch
-        {
-            OrderStatusChange.Fulfilled => OrderStatus.Fulfilled,
-            OrderStatusChange.Cancelled => OrderStatus.Cancelled,
-            _ => OrderStatus.Refunded,
-        }));
+        TypedResults.Ok(await cluster.GetGrain<IOrderGrain>(orderId).ChangeStatus(caller.AsOrderCaller(), request.Status));
 }
 
 /// <summary>Body of <c>POST /v1/merchants/{merchantId}/orders</c>.</summary>
@@ -105,15 +100,4 @@ public sealed record PayOrderRequest(
     [property: Range(1, long.MaxValue, ErrorMessage = "Amounts are positive integers of fen.")] long AmountFen);
 
 /// <summary>Body of <c>POST /v1/orders/{orderId}/status</c>.</summary>
-public sealed record ChangeOrderStatusRequest(OrderStatusChange Status);
-
-/// <summary>
-/// The states a merchant moves an order to. Payments, not this route, make an order paid, and no order goes
-/// back to pending-payment: naming either is bad input (400), not a conflict with the order's state.
-/// </summary>
-public enum OrderStatusChange
-{
-    Fulfilled,
-    Cancelled,
-    Refunded,
-}
+public sealed record ChangeOrderStatusRequest(OrderStatus Status);
