@@ -29,7 +29,14 @@ public sealed class DomainException : Exception
 
     public static DomainException NotFound(string code, string message) => new(DomainErrorKind.NotFound, code, message);
 
+    /// <summary>For a refusal of one field's value: the field as the client sends it, so the problem names it in <c>errors</c>.</summary>
+    [Id(3)]
+    public string? Field { get; init; }
+
     public static DomainException Invalid(string code, string message) => new(DomainErrorKind.Invalid, code, message);
+
+    public static DomainException InvalidField(string field, string code, string message) =>
+        new(DomainErrorKind.Invalid, code, message) { Field = field };
 
     public static DomainException Forbidden(string code, string message) => new(DomainErrorKind.Forbidden, code, message);
 }

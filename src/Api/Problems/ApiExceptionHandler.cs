@@ -53,6 +53,14 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     private static ProblemDetails Describe(Exception exception) => exception switch
     {
+        DomainException { Field: { } field } domain => new HttpValidationProblemDetails(
+            new Dictionary<string, string[]> { [field] = [domain.Message] })
+        {
+            Status = StatusFor(domain.Kind),
+            Type = ProblemTypes.For(domain.Code),
+            Title = TitleFor(domain.Kind),
+            Detail = domain.Message,
+        },
         DomainException domain => new ProblemDetails
         {
             Status = StatusFor(domain.Kind),

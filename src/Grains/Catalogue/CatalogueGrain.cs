@@ -13,12 +13,12 @@ internal sealed partial class CatalogueGrain(
     {
         if (!SkuShape().IsMatch(product.Sku))
         {
-            throw DomainException.Invalid("invalid-sku", "A SKU is 1-64 letters, digits, '.', '_' or '-'.");
+            throw DomainException.InvalidField("sku", "invalid-sku", "A SKU is 1-64 letters, digits, '.', '_' or '-'.");
         }
 
         if (product.PriceFen is < 1 or > ICatalogueGrain.MaxPriceFen)
         {
-            throw DomainException.Invalid("invalid-price", $"Prices are 1 to {ICatalogueGrain.MaxPriceFen} fen.");
+            throw DomainException.InvalidField("priceFen", "invalid-price", $"Prices are 1 to {ICatalogueGrain.MaxPriceFen} fen.");
         }
 
         if (!state.RecordExists && await GrainFactory.GetGrain<IMerchantGrain>(this.GetPrimaryKeyString()).Get() is null)
@@ -48,7 +48,7 @@ internal sealed partial class CatalogueGrain(
         {
             if (!state.State.Products.TryGetValue(item.Sku, out var product))
             {
-                throw DomainException.Invalid("unknown-sku", $"The merchant does not sell SKU '{item.Sku}'.");
+                throw DomainException.InvalidField("items", "unknown-sku", $"The merchant does not sell SKU '{item.Sku}'.");
             }
 
             lines.Add(new OrderLine(product.Sku, product.Name, product.PriceFen, item.Quantity));

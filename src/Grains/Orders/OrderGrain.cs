@@ -285,7 +285,7 @@ internal sealed class OrderGrain(
         catch (DomainException missing) when (missing.Code == "user-not-found")
         {
             // The user is named in the request body: a wrong one is bad input, not a missing resource.
-            throw DomainException.Invalid("unknown-user", "No such user.");
+            throw DomainException.InvalidField("userId", "unknown-user", "No such user.");
         }
     }
 

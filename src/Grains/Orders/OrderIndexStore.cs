@@ -125,5 +125,5 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
     private static (DateTimeOffset CreatedAt, string OrderId)? After(string? cursor) =>
         string.IsNullOrEmpty(cursor) ? null
         : OrderCursor.TryDecode(cursor, out var createdAt, out var orderId) ? (createdAt, orderId)
-        : throw DomainException.Invalid("invalid-cursor", "The cursor is not one this API gave out.");
+        : throw DomainException.InvalidField("cursor", "invalid-cursor", "The cursor is not one this API gave out.");
 }

@@ -10,5 +10,5 @@ public sealed class PaymentPartners(IEnumerable<IPaymentPartner> partners)
     public IPaymentPartner For(PaymentMethod method) =>
         _byMethod.TryGetValue(method, out var partner)
             ? partner
-            : throw DomainException.Invalid("payment-method-unavailable", $"No partner is configured for {method}.");
+            : throw DomainException.InvalidField("method", "payment-method-unavailable", $"No partner is configured for {method}.");
 }

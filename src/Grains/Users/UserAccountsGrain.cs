@@ -8,12 +8,12 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, TimeProvider clock) 
         // P1.1: a valid mainland mobile number is the minimum for an account.
         if (!PhoneNumber.TryNormalize(command.Phone, out var phone))
         {
-            throw DomainException.Invalid("invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
+            throw DomainException.InvalidField("phone", "invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
         }
 
         if (command.Password.Length is < Passwords.MinimumLength or > Passwords.MaximumLength)
         {
-            throw DomainException.Invalid("weak-password", $"Passwords are {Passwords.MinimumLength} to {Passwords.MaximumLength} characters.");
+            throw DomainException.InvalidField("password", "weak-password", $"Passwords are {Passwords.MinimumLength} to {Passwords.MaximumLength} characters.");
         }
 
         // P5.1: a child under 14 is not processed without a guardian's recorded consent.

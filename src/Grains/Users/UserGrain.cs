@@ -127,7 +127,7 @@ internal sealed class UserGrain(
         var standing = await Policy.GetStanding(change.PolicyVersion);
         if (standing.VersionIndex is not { } policyIndex)
         {
-            throw DomainException.Invalid("unknown-policy-version", $"Policy version '{change.PolicyVersion}' was never published.");
+            throw DomainException.InvalidField("policyVersion", "unknown-policy-version", $"Policy version '{change.PolicyVersion}' was never published.");
         }
 
         var receipt = new ConsentReceipt(
@@ -221,7 +221,7 @@ internal sealed class UserGrain(
         var basis = await AuthorizeAsync(ProcessingRequest.ForPurpose("import-third-party-data", ConsentPurpose.ThirdPartySources));
         if (user.Addresses.Count + import.Addresses.Count > MaxAddresses)
         {
-            throw DomainException.Invalid("too-many-addresses", $"A user keeps at most {MaxAddresses} addresses.");
+            throw DomainException.InvalidField("addresses", "too-many-addresses", $"A user keeps at most {MaxAddresses} addresses.");
         }
 
         var provenance = new Provenance(import.Source, import.Authorization, basis.At, basis.ReceiptId!);

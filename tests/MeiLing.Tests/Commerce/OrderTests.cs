@@ -177,7 +177,8 @@ public sealed class OrderTests(PlatformFixture platform)
         var response = await shop.MerchantClient.PostAsync(
             $"/v1/merchants/{shop.Merchant.MerchantId}/orders", Json.Raw(body.Replace("USER", shop.Customer.UserId, StringComparison.Ordinal)));
 
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.TryGetProperty("errors", out var errors) && errors.EnumerateObject().Any(), $"no field named: {problem}");
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
         Assert.Equal(before, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_storage WHERE grain_type LIKE '%order%'"));
     }
