@@ -28,6 +28,20 @@ internal sealed partial class DataRightsRequestGrain(
 
     private IUserGrain User => GrainFactory.GetGrain<IUserGrain>(state.State.UserId);
 
+    // An open request that wakes up makes sure something durable drives it: its reminder may be gone
+    // (written by a version that registered it after the state, or lost with a restored table).
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists && state.State.IsOpen)
+        {
+            await EnsureReminderAsync();
+            await requests.UpsertAsync(View());
+        }
+    }
+
+    // The written state is the request: what it needs is in place before, and what follows it is
+    // retried by the reminder. A crash before the state leaves a reminder and an index row that the
+    // reminder's first tick removes.
     async Task<DataRightsRequestView> IDataRightsRequestGrain.Receive(string userId, FileDataRightsRequest request)
     {
         if (state.RecordExists)
@@ -35,11 +49,11 @@ internal sealed partial class DataRightsRequestGrain(
             return View();
         }
 
-        state.State.Receive(userId, request, clock.GetUtcNow());
-        await state.WriteStateAsync();
-        await requests.UpsertAsync(View());
         await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
-        await AuditAsync($"{Name(state.State.Type)}:received", state.State.FiledByRole, state.State.FiledById);
+        state.State.Receive(userId, request, clock.GetUtcNow());
+        await requests.UpsertAsync(View());
+        await state.WriteStateAsync();
+        await AuditPendingStepsAsync();
 
         // Start at once rather than at the first reminder tick; the reminder is the safety net.
         // Interleaving, so reading the request's progress is never held up by the work itself.
@@ -70,7 +84,9 @@ internal sealed partial class DataRightsRequestGrain(
     {
         if (!state.RecordExists)
         {
+            // Never received (a crash before its state was written): nothing to drive, nothing to list.
             await StopReminderAsync();
+            await requests.DeleteAsync(RequestId);
             return;
         }
 
@@ -267,6 +283,13 @@ internal sealed partial class DataRightsRequestGrain(
 
     private async Task AuditPendingStepsAsync()
     {
+        var receivedPending = state.State.ReceivedAuditPending;
+        if (receivedPending)
+        {
+            await AuditAsync($"{Name(state.State.Type)}:received", state.State.FiledByRole, state.State.FiledById);
+            state.State.ReceivedAuditPending = false;
+        }
+
         var pending = state.State.Steps.Where(step => !step.Audited).ToList();
         foreach (var step in pending)
         {
@@ -274,7 +297,7 @@ internal sealed partial class DataRightsRequestGrain(
             step.Audited = true;
         }
 
-        if (pending.Count > 0)
+        if (receivedPending || pending.Count > 0)
         {
             await state.WriteStateAsync();
         }
@@ -283,6 +306,14 @@ internal sealed partial class DataRightsRequestGrain(
     private Task AuditAsync(string action, string actorRole = "data-rights", string? actorId = null, string? detail = null) =>
         GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey)
             .Append(new AuditEntry(actorRole, actorId ?? RequestId, action, state.State.UserId, detail ?? $"{{\"requestId\":\"{RequestId}\"}}"));
+
+    private async Task EnsureReminderAsync()
+    {
+        if (await this.GetReminder(DriveReminder) is null)
+        {
+            await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+        }
+    }
 
     private async Task StopReminderAsync()
     {

@@ -12,7 +12,8 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("""
             INSERT INTO data_rights_requests (request_id, user_id, type, status, received_at, due_at, completed_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (request_id) DO UPDATE SET status = excluded.status, completed_at = excluded.completed_at
+            ON CONFLICT (request_id) DO UPDATE SET user_id = excluded.user_id, type = excluded.type, status = excluded.status,
+                received_at = excluded.received_at, due_at = excluded.due_at, completed_at = excluded.completed_at
             """);
         command.Parameters.Add(new() { Value = request.RequestId });
         command.Parameters.Add(new() { Value = request.UserId });
@@ -21,6 +22,14 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = request.ReceivedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = request.DueAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = (object?)request.CompletedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Drops the row of a request that was never received.</summary>
+    public async Task DeleteAsync(string requestId)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM data_rights_requests WHERE request_id = $1");
+        command.Parameters.Add(new() { Value = requestId });
         await command.ExecuteNonQueryAsync();
     }
 

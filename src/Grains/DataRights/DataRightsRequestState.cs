@@ -61,10 +61,13 @@ public sealed class DataRightsRequestState : IOwnedByUser
     [NotPersonalData]
     public ErasureReceipt? Receipt { get; set; }
 
-
     /// <summary>What the cancellation's verification still found (table and grain names, never data).</summary>
     [NotPersonalData]
     public List<string> Remaining { get; set; } = [];
+
+    /// <summary>Set when the request is received and cleared once its receipt is in the audit log, so a crash in between audits it later, once.</summary>
+    [NotPersonalData]
+    public bool ReceivedAuditPending { get; set; }
 
     public bool IsOpen => Status is DataRightsRequestStatus.Received or DataRightsRequestStatus.InProgress;
 
@@ -80,6 +83,7 @@ public sealed class DataRightsRequestState : IOwnedByUser
         Status = DataRightsRequestStatus.Received;
         ReceivedAt = now;
         DueAt = now + IDataRightsRequestGrain.AnswerWithin;
+        ReceivedAuditPending = true;
     }
 
     public bool IsDone(string step) => Steps.Exists(s => s.Name == step);
