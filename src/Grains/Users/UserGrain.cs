@@ -329,7 +329,9 @@ internal sealed class UserGrain(
 
     async Task IUserGrain.Notify(UserNotification notification)
     {
-        if (!state.RecordExists)
+        // A sender that resumes after an interruption sends again to everyone: one notice per kind, sender and date.
+        if (!state.RecordExists || state.State.Notifications.Exists(notice =>
+            notice.Kind == notification.Kind && notice.MerchantId == notification.MerchantId && notice.EffectiveAt == notification.EffectiveAt))
         {
             return;
         }

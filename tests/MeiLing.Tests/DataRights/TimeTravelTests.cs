@@ -3,7 +3,9 @@ using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Merchants;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
+using MeiLing.Grains.Users;
 using MeiLing.Tests.Users;
+using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.DataRights;
 
@@ -60,5 +62,53 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(MerchantStatus.Terminated, late.Status);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL", shop.Merchant.MerchantId));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM member_card_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+
+    // A shutdown stopped half-way through telling its users (a crash, here a user grain that fails) must
+    // still tell everyone, and its retry must not tell anyone twice.
+    [Fact]
+    public async Task P4_3_users_an_interrupted_shutdown_left_untold_are_told_by_its_reminder_once_each()
+    {
+        var shop = await platform.OpenShopAsync();
+        var customers = new List<Shop> { shop };
+        for (var i = 0; i < 2; i++)
+        {
+            var user = await platform.RegisterUserAsync();
+            customers.Add(shop with { Customer = user, CustomerClient = await platform.AsUserAsync(user) });
+        }
+
+        foreach (var customer in customers)
+        {
+            await customer.PlaceOrderAsync();
+        }
+
+        var failing = customers[1].Customer.UserId;
+        await platform.Database.ScalarAsync<int>("UPDATE orleans_storage SET version = version + 1 WHERE grain_id_string = $1 RETURNING version", failing);
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => merchant.StartTermination(30));
+        await platform.Grains.GetGrain<IUserGrain>(failing).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await merchant.CompleteTerminationIfDue();
+
+        foreach (var customer in customers)
+        {
+            var notices = await customer.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{customer.Customer.UserId}/notifications");
+            Assert.Single(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("merchantId").GetString() == shop.Merchant.MerchantId);
+        }
+    }
+
+    [Fact]
+    public async Task P4_3_a_merchant_serving_its_notice_takes_no_member_card_top_ups()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(1_000);
+        await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 });
+
+        var response = await shop.MerchantClient.PostAsJsonAsync(
+            $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{shop.Customer.UserId}/top-ups", new { amountFen = 500 });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.EndsWith("/merchant-closing", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(1_000, await shop.BalanceAsync());
     }
 }
