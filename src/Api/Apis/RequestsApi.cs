@@ -24,7 +24,7 @@ public static class RequestsApi
 
         var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");
         requests.MapGet("/", ListOpen).RequireAuthorization(AuthorizationPolicies.Support)
-            .WithName("ListOpenRequests").WithSummary("Open requests, by due date; overdue=true for those past it.");
+            .WithName("ListOpenRequests").WithSummary("Open requests, soonest due first, a page at a time (limit, cursor); overdue=true for those past their due date.");
         requests.MapGet("/{requestId}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetRequest").WithSummary("A request with its status and progress.");
         requests.MapGet("/{requestId}/export", Export).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
@@ -69,14 +69,15 @@ public static class RequestsApi
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpen(
-        IClusterClient cluster, string? status, bool? overdue, [Range(1, 500)] int? limit)
+        IClusterClient cluster, string? status, bool? overdue, [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor)
     {
         if (status is not (null or "open"))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Only status=open is listed."] });
         }
 
-        return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IDataRightsRequestsGrain>(0).ListOpen(overdue ?? false, limit ?? 100)));
+        var page = await cluster.GetGrain<IDataRightsRequestsGrain>(0).ListOpen(overdue ?? false, cursor, limit ?? 100);
+        return TypedResults.Ok(new ItemPage<DataRightsRequestView>(page.Items, page.NextCursor));
     }
 
     private static async Task<Results<Ok<DataRightsRequestView>, NotFound>> Get(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>

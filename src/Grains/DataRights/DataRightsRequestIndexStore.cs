@@ -33,12 +33,23 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
-    public Task<IReadOnlyList<string>> OpenAsync(DateTimeOffset? dueBefore, int limit) =>
-        dataSource.ReadStringsAsync("""
-            SELECT request_id FROM data_rights_requests
-             WHERE status IN ('Received', 'InProgress') AND due_at < $1
-             ORDER BY due_at LIMIT $2
-            """, dueBefore ?? DateTimeOffset.MaxValue, limit);
+    /// <summary>
+    /// A page of open requests by due date (the request id breaks ties), after the given position; the
+    /// position of its last row when more follow. Rows of requests never received may be among them.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> RequestIds, RequestPosition? Next)> OpenAsync(DateTimeOffset? dueBefore, RequestPosition? after, int limit)
+    {
+        var rows = await dataSource.ReadRowsAsync(
+            """
+            SELECT request_id, due_at FROM data_rights_requests
+             WHERE status IN ('Received', 'InProgress') AND due_at < $1 AND (due_at, request_id) > ($2, $3)
+             ORDER BY due_at, request_id LIMIT $4
+            """,
+            reader => new RequestPosition(reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(0)),
+            dueBefore ?? DateTimeOffset.MaxValue, after?.DueAt ?? DateTimeOffset.MinValue, after?.RequestId ?? "", limit + 1);
+        var page = rows.Take(limit).ToList();
+        return ([.. page.Select(row => row.RequestId)], rows.Count > limit ? page[^1] : null);
+    }
 
     public Task<IReadOnlyList<string>> OfUserAsync(string userId) =>
         dataSource.ReadStringsAsync("SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at", userId);
@@ -68,6 +79,9 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
     }
 
 }
+
+/// <summary>Where a request stands in the open list: its due date, then its id.</summary>
+public sealed record RequestPosition(DateTimeOffset DueAt, string RequestId);
 
 /// <summary>A request as the index row has it.</summary>
 public sealed record RequestSummary(

@@ -28,6 +28,34 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == view.RequestId());
     }
 
+    // Requests here wait to be driven by hand, so every request of this collection is still open: the
+    // three filed last are due last.
+    [Fact]
+    public async Task P8_1_open_requests_come_a_page_at_a_time_and_the_next_page_holds_the_rest()
+    {
+        var filed = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var user = await platform.RegisterUserAsync();
+            filed.Add((await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type = "access" })).RequestId());
+        }
+
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Pages", "support")).ApiKey);
+        var pages = new List<List<string>>();
+        string? cursor = null;
+        do
+        {
+            var page = await support.GetFromJsonAsync<JsonElement>($"/v1/requests?status=open&limit=2{(cursor is null ? "" : $"&cursor={cursor}")}");
+            pages.Add([.. page.GetProperty("items").EnumerateArray().Select(r => r.RequestId())]);
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.All(pages, page => Assert.InRange(page.Count, 0, 2));
+        Assert.Equal(filed, pages.SelectMany(page => page).Where(filed.Contains));
+        Assert.Contains(filed[2], pages[^1]);
+    }
+
     [Fact]
     public async Task P4_3_a_merchant_shutdown_needs_at_least_30_days_notice()
     {
