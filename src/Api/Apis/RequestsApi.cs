@@ -28,7 +28,7 @@ public static class RequestsApi
         requests.MapGet("/{requestId}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetRequest").WithSummary("A request with its status and progress.");
         requests.MapGet("/{requestId}/export", Export).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
-            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request; ?format=html for a readable page.");
+            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400).");
         return routes;
     }
 
@@ -85,6 +85,12 @@ public static class RequestsApi
 
     private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, HttpResponse response, string? format)
     {
+        // A format the caller cannot have asked for by mistake and still get JSON back.
+        if (format is not (null or "json" or "html"))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["Formats: json (the default), html."] });
+        }
+
         if (await VisibleRequest(requestId, caller, cluster) is not { Type: DataRightsRequestType.Access } request
             || await cluster.GetGrain<IUserGrain>(request.UserId).GetProfile() is null)
         {
@@ -122,7 +128,11 @@ public static class RequestsApi
                     ? new ProfileCorrection(body.Nickname?.Trim(), body.AvatarUrl, body.BirthDate)
                     : null;
                 var delivery = body?.Delivery is { } d ? new DeliveryCorrection(d.RecipientName?.Trim(), d.Phone, d.Address?.Trim(), d.DoorNumber?.Trim()) : null;
-                if (correction is null && delivery is null)
+                if (delivery is { RecipientName: null, Phone: null, Address: null, DoorNumber: null })
+                {
+                    errors["details.delivery"] = ["A delivery correction names the corrected fields: recipientName, phone, address or doorNumber."];
+                }
+                else if (correction is null && delivery is null)
                 {
                     errors["details"] = ["A correction names the corrected fields: nickname, avatarUrl, birthDate or delivery."];
                 }

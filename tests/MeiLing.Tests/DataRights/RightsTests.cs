@@ -69,6 +69,20 @@ public sealed class RightsTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task An_export_in_a_format_there_is_none_of_is_400_not_json()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var view = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(view.RequestId());
+
+        var response = await client.GetAsync($"/v1/requests/{view.RequestId()}/export?format=xml");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("format", out _));
+    }
+
+    [Fact]
     public async Task The_export_of_an_unfinished_request_is_409()
     {
         var user = await platform.RegisterUserAsync();
