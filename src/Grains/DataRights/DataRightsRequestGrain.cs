@@ -258,13 +258,39 @@ internal sealed partial class DataRightsRequestGrain(
         }
 
         var inventory = state.State.Inventory ?? new AccountInventory([]);
-        if (step == ErasureSteps.Verify)
+        return step == ErasureSteps.Verify
+            ? await VerifyErasureAsync(inventory)
+            : await erasure.RunAsync(step, state.State.UserId, inventory);
+    }
+
+    // P4.1: a cancellation completes only once nothing of the account is found. What verification finds
+    // (a row a flow still on its way wrote after its step ran) is erased again by every erasing step, all
+    // idempotent, and looked for once more; should some still be there, the step fails and the next reminder
+    // tick starts again from verification. A request that never verifies stays open and, past its due date,
+    // is on support's overdue list, rather than being reported as done.
+    private async Task<int> VerifyErasureAsync(AccountInventory inventory)
+    {
+        var userId = state.State.UserId;
+        var remaining = await erasure.VerifyAsync(userId, inventory);
+        if (remaining.Count > 0)
         {
-            state.State.Remaining = [.. await erasure.VerifyAsync(state.State.UserId, inventory)];
-            return state.State.Remaining.Count;
+            LogLeftovers(RequestId, string.Join(", ", remaining));
+            foreach (var step in ErasureSteps.ErasingSteps)
+            {
+                state.State.AddToStep(step, await erasure.RunAsync(step, userId, inventory));
+            }
+
+            remaining = await erasure.VerifyAsync(userId, inventory);
         }
 
-        return await erasure.RunAsync(step, state.State.UserId, inventory);
+        state.State.Remaining = [.. remaining];
+        if (remaining.Count > 0)
+        {
+            await state.WriteStateAsync();
+            throw new InvalidOperationException($"The erasure left data in {string.Join(", ", remaining)}; verification runs again on the next tick.");
+        }
+
+        return 0;
     }
 
     private ErasureReceipt? ReceiptFor()
@@ -330,4 +356,7 @@ internal sealed partial class DataRightsRequestGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} paused by {Reason}; its reminder resumes it")]
     private partial void LogStepFailed(string requestId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cancellation {RequestId} found data left in {Places}; erasing again")]
+    private partial void LogLeftovers(string requestId, string places);
 }

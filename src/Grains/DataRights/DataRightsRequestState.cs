@@ -61,7 +61,7 @@ public sealed class DataRightsRequestState : IOwnedByUser
     [NotPersonalData]
     public ErasureReceipt? Receipt { get; set; }
 
-    /// <summary>What the cancellation's verification still found (table and grain names, never data).</summary>
+    /// <summary>What the cancellation's last verification still found (table and grain names, never data); empty once it completes.</summary>
     [NotPersonalData]
     public List<string> Remaining { get; set; } = [];
 
@@ -92,6 +92,15 @@ public sealed class DataRightsRequestState : IOwnedByUser
     {
         Status = DataRightsRequestStatus.InProgress;
         Steps.Add(new StepRecord { Name = step, Count = count, CompletedAt = now });
+    }
+
+    /// <summary>Adds what a step erased when it ran again (the receipt counts both runs).</summary>
+    public void AddToStep(string step, int count)
+    {
+        if (Steps.Find(s => s.Name == step) is { } record)
+        {
+            record.Count += count;
+        }
     }
 
     public void Close(Outcome outcome)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.DataRights;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.DataRights;
@@ -40,6 +41,14 @@ internal static class RequestApiClient
         var view = await client.FileRequestAsync(user.UserId, new { type = "access" });
         await client.WaitUntilDoneAsync(view.RequestId());
         return (client, view.RequestId());
+    }
+
+    /// <summary>A newly registered user and the request of <paramref name="type"/> they filed, as its grain.</summary>
+    public static async Task<(RegisteredUser User, IDataRightsRequestGrain Request)> UserWithRequestAsync(this PlatformFixture platform, string type)
+    {
+        var user = await platform.RegisterUserAsync();
+        var view = await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type });
+        return (user, platform.Grains.GetGrain<IDataRightsRequestGrain>(view.RequestId()));
     }
 
     public static string RequestId(this JsonElement view) => view.GetProperty("requestId").GetString()!;

@@ -15,17 +15,16 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
     [Fact]
     public async Task P8_1_a_request_past_its_due_date_is_listed_as_overdue_and_still_completes()
     {
-        var user = await platform.RegisterUserAsync();
-        var view = await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type = "access" });
+        var (_, request) = await platform.UserWithRequestAsync("access");
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Overdue", "support")).ApiKey);
 
         platform.Clock.Advance(TimeSpan.FromDays(16));
         var overdue = await support.GetFromJsonAsync<JsonElement>("/v1/requests?status=open&overdue=true");
-        await platform.Grains.GetGrain<IDataRightsRequestGrain>(view.RequestId()).Drive();
+        await request.Drive();
         var after = await support.GetFromJsonAsync<JsonElement>("/v1/requests?status=open&overdue=true");
 
-        Assert.Contains(overdue.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == view.RequestId());
-        Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == view.RequestId());
+        Assert.Contains(overdue.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == request.GetPrimaryKeyString());
+        Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == request.GetPrimaryKeyString());
     }
 
     // Requests here wait to be driven by hand, so every request of this collection is still open: the
@@ -54,6 +53,31 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.All(pages, page => Assert.InRange(page.Count, 0, 2));
         Assert.Equal(filed, pages.SelectMany(page => page).Where(filed.Contains));
         Assert.Contains(filed[2], pages[^1]);
+    }
+
+    // P4.1: "nothing of the user's personal data remains" is checked, not assumed. Here a disclosure row
+    // comes back whenever it is erased (as a flow still on its way could write one after its step ran):
+    // while it is there the cancellation stays open, and once it can go the next drive erases it and completes.
+    [Fact]
+    public async Task P4_1_a_cancellation_completes_only_once_its_verification_finds_nothing_left()
+    {
+        var (user, request) = await platform.UserWithRequestAsync("cancellation");
+        var keeper = $"keep_{user.UserId}";
+        await platform.Database.ScalarAsync<int>($"""
+            CREATE FUNCTION {keeper}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO user_disclosures SELECT OLD.*; RETURN NULL; END $$;
+            CREATE TRIGGER {keeper} AFTER DELETE ON user_disclosures FOR EACH ROW WHEN (OLD.user_id = '{user.UserId}') EXECUTE FUNCTION {keeper}();
+            INSERT INTO user_disclosures VALUES ('{user.UserId}', now(), 'wechat-pay', 'PaymentPartner', ARRAY['orderId'], 'payment', 'ContractNecessity', NULL);
+            """);
+
+        var whileLeft = await request.Drive();
+        await platform.Database.ScalarAsync<int>($"DROP TRIGGER {keeper} ON user_disclosures; DROP FUNCTION {keeper}();");
+        var afterwards = await request.Drive();
+
+        Assert.Equal(DataRightsRequestStatus.InProgress, whileLeft.Status);
+        Assert.Equal(ErasureSteps.Verify, whileLeft.Progress!.CurrentStep);
+        Assert.Equal(DataRightsRequestStatus.Completed, afterwards.Status);
+        Assert.True(afterwards.Receipt!.Verified);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_disclosures WHERE user_id = $1", user.UserId));
     }
 
     [Fact]
