@@ -24,11 +24,11 @@ public static class RequestsApi
 
         var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");
         requests.MapGet("/", ListOpen).RequireAuthorization(AuthorizationPolicies.Support)
-            .WithName("ListOpenRequests").WithSummary("Open requests, by due date; overdue=true for those past it.");
+            .WithName("ListOpenRequests").WithSummary("Open requests, soonest due first, a page at a time (limit, cursor); overdue=true for those past their due date.");
         requests.MapGet("/{requestId}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetRequest").WithSummary("A request with its status and progress.");
         requests.MapGet("/{requestId}/export", Export).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
-            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request; ?format=html for a readable page.");
+            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400).");
         return routes;
     }
 
@@ -69,14 +69,15 @@ public static class RequestsApi
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpen(
-        IClusterClient cluster, string? status, bool? overdue, [Range(1, 500)] int? limit)
+        IClusterClient cluster, string? status, bool? overdue, [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor)
     {
         if (status is not (null or "open"))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Only status=open is listed."] });
         }
 
-        return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IDataRightsRequestsGrain>(0).ListOpen(overdue ?? false, limit ?? 100)));
+        var page = await cluster.GetGrain<IDataRightsRequestsGrain>(0).ListOpen(overdue ?? false, cursor, limit ?? 100);
+        return TypedResults.Ok(new ItemPage<DataRightsRequestView>(page.Items, page.NextCursor));
     }
 
     private static async Task<Results<Ok<DataRightsRequestView>, NotFound>> Get(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
@@ -84,6 +85,12 @@ public static class RequestsApi
 
     private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, HttpResponse response, string? format)
     {
+        // A format the caller cannot have asked for by mistake and still get JSON back.
+        if (format is not (null or "json" or "html"))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["Formats: json (the default), html."] });
+        }
+
         if (await VisibleRequest(requestId, caller, cluster) is not { Type: DataRightsRequestType.Access } request
             || await cluster.GetGrain<IUserGrain>(request.UserId).GetProfile() is null)
         {
@@ -121,7 +128,11 @@ public static class RequestsApi
                     ? new ProfileCorrection(body.Nickname?.Trim(), body.AvatarUrl, body.BirthDate)
                     : null;
                 var delivery = body?.Delivery is { } d ? new DeliveryCorrection(d.RecipientName?.Trim(), d.Phone, d.Address?.Trim(), d.DoorNumber?.Trim()) : null;
-                if (correction is null && delivery is null)
+                if (delivery is { RecipientName: null, Phone: null, Address: null, DoorNumber: null })
+                {
+                    errors["details.delivery"] = ["A delivery correction names the corrected fields: recipientName, phone, address or doorNumber."];
+                }
+                else if (correction is null && delivery is null)
                 {
                     errors["details"] = ["A correction names the corrected fields: nickname, avatarUrl, birthDate or delivery."];
                 }

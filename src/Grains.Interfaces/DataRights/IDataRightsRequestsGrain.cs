@@ -4,9 +4,18 @@ namespace MeiLing.Grains.DataRights;
 [Alias("meiling.data-rights-requests")]
 public interface IDataRightsRequestsGrain : IGrainWithIntegerKey
 {
-    [Alias("open")]
-    Task<IReadOnlyList<DataRightsRequestView>> ListOpen(bool overdueOnly, int limit);
+    public const int MaxPageSize = 500;
+
+    /// <summary>A page of the open requests, soonest due first; the cursor of the previous page's end gives the next.</summary>
+    [Alias("open-page")]
+    Task<DataRightsRequestPage> ListOpen(bool overdueOnly, string? cursor, int limit);
 
     [Alias("of-user")]
     Task<IReadOnlyList<DataRightsRequestView>> OfUser(string userId);
 }
+
+/// <summary>A page of requests, with the cursor of the next page (null on the last).</summary>
+[GenerateSerializer, Immutable, Alias("meiling.data-rights-request-page")]
+public sealed record DataRightsRequestPage(
+    [property: Id(0)] IReadOnlyList<DataRightsRequestView> Items,
+    [property: Id(1)] string? NextCursor);

@@ -15,13 +15,14 @@ public interface IMerchantGrain : IGrainWithStringKey
     Task<IssuedKey> ReplaceKey();
 
     /// <summary>
-    /// Starts the merchant's termination (P4.3): its users are notified now, and after at least 30 days'
+    /// Starts the merchant's termination (P4.3): its users are notified now (those a failure left untold, by
+    /// its reminder soon after), it takes no new orders or member-card money, and after at least 30 days'
     /// notice their data at this merchant is erased or anonymized.
     /// </summary>
     [Alias("terminate")]
     Task<MerchantView> StartTermination(int noticeDays);
 
-    /// <summary>Carries out a due termination (what its reminder calls); does nothing before the notice ends.</summary>
+    /// <summary>Tells the users not told yet, then carries out a due termination (what its reminder calls).</summary>
     [Alias("complete-termination")]
     Task<MerchantView> CompleteTerminationIfDue();
 

@@ -14,13 +14,15 @@ internal sealed class AnalyticsGrain(NpgsqlDataSource dataSource) : Grain, IAnal
             throw DomainException.Invalid("invalid-period", $"Exports cover 1 to {MaxDays} days.");
         }
 
-        // Customers are counted per group; an anonymized order counts as a customer of its own.
+        // P1.13: only known customers count toward the group size. An anonymized order's customer is
+        // unknown and may be the same person as every other one in the group: counting each as a customer
+        // of its own would let one cancelled user's five orders pass for five customers. Their sales still count.
         await using var command = dataSource.CreateCommand("""
             SELECT f.merchant_id, f.day, f.sku, f.region,
                    count(DISTINCT f.order_id) AS orders,
                    sum(f.quantity) AS quantity,
                    sum(f.amount_fen) AS sales_fen,
-                   count(DISTINCT coalesce(o.user_id, o.order_id)) AS customers
+                   count(DISTINCT o.user_id) AS customers
               FROM order_line_facts f
               JOIN order_index o ON o.order_id = f.order_id
              WHERE f.day BETWEEN $1 AND $2 AND o.status IN ('Paid', 'Fulfilled')

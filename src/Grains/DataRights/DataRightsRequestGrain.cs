@@ -29,6 +29,20 @@ internal sealed partial class DataRightsRequestGrain(
 
     private IUserGrain User => GrainFactory.GetGrain<IUserGrain>(state.State.UserId);
 
+    // An open request that wakes up makes sure something durable drives it: its reminder may be gone
+    // (written by a version that registered it after the state, or lost with a restored table).
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists && state.State.IsOpen)
+        {
+            await EnsureReminderAsync();
+            await requests.UpsertAsync(View());
+        }
+    }
+
+    // The written state is the request: what it needs is in place before, and what follows it is
+    // retried by the reminder. A crash before the state leaves a reminder and an index row that the
+    // reminder's first tick removes.
     async Task<DataRightsRequestView> IDataRightsRequestGrain.Receive(string userId, FileDataRightsRequest request)
     {
         if (state.RecordExists)
@@ -36,11 +50,11 @@ internal sealed partial class DataRightsRequestGrain(
             return View();
         }
 
-        state.State.Receive(userId, request, clock.GetUtcNow());
-        await state.WriteStateAsync();
-        await requests.UpsertAsync(View());
         await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
-        await AuditAsync($"{Name(state.State.Type)}:received", state.State.FiledByRole, state.State.FiledById);
+        state.State.Receive(userId, request, clock.GetUtcNow());
+        await requests.UpsertAsync(View());
+        await state.WriteStateAsync();
+        await AuditPendingStepsAsync();
 
         // Start at once rather than at the first reminder tick; the reminder is the safety net.
         // Interleaving, so reading the request's progress is never held up by the work itself.
@@ -74,7 +88,9 @@ internal sealed partial class DataRightsRequestGrain(
     {
         if (!state.RecordExists)
         {
+            // Never received (a crash before its state was written): nothing to drive, nothing to list.
             await StopReminderAsync();
+            await requests.DeleteAsync(RequestId);
             return;
         }
 
@@ -246,13 +262,39 @@ internal sealed partial class DataRightsRequestGrain(
         }
 
         var inventory = state.State.Inventory ?? new AccountInventory([]);
-        if (step == ErasureSteps.Verify)
+        return step == ErasureSteps.Verify
+            ? await VerifyErasureAsync(inventory)
+            : await erasure.RunAsync(step, state.State.UserId, inventory);
+    }
+
+    // P4.1: a cancellation completes only once nothing of the account is found. What verification finds
+    // (a row a flow still on its way wrote after its step ran) is erased again by every erasing step, all
+    // idempotent, and looked for once more; should some still be there, the step fails and the next reminder
+    // tick starts again from verification. A request that never verifies stays open and, past its due date,
+    // is on support's overdue list, rather than being reported as done.
+    private async Task<int> VerifyErasureAsync(AccountInventory inventory)
+    {
+        var userId = state.State.UserId;
+        var remaining = await erasure.VerifyAsync(userId, inventory);
+        if (remaining.Count > 0)
         {
-            state.State.Remaining = [.. await erasure.VerifyAsync(state.State.UserId, inventory)];
-            return state.State.Remaining.Count;
+            LogLeftovers(RequestId, string.Join(", ", remaining));
+            foreach (var step in ErasureSteps.ErasingSteps)
+            {
+                state.State.AddToStep(step, await erasure.RunAsync(step, userId, inventory));
+            }
+
+            remaining = await erasure.VerifyAsync(userId, inventory);
         }
 
-        return await erasure.RunAsync(step, state.State.UserId, inventory);
+        state.State.Remaining = [.. remaining];
+        if (remaining.Count > 0)
+        {
+            await state.WriteStateAsync();
+            throw new InvalidOperationException($"The erasure left data in {string.Join(", ", remaining)}; verification runs again on the next tick.");
+        }
+
+        return 0;
     }
 
     private ErasureReceipt? ReceiptFor()
@@ -271,6 +313,13 @@ internal sealed partial class DataRightsRequestGrain(
 
     private async Task AuditPendingStepsAsync()
     {
+        var receivedPending = state.State.ReceivedAuditPending;
+        if (receivedPending)
+        {
+            await AuditAsync($"{Name(state.State.Type)}:received", state.State.FiledByRole, state.State.FiledById);
+            state.State.ReceivedAuditPending = false;
+        }
+
         var pending = state.State.Steps.Where(step => !step.Audited).ToList();
         foreach (var step in pending)
         {
@@ -278,7 +327,7 @@ internal sealed partial class DataRightsRequestGrain(
             step.Audited = true;
         }
 
-        if (pending.Count > 0)
+        if (receivedPending || pending.Count > 0)
         {
             await state.WriteStateAsync();
         }
@@ -287,6 +336,14 @@ internal sealed partial class DataRightsRequestGrain(
     private Task AuditAsync(string action, string actorRole = "data-rights", string? actorId = null, string? detail = null) =>
         GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey)
             .Append(new AuditEntry(actorRole, actorId ?? RequestId, action, state.State.UserId, detail ?? $"{{\"requestId\":\"{RequestId}\"}}"));
+
+    private async Task EnsureReminderAsync()
+    {
+        if (await this.GetReminder(DriveReminder) is null)
+        {
+            await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+        }
+    }
 
     private async Task StopReminderAsync()
     {
@@ -303,4 +360,7 @@ internal sealed partial class DataRightsRequestGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} paused by {Reason}; its reminder resumes it")]
     private partial void LogStepFailed(string requestId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cancellation {RequestId} found data left in {Places}; erasing again")]
+    private partial void LogLeftovers(string requestId, string places);
 }

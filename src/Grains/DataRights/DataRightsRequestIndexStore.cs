@@ -12,7 +12,8 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("""
             INSERT INTO data_rights_requests (request_id, user_id, type, status, received_at, due_at, completed_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (request_id) DO UPDATE SET status = excluded.status, completed_at = excluded.completed_at
+            ON CONFLICT (request_id) DO UPDATE SET user_id = excluded.user_id, type = excluded.type, status = excluded.status,
+                received_at = excluded.received_at, due_at = excluded.due_at, completed_at = excluded.completed_at
             """);
         command.Parameters.Add(new() { Value = request.RequestId });
         command.Parameters.Add(new() { Value = request.UserId });
@@ -24,14 +25,36 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
-    public Task<IReadOnlyList<string>> OpenAsync(DateTimeOffset? dueBefore, int limit) =>
-        dataSource.ReadStringsAsync("""
-            SELECT request_id FROM data_rights_requests
-             WHERE status IN ('Received', 'InProgress') AND due_at < $1
-             ORDER BY due_at LIMIT $2
-            """, dueBefore ?? DateTimeOffset.MaxValue, limit);
+    /// <summary>Drops the row of a request that was never received.</summary>
+    public async Task DeleteAsync(string requestId)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM data_rights_requests WHERE request_id = $1");
+        command.Parameters.Add(new() { Value = requestId });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// A page of open requests by due date (the request id breaks ties), after the given position; the
+    /// position of its last row when more follow. Rows of requests never received may be among them.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> RequestIds, RequestPosition? Next)> OpenAsync(DateTimeOffset? dueBefore, RequestPosition? after, int limit)
+    {
+        var rows = await dataSource.ReadRowsAsync(
+            """
+            SELECT request_id, due_at FROM data_rights_requests
+             WHERE status IN ('Received', 'InProgress') AND due_at < $1 AND (due_at, request_id) > ($2, $3)
+             ORDER BY due_at, request_id LIMIT $4
+            """,
+            reader => new RequestPosition(reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(0)),
+            dueBefore ?? DateTimeOffset.MaxValue, after?.DueAt ?? DateTimeOffset.MinValue, after?.RequestId ?? "", limit + 1);
+        var page = rows.Take(limit).ToList();
+        return ([.. page.Select(row => row.RequestId)], rows.Count > limit ? page[^1] : null);
+    }
 
     /// <summary>Every request id of the user, oldest first (for erasure and the access bundle).</summary>
     public Task<IReadOnlyList<string>> OfUserAsync(string userId) =>
         dataSource.ReadStringsAsync("SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at", userId);
 }
+
+/// <summary>Where a request stands in the open list: its due date, then its id.</summary>
+public sealed record RequestPosition(DateTimeOffset DueAt, string RequestId);

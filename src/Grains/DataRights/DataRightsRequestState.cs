@@ -61,10 +61,13 @@ public sealed class DataRightsRequestState : IOwnedByUser
     [NotPersonalData]
     public ErasureReceipt? Receipt { get; set; }
 
-
-    /// <summary>What the cancellation's verification still found (table and grain names, never data).</summary>
+    /// <summary>What the cancellation's last verification still found (table and grain names, never data); empty once it completes.</summary>
     [NotPersonalData]
     public List<string> Remaining { get; set; } = [];
+
+    /// <summary>Set when the request is received and cleared once its receipt is in the audit log, so a crash in between audits it later, once.</summary>
+    [NotPersonalData]
+    public bool ReceivedAuditPending { get; set; }
 
     public bool IsOpen => Status is DataRightsRequestStatus.Received or DataRightsRequestStatus.InProgress;
 
@@ -80,6 +83,7 @@ public sealed class DataRightsRequestState : IOwnedByUser
         Status = DataRightsRequestStatus.Received;
         ReceivedAt = now;
         DueAt = now + IDataRightsRequestGrain.AnswerWithin;
+        ReceivedAuditPending = true;
     }
 
     public bool IsDone(string step) => Steps.Exists(s => s.Name == step);
@@ -88,6 +92,15 @@ public sealed class DataRightsRequestState : IOwnedByUser
     {
         Status = DataRightsRequestStatus.InProgress;
         Steps.Add(new StepRecord { Name = step, Count = count, CompletedAt = now });
+    }
+
+    /// <summary>Adds what a step erased when it ran again (the receipt counts both runs).</summary>
+    public void AddToStep(string step, int count)
+    {
+        if (Steps.Find(s => s.Name == step) is { } record)
+        {
+            record.Count += count;
+        }
     }
 
     public void Close(Outcome outcome)

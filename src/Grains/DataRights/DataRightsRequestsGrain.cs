@@ -3,8 +3,12 @@ namespace MeiLing.Grains.DataRights;
 [StatelessWorker]
 internal sealed class DataRightsRequestsGrain(DataRightsRequestIndexStore index, TimeProvider clock) : Grain, IDataRightsRequestsGrain
 {
-    async Task<IReadOnlyList<DataRightsRequestView>> IDataRightsRequestsGrain.ListOpen(bool overdueOnly, int limit) =>
-        await ViewsAsync(await index.OpenAsync(overdueOnly ? clock.GetUtcNow() : null, Math.Clamp(limit, 1, 500)));
+    async Task<DataRightsRequestPage> IDataRightsRequestsGrain.ListOpen(bool overdueOnly, string? cursor, int limit)
+    {
+        var (ids, next) = await index.OpenAsync(
+            overdueOnly ? clock.GetUtcNow() : null, RequestCursor.Decode(cursor), Math.Clamp(limit, 1, IDataRightsRequestsGrain.MaxPageSize));
+        return new DataRightsRequestPage(await ViewsAsync(ids), next is { } last ? RequestCursor.Encode(last) : null);
+    }
 
     async Task<IReadOnlyList<DataRightsRequestView>> IDataRightsRequestsGrain.OfUser(string userId) =>
         await ViewsAsync(await index.OfUserAsync(userId));

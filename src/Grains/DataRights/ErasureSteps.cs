@@ -49,6 +49,10 @@ public sealed class ErasureSteps(
         PseudonymizeConsentReceipts, RedactRequests, DeleteAccount, EraseActivity, Verify,
     ];
 
+    /// <summary>The steps that erase something, each safe to run again after the account is gone.</summary>
+    public static IReadOnlyList<string> ErasingSteps { get; } =
+        [.. CancellationPlan.Where(step => step is not (CloseAccount or RedactRequests or Verify))];
+
     public async Task<int> RunAsync(string step, string userId, AccountInventory inventory) => step switch
     {
         AnonymizeOrders => await CountAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).Anonymize()),

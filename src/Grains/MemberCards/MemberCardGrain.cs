@@ -1,3 +1,4 @@
+using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
@@ -24,6 +25,14 @@ internal sealed class MemberCardGrain(
         if (state.State.ResultOf(operationId) is { } done)
         {
             return done;
+        }
+
+        // P4.3: a merchant serving its notice settles its cards at the end; it takes no new money meanwhile.
+        var merchant = await GrainFactory.GetGrain<IMerchantGrain>(MerchantId).Get()
+            ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
+        if (merchant.Status != MerchantStatus.Active)
+        {
+            throw DomainException.Conflict("merchant-closing", "This merchant is closing and takes no member-card top-ups.");
         }
 
         if (!state.RecordExists)

@@ -15,6 +15,7 @@ internal sealed class MerchantGrain(
 {
     public const int MinimumNoticeDays = 30;
     private const string TerminationReminder = "termination";
+    private static readonly TimeSpan NoticeRetry = TimeSpan.FromMinutes(1);
 
     private string MerchantId => this.GetPrimaryKeyString();
 
@@ -67,21 +68,12 @@ internal sealed class MerchantGrain(
             throw DomainException.Conflict("merchant-terminating", "This merchant's termination has already begun.");
         }
 
-        var now = clock.GetUtcNow();
-        var effectiveAt = now.AddDays(noticeDays);
-        merchant.BeginTermination(effectiveAt);
+        merchant.BeginTermination(clock.GetUtcNow().AddDays(noticeDays));
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(TerminationReminder, effectiveAt - now, TimeSpan.FromDays(1));
-
-        var notice = new UserNotification(
-            "merchant-termination",
-            $"{merchant.Name} is closing on {effectiveAt:yyyy-MM-dd}. After that day your data held for it is erased or anonymized.",
-            MerchantId, now, effectiveAt);
-        foreach (var userId in await CustomersAsync())
-        {
-            await GrainFactory.GetGrain<IUserGrain>(userId).Notify(notice);
-        }
-
+        // Due soon rather than at the end of the notice: should this call stop before every user is told
+        // (a crash, a user grain that fails), the reminder tells the rest.
+        await this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, TimeSpan.FromDays(1));
+        await NotifyCustomersAsync(merchant);
         return merchant.ToView(MerchantId);
     }
 
@@ -92,6 +84,11 @@ internal sealed class MerchantGrain(
     private async Task<MerchantView> CompleteIfDueAsync()
     {
         var merchant = Merchant;
+        if (merchant.Status == MerchantStatus.Terminating && merchant.NoticesPending)
+        {
+            await NotifyCustomersAsync(merchant);
+        }
+
         if (merchant.Status == MerchantStatus.Terminating && clock.GetUtcNow() >= merchant.TerminationEffectiveAt)
         {
             foreach (var orderId in await orders.OrderIdsOfMerchantWithUsersAsync(MerchantId))
@@ -114,6 +111,27 @@ internal sealed class MerchantGrain(
         }
 
         return merchant.ToView(MerchantId);
+    }
+
+    // Every customer again on a retry: a user grain keeps one notice per merchant and date, so those told
+    // before the interruption are not told twice.
+    private async Task NotifyCustomersAsync(MerchantState merchant)
+    {
+        var now = clock.GetUtcNow();
+        var effectiveAt = merchant.TerminationEffectiveAt!.Value;
+        var notice = new UserNotification(
+            "merchant-termination",
+            $"{merchant.Name} is closing on {effectiveAt:yyyy-MM-dd}. After that day your data held for it is erased or anonymized.",
+            MerchantId, now, effectiveAt);
+        foreach (var userId in await CustomersAsync())
+        {
+            await GrainFactory.GetGrain<IUserGrain>(userId).Notify(notice);
+        }
+
+        merchant.NoticesSent();
+        await state.WriteStateAsync();
+        var untilEffective = effectiveAt - now;
+        await this.RegisterOrUpdateReminder(TerminationReminder, untilEffective > TimeSpan.Zero ? untilEffective : TimeSpan.Zero, TimeSpan.FromDays(1));
     }
 
     private async Task<IReadOnlyList<string>> CustomersAsync() =>

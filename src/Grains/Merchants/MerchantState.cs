@@ -13,6 +13,9 @@ public sealed class MerchantState
 
     public DateTimeOffset? TerminationEffectiveAt { get; set; }
 
+    /// <summary>The termination's users are not all told yet (P4.3); its reminder tells them first.</summary>
+    public bool NoticesPending { get; set; }
+
     /// <summary>The lookup hash of the merchant's current API key (never the key), so a rotation can revoke it.</summary>
     public string? KeyHash { get; set; }
 
@@ -31,7 +34,10 @@ public sealed class MerchantState
     {
         Status = MerchantStatus.Terminating;
         TerminationEffectiveAt = effectiveAt;
+        NoticesPending = true;
     }
+
+    public void NoticesSent() => NoticesPending = false;
 
     public void Terminated() => Status = MerchantStatus.Terminated;
 

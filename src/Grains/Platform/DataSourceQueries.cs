@@ -6,7 +6,11 @@ namespace MeiLing.Grains.Platform;
 public static class DataSourceQueries
 {
     /// <summary>The first column of every row, as strings, of a query with positional parameters.</summary>
-    public static async Task<IReadOnlyList<string>> ReadStringsAsync(this NpgsqlDataSource dataSource, string sql, params object[] parameters)
+    public static Task<IReadOnlyList<string>> ReadStringsAsync(this NpgsqlDataSource dataSource, string sql, params object[] parameters) =>
+        dataSource.ReadRowsAsync(sql, reader => reader.GetString(0), parameters);
+
+    /// <summary>Every row of a query with positional parameters, each read by <paramref name="read"/>.</summary>
+    public static async Task<IReadOnlyList<T>> ReadRowsAsync<T>(this NpgsqlDataSource dataSource, string sql, Func<NpgsqlDataReader, T> read, params object[] parameters)
     {
         await using var command = dataSource.CreateCommand(sql);
         foreach (var parameter in parameters)
@@ -14,13 +18,13 @@ public static class DataSourceQueries
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });
         }
 
-        var values = new List<string>();
+        var rows = new List<T>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            values.Add(reader.GetString(0));
+            rows.Add(read(reader));
         }
 
-        return values;
+        return rows;
     }
 }

@@ -253,24 +253,30 @@ internal sealed class UserGrain(
             throw DomainException.Conflict("account-closing", "This account is being cancelled.");
         }
 
+        var requestId = EntityId.New(EntityId.RequestPrefix);
         if (user.OpenRequests.TryGetValue(request.Type, out var open))
         {
-            throw DomainException.Conflict("duplicate-request", $"Request {open} of this type is still open.");
+            // P8.1: the entry is written before its request is received, so a crash in between leaves an
+            // entry that no request will ever close. Only the request itself knows whether it is open.
+            var openRequest = await GrainFactory.GetGrain<IDataRightsRequestGrain>(open).Get();
+            if (openRequest is { Status: DataRightsRequestStatus.Received or DataRightsRequestStatus.InProgress })
+            {
+                throw DomainException.Conflict("duplicate-request", $"Request {open} of this type is still open.");
+            }
+
+            // Never received: file under its id, so that a Receive still on its way from before the crash
+            // lands on this request instead of opening a second one beside it.
+            if (openRequest is null)
+            {
+                requestId = open;
+            }
         }
 
-        var requestId = EntityId.New(EntityId.RequestPrefix);
+        // No rollback when Receive fails: the entry then names a request that was never received, and the
+        // next filing finds that out above.
         user.OpenRequests[request.Type] = requestId;
         await state.WriteStateAsync();
-        try
-        {
-            return await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Receive(UserId, request);
-        }
-        catch
-        {
-            user.OpenRequests.Remove(request.Type);
-            await state.WriteStateAsync();
-            throw;
-        }
+        return await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Receive(UserId, request);
     }
 
     async Task IUserGrain.RequestClosed(DataRightsRequestType type, string requestId)
@@ -317,7 +323,9 @@ internal sealed class UserGrain(
 
     async Task IUserGrain.Notify(UserNotification notification)
     {
-        if (!state.RecordExists)
+        // A sender that resumes after an interruption sends again to everyone: one notice per kind, sender and date.
+        if (!state.RecordExists || state.State.Notifications.Exists(notice =>
+            notice.Kind == notification.Kind && notice.MerchantId == notification.MerchantId && notice.EffectiveAt == notification.EffectiveAt))
         {
             return;
         }

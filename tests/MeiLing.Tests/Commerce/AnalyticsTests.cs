@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Commerce;
@@ -48,6 +49,31 @@ public sealed class AnalyticsTests(PlatformFixture platform)
         {
             Assert.DoesNotContain(identifier, body, StringComparison.Ordinal);
         }
+    }
+
+    // Anonymized orders have lost their customer: five of them may be one person, so they are not five customers.
+    [Fact]
+    public async Task P1_13_a_group_made_of_one_cancelled_customers_five_orders_is_suppressed()
+    {
+        var merchant = await platform.CreateMerchantAsync("Solo Tea");
+        var merchantClient = platform.Client(merchant.ApiKey);
+        await merchantClient.AddProductAsync(merchant.MerchantId, "SOLO", "Solo tea", 1_000);
+        var user = await platform.RegisterUserAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            var placed = await merchantClient.PostAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/orders",
+                new { userId = user.UserId, items = new[] { new { sku = "SOLO", quantity = 1 } } });
+            await merchantClient.PayAsync((await placed.Content.ReadFromJsonAsync<JsonElement>()).Id(), "marked", 1_000);
+        }
+
+        var cancellation = await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type = "cancellation" });
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Solo", "support")).ApiKey);
+        Assert.Equal("completed", (await support.WaitUntilDoneAsync(cancellation.RequestId())).GetProperty("status").GetString());
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var export = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/analytics/sales?from={today.AddDays(-1):yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}");
+
+        Assert.DoesNotContain(export.GetProperty("groups").EnumerateArray(), g => g.GetProperty("sku").GetString() == "SOLO");
     }
 
     [Fact]

@@ -1,6 +1,10 @@
 using System.Text.Json;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
+using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.DataRights;
 
@@ -46,6 +50,39 @@ public sealed class FilingTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
     }
 
+    // A crash between the user's entry and the request it names leaves an entry no request will ever
+    // close; the user could then never file that type again (never cancel their account).
+    [Fact]
+    public async Task P8_1_an_open_request_entry_whose_request_was_never_created_does_not_block_a_new_one()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var userGrain = platform.Grains.GetGrain<IUserGrain>(user.UserId);
+        await platform.ChangeStoredStateAsync<UserState>(userGrain, "user",
+            stored => stored.OpenRequests[DataRightsRequestType.Cancellation] = EntityId.New(EntityId.RequestPrefix));
+        await userGrain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+        var response = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "cancellation" });
+
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+    }
+
+    // A crash between a request's state and its reminder leaves a received request that nothing wakes.
+    [Fact]
+    public async Task P8_1_a_received_request_without_a_reminder_is_carried_out_once_it_wakes()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var requestId = EntityId.New(EntityId.RequestPrefix);
+        await platform.ChangeStoredStateAsync<DataRightsRequestState>(
+            platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId), "data-rights-request",
+            stored => stored.Receive(user.UserId, new FileDataRightsRequest(DataRightsRequestType.Access, RequestDetails.None, "user", user.UserId, null, null), platform.Clock.GetUtcNow()));
+
+        var done = await client.WaitUntilDoneAsync(requestId);
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task P1_7_support_must_give_reason_and_verification()
     {
@@ -76,6 +113,19 @@ public sealed class FilingTests(PlatformFixture platform)
         var response = await client.PostAsync($"/v1/users/{user.UserId}/requests", Json.Raw(body));
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM data_rights_requests WHERE user_id = $1", user.UserId));
+    }
+
+    [Fact]
+    public async Task A_correction_with_an_empty_delivery_is_400_naming_the_field_and_files_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await client.PostAsync($"/v1/users/{user.UserId}/requests", Json.Raw("{\"type\":\"correction\",\"details\":{\"delivery\":{}}}"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("details.delivery", out _));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM data_rights_requests WHERE user_id = $1", user.UserId));
     }
 

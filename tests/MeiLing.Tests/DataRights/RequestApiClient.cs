@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MeiLing.Grains.DataRights;
+using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.DataRights;
 
@@ -29,6 +31,24 @@ internal static class RequestApiClient
         while (DateTime.UtcNow < deadline);
 
         return view;
+    }
+
+    /// <summary>A newly registered user, signed in, whose access request is answered (its export is ready).</summary>
+    public static async Task<(HttpClient Client, string RequestId)> AnsweredAccessRequestAsync(this PlatformFixture platform)
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var view = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(view.RequestId());
+        return (client, view.RequestId());
+    }
+
+    /// <summary>A newly registered user and the request of <paramref name="type"/> they filed, as its grain.</summary>
+    public static async Task<(RegisteredUser User, IDataRightsRequestGrain Request)> UserWithRequestAsync(this PlatformFixture platform, string type)
+    {
+        var user = await platform.RegisterUserAsync();
+        var view = await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type });
+        return (user, platform.Grains.GetGrain<IDataRightsRequestGrain>(view.RequestId()));
     }
 
     public static string RequestId(this JsonElement view) => view.GetProperty("requestId").GetString()!;

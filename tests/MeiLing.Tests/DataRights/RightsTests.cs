@@ -85,18 +85,26 @@ public sealed class RightsTests(PlatformFixture platform)
     [Fact]
     public async Task Access_export_is_also_a_readable_page()
     {
-        var user = await platform.RegisterUserAsync();
-        var client = await platform.AsUserAsync(user);
-        var view = await client.FileRequestAsync(user.UserId, new { type = "access" });
-        await client.WaitUntilDoneAsync(view.RequestId());
+        var (client, requestId) = await platform.AnsweredAccessRequestAsync();
 
-        var response = await client.GetAsync($"/v1/requests/{view.RequestId()}/export?format=html");
+        var response = await client.GetAsync($"/v1/requests/{requestId}/export?format=html");
 
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.StartsWith("default-src 'none'; style-src 'unsafe-inline';", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         var page = await response.Content.ReadAsStringAsync();
         Assert.Contains("<h2>orders</h2>", page, StringComparison.Ordinal);
         Assert.Contains("小美", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_export_in_a_format_there_is_none_of_is_400_not_json()
+    {
+        var (client, requestId) = await platform.AnsweredAccessRequestAsync();
+
+        var response = await client.GetAsync($"/v1/requests/{requestId}/export?format=xml");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("format", out _));
     }
 
     [Fact]

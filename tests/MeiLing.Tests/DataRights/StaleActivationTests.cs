@@ -1,5 +1,4 @@
 using MeiLing.Grains.DataRights;
-using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.DataRights;
 
@@ -12,11 +11,9 @@ public sealed class StaleActivationTests(TimeTravelFixture platform)
     [Fact]
     public async Task P8_1_a_request_whose_row_was_written_behind_its_back_still_completes()
     {
-        var user = await platform.RegisterUserAsync();
-        var view = await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type = "cancellation" });
-        var request = platform.Grains.GetGrain<IDataRightsRequestGrain>(view.RequestId());
+        var (_, request) = await platform.UserWithRequestAsync("cancellation");
         await platform.Database.ScalarAsync<int>(
-            "UPDATE orleans_storage SET version = version + 1 WHERE grain_id_string = $1 RETURNING version", view.RequestId());
+            "UPDATE orleans_storage SET version = version + 1 WHERE grain_id_string = $1 RETURNING version", request.GetPrimaryKeyString());
 
         var interrupted = await request.Drive();
         var resumed = await request.Drive();

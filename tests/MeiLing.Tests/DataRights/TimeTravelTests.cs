@@ -3,7 +3,9 @@ using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Merchants;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
+using MeiLing.Grains.Users;
 using MeiLing.Tests.Users;
+using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.DataRights;
 
@@ -13,17 +15,69 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
     [Fact]
     public async Task P8_1_a_request_past_its_due_date_is_listed_as_overdue_and_still_completes()
     {
-        var user = await platform.RegisterUserAsync();
-        var view = await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type = "access" });
+        var (_, request) = await platform.UserWithRequestAsync("access");
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Overdue", "support")).ApiKey);
 
         platform.Clock.Advance(TimeSpan.FromDays(16));
         var overdue = await support.GetFromJsonAsync<JsonElement>("/v1/requests?status=open&overdue=true");
-        await platform.Grains.GetGrain<IDataRightsRequestGrain>(view.RequestId()).Drive();
+        await request.Drive();
         var after = await support.GetFromJsonAsync<JsonElement>("/v1/requests?status=open&overdue=true");
 
-        Assert.Contains(overdue.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == view.RequestId());
-        Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == view.RequestId());
+        Assert.Contains(overdue.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == request.GetPrimaryKeyString());
+        Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == request.GetPrimaryKeyString());
+    }
+
+    // Requests here wait to be driven by hand, so every request of this collection is still open: the
+    // three filed last are due last.
+    [Fact]
+    public async Task P8_1_open_requests_come_a_page_at_a_time_and_the_next_page_holds_the_rest()
+    {
+        var filed = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var user = await platform.RegisterUserAsync();
+            filed.Add((await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type = "access" })).RequestId());
+        }
+
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Pages", "support")).ApiKey);
+        var pages = new List<List<string>>();
+        string? cursor = null;
+        do
+        {
+            var page = await support.GetFromJsonAsync<JsonElement>($"/v1/requests?status=open&limit=2{(cursor is null ? "" : $"&cursor={cursor}")}");
+            pages.Add([.. page.GetProperty("items").EnumerateArray().Select(r => r.RequestId())]);
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.All(pages, page => Assert.InRange(page.Count, 0, 2));
+        Assert.Equal(filed, pages.SelectMany(page => page).Where(filed.Contains));
+        Assert.Contains(filed[2], pages[^1]);
+    }
+
+    // P4.1: "nothing of the user's personal data remains" is checked, not assumed. Here a disclosure row
+    // comes back whenever it is erased (as a flow still on its way could write one after its step ran):
+    // while it is there the cancellation stays open, and once it can go the next drive erases it and completes.
+    [Fact]
+    public async Task P4_1_a_cancellation_completes_only_once_its_verification_finds_nothing_left()
+    {
+        var (user, request) = await platform.UserWithRequestAsync("cancellation");
+        var keeper = $"keep_{user.UserId}";
+        await platform.Database.ScalarAsync<int>($"""
+            CREATE FUNCTION {keeper}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO user_disclosures SELECT OLD.*; RETURN NULL; END $$;
+            CREATE TRIGGER {keeper} AFTER DELETE ON user_disclosures FOR EACH ROW WHEN (OLD.user_id = '{user.UserId}') EXECUTE FUNCTION {keeper}();
+            INSERT INTO user_disclosures VALUES ('{user.UserId}', now(), 'wechat-pay', 'PaymentPartner', ARRAY['orderId'], 'payment', 'ContractNecessity', NULL);
+            """);
+
+        var whileLeft = await request.Drive();
+        await platform.Database.ScalarAsync<int>($"DROP TRIGGER {keeper} ON user_disclosures; DROP FUNCTION {keeper}();");
+        var afterwards = await request.Drive();
+
+        Assert.Equal(DataRightsRequestStatus.InProgress, whileLeft.Status);
+        Assert.Equal(ErasureSteps.Verify, whileLeft.Progress!.CurrentStep);
+        Assert.Equal(DataRightsRequestStatus.Completed, afterwards.Status);
+        Assert.True(afterwards.Receipt!.Verified);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_disclosures WHERE user_id = $1", user.UserId));
     }
 
     [Fact]
@@ -60,5 +114,53 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(MerchantStatus.Terminated, late.Status);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL", shop.Merchant.MerchantId));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM member_card_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+
+    // A shutdown stopped half-way through telling its users (a crash, here a user grain that fails) must
+    // still tell everyone, and its retry must not tell anyone twice.
+    [Fact]
+    public async Task P4_3_users_an_interrupted_shutdown_left_untold_are_told_by_its_reminder_once_each()
+    {
+        var shop = await platform.OpenShopAsync();
+        var customers = new List<Shop> { shop };
+        for (var i = 0; i < 2; i++)
+        {
+            var user = await platform.RegisterUserAsync();
+            customers.Add(shop with { Customer = user, CustomerClient = await platform.AsUserAsync(user) });
+        }
+
+        foreach (var customer in customers)
+        {
+            await customer.PlaceOrderAsync();
+        }
+
+        var failing = customers[1].Customer.UserId;
+        await platform.Database.ScalarAsync<int>("UPDATE orleans_storage SET version = version + 1 WHERE grain_id_string = $1 RETURNING version", failing);
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => merchant.StartTermination(30));
+        await platform.Grains.GetGrain<IUserGrain>(failing).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await merchant.CompleteTerminationIfDue();
+
+        foreach (var customer in customers)
+        {
+            var notices = await customer.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{customer.Customer.UserId}/notifications");
+            Assert.Single(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("merchantId").GetString() == shop.Merchant.MerchantId);
+        }
+    }
+
+    [Fact]
+    public async Task P4_3_a_merchant_serving_its_notice_takes_no_member_card_top_ups()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(1_000);
+        await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 });
+
+        var response = await shop.MerchantClient.PostAsJsonAsync(
+            $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{shop.Customer.UserId}/top-ups", new { amountFen = 500 });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.EndsWith("/merchant-closing", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(1_000, await shop.BalanceAsync());
     }
 }

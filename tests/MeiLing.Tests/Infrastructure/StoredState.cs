@@ -17,4 +17,18 @@ public static class StoredState
         await platform.Storage().ReadStateAsync(stateName, GrainId.Create(grainType, key), state);
         return state.State ?? new T();
     }
+
+    /// <summary>
+    /// Changes a grain's stored state behind its back (what a crash or another silo may leave), through the
+    /// silo's own storage so it stays sealed; a state not stored yet starts new.
+    /// </summary>
+    public static async Task ChangeStoredStateAsync<T>(this PlatformFixture platform, IAddressable grain, string stateName, Action<T> change)
+        where T : new()
+    {
+        var state = new GrainState<T>(new T());
+        await platform.Storage().ReadStateAsync(stateName, grain.GetGrainId(), state);
+        state.State ??= new T();
+        change(state.State);
+        await platform.Storage().WriteStateAsync(stateName, grain.GetGrainId(), state);
+    }
 }

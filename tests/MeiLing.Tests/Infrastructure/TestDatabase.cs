@@ -64,6 +64,34 @@ public sealed class TestDatabase : IAsyncDisposable
         return result is null or DBNull ? default : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Runs a statement with the database's triggers off, as a privileged attacker (a superuser session)
+    /// could: the append-only guards do not stop it, and only the hash chain can show what it did.
+    /// </summary>
+    public async Task<int> BypassingTriggersAsync(string sql, params object[] parameters)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var replica = new NpgsqlCommand("SET LOCAL session_replication_role = replica", connection, transaction))
+        {
+            await replica.ExecuteNonQueryAsync();
+        }
+
+        int changed;
+        await using (var command = new NpgsqlCommand(sql, connection, transaction))
+        {
+            foreach (var parameter in parameters)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+
+            changed = await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        return changed;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
