@@ -195,7 +195,7 @@ public sealed record FileRequestBody(
 
 /// <summary>What a request asks for: corrected fields, categories to erase, or purposes to withdraw.</summary>
 public sealed record RequestDetailsBody(
-    [property: StringLength(32, MinimumLength = 1)] string? Nickname = null,
+    [property: StringLength(32, MinimumLength = 1), NotBlank] string? Nickname = null,
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
     [property: PastDate] DateOnly? BirthDate = null,
     DeliveryCorrectionBody? Delivery = null,

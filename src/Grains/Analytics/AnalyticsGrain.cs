@@ -11,7 +11,7 @@ internal sealed class AnalyticsGrain(NpgsqlDataSource dataSource) : Grain, IAnal
     {
         if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
         {
-            throw DomainException.Invalid("invalid-period", $"Exports cover 1 to {MaxDays} days.");
+            throw DomainException.InvalidField("to", "invalid-period", $"Exports cover 1 to {MaxDays} days.");
         }
 
         // P1.13: only known customers count toward the group size. An anonymized order's customer is

@@ -22,7 +22,7 @@ internal sealed class MemberCardGrain(
     async Task<long> IMemberCardGrain.TopUp(string operationId, long amountFen)
     {
         CheckAmount(amountFen);
-        if (state.State.ResultOf(operationId) is { } done)
+        if (state.State.ResultOf(operationId, amountFen) is { } done)
         {
             return done;
         }
@@ -61,7 +61,7 @@ internal sealed class MemberCardGrain(
     async Task<long> IMemberCardGrain.Debit(string operationId, long amountFen)
     {
         CheckAmount(amountFen);
-        if (state.State.ResultOf(operationId) is { } done)
+        if (state.State.ResultOf(operationId, -amountFen) is { } done)
         {
             return done;
         }
@@ -79,7 +79,7 @@ internal sealed class MemberCardGrain(
     async Task<long> IMemberCardGrain.Credit(string operationId, long amountFen)
     {
         CheckAmount(amountFen);
-        if (state.State.ResultOf(operationId) is { } done)
+        if (state.State.ResultOf(operationId, amountFen) is { } done)
         {
             return done;
         }
@@ -105,7 +105,7 @@ internal sealed class MemberCardGrain(
     {
         if (amountFen is < 1 or > MaxOperationFen)
         {
-            throw DomainException.Invalid("invalid-amount", $"Amounts are 1 to {MaxOperationFen} fen.");
+            throw DomainException.InvalidField("amountFen", "invalid-amount", $"Amounts are 1 to {MaxOperationFen} fen.");
         }
     }
 }
@@ -129,7 +129,18 @@ public sealed class MemberCardState : IOwnedByUser
     [PersonalData(DataCategory.Property, Sensitive = true)]
     public List<AppliedOperation> Applied { get; set; } = [];
 
-    public long? ResultOf(string operationId) => Applied.Find(op => op.OperationId == operationId)?.BalanceAfterFen;
+    /// <summary>
+    /// The balance a retried operation left, or null when it is new. An operation id (an Idempotency-Key)
+    /// sent again with another amount is a different request under a used key: refused, not replayed.
+    /// </summary>
+    public long? ResultOf(string operationId, long deltaFen) =>
+        Applied.Find(op => op.OperationId == operationId) switch
+        {
+            null => null,
+            { DeltaFen: var applied } when applied != deltaFen => throw DomainException.Conflict(
+                "idempotency-key-reused", "This Idempotency-Key was used for another amount; use a new key for a new operation."),
+            var done => done.BalanceAfterFen,
+        };
 
     public void Apply(string userId, string operationId, long deltaFen)
     {

@@ -60,7 +60,7 @@ internal sealed class MerchantGrain(
         var merchant = Merchant;
         if (noticeDays < MinimumNoticeDays)
         {
-            throw DomainException.Invalid("notice-too-short", $"A merchant's users get at least {MinimumNoticeDays} days' notice.");
+            throw DomainException.InvalidField("noticeDays", "notice-too-short", $"A merchant's users get at least {MinimumNoticeDays} days' notice.");
         }
 
         if (merchant.Status != MerchantStatus.Active)

@@ -37,6 +37,23 @@ public sealed class MemberCardTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_top_up_key_sent_again_with_another_amount_is_409_and_changes_nothing()
+    {
+        var shop = await platform.OpenShopAsync();
+        var route = $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{shop.Customer.UserId}/top-ups";
+        var key = Guid.NewGuid().ToString();
+        await shop.MerchantClient.SendAsync(TopUp(route, key, 1_000));
+
+        var reused = await shop.MerchantClient.SendAsync(TopUp(route, key, 9_000));
+
+        await reused.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(1_000, await shop.BalanceAsync());
+    }
+
+    private static HttpRequestMessage TopUp(string route, string idempotencyKey, long amountFen) =>
+        new(HttpMethod.Post, route) { Content = JsonContent.Create(new { amountFen }), Headers = { { "Idempotency-Key", idempotencyKey } } };
+
+    [Fact]
     public async Task A_refund_gives_member_card_money_back()
     {
         var shop = await platform.OpenShopAsync();

@@ -117,6 +117,19 @@ public sealed class FilingTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_correction_to_a_nickname_of_only_spaces_is_400_naming_it_and_files_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await client.PostAsync($"/v1/users/{user.UserId}/requests", Json.Raw("{\"type\":\"correction\",\"details\":{\"nickname\":\"   \"}}"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(problem.GetProperty("errors").EnumerateObject(), error => error.Name.EndsWith("nickname", StringComparison.Ordinal));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM data_rights_requests WHERE user_id = $1", user.UserId));
+    }
+
+    [Fact]
     public async Task A_correction_with_an_empty_delivery_is_400_naming_the_field_and_files_nothing()
     {
         var user = await platform.RegisterUserAsync();
