@@ -31,6 +31,13 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
     [Alias("drive")]
     Task<DataRightsRequestView> Drive();
 
+    /// <summary>
+    /// Makes sure an open request has the reminder that drives it (the open-request sweep's call, for a
+    /// reminder lost outside the request's own writes, e.g. by a restore); a closed request needs none.
+    /// </summary>
+    [Alias("keep-driven")]
+    Task KeepDriven();
+
     /// <summary>Drops the request's free-text details (the user's account is being cancelled).</summary>
     [Alias("redact")]
     Task Redact();

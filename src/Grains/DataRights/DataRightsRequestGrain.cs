@@ -67,6 +67,14 @@ internal sealed partial class DataRightsRequestGrain(
     Task<string?> IDataRightsRequestGrain.ExportPersonalData() =>
         Task.FromResult(state.RecordExists ? PersonalDataExporter.Export(View(), state.State).ToJsonString() : null);
 
+    async Task IDataRightsRequestGrain.KeepDriven()
+    {
+        if (state.RecordExists && state.State.IsOpen)
+        {
+            await EnsureReminderAsync();
+        }
+    }
+
     async Task<DataRightsRequestView> IDataRightsRequestGrain.Drive()
     {
         await DriveAsync();

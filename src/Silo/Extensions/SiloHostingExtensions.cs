@@ -3,6 +3,7 @@ using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Privacy;
 using MeiLing.ServiceDefaults;
 using MeiLing.Silo.Health;
+using MeiLing.Silo.DataRights;
 using MeiLing.Silo.Schema;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -66,6 +67,8 @@ public static class SiloHostingExtensions
         builder.Services.Configure<DataRightsSettings>(rights => rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds));
 
         builder.Services.AddHostedService<MasterKeyRotationService>();
+        builder.Services.AddSingleton<OpenRequestSweep>();
+        builder.Services.AddHostedService<OpenRequestSweepService>();
 
         builder.Services.AddHealthChecks()
             .AddCheck<SiloActiveHealthCheck>("silo", tags: [HostingExtensions.ReadyTag]);

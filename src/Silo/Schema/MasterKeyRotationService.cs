@@ -3,8 +3,8 @@ using MeiLing.Grains.Privacy.Encryption;
 namespace MeiLing.Silo.Schema;
 
 /// <summary>
-/// Re-wraps users' data keys still under an older master key, in the background after start: rolling a
-/// new key in is "add it first in MEILING_MASTER_KEYS, restart silos one by one, then drop the old one".
+/// Re-wraps users' data keys still under an older master key, in the background after start: the
+/// "promote" step of a master-key rotation (stage, promote, retire; docs/security.md).
 /// </summary>
 internal sealed partial class MasterKeyRotationService(IServiceProvider services, ILogger<MasterKeyRotationService> logger) : BackgroundService
 {

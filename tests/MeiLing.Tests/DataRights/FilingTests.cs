@@ -84,6 +84,25 @@ public sealed class FilingTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P8_1_an_open_request_whose_reminder_was_lost_gets_it_back_from_the_sweep()
+    {
+        // As after a restore of the reminders table: the request and its index row, no reminder, and nobody reading it.
+        var user = await platform.RegisterUserAsync();
+        var requestId = EntityId.New(EntityId.RequestPrefix);
+        await platform.ChangeStoredStateAsync<DataRightsRequestState>(
+            platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId), "data-rights-request",
+            stored => stored.Receive(user.UserId, new FileDataRightsRequest(DataRightsRequestType.Access, RequestDetails.None, "user", user.UserId, null, null), platform.Clock.GetUtcNow()));
+        await platform.Database.ScalarAsync<int>(
+            "INSERT INTO data_rights_requests (request_id, user_id, type, status, received_at, due_at) VALUES ($1, $2, 'Access', 'Received', now(), now() + interval '15 days') RETURNING 1",
+            requestId, user.UserId);
+
+        await new OpenRequestSweep(platform.Grains, new DataRightsRequestIndexStore(platform.Database.DataSource)).RunOnceAsync();
+
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0", requestId));
+    }
+
+    [Fact]
     public async Task P1_7_support_must_give_reason_and_verification()
     {
         var user = await platform.RegisterUserAsync();

@@ -1,0 +1,33 @@
+namespace MeiLing.Grains.DataRights;
+
+/// <summary>
+/// Walks every open request in the index and has each make sure its reminder exists, so that a request
+/// whose reminder was lost (a restored reminders table, a row deleted by hand) is still carried out
+/// within its 15 days (P8.1) without anyone having to read it first.
+/// </summary>
+public sealed class OpenRequestSweep(IGrainFactory grains, DataRightsRequestIndexStore requests)
+{
+    private const int PageSize = 500;
+
+    /// <summary>Returns how many open requests were visited.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var visited = 0;
+        RequestPosition? after = null;
+        do
+        {
+            var (requestIds, next) = await requests.OpenAsync(dueBefore: null, after, PageSize);
+            foreach (var batch in requestIds.Chunk(32))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await Task.WhenAll(batch.Select(id => grains.GetGrain<IDataRightsRequestGrain>(id).KeepDriven()));
+                visited += batch.Length;
+            }
+
+            after = next;
+        }
+        while (after is not null);
+
+        return visited;
+    }
+}
