@@ -165,15 +165,18 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return null;
     }
 
-    // PostgreSQL's class 22 (data exception: a NUL in text, a number out of range) is a value it refused, not an
-    // outage: bad input that validation let through. A grain's PostgresException loses SqlState on the wire,
+    // Text PostgreSQL cannot store (a NUL, a character outside its encoding) can only come from a client's
+    // value that validation let through: bad input, not an outage. Other data exceptions (an overflow in a
+    // query the server builds) stay server errors. A grain's PostgresException loses SqlState on the wire,
     // but Npgsql also puts it in Data, which crosses.
+    private static readonly HashSet<string> TextRefusedStates = [PostgresErrorCodes.CharacterNotInRepertoire, PostgresErrorCodes.UntranslatableCharacter];
+
     private static string? RefusedValueState(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
             if (current is NpgsqlException && ((current as PostgresException)?.SqlState ?? current.Data["SqlState"] as string) is { } state
-                && state.StartsWith("22", StringComparison.Ordinal))
+                && TextRefusedStates.Contains(state))
             {
                 return state;
             }

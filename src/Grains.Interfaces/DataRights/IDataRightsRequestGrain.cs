@@ -36,6 +36,7 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
     /// reminder lost outside the request's own writes, e.g. by a restore); a closed request needs none.
     /// </summary>
     [Alias("keep-driven")]
+    [AlwaysInterleave]
     Task KeepDriven();
 
     /// <summary>Drops the request's free-text details (the user's account is being cancelled).</summary>

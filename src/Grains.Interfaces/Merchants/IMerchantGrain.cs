@@ -27,7 +27,8 @@ public interface IMerchantGrain : IGrainWithStringKey
     Task<MerchantView> CompleteTerminationIfDue();
 
     /// <summary>The merchant, or null when no merchant has this id.</summary>
+    /// <remarks>Interleaves (it only reads): a member card asking during the merchant's own closing turn, which settles that card, must not wait for it.</remarks>
     [Alias("get")]
-    [ReadOnly]
+    [AlwaysInterleave]
     Task<MerchantView?> Get();
 }

@@ -18,7 +18,6 @@ public interface IOrderGrain : IGrainWithStringKey
     [Alias("read")]
     Task<OrderView?> Read(OrderCaller caller);
 
-    /// <summary>Pays part or all of what is outstanding (its merchant or its user); 409 beyond it, or when a member card is short.</summary>
     /// <summary>
     /// The order as its user's access bundle shows it: the view with every tagged personal field of the
     /// order's state; null when the order is not that user's.
@@ -27,6 +26,7 @@ public interface IOrderGrain : IGrainWithStringKey
     [ReadOnly]
     Task<string?> ExportPersonalData(string userId);
 
+    /// <summary>Pays part or all of what is outstanding (its merchant or its user); 409 beyond it, or when a member card is short.</summary>
     [Alias("pay")]
     Task<OrderView> Pay(OrderCaller caller, PaymentMethod method, long amountFen);
 

@@ -96,6 +96,13 @@ internal sealed partial class DataRightsRequestGrain(
     {
         if (!state.RecordExists)
         {
+            // Receive's write may have reached the database although its answer was lost: ask again before
+            // deciding the request was never received.
+            await state.ReadStateAsync();
+        }
+
+        if (!state.RecordExists)
+        {
             // Never received (a crash before its state was written): nothing to drive, nothing to list.
             await StopReminderAsync();
             await requests.DeleteAsync(RequestId);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace MeiLing.Grains.DataRights;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace MeiLing.Grains.DataRights;
 /// whose reminder was lost (a restored reminders table, a row deleted by hand) is still carried out
 /// within its 15 days (P8.1) without anyone having to read it first.
 /// </summary>
-public sealed class OpenRequestSweep(IGrainFactory grains, DataRightsRequestIndexStore requests)
+public sealed partial class OpenRequestSweep(IGrainFactory grains, DataRightsRequestIndexStore requests, ILogger<OpenRequestSweep> logger)
 {
     private const int PageSize = 500;
 
@@ -20,7 +22,7 @@ public sealed class OpenRequestSweep(IGrainFactory grains, DataRightsRequestInde
             foreach (var batch in requestIds.Chunk(32))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await Task.WhenAll(batch.Select(id => grains.GetGrain<IDataRightsRequestGrain>(id).KeepDriven()));
+                await Task.WhenAll(batch.Select(KeepDrivenAsync));
                 visited += batch.Length;
             }
 
@@ -30,4 +32,20 @@ public sealed class OpenRequestSweep(IGrainFactory grains, DataRightsRequestInde
 
         return visited;
     }
+
+    // One request that cannot answer now (its silo going down) must not keep the sweep from the rest.
+    private async Task KeepDrivenAsync(string requestId)
+    {
+        try
+        {
+            await grains.GetGrain<IDataRightsRequestGrain>(requestId).KeepDriven();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRequestSkipped(requestId, exception.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Open-request sweep skipped {RequestId} ({Reason}); the next sweep visits it again")]
+    private partial void LogRequestSkipped(string requestId, string reason);
 }

@@ -1,28 +1,14 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
+using MeiLing.Grains.Platform;
 
 namespace MeiLing.Grains.DataRights;
 
-/// <summary>The opaque cursor of the open-request list: the position of the last request on a page.</summary>
+/// <summary>The opaque cursor of the open-request list: the due date and id of the last request on a page.</summary>
 internal static class RequestCursor
 {
-    public static string Encode(RequestPosition position) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{position.DueAt.UtcTicks}|{position.RequestId}")));
+    public static string Encode(RequestPosition position) => KeysetCursor.Encode(position.DueAt, position.RequestId);
 
-    public static RequestPosition? Decode(string? cursor)
-    {
-        if (string.IsNullOrEmpty(cursor))
-        {
-            return null;
-        }
-
-        var text = Base64Url.IsValid(cursor) ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)) : "";
-        var separator = text.IndexOf('|', StringComparison.Ordinal);
-        return separator > 0
-            && long.TryParse(text.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            && ticks <= DateTimeOffset.MaxValue.UtcTicks
-            ? new RequestPosition(new DateTimeOffset(ticks, TimeSpan.Zero), text[(separator + 1)..])
-            : throw DomainException.Invalid("invalid-cursor", "The cursor is not one this API gave out.");
-    }
+    public static RequestPosition? Decode(string? cursor) =>
+        string.IsNullOrEmpty(cursor) ? null
+        : KeysetCursor.TryDecode(cursor, EntityId.RequestPrefix, out var dueAt, out var requestId) ? new RequestPosition(dueAt, requestId)
+        : throw DomainException.InvalidField("cursor", "invalid-cursor", "The cursor is not one this API gave out.");
 }

@@ -68,11 +68,12 @@ internal sealed class MerchantGrain(
             throw DomainException.Conflict("merchant-terminating", "This merchant's termination has already begun.");
         }
 
+        // The reminder first, due soon rather than at the end of the notice: should this call stop after the
+        // write (a crash, a user grain that fails), the reminder tells the users left untold. A tick that
+        // finds the merchant still active does nothing.
+        await this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, TimeSpan.FromDays(1));
         merchant.BeginTermination(clock.GetUtcNow().AddDays(noticeDays));
         await state.WriteStateAsync();
-        // Due soon rather than at the end of the notice: should this call stop before every user is told
-        // (a crash, a user grain that fails), the reminder tells the rest.
-        await this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, TimeSpan.FromDays(1));
         await NotifyCustomersAsync(merchant);
         return merchant.ToView(MerchantId);
     }

@@ -35,20 +35,23 @@ public sealed class BadInputTests(PlatformFixture platform)
         Assert.Equal(before, await StoredMerchants());
     }
 
-    [Fact]
-    public async Task A_value_postgresql_refuses_in_a_grain_is_400_not_503()
+    [Theory]
+    [InlineData("22021", StatusCodes.Status400BadRequest)] // a NUL in text: only a client's value carries one
+    [InlineData("22P05", StatusCodes.Status400BadRequest)] // a character outside the encoding
+    [InlineData("22003", StatusCodes.Status503ServiceUnavailable)] // an overflow in a query the server builds: the server's failure, as any other of PostgreSQL's
+    public async Task A_value_postgresql_refuses_in_a_grain_is_400_only_when_it_is_text_a_client_sent(string sqlState, int expected)
     {
         // As a grain's failure reaches the API: through Orleans' exception codec, which keeps Data but not SqlState.
         var serializer = platform.Api.Services.GetRequiredService<Serializer>();
         var refused = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(
-            new PostgresException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "ERROR", "22021")))!;
+            new PostgresException("refused", "ERROR", "ERROR", sqlState)))!;
         var context = new DefaultHttpContext { RequestServices = platform.Api.Services };
         context.Response.Body = new MemoryStream();
 
         var handled = await platform.Api.Services.GetServices<IExceptionHandler>().Single().TryHandleAsync(context, refused, default);
 
         Assert.True(handled);
-        Assert.Equal(StatusCodes.Status400BadRequest, context.Response.StatusCode);
+        Assert.Equal(expected, context.Response.StatusCode);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
+using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.DataRights;
@@ -96,7 +97,7 @@ public sealed class FilingTests(PlatformFixture platform)
             "INSERT INTO data_rights_requests (request_id, user_id, type, status, received_at, due_at) VALUES ($1, $2, 'Access', 'Received', now(), now() + interval '15 days') RETURNING 1",
             requestId, user.UserId);
 
-        await new OpenRequestSweep(platform.Grains, new DataRightsRequestIndexStore(platform.Database.DataSource)).RunOnceAsync();
+        await new OpenRequestSweep(platform.Grains, new DataRightsRequestIndexStore(platform.Database.DataSource), NullLogger<OpenRequestSweep>.Instance).RunOnceAsync();
 
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0", requestId));

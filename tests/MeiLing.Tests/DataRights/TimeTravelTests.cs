@@ -55,6 +55,19 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Contains(filed[2], pages[^1]);
     }
 
+    [Theory]
+    [InlineData("MXwA")] // "1|\0": a NUL that once reached PostgreSQL
+    [InlineData("bm90LWEtY3Vyc29y")]
+    public async Task An_open_request_cursor_the_api_did_not_give_is_400_naming_the_cursor(string cursor)
+    {
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Cursor", "support")).ApiKey);
+
+        var response = await support.GetAsync($"/v1/requests?status=open&cursor={cursor}");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("cursor", out _));
+    }
+
     // P4.1: "nothing of the user's personal data remains" is checked, not assumed. Here a disclosure row
     // comes back whenever it is erased (as a flow still on its way could write one after its step ran):
     // while it is there the cancellation stays open, and once it can go the next drive erases it and completes.
