@@ -106,7 +106,8 @@ internal sealed class MerchantGrain(
             await state.WriteStateAsync();
         }
 
-        if (merchant.Status == MerchantStatus.Terminated && await this.GetReminder(TerminationReminder) is { } reminder)
+        // Active: a termination whose write failed after its reminder was registered; the retry registers it again.
+        if (merchant.Status is MerchantStatus.Terminated or MerchantStatus.Active && await this.GetReminder(TerminationReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
