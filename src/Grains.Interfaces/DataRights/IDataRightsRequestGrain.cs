@@ -35,8 +35,8 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
     /// Makes sure an open request has the reminder that drives it (the open-request sweep's call, for a
     /// reminder lost outside the request's own writes, e.g. by a restore); a closed request needs none.
     /// </summary>
+    /// <remarks>Waits its turn: interleaved with the request's own closing turn, it could give a finished request its reminder back.</remarks>
     [Alias("keep-driven")]
-    [AlwaysInterleave]
     Task KeepDriven();
 
     /// <summary>Drops the request's free-text details (the user's account is being cancelled).</summary>
