@@ -26,8 +26,26 @@ public class ClusterSettings : IValidatableObject
     [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "MEILING_SERVICE_ID must be 1-64 letters, digits, '.', '_' or '-'.")]
     public string ServiceId { get; set; } = "meiling";
 
+    /// <summary>
+    /// Each payment partner's signing secret, <c>name=whsec_base64,…</c> (<c>MEILING_PAYMENT_PARTNER_SECRETS</c>):
+    /// the API checks partners' payment confirmations with it; a sandbox partner signs with it.
+    /// </summary>
+    [ConfigurationKeyName("PAYMENT_PARTNER_SECRETS")]
+    public string? PaymentPartnerSecretsText { get; set; }
+
+    /// <summary>The partners' secrets by partner name; empty when none is configured.</summary>
+    public IReadOnlyDictionary<string, string> PartnerSecrets =>
+        PaymentPartnerSecrets.TryParse(PaymentPartnerSecretsText, out var secrets) ? secrets : new Dictionary<string, string>();
+
     public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (!PaymentPartnerSecrets.TryParse(PaymentPartnerSecretsText, out _))
+        {
+            yield return new ValidationResult(
+                "MEILING_PAYMENT_PARTNER_SECRETS must be name=whsec_<base64 of at least 24 bytes> pairs separated by commas, each partner once.",
+                [nameof(PaymentPartnerSecretsText)]);
+        }
+
         if (string.IsNullOrWhiteSpace(Postgres))
         {
             yield break;

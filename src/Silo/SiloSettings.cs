@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using MeiLing.ServiceDefaults;
+using MeiLing.Silo.Payments;
 using Microsoft.Extensions.Configuration;
 
 namespace MeiLing.Silo;
@@ -95,11 +96,34 @@ public sealed class SiloSettings : ClusterSettings
     [Range(5, 600, ErrorMessage = "MEILING_SHUTDOWN_TIMEOUT_SECONDS must be 5-600.")]
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Where the sandbox payment partners send their confirmations: the API's base URL
+    /// (<c>MEILING_PAYMENT_SANDBOX_CALLBACK</c>). Set, the silo charges WeChat Pay and Alipay payments through
+    /// sandbox partners that confirm by themselves; unset (the default, and production), it registers none.
+    /// </summary>
+    [ConfigurationKeyName("PAYMENT_SANDBOX_CALLBACK")]
+    public string? PaymentSandboxCallback { get; set; }
+
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var result in base.Validate(validationContext))
         {
             yield return result;
+        }
+
+        if (!string.IsNullOrWhiteSpace(PaymentSandboxCallback))
+        {
+            if (!Uri.TryCreate(PaymentSandboxCallback, UriKind.Absolute, out var callback) || callback.Scheme is not ("http" or "https"))
+            {
+                yield return new ValidationResult("MEILING_PAYMENT_SANDBOX_CALLBACK must be the API's absolute http(s) URL.", [nameof(PaymentSandboxCallback)]);
+            }
+
+            if (SandboxPaymentPartners.Names.Any(name => !PartnerSecrets.ContainsKey(name)))
+            {
+                yield return new ValidationResult(
+                    $"MEILING_PAYMENT_SANDBOX_CALLBACK needs MEILING_PAYMENT_PARTNER_SECRETS for {string.Join(" and ", SandboxPaymentPartners.Names)}.",
+                    [nameof(PaymentSandboxCallback)]);
+            }
         }
 
         if (!MeiLing.Grains.Privacy.Encryption.MasterKeyRing.TryParse(MasterKeyText(), out _))

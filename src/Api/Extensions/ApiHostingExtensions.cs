@@ -148,6 +148,7 @@ public static class ApiHostingExtensions
         api.MapConsentRecordsApi();
         api.MapProductsApi();
         api.MapOrdersApi();
+        api.MapPaymentPartnersApi();
         api.MapMemberCardsApi();
         api.MapTicketsApi();
         api.MapRequestsApi();

@@ -26,9 +26,20 @@ public interface IOrderGrain : IGrainWithStringKey
     [ReadOnly]
     Task<string?> ExportPersonalData(string userId);
 
-    /// <summary>Pays part or all of what is outstanding (its merchant or its user); 409 beyond it, or when a member card is short.</summary>
+    /// <summary>
+    /// Pays part or all of what is outstanding (its merchant or its user); 409 beyond it, or when a member card
+    /// is short. <c>marked</c> (cash) is the merchant's alone: a user gets 403. A partner payment is pending until
+    /// the partner confirms it (<see cref="ConfirmPartnerPayment"/>) and counts toward paid only then.
+    /// </summary>
     [Alias("pay")]
     Task<OrderView> Pay(OrderCaller caller, PaymentMethod method, long amountFen);
+
+    /// <summary>
+    /// Records a partner's confirmation of one of its pending payments; the order is paid once confirmed payments
+    /// reach its total. Idempotent. 404 for a payment this partner did not take; 409 when reference or amount differ.
+    /// </summary>
+    [Alias("confirm-partner-payment")]
+    Task<OrderView> ConfirmPartnerPayment(Payments.PartnerPaymentConfirmation confirmation);
 
     /// <summary>
     /// Cuts the order from its user (P4.1): the user id, the delivery details and partner references go;

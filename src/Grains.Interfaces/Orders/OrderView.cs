@@ -21,7 +21,7 @@ public sealed record OrderView(
     [property: Id(10)] bool Anonymized,
     [property: Id(11)] LawfulBasis? Basis);
 
-/// <summary>One payment of an order.</summary>
+/// <summary>One payment of an order; a partner's is <see cref="PaymentStatus.Pending"/> until the partner confirms it.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.payment-view")]
 public sealed record PaymentView(
     [property: Id(0)] string PaymentId,
@@ -29,7 +29,18 @@ public sealed record PaymentView(
     [property: Id(2)] long AmountFen,
     [property: Id(3)] DateTimeOffset At,
     [property: Id(4)] string? PartnerReference,
-    [property: Id(5)] string? RefundReference = null);
+    [property: Id(5)] string? RefundReference = null,
+    [property: Id(6)] PaymentStatus Status = PaymentStatus.Confirmed);
+
+/// <summary>Whether a payment counts toward what the order has been paid.</summary>
+[GenerateSerializer, Alias("meiling.payment-status")]
+public enum PaymentStatus
+{
+    Confirmed = 0,
+
+    /// <summary>A partner was asked to charge; its confirmation has not arrived yet.</summary>
+    Pending = 1,
+}
 
 /// <summary>Who acts on an order; the order grain answers only its own merchant, its own user, and support.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.order-caller")]

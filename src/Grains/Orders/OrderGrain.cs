@@ -94,6 +94,12 @@ internal sealed class OrderGrain(
     async Task<OrderView> IOrderGrain.Pay(OrderCaller caller, PaymentMethod method, long amountFen)
     {
         var order = OrderFor(caller, OrderParty.Merchant, OrderParty.User);
+        if (method == PaymentMethod.Marked && caller.Party != OrderParty.Merchant)
+        {
+            // 标记收款: the merchant says it took cash. Only the merchant can say so; a user saying it moves no money.
+            throw DomainException.Forbidden("merchant-only-payment-method", "Only the merchant records a marked (cash) payment.");
+        }
+
         if (order.Status != OrderStatus.PendingPayment)
         {
             throw DomainException.Conflict("order-not-payable", $"An order that is {Describe(order.Status)} takes no payment.");
@@ -127,6 +133,34 @@ internal sealed class OrderGrain(
 
         await ExecutePaymentAsync(payment);
         return order.ToView(OrderId);
+    }
+
+    async Task<OrderView> IOrderGrain.ConfirmPartnerPayment(PartnerPaymentConfirmation confirmation)
+    {
+        // A partner confirms only what it was asked to charge: another partner's payment, or none, is not found.
+        var payment = state.RecordExists ? state.State.MadePayment(confirmation.PaymentId) : null;
+        if (payment is null || payment.Method is not (PaymentMethod.Wechat or PaymentMethod.Alipay)
+            || partners.For(payment.Method).Name != confirmation.Partner)
+        {
+            throw DomainException.NotFound("payment-not-found", "No payment of this partner has this id.");
+        }
+
+        if (payment.AmountFen != confirmation.AmountFen || payment.PartnerReference != confirmation.PartnerReference)
+        {
+            throw DomainException.Conflict("confirmation-mismatch", "The confirmation's amount or reference differs from the payment's.");
+        }
+
+        var statusBefore = state.State.Status;
+        if (state.State.ConfirmPartnerPayment(payment))
+        {
+            await state.WriteStateAsync();
+            if (state.State.Status != statusBefore)
+            {
+                await UpdateIndexAsync();
+            }
+        }
+
+        return state.State.ToView(OrderId);
     }
 
     async Task<bool> IOrderGrain.Anonymize()
@@ -200,6 +234,7 @@ internal sealed class OrderGrain(
     {
         var order = state.State;
         string? reference = null;
+        var awaitingPartner = false;
         switch (payment.Method)
         {
             case PaymentMethod.MemberCard:
@@ -219,11 +254,12 @@ internal sealed class OrderGrain(
                 var partner = partners.For(payment.Method);
                 await DiscloseToPaymentPartnerAsync(order, partner, "payment");
                 reference = await partner.ChargeAsync(payment.PaymentId, OrderId, payment.AmountFen);
+                awaitingPartner = true;
                 break;
         }
 
         var statusBefore = order.Status;
-        order.CompletePayment(payment.PaymentId, reference);
+        order.CompletePayment(payment.PaymentId, reference, awaitingPartner);
         await state.WriteStateAsync();
         if (order.Status != statusBefore)
         {

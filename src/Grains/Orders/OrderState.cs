@@ -52,7 +52,8 @@ public sealed class OrderState : IOwnedByUser
     // Sealed under the user's key while it is theirs; in clear once anonymized, so accounts survive erasure.
     string? IOwnedByUser.OwnerUserId => UserId;
 
-    public long PaidFen() => Payments.Sum(p => p.AmountFen);
+    /// <summary>What confirmed payments add up to: a partner's payment counts once the partner confirmed it.</summary>
+    public long PaidFen() => Payments.Where(p => !p.AwaitingPartner).Sum(p => p.AmountFen);
 
     public long CommittedFen() => PaidFen() + PendingPayments.Sum(p => p.AmountFen);
 
@@ -79,13 +80,40 @@ public sealed class OrderState : IOwnedByUser
 
     public void AbandonPayment(string paymentId) => PendingPayments.RemoveAll(p => p.PaymentId == paymentId);
 
-    public void CompletePayment(string paymentId, string? partnerReference)
+    /// <summary>
+    /// Records a begun payment as made: confirmed at once for money the platform moved itself, awaiting the
+    /// partner's confirmation for money a partner was asked to take.
+    /// </summary>
+    public void CompletePayment(string paymentId, string? partnerReference, bool awaitingPartner = false)
     {
         var payment = PendingPayments.Single(p => p.PaymentId == paymentId);
         PendingPayments.Remove(payment);
         payment.PartnerReference = partnerReference;
+        payment.AwaitingPartner = awaitingPartner;
         Payments.Add(payment);
-        if (PaidFen() == TotalFen)
+        MarkPaidWhenCovered();
+    }
+
+    /// <summary>A payment already made (confirmed or awaiting its partner), or null.</summary>
+    public PaymentRecord? MadePayment(string paymentId) => Payments.Find(p => p.PaymentId == paymentId);
+
+    /// <summary>Counts a partner's payment as paid; false when it already was.</summary>
+    public bool ConfirmPartnerPayment(PaymentRecord payment)
+    {
+        if (!payment.AwaitingPartner)
+        {
+            return false;
+        }
+
+        payment.AwaitingPartner = false;
+        MarkPaidWhenCovered();
+        return true;
+    }
+
+    // A confirmation arriving after the order was cancelled changes the money, not the order's course.
+    private void MarkPaidWhenCovered()
+    {
+        if (Status == OrderStatus.PendingPayment && PaidFen() == TotalFen)
         {
             Status = OrderStatus.Paid;
         }
@@ -134,7 +162,8 @@ public sealed class OrderState : IOwnedByUser
 
     public OrderView ToView(string orderId) => new(
         orderId, MerchantId, UserId, Status, Lines, TotalFen, PaidFen(), Delivery,
-        [.. Payments.Select(p => new PaymentView(p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference, p.RefundReference))],
+        [.. Payments.Select(p => new PaymentView(
+            p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference, p.RefundReference, p.AwaitingPartner ? PaymentStatus.Pending : PaymentStatus.Confirmed))],
         CreatedAt, Anonymized, Basis?.Basis);
 
     public sealed class PaymentRecord
@@ -151,5 +180,11 @@ public sealed class OrderState : IOwnedByUser
 
         /// <summary>The partner's reference of the refund, once the payment was given back.</summary>
         public string? RefundReference { get; set; }
+
+        /// <summary>
+        /// A partner was asked to charge and has not confirmed yet: not paid. False for everything stored before
+        /// partners confirmed, which was counted as paid then.
+        /// </summary>
+        public bool AwaitingPartner { get; set; }
     }
 }

@@ -13,7 +13,11 @@ public interface IPaymentPartner
     /// <summary>The data region the partner processes in (P4.2).</summary>
     string Region { get; }
 
-    /// <summary>Charges once per payment id, however often it is called; returns the partner's reference.</summary>
+    /// <summary>
+    /// Asks the partner to charge, once per payment id however often it is called; returns the partner's reference.
+    /// The money counts as paid only when the partner confirms, later, through the API's
+    /// <c>POST /v1/payment-partners/{partner}/confirmations</c>, signed with the partner's own secret.
+    /// </summary>
     Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default);
 
     /// <summary>Gives a charge back once per payment id, however often it is called; returns the partner's refund reference.</summary>

@@ -71,8 +71,6 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<ActivityLogStore>();
         silo.Services.AddSingleton<DisclosureLedgerStore>();
         silo.Services.AddSingleton<OrderIndexStore>();
-        silo.Services.AddSingleton<IPaymentPartner>(new SandboxPaymentPartner(PaymentMethod.Wechat, "wechat-pay"));
-        silo.Services.AddSingleton<IPaymentPartner>(new SandboxPaymentPartner(PaymentMethod.Alipay, "alipay"));
         silo.Services.AddSingleton<PaymentPartners>();
         silo.Services.AddSingleton<MemberCardIndexStore>();
         silo.Services.AddSingleton<DataRightsRequestIndexStore>();

@@ -3,6 +3,7 @@ using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Privacy;
 using MeiLing.ServiceDefaults;
 using MeiLing.Silo.Health;
+using MeiLing.Silo.Payments;
 using MeiLing.Silo.DataRights;
 using MeiLing.Silo.Schema;
 using Orleans.Configuration;
@@ -48,6 +49,11 @@ public static class SiloHostingExtensions
             });
             silo.UseLanMembership(settings);
             silo.AddMeiLingGrains(settings.Postgres);
+            if (!string.IsNullOrWhiteSpace(settings.PaymentSandboxCallback))
+            {
+                silo.AddSandboxPaymentPartners(new Uri(settings.PaymentSandboxCallback), settings.PartnerSecrets);
+            }
+
             silo.AddDashboard();
             if (TelemetryExtensions.IsExported(builder.Configuration))
             {

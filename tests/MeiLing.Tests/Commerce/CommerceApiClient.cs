@@ -52,6 +52,26 @@ internal static class CommerceApiClient
     public static Task<HttpResponseMessage> PayAsync(this HttpClient client, string orderId, string method, long amountFen) =>
         client.PostAsJsonAsync($"/v1/orders/{orderId}/payments", new { method, amountFen });
 
+    /// <summary>
+    /// Reads the order until it has <paramref name="status"/>: a partner's payment counts once the (sandbox)
+    /// partner's confirmation has arrived, which it sends within a second.
+    /// </summary>
+    public static async Task<JsonElement> WaitForOrderStatusAsync(this HttpClient client, string orderId, string status, int seconds = 20)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var order = await client.GetFromJsonAsync<JsonElement>($"/v1/orders/{orderId}");
+            if (order.GetProperty("status").GetString() == status || DateTimeOffset.UtcNow > deadline)
+            {
+                Assert.Equal(status, order.GetProperty("status").GetString());
+                return order;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public static Task<HttpResponseMessage> SetStatusAsync(this HttpClient client, string orderId, string status) =>
         client.PostAsJsonAsync($"/v1/orders/{orderId}/status", new { status });
 

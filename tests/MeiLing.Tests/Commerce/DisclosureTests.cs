@@ -31,6 +31,7 @@ public sealed class DisclosureTests(PlatformFixture platform)
         var shop = await platform.OpenShopAsync();
         var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
         await shop.CustomerClient.PayAsync(placed.Id(), "alipay", CommerceApiClient.TeaPrice);
+        await shop.CustomerClient.WaitForOrderStatusAsync(placed.Id(), "paid");
 
         var refunded = await shop.MerchantClient.SetStatusAsync(placed.Id(), "refunded");
 

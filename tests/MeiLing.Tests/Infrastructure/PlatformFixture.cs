@@ -67,6 +67,7 @@ public class PlatformFixture : IAsyncLifetime
             web.UseSetting("GATEWAYS", gateways);
             web.UseSetting("OPERATOR_KEY", OperatorKey);
             web.UseSetting("JWT_KEY", "test-jwt-signing-key-0123456789abcdef");
+            web.UseSetting("PAYMENT_PARTNER_SECRETS", TestSiloConfigurator.PartnerSecrets);
 
             // Every test request comes from the same (absent) address: the per-address sign-up and
             // sign-in allowance is meant for the internet, not for a suite registering hundreds of users.
@@ -74,6 +75,7 @@ public class PlatformFixture : IAsyncLifetime
             ConfigureApi(web);
         });
         _ = _api.Server;
+        TestApiHandlers.Register(ClockId, () => _api.Server.CreateHandler());
     }
 
     /// <summary>A fixture's additions to the test cluster, before it is built.</summary>

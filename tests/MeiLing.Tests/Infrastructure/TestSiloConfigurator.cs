@@ -1,6 +1,7 @@
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Privacy;
 using MeiLing.Silo.Extensions;
+using MeiLing.Silo.Payments;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.TestingHost;
@@ -20,6 +21,15 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     public const string PhoneHashKey = "test-phone-hash-key-0123456789abcdef";
     public const string MasterKeys = "test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
+    /// <summary>Each sandbox partner's own signing secret, as the API is told them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PartnerSecretsByName = new Dictionary<string, string>
+    {
+        ["wechat-pay"] = "whsec_dGVzdC13ZWNoYXQtcGF5LXNpZ25pbmcta2V5LTAxMjM0NTY3ODk=",
+        ["alipay"] = "whsec_dGVzdC1hbGlwYXktc2lnbmluZy1rZXktMDEyMzQ1Njc4OWFiY2Q=",
+    };
+
+    public static readonly string PartnerSecrets = string.Join(',', PartnerSecretsByName.Select(pair => $"{pair.Key}={pair.Value}"));
+
     public void Configure(ISiloBuilder siloBuilder)
     {
         var configuration = siloBuilder.Configuration;
@@ -27,6 +37,11 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             ?? throw new InvalidOperationException($"{ConnectionStringKey} is not configured.");
         siloBuilder.Services.AddSingleton<TimeProvider>(TestClock.For(configuration[ClockKey] ?? "default"));
         siloBuilder.AddMeiLingGrains(connectionString);
+        var fixtureId = configuration[ClockKey] ?? "default";
+        siloBuilder.AddSandboxPaymentPartners(
+            new Uri("http://localhost/"),
+            PartnerSecretsByName,
+            () => TestApiHandlers.For(fixtureId));
         siloBuilder.Services.Configure<PrivacySettings>(privacy =>
         {
             privacy.PhoneHashKey = PhoneHashKey;
