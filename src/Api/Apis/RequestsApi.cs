@@ -27,8 +27,17 @@ public static class RequestsApi
             .WithName("ListOpenRequests").WithSummary("Open requests, soonest due first, a page at a time (limit, cursor); overdue=true for those past their due date.");
         requests.MapGet("/{requestId}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetRequest").WithSummary("A request with its status and progress.");
-        requests.MapGet("/{requestId}/export", Export).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
-            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400).");
+        requests.MapGet("/{requestId}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
+            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). The user's alone: support sees the request's status, never the bundle.");
+
+        requests.MapPost("/{requestId}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.User)
+            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them; until then it is awaiting-confirmation and changes nothing.");
+        requests.MapPost("/{requestId}/approval", Approve).RequireAuthorization(AuthorizationPolicies.Staff)
+            .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403.");
+        requests.MapPost("/{requestId}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("CancelRequest").WithSummary("The user, or the agent who filed it, cancels a request before its first step; 409 afterwards.");
+        requests.MapPost("/{requestId}/rejection", Reject).RequireAuthorization(AuthorizationPolicies.Staff)
+            .WithName("RejectRequest").WithSummary("Support or an operator refuses a request before its first step, with a reason the user sees.");
         return routes;
     }
 
@@ -113,6 +122,18 @@ public static class RequestsApi
         return TypedResults.Content(ExportPage.Render(JsonNode.Parse(bundle)!), "text/html; charset=utf-8");
     }
 
+    private static async Task<Ok<DataRightsRequestView>> Confirm(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Confirm(caller.AsRequestActor()));
+
+    private static async Task<Ok<DataRightsRequestView>> Approve(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Approve(caller.AsRequestActor(), body.Reason.Trim()));
+
+    private static async Task<Ok<DataRightsRequestView>> Cancel(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(caller.AsRequestActor()));
+
+    private static async Task<Ok<DataRightsRequestView>> Reject(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Reject(caller.AsRequestActor(), body.Reason.Trim()));
+
     private static async Task<DataRightsRequestView?> VisibleRequest(string requestId, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var view = await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Get();
@@ -192,6 +213,9 @@ public sealed record FileRequestBody(
     RequestDetailsBody? Details = null,
     [property: StringLength(1000)] string? Reason = null,
     [property: StringLength(1000)] string? Verification = null);
+
+/// <summary>Body of an approval or a rejection: why, in the agent's words (audited; a rejection's reason is shown to the user).</summary>
+public sealed record ReasonBody([property: Required, StringLength(1000, MinimumLength = 1), NotBlank] string Reason);
 
 /// <summary>What a request asks for: corrected fields, categories to erase, or purposes to withdraw.</summary>
 public sealed record RequestDetailsBody(

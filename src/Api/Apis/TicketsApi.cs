@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -44,7 +45,7 @@ public static class TicketsApi
         }
 
         var ticket = await cluster.GetGrain<ITicketGrain>(ticketId).AddMessage(Message(caller, request.Message, clock));
-        return TypedResults.Created($"/v1/tickets/{ticketId}", ticket);
+        return TypedResults.Created($"/v1/tickets/{ticketId}", AsSeenBy(caller, ticket));
     }
 
     private static async Task<Results<Ok<TicketView>, NotFound>> GetTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster) =>
@@ -53,8 +54,11 @@ public static class TicketsApi
     private static async Task<TicketView?> VisibleTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var ticket = await cluster.GetGrain<ITicketGrain>(ticketId).Get();
-        return ticket is not null && caller.CanActForUser(ticket.UserId) ? ticket : null;
+        return ticket is not null && caller.CanActForUser(ticket.UserId) ? AsSeenBy(caller, ticket) : null;
     }
+
+    private static TicketView AsSeenBy(ClaimsPrincipal caller, TicketView ticket) =>
+        caller.IsUser(ticket.UserId) ? ticket : ticket.MaskedForSupport();
 
     private static TicketMessage Message(ClaimsPrincipal caller, string text, TimeProvider clock) => new(
         caller.IsInRole(Roles.Support) ? TicketAuthor.Support : TicketAuthor.User, caller.SubjectId()!, text.Trim(), clock.GetUtcNow());

@@ -8,6 +8,7 @@ using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -72,10 +73,16 @@ public static class UsersApi
             ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetDisclosures()))
             : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<ItemPage<SavedAddress>>, NotFound>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetAddresses()))
-            : TypedResults.NotFound();
+    private static async Task<Results<Ok<ItemPage<SavedAddress>>, NotFound>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!caller.CanActForUser(userId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var addresses = await cluster.GetGrain<IUserGrain>(userId).GetAddresses();
+        return TypedResults.Ok(ItemPage.Last(caller.IsUser(userId) ? addresses : [.. addresses.Select(address => address.MaskedForSupport())]));
+    }
 
     private static async Task<Results<Created<ItemPage<SavedAddress>>, NotFound>> ImportAddresses(
         string userId, ImportAddressesRequest request, ClaimsPrincipal caller, IClusterClient cluster)
@@ -120,7 +127,7 @@ public static class UsersApi
         }
 
         // Support sees enough of the number to verify a caller, not the number itself.
-        return TypedResults.Ok(caller.IsUser(userId) ? profile : profile with { Phone = PhoneNumber.Mask(profile.Phone) });
+        return TypedResults.Ok(caller.IsUser(userId) ? profile : profile.MaskedForSupport());
     }
 
     private static async Task<Results<Ok<UserProfile>, NotFound>> CorrectProfile(

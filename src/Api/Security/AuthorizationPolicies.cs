@@ -13,6 +13,7 @@ public static class AuthorizationPolicies
     public const string Merchant = "merchant";
     public const string MerchantOrUser = "merchant-or-user";
     public const string OrderParties = "order-parties";
+    public const string Staff = "staff";
 
     public static void AddMeiLingPolicies(this AuthorizationBuilder authorization) =>
         authorization
@@ -23,5 +24,6 @@ public static class AuthorizationPolicies
             .AddPolicy(UserOrSupport, policy => policy.RequireRole(Roles.User, Roles.Support))
             .AddPolicy(Merchant, policy => policy.RequireRole(Roles.Merchant))
             .AddPolicy(MerchantOrUser, policy => policy.RequireRole(Roles.Merchant, Roles.User))
-            .AddPolicy(OrderParties, policy => policy.RequireRole(Roles.Merchant, Roles.User, Roles.Support));
+            .AddPolicy(OrderParties, policy => policy.RequireRole(Roles.Merchant, Roles.User, Roles.Support))
+            .AddPolicy(Staff, policy => policy.RequireRole(Roles.Support, Roles.Operator));
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MeiLing.Grains.Access;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Orders;
 
 namespace MeiLing.Api.Security;
@@ -40,6 +41,11 @@ public static class CallerClaims
     /// <summary>The caller as a party to orders: a merchant, a user or support.</summary>
     public static OrderCaller AsOrderCaller(this ClaimsPrincipal caller) => new(
         caller.IsInRole(Roles.Merchant) ? OrderParty.Merchant : caller.IsInRole(Roles.User) ? OrderParty.User : OrderParty.Support,
+        caller.SubjectId() ?? "");
+
+    /// <summary>The caller as an actor on a data-rights request: the user, or the staff key's holder with its role.</summary>
+    public static RequestActor AsRequestActor(this ClaimsPrincipal caller) => new(
+        caller.IsInRole(Roles.User) ? RequestActor.UserRole : caller.IsInRole(Roles.Support) ? RequestActor.SupportRole : RequestActor.OperatorRole,
         caller.SubjectId() ?? "");
 
     /// <summary>Only the merchant itself (not operators).</summary>

@@ -11,7 +11,10 @@ public enum DataRightsRequestType
     Cancellation = 4,
 }
 
-/// <summary>Where a request stands: received → in-progress → completed or rejected.</summary>
+/// <summary>
+/// Where a request stands: (awaiting-confirmation →) received → in-progress → completed; rejected or
+/// cancelled before its first step.
+/// </summary>
 [GenerateSerializer, Alias("meiling.data-rights-request-status")]
 public enum DataRightsRequestStatus
 {
@@ -19,4 +22,17 @@ public enum DataRightsRequestStatus
     InProgress = 1,
     Completed = 2,
     Rejected = 3,
+
+    /// <summary>Filed by support, destructive: nothing happens until the user confirms or a second agent approves.</summary>
+    AwaitingConfirmation = 4,
+
+    Cancelled = 5,
+}
+
+/// <summary>What each status means for the request's course.</summary>
+public static class DataRightsRequestStatuses
+{
+    /// <summary>Open: still to be answered, counted against the 15 days, and blocking a second request of its type.</summary>
+    public static bool IsOpen(this DataRightsRequestStatus status) =>
+        status is DataRightsRequestStatus.AwaitingConfirmation or DataRightsRequestStatus.Received or DataRightsRequestStatus.InProgress;
 }

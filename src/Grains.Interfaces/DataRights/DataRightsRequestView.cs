@@ -1,6 +1,9 @@
 namespace MeiLing.Grains.DataRights;
 
-/// <summary>A request as the user and support see it; never personal data beyond ids.</summary>
+/// <summary>
+/// A request as the user and support see it; never personal data beyond ids. <see cref="FiledBy"/> is
+/// <c>user</c> or <c>support</c>; a support-filed destructive request shows when it was confirmed.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.data-rights-request-view")]
 public sealed record DataRightsRequestView(
     [property: Id(0)] string RequestId,
@@ -12,7 +15,10 @@ public sealed record DataRightsRequestView(
     [property: Id(6)] DateTimeOffset? CompletedAt,
     [property: Id(7)] RequestProgress? Progress,
     [property: Id(8)] ErasureReceipt? Receipt,
-    [property: Id(9)] string? RejectionReason);
+    [property: Id(9)] string? RejectionReason,
+    [property: Id(10)] string FiledBy = "user",
+    [property: Id(11)] DateTimeOffset? ConfirmedAt = null,
+    [property: Id(12)] DateTimeOffset? CancelledAt = null);
 
 /// <summary>How far a request has come: steps done of steps in all, and the step under way.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.request-progress")]

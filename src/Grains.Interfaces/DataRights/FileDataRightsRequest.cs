@@ -11,7 +11,16 @@ public sealed record FileDataRightsRequest(
     [property: Id(2)] string FiledByRole,
     [property: Id(3)] string FiledById,
     [property: Id(4)] string? Reason,
-    [property: Id(5)] string? Verification);
+    [property: Id(5)] string? Verification)
+{
+    /// <summary>
+    /// A request that erases or withdraws, filed by support: one agent alone must not be able to erase an
+    /// account, so it waits for the user (or a second agent) before anything happens.
+    /// </summary>
+    public bool NeedsConfirmation =>
+        FiledByRole == RequestActor.SupportRole
+        && Type is DataRightsRequestType.Cancellation or DataRightsRequestType.Deletion or DataRightsRequestType.Withdrawal;
+}
 
 /// <summary>What a request asks for, by type: corrected fields, categories to erase, purposes to withdraw.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.request-details")]

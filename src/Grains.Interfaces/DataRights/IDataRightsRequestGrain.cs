@@ -10,7 +10,13 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
 {
     public static readonly TimeSpan AnswerWithin = TimeSpan.FromDays(15);
 
-    /// <summary>Records the request as received (due 15 days later) and starts carrying it out.</summary>
+    /// <summary>How long a request awaiting the user's confirmation waits before it is cancelled by itself.</summary>
+    public static readonly TimeSpan ConfirmWithin = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Records the request as received (due 15 days later) and starts carrying it out; one that needs the user's
+    /// confirmation (<see cref="FileDataRightsRequest.NeedsConfirmation"/>) waits for it and changes nothing.
+    /// </summary>
     [Alias("receive")]
     Task<DataRightsRequestView> Receive(string userId, FileDataRightsRequest request);
 
@@ -38,6 +44,25 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
     /// <remarks>Waits its turn: interleaved with the request's own closing turn, it could give a finished request its reminder back.</remarks>
     [Alias("keep-driven")]
     Task KeepDriven();
+
+    /// <summary>The user confirms a request support filed for them (their own session): it starts. 409 unless it awaits confirmation.</summary>
+    [Alias("confirm")]
+    Task<DataRightsRequestView> Confirm(RequestActor user);
+
+    /// <summary>
+    /// A second support or operator key approves a request awaiting confirmation, with its reason: it starts.
+    /// The filer's own key gets 403; a request not awaiting confirmation, 409. Audited.
+    /// </summary>
+    [Alias("approve")]
+    Task<DataRightsRequestView> Approve(RequestActor approver, string reason);
+
+    /// <summary>The user, or the agent who filed it, withdraws the request before its first step: cancelled. Afterwards 409.</summary>
+    [Alias("cancel")]
+    Task<DataRightsRequestView> Cancel(RequestActor actor);
+
+    /// <summary>Support or an operator refuses the request with a reason the user sees (legal hold, identity not proven), before its first step.</summary>
+    [Alias("reject")]
+    Task<DataRightsRequestView> Reject(RequestActor actor, string reason);
 
     /// <summary>Drops the request's free-text details (the user's account is being cancelled).</summary>
     [Alias("redact")]

@@ -23,6 +23,10 @@ internal sealed partial class DataRightsRequestGrain(
 {
     private const string DriveReminder = "drive";
 
+    // While a request awaits the user's confirmation nothing drives it; this one reminder cancels it once
+    // the week to confirm has passed.
+    private const string ExpiryReminder = "confirmation-expiry";
+
     private bool _driving;
 
     private string RequestId => this.GetPrimaryKeyString();
@@ -50,15 +54,78 @@ internal sealed partial class DataRightsRequestGrain(
             return View();
         }
 
-        await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+        if (request.NeedsConfirmation)
+        {
+            await this.RegisterOrUpdateReminder(ExpiryReminder, IDataRightsRequestGrain.ConfirmWithin, IDataRightsRequestGrain.ConfirmWithin);
+        }
+        else
+        {
+            await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+        }
+
         state.State.Receive(userId, request, clock.GetUtcNow());
         await requests.UpsertAsync(View());
         await state.WriteStateAsync();
         await AuditPendingStepsAsync();
+        if (!state.State.IsAwaitingConfirmation)
+        {
+            StartSoon();
+        }
 
-        // Start at once rather than at the first reminder tick; the reminder is the safety net.
-        // Interleaving, so reading the request's progress is never held up by the work itself.
-        this.RegisterGrainTimer(_ => DriveAsync(), new GrainTimerCreationOptions(settings.Value.StartDelay, Timeout.InfiniteTimeSpan) { Interleave = true });
+        return View();
+    }
+
+    async Task<DataRightsRequestView> IDataRightsRequestGrain.Confirm(RequestActor user)
+    {
+        if (!state.RecordExists || user.Role != RequestActor.UserRole || user.Id != state.State.UserId)
+        {
+            throw DomainException.NotFound("request-not-found", "No such request.");
+        }
+
+        return await ConfirmAsync(user, null, "confirmed");
+    }
+
+    async Task<DataRightsRequestView> IDataRightsRequestGrain.Approve(RequestActor approver, string reason)
+    {
+        if (!state.RecordExists || !approver.IsStaff)
+        {
+            throw DomainException.NotFound("request-not-found", "No such request.");
+        }
+
+        if (approver.Id == state.State.FiledById)
+        {
+            // Four eyes: the agent who filed it cannot also be the second agent.
+            throw DomainException.Forbidden("own-request", "A request is approved by a key other than the one that filed it.");
+        }
+
+        return await ConfirmAsync(approver, reason, "approved");
+    }
+
+    async Task<DataRightsRequestView> IDataRightsRequestGrain.Cancel(RequestActor actor)
+    {
+        var isParty = state.RecordExists
+            && ((actor.Role == RequestActor.UserRole && actor.Id == state.State.UserId) || (actor.IsStaff && actor.Id == state.State.FiledById));
+        if (!isParty)
+        {
+            throw state.RecordExists && actor.IsStaff
+                ? DomainException.Forbidden("not-the-filer", "Only the user or the agent who filed it can cancel a request.")
+                : DomainException.NotFound("request-not-found", "No such request.");
+        }
+
+        EnsureUntouched("cancelled");
+        await FinishAsync(DataRightsRequestStatus.Cancelled, null, $"cancelled-by-{actor.Role}", actor);
+        return View();
+    }
+
+    async Task<DataRightsRequestView> IDataRightsRequestGrain.Reject(RequestActor actor, string reason)
+    {
+        if (!state.RecordExists || !actor.IsStaff)
+        {
+            throw DomainException.NotFound("request-not-found", "No such request.");
+        }
+
+        EnsureUntouched("rejected");
+        await FinishAsync(DataRightsRequestStatus.Rejected, reason, "rejected", actor);
         return View();
     }
 
@@ -90,7 +157,56 @@ internal sealed partial class DataRightsRequestGrain(
         }
     }
 
-    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => await DriveAsync();
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder)
+        {
+            await DriveAsync();
+            return;
+        }
+
+        if (state.RecordExists && state.State.IsAwaitingConfirmation
+            && clock.GetUtcNow() >= state.State.ReceivedAt + IDataRightsRequestGrain.ConfirmWithin)
+        {
+            await FinishAsync(DataRightsRequestStatus.Cancelled, null, "expired-unconfirmed", null);
+        }
+        else if (!state.RecordExists || !state.State.IsAwaitingConfirmation)
+        {
+            await StopReminderAsync(ExpiryReminder);
+        }
+    }
+
+    // The write that confirms is the decision: the drive reminder is in place before it, the expiry
+    // reminder goes after it (one that ticks on a confirmed request stops itself).
+    private async Task<DataRightsRequestView> ConfirmAsync(RequestActor by, string? reason, string action)
+    {
+        if (!state.State.IsAwaitingConfirmation)
+        {
+            throw DomainException.Conflict("request-not-awaiting-confirmation", "This request does not await a confirmation.");
+        }
+
+        await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+        state.State.Confirm(by, reason, clock.GetUtcNow());
+        await requests.UpsertAsync(View());
+        await state.WriteStateAsync();
+        await AuditAsync($"{Name(state.State.Type)}:{action}", by.Role, by.Id, reason is null ? null : $"{{\"requestId\":\"{RequestId}\",\"reason\":{System.Text.Json.JsonSerializer.Serialize(reason)}}}");
+        await StopReminderAsync(ExpiryReminder);
+        StartSoon();
+        return View();
+    }
+
+    private void EnsureUntouched(string outcome)
+    {
+        if (!state.State.IsUntouched)
+        {
+            throw DomainException.Conflict("request-under-way", $"Only a request that is open and has not started can be {outcome}.");
+        }
+    }
+
+    // Start at once rather than at the first reminder tick; the reminder is the safety net. Interleaving,
+    // so reading the request's progress is never held up by the work itself.
+    private void StartSoon() =>
+        this.RegisterGrainTimer(_ => DriveAsync(), new GrainTimerCreationOptions(settings.Value.StartDelay, Timeout.InfiniteTimeSpan) { Interleave = true });
 
     private async Task DriveAsync()
     {
@@ -104,8 +220,15 @@ internal sealed partial class DataRightsRequestGrain(
         if (!state.RecordExists)
         {
             // Never received (a crash before its state was written): nothing to drive, nothing to list.
-            await StopReminderAsync();
+            await StopReminderAsync(DriveReminder);
+            await StopReminderAsync(ExpiryReminder);
             await requests.DeleteAsync(RequestId);
+            return;
+        }
+
+        if (state.State.IsAwaitingConfirmation)
+        {
+            // Nothing runs before the user (or a second agent) says so.
             return;
         }
 
@@ -162,7 +285,7 @@ internal sealed partial class DataRightsRequestGrain(
 
         try
         {
-            await FinishAsync(outcome, rejection);
+            await FinishAsync(outcome, rejection, outcome == DataRightsRequestStatus.Completed ? "completed" : "rejected", null);
         }
         catch (Exception exception)
         {
@@ -182,7 +305,7 @@ internal sealed partial class DataRightsRequestGrain(
 
     // Everything that follows from the outcome happens before the outcome is written, so whoever sees
     // "completed" also sees the user free to file again and the audit entry; each part is idempotent.
-    private async Task FinishAsync(DataRightsRequestStatus outcome, string? rejection)
+    private async Task FinishAsync(DataRightsRequestStatus outcome, string? rejection, string action, RequestActor? by)
     {
         if (state.State.IsOpen)
         {
@@ -190,12 +313,13 @@ internal sealed partial class DataRightsRequestGrain(
             await User.RequestClosed(state.State.Type, RequestId);
             var final = new DataRightsRequestState.Outcome(outcome, now, rejection, outcome == DataRightsRequestStatus.Completed ? ReceiptFor() : null);
             await requests.UpsertAsync(View() with { Status = final.Status, CompletedAt = now });
-            await AuditAsync($"{Name(state.State.Type)}:{(outcome == DataRightsRequestStatus.Completed ? "completed" : "rejected")}");
+            await AuditAsync($"{Name(state.State.Type)}:{action}", by?.Role ?? "data-rights", by?.Id);
             state.State.Close(final);
             await state.WriteStateAsync();
         }
 
-        await StopReminderAsync();
+        await StopReminderAsync(DriveReminder);
+        await StopReminderAsync(ExpiryReminder);
     }
 
     private IReadOnlyList<string> Plan() => state.State.Type switch
@@ -354,15 +478,18 @@ internal sealed partial class DataRightsRequestGrain(
 
     private async Task EnsureReminderAsync()
     {
-        if (await this.GetReminder(DriveReminder) is null)
+        var (name, period) = state.State.IsAwaitingConfirmation
+            ? (ExpiryReminder, IDataRightsRequestGrain.ConfirmWithin)
+            : (DriveReminder, settings.Value.DrivePeriod);
+        if (await this.GetReminder(name) is null)
         {
-            await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+            await this.RegisterOrUpdateReminder(name, period, period);
         }
     }
 
-    private async Task StopReminderAsync()
+    private async Task StopReminderAsync(string name)
     {
-        if (await this.GetReminder(DriveReminder) is { } reminder)
+        if (await this.GetReminder(name) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }

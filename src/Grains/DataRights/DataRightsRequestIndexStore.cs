@@ -42,7 +42,7 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
         var rows = await dataSource.ReadRowsAsync(
             """
             SELECT request_id, due_at FROM data_rights_requests
-             WHERE status IN ('Received', 'InProgress') AND due_at < $1 AND (due_at, request_id) > ($2, $3)
+             WHERE status IN ('AwaitingConfirmation', 'Received', 'InProgress') AND due_at < $1 AND (due_at, request_id) > ($2, $3)
              ORDER BY due_at, request_id LIMIT $4
             """,
             reader => new RequestPosition(reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(0)),

@@ -69,7 +69,23 @@ public sealed class DataRightsRequestState : IOwnedByUser
     [NotPersonalData]
     public bool ReceivedAuditPending { get; set; }
 
-    public bool IsOpen => Status is DataRightsRequestStatus.Received or DataRightsRequestStatus.InProgress;
+    /// <summary>When the user confirmed, or a second agent approved, a request that awaited it.</summary>
+    [NotPersonalData]
+    public DateTimeOffset? ConfirmedAt { get; set; }
+
+    /// <summary>Who confirmed or approved it (<c>role:id</c>), and the approver's reason.</summary>
+    [NotPersonalData]
+    public string? ConfirmedBy { get; set; }
+
+    [PersonalData(DataCategory.Basic)]
+    public string? ApprovalReason { get; set; }
+
+    public bool IsOpen => Status.IsOpen();
+
+    public bool IsAwaitingConfirmation => Status == DataRightsRequestStatus.AwaitingConfirmation;
+
+    /// <summary>Whether it can still be cancelled or rejected: open, and no step has run.</summary>
+    public bool IsUntouched => IsOpen && Steps.Count == 0;
 
     public void Receive(string userId, FileDataRightsRequest request, DateTimeOffset now)
     {
@@ -80,10 +96,19 @@ public sealed class DataRightsRequestState : IOwnedByUser
         FiledById = request.FiledById;
         Reason = request.Reason;
         Verification = request.Verification;
-        Status = DataRightsRequestStatus.Received;
+        Status = request.NeedsConfirmation ? DataRightsRequestStatus.AwaitingConfirmation : DataRightsRequestStatus.Received;
         ReceivedAt = now;
         DueAt = now + IDataRightsRequestGrain.AnswerWithin;
         ReceivedAuditPending = true;
+    }
+
+    /// <summary>The user's confirmation or a second agent's approval: the request may now be carried out.</summary>
+    public void Confirm(RequestActor by, string? reason, DateTimeOffset now)
+    {
+        Status = DataRightsRequestStatus.Received;
+        ConfirmedAt = now;
+        ConfirmedBy = $"{by.Role}:{by.Id}";
+        ApprovalReason = reason;
     }
 
     public bool IsDone(string step) => Steps.Exists(s => s.Name == step);
@@ -117,12 +142,16 @@ public sealed class DataRightsRequestState : IOwnedByUser
         Details = RequestDetails.None;
         Reason = Reason is null ? null : "[redacted]";
         Verification = Verification is null ? null : "[redacted]";
+        ApprovalReason = ApprovalReason is null ? null : "[redacted]";
     }
 
     public DataRightsRequestView ToView(string requestId, IReadOnlyList<string> plan) => new(
-        requestId, UserId, Type, Status, ReceivedAt, DueAt, CompletedAt,
-        new RequestProgress(Steps.Count, plan.Count, IsOpen ? plan.FirstOrDefault(step => !IsDone(step)) : null),
-        Receipt, RejectionReason);
+        requestId, UserId, Type, Status, ReceivedAt, DueAt, Status == DataRightsRequestStatus.Cancelled ? null : CompletedAt,
+        new RequestProgress(Steps.Count, plan.Count, IsOpen && !IsAwaitingConfirmation ? plan.FirstOrDefault(step => !IsDone(step)) : null),
+        Receipt, RejectionReason,
+        FiledByRole == RequestActor.SupportRole ? RequestActor.SupportRole : RequestActor.UserRole,
+        ConfirmedAt,
+        Status == DataRightsRequestStatus.Cancelled ? CompletedAt : null);
 
     /// <summary>How a request ended.</summary>
     public sealed record Outcome(DataRightsRequestStatus Status, DateTimeOffset At, string? RejectionReason, ErasureReceipt? Receipt);

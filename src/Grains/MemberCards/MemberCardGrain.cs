@@ -1,3 +1,4 @@
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
@@ -35,9 +36,11 @@ internal sealed class MemberCardGrain(
             throw DomainException.Conflict("merchant-closing", "This merchant is closing and takes no member-card top-ups.");
         }
 
+        // P6.1, P4.1, P4.2: money put on a user's card is processing of their data, through the one gate.
+        await GrainFactory.GetGrain<IUserGrain>(UserId)
+            .AuthorizeProcessing(ProcessingRequest.Under("member-card-top-up", LawfulBasis.ContractNecessity).In(merchant.Region));
         if (!state.RecordExists)
         {
-            await EnsureUserExists();
             await cards.AddAsync(MerchantId, UserId);
         }
 
@@ -92,14 +95,6 @@ internal sealed class MemberCardGrain(
     private string MerchantId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/', StringComparison.Ordinal)];
 
     private string UserId => this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().IndexOf('/', StringComparison.Ordinal) + 1)..];
-
-    private async Task EnsureUserExists()
-    {
-        if (await GrainFactory.GetGrain<IUserGrain>(UserId).GetProfile() is null)
-        {
-            throw DomainException.NotFound("user-not-found", "No such user.");
-        }
-    }
 
     private static void CheckAmount(long amountFen)
     {

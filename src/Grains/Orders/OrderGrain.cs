@@ -83,7 +83,9 @@ internal sealed class OrderGrain(
                 state.State.MerchantId, RecipientKind.Merchant, OrderFields, "order-management", null, LawfulBasis.ContractNecessity, state.State.Region));
         }
 
-        return state.State.ToView(OrderId);
+        // Support reads an order to help with it, not to learn where the user lives (P1.7).
+        var view = state.State.ToView(OrderId);
+        return caller.Party == OrderParty.Support ? view.MaskedForSupport() : view;
     }
 
     Task<string?> IOrderGrain.ExportPersonalData(string userId) =>

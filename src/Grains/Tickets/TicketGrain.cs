@@ -1,3 +1,4 @@
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
@@ -17,15 +18,11 @@ internal sealed class TicketGrain(
             throw DomainException.Conflict("ticket-exists", "A ticket with this id already exists.");
         }
 
-        var user = GrainFactory.GetGrain<IUserGrain>(userId);
-        if (await user.GetProfile() is null)
-        {
-            throw DomainException.NotFound("user-not-found", "No such user.");
-        }
-
+        // The user's gate first: it refuses a closing account or an unaccepted policy, and links the ticket
+        // before its words are stored, so erasure finds every ticket that exists.
+        await GrainFactory.GetGrain<IUserGrain>(userId).AttachTicket(this.GetPrimaryKeyString());
         state.State.Open(userId, subject, first);
         await state.WriteStateAsync();
-        await user.AttachTicket(this.GetPrimaryKeyString());
         return state.State.ToView(this.GetPrimaryKeyString());
     }
 
@@ -40,6 +37,10 @@ internal sealed class TicketGrain(
         {
             throw DomainException.Conflict("ticket-full", "This ticket has reached its message limit; open a new one.");
         }
+
+        // P6.1, P4.1: a message adds to the user's data, so it passes the user's gate like any processing.
+        await GrainFactory.GetGrain<IUserGrain>(state.State.UserId)
+            .AuthorizeProcessing(ProcessingRequest.Under("ticket-message", LawfulBasis.ContractNecessity));
 
         state.State.Messages.Add(message);
         await state.WriteStateAsync();

@@ -25,6 +25,9 @@ internal sealed class UserGrain(
     private const int DisclosuresShown = 1000;
     private const int MaxAddresses = 100;
 
+    // Consent changes per minute: a rate, kept for the life of the activation only.
+    private readonly Allowance _consentChanges = new();
+
     private string UserId => this.GetPrimaryKeyString();
 
     private UserState User => state.RecordExists ? state.State : throw DomainException.NotFound("user-not-found", "No such user.");
@@ -124,6 +127,13 @@ internal sealed class UserGrain(
     async Task<ConsentReceipt> IUserGrain.SetConsent(ConsentChange change)
     {
         var user = User;
+        if (user.Unchanged(change.Purpose, change.Granted, change.PolicyVersion) is { } current)
+        {
+            // The same answer under the same version again: its receipt already says so; nothing new to keep.
+            return current.ToReceipt(UserId, user.Region);
+        }
+
+        _consentChanges.Take(clock.GetUtcNow(), TimeSpan.FromMinutes(1), UserQuotas.ConsentChangesPerMinute, "consent changes");
         var standing = await Policy.GetStanding(change.PolicyVersion);
         if (standing.VersionIndex is not { } policyIndex)
         {
@@ -236,11 +246,17 @@ internal sealed class UserGrain(
     async Task IUserGrain.AttachTicket(string ticketId)
     {
         var user = User;
-        if (!user.TicketIds.Contains(ticketId))
+        if (user.TicketIds.Contains(ticketId))
         {
-            user.TicketIds.Add(ticketId);
-            await state.WriteStateAsync();
+            return;
         }
+
+        // A ticket holds the user's words: it is processing like any other (P6.1, closing account, region), and
+        // linked here before it is written, so that an erasure always finds it.
+        await AuthorizeAsync(ProcessingRequest.Under("open-ticket", LawfulBasis.ContractNecessity));
+        user.TicketOpenings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.TicketsPerDay, "tickets");
+        user.TicketIds.Add(ticketId);
+        await state.WriteStateAsync();
     }
 
     Task<IReadOnlyList<string>> IUserGrain.GetTicketIds() => Task.FromResult<IReadOnlyList<string>>([.. User.TicketIds]);
@@ -254,12 +270,13 @@ internal sealed class UserGrain(
         }
 
         var requestId = EntityId.New(EntityId.RequestPrefix);
+        user.RequestFilings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.RequestsPerDay, "data-rights requests");
         if (user.OpenRequests.TryGetValue(request.Type, out var open))
         {
             // P8.1: the entry is written before its request is received, so a crash in between leaves an
             // entry that no request will ever close. Only the request itself knows whether it is open.
             var openRequest = await GrainFactory.GetGrain<IDataRightsRequestGrain>(open).Get();
-            if (openRequest is { Status: DataRightsRequestStatus.Received or DataRightsRequestStatus.InProgress })
+            if (openRequest is not null && openRequest.Status.IsOpen())
             {
                 throw DomainException.Conflict("duplicate-request", $"Request {open} of this type is still open.");
             }

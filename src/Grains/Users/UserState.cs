@@ -75,6 +75,14 @@ public sealed class UserState : IOwnedByUser
     [NotPersonalData]
     public Dictionary<DataRightsRequestType, string> OpenRequests { get; set; } = [];
 
+    /// <summary>When recent data-rights requests were filed: at most <see cref="UserQuotas.RequestsPerDay"/> a day.</summary>
+    [NotPersonalData]
+    public Allowance RequestFilings { get; set; } = new();
+
+    /// <summary>When recent tickets were opened: at most <see cref="UserQuotas.TicketsPerDay"/> a day.</summary>
+    [NotPersonalData]
+    public Allowance TicketOpenings { get; set; } = new();
+
     /// <summary>Set when cancellation begins: no more sessions, processing or requests (P4.1).</summary>
     [NotPersonalData]
     public bool Closing { get; set; }
@@ -133,6 +141,10 @@ public sealed class UserState : IOwnedByUser
     /// <summary>Receipts kept in this state by an earlier version, to be moved to the receipts table.</summary>
     public IReadOnlyList<ConsentReceipt> LegacyReceipts(string userId) =>
         [.. ConsentHistory.Select(entry => entry.ToReceipt(userId, Region))];
+
+    /// <summary>Whether the change would leave the purpose as it is, under the same version: nothing to record.</summary>
+    public ConsentEntry? Unchanged(ConsentPurpose purpose, bool granted, string policyVersion) =>
+        Consents.TryGetValue(purpose, out var entry) && entry.Granted == granted && entry.PolicyVersion == policyVersion ? entry : null;
 
     public ConsentEntry? GrantFor(ConsentPurpose purpose) =>
         !Closing && Consents.TryGetValue(purpose, out var entry) && entry.Granted ? entry : null;

@@ -9,21 +9,6 @@ namespace MeiLing.Tests.Commerce;
 public sealed class PaymentTrustTests(PlatformFixture platform)
 {
     [Fact]
-    public async Task P1_6_a_user_cannot_mark_their_own_order_as_paid_in_cash()
-    {
-        var shop = await platform.OpenShopAsync();
-        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
-
-        var refused = await shop.CustomerClient.PayAsync(placed.Id(), "marked", CommerceApiClient.TeaPrice);
-
-        var problem = await refused.AssertProblemAsync(HttpStatusCode.Forbidden);
-        Assert.EndsWith("/merchant-only-payment-method", problem.TypeOf(), StringComparison.Ordinal);
-        var order = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{placed.Id()}");
-        Assert.Equal("pending-payment", order.GetProperty("status").GetString());
-        Assert.Equal(0, order.GetProperty("paidFen").GetInt64());
-    }
-
-    [Fact]
     public async Task P1_6_the_merchant_records_a_cash_payment()
     {
         var shop = await platform.OpenShopAsync();

@@ -45,7 +45,7 @@ public sealed class CancellationTests(PlatformFixture platform)
 
         await (await shop.CustomerClient.GetAsync($"/v1/users/{shop.Customer.UserId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await support.GetAsync($"/v1/users/{shop.Customer.UserId}")).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await support.GetAsync($"/v1/requests/{access.RequestId()}/export")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await support.GetAsync($"/v1/requests/{access.RequestId()}/export")).AssertProblemAsync(HttpStatusCode.Forbidden);
         var again = await platform.Client().PostAsJsonAsync("/v1/users", new { phone = shop.Customer.Phone, password = "a new password", nickname = "new" });
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
 

@@ -1,0 +1,44 @@
+namespace MeiLing.Grains.Users;
+
+/// <summary>
+/// At most <c>limit</c> uses in any <c>window</c>: what one user may ask of the platform in a row, so that
+/// a script with a stolen session cannot file requests, open tickets or flip consents without end.
+/// </summary>
+public sealed class Allowance
+{
+    /// <summary>When each use in the current window happened, oldest first.</summary>
+    public List<DateTimeOffset> Uses { get; set; } = [];
+
+    /// <summary>Takes one use; throws 429 <c>quota-exceeded</c> (with when to retry) when none is left.</summary>
+    public void Take(DateTimeOffset now, TimeSpan window, int limit, string what)
+    {
+        Uses.RemoveAll(use => use <= now - window);
+        if (Uses.Count >= limit)
+        {
+            throw new DomainException(DomainErrorKind.TooManyRequests, "quota-exceeded", $"At most {limit} {what} per {Describe(window)}.")
+            {
+                RetryAfter = Uses[0] + window - now,
+            };
+        }
+
+        Uses.Add(now);
+    }
+
+    private static string Describe(TimeSpan window) =>
+        window >= TimeSpan.FromDays(1) ? $"{window.TotalDays:0} day(s)" : window >= TimeSpan.FromHours(1) ? $"{window.TotalHours:0} hour(s)" : $"{window.TotalMinutes:0} minute(s)";
+}
+
+/// <summary>What one user may do per window (P4.4 abuse limits).</summary>
+public static class UserQuotas
+{
+    public static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    /// <summary>Data-rights requests filed per day, by the user or support on their behalf.</summary>
+    public const int RequestsPerDay = 10;
+
+    /// <summary>Support tickets opened per day.</summary>
+    public const int TicketsPerDay = 10;
+
+    /// <summary>Consent changes per minute (a change that changes nothing is not counted: it writes nothing).</summary>
+    public const int ConsentChangesPerMinute = 30;
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using MeiLing.Grains.Audit;
+using MeiLing.Grains.DataRights;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.DataRights;
+
+/// <summary>
+/// P1.7, P8.1: a destructive request filed by support waits for the user, or for a second agent, before
+/// anything is erased; a request can be cancelled or rejected before its first step.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class ConfirmationTests(PlatformFixture platform)
+{
+    private static readonly object SupportCancellation = new { type = "cancellation", reason = "caller asked by phone", verification = "SMS code to the registered number" };
+
+    [Fact]
+    public async Task P1_7_a_cancellation_filed_by_support_awaits_the_user_and_erases_nothing_meanwhile()
+    {
+        var (user, client, support, _) = await ArrangeAsync();
+
+        var filed = await support.FileRequestAsync(user.UserId, SupportCancellation);
+        var driven = await platform.Grains.GetGrain<IDataRightsRequestGrain>(filed.RequestId()).Drive();
+
+        Assert.Equal("awaiting-confirmation", filed.GetProperty("status").GetString());
+        Assert.Equal("support", filed.GetProperty("filedBy").GetString());
+        Assert.Equal(DataRightsRequestStatus.AwaitingConfirmation, driven.Status);
+        Assert.Equal(0, driven.Progress!.StepsDone);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task P1_7_the_users_own_confirmation_starts_it()
+    {
+        var (user, client, support, _) = await ArrangeAsync();
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "withdrawal", details = new { purposes = new[] { "marketing-sharing" } }, reason = "r", verification = "v" });
+
+        var confirmed = await client.PostAsync($"/v1/requests/{filed.RequestId()}/confirmation", null);
+        var done = await support.WaitUntilDoneAsync(filed.RequestId());
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.NotEqual(JsonValueKind.Null, done.GetProperty("confirmedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task P1_7_another_user_cannot_confirm_someone_elses_request()
+    {
+        var (user, _, support, _) = await ArrangeAsync();
+        var filed = await support.FileRequestAsync(user.UserId, SupportCancellation);
+        var stranger = await platform.AsUserAsync(await platform.RegisterUserAsync());
+
+        var response = await stranger.PostAsync($"/v1/requests/{filed.RequestId()}/confirmation", null);
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("awaiting-confirmation", (await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task P1_7_the_filing_agent_cannot_approve_their_own_request_but_a_second_agent_can_and_is_audited()
+    {
+        var (user, _, support, _) = await ArrangeAsync();
+        var second = await platform.EnrolStaffAsync("Agent Second", "support");
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "r", verification = "v" });
+
+        var own = await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = "I checked it myself" });
+        var approved = await platform.Client(second.ApiKey).PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = "identity re-checked by callback" });
+        var done = await support.WaitUntilDoneAsync(filed.RequestId());
+
+        var problem = await own.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.EndsWith("/own-request", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        var audited = await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(user.UserId, 100);
+        Assert.Contains(audited, record => record.Entry.Action == "deletion:approved" && record.Entry.ActorId == second.StaffId);
+    }
+
+    [Fact]
+    public async Task P1_7_an_approval_needs_a_reason()
+    {
+        var (user, _, support, _) = await ArrangeAsync();
+        var second = platform.Client((await platform.EnrolStaffAsync("Agent Terse", "support")).ApiKey);
+        var filed = await support.FileRequestAsync(user.UserId, SupportCancellation);
+
+        var response = await second.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = "  " });
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task P8_1_the_user_cancels_a_request_before_it_starts_and_may_file_again()
+    {
+        var (user, client, support, _) = await ArrangeAsync();
+        var filed = await support.FileRequestAsync(user.UserId, SupportCancellation);
+
+        var cancelled = await client.PostAsync($"/v1/requests/{filed.RequestId()}/cancellation", null);
+        var again = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access" });
+
+        var view = await cancelled.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("cancelled", view.GetProperty("status").GetString());
+        Assert.NotEqual(JsonValueKind.Null, view.GetProperty("cancelledAt").ValueKind);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task P8_1_a_request_that_has_run_cannot_be_cancelled()
+    {
+        var (user, client, _, _) = await ArrangeAsync();
+        var filed = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(filed.RequestId());
+
+        var response = await client.PostAsync($"/v1/requests/{filed.RequestId()}/cancellation", null);
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task P8_1_support_rejects_with_a_reason_the_user_sees()
+    {
+        var (user, client, support, _) = await ArrangeAsync();
+        var filed = await support.FileRequestAsync(user.UserId, SupportCancellation);
+
+        var rejected = await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/rejection", new { reason = "legal hold on the account" });
+        var seen = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
+
+        Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
+        Assert.Equal("rejected", seen.GetProperty("status").GetString());
+        Assert.Equal("legal hold on the account", seen.GetProperty("rejectionReason").GetString());
+    }
+
+    [Fact]
+    public async Task P8_1_requests_awaiting_confirmation_are_on_supports_open_list()
+    {
+        var (user, _, support, _) = await ArrangeAsync();
+        var filed = await support.FileRequestAsync(user.UserId, SupportCancellation);
+
+        var open = await support.GetFromJsonAsync<JsonElement>("/v1/requests?status=open&limit=100");
+        var ids = new List<string>();
+        var page = open;
+        while (true)
+        {
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(item => item.RequestId()));
+            if (page.GetProperty("nextCursor").GetString() is not { } cursor)
+            {
+                break;
+            }
+
+            page = await support.GetFromJsonAsync<JsonElement>($"/v1/requests?status=open&limit=100&cursor={Uri.EscapeDataString(cursor)}");
+        }
+
+        Assert.Contains(filed.RequestId(), ids);
+    }
+
+    private async Task<(RegisteredUser User, HttpClient Client, HttpClient Support, string SupportId)> ArrangeAsync()
+    {
+        var user = await platform.RegisterUserAsync();
+        var agent = await platform.EnrolStaffAsync("Agent Filer", "support");
+        return (user, await platform.AsUserAsync(user), platform.Client(agent.ApiKey), agent.StaffId);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using MeiLing.Grains.DataRights;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Security;
+
+/// <summary>
+/// The ways a dishonest caller once broke the platform's money and privacy rules, each tried again through
+/// the real API: every one now ends in a refusal or in no effect. In the policy collection, because one of
+/// them publishes a rights-reducing version.
+/// </summary>
+[Collection(PolicyCollection.Name)]
+public sealed class DishonestCallerTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P1_6_a_user_paying_their_own_order_as_marked_cash_is_403_and_nothing_is_paid()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+
+        var response = await shop.CustomerClient.PayAsync(placed.Id(), "marked", CommerceApiClient.TeaPrice);
+
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        var order = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{placed.Id()}");
+        Assert.Equal("pending-payment", order.GetProperty("status").GetString());
+        Assert.Equal(0, order.GetProperty("payments").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task P4_1_one_support_key_filing_a_cancellation_with_throwaway_words_erases_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Rogue", "support")).ApiKey);
+
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "cancellation", reason = "x", verification = "x" });
+        var afterDrive = await platform.Grains.GetGrain<IDataRightsRequestGrain>(filed.RequestId()).Drive();
+        var approvingItself = await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = "x" });
+
+        Assert.Equal(DataRightsRequestStatus.AwaitingConfirmation, afterDrive.Status);
+        await approvingItself.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_data_keys WHERE user_id = $1", user.UserId));
+    }
+
+    [Fact]
+    public async Task P1_7_support_never_sees_a_whole_phone_number_in_a_delivery_or_downloads_the_export_it_filed()
+    {
+        var shop = await platform.OpenShopAsync();
+        var delivery = JsonSerializer.SerializeToElement(CommerceApiClient.SampleDelivery());
+        var placed = await shop.PlaceOrderAsync(delivery);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Curious", "support")).ApiKey);
+        var access = await support.FileRequestAsync(shop.Customer.UserId, new { type = "access", reason = "asked", verification = "code" });
+        await support.WaitUntilDoneAsync(access.RequestId());
+
+        var order = await support.GetStringAsync($"/v1/orders/{placed.Id()}");
+        var export = await support.GetAsync($"/v1/requests/{access.RequestId()}/export");
+
+        Assert.DoesNotContain(delivery.GetProperty("phone").GetString()!, order, StringComparison.Ordinal);
+        await export.AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task P6_1_tickets_and_top_ups_wait_for_a_reducing_versions_acceptance_like_orders_do()
+    {
+        var shop = await platform.OpenShopAsync();
+        var reducing = $"dis-{Guid.NewGuid():N}"[..20];
+        (await platform.Operator().PostAsJsonAsync("/v1/policies", new { version = reducing, summary = "Shares more", reducesRights = true })).EnsureSuccessStatusCode();
+
+        var ticket = await shop.CustomerClient.PostAsJsonAsync($"/v1/users/{shop.Customer.UserId}/tickets", new { subject = "s", message = "m" });
+        var topUp = await shop.MerchantClient.PostAsJsonAsync(
+            $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{shop.Customer.UserId}/top-ups", new { amountFen = 100 });
+
+        Assert.EndsWith("/policy-consent-required", (await ticket.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/policy-consent-required", (await topUp.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+    }
+}

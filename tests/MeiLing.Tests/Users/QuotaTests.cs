@@ -1,0 +1,78 @@
+using System.Text.Json;
+using MeiLing.Grains.Users;
+using MeiLing.Tests.DataRights;
+
+namespace MeiLing.Tests.Users;
+
+/// <summary>P4.4 abuse limits per user: requests, tickets and consent changes come in bounded numbers.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class QuotaTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P4_4_a_user_files_at_most_so_many_data_rights_requests_a_day()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        for (var i = 0; i < UserQuotas.RequestsPerDay; i++)
+        {
+            var filed = await client.FileRequestAsync(user.UserId, new { type = "access" });
+            if ((await client.PostAsync($"/v1/requests/{filed.RequestId()}/cancellation", null)).StatusCode != HttpStatusCode.OK)
+            {
+                // It started before the cancellation arrived: let it finish, so the next one is no duplicate.
+                await client.WaitUntilDoneAsync(filed.RequestId());
+            }
+        }
+
+        var refused = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access" });
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task P4_4_a_user_opens_at_most_so_many_tickets_a_day()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        for (var i = 0; i < UserQuotas.TicketsPerDay; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = $"s{i}", message = "m" })).StatusCode);
+        }
+
+        var refused = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "one more", message = "m" });
+
+        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task P4_4_consent_changes_per_minute_are_bounded()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        HttpResponseMessage? last = null;
+        for (var i = 0; i <= UserQuotas.ConsentChangesPerMinute; i++)
+        {
+            last = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/marketing-sharing", new { granted = i % 2 == 0, policyVersion = version });
+        }
+
+        await last!.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task P1_10_a_consent_change_that_changes_nothing_writes_no_new_receipt()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var first = await client.SetConsentAsync(user.UserId, "personalization", true, version);
+        var again = await client.SetConsentAsync(user.UserId, "personalization", true, version);
+
+        Assert.Equal(first.ReceiptId, again.ReceiptId);
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM consent_receipts WHERE user_id = $1", user.UserId));
+        var history = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/consents/history");
+        Assert.Equal(1, history.GetProperty("items").GetArrayLength());
+    }
+}
