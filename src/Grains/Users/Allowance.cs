@@ -38,7 +38,4 @@ public static class UserQuotas
 
     /// <summary>Support tickets opened per day.</summary>
     public const int TicketsPerDay = 10;
-
-    /// <summary>Consent changes per minute (a change that changes nothing is not counted: it writes nothing).</summary>
-    public const int ConsentChangesPerMinute = 30;
 }

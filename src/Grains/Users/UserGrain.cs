@@ -8,6 +8,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Grains.Policies;
 using MeiLing.Grains.Privacy;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Users;
 
@@ -18,6 +19,7 @@ internal sealed class UserGrain(
     DisclosureLedgerStore disclosures,
     ActivityLogStore activity,
     PhoneHasher phones,
+    IOptions<PrivacySettings> privacy,
     TimeProvider clock) : Grain, IUserGrain
 {
     private const int NotificationsKept = 200;
@@ -133,7 +135,7 @@ internal sealed class UserGrain(
             return current.ToReceipt(UserId, user.Region);
         }
 
-        _consentChanges.Take(clock.GetUtcNow(), TimeSpan.FromMinutes(1), UserQuotas.ConsentChangesPerMinute, "consent changes");
+        _consentChanges.Take(clock.GetUtcNow(), TimeSpan.FromMinutes(1), privacy.Value.ConsentChangesPerMinute, "consent changes");
         var standing = await Policy.GetStanding(change.PolicyVersion);
         if (standing.VersionIndex is not { } policyIndex)
         {

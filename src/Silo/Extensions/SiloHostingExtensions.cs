@@ -68,6 +68,7 @@ public static class SiloHostingExtensions
             privacy.MasterKeys = settings.MasterKeyText();
             privacy.LocationRetention = TimeSpan.FromDays(settings.LocationRetentionDays);
             privacy.ActivityRetention = TimeSpan.FromDays(settings.ActivityRetentionDays);
+            privacy.ConsentChangesPerMinute = settings.ConsentChangesPerMinute;
         });
 
         builder.Services.Configure<DataRightsSettings>(rights => rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds));
