@@ -17,8 +17,11 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
     private readonly ConcurrentDictionary<string, (byte[] Key, DateTimeOffset Until)> _cache = new();
 
     /// <summary>Seals bytes under the user's key, creating the key on first use.</summary>
-    public async Task<byte[]> SealAsync(string userId, ReadOnlyMemory<byte> plaintext) =>
-        Aead.Seal(await KeyAsync(userId, create: true) ?? throw new CryptographicException("No data key."), plaintext.Span, userId);
+    public Task<byte[]> SealAsync(string userId, ReadOnlyMemory<byte> plaintext) => SealAsync(userId, plaintext, userId);
+
+    /// <summary>Seals bytes under the user's key, bound to <paramref name="context"/> (AES-GCM associated data).</summary>
+    public async Task<byte[]> SealAsync(string userId, ReadOnlyMemory<byte> plaintext, string context) =>
+        Aead.Seal(await KeyAsync(userId, create: true) ?? throw new CryptographicException("No data key."), plaintext.Span, context);
 
     public Task<byte[]> SealAsync(string userId, string plaintext) => SealAsync(userId, Encoding.UTF8.GetBytes(plaintext));
 
@@ -31,8 +34,11 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
         await KeyAsync(userId, create: false, trustCache: false) is { } key ? plaintext => Aead.Seal(key, plaintext, userId) : null;
 
     /// <summary>Opens what was sealed for the user; null when the user's key no longer exists (shredded).</summary>
-    public async Task<byte[]?> OpenAsync(string userId, byte[] sealedBytes) =>
-        await KeyAsync(userId, create: false) is { } key ? Aead.Open(key, sealedBytes, userId) : null;
+    public Task<byte[]?> OpenAsync(string userId, byte[] sealedBytes) => OpenAsync(userId, sealedBytes, userId);
+
+    /// <summary>Opens what was sealed for the user under <paramref name="context"/>; a different context fails to open.</summary>
+    public async Task<byte[]?> OpenAsync(string userId, byte[] sealedBytes, string context) =>
+        await KeyAsync(userId, create: false) is { } key ? Aead.Open(key, sealedBytes, context) : null;
 
     public async Task<string?> OpenTextAsync(string userId, byte[] sealedBytes) =>
         await OpenAsync(userId, sealedBytes) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
