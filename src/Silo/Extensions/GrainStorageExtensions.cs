@@ -71,6 +71,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<LocationSampleStore>();
         silo.Services.AddSingleton<ActivityLogStore>();
         silo.Services.AddSingleton<DisclosureLedgerStore>();
+        silo.Services.AddSingleton<OrderCustomerRefs>();
         silo.Services.AddSingleton<OrderIndexStore>();
         silo.Services.AddSingleton<IPaymentPartner>(new SandboxPaymentPartner(PaymentMethod.Wechat, "wechat-pay"));
         silo.Services.AddSingleton<IPaymentPartner>(new SandboxPaymentPartner(PaymentMethod.Alipay, "alipay"));

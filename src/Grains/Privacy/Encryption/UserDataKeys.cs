@@ -43,6 +43,23 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
     public async Task<string?> OpenTextAsync(string userId, byte[] sealedBytes) =>
         await OpenAsync(userId, sealedBytes) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
 
+    /// <summary>
+    /// The user's pseudonym for <paramref name="purpose"/>: an HMAC-SHA256 of the user id under a key derived
+    /// from the user's data key. Stable while that key lives, so rows can be found and counted by it; nobody
+    /// can compute it, and so join it to the user, once the key is shredded (P4.1). Null when the user has
+    /// no key and <paramref name="create"/> is false.
+    /// </summary>
+    public async Task<string?> PseudonymAsync(string userId, string purpose, bool create = false)
+    {
+        if (await KeyAsync(userId, create) is not { } key)
+        {
+            return null;
+        }
+
+        var hashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Encoding.UTF8.GetBytes($"meiling/pseudonym/{purpose}"));
+        return "psn_" + Convert.ToHexStringLower(HMACSHA256.HashData(hashKey, Encoding.UTF8.GetBytes(userId)));
+    }
+
     /// <summary>Deletes the user's key for good; returns 1 when there was one.</summary>
     public async Task<int> ShredAsync(string userId)
     {
