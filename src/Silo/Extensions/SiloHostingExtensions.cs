@@ -74,6 +74,7 @@ public static class SiloHostingExtensions
         builder.Services.Configure<DataRightsSettings>(rights => rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds));
 
         builder.Services.AddHostedService<MasterKeyRotationService>();
+        builder.Services.AddHostedService<OrderIndexPseudonymService>();
         builder.Services.AddSingleton<OpenRequestSweep>();
         builder.Services.AddHostedService<OpenRequestSweepService>();
 
