@@ -55,7 +55,8 @@ public sealed class OrderState : IOwnedByUser
     /// <summary>What confirmed payments add up to: a partner's payment counts once the partner confirmed it.</summary>
     public long PaidFen() => Payments.Where(p => !p.AwaitingPartner).Sum(p => p.AmountFen);
 
-    public long CommittedFen() => PaidFen() + PendingPayments.Sum(p => p.AmountFen);
+    /// <summary>What is paid, awaiting its partner, or begun: a new payment may only cover the rest.</summary>
+    public long CommittedFen() => Payments.Sum(p => p.AmountFen) + PendingPayments.Sum(p => p.AmountFen);
 
     public void Place(PlaceOrder command, string region, ProcessingBasis basis, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
     {

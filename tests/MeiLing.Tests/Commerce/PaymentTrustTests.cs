@@ -37,6 +37,18 @@ public sealed class PaymentTrustTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P1_6_a_pending_partner_payment_counts_against_what_is_outstanding()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        await PayAsync(shop, placed.Id(), "wechat");
+
+        var twice = await shop.CustomerClient.PayAsync(placed.Id(), "alipay", CommerceApiClient.TeaPrice);
+
+        await twice.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task P1_6_a_confirmation_without_the_partners_signature_is_401()
     {
         var shop = await platform.OpenShopAsync();

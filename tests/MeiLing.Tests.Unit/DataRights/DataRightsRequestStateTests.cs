@@ -1,0 +1,72 @@
+using MeiLing.Grains.DataRights;
+
+namespace MeiLing.Tests.Unit.DataRights;
+
+public sealed class DataRightsRequestStateTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(DataRightsRequestType.Cancellation, "support", DataRightsRequestStatus.AwaitingConfirmation)]
+    [InlineData(DataRightsRequestType.Deletion, "support", DataRightsRequestStatus.AwaitingConfirmation)]
+    [InlineData(DataRightsRequestType.Withdrawal, "support", DataRightsRequestStatus.AwaitingConfirmation)]
+    [InlineData(DataRightsRequestType.Access, "support", DataRightsRequestStatus.Received)]
+    [InlineData(DataRightsRequestType.Correction, "support", DataRightsRequestStatus.Received)]
+    [InlineData(DataRightsRequestType.Cancellation, "user", DataRightsRequestStatus.Received)]
+    public void P1_7_only_what_support_files_to_erase_or_withdraw_awaits_the_user(DataRightsRequestType type, string filedBy, DataRightsRequestStatus expected)
+    {
+        var state = new DataRightsRequestState();
+
+        state.Receive("usr_1", new FileDataRightsRequest(type, RequestDetails.None, filedBy, "stf_1", "r", "v"), Now);
+
+        Assert.Equal(expected, state.Status);
+        Assert.True(state.IsOpen);
+        Assert.Equal(Now + IDataRightsRequestGrain.AnswerWithin, state.DueAt);
+    }
+
+    [Fact]
+    public void A_confirmed_request_is_received_and_says_who_confirmed_it()
+    {
+        var state = Filed(DataRightsRequestType.Cancellation, "support");
+
+        state.Confirm(new RequestActor(RequestActor.SupportRole, "stf_2"), "checked again", Now.AddHours(1));
+
+        var view = state.ToView("req_1", ["close-account"]);
+        Assert.Equal(DataRightsRequestStatus.Received, view.Status);
+        Assert.Equal(Now.AddHours(1), view.ConfirmedAt);
+        Assert.Equal("support", view.FiledBy);
+        Assert.Equal("support:stf_2", state.ConfirmedBy);
+    }
+
+    [Fact]
+    public void P8_1_a_request_can_be_cancelled_only_until_its_first_step()
+    {
+        var state = Filed(DataRightsRequestType.Access, "user");
+        var before = state.IsUntouched;
+
+        state.RecordStep("assemble-export", 1, Now);
+
+        Assert.True(before);
+        Assert.False(state.IsUntouched);
+    }
+
+    [Fact]
+    public void A_cancelled_request_shows_when_it_was_cancelled_not_completed()
+    {
+        var state = Filed(DataRightsRequestType.Access, "user");
+
+        state.Close(new DataRightsRequestState.Outcome(DataRightsRequestStatus.Cancelled, Now.AddMinutes(5), null, null));
+
+        var view = state.ToView("req_1", ["assemble-export"]);
+        Assert.Equal(Now.AddMinutes(5), view.CancelledAt);
+        Assert.Null(view.CompletedAt);
+        Assert.False(state.IsOpen);
+    }
+
+    private static DataRightsRequestState Filed(DataRightsRequestType type, string filedBy)
+    {
+        var state = new DataRightsRequestState();
+        state.Receive("usr_1", new FileDataRightsRequest(type, RequestDetails.None, filedBy, "stf_1", "r", "v"), Now);
+        return state;
+    }
+}

@@ -1,0 +1,110 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Orders;
+
+namespace MeiLing.Tests.Unit.Orders;
+
+public sealed class OrderStateTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_partner_payment_is_not_paid_until_its_partner_confirms()
+    {
+        var order = PlacedFor(1_800);
+
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true);
+
+        Assert.Equal(0, order.PaidFen());
+        Assert.Equal(1_800, order.CommittedFen());
+        Assert.Equal(OrderStatus.PendingPayment, order.Status);
+        Assert.Equal(PaymentStatus.Pending, order.ToView("ord_1").Payments[0].Status);
+    }
+
+    [Fact]
+    public void The_partners_confirmation_makes_the_order_paid_once()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Alipay, 1_800, awaitingPartner: true);
+        var payment = order.MadePayment("pay_1")!;
+
+        var first = order.ConfirmPartnerPayment(payment);
+        var again = order.ConfirmPartnerPayment(payment);
+
+        Assert.True(first);
+        Assert.False(again);
+        Assert.Equal(OrderStatus.Paid, order.Status);
+        Assert.Equal(1_800, order.PaidFen());
+    }
+
+    [Fact]
+    public void Cash_and_a_confirmed_partner_payment_add_up_to_paid()
+    {
+        var order = PlacedFor(1_800);
+
+        Pay(order, "pay_1", PaymentMethod.Marked, 800);
+        Pay(order, "pay_2", PaymentMethod.Wechat, 1_000, awaitingPartner: true);
+        var beforeConfirmation = order.Status;
+        order.ConfirmPartnerPayment(order.MadePayment("pay_2")!);
+
+        Assert.Equal(OrderStatus.PendingPayment, beforeConfirmation);
+        Assert.Equal(OrderStatus.Paid, order.Status);
+    }
+
+    [Fact]
+    public void A_confirmation_arriving_after_cancellation_leaves_the_order_cancelled()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true);
+        order.MoveTo(OrderStatus.Cancelled);
+
+        order.ConfirmPartnerPayment(order.MadePayment("pay_1")!);
+
+        Assert.Equal(OrderStatus.Cancelled, order.Status);
+    }
+
+    [Fact]
+    public void Anonymizing_keeps_lines_and_totals_and_drops_the_user_delivery_and_references()
+    {
+        var order = PlacedFor(1_800, new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2"));
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true, reference: "ref-1");
+
+        var changed = order.Anonymize();
+
+        Assert.True(changed);
+        Assert.Null(order.UserId);
+        Assert.Null(order.Delivery);
+        Assert.Null(order.Payments[0].PartnerReference);
+        Assert.Equal(1_800, order.TotalFen);
+        Assert.False(order.Anonymize());
+    }
+
+    [Fact]
+    public void Delivery_details_are_corrected_only_before_fulfilment()
+    {
+        var order = PlacedFor(1_800, new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2"));
+        var correction = new MeiLing.Grains.DataRights.DeliveryCorrection(null, "13900139000", null, null);
+
+        var whilePending = order.CorrectDelivery(correction);
+        order.MoveTo(OrderStatus.Fulfilled);
+        var afterFulfilment = order.CorrectDelivery(correction with { Phone = "13700137000" });
+
+        Assert.True(whilePending);
+        Assert.False(afterFulfilment);
+        Assert.Equal("13900139000", order.Delivery!.Phone);
+    }
+
+    private static OrderState PlacedFor(long priceFen, Delivery? delivery = null)
+    {
+        var order = new OrderState();
+        order.Place(
+            new PlaceOrder("mer_1", "usr_1", [new OrderItem("TEA-1", 1)], delivery),
+            "CN", new ProcessingBasis(LawfulBasis.ContractNecessity, null, Now), [new OrderLine("TEA-1", "Green tea", priceFen, 1)], Now);
+        return order;
+    }
+
+    private static void Pay(OrderState order, string paymentId, PaymentMethod method, long amountFen, bool awaitingPartner = false, string? reference = null)
+    {
+        order.BeginPayment(new OrderState.PaymentRecord { PaymentId = paymentId, Method = method, AmountFen = amountFen, At = Now });
+        order.CompletePayment(paymentId, reference, awaitingPartner);
+    }
+}
