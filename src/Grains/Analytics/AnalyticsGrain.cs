@@ -17,12 +17,13 @@ internal sealed class AnalyticsGrain(NpgsqlDataSource dataSource) : Grain, IAnal
         // P1.13: only known customers count toward the group size. An anonymized order's customer is
         // unknown and may be the same person as every other one in the group: counting each as a customer
         // of its own would let one cancelled user's five orders pass for five customers. Their sales still count.
+        // A customer is known by their pseudonym (A.2), or by a row's user id not yet rewritten as one.
         await using var command = dataSource.CreateCommand("""
             SELECT f.merchant_id, f.day, f.sku, f.region,
                    count(DISTINCT f.order_id) AS orders,
                    sum(f.quantity) AS quantity,
                    sum(f.amount_fen) AS sales_fen,
-                   count(DISTINCT o.user_id) AS customers
+                   count(DISTINCT coalesce(o.user_ref, o.user_id)) AS customers
               FROM order_line_facts f
               JOIN order_index o ON o.order_id = f.order_id
              WHERE f.day BETWEEN $1 AND $2 AND o.status IN ('Paid', 'Fulfilled')

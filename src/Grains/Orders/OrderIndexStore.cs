@@ -7,15 +7,17 @@ namespace MeiLing.Grains.Orders;
 /// <summary>
 /// The order listings (P1.4): one row per order in a table indexed by merchant and by user, newest
 /// first, paged by keyset cursor. No grain's state grows with the orders a merchant ever took, and a
-/// page costs the same at a million orders as at a hundred.
+/// page costs the same at a million orders as at a hundred. A row names its user only by pseudonym and
+/// sealed (A.2, <see cref="OrderCustomerRefs"/>); rows written before that (<c>user_id</c> in clear) are
+/// rewritten so when their user's orders are next looked up, or by the silo's backfill at start.
 /// </summary>
-public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
+public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRefs customers)
 {
     /// <summary>Writes the order's listing row (its user, total and status as they are now).</summary>
     public async Task UpsertAsync(string orderId, OrderState order)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(IndexRow(orderId, order));
+        batch.BatchCommands.Add(await IndexRowAsync(orderId, order));
         await batch.ExecuteNonQueryAsync();
     }
 
@@ -30,21 +32,24 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
     public async Task UpsertWithLineFactsAsync(string orderId, OrderState order)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(IndexRow(orderId, order));
+        batch.BatchCommands.Add(await IndexRowAsync(orderId, order));
         batch.BatchCommands.Add(LineFacts(orderId, order));
         await batch.ExecuteNonQueryAsync();
     }
 
-    private static NpgsqlBatchCommand IndexRow(string orderId, OrderState order)
+    private async Task<NpgsqlBatchCommand> IndexRowAsync(string orderId, OrderState order)
     {
+        var (userRef, sealedUserId) = await customers.ForAsync(order.UserId);
         var command = new NpgsqlBatchCommand("""
-            INSERT INTO order_index (order_id, merchant_id, user_id, created_at, total_fen, status)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (order_id) DO UPDATE SET user_id = excluded.user_id, total_fen = excluded.total_fen, status = excluded.status
+            INSERT INTO order_index (order_id, merchant_id, user_ref, sealed_user_id, created_at, total_fen, status)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (order_id) DO UPDATE SET user_id = NULL, user_ref = excluded.user_ref, sealed_user_id = excluded.sealed_user_id,
+                total_fen = excluded.total_fen, status = excluded.status
             """);
         command.Parameters.Add(new() { Value = orderId });
         command.Parameters.Add(new() { Value = order.MerchantId });
-        command.Parameters.Add(new() { Value = (object?)order.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)userRef ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)sealedUserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
         command.Parameters.Add(new() { Value = order.CreatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = order.TotalFen });
         command.Parameters.Add(new() { Value = order.Status.ToString() });
@@ -71,28 +76,90 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
     }
 
     public Task<OrderPage> PageByMerchantAsync(string merchantId, string? cursor, int limit) =>
-        PageAsync("merchant_id", merchantId, cursor, limit);
+        PageAsync("merchant_id", merchantId, After(cursor), limit);
 
-    public Task<OrderPage> PageByUserAsync(string userId, string? cursor, int limit) =>
-        PageAsync("user_id", userId, cursor, limit);
+    public async Task<OrderPage> PageByUserAsync(string userId, string? cursor, int limit)
+    {
+        var after = After(cursor);
+        // Without a key the user has no pseudonym, and so no orders that can be found.
+        return await PseudonymizeLegacyRowsAsync(userId) is { } userRef
+            ? await PageAsync("user_ref", userRef, after, limit)
+            : new OrderPage([], null);
+    }
 
-    /// <summary>Every order id of the user (for export and erasure).</summary>
-    public Task<IReadOnlyList<string>> OrderIdsOfUserAsync(string userId) =>
-        dataSource.ReadStringsAsync("SELECT order_id FROM order_index WHERE user_id = $1 ORDER BY created_at", userId);
+    /// <summary>Every order id of the user (for export and erasure), rows not yet pseudonymized included.</summary>
+    public async Task<IReadOnlyList<string>> OrderIdsOfUserAsync(string userId) =>
+        await dataSource.ReadStringsAsync(
+            "SELECT order_id FROM order_index WHERE user_ref = $1 OR user_id = $2 ORDER BY created_at", await PseudonymizeLegacyRowsAsync(userId) ?? "", userId);
 
     /// <summary>The orders of a merchant that still belong to a user (for its termination).</summary>
     public Task<IReadOnlyList<string>> OrderIdsOfMerchantWithUsersAsync(string merchantId) =>
-        dataSource.ReadStringsAsync("SELECT order_id FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL ORDER BY created_at", merchantId);
+        dataSource.ReadStringsAsync(
+            "SELECT order_id FROM order_index WHERE merchant_id = $1 AND (user_ref IS NOT NULL OR user_id IS NOT NULL) ORDER BY created_at", merchantId);
 
-    /// <summary>Every user who ever ordered at the merchant.</summary>
-    public Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId) =>
-        dataSource.ReadStringsAsync("SELECT DISTINCT user_id FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL", merchantId);
-
-    private async Task<OrderPage> PageAsync(string ownerColumn, string ownerId, string? cursor, int limit)
+    /// <summary>Every user who ever ordered at the merchant (and whose orders are not anonymized).</summary>
+    public async Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId)
     {
-        var after = After(cursor);
+        // One sealed id per pseudonym, plus the user ids of rows not yet pseudonymized.
+        await using var command = dataSource.CreateCommand("""
+            SELECT DISTINCT ON (user_ref) NULL, sealed_user_id FROM order_index WHERE merchant_id = $1 AND user_ref IS NOT NULL
+            UNION ALL
+            SELECT DISTINCT user_id, NULL::bytea FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL
+            """);
+        command.Parameters.Add(new() { Value = merchantId });
+        var found = new List<(string? UserId, byte[]? Sealed)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                found.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1)));
+            }
+        }
+
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (userId, sealedUserId) in found)
+        {
+            users.Add(userId ?? await customers.OpenAsync(sealedUserId!));
+        }
+
+        return [.. users];
+    }
+
+    /// <summary>Whether any listing row still leads to the user (what the cancellation's verification asks).</summary>
+    public async Task<bool> AnyOfUserAsync(string userId) =>
+        (await dataSource.ReadStringsAsync(
+            "SELECT order_id FROM order_index WHERE user_ref = $1 OR user_id = $2 LIMIT 1", await customers.PseudonymAsync(userId) ?? "", userId)).Count > 0;
+
+    /// <summary>
+    /// Rewrites the user's rows written before pseudonymization (user id in clear) with pseudonym and sealed
+    /// id; returns the pseudonym, or null when the user has no key (their rows stay as they are, found by user id).
+    /// </summary>
+    public async Task<string?> PseudonymizeLegacyRowsAsync(string userId)
+    {
+        if (await customers.PseudonymAsync(userId) is not { } userRef)
+        {
+            return null;
+        }
+
+        // The partial index on user_id holds only rows not yet rewritten: once none is left this finds nothing at once.
+        await using var command = dataSource.CreateCommand(
+            "UPDATE order_index SET user_ref = $2, sealed_user_id = $3, user_id = NULL WHERE user_id = $1");
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = userRef });
+        command.Parameters.Add(new() { Value = await customers.SealAsync(userId) });
+        await command.ExecuteNonQueryAsync();
+        return userRef;
+    }
+
+    /// <summary>A batch of users with rows not yet pseudonymized, after <paramref name="afterUserId"/> in id order.</summary>
+    public Task<IReadOnlyList<string>> UsersWithLegacyRowsAsync(string afterUserId, int limit) =>
+        dataSource.ReadStringsAsync(
+            "SELECT DISTINCT user_id FROM order_index WHERE user_id IS NOT NULL AND user_id > $1 ORDER BY user_id LIMIT $2", afterUserId, limit);
+
+    private async Task<OrderPage> PageAsync(string ownerColumn, string ownerId, (DateTimeOffset CreatedAt, string OrderId)? after, int limit)
+    {
         await using var command = dataSource.CreateCommand($"""
-            SELECT order_id, merchant_id, user_id, created_at, total_fen, status FROM order_index
+            SELECT order_id, merchant_id, user_id, sealed_user_id, created_at, total_fen, status FROM order_index
              WHERE {ownerColumn} = $1 AND ($2::timestamptz IS NULL OR (created_at, order_id) < ($2, $3))
              ORDER BY created_at DESC, order_id DESC
              LIMIT $4
@@ -101,25 +168,31 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = (object?)after?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = after?.OrderId ?? "", NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = limit + 1 });
-        var rows = new List<OrderSummary>(limit + 1);
+        var rows = new List<(OrderSummary Summary, byte[]? SealedUserId)>(limit + 1);
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                rows.Add(new OrderSummary(
+                rows.Add((new OrderSummary(
                     reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt64(4), Enum.Parse<OrderStatus>(reader.GetString(5))));
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt64(5), Enum.Parse<OrderStatus>(reader.GetString(6))),
+                    reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3)));
             }
+        }
+
+        var items = new List<OrderSummary>(rows.Count);
+        foreach (var (summary, sealedUserId) in rows.Take(limit))
+        {
+            items.Add(sealedUserId is null ? summary : summary with { UserId = await customers.OpenAsync(sealedUserId) });
         }
 
         if (rows.Count <= limit)
         {
-            return new OrderPage(rows, null);
+            return new OrderPage(items, null);
         }
 
-        rows.RemoveAt(limit);
-        var last = rows[^1];
-        return new OrderPage(rows, OrderCursor.Encode(last.CreatedAt, last.OrderId));
+        var last = items[^1];
+        return new OrderPage(items, OrderCursor.Encode(last.CreatedAt, last.OrderId));
     }
 
     private static (DateTimeOffset CreatedAt, string OrderId)? After(string? cursor) =>

@@ -14,4 +14,10 @@ public sealed class PrivacySettings
 
     /// <summary>How long activity log entries are kept (P1.3).</summary>
     public TimeSpan ActivityRetention { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>
+    /// How many consent changes one user may make per minute (P4.4): a person changes a few; a script with a
+    /// stolen session, thousands. Load tests that hammer a small pool of users raise it.
+    /// </summary>
+    public int ConsentChangesPerMinute { get; set; } = 60;
 }

@@ -44,9 +44,6 @@ public static class UserQuotas
     /// <summary>Support tickets opened per day.</summary>
     public const int TicketsPerDay = 10;
 
-    /// <summary>Consent changes per minute (a change that changes nothing is not counted: it writes nothing).</summary>
-    public const int ConsentChangesPerMinute = 30;
-
     /// <summary>Wrong current passwords on a password change per 15 minutes, so a stolen session cannot guess it.</summary>
     public const int WrongPasswordsPerWindow = 10;
 

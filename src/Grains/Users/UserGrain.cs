@@ -21,6 +21,7 @@ internal sealed class UserGrain(
     DisclosureLedgerStore disclosures,
     ActivityLogStore activity,
     PhoneHasher phones,
+    IOptions<PrivacySettings> privacy,
     ISmsSender sms,
     IOptions<IdentitySettings> identity,
     TimeProvider clock) : Grain, IUserGrain, IRemindable
@@ -259,7 +260,7 @@ internal sealed class UserGrain(
             return current.ToReceipt(UserId, user.Region);
         }
 
-        _consentChanges.Take(clock.GetUtcNow(), TimeSpan.FromMinutes(1), UserQuotas.ConsentChangesPerMinute, "consent changes");
+        _consentChanges.Take(clock.GetUtcNow(), TimeSpan.FromMinutes(1), privacy.Value.ConsentChangesPerMinute, "consent changes");
         var standing = await Policy.GetStanding(change.PolicyVersion);
         if (standing.VersionIndex is not { } policyIndex)
         {

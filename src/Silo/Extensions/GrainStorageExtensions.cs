@@ -51,7 +51,8 @@ public static class GrainStorageExtensions
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (services, _) => new SealingGrainStorage(
             services.GetRequiredKeyedService<IGrainStorage>(PlainStorage),
             services.GetRequiredService<IGrainStorageSerializer>(),
-            services.GetRequiredService<UserDataKeys>()));
+            services.GetRequiredService<UserDataKeys>(),
+            services.GetRequiredService<ILogger<SealingGrainStorage>>()));
         silo.Services.AddSingleton(services => MasterKeyRing.Parse(services.GetRequiredService<IOptions<PrivacySettings>>().Value.MasterKeys));
         silo.Services.AddSingleton<UserKeyStore>();
         silo.Services.AddSingleton<UserDataKeys>();
@@ -73,6 +74,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<LocationSampleStore>();
         silo.Services.AddSingleton<ActivityLogStore>();
         silo.Services.AddSingleton<DisclosureLedgerStore>();
+        silo.Services.AddSingleton<OrderCustomerRefs>();
         silo.Services.AddSingleton<OrderIndexStore>();
         silo.Services.AddSingleton<PaymentPartners>();
         silo.Services.AddSingleton<MemberCardIndexStore>();

@@ -76,6 +76,7 @@ public static class SiloHostingExtensions
             privacy.MasterKeys = settings.MasterKeyText();
             privacy.LocationRetention = TimeSpan.FromDays(settings.LocationRetentionDays);
             privacy.ActivityRetention = TimeSpan.FromDays(settings.ActivityRetentionDays);
+            privacy.ConsentChangesPerMinute = settings.ConsentChangesPerMinute;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)
@@ -92,6 +93,7 @@ public static class SiloHostingExtensions
         builder.Services.Configure<DataRightsSettings>(rights => rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds));
 
         builder.Services.AddHostedService<MasterKeyRotationService>();
+        builder.Services.AddHostedService<OrderIndexPseudonymService>();
         builder.Services.AddSingleton<OpenRequestSweep>();
         builder.Services.AddHostedService<OpenRequestSweepService>();
 

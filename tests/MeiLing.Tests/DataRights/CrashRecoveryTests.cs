@@ -41,7 +41,9 @@ public sealed class CrashRecoveryTests(FailoverFixture platform)
         Assert.Equal(DataRightsRequestStatus.InProgress, interrupted.Status);
         Assert.Equal("completed", done.GetProperty("status").GetString());
         Assert.True(done.GetProperty("receipt").GetProperty("verified").GetBoolean());
-        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE user_id = $1", shop.Customer.UserId));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM order_index WHERE merchant_id = $1 AND (user_ref IS NOT NULL OR sealed_user_id IS NOT NULL OR user_id IS NOT NULL)",
+            shop.Merchant.MerchantId));
         var steps = await platform.Database.ScalarAsync<string>(
             "SELECT string_agg(action, ',' ORDER BY sequence) FROM audit_log WHERE subject_user_id = $1 AND action LIKE 'cancellation:%'",
             shop.Customer.UserId);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Grains.Privacy.Encryption;
+using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
@@ -36,17 +37,19 @@ public sealed class EncryptionTests(PlatformFixture platform)
         // A "backup": the user's sealed row as it was before the cancellation.
         var backup = await platform.Database.ScalarAsync<string>(
             "SELECT convert_from(payload, 'UTF8') FROM orleans_storage WHERE grain_id_string = $1", shop.Customer.UserId);
-        var sealedBytes = Convert.FromBase64String(JsonDocument.Parse(backup!).RootElement.GetProperty("Data").GetString()!);
+        var envelope = SealedEnvelope.Parse(JsonDocument.Parse(backup!).RootElement);
+        var sealedBytes = Convert.FromBase64String(envelope.Data);
+        var context = SealedEnvelope.Context(envelope.V, "user", platform.Grains.GetGrain<IUserGrain>(shop.Customer.UserId).GetGrainId(), envelope.Owner);
         // Whoever holds a backup, the database and the master keys: a fresh reader, no silo's cache.
         var services = ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services;
         UserDataKeys Reader() => new(services.GetRequiredService<UserKeyStore>(), services.GetRequiredService<MasterKeyRing>(), TimeProvider.System);
-        Assert.NotNull(await Reader().OpenAsync(shop.Customer.UserId, sealedBytes));
+        Assert.NotNull(await Reader().OpenAsync(shop.Customer.UserId, sealedBytes, context));
 
         var view = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Shred", "support")).ApiKey);
         await support.WaitUntilDoneAsync(view.RequestId());
 
-        Assert.Null(await Reader().OpenAsync(shop.Customer.UserId, sealedBytes));
+        Assert.Null(await Reader().OpenAsync(shop.Customer.UserId, sealedBytes, context));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_data_keys WHERE user_id = $1", shop.Customer.UserId));
     }
 

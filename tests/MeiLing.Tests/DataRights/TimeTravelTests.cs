@@ -125,7 +125,9 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(MerchantStatus.Terminating, early.Status);
         Assert.False(stillThere.GetProperty("anonymized").GetBoolean());
         Assert.Equal(MerchantStatus.Terminated, late.Status);
-        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL", shop.Merchant.MerchantId));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM order_index WHERE merchant_id = $1 AND (user_ref IS NOT NULL OR sealed_user_id IS NOT NULL OR user_id IS NOT NULL)",
+            shop.Merchant.MerchantId));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM member_card_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
     }
 

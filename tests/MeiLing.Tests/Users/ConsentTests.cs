@@ -79,7 +79,7 @@ public sealed class ConsentTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Fifty_concurrent_consent_changes_end_consistent_with_the_last_one_winning()
+    public async Task Fifty_concurrent_consent_changes_end_consistent_with_the_last_one_winning_and_no_repeat_is_recorded()
     {
         var version = await platform.CurrentPolicyVersionAsync();
         var user = await platform.RegisterUserAsync();
@@ -90,8 +90,10 @@ public sealed class ConsentTests(PlatformFixture platform)
         var grain = platform.Grains.GetGrain<IUserGrain>(user.UserId);
         var history = await grain.GetConsentHistory();
         var current = (await grain.GetConsents()).Single(c => c.Purpose == ConsentPurpose.Personalization);
-        Assert.Equal(50, history.Count);
-        Assert.Equal(50, history.Select(receipt => receipt.ReceiptId).Distinct().Count());
+        // A change that arrives after the same answer is a no-op (it writes nothing), so the history alternates.
+        Assert.InRange(history.Count, 1, 50);
+        Assert.Equal(history.Count, history.Select(receipt => receipt.ReceiptId).Distinct().Count());
+        Assert.All(history.Zip(history.Skip(1)), pair => Assert.NotEqual(pair.First.Granted, pair.Second.Granted));
         Assert.Equal(history[^1].Granted, current.Granted);
         Assert.Equal(history[^1].At, current.At);
     }

@@ -52,7 +52,7 @@ public sealed class QuotaTests(PlatformFixture platform)
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
         HttpResponseMessage? last = null;
-        for (var i = 0; i <= UserQuotas.ConsentChangesPerMinute; i++)
+        for (var i = 0; i <= new MeiLing.Grains.Privacy.PrivacySettings().ConsentChangesPerMinute; i++)
         {
             last = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/marketing-sharing", new { granted = i % 2 == 0, policyVersion = version });
         }

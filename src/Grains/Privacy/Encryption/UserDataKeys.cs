@@ -17,8 +17,11 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
     private readonly ConcurrentDictionary<string, (byte[] Key, DateTimeOffset Until)> _cache = new();
 
     /// <summary>Seals bytes under the user's key, creating the key on first use.</summary>
-    public async Task<byte[]> SealAsync(string userId, ReadOnlyMemory<byte> plaintext) =>
-        Aead.Seal(await KeyAsync(userId, create: true) ?? throw new CryptographicException("No data key."), plaintext.Span, userId);
+    public Task<byte[]> SealAsync(string userId, ReadOnlyMemory<byte> plaintext) => SealAsync(userId, plaintext, userId);
+
+    /// <summary>Seals bytes under the user's key, bound to <paramref name="context"/> (AES-GCM associated data).</summary>
+    public async Task<byte[]> SealAsync(string userId, ReadOnlyMemory<byte> plaintext, string context) =>
+        Aead.Seal(await KeyAsync(userId, create: true) ?? throw new CryptographicException("No data key."), plaintext.Span, context);
 
     public Task<byte[]> SealAsync(string userId, string plaintext) => SealAsync(userId, Encoding.UTF8.GetBytes(plaintext));
 
@@ -31,11 +34,31 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
         await KeyAsync(userId, create: false, trustCache: false) is { } key ? plaintext => Aead.Seal(key, plaintext, userId) : null;
 
     /// <summary>Opens what was sealed for the user; null when the user's key no longer exists (shredded).</summary>
-    public async Task<byte[]?> OpenAsync(string userId, byte[] sealedBytes) =>
-        await KeyAsync(userId, create: false) is { } key ? Aead.Open(key, sealedBytes, userId) : null;
+    public Task<byte[]?> OpenAsync(string userId, byte[] sealedBytes) => OpenAsync(userId, sealedBytes, userId);
+
+    /// <summary>Opens what was sealed for the user under <paramref name="context"/>; a different context fails to open.</summary>
+    public async Task<byte[]?> OpenAsync(string userId, byte[] sealedBytes, string context) =>
+        await KeyAsync(userId, create: false) is { } key ? Aead.Open(key, sealedBytes, context) : null;
 
     public async Task<string?> OpenTextAsync(string userId, byte[] sealedBytes) =>
         await OpenAsync(userId, sealedBytes) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>
+    /// The user's pseudonym for <paramref name="purpose"/>: an HMAC-SHA256 of the user id under a key derived
+    /// from the user's data key. Stable while that key lives, so rows can be found and counted by it; nobody
+    /// can compute it, and so join it to the user, once the key is shredded (P4.1). Null when the user has
+    /// no key and <paramref name="create"/> is false.
+    /// </summary>
+    public async Task<string?> PseudonymAsync(string userId, string purpose, bool create = false)
+    {
+        if (await KeyAsync(userId, create) is not { } key)
+        {
+            return null;
+        }
+
+        var hashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Encoding.UTF8.GetBytes($"meiling/pseudonym/{purpose}"));
+        return "psn_" + Convert.ToHexStringLower(HMACSHA256.HashData(hashKey, Encoding.UTF8.GetBytes(userId)));
+    }
 
     /// <summary>Deletes the user's key for good; returns 1 when there was one.</summary>
     public async Task<int> ShredAsync(string userId)
