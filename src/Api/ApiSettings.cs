@@ -64,6 +64,14 @@ public sealed class ApiSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE must be 1-1000000.")]
     public int RateLimitCredentialsPerMinute { get; set; } = 60;
 
+    /// <summary>
+    /// One-time codes one client IP may ask for per minute (<c>MEILING_RATE_LIMIT_CODES_PER_MINUTE</c>), on top of the
+    /// per-number allowance in the silos: each code is a text message someone pays for and a stranger receives.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_CODES_PER_MINUTE")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_CODES_PER_MINUTE must be 1-1000000.")]
+    public int RateLimitCodesPerMinute { get; set; } = 10;
+
     public IReadOnlyList<string> ServedRegions => Regions.Split(',');
 
     public IReadOnlyList<IPEndPoint> GatewayEndpoints =>

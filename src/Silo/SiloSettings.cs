@@ -109,6 +109,29 @@ public sealed class SiloSettings : ClusterSettings
     [ConfigurationKeyName("PAYMENT_SANDBOX_CALLBACK")]
     public string? PaymentSandboxCallback { get; set; }
 
+    /// <summary>
+    /// Who sends text messages (<c>MEILING_SMS_SENDER</c>): <c>sandbox</c> keeps them in memory for an operator to
+    /// read at <c>GET /v1/sandbox/sms</c> (refused when the host environment is Production); <c>none</c> (the default)
+    /// sends nothing. A real provider plugs in as another <c>ISmsSender</c> (docs/security.md).
+    /// </summary>
+    [ConfigurationKeyName("SMS_SENDER")]
+    [RegularExpression("^(sandbox|none)$", ErrorMessage = "MEILING_SMS_SENDER must be sandbox or none.")]
+    public string SmsSender { get; set; } = "none";
+
+    /// <summary>
+    /// Whether registering needs a code texted to the number (<c>MEILING_PHONE_VERIFICATION</c>, <c>on</c> or
+    /// <c>off</c>). Off is weaker — anyone can register a stranger's number — for deployments that verify it elsewhere
+    /// and for load tests.
+    /// </summary>
+    [ConfigurationKeyName("PHONE_VERIFICATION")]
+    [RegularExpression("^(on|off)$", ErrorMessage = "MEILING_PHONE_VERIFICATION must be on or off.")]
+    public string PhoneVerification { get; set; } = "on";
+
+    /// <summary>Days a child's account waits for the guardian's confirmation before its data is deleted (<c>MEILING_GUARDIAN_CONFIRM_DAYS</c>, P5.1).</summary>
+    [ConfigurationKeyName("GUARDIAN_CONFIRM_DAYS")]
+    [Range(1, 30, ErrorMessage = "MEILING_GUARDIAN_CONFIRM_DAYS must be 1-30.")]
+    public int GuardianConfirmDays { get; set; } = 7;
+
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var result in base.Validate(validationContext))

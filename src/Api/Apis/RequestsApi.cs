@@ -8,6 +8,8 @@ using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace MeiLing.Api.Apis;
 
@@ -30,8 +32,8 @@ public static class RequestsApi
         requests.MapGet("/{requestId}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). The user's alone: support sees the request's status, never the bundle.");
 
-        requests.MapPost("/{requestId}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.User)
-            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them; until then it is awaiting-confirmation and changes nothing.");
+        requests.MapPost("/{requestId}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body), or support does with {verificationCode}, the code the user received (confirm-request); until then it is awaiting-confirmation and changes nothing.");
         requests.MapPost("/{requestId}/approval", Approve).RequireAuthorization(AuthorizationPolicies.Staff)
             .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403.");
         requests.MapPost("/{requestId}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
@@ -122,8 +124,26 @@ public static class RequestsApi
         return TypedResults.Content(ExportPage.Render(JsonNode.Parse(bundle)!), "text/html; charset=utf-8");
     }
 
-    private static async Task<Ok<DataRightsRequestView>> Confirm(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Confirm(caller.AsRequestActor()));
+    private static async Task<Results<Ok<DataRightsRequestView>, ValidationProblem>> Confirm(
+        string requestId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ConfirmationBody? body, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        var request = cluster.GetGrain<IDataRightsRequestGrain>(requestId);
+        if (!caller.IsInRole(Roles.Support))
+        {
+            return TypedResults.Ok(await request.Confirm(caller.AsRequestActor()));
+        }
+
+        // Support has no say of its own here: it carries the user's word, the code texted to the user's phone.
+        if (string.IsNullOrWhiteSpace(body?.VerificationCode))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["verificationCode"] = ["Support confirms with the code the user received (purpose confirm-request)."],
+            });
+        }
+
+        return TypedResults.Ok(await request.ConfirmWithCode(caller.AsRequestActor(), body.VerificationCode.Trim()));
+    }
 
     private static async Task<Ok<DataRightsRequestView>> Approve(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Approve(caller.AsRequestActor(), body.Reason.Trim()));
@@ -213,6 +233,9 @@ public sealed record FileRequestBody(
     RequestDetailsBody? Details = null,
     [property: StringLength(1000)] string? Reason = null,
     [property: StringLength(1000)] string? Verification = null);
+
+/// <summary>Body of a confirmation: empty from the user; from support, the code the user received.</summary>
+public sealed record ConfirmationBody([property: StringLength(16)] string? VerificationCode = null);
 
 /// <summary>Body of an approval or a rejection: why, in the agent's words (audited; a rejection's reason is shown to the user).</summary>
 public sealed record ReasonBody([property: Required, StringLength(1000, MinimumLength = 1), NotBlank] string Reason);

@@ -22,7 +22,11 @@ public static class UsersApi
         var group = routes.MapGroup("/v1/users").WithTags("Users");
 
         group.MapPost("/", Register).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy)
-            .WithName("RegisterUser").WithSummary("Register with a mainland mobile number and a password (P1.1, P5.1).");
+            .WithName("RegisterUser").WithSummary("Register with a mainland mobile number, the register code texted to it, and a password (P1.1, P4.4); under 14, the guardian confirms with a code of their own (P5.1).");
+        group.MapPost("/{userId}/password", ChangePassword).RequireAuthorization(AuthorizationPolicies.User)
+            .WithName("ChangePassword").WithSummary("Change the password with the current one (P4.4): every other session ends; this one continues under the fresh token in X-Session-Token (and the session cookie).");
+        group.MapPost("/{userId}/guardian-confirmation", ConfirmGuardian).RequireAuthorization(AuthorizationPolicies.User)
+            .WithName("ConfirmGuardian").WithSummary("The guardian of a child under 14 confirms with the code texted to the guardian's number: the account leaves pending-guardian (P5.1).");
         group.MapGet("/{userId}", GetProfile).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetUser").WithSummary("The user's profile; never a password or its hash.");
         group.MapPatch("/{userId}", CorrectProfile).RequireAuthorization(AuthorizationPolicies.User)
@@ -52,14 +56,53 @@ public static class UsersApi
             .WithName("ImportAddresses").WithSummary("Import addresses from a third party; needs third-party-sources consent and records provenance (P1.8).");
 
         group.MapGet("/{userId}/notifications", GetNotifications).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
-            .WithName("ListNotifications").WithSummary("Notices to the user, e.g. that a merchant they used is closing (P4.3).");
+            .WithName("ListNotifications").WithSummary("Notices to the user, newest first, a page at a time: requests' status changes, guardian confirmation, password changes, merchants closing (P4.3), new policy versions (P6.1).");
 
         return group;
     }
 
-    private static async Task<Results<Ok<ItemPage<UserNotification>>, NotFound>> GetNotifications(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetNotifications()))
+    private static async Task<Results<Ok<ItemPage<NotificationBody>>, NotFound, ValidationProblem>> GetNotifications(
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 200)] int? limit, [StringLength(8)] string? cursor)
+    {
+        if (!caller.CanActForUser(userId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        // The cursor is how many notices the earlier pages held: the list is short (200 kept, plus policy versions).
+        var skip = 0;
+        if (cursor is not null && (!int.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) || skip < 0))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of the previous page."] });
+        }
+
+        var all = await cluster.GetGrain<IUserGrain>(userId).GetNotifications();
+        var take = limit ?? 50;
+        var page = all.Skip(skip).Take(take).Select(NotificationBody.From).ToList();
+        var next = skip + take < all.Count ? (skip + take).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new ItemPage<NotificationBody>(page, next));
+    }
+
+    private static async Task<Results<NoContent, NotFound>> ChangePassword(
+        string userId, ChangePasswordRequest request, ClaimsPrincipal caller, IClusterClient cluster, UserSessions sessions, HttpContext http)
+    {
+        if (!caller.IsUser(userId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var signedIn = await cluster.GetGrain<IUserGrain>(userId).ChangePassword(request.CurrentPassword, request.NewPassword);
+        // Every session ended with the old password; the caller's own continues under a fresh token.
+        var session = sessions.Issue(signedIn);
+        http.Response.Cookies.Append(UserSessions.CookieName, session.Token, sessions.CookieOptions(http.Request, session.ExpiresAt));
+        http.Response.Headers[UserSessions.RenewedTokenHeader] = session.Token;
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<UserProfile>, NotFound>> ConfirmGuardian(
+        string userId, GuardianConfirmationRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.IsUser(userId)
+            ? TypedResults.Ok(await cluster.GetGrain<IUserGrain>(userId).ConfirmGuardian(request.VerificationCode.Trim()))
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
@@ -109,7 +152,8 @@ public static class UsersApi
         var userId = EntityId.New(EntityId.UserPrefix);
         var guardian = request.GuardianConsent is { } g ? new GuardianConsentGiven(g.GuardianName, g.GuardianPhone, g.Relationship) : null;
         await cluster.GetGrain<IUserAccountsGrain>(0).Register(userId, new RegisterUser(
-            request.Phone, request.Password, request.Nickname.Trim(), region, request.BirthDate, request.AvatarUrl, guardian));
+            request.Phone, request.Password, request.Nickname.Trim(), region, request.BirthDate, request.AvatarUrl, guardian,
+            request.VerificationCode?.Trim()));
         return TypedResults.Created($"/v1/users/{userId}", new UserRegistered(userId));
     }
 
@@ -213,12 +257,28 @@ internal static class CollectionMethods
 /// <summary>Body of <c>POST /v1/users</c>.</summary>
 public sealed record RegisterUserRequest(
     [property: Required, MainlandMobile, StringLength(32)] string Phone,
-    [property: Required, StringLength(128, MinimumLength = 8, ErrorMessage = "Passwords are 8 to 128 characters.")] string Password,
+    [property: Required, StringLength(128, MinimumLength = 8, ErrorMessage = "Passwords are 8 to 128 characters and not one of the commonest.")] string Password,
     [property: Required, StringLength(32, MinimumLength = 1)] string Nickname,
     [property: RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use an upper-case ISO 3166-1 alpha-2 code, e.g. CN.")] string? Region = null,
     [property: PastDate] DateOnly? BirthDate = null,
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
-    GuardianConsentRequest? GuardianConsent = null);
+    GuardianConsentRequest? GuardianConsent = null,
+    [property: StringLength(16)] string? VerificationCode = null);
+
+/// <summary>Body of <c>POST /v1/users/{userId}/password</c>.</summary>
+public sealed record ChangePasswordRequest(
+    [property: Required, StringLength(128, MinimumLength = 1)] string CurrentPassword,
+    [property: Required, StringLength(128, MinimumLength = 8, ErrorMessage = "Passwords are 8 to 128 characters and not one of the commonest.")] string NewPassword);
+
+/// <summary>Body of <c>POST /v1/users/{userId}/guardian-confirmation</c>: the code texted to the guardian's number.</summary>
+public sealed record GuardianConfirmationRequest([property: Required, StringLength(16, MinimumLength = 1)] string VerificationCode);
+
+/// <summary>A notice as the user reads it: what kind, its words, when, and what it is about (a request id, a policy version, a merchant).</summary>
+public sealed record NotificationBody(string NotificationId, string Kind, string Text, DateTimeOffset At, string? Subject, string? MerchantId, DateTimeOffset? EffectiveAt)
+{
+    public static NotificationBody From(UserNotification notice) =>
+        new(notice.NotificationId ?? "", notice.Kind, notice.Message, notice.At, notice.Subject ?? notice.MerchantId, notice.MerchantId, notice.EffectiveAt);
+}
 
 /// <summary>A guardian's consent for a child under 14 (P5.1).</summary>
 public sealed record GuardianConsentRequest(

@@ -145,6 +145,9 @@ public static class ApiHostingExtensions
         api.MapPoliciesApi();
         api.MapUsersApi();
         api.MapSessionsApi();
+        api.MapVerificationCodesApi();
+        api.MapPasswordResetsApi();
+        api.MapSandboxApi();
         api.MapConsentRecordsApi();
         api.MapProductsApi();
         api.MapOrdersApi();

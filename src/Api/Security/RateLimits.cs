@@ -17,6 +17,9 @@ public static class RateLimits
     /// <summary>The policy of <c>POST /v1/users</c> and <c>POST /v1/sessions</c>: per client IP, per minute.</summary>
     public const string CredentialsPolicy = "credentials";
 
+    /// <summary>The policy of <c>POST /v1/verification-codes</c>: per client IP, per minute.</summary>
+    public const string CodesPolicy = "verification-codes";
+
     // Probes and the constant ping have nothing behind them to protect; orchestrators and the
     // benchmarks' HTTP ceiling must never meet a limit.
     private static readonly PathString[] Exempt = ["/health", "/v1/ping"];
@@ -26,15 +29,17 @@ public static class RateLimits
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => CallerPartition(context, settings));
-            options.AddPolicy(CredentialsPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                ClientAddress(context),
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = settings.RateLimitCredentialsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
+            options.AddPolicy(CredentialsPolicy, context => PerAddressPerMinute(context, settings.RateLimitCredentialsPerMinute));
+            options.AddPolicy(CodesPolicy, context => PerAddressPerMinute(context, settings.RateLimitCodesPerMinute));
             options.OnRejected = Reject;
+        });
+
+    private static RateLimitPartition<string> PerAddressPerMinute(HttpContext context, int permits) =>
+        RateLimitPartition.GetFixedWindowLimiter(ClientAddress(context), _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
         });
 
     private static RateLimitPartition<string> CallerPartition(HttpContext context, ApiSettings settings)

@@ -16,6 +16,9 @@ public sealed partial class UserSessions
 {
     public const string CookieName = "meiling_session";
     public const string GenerationClaim = "sgen";
+
+    /// <summary>The header that carries a fresh token when the caller's own session was renewed (a password change).</summary>
+    public const string RenewedTokenHeader = "X-Session-Token";
     private const string Issuer = "meiling";
     private const string Audience = "meiling-api";
 

@@ -50,6 +50,13 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
     Task<DataRightsRequestView> Confirm(RequestActor user);
 
     /// <summary>
+    /// Support confirms for the user with the code the user received (purpose <c>confirm-request</c>, texted when
+    /// support filed it): it starts. 400 <c>verification-failed</c>; 409 unless it awaits confirmation.
+    /// </summary>
+    [Alias("confirm-with-code")]
+    Task<DataRightsRequestView> ConfirmWithCode(RequestActor support, string verificationCode);
+
+    /// <summary>
     /// A second support or operator key approves a request awaiting confirmation, with its reason: it starts.
     /// The filer's own key gets 403; a request not awaiting confirmation, 409. Audited.
     /// </summary>

@@ -10,5 +10,8 @@ public sealed record RequestActor(
     public const string SupportRole = "support";
     public const string OperatorRole = "operator";
 
+    /// <summary>The platform itself, e.g. erasing a child's data when no guardian confirmed in time (P5.1).</summary>
+    public const string PlatformRole = "platform";
+
     public bool IsStaff => Role is SupportRole or OperatorRole;
 }

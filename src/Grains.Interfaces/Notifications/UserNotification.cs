@@ -1,10 +1,32 @@
 namespace MeiLing.Grains.Notifications;
 
-/// <summary>A notice to a user, e.g. that a merchant they used is closing (P4.3).</summary>
+/// <summary>
+/// A notice to a user: a merchant they used is closing (P4.3), a request's status changed (P8.1), their guardian
+/// confirmed (P5.1), their password changed, a new policy version (P6.1). <see cref="Subject"/> names what it is
+/// about (a request id, a policy version); <see cref="NotificationId"/> is given when it is delivered.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.user-notification")]
 public sealed record UserNotification(
     [property: Id(0)] string Kind,
     [property: Id(1)] string Message,
     [property: Id(2)] string? MerchantId,
     [property: Id(3)] DateTimeOffset At,
-    [property: Id(4)] DateTimeOffset? EffectiveAt);
+    [property: Id(4)] DateTimeOffset? EffectiveAt,
+    [property: Id(5)] string? Subject = null,
+    [property: Id(6)] string? NotificationId = null);
+
+/// <summary>The kinds of notice the platform sends, and the words of the ones several grains send.</summary>
+public static class NoticeKinds
+{
+    public const string RequestStatus = "request-status";
+    public const string GuardianConfirmed = "guardian-confirmed";
+    public const string PasswordChanged = "password-changed";
+    public const string PasswordReset = "password-reset";
+    public const string PolicyVersion = "policy-version";
+
+    /// <summary>P8.1: a request's new status, about the request; the same status of the same request is one notice.</summary>
+    public static UserNotification RequestStatusChanged(string requestId, string type, string status, DateTimeOffset at, string? reason = null) =>
+        new(RequestStatus,
+            $"Your {type} request {requestId} is now {status}." + (reason is null ? "" : $" Reason: {reason}"),
+            null, at, null, requestId);
+}

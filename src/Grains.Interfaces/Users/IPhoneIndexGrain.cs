@@ -29,4 +29,8 @@ public interface IPhoneIndexGrain : IGrainWithStringKey
     /// <summary>Counts a failed sign-in.</summary>
     [Alias("record-failure")]
     Task RecordFailedSignIn();
+
+    /// <summary>Forgets the failed sign-ins: the number's owner has proved it with a code (password reset).</summary>
+    [Alias("clear-failures")]
+    Task ClearFailedSignIns();
 }

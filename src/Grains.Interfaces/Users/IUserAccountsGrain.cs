@@ -1,3 +1,5 @@
+using MeiLing.Grains.Identity;
+
 namespace MeiLing.Grains.Users;
 
 /// <summary>
@@ -14,4 +16,18 @@ public interface IUserAccountsGrain : IGrainWithIntegerKey
     /// <summary>Checks the password; 401 <c>invalid-credentials</c>, 429 <c>too-many-failed-logins</c>.</summary>
     [Alias("sign-in")]
     Task<SignedIn> SignIn(string phone, string password);
+
+    /// <summary>
+    /// Texts a one-time code for <paramref name="purpose"/> to the number, registered or not, so the answer
+    /// reveals nothing about it; 400 <c>invalid-phone</c>, 429 <c>quota-exceeded</c> beyond the per-number allowance.
+    /// </summary>
+    [Alias("send-code")]
+    Task SendCode(string phone, VerificationPurpose purpose);
+
+    /// <summary>
+    /// Sets a new password with a <c>reset-password</c> code: every session ends and the failed-sign-in lock
+    /// lifts. 400 <c>verification-failed</c> or <c>weak-password</c>.
+    /// </summary>
+    [Alias("reset-password")]
+    Task ResetPassword(string phone, string verificationCode, string newPassword);
 }

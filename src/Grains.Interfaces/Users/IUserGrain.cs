@@ -1,6 +1,7 @@
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Identity;
 using MeiLing.Grains.Notifications;
 
 namespace MeiLing.Grains.Users;
@@ -38,6 +39,40 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Ends every session of the user at once.</summary>
     [Alias("revoke-sessions")]
     Task RevokeSessions();
+
+    /// <summary>
+    /// Changes the password with the current one (P4.4): every session ends, and the new generation is returned
+    /// so the caller's own session can be issued again. 400 <c>wrong-password</c> or <c>weak-password</c>.
+    /// </summary>
+    [Alias("change-password")]
+    Task<SignedIn> ChangePassword(string currentPassword, string newPassword);
+
+    /// <summary>Sets a new password whose owner proved the number with a code: every session ends; the user is told.</summary>
+    [Alias("reset-password")]
+    Task ResetPassword(string passwordHash);
+
+    /// <summary>Texts the user's own number a one-time code for <paramref name="purpose"/>.</summary>
+    [Alias("send-code")]
+    Task SendVerificationCode(VerificationPurpose purpose);
+
+    /// <summary>Whether <paramref name="code"/> is the live code texted to the user's own number for <paramref name="purpose"/>.</summary>
+    [Alias("check-code")]
+    Task<bool> CheckVerificationCode(VerificationPurpose purpose, string code);
+
+    /// <summary>
+    /// The guardian of a child under 14 confirms with the code texted to the guardian's number: the account leaves
+    /// <c>pending-guardian</c> (P5.1). 400 <c>verification-failed</c>; 409 when no confirmation is awaited.
+    /// </summary>
+    [Alias("confirm-guardian")]
+    Task<UserProfile> ConfirmGuardian(string verificationCode);
+
+    /// <summary>
+    /// P5.1: a child's account whose guardian has not confirmed within the allowed days is cancelled (the full
+    /// erasure, with a request record kept without personal data); the id of that request, or null when not due.
+    /// Called by the account's reminder, and safe to call at any time.
+    /// </summary>
+    [Alias("enforce-guardian-deadline")]
+    Task<string?> EnforceGuardianDeadline();
 
     /// <summary>Records a consent change and returns its receipt; a withdrawal takes effect in this call.</summary>
     [Alias("set-consent")]
@@ -107,7 +142,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("erase-category")]
     Task<int> EraseCategory(ErasableCategory category);
 
-    /// <summary>The notices the user has received (P4.3).</summary>
+    /// <summary>
+    /// The notices the user has received, newest first, with every published policy version newer than the one
+    /// the user accepted (P6.1: told lazily, never fanned out to every user at publication).
+    /// </summary>
     [Alias("notifications")]
     [ReadOnly]
     Task<IReadOnlyList<UserNotification>> GetNotifications();
@@ -115,6 +153,10 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Delivers a notice to the user.</summary>
     [Alias("notify")]
     Task Notify(UserNotification notification);
+
+    /// <summary>Delivers a notice to the user and texts it to their number too.</summary>
+    [Alias("notify-by-sms")]
+    Task NotifyBySms(UserNotification notification);
 
     /// <summary>
     /// The steps of account cancellation (P4.1) that belong to the user grain, each idempotent: closing

@@ -11,4 +11,11 @@ public sealed record UserProfile(
     [property: Id(5)] string Region,
     [property: Id(6)] bool IsMinor,
     [property: Id(7)] DateTimeOffset RegisteredAt,
-    [property: Id(8)] string? AcceptedPolicyVersion);
+    [property: Id(8)] string? AcceptedPolicyVersion,
+    [property: Id(9)] string Status = UserProfile.Active)
+{
+    public const string Active = "active";
+
+    /// <summary>A child under 14 whose guardian has not yet confirmed with a code: nothing is processed (P5.1).</summary>
+    public const string PendingGuardian = "pending-guardian";
+}

@@ -1,5 +1,7 @@
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.Identity;
+using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
@@ -83,6 +85,27 @@ internal sealed partial class DataRightsRequestGrain(
         }
 
         return await ConfirmAsync(user, null, "confirmed");
+    }
+
+    async Task<DataRightsRequestView> IDataRightsRequestGrain.ConfirmWithCode(RequestActor support, string verificationCode)
+    {
+        if (!state.RecordExists || support.Role != RequestActor.SupportRole)
+        {
+            throw DomainException.NotFound("request-not-found", "No such request.");
+        }
+
+        if (!state.State.IsAwaitingConfirmation)
+        {
+            throw DomainException.Conflict("request-not-awaiting-confirmation", "This request does not await a confirmation.");
+        }
+
+        // The user read the code on their own phone and gave it to support: the user's word, carried by support.
+        if (!await User.CheckVerificationCode(VerificationPurpose.ConfirmRequest, verificationCode))
+        {
+            throw VerificationCodes.Failed();
+        }
+
+        return await ConfirmAsync(support, null, "confirmed-with-code");
     }
 
     async Task<DataRightsRequestView> IDataRightsRequestGrain.Approve(RequestActor approver, string reason)
@@ -190,6 +213,7 @@ internal sealed partial class DataRightsRequestGrain(
         await requests.UpsertAsync(View());
         await state.WriteStateAsync();
         await AuditAsync($"{Name(state.State.Type)}:{action}", by.Role, by.Id, reason is null ? null : $"{{\"requestId\":\"{RequestId}\",\"reason\":{System.Text.Json.JsonSerializer.Serialize(reason)}}}");
+        await TellUserAsync(DataRightsRequestStatus.Received);
         await StopReminderAsync(ExpiryReminder);
         StartSoon();
         return View();
@@ -256,6 +280,11 @@ internal sealed partial class DataRightsRequestGrain(
         try
         {
             await AuditPendingStepsAsync();
+            if (state.State.Steps.Count == 0 && state.State.IsOpen)
+            {
+                await TellUserAsync(DataRightsRequestStatus.InProgress);
+            }
+
             foreach (var step in Plan())
             {
                 if (state.State.IsDone(step) || !state.State.IsOpen)
@@ -311,6 +340,7 @@ internal sealed partial class DataRightsRequestGrain(
         {
             var now = clock.GetUtcNow();
             await User.RequestClosed(state.State.Type, RequestId);
+            await TellUserAsync(outcome, rejection);
             var final = new DataRightsRequestState.Outcome(outcome, now, rejection, outcome == DataRightsRequestStatus.Completed ? ReceiptFor() : null);
             await requests.UpsertAsync(View() with { Status = final.Status, CompletedAt = now });
             await AuditAsync($"{Name(state.State.Type)}:{action}", by?.Role ?? "data-rights", by?.Id);
@@ -320,6 +350,17 @@ internal sealed partial class DataRightsRequestGrain(
 
         await StopReminderAsync(DriveReminder);
         await StopReminderAsync(ExpiryReminder);
+    }
+
+    // P8.1: every status change reaches the user (a completed request by SMS too). Told once per status: the
+    // user grain keeps one notice per request and status, so a step retried after a crash tells nobody twice.
+    // A cancelled account is gone by the time its request completes, and the user grain then drops the notice.
+    private Task TellUserAsync(DataRightsRequestStatus status, string? reason = null)
+    {
+        var notice = NoticeKinds.RequestStatusChanged(RequestId, Name(state.State.Type), Name(status), clock.GetUtcNow(), reason);
+        return status == DataRightsRequestStatus.Completed && state.State.Type != DataRightsRequestType.Cancellation
+            ? User.NotifyBySms(notice)
+            : User.Notify(notice);
     }
 
     private IReadOnlyList<string> Plan() => state.State.Type switch

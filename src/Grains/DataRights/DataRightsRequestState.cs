@@ -149,7 +149,7 @@ public sealed class DataRightsRequestState : IOwnedByUser
         requestId, UserId, Type, Status, ReceivedAt, DueAt, Status == DataRightsRequestStatus.Cancelled ? null : CompletedAt,
         new RequestProgress(Steps.Count, plan.Count, IsOpen && !IsAwaitingConfirmation ? plan.FirstOrDefault(step => !IsDone(step)) : null),
         Receipt, RejectionReason,
-        FiledByRole == RequestActor.SupportRole ? RequestActor.SupportRole : RequestActor.UserRole,
+        FiledByRole is RequestActor.SupportRole or RequestActor.PlatformRole ? FiledByRole : RequestActor.UserRole,
         ConfirmedAt,
         Status == DataRightsRequestStatus.Cancelled ? CompletedAt : null);
 

@@ -12,6 +12,13 @@ public sealed class Allowance
     /// <summary>Takes one use; throws 429 <c>quota-exceeded</c> (with when to retry) when none is left.</summary>
     public void Take(DateTimeOffset now, TimeSpan window, int limit, string what)
     {
+        EnsureLeft(now, window, limit, what);
+        Uses.Add(now);
+    }
+
+    /// <summary>Throws like <see cref="Take"/> when no use is left, without taking one: for allowances that count failures only.</summary>
+    public void EnsureLeft(DateTimeOffset now, TimeSpan window, int limit, string what)
+    {
         Uses.RemoveAll(use => use <= now - window);
         if (Uses.Count >= limit)
         {
@@ -20,8 +27,6 @@ public sealed class Allowance
                 RetryAfter = Uses[0] + window - now,
             };
         }
-
-        Uses.Add(now);
     }
 
     private static string Describe(TimeSpan window) =>
@@ -38,4 +43,9 @@ public static class UserQuotas
 
     /// <summary>Support tickets opened per day.</summary>
     public const int TicketsPerDay = 10;
+
+    /// <summary>Wrong current passwords on a password change per 15 minutes, so a stolen session cannot guess it.</summary>
+    public const int WrongPasswordsPerWindow = 10;
+
+    public static readonly TimeSpan WrongPasswordWindow = TimeSpan.FromMinutes(15);
 }

@@ -22,7 +22,42 @@ public static class Passwords
     public static PasswordVerificationResult Verify(string hash, string password) =>
         Hasher.VerifyHashedPassword(Anyone, hash, password);
 
+    /// <summary>
+    /// P4.4: a password is 8 to 128 characters and not one of the commonest (the list shipped in
+    /// <c>common-passwords.txt</c>, compared without case); 400 <c>weak-password</c> naming the rule otherwise.
+    /// </summary>
+    public static void EnsureStrong(string password, string field = "password")
+    {
+        if (password.Length is < MinimumLength or > MaximumLength)
+        {
+            throw DomainException.InvalidField(field, "weak-password", $"Passwords are {MinimumLength} to {MaximumLength} characters.");
+        }
+
+        if (Common.Value.Contains(password))
+        {
+            throw DomainException.InvalidField(field, "weak-password",
+                "This password is one of the 1,000 commonest; choose one that is not (at least 8 characters, not a common password).");
+        }
+    }
+
     public static void SpendDecoyVerification(string password) => Hasher.VerifyHashedPassword(Anyone, DecoyHash, password);
+
+    private static readonly Lazy<HashSet<string>> Common = new(() =>
+    {
+        using var stream = typeof(Passwords).Assembly.GetManifestResourceStream("MeiLing.Grains.Users.common-passwords.txt")
+            ?? throw new InvalidOperationException("The common password list is not embedded.");
+        using var reader = new StreamReader(stream);
+        var words = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && !line.StartsWith('#'))
+            {
+                words.Add(line);
+            }
+        }
+
+        return words;
+    });
 
     private sealed class Credential;
 }

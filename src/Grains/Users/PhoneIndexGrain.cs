@@ -72,6 +72,12 @@ internal sealed class PhoneIndexGrain(
         return Task.CompletedTask;
     }
 
+    Task IPhoneIndexGrain.ClearFailedSignIns()
+    {
+        _recentFailures.Clear();
+        return Task.CompletedTask;
+    }
+
     private void ForgetOldFailures()
     {
         var cutoff = clock.GetUtcNow() - FailureWindow;

@@ -1,7 +1,10 @@
+using MeiLing.Grains.Identity;
+using Microsoft.Extensions.Options;
+
 namespace MeiLing.Grains.Users;
 
 [StatelessWorker]
-internal sealed class UserAccountsGrain(PhoneHasher phones, TimeProvider clock) : Grain, IUserAccountsGrain
+internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySettings> identity, TimeProvider clock) : Grain, IUserAccountsGrain
 {
     async Task<UserProfile> IUserAccountsGrain.Register(string userId, RegisterUser command)
     {
@@ -11,17 +14,33 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, TimeProvider clock) 
             throw DomainException.InvalidField("phone", "invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
         }
 
-        if (command.Password.Length is < Passwords.MinimumLength or > Passwords.MaximumLength)
+        // P4.4: long enough, and not one of the commonest.
+        Passwords.EnsureStrong(command.Password);
+
+        // P5.1: a child under 14 is not processed without a guardian's consent, which the guardian proves below.
+        var needsGuardian = command.BirthDate is { } birthDate
+            && Age.YearsOn(birthDate, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) < Age.GuardianConsentBelow;
+        string? guardianPhone = null;
+        if (needsGuardian)
         {
-            throw DomainException.InvalidField("password", "weak-password", $"Passwords are {Passwords.MinimumLength} to {Passwords.MaximumLength} characters.");
+            if (command.GuardianConsent is null)
+            {
+                throw DomainException.Forbidden("guardian-consent-required", "A user under 14 needs a guardian's consent (P5.1).");
+            }
+
+            if (!PhoneNumber.TryNormalize(command.GuardianConsent.GuardianPhone, out guardianPhone))
+            {
+                throw DomainException.InvalidField("guardianConsent.guardianPhone", "invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
+            }
+
+            command = command with { GuardianConsent = command.GuardianConsent with { GuardianPhone = guardianPhone } };
         }
 
-        // P5.1: a child under 14 is not processed without a guardian's recorded consent.
-        if (command.BirthDate is { } birthDate
-            && Age.YearsOn(birthDate, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) < Age.GuardianConsentBelow
-            && command.GuardianConsent is null)
+        // P1.1: whoever registers a number proves they hold it, so nobody can take a stranger's number.
+        if (identity.Value.PhoneVerification
+            && (command.VerificationCode is not { } code || !await Codes(phone).Verify(VerificationPurpose.Register, code)))
         {
-            throw DomainException.Forbidden("guardian-consent-required", "A user under 14 needs a guardian's consent (P5.1).");
+            throw VerificationCodes.Failed();
         }
 
         var index = GrainFactory.GetGrain<IPhoneIndexGrain>(phones.IndexKey(phone));
@@ -30,15 +49,31 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, TimeProvider clock) 
             throw DomainException.Conflict("phone-taken", "This phone number is already registered.");
         }
 
+        UserProfile profile;
         try
         {
-            return await GrainFactory.GetGrain<IUserGrain>(userId).Create(new NewUser(command, phone, Passwords.Hash(command.Password)));
+            profile = await GrainFactory.GetGrain<IUserGrain>(userId).Create(new NewUser(command, phone, Passwords.Hash(command.Password)));
         }
         catch
         {
             await index.Release(userId);
             throw;
         }
+
+        if (guardianPhone is not null)
+        {
+            // P5.1: the guardian proves their consent with a code to their own number. Should this number have had
+            // its fill of codes, the account still exists, and the guardian asks for another code later.
+            try
+            {
+                await Codes(guardianPhone).Send(guardianPhone, VerificationPurpose.GuardianConsent, userId);
+            }
+            catch (DomainException limited) when (limited.Kind == DomainErrorKind.TooManyRequests)
+            {
+            }
+        }
+
+        return profile;
     }
 
     async Task<SignedIn> IUserAccountsGrain.SignIn(string phone, string password)
@@ -75,6 +110,43 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, TimeProvider clock) 
 
         return new SignedIn(holder, generation.Value);
     }
+
+    // Sent for any valid number, registered or not: the answer is the same either way.
+    async Task IUserAccountsGrain.SendCode(string phone, VerificationPurpose purpose)
+    {
+        if (!PhoneNumber.TryNormalize(phone, out var normalized))
+        {
+            throw DomainException.InvalidField("phone", "invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
+        }
+
+        await Codes(normalized).Send(normalized, purpose, null);
+    }
+
+    async Task IUserAccountsGrain.ResetPassword(string phone, string verificationCode, string newPassword)
+    {
+        if (!PhoneNumber.TryNormalize(phone, out var normalized))
+        {
+            throw VerificationCodes.Failed();
+        }
+
+        Passwords.EnsureStrong(newPassword, "newPassword");
+        if (!await Codes(normalized).Verify(VerificationPurpose.ResetPassword, verificationCode))
+        {
+            throw VerificationCodes.Failed();
+        }
+
+        // A number without an account gets the same answer: whoever holds the code holds the number, but the
+        // route must not become a way to learn which numbers are registered from someone else's code.
+        var index = GrainFactory.GetGrain<IPhoneIndexGrain>(phones.IndexKey(normalized));
+        if (await index.GetHolder() is { } holder)
+        {
+            await GrainFactory.GetGrain<IUserGrain>(holder).ResetPassword(Passwords.Hash(newPassword));
+            await index.ClearFailedSignIns();
+        }
+    }
+
+    private IVerificationCodeGrain Codes(string normalizedPhone) =>
+        GrainFactory.GetGrain<IVerificationCodeGrain>(phones.IndexKey(normalizedPhone));
 
     private static DomainException InvalidCredentials() =>
         new(DomainErrorKind.Unauthorized, "invalid-credentials", "The phone number or password is wrong.");

@@ -1,4 +1,6 @@
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.Audit;
+using MeiLing.Grains.Identity;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Notifications;
@@ -20,8 +22,13 @@ internal sealed class UserGrain(
     ActivityLogStore activity,
     PhoneHasher phones,
     IOptions<PrivacySettings> privacy,
-    TimeProvider clock) : Grain, IUserGrain
+    ISmsSender sms,
+    IOptions<IdentitySettings> identity,
+    TimeProvider clock) : Grain, IUserGrain, IRemindable
 {
+    // While a child's account awaits its guardian, this reminder checks whether the days to confirm have run out (P5.1).
+    private const string GuardianReminder = "guardian-deadline";
+
     private const int NotificationsKept = 200;
     private const int LocationsShown = 1000;
     private const int DisclosuresShown = 1000;
@@ -29,6 +36,9 @@ internal sealed class UserGrain(
 
     // Consent changes per minute: a rate, kept for the life of the activation only.
     private readonly Allowance _consentChanges = new();
+
+    // Wrong current passwords on a password change, likewise.
+    private readonly Allowance _wrongPasswords = new();
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -62,9 +72,16 @@ internal sealed class UserGrain(
 
         var now = clock.GetUtcNow();
         var isMinor = IsMinorOn(user.Registration.BirthDate, now);
+        var awaitsGuardian = user.Registration.BirthDate is { } birthDate && UnderGuardianAge(birthDate, now);
+        if (awaitsGuardian)
+        {
+            // In place before the account: a reminder that finds no account stops itself.
+            await this.RegisterOrUpdateReminder(GuardianReminder, identity.Value.GuardianCheckPeriod, identity.Value.GuardianCheckPeriod);
+        }
+
         // P6.1: registering under the current version accepts it.
         var standing = await Policy.GetStanding(null);
-        state.State.Register(UserId, user, now, isMinor, standing.CurrentVersion, standing.CurrentIndex);
+        state.State.Register(UserId, user, now, isMinor, awaitsGuardian, standing.CurrentVersion, standing.CurrentIndex);
         await state.WriteStateAsync();
         return state.State.ToProfile(UserId);
     }
@@ -124,6 +141,114 @@ internal sealed class UserGrain(
     {
         User.RevokeSessions();
         await state.WriteStateAsync();
+    }
+
+    async Task<SignedIn> IUserGrain.ChangePassword(string currentPassword, string newPassword)
+    {
+        var user = User;
+        if (user.Closing)
+        {
+            throw DomainException.Forbidden("account-closing", "This account is being cancelled.");
+        }
+
+        var now = clock.GetUtcNow();
+        _wrongPasswords.EnsureLeft(now, UserQuotas.WrongPasswordWindow, UserQuotas.WrongPasswordsPerWindow, "wrong current passwords");
+        if (Passwords.Verify(user.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
+        {
+            _wrongPasswords.Take(now, UserQuotas.WrongPasswordWindow, UserQuotas.WrongPasswordsPerWindow, "wrong current passwords");
+            throw DomainException.InvalidField("currentPassword", "wrong-password", "The current password is wrong.");
+        }
+
+        Passwords.EnsureStrong(newPassword, "newPassword");
+        // Every session issued so far ends; the caller's own is issued again under the new generation.
+        user.ReplacePassword(Passwords.Hash(newPassword));
+        user.AddNotification(new UserNotification(NoticeKinds.PasswordChanged,
+            "Your password was changed; every other session was signed out. If this was not you, reset your password.",
+            null, now, now), NotificationsKept);
+        await state.WriteStateAsync();
+        await AuditAsync("user", UserId, "password:changed");
+        return new SignedIn(UserId, user.SessionGeneration);
+    }
+
+    async Task IUserGrain.ResetPassword(string passwordHash)
+    {
+        var user = User;
+        if (user.Closing)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        const string Text = "Your password was reset with a code sent to this number; every session was signed out.";
+        user.ReplacePassword(passwordHash);
+        user.AddNotification(new UserNotification(NoticeKinds.PasswordReset, Text, null, now, now), NotificationsKept);
+        await state.WriteStateAsync();
+        await AuditAsync("identity", "password-resets", "password:reset");
+        await sms.SendAsync(new SmsMessage(user.Phone, "【美零】" + Text, "notice"));
+    }
+
+    async Task IUserGrain.SendVerificationCode(VerificationPurpose purpose) =>
+        await Codes(User.Phone).Send(User.Phone, purpose, UserId);
+
+    async Task<bool> IUserGrain.CheckVerificationCode(VerificationPurpose purpose, string code) =>
+        await Codes(User.Phone).Verify(purpose, code);
+
+    async Task<UserProfile> IUserGrain.ConfirmGuardian(string verificationCode)
+    {
+        var user = User;
+        if (!user.AwaitingGuardian || user.Guardian is null || user.Closing)
+        {
+            throw DomainException.Conflict("guardian-not-awaited", "This account does not await a guardian's confirmation.");
+        }
+
+        // P5.1: verifiable consent — the code went to the number the guardian gave, for this purpose only.
+        if (!PhoneNumber.TryNormalize(user.Guardian.Phone, out var guardianPhone)
+            || !await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode))
+        {
+            throw VerificationCodes.Failed();
+        }
+
+        var now = clock.GetUtcNow();
+        user.ConfirmGuardian(now);
+        user.AddNotification(new UserNotification(NoticeKinds.GuardianConfirmed,
+            "Your guardian confirmed their consent; your account is now active.", null, now, now), NotificationsKept);
+        await state.WriteStateAsync();
+        await AuditAsync("guardian", UserId, "guardian:confirmed");
+        await StopGuardianReminderAsync();
+        return user.ToProfile(UserId);
+    }
+
+    async Task<string?> IUserGrain.EnforceGuardianDeadline()
+    {
+        if (!state.RecordExists || !state.State.AwaitingGuardian || state.State.Closing)
+        {
+            await StopGuardianReminderAsync();
+            return null;
+        }
+
+        var user = state.State;
+        if (clock.GetUtcNow() < user.RegisteredAt + identity.Value.GuardianConfirmWithin)
+        {
+            return null;
+        }
+
+        // P5.1: data collected without verifiable guardian consent is deleted — by the cancellation erasure, which
+        // keeps the request's record without personal data. Filed by the platform, so it needs nobody's confirmation.
+        var requestId = user.OpenRequests.TryGetValue(DataRightsRequestType.Cancellation, out var open)
+            ? open
+            : (await FileRequestAsync(new FileDataRightsRequest(
+                DataRightsRequestType.Cancellation, RequestDetails.None, RequestActor.PlatformRole, "guardian-deadline",
+                $"No verifiable guardian consent within {identity.Value.GuardianConfirmWithin.TotalDays:0} days (P5.1).", null))).RequestId;
+        await StopGuardianReminderAsync();
+        return requestId;
+    }
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == GuardianReminder)
+        {
+            await ((IUserGrain)this).EnforceGuardianDeadline();
+        }
     }
 
     async Task<ConsentReceipt> IUserGrain.SetConsent(ConsentChange change)
@@ -265,6 +390,25 @@ internal sealed class UserGrain(
 
     async Task<DataRightsRequestView> IUserGrain.FileRequest(FileDataRightsRequest request)
     {
+        var view = await FileRequestAsync(request);
+        if (view.Status == DataRightsRequestStatus.AwaitingConfirmation)
+        {
+            // Support enters the code the user received (confirm-request), or the user confirms in their own session.
+            // A number that has had its fill of codes does not stop the filing: the user can ask for another.
+            try
+            {
+                await Codes(User.Phone).Send(User.Phone, VerificationPurpose.ConfirmRequest, UserId);
+            }
+            catch (DomainException limited) when (limited.Kind == DomainErrorKind.TooManyRequests)
+            {
+            }
+        }
+
+        return view;
+    }
+
+    private async Task<DataRightsRequestView> FileRequestAsync(FileDataRightsRequest request)
+    {
         var user = User;
         if (user.Closing)
         {
@@ -295,7 +439,14 @@ internal sealed class UserGrain(
         // next filing finds that out above.
         user.OpenRequests[request.Type] = requestId;
         await state.WriteStateAsync();
-        return await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Receive(UserId, request);
+        var view = await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Receive(UserId, request);
+        // Told here rather than by the request: it cannot call back into this grain while this grain awaits it.
+        if (user.AddNotification(NoticeKinds.RequestStatusChanged(view.RequestId, Name(view.Type), Name(view.Status), view.ReceivedAt), NotificationsKept))
+        {
+            await state.WriteStateAsync();
+        }
+
+        return view;
     }
 
     async Task IUserGrain.RequestClosed(DataRightsRequestType type, string requestId)
@@ -337,25 +488,49 @@ internal sealed class UserGrain(
         return Task.FromResult(exported.ToJsonString());
     }
 
-    Task<IReadOnlyList<UserNotification>> IUserGrain.GetNotifications() =>
-        Task.FromResult<IReadOnlyList<UserNotification>>([.. User.Notifications]);
-
-    async Task IUserGrain.Notify(UserNotification notification)
+    async Task<IReadOnlyList<UserNotification>> IUserGrain.GetNotifications()
     {
-        // A sender that resumes after an interruption sends again to everyone: one notice per kind, sender and date.
-        if (!state.RecordExists || state.State.Notifications.Exists(notice =>
-            notice.Kind == notification.Kind && notice.MerchantId == notification.MerchantId && notice.EffectiveAt == notification.EffectiveAt))
-        {
-            return;
-        }
+        var user = User;
+        // P6.1: users are told of new versions when they look, not by writing a notice into every user at publication.
+        var versions = await Policy.GetVersions();
+        var newer = versions
+            .Select((version, index) => (version, index))
+            .Where(published => published.index > user.AcceptedPolicyIndex)
+            .Select(published => new UserNotification(
+                NoticeKinds.PolicyVersion,
+                published.version.ReducesRights
+                    ? $"Privacy policy version {published.version.Version} reduces your rights: {published.version.Summary} Nothing more of yours is processed until you accept it (any consent change naming it)."
+                    : $"Privacy policy version {published.version.Version} is published: {published.version.Summary}",
+                null, published.version.PublishedAt, published.version.PublishedAt, published.version.Version,
+                $"pol_{published.version.Version}"));
+        return [.. user.Notifications
+            .Select(notice => notice.NotificationId is null
+                ? notice with { NotificationId = $"{EntityId.NotificationPrefix}_{notice.At.ToUnixTimeMilliseconds()}" }
+                : notice)
+            .Concat(newer)
+            .OrderByDescending(notice => notice.At)];
+    }
 
-        state.State.Notifications.Add(notification);
-        if (state.State.Notifications.Count > NotificationsKept)
+    async Task IUserGrain.Notify(UserNotification notification) => await DeliverAsync(notification);
+
+    async Task IUserGrain.NotifyBySms(UserNotification notification)
+    {
+        if (await DeliverAsync(notification))
         {
-            state.State.Notifications.RemoveAt(0);
+            await sms.SendAsync(new SmsMessage(state.State.Phone, "【美零】" + notification.Message, "notice"));
+        }
+    }
+
+    private async Task<bool> DeliverAsync(UserNotification notification)
+    {
+        if (!state.RecordExists
+            || !state.State.AddNotification(notification with { NotificationId = notification.NotificationId ?? EntityId.New(EntityId.NotificationPrefix) }, NotificationsKept))
+        {
+            return false;
         }
 
         await state.WriteStateAsync();
+        return true;
     }
 
     async Task<AccountInventory> IUserGrain.CloseAccount()
@@ -372,6 +547,7 @@ internal sealed class UserGrain(
             return 0;
         }
 
+        await StopGuardianReminderAsync();
         // The number is free for a new registration once its index entry is gone.
         await GrainFactory.GetGrain<IPhoneIndexGrain>(phones.IndexKey(state.State.Phone)).Release(UserId);
         await state.ClearStateAsync();
@@ -392,6 +568,13 @@ internal sealed class UserGrain(
         if (user.Closing)
         {
             throw DomainException.Forbidden("account-closing", "This account is being cancelled; nothing more is processed.");
+        }
+
+        if (user.AwaitingGuardian)
+        {
+            // P5.1: a child's account is not processed until the guardian has confirmed with a code.
+            throw DomainException.Forbidden("guardian-confirmation-pending",
+                "This account belongs to a child under 14; nothing is processed until the guardian confirms (P5.1).");
         }
 
         var standing = await Policy.GetStanding(user.AcceptedPolicyVersion);
@@ -421,6 +604,23 @@ internal sealed class UserGrain(
             ? new ProcessingBasis(named, null, now)
             : throw DomainException.Invalid("basis-required", $"A {what} needs a consent purpose or a named exception.");
     }
+
+    private IVerificationCodeGrain Codes(string normalizedPhone) =>
+        GrainFactory.GetGrain<IVerificationCodeGrain>(phones.IndexKey(normalizedPhone));
+
+    private Task AuditAsync(string actorRole, string actorId, string action) =>
+        GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(actorRole, actorId, action, UserId, null));
+
+    private async Task StopGuardianReminderAsync()
+    {
+        if (await this.GetReminder(GuardianReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private static string Name<T>(T value)
+        where T : struct, Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
     private static bool UnderGuardianAge(DateOnly birthDate, DateTimeOffset now) =>
         Age.YearsOn(birthDate, DateOnly.FromDateTime(now.UtcDateTime)) < Age.GuardianConsentBelow;

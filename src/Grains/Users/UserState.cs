@@ -36,6 +36,10 @@ public sealed class UserState : IOwnedByUser
     [PersonalData(DataCategory.Contacts)]
     public GuardianRecord? Guardian { get; set; }
 
+    /// <summary>A child under 14 whose guardian has not confirmed with a code yet: nothing is processed (P5.1).</summary>
+    [PersonalData(DataCategory.Basic, Sensitive = true)]
+    public bool AwaitingGuardian { get; set; }
+
     [NotPersonalData]
     public string Region { get; set; } = "";
 
@@ -89,8 +93,9 @@ public sealed class UserState : IOwnedByUser
 
     string? IOwnedByUser.OwnerUserId => UserId.Length == 0 ? null : UserId;
 
-    public void Register(string userId, NewUser user, DateTimeOffset now, bool isMinor, string? policyVersion, int policyIndex)
+    public void Register(string userId, NewUser user, DateTimeOffset now, bool isMinor, bool awaitsGuardian, string? policyVersion, int policyIndex)
     {
+        AwaitingGuardian = awaitsGuardian;
         var registration = user.Registration;
         UserId = userId;
         Phone = user.NormalizedPhone;
@@ -119,6 +124,46 @@ public sealed class UserState : IOwnedByUser
     public void ChangePassword(string passwordHash) => PasswordHash = passwordHash;
 
     public void RevokeSessions() => SessionGeneration++;
+
+    /// <summary>A new password: every session issued so far ends with the old one.</summary>
+    public void ReplacePassword(string passwordHash)
+    {
+        ChangePassword(passwordHash);
+        RevokeSessions();
+    }
+
+    /// <summary>P5.1: the guardian proved their number; the child's account may be processed.</summary>
+    public void ConfirmGuardian(DateTimeOffset now)
+    {
+        AwaitingGuardian = false;
+        if (Guardian is not null)
+        {
+            Guardian.ConfirmedAt = now;
+        }
+    }
+
+    /// <summary>
+    /// Adds a notice unless the same one is already held (a sender that resumes after an interruption sends again):
+    /// one per kind, merchant and date for a merchant's notices, one per kind, subject, date and words otherwise.
+    /// Keeps the newest <paramref name="kept"/>. False when nothing was added.
+    /// </summary>
+    public bool AddNotification(UserNotification notification, int kept)
+    {
+        if (Notifications.Exists(notice => notice.Kind == notification.Kind && notice.MerchantId == notification.MerchantId
+            && notice.EffectiveAt == notification.EffectiveAt && notice.Subject == notification.Subject
+            && (notice.MerchantId is not null || notice.Message == notification.Message)))
+        {
+            return false;
+        }
+
+        Notifications.Add(notification);
+        if (Notifications.Count > kept)
+        {
+            Notifications.RemoveAt(0);
+        }
+
+        return true;
+    }
 
     /// <summary>Takes a receipt already made durable into effect; true when the user's own state changed with it.</summary>
     public bool RecordConsent(ConsentReceipt receipt, int policyIndex)
@@ -190,7 +235,8 @@ public sealed class UserState : IOwnedByUser
     }
 
     public UserProfile ToProfile(string userId) =>
-        new(userId, Phone, Nickname, AvatarUrl, BirthDate, Region, IsMinor, RegisteredAt, AcceptedPolicyVersion);
+        new(userId, Phone, Nickname, AvatarUrl, BirthDate, Region, IsMinor, RegisteredAt, AcceptedPolicyVersion,
+            AwaitingGuardian ? UserProfile.PendingGuardian : UserProfile.Active);
 
     /// <summary>A guardian's consent for a child under 14, as recorded (P5.1).</summary>
     public sealed class GuardianRecord
@@ -202,6 +248,9 @@ public sealed class UserState : IOwnedByUser
         public string Relationship { get; set; } = "";
 
         public DateTimeOffset RecordedAt { get; set; }
+
+        /// <summary>When the guardian confirmed with the code texted to their number; null until then.</summary>
+        public DateTimeOffset? ConfirmedAt { get; set; }
     }
 
     /// <summary>One consent decision as the user grain keeps it.</summary>

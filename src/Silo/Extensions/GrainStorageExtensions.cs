@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MeiLing.Grains.Activity;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Identity;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Orders;
@@ -66,6 +67,8 @@ public static class GrainStorageExtensions
         silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<PhoneHasher>();
+        // The host picks the SMS sender (MEILING_SMS_SENDER); without one, nothing is sent.
+        silo.Services.TryAddSingleton<ISmsSender, NoSmsSender>();
         silo.AddIncomingGrainCallFilter<SessionCallFilter>();
         silo.Services.AddSingleton<ConsentReceiptStore>();
         silo.Services.AddSingleton<LocationSampleStore>();

@@ -1,5 +1,6 @@
 using System.Net;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Identity;
 using MeiLing.Grains.Privacy;
 using MeiLing.ServiceDefaults;
 using MeiLing.Silo.Health;
@@ -17,6 +18,13 @@ public static class SiloHostingExtensions
     public static WebApplicationBuilder AddMeiLingSilo(this WebApplicationBuilder builder)
     {
         var settings = builder.AddMeiLingSettings<SiloSettings>();
+        if (settings.SmsSender == SandboxSmsSender.SenderName && builder.Environment.IsProduction())
+        {
+            // The sandbox shows every code to operators: in production it would let staff register anyone's number.
+            throw new InvalidOperationException(
+                "MEILING_SMS_SENDER=sandbox is refused in the Production environment: configure a real SMS provider, or run with DOTNET_ENVIRONMENT set to something else (scripts/run uses Sandbox).");
+        }
+
         var siloName = string.IsNullOrEmpty(settings.SiloName) ? $"silo-{settings.SiloPort}" : settings.SiloName;
         builder.AddMeiLingTelemetry("meiling-silo", siloName);
 
@@ -69,6 +77,17 @@ public static class SiloHostingExtensions
             privacy.LocationRetention = TimeSpan.FromDays(settings.LocationRetentionDays);
             privacy.ActivityRetention = TimeSpan.FromDays(settings.ActivityRetentionDays);
             privacy.ConsentChangesPerMinute = settings.ConsentChangesPerMinute;
+        });
+
+        if (settings.SmsSender == SandboxSmsSender.SenderName)
+        {
+            builder.Services.AddSingleton<ISmsSender, SandboxSmsSender>();
+        }
+
+        builder.Services.Configure<IdentitySettings>(identity =>
+        {
+            identity.PhoneVerification = settings.PhoneVerification == "on";
+            identity.GuardianConfirmWithin = TimeSpan.FromDays(settings.GuardianConfirmDays);
         });
 
         builder.Services.Configure<DataRightsSettings>(rights => rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds));

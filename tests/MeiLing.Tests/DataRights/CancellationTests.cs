@@ -46,7 +46,8 @@ public sealed class CancellationTests(PlatformFixture platform)
         await (await shop.CustomerClient.GetAsync($"/v1/users/{shop.Customer.UserId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await support.GetAsync($"/v1/users/{shop.Customer.UserId}")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await support.GetAsync($"/v1/requests/{access.RequestId()}/export")).AssertProblemAsync(HttpStatusCode.Forbidden);
-        var again = await platform.Client().PostAsJsonAsync("/v1/users", new { phone = shop.Customer.Phone, password = "a new password", nickname = "new" });
+        var code = await platform.ObtainCodeAsync(shop.Customer.Phone, "register");
+        var again = await platform.Client().PostAsJsonAsync("/v1/users", new { phone = shop.Customer.Phone, password = "a new password", nickname = "new", verificationCode = code });
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
 
         var order = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{orderId}");

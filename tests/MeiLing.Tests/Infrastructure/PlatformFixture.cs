@@ -72,6 +72,7 @@ public class PlatformFixture : IAsyncLifetime
             // Every test request comes from the same (absent) address: the per-address sign-up and
             // sign-in allowance is meant for the internet, not for a suite registering hundreds of users.
             web.UseSetting("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "1000000");
+            web.UseSetting("RATE_LIMIT_CODES_PER_MINUTE", "1000000");
             ConfigureApi(web);
         });
         _ = _api.Server;

@@ -1,4 +1,5 @@
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Identity;
 using MeiLing.Grains.Privacy;
 using MeiLing.Silo.Extensions;
 using MeiLing.Silo.Payments;
@@ -36,6 +37,8 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         var connectionString = configuration[ConnectionStringKey]
             ?? throw new InvalidOperationException($"{ConnectionStringKey} is not configured.");
         siloBuilder.Services.AddSingleton<TimeProvider>(TestClock.For(configuration[ClockKey] ?? "default"));
+        // Codes go to the sandbox outbox, where the tests read them as an operator would (GET /v1/sandbox/sms).
+        siloBuilder.Services.AddSingleton<ISmsSender, SandboxSmsSender>();
         siloBuilder.AddMeiLingGrains(connectionString);
         var fixtureId = configuration[ClockKey] ?? "default";
         siloBuilder.AddSandboxPaymentPartners(

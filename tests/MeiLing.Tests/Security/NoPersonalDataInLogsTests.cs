@@ -62,12 +62,13 @@ public sealed class NoPersonalDataInLogsTests(LogCaptureFixture platform, ITestO
             password = person["password"],
             nickname = person["nickname"],
             birthDate = person["birthDate"],
+            verificationCode = await platform.ObtainCodeAsync(person["phone"], "register"),
         });
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         var userId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("userId").GetString()!;
 
         // The refusals too: a taken number, a wrong password, a malformed body, a number where no route wants one.
-        Assert.Equal(HttpStatusCode.Conflict, (await anonymous.PostAsJsonAsync("/v1/users", new { phone = person["phone"], password = person["password"], nickname = "again" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await anonymous.PostAsJsonAsync("/v1/users", new { phone = person["phone"], password = person["password"], nickname = "again", verificationCode = await platform.ObtainCodeAsync(person["phone"], "register") })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/v1/sessions", new { phone = person["phone"], password = "not the password" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsync("/v1/users", Json.Raw($"{{\"phone\":\"{person["phone"]}\",\"password\":12345678,\"nickname\":\"{person["nickname"]}\"}}"))).StatusCode);
         await anonymous.GetAsync($"/v1/policies/current?phone={person["phone"]}&name={Uri.EscapeDataString(person["recipientName"])}");

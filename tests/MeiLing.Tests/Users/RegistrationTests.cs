@@ -36,7 +36,9 @@ public sealed class RegistrationTests(PlatformFixture platform)
         var user = await platform.RegisterUserAsync();
         var formatted = $"+86 {user.Phone[..3]}-{user.Phone[3..7]}-{user.Phone[7..]}";
 
-        var again = await platform.Client().PostAsJsonAsync("/v1/users", new { phone = formatted, password = "another password", nickname = "twin" });
+        var code = await platform.ObtainCodeAsync(user.Phone, "register");
+
+        var again = await platform.Client().PostAsJsonAsync("/v1/users", new { phone = formatted, password = "another password", nickname = "twin", verificationCode = code });
 
         var problem = await again.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.EndsWith("/phone-taken", problem.TypeOf(), StringComparison.Ordinal);
@@ -47,17 +49,24 @@ public sealed class RegistrationTests(PlatformFixture platform)
     {
         var phone = UserApiClient.NewPhone();
         var passwords = Enumerable.Range(0, 10).Select(i => $"password number {i}").ToList();
+        var code = await platform.ObtainCodeAsync(phone, "register");
 
         var responses = await Task.WhenAll(passwords.Select(password =>
-            platform.Client().PostAsJsonAsync("/v1/users", new { phone, password, nickname = "racer" })));
+            platform.Client().PostAsJsonAsync("/v1/users", new { phone, password, nickname = "racer", verificationCode = code })));
+        // Behind the code, the phone index alone decides between claims that race.
+        var index = platform.Grains.GetGrain<IPhoneIndexGrain>(Hasher().IndexKey(UserApiClient.NewPhone()));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => index.Claim(EntityId.New(EntityId.UserPrefix))));
 
         Assert.Equal(1, responses.Count(response => response.StatusCode == HttpStatusCode.Created));
-        Assert.Equal(9, responses.Count(response => response.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(9, responses.Count(response => response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest));
+        Assert.Equal(1, claims.Count(claimed => claimed));
         var won = Array.FindIndex(responses, response => response.StatusCode == HttpStatusCode.Created);
         var winner = (await responses[won].Content.ReadFromJsonAsync<Dictionary<string, string>>())!["userId"];
         var session = await platform.SignInAsync(new RegisteredUser(winner, phone, passwords[won]));
         Assert.Equal(winner, session.UserId);
     }
+
+    private PhoneHasher Hasher() => ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services.GetRequiredService<PhoneHasher>();
 
     [Fact]
     public async Task A_number_whose_registration_was_abandoned_before_the_grace_period_registers()
@@ -72,7 +81,9 @@ public sealed class RegistrationTests(PlatformFixture platform)
         });
         await platform.Storage().WriteStateAsync("phone-index", GrainId.Create("phoneindex", hasher.IndexKey(phone)), abandoned);
 
-        var response = await platform.Client().PostAsJsonAsync("/v1/users", new { phone, password = "long enough", nickname = "late" });
+        var code = await platform.ObtainCodeAsync(phone, "register");
+
+        var response = await platform.Client().PostAsJsonAsync("/v1/users", new { phone, password = "long enough", nickname = "late", verificationCode = code });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
@@ -174,20 +185,24 @@ public sealed class RegistrationTests(PlatformFixture platform)
     {
         var birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-10);
 
-        var response = await platform.Client().PostAsJsonAsync("/v1/users", new { phone = UserApiClient.NewPhone(), password = "long enough", nickname = "kid", birthDate });
+        var phone = UserApiClient.NewPhone();
+        var code = await platform.ObtainCodeAsync(phone, "register");
+
+        var response = await platform.Client().PostAsJsonAsync("/v1/users", new { phone, password = "long enough", nickname = "kid", birthDate, verificationCode = code });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.EndsWith("/guardian-consent-required", problem.TypeOf(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task P5_1_a_child_under_14_registers_with_recorded_guardian_consent_and_is_a_minor()
+    public async Task P5_1_a_child_under_14_registers_with_recorded_guardian_consent_and_is_a_minor_pending_the_guardians_code()
     {
         var birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-10);
+        var guardianPhone = UserApiClient.NewPhone();
         var user = await platform.RegisterUserAsync(new
         {
             birthDate,
-            guardianConsent = new { guardianName = "王芳", guardianPhone = UserApiClient.NewPhone(), relationship = "mother" },
+            guardianConsent = new { guardianName = "王芳", guardianPhone, relationship = "mother" },
         });
         var client = await platform.AsUserAsync(user);
 
@@ -195,8 +210,12 @@ public sealed class RegistrationTests(PlatformFixture platform)
         var stored = await platform.ReadAsync<UserState>("user", "user", user.UserId);
 
         Assert.True(profile.GetProperty("isMinor").GetBoolean());
+        Assert.Equal("pending-guardian", profile.GetProperty("status").GetString());
         Assert.Equal("mother", stored.Guardian?.Relationship);
         Assert.NotEqual(default, stored.Guardian?.RecordedAt);
+        Assert.Null(stored.Guardian?.ConfirmedAt);
+        // The code to prove the consent went to the guardian's number, not the child's.
+        Assert.Matches("^[0-9]{6}$", await platform.LatestCodeAsync(guardianPhone, "guardian-consent"));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace MeiLing.Tests.Users;
 
@@ -15,11 +17,33 @@ internal static class UserApiClient
     /// <summary>A fresh, valid mainland mobile number.</summary>
     public static string NewPhone() => $"13{RandomNumberGenerator.GetInt32(0, 1_000_000_000):D9}";
 
+    /// <summary>Asks for a code for the phone and purpose, and reads it from the sandbox outbox as an operator.</summary>
+    public static async Task<string> ObtainCodeAsync(this PlatformFixture platform, string phone, string purpose)
+    {
+        var sent = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone, purpose });
+        Assert.True(sent.StatusCode == HttpStatusCode.Accepted, await sent.Content.ReadAsStringAsync());
+        return await platform.LatestCodeAsync(phone, purpose);
+    }
+
+    /// <summary>The newest code the sandbox sender kept for the phone and purpose.</summary>
+    public static async Task<string> LatestCodeAsync(this PlatformFixture platform, string phone, string purpose)
+    {
+        var outbox = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={phone}");
+        var text = outbox.GetProperty("items").EnumerateArray()
+            .First(message => message.GetProperty("purpose").GetString() == purpose)
+            .GetProperty("text").GetString()!;
+        return Regex.Match(text, "[0-9]{6}").Value;
+    }
+
     public static async Task<RegisteredUser> RegisterUserAsync(this PlatformFixture platform, object? extra = null)
     {
         var phone = NewPhone();
         const string Password = "correct horse battery";
-        var body = new Dictionary<string, object?> { ["phone"] = phone, ["password"] = Password, ["nickname"] = "小美" };
+        var body = new Dictionary<string, object?>
+        {
+            ["phone"] = phone, ["password"] = Password, ["nickname"] = "小美",
+            ["verificationCode"] = await platform.ObtainCodeAsync(phone, "register"),
+        };
         foreach (var property in extra?.GetType().GetProperties() ?? [])
         {
             body[property.Name] = property.GetValue(extra);

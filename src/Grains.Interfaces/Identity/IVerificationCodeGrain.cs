@@ -1,0 +1,34 @@
+namespace MeiLing.Grains.Identity;
+
+/// <summary>
+/// The one-time codes of one phone number, keyed by the number's keyed hash (HMAC, as the phone index) so no
+/// grain key, reminder or storage row holds the number. Codes are 6 digits, kept only as a keyed hash, good for
+/// 5 minutes and 5 attempts, for their own purpose; sending is limited per number.
+/// </summary>
+[Alias("meiling.verification-codes")]
+public interface IVerificationCodeGrain : IGrainWithStringKey
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+
+    public const int MaxAttempts = 5;
+
+    /// <summary>Codes one number may be sent per <see cref="SendWindow"/>, all purposes together.</summary>
+    public const int SendsPerWindow = 5;
+
+    public static readonly TimeSpan SendWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Makes a new code for <paramref name="purpose"/> (replacing any earlier one) and texts it to
+    /// <paramref name="normalizedPhone"/>, which must be the number this grain is keyed by; audited without the code.
+    /// 429 <c>quota-exceeded</c> beyond the per-number allowance.
+    /// </summary>
+    [Alias("send")]
+    Task Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId);
+
+    /// <summary>
+    /// Whether <paramref name="code"/> is the live code for <paramref name="purpose"/>; a right code is used up,
+    /// and a code is gone after <see cref="MaxAttempts"/> attempts or <see cref="Lifetime"/>.
+    /// </summary>
+    [Alias("verify")]
+    Task<bool> Verify(VerificationPurpose purpose, string code);
+}

@@ -1,0 +1,21 @@
+namespace MeiLing.Grains.Identity;
+
+/// <summary>What a one-time code proves; a code is good for its own purpose (and phone) only.</summary>
+[GenerateSerializer, Alias("meiling.verification-purpose")]
+public enum VerificationPurpose
+{
+    Register = 0,
+    ResetPassword = 1,
+    ConfirmRequest = 2,
+    GuardianConsent = 3,
+}
+
+/// <summary>The refusal every wrong, expired, used-up or misdirected code gets: one answer, so a guesser learns nothing.</summary>
+public static class VerificationCodes
+{
+    public static DomainException Failed() => DomainException.InvalidField(
+        "verificationCode", "verification-failed",
+        "The verification code is wrong, expired, used up, or was sent for another number or purpose; ask for a new one.");
+
+    public static string Name(VerificationPurpose purpose) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(purpose.ToString());
+}

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+using MeiLing.Grains.Audit;
+using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Users;
+using Microsoft.Extensions.Options;
+
+namespace MeiLing.Grains.Identity;
+
+// Codes live in memory only: they last 5 minutes, so a silo restart costs no more than asking for a new one,
+// and nothing about a number's codes is ever written anywhere. The activation is kept for the send window,
+// so the per-number allowance holds while it matters.
+internal sealed class VerificationCodeGrain(
+    PhoneHasher phones,
+    ISmsSender sms,
+    IOptions<PrivacySettings> privacy,
+    TimeProvider clock) : Grain, IVerificationCodeGrain
+{
+    private readonly Dictionary<VerificationPurpose, IssuedCode> _codes = [];
+    private readonly Allowance _sends = new();
+
+    async Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId)
+    {
+        if (phones.IndexKey(normalizedPhone) != this.GetPrimaryKeyString())
+        {
+            throw DomainException.Invalid("wrong-number", "This number's codes are kept elsewhere.");
+        }
+
+        var now = clock.GetUtcNow();
+        _sends.Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, "codes to one number");
+        DelayDeactivation(IVerificationCodeGrain.SendWindow);
+
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        var salt = RandomNumberGenerator.GetBytes(16);
+        _codes[purpose] = new IssuedCode(salt, Hash(salt, purpose, code), now + IVerificationCodeGrain.Lifetime);
+
+        await sms.SendAsync(new SmsMessage(normalizedPhone, Text(purpose, code), VerificationCodes.Name(purpose)));
+        // The code itself never goes into the log: only that one was sent, for what, and to whose account.
+        await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
+            "identity", "verification-codes", "verification-code:sent", subjectUserId,
+            $"{{\"purpose\":\"{VerificationCodes.Name(purpose)}\",\"sender\":\"{sms.Name}\"}}"));
+    }
+
+    Task<bool> IVerificationCodeGrain.Verify(VerificationPurpose purpose, string code)
+    {
+        if (!_codes.TryGetValue(purpose, out var issued))
+        {
+            return Task.FromResult(false);
+        }
+
+        if (clock.GetUtcNow() >= issued.ExpiresAt || issued.Attempts >= IVerificationCodeGrain.MaxAttempts)
+        {
+            _codes.Remove(purpose);
+            return Task.FromResult(false);
+        }
+
+        issued.Attempts++;
+        var right = CryptographicOperations.FixedTimeEquals(issued.Hash, Hash(issued.Salt, purpose, code));
+        if (right || issued.Attempts >= IVerificationCodeGrain.MaxAttempts)
+        {
+            // Used up by its right answer, or burnt by its fifth wrong one: a sixth guess meets no code at all.
+            _codes.Remove(purpose);
+        }
+
+        return Task.FromResult(right);
+    }
+
+    // Keyed with the deployment's phone-hash secret and salted per code: a 6-digit code's plain hash would be
+    // reversed by trying all 10^6 values.
+    private byte[] Hash(byte[] salt, VerificationPurpose purpose, string code) =>
+        HMACSHA256.HashData(Encoding.UTF8.GetBytes(privacy.Value.PhoneHashKey), salt.Concat(Encoding.UTF8.GetBytes($"{purpose}:{code}")).ToArray());
+
+    private static string Text(VerificationPurpose purpose, string code) => purpose switch
+    {
+        VerificationPurpose.Register => $"【美零】您的注册验证码是 {code}，5分钟内有效，请勿告诉他人。",
+        VerificationPurpose.ResetPassword => $"【美零】您正在重置密码，验证码 {code}，5分钟内有效。如非本人操作请忽略。",
+        VerificationPurpose.ConfirmRequest => $"【美零】客服为您提交了数据权利请求，如确认请将验证码 {code} 告知客服，5分钟内有效。",
+        _ => $"【美零】您的孩子正在注册美零账户，如同意请提供监护人验证码 {code}，5分钟内有效。",
+    };
+
+    private sealed class IssuedCode(byte[] salt, byte[] hash, DateTimeOffset expiresAt)
+    {
+        public byte[] Salt => salt;
+
+        public byte[] Hash => hash;
+
+        public DateTimeOffset ExpiresAt => expiresAt;
+
+        public int Attempts { get; set; }
+    }
+}

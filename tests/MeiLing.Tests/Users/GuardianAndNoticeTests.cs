@@ -1,0 +1,157 @@
+using System.Text.Json;
+using MeiLing.Grains.Audit;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
+
+namespace MeiLing.Tests.Users;
+
+/// <summary>
+/// P5.1: a child's account waits for the guardian's code; P1.7: support confirms a request with the code the user
+/// received; P8.1, P6.1: the user is told of every status change and of new policy versions.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class GuardianAndNoticeTests(PlatformFixture platform)
+{
+    private static readonly object SupportDeletion = new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "caller asked by phone", verification = "callback to the registered number" };
+
+    [Fact]
+    public async Task P5_1_a_child_is_pending_guardian_and_processed_only_once_the_guardian_confirms_with_their_own_code()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+
+        var pending = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{child.UserId}");
+        var refused = await client.PostLocationAsync(child.UserId);
+        var guardianCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent");
+        var childsOwnCode = await platform.ObtainCodeAsync(child.Phone, "guardian-consent");
+        var withChildsCode = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = childsOwnCode });
+        var confirmed = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = guardianCode });
+        var afterwards = await client.PostLocationAsync(child.UserId);
+
+        Assert.Equal("pending-guardian", pending.GetProperty("status").GetString());
+        Assert.EndsWith("/guardian-confirmation-pending", (await refused.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/verification-failed", (await withChildsCode.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("active", (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        // Now only the ordinary rule stands: location needs its consent.
+        Assert.EndsWith("/consent-required", (await afterwards.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        var notices = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{child.UserId}/notifications");
+        Assert.Contains(notices.GetProperty("items").EnumerateArray(), notice => notice.GetProperty("kind").GetString() == "guardian-confirmed");
+        var audited = await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(child.UserId, 100);
+        Assert.Contains(audited, record => record.Entry.Action == "guardian:confirmed");
+    }
+
+    [Fact]
+    public async Task P5_1_a_confirmation_when_none_is_awaited_is_409()
+    {
+        var adult = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(adult);
+
+        var response = await client.PostAsJsonAsync($"/v1/users/{adult.UserId}/guardian-confirmation", new { verificationCode = "123456" });
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task P1_7_support_confirms_a_request_with_the_code_the_user_received_but_not_with_a_wrong_one_or_none()
+    {
+        var user = await platform.RegisterUserAsync();
+        var agent = await platform.EnrolStaffAsync("Agent Code", "support");
+        var support = platform.Client(agent.ApiKey);
+        var filed = await support.FileRequestAsync(user.UserId, SupportDeletion);
+        var code = await platform.LatestCodeAsync(user.Phone, "confirm-request");
+
+        var none = await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/confirmation", new { });
+        var wrong = await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/confirmation", new { verificationCode = code == "000000" ? "000001" : "000000" });
+        var confirmed = await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/confirmation", new { verificationCode = code });
+        var done = await support.WaitUntilDoneAsync(filed.RequestId());
+
+        await none.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/verification-failed", (await wrong.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        var audited = await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(user.UserId, 100);
+        Assert.Contains(audited, record => record.Entry.Action == "deletion:confirmed-with-code" && record.Entry.ActorId == agent.StaffId);
+        Assert.Contains(audited, record => record.Entry.Action == "verification-code:sent");
+    }
+
+    [Fact]
+    public async Task P1_7_a_code_sent_for_another_purpose_does_not_confirm_a_request()
+    {
+        var user = await platform.RegisterUserAsync();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Purpose", "support")).ApiKey);
+        var filed = await support.FileRequestAsync(user.UserId, SupportDeletion);
+        var resetCode = await platform.ObtainCodeAsync(user.Phone, "reset-password");
+
+        var response = await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/confirmation", new { verificationCode = resetCode });
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("awaiting-confirmation", (await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task P8_1_every_status_change_of_a_request_reaches_the_user_and_completion_by_sms_too()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var filed = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(filed.RequestId());
+
+        var notices = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications");
+        var aboutIt = notices.GetProperty("items").EnumerateArray()
+            .Where(notice => notice.GetProperty("subject").GetString() == filed.RequestId()).ToList();
+
+        Assert.Equal(3, aboutIt.Count);
+        Assert.All(aboutIt, notice => Assert.Equal("request-status", notice.GetProperty("kind").GetString()));
+        Assert.Contains("completed", aboutIt[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.All(aboutIt, notice => Assert.False(string.IsNullOrEmpty(notice.GetProperty("notificationId").GetString())));
+        var outbox = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={user.Phone}");
+        Assert.Contains(outbox.GetProperty("items").EnumerateArray(), sms => sms.GetProperty("purpose").GetString() == "notice"
+            && sms.GetProperty("text").GetString()!.Contains(filed.RequestId(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task P8_1_a_rejection_reaches_the_user_with_its_reason()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Reject", "support")).ApiKey);
+        var filed = await support.FileRequestAsync(user.UserId, SupportDeletion);
+
+        await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/rejection", new { reason = "legal hold" });
+
+        var notices = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications?limit=1");
+        var newest = notices.GetProperty("items")[0];
+        Assert.Equal(filed.RequestId(), newest.GetProperty("subject").GetString());
+        Assert.Contains("rejected", newest.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("legal hold", newest.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(JsonValueKind.Null, notices.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Fact]
+    public async Task P6_1_a_rights_reducing_version_is_shown_to_users_who_have_not_accepted_it_until_they_do()
+    {
+        await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var reducing = $"reduce-{Guid.NewGuid():N}"[..20];
+        (await platform.Operator().PostAsJsonAsync("/v1/policies", new { version = reducing, summary = "Shares more with partners.", reducesRights = true })).EnsureSuccessStatusCode();
+
+        var before = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications");
+        await client.SetConsentAsync(user.UserId, "album", false, reducing);
+        var after = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications");
+
+        var told = Assert.Single(before.GetProperty("items").EnumerateArray(), notice => notice.GetProperty("subject").GetString() == reducing);
+        Assert.Equal("policy-version", told.GetProperty("kind").GetString());
+        Assert.Contains("reduces", told.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), notice => notice.GetProperty("subject").GetString() == reducing);
+    }
+
+    private async Task<RegisteredUser> RegisterChildAsync(string guardianPhone) =>
+        await platform.RegisterUserAsync(new
+        {
+            birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-10),
+            guardianConsent = new { guardianName = "王芳", guardianPhone, relationship = "mother" },
+        });
+}

@@ -1,0 +1,241 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using MeiLing.Grains.Audit;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
+
+namespace MeiLing.Tests.Users;
+
+/// <summary>
+/// P1.1, P4.4: one-time codes prove a phone before it is registered or its password reset; passwords follow the
+/// rules; a change or reset ends the other sessions.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class IdentityTests(PlatformFixture platform)
+{
+    private const string NewPassword = "a fresh passphrase";
+
+    [Fact]
+    public async Task P1_1_asking_for_a_code_is_202_with_the_same_empty_answer_whether_or_not_the_number_is_registered()
+    {
+        var registered = await platform.RegisterUserAsync();
+
+        var forRegistered = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone = registered.Phone, purpose = "register" });
+        var forStranger = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone = UserApiClient.NewPhone(), purpose = "register" });
+
+        Assert.Equal(HttpStatusCode.Accepted, forRegistered.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, forStranger.StatusCode);
+        Assert.Equal("", await forRegistered.Content.ReadAsStringAsync());
+        Assert.Equal("", await forStranger.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task P1_1_a_code_request_for_a_number_that_is_not_a_mainland_mobile_or_an_unknown_purpose_is_400()
+    {
+        var badPhone = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone = "12800138000", purpose = "register" });
+        var badPurpose = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone = UserApiClient.NewPhone(), purpose = "anything" });
+
+        await badPhone.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await badPurpose.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task P1_1_registering_without_a_code_is_400_verification_failed()
+    {
+        var response = await platform.Client().PostAsJsonAsync("/v1/users", new { phone = UserApiClient.NewPhone(), password = "long enough", nickname = "n" });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/verification-failed", problem.TypeOf(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P1_1_a_wrong_code_is_400_and_the_right_one_then_registers()
+    {
+        var phone = UserApiClient.NewPhone();
+        var code = await platform.ObtainCodeAsync(phone, "register");
+
+        var wrong = await Register(phone, Wrong(code));
+        var right = await Register(phone, code);
+
+        Assert.EndsWith("/verification-failed", (await wrong.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, right.StatusCode);
+    }
+
+    [Fact]
+    public async Task P1_1_a_code_for_another_purpose_or_another_number_does_not_register()
+    {
+        var phone = UserApiClient.NewPhone();
+        var other = UserApiClient.NewPhone();
+        var resetCode = await platform.ObtainCodeAsync(phone, "reset-password");
+        var othersCode = await platform.ObtainCodeAsync(other, "register");
+
+        var withResetCode = await Register(phone, resetCode);
+        var withOthersCode = await Register(phone, othersCode);
+
+        await withResetCode.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await withOthersCode.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.Created, (await Register(other, othersCode)).StatusCode);
+    }
+
+    [Fact]
+    public async Task P1_1_after_five_wrong_attempts_the_sixth_fails_even_with_the_right_code()
+    {
+        var phone = UserApiClient.NewPhone();
+        var code = await platform.ObtainCodeAsync(phone, "register");
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await (await Register(phone, Wrong(code))).AssertProblemAsync(HttpStatusCode.BadRequest);
+        }
+
+        var sixth = await Register(phone, code);
+
+        Assert.EndsWith("/verification-failed", (await sixth.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P1_1_a_code_registers_once_even_when_sent_concurrently()
+    {
+        var phone = UserApiClient.NewPhone();
+        var code = await platform.ObtainCodeAsync(phone, "register");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Register(phone, code)));
+
+        Assert.Equal(1, responses.Count(response => response.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(4, responses.Count(response => response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict));
+    }
+
+    [Fact]
+    public async Task P4_4_codes_to_one_number_are_limited_and_every_code_sent_is_audited_without_the_code()
+    {
+        var phone = UserApiClient.NewPhone();
+        var codes = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            codes.Add(await platform.ObtainCodeAsync(phone, "reset-password"));
+        }
+
+        var sixth = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone, purpose = "register" });
+
+        await sixth.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(sixth.Headers.RetryAfter is not null);
+        var sent = await platform.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'verification-code:sent'");
+        Assert.True(sent >= 5);
+        var details = await platform.Database.ScalarAsync<string>(
+            "SELECT string_agg(coalesce(detail, '') || actor_id || action, ' ') FROM audit_log WHERE action = 'verification-code:sent'");
+        Assert.All(codes, code => Assert.DoesNotContain(code, details!, StringComparison.Ordinal));
+        Assert.DoesNotContain(phone, details!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P4_4_only_an_operator_reads_the_sandbox_outbox()
+    {
+        var support = await platform.EnrolStaffAsync("Outbox Reader", "support");
+
+        var asSupport = await platform.Client(support.ApiKey).GetAsync("/v1/sandbox/sms");
+        var anonymous = await platform.Client().GetAsync("/v1/sandbox/sms");
+        var asOperator = await platform.Operator().GetAsync("/v1/sandbox/sms?limit=5");
+
+        await asSupport.AssertProblemAsync(HttpStatusCode.Forbidden);
+        await anonymous.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, asOperator.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("password")]
+    [InlineData("12345678")]
+    [InlineData("Iloveyou")]
+    public async Task P4_4_one_of_the_commonest_passwords_is_400_saying_so(string password)
+    {
+        var phone = UserApiClient.NewPhone();
+        var code = await platform.ObtainCodeAsync(phone, "register");
+
+        var response = await platform.Client().PostAsJsonAsync("/v1/users", new { phone, password, nickname = "n", verificationCode = code });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/weak-password", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Contains("commonest", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P4_4_changing_the_password_ends_every_other_session_and_renews_this_one()
+    {
+        var user = await platform.RegisterUserAsync();
+        var mine = await platform.AsUserAsync(user);
+        var other = await platform.AsUserAsync(user);
+
+        var changed = await mine.PostAsJsonAsync($"/v1/users/{user.UserId}/password", new { currentPassword = user.Password, newPassword = NewPassword });
+        var renewed = changed.Headers.GetValues("X-Session-Token").Single();
+        var renewedClient = platform.Client();
+        renewedClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", renewed);
+
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.Contains(changed.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith("meiling_session=", StringComparison.Ordinal));
+        await (await other.GetAsync($"/v1/users/{user.UserId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await mine.GetAsync($"/v1/users/{user.UserId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await renewedClient.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password })).StatusCode);
+        await platform.SignInAsync(user with { Password = NewPassword });
+        var notices = await renewedClient.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications");
+        Assert.Contains(notices.GetProperty("items").EnumerateArray(), notice => notice.GetProperty("kind").GetString() == "password-changed");
+        var audited = await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(user.UserId, 100);
+        Assert.Contains(audited, record => record.Entry.Action == "password:changed");
+    }
+
+    [Fact]
+    public async Task P4_4_a_wrong_current_password_or_a_weak_new_one_is_400_and_changes_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var wrong = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/password", new { currentPassword = "not the password", newPassword = NewPassword });
+        var weak = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/password", new { currentPassword = user.Password, newPassword = "password1" });
+
+        Assert.EndsWith("/wrong-password", (await wrong.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/weak-password", (await weak.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+        await platform.SignInAsync(user);
+    }
+
+    [Fact]
+    public async Task P4_4_a_reset_with_a_code_sets_the_password_ends_every_session_and_lifts_the_sign_in_lock()
+    {
+        var user = await platform.RegisterUserAsync();
+        var session = await platform.AsUserAsync(user);
+        for (var i = 0; i < 10; i++)
+        {
+            await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = "not the password" });
+        }
+
+        var locked = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password });
+        var code = await platform.ObtainCodeAsync(user.Phone, "reset-password");
+        var reset = await platform.Client().PostAsJsonAsync("/v1/password-resets", new { phone = user.Phone, verificationCode = code, newPassword = NewPassword });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        await (await session.GetAsync($"/v1/users/{user.UserId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await platform.SignInAsync(user with { Password = NewPassword });
+        var outbox = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={user.Phone}");
+        Assert.Equal("notice", outbox.GetProperty("items")[0].GetProperty("purpose").GetString());
+    }
+
+    [Fact]
+    public async Task P4_4_a_reset_with_a_wrong_code_or_a_register_code_is_400_and_changes_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var code = await platform.ObtainCodeAsync(user.Phone, "reset-password");
+        var registerCode = await platform.ObtainCodeAsync(user.Phone, "register");
+
+        var wrong = await platform.Client().PostAsJsonAsync("/v1/password-resets", new { phone = user.Phone, verificationCode = Wrong(code), newPassword = NewPassword });
+        var otherPurpose = await platform.Client().PostAsJsonAsync("/v1/password-resets", new { phone = user.Phone, verificationCode = registerCode, newPassword = NewPassword });
+
+        Assert.EndsWith("/verification-failed", (await wrong.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/verification-failed", (await otherPurpose.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        await platform.SignInAsync(user);
+    }
+
+    private Task<HttpResponseMessage> Register(string phone, string code) =>
+        platform.Client().PostAsJsonAsync("/v1/users", new { phone, password = "long enough", nickname = "n", verificationCode = code });
+
+    private static string Wrong(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+}
