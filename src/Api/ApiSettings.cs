@@ -64,6 +64,14 @@ public sealed class ApiSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE must be 1-1000000.")]
     public int RateLimitCredentialsPerMinute { get; set; } = 60;
 
+    /// <summary>
+    /// Wrong credentials one client IP may present per minute before its credentials are refused unexamined
+    /// (<c>MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE</c>): against guessing keys and tokens (P4.4).
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_FAILED_AUTH_PER_MINUTE")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE must be 1-1000000.")]
+    public int RateLimitFailedAuthPerMinute { get; set; } = 100;
+
     public IReadOnlyList<string> ServedRegions => Regions.Split(',');
 
     public IReadOnlyList<IPEndPoint> GatewayEndpoints =>

@@ -88,6 +88,8 @@ public static class ApiHostingExtensions
 
         // Staff and merchants send X-Api-Key; users send a bearer token or their session cookie.
         builder.Services.AddSingleton<UserSessions>();
+        builder.Services.AddSingleton<UnknownApiKeys>();
+        builder.Services.AddSingleton<FailedAuthenticationLimit>();
         builder.Services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, "API key or user session", options => options.ForwardDefaultSelector = context =>
                 context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
@@ -117,7 +119,7 @@ public static class ApiHostingExtensions
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
         app.UseKnownRequestCharset();
-        app.UseAuthentication();
+        app.UseAuthenticationWithFailureLimit();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseWellFormedRouteIds();

@@ -71,6 +71,8 @@ public class PlatformFixture : IAsyncLifetime
             // Every test request comes from the same (absent) address: the per-address sign-up and
             // sign-in allowance is meant for the internet, not for a suite registering hundreds of users.
             web.UseSetting("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "1000000");
+            // The same for wrong credentials: many tests present them on purpose, all from that one address.
+            web.UseSetting("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "1000000");
             ConfigureApi(web);
         });
         _ = _api.Server;
