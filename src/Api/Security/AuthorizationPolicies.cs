@@ -14,7 +14,7 @@ public static class AuthorizationPolicies
     public const string MerchantOrUser = "merchant-or-user";
     public const string OrderParties = "order-parties";
 
-    public static void AddMeiLingPolicies(this AuthorizationBuilder authorization) =>
+    public static AuthorizationBuilder AddMeiLingPolicies(this AuthorizationBuilder authorization) =>
         authorization
             .AddPolicy(Operator, policy => policy.RequireRole(Roles.Operator))
             .AddPolicy(OperatorOrMerchant, policy => policy.RequireRole(Roles.Operator, Roles.Merchant))

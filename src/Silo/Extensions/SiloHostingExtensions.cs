@@ -5,6 +5,7 @@ using MeiLing.ServiceDefaults;
 using MeiLing.Silo.Health;
 using MeiLing.Silo.DataRights;
 using MeiLing.Silo.Schema;
+using MeiLing.Silo.Security;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -48,7 +49,8 @@ public static class SiloHostingExtensions
             });
             silo.UseLanMembership(settings);
             silo.AddMeiLingGrains(settings.Postgres);
-            silo.AddDashboard();
+            // The live log stream would show every silo log line to whoever opens the dashboard.
+            silo.AddDashboard(dashboard => dashboard.HideTrace = true);
             if (TelemetryExtensions.IsExported(builder.Configuration))
             {
                 // Carries the caller's trace into each grain call, so a request's spans form one trace.
@@ -80,6 +82,7 @@ public static class SiloHostingExtensions
 
     public static WebApplication MapMeiLingSilo(this WebApplication app)
     {
+        app.UseOperatorOnlySurfaces(app.Services.GetRequiredService<SiloSettings>());
         app.MapHealthEndpoints();
         app.MapMemoryEndpoint();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
