@@ -49,7 +49,7 @@ plat_init() {
   PLAT_OPERATOR_KEY="op_$(_plat_hex 24)"
   PLAT_PHONE_HASH_KEY=$(_plat_hex 32)
   PLAT_MASTER_KEYS="k1:$(head -c 32 /dev/urandom | base64 -w0)"
-  _plat_jwt_key=$(_plat_hex 32)
+  _plat_jwt_key=$(head -c 32 /dev/urandom | base64 -w0)
   PLAT_API_URL="http://127.0.0.1:$PLAT_API_PORT"
 }
 
@@ -86,7 +86,7 @@ plat_start_silo() {
     "MEILING_POSTGRES=$PLAT_POSTGRES" "MEILING_CLUSTER_ID=$PLAT_CLUSTER_ID" "MEILING_SILO_NAME=silo-$i" \
     "MEILING_SILO_PORT=$((PLAT_SILO_BASE + i))" "MEILING_GATEWAY_PORT=$((PLAT_GATEWAY_BASE + i))" \
     "MEILING_DASHBOARD_PORT=$((PLAT_HTTP_BASE + i))" "MEILING_PHONE_HASH_KEY=$PLAT_PHONE_HASH_KEY" \
-    "MEILING_MASTER_KEYS=$PLAT_MASTER_KEYS" \
+    "MEILING_MASTER_KEYS=$PLAT_MASTER_KEYS" "MEILING_OPERATOR_KEY=$PLAT_OPERATOR_KEY" \
     "MEILING_SMS_SENDER=sandbox" "DOTNET_ENVIRONMENT=Sandbox" "MEILING_PHONE_VERIFICATION=off" \
     -- src/Silo/bin/Release/net10.0/MeiLing.Silo.dll
 }

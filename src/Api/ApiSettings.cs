@@ -25,10 +25,19 @@ public sealed class ApiSettings : ClusterSettings
     [RegularExpression("^[A-Z]{2}(,[A-Z]{2})*$", ErrorMessage = "MEILING_REGIONS must be upper-case ISO 3166-1 alpha-2 codes separated by commas, e.g. CN.")]
     public string Regions { get; set; } = "CN";
 
-    /// <summary>Secret that signs users' session tokens, the same on every API host (<c>MEILING_JWT_KEY</c>); a random one per process when empty.</summary>
+    /// <summary>How many random bytes a session signing key must hold at least (HMAC-SHA256's own size).</summary>
+    public const int MinJwtKeyBytes = 32;
+
+    /// <summary>
+    /// Secret that signs users' session tokens, base64 of at least 32 random bytes, the same on every API
+    /// host (<c>MEILING_JWT_KEY</c>). Required outside Development; in Development a random one per process when empty.
+    /// </summary>
     [ConfigurationKeyName("JWT_KEY")]
-    [MinLength(32, ErrorMessage = "MEILING_JWT_KEY must be at least 32 characters.")]
     public string? JwtKey { get; set; }
+
+    /// <summary>The session signing key's bytes, or null when none is configured.</summary>
+    public byte[]? JwtKeyBytes =>
+        string.IsNullOrEmpty(JwtKey) ? null : Convert.FromBase64String(JwtKey);
 
     /// <summary>How long a session token lasts (<c>MEILING_SESSION_MINUTES</c>).</summary>
     [ConfigurationKeyName("SESSION_MINUTES")]
@@ -72,6 +81,24 @@ public sealed class ApiSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_CODES_PER_MINUTE must be 1-1000000.")]
     public int RateLimitCodesPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// Wrong credentials one client IP may present per minute before its credentials are refused unexamined
+    /// (<c>MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE</c>): against guessing keys and tokens (P4.4).
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_FAILED_AUTH_PER_MINUTE")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE must be 1-1000000.")]
+    public int RateLimitFailedAuthPerMinute { get; set; } = 100;
+
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed, as addresses or
+    /// CIDR networks separated by commas (<c>MEILING_TRUSTED_PROXIES</c>); empty trusts none (P4.4).
+    /// </summary>
+    [ConfigurationKeyName("TRUSTED_PROXIES")]
+    public string? TrustedProxies { get; set; }
+
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks =>
+        Security.TrustedProxies.TryParse(TrustedProxies, out var networks) ? networks : [];
+
     public IReadOnlyList<string> ServedRegions => Regions.Split(',');
 
     public IReadOnlyList<IPEndPoint> GatewayEndpoints =>
@@ -79,11 +106,31 @@ public sealed class ApiSettings : ClusterSettings
             ? []
             : [.. Gateways.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(IPEndPoint.Parse)];
 
+    private static bool IsBase64OfAtLeast(string text, int bytes)
+    {
+        var buffer = new byte[text.Length];
+        return Convert.TryFromBase64String(text, buffer, out var written) && written >= bytes;
+    }
+
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var result in base.Validate(validationContext))
         {
             yield return result;
+        }
+
+        if (!Security.TrustedProxies.TryParse(TrustedProxies, out _))
+        {
+            yield return new ValidationResult(
+                "MEILING_TRUSTED_PROXIES must be IP addresses or CIDR networks (e.g. 10.0.0.5,10.1.0.0/16) separated by commas.",
+                [nameof(TrustedProxies)]);
+        }
+
+        if (!string.IsNullOrEmpty(JwtKey) && !IsBase64OfAtLeast(JwtKey, MinJwtKeyBytes))
+        {
+            yield return new ValidationResult(
+                $"MEILING_JWT_KEY must be base64 of at least {MinJwtKeyBytes} random bytes (e.g. openssl rand -base64 32).",
+                [nameof(JwtKey)]);
         }
 
         if (!string.IsNullOrWhiteSpace(Gateways)

@@ -30,12 +30,13 @@ public static class HostingExtensions
         return settings;
     }
 
-    /// <summary><c>/health/live</c>: the process answers; <c>/health/ready</c>: every check tagged ready passes.</summary>
-    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    /// <summary><c>/health/live</c>: the process answers; <c>/health/ready</c>: every check tagged ready passes. Returns their group, so a host can mark them anonymous.</summary>
+    public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+        var probes = endpoints.MapGroup("/health");
+        probes.MapHealthChecks("/live", new HealthCheckOptions { Predicate = _ => false })
             .ExcludeFromDescription();
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
+        probes.MapHealthChecks("/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResultStatusCodes =
@@ -45,6 +46,6 @@ public static class HostingExtensions
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         }).ExcludeFromDescription();
-        return endpoints;
+        return probes;
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MeiLing.ServiceDefaults;
 
-/// <summary><c>GET /health/metrics</c>: this host's request counts and latencies as JSON, anonymous and cheap.</summary>
+/// <summary><c>GET /health/metrics</c>: this host's request counts and latencies as JSON, cheap; the host decides who may read it.</summary>
 public static class RequestMetricsEndpoint
 {
     public const string Path = "/health/metrics";
@@ -22,7 +22,6 @@ public static class RequestMetricsEndpoint
         // Created at start-up rather than on first use, so the requests before the first read count too.
         var metrics = endpoints.ServiceProvider.GetRequiredService<RequestMetrics>();
         return endpoints.MapGet(Path, () => TypedResults.Ok(metrics.Snapshot()))
-            .AllowAnonymous()
             .ExcludeFromDescription();
     }
 }

@@ -37,6 +37,14 @@ public sealed class SiloSettings : ClusterSettings
     [RegularExpression("^[A-Za-z0-9._-]{0,100}$", ErrorMessage = "MEILING_SILO_NAME must be up to 100 letters, digits, '.', '_' or '-'.")]
     public string? SiloName { get; set; }
 
+    /// <summary>
+    /// The operator key (<c>MEILING_OPERATOR_KEY</c>, the same as the API's): opens the dashboard and
+    /// <c>/health/memory</c>; without it they stay closed. Only its hash is kept.
+    /// </summary>
+    [ConfigurationKeyName("OPERATOR_KEY")]
+    [MinLength(16, ErrorMessage = "MEILING_OPERATOR_KEY must be at least 16 characters.")]
+    public string? OperatorKey { get; set; }
+
     /// <summary>Secret key of the phone index's keyed hash, the same on every silo for the life of the data (<c>MEILING_PHONE_HASH_KEY</c>).</summary>
     [ConfigurationKeyName("PHONE_HASH_KEY")]
     [Required(ErrorMessage = "MEILING_PHONE_HASH_KEY is required: a secret of at least 32 characters, the same on every silo.")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using MeiLing.Bench.Http;
 using MeiLing.Bench.Reporting;
 using MeiLing.Bench.Scenarios;
 using MeiLing.Grains.Platform;
@@ -35,6 +36,12 @@ public sealed class IdleMemoryStudy : Study
     public override async Task RunAsync(BenchContext context, IReadOnlyList<Measurement> measured, StudyFigures figures, CancellationToken cancellationToken)
     {
         using var silo = new HttpClient { BaseAddress = SiloUrl(), Timeout = TimeSpan.FromMinutes(2) };
+        // The silo's /health/memory is an operator surface: it takes the operator key, as the API does.
+        if (context.Options.OperatorKey is { } operatorKey)
+        {
+            silo.DefaultRequestHeaders.Add(ApiRequests.OperatorKeyHeader, operatorKey);
+        }
+
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddOrleansClient(client =>

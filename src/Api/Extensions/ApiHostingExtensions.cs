@@ -10,6 +10,7 @@ using MeiLing.Api.Validation;
 using MeiLing.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Orleans.Configuration;
 
@@ -29,6 +30,7 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddMeiLingApi(this WebApplicationBuilder builder)
     {
         var settings = builder.AddMeiLingSettings<ApiSettings>();
+        RequireSessionKeyOutsideDevelopment(builder, settings);
         builder.AddMeiLingTelemetry("meiling-api");
         builder.Services.AddRequestMetrics();
 
@@ -36,7 +38,9 @@ public static class ApiHostingExtensions
         {
             kestrel.Limits.MaxRequestBodySize = RequestBodyLimit.MaxBytes;
             kestrel.AddServerHeader = false;
+            kestrel.UseProblemJsonForServerRejections();
         });
+        builder.Services.AddTrustedProxies(settings);
 
         builder.UseOrleansClient(client =>
         {
@@ -88,6 +92,8 @@ public static class ApiHostingExtensions
 
         // Staff and merchants send X-Api-Key; users send a bearer token or their session cookie.
         builder.Services.AddSingleton<UserSessions>();
+        builder.Services.AddSingleton<UnknownApiKeys>();
+        builder.Services.AddSingleton<FailedAuthenticationLimit>();
         builder.Services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, "API key or user session", options => options.ForwardDefaultSelector = context =>
                 context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
@@ -100,7 +106,9 @@ public static class ApiHostingExtensions
 
         builder.Services.AddSingleton<ActivityRecorder>();
         builder.Services.AddHostedService<ActivityFlusher>();
-        builder.Services.AddAuthorizationBuilder().AddMeiLingPolicies();
+        // A route that names no policy still needs a caller: only routes marked AllowAnonymous are open.
+        builder.Services.AddAuthorizationBuilder().AddMeiLingPolicies()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddMeiLingRateLimits(settings);
 
         builder.Services.AddHealthChecks()
@@ -110,17 +118,39 @@ public static class ApiHostingExtensions
         return builder;
     }
 
+    // A random per-process key would end every session at each restart and break them across hosts:
+    // acceptable on a developer's machine only.
+    private static void RequireSessionKeyOutsideDevelopment(WebApplicationBuilder builder, ApiSettings settings)
+    {
+        if (settings.JwtKeyBytes is null && !builder.Environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                $"Invalid configuration:{Environment.NewLine}  - MEILING_JWT_KEY is required outside Development: base64 of at least {ApiSettings.MinJwtKeyBytes} random bytes, the same on every API host.");
+        }
+    }
+
     public static WebApplication UseMeiLingApi(this WebApplication app)
     {
+        // First: every later step (rate limits, activity log, Secure cookie, HSTS) sees the client as a trusted proxy reported it.
+        app.UseForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // The browsable UI is static files for anyone, served before authorization (it is no endpoint the
+        // fallback policy could see as anonymous); the document it reads is an endpoint of its own.
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/openapi/v1.json", "MeiLing API v1");
+            options.DocumentTitle = "MeiLing API";
+        });
         app.UseRequestBodyLimit();
         app.UseKnownRequestCharset();
-        app.UseAuthentication();
+        app.UseAuthenticationWithFailureLimit();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseWellFormedRouteIds();
+        app.UseWellFormedIdempotencyKeys();
         app.UseSupportAudit();
         app.UseActivityLog();
         return app;
@@ -128,14 +158,9 @@ public static class ApiHostingExtensions
 
     public static WebApplication MapMeiLingApi(this WebApplication app)
     {
-        app.MapHealthEndpoints();
-        app.MapRequestMetrics();
-        app.MapOpenApi();
-        app.UseSwaggerUI(options =>
-        {
-            options.SwaggerEndpoint("/openapi/v1.json", "MeiLing API v1");
-            options.DocumentTitle = "MeiLing API";
-        });
+        app.MapHealthEndpoints().AllowAnonymous();
+        app.MapRequestMetrics().RequireAuthorization(AuthorizationPolicies.Operator);
+        app.MapOpenApi().AllowAnonymous();
 
         // Every resource's routes: a user's session is confirmed by the first grain call they make.
         var api = app.MapGroup("").AddEndpointFilter<UserSessionEndpointFilter>();

@@ -13,6 +13,8 @@ public static class ProblemTypes
     public const string Internal = Base + "internal";
     public const string NotFound = Base + "not-found";
     public const string RateLimited = Base + "rate-limited";
+    public const string MalformedRequest = Base + "malformed-request";
+    public const string InvalidHeader = Base + "invalid-header";
 
     public static string For(string code) => Base + code;
 }

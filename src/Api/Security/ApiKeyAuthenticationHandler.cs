@@ -8,15 +8,18 @@ using Microsoft.Extensions.Options;
 namespace MeiLing.Api.Security;
 
 /// <summary>
-/// Authenticates the <c>X-Api-Key</c> header. Keys are looked up by their SHA-256 hash in
-/// <see cref="IApiKeyGrain"/>; the bootstrap operator key from configuration is compared by hash in
-/// constant time. No header: no result (so the route's challenge answers 401).
+/// Authenticates the <c>X-Api-Key</c> header. The bootstrap operator key from configuration is compared
+/// by hash in constant time; any other key must have the platform's shape (<see cref="ApiKeyShape"/>)
+/// before it is looked up by its SHA-256 hash in <see cref="IApiKeyGrain"/>, and a hash the cluster just
+/// called unknown is not asked again for a while (<see cref="UnknownApiKeys"/>). No header: no result
+/// (so the route's challenge answers 401).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IClusterClient cluster,
+    UnknownApiKeys unknownKeys,
     ApiSettings settings) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -49,10 +52,21 @@ public sealed class ApiKeyAuthenticationHandler(
             return Success(CallerRole.Operator, CallerClaims.BootstrapOperator);
         }
 
-        var grant = await cluster.GetGrain<IApiKeyGrain>(Convert.ToHexStringLower(hash)).Resolve();
-        return grant is null
-            ? AuthenticateResult.Fail("Invalid API key.")
-            : Success(grant.Role, grant.SubjectId);
+        // P4.4: a made-up key costs no grain activation and no database read.
+        var keyHash = Convert.ToHexStringLower(hash);
+        if (!ApiKeyShape.IsWellFormed(presented) || unknownKeys.Contains(keyHash))
+        {
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+
+        var grant = await cluster.GetGrain<IApiKeyGrain>(keyHash).Resolve();
+        if (grant is null)
+        {
+            unknownKeys.Remember(keyHash);
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+
+        return Success(grant.Role, grant.SubjectId);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -15,7 +15,7 @@ public static class AuthorizationPolicies
     public const string OrderParties = "order-parties";
     public const string Staff = "staff";
 
-    public static void AddMeiLingPolicies(this AuthorizationBuilder authorization) =>
+    public static AuthorizationBuilder AddMeiLingPolicies(this AuthorizationBuilder authorization) =>
         authorization
             .AddPolicy(Operator, policy => policy.RequireRole(Roles.Operator))
             .AddPolicy(OperatorOrMerchant, policy => policy.RequireRole(Roles.Operator, Roles.Merchant))

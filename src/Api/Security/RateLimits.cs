@@ -42,9 +42,13 @@ public static class RateLimits
             QueueLimit = 0,
         });
 
+    /// <summary>Probes and the constant ping: never limited.</summary>
+    public static bool IsExempt(HttpContext context) =>
+        Exempt.Any(prefix => context.Request.Path.StartsWithSegments(prefix));
+
     private static RateLimitPartition<string> CallerPartition(HttpContext context, ApiSettings settings)
     {
-        if (Exempt.Any(prefix => context.Request.Path.StartsWithSegments(prefix)))
+        if (IsExempt(context))
         {
             return RateLimitPartition.GetNoLimiter("exempt");
         }
@@ -66,15 +70,20 @@ public static class RateLimits
     }
 
     // Wrong or absent credentials count against the address they came from, so guessing keys or
-    // tokens is limited like any anonymous call. Behind a proxy this is the proxy's address.
-    private static string ClientAddress(HttpContext context) =>
+    // tokens is limited like any anonymous call. Behind a trusted proxy this is the address the proxy
+    // forwarded (ForwardedHeaders), otherwise the TCP peer.
+    public static string ClientAddress(HttpContext context) =>
         "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
-    private static async ValueTask Reject(OnRejectedContext rejected, CancellationToken cancellationToken)
+    private static async ValueTask Reject(OnRejectedContext rejected, CancellationToken cancellationToken) =>
+        await RejectAsync(rejected.HttpContext, rejected.Lease);
+
+    /// <summary>Answers 429 problem+json with Retry-After: the lease's own wait, else one second.</summary>
+    public static async Task RejectAsync(HttpContext context, RateLimitLease lease)
     {
-        var context = rejected.HttpContext;
-        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -28,14 +27,14 @@ public sealed partial class UserSessions
 
     public UserSessions(ApiSettings settings, TimeProvider clock, ILogger<UserSessions> logger)
     {
-        if (string.IsNullOrEmpty(settings.JwtKey))
+        // Only Development gets here without a key: start-up refuses to run without one elsewhere.
+        if (settings.JwtKeyBytes is not { } key)
         {
             LogEphemeralKey(logger);
+            key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(ApiSettings.MinJwtKeyBytes);
         }
 
-        _key = new SymmetricSecurityKey(string.IsNullOrEmpty(settings.JwtKey)
-            ? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)
-            : Encoding.UTF8.GetBytes(settings.JwtKey));
+        _key = new SymmetricSecurityKey(key);
         _lifetime = TimeSpan.FromMinutes(settings.SessionMinutes);
         _clock = clock;
     }
@@ -70,6 +69,8 @@ public sealed partial class UserSessions
             ValidIssuer = Issuer,
             ValidAudience = Audience,
             IssuerSigningKey = _key,
+            // Pinned: a token is valid only as the platform signs it, never in an algorithm the caller picked.
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             NameClaimType = CallerClaims.Subject,
             RoleClaimType = "role",
             ClockSkew = TimeSpan.FromSeconds(30),
@@ -117,7 +118,7 @@ public sealed partial class UserSessions
         Path = "/",
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MEILING_JWT_KEY is not set: sessions are signed with a random key and end when this process stops.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MEILING_JWT_KEY is not set (Development): sessions are signed with a random key and end when this process stops.")]
     private static partial void LogEphemeralKey(ILogger logger);
 }
 

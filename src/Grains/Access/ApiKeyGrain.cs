@@ -16,8 +16,18 @@ internal sealed class ApiKeyGrain(
         await state.WriteStateAsync();
     }
 
-    Task<ApiKeyGrant?> IApiKeyGrain.Resolve() =>
-        Task.FromResult(state.RecordExists ? state.State.ToGrant() : null);
+    Task<ApiKeyGrant?> IApiKeyGrain.Resolve()
+    {
+        if (!state.RecordExists)
+        {
+            // P4.4: a guessed key must not keep an activation alive for the idle-collection age; the
+            // next lookup of the same hash reads storage again, which the API's per-address limits bound.
+            DeactivateOnIdle();
+            return Task.FromResult<ApiKeyGrant?>(null);
+        }
+
+        return Task.FromResult<ApiKeyGrant?>(state.State.ToGrant());
+    }
 
     async Task IApiKeyGrain.Revoke()
     {

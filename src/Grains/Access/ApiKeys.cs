@@ -9,18 +9,9 @@ namespace MeiLing.Grains.Access;
 /// </summary>
 public static class ApiKeys
 {
-    /// <summary>A new key: a prefix naming the role, then 43 base64url characters.</summary>
-    public static string NewKey(CallerRole role)
-    {
-        var prefix = role switch
-        {
-            CallerRole.Operator => "op",
-            CallerRole.Merchant => "mk",
-            CallerRole.Support => "sk",
-            _ => "k",
-        };
-        return $"{prefix}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
-    }
+    /// <summary>A new key of <see cref="ApiKeyShape"/>: a prefix naming the role, then 43 base64url characters.</summary>
+    public static string NewKey(CallerRole role) =>
+        $"{ApiKeyShape.PrefixOf(role)}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
 
     /// <summary>The lookup hash of a key: lower-case hex SHA-256 of its UTF-8 bytes.</summary>
     public static string Hash(string apiKey) =>

@@ -38,6 +38,11 @@ internal sealed class MerchantGrain(
     async Task<IssuedKey> IMerchantGrain.ReplaceKey()
     {
         var merchant = Merchant;
+        if (merchant.Status == MerchantStatus.Terminated)
+        {
+            throw DomainException.Conflict("merchant-terminated", "This merchant is closed; it gets no new key.");
+        }
+
         if (merchant.KeyHash is not { } oldHash)
         {
             throw DomainException.Conflict("key-not-recorded", "This merchant was opened before keys were recorded; its key cannot be replaced here.");
@@ -100,6 +105,13 @@ internal sealed class MerchantGrain(
             foreach (var userId in await cards.UsersOfMerchantAsync(MerchantId))
             {
                 await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(MerchantId, userId)).SettleAndErase();
+            }
+
+            // P4.3: a closed merchant's key stops working. Revoking first, so a retry after a failed write
+            // finds nothing left to revoke and completes.
+            if (merchant.KeyHash is { } keyHash)
+            {
+                await GrainFactory.GetGrain<IApiKeyGrain>(keyHash).Revoke();
             }
 
             merchant.Terminated();

@@ -7,6 +7,7 @@ using MeiLing.Silo.Health;
 using MeiLing.Silo.Payments;
 using MeiLing.Silo.DataRights;
 using MeiLing.Silo.Schema;
+using MeiLing.Silo.Security;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -62,7 +63,8 @@ public static class SiloHostingExtensions
                 silo.AddSandboxPaymentPartners(new Uri(settings.PaymentSandboxCallback), settings.PartnerSecrets);
             }
 
-            silo.AddDashboard();
+            // The live log stream would show every silo log line to whoever opens the dashboard.
+            silo.AddDashboard(dashboard => dashboard.HideTrace = true);
             if (TelemetryExtensions.IsExported(builder.Configuration))
             {
                 // Carries the caller's trace into each grain call, so a request's spans form one trace.
@@ -107,6 +109,7 @@ public static class SiloHostingExtensions
 
     public static WebApplication MapMeiLingSilo(this WebApplication app)
     {
+        app.UseOperatorOnlySurfaces(app.Services.GetRequiredService<SiloSettings>());
         app.MapHealthEndpoints();
         app.MapMemoryEndpoint();
         app.MapOrleansDashboard(routePrefix: "/dashboard");

@@ -6,7 +6,7 @@ namespace MeiLing.Silo.Health;
 /// GET /health/memory: this silo's managed heap after a full collection, its working set, and the
 /// cluster's activation count. The benchmark samples it before and after activating many idle grains
 /// to read the memory one idle activation costs; the full collection makes the two samples comparable.
-/// Anonymous like the other health endpoints: it names no grain and no user, only sizes.
+/// Operators only (<see cref="Security.OperatorSurfaces"/>): a forced full collection on demand is a lever nobody else may pull.
 /// </summary>
 internal static class MemoryEndpoint
 {

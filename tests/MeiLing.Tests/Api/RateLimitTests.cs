@@ -92,6 +92,32 @@ public sealed class RateLimitTests(PlatformFixture platform)
         await AssertRateLimitedAsync(responses.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
     }
 
+    [Fact]
+    public async Task P4_4_an_address_that_spent_its_failed_authentications_gets_429_before_any_key_is_looked_up()
+    {
+        GrainCallCounter? calls = null;
+        await using var api = platform.Api.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "3");
+            calls = GrainCallCounter.InstallIn(web);
+        });
+        for (var guess = 0; guess < 2; guess++)
+        {
+            await (await ApiKeyGuessingTests.Client(api, ApiKeyGuessingTests.WellShapedGuess()).GetAsync("/v1/merchants/mer_x")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        await (await Bearer(api, "not.a.token").GetAsync("/v1/users/usr_x/consents")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        var spentKey = await ApiKeyGuessingTests.Client(api, ApiKeyGuessingTests.WellShapedGuess()).GetAsync("/v1/merchants/mer_x");
+        var spentToken = await Bearer(api, "not.a.token").GetAsync("/v1/users/usr_x/consents");
+        var anonymous = await api.CreateClient().GetAsync("/v1/policies");
+
+        await AssertRateLimitedAsync(spentKey);
+        await AssertRateLimitedAsync(spentToken);
+        Assert.Equal(2, calls!.CallsTo<MeiLing.Grains.Access.IApiKeyGrain>());
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+    }
+
     private WebApplicationFactory<ApiAssemblyMarker> Limited(string setting, string value) =>
         platform.Api.WithWebHostBuilder(web => web.UseSetting(setting, value));
 

@@ -115,12 +115,14 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         var merchant = platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId);
         var early = await merchant.CompleteTerminationIfDue();
         var stillThere = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}");
+        // During the notice: the merchant's key still works, but it takes no new orders.
+        var newOrder = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } });
         platform.Clock.Advance(TimeSpan.FromDays(31));
         var late = await merchant.CompleteTerminationIfDue();
 
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        await (await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
-            new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } })).AssertProblemAsync(HttpStatusCode.Conflict);
+        await newOrder.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(shop.Merchant.MerchantId, notices.GetProperty("items")[0].GetProperty("merchantId").GetString());
         Assert.Equal(MerchantStatus.Terminating, early.Status);
         Assert.False(stillThere.GetProperty("anonymized").GetBoolean());
@@ -177,5 +179,21 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.EndsWith("/merchant-closing", problem.TypeOf(), StringComparison.Ordinal);
         Assert.Equal(1_000, await shop.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task P4_3_a_terminated_merchants_key_stops_working_and_is_not_replaced()
+    {
+        var shop = await platform.CreateMerchantAsync("Closing For Good");
+        var merchantClient = platform.Client(shop.ApiKey);
+        await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.MerchantId}/termination", new { noticeDays = 30 });
+        var duringNotice = await merchantClient.GetAsync($"/v1/merchants/{shop.MerchantId}");
+
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        await platform.Grains.GetGrain<IMerchantGrain>(shop.MerchantId).CompleteTerminationIfDue();
+
+        Assert.Equal(HttpStatusCode.OK, duringNotice.StatusCode);
+        await (await merchantClient.GetAsync($"/v1/merchants/{shop.MerchantId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await platform.Operator().PostAsync($"/v1/merchants/{shop.MerchantId}/api-key", null)).AssertProblemAsync(HttpStatusCode.Conflict);
     }
 }

@@ -34,6 +34,7 @@ public sealed class ProductionHostingTests : IAsyncLifetime
             web.UseSetting("SILO_NAME", "hosting-test");
             web.UseSetting("PHONE_HASH_KEY", TestSiloConfigurator.PhoneHashKey);
             web.UseSetting("MASTER_KEYS", TestSiloConfigurator.MasterKeys);
+            web.UseSetting("OPERATOR_KEY", OperatorKey);
         });
         _api = new WebApplicationFactory<ApiAssemblyMarker>().WithWebHostBuilder(web =>
         {
@@ -56,12 +57,51 @@ public sealed class ProductionHostingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_silo_serves_the_dashboard()
+    public async Task The_silo_serves_the_dashboard_to_the_operator()
     {
-        var response = await _silo.CreateClient().GetAsync("/dashboard/");
+        var response = await OperatorOnSilo().GetAsync("/dashboard/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task P4_4_the_silos_dashboard_and_memory_need_the_operator_key_and_its_probes_do_not()
+    {
+        var anonymous = _silo.CreateClient();
+        var wrong = _silo.CreateClient();
+        wrong.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("operator:not-the-operator-key")));
+        var byHeader = _silo.CreateClient();
+        byHeader.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
+
+        var dashboard = await anonymous.GetAsync("/dashboard/");
+        await dashboard.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("Basic", dashboard.Headers.WwwAuthenticate.Single().Scheme);
+        await (await anonymous.GetAsync("/health/memory")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await wrong.GetAsync("/dashboard/")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await byHeader.GetAsync("/health/memory")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task P4_4_the_dashboards_live_log_stream_is_off()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        using var trace = await OperatorOnSilo().GetAsync("/dashboard/Trace", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+
+        Assert.NotEqual(HttpStatusCode.OK, trace.StatusCode);
+    }
+
+    // HTTP Basic, as a browser sends it after asking: any user name, the operator key as the password.
+    private HttpClient OperatorOnSilo()
+    {
+        var client = _silo.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("operator:" + OperatorKey)));
+        return client;
     }
 
     [Fact]

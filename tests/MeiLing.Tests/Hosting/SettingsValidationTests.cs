@@ -65,6 +65,9 @@ public sealed class SettingsValidationTests
     [InlineData("RATE_LIMIT_PER_SECOND", "0", "MEILING_RATE_LIMIT_PER_SECOND")]
     [InlineData("RATE_LIMIT_ANONYMOUS_PER_SECOND", "-5", "MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND")]
     [InlineData("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "0", "MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE")]
+    [InlineData("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "0", "MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE")]
+    [InlineData("JWT_KEY", "c2hvcnQga2V5", "MEILING_JWT_KEY")]
+    [InlineData("JWT_KEY", "not base64 but long enough to pass a length check!!", "MEILING_JWT_KEY")]
     public void A_bad_api_setting_fails_start_up_naming_its_variable(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

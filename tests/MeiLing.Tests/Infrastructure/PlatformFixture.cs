@@ -16,6 +16,9 @@ public class PlatformFixture : IAsyncLifetime
 {
     public const string OperatorKey = "op_test_operator_key_0123456789";
 
+    /// <summary>The API's session signing key: base64 of 64 fixed bytes (long enough for any HMAC, so a test can sign otherwise).</summary>
+    public static readonly string JwtKey = Convert.ToBase64String([.. Enumerable.Range(1, 64).Select(i => (byte)i)]);
+
     private WebApplicationFactory<ApiAssemblyMarker>? _api;
 
     public TestDatabase Database { get; private set; } = null!;
@@ -66,13 +69,15 @@ public class PlatformFixture : IAsyncLifetime
             web.UseSetting("SERVICE_ID", Cluster.Options.ServiceId);
             web.UseSetting("GATEWAYS", gateways);
             web.UseSetting("OPERATOR_KEY", OperatorKey);
-            web.UseSetting("JWT_KEY", "test-jwt-signing-key-0123456789abcdef");
+            web.UseSetting("JWT_KEY", JwtKey);
             web.UseSetting("PAYMENT_PARTNER_SECRETS", TestSiloConfigurator.PartnerSecrets);
 
             // Every test request comes from the same (absent) address: the per-address sign-up and
             // sign-in allowance is meant for the internet, not for a suite registering hundreds of users.
             web.UseSetting("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "1000000");
             web.UseSetting("RATE_LIMIT_CODES_PER_MINUTE", "1000000");
+            // The same for wrong credentials: many tests present them on purpose, all from that one address.
+            web.UseSetting("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "1000000");
             ConfigureApi(web);
         });
         _ = _api.Server;

@@ -6,9 +6,9 @@ namespace MeiLing.Tests.Operations;
 public sealed class RequestMetricsTests(PlatformFixture platform)
 {
     [Fact]
-    public async Task Health_metrics_counts_requests_per_route_with_latencies_and_needs_no_credentials()
+    public async Task Health_metrics_counts_requests_per_route_with_latencies_for_operators()
     {
-        var client = platform.Client();
+        var client = platform.Operator();
         var before = PingCount(await client.GetFromJsonAsync<JsonElement>("/health/metrics"));
         await client.GetAsync("/v1/ping");
         await client.GetAsync("/v1/ping");

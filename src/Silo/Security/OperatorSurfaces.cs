@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MeiLing.Silo.Security;
+
+/// <summary>
+/// P4.4: everything a silo serves over HTTP except the two probes (<c>/health/live</c>, <c>/health/ready</c>)
+/// is for operators only — the dashboard shows grain ids, call rates and the cluster's shape, and
+/// <c>/health/memory</c> forces full collections. The caller presents the operator key
+/// (<c>MEILING_OPERATOR_KEY</c>, the same as the API's), either as <c>X-Api-Key</c> or as the password of
+/// HTTP Basic (any user name), which a browser asks for; it is compared by hash in constant time.
+/// Without a configured key these surfaces stay closed.
+/// </summary>
+public static class OperatorSurfaces
+{
+    private static readonly PathString[] OpenProbes = ["/health/live", "/health/ready"];
+
+    public static IApplicationBuilder UseOperatorOnlySurfaces(this IApplicationBuilder app, SiloSettings settings)
+    {
+        var operatorKeyHash = settings.OperatorKey is { Length: > 0 } key ? Hash(key) : null;
+        return app.Use(async (context, next) =>
+        {
+            if (OpenProbes.Any(probe => context.Request.Path.Equals(probe, StringComparison.OrdinalIgnoreCase))
+                || (operatorKeyHash is not null && Presented(context.Request) is { } presented
+                    && CryptographicOperations.FixedTimeEquals(Hash(presented), operatorKeyHash)))
+            {
+                await next(context);
+                return;
+            }
+
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"MeiLing silo\", charset=\"UTF-8\"";
+            await Results.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Operator credentials required",
+                detail: "Present the operator key as X-Api-Key, or as the password of HTTP Basic.").ExecuteAsync(context);
+        });
+    }
+
+    private static string? Presented(HttpRequest request)
+    {
+        if (request.Headers["X-Api-Key"].ToString() is { Length: > 0 } apiKey)
+        {
+            return apiKey;
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var buffer = new byte[authorization.Length];
+        if (!Convert.TryFromBase64String(authorization[6..].Trim(), buffer, out var written))
+        {
+            return null;
+        }
+
+        var credentials = Encoding.UTF8.GetString(buffer, 0, written);
+        var colon = credentials.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? null : credentials[(colon + 1)..];
+    }
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

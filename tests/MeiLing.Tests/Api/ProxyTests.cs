@@ -1,0 +1,151 @@
+using System.Text;
+using MeiLing.Api;
+using MeiLing.Grains.Activity;
+using MeiLing.Tests.Users;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace MeiLing.Tests.Api;
+
+/// <summary>
+/// P4.4 behind a proxy: the client's address and scheme come from X-Forwarded-* only when the TCP peer is
+/// a trusted proxy. Each test runs its own API host; requests are sent with a chosen peer address.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class ProxyTests(PlatformFixture platform)
+{
+    private const string Proxy = "10.20.0.5";
+    private const string Stranger = "198.51.100.9";
+
+    [Fact]
+    public async Task P4_4_a_trusted_proxys_forwarded_client_address_is_the_rate_limit_partition()
+    {
+        await using var api = Host(trustedProxies: "10.20.0.0/16", anonymousPerSecond: 3);
+
+        var first = await Burst(api, Proxy, forwardedFor: "203.0.113.7", count: 10);
+        var second = await Send(api, Proxy, "/v1/policies", forwardedFor: "203.0.113.8");
+
+        Assert.Contains(StatusCodes.Status429TooManyRequests, first);
+        Assert.Equal(StatusCodes.Status200OK, second.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task P4_4_an_untrusted_callers_forwarded_for_is_ignored_and_cannot_escape_its_limit()
+    {
+        await using var api = Host(trustedProxies: Proxy, anonymousPerSecond: 3);
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 10; i++)
+        {
+            statuses.Add((await Send(api, Stranger, "/v1/policies", forwardedFor: $"203.0.113.{i + 1}")).Response.StatusCode);
+        }
+
+        Assert.Contains(StatusCodes.Status429TooManyRequests, statuses);
+    }
+
+    [Fact]
+    public async Task P4_4_https_from_a_trusted_proxy_gets_hsts_and_a_secure_cookie_but_a_strangers_claim_does_not()
+    {
+        var user = await platform.RegisterUserAsync();
+        await using var api = Host(trustedProxies: Proxy);
+        var signIn = System.Text.Json.JsonSerializer.Serialize(new { phone = user.Phone, password = user.Password });
+
+        var viaProxy = await Send(api, Proxy, "/v1/sessions", forwardedProto: "https", body: signIn);
+        var stranger = await Send(api, Stranger, "/v1/sessions", forwardedProto: "https", body: signIn);
+
+        Assert.Equal(StatusCodes.Status200OK, viaProxy.Response.StatusCode);
+        Assert.Contains("max-age", viaProxy.Response.Headers.StrictTransportSecurity.ToString(), StringComparison.Ordinal);
+        Assert.Contains("secure", viaProxy.Response.Headers.SetCookie.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(StatusCodes.Status200OK, stranger.Response.StatusCode);
+        Assert.Empty(stranger.Response.Headers.StrictTransportSecurity.ToString());
+        Assert.DoesNotContain("secure", stranger.Response.Headers.SetCookie.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task P1_3_the_activity_log_records_the_address_a_trusted_proxy_forwarded_and_never_a_strangers_claim()
+    {
+        var viaProxy = await platform.RegisterUserAsync();
+        var direct = await platform.RegisterUserAsync();
+        var proxyToken = (await platform.SignInAsync(viaProxy)).Token;
+        var directToken = (await platform.SignInAsync(direct)).Token;
+        await using var api = Host(trustedProxies: Proxy);
+
+        await Send(api, Proxy, $"/v1/users/{viaProxy.UserId}", forwardedFor: "203.0.113.50", bearer: proxyToken);
+        await Send(api, Stranger, $"/v1/users/{direct.UserId}", forwardedFor: "203.0.113.51", bearer: directToken);
+
+        Assert.Equal("203.0.113.50", (await OnlyActivityAsync(viaProxy.UserId)).IpAddress);
+        Assert.Equal(Stranger, (await OnlyActivityAsync(direct.UserId)).IpAddress);
+    }
+
+    private WebApplicationFactory<ApiAssemblyMarker> Host(string trustedProxies, int anonymousPerSecond = 1000) =>
+        platform.Api.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("TRUSTED_PROXIES", trustedProxies);
+            web.UseSetting("RATE_LIMIT_ANONYMOUS_PER_SECOND", anonymousPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+
+    private static async Task<List<int>> Burst(WebApplicationFactory<ApiAssemblyMarker> api, string peer, string forwardedFor, int count)
+    {
+        var statuses = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            statuses.Add((await Send(api, peer, "/v1/policies", forwardedFor: forwardedFor)).Response.StatusCode);
+        }
+
+        return statuses;
+    }
+
+    // The test server takes the peer address from the context we build, as Kestrel would from the socket.
+    private static Task<HttpContext> Send(
+        WebApplicationFactory<ApiAssemblyMarker> api, string peer, string path,
+        string? forwardedFor = null, string? forwardedProto = null, string? body = null, string? bearer = null) =>
+        api.Server.SendAsync(context =>
+        {
+            context.Connection.RemoteIpAddress = IPAddress.Parse(peer);
+            context.Request.Method = body is null ? "GET" : "POST";
+            context.Request.Path = path;
+            if (forwardedFor is not null)
+            {
+                context.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            }
+
+            if (forwardedProto is not null)
+            {
+                context.Request.Headers["X-Forwarded-Proto"] = forwardedProto;
+            }
+
+            if (bearer is not null)
+            {
+                context.Request.Headers.Authorization = "Bearer " + bearer;
+            }
+
+            if (body is not null)
+            {
+                var bytes = Encoding.UTF8.GetBytes(body);
+                context.Request.ContentType = "application/json";
+                context.Request.ContentLength = bytes.Length;
+                context.Request.Body = new MemoryStream(bytes);
+                context.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>(new HasBody());
+            }
+        });
+
+    private sealed class HasBody : Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody => true;
+    }
+
+    private async Task<ActivityEntry> OnlyActivityAsync(string userId)
+    {
+        var log = platform.Grains.GetGrain<IActivityLogGrain>(0);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var entries = await log.GetUserActivity(userId, 10);
+        while (entries.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            entries = await log.GetUserActivity(userId, 10);
+        }
+
+        return Assert.Single(entries);
+    }
+}
