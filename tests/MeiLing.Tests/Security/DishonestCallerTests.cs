@@ -77,4 +77,25 @@ public sealed class DishonestCallerTests(PlatformFixture platform)
         Assert.EndsWith("/policy-consent-required", (await ticket.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
         Assert.EndsWith("/policy-consent-required", (await topUp.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task P4_4_a_flood_of_made_up_keys_touches_no_grain_and_leaves_no_activation()
+    {
+        var junk = Enumerable.Range(1, 200).Select(i => $"junk{i}").ToList();
+
+        foreach (var key in junk)
+        {
+            await (await platform.Client(key).GetAsync("/v1/merchants/mer_unknown")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        var management = platform.Grains.GetGrain<IManagementGrain>(0);
+        var activations = 0;
+        foreach (var key in junk)
+        {
+            activations += await management.GetGrainActivationCount(
+                (GrainReference)platform.Grains.GetGrain<MeiLing.Grains.Access.IApiKeyGrain>(MeiLing.Grains.Access.ApiKeys.Hash(key)));
+        }
+
+        Assert.Equal(0, activations);
+    }
 }
