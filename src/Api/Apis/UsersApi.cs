@@ -4,6 +4,7 @@ using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Activity;
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
@@ -25,6 +26,9 @@ public static class UsersApi
             .WithName("RegisterUser").WithSummary("Register with a mainland mobile number, the register code texted to it, and a password (P1.1, P4.4); under 14, the guardian confirms with a code of their own (P5.1).");
         group.MapPost("/{userId}/password", ChangePassword).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("ChangePassword").WithSummary("Change the password with the current one (P4.4): every other session ends; this one continues under the fresh token in X-Session-Token (and the session cookie).");
+        group.MapPost("/{userId}/guardian-withdrawal", WithdrawGuardianConsent).AllowAnonymous().RequireRateLimiting(RateLimits.CodesPolicy)
+            .WithName("WithdrawGuardianConsent")
+            .WithSummary("The guardian of a child under 14 withdraws consent with a guardian-consent code texted to the guardian's number (no session needed): the child's account is cancelled, the whole erasure (P5.1, P4.1). Any failure is 400 verification-failed.");
         group.MapPost("/{userId}/guardian-confirmation", ConfirmGuardian).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("ConfirmGuardian").WithSummary("The guardian of a child under 14 confirms with the code texted to the guardian's number: the account leaves pending-guardian (P5.1).");
         group.MapGet("/{userId}", GetProfile).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
@@ -97,6 +101,13 @@ public static class UsersApi
         http.Response.Cookies.Append(UserSessions.CookieName, session.Token, sessions.CookieOptions(http.Request, session.ExpiresAt));
         http.Response.Headers[UserSessions.RenewedTokenHeader] = session.Token;
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Accepted<DataRightsRequestView>> WithdrawGuardianConsent(
+        string userId, GuardianConfirmationRequest request, IClusterClient cluster)
+    {
+        var cancellation = await cluster.GetGrain<IUserGrain>(userId).WithdrawGuardianConsent(request.VerificationCode.Trim());
+        return TypedResults.Accepted($"/v1/requests/{cancellation.RequestId}", cancellation);
     }
 
     private static async Task<Results<Ok<UserProfile>, NotFound>> ConfirmGuardian(

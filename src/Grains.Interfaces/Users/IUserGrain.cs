@@ -67,6 +67,14 @@ public interface IUserGrain : IGrainWithStringKey
     Task<UserProfile> ConfirmGuardian(string verificationCode);
 
     /// <summary>
+    /// The guardian of a child under 14 withdraws their consent with a code texted to the guardian's number: the
+    /// child's account is cancelled (the whole P4.1 erasure, P5.1). Returns the cancellation request. Any failure,
+    /// an unknown account included, is the same 400 <c>verification-failed</c>, so the route reveals nobody.
+    /// </summary>
+    [Alias("withdraw-guardian-consent")]
+    Task<DataRights.DataRightsRequestView> WithdrawGuardianConsent(string verificationCode);
+
+    /// <summary>
     /// P5.1: a child's account whose guardian has not confirmed within the allowed days is cancelled (the full
     /// erasure, with a request record kept without personal data); the id of that request, or null when not due.
     /// Called by the account's reminder, and safe to call at any time.

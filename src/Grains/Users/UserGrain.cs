@@ -218,6 +218,29 @@ internal sealed class UserGrain(
         return user.ToProfile(UserId);
     }
 
+    async Task<DataRightsRequestView> IUserGrain.WithdrawGuardianConsent(string verificationCode)
+    {
+        if (!state.RecordExists || state.State.Guardian is not { } guardian || !state.State.IsMinor
+            || !PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone)
+            || !await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode))
+        {
+            throw VerificationCodes.Failed();
+        }
+
+        if (state.State.OpenRequests.TryGetValue(DataRightsRequestType.Cancellation, out var open)
+            && await GrainFactory.GetGrain<IDataRightsRequestGrain>(open).Get() is { } running && running.Status.IsOpen())
+        {
+            return running;
+        }
+
+        // P5.1: without the guardian's consent a child's data is not kept. Filed by the platform on the guardian's
+        // verified word, so it waits for nobody's further confirmation.
+        await AuditAsync("guardian", UserId, "guardian:withdrew");
+        return await FileRequestAsync(new FileDataRightsRequest(
+            DataRightsRequestType.Cancellation, RequestDetails.None, RequestActor.PlatformRole, "guardian-withdrawal",
+            "The guardian withdrew their consent (P5.1).", "code texted to the guardian's number"));
+    }
+
     async Task<string?> IUserGrain.EnforceGuardianDeadline()
     {
         if (!state.RecordExists || !state.State.AwaitingGuardian || state.State.Closing)

@@ -43,6 +43,42 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P5_1_the_guardian_withdraws_consent_with_their_code_and_the_childs_account_is_cancelled()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+        await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        var anonymous = platform.Client();
+
+        var withChildsCode = await anonymous.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(child.Phone, "guardian-consent") });
+        var withdrawn = await anonymous.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-consent") });
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Guardian", "support")).ApiKey);
+        var done = await support.WaitUntilDoneAsync((await withdrawn.Content.ReadFromJsonAsync<JsonElement>()).RequestId());
+
+        Assert.EndsWith("/verification-failed", (await withChildsCode.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, withdrawn.StatusCode);
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        await (await support.GetAsync($"/v1/users/{child.UserId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task P5_1_a_withdrawal_for_an_adult_or_an_unknown_account_is_the_same_400()
+    {
+        var adult = await platform.RegisterUserAsync();
+        var code = await platform.ObtainCodeAsync(adult.Phone, "guardian-consent");
+
+        var forAdult = await platform.Client().PostAsJsonAsync($"/v1/users/{adult.UserId}/guardian-withdrawal", new { verificationCode = code });
+        var forNobody = await platform.Client().PostAsJsonAsync(
+            $"/v1/users/{MeiLing.Grains.Platform.EntityId.New(MeiLing.Grains.Platform.EntityId.UserPrefix)}/guardian-withdrawal", new { verificationCode = code });
+
+        Assert.EndsWith("/verification-failed", (await forAdult.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/verification-failed", (await forNobody.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task P5_1_a_confirmation_when_none_is_awaited_is_409()
     {
         var adult = await platform.RegisterUserAsync();
