@@ -153,6 +153,7 @@ public static class ApiHostingExtensions
         api.MapTicketsApi();
         api.MapRequestsApi();
         api.MapAnalyticsApi();
+        api.MapWebhooksApi();
         return app;
     }
 

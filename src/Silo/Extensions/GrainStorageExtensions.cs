@@ -77,6 +77,12 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<MemberCardIndexStore>();
         silo.Services.AddSingleton<DataRightsRequestIndexStore>();
         silo.Services.AddSingleton<ErasureSteps>();
+        silo.Services.AddSingleton<Grains.Webhooks.WebhookOutboxStore>();
+        silo.Services.AddSingleton<Grains.Webhooks.WebhookOutbox>();
+        silo.Services.AddSingleton<Grains.Webhooks.WebhookSecrets>();
+        silo.Services.AddSingleton<Grains.Webhooks.RequestRecipientNotices>();
+        // Every silo delivers the outbox: the tests' silos too.
+        Webhooks.WebhookDeliveryExtensions.AddWebhookDelivery(silo);
 
         silo.AddStartupTask(async (services, _) =>
             await services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).EnsureScheduled());
