@@ -154,6 +154,7 @@ public static class ApiHostingExtensions
         api.MapRequestsApi();
         api.MapAnalyticsApi();
         api.MapWebhooksApi();
+        api.MapTransfersApi();
         return app;
     }
 

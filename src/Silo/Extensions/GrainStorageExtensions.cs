@@ -81,6 +81,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<Grains.Webhooks.WebhookOutbox>();
         silo.Services.AddSingleton<Grains.Webhooks.WebhookSecrets>();
         silo.Services.AddSingleton<Grains.Webhooks.RequestRecipientNotices>();
+        silo.Services.AddSingleton<Grains.Transfers.TransferUsersStore>();
         // Every silo delivers the outbox: the tests' silos too.
         Webhooks.WebhookDeliveryExtensions.AddWebhookDelivery(silo);
 
