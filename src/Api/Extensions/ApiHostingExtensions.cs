@@ -155,6 +155,7 @@ public static class ApiHostingExtensions
         api.MapAnalyticsApi();
         api.MapWebhooksApi();
         api.MapTransfersApi();
+        api.MapLegalDisclosuresApi();
         return app;
     }
 
