@@ -1,7 +1,9 @@
 using System.Text.Json;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
+using MeiLing.Silo.Webhooks;
 using MeiLing.Tests.Api;
+using Orleans.TestingHost;
 
 namespace MeiLing.Tests.Webhooks;
 
@@ -59,6 +61,26 @@ public sealed class WebhookDeliveryTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P3_1_payment_and_delivery_partners_hear_of_a_correction_through_their_adapters_and_the_request_shows_them_told()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        await shop.CustomerClient.PayAsync(placed.Id(), "wechat", CommerceApiClient.TeaPrice);
+        await shop.CustomerClient.WaitForOrderStatusAsync(placed.Id(), "paid");
+        await shop.MerchantClient.SetStatusAsync(placed.Id(), "fulfilled");
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "correction", details = new { delivery = new { address = "陕西省西安市新城区 1 号" } } })).RequestId();
+        var done = await shop.CustomerClient.WaitUntilDoneAsync(requestId);
+        var told = await WaitForRecipientAsync(shop.CustomerClient, requestId, "meiling-delivery", "confirmed");
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal("delivery-partner", told.GetProperty("recipientKind").GetString());
+        Assert.Contains(Silos().SelectMany(notifier => notifier.Received), notice => notice is { Recipient: "meiling-delivery", Type: "customer.updated" });
+        // The payment partner received no delivery details, so a delivery correction is none of its business.
+        Assert.DoesNotContain(done.GetProperty("recipients").EnumerateArray(), r => r.GetProperty("recipient").GetString() == "wechat-pay");
+    }
+
+    [Fact]
     public async Task A_receiver_that_answers_500_three_times_then_200_gets_the_event_on_the_fourth_attempt_with_the_same_webhook_id()
     {
         await using var receiver = await WebhookReceiver.StartAsync(delivery => Task.FromResult(delivery.Attempt <= 3 ? 500 : 200));
@@ -98,6 +120,26 @@ public sealed class WebhookDeliveryTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
         Assert.Equal(1 + 8, failed.GetProperty("attempts").GetInt32());
         Assert.True(again.Verified);
+    }
+
+    private IEnumerable<SandboxRecipientNotifier> Silos() =>
+        platform.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().Select(silo => silo.SiloHost.Services.GetRequiredService<SandboxRecipientNotifier>());
+
+    private static async Task<JsonElement> WaitForRecipientAsync(HttpClient client, string requestId, string recipient, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var view = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}");
+            var found = view.GetProperty("recipients").EnumerateArray().FirstOrDefault(r => r.GetProperty("recipient").GetString() == recipient);
+            if (found.ValueKind == JsonValueKind.Object && found.GetProperty("status").GetString() == status)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{recipient} never became {status}: {view}");
+            await Task.Delay(100);
+        }
     }
 
     private static IReadOnlyList<string> Ids(JsonElement array) => [.. array.EnumerateArray().Select(id => id.GetString()!)];
