@@ -87,6 +87,20 @@ public sealed class SiloSettings : ClusterSettings
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]
     public int RequestDriveSeconds { get; set; } = 60;
 
+    /// <summary>How long one webhook delivery attempt may take before it counts as failed (<c>MEILING_WEBHOOK_TIMEOUT_SECONDS</c>).</summary>
+    [ConfigurationKeyName("WEBHOOK_TIMEOUT_SECONDS")]
+    [Range(1, 60, ErrorMessage = "MEILING_WEBHOOK_TIMEOUT_SECONDS must be 1-60.")]
+    public int WebhookTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How often each silo looks in the outbox for due deliveries (<c>MEILING_WEBHOOK_POLL_SECONDS</c>).</summary>
+    [ConfigurationKeyName("WEBHOOK_POLL_SECONDS")]
+    [Range(0.1, 60, ErrorMessage = "MEILING_WEBHOOK_POLL_SECONDS must be 0.1-60.")]
+    public double WebhookPollSeconds { get; set; } = 2;
+
+    /// <summary>Whether merchants may register loopback endpoints, which silos then call (<c>MEILING_WEBHOOK_ALLOW_LOOPBACK</c>); private addresses never.</summary>
+    [ConfigurationKeyName("WEBHOOK_ALLOW_LOOPBACK")]
+    public bool WebhookAllowLoopback { get; set; } = true;
+
     /// <summary>
     /// How long a membership probe may take before it counts as missed (<c>MEILING_PROBE_TIMEOUT_SECONDS</c>).
     /// On loopback or a LAN the probe period settles at about half of it; a silo is suspected after

@@ -26,7 +26,7 @@ public static class RequestsApi
 
         var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");
         requests.MapGet("/", ListOpen).RequireAuthorization(AuthorizationPolicies.Support)
-            .WithName("ListOpenRequests").WithSummary("Open requests, soonest due first, a page at a time (limit, cursor); overdue=true for those past their due date.");
+            .WithName("ListOpenRequests").WithSummary("Open requests, soonest due first, a page at a time (limit, cursor); overdue=true for those past their due date; unconfirmedRecipients=true instead for requests with a recipient that has not confirmed 15 days after notice.");
         requests.MapGet("/{requestId}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetRequest").WithSummary("A request with its status and progress.");
         requests.MapGet("/{requestId}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
@@ -38,6 +38,8 @@ public static class RequestsApi
             .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403.");
         requests.MapPost("/{requestId}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("CancelRequest").WithSummary("The user, or the agent who filed it, cancels a request before its first step; 409 afterwards.");
+        requests.MapPost("/{requestId}/recipients/{merchantId}/confirmation", ConfirmAsRecipient).RequireAuthorization(AuthorizationPolicies.Merchant)
+            .WithName("ConfirmRequestAsRecipient").WithSummary("A merchant the request reached confirms it acted on it (erased, exported, corrected); that merchant's key only.");
         requests.MapPost("/{requestId}/rejection", Reject).RequireAuthorization(AuthorizationPolicies.Staff)
             .WithName("RejectRequest").WithSummary("Support or an operator refuses a request before its first step, with a reason the user sees.");
         return routes;
@@ -80,8 +82,21 @@ public static class RequestsApi
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpen(
-        IClusterClient cluster, string? status, bool? overdue, [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor)
+        IClusterClient cluster, string? status, bool? overdue, bool? unconfirmedRecipients,
+        [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor)
     {
+        if (unconfirmedRecipients is true)
+        {
+            // The cursor of this list is the last request id of the page before.
+            if (cursor is not null && !Grains.Platform.EntityId.IsWellFormed(cursor, Grains.Platform.EntityId.RequestPrefix))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was not given by this listing."] });
+            }
+
+            var unconfirmed = await cluster.GetGrain<IRequestRecipientsGrain>(0).Unconfirmed(cursor, limit ?? 100);
+            return TypedResults.Ok(new ItemPage<DataRightsRequestView>(unconfirmed.Items, unconfirmed.NextCursor));
+        }
+
         if (status is not (null or "open"))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Only status=open is listed."] });
@@ -150,6 +165,20 @@ public static class RequestsApi
 
     private static async Task<Ok<DataRightsRequestView>> Cancel(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(caller.AsRequestActor()));
+
+    private static async Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmAsRecipient(
+        string requestId, string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        // Only the merchant named, with its own key: another merchant's confirmation is, to it, no request at all.
+        if (!caller.IsMerchant(merchantId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        return await cluster.GetGrain<IRequestRecipientsGrain>(0).Confirm(requestId, merchantId) is { } recipient
+            ? TypedResults.Ok(recipient)
+            : TypedResults.NotFound();
+    }
 
     private static async Task<Ok<DataRightsRequestView>> Reject(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Reject(caller.AsRequestActor(), body.Reason.Trim()));

@@ -181,6 +181,9 @@ public static class ApiHostingExtensions
         api.MapTicketsApi();
         api.MapRequestsApi();
         api.MapAnalyticsApi();
+        api.MapWebhooksApi();
+        api.MapTransfersApi();
+        api.MapLegalDisclosuresApi();
         return app;
     }
 

@@ -19,6 +19,8 @@ public static class RouteIds
         ["ticketId"] = EntityId.TicketPrefix,
         ["requestId"] = EntityId.RequestPrefix,
         ["receiptId"] = EntityId.ReceiptPrefix,
+        ["transferId"] = EntityId.TransferPrefix,
+        ["deliveryId"] = EntityId.DeliveryPrefix,
     };
 
     public static IApplicationBuilder UseWellFormedRouteIds(this IApplicationBuilder app) =>

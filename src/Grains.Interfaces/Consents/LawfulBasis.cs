@@ -19,4 +19,7 @@ public enum LawfulBasis
     NewsReporting = 9,
     DeidentifiedResearch = 10,
     LegalObligation = 11,
+
+    /// <summary>A merger, acquisition or sale hands a business to a successor bound by the same policy (P3.2).</summary>
+    BusinessTransfer = 12,
 }

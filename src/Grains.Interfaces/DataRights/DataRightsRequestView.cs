@@ -3,6 +3,7 @@ namespace MeiLing.Grains.DataRights;
 /// <summary>
 /// A request as the user and support see it; never personal data beyond ids. <see cref="FiledBy"/> is
 /// <c>user</c> or <c>support</c>; a support-filed destructive request shows when it was confirmed.
+/// <see cref="Recipients"/>: the parties told of the request, and whether each confirmed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.data-rights-request-view")]
 public sealed record DataRightsRequestView(
@@ -18,7 +19,8 @@ public sealed record DataRightsRequestView(
     [property: Id(9)] string? RejectionReason,
     [property: Id(10)] string FiledBy = "user",
     [property: Id(11)] DateTimeOffset? ConfirmedAt = null,
-    [property: Id(12)] DateTimeOffset? CancelledAt = null);
+    [property: Id(12)] DateTimeOffset? CancelledAt = null,
+    [property: Id(13)] IReadOnlyList<RequestRecipient>? Recipients = null);
 
 /// <summary>How far a request has come: steps done of steps in all, and the step under way.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.request-progress")]

@@ -5,7 +5,8 @@ namespace MeiLing.Grains.Disclosures;
 /// <summary>
 /// A flow about to hand some of a user's data to an outside party (P3.1): who, which fields, why, and on
 /// what basis — a consent purpose or a named exception (P1.10) — checked by the user grain at that moment;
-/// and where the recipient keeps it, which must be the user's own data region (P4.2).
+/// and where the recipient keeps it, which must be the user's own data region (P4.2). A hand-over to a legal
+/// authority names the document that demands it (P3.3); <see cref="Note"/> says what binds the recipient (P3.2).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.disclosure-request")]
 public sealed record DisclosureRequest(
@@ -15,7 +16,9 @@ public sealed record DisclosureRequest(
     [property: Id(3)] string Purpose,
     [property: Id(4)] ConsentPurpose? Consent,
     [property: Id(5)] LawfulBasis? Exception,
-    [property: Id(6)] string RecipientRegion);
+    [property: Id(6)] string RecipientRegion,
+    [property: Id(7)] string? DocumentReference = null,
+    [property: Id(8)] string? Note = null);
 
 /// <summary>One hand-over of a user's data, as the disclosure ledger keeps it.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.disclosure-record")]
@@ -26,4 +29,6 @@ public sealed record DisclosureRecord(
     [property: Id(3)] string Purpose,
     [property: Id(4)] LawfulBasis Basis,
     [property: Id(5)] DateTimeOffset At,
-    [property: Id(6)] string? ConsentReceiptId);
+    [property: Id(6)] string? ConsentReceiptId,
+    [property: Id(7)] string? DocumentReference = null,
+    [property: Id(8)] string? Note = null);

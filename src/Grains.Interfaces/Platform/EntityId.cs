@@ -19,6 +19,10 @@ public static class EntityId
     public const string TicketPrefix = "tkt";
     public const string RequestPrefix = "req";
     public const string NotificationPrefix = "ntf";
+    public const string EventPrefix = "evt";
+    public const string DeliveryPrefix = "whd";
+    public const string TransferPrefix = "trf";
+    public const string LegalDisclosurePrefix = "lgl";
 
     /// <summary>A new id: the prefix, an underscore and 26 base32 characters (130 random bits).</summary>
     public static string New(string prefix)

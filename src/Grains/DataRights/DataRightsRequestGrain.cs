@@ -19,6 +19,8 @@ internal sealed partial class DataRightsRequestGrain(
     [PersistentState("data-rights-request", StorageNames.Default)] IPersistentState<DataRightsRequestState> state,
     DataRightsRequestIndexStore requests,
     ErasureSteps erasure,
+    Webhooks.RequestRecipientNotices recipientNotices,
+    Webhooks.WebhookOutboxStore recipients,
     IOptions<DataRightsSettings> settings,
     TimeProvider clock,
     ILogger<DataRightsRequestGrain> logger) : Grain, IDataRightsRequestGrain, IRemindable
@@ -152,10 +154,10 @@ internal sealed partial class DataRightsRequestGrain(
         return View();
     }
 
-    Task<DataRightsRequestView?> IDataRightsRequestGrain.Get() => Task.FromResult(state.RecordExists ? View() : null);
+    async Task<DataRightsRequestView?> IDataRightsRequestGrain.Get() => state.RecordExists ? await ViewWithRecipientsAsync() : null;
 
-    Task<string?> IDataRightsRequestGrain.ExportPersonalData() =>
-        Task.FromResult(state.RecordExists ? PersonalDataExporter.Export(View(), state.State).ToJsonString() : null);
+    async Task<string?> IDataRightsRequestGrain.ExportPersonalData() =>
+        state.RecordExists ? PersonalDataExporter.Export(await ViewWithRecipientsAsync(), state.State).ToJsonString() : null;
 
     async Task IDataRightsRequestGrain.KeepDriven()
     {
@@ -363,12 +365,13 @@ internal sealed partial class DataRightsRequestGrain(
             : User.Notify(notice);
     }
 
+    // Every request ends by telling the parties the ledger shows received the data it covers (issue 14).
     private IReadOnlyList<string> Plan() => state.State.Type switch
     {
-        DataRightsRequestType.Access => ["assemble-export"],
-        DataRightsRequestType.Correction => ["correct-profile", "correct-deliveries"],
-        DataRightsRequestType.Deletion => [.. state.State.Details.Categories.Select(category => $"erase-{Name(category)}")],
-        DataRightsRequestType.Withdrawal => [.. state.State.Details.Purposes.Select(purpose => $"withdraw-{ConsentPurposes.Name(purpose)}")],
+        DataRightsRequestType.Access => ["assemble-export", ErasureSteps.NotifyRecipients],
+        DataRightsRequestType.Correction => ["correct-profile", "correct-deliveries", ErasureSteps.NotifyRecipients],
+        DataRightsRequestType.Deletion => [.. state.State.Details.Categories.Select(category => $"erase-{Name(category)}"), ErasureSteps.NotifyRecipients],
+        DataRightsRequestType.Withdrawal => [.. state.State.Details.Purposes.Select(purpose => $"withdraw-{ConsentPurposes.Name(purpose)}"), ErasureSteps.NotifyRecipients],
         DataRightsRequestType.Cancellation => ErasureSteps.CancellationPlan,
         _ => [],
     };
@@ -376,6 +379,11 @@ internal sealed partial class DataRightsRequestGrain(
     private async Task<int> RunStepAsync(string step)
     {
         var details = state.State.Details;
+        if (step == ErasureSteps.NotifyRecipients)
+        {
+            return await recipientNotices.NotifyAsync(RequestId, state.State.UserId, state.State.Type, details);
+        }
+
         switch (state.State.Type)
         {
             case DataRightsRequestType.Access:
@@ -537,6 +545,9 @@ internal sealed partial class DataRightsRequestGrain(
     }
 
     private DataRightsRequestView View() => state.State.ToView(RequestId, Plan());
+
+    // The recipients and their confirmations live beside the request, so they stay visible after it completes.
+    private async Task<DataRightsRequestView> ViewWithRecipientsAsync() => View() with { Recipients = await recipients.RecipientsOfAsync(RequestId) };
 
     private static string Name<T>(T value)
         where T : struct, Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());

@@ -23,7 +23,8 @@ public sealed class ErasureSteps(
     ActivityLogStore activity,
     DisclosureLedgerStore disclosures,
     UserDataKeys keys,
-    NpgsqlDataSource dataSource)
+    NpgsqlDataSource dataSource,
+    Webhooks.WebhookOutbox outbox)
 {
     public const string CloseAccount = "close-account";
     public const string AnonymizeOrders = "anonymize-orders";
@@ -37,21 +38,25 @@ public sealed class ErasureSteps(
     public const string DeleteAccount = "delete-account";
     public const string Verify = "verify";
 
+    /// <summary>Tells every recipient in the ledger (issue 14); before the ledger and the orders are erased.</summary>
+    public const string NotifyRecipients = Webhooks.RequestRecipientNotices.NotifyRecipients;
+
     /// <summary>
-    /// First stop everything (sessions, processing, new requests), then cut or erase what hangs off the
+    /// First stop everything (sessions, processing, new requests), then tell everyone the ledger shows received
+    /// the user's data (it and the orders are still there to say who and which), then cut or erase what hangs off the
     /// account, then the account and its key, then check that nothing is left. The activity log goes
     /// after the key: entries of the user's last requests may still be on their way, and once the key is
     /// gone they are dropped on arrival instead of being written.
     /// </summary>
     public static IReadOnlyList<string> CancellationPlan { get; } =
     [
-        CloseAccount, AnonymizeOrders, SettleMemberCards, EraseTickets, EraseLocations, EraseDisclosures,
+        CloseAccount, NotifyRecipients, AnonymizeOrders, SettleMemberCards, EraseTickets, EraseLocations, EraseDisclosures,
         PseudonymizeConsentReceipts, RedactRequests, DeleteAccount, EraseActivity, Verify,
     ];
 
     /// <summary>The steps that erase something, each safe to run again after the account is gone.</summary>
     public static IReadOnlyList<string> ErasingSteps { get; } =
-        [.. CancellationPlan.Where(step => step is not (CloseAccount or RedactRequests or Verify))];
+        [.. CancellationPlan.Where(step => step is not (CloseAccount or NotifyRecipients or RedactRequests or Verify))];
 
     public async Task<int> RunAsync(string step, string userId, AccountInventory inventory) => step switch
     {
@@ -126,7 +131,15 @@ public sealed class ErasureSteps(
         var merchants = await cards.MerchantsOfUserAsync(userId);
         foreach (var merchantId in merchants)
         {
-            await grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).SettleAndErase();
+            var card = grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId));
+            // The merchant's event goes into the outbox before the balance is settled: a crash in between
+            // settles on the next run, and the event (one id per card) is not written twice. The card is
+            // named by a pseudonym that dies with the user's key, never by the user id.
+            var cardUserRef = await keys.PseudonymAsync(userId, $"member-card/{merchantId}", create: true);
+            await outbox.WriteAsync([outbox.Event(
+                Webhooks.WebhookEvents.MemberCardSettled, merchantId, Disclosures.RecipientKind.Merchant, $"{userId}/{merchantId}",
+                new { cardUserRef, amountFen = await card.GetBalance() })]);
+            await card.SettleAndErase();
         }
 
         return merchants.Count;

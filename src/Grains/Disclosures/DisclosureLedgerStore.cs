@@ -10,8 +10,8 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource)
     public async Task AppendAsync(string userId, DisclosureRecord record)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO user_disclosures (user_id, at, recipient, recipient_kind, fields, purpose, basis, consent_receipt_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO user_disclosures (user_id, at, recipient, recipient_kind, fields, purpose, basis, consent_receipt_id, document_reference, note)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """);
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = record.At, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -21,13 +21,15 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = record.Purpose });
         command.Parameters.Add(new() { Value = record.Basis.ToString() });
         command.Parameters.Add(new() { Value = (object?)record.ConsentReceiptId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)record.DocumentReference ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)record.Note ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync();
     }
 
     public async Task<IReadOnlyList<DisclosureRecord>> ListAsync(string userId, int limit)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT recipient, recipient_kind, fields, purpose, basis, at, consent_receipt_id
+            SELECT recipient, recipient_kind, fields, purpose, basis, at, consent_receipt_id, document_reference, note
               FROM user_disclosures WHERE user_id = $1 ORDER BY at DESC LIMIT $2
             """);
         command.Parameters.Add(new() { Value = userId });
@@ -43,10 +45,31 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource)
                 reader.GetString(3),
                 Enum.Parse<LawfulBasis>(reader.GetString(4)),
                 reader.GetFieldValue<DateTimeOffset>(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6)));
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
 
         return records;
+    }
+
+    /// <summary>Every party outside the platform that received the user's data, with the fields each received (issue 14: who hears of a request).</summary>
+    public async Task<IReadOnlyList<(string Recipient, RecipientKind Kind, IReadOnlyList<string> Fields)>> RecipientsAsync(string userId)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT recipient, recipient_kind, array_agg(DISTINCT field ORDER BY field)
+              FROM user_disclosures, unnest(fields) AS field
+             WHERE user_id = $1 GROUP BY recipient, recipient_kind ORDER BY recipient
+            """);
+        command.Parameters.Add(new() { Value = userId });
+        var recipients = new List<(string, RecipientKind, IReadOnlyList<string>)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            recipients.Add((reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1)), reader.GetFieldValue<string[]>(2)));
+        }
+
+        return recipients;
     }
 
     public async Task<int> EraseAsync(string userId)

@@ -11,6 +11,7 @@ internal sealed class MerchantGrain(
     [PersistentState("merchant", StorageNames.Default)] IPersistentState<MerchantState> state,
     OrderIndexStore orders,
     MemberCardIndexStore cards,
+    Webhooks.WebhookOutbox outbox,
     TimeProvider clock) : Grain, IMerchantGrain, IRemindable
 {
     public const int MinimumNoticeDays = 30;
@@ -114,6 +115,9 @@ internal sealed class MerchantGrain(
                 await GrainFactory.GetGrain<IApiKeyGrain>(keyHash).Revoke();
             }
 
+            // The merchant hears its own data is gone in the same step that ends it; one event per merchant.
+            await outbox.WriteAsync([outbox.Event(
+                Webhooks.WebhookEvents.ShopRedact, MerchantId, Disclosures.RecipientKind.Merchant, MerchantId, new { merchantId = MerchantId })]);
             merchant.Terminated();
             await state.WriteStateAsync();
         }

@@ -353,6 +353,13 @@ internal sealed class UserGrain(
                 "Advertising and analytics partners receive only de-identified aggregates, never a user's data.");
         }
 
+        if (request.RecipientKind == RecipientKind.LegalAuthority && string.IsNullOrWhiteSpace(request.DocumentReference))
+        {
+            // P3.3: nothing goes to an authority without the document (subpoena, investigation letter…) that demands it.
+            throw DomainException.Forbidden("legal-document-required",
+                "A hand-over to a legal authority needs the reference of the document that demands it.");
+        }
+
         if (request.RecipientRegion != User.Region)
         {
             // P4.2: personal data collected in a region stays in it.
@@ -363,7 +370,8 @@ internal sealed class UserGrain(
         // No P6.1 standing check: a hand-over that completes an existing contract goes on under the version the user accepted.
         var basis = BasisFor(User, request.Consent, request.Exception, "disclosure");
         var record = new DisclosureRecord(
-            request.Recipient, request.RecipientKind, request.Fields, request.Purpose, basis.Basis, basis.At, basis.ReceiptId);
+            request.Recipient, request.RecipientKind, request.Fields, request.Purpose, basis.Basis, basis.At, basis.ReceiptId,
+            request.DocumentReference, request.Note);
         await disclosures.AppendAsync(UserId, record);
         return record;
     }

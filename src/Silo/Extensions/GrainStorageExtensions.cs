@@ -80,6 +80,14 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<MemberCardIndexStore>();
         silo.Services.AddSingleton<DataRightsRequestIndexStore>();
         silo.Services.AddSingleton<ErasureSteps>();
+        silo.Services.AddSingleton<Grains.Webhooks.WebhookOutboxStore>();
+        silo.Services.AddSingleton<Grains.Webhooks.WebhookOutbox>();
+        silo.Services.AddSingleton<Grains.Webhooks.WebhookSecrets>();
+        silo.Services.AddSingleton<Grains.Webhooks.RequestRecipientNotices>();
+        silo.Services.AddSingleton<Grains.Transfers.TransferUsersStore>();
+        silo.Services.AddSingleton<Grains.Legal.LegalDisclosureStore>();
+        // Every silo delivers the outbox: the tests' silos too.
+        Webhooks.WebhookDeliveryExtensions.AddWebhookDelivery(silo);
 
         silo.AddStartupTask(async (services, _) =>
             await services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).EnsureScheduled());

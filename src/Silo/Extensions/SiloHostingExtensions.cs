@@ -93,6 +93,12 @@ public static class SiloHostingExtensions
         });
 
         builder.Services.Configure<DataRightsSettings>(rights => rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds));
+        builder.Services.Configure<Webhooks.WebhookDeliverySettings>(webhooks =>
+        {
+            webhooks.AttemptTimeout = TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds);
+            webhooks.PollInterval = TimeSpan.FromSeconds(settings.WebhookPollSeconds);
+            webhooks.AllowLoopback = settings.WebhookAllowLoopback;
+        });
 
         builder.Services.AddHostedService<MasterKeyRotationService>();
         builder.Services.AddHostedService<OrderIndexPseudonymService>();

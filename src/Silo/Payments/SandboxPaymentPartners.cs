@@ -41,6 +41,10 @@ public static class SandboxPaymentPartners
 
         silo.Services.AddSingleton<IPaymentPartner>(services => Partner(services, PaymentMethod.Wechat, "wechat-pay", secrets));
         silo.Services.AddSingleton<IPaymentPartner>(services => Partner(services, PaymentMethod.Alipay, "alipay", secrets));
+
+        // The sandbox partners (and the sandbox delivery partner) also take data-rights notices, and record them.
+        silo.Services.AddSingleton<Webhooks.SandboxRecipientNotifier>();
+        silo.Services.AddSingleton<MeiLing.Grains.Webhooks.IRecipientNotifier>(services => services.GetRequiredService<Webhooks.SandboxRecipientNotifier>());
         return silo;
     }
 

@@ -198,6 +198,6 @@ public sealed class FilingTests(PlatformFixture platform)
         var actions = await platform.Database.ScalarAsync<string>(
             "SELECT string_agg(action, ',' ORDER BY sequence) FROM audit_log WHERE subject_user_id = $1 AND action LIKE 'withdrawal:%'", user.UserId);
 
-        Assert.Equal("withdrawal:received,withdrawal:withdraw-location,withdrawal:withdraw-album,withdrawal:completed", actions);
+        Assert.Equal("withdrawal:received,withdrawal:withdraw-location,withdrawal:withdraw-album,withdrawal:notify-recipients,withdrawal:completed", actions);
     }
 }

@@ -3,6 +3,7 @@ using MeiLing.Grains.Identity;
 using MeiLing.Grains.Privacy;
 using MeiLing.Silo.Extensions;
 using MeiLing.Silo.Payments;
+using MeiLing.Silo.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.TestingHost;
@@ -49,6 +50,13 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         {
             privacy.PhoneHashKey = PhoneHashKey;
             privacy.MasterKeys = MasterKeys;
+        });
+        // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon.
+        siloBuilder.Services.Configure<WebhookDeliverySettings>(webhooks =>
+        {
+            webhooks.PollInterval = TimeSpan.FromMilliseconds(200);
+            webhooks.AttemptTimeout = TimeSpan.FromSeconds(5);
+            webhooks.RetryDelays = [.. Enumerable.Repeat(TimeSpan.FromMilliseconds(300), 8)];
         });
         siloBuilder.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         siloBuilder.Services.Configure<DataRightsSettings>(rights =>

@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
+using MeiLing.Grains.Legal;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Legal demands for a user's data (P3.3): operators only, each backed by the document that demands it.</summary>
+public static class LegalDisclosuresApi
+{
+    public static IEndpointRouteBuilder MapLegalDisclosuresApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/users/{userId}/legal-disclosures", Record).WithTags("Legal demands")
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithName("RecordLegalDisclosure")
+            .WithSummary("Hand a user's data to an authority under a subpoena, investigation letter or court order: recorded in the user's disclosures with the document reference; the user is told unless notifyUser is false (P3.3). Audited.");
+        routes.MapGet("/v1/legal-disclosures", List).WithTags("Legal demands")
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithName("ListLegalDisclosures")
+            .WithSummary("withheld=true: legal disclosures the user was not told about, oldest first, for review (P3.3).");
+        return routes;
+    }
+
+    private static async Task<Results<Created<LegalDisclosure>, ValidationProblem>> Record(
+        string userId, LegalDemandBody body, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!ILegalDisclosuresGrain.DocumentTypes.Contains(body.DocumentType))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["documentType"] = [$"Document types: {string.Join(", ", ILegalDisclosuresGrain.DocumentTypes)}."] });
+        }
+
+        if (body.Fields.Any(field => string.IsNullOrWhiteSpace(field) || field.Length > 64))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fields"] = ["Each field is named in 1-64 characters."] });
+        }
+
+        var disclosure = await cluster.GetGrain<ILegalDisclosuresGrain>(0).Record(userId, new LegalDemand(
+            body.Authority.Trim(), body.DocumentType, body.DocumentReference.Trim(), [.. body.Fields.Select(field => field.Trim())], body.NotifyUser ?? true, caller.SubjectId()!));
+        return TypedResults.Created($"/v1/users/{userId}/disclosures", disclosure);
+    }
+
+    private static async Task<Results<Ok<ItemPage<LegalDisclosure>>, ValidationProblem>> List(IClusterClient cluster, bool? withheld, [Range(1, 500)] int? limit)
+    {
+        if (withheld is not true)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["withheld"] = ["Only withheld=true is listed."] });
+        }
+
+        return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<ILegalDisclosuresGrain>(0).Withheld(limit ?? 100)));
+    }
+}
+
+/// <summary>Body of <c>POST /v1/users/{userId}/legal-disclosures</c>.</summary>
+/// <param name="Authority">Who demands the data (a court, a public security bureau…).</param>
+/// <param name="DocumentType">subpoena, investigation-letter, court-order or other.</param>
+/// <param name="DocumentReference">The document's number or reference, kept with the disclosure.</param>
+/// <param name="Fields">What is handed over.</param>
+/// <param name="NotifyUser">False where the law forbids telling the user; the disclosure is then listed for review.</param>
+public sealed record LegalDemandBody(
+    [property: Required, StringLength(200, MinimumLength = 1), NotBlank] string Authority,
+    [property: Required, StringLength(32)] string DocumentType,
+    [property: Required, StringLength(256, MinimumLength = 1), NotBlank] string DocumentReference,
+    [property: Required, MinLength(1), MaxLength(50), NoNullItems] IReadOnlyList<string> Fields,
+    bool? NotifyUser = true);

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Transfers;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Business transfers to a successor merchant (P3.2): started by an operator, objected to by users.</summary>
+public static class TransfersApi
+{
+    // Further ahead than this is a typo, not a plan.
+    private static readonly TimeSpan LatestEffectiveAt = TimeSpan.FromDays(3650);
+
+    public static IEndpointRouteBuilder MapTransfersApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/merchants/{merchantId}/transfers", Start).WithTags("Transfers")
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithName("TransferMerchant")
+            .WithSummary("Transfer a merchant's business to a successor at least 30 days ahead: every affected user is told the successor's name and the date (P3.2).");
+        routes.MapPost("/v1/transfers/{transferId}/objections", Object).WithTags("Transfers")
+            .RequireAuthorization(AuthorizationPolicies.User).WithName("ObjectToTransfer")
+            .WithSummary("The signed-in user objects before the date: their data is left out of the hand-over and anonymized at the merchant instead (P3.2).");
+        return routes;
+    }
+
+    private static async Task<Results<Created<TransferStarted>, ValidationProblem>> Start(
+        string merchantId, TransferBody body, IClusterClient cluster, TimeProvider clock)
+    {
+        if (!EntityId.IsWellFormed(body.SuccessorMerchantId, EntityId.MerchantPrefix))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["successorMerchantId"] = ["A merchant id (mer_…)."] });
+        }
+
+        if (body.EffectiveAt > clock.GetUtcNow() + LatestEffectiveAt)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["effectiveAt"] = ["At most ten years ahead."] });
+        }
+
+        var transferId = EntityId.New(EntityId.TransferPrefix);
+        var view = await cluster.GetGrain<ITransferGrain>(transferId).Start(merchantId, body.SuccessorMerchantId, body.EffectiveAt);
+        return TypedResults.Created($"/v1/transfers/{transferId}", new TransferStarted(view.TransferId, view.EffectiveAt, view.UsersNotified));
+    }
+
+    private static async Task<Created<TransferView>> Object(string transferId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Created($"/v1/transfers/{transferId}", await cluster.GetGrain<ITransferGrain>(transferId).Object(caller.SubjectId()!));
+}
+
+/// <summary>Body of <c>POST /v1/merchants/{merchantId}/transfers</c>.</summary>
+public sealed record TransferBody(
+    [property: Required, StringLength(64)] string SuccessorMerchantId,
+    [property: Required] DateTimeOffset EffectiveAt);
+
+/// <summary>A transfer just started: its id, its date, and how many users were told.</summary>
+public sealed record TransferStarted(string TransferId, DateTimeOffset EffectiveAt, int UsersNotified);

@@ -1,0 +1,109 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
+using MeiLing.Grains.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>Merchants' webhook endpoints and the deliveries to them (issue 14): the merchant itself, or an operator.</summary>
+public static class WebhooksApi
+{
+    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
+    {
+        var merchant = routes.MapGroup("/v1/merchants/{merchantId}").WithTags("Webhooks").RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant);
+        merchant.MapPut("/webhook", Register).WithName("RegisterWebhook")
+            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback; never a private address) and the event types it takes (all when absent); answers a new signing secret, shown only here.");
+        merchant.MapGet("/webhook", Get).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
+        merchant.MapDelete("/webhook", Remove).WithName("RemoveWebhook")
+            .WithSummary("Remove the endpoint; events wait in the outbox until another is registered.");
+        merchant.MapPost("/webhook/secret", RotateSecret).WithName("RotateWebhookSecret")
+            .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more.");
+        merchant.MapGet("/webhook-deliveries", Deliveries).WithName("ListWebhookDeliveries")
+            .WithSummary("The merchant's deliveries, newest first, a page at a time: status (pending, delivered, failed), attempts, last status code, next attempt.");
+
+        routes.MapPost("/v1/webhook-deliveries/{deliveryId}/retry", Retry).WithTags("Webhooks")
+            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant).WithName("RetryWebhookDelivery")
+            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id.");
+        return routes;
+    }
+
+    private static async Task<Results<Ok<WebhookEndpointIssued>, NotFound, ValidationProblem>> Register(
+        string merchantId, WebhookBody body, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!caller.CanActForMerchant(merchantId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        if ((body.Events ?? []).Any(type => !WebhookEvents.All.Contains(type)))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["events"] = [$"Event types: {string.Join(", ", WebhookEvents.All)}."] });
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<IMerchantWebhooksGrain>(0).Register(merchantId, body.Url.Trim(), body.Events ?? []));
+    }
+
+    private static async Task<Results<Ok<WebhookEndpoint>, NotFound>> Get(string merchantId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.CanActForMerchant(merchantId) && await cluster.GetGrain<IMerchantWebhooksGrain>(0).Get(merchantId) is { } endpoint
+            ? TypedResults.Ok(endpoint)
+            : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, NotFound>> Remove(string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        if (!caller.CanActForMerchant(merchantId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await cluster.GetGrain<IMerchantWebhooksGrain>(0).Remove(merchantId);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<WebhookSecretIssued>, NotFound>> RotateSecret(string merchantId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        caller.CanActForMerchant(merchantId)
+            ? TypedResults.Ok(new WebhookSecretIssued(await cluster.GetGrain<IMerchantWebhooksGrain>(0).RotateSecret(merchantId)))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<WebhookDeliveryPage>, NotFound, ValidationProblem>> Deliveries(
+        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, string? status,
+        [Range(1, IMerchantWebhooksGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor)
+    {
+        if (status is not (null or WebhookDeliveryStatuses.Pending or WebhookDeliveryStatuses.Delivered or WebhookDeliveryStatuses.Failed))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Statuses: pending, delivered, failed."] });
+        }
+
+        return await caller.SeesMerchantAsync(merchantId, cluster)
+            ? TypedResults.Ok(await cluster.GetGrain<IMerchantWebhooksGrain>(0).Deliveries(merchantId, status, cursor, limit ?? 50))
+            : TypedResults.NotFound();
+    }
+
+    private static async Task<Results<Accepted, NotFound>> Retry(string deliveryId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        // A merchant retries only its own deliveries; another's are, to it, no deliveries at all.
+        var merchantId = caller.IsInRole(Roles.Operator) ? null : caller.SubjectId();
+        return await cluster.GetGrain<IMerchantWebhooksGrain>(0).Retry(deliveryId, merchantId)
+            ? TypedResults.Accepted((string?)null)
+            : TypedResults.NotFound();
+    }
+}
+
+/// <summary>Body of <c>PUT /v1/merchants/{merchantId}/webhook</c>.</summary>
+/// <param name="Url">Where deliveries are POSTed.</param>
+/// <param name="Events">Event types to receive; all when absent or empty.</param>
+public sealed record WebhookBody(
+    [property: Required, StringLength(2048, MinimumLength = 1), WebhookUrl] string Url,
+    [property: MaxLength(10), NoNullItems] IReadOnlyList<string>? Events = null);
+
+/// <summary>A new signing secret: the only time it is shown.</summary>
+public sealed record WebhookSecretIssued(string Secret);
+
+/// <summary>The delivery statuses a listing can be narrowed to.</summary>
+public static class WebhookDeliveryStatuses
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+}

@@ -1,0 +1,17 @@
+namespace MeiLing.Grains.DataRights;
+
+/// <summary>The recipients of data-rights requests: their confirmations, and support's list of those that never confirmed.</summary>
+[Alias("meiling.request-recipients")]
+public interface IRequestRecipientsGrain : IGrainWithIntegerKey
+{
+    /// <summary>How long after notice a recipient has to confirm before support sees the request listed.</summary>
+    public static readonly TimeSpan ConfirmWithin = TimeSpan.FromDays(15);
+
+    /// <summary>The merchant confirms it acted on the request; null when it is not one of the request's recipients.</summary>
+    [Alias("confirm")]
+    Task<RequestRecipient?> Confirm(string requestId, string merchantId);
+
+    /// <summary>A page of requests with a recipient still unconfirmed 15 days after notice (or after being listed, when never told).</summary>
+    [Alias("unconfirmed")]
+    Task<DataRightsRequestPage> Unconfirmed(string? cursor, int limit);
+}

@@ -1,0 +1,16 @@
+namespace MeiLing.Grains.Legal;
+
+/// <summary>Legal demands for users' data (P3.3): recorded through the user's disclosure gate with their document reference.</summary>
+[Alias("meiling.legal-disclosures")]
+public interface ILegalDisclosuresGrain : IGrainWithIntegerKey
+{
+    public static readonly IReadOnlyList<string> DocumentTypes = ["subpoena", "investigation-letter", "court-order", "other"];
+
+    /// <summary>Hands the fields over to the authority, recorded in the user's ledger; the user is told unless the demand says otherwise.</summary>
+    [Alias("record")]
+    Task<LegalDisclosure> Record(string userId, LegalDemand demand);
+
+    /// <summary>Legal disclosures the user was not told about, oldest first, for operators' review.</summary>
+    [Alias("withheld")]
+    Task<IReadOnlyList<LegalDisclosure>> Withheld(int limit);
+}

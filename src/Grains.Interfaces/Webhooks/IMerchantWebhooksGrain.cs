@@ -1,0 +1,38 @@
+namespace MeiLing.Grains.Webhooks;
+
+/// <summary>
+/// Merchants' webhook endpoints and the deliveries to them. Stateless: endpoints and the outbox live in
+/// tables, and silos deliver from the outbox outside any grain turn, so no call here waits on a merchant.
+/// </summary>
+[Alias("meiling.merchant-webhooks")]
+public interface IMerchantWebhooksGrain : IGrainWithIntegerKey
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>Sets the merchant's endpoint (all event types when <paramref name="events"/> is empty) and issues a new secret. 404 for an unknown merchant.</summary>
+    [Alias("register")]
+    Task<WebhookEndpointIssued> Register(string merchantId, string url, IReadOnlyList<string> events);
+
+    /// <summary>The merchant's endpoint, or null when none is registered.</summary>
+    [Alias("get")]
+    Task<WebhookEndpoint?> Get(string merchantId);
+
+    /// <summary>Removes the endpoint; events wait in the outbox until another is registered. Whether there was one.</summary>
+    [Alias("remove")]
+    Task<bool> Remove(string merchantId);
+
+    /// <summary>Issues a new secret at once (the old one signs nothing more); 404 when no endpoint is registered.</summary>
+    [Alias("rotate-secret")]
+    Task<string> RotateSecret(string merchantId);
+
+    /// <summary>A page of the merchant's deliveries, newest first, optionally of one status.</summary>
+    [Alias("deliveries")]
+    Task<WebhookDeliveryPage> Deliveries(string merchantId, string? status, string? cursor, int limit);
+
+    /// <summary>
+    /// Makes a delivery due now, whatever its status; <paramref name="merchantId"/> null for an operator.
+    /// False when there is no such delivery for this caller.
+    /// </summary>
+    [Alias("retry")]
+    Task<bool> Retry(string deliveryId, string? merchantId);
+}

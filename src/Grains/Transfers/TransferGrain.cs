@@ -1,0 +1,184 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Merchants;
+using MeiLing.Grains.Notifications;
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
+using Npgsql;
+
+namespace MeiLing.Grains.Transfers;
+
+internal sealed class TransferGrain(
+    [PersistentState("transfer", StorageNames.Default)] IPersistentState<TransferState> state,
+    TransferUsersStore users,
+    OrderIndexStore orders,
+    MemberCardIndexStore cards,
+    NpgsqlDataSource dataSource,
+    TimeProvider clock) : Grain, ITransferGrain, IRemindable
+{
+    private const string TransferReminder = "transfer";
+    private static readonly TimeSpan NoticeRetry = TimeSpan.FromMinutes(1);
+
+    /// <summary>What the successor receives of each user, and what binds it (P3.2).</summary>
+    private static readonly string[] HandedOverFields = ["orders", "memberCards"];
+
+    private string TransferId => this.GetPrimaryKeyString();
+
+    private TransferState Transfer => state.RecordExists ? state.State : throw DomainException.NotFound("transfer-not-found", "No such transfer.");
+
+    async Task<TransferView> ITransferGrain.Start(string merchantId, string successorMerchantId, DateTimeOffset effectiveAt)
+    {
+        if (state.RecordExists)
+        {
+            throw DomainException.Conflict("transfer-exists", "This transfer has already begun.");
+        }
+
+        // P3.2: the users hear of it at least 30 days before their data moves, so they can object in time.
+        if (effectiveAt < clock.GetUtcNow().AddDays(ITransferGrain.MinimumNoticeDays))
+        {
+            throw DomainException.InvalidField("effectiveAt", "notice-too-short", $"A transfer takes effect at least {ITransferGrain.MinimumNoticeDays} days after its users are told.");
+        }
+
+        if (merchantId == successorMerchantId)
+        {
+            throw DomainException.InvalidField("successorMerchantId", "same-merchant", "A merchant cannot be its own successor.");
+        }
+
+        var merchant = await GrainFactory.GetGrain<IMerchantGrain>(merchantId).Get() ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
+        var successor = await GrainFactory.GetGrain<IMerchantGrain>(successorMerchantId).Get();
+        if (successor is not { Status: MerchantStatus.Active })
+        {
+            throw DomainException.InvalidField("successorMerchantId", "successor-not-found", "The successor must be an active merchant.");
+        }
+
+        if (successor.Region != merchant.Region)
+        {
+            // P4.2: the data stays in its region, whoever holds it.
+            throw DomainException.InvalidField("successorMerchantId", "cross-region-transfer", "The successor keeps its data in another region.");
+        }
+
+        // The reminder first, due soon: should this call stop after the write, it tells the users left untold.
+        await this.RegisterOrUpdateReminder(TransferReminder, NoticeRetry, TimeSpan.FromDays(1));
+        state.State.Schedule(merchantId, successorMerchantId, successor.Name, merchant.Region, effectiveAt);
+        await state.WriteStateAsync();
+        await NotifyUsersAsync();
+        return state.State.ToView(TransferId);
+    }
+
+    async Task<TransferView> ITransferGrain.Object(string userId)
+    {
+        var transfer = Transfer;
+        if (transfer.Status == TransferState.Completed || clock.GetUtcNow() >= transfer.EffectiveAt)
+        {
+            throw DomainException.Conflict("transfer-effective", "The transfer has taken effect; objections were taken until its date.");
+        }
+
+        // A transfer that does not concern the caller is, to them, no transfer at all.
+        return await users.ObjectAsync(TransferId, userId, clock.GetUtcNow())
+            ? transfer.ToView(TransferId)
+            : throw DomainException.NotFound("transfer-not-found", "No such transfer.");
+    }
+
+    Task<TransferView> ITransferGrain.CompleteIfDue() => CompleteIfDueAsync();
+
+    Task<TransferView?> ITransferGrain.Get() => Task.FromResult(state.RecordExists ? state.State.ToView(TransferId) : null);
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!state.RecordExists)
+        {
+            if (await this.GetReminder(TransferReminder) is { } orphan)
+            {
+                await this.UnregisterReminder(orphan);
+            }
+
+            return;
+        }
+
+        await CompleteIfDueAsync();
+    }
+
+    private async Task<TransferView> CompleteIfDueAsync()
+    {
+        var transfer = Transfer;
+        if (transfer.Status == TransferState.Scheduled && transfer.NoticesPending)
+        {
+            await NotifyUsersAsync();
+        }
+
+        if (transfer.Status == TransferState.Scheduled && clock.GetUtcNow() >= transfer.EffectiveAt)
+        {
+            foreach (var (userId, objected) in await users.UnsettledAsync(TransferId))
+            {
+                await (objected ? LeaveOutAsync(userId) : HandOverAsync(userId));
+                await users.MarkSettledAsync(TransferId, userId, clock.GetUtcNow());
+            }
+
+            transfer.Complete();
+            await state.WriteStateAsync();
+        }
+
+        if (transfer.Status == TransferState.Completed && await this.GetReminder(TransferReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        return transfer.ToView(TransferId);
+    }
+
+    // Every customer of the merchant, listed once; told again after an interruption only if not told before.
+    private async Task NotifyUsersAsync()
+    {
+        var transfer = state.State;
+        var customers = (await orders.UsersOfMerchantAsync(transfer.MerchantId)).Union(await cards.UsersOfMerchantAsync(transfer.MerchantId));
+        await users.AddAsync(TransferId, customers);
+        var notice = new UserNotification(
+            "merchant-transfer",
+            $"Your data held for this merchant moves to {transfer.SuccessorName} ({transfer.SuccessorMerchantId}) on {transfer.EffectiveAt:yyyy-MM-dd}, " +
+            $"which is bound by the same privacy policy. To be left out, object before then (transfer {TransferId}).",
+            transfer.MerchantId, clock.GetUtcNow(), transfer.EffectiveAt);
+        foreach (var userId in await users.UntoldAsync(TransferId))
+        {
+            await GrainFactory.GetGrain<IUserGrain>(userId).Notify(notice);
+            await users.MarkToldAsync(TransferId, userId, clock.GetUtcNow());
+        }
+
+        transfer.NoticesSent(await users.CountAsync(TransferId));
+        await state.WriteStateAsync();
+        var untilEffective = transfer.EffectiveAt - clock.GetUtcNow();
+        await this.RegisterOrUpdateReminder(TransferReminder, untilEffective > TimeSpan.Zero ? untilEffective : TimeSpan.Zero, TimeSpan.FromDays(1));
+    }
+
+    // P3.2: the hand-over passes the user's disclosure gate, recorded with its basis and what binds the successor.
+    private async Task HandOverAsync(string userId)
+    {
+        var transfer = state.State;
+        try
+        {
+            await GrainFactory.GetGrain<IUserGrain>(userId).Disclose(new DisclosureRequest(
+                transfer.SuccessorMerchantId, RecipientKind.Merchant, HandedOverFields, $"business-transfer from {transfer.MerchantId}",
+                null, LawfulBasis.BusinessTransfer, transfer.Region,
+                Note: $"Successor {transfer.SuccessorMerchantId} takes over {transfer.MerchantId} (transfer {TransferId}) and is bound by the same privacy policy."));
+        }
+        catch (DomainException gone) when (gone.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
+        {
+            // The account was cancelled (or is being cancelled) since: nothing of it is handed over.
+        }
+    }
+
+    // The user objected: their data at the merchant is anonymized instead of moving.
+    private async Task LeaveOutAsync(string userId)
+    {
+        var theirs = await orders.OrderIdsOfUserAsync(userId);
+        var atMerchant = theirs.Count == 0 ? [] : await dataSource.ReadStringsAsync(
+            "SELECT order_id FROM order_index WHERE order_id = ANY($1) AND merchant_id = $2", theirs.ToArray(), state.State.MerchantId);
+        foreach (var orderId in atMerchant)
+        {
+            await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
+        }
+
+        await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(state.State.MerchantId, userId)).SettleAndErase();
+    }
+}

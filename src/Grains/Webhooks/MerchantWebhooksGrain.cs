@@ -1,0 +1,47 @@
+using MeiLing.Grains.Merchants;
+
+namespace MeiLing.Grains.Webhooks;
+
+[StatelessWorker]
+internal sealed class MerchantWebhooksGrain(WebhookOutboxStore store, WebhookSecrets secrets, TimeProvider clock) : Grain, IMerchantWebhooksGrain
+{
+    async Task<WebhookEndpointIssued> IMerchantWebhooksGrain.Register(string merchantId, string url, IReadOnlyList<string> events)
+    {
+        await EnsureMerchantAsync(merchantId);
+        if (events.FirstOrDefault(type => !WebhookEvents.All.Contains(type)) is { } unknown)
+        {
+            throw DomainException.InvalidField("events", "unknown-event-type", $"Unknown event type '{unknown}'.");
+        }
+
+        IReadOnlyList<string> taken = events.Count == 0 ? WebhookEvents.All : [.. events.Distinct()];
+        var secret = WebhookSecrets.NewSecret();
+        await store.UpsertEndpointAsync(merchantId, url, taken, await secrets.SealAsync(merchantId, secret), clock.GetUtcNow());
+        return new WebhookEndpointIssued(url, taken, secret);
+    }
+
+    async Task<WebhookEndpoint?> IMerchantWebhooksGrain.Get(string merchantId) =>
+        await store.EndpointAsync(merchantId) is { } endpoint ? new WebhookEndpoint(endpoint.Url, endpoint.Events) : null;
+
+    Task<bool> IMerchantWebhooksGrain.Remove(string merchantId) => store.DeleteEndpointAsync(merchantId);
+
+    async Task<string> IMerchantWebhooksGrain.RotateSecret(string merchantId)
+    {
+        var secret = WebhookSecrets.NewSecret();
+        return await store.ReplaceSecretAsync(merchantId, await secrets.SealAsync(merchantId, secret), clock.GetUtcNow())
+            ? secret
+            : throw DomainException.NotFound("webhook-not-found", "This merchant has no webhook endpoint.");
+    }
+
+    Task<WebhookDeliveryPage> IMerchantWebhooksGrain.Deliveries(string merchantId, string? status, string? cursor, int limit) =>
+        store.DeliveriesAsync(merchantId, status, cursor, Math.Clamp(limit, 1, IMerchantWebhooksGrain.MaxPageSize));
+
+    Task<bool> IMerchantWebhooksGrain.Retry(string deliveryId, string? merchantId) => store.RetryAsync(deliveryId, merchantId, clock.GetUtcNow());
+
+    private async Task EnsureMerchantAsync(string merchantId)
+    {
+        if (await GrainFactory.GetGrain<IMerchantGrain>(merchantId).Get() is null)
+        {
+            throw DomainException.NotFound("merchant-not-found", "No such merchant.");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
+using Npgsql;
+
+namespace MeiLing.Grains.Webhooks;
+
+/// <summary>
+/// Makes a data-rights request reach every party outside the platform that the disclosure ledger shows
+/// received the data it covers (P3.1, P4.1): lists them on the request and writes each its event in the
+/// outbox, in one transaction, from one step of the request. Run again, it writes nothing new.
+/// </summary>
+public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderIndexStore orders, WebhookOutbox outbox, NpgsqlDataSource dataSource)
+{
+    /// <summary>The step of a request's plan that tells its recipients.</summary>
+    public const string NotifyRecipients = "notify-recipients";
+
+    // Which fields handed over each erasable category covers; a deletion tells only those who received them.
+    private static readonly Dictionary<ErasableCategory, string[]> FieldsOfCategory = new()
+    {
+        [ErasableCategory.Addresses] = ["address", "doorNumber"],
+        [ErasableCategory.Avatar] = ["avatarUrl"],
+        [ErasableCategory.BirthDate] = ["birthDate"],
+        [ErasableCategory.Locations] = ["location"],
+    };
+
+    /// <summary>Lists the request's recipients and writes their events; returns how many parties were listed.</summary>
+    public async Task<int> NotifyAsync(string requestId, string userId, DataRightsRequestType type, RequestDetails details)
+    {
+        var recipients = (await ledger.RecipientsAsync(userId))
+            .Where(recipient => recipient.Kind is not (RecipientKind.LegalAuthority or RecipientKind.AdvertisingPartner or RecipientKind.AnalyticsPartner))
+            .ToDictionary(recipient => (recipient.Recipient, recipient.Kind), recipient => recipient.Fields);
+        var ordersByMerchant = await OrdersByMerchantAsync(userId);
+        foreach (var merchantId in ordersByMerchant.Keys)
+        {
+            // A merchant that took an order for the user holds its data, read back or not.
+            recipients.TryAdd((merchantId, RecipientKind.Merchant), ["orderId", "lines", "totalFen", "delivery"]);
+        }
+
+        var events = new List<OutboxEvent>();
+        var listings = new List<RecipientListing>();
+        foreach (var ((recipient, kind), fields) in recipients)
+        {
+            var orderIds = kind == RecipientKind.Merchant && ordersByMerchant.TryGetValue(recipient, out var ids) ? ids : [];
+            if (EventFor(type, details, userId, requestId, fields, orderIds) is not var (eventType, data))
+            {
+                continue;
+            }
+
+            var item = outbox.Event(eventType, recipient, kind, requestId, data, requestId);
+            events.Add(item);
+            listings.Add(new RecipientListing(requestId, recipient, kind, item.EventId));
+        }
+
+        await outbox.WriteAsync(events, listings);
+        return listings.Count;
+    }
+
+    private static (string Type, object Data)? EventFor(
+        DataRightsRequestType type, RequestDetails details, string userId, string requestId, IReadOnlyList<string> fields, IReadOnlyList<string> orderIds)
+    {
+        switch (type)
+        {
+            case DataRightsRequestType.Cancellation:
+                return (WebhookEvents.CustomerRedact, new { userId, requestId, orderIds, categories = fields });
+            case DataRightsRequestType.Deletion:
+                var covered = details.Categories
+                    .Where(category => FieldsOfCategory.TryGetValue(category, out var covers) && covers.Intersect(fields).Any())
+                    .Select(Kebab).ToList();
+                return covered.Count > 0 ? (WebhookEvents.CustomerRedact, new { userId, requestId, orderIds, categories = covered }) : null;
+            case DataRightsRequestType.Access:
+                return (WebhookEvents.CustomerDataRequest, new { userId, requestId, orderIds });
+            case DataRightsRequestType.Correction:
+                var corrected = CorrectedFields(details).Where(field => fields.Contains(field) || (fields.Contains("delivery") && field.StartsWith("delivery.", StringComparison.Ordinal))).ToList();
+                return corrected.Count > 0 ? (WebhookEvents.CustomerUpdated, new { userId, requestId, fields = corrected }) : null;
+            case DataRightsRequestType.Withdrawal:
+                return (WebhookEvents.ConsentWithdrawn, new { userId, purposes = details.Purposes.Select(ConsentPurposes.Name).ToList() });
+            default:
+                return null;
+        }
+    }
+
+    private static IEnumerable<string> CorrectedFields(RequestDetails details)
+    {
+        if (details.Correction is { } profile)
+        {
+            if (profile.Nickname is not null)
+            {
+                yield return "nickname";
+            }
+
+            if (profile.AvatarUrl is not null)
+            {
+                yield return "avatarUrl";
+            }
+
+            if (profile.BirthDate is not null)
+            {
+                yield return "birthDate";
+            }
+        }
+
+        if (details.Delivery is { } delivery)
+        {
+            // Delivery partners received these fields by name; merchants received them inside "delivery".
+            foreach (var (name, value) in new[] { ("recipientName", delivery.RecipientName), ("phone", delivery.Phone), ("address", delivery.Address), ("doorNumber", delivery.DoorNumber) })
+            {
+                if (value is not null)
+                {
+                    yield return name;
+                    yield return $"delivery.{name}";
+                }
+            }
+        }
+    }
+
+    private async Task<Dictionary<string, IReadOnlyList<string>>> OrdersByMerchantAsync(string userId)
+    {
+        var orderIds = await orders.OrderIdsOfUserAsync(userId);
+        if (orderIds.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await dataSource.ReadRowsAsync(
+            "SELECT merchant_id, order_id FROM order_index WHERE order_id = ANY($1) ORDER BY created_at",
+            reader => (Merchant: reader.GetString(0), Order: reader.GetString(1)),
+            (object)orderIds.ToArray());
+        return rows.GroupBy(row => row.Merchant).ToDictionary(group => group.Key, group => (IReadOnlyList<string>)[.. group.Select(row => row.Order)]);
+    }
+
+    private static string Kebab(ErasableCategory category) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(category.ToString());
+}

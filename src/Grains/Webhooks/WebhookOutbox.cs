@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Platform;
+
+namespace MeiLing.Grains.Webhooks;
+
+/// <summary>
+/// Writes events into the outbox for the step that causes them. An event goes to a merchant unless the
+/// merchant's endpoint leaves its type out; a merchant with no endpoint yet gets it once it registers one.
+/// </summary>
+public sealed class WebhookOutbox(WebhookOutboxStore store, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The id an event gets from what causes it: the same cause, the same id (the webhook-id merchants de-duplicate by).</summary>
+    public static string EventIdFor(string type, string recipient, string cause) =>
+        EntityId.FromIdempotencyKey(EntityId.EventPrefix, $"{type}\n{recipient}", cause);
+
+    /// <summary>An event for one recipient, its body <c>{type, timestamp, data}</c>.</summary>
+    public OutboxEvent Event(string type, string recipient, RecipientKind kind, string cause, object data, string? requestId = null) =>
+        new(EventIdFor(type, recipient, cause), recipient, kind, type, Body(type, data), requestId);
+
+    /// <summary>Only the events each merchant takes (its endpoint's types), then all of them with the recipients, in one transaction.</summary>
+    public async Task<IReadOnlyList<OutboxEvent>> WriteAsync(IReadOnlyList<OutboxEvent> events, IReadOnlyList<RecipientListing>? recipients = null)
+    {
+        var taken = new List<OutboxEvent>();
+        foreach (var item in events)
+        {
+            if (item.RecipientKind != RecipientKind.Merchant || await store.EndpointAsync(item.Recipient) is not { } endpoint || endpoint.Events.Contains(item.Type))
+            {
+                taken.Add(item);
+            }
+        }
+
+        var takenIds = taken.Select(item => item.EventId).ToHashSet();
+        var listed = (recipients ?? []).Select(recipient => recipient.EventId is { } id && !takenIds.Contains(id) ? recipient with { EventId = null } : recipient).ToList();
+        await store.EnqueueAsync(taken, listed, clock.GetUtcNow());
+        return taken;
+    }
+
+    private string Body(string type, object data)
+    {
+        var body = new JsonObject
+        {
+            ["type"] = type,
+            ["timestamp"] = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["data"] = JsonSerializer.SerializeToNode(data, Json),
+        };
+        return body.ToJsonString();
+    }
+}

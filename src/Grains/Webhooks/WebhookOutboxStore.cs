@@ -1,0 +1,281 @@
+using System.Text;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Platform;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MeiLing.Grains.Webhooks;
+
+/// <summary>
+/// The tables behind webhooks: merchants' endpoints (secrets sealed), the outbox of events on their way to
+/// recipients, and which recipients each data-rights request reached. No personal data but ids.
+/// </summary>
+public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+
+    public async Task UpsertEndpointAsync(string merchantId, string url, IReadOnlyList<string> events, byte[] sealedSecret, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO merchant_webhooks (merchant_id, url, events, sealed_secret, updated_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (merchant_id) DO UPDATE SET url = excluded.url, events = excluded.events,
+                sealed_secret = excluded.sealed_secret, updated_at = excluded.updated_at
+            """);
+        command.Parameters.Add(new() { Value = merchantId });
+        command.Parameters.Add(new() { Value = url });
+        command.Parameters.Add(new() { Value = events.ToArray() });
+        command.Parameters.Add(new() { Value = sealedSecret });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<bool> ReplaceSecretAsync(string merchantId, byte[] sealedSecret, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE merchant_webhooks SET sealed_secret = $2, updated_at = $3 WHERE merchant_id = $1");
+        command.Parameters.Add(new() { Value = merchantId });
+        command.Parameters.Add(new() { Value = sealedSecret });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return await command.ExecuteNonQueryAsync() > 0;
+    }
+
+    public async Task<StoredEndpoint?> EndpointAsync(string merchantId)
+    {
+        var rows = await dataSource.ReadRowsAsync(
+            "SELECT url, events, sealed_secret FROM merchant_webhooks WHERE merchant_id = $1",
+            reader => new StoredEndpoint(merchantId, reader.GetString(0), reader.GetFieldValue<string[]>(1), reader.GetFieldValue<byte[]>(2)),
+            merchantId);
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
+    public async Task<bool> DeleteEndpointAsync(string merchantId)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM merchant_webhooks WHERE merchant_id = $1");
+        command.Parameters.Add(new() { Value = merchantId });
+        return await command.ExecuteNonQueryAsync() > 0;
+    }
+
+    /// <summary>
+    /// Writes events and the request's recipients in one transaction. Ids are derived from what causes an
+    /// event, so a step that runs again after a crash writes nothing twice.
+    /// </summary>
+    public async Task EnqueueAsync(IReadOnlyList<OutboxEvent> events, IReadOnlyList<RecipientListing> recipients, DateTimeOffset now)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var item in events)
+        {
+            await using var command = new NpgsqlCommand("""
+                INSERT INTO webhook_outbox (delivery_id, event_id, recipient, recipient_kind, type, body, request_id, status, next_attempt_at, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8) ON CONFLICT (event_id) DO NOTHING
+                """, connection, transaction);
+            command.Parameters.Add(new() { Value = EntityId.FromIdempotencyKey(EntityId.DeliveryPrefix, "delivery", item.EventId) });
+            command.Parameters.Add(new() { Value = item.EventId });
+            command.Parameters.Add(new() { Value = item.Recipient });
+            command.Parameters.Add(new() { Value = item.RecipientKind.ToString() });
+            command.Parameters.Add(new() { Value = item.Type });
+            command.Parameters.Add(new() { Value = item.Body });
+            command.Parameters.Add(new() { Value = (object?)item.RequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        foreach (var recipient in recipients)
+        {
+            await using var command = new NpgsqlCommand("""
+                INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, listed_at) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (request_id, recipient, recipient_kind) DO NOTHING
+                """, connection, transaction);
+            command.Parameters.Add(new() { Value = recipient.RequestId });
+            command.Parameters.Add(new() { Value = recipient.Recipient });
+            command.Parameters.Add(new() { Value = recipient.RecipientKind.ToString() });
+            command.Parameters.Add(new() { Value = (object?)recipient.EventId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> due deliveries to <paramref name="leasedBy"/> until <paramref name="leaseUntil"/>.
+    /// Rows another silo is leasing are skipped, not waited for; a lease that ran out (its silo died) is taken over.
+    /// A merchant without an endpoint keeps its events waiting.
+    /// </summary>
+    public Task<IReadOnlyList<LeasedDelivery>> LeaseDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, string leasedBy, int limit) =>
+        dataSource.ReadRowsAsync(
+            """
+            UPDATE webhook_outbox o SET lease_until = $2, leased_by = $3
+             WHERE o.delivery_id IN (
+                SELECT d.delivery_id FROM webhook_outbox d
+                 WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until < $1)
+                   AND (d.recipient_kind <> 'Merchant' OR EXISTS (SELECT 1 FROM merchant_webhooks w WHERE w.merchant_id = d.recipient))
+                 ORDER BY d.next_attempt_at LIMIT $4
+                 FOR UPDATE SKIP LOCKED)
+            RETURNING o.delivery_id, o.event_id, o.recipient, o.recipient_kind, o.type, o.body, o.attempts
+            """,
+            reader => new LeasedDelivery(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), Enum.Parse<RecipientKind>(reader.GetString(3)),
+                reader.GetString(4), reader.GetString(5), reader.GetInt32(6)),
+            now, leaseUntil, leasedBy, limit);
+
+    /// <summary>
+    /// Records one attempt by the lease holder: delivered (the recipients listed for the event are notified, and
+    /// confirmed when the partner's adapter said it acted), or due again at its next attempt, or
+    /// failed for good when that is null.
+    /// </summary>
+    public async Task RecordAttemptAsync(LeasedDelivery delivery, string leasedBy, AttemptOutcome outcome, DateTimeOffset now)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("""
+            UPDATE webhook_outbox SET attempts = attempts + 1, last_status_code = $3, last_attempt_at = $4, status = $5,
+                   next_attempt_at = $6, delivered_at = CASE WHEN $5 = 'delivered' THEN $4 ELSE delivered_at END,
+                   lease_until = NULL, leased_by = NULL
+             WHERE delivery_id = $1 AND leased_by = $2 AND status = 'pending'
+            """, connection, transaction))
+        {
+            var status = outcome.Delivered ? Delivered : outcome.NextAttemptAt is null ? Failed : Pending;
+            command.Parameters.Add(new() { Value = delivery.DeliveryId });
+            command.Parameters.Add(new() { Value = leasedBy });
+            command.Parameters.Add(new() { Value = (object?)outcome.StatusCode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new() { Value = status });
+            command.Parameters.Add(new() { Value = outcome.Delivered ? DBNull.Value : (object?)outcome.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            if (await command.ExecuteNonQueryAsync() == 0)
+            {
+                // The lease ran out and another silo took the delivery over: its attempt is the one that counts.
+                return;
+            }
+        }
+
+        if (outcome.Delivered)
+        {
+            await using var notified = new NpgsqlCommand("""
+                UPDATE request_recipients SET notified_at = coalesce(notified_at, $2),
+                       confirmed_at = CASE WHEN $3 THEN coalesce(confirmed_at, $2) ELSE confirmed_at END
+                 WHERE event_id = $1
+                """, connection, transaction);
+            notified.Parameters.Add(new() { Value = delivery.EventId });
+            notified.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            notified.Parameters.Add(new() { Value = outcome.Confirmed });
+            await notified.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    public async Task<WebhookDeliveryPage> DeliveriesAsync(string merchantId, string? status, string? cursor, int limit)
+    {
+        var after = DecodeCursor(cursor);
+        var rows = await dataSource.ReadRowsAsync(
+            """
+            SELECT delivery_id, event_id, type, status, attempts, last_status_code, last_attempt_at, next_attempt_at, created_at
+              FROM webhook_outbox
+             WHERE recipient = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR status = $2) AND (created_at, delivery_id) < ($3, $4)
+             ORDER BY created_at DESC, delivery_id DESC LIMIT $5
+            """,
+            reader => new WebhookDelivery(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
+                reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                reader.GetFieldValue<DateTimeOffset>(8)),
+            merchantId, status ?? "", after?.CreatedAt ?? DateTimeOffset.MaxValue, after?.DeliveryId ?? "", limit + 1);
+        var page = rows.Take(limit).ToList();
+        return new WebhookDeliveryPage(page, rows.Count > limit ? EncodeCursor(page[^1]) : null);
+    }
+
+    /// <summary>Makes the delivery due now (whatever its status); a merchant may retry only its own.</summary>
+    public async Task<bool> RetryAsync(string deliveryId, string? merchantId, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL
+             WHERE delivery_id = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR recipient = $2)
+            """);
+        command.Parameters.Add(new() { Value = deliveryId });
+        command.Parameters.Add(new() { Value = merchantId ?? "" });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return await command.ExecuteNonQueryAsync() > 0;
+    }
+
+    public Task<IReadOnlyList<RequestRecipient>> RecipientsOfAsync(string requestId) =>
+        dataSource.ReadRowsAsync(
+            "SELECT recipient, recipient_kind, notified_at, confirmed_at FROM request_recipients WHERE request_id = $1 ORDER BY recipient_kind, recipient",
+            ReadRecipient, requestId);
+
+    /// <summary>The merchant's confirmation of a request it is a recipient of (kept if given before); null when it is not one.</summary>
+    public async Task<RequestRecipient?> ConfirmAsync(string requestId, string merchantId, DateTimeOffset now)
+    {
+        var rows = await dataSource.ReadRowsAsync(
+            """
+            UPDATE request_recipients SET confirmed_at = coalesce(confirmed_at, $3)
+             WHERE request_id = $1 AND recipient = $2 AND recipient_kind = 'Merchant'
+            RETURNING recipient, recipient_kind, notified_at, confirmed_at
+            """,
+            ReadRecipient, requestId, merchantId, now);
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
+    /// <summary>Requests with a recipient unconfirmed since before <paramref name="since"/> (counted from notice, or from listing when never told), by request id.</summary>
+    public Task<IReadOnlyList<string>> UnconfirmedAsync(DateTimeOffset since, string afterRequestId, int limit) =>
+        dataSource.ReadStringsAsync(
+            """
+            SELECT DISTINCT request_id FROM request_recipients
+             WHERE confirmed_at IS NULL AND coalesce(notified_at, listed_at) < $1 AND request_id > $2
+             ORDER BY request_id LIMIT $3
+            """,
+            since, afterRequestId, limit);
+
+    private static RequestRecipient ReadRecipient(NpgsqlDataReader reader)
+    {
+        DateTimeOffset? notified = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
+        DateTimeOffset? confirmed = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
+        return new RequestRecipient(
+            reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1)), notified, confirmed,
+            confirmed is not null ? "confirmed" : notified is not null ? "notified" : "pending");
+    }
+
+    private static string EncodeCursor(WebhookDelivery last) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.CreatedAt.UtcTicks}|{last.DeliveryId}"));
+
+    private static (DateTimeOffset CreatedAt, string DeliveryId)? DecodeCursor(string? cursor)
+    {
+        if (cursor is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split('|');
+            if (parts.Length == 2 && long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+                && ticks > 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks && EntityId.IsWellFormed(parts[1], EntityId.DeliveryPrefix))
+            {
+                return (new DateTimeOffset(ticks, TimeSpan.Zero), parts[1]);
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw DomainException.InvalidField("cursor", "invalid-cursor", "This cursor was not given by this listing.");
+    }
+}
+
+/// <summary>A merchant's endpoint as stored: the secret sealed.</summary>
+public sealed record StoredEndpoint(string MerchantId, string Url, IReadOnlyList<string> Events, byte[] SealedSecret);
+
+/// <summary>One event for one recipient, its body <c>{type, timestamp, data}</c> fixed when it is written.</summary>
+public sealed record OutboxEvent(string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, string? RequestId);
+
+/// <summary>A recipient of a data-rights request, and the event that tells it (null when it takes none of this type).</summary>
+public sealed record RecipientListing(string RequestId, string Recipient, RecipientKind RecipientKind, string? EventId);
+
+/// <summary>A delivery leased to this silo for one attempt.</summary>
+public sealed record LeasedDelivery(string DeliveryId, string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, int Attempts);
+
+/// <summary>How an attempt went: delivered (and, for a partner, confirmed), or due again at <see cref="NextAttemptAt"/> (null: no more).</summary>
+public sealed record AttemptOutcome(bool Delivered, bool Confirmed, int? StatusCode, DateTimeOffset? NextAttemptAt);

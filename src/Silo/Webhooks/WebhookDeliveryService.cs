@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Webhooks;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using StandardWebhooks;
+
+namespace MeiLing.Silo.Webhooks;
+
+/// <summary>
+/// Delivers the outbox from every silo, outside any grain turn: leases due rows (rows another silo holds
+/// are skipped, not waited for), sends each with a per-attempt timeout, and records the outcome. A silo
+/// killed mid-attempt leaves a lease that runs out, and another silo sends the event again with the same
+/// webhook-id; a database that is away delays deliveries, and the next poll carries on.
+/// </summary>
+public sealed partial class WebhookDeliveryService(
+    WebhookOutboxStore outbox,
+    WebhookSecrets secrets,
+    IEnumerable<IRecipientNotifier> notifiers,
+    IHttpClientFactory clients,
+    ILocalSiloDetails silo,
+    IOptions<WebhookDeliverySettings> options,
+    TimeProvider clock,
+    ILogger<WebhookDeliveryService> logger) : BackgroundService
+{
+    public const string HttpClientName = "merchant-webhooks";
+
+    private readonly string _leaseHolder = silo.SiloAddress.ToParsableString();
+
+    private WebhookDeliverySettings Settings => options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var busy = false;
+            try
+            {
+                var now = clock.GetUtcNow();
+                var leased = await outbox.LeaseDueAsync(now, now + Settings.Lease, _leaseHolder, Settings.BatchSize);
+                busy = leased.Count == Settings.BatchSize;
+                await Task.WhenAll(leased.Select(delivery => AttemptAsync(delivery, stoppingToken)));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // PostgreSQL away, most likely: the rows stay where they are; the next poll tries again.
+                LogPollFailed(exception.GetType().Name);
+            }
+
+            if (!busy)
+            {
+                try
+                {
+                    await Task.Delay(Settings.PollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task AttemptAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
+    {
+        var startedAt = clock.GetUtcNow();
+        var (delivered, confirmed, statusCode) = delivery.RecipientKind == RecipientKind.Merchant
+            ? await SendWebhookAsync(delivery, stoppingToken)
+            : await NotifyPartnerAsync(delivery, stoppingToken);
+
+        // Stopping mid-attempt: the lease runs out and another silo (or this one, restarted) sends it again.
+        stoppingToken.ThrowIfCancellationRequested();
+        var next = delivered ? null : Settings.NextAttemptAfter(delivery.Attempts + 1, startedAt);
+        if (!delivered)
+        {
+            LogAttemptFailed(delivery.DeliveryId, delivery.Attempts + 1, statusCode ?? 0, next is null);
+        }
+
+        await outbox.RecordAttemptAsync(delivery, _leaseHolder, new AttemptOutcome(delivered, confirmed, statusCode, next), clock.GetUtcNow());
+    }
+
+    private async Task<(bool Delivered, bool Confirmed, int? StatusCode)> SendWebhookAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
+    {
+        if (await outbox.EndpointAsync(delivery.Recipient) is not { } endpoint)
+        {
+            return (false, false, null);
+        }
+
+        // Real time, not the platform's clock: receivers check the timestamp against their own clocks.
+        var sentAt = DateTimeOffset.UtcNow;
+        var signer = new StandardWebhook(await secrets.OpenAsync(delivery.Recipient, endpoint.SealedSecret));
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
+        {
+            Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("webhook-id", delivery.EventId);
+        request.Headers.Add("webhook-timestamp", sentAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", signer.Sign(delivery.EventId, sentAt, delivery.Body));
+        try
+        {
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stoppingToken);
+            return (response.IsSuccessStatusCode, false, (int)response.StatusCode);
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested
+            && exception is HttpRequestException or TaskCanceledException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException)
+        {
+            return (false, false, null);
+        }
+    }
+
+    private async Task<(bool Delivered, bool Confirmed, int? StatusCode)> NotifyPartnerAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
+    {
+        if (notifiers.FirstOrDefault(notifier => notifier.Handles(delivery.Recipient, delivery.RecipientKind)) is not { } notifier)
+        {
+            LogNoAdapter(delivery.RecipientKind.ToString(), delivery.Recipient);
+            return (false, false, null);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(Settings.AttemptTimeout);
+        try
+        {
+            var confirmed = await notifier.NotifyAsync(delivery.Recipient, delivery.EventId, delivery.Type, delivery.Body, timeout.Token);
+            return (true, confirmed, null);
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogAdapterFailed(delivery.Recipient, exception.GetType().Name);
+            return (false, false, null);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook outbox poll failed ({Reason}); trying again")]
+    private partial void LogPollFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} attempt {Attempt} failed (status {StatusCode}); given up: {GivenUp}")]
+    private partial void LogAttemptFailed(string deliveryId, int attempt, int statusCode, bool givenUp);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No adapter tells {Kind} {Recipient}; the delivery waits and retries")]
+    private partial void LogNoAdapter(string kind, string recipient);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partner {Recipient} was not told ({Reason}); retrying later")]
+    private partial void LogAdapterFailed(string recipient, string reason);
+}

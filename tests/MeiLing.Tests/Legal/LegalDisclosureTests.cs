@@ -1,0 +1,105 @@
+using System.Text.Json;
+using MeiLing.Grains;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Users;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Legal;
+
+/// <summary>P3.3: a user's data goes to an authority only on a legal demand backed by a document, and that is on the record.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class LegalDisclosureTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P3_3_a_legal_demand_is_recorded_in_the_users_disclosures_with_its_document_reference_and_the_user_is_told()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand("（2026）京01刑调字第17号", notifyUser: true));
+        var disclosures = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures");
+        var notices = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications");
+
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var disclosure = Assert.Single(disclosures.GetProperty("items").EnumerateArray());
+        Assert.Equal("legal-authority", disclosure.GetProperty("recipientKind").GetString());
+        Assert.Equal("Beijing Public Security Bureau", disclosure.GetProperty("recipient").GetString());
+        Assert.Equal("legal-obligation", disclosure.GetProperty("basis").GetString());
+        Assert.Equal("（2026）京01刑调字第17号", disclosure.GetProperty("documentReference").GetString());
+        Assert.Contains(notices.GetProperty("items").EnumerateArray(), n =>
+            n.GetProperty("kind").GetString() == "legal-disclosure" && n.GetProperty("message").GetString()!.Contains("（2026）京01刑调字第17号"));
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action = 'legal-disclosure'", user.UserId));
+    }
+
+    [Fact]
+    public async Task P3_3_a_legal_demand_the_user_may_not_be_told_of_is_not_notified_and_is_listed_for_review()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0042", notifyUser: false));
+        var withheld = await platform.Operator().GetFromJsonAsync<JsonElement>("/v1/legal-disclosures?withheld=true");
+        var notices = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Contains(withheld.GetProperty("items").EnumerateArray(), d =>
+            d.GetProperty("userId").GetString() == user.UserId && d.GetProperty("documentReference").GetString() == "GA-2026-0042");
+        Assert.DoesNotContain(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("kind").GetString() == "legal-disclosure");
+    }
+
+    [Theory]
+    [InlineData("authority")]
+    [InlineData("documentType")]
+    [InlineData("documentReference")]
+    public async Task P3_3_a_legal_demand_without_its_authority_document_type_or_reference_is_400_and_hands_nothing_over(string missing)
+    {
+        var user = await platform.RegisterUserAsync();
+        var body = JsonSerializer.SerializeToNode(Demand("REF-1", notifyUser: true))!.AsObject();
+        body.Remove(missing);
+
+        var response = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", body);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(missing, out _), problem.ToString());
+        Assert.Empty((await (await platform.AsUserAsync(user)).GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task P3_3_only_an_operator_records_a_legal_demand()
+    {
+        var user = await platform.RegisterUserAsync();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Legal", "support")).ApiKey);
+        var merchant = platform.Client((await platform.CreateMerchantAsync("Legal House")).ApiKey);
+        var self = await platform.AsUserAsync(user);
+
+        foreach (var caller in new[] { support, merchant, self })
+        {
+            var response = await caller.PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand("REF-2", notifyUser: true));
+            await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        }
+
+        Assert.Empty((await self.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task P3_3_the_disclosure_gate_refuses_a_hand_over_to_a_legal_authority_without_a_document_reference()
+    {
+        var user = await platform.RegisterUserAsync();
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => platform.Grains.GetGrain<IUserGrain>(user.UserId).Disclose(new DisclosureRequest(
+            "Some Bureau", RecipientKind.LegalAuthority, ["phone"], "asked nicely", null, Grains.Consents.LawfulBasis.LegalObligation, "CN")));
+
+        Assert.Equal("legal-document-required", refused.Code);
+    }
+
+    private static object Demand(string reference, bool notifyUser) => new
+    {
+        authority = "Beijing Public Security Bureau",
+        documentType = "investigation-letter",
+        documentReference = reference,
+        fields = new[] { "phone", "orders" },
+        notifyUser,
+    };
+}

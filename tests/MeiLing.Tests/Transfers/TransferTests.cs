@@ -1,0 +1,83 @@
+using System.Text.Json;
+using MeiLing.Grains.Transfers;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Transfers;
+
+/// <summary>P3.2: a business moves to a successor only with its users told, able to object, and each hand-over recorded.</summary>
+[Collection(TimeTravelCollection.Name)]
+public sealed class TransferTests(TimeTravelFixture platform)
+{
+    [Fact]
+    public async Task P3_2_a_transfer_needs_at_least_30_days_notice()
+    {
+        var shop = await platform.OpenShopAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Soon");
+
+        var response = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(29) });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("effectiveAt", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task P3_2_users_are_told_the_successor_an_objector_is_left_out_and_the_rest_are_handed_over_as_business_transfer_disclosures()
+    {
+        var shop = await platform.OpenShopAsync();
+        var staying = (await shop.PlaceOrderAsync()).Id();
+        var objector = await platform.RegisterUserAsync();
+        var objectorClient = await platform.AsUserAsync(objector);
+        var objectorShop = shop with { Customer = objector, CustomerClient = objectorClient };
+        var leaving = (await objectorShop.PlaceOrderAsync()).Id();
+        var successor = await platform.CreateMerchantAsync("Successor Tea Group");
+
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
+        Assert.True(started.StatusCode == HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+        var transfer = await started.Content.ReadFromJsonAsync<JsonElement>();
+        var transferId = transfer.GetProperty("transferId").GetString()!;
+        var notices = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}/notifications");
+        var objected = await objectorClient.PostAsync($"/v1/transfers/{transferId}/objections", null);
+
+        platform.Clock.Advance(TimeSpan.FromDays(32));
+        var done = await platform.Grains.GetGrain<ITransferGrain>(transferId).CompleteIfDue();
+        var late = await objectorClient.PostAsync($"/v1/transfers/{transferId}/objections", null);
+
+        Assert.Equal(2, transfer.GetProperty("usersNotified").GetInt32());
+        Assert.Contains(notices.GetProperty("items").EnumerateArray(), n =>
+            n.GetProperty("kind").GetString() == "merchant-transfer" && n.GetProperty("message").GetString()!.Contains("Successor Tea Group"));
+        Assert.Equal(HttpStatusCode.Created, objected.StatusCode);
+        Assert.Equal("completed", done.Status);
+        await late.AssertProblemAsync(HttpStatusCode.Conflict);
+
+        var handedOver = Assert.Single((await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}/disclosures"))
+            .GetProperty("items").EnumerateArray(), d => d.GetProperty("recipient").GetString() == successor.MerchantId);
+        Assert.Equal("business-transfer", handedOver.GetProperty("basis").GetString());
+        Assert.Contains("bound by the same privacy policy", handedOver.GetProperty("note").GetString());
+        Assert.DoesNotContain((await objectorClient.GetFromJsonAsync<JsonElement>($"/v1/users/{objector.UserId}/disclosures"))
+            .GetProperty("items").EnumerateArray(), d => d.GetProperty("recipient").GetString() == successor.MerchantId);
+        Assert.True((await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{leaving}")).GetProperty("anonymized").GetBoolean());
+        Assert.False((await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{staying}")).GetProperty("anonymized").GetBoolean());
+    }
+
+    [Fact]
+    public async Task P3_2_a_user_cannot_object_to_a_transfer_that_does_not_concern_them_and_only_an_operator_starts_one()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Elsewhere");
+        var body = new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(40) };
+        var byMerchant = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers", body);
+        var transferId = (await (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers", body))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
+        var stranger = await platform.AsUserAsync(await platform.RegisterUserAsync());
+
+        var objection = await stranger.PostAsync($"/v1/transfers/{transferId}/objections", null);
+
+        await byMerchant.AssertProblemAsync(HttpStatusCode.Forbidden);
+        await objection.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Merchants;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.DataRights;
+
+namespace MeiLing.Tests.Webhooks;
+
+[Collection(TimeTravelCollection.Name)]
+public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
+{
+    // P8.1: the request itself is answered on the platform's own clock; a recipient that has not confirmed
+    // 15 days after it was told is support's to chase, and drops off the list once it confirms.
+    [Fact]
+    public async Task P8_1_a_request_with_a_recipient_unconfirmed_15_days_after_notice_is_listed_for_support_until_it_confirms()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Unconfirmed", "support")).ApiKey);
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" })).RequestId();
+        var completed = await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+
+        var early = await support.GetFromJsonAsync<JsonElement>("/v1/requests?unconfirmedRecipients=true&limit=500");
+        platform.Clock.Advance(TimeSpan.FromDays(16));
+        var late = await support.GetFromJsonAsync<JsonElement>("/v1/requests?unconfirmedRecipients=true&limit=500");
+        var confirmed = await shop.MerchantClient.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+        var after = await support.GetFromJsonAsync<JsonElement>("/v1/requests?unconfirmedRecipients=true&limit=500");
+
+        Assert.Equal(DataRightsRequestStatus.Completed, completed.Status);
+        Assert.DoesNotContain(early.GetProperty("items").EnumerateArray(), r => r.RequestId() == requestId);
+        Assert.Contains(late.GetProperty("items").EnumerateArray(), r => r.RequestId() == requestId);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), r => r.RequestId() == requestId);
+    }
+
+    [Fact]
+    public async Task P4_3_a_merchant_hears_by_a_signed_shop_redact_once_its_termination_has_erased_its_data()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 });
+
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        await platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId).CompleteTerminationIfDue();
+        var redact = await receiver.WaitForAsync(r => r.Type == "shop.redact");
+
+        Assert.True(redact.Verified);
+        Assert.Equal(shop.Merchant.MerchantId, redact.Data.GetProperty("merchantId").GetString());
+    }
+}

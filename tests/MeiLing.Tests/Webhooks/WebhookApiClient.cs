@@ -1,0 +1,47 @@
+using System.Text.Json;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Webhooks;
+
+internal static class WebhookApiClient
+{
+    /// <summary>Registers the merchant's endpoint on <paramref name="receiver"/> and tells the receiver its secret.</summary>
+    public static async Task<string> RegisterWebhookAsync(this HttpClient merchant, string merchantId, WebhookReceiver receiver)
+    {
+        var response = await merchant.PutAsJsonAsync($"/v1/merchants/{merchantId}/webhook", new { url = receiver.UrlOf(merchantId) });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var secret = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+        receiver.Trust(merchantId, secret);
+        return secret;
+    }
+
+    /// <summary>A second shop for the same customer: another merchant, its catalogue, its key.</summary>
+    public static async Task<Shop> SecondShopForAsync(this PlatformFixture platform, Shop first, string name)
+    {
+        var merchant = await platform.CreateMerchantAsync(name);
+        var client = platform.Client(merchant.ApiKey);
+        await client.AddProductAsync(merchant.MerchantId, "TEA-1", "Green tea", CommerceApiClient.TeaPrice);
+        await client.AddProductAsync(merchant.MerchantId, "CAKE-1", "Moon cake", CommerceApiClient.CakePrice);
+        return first with { Merchant = merchant, MerchantClient = client };
+    }
+
+    /// <summary>Reads the merchant's deliveries until one of the event is in <paramref name="status"/>.</summary>
+    public static async Task<JsonElement> WaitForDeliveryAsync(this HttpClient merchant, string merchantId, string eventId, string status, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var page = await merchant.GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchantId}/webhook-deliveries");
+            var delivery = page.GetProperty("items").EnumerateArray().FirstOrDefault(d => d.GetProperty("eventId").GetString() == eventId);
+            if (delivery.ValueKind == JsonValueKind.Object && delivery.GetProperty("status").GetString() == status)
+            {
+                return delivery;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The delivery of {eventId} never became {status}: {page}");
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using MeiLing.Silo.Webhooks;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.DataRights;
+
+namespace MeiLing.Tests.Webhooks;
+
+/// <summary>Registering endpoints, secrets, and who may confirm or retry what.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class WebhookApiTests(PlatformFixture platform)
+{
+    [Theory]
+    [InlineData("http://example.com/hooks")]
+    [InlineData("https://10.1.2.3/hooks")]
+    [InlineData("https://192.168.0.10/hooks")]
+    [InlineData("https://172.20.0.1/hooks")]
+    [InlineData("https://169.254.169.254/latest/meta-data")]
+    [InlineData("https://[fd00::1]/hooks")]
+    [InlineData("https://[fe80::1]/hooks")]
+    [InlineData("https://0.0.0.0/hooks")]
+    [InlineData("ftp://example.com/hooks")]
+    [InlineData("https://user:pass@example.com/hooks")]
+    [InlineData("/relative")]
+    public async Task A_webhook_url_that_is_plain_http_beyond_loopback_or_points_into_a_private_network_is_400(string url)
+    {
+        var merchant = await platform.CreateMerchantAsync("SSRF House");
+
+        var response = await platform.Client(merchant.ApiKey).PutAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/webhook", new { url });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task The_silo_refuses_to_connect_to_a_private_address_whatever_name_leads_there()
+    {
+        Assert.False(MeiLing.ServiceDefaults.WebhookTargets.IsAllowed(IPAddress.Parse("10.0.0.7"), allowLoopback: true));
+        Assert.False(MeiLing.ServiceDefaults.WebhookTargets.IsAllowed(IPAddress.Parse("::ffff:192.168.1.1"), allowLoopback: true));
+        Assert.False(MeiLing.ServiceDefaults.WebhookTargets.IsAllowed(IPAddress.Loopback, allowLoopback: false));
+        Assert.True(MeiLing.ServiceDefaults.WebhookTargets.IsAllowed(IPAddress.Parse("203.0.114.9"), allowLoopback: false));
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_secret_is_shown_when_issued_and_on_rotation_only()
+    {
+        var merchant = await platform.CreateMerchantAsync("Secret House");
+        var client = platform.Client(merchant.ApiKey);
+
+        var registered = await (await client.PutAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/webhook",
+            new { url = "https://hooks.example.com/meiling", events = new[] { "customer.redact", "shop.redact" } })).Content.ReadFromJsonAsync<JsonElement>();
+        var read = await client.GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchant.MerchantId}/webhook");
+        var rotated = await (await client.PostAsync($"/v1/merchants/{merchant.MerchantId}/webhook/secret", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var stored = await platform.Database.FindEverywhereAsync(rotated.GetProperty("secret").GetString()!["whsec_".Length..]);
+        var deleted = await client.DeleteAsync($"/v1/merchants/{merchant.MerchantId}/webhook");
+        var gone = await client.GetAsync($"/v1/merchants/{merchant.MerchantId}/webhook");
+
+        Assert.StartsWith("whsec_", registered.GetProperty("secret").GetString());
+        Assert.Equal(32, Convert.FromBase64String(registered.GetProperty("secret").GetString()!["whsec_".Length..]).Length);
+        Assert.Equal(["customer.redact", "shop.redact"], read.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.False(read.TryGetProperty("secret", out _));
+        Assert.NotEqual(registered.GetProperty("secret").GetString(), rotated.GetProperty("secret").GetString());
+        Assert.Empty(stored);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await gone.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_unknown_event_type_is_400_and_another_merchants_webhook_is_404()
+    {
+        var merchant = await platform.CreateMerchantAsync("Events House");
+        var other = await platform.CreateMerchantAsync("Other House");
+
+        var unknown = await platform.Client(merchant.ApiKey).PutAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/webhook",
+            new { url = "https://hooks.example.com/x", events = new[] { "customer.stolen" } });
+        var foreign = await platform.Client(other.ApiKey).PutAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/webhook", new { url = "https://evil.example.com/x" });
+
+        await unknown.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await foreign.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Another_merchant_cannot_confirm_a_request_in_a_recipients_name_nor_retry_its_deliveries()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        var other = await platform.CreateMerchantAsync("Meddling House");
+        var meddler = platform.Client(other.ApiKey);
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        await shop.PlaceOrderAsync();
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" })).RequestId();
+        var sent = await receiver.WaitForAsync(r => r.Type == "customer.data_request");
+        var delivery = await shop.MerchantClient.WaitForDeliveryAsync(shop.Merchant.MerchantId, sent.WebhookId, "delivered");
+
+        var inItsName = await meddler.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+        var asItself = await meddler.PostAsync($"/v1/requests/{requestId}/recipients/{other.MerchantId}/confirmation", null);
+        var byTheUser = await shop.CustomerClient.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+        var retry = await meddler.PostAsync($"/v1/webhook-deliveries/{delivery.GetProperty("deliveryId").GetString()}/retry", null);
+        var view = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}");
+
+        await inItsName.AssertProblemAsync(HttpStatusCode.NotFound);
+        await asItself.AssertProblemAsync(HttpStatusCode.NotFound);
+        await byTheUser.AssertProblemAsync(HttpStatusCode.Forbidden);
+        await retry.AssertProblemAsync(HttpStatusCode.NotFound);
+        var recipient = Assert.Single(view.GetProperty("recipients").EnumerateArray());
+        Assert.Equal("notified", recipient.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, recipient.GetProperty("confirmedAt").ValueKind);
+    }
+
+    [Fact]
+    public void The_default_retry_schedule_retries_twice_within_a_minute_then_keeps_trying_for_at_least_three_days()
+    {
+        var settings = new WebhookDeliverySettings();
+        var first = DateTimeOffset.UnixEpoch;
+        var attempts = new List<DateTimeOffset> { first };
+        while (settings.NextAttemptAfter(attempts.Count, attempts[^1]) is { } next)
+        {
+            attempts.Add(next);
+        }
+
+        Assert.True(attempts[2] - first <= TimeSpan.FromSeconds(60), $"second retry at {attempts[2] - first}");
+        Assert.True(attempts[^1] - first >= TimeSpan.FromDays(3), $"last attempt at {attempts[^1] - first}");
+        var gaps = attempts.Zip(attempts.Skip(1), (before, after) => after - before).ToList();
+        Assert.Equal(gaps.Order(), gaps);
+    }
+}
