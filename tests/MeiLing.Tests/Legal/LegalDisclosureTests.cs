@@ -28,7 +28,7 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         Assert.Equal("legal-obligation", disclosure.GetProperty("basis").GetString());
         Assert.Equal("（2026）京01刑调字第17号", disclosure.GetProperty("documentReference").GetString());
         Assert.Contains(notices.GetProperty("items").EnumerateArray(), n =>
-            n.GetProperty("kind").GetString() == "legal-disclosure" && n.GetProperty("message").GetString()!.Contains("（2026）京01刑调字第17号"));
+            n.GetProperty("kind").GetString() == "legal-disclosure" && n.GetProperty("text").GetString()!.Contains("（2026）京01刑调字第17号"));
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action = 'legal-disclosure'", user.UserId));
     }

@@ -48,7 +48,7 @@ public sealed class TransferTests(TimeTravelFixture platform)
 
         Assert.Equal(2, transfer.GetProperty("usersNotified").GetInt32());
         Assert.Contains(notices.GetProperty("items").EnumerateArray(), n =>
-            n.GetProperty("kind").GetString() == "merchant-transfer" && n.GetProperty("message").GetString()!.Contains("Successor Tea Group"));
+            n.GetProperty("kind").GetString() == "merchant-transfer" && n.GetProperty("text").GetString()!.Contains("Successor Tea Group"));
         Assert.Equal(HttpStatusCode.Created, objected.StatusCode);
         Assert.Equal("completed", done.Status);
         await late.AssertProblemAsync(HttpStatusCode.Conflict);
