@@ -149,6 +149,11 @@ public sealed class SiloSettings : ClusterSettings
     [RegularExpression("^(on|off)$", ErrorMessage = "MEILING_PHONE_VERIFICATION must be on or off.")]
     public string PhoneVerification { get; set; } = "on";
 
+    /// <summary>Days a request support filed waits for the user's confirmation before it is cancelled (<c>MEILING_CONFIRMATION_DAYS</c>, P8.1).</summary>
+    [ConfigurationKeyName("CONFIRMATION_DAYS")]
+    [Range(1, 30, ErrorMessage = "MEILING_CONFIRMATION_DAYS must be 1-30.")]
+    public int ConfirmationDays { get; set; } = 7;
+
     /// <summary>Days a child's account waits for the guardian's confirmation before its data is deleted (<c>MEILING_GUARDIAN_CONFIRM_DAYS</c>, P5.1).</summary>
     [ConfigurationKeyName("GUARDIAN_CONFIRM_DAYS")]
     [Range(1, 30, ErrorMessage = "MEILING_GUARDIAN_CONFIRM_DAYS must be 1-30.")]

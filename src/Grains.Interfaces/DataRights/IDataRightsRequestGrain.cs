@@ -10,12 +10,10 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
 {
     public static readonly TimeSpan AnswerWithin = TimeSpan.FromDays(15);
 
-    /// <summary>How long a request awaiting the user's confirmation waits before it is cancelled by itself.</summary>
-    public static readonly TimeSpan ConfirmWithin = TimeSpan.FromDays(7);
-
     /// <summary>
     /// Records the request as received (due 15 days later) and starts carrying it out; one that needs the user's
-    /// confirmation (<see cref="FileDataRightsRequest.NeedsConfirmation"/>) waits for it and changes nothing.
+    /// confirmation (<see cref="FileDataRightsRequest.NeedsConfirmation"/>) waits for it and changes nothing, and is
+    /// cancelled by itself when nobody confirms it in time (<c>MEILING_CONFIRMATION_DAYS</c>, 7).
     /// </summary>
     [Alias("receive")]
     Task<DataRightsRequestView> Receive(string userId, FileDataRightsRequest request);

@@ -60,7 +60,7 @@ internal sealed partial class DataRightsRequestGrain(
 
         if (request.NeedsConfirmation)
         {
-            await this.RegisterOrUpdateReminder(ExpiryReminder, IDataRightsRequestGrain.ConfirmWithin, IDataRightsRequestGrain.ConfirmWithin);
+            await this.RegisterOrUpdateReminder(ExpiryReminder, settings.Value.ConfirmWithin, settings.Value.ConfirmWithin);
         }
         else
         {
@@ -190,14 +190,21 @@ internal sealed partial class DataRightsRequestGrain(
             return;
         }
 
-        if (state.RecordExists && state.State.IsAwaitingConfirmation
-            && clock.GetUtcNow() >= state.State.ReceivedAt + IDataRightsRequestGrain.ConfirmWithin)
-        {
-            await FinishAsync(DataRightsRequestStatus.Cancelled, null, "expired-unconfirmed", null);
-        }
-        else if (!state.RecordExists || !state.State.IsAwaitingConfirmation)
+        if (!state.RecordExists || !state.State.IsAwaitingConfirmation)
         {
             await StopReminderAsync(ExpiryReminder);
+            return;
+        }
+
+        await CancelIfUnconfirmedTooLongAsync();
+    }
+
+    // P8.1: a request nobody confirmed within the window is cancelled, so it does not sit open for ever.
+    private async Task CancelIfUnconfirmedTooLongAsync()
+    {
+        if (state.State.IsAwaitingConfirmation && clock.GetUtcNow() >= state.State.ReceivedAt + settings.Value.ConfirmWithin)
+        {
+            await FinishAsync(DataRightsRequestStatus.Cancelled, null, "expired-unconfirmed", null);
         }
     }
 
@@ -254,7 +261,8 @@ internal sealed partial class DataRightsRequestGrain(
 
         if (state.State.IsAwaitingConfirmation)
         {
-            // Nothing runs before the user (or a second agent) says so.
+            // Nothing runs before the user (or a second agent) says so; past the window, nothing ever will.
+            await CancelIfUnconfirmedTooLongAsync();
             return;
         }
 
@@ -528,7 +536,7 @@ internal sealed partial class DataRightsRequestGrain(
     private async Task EnsureReminderAsync()
     {
         var (name, period) = state.State.IsAwaitingConfirmation
-            ? (ExpiryReminder, IDataRightsRequestGrain.ConfirmWithin)
+            ? (ExpiryReminder, settings.Value.ConfirmWithin)
             : (DriveReminder, settings.Value.DrivePeriod);
         if (await this.GetReminder(name) is null)
         {

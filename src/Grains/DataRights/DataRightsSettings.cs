@@ -11,4 +11,7 @@ public sealed class DataRightsSettings
 
     /// <summary>How long after it is received a request starts being carried out.</summary>
     public TimeSpan StartDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How long a request awaiting the user's confirmation waits before it is cancelled by itself.</summary>
+    public TimeSpan ConfirmWithin { get; set; } = TimeSpan.FromDays(7);
 }

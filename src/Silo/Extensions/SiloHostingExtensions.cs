@@ -92,7 +92,11 @@ public static class SiloHostingExtensions
             identity.GuardianConfirmWithin = TimeSpan.FromDays(settings.GuardianConfirmDays);
         });
 
-        builder.Services.Configure<DataRightsSettings>(rights => rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds));
+        builder.Services.Configure<DataRightsSettings>(rights =>
+        {
+            rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds);
+            rights.ConfirmWithin = TimeSpan.FromDays(settings.ConfirmationDays);
+        });
         builder.Services.Configure<Webhooks.WebhookDeliverySettings>(webhooks =>
         {
             webhooks.AttemptTimeout = TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds);
