@@ -1,6 +1,13 @@
 using MeiLing.Bench;
+using MeiLing.Bench.Compare;
 using MeiLing.Bench.Options;
 using MeiLing.Bench.Scenarios;
+
+// bench/compare's own steps (seeding both sides, the open-loop study); wrk does its load.
+if (CompareCommands.Handles(args))
+{
+    return await CompareCommands.RunAsync(args, CancellationToken.None);
+}
 
 switch (OptionsParser.Parse(args, ScenarioCatalog.Names, Environment.GetEnvironmentVariable))
 {

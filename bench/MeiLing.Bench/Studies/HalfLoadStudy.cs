@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MeiLing.Bench.Http;
 using MeiLing.Bench.Reporting;
 using MeiLing.Bench.Scenarios;
@@ -41,50 +40,7 @@ public sealed class HalfLoadStudy : Study
         figures.Set(StudyFigures.HalfLoadRate, consentRead.Achieved);
     }
 
-    private static async Task<OpenLoopResult> OpenLoopAsync(
-        BenchContext context, double rate, int workers, Func<int, long, HttpRequestMessage> request, CancellationToken cancellationToken)
-    {
-        using var http = BenchHttp.Create(context.Options.Api, workers, context.Options.Timeout);
-        var duration = context.Options.Duration;
-        var interval = Stopwatch.Frequency * workers / rate; // ticks between one worker's sends
-        var latencies = new List<double>[workers];
-        var errors = 0;
-        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10;
-        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
-        {
-            var mine = latencies[w] = [];
-            for (long k = 0; ; k++)
-            {
-                var scheduled = start + (long)(((k * workers) + w) * interval / workers);
-                if (scheduled >= end || cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, cancellationToken);
-                }
-
-                using var response = await http.SendAsync(request(w, k), HttpCompletionOption.ResponseContentRead, cancellationToken);
-                mine.Add(Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds);
-                if (!response.IsSuccessStatusCode)
-                {
-                    Interlocked.Increment(ref errors);
-                }
-            }
-        }));
-
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new OpenLoopResult(all.Length, errors, all.Length / duration.TotalSeconds,
-            Timing.Percentile(all, 0.50), Timing.Percentile(all, 0.99), all.Length == 0 ? 0 : all[^1]);
-    }
-
-    private sealed record OpenLoopResult(int Requests, int Errors, double Achieved, double P50, double P99, double Max)
-    {
-        public override string ToString() =>
-            $"requests {Requests:N0}   errors {Errors}   achieved {Achieved:N1} req/s   latency ms (from the scheduled send)   p50 {P50:0.00}   p99 {P99:0.00}   max {Max:0.00}";
-    }
+    private static Task<OpenLoopResult> OpenLoopAsync(
+        BenchContext context, double rate, int workers, Func<int, long, HttpRequestMessage> request, CancellationToken cancellationToken) =>
+        OpenLoop.RunAsync(context.Options.Api, rate, workers, context.Options.Duration, context.Options.Timeout, request, cancellationToken);
 }

@@ -46,8 +46,14 @@ public static class OrdersApi
             ? EntityId.New(EntityId.OrderPrefix)
             : EntityId.FromIdempotencyKey(EntityId.OrderPrefix, merchantId, idempotencyKey);
         var delivery = request.Delivery is { } d ? new Delivery(d.RecipientName.Trim(), d.Gender, d.Phone, d.Address.Trim(), d.DoorNumber.Trim()) : null;
-        var order = await cluster.GetGrain<IOrderGrain>(orderId).Place(new PlaceOrder(
-            merchantId, request.UserId, [.. request.Items.Select(item => new OrderItem(item.Sku, item.Quantity))], delivery));
+        OrderView order;
+        // A minted id has no stored state: its activation need not read (an idempotency key's id may).
+        using (string.IsNullOrEmpty(idempotencyKey) ? MintedGrainId.Mark(orderId) : default)
+        {
+            order = await cluster.GetGrain<IOrderGrain>(orderId).Place(new PlaceOrder(
+                merchantId, request.UserId, [.. request.Items.Select(item => new OrderItem(item.Sku, item.Quantity))], delivery));
+        }
+
         return TypedResults.Created($"/v1/orders/{orderId}", new OrderPlaced(order.OrderId, order.TotalFen, order.Status));
     }
 

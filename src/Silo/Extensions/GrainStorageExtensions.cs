@@ -48,11 +48,12 @@ public static class GrainStorageExtensions
             options.DeleteStateOnClear = true;
         });
         // The storage grains use: personal data sealed under its owner's key on its way to PostgreSQL.
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (services, _) => new SealingGrainStorage(
+        // A grain created under an id its caller just minted skips the read that would find nothing.
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (services, _) => new MintedGrainStorage(new SealingGrainStorage(
             services.GetRequiredKeyedService<IGrainStorage>(PlainStorage),
             services.GetRequiredService<IGrainStorageSerializer>(),
             services.GetRequiredService<UserDataKeys>(),
-            services.GetRequiredService<ILogger<SealingGrainStorage>>()));
+            services.GetRequiredService<ILogger<SealingGrainStorage>>())));
         silo.Services.AddSingleton(services => MasterKeyRing.Parse(services.GetRequiredService<IOptions<PrivacySettings>>().Value.MasterKeys));
         silo.Services.AddSingleton<UserKeyStore>();
         silo.Services.AddSingleton<UserDataKeys>();

@@ -27,4 +27,22 @@ public sealed class PostgresConnectionsTests
 
         Assert.Equal(expected, tuned.MaxAutoPrepare);
     }
+
+    [Fact]
+    public void Pooled_connections_are_not_reset_by_default()
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(PostgresConnections.WithStatementReuse("Host=127.0.0.1;Database=meiling"));
+
+        Assert.True(tuned.NoResetOnClose);
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;No Reset On Close=false")]
+    [InlineData("Host=127.0.0.1;noresetonclose=false")]
+    public void A_connection_string_that_asks_for_the_reset_keeps_it(string connectionString)
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(PostgresConnections.WithStatementReuse(connectionString));
+
+        Assert.False(tuned.NoResetOnClose);
+    }
 }

@@ -10,7 +10,12 @@ public sealed record Merchant(string MerchantId, string ApiKey)
 {
     public const string DearSku = "bench-dear";
 
+    public const long DearPriceFen = 100_000_000;
+
     public static readonly string[] EverydaySkus = ["bench-tea", "bench-bun", "bench-rice", "bench-soup"];
+
+    /// <summary>The price of <see cref="EverydaySkus"/>[<paramref name="index"/>].</summary>
+    public static long EverydayPriceFen(int index) => 500 + (index * 250);
 
     public static async Task<Merchant> CreateAsync(ApiClient api, string name, CancellationToken cancellationToken)
     {
@@ -19,10 +24,10 @@ public sealed record Merchant(string MerchantId, string ApiKey)
         var merchant = new Merchant(created.MerchantId, created.ApiKey);
         for (var i = 0; i < EverydaySkus.Length; i++)
         {
-            await merchant.AddProductAsync(api, new ProductBody(EverydaySkus[i], EverydaySkus[i], 500 + (i * 250)), cancellationToken);
+            await merchant.AddProductAsync(api, new ProductBody(EverydaySkus[i], EverydaySkus[i], EverydayPriceFen(i)), cancellationToken);
         }
 
-        await merchant.AddProductAsync(api, new ProductBody(DearSku, "bench dear item", 100_000_000), cancellationToken);
+        await merchant.AddProductAsync(api, new ProductBody(DearSku, "bench dear item", DearPriceFen), cancellationToken);
         return merchant;
     }
 
