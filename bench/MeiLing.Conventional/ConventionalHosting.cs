@@ -9,7 +9,7 @@ namespace MeiLing.Conventional;
 /// <summary>Registration of the conventional service: PostgreSQL, the platform's token validation, JSON.</summary>
 public static class ConventionalHosting
 {
-    // The platform's token contract (src/Api/Security/UserSessions.cs): HS256 under MEILING_JWT_KEY,
+    // The platform's token contract (src/Api/Security/UserSessions.cs): HS256 under MEILING_JWT_KEY (base64 of the key),
     // this issuer and audience, 30 s of clock skew. The bench signs users in on the platform and sends
     // the very same tokens here, so both sides validate identical tokens the same way.
     private const string Issuer = "meiling";
@@ -46,7 +46,7 @@ public static class ConventionalHosting
             {
                 ValidIssuer = Issuer,
                 ValidAudience = Audience,
-                IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwtKey)),
+                IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(jwtKey)),
                 NameClaimType = "sub",
                 RoleClaimType = "role",
                 ClockSkew = TimeSpan.FromSeconds(30),
