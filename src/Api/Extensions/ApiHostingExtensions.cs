@@ -93,6 +93,7 @@ public static class ApiHostingExtensions
         // Staff and merchants send X-Api-Key; users send a bearer token or their session cookie.
         builder.Services.AddSingleton<UserSessions>();
         builder.Services.AddSingleton<UnknownApiKeys>();
+        builder.Services.AddSingleton<ApiKeyLookups>();
         builder.Services.AddSingleton<FailedAuthenticationLimit>();
         builder.Services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, "API key or user session", options => options.ForwardDefaultSelector = context =>

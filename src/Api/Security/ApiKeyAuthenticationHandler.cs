@@ -11,14 +11,15 @@ namespace MeiLing.Api.Security;
 /// Authenticates the <c>X-Api-Key</c> header. The bootstrap operator key from configuration is compared
 /// by hash in constant time; any other key must have the platform's shape (<see cref="ApiKeyShape"/>)
 /// before it is looked up by its SHA-256 hash in <see cref="IApiKeyGrain"/>, and a hash the cluster just
-/// called unknown is not asked again for a while (<see cref="UnknownApiKeys"/>). No header: no result
+/// called unknown is not asked again for a while (<see cref="UnknownApiKeys"/>), and concurrent requests with one
+/// key share one lookup (<see cref="ApiKeyLookups"/>). No header: no result
 /// (so the route's challenge answers 401).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IClusterClient cluster,
+    ApiKeyLookups lookups,
     UnknownApiKeys unknownKeys,
     ApiSettings settings) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -59,7 +60,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Invalid API key.");
         }
 
-        var grant = await cluster.GetGrain<IApiKeyGrain>(keyHash).Resolve();
+        var grant = await lookups.ResolveAsync(keyHash);
         if (grant is null)
         {
             unknownKeys.Remember(keyHash);

@@ -46,6 +46,19 @@ public sealed class ApiKeyGuessingTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_a_burst_of_requests_with_one_unknown_key_is_all_401_never_503()
+    {
+        // Each answer deactivates the unknown key's grain; a burst queued on it once bounced between
+        // deactivating activations until Orleans refused it, and the API answered 503.
+        var guess = WellShapedGuess();
+        var client = platform.Client(guess);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => client.GetAsync("/v1/merchants/mer_unknown")));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode));
+    }
+
+    [Fact]
     public async Task P4_4_a_guessed_key_leaves_no_grain_activation_behind()
     {
         var guesses = Enumerable.Range(0, 5).Select(_ => WellShapedGuess()).ToList();
