@@ -56,7 +56,8 @@ public sealed partial class WebhookDeliveryService(
             {
                 try
                 {
-                    await Task.Delay(Settings.PollInterval, stoppingToken);
+                    // Jittered, so the silos' polls do not fall into step and one silo does not win every claim.
+                    await Task.Delay(Settings.PollInterval * (0.5 + Random.Shared.NextDouble()), stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -20,6 +20,13 @@ public sealed class FailoverCollection : ICollectionFixture<FailoverFixture>
     public const string Name = "failover";
 }
 
+/// <summary>A three-silo cluster of its own for killing a silo mid-delivery, apart from the data-rights crash tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class WebhookFailoverCollection : ICollectionFixture<FailoverFixture>
+{
+    public const string Name = "webhook-failover";
+}
+
 [CollectionDefinition(Name)]
 public sealed class TimeTravelCollection : ICollectionFixture<TimeTravelFixture>
 {

@@ -3,7 +3,7 @@ using MeiLing.Tests.DataRights;
 
 namespace MeiLing.Tests.Webhooks;
 
-[Collection(FailoverCollection.Name)]
+[Collection(WebhookFailoverCollection.Name)]
 public sealed class WebhookFailoverTests(FailoverFixture platform)
 {
     // The receiver holds an attempt sent by a secondary silo until the test has killed that silo, then drops
