@@ -20,15 +20,16 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     /// <summary>
     /// Makes a new code for <paramref name="purpose"/> (replacing any earlier one) and texts it to
     /// <paramref name="normalizedPhone"/>, which must be the number this grain is keyed by; audited without the code.
-    /// 429 <c>quota-exceeded</c> beyond the per-number allowance.
+    /// A code with a <paramref name="scope"/> (the request it confirms) is good for that scope alone, and its text
+    /// names it. 429 <c>quota-exceeded</c> beyond the per-number allowance.
     /// </summary>
     [Alias("send")]
-    Task Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId);
+    Task Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope = null);
 
     /// <summary>
     /// Whether <paramref name="code"/> is the live code for <paramref name="purpose"/>; a right code is used up,
     /// and a code is gone after <see cref="MaxAttempts"/> attempts or <see cref="Lifetime"/>.
     /// </summary>
     [Alias("verify")]
-    Task<bool> Verify(VerificationPurpose purpose, string code);
+    Task<bool> Verify(VerificationPurpose purpose, string code, string? scope = null);
 }

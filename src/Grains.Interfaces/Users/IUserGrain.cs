@@ -51,13 +51,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("reset-password")]
     Task ResetPassword(string passwordHash);
 
-    /// <summary>Texts the user's own number a one-time code for <paramref name="purpose"/>.</summary>
-    [Alias("send-code")]
-    Task SendVerificationCode(VerificationPurpose purpose);
 
     /// <summary>Whether <paramref name="code"/> is the live code texted to the user's own number for <paramref name="purpose"/>.</summary>
     [Alias("check-code")]
-    Task<bool> CheckVerificationCode(VerificationPurpose purpose, string code);
+    Task<bool> CheckVerificationCode(VerificationPurpose purpose, string code, string? scope = null);
 
     /// <summary>
     /// The guardian of a child under 14 confirms with the code texted to the guardian's number: the account leaves

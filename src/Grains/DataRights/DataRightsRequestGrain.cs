@@ -60,7 +60,8 @@ internal sealed partial class DataRightsRequestGrain(
 
         if (request.NeedsConfirmation)
         {
-            await this.RegisterOrUpdateReminder(ExpiryReminder, settings.Value.ConfirmWithin, settings.Value.ConfirmWithin);
+            // Due a minute after the window, so its first tick finds the window over rather than just not yet.
+            await this.RegisterOrUpdateReminder(ExpiryReminder, settings.Value.ConfirmWithin + TimeSpan.FromMinutes(1), settings.Value.ConfirmWithin);
         }
         else
         {
@@ -102,7 +103,7 @@ internal sealed partial class DataRightsRequestGrain(
         }
 
         // The user read the code on their own phone and gave it to support: the user's word, carried by support.
-        if (!await User.CheckVerificationCode(VerificationPurpose.ConfirmRequest, verificationCode))
+        if (!await User.CheckVerificationCode(VerificationPurpose.ConfirmRequest, verificationCode, ConfirmationScope.Of(state.State.Type, RequestId)))
         {
             throw VerificationCodes.Failed();
         }
@@ -230,7 +231,8 @@ internal sealed partial class DataRightsRequestGrain(
 
     private void EnsureUntouched(string outcome)
     {
-        if (!state.State.IsUntouched)
+        // A first step under way has not been counted yet: the drive that runs it interleaves with this call.
+        if (_driving || !state.State.IsUntouched)
         {
             throw DomainException.Conflict("request-under-way", $"Only a request that is open and has not started can be {outcome}.");
         }

@@ -19,7 +19,7 @@ internal sealed class VerificationCodeGrain(
     private readonly Dictionary<VerificationPurpose, IssuedCode> _codes = [];
     private readonly Allowance _sends = new();
 
-    async Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId)
+    async Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope)
     {
         if (phones.IndexKey(normalizedPhone) != this.GetPrimaryKeyString())
         {
@@ -32,18 +32,20 @@ internal sealed class VerificationCodeGrain(
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var salt = RandomNumberGenerator.GetBytes(16);
-        _codes[purpose] = new IssuedCode(salt, Hash(salt, purpose, code), now + IVerificationCodeGrain.Lifetime);
+        _codes[purpose] = new IssuedCode(salt, Hash(salt, purpose, code), now + IVerificationCodeGrain.Lifetime, scope);
 
-        await sms.SendAsync(new SmsMessage(normalizedPhone, Text(purpose, code), VerificationCodes.Name(purpose)));
+        await sms.SendAsync(new SmsMessage(normalizedPhone, Text(purpose, code, scope), VerificationCodes.Name(purpose)));
         // The code itself never goes into the log: only that one was sent, for what, and to whose account.
         await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
             "identity", "verification-codes", "verification-code:sent", subjectUserId,
             $"{{\"purpose\":\"{VerificationCodes.Name(purpose)}\",\"sender\":\"{sms.Name}\"}}"));
     }
 
-    Task<bool> IVerificationCodeGrain.Verify(VerificationPurpose purpose, string code)
+    Task<bool> IVerificationCodeGrain.Verify(VerificationPurpose purpose, string code, string? scope)
     {
-        if (!_codes.TryGetValue(purpose, out var issued))
+        // A code sent for one request confirms that request only: one agent cannot file two and let the user's
+        // code for the harmless one confirm the other.
+        if (!_codes.TryGetValue(purpose, out var issued) || issued.Scope != scope)
         {
             return Task.FromResult(false);
         }
@@ -70,16 +72,18 @@ internal sealed class VerificationCodeGrain(
     private byte[] Hash(byte[] salt, VerificationPurpose purpose, string code) =>
         HMACSHA256.HashData(Encoding.UTF8.GetBytes(privacy.Value.PhoneHashKey), salt.Concat(Encoding.UTF8.GetBytes($"{purpose}:{code}")).ToArray());
 
-    private static string Text(VerificationPurpose purpose, string code) => purpose switch
+    private static string Text(VerificationPurpose purpose, string code, string? scope) => purpose switch
     {
         VerificationPurpose.Register => $"【美零】您的注册验证码是 {code}，5分钟内有效，请勿告诉他人。",
         VerificationPurpose.ResetPassword => $"【美零】您正在重置密码，验证码 {code}，5分钟内有效。如非本人操作请忽略。",
-        VerificationPurpose.ConfirmRequest => $"【美零】客服为您提交了数据权利请求，如确认请将验证码 {code} 告知客服，5分钟内有效。",
+        VerificationPurpose.ConfirmRequest => $"【美零】客服为您提交了数据权利请求（{scope}），如确认请将验证码 {code} 告知客服，5分钟内有效。",
         _ => $"【美零】您的孩子正在注册美零账户，如同意请提供监护人验证码 {code}，5分钟内有效。",
     };
 
-    private sealed class IssuedCode(byte[] salt, byte[] hash, DateTimeOffset expiresAt)
+    private sealed class IssuedCode(byte[] salt, byte[] hash, DateTimeOffset expiresAt, string? scope)
     {
+        public string? Scope => scope;
+
         public byte[] Salt => salt;
 
         public byte[] Hash => hash;

@@ -81,8 +81,10 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
     public async Task<OrderPage> PageByUserAsync(string userId, string? cursor, int limit)
     {
         var after = After(cursor);
-        // Without a key the user has no pseudonym, and so no orders that can be found.
-        return await PseudonymizeLegacyRowsAsync(userId) is { } userRef
+        // Without a key the user has no pseudonym, and so no orders that can be found. Only the first page rewrites
+        // rows from before pseudonymization (the silo's backfill does the rest): paging on reads, writes nothing.
+        var userRef = cursor is null ? await PseudonymizeLegacyRowsAsync(userId) : await customers.PseudonymAsync(userId);
+        return userRef is not null
             ? await PageAsync("user_ref", userRef, after, limit)
             : new OrderPage([], null);
     }

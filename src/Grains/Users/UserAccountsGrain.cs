@@ -33,6 +33,12 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
                 throw DomainException.InvalidField("guardianConsent.guardianPhone", "invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
             }
 
+            if (guardianPhone == phone)
+            {
+                // P5.1: the guardian's code must reach someone other than the child, or it proves nothing.
+                throw DomainException.InvalidField("guardianConsent.guardianPhone", "guardian-phone-is-own", "The guardian's number must not be the child's own.");
+            }
+
             command = command with { GuardianConsent = command.GuardianConsent with { GuardianPhone = guardianPhone } };
         }
 

@@ -10,11 +10,12 @@ using MeiLing.Grains.Platform;
 using MeiLing.Grains.Policies;
 using MeiLing.Grains.Privacy;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Users;
 
-internal sealed class UserGrain(
+internal sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
     ConsentReceiptStore receipts,
     LocationSampleStore locations,
@@ -24,7 +25,8 @@ internal sealed class UserGrain(
     IOptions<PrivacySettings> privacy,
     ISmsSender sms,
     IOptions<IdentitySettings> identity,
-    TimeProvider clock) : Grain, IUserGrain, IRemindable
+    TimeProvider clock,
+    ILogger<UserGrain> logger) : Grain, IUserGrain, IRemindable
 {
     // While a child's account awaits its guardian, this reminder checks whether the days to confirm have run out (P5.1).
     private const string GuardianReminder = "guardian-deadline";
@@ -184,14 +186,11 @@ internal sealed class UserGrain(
         user.AddNotification(new UserNotification(NoticeKinds.PasswordReset, Text, null, now, now), NotificationsKept);
         await state.WriteStateAsync();
         await AuditAsync("identity", "password-resets", "password:reset");
-        await sms.SendAsync(new SmsMessage(user.Phone, "【美零】" + Text, "notice"));
+        await SendNoticeAsync(user.Phone, Text);
     }
 
-    async Task IUserGrain.SendVerificationCode(VerificationPurpose purpose) =>
-        await Codes(User.Phone).Send(User.Phone, purpose, UserId);
-
-    async Task<bool> IUserGrain.CheckVerificationCode(VerificationPurpose purpose, string code) =>
-        await Codes(User.Phone).Verify(purpose, code);
+    async Task<bool> IUserGrain.CheckVerificationCode(VerificationPurpose purpose, string code, string? scope) =>
+        await Codes(User.Phone).Verify(purpose, code, scope);
 
     async Task<UserProfile> IUserGrain.ConfirmGuardian(string verificationCode)
     {
@@ -421,17 +420,22 @@ internal sealed class UserGrain(
 
     async Task<DataRightsRequestView> IUserGrain.FileRequest(FileDataRightsRequest request)
     {
+        // The user's own allowance: filings by the platform (a guardian's withdrawal, the guardian deadline) take none,
+        // so the account cannot spend it to hold off its own erasure.
+        User.RequestFilings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.RequestsPerDay, "data-rights requests");
         var view = await FileRequestAsync(request);
         if (view.Status == DataRightsRequestStatus.AwaitingConfirmation)
         {
             // Support enters the code the user received (confirm-request), or the user confirms in their own session.
-            // A number that has had its fill of codes does not stop the filing: the user can ask for another.
+            // The request is filed whatever happens to the text (a spent allowance, a provider failing): the user can
+            // still confirm in their own session.
             try
             {
-                await Codes(User.Phone).Send(User.Phone, VerificationPurpose.ConfirmRequest, UserId);
+                await Codes(User.Phone).Send(User.Phone, VerificationPurpose.ConfirmRequest, UserId, ConfirmationScope.Of(view.Type, view.RequestId));
             }
-            catch (DomainException limited) when (limited.Kind == DomainErrorKind.TooManyRequests)
+            catch (Exception unsent)
             {
+                LogTextNotSent("confirm-request", unsent.GetType().Name);
             }
         }
 
@@ -447,7 +451,6 @@ internal sealed class UserGrain(
         }
 
         var requestId = EntityId.New(EntityId.RequestPrefix);
-        user.RequestFilings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.RequestsPerDay, "data-rights requests");
         if (user.OpenRequests.TryGetValue(request.Type, out var open))
         {
             // P8.1: the entry is written before its request is received, so a crash in between leaves an
@@ -548,9 +551,26 @@ internal sealed class UserGrain(
     {
         if (await DeliverAsync(notification))
         {
-            await sms.SendAsync(new SmsMessage(state.State.Phone, "【美零】" + notification.Message, "notice"));
+            await SendNoticeAsync(state.State.Phone, notification.Message);
         }
     }
+
+    // A notice's text follows what is already done and kept (the in-app notice has it): a provider failing must
+    // not turn a finished reset or request into an error its caller retries.
+    private async Task SendNoticeAsync(string phone, string text)
+    {
+        try
+        {
+            await sms.SendAsync(new SmsMessage(phone, "【美零】" + text, "notice"));
+        }
+        catch (Exception unsent)
+        {
+            LogTextNotSent("notice", unsent.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {Kind} text was not sent ({Reason}); the in-app notice stands")]
+    private partial void LogTextNotSent(string kind, string reason);
 
     private async Task<bool> DeliverAsync(UserNotification notification)
     {

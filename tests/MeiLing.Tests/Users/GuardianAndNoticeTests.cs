@@ -113,6 +113,39 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P1_7_a_code_sent_for_one_request_does_not_confirm_another()
+    {
+        var user = await platform.RegisterUserAsync();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Two Requests", "support")).ApiKey);
+        var deletion = await support.FileRequestAsync(user.UserId, SupportDeletion);
+        var cancellation = await support.FileRequestAsync(user.UserId, new { type = "cancellation", reason = "r", verification = "v" });
+        var codeForCancellation = await platform.LatestCodeAsync(user.Phone, "confirm-request");
+
+        var onTheDeletion = await support.PostAsJsonAsync($"/v1/requests/{deletion.RequestId()}/confirmation", new { verificationCode = codeForCancellation });
+        var text = (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={user.Phone}")).GetProperty("items")[0].GetProperty("text").GetString();
+
+        Assert.EndsWith("/verification-failed", (await onTheDeletion.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Contains($"cancellation {cancellation.RequestId()}", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P5_1_a_child_cannot_name_their_own_number_as_the_guardians()
+    {
+        var phone = UserApiClient.NewPhone();
+        var code = await platform.ObtainCodeAsync(phone, "register");
+
+        var response = await platform.Client().PostAsJsonAsync("/v1/users", new
+        {
+            phone, password = "a long passphrase 7", nickname = "kid", verificationCode = code,
+            birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-10),
+            guardianConsent = new { guardianName = "me", guardianPhone = phone, relationship = "self" },
+        });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/guardian-phone-is-own", problem.TypeOf(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task P1_7_a_code_sent_for_another_purpose_does_not_confirm_a_request()
     {
         var user = await platform.RegisterUserAsync();
