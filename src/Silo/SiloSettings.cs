@@ -72,6 +72,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 3650, ErrorMessage = "MEILING_LOCATION_RETENTION_DAYS must be 1-3650.")]
     public int LocationRetentionDays { get; set; } = 30;
 
+    /// <summary>Days a delivered (or finally failed) webhook stays in the outbox (<c>MEILING_WEBHOOK_RETENTION_DAYS</c>).</summary>
+    [ConfigurationKeyName("WEBHOOK_RETENTION_DAYS")]
+    [Range(1, 3650, ErrorMessage = "MEILING_WEBHOOK_RETENTION_DAYS must be 1-3650.")]
+    public int WebhookRetentionDays { get; set; } = 30;
+
     /// <summary>Days activity log entries are kept (<c>MEILING_ACTIVITY_RETENTION_DAYS</c>, P1.3).</summary>
     [ConfigurationKeyName("ACTIVITY_RETENTION_DAYS")]
     [Range(1, 3650, ErrorMessage = "MEILING_ACTIVITY_RETENTION_DAYS must be 1-3650.")]

@@ -61,6 +61,37 @@ internal sealed class MemberCardGrain(
         return settled;
     }
 
+    async Task<long> IMemberCardGrain.HandOverToSuccessor(string successorMerchantId, string operationId)
+    {
+        var balance = state.State.BalanceFen;
+        if (state.RecordExists)
+        {
+            // The successor's card first: an interruption after it leaves this card to move again, taken once.
+            await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(successorMerchantId, UserId)).TakeOver(operationId, balance);
+            await state.ClearStateAsync();
+        }
+
+        await cards.RemoveAsync(MerchantId, UserId);
+        return balance;
+    }
+
+    async Task<long> IMemberCardGrain.TakeOver(string operationId, long balanceFen)
+    {
+        if (state.State.ResultOf(operationId, balanceFen) is { } done)
+        {
+            return done;
+        }
+
+        if (!state.RecordExists)
+        {
+            await cards.AddAsync(MerchantId, UserId);
+        }
+
+        state.State.Apply(UserId, operationId, balanceFen);
+        await state.WriteStateAsync();
+        return state.State.BalanceFen;
+    }
+
     async Task<long> IMemberCardGrain.Debit(string operationId, long amountFen)
     {
         CheckAmount(amountFen);

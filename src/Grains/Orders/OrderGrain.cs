@@ -188,6 +188,28 @@ internal sealed class OrderGrain(
         return changed;
     }
 
+    async Task<bool> IOrderGrain.HandOverToSuccessor(string merchantId, string successorMerchantId)
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        if (state.State.HandOver(merchantId, successorMerchantId))
+        {
+            await state.WriteStateAsync();
+        }
+
+        if (state.State.MerchantId != successorMerchantId)
+        {
+            return false;
+        }
+
+        // Again after an interruption between the two writes: the listing row follows the order.
+        await UpdateIndexAsync();
+        return true;
+    }
+
     async Task<bool> IOrderGrain.CorrectDelivery(DataRights.DeliveryCorrection correction)
     {
         if (!state.RecordExists || !state.State.CorrectDelivery(correction))

@@ -18,6 +18,7 @@ namespace MeiLing.Grains.Users;
 internal sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
     ConsentReceiptStore receipts,
+    Webhooks.ConsentWithdrawalNotices consentDecisions,
     LocationSampleStore locations,
     DisclosureLedgerStore disclosures,
     ActivityLogStore activity,
@@ -294,7 +295,8 @@ internal sealed partial class UserGrain(
             PostgresTime.AsStored(clock.GetUtcNow()), change.CollectionMethod, user.Region);
         // The receipt's insert is the decision: once it commits, the change is durable and takes effect.
         // The user's own state is written only when the decision also accepts a newer policy version.
-        await receipts.AppendAsync(receipt);
+        // A withdrawal's notices to the recipients of data under the consent are written with it (P3.1).
+        await consentDecisions.RecordAsync(receipt);
         if (user.RecordConsent(receipt, policyIndex))
         {
             await state.WriteStateAsync();

@@ -78,6 +78,7 @@ public static class SiloHostingExtensions
             privacy.MasterKeys = settings.MasterKeyText();
             privacy.LocationRetention = TimeSpan.FromDays(settings.LocationRetentionDays);
             privacy.ActivityRetention = TimeSpan.FromDays(settings.ActivityRetentionDays);
+            privacy.WebhookRetention = TimeSpan.FromDays(settings.WebhookRetentionDays);
             privacy.ConsentChangesPerMinute = settings.ConsentChangesPerMinute;
         });
 

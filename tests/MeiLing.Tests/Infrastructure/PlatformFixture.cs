@@ -44,7 +44,7 @@ public class PlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync();
+        Database = await TestDatabase.CreateAsync(await ServerAsync());
 
         var builder = new TestClusterBuilder((short)Silos);
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
@@ -83,6 +83,9 @@ public class PlatformFixture : IAsyncLifetime
         _ = _api.Server;
         TestApiHandlers.Register(ClockId, () => _api.Server.CreateHandler());
     }
+
+    /// <summary>The PostgreSQL server the fixture's database lives on: the one the collections share, unless a fixture starts its own.</summary>
+    protected virtual Task<string> ServerAsync() => Task.FromResult(TestDatabase.SharedServer);
 
     /// <summary>A fixture's additions to the test cluster, before it is built.</summary>
     protected virtual void ConfigureCluster(TestClusterBuilder builder)
@@ -125,7 +128,12 @@ public class PlatformFixture : IAsyncLifetime
         {
             await Database.DisposeAsync();
         }
+
+        await DisposeServerAsync();
     }
+
+    /// <summary>Stops what <see cref="ServerAsync"/> started, after the database is dropped.</summary>
+    protected virtual Task DisposeServerAsync() => Task.CompletedTask;
 }
 
 [CollectionDefinition(Name)]

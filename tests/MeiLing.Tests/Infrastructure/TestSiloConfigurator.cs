@@ -58,6 +58,8 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             webhooks.AttemptTimeout = TimeSpan.FromSeconds(5);
             webhooks.RetryDelays = [.. Enumerable.Repeat(TimeSpan.FromMilliseconds(300), 8)];
         });
+        // Transfers hand over two users per reminder tick, so a test with three sees batches follow each other.
+        siloBuilder.Services.Configure<MeiLing.Grains.Transfers.TransferSettings>(transfers => transfers.HandOverBatchSize = 2);
         siloBuilder.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         siloBuilder.Services.Configure<DataRightsSettings>(rights =>
         {
