@@ -6,6 +6,7 @@ using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
+using MeiLing.Grains.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Transfers;
@@ -16,6 +17,7 @@ internal sealed class TransferGrain(
     OrderIndexStore orders,
     MemberCardIndexStore cards,
     DisclosureLedgerStore ledger,
+    WebhookOutbox outbox,
     IOptions<TransferSettings> settings,
     TimeProvider clock) : Grain, ITransferGrain, IRemindable
 {
@@ -24,6 +26,9 @@ internal sealed class TransferGrain(
 
     /// <summary>What the successor receives of each user, and what binds it (P3.2).</summary>
     private static readonly string[] HandedOverFields = ["orders", "memberCards"];
+
+    /// <summary>What the old merchant erases of a user who objected.</summary>
+    private static readonly string[] ObjectorCategories = ["orders", "member-card"];
 
     private string TransferId => this.GetPrimaryKeyString();
 
@@ -201,10 +206,17 @@ internal sealed class TransferGrain(
             .HandOverToSuccessor(transfer.SuccessorMerchantId, $"transfer:{TransferId}");
     }
 
-    // The user objected: their data at the merchant is erased instead of moving (orders anonymized, card settled).
+    // The user objected: their data at the merchant is erased instead of moving (orders anonymized, card settled),
+    // and the merchant is told to erase its own copies (its POS keeps them) by a customer.redact, written first
+    // and under an id from the transfer, so a retry writes it once.
     private async Task LeaveOutAsync(string userId)
     {
-        foreach (var orderId in await OrdersAtMerchantAsync(userId))
+        var merchantId = state.State.MerchantId;
+        var orderIds = await OrdersAtMerchantAsync(userId);
+        await outbox.WriteAsync([outbox.Event(
+            WebhookEvents.CustomerRedact, merchantId, RecipientKind.Merchant, $"{TransferId}\n{userId}",
+            new { userId, requestId = (string?)null, transferId = TransferId, orderIds, categories = ObjectorCategories })]);
+        foreach (var orderId in orderIds)
         {
             await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
         }

@@ -3,6 +3,7 @@ using MeiLing.Grains.Transfers;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
+using MeiLing.Tests.Webhooks;
 
 namespace MeiLing.Tests.Transfers;
 
@@ -39,6 +40,8 @@ public sealed class TransferTests(TimeTravelFixture platform)
         await objectorShop.TopUpAsync(500);
         var successor = await platform.CreateMerchantAsync("Successor Tea Group");
         var successorClient = platform.Client(successor.ApiKey);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
 
         var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
             new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
@@ -88,7 +91,12 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal(800, await BalanceAsync(successorClient, successor.MerchantId, shop.Customer.UserId));
         Assert.Equal(0, await BalanceAsync(shop.MerchantClient, shop.Merchant.MerchantId, shop.Customer.UserId));
 
-        // The objector's data is erased from the old merchant and never reaches the successor.
+        // The objector's data is erased from the old merchant (which is told to erase its own copies) and never reaches the successor.
+        var redact = await receiver.WaitForAsync(r => r.Type == "customer.redact" && r.Data.GetProperty("userId").GetString() == objector.UserId);
+        Assert.True(redact.Verified);
+        Assert.Equal(transferId, redact.Data.GetProperty("transferId").GetString());
+        Assert.Equal([leaving], redact.Data.GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()));
+        Assert.DoesNotContain(receiver.Received, r => r.Type == "customer.redact" && r.Data.GetProperty("userId").GetString() != objector.UserId);
         Assert.True((await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{leaving}")).GetProperty("anonymized").GetBoolean());
         Assert.Equal(0, await BalanceAsync(shop.MerchantClient, shop.Merchant.MerchantId, objector.UserId));
         Assert.Equal(0, await BalanceAsync(successorClient, successor.MerchantId, objector.UserId));
