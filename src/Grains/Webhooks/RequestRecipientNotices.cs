@@ -50,7 +50,7 @@ public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderI
 
             var item = outbox.Event(eventType, recipient, kind, requestId, data, requestId);
             events.Add(item);
-            listings.Add(new RecipientListing(requestId, recipient, kind, item.EventId));
+            listings.Add(new RecipientListing(requestId, recipient, kind, item.EventId, item.Type));
         }
 
         await outbox.WriteAsync(events, listings);

@@ -36,7 +36,7 @@ public sealed class WebhookOutbox(WebhookOutboxStore store, TimeProvider clock)
             .ToList();
 
         var takenIds = taken.Select(item => item.EventId).ToHashSet();
-        var listed = recipients.Select(recipient => recipient.EventId is { } id && !takenIds.Contains(id) ? recipient with { EventId = null } : recipient).ToList();
+        var listed = recipients.Select(recipient => recipient.EventId is { } id && !takenIds.Contains(id) ? recipient with { EventId = null, EventType = null } : recipient).ToList();
         await store.EnqueueAsync(taken, listed, clock.GetUtcNow(), cause);
         return taken;
     }

@@ -100,13 +100,14 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
         foreach (var recipient in recipients)
         {
             var command = new NpgsqlBatchCommand("""
-                INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, listed_at) VALUES ($1, $2, $3, $4, $5)
+                INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, event_type, listed_at) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (request_id, recipient, recipient_kind) DO NOTHING
                 """);
             command.Parameters.Add(new() { Value = recipient.RequestId });
             command.Parameters.Add(new() { Value = recipient.Recipient });
             command.Parameters.Add(new() { Value = recipient.RecipientKind.ToString() });
             command.Parameters.Add(new() { Value = (object?)recipient.EventId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = (object?)recipient.EventType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             batch.BatchCommands.Add(command);
         }
@@ -234,7 +235,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
 
     public Task<IReadOnlyList<RequestRecipient>> RecipientsOfAsync(string requestId) =>
         dataSource.ReadRowsAsync(
-            "SELECT recipient, recipient_kind, notified_at, confirmed_at FROM request_recipients WHERE request_id = $1 ORDER BY recipient_kind, recipient",
+            "SELECT recipient, recipient_kind, notified_at, confirmed_at, event_type FROM request_recipients WHERE request_id = $1 ORDER BY recipient_kind, recipient",
             ReadRecipient, requestId);
 
     /// <summary>The merchant's confirmation of a request it is a recipient of (kept if given before); null when it is not one.</summary>
@@ -244,7 +245,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
             """
             UPDATE request_recipients SET confirmed_at = coalesce(confirmed_at, $3)
              WHERE request_id = $1 AND recipient = $2 AND recipient_kind = 'Merchant'
-            RETURNING recipient, recipient_kind, notified_at, confirmed_at
+            RETURNING recipient, recipient_kind, notified_at, confirmed_at, event_type
             """,
             ReadRecipient, requestId, merchantId, now);
         return rows.Count > 0 ? rows[0] : null;
@@ -266,7 +267,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
         DateTimeOffset? confirmed = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
         return new RequestRecipient(
             reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1)), notified, confirmed,
-            confirmed is not null ? "confirmed" : notified is not null ? "notified" : "pending");
+            confirmed is not null ? "confirmed" : notified is not null ? "notified" : "pending",
+            reader.IsDBNull(4) ? null : reader.GetString(4));
     }
 
     private static string EncodeCursor(WebhookDelivery last) =>
@@ -302,8 +304,8 @@ public sealed record StoredEndpoint(string MerchantId, string Url, IReadOnlyList
 /// <summary>One event for one recipient, its body <c>{type, timestamp, data}</c> fixed when it is written.</summary>
 public sealed record OutboxEvent(string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, string? RequestId);
 
-/// <summary>A recipient of a data-rights request, and the event that tells it (null when it takes none of this type).</summary>
-public sealed record RecipientListing(string RequestId, string Recipient, RecipientKind RecipientKind, string? EventId);
+/// <summary>A recipient of a data-rights request, and the event that tells it and its type (null when it takes none of this type).</summary>
+public sealed record RecipientListing(string RequestId, string Recipient, RecipientKind RecipientKind, string? EventId, string? EventType);
 
 /// <summary>A delivery leased to this silo for one attempt.</summary>
 public sealed record LeasedDelivery(string DeliveryId, string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, int Attempts);
