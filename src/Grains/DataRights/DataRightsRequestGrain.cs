@@ -35,7 +35,9 @@ internal sealed partial class DataRightsRequestGrain(
 
     private string RequestId => this.GetPrimaryKeyString();
 
-    private IUserGrain User => GrainFactory.GetGrain<IUserGrain>(state.State.UserId);
+    // The narrowest role of the request's user for each call.
+    private TRole User<TRole>()
+        where TRole : IGrainWithStringKey => GrainFactory.GetGrain<TRole>(state.State.UserId);
 
     // An open request that wakes up makes sure something durable drives it: its reminder may be gone
     // (written by a version that registered it after the state, or lost with a restored table).
@@ -103,7 +105,7 @@ internal sealed partial class DataRightsRequestGrain(
         }
 
         // The user read the code on their own phone and gave it to support: the user's word, carried by support.
-        if (!await User.CheckVerificationCode(VerificationPurpose.ConfirmRequest, verificationCode, ConfirmationScope.Of(state.State.Type, RequestId)))
+        if (!await User<IUserCredentials>().CheckVerificationCode(VerificationPurpose.ConfirmRequest, verificationCode, ConfirmationScope.Of(state.State.Type, RequestId)))
         {
             throw VerificationCodes.Failed();
         }
@@ -351,7 +353,7 @@ internal sealed partial class DataRightsRequestGrain(
         if (state.State.IsOpen)
         {
             var now = clock.GetUtcNow();
-            await User.RequestClosed(state.State.Type, RequestId);
+            await User<IUserDataRights>().RequestClosed(state.State.Type, RequestId);
             await TellUserAsync(outcome, rejection);
             var final = new DataRightsRequestState.Outcome(outcome, now, rejection, outcome == DataRightsRequestStatus.Completed ? ReceiptFor() : null);
             await requests.UpsertAsync(View() with { Status = final.Status, CompletedAt = now });
@@ -371,8 +373,8 @@ internal sealed partial class DataRightsRequestGrain(
     {
         var notice = NoticeKinds.RequestStatusChanged(RequestId, Name(state.State.Type), Name(status), clock.GetUtcNow(), reason);
         return status == DataRightsRequestStatus.Completed && state.State.Type != DataRightsRequestType.Cancellation
-            ? User.NotifyBySms(notice)
-            : User.Notify(notice);
+            ? User<IUserNotifications>().NotifyBySms(notice)
+            : User<IUserNotifications>().Notify(notice);
     }
 
     // Every request ends by telling the parties the ledger shows received the data it covers (issue 14).
@@ -402,7 +404,7 @@ internal sealed partial class DataRightsRequestGrain(
             case DataRightsRequestType.Correction when step == "correct-profile":
                 if (details.Correction is { } correction)
                 {
-                    await User.CorrectProfile(correction);
+                    await User<IUserProfile>().CorrectProfile(correction);
                     return 1;
                 }
 
@@ -411,7 +413,7 @@ internal sealed partial class DataRightsRequestGrain(
                 return details.Delivery is { } delivery ? await erasure.CorrectDeliveriesAsync(state.State.UserId, delivery) : 0;
             case DataRightsRequestType.Deletion:
                 var category = details.Categories.Single(c => $"erase-{Name(c)}" == step);
-                return await User.EraseCategory(category);
+                return await User<IUserDataRights>().EraseCategory(category);
             case DataRightsRequestType.Withdrawal:
                 var purpose = details.Purposes.Single(p => $"withdraw-{ConsentPurposes.Name(p)}" == step);
                 return await WithdrawAsync(purpose);
@@ -424,13 +426,13 @@ internal sealed partial class DataRightsRequestGrain(
 
     private async Task<int> WithdrawAsync(ConsentPurpose purpose)
     {
-        var current = (await User.GetConsents()).Single(c => c.Purpose == purpose);
+        var current = (await User<IUserConsents>().GetConsents()).Single(c => c.Purpose == purpose);
         if (!current.Granted)
         {
             return 0;
         }
 
-        await User.SetConsent(new ConsentChange(purpose, false, current.PolicyVersion!, "data-rights-request"));
+        await User<IUserConsents>().SetConsent(new ConsentChange(purpose, false, current.PolicyVersion!, "data-rights-request"));
         return 1;
     }
 
@@ -438,7 +440,7 @@ internal sealed partial class DataRightsRequestGrain(
     {
         if (step == ErasureSteps.CloseAccount)
         {
-            state.State.Inventory ??= await User.CloseAccount();
+            state.State.Inventory ??= await User<IUserDataRights>().CloseAccount();
             await state.WriteStateAsync();
             return 1;
         }

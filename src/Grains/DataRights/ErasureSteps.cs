@@ -123,7 +123,7 @@ public sealed class ErasureSteps(
         // A user's listing rows are found only by a pseudonym their key computes: an order whose placement was
         // still on its way when its step ran is anonymized now, while it can still be found.
         await AnonymizeOrdersAsync(userId);
-        return await grains.GetGrain<IUserGrain>(userId).DeleteAccount() + await keys.ShredAsync(userId);
+        return await grains.GetGrain<IUserDataRights>(userId).DeleteAccount() + await keys.ShredAsync(userId);
     }
 
     private async Task<int> SettleCardsAsync(string userId)

@@ -59,7 +59,7 @@ public sealed class CrashRecoveryTests(FailoverFixture platform)
         RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
         try
         {
-            return await platform.Grains.GetGrain<IUserGrain>(userId).FileRequest(
+            return await platform.Grains.GetGrain<IUserDataRights>(userId).FileRequest(
                 new FileDataRightsRequest(DataRightsRequestType.Cancellation, RequestDetails.None, "user", userId, null, null));
         }
         finally
