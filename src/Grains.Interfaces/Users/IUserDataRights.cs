@@ -18,8 +18,12 @@ public interface IUserDataRights : IGrainWithStringKey
     [Alias("request-closed")]
     Task RequestClosed(DataRightsRequestType type, string requestId);
 
-    /// <summary>Erases one category of the user's data, keeping the account; returns how many items went.</summary>
-    [Alias("erase-category")]
+    /// <summary>
+    /// Erases what the user grain itself holds of one category (avatar, addresses, birth date, the ticket links),
+    /// keeping the account; returns how many items went. The tables and other grains are the erasure
+    /// orchestrator's (a new alias: before, this call also erased the location and activity tables).
+    /// </summary>
+    [Alias("erase-held-category")]
     Task<int> EraseCategory(ErasableCategory category);
 
     /// <summary>Every tagged personal field the user grain holds, as JSON, driven by the data-category tags.</summary>

@@ -1,10 +1,8 @@
-using MeiLing.Grains.Activity;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Identity;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Notifications;
-using MeiLing.Grains.Tickets;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Policies;
@@ -20,7 +18,6 @@ internal sealed partial class UserGrain(
     ConsentReceiptStore receipts,
     LocationSampleStore locations,
     DisclosureLedgerStore disclosures,
-    ActivityLogStore activity,
     PhoneHasher phones,
     IOptions<PrivacySettings> privacy,
     ISmsSender sms,
@@ -494,24 +491,12 @@ internal sealed partial class UserGrain(
 
     async Task<int> IUserDataRights.EraseCategory(ErasableCategory category)
     {
-        var user = User;
-        switch (category)
+        var erased = User.Erase(category);
+        if (erased > 0)
         {
-            case ErasableCategory.Locations:
-                return await locations.EraseAsync(UserId);
-            case ErasableCategory.Activity:
-                return await activity.EraseAsync(UserId);
-            case ErasableCategory.Tickets:
-                foreach (var ticketId in user.TicketIds)
-                {
-                    await GrainFactory.GetGrain<ITicketGrain>(ticketId).Erase();
-                }
-
-                break;
+            await state.WriteStateAsync();
         }
 
-        var erased = user.Erase(category);
-        await state.WriteStateAsync();
         return erased;
     }
 
