@@ -438,7 +438,7 @@ internal sealed partial class DataRightsRequestGrain(
     private async Task<int> VerifyErasureAsync(AccountInventory inventory)
     {
         var userId = state.State.UserId;
-        var remaining = await erasure.VerifyAsync(userId, inventory);
+        var remaining = await erasure.VerifyAsync(userId);
         if (remaining.Count > 0)
         {
             LogLeftovers(RequestId, string.Join(", ", remaining));
@@ -447,7 +447,7 @@ internal sealed partial class DataRightsRequestGrain(
                 state.State.AddToStep(step, await erasure.RunAsync(step.Target, userId, inventory));
             }
 
-            remaining = await erasure.VerifyAsync(userId, inventory);
+            remaining = await erasure.VerifyAsync(userId);
         }
 
         state.State.Remaining = [.. remaining];

@@ -24,6 +24,7 @@ public sealed class ErasureSteps(
     ActivityLogStore activity,
     DisclosureLedgerStore disclosures,
     UserDataKeys keys,
+    OwnedStateIndex ownedStates,
     NpgsqlDataSource dataSource,
     Webhooks.WebhookOutbox outbox)
 {
@@ -54,7 +55,7 @@ public sealed class ErasureSteps(
         await CountAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).CorrectDelivery(correction));
 
     /// <summary>What still refers to the user after the erasure: the names of tables and grains, never their data.</summary>
-    public async Task<IReadOnlyList<string>> VerifyAsync(string userId, AccountInventory inventory)
+    public async Task<IReadOnlyList<string>> VerifyAsync(string userId)
     {
         var remaining = new List<string>();
         foreach (var table in new[] { "consent_receipts", "user_location_samples", "user_activity", "user_disclosures", "member_card_index" })
@@ -76,17 +77,8 @@ public sealed class ErasureSteps(
             remaining.Add("user_data_keys");
         }
 
-        if (await ExistsAsync("SELECT EXISTS (SELECT 1 FROM orleans_storage WHERE grain_id_string = $1 OR grain_id_string LIKE '%/' || $1)", userId))
-        {
-            remaining.Add("orleans_storage: user or member card");
-        }
-
-        if (inventory.TicketIds.Count > 0 && await ExistsAsync(
-            "SELECT EXISTS (SELECT 1 FROM orleans_storage WHERE grain_id_string = ANY($2) AND position($1 in convert_from(payload, 'UTF8')) > 0)",
-            userId, inventory.TicketIds.ToArray()))
-        {
-            remaining.Add("orleans_storage: tickets");
-        }
+        // Every grain state still sealed under the user's key (the user, member cards, tickets, orders, requests).
+        remaining.AddRange((await ownedStates.GrainTypesOfUserAsync(userId)).Select(grainType => $"grain state: {grainType}"));
 
         return remaining;
     }
