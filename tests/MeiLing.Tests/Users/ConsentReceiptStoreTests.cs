@@ -1,6 +1,7 @@
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Users;
 using Npgsql;
+using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.Users;
 
@@ -44,7 +45,8 @@ public sealed class ConsentReceiptStoreTests(PlatformFixture platform)
         await client.SetConsentAsync(user.UserId, "notifications", false, version);
         var grain = platform.Grains.GetGrain<IUserGrain>(user.UserId);
 
-        await platform.DeactivateAsync(grain);
+        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(200);
         var consents = await grain.GetConsents();
 
         Assert.True(consents.Single(c => c.Purpose == ConsentPurpose.Calendar).Granted);
@@ -58,7 +60,8 @@ public sealed class ConsentReceiptStoreTests(PlatformFixture platform)
         var version = await platform.CurrentPolicyVersionAsync();
         var user = await platform.RegisterUserAsync();
         var grain = platform.Grains.GetGrain<IUserGrain>(user.UserId);
-        await platform.DeactivateAsync(grain);
+        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(200);
         var grainId = GrainId.Create("user", user.UserId);
         var stored = new GrainState<UserState>(new UserState());
         await platform.Storage().ReadStateAsync("user", grainId, stored);
