@@ -21,8 +21,7 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
             throw DomainException.InvalidField("documentType", "unknown-document-type", $"Document types: {string.Join(", ", ILegalDisclosuresGrain.DocumentTypes)}.");
         }
 
-        var user = GrainFactory.GetGrain<IUserGrain>(userId);
-        var profile = await user.GetProfile() ?? throw DomainException.NotFound("user-not-found", "No such user.");
+        var profile = await GrainFactory.GetGrain<IUserProfile>(userId).GetProfile() ?? throw DomainException.NotFound("user-not-found", "No such user.");
         var disclosureId = EntityId.FromIdempotencyKey(EntityId.LegalDisclosurePrefix, $"{userId}\n{demand.Authority}", demand.DocumentReference);
         var (disclosure, completed) = await store.BeginAsync(
             new LegalDisclosure(disclosureId, userId, demand.Authority, demand.DocumentType, demand.DocumentReference, demand.Fields, demand.NotifyUser,
@@ -36,7 +35,7 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
         var purpose = $"legal-demand: {disclosure.DocumentType}";
         if (!await ledger.HoldsAsync(userId, disclosure.Authority, purpose, disclosure.DocumentReference))
         {
-            await user.Disclose(new DisclosureRequest(
+            await GrainFactory.GetGrain<IUserConsentGate>(userId).Disclose(new DisclosureRequest(
                 disclosure.Authority, RecipientKind.LegalAuthority, disclosure.Fields, purpose, null,
                 LawfulBasis.LegalObligation, profile.Region, disclosure.DocumentReference));
         }
@@ -47,7 +46,7 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
             System.Text.Json.JsonSerializer.Serialize(new { disclosureId, documentType = disclosure.DocumentType, documentReference = disclosure.DocumentReference, userNotified = disclosure.UserNotified })));
         if (disclosure.UserNotified)
         {
-            await user.Notify(new UserNotification(
+            await GrainFactory.GetGrain<IUserNotifications>(userId).Notify(new UserNotification(
                 "legal-disclosure",
                 $"Under a {disclosure.DocumentType} ({disclosure.DocumentReference}) from {disclosure.Authority}, we handed over: {string.Join(", ", disclosure.Fields)}.",
                 disclosureId, clock.GetUtcNow(), null));
