@@ -47,6 +47,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         {
             // The co-hosted API's grain calls run through the silo, as in MEILING_TOPOLOGY=cohosted.
             siloBuilder.Services.AddApiGrainCallFilters();
+            siloBuilder.Services.AddSingleton<IOutgoingGrainCallFilter, GrainCallCounter.InSilo>();
         }
 
         var fixtureId = configuration[ClockKey] ?? "default";
