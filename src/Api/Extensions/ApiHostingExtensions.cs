@@ -57,7 +57,7 @@ public static class ApiHostingExtensions
             {
                 client.UseAdoNetClustering(options =>
                 {
-                    options.Invariant = "Npgsql";
+                    options.Invariant = PostgresConnections.AdoNetInvariant;
                     options.ConnectionString = settings.Postgres;
                 });
             }
