@@ -19,17 +19,17 @@ public static class MerchantsApi
             .WithName("CreateMerchant")
             .WithSummary("Open a merchant and issue its API key (shown once).");
 
-        group.MapGet("/{merchantId}", GetMerchant)
+        group.MapGet("/{merchantId:id}", GetMerchant)
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant)
             .WithName("GetMerchant")
             .WithSummary("Read a merchant: operators any, a merchant itself.");
 
-        group.MapPost("/{merchantId}/api-key", ReplaceKey)
+        group.MapPost("/{merchantId:id}/api-key", ReplaceKey)
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant)
             .WithName("ReplaceMerchantKey")
             .WithSummary("Issue the merchant a new API key (shown once) and revoke the current one at once: operators any, a merchant itself.");
 
-        group.MapPost("/{merchantId}/termination", StartTermination)
+        group.MapPost("/{merchantId:id}/termination", StartTermination)
             .RequireAuthorization(AuthorizationPolicies.Operator)
             .WithName("TerminateMerchant")
             .WithSummary("Start a merchant's termination: its users are notified, and after at least 30 days their data there is erased or anonymized (P4.3).");

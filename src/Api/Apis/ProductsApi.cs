@@ -12,7 +12,7 @@ public static class ProductsApi
 {
     public static RouteGroupBuilder MapProductsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/merchants/{merchantId}/products").WithTags("Merchant app")
+        var group = routes.MapGroup("/v1/merchants/{merchantId:id}/products").WithTags("Merchant app")
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant);
 
         group.MapPost("/", AddProduct).WithName("AddProduct").WithSummary("Add a product (sku, name, price in fen).");
