@@ -9,7 +9,8 @@ public static class CallerScopeExtensions
     /// <paramref name="scope"/>: requires the scope's policy, answers 404 to anyone else before the handler runs,
     /// and declares the 401, 403 and 404 problems it can answer.
     /// </summary>
-    public static RouteHandlerBuilder ForCaller(this RouteHandlerBuilder route, CallerScope scope) =>
+    public static TBuilder ForCaller<TBuilder>(this TBuilder route, CallerScope scope)
+        where TBuilder : IEndpointConventionBuilder =>
         route.RequireAuthorization(scope.Policy)
             .AddEndpointFilter(new CallerScopeFilter(scope))
             .ProducesCallerProblems()
