@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using MeiLing.Grains.Merchants;
-using MeiLing.Grains.Users;
 
 namespace MeiLing.Api.Security;
 
@@ -34,9 +32,7 @@ public sealed record CallerScope(string RouteValue, string Policy, Func<ClaimsPr
     /// <summary>This scope, with the named user or merchant looked up when staff act for it.</summary>
     public CallerScope ThatExists() => this with
     {
-        Exists = RouteValue == TheMerchant.RouteValue
-            ? async (cluster, merchantId) => await cluster.GetGrain<IMerchantGrain>(merchantId).Get() is not null
-            : async (cluster, userId) => await cluster.GetGrain<IUserGrain>(userId).GetProfile() is not null,
+        Exists = RouteValue == TheMerchant.RouteValue ? RouteScope.MerchantExistsAsync : RouteScope.UserExistsAsync,
     };
 
     /// <summary>Whether the caller is the named party itself: staff acting for it are not.</summary>
