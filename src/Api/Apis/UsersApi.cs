@@ -65,8 +65,8 @@ public static class UsersApi
         return group;
     }
 
-    private static async Task<Results<Ok<ItemPage<NotificationBody>>, ValidationProblem>> GetNotifications(
-        string userId, IClusterClient cluster, [Range(1, 200)] int? limit, [StringLength(8)] string? cursor)
+    private static async Task<Results<Ok<ItemPage<NotificationBody>>, NotFound, ValidationProblem>> GetNotifications(
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 200)] int? limit, [StringLength(8)] string? cursor)
     {
         // The cursor is how many notices the earlier pages held: the list is short (200 kept, plus policy versions).
         var skip = 0;
@@ -75,17 +75,17 @@ public static class UsersApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of the previous page."] });
         }
 
-        var all = await cluster.GetGrain<IUserGrain>(userId).GetNotifications();
+        var all = await cluster.GetGrain<IUserNotifications>(userId).GetNotifications();
         var take = limit ?? 50;
         var page = all.Skip(skip).Take(take).Select(NotificationBody.From).ToList();
         var next = skip + take < all.Count ? (skip + take).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new ItemPage<NotificationBody>(page, next));
     }
 
-    private static async Task<NoContent> ChangePassword(
-        string userId, ChangePasswordRequest request, IClusterClient cluster, UserSessions sessions, HttpContext http)
+    private static async Task<Results<NoContent, NotFound>> ChangePassword(
+        string userId, ChangePasswordRequest request, ClaimsPrincipal caller, IClusterClient cluster, UserSessions sessions, HttpContext http)
     {
-        var signedIn = await cluster.GetGrain<IUserGrain>(userId).ChangePassword(request.CurrentPassword, request.NewPassword);
+        var signedIn = await cluster.GetGrain<IUserCredentials>(userId).ChangePassword(request.CurrentPassword, request.NewPassword);
         // Every session ended with the old password; the caller's own continues under a fresh token.
         var session = sessions.Issue(signedIn);
         http.Response.Cookies.Append(UserSessions.CookieName, session.Token, sessions.CookieOptions(http.Request, session.ExpiresAt));
@@ -96,29 +96,31 @@ public static class UsersApi
     private static async Task<Accepted<DataRightsRequestView>> WithdrawGuardianConsent(
         string userId, GuardianConfirmationRequest request, IClusterClient cluster)
     {
-        var cancellation = await cluster.GetGrain<IUserGrain>(userId).WithdrawGuardianConsent(request.VerificationCode.Trim());
+        var cancellation = await cluster.GetGrain<IUserGuardian>(userId).WithdrawGuardianConsent(request.VerificationCode.Trim());
         return TypedResults.Accepted($"/v1/requests/{cancellation.RequestId}", cancellation);
     }
 
-    private static async Task<Ok<UserProfile>> ConfirmGuardian(string userId, GuardianConfirmationRequest request, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<IUserGrain>(userId).ConfirmGuardian(request.VerificationCode.Trim()));
+    private static async Task<Results<Ok<UserProfile>, NotFound>> ConfirmGuardian(
+        string userId, GuardianConfirmationRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IUserGuardian>(userId).ConfirmGuardian(request.VerificationCode.Trim()));
 
-    private static async Task<Ok<OrderPage>> GetOrders(
-        string userId, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
+    private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
         TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20));
 
-    private static async Task<Ok<ItemPage<DisclosureRecord>>> GetDisclosures(string userId, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetDisclosures()));
+    private static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound>> GetDisclosures(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsentGate>(userId).GetDisclosures()));
 
-    private static async Task<Ok<ItemPage<SavedAddress>>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster)
+    private static async Task<Results<Ok<ItemPage<SavedAddress>>, NotFound>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        var addresses = await cluster.GetGrain<IUserGrain>(userId).GetAddresses();
+        var addresses = await cluster.GetGrain<IUserProfile>(userId).GetAddresses();
         return TypedResults.Ok(ItemPage.Last(caller.IsUser(userId) ? addresses : [.. addresses.Select(address => address.MaskedForSupport())]));
     }
 
-    private static async Task<Created<ItemPage<SavedAddress>>> ImportAddresses(string userId, ImportAddressesRequest request, IClusterClient cluster)
+    private static async Task<Results<Created<ItemPage<SavedAddress>>, NotFound>> ImportAddresses(
+        string userId, ImportAddressesRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        var addresses = await cluster.GetGrain<IUserGrain>(userId).ImportAddresses(new ImportAddresses(
+        var addresses = await cluster.GetGrain<IUserProfile>(userId).ImportAddresses(new ImportAddresses(
             request.Source.Trim(), request.Authorization.Trim(),
             [.. request.Addresses.Select(a => new SavedAddress(a.RecipientName.Trim(), a.Phone, a.Address.Trim(), a.DoorNumber.Trim(), null))]));
         return TypedResults.Created($"/v1/users/{userId}/addresses", ItemPage.Last(addresses));
@@ -142,7 +144,7 @@ public static class UsersApi
 
     private static async Task<Results<Ok<UserProfile>, NotFound>> GetProfile(string userId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        var profile = await cluster.GetGrain<IUserGrain>(userId).GetProfile();
+        var profile = await cluster.GetGrain<IUserProfile>(userId).GetProfile();
         if (profile is null)
         {
             return TypedResults.NotFound();
@@ -152,21 +154,22 @@ public static class UsersApi
         return TypedResults.Ok(caller.IsUser(userId) ? profile : profile.MaskedForSupport());
     }
 
-    private static async Task<Ok<UserProfile>> CorrectProfile(string userId, CorrectProfileRequest request, IClusterClient cluster)
+    private static async Task<Results<Ok<UserProfile>, NotFound>> CorrectProfile(
+        string userId, CorrectProfileRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        var profile = await cluster.GetGrain<IUserGrain>(userId)
+        var profile = await cluster.GetGrain<IUserProfile>(userId)
             .CorrectProfile(new ProfileCorrection(request.Nickname?.Trim(), request.AvatarUrl, request.BirthDate));
         return TypedResults.Ok(profile);
     }
 
-    private static async Task<Ok<ItemPage<ConsentStatus>>> GetConsents(string userId, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetConsents()));
+    private static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsents()));
 
-    private static async Task<Ok<ItemPage<ConsentReceipt>>> GetConsentHistory(string userId, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetConsentHistory()));
+    private static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound>> GetConsentHistory(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsentHistory()));
 
-    private static async Task<Results<Ok<ConsentReceiptBody>, ValidationProblem>> SetConsent(
-        string userId, string purpose, SetConsentRequest request, IClusterClient cluster)
+    private static async Task<Results<Ok<ConsentReceiptBody>, NotFound, ValidationProblem>> SetConsent(
+        string userId, string purpose, SetConsentRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
         if (!ConsentPurposes.TryParse(purpose, out var parsed))
         {
@@ -176,23 +179,27 @@ public static class UsersApi
             });
         }
 
-        var receipt = await cluster.GetGrain<IUserGrain>(userId)
+        var receipt = await cluster.GetGrain<IUserConsents>(userId)
             .SetConsent(new ConsentChange(parsed, request.Granted, request.PolicyVersion, CollectionMethods.Api));
         return TypedResults.Ok(ConsentReceiptBody.From(receipt));
     }
 
-    private static async Task<Created> RecordLocation(string userId, RecordLocationRequest request, IClusterClient cluster, TimeProvider clock)
+    private static async Task<Results<Created, NotFound>> RecordLocation(
+        string userId, RecordLocationRequest request, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock)
     {
-        await cluster.GetGrain<IUserGrain>(userId).RecordLocation(new LocationSample(
+        await cluster.GetGrain<IUserLocations>(userId).RecordLocation(new LocationSample(
             request.Latitude, request.Longitude, request.AccuracyMeters, request.Source, clock.GetUtcNow()));
         return TypedResults.Created($"/v1/users/{userId}/locations");
     }
 
-    private static async Task<Ok<ItemPage<LocationSample>>> GetLocations(string userId, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetLocations()));
+    private static async Task<Results<Ok<ItemPage<LocationSample>>, NotFound>> GetLocations(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserLocations>(userId).GetLocations()));
 
-    private static async Task<Ok<ItemPage<ActivityEntry>>> GetActivity(string userId, IClusterClient cluster, [Range(1, 1000)] int? limit) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivity(userId, limit ?? 100)));
+    private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound>> GetActivity(
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit)
+    {
+        return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivity(userId, limit ?? 100)));
+    }
 }
 
 /// <summary>How consents given through this API are collected (the receipt's collection method).</summary>

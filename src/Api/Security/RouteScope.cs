@@ -17,7 +17,7 @@ public static class RouteScope
         caller.IsMerchant(merchantId) || (caller.CanActForMerchant(merchantId) && await cluster.MerchantExistsAsync(merchantId));
 
     public static async Task<bool> UserExistsAsync(this IClusterClient cluster, string userId) =>
-        await cluster.GetGrain<IUserGrain>(userId).GetProfile() is not null;
+        await cluster.GetGrain<IUserProfile>(userId).GetProfile() is not null;
 
     public static async Task<bool> MerchantExistsAsync(this IClusterClient cluster, string merchantId) =>
         await cluster.GetGrain<IMerchantGrain>(merchantId).Get() is not null;

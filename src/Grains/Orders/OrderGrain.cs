@@ -329,7 +329,7 @@ internal sealed class OrderGrain(
 
     private Task UpdateIndexAsync() => index.UpsertAsync(OrderId, state.State);
 
-    private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
+    private IUserConsentGate User(string userId) => GrainFactory.GetGrain<IUserConsentGate>(userId);
 
     private IMemberCardGrain MemberCard(OrderState order) =>
         GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(order.MerchantId, order.UserId
