@@ -39,6 +39,9 @@ public sealed class DomainException : Exception
         new(DomainErrorKind.Invalid, code, message) { Field = field };
 
     public static DomainException Forbidden(string code, string message) => new(DomainErrorKind.Forbidden, code, message);
+
+    /// <summary>The platform cannot answer now (its database or a silo is away): retry shortly.</summary>
+    public static DomainException Unavailable(string code, string message) => new(DomainErrorKind.Unavailable, code, message);
 }
 
 /// <summary>What kind of refusal a <see cref="DomainException"/> is; the API maps each to one HTTP status.</summary>

@@ -6,6 +6,9 @@ namespace MeiLing.ServiceDefaults;
 /// <summary>Settings every process of the platform applies to its PostgreSQL connection string.</summary>
 public static class PostgresConnections
 {
+    /// <summary>The ADO.NET provider name Orleans' clustering, storage and reminders load PostgreSQL's driver by.</summary>
+    public const string AdoNetInvariant = "Npgsql";
+
     /// <summary>How many statements each pooled connection keeps prepared, unless the connection string says.</summary>
     public const int AutoPreparedStatements = 32;
 

@@ -12,7 +12,7 @@ public static class ConsentRecordsApi
     {
         var group = routes.MapGroup("/v1/consent-records").WithTags("Users");
 
-        group.MapGet("/{receiptId}", GetReceipt).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{receiptId:id}", GetReceipt).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetConsentRecord").WithSummary("One consent receipt, after the Kantara Consent Receipt.");
 
         return group;

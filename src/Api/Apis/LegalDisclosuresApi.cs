@@ -12,7 +12,7 @@ public static class LegalDisclosuresApi
 {
     public static IEndpointRouteBuilder MapLegalDisclosuresApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/users/{userId}/legal-disclosures", Record).WithTags("Legal demands")
+        routes.MapPost("/v1/users/{userId:id}/legal-disclosures", Record).WithTags("Legal demands")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("RecordLegalDisclosure")
             .WithSummary("Hand a user's data to an authority under a subpoena, investigation letter or court order: recorded in the user's disclosures with the document reference; the user is told unless notifyUser is false (P3.3). Audited.");
         routes.MapGet("/v1/legal-disclosures", List).WithTags("Legal demands")

@@ -12,7 +12,7 @@ public static class MemberCardsApi
 {
     public static RouteGroupBuilder MapMemberCardsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/merchants/{merchantId}/member-cards/{userId}").WithTags("Merchant app")
+        var group = routes.MapGroup("/v1/merchants/{merchantId:id}/member-cards/{userId:id}").WithTags("Merchant app")
             .RequireAuthorization(AuthorizationPolicies.Merchant);
 
         group.MapPost("/top-ups", TopUp).WithName("TopUpMemberCard")

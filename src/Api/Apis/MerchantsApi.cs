@@ -19,17 +19,17 @@ public static class MerchantsApi
             .WithName("CreateMerchant")
             .WithSummary("Open a merchant and issue its API key (shown once).");
 
-        group.MapGet("/{merchantId}", GetMerchant)
-            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant)
+        group.MapGet("/{merchantId:id}", GetMerchant)
+            .ForCaller(CallerScope.TheMerchantOrOperator)
             .WithName("GetMerchant")
             .WithSummary("Read a merchant: operators any, a merchant itself.");
 
-        group.MapPost("/{merchantId}/api-key", ReplaceKey)
-            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant)
+        group.MapPost("/{merchantId:id}/api-key", ReplaceKey)
+            .ForCaller(CallerScope.TheMerchantOrOperator)
             .WithName("ReplaceMerchantKey")
             .WithSummary("Issue the merchant a new API key (shown once) and revoke the current one at once: operators any, a merchant itself.");
 
-        group.MapPost("/{merchantId}/termination", StartTermination)
+        group.MapPost("/{merchantId:id}/termination", StartTermination)
             .RequireAuthorization(AuthorizationPolicies.Operator)
             .WithName("TerminateMerchant")
             .WithSummary("Start a merchant's termination: its users are notified, and after at least 30 days their data there is erased or anonymized (P4.3).");
@@ -58,24 +58,11 @@ public static class MerchantsApi
         return TypedResults.Created($"/v1/merchants/{merchantId}", new MerchantCreated(merchantId, issued.ApiKey));
     }
 
-    private static async Task<Results<Ok<MerchantCreated>, NotFound>> ReplaceKey(string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
+    private static async Task<Ok<MerchantCreated>> ReplaceKey(string merchantId, IClusterClient cluster) =>
+        TypedResults.Ok(new MerchantCreated(merchantId, (await cluster.GetGrain<IMerchantGrain>(merchantId).ReplaceKey()).ApiKey));
+
+    private static async Task<Results<Ok<MerchantView>, NotFound>> GetMerchant(string merchantId, IClusterClient cluster)
     {
-        if (!caller.CanActForMerchant(merchantId))
-        {
-            return TypedResults.NotFound();
-        }
-
-        return TypedResults.Ok(new MerchantCreated(merchantId, (await cluster.GetGrain<IMerchantGrain>(merchantId).ReplaceKey()).ApiKey));
-    }
-
-    private static async Task<Results<Ok<MerchantView>, NotFound>> GetMerchant(
-        string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
-    {
-        if (!caller.CanActForMerchant(merchantId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var merchant = await cluster.GetGrain<IMerchantGrain>(merchantId).Get();
         return merchant is null ? TypedResults.NotFound() : TypedResults.Ok(merchant);
     }

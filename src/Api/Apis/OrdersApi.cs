@@ -16,14 +16,14 @@ public static class OrdersApi
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
-        var merchantOrders = routes.MapGroup("/v1/merchants/{merchantId}/orders").WithTags("Merchant app")
+        var merchantOrders = routes.MapGroup("/v1/merchants/{merchantId:id}/orders").WithTags("Merchant app")
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant);
         merchantOrders.MapPost("/", PlaceOrder).WithName("PlaceOrder")
             .WithSummary("Place an order for a user; totals come from the catalogue. An Idempotency-Key header makes retries safe.");
         merchantOrders.MapGet("/", ListMerchantOrders).WithName("ListMerchantOrders")
             .WithSummary("The merchant's orders, newest first, a page at a time.");
 
-        var orders = routes.MapGroup("/v1/orders/{orderId}").WithTags("Merchant app");
+        var orders = routes.MapGroup("/v1/orders/{orderId:id}").WithTags("Merchant app");
         orders.MapGet("/", GetOrder).RequireAuthorization(AuthorizationPolicies.OrderParties)
             .WithName("GetOrder").WithSummary("An order: its merchant (recorded as a disclosure), its user, or support (audited).");
         orders.MapPost("/payments", Pay).RequireAuthorization(AuthorizationPolicies.MerchantOrUser)

@@ -12,31 +12,24 @@ public static class ProductsApi
 {
     public static RouteGroupBuilder MapProductsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/merchants/{merchantId}/products").WithTags("Merchant app")
-            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant);
+        var group = routes.MapGroup("/v1/merchants/{merchantId:id}/products").WithTags("Merchant app");
 
-        group.MapPost("/", AddProduct).WithName("AddProduct").WithSummary("Add a product (sku, name, price in fen).");
-        group.MapGet("/", ListProducts).WithName("ListProducts").WithSummary("The merchant's products, by SKU.");
+        group.MapPost("/", AddProduct).ForCaller(CallerScope.TheMerchantOrOperator)
+            .WithName("AddProduct").WithSummary("Add a product (sku, name, price in fen).");
+        group.MapGet("/", ListProducts).ForCaller(CallerScope.TheMerchantOrOperator.ThatExists())
+            .WithName("ListProducts").WithSummary("The merchant's products, by SKU.");
         return group;
     }
 
-    private static async Task<Results<Created<Product>, NotFound>> AddProduct(
-        string merchantId, AddProductRequest request, ClaimsPrincipal caller, IClusterClient cluster)
+    private static async Task<Created<Product>> AddProduct(string merchantId, AddProductRequest request, IClusterClient cluster)
     {
-        if (!caller.CanActForMerchant(merchantId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var product = await cluster.GetGrain<ICatalogueGrain>(merchantId)
             .Add(new Product(request.Sku, request.Name.Trim(), request.PriceFen, request.ImageUrl, default));
         return TypedResults.Created($"/v1/merchants/{merchantId}/products", product);
     }
 
-    private static async Task<Results<Ok<ItemPage<Product>>, NotFound>> ListProducts(string merchantId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        await caller.SeesMerchantAsync(merchantId, cluster)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<ICatalogueGrain>(merchantId).List()))
-            : TypedResults.NotFound();
+    private static async Task<Ok<ItemPage<Product>>> ListProducts(string merchantId, IClusterClient cluster) =>
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<ICatalogueGrain>(merchantId).List()));
 }
 
 /// <summary>Body of <c>POST /v1/merchants/{merchantId}/products</c>.</summary>

@@ -18,29 +18,29 @@ public static class RequestsApi
 {
     public static IEndpointRouteBuilder MapRequestsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/users/{userId}/requests", File).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        routes.MapPost("/v1/users/{userId:id}/requests", File).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithTags("Data-rights requests").WithName("FileRequest")
             .WithSummary("File an access, correction, deletion, withdrawal or cancellation request; due 15 days after it is received.");
-        routes.MapGet("/v1/users/{userId}/requests", OfUser).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        routes.MapGet("/v1/users/{userId:id}/requests", OfUser).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithTags("Data-rights requests").WithName("ListUserRequests").WithSummary("The user's requests, oldest first.");
 
         var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");
         requests.MapGet("/", ListOpen).RequireAuthorization(AuthorizationPolicies.Support)
             .WithName("ListOpenRequests").WithSummary("Open requests, soonest due first, a page at a time (limit, cursor); overdue=true for those past their due date; unconfirmedRecipients=true instead for requests with a recipient that has not confirmed 15 days after notice.");
-        requests.MapGet("/{requestId}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        requests.MapGet("/{requestId:id}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetRequest").WithSummary("A request with its status and progress.");
-        requests.MapGet("/{requestId}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
+        requests.MapGet("/{requestId:id}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). The user's alone: support sees the request's status, never the bundle.");
 
-        requests.MapPost("/{requestId}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        requests.MapPost("/{requestId:id}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body), or support does with {verificationCode}, the code the user received (confirm-request); until then it is awaiting-confirmation and changes nothing.");
-        requests.MapPost("/{requestId}/approval", Approve).RequireAuthorization(AuthorizationPolicies.Staff)
+        requests.MapPost("/{requestId:id}/approval", Approve).RequireAuthorization(AuthorizationPolicies.Staff)
             .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403.");
-        requests.MapPost("/{requestId}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        requests.MapPost("/{requestId:id}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("CancelRequest").WithSummary("The user, or the agent who filed it, cancels a request before its first step; 409 afterwards.");
-        requests.MapPost("/{requestId}/recipients/{merchantId}/confirmation", ConfirmAsRecipient).RequireAuthorization(AuthorizationPolicies.Merchant)
+        requests.MapPost("/{requestId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).RequireAuthorization(AuthorizationPolicies.Merchant)
             .WithName("ConfirmRequestAsRecipient").WithSummary("A merchant the request reached confirms it acted on it (erased, exported, corrected); that merchant's key only.");
-        requests.MapPost("/{requestId}/rejection", Reject).RequireAuthorization(AuthorizationPolicies.Staff)
+        requests.MapPost("/{requestId:id}/rejection", Reject).RequireAuthorization(AuthorizationPolicies.Staff)
             .WithName("RejectRequest").WithSummary("Support or an operator refuses a request before its first step, with a reason the user sees.");
         return routes;
     }

@@ -18,11 +18,11 @@ public static class StaffApi
             .WithName("EnrolStaff")
             .WithSummary("Enrol a support agent or operator and issue their API key (shown once).");
 
-        group.MapGet("/{staffId}", GetStaff)
+        group.MapGet("/{staffId:id}", GetStaff)
             .WithName("GetStaff")
             .WithSummary("Read a staff member.");
 
-        group.MapDelete("/{staffId}", OffboardStaff)
+        group.MapDelete("/{staffId:id}", OffboardStaff)
             .WithName("OffboardStaff")
             .WithSummary("End a staff member's access: their API key stops working at once; the record stays.");
 

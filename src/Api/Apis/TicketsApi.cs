@@ -13,10 +13,10 @@ public static class TicketsApi
 {
     public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/users/{userId}/tickets", OpenTicket).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        routes.MapPost("/v1/users/{userId:id}/tickets", OpenTicket).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithTags("Support tickets").WithName("OpenTicket").WithSummary("Open a ticket for the user.");
 
-        var ticket = routes.MapGroup("/v1/tickets/{ticketId}").WithTags("Support tickets")
+        var ticket = routes.MapGroup("/v1/tickets/{ticketId:id}").WithTags("Support tickets")
             .RequireAuthorization(AuthorizationPolicies.UserOrSupport);
         ticket.MapPost("/messages", AddMessage).WithName("AddTicketMessage").WithSummary("Add a message to the ticket.");
         ticket.MapGet("/", GetTicket).WithName("GetTicket").WithSummary("The ticket with all its messages.");

@@ -15,10 +15,10 @@ public static class TransfersApi
 
     public static IEndpointRouteBuilder MapTransfersApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/merchants/{merchantId}/transfers", Start).WithTags("Transfers")
+        routes.MapPost("/v1/merchants/{merchantId:id}/transfers", Start).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("TransferMerchant")
             .WithSummary("Transfer a merchant's business to a successor at least 30 days ahead: every affected user is told the successor's name and the date (P3.2).");
-        routes.MapPost("/v1/transfers/{transferId}/objections", Object).WithTags("Transfers")
+        routes.MapPost("/v1/transfers/{transferId:id}/objections", Object).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.User).WithName("ObjectToTransfer")
             .WithSummary("The signed-in user objects before the date: their data is left out of the hand-over and anonymized at the merchant instead (P3.2).");
         return routes;

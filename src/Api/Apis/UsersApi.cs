@@ -24,42 +24,42 @@ public static class UsersApi
 
         group.MapPost("/", Register).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy)
             .WithName("RegisterUser").WithSummary("Register with a mainland mobile number, the register code texted to it, and a password (P1.1, P4.4); under 14, the guardian confirms with a code of their own (P5.1).");
-        group.MapPost("/{userId}/password", ChangePassword).RequireAuthorization(AuthorizationPolicies.User)
+        group.MapPost("/{userId:id}/password", ChangePassword).ForCaller(CallerScope.TheUser)
             .WithName("ChangePassword").WithSummary("Change the password with the current one (P4.4): every other session ends; this one continues under the fresh token in X-Session-Token (and the session cookie).");
-        group.MapPost("/{userId}/guardian-withdrawal", WithdrawGuardianConsent).AllowAnonymous().RequireRateLimiting(RateLimits.CodesPolicy)
+        group.MapPost("/{userId:id}/guardian-withdrawal", WithdrawGuardianConsent).AllowAnonymous().RequireRateLimiting(RateLimits.CodesPolicy)
             .WithName("WithdrawGuardianConsent")
             .WithSummary("The guardian of a child under 14 withdraws consent with a guardian-consent code texted to the guardian's number (no session needed): the child's account is cancelled, the whole erasure (P5.1, P4.1). Any failure is 400 verification-failed.");
-        group.MapPost("/{userId}/guardian-confirmation", ConfirmGuardian).RequireAuthorization(AuthorizationPolicies.User)
+        group.MapPost("/{userId:id}/guardian-confirmation", ConfirmGuardian).ForCaller(CallerScope.TheUser)
             .WithName("ConfirmGuardian").WithSummary("The guardian of a child under 14 confirms with the code texted to the guardian's number: the account leaves pending-guardian (P5.1).");
-        group.MapGet("/{userId}", GetProfile).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{userId:id}", GetProfile).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetUser").WithSummary("The user's profile; never a password or its hash.");
-        group.MapPatch("/{userId}", CorrectProfile).RequireAuthorization(AuthorizationPolicies.User)
+        group.MapPatch("/{userId:id}", CorrectProfile).ForCaller(CallerScope.TheUser)
             .WithName("CorrectUser").WithSummary("Correct profile fields.");
 
-        group.MapGet("/{userId}/consents", GetConsents).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{userId:id}/consents", GetConsents).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetConsents").WithSummary("Where each purpose stands now.");
-        group.MapGet("/{userId}/consents/history", GetConsentHistory).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{userId:id}/consents/history", GetConsentHistory).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetConsentHistory").WithSummary("Every consent receipt of the user, oldest first.");
-        group.MapPut("/{userId}/consents/{purpose}", SetConsent).RequireAuthorization(AuthorizationPolicies.User)
+        group.MapPut("/{userId:id}/consents/{purpose}", SetConsent).ForCaller(CallerScope.TheUser)
             .WithName("SetConsent").WithSummary("Grant or withdraw one purpose; returns the receipt. A withdrawal applies at once.");
 
-        group.MapPost("/{userId}/locations", RecordLocation).RequireAuthorization(AuthorizationPolicies.User)
+        group.MapPost("/{userId:id}/locations", RecordLocation).ForCaller(CallerScope.TheUser)
             .WithName("RecordLocation").WithSummary("Store a location sample; 403 consent-required unless location is granted (P1.2).");
-        group.MapGet("/{userId}/locations", GetLocations).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{userId:id}/locations", GetLocations).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetLocations").WithSummary("The location samples held, newest first.");
-        group.MapGet("/{userId}/activity", GetActivity).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{userId:id}/activity", GetActivity).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
             .WithName("GetActivity").WithSummary("The user's activity log, newest first (P1.3).");
 
-        group.MapGet("/{userId}/orders", GetOrders).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{userId:id}/orders", GetOrders).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
             .WithName("ListUserOrders").WithSummary("The user's orders, newest first, a page at a time (support: audited).");
-        group.MapGet("/{userId}/disclosures", GetDisclosures).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{userId:id}/disclosures", GetDisclosures).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("ListDisclosures").WithSummary("Every hand-over of the user's data to a party outside the platform (P3.1).");
-        group.MapGet("/{userId}/addresses", GetAddresses).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{userId:id}/addresses", GetAddresses).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("ListAddresses").WithSummary("The user's saved delivery addresses, with the provenance of imported ones.");
-        group.MapPost("/{userId}/addresses/imports", ImportAddresses).RequireAuthorization(AuthorizationPolicies.User)
+        group.MapPost("/{userId:id}/addresses/imports", ImportAddresses).ForCaller(CallerScope.TheUser)
             .WithName("ImportAddresses").WithSummary("Import addresses from a third party; needs third-party-sources consent and records provenance (P1.8).");
 
-        group.MapGet("/{userId}/notifications", GetNotifications).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{userId:id}/notifications", GetNotifications).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("ListNotifications").WithSummary("Notices to the user, newest first, a page at a time: requests' status changes, guardian confirmation, password changes, merchants closing (P4.3), new policy versions (P6.1).");
 
         return group;
@@ -68,11 +68,6 @@ public static class UsersApi
     private static async Task<Results<Ok<ItemPage<NotificationBody>>, NotFound, ValidationProblem>> GetNotifications(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 200)] int? limit, [StringLength(8)] string? cursor)
     {
-        if (!caller.CanActForUser(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         // The cursor is how many notices the earlier pages held: the list is short (200 kept, plus policy versions).
         var skip = 0;
         if (cursor is not null && (!int.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) || skip < 0))
@@ -90,11 +85,6 @@ public static class UsersApi
     private static async Task<Results<NoContent, NotFound>> ChangePassword(
         string userId, ChangePasswordRequest request, ClaimsPrincipal caller, IClusterClient cluster, UserSessions sessions, HttpContext http)
     {
-        if (!caller.IsUser(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var signedIn = await cluster.GetGrain<IUserCredentials>(userId).ChangePassword(request.CurrentPassword, request.NewPassword);
         // Every session ended with the old password; the caller's own continues under a fresh token.
         var session = sessions.Issue(signedIn);
@@ -112,28 +102,17 @@ public static class UsersApi
 
     private static async Task<Results<Ok<UserProfile>, NotFound>> ConfirmGuardian(
         string userId, GuardianConfirmationRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.IsUser(userId)
-            ? TypedResults.Ok(await cluster.GetGrain<IUserGuardian>(userId).ConfirmGuardian(request.VerificationCode.Trim()))
-            : TypedResults.NotFound();
+        TypedResults.Ok(await cluster.GetGrain<IUserGuardian>(userId).ConfirmGuardian(request.VerificationCode.Trim()));
 
     private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
-        await caller.SeesUserAsync(userId, cluster)
-            ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20))
-            : TypedResults.NotFound();
+        TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20));
 
     private static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound>> GetDisclosures(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsentGate>(userId).GetDisclosures()))
-            : TypedResults.NotFound();
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsentGate>(userId).GetDisclosures()));
 
     private static async Task<Results<Ok<ItemPage<SavedAddress>>, NotFound>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!caller.CanActForUser(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var addresses = await cluster.GetGrain<IUserProfile>(userId).GetAddresses();
         return TypedResults.Ok(ItemPage.Last(caller.IsUser(userId) ? addresses : [.. addresses.Select(address => address.MaskedForSupport())]));
     }
@@ -141,11 +120,6 @@ public static class UsersApi
     private static async Task<Results<Created<ItemPage<SavedAddress>>, NotFound>> ImportAddresses(
         string userId, ImportAddressesRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!caller.IsUser(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var addresses = await cluster.GetGrain<IUserProfile>(userId).ImportAddresses(new ImportAddresses(
             request.Source.Trim(), request.Authorization.Trim(),
             [.. request.Addresses.Select(a => new SavedAddress(a.RecipientName.Trim(), a.Phone, a.Address.Trim(), a.DoorNumber.Trim(), null))]));
@@ -170,11 +144,6 @@ public static class UsersApi
 
     private static async Task<Results<Ok<UserProfile>, NotFound>> GetProfile(string userId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!caller.CanActForUser(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var profile = await cluster.GetGrain<IUserProfile>(userId).GetProfile();
         if (profile is null)
         {
@@ -188,34 +157,20 @@ public static class UsersApi
     private static async Task<Results<Ok<UserProfile>, NotFound>> CorrectProfile(
         string userId, CorrectProfileRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!caller.IsUser(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var profile = await cluster.GetGrain<IUserProfile>(userId)
             .CorrectProfile(new ProfileCorrection(request.Nickname?.Trim(), request.AvatarUrl, request.BirthDate));
         return TypedResults.Ok(profile);
     }
 
     private static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsents()))
-            : TypedResults.NotFound();
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsents()));
 
     private static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound>> GetConsentHistory(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsentHistory()))
-            : TypedResults.NotFound();
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsentHistory()));
 
     private static async Task<Results<Ok<ConsentReceiptBody>, NotFound, ValidationProblem>> SetConsent(
         string userId, string purpose, SetConsentRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!caller.IsUser(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         if (!ConsentPurposes.TryParse(purpose, out var parsed))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -232,29 +187,17 @@ public static class UsersApi
     private static async Task<Results<Created, NotFound>> RecordLocation(
         string userId, RecordLocationRequest request, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock)
     {
-        if (!caller.IsUser(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         await cluster.GetGrain<IUserLocations>(userId).RecordLocation(new LocationSample(
             request.Latitude, request.Longitude, request.AccuracyMeters, request.Source, clock.GetUtcNow()));
         return TypedResults.Created($"/v1/users/{userId}/locations");
     }
 
     private static async Task<Results<Ok<ItemPage<LocationSample>>, NotFound>> GetLocations(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserLocations>(userId).GetLocations()))
-            : TypedResults.NotFound();
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserLocations>(userId).GetLocations()));
 
     private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound>> GetActivity(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit)
     {
-        if (!caller.CanActForUser(userId) || !await cluster.UserExistsAsync(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivity(userId, limit ?? 100)));
     }
 }

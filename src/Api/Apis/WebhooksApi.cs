@@ -12,31 +12,25 @@ public static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
-        var merchant = routes.MapGroup("/v1/merchants/{merchantId}").WithTags("Webhooks").RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant);
-        merchant.MapPut("/webhook", Register).WithName("RegisterWebhook")
+        var merchant = routes.MapGroup("/v1/merchants/{merchantId:id}").WithTags("Webhooks");
+        merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantOrOperator).WithName("RegisterWebhook")
             .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback; never a private address) and the event types it takes (all when absent); answers a new signing secret, shown only here.");
-        merchant.MapGet("/webhook", Get).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
-        merchant.MapDelete("/webhook", Remove).WithName("RemoveWebhook")
+        merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantOrOperator).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
+        merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantOrOperator).WithName("RemoveWebhook")
             .WithSummary("Remove the endpoint; events wait in the outbox until another is registered.");
-        merchant.MapPost("/webhook/secret", RotateSecret).WithName("RotateWebhookSecret")
+        merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantOrOperator).WithName("RotateWebhookSecret")
             .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more.");
-        merchant.MapGet("/webhook-deliveries", Deliveries).WithName("ListWebhookDeliveries")
+        merchant.MapGet("/webhook-deliveries", Deliveries).ForCaller(CallerScope.TheMerchantOrOperator.ThatExists()).WithName("ListWebhookDeliveries")
             .WithSummary("The merchant's deliveries, newest first, a page at a time: status (pending, delivered, failed), attempts, last status code, next attempt.");
 
-        routes.MapPost("/v1/webhook-deliveries/{deliveryId}/retry", Retry).WithTags("Webhooks")
+        routes.MapPost("/v1/webhook-deliveries/{deliveryId:id}/retry", Retry).WithTags("Webhooks")
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant).WithName("RetryWebhookDelivery")
             .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id.");
         return routes;
     }
 
-    private static async Task<Results<Ok<WebhookEndpointIssued>, NotFound, ValidationProblem>> Register(
-        string merchantId, WebhookBody body, ClaimsPrincipal caller, IClusterClient cluster)
+    private static async Task<Results<Ok<WebhookEndpointIssued>, ValidationProblem>> Register(string merchantId, WebhookBody body, IClusterClient cluster)
     {
-        if (!caller.CanActForMerchant(merchantId))
-        {
-            return TypedResults.NotFound();
-        }
-
         if ((body.Events ?? []).Any(type => !WebhookEvents.All.Contains(type)))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["events"] = [$"Event types: {string.Join(", ", WebhookEvents.All)}."] });
@@ -45,29 +39,22 @@ public static class WebhooksApi
         return TypedResults.Ok(await cluster.GetGrain<IMerchantWebhooksGrain>(0).Register(merchantId, body.Url.Trim(), body.Events ?? []));
     }
 
-    private static async Task<Results<Ok<WebhookEndpoint>, NotFound>> Get(string merchantId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.CanActForMerchant(merchantId) && await cluster.GetGrain<IMerchantWebhooksGrain>(0).Get(merchantId) is { } endpoint
+    private static async Task<Results<Ok<WebhookEndpoint>, NotFound>> Get(string merchantId, IClusterClient cluster) =>
+        await cluster.GetGrain<IMerchantWebhooksGrain>(0).Get(merchantId) is { } endpoint
             ? TypedResults.Ok(endpoint)
             : TypedResults.NotFound();
 
-    private static async Task<Results<NoContent, NotFound>> Remove(string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
+    private static async Task<NoContent> Remove(string merchantId, IClusterClient cluster)
     {
-        if (!caller.CanActForMerchant(merchantId))
-        {
-            return TypedResults.NotFound();
-        }
-
         await cluster.GetGrain<IMerchantWebhooksGrain>(0).Remove(merchantId);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<WebhookSecretIssued>, NotFound>> RotateSecret(string merchantId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.CanActForMerchant(merchantId)
-            ? TypedResults.Ok(new WebhookSecretIssued(await cluster.GetGrain<IMerchantWebhooksGrain>(0).RotateSecret(merchantId)))
-            : TypedResults.NotFound();
+    private static async Task<Ok<WebhookSecretIssued>> RotateSecret(string merchantId, IClusterClient cluster) =>
+        TypedResults.Ok(new WebhookSecretIssued(await cluster.GetGrain<IMerchantWebhooksGrain>(0).RotateSecret(merchantId)));
 
-    private static async Task<Results<Ok<WebhookDeliveryPage>, NotFound, ValidationProblem>> Deliveries(
-        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, string? status,
+    private static async Task<Results<Ok<WebhookDeliveryPage>, ValidationProblem>> Deliveries(
+        string merchantId, IClusterClient cluster, string? status,
         [Range(1, IMerchantWebhooksGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor)
     {
         if (status is not (null or WebhookDeliveryStatuses.Pending or WebhookDeliveryStatuses.Delivered or WebhookDeliveryStatuses.Failed))
@@ -75,9 +62,7 @@ public static class WebhooksApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Statuses: pending, delivered, failed."] });
         }
 
-        return await caller.SeesMerchantAsync(merchantId, cluster)
-            ? TypedResults.Ok(await cluster.GetGrain<IMerchantWebhooksGrain>(0).Deliveries(merchantId, status, cursor, limit ?? 50))
-            : TypedResults.NotFound();
+        return TypedResults.Ok(await cluster.GetGrain<IMerchantWebhooksGrain>(0).Deliveries(merchantId, status, cursor, limit ?? 50));
     }
 
     private static async Task<Results<Accepted, NotFound>> Retry(string deliveryId, ClaimsPrincipal caller, IClusterClient cluster)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Audit;
 
@@ -23,7 +24,7 @@ public static class SupportAuditMiddleware
                     .Append(new AuditEntry(
                         Roles.Support,
                         context.User.SubjectId() ?? "unknown",
-                        $"{context.Request.Method} {endpoint.RoutePattern.RawText}",
+                        $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}",
                         ids.GetValueOrDefault("userId"),
                         JsonSerializer.Serialize(ids)));
             }

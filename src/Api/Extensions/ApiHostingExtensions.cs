@@ -5,6 +5,7 @@ using MeiLing.Api.Apis;
 using MeiLing.Api.Audit;
 using MeiLing.Api.Health;
 using MeiLing.Api.Problems;
+using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.ServiceDefaults;
@@ -59,6 +60,7 @@ public static class ApiHostingExtensions
 
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddRouteIds();
         builder.Services.AddValidation();
 
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemShape.Complete);
@@ -89,7 +91,11 @@ public static class ApiHostingExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [HostingExtensions.ReadyTag]);
 
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiSecurityTransformer>());
+        builder.Services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<OpenApiSecurityTransformer>();
+            options.AddOperationTransformer<OpenApiSecurityTransformer>();
+        });
         return builder;
     }
 
@@ -111,7 +117,7 @@ public static class ApiHostingExtensions
             {
                 client.UseAdoNetClustering(options =>
                 {
-                    options.Invariant = "Npgsql";
+                    options.Invariant = PostgresConnections.AdoNetInvariant;
                     options.ConnectionString = settings.Postgres;
                 });
             }
@@ -169,7 +175,6 @@ public static class ApiHostingExtensions
         app.UseAuthenticationWithFailureLimit();
         app.UseRateLimiter();
         app.UseAuthorization();
-        app.UseWellFormedRouteIds();
         app.UseWellFormedIdempotencyKeys();
         app.UseSupportAudit();
         app.UseActivityLog();
@@ -183,7 +188,7 @@ public static class ApiHostingExtensions
         app.MapOpenApi().AllowAnonymous();
 
         // Every resource's routes: a user's session is confirmed by the first grain call they make.
-        var api = app.MapGroup("").AddEndpointFilter<UserSessionEndpointFilter>();
+        var api = app.MapGroup("").AddEndpointFilter<UserSessionEndpointFilter>().WithProblemResponses();
         api.MapDiagnosticsApi();
         api.MapMerchantsApi();
         api.MapStaffApi();

@@ -1,4 +1,3 @@
-using MeiLing.Grains.Platform;
 using Orleans.Configuration;
 
 namespace MeiLing.Api.Extensions;
@@ -17,7 +16,6 @@ public static class ClusterClientTuning
     {
         client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(settings.GrainCallTimeoutSeconds));
         client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = GatewayListRefresh);
-        client.Services.AddPostgresExceptionSerialization();
         return client;
     }
 }

@@ -3,16 +3,16 @@ using MeiLing.Grains;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;
 
 namespace MeiLing.Api.Problems;
 
 /// <summary>
-/// Turns every exception that reaches the edge into problem+json: a grain's refusal into its 4xx,
-/// an unreadable body into 400/413/415, a value PostgreSQL refused into 400, an unreachable cluster or
-/// database into 503, anything else into a 500 that names nothing internal (no stack, no SQL, no personal data).
+/// Turns every exception that reaches the edge into problem+json: a grain's refusal into the status of its kind
+/// (the silos already turned storage and database failures into refusals: <c>InfrastructureFailureFilter</c>),
+/// an unreadable body into 400/413/415, an unreachable cluster into 503, anything else into a 500 that names
+/// nothing internal (no stack, no SQL, no personal data).
 /// </summary>
 internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -25,12 +25,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             // Expected while a silo or PostgreSQL is down; the root cause names which.
-            LogUnavailable(type, RootCause(exception).GetType().FullName ?? "exception", context.Request.Method, endpoint);
-        }
-        else if (RefusedValueState(exception) is { } state)
-        {
-            // A gap in validation at the edge: the route says where, the state what kind of value.
-            LogRefusedValue(state, context.Request.Method, endpoint);
+            LogUnavailable(type, exception.GetBaseException().GetType().FullName ?? "exception", context.Request.Method, endpoint);
         }
         else if (problem.Status >= StatusCodes.Status500InternalServerError)
         {
@@ -84,7 +79,6 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         },
         BadHttpRequestException bad when FindJsonException(bad) is { } json => MalformedJson(json),
         BadHttpRequestException bad => Unreadable(bad.StatusCode),
-        _ when RefusedValueState(exception) is not null => Unreadable(StatusCodes.Status400BadRequest),
         _ when IsUnavailable(exception) => new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
@@ -165,52 +159,22 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return null;
     }
 
-    // Text PostgreSQL cannot store (a NUL, a character outside its encoding) can only come from a client's
-    // value that validation let through: bad input, not an outage. Other data exceptions (an overflow in a
-    // query the server builds) stay server errors. A grain's PostgresException loses SqlState on the wire,
-    // but Npgsql also puts it in Data, which crosses.
-    private static readonly HashSet<string> TextRefusedStates = [PostgresErrorCodes.CharacterNotInRepertoire, PostgresErrorCodes.UntranslatableCharacter];
-
-    private static string? RefusedValueState(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is NpgsqlException && ((current as PostgresException)?.SqlState ?? current.Data["SqlState"] as string) is { } state
-                && TextRefusedStates.Contains(state))
-            {
-                return state;
-            }
-        }
-
-        return null;
-    }
-
     private static bool IsUnavailable(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            // InconsistentStateException: a write met a newer stored version (a retried write the database
-            // did take, or a second activation); Orleans deactivates the grain, so a retry reads afresh.
-            if (current is NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+            // The cluster client's own failures: no gateway, a silo gone, a call not answered in time, a grain that
+            // could not activate (its stored state unreadable, or the database away while it read it). An
+            // InvalidOperationException from the client runtime itself is its "no gateway connected yet".
+            if (current is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
                 or ConnectionFailedException or ClientNotAvailableException or InconsistentStateException
-                || (current is InvalidOperationException && current.Source == "Orleans.Core" && current.Message.Contains("gateway", StringComparison.OrdinalIgnoreCase)))
+                or InvalidOperationException { Source: "Orleans.Core" })
             {
                 return true;
             }
         }
 
         return false;
-    }
-
-    private static Exception RootCause(Exception exception)
-    {
-        var root = exception;
-        while (root.InnerException is { } inner)
-        {
-            root = inner;
-        }
-
-        return root;
     }
 
     private static int StatusFor(DomainErrorKind kind) => kind switch
@@ -240,9 +204,6 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     // Only the exception's type and the route: its message may carry data from the request.
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Method} {Endpoint}")]
     private partial void LogServerError(string exceptionType, string method, string endpoint);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a value ({SqlState}) on {Method} {Endpoint}: answered 400")]
-    private partial void LogRefusedValue(string sqlState, string method, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unavailable ({ExceptionType}, caused by {RootCause}) on {Method} {Endpoint}: answered 503")]
     private partial void LogUnavailable(string exceptionType, string rootCause, string method, string endpoint);

@@ -1,43 +1,53 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.IdentityModel.Tokens;
+
 namespace MeiLing.Api.Security;
 
 /// <summary>
-/// Authentication wrapped in the <see cref="FailedAuthenticationLimit"/> (P4.4): a request carrying
-/// credentials from an address that has spent its failures gets 429 before the credentials are examined
-/// (no key lookup, no token validation); a request whose credentials do not authenticate spends one.
-/// Requests without credentials have nothing to examine and go on to the anonymous per-address bucket.
+/// Authentication wrapped in the <see cref="FailedAuthenticationLimit"/> (P4.4): a request whose credential is
+/// wrong (an API key the platform never issued or revoked, a token it did not sign) spends one of its address's
+/// failures, and once they are spent such a request gets 429 instead of 401. Only wrong credentials count and
+/// only they are refused: a session that merely expired or was ended is a real user's, not a guess, and a valid
+/// credential always goes through, so neighbours behind one NAT address are not locked out by a guesser among
+/// them. Requests without credentials go on to the anonymous per-address bucket.
 /// </summary>
 public static class FailedAuthenticationGate
 {
     public static IApplicationBuilder UseAuthenticationWithFailureLimit(this IApplicationBuilder app)
     {
-        app.Use(RefuseSpentAddresses);
         app.UseAuthentication();
-        return app.Use(CountFailures);
+        return app.Use(LimitWrongCredentials);
     }
 
-    private static async Task RefuseSpentAddresses(HttpContext context, RequestDelegate next)
+    private static async Task LimitWrongCredentials(HttpContext context, RequestDelegate next)
     {
-        if (PresentsCredentials(context) && !RateLimits.IsExempt(context))
+        if (!RateLimits.IsExempt(context) && await PresentsWrongCredentialAsync(context))
         {
-            using var lease = context.RequestServices.GetRequiredService<FailedAuthenticationLimit>().Check(RateLimits.ClientAddress(context));
+            var limit = context.RequestServices.GetRequiredService<FailedAuthenticationLimit>();
+            var address = RateLimits.ClientAddress(context);
+            using var lease = limit.Check(address);
             if (!lease.IsAcquired)
             {
                 await RateLimits.RejectAsync(context, lease);
                 return;
             }
+
+            limit.RecordFailure(address);
         }
 
         await next(context);
     }
 
-    private static Task CountFailures(HttpContext context, RequestDelegate next)
+    private static async Task<bool> PresentsWrongCredentialAsync(HttpContext context)
     {
-        if (PresentsCredentials(context) && context.User.Identity?.IsAuthenticated != true)
+        if (context.User.Identity?.IsAuthenticated == true || !PresentsCredentials(context))
         {
-            context.RequestServices.GetRequiredService<FailedAuthenticationLimit>().RecordFailure(RateLimits.ClientAddress(context));
+            return false;
         }
 
-        return next(context);
+        // The handlers keep their result for the request: asking again costs no second lookup.
+        var result = await context.AuthenticateAsync();
+        return result.Failure is not (SecurityTokenExpiredException or SecurityTokenNotYetValidException);
     }
 
     private static bool PresentsCredentials(HttpContext context) =>

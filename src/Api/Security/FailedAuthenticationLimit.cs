@@ -3,10 +3,10 @@ using System.Threading.RateLimiting;
 namespace MeiLing.Api.Security;
 
 /// <summary>
-/// P4.4: how many wrong credentials (API keys, session tokens or cookies that do not authenticate) each
-/// client address may present per minute (<c>MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE</c>). Once an
-/// address has spent them, <see cref="FailedAuthenticationGate"/> refuses its credentials unexamined until
-/// the minute is over.
+/// P4.4: how many wrong credentials (API keys the platform does not know, tokens it did not sign) each
+/// client address (an IPv6 one by its /64) may present per minute (<c>MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE</c>).
+/// Once an address has spent them, <see cref="FailedAuthenticationGate"/> answers its further wrong credentials
+/// 429 until the minute is over; valid ones still go through.
 /// </summary>
 public sealed class FailedAuthenticationLimit(ApiSettings settings) : IDisposable
 {

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using MeiLing.Api.Problems;
 using Microsoft.AspNetCore.Mvc;
@@ -72,8 +74,35 @@ public static class RateLimits
     // Wrong or absent credentials count against the address they came from, so guessing keys or
     // tokens is limited like any anonymous call. Behind a trusted proxy this is the address the proxy
     // forwarded (ForwardedHeaders), otherwise the TCP peer.
-    public static string ClientAddress(HttpContext context) =>
-        "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+    public static string ClientAddress(HttpContext context) => ClientAddress(context.Connection.RemoteIpAddress);
+
+    /// <summary>
+    /// The bucket of one client address: an IPv4 address as it is, an IPv6 address by its /64. One subscriber
+    /// is handed a whole /64 and picks addresses in it at will, so keyed by the full address each of its
+    /// 2^64 addresses would get an allowance of its own.
+    /// </summary>
+    public static string ClientAddress(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "ip:unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return "ip:" + address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return "ip:" + address;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return "ip:" + new IPAddress(bytes) + "/64";
+    }
 
     private static async ValueTask Reject(OnRejectedContext rejected, CancellationToken cancellationToken) =>
         await RejectAsync(rejected.HttpContext, rejected.Lease);

@@ -12,23 +12,24 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
 
     public const int MaxAttempts = 5;
 
-    /// <summary>Codes one number may be sent per <see cref="SendWindow"/>, all purposes together.</summary>
+    /// <summary>Codes one number may be sent per <see cref="SendWindow"/> for one purpose; each purpose has its own allowance.</summary>
     public const int SendsPerWindow = 5;
 
     public static readonly TimeSpan SendWindow = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// Makes a new code for <paramref name="purpose"/> (replacing any earlier one) and texts it to
+    /// Makes a new code for <paramref name="purpose"/> (earlier codes still live stay good until they expire) and texts it to
     /// <paramref name="normalizedPhone"/>, which must be the number this grain is keyed by; audited without the code.
     /// A code with a <paramref name="scope"/> (the request it confirms) is good for that scope alone, and its text
-    /// names it. 429 <c>quota-exceeded</c> beyond the per-number allowance.
+    /// names it. 429 <c>quota-exceeded</c> beyond the number's allowance for the purpose.
     /// </summary>
     [Alias("send")]
     Task Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope = null);
 
     /// <summary>
-    /// Whether <paramref name="code"/> is the live code for <paramref name="purpose"/>; a right code is used up,
-    /// and a code is gone after <see cref="MaxAttempts"/> attempts or <see cref="Lifetime"/>.
+    /// Whether <paramref name="code"/> is a live code for <paramref name="purpose"/>; a right code is used up with
+    /// every other code of the purpose, and the codes are gone after <see cref="MaxAttempts"/> attempts at them together,
+    /// or each after its <see cref="Lifetime"/>.
     /// </summary>
     [Alias("verify")]
     Task<bool> Verify(VerificationPurpose purpose, string code, string? scope = null);

@@ -19,7 +19,8 @@ public interface IUserAccountsGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Texts a one-time code for <paramref name="purpose"/> to the number, registered or not, so the answer
-    /// reveals nothing about it; 400 <c>invalid-phone</c>, 429 <c>quota-exceeded</c> beyond the per-number allowance.
+    /// reveals nothing about it; 400 <c>invalid-phone</c>, 400 <c>purpose-not-requestable</c> for confirm-request (texted
+    /// only when a request is filed), 429 <c>quota-exceeded</c> beyond the number's allowance for the purpose.
     /// </summary>
     [Alias("send-code")]
     Task SendCode(string phone, VerificationPurpose purpose);

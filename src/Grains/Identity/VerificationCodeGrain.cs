@@ -10,14 +10,18 @@ namespace MeiLing.Grains.Identity;
 // Codes live in memory only: they last 5 minutes, so a silo restart costs no more than asking for a new one,
 // and nothing about a number's codes is ever written anywhere. The activation is kept for the send window,
 // so the per-number allowance holds while it matters.
+// Anyone may ask for a code to any number, so neither a send nor its allowance may be turned against the
+// number's owner: each purpose has an allowance of its own (a stranger spending the register sends does
+// not stop a password reset), and a new send adds a code rather than replacing the live one (the text the
+// owner already holds stays good until it expires), as SMS platforms do on a resend within a code's lifetime.
 internal sealed class VerificationCodeGrain(
     PhoneHasher phones,
     ISmsSender sms,
     IOptions<PrivacySettings> privacy,
     TimeProvider clock) : Grain, IVerificationCodeGrain
 {
-    private readonly Dictionary<VerificationPurpose, IssuedCode> _codes = [];
-    private readonly Allowance _sends = new();
+    private readonly Dictionary<(VerificationPurpose Purpose, string? Scope), LiveCodes> _codes = [];
+    private readonly Dictionary<VerificationPurpose, Allowance> _sends = [];
 
     async Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope)
     {
@@ -27,12 +31,18 @@ internal sealed class VerificationCodeGrain(
         }
 
         var now = clock.GetUtcNow();
-        _sends.Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, "codes to one number");
+        SendsFor(purpose).Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, $"{VerificationCodes.Name(purpose)} codes to one number");
         DelayDeactivation(IVerificationCodeGrain.SendWindow);
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var salt = RandomNumberGenerator.GetBytes(16);
-        _codes[purpose] = new IssuedCode(salt, Hash(salt, purpose, code), now + IVerificationCodeGrain.Lifetime, scope);
+        if (!_codes.TryGetValue((purpose, scope), out var live))
+        {
+            live = new LiveCodes();
+            _codes[(purpose, scope)] = live;
+        }
+
+        live.Add(new IssuedCode(salt, Hash(salt, purpose, code), now + IVerificationCodeGrain.Lifetime), now);
 
         await sms.SendAsync(new SmsMessage(normalizedPhone, Text(purpose, code, scope), VerificationCodes.Name(purpose)));
         // The code itself never goes into the log: only that one was sent, for what, and to whose account.
@@ -45,26 +55,40 @@ internal sealed class VerificationCodeGrain(
     {
         // A code sent for one request confirms that request only: one agent cannot file two and let the user's
         // code for the harmless one confirm the other.
-        if (!_codes.TryGetValue(purpose, out var issued) || issued.Scope != scope)
+        if (!_codes.TryGetValue((purpose, scope), out var live))
         {
             return Task.FromResult(false);
         }
 
-        if (clock.GetUtcNow() >= issued.ExpiresAt || issued.Attempts >= IVerificationCodeGrain.MaxAttempts)
+        live.DropExpired(clock.GetUtcNow());
+        if (live.IsEmpty || live.Attempts >= IVerificationCodeGrain.MaxAttempts)
         {
-            _codes.Remove(purpose);
+            _codes.Remove((purpose, scope));
             return Task.FromResult(false);
         }
 
-        issued.Attempts++;
-        var right = CryptographicOperations.FixedTimeEquals(issued.Hash, Hash(issued.Salt, purpose, code));
-        if (right || issued.Attempts >= IVerificationCodeGrain.MaxAttempts)
+        // The attempts are the purpose's, not each code's: asking for more codes buys a guesser no more guesses.
+        live.Attempts++;
+        var right = live.Codes.Any(issued => CryptographicOperations.FixedTimeEquals(issued.Hash, Hash(issued.Salt, purpose, code)));
+        if (right || live.Attempts >= IVerificationCodeGrain.MaxAttempts)
         {
-            // Used up by its right answer, or burnt by its fifth wrong one: a sixth guess meets no code at all.
-            _codes.Remove(purpose);
+            // Used up by a right answer (with every other live code of the purpose), or burnt by the fifth wrong
+            // one: a sixth guess meets no code at all.
+            _codes.Remove((purpose, scope));
         }
 
         return Task.FromResult(right);
+    }
+
+    private Allowance SendsFor(VerificationPurpose purpose)
+    {
+        if (!_sends.TryGetValue(purpose, out var allowance))
+        {
+            allowance = new Allowance();
+            _sends[purpose] = allowance;
+        }
+
+        return allowance;
     }
 
     // Keyed with the deployment's phone-hash secret and salted per code: a 6-digit code's plain hash would be
@@ -80,16 +104,23 @@ internal sealed class VerificationCodeGrain(
         _ => $"【美零】您的孩子正在注册美零账户，如同意请提供监护人验证码 {code}，5分钟内有效。",
     };
 
-    private sealed class IssuedCode(byte[] salt, byte[] hash, DateTimeOffset expiresAt, string? scope)
+    private sealed record IssuedCode(byte[] Salt, byte[] Hash, DateTimeOffset ExpiresAt);
+
+    /// <summary>The codes of one purpose (and scope) still within their lifetime, and the guesses made at them.</summary>
+    private sealed class LiveCodes
     {
-        public string? Scope => scope;
-
-        public byte[] Salt => salt;
-
-        public byte[] Hash => hash;
-
-        public DateTimeOffset ExpiresAt => expiresAt;
+        public List<IssuedCode> Codes { get; } = [];
 
         public int Attempts { get; set; }
+
+        public bool IsEmpty => Codes.Count == 0;
+
+        public void Add(IssuedCode code, DateTimeOffset now)
+        {
+            DropExpired(now);
+            Codes.Add(code);
+        }
+
+        public void DropExpired(DateTimeOffset now) => Codes.RemoveAll(code => now >= code.ExpiresAt);
     }
 }

@@ -125,6 +125,13 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
             throw DomainException.InvalidField("phone", "invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
         }
 
+        // A confirm-request code is texted when support files a request for the user, for that request alone:
+        // asked for by anyone, it would only spend the number's allowance and text its owner for nothing.
+        if (purpose == VerificationPurpose.ConfirmRequest)
+        {
+            throw DomainException.InvalidField("purpose", "purpose-not-requestable", "confirm-request codes are sent when a request is filed; they cannot be asked for.");
+        }
+
         await Codes(normalized).Send(normalized, purpose, null);
     }
 

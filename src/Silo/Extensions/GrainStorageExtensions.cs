@@ -27,7 +27,7 @@ namespace MeiLing.Silo.Extensions;
 /// </summary>
 public static class GrainStorageExtensions
 {
-    public const string Invariant = "Npgsql";
+    public const string Invariant = PostgresConnections.AdoNetInvariant;
 
     private const string PlainStorage = "meiling-postgres";
 
@@ -64,7 +64,6 @@ public static class GrainStorageExtensions
             options.Invariant = Invariant;
             options.ConnectionString = connectionString;
         });
-        silo.Services.AddPostgresExceptionSerialization();
 
         silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.TryAddSingleton(TimeProvider.System);
@@ -72,6 +71,8 @@ public static class GrainStorageExtensions
         // The host picks the SMS sender (MEILING_SMS_SENDER); without one, nothing is sent.
         silo.Services.TryAddSingleton<ISmsSender, NoSmsSender>();
         silo.AddIncomingGrainCallFilter<SessionCallFilter>();
+        // Storage and database failures leave a grain call as the platform's own refusals, never as Npgsql's types.
+        silo.AddIncomingGrainCallFilter<InfrastructureFailureFilter>();
         silo.Services.AddSingleton<ConsentReceiptStore>();
         silo.Services.AddSingleton<LocationSampleStore>();
         silo.Services.AddSingleton<ActivityLogStore>();

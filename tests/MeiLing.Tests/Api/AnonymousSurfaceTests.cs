@@ -1,3 +1,4 @@
+using MeiLing.Api.Routing;
 using MeiLing.Tests.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
@@ -13,7 +14,7 @@ public sealed class AnonymousSurfaceTests(PlatformFixture platform)
     {
         var open = platform.Api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(endpoint => endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
-            .Select(endpoint => $"{string.Join(',', endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"])} {endpoint.RoutePattern.RawText?.TrimEnd('/')}")
+            .Select(endpoint => $"{string.Join(',', endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"])} {RouteIds.Plain(endpoint.RoutePattern).TrimEnd('/')}")
             .Order(StringComparer.Ordinal)
             .ToList();
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using MeiLing.Grains.Platform;
 using Npgsql;
 using Orleans.Serialization;
 using Orleans.TestingHost;
@@ -42,12 +43,12 @@ public sealed class BadInputTests(PlatformFixture platform)
     [InlineData("22003", StatusCodes.Status503ServiceUnavailable)] // an overflow in a query the server builds: the server's failure, as any other of PostgreSQL's
     public async Task A_value_postgresql_refuses_in_a_grain_is_400_only_when_it_is_text_a_client_sent(string sqlState, int expected)
     {
-        // As a grain's failure reaches the API: through Orleans' exception codec, which keeps Data but not SqlState.
+        // As a grain's failure reaches the API: turned into the platform's refusal on the silo, then through Orleans' codec.
         // Co-hosted, the API host has no serializer of its own: it meets a remote grain's failure through its silo's.
+        var refusal = InfrastructureFailureFilter.Classify(new PostgresException("refused", "ERROR", "ERROR", sqlState));
         var serializer = platform.Api.Services.GetService<Serializer>()
             ?? ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services.GetRequiredService<Serializer>();
-        var refused = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(
-            new PostgresException("refused", "ERROR", "ERROR", sqlState)))!;
+        var refused = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(refusal!))!;
         var context = new DefaultHttpContext { RequestServices = platform.Api.Services };
         context.Response.Body = new MemoryStream();
 

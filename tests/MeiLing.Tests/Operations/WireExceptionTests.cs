@@ -1,40 +1,50 @@
+using MeiLing.Grains;
 using MeiLing.Grains.Platform;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Serialization;
+using Orleans.TestingHost;
 
 namespace MeiLing.Tests.Operations;
 
-/// <summary>A grain whose PostgreSQL call failed must answer with that failure, so the API can say 503 rather than 500.</summary>
-public sealed class WireExceptionTests
+/// <summary>
+/// A grain whose PostgreSQL call failed answers with the platform's own refusal, so the API can say 503 rather
+/// than 500 without knowing PostgreSQL, and no host widens the exception types Orleans puts on the wire.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class WireExceptionTests(PlatformFixture platform)
 {
     [Fact]
-    public void A_postgresql_failure_inside_an_orleans_exception_crosses_the_wire()
+    public void A_postgresql_failure_inside_an_orleans_exception_leaves_the_silo_as_unavailable()
     {
-        var serializer = Serializer(allowPostgres: true);
         var failure = new OrleansException("Error from storage provider", new NpgsqlException("Failed to connect"));
 
-        var received = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(failure));
+        var refusal = InfrastructureFailureFilter.Classify(failure);
+        var serializer = platform.Api.Services.GetRequiredService<Serializer>();
+        var received = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(refusal!));
 
-        Assert.IsType<NpgsqlException>(Assert.IsType<OrleansException>(received).InnerException);
+        Assert.Equal(DomainErrorKind.Unavailable, Assert.IsType<DomainException>(received).Kind);
+        Assert.DoesNotContain("Failed to connect", received.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Without_the_registration_it_does_not_cross()
+    public void A_refusal_or_a_bug_is_left_as_it_is()
     {
-        var serializer = Serializer(allowPostgres: false);
-        var failure = new OrleansException("Error from storage provider", new NpgsqlException("Failed to connect"));
-
-        Assert.ThrowsAny<Exception>(() => serializer.SerializeToArray<Exception>(failure));
+        Assert.Null(InfrastructureFailureFilter.Classify(DomainException.NotFound("x", "gone")));
+        Assert.Null(InfrastructureFailureFilter.Classify(new InvalidOperationException("a bug")));
     }
 
-    private static Serializer Serializer(bool allowPostgres)
+    [Fact]
+    public void Neither_the_api_nor_a_silo_lets_postgresql_exceptions_onto_the_wire()
     {
-        var services = new ServiceCollection().AddSerializer();
-        if (allowPostgres)
-        {
-            services.AddPostgresExceptionSerialization();
-        }
+        var silo = ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services;
 
-        return services.BuildServiceProvider().GetRequiredService<Serializer>();
+        foreach (var services in new[] { platform.Api.Services, silo })
+        {
+            var options = services.GetRequiredService<IOptions<ExceptionSerializationOptions>>().Value;
+            Assert.DoesNotContain(options.SupportedNamespacePrefixes, prefix => prefix.StartsWith("Npgsql", StringComparison.Ordinal));
+            var serializer = services.GetRequiredService<Serializer>();
+            Assert.ThrowsAny<Exception>(() => serializer.SerializeToArray<Exception>(new OrleansException("Error from storage provider", new NpgsqlException("Failed to connect"))));
+        }
     }
 }

@@ -115,7 +115,7 @@ public sealed class IdentityTests(PlatformFixture platform)
             codes.Add(await platform.ObtainCodeAsync(phone, "reset-password"));
         }
 
-        var sixth = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone, purpose = "register" });
+        var sixth = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone, purpose = "reset-password" });
 
         await sixth.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.True(sixth.Headers.RetryAfter is not null);
@@ -125,6 +125,71 @@ public sealed class IdentityTests(PlatformFixture platform)
             "SELECT string_agg(coalesce(detail, '') || actor_id || action, ' ') FROM audit_log WHERE action = 'verification-code:sent'");
         Assert.All(codes, code => Assert.DoesNotContain(code, details!, StringComparison.Ordinal));
         Assert.DoesNotContain(phone, details!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P4_4_a_stranger_spending_one_purposes_codes_does_not_stop_the_owner_asking_for_another()
+    {
+        var owner = await platform.RegisterUserAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await SendCode(owner.Phone, "guardian-consent")).StatusCode);
+        }
+
+        var spent = await SendCode(owner.Phone, "guardian-consent");
+        var reset = await SendCode(owner.Phone, "reset-password");
+
+        await spent.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.Accepted, reset.StatusCode);
+    }
+
+    [Fact]
+    public async Task P4_4_a_stranger_asking_again_for_the_same_number_leaves_the_owners_live_code_good()
+    {
+        var phone = UserApiClient.NewPhone();
+        var ownersCode = await platform.ObtainCodeAsync(phone, "register");
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await SendCode(phone, "register")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await Register(phone, ownersCode)).StatusCode);
+    }
+
+    [Fact]
+    public async Task P4_4_asking_again_for_a_code_buys_a_guesser_no_more_guesses()
+    {
+        var phone = UserApiClient.NewPhone();
+        var first = await platform.ObtainCodeAsync(phone, "register");
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await (await Register(phone, Wrong(first))).AssertProblemAsync(HttpStatusCode.BadRequest);
+        }
+
+        var second = await platform.ObtainCodeAsync(phone, "register");
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await (await Register(phone, Wrong(first))).AssertProblemAsync(HttpStatusCode.BadRequest);
+        }
+
+        // Five wrong guesses across both codes: neither is good any more.
+        await (await Register(phone, second)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await Register(phone, first)).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task P4_4_a_confirm_request_code_cannot_be_asked_for_anonymously()
+    {
+        var user = await platform.RegisterUserAsync();
+
+        var response = await SendCode(user.Phone, "confirm-request");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/purpose-not-requestable", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("purpose", out _));
+        var outbox = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={user.Phone}");
+        Assert.DoesNotContain(outbox.GetProperty("items").EnumerateArray(), message => message.GetProperty("purpose").GetString() == "confirm-request");
     }
 
     [Fact]
@@ -236,6 +301,9 @@ public sealed class IdentityTests(PlatformFixture platform)
 
     private Task<HttpResponseMessage> Register(string phone, string code) =>
         platform.Client().PostAsJsonAsync("/v1/users", new { phone, password = "long enough", nickname = "n", verificationCode = code });
+
+    private Task<HttpResponseMessage> SendCode(string phone, string purpose) =>
+        platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone, purpose });
 
     private static string Wrong(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 }

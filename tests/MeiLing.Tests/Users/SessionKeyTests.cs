@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace MeiLing.Tests.Users;
@@ -14,23 +13,7 @@ public sealed class SessionKeyTests(PlatformFixture platform)
     {
         var user = await platform.RegisterUserAsync();
         var session = await platform.SignInAsync(user);
-        var issued = new JsonWebToken(session.Token);
-        var resigned = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issued.Issuer,
-            Audience = issued.Audiences.Single(),
-            IssuedAt = issued.IssuedAt,
-            NotBefore = issued.ValidFrom,
-            Expires = issued.ValidTo,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = issued.Subject,
-                ["sgen"] = int.Parse(issued.GetClaim("sgen").Value, System.Globalization.CultureInfo.InvariantCulture),
-                ["role"] = issued.GetClaim("role").Value,
-            },
-            SigningCredentials = new SigningCredentials(
-                new SymmetricSecurityKey(Convert.FromBase64String(PlatformFixture.JwtKey)), SecurityAlgorithms.HmacSha512),
-        });
+        var resigned = SessionTokens.Resign(session.Token, SecurityAlgorithms.HmacSha512);
 
         var original = await Get(session.Token, $"/v1/users/{user.UserId}");
         var other = await Get(resigned, $"/v1/users/{user.UserId}");
