@@ -12,7 +12,7 @@ public static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
-        var merchant = routes.MapGroup("/v1/merchants/{merchantId}").WithTags("Webhooks").RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant);
+        var merchant = routes.MapGroup("/v1/merchants/{merchantId}").WithTags("Webhooks").RequireAuthorization(AuthorizationPolicies.OperatorOrMerchantManager);
         merchant.MapPut("/webhook", Register).WithName("RegisterWebhook")
             .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback; never a private address) and the event types it takes (all when absent); answers a new signing secret, shown only here.");
         merchant.MapGet("/webhook", Get).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
@@ -24,7 +24,7 @@ public static class WebhooksApi
             .WithSummary("The merchant's deliveries, newest first, a page at a time: status (pending, delivered, failed), attempts, last status code, next attempt.");
 
         routes.MapPost("/v1/webhook-deliveries/{deliveryId}/retry", Retry).WithTags("Webhooks")
-            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant).WithName("RetryWebhookDelivery")
+            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchantManager).WithName("RetryWebhookDelivery")
             .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id.");
         return routes;
     }

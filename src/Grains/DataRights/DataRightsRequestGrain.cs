@@ -460,6 +460,13 @@ internal sealed partial class DataRightsRequestGrain(
         }
 
         var inventory = state.State.Inventory ?? new AccountInventory([]);
+        if (step == ErasureSteps.SettleMemberCards)
+        {
+            var settledCards = await erasure.RunAsync(step, state.State.UserId, inventory);
+            state.State.MemberCardsSettledFen = await GrainFactory.GetGrain<MemberCards.IMemberCardSettlementsGrain>(0).SettledForUser(state.State.UserId);
+            return settledCards;
+        }
+
         return step == ErasureSteps.Verify
             ? await VerifyErasureAsync(inventory)
             : await erasure.RunAsync(step, state.State.UserId, inventory);
@@ -506,7 +513,7 @@ internal sealed partial class DataRightsRequestGrain(
             .Where(step => step.Name != ErasureSteps.Verify)
             .ToDictionary(step => step.Name, step => step.Count);
         var remaining = state.State.Remaining;
-        return new ErasureReceipt(erased, remaining.Count == 0, remaining);
+        return new ErasureReceipt(erased, remaining.Count == 0, remaining, state.State.MemberCardsSettledFen);
     }
 
     private async Task AuditPendingStepsAsync()
