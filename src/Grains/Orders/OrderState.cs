@@ -138,7 +138,7 @@ public sealed class OrderState : IOwnedByUser
     public void MoveTo(OrderStatus status) => Status = status;
 
     /// <summary>What was paid and not yet given back (refunds under way included): the most a new refund may be.</summary>
-    public long RefundableFen() => PaidFen() - Refunds.Sum(r => r.AmountFen);
+    public long RefundableFen() => Math.Max(0, PaidFen() - Refunds.Sum(r => r.AmountFen));
 
     /// <summary>How many of a SKU were bought and not yet refunded.</summary>
     public int RefundableQuantity(string sku) =>
@@ -202,12 +202,14 @@ public sealed class OrderState : IOwnedByUser
             .Select(item => item with { Quantity = RefundableQuantity(item.Sku) })
             .Where(item => item.Quantity > 0)
             .ToList();
-        var refund = AddRefund(refundId, remaining, RefundableFen(), staffId, now, request: null);
+        // A partner's payment still awaiting its confirmation is given back too: the charge may yet go through.
+        var refund = AddRefund(refundId, remaining, Payments.Sum(p => p.AmountFen - p.RefundedFen), staffId, now, request: null, includeAwaiting: true);
         refund.Closing = true;
         return refund;
     }
 
-    private RefundRecord AddRefund(string refundId, List<OrderItem> lines, long amountFen, string? staffId, DateTimeOffset now, RefundOrder? request)
+    private RefundRecord AddRefund(
+        string refundId, List<OrderItem> lines, long amountFen, string? staffId, DateTimeOffset now, RefundOrder? request, bool includeAwaiting = false)
     {
         var refund = new RefundRecord
         {
@@ -220,7 +222,7 @@ public sealed class OrderState : IOwnedByUser
             RequestedAmountFen = request?.AmountFen,
         };
         var left = amountFen;
-        foreach (var payment in Payments.Where(p => !p.AwaitingPartner).Reverse())
+        foreach (var payment in Payments.Where(p => includeAwaiting || !p.AwaitingPartner).Reverse())
         {
             var share = Math.Min(left, payment.AmountFen - payment.RefundedFen);
             if (share <= 0)
