@@ -120,7 +120,7 @@ public static class OrdersApi
 /// <summary>Body of <c>POST /v1/merchants/{merchantId}/orders</c>; without <c>userId</c>, a walk-in sale.</summary>
 public sealed record PlaceOrderRequest(
     [property: Required, MinLength(1), MaxLength(100), NoNullItems] IReadOnlyList<OrderItemRequest> Items,
-    [property: StringLength(64, MinimumLength = 1)] string? UserId = null,
+    [property: NotBlank, StringLength(64, MinimumLength = 1)] string? UserId = null,
     DeliveryRequest? Delivery = null);
 
 /// <summary>Body of <c>POST /v1/orders/{orderId}/refunds</c>: lines, an amount, or both.</summary>
