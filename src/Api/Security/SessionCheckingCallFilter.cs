@@ -19,7 +19,7 @@ public sealed class SessionCheckingCallFilter(IServiceProvider services) : IOutg
         }
 
         var grains = services.GetRequiredService<IGrainFactory>();
-        if (context.TargetId == grains.GetGrain<IUserGrain>(session.UserId).GetGrainId())
+        if (context.TargetId == grains.GetGrain<IUserCredentials>(session.UserId).GetGrainId())
         {
             // Set here, the session travels with this call only: the request context is async-local.
             SessionContext.Carry(session.UserId, session.Generation);

@@ -19,10 +19,9 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, TimeProv
             throw DomainException.InvalidField("documentType", "unknown-document-type", $"Document types: {string.Join(", ", ILegalDisclosuresGrain.DocumentTypes)}.");
         }
 
-        var user = GrainFactory.GetGrain<IUserGrain>(userId);
-        var profile = await user.GetProfile() ?? throw DomainException.NotFound("user-not-found", "No such user.");
+        var profile = await GrainFactory.GetGrain<IUserProfile>(userId).GetProfile() ?? throw DomainException.NotFound("user-not-found", "No such user.");
         var disclosureId = EntityId.New(EntityId.LegalDisclosurePrefix);
-        var record = await user.Disclose(new DisclosureRequest(
+        var record = await GrainFactory.GetGrain<IUserConsentGate>(userId).Disclose(new DisclosureRequest(
             demand.Authority, RecipientKind.LegalAuthority, demand.Fields, $"legal-demand: {demand.DocumentType}", null,
             LawfulBasis.LegalObligation, profile.Region, demand.DocumentReference));
         var disclosure = new LegalDisclosure(
@@ -34,7 +33,7 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, TimeProv
             System.Text.Json.JsonSerializer.Serialize(new { disclosureId, documentType = demand.DocumentType, documentReference = demand.DocumentReference, userNotified = demand.NotifyUser })));
         if (demand.NotifyUser)
         {
-            await user.Notify(new UserNotification(
+            await GrainFactory.GetGrain<IUserNotifications>(userId).Notify(new UserNotification(
                 "legal-disclosure",
                 $"Under a {demand.DocumentType} ({demand.DocumentReference}) from {demand.Authority}, we handed over: {string.Join(", ", demand.Fields)}.",
                 disclosureId, clock.GetUtcNow(), null));

@@ -38,7 +38,7 @@ internal sealed class MemberCardGrain(
         }
 
         // P6.1, P4.1, P4.2: money put on a user's card is processing of their data, through the one gate.
-        await GrainFactory.GetGrain<IUserGrain>(UserId)
+        await GrainFactory.GetGrain<IUserConsentGate>(UserId)
             .AuthorizeProcessing(ProcessingRequest.Under("member-card-top-up", LawfulBasis.ContractNecessity).In(merchant.Region));
         if (!state.RecordExists)
         {

@@ -467,7 +467,7 @@ internal sealed class OrderGrain(
 
     private Task UpdateIndexAsync() => index.UpsertAsync(OrderId, state.State);
 
-    private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
+    private IUserConsentGate User(string userId) => GrainFactory.GetGrain<IUserConsentGate>(userId);
 
     private IProductStockGrain Stock(string merchantId, string sku) => GrainFactory.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(merchantId, sku));
 

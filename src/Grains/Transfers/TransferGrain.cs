@@ -141,7 +141,7 @@ internal sealed class TransferGrain(
             transfer.MerchantId, clock.GetUtcNow(), transfer.EffectiveAt);
         foreach (var userId in await users.UntoldAsync(TransferId))
         {
-            await GrainFactory.GetGrain<IUserGrain>(userId).Notify(notice);
+            await GrainFactory.GetGrain<IUserNotifications>(userId).Notify(notice);
             await users.MarkToldAsync(TransferId, userId, clock.GetUtcNow());
         }
 
@@ -157,7 +157,7 @@ internal sealed class TransferGrain(
         var transfer = state.State;
         try
         {
-            await GrainFactory.GetGrain<IUserGrain>(userId).Disclose(new DisclosureRequest(
+            await GrainFactory.GetGrain<IUserConsentGate>(userId).Disclose(new DisclosureRequest(
                 transfer.SuccessorMerchantId, RecipientKind.Merchant, HandedOverFields, $"business-transfer from {transfer.MerchantId}",
                 null, LawfulBasis.BusinessTransfer, transfer.Region,
                 Note: $"Successor {transfer.SuccessorMerchantId} takes over {transfer.MerchantId} (transfer {TransferId}) and is bound by the same privacy policy."));

@@ -57,6 +57,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton(services => MasterKeyRing.Parse(services.GetRequiredService<IOptions<PrivacySettings>>().Value.MasterKeys));
         silo.Services.AddSingleton<UserKeyStore>();
         silo.Services.AddSingleton<UserDataKeys>();
+        silo.Services.AddSingleton<OwnedStateIndex>();
 
         silo.UseAdoNetReminderService(options =>
         {

@@ -88,7 +88,7 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
     {
         var user = await platform.RegisterUserAsync();
 
-        var refused = await Assert.ThrowsAsync<DomainException>(() => platform.Grains.GetGrain<IUserGrain>(user.UserId).Disclose(new DisclosureRequest(
+        var refused = await Assert.ThrowsAsync<DomainException>(() => platform.Grains.GetGrain<IUserConsentGate>(user.UserId).Disclose(new DisclosureRequest(
             "Some Bureau", RecipientKind.LegalAuthority, ["phone"], "asked nicely", null, Grains.Consents.LawfulBasis.LegalObligation, "CN")));
 
         Assert.Equal("legal-document-required", refused.Code);
