@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,7 +26,7 @@ public static class MerchantsApi
             .WithSummary("Read a merchant: operators any, a merchant itself.");
 
         group.MapPost("/{merchantId:id}/api-key", ReplaceKey)
-            .ForCaller(CallerScope.TheMerchantOrOperator)
+            .ForCaller(CallerScope.TheMerchantKeyOrOperator)
             .WithName("ReplaceMerchantKey")
             .WithSummary("Issue the merchant a new API key (shown once) and revoke the current one at once: operators any, a merchant itself.");
 
@@ -54,7 +55,7 @@ public static class MerchantsApi
         }
 
         var merchantId = EntityId.New(EntityId.MerchantPrefix);
-        var issued = await cluster.GetGrain<IMerchantGrain>(merchantId).Open(new OpenMerchant(request.Name.Trim(), region));
+        var issued = await cluster.GetGrain<IMerchantGrain>(merchantId).Open(new OpenMerchant(request.Name.Trim(), region, request.TimeZone));
         return TypedResults.Created($"/v1/merchants/{merchantId}", new MerchantCreated(merchantId, issued.ApiKey));
     }
 
@@ -71,9 +72,11 @@ public static class MerchantsApi
 /// <summary>Body of <c>POST /v1/merchants</c>.</summary>
 /// <param name="Name">The merchant's display name.</param>
 /// <param name="Region">Where its data must stay (ISO 3166-1 alpha-2); the deployment's first region when absent.</param>
+/// <param name="TimeZone">The IANA time zone its daily reports use; Asia/Shanghai when absent.</param>
 public sealed record CreateMerchantRequest(
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
-    [property: RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use an upper-case ISO 3166-1 alpha-2 code, e.g. CN.")] string? Region = null);
+    [property: RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use an upper-case ISO 3166-1 alpha-2 code, e.g. CN.")] string? Region = null,
+    [property: StringLength(64), TimeZoneId] string? TimeZone = null);
 
 /// <summary>Body of <c>POST /v1/merchants/{merchantId}/termination</c>.</summary>
 public sealed record TerminateMerchantRequest([property: Range(1, 3650)] int NoticeDays);

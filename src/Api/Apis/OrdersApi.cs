@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Extensions;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Orders;
@@ -19,7 +20,9 @@ public static class OrdersApi
         var merchantOrders = routes.MapGroup("/v1/merchants/{merchantId:id}/orders").WithTags("Merchant app")
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant);
         merchantOrders.MapPost("/", PlaceOrder).WithName("PlaceOrder")
-            .WithSummary("Place an order for a user; totals come from the catalogue. An Idempotency-Key header makes retries safe.");
+            .WithSummary("Place an order for a user, or a walk-in sale (no userId); totals come from the catalogue. An Idempotency-Key header makes retries safe.")
+            .WithDescription("Without `userId` the order is a walk-in sale: no personal data, no consent gate, paid marked, wechat or alipay (not member-card); a delivery needs a user (400). Stock-tracked lines take their stock at once, all or nothing: 409 out-of-stock naming the SKU; an archived product is 409 product-archived. A cashier's or manager's key records their staffId on the order.")
+            .ProducesProblems(400, 401, 403, 404, 409);
         merchantOrders.MapGet("/", ListMerchantOrders).WithName("ListMerchantOrders")
             .WithSummary("The merchant's orders, newest first, a page at a time.");
 
@@ -29,11 +32,17 @@ public static class OrdersApi
         orders.MapPost("/payments", Pay).RequireAuthorization(AuthorizationPolicies.MerchantOrUser)
             .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it or when a member card is short.");
         orders.MapPost("/status", ChangeStatus).RequireAuthorization(AuthorizationPolicies.Merchant)
-            .WithName("ChangeOrderStatus").WithSummary("Fulfil, cancel or refund; 409 for a transition the order's state forbids.");
+            .WithName("ChangeOrderStatus").WithSummary("Fulfil, cancel or refund; 409 for a transition the order's state forbids.")
+            .WithDescription("Cancelling or refunding gives back all money not yet given back, and the stock of every line not yet refunded. A cashier may fulfil, and cancel an order nothing was paid on; giving money back is 403 for a cashier.")
+            .ProducesProblems(400, 401, 403, 404, 409);
+        orders.MapPost("/refunds", Refund).RequireAuthorization(AuthorizationPolicies.MerchantManager)
+            .WithName("RefundOrder").WithSummary("Refund some lines or an amount of a paid order, through the methods that paid; the refunded lines' stock comes back.")
+            .WithDescription("`lines` refunds those quantities at the price they were sold at; `amountFen` refunds that amount (with lines, instead of their price). Up to what was paid and not yet refunded (409 refund-exceeds-paid); more of a line than was bought is 409. Money goes back newest payment first: to the member card, through the partner (wechat, alipay), or by the merchant for marked (cash). Fully refunded orders become `refunded`. An Idempotency-Key makes a retry return the same refund; the same key with another body is 409. The merchant key or a manager; a cashier gets 403.")
+            .ProducesProblems(400, 401, 403, 404, 409);
         return routes;
     }
 
-    private static async Task<Results<Created<OrderPlaced>, NotFound>> PlaceOrder(
+    private static async Task<Results<Created<OrderPlaced>, NotFound, ValidationProblem>> PlaceOrder(
         string merchantId, PlaceOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster,
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey)
     {
@@ -46,12 +55,20 @@ public static class OrdersApi
             ? EntityId.New(EntityId.OrderPrefix)
             : EntityId.FromIdempotencyKey(EntityId.OrderPrefix, merchantId, idempotencyKey);
         var delivery = request.Delivery is { } d ? new Delivery(d.RecipientName.Trim(), d.Gender, d.Phone, d.Address.Trim(), d.DoorNumber.Trim()) : null;
+        if (request.UserId is null && delivery is not null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["delivery"] = ["A delivery is for a registered user (userId); a walk-in sale has none."],
+            });
+        }
+
         OrderView order;
         // A minted id has no stored state: its activation need not read (an idempotency key's id may).
         using (string.IsNullOrEmpty(idempotencyKey) ? MintedGrainId.Mark(orderId) : default)
         {
             order = await cluster.GetGrain<IOrderGrain>(orderId).Place(new PlaceOrder(
-                merchantId, request.UserId, [.. request.Items.Select(item => new OrderItem(item.Sku, item.Quantity))], delivery));
+                merchantId, request.UserId, [.. request.Items.Select(item => new OrderItem(item.Sku, item.Quantity))], delivery, caller.MerchantStaffId()));
         }
 
         return TypedResults.Created($"/v1/orders/{orderId}", new OrderPlaced(order.OrderId, order.TotalFen, order.Status));
@@ -75,16 +92,41 @@ public static class OrdersApi
         return TypedResults.Created($"/v1/orders/{orderId}", order);
     }
 
+    private static async Task<Results<Created<RefundView>, NotFound, ValidationProblem>> Refund(
+        string orderId, RefundOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey)
+    {
+        if (request.Lines is not { Count: > 0 } && request.AmountFen is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["lines"] = ["Name the lines to refund, an amountFen, or both."],
+            });
+        }
+
+        var refundId = string.IsNullOrEmpty(idempotencyKey)
+            ? EntityId.New(EntityId.RefundPrefix)
+            : EntityId.FromIdempotencyKey(EntityId.RefundPrefix, orderId, idempotencyKey);
+        var refund = await cluster.GetGrain<IOrderGrain>(orderId).Refund(caller.AsOrderCaller(), new RefundOrder(
+            refundId, request.Lines?.Select(line => new OrderItem(line.Sku, line.Quantity)).ToList(), request.AmountFen));
+        return TypedResults.Created($"/v1/orders/{orderId}", refund);
+    }
+
     private static async Task<Results<Ok<OrderView>, NotFound>> ChangeStatus(
         string orderId, ChangeOrderStatusRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IOrderGrain>(orderId).ChangeStatus(caller.AsOrderCaller(), request.Status));
 }
 
-/// <summary>Body of <c>POST /v1/merchants/{merchantId}/orders</c>.</summary>
+/// <summary>Body of <c>POST /v1/merchants/{merchantId}/orders</c>; without <c>userId</c>, a walk-in sale.</summary>
 public sealed record PlaceOrderRequest(
-    [property: Required, StringLength(64, MinimumLength = 1)] string UserId,
     [property: Required, MinLength(1), MaxLength(100), NoNullItems] IReadOnlyList<OrderItemRequest> Items,
+    [property: NotBlank, StringLength(64, MinimumLength = 1)] string? UserId = null,
     DeliveryRequest? Delivery = null);
+
+/// <summary>Body of <c>POST /v1/orders/{orderId}/refunds</c>: lines, an amount, or both.</summary>
+public sealed record RefundOrderRequest(
+    [property: MinLength(1), MaxLength(100), NoNullItems] IReadOnlyList<OrderItemRequest>? Lines = null,
+    [property: Range(1, long.MaxValue, ErrorMessage = "Amounts are positive integers of fen.")] long? AmountFen = null);
 
 public sealed record OrderItemRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string Sku,

@@ -13,18 +13,18 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
         var merchant = routes.MapGroup("/v1/merchants/{merchantId:id}").WithTags("Webhooks");
-        merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantOrOperator).WithName("RegisterWebhook")
+        merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("RegisterWebhook")
             .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback; never a private address) and the event types it takes (all when absent); answers a new signing secret, shown only here.");
-        merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantOrOperator).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
-        merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantOrOperator).WithName("RemoveWebhook")
+        merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
+        merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("RemoveWebhook")
             .WithSummary("Remove the endpoint; events wait in the outbox until another is registered.");
-        merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantOrOperator).WithName("RotateWebhookSecret")
+        merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("RotateWebhookSecret")
             .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more.");
-        merchant.MapGet("/webhook-deliveries", Deliveries).ForCaller(CallerScope.TheMerchantOrOperator.ThatExists()).WithName("ListWebhookDeliveries")
+        merchant.MapGet("/webhook-deliveries", Deliveries).ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists()).WithName("ListWebhookDeliveries")
             .WithSummary("The merchant's deliveries, newest first, a page at a time: status (pending, delivered, failed), attempts, last status code, next attempt.");
 
         routes.MapPost("/v1/webhook-deliveries/{deliveryId:id}/retry", Retry).WithTags("Webhooks")
-            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant).WithName("RetryWebhookDelivery")
+            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchantManager).WithName("RetryWebhookDelivery")
             .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id.");
         return routes;
     }

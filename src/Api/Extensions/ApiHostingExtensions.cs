@@ -209,6 +209,8 @@ public static class ApiHostingExtensions
         api.MapWebhooksApi();
         api.MapTransfersApi();
         api.MapLegalDisclosuresApi();
+        api.MapMerchantStaffApi();
+        api.MapReportsApi();
         return app;
     }
 

@@ -67,7 +67,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Invalid API key.");
         }
 
-        return Success(grant.Role, grant.SubjectId);
+        return AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.Principal(grant, SchemeName), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -15,6 +15,15 @@ public static class AuthorizationPolicies
     public const string OrderParties = "order-parties";
     public const string Staff = "staff";
 
+    /// <summary>The merchant's own key or a manager: refunds, staff, reports (a cashier gets 403).</summary>
+    public const string MerchantManager = "merchant-manager";
+
+    /// <summary>An operator, the merchant's own key or a manager: catalogue changes, webhooks.</summary>
+    public const string OperatorOrMerchantManager = "operator-or-merchant-manager";
+
+    /// <summary>An operator or the merchant's own key, no staff member: replacing that key.</summary>
+    public const string OperatorOrMerchantKey = "operator-or-merchant-key";
+
     public static AuthorizationBuilder AddMeiLingPolicies(this AuthorizationBuilder authorization) =>
         authorization
             .AddPolicy(Operator, policy => policy.RequireRole(Roles.Operator))
@@ -25,5 +34,13 @@ public static class AuthorizationPolicies
             .AddPolicy(Merchant, policy => policy.RequireRole(Roles.Merchant))
             .AddPolicy(MerchantOrUser, policy => policy.RequireRole(Roles.Merchant, Roles.User))
             .AddPolicy(OrderParties, policy => policy.RequireRole(Roles.Merchant, Roles.User, Roles.Support))
-            .AddPolicy(Staff, policy => policy.RequireRole(Roles.Support, Roles.Operator));
+            .AddPolicy(Staff, policy => policy.RequireRole(Roles.Support, Roles.Operator))
+            .AddPolicy(MerchantManager, policy => policy.RequireAssertion(context => IsMerchantManager(context.User)))
+            .AddPolicy(OperatorOrMerchantManager, policy => policy.RequireAssertion(context =>
+                context.User.IsInRole(Roles.Operator) || IsMerchantManager(context.User)))
+            .AddPolicy(OperatorOrMerchantKey, policy => policy.RequireAssertion(context =>
+                context.User.IsInRole(Roles.Operator) || (context.User.IsInRole(Roles.Merchant) && context.User.MerchantStaffId() is null)));
+
+    private static bool IsMerchantManager(System.Security.Claims.ClaimsPrincipal caller) =>
+        caller.IsInRole(Roles.Merchant) && !caller.IsInRole(Roles.Cashier);
 }

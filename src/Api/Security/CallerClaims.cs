@@ -13,6 +13,9 @@ public static class CallerClaims
 
     public const string BootstrapOperator = "operator-bootstrap";
 
+    /// <summary>For a merchant's staff member's key: their staff id (the subject stays the merchant's id).</summary>
+    public const string MerchantStaff = "merchant-staff";
+
     public static string RoleName(CallerRole role) => role switch
     {
         CallerRole.Operator => Roles.Operator,
@@ -28,7 +31,27 @@ public static class CallerClaims
             Subject,
             ClaimTypes.Role));
 
+    /// <summary>
+    /// The caller an API key stands for. A merchant's staff member is the merchant (role and subject), plus their
+    /// staff id and their till role, so every merchant route admits them and the manager-only ones tell them apart.
+    /// </summary>
+    public static ClaimsPrincipal Principal(ApiKeyGrant grant, string scheme)
+    {
+        var principal = Principal(grant.Role, grant.SubjectId, scheme);
+        if (grant is { Role: CallerRole.Merchant, StaffId: { } staffId, StaffRole: { } staffRole })
+        {
+            var identity = (ClaimsIdentity)principal.Identity!;
+            identity.AddClaim(new Claim(MerchantStaff, staffId));
+            identity.AddClaim(new Claim(ClaimTypes.Role, staffRole == Grains.Staff.StaffRole.Manager ? Roles.Manager : Roles.Cashier));
+        }
+
+        return principal;
+    }
+
     public static string? SubjectId(this ClaimsPrincipal caller) => caller.FindFirstValue(Subject);
+
+    /// <summary>The merchant's staff member behind the key, or null for the merchant's own key (and everyone else).</summary>
+    public static string? MerchantStaffId(this ClaimsPrincipal caller) => caller.FindFirstValue(MerchantStaff);
 
     /// <summary>
     /// Whether the caller may act on this user's data: the user themself, or support. Outside its
@@ -41,7 +64,9 @@ public static class CallerClaims
     /// <summary>The caller as a party to orders: a merchant, a user or support.</summary>
     public static OrderCaller AsOrderCaller(this ClaimsPrincipal caller) => new(
         caller.IsInRole(Roles.Merchant) ? OrderParty.Merchant : caller.IsInRole(Roles.User) ? OrderParty.User : OrderParty.Support,
-        caller.SubjectId() ?? "");
+        caller.SubjectId() ?? "",
+        caller.MerchantStaffId(),
+        caller.IsInRole(Roles.Cashier));
 
     /// <summary>The caller as an actor on a data-rights request: the user, or the staff key's holder with its role.</summary>
     public static RequestActor AsRequestActor(this ClaimsPrincipal caller) => new(

@@ -22,6 +22,15 @@ public sealed record CallerScope(string RouteValue, string Policy, Func<ClaimsPr
     /// <summary>The merchant itself, or an operator.</summary>
     public static readonly CallerScope TheMerchantOrOperator = new("merchantId", AuthorizationPolicies.OperatorOrMerchant, CallerClaims.CanActForMerchant);
 
+    /// <summary>The merchant's own key or one of its managers (a cashier gets 403): refunds, staff, reports.</summary>
+    public static readonly CallerScope TheMerchantManager = new("merchantId", AuthorizationPolicies.MerchantManager, CallerClaims.IsMerchant);
+
+    /// <summary>An operator, the merchant's own key or one of its managers: catalogue, stock, webhooks.</summary>
+    public static readonly CallerScope TheMerchantManagerOrOperator = new("merchantId", AuthorizationPolicies.OperatorOrMerchantManager, CallerClaims.CanActForMerchant);
+
+    /// <summary>An operator or the merchant's own key, no staff member: replacing that key.</summary>
+    public static readonly CallerScope TheMerchantKeyOrOperator = new("merchantId", AuthorizationPolicies.OperatorOrMerchantKey, CallerClaims.CanActForMerchant);
+
     /// <summary>
     /// For routes that answer from somewhere other than the named user's or merchant's own grain (a listing
     /// table, the activity log), where an unknown id would read as empty: staff acting for it get 404 unless it

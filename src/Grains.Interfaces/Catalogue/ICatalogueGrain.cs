@@ -2,23 +2,49 @@ using MeiLing.Grains.Orders;
 
 namespace MeiLing.Grains.Catalogue;
 
-/// <summary>A merchant's catalogue, keyed by merchant id: the only source of order prices.</summary>
+/// <summary>
+/// A merchant's catalogue, keyed by merchant id: the only source of order prices. It holds names and prices;
+/// stock lives in one grain per product (<see cref="IProductStockGrain"/>), so selling never queues here.
+/// </summary>
 [Alias("meiling.catalogue")]
 public interface ICatalogueGrain : IGrainWithStringKey
 {
     public const long MaxPriceFen = 100_000_000;
 
-    /// <summary>Adds a product; a SKU is added once (409 after); prices are 1 to <see cref="MaxPriceFen"/> fen.</summary>
-    [Alias("add")]
-    Task<Product> Add(Product product);
+    public const int MaxStock = 1_000_000_000;
 
-    /// <summary>Every product, by SKU.</summary>
+    /// <summary>
+    /// Adds a product; a SKU is added once (409 after); prices are 1 to <see cref="MaxPriceFen"/> fen. With
+    /// <paramref name="initialStock"/> the product is stock-tracked from that count; without, it is not.
+    /// </summary>
+    [Alias("add")]
+    Task<Product> Add(Product product, int? initialStock, string? staffId);
+
+    /// <summary>Changes a product's name, price or image (null leaves a field as it is); 404 for an unknown SKU.</summary>
+    [Alias("edit")]
+    Task<Product> Edit(string sku, ProductEdit edit);
+
+    /// <summary>Archives a product: listed with <c>archived</c>, no new sales (409 <c>product-archived</c>); old orders keep their lines. Idempotent; 404 for an unknown SKU.</summary>
+    [Alias("archive")]
+    Task Archive(string sku);
+
+    /// <summary>Every product, by SKU, with its stock (null where not tracked).</summary>
     [Alias("list")]
     [ReadOnly]
-    Task<IReadOnlyList<Product>> List();
+    Task<IReadOnlyList<ProductListing>> List();
 
-    /// <summary>Prices order items from the catalogue; 400 <c>unknown-sku</c> for a SKU it does not sell.</summary>
-    [Alias("price")]
+    /// <summary>
+    /// Prices order items from the catalogue and names the stock-tracked SKUs among them; 400 <c>unknown-sku</c>
+    /// for a SKU it does not sell, 409 <c>product-archived</c> for one it sells no more.
+    /// </summary>
+    [Alias("quote")]
     [ReadOnly]
-    Task<IReadOnlyList<OrderLine>> Price(IReadOnlyList<OrderItem> items);
+    Task<OrderQuote> Quote(IReadOnlyList<OrderItem> items);
+
+    /// <summary>
+    /// Moves a product's stock by <see cref="StockAdjustment.Delta"/> for its reason; returns the new stock. A product
+    /// not tracked yet starts being tracked from zero. Below zero → 409 <c>stock-below-zero</c>; 404 for an unknown SKU.
+    /// </summary>
+    [Alias("adjust-stock")]
+    Task<int> AdjustStock(string sku, StockAdjustment adjustment);
 }

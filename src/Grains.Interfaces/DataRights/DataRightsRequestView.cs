@@ -29,9 +29,13 @@ public sealed record RequestProgress(
     [property: Id(1)] int StepsTotal,
     [property: Id(2)] string? CurrentStep);
 
-/// <summary>What an erasure removed: counts per category, no personal data (P4.1).</summary>
+/// <summary>
+/// What an erasure removed: counts per category, no personal data (P4.1); and the member-card balances settled
+/// (owed back by the merchants) as one amount.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.erasure-receipt")]
 public sealed record ErasureReceipt(
     [property: Id(0)] IReadOnlyDictionary<string, int> Erased,
     [property: Id(1)] bool Verified,
-    [property: Id(2)] IReadOnlyList<string> Remaining);
+    [property: Id(2)] IReadOnlyList<string> Remaining,
+    [property: Id(3)] long MemberCardsSettledFen = 0);

@@ -26,7 +26,10 @@ public interface IMemberCardGrain : IGrainWithStringKey
     [Alias("debit")]
     Task<long> Debit(string operationId, long amountFen);
 
-    /// <summary>Settles the card (its balance is owed back to the user) and erases it; returns the balance settled.</summary>
+    /// <summary>
+    /// Settles the card and erases it: a balance left is recorded as owed back to the user (a settlement for the
+    /// merchant's accounts, and a <c>member_card.settled</c> event), never zeroed; returns the balance settled.
+    /// </summary>
     [Alias("settle-and-erase")]
     Task<long> SettleAndErase();
 

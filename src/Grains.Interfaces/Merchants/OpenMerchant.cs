@@ -4,4 +4,5 @@ namespace MeiLing.Grains.Merchants;
 [GenerateSerializer, Immutable, Alias("meiling.open-merchant")]
 public sealed record OpenMerchant(
     [property: Id(0)] string Name,
-    [property: Id(1)] string Region);
+    [property: Id(1)] string Region,
+    [property: Id(2)] string? TimeZone = null);

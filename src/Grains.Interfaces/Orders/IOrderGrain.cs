@@ -60,6 +60,14 @@ public interface IOrderGrain : IGrainWithStringKey
     [Alias("hand-over-to-successor")]
     Task<bool> HandOverToSuccessor(string merchantId, string successorMerchantId);
 
+    /// <summary>
+    /// Gives back some lines or an amount of what was paid (its merchant; a cashier gets 403), through the methods
+    /// that paid, and returns the refunded lines' stock. Up to what was paid (409 beyond); the same refund id again
+    /// returns the refund made, another request under it is 409. A fully refunded order becomes refunded.
+    /// </summary>
+    [Alias("refund")]
+    Task<RefundView> Refund(OrderCaller caller, RefundOrder command);
+
     /// <summary>Moves the order to fulfilled, cancelled or refunded (its merchant); 409 for a transition its state forbids.</summary>
     [Alias("change-status")]
     Task<OrderView> ChangeStatus(OrderCaller caller, OrderStatus target);

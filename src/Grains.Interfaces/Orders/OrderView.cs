@@ -19,7 +19,9 @@ public sealed record OrderView(
     [property: Id(8)] IReadOnlyList<PaymentView> Payments,
     [property: Id(9)] DateTimeOffset CreatedAt,
     [property: Id(10)] bool Anonymized,
-    [property: Id(11)] LawfulBasis? Basis);
+    [property: Id(11)] LawfulBasis? Basis,
+    [property: Id(12)] string? StaffId = null,
+    [property: Id(13)] IReadOnlyList<RefundView>? Refunds = null);
 
 /// <summary>One payment of an order; a partner's is <see cref="PaymentStatus.Pending"/> until the partner confirms it.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.payment-view")]
@@ -42,11 +44,16 @@ public enum PaymentStatus
     Pending = 1,
 }
 
-/// <summary>Who acts on an order; the order grain answers only its own merchant, its own user, and support.</summary>
+/// <summary>
+/// Who acts on an order; the order grain answers only its own merchant, its own user, and support. A merchant's
+/// staff member acts as the merchant, named by <see cref="StaffId"/>; a cashier may not give money back.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.order-caller")]
 public sealed record OrderCaller(
     [property: Id(0)] OrderParty Party,
-    [property: Id(1)] string Id);
+    [property: Id(1)] string Id,
+    [property: Id(2)] string? StaffId = null,
+    [property: Id(3)] bool IsCashier = false);
 
 [GenerateSerializer, Alias("meiling.order-party")]
 public enum OrderParty

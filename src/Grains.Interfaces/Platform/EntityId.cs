@@ -23,6 +23,9 @@ public static class EntityId
     public const string DeliveryPrefix = "whd";
     public const string TransferPrefix = "trf";
     public const string LegalDisclosurePrefix = "lgl";
+    public const string RefundPrefix = "rfd";
+    public const string SettlementPrefix = "stl";
+    public const string StockMovementPrefix = "stm";
 
     /// <summary>A new id: the prefix, an underscore and 26 base32 characters (130 random bits).</summary>
     public static string New(string prefix)

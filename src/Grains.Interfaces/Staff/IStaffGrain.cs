@@ -2,7 +2,10 @@ using MeiLing.Grains.Access;
 
 namespace MeiLing.Grains.Staff;
 
-/// <summary>A member of the platform's staff (support or operator), keyed by staff id (<c>stf_…</c>).</summary>
+/// <summary>
+/// A staff member, keyed by staff id (<c>stf_…</c>): the platform's (support or operator) or a merchant's
+/// (manager or cashier), each with their own API key through the one key mechanism (<see cref="IApiKeyGrain"/>).
+/// </summary>
 [Alias("meiling.staff")]
 public interface IStaffGrain : IGrainWithStringKey
 {

@@ -9,12 +9,19 @@ public sealed class ApiKeyState
 
     public DateTimeOffset IssuedAt { get; set; }
 
+    /// <summary>For a merchant's staff member's key: who they are and what they do at the till.</summary>
+    public string? StaffId { get; set; }
+
+    public Staff.StaffRole? StaffRole { get; set; }
+
     public void Grant(ApiKeyGrant grant)
     {
         Role = grant.Role;
         SubjectId = grant.SubjectId;
         IssuedAt = grant.IssuedAt;
+        StaffId = grant.StaffId;
+        StaffRole = grant.StaffRole;
     }
 
-    public ApiKeyGrant ToGrant() => new(Role, SubjectId, IssuedAt);
+    public ApiKeyGrant ToGrant() => new(Role, SubjectId, IssuedAt, StaffId, StaffRole);
 }

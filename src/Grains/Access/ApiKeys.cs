@@ -25,10 +25,14 @@ public static class ApiKeys
     /// Issues a key made beforehand with <see cref="NewKey"/>, so that its owner can record the key's hash
     /// (and later revoke it) before the key works.
     /// </summary>
-    public static async Task<IssuedKey> IssueAsync(IGrainFactory grains, CallerRole role, string subjectId, DateTimeOffset now, string apiKey)
+    public static Task<IssuedKey> IssueAsync(IGrainFactory grains, CallerRole role, string subjectId, DateTimeOffset now, string apiKey) =>
+        IssueAsync(grains, new ApiKeyGrant(role, subjectId, now), apiKey);
+
+    /// <summary>Issues a key made beforehand for a grant (a merchant's staff member's names them and their role).</summary>
+    public static async Task<IssuedKey> IssueAsync(IGrainFactory grains, ApiKeyGrant grant, string apiKey)
     {
-        await grains.GetGrain<IApiKeyGrain>(Hash(apiKey)).Issue(new ApiKeyGrant(role, subjectId, now));
-        return new IssuedKey(subjectId, apiKey);
+        await grains.GetGrain<IApiKeyGrain>(Hash(apiKey)).Issue(grant);
+        return new IssuedKey(grant.StaffId ?? grant.SubjectId, apiKey);
     }
 
     private static string Base64Url(byte[] bytes) =>

@@ -9,19 +9,20 @@ internal sealed partial class CatalogueGrain(
     [PersistentState("catalogue", StorageNames.Default)] IPersistentState<CatalogueState> state,
     TimeProvider clock) : Grain, ICatalogueGrain
 {
-    async Task<Product> ICatalogueGrain.Add(Product product)
+    async Task<Product> ICatalogueGrain.Add(Product product, int? initialStock, string? staffId)
     {
         if (!SkuShape().IsMatch(product.Sku))
         {
             throw DomainException.InvalidField("sku", "invalid-sku", "A SKU is 1-64 letters, digits, '.', '_' or '-'.");
         }
 
-        if (product.PriceFen is < 1 or > ICatalogueGrain.MaxPriceFen)
+        CheckPrice(product.PriceFen);
+        if (initialStock is < 0 or > ICatalogueGrain.MaxStock)
         {
-            throw DomainException.InvalidField("priceFen", "invalid-price", $"Prices are 1 to {ICatalogueGrain.MaxPriceFen} fen.");
+            throw DomainException.InvalidField("stock", "invalid-stock", $"Stock is 0 to {ICatalogueGrain.MaxStock}.");
         }
 
-        if (!state.RecordExists && await GrainFactory.GetGrain<IMerchantGrain>(this.GetPrimaryKeyString()).Get() is null)
+        if (!state.RecordExists && await GrainFactory.GetGrain<IMerchantGrain>(MerchantId).Get() is null)
         {
             throw DomainException.NotFound("merchant-not-found", "No such merchant.");
         }
@@ -31,19 +32,61 @@ internal sealed partial class CatalogueGrain(
             throw DomainException.Conflict("sku-exists", $"SKU '{product.Sku}' is already in the catalogue.");
         }
 
-        var added = product with { CreatedAt = clock.GetUtcNow() };
+        var added = product with { CreatedAt = clock.GetUtcNow(), Archived = false, StockTracked = initialStock is not null };
+        if (initialStock is { } stock)
+        {
+            // The stock exists before the product can be sold, so no sale finds it tracked and empty by accident.
+            await Stock(added.Sku).Adjust(new StockAdjustment($"opening:{added.CreatedAt.UtcTicks}", stock, StockReason.StockTake, staffId));
+        }
+
         state.State.Products[added.Sku] = added;
         await state.WriteStateAsync();
         return added;
     }
 
-    Task<IReadOnlyList<Product>> ICatalogueGrain.List() =>
-        Task.FromResult<IReadOnlyList<Product>>([.. state.State.Products.Values.OrderBy(p => p.Sku, StringComparer.Ordinal)]);
+    async Task<Product> ICatalogueGrain.Edit(string sku, ProductEdit edit)
+    {
+        var product = Existing(sku);
+        if (edit.PriceFen is { } price)
+        {
+            CheckPrice(price);
+        }
+
+        // Orders keep the name and price their lines were priced with; only new sales see the change.
+        var edited = product with
+        {
+            Name = edit.Name ?? product.Name,
+            PriceFen = edit.PriceFen ?? product.PriceFen,
+            ImageUrl = edit.ImageUrl ?? product.ImageUrl,
+        };
+        state.State.Products[sku] = edited;
+        await state.WriteStateAsync();
+        return edited;
+    }
+
+    async Task ICatalogueGrain.Archive(string sku)
+    {
+        var product = Existing(sku);
+        if (!product.Archived)
+        {
+            state.State.Products[sku] = product with { Archived = true };
+            await state.WriteStateAsync();
+        }
+    }
+
+    async Task<IReadOnlyList<ProductListing>> ICatalogueGrain.List()
+    {
+        var products = state.State.Products.Values.OrderBy(p => p.Sku, StringComparer.Ordinal).ToList();
+        // Each tracked product's stock from its own grain, all asked at once.
+        var stocks = await Task.WhenAll(products.Select(p => p.StockTracked ? Stock(p.Sku).Get() : Task.FromResult<int?>(null)));
+        return [.. products.Select((p, i) => new ProductListing(p.Sku, p.Name, p.PriceFen, p.ImageUrl, stocks[i], p.Archived, p.CreatedAt))];
+    }
 
     // Totals come from here and nowhere else: a client names SKUs and quantities, never prices.
-    Task<IReadOnlyList<OrderLine>> ICatalogueGrain.Price(IReadOnlyList<OrderItem> items)
+    Task<OrderQuote> ICatalogueGrain.Quote(IReadOnlyList<OrderItem> items)
     {
         var lines = new List<OrderLine>(items.Count);
+        var stocked = new List<string>();
         foreach (var item in items)
         {
             if (!state.State.Products.TryGetValue(item.Sku, out var product))
@@ -51,17 +94,61 @@ internal sealed partial class CatalogueGrain(
                 throw DomainException.InvalidField("items", "unknown-sku", $"The merchant does not sell SKU '{item.Sku}'.");
             }
 
+            if (product.Archived)
+            {
+                throw DomainException.Conflict("product-archived", $"SKU '{item.Sku}' is archived and sells no more.");
+            }
+
             lines.Add(new OrderLine(product.Sku, product.Name, product.PriceFen, item.Quantity));
+            if (product.StockTracked && !stocked.Contains(product.Sku))
+            {
+                stocked.Add(product.Sku);
+            }
         }
 
-        return Task.FromResult<IReadOnlyList<OrderLine>>(lines);
+        return Task.FromResult(new OrderQuote(lines, stocked));
+    }
+
+    async Task<int> ICatalogueGrain.AdjustStock(string sku, StockAdjustment adjustment)
+    {
+        if (adjustment.Delta == 0)
+        {
+            throw DomainException.InvalidField("delta", "invalid-delta", "A stock movement moves at least one item.");
+        }
+
+        var product = Existing(sku);
+        if (!product.StockTracked)
+        {
+            // The first count of a product sold untracked until now starts tracking it from zero.
+            state.State.Products[sku] = product with { StockTracked = true };
+            await state.WriteStateAsync();
+        }
+
+        return await Stock(sku).Adjust(adjustment);
+    }
+
+    private Product Existing(string sku) =>
+        state.State.Products.TryGetValue(sku, out var product)
+            ? product
+            : throw DomainException.NotFound("product-not-found", $"The catalogue has no SKU '{sku}'.");
+
+    private IProductStockGrain Stock(string sku) => GrainFactory.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(MerchantId, sku));
+
+    private string MerchantId => this.GetPrimaryKeyString();
+
+    private static void CheckPrice(long priceFen)
+    {
+        if (priceFen is < 1 or > ICatalogueGrain.MaxPriceFen)
+        {
+            throw DomainException.InvalidField("priceFen", "invalid-price", $"Prices are 1 to {ICatalogueGrain.MaxPriceFen} fen.");
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex SkuShape();
 }
 
-/// <summary>Persisted state of a catalogue: products by SKU.</summary>
+/// <summary>Persisted state of a catalogue: products by SKU (their stock lives in each product's own grain).</summary>
 public sealed class CatalogueState
 {
     public Dictionary<string, Product> Products { get; set; } = [];

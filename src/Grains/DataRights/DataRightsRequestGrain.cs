@@ -386,6 +386,11 @@ internal sealed partial class DataRightsRequestGrain(
                 // Carried by the step's own write.
                 state.State.Inventory ??= await User<IUserDataRights>().CloseAccount();
                 return 1;
+            case RequestStep.Erase { Target: ErasureTarget.MemberCards } cards:
+                var settledCards = await erasure.RunAsync(cards.Target, userId, ClosedAccount());
+                // P4.1: the receipt shows the money owed back, read while the user's key still exists.
+                state.State.MemberCardsSettledFen = await GrainFactory.GetGrain<MemberCards.IMemberCardSettlementsGrain>(0).SettledForUser(userId);
+                return settledCards;
             case RequestStep.Erase erase:
                 return await erasure.RunAsync(erase.Target, userId, ClosedAccount());
             case RequestStep.RedactRequests:
@@ -471,7 +476,7 @@ internal sealed partial class DataRightsRequestGrain(
             .Where(step => step.Name != new RequestStep.Verify().Name)
             .ToDictionary(step => step.Name, step => step.Count);
         var remaining = state.State.Remaining;
-        return new ErasureReceipt(erased, remaining.Count == 0, remaining);
+        return new ErasureReceipt(erased, remaining.Count == 0, remaining, state.State.MemberCardsSettledFen);
     }
 
     private async Task AuditReceivedAsync()

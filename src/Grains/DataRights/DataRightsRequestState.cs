@@ -61,6 +61,10 @@ public sealed class DataRightsRequestState : IOwnedByUser
     [NotPersonalData]
     public ErasureReceipt? Receipt { get; set; }
 
+    /// <summary>What the user's member cards were settled for, read while their key still exists, for the receipt.</summary>
+    [NotPersonalData]
+    public long MemberCardsSettledFen { get; set; }
+
     /// <summary>What the cancellation's last verification still found (table and grain names, never data); empty once it completes.</summary>
     [NotPersonalData]
     public List<string> Remaining { get; set; } = [];

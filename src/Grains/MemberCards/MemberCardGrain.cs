@@ -9,7 +9,8 @@ namespace MeiLing.Grains.MemberCards;
 
 internal sealed class MemberCardGrain(
     [PersistentState("member-card", StorageNames.Default)] IPersistentState<MemberCardState> state,
-    MemberCardIndexStore cards) : Grain, IMemberCardGrain
+    MemberCardIndexStore cards,
+    MemberCardSettlements settlements) : Grain, IMemberCardGrain
 {
     public const long MaxOperationFen = 100_000_000;
 
@@ -54,6 +55,14 @@ internal sealed class MemberCardGrain(
         var settled = state.State.BalanceFen;
         if (state.RecordExists)
         {
+            if (settled > 0)
+            {
+                // The balance is the user's money: recorded as owed back (and the merchant told) before the card goes.
+                var merchant = await GrainFactory.GetGrain<IMerchantGrain>(MerchantId).Get();
+                var cause = merchant is { Status: MerchantStatus.Active } ? MemberCardSettlements.AccountCancelled : MemberCardSettlements.MerchantClosed;
+                await settlements.RecordAsync(MerchantId, UserId, settled, cause);
+            }
+
             await state.ClearStateAsync();
         }
 

@@ -7,6 +7,9 @@ public sealed class MerchantState
 
     public string Region { get; set; } = "";
 
+    /// <summary>The IANA time zone its reports' days are in; null (merchants opened before) is Asia/Shanghai.</summary>
+    public string? TimeZone { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public MerchantStatus Status { get; set; }
@@ -23,6 +26,7 @@ public sealed class MerchantState
     {
         Name = command.Name;
         Region = command.Region;
+        TimeZone = command.TimeZone;
         CreatedAt = now;
         Status = MerchantStatus.Active;
         KeyHash = keyHash;
@@ -41,5 +45,5 @@ public sealed class MerchantState
 
     public void Terminated() => Status = MerchantStatus.Terminated;
 
-    public MerchantView ToView(string merchantId) => new(merchantId, Name, Region, CreatedAt, Status, TerminationEffectiveAt);
+    public MerchantView ToView(string merchantId) => new(merchantId, Name, Region, CreatedAt, Status, TerminationEffectiveAt, TimeZone ?? MerchantTimeZones.Default);
 }

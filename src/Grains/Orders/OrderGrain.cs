@@ -6,6 +6,7 @@ using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Payments;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Reports;
 using MeiLing.Grains.Users;
 
 namespace MeiLing.Grains.Orders;
@@ -13,6 +14,7 @@ namespace MeiLing.Grains.Orders;
 internal sealed class OrderGrain(
     [PersistentState("order", StorageNames.Default)] IPersistentState<OrderState> state,
     OrderIndexStore index,
+    TakingsLedger takings,
     PaymentPartners partners,
     TimeProvider clock) : Grain, IOrderGrain
 {
@@ -44,6 +46,12 @@ internal sealed class OrderGrain(
         {
             await ExecutePaymentAsync(pending);
         }
+
+        // Likewise a refund whose money or stock had not all moved.
+        foreach (var refund in state.State.UnfinishedRefunds().ToList())
+        {
+            await FinishRefundAsync(refund);
+        }
     }
 
     async Task<OrderView> IOrderGrain.Place(PlaceOrder command)
@@ -60,10 +68,16 @@ internal sealed class OrderGrain(
             return state.State.ToView(OrderId);
         }
 
-        var lines = await GrainFactory.GetGrain<ICatalogueGrain>(command.MerchantId).Price(command.Items);
-        var (region, basis) = await CheckCustomerAsync(command);
+        if (command.IsWalkIn && command.Delivery is not null)
+        {
+            throw DomainException.InvalidField("delivery", "delivery-needs-user", "A delivery is for a registered user; a walk-in sale has none.");
+        }
 
-        state.State.Place(command, region, basis, lines, clock.GetUtcNow());
+        var quote = await GrainFactory.GetGrain<ICatalogueGrain>(command.MerchantId).Quote(command.Items);
+        var (region, basis) = await CheckCustomerAsync(command);
+        await TakeStockAsync(command.MerchantId, quote, command.StaffId);
+
+        state.State.Place(command, region, basis, quote, clock.GetUtcNow());
         await state.WriteStateAsync();
         await index.UpsertWithLineFactsAsync(OrderId, state.State);
         return state.State.ToView(OrderId);
@@ -100,6 +114,11 @@ internal sealed class OrderGrain(
         {
             // 标记收款: the merchant says it took cash. Only the merchant can say so; a user saying it moves no money.
             throw DomainException.Forbidden("merchant-only-payment-method", "Only the merchant records a marked (cash) payment.");
+        }
+
+        if (method == PaymentMethod.MemberCard && order.UserId is null)
+        {
+            throw DomainException.Conflict("no-member-card", "A walk-in sale has no customer, and so no member card to draw on.");
         }
 
         if (order.Status != OrderStatus.PendingPayment)
@@ -156,6 +175,7 @@ internal sealed class OrderGrain(
         if (state.State.ConfirmPartnerPayment(payment))
         {
             await state.WriteStateAsync();
+            await takings.RecordAsync(OrderId, state.State);
             if (state.State.Status != statusBefore)
             {
                 await UpdateIndexAsync();
@@ -221,9 +241,38 @@ internal sealed class OrderGrain(
         return true;
     }
 
+    async Task<RefundView> IOrderGrain.Refund(OrderCaller caller, RefundOrder command)
+    {
+        var order = OrderFor(caller, OrderParty.Merchant);
+        RefuseCashier(caller);
+        if (order.FindRefund(command.RefundId) is { } made)
+        {
+            if (!made.IsSameRequest(command))
+            {
+                throw DomainException.Conflict("idempotency-key-reused", "This Idempotency-Key was used for another refund; use a new key for a new refund.");
+            }
+
+            await FinishRefundAsync(made);
+            return order.ToView(OrderId).Refunds!.Single(r => r.RefundId == made.RefundId);
+        }
+
+        RefuseCardRefundOfAnonymizedOrder(order);
+        var refund = order.PlanRefund(command, caller.StaffId, clock.GetUtcNow());
+        // The plan is durable before any money moves: a crash in between finishes it on the next activation.
+        await state.WriteStateAsync();
+        await FinishRefundAsync(refund);
+        return order.ToView(OrderId).Refunds!.Single(r => r.RefundId == refund.RefundId);
+    }
+
     async Task<OrderView> IOrderGrain.ChangeStatus(OrderCaller caller, OrderStatus target)
     {
         var order = OrderFor(caller, OrderParty.Merchant);
+        if (target == OrderStatus.Refunded || (target == OrderStatus.Cancelled && order.PaidFen() > 0))
+        {
+            // Giving money back is a manager's decision, not the till's.
+            RefuseCashier(caller);
+        }
+
         var allowed = (order.Status, target) switch
         {
             (OrderStatus.Paid, OrderStatus.Fulfilled) => true,
@@ -245,13 +294,113 @@ internal sealed class OrderGrain(
 
         if (target is OrderStatus.Cancelled or OrderStatus.Refunded)
         {
-            await RefundPaymentsAsync(order);
+            await RefundEverythingAsync(order, caller.StaffId);
         }
 
         order.MoveTo(target);
         await state.WriteStateAsync();
         await UpdateIndexAsync();
         return order.ToView(OrderId);
+    }
+
+    // A cancellation or a whole-order refund gives back all money and stock not yet given back, under one refund id
+    // per order, so a retry after a crash plans nothing twice and each movement stays applied once.
+    private async Task RefundEverythingAsync(OrderState order, string? staffId)
+    {
+        RefuseCardRefundOfAnonymizedOrder(order);
+        var closingId = EntityId.FromIdempotencyKey(EntityId.RefundPrefix, OrderId, "closing");
+        if (order.PlanClosingRefund(closingId, staffId, clock.GetUtcNow()) is { } refund)
+        {
+            await state.WriteStateAsync();
+            await FinishRefundAsync(refund);
+        }
+        else if (order.FindRefund(closingId) is { } planned)
+        {
+            await FinishRefundAsync(planned);
+        }
+    }
+
+    // Each part is given back once per refund and payment (the card's operation id, the partner's refund id), and
+    // the stock once per refund (the stock grain's operation id): running this again after a crash moves nothing twice.
+    // Marked payments were taken outside the platform and are given back there.
+    private async Task FinishRefundAsync(OrderState.RefundRecord refund)
+    {
+        var order = state.State;
+        var statusBefore = order.Status;
+        foreach (var part in refund.Parts.Where(p => !p.Done))
+        {
+            string? reference = null;
+            switch (part.Method)
+            {
+                case PaymentMethod.MemberCard:
+                    reference = $"refund:{refund.RefundId}:{part.PaymentId}";
+                    await MemberCard(order).Credit(reference, part.AmountFen);
+                    break;
+                case PaymentMethod.Wechat or PaymentMethod.Alipay:
+                    var partner = partners.For(part.Method);
+                    await DiscloseToPaymentPartnerAsync(order, partner, "refund");
+                    reference = await partner.RefundAsync(part.PaymentId, refund.RefundId, OrderId, part.AmountFen);
+                    break;
+            }
+
+            order.CompleteRefundPart(refund, part, reference);
+        }
+
+        if (!refund.StockReturned)
+        {
+            await Task.WhenAll(refund.Lines.Where(line => order.StockedSkus.Contains(line.Sku)).Select(line =>
+                Stock(order.MerchantId, line.Sku).Adjust(new StockAdjustment($"refund:{refund.RefundId}", line.Quantity, StockReason.Return, refund.StaffId, OrderId))));
+            refund.StockReturned = true;
+        }
+
+        await state.WriteStateAsync();
+        await takings.RecordAsync(OrderId, order);
+        if (order.Status != statusBefore)
+        {
+            await UpdateIndexAsync();
+        }
+    }
+
+    // Takes the stock of every tracked line, all or nothing: one grain per product, all asked at once; when one is
+    // short, the lines already taken are released (forgotten, so a retry with the same order id takes them anew).
+    private async Task TakeStockAsync(string merchantId, OrderQuote quote, string? staffId)
+    {
+        if (quote.StockedSkus.Count == 0)
+        {
+            return;
+        }
+
+        var wanted = quote.Lines.Where(line => quote.StockedSkus.Contains(line.Sku))
+            .GroupBy(line => line.Sku, StringComparer.Ordinal)
+            .Select(group => (Sku: group.Key, Quantity: group.Sum(line => line.Quantity)))
+            .ToList();
+        var sale = $"sale:{OrderId}";
+        var taken = await Task.WhenAll(wanted.Select(line =>
+            Stock(merchantId, line.Sku).TryTake(new StockAdjustment(sale, -line.Quantity, StockReason.Sale, staffId, OrderId))));
+        var shortOf = wanted.Where((_, i) => !taken[i]).Select(line => line.Sku).ToList();
+        if (shortOf.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(wanted.Where((_, i) => taken[i]).Select(line => Stock(merchantId, line.Sku).Release(sale)));
+        throw DomainException.Conflict("out-of-stock", $"Not enough stock of SKU '{shortOf[0]}'; nothing was taken.");
+    }
+
+    private static void RefuseCashier(OrderCaller caller)
+    {
+        if (caller.IsCashier)
+        {
+            throw DomainException.Forbidden("cashier-may-not-refund", "A cashier does not give money back; a manager or the merchant does.");
+        }
+    }
+
+    private static void RefuseCardRefundOfAnonymizedOrder(OrderState order)
+    {
+        if (order.UserId is null && order.Payments.Exists(p => p.Method == PaymentMethod.MemberCard && p.RefundedFen < p.AmountFen))
+        {
+            throw DomainException.Conflict("order-anonymized", "The order's customer has left; their member card was settled at their cancellation.");
+        }
     }
 
     private async Task ExecutePaymentAsync(OrderState.PaymentRecord payment)
@@ -285,32 +434,15 @@ internal sealed class OrderGrain(
         var statusBefore = order.Status;
         order.CompletePayment(payment.PaymentId, reference, awaitingPartner);
         await state.WriteStateAsync();
+        if (!awaitingPartner)
+        {
+            await takings.RecordAsync(OrderId, order);
+        }
+
         if (order.Status != statusBefore)
         {
             // The listing row carries the status, not the amount paid: a partial payment leaves it as it is.
             await UpdateIndexAsync();
-        }
-    }
-
-    // Each refund is idempotent per payment id (the card's operation id, the partner's own key), so a
-    // cancellation retried after a crash gives nothing back twice. Marked payments were taken outside the
-    // platform and are given back there.
-    private async Task RefundPaymentsAsync(OrderState order)
-    {
-        foreach (var payment in order.Payments.Where(p => p.RefundReference is null))
-        {
-            switch (payment.Method)
-            {
-                case PaymentMethod.MemberCard:
-                    await MemberCard(order).Credit($"refund:{payment.PaymentId}", payment.AmountFen);
-                    order.RecordRefund(payment.PaymentId, $"refund:{payment.PaymentId}");
-                    break;
-                case PaymentMethod.Wechat or PaymentMethod.Alipay:
-                    var partner = partners.For(payment.Method);
-                    await DiscloseToPaymentPartnerAsync(order, partner, "refund");
-                    order.RecordRefund(payment.PaymentId, await partner.RefundAsync(payment.PaymentId, OrderId, payment.AmountFen));
-                    break;
-            }
         }
     }
 
@@ -324,7 +456,7 @@ internal sealed class OrderGrain(
         }
     }
 
-    private async Task<(string Region, ProcessingBasis Basis)> CheckCustomerAsync(PlaceOrder command)
+    private async Task<(string Region, ProcessingBasis? Basis)> CheckCustomerAsync(PlaceOrder command)
     {
         var merchant = await GrainFactory.GetGrain<IMerchantGrain>(command.MerchantId).Get()
             ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
@@ -334,11 +466,17 @@ internal sealed class OrderGrain(
             throw DomainException.Conflict("merchant-closing", "This merchant is closing and takes no new orders.");
         }
 
+        if (command.UserId is not { } userId)
+        {
+            // A walk-in sale names nobody: there is no one's data to process, so no consent or policy gate.
+            return (merchant.Region, null);
+        }
+
         try
         {
             // P1.10, P6.1, P4.2: an order is processed as a contract with the user, only once they accepted the
             // policy, and only by a merchant in the user's data region: one call to the gate checks all three.
-            var basis = await User(command.UserId).AuthorizeProcessing(
+            var basis = await User(userId).AuthorizeProcessing(
                 ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity).In(merchant.Region));
             return (merchant.Region, basis);
         }
@@ -352,6 +490,8 @@ internal sealed class OrderGrain(
     private Task UpdateIndexAsync() => index.UpsertAsync(OrderId, state.State);
 
     private IUserConsentGate User(string userId) => GrainFactory.GetGrain<IUserConsentGate>(userId);
+
+    private IProductStockGrain Stock(string merchantId, string sku) => GrainFactory.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(merchantId, sku));
 
     private IMemberCardGrain MemberCard(OrderState order) =>
         GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(order.MerchantId, order.UserId

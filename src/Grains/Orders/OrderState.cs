@@ -1,3 +1,4 @@
+using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
@@ -38,6 +39,18 @@ public sealed class OrderState : IOwnedByUser
     [NotPersonalData]
     public OrderStatus Status { get; set; }
 
+    /// <summary>The SKUs whose stock the order took (and a cancellation or refund gives back).</summary>
+    [NotPersonalData]
+    public List<string> StockedSkus { get; set; } = [];
+
+    /// <summary>The merchant's staff member who placed the order; null for the merchant's own key.</summary>
+    [NotPersonalData]
+    public string? StaffId { get; set; }
+
+    /// <summary>What was given back, by line or amount; a refund with parts not yet done is finished on activation.</summary>
+    [PersonalData(DataCategory.Property, Sensitive = true)]
+    public List<RefundRecord> Refunds { get; set; } = [];
+
     [NotPersonalData]
     public DateTimeOffset CreatedAt { get; set; }
 
@@ -58,15 +71,17 @@ public sealed class OrderState : IOwnedByUser
     /// <summary>What is paid, awaiting its partner, or begun: a new payment may only cover the rest.</summary>
     public long CommittedFen() => Payments.Sum(p => p.AmountFen) + PendingPayments.Sum(p => p.AmountFen);
 
-    public void Place(PlaceOrder command, string region, ProcessingBasis basis, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
+    public void Place(PlaceOrder command, string region, ProcessingBasis? basis, OrderQuote quote, DateTimeOffset now)
     {
         MerchantId = command.MerchantId;
         Region = region;
         Basis = basis;
         UserId = command.UserId;
-        Lines = [.. lines];
-        TotalFen = lines.Sum(line => line.TotalFen);
+        Lines = [.. quote.Lines];
+        StockedSkus = [.. quote.StockedSkus];
+        TotalFen = Lines.Sum(line => line.TotalFen);
         Delivery = command.Delivery;
+        StaffId = command.StaffId;
         Status = OrderStatus.PendingPayment;
         CreatedAt = now;
     }
@@ -134,8 +149,136 @@ public sealed class OrderState : IOwnedByUser
         return true;
     }
 
-    public void RecordRefund(string paymentId, string refundReference) =>
-        Payments.Single(p => p.PaymentId == paymentId).RefundReference = refundReference;
+
+    /// <summary>What was paid and not yet given back (refunds under way included): the most a new refund may be.</summary>
+    public long RefundableFen() => Math.Max(0, PaidFen() - Refunds.Sum(r => r.AmountFen));
+
+    /// <summary>How many of a SKU were bought and not yet refunded.</summary>
+    public int RefundableQuantity(string sku) =>
+        Lines.Where(l => l.Sku == sku).Sum(l => l.Quantity)
+        - Refunds.Sum(r => r.Lines.Where(i => i.Sku == sku).Sum(i => i.Quantity));
+
+    public RefundRecord? FindRefund(string refundId) => Refunds.Find(r => r.RefundId == refundId);
+
+    /// <summary>
+    /// Records a refund asked by a merchant and shares its amount over the confirmed payments, newest first, each up to
+    /// what it has left; the money moves afterwards, part by part. 409 for an order that is not paid, lines beyond
+    /// what was bought, or an amount beyond what was paid.
+    /// </summary>
+    public RefundRecord PlanRefund(RefundOrder command, string? staffId, DateTimeOffset now)
+    {
+        if (Status is not (OrderStatus.Paid or OrderStatus.Fulfilled))
+        {
+            throw DomainException.Conflict("order-not-refundable", "Only a paid or fulfilled order is refunded; cancel an order not yet paid.");
+        }
+
+        var lines = Merge(command.Lines ?? []);
+        foreach (var line in lines)
+        {
+            if (!Lines.Exists(l => l.Sku == line.Sku))
+            {
+                throw DomainException.InvalidField("lines", "unknown-line", $"The order has no line with SKU '{line.Sku}'.");
+            }
+
+            if (line.Quantity > RefundableQuantity(line.Sku))
+            {
+                throw DomainException.Conflict("refund-exceeds-lines", $"Only {RefundableQuantity(line.Sku)} of SKU '{line.Sku}' are left to refund.");
+            }
+        }
+
+        var amountFen = command.AmountFen ?? lines.Sum(line => UnitPriceOf(line.Sku) * line.Quantity);
+        if (amountFen < 1)
+        {
+            throw DomainException.InvalidField("amountFen", "invalid-amount", "A refund names lines or a positive amount.");
+        }
+
+        if (amountFen > RefundableFen())
+        {
+            throw DomainException.Conflict("refund-exceeds-paid", $"At most {RefundableFen()} fen is left to refund.");
+        }
+
+        return AddRefund(command.RefundId, lines, amountFen, staffId, now, command);
+    }
+
+    /// <summary>
+    /// At cancellation or a whole-order refund: gives back everything paid and not yet given back, and every line not
+    /// yet refunded (its stock). Null when it was planned already (a retry).
+    /// </summary>
+    public RefundRecord? PlanClosingRefund(string refundId, string? staffId, DateTimeOffset now)
+    {
+        if (FindRefund(refundId) is not null)
+        {
+            return null;
+        }
+
+        var remaining = Merge(Lines.Select(l => new OrderItem(l.Sku, l.Quantity)))
+            .Select(item => item with { Quantity = RefundableQuantity(item.Sku) })
+            .Where(item => item.Quantity > 0)
+            .ToList();
+        // A partner's payment still awaiting its confirmation is given back too: the charge may yet go through.
+        var refund = AddRefund(refundId, remaining, Payments.Sum(p => p.AmountFen - p.RefundedFen), staffId, now, request: null, includeAwaiting: true);
+        refund.Closing = true;
+        return refund;
+    }
+
+    private RefundRecord AddRefund(
+        string refundId, List<OrderItem> lines, long amountFen, string? staffId, DateTimeOffset now, RefundOrder? request, bool includeAwaiting = false)
+    {
+        var refund = new RefundRecord
+        {
+            RefundId = refundId,
+            Lines = lines,
+            AmountFen = amountFen,
+            At = now,
+            StaffId = staffId,
+            RequestedLines = request?.Lines is { } asked ? [.. asked] : null,
+            RequestedAmountFen = request?.AmountFen,
+        };
+        var left = amountFen;
+        foreach (var payment in Payments.Where(p => includeAwaiting || !p.AwaitingPartner).Reverse())
+        {
+            var share = Math.Min(left, payment.AmountFen - payment.RefundedFen);
+            if (share <= 0)
+            {
+                continue;
+            }
+
+            payment.RefundedFen += share;
+            refund.Parts.Add(new RefundPartRecord { PaymentId = payment.PaymentId, Method = payment.Method, AmountFen = share });
+            left -= share;
+        }
+
+        Refunds.Add(refund);
+        return refund;
+    }
+
+    /// <summary>Records one part as given back; a payment given back in full shows the last part's reference.</summary>
+    public void CompleteRefundPart(RefundRecord refund, RefundPartRecord part, string? reference)
+    {
+        part.Reference = reference;
+        part.Done = true;
+        var payment = Payments.Single(p => p.PaymentId == part.PaymentId);
+        if (payment.RefundedFen >= payment.AmountFen && reference is not null)
+        {
+            payment.RefundReference = reference;
+        }
+
+        // A closing refund belongs to a cancellation or refund the merchant asked for: that sets the status.
+        if (!refund.Closing && refund.Parts.TrueForAll(p => p.Done) && refund.AmountFen > 0
+            && Status is OrderStatus.Paid or OrderStatus.Fulfilled && RefundableFen() == 0 && PaidFen() > 0)
+        {
+            // Everything paid has been given back: the order is refunded.
+            Status = OrderStatus.Refunded;
+        }
+    }
+
+    /// <summary>Refunds whose money or stock has not all moved yet (a crash in between resumes them).</summary>
+    public IEnumerable<RefundRecord> UnfinishedRefunds() => Refunds.Where(r => !r.StockReturned || r.Parts.Exists(p => !p.Done));
+
+    private long UnitPriceOf(string sku) => Lines.First(l => l.Sku == sku).UnitPriceFen;
+
+    private static List<OrderItem> Merge(IEnumerable<OrderItem> items) =>
+        [.. items.GroupBy(i => i.Sku, StringComparer.Ordinal).Select(g => new OrderItem(g.Key, g.Sum(i => i.Quantity)))];
 
     public bool Anonymize()
     {
@@ -150,6 +293,11 @@ public sealed class OrderState : IOwnedByUser
         {
             payment.PartnerReference = null;
             payment.RefundReference = null;
+        }
+
+        foreach (var part in Refunds.SelectMany(r => r.Parts))
+        {
+            part.Reference = null;
         }
 
         Anonymized = true;
@@ -177,7 +325,9 @@ public sealed class OrderState : IOwnedByUser
         orderId, MerchantId, UserId, Status, Lines, TotalFen, PaidFen(), Delivery,
         [.. Payments.Select(p => new PaymentView(
             p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference, p.RefundReference, p.AwaitingPartner ? PaymentStatus.Pending : PaymentStatus.Confirmed))],
-        CreatedAt, Anonymized, Basis?.Basis);
+        CreatedAt, Anonymized, Basis?.Basis, StaffId,
+        [.. Refunds.Where(r => r.AmountFen > 0).Select(r => new RefundView(
+            r.RefundId, r.AmountFen, r.Lines, r.At, r.StaffId, [.. r.Parts.Select(p => new RefundPart(p.PaymentId, p.Method, p.AmountFen))]))]);
 
     public sealed class PaymentRecord
     {
@@ -199,5 +349,52 @@ public sealed class OrderState : IOwnedByUser
         /// partners confirmed, which was counted as paid then.
         /// </summary>
         public bool AwaitingPartner { get; set; }
+
+        /// <summary>How much of this payment refunds have given back (or are giving back).</summary>
+        public long RefundedFen { get; set; }
+    }
+
+    public sealed class RefundRecord
+    {
+        public string RefundId { get; set; } = "";
+
+        /// <summary>The lines refunded (their stock comes back); empty for a refund of an amount only.</summary>
+        public List<OrderItem> Lines { get; set; } = [];
+
+        public long AmountFen { get; set; }
+
+        public DateTimeOffset At { get; set; }
+
+        public string? StaffId { get; set; }
+
+        public List<RefundPartRecord> Parts { get; set; } = [];
+
+        public bool StockReturned { get; set; }
+
+        /// <summary>Made by a cancellation or a whole-order refund, which set the order's status themselves.</summary>
+        public bool Closing { get; set; }
+
+        /// <summary>The request as the merchant sent it, so the same Idempotency-Key with another body is told apart.</summary>
+        public List<OrderItem>? RequestedLines { get; set; }
+
+        public long? RequestedAmountFen { get; set; }
+
+        public bool IsSameRequest(RefundOrder command) =>
+            RequestedAmountFen == command.AmountFen
+            && (RequestedLines ?? []).SequenceEqual(command.Lines ?? []);
+    }
+
+    public sealed class RefundPartRecord
+    {
+        public string PaymentId { get; set; } = "";
+
+        public PaymentMethod Method { get; set; }
+
+        public long AmountFen { get; set; }
+
+        /// <summary>The partner's or card's reference of this part, once given back.</summary>
+        public string? Reference { get; set; }
+
+        public bool Done { get; set; }
     }
 }

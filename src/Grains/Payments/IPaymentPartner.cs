@@ -20,6 +20,9 @@ public interface IPaymentPartner
     /// </summary>
     Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default);
 
-    /// <summary>Gives a charge back once per payment id, however often it is called; returns the partner's refund reference.</summary>
-    Task<string> RefundAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Gives back part or all of a charge, once per refund id however often it is called (a charge may be refunded in
+    /// several parts, each its own refund id); returns the partner's refund reference.
+    /// </summary>
+    Task<string> RefundAsync(string paymentId, string refundId, string orderId, long amountFen, CancellationToken cancellationToken = default);
 }

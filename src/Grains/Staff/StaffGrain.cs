@@ -15,11 +15,11 @@ internal sealed class StaffGrain(
         }
 
         var now = clock.GetUtcNow();
-        var role = command.Role == StaffRole.Operator ? CallerRole.Operator : CallerRole.Support;
-        var apiKey = ApiKeys.NewKey(role);
+        var grant = GrantFor(command, now);
+        var apiKey = ApiKeys.NewKey(grant.Role);
         state.State.Enrol(command, now, ApiKeys.Hash(apiKey));
         await state.WriteStateAsync();
-        return await ApiKeys.IssueAsync(GrainFactory, role, StaffId, now, apiKey);
+        return await ApiKeys.IssueAsync(GrainFactory, grant, apiKey);
     }
 
     async Task<StaffView?> IStaffGrain.Offboard()
@@ -48,4 +48,16 @@ internal sealed class StaffGrain(
     Task<StaffView?> IStaffGrain.Get() => Task.FromResult(state.RecordExists ? state.State.ToView(StaffId) : null);
 
     private string StaffId => this.GetPrimaryKeyString();
+
+    // The platform's staff act as themselves; a merchant's staff act as their merchant, their key naming them and
+    // their role. A role on the wrong side (a merchant's "operator", the platform's "cashier") is refused.
+    private ApiKeyGrant GrantFor(EnrolStaff command, DateTimeOffset now) => (command.MerchantId, command.Role) switch
+    {
+        (null, StaffRole.Operator) => new ApiKeyGrant(CallerRole.Operator, StaffId, now),
+        (null, StaffRole.Support) => new ApiKeyGrant(CallerRole.Support, StaffId, now),
+        ({ } merchantId, StaffRole.Manager or StaffRole.Cashier) => new ApiKeyGrant(CallerRole.Merchant, merchantId, now, StaffId, command.Role),
+        _ => throw DomainException.InvalidField("role", "invalid-role", command.MerchantId is null
+            ? "The platform's staff are support or operator."
+            : "A merchant's staff are manager or cashier."),
+    };
 }

@@ -7,6 +7,9 @@ public sealed class StaffState
 
     public StaffRole Role { get; set; }
 
+    /// <summary>The merchant a manager or cashier works for; null for the platform's own staff.</summary>
+    public string? MerchantId { get; set; }
+
     public DateTimeOffset EnrolledAt { get; set; }
 
     /// <summary>The lookup hash of the member's API key (never the key), so leaving can revoke it.</summary>
@@ -18,11 +21,12 @@ public sealed class StaffState
     {
         Name = command.Name;
         Role = command.Role;
+        MerchantId = command.MerchantId;
         EnrolledAt = now;
         KeyHash = keyHash;
     }
 
     public void Offboard(DateTimeOffset now) => OffboardedAt ??= now;
 
-    public StaffView ToView(string staffId) => new(staffId, Name, Role, EnrolledAt, OffboardedAt);
+    public StaffView ToView(string staffId) => new(staffId, Name, Role, EnrolledAt, OffboardedAt, MerchantId);
 }

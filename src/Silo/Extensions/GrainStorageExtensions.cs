@@ -81,6 +81,9 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<OrderIndexStore>();
         silo.Services.AddSingleton<PaymentPartners>();
         silo.Services.AddSingleton<MemberCardIndexStore>();
+        silo.Services.AddSingleton<MemberCardSettlements>();
+        silo.Services.AddSingleton<Grains.Catalogue.StockMovementStore>();
+        silo.Services.AddSingleton<Grains.Reports.TakingsLedger>();
         silo.Services.AddSingleton<DataRightsRequestIndexStore>();
         silo.Services.AddSingleton<ErasureSteps>();
         silo.Services.AddSingleton<Grains.Webhooks.WebhookOutboxStore>();

@@ -40,8 +40,8 @@ public sealed partial class SandboxPaymentPartner(
         return Task.FromResult(reference);
     }
 
-    public Task<string> RefundAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ReferenceFor("refund", paymentId));
+    public Task<string> RefundAsync(string paymentId, string refundId, string orderId, long amountFen, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ReferenceFor("refund", refundId));
 
     private async Task ConfirmAsync(string orderId, string paymentId, string reference, long amountFen)
     {

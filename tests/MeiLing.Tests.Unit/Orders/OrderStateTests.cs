@@ -1,3 +1,4 @@
+using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Orders;
 
@@ -114,7 +115,7 @@ public sealed class OrderStateTests
         var order = new OrderState();
         order.Place(
             new PlaceOrder("mer_1", "usr_1", [new OrderItem("TEA-1", 1)], delivery),
-            "CN", new ProcessingBasis(LawfulBasis.ContractNecessity, null, Now), [new OrderLine("TEA-1", "Green tea", priceFen, 1)], Now);
+            "CN", new ProcessingBasis(LawfulBasis.ContractNecessity, null, Now), new OrderQuote([new OrderLine("TEA-1", "Green tea", priceFen, 1)], []), Now);
         return order;
     }
 

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Extensions;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Staff;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>
+/// A merchant's own staff (managers and cashiers), each with their own API key: the platform's one staff and key
+/// mechanism, scoped to the merchant. The merchant key or a manager enrols and offboards; a cashier gets 403.
+/// </summary>
+public static class MerchantStaffApi
+{
+    public static RouteGroupBuilder MapMerchantStaffApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/merchants/{merchantId:id}/staff").WithTags("Retail")
+            .ForCaller(CallerScope.TheMerchantManager);
+
+        group.MapPost("/", Enrol).WithName("EnrolMerchantStaff")
+            .WithSummary("Enrol a manager or cashier and issue their API key (shown once).")
+            .WithDescription("A cashier places orders and takes payments; a manager also refunds, edits the catalogue, reads reports and enrols staff. Orders and refunds record who did them. Only `manager` or `cashier` (400 otherwise); another merchant's id is 404.")
+            .ProducesProblems(400, 401, 403, 404);
+        group.MapGet("/{staffId:id}", Get).WithName("GetMerchantStaff")
+            .WithSummary("A staff member of this merchant.")
+            .ProducesProblems(401, 403, 404);
+        group.MapDelete("/{staffId:id}", Offboard).WithName("OffboardMerchantStaff")
+            .WithSummary("Offboard a staff member: their API key stops working at once; the record stays.")
+            .WithDescription("Idempotent. Another merchant's staff member is 404.")
+            .ProducesProblems(401, 403, 404, 409);
+        return group;
+    }
+
+    private static async Task<Created<StaffEnrolled>> Enrol(string merchantId, EnrolMerchantStaffRequest request, IClusterClient cluster)
+    {
+        var staffId = EntityId.New(EntityId.StaffPrefix);
+        var issued = await cluster.GetGrain<IStaffGrain>(staffId).Enrol(new EnrolStaff(request.Name.Trim(), request.Role, merchantId));
+        return TypedResults.Created($"/v1/merchants/{merchantId}/staff/{staffId}", new StaffEnrolled(staffId, request.Role, issued.ApiKey));
+    }
+
+    private static async Task<Results<Ok<StaffView>, NotFound>> Get(string merchantId, string staffId, IClusterClient cluster) =>
+        await OwnStaffAsync(merchantId, staffId, cluster) is { } staff ? TypedResults.Ok(staff) : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, NotFound>> Offboard(string merchantId, string staffId, IClusterClient cluster)
+    {
+        if (await OwnStaffAsync(merchantId, staffId, cluster) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        await cluster.GetGrain<IStaffGrain>(staffId).Offboard();
+        return TypedResults.NoContent();
+    }
+
+    // Outside the merchant's own staff (another merchant's, the platform's) is 404, as if unknown.
+    private static async Task<StaffView?> OwnStaffAsync(string merchantId, string staffId, IClusterClient cluster) =>
+        await cluster.GetGrain<IStaffGrain>(staffId).Get() is { } staff && staff.MerchantId == merchantId
+            ? staff
+            : null;
+}
+
+/// <summary>Body of <c>POST /v1/merchants/{merchantId}/staff</c>.</summary>
+public sealed record EnrolMerchantStaffRequest(
+    [property: Required, StringLength(100, MinimumLength = 1)] string Name,
+    [property: AllowedValues(StaffRole.Manager, StaffRole.Cashier, ErrorMessage = "A merchant's staff are manager or cashier.")] StaffRole Role);

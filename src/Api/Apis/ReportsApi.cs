@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Security.Claims;
+using MeiLing.Api.Extensions;
+using MeiLing.Api.Security;
+using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Reports;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeiLing.Api.Apis;
+
+/// <summary>A merchant's accounts: daily takings, and the member-card balances it owes back after closures.</summary>
+public static class ReportsApi
+{
+    public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/merchants/{merchantId:id}").WithTags("Retail")
+            .ForCaller(CallerScope.TheMerchantManager);
+
+        group.MapGet("/reports/daily", Daily).WithName("DailyReport")
+            .WithSummary("One day's takings in the merchant's time zone: orders, gross, refunds, net, and per payment method.")
+            .WithDescription("`date` is YYYY-MM-DD (400 otherwise), a day in the merchant's time zone (Asia/Shanghai unless set when the merchant was opened). `orders` counts orders placed that day and not cancelled; `grossFen` what was paid that day, `refundsFen` what was given back, `netFen` the difference; `byMethod` gives per method the payments taken (`count`) and the amount kept (`amountFen`, paid less refunded), adding up to the net. Built from the takings ledger, which names no customer, so erased customers' orders still count. The merchant key or a manager; a cashier gets 403.")
+            .ProducesProblems(400, 401, 403, 404);
+        group.MapGet("/member-card-settlements", Settlements).WithName("ListMemberCardSettlements")
+            .WithSummary("Member-card balances settled when a customer cancelled or the merchant closed: what the merchant owes back.")
+            .WithDescription("Each names the card by `cardUserRef` (the pseudonym of the `member_card.settled` webhook), never the customer. The merchant key or a manager.")
+            .ProducesProblems(400, 401, 403, 404);
+        return group;
+    }
+
+    private static async Task<Results<Ok<DailyReport>, ValidationProblem>> Daily(
+        string merchantId, string? date, IClusterClient cluster)
+    {
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["A calendar date, YYYY-MM-DD."] });
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<IMerchantReportsGrain>(merchantId).Daily(day));
+    }
+
+    private static async Task<Ok<ItemPage<CardSettlement>>> Settlements(
+        string merchantId, IClusterClient cluster, [System.ComponentModel.DataAnnotations.Range(1, 200)] int? limit) =>
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IMemberCardSettlementsGrain>(0).OfMerchant(merchantId, limit ?? 50)));
+}

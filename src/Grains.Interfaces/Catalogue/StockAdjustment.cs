@@ -1,0 +1,25 @@
+namespace MeiLing.Grains.Catalogue;
+
+/// <summary>
+/// A movement of a product's stock: a delivery, a count, a loss, or a sale and its return. The operation id makes a
+/// retried movement count once; the staff id (null for the merchant's own key) says who moved it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("meiling.stock-adjustment")]
+public sealed record StockAdjustment(
+    [property: Id(0)] string OperationId,
+    [property: Id(1)] int Delta,
+    [property: Id(2)] StockReason Reason,
+    [property: Id(3)] string? StaffId,
+    [property: Id(4)] string? OrderId = null);
+
+/// <summary>Why stock moved. The first four are a merchant's adjustments; sales and returns come from orders.</summary>
+[GenerateSerializer, Alias("meiling.stock-reason")]
+public enum StockReason
+{
+    Delivery = 0,
+    StockTake = 1,
+    Damage = 2,
+    Other = 3,
+    Sale = 4,
+    Return = 5,
+}

@@ -1,0 +1,73 @@
+using MeiLing.Grains.Platform;
+
+namespace MeiLing.Grains.Catalogue;
+
+/// <summary>
+/// One product's stock (the ShoppingCart sample's <c>ProductGrain.TryTakeProductAsync</c>): its sales queue here and
+/// nowhere else. State first, then the movement's row; a retried operation writes its row again, harmlessly.
+/// </summary>
+internal sealed class ProductStockGrain(
+    [PersistentState("product-stock", StorageNames.Default)] IPersistentState<ProductStockState> state,
+    StockMovementStore movements,
+    TimeProvider clock) : Grain, IProductStockGrain
+{
+    Task<int?> IProductStockGrain.Get() => Task.FromResult(state.State.Stock);
+
+    Task<IReadOnlyList<StockMovement>> IProductStockGrain.Movements(int limit)
+    {
+        var separator = Key.IndexOf('/', StringComparison.Ordinal);
+        return movements.LatestAsync(Key[..separator], Key[(separator + 1)..], limit);
+    }
+
+    async Task<bool> IProductStockGrain.TryTake(StockAdjustment sale)
+    {
+        if (state.State.Find(sale.OperationId) is not null)
+        {
+            return true;
+        }
+
+        if (state.State.Stock is null)
+        {
+            // Not tracked: nothing to take (the catalogue says so before an order asks; this guards a race with tracking).
+            return true;
+        }
+
+        if (!state.State.Covers(-sale.Delta))
+        {
+            return false;
+        }
+
+        await ApplyAsync(sale);
+        return true;
+    }
+
+    async Task IProductStockGrain.Release(string operationId)
+    {
+        if (state.State.Release(operationId) is { } delta)
+        {
+            await state.WriteStateAsync();
+            await movements.RecordAsync(Key, EntityId.New(EntityId.StockMovementPrefix),
+                new StockAdjustment($"release:{operationId}", delta, StockReason.Return, null), state.State.Stock ?? 0, clock.GetUtcNow());
+        }
+    }
+
+    async Task<int> IProductStockGrain.Adjust(StockAdjustment adjustment)
+    {
+        if (state.State.Find(adjustment.OperationId) is { } done)
+        {
+            return done.StockAfter;
+        }
+
+        return await ApplyAsync(adjustment);
+    }
+
+    private async Task<int> ApplyAsync(StockAdjustment movement)
+    {
+        var stock = state.State.Apply(movement.OperationId, movement.Delta);
+        await state.WriteStateAsync();
+        await movements.RecordAsync(Key, EntityId.New(EntityId.StockMovementPrefix), movement, stock, clock.GetUtcNow());
+        return stock;
+    }
+
+    private string Key => this.GetPrimaryKeyString();
+}

@@ -1,0 +1,41 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MeiLing.Grains.Catalogue;
+
+/// <summary>Every stock movement of a product, kept in a table so no grain's state grows with them.</summary>
+public sealed class StockMovementStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Records a movement of the product keyed <c>{merchantId}/{sku}</c>.</summary>
+    public async Task RecordAsync(string productKey, string movementId, StockAdjustment movement, int stockAfter, DateTimeOffset at)
+    {
+        var separator = productKey.IndexOf('/', StringComparison.Ordinal);
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO stock_movements (movement_id, merchant_id, sku, delta, stock_after, reason, operation, staff_id, order_id, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.Add(new() { Value = movementId });
+        command.Parameters.Add(new() { Value = productKey[..separator] });
+        command.Parameters.Add(new() { Value = productKey[(separator + 1)..] });
+        command.Parameters.Add(new() { Value = movement.Delta });
+        command.Parameters.Add(new() { Value = stockAfter });
+        command.Parameters.Add(new() { Value = System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(movement.Reason.ToString()) });
+        command.Parameters.Add(new() { Value = movement.OperationId });
+        command.Parameters.Add(new() { Value = (object?)movement.StaffId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)movement.OrderId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The product's latest movements, newest first.</summary>
+    public async Task<IReadOnlyList<StockMovement>> LatestAsync(string merchantId, string sku, int limit) =>
+        await Platform.DataSourceQueries.ReadRowsAsync(dataSource, """
+            SELECT movement_id, delta, stock_after, reason, staff_id, order_id, at FROM stock_movements
+             WHERE merchant_id = $1 AND sku = $2 ORDER BY at DESC, movement_id DESC LIMIT $3
+            """,
+            reader => new StockMovement(
+                reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetFieldValue<DateTimeOffset>(6)),
+            merchantId, sku, limit);
+}

@@ -1,0 +1,74 @@
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Privacy.Encryption;
+using MeiLing.Grains.Webhooks;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MeiLing.Grains.MemberCards;
+
+/// <summary>
+/// Settles a member card's balance at closure: the money is the user's, so it is recorded as owed back by the
+/// merchant (never simply zeroed), and the merchant is told (<c>member_card.settled</c>). Nothing here names the
+/// user: the card is a pseudonym under the user's key, which leads nowhere once the key is shredded.
+/// </summary>
+public sealed class MemberCardSettlements(NpgsqlDataSource dataSource, UserDataKeys keys, WebhookOutbox outbox, TimeProvider clock)
+{
+    /// <summary>The user cancelled their account (P4.1).</summary>
+    public const string AccountCancelled = "account-cancelled";
+
+    /// <summary>The merchant closed or handed its business over (P4.3, P3.2).</summary>
+    public const string MerchantClosed = "merchant-closed";
+
+    /// <summary>How the money goes back: the merchant pays the customer, who is named by the card ref in their receipt.</summary>
+    public const string MerchantPaysCustomer = "merchant-pays-customer";
+
+    private const string AccountPurpose = "member-card-settlements";
+
+    /// <summary>The card's pseudonym in the settlement and the webhook (the same the erasure's own notice uses).</summary>
+    public async Task<string> CardUserRefAsync(string merchantId, string userId) =>
+        (await keys.PseudonymAsync(userId, $"member-card/{merchantId}", create: true))!;
+
+    /// <summary>Records the settlement and its webhook event; recording it again (a retry) adds nothing.</summary>
+    public async Task RecordAsync(string merchantId, string userId, long amountFen, string cause)
+    {
+        var cardUserRef = await CardUserRefAsync(merchantId, userId);
+        var accountRef = await keys.PseudonymAsync(userId, AccountPurpose, create: true);
+        await outbox.WriteAsync([outbox.Event(
+            WebhookEvents.MemberCardSettled, merchantId, RecipientKind.Merchant, $"{userId}/{merchantId}", new { cardUserRef, amountFen })]);
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO member_card_settlements (settlement_id, merchant_id, card_user_ref, account_ref, amount_fen, cause, pay_back, settled_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.Add(new() { Value = EntityId.FromIdempotencyKey(EntityId.SettlementPrefix, merchantId, cardUserRef) });
+        command.Parameters.Add(new() { Value = merchantId });
+        command.Parameters.Add(new() { Value = cardUserRef });
+        command.Parameters.Add(new() { Value = (object?)accountRef ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = amountFen });
+        command.Parameters.Add(new() { Value = cause });
+        command.Parameters.Add(new() { Value = MerchantPaysCustomer });
+        command.Parameters.Add(new() { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public Task<IReadOnlyList<CardSettlement>> OfMerchantAsync(string merchantId, int limit) =>
+        dataSource.ReadRowsAsync("""
+            SELECT settlement_id, card_user_ref, amount_fen, cause, pay_back, settled_at FROM member_card_settlements
+             WHERE merchant_id = $1 ORDER BY settled_at DESC, settlement_id DESC LIMIT $2
+            """,
+            reader => new CardSettlement(
+                reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)),
+            merchantId, limit);
+
+    public async Task<long> SettledForUserAsync(string userId)
+    {
+        if (await keys.PseudonymAsync(userId, AccountPurpose) is not { } accountRef)
+        {
+            return 0;
+        }
+
+        await using var command = dataSource.CreateCommand("SELECT coalesce(sum(amount_fen), 0)::bigint FROM member_card_settlements WHERE account_ref = $1");
+        command.Parameters.Add(new() { Value = accountRef });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

@@ -1,0 +1,256 @@
+using System.Text.Json;
+using MeiLing.Grains.Catalogue;
+using MeiLing.Grains.Orders;
+using MeiLing.Tests.Commerce;
+
+namespace MeiLing.Tests.Retail;
+
+[Collection(PlatformCollection.Name)]
+public sealed class CatalogueAndStockTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task A_product_without_stock_is_not_tracked_and_one_with_stock_lists_it()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "FREE", 100, stock: null);
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "COUNTED", 100, stock: 7);
+
+        var free = await till.Cashier.ProductAsync(till.MerchantId, "FREE");
+        var counted = await till.Cashier.ProductAsync(till.MerchantId, "COUNTED");
+
+        Assert.Equal(JsonValueKind.Null, free.GetProperty("stock").ValueKind);
+        Assert.Equal(7, counted.GetProperty("stock").GetInt32());
+        Assert.False(counted.GetProperty("archived").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Editing_a_product_changes_new_sales_and_old_orders_keep_their_lines()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TEA", 1_000, stock: null);
+        var before = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 1));
+
+        var edited = await till.Manager.PatchAsJsonAsync($"/v1/merchants/{till.MerchantId}/products/TEA", new { name = "Oolong", priceFen = 1_200 });
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var after = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 1));
+
+        Assert.Equal(1_000, before.GetProperty("totalFen").GetInt64());
+        Assert.Equal(1_200, after.GetProperty("totalFen").GetInt64());
+        var oldLine = (await till.Owner.OrderAsync(before.Id())).GetProperty("lines")[0];
+        Assert.Equal(1_000, oldLine.GetProperty("unitPriceFen").GetInt64());
+        Assert.Equal("Oolong", (await till.Owner.ProductAsync(till.MerchantId, "TEA")).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Editing_with_a_bad_price_is_400_and_an_unknown_sku_404()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TEA", 1_000, stock: null);
+
+        await (await till.Owner.PatchAsJsonAsync($"/v1/merchants/{till.MerchantId}/products/TEA", new { priceFen = 0 })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await till.Owner.PatchAsJsonAsync($"/v1/merchants/{till.MerchantId}/products/NOPE", new { priceFen = 5 })).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_archived_product_is_listed_sells_no_more_and_its_old_orders_stay()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "OLD", 500, stock: null);
+        var earlier = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("OLD", 1));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await till.Manager.DeleteAsync($"/v1/merchants/{till.MerchantId}/products/OLD")).StatusCode);
+        var sale = await till.Cashier.SellAsync(till.MerchantId, ("OLD", 1));
+
+        var problem = await sale.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.EndsWith("/product-archived", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.True((await till.Owner.ProductAsync(till.MerchantId, "OLD")).GetProperty("archived").GetBoolean());
+        Assert.Equal("OLD", (await till.Owner.OrderAsync(earlier.Id())).GetProperty("lines")[0].GetProperty("sku").GetString());
+    }
+
+    [Fact]
+    public async Task A_cashier_cannot_change_the_catalogue_or_its_stock()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TEA", 1_000, stock: 3);
+
+        await (await till.Cashier.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/products", new { sku = "NEW", name = "New", priceFen = 1 })).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await till.Cashier.PatchAsJsonAsync($"/v1/merchants/{till.MerchantId}/products/TEA", new { priceFen = 1 })).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await till.Cashier.DeleteAsync($"/v1/merchants/{till.MerchantId}/products/TEA")).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await till.Cashier.AdjustStockAsync(till.MerchantId, "TEA", 100)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(3, await till.Owner.StockAsync(till.MerchantId, "TEA"));
+    }
+
+    [Fact]
+    public async Task A_manager_cannot_change_another_merchants_catalogue()
+    {
+        var shopA = await platform.OpenTillAsync("Shop A");
+        var shopB = await platform.OpenTillAsync("Shop B");
+        await shopB.Owner.AddStockedProductAsync(shopB.MerchantId, "TEA", 1_000, stock: 3);
+
+        await (await shopA.Manager.PatchAsJsonAsync($"/v1/merchants/{shopB.MerchantId}/products/TEA", new { priceFen = 1 })).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await shopA.Manager.AdjustStockAsync(shopB.MerchantId, "TEA", -3, "damage")).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(3, await shopB.Owner.StockAsync(shopB.MerchantId, "TEA"));
+    }
+
+    [Fact]
+    public async Task Stock_moves_with_a_reason_and_every_movement_is_kept_with_who_and_why()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 5);
+
+        var delivered = await till.Manager.AdjustStockAsync(till.MerchantId, "RICE", 10, "delivery");
+        var damaged = await till.Manager.AdjustStockAsync(till.MerchantId, "RICE", -2, "damage");
+        var sale = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("RICE", 3));
+
+        Assert.Equal(15, (await delivered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stock").GetInt32());
+        Assert.Equal(13, (await damaged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stock").GetInt32());
+        Assert.Equal(10, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+        var movements = (await till.Manager.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/products/RICE/stock/movements"))
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["sale", "damage", "delivery", "stock-take"], movements.Select(m => m.GetProperty("reason").GetString()));
+        Assert.Equal(till.ManagerId, movements[1].GetProperty("staffId").GetString());
+        Assert.Equal(sale.Id(), movements[0].GetProperty("orderId").GetString());
+        Assert.Equal(till.CashierId, movements[0].GetProperty("staffId").GetString());
+    }
+
+    [Fact]
+    public async Task Stock_below_zero_is_409_and_nothing_changes()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 2);
+
+        var response = await till.Manager.AdjustStockAsync(till.MerchantId, "RICE", -3, "stock-take");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.EndsWith("/stock-below-zero", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(2, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+    }
+
+    [Fact]
+    public async Task A_stock_adjustment_needs_a_known_reason_and_a_known_product()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 2);
+
+        await (await till.Manager.AdjustStockAsync(till.MerchantId, "RICE", 1, "sale")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await till.Manager.AdjustStockAsync(till.MerchantId, "RICE", 1, "theft-by-owner")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await till.Manager.AdjustStockAsync(till.MerchantId, "NOPE", 1)).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_retried_stock_adjustment_with_its_idempotency_key_counts_once()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 0);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{till.MerchantId}/products/RICE/stock")
+            {
+                Content = JsonContent.Create(new { delta = 4, reason = "delivery" }),
+            };
+            request.Headers.Add("Idempotency-Key", "delivery-2026-12-02");
+            Assert.Equal(HttpStatusCode.OK, (await till.Manager.SendAsync(request)).StatusCode);
+        }
+
+        Assert.Equal(4, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+    }
+
+    [Fact]
+    public async Task An_order_short_of_one_line_is_409_out_of_stock_naming_it_and_takes_nothing()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "PLENTY", 100, stock: 10);
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "SCARCE", 100, stock: 1);
+
+        var response = await till.Cashier.SellAsync(till.MerchantId, ("PLENTY", 3), ("SCARCE", 2));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.EndsWith("/out-of-stock", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Contains("SCARCE", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(10, await till.Owner.StockAsync(till.MerchantId, "PLENTY"));
+        Assert.Equal(1, await till.Owner.StockAsync(till.MerchantId, "SCARCE"));
+    }
+
+    [Fact]
+    public async Task An_order_refused_for_stock_takes_it_when_retried_with_its_key_after_a_delivery()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "PLENTY", 100, stock: 10);
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "SCARCE", 100, stock: 0);
+
+        async Task<HttpResponseMessage> PlaceAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{till.MerchantId}/orders")
+            {
+                Content = JsonContent.Create(new { items = new[] { new { sku = "PLENTY", quantity = 1 }, new { sku = "SCARCE", quantity = 1 } } }),
+            };
+            request.Headers.Add("Idempotency-Key", "till-1-sale-42");
+            return await till.Cashier.SendAsync(request);
+        }
+
+        await (await PlaceAsync()).AssertProblemAsync(HttpStatusCode.Conflict);
+        await till.Manager.AdjustStockAsync(till.MerchantId, "SCARCE", 1);
+        Assert.Equal(HttpStatusCode.Created, (await PlaceAsync()).StatusCode);
+
+        Assert.Equal(9, await till.Owner.StockAsync(till.MerchantId, "PLENTY"));
+        Assert.Equal(0, await till.Owner.StockAsync(till.MerchantId, "SCARCE"));
+    }
+
+    [Fact]
+    public async Task Cancelling_an_order_gives_its_stock_back_once()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 5);
+        var order = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("RICE", 2));
+        Assert.Equal(3, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+
+        Assert.Equal(HttpStatusCode.OK, (await till.Cashier.SetStatusAsync(order.Id(), "cancelled")).StatusCode);
+        await (await till.Cashier.SetStatusAsync(order.Id(), "cancelled")).AssertProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Equal(5, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+    }
+
+    [Fact]
+    public async Task A_hundred_concurrent_orders_for_ten_items_sell_exactly_ten()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "LAST", 999, stock: 10);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => till.Cashier.SellAsync(till.MerchantId, ("LAST", 1))));
+
+        Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(90, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(0, await till.Owner.StockAsync(till.MerchantId, "LAST"));
+    }
+
+    // Every product's stock is its own grain, and quoting is a read-only (interleaving) call on the catalogue: a thousand
+    // products sell at once, each sale queuing only behind sales of the same product.
+    [Fact]
+    public async Task A_thousand_products_sell_concurrently_each_from_its_own_stock()
+    {
+        var till = await platform.OpenTillAsync("Supermarket");
+        var catalogue = platform.Grains.GetGrain<ICatalogueGrain>(till.MerchantId);
+        var skus = Enumerable.Range(0, 1_000).Select(i => $"SKU-{i:D4}").ToList();
+        foreach (var batch in skus.Chunk(100))
+        {
+            await Task.WhenAll(batch.Select(sku => catalogue.AddWithStockAsync(sku)));
+        }
+
+        var placed = new System.Collections.Concurrent.ConcurrentBag<OrderView>();
+        await Parallel.ForEachAsync(skus, new ParallelOptions { MaxDegreeOfParallelism = 200 }, async (sku, _) =>
+            placed.Add(await platform.Grains.GetGrain<IOrderGrain>($"ord_{Guid.NewGuid():N}")
+                .Place(new PlaceOrder(till.MerchantId, null, [new OrderItem(sku, 1)], null))));
+
+        Assert.Equal(1_000, placed.Count);
+        var listed = await catalogue.List();
+        Assert.Equal(1_000, listed.Count);
+        Assert.All(listed, product => Assert.Equal(1, product.Stock));
+    }
+}
+
+internal static class CatalogueGrainTestExtensions
+{
+    // Adds are one write each to the catalogue's state; the test arranges them in batches, not one by one over HTTP.
+    public static Task<Product> AddWithStockAsync(this ICatalogueGrain catalogue, string sku) =>
+        catalogue.Add(new Product(sku, sku, 100, null, default), initialStock: 2, staffId: null);
+}

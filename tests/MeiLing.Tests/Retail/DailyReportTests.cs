@@ -1,0 +1,120 @@
+using System.Text.Json;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Retail;
+
+[Collection(PlatformCollection.Name)]
+public sealed class DailyReportTests(PlatformFixture platform)
+{
+    // Staff enrolled, products stocked, walk-in and member sales, a cancelled sale, partial refunds: the day's report
+    // is the sum of what happened, and the stock what was left.
+    [Fact]
+    public async Task A_whole_shop_day_adds_up_in_the_daily_report()
+    {
+        var till = await platform.OpenTillAsync("Whole Day Shop");
+        await till.Manager.AddStockedProductAsync(till.MerchantId, "RICE", 1_000, stock: 10);
+        await till.Manager.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: null);
+        await till.Manager.AdjustStockAsync(till.MerchantId, "RICE", 10, "delivery");
+        var member = await platform.RegisterUserAsync();
+        var topUp = await till.Cashier.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/member-cards/{member.UserId}/top-ups", new { amountFen = 5_000 });
+        Assert.Equal(HttpStatusCode.OK, topUp.StatusCode);
+
+        // 1. A walk-in pays cash for two rice and a tea; one rice comes back later.
+        var cash = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("RICE", 2), ("TEA", 1));
+        await till.Cashier.PaidAsync(cash.Id(), "marked", 2_500);
+        // 2. A walk-in pays two teas by WeChat; 300 fen is refunded as a goodwill gesture.
+        var wechat = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 2));
+        await till.Cashier.PaidAsync(wechat.Id(), "wechat", 1_000);
+        await till.Owner.WaitForOrderStatusAsync(wechat.Id(), "paid");
+        // 3. A member buys a rice from their card.
+        var memberSale = await till.Cashier.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/orders",
+            new { userId = member.UserId, items = new[] { new { sku = "RICE", quantity = 1 } } });
+        var memberOrder = await memberSale.Content.ReadFromJsonAsync<JsonElement>();
+        await till.Cashier.PaidAsync(memberOrder.Id(), "member-card", 1_000);
+        // 4. A walk-in changes their mind before paying.
+        var abandoned = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("RICE", 3));
+        Assert.Equal(HttpStatusCode.OK, (await till.Cashier.SetStatusAsync(abandoned.Id(), "cancelled")).StatusCode);
+        // 5. The refunds, by the manager.
+        await till.Manager.RefundedAsync(cash.Id(), new { lines = new[] { new { sku = "RICE", quantity = 1 } } });
+        await till.Manager.RefundedAsync(wechat.Id(), new { amountFen = 300 });
+
+        var response = await till.Manager.DailyReportAsync(till.MerchantId, RetailApiClient.ShanghaiToday());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Asia/Shanghai", report.GetProperty("timeZone").GetString());
+        Assert.Equal(3, report.GetProperty("orders").GetInt32());
+        Assert.Equal(2_500 + 1_000 + 1_000, report.GetProperty("grossFen").GetInt64());
+        Assert.Equal(1_000 + 300, report.GetProperty("refundsFen").GetInt64());
+        Assert.Equal(4_500 - 1_300, report.GetProperty("netFen").GetInt64());
+        var byMethod = report.GetProperty("byMethod");
+        Assert.Equal((1, 1_500L), Method(byMethod, "marked"));
+        Assert.Equal((1, 700L), Method(byMethod, "wechat"));
+        Assert.Equal((1, 1_000L), Method(byMethod, "member-card"));
+        Assert.Equal(20 - 2 - 1 + 1, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+        Assert.Equal(4_000, (await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/member-cards/{member.UserId}")).GetProperty("balanceFen").GetInt64());
+    }
+
+    [Fact]
+    public async Task Another_day_in_the_merchants_time_zone_is_empty()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: null);
+        var sale = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 1));
+        await till.Cashier.PaidAsync(sale.Id(), "marked", 500);
+
+        var report = await (await till.Owner.DailyReportAsync(till.MerchantId, "2020-01-01")).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(0, report.GetProperty("orders").GetInt32());
+        Assert.Equal(0, report.GetProperty("grossFen").GetInt64());
+        Assert.Empty(report.GetProperty("byMethod").EnumerateObject());
+    }
+
+    [Fact]
+    public async Task A_merchant_in_another_time_zone_gets_its_own_day()
+    {
+        var created = await platform.Operator().PostAsJsonAsync("/v1/merchants", new { name = "Urumqi Shop", timeZone = "Asia/Urumqi" });
+        var merchant = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var owner = platform.Client(merchant.GetProperty("apiKey").GetString());
+
+        var report = await (await owner.DailyReportAsync(merchant.GetProperty("merchantId").GetString()!, "2026-01-01")).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("Asia/Urumqi", report.GetProperty("timeZone").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_time_zone_is_400_when_opening_a_merchant()
+    {
+        var response = await platform.Operator().PostAsJsonAsync("/v1/merchants", new { name = "Nowhere", timeZone = "Mars/Olympus" });
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("2026-13-01")]
+    [InlineData("yesterday")]
+    [InlineData("")]
+    public async Task A_bad_date_is_400(string date)
+    {
+        var till = await platform.OpenTillAsync();
+
+        await (await till.Manager.DailyReportAsync(till.MerchantId, date)).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_cashier_reads_no_report_and_nobody_reads_another_merchants()
+    {
+        var till = await platform.OpenTillAsync();
+        var rival = await platform.OpenTillAsync("Rival");
+        var today = RetailApiClient.ShanghaiToday();
+
+        await (await till.Cashier.DailyReportAsync(till.MerchantId, today)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await rival.Manager.DailyReportAsync(till.MerchantId, today)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await rival.Owner.DailyReportAsync(till.MerchantId, today)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await platform.Client().GetAsync($"/v1/merchants/{till.MerchantId}/reports/daily?date={today}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    private static (int Count, long AmountFen) Method(JsonElement byMethod, string method) =>
+        (byMethod.GetProperty(method).GetProperty("count").GetInt32(), byMethod.GetProperty(method).GetProperty("amountFen").GetInt64());
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using MeiLing.Tests.Api;
+
+namespace MeiLing.Tests.Retail;
+
+[Collection(PlatformCollection.Name)]
+public sealed class MerchantStaffTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task The_merchant_key_and_a_manager_enrol_staff_and_a_cashier_cannot()
+    {
+        var till = await platform.OpenTillAsync();
+
+        var byManager = await till.Manager.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "Zhao", role = "cashier" });
+        var byCashier = await till.Cashier.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "Qian", role = "cashier" });
+
+        Assert.Equal(HttpStatusCode.Created, byManager.StatusCode);
+        await byCashier.AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_cashier_cannot_enrol_a_manager()
+    {
+        var till = await platform.OpenTillAsync();
+
+        var response = await till.Cashier.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "Me Again", role = "manager" });
+
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_manager_cannot_enrol_staff_for_another_merchant()
+    {
+        var shopA = await platform.OpenTillAsync("Shop A");
+        var shopB = await platform.OpenTillAsync("Shop B");
+
+        var response = await shopA.Manager.PostAsJsonAsync($"/v1/merchants/{shopB.MerchantId}/staff", new { name = "Mole", role = "manager" });
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_merchant_cannot_enrol_platform_staff_and_the_platform_route_takes_no_merchant_roles()
+    {
+        var till = await platform.OpenTillAsync();
+
+        await (await till.Owner.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "X", role = "operator" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await till.Manager.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "X", role = "support" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await platform.Operator().PostAsJsonAsync("/v1/staff", new { name = "X", role = "cashier" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await till.Manager.PostAsJsonAsync("/v1/staff", new { name = "X", role = "operator" })).AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task An_offboarded_cashiers_key_stops_working_at_once()
+    {
+        var till = await platform.OpenTillAsync();
+        Assert.Equal(HttpStatusCode.OK, (await till.Cashier.GetAsync($"/v1/merchants/{till.MerchantId}/products")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await till.Manager.DeleteAsync($"/v1/merchants/{till.MerchantId}/staff/{till.CashierId}")).StatusCode);
+
+        await (await till.Cashier.GetAsync($"/v1/merchants/{till.MerchantId}/products")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var record = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/staff/{till.CashierId}");
+        Assert.NotEqual(JsonValueKind.Null, record.GetProperty("offboardedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_merchant_cannot_offboard_or_read_another_merchants_staff_or_the_platforms()
+    {
+        var shopA = await platform.OpenTillAsync("Shop A");
+        var shopB = await platform.OpenTillAsync("Shop B");
+        var agent = await platform.EnrolStaffAsync("Agent", "support");
+
+        await (await shopA.Owner.DeleteAsync($"/v1/merchants/{shopA.MerchantId}/staff/{shopB.CashierId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await shopA.Owner.DeleteAsync($"/v1/merchants/{shopB.MerchantId}/staff/{shopB.CashierId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await shopA.Owner.DeleteAsync($"/v1/merchants/{shopA.MerchantId}/staff/{agent.StaffId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await shopA.Owner.GetAsync($"/v1/merchants/{shopA.MerchantId}/staff/{shopB.ManagerId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await shopB.Cashier.GetAsync($"/v1/merchants/{shopB.MerchantId}/products")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_manager_cannot_replace_the_merchants_own_key_nor_a_cashier_its_webhook()
+    {
+        var till = await platform.OpenTillAsync();
+
+        await (await till.Manager.PostAsync($"/v1/merchants/{till.MerchantId}/api-key", null)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await till.Cashier.PostAsync($"/v1/merchants/{till.MerchantId}/api-key", null)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await till.Cashier.GetAsync($"/v1/merchants/{till.MerchantId}/webhook-deliveries")).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_cashier_takes_payments_and_the_order_records_who_sold()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "BUN", 250, stock: null);
+
+        var order = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("BUN", 4));
+        await till.Cashier.PaidAsync(order.GetProperty("orderId").GetString()!, "marked", 1_000);
+
+        var read = await till.Manager.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.GetProperty("orderId").GetString()}");
+        Assert.Equal(till.CashierId, read.GetProperty("staffId").GetString());
+        Assert.Equal("paid", read.GetProperty("status").GetString());
+    }
+}

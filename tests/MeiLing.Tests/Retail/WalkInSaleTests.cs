@@ -1,0 +1,87 @@
+using System.Text.Json;
+using MeiLing.Tests.Commerce;
+
+namespace MeiLing.Tests.Retail;
+
+[Collection(PlatformCollection.Name)]
+public sealed class WalkInSaleTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task A_walk_in_sale_has_no_user_is_paid_in_cash_and_listed_like_any_other()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "COLA", 300, stock: null);
+
+        var order = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("COLA", 2));
+        await till.Cashier.PaidAsync(order.Id(), "marked", 600);
+
+        var read = await till.Owner.OrderAsync(order.Id());
+        Assert.Equal(JsonValueKind.Null, read.GetProperty("userId").ValueKind);
+        Assert.Equal("paid", read.GetProperty("status").GetString());
+        Assert.Equal(till.CashierId, read.GetProperty("staffId").GetString());
+        var listed = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/orders");
+        Assert.Contains(listed.GetProperty("items").EnumerateArray(), o => o.GetProperty("orderId").GetString() == order.Id());
+    }
+
+    [Fact]
+    public async Task A_walk_in_sale_can_be_paid_by_partner()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "COLA", 300, stock: null);
+        var order = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("COLA", 1));
+
+        await till.Cashier.PaidAsync(order.Id(), "wechat", 300);
+
+        await till.Owner.WaitForOrderStatusAsync(order.Id(), "paid");
+    }
+
+    [Fact]
+    public async Task A_walk_in_sale_is_not_paid_from_a_member_card()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "COLA", 300, stock: null);
+        var order = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("COLA", 1));
+
+        var response = await till.Cashier.PayAsync(order.Id(), "member-card", 300);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.EndsWith("/no-member-card", problem.TypeOf(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delivery_without_a_user_is_400()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "COLA", 300, stock: null);
+
+        var response = await till.Owner.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/orders",
+            new { items = new[] { new { sku = "COLA", quantity = 1 } }, delivery = CommerceApiClient.SampleDelivery() });
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_cashier_of_one_merchant_cannot_sell_for_another()
+    {
+        var shopA = await platform.OpenTillAsync("Shop A");
+        var shopB = await platform.OpenTillAsync("Shop B");
+        await shopB.Owner.AddStockedProductAsync(shopB.MerchantId, "COLA", 300, stock: 5);
+
+        var response = await shopA.Cashier.SellAsync(shopB.MerchantId, ("COLA", 1));
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(5, await shopB.Owner.StockAsync(shopB.MerchantId, "COLA"));
+    }
+
+    [Fact]
+    public async Task A_cashier_cannot_read_or_pay_another_merchants_order()
+    {
+        var shopA = await platform.OpenTillAsync("Shop A");
+        var shopB = await platform.OpenTillAsync("Shop B");
+        await shopB.Owner.AddStockedProductAsync(shopB.MerchantId, "COLA", 300, stock: null);
+        var order = await shopB.Cashier.WalkInSaleAsync(shopB.MerchantId, ("COLA", 1));
+
+        await (await shopA.Cashier.GetAsync($"/v1/orders/{order.Id()}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await shopA.Cashier.PayAsync(order.Id(), "marked", 300)).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+}
