@@ -65,7 +65,7 @@ public static class UsersApi
         return group;
     }
 
-    private static async Task<Results<Ok<ItemPage<NotificationBody>>, NotFound, ValidationProblem>> GetNotifications(
+    internal static async Task<Results<Ok<ItemPage<NotificationBody>>, NotFound, ValidationProblem>> GetNotifications(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 200)] int? limit, [StringLength(8)] string? cursor)
     {
         if (!caller.CanActForUser(userId))
@@ -87,7 +87,7 @@ public static class UsersApi
         return TypedResults.Ok(new ItemPage<NotificationBody>(page, next));
     }
 
-    private static async Task<Results<NoContent, NotFound>> ChangePassword(
+    internal static async Task<Results<NoContent, NotFound>> ChangePassword(
         string userId, ChangePasswordRequest request, ClaimsPrincipal caller, IClusterClient cluster, UserSessions sessions, HttpContext http)
     {
         if (!caller.IsUser(userId))
@@ -116,13 +116,13 @@ public static class UsersApi
             ? TypedResults.Ok(await cluster.GetGrain<IUserGrain>(userId).ConfirmGuardian(request.VerificationCode.Trim()))
             : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
+    internal static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
         await caller.SeesUserAsync(userId, cluster)
             ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20))
             : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound>> GetDisclosures(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound>> GetDisclosures(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         caller.CanActForUser(userId)
             ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetDisclosures()))
             : TypedResults.NotFound();
@@ -152,7 +152,7 @@ public static class UsersApi
         return TypedResults.Created($"/v1/users/{userId}/addresses", ItemPage.Last(addresses));
     }
 
-    private static async Task<Results<Created<UserRegistered>, ValidationProblem>> Register(
+    internal static async Task<Results<Created<UserRegistered>, ValidationProblem>> Register(
         RegisterUserRequest request, IClusterClient cluster, ApiSettings settings)
     {
         if (!Regions.TryResolve(settings, request.Region, out var region, out var problem))
@@ -168,7 +168,7 @@ public static class UsersApi
         return TypedResults.Created($"/v1/users/{userId}", new UserRegistered(userId));
     }
 
-    private static async Task<Results<Ok<UserProfile>, NotFound>> GetProfile(string userId, ClaimsPrincipal caller, IClusterClient cluster)
+    internal static async Task<Results<Ok<UserProfile>, NotFound>> GetProfile(string userId, ClaimsPrincipal caller, IClusterClient cluster)
     {
         if (!caller.CanActForUser(userId))
         {
@@ -198,17 +198,17 @@ public static class UsersApi
         return TypedResults.Ok(profile);
     }
 
-    private static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         caller.CanActForUser(userId)
             ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetConsents()))
             : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound>> GetConsentHistory(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound>> GetConsentHistory(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         caller.CanActForUser(userId)
             ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetConsentHistory()))
             : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<ConsentReceiptBody>, NotFound, ValidationProblem>> SetConsent(
+    internal static async Task<Results<Ok<ConsentReceiptBody>, NotFound, ValidationProblem>> SetConsent(
         string userId, string purpose, SetConsentRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
         if (!caller.IsUser(userId))

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using MeiLing.Api.Activity;
 using MeiLing.Api.Apis;
 using MeiLing.Api.Audit;
+using MeiLing.Api.Consoles;
 using MeiLing.Api.Health;
 using MeiLing.Api.Problems;
 using MeiLing.Api.Security;
@@ -96,12 +97,12 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<ApiKeyLookups>();
         builder.Services.AddSingleton<FailedAuthenticationLimit>();
         builder.Services.AddAuthentication(CallerScheme)
-            .AddPolicyScheme(CallerScheme, "API key or user session", options => options.ForwardDefaultSelector = context =>
-                context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
-                    ? ApiKeyAuthenticationHandler.SchemeName
-                    : JwtBearerDefaults.AuthenticationScheme)
+            .AddPolicyScheme(CallerScheme, "API key, user session or console session", options => options.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddJwtBearer();
+            .AddJwtBearer()
+            .AddCookie(ConsoleAuthentication.Scheme, ConsoleAuthentication.Configure);
+        builder.Services.AddSingleton<StaffKeys>();
+        builder.Services.AddMeiLingConsoles();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<UserSessions>((options, sessions) => sessions.Configure(options));
 
@@ -117,6 +118,26 @@ public static class ApiHostingExtensions
 
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiSecurityTransformer>());
         return builder;
+    }
+
+    /// <summary>
+    /// Which credential a request is judged by: an API key header first, then a bearer token or the user's
+    /// session cookie; the support console's cookie only where no other credential is presented (and, on
+    /// the console's own pages, before the user's cookie), so a signed-in agent is the same support caller
+    /// the API knows, refused what the API refuses support.
+    /// </summary>
+    private static string SelectScheme(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName))
+        {
+            return ApiKeyAuthenticationHandler.SchemeName;
+        }
+
+        var consoleCookie = request.Cookies.ContainsKey(ConsoleAuthentication.CookieName) && !request.Headers.ContainsKey("Authorization");
+        return consoleCookie && (ConsolePaths.IsConsole(request.Path) || !request.Cookies.ContainsKey(UserSessions.CookieName))
+            ? ConsoleAuthentication.Scheme
+            : JwtBearerDefaults.AuthenticationScheme;
     }
 
     // A random per-process key would end every session at each restart and break them across hosts:
@@ -162,6 +183,7 @@ public static class ApiHostingExtensions
         app.MapHealthEndpoints().AllowAnonymous();
         app.MapRequestMetrics().RequireAuthorization(AuthorizationPolicies.Operator);
         app.MapOpenApi().AllowAnonymous();
+        app.MapMeiLingConsoles();
 
         // Every resource's routes: a user's session is confirmed by the first grain call they make.
         var api = app.MapGroup("").AddEndpointFilter<UserSessionEndpointFilter>();
