@@ -46,23 +46,25 @@ public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : C
         return Page();
     }
 
-    public Task<IActionResult> OnPostConfirmAsync([FromForm] ConfirmationBody? body) =>
-        ActAsync("已确认，开始处理。Confirmed: the request starts.", async id => await RequestsApi.Confirm(id, body ?? new ConfirmationBody(), User, Cluster));
+    public Task<IActionResult> OnPostConfirmAsync([FromForm] string? verificationCode) =>
+        ActAsync("已确认，开始处理。Confirmed: the request starts.", new ConfirmationBody(verificationCode), async (id, body) => await RequestsApi.Confirm(id, body, User, Cluster));
 
-    public Task<IActionResult> OnPostApproveAsync([FromForm] ReasonBody? body) =>
-        ActAsync("已批准。Approved.", async id => body is null || !ModelState.IsValid ? Invalid() : await RequestsApi.Approve(id, body, User, Cluster));
+    public Task<IActionResult> OnPostApproveAsync([FromForm] string? reason) =>
+        ActAsync("已批准。Approved.", new ReasonBody(reason ?? ""), async (id, body) => await RequestsApi.Approve(id, body, User, Cluster));
 
-    public Task<IActionResult> OnPostRejectAsync([FromForm] ReasonBody? body) =>
-        ActAsync("已驳回。Rejected.", async id => body is null || !ModelState.IsValid ? Invalid() : await RequestsApi.Reject(id, body, User, Cluster));
+    public Task<IActionResult> OnPostRejectAsync([FromForm] string? reason) =>
+        ActAsync("已驳回。Rejected.", new ReasonBody(reason ?? ""), async (id, body) => await RequestsApi.Reject(id, body, User, Cluster));
 
-    private async Task<IActionResult> ActAsync(string done, Func<string, Task<IResult>> action)
+    private async Task<IActionResult> ActAsync<TBody>(string done, TBody body, Func<string, TBody, Task<IResult>> action)
+        where TBody : notnull
     {
         if (!EntityId.IsWellFormed(RequestId, EntityId.RequestPrefix))
         {
             return NotFound();
         }
 
-        if (await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await action(RequestId!)), out _)) && Error is null)
+        Error = EdgeValidation.Errors(body);
+        if (Error is null && await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await action(RequestId!, body)), out _)) && Error is null)
         {
             Notice = done;
             return Redirect($"/console/requests/{RequestId}");
@@ -71,8 +73,6 @@ public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : C
         await LoadAsync();
         return Page();
     }
-
-    private IResult Invalid() => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [ValidationErrors()] });
 
     private async Task LoadAsync()
     {

@@ -23,7 +23,7 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
     public string UserId { get; set; } = "";
 
     [BindProperty]
-    public FileRequestBody? Input { get; set; }
+    public RequestForm? Input { get; set; }
 
     public UserProfile? Profile { get; private set; }
 
@@ -45,13 +45,14 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
 
     public async Task<IActionResult> OnPostFileRequestAsync()
     {
-        if (!ModelState.IsValid || Input is null)
+        var invalid = Input is null ? "请填写表单。Fill in the form." : EdgeValidation.Errors(Input.ToBody(), Input.ToDetails());
+        if (invalid is not null)
         {
-            Error = ValidationErrors();
+            Error = invalid;
         }
         else if (await AttemptAsync(async () =>
         {
-            if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(UserId, Input, User, Cluster)), out var filed))
+            if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(UserId, Input!.ToBody(), User, Cluster)), out var filed))
             {
                 Notice = $"已提交 {filed.RequestId}（{Labels.Status(filed.Status)}）。Filed.";
             }
@@ -64,11 +65,12 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
         return Page();
     }
 
-    public async Task<IActionResult> OnPostReplyAsync(string ticketId, [FromForm] AddTicketMessageRequest? reply)
+    public async Task<IActionResult> OnPostReplyAsync(string ticketId, [FromForm] string? message)
     {
-        if (!ModelState.IsValid || reply is null)
+        var reply = new AddTicketMessageRequest(message ?? "");
+        if (EdgeValidation.Errors(reply) is { } invalid)
         {
-            Error = ValidationErrors();
+            Error = invalid;
         }
         else if (Accept(ApiAnswer.Of<TicketView>(await TicketsApi.AddMessage(ticketId, reply, User, Cluster, clock)), out _))
         {

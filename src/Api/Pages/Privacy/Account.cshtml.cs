@@ -18,11 +18,12 @@ public sealed class AccountModel(IClusterClient cluster, UserSessions sessions) 
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    public async Task<IActionResult> OnPostPasswordAsync([FromForm] ChangePasswordRequest? change)
+    public async Task<IActionResult> OnPostPasswordAsync([FromForm] string? currentPassword, [FromForm] string? newPassword)
     {
-        if (change is null || !ModelState.IsValid)
+        var change = new ChangePasswordRequest(currentPassword ?? "", newPassword ?? "");
+        if (EdgeValidation.Errors(change) is { } invalid)
         {
-            Error = ValidationErrors();
+            Error = invalid;
         }
         else if (await AttemptAsync(() => UsersApi.ChangePassword(UserId, change, User, Cluster, sessions, HttpContext)))
         {

@@ -14,23 +14,20 @@ namespace MeiLing.Api.Pages.Privacy;
 public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, UserSessions sessions) : ConsolePageModel(cluster)
 {
     [BindProperty]
-    public RegisterUserRequest? Input { get; set; }
+    public RegisterForm Input { get; set; } = new();
 
-    public string? Phone { get; private set; }
+    public string? Phone => Input.Phone;
 
     public void OnGet()
     {
     }
 
-    public async Task<IActionResult> OnPostCodeAsync([FromForm] SendCodeRequest? request)
+    public async Task<IActionResult> OnPostCodeAsync([FromForm] string? phone)
     {
-        ModelState.Remove("Input");
-        Phone = request?.Phone;
-        if (request is null || !ModelState.IsValid)
-        {
-            Error = ValidationErrors();
-        }
-        else if (await AttemptAsync(() => VerificationCodesApi.Send(request with { Purpose = VerificationPurpose.Register }, Cluster)))
+        Input.Phone = phone;
+        var request = new SendCodeRequest(phone?.Trim() ?? "", VerificationPurpose.Register);
+        Error = EdgeValidation.Errors(request);
+        if (Error is null && await AttemptAsync(() => VerificationCodesApi.Send(request, Cluster)))
         {
             Notice = "验证码已发送。A code is on its way.";
         }
@@ -40,20 +37,32 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
 
     public async Task<IActionResult> OnPostAsync()
     {
-        Phone = Input?.Phone;
-        if (Input is null || !ModelState.IsValid)
+        var request = new RegisterUserRequest(Input.Phone?.Trim() ?? "", Input.Password ?? "", Input.Nickname?.Trim() ?? "", VerificationCode: Input.VerificationCode?.Trim());
+        Error = EdgeValidation.Errors(request);
+        if (Error is not null)
         {
-            Error = ValidationErrors();
             return Page();
         }
 
         var registered = await AttemptAsync(async () =>
         {
-            if (Accept(ApiAnswer.Of<UserRegistered>(await UsersApi.Register(Input, Cluster, settings)), out _))
+            if (Accept(ApiAnswer.Of<UserRegistered>(await UsersApi.Register(request, Cluster, settings)), out _))
             {
-                await SessionsApi.SignIn(new SignInRequest(Input.Phone, Input.Password), Cluster, sessions, HttpContext);
+                await SessionsApi.SignIn(new SignInRequest(request.Phone, request.Password), Cluster, sessions, HttpContext);
             }
         });
         return registered && Error is null ? Redirect(ConsolePaths.Privacy) : Page();
+    }
+
+    /// <summary>The registration form's fields.</summary>
+    public sealed class RegisterForm
+    {
+        public string? Phone { get; set; }
+
+        public string? Password { get; set; }
+
+        public string? Nickname { get; set; }
+
+        public string? VerificationCode { get; set; }
     }
 }

@@ -16,7 +16,7 @@ namespace MeiLing.Api.Pages.Privacy;
 public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(cluster)
 {
     [BindProperty]
-    public FileRequestBody? Input { get; set; }
+    public RequestForm? Input { get; set; }
 
     public IReadOnlyList<DataRightsRequestView> Requests { get; private set; } = [];
 
@@ -26,13 +26,14 @@ public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(clu
 
     public async Task<IActionResult> OnPostFileRequestAsync()
     {
-        if (Input is null || !ModelState.IsValid)
+        var invalid = Input is null ? "请填写表单。Fill in the form." : EdgeValidation.Errors(Input.ToBody(), Input.ToDetails());
+        if (invalid is not null)
         {
-            Error = ValidationErrors();
+            Error = invalid;
         }
         else if (await AttemptAsync(async () =>
             {
-                if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(UserId, Input, User, Cluster)), out var filed))
+                if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(UserId, Input!.ToBody(), User, Cluster)), out var filed))
                 {
                     Notice = $"已提交 {Labels.Type(filed.Type)} · {filed.RequestId}";
                 }

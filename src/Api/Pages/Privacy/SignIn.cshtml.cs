@@ -19,11 +19,12 @@ public sealed class SignInModel(IClusterClient cluster, UserSessions sessions) :
     {
     }
 
-    public async Task<IActionResult> OnPostAsync([FromForm] SignInRequest? credentials)
+    public async Task<IActionResult> OnPostAsync([FromForm] string? phone, [FromForm] string? password)
     {
-        if (credentials is null || !ModelState.IsValid)
+        var credentials = new SignInRequest(phone?.Trim() ?? "", password ?? "");
+        if (EdgeValidation.Errors(credentials) is { } invalid)
         {
-            Error = ValidationErrors();
+            Error = invalid;
             return Page();
         }
 
