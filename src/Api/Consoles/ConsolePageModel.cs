@@ -47,8 +47,4 @@ public abstract class ConsolePageModel(IClusterClient cluster) : PageModel
             : answer.Status == StatusCodes.Status404NotFound ? "Not found. 未找到。" : $"Refused ({answer.Status}).";
         return false;
     }
-
-    /// <summary>The model-binding errors (the API's edge validation of the same body records).</summary>
-    protected string ValidationErrors() =>
-        string.Join(" ", ModelState.Values.SelectMany(entry => entry.Errors).Select(error => error.ErrorMessage));
 }
