@@ -27,6 +27,17 @@ public class ClusterSettings : IValidatableObject
     public string ServiceId { get; set; } = "meiling";
 
     /// <summary>
+    /// Where the API runs (<c>MEILING_TOPOLOGY</c>): <c>separate</c>, its own process calling the silos through
+    /// their gateways; or <c>cohosted</c>, inside each silo process, calling its grains through that silo.
+    /// </summary>
+    [ConfigurationKeyName("TOPOLOGY")]
+    [RegularExpression("^(separate|cohosted)$", ErrorMessage = "MEILING_TOPOLOGY must be separate or cohosted.")]
+    public string Topology { get; set; } = Topologies.Separate;
+
+    /// <summary>Whether the API is hosted in the silo process.</summary>
+    public bool IsCohosted => Topology == Topologies.Cohosted;
+
+    /// <summary>
     /// Each payment partner's signing secret, <c>name=whsec_base64,…</c> (<c>MEILING_PAYMENT_PARTNER_SECRETS</c>):
     /// the API checks partners' payment confirmations with it; a sandbox partner signs with it.
     /// </summary>

@@ -1,3 +1,4 @@
+using MeiLing.Silo;
 using MeiLing.Silo.Extensions;
 
 // Content root is the app folder, so appsettings.json is found wherever the silo is started from.
@@ -6,4 +7,11 @@ builder.AddMeiLingSilo();
 
 var app = builder.Build();
 app.MapMeiLingSilo();
-await app.RunAsync();
+if (app.Services.GetRequiredService<SiloSettings>().IsCohosted)
+{
+    await app.RunWithApiAsync(args);
+}
+else
+{
+    await app.RunAsync();
+}

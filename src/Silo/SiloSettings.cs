@@ -24,6 +24,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 65535, ErrorMessage = "MEILING_DASHBOARD_PORT must be a TCP port (1-65535).")]
     public int DashboardPort { get; set; } = 8080;
 
+    /// <summary>The co-hosted API's port, on the HTTP listen address (<c>MEILING_API_PORT</c>; only with <c>MEILING_TOPOLOGY=cohosted</c>).</summary>
+    [ConfigurationKeyName("API_PORT")]
+    [Range(1, 65535, ErrorMessage = "MEILING_API_PORT must be a TCP port (1-65535).")]
+    public int ApiPort { get; set; } = 5080;
+
     /// <summary>The address other silos and clients reach this silo at (<c>MEILING_ADVERTISED_IP</c>).</summary>
     [ConfigurationKeyName("ADVERTISED_IP")]
     public string AdvertisedIp { get; set; } = "127.0.0.1";
@@ -71,6 +76,11 @@ public sealed class SiloSettings : ClusterSettings
     [ConfigurationKeyName("LOCATION_RETENTION_DAYS")]
     [Range(1, 3650, ErrorMessage = "MEILING_LOCATION_RETENTION_DAYS must be 1-3650.")]
     public int LocationRetentionDays { get; set; } = 30;
+
+    /// <summary>Days a delivered (or finally failed) webhook stays in the outbox (<c>MEILING_WEBHOOK_RETENTION_DAYS</c>).</summary>
+    [ConfigurationKeyName("WEBHOOK_RETENTION_DAYS")]
+    [Range(1, 3650, ErrorMessage = "MEILING_WEBHOOK_RETENTION_DAYS must be 1-3650.")]
+    public int WebhookRetentionDays { get; set; } = 30;
 
     /// <summary>Days activity log entries are kept (<c>MEILING_ACTIVITY_RETENTION_DAYS</c>, P1.3).</summary>
     [ConfigurationKeyName("ACTIVITY_RETENTION_DAYS")]

@@ -71,7 +71,7 @@ public static class RequestsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var view = await cluster.GetGrain<IUserGrain>(userId).FileRequest(new FileDataRightsRequest(
+        var view = await cluster.GetGrain<IUserDataRights>(userId).FileRequest(new FileDataRightsRequest(
             request.Type, details, isSupport ? Roles.Support : Roles.User, caller.SubjectId()!, request.Reason?.Trim(), request.Verification?.Trim()));
         return TypedResults.Accepted($"/v1/requests/{view.RequestId}", view);
     }
@@ -118,7 +118,7 @@ public static class RequestsApi
         }
 
         if (await VisibleRequest(requestId, caller, cluster) is not { Type: DataRightsRequestType.Access } request
-            || await cluster.GetGrain<IUserGrain>(request.UserId).GetProfile() is null)
+            || await cluster.GetGrain<IUserProfile>(request.UserId).GetProfile() is null)
         {
             return TypedResults.NotFound();
         }

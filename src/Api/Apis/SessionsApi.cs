@@ -32,7 +32,7 @@ public static class SessionsApi
 
     private static async Task<NoContent> SignOutEverywhere(ClaimsPrincipal caller, IClusterClient cluster, HttpContext http)
     {
-        await cluster.GetGrain<IUserGrain>(caller.SubjectId()!).RevokeSessions();
+        await cluster.GetGrain<IUserCredentials>(caller.SubjectId()!).RevokeSessions();
         http.Response.Cookies.Delete(UserSessions.CookieName);
         return TypedResults.NoContent();
     }

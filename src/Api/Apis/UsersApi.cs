@@ -80,7 +80,7 @@ public static class UsersApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of the previous page."] });
         }
 
-        var all = await cluster.GetGrain<IUserGrain>(userId).GetNotifications();
+        var all = await cluster.GetGrain<IUserNotifications>(userId).GetNotifications();
         var take = limit ?? 50;
         var page = all.Skip(skip).Take(take).Select(NotificationBody.From).ToList();
         var next = skip + take < all.Count ? (skip + take).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
@@ -95,7 +95,7 @@ public static class UsersApi
             return TypedResults.NotFound();
         }
 
-        var signedIn = await cluster.GetGrain<IUserGrain>(userId).ChangePassword(request.CurrentPassword, request.NewPassword);
+        var signedIn = await cluster.GetGrain<IUserCredentials>(userId).ChangePassword(request.CurrentPassword, request.NewPassword);
         // Every session ended with the old password; the caller's own continues under a fresh token.
         var session = sessions.Issue(signedIn);
         http.Response.Cookies.Append(UserSessions.CookieName, session.Token, sessions.CookieOptions(http.Request, session.ExpiresAt));
@@ -106,14 +106,14 @@ public static class UsersApi
     private static async Task<Accepted<DataRightsRequestView>> WithdrawGuardianConsent(
         string userId, GuardianConfirmationRequest request, IClusterClient cluster)
     {
-        var cancellation = await cluster.GetGrain<IUserGrain>(userId).WithdrawGuardianConsent(request.VerificationCode.Trim());
+        var cancellation = await cluster.GetGrain<IUserGuardian>(userId).WithdrawGuardianConsent(request.VerificationCode.Trim());
         return TypedResults.Accepted($"/v1/requests/{cancellation.RequestId}", cancellation);
     }
 
     private static async Task<Results<Ok<UserProfile>, NotFound>> ConfirmGuardian(
         string userId, GuardianConfirmationRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
         caller.IsUser(userId)
-            ? TypedResults.Ok(await cluster.GetGrain<IUserGrain>(userId).ConfirmGuardian(request.VerificationCode.Trim()))
+            ? TypedResults.Ok(await cluster.GetGrain<IUserGuardian>(userId).ConfirmGuardian(request.VerificationCode.Trim()))
             : TypedResults.NotFound();
 
     internal static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
@@ -124,7 +124,7 @@ public static class UsersApi
 
     internal static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound>> GetDisclosures(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetDisclosures()))
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsentGate>(userId).GetDisclosures()))
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ItemPage<SavedAddress>>, NotFound>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster)
@@ -134,7 +134,7 @@ public static class UsersApi
             return TypedResults.NotFound();
         }
 
-        var addresses = await cluster.GetGrain<IUserGrain>(userId).GetAddresses();
+        var addresses = await cluster.GetGrain<IUserProfile>(userId).GetAddresses();
         return TypedResults.Ok(ItemPage.Last(caller.IsUser(userId) ? addresses : [.. addresses.Select(address => address.MaskedForSupport())]));
     }
 
@@ -146,7 +146,7 @@ public static class UsersApi
             return TypedResults.NotFound();
         }
 
-        var addresses = await cluster.GetGrain<IUserGrain>(userId).ImportAddresses(new ImportAddresses(
+        var addresses = await cluster.GetGrain<IUserProfile>(userId).ImportAddresses(new ImportAddresses(
             request.Source.Trim(), request.Authorization.Trim(),
             [.. request.Addresses.Select(a => new SavedAddress(a.RecipientName.Trim(), a.Phone, a.Address.Trim(), a.DoorNumber.Trim(), null))]));
         return TypedResults.Created($"/v1/users/{userId}/addresses", ItemPage.Last(addresses));
@@ -175,7 +175,7 @@ public static class UsersApi
             return TypedResults.NotFound();
         }
 
-        var profile = await cluster.GetGrain<IUserGrain>(userId).GetProfile();
+        var profile = await cluster.GetGrain<IUserProfile>(userId).GetProfile();
         if (profile is null)
         {
             return TypedResults.NotFound();
@@ -193,19 +193,19 @@ public static class UsersApi
             return TypedResults.NotFound();
         }
 
-        var profile = await cluster.GetGrain<IUserGrain>(userId)
+        var profile = await cluster.GetGrain<IUserProfile>(userId)
             .CorrectProfile(new ProfileCorrection(request.Nickname?.Trim(), request.AvatarUrl, request.BirthDate));
         return TypedResults.Ok(profile);
     }
 
     internal static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetConsents()))
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsents()))
             : TypedResults.NotFound();
 
     internal static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound>> GetConsentHistory(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetConsentHistory()))
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsentHistory()))
             : TypedResults.NotFound();
 
     internal static async Task<Results<Ok<ConsentReceiptBody>, NotFound, ValidationProblem>> SetConsent(
@@ -224,7 +224,7 @@ public static class UsersApi
             });
         }
 
-        var receipt = await cluster.GetGrain<IUserGrain>(userId)
+        var receipt = await cluster.GetGrain<IUserConsents>(userId)
             .SetConsent(new ConsentChange(parsed, request.Granted, request.PolicyVersion, CollectionMethods.Api));
         return TypedResults.Ok(ConsentReceiptBody.From(receipt));
     }
@@ -237,14 +237,14 @@ public static class UsersApi
             return TypedResults.NotFound();
         }
 
-        await cluster.GetGrain<IUserGrain>(userId).RecordLocation(new LocationSample(
+        await cluster.GetGrain<IUserLocations>(userId).RecordLocation(new LocationSample(
             request.Latitude, request.Longitude, request.AccuracyMeters, request.Source, clock.GetUtcNow()));
         return TypedResults.Created($"/v1/users/{userId}/locations");
     }
 
     private static async Task<Results<Ok<ItemPage<LocationSample>>, NotFound>> GetLocations(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserGrain>(userId).GetLocations()))
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserLocations>(userId).GetLocations()))
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound>> GetActivity(

@@ -28,7 +28,8 @@ public static class ApiHostingExtensions
     /// <summary>How deeply a JSON body may nest.</summary>
     public const int MaxJsonDepth = 32;
 
-    public static WebApplicationBuilder AddMeiLingApi(this WebApplicationBuilder builder)
+    /// <summary>Registers the API. <paramref name="silo"/>: the services of the silo this API is co-hosted with.</summary>
+    public static WebApplicationBuilder AddMeiLingApi(this WebApplicationBuilder builder, IServiceProvider? silo = null)
     {
         var settings = builder.AddMeiLingSettings<ApiSettings>();
         RequireSessionKeyOutsideDevelopment(builder, settings);
@@ -43,41 +44,14 @@ public static class ApiHostingExtensions
         });
         builder.Services.AddTrustedProxies(settings);
 
-        builder.UseOrleansClient(client =>
+        if (silo is not null)
         {
-            client.Configure<ClusterOptions>(options =>
-            {
-                options.ClusterId = settings.ClusterId;
-                options.ServiceId = settings.ServiceId;
-            });
-            if (settings.GatewayEndpoints.Count > 0)
-            {
-                client.UseStaticClustering([.. settings.GatewayEndpoints]);
-            }
-            else
-            {
-                client.UseAdoNetClustering(options =>
-                {
-                    options.Invariant = "Npgsql";
-                    options.ConnectionString = settings.Postgres;
-                });
-            }
-
-            client.UseFailFastCalls(settings);
-            client.AddOutgoingGrainCallFilter<SessionCheckingCallFilter>();
-            if (TelemetryExtensions.IsExported(builder.Configuration))
-            {
-                // Carries the HTTP request's trace into the grain calls it makes.
-                client.AddActivityPropagation();
-            }
-
-            // The API may start before any silo: keep trying, and stay not-ready until connected.
-            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-                return true;
-            });
-        });
+            builder.Services.AddGrainsOfSilo(silo);
+        }
+        else if (!settings.IsCohosted)
+        {
+            AddClusterClient(builder, settings);
+        }
 
         // "Request starting/finished" lines carry the raw URL, query string included, where a careless
         // client may put a phone number. No configuration may turn them on: request telemetry comes from
@@ -140,6 +114,46 @@ public static class ApiHostingExtensions
             : JwtBearerDefaults.AuthenticationScheme;
     }
 
+    // The separate topology: a cluster client that finds the silos' gateways in the membership table.
+    private static void AddClusterClient(WebApplicationBuilder builder, ApiSettings settings)
+    {
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = settings.ClusterId;
+                options.ServiceId = settings.ServiceId;
+            });
+            if (settings.GatewayEndpoints.Count > 0)
+            {
+                client.UseStaticClustering([.. settings.GatewayEndpoints]);
+            }
+            else
+            {
+                client.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = "Npgsql";
+                    options.ConnectionString = settings.Postgres;
+                });
+            }
+
+            client.UseFailFastCalls(settings);
+            client.Services.AddApiGrainCallFilters();
+            if (TelemetryExtensions.IsExported(builder.Configuration))
+            {
+                // Carries the HTTP request's trace into the grain calls it makes.
+                client.AddActivityPropagation();
+            }
+
+            // The API may start before any silo: keep trying, and stay not-ready until connected.
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                return true;
+            });
+        });
+    }
+
     // A random per-process key would end every session at each restart and break them across hosts:
     // acceptable on a developer's machine only.
     private static void RequireSessionKeyOutsideDevelopment(WebApplicationBuilder builder, ApiSettings settings)
@@ -153,6 +167,11 @@ public static class ApiHostingExtensions
 
     public static WebApplication UseMeiLingApi(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<ApiSettings>().IsCohosted)
+        {
+            CohostedGrains.RequireGrains(app);
+        }
+
         // First: every later step (rate limits, activity log, Secure cookie, HSTS) sees the client as a trusted proxy reported it.
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();

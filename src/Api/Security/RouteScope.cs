@@ -21,5 +21,5 @@ public static class RouteScope
         caller.IsUser(userId) || (caller.CanActForUser(userId) && await cluster.UserExistsAsync(userId));
 
     public static async Task<bool> UserExistsAsync(this IClusterClient cluster, string userId) =>
-        await cluster.GetGrain<IUserGrain>(userId).GetProfile() is not null;
+        await cluster.GetGrain<IUserProfile>(userId).GetProfile() is not null;
 }

@@ -12,14 +12,16 @@ public sealed class SessionCheckingCallFilter(IServiceProvider services) : IOutg
 {
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (UserSessionCheck.Current is not { Verified: false } session)
+        // In a silo (the co-hosted API) this filter sees grains' own calls as well: only the request's
+        // calls, made outside any grain, carry its session.
+        if (context.SourceContext is not null || UserSessionCheck.Current is not { Verified: false } session)
         {
             await context.Invoke();
             return;
         }
 
         var grains = services.GetRequiredService<IGrainFactory>();
-        if (context.TargetId == grains.GetGrain<IUserGrain>(session.UserId).GetGrainId())
+        if (context.TargetId == grains.GetGrain<IUserCredentials>(session.UserId).GetGrainId())
         {
             // Set here, the session travels with this call only: the request context is async-local.
             SessionContext.Carry(session.UserId, session.Generation);

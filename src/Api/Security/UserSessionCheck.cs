@@ -32,7 +32,7 @@ public sealed class UserSessionCheck(string userId, int generation)
     /// <summary>Asks the user's grain; the call itself carries the session, so a revoked one throws there.</summary>
     public async Task VerifyAsync(IGrainFactory grains)
     {
-        if (!await grains.GetGrain<IUserGrain>(userId).IsSessionCurrent(generation))
+        if (!await grains.GetGrain<IUserCredentials>(userId).IsSessionCurrent(generation))
         {
             throw SessionContext.Ended();
         }

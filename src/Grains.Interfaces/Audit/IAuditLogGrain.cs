@@ -2,8 +2,9 @@ namespace MeiLing.Grains.Audit;
 
 /// <summary>
 /// The platform's append-only audit log: each entry's hash covers the previous entry's hash, so a changed
-/// or removed entry breaks the chain, and a head kept beside the log shows newest entries cut off. One
-/// writer, so the chain has one order.
+/// or removed entry breaks the chain, and a head kept beside the log shows newest entries cut off. A stateless
+/// worker: the chain's one order is kept by the database (a transaction lock per append), so no caller waits on
+/// a single activation.
 /// </summary>
 [Alias("meiling.audit-log")]
 public interface IAuditLogGrain : IGrainWithStringKey

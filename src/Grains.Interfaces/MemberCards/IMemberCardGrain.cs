@@ -30,6 +30,17 @@ public interface IMemberCardGrain : IGrainWithStringKey
     [Alias("settle-and-erase")]
     Task<long> SettleAndErase();
 
+    /// <summary>
+    /// A business transfer (P3.2): the card, balance and all, moves to the same user's card at the successor, and
+    /// this one is erased. Idempotent under <paramref name="operationId"/>; returns the balance moved.
+    /// </summary>
+    [Alias("hand-over-to-successor")]
+    Task<long> HandOverToSuccessor(string successorMerchantId, string operationId);
+
+    /// <summary>The successor's side of <see cref="HandOverToSuccessor"/>: takes the card's balance once per <paramref name="operationId"/>.</summary>
+    [Alias("take-over")]
+    Task<long> TakeOver(string operationId, long balanceFen);
+
     /// <summary>Gives a debit back (a refund); returns the new balance.</summary>
     [Alias("credit")]
     Task<long> Credit(string operationId, long amountFen);

@@ -52,6 +52,14 @@ public interface IOrderGrain : IGrainWithStringKey
     [Alias("correct-delivery")]
     Task<bool> CorrectDelivery(DataRights.DeliveryCorrection correction);
 
+    /// <summary>
+    /// Hands the order from <paramref name="merchantId"/> to its successor in a business transfer (P3.2): the successor
+    /// reads and fulfils it from then on, the old merchant no longer finds it. Idempotent; false when the order is
+    /// with neither.
+    /// </summary>
+    [Alias("hand-over-to-successor")]
+    Task<bool> HandOverToSuccessor(string merchantId, string successorMerchantId);
+
     /// <summary>Moves the order to fulfilled, cancelled or refunded (its merchant); 409 for a transition its state forbids.</summary>
     [Alias("change-status")]
     Task<OrderView> ChangeStatus(OrderCaller caller, OrderStatus target);

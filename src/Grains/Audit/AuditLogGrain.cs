@@ -8,67 +8,63 @@ using NpgsqlTypes;
 namespace MeiLing.Grains.Audit;
 
 /// <summary>
-/// One activation writes the whole chain, so entries have one order: each entry's hash is
-/// SHA-256(previous hash ‖ canonical JSON of the entry), starting from a fixed genesis value.
+/// Appends to and reads the hash chain: each entry's hash is SHA-256(previous hash ‖ canonical JSON of the entry),
+/// starting from a fixed genesis value. The chain's order is kept by the database, not by one activation: an append
+/// takes a transaction lock, reads the newest entry, and inserts the next one in the same transaction, so any
+/// number of workers on any silo append without a support call or a request step waiting on a single grain.
 /// </summary>
+[StatelessWorker]
 internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider clock) : Grain, IAuditLogGrain
 {
     private const string Genesis = "meiling-audit-genesis";
 
-    private long _lastSequence;
-    private string _lastHash = Genesis;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => ReadHeadAsync(cancellationToken);
+    // Every appender takes this transaction-scoped lock first: one append at a time, in the database.
+    private const long AppendLock = 0x4d4c_4155_4449_54; // "MLAUDIT"
 
     async Task<AuditRecord> IAuditLogGrain.Append(AuditEntry entry)
     {
-        try
-        {
-            return await AppendAfterHeadAsync(entry);
-        }
-        catch (PostgresException taken) when (taken.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // Another activation appended since this one read the head: one on a silo that was being declared
-            // dead, or this one's own insert that committed although its answer was lost. Without reading the
-            // head again every later entry would collide the same way, and every audited action would stop.
-            await ReadHeadAsync(CancellationToken.None);
-            return await AppendAfterHeadAsync(entry);
-        }
-    }
-
-    private async Task ReadHeadAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (await reader.ReadAsync(cancellationToken))
-        {
-            _lastSequence = reader.GetInt64(0);
-            _lastHash = reader.GetString(1);
-        }
-    }
-
-    private async Task<AuditRecord> AppendAfterHeadAsync(AuditEntry entry)
-    {
-        var sequence = _lastSequence + 1;
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var (lastSequence, lastHash) = await ReadNewestUnderLockAsync(connection, transaction);
+        var sequence = lastSequence + 1;
         var at = PostgresTime.AsStored(clock.GetUtcNow());
-        var hash = Chain(_lastHash, sequence, at, entry);
-        await using var command = dataSource.CreateCommand("""
+        var hash = Chain(lastHash, sequence, at, entry);
+        await using (var command = new NpgsqlCommand("""
             INSERT INTO audit_log (sequence, at, actor_role, actor_id, action, subject_user_id, detail, previous_hash, hash)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            """);
-        command.Parameters.Add(new() { Value = sequence });
-        command.Parameters.Add(new() { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = entry.ActorRole });
-        command.Parameters.Add(new() { Value = entry.ActorId });
-        command.Parameters.Add(new() { Value = entry.Action });
-        command.Parameters.Add(new() { Value = (object?)entry.SubjectUserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)entry.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = _lastHash });
-        command.Parameters.Add(new() { Value = hash });
-        await command.ExecuteNonQueryAsync();
-        _lastSequence = sequence;
-        _lastHash = hash;
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new() { Value = sequence });
+            command.Parameters.Add(new() { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new() { Value = entry.ActorRole });
+            command.Parameters.Add(new() { Value = entry.ActorId });
+            command.Parameters.Add(new() { Value = entry.Action });
+            command.Parameters.Add(new() { Value = (object?)entry.SubjectUserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = (object?)entry.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = lastHash });
+            command.Parameters.Add(new() { Value = hash });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
         return new AuditRecord(sequence, at, entry, hash);
+    }
+
+    // The newest entry of the log itself (not the head kept beside it, which only verification trusts), read after
+    // the lock so no other append can come in between; one round trip.
+    private static async Task<(long Sequence, string Hash)> ReadNewestUnderLockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)") { Parameters = { new() { Value = AppendLock } } },
+                new NpgsqlBatchCommand("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1"),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        return await reader.ReadAsync() ? (reader.GetInt64(0), reader.GetString(1)) : (0, Genesis);
     }
 
     async Task<IReadOnlyList<AuditRecord>> IAuditLogGrain.About(string userId, int limit)

@@ -20,6 +20,14 @@ public sealed class ConsentReceiptStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The insert of one receipt, for a batch that writes it together with what it causes.</summary>
+    public static NpgsqlBatchCommand AppendCommand(ConsentReceipt receipt)
+    {
+        var command = new NpgsqlBatchCommand($"INSERT INTO consent_receipts ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+        AddParameters(command.Parameters, receipt);
+        return command;
+    }
+
     /// <summary>Appends receipts kept elsewhere by an earlier version; those already here are skipped.</summary>
     public async Task ImportAsync(IReadOnlyList<ConsentReceipt> receipts)
     {

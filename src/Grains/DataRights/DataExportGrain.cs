@@ -31,16 +31,16 @@ internal sealed class DataExportGrain(
 
     async Task<string> IDataExportGrain.Build(string userId)
     {
-        var user = GrainFactory.GetGrain<IUserGrain>(userId);
+        var consents = GrainFactory.GetGrain<IUserConsents>(userId);
         var bundle = new JsonObject
         {
             ["userId"] = userId,
             ["generatedAt"] = clock.GetUtcNow(),
-            ["profile"] = JsonNode.Parse(await user.ExportPersonalData()),
+            ["profile"] = JsonNode.Parse(await GrainFactory.GetGrain<IUserDataRights>(userId).ExportPersonalData()),
             ["consents"] = new JsonObject
             {
-                ["current"] = Node(await user.GetConsents()),
-                ["history"] = Node(await user.GetConsentHistory()),
+                ["current"] = Node(await consents.GetConsents()),
+                ["history"] = Node(await consents.GetConsentHistory()),
             },
             ["orders"] = await ExportEachAsync(await orders.OrderIdsOfUserAsync(userId),
                 id => GrainFactory.GetGrain<IOrderGrain>(id).ExportPersonalData(userId)),
@@ -48,7 +48,7 @@ internal sealed class DataExportGrain(
                 merchantId => GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).ExportPersonalData()),
             ["locations"] = Node(await locations.ListAsync(userId, Everything)),
             ["activity"] = Node(await activity.ListAsync(userId, Everything)),
-            ["tickets"] = await ExportEachAsync(await user.GetTicketIds(), id => GrainFactory.GetGrain<ITicketGrain>(id).ExportPersonalData()),
+            ["tickets"] = await ExportEachAsync(await GrainFactory.GetGrain<IUserTickets>(userId).GetTicketIds(), id => GrainFactory.GetGrain<ITicketGrain>(id).ExportPersonalData()),
             ["disclosures"] = Node(await disclosures.ListAsync(userId, Everything)),
             ["requests"] = await ExportEachAsync(await requests.OfUserAsync(userId),
                 id => GrainFactory.GetGrain<IDataRightsRequestGrain>(id).ExportPersonalData()),

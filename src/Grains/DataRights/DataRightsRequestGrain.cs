@@ -11,9 +11,10 @@ using Microsoft.Extensions.Options;
 namespace MeiLing.Grains.DataRights;
 
 /// <summary>
-/// Carries a data-rights request out step by step (P8.1). Each step is idempotent and is recorded in
-/// the grain's state when it is done; a durable reminder wakes the grain until the last step, so a
-/// crash anywhere delays the request and never loses it or leaves it half done.
+/// Carries a data-rights request out step by step (P8.1), following its type's plan of typed steps
+/// (<see cref="RequestPlans"/>). Each step is idempotent and is recorded, with its audit mark, in one write of
+/// the grain's state when it is done. One durable reminder drives the request until the last step (its first
+/// tick comes at once), so a crash anywhere delays the request and never loses it or leaves it half done.
 /// </summary>
 internal sealed partial class DataRightsRequestGrain(
     [PersistentState("data-rights-request", StorageNames.Default)] IPersistentState<DataRightsRequestState> state,
@@ -31,14 +32,14 @@ internal sealed partial class DataRightsRequestGrain(
     // the week to confirm has passed.
     private const string ExpiryReminder = "confirmation-expiry";
 
-    private bool _driving;
-
     private string RequestId => this.GetPrimaryKeyString();
 
-    private IUserGrain User => GrainFactory.GetGrain<IUserGrain>(state.State.UserId);
+    // The narrowest role of the request's user for each call.
+    private TRole User<TRole>()
+        where TRole : IGrainWithStringKey => GrainFactory.GetGrain<TRole>(state.State.UserId);
 
-    // An open request that wakes up makes sure something durable drives it: its reminder may be gone
-    // (written by a version that registered it after the state, or lost with a restored table).
+    // An open request that wakes up makes sure its reminder, the one thing that drives it, is there (it may have been
+    // lost with a restored table), and puts its index row right after a crash between the row and the state.
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.RecordExists && state.State.IsOpen)
@@ -65,18 +66,14 @@ internal sealed partial class DataRightsRequestGrain(
         }
         else
         {
-            await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+            await StartDrivingAsync();
         }
 
         state.State.Receive(userId, request, clock.GetUtcNow());
         await requests.UpsertAsync(View());
         await state.WriteStateAsync();
-        await AuditPendingStepsAsync();
-        if (!state.State.IsAwaitingConfirmation)
-        {
-            StartSoon();
-        }
-
+        // Its mark rides on the request's next write; a crash before that audits the receipt again.
+        await AuditReceivedAsync();
         return View();
     }
 
@@ -103,7 +100,7 @@ internal sealed partial class DataRightsRequestGrain(
         }
 
         // The user read the code on their own phone and gave it to support: the user's word, carried by support.
-        if (!await User.CheckVerificationCode(VerificationPurpose.ConfirmRequest, verificationCode, ConfirmationScope.Of(state.State.Type, RequestId)))
+        if (!await User<IUserCredentials>().CheckVerificationCode(VerificationPurpose.ConfirmRequest, verificationCode, ConfirmationScope.Of(state.State.Type, RequestId)))
         {
             throw VerificationCodes.Failed();
         }
@@ -218,30 +215,31 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.Conflict("request-not-awaiting-confirmation", "This request does not await a confirmation.");
         }
 
-        await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+        await StartDrivingAsync();
         state.State.Confirm(by, reason, clock.GetUtcNow());
         await requests.UpsertAsync(View());
         await state.WriteStateAsync();
         await AuditAsync($"{Name(state.State.Type)}:{action}", by.Role, by.Id, reason is null ? null : $"{{\"requestId\":\"{RequestId}\",\"reason\":{System.Text.Json.JsonSerializer.Serialize(reason)}}}");
         await TellUserAsync(DataRightsRequestStatus.Received);
         await StopReminderAsync(ExpiryReminder);
-        StartSoon();
         return View();
     }
 
+    // No drive interleaves with this call (the reminder's tick is a call like any other): a request whose first
+    // step has run says so in its state.
     private void EnsureUntouched(string outcome)
     {
-        // A first step under way has not been counted yet: the drive that runs it interleaves with this call.
-        if (_driving || !state.State.IsUntouched)
+        if (!state.State.IsUntouched)
         {
             throw DomainException.Conflict("request-under-way", $"Only a request that is open and has not started can be {outcome}.");
         }
     }
 
-    // Start at once rather than at the first reminder tick; the reminder is the safety net. Interleaving,
-    // so reading the request's progress is never held up by the work itself.
-    private void StartSoon() =>
-        this.RegisterGrainTimer(_ => DriveAsync(), new GrainTimerCreationOptions(settings.Value.StartDelay, Timeout.InfiniteTimeSpan) { Interleave = true });
+    // The one mechanism that drives a request: its reminder, whose first tick comes after the start delay
+    // (at once by default) and then every drive period until the request is finished. Reading the request's
+    // progress is never held up by the work: Get interleaves.
+    private Task StartDrivingAsync() =>
+        this.RegisterOrUpdateReminder(DriveReminder, settings.Value.StartDelay, settings.Value.DrivePeriod);
 
     private async Task DriveAsync()
     {
@@ -268,21 +266,7 @@ internal sealed partial class DataRightsRequestGrain(
             return;
         }
 
-        // The start timer interleaves with calls: one drive at a time, the other returns at once.
-        if (_driving)
-        {
-            return;
-        }
-
-        _driving = true;
-        try
-        {
-            await DriveStepsAsync();
-        }
-        finally
-        {
-            _driving = false;
-        }
+        await DriveStepsAsync();
     }
 
     private async Task DriveStepsAsync()
@@ -291,7 +275,7 @@ internal sealed partial class DataRightsRequestGrain(
         string? rejection = null;
         try
         {
-            await AuditPendingStepsAsync();
+            await AuditPendingAsync();
             if (state.State.Steps.Count == 0 && state.State.IsOpen)
             {
                 await TellUserAsync(DataRightsRequestStatus.InProgress);
@@ -304,10 +288,12 @@ internal sealed partial class DataRightsRequestGrain(
                     continue;
                 }
 
+                // One write per step: the step, what it counted and its audit mark. A crash before the write runs
+                // the step again (it is idempotent) and audits it again.
                 var count = await RunStepAsync(step);
-                state.State.RecordStep(step, count, clock.GetUtcNow());
+                await AuditStepAsync(step.Name, count);
+                state.State.RecordStep(step, count, clock.GetUtcNow(), audited: true);
                 await state.WriteStateAsync();
-                await AuditPendingStepsAsync();
             }
 
             outcome = state.State.IsOpen ? DataRightsRequestStatus.Completed : state.State.Status;
@@ -351,7 +337,7 @@ internal sealed partial class DataRightsRequestGrain(
         if (state.State.IsOpen)
         {
             var now = clock.GetUtcNow();
-            await User.RequestClosed(state.State.Type, RequestId);
+            await User<IUserDataRights>().RequestClosed(state.State.Type, RequestId);
             await TellUserAsync(outcome, rejection);
             var final = new DataRightsRequestState.Outcome(outcome, now, rejection, outcome == DataRightsRequestStatus.Completed ? ReceiptFor() : null);
             await requests.UpsertAsync(View() with { Status = final.Status, CompletedAt = now });
@@ -371,98 +357,77 @@ internal sealed partial class DataRightsRequestGrain(
     {
         var notice = NoticeKinds.RequestStatusChanged(RequestId, Name(state.State.Type), Name(status), clock.GetUtcNow(), reason);
         return status == DataRightsRequestStatus.Completed && state.State.Type != DataRightsRequestType.Cancellation
-            ? User.NotifyBySms(notice)
-            : User.Notify(notice);
+            ? User<IUserNotifications>().NotifyBySms(notice)
+            : User<IUserNotifications>().Notify(notice);
     }
 
-    // Every request ends by telling the parties the ledger shows received the data it covers (issue 14).
-    private IReadOnlyList<string> Plan() => state.State.Type switch
-    {
-        DataRightsRequestType.Access => ["assemble-export", ErasureSteps.NotifyRecipients],
-        DataRightsRequestType.Correction => ["correct-profile", "correct-deliveries", ErasureSteps.NotifyRecipients],
-        DataRightsRequestType.Deletion => [.. state.State.Details.Categories.Select(category => $"erase-{Name(category)}"), ErasureSteps.NotifyRecipients],
-        DataRightsRequestType.Withdrawal => [.. state.State.Details.Purposes.Select(purpose => $"withdraw-{ConsentPurposes.Name(purpose)}"), ErasureSteps.NotifyRecipients],
-        DataRightsRequestType.Cancellation => ErasureSteps.CancellationPlan,
-        _ => [],
-    };
+    private IReadOnlyList<RequestStep> Plan() => RequestPlans.For(state.State.Type, state.State.Details);
 
-    private async Task<int> RunStepAsync(string step)
+    private async Task<int> RunStepAsync(RequestStep step)
     {
+        var userId = state.State.UserId;
         var details = state.State.Details;
-        if (step == ErasureSteps.NotifyRecipients)
+        switch (step)
         {
-            return await recipientNotices.NotifyAsync(RequestId, state.State.UserId, state.State.Type, details);
-        }
-
-        switch (state.State.Type)
-        {
-            case DataRightsRequestType.Access:
-                var bundle = await GrainFactory.GetGrain<IDataExportGrain>(0).Build(state.State.UserId);
-                return bundle.Length;
-            case DataRightsRequestType.Correction when step == "correct-profile":
-                if (details.Correction is { } correction)
-                {
-                    await User.CorrectProfile(correction);
-                    return 1;
-                }
-
+            case RequestStep.NotifyRecipients:
+                return await recipientNotices.NotifyAsync(RequestId, userId, state.State.Type, details);
+            case RequestStep.AssembleExport:
+                return (await GrainFactory.GetGrain<IDataExportGrain>(0).Build(userId)).Length;
+            case RequestStep.CorrectProfile when details.Correction is { } correction:
+                await User<IUserProfile>().CorrectProfile(correction);
+                return 1;
+            case RequestStep.CorrectProfile:
                 return 0;
-            case DataRightsRequestType.Correction:
-                return details.Delivery is { } delivery ? await erasure.CorrectDeliveriesAsync(state.State.UserId, delivery) : 0;
-            case DataRightsRequestType.Deletion:
-                var category = details.Categories.Single(c => $"erase-{Name(c)}" == step);
-                return await User.EraseCategory(category);
-            case DataRightsRequestType.Withdrawal:
-                var purpose = details.Purposes.Single(p => $"withdraw-{ConsentPurposes.Name(p)}" == step);
-                return await WithdrawAsync(purpose);
-            case DataRightsRequestType.Cancellation:
-                return await RunCancellationStepAsync(step);
+            case RequestStep.CorrectDeliveries:
+                return details.Delivery is { } delivery ? await erasure.CorrectDeliveriesAsync(userId, delivery) : 0;
+            case RequestStep.WithdrawConsent withdrawal:
+                return await WithdrawAsync(withdrawal.Purpose);
+            case RequestStep.CloseAccount:
+                // Carried by the step's own write.
+                state.State.Inventory ??= await User<IUserDataRights>().CloseAccount();
+                return 1;
+            case RequestStep.Erase erase:
+                return await erasure.RunAsync(erase.Target, userId, ClosedAccount());
+            case RequestStep.RedactRequests:
+                return await RedactRequestsAsync();
+            case RequestStep.Verify:
+                return await VerifyErasureAsync(ClosedAccount() ?? new AccountInventory([]));
             default:
-                return 0;
+                throw new InvalidOperationException($"No runner for step {step}.");
         }
     }
+
+    // What the closed account held, for a cancellation; a deletion keeps the account, and has none.
+    private AccountInventory? ClosedAccount() =>
+        state.State.Type == DataRightsRequestType.Cancellation ? state.State.Inventory ?? new AccountInventory([]) : null;
 
     private async Task<int> WithdrawAsync(ConsentPurpose purpose)
     {
-        var current = (await User.GetConsents()).Single(c => c.Purpose == purpose);
+        var current = (await User<IUserConsents>().GetConsents()).Single(c => c.Purpose == purpose);
         if (!current.Granted)
         {
             return 0;
         }
 
-        await User.SetConsent(new ConsentChange(purpose, false, current.PolicyVersion!, "data-rights-request"));
+        await User<IUserConsents>().SetConsent(new ConsentChange(purpose, false, current.PolicyVersion!, "data-rights-request"));
         return 1;
     }
 
-    private async Task<int> RunCancellationStepAsync(string step)
+    // The user's other requests; this one is redacted by its own step write.
+    private async Task<int> RedactRequestsAsync()
     {
-        if (step == ErasureSteps.CloseAccount)
+        var redacted = 0;
+        foreach (var requestId in await requests.OfUserAsync(state.State.UserId))
         {
-            state.State.Inventory ??= await User.CloseAccount();
-            await state.WriteStateAsync();
-            return 1;
-        }
-
-        if (step == ErasureSteps.RedactRequests)
-        {
-            var redacted = 0;
-            foreach (var requestId in await requests.OfUserAsync(state.State.UserId))
+            if (requestId != RequestId)
             {
-                if (requestId != RequestId)
-                {
-                    await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Redact();
-                    redacted++;
-                }
+                await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Redact();
+                redacted++;
             }
-
-            state.State.Redact();
-            return redacted;
         }
 
-        var inventory = state.State.Inventory ?? new AccountInventory([]);
-        return step == ErasureSteps.Verify
-            ? await VerifyErasureAsync(inventory)
-            : await erasure.RunAsync(step, state.State.UserId, inventory);
+        state.State.Redact();
+        return redacted;
     }
 
     // P4.1: a cancellation completes only once nothing of the account is found. What verification finds
@@ -473,16 +438,16 @@ internal sealed partial class DataRightsRequestGrain(
     private async Task<int> VerifyErasureAsync(AccountInventory inventory)
     {
         var userId = state.State.UserId;
-        var remaining = await erasure.VerifyAsync(userId, inventory);
+        var remaining = await erasure.VerifyAsync(userId);
         if (remaining.Count > 0)
         {
             LogLeftovers(RequestId, string.Join(", ", remaining));
-            foreach (var step in ErasureSteps.ErasingSteps)
+            foreach (var step in RequestPlans.CancellationErasure)
             {
-                state.State.AddToStep(step, await erasure.RunAsync(step, userId, inventory));
+                state.State.AddToStep(step, await erasure.RunAsync(step.Target, userId, inventory));
             }
 
-            remaining = await erasure.VerifyAsync(userId, inventory);
+            remaining = await erasure.VerifyAsync(userId);
         }
 
         state.State.Remaining = [.. remaining];
@@ -503,31 +468,34 @@ internal sealed partial class DataRightsRequestGrain(
         }
 
         var erased = state.State.Steps
-            .Where(step => step.Name != ErasureSteps.Verify)
+            .Where(step => step.Name != new RequestStep.Verify().Name)
             .ToDictionary(step => step.Name, step => step.Count);
         var remaining = state.State.Remaining;
         return new ErasureReceipt(erased, remaining.Count == 0, remaining);
     }
 
-    private async Task AuditPendingStepsAsync()
+    private async Task AuditReceivedAsync()
     {
-        var receivedPending = state.State.ReceivedAuditPending;
-        if (receivedPending)
+        await AuditAsync($"{Name(state.State.Type)}:received", state.State.FiledByRole, state.State.FiledById);
+        state.State.ReceivedAuditPending = false;
+    }
+
+    private Task AuditStepAsync(string step, int count) =>
+        AuditAsync($"{Name(state.State.Type)}:{step}", detail: $"{{\"count\":{count}}}");
+
+    // What a crash left unaudited (and steps recorded unaudited by earlier versions): audited now, marked in memory,
+    // and carried by the next write.
+    private async Task AuditPendingAsync()
+    {
+        if (state.State.ReceivedAuditPending)
         {
-            await AuditAsync($"{Name(state.State.Type)}:received", state.State.FiledByRole, state.State.FiledById);
-            state.State.ReceivedAuditPending = false;
+            await AuditReceivedAsync();
         }
 
-        var pending = state.State.Steps.Where(step => !step.Audited).ToList();
-        foreach (var step in pending)
+        foreach (var step in state.State.Steps.Where(step => !step.Audited))
         {
-            await AuditAsync($"{Name(state.State.Type)}:{step.Name}", detail: $"{{\"count\":{step.Count}}}");
+            await AuditStepAsync(step.Name, step.Count);
             step.Audited = true;
-        }
-
-        if (receivedPending || pending.Count > 0)
-        {
-            await state.WriteStateAsync();
         }
     }
 

@@ -111,18 +111,20 @@ public sealed class DataRightsRequestState : IOwnedByUser
         ApprovalReason = reason;
     }
 
-    public bool IsDone(string step) => Steps.Exists(s => s.Name == step);
+    // A step is kept under its name, so requests written before the plans were typed read on unchanged.
+    public bool IsDone(RequestStep step) => Steps.Exists(s => s.Name == step.Name);
 
-    public void RecordStep(string step, int count, DateTimeOffset now)
+    /// <summary>A step done, with whether its audit entry is written: both go into the same write.</summary>
+    public void RecordStep(RequestStep step, int count, DateTimeOffset now, bool audited)
     {
         Status = DataRightsRequestStatus.InProgress;
-        Steps.Add(new StepRecord { Name = step, Count = count, CompletedAt = now });
+        Steps.Add(new StepRecord { Name = step.Name, Count = count, CompletedAt = now, Audited = audited });
     }
 
     /// <summary>Adds what a step erased when it ran again (the receipt counts both runs).</summary>
-    public void AddToStep(string step, int count)
+    public void AddToStep(RequestStep step, int count)
     {
-        if (Steps.Find(s => s.Name == step) is { } record)
+        if (Steps.Find(s => s.Name == step.Name) is { } record)
         {
             record.Count += count;
         }
@@ -145,9 +147,9 @@ public sealed class DataRightsRequestState : IOwnedByUser
         ApprovalReason = ApprovalReason is null ? null : "[redacted]";
     }
 
-    public DataRightsRequestView ToView(string requestId, IReadOnlyList<string> plan) => new(
+    public DataRightsRequestView ToView(string requestId, IReadOnlyList<RequestStep> plan) => new(
         requestId, UserId, Type, Status, ReceivedAt, DueAt, Status == DataRightsRequestStatus.Cancelled ? null : CompletedAt,
-        new RequestProgress(Steps.Count, plan.Count, IsOpen && !IsAwaitingConfirmation ? plan.FirstOrDefault(step => !IsDone(step)) : null),
+        new RequestProgress(Steps.Count, plan.Count, IsOpen && !IsAwaitingConfirmation ? plan.FirstOrDefault(step => !IsDone(step))?.Name : null),
         Receipt, RejectionReason,
         FiledByRole is RequestActor.SupportRole or RequestActor.PlatformRole ? FiledByRole : RequestActor.UserRole,
         ConfirmedAt,

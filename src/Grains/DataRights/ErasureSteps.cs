@@ -11,8 +11,9 @@ using Npgsql;
 namespace MeiLing.Grains.DataRights;
 
 /// <summary>
-/// The ordered erasure of account cancellation (P4.1), one idempotent step at a time: running a step
-/// again after a crash finds nothing left to do and changes nothing. Each returns how many items it erased.
+/// The one erasure orchestrator, for a deletion of categories and for account cancellation (P4.1) alike: one
+/// idempotent target at a time, so running one again after a crash finds nothing left and changes nothing. Each
+/// returns how many items it erased. The request's plan (<see cref="RequestPlans"/>) decides the order.
 /// </summary>
 public sealed class ErasureSteps(
     IGrainFactory grains,
@@ -23,54 +24,30 @@ public sealed class ErasureSteps(
     ActivityLogStore activity,
     DisclosureLedgerStore disclosures,
     UserDataKeys keys,
+    OwnedStateIndex ownedStates,
     NpgsqlDataSource dataSource,
     Webhooks.WebhookOutbox outbox)
 {
-    public const string CloseAccount = "close-account";
-    public const string AnonymizeOrders = "anonymize-orders";
-    public const string SettleMemberCards = "settle-member-cards";
-    public const string EraseTickets = "erase-tickets";
-    public const string EraseLocations = "erase-locations";
-    public const string EraseActivity = "erase-activity";
-    public const string EraseDisclosures = "erase-disclosures";
-    public const string PseudonymizeConsentReceipts = "pseudonymize-consent-receipts";
-    public const string RedactRequests = "redact-requests";
-    public const string DeleteAccount = "delete-account";
-    public const string Verify = "verify";
-
-    /// <summary>Tells every recipient in the ledger (issue 14); before the ledger and the orders are erased.</summary>
-    public const string NotifyRecipients = Webhooks.RequestRecipientNotices.NotifyRecipients;
-
     /// <summary>
-    /// First stop everything (sessions, processing, new requests), then tell everyone the ledger shows received
-    /// the user's data (it and the orders are still there to say who and which), then cut or erase what hangs off the
-    /// account, then the account and its key, then check that nothing is left. The activity log goes
-    /// after the key: entries of the user's last requests may still be on their way, and once the key is
-    /// gone they are dropped on arrival instead of being written.
+    /// Erases one target; <paramref name="inventory"/> is what a closed account held (cancellation), null while the
+    /// account stays (deletion of a category).
     /// </summary>
-    public static IReadOnlyList<string> CancellationPlan { get; } =
-    [
-        CloseAccount, NotifyRecipients, AnonymizeOrders, SettleMemberCards, EraseTickets, EraseLocations, EraseDisclosures,
-        PseudonymizeConsentReceipts, RedactRequests, DeleteAccount, EraseActivity, Verify,
-    ];
-
-    /// <summary>The steps that erase something, each safe to run again after the account is gone.</summary>
-    public static IReadOnlyList<string> ErasingSteps { get; } =
-        [.. CancellationPlan.Where(step => step is not (CloseAccount or NotifyRecipients or RedactRequests or Verify))];
-
-    public async Task<int> RunAsync(string step, string userId, AccountInventory inventory) => step switch
+    public async Task<int> RunAsync(ErasureTarget target, string userId, AccountInventory? inventory) => target switch
     {
-        AnonymizeOrders => await AnonymizeOrdersAsync(userId),
-        SettleMemberCards => await SettleCardsAsync(userId),
-        EraseTickets => await CountAsync(inventory.TicketIds, id => grains.GetGrain<ITicketGrain>(id).Erase()),
-        EraseLocations => await locations.EraseAsync(userId),
-        EraseActivity => await activity.EraseAsync(userId),
-        EraseDisclosures => await disclosures.EraseAsync(userId),
-        // Receipts are kept as a record that consent was asked and answered, under a pseudonym that leads nowhere.
-        PseudonymizeConsentReceipts => await receipts.PseudonymizeAsync(userId),
+        ErasureTarget.Orders => await AnonymizeOrdersAsync(userId),
+        ErasureTarget.MemberCards => await SettleCardsAsync(userId),
+        ErasureTarget.Tickets => await EraseTicketsAsync(userId, inventory),
+        ErasureTarget.Locations => await locations.EraseAsync(userId),
+        ErasureTarget.Activity => await activity.EraseAsync(userId),
+        ErasureTarget.Disclosures => await disclosures.EraseAsync(userId),
+        ErasureTarget.ConsentReceipts => await receipts.PseudonymizeAsync(userId),
         // Last, the user's data key: any copy of what it sealed (old rows, backups, dumps) stays unreadable.
-        DeleteAccount => await DeleteAccountAsync(userId),
-        _ => throw new InvalidOperationException($"Unknown erasure step '{step}'."),
+        ErasureTarget.Account => await DeleteAccountAsync(userId),
+        // What only the user grain holds, in its own state.
+        ErasureTarget.Avatar => await OwnData(userId).EraseCategory(ErasableCategory.Avatar),
+        ErasureTarget.Addresses => await OwnData(userId).EraseCategory(ErasableCategory.Addresses),
+        ErasureTarget.BirthDate => await OwnData(userId).EraseCategory(ErasableCategory.BirthDate),
+        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Not an erasure target."),
     };
 
     /// <summary>Applies a correction of delivery details to every order of the user not yet fulfilled.</summary>
@@ -78,7 +55,7 @@ public sealed class ErasureSteps(
         await CountAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).CorrectDelivery(correction));
 
     /// <summary>What still refers to the user after the erasure: the names of tables and grains, never their data.</summary>
-    public async Task<IReadOnlyList<string>> VerifyAsync(string userId, AccountInventory inventory)
+    public async Task<IReadOnlyList<string>> VerifyAsync(string userId)
     {
         var remaining = new List<string>();
         foreach (var table in new[] { "consent_receipts", "user_location_samples", "user_activity", "user_disclosures", "member_card_index" })
@@ -100,17 +77,8 @@ public sealed class ErasureSteps(
             remaining.Add("user_data_keys");
         }
 
-        if (await ExistsAsync("SELECT EXISTS (SELECT 1 FROM orleans_storage WHERE grain_id_string = $1 OR grain_id_string LIKE '%/' || $1)", userId))
-        {
-            remaining.Add("orleans_storage: user or member card");
-        }
-
-        if (inventory.TicketIds.Count > 0 && await ExistsAsync(
-            "SELECT EXISTS (SELECT 1 FROM orleans_storage WHERE grain_id_string = ANY($2) AND position($1 in convert_from(payload, 'UTF8')) > 0)",
-            userId, inventory.TicketIds.ToArray()))
-        {
-            remaining.Add("orleans_storage: tickets");
-        }
+        // Every grain state still sealed under the user's key (the user, member cards, tickets, orders, requests).
+        remaining.AddRange((await ownedStates.GrainTypesOfUserAsync(userId)).Select(grainType => $"grain state: {grainType}"));
 
         return remaining;
     }
@@ -123,8 +91,23 @@ public sealed class ErasureSteps(
         // A user's listing rows are found only by a pseudonym their key computes: an order whose placement was
         // still on its way when its step ran is anonymized now, while it can still be found.
         await AnonymizeOrdersAsync(userId);
-        return await grains.GetGrain<IUserGrain>(userId).DeleteAccount() + await keys.ShredAsync(userId);
+        return await OwnData(userId).DeleteAccount() + await keys.ShredAsync(userId);
     }
+
+    // A closed account's tickets are in its inventory; a deletion asks the account, erases them, then unlinks them.
+    private async Task<int> EraseTicketsAsync(string userId, AccountInventory? inventory)
+    {
+        var ticketIds = inventory?.TicketIds ?? await grains.GetGrain<IUserTickets>(userId).GetTicketIds();
+        var erased = await CountAsync(ticketIds, id => grains.GetGrain<ITicketGrain>(id).Erase());
+        if (inventory is null)
+        {
+            await OwnData(userId).EraseCategory(ErasableCategory.Tickets);
+        }
+
+        return erased;
+    }
+
+    private IUserDataRights OwnData(string userId) => grains.GetGrain<IUserDataRights>(userId);
 
     private async Task<int> SettleCardsAsync(string userId)
     {

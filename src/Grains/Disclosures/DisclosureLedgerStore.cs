@@ -1,4 +1,5 @@
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.Platform;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -71,6 +72,30 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource)
 
         return recipients;
     }
+
+    /// <summary>
+    /// The parties that received the user's data with a grant of <paramref name="purpose"/> as their basis: those a
+    /// withdrawal of it concerns (P1.10, P3.1).
+    /// </summary>
+    public Task<IReadOnlyList<(string Recipient, RecipientKind Kind)>> RecipientsUnderConsentAsync(string userId, ConsentPurpose purpose) =>
+        dataSource.ReadRowsAsync(
+            """
+            SELECT DISTINCT d.recipient, d.recipient_kind FROM user_disclosures d
+              JOIN consent_receipts r ON r.receipt_id = d.consent_receipt_id
+             WHERE d.user_id = $1 AND d.basis = 'Consent' AND r.purpose = $2 AND r.granted
+             ORDER BY d.recipient_kind, d.recipient
+            """,
+            reader => (reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1))),
+            userId, ConsentPurposes.Name(purpose));
+
+    /// <summary>Whether the ledger already holds this hand-over (a retried step records it once).</summary>
+    public async Task<bool> HoldsAsync(string userId, string recipient, string purpose, string? documentReference) =>
+        (await dataSource.ReadStringsAsync(
+            """
+            SELECT recipient FROM user_disclosures
+             WHERE user_id = $1 AND recipient = $2 AND purpose = $3 AND document_reference IS NOT DISTINCT FROM $4::text LIMIT 1
+            """,
+            userId, recipient, purpose, (object?)documentReference ?? DBNull.Value)).Count > 0;
 
     public async Task<int> EraseAsync(string userId)
     {

@@ -7,32 +7,44 @@ namespace MeiLing.Grains.Legal;
 /// <summary>Every legal demand answered (P3.3), kept for operators' review of those the user could not be told about.</summary>
 public sealed class LegalDisclosureStore(NpgsqlDataSource dataSource)
 {
-    public async Task AddAsync(LegalDisclosure disclosure, string recordedBy)
+    private const string Columns = "disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, at";
+
+    /// <summary>
+    /// Records the demand before anything is handed over; a demand recorded before (a retry) is kept as it was.
+    /// Returns the record as stored and whether its hand-over already finished.
+    /// </summary>
+    public async Task<(LegalDisclosure Disclosure, bool Completed)> BeginAsync(LegalDisclosure disclosure, string recordedBy)
     {
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO legal_disclosures (disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, recorded_by, at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            """);
-        command.Parameters.Add(new() { Value = disclosure.DisclosureId });
-        command.Parameters.Add(new() { Value = disclosure.UserId });
-        command.Parameters.Add(new() { Value = disclosure.Authority });
-        command.Parameters.Add(new() { Value = disclosure.DocumentType });
-        command.Parameters.Add(new() { Value = disclosure.DocumentReference });
-        command.Parameters.Add(new() { Value = disclosure.Fields.ToArray() });
-        command.Parameters.Add(new() { Value = disclosure.UserNotified });
-        command.Parameters.Add(new() { Value = recordedBy });
-        command.Parameters.Add(new() { Value = disclosure.At, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var rows = await dataSource.ReadRowsAsync(
+            $"""
+            WITH added AS (
+                INSERT INTO legal_disclosures (disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, recorded_by, at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (disclosure_id) DO NOTHING
+                RETURNING {Columns}, completed_at)
+            SELECT * FROM added
+            UNION ALL
+            SELECT {Columns}, completed_at FROM legal_disclosures WHERE disclosure_id = $1 AND NOT EXISTS (SELECT 1 FROM added)
+            """,
+            reader => (Read(reader), !reader.IsDBNull(8)),
+            disclosure.DisclosureId, disclosure.UserId, disclosure.Authority, disclosure.DocumentType, disclosure.DocumentReference,
+            disclosure.Fields.ToArray(), disclosure.UserNotified, recordedBy, disclosure.At);
+        return rows[0];
+    }
+
+    /// <summary>Marks the demand's hand-over, its audit entry and the user's notice done.</summary>
+    public async Task CompleteAsync(string disclosureId, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE legal_disclosures SET completed_at = coalesce(completed_at, $2) WHERE disclosure_id = $1");
+        command.Parameters.Add(new() { Value = disclosureId });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await command.ExecuteNonQueryAsync();
     }
 
     public Task<IReadOnlyList<LegalDisclosure>> WithheldAsync(int limit) =>
         dataSource.ReadRowsAsync(
-            """
-            SELECT disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, at
-              FROM legal_disclosures WHERE NOT user_notified ORDER BY at, disclosure_id LIMIT $1
-            """,
-            reader => new LegalDisclosure(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetFieldValue<string[]>(5), reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7)),
-            limit);
+            $"SELECT {Columns} FROM legal_disclosures WHERE NOT user_notified ORDER BY at, disclosure_id LIMIT $1", Read, limit);
+
+    private static LegalDisclosure Read(NpgsqlDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+            reader.GetFieldValue<string[]>(5), reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7));
 }

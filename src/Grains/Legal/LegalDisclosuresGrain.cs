@@ -7,11 +7,13 @@ using MeiLing.Grains.Users;
 
 namespace MeiLing.Grains.Legal;
 
-[StatelessWorker]
-internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, TimeProvider clock) : Grain, ILegalDisclosuresGrain
+// One activation, not a stateless worker: legal demands are rare, and taking them one at a time means two
+// concurrent retries of one demand cannot both find it unfinished and hand it over twice.
+internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, DisclosureLedgerStore ledger, TimeProvider clock) : Grain, ILegalDisclosuresGrain
 {
-    // P3.3: the hand-over passes the user's disclosure gate, which refuses it without a document reference;
-    // the record of it is written after the gate has recorded the disclosure itself.
+    // P3.3: the demand is on the record before anything is handed over, then the hand-over passes the user's
+    // disclosure gate (which refuses it without a document reference). The same demand again (same user,
+    // authority and document) is the same record: a retry finishes what an interrupted one began, and adds nothing.
     async Task<LegalDisclosure> ILegalDisclosuresGrain.Record(string userId, LegalDemand demand)
     {
         if (!ILegalDisclosuresGrain.DocumentTypes.Contains(demand.DocumentType))
@@ -19,27 +21,38 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, TimeProv
             throw DomainException.InvalidField("documentType", "unknown-document-type", $"Document types: {string.Join(", ", ILegalDisclosuresGrain.DocumentTypes)}.");
         }
 
-        var user = GrainFactory.GetGrain<IUserGrain>(userId);
-        var profile = await user.GetProfile() ?? throw DomainException.NotFound("user-not-found", "No such user.");
-        var disclosureId = EntityId.New(EntityId.LegalDisclosurePrefix);
-        var record = await user.Disclose(new DisclosureRequest(
-            demand.Authority, RecipientKind.LegalAuthority, demand.Fields, $"legal-demand: {demand.DocumentType}", null,
-            LawfulBasis.LegalObligation, profile.Region, demand.DocumentReference));
-        var disclosure = new LegalDisclosure(
-            disclosureId, userId, demand.Authority, demand.DocumentType, demand.DocumentReference, demand.Fields, demand.NotifyUser, record.At);
-        await store.AddAsync(disclosure, demand.RecordedBy);
+        var profile = await GrainFactory.GetGrain<IUserProfile>(userId).GetProfile() ?? throw DomainException.NotFound("user-not-found", "No such user.");
+        var disclosureId = EntityId.FromIdempotencyKey(EntityId.LegalDisclosurePrefix, $"{userId}\n{demand.Authority}", demand.DocumentReference);
+        var (disclosure, completed) = await store.BeginAsync(
+            new LegalDisclosure(disclosureId, userId, demand.Authority, demand.DocumentType, demand.DocumentReference, demand.Fields, demand.NotifyUser,
+                PostgresTime.AsStored(clock.GetUtcNow())),
+            demand.RecordedBy);
+        if (completed)
+        {
+            return disclosure;
+        }
+
+        var purpose = $"legal-demand: {disclosure.DocumentType}";
+        if (!await ledger.HoldsAsync(userId, disclosure.Authority, purpose, disclosure.DocumentReference))
+        {
+            await GrainFactory.GetGrain<IUserConsentGate>(userId).Disclose(new DisclosureRequest(
+                disclosure.Authority, RecipientKind.LegalAuthority, disclosure.Fields, purpose, null,
+                LawfulBasis.LegalObligation, profile.Region, disclosure.DocumentReference));
+        }
+
         // An operator touching a user's data is on the record like support is (P1.7, P3.3).
         await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
             "operator", demand.RecordedBy, "legal-disclosure", userId,
-            System.Text.Json.JsonSerializer.Serialize(new { disclosureId, documentType = demand.DocumentType, documentReference = demand.DocumentReference, userNotified = demand.NotifyUser })));
-        if (demand.NotifyUser)
+            System.Text.Json.JsonSerializer.Serialize(new { disclosureId, documentType = disclosure.DocumentType, documentReference = disclosure.DocumentReference, userNotified = disclosure.UserNotified })));
+        if (disclosure.UserNotified)
         {
-            await user.Notify(new UserNotification(
+            await GrainFactory.GetGrain<IUserNotifications>(userId).Notify(new UserNotification(
                 "legal-disclosure",
-                $"Under a {demand.DocumentType} ({demand.DocumentReference}) from {demand.Authority}, we handed over: {string.Join(", ", demand.Fields)}.",
+                $"Under a {disclosure.DocumentType} ({disclosure.DocumentReference}) from {disclosure.Authority}, we handed over: {string.Join(", ", disclosure.Fields)}.",
                 disclosureId, clock.GetUtcNow(), null));
         }
 
+        await store.CompleteAsync(disclosureId, clock.GetUtcNow());
         return disclosure;
     }
 

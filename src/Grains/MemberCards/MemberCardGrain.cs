@@ -37,7 +37,7 @@ internal sealed class MemberCardGrain(
         }
 
         // P6.1, P4.1, P4.2: money put on a user's card is processing of their data, through the one gate.
-        await GrainFactory.GetGrain<IUserGrain>(UserId)
+        await GrainFactory.GetGrain<IUserConsentGate>(UserId)
             .AuthorizeProcessing(ProcessingRequest.Under("member-card-top-up", LawfulBasis.ContractNecessity).In(merchant.Region));
         if (!state.RecordExists)
         {
@@ -59,6 +59,37 @@ internal sealed class MemberCardGrain(
 
         await cards.RemoveAsync(MerchantId, UserId);
         return settled;
+    }
+
+    async Task<long> IMemberCardGrain.HandOverToSuccessor(string successorMerchantId, string operationId)
+    {
+        var balance = state.State.BalanceFen;
+        if (state.RecordExists)
+        {
+            // The successor's card first: an interruption after it leaves this card to move again, taken once.
+            await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(successorMerchantId, UserId)).TakeOver(operationId, balance);
+            await state.ClearStateAsync();
+        }
+
+        await cards.RemoveAsync(MerchantId, UserId);
+        return balance;
+    }
+
+    async Task<long> IMemberCardGrain.TakeOver(string operationId, long balanceFen)
+    {
+        if (state.State.ResultOf(operationId, balanceFen) is { } done)
+        {
+            return done;
+        }
+
+        if (!state.RecordExists)
+        {
+            await cards.AddAsync(MerchantId, UserId);
+        }
+
+        state.State.Apply(UserId, operationId, balanceFen);
+        await state.WriteStateAsync();
+        return state.State.BalanceFen;
     }
 
     async Task<long> IMemberCardGrain.Debit(string operationId, long amountFen)

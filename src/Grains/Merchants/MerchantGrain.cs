@@ -143,7 +143,7 @@ internal sealed class MerchantGrain(
             MerchantId, now, effectiveAt);
         foreach (var userId in await CustomersAsync())
         {
-            await GrainFactory.GetGrain<IUserGrain>(userId).Notify(notice);
+            await GrainFactory.GetGrain<IUserNotifications>(userId).Notify(notice);
         }
 
         merchant.NoticesSent();

@@ -188,6 +188,28 @@ internal sealed class OrderGrain(
         return changed;
     }
 
+    async Task<bool> IOrderGrain.HandOverToSuccessor(string merchantId, string successorMerchantId)
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        if (state.State.HandOver(merchantId, successorMerchantId))
+        {
+            await state.WriteStateAsync();
+        }
+
+        if (state.State.MerchantId != successorMerchantId)
+        {
+            return false;
+        }
+
+        // Again after an interruption between the two writes: the listing row follows the order.
+        await UpdateIndexAsync();
+        return true;
+    }
+
     async Task<bool> IOrderGrain.CorrectDelivery(DataRights.DeliveryCorrection correction)
     {
         if (!state.RecordExists || !state.State.CorrectDelivery(correction))
@@ -329,7 +351,7 @@ internal sealed class OrderGrain(
 
     private Task UpdateIndexAsync() => index.UpsertAsync(OrderId, state.State);
 
-    private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
+    private IUserConsentGate User(string userId) => GrainFactory.GetGrain<IUserConsentGate>(userId);
 
     private IMemberCardGrain MemberCard(OrderState order) =>
         GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(order.MerchantId, order.UserId

@@ -43,7 +43,7 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
         var command = new NpgsqlBatchCommand("""
             INSERT INTO order_index (order_id, merchant_id, user_ref, sealed_user_id, created_at, total_fen, status)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (order_id) DO UPDATE SET user_id = NULL, user_ref = excluded.user_ref, sealed_user_id = excluded.sealed_user_id,
+            ON CONFLICT (order_id) DO UPDATE SET merchant_id = excluded.merchant_id, user_id = NULL, user_ref = excluded.user_ref, sealed_user_id = excluded.sealed_user_id,
                 total_fen = excluded.total_fen, status = excluded.status
             """);
         command.Parameters.Add(new() { Value = orderId });
@@ -93,6 +93,16 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
     public async Task<IReadOnlyList<string>> OrderIdsOfUserAsync(string userId) =>
         await dataSource.ReadStringsAsync(
             "SELECT order_id FROM order_index WHERE user_ref = $1 OR user_id = $2 ORDER BY created_at", await PseudonymizeLegacyRowsAsync(userId) ?? "", userId);
+
+    /// <summary>Every order id of the user grouped by the merchant that holds it, oldest first (who a request or a transfer reaches).</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> OrderIdsOfUserByMerchantAsync(string userId)
+    {
+        var rows = await dataSource.ReadRowsAsync(
+            "SELECT merchant_id, order_id FROM order_index WHERE user_ref = $1 OR user_id = $2 ORDER BY created_at",
+            reader => (Merchant: reader.GetString(0), Order: reader.GetString(1)),
+            await PseudonymizeLegacyRowsAsync(userId) ?? "", userId);
+        return rows.GroupBy(row => row.Merchant).ToDictionary(group => group.Key, group => (IReadOnlyList<string>)[.. group.Select(row => row.Order)]);
+    }
 
     /// <summary>The orders of a merchant that still belong to a user (for its termination).</summary>
     public Task<IReadOnlyList<string>> OrderIdsOfMerchantWithUsersAsync(string merchantId) =>

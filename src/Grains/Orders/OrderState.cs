@@ -122,6 +122,18 @@ public sealed class OrderState : IOwnedByUser
 
     public void MoveTo(OrderStatus status) => Status = status;
 
+    /// <summary>A business transfer gives the order to the successor merchant (P3.2); false when it is not the given merchant's.</summary>
+    public bool HandOver(string merchantId, string successorMerchantId)
+    {
+        if (MerchantId != merchantId)
+        {
+            return false;
+        }
+
+        MerchantId = successorMerchantId;
+        return true;
+    }
+
     public void RecordRefund(string paymentId, string refundReference) =>
         Payments.Single(p => p.PaymentId == paymentId).RefundReference = refundReference;
 

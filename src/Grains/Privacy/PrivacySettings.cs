@@ -12,6 +12,9 @@ public sealed class PrivacySettings
     /// <summary>How long location samples are kept (P1.2).</summary>
     public TimeSpan LocationRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>How long a delivered webhook (or one failed for good) stays in the outbox, user ids in its body, before it is erased.</summary>
+    public TimeSpan WebhookRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How long activity log entries are kept (P1.3).</summary>
     public TimeSpan ActivityRetention { get; set; } = TimeSpan.FromDays(180);
 

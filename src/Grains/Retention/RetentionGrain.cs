@@ -9,6 +9,7 @@ namespace MeiLing.Grains.Retention;
 internal sealed partial class RetentionGrain(
     LocationSampleStore locations,
     ActivityLogStore activity,
+    Webhooks.WebhookOutboxStore outbox,
     IOptions<PrivacySettings> settings,
     TimeProvider clock,
     ILogger<RetentionGrain> logger) : Grain, IRetentionGrain, IRemindable
@@ -28,10 +29,11 @@ internal sealed partial class RetentionGrain(
         var now = clock.GetUtcNow();
         var expiredLocations = await locations.ExpireAsync(now - settings.Value.LocationRetention);
         var expiredActivity = await activity.ExpireAsync(now - settings.Value.ActivityRetention);
-        LogSwept(expiredLocations, expiredActivity);
-        return expiredLocations + expiredActivity;
+        var expiredDeliveries = await outbox.ExpireAsync(now - settings.Value.WebhookRetention);
+        LogSwept(expiredLocations, expiredActivity, expiredDeliveries);
+        return expiredLocations + expiredActivity + expiredDeliveries;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep erased {Locations} location samples and {Activity} activity entries")]
-    private partial void LogSwept(int locations, int activity);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep erased {Locations} location samples, {Activity} activity entries and {Deliveries} finished webhook deliveries")]
+    private partial void LogSwept(int locations, int activity, int deliveries);
 }

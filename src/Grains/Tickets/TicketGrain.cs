@@ -20,7 +20,7 @@ internal sealed class TicketGrain(
 
         // The user's gate first: it refuses a closing account or an unaccepted policy, and links the ticket
         // before its words are stored, so erasure finds every ticket that exists.
-        await GrainFactory.GetGrain<IUserGrain>(userId).AttachTicket(this.GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IUserTickets>(userId).AttachTicket(this.GetPrimaryKeyString());
         state.State.Open(userId, subject, first);
         await state.WriteStateAsync();
         return state.State.ToView(this.GetPrimaryKeyString());
@@ -39,7 +39,7 @@ internal sealed class TicketGrain(
         }
 
         // P6.1, P4.1: a message adds to the user's data, so it passes the user's gate like any processing.
-        await GrainFactory.GetGrain<IUserGrain>(state.State.UserId)
+        await GrainFactory.GetGrain<IUserConsentGate>(state.State.UserId)
             .AuthorizeProcessing(ProcessingRequest.Under("ticket-message", LawfulBasis.ContractNecessity));
 
         state.State.Messages.Add(message);

@@ -6,7 +6,8 @@ using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
-using Npgsql;
+using MeiLing.Grains.Webhooks;
+using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Transfers;
 
@@ -15,7 +16,9 @@ internal sealed class TransferGrain(
     TransferUsersStore users,
     OrderIndexStore orders,
     MemberCardIndexStore cards,
-    NpgsqlDataSource dataSource,
+    DisclosureLedgerStore ledger,
+    WebhookOutbox outbox,
+    IOptions<TransferSettings> settings,
     TimeProvider clock) : Grain, ITransferGrain, IRemindable
 {
     private const string TransferReminder = "transfer";
@@ -23,6 +26,9 @@ internal sealed class TransferGrain(
 
     /// <summary>What the successor receives of each user, and what binds it (P3.2).</summary>
     private static readonly string[] HandedOverFields = ["orders", "memberCards"];
+
+    /// <summary>What the old merchant erases of a user who objected.</summary>
+    private static readonly string[] ObjectorCategories = ["orders", "member-card"];
 
     private string TransferId => this.GetPrimaryKeyString();
 
@@ -70,7 +76,7 @@ internal sealed class TransferGrain(
     async Task<TransferView> ITransferGrain.Object(string userId)
     {
         var transfer = Transfer;
-        if (transfer.Status == TransferState.Completed || clock.GetUtcNow() >= transfer.EffectiveAt)
+        if (transfer.Status != TransferState.Scheduled || clock.GetUtcNow() >= transfer.EffectiveAt)
         {
             throw DomainException.Conflict("transfer-effective", "The transfer has taken effect; objections were taken until its date.");
         }
@@ -100,6 +106,8 @@ internal sealed class TransferGrain(
         await CompleteIfDueAsync();
     }
 
+    // One batch of users per call (a reminder tick), their progress in transfer_users: a silo that dies mid-batch
+    // leaves the rest to the next tick, and a user settled twice is handed over once (each step is idempotent).
     private async Task<TransferView> CompleteIfDueAsync()
     {
         var transfer = Transfer;
@@ -108,16 +116,31 @@ internal sealed class TransferGrain(
             await NotifyUsersAsync();
         }
 
-        if (transfer.Status == TransferState.Scheduled && clock.GetUtcNow() >= transfer.EffectiveAt)
+        if (transfer.Status != TransferState.Completed && clock.GetUtcNow() >= transfer.EffectiveAt)
         {
-            foreach (var (userId, objected) in await users.UnsettledAsync(TransferId))
+            if (transfer.BeginHandOver())
+            {
+                await state.WriteStateAsync();
+            }
+
+            var batchSize = settings.Value.HandOverBatchSize;
+            var batch = await users.UnsettledAsync(TransferId, batchSize + 1);
+            foreach (var (userId, objected) in batch.Take(batchSize))
             {
                 await (objected ? LeaveOutAsync(userId) : HandOverAsync(userId));
                 await users.MarkSettledAsync(TransferId, userId, clock.GetUtcNow());
             }
 
-            transfer.Complete();
-            await state.WriteStateAsync();
+            if (batch.Count <= batchSize)
+            {
+                transfer.Complete();
+                await state.WriteStateAsync();
+            }
+            else
+            {
+                // More to do: the next tick comes soon; should it be lost, the period brings another.
+                await this.RegisterOrUpdateReminder(TransferReminder, settings.Value.NextBatchAfter, NoticeRetry);
+            }
         }
 
         if (transfer.Status == TransferState.Completed && await this.GetReminder(TransferReminder) is { } reminder)
@@ -141,7 +164,7 @@ internal sealed class TransferGrain(
             transfer.MerchantId, clock.GetUtcNow(), transfer.EffectiveAt);
         foreach (var userId in await users.UntoldAsync(TransferId))
         {
-            await GrainFactory.GetGrain<IUserGrain>(userId).Notify(notice);
+            await GrainFactory.GetGrain<IUserNotifications>(userId).Notify(notice);
             await users.MarkToldAsync(TransferId, userId, clock.GetUtcNow());
         }
 
@@ -151,34 +174,56 @@ internal sealed class TransferGrain(
         await this.RegisterOrUpdateReminder(TransferReminder, untilEffective > TimeSpan.Zero ? untilEffective : TimeSpan.Zero, TimeSpan.FromDays(1));
     }
 
-    // P3.2: the hand-over passes the user's disclosure gate, recorded with its basis and what binds the successor.
+    // P3.2: the hand-over passes the user's disclosure gate, recorded once with its basis and what binds the
+    // successor; then the user's orders and member card move to the successor.
     private async Task HandOverAsync(string userId)
     {
         var transfer = state.State;
-        try
+        // The transfer names it (the note names both merchants): the ledger finds it again on a retry.
+        var purpose = $"business-transfer {TransferId}";
+        if (!await ledger.HoldsAsync(userId, transfer.SuccessorMerchantId, purpose, null))
         {
-            await GrainFactory.GetGrain<IUserGrain>(userId).Disclose(new DisclosureRequest(
-                transfer.SuccessorMerchantId, RecipientKind.Merchant, HandedOverFields, $"business-transfer from {transfer.MerchantId}",
-                null, LawfulBasis.BusinessTransfer, transfer.Region,
-                Note: $"Successor {transfer.SuccessorMerchantId} takes over {transfer.MerchantId} (transfer {TransferId}) and is bound by the same privacy policy."));
+            try
+            {
+                await GrainFactory.GetGrain<IUserConsentGate>(userId).Disclose(new DisclosureRequest(
+                    transfer.SuccessorMerchantId, RecipientKind.Merchant, HandedOverFields, purpose,
+                    null, LawfulBasis.BusinessTransfer, transfer.Region,
+                    Note: $"Successor {transfer.SuccessorMerchantId} takes over {transfer.MerchantId} (transfer {TransferId}) and is bound by the same privacy policy."));
+            }
+            catch (DomainException gone) when (gone.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
+            {
+                // The account was cancelled (or is being cancelled) since: nothing of it is handed over.
+                return;
+            }
         }
-        catch (DomainException gone) when (gone.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
+
+        foreach (var orderId in await OrdersAtMerchantAsync(userId))
         {
-            // The account was cancelled (or is being cancelled) since: nothing of it is handed over.
+            await GrainFactory.GetGrain<IOrderGrain>(orderId).HandOverToSuccessor(transfer.MerchantId, transfer.SuccessorMerchantId);
         }
+
+        await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(transfer.MerchantId, userId))
+            .HandOverToSuccessor(transfer.SuccessorMerchantId, $"transfer:{TransferId}");
     }
 
-    // The user objected: their data at the merchant is anonymized instead of moving.
+    // The user objected: their data at the merchant is erased instead of moving (orders anonymized, card settled),
+    // and the merchant is told to erase its own copies (its POS keeps them) by a customer.redact, written first
+    // and under an id from the transfer, so a retry writes it once.
     private async Task LeaveOutAsync(string userId)
     {
-        var theirs = await orders.OrderIdsOfUserAsync(userId);
-        var atMerchant = theirs.Count == 0 ? [] : await dataSource.ReadStringsAsync(
-            "SELECT order_id FROM order_index WHERE order_id = ANY($1) AND merchant_id = $2", theirs.ToArray(), state.State.MerchantId);
-        foreach (var orderId in atMerchant)
+        var merchantId = state.State.MerchantId;
+        var orderIds = await OrdersAtMerchantAsync(userId);
+        await outbox.WriteAsync([outbox.Event(
+            WebhookEvents.CustomerRedact, merchantId, RecipientKind.Merchant, $"{TransferId}\n{userId}",
+            new { userId, requestId = (string?)null, transferId = TransferId, orderIds, categories = ObjectorCategories })]);
+        foreach (var orderId in orderIds)
         {
             await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
         }
 
         await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(state.State.MerchantId, userId)).SettleAndErase();
     }
+
+    private async Task<IReadOnlyList<string>> OrdersAtMerchantAsync(string userId) =>
+        (await orders.OrderIdsOfUserByMerchantAsync(userId)).GetValueOrDefault(state.State.MerchantId) ?? [];
 }

@@ -4,6 +4,7 @@ namespace MeiLing.Grains.Transfers;
 public sealed class TransferState
 {
     public const string Scheduled = "scheduled";
+    public const string HandingOver = "handing-over";
     public const string Completed = "completed";
 
     public string MerchantId { get; set; } = "";
@@ -37,6 +38,18 @@ public sealed class TransferState
     {
         NoticesPending = false;
         UsersNotified = users;
+    }
+
+    /// <summary>The date has come: users are handed over (or left out) a batch at a time from now on.</summary>
+    public bool BeginHandOver()
+    {
+        if (Status != Scheduled)
+        {
+            return false;
+        }
+
+        Status = HandingOver;
+        return true;
     }
 
     public void Complete() => Status = Completed;

@@ -30,11 +30,12 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     public async Task<bool> ObjectAsync(string transferId, string userId, DateTimeOffset now) =>
         await ExecuteAsync("UPDATE transfer_users SET objected_at = coalesce(objected_at, $3) WHERE transfer_id = $1 AND user_id = $2", transferId, userId, now) > 0;
 
-    public Task<IReadOnlyList<(string UserId, bool Objected)>> UnsettledAsync(string transferId) =>
+    /// <summary>Up to <paramref name="limit"/> users not yet handed over or left out, in id order.</summary>
+    public Task<IReadOnlyList<(string UserId, bool Objected)>> UnsettledAsync(string transferId, int limit) =>
         dataSource.ReadRowsAsync(
-            "SELECT user_id, objected_at IS NOT NULL FROM transfer_users WHERE transfer_id = $1 AND settled_at IS NULL ORDER BY user_id",
+            "SELECT user_id, objected_at IS NOT NULL FROM transfer_users WHERE transfer_id = $1 AND settled_at IS NULL ORDER BY user_id LIMIT $2",
             reader => (reader.GetString(0), reader.GetBoolean(1)),
-            transferId);
+            transferId, limit);
 
     public Task MarkSettledAsync(string transferId, string userId, DateTimeOffset now) =>
         ExecuteAsync("UPDATE transfer_users SET settled_at = coalesce(settled_at, $3) WHERE transfer_id = $1 AND user_id = $2", transferId, userId, now);

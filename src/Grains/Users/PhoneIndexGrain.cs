@@ -30,7 +30,7 @@ internal sealed class PhoneIndexGrain(
             // P1.1: a holder without an account may still be creating it; only one whose registration was
             // abandoned long ago gives the number up.
             if (clock.GetUtcNow() - state.State.ClaimedAt < ClaimGracePeriod
-                || await GrainFactory.GetGrain<IUserGrain>(holder).GetProfile() is not null)
+                || await GrainFactory.GetGrain<IUserProfile>(holder).GetProfile() is not null)
             {
                 return false;
             }

@@ -58,7 +58,7 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
         UserProfile profile;
         try
         {
-            profile = await GrainFactory.GetGrain<IUserGrain>(userId).Create(new NewUser(command, phone, Passwords.Hash(command.Password)));
+            profile = await GrainFactory.GetGrain<IUserProfile>(userId).Create(new NewUser(command, phone, Passwords.Hash(command.Password)));
         }
         catch
         {
@@ -110,7 +110,7 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
         }
         else
         {
-            generation = await GrainFactory.GetGrain<IUserGrain>(holder).VerifyPassword(password);
+            generation = await GrainFactory.GetGrain<IUserCredentials>(holder).VerifyPassword(password);
         }
 
         if (holder is null || generation is null)
@@ -151,7 +151,7 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
         var index = GrainFactory.GetGrain<IPhoneIndexGrain>(phones.IndexKey(normalized));
         if (await index.GetHolder() is { } holder)
         {
-            await GrainFactory.GetGrain<IUserGrain>(holder).ResetPassword(Passwords.Hash(newPassword));
+            await GrainFactory.GetGrain<IUserCredentials>(holder).ResetPassword(Passwords.Hash(newPassword));
             await index.ClearFailedSignIns();
         }
     }

@@ -1,10 +1,8 @@
-using MeiLing.Grains.Activity;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Identity;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Notifications;
-using MeiLing.Grains.Tickets;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Policies;
@@ -18,9 +16,9 @@ namespace MeiLing.Grains.Users;
 internal sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
     ConsentReceiptStore receipts,
+    Webhooks.ConsentWithdrawalNotices consentDecisions,
     LocationSampleStore locations,
     DisclosureLedgerStore disclosures,
-    ActivityLogStore activity,
     PhoneHasher phones,
     IOptions<PrivacySettings> privacy,
     ISmsSender sms,
@@ -65,7 +63,7 @@ internal sealed partial class UserGrain(
         state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
     }
 
-    async Task<UserProfile> IUserGrain.Create(NewUser user)
+    async Task<UserProfile> IUserProfile.Create(NewUser user)
     {
         if (state.RecordExists)
         {
@@ -88,11 +86,11 @@ internal sealed partial class UserGrain(
         return state.State.ToProfile(UserId);
     }
 
-    Task<UserProfile?> IUserGrain.GetProfile() =>
+    Task<UserProfile?> IUserProfile.GetProfile() =>
         Task.FromResult(state.RecordExists ? state.State.ToProfile(UserId) : null);
 
     // Correction is a data right: it stays open even before a rights-reducing policy is accepted (P6.1).
-    async Task<UserProfile> IUserGrain.CorrectProfile(ProfileCorrection correction)
+    async Task<UserProfile> IUserProfile.CorrectProfile(ProfileCorrection correction)
     {
         var user = User;
         var birthDate = correction.BirthDate ?? user.BirthDate;
@@ -106,7 +104,7 @@ internal sealed partial class UserGrain(
         return user.ToProfile(UserId);
     }
 
-    async Task<int?> IUserGrain.VerifyPassword(string password)
+    async Task<int?> IUserCredentials.VerifyPassword(string password)
     {
         var user = User;
         if (user.Closing)
@@ -136,16 +134,16 @@ internal sealed partial class UserGrain(
         }
     }
 
-    Task<bool> IUserGrain.IsSessionCurrent(int generation) =>
+    Task<bool> IUserCredentials.IsSessionCurrent(int generation) =>
         Task.FromResult(state.RecordExists && state.State.SessionGeneration == generation);
 
-    async Task IUserGrain.RevokeSessions()
+    async Task IUserCredentials.RevokeSessions()
     {
         User.RevokeSessions();
         await state.WriteStateAsync();
     }
 
-    async Task<SignedIn> IUserGrain.ChangePassword(string currentPassword, string newPassword)
+    async Task<SignedIn> IUserCredentials.ChangePassword(string currentPassword, string newPassword)
     {
         var user = User;
         if (user.Closing)
@@ -172,7 +170,7 @@ internal sealed partial class UserGrain(
         return new SignedIn(UserId, user.SessionGeneration);
     }
 
-    async Task IUserGrain.ResetPassword(string passwordHash)
+    async Task IUserCredentials.ResetPassword(string passwordHash)
     {
         var user = User;
         if (user.Closing)
@@ -189,10 +187,10 @@ internal sealed partial class UserGrain(
         await SendNoticeAsync(user.Phone, Text);
     }
 
-    async Task<bool> IUserGrain.CheckVerificationCode(VerificationPurpose purpose, string code, string? scope) =>
+    async Task<bool> IUserCredentials.CheckVerificationCode(VerificationPurpose purpose, string code, string? scope) =>
         await Codes(User.Phone).Verify(purpose, code, scope);
 
-    async Task<UserProfile> IUserGrain.ConfirmGuardian(string verificationCode)
+    async Task<UserProfile> IUserGuardian.ConfirmGuardian(string verificationCode)
     {
         var user = User;
         if (!user.AwaitingGuardian || user.Guardian is null || user.Closing)
@@ -217,7 +215,7 @@ internal sealed partial class UserGrain(
         return user.ToProfile(UserId);
     }
 
-    async Task<DataRightsRequestView> IUserGrain.WithdrawGuardianConsent(string verificationCode)
+    async Task<DataRightsRequestView> IUserGuardian.WithdrawGuardianConsent(string verificationCode)
     {
         if (!state.RecordExists || state.State.Guardian is not { } guardian || !state.State.IsMinor
             || !PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone)
@@ -240,7 +238,7 @@ internal sealed partial class UserGrain(
             "The guardian withdrew their consent (P5.1).", "code texted to the guardian's number"));
     }
 
-    async Task<string?> IUserGrain.EnforceGuardianDeadline()
+    async Task<string?> IUserGuardian.EnforceGuardianDeadline()
     {
         if (!state.RecordExists || !state.State.AwaitingGuardian || state.State.Closing)
         {
@@ -269,11 +267,11 @@ internal sealed partial class UserGrain(
     {
         if (reminderName == GuardianReminder)
         {
-            await ((IUserGrain)this).EnforceGuardianDeadline();
+            await ((IUserGuardian)this).EnforceGuardianDeadline();
         }
     }
 
-    async Task<ConsentReceipt> IUserGrain.SetConsent(ConsentChange change)
+    async Task<ConsentReceipt> IUserConsents.SetConsent(ConsentChange change)
     {
         var user = User;
         if (user.Unchanged(change.Purpose, change.Granted, change.PolicyVersion) is { } current)
@@ -294,7 +292,8 @@ internal sealed partial class UserGrain(
             PostgresTime.AsStored(clock.GetUtcNow()), change.CollectionMethod, user.Region);
         // The receipt's insert is the decision: once it commits, the change is durable and takes effect.
         // The user's own state is written only when the decision also accepts a newer policy version.
-        await receipts.AppendAsync(receipt);
+        // A withdrawal's notices to the recipients of data under the consent are written with it (P3.1).
+        await consentDecisions.RecordAsync(receipt);
         if (user.RecordConsent(receipt, policyIndex))
         {
             await state.WriteStateAsync();
@@ -309,7 +308,7 @@ internal sealed partial class UserGrain(
         return receipt;
     }
 
-    Task<IReadOnlyList<ConsentStatus>> IUserGrain.GetConsents()
+    Task<IReadOnlyList<ConsentStatus>> IUserConsents.GetConsents()
     {
         var user = User;
         return Task.FromResult<IReadOnlyList<ConsentStatus>>([.. Enum.GetValues<ConsentPurpose>().Select(purpose =>
@@ -318,27 +317,27 @@ internal sealed partial class UserGrain(
                 : new ConsentStatus(purpose, false, null, null))]);
     }
 
-    Task<IReadOnlyList<ConsentReceipt>> IUserGrain.GetConsentHistory()
+    Task<IReadOnlyList<ConsentReceipt>> IUserConsents.GetConsentHistory()
     {
         _ = User;
         return receipts.OfUserAsync(UserId);
     }
 
-    Task<ProcessingBasis> IUserGrain.AuthorizeProcessing(ProcessingRequest request) => AuthorizeAsync(request);
+    Task<ProcessingBasis> IUserConsentGate.AuthorizeProcessing(ProcessingRequest request) => AuthorizeAsync(request);
 
-    async Task IUserGrain.RecordLocation(LocationSample sample)
+    async Task IUserLocations.RecordLocation(LocationSample sample)
     {
         var basis = await AuthorizeAsync(ProcessingRequest.ForPurpose("collect-location", ConsentPurpose.Location));
         await locations.AddAsync(UserId, sample, basis.ReceiptId!);
     }
 
-    async Task<IReadOnlyList<LocationSample>> IUserGrain.GetLocations()
+    async Task<IReadOnlyList<LocationSample>> IUserLocations.GetLocations()
     {
         _ = User;
         return await locations.ListAsync(UserId, LocationsShown);
     }
 
-    async Task<DisclosureRecord> IUserGrain.Disclose(DisclosureRequest request)
+    async Task<DisclosureRecord> IUserConsentGate.Disclose(DisclosureRequest request)
     {
         if (User.Closing)
         {
@@ -375,13 +374,13 @@ internal sealed partial class UserGrain(
         return record;
     }
 
-    async Task<IReadOnlyList<DisclosureRecord>> IUserGrain.GetDisclosures()
+    async Task<IReadOnlyList<DisclosureRecord>> IUserConsentGate.GetDisclosures()
     {
         _ = User;
         return await disclosures.ListAsync(UserId, DisclosuresShown);
     }
 
-    async Task<IReadOnlyList<SavedAddress>> IUserGrain.ImportAddresses(ImportAddresses import)
+    async Task<IReadOnlyList<SavedAddress>> IUserProfile.ImportAddresses(ImportAddresses import)
     {
         var user = User;
         // P1.8: data from a third party needs the user's consent to third-party sources, and keeps its provenance.
@@ -398,9 +397,9 @@ internal sealed partial class UserGrain(
     }
 
     // Copies, here and below: a result is serialized after the turn ends, while the next call may change the list.
-    Task<IReadOnlyList<SavedAddress>> IUserGrain.GetAddresses() => Task.FromResult<IReadOnlyList<SavedAddress>>([.. User.Addresses]);
+    Task<IReadOnlyList<SavedAddress>> IUserProfile.GetAddresses() => Task.FromResult<IReadOnlyList<SavedAddress>>([.. User.Addresses]);
 
-    async Task IUserGrain.AttachTicket(string ticketId)
+    async Task IUserTickets.AttachTicket(string ticketId)
     {
         var user = User;
         if (user.TicketIds.Contains(ticketId))
@@ -416,9 +415,9 @@ internal sealed partial class UserGrain(
         await state.WriteStateAsync();
     }
 
-    Task<IReadOnlyList<string>> IUserGrain.GetTicketIds() => Task.FromResult<IReadOnlyList<string>>([.. User.TicketIds]);
+    Task<IReadOnlyList<string>> IUserTickets.GetTicketIds() => Task.FromResult<IReadOnlyList<string>>([.. User.TicketIds]);
 
-    async Task<DataRightsRequestView> IUserGrain.FileRequest(FileDataRightsRequest request)
+    async Task<DataRightsRequestView> IUserDataRights.FileRequest(FileDataRightsRequest request)
     {
         // The user's own allowance: filings by the platform (a guardian's withdrawal, the guardian deadline) take none,
         // so the account cannot spend it to hold off its own erasure.
@@ -483,7 +482,7 @@ internal sealed partial class UserGrain(
         return view;
     }
 
-    async Task IUserGrain.RequestClosed(DataRightsRequestType type, string requestId)
+    async Task IUserDataRights.RequestClosed(DataRightsRequestType type, string requestId)
     {
         if (state.RecordExists && state.State.OpenRequests.TryGetValue(type, out var open) && open == requestId)
         {
@@ -492,37 +491,25 @@ internal sealed partial class UserGrain(
         }
     }
 
-    async Task<int> IUserGrain.EraseCategory(ErasableCategory category)
+    async Task<int> IUserDataRights.EraseCategory(ErasableCategory category)
     {
-        var user = User;
-        switch (category)
+        var erased = User.Erase(category);
+        if (erased > 0)
         {
-            case ErasableCategory.Locations:
-                return await locations.EraseAsync(UserId);
-            case ErasableCategory.Activity:
-                return await activity.EraseAsync(UserId);
-            case ErasableCategory.Tickets:
-                foreach (var ticketId in user.TicketIds)
-                {
-                    await GrainFactory.GetGrain<ITicketGrain>(ticketId).Erase();
-                }
-
-                break;
+            await state.WriteStateAsync();
         }
 
-        var erased = user.Erase(category);
-        await state.WriteStateAsync();
         return erased;
     }
 
-    Task<string> IUserGrain.ExportPersonalData()
+    Task<string> IUserDataRights.ExportPersonalData()
     {
         var exported = PersonalDataExporter.Export(User);
         exported["userId"] = UserId;
         return Task.FromResult(exported.ToJsonString());
     }
 
-    async Task<IReadOnlyList<UserNotification>> IUserGrain.GetNotifications()
+    async Task<IReadOnlyList<UserNotification>> IUserNotifications.GetNotifications()
     {
         var user = User;
         // P6.1: users are told of new versions when they look, not by writing a notice into every user at publication.
@@ -545,9 +532,9 @@ internal sealed partial class UserGrain(
             .OrderByDescending(notice => notice.At)];
     }
 
-    async Task IUserGrain.Notify(UserNotification notification) => await DeliverAsync(notification);
+    async Task IUserNotifications.Notify(UserNotification notification) => await DeliverAsync(notification);
 
-    async Task IUserGrain.NotifyBySms(UserNotification notification)
+    async Task IUserNotifications.NotifyBySms(UserNotification notification)
     {
         if (await DeliverAsync(notification))
         {
@@ -584,14 +571,14 @@ internal sealed partial class UserGrain(
         return true;
     }
 
-    async Task<AccountInventory> IUserGrain.CloseAccount()
+    async Task<AccountInventory> IUserDataRights.CloseAccount()
     {
         var inventory = User.Close();
         await state.WriteStateAsync();
         return inventory;
     }
 
-    async Task<int> IUserGrain.DeleteAccount()
+    async Task<int> IUserDataRights.DeleteAccount()
     {
         if (!state.RecordExists)
         {

@@ -3,7 +3,6 @@ using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
-using Npgsql;
 
 namespace MeiLing.Grains.Webhooks;
 
@@ -12,7 +11,7 @@ namespace MeiLing.Grains.Webhooks;
 /// received the data it covers (P3.1, P4.1): lists them on the request and writes each its event in the
 /// outbox, in one transaction, from one step of the request. Run again, it writes nothing new.
 /// </summary>
-public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderIndexStore orders, WebhookOutbox outbox, NpgsqlDataSource dataSource)
+public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderIndexStore orders, WebhookOutbox outbox)
 {
     /// <summary>The step of a request's plan that tells its recipients.</summary>
     public const string NotifyRecipients = "notify-recipients";
@@ -32,7 +31,7 @@ public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderI
         var recipients = (await ledger.RecipientsAsync(userId))
             .Where(recipient => recipient.Kind is not (RecipientKind.LegalAuthority or RecipientKind.AdvertisingPartner or RecipientKind.AnalyticsPartner))
             .ToDictionary(recipient => (recipient.Recipient, recipient.Kind), recipient => recipient.Fields);
-        var ordersByMerchant = await OrdersByMerchantAsync(userId);
+        var ordersByMerchant = await orders.OrderIdsOfUserByMerchantAsync(userId);
         foreach (var merchantId in ordersByMerchant.Keys)
         {
             // A merchant that took an order for the user holds its data, read back or not.
@@ -51,7 +50,7 @@ public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderI
 
             var item = outbox.Event(eventType, recipient, kind, requestId, data, requestId);
             events.Add(item);
-            listings.Add(new RecipientListing(requestId, recipient, kind, item.EventId));
+            listings.Add(new RecipientListing(requestId, recipient, kind, item.EventId, item.Type));
         }
 
         await outbox.WriteAsync(events, listings);
@@ -114,21 +113,6 @@ public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderI
                 }
             }
         }
-    }
-
-    private async Task<Dictionary<string, IReadOnlyList<string>>> OrdersByMerchantAsync(string userId)
-    {
-        var orderIds = await orders.OrderIdsOfUserAsync(userId);
-        if (orderIds.Count == 0)
-        {
-            return [];
-        }
-
-        var rows = await dataSource.ReadRowsAsync(
-            "SELECT merchant_id, order_id FROM order_index WHERE order_id = ANY($1) ORDER BY created_at",
-            reader => (Merchant: reader.GetString(0), Order: reader.GetString(1)),
-            (object)orderIds.ToArray());
-        return rows.GroupBy(row => row.Merchant).ToDictionary(group => group.Key, group => (IReadOnlyList<string>)[.. group.Select(row => row.Order)]);
     }
 
     private static string Kebab(ErasableCategory category) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(category.ToString());

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Platform;
+using Npgsql;
 
 namespace MeiLing.Grains.Webhooks;
 
@@ -22,20 +23,21 @@ public sealed class WebhookOutbox(WebhookOutboxStore store, TimeProvider clock)
         new(EventIdFor(type, recipient, cause), recipient, kind, type, Body(type, data), requestId);
 
     /// <summary>Only the events each merchant takes (its endpoint's types), then all of them with the recipients, in one transaction.</summary>
-    public async Task<IReadOnlyList<OutboxEvent>> WriteAsync(IReadOnlyList<OutboxEvent> events, IReadOnlyList<RecipientListing>? recipients = null)
+    public async Task<IReadOnlyList<OutboxEvent>> WriteAsync(IReadOnlyList<OutboxEvent> events, IReadOnlyList<RecipientListing>? recipients = null) =>
+        await WriteWithAsync(events, recipients ?? []);
+
+    /// <summary>As <see cref="WriteAsync"/>, in one transaction with <paramref name="cause"/>: the change that causes the events.</summary>
+    public async Task<IReadOnlyList<OutboxEvent>> WriteWithAsync(IReadOnlyList<OutboxEvent> events, IReadOnlyList<RecipientListing> recipients, params NpgsqlBatchCommand[] cause)
     {
-        var taken = new List<OutboxEvent>();
-        foreach (var item in events)
-        {
-            if (item.RecipientKind != RecipientKind.Merchant || await store.EndpointAsync(item.Recipient) is not { } endpoint || endpoint.Events.Contains(item.Type))
-            {
-                taken.Add(item);
-            }
-        }
+        var merchants = events.Where(item => item.RecipientKind == RecipientKind.Merchant).Select(item => item.Recipient).Distinct().ToArray();
+        var typesTaken = merchants.Length == 0 ? new Dictionary<string, IReadOnlyList<string>>() : await store.EventTypesOfAsync(merchants);
+        var taken = events
+            .Where(item => item.RecipientKind != RecipientKind.Merchant || !typesTaken.TryGetValue(item.Recipient, out var types) || types.Contains(item.Type))
+            .ToList();
 
         var takenIds = taken.Select(item => item.EventId).ToHashSet();
-        var listed = (recipients ?? []).Select(recipient => recipient.EventId is { } id && !takenIds.Contains(id) ? recipient with { EventId = null } : recipient).ToList();
-        await store.EnqueueAsync(taken, listed, clock.GetUtcNow());
+        var listed = recipients.Select(recipient => recipient.EventId is { } id && !takenIds.Contains(id) ? recipient with { EventId = null, EventType = null } : recipient).ToList();
+        await store.EnqueueAsync(taken, listed, clock.GetUtcNow(), cause);
         return taken;
     }
 

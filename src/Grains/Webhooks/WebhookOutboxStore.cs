@@ -50,6 +50,14 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
         return rows.Count > 0 ? rows[0] : null;
     }
 
+    /// <summary>The event types each of these merchants' endpoints takes, in one query; merchants without an endpoint are left out.</summary>
+    public async Task<Dictionary<string, IReadOnlyList<string>>> EventTypesOfAsync(IReadOnlyList<string> merchantIds) =>
+        (await dataSource.ReadRowsAsync(
+            "SELECT merchant_id, events FROM merchant_webhooks WHERE merchant_id = ANY($1)",
+            reader => (Merchant: reader.GetString(0), Events: (IReadOnlyList<string>)reader.GetFieldValue<string[]>(1)),
+            (object)merchantIds.ToArray()))
+        .ToDictionary(row => row.Merchant, row => row.Events);
+
     public async Task<bool> DeleteEndpointAsync(string merchantId)
     {
         await using var command = dataSource.CreateCommand("DELETE FROM merchant_webhooks WHERE merchant_id = $1");
@@ -58,19 +66,26 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Writes events and the request's recipients in one transaction. Ids are derived from what causes an
-    /// event, so a step that runs again after a crash writes nothing twice.
+    /// Writes events and the request's recipients in one transaction, with <paramref name="alongside"/> (the change
+    /// that causes them) first. Ids are derived from what causes an event, so a step that runs again after a crash
+    /// writes nothing twice.
     /// </summary>
-    public async Task EnqueueAsync(IReadOnlyList<OutboxEvent> events, IReadOnlyList<RecipientListing> recipients, DateTimeOffset now)
+    /// <remarks>One round trip: a batch without error barriers runs as one implicit transaction.</remarks>
+    public async Task EnqueueAsync(
+        IReadOnlyList<OutboxEvent> events, IReadOnlyList<RecipientListing> recipients, DateTimeOffset now, params NpgsqlBatchCommand[] alongside)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var batch = dataSource.CreateBatch();
+        foreach (var command in alongside)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
         foreach (var item in events)
         {
-            await using var command = new NpgsqlCommand("""
+            var command = new NpgsqlBatchCommand("""
                 INSERT INTO webhook_outbox (delivery_id, event_id, recipient, recipient_kind, type, body, request_id, status, next_attempt_at, created_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8) ON CONFLICT (event_id) DO NOTHING
-                """, connection, transaction);
+                """);
             command.Parameters.Add(new() { Value = EntityId.FromIdempotencyKey(EntityId.DeliveryPrefix, "delivery", item.EventId) });
             command.Parameters.Add(new() { Value = item.EventId });
             command.Parameters.Add(new() { Value = item.Recipient });
@@ -79,24 +94,28 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
             command.Parameters.Add(new() { Value = item.Body });
             command.Parameters.Add(new() { Value = (object?)item.RequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await command.ExecuteNonQueryAsync();
+            batch.BatchCommands.Add(command);
         }
 
         foreach (var recipient in recipients)
         {
-            await using var command = new NpgsqlCommand("""
-                INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, listed_at) VALUES ($1, $2, $3, $4, $5)
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, event_type, listed_at) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (request_id, recipient, recipient_kind) DO NOTHING
-                """, connection, transaction);
+                """);
             command.Parameters.Add(new() { Value = recipient.RequestId });
             command.Parameters.Add(new() { Value = recipient.Recipient });
             command.Parameters.Add(new() { Value = recipient.RecipientKind.ToString() });
             command.Parameters.Add(new() { Value = (object?)recipient.EventId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = (object?)recipient.EventType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await command.ExecuteNonQueryAsync();
+            batch.BatchCommands.Add(command);
         }
 
-        await transaction.CommitAsync();
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>
@@ -201,9 +220,22 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync() > 0;
     }
 
+    /// <summary>
+    /// Erases deliveries finished before <paramref name="before"/>: delivered, or failed with their retries used up
+    /// (last tried before it). Their bodies name users; pending ones stay whatever their age. Returns how many.
+    /// </summary>
+    public async Task<int> ExpireAsync(DateTimeOffset before)
+    {
+        await using var command = dataSource.CreateCommand("""
+            DELETE FROM webhook_outbox WHERE status <> 'pending' AND coalesce(delivered_at, last_attempt_at) < $1
+            """);
+        command.Parameters.Add(new() { Value = before, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return await command.ExecuteNonQueryAsync();
+    }
+
     public Task<IReadOnlyList<RequestRecipient>> RecipientsOfAsync(string requestId) =>
         dataSource.ReadRowsAsync(
-            "SELECT recipient, recipient_kind, notified_at, confirmed_at FROM request_recipients WHERE request_id = $1 ORDER BY recipient_kind, recipient",
+            "SELECT recipient, recipient_kind, notified_at, confirmed_at, event_type FROM request_recipients WHERE request_id = $1 ORDER BY recipient_kind, recipient",
             ReadRecipient, requestId);
 
     /// <summary>The merchant's confirmation of a request it is a recipient of (kept if given before); null when it is not one.</summary>
@@ -213,7 +245,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
             """
             UPDATE request_recipients SET confirmed_at = coalesce(confirmed_at, $3)
              WHERE request_id = $1 AND recipient = $2 AND recipient_kind = 'Merchant'
-            RETURNING recipient, recipient_kind, notified_at, confirmed_at
+            RETURNING recipient, recipient_kind, notified_at, confirmed_at, event_type
             """,
             ReadRecipient, requestId, merchantId, now);
         return rows.Count > 0 ? rows[0] : null;
@@ -235,7 +267,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
         DateTimeOffset? confirmed = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
         return new RequestRecipient(
             reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1)), notified, confirmed,
-            confirmed is not null ? "confirmed" : notified is not null ? "notified" : "pending");
+            confirmed is not null ? "confirmed" : notified is not null ? "notified" : "pending",
+            reader.IsDBNull(4) ? null : reader.GetString(4));
     }
 
     private static string EncodeCursor(WebhookDelivery last) =>
@@ -271,8 +304,8 @@ public sealed record StoredEndpoint(string MerchantId, string Url, IReadOnlyList
 /// <summary>One event for one recipient, its body <c>{type, timestamp, data}</c> fixed when it is written.</summary>
 public sealed record OutboxEvent(string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, string? RequestId);
 
-/// <summary>A recipient of a data-rights request, and the event that tells it (null when it takes none of this type).</summary>
-public sealed record RecipientListing(string RequestId, string Recipient, RecipientKind RecipientKind, string? EventId);
+/// <summary>A recipient of a data-rights request, and the event that tells it and its type (null when it takes none of this type).</summary>
+public sealed record RecipientListing(string RequestId, string Recipient, RecipientKind RecipientKind, string? EventId, string? EventType);
 
 /// <summary>A delivery leased to this silo for one attempt.</summary>
 public sealed record LeasedDelivery(string DeliveryId, string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, int Attempts);

@@ -3,25 +3,20 @@ using MeiLing.Grains.DataRights;
 namespace MeiLing.Silo.DataRights;
 
 /// <summary>
-/// Runs the open-request sweep shortly after start and then every hour. Every silo runs it; a visit is
-/// only a check that a reminder exists, so running it twice costs a read.
+/// Runs the open-request sweep once, shortly after the silo starts. A request is driven by its own reminder alone;
+/// the sweep is only there for a reminder lost with the reminders table (a restore, a row deleted by hand), which
+/// comes with a restart. Every silo runs it; a visit is only a check that a reminder exists.
 /// </summary>
 internal sealed partial class OpenRequestSweepService(IServiceProvider services, ILogger<OpenRequestSweepService> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstAfter = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan Every = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
             await Task.Delay(FirstAfter, stoppingToken);
-            using var timer = new PeriodicTimer(Every);
-            do
-            {
-                await SweepAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            await SweepAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -43,6 +38,6 @@ internal sealed partial class OpenRequestSweepService(IServiceProvider services,
     [LoggerMessage(Level = LogLevel.Debug, Message = "Open-request sweep visited {Count} requests")]
     private partial void LogSwept(int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Open-request sweep failed ({Reason}); it runs again within the hour")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Open-request sweep failed ({Reason}); the next start sweeps again")]
     private partial void LogSweepFailed(string reason);
 }

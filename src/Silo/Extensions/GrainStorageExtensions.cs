@@ -57,6 +57,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton(services => MasterKeyRing.Parse(services.GetRequiredService<IOptions<PrivacySettings>>().Value.MasterKeys));
         silo.Services.AddSingleton<UserKeyStore>();
         silo.Services.AddSingleton<UserDataKeys>();
+        silo.Services.AddSingleton<OwnedStateIndex>();
 
         silo.UseAdoNetReminderService(options =>
         {
@@ -85,6 +86,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<Grains.Webhooks.WebhookOutbox>();
         silo.Services.AddSingleton<Grains.Webhooks.WebhookSecrets>();
         silo.Services.AddSingleton<Grains.Webhooks.RequestRecipientNotices>();
+        silo.Services.AddSingleton<Grains.Webhooks.ConsentWithdrawalNotices>();
         silo.Services.AddSingleton<Grains.Transfers.TransferUsersStore>();
         silo.Services.AddSingleton<Grains.Legal.LegalDisclosureStore>();
         // Every silo delivers the outbox: the tests' silos too.

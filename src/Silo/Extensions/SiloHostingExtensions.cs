@@ -1,4 +1,5 @@
 using System.Net;
+using MeiLing.Api.Extensions;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Identity;
 using MeiLing.Grains.Privacy;
@@ -34,6 +35,12 @@ public static class SiloHostingExtensions
         // marks this silo dead in the table.
         builder.Host.ConfigureHostOptions(options => options.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownTimeoutSeconds));
 
+        if (settings.IsCohosted)
+        {
+            // The co-hosted API's host answers the process's signals and stops this one after itself.
+            builder.Services.AddSingleton<IHostLifetime, LifetimeOwnedByApi>();
+        }
+
         // Registered before Orleans: the schema must exist before membership starts.
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddHostedService<SchemaMigrationService>();
@@ -58,6 +65,12 @@ public static class SiloHostingExtensions
             });
             silo.UseLanMembership(settings);
             silo.AddMeiLingGrains(settings.Postgres);
+            if (settings.IsCohosted)
+            {
+                // The API in this process makes its grain calls through this silo.
+                silo.Services.AddApiGrainCallFilters();
+            }
+
             if (!string.IsNullOrWhiteSpace(settings.PaymentSandboxCallback))
             {
                 silo.AddSandboxPaymentPartners(new Uri(settings.PaymentSandboxCallback), settings.PartnerSecrets);
@@ -78,6 +91,7 @@ public static class SiloHostingExtensions
             privacy.MasterKeys = settings.MasterKeyText();
             privacy.LocationRetention = TimeSpan.FromDays(settings.LocationRetentionDays);
             privacy.ActivityRetention = TimeSpan.FromDays(settings.ActivityRetentionDays);
+            privacy.WebhookRetention = TimeSpan.FromDays(settings.WebhookRetentionDays);
             privacy.ConsentChangesPerMinute = settings.ConsentChangesPerMinute;
         });
 
@@ -127,6 +141,6 @@ public static class SiloHostingExtensions
         return app;
     }
 
-    private static string FormatHost(string ip) =>
+    internal static string FormatHost(string ip) =>
         IPAddress.Parse(ip).AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip;
 }

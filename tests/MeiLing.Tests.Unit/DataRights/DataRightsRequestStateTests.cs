@@ -31,7 +31,7 @@ public sealed class DataRightsRequestStateTests
 
         state.Confirm(new RequestActor(RequestActor.SupportRole, "stf_2"), "checked again", Now.AddHours(1));
 
-        var view = state.ToView("req_1", ["close-account"]);
+        var view = state.ToView("req_1", [new RequestStep.CloseAccount()]);
         Assert.Equal(DataRightsRequestStatus.Received, view.Status);
         Assert.Equal(Now.AddHours(1), view.ConfirmedAt);
         Assert.Equal("support", view.FiledBy);
@@ -44,7 +44,7 @@ public sealed class DataRightsRequestStateTests
         var state = Filed(DataRightsRequestType.Access, "user");
         var before = state.IsUntouched;
 
-        state.RecordStep("assemble-export", 1, Now);
+        state.RecordStep(new RequestStep.AssembleExport(), 1, Now, audited: true);
 
         Assert.True(before);
         Assert.False(state.IsUntouched);
@@ -57,7 +57,7 @@ public sealed class DataRightsRequestStateTests
 
         state.Close(new DataRightsRequestState.Outcome(DataRightsRequestStatus.Cancelled, Now.AddMinutes(5), null, null));
 
-        var view = state.ToView("req_1", ["assemble-export"]);
+        var view = state.ToView("req_1", [new RequestStep.AssembleExport()]);
         Assert.Equal(Now.AddMinutes(5), view.CancelledAt);
         Assert.Null(view.CompletedAt);
         Assert.False(state.IsOpen);

@@ -93,6 +93,22 @@ public sealed class OrderStateTests
         Assert.Equal("13900139000", order.Delivery!.Phone);
     }
 
+    [Fact]
+    public void P3_2_a_business_transfer_hands_the_order_to_the_successor_once_and_only_from_its_own_merchant()
+    {
+        var order = PlacedFor(1_800);
+
+        var elsewhere = order.HandOver("mer_other", "mer_successor");
+        var handed = order.HandOver("mer_1", "mer_successor");
+        var again = order.HandOver("mer_1", "mer_successor");
+
+        Assert.False(elsewhere);
+        Assert.True(handed);
+        Assert.False(again);
+        Assert.Equal("mer_successor", order.MerchantId);
+        Assert.Equal("usr_1", order.UserId);
+    }
+
     private static OrderState PlacedFor(long priceFen, Delivery? delivery = null)
     {
         var order = new OrderState();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
 using Orleans.Serialization;
+using Orleans.TestingHost;
 
 namespace MeiLing.Tests.Api;
 
@@ -42,7 +43,9 @@ public sealed class BadInputTests(PlatformFixture platform)
     public async Task A_value_postgresql_refuses_in_a_grain_is_400_only_when_it_is_text_a_client_sent(string sqlState, int expected)
     {
         // As a grain's failure reaches the API: through Orleans' exception codec, which keeps Data but not SqlState.
-        var serializer = platform.Api.Services.GetRequiredService<Serializer>();
+        // Co-hosted, the API host has no serializer of its own: it meets a remote grain's failure through its silo's.
+        var serializer = platform.Api.Services.GetService<Serializer>()
+            ?? ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services.GetRequiredService<Serializer>();
         var refused = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(
             new PostgresException("refused", "ERROR", "ERROR", sqlState)))!;
         var context = new DefaultHttpContext { RequestServices = platform.Api.Services };

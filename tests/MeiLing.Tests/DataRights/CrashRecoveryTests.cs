@@ -31,7 +31,7 @@ public sealed class CrashRecoveryTests(FailoverFixture platform)
         }
 
         var request = platform.Grains.GetGrain<IDataRightsRequestGrain>((await FileOnAsync(victim.SiloAddress, shop.Customer.UserId)).RequestId);
-        var interrupted = await WaitForStepAsync(request, ErasureSteps.EraseLocations);
+        var interrupted = await WaitForStepAsync(request, new RequestStep.Erase(ErasureTarget.Locations).Name);
         var host = await platform.Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(request);
         await platform.Cluster.KillSiloAsync(victim);
         await hold.RollbackAsync();
@@ -48,7 +48,7 @@ public sealed class CrashRecoveryTests(FailoverFixture platform)
             "SELECT string_agg(action, ',' ORDER BY sequence) FROM audit_log WHERE subject_user_id = $1 AND action LIKE 'cancellation:%'",
             shop.Customer.UserId);
         Assert.Equal(
-            string.Join(',', ["cancellation:received", .. ErasureSteps.CancellationPlan.Select(step => $"cancellation:{step}"), "cancellation:completed"]),
+            string.Join(',', ["cancellation:received", .. RequestPlans.Cancellation.Select(step => $"cancellation:{step.Name}"), "cancellation:completed"]),
             steps);
     }
 
@@ -59,7 +59,7 @@ public sealed class CrashRecoveryTests(FailoverFixture platform)
         RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
         try
         {
-            return await platform.Grains.GetGrain<IUserGrain>(userId).FileRequest(
+            return await platform.Grains.GetGrain<IUserDataRights>(userId).FileRequest(
                 new FileDataRightsRequest(DataRightsRequestType.Cancellation, RequestDetails.None, "user", userId, null, null));
         }
         finally

@@ -87,7 +87,7 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         var afterwards = await request.Drive();
 
         Assert.Equal(DataRightsRequestStatus.InProgress, whileLeft.Status);
-        Assert.Equal(ErasureSteps.Verify, whileLeft.Progress!.CurrentStep);
+        Assert.Equal(new RequestStep.Verify().Name, whileLeft.Progress!.CurrentStep);
         Assert.Equal(DataRightsRequestStatus.Completed, afterwards.Status);
         Assert.True(afterwards.Receipt!.Verified);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_disclosures WHERE user_id = $1", user.UserId));

@@ -1,5 +1,7 @@
 
 using MeiLing.Api;
+using MeiLing.Api.Extensions;
+using MeiLing.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -10,7 +12,8 @@ namespace MeiLing.Tests.Infrastructure;
 /// <summary>
 /// One platform for a whole test collection: a fresh database with the schema, a two-silo test cluster
 /// on real sockets storing into it, and the API host (under <see cref="WebApplicationFactory{T}"/>)
-/// connected to that cluster's gateways as a real client.
+/// connected to that cluster's gateways as a real client; or, when <c>MEILING_TEST_TOPOLOGY=cohosted</c>,
+/// making its grain calls through the first silo in the same process, as the co-hosted topology does.
 /// </summary>
 public class PlatformFixture : IAsyncLifetime
 {
@@ -40,11 +43,17 @@ public class PlatformFixture : IAsyncLifetime
 
     protected virtual int Silos => 2;
 
+    /// <summary>The API topology this run tests (<c>MEILING_TEST_TOPOLOGY</c>, separate unless it says cohosted).</summary>
+    public static string Topology { get; } =
+        Environment.GetEnvironmentVariable("MEILING_TEST_TOPOLOGY") == Topologies.Cohosted ? Topologies.Cohosted : Topologies.Separate;
+
+    public static bool IsCohosted => Topology == Topologies.Cohosted;
+
     public WebApplicationFactory<ApiAssemblyMarker> Api => _api ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync();
+        Database = await TestDatabase.CreateAsync(await ServerAsync());
 
         var builder = new TestClusterBuilder((short)Silos);
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
@@ -55,6 +64,7 @@ public class PlatformFixture : IAsyncLifetime
             [TestSiloConfigurator.ClockKey] = ClockId,
             [TestSiloConfigurator.RequestStartDelayKey] = RequestStartDelay.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             [TestSiloConfigurator.RequestDrivePeriodKey] = RequestDrivePeriod.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            [TestSiloConfigurator.CohostedKey] = IsCohosted.ToString(),
         }));
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         ConfigureCluster(builder);
@@ -68,6 +78,13 @@ public class PlatformFixture : IAsyncLifetime
             web.UseSetting("CLUSTER_ID", Cluster.Options.ClusterId);
             web.UseSetting("SERVICE_ID", Cluster.Options.ServiceId);
             web.UseSetting("GATEWAYS", gateways);
+            web.UseSetting("TOPOLOGY", Topology);
+            if (IsCohosted)
+            {
+                var silo = ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services;
+                web.ConfigureServices(services => services.AddGrainsOfSilo(silo));
+            }
+
             web.UseSetting("OPERATOR_KEY", OperatorKey);
             web.UseSetting("JWT_KEY", JwtKey);
             web.UseSetting("PAYMENT_PARTNER_SECRETS", TestSiloConfigurator.PartnerSecrets);
@@ -83,6 +100,9 @@ public class PlatformFixture : IAsyncLifetime
         _ = _api.Server;
         TestApiHandlers.Register(ClockId, () => _api.Server.CreateHandler());
     }
+
+    /// <summary>The PostgreSQL server the fixture's database lives on: the one the collections share, unless a fixture starts its own.</summary>
+    protected virtual Task<string> ServerAsync() => Task.FromResult(TestDatabase.SharedServer);
 
     /// <summary>A fixture's additions to the test cluster, before it is built.</summary>
     protected virtual void ConfigureCluster(TestClusterBuilder builder)
@@ -125,7 +145,12 @@ public class PlatformFixture : IAsyncLifetime
         {
             await Database.DisposeAsync();
         }
+
+        await DisposeServerAsync();
     }
+
+    /// <summary>Stops what <see cref="ServerAsync"/> started, after the database is dropped.</summary>
+    protected virtual Task DisposeServerAsync() => Task.CompletedTask;
 }
 
 [CollectionDefinition(Name)]

@@ -32,3 +32,32 @@ public sealed class TimeTravelCollection : ICollectionFixture<TimeTravelFixture>
 {
     public const string Name = "time-travel";
 }
+
+/// <summary>A platform on a PostgreSQL of its own, which its tests stop and start (a database restart).</summary>
+public sealed class OwnPostgresFixture : PlatformFixture
+{
+    private PrivatePostgres? _postgres;
+
+    public PrivatePostgres Postgres => _postgres ?? throw new InvalidOperationException("Not started.");
+
+    protected override async Task<string> ServerAsync()
+    {
+        _postgres = await PrivatePostgres.StartAsync();
+        return _postgres.Server;
+    }
+
+    protected override async Task DisposeServerAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Tests that restart the database: on their own server, so no other collection sees it go.</summary>
+[CollectionDefinition(Name)]
+public sealed class OwnPostgresCollection : ICollectionFixture<OwnPostgresFixture>
+{
+    public const string Name = "own-postgres";
+}

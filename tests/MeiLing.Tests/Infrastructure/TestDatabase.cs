@@ -28,12 +28,17 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>The server <c>scripts/test</c> started, which the test collections share.</summary>
+    public static string SharedServer => Environment.GetEnvironmentVariable(ServerVariable)
+        ?? throw new InvalidOperationException(
+            $"{ServerVariable} is not set: run the tests with scripts/test, which starts a private PostgreSQL.");
+
     /// <summary>Creates an empty database; <paramref name="migrate"/> applies the schema too.</summary>
-    public static async Task<TestDatabase> CreateAsync(bool migrate = true)
+    public static Task<TestDatabase> CreateAsync(bool migrate = true) => CreateAsync(SharedServer, migrate);
+
+    /// <summary>Creates an empty database on <paramref name="server"/> (a connection string to its <c>postgres</c> database).</summary>
+    public static async Task<TestDatabase> CreateAsync(string server, bool migrate = true)
     {
-        var server = Environment.GetEnvironmentVariable(ServerVariable)
-            ?? throw new InvalidOperationException(
-                $"{ServerVariable} is not set: run the tests with scripts/test, which starts a private PostgreSQL.");
         var database = new TestDatabase(server, $"meiling_test_{Guid.NewGuid():N}");
         await using (var admin = new NpgsqlConnection(server))
         {

@@ -1,3 +1,4 @@
+using MeiLing.Api.Extensions;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Identity;
 using MeiLing.Grains.Privacy;
@@ -20,6 +21,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     public const string ClockKey = "MeiLingTests:Clock";
     public const string RequestStartDelayKey = "MeiLingTests:RequestStartDelay";
     public const string RequestDrivePeriodKey = "MeiLingTests:RequestDrivePeriod";
+    public const string CohostedKey = "MeiLingTests:Cohosted";
     public const string PhoneHashKey = "test-phone-hash-key-0123456789abcdef";
     public const string MasterKeys = "test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
@@ -41,6 +43,13 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         // Codes go to the sandbox outbox, where the tests read them as an operator would (GET /v1/sandbox/sms).
         siloBuilder.Services.AddSingleton<ISmsSender, SandboxSmsSender>();
         siloBuilder.AddMeiLingGrains(connectionString);
+        if (bool.TryParse(configuration[CohostedKey], out var cohosted) && cohosted)
+        {
+            // The co-hosted API's grain calls run through the silo, as in MEILING_TOPOLOGY=cohosted.
+            siloBuilder.Services.AddApiGrainCallFilters();
+            siloBuilder.Services.AddSingleton<IOutgoingGrainCallFilter, GrainCallCounter.InSilo>();
+        }
+
         var fixtureId = configuration[ClockKey] ?? "default";
         siloBuilder.AddSandboxPaymentPartners(
             new Uri("http://localhost/"),
@@ -58,6 +67,8 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             webhooks.AttemptTimeout = TimeSpan.FromSeconds(5);
             webhooks.RetryDelays = [.. Enumerable.Repeat(TimeSpan.FromMilliseconds(300), 8)];
         });
+        // Transfers hand over two users per reminder tick, so a test with three sees batches follow each other.
+        siloBuilder.Services.Configure<MeiLing.Grains.Transfers.TransferSettings>(transfers => transfers.HandOverBatchSize = 2);
         siloBuilder.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         siloBuilder.Services.Configure<DataRightsSettings>(rights =>
         {

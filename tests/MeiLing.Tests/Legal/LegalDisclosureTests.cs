@@ -34,6 +34,28 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P3_3_a_retried_legal_demand_is_recorded_and_handed_over_once()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var demand = Demand("（2026）沪02刑调字第9号", notifyUser: true);
+
+        var first = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", demand)));
+        var retried = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", demand);
+        var disclosures = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures");
+        var notices = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications");
+
+        Assert.All(first.Append(retried), response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        var ids = await Task.WhenAll(first.Append(retried).Select(async response => (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disclosureId").GetString()));
+        Assert.Single(ids.Distinct());
+        Assert.Single(disclosures.GetProperty("items").EnumerateArray());
+        Assert.Single(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("kind").GetString() == "legal-disclosure");
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM legal_disclosures WHERE user_id = $1", user.UserId));
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action = 'legal-disclosure'", user.UserId));
+    }
+
+    [Fact]
     public async Task P3_3_a_legal_demand_the_user_may_not_be_told_of_is_not_notified_and_is_listed_for_review()
     {
         var user = await platform.RegisterUserAsync();
@@ -88,7 +110,7 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
     {
         var user = await platform.RegisterUserAsync();
 
-        var refused = await Assert.ThrowsAsync<DomainException>(() => platform.Grains.GetGrain<IUserGrain>(user.UserId).Disclose(new DisclosureRequest(
+        var refused = await Assert.ThrowsAsync<DomainException>(() => platform.Grains.GetGrain<IUserConsentGate>(user.UserId).Disclose(new DisclosureRequest(
             "Some Bureau", RecipientKind.LegalAuthority, ["phone"], "asked nicely", null, Grains.Consents.LawfulBasis.LegalObligation, "CN")));
 
         Assert.Equal("legal-document-required", refused.Code);

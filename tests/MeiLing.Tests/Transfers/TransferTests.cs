@@ -3,6 +3,7 @@ using MeiLing.Grains.Transfers;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
+using MeiLing.Tests.Webhooks;
 
 namespace MeiLing.Tests.Transfers;
 
@@ -24,15 +25,23 @@ public sealed class TransferTests(TimeTravelFixture platform)
     }
 
     [Fact]
-    public async Task P3_2_users_are_told_the_successor_an_objector_is_left_out_and_the_rest_are_handed_over_as_business_transfer_disclosures()
+    public async Task P3_2_users_are_told_the_successor_an_objector_is_erased_and_the_rest_move_to_the_successor_as_business_transfer_disclosures()
     {
         var shop = await platform.OpenShopAsync();
         var staying = (await shop.PlaceOrderAsync()).Id();
+        await shop.TopUpAsync(800);
+        var second = shop with { Customer = await platform.RegisterUserAsync() };
+        second = second with { CustomerClient = await platform.AsUserAsync(second.Customer) };
+        var secondOrder = (await second.PlaceOrderAsync()).Id();
         var objector = await platform.RegisterUserAsync();
         var objectorClient = await platform.AsUserAsync(objector);
         var objectorShop = shop with { Customer = objector, CustomerClient = objectorClient };
         var leaving = (await objectorShop.PlaceOrderAsync()).Id();
+        await objectorShop.TopUpAsync(500);
         var successor = await platform.CreateMerchantAsync("Successor Tea Group");
+        var successorClient = platform.Client(successor.ApiKey);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
 
         var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
             new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
@@ -43,24 +52,73 @@ public sealed class TransferTests(TimeTravelFixture platform)
         var objected = await objectorClient.PostAsync($"/v1/transfers/{transferId}/objections", null);
 
         platform.Clock.Advance(TimeSpan.FromDays(32));
-        var done = await platform.Grains.GetGrain<ITransferGrain>(transferId).CompleteIfDue();
+        var grain = platform.Grains.GetGrain<ITransferGrain>(transferId);
+        // Three users, two a tick: the first tick leaves one, and the reminder's next tick settles it.
+        var firstTick = await grain.CompleteIfDue();
+        var done = await WaitUntilCompletedAsync(grain);
+        var again = await grain.CompleteIfDue();
         var late = await objectorClient.PostAsync($"/v1/transfers/{transferId}/objections", null);
 
-        Assert.Equal(2, transfer.GetProperty("usersNotified").GetInt32());
+        Assert.Equal(3, transfer.GetProperty("usersNotified").GetInt32());
         Assert.Contains(notices.GetProperty("items").EnumerateArray(), n =>
             n.GetProperty("kind").GetString() == "merchant-transfer" && n.GetProperty("text").GetString()!.Contains("Successor Tea Group"));
         Assert.Equal(HttpStatusCode.Created, objected.StatusCode);
+        Assert.Equal("handing-over", firstTick.Status);
         Assert.Equal("completed", done.Status);
+        Assert.Equal("completed", again.Status);
         await late.AssertProblemAsync(HttpStatusCode.Conflict);
 
-        var handedOver = Assert.Single((await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}/disclosures"))
-            .GetProperty("items").EnumerateArray(), d => d.GetProperty("recipient").GetString() == successor.MerchantId);
-        Assert.Equal("business-transfer", handedOver.GetProperty("basis").GetString());
-        Assert.Contains("bound by the same privacy policy", handedOver.GetProperty("note").GetString());
+        foreach (var moved in new[] { shop, second })
+        {
+            var handedOver = Assert.Single((await moved.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{moved.Customer.UserId}/disclosures"))
+                .GetProperty("items").EnumerateArray(), d => d.GetProperty("recipient").GetString() == successor.MerchantId);
+            Assert.Equal("business-transfer", handedOver.GetProperty("basis").GetString());
+            Assert.Contains("bound by the same privacy policy", handedOver.GetProperty("note").GetString());
+        }
+
         Assert.DoesNotContain((await objectorClient.GetFromJsonAsync<JsonElement>($"/v1/users/{objector.UserId}/disclosures"))
             .GetProperty("items").EnumerateArray(), d => d.GetProperty("recipient").GetString() == successor.MerchantId);
+
+        // The orders and the card are the successor's now; the old merchant finds none of them.
+        foreach (var order in new[] { staying, secondOrder })
+        {
+            Assert.False((await successorClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order}")).GetProperty("anonymized").GetBoolean());
+            await (await shop.MerchantClient.GetAsync($"/v1/orders/{order}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        var successorOrders = await successorClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{successor.MerchantId}/orders");
+        Assert.Equal(new[] { staying, secondOrder }.Order(), successorOrders.GetProperty("items").EnumerateArray().Select(o => o.GetProperty("orderId").GetString()!).Order());
+        Assert.Equal(800, await BalanceAsync(successorClient, successor.MerchantId, shop.Customer.UserId));
+        Assert.Equal(0, await BalanceAsync(shop.MerchantClient, shop.Merchant.MerchantId, shop.Customer.UserId));
+
+        // The objector's data is erased from the old merchant (which is told to erase its own copies) and never reaches the successor.
+        var redact = await receiver.WaitForAsync(r => r.Type == "customer.redact" && r.Data.GetProperty("userId").GetString() == objector.UserId);
+        Assert.True(redact.Verified);
+        Assert.Equal(transferId, redact.Data.GetProperty("transferId").GetString());
+        Assert.Equal([leaving], redact.Data.GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()));
+        Assert.DoesNotContain(receiver.Received, r => r.Type == "customer.redact" && r.Data.GetProperty("userId").GetString() != objector.UserId);
         Assert.True((await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{leaving}")).GetProperty("anonymized").GetBoolean());
-        Assert.False((await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{staying}")).GetProperty("anonymized").GetBoolean());
+        Assert.Equal(0, await BalanceAsync(shop.MerchantClient, shop.Merchant.MerchantId, objector.UserId));
+        Assert.Equal(0, await BalanceAsync(successorClient, successor.MerchantId, objector.UserId));
+    }
+
+    private static async Task<long> BalanceAsync(HttpClient merchant, string merchantId, string userId) =>
+        (await merchant.GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchantId}/member-cards/{userId}")).GetProperty("balanceFen").GetInt64();
+
+    private static async Task<TransferView> WaitUntilCompletedAsync(ITransferGrain transfer)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var view = (await transfer.Get())!;
+            if (view.Status == "completed")
+            {
+                return view;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The transfer never completed: {view}");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class ConsentTests(PlatformFixture platform)
         var response = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/telepathy", new { granted = true, policyVersion = version });
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Empty(await platform.Grains.GetGrain<IUserGrain>(user.UserId).GetConsentHistory());
+        Assert.Empty(await platform.Grains.GetGrain<IUserConsents>(user.UserId).GetConsentHistory());
     }
 
     [Fact]

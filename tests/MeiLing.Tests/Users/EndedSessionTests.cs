@@ -52,7 +52,7 @@ public sealed class EndedSessionTests(PlatformFixture platform)
         var response = await ended.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/album", new { granted = true, policyVersion = version });
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Empty(await platform.Grains.GetGrain<IUserGrain>(user.UserId).GetConsentHistory());
+        Assert.Empty(await platform.Grains.GetGrain<IUserConsents>(user.UserId).GetConsentHistory());
     }
 
     private async Task<(RegisteredUser User, HttpClient Ended)> SignedOutAsync()

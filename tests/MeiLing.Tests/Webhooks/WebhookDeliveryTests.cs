@@ -55,6 +55,7 @@ public sealed class WebhookDeliveryTests(PlatformFixture platform)
         Assert.All(recipients, r =>
         {
             Assert.Equal("confirmed", r.GetProperty("status").GetString());
+            Assert.Equal("customer.redact", r.GetProperty("eventType").GetString());
             Assert.Equal(JsonValueKind.String, r.GetProperty("notifiedAt").ValueKind);
             Assert.Equal(JsonValueKind.String, r.GetProperty("confirmedAt").ValueKind);
         });

@@ -1,0 +1,28 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+
+namespace MeiLing.Grains.Users;
+
+/// <summary>The one gate every processing and hand-over of a user's data passes (P1.10, P3.1), and the ledger of what it let through. A role of the user grain (<see cref="IUserGrain"/>), keyed by user id.</summary>
+[Alias("meiling.user.consent-gate")]
+public interface IUserConsentGate : IGrainWithStringKey
+{
+    /// <summary>
+    /// The one gate: may this processing of the user's data happen now? Returns its lawful basis
+    /// (P1.10); 403 <c>consent-required</c> or <c>policy-consent-required</c> otherwise, and 400
+    /// <c>region-mismatch</c> when the request names a region that is not the user's (P4.2).
+    /// </summary>
+    [Alias("authorize-processing")]
+    Task<ProcessingBasis> AuthorizeProcessing(ProcessingRequest request);
+
+    /// <summary>
+    /// The disclosure gate (P3.1): checks the hand-over's basis now, refuses it without one (and always
+    /// for advertising and analytics partners, who get only de-identified aggregates), and records it.
+    /// </summary>
+    [Alias("disclose")]
+    Task<DisclosureRecord> Disclose(DisclosureRequest request);
+
+    /// <summary>Every hand-over of the user's data, newest first.</summary>
+    [Alias("disclosures")]
+    Task<IReadOnlyList<DisclosureRecord>> GetDisclosures();
+}

@@ -1,0 +1,37 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Identity;
+
+namespace MeiLing.Grains.Users;
+
+/// <summary>A user's password, sessions and texted codes: who may act as the user. A role of the user grain (<see cref="IUserGrain"/>), keyed by user id.</summary>
+[Alias("meiling.user.credentials")]
+public interface IUserCredentials : IGrainWithStringKey
+{
+    /// <summary>Verifies the password; the session generation on success, null otherwise.</summary>
+    [Alias("verify-password")]
+    Task<int?> VerifyPassword(string password);
+
+    /// <summary>Whether a token of this session generation is still good.</summary>
+    [Alias("is-session-current")]
+    [ReadOnly]
+    Task<bool> IsSessionCurrent(int generation);
+
+    /// <summary>Ends every session of the user at once.</summary>
+    [Alias("revoke-sessions")]
+    Task RevokeSessions();
+
+    /// <summary>
+    /// Changes the password with the current one (P4.4): every session ends, and the new generation is returned
+    /// so the caller's own session can be issued again. 400 <c>wrong-password</c> or <c>weak-password</c>.
+    /// </summary>
+    [Alias("change-password")]
+    Task<SignedIn> ChangePassword(string currentPassword, string newPassword);
+
+    /// <summary>Sets a new password whose owner proved the number with a code: every session ends; the user is told.</summary>
+    [Alias("reset-password")]
+    Task ResetPassword(string passwordHash);
+
+    /// <summary>Whether <paramref name="code"/> is the live code texted to the user's own number for <paramref name="purpose"/>.</summary>
+    [Alias("check-code")]
+    Task<bool> CheckVerificationCode(VerificationPurpose purpose, string code, string? scope = null);
+}

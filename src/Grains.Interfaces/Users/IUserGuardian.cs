@@ -1,0 +1,32 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
+
+namespace MeiLing.Grains.Users;
+
+/// <summary>The guardian of a child under 14 (P5.1): confirmation, withdrawal, and the deadline that erases an unconfirmed account. A role of the user grain (<see cref="IUserGrain"/>), keyed by user id.</summary>
+[Alias("meiling.user.guardian")]
+public interface IUserGuardian : IGrainWithStringKey
+{
+    /// <summary>
+    /// The guardian of a child under 14 confirms with the code texted to the guardian's number: the account leaves
+    /// <c>pending-guardian</c> (P5.1). 400 <c>verification-failed</c>; 409 when no confirmation is awaited.
+    /// </summary>
+    [Alias("confirm-guardian")]
+    Task<UserProfile> ConfirmGuardian(string verificationCode);
+
+    /// <summary>
+    /// The guardian of a child under 14 withdraws their consent with a code texted to the guardian's number: the
+    /// child's account is cancelled (the whole P4.1 erasure, P5.1). Returns the cancellation request. Any failure,
+    /// an unknown account included, is the same 400 <c>verification-failed</c>, so the route reveals nobody.
+    /// </summary>
+    [Alias("withdraw-guardian-consent")]
+    Task<DataRights.DataRightsRequestView> WithdrawGuardianConsent(string verificationCode);
+
+    /// <summary>
+    /// P5.1: a child's account whose guardian has not confirmed within the allowed days is cancelled (the full
+    /// erasure, with a request record kept without personal data); the id of that request, or null when not due.
+    /// Called by the account's reminder, and safe to call at any time.
+    /// </summary>
+    [Alias("enforce-guardian-deadline")]
+    Task<string?> EnforceGuardianDeadline();
+}

@@ -1,0 +1,29 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+
+namespace MeiLing.Grains.Webhooks;
+
+/// <summary>
+/// Records a consent decision. A withdrawal also tells each party that received the user's data under a grant of
+/// that purpose (the disclosure ledger's consent-based hand-overs) with a <c>consent.withdrawn</c> event, written
+/// in the same transaction as the receipt: once the withdrawal is durable, so is every notice of it (P1.10, P3.1).
+/// </summary>
+public sealed class ConsentWithdrawalNotices(DisclosureLedgerStore ledger, WebhookOutbox outbox)
+{
+    // A withdrawal request tells every recipient from its own step (RequestRecipientNotices); not twice.
+    private const string ByWithdrawalRequest = "data-rights-request";
+
+    /// <summary>Appends the receipt, with the notices of a withdrawal; when this returns, both are durable.</summary>
+    public async Task RecordAsync(ConsentReceipt receipt)
+    {
+        var recipients = receipt.Granted || receipt.CollectionMethod == ByWithdrawalRequest
+            ? []
+            : await ledger.RecipientsUnderConsentAsync(receipt.UserId, receipt.Purpose);
+        var purposes = new[] { ConsentPurposes.Name(receipt.Purpose) };
+        var events = recipients
+            .Select(recipient => outbox.Event(
+                WebhookEvents.ConsentWithdrawn, recipient.Recipient, recipient.Kind, receipt.ReceiptId, new { userId = receipt.UserId, purposes }))
+            .ToList();
+        await outbox.WriteWithAsync(events, [], ConsentReceiptStore.AppendCommand(receipt));
+    }
+}
