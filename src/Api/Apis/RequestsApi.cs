@@ -45,7 +45,7 @@ public static class RequestsApi
         return routes;
     }
 
-    private static async Task<Results<Accepted<DataRightsRequestView>, NotFound, ValidationProblem>> File(
+    internal static async Task<Results<Accepted<DataRightsRequestView>, NotFound, ValidationProblem>> File(
         string userId, FileRequestBody request, ClaimsPrincipal caller, IClusterClient cluster)
     {
         if (!caller.CanActForUser(userId))
@@ -76,12 +76,12 @@ public static class RequestsApi
         return TypedResults.Accepted($"/v1/requests/{view.RequestId}", view);
     }
 
-    private static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, NotFound>> OfUser(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, NotFound>> OfUser(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         caller.CanActForUser(userId)
             ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(userId)))
             : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpen(
+    internal static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpen(
         IClusterClient cluster, string? status, bool? overdue, bool? unconfirmedRecipients,
         [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor)
     {
@@ -106,7 +106,7 @@ public static class RequestsApi
         return TypedResults.Ok(new ItemPage<DataRightsRequestView>(page.Items, page.NextCursor));
     }
 
-    private static async Task<Results<Ok<DataRightsRequestView>, NotFound>> Get(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Results<Ok<DataRightsRequestView>, NotFound>> Get(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
         await VisibleRequest(requestId, caller, cluster) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
     private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, HttpResponse response, string? format)
@@ -139,7 +139,7 @@ public static class RequestsApi
         return TypedResults.Content(ExportPage.Render(JsonNode.Parse(bundle)!), "text/html; charset=utf-8");
     }
 
-    private static async Task<Results<Ok<DataRightsRequestView>, ValidationProblem>> Confirm(
+    internal static async Task<Results<Ok<DataRightsRequestView>, ValidationProblem>> Confirm(
         string requestId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ConfirmationBody? body, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var request = cluster.GetGrain<IDataRightsRequestGrain>(requestId);
@@ -160,10 +160,10 @@ public static class RequestsApi
         return TypedResults.Ok(await request.ConfirmWithCode(caller.AsRequestActor(), body.VerificationCode.Trim()));
     }
 
-    private static async Task<Ok<DataRightsRequestView>> Approve(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Ok<DataRightsRequestView>> Approve(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Approve(caller.AsRequestActor(), body.Reason.Trim()));
 
-    private static async Task<Ok<DataRightsRequestView>> Cancel(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Ok<DataRightsRequestView>> Cancel(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(caller.AsRequestActor()));
 
     private static async Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmAsRecipient(
@@ -180,7 +180,7 @@ public static class RequestsApi
             : TypedResults.NotFound();
     }
 
-    private static async Task<Ok<DataRightsRequestView>> Reject(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Ok<DataRightsRequestView>> Reject(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Reject(caller.AsRequestActor(), body.Reason.Trim()));
 
     private static async Task<DataRightsRequestView?> VisibleRequest(string requestId, ClaimsPrincipal caller, IClusterClient cluster)

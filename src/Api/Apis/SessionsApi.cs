@@ -21,7 +21,7 @@ public static class SessionsApi
         return group;
     }
 
-    private static async Task<Ok<SessionBody>> SignIn(
+    internal static async Task<Ok<SessionBody>> SignIn(
         SignInRequest request, IClusterClient cluster, UserSessions sessions, HttpContext http)
     {
         var signedIn = await cluster.GetGrain<IUserAccountsGrain>(0).SignIn(request.Phone, request.Password);

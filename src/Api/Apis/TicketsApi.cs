@@ -36,7 +36,7 @@ public static class TicketsApi
         return TypedResults.Created($"/v1/tickets/{ticketId}", new TicketOpened(ticketId));
     }
 
-    private static async Task<Results<Created<TicketView>, NotFound>> AddMessage(
+    internal static async Task<Results<Created<TicketView>, NotFound>> AddMessage(
         string ticketId, AddTicketMessageRequest request, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock)
     {
         if (await VisibleTicket(ticketId, caller, cluster) is null)
@@ -48,7 +48,7 @@ public static class TicketsApi
         return TypedResults.Created($"/v1/tickets/{ticketId}", AsSeenBy(caller, ticket));
     }
 
-    private static async Task<Results<Ok<TicketView>, NotFound>> GetTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Results<Ok<TicketView>, NotFound>> GetTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster) =>
         await VisibleTicket(ticketId, caller, cluster) is { } ticket ? TypedResults.Ok(ticket) : TypedResults.NotFound();
 
     private static async Task<TicketView?> VisibleTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster)

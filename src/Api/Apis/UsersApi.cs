@@ -65,7 +65,7 @@ public static class UsersApi
         return group;
     }
 
-    private static async Task<Results<Ok<ItemPage<NotificationBody>>, NotFound, ValidationProblem>> GetNotifications(
+    internal static async Task<Results<Ok<ItemPage<NotificationBody>>, NotFound, ValidationProblem>> GetNotifications(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 200)] int? limit, [StringLength(8)] string? cursor)
     {
         // The cursor is how many notices the earlier pages held: the list is short (200 kept, plus policy versions).
@@ -82,7 +82,7 @@ public static class UsersApi
         return TypedResults.Ok(new ItemPage<NotificationBody>(page, next));
     }
 
-    private static async Task<Results<NoContent, NotFound>> ChangePassword(
+    internal static async Task<Results<NoContent, NotFound>> ChangePassword(
         string userId, ChangePasswordRequest request, ClaimsPrincipal caller, IClusterClient cluster, UserSessions sessions, HttpContext http)
     {
         var signedIn = await cluster.GetGrain<IUserCredentials>(userId).ChangePassword(request.CurrentPassword, request.NewPassword);
@@ -104,11 +104,11 @@ public static class UsersApi
         string userId, GuardianConfirmationRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IUserGuardian>(userId).ConfirmGuardian(request.VerificationCode.Trim()));
 
-    private static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
+    internal static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
         TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20));
 
-    private static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound>> GetDisclosures(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound>> GetDisclosures(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsentGate>(userId).GetDisclosures()));
 
     private static async Task<Results<Ok<ItemPage<SavedAddress>>, NotFound>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster)
@@ -126,7 +126,7 @@ public static class UsersApi
         return TypedResults.Created($"/v1/users/{userId}/addresses", ItemPage.Last(addresses));
     }
 
-    private static async Task<Results<Created<UserRegistered>, ValidationProblem>> Register(
+    internal static async Task<Results<Created<UserRegistered>, ValidationProblem>> Register(
         RegisterUserRequest request, IClusterClient cluster, ApiSettings settings)
     {
         if (!Regions.TryResolve(settings, request.Region, out var region, out var problem))
@@ -142,7 +142,7 @@ public static class UsersApi
         return TypedResults.Created($"/v1/users/{userId}", new UserRegistered(userId));
     }
 
-    private static async Task<Results<Ok<UserProfile>, NotFound>> GetProfile(string userId, ClaimsPrincipal caller, IClusterClient cluster)
+    internal static async Task<Results<Ok<UserProfile>, NotFound>> GetProfile(string userId, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var profile = await cluster.GetGrain<IUserProfile>(userId).GetProfile();
         if (profile is null)
@@ -162,13 +162,13 @@ public static class UsersApi
         return TypedResults.Ok(profile);
     }
 
-    private static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsents()));
 
-    private static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound>> GetConsentHistory(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
+    internal static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound>> GetConsentHistory(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsentHistory()));
 
-    private static async Task<Results<Ok<ConsentReceiptBody>, NotFound, ValidationProblem>> SetConsent(
+    internal static async Task<Results<Ok<ConsentReceiptBody>, NotFound, ValidationProblem>> SetConsent(
         string userId, string purpose, SetConsentRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
         if (!ConsentPurposes.TryParse(purpose, out var parsed))

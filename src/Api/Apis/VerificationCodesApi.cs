@@ -19,7 +19,7 @@ public static class VerificationCodesApi
         return group;
     }
 
-    private static async Task<Accepted> Send(SendCodeRequest request, IClusterClient cluster)
+    internal static async Task<Accepted> Send(SendCodeRequest request, IClusterClient cluster)
     {
         await cluster.GetGrain<IUserAccountsGrain>(0).SendCode(request.Phone, request.Purpose);
         return TypedResults.Accepted((string?)null);

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using MeiLing.Api.Activity;
 using MeiLing.Api.Apis;
 using MeiLing.Api.Audit;
+using MeiLing.Api.Consoles;
 using MeiLing.Api.Health;
 using MeiLing.Api.Problems;
 using MeiLing.Api.Routing;
@@ -72,12 +73,12 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<ApiKeyLookups>();
         builder.Services.AddSingleton<FailedAuthenticationLimit>();
         builder.Services.AddAuthentication(CallerScheme)
-            .AddPolicyScheme(CallerScheme, "API key or user session", options => options.ForwardDefaultSelector = context =>
-                context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
-                    ? ApiKeyAuthenticationHandler.SchemeName
-                    : JwtBearerDefaults.AuthenticationScheme)
+            .AddPolicyScheme(CallerScheme, "API key, user session or console session", options => options.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddJwtBearer();
+            .AddJwtBearer()
+            .AddCookie(ConsoleAuthentication.Scheme, ConsoleAuthentication.Configure);
+        builder.Services.AddSingleton<StaffKeys>();
+        builder.Services.AddMeiLingConsoles();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<UserSessions>((options, sessions) => sessions.Configure(options));
 
@@ -97,6 +98,26 @@ public static class ApiHostingExtensions
             options.AddOperationTransformer<OpenApiSecurityTransformer>();
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Which credential a request is judged by: an API key header first, then a bearer token or the user's
+    /// session cookie; the support console's cookie only where no other credential is presented (and, on
+    /// the console's own pages, before the user's cookie), so a signed-in agent is the same support caller
+    /// the API knows, refused what the API refuses support.
+    /// </summary>
+    private static string SelectScheme(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName))
+        {
+            return ApiKeyAuthenticationHandler.SchemeName;
+        }
+
+        var consoleCookie = request.Cookies.ContainsKey(ConsoleAuthentication.CookieName) && !request.Headers.ContainsKey("Authorization");
+        return consoleCookie && (ConsolePaths.IsConsole(request.Path) || !request.Cookies.ContainsKey(UserSessions.CookieName))
+            ? ConsoleAuthentication.Scheme
+            : JwtBearerDefaults.AuthenticationScheme;
     }
 
     // The separate topology: a cluster client that finds the silos' gateways in the membership table.
@@ -186,6 +207,7 @@ public static class ApiHostingExtensions
         app.MapHealthEndpoints().AllowAnonymous();
         app.MapRequestMetrics().RequireAuthorization(AuthorizationPolicies.Operator);
         app.MapOpenApi().AllowAnonymous();
+        app.MapMeiLingConsoles();
 
         // Every resource's routes: a user's session is confirmed by the first grain call they make.
         var api = app.MapGroup("").AddEndpointFilter<UserSessionEndpointFilter>().WithProblemResponses();

@@ -22,6 +22,12 @@ public static class SecurityHeaders
     /// <summary>A generated page with its own inline stylesheet and no script (the access export's HTML form).</summary>
     public const string StyledPagePolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+    /// <summary>
+    /// The consoles' pages: their own stylesheet, no script at all, forms posted only back to this host.
+    /// </summary>
+    public const string ConsolePagePolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
     private static readonly PathString SwaggerPath = "/swagger";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
@@ -40,7 +46,10 @@ public static class SecurityHeaders
         headers["Referrer-Policy"] = "no-referrer";
         if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
         {
-            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(SwaggerPath) ? SwaggerPolicy : ApiPolicy;
+            var path = context.Request.Path;
+            headers.ContentSecurityPolicy = path.StartsWithSegments(SwaggerPath) ? SwaggerPolicy
+                : Consoles.ConsolePaths.IsPage(path) ? ConsolePagePolicy
+                : ApiPolicy;
         }
 
         if (context.Request.IsHttps)
@@ -64,5 +73,6 @@ public static class SecurityHeaders
         || context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
         || context.Request.Headers.ContainsKey("Authorization")
         || context.Request.Cookies.ContainsKey(UserSessions.CookieName)
+        || context.Request.Cookies.ContainsKey(Consoles.ConsoleAuthentication.CookieName)
         || context.Response.Headers.ContainsKey("Set-Cookie");
 }

@@ -31,4 +31,11 @@ public interface IUserAccountsGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("reset-password")]
     Task ResetPassword(string phone, string verificationCode, string newPassword);
+
+    /// <summary>
+    /// The user holding the number, through the phone index (support's look-up by phone, audited by its
+    /// caller, P1.7); null when the number is malformed or held by nobody.
+    /// </summary>
+    [Alias("find-by-phone")]
+    Task<string?> FindByPhone(string phone);
 }

@@ -82,6 +82,11 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
         return profile;
     }
 
+    Task<string?> IUserAccountsGrain.FindByPhone(string phone) =>
+        PhoneNumber.TryNormalize(phone, out var normalized)
+            ? GrainFactory.GetGrain<IPhoneIndexGrain>(phones.IndexKey(normalized)).GetHolder()
+            : Task.FromResult<string?>(null);
+
     async Task<SignedIn> IUserAccountsGrain.SignIn(string phone, string password)
     {
         if (!PhoneNumber.TryNormalize(phone, out var normalized))

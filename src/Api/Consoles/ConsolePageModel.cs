@@ -1,0 +1,50 @@
+using MeiLing.Grains;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace MeiLing.Api.Consoles;
+
+/// <summary>
+/// What every console page shares: the cluster client, and the grains' refusals shown on the page
+/// (the words the API would put in its problem's <c>detail</c>) rather than as an error page.
+/// </summary>
+public abstract class ConsolePageModel(IClusterClient cluster) : PageModel
+{
+    protected IClusterClient Cluster { get; } = cluster;
+
+    /// <summary>A refusal or a validation error to show above the page's content.</summary>
+    public string? Error { get; protected set; }
+
+    /// <summary>What the last action did, shown once.</summary>
+    [Microsoft.AspNetCore.Mvc.TempData]
+    public string? Notice { get; set; }
+
+    /// <summary>Runs a grain-backed step; a refusal becomes <see cref="Error"/> and false.</summary>
+    protected async Task<bool> AttemptAsync(Func<Task> step)
+    {
+        try
+        {
+            await step();
+            return true;
+        }
+        catch (DomainException refusal)
+        {
+            Error = refusal.Message;
+            return false;
+        }
+    }
+
+    /// <summary>Reads an API handler's answer; a refusal or a validation problem becomes <see cref="Error"/>.</summary>
+    protected bool Accept<T>(ApiAnswer<T> answer, out T value)
+    {
+        value = answer.Value!;
+        if (answer.Succeeded && answer.Value is not null)
+        {
+            return true;
+        }
+
+        Error = answer.Errors.Count > 0
+            ? string.Join(" ", answer.Errors.SelectMany(pair => pair.Value))
+            : answer.Status == StatusCodes.Status404NotFound ? "Not found. 未找到。" : $"Refused ({answer.Status}).";
+        return false;
+    }
+}

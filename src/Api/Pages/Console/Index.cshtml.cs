@@ -1,0 +1,80 @@
+using System.ComponentModel.DataAnnotations;
+using MeiLing.Api.Apis;
+using MeiLing.Api.Audit;
+using MeiLing.Api.Consoles;
+using MeiLing.Api.Security;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MeiLing.Api.Pages.Console;
+
+/// <summary>The queue, through the API's own listing handler (keyset pages of the open-request index), and the look-up of a user.</summary>
+[Authorize(Policy = AuthorizationPolicies.Staff)]
+public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : ConsolePageModel(cluster)
+{
+    public const int PageSize = 50;
+
+    [BindProperty(SupportsGet = true), RegularExpression("^(open|overdue|unconfirmed)$")]
+    public string View { get; set; } = "open";
+
+    [BindProperty(SupportsGet = true), StringLength(256)]
+    public string? Cursor { get; set; }
+
+    public IReadOnlyList<DataRightsRequestView> Requests { get; private set; } = [];
+
+    public string? NextCursor { get; private set; }
+
+    public DateTimeOffset Now { get; } = clock.GetUtcNow();
+
+    public bool IsSupport => User.IsInRole(Roles.Support);
+
+    public async Task OnGetAsync()
+    {
+        if (!IsSupport)
+        {
+            return;
+        }
+
+        if (!ModelState.IsValid)
+        {
+            View = "open";
+            Cursor = null;
+        }
+
+        var answer = ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.ListOpen(
+            Cluster, "open", View == "overdue", View == "unconfirmed", PageSize, Cursor));
+        if (Accept(answer, out var page))
+        {
+            Requests = page.Items;
+            NextCursor = page.NextCursor;
+        }
+    }
+
+    /// <summary>By user id, or by phone through the phone index; the look-up by phone is audited with the user it found (never the number).</summary>
+    public async Task<IActionResult> OnPostFindAsync([FromForm, StringLength(64)] string? query)
+    {
+        var text = query?.Trim() ?? "";
+        if (!IsSupport)
+        {
+            return Forbid();
+        }
+
+        if (EntityId.IsWellFormed(text, EntityId.UserPrefix))
+        {
+            return Redirect($"/console/users/{text}");
+        }
+
+        var userId = await Cluster.GetGrain<IUserAccountsGrain>(0).FindByPhone(text);
+        await SupportAudit.AppendAsync(HttpContext, "console find-user-by-phone", userId, userId is null ? "no user" : "found");
+        if (userId is null)
+        {
+            Notice = "没有找到该用户。No user holds that id or number.";
+            return Redirect("/console");
+        }
+
+        return Redirect($"/console/users/{userId}");
+    }
+}

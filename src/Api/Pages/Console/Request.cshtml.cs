@@ -1,0 +1,86 @@
+using MeiLing.Api.Apis;
+using MeiLing.Api.Consoles;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Audit;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MeiLing.Api.Pages.Console;
+
+/// <summary>
+/// One request: its progress, recipients, erasure receipt and audit trail, and the staff actions on it,
+/// each through the API's own handler (confirm with the user's code, approve as a second agent, reject
+/// with a reason). An operator sees no user data here, as in the API, but may approve or reject.
+/// </summary>
+[Authorize(Policy = AuthorizationPolicies.Staff)]
+public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : ConsolePageModel(cluster)
+{
+    public const int TrailLength = 500;
+
+    [BindProperty(SupportsGet = true)]
+    public string? RequestId { get; set; }
+
+    public DataRightsRequestView? View { get; private set; }
+
+    public IReadOnlyList<AuditRecord> Trail { get; private set; } = [];
+
+    public DateTimeOffset Now { get; } = clock.GetUtcNow();
+
+    public bool IsSupport => User.IsInRole(Roles.Support);
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!EntityId.IsWellFormed(RequestId, EntityId.RequestPrefix))
+        {
+            return RequestId is null ? Redirect(ConsolePaths.Console) : NotFound();
+        }
+
+        if (RouteData.Values["requestId"] is null)
+        {
+            return Redirect($"/console/requests/{RequestId}");
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostConfirmAsync([FromForm] string? verificationCode) =>
+        ActAsync("已确认，开始处理。Confirmed: the request starts.", new ConfirmationBody(verificationCode), async (id, body) => await RequestsApi.Confirm(id, body, User, Cluster));
+
+    public Task<IActionResult> OnPostApproveAsync([FromForm] string? reason) =>
+        ActAsync("已批准。Approved.", new ReasonBody(reason ?? ""), async (id, body) => await RequestsApi.Approve(id, body, User, Cluster));
+
+    public Task<IActionResult> OnPostRejectAsync([FromForm] string? reason) =>
+        ActAsync("已驳回。Rejected.", new ReasonBody(reason ?? ""), async (id, body) => await RequestsApi.Reject(id, body, User, Cluster));
+
+    private async Task<IActionResult> ActAsync<TBody>(string done, TBody body, Func<string, TBody, Task<IResult>> action)
+        where TBody : notnull
+    {
+        if (!EntityId.IsWellFormed(RequestId, EntityId.RequestPrefix))
+        {
+            return NotFound();
+        }
+
+        Error = EdgeValidation.Errors(body);
+        if (Error is null && await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await action(RequestId!, body)), out _)) && Error is null)
+        {
+            Notice = done;
+            return Redirect($"/console/requests/{RequestId}");
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
+        View = ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Get(RequestId!, User, Cluster)).Value;
+        if (View is not null)
+        {
+            var about = await Cluster.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(View.UserId, TrailLength);
+            Trail = [.. about.Where(record => record.Entry.ActorId == RequestId || record.Entry.Detail?.Contains(RequestId!, StringComparison.Ordinal) == true)];
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using MeiLing.Api.Consoles;
+using MeiLing.Api.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace MeiLing.Api.Pages.Console;
+
+/// <summary>Signs a support agent or operator in with their key, checked as the X-Api-Key header is; then a console cookie.</summary>
+[AllowAnonymous]
+[EnableRateLimiting(RateLimits.CredentialsPolicy)]
+public sealed class SignInModel(IClusterClient cluster, StaffKeys keys) : ConsolePageModel(cluster)
+{
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync([FromForm] string? apiKey)
+    {
+        var staff = apiKey is null ? null : await keys.ResolveAsync(apiKey.Trim(), ConsoleAuthentication.Scheme);
+        if (staff is null || !(staff.IsInRole(Roles.Support) || staff.IsInRole(Roles.Operator)))
+        {
+            Error = "密钥无效。The key is not a valid support or operator key.";
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+
+        var keyHash = Convert.ToHexStringLower(StaffKeys.Hash(apiKey!.Trim()));
+        await HttpContext.SignInAsync(ConsoleAuthentication.Scheme, ConsoleAuthentication.WithKeyHash(staff, keyHash));
+        return LocalRedirect(ConsolePaths.SafeReturnUrl(ReturnUrl, ConsolePaths.Console));
+    }
+}

@@ -1,0 +1,101 @@
+using MeiLing.Api.Apis;
+using MeiLing.Api.Consoles;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Tickets;
+using MeiLing.Grains.Users;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MeiLing.Api.Pages.Console;
+
+/// <summary>
+/// A user as support sees them, read through the API's own handlers (so masked as the API masks, and
+/// 404 where the API would be): profile, consents and receipts, requests, orders, tickets. Each GET and
+/// action is audited by the support-audit middleware with the user's id.
+/// </summary>
+[Authorize(Policy = AuthorizationPolicies.Support)]
+public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : ConsolePageModel(cluster)
+{
+    [FromRoute]
+    public string UserId { get; set; } = "";
+
+    [BindProperty]
+    public RequestForm? Input { get; set; }
+
+    public UserProfile? Profile { get; private set; }
+
+    public IReadOnlyList<ConsentStatus> Consents { get; private set; } = [];
+
+    public IReadOnlyList<ConsentReceipt> Receipts { get; private set; } = [];
+
+    public IReadOnlyList<DataRightsRequestView> Requests { get; private set; } = [];
+
+    public IReadOnlyList<OrderSummary> Orders { get; private set; } = [];
+
+    public IReadOnlyList<TicketView> Tickets { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        await LoadAsync();
+        return Profile is null ? NotFound() : Page();
+    }
+
+    public async Task<IActionResult> OnPostFileRequestAsync()
+    {
+        var invalid = Input is null ? "请填写表单。Fill in the form." : EdgeValidation.Errors(Input.ToBody(), Input.ToDetails());
+        if (invalid is not null)
+        {
+            Error = invalid;
+        }
+        else if (await AttemptAsync(async () =>
+        {
+            if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(UserId, Input!.ToBody(), User, Cluster)), out var filed))
+            {
+                Notice = $"已提交 {filed.RequestId}（{Labels.Status(filed.Status)}）。Filed.";
+            }
+        }) && Error is null)
+        {
+            return Redirect($"/console/users/{UserId}");
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostReplyAsync(string ticketId, [FromForm] string? message)
+    {
+        var reply = new AddTicketMessageRequest(message ?? "");
+        if (EdgeValidation.Errors(reply) is { } invalid)
+        {
+            Error = invalid;
+        }
+        else if (Accept(ApiAnswer.Of<TicketView>(await TicketsApi.AddMessage(ticketId, reply, User, Cluster, clock)), out _))
+        {
+            Notice = "已回复。Replied.";
+            return Redirect($"/console/users/{UserId}");
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
+        if (!Accept(ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)), out var profile))
+        {
+            return;
+        }
+
+        Profile = profile;
+        Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
+        Receipts = ApiAnswer.Of<ItemPage<ConsentReceipt>>(await UsersApi.GetConsentHistory(UserId, User, Cluster)).Value?.Items ?? [];
+        Requests = ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.OfUser(UserId, User, Cluster)).Value?.Items ?? [];
+        Orders = ApiAnswer.Of<OrderPage>(await UsersApi.GetOrders(UserId, User, Cluster, 20, null)).Value?.Items ?? [];
+        var tickets = await Cluster.GetGrain<IUserGrain>(UserId).GetTicketIds();
+        var views = await Task.WhenAll(tickets.Select(async id => ApiAnswer.Of<TicketView>(await TicketsApi.GetTicket(id, User, Cluster)).Value));
+        Tickets = [.. views.OfType<TicketView>()];
+    }
+}

@@ -1,0 +1,40 @@
+using MeiLing.Api.Apis;
+using MeiLing.Api.Consoles;
+using MeiLing.Api.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MeiLing.Api.Pages.Privacy;
+
+/// <summary>Password change (every other session ends; this one is renewed in its cookie) and notifications, through the API's handlers.</summary>
+[Authorize(Policy = AuthorizationPolicies.User)]
+public sealed class AccountModel(IClusterClient cluster, UserSessions sessions) : ConsolePageModel(cluster)
+{
+    public const int NotificationsShown = 50;
+
+    public IReadOnlyList<NotificationBody> Notifications { get; private set; } = [];
+
+    private string UserId => User.SubjectId()!;
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostPasswordAsync([FromForm] string? currentPassword, [FromForm] string? newPassword)
+    {
+        var change = new ChangePasswordRequest(currentPassword ?? "", newPassword ?? "");
+        if (EdgeValidation.Errors(change) is { } invalid)
+        {
+            Error = invalid;
+        }
+        else if (await AttemptAsync(() => UsersApi.ChangePassword(UserId, change, User, Cluster, sessions, HttpContext)))
+        {
+            Notice = "密码已修改。Password changed.";
+            return Redirect("/privacy/account");
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync() =>
+        Notifications = ApiAnswer.Of<ItemPage<NotificationBody>>(await UsersApi.GetNotifications(UserId, User, Cluster, NotificationsShown, null)).Value?.Items ?? [];
+}

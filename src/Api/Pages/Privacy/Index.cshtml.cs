@@ -1,0 +1,56 @@
+using MeiLing.Api.Apis;
+using MeiLing.Api.Consoles;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Policies;
+using MeiLing.Grains.Users;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MeiLing.Api.Pages.Privacy;
+
+/// <summary>The user's consents with what each is for and its receipts, and the disclosure ledger, through the API's handlers.</summary>
+[Authorize(Policy = AuthorizationPolicies.User)]
+public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluster)
+{
+    public UserProfile? Profile { get; private set; }
+
+    public IReadOnlyList<ConsentStatus> Consents { get; private set; } = [];
+
+    public IReadOnlyList<ConsentReceipt> Receipts { get; private set; } = [];
+
+    public IReadOnlyList<DisclosureRecord> Disclosures { get; private set; } = [];
+
+    private string UserId => User.SubjectId()!;
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    /// <summary>Grants or withdraws one purpose under the policy version the user accepted (the current one if none).</summary>
+    public async Task<IActionResult> OnPostConsentAsync([FromForm] string? purpose, [FromForm] bool granted)
+    {
+        var profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
+        var version = profile?.AcceptedPolicyVersion ?? (await Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetCurrent())?.Version ?? "";
+        if (await AttemptAsync(async () =>
+            {
+                if (Accept(ApiAnswer.Of<ConsentReceiptBody>(await UsersApi.SetConsent(UserId, purpose ?? "", new SetConsentRequest(granted, version), User, Cluster)), out var receipt))
+                {
+                    Notice = $"{(granted ? "已同意" : "已撤回")} · 凭证 receipt {receipt.ReceiptId}";
+                }
+            }) && Error is null)
+        {
+            return Redirect(ConsolePaths.Privacy);
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
+        Profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
+        Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
+        Receipts = [.. (ApiAnswer.Of<ItemPage<ConsentReceipt>>(await UsersApi.GetConsentHistory(UserId, User, Cluster)).Value?.Items ?? []).Reverse()];
+        Disclosures = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster)).Value?.Items ?? [];
+    }
+}

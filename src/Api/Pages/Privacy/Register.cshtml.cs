@@ -1,0 +1,68 @@
+using MeiLing.Api.Apis;
+using MeiLing.Api.Consoles;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Identity;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace MeiLing.Api.Pages.Privacy;
+
+/// <summary>Registration with the phone code, through the API's own handlers; then signed in.</summary>
+[AllowAnonymous]
+[EnableRateLimiting(RateLimits.CredentialsPolicy)]
+public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, UserSessions sessions) : ConsolePageModel(cluster)
+{
+    [BindProperty]
+    public RegisterForm Input { get; set; } = new();
+
+    public string? Phone => Input.Phone;
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostCodeAsync([FromForm] string? phone)
+    {
+        Input.Phone = phone;
+        var request = new SendCodeRequest(phone?.Trim() ?? "", VerificationPurpose.Register);
+        Error = EdgeValidation.Errors(request);
+        if (Error is null && await AttemptAsync(() => VerificationCodesApi.Send(request, Cluster)))
+        {
+            Notice = "验证码已发送。A code is on its way.";
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var request = new RegisterUserRequest(Input.Phone?.Trim() ?? "", Input.Password ?? "", Input.Nickname?.Trim() ?? "", VerificationCode: Input.VerificationCode?.Trim());
+        Error = EdgeValidation.Errors(request);
+        if (Error is not null)
+        {
+            return Page();
+        }
+
+        var registered = await AttemptAsync(async () =>
+        {
+            if (Accept(ApiAnswer.Of<UserRegistered>(await UsersApi.Register(request, Cluster, settings)), out _))
+            {
+                await SessionsApi.SignIn(new SignInRequest(request.Phone, request.Password), Cluster, sessions, HttpContext);
+            }
+        });
+        return registered && Error is null ? Redirect(ConsolePaths.Privacy) : Page();
+    }
+
+    /// <summary>The registration form's fields.</summary>
+    public sealed class RegisterForm
+    {
+        public string? Phone { get; set; }
+
+        public string? Password { get; set; }
+
+        public string? Nickname { get; set; }
+
+        public string? VerificationCode { get; set; }
+    }
+}

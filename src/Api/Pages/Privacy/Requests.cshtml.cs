@@ -1,0 +1,63 @@
+using MeiLing.Api.Apis;
+using MeiLing.Api.Consoles;
+using MeiLing.Api.Security;
+using MeiLing.Grains.DataRights;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MeiLing.Api.Pages.Privacy;
+
+/// <summary>
+/// The user's requests with their status, filing a new one, and confirming one support filed; all through
+/// the API's handlers. The export is the API's own route (<c>GET /v1/requests/{id}/export</c>), which the
+/// session cookie opens, as JSON or as the readable page.
+/// </summary>
+[Authorize(Policy = AuthorizationPolicies.User)]
+public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(cluster)
+{
+    [BindProperty]
+    public RequestForm? Input { get; set; }
+
+    public IReadOnlyList<DataRightsRequestView> Requests { get; private set; } = [];
+
+    private string UserId => User.SubjectId()!;
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostFileRequestAsync()
+    {
+        var invalid = Input is null ? "请填写表单。Fill in the form." : EdgeValidation.Errors(Input.ToBody(), Input.ToDetails());
+        if (invalid is not null)
+        {
+            Error = invalid;
+        }
+        else if (await AttemptAsync(async () =>
+            {
+                if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(UserId, Input!.ToBody(), User, Cluster)), out var filed))
+                {
+                    Notice = $"已提交 {Labels.Type(filed.Type)} · {filed.RequestId}";
+                }
+            }) && Error is null)
+        {
+            return Redirect("/privacy/requests");
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostConfirmAsync(string requestId)
+    {
+        if (await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Confirm(requestId, null, User, Cluster)), out _)) && Error is null)
+        {
+            Notice = "已确认。Confirmed.";
+            return Redirect("/privacy/requests");
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync() =>
+        Requests = [.. (ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.OfUser(UserId, User, Cluster)).Value?.Items ?? []).Reverse()];
+}

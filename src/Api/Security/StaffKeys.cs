@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using MeiLing.Grains.Access;
+
+namespace MeiLing.Api.Security;
+
+/// <summary>
+/// Who an API key belongs to, for the <c>X-Api-Key</c> header and for the support console's sign-in
+/// alike: the bootstrap operator key from configuration is compared by hash in constant time; any other
+/// key must have the platform's shape (<see cref="ApiKeyShape"/>) before it is looked up by its SHA-256
+/// hash in <see cref="IApiKeyGrain"/>; a hash the cluster just called unknown is not asked again for a
+/// while (<see cref="UnknownApiKeys"/>), and concurrent requests with one key share one lookup
+/// (<see cref="ApiKeyLookups"/>).
+/// </summary>
+public sealed class StaffKeys(ApiKeyLookups lookups, UnknownApiKeys unknownKeys, ApiSettings settings)
+{
+    // Keys are random tokens, never personal data; an absurdly long one is refused before hashing.
+    public const int MaxKeyLength = 256;
+
+    private readonly byte[]? _operatorKeyHash = settings.OperatorKey is { Length: > 0 } key ? Hash(key) : null;
+
+    /// <summary>The SHA-256 of a key: how keys are stored, looked up and (for rate limits) told apart; the key itself is kept nowhere.</summary>
+    public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>The key's holder as a principal of <paramref name="scheme"/>, or null for a key that is not (or no longer) valid.</summary>
+    public async Task<ClaimsPrincipal?> ResolveAsync(string presented, string scheme)
+    {
+        if (presented.Length is 0 or > MaxKeyLength)
+        {
+            return null;
+        }
+
+        // P4.4: a made-up key costs no grain activation and no database read.
+        return IsBootstrapOperator(Hash(presented)) || ApiKeyShape.IsWellFormed(presented)
+            ? await ResolveHashAsync(Convert.ToHexStringLower(Hash(presented)), scheme)
+            : null;
+    }
+
+    /// <summary>As <see cref="ResolveAsync"/>, for a key known only by its hash (the console's cookie keeps no key).</summary>
+    public async Task<ClaimsPrincipal?> ResolveHashAsync(string keyHash, string scheme)
+    {
+        if (keyHash.Length != 64)
+        {
+            return null;
+        }
+
+        if (IsBootstrapOperator(Convert.FromHexString(keyHash)))
+        {
+            return CallerClaims.Principal(CallerRole.Operator, CallerClaims.BootstrapOperator, scheme);
+        }
+
+        if (unknownKeys.Contains(keyHash))
+        {
+            return null;
+        }
+
+        var grant = await lookups.ResolveAsync(keyHash);
+        if (grant is null)
+        {
+            unknownKeys.Remember(keyHash);
+            return null;
+        }
+
+        return CallerClaims.Principal(grant, scheme);
+    }
+
+    private bool IsBootstrapOperator(byte[] hash) =>
+        _operatorKeyHash is not null && CryptographicOperations.FixedTimeEquals(hash, _operatorKeyHash);
+}

@@ -1,0 +1,90 @@
+using MeiLing.Api;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Playwright;
+
+namespace MeiLing.Tests.Consoles;
+
+/// <summary>
+/// The platform with its API also listening on a real loopback port, and Debian's Chromium driven by
+/// Playwright against it (never a browser Playwright would download). Screenshots of each page go to
+/// <c>docs/screenshots/</c>.
+/// </summary>
+public sealed class BrowserFixture : PlatformFixture, IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private WebApplicationFactory<ApiAssemblyMarker>? _kestrel;
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public static string ScreenshotFolder
+    {
+        get
+        {
+            var folder = new DirectoryInfo(AppContext.BaseDirectory);
+            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "MeiLing.Orleans.sln")))
+            {
+                folder = folder.Parent;
+            }
+
+            return Path.Combine(folder?.FullName ?? AppContext.BaseDirectory, "docs", "screenshots");
+        }
+    }
+
+    public new async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _kestrel = Api.WithWebHostBuilder(_ => { });
+        _kestrel.UseKestrel(0);
+        _kestrel.StartServer();
+        BaseUrl = _kestrel.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh browser context (its own cookies) at a phone's or a desk's screen size.</summary>
+    public Task<IBrowserContext> NewContextAsync(bool phone = false) => Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = BaseUrl,
+        ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
+        DeviceScaleFactor = 1,
+        Locale = "zh-CN",
+    });
+
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+    }
+
+    public new async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_kestrel is not null)
+        {
+            await _kestrel.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

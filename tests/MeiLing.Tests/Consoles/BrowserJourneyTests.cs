@@ -1,0 +1,135 @@
+using System.Text.Json;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Users;
+using Microsoft.Playwright;
+
+namespace MeiLing.Tests.Consoles;
+
+/// <summary>The two journeys of issue 17, in Chromium against the API on a real port; each page is photographed.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class BrowserJourneyTests(BrowserFixture platform)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task P8_1_support_finds_a_user_by_phone_files_a_cancellation_enters_the_code_and_watches_it_complete()
+    {
+        var agent = await platform.EnrolStaffAsync("客服小王", "support");
+        var user = await platform.RegisterUserAsync();
+        await using var context = await platform.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/console");
+        Assert.EndsWith("/console/signin?returnUrl=%2Fconsole", page.Url, StringComparison.Ordinal);
+        await BrowserFixture.ScreenshotAsync(page, "console-signin");
+        await page.FillAsync("input[name=apiKey]", agent.ApiKey);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/console");
+        await BrowserFixture.ScreenshotAsync(page, "console-queue");
+
+        await page.FillAsync("input[name=query]", user.Phone);
+        await page.ClickAsync("form[action*=Find] button");
+        await page.WaitForURLAsync($"**/console/users/{user.UserId}");
+
+        await page.SelectOptionAsync("select[name='Input.Type']", "Cancellation");
+        await page.FillAsync("textarea[name='Input.Reason']", "用户来电要求注销 The user called to close the account");
+        await page.FillAsync("input[name='Input.Verification']", "回拨注册手机并核对最近订单 Called back the registered number, checked the last order");
+        await page.ClickAsync("form[action*=FileRequest] button[type=submit]");
+        await ExpectNoticeAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "console-user");
+
+        await page.ClickAsync("table a[href^='/console/requests/']");
+        await page.WaitForSelectorAsync("#request-status");
+        Assert.Contains("Awaiting confirmation", await page.InnerTextAsync("#request-status"), StringComparison.Ordinal);
+        var code = await platform.LatestCodeAsync(user.Phone, "confirm-request");
+        await page.FillAsync("input[name=verificationCode]", code);
+        await page.ClickAsync("form[action*=Confirm] button");
+        await ExpectNoticeAsync(page);
+
+        await ReloadUntilAsync(page, "#request-status", "Completed");
+        await BrowserFixture.ScreenshotAsync(page, "console-request");
+        Assert.True(await page.IsVisibleAsync("#erasure-receipt"));
+    }
+
+    [Fact]
+    public async Task P1_2_a_user_signs_in_withdraws_location_consent_and_downloads_the_export()
+    {
+        var user = await platform.RegisterUserAsync();
+        var version = await platform.CurrentPolicyVersionAsync();
+        var api = await platform.AsUserAsync(user);
+        (await api.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = true, policyVersion = version })).EnsureSuccessStatusCode();
+
+        await using var context = await platform.NewContextAsync(phone: true);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/privacy/register");
+        await BrowserFixture.ScreenshotAsync(page, "privacy-register");
+        await page.GotoAsync("/privacy");
+        await page.WaitForURLAsync("**/privacy/signin?returnUrl=%2Fprivacy");
+        await BrowserFixture.ScreenshotAsync(page, "privacy-signin");
+        await page.FillAsync("input[name=Phone]", user.Phone);
+        await page.FillAsync("input[name=Password]", user.Password);
+        await page.ClickAsync("button[type=submit]");
+        await ExpectAsync(page, "header.bar a[href='/privacy/requests']");
+
+        Assert.Contains("On", await page.InnerTextAsync("#consent-location"), StringComparison.Ordinal);
+        await page.ClickAsync("#consent-location button");
+        await ExpectNoticeAsync(page);
+        Assert.Contains("Off", await page.InnerTextAsync("#consent-location"), StringComparison.Ordinal);
+        await BrowserFixture.ScreenshotAsync(page, "privacy-consents");
+        var consents = await api.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/consents");
+        Assert.Contains(consents.GetProperty("items").EnumerateArray(), c => c.GetProperty("purpose").GetString() == "location" && !c.GetProperty("granted").GetBoolean());
+
+        await page.GotoAsync("/privacy/requests");
+        await page.SelectOptionAsync("select[name='Input.Type']", "Access");
+        await page.ClickAsync("form[action*=FileRequest] button[type=submit]");
+        await ExpectNoticeAsync(page);
+        await ReloadUntilAsync(page, "main", "下载 JSON");
+        await BrowserFixture.ScreenshotAsync(page, "privacy-requests");
+
+        var exportUrl = await page.GetAttributeAsync("a[href$='/export']", "href");
+        var download = await context.APIRequest.GetAsync(exportUrl!);
+        Assert.Equal(200, download.Status);
+        Assert.StartsWith("application/json", download.Headers["content-type"], StringComparison.Ordinal);
+        var bundle = JsonDocument.Parse(await download.TextAsync());
+        Assert.Contains(user.UserId, bundle.RootElement.GetRawText(), StringComparison.Ordinal);
+
+        await page.GotoAsync(exportUrl + "?format=html");
+        Assert.Contains(user.UserId, await page.ContentAsync(), StringComparison.Ordinal);
+        await BrowserFixture.ScreenshotAsync(page, "privacy-export");
+
+        await page.GotoAsync("/privacy/account");
+        await BrowserFixture.ScreenshotAsync(page, "privacy-account");
+    }
+
+    /// <summary>Waits for the page's notice; a refusal shown instead fails with its words.</summary>
+    private static Task ExpectNoticeAsync(IPage page) => ExpectAsync(page, ".alert.notice");
+
+    private static async Task ExpectAsync(IPage page, string selector)
+    {
+        try
+        {
+            await page.WaitForSelectorAsync($"{selector}, .alert.error", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{page.Url}: {await page.ContentAsync()}");
+        }
+
+        if (await page.QuerySelectorAsync(".alert.error") is { } error)
+        {
+            Assert.Fail($"{page.Url}: {await error.InnerTextAsync()}");
+        }
+    }
+
+    /// <summary>Reloads until the element shows the text: a request moves on by its reminder, seconds later.</summary>
+    private static async Task ReloadUntilAsync(IPage page, string selector, string text)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!(await page.InnerTextAsync(selector)).Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"'{selector}' never showed '{text}'.");
+            await page.WaitForTimeoutAsync(500);
+            await page.ReloadAsync();
+        }
+    }
+}

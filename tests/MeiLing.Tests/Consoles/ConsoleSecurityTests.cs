@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using MeiLing.Grains.Audit;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Consoles;
+
+/// <summary>What a dishonest caller could make the consoles do, over plain HTTP against the real port.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class ConsoleSecurityTests(BrowserFixture platform)
+{
+    [Fact]
+    public async Task P4_4_a_user_cookie_reaching_the_support_console_gets_403_not_another_users_page()
+    {
+        var (victim, intruder) = (await platform.RegisterUserAsync(), await platform.RegisterUserAsync());
+        var browser = await SignedInUserAsync(intruder);
+
+        var response = await browser.GetAsync($"/console/users/{victim.UserId}");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("Profile (masked)", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P1_7_a_support_cookie_cannot_download_an_export_403_as_in_the_api()
+    {
+        var agent = await platform.EnrolStaffAsync("客服", "support");
+        var (browser, cookies) = NewBrowser();
+        await PostFormAsync(browser, "/console/signin", new() { ["apiKey"] = agent.ApiKey });
+        var consoleCookie = cookies.GetCookies(new Uri(platform.BaseUrl + "/console"))["meiling_console"];
+        Assert.NotNull(consoleCookie);
+
+        // The cookie's path keeps it on /console; a dishonest agent attaches it to the export by hand.
+        using var export = new HttpRequestMessage(HttpMethod.Get, "/v1/requests/req_aaaaaaaaaaaaaaaaaaaaaaaaaa/export");
+        export.Headers.Add("Cookie", $"meiling_console={consoleCookie.Value}");
+        var response = await browser.SendAsync(export);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task P4_4_a_cross_site_form_post_without_the_antiforgery_token_changes_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var browser = await SignedInUserAsync(user);
+
+        var forged = await browser.PostAsync("/privacy?handler=Consent", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["purpose"] = "marketing-sharing", ["granted"] = "true",
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        var api = await platform.AsUserAsync(user);
+        var consents = await api.GetStringAsync($"/v1/users/{user.UserId}/consents");
+        Assert.DoesNotContain("\"purpose\":\"marketing-sharing\",\"granted\":true", consents, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/privacy")]
+    [InlineData("//evil.example/privacy")]
+    [InlineData("/\\evil.example")]
+    [InlineData("/console")]
+    public async Task P4_4_sign_in_never_follows_a_return_url_off_its_own_console(string returnUrl)
+    {
+        var user = await platform.RegisterUserAsync();
+        var (browser, _) = NewBrowser();
+
+        var response = await PostFormAsync(browser, "/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password, ["returnUrl"] = returnUrl });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/privacy", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task P1_7_a_look_up_by_phone_is_audited_with_the_user_found_and_never_the_number()
+    {
+        var agent = await platform.EnrolStaffAsync("客服", "support");
+        var user = await platform.RegisterUserAsync();
+        var (browser, _) = NewBrowser();
+        await PostFormAsync(browser, "/console/signin", new() { ["apiKey"] = agent.ApiKey });
+
+        var found = await PostFormAsync(browser, "/console?handler=Find", new() { ["query"] = user.Phone }, "/console");
+
+        Assert.Equal($"/console/users/{user.UserId}", found.Headers.Location!.OriginalString);
+        var trail = await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(user.UserId, 100);
+        var lookup = Assert.Single(trail, record => record.Entry.Action == "console find-user-by-phone");
+        Assert.Equal(agent.StaffId, lookup.Entry.ActorId);
+        Assert.DoesNotContain(user.Phone, lookup.Entry.Detail ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P4_4_an_off_boarded_agents_console_cookie_stops_working_at_once()
+    {
+        var agent = await platform.EnrolStaffAsync("离职客服", "support");
+        var (browser, _) = NewBrowser();
+        await PostFormAsync(browser, "/console/signin", new() { ["apiKey"] = agent.ApiKey });
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/console")).StatusCode);
+
+        (await platform.Operator().DeleteAsync($"/v1/staff/{agent.StaffId}")).EnsureSuccessStatusCode();
+
+        var after = await browser.GetAsync("/console");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/console/signin", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Console_pages_carry_the_security_headers_and_load_nothing_from_elsewhere()
+    {
+        var (browser, _) = NewBrowser();
+
+        var page = await browser.GetAsync("/privacy/signin");
+
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("script-src", policy, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(src|href)=\"(https?:)?//", await page.Content.ReadAsStringAsync());
+    }
+
+    private (HttpClient Client, CookieContainer Cookies) NewBrowser()
+    {
+        var cookies = new CookieContainer();
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(platform.BaseUrl) };
+        return (client, cookies);
+    }
+
+    private async Task<HttpClient> SignedInUserAsync(RegisteredUser user)
+    {
+        var (browser, _) = NewBrowser();
+        var signedIn = await PostFormAsync(browser, "/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return browser;
+    }
+
+    /// <summary>Posts a form as the page would: the antiforgery token read from the page first.</summary>
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string action, Dictionary<string, string> fields, string? formPage = null)
+    {
+        var html = await browser.GetStringAsync(formPage ?? action.Split('?')[0]);
+        fields["__RequestVerificationToken"] = AntiforgeryToken().Match(html).Groups[1].Value;
+        return await browser.PostAsync(action, new FormUrlEncodedContent(fields));
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
