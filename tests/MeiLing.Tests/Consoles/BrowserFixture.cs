@@ -7,7 +7,8 @@ namespace MeiLing.Tests.Consoles;
 /// <summary>
 /// The platform with its API also listening on a real loopback port, and Debian's Chromium driven by
 /// Playwright against it (never a browser Playwright would download). Screenshots of each page go to
-/// <c>docs/screenshots/</c>.
+/// <c>docs/screenshots/</c> when <c>MEILING_UPDATE_SCREENSHOTS=1</c>, else to a temporary folder, so a test
+/// run leaves the checkout as it found it.
 /// </summary>
 public sealed class BrowserFixture : PlatformFixture, IAsyncLifetime
 {
@@ -24,6 +25,11 @@ public sealed class BrowserFixture : PlatformFixture, IAsyncLifetime
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("MEILING_UPDATE_SCREENSHOTS") != "1")
+            {
+                return Path.Combine(Path.GetTempPath(), "meiling-screenshots");
+            }
+
             var folder = new DirectoryInfo(AppContext.BaseDirectory);
             while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "MeiLing.Orleans.sln")))
             {
