@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 using MeiLing.Api.Security;
 using MeiLing.Grains.MemberCards;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +12,7 @@ public static class MemberCardsApi
     public static RouteGroupBuilder MapMemberCardsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/merchants/{merchantId:id}/member-cards/{userId:id}").WithTags("Merchant app")
-            .RequireAuthorization(AuthorizationPolicies.Merchant);
+            .ForCaller(CallerScope.TheMerchant);
 
         group.MapPost("/top-ups", TopUp).WithName("TopUpMemberCard")
             .WithSummary("Add to the user's balance at this merchant. An Idempotency-Key header makes retries safe.");
@@ -21,22 +20,17 @@ public static class MemberCardsApi
         return group;
     }
 
-    private static async Task<Results<Ok<BalanceBody>, NotFound>> TopUp(
-        string merchantId, string userId, TopUpRequest request, ClaimsPrincipal caller, IClusterClient cluster,
+    private static async Task<Ok<BalanceBody>> TopUp(
+        string merchantId, string userId, TopUpRequest request, IClusterClient cluster,
         [FromHeader(Name = OrdersApi.IdempotencyHeader)] string? idempotencyKey)
     {
-        if (!caller.IsMerchant(merchantId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var operationId = string.IsNullOrEmpty(idempotencyKey) ? $"top-up:{Guid.NewGuid():N}" : $"top-up:{idempotencyKey}";
         var balance = await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).TopUp(operationId, request.AmountFen);
         return TypedResults.Ok(new BalanceBody(balance));
     }
 
-    private static async Task<Results<Ok<BalanceBody>, NotFound>> GetBalance(string merchantId, string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.IsMerchant(merchantId) && await cluster.UserExistsAsync(userId)
+    private static async Task<Results<Ok<BalanceBody>, NotFound>> GetBalance(string merchantId, string userId, IClusterClient cluster) =>
+        await cluster.UserExistsAsync(userId)
             ? TypedResults.Ok(new BalanceBody(await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).GetBalance()))
             : TypedResults.NotFound();
 }

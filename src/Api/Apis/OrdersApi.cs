@@ -17,13 +17,12 @@ public static class OrdersApi
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
-        var merchantOrders = routes.MapGroup("/v1/merchants/{merchantId:id}/orders").WithTags("Merchant app")
-            .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchant);
-        merchantOrders.MapPost("/", PlaceOrder).WithName("PlaceOrder")
+        var merchantOrders = routes.MapGroup("/v1/merchants/{merchantId:id}/orders").WithTags("Merchant app");
+        merchantOrders.MapPost("/", PlaceOrder).ForCaller(CallerScope.TheMerchantAmongOperators).WithName("PlaceOrder")
             .WithSummary("Place an order for a user, or a walk-in sale (no userId); totals come from the catalogue. An Idempotency-Key header makes retries safe.")
             .WithDescription("Without `userId` the order is a walk-in sale: no personal data, no consent gate, paid marked, wechat or alipay (not member-card); a delivery needs a user (400). Stock-tracked lines take their stock at once, all or nothing: 409 out-of-stock naming the SKU; an archived product is 409 product-archived. A cashier's or manager's key records their staffId on the order.")
-            .ProducesProblems(400, 401, 403, 404, 409);
-        merchantOrders.MapGet("/", ListMerchantOrders).WithName("ListMerchantOrders")
+            .ProducesProblems(400, 409);
+        merchantOrders.MapGet("/", ListMerchantOrders).ForCaller(CallerScope.TheMerchantOrOperator.ThatExists()).WithName("ListMerchantOrders")
             .WithSummary("The merchant's orders, newest first, a page at a time.");
 
         var orders = routes.MapGroup("/v1/orders/{orderId:id}").WithTags("Merchant app");
@@ -42,15 +41,10 @@ public static class OrdersApi
         return routes;
     }
 
-    private static async Task<Results<Created<OrderPlaced>, NotFound, ValidationProblem>> PlaceOrder(
+    private static async Task<Results<Created<OrderPlaced>, ValidationProblem>> PlaceOrder(
         string merchantId, PlaceOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster,
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey)
     {
-        if (!caller.IsMerchant(merchantId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var orderId = string.IsNullOrEmpty(idempotencyKey)
             ? EntityId.New(EntityId.OrderPrefix)
             : EntityId.FromIdempotencyKey(EntityId.OrderPrefix, merchantId, idempotencyKey);
@@ -74,11 +68,9 @@ public static class OrdersApi
         return TypedResults.Created($"/v1/orders/{orderId}", new OrderPlaced(order.OrderId, order.TotalFen, order.Status));
     }
 
-    private static async Task<Results<Ok<OrderPage>, NotFound>> ListMerchantOrders(
-        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
-        await caller.SeesMerchantAsync(merchantId, cluster)
-            ? TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByMerchant(merchantId, cursor, limit ?? 20))
-            : TypedResults.NotFound();
+    private static async Task<Ok<OrderPage>> ListMerchantOrders(
+        string merchantId, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
+        TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByMerchant(merchantId, cursor, limit ?? 20));
 
     private static async Task<Results<Ok<OrderView>, NotFound>> GetOrder(string orderId, ClaimsPrincipal caller, IClusterClient cluster)
     {

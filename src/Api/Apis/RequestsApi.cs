@@ -18,10 +18,10 @@ public static class RequestsApi
 {
     public static IEndpointRouteBuilder MapRequestsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/users/{userId:id}/requests", File).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        routes.MapPost("/v1/users/{userId:id}/requests", File).ForCaller(CallerScope.TheUserOrSupport)
             .WithTags("Data-rights requests").WithName("FileRequest")
             .WithSummary("File an access, correction, deletion, withdrawal or cancellation request; due 15 days after it is received.");
-        routes.MapGet("/v1/users/{userId:id}/requests", OfUser).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        routes.MapGet("/v1/users/{userId:id}/requests", OfUser).ForCaller(CallerScope.TheUserOrSupport)
             .WithTags("Data-rights requests").WithName("ListUserRequests").WithSummary("The user's requests, oldest first.");
 
         var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");
@@ -38,21 +38,16 @@ public static class RequestsApi
             .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403.");
         requests.MapPost("/{requestId:id}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("CancelRequest").WithSummary("The user, or the agent who filed it, cancels a request before its first step; 409 afterwards.");
-        requests.MapPost("/{requestId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).RequireAuthorization(AuthorizationPolicies.MerchantManager)
+        requests.MapPost("/{requestId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantManager)
             .WithName("ConfirmRequestAsRecipient").WithSummary("A merchant the request reached confirms it acted on it (erased, exported, corrected); that merchant's key only.");
         requests.MapPost("/{requestId:id}/rejection", Reject).RequireAuthorization(AuthorizationPolicies.Staff)
             .WithName("RejectRequest").WithSummary("Support or an operator refuses a request before its first step, with a reason the user sees.");
         return routes;
     }
 
-    internal static async Task<Results<Accepted<DataRightsRequestView>, NotFound, ValidationProblem>> File(
+    internal static async Task<Results<Accepted<DataRightsRequestView>, ValidationProblem>> File(
         string userId, FileRequestBody request, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        if (!caller.CanActForUser(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var isSupport = caller.IsInRole(Roles.Support);
         var errors = new Dictionary<string, string[]>();
         if (isSupport && string.IsNullOrWhiteSpace(request.Reason))
@@ -76,10 +71,8 @@ public static class RequestsApi
         return TypedResults.Accepted($"/v1/requests/{view.RequestId}", view);
     }
 
-    internal static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, NotFound>> OfUser(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        caller.CanActForUser(userId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(userId)))
-            : TypedResults.NotFound();
+    internal static async Task<Ok<ItemPage<DataRightsRequestView>>> OfUser(string userId, IClusterClient cluster) =>
+        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(userId)));
 
     internal static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpen(
         IClusterClient cluster, string? status, bool? overdue, bool? unconfirmedRecipients,
@@ -166,19 +159,12 @@ public static class RequestsApi
     internal static async Task<Ok<DataRightsRequestView>> Cancel(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(caller.AsRequestActor()));
 
+    // The route's scope admits only the merchant named: another merchant's confirmation is, to it, no request at all.
     private static async Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmAsRecipient(
-        string requestId, string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
-    {
-        // Only the merchant named, with its own key: another merchant's confirmation is, to it, no request at all.
-        if (!caller.IsMerchant(merchantId))
-        {
-            return TypedResults.NotFound();
-        }
-
-        return await cluster.GetGrain<IRequestRecipientsGrain>(0).Confirm(requestId, merchantId) is { } recipient
+        string requestId, string merchantId, IClusterClient cluster) =>
+        await cluster.GetGrain<IRequestRecipientsGrain>(0).Confirm(requestId, merchantId) is { } recipient
             ? TypedResults.Ok(recipient)
             : TypedResults.NotFound();
-    }
 
     internal static async Task<Ok<DataRightsRequestView>> Reject(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Reject(caller.AsRequestActor(), body.Reason.Trim()));

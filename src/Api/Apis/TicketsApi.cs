@@ -13,7 +13,7 @@ public static class TicketsApi
 {
     public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/users/{userId:id}/tickets", OpenTicket).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        routes.MapPost("/v1/users/{userId:id}/tickets", OpenTicket).ForCaller(CallerScope.TheUserOrSupport)
             .WithTags("Support tickets").WithName("OpenTicket").WithSummary("Open a ticket for the user.");
 
         var ticket = routes.MapGroup("/v1/tickets/{ticketId:id}").WithTags("Support tickets")
@@ -23,14 +23,9 @@ public static class TicketsApi
         return routes;
     }
 
-    private static async Task<Results<Created<TicketOpened>, NotFound>> OpenTicket(
+    private static async Task<Created<TicketOpened>> OpenTicket(
         string userId, OpenTicketRequest request, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock)
     {
-        if (!caller.CanActForUser(userId))
-        {
-            return TypedResults.NotFound();
-        }
-
         var ticketId = EntityId.New(EntityId.TicketPrefix);
         await cluster.GetGrain<ITicketGrain>(ticketId).Open(userId, request.Subject.Trim(), Message(caller, request.Message, clock));
         return TypedResults.Created($"/v1/tickets/{ticketId}", new TicketOpened(ticketId));

@@ -19,6 +19,12 @@ public sealed record CallerScope(string RouteValue, string Policy, Func<ClaimsPr
     /// <summary>Only the merchant itself (not operators).</summary>
     public static readonly CallerScope TheMerchant = new("merchantId", AuthorizationPolicies.Merchant, CallerClaims.IsMerchant);
 
+    /// <summary>
+    /// Only the merchant itself, on a route whose group also admits operators: an operator gets 404 there, as
+    /// for another merchant's id, not 403 (placing orders).
+    /// </summary>
+    public static readonly CallerScope TheMerchantAmongOperators = new("merchantId", AuthorizationPolicies.OperatorOrMerchant, CallerClaims.IsMerchant);
+
     /// <summary>The merchant itself, or an operator.</summary>
     public static readonly CallerScope TheMerchantOrOperator = new("merchantId", AuthorizationPolicies.OperatorOrMerchant, CallerClaims.CanActForMerchant);
 

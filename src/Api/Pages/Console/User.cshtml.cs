@@ -92,7 +92,7 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
         Profile = profile;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
         Receipts = ApiAnswer.Of<ItemPage<ConsentReceipt>>(await UsersApi.GetConsentHistory(UserId, User, Cluster)).Value?.Items ?? [];
-        Requests = ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.OfUser(UserId, User, Cluster)).Value?.Items ?? [];
+        Requests = ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.OfUser(UserId, Cluster)).Value?.Items ?? [];
         Orders = ApiAnswer.Of<OrderPage>(await UsersApi.GetOrders(UserId, User, Cluster, 20, null)).Value?.Items ?? [];
         var tickets = await Cluster.GetGrain<IUserGrain>(UserId).GetTicketIds();
         var views = await Task.WhenAll(tickets.Select(async id => ApiAnswer.Of<TicketView>(await TicketsApi.GetTicket(id, User, Cluster)).Value));

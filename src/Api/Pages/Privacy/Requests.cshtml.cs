@@ -59,5 +59,5 @@ public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(clu
     }
 
     private async Task LoadAsync() =>
-        Requests = [.. (ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.OfUser(UserId, User, Cluster)).Value?.Items ?? []).Reverse()];
+        Requests = [.. (ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.OfUser(UserId, Cluster)).Value?.Items ?? []).Reverse()];
 }
