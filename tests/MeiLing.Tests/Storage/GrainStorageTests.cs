@@ -1,7 +1,6 @@
 using MeiLing.Grains.Access;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
-using Orleans.Core.Internal;
 using Orleans.Storage;
 using Orleans.TestingHost;
 
@@ -20,8 +19,7 @@ public sealed class GrainStorageTests(PlatformFixture platform)
         var merchant = platform.Grains.GetGrain<IMerchantGrain>(merchantId);
         await merchant.Open(new OpenMerchant("Survivor Tea", "CN"));
 
-        await merchant.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await Task.Delay(200);
+        await merchant.EndActivationAsync();
         var reread = await merchant.Get();
 
         Assert.Equal("Survivor Tea", reread?.Name);

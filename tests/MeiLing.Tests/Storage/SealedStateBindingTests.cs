@@ -3,7 +3,6 @@ using System.Text.Json;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Tests.Commerce;
-using Orleans.Core.Internal;
 using Orleans.TestingHost;
 
 namespace MeiLing.Tests.Storage;
@@ -77,11 +76,7 @@ public sealed class SealedStateBindingTests(PlatformFixture platform)
 
     private IMemberCardGrain Card(Shop shop) => platform.Grains.GetGrain<IMemberCardGrain>(CardKey(shop));
 
-    private async Task ReloadAsync(Shop shop)
-    {
-        await Card(shop).Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await Task.Delay(200);
-    }
+    private Task ReloadAsync(Shop shop) => Card(shop).EndActivationAsync();
 
     private async Task<string> StoredPayloadAsync(Shop shop) =>
         (await platform.Database.ScalarAsync<string>("SELECT convert_from(payload, 'UTF8') FROM orleans_storage WHERE grain_id_string = $1", CardKey(shop)))!;

@@ -1,7 +1,6 @@
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Users;
 using Npgsql;
-using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.Users;
 
@@ -45,8 +44,7 @@ public sealed class ConsentReceiptStoreTests(PlatformFixture platform)
         await client.SetConsentAsync(user.UserId, "notifications", false, version);
         var grain = platform.Grains.GetGrain<IUserGrain>(user.UserId);
 
-        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await Task.Delay(200);
+        await grain.EndActivationAsync();
         var consents = await grain.GetConsents();
 
         Assert.True(consents.Single(c => c.Purpose == ConsentPurpose.Calendar).Granted);
@@ -60,8 +58,7 @@ public sealed class ConsentReceiptStoreTests(PlatformFixture platform)
         var version = await platform.CurrentPolicyVersionAsync();
         var user = await platform.RegisterUserAsync();
         var grain = platform.Grains.GetGrain<IUserGrain>(user.UserId);
-        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await Task.Delay(200);
+        await grain.EndActivationAsync();
         var grainId = GrainId.Create("user", user.UserId);
         var stored = new GrainState<UserState>(new UserState());
         await platform.Storage().ReadStateAsync("user", grainId, stored);
