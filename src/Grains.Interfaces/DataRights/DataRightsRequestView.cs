@@ -38,4 +38,4 @@ public sealed record ErasureReceipt(
     [property: Id(0)] IReadOnlyDictionary<string, int> Erased,
     [property: Id(1)] bool Verified,
     [property: Id(2)] IReadOnlyList<string> Remaining,
-    [property: Id(3)] long MemberCardsSettledFen = 0);
+    [property: Id(3)] long MemberCardsSettledFen);

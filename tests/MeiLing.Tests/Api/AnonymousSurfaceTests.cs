@@ -20,9 +20,10 @@ public sealed class AnonymousSurfaceTests(PlatformFixture platform)
 
         Assert.Equal(
             [
-                "* /health/live", "* /health/ready",
                 // The consoles' sign-in, sign-out and registration pages (their POSTs need the antiforgery token), and their stylesheet.
-                "* console/signin", "* console/signout", "* privacy/register", "* privacy/signin", "* privacy/signout",
+                "* /console/signin", "* /console/signout",
+                "* /health/live", "* /health/ready",
+                "* /privacy/register", "* /privacy/signin", "* /privacy/signout",
                 "GET /openapi/{documentName}.json", "GET /ui/site.css", "GET /v1/ping", "GET /v1/policies", "GET /v1/policies/current",
                 // Open, but each answer is bounded elsewhere: per-address limits, and a partner's signature.
                 "POST /v1/password-resets", "POST /v1/payment-partners/{partner}/confirmations", "POST /v1/sessions", "POST /v1/users", "POST /v1/users/{userId}/guardian-withdrawal", "POST /v1/verification-codes",
