@@ -17,8 +17,9 @@ public sealed class ServerRejectionTests(PlatformFixture platform)
     [Fact]
     public async Task A_nul_in_the_path_is_refused_by_the_server_with_problem_json()
     {
-        await using var api = platform.Api.WithWebHostBuilder(_ => { });
-        api.UseKestrel(0);
+        // A port the system picks on 127.0.0.1: Kestrel's default (localhost:5000) collides with any other host.
+        await using var api = platform.Api.WithWebHostBuilder(host => host.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0"));
+        api.UseKestrel();
         api.StartServer();
         var address = new Uri(api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 

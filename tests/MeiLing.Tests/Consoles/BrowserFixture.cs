@@ -43,8 +43,9 @@ public sealed class BrowserFixture : PlatformFixture, IAsyncLifetime
     public new async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _kestrel = Api.WithWebHostBuilder(_ => { });
-        _kestrel.UseKestrel(0);
+        // A port the system picks on 127.0.0.1: Kestrel's default (localhost:5000) collides with any other host.
+        _kestrel = Api.WithWebHostBuilder(host => host.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0"));
+        _kestrel.UseKestrel();
         _kestrel.StartServer();
         BaseUrl = _kestrel.ClientOptions.BaseAddress.ToString().TrimEnd('/');
 
