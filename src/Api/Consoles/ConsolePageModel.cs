@@ -1,4 +1,7 @@
+using MeiLing.Api.Apis;
+using MeiLing.Api.Validation;
 using MeiLing.Grains;
+using MeiLing.Grains.DataRights;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace MeiLing.Api.Consoles;
@@ -46,5 +49,27 @@ public abstract class ConsolePageModel(IClusterClient cluster) : PageModel
             ? string.Join(" ", answer.Errors.SelectMany(pair => pair.Value))
             : answer.Status == StatusCodes.Status404NotFound ? "Not found. 未找到。" : $"Refused ({answer.Status}).";
         return false;
+    }
+
+    /// <summary>
+    /// Files the form's request for <paramref name="userId"/> through the API's own handler (its caller checks,
+    /// validation and allowance); true when it was filed, with <see cref="Notice"/> from <paramref name="notice"/>.
+    /// </summary>
+    protected async Task<bool> FileRequestAsync(string userId, RequestForm? form, Func<DataRightsRequestView, string> notice)
+    {
+        var invalid = form is null ? "请填写表单。Fill in the form." : EdgeValidation.Errors(form.ToBody(), form.ToDetails());
+        if (invalid is not null)
+        {
+            Error = invalid;
+            return false;
+        }
+
+        return await AttemptAsync(async () =>
+        {
+            if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(userId, form!.ToBody(), User, Cluster)), out var filed))
+            {
+                Notice = notice(filed);
+            }
+        }) && Error is null;
     }
 }

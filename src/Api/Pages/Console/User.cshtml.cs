@@ -45,18 +45,7 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
 
     public async Task<IActionResult> OnPostFileRequestAsync()
     {
-        var invalid = Input is null ? "请填写表单。Fill in the form." : EdgeValidation.Errors(Input.ToBody(), Input.ToDetails());
-        if (invalid is not null)
-        {
-            Error = invalid;
-        }
-        else if (await AttemptAsync(async () =>
-        {
-            if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(UserId, Input!.ToBody(), User, Cluster)), out var filed))
-            {
-                Notice = $"已提交 {filed.RequestId}（{Labels.Status(filed.Status)}）。Filed.";
-            }
-        }) && Error is null)
+        if (await FileRequestAsync(UserId, Input, filed => $"已提交 {filed.RequestId}（{Labels.Status(filed.Status)}）。Filed."))
         {
             return Redirect($"/console/users/{UserId}");
         }

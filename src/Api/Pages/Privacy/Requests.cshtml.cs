@@ -26,18 +26,7 @@ public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(clu
 
     public async Task<IActionResult> OnPostFileRequestAsync()
     {
-        var invalid = Input is null ? "请填写表单。Fill in the form." : EdgeValidation.Errors(Input.ToBody(), Input.ToDetails());
-        if (invalid is not null)
-        {
-            Error = invalid;
-        }
-        else if (await AttemptAsync(async () =>
-            {
-                if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(UserId, Input!.ToBody(), User, Cluster)), out var filed))
-                {
-                    Notice = $"已提交 {Labels.Type(filed.Type)} · {filed.RequestId}";
-                }
-            }) && Error is null)
+        if (await FileRequestAsync(UserId, Input, filed => $"已提交 {Labels.Type(filed.Type)} · {filed.RequestId}"))
         {
             return Redirect("/privacy/requests");
         }
