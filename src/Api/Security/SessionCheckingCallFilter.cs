@@ -10,6 +10,13 @@ namespace MeiLing.Api.Security;
 /// </summary>
 public sealed class SessionCheckingCallFilter(IServiceProvider services) : IOutgoingGrainCallFilter
 {
+    // Resolved on the first call (the factory is built with this filter); the user grains' type never changes.
+    private readonly Lazy<(IGrainFactory Grains, GrainType UserGrainType)> _resolved = new(() =>
+    {
+        var grains = services.GetRequiredService<IGrainFactory>();
+        return (grains, grains.GetGrain<IUserCredentials>("any").GetGrainId().Type);
+    });
+
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         // In a silo (the co-hosted API) this filter sees grains' own calls as well: only the request's
@@ -20,8 +27,8 @@ public sealed class SessionCheckingCallFilter(IServiceProvider services) : IOutg
             return;
         }
 
-        var grains = services.GetRequiredService<IGrainFactory>();
-        if (context.TargetId == grains.GetGrain<IUserCredentials>(session.UserId).GetGrainId())
+        var (grains, userGrainType) = _resolved.Value;
+        if (context.TargetId.Type.Equals(userGrainType) && context.TargetId.Key.Equals(IdSpan.Create(session.UserId)))
         {
             // Set here, the session travels with this call only: the request context is async-local.
             SessionContext.Carry(session.UserId, session.Generation);

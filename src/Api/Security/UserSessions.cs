@@ -24,6 +24,7 @@ public sealed partial class UserSessions
     private readonly SymmetricSecurityKey _key;
     private readonly TimeSpan _lifetime;
     private readonly TimeProvider _clock;
+    private readonly ValidatedTokenCache _validatedTokens;
 
     public UserSessions(ApiSettings settings, TimeProvider clock, ILogger<UserSessions> logger)
     {
@@ -37,6 +38,7 @@ public sealed partial class UserSessions
         _key = new SymmetricSecurityKey(key);
         _lifetime = TimeSpan.FromMinutes(settings.SessionMinutes);
         _clock = clock;
+        _validatedTokens = new ValidatedTokenCache(clock);
     }
 
     public IssuedSession Issue(SignedIn signedIn)
@@ -63,6 +65,9 @@ public sealed partial class UserSessions
 
     public void Configure(JwtBearerOptions options)
     {
+        // A token validated once is remembered until it expires (the signature is not checked again).
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(_validatedTokens);
         options.MapInboundClaims = false;
         options.TokenValidationParameters = new TokenValidationParameters
         {

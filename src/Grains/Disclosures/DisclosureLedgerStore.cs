@@ -6,11 +6,12 @@ using NpgsqlTypes;
 namespace MeiLing.Grains.Disclosures;
 
 /// <summary>The disclosure ledger (P3.1): one append-only row per hand-over of a user's data.</summary>
-public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource)
+public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupCommit groupCommit)
 {
+    /// <summary>Appends one hand-over; a unit of a <see cref="GroupCommit"/>, durable when this returns.</summary>
     public async Task AppendAsync(string userId, DisclosureRecord record)
     {
-        await using var command = dataSource.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO user_disclosures (user_id, at, recipient, recipient_kind, fields, purpose, basis, consent_receipt_id, document_reference, note)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """);
@@ -24,7 +25,7 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = (object?)record.ConsentReceiptId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)record.DocumentReference ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)record.Note ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync();
+        await groupCommit.WriteAsync([command]);
     }
 
     public async Task<IReadOnlyList<DisclosureRecord>> ListAsync(string userId, int limit)

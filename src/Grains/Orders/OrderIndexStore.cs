@@ -11,31 +11,22 @@ namespace MeiLing.Grains.Orders;
 /// sealed (A.2, <see cref="OrderCustomerRefs"/>); rows written before that (<c>user_id</c> in clear) are
 /// rewritten so when their user's orders are next looked up, or by the silo's backfill at start.
 /// </summary>
-public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRefs customers)
+public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRefs customers, GroupCommit groupCommit)
 {
     /// <summary>Writes the order's listing row (its user, total and status as they are now).</summary>
-    public async Task UpsertAsync(string orderId, OrderState order)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(await IndexRowAsync(orderId, order));
-        await batch.ExecuteNonQueryAsync();
-    }
+    public async Task UpsertAsync(string orderId, OrderState order) =>
+        await groupCommit.WriteAsync([await IndexRowAsync(orderId, order)]);
 
     /// <summary>
     /// Writes the listing row and records the order's lines for analytics (no personal data); idempotent,
     /// so a retried placement adds no second set of facts.
     /// </summary>
     /// <remarks>
-    /// One round trip and one commit: a batch without error barriers runs as one implicit transaction,
-    /// so the row and the facts are written together or not at all.
+    /// One unit of a group commit: the row and the facts are written together or not at all, in the same
+    /// commit as the listings of the orders placed at the same moment.
     /// </remarks>
-    public async Task UpsertWithLineFactsAsync(string orderId, OrderState order)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(await IndexRowAsync(orderId, order));
-        batch.BatchCommands.Add(LineFacts(orderId, order));
-        await batch.ExecuteNonQueryAsync();
-    }
+    public async Task UpsertWithLineFactsAsync(string orderId, OrderState order) =>
+        await groupCommit.WriteAsync([await IndexRowAsync(orderId, order), LineFacts(orderId, order)]);
 
     private async Task<NpgsqlBatchCommand> IndexRowAsync(string orderId, OrderState order)
     {

@@ -8,7 +8,7 @@ namespace MeiLing.Grains.Reports;
 /// The merchant's takings: one row per confirmed payment and per part of a refund given back, with order id,
 /// method, amount and time and nothing about the customer, so reports survive every customer's erasure.
 /// </summary>
-public sealed class TakingsLedger(NpgsqlDataSource dataSource)
+public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCommit groupCommit)
 {
     public const string Payment = "payment";
     public const string Refund = "refund";
@@ -29,7 +29,7 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource)
             return;
         }
 
-        await using var command = dataSource.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO merchant_takings (entry_id, merchant_id, order_id, kind, method, amount_fen, at)
             SELECT entry.id, $1, $2, entry.kind, entry.method, entry.amount_fen, entry.at
               FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::timestamptz[]) AS entry (id, kind, method, amount_fen, at)
@@ -42,7 +42,7 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = entries.Select(e => MethodName(e.Method)).ToArray() });
         command.Parameters.Add(new() { Value = entries.Select(e => e.AmountFen).ToArray() });
         command.Parameters.Add(new() { Value = entries.Select(e => e.At).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        await command.ExecuteNonQueryAsync();
+        await groupCommit.WriteAsync([command]);
     }
 
     /// <summary>The takings between two instants: per method and kind, the count of rows and their amount.</summary>

@@ -11,7 +11,7 @@ namespace MeiLing.Grains.Webhooks;
 /// The tables behind webhooks: merchants' endpoints (secrets sealed), the outbox of events on their way to
 /// recipients, and which recipients each data-rights request reached. No personal data but ids.
 /// </summary>
-public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
+public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit groupCommit)
 {
     public const string Pending = "pending";
     public const string Delivered = "delivered";
@@ -70,15 +70,11 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
     /// that causes them) first. Ids are derived from what causes an event, so a step that runs again after a crash
     /// writes nothing twice.
     /// </summary>
-    /// <remarks>One round trip: a batch without error barriers runs as one implicit transaction.</remarks>
+    /// <remarks>One unit of a <see cref="GroupCommit"/>: one transaction, shared with what other grains write at that moment.</remarks>
     public async Task EnqueueAsync(
         IReadOnlyList<OutboxEvent> events, IReadOnlyList<RecipientListing> recipients, DateTimeOffset now, params NpgsqlBatchCommand[] alongside)
     {
-        await using var batch = dataSource.CreateBatch();
-        foreach (var command in alongside)
-        {
-            batch.BatchCommands.Add(command);
-        }
+        var batch = new List<NpgsqlBatchCommand>(alongside);
 
         foreach (var item in events)
         {
@@ -94,7 +90,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
             command.Parameters.Add(new() { Value = item.Body });
             command.Parameters.Add(new() { Value = (object?)item.RequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            batch.BatchCommands.Add(command);
+            batch.Add(command);
         }
 
         foreach (var recipient in recipients)
@@ -109,13 +105,11 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource)
             command.Parameters.Add(new() { Value = (object?)recipient.EventId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new() { Value = (object?)recipient.EventType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            batch.BatchCommands.Add(command);
+            batch.Add(command);
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync();
-        }
+        // The cause and its events as one unit of a group commit: written together, with other grains' writes.
+        await groupCommit.WriteAsync(batch);
     }
 
     /// <summary>

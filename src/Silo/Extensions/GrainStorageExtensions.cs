@@ -73,6 +73,7 @@ public static class GrainStorageExtensions
         silo.AddIncomingGrainCallFilter<SessionCallFilter>();
         // Storage and database failures leave a grain call as the platform's own refusals, never as Npgsql's types.
         silo.AddIncomingGrainCallFilter<InfrastructureFailureFilter>();
+        silo.Services.AddSingleton<GroupCommit>();
         silo.Services.AddSingleton<ConsentReceiptStore>();
         silo.Services.AddSingleton<LocationSampleStore>();
         silo.Services.AddSingleton<ActivityLogStore>();

@@ -1,0 +1,163 @@
+using Npgsql;
+
+namespace MeiLing.Grains.Platform;
+
+/// <summary>
+/// Writes side-table rows of many grains in one transaction: each caller hands over its statements (one unit,
+/// all or nothing) and is answered once the transaction holding them has committed, so it still hears only
+/// of its own durable write. While a commit is under way, the units that arrive queue and leave together in
+/// the next one: one round trip and one commit for as many writes as came in meanwhile, where each would have
+/// paid its own. An idle platform pays nothing extra: a lone write leaves at once.
+/// </summary>
+/// <remarks>
+/// A batch without error barriers is one implicit transaction, so a failing unit rolls the whole group back;
+/// the group is then written again a unit at a time, and only the unit at fault hears of its error.
+/// </remarks>
+public sealed class GroupCommit(NpgsqlDataSource dataSource, GroupCommitOptions? options = null)
+{
+    private readonly GroupCommitOptions _options = options ?? new();
+    private readonly Lock _lock = new();
+    private readonly Queue<PendingUnit> _queue = new();
+    private int _committing;
+    private long _commits;
+    private long _units;
+
+    /// <summary>Transactions committed so far; with <see cref="Units"/>, how well writes were grouped.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Units written so far.</summary>
+    public long Units => Interlocked.Read(ref _units);
+
+    /// <summary>Writes <paramref name="statements"/> together; when this returns, they are durable.</summary>
+    public Task WriteAsync(IReadOnlyList<NpgsqlBatchCommand> statements)
+    {
+        if (statements.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var unit = new PendingUnit(statements);
+        bool startCommit;
+        lock (_lock)
+        {
+            _queue.Enqueue(unit);
+            startCommit = _committing < _options.ConcurrentCommits;
+            if (startCommit)
+            {
+                _committing++;
+            }
+        }
+
+        if (startCommit)
+        {
+            _ = Task.Run(CommitWhileQueuedAsync);
+        }
+
+        return unit.Written.Task;
+    }
+
+    private async Task CommitWhileQueuedAsync()
+    {
+        while (TakeGroup() is { Count: > 0 } group)
+        {
+            await CommitAsync(group);
+        }
+    }
+
+    // Null when the queue is empty: this committer then stops, under the lock, so a unit queued after it is never stranded.
+    private List<PendingUnit>? TakeGroup()
+    {
+        lock (_lock)
+        {
+            if (_queue.Count == 0)
+            {
+                _committing--;
+                return null;
+            }
+
+            var group = new List<PendingUnit>();
+            var statements = 0;
+            while (_queue.TryPeek(out var next) && (group.Count == 0 || statements + next.Statements.Count <= _options.MaxStatements))
+            {
+                group.Add(_queue.Dequeue());
+                statements += next.Statements.Count;
+            }
+
+            return group;
+        }
+    }
+
+    private async Task CommitAsync(List<PendingUnit> group)
+    {
+        try
+        {
+            await ExecuteAsync(group);
+            Interlocked.Add(ref _units, group.Count);
+            group.ForEach(unit => unit.Written.TrySetResult());
+        }
+        catch (PostgresException) when (group.Count > 1)
+        {
+            // The server refused a statement and rolled the group back: find whose it was.
+            foreach (var unit in group)
+            {
+                await CommitAloneAsync(unit);
+            }
+        }
+        catch (Exception failed)
+        {
+            group.ForEach(unit => unit.Written.TrySetException(failed));
+        }
+    }
+
+    private async Task CommitAloneAsync(PendingUnit unit)
+    {
+        try
+        {
+            await ExecuteAsync([unit]);
+            Interlocked.Increment(ref _units);
+            unit.Written.TrySetResult();
+        }
+        catch (Exception failed)
+        {
+            unit.Written.TrySetException(failed);
+        }
+    }
+
+    private async Task ExecuteAsync(List<PendingUnit> units)
+    {
+        await using var batch = dataSource.CreateBatch();
+        foreach (var statement in units.SelectMany(unit => unit.Statements))
+        {
+            batch.BatchCommands.Add(statement);
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync();
+            Interlocked.Increment(ref _commits);
+        }
+        finally
+        {
+            // The statements may be written again in another batch (a group that failed goes unit by unit).
+            batch.BatchCommands.Clear();
+        }
+    }
+
+    private sealed class PendingUnit(IReadOnlyList<NpgsqlBatchCommand> statements)
+    {
+        public IReadOnlyList<NpgsqlBatchCommand> Statements => statements;
+
+        // Callers continue off the committer's thread, so one caller's continuation never holds up the next group.
+        public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>How <see cref="GroupCommit"/> groups writes.</summary>
+public sealed record GroupCommitOptions
+{
+    /// <summary>Groups in flight at once: one keeps every waiting write in the next group; a few more hide a slow commit.</summary>
+    public int ConcurrentCommits { get; init; } = 2;
+
+    /// <summary>Statements in one group at most (a unit is never split).</summary>
+    public int MaxStatements { get; init; } = 256;
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using MeiLing.Api.Security;
+using MeiLing.Tests.Infrastructure;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MeiLing.Tests.Security;
+
+/// <summary>
+/// Session tokens are validated once and remembered until they expire: a forged token is never remembered, an
+/// expired one is never accepted from memory, and memory stays bounded whatever number of tokens is presented.
+/// </summary>
+public sealed class ValidatedTokenCacheTests
+{
+    private readonly TestClock _clock = new();
+    private readonly SymmetricSecurityKey _key = new(RandomNumberGenerator.GetBytes(32));
+
+    [Fact]
+    public async Task A_valid_token_is_remembered_and_each_request_gets_its_own_copy_of_the_caller()
+    {
+        var cache = new ValidatedTokenCache(_clock);
+        var token = Token("usr_a", TimeSpan.FromMinutes(10));
+
+        var first = await cache.ValidateTokenAsync(token, Parameters());
+        var second = await cache.ValidateTokenAsync(token, Parameters());
+
+        Assert.True(first.IsValid);
+        Assert.True(second.IsValid);
+        Assert.Equal(1, cache.Count);
+        Assert.Equal("usr_a", second.ClaimsIdentity.FindFirst("sub")?.Value);
+        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
+    }
+
+    [Fact]
+    public async Task A_forged_token_is_refused_every_time_and_never_remembered()
+    {
+        var cache = new ValidatedTokenCache(_clock);
+        var genuine = Token("usr_a", TimeSpan.FromMinutes(10));
+        await cache.ValidateTokenAsync(genuine, Parameters());
+
+        // Another subject under the genuine token's signature.
+        var parts = genuine.Split('.');
+        var forgedPayload = Base64UrlEncoder.Encode(Base64UrlEncoder.Decode(parts[1]).Replace("usr_a", "usr_b"));
+        var forged = $"{parts[0]}.{forgedPayload}.{parts[2]}";
+
+        Assert.False((await cache.ValidateTokenAsync(forged, Parameters())).IsValid);
+        Assert.False((await cache.ValidateTokenAsync(forged, Parameters())).IsValid);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public async Task A_remembered_token_is_refused_once_it_has_expired()
+    {
+        var cache = new ValidatedTokenCache(_clock);
+        var token = Token("usr_a", TimeSpan.FromMinutes(10));
+        Assert.True((await cache.ValidateTokenAsync(token, Parameters())).IsValid);
+
+        _clock.Advance(TimeSpan.FromMinutes(11));
+
+        Assert.False((await cache.ValidateTokenAsync(token, Parameters())).IsValid);
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task Memory_stays_bounded_however_many_valid_tokens_are_presented()
+    {
+        var cache = new ValidatedTokenCache(_clock, capacity: 8);
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True((await cache.ValidateTokenAsync(Token($"usr_{i}", TimeSpan.FromMinutes(10 + i)), Parameters())).IsValid);
+        }
+
+        Assert.InRange(cache.Count, 1, 8);
+    }
+
+    private string Token(string userId, TimeSpan lifetime) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = "meiling",
+        Audience = "meiling-api",
+        IssuedAt = _clock.GetUtcNow().UtcDateTime,
+        NotBefore = _clock.GetUtcNow().UtcDateTime,
+        Expires = (_clock.GetUtcNow() + lifetime).UtcDateTime,
+        Claims = new Dictionary<string, object> { ["sub"] = userId },
+        SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
+    });
+
+    private TokenValidationParameters Parameters() => new()
+    {
+        ValidIssuer = "meiling",
+        ValidAudience = "meiling-api",
+        IssuerSigningKey = _key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        // The handler's own lifetime check reads the wall clock; this one reads the test's.
+        LifetimeValidator = (notBefore, expires, _, _) => notBefore <= _clock.GetUtcNow().UtcDateTime && expires > _clock.GetUtcNow().UtcDateTime,
+    };
+}

@@ -1,0 +1,88 @@
+using MeiLing.Grains.Platform;
+using MeiLing.Tests.Infrastructure;
+using Npgsql;
+
+namespace MeiLing.Tests.Storage;
+
+/// <summary>
+/// Group commit: many callers' rows in one transaction, each caller answered only when its own rows are durable,
+/// and a refused unit failing alone, never taking the others' writes with it.
+/// </summary>
+public sealed class GroupCommitTests : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(migrate: false);
+        await using var create = _database.DataSource.CreateCommand(
+            "CREATE TABLE ledger (id integer PRIMARY KEY, caller integer NOT NULL, amount integer NOT NULL CHECK (amount >= 0))");
+        await create.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task Every_caller_of_a_burst_is_answered_after_its_own_rows_are_written()
+    {
+        var groupCommit = new GroupCommit(_database.DataSource, new GroupCommitOptions { ConcurrentCommits = 1, MaxStatements = 16 });
+
+        // Two rows per caller, one unit each: all of a unit or nothing.
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(async caller =>
+        {
+            await groupCommit.WriteAsync([Row(caller * 2, caller, 1), Row(caller * 2 + 1, caller, 1)]);
+            Assert.Equal(2L, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE caller = $1", caller));
+        }));
+
+        Assert.Equal(400L, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger"));
+    }
+
+    [Fact]
+    public async Task A_refused_unit_fails_alone_and_the_rest_of_its_group_is_written()
+    {
+        var groupCommit = new GroupCommit(_database.DataSource, new GroupCommitOptions { ConcurrentCommits = 1 });
+        const int Refused = 7;
+
+        var writes = Enumerable.Range(1000, 20)
+            .Select(caller => (caller, write: groupCommit.WriteAsync(
+                [Row(caller * 2, caller, 1), Row(caller * 2 + 1, caller, caller == 1000 + Refused ? -1 : 1)])))
+            .ToList();
+
+        foreach (var (caller, write) in writes)
+        {
+            if (caller == 1000 + Refused)
+            {
+                var refusal = await Assert.ThrowsAsync<PostgresException>(() => write);
+                Assert.Equal(PostgresErrorCodes.CheckViolation, refusal.SqlState);
+                Assert.Equal(0L, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE caller = $1", caller));
+            }
+            else
+            {
+                await write;
+                Assert.Equal(2L, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE caller = $1", caller));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Writes_share_commits_when_they_arrive_together()
+    {
+        var groupCommit = new GroupCommit(_database.DataSource, new GroupCommitOptions { ConcurrentCommits = 1 });
+
+        await Task.WhenAll(Enumerable.Range(5000, 100).Select(caller => groupCommit.WriteAsync([Row(caller, caller, 1)])));
+
+        // 100 callers, far fewer transactions: the first leaves alone, the others queue behind it and leave together.
+        Assert.Equal(100, groupCommit.Units);
+        Assert.True(groupCommit.Commits < 50, $"100 writes took {groupCommit.Commits} commits");
+        Assert.Equal(100L, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE caller >= 5000"));
+    }
+
+    private static NpgsqlBatchCommand Row(int id, int caller, int amount)
+    {
+        var command = new NpgsqlBatchCommand("INSERT INTO ledger (id, caller, amount) VALUES ($1, $2, $3)");
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = caller });
+        command.Parameters.Add(new() { Value = amount });
+        return command;
+    }
+}
