@@ -89,6 +89,17 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
             reader => (reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1))),
             userId, ConsentPurposes.Name(purpose));
 
+    /// <summary>The purposes whose grants some party received the user's data under.</summary>
+    public async Task<IReadOnlyList<ConsentPurpose>> PurposesUnderConsentAsync(string userId) =>
+        [.. (await dataSource.ReadRowsAsync(
+            """
+            SELECT DISTINCT r.purpose FROM user_disclosures d
+              JOIN consent_receipts r ON r.receipt_id = d.consent_receipt_id
+             WHERE d.user_id = $1 AND d.basis = 'Consent' AND r.granted
+            """,
+            reader => ConsentPurposes.TryParse(reader.GetString(0), out var purpose) ? purpose : (ConsentPurpose?)null,
+            userId)).OfType<ConsentPurpose>()];
+
     /// <summary>Whether the ledger already holds this hand-over (a retried step records it once).</summary>
     public async Task<bool> HoldsAsync(string userId, string recipient, string purpose, string? documentReference) =>
         (await dataSource.ReadStringsAsync(

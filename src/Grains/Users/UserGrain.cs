@@ -34,6 +34,8 @@ internal sealed partial class UserGrain(
     private const int DisclosuresShown = 1000;
     private const int MaxAddresses = 100;
 
+    private ConsentBasedRecipients? _consentBasedRecipients;
+
     // Consent changes per minute: a rate, kept for the life of the activation only.
     private readonly Allowance _consentChanges = new();
 
@@ -43,6 +45,8 @@ internal sealed partial class UserGrain(
     private string UserId => this.GetPrimaryKeyString();
 
     private UserState User => state.RecordExists ? state.State : throw DomainException.NotFound("user-not-found", "No such user.");
+
+    private ConsentBasedRecipients ConsentBasedRecipients => _consentBasedRecipients ??= new(disclosures, UserId);
 
     private IPrivacyPolicyGrain Policy => GrainFactory.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey);
 
@@ -293,7 +297,7 @@ internal sealed partial class UserGrain(
         // The receipt's insert is the decision: once it commits, the change is durable and takes effect.
         // The user's own state is written only when the decision also accepts a newer policy version.
         // A withdrawal's notices to the recipients of data under the consent are written with it (P3.1).
-        await consentDecisions.RecordAsync(receipt);
+        await consentDecisions.RecordAsync(receipt, receipt.Granted || await ConsentBasedRecipients.MayExistAsync(receipt.Purpose));
         if (user.RecordConsent(receipt, policyIndex))
         {
             await state.WriteStateAsync();
@@ -371,6 +375,11 @@ internal sealed partial class UserGrain(
             request.Recipient, request.RecipientKind, request.Fields, request.Purpose, basis.Basis, basis.At, basis.ReceiptId,
             request.DocumentReference, request.Note);
         await disclosures.AppendAsync(UserId, record);
+        if (basis.Basis == LawfulBasis.Consent && request.Consent is { } grantedPurpose)
+        {
+            ConsentBasedRecipients.Recorded(grantedPurpose);
+        }
+
         return record;
     }
 

@@ -13,10 +13,13 @@ public sealed class ConsentWithdrawalNotices(DisclosureLedgerStore ledger, Webho
     // A withdrawal request tells every recipient from its own step (RequestRecipientNotices); not twice.
     private const string ByWithdrawalRequest = "data-rights-request";
 
-    /// <summary>Appends the receipt, with the notices of a withdrawal; when this returns, both are durable.</summary>
-    public async Task RecordAsync(ConsentReceipt receipt)
+    /// <summary>
+    /// Appends the receipt, with the notices of a withdrawal; when this returns, both are durable.
+    /// <paramref name="mayHaveRecipients"/> false (the user grain knows no one received data under that grant) skips looking.
+    /// </summary>
+    public async Task RecordAsync(ConsentReceipt receipt, bool mayHaveRecipients = true)
     {
-        var recipients = receipt.Granted || receipt.CollectionMethod == ByWithdrawalRequest
+        var recipients = receipt.Granted || receipt.CollectionMethod == ByWithdrawalRequest || !mayHaveRecipients
             ? []
             : await ledger.RecipientsUnderConsentAsync(receipt.UserId, receipt.Purpose);
         var purposes = new[] { ConsentPurposes.Name(receipt.Purpose) };
