@@ -15,5 +15,6 @@ public interface IUserGrain :
     IUserLocations,
     IUserGuardian,
     IUserDataRights,
-    IUserNotifications,
-    IUserTickets;
+    IUserTickets,
+    IUserNoticeOwner,
+    IUserLegacyImport;

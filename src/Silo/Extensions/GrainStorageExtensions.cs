@@ -75,6 +75,7 @@ public static class GrainStorageExtensions
         silo.AddIncomingGrainCallFilter<InfrastructureFailureFilter>();
         silo.Services.AddSingleton<ConsentReceiptStore>();
         silo.Services.AddSingleton<LocationSampleStore>();
+        silo.Services.AddSingleton<UserTicketStore>();
         silo.Services.AddSingleton<ActivityLogStore>();
         silo.Services.AddSingleton<DisclosureLedgerStore>();
         silo.Services.AddSingleton<OrderCustomerRefs>();
