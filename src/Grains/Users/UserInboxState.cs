@@ -47,16 +47,21 @@ public sealed class UserInboxState : IOwnedByUser
     /// </summary>
     public int Import(string userId, IEnumerable<UserNotification> notices)
     {
-        var added = notices.Where(notice => !Holds(notice)).ToList();
-        if (added.Count == 0)
+        var held = Notifications.Count;
+        foreach (var notice in notices.Where(notice => !Holds(notice)))
         {
-            return 0;
+            Notifications.Add(notice);
         }
 
-        UserId = userId;
-        // A stable sort: notices of the same instant keep the order they had.
-        Notifications = [.. Notifications.Concat(added).OrderBy(notice => notice.At).TakeLast(Kept)];
-        return added.Count;
+        var added = Notifications.Count - held;
+        if (added > 0)
+        {
+            UserId = userId;
+            // A stable sort: notices of the same instant keep the order they had.
+            Notifications = [.. Notifications.OrderBy(notice => notice.At).TakeLast(Kept)];
+        }
+
+        return added;
     }
 
     private bool Holds(UserNotification notification) =>
