@@ -5,6 +5,7 @@ namespace MeiLing.Grains.Users;
 /// closing state, so the consent gate decides against what it alone keeps. Its contract is only the sum of its
 /// roles, in the way Chirper's account is its publisher and subscriber; a caller takes the narrowest role it
 /// needs (<c>GetGrain&lt;IUserConsentGate&gt;(userId)</c>), all of them reach the same activation.
+/// The user's notices are not among them: they live in the user's inbox (<see cref="IUserInboxGrain"/>).
 /// </summary>
 [Alias("meiling.user")]
 public interface IUserGrain :
@@ -15,5 +16,6 @@ public interface IUserGrain :
     IUserLocations,
     IUserGuardian,
     IUserDataRights,
-    IUserNotifications,
-    IUserTickets;
+    IUserTickets,
+    IUserNoticeOwner,
+    IUserLegacyImport;

@@ -3,7 +3,10 @@ using MeiLing.Grains.Notifications;
 
 namespace MeiLing.Grains.Users;
 
-/// <summary>The notices a user receives in the app (and by text). A role of the user grain (<see cref="IUserGrain"/>), keyed by user id.</summary>
+/// <summary>
+/// The notices a user receives in the app (and by text). Served by the user's inbox (<see cref="IUserInboxGrain"/>),
+/// keyed by user id, not by the user grain: notices come from merchants, transfers and requests, not from the owner.
+/// </summary>
 [Alias("meiling.user.notifications")]
 public interface IUserNotifications : IGrainWithStringKey
 {

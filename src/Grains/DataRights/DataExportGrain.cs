@@ -12,8 +12,8 @@ namespace MeiLing.Grains.DataRights;
 
 /// <summary>
 /// Gathers the access bundle from every grain and table that holds the user's data. Each grain that
-/// holds personal data exports itself, driven by the data-category tags of its state (profile, orders,
-/// member cards, tickets, requests); the tables' sections come from the one store that holds each.
+/// holds personal data exports itself, driven by the data-category tags of its state (profile, notifications,
+/// orders, member cards, tickets, requests); the tables' sections come from the one store that holds each.
 /// </summary>
 [StatelessWorker]
 internal sealed class DataExportGrain(
@@ -32,11 +32,14 @@ internal sealed class DataExportGrain(
     async Task<string> IDataExportGrain.Build(string userId)
     {
         var consents = GrainFactory.GetGrain<IUserConsents>(userId);
+        // What an earlier version kept in the user's state is read below from where it lives now.
+        await GrainFactory.GetGrain<IUserLegacyImport>(userId).ImportLegacy();
         var bundle = new JsonObject
         {
             ["userId"] = userId,
             ["generatedAt"] = clock.GetUtcNow(),
             ["profile"] = JsonNode.Parse(await GrainFactory.GetGrain<IUserDataRights>(userId).ExportPersonalData()),
+            ["notifications"] = JsonNode.Parse(await GrainFactory.GetGrain<IUserInboxGrain>(userId).ExportPersonalData()),
             ["consents"] = new JsonObject
             {
                 ["current"] = Node(await consents.GetConsents()),

@@ -21,6 +21,7 @@ public sealed class ErasureSteps(
     OrderIndexStore orders,
     MemberCardIndexStore cards,
     LocationSampleStore locations,
+    UserTicketStore ticketLinks,
     ActivityLogStore activity,
     DisclosureLedgerStore disclosures,
     UserDataKeys keys,
@@ -58,7 +59,7 @@ public sealed class ErasureSteps(
     public async Task<IReadOnlyList<string>> VerifyAsync(string userId)
     {
         var remaining = new List<string>();
-        foreach (var table in new[] { "consent_receipts", "user_location_samples", "user_activity", "user_disclosures", "member_card_index" })
+        foreach (var table in new[] { "consent_receipts", "user_location_samples", "user_activity", "user_disclosures", "member_card_index", "user_tickets" })
         {
             if (await ExistsAsync($"SELECT EXISTS (SELECT 1 FROM {table} WHERE user_id = $1)", userId))
             {
@@ -77,7 +78,7 @@ public sealed class ErasureSteps(
             remaining.Add("user_data_keys");
         }
 
-        // Every grain state still sealed under the user's key (the user, member cards, tickets, orders, requests).
+        // Every grain state still sealed under the user's key (the user, their inbox, member cards, tickets, orders, requests).
         remaining.AddRange((await ownedStates.GrainTypesOfUserAsync(userId)).Select(grainType => $"grain state: {grainType}"));
 
         return remaining;
@@ -91,19 +92,24 @@ public sealed class ErasureSteps(
         // A user's listing rows are found only by a pseudonym their key computes: an order whose placement was
         // still on its way when its step ran is anonymized now, while it can still be found.
         await AnonymizeOrdersAsync(userId);
-        return await OwnData(userId).DeleteAccount() + await keys.ShredAsync(userId);
+        var deleted = await OwnData(userId).DeleteAccount();
+        // After the account: the inbox takes no notice for a user that no longer exists, so none lands after this.
+        await grains.GetGrain<IUserInboxGrain>(userId).Erase();
+        return deleted + await keys.ShredAsync(userId);
     }
 
-    // A closed account's tickets are in its inventory; a deletion asks the account, erases them, then unlinks them.
+    // A closed account's tickets are in its inventory; a deletion asks the account (after it has moved the links an
+    // earlier version kept in its state). Either way the tickets are erased, then unlinked.
     private async Task<int> EraseTicketsAsync(string userId, AccountInventory? inventory)
     {
-        var ticketIds = inventory?.TicketIds ?? await grains.GetGrain<IUserTickets>(userId).GetTicketIds();
-        var erased = await CountAsync(ticketIds, id => grains.GetGrain<ITicketGrain>(id).Erase());
         if (inventory is null)
         {
-            await OwnData(userId).EraseCategory(ErasableCategory.Tickets);
+            await grains.GetGrain<IUserLegacyImport>(userId).ImportLegacy();
         }
 
+        var ticketIds = inventory?.TicketIds ?? await grains.GetGrain<IUserTickets>(userId).GetTicketIds();
+        var erased = await CountAsync(ticketIds, id => grains.GetGrain<ITicketGrain>(id).Erase());
+        await ticketLinks.EraseAsync(userId);
         return erased;
     }
 

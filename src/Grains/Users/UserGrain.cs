@@ -18,6 +18,7 @@ internal sealed partial class UserGrain(
     ConsentReceiptStore receipts,
     Webhooks.ConsentWithdrawalNotices consentDecisions,
     LocationSampleStore locations,
+    UserTicketStore tickets,
     DisclosureLedgerStore disclosures,
     PhoneHasher phones,
     IOptions<PrivacySettings> privacy,
@@ -29,7 +30,6 @@ internal sealed partial class UserGrain(
     // While a child's account awaits its guardian, this reminder checks whether the days to confirm have run out (P5.1).
     private const string GuardianReminder = "guardian-deadline";
 
-    private const int NotificationsKept = 200;
     private const int LocationsShown = 1000;
     private const int DisclosuresShown = 1000;
     private const int MaxAddresses = 100;
@@ -50,21 +50,15 @@ internal sealed partial class UserGrain(
 
     private IPrivacyPolicyGrain Policy => GrainFactory.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey);
 
+    private IUserInboxGrain Inbox => GrainFactory.GetGrain<IUserInboxGrain>(UserId);
+
+    // The gate decides against the latest receipt per purpose, which lives in the receipts table.
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!state.RecordExists)
+        if (state.RecordExists)
         {
-            return;
+            state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
         }
-
-        if (state.State.ConsentHistory.Count > 0)
-        {
-            await receipts.ImportAsync(state.State.LegacyReceipts(UserId));
-            state.State.ConsentHistory.Clear();
-            await state.WriteStateAsync(cancellationToken);
-        }
-
-        state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
     }
 
     async Task<UserProfile> IUserProfile.Create(NewUser user)
@@ -166,11 +160,11 @@ internal sealed partial class UserGrain(
         Passwords.EnsureStrong(newPassword, "newPassword");
         // Every session issued so far ends; the caller's own is issued again under the new generation.
         user.ReplacePassword(Passwords.Hash(newPassword));
-        user.AddNotification(new UserNotification(NoticeKinds.PasswordChanged,
-            "Your password was changed; every other session was signed out. If this was not you, reset your password.",
-            null, now, now), NotificationsKept);
         await state.WriteStateAsync();
         await AuditAsync("user", UserId, "password:changed");
+        await Inbox.Notify(new UserNotification(NoticeKinds.PasswordChanged,
+            "Your password was changed; every other session was signed out. If this was not you, reset your password.",
+            null, now, now));
         return new SignedIn(UserId, user.SessionGeneration);
     }
 
@@ -185,9 +179,9 @@ internal sealed partial class UserGrain(
         var now = clock.GetUtcNow();
         const string Text = "Your password was reset with a code sent to this number; every session was signed out.";
         user.ReplacePassword(passwordHash);
-        user.AddNotification(new UserNotification(NoticeKinds.PasswordReset, Text, null, now, now), NotificationsKept);
         await state.WriteStateAsync();
         await AuditAsync("identity", "password-resets", "password:reset");
+        await Inbox.Notify(new UserNotification(NoticeKinds.PasswordReset, Text, null, now, now));
         await SendNoticeAsync(user.Phone, Text);
     }
 
@@ -211,10 +205,10 @@ internal sealed partial class UserGrain(
 
         var now = clock.GetUtcNow();
         user.ConfirmGuardian(now);
-        user.AddNotification(new UserNotification(NoticeKinds.GuardianConfirmed,
-            "Your guardian confirmed their consent; your account is now active.", null, now, now), NotificationsKept);
         await state.WriteStateAsync();
         await AuditAsync("guardian", UserId, "guardian:confirmed");
+        await Inbox.Notify(new UserNotification(NoticeKinds.GuardianConfirmed,
+            "Your guardian confirmed their consent; your account is now active.", null, now, now));
         await StopGuardianReminderAsync();
         return user.ToProfile(UserId);
     }
@@ -411,20 +405,25 @@ internal sealed partial class UserGrain(
     async Task IUserTickets.AttachTicket(string ticketId)
     {
         var user = User;
-        if (user.TicketIds.Contains(ticketId))
+        if (await tickets.IsLinkedAsync(UserId, ticketId))
         {
             return;
         }
 
         // A ticket holds the user's words: it is processing like any other (P6.1, closing account, region), and
-        // linked here before it is written, so that an erasure always finds it.
+        // linked before it is written, so that an erasure always finds it.
         await AuthorizeAsync(ProcessingRequest.Under("open-ticket", LawfulBasis.ContractNecessity));
-        user.TicketOpenings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.TicketsPerDay, "tickets");
-        user.TicketIds.Add(ticketId);
+        var now = clock.GetUtcNow();
+        user.TicketOpenings.Take(now, UserQuotas.Day, UserQuotas.TicketsPerDay, "tickets");
+        await tickets.LinkAsync(UserId, [ticketId], now);
         await state.WriteStateAsync();
     }
 
-    Task<IReadOnlyList<string>> IUserTickets.GetTicketIds() => Task.FromResult<IReadOnlyList<string>>([.. User.TicketIds]);
+    async Task<IReadOnlyList<string>> IUserTickets.GetTicketIds()
+    {
+        _ = User;
+        return await tickets.TicketIdsOfUserAsync(UserId);
+    }
 
     async Task<DataRightsRequestView> IUserDataRights.FileRequest(FileDataRightsRequest request)
     {
@@ -482,12 +481,8 @@ internal sealed partial class UserGrain(
         user.OpenRequests[request.Type] = requestId;
         await state.WriteStateAsync();
         var view = await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Receive(UserId, request);
-        // Told here rather than by the request: it cannot call back into this grain while this grain awaits it.
-        if (user.AddNotification(NoticeKinds.RequestStatusChanged(view.RequestId, Name(view.Type), Name(view.Status), view.ReceivedAt), NotificationsKept))
-        {
-            await state.WriteStateAsync();
-        }
-
+        // Told here rather than by the request, which leaves the first notice to the one who filed it.
+        await Inbox.Notify(NoticeKinds.RequestStatusChanged(view.RequestId, Name(view.Type), Name(view.Status), view.ReceivedAt));
         return view;
     }
 
@@ -518,37 +513,41 @@ internal sealed partial class UserGrain(
         return Task.FromResult(exported.ToJsonString());
     }
 
-    async Task<IReadOnlyList<UserNotification>> IUserNotifications.GetNotifications()
+    Task<int?> IUserNoticeOwner.GetAcceptedPolicyIndex() =>
+        Task.FromResult(state.RecordExists ? state.State.AcceptedPolicyIndex : (int?)null);
+
+    async Task IUserNoticeOwner.TextNotice(string text)
     {
-        var user = User;
-        // P6.1: users are told of new versions when they look, not by writing a notice into every user at publication.
-        var versions = await Policy.GetVersions();
-        var newer = versions
-            .Select((version, index) => (version, index))
-            .Where(published => published.index > user.AcceptedPolicyIndex)
-            .Select(published => new UserNotification(
-                NoticeKinds.PolicyVersion,
-                published.version.ReducesRights
-                    ? $"Privacy policy version {published.version.Version} reduces your rights: {published.version.Summary} Nothing more of yours is processed until you accept it (any consent change naming it)."
-                    : $"Privacy policy version {published.version.Version} is published: {published.version.Summary}",
-                null, published.version.PublishedAt, published.version.PublishedAt, published.version.Version,
-                $"pol_{published.version.Version}"));
-        return [.. user.Notifications
-            .Select(notice => notice.NotificationId is null
-                ? notice with { NotificationId = $"{EntityId.NotificationPrefix}_{notice.At.ToUnixTimeMilliseconds()}" }
-                : notice)
-            .Concat(newer)
-            .OrderByDescending(notice => notice.At)];
+        if (state.RecordExists)
+        {
+            await SendNoticeAsync(state.State.Phone, text);
+        }
     }
 
-    async Task IUserNotifications.Notify(UserNotification notification) => await DeliverAsync(notification);
+    async Task<bool> IUserLegacyImport.ImportLegacy() => await MoveLegacyFieldsAsync();
 
-    async Task IUserNotifications.NotifyBySms(UserNotification notification)
+    // Each move is idempotent (a receipt, a notice or a link already there stays as it is), and the fields are
+    // dropped only after all three are kept where they live now, so a crash in between moves them again.
+    private async Task<bool> MoveLegacyFieldsAsync()
     {
-        if (await DeliverAsync(notification))
+        if (!state.RecordExists || state.State.LegacyFields() is not { } legacy)
         {
-            await SendNoticeAsync(state.State.Phone, notification.Message);
+            return false;
         }
+
+        var user = state.State;
+        await receipts.ImportAsync(legacy.Receipts(UserId, user.Region));
+        await Inbox.Import(legacy.Notifications);
+        // When each was opened only its ticket knows; their order is kept by id after the registration date.
+        await tickets.LinkAsync(UserId, legacy.TicketIds, user.RegisteredAt);
+        user.ForgetLegacyFields();
+        await state.WriteStateAsync();
+        if (legacy.ConsentHistory.Count > 0)
+        {
+            user.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
+        }
+
+        return true;
     }
 
     // A notice's text follows what is already done and kept (the in-app notice has it): a provider failing must
@@ -568,23 +567,14 @@ internal sealed partial class UserGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A {Kind} text was not sent ({Reason}); the in-app notice stands")]
     private partial void LogTextNotSent(string kind, string reason);
 
-    private async Task<bool> DeliverAsync(UserNotification notification)
-    {
-        if (!state.RecordExists
-            || !state.State.AddNotification(notification with { NotificationId = notification.NotificationId ?? EntityId.New(EntityId.NotificationPrefix) }, NotificationsKept))
-        {
-            return false;
-        }
-
-        await state.WriteStateAsync();
-        return true;
-    }
-
     async Task<AccountInventory> IUserDataRights.CloseAccount()
     {
-        var inventory = User.Close();
+        var user = User;
+        // Tickets an earlier version linked in this state are in the inventory, and so erased, too.
+        await MoveLegacyFieldsAsync();
+        user.Close();
         await state.WriteStateAsync();
-        return inventory;
+        return new AccountInventory(await tickets.TicketIdsOfUserAsync(UserId));
     }
 
     async Task<int> IUserDataRights.DeleteAccount()

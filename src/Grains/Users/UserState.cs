@@ -1,13 +1,17 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
-using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
 
 namespace MeiLing.Grains.Users;
 
-/// <summary>Persisted state of a user: profile, credentials, consents. Every field is tagged (Appendix A.1).</summary>
+/// <summary>
+/// Persisted state of a user: profile, credentials, consents, allowances, open requests. Every field is tagged
+/// (Appendix A.1). The user's notices live in their inbox (<see cref="UserInboxState"/>), ticket links in
+/// <c>user_tickets</c>.
+/// </summary>
 [HoldsPersonalData]
 public sealed class UserState : IOwnedByUser
 {
@@ -61,19 +65,16 @@ public sealed class UserState : IOwnedByUser
     [JsonIgnore]
     public Dictionary<ConsentPurpose, ConsentEntry> Consents { get; set; } = [];
 
-    // Where versions before the consent receipts table kept every receipt; moved there, then emptied,
-    // the next time the grain activates.
-    [PersonalData(DataCategory.Basic)]
-    public List<ConsentEntry> ConsentHistory { get; set; } = [];
-
     [PersonalData(DataCategory.Basic)]
     public List<SavedAddress> Addresses { get; set; } = [];
 
-    [NotPersonalData]
-    public List<string> TicketIds { get; set; } = [];
-
+    /// <summary>
+    /// Fields an earlier version kept here and this one does not (consent history, notices, ticket links: see
+    /// <see cref="LegacyUserFields"/>), held as they were stored until the one-off import moves them out.
+    /// </summary>
     [PersonalData(DataCategory.Basic)]
-    public List<UserNotification> Notifications { get; set; } = [];
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? EarlierVersionFields { get; set; }
 
     /// <summary>Open data-rights requests by type: a second of the same type waits for the first (P8.1).</summary>
     [NotPersonalData]
@@ -142,29 +143,6 @@ public sealed class UserState : IOwnedByUser
         }
     }
 
-    /// <summary>
-    /// Adds a notice unless the same one is already held (a sender that resumes after an interruption sends again):
-    /// one per kind, merchant and date for a merchant's notices, one per kind, subject, date and words otherwise.
-    /// Keeps the newest <paramref name="kept"/>. False when nothing was added.
-    /// </summary>
-    public bool AddNotification(UserNotification notification, int kept)
-    {
-        if (Notifications.Exists(notice => notice.Kind == notification.Kind && notice.MerchantId == notification.MerchantId
-            && notice.EffectiveAt == notification.EffectiveAt && notice.Subject == notification.Subject
-            && (notice.MerchantId is not null || notice.Message == notification.Message)))
-        {
-            return false;
-        }
-
-        Notifications.Add(notification);
-        if (Notifications.Count > kept)
-        {
-            Notifications.RemoveAt(0);
-        }
-
-        return true;
-    }
-
     /// <summary>Takes a receipt already made durable into effect; true when the user's own state changed with it.</summary>
     public bool RecordConsent(ConsentReceipt receipt, int policyIndex)
     {
@@ -183,9 +161,11 @@ public sealed class UserState : IOwnedByUser
     public void LoadConsents(IEnumerable<ConsentReceipt> current) =>
         Consents = current.ToDictionary(receipt => receipt.Purpose, ConsentEntry.From);
 
-    /// <summary>Receipts kept in this state by an earlier version, to be moved to the receipts table.</summary>
-    public IReadOnlyList<ConsentReceipt> LegacyReceipts(string userId) =>
-        [.. ConsentHistory.Select(entry => entry.ToReceipt(userId, Region))];
+    /// <summary>What an earlier version kept in this state and has not been moved out yet; null when nothing is left.</summary>
+    public LegacyUserFields? LegacyFields() => LegacyUserFields.Read(EarlierVersionFields);
+
+    /// <summary>Drops the earlier version's fields once they are kept where they live now.</summary>
+    public void ForgetLegacyFields() => LegacyUserFields.Forget(EarlierVersionFields);
 
     /// <summary>Whether the change would leave the purpose as it is, under the same version: nothing to record.</summary>
     public ConsentEntry? Unchanged(ConsentPurpose purpose, bool granted, string policyVersion) =>
@@ -194,15 +174,13 @@ public sealed class UserState : IOwnedByUser
     public ConsentEntry? GrantFor(ConsentPurpose purpose) =>
         !Closing && Consents.TryGetValue(purpose, out var entry) && entry.Granted ? entry : null;
 
-    public AccountInventory Close()
+    public void Close()
     {
         if (!Closing)
         {
             Closing = true;
             RevokeSessions();
         }
-
-        return new AccountInventory([.. TicketIds]);
     }
 
     public int Erase(ErasableCategory category)
@@ -221,10 +199,6 @@ public sealed class UserState : IOwnedByUser
             case ErasableCategory.BirthDate:
                 erased = BirthDate is null ? 0 : 1;
                 BirthDate = null;
-                break;
-            case ErasableCategory.Tickets:
-                erased = TicketIds.Count;
-                TicketIds.Clear();
                 break;
             default:
                 erased = 0;

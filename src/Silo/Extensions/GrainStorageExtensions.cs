@@ -76,6 +76,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<GroupCommit>();
         silo.Services.AddSingleton<ConsentReceiptStore>();
         silo.Services.AddSingleton<LocationSampleStore>();
+        silo.Services.AddSingleton<UserTicketStore>();
         silo.Services.AddSingleton<ActivityLogStore>();
         silo.Services.AddSingleton<DisclosureLedgerStore>();
         silo.Services.AddSingleton<OrderCustomerRefs>();

@@ -120,6 +120,7 @@ public static class SiloHostingExtensions
 
         builder.Services.AddHostedService<MasterKeyRotationService>();
         builder.Services.AddHostedService<OrderIndexPseudonymService>();
+        builder.Services.AddHostedService<LegacyUserStateImportService>();
         builder.Services.AddSingleton<OpenRequestSweep>();
         builder.Services.AddHostedService<OpenRequestSweepService>();
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MeiLing.Grains.DataRights;
+using Orleans.TestingHost;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
@@ -30,6 +32,24 @@ public sealed class CancellationTests(PlatformFixture platform)
         {
             Assert.Empty(await platform.Database.FindEverywhereAsync(needle));
         }
+    }
+
+    [Fact]
+    public async Task P4_1_the_users_inbox_and_ticket_links_are_found_by_the_verification_and_erased_by_the_cancellation()
+    {
+        var (shop, _, _, _) = await ArrangeBusyCustomerAsync();
+        var userId = shop.Customer.UserId;
+        var erasure = ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services.GetRequiredService<ErasureSteps>();
+        await shop.CustomerClient.WaitUntilDoneAsync((await shop.CustomerClient.FileRequestAsync(userId, new { type = "access" })).RequestId());
+        var before = await erasure.VerifyAsync(userId);
+
+        var view = await shop.CustomerClient.FileRequestAsync(userId, new { type = "cancellation" });
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Inbox", "support")).ApiKey);
+        await support.WaitUntilDoneAsync(view.RequestId());
+
+        Assert.Contains("user_tickets", before);
+        Assert.Contains("grain state: inbox", before);
+        Assert.Empty(await erasure.VerifyAsync(userId));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class RightsTests(PlatformFixture platform)
 
         var bundle = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{view.RequestId()}/export");
 
-        foreach (var section in new[] { "profile", "consents", "orders", "memberCards", "locations", "activity", "tickets", "disclosures", "requests" })
+        foreach (var section in new[] { "profile", "notifications", "consents", "orders", "memberCards", "locations", "activity", "tickets", "disclosures", "requests" })
         {
             Assert.True(bundle.TryGetProperty(section, out _), $"missing section {section}");
         }
@@ -76,6 +76,7 @@ public sealed class RightsTests(PlatformFixture platform)
     private static readonly Dictionary<Type, string> SectionOf = new()
     {
         [typeof(UserState)] = "profile",
+        [typeof(UserInboxState)] = "notifications",
         [typeof(OrderState)] = "orders",
         [typeof(MemberCardState)] = "memberCards",
         [typeof(TicketState)] = "tickets",

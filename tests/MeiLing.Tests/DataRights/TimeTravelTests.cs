@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Merchants;
+using MeiLing.Grains.Notifications;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Grains.Users;
@@ -151,12 +152,16 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
             await customer.PlaceOrderAsync();
         }
 
+        // The user's inbox holds a notice already, and its stored row moves under it: the next write to it fails.
         var failing = customers[1].Customer.UserId;
-        await platform.Database.ScalarAsync<int>("UPDATE orleans_storage SET version = version + 1 WHERE grain_id_string = $1 RETURNING version", failing);
+        var inbox = platform.Grains.GetGrain<IUserInboxGrain>(failing);
+        await inbox.Notify(new UserNotification(NoticeKinds.PasswordChanged, "Earlier notice", null, DateTimeOffset.UtcNow, null));
+        await platform.Database.ScalarAsync<int>(
+            "UPDATE orleans_storage SET version = version + 1 WHERE grain_id_string = $1 AND grain_type = 'inbox' RETURNING version", failing);
         var merchant = platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId);
 
         await Assert.ThrowsAnyAsync<Exception>(() => merchant.StartTermination(30));
-        await platform.Grains.GetGrain<IUserGrain>(failing).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await inbox.Cast<IGrainManagementExtension>().DeactivateOnIdle();
         await merchant.CompleteTerminationIfDue();
 
         foreach (var customer in customers)

@@ -51,32 +51,4 @@ public sealed class ConsentReceiptStoreTests(PlatformFixture platform)
         Assert.False(consents.Single(c => c.Purpose == ConsentPurpose.Notifications).Granted);
         Assert.Equal(version, consents.Single(c => c.Purpose == ConsentPurpose.Notifications).PolicyVersion);
     }
-
-    [Fact]
-    public async Task Receipts_an_earlier_version_kept_in_the_user_state_move_to_the_receipts_table()
-    {
-        var version = await platform.CurrentPolicyVersionAsync();
-        var user = await platform.RegisterUserAsync();
-        var grain = platform.Grains.GetGrain<IUserGrain>(user.UserId);
-        await grain.EndActivationAsync();
-        var grainId = GrainId.Create("user", user.UserId);
-        var stored = new GrainState<UserState>(new UserState());
-        await platform.Storage().ReadStateAsync("user", grainId, stored);
-        var at = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-        stored.State!.ConsentHistory.Add(new UserState.ConsentEntry
-        {
-            ReceiptId = $"rcp_legacy{Guid.NewGuid():N}", Purpose = ConsentPurpose.Album, Granted = true,
-            PolicyVersion = version, At = at, CollectionMethod = "api",
-        });
-        await platform.Storage().WriteStateAsync("user", grainId, stored);
-
-        var history = await grain.GetConsentHistory();
-        var album = (await grain.GetConsents()).Single(c => c.Purpose == ConsentPurpose.Album);
-        var left = await platform.ReadAsync<UserState>("user", "user", user.UserId);
-
-        Assert.Equal(stored.State.ConsentHistory[0].ReceiptId, Assert.Single(history).ReceiptId);
-        Assert.True(album.Granted);
-        Assert.Equal(at, album.At);
-        Assert.Empty(left.ConsentHistory);
-    }
 }

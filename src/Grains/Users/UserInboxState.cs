@@ -1,0 +1,71 @@
+using MeiLing.Grains.Notifications;
+using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Privacy.Encryption;
+
+namespace MeiLing.Grains.Users;
+
+/// <summary>Persisted state of a user's inbox: the newest notices the user received. Sealed under the user's key.</summary>
+[HoldsPersonalData]
+public sealed class UserInboxState : IOwnedByUser
+{
+    /// <summary>How many notices an inbox keeps; the oldest goes when one more arrives.</summary>
+    public const int Kept = 200;
+
+    [NotPersonalData]
+    public string UserId { get; set; } = "";
+
+    [PersonalData(DataCategory.Basic)]
+    public List<UserNotification> Notifications { get; set; } = [];
+
+    string? IOwnedByUser.OwnerUserId => UserId.Length == 0 ? null : UserId;
+
+    /// <summary>
+    /// Adds a notice unless the same one is already held (a sender that resumes after an interruption sends again):
+    /// one per kind, merchant and date for a merchant's notices, one per kind, subject, date and words otherwise.
+    /// Keeps the newest <see cref="Kept"/>. False when nothing was added.
+    /// </summary>
+    public bool Add(string userId, UserNotification notification)
+    {
+        if (Holds(notification))
+        {
+            return false;
+        }
+
+        UserId = userId;
+        Notifications.Add(notification);
+        if (Notifications.Count > Kept)
+        {
+            Notifications.RemoveAt(0);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Takes in notices kept elsewhere before (an earlier version's user state), each under the same rule as a
+    /// delivery, in the order they were received among those already here; the newest <see cref="Kept"/> stay.
+    /// </summary>
+    public int Import(string userId, IEnumerable<UserNotification> notices)
+    {
+        var held = Notifications.Count;
+        foreach (var notice in notices.Where(notice => !Holds(notice)))
+        {
+            Notifications.Add(notice);
+        }
+
+        var added = Notifications.Count - held;
+        if (added > 0)
+        {
+            UserId = userId;
+            // A stable sort: notices of the same instant keep the order they had.
+            Notifications = [.. Notifications.OrderBy(notice => notice.At).TakeLast(Kept)];
+        }
+
+        return added;
+    }
+
+    private bool Holds(UserNotification notification) =>
+        Notifications.Exists(notice => notice.Kind == notification.Kind && notice.MerchantId == notification.MerchantId
+            && notice.EffectiveAt == notification.EffectiveAt && notice.Subject == notification.Subject
+            && (notice.MerchantId is not null || notice.Message == notification.Message));
+}

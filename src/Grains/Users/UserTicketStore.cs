@@ -1,0 +1,52 @@
+using MeiLing.Grains.Platform;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MeiLing.Grains.Users;
+
+/// <summary>
+/// The links from a user to their support tickets (<c>user_tickets</c>), kept out of the user's state: they grow with
+/// every ticket, and an erasure finds and removes them by user id. The tickets' words live in the ticket grains.
+/// </summary>
+public sealed class UserTicketStore(NpgsqlDataSource dataSource)
+{
+    public async Task<bool> IsLinkedAsync(string userId, string ticketId)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM user_tickets WHERE user_id = $1 AND ticket_id = $2)");
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = ticketId });
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Links tickets to the user; a link already there stays as it is.</summary>
+    public async Task LinkAsync(string userId, IEnumerable<string> ticketIds, DateTimeOffset openedAt)
+    {
+        await using var batch = dataSource.CreateBatch();
+        foreach (var ticketId in ticketIds)
+        {
+            var command = new NpgsqlBatchCommand(
+                "INSERT INTO user_tickets (user_id, ticket_id, opened_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, ticket_id) DO NOTHING");
+            command.Parameters.Add(new() { Value = userId });
+            command.Parameters.Add(new() { Value = ticketId });
+            command.Parameters.Add(new() { Value = openedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            batch.BatchCommands.Add(command);
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>The user's ticket ids, oldest first.</summary>
+    public Task<IReadOnlyList<string>> TicketIdsOfUserAsync(string userId) =>
+        dataSource.ReadStringsAsync("SELECT ticket_id FROM user_tickets WHERE user_id = $1 ORDER BY opened_at, ticket_id", userId);
+
+    /// <summary>Removes every link of the user; returns how many there were.</summary>
+    public async Task<int> EraseAsync(string userId)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM user_tickets WHERE user_id = $1");
+        command.Parameters.Add(new() { Value = userId });
+        return await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using MeiLing.Grains.Notifications;
+using MeiLing.Grains.Users;
+
+namespace MeiLing.Tests.Unit.Users;
+
+public sealed class UserInboxStateTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void P4_3_a_merchants_notice_of_the_same_kind_and_date_is_kept_once_whatever_its_words()
+    {
+        var inbox = new UserInboxState();
+
+        var first = inbox.Add("usr_a", Closing("Shop closes", "mch_1"));
+        var again = inbox.Add("usr_a", Closing("Shop closes (resent)", "mch_1"));
+        var other = inbox.Add("usr_a", Closing("Shop closes", "mch_2"));
+
+        Assert.Equal((true, false, true), (first, again, other));
+        Assert.Equal(2, inbox.Notifications.Count);
+        Assert.Equal("usr_a", inbox.UserId);
+    }
+
+    [Fact]
+    public void The_newest_notices_are_kept_up_to_the_cap()
+    {
+        var inbox = new UserInboxState();
+        for (var i = 0; i <= UserInboxState.Kept; i++)
+        {
+            inbox.Add("usr_a", new UserNotification("request-status", $"notice {i}", null, Start.AddMinutes(i), null));
+        }
+
+        Assert.Equal(UserInboxState.Kept, inbox.Notifications.Count);
+        Assert.Equal("notice 1", inbox.Notifications[0].Message);
+    }
+
+    [Fact]
+    public void Imported_notices_take_their_place_by_date_and_skip_the_ones_already_held()
+    {
+        var inbox = new UserInboxState();
+        inbox.Add("usr_a", new UserNotification("password-changed", "new", null, Start.AddDays(1), null));
+        var old = new UserNotification("guardian-confirmed", "old", null, Start, null);
+
+        var added = inbox.Import("usr_a", [old, old with { }]);
+        var again = inbox.Import("usr_a", [old]);
+
+        Assert.Equal((1, 0), (added, again));
+        Assert.Equal(["old", "new"], inbox.Notifications.Select(notice => notice.Message));
+    }
+
+    [Fact]
+    public void An_earlier_versions_fields_are_read_from_their_old_names_and_then_forgotten()
+    {
+        var stored = JsonSerializer.Deserialize<UserState>("""
+            {"UserId":"usr_a","ConsentHistory":[{"ReceiptId":"rcp_1","Purpose":"Album","Granted":true,"PolicyVersion":"2026-01","At":"2026-01-02T03:04:05+00:00","CollectionMethod":"api"}],
+             "Notifications":[{"Kind":"password-changed","Message":"m","MerchantId":null,"At":"2026-01-02T03:04:05+00:00","EffectiveAt":null}],
+             "TicketIds":["tkt_1"]}
+            """)!;
+
+        var legacy = stored.LegacyFields()!;
+        stored.ForgetLegacyFields();
+
+        Assert.Equal("rcp_1", Assert.Single(legacy.Receipts("usr_a", "CN")).ReceiptId);
+        Assert.Equal("m", Assert.Single(legacy.Notifications).Message);
+        Assert.Equal(["tkt_1"], legacy.TicketIds);
+        Assert.Null(stored.LegacyFields());
+        Assert.Null(new UserState().LegacyFields());
+    }
+
+    private static UserNotification Closing(string text, string merchantId) =>
+        new("merchant-closing", text, merchantId, Start, Start.AddDays(30));
+}
