@@ -235,11 +235,16 @@ internal sealed partial class DataRightsRequestGrain(
         }
     }
 
-    // The one mechanism that drives a request: its reminder, whose first tick comes after the start delay
-    // (at once by default) and then every drive period until the request is finished. Reading the request's
-    // progress is never held up by the work: Get interleaves.
-    private Task StartDrivingAsync() =>
-        this.RegisterOrUpdateReminder(DriveReminder, settings.Value.StartDelay, settings.Value.DrivePeriod);
+    // The one durable mechanism that drives a request: its reminder, every drive period until the request is
+    // finished. Its first tick comes a whole period late (a tick due at registration has passed by the time the
+    // reminder service starts counting), so this activation also starts the work itself after the start delay
+    // (at once by default) in a turn of its own; should the silo die first, the reminder takes over. Reading the
+    // request's progress is never held up by the work: Get interleaves.
+    private async Task StartDrivingAsync()
+    {
+        await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.StartDelay, settings.Value.DrivePeriod);
+        this.RegisterGrainTimer(DriveAsync, new GrainTimerCreationOptions(settings.Value.StartDelay, Timeout.InfiniteTimeSpan));
+    }
 
     private async Task DriveAsync()
     {
