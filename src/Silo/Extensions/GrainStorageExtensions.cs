@@ -15,6 +15,7 @@ using Orleans.Storage;
 using MeiLing.Grains.Retention;
 using MeiLing.Grains.Users;
 using MeiLing.ServiceDefaults;
+using MeiLing.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Serialization;
@@ -49,8 +50,13 @@ public static class GrainStorageExtensions
         });
         // The storage grains use: personal data sealed under its owner's key on its way to PostgreSQL.
         // A grain created under an id its caller just minted skips the read that would find nothing.
+        // Underneath, the states written at the same moment share one commit (the ADO.NET provider reads and clears).
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (services, _) => new MintedGrainStorage(new SealingGrainStorage(
-            services.GetRequiredKeyedService<IGrainStorage>(PlainStorage),
+            new GroupCommittedGrainStorage(
+                services.GetRequiredKeyedService<IGrainStorage>(PlainStorage),
+                services.GetRequiredService<GroupCommit>(),
+                services.GetRequiredService<IGrainStorageSerializer>(),
+                services.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId),
             services.GetRequiredService<IGrainStorageSerializer>(),
             services.GetRequiredService<UserDataKeys>(),
             services.GetRequiredService<ILogger<SealingGrainStorage>>())));
