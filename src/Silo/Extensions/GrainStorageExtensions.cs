@@ -18,6 +18,7 @@ using MeiLing.ServiceDefaults;
 using MeiLing.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Orleans.Configuration;
 using Orleans.Serialization;
 
 namespace MeiLing.Silo.Extensions;
@@ -30,7 +31,8 @@ public static class GrainStorageExtensions
 {
     public const string Invariant = PostgresConnections.AdoNetInvariant;
 
-    private const string PlainStorage = "meiling-postgres";
+    /// <summary>The ADO.NET provider itself, beneath the sealing and the group commit.</summary>
+    public const string PlainStorage = "meiling-postgres";
 
     public static ISiloBuilder AddMeiLingGrains(this ISiloBuilder silo, string connectionString)
     {
@@ -54,9 +56,10 @@ public static class GrainStorageExtensions
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (services, _) => new MintedGrainStorage(new SealingGrainStorage(
             new GroupCommittedGrainStorage(
                 services.GetRequiredKeyedService<IGrainStorage>(PlainStorage),
+                PlainStorage,
+                services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(PlainStorage),
                 services.GetRequiredService<GroupCommit>(),
-                services.GetRequiredService<IGrainStorageSerializer>(),
-                services.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId),
+                services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId),
             services.GetRequiredService<IGrainStorageSerializer>(),
             services.GetRequiredService<UserDataKeys>(),
             services.GetRequiredService<ILogger<SealingGrainStorage>>())));

@@ -3,6 +3,7 @@ using System.Text;
 using MeiLing.Grains.Platform;
 using Npgsql;
 using NpgsqlTypes;
+using Orleans.Configuration;
 using Orleans.Storage;
 
 namespace MeiLing.Silo.Storage;
@@ -10,17 +11,16 @@ namespace MeiLing.Silo.Storage;
 /// <summary>
 /// Writes grain states through <see cref="GroupCommit"/>: the states that grains write at the same moment go to
 /// PostgreSQL in one transaction, each grain answered once its own row is durable. The row, its version check and
-/// its columns are exactly those of the ADO.NET provider underneath (same table, same hashes, same serializer), which
+/// its columns are exactly those of the ADO.NET provider underneath (same table, same hashes, same serializer, read from its own options), which
 /// still reads and clears every state; grains keyed by a GUID or an integer are written by it as before.
 /// </summary>
 /// <remarks>
 /// A write without an ETag inserts and finds a row already there a conflict; a write with one updates only that
 /// version. Either refusal is Orleans' <see cref="InconsistentStateException"/>, as from the ADO.NET provider.
 /// </remarks>
-public sealed class GroupCommittedGrainStorage(IGrainStorage adoNet, GroupCommit groupCommit, IGrainStorageSerializer serializer, string serviceId)
-    : IGrainStorage
+public sealed class GroupCommittedGrainStorage(
+    IGrainStorage adoNet, string adoNetName, AdoNetGrainStorageOptions adoNetOptions, GroupCommit groupCommit, string serviceId) : IGrainStorage
 {
-    private static readonly OrleansDefaultHasher Hasher = new();
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         adoNet.ReadStateAsync(stateName, grainId, grainState);
@@ -37,9 +37,11 @@ public sealed class GroupCommittedGrainStorage(IGrainStorage adoNet, GroupCommit
         }
 
         var key = grainId.Key.ToString()!;
-        var payload = serializer.Serialize(grainState.State).ToArray();
+        var payload = adoNetOptions.GrainStorageSerializer.Serialize(grainState.State).ToArray();
         int? version = string.IsNullOrWhiteSpace(grainState.ETag) ? null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-        var write = version is { } current ? Update(stateName, key, payload, current) : Insert(stateName, key, payload);
+        var write = version is { } current
+            ? Update(stateName, key, payload, current)
+            : Insert(stateName, key, payload, adoNetOptions.HashPicker.PickHasher(serviceId, adoNetName, stateName, grainId, grainState)!);
 
         await groupCommit.WriteAsync([write]);
         if (write.RecordsAffected != 1)
@@ -52,8 +54,15 @@ public sealed class GroupCommittedGrainStorage(IGrainStorage adoNet, GroupCommit
         grainState.RecordExists = true;
     }
 
-    private NpgsqlBatchCommand Insert(string stateName, string key, byte[] payload)
+    // The hashes as the ADO.NET provider computes them: a string key's UTF-8 bytes, reversed on a little-endian machine.
+    private NpgsqlBatchCommand Insert(string stateName, string key, byte[] payload, IHasher hasher)
     {
+        var keyBytes = Encoding.UTF8.GetBytes(key);
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(keyBytes);
+        }
+
         var insert = new NpgsqlBatchCommand("""
             INSERT INTO orleans_storage (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string, grain_type_hash, grain_id_hash, payload, version)
             VALUES ($1, $2, 0, 0, $3, $4, $5, $6, 1)
@@ -62,8 +71,8 @@ public sealed class GroupCommittedGrainStorage(IGrainStorage adoNet, GroupCommit
         insert.Parameters.Add(new() { Value = serviceId });
         insert.Parameters.Add(new() { Value = stateName });
         insert.Parameters.Add(new() { Value = key });
-        insert.Parameters.Add(new() { Value = Hasher.Hash(Encoding.UTF8.GetBytes(stateName)) });
-        insert.Parameters.Add(new() { Value = Hasher.Hash(Encoding.UTF8.GetBytes(key)) });
+        insert.Parameters.Add(new() { Value = hasher.Hash(Encoding.UTF8.GetBytes(stateName)) });
+        insert.Parameters.Add(new() { Value = hasher.Hash(keyBytes) });
         insert.Parameters.Add(new() { Value = payload, NpgsqlDbType = NpgsqlDbType.Bytea });
         return insert;
     }
