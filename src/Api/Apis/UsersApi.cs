@@ -32,7 +32,7 @@ public static class UsersApi
         group.MapPost("/{userId:id}/guardian-confirmation", ConfirmGuardian).ForCaller(CallerScope.TheUser)
             .WithName("ConfirmGuardian").WithSummary("The guardian of a child under 14 confirms with the code texted to the guardian's number: the account leaves pending-guardian (P5.1).");
         group.MapGet("/{userId:id}", GetProfile).ForCaller(CallerScope.TheUserOrSupport)
-            .WithName("GetUser").WithSummary("The user's profile; never a password or its hash.");
+            .WithName("GetUser").WithSummary("The user's profile; never a password or its hash. Support reads the phone masked and no birth date (P1.7).");
         group.MapPatch("/{userId:id}", CorrectProfile).ForCaller(CallerScope.TheUser)
             .WithName("CorrectUser").WithSummary("Correct profile fields.");
 
@@ -46,9 +46,9 @@ public static class UsersApi
         group.MapPost("/{userId:id}/locations", RecordLocation).ForCaller(CallerScope.TheUser)
             .WithName("RecordLocation").WithSummary("Store a location sample; 403 consent-required unless location is granted (P1.2).");
         group.MapGet("/{userId:id}/locations", GetLocations).ForCaller(CallerScope.TheUserOrSupport)
-            .WithName("GetLocations").WithSummary("The location samples held, newest first.");
+            .WithName("GetLocations").WithSummary("The location samples held, newest first. Support reads them coarsened to 0.1° and the hour (P1.7, P4.4).");
         group.MapGet("/{userId:id}/activity", GetActivity).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
-            .WithName("GetActivity").WithSummary("The user's activity log, newest first (P1.3).");
+            .WithName("GetActivity").WithSummary("The user's activity log, newest first (P1.3). Support reads the IP's network only, no user agent or search terms (P1.7, P4.4).");
 
         group.MapGet("/{userId:id}/orders", GetOrders).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
             .WithName("ListUserOrders").WithSummary("The user's orders, newest first, a page at a time (support: audited).");
@@ -60,7 +60,7 @@ public static class UsersApi
             .WithName("ImportAddresses").WithSummary("Import addresses from a third party; needs third-party-sources consent and records provenance (P1.8).");
 
         group.MapGet("/{userId:id}/notifications", GetNotifications).ForCaller(CallerScope.TheUserOrSupport)
-            .WithName("ListNotifications").WithSummary("Notices to the user, newest first, a page at a time: requests' status changes, guardian confirmation, password changes, merchants closing (P4.3), new policy versions (P6.1).");
+            .WithName("ListNotifications").WithSummary("Notices to the user, newest first, a page at a time: requests' status changes, guardian confirmation, password changes, merchants closing (P4.3), new policy versions (P6.1). Support reads mobile numbers in them masked (P1.7).");
 
         return group;
     }
@@ -77,7 +77,8 @@ public static class UsersApi
 
         var all = await cluster.GetGrain<IUserNotifications>(userId).GetNotifications();
         var take = limit ?? 50;
-        var page = all.Skip(skip).Take(take).Select(NotificationBody.From).ToList();
+        var seen = caller.IsUser(userId) ? all : all.Select(notice => notice.MaskedForSupport());
+        var page = seen.Skip(skip).Take(take).Select(NotificationBody.From).ToList();
         var next = skip + take < all.Count ? (skip + take).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new ItemPage<NotificationBody>(page, next));
     }
@@ -150,7 +151,7 @@ public static class UsersApi
             return TypedResults.NotFound();
         }
 
-        // Support sees enough of the number to verify a caller, not the number itself.
+        // Support sees enough of the number to verify a caller, not the number itself, and no birth date.
         return TypedResults.Ok(caller.IsUser(userId) ? profile : profile.MaskedForSupport());
     }
 
@@ -192,13 +193,18 @@ public static class UsersApi
         return TypedResults.Created($"/v1/users/{userId}/locations");
     }
 
-    private static async Task<Results<Ok<ItemPage<LocationSample>>, NotFound>> GetLocations(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserLocations>(userId).GetLocations()));
+    private static async Task<Results<Ok<ItemPage<LocationSample>>, NotFound>> GetLocations(string userId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        var samples = await cluster.GetGrain<IUserLocations>(userId).GetLocations();
+        // Support learns the city and the hour, enough to help with a delivery area, not where the user was.
+        return TypedResults.Ok(ItemPage.Last(caller.IsUser(userId) ? samples : samples.MaskedForSupport()));
+    }
 
     private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound>> GetActivity(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit)
     {
-        return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivity(userId, limit ?? 100)));
+        var entries = await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivity(userId, limit ?? 100);
+        return TypedResults.Ok(ItemPage.Last(caller.IsUser(userId) ? entries : [.. entries.Select(entry => entry.MaskedForSupport())]));
     }
 }
 

@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
+using MeiLing.Grains.Activity;
+using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Tickets;
 using MeiLing.Grains.Users;
@@ -12,8 +16,12 @@ namespace MeiLing.Grains.Privacy;
 /// </summary>
 public static partial class SupportMasking
 {
+    /// <summary>
+    /// A profile as support reads it: the number masked, no birth date. The age band that changes how a user is
+    /// handled, a child under 14 (P5.1), is <see cref="UserProfile.IsMinor"/>.
+    /// </summary>
     public static UserProfile MaskedForSupport(this UserProfile profile) =>
-        profile with { Phone = PhoneNumber.Mask(profile.Phone) };
+        profile with { Phone = PhoneNumber.Mask(profile.Phone), BirthDate = null };
 
     public static SavedAddress MaskedForSupport(this SavedAddress address) =>
         address with
@@ -44,6 +52,42 @@ public static partial class SupportMasking
             Messages = [.. ticket.Messages.Select(message => message with { Text = MaskPhones(message.Text) })],
         };
 
+    /// <summary>
+    /// Location samples as support reads them: the city and the hour, not the place and the minute (precise
+    /// location and tracks are sensitive, A.2). Samples that coarsen alike are shown once, so a day's track
+    /// reads as the few cities and hours it passed through.
+    /// </summary>
+    public static IReadOnlyList<LocationSample> MaskedForSupport(this IEnumerable<LocationSample> samples) =>
+        [.. samples.Select(sample => sample.MaskedForSupport()).Distinct()];
+
+    public static LocationSample MaskedForSupport(this LocationSample sample) =>
+        sample with
+        {
+            Latitude = Math.Round(sample.Latitude, 1, MidpointRounding.AwayFromZero),
+            Longitude = Math.Round(sample.Longitude, 1, MidpointRounding.AwayFromZero),
+            AccuracyMeters = Math.Max(sample.AccuracyMeters, CityAccuracyMeters),
+            At = sample.At.AddTicks(-(sample.At.UtcTicks % TimeSpan.TicksPerHour)),
+        };
+
+    /// <summary>
+    /// An activity entry as support reads it: when, which route, the language and system, and the caller's
+    /// network but not their host; neither the full user agent (a fingerprint) nor what they searched for.
+    /// </summary>
+    public static ActivityEntry MaskedForSupport(this ActivityEntry entry) =>
+        entry with
+        {
+            IpAddress = entry.IpAddress is null ? null : NetworkOf(entry.IpAddress),
+            UserAgent = entry.UserAgent is null ? null : Hidden,
+            SearchTerms = entry.SearchTerms is null ? null : Hidden,
+        };
+
+    /// <summary>A notice as support reads it: free text (a rejection's reason) may hold a mobile number.</summary>
+    public static UserNotification MaskedForSupport(this UserNotification notice) =>
+        notice with { Message = MaskPhones(notice.Message) };
+
+    /// <summary>The accuracy support is told of a coarsened sample: the side of a 0.1° cell, about 11 km.</summary>
+    public const double CityAccuracyMeters = 11_000;
+
     private const string Hidden = "***";
 
     // 李雷 → 李*: the family name is how an agent addresses the caller.
@@ -51,6 +95,22 @@ public static partial class SupportMasking
 
     // The city and district, not the street and number.
     private static string Address(string address) => address.Length <= 6 ? Hidden : string.Concat(address.AsSpan(0, 6), Hidden);
+
+    // 203.0.113.7 → 203.0.*.*; an IPv6 address keeps its /48 site prefix: 2001:db8:85a3::*.
+    private static string NetworkOf(string ipAddress)
+    {
+        if (!IPAddress.TryParse(ipAddress, out var address))
+        {
+            return Hidden;
+        }
+
+        var bytes = (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).GetAddressBytes();
+        return bytes.Length == 4
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes[0]}.{bytes[1]}.*.*")
+            : string.Create(CultureInfo.InvariantCulture, $"{Hextet(bytes, 0):x}:{Hextet(bytes, 2):x}:{Hextet(bytes, 4):x}::*");
+    }
+
+    private static int Hextet(byte[] bytes, int at) => (bytes[at] << 8) | bytes[at + 1];
 
     private static string MaskPhones(string text) => MobileNumber().Replace(text, match => PhoneNumber.Mask(match.Value));
 

@@ -1,3 +1,5 @@
+using MeiLing.Grains.Activity;
+using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Tickets;
@@ -36,4 +38,96 @@ public sealed class SupportMaskingTests
 
         Assert.Equal("138****8000", profile.MaskedForSupport().Phone);
     }
+
+    [Fact]
+    public void P1_7_P4_4_a_profile_shows_support_no_birth_date_but_still_whether_the_user_is_a_child()
+    {
+        var profile = new UserProfile("usr_1", "13800138000", "Li", null, new DateOnly(2014, 5, 17), "CN", true, DateTimeOffset.UnixEpoch, "v1");
+
+        var masked = profile.MaskedForSupport();
+
+        Assert.Null(masked.BirthDate);
+        Assert.True(masked.IsMinor);
+    }
+
+    [Fact]
+    public void P1_7_P4_4_a_location_shows_support_a_tenth_of_a_degree_and_the_hour_only()
+    {
+        var sample = new LocationSample(34.26581, 108.95414, 12.5, LocationSource.Gps, new DateTimeOffset(2026, 12, 2, 9, 41, 27, TimeSpan.FromHours(8)));
+
+        var masked = sample.MaskedForSupport();
+
+        Assert.Equal(34.3, masked.Latitude);
+        Assert.Equal(109.0, masked.Longitude);
+        Assert.Equal(SupportMasking.CityAccuracyMeters, masked.AccuracyMeters);
+        Assert.Equal(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.FromHours(8)), masked.At);
+        Assert.Equal(LocationSource.Gps, masked.Source);
+    }
+
+    [Fact]
+    public void P1_7_P4_4_a_coarse_sample_keeps_its_own_accuracy_and_negative_coordinates_round_alike()
+    {
+        var masked = new LocationSample(-33.86785, -151.20732, 50_000, LocationSource.Ip, DateTimeOffset.UnixEpoch).MaskedForSupport();
+
+        Assert.Equal(-33.9, masked.Latitude);
+        Assert.Equal(-151.2, masked.Longitude);
+        Assert.Equal(50_000, masked.AccuracyMeters);
+    }
+
+    [Fact]
+    public void P1_7_P4_4_a_track_within_one_city_and_hour_reads_as_one_sample_to_support()
+    {
+        var start = new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+        var track = Enumerable.Range(0, 30)
+            .Select(minute => new LocationSample(34.261 + (minute * 0.001), 108.911 + (minute * 0.001), 5, LocationSource.Gps, start.AddMinutes(minute)))
+            .Append(new LocationSample(34.26, 108.94, 5, LocationSource.Gps, start.AddHours(1)));
+
+        var masked = track.MaskedForSupport();
+
+        Assert.Equal(new[] { start, start.AddHours(1) }, masked.Select(sample => sample.At));
+    }
+
+    [Theory]
+    [InlineData("203.0.113.77", "203.0.*.*")]
+    [InlineData("::ffff:198.51.100.9", "198.51.*.*")]
+    [InlineData("2001:db8:85a3:8d3:1319:8a2e:370:7348", "2001:db8:85a3::*")]
+    [InlineData("2001:db8::1", "2001:db8:0::*")]
+    [InlineData("not an address", "***")]
+    public void P1_7_P4_4_an_activity_entry_shows_support_the_network_not_the_host(string ipAddress, string expected)
+    {
+        Assert.Equal(expected, Entry(ipAddress, "green tea").MaskedForSupport().IpAddress);
+    }
+
+    [Fact]
+    public void P1_7_P4_4_an_activity_entry_hides_the_user_agent_and_search_terms_from_support_but_keeps_what_helps()
+    {
+        var entry = Entry("203.0.113.77", "green tea");
+
+        var masked = entry.MaskedForSupport();
+
+        Assert.Equal("***", masked.SearchTerms);
+        Assert.Equal("***", masked.UserAgent);
+        Assert.Equal((entry.At, entry.Path, entry.Language, entry.OperatingSystem), (masked.At, masked.Path, masked.Language, masked.OperatingSystem));
+    }
+
+    [Fact]
+    public void P1_7_P4_4_an_activity_entry_without_address_agent_or_search_stays_without()
+    {
+        var masked = (Entry(null, null) with { UserAgent = null }).MaskedForSupport();
+
+        Assert.Null(masked.IpAddress);
+        Assert.Null(masked.UserAgent);
+        Assert.Null(masked.SearchTerms);
+    }
+
+    [Fact]
+    public void P1_7_a_mobile_number_in_a_notice_is_masked_for_support()
+    {
+        var notice = NoticeKinds.RequestStatusChanged("req_1", "deletion", "rejected", DateTimeOffset.UnixEpoch, "请回电 13912345678");
+
+        Assert.EndsWith("Reason: 请回电 139****5678", notice.MaskedForSupport().Message, StringComparison.Ordinal);
+    }
+
+    private static ActivityEntry Entry(string? ipAddress, string? searchTerms) =>
+        new("usr_1", DateTimeOffset.UnixEpoch, ipAddress, "Mozilla/5.0 (Linux; Android 14) MeiLingPOS/3.2", "zh-CN", "Android", "/v1/products", searchTerms);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Activity;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
@@ -82,6 +83,80 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
 
         await bySupport.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, byUser.StatusCode);
+    }
+
+    [Fact]
+    public async Task P1_7_P4_4_support_reads_locations_coarsened_to_the_city_and_hour_while_the_user_reads_them_whole()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostLocationAsync(user.UserId, 34.26581, 108.95414)).StatusCode);
+
+        var bySupport = (await (await SupportAsync()).GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/locations")).GetProperty("items")[0];
+        var byUser = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/locations")).GetProperty("items")[0];
+
+        Assert.Equal((34.3, 109.0), (bySupport.GetProperty("latitude").GetDouble(), bySupport.GetProperty("longitude").GetDouble()));
+        Assert.True(bySupport.GetProperty("accuracyMeters").GetDouble() >= 11_000);
+        Assert.Equal(0, bySupport.GetProperty("at").GetDateTimeOffset().UtcTicks % TimeSpan.TicksPerHour);
+        Assert.Equal((34.26581, 108.95414), (byUser.GetProperty("latitude").GetDouble(), byUser.GetProperty("longitude").GetDouble()));
+    }
+
+    [Fact]
+    public async Task P1_7_P4_4_support_reads_activity_with_the_network_not_the_host_and_no_agent_or_search_terms()
+    {
+        var user = await platform.RegisterUserAsync();
+        const string Agent = "Mozilla/5.0 (Linux; Android 14) MeiLingPOS/3.2";
+        await platform.Grains.GetGrain<IActivityLogGrain>(0).Append(
+        [
+            new(user.UserId, DateTimeOffset.UtcNow.AddMinutes(-2), "203.0.113.77", Agent, "zh-CN", "Android", "/v1/products", "green tea"),
+            new(user.UserId, DateTimeOffset.UtcNow.AddMinutes(-1), "2001:db8:85a3:8d3:1319:8a2e:370:7348", Agent, "zh-CN", "Android", "/v1/orders", null),
+        ]);
+
+        var bySupport = await (await SupportAsync()).GetStringAsync($"/v1/users/{user.UserId}/activity");
+        var byUser = await (await platform.AsUserAsync(user)).GetStringAsync($"/v1/users/{user.UserId}/activity");
+
+        foreach (var whole in new[] { "203.0.113.77", "1319:8a2e", "green tea", "MeiLingPOS" })
+        {
+            Assert.DoesNotContain(whole, bySupport, StringComparison.Ordinal);
+            Assert.Contains(whole, byUser, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("\"203.0.*.*\"", bySupport, StringComparison.Ordinal);
+        Assert.Contains("\"2001:db8:85a3::*\"", bySupport, StringComparison.Ordinal);
+        Assert.Contains("/v1/products", bySupport, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P1_7_P4_4_support_reads_the_profile_without_the_birth_date_while_the_user_reads_it()
+    {
+        var birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-30);
+        var user = await platform.RegisterUserAsync(new { birthDate });
+
+        var bySupport = await (await SupportAsync()).GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}");
+        var byUser = await (await platform.AsUserAsync(user)).GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}");
+
+        Assert.Equal(JsonValueKind.Null, bySupport.GetProperty("birthDate").ValueKind);
+        Assert.False(bySupport.GetProperty("isMinor").GetBoolean());
+        Assert.Equal(birthDate, DateOnly.Parse(byUser.GetProperty("birthDate").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task P1_7_P4_4_support_reads_a_mobile_number_in_a_users_notice_masked()
+    {
+        var user = await platform.RegisterUserAsync();
+        var support = await SupportAsync();
+        var phone = UserApiClient.NewPhone();
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "caller asked", verification = "SMS code" });
+        Assert.Equal(HttpStatusCode.OK, (await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/rejection", new { reason = $"请回电 {phone}" })).StatusCode);
+
+        var bySupport = await support.GetStringAsync($"/v1/users/{user.UserId}/notifications");
+        var byUser = await (await platform.AsUserAsync(user)).GetStringAsync($"/v1/users/{user.UserId}/notifications");
+
+        Assert.DoesNotContain(phone, bySupport, StringComparison.Ordinal);
+        Assert.Contains($"{phone[..3]}****{phone[7..]}", bySupport, StringComparison.Ordinal);
+        Assert.Contains(phone, byUser, StringComparison.Ordinal);
     }
 
     private async Task<HttpClient> SupportAsync() => platform.Client((await platform.EnrolStaffAsync("Agent Mask", "support")).ApiKey);
