@@ -13,17 +13,25 @@ internal static class RequestApiClient
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    /// <summary>Polls the request until it is completed or rejected (a request is carried out in the background).</summary>
+    /// <summary>
+    /// Polls the request until it is completed or rejected (a request is carried out in the background). A 503 is
+    /// what the API answers while the silo that held the request is being declared dead: ask again, as a client would.
+    /// </summary>
     public static async Task<JsonElement> WaitUntilDoneAsync(this HttpClient client, string requestId, int seconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        JsonElement view;
+        JsonElement view = default;
         do
         {
-            view = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}");
-            if (view.GetProperty("status").GetString() is "completed" or "rejected")
+            using var response = await client.GetAsync($"/v1/requests/{requestId}");
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
             {
-                return view;
+                response.EnsureSuccessStatusCode();
+                view = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (view.GetProperty("status").GetString() is "completed" or "rejected")
+                {
+                    return view;
+                }
             }
 
             await Task.Delay(200);
