@@ -24,6 +24,7 @@ internal sealed partial class UserGrain(
     IOptions<PrivacySettings> privacy,
     ISmsSender sms,
     IOptions<IdentitySettings> identity,
+    PublishedPolicyVersions policyVersions,
     TimeProvider clock,
     ILogger<UserGrain> logger) : Grain, IUserGrain, IRemindable
 {
@@ -279,8 +280,7 @@ internal sealed partial class UserGrain(
         }
 
         _consentChanges.Take(clock.GetUtcNow(), TimeSpan.FromMinutes(1), privacy.Value.ConsentChangesPerMinute, "consent changes");
-        var standing = await Policy.GetStanding(change.PolicyVersion);
-        if (standing.VersionIndex is not { } policyIndex)
+        if (await policyVersions.PlaceOfAsync(change.PolicyVersion, Policy) is not { } policyIndex)
         {
             throw DomainException.InvalidField("policyVersion", "unknown-policy-version", $"Policy version '{change.PolicyVersion}' was never published.");
         }
