@@ -4,6 +4,7 @@ using MeiLing.Grains.Activity;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Tickets;
 using MeiLing.Grains.Users;
@@ -27,7 +28,6 @@ internal sealed class DataExportGrain(
 {
     // The bundle holds everything: the API's own lists are capped per page, the export is not.
     private const int Everything = int.MaxValue;
-    private const int Parallelism = 32;
 
     async Task<string> IDataExportGrain.Build(string userId)
     {
@@ -63,17 +63,8 @@ internal sealed class DataExportGrain(
     private async Task<JsonArray> ExportEachAsync(IReadOnlyList<string> ids, Func<string, Task<string?>> export) =>
         [.. (await GatherAsync(ids, export)).Select(json => JsonNode.Parse(json))];
 
-    // Batches on the grain's own scheduler (grain calls must not leave it), a few dozen calls in flight at a time.
-    private static async Task<List<T>> GatherAsync<T>(IReadOnlyList<string> ids, Func<string, Task<T?>> fetch)
-    {
-        var results = new List<T>(ids.Count);
-        foreach (var batch in ids.Chunk(Parallelism))
-        {
-            results.AddRange((await Task.WhenAll(batch.Select(fetch))).OfType<T>());
-        }
-
-        return results;
-    }
+    private static async Task<List<T>> GatherAsync<T>(IReadOnlyList<string> ids, Func<string, Task<T?>> fetch) =>
+        [.. (await GrainFanOut.CallEachAsync(ids, fetch)).OfType<T>()];
 
     private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, PersonalDataExporter.Options);
 }

@@ -41,4 +41,30 @@ public sealed class ConsentWithdrawalWebhookTests(PlatformFixture platform)
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM webhook_outbox WHERE type = 'consent.withdrawn' AND recipient = $1", personalized.Merchant.MerchantId));
     }
+
+    [Fact]
+    public async Task P1_10_P3_1_a_hand_over_after_an_earlier_withdrawal_is_still_told_of_the_next_withdrawal()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var version = await platform.CurrentPolicyVersionAsync();
+        var userId = shop.Customer.UserId;
+        var user = platform.Grains.GetGrain<IUserGrain>(userId);
+
+        // A first withdrawal, before anyone received anything: the user grain learns there is no one to tell.
+        await shop.CustomerClient.SetConsentAsync(userId, "marketing-sharing", true, version);
+        await shop.CustomerClient.SetConsentAsync(userId, "marketing-sharing", false, version);
+        // Granted again and handed over in the same activation: the grain must remember this recipient.
+        await shop.CustomerClient.SetConsentAsync(userId, "marketing-sharing", true, version);
+        await user.Disclose(new DisclosureRequest(
+            shop.Merchant.MerchantId, RecipientKind.Merchant, ["nickname"], "joint-marketing", ConsentPurpose.MarketingSharing, null, "CN"));
+
+        await shop.CustomerClient.SetConsentAsync(userId, "marketing-sharing", false, version);
+        var withdrawn = await receiver.WaitForAsync(r => r.Type == "consent.withdrawn" && r.Data.GetProperty("userId").GetString() == userId);
+
+        Assert.Equal(shop.Merchant.MerchantId, withdrawn.Endpoint);
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_outbox WHERE type = 'consent.withdrawn' AND body LIKE '%' || $1 || '%'", userId));
+    }
 }
