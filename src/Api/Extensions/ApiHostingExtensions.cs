@@ -9,11 +9,13 @@ using MeiLing.Api.Problems;
 using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
+using MeiLing.Grains.Access;
 using MeiLing.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace MeiLing.Api.Extensions;
@@ -70,6 +72,7 @@ public static class ApiHostingExtensions
         // Staff and merchants send X-Api-Key; users send a bearer token or their session cookie.
         builder.Services.AddSingleton<UserSessions>();
         builder.Services.AddSingleton<UnknownApiKeys>();
+        builder.Services.TryAddSingleton<IApiKeyResolver, ClusterApiKeyResolver>();
         builder.Services.AddSingleton<ApiKeyLookups>();
         builder.Services.AddSingleton<FailedAuthenticationLimit>();
         builder.Services.AddAuthentication(CallerScheme)

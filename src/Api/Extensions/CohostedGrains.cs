@@ -1,4 +1,5 @@
 using MeiLing.Api.Security;
+using MeiLing.Grains.Access;
 
 namespace MeiLing.Api.Extensions;
 
@@ -15,6 +16,8 @@ public static class CohostedGrains
         var client = silo.GetRequiredService<IClusterClient>();
         services.AddSingleton(client);
         services.AddSingleton<IGrainFactory>(client);
+        // Keys are read from the silo's copies, which a revocation clears on every silo.
+        services.AddSingleton(silo.GetRequiredService<IApiKeyResolver>());
         return services;
     }
 

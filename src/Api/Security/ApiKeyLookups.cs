@@ -9,13 +9,13 @@ namespace MeiLing.Api.Security;
 /// forwarded from one deactivating activation to the next until Orleans refuses them (a 503), so only one
 /// goes, and the rest wait for its answer (then for <see cref="UnknownApiKeys"/>).
 /// </summary>
-public sealed class ApiKeyLookups(IClusterClient cluster)
+public sealed class ApiKeyLookups(IApiKeyResolver resolver)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ApiKeyGrant?>>> _inFlight = new(StringComparer.Ordinal);
 
     public async Task<ApiKeyGrant?> ResolveAsync(string keyHash)
     {
-        var lookup = _inFlight.GetOrAdd(keyHash, hash => new Lazy<Task<ApiKeyGrant?>>(() => cluster.GetGrain<IApiKeyGrain>(hash).Resolve()));
+        var lookup = _inFlight.GetOrAdd(keyHash, hash => new Lazy<Task<ApiKeyGrant?>>(() => resolver.ResolveAsync(hash)));
         try
         {
             return await lookup.Value;

@@ -3,7 +3,8 @@ using MeiLing.Grains.Platform;
 namespace MeiLing.Grains.Access;
 
 internal sealed class ApiKeyGrain(
-    [PersistentState("api-key", StorageNames.Default)] IPersistentState<ApiKeyState> state) : Grain, IApiKeyGrain
+    [PersistentState("api-key", StorageNames.Default)] IPersistentState<ApiKeyState> state,
+    ClusterFacts facts) : Grain, IApiKeyGrain
 {
     async Task IApiKeyGrain.Issue(ApiKeyGrant grant)
     {
@@ -32,6 +33,8 @@ internal sealed class ApiKeyGrain(
     async Task IApiKeyGrain.Revoke()
     {
         await state.ClearStateAsync();
+        // Every silo's copy goes before the revoke answers: an off-boarded cashier's next request is refused.
+        await facts.ForgetEverywhereAsync(CachedFact.ApiKeyGrant(this.GetPrimaryKeyString()));
         DeactivateOnIdle();
     }
 }

@@ -10,7 +10,8 @@ namespace MeiLing.Grains.MemberCards;
 internal sealed class MemberCardGrain(
     [PersistentState("member-card", StorageNames.Default)] IPersistentState<MemberCardState> state,
     MemberCardIndexStore cards,
-    MemberCardSettlements settlements) : Grain, IMemberCardGrain
+    MemberCardSettlements settlements,
+    SiloFacts facts) : Grain, IMemberCardGrain
 {
     public const long MaxOperationFen = 100_000_000;
 
@@ -30,7 +31,7 @@ internal sealed class MemberCardGrain(
         }
 
         // P4.3: a merchant serving its notice settles its cards at the end; it takes no new money meanwhile.
-        var merchant = await GrainFactory.GetGrain<IMerchantGrain>(MerchantId).Get()
+        var merchant = await facts.MerchantAsync(MerchantId)
             ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
         if (merchant.Status != MerchantStatus.Active)
         {

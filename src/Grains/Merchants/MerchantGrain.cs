@@ -12,6 +12,7 @@ internal sealed class MerchantGrain(
     OrderIndexStore orders,
     MemberCardIndexStore cards,
     Webhooks.WebhookOutbox outbox,
+    ClusterFacts facts,
     TimeProvider clock) : Grain, IMerchantGrain, IRemindable
 {
     public const int MinimumNoticeDays = 30;
@@ -32,7 +33,7 @@ internal sealed class MerchantGrain(
         var now = clock.GetUtcNow();
         var apiKey = ApiKeys.NewKey(CallerRole.Merchant);
         state.State.Open(command, now, ApiKeys.Hash(apiKey));
-        await state.WriteStateAsync();
+        await SaveAsync();
         return await ApiKeys.IssueAsync(GrainFactory, CallerRole.Merchant, MerchantId, now, apiKey);
     }
 
@@ -54,7 +55,7 @@ internal sealed class MerchantGrain(
         await GrainFactory.GetGrain<IApiKeyGrain>(oldHash).Revoke();
         var apiKey = ApiKeys.NewKey(CallerRole.Merchant);
         merchant.ReplaceKey(ApiKeys.Hash(apiKey));
-        await state.WriteStateAsync();
+        await SaveAsync();
         return await ApiKeys.IssueAsync(GrainFactory, CallerRole.Merchant, MerchantId, clock.GetUtcNow(), apiKey);
     }
 
@@ -79,7 +80,7 @@ internal sealed class MerchantGrain(
         // finds the merchant still active does nothing.
         await this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, TimeSpan.FromDays(1));
         merchant.BeginTermination(clock.GetUtcNow().AddDays(noticeDays));
-        await state.WriteStateAsync();
+        await SaveAsync();
         await NotifyCustomersAsync(merchant);
         return merchant.ToView(MerchantId);
     }
@@ -119,7 +120,7 @@ internal sealed class MerchantGrain(
             await outbox.WriteAsync([outbox.Event(
                 Webhooks.WebhookEvents.ShopRedact, MerchantId, Disclosures.RecipientKind.Merchant, MerchantId, new { merchantId = MerchantId })]);
             merchant.Terminated();
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
 
         // Active: a termination whose write failed after its reminder was registered; the retry registers it again.
@@ -147,11 +148,19 @@ internal sealed class MerchantGrain(
         }
 
         merchant.NoticesSent();
-        await state.WriteStateAsync();
+        await SaveAsync();
         var untilEffective = effectiveAt - now;
         await this.RegisterOrUpdateReminder(TerminationReminder, untilEffective > TimeSpan.Zero ? untilEffective : TimeSpan.Zero, TimeSpan.FromDays(1));
     }
 
     private async Task<IReadOnlyList<string>> CustomersAsync() =>
         [.. (await orders.UsersOfMerchantAsync(MerchantId)).Union(await cards.UsersOfMerchantAsync(MerchantId))];
+
+    // Silos keep a copy of the merchant for orders and cards (its region, whether it still takes customers):
+    // every change is forgotten on all of them before the change answers.
+    private async Task SaveAsync()
+    {
+        await state.WriteStateAsync();
+        await facts.ForgetEverywhereAsync(CachedFact.Merchant(MerchantId));
+    }
 }

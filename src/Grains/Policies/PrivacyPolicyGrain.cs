@@ -4,6 +4,7 @@ namespace MeiLing.Grains.Policies;
 
 internal sealed class PrivacyPolicyGrain(
     [PersistentState("privacy-policy", StorageNames.Default)] IPersistentState<PrivacyPolicyState> state,
+    ClusterFacts facts,
     TimeProvider clock) : Grain, IPrivacyPolicyGrain
 {
     // P6.1: versions are published, never rewritten; users' consents name the version they were given under.
@@ -16,6 +17,8 @@ internal sealed class PrivacyPolicyGrain(
 
         var published = state.State.Publish(command, clock.GetUtcNow());
         await state.WriteStateAsync();
+        // A rights-reducing version changes every earlier version's standing: no silo may answer from the old one.
+        await facts.ForgetEverywhereAsync(CachedFact.PolicyStandings);
         return published.ToView();
     }
 

@@ -25,6 +25,7 @@ internal sealed partial class UserGrain(
     ISmsSender sms,
     IOptions<IdentitySettings> identity,
     PublishedPolicyVersions policyVersions,
+    SiloFacts facts,
     TimeProvider clock,
     ILogger<UserGrain> logger) : Grain, IUserGrain, IRemindable
 {
@@ -614,7 +615,8 @@ internal sealed partial class UserGrain(
                 "This account belongs to a child under 14; nothing is processed until the guardian confirms (P5.1).");
         }
 
-        var standing = await Policy.GetStanding(user.AcceptedPolicyVersion);
+        // The silo's copy: a version published since is forgotten everywhere before its publication answers.
+        var standing = await facts.PolicyStandingAsync(user.AcceptedPolicyVersion);
         if (!standing.Satisfies)
         {
             throw DomainException.Forbidden(

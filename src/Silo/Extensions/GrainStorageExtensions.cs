@@ -84,6 +84,7 @@ public static class GrainStorageExtensions
         silo.AddIncomingGrainCallFilter<InfrastructureFailureFilter>();
         silo.Services.AddSingleton<GroupCommit>();
         silo.Services.AddSingleton<Grains.Policies.PublishedPolicyVersions>();
+        silo.Services.AddSiloFacts();
         silo.Services.AddSingleton<ConsentReceiptStore>();
         silo.Services.AddSingleton<LocationSampleStore>();
         silo.Services.AddSingleton<UserTicketStore>();

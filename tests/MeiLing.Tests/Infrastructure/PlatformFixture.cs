@@ -30,6 +30,9 @@ public class PlatformFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>The services of each active silo (all run in this process), to look at what each silo holds.</summary>
+    public IEnumerable<IServiceProvider> EverySilo => Cluster.GetActiveSilos().Cast<InProcessSiloHandle>().Select(silo => silo.SiloHost.Services);
+
     /// <summary>The silos' clock; only the time-travel collection moves it.</summary>
     public TestClock Clock => TestClock.For(ClockId);
 

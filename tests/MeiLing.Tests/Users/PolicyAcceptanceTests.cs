@@ -57,6 +57,27 @@ public sealed class PolicyAcceptanceTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
+
+    [Fact]
+    public async Task P6_1_a_rights_reducing_version_changes_every_silos_standing_at_once()
+    {
+        // Each silo keeps where an accepted version stands; publishing must leave none answering from before it.
+        var accepted = $"acc-{Guid.NewGuid():N}"[..20];
+        (await platform.Operator().PostAsJsonAsync("/v1/policies", new { version = accepted, summary = "Same rights", reducesRights = false })).EnsureSuccessStatusCode();
+        var everySilo = platform.EverySilo.Select(silo => silo.GetRequiredService<MeiLing.Grains.Platform.SiloFacts>()).ToList();
+        foreach (var silo in everySilo)
+        {
+            Assert.True((await silo.PolicyStandingAsync(accepted)).Satisfies);
+        }
+
+        var reducing = $"red-{Guid.NewGuid():N}"[..20];
+        (await platform.Operator().PostAsJsonAsync("/v1/policies", new { version = reducing, summary = "Shares more", reducesRights = true })).EnsureSuccessStatusCode();
+
+        foreach (var silo in everySilo)
+        {
+            Assert.False((await silo.PolicyStandingAsync(accepted)).Satisfies);
+        }
+    }
 }
 
 [CollectionDefinition(Name)]

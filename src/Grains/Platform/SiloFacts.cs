@@ -1,0 +1,54 @@
+using MeiLing.Grains.Access;
+using MeiLing.Grains.Merchants;
+using MeiLing.Grains.Policies;
+
+namespace MeiLing.Grains.Platform;
+
+/// <summary>
+/// The facts read on nearly every request and changed rarely, kept on this silo so a request needs no grain call for
+/// them: what an API key stands for (every merchant and staff request), the merchant an order or a card is with, and
+/// where the user's accepted policy version stands (every processing gate). The grain that changes one has it
+/// forgotten on every silo before it answers (<see cref="ClusterFacts"/>), so a revoked key, a closing merchant or a
+/// newly published policy version is seen at once; <see cref="Lifetime"/> bounds what a silo that missed it can serve.
+/// </summary>
+public sealed class SiloFacts(IGrainFactory grains, TimeProvider clock)
+{
+    /// <summary>How long a copy is served without asking its grain again, should a forget not have reached this silo.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
+
+    private readonly FactCache<ApiKeyGrant> _apiKeyGrants = new(clock, Lifetime, capacity: 100_000);
+    private readonly FactCache<MerchantView> _merchants = new(clock, Lifetime, capacity: 100_000);
+    private readonly FactCache<PolicyStanding> _policyStandings = new(clock, Lifetime, capacity: 1_000);
+
+    // A user who never accepted a version has none: its standing is kept under a key no version can have.
+    private const string NoVersion = "";
+
+    public ValueTask<ApiKeyGrant?> ApiKeyGrantAsync(string keyHash) =>
+        _apiKeyGrants.GetOrLoadAsync(keyHash, () => grains.GetGrain<IApiKeyGrain>(keyHash).Resolve());
+
+    public ValueTask<MerchantView?> MerchantAsync(string merchantId) =>
+        _merchants.GetOrLoadAsync(merchantId, () => grains.GetGrain<IMerchantGrain>(merchantId).Get());
+
+    public async ValueTask<PolicyStanding> PolicyStandingAsync(string? acceptedVersion) =>
+        await _policyStandings.GetOrLoadAsync(acceptedVersion ?? NoVersion, async () =>
+            await grains.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetStanding(acceptedVersion))
+        ?? throw new InvalidOperationException("The policy grain always answers a standing.");
+
+    public void Forget(CachedFact fact)
+    {
+        switch (fact.Kind)
+        {
+            case CachedFactKind.ApiKeyGrant:
+                _apiKeyGrants.Forget(fact.Key);
+                break;
+            case CachedFactKind.Merchant:
+                _merchants.Forget(fact.Key);
+                break;
+            case CachedFactKind.PolicyStandings:
+                _policyStandings.ForgetAll();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(fact), fact.Kind, "Unknown kind of fact.");
+        }
+    }
+}
