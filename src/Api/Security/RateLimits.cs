@@ -22,6 +22,12 @@ public static class RateLimits
     /// <summary>The policy of <c>POST /v1/verification-codes</c>: per client IP, per minute.</summary>
     public const string CodesPolicy = "verification-codes";
 
+    /// <summary>
+    /// The privacy center's registration page: its "text me a code" form counts against the per-address allowance for
+    /// codes, as <c>POST /v1/verification-codes</c> does, and its registration against the one for credentials.
+    /// </summary>
+    public const string RegisterPagePolicy = "privacy-register";
+
     // Probes and the constant ping have nothing behind them to protect; orchestrators and the
     // benchmarks' HTTP ceiling must never meet a limit.
     private static readonly PathString[] Exempt = ["/health", "/v1/ping"];
@@ -33,16 +39,24 @@ public static class RateLimits
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => CallerPartition(context, settings));
             options.AddPolicy(CredentialsPolicy, context => PerAddressPerMinute(context, settings.RateLimitCredentialsPerMinute));
             options.AddPolicy(CodesPolicy, context => PerAddressPerMinute(context, settings.RateLimitCodesPerMinute));
+            options.AddPolicy(RegisterPagePolicy, context => PostsToNamedHandler(context)
+                ? PerAddressPerMinute(context, settings.RateLimitCodesPerMinute, bucket: "codes:")
+                : PerAddressPerMinute(context, settings.RateLimitCredentialsPerMinute, bucket: "credentials:"));
             options.OnRejected = Reject;
         });
 
-    private static RateLimitPartition<string> PerAddressPerMinute(HttpContext context, int permits) =>
-        RateLimitPartition.GetFixedWindowLimiter(ClientAddress(context), _ => new FixedWindowRateLimiterOptions
+    private static RateLimitPartition<string> PerAddressPerMinute(HttpContext context, int permits, string bucket = "") =>
+        RateLimitPartition.GetFixedWindowLimiter(bucket + ClientAddress(context), _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = permits,
             Window = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
         });
+
+    // A page's form posts name their handler in the query (?handler=Code, matched without regard to case); the
+    // registration itself names none. Any named handler counts as a text sent, so no spelling of it escapes the limit.
+    private static bool PostsToNamedHandler(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && !string.IsNullOrEmpty(context.Request.Query["handler"].FirstOrDefault());
 
     /// <summary>Probes and the constant ping: never limited.</summary>
     public static bool IsExempt(HttpContext context) =>

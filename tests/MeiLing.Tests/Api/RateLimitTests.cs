@@ -137,6 +137,24 @@ public sealed class RateLimitTests(PlatformFixture platform)
         await (await Bearer(api, "not.a.token").GetAsync($"/v1/users/{user.UserId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task P4_4_codes_texted_from_the_registration_page_count_against_the_per_address_allowance_for_codes()
+    {
+        // The page sends texts as POST /v1/verification-codes does; under the sign-up allowance alone (six times larger)
+        // it would be the way around the limit on texting numbers that are not the caller's.
+        await using var api = Limited("RATE_LIMIT_CODES_PER_MINUTE", "2");
+        var browser = api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var sent = new List<HttpResponseMessage>();
+        foreach (var handler in new[] { "Code", "code", "CODE" })
+        {
+            sent.Add(await browser.PostFormAsync($"/privacy/register?handler={handler}", new() { ["phone"] = UserApiClient.NewPhone() }));
+        }
+
+        Assert.All(sent.Take(2), response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        await AssertRateLimitedAsync(sent[2]);
+    }
+
     private WebApplicationFactory<ApiAssemblyMarker> Limited(string setting, string value) =>
         platform.Api.WithWebHostBuilder(web => web.UseSetting(setting, value));
 

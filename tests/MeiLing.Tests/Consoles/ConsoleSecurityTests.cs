@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using MeiLing.Grains.Audit;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
@@ -8,7 +7,7 @@ namespace MeiLing.Tests.Consoles;
 
 /// <summary>What a dishonest caller could make the consoles do, over plain HTTP against the real port.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed partial class ConsoleSecurityTests(BrowserFixture platform)
+public sealed class ConsoleSecurityTests(BrowserFixture platform)
 {
     [Fact]
     public async Task P4_4_a_user_cookie_reaching_the_support_console_gets_403_not_another_users_page()
@@ -27,7 +26,7 @@ public sealed partial class ConsoleSecurityTests(BrowserFixture platform)
     {
         var agent = await platform.EnrolStaffAsync("客服", "support");
         var (browser, cookies) = NewBrowser();
-        await PostFormAsync(browser, "/console/signin", new() { ["apiKey"] = agent.ApiKey });
+        await browser.PostFormAsync("/console/signin", new() { ["apiKey"] = agent.ApiKey });
         var consoleCookie = cookies.GetCookies(new Uri(platform.BaseUrl + "/console"))["meiling_console"];
         Assert.NotNull(consoleCookie);
 
@@ -66,7 +65,7 @@ public sealed partial class ConsoleSecurityTests(BrowserFixture platform)
         var user = await platform.RegisterUserAsync();
         var (browser, _) = NewBrowser();
 
-        var response = await PostFormAsync(browser, "/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password, ["returnUrl"] = returnUrl });
+        var response = await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password, ["returnUrl"] = returnUrl });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/privacy", response.Headers.Location!.OriginalString);
@@ -78,9 +77,9 @@ public sealed partial class ConsoleSecurityTests(BrowserFixture platform)
         var agent = await platform.EnrolStaffAsync("客服", "support");
         var user = await platform.RegisterUserAsync();
         var (browser, _) = NewBrowser();
-        await PostFormAsync(browser, "/console/signin", new() { ["apiKey"] = agent.ApiKey });
+        await browser.PostFormAsync("/console/signin", new() { ["apiKey"] = agent.ApiKey });
 
-        var found = await PostFormAsync(browser, "/console?handler=Find", new() { ["query"] = user.Phone }, "/console");
+        var found = await browser.PostFormAsync("/console?handler=Find", new() { ["query"] = user.Phone }, "/console");
 
         Assert.Equal($"/console/users/{user.UserId}", found.Headers.Location!.OriginalString);
         var trail = await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(user.UserId, 100);
@@ -94,7 +93,7 @@ public sealed partial class ConsoleSecurityTests(BrowserFixture platform)
     {
         var agent = await platform.EnrolStaffAsync("离职客服", "support");
         var (browser, _) = NewBrowser();
-        await PostFormAsync(browser, "/console/signin", new() { ["apiKey"] = agent.ApiKey });
+        await browser.PostFormAsync("/console/signin", new() { ["apiKey"] = agent.ApiKey });
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/console")).StatusCode);
 
         (await platform.Operator().DeleteAsync($"/v1/staff/{agent.StaffId}")).EnsureSuccessStatusCode();
@@ -129,19 +128,8 @@ public sealed partial class ConsoleSecurityTests(BrowserFixture platform)
     private async Task<HttpClient> SignedInUserAsync(RegisteredUser user)
     {
         var (browser, _) = NewBrowser();
-        var signedIn = await PostFormAsync(browser, "/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password });
+        var signedIn = await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return browser;
     }
-
-    /// <summary>Posts a form as the page would: the antiforgery token read from the page first.</summary>
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string action, Dictionary<string, string> fields, string? formPage = null)
-    {
-        var html = await browser.GetStringAsync(formPage ?? action.Split('?')[0]);
-        fields["__RequestVerificationToken"] = AntiforgeryToken().Match(html).Groups[1].Value;
-        return await browser.PostAsync(action, new FormUrlEncodedContent(fields));
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }

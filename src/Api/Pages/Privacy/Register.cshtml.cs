@@ -10,7 +10,7 @@ namespace MeiLing.Api.Pages.Privacy;
 
 /// <summary>Registration with the phone code, through the API's own handlers; then signed in.</summary>
 [AllowAnonymous]
-[EnableRateLimiting(RateLimits.CredentialsPolicy)]
+[EnableRateLimiting(RateLimits.RegisterPagePolicy)]
 public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, UserSessions sessions) : ConsolePageModel(cluster)
 {
     [BindProperty]
