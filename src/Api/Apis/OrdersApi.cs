@@ -61,7 +61,7 @@ public static class OrdersApi
         // A minted id has no stored state: its activation need not read (an idempotency key's id may).
         using (string.IsNullOrEmpty(idempotencyKey) ? MintedGrainId.Mark(orderId) : default)
         {
-            order = await cluster.GetGrain<IOrderGrain>(orderId).Place(new PlaceOrder(
+            order = await cluster.GetResolvedGrain<IOrderGrain>(orderId).Place(new PlaceOrder(
                 merchantId, request.UserId, [.. request.Items.Select(item => new OrderItem(item.Sku, item.Quantity))], delivery, caller.MerchantStaffId()));
         }
 

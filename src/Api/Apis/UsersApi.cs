@@ -164,10 +164,10 @@ public static class UsersApi
     }
 
     internal static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsents()));
+        TypedResults.Ok(ItemPage.Last(await cluster.GetResolvedGrain<IUserConsents>(userId).GetConsents()));
 
     internal static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound>> GetConsentHistory(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsents>(userId).GetConsentHistory()));
+        TypedResults.Ok(ItemPage.Last(await cluster.GetResolvedGrain<IUserConsents>(userId).GetConsentHistory()));
 
     internal static async Task<Results<Ok<ConsentReceiptBody>, NotFound, ValidationProblem>> SetConsent(
         string userId, string purpose, SetConsentRequest request, ClaimsPrincipal caller, IClusterClient cluster)
@@ -180,7 +180,7 @@ public static class UsersApi
             });
         }
 
-        var receipt = await cluster.GetGrain<IUserConsents>(userId)
+        var receipt = await cluster.GetResolvedGrain<IUserConsents>(userId)
             .SetConsent(new ConsentChange(parsed, request.Granted, request.PolicyVersion, CollectionMethods.Api));
         return TypedResults.Ok(ConsentReceiptBody.From(receipt));
     }

@@ -77,7 +77,7 @@ internal sealed class OrderGrain(
             throw DomainException.InvalidField("delivery", "delivery-needs-user", "A delivery is for a registered user; a walk-in sale has none.");
         }
 
-        var quote = await GrainFactory.GetGrain<ICatalogueGrain>(command.MerchantId).Quote(command.Items);
+        var quote = await GrainFactory.GetResolvedGrain<ICatalogueGrain>(command.MerchantId).Quote(command.Items);
         var (region, basis) = await CheckCustomerAsync(command);
         await TakeStockAsync(command.MerchantId, quote, command.StaffId);
 
@@ -493,7 +493,7 @@ internal sealed class OrderGrain(
 
     private Task UpdateIndexAsync() => index.UpsertAsync(OrderId, state.State);
 
-    private IUserConsentGate User(string userId) => GrainFactory.GetGrain<IUserConsentGate>(userId);
+    private IUserConsentGate User(string userId) => GrainFactory.GetResolvedGrain<IUserConsentGate>(userId);
 
     private IProductStockGrain Stock(string merchantId, string sku) => GrainFactory.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(merchantId, sku));
 
