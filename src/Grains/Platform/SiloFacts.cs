@@ -18,10 +18,7 @@ public sealed class SiloFacts(IGrainFactory grains, TimeProvider clock)
 
     private readonly FactCache<ApiKeyGrant> _apiKeyGrants = new(clock, Lifetime, capacity: 100_000);
     private readonly FactCache<MerchantView> _merchants = new(clock, Lifetime, capacity: 100_000);
-    private readonly FactCache<PolicyStanding> _policyStandings = new(clock, Lifetime, capacity: 1_000);
-
-    // A user who never accepted a version has none: its standing is kept under a key no version can have.
-    private const string NoVersion = "";
+    private readonly PolicyStandings _policyStandings = new(clock);
 
     public ValueTask<ApiKeyGrant?> ApiKeyGrantAsync(string keyHash) =>
         _apiKeyGrants.GetOrLoadAsync(keyHash, () => grains.GetGrain<IApiKeyGrain>(keyHash).Resolve());
@@ -29,10 +26,9 @@ public sealed class SiloFacts(IGrainFactory grains, TimeProvider clock)
     public ValueTask<MerchantView?> MerchantAsync(string merchantId) =>
         _merchants.GetOrLoadAsync(merchantId, () => grains.GetGrain<IMerchantGrain>(merchantId).Get());
 
-    public async ValueTask<PolicyStanding> PolicyStandingAsync(string? acceptedVersion) =>
-        await _policyStandings.GetOrLoadAsync(acceptedVersion ?? NoVersion, async () =>
-            await grains.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetStanding(acceptedVersion))
-        ?? throw new InvalidOperationException("The policy grain always answers a standing.");
+    /// <summary>Where <paramref name="version"/> stands (null: no version accepted yet), with the current version.</summary>
+    public ValueTask<PolicyStanding> PolicyStandingAsync(string? version) =>
+        _policyStandings.OfAsync(version, grains.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey));
 
     public void Forget(CachedFact fact)
     {

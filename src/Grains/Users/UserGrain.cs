@@ -24,7 +24,6 @@ internal sealed partial class UserGrain(
     IOptions<PrivacySettings> privacy,
     ISmsSender sms,
     IOptions<IdentitySettings> identity,
-    PublishedPolicyVersions policyVersions,
     SiloFacts facts,
     TimeProvider clock,
     ILogger<UserGrain> logger) : Grain, IUserGrain, IRemindable
@@ -49,8 +48,6 @@ internal sealed partial class UserGrain(
     private UserState User => state.RecordExists ? state.State : throw DomainException.NotFound("user-not-found", "No such user.");
 
     private ConsentBasedRecipients ConsentBasedRecipients => _consentBasedRecipients ??= new(disclosures, UserId);
-
-    private IPrivacyPolicyGrain Policy => GrainFactory.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey);
 
     private IUserInboxGrain Inbox => GrainFactory.GetGrain<IUserInboxGrain>(UserId);
 
@@ -80,7 +77,7 @@ internal sealed partial class UserGrain(
         }
 
         // P6.1: registering under the current version accepts it.
-        var standing = await Policy.GetStanding(null);
+        var standing = await facts.PolicyStandingAsync(null);
         state.State.Register(UserId, user, now, isMinor, awaitsGuardian, standing.CurrentVersion, standing.CurrentIndex);
         await state.WriteStateAsync();
         return state.State.ToProfile(UserId);
@@ -281,7 +278,7 @@ internal sealed partial class UserGrain(
         }
 
         _consentChanges.Take(clock.GetUtcNow(), TimeSpan.FromMinutes(1), privacy.Value.ConsentChangesPerMinute, "consent changes");
-        if (await policyVersions.PlaceOfAsync(change.PolicyVersion, Policy) is not { } policyIndex)
+        if ((await facts.PolicyStandingAsync(change.PolicyVersion)).VersionIndex is not { } policyIndex)
         {
             throw DomainException.InvalidField("policyVersion", "unknown-policy-version", $"Policy version '{change.PolicyVersion}' was never published.");
         }

@@ -83,7 +83,6 @@ public static class GrainStorageExtensions
         // Storage and database failures leave a grain call as the platform's own refusals, never as Npgsql's types.
         silo.AddIncomingGrainCallFilter<InfrastructureFailureFilter>();
         silo.Services.AddSingleton<GroupCommit>();
-        silo.Services.AddSingleton<Grains.Policies.PublishedPolicyVersions>();
         silo.Services.AddSiloFacts();
         silo.Services.AddSingleton<ConsentReceiptStore>();
         silo.Services.AddSingleton<LocationSampleStore>();

@@ -3,20 +3,20 @@ using MeiLing.Grains.Policies;
 namespace MeiLing.Tests.Unit.Policies;
 
 /// <summary>
-/// A published version's place is learnt once per silo (versions are only appended); a version never published is
-/// asked of the policy grain every time, so it is refused there and a later publication of it is found.
+/// A published version's standing is learnt once per silo until a publication has it forgotten; a version never
+/// published is asked of the policy grain every time, so it is refused there and a later publication of it is found.
 /// </summary>
-public sealed class PublishedPolicyVersionsTests
+public sealed class PolicyStandingsTests
 {
     [Fact]
     public async Task P6_1_a_published_version_is_asked_of_the_policy_grain_once()
     {
         var policy = new CountingPolicy(["2026-01", "2026-06"]);
-        var versions = new PublishedPolicyVersions();
+        var standings = new PolicyStandings(TimeProvider.System);
 
-        Assert.Equal(1, await versions.PlaceOfAsync("2026-06", policy));
-        Assert.Equal(1, await versions.PlaceOfAsync("2026-06", policy));
-        Assert.Equal(0, await versions.PlaceOfAsync("2026-01", policy));
+        Assert.Equal(1, (await standings.OfAsync("2026-06", policy)).VersionIndex);
+        Assert.Equal(1, (await standings.OfAsync("2026-06", policy)).VersionIndex);
+        Assert.Equal(0, (await standings.OfAsync("2026-01", policy)).VersionIndex);
 
         Assert.Equal(2, policy.Asked);
     }
@@ -25,14 +25,27 @@ public sealed class PublishedPolicyVersionsTests
     public async Task P6_1_a_version_never_published_is_asked_every_time_and_found_once_it_is_published()
     {
         var policy = new CountingPolicy(["2026-01"]);
-        var versions = new PublishedPolicyVersions();
+        var standings = new PolicyStandings(TimeProvider.System);
 
-        Assert.Null(await versions.PlaceOfAsync("2026-12", policy));
-        Assert.Null(await versions.PlaceOfAsync("2026-12", policy));
+        Assert.Null((await standings.OfAsync("2026-12", policy)).VersionIndex);
+        Assert.Null((await standings.OfAsync("2026-12", policy)).VersionIndex);
         policy.Published.Add("2026-12");
 
-        Assert.Equal(1, await versions.PlaceOfAsync("2026-12", policy));
+        Assert.Equal(1, (await standings.OfAsync("2026-12", policy)).VersionIndex);
         Assert.Equal(3, policy.Asked);
+    }
+
+    [Fact]
+    public async Task P6_1_a_publication_makes_every_standing_asked_again()
+    {
+        var policy = new CountingPolicy(["2026-01"]);
+        var standings = new PolicyStandings(TimeProvider.System);
+        Assert.Equal("2026-01", (await standings.OfAsync(null, policy)).CurrentVersion);
+
+        policy.Published.Add("2026-06");
+        standings.ForgetAll();
+
+        Assert.Equal("2026-06", (await standings.OfAsync(null, policy)).CurrentVersion);
     }
 
     private sealed class CountingPolicy(List<string> published) : IPrivacyPolicyGrain
