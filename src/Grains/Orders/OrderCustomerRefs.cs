@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy.Encryption;
 
 namespace MeiLing.Grains.Orders;
@@ -11,7 +12,7 @@ namespace MeiLing.Grains.Orders;
 /// order-index key, for the merchant's listing and the merchant's termination notices. Anonymizing an order
 /// removes both.
 /// </summary>
-public sealed class OrderCustomerRefs(UserDataKeys keys)
+public sealed class OrderCustomerRefs(UserDataKeys keys, TimeProvider clock)
 {
     private const string Purpose = "order-index";
 
@@ -19,9 +20,15 @@ public sealed class OrderCustomerRefs(UserDataKeys keys)
     // re-wrapped with the others when the master key rotates.
     private const string PlatformKeyOwner = "platform:order-index";
 
+    // A user's rows already share their pseudonym, so they may share one sealing of the id too: one seal per user and
+    // minute instead of one per order. Bounded like the unwrapped keys, and for as long.
+    private readonly FactCache<byte[]> _sealedForListing = new(clock, UserDataKeys.CacheFor, capacity: 100_000);
+
     /// <summary>The pseudonym and sealed user id a listing row holds; both null for an order without a user.</summary>
     public async Task<(string? UserRef, byte[]? SealedUserId)> ForAsync(string? userId) =>
-        userId is null ? (null, null) : (await keys.PseudonymAsync(userId, Purpose, create: true), await SealAsync(userId));
+        userId is null
+            ? (null, null)
+            : (await keys.PseudonymAsync(userId, Purpose, create: true), await _sealedForListing.GetOrLoadAsync(userId, async () => await SealAsync(userId)));
 
     /// <summary>The user's pseudonym in the index; null once their key is gone (nothing can be found by it then).</summary>
     public Task<string?> PseudonymAsync(string userId) => keys.PseudonymAsync(userId, Purpose);

@@ -26,7 +26,17 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
     /// commit as the listings of the orders placed at the same moment.
     /// </remarks>
     public async Task UpsertWithLineFactsAsync(string orderId, OrderState order) =>
-        await groupCommit.WriteAsync([await IndexRowAsync(orderId, order), LineFacts(orderId, order)]);
+        await groupCommit.WriteAsync(await ListingWithLineFactsAsync(orderId, order));
+
+    /// <summary>
+    /// Runs <paramref name="writeState"/>, the new order's state write, with its listing row and line facts in the same
+    /// unit: the order, its listing and its facts are durable together or not at all, in one commit.
+    /// </summary>
+    public async Task WriteWithPlacedStateAsync(string orderId, OrderState order, Func<Task> writeState) =>
+        await groupCommit.WriteWithStateAsync(await ListingWithLineFactsAsync(orderId, order), writeState);
+
+    private async Task<IReadOnlyList<NpgsqlBatchCommand>> ListingWithLineFactsAsync(string orderId, OrderState order) =>
+        [await IndexRowAsync(orderId, order), LineFacts(orderId, order)];
 
     private async Task<NpgsqlBatchCommand> IndexRowAsync(string orderId, OrderState order)
     {

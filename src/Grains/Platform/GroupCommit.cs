@@ -15,6 +15,10 @@ namespace MeiLing.Grains.Platform;
 /// </remarks>
 public sealed class GroupCommit(NpgsqlDataSource dataSource, GroupCommitOptions? options = null)
 {
+    // The state write runs in the caller's async flow (IPersistentState down to the storage), so the rows travel with it
+    // without a parameter Orleans' storage interface does not have.
+    private static readonly AsyncLocal<CompanionRows?> PendingCompanions = new();
+
     private readonly GroupCommitOptions _options = options ?? new();
     private readonly Lock _lock = new();
     private readonly Queue<PendingUnit> _queue = new();
@@ -50,10 +54,58 @@ public sealed class GroupCommit(NpgsqlDataSource dataSource, GroupCommitOptions?
 
         if (startCommit)
         {
-            _ = Task.Run(CommitWhileQueuedAsync);
+            // The committer serves every caller: it carries none's context (request context, companion rows) with it.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(CommitWhileQueuedAsync);
+            }
         }
 
         return unit.Written.Task;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="writeState"/>, a grain's state write, so that <paramref name="rows"/> join the unit of that
+    /// write: the state and the rows that belong with it (an order and its listing) are durable together or not at all,
+    /// in one commit. A state storage that writes through this group commit takes the rows (<see cref="TakeCompanionRows"/>);
+    /// if none did, the rows are written after the state, in a unit of their own.
+    /// </summary>
+    public async Task WriteWithStateAsync(IReadOnlyList<NpgsqlBatchCommand> rows, Func<Task> writeState)
+    {
+        var companions = new CompanionRows(rows);
+        PendingCompanions.Value = companions;
+        try
+        {
+            await writeState();
+        }
+        finally
+        {
+            PendingCompanions.Value = null;
+        }
+
+        if (!companions.Taken)
+        {
+            await WriteAsync(rows);
+        }
+    }
+
+    /// <summary>The rows to write in the same unit as the state being written now (none outside <see cref="WriteWithStateAsync"/>).</summary>
+    public static IReadOnlyList<NpgsqlBatchCommand> TakeCompanionRows()
+    {
+        if (PendingCompanions.Value is not { Taken: false } companions)
+        {
+            return [];
+        }
+
+        companions.Taken = true;
+        return companions.Rows;
+    }
+
+    private sealed class CompanionRows(IReadOnlyList<NpgsqlBatchCommand> rows)
+    {
+        public IReadOnlyList<NpgsqlBatchCommand> Rows => rows;
+
+        public bool Taken { get; set; }
     }
 
     private async Task CommitWhileQueuedAsync()

@@ -20,6 +20,9 @@ public sealed class SiloFacts(IGrainFactory grains, TimeProvider clock)
     private readonly FactCache<MerchantView> _merchants = new(clock, Lifetime, capacity: 100_000);
     private readonly PolicyStandings _policyStandings = new(clock);
 
+    // Made once: GetGrain resolves the grain type by reflection on every call, and every processing gate asks here.
+    private IPrivacyPolicyGrain? _platformPolicy;
+
     public ValueTask<ApiKeyGrant?> ApiKeyGrantAsync(string keyHash) =>
         _apiKeyGrants.GetOrLoadAsync(keyHash, () => grains.GetGrain<IApiKeyGrain>(keyHash).Resolve());
 
@@ -28,7 +31,7 @@ public sealed class SiloFacts(IGrainFactory grains, TimeProvider clock)
 
     /// <summary>Where <paramref name="version"/> stands (null: no version accepted yet), with the current version.</summary>
     public ValueTask<PolicyStanding> PolicyStandingAsync(string? version) =>
-        _policyStandings.OfAsync(version, grains.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey));
+        _policyStandings.OfAsync(version, _platformPolicy ??= grains.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey));
 
     public void Forget(CachedFact fact)
     {

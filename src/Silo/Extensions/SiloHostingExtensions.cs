@@ -64,7 +64,6 @@ public static class SiloHostingExtensions
                 options.ConnectionString = settings.Postgres;
             });
             silo.UseLanMembership(settings);
-            silo.UseBoundedDirectoryCache();
             silo.AddMeiLingGrains(settings.Postgres);
             if (settings.IsCohosted)
             {

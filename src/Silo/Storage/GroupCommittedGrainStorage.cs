@@ -17,6 +17,7 @@ namespace MeiLing.Silo.Storage;
 /// <remarks>
 /// A write without an ETag inserts and finds a row already there a conflict; a write with one updates only that
 /// version. Either refusal is Orleans' <see cref="InconsistentStateException"/>, as from the ADO.NET provider.
+/// Rows handed over with <see cref="GroupCommit.WriteWithStateAsync"/> join the state's unit, and a refusal fails them too.
 /// </remarks>
 public sealed class GroupCommittedGrainStorage(
     IGrainStorage adoNet, string adoNetName, AdoNetGrainStorageOptions adoNetOptions, GroupCommit groupCommit, string serviceId) : IGrainStorage
@@ -43,8 +44,11 @@ public sealed class GroupCommittedGrainStorage(
             ? Update(stateName, key, payload, current)
             : Insert(stateName, key, payload, adoNetOptions.HashPicker.PickHasher(serviceId, adoNetName, stateName, grainId, grainState)!);
 
-        await groupCommit.WriteAsync([write]);
-        if (write.RecordsAffected != 1)
+        try
+        {
+            await groupCommit.WriteAsync([write, .. GroupCommit.TakeCompanionRows()]);
+        }
+        catch (PostgresException conflict) when (conflict.SqlState == StateNotWritten)
         {
             throw new InconsistentStateException(
                 $"Version conflict (WriteState): ServiceId={serviceId} GrainType={stateName} GrainId={key} ETag={grainState.ETag}.");
@@ -53,6 +57,10 @@ public sealed class GroupCommittedGrainStorage(
         grainState.ETag = ((version ?? 0) + 1).ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
+
+    // Raised by meiling_expect_state_written (migration 0038) when the version check found no row: the unit fails, so
+    // rows written with the state (GroupCommit.WriteWithStateAsync) do not land without it.
+    private const string StateNotWritten = "MLV01";
 
     // The hashes as the ADO.NET provider computes them: a string key's UTF-8 bytes, reversed on a little-endian machine.
     private NpgsqlBatchCommand Insert(string stateName, string key, byte[] payload, IHasher hasher)
@@ -64,9 +72,12 @@ public sealed class GroupCommittedGrainStorage(
         }
 
         var insert = new NpgsqlBatchCommand("""
-            INSERT INTO orleans_storage (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string, grain_type_hash, grain_id_hash, payload, version)
-            VALUES ($1, $2, 0, 0, $3, $4, $5, $6, 1)
-            ON CONFLICT DO NOTHING
+            WITH written AS (
+                INSERT INTO orleans_storage (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string, grain_type_hash, grain_id_hash, payload, version)
+                VALUES ($1, $2, 0, 0, $3, $4, $5, $6, 1)
+                ON CONFLICT DO NOTHING
+                RETURNING 1)
+            SELECT meiling_expect_state_written(count(*)) FROM written
             """);
         insert.Parameters.Add(new() { Value = serviceId });
         insert.Parameters.Add(new() { Value = stateName });
@@ -80,8 +91,11 @@ public sealed class GroupCommittedGrainStorage(
     private NpgsqlBatchCommand Update(string stateName, string key, byte[] payload, int version)
     {
         var update = new NpgsqlBatchCommand("""
-            UPDATE orleans_storage SET payload = $1, modified_at = now(), version = version + 1
-             WHERE service_id = $2 AND grain_type = $3 AND grain_id_n0 = 0 AND grain_id_n1 = 0 AND grain_id_string = $4 AND version = $5
+            WITH written AS (
+                UPDATE orleans_storage SET payload = $1, modified_at = now(), version = version + 1
+                 WHERE service_id = $2 AND grain_type = $3 AND grain_id_n0 = 0 AND grain_id_n1 = 0 AND grain_id_string = $4 AND version = $5
+                RETURNING 1)
+            SELECT meiling_expect_state_written(count(*)) FROM written
             """);
         update.Parameters.Add(new() { Value = payload, NpgsqlDbType = NpgsqlDbType.Bytea });
         update.Parameters.Add(new() { Value = serviceId });

@@ -1,6 +1,7 @@
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 using MeiLing.Silo.Extensions;
+using Npgsql;
 using Orleans.Storage;
 using Orleans.TestingHost;
 
@@ -77,6 +78,49 @@ public sealed class GroupCommittedGrainStorageTests(PlatformFixture platform)
             Assert.Equal(("second", "2"), (stored.State?.Name, stored.ETag));
         }
     }
+
+    [Fact]
+    public async Task Rows_written_with_a_state_share_its_unit_and_a_refused_state_takes_them_with_it()
+    {
+        var grainId = GrainId.Create("meiling-test", $"grp_{Guid.NewGuid():N}");
+        var landed = await CompanionIdAsync();
+        var state = new GrainState<MerchantState>(new MerchantState { Name = "first" });
+        await GroupCommit.WriteWithStateAsync([CompanionRow(landed)], () => Storage.WriteStateAsync("test-state", grainId, state));
+
+        var refused = await CompanionIdAsync();
+        var stale = new GrainState<MerchantState>(new MerchantState { Name = "stale" }) { ETag = "7", RecordExists = true };
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            GroupCommit.WriteWithStateAsync([CompanionRow(refused)], () => Storage.WriteStateAsync("test-state", grainId, stale)));
+
+        Assert.Equal(1, await CompanionCountAsync(landed));
+        Assert.Equal(0, await CompanionCountAsync(refused));
+    }
+
+    [Fact]
+    public async Task Rows_written_with_a_state_the_group_commit_does_not_write_follow_it()
+    {
+        var grainId = GrainId.Create(GrainType.Create("meiling-test"), GrainIdKeyExtensions.CreateGuidKey(Guid.NewGuid()));
+        var companion = await CompanionIdAsync();
+
+        await GroupCommit.WriteWithStateAsync(
+            [CompanionRow(companion)], () => Storage.WriteStateAsync("test-state", grainId, new GrainState<MerchantState>(new MerchantState { Name = "guid" })));
+
+        Assert.Equal(1, await CompanionCountAsync(companion));
+    }
+
+    private GroupCommit GroupCommit => Silo.GetRequiredService<GroupCommit>();
+
+    private async Task<string> CompanionIdAsync()
+    {
+        await platform.Database.ScalarAsync<int>("CREATE TABLE IF NOT EXISTS test_companion_rows (id text PRIMARY KEY)");
+        return $"row_{Guid.NewGuid():N}";
+    }
+
+    private static NpgsqlBatchCommand CompanionRow(string id) =>
+        new("INSERT INTO test_companion_rows (id) VALUES ($1)") { Parameters = { new() { Value = id } } };
+
+    private Task<long> CompanionCountAsync(string id) =>
+        platform.Database.ScalarAsync<long>("SELECT count(*) FROM test_companion_rows WHERE id = $1", id);
 
     private Task<string?> RowAsync(GrainId grainId) =>
         platform.Database.ScalarAsync<string>(

@@ -14,7 +14,7 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
 
-    private readonly ConcurrentDictionary<string, (byte[] Key, DateTimeOffset Until)> _cache = new();
+    private readonly ConcurrentDictionary<string, CachedKey> _cache = new();
 
     /// <summary>Seals bytes under the user's key, creating the key on first use.</summary>
     public Task<byte[]> SealAsync(string userId, ReadOnlyMemory<byte> plaintext) => SealAsync(userId, plaintext, userId);
@@ -51,13 +51,18 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
     /// </summary>
     public async Task<string?> PseudonymAsync(string userId, string purpose, bool create = false)
     {
-        if (await KeyAsync(userId, create) is not { } key)
+        if (await CachedKeyAsync(userId, create) is not { } cached)
         {
             return null;
         }
 
-        var hashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Encoding.UTF8.GetBytes($"meiling/pseudonym/{purpose}"));
-        return "psn_" + Convert.ToHexStringLower(HMACSHA256.HashData(hashKey, Encoding.UTF8.GetBytes(userId)));
+        // A pseudonym is a function of the key, the purpose and the user id alone: it is kept with the key's copy and
+        // goes with it, so it is derived once per copy rather than on every order.
+        return cached.Pseudonyms.GetOrAdd(purpose, static (purpose, state) =>
+        {
+            var hashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, state.Key, 32, info: Encoding.UTF8.GetBytes($"meiling/pseudonym/{purpose}"));
+            return "psn_" + Convert.ToHexStringLower(HMACSHA256.HashData(hashKey, Encoding.UTF8.GetBytes(state.UserId)));
+        }, (cached.Key, UserId: userId));
     }
 
     /// <summary>Deletes the user's key for good; returns 1 when there was one.</summary>
@@ -90,12 +95,15 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
         }
     }
 
-    private async Task<byte[]?> KeyAsync(string userId, bool create, bool trustCache = true)
+    private async Task<byte[]?> KeyAsync(string userId, bool create, bool trustCache = true) =>
+        (await CachedKeyAsync(userId, create, trustCache))?.Key;
+
+    private async Task<CachedKey?> CachedKeyAsync(string userId, bool create, bool trustCache = true)
     {
         var now = clock.GetUtcNow();
         if (trustCache && _cache.TryGetValue(userId, out var cached) && cached.Until > now)
         {
-            return cached.Key;
+            return cached;
         }
 
         var found = await store.FindAsync(userId);
@@ -112,8 +120,18 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
             return null;
         }
 
-        var key = ring.Unwrap(row.MasterKeyId, row.Wrapped, userId);
-        _cache[userId] = (key, now + CacheFor);
-        return key;
+        var copy = new CachedKey(ring.Unwrap(row.MasterKeyId, row.Wrapped, userId), now + CacheFor);
+        _cache[userId] = copy;
+        return copy;
+    }
+
+    private sealed class CachedKey(byte[] key, DateTimeOffset until)
+    {
+        public byte[] Key => key;
+
+        public DateTimeOffset Until => until;
+
+        /// <summary>The user's pseudonyms by purpose, derived from this key.</summary>
+        public ConcurrentDictionary<string, string> Pseudonyms { get; } = new(StringComparer.Ordinal);
     }
 }
