@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
 using Orleans.TestingHost;
@@ -51,6 +52,40 @@ public sealed class EncryptionTests(PlatformFixture platform)
 
         Assert.Null(await Reader().OpenAsync(shop.Customer.UserId, sealedBytes, context));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_data_keys WHERE user_id = $1", shop.Customer.UserId));
+    }
+
+    [Fact]
+    public async Task P4_4_unwrapped_keys_leave_a_silos_memory_once_expired_and_are_bounded_in_number()
+    {
+        var ring = MasterKeyRing.Parse(MasterKeyRing.NewKeyText("k1"));
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new TestClock();
+        var keys = new UserDataKeys(new UserKeyStore(database.DataSource), ring, clock, cacheCapacity: 4);
+        var users = Enumerable.Range(0, 10).Select(i => $"usr_bound{i}{Guid.NewGuid():N}"[..30]).ToList();
+
+        var sealedBytes = new List<byte[]>();
+        foreach (var userId in users.Take(3))
+        {
+            sealedBytes.Add(await keys.SealAsync(userId, "门牌"));
+        }
+
+        // A lifetime later, the next key loaded sweeps the expired copies out: only the newcomer is held.
+        clock.Advance(UserDataKeys.CacheFor + TimeSpan.FromSeconds(1));
+        sealedBytes.Add(await keys.SealAsync(users[3], "门牌"));
+        Assert.Equal(1, keys.CachedKeyCount);
+
+        // Live copies never pass the bound.
+        foreach (var userId in users.Skip(4))
+        {
+            sealedBytes.Add(await keys.SealAsync(userId, "门牌"));
+            Assert.InRange(keys.CachedKeyCount, 1, 4);
+        }
+
+        // Whatever was dropped is loaded again from its row: every seal still opens.
+        for (var i = 0; i < users.Count; i++)
+        {
+            Assert.Equal("门牌", await keys.OpenTextAsync(users[i], sealedBytes[i]));
+        }
     }
 
     [Fact]

@@ -8,13 +8,20 @@ namespace MeiLing.Grains.Privacy.Encryption;
 /// Seals and opens a user's personal data with that user's own data key (crypto-shredding, P4.1, A.2).
 /// Data keys are random 256-bit AES-GCM keys, stored only wrapped by the master key; once a user's key
 /// row is deleted, every copy of what it sealed — old rows, backups, dumps — stays unreadable.
-/// Unwrapped keys are cached briefly per silo, so a shredded key stops working everywhere within that time.
+/// Unwrapped keys are cached briefly per silo, so a shredded key stops working everywhere within that time; the
+/// copies are bounded in number, so a silo does not keep one for every user it ever served.
 /// </summary>
-public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimeProvider clock)
+public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimeProvider clock, int cacheCapacity = UserDataKeys.DefaultCacheCapacity)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
 
+    public const int DefaultCacheCapacity = 100_000;
+
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new();
+    private long _nextSweepTicks;
+
+    /// <summary>Keys this silo holds unwrapped now.</summary>
+    internal int CachedKeyCount => _cache.Count;
 
     /// <summary>Seals bytes under the user's key, creating the key on first use.</summary>
     public Task<byte[]> SealAsync(string userId, ReadOnlyMemory<byte> plaintext) => SealAsync(userId, plaintext, userId);
@@ -121,8 +128,34 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
         }
 
         var copy = new CachedKey(ring.Unwrap(row.MasterKeyId, row.Wrapped, userId), now + CacheFor);
-        _cache[userId] = copy;
+        Keep(userId, copy, now);
         return copy;
+    }
+
+    private void Keep(string userId, CachedKey copy, DateTimeOffset now)
+    {
+        var full = _cache.Count >= cacheCapacity && !_cache.ContainsKey(userId);
+        if (full || now.UtcTicks >= Interlocked.Read(ref _nextSweepTicks))
+        {
+            // An expired copy is never used again, but would stay until its user is asked for again, which may be never:
+            // the copies are swept once per lifetime while keys are being loaded, and whenever the bound is reached.
+            Interlocked.Exchange(ref _nextSweepTicks, (now + CacheFor).UtcTicks);
+            foreach (var (id, entry) in _cache)
+            {
+                if (entry.Until <= now)
+                {
+                    _cache.TryRemove(new KeyValuePair<string, CachedKey>(id, entry));
+                }
+            }
+        }
+
+        if (full && _cache.Count >= cacheCapacity)
+        {
+            // The live copies alone fill the bound: reloading is one query each, growing without end is not.
+            _cache.Clear();
+        }
+
+        _cache[userId] = copy;
     }
 
     private sealed class CachedKey(byte[] key, DateTimeOffset until)
@@ -131,7 +164,10 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
 
         public DateTimeOffset Until => until;
 
-        /// <summary>The user's pseudonyms by purpose, derived from this key.</summary>
-        public ConcurrentDictionary<string, string> Pseudonyms { get; } = new(StringComparer.Ordinal);
+        private ConcurrentDictionary<string, string>? _pseudonyms;
+
+        /// <summary>The user's pseudonyms by purpose, derived from this key (made on first use: most copies never need one).</summary>
+        public ConcurrentDictionary<string, string> Pseudonyms =>
+            LazyInitializer.EnsureInitialized(ref _pseudonyms, static () => new(StringComparer.Ordinal));
     }
 }
