@@ -6,7 +6,9 @@ namespace MeiLing.Grains.Platform;
 /// Copies of one kind of fact on this silo, each loaded from its grain on first use. A fact is forgotten when its grain
 /// changes it (<see cref="SiloFacts"/>); a load that was under way while anything was forgotten does not stay, so it
 /// cannot bring back a value older than the forget. Entries also expire, which bounds how long a silo that missed a
-/// forget (it did not answer in time) can serve an old value, and the count is bounded whatever the keys.
+/// forget (it did not answer in time) can serve an old value, and the count is bounded whatever the keys. Expired
+/// copies are swept out once per lifetime while facts are being loaded, so a key never asked for again (a customer
+/// who left, a key that was replaced) does not stay in memory until the bound is reached.
 /// </summary>
 public sealed class FactCache<TFact>(TimeProvider clock, TimeSpan lifetime, int capacity)
     where TFact : class
@@ -14,6 +16,7 @@ public sealed class FactCache<TFact>(TimeProvider clock, TimeSpan lifetime, int 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly long _lifetimeTicks = (long)(lifetime.TotalSeconds * clock.TimestampFrequency);
     private long _forgets;
+    private long _nextSweep;
 
     public int Count => _entries.Count;
 
@@ -38,6 +41,11 @@ public sealed class FactCache<TFact>(TimeProvider clock, TimeSpan lifetime, int 
             // Rare (the bound is far above the live set); dropping all is cheaper than tracking use.
             _entries.Clear();
         }
+        else if (now >= Interlocked.Read(ref _nextSweep))
+        {
+            Interlocked.Exchange(ref _nextSweep, now + _lifetimeTicks);
+            DropExpired(now);
+        }
 
         var entry = new Entry(fact, now + _lifetimeTicks);
         _entries[key] = entry;
@@ -61,6 +69,17 @@ public sealed class FactCache<TFact>(TimeProvider clock, TimeSpan lifetime, int 
     {
         Interlocked.Increment(ref _forgets);
         _entries.Clear();
+    }
+
+    private void DropExpired(long now)
+    {
+        foreach (var (key, entry) in _entries)
+        {
+            if (now >= entry.ExpiresAt)
+            {
+                _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            }
+        }
     }
 
     private sealed record Entry(TFact Fact, long ExpiresAt);

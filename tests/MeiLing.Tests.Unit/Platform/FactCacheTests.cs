@@ -103,6 +103,19 @@ public sealed class FactCacheTests
         Assert.InRange(cache.Count, 1, 10);
     }
 
+    [Fact]
+    public async Task Expired_copies_leave_memory_with_the_next_load_a_lifetime_later()
+    {
+        var cache = Cache();
+        await cache.GetOrLoadAsync("left", () => Task.FromResult<string?>("a customer who left"));
+        await cache.GetOrLoadAsync("replaced", () => Task.FromResult<string?>("a key that was replaced"));
+
+        _clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        await cache.GetOrLoadAsync("new", () => Task.FromResult<string?>("a newcomer"));
+
+        Assert.Equal(1, cache.Count);
+    }
+
     private sealed class ManualClock : TimeProvider
     {
         private long _ticks;
