@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using MeiLing.Bench.Http;
+using MeiLing.Bench.Load;
 using MeiLing.Bench.Options;
 using MeiLing.Bench.Scenarios;
 using MeiLing.Bench.Scenarios.Commerce;
@@ -113,15 +114,14 @@ public static class CompareCommands
         }
 
         var route = options["route"];
-        var users = route == "ping" ? [] : await ReadUsersAsync(options["users"], cancellationToken);
-        Func<int, long, HttpRequestMessage> request = route == "ping"
-            ? (_, _) => ApiRequests.Ping()
-            : (w, k) =>
-            {
-                var (userId, token) = users[(int)((w + (k * workers)) % users.Count)];
-                return ApiRequests.GetConsents(userId, token);
-            };
-        var result = await OpenLoop.RunAsync(new Uri(options["url"]), rate, workers, duration, TimeSpan.FromSeconds(30), request, cancellationToken);
+        var url = new Uri(options["url"]);
+        var requests = route == "ping"
+            ? [RawHttpConnection.EncodeGet(url, ApiRequests.PingPath, bearer: null)]
+            : (await ReadUsersAsync(options["users"], cancellationToken))
+                .Select(user => RawHttpConnection.EncodeGet(url, ApiRequests.ConsentsPath(user.UserId), user.Token)).ToArray();
+        var warmup = options.TryGetValue("warmup", out var warmupText) && DurationText.TryParse(warmupText, out var parsed) ? parsed : TimeSpan.FromSeconds(2);
+        var result = await OpenLoop.RunAsync(url, rate, workers, warmup, duration, TimeSpan.FromSeconds(30),
+            (w, k) => requests[(int)((w + (k * workers)) % requests.Length)], cancellationToken);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"OPENLOOP requests={result.Requests} errors={result.Errors} achieved={result.Achieved:0.0} p50={result.P50:0.00} p99={result.P99:0.00} max={result.Max:0.00}"));
         return 0;

@@ -12,7 +12,9 @@ public static class ApiRequests
 {
     public const string OperatorKeyHeader = "X-Api-Key";
 
-    public static HttpRequestMessage Ping() => new(HttpMethod.Get, "/v1/ping");
+    public const string PingPath = "/v1/ping";
+
+    public static HttpRequestMessage Ping() => new(HttpMethod.Get, PingPath);
 
     public static HttpRequestMessage Ready() => new(HttpMethod.Get, "/health/ready");
 
@@ -32,7 +34,9 @@ public static class ApiRequests
     }
 
     public static HttpRequestMessage GetConsents(string userId, string token) =>
-        AsUser(new HttpRequestMessage(HttpMethod.Get, $"/v1/users/{Uri.EscapeDataString(userId)}/consents"), token);
+        AsUser(new HttpRequestMessage(HttpMethod.Get, ConsentsPath(userId)), token);
+
+    public static string ConsentsPath(string userId) => $"/v1/users/{Uri.EscapeDataString(userId)}/consents";
 
     public static HttpRequestMessage SetConsent(string userId, string token, string purpose, ConsentBody body) =>
         WithJson(AsUser(new HttpRequestMessage(HttpMethod.Put, $"/v1/users/{Uri.EscapeDataString(userId)}/consents/{purpose}"), token),

@@ -1,4 +1,5 @@
 using MeiLing.Bench.Http;
+using MeiLing.Bench.Load;
 using MeiLing.Bench.Reporting;
 using MeiLing.Bench.Scenarios;
 
@@ -24,13 +25,14 @@ public sealed class HalfLoadStudy : Study
         var rate = peak.Throughput / 2;
         var workers = peak.Concurrency;
         var pool = await context.UsersAsync(cancellationToken);
-        var consentRead = await OpenLoopAsync(context, rate, workers,
-            (w, k) => { var user = pool.Users[(int)((w + (k * workers)) % pool.Count)]; return ApiRequests.GetConsents(user.UserId, user.Token); },
-            cancellationToken);
+        var api = context.Options.Api;
+        var reads = pool.Users.Select(user => RawHttpConnection.EncodeGet(api, ApiRequests.ConsentsPath(user.UserId), user.Token)).ToArray();
+        var consentRead = await OpenLoopAsync(context, rate, workers, (w, k) => reads[(int)((w + (k * workers)) % reads.Length)], cancellationToken);
 
         // The same schedule against the constant endpoint: the tail this machine gives any request at
         // this rate, with the API host, the silo and PostgreSQL all sharing its cores.
-        var ping = await OpenLoopAsync(context, rate, workers, (_, _) => ApiRequests.Ping(), cancellationToken);
+        var pingRequest = RawHttpConnection.EncodeGet(api, ApiRequests.PingPath, bearer: null);
+        var ping = await OpenLoopAsync(context, rate, workers, (_, _) => pingRequest, cancellationToken);
 
         context.Log.WriteLine($"   peak consent-read {peak.Throughput:N1} req/s at concurrency {peak.Concurrency}; target rate {rate:N1} req/s on {workers} workers");
         context.Log.WriteLine($"   consent-read: {consentRead}");
@@ -41,6 +43,6 @@ public sealed class HalfLoadStudy : Study
     }
 
     private static Task<OpenLoopResult> OpenLoopAsync(
-        BenchContext context, double rate, int workers, Func<int, long, HttpRequestMessage> request, CancellationToken cancellationToken) =>
-        OpenLoop.RunAsync(context.Options.Api, rate, workers, context.Options.Duration, context.Options.Timeout, request, cancellationToken);
+        BenchContext context, double rate, int workers, Func<int, long, ReadOnlyMemory<byte>> request, CancellationToken cancellationToken) =>
+        OpenLoop.RunAsync(context.Options.Api, rate, workers, context.Options.Warmup, context.Options.Duration, context.Options.Timeout, request, cancellationToken);
 }

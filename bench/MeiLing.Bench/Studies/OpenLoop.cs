@@ -1,53 +1,186 @@
 using System.Diagnostics;
-using MeiLing.Bench.Http;
+using System.Net.Sockets;
+using MeiLing.Bench.Load;
 
 namespace MeiLing.Bench.Studies;
 
 /// <summary>
-/// A fixed-rate, open-loop load: each worker sends on a schedule, not when the last answer came, and
-/// latency counts from the scheduled moment, so a stall shows in the percentiles instead of quietly
-/// slowing the load (no coordinated omission). Used by consent-read-half and by bench/compare.
+/// A fixed-rate, open-loop load: each worker (one connection) sends on a schedule, not when the last
+/// answer came, and latency counts from the scheduled moment, so a stall shows in the percentiles
+/// instead of quietly slowing the load (no coordinated omission). Used by consent-read-half and by
+/// bench/compare. Like wrk, two event-loop threads drive all connections (poll, then non-blocking sends
+/// and receives of requests encoded once), so the client stays cheap beside the system it measures and
+/// has no thread pool to fall behind. The first <c>warmup</c> of the schedule is sent but not counted.
 /// </summary>
 public static class OpenLoop
 {
-    public static async Task<OpenLoopResult> RunAsync(
-        Uri api, double rate, int workers, TimeSpan duration, TimeSpan timeout, Func<int, long, HttpRequestMessage> request, CancellationToken cancellationToken)
+    private const int Loops = 2;
+
+    public static Task<OpenLoopResult> RunAsync(
+        Uri api, double rate, int workers, TimeSpan warmup, TimeSpan duration, TimeSpan timeout,
+        Func<int, long, ReadOnlyMemory<byte>> request, CancellationToken cancellationToken)
     {
-        using var http = BenchHttp.Create(api, workers, timeout);
-        var interval = Stopwatch.Frequency * workers / rate; // ticks between one worker's sends
-        var latencies = new List<double>[workers];
-        var errors = 0;
-        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10;
-        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
+        var schedule = new Schedule(rate, workers, warmup, duration);
+        var tallies = new Tally[Math.Min(Loops, workers)];
+        var threads = tallies.Select((_, loop) => new Thread(() =>
+            tallies[loop] = Drive(api, schedule, [.. Enumerable.Range(0, workers).Where(w => w % tallies.Length == loop)], timeout, request, cancellationToken))
+        { IsBackground = true, Name = $"open-loop {loop}" }).ToArray();
+
+        return Task.Factory.StartNew(() =>
         {
-            var mine = latencies[w] = [];
-            for (long k = 0; ; k++)
+            foreach (var thread in threads)
             {
-                var scheduled = start + (long)(((k * workers) + w) * interval / workers);
-                if (scheduled >= end || cancellationToken.IsCancellationRequested)
+                thread.Start();
+            }
+
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+
+            var all = tallies.SelectMany(t => t.Latencies).Order().ToArray();
+            return new OpenLoopResult(all.Length, tallies.Sum(t => t.Errors), all.Length / duration.TotalSeconds,
+                Timing.Percentile(all, 0.50), Timing.Percentile(all, 0.99), all.Length == 0 ? 0 : all[^1]);
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>One event loop over its workers' connections.</summary>
+    private static Tally Drive(
+        Uri api, Schedule schedule, int[] workers, TimeSpan timeout, Func<int, long, ReadOnlyMemory<byte>> request, CancellationToken cancellationToken)
+    {
+        var tally = new Tally();
+        var connections = new RawHttpConnection?[workers.Length];
+        var sends = new long[workers.Length];        // how many each worker has sent
+        var inFlight = new long?[workers.Length];    // the scheduled moment of the request awaiting its answer
+        var readable = new List<Socket>(workers.Length);
+        var giveUp = schedule.End + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var now = Stopwatch.GetTimestamp();
+                var nextSend = long.MaxValue;
+                readable.Clear();
+                for (var i = 0; i < workers.Length; i++)
                 {
-                    return;
+                    if (inFlight[i] is null)
+                    {
+                        var scheduled = schedule.At(workers[i], sends[i]);
+                        if (scheduled >= schedule.End)
+                        {
+                            continue;
+                        }
+
+                        if (scheduled > now)
+                        {
+                            nextSend = Math.Min(nextSend, scheduled);
+                            continue;
+                        }
+
+                        try
+                        {
+                            (connections[i] ??= RawHttpConnection.Open(api)).Send(request(workers[i], sends[i]).Span);
+                            inFlight[i] = scheduled;
+                        }
+                        catch (SocketException)
+                        {
+                            Fail(i, scheduled);
+                            continue;
+                        }
+                    }
+
+                    readable.Add(connections[i]!.Socket);
                 }
 
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
-                if (wait > TimeSpan.Zero)
+                if (readable.Count == 0 && nextSend == long.MaxValue)
                 {
-                    await Task.Delay(wait, cancellationToken);
+                    return tally; // every worker has sent its last request and had its answer
                 }
 
-                using var response = await http.SendAsync(request(w, k), HttpCompletionOption.ResponseContentRead, cancellationToken);
-                mine.Add(Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds);
-                if (!response.IsSuccessStatusCode)
+                if (now > giveUp)
                 {
-                    Interlocked.Increment(ref errors);
+                    tally.Errors += readable.Count; // answers that never came
+                    return tally;
+                }
+
+                // Wait for answers until the next send is due; at least a millisecond, so the loop never spins.
+                var waitTicks = nextSend == long.MaxValue ? Stopwatch.Frequency / 10 : nextSend - now;
+                var waitMicroseconds = (int)Math.Clamp(waitTicks * 1_000_000 / Stopwatch.Frequency, 1_000, 100_000);
+                if (readable.Count == 0)
+                {
+                    Thread.Sleep(waitMicroseconds / 1_000);
+                    continue;
+                }
+
+                Socket.Select(readable, null, null, waitMicroseconds);
+                foreach (var socket in readable)
+                {
+                    var i = Array.FindIndex(connections, c => c?.Socket == socket);
+                    var scheduled = inFlight[i]!.Value;
+                    try
+                    {
+                        if (connections[i]!.TryReceive(out var status))
+                        {
+                            Complete(i, scheduled, status is >= 200 and <= 299);
+                        }
+                    }
+                    catch (Exception failed) when (failed is IOException or SocketException or InvalidDataException)
+                    {
+                        Fail(i, scheduled);
+                    }
                 }
             }
-        }));
 
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new OpenLoopResult(all.Length, errors, all.Length / duration.TotalSeconds,
-            Timing.Percentile(all, 0.50), Timing.Percentile(all, 0.99), all.Length == 0 ? 0 : all[^1]);
+            return tally;
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                connection?.Dispose();
+            }
+        }
+
+        void Complete(int i, long scheduled, bool succeeded)
+        {
+            if (scheduled >= schedule.Measured)
+            {
+                tally.Latencies.Add(Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds);
+                tally.Errors += succeeded ? 0 : 1;
+            }
+
+            inFlight[i] = null;
+            sends[i]++;
+        }
+
+        // A broken connection is an error of its request; the worker's next request opens a new one.
+        void Fail(int i, long scheduled)
+        {
+            connections[i]?.Dispose();
+            connections[i] = null;
+            Complete(i, scheduled, succeeded: false);
+        }
+    }
+
+    /// <summary>When worker w sends its k-th request: all workers together send at the rate, evenly interleaved.</summary>
+    private sealed class Schedule(double rate, int workers, TimeSpan warmup, TimeSpan duration)
+    {
+        private readonly double interval = Stopwatch.Frequency / rate; // ticks between two sends of the whole load
+
+        public long Start { get; } = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10);
+
+        public long Measured => Start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
+
+        public long End => Measured + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+
+        public long At(int worker, long k) => Start + (long)(((k * workers) + worker) * interval);
+    }
+
+    private sealed class Tally
+    {
+        public List<double> Latencies { get; } = [];
+
+        public int Errors { get; set; }
     }
 }
 
