@@ -92,6 +92,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_CONSENT_CHANGES_PER_MINUTE must be 1-1000000.")]
     public int ConsentChangesPerMinute { get; set; } = 60;
 
+    /// <summary>Location samples one user may send per minute (<c>MEILING_LOCATION_SAMPLES_PER_MINUTE</c>, P4.4).</summary>
+    [ConfigurationKeyName("LOCATION_SAMPLES_PER_MINUTE")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_LOCATION_SAMPLES_PER_MINUTE must be 1-1000000.")]
+    public int LocationSamplesPerMinute { get; set; } = 60;
+
     /// <summary>Seconds between reminder ticks of an unfinished data-rights request (<c>MEILING_REQUEST_DRIVE_SECONDS</c>, P8.1).</summary>
     [ConfigurationKeyName("REQUEST_DRIVE_SECONDS")]
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]

@@ -39,7 +39,7 @@ public static class UsersApi
         group.MapGet("/{userId:id}/consents", GetConsents).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetConsents").WithSummary("Where each purpose stands now.");
         group.MapGet("/{userId:id}/consents/history", GetConsentHistory).ForCaller(CallerScope.TheUserOrSupport)
-            .WithName("GetConsentHistory").WithSummary("Every consent receipt of the user, oldest first.");
+            .WithName("GetConsentHistory").WithSummary("The user's consent receipts, oldest first, a page at a time (limit 1-500, default 500; cursor).");
         group.MapPut("/{userId:id}/consents/{purpose}", SetConsent).ForCaller(CallerScope.TheUser)
             .WithName("SetConsent").WithSummary("Grant or withdraw one purpose; returns the receipt. A withdrawal applies at once.");
 
@@ -68,19 +68,17 @@ public static class UsersApi
     internal static async Task<Results<Ok<ItemPage<NotificationBody>>, NotFound, ValidationProblem>> GetNotifications(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 200)] int? limit, [StringLength(8)] string? cursor)
     {
-        // The cursor is how many notices the earlier pages held: the list is short (200 kept, plus policy versions).
-        var skip = 0;
-        if (cursor is not null && (!int.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) || skip < 0))
+        // The list is short (200 kept, plus policy versions): paged by position.
+        if (!SkipCursor.TryRead(cursor, out var skip))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of the previous page."] });
+            return SkipCursor.Invalid();
         }
 
         var all = await cluster.GetGrain<IUserNotifications>(userId).GetNotifications();
         var take = limit ?? 50;
         var seen = caller.IsUser(userId) ? all : all.Select(notice => notice.MaskedForSupport());
         var page = seen.Skip(skip).Take(take).Select(NotificationBody.From).ToList();
-        var next = skip + take < all.Count ? (skip + take).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        return TypedResults.Ok(new ItemPage<NotificationBody>(page, next));
+        return TypedResults.Ok(new ItemPage<NotificationBody>(page, SkipCursor.Next(skip, take, skip + take < all.Count)));
     }
 
     internal static async Task<Results<NoContent, NotFound>> ChangePassword(
@@ -166,8 +164,22 @@ public static class UsersApi
     internal static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(ItemPage.Last(await cluster.GetResolvedGrain<IUserConsents>(userId).GetConsents()));
 
-    internal static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound>> GetConsentHistory(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetResolvedGrain<IUserConsents>(userId).GetConsentHistory()));
+    /// <summary>
+    /// A page of the user's consent receipts, oldest first. Receipts are kept as proof for good, and a user may
+    /// change a consent 60 times a minute: one answer holding all of them would grow without end (P4.4).
+    /// </summary>
+    internal static async Task<Results<Ok<ItemPage<ConsentReceipt>>, NotFound, ValidationProblem>> GetConsentHistory(
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IUserConsents.MaxHistoryPage)] int? limit, [StringLength(10)] string? cursor)
+    {
+        if (!SkipCursor.TryRead(cursor, out var skip))
+        {
+            return SkipCursor.Invalid();
+        }
+
+        var take = limit ?? IUserConsents.MaxHistoryPage;
+        var window = await cluster.GetResolvedGrain<IUserConsents>(userId).GetConsentHistoryPage(skip, take, newestFirst: false);
+        return TypedResults.Ok(new ItemPage<ConsentReceipt>([.. window.Take(take)], SkipCursor.Next(skip, take, window.Count > take)));
+    }
 
     internal static async Task<Results<Ok<ConsentReceiptBody>, NotFound, ValidationProblem>> SetConsent(
         string userId, string purpose, SetConsentRequest request, ClaimsPrincipal caller, IClusterClient cluster)

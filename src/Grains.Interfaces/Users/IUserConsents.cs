@@ -15,8 +15,19 @@ public interface IUserConsents : IGrainWithStringKey
     [ReadOnly]
     Task<IReadOnlyList<ConsentStatus>> GetConsents();
 
-    /// <summary>Every consent change, oldest first.</summary>
+    /// <summary>The most consent receipts one page of the history holds.</summary>
+    const int MaxHistoryPage = 500;
+
+    /// <summary>Every consent change, oldest first: for the export, which holds everything.</summary>
     [Alias("consent-history")]
     [ReadOnly]
     Task<IReadOnlyList<ConsentReceipt>> GetConsentHistory();
+
+    /// <summary>
+    /// Consent changes after the first <paramref name="skip"/>, oldest first or newest first: at most
+    /// <paramref name="take"/> of them (at most <see cref="MaxHistoryPage"/>), plus one more when more follow.
+    /// </summary>
+    [Alias("consent-history-page")]
+    [ReadOnly]
+    Task<IReadOnlyList<ConsentReceipt>> GetConsentHistoryPage(int skip, int take, bool newestFirst);
 }

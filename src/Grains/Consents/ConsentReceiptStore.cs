@@ -61,6 +61,18 @@ public sealed class ConsentReceiptStore(NpgsqlDataSource dataSource)
         return await ReadAsync(command);
     }
 
+    /// <summary><paramref name="take"/> of the user's receipts after the first <paramref name="skip"/>, in the order asked.</summary>
+    public async Task<IReadOnlyList<ConsentReceipt>> PageOfUserAsync(string userId, int skip, int take, bool newestFirst)
+    {
+        await using var command = dataSource.CreateCommand(newestFirst
+            ? $"SELECT {Columns} FROM consent_receipts WHERE user_id = $1 ORDER BY sequence DESC OFFSET $2 LIMIT $3"
+            : $"SELECT {Columns} FROM consent_receipts WHERE user_id = $1 ORDER BY sequence OFFSET $2 LIMIT $3");
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = skip });
+        command.Parameters.Add(new() { Value = take });
+        return await ReadAsync(command);
+    }
+
     /// <summary>The latest receipt of each purpose the user ever decided on: their current consents.</summary>
     public async Task<IReadOnlyList<ConsentReceipt>> CurrentOfUserAsync(string userId)
     {

@@ -23,4 +23,10 @@ public sealed class PrivacySettings
     /// stolen session, thousands. Load tests that hammer a small pool of users raise it.
     /// </summary>
     public int ConsentChangesPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// How many location samples one user may send per minute (P4.4): an app samples every few seconds at most;
+    /// without a bound, one session could grow the user's data (and every export of it) without end.
+    /// </summary>
+    public int LocationSamplesPerMinute { get; set; } = 60;
 }

@@ -43,6 +43,9 @@ internal sealed partial class UserGrain(
     // Wrong current passwords on a password change, likewise.
     private readonly Allowance _wrongPasswords = new();
 
+    // Location samples per minute, likewise.
+    private readonly Allowance _locationSamples = new();
+
     private string UserId => this.GetPrimaryKeyString();
 
     private UserState User => state.RecordExists ? state.State : throw DomainException.NotFound("user-not-found", "No such user.");
@@ -319,11 +322,18 @@ internal sealed partial class UserGrain(
         return receipts.OfUserAsync(UserId);
     }
 
+    Task<IReadOnlyList<ConsentReceipt>> IUserConsents.GetConsentHistoryPage(int skip, int take, bool newestFirst)
+    {
+        _ = User;
+        return receipts.PageOfUserAsync(UserId, Math.Max(skip, 0), Math.Clamp(take, 1, IUserConsents.MaxHistoryPage) + 1, newestFirst);
+    }
+
     Task<ProcessingBasis> IUserConsentGate.AuthorizeProcessing(ProcessingRequest request) => AuthorizeAsync(request);
 
     async Task IUserLocations.RecordLocation(LocationSample sample)
     {
         var basis = await AuthorizeAsync(ProcessingRequest.ForPurpose("collect-location", ConsentPurpose.Location));
+        _locationSamples.Take(clock.GetUtcNow(), TimeSpan.FromMinutes(1), privacy.Value.LocationSamplesPerMinute, "location samples");
         await locations.AddAsync(UserId, sample, basis.ReceiptId!);
     }
 

@@ -93,6 +93,7 @@ public static class SiloHostingExtensions
             privacy.ActivityRetention = TimeSpan.FromDays(settings.ActivityRetentionDays);
             privacy.WebhookRetention = TimeSpan.FromDays(settings.WebhookRetentionDays);
             privacy.ConsentChangesPerMinute = settings.ConsentChangesPerMinute;
+            privacy.LocationSamplesPerMinute = settings.LocationSamplesPerMinute;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

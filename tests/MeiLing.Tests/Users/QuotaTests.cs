@@ -61,6 +61,59 @@ public sealed class QuotaTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_location_samples_per_minute_are_bounded()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+        var allowed = new MeiLing.Grains.Privacy.PrivacySettings().LocationSamplesPerMinute;
+        for (var i = 0; i < allowed; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await client.PostLocationAsync(user.UserId)).StatusCode);
+        }
+
+        var refused = await client.PostLocationAsync(user.UserId);
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(allowed, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_location_samples WHERE user_id = $1", user.UserId));
+    }
+
+    [Fact]
+    public async Task P4_4_the_consent_history_is_a_page_at_a_time_and_the_pages_join_up_oldest_first()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var receipts = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            receipts.Add((await client.SetConsentAsync(user.UserId, "marketing-sharing", i % 2 == 0, version)).ReceiptId);
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>(
+                $"/v1/users/{user.UserId}/consents/history?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            var items = page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("receiptId").GetString()!).ToList();
+            Assert.InRange(items.Count, 1, 2);
+            seen.AddRange(items);
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(receipts, seen);
+        await (await client.GetAsync($"/v1/users/{user.UserId}/consents/history?limit=501")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.GetAsync($"/v1/users/{user.UserId}/consents/history?cursor=-1")).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task P1_10_a_consent_change_that_changes_nothing_writes_no_new_receipt()
     {
         var version = await platform.CurrentPolicyVersionAsync();

@@ -29,6 +29,9 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
 
     public IReadOnlyList<ConsentStatus> Consents { get; private set; } = [];
 
+    /// <summary>The newest receipts shown; the whole history is the API's paged list and the export.</summary>
+    public const int ReceiptsShown = 100;
+
     public IReadOnlyList<ConsentReceipt> Receipts { get; private set; } = [];
 
     public IReadOnlyList<DataRightsRequestView> Requests { get; private set; } = [];
@@ -80,7 +83,7 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
 
         Profile = profile;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
-        Receipts = ApiAnswer.Of<ItemPage<ConsentReceipt>>(await UsersApi.GetConsentHistory(UserId, User, Cluster)).Value?.Items ?? [];
+        Receipts = [.. (await Cluster.GetGrain<IUserConsents>(UserId).GetConsentHistoryPage(0, ReceiptsShown, newestFirst: true)).Take(ReceiptsShown)];
         Requests = ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.OfUser(UserId, Cluster)).Value?.Items ?? [];
         Orders = ApiAnswer.Of<OrderPage>(await UsersApi.GetOrders(UserId, User, Cluster, 20, null)).Value?.Items ?? [];
         var tickets = await Cluster.GetGrain<IUserGrain>(UserId).GetTicketIds();

@@ -18,6 +18,9 @@ public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluste
 
     public IReadOnlyList<ConsentStatus> Consents { get; private set; } = [];
 
+    /// <summary>The newest receipts shown; the whole history is the API's paged list and the export.</summary>
+    public const int ReceiptsShown = 100;
+
     public IReadOnlyList<ConsentReceipt> Receipts { get; private set; } = [];
 
     public IReadOnlyList<DisclosureRecord> Disclosures { get; private set; } = [];
@@ -50,7 +53,7 @@ public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluste
     {
         Profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
-        Receipts = [.. (ApiAnswer.Of<ItemPage<ConsentReceipt>>(await UsersApi.GetConsentHistory(UserId, User, Cluster)).Value?.Items ?? []).Reverse()];
+        Receipts = [.. (await Cluster.GetGrain<IUserConsents>(UserId).GetConsentHistoryPage(0, ReceiptsShown, newestFirst: true)).Take(ReceiptsShown)];
         Disclosures = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster)).Value?.Items ?? [];
     }
 }
