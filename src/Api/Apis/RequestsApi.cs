@@ -121,6 +121,7 @@ public static class RequestsApi
             throw DomainException.Conflict("request-not-completed", "The export is ready once the access request is completed.");
         }
 
+        await cluster.GetGrain<IUserDataRights>(request.UserId).TakeExportDownload();
         var bundle = await cluster.GetGrain<IDataExportGrain>(0).Build(request.UserId);
         if (format != "html")
         {

@@ -26,6 +26,13 @@ public interface IUserDataRights : IGrainWithStringKey
     [Alias("erase-held-category")]
     Task<int> EraseCategory(ErasableCategory category);
 
+    /// <summary>
+    /// Counts one download of the user's export; 429 <c>quota-exceeded</c> past the hourly allowance. Each download
+    /// gathers everything held about the user anew, so without a bound one session could replay that for free.
+    /// </summary>
+    [Alias("take-export-download")]
+    Task TakeExportDownload();
+
     /// <summary>Every tagged personal field the user grain holds, as JSON, driven by the data-category tags.</summary>
     [Alias("export-personal-data")]
     [ReadOnly]

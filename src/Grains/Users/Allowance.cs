@@ -38,6 +38,11 @@ public static class UserQuotas
 {
     public static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
+    public static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+
+    /// <summary>Downloads of the export per hour: one to keep, one to read, a few retries.</summary>
+    public const int ExportDownloadsPerHour = 10;
+
     /// <summary>Data-rights requests filed per day, by the user or support on their behalf.</summary>
     public const int RequestsPerDay = 10;
 

@@ -46,6 +46,9 @@ internal sealed partial class UserGrain(
     // Location samples per minute, likewise.
     private readonly Allowance _locationSamples = new();
 
+    // Downloads of the export per hour, likewise.
+    private readonly Allowance _exportDownloads = new();
+
     private string UserId => this.GetPrimaryKeyString();
 
     private UserState User => state.RecordExists ? state.State : throw DomainException.NotFound("user-not-found", "No such user.");
@@ -512,6 +515,12 @@ internal sealed partial class UserGrain(
         }
 
         return erased;
+    }
+
+    Task IUserDataRights.TakeExportDownload()
+    {
+        _exportDownloads.Take(clock.GetUtcNow(), UserQuotas.Hour, UserQuotas.ExportDownloadsPerHour, "export downloads");
+        return Task.CompletedTask;
     }
 
     Task<string> IUserDataRights.ExportPersonalData()

@@ -61,6 +61,25 @@ public sealed class QuotaTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_a_user_downloads_their_export_at_most_so_many_times_an_hour()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var access = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(access.RequestId());
+        for (var i = 0; i < UserQuotas.ExportDownloadsPerHour; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/requests/{access.RequestId()}/export")).StatusCode);
+        }
+
+        var refused = await client.GetAsync($"/v1/requests/{access.RequestId()}/export?format=html");
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+    }
+
+    [Fact]
     public async Task P4_4_location_samples_per_minute_are_bounded()
     {
         var version = await platform.CurrentPolicyVersionAsync();
