@@ -8,6 +8,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Reports;
 using MeiLing.Grains.Users;
+using Microsoft.Extensions.Logging;
 
 namespace MeiLing.Grains.Orders;
 
@@ -15,13 +16,14 @@ namespace MeiLing.Grains.Orders;
 // activation need not stay the silo-wide default of 15 minutes, holding memory and lengthening the silo's walks over
 // its activations (ActivationFootprint). A payment confirmed later finds the order again in one read.
 [CollectionAgeLimit("00:00:30")]
-internal sealed class OrderGrain(
+internal sealed partial class OrderGrain(
     [PersistentState("order", StorageNames.Default)] IPersistentState<OrderState> state,
     OrderIndexStore index,
     TakingsLedger takings,
     PaymentPartners partners,
     SiloFacts facts,
-    TimeProvider clock) : Grain, IOrderGrain
+    TimeProvider clock,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
     private const string DeliveryPartner = "meiling-delivery";
     private static readonly string[] DeliveryFields = ["recipientName", "gender", "phone", "address", "doorNumber"];
@@ -47,15 +49,38 @@ internal sealed class OrderGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A payment that was begun but not finished (the silo died in between) is finished now, exactly once.
-        foreach (var pending in state.State.PendingPayments.ToList())
-        {
-            await ExecutePaymentAsync(pending);
-        }
+        await ResumePaymentsAsync();
 
         // Likewise a refund whose money or stock had not all moved.
         foreach (var refund in state.State.UnfinishedRefunds().ToList())
         {
-            await FinishRefundAsync(refund);
+            try
+            {
+                await FinishRefundAsync(refund);
+            }
+            catch (DomainException refused)
+            {
+                // As for payments below: a refused resume leaves the refund to the next activation, not the order unreadable.
+                LogResumeRefused("refund", refund.RefundId, refused.Code);
+            }
+        }
+    }
+
+    // A resume the platform refuses (the partner is no longer configured, or refuses) must not make the order throw on
+    // every activation: reads, cancellation and anonymization (account cancellation, merchant termination, transfers)
+    // would all fail with it. The payment stays begun, since its money may have moved, and is tried again next time.
+    private async Task ResumePaymentsAsync()
+    {
+        foreach (var pending in state.State.PendingPayments.ToList())
+        {
+            try
+            {
+                await ExecutePaymentAsync(pending);
+            }
+            catch (DomainException refused)
+            {
+                LogResumeRefused("payment", pending.PaymentId, refused.Code);
+            }
         }
     }
 
@@ -146,6 +171,14 @@ internal sealed class OrderGrain(
             await User(userId).AuthorizeProcessing(ProcessingRequest.Under("pay-order", LawfulBasis.ContractNecessity));
         }
 
+        if (method is PaymentMethod.Wechat or PaymentMethod.Alipay)
+        {
+            // Before anything is begun: a partner that is not configured, or that may not receive the user's data
+            // (P4.2), refuses the payment with nothing pending, which would otherwise hold the order's outstanding
+            // amount and block its cancellation. P1.6, P3.1: the hand-over is recorded here, once per payment.
+            await DiscloseToPaymentPartnerAsync(order, partners.For(method), "payment");
+        }
+
         var payment = new OrderState.PaymentRecord
         {
             PaymentId = EntityId.New(EntityId.PaymentPrefix),
@@ -202,10 +235,7 @@ internal sealed class OrderGrain(
         }
 
         // Money already drawn is accounted for before the order loses its user.
-        foreach (var pending in state.State.PendingPayments.ToList())
-        {
-            await ExecutePaymentAsync(pending);
-        }
+        await ResumePaymentsAsync();
 
         var changed = state.State.Anonymize();
         if (changed)
@@ -433,9 +463,20 @@ internal sealed class OrderGrain(
 
                 break;
             case PaymentMethod.Wechat or PaymentMethod.Alipay:
+                // The hand-over was recorded when the payment was begun: a resumed charge sends nothing new.
                 var partner = partners.For(payment.Method);
-                await DiscloseToPaymentPartnerAsync(order, partner, "payment");
-                reference = await partner.ChargeAsync(payment.PaymentId, OrderId, payment.AmountFen);
+                try
+                {
+                    reference = await partner.ChargeAsync(payment.PaymentId, OrderId, payment.AmountFen);
+                }
+                catch (DomainException)
+                {
+                    // The partner refused the charge, so no money moved: like a short member card, nothing stays begun.
+                    order.AbandonPayment(payment.PaymentId);
+                    await state.WriteStateAsync();
+                    throw;
+                }
+
                 awaitingPartner = true;
                 break;
         }
@@ -511,4 +552,7 @@ internal sealed class OrderGrain(
         OrderStatus.PendingPayment => "pending-payment",
         _ => status.ToString().ToLowerInvariant(),
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Begun {Kind} {Id} could not resume ({Reason}); it stays begun and is tried again at the next activation")]
+    private partial void LogResumeRefused(string kind, string id, string reason);
 }

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
+
+namespace MeiLing.Tests.Commerce;
+
+/// <summary>P1.6: a partner that is missing or silent never leaves an order stuck.</summary>
+[Collection(PartnerOutageCollection.Name)]
+public sealed class PartnerOutageTests(PartnerOutageFixture platform)
+{
+    [Fact]
+    public async Task P1_6_a_partner_payment_that_cannot_start_leaves_nothing_pending_and_the_order_still_answers()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+
+        var refused = await shop.CustomerClient.PayAsync(placed.Id(), "alipay", CommerceApiClient.TeaPrice);
+        // The next call activates the order again from storage, as a restarted silo would.
+        await platform.Grains.GetGrain<IOrderGrain>(placed.Id()).EndActivationAsync();
+        var stored = await platform.ReadAsync<OrderState>("order", "order", placed.Id());
+        var read = await shop.MerchantClient.GetAsync($"/v1/orders/{placed.Id()}");
+        var paidInCash = await shop.MerchantClient.PayAsync(placed.Id(), "marked", CommerceApiClient.TeaPrice);
+
+        Assert.EndsWith("/payment-method-unavailable", (await refused.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Empty(stored.PendingPayments);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, paidInCash.StatusCode);
+        Assert.Equal("paid", (await paidInCash.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task P1_6_a_begun_payment_whose_partner_is_gone_does_not_stop_the_order_from_activating()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        var order = platform.Grains.GetGrain<IOrderGrain>(placed.Id());
+        await order.EndActivationAsync();
+        // What a silo that died mid-payment leaves, found by a silo where that partner is no longer configured.
+        await platform.ChangeStoredStateAsync<OrderState>(order, "order", stored => stored.PendingPayments.Add(new OrderState.PaymentRecord
+        {
+            PaymentId = EntityId.New(EntityId.PaymentPrefix),
+            Method = PaymentMethod.Alipay,
+            AmountFen = CommerceApiClient.TeaPrice,
+            At = DateTimeOffset.UtcNow,
+        }));
+
+        var read = await shop.MerchantClient.GetAsync($"/v1/orders/{placed.Id()}");
+        var anonymized = await order.Anonymize();
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.True(anonymized);
+    }
+}
