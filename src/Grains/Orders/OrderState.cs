@@ -160,6 +160,9 @@ public sealed class OrderState : IOwnedByUser
 
     public RefundRecord? FindRefund(string refundId) => Refunds.Find(r => r.RefundId == refundId);
 
+    /// <summary>The refund of a cancellation or whole-order refund, or null: an order has at most one, as either ends it.</summary>
+    public RefundRecord? ClosingRefund() => Refunds.Find(r => r.Closing);
+
     /// <summary>
     /// Records a refund asked by a merchant and shares its amount over the confirmed payments, newest first, each up to
     /// what it has left; the money moves afterwards, part by part. 409 for an order that is not paid, lines beyond
@@ -206,7 +209,8 @@ public sealed class OrderState : IOwnedByUser
     /// </summary>
     public RefundRecord? PlanClosingRefund(string refundId, string? staffId, DateTimeOffset now)
     {
-        if (FindRefund(refundId) is not null)
+        // Known by its flag, not by its id: a merchant's refund is never taken for it.
+        if (ClosingRefund() is not null)
         {
             return null;
         }

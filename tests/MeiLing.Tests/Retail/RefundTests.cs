@@ -130,6 +130,21 @@ public sealed class RefundTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_refund_under_the_key_closing_does_not_stop_a_later_cancellation_from_giving_everything_back()
+    {
+        var (till, orderId) = await PaidSaleAsync(rice: 2, tea: 0);
+        await till.Manager.RefundedAsync(orderId, new { amountFen = 1 }, "closing");
+
+        var cancelled = await till.Manager.SetStatusAsync(orderId, "cancelled");
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        var order = await till.Owner.OrderAsync(orderId);
+        Assert.Equal("cancelled", order.GetProperty("status").GetString());
+        Assert.Equal(2_000, order.GetProperty("refunds").EnumerateArray().Sum(r => r.GetProperty("amountFen").GetInt64()));
+        Assert.Equal(10, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+    }
+
+    [Fact]
     public async Task A_member_card_payment_is_refunded_to_the_card()
     {
         var shop = await platform.OpenShopAsync();
