@@ -306,9 +306,10 @@ internal sealed partial class OrderGrain(
     async Task<OrderView> IOrderGrain.ChangeStatus(OrderCaller caller, OrderStatus target)
     {
         var order = OrderFor(caller, OrderParty.Merchant);
-        if (target == OrderStatus.Refunded || (target == OrderStatus.Cancelled && order.PaidFen() > 0))
+        if (target == OrderStatus.Refunded || (target == OrderStatus.Cancelled && order.CommittedFen() > 0))
         {
-            // Giving money back is a manager's decision, not the till's.
+            // Giving money back is a manager's decision, not the till's. Committed, not paid: a cancellation also gives
+            // back a partner's payment still awaiting its confirmation.
             RefuseCashier(caller);
         }
 

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Tests.Retail;
 
 namespace MeiLing.Tests.Commerce;
 
-/// <summary>P1.6: a partner that is missing or silent never leaves an order stuck.</summary>
+/// <summary>P1.6: partners that are missing, or that have not confirmed yet.</summary>
 [Collection(PartnerOutageCollection.Name)]
 public sealed class PartnerOutageTests(PartnerOutageFixture platform)
 {
@@ -49,5 +50,22 @@ public sealed class PartnerOutageTests(PartnerOutageFixture platform)
 
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.True(anonymized);
+    }
+
+    [Fact]
+    public async Task A_cashier_cannot_cancel_an_order_with_a_partner_payment_awaiting_confirmation()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: null);
+        var order = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 2));
+        await till.Cashier.PaidAsync(order.Id(), "wechat", 1_000);
+
+        var cancelled = await till.Cashier.SetStatusAsync(order.Id(), "cancelled");
+
+        await cancelled.AssertProblemAsync(HttpStatusCode.Forbidden);
+        var read = await till.Owner.OrderAsync(order.Id());
+        Assert.Equal("pending", read.GetProperty("payments")[0].GetProperty("status").GetString());
+        Assert.Equal("pending-payment", read.GetProperty("status").GetString());
+        Assert.Equal(0, read.GetProperty("refunds").GetArrayLength());
     }
 }
