@@ -165,6 +165,8 @@ internal sealed partial class OrderGrain(
             throw DomainException.Conflict("overpayment", $"The outstanding amount is {order.TotalFen - order.CommittedFen()} fen.");
         }
 
+        order.RefusePaymentBeyondLimit();
+
         if (order.UserId is { } userId)
         {
             // P6.1: paying processes the user's data on their behalf.

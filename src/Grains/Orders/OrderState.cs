@@ -9,6 +9,16 @@ namespace MeiLing.Grains.Orders;
 [HoldsPersonalData]
 public sealed class OrderState : IOwnedByUser
 {
+    /// <summary>
+    /// The most payments (begun ones included) and merchant refunds one order takes. A till splits a bill a few ways and
+    /// gives back a few lines; each payment or refund rewrites the order's whole sealed state and re-sends every row of
+    /// it to the takings ledger, so without a bound a loop of 1-fen payments or refunds grows both without end.
+    /// </summary>
+    public const int MaxPayments = 50;
+
+    /// <summary>See <see cref="MaxPayments"/>; a cancellation's or whole-order refund's own refund is not counted.</summary>
+    public const int MaxRefunds = 50;
+
     [NotPersonalData]
     public string MerchantId { get; set; } = "";
 
@@ -92,6 +102,15 @@ public sealed class OrderState : IOwnedByUser
         && Lines.Select(l => (l.Sku, l.Quantity)).SequenceEqual(command.Items.Select(i => (i.Sku, i.Quantity)))
         && Equals(Delivery, command.Delivery);
 
+    /// <summary>409 <c>too-many-payments</c> once the order holds <see cref="MaxPayments"/> payments, made or begun.</summary>
+    public void RefusePaymentBeyondLimit()
+    {
+        if (Payments.Count + PendingPayments.Count >= MaxPayments)
+        {
+            throw DomainException.Conflict("too-many-payments", $"An order takes at most {MaxPayments} payments; take the rest in one.");
+        }
+    }
+
     public void BeginPayment(PaymentRecord payment) => PendingPayments.Add(payment);
 
     public void AbandonPayment(string paymentId) => PendingPayments.RemoveAll(p => p.PaymentId == paymentId);
@@ -173,6 +192,12 @@ public sealed class OrderState : IOwnedByUser
         if (Status is not (OrderStatus.Paid or OrderStatus.Fulfilled))
         {
             throw DomainException.Conflict("order-not-refundable", "Only a paid or fulfilled order is refunded; cancel an order not yet paid.");
+        }
+
+        // The closing refund is not counted: a cancellation or whole-order refund always gives back what is left.
+        if (Refunds.Count(r => !r.Closing) >= MaxRefunds)
+        {
+            throw DomainException.Conflict("too-many-refunds", $"An order takes at most {MaxRefunds} refunds; refund the rest of the order as a whole.");
         }
 
         var lines = Merge(command.Lines ?? []);

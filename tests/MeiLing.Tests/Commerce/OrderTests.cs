@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Orders;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Commerce;
@@ -121,6 +122,35 @@ public sealed class OrderTests(PlatformFixture platform)
 
         await (await shop.MerchantClient.PayAsync(placed.Id(), "marked", 100)).AssertProblemAsync(HttpStatusCode.Conflict);
         await (await shop.MerchantClient.SetStatusAsync(placed.Id(), "fulfilled")).AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task An_order_takes_at_most_50_payments_and_50_refunds_then_409()
+    {
+        var shop = await platform.OpenShopAsync();
+        var paidInPennies = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        var refundedInPennies = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        await shop.MerchantClient.PaidAsync(refundedInPennies.Id(), "marked", CommerceApiClient.TeaPrice);
+        for (var i = 0; i < 50; i++)
+        {
+            await shop.MerchantClient.PaidAsync(paidInPennies.Id(), "marked", 1);
+        }
+
+        for (var i = 0; i < 50; i++)
+        {
+            await shop.MerchantClient.RefundedAsync(refundedInPennies.Id(), new { amountFen = 1 });
+        }
+
+        var onePaymentMore = await shop.MerchantClient.PayAsync(paidInPennies.Id(), "marked", 1);
+        var oneRefundMore = await shop.MerchantClient.RefundAsync(refundedInPennies.Id(), new { amountFen = 1 });
+        var refundedWhole = await shop.MerchantClient.SetStatusAsync(refundedInPennies.Id(), "refunded");
+
+        Assert.EndsWith("/too-many-payments", (await onePaymentMore.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/too-many-refunds", (await oneRefundMore.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        // The bound never keeps a manager from giving back the rest of the order as a whole.
+        Assert.Equal(HttpStatusCode.OK, refundedWhole.StatusCode);
+        var refunded = await shop.MerchantClient.OrderAsync(refundedInPennies.Id());
+        Assert.Equal(CommerceApiClient.TeaPrice, refunded.GetProperty("refunds").EnumerateArray().Sum(r => r.GetProperty("amountFen").GetInt64()));
     }
 
     [Fact]
