@@ -19,7 +19,7 @@ public static class ProductsApi
 
         group.MapPost("/", AddProduct).WithName("AddProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator)
             .WithSummary("Add a product (sku, name, price in fen, optional stock).")
-            .WithDescription("With `stock` the product is stock-tracked from that count; without, `stock` stays null and sales take none. The merchant key, a manager or an operator; a cashier gets 403.")
+            .WithDescription("With `stock` the product is stock-tracked from that count; without, `stock` stays null and sales take none. A catalogue holds at most 10,000 products, archived ones included (beyond: 409 catalogue-full). The merchant key, a manager or an operator; a cashier gets 403.")
             .ProducesProblems(400, 409);
         group.MapGet("/", ListProducts).WithName("ListProducts").ForCaller(CallerScope.TheMerchantOrOperator.ThatExists())
             .WithSummary("The merchant's products, by SKU, with their stock and whether archived.")

@@ -14,7 +14,14 @@ public interface ICatalogueGrain : IGrainWithStringKey
     public const int MaxStock = 1_000_000_000;
 
     /// <summary>
-    /// Adds a product; a SKU is added once (409 after); prices are 1 to <see cref="MaxPriceFen"/> fen. With
+    /// The most products (archived ones included, as they stay listed) one catalogue holds: more than a large
+    /// supermarket sells, while the catalogue is one state rewritten whole at every change and listed whole.
+    /// </summary>
+    public const int MaxProducts = 10_000;
+
+    /// <summary>
+    /// Adds a product; a SKU is added once (409 after); prices are 1 to <see cref="MaxPriceFen"/> fen; beyond
+    /// <see cref="MaxProducts"/> products, 409 <c>catalogue-full</c>. With
     /// <paramref name="initialStock"/> the product is stock-tracked from that count; without, it is not.
     /// </summary>
     [Alias("add")]

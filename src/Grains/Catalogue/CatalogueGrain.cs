@@ -32,6 +32,13 @@ internal sealed partial class CatalogueGrain(
             throw DomainException.Conflict("sku-exists", $"SKU '{product.Sku}' is already in the catalogue.");
         }
 
+        if (state.State.Products.Count >= ICatalogueGrain.MaxProducts)
+        {
+            // Without a bound, a merchant key (or a manager) adding products in a loop grows one state that every
+            // change rewrites whole and every till's listing reads whole.
+            throw DomainException.Conflict("catalogue-full", $"A catalogue holds at most {ICatalogueGrain.MaxProducts} products, archived ones included.");
+        }
+
         var added = product with { CreatedAt = clock.GetUtcNow(), Archived = false, StockTracked = initialStock is not null };
         if (initialStock is { } stock)
         {

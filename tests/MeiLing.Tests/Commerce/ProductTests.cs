@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 
@@ -19,6 +20,28 @@ public sealed class ProductTests(PlatformFixture platform)
 
         var skus = products.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("sku").GetString()).ToList();
         Assert.Equal(["A-1", "B-2"], skus);
+    }
+
+    [Fact]
+    public async Task A_catalogue_takes_at_most_10000_products_then_409()
+    {
+        var merchant = await platform.CreateMerchantAsync("Warehouse");
+        var client = platform.Client(merchant.ApiKey);
+        var catalogue = platform.Grains.GetGrain<ICatalogueGrain>(merchant.MerchantId);
+        await catalogue.EndActivationAsync();
+        // 9,999 products stored at once, as adding them one by one would leave them: through the API it would take minutes.
+        await platform.ChangeStoredStateAsync<CatalogueState>(catalogue, "catalogue", stored =>
+        {
+            for (var i = 0; i < 9_999; i++)
+            {
+                stored.Products[$"BULK-{i}"] = new Product($"BULK-{i}", $"Bulk {i}", 100, null, DateTimeOffset.UtcNow);
+            }
+        });
+
+        await client.AddProductAsync(merchant.MerchantId, "LAST", "The ten thousandth", 100);
+        var beyond = await client.PostAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/products", new { sku = "ONE-MORE", name = "One more", priceFen = 100 });
+
+        Assert.EndsWith("/catalogue-full", (await beyond.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
     }
 
     [Theory]
