@@ -14,12 +14,14 @@ public sealed record FileDataRightsRequest(
     [property: Id(5)] string? Verification)
 {
     /// <summary>
-    /// A request that erases or withdraws, filed by support: one agent alone must not be able to erase an
-    /// account, so it waits for the user (or a second agent) before anything happens.
+    /// A request that erases, withdraws or corrects, filed by support: one agent alone must not be able to erase an
+    /// account, nor rewrite its profile and redirect its open orders' deliveries (P1.7), so it waits for the user
+    /// (or a second agent) before anything happens.
     /// </summary>
     public bool NeedsConfirmation =>
         FiledByRole == RequestActor.SupportRole
-        && Type is DataRightsRequestType.Cancellation or DataRightsRequestType.Deletion or DataRightsRequestType.Withdrawal;
+        && Type is DataRightsRequestType.Cancellation or DataRightsRequestType.Deletion or DataRightsRequestType.Withdrawal
+            or DataRightsRequestType.Correction;
 }
 
 /// <summary>What a request asks for, by type: corrected fields, categories to erase, purposes to withdraw.</summary>

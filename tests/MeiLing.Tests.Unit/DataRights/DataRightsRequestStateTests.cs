@@ -11,9 +11,10 @@ public sealed class DataRightsRequestStateTests
     [InlineData(DataRightsRequestType.Deletion, "support", DataRightsRequestStatus.AwaitingConfirmation)]
     [InlineData(DataRightsRequestType.Withdrawal, "support", DataRightsRequestStatus.AwaitingConfirmation)]
     [InlineData(DataRightsRequestType.Access, "support", DataRightsRequestStatus.Received)]
-    [InlineData(DataRightsRequestType.Correction, "support", DataRightsRequestStatus.Received)]
+    [InlineData(DataRightsRequestType.Correction, "support", DataRightsRequestStatus.AwaitingConfirmation)]
     [InlineData(DataRightsRequestType.Cancellation, "user", DataRightsRequestStatus.Received)]
-    public void P1_7_only_what_support_files_to_erase_or_withdraw_awaits_the_user(DataRightsRequestType type, string filedBy, DataRightsRequestStatus expected)
+    [InlineData(DataRightsRequestType.Correction, "user", DataRightsRequestStatus.Received)]
+    public void P1_7_only_what_support_files_to_erase_withdraw_or_correct_awaits_the_user(DataRightsRequestType type, string filedBy, DataRightsRequestStatus expected)
     {
         var state = new DataRightsRequestState();
 

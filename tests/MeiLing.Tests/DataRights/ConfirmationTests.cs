@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.DataRights;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.DataRights;
@@ -28,6 +29,36 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         Assert.Equal(DataRightsRequestStatus.AwaitingConfirmation, driven.Status);
         Assert.Equal(0, driven.Progress!.StepsDone);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task P1_7_a_correction_filed_by_support_awaits_the_user_and_changes_nothing_meanwhile()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Redirect", "support")).ApiKey);
+        var before = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}");
+
+        var filed = await support.FileRequestAsync(shop.Customer.UserId, new
+        {
+            type = "correction",
+            details = new { nickname = "代理改的名字", delivery = new { recipientName = "某人", address = "别处 9 号" } },
+            reason = "caller asked by phone",
+            verification = "SMS code to the registered number",
+        });
+        var driven = await platform.Grains.GetGrain<IDataRightsRequestGrain>(filed.RequestId()).Drive();
+
+        Assert.Equal("awaiting-confirmation", filed.GetProperty("status").GetString());
+        Assert.Equal(DataRightsRequestStatus.AwaitingConfirmation, driven.Status);
+        Assert.Equal(0, driven.Progress!.StepsDone);
+        var profile = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}");
+        var delivery = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}")).GetProperty("delivery");
+        Assert.Equal(before.GetProperty("nickname").GetString(), profile.GetProperty("nickname").GetString());
+        Assert.Equal("陕西省西安市雁塔区科技路 88 号", delivery.GetProperty("address").GetString());
+
+        // The user's own confirmation is what lets it run.
+        Assert.Equal(HttpStatusCode.OK, (await shop.CustomerClient.PostAsync($"/v1/requests/{filed.RequestId()}/confirmation", null)).StatusCode);
+        Assert.Equal("completed", (await support.WaitUntilDoneAsync(filed.RequestId())).GetProperty("status").GetString());
     }
 
     [Fact]
