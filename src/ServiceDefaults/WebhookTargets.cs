@@ -44,13 +44,39 @@ public static class WebhookTargets
 
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
+            if (EmbeddedIPv4(address) is { } embedded)
+            {
+                // A translator (NAT64), a 6to4 relay or a dual-stack host delivers these to the IPv4 address inside:
+                // they are that address, and never loopback (through a translator it is someone else's loopback).
+                return IsAllowed(embedded, allowLoopback: false);
+            }
+
             var b = address.GetAddressBytes();
             return !(address.Equals(IPAddress.IPv6None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
+                || address.IsIPv6Teredo
                 || (b[0] & 0xfe) == 0xfc
-                || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8));
+                || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)
+                // 64:ff9b:1::/48, NAT64 for a network's own use (RFC 8215): what it reaches is the operator's choice.
+                || (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4] == 0x00 && b[5] == 0x01));
         }
 
         return false;
+    }
+
+    // The IPv4 address an IPv6 form carries: IPv4-compatible (::a.b.c.d, ::/96, but not :: or ::1),
+    // IPv4-translated (::ffff:0:a.b.c.d), NAT64's well-known prefix (64:ff9b::/96) and 6to4 (2002:AABB:CCDD::/48).
+    private static IPAddress? EmbeddedIPv4(IPAddress address)
+    {
+        var b = address.GetAddressBytes();
+        var isCompatible = b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] <= 1);
+        var isTranslated = b.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0 && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0;
+        var isNat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0;
+        if (isCompatible || isTranslated || isNat64)
+        {
+            return new IPAddress(b.AsSpan(12, 4));
+        }
+
+        return b[0] == 0x20 && b[1] == 0x02 ? new IPAddress(b.AsSpan(2, 4)) : null;
     }
 
     /// <summary>Why a webhook URL is refused, or null when it may be registered.</summary>

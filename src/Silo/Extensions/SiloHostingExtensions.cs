@@ -112,12 +112,18 @@ public static class SiloHostingExtensions
             rights.DrivePeriod = TimeSpan.FromSeconds(settings.RequestDriveSeconds);
             rights.ConfirmWithin = TimeSpan.FromDays(settings.ConfirmationDays);
         });
-        builder.Services.Configure<Webhooks.WebhookDeliverySettings>(webhooks =>
-        {
-            webhooks.AttemptTimeout = TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds);
-            webhooks.PollInterval = TimeSpan.FromSeconds(settings.WebhookPollSeconds);
-            webhooks.AllowLoopback = settings.WebhookAllowLoopback;
-        });
+        var environment = builder.Environment;
+        builder.Services.AddOptions<Webhooks.WebhookDeliverySettings>()
+            .Configure(webhooks =>
+            {
+                webhooks.AttemptTimeout = TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds);
+                webhooks.PollInterval = TimeSpan.FromSeconds(settings.WebhookPollSeconds);
+                webhooks.AllowLoopback = settings.AllowsLoopbackWebhooks(environment);
+            })
+            // P4.4: in production loopback is the silo's own dashboard, health and gateway ports, never a merchant's.
+            .Validate(webhooks => !(webhooks.AllowLoopback && environment.IsProduction()),
+                "MEILING_WEBHOOK_ALLOW_LOOPBACK=true is refused in the Production environment: a merchant's URL would reach the silo's own services.")
+            .ValidateOnStart();
 
         builder.Services.AddHostedService<MasterKeyRotationService>();
         builder.Services.AddHostedService<OrderIndexPseudonymService>();

@@ -26,8 +26,8 @@ public sealed class WebhookDeliverySettings
     /// <summary>Deliveries one silo leases at a time, and sends concurrently.</summary>
     public int BatchSize { get; set; } = 16;
 
-    /// <summary>Whether loopback endpoints are allowed (a merchant's local receiver, the tests).</summary>
-    public bool AllowLoopback { get; set; } = true;
+    /// <summary>Whether loopback endpoints are allowed (a merchant's local receiver, the tests); off unless a host turns it on.</summary>
+    public bool AllowLoopback { get; set; }
 
     /// <summary>How long a leased delivery stays with its silo: past it (the silo died mid-attempt) another takes it over.</summary>
     public TimeSpan Lease => AttemptTimeout + TimeSpan.FromSeconds(5);

@@ -1,6 +1,10 @@
 using MeiLing.ServiceDefaults;
 using MeiLing.Silo;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 
 namespace MeiLing.Tests.Hosting;
 
@@ -59,6 +63,45 @@ public sealed class SettingsValidationTests
         var settings = Settings.Bind<SiloSettings>(configuration);
 
         Assert.Equal((11111, 30000, 8080), (settings.SiloPort, settings.GatewayPort, settings.DashboardPort));
+    }
+
+    [Theory]
+    [InlineData("Production", false)]
+    [InlineData("Sandbox", false)]
+    [InlineData("Development", true)]
+    public void P4_4_silos_deliver_webhooks_to_loopback_by_default_only_in_development(string environment, bool allowed)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+            ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
+            ["MASTER_KEYS"] = TestSiloConfigurator.MasterKeys,
+        }).Build();
+
+        var settings = Settings.Bind<SiloSettings>(configuration);
+
+        Assert.Equal(allowed, settings.AllowsLoopbackWebhooks(new HostingEnvironment { EnvironmentName = environment }));
+    }
+
+    [Fact]
+    public void P4_4_a_production_silo_refuses_to_start_with_loopback_webhooks_turned_on()
+    {
+        var ports = FreePorts.Take(3);
+        using var silo = new WebApplicationFactory<SiloAssemblyMarker>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment(Environments.Production);
+            web.UseSetting("POSTGRES", "Host=127.0.0.1;Port=1;Database=meiling;Timeout=1");
+            web.UseSetting("PHONE_HASH_KEY", TestSiloConfigurator.PhoneHashKey);
+            web.UseSetting("MASTER_KEYS", TestSiloConfigurator.MasterKeys);
+            web.UseSetting("SILO_PORT", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.UseSetting("GATEWAY_PORT", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.UseSetting("DASHBOARD_PORT", ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.UseSetting("WEBHOOK_ALLOW_LOOPBACK", "true");
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => silo.Server);
+
+        Assert.Contains("MEILING_WEBHOOK_ALLOW_LOOPBACK", error.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -60,9 +60,11 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             privacy.PhoneHashKey = PhoneHashKey;
             privacy.MasterKeys = MasterKeys;
         });
-        // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon.
+        // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;
+        // the tests' receivers listen on loopback, which a silo refuses unless told.
         siloBuilder.Services.Configure<WebhookDeliverySettings>(webhooks =>
         {
+            webhooks.AllowLoopback = true;
             webhooks.PollInterval = TimeSpan.FromMilliseconds(200);
             webhooks.AttemptTimeout = TimeSpan.FromSeconds(5);
             webhooks.RetryDelays = [.. Enumerable.Repeat(TimeSpan.FromMilliseconds(300), 8)];

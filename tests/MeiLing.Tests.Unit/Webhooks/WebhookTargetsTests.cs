@@ -1,0 +1,25 @@
+using System.Net;
+using MeiLing.ServiceDefaults;
+
+namespace MeiLing.Tests.Unit.Webhooks;
+
+public sealed class WebhookTargetsTests
+{
+    [Fact]
+    public void P4_4_webhook_targets_refuse_nat64_and_6to4_forms_of_private_addresses()
+    {
+        // Each carries a private, link-local or loopback IPv4 address that a translator or relay would deliver to.
+        string[] refused =
+        [
+            "64:ff9b::a00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "64:ff9b:1::a00:1",
+            "2002:a00:1::1", "2002:a9fe:a9fe::", "2002:c0a8:101::1", "2002:7f00:1::1",
+            "::a00:1", "::7f00:1", "::ffff:0:a00:1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+        ];
+
+        Assert.All(refused, address => Assert.False(WebhookTargets.IsAllowed(IPAddress.Parse(address), allowLoopback: true), address));
+        // The same forms of a public address stay deliverable.
+        Assert.True(WebhookTargets.IsAllowed(IPAddress.Parse("64:ff9b::cb00:7209"), allowLoopback: false));
+        Assert.True(WebhookTargets.IsAllowed(IPAddress.Parse("2002:cb00:7209::1"), allowLoopback: false));
+    }
+}
