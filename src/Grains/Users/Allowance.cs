@@ -43,8 +43,11 @@ public static class UserQuotas
     /// <summary>Downloads of the export per hour: one to keep, one to read, a few retries.</summary>
     public const int ExportDownloadsPerHour = 10;
 
-    /// <summary>Data-rights requests filed per day, by the user or support on their behalf.</summary>
+    /// <summary>Data-rights requests the user files per day.</summary>
     public const int RequestsPerDay = 10;
+
+    /// <summary>Data-rights requests support files per day on one user's behalf, counted apart from the user's own.</summary>
+    public const int SupportRequestsPerDay = 10;
 
     /// <summary>Support tickets opened per day.</summary>
     public const int TicketsPerDay = 10;

@@ -439,8 +439,16 @@ internal sealed partial class UserGrain(
     async Task<DataRightsRequestView> IUserDataRights.FileRequest(FileDataRightsRequest request)
     {
         // The user's own allowance: filings by the platform (a guardian's withdrawal, the guardian deadline) take none,
-        // so the account cannot spend it to hold off its own erasure.
-        User.RequestFilings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.RequestsPerDay, "data-rights requests");
+        // so the account cannot spend it to hold off its own erasure. Support's filings take from an allowance of their
+        // own, so an agent filing for the user cannot use up the user's and hold off the user's own requests (P8.1).
+        if (request.FiledByRole == RequestActor.SupportRole)
+        {
+            User.SupportFilings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.SupportRequestsPerDay, "data-rights requests filed by support for one user");
+        }
+        else
+        {
+            User.RequestFilings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.RequestsPerDay, "data-rights requests");
+        }
         var view = await FileRequestAsync(request);
         if (view.Status == DataRightsRequestStatus.AwaitingConfirmation)
         {

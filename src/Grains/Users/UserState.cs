@@ -80,9 +80,13 @@ public sealed class UserState : IOwnedByUser
     [NotPersonalData]
     public Dictionary<DataRightsRequestType, string> OpenRequests { get; set; } = [];
 
-    /// <summary>When recent data-rights requests were filed: at most <see cref="UserQuotas.RequestsPerDay"/> a day.</summary>
+    /// <summary>When the user recently filed data-rights requests: at most <see cref="UserQuotas.RequestsPerDay"/> a day.</summary>
     [NotPersonalData]
     public Allowance RequestFilings { get; set; } = new();
+
+    /// <summary>When support recently filed requests for the user: at most <see cref="UserQuotas.SupportRequestsPerDay"/> a day.</summary>
+    [NotPersonalData]
+    public Allowance SupportFilings { get; set; } = new();
 
     /// <summary>When recent tickets were opened: at most <see cref="UserQuotas.TicketsPerDay"/> a day.</summary>
     [NotPersonalData]

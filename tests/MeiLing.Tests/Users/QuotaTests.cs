@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Grains.Users;
+using MeiLing.Tests.Api;
 using MeiLing.Tests.DataRights;
 
 namespace MeiLing.Tests.Users;
@@ -28,6 +29,29 @@ public sealed class QuotaTests(PlatformFixture platform)
         var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
         Assert.NotNull(refused.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task P8_1_support_filings_do_not_spend_the_users_own_allowance()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Busy", "support")).ApiKey);
+        var byPhone = new { type = "access", reason = "caller asked by phone", verification = "SMS code to the registered number" };
+        for (var i = 0; i < UserQuotas.SupportRequestsPerDay; i++)
+        {
+            var filed = await support.FileRequestAsync(user.UserId, byPhone);
+            if ((await support.PostAsync($"/v1/requests/{filed.RequestId()}/cancellation", null)).StatusCode != HttpStatusCode.OK)
+            {
+                await support.WaitUntilDoneAsync(filed.RequestId());
+            }
+        }
+
+        var supportAgain = await support.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", byPhone);
+        var own = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "cancellation" });
+
+        await supportAgain.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(own.StatusCode == HttpStatusCode.Accepted, await own.Content.ReadAsStringAsync());
     }
 
     [Fact]
