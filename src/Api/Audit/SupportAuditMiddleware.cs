@@ -12,6 +12,9 @@ namespace MeiLing.Api.Audit;
 /// </summary>
 public static class SupportAuditMiddleware
 {
+    // Ids are short; anything longer is not an id and is left out rather than written to the log.
+    private const int MaxQueryIdLength = 64;
+
     public static IApplicationBuilder UseSupportAudit(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
@@ -20,8 +23,19 @@ public static class SupportAuditMiddleware
                 var ids = context.Request.RouteValues
                     .Where(pair => pair.Key.EndsWith("Id", StringComparison.Ordinal))
                     .ToDictionary(pair => pair.Key, pair => pair.Value?.ToString());
+                // The subject is the route's user only: a query string is the caller's to write.
+                var userId = ids.GetValueOrDefault("userId");
+                // A console form names what it acts on in its query (a reply's ticketId): that goes in the detail too.
+                foreach (var (key, value) in context.Request.Query)
+                {
+                    if (key.EndsWith("Id", StringComparison.Ordinal) && !ids.ContainsKey(key) && value.ToString() is { Length: <= MaxQueryIdLength } id)
+                    {
+                        ids[key] = id;
+                    }
+                }
+
                 await SupportAudit.AppendAsync(
-                    context, $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}", ids.GetValueOrDefault("userId"), JsonSerializer.Serialize(ids));
+                    context, $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}", userId, JsonSerializer.Serialize(ids));
             }
 
             await next(context);

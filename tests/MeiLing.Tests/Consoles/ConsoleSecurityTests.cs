@@ -89,6 +89,38 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
     }
 
     [Fact]
+    public async Task Console_reply_to_another_users_ticket_is_refused()
+    {
+        var (browser, _) = await SignedInAgentAsync();
+        var (shown, other) = (await platform.RegisterUserAsync(), await platform.RegisterUserAsync());
+        var othersTicket = await OpenTicketAsync(other);
+
+        // The page is the shown user's; the ticket, named in the form's query, is another user's.
+        var response = await browser.PostFormAsync(
+            $"/console/users/{shown.UserId}?handler=Reply&ticketId={othersTicket}", new() { ["message"] = "回复到别人的工单" }, $"/console/users/{shown.UserId}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var ticket = await (await platform.AsUserAsync(other)).GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/tickets/{othersTicket}");
+        Assert.Equal(1, ticket.GetProperty("messages").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task P1_7_a_console_reply_is_audited_with_its_ticket()
+    {
+        var (browser, agent) = await SignedInAgentAsync();
+        var user = await platform.RegisterUserAsync();
+        var ticketId = await OpenTicketAsync(user);
+
+        var response = await browser.PostFormAsync(
+            $"/console/users/{user.UserId}?handler=Reply&ticketId={ticketId}", new() { ["message"] = "已处理" }, $"/console/users/{user.UserId}");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var trail = await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(user.UserId, 100);
+        Assert.Contains(trail, record => record.Entry.ActorId == agent.StaffId && record.Entry.Action.StartsWith("POST ", StringComparison.Ordinal)
+            && (record.Entry.Detail ?? "").Contains(ticketId, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task P4_4_an_off_boarded_agents_console_cookie_stops_working_at_once()
     {
         var agent = await platform.EnrolStaffAsync("离职客服", "support");
@@ -123,6 +155,20 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         var cookies = new CookieContainer();
         var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(platform.BaseUrl) };
         return (client, cookies);
+    }
+
+    private async Task<(HttpClient Browser, StaffEnrolledBody Agent)> SignedInAgentAsync()
+    {
+        var agent = await platform.EnrolStaffAsync("客服", "support");
+        var (browser, _) = NewBrowser();
+        await browser.PostFormAsync("/console/signin", new() { ["apiKey"] = agent.ApiKey });
+        return (browser, agent);
+    }
+
+    private async Task<string> OpenTicketAsync(RegisteredUser user)
+    {
+        var opened = await (await platform.AsUserAsync(user)).PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Late delivery", message = "Where is my tea?" });
+        return (await opened.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("ticketId").GetString()!;
     }
 
     private async Task<HttpClient> SignedInUserAsync(RegisteredUser user)

@@ -4,6 +4,7 @@ using MeiLing.Api.Security;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Tickets;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Authorization;
@@ -57,8 +58,16 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
         return Page();
     }
 
-    public async Task<IActionResult> OnPostReplyAsync(string ticketId, [FromForm] string? message)
+    public async Task<IActionResult> OnPostReplyAsync(string? ticketId, [FromForm] string? message)
     {
+        // The request names the ticket, the route names the user the page (and its audit entry) is about: a ticket
+        // of another user is not on this page, so replying to it here is 404, as an id outside the scope is in the API.
+        if (ticketId is null || !EntityId.IsWellFormed(ticketId, EntityId.TicketPrefix)
+            || await Cluster.GetGrain<ITicketGrain>(ticketId).Get() is not { } ticket || ticket.UserId != UserId)
+        {
+            return NotFound();
+        }
+
         var reply = new AddTicketMessageRequest(message ?? "");
         if (EdgeValidation.Errors(reply) is { } invalid)
         {
