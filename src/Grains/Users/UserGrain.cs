@@ -220,7 +220,9 @@ internal sealed partial class UserGrain(
 
     async Task<DataRightsRequestView> IUserGuardian.WithdrawGuardianConsent(string verificationCode)
     {
-        if (!state.RecordExists || state.State.Guardian is not { } guardian || !state.State.IsMinor
+        // P5.1: the guardian answers for the child by the birth date they consented for, not by IsMinor, which follows
+        // the birth date the child may correct on their own: a child cannot shed the guardian's withdrawal that way.
+        if (!state.RecordExists || state.State.Guardian is not { } guardian || !guardian.AnswersOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
             || !PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone)
             || !await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode))
         {

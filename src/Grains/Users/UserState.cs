@@ -110,7 +110,11 @@ public sealed class UserState : IOwnedByUser
         BirthDate = registration.BirthDate;
         IsMinor = isMinor;
         Guardian = registration.GuardianConsent is { } guardian
-            ? new GuardianRecord { Name = guardian.GuardianName, Phone = guardian.GuardianPhone, Relationship = guardian.Relationship, RecordedAt = now }
+            ? new GuardianRecord
+            {
+                Name = guardian.GuardianName, Phone = guardian.GuardianPhone, Relationship = guardian.Relationship, RecordedAt = now,
+                AnswersUntil = registration.BirthDate?.AddYears(Age.AdultFrom),
+            }
             : null;
         Region = registration.Region;
         RegisteredAt = now;
@@ -229,6 +233,14 @@ public sealed class UserState : IOwnedByUser
 
         /// <summary>When the guardian confirmed with the code texted to their number; null until then.</summary>
         public DateTimeOffset? ConfirmedAt { get; set; }
+
+        /// <summary>
+        /// The day the child comes of age by the birth date the guardian consented for: until then the guardian may
+        /// withdraw, whatever birth date the child gives later (P5.1). Null in records kept before it: no end.
+        /// </summary>
+        public DateOnly? AnswersUntil { get; set; }
+
+        public bool AnswersOn(DateOnly today) => AnswersUntil is not { } until || today < until;
     }
 
     /// <summary>One consent decision as the user grain keeps it.</summary>

@@ -65,6 +65,23 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P5_1_a_child_correcting_their_birth_date_cannot_shed_the_guardians_withdrawal()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+        await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+
+        var corrected = await client.PatchAsJsonAsync($"/v1/users/{child.UserId}", new { birthDate = "1990-01-01" });
+        var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-consent") });
+
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        Assert.False((await corrected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("isMinor").GetBoolean());
+        Assert.True(withdrawn.StatusCode == HttpStatusCode.Accepted, await withdrawn.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task P5_1_a_withdrawal_for_an_adult_or_an_unknown_account_is_the_same_400()
     {
         var adult = await platform.RegisterUserAsync();
