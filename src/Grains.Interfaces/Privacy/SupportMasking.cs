@@ -112,8 +112,11 @@ public static partial class SupportMasking
 
     private static int Hextet(byte[] bytes, int at) => (bytes[at] << 8) | bytes[at + 1];
 
-    private static string MaskPhones(string text) => MobileNumber().Replace(text, match => PhoneNumber.Mask(match.Value));
+    private static string MaskPhones(string text) =>
+        MobileNumber().Replace(text, match => PhoneNumber.TryNormalize(match.Value, out var number) ? PhoneNumber.Mask(number) : Hidden);
 
-    [GeneratedRegex(@"(?<!\d)1[3-9]\d{9}(?!\d)")]
+    // The forms PhoneNumber.TryNormalize accepts, not only 11 digits in a row: +86, 0086 or 86 before it, spaces,
+    // dashes or brackets between the groups (+86 139 1234 5678, 139-1234-5678, (+86)13912345678).
+    [GeneratedRegex(@"(?<!\d)(?:\(?(?:\+|00)?86\)?[ \-]*)?1[3-9]\d(?:[ \-]?\d){8}(?!\d)")]
     private static partial Regex MobileNumber();
 }

@@ -31,6 +31,22 @@ public sealed class SupportMaskingTests
         Assert.Equal("订单 123456789012345，电话 139****5678。", masked.Messages[0].Text);
     }
 
+    [Theory]
+    [InlineData("+86 139 1234 5678")]
+    [InlineData("139-1234-5678")]
+    [InlineData("+8613912345678")]
+    [InlineData("0086 139 1234 5678")]
+    [InlineData("(+86) 139-1234-5678")]
+    public void P1_7_numbers_written_with_spaces_dashes_or_plus86_are_masked_for_support(string written)
+    {
+        var ticket = new TicketView("tkt_1", "usr_1", $"回电 {written}", [new TicketMessage(TicketAuthor.User, "usr_1", $"电话 {written}。", DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
+
+        var masked = ticket.MaskedForSupport();
+
+        Assert.Equal("回电 139****5678", masked.Subject);
+        Assert.Equal("电话 139****5678。", masked.Messages[0].Text);
+    }
+
     [Fact]
     public void P1_7_a_profile_shows_support_a_masked_phone()
     {
