@@ -29,13 +29,13 @@ public static class OrdersApi
         orders.MapGet("/", GetOrder).RequireAuthorization(AuthorizationPolicies.OrderParties)
             .WithName("GetOrder").WithSummary("An order: its merchant (recorded as a disclosure), its user, or support (audited).");
         orders.MapPost("/payments", Pay).RequireAuthorization(AuthorizationPolicies.MerchantOrUser)
-            .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it or when a member card is short.");
+            .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it, when a member card is short, or past 50 payments on one order (too-many-payments).");
         orders.MapPost("/status", ChangeStatus).RequireAuthorization(AuthorizationPolicies.Merchant)
             .WithName("ChangeOrderStatus").WithSummary("Fulfil, cancel or refund; 409 for a transition the order's state forbids.")
             .WithDescription("Cancelling or refunding gives back all money not yet given back, and the stock of every line not yet refunded. A cashier may fulfil, and cancel an order nothing was paid on; giving money back is 403 for a cashier.")
             .ProducesProblems(400, 401, 403, 404, 409);
         orders.MapPost("/refunds", Refund).RequireAuthorization(AuthorizationPolicies.MerchantManager)
-            .WithName("RefundOrder").WithSummary("Refund some lines or an amount of a paid order, through the methods that paid; the refunded lines' stock comes back.")
+            .WithName("RefundOrder").WithSummary("Refund some lines or an amount of a paid order, through the methods that paid; the refunded lines' stock comes back; 409 too-many-refunds past 50 (a whole-order refund still gives the rest back).")
             .WithDescription("`lines` refunds those quantities at the price they were sold at; `amountFen` refunds that amount (with lines, instead of their price). Up to what was paid and not yet refunded (409 refund-exceeds-paid); more of a line than was bought is 409. Money goes back newest payment first: to the member card, through the partner (wechat, alipay), or by the merchant for marked (cash). Fully refunded orders become `refunded`. An Idempotency-Key makes a retry return the same refund; the same key with another body is 409. The merchant key or a manager; a cashier gets 403.")
             .ProducesProblems(400, 401, 403, 404, 409);
         return routes;

@@ -20,7 +20,7 @@ public static class RequestsApi
     {
         routes.MapPost("/v1/users/{userId:id}/requests", File).ForCaller(CallerScope.TheUserOrSupport)
             .WithTags("Data-rights requests").WithName("FileRequest")
-            .WithSummary("File an access, correction, deletion, withdrawal or cancellation request; due 15 days after it is received.");
+            .WithSummary("File an access, correction, deletion, withdrawal or cancellation request; due 15 days after it is received. Filed by support, all but an access request await the user's confirmation (P1.7); support has 10 filings a day per user, apart from the user's own 10.");
         routes.MapGet("/v1/users/{userId:id}/requests", OfUser).ForCaller(CallerScope.TheUserOrSupport)
             .WithTags("Data-rights requests").WithName("ListUserRequests").WithSummary("The user's requests, oldest first.");
 
@@ -30,7 +30,7 @@ public static class RequestsApi
         requests.MapGet("/{requestId:id}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetRequest").WithSummary("A request with its status and progress.");
         requests.MapGet("/{requestId:id}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
-            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). The user's alone: support sees the request's status, never the bundle.");
+            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). The user's alone: support sees the request's status, never the bundle. At most 10 downloads an hour (each gathers everything anew), then 429 quota-exceeded.");
 
         requests.MapPost("/{requestId:id}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body), or support does with {verificationCode}, the code the user received (confirm-request); until then it is awaiting-confirmation and changes nothing.");

@@ -44,7 +44,7 @@ public static class UsersApi
             .WithName("SetConsent").WithSummary("Grant or withdraw one purpose; returns the receipt. A withdrawal applies at once.");
 
         group.MapPost("/{userId:id}/locations", RecordLocation).ForCaller(CallerScope.TheUser)
-            .WithName("RecordLocation").WithSummary("Store a location sample; 403 consent-required unless location is granted (P1.2).");
+            .WithName("RecordLocation").WithSummary("Store a location sample; 403 consent-required unless location is granted (P1.2); at most 60 a minute per user (MEILING_LOCATION_SAMPLES_PER_MINUTE), then 429 quota-exceeded (P4.4).");
         group.MapGet("/{userId:id}/locations", GetLocations).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetLocations").WithSummary("The location samples held, newest first. Support reads them coarsened to 0.1° and the hour (P1.7, P4.4).");
         group.MapGet("/{userId:id}/activity", GetActivity).ForCaller(CallerScope.TheUserOrSupport.ThatExists())

@@ -21,13 +21,7 @@ public sealed class SettingsValidationTests
     [InlineData("MASTER_KEYS", "k1:dG9vIHNob3J0", "MEILING_MASTER_KEYS")]
     public void A_bad_setting_fails_start_up_naming_its_variable(string key, string value, string named)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
-            ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
-            ["MASTER_KEYS"] = TestSiloConfigurator.MasterKeys,
-            [key] = value,
-        }).Build();
+        var configuration = SiloConfiguration((key, value));
 
         var error = Assert.Throws<InvalidOperationException>(() => Settings.Bind<SiloSettings>(configuration));
 
@@ -37,13 +31,7 @@ public sealed class SettingsValidationTests
     [Fact]
     public void Two_equal_ports_are_refused()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
-            ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
-            ["MASTER_KEYS"] = TestSiloConfigurator.MasterKeys,
-            ["SILO_PORT"] = "30000",
-        }).Build();
+        var configuration = SiloConfiguration(("SILO_PORT", "30000"));
 
         var error = Assert.Throws<InvalidOperationException>(() => Settings.Bind<SiloSettings>(configuration));
 
@@ -53,12 +41,7 @@ public sealed class SettingsValidationTests
     [Fact]
     public void Defaults_are_the_one_command_run_ports()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
-            ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
-            ["MASTER_KEYS"] = TestSiloConfigurator.MasterKeys,
-        }).Build();
+        var configuration = SiloConfiguration();
 
         var settings = Settings.Bind<SiloSettings>(configuration);
 
@@ -71,12 +54,7 @@ public sealed class SettingsValidationTests
     [InlineData("Development", true)]
     public void P4_4_silos_deliver_webhooks_to_loopback_by_default_only_in_development(string environment, bool allowed)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
-            ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
-            ["MASTER_KEYS"] = TestSiloConfigurator.MasterKeys,
-        }).Build();
+        var configuration = SiloConfiguration();
 
         var settings = Settings.Bind<SiloSettings>(configuration);
 
@@ -135,5 +113,22 @@ public sealed class SettingsValidationTests
         var settings = Settings.Bind<MeiLing.Api.ApiSettings>(configuration);
 
         Assert.Equal((5_000, 1_000, 60), (settings.RateLimitPerSecond, settings.RateLimitAnonymousPerSecond, settings.RateLimitCredentialsPerMinute));
+    }
+
+    // What every silo needs to start, plus the settings a test is about.
+    private static IConfiguration SiloConfiguration(params (string Key, string? Value)[] settings)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+            ["PHONE_HASH_KEY"] = TestSiloConfigurator.PhoneHashKey,
+            ["MASTER_KEYS"] = TestSiloConfigurator.MasterKeys,
+        };
+        foreach (var (key, value) in settings)
+        {
+            values[key] = value;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
     }
 }
