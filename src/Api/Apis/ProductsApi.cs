@@ -22,8 +22,9 @@ public static class ProductsApi
             .WithDescription("With `stock` the product is stock-tracked from that count; without, `stock` stays null and sales take none. A catalogue holds at most 10,000 products, archived ones included (beyond: 409 catalogue-full). The merchant key, a manager or an operator; a cashier gets 403.")
             .ProducesProblems(400, 409);
         group.MapGet("/", ListProducts).WithName("ListProducts").ForCaller(CallerScope.TheMerchantOrOperator.ThatExists())
-            .WithSummary("The merchant's products, by SKU, with their stock and whether archived.")
-            .WithDescription("`stock` is null for a product not stock-tracked. Every staff member may read it (the till needs prices).");
+            .WithSummary("The merchant's products, by SKU, with their stock and whether archived, a page at a time (limit 1-500, default 500; cursor).")
+            .WithDescription("`stock` is null for a product not stock-tracked. Every staff member may read it (the till needs prices). A page holds at most 500 products; `nextCursor` (the page's last SKU) gives the next, null on the last. A cursor that is not a SKU is 400.")
+            .ProducesProblems(400);
         group.MapPatch("/{sku}", EditProduct).WithName("EditProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator)
             .WithSummary("Change a product's name, price or image; orders already placed keep their lines.")
             .WithDescription("Fields left out stay as they are. A cashier gets 403; an unknown SKU 404.")
@@ -49,8 +50,21 @@ public static class ProductsApi
         return TypedResults.Created($"/v1/merchants/{merchantId}/products", product);
     }
 
-    private static async Task<Ok<ItemPage<ProductListing>>> ListProducts(string merchantId, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<ICatalogueGrain>(merchantId).List()));
+    /// <summary>
+    /// A page of the catalogue, keyed by SKU. One answer holding all 10,000 products would ask as many stock grains
+    /// and build one answer that size for every till that reads it (P4.4).
+    /// </summary>
+    private static async Task<Results<Ok<ItemPage<ProductListing>>, ValidationProblem>> ListProducts(
+        string merchantId, IClusterClient cluster, [Range(1, ICatalogueGrain.MaxPageSize)] int? limit, [StringLength(64)] string? cursor)
+    {
+        if (cursor is not null && !System.Text.RegularExpressions.Regex.IsMatch(cursor, SkuPattern))
+        {
+            return SkipCursor.Invalid();
+        }
+
+        var page = await cluster.GetGrain<ICatalogueGrain>(merchantId).List(cursor, limit ?? ICatalogueGrain.MaxPageSize);
+        return TypedResults.Ok(new ItemPage<ProductListing>(page.Items, page.More ? page.Items[^1].Sku : null));
+    }
 
     private static async Task<Ok<Product>> EditProduct(
         string merchantId, [RegularExpression(SkuPattern)] string sku, EditProductRequest request, IClusterClient cluster) =>

@@ -35,10 +35,17 @@ public interface ICatalogueGrain : IGrainWithStringKey
     [Alias("archive")]
     Task Archive(string sku);
 
-    /// <summary>Every product, by SKU, with its stock (null where not tracked).</summary>
-    [Alias("list")]
+    /// <summary>The most products one page of the listing holds: each tracked one on it asks its stock grain.</summary>
+    public const int MaxPageSize = 500;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> (1 to <see cref="MaxPageSize"/>) products by SKU, those after
+    /// <paramref name="afterSku"/> (from the first when null), with their stock (null where not tracked). Only
+    /// the page's tracked products are asked their stock.
+    /// </summary>
+    [Alias("list-page")]
     [ReadOnly]
-    Task<IReadOnlyList<ProductListing>> List();
+    Task<ProductPage> List(string? afterSku, int limit);
 
     /// <summary>
     /// Prices order items from the catalogue and names the stock-tracked SKUs among them; 400 <c>unknown-sku</c>

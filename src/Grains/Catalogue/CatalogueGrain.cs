@@ -81,12 +81,21 @@ internal sealed partial class CatalogueGrain(
         }
     }
 
-    async Task<IReadOnlyList<ProductListing>> ICatalogueGrain.List()
+    async Task<ProductPage> ICatalogueGrain.List(string? afterSku, int limit)
     {
-        var products = state.State.Products.Values.OrderBy(p => p.Sku, StringComparer.Ordinal).ToList();
-        // Each tracked product's stock from its own grain, all asked at once.
+        // Keyed by SKU, not by position: a product added or archived between two pages moves no other across them.
+        var take = Math.Clamp(limit, 1, ICatalogueGrain.MaxPageSize);
+        var following = state.State.Products.Values
+            .Where(p => afterSku is null || string.CompareOrdinal(p.Sku, afterSku) > 0)
+            .OrderBy(p => p.Sku, StringComparer.Ordinal)
+            .Take(take + 1)
+            .ToList();
+        var products = following.Take(take).ToList();
+        // The page's tracked products' stock from their own grains, all asked at once: never the whole catalogue's (P4.4).
         var stocks = await Task.WhenAll(products.Select(p => p.StockTracked ? Stock(p.Sku).Get() : Task.FromResult<int?>(null)));
-        return [.. products.Select((p, i) => new ProductListing(p.Sku, p.Name, p.PriceFen, p.ImageUrl, stocks[i], p.Archived, p.CreatedAt))];
+        return new ProductPage(
+            [.. products.Select((p, i) => new ProductListing(p.Sku, p.Name, p.PriceFen, p.ImageUrl, stocks[i], p.Archived, p.CreatedAt))],
+            following.Count > take);
     }
 
     // Totals come from here and nowhere else: a client names SKUs and quantities, never prices.

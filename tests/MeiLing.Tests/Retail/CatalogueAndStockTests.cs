@@ -242,7 +242,10 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
                 .Place(new PlaceOrder(till.MerchantId, null, [new OrderItem(sku, 1)], null))));
 
         Assert.Equal(1_000, placed.Count);
-        var listed = await catalogue.List();
+        var first = await catalogue.List(null, ICatalogueGrain.MaxPageSize);
+        var second = await catalogue.List(first.Items[^1].Sku, ICatalogueGrain.MaxPageSize);
+        var listed = first.Items.Concat(second.Items).ToList();
+        Assert.False(second.More);
         Assert.Equal(1_000, listed.Count);
         Assert.All(listed, product => Assert.Equal(1, product.Stock));
     }
