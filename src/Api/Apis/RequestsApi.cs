@@ -22,7 +22,7 @@ public static class RequestsApi
             .WithTags("Data-rights requests").WithName("FileRequest")
             .WithSummary("File an access, correction, deletion, withdrawal or cancellation request; due 15 days after it is received. Filed by support, all but an access request await the user's confirmation (P1.7); support has 10 filings a day per user, apart from the user's own 10.");
         routes.MapGet("/v1/users/{userId:id}/requests", OfUser).ForCaller(CallerScope.TheUserOrSupport)
-            .WithTags("Data-rights requests").WithName("ListUserRequests").WithSummary("The user's requests, oldest first.");
+            .WithTags("Data-rights requests").WithName("ListUserRequests").WithSummary("The user's requests, oldest first, a page at a time (limit 1-100, default 100; cursor).");
 
         var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");
         requests.MapGet("/", ListOpen).RequireAuthorization(AuthorizationPolicies.Support)
@@ -71,8 +71,22 @@ public static class RequestsApi
         return TypedResults.Accepted($"/v1/requests/{view.RequestId}", view);
     }
 
-    internal static async Task<Ok<ItemPage<DataRightsRequestView>>> OfUser(string userId, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(userId)));
+    /// <summary>
+    /// A page of the user's requests, oldest first. A user files 10 a day and support 10 more, kept for good: one
+    /// answer holding them all would grow without end, each one a grain woken (P4.4).
+    /// </summary>
+    internal static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> OfUser(
+        string userId, IClusterClient cluster, [Range(1, IDataRightsRequestsGrain.MaxUserPageSize)] int? limit, [StringLength(10)] string? cursor)
+    {
+        if (!SkipCursor.TryRead(cursor, out var skip))
+        {
+            return SkipCursor.Invalid();
+        }
+
+        var take = limit ?? IDataRightsRequestsGrain.MaxUserPageSize;
+        var window = await cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(userId, skip, take, newestFirst: false);
+        return TypedResults.Ok(new ItemPage<DataRightsRequestView>([.. window.Take(take)], SkipCursor.Next(skip, take, window.Count > take)));
+    }
 
     internal static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpen(
         IClusterClient cluster, string? status, bool? overdue, bool? unconfirmedRecipients,

@@ -10,8 +10,15 @@ public interface IDataRightsRequestsGrain : IGrainWithIntegerKey
     [Alias("open-page")]
     Task<DataRightsRequestPage> ListOpen(bool overdueOnly, string? cursor, int limit);
 
-    [Alias("of-user")]
-    Task<IReadOnlyList<DataRightsRequestView>> OfUser(string userId);
+    /// <summary>The most of one user's requests one page holds: each is asked of its own grain.</summary>
+    public const int MaxUserPageSize = 100;
+
+    /// <summary>
+    /// Up to <paramref name="take"/> + 1 of the user's requests after the first <paramref name="skip"/>, oldest or
+    /// newest first: the one past <paramref name="take"/> tells the caller another page follows.
+    /// </summary>
+    [Alias("of-user-page")]
+    Task<IReadOnlyList<DataRightsRequestView>> OfUser(string userId, int skip, int take, bool newestFirst);
 }
 
 /// <summary>A page of requests, with the cursor of the next page (null on the last).</summary>

@@ -51,6 +51,14 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
         return ([.. page.Select(row => row.RequestId)], rows.Count > limit ? page[^1] : null);
     }
 
+    /// <summary>Up to <paramref name="take"/> of the user's request ids after the first <paramref name="skip"/>, oldest or newest first.</summary>
+    public Task<IReadOnlyList<string>> PageOfUserAsync(string userId, int skip, int take, bool newestFirst) =>
+        dataSource.ReadStringsAsync(
+            newestFirst
+                ? "SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at DESC, request_id DESC OFFSET $2 LIMIT $3"
+                : "SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at, request_id OFFSET $2 LIMIT $3",
+            userId, skip, take);
+
     /// <summary>Every request id of the user, oldest first (for erasure and the access bundle).</summary>
     public Task<IReadOnlyList<string>> OfUserAsync(string userId) =>
         dataSource.ReadStringsAsync("SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at", userId);

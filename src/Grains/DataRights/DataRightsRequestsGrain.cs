@@ -10,8 +10,10 @@ internal sealed class DataRightsRequestsGrain(DataRightsRequestIndexStore index,
         return new DataRightsRequestPage(await ViewsAsync(ids), next is { } last ? RequestCursor.Encode(last) : null);
     }
 
-    async Task<IReadOnlyList<DataRightsRequestView>> IDataRightsRequestsGrain.OfUser(string userId) =>
-        await ViewsAsync(await index.OfUserAsync(userId));
+    // A page, never every request the user ever filed: each view wakes the request's own grain (P4.4).
+    async Task<IReadOnlyList<DataRightsRequestView>> IDataRightsRequestsGrain.OfUser(string userId, int skip, int take, bool newestFirst) =>
+        await ViewsAsync(await index.PageOfUserAsync(
+            userId, Math.Max(skip, 0), Math.Clamp(take, 1, IDataRightsRequestsGrain.MaxUserPageSize) + 1, newestFirst));
 
     private async Task<IReadOnlyList<DataRightsRequestView>> ViewsAsync(IReadOnlyList<string> ids)
     {

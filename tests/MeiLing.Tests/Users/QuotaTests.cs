@@ -14,15 +14,7 @@ public sealed class QuotaTests(PlatformFixture platform)
     {
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
-        for (var i = 0; i < UserQuotas.RequestsPerDay; i++)
-        {
-            var filed = await client.FileRequestAsync(user.UserId, new { type = "access" });
-            if ((await client.PostAsync($"/v1/requests/{filed.RequestId()}/cancellation", null)).StatusCode != HttpStatusCode.OK)
-            {
-                // It started before the cancellation arrived: let it finish, so the next one is no duplicate.
-                await client.WaitUntilDoneAsync(filed.RequestId());
-            }
-        }
+        await FileAccessRequestsAsync(client, user.UserId, UserQuotas.RequestsPerDay);
 
         var refused = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access" });
 
@@ -135,25 +127,27 @@ public sealed class QuotaTests(PlatformFixture platform)
             receipts.Add((await client.SetConsentAsync(user.UserId, "marketing-sharing", i % 2 == 0, version)).ReceiptId);
         }
 
-        var seen = new List<string>();
-        string? cursor = null;
-        var pages = 0;
-        do
-        {
-            var page = await client.GetFromJsonAsync<JsonElement>(
-                $"/v1/users/{user.UserId}/consents/history?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
-            var items = page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("receiptId").GetString()!).ToList();
-            Assert.InRange(items.Count, 1, 2);
-            seen.AddRange(items);
-            cursor = page.GetProperty("nextCursor").GetString();
-            pages++;
-        }
-        while (cursor is not null);
+        var (pages, seen) = await ReadPagesOfTwoAsync(client, $"/v1/users/{user.UserId}/consents/history", "receiptId");
 
         Assert.Equal(3, pages);
         Assert.Equal(receipts, seen);
         await (await client.GetAsync($"/v1/users/{user.UserId}/consents/history?limit=501")).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await client.GetAsync($"/v1/users/{user.UserId}/consents/history?cursor=-1")).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task P4_4_the_users_requests_are_a_page_at_a_time_and_the_pages_join_up_oldest_first()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var filed = await FileAccessRequestsAsync(client, user.UserId, 3);
+
+        var (pages, seen) = await ReadPagesOfTwoAsync(client, $"/v1/users/{user.UserId}/requests", "requestId");
+
+        Assert.Equal(2, pages);
+        Assert.Equal(filed, seen);
+        await (await client.GetAsync($"/v1/users/{user.UserId}/requests?limit=101")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.GetAsync($"/v1/users/{user.UserId}/requests?cursor=-1")).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -170,5 +164,44 @@ public sealed class QuotaTests(PlatformFixture platform)
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM consent_receipts WHERE user_id = $1", user.UserId));
         var history = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/consents/history");
         Assert.Equal(1, history.GetProperty("items").GetArrayLength());
+    }
+
+    // Files access requests one after another, each cancelled (or finished) before the next, so none is a duplicate.
+    private static async Task<IReadOnlyList<string>> FileAccessRequestsAsync(HttpClient client, string userId, int count)
+    {
+        var filed = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var requestId = (await client.FileRequestAsync(userId, new { type = "access" })).RequestId();
+            if ((await client.PostAsync($"/v1/requests/{requestId}/cancellation", null)).StatusCode != HttpStatusCode.OK)
+            {
+                // It started before the cancellation arrived: let it finish, so the next one is no duplicate.
+                await client.WaitUntilDoneAsync(requestId);
+            }
+
+            filed.Add(requestId);
+        }
+
+        return filed;
+    }
+
+    // Follows nextCursor through pages of two; each page holds one or two items.
+    private static async Task<(int Pages, IReadOnlyList<string> Ids)> ReadPagesOfTwoAsync(HttpClient client, string path, string idProperty)
+    {
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"{path}?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            var items = page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty(idProperty).GetString()!).ToList();
+            Assert.InRange(items.Count, 1, 2);
+            seen.AddRange(items);
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null);
+
+        return (pages, seen);
     }
 }

@@ -35,6 +35,9 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
 
     public IReadOnlyList<ConsentReceipt> Receipts { get; private set; } = [];
 
+    /// <summary>The newest requests shown; the whole list is the API's paged one and the export.</summary>
+    public const int RequestsShown = IDataRightsRequestsGrain.MaxUserPageSize;
+
     public IReadOnlyList<DataRightsRequestView> Requests { get; private set; } = [];
 
     public IReadOnlyList<OrderSummary> Orders { get; private set; } = [];
@@ -93,7 +96,8 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
         Profile = profile;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
         Receipts = [.. (await Cluster.GetGrain<IUserConsents>(UserId).GetConsentHistoryPage(0, ReceiptsShown, newestFirst: true)).Take(ReceiptsShown)];
-        Requests = ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.OfUser(UserId, Cluster)).Value?.Items ?? [];
+        // The newest, shown oldest first as before; the whole list is the API's paged one.
+        Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true)).Take(RequestsShown).Reverse()];
         Orders = ApiAnswer.Of<OrderPage>(await UsersApi.GetOrders(UserId, User, Cluster, 20, null)).Value?.Items ?? [];
         var tickets = await Cluster.GetGrain<IUserGrain>(UserId).GetTicketIds();
         var views = await Task.WhenAll(tickets.Select(async id => ApiAnswer.Of<TicketView>(await TicketsApi.GetTicket(id, User, Cluster)).Value));

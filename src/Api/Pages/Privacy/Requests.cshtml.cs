@@ -18,6 +18,9 @@ public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(clu
     [BindProperty]
     public RequestForm? Input { get; set; }
 
+    /// <summary>The newest requests shown; the whole list is the API's paged one and the export.</summary>
+    public const int RequestsShown = IDataRightsRequestsGrain.MaxUserPageSize;
+
     public IReadOnlyList<DataRightsRequestView> Requests { get; private set; } = [];
 
     private string UserId => User.SubjectId()!;
@@ -48,5 +51,5 @@ public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(clu
     }
 
     private async Task LoadAsync() =>
-        Requests = [.. (ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.OfUser(UserId, Cluster)).Value?.Items ?? []).Reverse()];
+        Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true)).Take(RequestsShown)];
 }
