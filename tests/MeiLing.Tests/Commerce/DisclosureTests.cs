@@ -57,6 +57,23 @@ public sealed class DisclosureTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_a_merchant_reading_an_order_in_a_loop_is_recorded_once_not_once_per_read()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await shop.MerchantClient.GetAsync($"/v1/orders/{placed.Id()}")).StatusCode);
+        }
+
+        // The user's ledger, and so their export, holds the hand-over once, not a row per poll of the till.
+        var toMerchant = Assert.Single(await Disclosures(shop));
+        Assert.Equal(shop.Merchant.MerchantId, toMerchant.GetProperty("recipient").GetString());
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_disclosures WHERE user_id = $1", shop.Customer.UserId));
+    }
+
+    [Fact]
     public async Task P1_5_P3_1_fulfilment_discloses_the_delivery_details_to_the_delivery_partner()
     {
         var shop = await platform.OpenShopAsync();
