@@ -26,6 +26,16 @@ public interface IMerchantGrain : IGrainWithStringKey
     [Alias("complete-termination")]
     Task<MerchantView> CompleteTerminationIfDue();
 
+    /// <summary>
+    /// The most staff members (managers and cashiers, offboarded ones included, as their records and keys' rows stay)
+    /// one merchant enrols: more than a large chain's turnover, while each is a record and a key kept for good.
+    /// </summary>
+    public const int MaxStaff = 10_000;
+
+    /// <summary>Takes a place for one more staff member; beyond <see cref="MaxStaff"/>, 409 <c>too-many-staff</c>; 404 for an unknown merchant.</summary>
+    [Alias("reserve-staff-place")]
+    Task ReserveStaffPlace();
+
     /// <summary>The merchant, or null when no merchant has this id.</summary>
     /// <remarks>Interleaves (it only reads): a member card asking during the merchant's own closing turn, which settles that card, must not wait for it.</remarks>
     [Alias("get")]

@@ -59,6 +59,13 @@ internal sealed class MerchantGrain(
         return await ApiKeys.IssueAsync(GrainFactory, CallerRole.Merchant, MerchantId, clock.GetUtcNow(), apiKey);
     }
 
+    async Task IMerchantGrain.ReserveStaffPlace()
+    {
+        Merchant.EnrolStaff();
+        // The count is in no view or cached fact: nothing to forget elsewhere.
+        await state.WriteStateAsync();
+    }
+
     Task<MerchantView?> IMerchantGrain.Get() => Task.FromResult(state.RecordExists ? state.State.ToView(MerchantId) : null);
 
     // P4.3: at least 30 days' notice, the users told now, their data erased or anonymized after.

@@ -22,6 +22,21 @@ public sealed class MerchantState
     /// <summary>The lookup hash of the merchant's current API key (never the key), so a rotation can revoke it.</summary>
     public string? KeyHash { get; set; }
 
+    /// <summary>How many staff members the merchant ever enrolled (offboarded ones stay on record).</summary>
+    public int StaffEnrolled { get; set; }
+
+    /// <summary>Counts one more staff member; 409 <c>too-many-staff</c> once <see cref="IMerchantGrain.MaxStaff"/> were enrolled.</summary>
+    public void EnrolStaff()
+    {
+        if (StaffEnrolled >= IMerchantGrain.MaxStaff)
+        {
+            // Without a bound, the merchant key or a manager enrolling in a loop grows staff records and API keys without end.
+            throw DomainException.Conflict("too-many-staff", $"A merchant enrols at most {IMerchantGrain.MaxStaff} staff members, offboarded ones included.");
+        }
+
+        StaffEnrolled++;
+    }
+
     public void Open(OpenMerchant command, DateTimeOffset now, string keyHash)
     {
         Name = command.Name;

@@ -1,4 +1,5 @@
 using MeiLing.Grains.Access;
+using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 
 namespace MeiLing.Grains.Staff;
@@ -16,6 +17,12 @@ internal sealed class StaffGrain(
 
         var now = clock.GetUtcNow();
         var grant = GrantFor(command, now);
+        if (command.MerchantId is { } merchantId)
+        {
+            // P4.4: the merchant counts its staff first, so a loop of enrolments stops at its bound with nothing written.
+            await GrainFactory.GetGrain<IMerchantGrain>(merchantId).ReserveStaffPlace();
+        }
+
         var apiKey = ApiKeys.NewKey(grant.Role);
         state.State.Enrol(command, now, ApiKeys.Hash(apiKey));
         await state.WriteStateAsync();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Merchants;
 using MeiLing.Tests.Api;
 
 namespace MeiLing.Tests.Retail;
@@ -16,6 +17,22 @@ public sealed class MerchantStaffTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.Created, byManager.StatusCode);
         await byCashier.AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_merchant_enrols_at_most_10000_staff_members_then_409()
+    {
+        var till = await platform.OpenTillAsync("Chain");
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(till.MerchantId);
+        await merchant.EndActivationAsync();
+        // 9,999 enrolled already, as a loop of enrolments would leave the count: through the API it would take minutes.
+        await platform.ChangeStoredStateAsync<MerchantState>(merchant, "merchant", stored => stored.StaffEnrolled = IMerchantGrain.MaxStaff - 1);
+
+        var last = await till.Manager.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "Last", role = "cashier" });
+        var beyond = await till.Owner.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "One more", role = "cashier" });
+
+        Assert.Equal(HttpStatusCode.Created, last.StatusCode);
+        Assert.EndsWith("/too-many-staff", (await beyond.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
     }
 
     [Fact]
