@@ -27,7 +27,7 @@ public static class OrdersApi
 
         var orders = routes.MapGroup("/v1/orders/{orderId:id}").WithTags("Merchant app");
         orders.MapGet("/", GetOrder).RequireAuthorization(AuthorizationPolicies.OrderParties)
-            .WithName("GetOrder").WithSummary("An order: its merchant (recorded as a disclosure, once a day per order), its user, or support (audited).");
+            .WithName("GetOrder").WithSummary("An order: its merchant (recorded as a disclosure; the same hand-over again within a day passes the gate but is recorded once), its user, or support (audited).");
         orders.MapPost("/payments", Pay).RequireAuthorization(AuthorizationPolicies.MerchantOrUser)
             .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it, when a member card is short, or past 50 payments on one order (too-many-payments).");
         orders.MapPost("/status", ChangeStatus).RequireAuthorization(AuthorizationPolicies.Merchant)

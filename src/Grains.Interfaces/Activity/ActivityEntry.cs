@@ -10,6 +10,7 @@ namespace MeiLing.Grains.Activity;
 /// (<see cref="Requests"/>, the last at <see cref="Until"/>) rather than kept again.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.activity-entry"), HoldsPersonalData]
+[method: JsonConstructor]
 public sealed record ActivityEntry(
     [property: Id(0), PersonalData(DataCategory.NetworkIdentifier)] string UserId,
     [property: Id(1), PersonalData(DataCategory.Browsing)] DateTimeOffset At,
@@ -19,9 +20,16 @@ public sealed record ActivityEntry(
     [property: Id(5), PersonalData(DataCategory.Device)] string? OperatingSystem,
     [property: Id(6), PersonalData(DataCategory.Browsing)] string Path,
     [property: Id(7), PersonalData(DataCategory.Browsing)] string? SearchTerms,
-    [property: Id(8), PersonalData(DataCategory.Browsing)] int Requests = 1,
-    [property: Id(9), PersonalData(DataCategory.Browsing)] DateTimeOffset? Until = null)
+    [property: Id(8), PersonalData(DataCategory.Browsing)] int Requests,
+    [property: Id(9), PersonalData(DataCategory.Browsing)] DateTimeOffset? Until)
 {
+    /// <summary>One request, made once.</summary>
+    public ActivityEntry(
+        string userId, DateTimeOffset at, string? ipAddress, string? userAgent, string? language, string? operatingSystem, string path, string? searchTerms)
+        : this(userId, at, ipAddress, userAgent, language, operatingSystem, path, searchTerms, Requests: 1, Until: null)
+    {
+    }
+
     /// <summary>When the last request this entry counts was made.</summary>
     [JsonIgnore]
     public DateTimeOffset LastAt => Until ?? At;

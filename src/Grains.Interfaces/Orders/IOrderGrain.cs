@@ -13,7 +13,7 @@ public interface IOrderGrain : IGrainWithStringKey
 
     /// <summary>
     /// The order as <paramref name="caller"/> may see it, or null when it does not exist or is not theirs
-    /// (its merchant, its user, or support). A merchant's read is recorded as a disclosure to it (P3.1), once a day per order.
+    /// (its merchant, its user, or support). A merchant's read is recorded as a disclosure to it (P3.1); the user grain records the same hand-over once a day.
     /// </summary>
     [Alias("read")]
     Task<OrderView?> Read(OrderCaller caller);

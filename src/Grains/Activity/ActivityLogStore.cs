@@ -78,7 +78,8 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
             }
             else
             {
-                entries.Add(JsonSerializer.Deserialize<ActivityEntry>(opened)!);
+                // Written before entries counted their requests: it stands for one.
+                entries.Add(JsonSerializer.Deserialize<ActivityEntry>(opened)! with { Requests = 1 });
             }
         }
 

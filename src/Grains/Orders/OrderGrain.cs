@@ -124,15 +124,11 @@ internal sealed partial class OrderGrain(
             return null;
         }
 
-        var now = clock.GetUtcNow();
-        if (caller.Party == OrderParty.Merchant && state.State.UserId is { } userId && state.State.MerchantReadDue(now))
+        if (caller.Party == OrderParty.Merchant && state.State.UserId is { } userId)
         {
-            // P3.1: a third-party merchant reading the order receives the user's order data; recorded once a day. The
-            // gate is asked first: an account being cancelled refuses the read (403) and nothing is marked.
+            // P3.1: a third-party merchant reading the order receives the user's order data.
             await User(userId).Disclose(new DisclosureRequest(
                 state.State.MerchantId, RecipientKind.Merchant, OrderFields, "order-management", null, LawfulBasis.ContractNecessity, state.State.Region));
-            state.State.MerchantReadRecorded(now);
-            await state.WriteStateAsync();
         }
 
         // Support reads an order to help with it, not to learn where the user lives (P1.7).

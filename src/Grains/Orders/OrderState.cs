@@ -67,10 +67,6 @@ public sealed class OrderState : IOwnedByUser
     [NotPersonalData]
     public bool Anonymized { get; set; }
 
-    /// <summary>When the merchant's reading of the order was last recorded in the user's disclosure ledger (P3.1).</summary>
-    [NotPersonalData]
-    public DateTimeOffset? MerchantReadRecordedAt { get; set; }
-
     // P1.10: the basis the gate gave for placing the order. It says why the order was processed, not who for,
     // so it stays when the order is anonymized.
     [NotPersonalData]
@@ -99,19 +95,6 @@ public sealed class OrderState : IOwnedByUser
         Status = OrderStatus.PendingPayment;
         CreatedAt = now;
     }
-
-    /// <summary>
-    /// Whether the merchant reading the order now is a hand-over to record: the first read, and then one a day. The
-    /// same fields going to the same merchant for the same purpose again within the day add nothing to the ledger,
-    /// while a till polling an order in a loop would grow the user's ledger, and their export, without end (P4.4).
-    /// </summary>
-    public bool MerchantReadDue(DateTimeOffset now) =>
-        MerchantReadRecordedAt is not { } recorded || now - recorded >= MerchantReadRecordedOnceIn;
-
-    public void MerchantReadRecorded(DateTimeOffset now) => MerchantReadRecordedAt = now;
-
-    /// <summary>How often one order's reads by its merchant are recorded at most.</summary>
-    public static readonly TimeSpan MerchantReadRecordedOnceIn = TimeSpan.FromDays(1);
 
     public bool IsSameOrder(PlaceOrder command) =>
         MerchantId == command.MerchantId

@@ -36,6 +36,7 @@ internal sealed partial class UserGrain(
     private const int MaxAddresses = 100;
 
     private ConsentBasedRecipients? _consentBasedRecipients;
+    private readonly RecentDisclosures _recentDisclosures = new();
 
     // Consent changes per minute: a rate, kept for the life of the activation only.
     private readonly Allowance _consentChanges = new();
@@ -381,7 +382,14 @@ internal sealed partial class UserGrain(
         var record = new DisclosureRecord(
             request.Recipient, request.RecipientKind, request.Fields, request.Purpose, basis.Basis, basis.At, basis.ReceiptId,
             request.DocumentReference, request.Note);
+        var now = clock.GetUtcNow();
+        if (_recentDisclosures.WasRecordedLately(record, now))
+        {
+            return record;
+        }
+
         await disclosures.AppendAsync(UserId, record);
+        _recentDisclosures.Recorded(record, now);
         if (basis.Basis == LawfulBasis.Consent && request.Consent is { } grantedPurpose)
         {
             ConsentBasedRecipients.Recorded(grantedPurpose);

@@ -9,18 +9,6 @@ public sealed class OrderStateTests
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void A_merchants_read_is_to_be_recorded_first_then_once_a_day()
-    {
-        var order = PlacedFor(1_800);
-
-        Assert.True(order.MerchantReadDue(Now));
-        order.MerchantReadRecorded(Now);
-
-        Assert.False(order.MerchantReadDue(Now.AddHours(23)));
-        Assert.True(order.MerchantReadDue(Now.AddDays(1)));
-    }
-
-    [Fact]
     public void A_partner_payment_is_not_paid_until_its_partner_confirms()
     {
         var order = PlacedFor(1_800);
