@@ -161,7 +161,8 @@ public static class RequestsApi
         TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(caller.AsRequestActor()));
 
     // The route's scope admits only the merchant named: another merchant's confirmation is, to it, no request at all.
-    private static async Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmAsRecipient(
+    // The same answer for a consent withdrawn directly, whose parties are listed under its receipt id.
+    internal static async Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmAsRecipient(
         string requestId, string merchantId, IClusterClient cluster) =>
         await cluster.GetGrain<IRequestRecipientsGrain>(0).Confirm(requestId, merchantId) is { } recipient
             ? TypedResults.Ok(recipient)

@@ -261,15 +261,17 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// <summary>
     /// Requests with a recipient unconfirmed since before <paramref name="since"/> (counted from notice, or from
     /// listing when never told), or whose notice to a recipient failed for good (no need to wait: no one is coming), by request id.
+    /// Only requests: the parties told of a consent withdrawn directly are listed under its receipt, shown to its user.
     /// </summary>
     public Task<IReadOnlyList<string>> UnconfirmedAsync(DateTimeOffset since, string afterRequestId, int limit) =>
         dataSource.ReadStringsAsync(
             """
             SELECT DISTINCT request_id FROM request_recipients
              WHERE confirmed_at IS NULL AND (coalesce(notified_at, listed_at) < $1 OR failed_at IS NOT NULL) AND request_id > $2
+               AND starts_with(request_id, $4)
              ORDER BY request_id LIMIT $3
             """,
-            since, afterRequestId, limit);
+            since, afterRequestId, limit, EntityId.RequestPrefix + "_");
 
     private const string RecipientColumns = "recipient, recipient_kind, notified_at, confirmed_at, event_type, attempts, last_attempt_at, next_attempt_at, failed_at";
 

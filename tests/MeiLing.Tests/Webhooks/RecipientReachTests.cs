@@ -116,6 +116,70 @@ public sealed class RecipientReachTests(PlatformFixture platform)
             "SELECT count(*) FROM webhook_outbox WHERE type = 'consent.withdrawn' AND recipient = $1", ordersOnly.Merchant.MerchantId));
     }
 
+    [Fact]
+    public async Task P1_10_P3_1_a_direct_withdrawal_shows_the_user_each_party_told_and_only_that_party_confirms_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        var meddler = await platform.SecondShopForAsync(shop, "Meddling Teas");
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var version = await platform.CurrentPolicyVersionAsync();
+        var userId = shop.Customer.UserId;
+        await shop.CustomerClient.SetConsentAsync(userId, "marketing-sharing", true, version);
+        await platform.Grains.GetGrain<IUserGrain>(userId).Disclose(new DisclosureRequest(
+            shop.Merchant.MerchantId, RecipientKind.Merchant, ["nickname"], "joint-marketing", ConsentPurpose.MarketingSharing, null, "CN"));
+
+        var receiptId = (await shop.CustomerClient.SetConsentAsync(userId, "marketing-sharing", false, version)).ReceiptId;
+        var withdrawn = await receiver.WaitForAsync(r => r.Type == "consent.withdrawn" && r.Data.GetProperty("userId").GetString() == userId);
+        var told = await WaitForReceiptRecipientAsync(shop.CustomerClient, receiptId, "notified");
+        var inItsName = await meddler.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+        var asItself = await meddler.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{meddler.Merchant.MerchantId}/confirmation", null);
+        var confirmed = await shop.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+        var seen = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/consent-records/{receiptId}/recipients");
+        var byAnother = await (await platform.AsUserAsync(await platform.RegisterUserAsync())).GetAsync($"/v1/consent-records/{receiptId}/recipients");
+
+        Assert.Equal(receiptId, withdrawn.Data.GetProperty("receiptId").GetString());
+        Assert.Equal(shop.Merchant.MerchantId, told.GetProperty("recipient").GetString());
+        Assert.Equal("consent.withdrawn", told.GetProperty("eventType").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, inItsName.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, asItself.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("confirmed", seen.GetProperty("items").EnumerateArray().Single().GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, byAnother.StatusCode);
+    }
+
+    [Fact]
+    public async Task P3_1_after_a_secret_rotation_notices_are_signed_with_the_new_secret()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        await shop.PlaceOrderAsync();
+        var rotated = await (await shop.MerchantClient.PostAsync($"/v1/merchants/{shop.Merchant.MerchantId}/webhook/secret", null)).Content.ReadFromJsonAsync<JsonElement>();
+        receiver.Trust(shop.Merchant.MerchantId, rotated.GetProperty("secret").GetString()!);
+
+        await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" });
+        var notice = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.data_request");
+
+        Assert.True(notice.Verified, "a notice sent after the rotation does not verify under the new secret");
+    }
+
+    private static async Task<JsonElement> WaitForReceiptRecipientAsync(HttpClient user, string receiptId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var page = await user.GetFromJsonAsync<JsonElement>($"/v1/consent-records/{receiptId}/recipients");
+            if (page.GetProperty("items").EnumerateArray().FirstOrDefault(r => r.GetProperty("status").GetString() == status) is { ValueKind: JsonValueKind.Object } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No recipient of {receiptId} became {status}: {page}");
+            await Task.Delay(100);
+        }
+    }
+
     private async Task<HttpClient> PrivacyCenterAsync(RegisteredUser user)
     {
         var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
