@@ -2,10 +2,13 @@ using MeiLing.Grains.Activity;
 
 namespace MeiLing.Api.Activity;
 
-/// <summary>Sends recorded activity to the cluster in batches: up to 500 entries, at least every half second.</summary>
+/// <summary>
+/// Sends recorded activity to the cluster in batches: up to 5,000 entries, at least every half second, each
+/// request repeated within the batch folded into one entry with its count (<see cref="ActivityCoalescing"/>).
+/// </summary>
 internal sealed partial class ActivityFlusher(ActivityRecorder recorder, IClusterClient cluster, ILogger<ActivityFlusher> logger) : BackgroundService
 {
-    private const int BatchSize = 500;
+    private const int BatchSize = 5_000;
     private static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,7 +45,7 @@ internal sealed partial class ActivityFlusher(ActivityRecorder recorder, ICluste
                     }
                 }
 
-                await cluster.GetGrain<IActivityLogGrain>(0).Append([.. batch]);
+                await cluster.GetGrain<IActivityLogGrain>(0).Append(ActivityCoalescing.Coalesce([.. batch]));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -48,7 +48,7 @@ public static class UsersApi
         group.MapGet("/{userId:id}/locations", GetLocations).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetLocations").WithSummary("The location samples held, newest first. Support reads them coarsened to 0.1° and the hour (P1.7, P4.4).");
         group.MapGet("/{userId:id}/activity", GetActivity).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
-            .WithName("GetActivity").WithSummary("The user's activity log, newest first (P1.3). Support reads the IP's network only, no user agent or search terms (P1.7, P4.4).");
+            .WithName("GetActivity").WithSummary("The user's activity log, newest first (P1.3); a request repeated within half a second or so is one entry with its count (`requests`) and its last time (`until`). Support reads the IP's network only, no user agent or search terms (P1.7, P4.4).");
 
         group.MapGet("/{userId:id}/orders", GetOrders).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
             .WithName("ListUserOrders").WithSummary("The user's orders, newest first, a page at a time (support: audited).");

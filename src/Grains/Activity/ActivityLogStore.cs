@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace MeiLing.Grains.Activity;
 
-/// <summary>The activity log table (P1.3): one row per request, written in bulk, with its lawful basis.</summary>
+/// <summary>The activity log table (P1.3): one sealed row per user and flush, written in bulk, with its lawful basis.</summary>
 public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys keys)
 {
     // P1.10: the log is kept to secure the service, which needs no consent.
@@ -13,15 +13,16 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
 
     public async Task AppendAsync(IReadOnlyList<ActivityEntry> entries)
     {
-        // The request's details (IP, browser, searches) are sealed under the user's key, looked up once per
-        // user in the batch; entries of a user whose key is gone (the account was cancelled while they were
-        // on their way) are dropped.
-        var rows = new List<(ActivityEntry Entry, byte[] Sealed)>(entries.Count);
+        // A user's entries of one batch are sealed together, as one row, under the user's key (looked up once per
+        // user in the batch); entries of a user whose key is gone (the account was cancelled while they were on
+        // their way) are dropped. The row is dated by its latest request, which is what retention counts from.
+        var rows = new List<(string UserId, DateTimeOffset At, byte[] Sealed)>();
         foreach (var ofUser in entries.GroupBy(entry => entry.UserId))
         {
             if (await keys.SealerIfKeyedAsync(ofUser.Key) is { } seal)
             {
-                rows.AddRange(ofUser.Select(entry => (entry, seal(JsonSerializer.SerializeToUtf8Bytes(entry)))));
+                ActivityEntry[] batch = [.. ofUser];
+                rows.Add((ofUser.Key, batch.Max(entry => entry.LastAt), seal(JsonSerializer.SerializeToUtf8Bytes(batch))));
             }
         }
 
@@ -32,45 +33,56 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
 
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY user_activity (user_id, at, sealed_entry, basis) FROM STDIN (FORMAT BINARY)");
-        foreach (var (entry, sealedEntry) in rows)
+            "COPY user_activity (user_id, at, sealed_entry, basis, holds_batch) FROM STDIN (FORMAT BINARY)");
+        foreach (var (userId, at, sealedBatch) in rows)
         {
             await importer.StartRowAsync();
-            await importer.WriteAsync(entry.UserId, NpgsqlDbType.Text);
-            await importer.WriteAsync(entry.At, NpgsqlDbType.TimestampTz);
-            await importer.WriteAsync(sealedEntry, NpgsqlDbType.Bytea);
+            await importer.WriteAsync(userId, NpgsqlDbType.Text);
+            await importer.WriteAsync(at, NpgsqlDbType.TimestampTz);
+            await importer.WriteAsync(sealedBatch, NpgsqlDbType.Bytea);
             await importer.WriteAsync(Basis, NpgsqlDbType.Text);
+            await importer.WriteAsync(true, NpgsqlDbType.Boolean);
         }
 
         await importer.CompleteAsync();
     }
 
+    /// <summary>A user's latest entries, newest first. Each row holds at least one entry, so <paramref name="limit"/> rows are enough.</summary>
     public async Task<IReadOnlyList<ActivityEntry>> ListAsync(string userId, int limit)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT sealed_entry FROM user_activity WHERE user_id = $1 ORDER BY at DESC LIMIT $2
+            SELECT sealed_entry, holds_batch FROM user_activity WHERE user_id = $1 ORDER BY at DESC LIMIT $2
             """);
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = limit });
-        var sealedEntries = new List<byte[]>();
+        var sealedRows = new List<(byte[] Sealed, bool HoldsBatch)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                sealedEntries.Add(reader.GetFieldValue<byte[]>(0));
+                sealedRows.Add((reader.GetFieldValue<byte[]>(0), reader.GetBoolean(1)));
             }
         }
 
-        var entries = new List<ActivityEntry>(sealedEntries.Count);
-        foreach (var sealedEntry in sealedEntries)
+        var entries = new List<ActivityEntry>(sealedRows.Count);
+        foreach (var (sealedRow, holdsBatch) in sealedRows)
         {
-            if (await keys.OpenAsync(userId, sealedEntry) is { } opened)
+            if (await keys.OpenAsync(userId, sealedRow) is not { } opened)
+            {
+                continue;
+            }
+
+            if (holdsBatch)
+            {
+                entries.AddRange(JsonSerializer.Deserialize<ActivityEntry[]>(opened)!);
+            }
+            else
             {
                 entries.Add(JsonSerializer.Deserialize<ActivityEntry>(opened)!);
             }
         }
 
-        return entries;
+        return [.. entries.OrderByDescending(entry => entry.LastAt).Take(limit)];
     }
 
     public async Task<int> EraseAsync(string userId)

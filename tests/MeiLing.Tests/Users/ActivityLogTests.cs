@@ -1,4 +1,6 @@
+using System.Text.Json;
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Retention;
 
 namespace MeiLing.Tests.Users;
@@ -28,6 +30,49 @@ public sealed class ActivityLogTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P1_3_a_request_repeated_many_times_is_logged_with_its_count_not_once_per_request()
+    {
+        const int Repeats = 40;
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var path = $"/v1/users/{user.UserId}/consents";
+
+        for (var request = 0; request < Repeats; request++)
+        {
+            (await client.GetAsync(path)).EnsureSuccessStatusCode();
+        }
+
+        var logged = await EventuallyAsync(
+            () => platform.Grains.GetGrain<IActivityLogGrain>(0).GetUserActivity(user.UserId, 100),
+            entries => entries.Where(entry => entry.Path == path).Sum(entry => entry.Requests) >= Repeats);
+        var ofPath = logged.Where(entry => entry.Path == path).ToList();
+
+        Assert.Equal(Repeats, ofPath.Sum(entry => entry.Requests));
+        Assert.InRange(ofPath.Count, 1, 10);
+        Assert.All(ofPath.Where(entry => entry.Requests > 1), entry => Assert.True(entry.Until > entry.At));
+        Assert.InRange(await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_activity WHERE user_id = $1", user.UserId), 1, 10);
+    }
+
+    [Fact]
+    public async Task P1_3_entries_written_one_per_row_before_batches_are_still_read_beside_batches()
+    {
+        var user = await platform.RegisterUserAsync();
+        var earlier = new ActivityEntry(user.UserId, DateTimeOffset.UtcNow.AddDays(-1), "10.1.2.3", "MeiLingPOS/3.1", "zh-CN", null, "/v1/orders", "乌龙");
+        var seal = await platform.EverySilo.First().GetRequiredService<UserDataKeys>().SealerIfKeyedAsync(user.UserId);
+        await platform.Database.ScalarAsync<int>(
+            "INSERT INTO user_activity (user_id, at, sealed_entry, basis) VALUES ($1, $2, $3, 'service-security') RETURNING 1",
+            user.UserId, earlier.At, seal!(JsonSerializer.SerializeToUtf8Bytes(earlier)));
+        var later = earlier with { At = DateTimeOffset.UtcNow, Path = "/v1/products" };
+        await platform.Grains.GetGrain<IActivityLogGrain>(0).Append([later]);
+
+        var entries = await platform.Grains.GetGrain<IActivityLogGrain>(0).GetUserActivity(user.UserId, 10);
+
+        Assert.Equal(["/v1/products", "/v1/orders"], entries.Select(entry => entry.Path));
+        Assert.Equal("乌龙", entries[1].SearchTerms);
+        Assert.Equal(1, entries[1].Requests);
+    }
+
+    [Fact]
     public async Task P1_3_entries_expire_after_the_retention_period()
     {
         var user = await platform.RegisterUserAsync();
@@ -40,12 +85,12 @@ public sealed class ActivityLogTests(PlatformFixture platform)
         Assert.Equal("\\x02", await platform.Database.ScalarAsync<string>("SELECT string_agg(sealed_entry::text, ',') FROM user_activity WHERE user_id = $1", user.UserId));
     }
 
-    private static async Task<long> Eventually(Func<Task<long>> probe)
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        for (var attempt = 0; attempt < 100; attempt++)
         {
             var value = await probe();
-            if (value > 0)
+            if (done(value))
             {
                 return value;
             }
@@ -55,4 +100,6 @@ public sealed class ActivityLogTests(PlatformFixture platform)
 
         return await probe();
     }
+
+    private static Task<long> Eventually(Func<Task<long>> probe) => EventuallyAsync(probe, value => value > 0);
 }
