@@ -17,10 +17,10 @@ public sealed record RequestRecipient(
     [property: Id(2)] DateTimeOffset? NotifiedAt,
     [property: Id(3)] DateTimeOffset? ConfirmedAt,
     [property: Id(4)] string Status,
-    [property: Id(5)] string? EventType = null,
-    [property: Id(6)] int Attempts = 0,
-    [property: Id(7)] DateTimeOffset? LastAttemptAt = null,
-    [property: Id(8)] DateTimeOffset? NextAttemptAt = null)
+    [property: Id(5)] string? EventType,
+    [property: Id(6)] int Attempts,
+    [property: Id(7)] DateTimeOffset? LastAttemptAt,
+    [property: Id(8)] DateTimeOffset? NextAttemptAt)
 {
     public const string Pending = "pending";
     public const string Retrying = "retrying";
