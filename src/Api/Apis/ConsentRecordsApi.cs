@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeiLing.Api.Apis;
@@ -14,9 +16,28 @@ public static class ConsentRecordsApi
 
         group.MapGet("/{receiptId:id}", GetReceipt).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetConsentRecord").WithSummary("One consent receipt, after the Kantara Consent Receipt.");
+        group.MapGet("/{receiptId:id}/recipients", GetRecipients).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+            .WithName("GetConsentRecordRecipients")
+            .WithSummary("For a withdrawal: each party told of it (those that received data under that consent), and how the notice went: pending, retrying, failed, notified or confirmed, with its attempts.");
+        group.MapPost("/{receiptId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantManager)
+            .WithName("ConfirmConsentRecordAsRecipient")
+            .WithSummary("A merchant told of the withdrawal (consent.withdrawn with this receiptId) confirms it stopped; that merchant's key only.");
 
         return group;
     }
+
+    private static async Task<Results<Ok<ItemPage<RequestRecipient>>, NotFound>> GetRecipients(string receiptId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        var receipt = await cluster.GetGrain<IConsentRecordGrain>(receiptId).Get();
+        return receipt is not null && caller.CanActForUser(receipt.UserId)
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IRequestRecipientsGrain>(0).Of(receiptId)))
+            : TypedResults.NotFound();
+    }
+
+    private static Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmAsRecipient(string receiptId, string merchantId, IClusterClient cluster) =>
+        EntityId.IsWellFormed(receiptId, EntityId.ReceiptPrefix)
+            ? RequestsApi.ConfirmAsRecipient(receiptId, merchantId, cluster)
+            : Task.FromResult<Results<Ok<RequestRecipient>, NotFound>>(TypedResults.NotFound());
 
     private static async Task<Results<Ok<ConsentReceipt>, NotFound>> GetReceipt(string receiptId, ClaimsPrincipal caller, IClusterClient cluster)
     {

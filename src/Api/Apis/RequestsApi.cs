@@ -26,9 +26,9 @@ public static class RequestsApi
 
         var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");
         requests.MapGet("/", ListOpen).RequireAuthorization(AuthorizationPolicies.Support)
-            .WithName("ListOpenRequests").WithSummary("Open requests, soonest due first, a page at a time (limit, cursor); overdue=true for those past their due date; unconfirmedRecipients=true instead for requests with a recipient that has not confirmed 15 days after notice.");
+            .WithName("ListOpenRequests").WithSummary("Open requests, soonest due first, a page at a time (limit, cursor); overdue=true for those past their due date; unconfirmedRecipients=true instead for requests with a recipient that has not confirmed 15 days after notice, or whose notice to a recipient failed for good.");
         requests.MapGet("/{requestId:id}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
-            .WithName("GetRequest").WithSummary("A request with its status and progress.");
+            .WithName("GetRequest").WithSummary("A request with its status and progress, and each recipient told of it: pending, retrying, failed, notified or confirmed, with its attempts.");
         requests.MapGet("/{requestId:id}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). The user's alone: support sees the request's status, never the bundle. At most 10 downloads an hour (each gathers everything anew), then 429 quota-exceeded.");
 
@@ -175,7 +175,8 @@ public static class RequestsApi
         TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(caller.AsRequestActor()));
 
     // The route's scope admits only the merchant named: another merchant's confirmation is, to it, no request at all.
-    private static async Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmAsRecipient(
+    // The same answer for a consent withdrawn directly, whose parties are listed under its receipt id.
+    internal static async Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmAsRecipient(
         string requestId, string merchantId, IClusterClient cluster) =>
         await cluster.GetGrain<IRequestRecipientsGrain>(0).Confirm(requestId, merchantId) is { } recipient
             ? TypedResults.Ok(recipient)

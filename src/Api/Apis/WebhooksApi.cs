@@ -14,7 +14,7 @@ public static class WebhooksApi
     {
         var merchant = routes.MapGroup("/v1/merchants/{merchantId:id}").WithTags("Webhooks");
         merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("RegisterWebhook")
-            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback; never a private address) and the event types it takes (all when absent); answers a new signing secret, shown only here.");
+            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback; never a private address) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here.");
         merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
         merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("RemoveWebhook")
             .WithSummary("Remove the endpoint; events wait in the outbox until another is registered.");

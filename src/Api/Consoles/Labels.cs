@@ -42,6 +42,23 @@ public static class Labels
         _ => "",
     };
 
+    /// <summary>How the notice to one recipient of a request is going, with its attempts: the user's and support's view alike.</summary>
+    public static string Recipient(RequestRecipient recipient) => recipient.Status switch
+    {
+        RequestRecipient.Confirmed => $"已确认 confirmed {When(recipient.ConfirmedAt)}",
+        RequestRecipient.Notified => $"已送达，未确认 notified {When(recipient.NotifiedAt)}, not confirmed",
+        RequestRecipient.Failed => $"送达失败 failed after {recipient.Attempts} attempts, last {When(recipient.LastAttemptAt)}; not confirmed",
+        RequestRecipient.Retrying => $"重试中 retrying: {recipient.Attempts} attempts, next {When(recipient.NextAttemptAt)}",
+        _ => "待发送 waiting to be sent",
+    };
+
+    public static string RecipientTone(RequestRecipient recipient) => recipient.Status switch
+    {
+        RequestRecipient.Confirmed => "ok",
+        RequestRecipient.Failed => "bad",
+        _ => "warn",
+    };
+
     public static string Purpose(ConsentPurpose purpose) => purpose switch
     {
         ConsentPurpose.Location => "位置信息 Location",

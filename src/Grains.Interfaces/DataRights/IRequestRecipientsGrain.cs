@@ -7,9 +7,13 @@ public interface IRequestRecipientsGrain : IGrainWithIntegerKey
     /// <summary>How long after notice a recipient has to confirm before support sees the request listed.</summary>
     public static readonly TimeSpan ConfirmWithin = TimeSpan.FromDays(15);
 
-    /// <summary>The merchant confirms it acted on the request; null when it is not one of the request's recipients.</summary>
+    /// <summary>The merchant confirms it acted on the request (or the consent receipt); null when it is not one of its recipients.</summary>
     [Alias("confirm")]
     Task<RequestRecipient?> Confirm(string requestId, string merchantId);
+
+    /// <summary>The parties told of a request, or of a consent withdrawn directly (by its receipt id), and how each notice went.</summary>
+    [Alias("of")]
+    Task<IReadOnlyList<RequestRecipient>> Of(string causeId);
 
     /// <summary>A page of requests with a recipient still unconfirmed 15 days after notice (or after being listed, when never told).</summary>
     [Alias("unconfirmed")]

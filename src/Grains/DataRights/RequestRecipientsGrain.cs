@@ -8,6 +8,8 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
     Task<RequestRecipient?> IRequestRecipientsGrain.Confirm(string requestId, string merchantId) =>
         store.ConfirmAsync(requestId, merchantId, clock.GetUtcNow());
 
+    Task<IReadOnlyList<RequestRecipient>> IRequestRecipientsGrain.Of(string causeId) => store.RecipientsOfAsync(causeId);
+
     async Task<DataRightsRequestPage> IRequestRecipientsGrain.Unconfirmed(string? cursor, int limit)
     {
         limit = Math.Clamp(limit, 1, IDataRightsRequestsGrain.MaxPageSize);

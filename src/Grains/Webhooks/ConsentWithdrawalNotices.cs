@@ -25,8 +25,12 @@ public sealed class ConsentWithdrawalNotices(DisclosureLedgerStore ledger, Webho
         var purposes = new[] { ConsentPurposes.Name(receipt.Purpose) };
         var events = recipients
             .Select(recipient => outbox.Event(
-                WebhookEvents.ConsentWithdrawn, recipient.Recipient, recipient.Kind, receipt.ReceiptId, new { userId = receipt.UserId, purposes }))
+                WebhookEvents.ConsentWithdrawn, recipient.Recipient, recipient.Kind, receipt.ReceiptId,
+                new { userId = receipt.UserId, purposes, receiptId = receipt.ReceiptId }, receipt.ReceiptId))
             .ToList();
-        await outbox.WriteWithAsync(events, [], ConsentReceiptStore.AppendCommand(receipt));
+        // Listed under the receipt, as a request's recipients are under the request: the user sees each told,
+        // retried, failed or confirmed (GET /v1/consent-records/{receiptId}/recipients), and each confirms by the receipt's id.
+        var listings = events.Select(item => new RecipientListing(receipt.ReceiptId, item.Recipient, item.RecipientKind, item.EventId, item.Type)).ToList();
+        await outbox.WriteWithAsync(events, listings, ConsentReceiptStore.AppendCommand(receipt));
     }
 }

@@ -13,7 +13,8 @@ internal sealed class MerchantWebhooksGrain(WebhookOutboxStore store, WebhookSec
             throw DomainException.InvalidField("events", "unknown-event-type", $"Unknown event type '{unknown}'.");
         }
 
-        IReadOnlyList<string> taken = events.Count == 0 ? WebhookEvents.All : [.. events.Distinct()];
+        // A merchant chooses among the other events; the notices of users' rights reach it whatever it names.
+        var taken = WebhookEvents.TakenBy(events);
         var secret = WebhookSecrets.NewSecret();
         await store.UpsertEndpointAsync(merchantId, url, taken, await secrets.SealAsync(merchantId, secret), clock.GetUtcNow());
         return new WebhookEndpointIssued(url, taken, secret);

@@ -1,6 +1,7 @@
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 
@@ -11,7 +12,7 @@ namespace MeiLing.Grains.Webhooks;
 /// received the data it covers (P3.1, P4.1): lists them on the request and writes each its event in the
 /// outbox, in one transaction, from one step of the request. Run again, it writes nothing new.
 /// </summary>
-public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderIndexStore orders, WebhookOutbox outbox)
+public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderIndexStore orders, MemberCardIndexStore cards, WebhookOutbox outbox)
 {
     /// <summary>The step of a request's plan that tells its recipients.</summary>
     public const string NotifyRecipients = "notify-recipients";
@@ -25,9 +26,17 @@ public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderI
         [ErasableCategory.Locations] = ["location"],
     };
 
+    // What a merchant keeping a member card for the user holds: the user's id and the card's balance and movements (P1.6).
+    private static readonly string[] MemberCardFields = ["userId", "memberCard"];
+
     /// <summary>Lists the request's recipients and writes their events; returns how many parties were listed.</summary>
     public async Task<int> NotifyAsync(string requestId, string userId, DataRightsRequestType type, RequestDetails details)
     {
+        if (type == DataRightsRequestType.Withdrawal)
+        {
+            return await NotifyWithdrawalAsync(requestId, userId, details.Purposes);
+        }
+
         var recipients = (await ledger.RecipientsAsync(userId))
             .Where(recipient => recipient.Kind is not (RecipientKind.LegalAuthority or RecipientKind.AdvertisingPartner or RecipientKind.AnalyticsPartner))
             .ToDictionary(recipient => (recipient.Recipient, recipient.Kind), recipient => recipient.Fields);
@@ -38,23 +47,48 @@ public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderI
             recipients.TryAdd((merchantId, RecipientKind.Merchant), ["orderId", "lines", "totalFen", "delivery"]);
         }
 
-        var events = new List<OutboxEvent>();
-        var listings = new List<RecipientListing>();
-        foreach (var ((recipient, kind), fields) in recipients)
+        foreach (var merchantId in await cards.MerchantsOfUserAsync(userId))
         {
-            var orderIds = kind == RecipientKind.Merchant && ordersByMerchant.TryGetValue(recipient, out var ids) ? ids : [];
-            if (EventFor(type, details, userId, requestId, fields, orderIds) is not var (eventType, data))
-            {
-                continue;
-            }
-
-            var item = outbox.Event(eventType, recipient, kind, requestId, data, requestId);
-            events.Add(item);
-            listings.Add(new RecipientListing(requestId, recipient, kind, item.EventId, item.Type));
+            // So does a merchant that keeps a member card for the user, whether or not it ever took an order.
+            recipients[(merchantId, RecipientKind.Merchant)] = [.. (recipients.GetValueOrDefault((merchantId, RecipientKind.Merchant)) ?? []).Union(MemberCardFields)];
         }
 
-        await outbox.WriteAsync(events, listings);
-        return listings.Count;
+        var told = recipients.Select(pair =>
+        {
+            var ((recipient, kind), fields) = pair;
+            var orderIds = kind == RecipientKind.Merchant && ordersByMerchant.TryGetValue(recipient, out var ids) ? ids : [];
+            return EventFor(type, details, userId, requestId, fields, orderIds) is var (eventType, data)
+                ? outbox.Event(eventType, recipient, kind, requestId, data, requestId)
+                : null;
+        });
+        return await WriteAsync(requestId, [.. told.OfType<OutboxEvent>()]);
+    }
+
+    /// <summary>
+    /// A withdrawal concerns only the parties that received the user's data under a grant of a withdrawn purpose
+    /// (as a withdrawal made directly does, <see cref="ConsentWithdrawalNotices"/>); each is told the purposes it
+    /// received data under, and no one else learns of the user's choices (P1.10, P3.1).
+    /// </summary>
+    private async Task<int> NotifyWithdrawalAsync(string requestId, string userId, IReadOnlyList<ConsentPurpose> purposes)
+    {
+        var purposesOf = new Dictionary<(string Recipient, RecipientKind Kind), List<string>>();
+        foreach (var purpose in purposes)
+        {
+            foreach (var recipient in await ledger.RecipientsUnderConsentAsync(userId, purpose))
+            {
+                (purposesOf.TryGetValue(recipient, out var names) ? names : purposesOf[recipient] = []).Add(ConsentPurposes.Name(purpose));
+            }
+        }
+
+        return await WriteAsync(requestId, [.. purposesOf.Select(pair =>
+            outbox.Event(WebhookEvents.ConsentWithdrawn, pair.Key.Recipient, pair.Key.Kind, requestId, new { userId, purposes = pair.Value }, requestId))]);
+    }
+
+    // Each recipient listed on the request with the event that tells it, in one transaction; returns how many.
+    private async Task<int> WriteAsync(string requestId, IReadOnlyList<OutboxEvent> events)
+    {
+        await outbox.WriteAsync(events, [.. events.Select(item => new RecipientListing(requestId, item.Recipient, item.RecipientKind, item.EventId, item.Type))]);
+        return events.Count;
     }
 
     private static (string Type, object Data)? EventFor(
@@ -74,8 +108,6 @@ public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderI
             case DataRightsRequestType.Correction:
                 var corrected = CorrectedFields(details).Where(field => fields.Contains(field) || (fields.Contains("delivery") && field.StartsWith("delivery.", StringComparison.Ordinal))).ToList();
                 return corrected.Count > 0 ? (WebhookEvents.CustomerUpdated, new { userId, requestId, fields = corrected }) : null;
-            case DataRightsRequestType.Withdrawal:
-                return (WebhookEvents.ConsentWithdrawn, new { userId, purposes = details.Purposes.Select(ConsentPurposes.Name).ToList() });
             default:
                 return null;
         }

@@ -8,7 +8,8 @@ namespace MeiLing.Grains.Webhooks;
 
 /// <summary>
 /// Writes events into the outbox for the step that causes them. An event goes to a merchant unless the
-/// merchant's endpoint leaves its type out; a merchant with no endpoint yet gets it once it registers one.
+/// merchant's endpoint leaves its type out (never a notice of a user's rights, <see cref="WebhookEvents.Required"/>,
+/// whatever an endpoint stored before that rule says); a merchant with no endpoint yet gets it once it registers one.
 /// </summary>
 public sealed class WebhookOutbox(WebhookOutboxStore store, TimeProvider clock)
 {
@@ -32,7 +33,8 @@ public sealed class WebhookOutbox(WebhookOutboxStore store, TimeProvider clock)
         var merchants = events.Where(item => item.RecipientKind == RecipientKind.Merchant).Select(item => item.Recipient).Distinct().ToArray();
         var typesTaken = merchants.Length == 0 ? new Dictionary<string, IReadOnlyList<string>>() : await store.EventTypesOfAsync(merchants);
         var taken = events
-            .Where(item => item.RecipientKind != RecipientKind.Merchant || !typesTaken.TryGetValue(item.Recipient, out var types) || types.Contains(item.Type))
+            .Where(item => item.RecipientKind != RecipientKind.Merchant || WebhookEvents.Required.Contains(item.Type)
+                || !typesTaken.TryGetValue(item.Recipient, out var types) || types.Contains(item.Type))
             .ToList();
 
         var takenIds = taken.Select(item => item.EventId).ToHashSet();

@@ -164,17 +164,22 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             }
         }
 
-        if (outcome.Delivered)
+        // Every attempt shows on the requests the event tells of, beside them (the outbox row goes after retention):
+        // the user and support see a recipient retried, failed for good, or told (and confirmed, when its adapter said so).
+        await using (var attempted = new NpgsqlCommand("""
+            UPDATE request_recipients SET attempts = attempts + 1, last_attempt_at = $2, next_attempt_at = $4,
+                   failed_at = CASE WHEN $3 OR $4 IS NOT NULL THEN NULL ELSE $2 END,
+                   notified_at = CASE WHEN $3 THEN coalesce(notified_at, $2) ELSE notified_at END,
+                   confirmed_at = CASE WHEN $3 AND $5 THEN coalesce(confirmed_at, $2) ELSE confirmed_at END
+             WHERE event_id = $1
+            """, connection, transaction))
         {
-            await using var notified = new NpgsqlCommand("""
-                UPDATE request_recipients SET notified_at = coalesce(notified_at, $2),
-                       confirmed_at = CASE WHEN $3 THEN coalesce(confirmed_at, $2) ELSE confirmed_at END
-                 WHERE event_id = $1
-                """, connection, transaction);
-            notified.Parameters.Add(new() { Value = delivery.EventId });
-            notified.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            notified.Parameters.Add(new() { Value = outcome.Confirmed });
-            await notified.ExecuteNonQueryAsync();
+            attempted.Parameters.Add(new() { Value = delivery.EventId });
+            attempted.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            attempted.Parameters.Add(new() { Value = outcome.Delivered });
+            attempted.Parameters.Add(new() { Value = outcome.Delivered ? DBNull.Value : (object?)outcome.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            attempted.Parameters.Add(new() { Value = outcome.Confirmed });
+            await attempted.ExecuteNonQueryAsync();
         }
 
         await transaction.CommitAsync();
@@ -204,14 +209,22 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// <summary>Makes the delivery due now (whatever its status); a merchant may retry only its own.</summary>
     public async Task<bool> RetryAsync(string deliveryId, string? merchantId, DateTimeOffset now)
     {
+        // The requests it tells of show it on its way again, no longer failed.
         await using var command = dataSource.CreateCommand("""
-            UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL
-             WHERE delivery_id = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR recipient = $2)
+            WITH retried AS (
+                UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL
+                 WHERE delivery_id = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR recipient = $2)
+                RETURNING event_id),
+            listed AS (
+                UPDATE request_recipients r SET failed_at = NULL, next_attempt_at = $3
+                  FROM retried WHERE r.event_id = retried.event_id AND r.notified_at IS NULL
+                RETURNING 1)
+            SELECT count(*) FROM retried
             """);
         command.Parameters.Add(new() { Value = deliveryId });
         command.Parameters.Add(new() { Value = merchantId ?? "" });
         command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return await command.ExecuteNonQueryAsync() > 0;
+        return (long)(await command.ExecuteScalarAsync() ?? 0L) > 0;
     }
 
     /// <summary>
@@ -229,40 +242,56 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
 
     public Task<IReadOnlyList<RequestRecipient>> RecipientsOfAsync(string requestId) =>
         dataSource.ReadRowsAsync(
-            "SELECT recipient, recipient_kind, notified_at, confirmed_at, event_type FROM request_recipients WHERE request_id = $1 ORDER BY recipient_kind, recipient",
+            $"SELECT {RecipientColumns} FROM request_recipients WHERE request_id = $1 ORDER BY recipient_kind, recipient",
             ReadRecipient, requestId);
 
     /// <summary>The merchant's confirmation of a request it is a recipient of (kept if given before); null when it is not one.</summary>
     public async Task<RequestRecipient?> ConfirmAsync(string requestId, string merchantId, DateTimeOffset now)
     {
         var rows = await dataSource.ReadRowsAsync(
-            """
+            $"""
             UPDATE request_recipients SET confirmed_at = coalesce(confirmed_at, $3)
              WHERE request_id = $1 AND recipient = $2 AND recipient_kind = 'Merchant'
-            RETURNING recipient, recipient_kind, notified_at, confirmed_at, event_type
+            RETURNING {RecipientColumns}
             """,
             ReadRecipient, requestId, merchantId, now);
         return rows.Count > 0 ? rows[0] : null;
     }
 
-    /// <summary>Requests with a recipient unconfirmed since before <paramref name="since"/> (counted from notice, or from listing when never told), by request id.</summary>
+    /// <summary>
+    /// Requests with a recipient unconfirmed since before <paramref name="since"/> (counted from notice, or from
+    /// listing when never told), or whose notice to a recipient failed for good (no need to wait: no one is coming), by request id.
+    /// Only requests: the parties told of a consent withdrawn directly are listed under its receipt, shown to its user.
+    /// </summary>
     public Task<IReadOnlyList<string>> UnconfirmedAsync(DateTimeOffset since, string afterRequestId, int limit) =>
         dataSource.ReadStringsAsync(
             """
             SELECT DISTINCT request_id FROM request_recipients
-             WHERE confirmed_at IS NULL AND coalesce(notified_at, listed_at) < $1 AND request_id > $2
+             WHERE confirmed_at IS NULL AND (coalesce(notified_at, listed_at) < $1 OR failed_at IS NOT NULL) AND request_id > $2
+               AND starts_with(request_id, $4)
              ORDER BY request_id LIMIT $3
             """,
-            since, afterRequestId, limit);
+            since, afterRequestId, limit, EntityId.RequestPrefix + "_");
+
+    private const string RecipientColumns = "recipient, recipient_kind, notified_at, confirmed_at, event_type, attempts, last_attempt_at, next_attempt_at, failed_at";
 
     private static RequestRecipient ReadRecipient(NpgsqlDataReader reader)
     {
         DateTimeOffset? notified = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
         DateTimeOffset? confirmed = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
+        var attempts = reader.GetInt32(5);
+        var failed = !reader.IsDBNull(8);
+        var status = confirmed is not null ? RequestRecipient.Confirmed
+            : notified is not null ? RequestRecipient.Notified
+            : failed ? RequestRecipient.Failed
+            : attempts > 0 ? RequestRecipient.Retrying
+            : RequestRecipient.Pending;
         return new RequestRecipient(
-            reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1)), notified, confirmed,
-            confirmed is not null ? "confirmed" : notified is not null ? "notified" : "pending",
-            reader.IsDBNull(4) ? null : reader.GetString(4));
+            reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1)), notified, confirmed, status,
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            attempts,
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
     }
 
     private static string EncodeCursor(WebhookDelivery last) =>

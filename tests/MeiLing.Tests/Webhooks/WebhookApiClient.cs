@@ -48,4 +48,22 @@ internal static class WebhookApiClient
             await Task.Delay(100);
         }
     }
+
+    /// <summary>Reads the request until <paramref name="recipient"/> is listed on it in <paramref name="status"/>.</summary>
+    public static async Task<JsonElement> WaitForRecipientAsync(this HttpClient client, string requestId, string recipient, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var view = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}");
+            var found = view.GetProperty("recipients").EnumerateArray().FirstOrDefault(r => r.GetProperty("recipient").GetString() == recipient);
+            if (found.ValueKind == JsonValueKind.Object && found.GetProperty("status").GetString() == status)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{recipient} never became {status}: {view}");
+            await Task.Delay(100);
+        }
+    }
 }

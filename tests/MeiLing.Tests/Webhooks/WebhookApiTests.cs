@@ -49,7 +49,7 @@ public sealed class WebhookApiTests(PlatformFixture platform)
         var client = platform.Client(merchant.ApiKey);
 
         var registered = await (await client.PutAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/webhook",
-            new { url = "https://hooks.example.com/meiling", events = new[] { "customer.redact", "shop.redact" } })).Content.ReadFromJsonAsync<JsonElement>();
+            new { url = "https://hooks.example.com/meiling", events = new[] { "customer.data_request" } })).Content.ReadFromJsonAsync<JsonElement>();
         var read = await client.GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchant.MerchantId}/webhook");
         var rotated = await (await client.PostAsync($"/v1/merchants/{merchant.MerchantId}/webhook/secret", null)).Content.ReadFromJsonAsync<JsonElement>();
         var stored = await platform.Database.FindEverywhereAsync(rotated.GetProperty("secret").GetString()!["whsec_".Length..]);
@@ -58,7 +58,10 @@ public sealed class WebhookApiTests(PlatformFixture platform)
 
         Assert.StartsWith("whsec_", registered.GetProperty("secret").GetString());
         Assert.Equal(32, Convert.FromBase64String(registered.GetProperty("secret").GetString()!["whsec_".Length..]).Length);
-        Assert.Equal(["customer.redact", "shop.redact"], read.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        // What was named, and the notices of users' rights, which every endpoint takes; not member_card.settled.
+        Assert.Equal(
+            ["customer.redact", "customer.data_request", "customer.updated", "consent.withdrawn", "shop.redact"],
+            read.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
         Assert.False(read.TryGetProperty("secret", out _));
         Assert.NotEqual(registered.GetProperty("secret").GetString(), rotated.GetProperty("secret").GetString());
         Assert.Empty(stored);

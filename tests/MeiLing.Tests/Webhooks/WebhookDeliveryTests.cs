@@ -72,7 +72,7 @@ public sealed class WebhookDeliveryTests(PlatformFixture platform)
 
         var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "correction", details = new { delivery = new { address = "陕西省西安市新城区 1 号" } } })).RequestId();
         var done = await shop.CustomerClient.WaitUntilDoneAsync(requestId);
-        var told = await WaitForRecipientAsync(shop.CustomerClient, requestId, "meiling-delivery", "confirmed");
+        var told = await shop.CustomerClient.WaitForRecipientAsync(requestId, "meiling-delivery", "confirmed");
 
         Assert.Equal("completed", done.GetProperty("status").GetString());
         Assert.Equal("delivery-partner", told.GetProperty("recipientKind").GetString());
@@ -125,23 +125,6 @@ public sealed class WebhookDeliveryTests(PlatformFixture platform)
 
     private IEnumerable<SandboxRecipientNotifier> Silos() =>
         platform.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().Select(silo => silo.SiloHost.Services.GetRequiredService<SandboxRecipientNotifier>());
-
-    private static async Task<JsonElement> WaitForRecipientAsync(HttpClient client, string requestId, string recipient, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var view = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}");
-            var found = view.GetProperty("recipients").EnumerateArray().FirstOrDefault(r => r.GetProperty("recipient").GetString() == recipient);
-            if (found.ValueKind == JsonValueKind.Object && found.GetProperty("status").GetString() == status)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{recipient} never became {status}: {view}");
-            await Task.Delay(100);
-        }
-    }
 
     private static IReadOnlyList<string> Ids(JsonElement array) => [.. array.EnumerateArray().Select(id => id.GetString()!)];
 }

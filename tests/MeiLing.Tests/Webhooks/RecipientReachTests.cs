@@ -1,0 +1,207 @@
+using System.Text.Json;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Users;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Users;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace MeiLing.Tests.Webhooks;
+
+/// <summary>
+/// Rights that reach every recipient: whoever received a user's data hears of the user's erasure or correction,
+/// whatever event types its endpoint names, and the user and support see how each notice went, failure included.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class RecipientReachTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P3_1_P8_1_a_recipient_that_never_answers_is_shown_failed_with_its_attempts_to_the_user_and_listed_for_support_at_once()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(_ => Task.FromResult(503));
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Silent Shop", "support")).ApiKey);
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { doorNumber = "2-301" } } })).RequestId();
+        var done = await shop.CustomerClient.WaitUntilDoneAsync(requestId);
+        var failed = await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, "failed");
+        var listed = await UnconfirmedRequestIdsAsync(support);
+        var page = await (await PrivacyCenterAsync(shop.Customer)).GetStringAsync("/privacy/requests");
+
+        // The request is answered on the platform's clock, and says plainly that this recipient was never reached.
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(1 + 8, failed.GetProperty("attempts").GetInt32());
+        Assert.Equal(JsonValueKind.String, failed.GetProperty("lastAttemptAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("notifiedAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("nextAttemptAt").ValueKind);
+        Assert.Equal("customer.updated", failed.GetProperty("eventType").GetString());
+        Assert.Contains(requestId, listed);
+        Assert.Contains($"data-recipient=\"{shop.Merchant.MerchantId}\" data-status=\"failed\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P3_1_a_merchant_whose_endpoint_names_other_event_types_still_hears_of_a_correction_and_is_shown_so()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        var registered = await shop.MerchantClient.PutAsJsonAsync(
+            $"/v1/merchants/{shop.Merchant.MerchantId}/webhook", new { url = receiver.UrlOf(shop.Merchant.MerchantId), events = new[] { "member_card.settled" } });
+        var endpoint = await registered.Content.ReadFromJsonAsync<JsonElement>();
+        receiver.Trust(shop.Merchant.MerchantId, endpoint.GetProperty("secret").GetString()!);
+        await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { address = "陕西省西安市碑林区 8 号" } } })).RequestId();
+        var updated = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.updated");
+        var told = await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, "notified");
+
+        Assert.True(updated.Verified);
+        Assert.Equal(requestId, updated.Data.GetProperty("requestId").GetString());
+        Assert.Equal(["delivery.address"], updated.Data.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal("customer.updated", told.GetProperty("eventType").GetString());
+        // The endpoint's answer says what it takes: the rights notices are among them, whatever was named.
+        Assert.Superset(
+            new HashSet<string?> { "customer.redact", "customer.updated", "consent.withdrawn", "shop.redact", "member_card.settled" },
+            endpoint.GetProperty("events").EnumerateArray().Select(e => e.GetString()).ToHashSet());
+    }
+
+    [Fact]
+    public async Task P4_1_a_merchant_that_only_keeps_the_users_member_card_hears_of_the_cancellation_by_name()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        await shop.TopUpAsync(500);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Card Only", "support")).ApiKey);
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" })).RequestId();
+        var redact = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+        var done = await support.WaitUntilDoneAsync(requestId);
+
+        Assert.True(redact.Verified);
+        Assert.Equal(shop.Customer.UserId, redact.Data.GetProperty("userId").GetString());
+        Assert.Contains("memberCard", redact.Data.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+        Assert.Contains(done.GetProperty("recipients").EnumerateArray(), r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
+    }
+
+    [Fact]
+    public async Task P1_10_P3_1_a_withdrawal_request_tells_only_the_parties_that_received_data_under_that_consent()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var ordersOnly = await platform.OpenShopAsync();
+        var marketing = await platform.SecondShopForAsync(ordersOnly, "Marketing Teas");
+        await ordersOnly.MerchantClient.RegisterWebhookAsync(ordersOnly.Merchant.MerchantId, receiver);
+        await marketing.MerchantClient.RegisterWebhookAsync(marketing.Merchant.MerchantId, receiver);
+        var userId = ordersOnly.Customer.UserId;
+        await ordersOnly.PlaceOrderAsync();
+        await ordersOnly.CustomerClient.SetConsentAsync(userId, "marketing-sharing", true, await platform.CurrentPolicyVersionAsync());
+        await platform.Grains.GetGrain<IUserGrain>(userId).Disclose(new DisclosureRequest(
+            marketing.Merchant.MerchantId, RecipientKind.Merchant, ["nickname"], "joint-marketing", ConsentPurpose.MarketingSharing, null, "CN"));
+
+        var requestId = (await ordersOnly.CustomerClient.FileRequestAsync(
+            userId, new { type = "withdrawal", details = new { purposes = new[] { "marketing-sharing" } } })).RequestId();
+        var done = await ordersOnly.CustomerClient.WaitUntilDoneAsync(requestId);
+        var withdrawn = await receiver.WaitForAsync(r => r.Type == "consent.withdrawn" && r.Data.GetProperty("userId").GetString() == userId);
+
+        Assert.Equal(marketing.Merchant.MerchantId, withdrawn.Endpoint);
+        Assert.Equal(["marketing-sharing"], withdrawn.Data.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal([marketing.Merchant.MerchantId], done.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipient").GetString()));
+        // The merchant that only took an order learns nothing of the user's consent choices.
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_outbox WHERE type = 'consent.withdrawn' AND recipient = $1", ordersOnly.Merchant.MerchantId));
+    }
+
+    [Fact]
+    public async Task P1_10_P3_1_a_direct_withdrawal_shows_the_user_each_party_told_and_only_that_party_confirms_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        var meddler = await platform.SecondShopForAsync(shop, "Meddling Teas");
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var version = await platform.CurrentPolicyVersionAsync();
+        var userId = shop.Customer.UserId;
+        await shop.CustomerClient.SetConsentAsync(userId, "marketing-sharing", true, version);
+        await platform.Grains.GetGrain<IUserGrain>(userId).Disclose(new DisclosureRequest(
+            shop.Merchant.MerchantId, RecipientKind.Merchant, ["nickname"], "joint-marketing", ConsentPurpose.MarketingSharing, null, "CN"));
+
+        var receiptId = (await shop.CustomerClient.SetConsentAsync(userId, "marketing-sharing", false, version)).ReceiptId;
+        var withdrawn = await receiver.WaitForAsync(r => r.Type == "consent.withdrawn" && r.Data.GetProperty("userId").GetString() == userId);
+        var told = await WaitForReceiptRecipientAsync(shop.CustomerClient, receiptId, "notified");
+        var inItsName = await meddler.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+        var asItself = await meddler.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{meddler.Merchant.MerchantId}/confirmation", null);
+        var confirmed = await shop.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+        var seen = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/consent-records/{receiptId}/recipients");
+        var byAnother = await (await platform.AsUserAsync(await platform.RegisterUserAsync())).GetAsync($"/v1/consent-records/{receiptId}/recipients");
+
+        Assert.Equal(receiptId, withdrawn.Data.GetProperty("receiptId").GetString());
+        Assert.Equal(shop.Merchant.MerchantId, told.GetProperty("recipient").GetString());
+        Assert.Equal("consent.withdrawn", told.GetProperty("eventType").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, inItsName.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, asItself.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("confirmed", seen.GetProperty("items").EnumerateArray().Single().GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, byAnother.StatusCode);
+    }
+
+    [Fact]
+    public async Task P3_1_after_a_secret_rotation_notices_are_signed_with_the_new_secret()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        await shop.PlaceOrderAsync();
+        var rotated = await (await shop.MerchantClient.PostAsync($"/v1/merchants/{shop.Merchant.MerchantId}/webhook/secret", null)).Content.ReadFromJsonAsync<JsonElement>();
+        receiver.Trust(shop.Merchant.MerchantId, rotated.GetProperty("secret").GetString()!);
+
+        await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" });
+        var notice = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.data_request");
+
+        Assert.True(notice.Verified, "a notice sent after the rotation does not verify under the new secret");
+    }
+
+    private static async Task<JsonElement> WaitForReceiptRecipientAsync(HttpClient user, string receiptId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var page = await user.GetFromJsonAsync<JsonElement>($"/v1/consent-records/{receiptId}/recipients");
+            if (page.GetProperty("items").EnumerateArray().FirstOrDefault(r => r.GetProperty("status").GetString() == status) is { ValueKind: JsonValueKind.Object } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No recipient of {receiptId} became {status}: {page}");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<HttpClient> PrivacyCenterAsync(RegisteredUser user)
+    {
+        var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var signedIn = await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return browser;
+    }
+
+    // Every page of support's list, so requests of other tests sharing the database cannot push this one off the first.
+    private static async Task<HashSet<string>> UnconfirmedRequestIdsAsync(HttpClient support)
+    {
+        var ids = new HashSet<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await support.GetFromJsonAsync<JsonElement>(
+                "/v1/requests?unconfirmedRecipients=true&limit=100" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            ids.UnionWith(page.GetProperty("items").EnumerateArray().Select(r => r.RequestId()));
+            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null);
+
+        return ids;
+    }
+}
