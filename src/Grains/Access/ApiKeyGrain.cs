@@ -1,3 +1,4 @@
+using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 
 namespace MeiLing.Grains.Access;
@@ -17,17 +18,20 @@ internal sealed class ApiKeyGrain(
         await state.WriteStateAsync();
     }
 
-    Task<ApiKeyGrant?> IApiKeyGrain.Resolve()
+    async Task<ApiKeyGrant?> IApiKeyGrain.Resolve()
     {
         if (!state.RecordExists)
         {
             // P4.4: a guessed key must not keep an activation alive for the idle-collection age; the
             // next lookup of the same hash reads storage again, which the API's per-address limits bound.
             DeactivateOnIdle();
-            return Task.FromResult<ApiKeyGrant?>(null);
+            return null;
         }
 
-        return Task.FromResult<ApiKeyGrant?>(state.State.ToGrant());
+        var grant = state.State.ToGrant();
+        return StaffKeys.NeedsItsMerchant(grant) && StaffKeys.EndedWith(await GrainFactory.GetGrain<IMerchantGrain>(grant.SubjectId).Get())
+            ? null
+            : grant;
     }
 
     async Task IApiKeyGrain.Revoke()

@@ -5,6 +5,7 @@ using MeiLing.Grains.Notifications;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Grains.Users;
+using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 using Orleans.Core.Internal;
 
@@ -200,5 +201,20 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(HttpStatusCode.OK, duringNotice.StatusCode);
         await (await merchantClient.GetAsync($"/v1/merchants/{shop.MerchantId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await platform.Operator().PostAsync($"/v1/merchants/{shop.MerchantId}/api-key", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task P4_3_a_terminated_merchants_staff_keys_stop_working_with_it()
+    {
+        var till = await platform.OpenTillAsync("Closing With Its Staff");
+        await platform.Operator().PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/termination", new { noticeDays = 30 });
+        var cashierDuringNotice = await till.Cashier.GetAsync($"/v1/merchants/{till.MerchantId}/products");
+
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        await platform.Grains.GetGrain<IMerchantGrain>(till.MerchantId).CompleteTerminationIfDue();
+
+        Assert.Equal(HttpStatusCode.OK, cashierDuringNotice.StatusCode);
+        await (await till.Cashier.GetAsync($"/v1/merchants/{till.MerchantId}/products")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await till.Manager.GetAsync($"/v1/merchants/{till.MerchantId}/products")).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 }
