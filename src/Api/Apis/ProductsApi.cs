@@ -54,14 +54,9 @@ public static class ProductsApi
     /// A page of the catalogue, keyed by SKU. One answer holding all 10,000 products would ask as many stock grains
     /// and build one answer that size for every till that reads it (P4.4).
     /// </summary>
-    private static async Task<Results<Ok<ItemPage<ProductListing>>, ValidationProblem>> ListProducts(
-        string merchantId, IClusterClient cluster, [Range(1, ICatalogueGrain.MaxPageSize)] int? limit, [StringLength(64)] string? cursor)
+    private static async Task<Ok<ItemPage<ProductListing>>> ListProducts(
+        string merchantId, IClusterClient cluster, [Range(1, ICatalogueGrain.MaxPageSize)] int? limit, [RegularExpression(SkuPattern)] string? cursor)
     {
-        if (cursor is not null && !System.Text.RegularExpressions.Regex.IsMatch(cursor, SkuPattern))
-        {
-            return SkipCursor.Invalid();
-        }
-
         var page = await cluster.GetGrain<ICatalogueGrain>(merchantId).List(cursor, limit ?? ICatalogueGrain.MaxPageSize);
         return TypedResults.Ok(new ItemPage<ProductListing>(page.Items, page.More ? page.Items[^1].Sku : null));
     }
