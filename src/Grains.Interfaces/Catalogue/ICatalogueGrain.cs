@@ -48,6 +48,14 @@ public interface ICatalogueGrain : IGrainWithStringKey
     Task<ProductPage> List(string? afterSku, int limit);
 
     /// <summary>
+    /// The previous release's whole listing, now its first page only (<see cref="MaxPageSize"/> products): served so that
+    /// an API host of that release keeps listing while a rolling upgrade mixes the two (WireContractTests).
+    /// </summary>
+    [Alias("list")]
+    [ReadOnly]
+    Task<IReadOnlyList<ProductListing>> ListFirstPage();
+
+    /// <summary>
     /// Prices order items from the catalogue and names the stock-tracked SKUs among them; 400 <c>unknown-sku</c>
     /// for a SKU it does not sell, 409 <c>product-archived</c> for one it sells no more.
     /// </summary>

@@ -19,6 +19,13 @@ public interface IDataRightsRequestsGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("of-user-page")]
     Task<IReadOnlyList<DataRightsRequestView>> OfUser(string userId, int skip, int take, bool newestFirst);
+
+    /// <summary>
+    /// The previous release's list of every request of the user, now the oldest <see cref="MaxUserPageSize"/> only: served
+    /// so that an API host of that release keeps listing while a rolling upgrade mixes the two (WireContractTests).
+    /// </summary>
+    [Alias("of-user")]
+    Task<IReadOnlyList<DataRightsRequestView>> OfUserFirstPage(string userId);
 }
 
 /// <summary>A page of requests, with the cursor of the next page (null on the last).</summary>

@@ -81,6 +81,9 @@ internal sealed partial class CatalogueGrain(
         }
     }
 
+    async Task<IReadOnlyList<ProductListing>> ICatalogueGrain.ListFirstPage() =>
+        (await ((ICatalogueGrain)this).List(null, ICatalogueGrain.MaxPageSize)).Items;
+
     async Task<ProductPage> ICatalogueGrain.List(string? afterSku, int limit)
     {
         // Keyed by SKU, not by position: a product added or archived between two pages moves no other across them.

@@ -15,6 +15,9 @@ internal sealed class DataRightsRequestsGrain(DataRightsRequestIndexStore index,
         await ViewsAsync(await index.PageOfUserAsync(
             userId, Math.Max(skip, 0), Math.Clamp(take, 1, IDataRightsRequestsGrain.MaxUserPageSize) + 1, newestFirst));
 
+    async Task<IReadOnlyList<DataRightsRequestView>> IDataRightsRequestsGrain.OfUserFirstPage(string userId) =>
+        await ViewsAsync(await index.PageOfUserAsync(userId, 0, IDataRightsRequestsGrain.MaxUserPageSize, newestFirst: false));
+
     private async Task<IReadOnlyList<DataRightsRequestView>> ViewsAsync(IReadOnlyList<string> ids)
     {
         var views = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IDataRightsRequestGrain>(id).Get()));

@@ -55,6 +55,10 @@ public sealed class ProductTests(PlatformFixture platform)
         await (await client.GetAsync($"/v1/merchants/{merchant.MerchantId}/products?limit=501")).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await client.GetAsync($"/v1/merchants/{merchant.MerchantId}/products?limit=0")).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await client.GetAsync($"/v1/merchants/{merchant.MerchantId}/products?cursor=not%20a%20sku")).AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        // An API host of the previous release, during a rolling upgrade, still lists: the first page, never the whole catalogue.
+        var previousRelease = await platform.Grains.GetGrain<ICatalogueGrain>(merchant.MerchantId).ListFirstPage();
+        Assert.Equal(first.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("sku").GetString()!), previousRelease.Select(p => p.Sku));
     }
 
     [Fact]

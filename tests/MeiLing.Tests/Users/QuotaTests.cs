@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.DataRights;
@@ -148,6 +149,10 @@ public sealed class QuotaTests(PlatformFixture platform)
         Assert.Equal(filed, seen);
         await (await client.GetAsync($"/v1/users/{user.UserId}/requests?limit=101")).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await client.GetAsync($"/v1/users/{user.UserId}/requests?cursor=-1")).AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        // An API host of the previous release, during a rolling upgrade, still lists them: the oldest page.
+        var previousRelease = await platform.Grains.GetGrain<IDataRightsRequestsGrain>(0).OfUserFirstPage(user.UserId);
+        Assert.Equal(filed, previousRelease.Select(r => r.RequestId));
     }
 
     [Fact]
