@@ -128,7 +128,7 @@ internal sealed class TransferGrain(
             foreach (var (userId, objected) in batch.Take(batchSize))
             {
                 await (objected ? LeaveOutAsync(userId) : HandOverAsync(userId));
-                await users.MarkSettledAsync(TransferId, userId, clock.GetUtcNow());
+                await users.MarkSettledAsync(TransferId, transfer.MerchantId, userId, clock.GetUtcNow());
             }
 
             if (batch.Count <= batchSize)
@@ -156,7 +156,7 @@ internal sealed class TransferGrain(
     {
         var transfer = state.State;
         var customers = (await orders.UsersOfMerchantAsync(transfer.MerchantId)).Union(await cards.UsersOfMerchantAsync(transfer.MerchantId));
-        await users.AddAsync(TransferId, customers);
+        await users.AddAsync(TransferId, transfer.MerchantId, customers);
         var notice = new UserNotification(
             "merchant-transfer",
             $"Your data held for this merchant moves to {transfer.SuccessorName} ({transfer.SuccessorMerchantId}) on {transfer.EffectiveAt:yyyy-MM-dd}, " +

@@ -7,15 +7,31 @@ namespace MeiLing.Grains.Transfers;
 /// <summary>The users a business transfer concerns (P3.2): told when, objected when, settled (handed over or left out) when.</summary>
 public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
 {
-    public async Task AddAsync(string transferId, IEnumerable<string> userIds)
+    /// <summary>Lists the merchant's customers under the transfer, each once; the merchant is kept on every row.</summary>
+    public async Task AddAsync(string transferId, string merchantId, IEnumerable<string> userIds)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO transfer_users (transfer_id, user_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING
+            INSERT INTO transfer_users (transfer_id, user_id, merchant_id) SELECT $1, unnest($3::text[]), $2
+                ON CONFLICT (transfer_id, user_id) DO UPDATE SET merchant_id = coalesce(transfer_users.merchant_id, excluded.merchant_id)
             """);
         command.Parameters.Add(new() { Value = transferId });
+        command.Parameters.Add(new() { Value = merchantId });
         command.Parameters.Add(new() { Value = userIds.ToArray() });
         await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>
+    /// The merchants that handed the user over to a successor (not those the user objected to, which erased
+    /// instead): they kept what their own systems held, so the user's later rights reach them too (P3.1, P3.2).
+    /// </summary>
+    public Task<IReadOnlyList<string>> MerchantsThatHandedOverAsync(string userId) =>
+        dataSource.ReadStringsAsync(
+            """
+            SELECT DISTINCT merchant_id FROM transfer_users
+             WHERE user_id = $1 AND settled_at IS NOT NULL AND objected_at IS NULL AND merchant_id IS NOT NULL
+             ORDER BY merchant_id
+            """,
+            userId);
 
     public Task<IReadOnlyList<string>> UntoldAsync(string transferId) =>
         dataSource.ReadStringsAsync("SELECT user_id FROM transfer_users WHERE transfer_id = $1 AND notified_at IS NULL ORDER BY user_id", transferId);
@@ -37,8 +53,19 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
             reader => (reader.GetString(0), reader.GetBoolean(1)),
             transferId, limit);
 
-    public Task MarkSettledAsync(string transferId, string userId, DateTimeOffset now) =>
-        ExecuteAsync("UPDATE transfer_users SET settled_at = coalesce(settled_at, $3) WHERE transfer_id = $1 AND user_id = $2", transferId, userId, now);
+    /// <summary>The user is handed over or left out; the merchant is named again for rows listed before it was kept.</summary>
+    public async Task MarkSettledAsync(string transferId, string merchantId, string userId, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE transfer_users SET settled_at = coalesce(settled_at, $3), merchant_id = coalesce(merchant_id, $4)
+             WHERE transfer_id = $1 AND user_id = $2
+            """);
+        command.Parameters.Add(new() { Value = transferId });
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = merchantId });
+        await command.ExecuteNonQueryAsync();
+    }
 
     private async Task<int> ExecuteAsync(string sql, string transferId, string userId, DateTimeOffset now)
     {

@@ -4,6 +4,7 @@ using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Transfers;
 
 namespace MeiLing.Grains.Webhooks;
 
@@ -12,7 +13,8 @@ namespace MeiLing.Grains.Webhooks;
 /// received the data it covers (P3.1, P4.1): lists them on the request and writes each its event in the
 /// outbox, in one transaction, from one step of the request. Run again, it writes nothing new.
 /// </summary>
-public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderIndexStore orders, MemberCardIndexStore cards, WebhookOutbox outbox)
+public sealed class RequestRecipientNotices(
+    DisclosureLedgerStore ledger, OrderIndexStore orders, MemberCardIndexStore cards, TransferUsersStore transfers, WebhookOutbox outbox)
 {
     /// <summary>The step of a request's plan that tells its recipients.</summary>
     public const string NotifyRecipients = "notify-recipients";
@@ -25,6 +27,9 @@ public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderI
         [ErasableCategory.BirthDate] = ["birthDate"],
         [ErasableCategory.Locations] = ["location"],
     };
+
+    // What a merchant that took an order for the user holds, read back or not.
+    private static readonly string[] OrderFields = ["orderId", "lines", "totalFen", "delivery"];
 
     // What a merchant keeping a member card for the user holds: the user's id and the card's balance and movements (P1.6).
     private static readonly string[] MemberCardFields = ["userId", "memberCard"];
@@ -44,7 +49,14 @@ public sealed class RequestRecipientNotices(DisclosureLedgerStore ledger, OrderI
         foreach (var merchantId in ordersByMerchant.Keys)
         {
             // A merchant that took an order for the user holds its data, read back or not.
-            recipients.TryAdd((merchantId, RecipientKind.Merchant), ["orderId", "lines", "totalFen", "delivery"]);
+            recipients.TryAdd((merchantId, RecipientKind.Merchant), OrderFields);
+        }
+
+        foreach (var merchantId in await transfers.MerchantsThatHandedOverAsync(userId))
+        {
+            // A merchant that handed the user over to a successor (P3.2) kept what its own systems held: the orders
+            // and the card it had, though both are the successor's now.
+            recipients[(merchantId, RecipientKind.Merchant)] = [.. (recipients.GetValueOrDefault((merchantId, RecipientKind.Merchant)) ?? []).Union(OrderFields).Union(MemberCardFields)];
         }
 
         foreach (var merchantId in await cards.MerchantsOfUserAsync(userId))

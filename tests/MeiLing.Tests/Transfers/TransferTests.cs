@@ -1,7 +1,9 @@
 using System.Text.Json;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Transfers;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
+using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Users;
 using MeiLing.Tests.Webhooks;
 
@@ -100,6 +102,40 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.True((await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{leaving}")).GetProperty("anonymized").GetBoolean());
         Assert.Equal(0, await BalanceAsync(shop.MerchantClient, shop.Merchant.MerchantId, objector.UserId));
         Assert.Equal(0, await BalanceAsync(successorClient, successor.MerchantId, objector.UserId));
+    }
+
+    [Fact]
+    public async Task P3_1_P3_2_a_merchant_that_handed_a_user_over_hears_of_their_later_cancellation_beside_the_successor()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        await shop.TopUpAsync(300);
+        var successor = await platform.CreateMerchantAsync("Successor After Hand-over");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        await platform.Client(successor.ApiKey).RegisterWebhookAsync(successor.MerchantId, receiver);
+        var transferId = (await (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+                new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
+        platform.Clock.Advance(TimeSpan.FromDays(32));
+        var transfer = platform.Grains.GetGrain<ITransferGrain>(transferId);
+        await transfer.CompleteIfDue();
+        await WaitUntilCompletedAsync(transfer);
+
+        // Nothing of the user is the old merchant's on the platform any more, yet its own systems kept what it held.
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" })).RequestId();
+        var done = await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+        var toOldMerchant = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+        var toSuccessor = await receiver.WaitForAsync(r => r.Endpoint == successor.MerchantId && r.Type == "customer.redact");
+
+        Assert.True(toOldMerchant.Verified);
+        Assert.Equal(shop.Customer.UserId, toOldMerchant.Data.GetProperty("userId").GetString());
+        Assert.Equal(requestId, toOldMerchant.Data.GetProperty("requestId").GetString());
+        Assert.True(toSuccessor.Verified);
+        Assert.Equal(DataRightsRequestStatus.Completed, done.Status);
+        Assert.Equal(
+            new[] { shop.Merchant.MerchantId, successor.MerchantId }.Order(),
+            (await platform.Grains.GetGrain<IRequestRecipientsGrain>(0).Of(requestId)).Select(r => r.Recipient).Order());
     }
 
     private static async Task<long> BalanceAsync(HttpClient merchant, string merchantId, string userId) =>
