@@ -67,6 +67,23 @@ public sealed class BrowserFixture : PlatformFixture, IAsyncLifetime
         Locale = "zh-CN",
     });
 
+    /// <summary>
+    /// Waits for the page to reach <paramref name="glob"/>; a page that stays elsewhere fails with where it is and what it
+    /// shows (a refused sign-in, an error page), not only with a timeout.
+    /// </summary>
+    public static async Task WaitForUrlAsync(IPage page, string glob, TimeSpan patience)
+    {
+        try
+        {
+            await page.WaitForURLAsync(glob, new PageWaitForURLOptions { Timeout = (float)patience.TotalMilliseconds });
+        }
+        catch (TimeoutException)
+        {
+            var shown = await page.InnerTextAsync("body", new PageInnerTextOptions { Timeout = 5_000 });
+            throw new Xunit.Sdk.XunitException($"Waited {patience.TotalSeconds} s for {glob}; the page is still at {page.Url}, showing:\n{shown}");
+        }
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotFolder);

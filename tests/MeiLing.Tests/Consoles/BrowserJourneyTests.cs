@@ -24,12 +24,12 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         await BrowserFixture.ScreenshotAsync(page, "console-signin");
         await page.FillAsync("input[name=apiKey]", agent.ApiKey);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/console");
+        await BrowserFixture.WaitForUrlAsync(page, "**/console", Patience);
         await BrowserFixture.ScreenshotAsync(page, "console-queue");
 
         await page.FillAsync("input[name=query]", user.Phone);
         await page.ClickAsync("form[action*=Find] button");
-        await page.WaitForURLAsync($"**/console/users/{user.UserId}");
+        await BrowserFixture.WaitForUrlAsync(page, $"**/console/users/{user.UserId}", Patience);
 
         await page.SelectOptionAsync("select[name='Input.Type']", "Cancellation");
         await page.FillAsync("textarea[name='Input.Reason']", "用户来电要求注销 The user called to close the account");
@@ -64,7 +64,7 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         await page.GotoAsync("/privacy/register");
         await BrowserFixture.ScreenshotAsync(page, "privacy-register");
         await page.GotoAsync("/privacy");
-        await page.WaitForURLAsync("**/privacy/signin?returnUrl=%2Fprivacy");
+        await BrowserFixture.WaitForUrlAsync(page, "**/privacy/signin?returnUrl=%2Fprivacy", Patience);
         await BrowserFixture.ScreenshotAsync(page, "privacy-signin");
         await page.FillAsync("input[name=Phone]", user.Phone);
         await page.FillAsync("input[name=Password]", user.Password);
