@@ -459,6 +459,12 @@ internal sealed partial class UserGrain(
         return await tickets.TicketIdsOfUserAsync(UserId);
     }
 
+    async Task<TicketIdPage> IUserTickets.GetNewestTicketIds(int skip, int take)
+    {
+        _ = User;
+        return await tickets.NewestOfUserAsync(UserId, Math.Max(skip, 0), Math.Clamp(take, 1, IUserTickets.MaxTicketPage));
+    }
+
     async Task<DataRightsRequestView> IUserDataRights.FileRequest(FileDataRightsRequest request)
     {
         // The user's own allowance: filings by the platform (a guardian's withdrawal, the guardian deadline) take none,
