@@ -1,5 +1,5 @@
 -- POST /v1/merchants/{id}/orders with the merchant's key: one to three distinct lines of the
--- catalogue, for a pool user; four prepared variants per user.
+-- catalogue, for a customer (customers.lua); four prepared variants per customer.
 dofile(os.getenv("COMPARE_LUA") .. "/common.lua")
 
 init = prepare(4, function(user, v)
@@ -11,6 +11,6 @@ init = prepare(4, function(user, v)
   return wrk.format("POST", "/v1/merchants/" .. seed.merchant .. "/orders",
     { ["X-Api-Key"] = seed.key, ["Content-Type"] = "application/json" },
     '{"userId":"' .. user[1] .. '","items":[' .. table.concat(items, ",") .. ']}')
-end)
+end, customers)
 
 function request() return next_request(4) end

@@ -97,6 +97,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_LOCATION_SAMPLES_PER_MINUTE must be 1-1000000.")]
     public int LocationSamplesPerMinute { get; set; } = 60;
 
+    /// <summary>Orders one merchant may place for one user per day (<c>MEILING_MERCHANT_ORDERS_PER_USER_PER_DAY</c>, P4.4).</summary>
+    [ConfigurationKeyName("MERCHANT_ORDERS_PER_USER_PER_DAY")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_MERCHANT_ORDERS_PER_USER_PER_DAY must be 1-1000000.")]
+    public int MerchantOrdersPerUserPerDay { get; set; } = 500;
+
     /// <summary>Seconds between reminder ticks of an unfinished data-rights request (<c>MEILING_REQUEST_DRIVE_SECONDS</c>, P8.1).</summary>
     [ConfigurationKeyName("REQUEST_DRIVE_SECONDS")]
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]

@@ -47,7 +47,9 @@ public static class CompareCommands
     /// Registers and signs in the pool on the platform (through its API), creates a merchant and its
     /// catalogue there, then gives the conventional service's tables the same merchant (its key's
     /// hash), products and users' consents. Users' tokens are the platform's: the conventional service
-    /// validates them under the same key. Writes users.lua and setup.lua for the wrk scripts.
+    /// validates them under the same key. Writes users.lua and setup.lua for the wrk scripts, and customers.lua: the
+    /// users the order load is placed for, the pool and as many more (<c>--customers</c>, registered without signing
+    /// in) as keep the merchant under the platform's daily allowance of orders for one user.
     /// </summary>
     private static async Task<int> SeedAsync(Dictionary<string, string> options, CancellationToken cancellationToken)
     {
@@ -59,6 +61,10 @@ public static class CompareCommands
         var policy = await api.EnsurePolicyVersionAsync(BenchContext.FallbackPolicyVersion, cancellationToken);
         var merchant = await Merchant.CreateAsync(api, "compare shop", cancellationToken);
         var pool = await UserPool.CreateAsync(api, users, cancellationToken);
+        var customerCount = options.TryGetValue("customers", out var customersText) ? int.Parse(customersText, CultureInfo.InvariantCulture) : users;
+        var extraCustomers = customerCount > pool.Count
+            ? (await UserPool.CreateAsync(api, customerCount - pool.Count, cancellationToken, signIn: false)).Users
+            : [];
 
         await using (var database = NpgsqlDataSource.Create(options["postgres"]))
         await using (var batch = database.CreateBatch())
@@ -89,6 +95,13 @@ public static class CompareCommands
         }
 
         await File.WriteAllTextAsync(Path.Combine(output, "users.lua"), lua.Append("}\n").ToString(), cancellationToken);
+        var customers = new StringBuilder("return {\n");
+        foreach (var customer in pool.Users.Concat(extraCustomers))
+        {
+            customers.Append(CultureInfo.InvariantCulture, $"  {{ \"{customer.UserId}\" }},\n");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(output, "customers.lua"), customers.Append("}\n").ToString(), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(output, "setup.lua"), $$"""
             return {
               merchant = "{{merchant.MerchantId}}",
@@ -98,7 +111,7 @@ public static class CompareCommands
             }
 
             """, cancellationToken);
-        Console.WriteLine($"seeded {pool.Count} users, merchant {merchant.MerchantId}, policy {policy} into {output}");
+        Console.WriteLine($"seeded {pool.Count} users ({pool.Count + extraCustomers.Count} customers), merchant {merchant.MerchantId}, policy {policy} into {output}");
         return 0;
     }
 

@@ -15,6 +15,7 @@ public sealed class BenchContext(BenchOptions options, ApiClient api, TextWriter
 
     private readonly Lock _gate = new();
     private Task<UserPool>? _users;
+    private Task<UserPool>? _customers;
     private Task<string>? _policyVersion;
     private Task<Merchant>? _merchant;
     private readonly Dictionary<int, Task<SeededMerchant>> _listingMerchants = [];
@@ -36,6 +37,21 @@ public sealed class BenchContext(BenchOptions options, ApiClient api, TextWriter
             var pool = await UserPool.CreateAsync(Api, PoolSize, cancellationToken);
             Log.WriteLine($"  setup: {pool.Count} users ready in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s");
             return pool;
+        });
+
+    /// <summary>
+    /// Users the order load is placed for, registered but not signed in: enough that no merchant reaches the platform's
+    /// daily allowance of orders for one user (<see cref="OrderAllowance"/>) at any concurrency of the run.
+    /// </summary>
+    public Task<UserPool> CustomersAsync(CancellationToken cancellationToken) =>
+        Once(ref _customers, async () =>
+        {
+            var count = Math.Max(PoolSize, OrderAllowance.CustomersFor(Options));
+            Log.WriteLine($"  setup: registering {count} customers to order for (at most {OrderAllowance.PlannedPerCustomer} orders each at {OrderAllowance.MaxOrdersPerSecond:N0}/s)…");
+            var started = TimeProvider.System.GetTimestamp();
+            var customers = await UserPool.CreateAsync(Api, count, cancellationToken, signIn: false);
+            Log.WriteLine($"  setup: {customers.Count} customers ready in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s");
+            return customers;
         });
 
     public Task<string> PolicyVersionAsync(CancellationToken cancellationToken) =>

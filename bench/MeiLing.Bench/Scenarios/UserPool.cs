@@ -2,7 +2,7 @@ using MeiLing.Bench.Http;
 
 namespace MeiLing.Bench.Scenarios;
 
-/// <summary>A signed-in user of the pool.</summary>
+/// <summary>A user of the pool: signed in, or, as a customer that is only ordered for, registered with no <see cref="Token"/> ("").</summary>
 public sealed record PoolUser(string UserId, string Phone, string Password, string Token);
 
 /// <summary>
@@ -25,7 +25,7 @@ public sealed class UserPool(IReadOnlyList<PoolUser> users)
         return Users[worker.Index + (worker.Concurrency * (int)(worker.Sequence % slice))];
     }
 
-    public static async Task<UserPool> CreateAsync(ApiClient api, int count, CancellationToken cancellationToken)
+    public static async Task<UserPool> CreateAsync(ApiClient api, int count, CancellationToken cancellationToken, bool signIn = true)
     {
         var password = $"bench-{Guid.NewGuid():N}"[..20];
         var users = new PoolUser[count];
@@ -39,8 +39,8 @@ public sealed class UserPool(IReadOnlyList<PoolUser> users)
                     var phone = Phones.Next(random);
                     if (await api.TryRegisterAsync(new RegisterUserBody(phone, password, $"bench-{i}"), ct) is { } registered)
                     {
-                        var session = await api.SignInAsync(phone, password, ct);
-                        users[i] = new PoolUser(registered.UserId, phone, password, session.Token);
+                        var token = signIn ? (await api.SignInAsync(phone, password, ct)).Token : "";
+                        users[i] = new PoolUser(registered.UserId, phone, password, token);
                         return;
                     }
                 }

@@ -10,6 +10,8 @@ namespace MeiLing.Bench.Studies;
 /// What a user's data rights cost as their history grows: for users with 10, 100 and 1,000 orders
 /// (placed through the API), the export of a completed access request, and a cancellation (注销) from
 /// filing to completed. The silo starts a request at once; its reminder only re-drives an unfinished one.
+/// A merchant places at most <see cref="OrderAllowance.PerMerchantPerUserPerDay"/> orders a day for one user, so the
+/// 1,000 orders come from as many merchants as that takes (two), in turn.
 /// </summary>
 public sealed class DataRightsStudy : Study
 {
@@ -26,7 +28,7 @@ public sealed class DataRightsStudy : Study
     public override async Task RunAsync(BenchContext context, IReadOnlyList<Measurement> measured, StudyFigures figures, CancellationToken cancellationToken)
     {
         var api = context.Api;
-        var merchant = await context.MerchantAsync(cancellationToken);
+        List<Merchant> merchants = [await context.MerchantAsync(cancellationToken)];
         var support = await api.CallAsync(ApiRequests.CreateStaff(api.RequireOperatorKey(), new StaffBody("bench support", "support")),
             WireJson.Default.StaffCreated, cancellationToken);
         using var http = BenchHttp.Create(context.Options.Api, 1, context.Options.Timeout);
@@ -34,11 +36,21 @@ public sealed class DataRightsStudy : Study
         foreach (var orders in OrderCounts)
         {
             var user = (await UserPool.CreateAsync(api, 1, cancellationToken)).Users[0];
+            var placedBy = OrderAllowance.MerchantsFor(orders);
+            while (merchants.Count < placedBy)
+            {
+                merchants.Add(await Merchant.CreateAsync(api, $"bench shop {merchants.Count + 1}", cancellationToken));
+            }
+
             var placing = Stopwatch.GetTimestamp();
             await Parallel.ForEachAsync(Enumerable.Range(0, orders),
                 new ParallelOptions { MaxDegreeOfParallelism = PlaceParallelism, CancellationToken = cancellationToken },
-                async (i, ct) => await merchant.PlaceAsync(api, merchant.EverydayOrder(user.UserId, new Random(i)), ct));
-            context.Log.WriteLine($"   setup: {orders:N0} orders placed for {user.UserId} in {Stopwatch.GetElapsedTime(placing).TotalSeconds:0.0} s");
+                async (i, ct) =>
+                {
+                    var merchant = merchants[i % placedBy];
+                    await merchant.PlaceAsync(api, merchant.EverydayOrder(user.UserId, new Random(i)), ct);
+                });
+            context.Log.WriteLine($"   setup: {orders:N0} orders placed for {user.UserId} by {placedBy} merchant(s) in {Stopwatch.GetElapsedTime(placing).TotalSeconds:0.0} s");
 
             var access = await FileAndWaitAsync(api, user, "access", support.ApiKey, cancellationToken);
             long bytes;

@@ -20,7 +20,7 @@ public static class OrdersApi
         var merchantOrders = routes.MapGroup("/v1/merchants/{merchantId:id}/orders").WithTags("Merchant app");
         merchantOrders.MapPost("/", PlaceOrder).ForCaller(CallerScope.TheMerchantAmongOperators).WithName("PlaceOrder")
             .WithSummary("Place an order for a user, or a walk-in sale (no userId); totals come from the catalogue. An Idempotency-Key header makes retries safe.")
-            .WithDescription("Without `userId` the order is a walk-in sale: no personal data, no consent gate, paid marked, wechat or alipay (not member-card); a delivery needs a user (400). Stock-tracked lines take their stock at once, all or nothing: 409 out-of-stock naming the SKU; an archived product is 409 product-archived. A cashier's or manager's key records their staffId on the order.")
+            .WithDescription("Without `userId` the order is a walk-in sale: no personal data, no consent gate, paid marked, wechat or alipay (not member-card); a delivery needs a user (400). Stock-tracked lines take their stock at once, all or nothing: 409 out-of-stock naming the SKU; an archived product is 409 product-archived. A cashier's or manager's key records their staffId on the order. One merchant places at most 500 orders a day for one user (MEILING_MERCHANT_ORDERS_PER_USER_PER_DAY), then 429 too-many-orders with Retry-After (P4.4); walk-in sales are not counted.")
             .ProducesProblems(400, 409);
         merchantOrders.MapGet("/", ListMerchantOrders).ForCaller(CallerScope.TheMerchantOrOperator.ThatExists()).WithName("ListMerchantOrders")
             .WithSummary("The merchant's orders, newest first, a page at a time.");

@@ -7,7 +7,8 @@ namespace MeiLing.Grains.Activity;
 /// A request of a signed-in user, as the activity log keeps it (P1.3): part of a sealed row of the activity table,
 /// not grain state. What was asked for and when is browsing; how it was asked (agent, language, system), the device.
 /// The same request made again from the same place before the log was written is counted on the entry
-/// (<see cref="Requests"/>, the last at <see cref="Until"/>) rather than kept again.
+/// (<see cref="Requests"/>, the last at <see cref="Until"/>) rather than kept again. Requests of one user beyond the
+/// distinct ones a flush keeps apart are counted on one overflow entry (<see cref="Overflow"/> set, no path).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.activity-entry"), HoldsPersonalData]
 [method: JsonConstructor]
@@ -21,7 +22,8 @@ public sealed record ActivityEntry(
     [property: Id(6), PersonalData(DataCategory.Browsing)] string Path,
     [property: Id(7), PersonalData(DataCategory.Browsing)] string? SearchTerms,
     [property: Id(8), PersonalData(DataCategory.Browsing)] int Requests,
-    [property: Id(9), PersonalData(DataCategory.Browsing)] DateTimeOffset? Until)
+    [property: Id(9), PersonalData(DataCategory.Browsing)] DateTimeOffset? Until,
+    [property: Id(10), PersonalData(DataCategory.Browsing)] ActivityOverflow? Overflow = null)
 {
     /// <summary>One request, made once.</summary>
     public ActivityEntry(
@@ -34,3 +36,13 @@ public sealed record ActivityEntry(
     [JsonIgnore]
     public DateTimeOffset LastAt => Until ?? At;
 }
+
+/// <summary>
+/// Set on the one entry of a flush that counts a user's requests beyond the distinct ones the log keeps apart
+/// (<see cref="ActivityCoalescing.DistinctPerUser"/>): its <see cref="ActivityEntry.Requests"/> are every one of them,
+/// made between its <see cref="ActivityEntry.At"/> and <see cref="ActivityEntry.Until"/>, and
+/// <see cref="DistinctRequests"/> says how many different requests (path, search, address or browser) they were. Its
+/// path and search are empty; its address, browser, language and system are kept where all of them share one.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("meiling.activity-overflow")]
+public sealed record ActivityOverflow([property: Id(0)] int DistinctRequests);

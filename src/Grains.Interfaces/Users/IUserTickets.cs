@@ -17,4 +17,16 @@ public interface IUserTickets : IGrainWithStringKey
     [Alias("tickets")]
     [ReadOnly]
     Task<IReadOnlyList<string>> GetTicketIds();
+
+    /// <summary>
+    /// At most <paramref name="take"/> (1 to <see cref="MaxTicketPage"/>) of the user's ticket ids, newest first, after
+    /// the newest <paramref name="skip"/>; and how many there are in all: what a page about the user shows, without
+    /// reading every ticket a user who files without end has.
+    /// </summary>
+    [Alias("tickets-newest-page")]
+    [ReadOnly]
+    Task<TicketIdPage> GetNewestTicketIds(int skip, int take);
+
+    /// <summary>The most ticket ids one page holds.</summary>
+    public const int MaxTicketPage = 100;
 }

@@ -532,9 +532,10 @@ internal sealed partial class OrderGrain(
         try
         {
             // P1.10, P6.1, P4.2: an order is processed as a contract with the user, only once they accepted the
-            // policy, and only by a merchant in the user's data region: one call to the gate checks all three.
+            // policy, and only by a merchant in the user's data region; P4.4: and within the orders this merchant
+            // may place for the user a day. One call to the gate checks all four, so the allowance costs no call.
             var basis = await User(userId).AuthorizeProcessing(
-                ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity).In(merchant.Region));
+                ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity).In(merchant.Region).PlacingOrderAt(command.MerchantId));
             return (merchant.Region, basis);
         }
         catch (DomainException missing) when (missing.Code == "user-not-found")

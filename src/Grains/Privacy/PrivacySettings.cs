@@ -29,4 +29,11 @@ public sealed class PrivacySettings
     /// without a bound, one session could grow the user's data (and every export of it) without end.
     /// </summary>
     public int LocationSamplesPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// How many orders one merchant may place for one user per day (P4.4): a shop's regular places a few; a till or
+    /// script looping on one customer, thousands, each growing the user's orders, export and erasure. Walk-in sales
+    /// name no user and are not counted. Load tests that order for a small pool of users spread over more users.
+    /// </summary>
+    public int MerchantOrdersPerUserPerDay { get; set; } = 500;
 }

@@ -50,6 +50,9 @@ internal sealed partial class UserGrain(
     // Downloads of the export per hour, likewise.
     private readonly Allowance _exportDownloads = new();
 
+    // Orders each merchant places for this user per day, likewise: counted in the gate the order already passes.
+    private readonly MerchantOrderAllowance _merchantOrders = new();
+
     private string UserId => this.GetPrimaryKeyString();
 
     private UserState User => state.RecordExists ? state.State : throw DomainException.NotFound("user-not-found", "No such user.");
@@ -334,7 +337,17 @@ internal sealed partial class UserGrain(
         return receipts.PageOfUserAsync(UserId, Math.Max(skip, 0), Math.Clamp(take, 1, IUserConsents.MaxHistoryPage) + 1, newestFirst);
     }
 
-    Task<ProcessingBasis> IUserConsentGate.AuthorizeProcessing(ProcessingRequest request) => AuthorizeAsync(request);
+    async Task<ProcessingBasis> IUserConsentGate.AuthorizeProcessing(ProcessingRequest request)
+    {
+        var basis = await AuthorizeAsync(request);
+        if (request.PlacingMerchant is { } merchantId)
+        {
+            // P4.4: a merchant placing orders for the user in a loop is stopped here, in the call the order makes anyway.
+            _merchantOrders.Take(merchantId, clock.GetUtcNow(), UserQuotas.Day, privacy.Value.MerchantOrdersPerUserPerDay);
+        }
+
+        return basis;
+    }
 
     async Task IUserLocations.RecordLocation(LocationSample sample)
     {
@@ -444,6 +457,12 @@ internal sealed partial class UserGrain(
     {
         _ = User;
         return await tickets.TicketIdsOfUserAsync(UserId);
+    }
+
+    async Task<TicketIdPage> IUserTickets.GetNewestTicketIds(int skip, int take)
+    {
+        _ = User;
+        return await tickets.NewestOfUserAsync(UserId, Math.Max(skip, 0), Math.Clamp(take, 1, IUserTickets.MaxTicketPage));
     }
 
     async Task<DataRightsRequestView> IUserDataRights.FileRequest(FileDataRightsRequest request)

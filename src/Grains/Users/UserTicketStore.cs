@@ -42,6 +42,16 @@ public sealed class UserTicketStore(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<string>> TicketIdsOfUserAsync(string userId) =>
         dataSource.ReadStringsAsync("SELECT ticket_id FROM user_tickets WHERE user_id = $1 ORDER BY opened_at, ticket_id", userId);
 
+    /// <summary>At most <paramref name="take"/> of the user's ticket ids, newest first, after the newest <paramref name="skip"/>; and how many there are.</summary>
+    public async Task<TicketIdPage> NewestOfUserAsync(string userId, int skip, int take)
+    {
+        var rows = await dataSource.ReadRowsAsync("""
+            SELECT (SELECT count(*) FROM user_tickets WHERE user_id = $1)::integer,
+                   ARRAY(SELECT ticket_id FROM user_tickets WHERE user_id = $1 ORDER BY opened_at DESC, ticket_id DESC OFFSET $2 LIMIT $3)
+            """, reader => new TicketIdPage(reader.GetFieldValue<string[]>(1), reader.GetInt32(0)), userId, skip, take);
+        return rows[0];
+    }
+
     /// <summary>Removes every link of the user; returns how many there were.</summary>
     public async Task<int> EraseAsync(string userId)
     {

@@ -94,6 +94,7 @@ public static class SiloHostingExtensions
             privacy.WebhookRetention = TimeSpan.FromDays(settings.WebhookRetentionDays);
             privacy.ConsentChangesPerMinute = settings.ConsentChangesPerMinute;
             privacy.LocationSamplesPerMinute = settings.LocationSamplesPerMinute;
+            privacy.MerchantOrdersPerUserPerDay = settings.MerchantOrdersPerUserPerDay;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

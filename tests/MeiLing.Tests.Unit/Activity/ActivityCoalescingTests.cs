@@ -53,6 +53,67 @@ public sealed class ActivityCoalescingTests
         Assert.Equal(Noon.AddSeconds(3), entry.LastAt);
     }
 
+    [Fact]
+    public void P1_3_P4_4_a_user_varying_every_request_keeps_100_entries_apart_and_one_overflow_entry_counting_the_rest()
+    {
+        ActivityEntry[] batch =
+        [
+            .. Enumerable.Range(0, 250).Select(i => Request("usr_1", $"/v1/products/{i}", Noon.AddMilliseconds(i))),
+            .. Enumerable.Range(0, 3).Select(i => Request("usr_2", $"/v1/orders/{i}", Noon)),
+        ];
+
+        var kept = ActivityCoalescing.Coalesce(batch);
+
+        var ofUser = kept.Where(entry => entry.UserId == "usr_1").ToList();
+        var overflow = Assert.Single(ofUser, entry => entry.Overflow is not null);
+        Assert.Equal(ActivityCoalescing.DistinctPerUser, ofUser.Count(entry => entry.Overflow is null));
+        Assert.Equal(250, ofUser.Sum(entry => entry.Requests));
+        Assert.Equal(150, overflow.Requests);
+        Assert.Equal(150, overflow.Overflow!.DistinctRequests);
+        Assert.Equal(Noon.AddMilliseconds(100), overflow.At);
+        Assert.Equal(Noon.AddMilliseconds(249), overflow.Until);
+        Assert.Equal("", overflow.Path);
+        Assert.Null(overflow.SearchTerms);
+        Assert.Equal("127.0.0.1", overflow.IpAddress);
+        Assert.Equal(3, kept.Count(entry => entry.UserId == "usr_2" && entry.Overflow is null));
+    }
+
+    [Fact]
+    public void P1_3_a_request_kept_apart_still_counts_its_repeats_after_the_cap_is_reached()
+    {
+        ActivityEntry[] batch =
+        [
+            Request("usr_1", "/v1/orders", Noon),
+            .. Enumerable.Range(0, 150).Select(i => Request("usr_1", $"/v1/products/{i}", Noon.AddMilliseconds(1 + i))),
+            Request("usr_1", "/v1/orders", Noon.AddMilliseconds(400)),
+            Request("usr_1", "/v1/products/149", Noon.AddMilliseconds(450)),
+        ];
+
+        var kept = ActivityCoalescing.Coalesce(batch);
+
+        Assert.Equal(2, Assert.Single(kept, entry => entry.Path == "/v1/orders").Requests);
+        var overflow = Assert.Single(kept, entry => entry.Overflow is not null);
+        Assert.Equal(52, overflow.Requests);
+        Assert.Equal(51, overflow.Overflow!.DistinctRequests);
+        Assert.Equal(batch.Length, kept.Sum(entry => entry.Requests));
+    }
+
+    [Fact]
+    public void P1_3_an_overflow_entry_keeps_the_address_and_browser_only_when_every_request_it_counts_shares_them()
+    {
+        ActivityEntry[] batch =
+        [
+            .. Enumerable.Range(0, ActivityCoalescing.DistinctPerUser + 2).Select(i => Request("usr_1", $"/v1/products/{i}", Noon)),
+            Request("usr_1", "/v1/other", Noon) with { IpAddress = "10.0.0.9" },
+        ];
+
+        var overflow = Assert.Single(ActivityCoalescing.Coalesce(batch), entry => entry.Overflow is not null);
+
+        Assert.Equal(3, overflow.Requests);
+        Assert.Null(overflow.IpAddress);
+        Assert.Equal("Android", overflow.OperatingSystem);
+    }
+
     private static ActivityEntry Request(string userId, string path, DateTimeOffset at) =>
         new(userId, at, "127.0.0.1", "Mozilla/5.0 (Linux; Android 14)", "zh-CN", "Android", path, null);
 }

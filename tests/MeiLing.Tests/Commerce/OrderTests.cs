@@ -230,6 +230,32 @@ public sealed class OrderTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
     }
 
+    [Fact]
+    public async Task P4_4_a_merchant_places_at_most_so_many_orders_a_day_for_one_user_then_429_too_many_orders()
+    {
+        var shop = await platform.OpenShopAsync();
+        var allowed = new MeiLing.Grains.Privacy.PrivacySettings().MerchantOrdersPerUserPerDay;
+        await Parallel.ForEachAsync(Enumerable.Range(0, allowed), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (_, _) => await shop.PlaceOrderAsync(teas: 1, cakes: 0));
+
+        var refused = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } });
+        var otherShop = await platform.OpenShopAsync();
+        var atAnotherMerchant = await otherShop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{otherShop.Merchant.MerchantId}/orders",
+            new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } });
+        var walkIn = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { items = new[] { new { sku = "TEA-1", quantity = 1 } } });
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/too-many-orders", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromHours(23), TimeSpan.FromDays(1));
+        Assert.Equal(HttpStatusCode.Created, atAnotherMerchant.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, walkIn.StatusCode);
+        // The refused order left nothing behind: the merchant's orders are the allowed ones and the walk-in sale.
+        Assert.Equal(allowed + 1, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM order_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+
     private static async Task<string> PlaceWithKeyAsync(Shop shop, object body, string idempotencyKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{shop.Merchant.MerchantId}/orders") { Content = JsonContent.Create(body) };

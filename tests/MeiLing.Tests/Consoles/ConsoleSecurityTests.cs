@@ -1,5 +1,7 @@
 using System.Net;
 using MeiLing.Grains.Audit;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Tickets;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
 
@@ -148,6 +150,40 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
         Assert.DoesNotContain("script-src", policy, StringComparison.Ordinal);
         Assert.DoesNotMatch("(src|href)=\"(https?:)?//", await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task P4_4_a_users_console_page_reads_only_the_newest_50_tickets_and_says_how_many_more_there_are()
+    {
+        var user = await platform.RegisterUserAsync();
+        // Links from earlier days, as a user filing 10 a day for a week leaves them (ids of tickets never written, so
+        // only a read of one would show: each page view must not wake them all).
+        string[] older = [.. Enumerable.Range(0, 70).Select(_ => EntityId.New(EntityId.TicketPrefix))];
+        await platform.Database.ScalarAsync<int>("""
+            INSERT INTO user_tickets (user_id, ticket_id, opened_at)
+            SELECT $1, ticket, now() - n * interval '1 hour' FROM unnest($2::text[]) WITH ORDINALITY AS links(ticket, n) RETURNING 1
+            """, user.UserId, older);
+        var newest = await OpenTicketAsync(user);
+        GrainCallCounter? calls = null;
+        await using var counting = platform.Api.WithWebHostBuilder(web => calls = GrainCallCounter.InstallIn(web));
+        var browser = counting.CreateClient(new() { AllowAutoRedirect = false });
+        await browser.PostFormAsync("/console/signin", new() { ["apiKey"] = (await platform.EnrolStaffAsync("客服", "support")).ApiKey });
+
+        var before = calls!.CallsTo<ITicketGrain>();
+        var firstPage = await browser.GetStringAsync($"/console/users/{user.UserId}");
+        var firstPageReads = calls.CallsTo<ITicketGrain>() - before;
+        var lastPage = await browser.GetStringAsync($"/console/users/{user.UserId}?ticketsFrom=50");
+        var lastPageReads = calls.CallsTo<ITicketGrain>() - before - firstPageReads;
+
+        Assert.Equal(50, firstPageReads);
+        Assert.Contains(newest, firstPage, StringComparison.Ordinal);
+        Assert.Contains("71 in all", firstPage, StringComparison.Ordinal);
+        Assert.Contains("21 older tickets", firstPage, StringComparison.Ordinal);
+        Assert.Contains($"/console/users/{user.UserId}?ticketsFrom=50", firstPage, StringComparison.Ordinal);
+        Assert.Equal(21, lastPageReads);
+        Assert.DoesNotContain(newest, lastPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("older tickets", lastPage, StringComparison.Ordinal);
+        Assert.Contains($"/console/users/{user.UserId}?ticketsFrom=0", lastPage, StringComparison.Ordinal);
     }
 
     private (HttpClient Client, CookieContainer Cookies) NewBrowser()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Api.Activity;
 using MeiLing.Grains.Activity;
 using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Retention;
@@ -51,6 +52,46 @@ public sealed class ActivityLogTests(PlatformFixture platform)
         Assert.InRange(ofPath.Count, 1, 10);
         Assert.All(ofPath.Where(entry => entry.Requests > 1), entry => Assert.True(entry.Until > entry.At));
         Assert.InRange(await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_activity WHERE user_id = $1", user.UserId), 1, 10);
+    }
+
+    [Fact]
+    public async Task P1_3_P4_4_a_user_varying_every_request_is_logged_as_100_entries_and_one_overflow_entry_that_counts_the_rest()
+    {
+        const int Requests = 300;
+        var user = await platform.RegisterUserAsync();
+        var recorder = platform.Api.Services.GetRequiredService<ActivityRecorder>();
+        var start = DateTimeOffset.UtcNow;
+        // As the API's middleware records them, a search of its own on every request, all within one flush.
+        for (var i = 0; i < Requests; i++)
+        {
+            recorder.Record(new ActivityEntry(user.UserId, start.AddMilliseconds(i), "10.1.2.3", "MeiLingPOS/3.2", "zh-CN", "Android",
+                $"/v1/users/{user.UserId}", $"search {i}"));
+        }
+
+        // Polled through the grain: a read through the API would be a request of the user's, logged too.
+        var logged = await EventuallyAsync(
+            () => platform.Grains.GetGrain<IActivityLogGrain>(0).GetUserActivity(user.UserId, 1000),
+            entries => entries.Sum(entry => entry.Requests) >= Requests);
+        // What the user reads of it: the overflow entries with their count of distinct requests.
+        var client = await platform.AsUserAsync(user);
+        var shown = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/activity?limit=1000")).GetProperty("items").EnumerateArray()
+            .Where(entry => entry.GetProperty("overflow").ValueKind == JsonValueKind.Object).ToList();
+
+        var overflows = logged.Where(entry => entry.Overflow is not null).ToList();
+        var apart = logged.Count - overflows.Count;
+        Assert.Equal(Requests, logged.Sum(entry => entry.Requests));
+        Assert.NotEmpty(overflows);
+        Assert.InRange(apart, ActivityCoalescing.DistinctPerUser, Requests - 1);
+        Assert.Equal(Requests - apart, overflows.Sum(entry => entry.Overflow!.DistinctRequests));
+        Assert.All(overflows, entry =>
+        {
+            Assert.Equal("", entry.Path);
+            Assert.Null(entry.SearchTerms);
+            Assert.Equal("10.1.2.3", entry.IpAddress);
+            Assert.True(entry.Requests == 1 || entry.Until > entry.At);
+        });
+        Assert.Equal(overflows.Select(entry => entry.Overflow!.DistinctRequests).Order(),
+            shown.Select(entry => entry.GetProperty("overflow").GetProperty("distinctRequests").GetInt32()).Order());
     }
 
     [Fact]

@@ -42,7 +42,23 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
 
     public IReadOnlyList<OrderSummary> Orders { get; private set; } = [];
 
+    /// <summary>The tickets one view reads and shows, newest first: a user who files without end does not make each view wake them all.</summary>
+    public const int TicketsShown = 50;
+
+    /// <summary>How many of the newest tickets this view passes over (<c>?ticketsFrom=</c>): 0 shows the newest.</summary>
+    [FromQuery(Name = "ticketsFrom")]
+    public int TicketsFrom { get; set; }
+
     public IReadOnlyList<TicketView> Tickets { get; private set; } = [];
+
+    /// <summary>How many tickets the user has in all.</summary>
+    public int TicketsTotal { get; private set; }
+
+    /// <summary>How many of them this view's page holds (a ticket gone since is not shown, but counted here).</summary>
+    public int TicketsOnPage { get; private set; }
+
+    /// <summary>Tickets older than this page's, a page further on.</summary>
+    public int OlderTickets => Math.Max(TicketsTotal - TicketsFrom - TicketsOnPage, 0);
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -99,8 +115,12 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
         // The newest, shown oldest first as before; the whole list is the API's paged one.
         Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true)).Take(RequestsShown).Reverse()];
         Orders = ApiAnswer.Of<OrderPage>(await UsersApi.GetOrders(UserId, User, Cluster, 20, null)).Value?.Items ?? [];
-        var tickets = await Cluster.GetGrain<IUserGrain>(UserId).GetTicketIds();
-        var views = await Task.WhenAll(tickets.Select(async id => ApiAnswer.Of<TicketView>(await TicketsApi.GetTicket(id, User, Cluster)).Value));
+        // P4.4: one page of the newest tickets, each read from its grain; the count says what lies beyond.
+        TicketsFrom = Math.Max(TicketsFrom, 0);
+        var tickets = await Cluster.GetGrain<IUserTickets>(UserId).GetNewestTicketIds(TicketsFrom, TicketsShown);
+        TicketsTotal = tickets.Total;
+        TicketsOnPage = tickets.TicketIds.Count;
+        var views = await Task.WhenAll(tickets.TicketIds.Select(async id => ApiAnswer.Of<TicketView>(await TicketsApi.GetTicket(id, User, Cluster)).Value));
         Tickets = [.. views.OfType<TicketView>()];
     }
 }
