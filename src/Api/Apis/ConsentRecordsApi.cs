@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using MeiLing.Api.Problems;
+using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
@@ -22,6 +24,10 @@ public static class ConsentRecordsApi
         group.MapPost("/{receiptId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantManager)
             .WithName("ConfirmConsentRecordAsRecipient")
             .WithSummary("A merchant told of the withdrawal (consent.withdrawn with this receiptId) confirms it stopped; that merchant's key only.");
+        group.MapPost($"/{{receiptId:id}}/recipients/{{recipient:{PartyRouteConstraint.ConstraintName}}}/redelivery", Redeliver)
+            .RequireAuthorization(AuthorizationPolicies.Support).ProducesProblems(StatusCodes.Status409Conflict)
+            .WithName("RedeliverConsentRecordNotice")
+            .WithSummary("Support sends a party told of the withdrawal its consent.withdrawn again once its retries ran out: the same event, signed afresh, due now with a fresh set of retries; 409 unless that party is failed; audited.");
 
         return group;
     }
@@ -38,6 +44,9 @@ public static class ConsentRecordsApi
         EntityId.IsWellFormed(receiptId, EntityId.ReceiptPrefix)
             ? RequestsApi.ConfirmAsRecipient(receiptId, merchantId, cluster)
             : Task.FromResult<Results<Ok<RequestRecipient>, NotFound>>(TypedResults.NotFound());
+
+    private static Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string receiptId, string recipient, IClusterClient cluster) =>
+        RequestsApi.Redeliver(receiptId, recipient, cluster);
 
     private static async Task<Results<Ok<ConsentReceipt>, NotFound>> GetReceipt(string receiptId, ClaimsPrincipal caller, IClusterClient cluster)
     {

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using MeiLing.Api.Problems;
+using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains;
@@ -40,6 +42,10 @@ public static class RequestsApi
             .WithName("CancelRequest").WithSummary("The user, or the agent who filed it, cancels a request before its first step; 409 afterwards.");
         requests.MapPost("/{requestId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantManager)
             .WithName("ConfirmRequestAsRecipient").WithSummary("A merchant the request reached confirms it acted on it (erased, exported, corrected); that merchant's key only.");
+        requests.MapPost($"/{{requestId:id}}/recipients/{{recipient:{PartyRouteConstraint.ConstraintName}}}/redelivery", Redeliver)
+            .RequireAuthorization(AuthorizationPolicies.Support).ProducesProblems(StatusCodes.Status409Conflict)
+            .WithName("RedeliverRequestNotice")
+            .WithSummary("Support sends a recipient (a merchant id or a partner's name) its notice of the request again once its retries ran out: the same event, signed afresh, due now with a fresh set of retries; 409 unless the recipient is failed; audited.");
         requests.MapPost("/{requestId:id}/rejection", Reject).RequireAuthorization(AuthorizationPolicies.Staff)
             .WithName("RejectRequest").WithSummary("Support or an operator refuses a request before its first step, with a reason the user sees.");
         return routes;
@@ -180,6 +186,13 @@ public static class RequestsApi
         string requestId, string merchantId, IClusterClient cluster) =>
         await cluster.GetGrain<IRequestRecipientsGrain>(0).Confirm(requestId, merchantId) is { } recipient
             ? TypedResults.Ok(recipient)
+            : TypedResults.NotFound();
+
+    // Support's hand on a notice whose retries ran out (P1.7: audited by the middleware, with the recipient named).
+    // The same answer for a consent withdrawn directly, whose parties are listed under its receipt id.
+    internal static async Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string requestId, string recipient, IClusterClient cluster) =>
+        await cluster.GetGrain<IRequestRecipientsGrain>(0).Redeliver(requestId, recipient) is { } redelivered
+            ? TypedResults.Ok(redelivered)
             : TypedResults.NotFound();
 
     internal static async Task<Ok<DataRightsRequestView>> Reject(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>

@@ -21,7 +21,7 @@ public static class SupportAuditMiddleware
             if (context.User.IsInRole(Roles.Support) && context.GetEndpoint() is RouteEndpoint endpoint)
             {
                 var ids = context.Request.RouteValues
-                    .Where(pair => pair.Key.EndsWith("Id", StringComparison.Ordinal))
+                    .Where(pair => pair.Key.EndsWith("Id", StringComparison.Ordinal) || pair.Key == RouteIds.PartyParameter)
                     .ToDictionary(pair => pair.Key, pair => pair.Value?.ToString());
                 // The subject is the route's user only: a query string is the caller's to write.
                 var userId = ids.GetValueOrDefault("userId");

@@ -30,8 +30,15 @@ public static class RouteIds
         ["deliveryId"] = EntityId.DeliveryPrefix,
     };
 
+    /// <summary>The route parameter naming a party a notice went to (<c>{recipient:party}</c>): audited beside the ids.</summary>
+    public const string PartyParameter = "recipient";
+
     public static IServiceCollection AddRouteIds(this IServiceCollection services) =>
-        services.Configure<RouteOptions>(options => options.SetParameterPolicy<EntityIdRouteConstraint>(ConstraintName));
+        services.Configure<RouteOptions>(options =>
+        {
+            options.SetParameterPolicy<EntityIdRouteConstraint>(ConstraintName);
+            options.SetParameterPolicy<PartyRouteConstraint>(PartyRouteConstraint.ConstraintName);
+        });
 
     /// <summary>The route as people read it, without constraints (<c>/v1/users/{userId}</c>): for the audit log.</summary>
     public static string Plain(RoutePattern pattern) =>

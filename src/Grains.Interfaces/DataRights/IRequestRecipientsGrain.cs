@@ -15,6 +15,25 @@ public interface IRequestRecipientsGrain : IGrainWithIntegerKey
     [Alias("of")]
     Task<IReadOnlyList<RequestRecipient>> Of(string causeId);
 
+    /// <summary>
+    /// A payment or delivery partner confirms it acted on the request (or the consent receipt), on its own signed word;
+    /// null when that partner is not one of its recipients.
+    /// </summary>
+    [Alias("confirm-as-partner")]
+    Task<RequestRecipient?> ConfirmAsPartner(string causeId, string partner);
+
+    /// <summary>
+    /// Support sends a recipient's notice again once its retries ran out: the same event (same id, same body), due now,
+    /// with a fresh set of retries. Null when it is not a recipient of the cause; a conflict when it is not <c>failed</c>
+    /// (on its way, told or confirmed) or its notice has left the outbox.
+    /// </summary>
+    [Alias("redeliver")]
+    Task<RequestRecipient?> Redeliver(string causeId, string recipient);
+
+    /// <summary>The parties told of each of these causes (requests or receipts), in one look; a cause no one was told of is left out.</summary>
+    [Alias("of-each")]
+    Task<IReadOnlyDictionary<string, IReadOnlyList<RequestRecipient>>> OfEach(IReadOnlyList<string> causeIds);
+
     /// <summary>A page of requests with a recipient still unconfirmed 15 days after notice (or after being listed, when never told).</summary>
     [Alias("unconfirmed")]
     Task<DataRightsRequestPage> Unconfirmed(string? cursor, int limit);

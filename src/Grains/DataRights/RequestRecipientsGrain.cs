@@ -10,6 +10,34 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
 
     Task<IReadOnlyList<RequestRecipient>> IRequestRecipientsGrain.Of(string causeId) => store.RecipientsOfAsync(causeId);
 
+    Task<RequestRecipient?> IRequestRecipientsGrain.ConfirmAsPartner(string causeId, string partner) =>
+        store.ConfirmPartnerAsync(causeId, partner, clock.GetUtcNow());
+
+    async Task<RequestRecipient?> IRequestRecipientsGrain.Redeliver(string causeId, string recipient)
+    {
+        var redelivery = await store.RedeliverAsync(causeId, recipient, clock.GetUtcNow());
+        return redelivery.Outcome switch
+        {
+            RedeliveryOutcome.Redelivered => redelivery.Recipient,
+            RedeliveryOutcome.NotListed => null,
+            // A recipient still being tried, or told, hears nothing more from support: no spamming a merchant.
+            RedeliveryOutcome.NotFailed => throw DomainException.Conflict(
+                "recipient-not-failed", $"Only a recipient whose retries ran out is sent its notice again; this one is {redelivery.Recipient!.Status}."),
+            _ => throw DomainException.Conflict(
+                "notice-expired", "The notice left the outbox with its retention period (it named the user); it cannot be sent again."),
+        };
+    }
+
+    async Task<IReadOnlyDictionary<string, IReadOnlyList<RequestRecipient>>> IRequestRecipientsGrain.OfEach(IReadOnlyList<string> causeIds)
+    {
+        if (causeIds.Count > IDataRightsRequestsGrain.MaxPageSize)
+        {
+            throw DomainException.Invalid("too-many-causes", $"At most {IDataRightsRequestsGrain.MaxPageSize} causes at a time.");
+        }
+
+        return causeIds.Count == 0 ? new Dictionary<string, IReadOnlyList<RequestRecipient>>() : await store.RecipientsOfEachAsync(causeIds);
+    }
+
     async Task<DataRightsRequestPage> IRequestRecipientsGrain.Unconfirmed(string? cursor, int limit)
     {
         limit = Math.Clamp(limit, 1, IDataRightsRequestsGrain.MaxPageSize);

@@ -79,7 +79,8 @@ public sealed class RequestRecipientNotices(
     /// <summary>
     /// A withdrawal concerns only the parties that received the user's data under a grant of a withdrawn purpose
     /// (as a withdrawal made directly does, <see cref="ConsentWithdrawalNotices"/>); each is told the purposes it
-    /// received data under, and no one else learns of the user's choices (P1.10, P3.1).
+    /// received data under, and no one else learns of the user's choices (P1.10, P3.1). The event names the request, the
+    /// cause a merchant or partner confirms by.
     /// </summary>
     private async Task<int> NotifyWithdrawalAsync(string requestId, string userId, IReadOnlyList<ConsentPurpose> purposes)
     {
@@ -93,7 +94,7 @@ public sealed class RequestRecipientNotices(
         }
 
         return await WriteAsync(requestId, [.. purposesOf.Select(pair =>
-            outbox.Event(WebhookEvents.ConsentWithdrawn, pair.Key.Recipient, pair.Key.Kind, requestId, new { userId, purposes = pair.Value }, requestId))]);
+            outbox.Event(WebhookEvents.ConsentWithdrawn, pair.Key.Recipient, pair.Key.Kind, requestId, new { userId, purposes = pair.Value, requestId }, requestId))]);
     }
 
     // Each recipient listed on the request with the event that tells it, in one transaction; returns how many.

@@ -246,17 +246,101 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             ReadRecipient, requestId);
 
     /// <summary>The merchant's confirmation of a request it is a recipient of (kept if given before); null when it is not one.</summary>
-    public async Task<RequestRecipient?> ConfirmAsync(string requestId, string merchantId, DateTimeOffset now)
+    public Task<RequestRecipient?> ConfirmAsync(string requestId, string merchantId, DateTimeOffset now) =>
+        ConfirmAsync(requestId, merchantId, [nameof(RecipientKind.Merchant)], now);
+
+    /// <summary>A payment or delivery partner's confirmation, as <see cref="ConfirmAsync(string, string, DateTimeOffset)"/>: never a merchant's listing.</summary>
+    public Task<RequestRecipient?> ConfirmPartnerAsync(string causeId, string partner, DateTimeOffset now) =>
+        ConfirmAsync(causeId, partner, [nameof(RecipientKind.PaymentPartner), nameof(RecipientKind.DeliveryPartner)], now);
+
+    private async Task<RequestRecipient?> ConfirmAsync(string causeId, string recipient, string[] kinds, DateTimeOffset now)
     {
         var rows = await dataSource.ReadRowsAsync(
             $"""
             UPDATE request_recipients SET confirmed_at = coalesce(confirmed_at, $3)
-             WHERE request_id = $1 AND recipient = $2 AND recipient_kind = 'Merchant'
+             WHERE request_id = $1 AND recipient = $2 AND recipient_kind = ANY($4)
             RETURNING {RecipientColumns}
             """,
-            ReadRecipient, requestId, merchantId, now);
+            ReadRecipient, causeId, recipient, now, kinds);
         return rows.Count > 0 ? rows[0] : null;
     }
+
+    /// <summary>
+    /// Puts the notice of a recipient whose retries ran out back in the outbox: the same row (same event id and body),
+    /// due now, its attempts counted afresh so it gets every retry again; the recipient's own count, shown to the user,
+    /// keeps every attempt. Only a <c>failed</c> recipient: one on its way, told or confirmed is left alone.
+    /// </summary>
+    public async Task<Redelivery> RedeliverAsync(string causeId, string recipient, DateTimeOffset now)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var listed = new List<(RequestRecipient Recipient, string? EventId)>();
+        await using (var read = new NpgsqlCommand(
+            $"SELECT {RecipientColumns}, event_id FROM request_recipients WHERE request_id = $1 AND recipient = $2 ORDER BY recipient_kind FOR UPDATE",
+            connection, transaction))
+        {
+            read.Parameters.Add(new() { Value = causeId });
+            read.Parameters.Add(new() { Value = recipient });
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                listed.Add((ReadRecipient(reader), reader.IsDBNull(9) ? null : reader.GetString(9)));
+            }
+        }
+
+        if (listed.Count == 0)
+        {
+            return new Redelivery(RedeliveryOutcome.NotListed, null);
+        }
+
+        var failed = listed.Where(row => row.Recipient.Status == RequestRecipient.Failed && row.EventId is not null).ToList();
+        if (failed.Count == 0)
+        {
+            return new Redelivery(RedeliveryOutcome.NotFailed, listed[0].Recipient);
+        }
+
+        var redelivered = new List<RequestRecipient>();
+        foreach (var (_, eventId) in failed)
+        {
+            await using var again = new NpgsqlCommand(
+                $"""
+                WITH due AS (
+                    UPDATE webhook_outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, last_status_code = NULL,
+                           lease_until = NULL, leased_by = NULL
+                     WHERE event_id = $1 AND status = 'failed'
+                    RETURNING event_id)
+                UPDATE request_recipients r SET failed_at = NULL, next_attempt_at = $2
+                  FROM due WHERE r.event_id = due.event_id
+                RETURNING {string.Join(", ", RecipientColumns.Split(", ").Select(column => "r." + column))}
+                """,
+                connection, transaction);
+            again.Parameters.Add(new() { Value = eventId! });
+            again.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await using var reader = await again.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                redelivered.Add(ReadRecipient(reader));
+            }
+        }
+
+        if (redelivered.Count == 0)
+        {
+            // The retention sweep erased the event (its body named the user): there is nothing left to send.
+            return new Redelivery(RedeliveryOutcome.Expired, failed[0].Recipient);
+        }
+
+        await transaction.CommitAsync();
+        return new Redelivery(RedeliveryOutcome.Redelivered, redelivered[0]);
+    }
+
+    /// <summary>Each cause's recipients, for causes listed in one page (the privacy center's receipts).</summary>
+    public async Task<Dictionary<string, IReadOnlyList<RequestRecipient>>> RecipientsOfEachAsync(IReadOnlyList<string> causeIds) =>
+        (await dataSource.ReadRowsAsync(
+            $"SELECT request_id, {RecipientColumns} FROM request_recipients WHERE request_id = ANY($1) ORDER BY request_id, recipient_kind, recipient",
+            reader => (Cause: reader.GetString(0), Recipient: ReadRecipient(reader, offset: 1)),
+            (object)causeIds.ToArray()))
+        .GroupBy(row => row.Cause)
+        .ToDictionary(group => group.Key, group => (IReadOnlyList<RequestRecipient>)[.. group.Select(row => row.Recipient)]);
 
     /// <summary>
     /// Requests with a recipient unconfirmed since before <paramref name="since"/> (counted from notice, or from
@@ -275,23 +359,25 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
 
     private const string RecipientColumns = "recipient, recipient_kind, notified_at, confirmed_at, event_type, attempts, last_attempt_at, next_attempt_at, failed_at";
 
-    private static RequestRecipient ReadRecipient(NpgsqlDataReader reader)
+    private static RequestRecipient ReadRecipient(NpgsqlDataReader reader) => ReadRecipient(reader, offset: 0);
+
+    // The recipient's columns (RecipientColumns), starting at column offset.
+    private static RequestRecipient ReadRecipient(NpgsqlDataReader reader, int offset)
     {
-        DateTimeOffset? notified = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
-        DateTimeOffset? confirmed = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
-        var attempts = reader.GetInt32(5);
-        var failed = !reader.IsDBNull(8);
+        DateTimeOffset? At(int column) => reader.IsDBNull(offset + column) ? null : reader.GetFieldValue<DateTimeOffset>(offset + column);
+        var notified = At(2);
+        var confirmed = At(3);
+        var attempts = reader.GetInt32(offset + 5);
+        var failed = !reader.IsDBNull(offset + 8);
         var status = confirmed is not null ? RequestRecipient.Confirmed
             : notified is not null ? RequestRecipient.Notified
             : failed ? RequestRecipient.Failed
             : attempts > 0 ? RequestRecipient.Retrying
             : RequestRecipient.Pending;
         return new RequestRecipient(
-            reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1)), notified, confirmed, status,
-            reader.IsDBNull(4) ? null : reader.GetString(4),
-            attempts,
-            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+            reader.GetString(offset), Enum.Parse<RecipientKind>(reader.GetString(offset + 1)), notified, confirmed, status,
+            reader.IsDBNull(offset + 4) ? null : reader.GetString(offset + 4),
+            attempts, At(6), At(7));
     }
 
     private static string EncodeCursor(WebhookDelivery last) =>
@@ -329,6 +415,17 @@ public sealed record OutboxEvent(string EventId, string Recipient, RecipientKind
 
 /// <summary>A recipient of a data-rights request, and the event that tells it and its type (null when it takes none of this type).</summary>
 public sealed record RecipientListing(string RequestId, string Recipient, RecipientKind RecipientKind, string? EventId, string? EventType);
+
+/// <summary>What became of support's redelivery of one recipient's notice, and the recipient as it now stands (null when not listed).</summary>
+public sealed record Redelivery(RedeliveryOutcome Outcome, RequestRecipient? Recipient);
+
+public enum RedeliveryOutcome
+{
+    Redelivered,
+    NotListed,
+    NotFailed,
+    Expired,
+}
 
 /// <summary>A delivery leased to this silo for one attempt.</summary>
 public sealed record LeasedDelivery(string DeliveryId, string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, int Attempts);

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using StandardWebhooks;
 
 namespace MeiLing.Tests.Commerce;
 
@@ -111,17 +110,6 @@ public sealed class PaymentTrustTests(PlatformFixture platform)
         amountFen = amountFen ?? payment.GetProperty("amountFen").GetInt64(),
     });
 
-    private async Task<HttpResponseMessage> SendSignedAsync(string partner, string body, string secret)
-    {
-        var id = $"msg_{Guid.NewGuid():N}";
-        var at = DateTimeOffset.UtcNow;
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/payment-partners/{partner}/confirmations")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("webhook-id", id);
-        request.Headers.Add("webhook-timestamp", at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", new StandardWebhook(secret).Sign(id, at, body));
-        return await platform.Client().SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendSignedAsync(string partner, string body, string secret) =>
+        platform.PostSignedAsync($"/v1/payment-partners/{partner}/confirmations", body, secret);
 }

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
 using Microsoft.Playwright;
@@ -58,6 +61,9 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         var version = await platform.CurrentPolicyVersionAsync();
         var api = await platform.AsUserAsync(user);
         (await api.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = true, policyVersion = version })).EnsureSuccessStatusCode();
+        // The delivery partner had the user's whereabouts under that consent: the withdrawal is told to it (its sandbox confirms at once).
+        await platform.Grains.GetGrain<IUserGrain>(user.UserId).Disclose(new DisclosureRequest(
+            "meiling-delivery", RecipientKind.DeliveryPartner, ["location"], "delivery-routing", ConsentPurpose.Location, null, "CN"));
 
         await using var context = await platform.NewContextAsync(phone: true);
         var page = await context.NewPageAsync();
@@ -75,6 +81,10 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         await page.ClickAsync("#consent-location button");
         await ExpectNoticeAsync(page);
         Assert.Contains("Off", await page.InnerTextAsync("#consent-location"), StringComparison.Ordinal);
+        // Beside the withdrawal's receipt: the party told of it, and that it confirmed.
+        var told = "tr[id^='receipt-']:has-text('withdrawn') .recipient[data-recipient='meiling-delivery']";
+        await ReloadUntilAsync(page, told, "已确认");
+        Assert.Equal("confirmed", await page.GetAttributeAsync(told, "data-status"));
         await BrowserFixture.ScreenshotAsync(page, "privacy-consents");
         var consents = await api.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/consents");
         Assert.Contains(consents.GetProperty("items").EnumerateArray(), c => c.GetProperty("purpose").GetString() == "location" && !c.GetProperty("granted").GetBoolean());

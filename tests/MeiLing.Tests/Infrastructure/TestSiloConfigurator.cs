@@ -25,12 +25,19 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     public const string PhoneHashKey = "test-phone-hash-key-0123456789abcdef";
     public const string MasterKeys = "test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
-    /// <summary>Each sandbox partner's own signing secret, as the API is told them.</summary>
+    /// <summary>
+    /// Each partner's own signing secret, as the API is told them: the sandbox partners', and that of
+    /// <see cref="UnadaptedPartner"/>, a partner the silos have no adapter for.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, string> PartnerSecretsByName = new Dictionary<string, string>
     {
         ["wechat-pay"] = "whsec_dGVzdC13ZWNoYXQtcGF5LXNpZ25pbmcta2V5LTAxMjM0NTY3ODk=",
         ["alipay"] = "whsec_dGVzdC1hbGlwYXktc2lnbmluZy1rZXktMDEyMzQ1Njc4OWFiY2Q=",
+        [UnadaptedPartner] = "whsec_dGVzdC11bmlvbnBheS1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWI=",
     };
+
+    /// <summary>A payment partner the API knows (it may sign calls) but no silo tells: its notices fail, and it confirms by calling in.</summary>
+    public const string UnadaptedPartner = "unionpay";
 
     public static readonly string PartnerSecrets = string.Join(',', PartnerSecretsByName.Select(pair => $"{pair.Key}={pair.Value}"));
 

@@ -30,7 +30,7 @@ public sealed class RecipientReachTests(PlatformFixture platform)
             shop.Customer.UserId, new { type = "correction", details = new { delivery = new { doorNumber = "2-301" } } })).RequestId();
         var done = await shop.CustomerClient.WaitUntilDoneAsync(requestId);
         var failed = await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, "failed");
-        var listed = await UnconfirmedRequestIdsAsync(support);
+        var listed = await support.UnconfirmedRequestIdsAsync();
         var page = await (await PrivacyCenterAsync(shop.Customer)).GetStringAsync("/privacy/requests");
 
         // The request is answered on the platform's clock, and says plainly that this recipient was never reached.
@@ -123,15 +123,11 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         var shop = await platform.OpenShopAsync();
         var meddler = await platform.SecondShopForAsync(shop, "Meddling Teas");
         await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
-        var version = await platform.CurrentPolicyVersionAsync();
         var userId = shop.Customer.UserId;
-        await shop.CustomerClient.SetConsentAsync(userId, "marketing-sharing", true, version);
-        await platform.Grains.GetGrain<IUserGrain>(userId).Disclose(new DisclosureRequest(
-            shop.Merchant.MerchantId, RecipientKind.Merchant, ["nickname"], "joint-marketing", ConsentPurpose.MarketingSharing, null, "CN"));
 
-        var receiptId = (await shop.CustomerClient.SetConsentAsync(userId, "marketing-sharing", false, version)).ReceiptId;
+        var receiptId = await platform.WithdrawAfterDisclosingAsync(shop.CustomerClient, userId, shop.Merchant.MerchantId, RecipientKind.Merchant);
         var withdrawn = await receiver.WaitForAsync(r => r.Type == "consent.withdrawn" && r.Data.GetProperty("userId").GetString() == userId);
-        var told = await WaitForReceiptRecipientAsync(shop.CustomerClient, receiptId, "notified");
+        var told = await shop.CustomerClient.WaitForReceiptRecipientAsync(receiptId, "notified");
         var inItsName = await meddler.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
         var asItself = await meddler.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{meddler.Merchant.MerchantId}/confirmation", null);
         var confirmed = await shop.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
@@ -146,6 +142,23 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Equal("confirmed", seen.GetProperty("items").EnumerateArray().Single().GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.NotFound, byAnother.StatusCode);
+    }
+
+    [Fact]
+    public async Task P1_10_P3_1_the_privacy_center_shows_the_parties_told_of_a_direct_withdrawal_beside_its_receipt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var receiptId = await platform.WithdrawAfterDisclosingAsync(shop.CustomerClient, shop.Customer.UserId, shop.Merchant.MerchantId, RecipientKind.Merchant);
+        await shop.CustomerClient.WaitForReceiptRecipientAsync(receiptId, "notified");
+
+        var page = await (await PrivacyCenterAsync(shop.Customer)).GetStringAsync("/privacy");
+
+        // In the withdrawal's own row of the receipts, not only somewhere on the page.
+        var row = page[page.IndexOf($"id=\"receipt-{receiptId}\"", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains($"data-recipient=\"{shop.Merchant.MerchantId}\" data-status=\"notified\"", row, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -164,44 +177,11 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         Assert.True(notice.Verified, "a notice sent after the rotation does not verify under the new secret");
     }
 
-    private static async Task<JsonElement> WaitForReceiptRecipientAsync(HttpClient user, string receiptId, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var page = await user.GetFromJsonAsync<JsonElement>($"/v1/consent-records/{receiptId}/recipients");
-            if (page.GetProperty("items").EnumerateArray().FirstOrDefault(r => r.GetProperty("status").GetString() == status) is { ValueKind: JsonValueKind.Object } found)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"No recipient of {receiptId} became {status}: {page}");
-            await Task.Delay(100);
-        }
-    }
-
     private async Task<HttpClient> PrivacyCenterAsync(RegisteredUser user)
     {
         var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var signedIn = await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return browser;
-    }
-
-    // Every page of support's list, so requests of other tests sharing the database cannot push this one off the first.
-    private static async Task<HashSet<string>> UnconfirmedRequestIdsAsync(HttpClient support)
-    {
-        var ids = new HashSet<string>();
-        string? cursor = null;
-        do
-        {
-            var page = await support.GetFromJsonAsync<JsonElement>(
-                "/v1/requests?unconfirmedRecipients=true&limit=100" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
-            ids.UnionWith(page.GetProperty("items").EnumerateArray().Select(r => r.RequestId()));
-            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
-        }
-        while (cursor is not null);
-
-        return ids;
     }
 }

@@ -1,6 +1,10 @@
 using System.Text.Json;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
+using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Webhooks;
@@ -65,5 +69,53 @@ internal static class WebhookApiClient
             Assert.True(DateTime.UtcNow < deadline, $"{recipient} never became {status}: {view}");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>
+    /// The user grants <c>marketing-sharing</c>, <paramref name="recipient"/> receives their nickname under it, and the
+    /// user withdraws it directly: the withdrawal's receipt id (the cause its notice is listed under).
+    /// </summary>
+    public static async Task<string> WithdrawAfterDisclosingAsync(this PlatformFixture platform, HttpClient user, string userId, string recipient, RecipientKind kind)
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        await user.SetConsentAsync(userId, "marketing-sharing", true, version);
+        await platform.Grains.GetGrain<IUserGrain>(userId).Disclose(new DisclosureRequest(
+            recipient, kind, ["nickname"], "joint-marketing", ConsentPurpose.MarketingSharing, null, "CN"));
+        return (await user.SetConsentAsync(userId, "marketing-sharing", false, version)).ReceiptId;
+    }
+
+    /// <summary>Reads a receipt's recipients until one of them is in <paramref name="status"/> (<paramref name="recipient"/>, when named).</summary>
+    public static async Task<JsonElement> WaitForReceiptRecipientAsync(this HttpClient user, string receiptId, string status, string? recipient = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var page = await user.GetFromJsonAsync<JsonElement>($"/v1/consent-records/{receiptId}/recipients");
+            if (page.GetProperty("items").EnumerateArray().FirstOrDefault(r => r.GetProperty("status").GetString() == status
+                    && (recipient is null || r.GetProperty("recipient").GetString() == recipient)) is { ValueKind: JsonValueKind.Object } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No recipient of {receiptId} became {status}: {page}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Every page of support's list, so requests of other tests sharing the database cannot push one off the first.</summary>
+    public static async Task<HashSet<string>> UnconfirmedRequestIdsAsync(this HttpClient support)
+    {
+        var ids = new HashSet<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await support.GetFromJsonAsync<JsonElement>(
+                "/v1/requests?unconfirmedRecipients=true&limit=100" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            ids.UnionWith(page.GetProperty("items").EnumerateArray().Select(r => r.RequestId()));
+            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null);
+
+        return ids;
     }
 }

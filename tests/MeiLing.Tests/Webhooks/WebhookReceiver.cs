@@ -32,6 +32,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _attempts = new();
     private readonly Func<ReceivedWebhook, Task<int>> _answer;
     private readonly SemaphoreSlim _arrived = new(0);
+    private bool _down;
 
     private WebhookReceiver(WebApplication app, Func<ReceivedWebhook, Task<int>> answer)
     {
@@ -56,6 +57,17 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         receiver.BaseUrl = address.TrimEnd('/');
         return receiver;
     }
+
+    /// <summary>A receiver that answers 503 to every delivery until <see cref="ComeBack"/>, then 200: an endpoint down, then back.</summary>
+    public static async Task<WebhookReceiver> StartDownAsync()
+    {
+        var receiver = await StartAsync();
+        Volatile.Write(ref receiver._down, true);
+        return receiver;
+    }
+
+    /// <summary>From now on, deliveries are answered as <see cref="StartAsync"/> was told.</summary>
+    public void ComeBack() => Volatile.Write(ref _down, false);
 
     /// <summary>The URL of one endpoint (one merchant) on this receiver.</summary>
     public string UrlOf(string endpoint) => $"{BaseUrl}/hooks/{endpoint}";
@@ -104,7 +116,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         var webhookId = request.Headers["webhook-id"].ToString();
         var attempt = _attempts.AddOrUpdate(webhookId, 1, (_, n) => n + 1);
         var received = new ReceivedWebhook(endpoint, webhookId, body, verified, attempt, 0);
-        var status = await _answer(received);
+        var status = Volatile.Read(ref _down) ? 503 : await _answer(received);
         Received.Enqueue(received with { Answered = status });
         _arrived.Release();
         if (status == 0)

@@ -2,6 +2,7 @@ using MeiLing.Api.Apis;
 using MeiLing.Api.Consoles;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Policies;
 using MeiLing.Grains.Users;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace MeiLing.Api.Pages.Privacy;
 
-/// <summary>The user's consents with what each is for and its receipts, and the disclosure ledger, through the API's handlers.</summary>
+/// <summary>The user's consents with what each is for and its receipts (a withdrawal's with the parties told of it), and the disclosure ledger, through the API's handlers.</summary>
 [Authorize(Policy = AuthorizationPolicies.User)]
 public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluster)
 {
@@ -22,6 +23,9 @@ public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluste
     public const int ReceiptsShown = 100;
 
     public IReadOnlyList<ConsentReceipt> Receipts { get; private set; } = [];
+
+    /// <summary>For each receipt of a withdrawal shown, the parties told of it and how each notice went (as <c>GET /v1/consent-records/{receiptId}/recipients</c>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<RequestRecipient>> Told { get; private set; } = new Dictionary<string, IReadOnlyList<RequestRecipient>>();
 
     public IReadOnlyList<DisclosureRecord> Disclosures { get; private set; } = [];
 
@@ -54,6 +58,8 @@ public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluste
         Profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
         Receipts = [.. (await Cluster.GetGrain<IUserConsents>(UserId).GetConsentHistoryPage(0, ReceiptsShown, newestFirst: true)).Take(ReceiptsShown)];
+        // The user's own receipts, so no further check: the parties told of each withdrawal, in one look for the page.
+        Told = await Cluster.GetGrain<IRequestRecipientsGrain>(0).OfEach([.. Receipts.Where(receipt => !receipt.Granted).Select(receipt => receipt.ReceiptId)]);
         Disclosures = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster)).Value?.Items ?? [];
     }
 }
