@@ -58,8 +58,13 @@ public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluste
         Profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
         Receipts = [.. (await Cluster.GetGrain<IUserConsents>(UserId).GetConsentHistoryPage(0, ReceiptsShown, newestFirst: true)).Take(ReceiptsShown)];
-        // The user's own receipts, so no further check: the parties told of each withdrawal, in one look for the page.
-        Told = await Cluster.GetGrain<IRequestRecipientsGrain>(0).OfEach([.. Receipts.Where(receipt => !receipt.Granted).Select(receipt => receipt.ReceiptId)]);
+        // The user's own receipts, so no further check: the parties told of each withdrawal, in one look for the page,
+        // and no look at all for a page without a withdrawal.
+        var withdrawals = Receipts.Where(receipt => !receipt.Granted).Select(receipt => receipt.ReceiptId).ToList();
+        if (withdrawals.Count > 0)
+        {
+            Told = await Cluster.GetGrain<IRequestRecipientsGrain>(0).OfEach(withdrawals);
+        }
         Disclosures = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster)).Value?.Items ?? [];
     }
 }
