@@ -21,6 +21,13 @@ public abstract class ConsolePageModel(IClusterClient cluster) : PageModel
     [Microsoft.AspNetCore.Mvc.TempData]
     public string? Notice { get; set; }
 
+    /// <summary>
+    /// A refusal of the last action, shown once on the page it went back to: an action posted from one page whose
+    /// outcome another shows (the Re-send button's) cannot keep <see cref="Error"/> across the redirect.
+    /// </summary>
+    [Microsoft.AspNetCore.Mvc.TempData]
+    public string? Refusal { get; set; }
+
     /// <summary>Runs a grain-backed step; a refusal becomes <see cref="Error"/> and false.</summary>
     protected async Task<bool> AttemptAsync(Func<Task> step)
     {

@@ -4,11 +4,15 @@ using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
+using MeiLing.Tests.Webhooks;
 using Microsoft.Playwright;
 
 namespace MeiLing.Tests.Consoles;
 
-/// <summary>The two journeys of issue 17, in Chromium against the API on a real port; each page is photographed.</summary>
+/// <summary>
+/// The two journeys of issue 17, and support re-sending a failed notice, in Chromium against the API on a real port; each
+/// page is photographed.
+/// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class BrowserJourneyTests(BrowserFixture platform)
 {
@@ -109,6 +113,60 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
 
         await page.GotoAsync("/privacy/account");
         await BrowserFixture.ScreenshotAsync(page, "privacy-account");
+    }
+
+    [Fact]
+    public async Task P3_1_P1_7_support_resends_a_failed_notice_from_the_console_and_it_is_due_again_audited_with_the_recipient()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var (shop, requestId, failed) = await platform.RequestWithAFailedMerchantAsync(receiver);
+        var merchantId = shop.Merchant.MerchantId;
+        var agent = await platform.EnrolStaffAsync("客服小李", "support");
+        await using var context = await platform.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/console/signin");
+        await page.FillAsync("input[name=apiKey]", agent.ApiKey);
+        await page.ClickAsync("button[type=submit]");
+        await BrowserFixture.WaitForUrlAsync(page, "**/console", Patience);
+
+        // The queue of unconfirmed recipients offers the button too, beside the request's failed recipient.
+        await GotoQueueRowAsync(page, requestId);
+        Assert.True(await page.IsVisibleAsync($"tr:has(a[href='/console/requests/{requestId}']) .recipient[data-recipient='{merchantId}'] form.redeliver button"));
+        await page.GotoAsync($"/console/requests/{requestId}");
+        var cell = $".recipient-status[data-recipient='{merchantId}']";
+        Assert.Equal("failed", await page.GetAttributeAsync(cell, "data-status"));
+        await BrowserFixture.ScreenshotAsync(page, "console-redelivery");
+        receiver.ComeBack();
+        await page.ClickAsync($"{cell} form.redeliver button");
+        await ExpectNoticeAsync(page);
+
+        // Back on the request's page: the notice says it is due again (waiting to be sent, or already being tried), and
+        // the recipient, no longer failed, has no button.
+        Assert.EndsWith($"/console/requests/{requestId}", page.Url, StringComparison.Ordinal);
+        var notice = await page.InnerTextAsync(".alert.notice");
+        Assert.True(notice.Contains("waiting to be sent", StringComparison.Ordinal) || notice.Contains("retrying", StringComparison.Ordinal), notice);
+        Assert.NotEqual("failed", await page.GetAttributeAsync(cell, "data-status"));
+        Assert.Null(await page.QuerySelectorAsync($"{cell} form.redeliver"));
+        // The same event reaches the merchant once its endpoint answers, one attempt more than before.
+        var told = await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "notified");
+        Assert.Equal(failed.GetProperty("attempts").GetInt32() + 1, told.GetProperty("attempts").GetInt32());
+        Assert.True((await receiver.WaitForAsync(r => r.Endpoint == merchantId && r.Answered == 200)).Verified);
+        // Audited as the API's route is: the agent, the console's redelivery route, the request and the recipient named.
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND action = $2 AND detail LIKE '%' || $3 || '%' AND detail LIKE '%' || $4 || '%'",
+            agent.StaffId, "POST /console/requests/{requestId}/recipients/{recipient}/redelivery", requestId, merchantId));
+    }
+
+    /// <summary>Opens the queue of unconfirmed recipients at the page holding the request (others' requests share the database).</summary>
+    private static async Task GotoQueueRowAsync(IPage page, string requestId)
+    {
+        await page.GotoAsync("/console?view=unconfirmed");
+        while (await page.QuerySelectorAsync($"a[href='/console/requests/{requestId}']") is null)
+        {
+            var next = await page.QuerySelectorAsync("a.button:has-text('Next page')");
+            Assert.True(next is not null, $"{requestId} is not in the queue of unconfirmed recipients.");
+            await page.GotoAsync((await next!.GetAttributeAsync("href"))!);
+        }
     }
 
     /// <summary>Waits for the page's notice; a refusal shown instead fails with its words.</summary>

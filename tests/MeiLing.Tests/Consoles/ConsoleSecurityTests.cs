@@ -4,6 +4,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Grains.Tickets;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
+using MeiLing.Tests.Webhooks;
 
 namespace MeiLing.Tests.Consoles;
 
@@ -184,6 +185,60 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.DoesNotContain(newest, lastPage, StringComparison.Ordinal);
         Assert.DoesNotContain("older tickets", lastPage, StringComparison.Ordinal);
         Assert.Contains($"/console/users/{user.UserId}?ticketsFrom=0", lastPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P1_7_a_console_resend_is_supports_alone_and_to_a_recipient_not_failed_shows_the_409_and_changes_nothing()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (shop, requestId, told) = await platform.RequestTellingTheMerchantAsync(receiver, new { type = "access" }, "notified");
+        var merchantId = shop.Merchant.MerchantId;
+        var (browser, _) = await SignedInAgentAsync();
+        var (operatorBrowser, _) = NewBrowser();
+        await operatorBrowser.PostFormAsync("/console/signin", new() { ["apiKey"] = PlatformFixture.OperatorKey });
+        var requestPage = $"/console/requests/{requestId}";
+        var resend = $"{requestPage}/recipients/{merchantId}/redelivery";
+
+        var shown = await browser.GetStringAsync(requestPage);
+        // The button is not on the page; a dishonest agent (or an operator) posts the form by hand, with a token from a console page.
+        var byOperator = await operatorBrowser.PostFormAsync(resend, new(), "/console");
+        var refused = await browser.PostFormAsync(resend, new(), "/console");
+        var after = await browser.GetAsync(refused.Headers.Location?.OriginalString ?? requestPage);
+        var again = await browser.GetStringAsync(requestPage);
+
+        Assert.Contains(merchantId, shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("/redelivery", shown, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, byOperator.StatusCode);
+        // The refusal is shown on the request's page, as the API's 409 words it, once: not an error page.
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal(requestPage, refused.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        var message = await after.Content.ReadAsStringAsync();
+        Assert.Contains("<div class=\"alert error\" role=\"alert\">", message, StringComparison.Ordinal);
+        Assert.Contains("Not sent again: Only a recipient whose retries ran out is sent its notice again; this one is notified.", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("alert error", again, StringComparison.Ordinal);
+        // Nothing was put back in the outbox: the told merchant's delivery stays delivered, its attempts as they were.
+        Assert.Equal("delivered", await platform.Database.ScalarAsync<string>(
+            "SELECT status FROM webhook_outbox WHERE request_id = $1 AND recipient = $2", requestId, merchantId));
+        var now = await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "notified");
+        Assert.Equal(told.GetProperty("attempts").GetInt32(), now.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task P1_7_P4_4_a_console_resend_posted_without_the_antiforgery_token_is_400_and_the_notice_stays_failed()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var (shop, requestId, _) = await platform.RequestWithAFailedMerchantAsync(receiver);
+        var merchantId = shop.Merchant.MerchantId;
+        var (browser, _) = await SignedInAgentAsync();
+
+        // A page elsewhere posts the agent's cookie to the Re-send route, without the console's token.
+        var forged = await browser.PostAsync($"/console/requests/{requestId}/recipients/{merchantId}/redelivery", new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal("failed", await platform.Database.ScalarAsync<string>(
+            "SELECT status FROM webhook_outbox WHERE request_id = $1 AND recipient = $2", requestId, merchantId));
+        await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "failed");
     }
 
     private (HttpClient Client, CookieContainer Cookies) NewBrowser()

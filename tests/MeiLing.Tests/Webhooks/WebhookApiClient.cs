@@ -53,6 +53,29 @@ internal static class WebhookApiClient
         }
     }
 
+    /// <summary>
+    /// A shop whose merchant's endpoint is on <paramref name="receiver"/>, an order (with a delivery when
+    /// <paramref name="withDelivery"/>), and the customer's <paramref name="request"/>, read until the merchant is listed
+    /// on it in <paramref name="status"/>: its id and that recipient.
+    /// </summary>
+    public static async Task<(Shop Shop, string RequestId, JsonElement Recipient)> RequestTellingTheMerchantAsync(
+        this PlatformFixture platform, WebhookReceiver receiver, object request, string status, bool withDelivery = false)
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        await shop.PlaceOrderAsync(withDelivery ? CommerceApiClient.SampleDelivery() : null);
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, request)).RequestId();
+        return (shop, requestId, await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, status));
+    }
+
+    /// <summary>
+    /// A correction of the delivery the merchant received, told to an endpoint that is down (<see cref="WebhookReceiver.StartDownAsync"/>):
+    /// with the tests' retries in fractions of a second, the merchant is <c>failed</c> within seconds.
+    /// </summary>
+    public static Task<(Shop Shop, string RequestId, JsonElement Recipient)> RequestWithAFailedMerchantAsync(this PlatformFixture platform, WebhookReceiver downReceiver) =>
+        platform.RequestTellingTheMerchantAsync(
+            downReceiver, new { type = "correction", details = new { delivery = new { doorNumber = "5-502" } } }, "failed", withDelivery: true);
+
     /// <summary>Reads the request until <paramref name="recipient"/> is listed on it in <paramref name="status"/>.</summary>
     public static async Task<JsonElement> WaitForRecipientAsync(this HttpClient client, string requestId, string recipient, string status)
     {
