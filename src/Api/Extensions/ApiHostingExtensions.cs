@@ -81,6 +81,8 @@ public static class ApiHostingExtensions
             .AddJwtBearer()
             .AddCookie(ConsoleAuthentication.Scheme, ConsoleAuthentication.Configure);
         builder.Services.AddSingleton<StaffKeys>();
+        // The console cookie and the forms' antiforgery tokens are data-protected: one key ring for every host.
+        builder.Services.AddSharedKeyRing(settings);
         builder.Services.AddMeiLingConsoles();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<UserSessions>((options, sessions) => sessions.Configure(options));

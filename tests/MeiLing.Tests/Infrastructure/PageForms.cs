@@ -8,10 +8,13 @@ public static partial class PageForms
     /// <summary>Posts a form as the page would: the antiforgery token read from the page first.</summary>
     public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient browser, string action, Dictionary<string, string> fields, string? formPage = null)
     {
-        var html = await browser.GetStringAsync(formPage ?? action.Split('?')[0]);
-        fields["__RequestVerificationToken"] = AntiforgeryToken().Match(html).Groups[1].Value;
+        fields["__RequestVerificationToken"] = await browser.FormTokenAsync(formPage ?? action.Split('?')[0]);
         return await browser.PostAsync(action, new FormUrlEncodedContent(fields));
     }
+
+    /// <summary>The antiforgery token of the form on <paramref name="page"/> (its cookie lands in the browser's jar).</summary>
+    public static async Task<string> FormTokenAsync(this HttpClient browser, string page) =>
+        AntiforgeryToken().Match(await browser.GetStringAsync(page)).Groups[1].Value;
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
