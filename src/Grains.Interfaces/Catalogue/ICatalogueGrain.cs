@@ -64,6 +64,14 @@ public interface ICatalogueGrain : IGrainWithStringKey
     Task<OrderQuote> Quote(IReadOnlyList<OrderItem> items);
 
     /// <summary>
+    /// Every product, archived ones included, for a silo to quote orders from (<see cref="Catalogue.PriceList"/>); null when the
+    /// catalogue holds more than <see cref="Catalogue.PriceList.MaxProducts"/> products, which are quoted here instead.
+    /// </summary>
+    [Alias("price-list")]
+    [ReadOnly]
+    Task<PriceList?> GetPriceList();
+
+    /// <summary>
     /// Moves a product's stock by <see cref="StockAdjustment.Delta"/> for its reason; returns the new stock. A product
     /// not tracked yet starts being tracked from zero. Below zero → 409 <c>stock-below-zero</c>; 404 for an unknown SKU.
     /// </summary>

@@ -11,6 +11,9 @@ public enum CachedFactKind
 
     /// <summary>Where every policy version stands: all of them change when a version is published.</summary>
     PolicyStandings,
+
+    /// <summary>A catalogue's prices as orders are quoted from them, by merchant id.</summary>
+    CataloguePrices,
 }
 
 /// <summary>
@@ -25,4 +28,6 @@ public sealed record CachedFact([property: Id(0)] CachedFactKind Kind, [property
     public static CachedFact Merchant(string merchantId) => new(CachedFactKind.Merchant, merchantId);
 
     public static CachedFact PolicyStandings { get; } = new(CachedFactKind.PolicyStandings, "");
+
+    public static CachedFact CataloguePrices(string merchantId) => new(CachedFactKind.CataloguePrices, merchantId);
 }

@@ -7,6 +7,7 @@ namespace MeiLing.Grains.Catalogue;
 
 internal sealed partial class CatalogueGrain(
     [PersistentState("catalogue", StorageNames.Default)] IPersistentState<CatalogueState> state,
+    ClusterFacts facts,
     TimeProvider clock) : Grain, ICatalogueGrain
 {
     async Task<Product> ICatalogueGrain.Add(Product product, int? initialStock, string? staffId)
@@ -47,7 +48,7 @@ internal sealed partial class CatalogueGrain(
         }
 
         state.State.Products[added.Sku] = added;
-        await state.WriteStateAsync();
+        await WriteAsync();
         return added;
     }
 
@@ -67,7 +68,7 @@ internal sealed partial class CatalogueGrain(
             ImageUrl = edit.ImageUrl ?? product.ImageUrl,
         };
         state.State.Products[sku] = edited;
-        await state.WriteStateAsync();
+        await WriteAsync();
         return edited;
     }
 
@@ -77,7 +78,7 @@ internal sealed partial class CatalogueGrain(
         if (!product.Archived)
         {
             state.State.Products[sku] = product with { Archived = true };
-            await state.WriteStateAsync();
+            await WriteAsync();
         }
     }
 
@@ -101,32 +102,11 @@ internal sealed partial class CatalogueGrain(
             following.Count > take);
     }
 
-    // Totals come from here and nowhere else: a client names SKUs and quantities, never prices.
-    Task<OrderQuote> ICatalogueGrain.Quote(IReadOnlyList<OrderItem> items)
-    {
-        var lines = new List<OrderLine>(items.Count);
-        var stocked = new List<string>();
-        foreach (var item in items)
-        {
-            if (!state.State.Products.TryGetValue(item.Sku, out var product))
-            {
-                throw DomainException.InvalidField("items", "unknown-sku", $"The merchant does not sell SKU '{item.Sku}'.");
-            }
+    Task<OrderQuote> ICatalogueGrain.Quote(IReadOnlyList<OrderItem> items) =>
+        Task.FromResult(CatalogueQuoting.Quote(state.State.Products, items));
 
-            if (product.Archived)
-            {
-                throw DomainException.Conflict("product-archived", $"SKU '{item.Sku}' is archived and sells no more.");
-            }
-
-            lines.Add(new OrderLine(product.Sku, product.Name, product.PriceFen, item.Quantity));
-            if (product.StockTracked && !stocked.Contains(product.Sku))
-            {
-                stocked.Add(product.Sku);
-            }
-        }
-
-        return Task.FromResult(new OrderQuote(lines, stocked));
-    }
+    Task<PriceList?> ICatalogueGrain.GetPriceList() =>
+        Task.FromResult(state.State.Products.Count > PriceList.MaxProducts ? null : new PriceList([.. state.State.Products.Values]));
 
     async Task<int> ICatalogueGrain.AdjustStock(string sku, StockAdjustment adjustment)
     {
@@ -140,7 +120,7 @@ internal sealed partial class CatalogueGrain(
         {
             // The first count of a product sold untracked until now starts tracking it from zero.
             state.State.Products[sku] = product with { StockTracked = true };
-            await state.WriteStateAsync();
+            await WriteAsync();
         }
 
         return await Stock(sku).Adjust(adjustment);
@@ -152,6 +132,14 @@ internal sealed partial class CatalogueGrain(
             : throw DomainException.NotFound("product-not-found", $"The catalogue has no SKU '{sku}'.");
 
     private IProductStockGrain Stock(string sku) => GrainFactory.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(MerchantId, sku));
+
+    // Every silo quotes orders from its copy of the prices: it is forgotten everywhere before a change answers, so the
+    // next order after an edit, an archive or a new product is priced from the catalogue as it now is.
+    private async Task WriteAsync()
+    {
+        await state.WriteStateAsync();
+        await facts.ForgetEverywhereAsync(CachedFact.CataloguePrices(MerchantId));
+    }
 
     private string MerchantId => this.GetPrimaryKeyString();
 

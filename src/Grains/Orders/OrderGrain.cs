@@ -103,7 +103,8 @@ internal sealed partial class OrderGrain(
             throw DomainException.InvalidField("delivery", "delivery-needs-user", "A delivery is for a registered user; a walk-in sale has none.");
         }
 
-        var quote = await GrainFactory.GetResolvedGrain<ICatalogueGrain>(command.MerchantId).Quote(command.Items);
+        // From this silo's copy of the catalogue's prices: a call to the catalogue grain only when the copy is not at hand.
+        var quote = await facts.QuoteAsync(command.MerchantId, command.Items);
         var (region, basis) = await CheckCustomerAsync(command);
         await TakeStockAsync(command.MerchantId, quote, command.StaffId);
 

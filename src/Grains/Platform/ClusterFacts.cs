@@ -33,8 +33,11 @@ public sealed partial class ClusterFacts(
         {
             await GetGrainService(silo).Forget(fact).WaitAsync(Timeout);
         }
-        catch (Exception failure) when (failure is TimeoutException or OrleansException or SiloUnavailableException)
+        catch (Exception failure)
         {
+            // Whatever the silo answered (a timeout, a silo on its way out, or, during a rolling upgrade, a silo of the
+            // previous release that knows no such kind of fact and keeps no copy of it): the change is stored, and it
+            // must not fail because of one silo.
             LogForgetNotDelivered(logger, fact.Kind, silo, failure);
         }
     }

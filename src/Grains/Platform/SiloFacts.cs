@@ -1,4 +1,5 @@
 using MeiLing.Grains.Access;
+using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Policies;
 
@@ -6,8 +7,9 @@ namespace MeiLing.Grains.Platform;
 
 /// <summary>
 /// The facts read on nearly every request and changed rarely, kept on this silo so a request needs no grain call for
-/// them: what an API key stands for (every merchant and staff request), the merchant an order or a card is with, and
-/// where the user's accepted policy version stands (every processing gate). The grain that changes one has it
+/// them: what an API key stands for (every merchant and staff request), the merchant an order or a card is with,
+/// where the user's accepted policy version stands (every processing gate), and the prices of a merchant's catalogue
+/// (every order). The grain that changes one has it
 /// forgotten on every silo before it answers (<see cref="ClusterFacts"/>), so a revoked key, a closing merchant or a
 /// newly published policy version is seen at once; <see cref="Lifetime"/> bounds what a silo that missed it can serve.
 /// </summary>
@@ -19,6 +21,10 @@ public sealed class SiloFacts(IGrainFactory grains, TimeProvider clock)
     private readonly FactCache<ApiKeyGrant> _apiKeyGrants = new(clock, Lifetime, capacity: 100_000);
     private readonly FactCache<MerchantView> _merchants = new(clock, Lifetime, capacity: 100_000);
     private readonly PolicyStandings _policyStandings = new(clock);
+
+    // Each copy holds at most PriceList.MaxProducts products, so the bound keeps a silo's copies under a few hundred MB
+    // even if every one were a full catalogue; the live set is the merchants selling in the last minute.
+    private readonly FactCache<CataloguePrices> _cataloguePrices = new(clock, Lifetime, capacity: 2_000);
 
     // Made once: GetGrain resolves the grain type by reflection on every call, and every processing gate asks here.
     private IPrivacyPolicyGrain? _platformPolicy;
@@ -33,6 +39,17 @@ public sealed class SiloFacts(IGrainFactory grains, TimeProvider clock)
     public ValueTask<PolicyStanding> PolicyStandingAsync(string? version) =>
         _policyStandings.OfAsync(version, _platformPolicy ??= grains.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey));
 
+    /// <summary>
+    /// Prices <paramref name="items"/> from the merchant's catalogue (<see cref="CatalogueQuoting"/>): from this silo's copy
+    /// of its prices, or by its grain when the catalogue is too large to copy.
+    /// </summary>
+    public async ValueTask<OrderQuote> QuoteAsync(string merchantId, IReadOnlyList<Orders.OrderItem> items)
+    {
+        var catalogue = grains.GetResolvedGrain<ICatalogueGrain>(merchantId);
+        var prices = await _cataloguePrices.GetOrLoadAsync(merchantId, async () => CataloguePrices.Of(await catalogue.GetPriceList()));
+        return prices?.Products is { } products ? CatalogueQuoting.Quote(products, items) : await catalogue.Quote(items);
+    }
+
     public void Forget(CachedFact fact)
     {
         switch (fact.Kind)
@@ -45,6 +62,9 @@ public sealed class SiloFacts(IGrainFactory grains, TimeProvider clock)
                 break;
             case CachedFactKind.PolicyStandings:
                 _policyStandings.ForgetAll();
+                break;
+            case CachedFactKind.CataloguePrices:
+                _cataloguePrices.Forget(fact.Key);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(fact), fact.Kind, "Unknown kind of fact.");

@@ -1,6 +1,10 @@
 using MeiLing.Api.Security;
+using MeiLing.Grains;
+using MeiLing.Grains.Catalogue;
+using MeiLing.Grains.Orders;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
+using MeiLing.Tests.Retail;
 
 namespace MeiLing.Tests.Api;
 
@@ -67,6 +71,52 @@ public sealed class SiloFactsTests(PlatformFixture platform)
         foreach (var silo in EverySilo)
         {
             Assert.Equal(MerchantStatus.Terminating, (await silo.MerchantAsync(merchant.MerchantId))?.Status);
+        }
+    }
+
+    [Fact]
+    public async Task A_new_price_an_archived_product_and_a_new_product_are_quoted_at_once_by_every_silo()
+    {
+        var till = await platform.OpenTillAsync("Prices On Two Silos");
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TEA", 1_000, stock: null);
+        OrderItem[] tea = [new("TEA", 1)];
+        foreach (var silo in EverySilo)
+        {
+            Assert.Equal(1_000, (await silo.QuoteAsync(till.MerchantId, tea)).Lines[0].UnitPriceFen);
+        }
+
+        (await till.Manager.PatchAsJsonAsync($"/v1/merchants/{till.MerchantId}/products/TEA", new { priceFen = 1_200 })).EnsureSuccessStatusCode();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "CAKE", 800, stock: null);
+
+        foreach (var silo in EverySilo)
+        {
+            Assert.Equal(1_200, (await silo.QuoteAsync(till.MerchantId, tea)).Lines[0].UnitPriceFen);
+            Assert.Equal(800, (await silo.QuoteAsync(till.MerchantId, [new("CAKE", 1)])).Lines[0].UnitPriceFen);
+        }
+
+        (await till.Manager.DeleteAsync($"/v1/merchants/{till.MerchantId}/products/TEA")).EnsureSuccessStatusCode();
+
+        foreach (var silo in EverySilo)
+        {
+            var refused = await Assert.ThrowsAsync<DomainException>(async () => await silo.QuoteAsync(till.MerchantId, tea));
+            Assert.Equal("product-archived", refused.Code);
+        }
+    }
+
+    [Fact]
+    public async Task A_catalogue_too_large_to_copy_is_quoted_by_its_grain()
+    {
+        var merchant = await platform.CreateMerchantAsync("Large Catalogue");
+        var catalogue = platform.Grains.GetGrain<ICatalogueGrain>(merchant.MerchantId);
+        for (var i = 0; i <= PriceList.MaxProducts; i++)
+        {
+            await catalogue.Add(new Product($"SKU-{i:D4}", $"Item {i}", 100 + i, null, default), initialStock: null, staffId: null);
+        }
+
+        Assert.Null(await catalogue.GetPriceList());
+        foreach (var silo in EverySilo)
+        {
+            Assert.Equal(100 + PriceList.MaxProducts, (await silo.QuoteAsync(merchant.MerchantId, [new($"SKU-{PriceList.MaxProducts:D4}", 1)])).Lines[0].UnitPriceFen);
         }
     }
 }
