@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Transfers;
+using MeiLing.Silo.Schema;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
@@ -114,13 +115,7 @@ public sealed class TransferTests(TimeTravelFixture platform)
         await using var receiver = await WebhookReceiver.StartAsync();
         await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
         await platform.Client(successor.ApiKey).RegisterWebhookAsync(successor.MerchantId, receiver);
-        var transferId = (await (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
-                new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
-        platform.Clock.Advance(TimeSpan.FromDays(32));
-        var transfer = platform.Grains.GetGrain<ITransferGrain>(transferId);
-        await transfer.CompleteIfDue();
-        await WaitUntilCompletedAsync(transfer);
+        await HandOverAsync(shop, successor.MerchantId);
 
         // Nothing of the user is the old merchant's on the platform any more, yet its own systems kept what it held.
         var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" })).RequestId();
@@ -136,6 +131,41 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal(
             new[] { shop.Merchant.MerchantId, successor.MerchantId }.Order(),
             (await platform.Grains.GetGrain<IRequestRecipientsGrain>(0).Of(requestId)).Select(r => r.Recipient).Order());
+    }
+
+    [Fact]
+    public async Task P3_1_P3_2_a_transfer_completed_before_its_users_rows_named_the_merchant_is_backfilled_and_that_merchant_hears_of_a_later_cancellation()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Before Backfill");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var transferId = await HandOverAsync(shop, successor.MerchantId);
+
+        // As a transfer completed before migration 0047 left its rows; then the backfill runs as it does on upgrade.
+        await platform.Database.ScalarAsync<long>("UPDATE transfer_users SET merchant_id = NULL WHERE transfer_id = $1", transferId);
+        await platform.Database.ScalarAsync<long>(SchemaMigrator.Embedded.Single(migration => migration.Version == 51).Sql);
+
+        Assert.Equal(shop.Merchant.MerchantId, await platform.Database.ScalarAsync<string>(
+            "SELECT merchant_id FROM transfer_users WHERE transfer_id = $1 AND user_id = $2", transferId, shop.Customer.UserId));
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" })).RequestId();
+        await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+        var toOldMerchant = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+        Assert.Equal(shop.Customer.UserId, toOldMerchant.Data.GetProperty("userId").GetString());
+    }
+
+    // A transfer to the successor, 31 days' notice, completed once the clock has passed it.
+    private async Task<string> HandOverAsync(Shop shop, string successorMerchantId)
+    {
+        var transferId = (await (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+                new { successorMerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
+        platform.Clock.Advance(TimeSpan.FromDays(32));
+        var transfer = platform.Grains.GetGrain<ITransferGrain>(transferId);
+        await transfer.CompleteIfDue();
+        await WaitUntilCompletedAsync(transfer);
+        return transferId;
     }
 
     private static async Task<long> BalanceAsync(HttpClient merchant, string merchantId, string userId) =>
