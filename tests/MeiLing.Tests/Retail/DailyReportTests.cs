@@ -102,6 +102,20 @@ public sealed class DailyReportTests(PlatformFixture platform)
         await (await till.Manager.DailyReportAsync(till.MerchantId, date)).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    // The day's bounds are instants in the merchant's zone: the calendar's first and last days have no such bounds
+    // (0001-01-01 starts before year 1 in UTC, 9999-12-31 ends after 9999), which were a 500 from the grain.
+    [Theory]
+    [InlineData("0001-01-01")]
+    [InlineData("9999-12-31")]
+    public async Task P4_4_a_day_at_either_end_of_the_calendar_is_400_not_500(string date)
+    {
+        var till = await platform.OpenTillAsync();
+
+        var problem = await (await till.Manager.DailyReportAsync(till.MerchantId, date)).AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty("date", out _), problem.ToString());
+    }
+
     [Fact]
     public async Task A_cashier_reads_no_report_and_nobody_reads_another_merchants()
     {
