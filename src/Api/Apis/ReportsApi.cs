@@ -18,7 +18,7 @@ public static class ReportsApi
 
         group.MapGet("/reports/daily", Daily).WithName("DailyReport")
             .WithSummary("One day's takings in the merchant's time zone: orders, gross, refunds, net, and per payment method.")
-            .WithDescription("`date` is YYYY-MM-DD (400 otherwise), a day in the merchant's time zone (Asia/Shanghai unless set when the merchant was opened). `orders` counts orders placed that day and not cancelled; `grossFen` what was paid that day, `refundsFen` what was given back, `netFen` the difference; `byMethod` gives per method the payments taken (`count`) and the amount kept (`amountFen`, paid less refunded), adding up to the net. Built from the takings ledger, which names no customer, so erased customers' orders still count. The merchant key or a manager; a cashier gets 403.")
+            .WithDescription("`date` is YYYY-MM-DD from 0001-01-02 to 9999-12-30 (400 otherwise), a day in the merchant's time zone (Asia/Shanghai unless set when the merchant was opened). `orders` counts orders placed that day and not cancelled; `grossFen` what was paid that day, `refundsFen` what was given back, `netFen` the difference; `byMethod` gives per method the payments taken (`count`) and the amount kept (`amountFen`, paid less refunded), adding up to the net. `topUps` and `topUpsFen` count the member-card top-ups taken that day (money the till should hold, as for marked payments; not sales, so in neither `grossFen` nor `byMethod`). Built from the takings ledger, which names no customer, so erased customers' orders still count. The merchant key or a manager; a cashier gets 403.")
             .ProducesProblems(400, 401, 403, 404);
         group.MapGet("/member-card-settlements", Settlements).WithName("ListMemberCardSettlements")
             .WithSummary("Member-card balances settled when a customer cancelled or the merchant closed: what the merchant owes back.")
@@ -27,12 +27,23 @@ public static class ReportsApi
         return group;
     }
 
+    private static readonly DateOnly FirstReportableDay = DateOnly.MinValue.AddDays(1);
+
+    private static readonly DateOnly LastReportableDay = DateOnly.MaxValue.AddDays(-1);
+
     private static async Task<Results<Ok<DailyReport>, ValidationProblem>> Daily(
         string merchantId, string? date, IClusterClient cluster)
     {
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["A calendar date, YYYY-MM-DD."] });
+        }
+
+        // A day's bounds are instants in the merchant's zone: the calendar's first and last days have none that
+        // DateTimeOffset can hold in every zone (the grain would fail, a 500).
+        if (day < FirstReportableDay || day > LastReportableDay)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = [$"A day from {FirstReportableDay:yyyy-MM-dd} to {LastReportableDay:yyyy-MM-dd}."] });
         }
 
         return TypedResults.Ok(await cluster.GetGrain<IMerchantReportsGrain>(merchantId).Daily(day));

@@ -13,7 +13,19 @@ public sealed record DailyReport(
     [property: Id(3)] long GrossFen,
     [property: Id(4)] long RefundsFen,
     [property: Id(5)] long NetFen,
-    [property: Id(6)] IReadOnlyDictionary<string, MethodTakings> ByMethod);
+    [property: Id(6)] IReadOnlyDictionary<string, MethodTakings> ByMethod)
+{
+    /// <summary>
+    /// Member-card top-ups that day: money the merchant (or its staff) said it took for a card, to be found in the till
+    /// like a marked payment. Not sales: in neither the gross nor a method's takings. 0 from a silo of the previous release.
+    /// </summary>
+    [Id(7)]
+    public int TopUps { get; init; }
+
+    /// <summary>What those top-ups put on cards.</summary>
+    [Id(8)]
+    public long TopUpsFen { get; init; }
+}
 
 /// <summary>Takings of one payment method in a report: payments taken, and the amount kept (paid less refunded).</summary>
 [GenerateSerializer, Immutable, Alias("meiling.method-takings")]

@@ -1,4 +1,5 @@
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.Tickets;
 
 namespace MeiLing.Grains.Users;
 
@@ -9,9 +10,16 @@ namespace MeiLing.Grains.Users;
 [Alias("meiling.user.tickets")]
 public interface IUserTickets : IGrainWithStringKey
 {
-    /// <summary>Links a support ticket to the user.</summary>
+    /// <summary>Links a support ticket to the user, taken from the user's own daily allowance (as the previous release did).</summary>
     [Alias("attach-ticket")]
     Task AttachTicket(string ticketId);
+
+    /// <summary>
+    /// Links a support ticket to the user; a ticket support opens is taken from an allowance of support's own, so an agent
+    /// cannot spend the user's (nor the user support's).
+    /// </summary>
+    [Alias("attach-ticket-opened-by")]
+    Task AttachTicketOpenedBy(string ticketId, TicketAuthor openedBy);
 
     /// <summary>The ids of the tickets linked to the user, oldest first.</summary>
     [Alias("tickets")]

@@ -3,6 +3,7 @@ using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
+using MeiLing.Grains.Reports;
 using MeiLing.Grains.Users;
 
 namespace MeiLing.Grains.MemberCards;
@@ -11,7 +12,9 @@ internal sealed class MemberCardGrain(
     [PersistentState("member-card", StorageNames.Default)] IPersistentState<MemberCardState> state,
     MemberCardIndexStore cards,
     MemberCardSettlements settlements,
-    SiloFacts facts) : Grain, IMemberCardGrain
+    SiloFacts facts,
+    TakingsLedger takings,
+    TimeProvider clock) : Grain, IMemberCardGrain
 {
     public const long MaxOperationFen = 100_000_000;
 
@@ -27,6 +30,8 @@ internal sealed class MemberCardGrain(
         CheckAmount(amountFen);
         if (state.State.ResultOf(operationId, amountFen) is { } done)
         {
+            // Its takings row again: the turn that applied it may have ended before writing it.
+            await RecordTakingsAsync(state.State.Find(operationId));
             return done;
         }
 
@@ -46,10 +51,20 @@ internal sealed class MemberCardGrain(
             await cards.AddAsync(MerchantId, UserId);
         }
 
-        state.State.Apply(UserId, operationId, amountFen);
+        // P1.6: a top-up is money the merchant says it took, as a marked payment is: it goes into the merchant's takings,
+        // so a cashier topping up a card for nothing leaves the till short of the day's report.
+        var applied = state.State.Apply(UserId, operationId, amountFen);
+        applied.TakingsEntryId = $"{TakingsLedger.TopUp}/{Guid.NewGuid():N}";
+        applied.At = clock.GetUtcNow();
         await state.WriteStateAsync();
+        await RecordTakingsAsync(applied);
         return state.State.BalanceFen;
     }
+
+    private Task RecordTakingsAsync(MemberCardState.AppliedOperation? applied) =>
+        applied is { TakingsEntryId: { } entryId, At: { } at }
+            ? takings.RecordTopUpAsync(MerchantId, entryId, applied.DeltaFen, at)
+            : Task.CompletedTask;
 
     async Task<long> IMemberCardGrain.SettleAndErase()
     {
@@ -170,7 +185,7 @@ public sealed class MemberCardState : IOwnedByUser
     /// sent again with another amount is a different request under a used key: refused, not replayed.
     /// </summary>
     public long? ResultOf(string operationId, long deltaFen) =>
-        Applied.Find(op => op.OperationId == operationId) switch
+        Find(operationId) switch
         {
             null => null,
             { DeltaFen: var applied } when applied != deltaFen => throw DomainException.Conflict(
@@ -178,15 +193,20 @@ public sealed class MemberCardState : IOwnedByUser
             var done => done.BalanceAfterFen,
         };
 
-    public void Apply(string userId, string operationId, long deltaFen)
+    public AppliedOperation? Find(string operationId) => Applied.Find(op => op.OperationId == operationId);
+
+    public AppliedOperation Apply(string userId, string operationId, long deltaFen)
     {
         UserId = userId;
         BalanceFen += deltaFen;
-        Applied.Add(new AppliedOperation { OperationId = operationId, DeltaFen = deltaFen, BalanceAfterFen = BalanceFen });
+        var applied = new AppliedOperation { OperationId = operationId, DeltaFen = deltaFen, BalanceAfterFen = BalanceFen };
+        Applied.Add(applied);
         if (Applied.Count > OperationsRemembered)
         {
             Applied.RemoveRange(0, Applied.Count - OperationsRemembered);
         }
+
+        return applied;
     }
 
     public sealed class AppliedOperation
@@ -196,5 +216,11 @@ public sealed class MemberCardState : IOwnedByUser
         public long DeltaFen { get; set; }
 
         public long BalanceAfterFen { get; set; }
+
+        /// <summary>A top-up's row in the merchant's takings (random, naming nobody); null for other operations and older top-ups.</summary>
+        public string? TakingsEntryId { get; set; }
+
+        /// <summary>When a top-up was taken: its takings row's time, whenever the row is written.</summary>
+        public DateTimeOffset? At { get; set; }
     }
 }

@@ -13,6 +13,9 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCom
     public const string Payment = "payment";
     public const string Refund = "refund";
 
+    /// <summary>Money put on a member card: no order, no sale, but takings the till must hold.</summary>
+    public const string TopUp = "top-up";
+
     /// <summary>
     /// Writes every row the order's money calls for; rows already there stay as they are, so calling it at each
     /// money movement also restores a row a crash kept from being written the time before.
@@ -42,6 +45,26 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCom
         command.Parameters.Add(new() { Value = entries.Select(e => MethodName(e.Method)).ToArray() });
         command.Parameters.Add(new() { Value = entries.Select(e => e.AmountFen).ToArray() });
         command.Parameters.Add(new() { Value = entries.Select(e => e.At).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        await groupCommit.WriteAsync([command]);
+    }
+
+    /// <summary>
+    /// Writes a member-card top-up's row under its own random id (the card's operation keeps it, so a retry writes the
+    /// same row): no order and nothing naming the card or its user.
+    /// </summary>
+    public async Task RecordTopUpAsync(string merchantId, string entryId, long amountFen, DateTimeOffset at)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO merchant_takings (entry_id, merchant_id, order_id, kind, method, amount_fen, at)
+            VALUES ($1, $2, '', $3, $4, $5, $6)
+            ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.Add(new() { Value = entryId });
+        command.Parameters.Add(new() { Value = merchantId });
+        command.Parameters.Add(new() { Value = TopUp });
+        command.Parameters.Add(new() { Value = MethodName(PaymentMethod.MemberCard) });
+        command.Parameters.Add(new() { Value = amountFen });
+        command.Parameters.Add(new() { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await groupCommit.WriteAsync([command]);
     }
 

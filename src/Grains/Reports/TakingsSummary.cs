@@ -3,8 +3,10 @@ namespace MeiLing.Grains.Reports;
 /// <summary>Sums a day's ledger rows into the report: net is gross less refunds, and so is each method's amount.</summary>
 public static class TakingsSummary
 {
-    public static DailyReport Daily(DateOnly date, string timeZone, int orders, IReadOnlyList<(string Method, string Kind, int Count, long AmountFen)> rows)
+    public static DailyReport Daily(DateOnly date, string timeZone, int orders, IReadOnlyList<(string Method, string Kind, int Count, long AmountFen)> ledger)
     {
+        var topUps = ledger.Where(r => r.Kind == TakingsLedger.TopUp).ToList();
+        var rows = ledger.Where(r => r.Kind != TakingsLedger.TopUp).ToList();
         var gross = rows.Where(r => r.Kind == TakingsLedger.Payment).Sum(r => r.AmountFen);
         var refunds = rows.Where(r => r.Kind == TakingsLedger.Refund).Sum(r => r.AmountFen);
         var byMethod = rows.GroupBy(r => r.Method, StringComparer.Ordinal).ToDictionary(
@@ -13,6 +15,10 @@ public static class TakingsSummary
                 group.Where(r => r.Kind == TakingsLedger.Payment).Sum(r => r.Count),
                 group.Sum(r => r.Kind == TakingsLedger.Payment ? r.AmountFen : -r.AmountFen)),
             StringComparer.Ordinal);
-        return new DailyReport(date, timeZone, orders, gross, refunds, gross - refunds, byMethod);
+        return new DailyReport(date, timeZone, orders, gross, refunds, gross - refunds, byMethod)
+        {
+            TopUps = topUps.Sum(r => r.Count),
+            TopUpsFen = topUps.Sum(r => r.AmountFen),
+        };
     }
 }

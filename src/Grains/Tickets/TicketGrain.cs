@@ -20,7 +20,12 @@ internal sealed class TicketGrain(
 
         // The user's gate first: it refuses a closing account or an unaccepted policy, and links the ticket
         // before its words are stored, so erasure finds every ticket that exists.
-        await GrainFactory.GetGrain<IUserTickets>(userId).AttachTicket(this.GetPrimaryKeyString());
+        // A user's own ticket takes the method every release serves, so only support's openings need a user grain
+        // of this release while silos roll.
+        var userTickets = GrainFactory.GetGrain<IUserTickets>(userId);
+        await (first.Author == TicketAuthor.Support
+            ? userTickets.AttachTicketOpenedBy(this.GetPrimaryKeyString(), first.Author)
+            : userTickets.AttachTicket(this.GetPrimaryKeyString()));
         state.State.Open(userId, subject, first);
         await state.WriteStateAsync();
         return state.State.ToView(this.GetPrimaryKeyString());

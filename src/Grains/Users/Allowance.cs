@@ -52,6 +52,9 @@ public static class UserQuotas
     /// <summary>Support tickets opened per day.</summary>
     public const int TicketsPerDay = 10;
 
+    /// <summary>Tickets support opens per day for one user, counted apart from the user's own.</summary>
+    public const int SupportTicketsPerDay = 10;
+
     /// <summary>Wrong current passwords on a password change per 15 minutes, so a stolen session cannot guess it.</summary>
     public const int WrongPasswordsPerWindow = 10;
 

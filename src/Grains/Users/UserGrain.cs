@@ -7,6 +7,7 @@ using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Policies;
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Tickets;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -436,7 +437,11 @@ internal sealed partial class UserGrain(
     // Copies, here and below: a result is serialized after the turn ends, while the next call may change the list.
     Task<IReadOnlyList<SavedAddress>> IUserProfile.GetAddresses() => Task.FromResult<IReadOnlyList<SavedAddress>>([.. User.Addresses]);
 
-    async Task IUserTickets.AttachTicket(string ticketId)
+    Task IUserTickets.AttachTicket(string ticketId) => AttachTicketAsync(ticketId, TicketAuthor.User);
+
+    Task IUserTickets.AttachTicketOpenedBy(string ticketId, TicketAuthor openedBy) => AttachTicketAsync(ticketId, openedBy);
+
+    private async Task AttachTicketAsync(string ticketId, TicketAuthor openedBy)
     {
         var user = User;
         if (await tickets.IsLinkedAsync(UserId, ticketId))
@@ -448,7 +453,17 @@ internal sealed partial class UserGrain(
         // linked before it is written, so that an erasure always finds it.
         await AuthorizeAsync(ProcessingRequest.Under("open-ticket", LawfulBasis.ContractNecessity));
         var now = clock.GetUtcNow();
-        user.TicketOpenings.Take(now, UserQuotas.Day, UserQuotas.TicketsPerDay, "tickets");
+        // Support's openings count apart (as its filings do): an agent opening tickets for the user cannot use up the
+        // user's own allowance and keep them from writing to support that day (P1.7), nor the user support's.
+        if (openedBy == TicketAuthor.Support)
+        {
+            user.SupportTicketOpenings.Take(now, UserQuotas.Day, UserQuotas.SupportTicketsPerDay, "tickets opened by support for one user");
+        }
+        else
+        {
+            user.TicketOpenings.Take(now, UserQuotas.Day, UserQuotas.TicketsPerDay, "tickets");
+        }
+
         await tickets.LinkAsync(UserId, [ticketId], now);
         await state.WriteStateAsync();
     }

@@ -92,6 +92,10 @@ public sealed class UserState : IOwnedByUser
     [NotPersonalData]
     public Allowance TicketOpenings { get; set; } = new();
 
+    /// <summary>When support recently opened tickets for the user: at most <see cref="UserQuotas.SupportTicketsPerDay"/> a day.</summary>
+    [NotPersonalData]
+    public Allowance SupportTicketOpenings { get; set; } = new();
+
     /// <summary>Set when cancellation begins: no more sessions, processing or requests (P4.1).</summary>
     [NotPersonalData]
     public bool Closing { get; set; }

@@ -56,6 +56,33 @@ public sealed class DailyReportTests(PlatformFixture platform)
         Assert.Equal(4_000, (await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/member-cards/{member.UserId}")).GetProperty("balanceFen").GetInt64());
     }
 
+    // A top-up is money the merchant says it took for the card, as a marked payment is cash it says it took. A cashier
+    // could top up a friend's card without taking anything, and the friend spend it on goods: the member-card payment
+    // showed in the report, the top-up that should have brought the money in did not, so the till could not be counted
+    // against it. Top-ups are now takings of their own in the day's report; a retry under its key is counted once.
+    [Fact]
+    public async Task P1_6_a_cashiers_top_up_shows_in_the_days_report_once_so_a_free_one_leaves_the_till_short()
+    {
+        var till = await platform.OpenTillAsync("Top-up Shop");
+        var friend = await platform.RegisterUserAsync();
+        var cards = $"/v1/merchants/{till.MerchantId}/member-cards/{friend.UserId}/top-ups";
+        Assert.Equal(HttpStatusCode.OK, (await till.Cashier.PostAsJsonAsync(cards, new { amountFen = 20_000 })).StatusCode);
+        using var retried = new HttpRequestMessage(HttpMethod.Post, cards) { Content = JsonContent.Create(new { amountFen = 3_000 }) };
+        retried.Headers.Add("Idempotency-Key", "counter-7");
+        Assert.Equal(HttpStatusCode.OK, (await till.Cashier.SendAsync(retried)).StatusCode);
+        using var again = new HttpRequestMessage(HttpMethod.Post, cards) { Content = JsonContent.Create(new { amountFen = 3_000 }) };
+        again.Headers.Add("Idempotency-Key", "counter-7");
+        Assert.Equal(HttpStatusCode.OK, (await till.Cashier.SendAsync(again)).StatusCode);
+
+        var report = await (await till.Manager.DailyReportAsync(till.MerchantId, RetailApiClient.ShanghaiToday())).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(2, report.GetProperty("topUps").GetInt32());
+        Assert.Equal(23_000, report.GetProperty("topUpsFen").GetInt64());
+        // Not sales: no order, no gross, and no payment method's takings.
+        Assert.Equal(0, report.GetProperty("grossFen").GetInt64());
+        Assert.Empty(report.GetProperty("byMethod").EnumerateObject());
+    }
+
     [Fact]
     public async Task Another_day_in_the_merchants_time_zone_is_empty()
     {
@@ -100,6 +127,20 @@ public sealed class DailyReportTests(PlatformFixture platform)
         var till = await platform.OpenTillAsync();
 
         await (await till.Manager.DailyReportAsync(till.MerchantId, date)).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    // The day's bounds are instants in the merchant's zone: the calendar's first and last days have no such bounds
+    // (0001-01-01 starts before year 1 in UTC, 9999-12-31 ends after 9999), which were a 500 from the grain.
+    [Theory]
+    [InlineData("0001-01-01")]
+    [InlineData("9999-12-31")]
+    public async Task P4_4_a_day_at_either_end_of_the_calendar_is_400_not_500(string date)
+    {
+        var till = await platform.OpenTillAsync();
+
+        var problem = await (await till.Manager.DailyReportAsync(till.MerchantId, date)).AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty("date", out _), problem.ToString());
     }
 
     [Fact]

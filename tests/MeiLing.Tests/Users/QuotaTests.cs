@@ -62,6 +62,28 @@ public sealed class QuotaTests(PlatformFixture platform)
         await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
     }
 
+    // As with requests (P8_1_support_filings_…): tickets an agent opens for the user come from an allowance of their
+    // own, so an agent (or a script with a support key) opening ten tickets cannot keep the user from opening one
+    // that day, and a user who opened ten cannot keep support from opening one for them.
+    [Fact]
+    public async Task P1_7_P4_4_tickets_support_opens_for_a_user_do_not_spend_the_users_own_allowance()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Ticketing", "support")).ApiKey);
+        for (var i = 0; i < UserQuotas.SupportTicketsPerDay; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await support.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = $"call {i}", message = "caller phoned in" })).StatusCode);
+        }
+
+        var supportAgain = await support.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "one more", message = "m" });
+        var own = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "my own", message = "m" });
+
+        var problem = await supportAgain.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.True(own.StatusCode == HttpStatusCode.Created, await own.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task P4_4_consent_changes_per_minute_are_bounded()
     {
