@@ -45,10 +45,12 @@ public sealed class SiloFacts(IGrainFactory grains, TimeProvider clock)
     /// </summary>
     public async ValueTask<OrderQuote> QuoteAsync(string merchantId, IReadOnlyList<Orders.OrderItem> items)
     {
-        var catalogue = grains.GetResolvedGrain<ICatalogueGrain>(merchantId);
-        var prices = await _cataloguePrices.GetOrLoadAsync(merchantId, async () => CataloguePrices.Of(await catalogue.GetPriceList()));
-        return prices?.Products is { } products ? CatalogueQuoting.Quote(products, items) : await catalogue.Quote(items);
+        var prices = await _cataloguePrices.GetOrLoadAsync(merchantId, async () => CataloguePrices.Of(await Catalogue(merchantId).GetPriceList()));
+        return prices?.Products is { } products ? CatalogueQuoting.Quote(products, items) : await Catalogue(merchantId).Quote(items);
     }
+
+    // Built only when the catalogue is asked: an order quoted from the copy needs no reference.
+    private ICatalogueGrain Catalogue(string merchantId) => grains.GetResolvedGrain<ICatalogueGrain>(merchantId);
 
     public void Forget(CachedFact fact)
     {
