@@ -18,7 +18,7 @@ public static class TicketsApi
 
         var ticket = routes.MapGroup("/v1/tickets/{ticketId:id}").WithTags("Support tickets")
             .RequireAuthorization(AuthorizationPolicies.UserOrSupport);
-        ticket.MapPost("/messages", AddMessage).WithName("AddTicketMessage").WithSummary("Add a message to the ticket.");
+        ticket.MapPost("/messages", AddMessage).WithName("AddTicketMessage").WithSummary("Add a message to the ticket; 409 ticket-full past 500 messages or 100,000 characters in all (open a new one).");
         ticket.MapGet("/", GetTicket).WithName("GetTicket").WithSummary("The ticket with all its messages.");
         return routes;
     }

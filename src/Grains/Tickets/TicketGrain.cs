@@ -11,6 +11,13 @@ internal sealed class TicketGrain(
 {
     public const int MaxMessages = 500;
 
+    /// <summary>
+    /// The most characters of messages one ticket holds (50 messages at the 2,000 the API takes): every message rewrites
+    /// the whole sealed ticket, so without it a session looping on messages grew one state to a megabyte, each write
+    /// costing that megabyte again, on ten new tickets a day.
+    /// </summary>
+    public const int MaxCharacters = 100_000;
+
     async Task<TicketView> ITicketGrain.Open(string userId, string subject, TicketMessage first)
     {
         if (state.RecordExists)
@@ -38,9 +45,10 @@ internal sealed class TicketGrain(
             throw DomainException.NotFound("ticket-not-found", "No such ticket.");
         }
 
-        if (state.State.Messages.Count >= MaxMessages)
+        if (!state.State.HasRoomFor(message, MaxMessages, MaxCharacters))
         {
-            throw DomainException.Conflict("ticket-full", "This ticket has reached its message limit; open a new one.");
+            throw DomainException.Conflict("ticket-full",
+                $"A ticket holds at most {MaxMessages} messages and {MaxCharacters:N0} characters; this one is full: open a new one.");
         }
 
         // P6.1, P4.1: a message adds to the user's data, so it passes the user's gate like any processing.
@@ -84,6 +92,9 @@ public sealed class TicketState : IOwnedByUser
 
     [PersonalData(DataCategory.Basic)]
     public List<TicketMessage> Messages { get; set; } = [];
+
+    public bool HasRoomFor(TicketMessage message, int maxMessages, int maxCharacters) =>
+        Messages.Count < maxMessages && Messages.Sum(held => held.Text.Length) + message.Text.Length <= maxCharacters;
 
     [NotPersonalData]
     public DateTimeOffset OpenedAt { get; set; }

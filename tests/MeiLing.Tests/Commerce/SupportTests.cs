@@ -27,6 +27,26 @@ public sealed class SupportTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_a_ticket_holds_at_most_100000_characters_so_a_looping_session_cannot_grow_one_state_every_message_rewrites()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var longest = new string('茶', 2_000);
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Long", message = longest });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString();
+        for (var i = 1; i < 50; i++)
+        {
+            (await client.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = longest })).EnsureSuccessStatusCode();
+        }
+
+        var full = await client.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "ok" });
+
+        var problem = await full.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.EndsWith("/ticket-full", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(50, (await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}")).GetProperty("messages").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_ticket_read_while_messages_are_added_never_fails()
     {
         var user = await platform.RegisterUserAsync();
