@@ -30,8 +30,6 @@ internal sealed class MemberCardGrain(
         CheckAmount(amountFen);
         if (state.State.ResultOf(operationId, amountFen) is { } done)
         {
-            // Its takings row again: the turn that applied it may have ended before writing it.
-            await RecordTakingsAsync(state.State.Find(operationId));
             return done;
         }
 
@@ -53,18 +51,12 @@ internal sealed class MemberCardGrain(
 
         // P1.6: a top-up is money the merchant says it took, as a marked payment is: it goes into the merchant's takings,
         // so a cashier topping up a card for nothing leaves the till short of the day's report.
-        var applied = state.State.Apply(UserId, operationId, amountFen);
-        applied.TakingsEntryId = $"{TakingsLedger.TopUp}/{Guid.NewGuid():N}";
-        applied.At = clock.GetUtcNow();
-        await state.WriteStateAsync();
-        await RecordTakingsAsync(applied);
+        // The row joins the card's state write in one unit: both are durable or neither, so a replay under the same key
+        // (answered above from the state) never needs to write it again.
+        state.State.Apply(UserId, operationId, amountFen);
+        await takings.WriteTopUpWithStateAsync(MerchantId, amountFen, clock.GetUtcNow(), state.WriteStateAsync);
         return state.State.BalanceFen;
     }
-
-    private Task RecordTakingsAsync(MemberCardState.AppliedOperation? applied) =>
-        applied is { TakingsEntryId: { } entryId, At: { } at }
-            ? takings.RecordTopUpAsync(MerchantId, entryId, applied.DeltaFen, at)
-            : Task.CompletedTask;
 
     async Task<long> IMemberCardGrain.SettleAndErase()
     {
@@ -185,7 +177,7 @@ public sealed class MemberCardState : IOwnedByUser
     /// sent again with another amount is a different request under a used key: refused, not replayed.
     /// </summary>
     public long? ResultOf(string operationId, long deltaFen) =>
-        Find(operationId) switch
+        Applied.Find(op => op.OperationId == operationId) switch
         {
             null => null,
             { DeltaFen: var applied } when applied != deltaFen => throw DomainException.Conflict(
@@ -193,20 +185,15 @@ public sealed class MemberCardState : IOwnedByUser
             var done => done.BalanceAfterFen,
         };
 
-    public AppliedOperation? Find(string operationId) => Applied.Find(op => op.OperationId == operationId);
-
-    public AppliedOperation Apply(string userId, string operationId, long deltaFen)
+    public void Apply(string userId, string operationId, long deltaFen)
     {
         UserId = userId;
         BalanceFen += deltaFen;
-        var applied = new AppliedOperation { OperationId = operationId, DeltaFen = deltaFen, BalanceAfterFen = BalanceFen };
-        Applied.Add(applied);
+        Applied.Add(new AppliedOperation { OperationId = operationId, DeltaFen = deltaFen, BalanceAfterFen = BalanceFen });
         if (Applied.Count > OperationsRemembered)
         {
             Applied.RemoveRange(0, Applied.Count - OperationsRemembered);
         }
-
-        return applied;
     }
 
     public sealed class AppliedOperation
@@ -216,11 +203,5 @@ public sealed class MemberCardState : IOwnedByUser
         public long DeltaFen { get; set; }
 
         public long BalanceAfterFen { get; set; }
-
-        /// <summary>A top-up's row in the merchant's takings (random, naming nobody); null for other operations and older top-ups.</summary>
-        public string? TakingsEntryId { get; set; }
-
-        /// <summary>When a top-up was taken: its takings row's time, whenever the row is written.</summary>
-        public DateTimeOffset? At { get; set; }
     }
 }

@@ -49,23 +49,22 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCom
     }
 
     /// <summary>
-    /// Writes a member-card top-up's row under its own random id (the card's operation keeps it, so a retry writes the
-    /// same row): no order and nothing naming the card or its user.
+    /// Runs <paramref name="writeState"/>, the card's state write, with a top-up's row under a random id in the same unit
+    /// (<see cref="Platform.GroupCommit.WriteWithStateAsync"/>): no order and nothing naming the card or its user.
     /// </summary>
-    public async Task RecordTopUpAsync(string merchantId, string entryId, long amountFen, DateTimeOffset at)
+    public Task WriteTopUpWithStateAsync(string merchantId, long amountFen, DateTimeOffset at, Func<Task> writeState)
     {
         var command = new NpgsqlBatchCommand("""
             INSERT INTO merchant_takings (entry_id, merchant_id, order_id, kind, method, amount_fen, at)
             VALUES ($1, $2, '', $3, $4, $5, $6)
-            ON CONFLICT DO NOTHING
             """);
-        command.Parameters.Add(new() { Value = entryId });
+        command.Parameters.Add(new() { Value = $"{TopUp}/{Guid.NewGuid():N}" });
         command.Parameters.Add(new() { Value = merchantId });
         command.Parameters.Add(new() { Value = TopUp });
         command.Parameters.Add(new() { Value = MethodName(PaymentMethod.MemberCard) });
         command.Parameters.Add(new() { Value = amountFen });
         command.Parameters.Add(new() { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await groupCommit.WriteAsync([command]);
+        return groupCommit.WriteWithStateAsync([command], writeState);
     }
 
     /// <summary>The takings between two instants: per method and kind, the count of rows and their amount.</summary>
