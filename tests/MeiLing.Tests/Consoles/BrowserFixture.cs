@@ -68,19 +68,28 @@ public sealed class BrowserFixture : PlatformFixture, IAsyncLifetime
     });
 
     /// <summary>
-    /// Waits for the page to reach <paramref name="glob"/>; a page that stays elsewhere fails with where it is and what it
-    /// shows (a refused sign-in, an error page), not only with a timeout.
+    /// Waits until the page shows <paramref name="pathAndQuery"/>, fully loaded; a page that stays elsewhere fails with where
+    /// it is and what it shows (a refused sign-in, an error page), not only with a timeout.
     /// </summary>
-    public static async Task WaitForUrlAsync(IPage page, string glob, TimeSpan patience)
+    /// <remarks>
+    /// Asked of the page itself, not of Playwright's <c>WaitForURLAsync</c>: that checks the load states it has heard of and
+    /// then subscribes to the next one, so a <c>load</c> that arrives in between is lost and it waits out its timeout on a page
+    /// that already loaded (playwright-dotnet #3364; seen once in CI on the console's sign-in). A function evaluated in the
+    /// page is retried by the browser's side across the navigation and reads the document's own state.
+    /// </remarks>
+    public static async Task WaitForPageAsync(IPage page, string pathAndQuery, TimeSpan patience)
     {
         try
         {
-            await page.WaitForURLAsync(glob, new PageWaitForURLOptions { Timeout = (float)patience.TotalMilliseconds });
+            await page.WaitForFunctionAsync(
+                "expected => location.pathname + location.search === expected && document.readyState === 'complete'",
+                pathAndQuery,
+                new PageWaitForFunctionOptions { Timeout = (float)patience.TotalMilliseconds, PollingInterval = 50 });
         }
         catch (TimeoutException)
         {
             var shown = await page.InnerTextAsync("body", new PageInnerTextOptions { Timeout = 5_000 });
-            throw new Xunit.Sdk.XunitException($"Waited {patience.TotalSeconds} s for {glob}; the page is still at {page.Url}, showing:\n{shown}");
+            throw new Xunit.Sdk.XunitException($"Waited {patience.TotalSeconds} s for {pathAndQuery}; the page is still at {page.Url}, showing:\n{shown}");
         }
     }
 

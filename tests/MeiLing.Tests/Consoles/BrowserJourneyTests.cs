@@ -31,12 +31,12 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         await BrowserFixture.ScreenshotAsync(page, "console-signin");
         await page.FillAsync("input[name=apiKey]", agent.ApiKey);
         await page.ClickAsync("button[type=submit]");
-        await BrowserFixture.WaitForUrlAsync(page, "**/console", Patience);
+        await BrowserFixture.WaitForPageAsync(page, "/console", Patience);
         await BrowserFixture.ScreenshotAsync(page, "console-queue");
 
         await page.FillAsync("input[name=query]", user.Phone);
         await page.ClickAsync("form[action*=Find] button");
-        await BrowserFixture.WaitForUrlAsync(page, $"**/console/users/{user.UserId}", Patience);
+        await BrowserFixture.WaitForPageAsync(page, $"/console/users/{user.UserId}", Patience);
 
         await page.SelectOptionAsync("select[name='Input.Type']", "Cancellation");
         await page.FillAsync("textarea[name='Input.Reason']", "用户来电要求注销 The user called to close the account");
@@ -74,7 +74,7 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         await page.GotoAsync("/privacy/register");
         await BrowserFixture.ScreenshotAsync(page, "privacy-register");
         await page.GotoAsync("/privacy");
-        await BrowserFixture.WaitForUrlAsync(page, "**/privacy/signin?returnUrl=%2Fprivacy", Patience);
+        await BrowserFixture.WaitForPageAsync(page, "/privacy/signin?returnUrl=%2Fprivacy", Patience);
         await BrowserFixture.ScreenshotAsync(page, "privacy-signin");
         await page.FillAsync("input[name=Phone]", user.Phone);
         await page.FillAsync("input[name=Password]", user.Password);
@@ -127,7 +127,7 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         await page.GotoAsync("/console/signin");
         await page.FillAsync("input[name=apiKey]", agent.ApiKey);
         await page.ClickAsync("button[type=submit]");
-        await BrowserFixture.WaitForUrlAsync(page, "**/console", Patience);
+        await BrowserFixture.WaitForPageAsync(page, "/console", Patience);
 
         // The queue of unconfirmed recipients offers the button too, beside the request's failed recipient.
         await GotoQueueRowAsync(page, requestId);
