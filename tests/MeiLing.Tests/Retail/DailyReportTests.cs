@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MeiLing.Grains.MemberCards;
+using MeiLing.Silo.Schema;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
 
@@ -111,6 +113,25 @@ public sealed class DailyReportTests(PlatformFixture platform)
         // The rows name the staff, never the customer whose card it was.
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM merchant_takings AS t WHERE merchant_id = $1 AND strpos(t::text, $2) > 0", till.MerchantId, friend.UserId));
+    }
+
+    // A top-up written before 0052, or through an API host of the previous release (the old `top-up` method), names no one:
+    // it still counts in the day's top-ups, in no staff member's share; running 0052 again leaves such rows as they are.
+    [Fact]
+    public async Task A_top_up_that_names_no_one_counts_in_the_day_and_in_no_staff_members_share()
+    {
+        var till = await platform.OpenTillAsync("Upgrade Day Shop");
+        var friend = await platform.RegisterUserAsync();
+        await platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(till.MerchantId, friend.UserId)).TopUp($"top-up:{Guid.NewGuid():N}", 4_000);
+        Assert.Equal(HttpStatusCode.OK, (await till.Cashier.PostAsJsonAsync(
+            $"/v1/merchants/{till.MerchantId}/member-cards/{friend.UserId}/top-ups", new { amountFen = 1_000 })).StatusCode);
+        await platform.Database.ScalarAsync<long>(SchemaMigrator.Embedded.Single(migration => migration.Version == 52).Sql);
+
+        var report = await (await till.Manager.DailyReportAsync(till.MerchantId, RetailApiClient.ShanghaiToday())).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal((2, 5_000L), (report.GetProperty("topUps").GetInt32(), report.GetProperty("topUpsFen").GetInt64()));
+        var share = Assert.Single(report.GetProperty("topUpsByStaff").EnumerateArray());
+        Assert.Equal((till.CashierId, 1, 1_000L), (share.GetProperty("staffId").GetString(), share.GetProperty("count").GetInt32(), share.GetProperty("amountFen").GetInt64()));
     }
 
     // Refunds and marked (cash) payments are the other money a cashier or manager moves without a partner to confirm it:
