@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using MeiLing.Api.Security;
 using MeiLing.Grains.MemberCards;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,17 +16,19 @@ public static class MemberCardsApi
             .ForCaller(CallerScope.TheMerchant);
 
         group.MapPost("/top-ups", TopUp).WithName("TopUpMemberCard")
-            .WithSummary("Add to the user's balance at this merchant. An Idempotency-Key header makes retries safe.");
+            .WithSummary("Add to the user's balance at this merchant. An Idempotency-Key header makes retries safe.")
+            .WithDescription("The merchant key, a manager or a cashier. The top-up is in the day's report (`topUps`, `topUpsFen`) under the staff member whose key made it (`topUpsByStaff`; the merchant's own key as `staffId` null), so a top-up the till did not take the money for can be traced.");
         group.MapGet("/", GetBalance).WithName("GetMemberCard").WithSummary("The user's balance at this merchant (0 without a card); 404 for a user who does not exist.");
         return group;
     }
 
     private static async Task<Ok<BalanceBody>> TopUp(
-        string merchantId, string userId, TopUpRequest request, IClusterClient cluster,
+        string merchantId, string userId, TopUpRequest request, ClaimsPrincipal caller, IClusterClient cluster,
         [FromHeader(Name = OrdersApi.IdempotencyHeader)] string? idempotencyKey)
     {
         var operationId = string.IsNullOrEmpty(idempotencyKey) ? $"top-up:{Guid.NewGuid():N}" : $"top-up:{idempotencyKey}";
-        var balance = await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).TopUp(operationId, request.AmountFen);
+        var balance = await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId))
+            .TopUpBy(new MemberCardTopUp(operationId, request.AmountFen, caller.MerchantStaffId()));
         return TypedResults.Ok(new BalanceBody(balance));
     }
 

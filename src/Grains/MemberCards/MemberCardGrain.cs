@@ -25,7 +25,13 @@ internal sealed class MemberCardGrain(
             ? PersonalDataExporter.Export(new MemberCardExport(MerchantId), state.State).ToJsonString()
             : null);
 
-    async Task<long> IMemberCardGrain.TopUp(string operationId, long amountFen)
+    // An API host of the previous release does not say who made the top-up: its row names no one.
+    Task<long> IMemberCardGrain.TopUp(string operationId, long amountFen) => TopUpAsync(operationId, amountFen, takenBy: null);
+
+    Task<long> IMemberCardGrain.TopUpBy(MemberCardTopUp topUp) =>
+        TopUpAsync(topUp.OperationId, topUp.AmountFen, TakingsLedger.TakenBy(topUp.StaffId));
+
+    private async Task<long> TopUpAsync(string operationId, long amountFen, string? takenBy)
     {
         CheckAmount(amountFen);
         if (state.State.ResultOf(operationId, amountFen) is { } done)
@@ -50,11 +56,11 @@ internal sealed class MemberCardGrain(
         }
 
         // P1.6: a top-up is money the merchant says it took, as a marked payment is: it goes into the merchant's takings,
-        // so a cashier topping up a card for nothing leaves the till short of the day's report.
+        // so a cashier topping up a card for nothing leaves the till short of the day's report, which names the staff member.
         // The row joins the card's state write in one unit: both are durable or neither, so a replay under the same key
         // (answered above from the state) never needs to write it again.
         state.State.Apply(UserId, operationId, amountFen);
-        await takings.WriteTopUpWithStateAsync(MerchantId, amountFen, clock.GetUtcNow(), state.WriteStateAsync);
+        await takings.WriteTopUpWithStateAsync(MerchantId, amountFen, clock.GetUtcNow(), takenBy, state.WriteStateAsync);
         return state.State.BalanceFen;
     }
 

@@ -188,6 +188,8 @@ internal sealed partial class OrderGrain(
             Method = method,
             AmountFen = amountFen,
             At = clock.GetUtcNow(),
+            // P1.6: a marked payment is cash a staff member says they took; the ledger names them, as for top-ups and refunds.
+            TakenBy = caller.Party == OrderParty.Merchant ? TakingsLedger.TakenBy(caller.StaffId) : null,
         };
         order.BeginPayment(payment);
         if (payment.Method != PaymentMethod.Marked)

@@ -260,6 +260,8 @@ public sealed class OrderState : IOwnedByUser
             AmountFen = amountFen,
             At = now,
             StaffId = staffId,
+            // Refunds are the merchant's alone (its key or its staff's), so who gave the money back is always known.
+            TakenBy = Reports.TakingsLedger.TakenBy(staffId),
             RequestedLines = request?.Lines is { } asked ? [.. asked] : null,
             RequestedAmountFen = request?.AmountFen,
         };
@@ -370,6 +372,12 @@ public sealed class OrderState : IOwnedByUser
 
         public string? PartnerReference { get; set; }
 
+        /// <summary>
+        /// Who at the merchant's till took the payment (a staff id, or the merchant's own key), for the takings ledger;
+        /// null for a payment the customer made, and for payments begun before it was recorded.
+        /// </summary>
+        public string? TakenBy { get; set; }
+
         /// <summary>The partner's reference of the refund, once the payment was given back.</summary>
         public string? RefundReference { get; set; }
 
@@ -395,6 +403,12 @@ public sealed class OrderState : IOwnedByUser
         public DateTimeOffset At { get; set; }
 
         public string? StaffId { get; set; }
+
+        /// <summary>
+        /// <see cref="StaffId"/> as the takings ledger names it (the merchant's own key included); null for refunds planned
+        /// before it was recorded, whose null <see cref="StaffId"/> could not tell the merchant's key from an unknown one.
+        /// </summary>
+        public string? TakenBy { get; set; }
 
         public List<RefundPartRecord> Parts { get; set; } = [];
 

@@ -5,8 +5,9 @@ using NpgsqlTypes;
 namespace MeiLing.Grains.Reports;
 
 /// <summary>
-/// The merchant's takings: one row per confirmed payment and per part of a refund given back, with order id,
-/// method, amount and time and nothing about the customer, so reports survive every customer's erasure.
+/// The merchant's takings: one row per confirmed payment, per part of a refund given back and per member-card top-up,
+/// with order id, method, amount and time and nothing about the customer, so reports survive every customer's erasure.
+/// Money the merchant's side moved also names who moved it (<c>taken_by</c>): a staff id, or <see cref="MerchantKey"/>.
 /// </summary>
 public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCommit groupCommit)
 {
@@ -17,15 +18,30 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCom
     public const string TopUp = "top-up";
 
     /// <summary>
+    /// <c>taken_by</c> of money moved with the merchant's own key. Staff ids are <c>stf_…</c>, so it names no one of them;
+    /// null is left for rows that name no one: written before 0052, or moved by the customer or a partner.
+    /// </summary>
+    public const string MerchantKey = "merchant";
+
+    /// <summary>
+    /// At most this many staff members' shares of a day's top-ups: every staff member a merchant can ever enrol
+    /// (<see cref="Merchants.IMerchantGrain.MaxStaff"/>, offboarded ones included) and the merchant's own key.
+    /// </summary>
+    public const int MaxTakersPerDay = Merchants.IMerchantGrain.MaxStaff + 1;
+
+    /// <summary>Who at the merchant's till moved money, for <c>taken_by</c>: the staff member, or the merchant's own key.</summary>
+    public static string TakenBy(string? staffId) => staffId ?? MerchantKey;
+
+    /// <summary>
     /// Writes every row the order's money calls for; rows already there stay as they are, so calling it at each
     /// money movement also restores a row a crash kept from being written the time before.
     /// </summary>
     public async Task RecordAsync(string orderId, OrderState order)
     {
         var entries = order.Payments.Where(p => !p.AwaitingPartner)
-            .Select(p => (Id: p.PaymentId, Kind: Payment, p.Method, p.AmountFen, p.At))
+            .Select(p => (Id: p.PaymentId, Kind: Payment, p.Method, p.AmountFen, p.At, p.TakenBy))
             .Concat(order.Refunds.SelectMany(r => r.Parts.Where(part => part.Done)
-                .Select(part => (Id: $"{r.RefundId}/{part.PaymentId}", Kind: Refund, part.Method, part.AmountFen, r.At))))
+                .Select(part => (Id: $"{r.RefundId}/{part.PaymentId}", Kind: Refund, part.Method, part.AmountFen, r.At, r.TakenBy))))
             .ToList();
         if (entries.Count == 0)
         {
@@ -33,9 +49,10 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCom
         }
 
         var command = new NpgsqlBatchCommand("""
-            INSERT INTO merchant_takings (entry_id, merchant_id, order_id, kind, method, amount_fen, at)
-            SELECT entry.id, $1, $2, entry.kind, entry.method, entry.amount_fen, entry.at
-              FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::timestamptz[]) AS entry (id, kind, method, amount_fen, at)
+            INSERT INTO merchant_takings (entry_id, merchant_id, order_id, kind, method, amount_fen, at, taken_by)
+            SELECT entry.id, $1, $2, entry.kind, entry.method, entry.amount_fen, entry.at, entry.taken_by
+              FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::timestamptz[], $8::text[])
+                   AS entry (id, kind, method, amount_fen, at, taken_by)
             ON CONFLICT DO NOTHING
             """);
         command.Parameters.Add(new() { Value = order.MerchantId });
@@ -45,18 +62,20 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCom
         command.Parameters.Add(new() { Value = entries.Select(e => MethodName(e.Method)).ToArray() });
         command.Parameters.Add(new() { Value = entries.Select(e => e.AmountFen).ToArray() });
         command.Parameters.Add(new() { Value = entries.Select(e => e.At).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = entries.Select(e => e.TakenBy).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await groupCommit.WriteAsync([command]);
     }
 
     /// <summary>
     /// Runs <paramref name="writeState"/>, the card's state write, with a top-up's row under a random id in the same unit
-    /// (<see cref="Platform.GroupCommit.WriteWithStateAsync"/>): no order and nothing naming the card or its user.
+    /// (<see cref="Platform.GroupCommit.WriteWithStateAsync"/>): no order and nothing naming the card or its user, only who
+    /// at the till made it (<paramref name="takenBy"/>, <see cref="TakenBy"/>; null when the caller did not say).
     /// </summary>
-    public Task WriteTopUpWithStateAsync(string merchantId, long amountFen, DateTimeOffset at, Func<Task> writeState)
+    public Task WriteTopUpWithStateAsync(string merchantId, long amountFen, DateTimeOffset at, string? takenBy, Func<Task> writeState)
     {
         var command = new NpgsqlBatchCommand("""
-            INSERT INTO merchant_takings (entry_id, merchant_id, order_id, kind, method, amount_fen, at)
-            VALUES ($1, $2, '', $3, $4, $5, $6)
+            INSERT INTO merchant_takings (entry_id, merchant_id, order_id, kind, method, amount_fen, at, taken_by)
+            VALUES ($1, $2, '', $3, $4, $5, $6, $7)
             """);
         command.Parameters.Add(new() { Value = $"{TopUp}/{Guid.NewGuid():N}" });
         command.Parameters.Add(new() { Value = merchantId });
@@ -64,8 +83,22 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCom
         command.Parameters.Add(new() { Value = MethodName(PaymentMethod.MemberCard) });
         command.Parameters.Add(new() { Value = amountFen });
         command.Parameters.Add(new() { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)takenBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return groupCommit.WriteWithStateAsync([command], writeState);
     }
+
+    /// <summary>
+    /// The top-ups between two instants per staff member who made them (<see cref="TakenBy"/>), most money first, at most
+    /// <see cref="MaxTakersPerDay"/>; rows that name no one are left out.
+    /// </summary>
+    public Task<IReadOnlyList<(string TakenBy, int Count, long AmountFen)>> TopUpsByTakerAsync(string merchantId, DateTimeOffset from, DateTimeOffset to) =>
+        Platform.DataSourceQueries.ReadRowsAsync(dataSource, """
+            SELECT taken_by, count(*)::integer, sum(amount_fen)::bigint FROM merchant_takings
+             WHERE merchant_id = $1 AND at >= $2 AND at < $3 AND kind = $4 AND taken_by IS NOT NULL
+             GROUP BY taken_by ORDER BY sum(amount_fen) DESC, taken_by LIMIT $5
+            """,
+            reader => (reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2)),
+            merchantId, from, to, TopUp, MaxTakersPerDay);
 
     /// <summary>The takings between two instants: per method and kind, the count of rows and their amount.</summary>
     public Task<IReadOnlyList<(string Method, string Kind, int Count, long AmountFen)>> SumAsync(string merchantId, DateTimeOffset from, DateTimeOffset to) =>

@@ -23,6 +23,18 @@ public sealed class TakingsSummaryTests
     }
 
     [Fact]
+    public void Top_ups_are_apart_from_sales_and_the_merchants_own_key_is_the_share_without_a_staff_id()
+    {
+        var report = TakingsSummary.Daily(new DateOnly(2026, 12, 2), "Asia/Shanghai", 0,
+            [("member-card", TakingsLedger.TopUp, 3, 6_000L)],
+            [("stf_a", 2, 5_000L), (TakingsLedger.MerchantKey, 1, 1_000L)]);
+
+        Assert.Equal((3, 6_000L), (report.TopUps, report.TopUpsFen));
+        Assert.Equal(0, report.GrossFen);
+        Assert.Equal([new StaffTopUps("stf_a", 2, 5_000), new StaffTopUps(null, 1, 1_000)], report.TopUpsByStaff);
+    }
+
+    [Fact]
     public void A_shanghai_day_starts_at_four_in_the_afternoon_utc_the_day_before()
     {
         var (from, to) = MerchantTimeZones.DayIn(MerchantTimeZones.Find(null), new DateOnly(2026, 12, 2));

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MeiLing.Grains.MemberCards;
+using MeiLing.Silo.Schema;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
 
@@ -82,6 +84,77 @@ public sealed class DailyReportTests(PlatformFixture platform)
         Assert.Equal(0, report.GetProperty("grossFen").GetInt64());
         Assert.Empty(report.GetProperty("byMethod").EnumerateObject());
     }
+
+    // The day's top-ups showed the till short, but not who made them: a merchant with several cashiers could not tell which
+    // one topped up a friend's card for nothing. Each top-up's takings row now names the staff member whose key made it (the
+    // merchant's own key as the merchant; still no customer), and the report gives each one's count and sum.
+    [Fact]
+    public async Task P1_6_the_days_report_names_each_staff_member_with_the_top_ups_they_made_so_a_short_till_points_at_the_cashier()
+    {
+        var till = await platform.OpenTillAsync("Two Tills Shop");
+        var second = await till.Owner.EnrolAsync(till.MerchantId, "Zhao Lei", "cashier");
+        var secondCashier = platform.Client(second.ApiKey);
+        var friend = await platform.RegisterUserAsync();
+        var card = $"/v1/merchants/{till.MerchantId}/member-cards/{friend.UserId}/top-ups";
+        Assert.Equal(HttpStatusCode.OK, (await till.Cashier.PostAsJsonAsync(card, new { amountFen = 20_000 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await till.Cashier.PostAsJsonAsync(card, new { amountFen = 1_000 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await secondCashier.PostAsJsonAsync(card, new { amountFen = 5_000 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await till.Owner.PostAsJsonAsync(card, new { amountFen = 700 })).StatusCode);
+
+        var report = await (await till.Manager.DailyReportAsync(till.MerchantId, RetailApiClient.ShanghaiToday())).Content.ReadFromJsonAsync<JsonElement>();
+
+        var byStaff = report.GetProperty("topUpsByStaff").EnumerateArray()
+            .Select(entry => (StaffId: entry.GetProperty("staffId").GetString(), Count: entry.GetProperty("count").GetInt32(), AmountFen: entry.GetProperty("amountFen").GetInt64()))
+            .ToList();
+        // Most money first; the merchant's own key is the entry without a staff id.
+        Assert.Equal(new List<(string?, int, long)> { (till.CashierId, 2, 21_000), (second.StaffId, 1, 5_000), (null, 1, 700) }, byStaff);
+        Assert.Equal(report.GetProperty("topUps").GetInt32(), byStaff.Sum(entry => entry.Count));
+        Assert.Equal(report.GetProperty("topUpsFen").GetInt64(), byStaff.Sum(entry => entry.AmountFen));
+        // The rows name the staff, never the customer whose card it was.
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM merchant_takings AS t WHERE merchant_id = $1 AND strpos(t::text, $2) > 0", till.MerchantId, friend.UserId));
+    }
+
+    // A top-up written before 0052, or through an API host of the previous release (the old `top-up` method), names no one:
+    // it still counts in the day's top-ups, in no staff member's share; running 0052 again leaves such rows as they are.
+    [Fact]
+    public async Task A_top_up_that_names_no_one_counts_in_the_day_and_in_no_staff_members_share()
+    {
+        var till = await platform.OpenTillAsync("Upgrade Day Shop");
+        var friend = await platform.RegisterUserAsync();
+        await platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(till.MerchantId, friend.UserId)).TopUp($"top-up:{Guid.NewGuid():N}", 4_000);
+        Assert.Equal(HttpStatusCode.OK, (await till.Cashier.PostAsJsonAsync(
+            $"/v1/merchants/{till.MerchantId}/member-cards/{friend.UserId}/top-ups", new { amountFen = 1_000 })).StatusCode);
+        await platform.Database.ScalarAsync<long>(SchemaMigrator.Embedded.Single(migration => migration.Version == 52).Sql);
+
+        var report = await (await till.Manager.DailyReportAsync(till.MerchantId, RetailApiClient.ShanghaiToday())).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal((2, 5_000L), (report.GetProperty("topUps").GetInt32(), report.GetProperty("topUpsFen").GetInt64()));
+        var share = Assert.Single(report.GetProperty("topUpsByStaff").EnumerateArray());
+        Assert.Equal((till.CashierId, 1, 1_000L), (share.GetProperty("staffId").GetString(), share.GetProperty("count").GetInt32(), share.GetProperty("amountFen").GetInt64()));
+    }
+
+    // Refunds and marked (cash) payments are the other money a cashier or manager moves without a partner to confirm it:
+    // their takings rows name who moved it too, and a customer's own payment names no one.
+    [Fact]
+    public async Task P1_6_marked_payments_and_refunds_name_the_staff_member_who_moved_the_money_in_the_takings()
+    {
+        var till = await platform.OpenTillAsync("Cash Shop");
+        await till.Manager.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: null);
+        var byCashier = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 2));
+        await till.Cashier.PaidAsync(byCashier.Id(), "marked", 1_000);
+        var byOwner = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 1));
+        await till.Owner.PaidAsync(byOwner.Id(), "marked", 500);
+        var refund = await till.Manager.RefundedAsync(byCashier.Id(), new { amountFen = 300 });
+
+        Assert.Equal(till.CashierId, await TakenByAsync("payment", byCashier.Id()));
+        Assert.Equal("merchant", await TakenByAsync("payment", byOwner.Id()));
+        Assert.Equal(till.ManagerId, await TakenByAsync("refund", byCashier.Id()));
+        Assert.Equal(till.ManagerId, refund.GetProperty("staffId").GetString());
+    }
+
+    private Task<string?> TakenByAsync(string kind, string orderId) =>
+        platform.Database.ScalarAsync<string>("SELECT taken_by FROM merchant_takings WHERE kind = $1 AND order_id = $2", kind, orderId);
 
     [Fact]
     public async Task Another_day_in_the_merchants_time_zone_is_empty()
