@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MeiLing.Grains.Disclosures;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
@@ -53,11 +52,8 @@ public sealed class NoticeRedeliveryTests(PlatformFixture platform)
     public async Task P1_10_P3_1_support_resends_a_failed_withdrawal_notice_under_its_receipt()
     {
         await using var receiver = await WebhookReceiver.StartDownAsync();
-        var shop = await platform.OpenShopAsync();
-        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Receipt Redelivery", "support")).ApiKey);
-        var receiptId = await platform.WithdrawAfterDisclosingAsync(shop.CustomerClient, shop.Customer.UserId, shop.Merchant.MerchantId, RecipientKind.Merchant);
-        await shop.CustomerClient.WaitForReceiptRecipientAsync(receiptId, "failed", shop.Merchant.MerchantId);
+        var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "failed");
 
         receiver.ComeBack();
         var redelivered = await support.PostAsync($"/v1/consent-records/{receiptId}/recipients/{shop.Merchant.MerchantId}/redelivery", null);
