@@ -45,7 +45,7 @@ public static class ConsentRecordsApi
             ? RequestsApi.ConfirmAsRecipient(receiptId, merchantId, cluster)
             : Task.FromResult<Results<Ok<RequestRecipient>, NotFound>>(TypedResults.NotFound());
 
-    private static Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string receiptId, string recipient, IClusterClient cluster) =>
+    internal static Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string receiptId, string recipient, IClusterClient cluster) =>
         RequestsApi.Redeliver(receiptId, recipient, cluster);
 
     private static async Task<Results<Ok<ConsentReceipt>, NotFound>> GetReceipt(string receiptId, ClaimsPrincipal caller, IClusterClient cluster)

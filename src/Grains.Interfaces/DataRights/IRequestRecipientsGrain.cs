@@ -34,6 +34,20 @@ public interface IRequestRecipientsGrain : IGrainWithIntegerKey
     [Alias("of-each")]
     Task<IReadOnlyDictionary<string, IReadOnlyList<RequestRecipient>>> OfEach(IReadOnlyList<string> causeIds);
 
+    /// <summary>How far support's count of failed withdrawal notices goes: past it, the count says "at least".</summary>
+    public const int FailedWithdrawalsCounted = 1000;
+
+    /// <summary>The most failed withdrawal notices one look returns.</summary>
+    public const int MaxFailedWithdrawals = 100;
+
+    /// <summary>
+    /// Support's list of the parties told of a consent withdrawn directly whose retries ran out (P1.10, P3.1), the oldest
+    /// failure first, with each withdrawal's receipt: at most <paramref name="limit"/> (up to <see cref="MaxFailedWithdrawals"/>),
+    /// and their number, counted up to <see cref="FailedWithdrawalsCounted"/>.
+    /// </summary>
+    [Alias("failed-withdrawals")]
+    Task<FailedWithdrawalNotices> FailedWithdrawals(int limit);
+
     /// <summary>A page of requests with a recipient still unconfirmed 15 days after notice (or after being listed, when never told).</summary>
     [Alias("unconfirmed")]
     Task<DataRightsRequestPage> Unconfirmed(string? cursor, int limit);

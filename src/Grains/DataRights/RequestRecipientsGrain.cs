@@ -1,3 +1,4 @@
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.Webhooks;
 
 namespace MeiLing.Grains.DataRights;
@@ -36,6 +37,19 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
         }
 
         return causeIds.Count == 0 ? new Dictionary<string, IReadOnlyList<RequestRecipient>>() : await store.RecipientsOfEachAsync(causeIds);
+    }
+
+    async Task<FailedWithdrawalNotices> IRequestRecipientsGrain.FailedWithdrawals(int limit)
+    {
+        limit = Math.Clamp(limit, 1, IRequestRecipientsGrain.MaxFailedWithdrawals);
+        // One more than the cap is counted, so a count at the cap is told apart from one beyond it.
+        var (rows, counted) = await store.FailedWithdrawalsAsync(limit, IRequestRecipientsGrain.FailedWithdrawalsCounted + 1);
+        var receipts = await Task.WhenAll(rows.Select(row => row.ReceiptId).Distinct()
+            .Select(receiptId => GrainFactory.GetGrain<IConsentRecordGrain>(receiptId).Get()));
+        var byId = receipts.OfType<ConsentReceipt>().ToDictionary(receipt => receipt.ReceiptId);
+        return new FailedWithdrawalNotices(
+            [.. rows.Where(row => byId.ContainsKey(row.ReceiptId)).Select(row => new FailedWithdrawalNotice(byId[row.ReceiptId], row.Recipient))],
+            Math.Min(counted, IRequestRecipientsGrain.FailedWithdrawalsCounted), counted > IRequestRecipientsGrain.FailedWithdrawalsCounted);
     }
 
     async Task<DataRightsRequestPage> IRequestRecipientsGrain.Unconfirmed(string? cursor, int limit)

@@ -345,7 +345,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// <summary>
     /// Requests with a recipient unconfirmed since before <paramref name="since"/> (counted from notice, or from
     /// listing when never told), or whose notice to a recipient failed for good (no need to wait: no one is coming), by request id.
-    /// Only requests: the parties told of a consent withdrawn directly are listed under its receipt, shown to its user.
+    /// Only requests: the parties told of a consent withdrawn directly are listed under its receipt, shown to its user and
+    /// support, a failed one in support's own list (<see cref="FailedWithdrawalsAsync"/>).
     /// </summary>
     public Task<IReadOnlyList<string>> UnconfirmedAsync(DateTimeOffset since, string afterRequestId, int limit) =>
         dataSource.ReadStringsAsync(
@@ -356,6 +357,26 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
              ORDER BY request_id LIMIT $3
             """,
             since, afterRequestId, limit, EntityId.RequestPrefix + "_");
+
+    /// <summary>
+    /// The parties told of a consent withdrawn directly (a cause named by its receipt) whose retries ran out, neither told
+    /// nor confirmed since, the oldest failure first: at most <paramref name="limit"/>, and how many there are, counted up to
+    /// <paramref name="countUpTo"/> (no more rows are read than that, however many failed).
+    /// </summary>
+    public async Task<(IReadOnlyList<(string ReceiptId, RequestRecipient Recipient)> Items, int Counted)> FailedWithdrawalsAsync(int limit, int countUpTo)
+    {
+        var rows = await dataSource.ReadRowsAsync(
+            $"""
+            SELECT request_id, {RecipientColumns}, count(*) OVER () FROM (
+                SELECT request_id, {RecipientColumns} FROM request_recipients
+                 WHERE failed_at IS NOT NULL AND notified_at IS NULL AND confirmed_at IS NULL AND starts_with(request_id, $1)
+                 ORDER BY failed_at, request_id, recipient, recipient_kind LIMIT $3) failed
+             ORDER BY failed_at, request_id, recipient, recipient_kind LIMIT $2
+            """,
+            reader => (Row: (ReceiptId: reader.GetString(0), Recipient: ReadRecipient(reader, offset: 1)), Counted: (int)reader.GetInt64(10)),
+            EntityId.ReceiptPrefix + "_", limit, countUpTo);
+        return ([.. rows.Select(row => row.Row)], rows.Count > 0 ? rows[0].Counted : 0);
+    }
 
     private const string RecipientColumns = "recipient, recipient_kind, notified_at, confirmed_at, event_type, attempts, last_attempt_at, next_attempt_at, failed_at";
 

@@ -123,11 +123,7 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         var merchantId = shop.Merchant.MerchantId;
         var agent = await platform.EnrolStaffAsync("客服小李", "support");
         await using var context = await platform.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/console/signin");
-        await page.FillAsync("input[name=apiKey]", agent.ApiKey);
-        await page.ClickAsync("button[type=submit]");
-        await BrowserFixture.WaitForPageAsync(page, "/console", Patience);
+        var page = await SignedInAgentAsync(context, agent);
 
         // The queue of unconfirmed recipients offers the button too, beside the request's failed recipient.
         await GotoQueueRowAsync(page, requestId);
@@ -137,16 +133,7 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         Assert.Equal("failed", await page.GetAttributeAsync(cell, "data-status"));
         await BrowserFixture.ScreenshotAsync(page, "console-redelivery");
         receiver.ComeBack();
-        await page.ClickAsync($"{cell} form.redeliver button");
-        await ExpectNoticeAsync(page);
-
-        // Back on the request's page: the notice says it is due again (waiting to be sent, or already being tried), and
-        // the recipient, no longer failed, has no button.
-        Assert.EndsWith($"/console/requests/{requestId}", page.Url, StringComparison.Ordinal);
-        var notice = await page.InnerTextAsync(".alert.notice");
-        Assert.True(notice.Contains("waiting to be sent", StringComparison.Ordinal) || notice.Contains("retrying", StringComparison.Ordinal), notice);
-        Assert.NotEqual("failed", await page.GetAttributeAsync(cell, "data-status"));
-        Assert.Null(await page.QuerySelectorAsync($"{cell} form.redeliver"));
+        await ResendAsync(page, cell, $"/console/requests/{requestId}");
         // The same event reaches the merchant once its endpoint answers, one attempt more than before.
         var told = await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "notified");
         Assert.Equal(failed.GetProperty("attempts").GetInt32() + 1, told.GetProperty("attempts").GetInt32());
@@ -155,6 +142,67 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND action = $2 AND detail LIKE '%' || $3 || '%' AND detail LIKE '%' || $4 || '%'",
             agent.StaffId, "POST /console/requests/{requestId}/recipients/{recipient}/redelivery", requestId, merchantId));
+    }
+
+    [Fact]
+    public async Task P1_10_P3_1_P1_7_support_sees_a_failed_withdrawal_notice_masked_and_resends_it_from_the_users_page_audited_with_receipt_and_recipient()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var (shop, receiptId, failed) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "failed");
+        var (merchantId, user) = (shop.Merchant.MerchantId, shop.Customer);
+        var agent = await platform.EnrolStaffAsync("客服小周", "support");
+        await using var context = await platform.NewContextAsync();
+        var page = await SignedInAgentAsync(context, agent);
+
+        // The queue's unconfirmed tab lists the failed withdrawal notice, with its button, and nothing unmasked of the user.
+        await page.GotoAsync("/console?view=unconfirmed");
+        Assert.True(await page.IsVisibleAsync($"#failed-withdrawals tr#receipt-{receiptId} .recipient[data-recipient='{merchantId}'] form.redeliver button"));
+        Assert.DoesNotContain(user.Phone, await page.ContentAsync(), StringComparison.Ordinal);
+        // The user's page: the withdrawal's receipt names the merchant told, failed, with the button; the profile masked.
+        await page.GotoAsync($"/console/users/{user.UserId}");
+        var told = $"tr#receipt-{receiptId} .recipient[data-recipient='{merchantId}']";
+        Assert.Equal("failed", await page.GetAttributeAsync(told, "data-status"));
+        Assert.DoesNotContain(user.Phone, await page.ContentAsync(), StringComparison.Ordinal);
+        await BrowserFixture.ScreenshotAsync(page, "console-withdrawal-redelivery");
+        receiver.ComeBack();
+        await ResendAsync(page, told, $"/console/users/{user.UserId}");
+        // The same consent.withdrawn reaches the merchant once its endpoint answers, one attempt more than before.
+        var now = await shop.CustomerClient.WaitForReceiptRecipientAsync(receiptId, "notified", merchantId);
+        Assert.Equal(failed.GetProperty("attempts").GetInt32() + 1, now.GetProperty("attempts").GetInt32());
+        var received = await receiver.WaitForAsync(r => r.Endpoint == merchantId && r.Answered == 200);
+        Assert.True(received.Verified);
+        Assert.Equal("consent.withdrawn", received.Type);
+        Assert.Equal(receiptId, received.Data.GetProperty("receiptId").GetString());
+        // One audit entry about the user, by the agent, on the console's route, naming the receipt and the recipient.
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND action = $2 AND subject_user_id = $3 AND detail LIKE '%' || $4 || '%' AND detail LIKE '%' || $5 || '%'",
+            agent.StaffId, "POST /console/users/{userId}/consent-records/{receiptId}/recipients/{recipient}/redelivery", user.UserId, receiptId, merchantId));
+    }
+
+    /// <summary>
+    /// Clicks Re-send beside the failed recipient <paramref name="recipient"/> (a selector): back on <paramref name="causePage"/>,
+    /// the notice says it is due again (waiting to be sent, or already being tried), and the recipient, no longer failed, has no button.
+    /// </summary>
+    private static async Task ResendAsync(IPage page, string recipient, string causePage)
+    {
+        await page.ClickAsync($"{recipient} form.redeliver button");
+        await ExpectNoticeAsync(page);
+
+        Assert.EndsWith(causePage, page.Url, StringComparison.Ordinal);
+        var notice = await page.InnerTextAsync(".alert.notice");
+        Assert.True(notice.Contains("waiting to be sent", StringComparison.Ordinal) || notice.Contains("retrying", StringComparison.Ordinal), notice);
+        Assert.NotEqual("failed", await page.GetAttributeAsync(recipient, "data-status"));
+        Assert.Null(await page.QuerySelectorAsync($"{recipient} form.redeliver"));
+    }
+
+    private static async Task<IPage> SignedInAgentAsync(IBrowserContext context, StaffEnrolledBody agent)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/console/signin");
+        await page.FillAsync("input[name=apiKey]", agent.ApiKey);
+        await page.ClickAsync("button[type=submit]");
+        await BrowserFixture.WaitForPageAsync(page, "/console", Patience);
+        return page;
     }
 
     /// <summary>Opens the queue of unconfirmed recipients at the page holding the request (others' requests share the database).</summary>

@@ -194,32 +194,11 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         var (shop, requestId, told) = await platform.RequestTellingTheMerchantAsync(receiver, new { type = "access" }, "notified");
         var merchantId = shop.Merchant.MerchantId;
         var (browser, _) = await SignedInAgentAsync();
-        var (operatorBrowser, _) = NewBrowser();
-        await operatorBrowser.PostFormAsync("/console/signin", new() { ["apiKey"] = PlatformFixture.OperatorKey });
         var requestPage = $"/console/requests/{requestId}";
-        var resend = $"{requestPage}/recipients/{merchantId}/redelivery";
 
-        var shown = await browser.GetStringAsync(requestPage);
-        // The button is not on the page; a dishonest agent (or an operator) posts the form by hand, with a token from a console page.
-        var byOperator = await operatorBrowser.PostFormAsync(resend, new(), "/console");
-        var refused = await browser.PostFormAsync(resend, new(), "/console");
-        var after = await browser.GetAsync(refused.Headers.Location?.OriginalString ?? requestPage);
-        var again = await browser.GetStringAsync(requestPage);
+        var shown = await ResendToARecipientNotFailedIsRefusedAsync(browser, requestPage, $"{requestPage}/recipients/{merchantId}/redelivery", requestId, merchantId);
 
         Assert.Contains(merchantId, shown, StringComparison.Ordinal);
-        Assert.DoesNotContain("/redelivery", shown, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Forbidden, byOperator.StatusCode);
-        // The refusal is shown on the request's page, as the API's 409 words it, once: not an error page.
-        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
-        Assert.Equal(requestPage, refused.Headers.Location!.OriginalString);
-        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
-        var message = await after.Content.ReadAsStringAsync();
-        Assert.Contains("<div class=\"alert error\" role=\"alert\">", message, StringComparison.Ordinal);
-        Assert.Contains("Not sent again: Only a recipient whose retries ran out is sent its notice again; this one is notified.", message, StringComparison.Ordinal);
-        Assert.DoesNotContain("alert error", again, StringComparison.Ordinal);
-        // Nothing was put back in the outbox: the told merchant's delivery stays delivered, its attempts as they were.
-        Assert.Equal("delivered", await platform.Database.ScalarAsync<string>(
-            "SELECT status FROM webhook_outbox WHERE request_id = $1 AND recipient = $2", requestId, merchantId));
         var now = await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "notified");
         Assert.Equal(told.GetProperty("attempts").GetInt32(), now.GetProperty("attempts").GetInt32());
     }
@@ -239,6 +218,72 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.Equal("failed", await platform.Database.ScalarAsync<string>(
             "SELECT status FROM webhook_outbox WHERE request_id = $1 AND recipient = $2", requestId, merchantId));
         await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "failed");
+    }
+
+    [Fact]
+    public async Task P1_7_P1_10_a_console_resend_of_a_withdrawal_notice_is_supports_alone_for_the_receipts_own_user_and_to_a_party_not_failed_shows_the_409_and_changes_nothing()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (shop, receiptId, told) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "notified");
+        var merchantId = shop.Merchant.MerchantId;
+        var other = await platform.RegisterUserAsync();
+        var (browser, _) = await SignedInAgentAsync();
+        var userPage = $"/console/users/{shop.Customer.UserId}";
+        var resend = $"{userPage}/consent-records/{receiptId}/recipients/{merchantId}/redelivery";
+
+        // A receipt is re-sent from its own user's page only: under another user's id it is not found, and nothing is sent.
+        var underAnotherUser = await browser.PostFormAsync($"/console/users/{other.UserId}/consent-records/{receiptId}/recipients/{merchantId}/redelivery", new(), "/console");
+        var forged = await browser.PostAsync(resend, new FormUrlEncodedContent([]));
+        var shown = await ResendToARecipientNotFailedIsRefusedAsync(browser, userPage, resend, receiptId, merchantId);
+
+        Assert.Equal(HttpStatusCode.NotFound, underAnotherUser.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains($"data-recipient=\"{merchantId}\" data-status=\"notified\"", shown, StringComparison.Ordinal);
+        var now = await shop.CustomerClient.WaitForReceiptRecipientAsync(receiptId, "notified", merchantId);
+        Assert.Equal(told.GetProperty("attempts").GetInt32(), now.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task P1_10_P3_1_the_privacy_center_shows_its_user_a_failed_withdrawal_notice_without_supports_resend_button()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "failed");
+
+        var page = await (await SignedInUserAsync(shop.Customer)).GetStringAsync("/privacy");
+
+        Assert.Contains($"data-recipient=\"{shop.Merchant.MerchantId}\" data-status=\"failed\"", PageForms.RowOf(page, $"receipt-{receiptId}"), StringComparison.Ordinal);
+        Assert.DoesNotContain("/redelivery", page, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The cause's page shows <paramref name="recipient"/>, told, without a button; a dishonest agent, and an operator, post its
+    /// Re-send form by hand with a token from a console page. The operator gets 403; the agent goes back to the cause's page,
+    /// which shows the API's 409 once, not as an error page; the recipient's outbox row stays delivered. Returns the page as first shown.
+    /// </summary>
+    private async Task<string> ResendToARecipientNotFailedIsRefusedAsync(HttpClient browser, string causePage, string resend, string causeId, string recipient)
+    {
+        var (operatorBrowser, _) = NewBrowser();
+        await operatorBrowser.PostFormAsync("/console/signin", new() { ["apiKey"] = PlatformFixture.OperatorKey });
+
+        var shown = await browser.GetStringAsync(causePage);
+        var byOperator = await operatorBrowser.PostFormAsync(resend, new(), "/console");
+        var refused = await browser.PostFormAsync(resend, new(), "/console");
+        var after = await browser.GetAsync(refused.Headers.Location?.OriginalString ?? causePage);
+        var again = await browser.GetStringAsync(causePage);
+
+        Assert.DoesNotContain("/redelivery", shown, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, byOperator.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal(causePage, refused.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        var message = await after.Content.ReadAsStringAsync();
+        Assert.Contains("<div class=\"alert error\" role=\"alert\">", message, StringComparison.Ordinal);
+        Assert.Contains("Not sent again: Only a recipient whose retries ran out is sent its notice again; this one is notified.", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("alert error", again, StringComparison.Ordinal);
+        // Nothing was put back in the outbox: the told recipient's delivery stays delivered.
+        Assert.Equal("delivered", await platform.Database.ScalarAsync<string>(
+            "SELECT status FROM webhook_outbox WHERE request_id = $1 AND recipient = $2", causeId, recipient));
+        return shown;
     }
 
     private (HttpClient Client, CookieContainer Cookies) NewBrowser()

@@ -16,6 +16,13 @@ public static partial class PageForms
     public static async Task<string> FormTokenAsync(this HttpClient browser, string page) =>
         AntiforgeryToken().Match(await browser.GetStringAsync(page)).Groups[1].Value;
 
+    /// <summary>The table row of <paramref name="html"/> whose id is <paramref name="rowId"/>, to its <c>&lt;/tr&gt;</c>.</summary>
+    public static string RowOf(string html, string rowId)
+    {
+        var row = html[html.IndexOf($"id=\"{rowId}\"", StringComparison.Ordinal)..];
+        return row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.DataRights;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
@@ -53,11 +53,8 @@ public sealed class NoticeRedeliveryTests(PlatformFixture platform)
     public async Task P1_10_P3_1_support_resends_a_failed_withdrawal_notice_under_its_receipt()
     {
         await using var receiver = await WebhookReceiver.StartDownAsync();
-        var shop = await platform.OpenShopAsync();
-        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Receipt Redelivery", "support")).ApiKey);
-        var receiptId = await platform.WithdrawAfterDisclosingAsync(shop.CustomerClient, shop.Customer.UserId, shop.Merchant.MerchantId, RecipientKind.Merchant);
-        await shop.CustomerClient.WaitForReceiptRecipientAsync(receiptId, "failed", shop.Merchant.MerchantId);
+        var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "failed");
 
         receiver.ComeBack();
         var redelivered = await support.PostAsync($"/v1/consent-records/{receiptId}/recipients/{shop.Merchant.MerchantId}/redelivery", null);
@@ -68,6 +65,40 @@ public sealed class NoticeRedeliveryTests(PlatformFixture platform)
         Assert.True(received.Verified);
         Assert.Equal("consent.withdrawn", received.Type);
         Assert.Equal(receiptId, received.Data.GetProperty("receiptId").GetString());
+    }
+
+    [Fact]
+    public async Task P1_10_P3_1_supports_list_of_failed_withdrawal_notices_shows_a_few_with_their_receipts_and_counts_the_rest_up_to_a_cap()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "failed");
+        // More failed withdrawal notices than the count goes to, all failing after this one (so it stays among the oldest).
+        const string fake = "rcp_zzcountcap";
+        Assert.Equal(IRequestRecipientsGrain.FailedWithdrawalsCounted + 5L, await platform.Database.ScalarAsync<long>(
+            """
+            WITH listed AS (
+                INSERT INTO request_recipients (request_id, recipient, recipient_kind, listed_at, attempts, failed_at)
+                SELECT $1 || lpad(i::text, 8, '0'), 'mer_countcap', 'Merchant', now(), 9, now() + interval '1 day' + i * interval '1 second'
+                  FROM generate_series(1, $2) i
+                RETURNING 1)
+            SELECT count(*) FROM listed
+            """, fake, IRequestRecipientsGrain.FailedWithdrawalsCounted + 5));
+        try
+        {
+            var failed = await platform.Grains.GetGrain<IRequestRecipientsGrain>(0).FailedWithdrawals(IRequestRecipientsGrain.MaxFailedWithdrawals + 1);
+
+            var ours = Assert.Single(failed.Items, notice => notice.Receipt.ReceiptId == receiptId);
+            Assert.Equal(shop.Customer.UserId, ours.Receipt.UserId);
+            Assert.Equal((shop.Merchant.MerchantId, RequestRecipient.Failed), (ours.Recipient.Recipient, ours.Recipient.Status));
+            // A receipt no grain holds is left out; the count is of the listing, capped, and says it was.
+            Assert.DoesNotContain(failed.Items, notice => notice.Receipt.ReceiptId.StartsWith(fake, StringComparison.Ordinal));
+            Assert.Equal(IRequestRecipientsGrain.FailedWithdrawalsCounted, failed.Total);
+            Assert.True(failed.TotalCapped);
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<long>("DELETE FROM request_recipients WHERE starts_with(request_id, $1)", fake);
+        }
     }
 
     [Fact]

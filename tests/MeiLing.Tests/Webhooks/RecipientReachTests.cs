@@ -148,17 +148,12 @@ public sealed class RecipientReachTests(PlatformFixture platform)
     public async Task P1_10_P3_1_the_privacy_center_shows_the_parties_told_of_a_direct_withdrawal_beside_its_receipt()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        var shop = await platform.OpenShopAsync();
-        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
-        var receiptId = await platform.WithdrawAfterDisclosingAsync(shop.CustomerClient, shop.Customer.UserId, shop.Merchant.MerchantId, RecipientKind.Merchant);
-        await shop.CustomerClient.WaitForReceiptRecipientAsync(receiptId, "notified");
+        var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "notified");
 
         var page = await (await PrivacyCenterAsync(shop.Customer)).GetStringAsync("/privacy");
 
         // In the withdrawal's own row of the receipts, not only somewhere on the page.
-        var row = page[page.IndexOf($"id=\"receipt-{receiptId}\"", StringComparison.Ordinal)..];
-        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
-        Assert.Contains($"data-recipient=\"{shop.Merchant.MerchantId}\" data-status=\"notified\"", row, StringComparison.Ordinal);
+        Assert.Contains($"data-recipient=\"{shop.Merchant.MerchantId}\" data-status=\"notified\"", PageForms.RowOf(page, $"receipt-{receiptId}"), StringComparison.Ordinal);
     }
 
     [Fact]

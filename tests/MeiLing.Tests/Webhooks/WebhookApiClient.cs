@@ -107,6 +107,21 @@ internal static class WebhookApiClient
         return (await user.SetConsentAsync(userId, "marketing-sharing", false, version)).ReceiptId;
     }
 
+    /// <summary>
+    /// A shop whose merchant's endpoint is on <paramref name="receiver"/>, and the customer's direct withdrawal of the consent
+    /// the merchant received their nickname under (<see cref="WithdrawAfterDisclosingAsync"/>), read until the merchant is
+    /// listed on the receipt in <paramref name="status"/> (<c>failed</c> within seconds when the receiver is down): the receipt
+    /// id and that recipient.
+    /// </summary>
+    public static async Task<(Shop Shop, string ReceiptId, JsonElement Recipient)> WithdrawalTellingTheMerchantAsync(
+        this PlatformFixture platform, WebhookReceiver receiver, string status)
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var receiptId = await platform.WithdrawAfterDisclosingAsync(shop.CustomerClient, shop.Customer.UserId, shop.Merchant.MerchantId, RecipientKind.Merchant);
+        return (shop, receiptId, await shop.CustomerClient.WaitForReceiptRecipientAsync(receiptId, status, shop.Merchant.MerchantId));
+    }
+
     /// <summary>Reads a receipt's recipients until one of them is in <paramref name="status"/> (<paramref name="recipient"/>, when named).</summary>
     public static async Task<JsonElement> WaitForReceiptRecipientAsync(this HttpClient user, string receiptId, string status, string? recipient = null)
     {

@@ -11,7 +11,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace MeiLing.Api.Pages.Console;
 
-/// <summary>The queue, through the API's own listing handler (keyset pages of the open-request index), and the look-up of a user.</summary>
+/// <summary>
+/// The queue, through the API's own listing handler (keyset pages of the open-request index), with the failed withdrawal
+/// notices beside the unconfirmed recipients of requests, and the look-up of a user.
+/// </summary>
 [Authorize(Policy = AuthorizationPolicies.Staff)]
 public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : ConsolePageModel(cluster)
 {
@@ -26,6 +29,15 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
     public IReadOnlyList<DataRightsRequestView> Requests { get; private set; } = [];
 
     public string? NextCursor { get; private set; }
+
+    /// <summary>How many failed withdrawal notices the unconfirmed tab's first page shows, the oldest failures first.</summary>
+    public const int FailedWithdrawalsShown = 20;
+
+    /// <summary>
+    /// The parties told of a consent withdrawn directly whose retries ran out (P1.10, P3.1), on the unconfirmed tab's first
+    /// page: a few, with how many in all (counted up to a cap); each is on its user's page too.
+    /// </summary>
+    public FailedWithdrawalNotices? FailedWithdrawals { get; private set; }
 
     public DateTimeOffset Now { get; } = clock.GetUtcNow();
 
@@ -50,6 +62,11 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
         {
             Requests = page.Items;
             NextCursor = page.NextCursor;
+        }
+
+        if (View == "unconfirmed" && Cursor is null)
+        {
+            FailedWithdrawals = await Cluster.GetGrain<IRequestRecipientsGrain>(0).FailedWithdrawals(FailedWithdrawalsShown);
         }
     }
 

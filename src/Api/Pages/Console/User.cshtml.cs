@@ -14,7 +14,7 @@ namespace MeiLing.Api.Pages.Console;
 
 /// <summary>
 /// A user as support sees them, read through the API's own handlers (so masked as the API masks, and
-/// 404 where the API would be): profile, consents and receipts, requests, orders, tickets. Each GET and
+/// 404 where the API would be): profile, consents and receipts (a withdrawal's with the parties told of it), requests, orders, tickets. Each GET and
 /// action is audited by the support-audit middleware with the user's id.
 /// </summary>
 [Authorize(Policy = AuthorizationPolicies.Support)]
@@ -30,10 +30,8 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
 
     public IReadOnlyList<ConsentStatus> Consents { get; private set; } = [];
 
-    /// <summary>The newest receipts shown; the whole history is the API's paged list and the export.</summary>
-    public const int ReceiptsShown = 100;
-
-    public IReadOnlyList<ConsentReceipt> Receipts { get; private set; } = [];
+    /// <summary>The newest receipts, each withdrawal's with the parties told of it, a failed one with its Re-send button.</summary>
+    public ConsentReceiptsShown Receipts { get; private set; } = ConsentReceiptsShown.None;
 
     /// <summary>The newest requests shown; the whole list is the API's paged one and the export.</summary>
     public const int RequestsShown = IDataRightsRequestsGrain.MaxUserPageSize;
@@ -111,7 +109,7 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
 
         Profile = profile;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
-        Receipts = [.. (await Cluster.GetGrain<IUserConsents>(UserId).GetConsentHistoryPage(0, ReceiptsShown, newestFirst: true)).Take(ReceiptsShown)];
+        Receipts = await ConsentReceiptsShown.LoadAsync(Cluster, UserId);
         // The newest, shown oldest first as before; the whole list is the API's paged one.
         Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true)).Take(RequestsShown).Reverse()];
         Orders = ApiAnswer.Of<OrderPage>(await UsersApi.GetOrders(UserId, User, Cluster, 20, null)).Value?.Items ?? [];

@@ -2,7 +2,6 @@ using MeiLing.Api.Apis;
 using MeiLing.Api.Consoles;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Consents;
-using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Policies;
 using MeiLing.Grains.Users;
@@ -19,13 +18,7 @@ public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluste
 
     public IReadOnlyList<ConsentStatus> Consents { get; private set; } = [];
 
-    /// <summary>The newest receipts shown; the whole history is the API's paged list and the export.</summary>
-    public const int ReceiptsShown = 100;
-
-    public IReadOnlyList<ConsentReceipt> Receipts { get; private set; } = [];
-
-    /// <summary>For each receipt of a withdrawal shown, the parties told of it and how each notice went (as <c>GET /v1/consent-records/{receiptId}/recipients</c>).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<RequestRecipient>> Told { get; private set; } = new Dictionary<string, IReadOnlyList<RequestRecipient>>();
+    public ConsentReceiptsShown Receipts { get; private set; } = ConsentReceiptsShown.None;
 
     public IReadOnlyList<DisclosureRecord> Disclosures { get; private set; } = [];
 
@@ -57,14 +50,7 @@ public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluste
     {
         Profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
-        Receipts = [.. (await Cluster.GetGrain<IUserConsents>(UserId).GetConsentHistoryPage(0, ReceiptsShown, newestFirst: true)).Take(ReceiptsShown)];
-        // The user's own receipts, so no further check: the parties told of each withdrawal, in one look for the page,
-        // and no look at all for a page without a withdrawal.
-        var withdrawals = Receipts.Where(receipt => !receipt.Granted).Select(receipt => receipt.ReceiptId).ToList();
-        if (withdrawals.Count > 0)
-        {
-            Told = await Cluster.GetGrain<IRequestRecipientsGrain>(0).OfEach(withdrawals);
-        }
+        Receipts = await ConsentReceiptsShown.LoadAsync(Cluster, UserId);
         Disclosures = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster)).Value?.Items ?? [];
     }
 }
