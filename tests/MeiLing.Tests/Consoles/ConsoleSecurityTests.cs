@@ -74,6 +74,23 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.Equal("/privacy", response.Headers.Location!.OriginalString);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("ord_aaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("long")]
+    public async Task P4_4_confirming_a_request_from_the_privacy_center_with_a_malformed_id_is_404_not_a_500(string requestId)
+    {
+        var user = await platform.RegisterUserAsync();
+        var browser = await SignedInUserAsync(user);
+        var id = requestId == "long" ? "req_" + new string('a', 20_000) : requestId;
+
+        // The API's route takes only ids of the platform's shape; the page's form must not be a way around it
+        // (a blank id failed the server, any other string became a grain key and a storage read).
+        var response = await browser.PostFormAsync("/privacy/requests?handler=Confirm", new() { ["requestId"] = id }, "/privacy/requests");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task P1_7_a_look_up_by_phone_is_audited_with_the_user_found_and_never_the_number()
     {

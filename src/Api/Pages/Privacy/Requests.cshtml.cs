@@ -2,6 +2,7 @@ using MeiLing.Api.Apis;
 using MeiLing.Api.Consoles;
 using MeiLing.Api.Security;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -38,9 +39,15 @@ public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(clu
         return Page();
     }
 
-    public async Task<IActionResult> OnPostConfirmAsync(string requestId)
+    public async Task<IActionResult> OnPostConfirmAsync(string? requestId)
     {
-        if (await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Confirm(requestId, null, User, Cluster)), out _)) && Error is null)
+        // The form's id is the caller's to write: only the platform's shape reaches a grain, as on the API's route.
+        if (!EntityId.IsWellFormed(requestId, EntityId.RequestPrefix))
+        {
+            return NotFound();
+        }
+
+        if (await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Confirm(requestId!, null, User, Cluster)), out _)) && Error is null)
         {
             Notice = "已确认。Confirmed.";
             return Redirect("/privacy/requests");
