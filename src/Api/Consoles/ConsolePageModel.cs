@@ -64,7 +64,10 @@ public abstract class ConsolePageModel(IClusterClient cluster) : PageModel
     /// </summary>
     protected async Task<bool> FileRequestAsync(string userId, RequestForm? form, Func<DataRightsRequestView, string> notice)
     {
-        var invalid = form is null ? "请填写表单。Fill in the form." : EdgeValidation.Errors(form.ToBody(), form.ToDetails());
+        // A missing or unknown type would bind as the enum's first value and file an access request nobody chose.
+        var invalid = form is null ? "请填写表单。Fill in the form."
+            : !form.HasKnownType ? "请选择申请类型。Choose the type of request."
+            : EdgeValidation.Errors(form.ToBody(), form.ToDetails());
         if (invalid is not null)
         {
             Error = invalid;

@@ -6,7 +6,11 @@ namespace MeiLing.Api.Consoles;
 /// <summary>The fields of the file-a-request form, turned into the API's body (<see cref="FileRequestBody"/>).</summary>
 public sealed class RequestForm
 {
-    public DataRightsRequestType Type { get; set; }
+    /// <summary>Null when the form sent none or one that does not bind: never taken as the first type (access) by default.</summary>
+    public DataRightsRequestType? Type { get; set; }
+
+    /// <summary>The form's type, when it is one the platform has.</summary>
+    public bool HasKnownType => Type is { } type && Enum.IsDefined(type);
 
     public string? Nickname { get; set; }
 
@@ -20,5 +24,5 @@ public sealed class RequestForm
 
     public RequestDetailsBody ToDetails() => new(Nickname, null, null, null, Categories, Purposes);
 
-    public FileRequestBody ToBody() => new(Type, ToDetails(), Reason, Verification);
+    public FileRequestBody ToBody() => new(Type.GetValueOrDefault(), ToDetails(), Reason, Verification);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Tickets;
@@ -89,6 +90,28 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         var response = await browser.PostFormAsync("/privacy/requests?handler=Confirm", new() { ["requestId"] = id }, "/privacy/requests");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("999")]
+    [InlineData("Erase-everything")]
+    public async Task P1_2_a_request_filed_from_the_privacy_center_without_a_known_type_is_refused_not_filed_as_an_access_request(string? type)
+    {
+        var user = await platform.RegisterUserAsync();
+        var browser = await SignedInUserAsync(user);
+        var fields = new Dictionary<string, string>();
+        if (type is not null)
+        {
+            fields["Input.Type"] = type;
+        }
+
+        var response = await browser.PostFormAsync("/privacy/requests?handler=FileRequest", fields, "/privacy/requests");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Choose the type of request.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var requests = await (await platform.AsUserAsync(user)).GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/requests");
+        Assert.Empty(requests.GetProperty("items").EnumerateArray());
     }
 
     [Fact]
