@@ -13,7 +13,7 @@ internal sealed class MerchantReportsGrain(TakingsLedger ledger) : Grain, IMerch
         var (from, to) = MerchantTimeZones.DayIn(zone, date);
         var rows = await ledger.SumAsync(merchantId, from, to);
         var orders = await ledger.OrdersPlacedAsync(merchantId, from, to);
-        var topUpsByTaker = await ledger.TopUpsByTakerAsync(merchantId, from, to);
-        return TakingsSummary.Daily(date, zone.Id, orders, rows, topUpsByTaker);
+        var byTaker = await ledger.ByTakerAsync(merchantId, from, to);
+        return TakingsSummary.Daily(date, zone.Id, orders, rows, byTaker);
     }
 }

@@ -88,17 +88,23 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCom
     }
 
     /// <summary>
-    /// The top-ups between two instants per staff member who made them (<see cref="TakenBy"/>), most money first, at most
-    /// <see cref="MaxTakersPerDay"/>; rows that name no one are left out.
+    /// Between two instants, per staff member who moved the money (<see cref="TakenBy"/>): the top-ups, the marked (cash)
+    /// payments and the refunds, each kind's shares most money first and at most <see cref="MaxTakersPerDay"/> of them;
+    /// rows that name no one are left out.
     /// </summary>
-    public Task<IReadOnlyList<(string TakenBy, int Count, long AmountFen)>> TopUpsByTakerAsync(string merchantId, DateTimeOffset from, DateTimeOffset to) =>
+    public Task<IReadOnlyList<(string Kind, string TakenBy, int Count, long AmountFen)>> ByTakerAsync(string merchantId, DateTimeOffset from, DateTimeOffset to) =>
         Platform.DataSourceQueries.ReadRowsAsync(dataSource, """
-            SELECT taken_by, count(*)::integer, sum(amount_fen)::bigint FROM merchant_takings
-             WHERE merchant_id = $1 AND at >= $2 AND at < $3 AND kind = $4 AND taken_by IS NOT NULL
-             GROUP BY taken_by ORDER BY sum(amount_fen) DESC, taken_by LIMIT $5
+            SELECT kind, taken_by, count, amount_fen FROM (
+                SELECT kind, taken_by, count(*)::integer AS count, sum(amount_fen)::bigint AS amount_fen,
+                       row_number() OVER (PARTITION BY kind ORDER BY sum(amount_fen) DESC, taken_by) AS place
+                  FROM merchant_takings
+                 WHERE merchant_id = $1 AND at >= $2 AND at < $3 AND taken_by IS NOT NULL
+                   AND (kind = $4 OR kind = $5 OR (kind = $6 AND method = $7))
+                 GROUP BY kind, taken_by) shares
+             WHERE place <= $8 ORDER BY kind, place
             """,
-            reader => (reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2)),
-            merchantId, from, to, TopUp, MaxTakersPerDay);
+            reader => (reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3)),
+            merchantId, from, to, TopUp, Refund, Payment, MethodName(PaymentMethod.Marked), MaxTakersPerDay);
 
     /// <summary>The takings between two instants: per method and kind, the count of rows and their amount.</summary>
     public Task<IReadOnlyList<(string Method, string Kind, int Count, long AmountFen)>> SumAsync(string merchantId, DateTimeOffset from, DateTimeOffset to) =>

@@ -1,8 +1,8 @@
 namespace MeiLing.Grains.Reports;
 
 /// <summary>
-/// Sums a day's ledger rows into the report: net is gross less refunds, and so is each method's amount; the top-ups apart,
-/// with each staff member's share (the merchant's own key as a null staff id).
+/// Sums a day's ledger rows into the report: net is gross less refunds, and so is each method's amount; the top-ups apart;
+/// and each staff member's share of the top-ups, marked payments and refunds (the merchant's own key as a null staff id).
 /// </summary>
 public static class TakingsSummary
 {
@@ -11,7 +11,7 @@ public static class TakingsSummary
         string timeZone,
         int orders,
         IReadOnlyList<(string Method, string Kind, int Count, long AmountFen)> ledger,
-        IReadOnlyList<(string TakenBy, int Count, long AmountFen)>? topUpsByTaker = null)
+        IReadOnlyList<(string Kind, string TakenBy, int Count, long AmountFen)>? byTaker = null)
     {
         var topUps = ledger.Where(r => r.Kind == TakingsLedger.TopUp).ToList();
         var rows = ledger.Where(r => r.Kind != TakingsLedger.TopUp).ToList();
@@ -27,8 +27,14 @@ public static class TakingsSummary
         {
             TopUps = topUps.Sum(r => r.Count),
             TopUpsFen = topUps.Sum(r => r.AmountFen),
-            TopUpsByStaff = [.. (topUpsByTaker ?? []).Select(taker => new StaffTopUps(
-                taker.TakenBy == TakingsLedger.MerchantKey ? null : taker.TakenBy, taker.Count, taker.AmountFen))],
+            TopUpsByStaff = SharesOf(TakingsLedger.TopUp, byTaker),
+            MarkedPaymentsByStaff = SharesOf(TakingsLedger.Payment, byTaker),
+            RefundsByStaff = SharesOf(TakingsLedger.Refund, byTaker),
         };
     }
+
+    // The ledger's payment shares are of marked payments only (TakingsLedger.ByTakerAsync).
+    private static StaffTakings[] SharesOf(string kind, IReadOnlyList<(string Kind, string TakenBy, int Count, long AmountFen)>? byTaker) =>
+        [.. (byTaker ?? []).Where(taker => taker.Kind == kind).Select(taker => new StaffTakings(
+            taker.TakenBy == TakingsLedger.MerchantKey ? null : taker.TakenBy, taker.Count, taker.AmountFen))];
 }

@@ -27,11 +27,14 @@ public sealed class TakingsSummaryTests
     {
         var report = TakingsSummary.Daily(new DateOnly(2026, 12, 2), "Asia/Shanghai", 0,
             [("member-card", TakingsLedger.TopUp, 3, 6_000L)],
-            [("stf_a", 2, 5_000L), (TakingsLedger.MerchantKey, 1, 1_000L)]);
+            [(TakingsLedger.TopUp, "stf_a", 2, 5_000L), (TakingsLedger.TopUp, TakingsLedger.MerchantKey, 1, 1_000L),
+             (TakingsLedger.Payment, "stf_b", 1, 700L), (TakingsLedger.Refund, TakingsLedger.MerchantKey, 1, 300L)]);
 
         Assert.Equal((3, 6_000L), (report.TopUps, report.TopUpsFen));
         Assert.Equal(0, report.GrossFen);
-        Assert.Equal([new StaffTopUps("stf_a", 2, 5_000), new StaffTopUps(null, 1, 1_000)], report.TopUpsByStaff);
+        Assert.Equal([new StaffTakings("stf_a", 2, 5_000), new StaffTakings(null, 1, 1_000)], report.TopUpsByStaff);
+        Assert.Equal([new StaffTakings("stf_b", 1, 700)], report.MarkedPaymentsByStaff);
+        Assert.Equal([new StaffTakings(null, 1, 300)], report.RefundsByStaff);
     }
 
     [Fact]

@@ -137,7 +137,7 @@ public sealed class DailyReportTests(PlatformFixture platform)
     // Refunds and marked (cash) payments are the other money a cashier or manager moves without a partner to confirm it:
     // their takings rows name who moved it too, and a customer's own payment names no one.
     [Fact]
-    public async Task P1_6_marked_payments_and_refunds_name_the_staff_member_who_moved_the_money_in_the_takings()
+    public async Task P1_6_marked_payments_and_refunds_name_the_staff_member_who_moved_the_money_in_the_takings_and_the_days_report()
     {
         var till = await platform.OpenTillAsync("Cash Shop");
         await till.Manager.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: null);
@@ -151,7 +151,16 @@ public sealed class DailyReportTests(PlatformFixture platform)
         Assert.Equal("merchant", await TakenByAsync("payment", byOwner.Id()));
         Assert.Equal(till.ManagerId, await TakenByAsync("refund", byCashier.Id()));
         Assert.Equal(till.ManagerId, refund.GetProperty("staffId").GetString());
+
+        // The day's report names them too: a cashier marking orders paid without the cash is found by name.
+        var report = await (await till.Manager.DailyReportAsync(till.MerchantId, RetailApiClient.ShanghaiToday())).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(new List<(string?, int, long)> { (till.CashierId, 1, 1_000), (null, 1, 500) }, Shares(report, "markedPaymentsByStaff"));
+        Assert.Equal(new List<(string?, int, long)> { (till.ManagerId, 1, 300) }, Shares(report, "refundsByStaff"));
     }
+
+    private static List<(string? StaffId, int Count, long AmountFen)> Shares(JsonElement report, string list) =>
+        [.. report.GetProperty(list).EnumerateArray().Select(share => (
+            share.GetProperty("staffId").GetString(), share.GetProperty("count").GetInt32(), share.GetProperty("amountFen").GetInt64()))];
 
     private Task<string?> TakenByAsync(string kind, string orderId) =>
         platform.Database.ScalarAsync<string>("SELECT taken_by FROM merchant_takings WHERE kind = $1 AND order_id = $2", kind, orderId);
