@@ -102,6 +102,14 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_MERCHANT_ORDERS_PER_USER_PER_DAY must be 1-1000000.")]
     public int MerchantOrdersPerUserPerDay { get; set; } = 500;
 
+    /// <summary>
+    /// Fen one cashier may put on member cards a day unless their merchant set their own limit
+    /// (<c>MEILING_CASHIER_TOP_UPS_PER_DAY_FEN</c>, P1.6; 0: cashiers top up nothing by default).
+    /// </summary>
+    [ConfigurationKeyName("CASHIER_TOP_UPS_PER_DAY_FEN")]
+    [Range(0, 1_000_000_000, ErrorMessage = "MEILING_CASHIER_TOP_UPS_PER_DAY_FEN must be 0-1000000000.")]
+    public long CashierTopUpsPerDayFen { get; set; } = 1_000_000;
+
     /// <summary>Seconds between reminder ticks of an unfinished data-rights request (<c>MEILING_REQUEST_DRIVE_SECONDS</c>, P8.1).</summary>
     [ConfigurationKeyName("REQUEST_DRIVE_SECONDS")]
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]

@@ -26,6 +26,10 @@ public static class MerchantStaffApi
         group.MapGet("/{staffId:id}", Get).WithName("GetMerchantStaff")
             .WithSummary("A staff member of this merchant.")
             .ProducesProblems(401, 403, 404);
+        group.MapPut("/{staffId:id}/top-up-limit", SetTopUpLimit).WithName("SetCashierTopUpLimit")
+            .WithSummary("Set how much a cashier may put on member cards in a day (fen, the merchant's day); null for the platform's default.")
+            .WithDescription("A cashier's top-ups are money they say they took: past their limit a top-up is 403 `top-up-limit` and nothing is put on the card, so one who takes no money can give away only so much before the day's report names them. The default is 1,000,000 fen a day (`MEILING_CASHIER_TOP_UPS_PER_DAY_FEN`); `perDayFen` 0 to 1,000,000,000, 0 meaning the cashier tops up nothing. The staff member's `topUpLimitPerDayFen` shows the limit in force. A manager's and the merchant key's top-ups are not limited (a manager is 409 `not-a-cashier` here). The merchant key or a manager; another merchant's staff member is 404.")
+            .ProducesProblems(400, 401, 403, 404, 409);
         group.MapDelete("/{staffId:id}", Offboard).WithName("OffboardMerchantStaff")
             .WithSummary("Offboard a staff member: their API key stops working at once; the record stays.")
             .WithDescription("Idempotent. Another merchant's staff member is 404.")
@@ -42,6 +46,13 @@ public static class MerchantStaffApi
 
     private static async Task<Results<Ok<StaffView>, NotFound>> Get(string merchantId, string staffId, IClusterClient cluster) =>
         await OwnStaffAsync(merchantId, staffId, cluster) is { } staff ? TypedResults.Ok(staff) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<StaffView>, NotFound>> SetTopUpLimit(
+        string merchantId, string staffId, SetTopUpLimitRequest request, IClusterClient cluster) =>
+        await OwnStaffAsync(merchantId, staffId, cluster) is not null
+            && await cluster.GetGrain<IStaffGrain>(staffId).SetTopUpLimit(request.PerDayFen) is { } staff
+            ? TypedResults.Ok(staff)
+            : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound>> Offboard(string merchantId, string staffId, IClusterClient cluster)
     {
@@ -65,3 +76,7 @@ public static class MerchantStaffApi
 public sealed record EnrolMerchantStaffRequest(
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
     [property: AllowedValues(StaffRole.Manager, StaffRole.Cashier, ErrorMessage = "A merchant's staff are manager or cashier.")] StaffRole Role);
+
+/// <summary>Body of <c>PUT /v1/merchants/{merchantId}/staff/{staffId}/top-up-limit</c>: null puts the platform's default back.</summary>
+public sealed record SetTopUpLimitRequest(
+    [property: Range(0, 1_000_000_000, ErrorMessage = "A daily top-up limit is 0 to 1000000000 fen, or null for the default.")] long? PerDayFen);

@@ -11,6 +11,9 @@ public static class MerchantTimeZones
     public static TimeZoneInfo Find(string? id) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(id ?? Default, out var zone) ? zone : TimeZoneInfo.FindSystemTimeZoneById(Default);
 
+    /// <summary>The calendar day <paramref name="instant"/> falls on in the zone.</summary>
+    public static DateOnly DayOf(TimeZoneInfo zone, DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+
     /// <summary>The instants a calendar day begins and ends in the zone (a day with a clock change is 23 or 25 hours).</summary>
     public static (DateTimeOffset From, DateTimeOffset To) DayIn(TimeZoneInfo zone, DateOnly date)
     {

@@ -20,6 +20,18 @@ public interface IStaffGrain : IGrainWithStringKey
     [Alias("offboard")]
     Task<StaffView?> Offboard();
 
+    /// <summary>
+    /// Counts a member-card top-up made with this member's key against their daily limit, before any money is put on the
+    /// card. Only a cashier's are limited: past the limit it is 403 <c>top-up-limit</c> and nothing is counted. A retry of
+    /// the same operation counts once.
+    /// </summary>
+    [Alias("take-top-up")]
+    Task TakeTopUp(StaffTopUp topUp);
+
+    /// <summary>Sets a cashier's daily top-up limit in fen (null: the platform's default); 409 for a manager. Null when unknown.</summary>
+    [Alias("set-top-up-limit")]
+    Task<StaffView?> SetTopUpLimit(long? perDayFen);
+
     /// <summary>The staff member, or null when unknown.</summary>
     [Alias("get")]
     [ReadOnly]

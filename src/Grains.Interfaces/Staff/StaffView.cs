@@ -1,6 +1,9 @@
 namespace MeiLing.Grains.Staff;
 
-/// <summary>A staff member as operators (or, for its own staff, the merchant) see them.</summary>
+/// <summary>
+/// A staff member as operators (or, for its own staff, the merchant) see them. <see cref="TopUpLimitPerDayFen"/> is what a
+/// cashier may put on member cards in a day (null for everyone else: their top-ups are not limited).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.staff-view")]
 public sealed record StaffView(
     [property: Id(0)] string StaffId,
@@ -8,4 +11,5 @@ public sealed record StaffView(
     [property: Id(2)] StaffRole Role,
     [property: Id(3)] DateTimeOffset EnrolledAt,
     [property: Id(4)] DateTimeOffset? OffboardedAt = null,
-    [property: Id(5)] string? MerchantId = null);
+    [property: Id(5)] string? MerchantId = null,
+    [property: Id(6)] long? TopUpLimitPerDayFen = null);

@@ -4,6 +4,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Reports;
+using MeiLing.Grains.Staff;
 using MeiLing.Grains.Users;
 
 namespace MeiLing.Grains.MemberCards;
@@ -26,12 +27,12 @@ internal sealed class MemberCardGrain(
             : null);
 
     // An API host of the previous release does not say who made the top-up: its row names no one.
-    Task<long> IMemberCardGrain.TopUp(string operationId, long amountFen) => TopUpAsync(operationId, amountFen, takenBy: null);
+    Task<long> IMemberCardGrain.TopUp(string operationId, long amountFen) => TopUpAsync(operationId, amountFen, takenBy: null, staffId: null);
 
     Task<long> IMemberCardGrain.TopUpBy(MemberCardTopUp topUp) =>
-        TopUpAsync(topUp.OperationId, topUp.AmountFen, TakingsLedger.TakenBy(topUp.StaffId));
+        TopUpAsync(topUp.OperationId, topUp.AmountFen, TakingsLedger.TakenBy(topUp.StaffId), topUp.StaffId);
 
-    private async Task<long> TopUpAsync(string operationId, long amountFen, string? takenBy)
+    private async Task<long> TopUpAsync(string operationId, long amountFen, string? takenBy, string? staffId)
     {
         CheckAmount(amountFen);
         if (state.State.ResultOf(operationId, amountFen) is { } done)
@@ -50,6 +51,14 @@ internal sealed class MemberCardGrain(
         // P6.1, P4.1, P4.2: money put on a user's card is processing of their data, through the one gate.
         await GrainFactory.GetGrain<IUserConsentGate>(UserId)
             .AuthorizeProcessing(ProcessingRequest.Under("member-card-top-up", LawfulBasis.ContractNecessity).In(merchant.Region));
+        var now = clock.GetUtcNow();
+        if (staffId is not null)
+        {
+            // P1.6: a cashier's top-ups count against their daily limit before any money is on the card (403 past it).
+            await GrainFactory.GetGrain<IStaffGrain>(staffId)
+                .TakeTopUp(new StaffTopUp(MerchantId, operationId, amountFen, MerchantTimeZones.DayOf(MerchantTimeZones.Find(merchant.TimeZone), now)));
+        }
+
         if (!state.RecordExists)
         {
             await cards.AddAsync(MerchantId, UserId);
@@ -60,7 +69,7 @@ internal sealed class MemberCardGrain(
         // The row joins the card's state write in one unit: both are durable or neither, so a replay under the same key
         // (answered above from the state) never needs to write it again.
         state.State.Apply(UserId, operationId, amountFen);
-        await takings.WriteTopUpWithStateAsync(MerchantId, amountFen, clock.GetUtcNow(), takenBy, state.WriteStateAsync);
+        await takings.WriteTopUpWithStateAsync(MerchantId, amountFen, now, takenBy, state.WriteStateAsync);
         return state.State.BalanceFen;
     }
 

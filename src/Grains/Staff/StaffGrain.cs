@@ -1,11 +1,13 @@
 using MeiLing.Grains.Access;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
+using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Staff;
 
 internal sealed class StaffGrain(
     [PersistentState("staff", StorageNames.Default)] IPersistentState<StaffState> state,
+    IOptions<StaffSettings> settings,
     TimeProvider clock) : Grain, IStaffGrain
 {
     async Task<IssuedKey> IStaffGrain.Enrol(EnrolStaff command)
@@ -49,10 +51,60 @@ internal sealed class StaffGrain(
             await state.WriteStateAsync();
         }
 
-        return state.State.ToView(StaffId);
+        return state.State.ToView(StaffId, CashierTopUpDefaultFen);
     }
 
-    Task<StaffView?> IStaffGrain.Get() => Task.FromResult(state.RecordExists ? state.State.ToView(StaffId) : null);
+    Task<StaffView?> IStaffGrain.Get() => Task.FromResult(state.RecordExists ? state.State.ToView(StaffId, CashierTopUpDefaultFen) : null);
+
+    async Task IStaffGrain.TakeTopUp(StaffTopUp topUp)
+    {
+        // The key was resolved to this member of this merchant; anything else is a caller the card should not trust.
+        if (!state.RecordExists || state.State.MerchantId != topUp.MerchantId || state.State.OffboardedAt is not null)
+        {
+            throw DomainException.Forbidden("not-merchant-staff", "This key is not a current staff member of this merchant.");
+        }
+
+        if (!state.State.IsCashier)
+        {
+            return;
+        }
+
+        // P1.6: a cashier's top-up is money they say they took; what one can give away for nothing in a day is bounded.
+        var limit = state.State.TopUpLimitFen(CashierTopUpDefaultFen);
+        switch (state.State.TopUps.Take(topUp.Day, topUp.OperationId, topUp.AmountFen, limit))
+        {
+            case CashierTopUpOutcome.OverLimit:
+                throw DomainException.Forbidden("top-up-limit",
+                    $"This top-up would take this cashier past their daily top-up limit of {limit} fen " +
+                    $"({state.State.TopUps.LeftOn(topUp.Day, limit)} fen left today); the merchant's key or a manager can make it, or raise the limit.");
+            case CashierTopUpOutcome.Counted:
+                await state.WriteStateAsync();
+                break;
+        }
+    }
+
+    async Task<StaffView?> IStaffGrain.SetTopUpLimit(long? perDayFen)
+    {
+        if (!state.RecordExists)
+        {
+            return null;
+        }
+
+        if (!state.State.IsCashier)
+        {
+            throw DomainException.Conflict("not-a-cashier", "Only a cashier's top-ups are limited; a manager's are not.");
+        }
+
+        if (state.State.TopUpLimitPerDayFen != perDayFen)
+        {
+            state.State.SetTopUpLimit(perDayFen);
+            await state.WriteStateAsync();
+        }
+
+        return state.State.ToView(StaffId, CashierTopUpDefaultFen);
+    }
+
+    private long CashierTopUpDefaultFen => settings.Value.CashierTopUpsPerDayFen;
 
     private string StaffId => this.GetPrimaryKeyString();
 

@@ -17,6 +17,18 @@ public sealed class StaffState
 
     public DateTimeOffset? OffboardedAt { get; set; }
 
+    /// <summary>A cashier's own daily top-up limit, set by their merchant (fen); null: the platform's default.</summary>
+    public long? TopUpLimitPerDayFen { get; set; }
+
+    /// <summary>A cashier's top-ups on the last day they made any.</summary>
+    public CashierTopUpDay TopUps { get; set; } = new();
+
+    public bool IsCashier => Role == StaffRole.Cashier;
+
+    public long TopUpLimitFen(long platformDefaultFen) => TopUpLimitPerDayFen ?? platformDefaultFen;
+
+    public void SetTopUpLimit(long? perDayFen) => TopUpLimitPerDayFen = perDayFen;
+
     public void Enrol(EnrolStaff command, DateTimeOffset now, string keyHash)
     {
         Name = command.Name;
@@ -28,5 +40,6 @@ public sealed class StaffState
 
     public void Offboard(DateTimeOffset now) => OffboardedAt ??= now;
 
-    public StaffView ToView(string staffId) => new(staffId, Name, Role, EnrolledAt, OffboardedAt, MerchantId);
+    public StaffView ToView(string staffId, long cashierTopUpDefaultFen) =>
+        new(staffId, Name, Role, EnrolledAt, OffboardedAt, MerchantId, IsCashier ? TopUpLimitFen(cashierTopUpDefaultFen) : null);
 }

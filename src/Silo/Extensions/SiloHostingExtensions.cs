@@ -3,6 +3,7 @@ using MeiLing.Api.Extensions;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Identity;
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Staff;
 using MeiLing.ServiceDefaults;
 using MeiLing.Silo.Health;
 using MeiLing.Silo.Payments;
@@ -96,6 +97,8 @@ public static class SiloHostingExtensions
             privacy.LocationSamplesPerMinute = settings.LocationSamplesPerMinute;
             privacy.MerchantOrdersPerUserPerDay = settings.MerchantOrdersPerUserPerDay;
         });
+
+        builder.Services.Configure<StaffSettings>(staff => staff.CashierTopUpsPerDayFen = settings.CashierTopUpsPerDayFen);
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)
         {

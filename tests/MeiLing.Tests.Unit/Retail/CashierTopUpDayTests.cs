@@ -1,0 +1,56 @@
+using MeiLing.Grains.Merchants;
+using MeiLing.Grains.Staff;
+
+namespace MeiLing.Tests.Unit.Retail;
+
+public sealed class CashierTopUpDayTests
+{
+    private static readonly DateOnly Monday = new(2026, 11, 30);
+
+    [Fact]
+    public void A_day_takes_top_ups_up_to_its_limit_exactly_and_refuses_the_one_beyond_it_without_counting_it()
+    {
+        var day = new CashierTopUpDay();
+
+        Assert.Equal(CashierTopUpOutcome.Counted, day.Take(Monday, "a", 6_000, limitFen: 10_000));
+        Assert.Equal(CashierTopUpOutcome.OverLimit, day.Take(Monday, "b", 4_001, limitFen: 10_000));
+        Assert.Equal(CashierTopUpOutcome.Counted, day.Take(Monday, "c", 4_000, limitFen: 10_000));
+
+        Assert.Equal(0, day.LeftOn(Monday, 10_000));
+        Assert.Equal(10_000, day.TakenFen);
+    }
+
+    [Fact]
+    public void A_retried_operation_counts_once_and_a_new_day_starts_from_nothing()
+    {
+        var day = new CashierTopUpDay();
+        day.Take(Monday, "a", 9_000, limitFen: 10_000);
+
+        Assert.Equal(CashierTopUpOutcome.AlreadyCounted, day.Take(Monday, "a", 9_000, limitFen: 10_000));
+        Assert.Equal(CashierTopUpOutcome.Counted, day.Take(Monday.AddDays(1), "b", 10_000, limitFen: 10_000));
+        Assert.Equal(["b"], day.OperationIds);
+        Assert.Equal(10_000, day.LeftOn(Monday.AddDays(2), 10_000));
+    }
+
+    [Fact]
+    public void The_day_remembers_only_its_latest_operations_so_the_staff_record_stays_small()
+    {
+        var day = new CashierTopUpDay();
+        for (var i = 0; i < CashierTopUpDay.RememberedOperations + 50; i++)
+        {
+            day.Take(Monday, $"op-{i}", 1, limitFen: 1_000_000);
+        }
+
+        Assert.Equal(CashierTopUpDay.RememberedOperations, day.OperationIds.Count);
+        Assert.Equal($"op-{CashierTopUpDay.RememberedOperations + 49}", day.OperationIds[^1]);
+    }
+
+    [Fact]
+    public void The_merchants_day_is_its_own_zones_calendar_day()
+    {
+        var lateUtc = new DateTimeOffset(2026, 11, 30, 17, 30, 0, TimeSpan.Zero);
+
+        Assert.Equal(new DateOnly(2026, 12, 1), MerchantTimeZones.DayOf(MerchantTimeZones.Find("Asia/Shanghai"), lateUtc));
+        Assert.Equal(Monday, MerchantTimeZones.DayOf(MerchantTimeZones.Find("Europe/London"), lateUtc));
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Retail;
+
+// A top-up is money the cashier says they took. The day's report names who made each one, but only after the day: a cashier
+// who takes no money could put any sum on a friend's card (up to 100,000,000 fen a top-up) and the friend spend it at once.
+// A cashier's top-ups now count against a daily limit (the platform's default, or one the merchant sets per cashier) in
+// their staff grain, before anything is put on the card.
+[Collection(PlatformCollection.Name)]
+public sealed class CashierTopUpLimitTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P1_6_a_cashier_tops_up_at_most_their_daily_limit_then_403_and_nothing_is_put_on_the_card()
+    {
+        var till = await platform.OpenTillAsync("Limited Till Shop");
+        var friend = await platform.RegisterUserAsync();
+        var limit = await till.Manager.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = 10_000 });
+        Assert.Equal(HttpStatusCode.OK, limit.StatusCode);
+        Assert.Equal(10_000, (await limit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("topUpLimitPerDayFen").GetInt64());
+
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, friend.UserId, 6_000, "till-1")).StatusCode);
+        // A retry of the same top-up is the same top-up: counted once against the limit.
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, friend.UserId, 6_000, "till-1")).StatusCode);
+        var beyond = await TopUpAsync(till.Cashier, till, friend.UserId, 5_000, "till-2");
+
+        Assert.EndsWith("/top-up-limit", (await beyond.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(6_000, await BalanceAsync(till, friend.UserId));
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, friend.UserId, 4_000, "till-3")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await TopUpAsync(till.Cashier, till, friend.UserId, 1, "till-4")).StatusCode);
+        // The merchant's own key and a manager are not limited; the day's report holds exactly what was put on the card.
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Manager, till, friend.UserId, 50_000, "desk-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Owner, till, friend.UserId, 50_000, "desk-2")).StatusCode);
+        Assert.Equal(110_000, await BalanceAsync(till, friend.UserId));
+        var report = await (await till.Manager.DailyReportAsync(till.MerchantId, RetailApiClient.ShanghaiToday())).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(110_000, report.GetProperty("topUpsFen").GetInt64());
+    }
+
+    [Fact]
+    public async Task P1_6_without_a_limit_of_their_own_a_cashier_has_the_platforms_default_and_a_limit_of_0_stops_every_top_up()
+    {
+        var till = await platform.OpenTillAsync("Default Limit Shop");
+        var friend = await platform.RegisterUserAsync();
+        var cashier = await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/staff/{till.CashierId}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1_000_000, cashier.GetProperty("topUpLimitPerDayFen").GetInt64());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await TopUpAsync(till.Cashier, till, friend.UserId, 1_000_001, "big-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, friend.UserId, 1_000_000, "big-2")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await till.Owner.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = 0 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await TopUpAsync(till.Cashier, till, friend.UserId, 1, "small-1")).StatusCode);
+        Assert.Equal(1_000_000, await BalanceAsync(till, friend.UserId));
+        // Null puts the default back.
+        var reset = await till.Owner.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = (long?)null });
+        Assert.Equal(1_000_000, (await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("topUpLimitPerDayFen").GetInt64());
+    }
+
+    [Fact]
+    public async Task P1_6_a_cashier_cannot_raise_their_own_limit_nor_a_merchant_set_another_merchants_cashiers()
+    {
+        var till = await platform.OpenTillAsync("Own Limit Shop");
+        var other = await platform.OpenTillAsync("Other Limit Shop");
+
+        await (await till.Cashier.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = 1_000_000_000 })).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await other.Owner.PutAsJsonAsync($"/v1/merchants/{other.MerchantId}/staff/{till.CashierId}/top-up-limit", new { perDayFen = 1_000_000_000 }))
+            .AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await till.Owner.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = -1 })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await till.Owner.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = 1_000_000_001 })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var manager = await till.Owner.PutAsJsonAsync(LimitOf(till, till.ManagerId), new { perDayFen = 5 });
+        Assert.EndsWith("/not-a-cashier", (await manager.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+
+        var cashier = await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/staff/{till.CashierId}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1_000_000, cashier.GetProperty("topUpLimitPerDayFen").GetInt64());
+    }
+
+    private static string LimitOf(Till till, string staffId) => $"/v1/merchants/{till.MerchantId}/staff/{staffId}/top-up-limit";
+
+    private static Task<HttpResponseMessage> TopUpAsync(HttpClient caller, Till till, string userId, long amountFen, string idempotencyKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{till.MerchantId}/member-cards/{userId}/top-ups")
+        {
+            Content = JsonContent.Create(new { amountFen }),
+        };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return caller.SendAsync(request);
+    }
+
+    private static async Task<long> BalanceAsync(Till till, string userId) =>
+        (await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/member-cards/{userId}")).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("balanceFen").GetInt64();
+}
