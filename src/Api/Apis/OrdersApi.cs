@@ -29,7 +29,13 @@ public static class OrdersApi
         orders.MapGet("/", GetOrder).RequireAuthorization(AuthorizationPolicies.OrderParties)
             .WithName("GetOrder").WithSummary("An order: its merchant (recorded as a disclosure; the same hand-over again within a day passes the gate but is recorded once), its user, or support (audited).");
         orders.MapPost("/payments", Pay).RequireAuthorization(AuthorizationPolicies.MerchantOrUser)
-            .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it, when a member card is short, or past 50 payments on one order (too-many-payments).");
+            .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it, when a member card is short, or past 50 payments on one order (too-many-payments).")
+            .WithDescription("`member-card` draws on the user's balance at the order's merchant, and the user is told of every such payment in their notices (`member-card-charged`). The user pays their own order, and the merchant's own key pays, without more; a manager's or cashier's key needs `memberCode`, the code texted to the user for this order and amount (`POST /v1/orders/{orderId}/member-code`): without it 403 `member-code-required`, a wrong, spent or other order's code 400 `verification-failed` naming `memberCode`, nothing drawn either way. `marked` (cash) is the merchant's and its staff's alone (a user gets 403).")
+            .ProducesProblems(400, 401, 403, 404, 409);
+        orders.MapPost("/member-code", AskMemberCode).RequireAuthorization(AuthorizationPolicies.Merchant)
+            .WithName("AskMemberCode").WithSummary("Text the order's user a 6-digit code that lets the till draw `amountFen` on their member card for this order (5 minutes, 5 attempts); 202.")
+            .WithDescription("The text names the order and the amount; the user tells the code to the cashier if they agree, and the payment (`memberCode`) must be for that order and amount. The merchant's keys (its own, a manager's, a cashier's); another merchant's order is 404; a walk-in sale is 409 `no-member-card`; an order not awaiting payment, or an amount beyond what is outstanding, 409; beyond 5 texts to the user in 15 minutes 429.")
+            .ProducesProblems(400, 401, 403, 404, 409, 429);
         orders.MapPost("/status", ChangeStatus).RequireAuthorization(AuthorizationPolicies.Merchant)
             .WithName("ChangeOrderStatus").WithSummary("Fulfil, cancel or refund; 409 for a transition the order's state forbids.")
             .WithDescription("Cancelling or refunding gives back all money not yet given back, and the stock of every line not yet refunded. A cashier may fulfil, and cancel an order nothing was paid on; giving money back is 403 for a cashier.")
@@ -80,8 +86,14 @@ public static class OrdersApi
 
     private static async Task<Results<Created<OrderView>, NotFound>> Pay(string orderId, PayOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        var order = await cluster.GetGrain<IOrderGrain>(orderId).Pay(caller.AsOrderCaller(), request.Method, request.AmountFen);
+        var order = await cluster.GetGrain<IOrderGrain>(orderId).PayWith(new OrderPayment(caller.AsOrderCaller(), request.Method, request.AmountFen, request.MemberCode));
         return TypedResults.Created($"/v1/orders/{orderId}", order);
+    }
+
+    private static async Task<Accepted> AskMemberCode(string orderId, MemberCodeRequest request, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        await cluster.GetGrain<IOrderGrain>(orderId).AskMemberCode(caller.AsOrderCaller(), request.AmountFen);
+        return TypedResults.Accepted((string?)null);
     }
 
     private static async Task<Results<Created<RefundView>, NotFound, ValidationProblem>> Refund(
@@ -137,6 +149,11 @@ public sealed record OrderPlaced(string OrderId, long TotalFen, OrderStatus Stat
 /// <summary>Body of <c>POST /v1/orders/{orderId}/payments</c>.</summary>
 public sealed record PayOrderRequest(
     PaymentMethod Method,
+    [property: Range(1, long.MaxValue, ErrorMessage = "Amounts are positive integers of fen.")] long AmountFen,
+    [property: RegularExpression("^[0-9]{6}$", ErrorMessage = "A member code is the 6 digits texted to the member.")] string? MemberCode = null);
+
+/// <summary>Body of <c>POST /v1/orders/{orderId}/member-code</c>: the amount the till means to draw on the member card.</summary>
+public sealed record MemberCodeRequest(
     [property: Range(1, long.MaxValue, ErrorMessage = "Amounts are positive integers of fen.")] long AmountFen);
 
 /// <summary>Body of <c>POST /v1/orders/{orderId}/status</c>.</summary>

@@ -8,6 +8,9 @@ public enum VerificationPurpose
     ResetPassword = 1,
     ConfirmRequest = 2,
     GuardianConsent = 3,
+
+    /// <summary>The member agrees to one charge of their member card at the till (its order and amount).</summary>
+    MemberCardPayment = 4,
 }
 
 /// <summary>The refusal every wrong, expired, used-up or misdirected code gets: one answer, so a guesser learns nothing.</summary>

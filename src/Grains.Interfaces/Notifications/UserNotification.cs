@@ -23,6 +23,7 @@ public static class NoticeKinds
     public const string PasswordChanged = "password-changed";
     public const string PasswordReset = "password-reset";
     public const string PolicyVersion = "policy-version";
+    public const string MemberCardCharged = "member-card-charged";
 
     /// <summary>P8.1: a request's new status, about the request; the same status of the same request is one notice.</summary>
     public static UserNotification RequestStatusChanged(string requestId, string type, string status, DateTimeOffset at, string? reason = null) =>

@@ -35,6 +35,20 @@ public interface IOrderGrain : IGrainWithStringKey
     Task<OrderView> Pay(OrderCaller caller, PaymentMethod method, long amountFen);
 
     /// <summary>
+    /// As <see cref="Pay"/>, with the member's code when a staff member's key draws on the member card
+    /// (<see cref="OrderPayment.MemberCode"/>): without it 403 <c>member-code-required</c>, a wrong one 400.
+    /// </summary>
+    [Alias("pay-with")]
+    Task<OrderView> PayWith(OrderPayment payment);
+
+    /// <summary>
+    /// Texts the order's user a code that lets the merchant's staff draw <paramref name="amountFen"/> on their member card
+    /// for this order, naming the order and amount (P1.6). The merchant's parties only; 409 when the order takes no such payment.
+    /// </summary>
+    [Alias("ask-member-code")]
+    Task AskMemberCode(OrderCaller caller, long amountFen);
+
+    /// <summary>
     /// Records a partner's confirmation of one of its pending payments; the order is paid once confirmed payments
     /// reach its total. Idempotent. 404 for a payment this partner did not take; 409 when reference or amount differ.
     /// </summary>

@@ -34,4 +34,11 @@ public interface IUserCredentials : IGrainWithStringKey
     /// <summary>Whether <paramref name="code"/> is the live code texted to the user's own number for <paramref name="purpose"/>.</summary>
     [Alias("check-code")]
     Task<bool> CheckVerificationCode(VerificationPurpose purpose, string code, string? scope = null);
+
+    /// <summary>
+    /// Texts the user's own number a <see cref="VerificationPurpose.MemberCardPayment"/> code good for <paramref name="scope"/>
+    /// alone (<see cref="MemberCodes.Scope"/>: one order and amount), which the user tells the till if they agree.
+    /// </summary>
+    [Alias("send-member-code")]
+    Task SendMemberCode(string scope);
 }

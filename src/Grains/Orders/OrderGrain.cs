@@ -1,7 +1,10 @@
+using System.Globalization;
 using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Identity;
 using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Payments;
 using MeiLing.Grains.Platform;
@@ -142,8 +145,22 @@ internal sealed partial class OrderGrain(
             ? PersonalDataExporter.Export(state.State.ToView(OrderId), state.State).ToJsonString()
             : null);
 
-    async Task<OrderView> IOrderGrain.Pay(OrderCaller caller, PaymentMethod method, long amountFen)
+    // An API host of the previous release sends no member code: its staff's member-card payments are refused, as new ones without it.
+    Task<OrderView> IOrderGrain.Pay(OrderCaller caller, PaymentMethod method, long amountFen) =>
+        PayAsync(new OrderPayment(caller, method, amountFen));
+
+    Task<OrderView> IOrderGrain.PayWith(OrderPayment payment) => PayAsync(payment);
+
+    async Task IOrderGrain.AskMemberCode(OrderCaller caller, long amountFen)
     {
+        var order = OrderFor(caller, OrderParty.Merchant);
+        CheckPayable(order, PaymentMethod.MemberCard, amountFen);
+        await GrainFactory.GetGrain<IUserCredentials>(order.UserId!).SendMemberCode(MemberCodes.Scope(OrderId, amountFen));
+    }
+
+    private async Task<OrderView> PayAsync(OrderPayment request)
+    {
+        var (caller, method, amountFen) = (request.Caller, request.Method, request.AmountFen);
         var order = OrderFor(caller, OrderParty.Merchant, OrderParty.User);
         if (method == PaymentMethod.Marked && caller.Party != OrderParty.Merchant)
         {
@@ -151,22 +168,13 @@ internal sealed partial class OrderGrain(
             throw DomainException.Forbidden("merchant-only-payment-method", "Only the merchant records a marked (cash) payment.");
         }
 
-        if (method == PaymentMethod.MemberCard && order.UserId is null)
+        CheckPayable(order, method, amountFen);
+        if (method == PaymentMethod.MemberCard && caller is { Party: OrderParty.Merchant, StaffId: not null })
         {
-            throw DomainException.Conflict("no-member-card", "A walk-in sale has no customer, and so no member card to draw on.");
+            // P1.6: the card holds the member's money. Staff at the till draw on it only with the code the member was
+            // texted for this order and amount, so a cashier cannot spend a customer's balance on someone else's goods.
+            await CheckMemberCodeAsync(order.UserId!, request.MemberCode, amountFen);
         }
-
-        if (order.Status != OrderStatus.PendingPayment)
-        {
-            throw DomainException.Conflict("order-not-payable", $"An order that is {Describe(order.Status)} takes no payment.");
-        }
-
-        if (amountFen < 1 || amountFen > order.TotalFen - order.CommittedFen())
-        {
-            throw DomainException.Conflict("overpayment", $"The outstanding amount is {order.TotalFen - order.CommittedFen()} fen.");
-        }
-
-        order.RefusePaymentBeyondLimit();
 
         if (order.UserId is { } userId)
         {
@@ -201,6 +209,58 @@ internal sealed partial class OrderGrain(
 
         await ExecutePaymentAsync(payment);
         return order.ToView(OrderId);
+    }
+
+    // P1.6: the card holds the member's money; every draw on it reaches the member, whoever made it (the merchant's own key
+    // needs no code). A notice that fails to arrive does not undo a payment already made.
+    private async Task TellMemberOfChargeAsync(OrderState order, OrderState.PaymentRecord payment)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IUserNotifications>(order.UserId!).Notify(new UserNotification(
+                NoticeKinds.MemberCardCharged,
+                string.Create(CultureInfo.InvariantCulture, $"Your member card paid {payment.AmountFen / 100m:0.00} yuan of order {OrderId}."),
+                order.MerchantId, clock.GetUtcNow(), null, payment.PaymentId));
+        }
+        catch (Exception unsent)
+        {
+            LogChargeNoticeNotSent(payment.PaymentId, unsent.GetType().Name);
+        }
+    }
+
+    private static void CheckPayable(OrderState order, PaymentMethod method, long amountFen)
+    {
+        if (method == PaymentMethod.MemberCard && order.UserId is null)
+        {
+            throw DomainException.Conflict("no-member-card", "A walk-in sale has no customer, and so no member card to draw on.");
+        }
+
+        if (order.Status != OrderStatus.PendingPayment)
+        {
+            throw DomainException.Conflict("order-not-payable", $"An order that is {Describe(order.Status)} takes no payment.");
+        }
+
+        if (amountFen < 1 || amountFen > order.TotalFen - order.CommittedFen())
+        {
+            throw DomainException.Conflict("overpayment", $"The outstanding amount is {order.TotalFen - order.CommittedFen()} fen.");
+        }
+
+        order.RefusePaymentBeyondLimit();
+    }
+
+    private async Task CheckMemberCodeAsync(string userId, string? memberCode, long amountFen)
+    {
+        if (string.IsNullOrEmpty(memberCode))
+        {
+            throw DomainException.Forbidden("member-code-required",
+                "Staff draw on a member card only with the code texted to the member for this order and amount: ask for it at POST /v1/orders/{orderId}/member-code.");
+        }
+
+        if (!await GrainFactory.GetGrain<IUserCredentials>(userId).CheckVerificationCode(VerificationPurpose.MemberCardPayment, memberCode, MemberCodes.Scope(OrderId, amountFen)))
+        {
+            throw DomainException.InvalidField("memberCode", "verification-failed",
+                "The member code is wrong, expired, used up, or was sent for another order or amount; ask for a new one.");
+        }
     }
 
     async Task<OrderView> IOrderGrain.ConfirmPartnerPayment(PartnerPaymentConfirmation confirmation)
@@ -471,6 +531,7 @@ internal sealed partial class OrderGrain(
                     throw;
                 }
 
+                await TellMemberOfChargeAsync(order, payment);
                 break;
             case PaymentMethod.Wechat or PaymentMethod.Alipay:
                 // The hand-over was recorded when the payment was begun: a resumed charge sends nothing new.
@@ -566,4 +627,7 @@ internal sealed partial class OrderGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Begun {Kind} {Id} could not resume ({Reason}); it stays begun and is tried again at the next activation")]
     private partial void LogResumeRefused(string kind, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The member was not told of member-card payment {PaymentId} ({Reason}); the payment stands")]
+    private partial void LogChargeNoticeNotSent(string paymentId, string reason);
 }

@@ -132,9 +132,10 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
 
         // A confirm-request code is texted when support files a request for the user, for that request alone:
         // asked for by anyone, it would only spend the number's allowance and text its owner for nothing.
-        if (purpose == VerificationPurpose.ConfirmRequest)
+        if (purpose is VerificationPurpose.ConfirmRequest or VerificationPurpose.MemberCardPayment)
         {
-            throw DomainException.InvalidField("purpose", "purpose-not-requestable", "confirm-request codes are sent when a request is filed; they cannot be asked for.");
+            throw DomainException.InvalidField("purpose", "purpose-not-requestable",
+                $"{VerificationCodes.Name(purpose)} codes are sent for the request or the payment they confirm; they cannot be asked for.");
         }
 
         await Codes(normalized).Send(normalized, purpose, null);

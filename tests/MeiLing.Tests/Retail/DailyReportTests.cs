@@ -33,7 +33,7 @@ public sealed class DailyReportTests(PlatformFixture platform)
         var memberSale = await till.Cashier.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/orders",
             new { userId = member.UserId, items = new[] { new { sku = "RICE", quantity = 1 } } });
         var memberOrder = await memberSale.Content.ReadFromJsonAsync<JsonElement>();
-        await till.Cashier.PaidAsync(memberOrder.Id(), "member-card", 1_000);
+        Assert.Equal(HttpStatusCode.Created, (await till.Cashier.PayWithMemberCodeAsync(platform, memberOrder.Id(), member.Phone, 1_000)).StatusCode);
         // 4. A walk-in changes their mind before paying.
         var abandoned = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("RICE", 3));
         Assert.Equal(HttpStatusCode.OK, (await till.Cashier.SetStatusAsync(abandoned.Id(), "cancelled")).StatusCode);

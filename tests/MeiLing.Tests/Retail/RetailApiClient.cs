@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Retail;
 
@@ -50,6 +51,16 @@ internal static class RetailApiClient
     {
         var response = await client.PayAsync(orderId, method, amountFen);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A staff member's member-card payment as at the till: the member is texted a code, tells it, and the till pays with it.</summary>
+    public static async Task<HttpResponseMessage> PayWithMemberCodeAsync(
+        this HttpClient staff, PlatformFixture platform, string orderId, string memberPhone, long amountFen)
+    {
+        var asked = await staff.PostAsJsonAsync($"/v1/orders/{orderId}/member-code", new { amountFen });
+        Assert.True(asked.StatusCode == HttpStatusCode.Accepted, await asked.Content.ReadAsStringAsync());
+        var memberCode = await platform.LatestCodeAsync(memberPhone, "member-card-payment");
+        return await staff.PostAsJsonAsync($"/v1/orders/{orderId}/payments", new { method = "member-card", amountFen, memberCode });
     }
 
     public static Task<HttpResponseMessage> RefundAsync(this HttpClient client, string orderId, object body, string? idempotencyKey = null)

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Retail;
+
+// A member card holds the member's money. Any key of the merchant could pay an order of any customer with that customer's
+// card, so a cashier could place an order in a member's name, pay it from their balance and hand the goods to a friend,
+// the member learning of it only when the balance came up short. Staff now draw on a card only with the code texted to the
+// member for that order and amount, and every draw on a card reaches the member's notices, whoever made it.
+[Collection(PlatformCollection.Name)]
+public sealed class MemberCodeTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P1_6_a_cashier_draws_on_a_members_card_only_with_the_code_texted_to_the_member_for_that_order_and_amount()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Member Code Shop", 10_000);
+        var order = await PlaceForAsync(till, member, teas: 4);
+
+        var withoutCode = await till.Cashier.PayAsync(order, "member-card", 1_000);
+        Assert.EndsWith("/member-code-required", (await withoutCode.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        var guessed = await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/payments", new { method = "member-card", amountFen = 1_000, memberCode = "123456" });
+        await guessed.AssertProblemAsync(HttpStatusCode.BadRequest);
+        // A code the member agreed to for 5 yuan does not draw 10.
+        Assert.Equal(HttpStatusCode.Accepted, (await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/member-code", new { amountFen = 500 })).StatusCode);
+        var smallCode = await platform.LatestCodeAsync(member.Phone, "member-card-payment");
+        var larger = await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/payments", new { method = "member-card", amountFen = 1_000, memberCode = smallCode });
+        await larger.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(10_000, await BalanceAsync(till, member));
+
+        var paid = await till.Cashier.PayWithMemberCodeAsync(platform, order, member.Phone, 1_000);
+
+        Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        Assert.Equal(9_000, await BalanceAsync(till, member));
+        var text = await TextOfLatestCodeAsync(member.Phone);
+        Assert.Contains(order, text, StringComparison.Ordinal);
+        Assert.Contains("10.00", text, StringComparison.Ordinal);
+        // The code is spent: it does not pay again, not even the rest of the same order.
+        var again = await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/payments",
+            new { method = "member-card", amountFen = 1_000, memberCode = await platform.LatestCodeAsync(member.Phone, "member-card-payment") });
+        await again.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(9_000, await BalanceAsync(till, member));
+    }
+
+    [Fact]
+    public async Task P1_6_a_manager_needs_the_members_code_too_and_the_member_is_told_of_every_draw_on_their_card_whoever_made_it()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Told Member Shop", 10_000);
+        var byManager = await PlaceForAsync(till, member, teas: 1);
+        var byOwner = await PlaceForAsync(till, member, teas: 1);
+        var byMember = await PlaceForAsync(till, member, teas: 1);
+        var memberClient = await platform.AsUserAsync(member);
+
+        await (await till.Manager.PayAsync(byManager, "member-card", 500)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.Created, (await till.Manager.PayWithMemberCodeAsync(platform, byManager, member.Phone, 500)).StatusCode);
+        // The merchant's own key (the contract's merchant app) and the member themself pay without a code.
+        Assert.Equal(HttpStatusCode.Created, (await till.Owner.PayAsync(byOwner, "member-card", 500)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await memberClient.PayAsync(byMember, "member-card", 500)).StatusCode);
+
+        Assert.Equal(8_500, await BalanceAsync(till, member));
+        var notices = (await memberClient.GetFromJsonAsync<JsonElement>($"/v1/users/{member.UserId}/notifications")).GetProperty("items").EnumerateArray()
+            .Where(notice => notice.GetProperty("kind").GetString() == "member-card-charged")
+            .Select(notice => notice.GetProperty("text").GetString()!)
+            .ToList();
+        Assert.Equal(3, notices.Count);
+        Assert.All([byManager, byOwner, byMember], order => Assert.Single(notices, message => message.Contains(order, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task P1_6_only_the_orders_merchant_asks_for_a_member_code_and_nobody_asks_for_one_through_the_public_code_route()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Asking Shop", 10_000);
+        var other = await platform.OpenTillAsync("Other Asking Shop");
+        var order = await PlaceForAsync(till, member, teas: 1);
+        var walkIn = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 1));
+
+        await (await other.Cashier.PostAsJsonAsync($"/v1/orders/{order}/member-code", new { amountFen = 500 })).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await (await platform.AsUserAsync(member)).PostAsJsonAsync($"/v1/orders/{order}/member-code", new { amountFen = 500 }))
+            .AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await till.Cashier.PostAsJsonAsync($"/v1/orders/{walkIn.Id()}/member-code", new { amountFen = 500 })).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/member-code", new { amountFen = 501 })).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/member-code", new { amountFen = 0 })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var asked = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone = member.Phone, purpose = "member-card-payment" });
+        Assert.EndsWith("/purpose-not-requestable", (await asked.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        var malformed = await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/payments", new { method = "member-card", amountFen = 500, memberCode = "12ab56" });
+        await malformed.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private async Task<(Till Till, RegisteredUser Member)> MemberWithBalanceAsync(string shop, long balanceFen)
+    {
+        var till = await platform.OpenTillAsync(shop);
+        await till.Manager.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: null);
+        var member = await platform.RegisterUserAsync();
+        var topUp = await till.Owner.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/member-cards/{member.UserId}/top-ups", new { amountFen = balanceFen });
+        Assert.Equal(HttpStatusCode.OK, topUp.StatusCode);
+        return (till, member);
+    }
+
+    private static async Task<string> PlaceForAsync(Till till, RegisteredUser member, int teas)
+    {
+        var placed = await till.Cashier.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/orders",
+            new { userId = member.UserId, items = new[] { new { sku = "TEA", quantity = teas } } });
+        Assert.True(placed.StatusCode == HttpStatusCode.Created, await placed.Content.ReadAsStringAsync());
+        return (await placed.Content.ReadFromJsonAsync<JsonElement>()).Id();
+    }
+
+    private static async Task<long> BalanceAsync(Till till, RegisteredUser member) =>
+        (await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/member-cards/{member.UserId}")).GetProperty("balanceFen").GetInt64();
+
+    private async Task<string> TextOfLatestCodeAsync(string phone) =>
+        (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={phone}")).GetProperty("items").EnumerateArray()
+            .First(message => message.GetProperty("purpose").GetString() == "member-card-payment").GetProperty("text").GetString()!;
+}
