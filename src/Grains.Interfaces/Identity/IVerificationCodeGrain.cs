@@ -18,6 +18,14 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     public static readonly TimeSpan SendWindow = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// Codes one number may be sent per <see cref="SendDay"/> for one purpose: without it, a stranger waiting out each window
+    /// could have the platform text a number 480 times a day (SMS bombing, at the platform's cost).
+    /// </summary>
+    public const int SendsPerDay = 10;
+
+    public static readonly TimeSpan SendDay = TimeSpan.FromDays(1);
+
+    /// <summary>
     /// Makes a new code for <paramref name="purpose"/> (earlier codes still live stay good until they expire) and texts it to
     /// <paramref name="normalizedPhone"/>, which must be the number this grain is keyed by; audited without the code.
     /// A code with a <paramref name="scope"/> (the request it confirms) is good for that scope alone, and its text

@@ -8,11 +8,11 @@ using Microsoft.Extensions.Options;
 namespace MeiLing.Grains.Identity;
 
 // Codes live in memory only: they last 5 minutes, so a silo restart costs no more than asking for a new one,
-// and nothing about a number's codes is ever written anywhere. The activation is kept for the send window,
+// and nothing about a number's codes is ever written anywhere. The activation is kept for the send window (a day for a number sent a window's worth),
 // so the per-number allowance holds while it matters.
 // Anyone may ask for a code to any number, so neither a send nor its allowance may be turned against the
 // number's owner: each purpose has an allowance of its own (a stranger spending the register sends does
-// not stop a password reset), and a new send adds a code rather than replacing the live one (the text the
+// not stop a password reset) and a day's allowance besides the window's, and a new send adds a code rather than replacing the live one (the text the
 // owner already holds stays good until it expires), as SMS platforms do on a resend within a code's lifetime.
 internal sealed class VerificationCodeGrain(
     PhoneHasher phones,
@@ -21,7 +21,7 @@ internal sealed class VerificationCodeGrain(
     TimeProvider clock) : Grain, IVerificationCodeGrain
 {
     private readonly Dictionary<(VerificationPurpose Purpose, string? Scope), LiveCodes> _codes = [];
-    private readonly Dictionary<VerificationPurpose, Allowance> _sends = [];
+    private readonly Dictionary<VerificationPurpose, SendAllowance> _sends = [];
 
     async Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope)
     {
@@ -31,8 +31,16 @@ internal sealed class VerificationCodeGrain(
         }
 
         var now = clock.GetUtcNow();
-        SendsFor(purpose).Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, $"{VerificationCodes.Name(purpose)} codes to one number");
-        DelayDeactivation(IVerificationCodeGrain.SendWindow);
+        var sends = SendsFor(purpose);
+        var what = $"{VerificationCodes.Name(purpose)} codes to one number";
+        sends.Day.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
+        sends.Window.Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, what);
+        sends.Day.Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
+        // A number sent a window's worth in a day is kept in memory for the day, so its day allowance holds; any other
+        // stays for the window only, as codes are asked for once or twice by the number's owner.
+        DelayDeactivation(sends.Day.Uses.Count >= IVerificationCodeGrain.SendsPerWindow
+            ? sends.Day.Uses[0] + IVerificationCodeGrain.SendDay - now
+            : IVerificationCodeGrain.SendWindow);
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var salt = RandomNumberGenerator.GetBytes(16);
@@ -80,15 +88,23 @@ internal sealed class VerificationCodeGrain(
         return Task.FromResult(right);
     }
 
-    private Allowance SendsFor(VerificationPurpose purpose)
+    private SendAllowance SendsFor(VerificationPurpose purpose)
     {
         if (!_sends.TryGetValue(purpose, out var allowance))
         {
-            allowance = new Allowance();
+            allowance = new SendAllowance();
             _sends[purpose] = allowance;
         }
 
         return allowance;
+    }
+
+    /// <summary>One purpose's sends to the number: in the current window, and in the day.</summary>
+    private sealed class SendAllowance
+    {
+        public Allowance Window { get; } = new();
+
+        public Allowance Day { get; } = new();
     }
 
     // Keyed with the deployment's phone-hash secret and salted per code: a 6-digit code's plain hash would be

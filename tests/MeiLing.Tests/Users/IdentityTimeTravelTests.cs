@@ -19,6 +19,34 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         Assert.EndsWith("/verification-failed", (await response.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
     }
 
+    // Five codes per number and purpose per 15 minutes held each window, but a stranger who waited each one out could have
+    // the platform text a number 480 times a day (SMS bombing, each text paid by the platform). A day's allowance holds too.
+    [Fact]
+    public async Task P4_4_a_number_is_sent_at_most_10_codes_of_a_purpose_a_day_however_the_windows_are_waited_out()
+    {
+        var phone = UserApiClient.NewPhone();
+        Task<HttpResponseMessage> AskAsync(string purpose = "register") =>
+            platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone, purpose });
+        for (var window = 0; window < 2; window++)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Equal(HttpStatusCode.Accepted, (await AskAsync()).StatusCode);
+            }
+
+            platform.Clock.Advance(TimeSpan.FromMinutes(16));
+        }
+
+        var eleventh = await AskAsync();
+
+        await eleventh.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(eleventh.Headers.RetryAfter?.Delta > TimeSpan.FromHours(23), $"{eleventh.Headers.RetryAfter}");
+        // Another purpose has its own allowance: a stranger spending the register texts does not stop a password reset.
+        Assert.Equal(HttpStatusCode.Accepted, (await AskAsync("reset-password")).StatusCode);
+        platform.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(HttpStatusCode.Accepted, (await AskAsync()).StatusCode);
+    }
+
     [Fact]
     public async Task P5_1_a_child_whose_guardian_never_confirms_is_erased_after_the_deadline_keeping_a_request_record_without_personal_data()
     {
