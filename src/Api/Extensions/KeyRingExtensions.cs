@@ -37,6 +37,8 @@ public static class KeyRingExtensions
             options.XmlRepository = new PostgresKeyRingRepository(database);
             options.XmlEncryptor = new SealedKeyXmlEncryptor(seal);
         });
+        // Keys long past their expiry go (an in-memory ring dies with its process and needs none of this).
+        services.AddHostedService<KeyRingRetention>();
         return services;
     }
 }

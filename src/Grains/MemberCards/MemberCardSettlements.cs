@@ -51,14 +51,42 @@ public sealed class MemberCardSettlements(NpgsqlDataSource dataSource, UserDataK
         await command.ExecuteNonQueryAsync();
     }
 
-    public Task<IReadOnlyList<CardSettlement>> OfMerchantAsync(string merchantId, int limit) =>
-        dataSource.ReadRowsAsync("""
+    public async Task<IReadOnlyList<CardSettlement>> OfMerchantAsync(string merchantId, int limit) =>
+        (await PageOfMerchantAsync(merchantId, null, limit)).Items;
+
+    /// <summary>A page of the merchant's settlements, newest first, keyed by (time, id) so a page never repeats or skips a row.</summary>
+    public async Task<CardSettlementPage> PageOfMerchantAsync(string merchantId, string? cursor, int limit)
+    {
+        var after = After(cursor);
+        // The index on (merchant_id, settled_at DESC, settlement_id DESC) serves both the first page and any after a cursor.
+        await using var command = dataSource.CreateCommand("""
             SELECT settlement_id, card_user_ref, amount_fen, cause, pay_back, settled_at FROM member_card_settlements
-             WHERE merchant_id = $1 ORDER BY settled_at DESC, settlement_id DESC LIMIT $2
-            """,
-            reader => new CardSettlement(
-                reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)),
-            merchantId, limit);
+             WHERE merchant_id = $1 AND ($2::timestamptz IS NULL OR (settled_at, settlement_id) < ($2, $3))
+             ORDER BY settled_at DESC, settlement_id DESC LIMIT $4
+            """);
+        command.Parameters.Add(new() { Value = merchantId });
+        command.Parameters.Add(new() { Value = (object?)after?.SettledAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = after?.SettlementId ?? "", NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = limit + 1 });
+        var items = new List<CardSettlement>(limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                items.Add(new CardSettlement(
+                    reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
+            }
+        }
+
+        if (items.Count <= limit)
+        {
+            return new CardSettlementPage(items, null);
+        }
+
+        items.RemoveAt(limit);
+        var last = items[^1];
+        return new CardSettlementPage(items, KeysetCursor.Encode(last.SettledAt, last.SettlementId));
+    }
 
     public async Task<long> SettledForUserAsync(string userId)
     {
@@ -71,4 +99,9 @@ public sealed class MemberCardSettlements(NpgsqlDataSource dataSource, UserDataK
         command.Parameters.Add(new() { Value = accountRef });
         return (long)(await command.ExecuteScalarAsync())!;
     }
+
+    private static (DateTimeOffset SettledAt, string SettlementId)? After(string? cursor) =>
+        string.IsNullOrEmpty(cursor) ? null
+        : KeysetCursor.TryDecode(cursor, EntityId.SettlementPrefix, out var settledAt, out var settlementId) ? (settledAt, settlementId)
+        : throw DomainException.InvalidField("cursor", "invalid-cursor", "The cursor is not one this API gave out.");
 }

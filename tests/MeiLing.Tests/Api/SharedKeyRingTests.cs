@@ -1,6 +1,11 @@
 using System.Net;
 using MeiLing.Api;
+using MeiLing.Api.Extensions;
+using MeiLing.Api.Security;
+using MeiLing.ServiceDefaults;
 using MeiLing.Tests.Users;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
@@ -87,6 +92,51 @@ public sealed class SharedKeyRingTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, (await strangerBrowser.GetAsync("/console")).StatusCode);
         Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM data_protection_keys"));
     }
+
+    // The ring gains a key every 90 days and kept them all: a host deletes, when it starts, keys that expired more
+    // than 180 days ago (and their revocations), and keeps one expired lately (150 days) and the current one.
+    [Fact]
+    public async Task P4_4_a_host_deletes_keys_long_expired_and_keeps_the_lately_expired_and_the_current_one()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var now = DateTimeOffset.UtcNow;
+        var ring = KeyManagerOf(database);
+        var old = ring.CreateNewKey(now.AddDays(-290), now.AddDays(-200));
+        ring.RevokeKey(old.KeyId, "superseded");
+        var lately = ring.CreateNewKey(now.AddDays(-240), now.AddDays(-150));
+        var current = ring.CreateNewKey(now.AddDays(-30), now.AddDays(60));
+        Assert.Equal(4, await database.ScalarAsync<long>("SELECT count(*) FROM data_protection_keys"));
+
+        await using var host = AnotherHost(database);
+        _ = host.Server;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await RowCountAsync(database, old.KeyId) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, await RowCountAsync(database, old.KeyId));
+        Assert.Equal(1, await RowCountAsync(database, lately.KeyId));
+        Assert.Equal(1, await RowCountAsync(database, current.KeyId));
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM data_protection_keys"));
+    }
+
+    /// <summary>The framework's key manager over <paramref name="database"/>'s ring, as a host has it, to make keys of any dates.</summary>
+    private static IKeyManager KeyManagerOf(TestDatabase database)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddDataProtection().SetApplicationName(KeyRingExtensions.ApplicationName);
+        services.Configure<KeyManagementOptions>(options =>
+        {
+            options.XmlRepository = new PostgresKeyRingRepository(database.DataSource);
+            options.XmlEncryptor = new SealedKeyXmlEncryptor(new KeyRingSeal(Convert.FromBase64String(PlatformFixture.JwtKey)));
+        });
+        return services.BuildServiceProvider().GetRequiredService<IKeyManager>();
+    }
+
+    // The key's row and its revocation's (the framework names them key-{id} and revocation-{id}).
+    private static Task<long> RowCountAsync(TestDatabase database, Guid keyId) =>
+        database.ScalarAsync<long>("SELECT count(*) FROM data_protection_keys WHERE friendly_name IN ($1, $2)", $"key-{keyId:D}", $"revocation-{keyId:D}");
 
     /// <summary>Another API host with the platform's settings (on <paramref name="database"/> when given), as a second host behind a load balancer or a host restarted.</summary>
     private WebApplicationFactory<ApiAssemblyMarker> AnotherHost(TestDatabase? database = null, Action<IWebHostBuilder>? configure = null) =>

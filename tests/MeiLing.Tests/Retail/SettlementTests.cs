@@ -1,4 +1,7 @@
 using System.Text.Json;
+using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
@@ -65,5 +68,78 @@ public sealed class SettlementTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, (await till.Manager.GetAsync($"/v1/merchants/{till.MerchantId}/member-card-settlements")).StatusCode);
         await (await till.Cashier.GetAsync($"/v1/merchants/{till.MerchantId}/member-card-settlements")).AssertProblemAsync(HttpStatusCode.Forbidden);
         await (await rival.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/member-card-settlements")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    // P4.1: what a merchant owes back is readable in full, however many customers cancelled: more than one page is
+    // read exactly once across pages, newest first. Four settlements share one instant across page boundaries, so
+    // the order within a tie (by id) is what keeps a page from repeating or skipping one.
+    [Fact]
+    public async Task P4_1_a_merchants_settlements_page_newest_first_each_read_exactly_once()
+    {
+        var till = await platform.OpenTillAsync();
+        var rival = await platform.OpenTillAsync("Rival");
+        var ledger = platform.EverySilo.First().GetRequiredService<MemberCardSettlements>();
+        for (var i = 0; i < 7; i++)
+        {
+            await ledger.RecordAsync(till.MerchantId, EntityId.New(EntityId.UserPrefix), 100 + i, MemberCardSettlements.AccountCancelled);
+        }
+
+        await ledger.RecordAsync(rival.MerchantId, EntityId.New(EntityId.UserPrefix), 999, MemberCardSettlements.AccountCancelled);
+        await platform.Database.ScalarAsync<int>("""
+            UPDATE member_card_settlements SET settled_at = (SELECT min(settled_at) FROM member_card_settlements WHERE merchant_id = $1)
+             WHERE settlement_id IN (SELECT settlement_id FROM member_card_settlements WHERE merchant_id = $1 ORDER BY settled_at DESC LIMIT 3)
+            """, till.MerchantId);
+        var recorded = new List<(DateTimeOffset SettledAt, string SettlementId)>();
+        await using (var query = platform.Database.DataSource.CreateCommand("SELECT settled_at, settlement_id FROM member_card_settlements WHERE merchant_id = $1"))
+        {
+            query.Parameters.Add(new() { Value = till.MerchantId });
+            await using var reader = await query.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                recorded.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1)));
+            }
+        }
+
+        var newestFirst = recorded.OrderByDescending(row => row.SettledAt).ThenByDescending(row => row.SettlementId, StringComparer.Ordinal)
+            .Select(row => row.SettlementId).ToList();
+
+        var seen = new List<string>();
+        var pages = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await till.Manager.GetFromJsonAsync<JsonElement>(
+                $"/v1/merchants/{till.MerchantId}/member-card-settlements?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(settlement => settlement.GetProperty("settlementId").GetString()!));
+            cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(7, newestFirst.Count);
+        Assert.Equal(4, recorded.GroupBy(row => row.SettledAt).Max(tie => tie.Count()));
+        Assert.Equal(newestFirst, seen);
+        Assert.Equal(4, pages);
+    }
+
+    // "MXwA" is "1|" and a NUL; the last is a well-formed cursor of another list (orders), not of this one.
+    [Theory]
+    [InlineData("not-a-cursor")]
+    [InlineData("MXwA")]
+    [InlineData("MXxzdGxfeA==")]
+    [InlineData("order")]
+    public async Task A_settlements_cursor_the_api_did_not_give_is_400_naming_the_cursor(string cursor)
+    {
+        var till = await platform.OpenTillAsync();
+        if (cursor == "order")
+        {
+            cursor = OrderCursor.Encode(DateTimeOffset.UtcNow, EntityId.New(EntityId.OrderPrefix));
+        }
+
+        var response = await till.Manager.GetAsync($"/v1/merchants/{till.MerchantId}/member-card-settlements?cursor={cursor}");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/validation", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("cursor", out _), problem.ToString());
     }
 }
