@@ -155,6 +155,8 @@ internal sealed partial class OrderGrain(
     {
         var order = OrderFor(caller, OrderParty.Merchant);
         CheckPayable(order, PaymentMethod.MemberCard, amountFen);
+        // P6.1: texting the user at the merchant's asking processes their number, through the one gate as the payment will.
+        await User(order.UserId!).AuthorizeProcessing(ProcessingRequest.Under("member-card-code", LawfulBasis.ContractNecessity));
         await GrainFactory.GetGrain<IUserCredentials>(order.UserId!).SendMemberCode(MemberCodes.Scope(OrderId, amountFen));
     }
 

@@ -39,6 +39,8 @@ public sealed class OneGateTests(PlatformFixture platform)
             ["place an order"] = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
                 new { userId, items = new[] { new { sku = "TEA-1", quantity = 1 } } }),
             ["pay by member card"] = await user.PayAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice),
+            ["text the member a code for a card payment"] = await shop.MerchantClient.PostAsJsonAsync(
+                $"/v1/orders/{order.Id()}/member-code", new { amountFen = CommerceApiClient.TeaPrice }),
             ["pay through a partner"] = await user.PayAsync(order.Id(), "wechat", CommerceApiClient.TeaPrice),
             ["top up a member card"] = await shop.MerchantClient.PostAsJsonAsync(
                 $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{userId}/top-ups", new { amountFen = 100 }),
