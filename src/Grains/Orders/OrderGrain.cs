@@ -255,7 +255,7 @@ internal sealed partial class OrderGrain(
         if (string.IsNullOrEmpty(memberCode))
         {
             throw DomainException.Forbidden("member-code-required",
-                "Staff draw on a member card only with the code texted to the member for this order and amount: ask for it at POST /v1/orders/{orderId}/member-code.");
+                $"Staff draw on a member card only with the code texted to the member for this order and amount: ask for it at POST /v1/orders/{OrderId}/member-code.");
         }
 
         if (!await GrainFactory.GetGrain<IUserCredentials>(userId).CheckVerificationCode(VerificationPurpose.MemberCardPayment, memberCode, MemberCodes.Scope(OrderId, amountFen)))
