@@ -19,7 +19,7 @@ public sealed class ExactEnumNames : JsonConverterFactory
 
     /// <summary>The names of <paramref name="enumType"/>'s members as the API writes and reads them, in declaration order.</summary>
     public static IReadOnlyList<string> NamesOf(Type enumType, JsonSerializerOptions options) =>
-        [.. Enum.GetValues(enumType).Cast<object>().Select(value => JsonSerializer.Deserialize<string>(JsonSerializer.Serialize(value, enumType, options))!)];
+        [.. Enum.GetValues(enumType).Cast<object>().Distinct().Select(value => JsonSerializer.Deserialize<string>(JsonSerializer.Serialize(value, enumType, options))!)];
 
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
         (JsonConverter)Activator.CreateInstance(typeof(Exact<>).MakeGenericType(typeToConvert), _names.CreateConverter(typeToConvert, options))!;
@@ -28,7 +28,8 @@ public sealed class ExactEnumNames : JsonConverterFactory
         where T : struct, Enum
     {
         // The names the framework's converter writes for the declared members: what a client may send.
-        private readonly Dictionary<string, T> _byName = Enum.GetValues<T>().ToDictionary(value => NameOf(names, value), StringComparer.Ordinal);
+        // (Distinct: two members of one value, should an enum ever have them, are written under one name.)
+        private readonly Dictionary<string, T> _byName = Enum.GetValues<T>().Distinct().ToDictionary(value => NameOf(names, value), StringComparer.Ordinal);
 
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType == JsonTokenType.String && _byName.TryGetValue(reader.GetString()!, out var value)
