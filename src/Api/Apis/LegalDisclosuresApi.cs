@@ -17,7 +17,7 @@ public static class LegalDisclosuresApi
             .WithSummary("Hand a user's data to an authority under a subpoena, investigation letter or court order: recorded in the user's disclosures with the document reference; the user is told unless notifyUser is false (P3.3). Audited.");
         routes.MapGet("/v1/legal-disclosures", List).WithTags("Legal demands")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("ListLegalDisclosures")
-            .WithSummary("withheld=true: legal disclosures the user was not told about, oldest first, for review (P3.3).");
+            .WithSummary("withheld=true: legal disclosures the user was not told about, oldest first, for review (P3.3): a page of limit (1-500, default 100), nextCursor for the next (null on the last).");
         return routes;
     }
 
@@ -39,14 +39,16 @@ public static class LegalDisclosuresApi
         return TypedResults.Created($"/v1/users/{userId}/disclosures", disclosure);
     }
 
-    private static async Task<Results<Ok<ItemPage<LegalDisclosure>>, ValidationProblem>> List(IClusterClient cluster, bool? withheld, [Range(1, 500)] int? limit)
+    private static async Task<Results<Ok<ItemPage<LegalDisclosure>>, ValidationProblem>> List(
+        IClusterClient cluster, bool? withheld, [Range(1, 500)] int? limit, [StringLength(256)] string? cursor)
     {
         if (withheld is not true)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["withheld"] = ["Only withheld=true is listed."] });
         }
 
-        return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<ILegalDisclosuresGrain>(0).Withheld(limit ?? 100)));
+        var page = await cluster.GetGrain<ILegalDisclosuresGrain>(0).WithheldPage(cursor, limit ?? 100);
+        return TypedResults.Ok(new ItemPage<LegalDisclosure>(page.Items, page.NextCursor));
     }
 }
 

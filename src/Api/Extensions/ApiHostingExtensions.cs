@@ -101,6 +101,7 @@ public static class ApiHostingExtensions
         {
             options.AddDocumentTransformer<OpenApiSecurityTransformer>();
             options.AddOperationTransformer<OpenApiSecurityTransformer>();
+            options.AddSchemaTransformer<OpenApiEnumNames>();
         });
         return builder;
     }
@@ -245,7 +246,8 @@ public static class ApiHostingExtensions
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        // Exactly one name each: the framework's converter alone also reads "a,b" as the OR of two members.
+        options.Converters.Add(new ExactEnumNames());
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
 

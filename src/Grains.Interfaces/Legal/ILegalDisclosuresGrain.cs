@@ -13,4 +13,12 @@ public interface ILegalDisclosuresGrain : IGrainWithIntegerKey
     /// <summary>Legal disclosures the user was not told about, oldest first, for operators' review.</summary>
     [Alias("withheld")]
     Task<IReadOnlyList<LegalDisclosure>> Withheld(int limit);
+
+    /// <summary>
+    /// Those the user was not told about, oldest first, a page of at most <paramref name="limit"/> (1-500) after
+    /// <paramref name="cursor"/> (null: from the oldest), with the next page's cursor: every one is reached for review,
+    /// however many there are (the first page alone is what <see cref="Withheld"/> gives).
+    /// </summary>
+    [Alias("withheld-page")]
+    Task<LegalDisclosurePage> WithheldPage(string? cursor, int limit);
 }

@@ -44,6 +44,12 @@ public sealed class LegalDisclosureStore(NpgsqlDataSource dataSource)
         dataSource.ReadRowsAsync(
             $"SELECT {Columns} FROM legal_disclosures WHERE NOT user_notified ORDER BY at, disclosure_id LIMIT $1", Read, limit);
 
+    /// <summary>The withheld ones after the one recorded at <paramref name="at"/> with <paramref name="disclosureId"/>, oldest first.</summary>
+    public Task<IReadOnlyList<LegalDisclosure>> WithheldAfterAsync(DateTimeOffset at, string disclosureId, int limit) =>
+        dataSource.ReadRowsAsync(
+            $"SELECT {Columns} FROM legal_disclosures WHERE NOT user_notified AND (at, disclosure_id) > ($1, $2) ORDER BY at, disclosure_id LIMIT $3",
+            Read, at, disclosureId, limit);
+
     private static LegalDisclosure Read(NpgsqlDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
             reader.GetFieldValue<string[]>(5), reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7));

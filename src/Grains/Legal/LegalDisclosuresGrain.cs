@@ -11,6 +11,8 @@ namespace MeiLing.Grains.Legal;
 // concurrent retries of one demand cannot both find it unfinished and hand it over twice.
 internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, DisclosureLedgerStore ledger, TimeProvider clock) : Grain, ILegalDisclosuresGrain
 {
+    private const int MaxPage = 500;
+
     // P3.3: the demand is on the record before anything is handed over, then the hand-over passes the user's
     // disclosure gate (which refuses it without a document reference). The same demand again (same user,
     // authority and document) is the same record: a retry finishes what an interrupted one began, and adds nothing.
@@ -56,5 +58,28 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
         return disclosure;
     }
 
-    Task<IReadOnlyList<LegalDisclosure>> ILegalDisclosuresGrain.Withheld(int limit) => store.WithheldAsync(Math.Clamp(limit, 1, 500));
+    Task<IReadOnlyList<LegalDisclosure>> ILegalDisclosuresGrain.Withheld(int limit) => store.WithheldAsync(Math.Clamp(limit, 1, MaxPage));
+
+    // P3.3: the review list pages on by the last row's time and id (the index of withheld rows), so no withheld
+    // disclosure stays out of reach behind the oldest page, whoever recorded how many before it.
+    async Task<LegalDisclosurePage> ILegalDisclosuresGrain.WithheldPage(string? cursor, int limit)
+    {
+        var take = Math.Clamp(limit, 1, MaxPage);
+        IReadOnlyList<LegalDisclosure> rows;
+        if (cursor is null)
+        {
+            rows = await store.WithheldAsync(take + 1);
+        }
+        else if (KeysetCursor.TryDecode(cursor, EntityId.LegalDisclosurePrefix, out var at, out var disclosureId))
+        {
+            rows = await store.WithheldAfterAsync(at, disclosureId, take + 1);
+        }
+        else
+        {
+            throw DomainException.InvalidField("cursor", "invalid-cursor", "The cursor is not one this API gave out.");
+        }
+
+        var page = rows.Take(take).ToList();
+        return new LegalDisclosurePage(page, rows.Count > take ? KeysetCursor.Encode(page[^1].At, page[^1].DisclosureId) : null);
+    }
 }

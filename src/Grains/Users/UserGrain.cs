@@ -487,6 +487,13 @@ internal sealed partial class UserGrain(
 
     async Task<DataRightsRequestView> IUserDataRights.FileRequest(FileDataRightsRequest request)
     {
+        // A type the platform does not have has no plan and no name: filed, it would sit among the user's requests and
+        // fail every read of them. The API refuses one at the edge; this holds for any other caller (an older API host).
+        if (!Enum.IsDefined(request.Type))
+        {
+            throw DomainException.InvalidField("type", "unknown-request-type", "Request types: access, correction, deletion, withdrawal, cancellation.");
+        }
+
         // The user's own allowance: filings by the platform (a guardian's withdrawal, the guardian deadline) take none,
         // so the account cannot spend it to hold off its own erasure. Support's filings take from an allowance of their
         // own, so an agent filing for the user cannot use up the user's and hold off the user's own requests (P8.1).

@@ -116,6 +116,42 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         Assert.Equal("legal-document-required", refused.Code);
     }
 
+    [Fact]
+    public async Task P3_3_withheld_legal_disclosures_are_listed_a_page_at_a_time_and_every_one_is_reached_for_review()
+    {
+        // Before, the review list was the oldest 500 with no cursor: whatever was withheld after them (or after 500
+        // throwaway demands an operator recorded first) was out of every reviewer's reach, and the list said it was all.
+        var user = await platform.RegisterUserAsync();
+        var recorded = new List<string>();
+        foreach (var number in new[] { 901, 902, 903 })
+        {
+            var response = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand($"（2026）京01刑调字第{number}号", notifyUser: false));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            recorded.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disclosureId").GetString()!);
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await platform.Operator().GetFromJsonAsync<JsonElement>(
+                $"/v1/legal-disclosures?withheld=true&limit=2{(cursor is null ? "" : $"&cursor={cursor}")}");
+            var items = page.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("disclosureId").GetString()!).ToList();
+            Assert.InRange(items.Count, 1, 2);
+            seen.AddRange(items);
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null && pages < 1_000);
+        var madeUp = await platform.Operator().GetAsync("/v1/legal-disclosures?withheld=true&cursor=not-one-we-gave");
+
+        Assert.All(recorded, id => Assert.Contains(id, seen));
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.True(pages >= 2, $"{seen.Count} withheld disclosures came in {pages} page(s) of 2");
+        await madeUp.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
     private static object Demand(string reference, bool notifyUser) => new
     {
         authority = "Beijing Public Security Bureau",
