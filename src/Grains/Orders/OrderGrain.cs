@@ -157,7 +157,7 @@ internal sealed partial class OrderGrain(
         CheckPayable(order, PaymentMethod.MemberCard, amountFen);
         // P6.1: texting the user at the merchant's asking processes their number, through the one gate as the payment will.
         await User(order.UserId!).AuthorizeProcessing(ProcessingRequest.Under("member-card-code", LawfulBasis.ContractNecessity));
-        await GrainFactory.GetGrain<IUserCredentials>(order.UserId!).SendMemberCode(MemberCodes.Scope(OrderId, amountFen));
+        await GrainFactory.GetGrain<IUserCredentials>(order.UserId!).SendMemberCode(await MemberCodeScopeAsync(order, amountFen));
     }
 
     private async Task<OrderView> PayAsync(OrderPayment request)
@@ -175,7 +175,7 @@ internal sealed partial class OrderGrain(
         {
             // P1.6: the card holds the member's money. Staff at the till draw on it only with the code the member was
             // texted for this order and amount, so a cashier cannot spend a customer's balance on someone else's goods.
-            await CheckMemberCodeAsync(order.UserId!, request.MemberCode, amountFen);
+            await CheckMemberCodeAsync(order, request.MemberCode, amountFen);
         }
 
         if (order.UserId is { } userId)
@@ -250,7 +250,11 @@ internal sealed partial class OrderGrain(
         order.RefusePaymentBeyondLimit();
     }
 
-    private async Task CheckMemberCodeAsync(string userId, string? memberCode, long amountFen)
+    // The text names the shop as the member knows it, so a code asked for by another shop's till is not given.
+    private async Task<string> MemberCodeScopeAsync(OrderState order, long amountFen) =>
+        MemberCodes.Scope((await facts.MerchantAsync(order.MerchantId))?.Name ?? order.MerchantId, OrderId, amountFen);
+
+    private async Task CheckMemberCodeAsync(OrderState order, string? memberCode, long amountFen)
     {
         if (string.IsNullOrEmpty(memberCode))
         {
@@ -258,7 +262,8 @@ internal sealed partial class OrderGrain(
                 $"Staff draw on a member card only with the code texted to the member for this order and amount: ask for it at POST /v1/orders/{OrderId}/member-code.");
         }
 
-        if (!await GrainFactory.GetGrain<IUserCredentials>(userId).CheckVerificationCode(VerificationPurpose.MemberCardPayment, memberCode, MemberCodes.Scope(OrderId, amountFen)))
+        if (!await GrainFactory.GetGrain<IUserCredentials>(order.UserId!).CheckVerificationCode(
+            VerificationPurpose.MemberCardPayment, memberCode, await MemberCodeScopeAsync(order, amountFen)))
         {
             throw DomainException.InvalidField("memberCode", "verification-failed",
                 "The member code is wrong, expired, used up, or was sent for another order or amount; ask for a new one.");

@@ -36,6 +36,7 @@ public sealed class MemberCodeTests(PlatformFixture platform)
         var text = await TextOfLatestCodeAsync(member.Phone);
         Assert.Contains(order, text, StringComparison.Ordinal);
         Assert.Contains("10.00", text, StringComparison.Ordinal);
+        Assert.Contains("Member Code Shop", text, StringComparison.Ordinal);
         // The code is spent: it does not pay again, not even the rest of the same order.
         var again = await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/payments",
             new { method = "member-card", amountFen = 1_000, memberCode = await platform.LatestCodeAsync(member.Phone, "member-card-payment") });
