@@ -231,6 +231,7 @@ public static class ApiHostingExtensions
         api.MapOrdersApi();
         api.MapPaymentPartnersApi();
         api.MapMemberCardsApi();
+        api.MapMemberCardProtectionApi();
         api.MapTicketsApi();
         api.MapRequestsApi();
         api.MapAnalyticsApi();

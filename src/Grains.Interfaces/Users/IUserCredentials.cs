@@ -41,4 +41,16 @@ public interface IUserCredentials : IGrainWithStringKey
     /// </summary>
     [Alias("send-member-code")]
     Task SendMemberCode(string scope);
+
+    /// <summary>
+    /// The user's choice that every member-card payment at any merchant, the merchant's own key's included, needs their
+    /// code (staff keys always do); true by their own choice only.
+    /// </summary>
+    [Alias("requires-member-code")]
+    [ReadOnly]
+    Task<bool> RequiresMemberCode();
+
+    /// <summary>Sets the user's choice of <see cref="RequiresMemberCode"/>; the answer is the choice now held.</summary>
+    [Alias("require-member-code")]
+    Task<bool> RequireMemberCode(bool always);
 }

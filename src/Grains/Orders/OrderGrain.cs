@@ -157,7 +157,7 @@ internal sealed partial class OrderGrain(
         CheckPayable(order, PaymentMethod.MemberCard, amountFen);
         // P6.1: texting the user at the merchant's asking processes their number, through the one gate as the payment will.
         await User(order.UserId!).AuthorizeProcessing(ProcessingRequest.Under("member-card-code", LawfulBasis.ContractNecessity));
-        await GrainFactory.GetGrain<IUserCredentials>(order.UserId!).SendMemberCode(await MemberCodeScopeAsync(order, amountFen));
+        await Credentials(order.UserId!).SendMemberCode(await MemberCodeScopeAsync(order, amountFen));
     }
 
     private async Task<OrderView> PayAsync(OrderPayment request)
@@ -171,10 +171,12 @@ internal sealed partial class OrderGrain(
         }
 
         CheckPayable(order, method, amountFen);
-        if (method == PaymentMethod.MemberCard && caller is { Party: OrderParty.Merchant, StaffId: not null })
+        if (method == PaymentMethod.MemberCard && caller.Party == OrderParty.Merchant
+            && (caller.StaffId is not null || await Credentials(order.UserId!).RequiresMemberCode()))
         {
             // P1.6: the card holds the member's money. Staff at the till draw on it only with the code the member was
-            // texted for this order and amount, so a cashier cannot spend a customer's balance on someone else's goods.
+            // texted for this order and amount, so a cashier cannot spend a customer's balance on someone else's goods;
+            // a member who chose so is asked whatever key the till uses.
             await CheckMemberCodeAsync(order, request.MemberCode, amountFen);
         }
 
@@ -262,7 +264,7 @@ internal sealed partial class OrderGrain(
                 $"Staff draw on a member card only with the code texted to the member for this order and amount: ask for it at POST /v1/orders/{OrderId}/member-code.");
         }
 
-        if (!await GrainFactory.GetGrain<IUserCredentials>(order.UserId!).CheckVerificationCode(
+        if (!await Credentials(order.UserId!).CheckVerificationCode(
             VerificationPurpose.MemberCardPayment, memberCode, await MemberCodeScopeAsync(order, amountFen)))
         {
             throw DomainException.InvalidField("memberCode", "verification-failed",
@@ -619,6 +621,8 @@ internal sealed partial class OrderGrain(
     private Task UpdateIndexAsync() => index.UpsertAsync(OrderId, state.State);
 
     private IUserConsentGate User(string userId) => GrainFactory.GetResolvedGrain<IUserConsentGate>(userId);
+
+    private IUserCredentials Credentials(string userId) => GrainFactory.GetGrain<IUserCredentials>(userId);
 
     private IProductStockGrain Stock(string merchantId, string sku) => GrainFactory.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(merchantId, sku));
 

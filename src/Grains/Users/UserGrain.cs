@@ -203,6 +203,20 @@ internal sealed partial class UserGrain(
     async Task IUserCredentials.SendMemberCode(string scope) =>
         await Codes(User.Phone).Send(User.Phone, VerificationPurpose.MemberCardPayment, UserId, scope);
 
+    Task<bool> IUserCredentials.RequiresMemberCode() => Task.FromResult(state.RecordExists && state.State.MemberCodeAlways);
+
+    async Task<bool> IUserCredentials.RequireMemberCode(bool always)
+    {
+        var user = User;
+        if (user.MemberCodeAlways != always)
+        {
+            user.ChooseMemberCodeAlways(always);
+            await state.WriteStateAsync();
+        }
+
+        return user.MemberCodeAlways;
+    }
+
     async Task<UserProfile> IUserGuardian.ConfirmGuardian(string verificationCode)
     {
         var user = User;

@@ -100,6 +100,10 @@ public sealed class UserState : IOwnedByUser
     [NotPersonalData]
     public bool Closing { get; set; }
 
+    /// <summary>The user's choice that every draw on their member cards, the merchant key's too, needs the code texted to them (P1.6).</summary>
+    [PersonalData(DataCategory.Basic)]
+    public bool MemberCodeAlways { get; set; }
+
     string? IOwnedByUser.OwnerUserId => UserId.Length == 0 ? null : UserId;
 
     public void Register(string userId, NewUser user, DateTimeOffset now, bool isMinor, bool awaitsGuardian, string? policyVersion, int policyIndex)
@@ -137,6 +141,8 @@ public sealed class UserState : IOwnedByUser
     public void ChangePassword(string passwordHash) => PasswordHash = passwordHash;
 
     public void RevokeSessions() => SessionGeneration++;
+
+    public void ChooseMemberCodeAlways(bool always) => MemberCodeAlways = always;
 
     /// <summary>A new password: every session issued so far ends with the old one.</summary>
     public void ReplacePassword(string passwordHash)

@@ -68,6 +68,36 @@ public sealed class MemberCodeTests(PlatformFixture platform)
         Assert.All([byManager, byOwner, byMember], order => Assert.Single(notices, message => message.Contains(order, StringComparison.Ordinal)));
     }
 
+    // A till that runs on the merchant's own key (the contract's merchant app) draws on a card without a code: a cashier
+    // using that key could still spend a customer's balance. A member may choose that every draw needs their code.
+    [Fact]
+    public async Task P1_6_a_member_who_chose_so_is_asked_for_their_code_even_by_the_merchants_own_key()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Protected Member Shop", 10_000);
+        var memberClient = await platform.AsUserAsync(member);
+        var protection = $"/v1/users/{member.UserId}/member-card-protection";
+        Assert.False((await memberClient.GetFromJsonAsync<JsonElement>(protection)).GetProperty("codeAlways").GetBoolean());
+        var chosen = await memberClient.PutAsJsonAsync(protection, new { codeAlways = true });
+        Assert.True((await chosen.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("codeAlways").GetBoolean());
+        var order = await PlaceForAsync(till, member, teas: 2);
+
+        var withoutCode = await till.Owner.PayAsync(order, "member-card", 1_000);
+
+        Assert.EndsWith("/member-code-required", (await withoutCode.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(10_000, await BalanceAsync(till, member));
+        Assert.Equal(HttpStatusCode.Created, (await till.Owner.PayWithMemberCodeAsync(platform, order, member.Phone, 1_000)).StatusCode);
+        Assert.Equal(9_000, await BalanceAsync(till, member));
+        // The member still pays their own orders without a code; nobody else reads or makes the choice.
+        var own = await PlaceForAsync(till, member, teas: 1);
+        Assert.Equal(HttpStatusCode.Created, (await memberClient.PayAsync(own, "member-card", 500)).StatusCode);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Protection", "support")).ApiKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await support.PutAsJsonAsync(protection, new { codeAlways = false })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await till.Owner.PutAsJsonAsync(protection, new { codeAlways = false })).StatusCode);
+        var other = await platform.AsUserAsync(await platform.RegisterUserAsync());
+        Assert.NotEqual(HttpStatusCode.OK, (await other.PutAsJsonAsync(protection, new { codeAlways = false })).StatusCode);
+        Assert.True((await memberClient.GetFromJsonAsync<JsonElement>(protection)).GetProperty("codeAlways").GetBoolean());
+    }
+
     [Fact]
     public async Task P1_6_only_the_orders_merchant_asks_for_a_member_code_and_nobody_asks_for_one_through_the_public_code_route()
     {
