@@ -26,10 +26,10 @@ public static class MemberCardProtectionApi
         return group;
     }
 
-    private static async Task<Ok<MemberCardProtection>> Get(string userId, IClusterClient cluster) =>
+    internal static async Task<Ok<MemberCardProtection>> Get(string userId, IClusterClient cluster) =>
         TypedResults.Ok(new MemberCardProtection(await cluster.GetGrain<IUserCredentials>(userId).RequiresMemberCode()));
 
-    private static async Task<Ok<MemberCardProtection>> Set(string userId, MemberCardProtection request, IClusterClient cluster) =>
+    internal static async Task<Ok<MemberCardProtection>> Set(string userId, MemberCardProtection request, IClusterClient cluster) =>
         TypedResults.Ok(new MemberCardProtection(await cluster.GetGrain<IUserCredentials>(userId).RequireMemberCode(request.CodeAlways)));
 }
 

@@ -112,6 +112,14 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         await BrowserFixture.ScreenshotAsync(page, "privacy-export");
 
         await page.GotoAsync("/privacy/account");
+        // P1.6: the member asks that every draw on their cards, the shop's own system's too, needs their code.
+        Assert.False(await page.IsCheckedAsync("#member-card-protection input[name=codeAlways]"));
+        await page.CheckAsync("#member-card-protection input[name=codeAlways]");
+        await page.ClickAsync("#member-card-protection button[type=submit]");
+        await ExpectNoticeAsync(page);
+        Assert.True(await page.IsCheckedAsync("#member-card-protection input[name=codeAlways]"));
+        var protection = await api.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/member-card-protection");
+        Assert.True(protection.GetProperty("codeAlways").GetBoolean());
         await BrowserFixture.ScreenshotAsync(page, "privacy-account");
     }
 

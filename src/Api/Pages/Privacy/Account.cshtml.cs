@@ -6,13 +6,19 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace MeiLing.Api.Pages.Privacy;
 
-/// <summary>Password change (every other session ends; this one is renewed in its cookie) and notifications, through the API's handlers.</summary>
+/// <summary>
+/// Password change (every other session ends; this one is renewed in its cookie), the member-card protection and
+/// notifications, through the API's handlers.
+/// </summary>
 [Authorize(Policy = AuthorizationPolicies.User)]
 public sealed class AccountModel(IClusterClient cluster, UserSessions sessions) : ConsolePageModel(cluster)
 {
     public const int NotificationsShown = 50;
 
     public IReadOnlyList<NotificationBody> Notifications { get; private set; } = [];
+
+    /// <summary>Whether every member-card payment needs the user's code (<see cref="MemberCardProtectionApi"/>).</summary>
+    public bool MemberCodeAlways { get; private set; }
 
     private string UserId => User.SubjectId()!;
 
@@ -35,6 +41,23 @@ public sealed class AccountModel(IClusterClient cluster, UserSessions sessions) 
         return Page();
     }
 
-    private async Task LoadAsync() =>
+    public async Task<IActionResult> OnPostMemberCardsAsync([FromForm] bool codeAlways)
+    {
+        if (await AttemptAsync(() => MemberCardProtectionApi.Set(UserId, new MemberCardProtection(codeAlways), Cluster)))
+        {
+            Notice = codeAlways
+                ? "会员卡每次付款都需要您的验证码。Every member-card payment now needs your code."
+                : "仅店员付款需要您的验证码。Only staff payments need your code.";
+            return Redirect("/privacy/account");
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
         Notifications = ApiAnswer.Of<ItemPage<NotificationBody>>(await UsersApi.GetNotifications(UserId, User, Cluster, NotificationsShown, null)).Value?.Items ?? [];
+        MemberCodeAlways = (await MemberCardProtectionApi.Get(UserId, Cluster)).Value?.CodeAlways ?? false;
+    }
 }
