@@ -8,12 +8,13 @@ using Microsoft.Extensions.Options;
 namespace MeiLing.Grains.Identity;
 
 // Codes live in memory only: they last 5 minutes, so a silo restart costs no more than asking for a new one,
-// and nothing about a number's codes is ever written anywhere. The activation is kept for the send window (a day for a number sent a window's worth),
-// so the per-number allowance holds while it matters.
+// and nothing about a number's codes is ever written anywhere. The activation is kept for the send window (for the
+// day once a number has been sent a window's worth), so the per-number allowances hold while they matter.
 // Anyone may ask for a code to any number, so neither a send nor its allowance may be turned against the
 // number's owner: each purpose has an allowance of its own (a stranger spending the register sends does
-// not stop a password reset) and a day's allowance besides the window's, and a new send adds a code rather than replacing the live one (the text the
-// owner already holds stays good until it expires), as SMS platforms do on a resend within a code's lifetime.
+// not stop a password reset), counted per window and per day, and a new send adds a code rather than replacing the
+// live one (the text the owner already holds stays good until it expires), as SMS platforms do on a resend within a
+// code's lifetime.
 internal sealed class VerificationCodeGrain(
     PhoneHasher phones,
     ISmsSender sms,
@@ -33,6 +34,7 @@ internal sealed class VerificationCodeGrain(
         var now = clock.GetUtcNow();
         var sends = SendsFor(purpose);
         var what = $"{VerificationCodes.Name(purpose)} codes to one number";
+        // The day is checked before the window is taken from, so a send the day refuses spends none of the window.
         sends.Day.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
         sends.Window.Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, what);
         sends.Day.Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
