@@ -52,7 +52,7 @@ public static class OrdersApi
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey)
     {
         var orderId = string.IsNullOrEmpty(idempotencyKey)
-            ? EntityId.New(EntityId.OrderPrefix)
+            ? EntityId.NewInTimeOrder(EntityId.OrderPrefix)
             : EntityId.FromIdempotencyKey(EntityId.OrderPrefix, merchantId, idempotencyKey);
         var delivery = request.Delivery is { } d ? new Delivery(d.RecipientName.Trim(), d.Gender, d.Phone, d.Address.Trim(), d.DoorNumber.Trim()) : null;
         if (request.UserId is null && delivery is not null)
@@ -109,7 +109,7 @@ public static class OrdersApi
         }
 
         var refundId = string.IsNullOrEmpty(idempotencyKey)
-            ? EntityId.New(EntityId.RefundPrefix)
+            ? EntityId.NewInTimeOrder(EntityId.RefundPrefix)
             : EntityId.FromIdempotencyKey(EntityId.RefundPrefix, orderId, idempotencyKey);
         var refund = await cluster.GetGrain<IOrderGrain>(orderId).Refund(caller.AsOrderCaller(), new RefundOrder(
             refundId, request.Lines?.Select(line => new OrderItem(line.Sku, line.Quantity)).ToList(), request.AmountFen));

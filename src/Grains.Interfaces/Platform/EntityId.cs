@@ -42,6 +42,48 @@ public static class EntityId
     }
 
     /// <summary>
+    /// A new id for a record the platform makes many of (an order, a payment, a receipt): the same shape as
+    /// <see cref="New"/>, its first 10 characters the creation time in milliseconds written so that ids sort by it as
+    /// text, then 16 random characters (80 bits).
+    /// </summary>
+    /// <remarks>
+    /// Why: such an id is a key in several PostgreSQL indexes (the grain state, the listing, the line facts). Random
+    /// keys land on a random page of an index far larger than memory, and the first change to a page after each
+    /// checkpoint logs the whole page: 1.7 page images per order. Ids made in time order land where the last ones did.
+    /// The time in the id is the record's own creation time, which the record shows anyway; identities (users,
+    /// merchants, staff) keep <see cref="New"/>, so an id never tells when someone signed up.
+    /// </remarks>
+    public static string NewInTimeOrder(string prefix) => NewInTimeOrder(prefix, DateTimeOffset.UtcNow);
+
+    /// <summary><see cref="NewInTimeOrder(string)"/> at <paramref name="at"/>.</summary>
+    public static string NewInTimeOrder(string prefix, DateTimeOffset at)
+    {
+        Span<byte> random = stackalloc byte[RandomChars];
+        RandomNumberGenerator.Fill(random);
+        Span<char> chars = stackalloc char[TimeChars + RandomChars];
+        var milliseconds = (ulong)Math.Max(0, at.ToUnixTimeMilliseconds());
+        for (var i = TimeChars - 1; i >= 0; i--)
+        {
+            chars[i] = SortableAlphabet[(int)(milliseconds & 31)];
+            milliseconds >>= 5;
+        }
+
+        for (var i = 0; i < RandomChars; i++)
+        {
+            chars[TimeChars + i] = Alphabet[random[i] & 31];
+        }
+
+        return $"{prefix}_{chars}";
+    }
+
+    // The same 32 characters in ascending byte order (the database sorts text by bytes, C.UTF-8), for the time part.
+    private const string SortableAlphabet = "234567abcdefghijklmnopqrstuvwxyz";
+
+    // 50 bits of milliseconds last until the year 37,648.
+    private const int TimeChars = 10;
+    private const int RandomChars = 16;
+
+    /// <summary>
     /// An id derived from a client's idempotency key, so a retried create addresses the same grain:
     /// the same scope and key always give the same id; different ones never collide in practice.
     /// </summary>

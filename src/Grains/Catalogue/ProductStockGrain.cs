@@ -46,7 +46,7 @@ internal sealed class ProductStockGrain(
         if (state.State.Release(operationId) is { } delta)
         {
             await state.WriteStateAsync();
-            await movements.RecordAsync(Key, EntityId.New(EntityId.StockMovementPrefix),
+            await movements.RecordAsync(Key, EntityId.NewInTimeOrder(EntityId.StockMovementPrefix, clock.GetUtcNow()),
                 new StockAdjustment($"release:{operationId}", delta, StockReason.Return, null), state.State.Stock ?? 0, clock.GetUtcNow());
         }
     }
@@ -65,7 +65,7 @@ internal sealed class ProductStockGrain(
     {
         var stock = state.State.Apply(movement.OperationId, movement.Delta);
         await state.WriteStateAsync();
-        await movements.RecordAsync(Key, EntityId.New(EntityId.StockMovementPrefix), movement, stock, clock.GetUtcNow());
+        await movements.RecordAsync(Key, EntityId.NewInTimeOrder(EntityId.StockMovementPrefix, clock.GetUtcNow()), movement, stock, clock.GetUtcNow());
         return stock;
     }
 

@@ -196,7 +196,7 @@ internal sealed partial class OrderGrain(
 
         var payment = new OrderState.PaymentRecord
         {
-            PaymentId = EntityId.New(EntityId.PaymentPrefix),
+            PaymentId = EntityId.NewInTimeOrder(EntityId.PaymentPrefix, clock.GetUtcNow()),
             Method = method,
             AmountFen = amountFen,
             At = clock.GetUtcNow(),

@@ -316,7 +316,7 @@ internal sealed partial class UserGrain(
         }
 
         var receipt = new ConsentReceipt(
-            EntityId.New(EntityId.ReceiptPrefix), UserId, change.Purpose, change.Granted, change.PolicyVersion,
+            EntityId.NewInTimeOrder(EntityId.ReceiptPrefix, clock.GetUtcNow()), UserId, change.Purpose, change.Granted, change.PolicyVersion,
             PostgresTime.AsStored(clock.GetUtcNow()), change.CollectionMethod, user.Region);
         // The receipt's insert is the decision: once it commits, the change is durable and takes effect.
         // The user's own state is written only when the decision also accepts a newer policy version.
@@ -546,7 +546,7 @@ internal sealed partial class UserGrain(
             throw DomainException.Conflict("account-closing", "This account is being cancelled.");
         }
 
-        var requestId = EntityId.New(EntityId.RequestPrefix);
+        var requestId = EntityId.NewInTimeOrder(EntityId.RequestPrefix, clock.GetUtcNow());
         if (user.OpenRequests.TryGetValue(request.Type, out var open))
         {
             // P8.1: the entry is written before its request is received, so a crash in between leaves an
