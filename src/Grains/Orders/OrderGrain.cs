@@ -155,6 +155,7 @@ internal sealed partial class OrderGrain(
     {
         var order = OrderFor(caller, OrderParty.Merchant);
         CheckPayable(order, PaymentMethod.MemberCard, amountFen);
+        await RefuseShortCardAsync(order, amountFen);
         // P6.1: texting the user at the merchant's asking processes their number, through the one gate as the payment will.
         await User(order.UserId!).AuthorizeProcessing(ProcessingRequest.Under("member-card-code", LawfulBasis.ContractNecessity));
         await Credentials(order.UserId!).SendMemberCode(await MemberCodeScopeAsync(order, amountFen));
@@ -256,6 +257,16 @@ internal sealed partial class OrderGrain(
     private async Task<string> MemberCodeScopeAsync(OrderState order, long amountFen) =>
         MemberCodes.Scope((await facts.MerchantAsync(order.MerchantId))?.Name ?? order.MerchantId, OrderId, amountFen);
 
+    // A code is the member's word for one payment: none is texted for a draw the card cannot cover, and none is spent on
+    // one the balance has since run short of, so the till can try the same code again once the card is topped up.
+    private async Task RefuseShortCardAsync(OrderState order, long amountFen)
+    {
+        if (await MemberCard(order).GetBalance() < amountFen)
+        {
+            throw DomainException.Conflict("insufficient-balance", "The member card's balance is short of this amount; nothing was drawn.");
+        }
+    }
+
     private async Task CheckMemberCodeAsync(OrderState order, string? memberCode, long amountFen)
     {
         if (string.IsNullOrEmpty(memberCode))
@@ -264,6 +275,7 @@ internal sealed partial class OrderGrain(
                 $"Staff draw on a member card only with the code texted to the member for this order and amount: ask for it at POST /v1/orders/{OrderId}/member-code.");
         }
 
+        await RefuseShortCardAsync(order, amountFen);
         if (!await Credentials(order.UserId!).CheckVerificationCode(
             VerificationPurpose.MemberCardPayment, memberCode, await MemberCodeScopeAsync(order, amountFen)))
         {
