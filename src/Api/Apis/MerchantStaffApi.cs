@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MeiLing.Api.Extensions;
 using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -74,7 +75,7 @@ public static class MerchantStaffApi
 
 /// <summary>Body of <c>POST /v1/merchants/{merchantId}/staff</c>.</summary>
 public sealed record EnrolMerchantStaffRequest(
-    [property: Required, StringLength(100, MinimumLength = 1)] string Name,
+    [property: Required, StringLength(100, MinimumLength = 1), PlainText] string Name,
     [property: AllowedValues(StaffRole.Manager, StaffRole.Cashier, ErrorMessage = "A merchant's staff are manager or cashier.")] StaffRole Role);
 
 /// <summary>Body of <c>PUT /v1/merchants/{merchantId}/staff/{staffId}/top-up-limit</c>: null puts the platform's default back.</summary>

@@ -74,7 +74,7 @@ public static class MerchantsApi
 /// <param name="Region">Where its data must stay (ISO 3166-1 alpha-2); the deployment's first region when absent.</param>
 /// <param name="TimeZone">The IANA time zone its daily reports use; Asia/Shanghai when absent.</param>
 public sealed record CreateMerchantRequest(
-    [property: Required, StringLength(100, MinimumLength = 1)] string Name,
+    [property: Required, StringLength(100, MinimumLength = 1), PlainText] string Name,
     [property: RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use an upper-case ISO 3166-1 alpha-2 code, e.g. CN.")] string? Region = null,
     [property: StringLength(64), TimeZoneId] string? TimeZone = null);
 

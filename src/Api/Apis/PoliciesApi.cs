@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
 using MeiLing.Grains.Policies;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -49,5 +50,5 @@ public static class PoliciesApi
 /// <summary>Body of <c>POST /v1/policies</c>.</summary>
 public sealed record PublishPolicyRequest(
     [property: Required, RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", ErrorMessage = "1-32 letters, digits, '.', '_' or '-'.")] string Version,
-    [property: Required, StringLength(2000, MinimumLength = 1)] string Summary,
+    [property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Summary,
     bool ReducesRights);

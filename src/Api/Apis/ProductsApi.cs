@@ -94,14 +94,14 @@ public static class ProductsApi
 /// <summary>Body of <c>POST /v1/merchants/{merchantId}/products</c>; without <c>stock</c> the product is not stock-tracked.</summary>
 public sealed record AddProductRequest(
     [property: Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "1-64 letters, digits, '.', '_' or '-'.")] string Sku,
-    [property: Required, StringLength(100, MinimumLength = 1)] string Name,
+    [property: Required, StringLength(100, MinimumLength = 1), PlainText] string Name,
     [property: Range(1, ICatalogueGrain.MaxPriceFen, ErrorMessage = "Prices are 1 to 100000000 fen.")] long PriceFen,
     [property: HttpUrl, StringLength(512)] string? ImageUrl = null,
     [property: Range(0, ICatalogueGrain.MaxStock)] int? Stock = null);
 
 /// <summary>Body of <c>PATCH /v1/merchants/{merchantId}/products/{sku}</c>: the fields to change.</summary>
 public sealed record EditProductRequest(
-    [property: NotBlank, StringLength(100, MinimumLength = 1)] string? Name = null,
+    [property: NotBlank, StringLength(100, MinimumLength = 1), PlainText] string? Name = null,
     [property: Range(1, ICatalogueGrain.MaxPriceFen, ErrorMessage = "Prices are 1 to 100000000 fen.")] long? PriceFen = null,
     [property: HttpUrl, StringLength(512)] string? ImageUrl = null);
 

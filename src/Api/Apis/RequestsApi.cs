@@ -275,18 +275,18 @@ public static class RequestsApi
 public sealed record FileRequestBody(
     DataRightsRequestType Type,
     RequestDetailsBody? Details = null,
-    [property: StringLength(1000)] string? Reason = null,
-    [property: StringLength(1000)] string? Verification = null);
+    [property: StringLength(1000), PlainText(Multiline = true)] string? Reason = null,
+    [property: StringLength(1000), PlainText(Multiline = true)] string? Verification = null);
 
 /// <summary>Body of a confirmation: empty from the user; from support, the code the user received.</summary>
 public sealed record ConfirmationBody([property: StringLength(16)] string? VerificationCode = null);
 
 /// <summary>Body of an approval or a rejection: why, in the agent's words (audited; a rejection's reason is shown to the user).</summary>
-public sealed record ReasonBody([property: Required, StringLength(1000, MinimumLength = 1), NotBlank] string Reason);
+public sealed record ReasonBody([property: Required, StringLength(1000, MinimumLength = 1), NotBlank, PlainText(Multiline = true)] string Reason);
 
 /// <summary>What a request asks for: corrected fields, categories to erase, or purposes to withdraw.</summary>
 public sealed record RequestDetailsBody(
-    [property: StringLength(32, MinimumLength = 1), NotBlank] string? Nickname = null,
+    [property: StringLength(32, MinimumLength = 1), NotBlank, PlainText] string? Nickname = null,
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
     [property: PastDate] DateOnly? BirthDate = null,
     DeliveryCorrectionBody? Delivery = null,

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -48,7 +49,7 @@ public static class StaffApi
 
 /// <summary>Body of <c>POST /v1/staff</c>.</summary>
 public sealed record EnrolStaffRequest(
-    [property: Required, StringLength(100, MinimumLength = 1)] string Name,
+    [property: Required, StringLength(100, MinimumLength = 1), PlainText] string Name,
     StaffRole Role);
 
 /// <summary>A staff member just enrolled, with their API key: the only time the key is shown.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MeiLing.Api.Security;
+using MeiLing.Api.Validation;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Tickets;
@@ -60,9 +61,9 @@ public static class TicketsApi
 }
 
 public sealed record OpenTicketRequest(
-    [property: Required, StringLength(200, MinimumLength = 1)] string Subject,
-    [property: Required, StringLength(2000, MinimumLength = 1)] string Message);
+    [property: Required, StringLength(200, MinimumLength = 1), PlainText] string Subject,
+    [property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Message);
 
-public sealed record AddTicketMessageRequest([property: Required, StringLength(2000, MinimumLength = 1)] string Message);
+public sealed record AddTicketMessageRequest([property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Message);
 
 public sealed record TicketOpened(string TicketId);

@@ -230,7 +230,7 @@ internal static class CollectionMethods
 public sealed record RegisterUserRequest(
     [property: Required, MainlandMobile, StringLength(32)] string Phone,
     [property: Required, StringLength(128, MinimumLength = 8, ErrorMessage = "Passwords are 8 to 128 characters and not one of the commonest.")] string Password,
-    [property: Required, StringLength(32, MinimumLength = 1)] string Nickname,
+    [property: Required, StringLength(32, MinimumLength = 1), PlainText] string Nickname,
     [property: RegularExpression("^[A-Z]{2}$", ErrorMessage = "Use an upper-case ISO 3166-1 alpha-2 code, e.g. CN.")] string? Region = null,
     [property: PastDate] DateOnly? BirthDate = null,
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
@@ -262,7 +262,7 @@ public sealed record UserRegistered(string UserId);
 
 /// <summary>Body of <c>PATCH /v1/users/{userId}</c>; absent fields stay as they are.</summary>
 public sealed record CorrectProfileRequest(
-    [property: StringLength(32, MinimumLength = 1), NotBlank] string? Nickname = null,
+    [property: StringLength(32, MinimumLength = 1), NotBlank, PlainText] string? Nickname = null,
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
     [property: PastDate] DateOnly? BirthDate = null);
 

@@ -1,0 +1,74 @@
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Retail;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Api;
+
+/// <summary>
+/// Names and messages are text people read: a control character in one is acted on by whatever shows it (a merchant's
+/// name that starts a new line of the member's SMS, an escape sequence in an operator's terminal, a right-to-left override
+/// that shows a name in another order than it is stored). Such text is 400 naming the field, and nothing is stored.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class PlainTextTests(PlatformFixture platform)
+{
+    [Theory]
+    [InlineData("Tea\n【美零】您的账户已冻结")]
+    [InlineData("Tea\u0007")]
+    [InlineData("\u202Eaet")]
+    public async Task P1_6_a_merchant_name_with_a_control_character_is_400_naming_the_name(string name)
+    {
+        var opened = await platform.Operator().PostAsJsonAsync("/v1/merchants", new { name });
+
+        Assert.True((await opened.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("name", out _));
+    }
+
+    [Fact]
+    public async Task An_emoji_joined_with_zero_width_joiners_is_still_a_name()
+    {
+        var opened = await platform.Operator().PostAsJsonAsync("/v1/merchants", new { name = "\U0001F468\u200D\U0001F373 Chef's Table" });
+
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_product_or_staff_name_with_a_control_character_is_400_and_nothing_is_added()
+    {
+        var till = await platform.OpenTillAsync("Plain Names Shop");
+
+        var product = await till.Manager.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/products", new { sku = "ESC", name = "Tea\u001b[2J", priceFen = 100 });
+        var staff = await till.Owner.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "Li\rWang", role = "cashier" });
+
+        Assert.True((await product.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("name", out _));
+        Assert.True((await staff.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("name", out _));
+        Assert.DoesNotContain("ESC", (await till.Manager.GetStringAsync($"/v1/merchants/{till.MerchantId}/products")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_policy_summary_may_break_lines_but_holds_no_other_control_character()
+    {
+        var before = await platform.Operator().GetStringAsync("/v1/policies");
+
+        var escaped = await platform.Operator().PostAsJsonAsync("/v1/policies",
+            new { version = $"esc-{Guid.NewGuid():N}"[..20], summary = "What changed:\n\u001b[2J\u001b[31mnothing", reducesRights = false });
+
+        Assert.True((await escaped.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("summary", out _));
+        Assert.Equal(before, await platform.Operator().GetStringAsync("/v1/policies"));
+    }
+
+    [Fact]
+    public async Task A_ticket_subject_is_one_line_and_its_message_may_break_lines()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var twoLines = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Refund\nURGENT", message = "Hello" });
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Refund", message = "Hello,\nmy order was charged twice." });
+
+        Assert.True((await twoLines.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("subject", out _));
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var ticket = await client.GetStringAsync(opened.Headers.Location);
+        Assert.Contains("my order was charged twice", ticket, StringComparison.Ordinal);
+        Assert.DoesNotContain("URGENT", ticket, StringComparison.Ordinal);
+    }
+}
