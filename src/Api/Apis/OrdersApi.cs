@@ -34,7 +34,7 @@ public static class OrdersApi
             .ProducesProblems(400, 401, 403, 404, 409);
         orders.MapPost("/member-code", AskMemberCode).RequireAuthorization(AuthorizationPolicies.Merchant)
             .WithName("AskMemberCode").WithSummary("Text the order's user a 6-digit code that lets the till draw `amountFen` on their member card for this order (5 minutes, 5 attempts); 202.")
-            .WithDescription("The text names the order and the amount; the user tells the code to the cashier if they agree, and the payment (`memberCode`) must be for that order and amount. The merchant's keys (its own, a manager's, a cashier's); another merchant's order is 404; a walk-in sale is 409 `no-member-card`; an order not awaiting payment, or an amount beyond what is outstanding, 409; beyond 5 texts to the user in 15 minutes 429.")
+            .WithDescription("The text names the order and the amount; the user tells the code to the cashier if they agree, and the payment (`memberCode`) must be for that order and amount. The merchant's keys (its own, a manager's, a cashier's); another merchant's order is 404; a walk-in sale is 409 `no-member-card`; an order not awaiting payment, or an amount beyond what is outstanding, 409; an amount beyond the card's balance 409 `insufficient-balance`, nothing texted (a code is not spent on such a draw either); beyond 5 texts to the user in 15 minutes 429.")
             .ProducesProblems(400, 401, 403, 404, 409, 429);
         orders.MapPost("/status", ChangeStatus).RequireAuthorization(AuthorizationPolicies.Merchant)
             .WithName("ChangeOrderStatus").WithSummary("Fulfil, cancel or refund; 409 for a transition the order's state forbids.")
