@@ -17,6 +17,10 @@ internal sealed class MemberCardGrain(
     TakingsLedger takings,
     TimeProvider clock) : Grain, IMemberCardGrain
 {
+    /// <summary>The refusal of a draw the balance does not cover (the order checks it too, before a member code is texted or spent).</summary>
+    internal static DomainException InsufficientBalance() =>
+        DomainException.Conflict("insufficient-balance", "The member card's balance is short of this amount; nothing was drawn.");
+
     public const long MaxOperationFen = 100_000_000;
 
     Task<long> IMemberCardGrain.GetBalance() => Task.FromResult(state.State.BalanceFen);
@@ -134,7 +138,7 @@ internal sealed class MemberCardGrain(
 
         if (state.State.BalanceFen < amountFen)
         {
-            throw DomainException.Conflict("insufficient-balance", "The member card's balance is short of this amount; nothing was drawn.");
+            throw InsufficientBalance();
         }
 
         state.State.Apply(UserId, operationId, -amountFen);

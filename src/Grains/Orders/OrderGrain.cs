@@ -263,7 +263,7 @@ internal sealed partial class OrderGrain(
     {
         if (await MemberCard(order).GetBalance() < amountFen)
         {
-            throw DomainException.Conflict("insufficient-balance", "The member card's balance is short of this amount; nothing was drawn.");
+            throw MemberCardGrain.InsufficientBalance();
         }
     }
 
