@@ -41,4 +41,17 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     /// </summary>
     [Alias("verify")]
     Task<bool> Verify(VerificationPurpose purpose, string code, string? scope = null);
+
+    /// <summary>
+    /// Whether <paramref name="code"/> is a live code for <paramref name="purpose"/> and <paramref name="scope"/>, as
+    /// <see cref="Verify"/> answers, but a right code stays live until <see cref="Spend"/>: for a code that stands for
+    /// something done after the check (a draw on a member card), so a step that then fails leaves the code good. Every
+    /// answer counts as an attempt, so checking buys a guesser no more guesses than verifying.
+    /// </summary>
+    [Alias("matches")]
+    Task<bool> Matches(VerificationPurpose purpose, string code, string? scope);
+
+    /// <summary>Uses up every live code for <paramref name="purpose"/> and <paramref name="scope"/> (none left is no error).</summary>
+    [Alias("spend")]
+    Task Spend(VerificationPurpose purpose, string? scope);
 }

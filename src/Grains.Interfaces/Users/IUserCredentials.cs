@@ -43,6 +43,17 @@ public interface IUserCredentials : IGrainWithStringKey
     Task SendMemberCode(string scope);
 
     /// <summary>
+    /// Whether <paramref name="code"/> is the live member code for <paramref name="scope"/>, leaving it live: the draw it
+    /// stands for is made after the check, and only a draw made spends it (<see cref="SpendMemberCode"/>).
+    /// </summary>
+    [Alias("matches-member-code")]
+    Task<bool> MatchesMemberCode(string code, string scope);
+
+    /// <summary>Uses up the member code for <paramref name="scope"/>, once the draw it stood for is made.</summary>
+    [Alias("spend-member-code")]
+    Task SpendMemberCode(string scope);
+
+    /// <summary>
     /// The user's choice that every member-card payment at any merchant, the merchant's own key's included, needs their
     /// code (staff keys always do); true by their own choice only.
     /// </summary>

@@ -61,33 +61,45 @@ internal sealed class VerificationCodeGrain(
             $"{{\"purpose\":\"{VerificationCodes.Name(purpose)}\",\"sender\":\"{sms.Name}\"}}"));
     }
 
-    Task<bool> IVerificationCodeGrain.Verify(VerificationPurpose purpose, string code, string? scope)
+    Task<bool> IVerificationCodeGrain.Verify(VerificationPurpose purpose, string code, string? scope) =>
+        Task.FromResult(Check(purpose, code, scope, spendWhenRight: true));
+
+    Task<bool> IVerificationCodeGrain.Matches(VerificationPurpose purpose, string code, string? scope) =>
+        Task.FromResult(Check(purpose, code, scope, spendWhenRight: false));
+
+    Task IVerificationCodeGrain.Spend(VerificationPurpose purpose, string? scope)
+    {
+        _codes.Remove((purpose, scope));
+        return Task.CompletedTask;
+    }
+
+    private bool Check(VerificationPurpose purpose, string code, string? scope, bool spendWhenRight)
     {
         // A code sent for one request confirms that request only: one agent cannot file two and let the user's
         // code for the harmless one confirm the other.
         if (!_codes.TryGetValue((purpose, scope), out var live))
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         live.DropExpired(clock.GetUtcNow());
         if (live.IsEmpty || live.Attempts >= IVerificationCodeGrain.MaxAttempts)
         {
             _codes.Remove((purpose, scope));
-            return Task.FromResult(false);
+            return false;
         }
 
         // The attempts are the purpose's, not each code's: asking for more codes buys a guesser no more guesses.
         live.Attempts++;
         var right = live.Codes.Any(issued => CryptographicOperations.FixedTimeEquals(issued.Hash, Hash(issued.Salt, purpose, code)));
-        if (right || live.Attempts >= IVerificationCodeGrain.MaxAttempts)
+        if ((right && spendWhenRight) || live.Attempts >= IVerificationCodeGrain.MaxAttempts)
         {
             // Used up by a right answer (with every other live code of the purpose), or burnt by the fifth wrong
             // one: a sixth guess meets no code at all.
             _codes.Remove((purpose, scope));
         }
 
-        return Task.FromResult(right);
+        return right;
     }
 
     private SendAllowance SendsFor(VerificationPurpose purpose)

@@ -172,13 +172,14 @@ internal sealed partial class OrderGrain(
         }
 
         CheckPayable(order, method, amountFen);
+        string? memberCodeScope = null;
         if (method == PaymentMethod.MemberCard && caller.Party == OrderParty.Merchant
             && (caller.StaffId is not null || await Credentials(order.UserId!).RequiresMemberCode()))
         {
             // P1.6: the card holds the member's money. Staff at the till draw on it only with the code the member was
             // texted for this order and amount, so a cashier cannot spend a customer's balance on someone else's goods;
             // a member who chose so is asked whatever key the till uses.
-            await CheckMemberCodeAsync(order, request.MemberCode, amountFen);
+            memberCodeScope = await CheckMemberCodeAsync(order, request.MemberCode, amountFen);
         }
 
         if (order.UserId is { } userId)
@@ -213,6 +214,11 @@ internal sealed partial class OrderGrain(
         }
 
         await ExecutePaymentAsync(payment);
+        if (memberCodeScope is not null)
+        {
+            await SpendMemberCodeAsync(order, memberCodeScope);
+        }
+
         return order.ToView(OrderId);
     }
 
@@ -257,8 +263,7 @@ internal sealed partial class OrderGrain(
     private async Task<string> MemberCodeScopeAsync(OrderState order, long amountFen) =>
         MemberCodes.Scope((await facts.MerchantAsync(order.MerchantId))?.Name ?? order.MerchantId, OrderId, amountFen);
 
-    // A code is the member's word for one payment: none is texted for a draw the card cannot cover, and none is spent on
-    // one the balance has since run short of, so the till can try the same code again once the card is topped up.
+    // A code is the member's word for one draw: none is texted for a draw the card cannot cover.
     private async Task RefuseShortCardAsync(OrderState order, long amountFen)
     {
         if (await MemberCard(order).GetBalance() < amountFen)
@@ -267,7 +272,11 @@ internal sealed partial class OrderGrain(
         }
     }
 
-    private async Task CheckMemberCodeAsync(OrderState order, string? memberCode, long amountFen)
+    // Checked, not spent: the code is spent only once the card has paid (SpendMemberCodeAsync). A balance drawn down by
+    // another payment after any check of ours makes the debit refuse, and the till can use the same code once the card
+    // is topped up. No other draw can use the code meanwhile: it is good for this order and amount only, and this
+    // order's payments take turns.
+    private async Task<string> CheckMemberCodeAsync(OrderState order, string? memberCode, long amountFen)
     {
         if (string.IsNullOrEmpty(memberCode))
         {
@@ -275,12 +284,27 @@ internal sealed partial class OrderGrain(
                 $"Staff draw on a member card only with the code texted to the member for this order and amount: ask for it at POST /v1/orders/{OrderId}/member-code.");
         }
 
-        await RefuseShortCardAsync(order, amountFen);
-        if (!await Credentials(order.UserId!).CheckVerificationCode(
-            VerificationPurpose.MemberCardPayment, memberCode, await MemberCodeScopeAsync(order, amountFen)))
+        var scope = await MemberCodeScopeAsync(order, amountFen);
+        if (!await Credentials(order.UserId!).MatchesMemberCode(memberCode, scope))
         {
             throw DomainException.InvalidField("memberCode", "verification-failed",
                 "The member code is wrong, expired, used up, or was sent for another order or amount; ask for a new one.");
+        }
+
+        return scope;
+    }
+
+    // The card has paid: the code is used up. Failing to say so leaves a code good for minutes more, for this order and
+    // amount only, and does not undo the payment.
+    private async Task SpendMemberCodeAsync(OrderState order, string scope)
+    {
+        try
+        {
+            await Credentials(order.UserId!).SpendMemberCode(scope);
+        }
+        catch (Exception unspent)
+        {
+            LogMemberCodeNotSpent(OrderId, unspent.GetType().Name);
         }
     }
 
@@ -650,6 +674,9 @@ internal sealed partial class OrderGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Begun {Kind} {Id} could not resume ({Reason}); it stays begun and is tried again at the next activation")]
     private partial void LogResumeRefused(string kind, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The member code of a member-card payment on order {OrderId} was not spent ({Reason}); it stays good until it expires")]
+    private partial void LogMemberCodeNotSpent(string orderId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The member was not told of member-card payment {PaymentId} ({Reason}); the payment stands")]
     private partial void LogChargeNoticeNotSent(string paymentId, string reason);

@@ -203,6 +203,12 @@ internal sealed partial class UserGrain(
     async Task IUserCredentials.SendMemberCode(string scope) =>
         await Codes(User.Phone).Send(User.Phone, VerificationPurpose.MemberCardPayment, UserId, scope);
 
+    async Task<bool> IUserCredentials.MatchesMemberCode(string code, string scope) =>
+        await Codes(User.Phone).Matches(VerificationPurpose.MemberCardPayment, code, scope);
+
+    async Task IUserCredentials.SpendMemberCode(string scope) =>
+        await Codes(User.Phone).Spend(VerificationPurpose.MemberCardPayment, scope);
+
     Task<bool> IUserCredentials.RequiresMemberCode() => Task.FromResult(state.RecordExists && state.State.MemberCodeAlways);
 
     async Task<bool> IUserCredentials.RequireMemberCode(bool always)
