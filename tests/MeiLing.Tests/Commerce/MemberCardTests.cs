@@ -36,6 +36,30 @@ public sealed class MemberCardTests(PlatformFixture platform)
         Assert.Equal("pending-payment", order.GetProperty("status").GetString());
     }
 
+    // A card moves at most 100,000,000 fen at a time. A member-card payment above that was begun (written as pending), then
+    // refused by the card with a 400: the refusal left it begun, so the order could never be cancelled (a begun payment
+    // blocks it), the amount stayed held so the rest could not be paid, and the stock it took never came back.
+    [Fact]
+    public async Task A_member_card_payment_above_what_a_card_moves_at_once_is_400_and_leaves_the_order_cancellable()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.AddProductAsync(shop.Merchant.MerchantId, "RING-1", "Jade ring", MemberCardGrain.MaxOperationFen);
+        var placed = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders", new
+        {
+            userId = shop.Customer.UserId,
+            items = new[] { new { sku = "RING-1", quantity = 2 } },
+        });
+        var orderId = (await placed.Content.ReadFromJsonAsync<JsonElement>()).Id();
+
+        var tooLarge = await shop.CustomerClient.PayAsync(orderId, "member-card", MemberCardGrain.MaxOperationFen + 1);
+
+        await tooLarge.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var order = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{orderId}");
+        Assert.Empty(order.GetProperty("payments").EnumerateArray());
+        Assert.Equal(HttpStatusCode.Created, (await shop.MerchantClient.PayAsync(orderId, "marked", 2 * MemberCardGrain.MaxOperationFen)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await shop.MerchantClient.SetStatusAsync(orderId, "cancelled")).StatusCode);
+    }
+
     [Fact]
     public async Task A_top_up_key_sent_again_with_another_amount_is_409_and_changes_nothing()
     {
