@@ -1,6 +1,8 @@
 using System.Text.Json;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
+using MeiLing.Tests.Api;
 
 namespace MeiLing.Tests.Commerce;
 
@@ -58,6 +60,40 @@ public sealed class MemberCardTests(PlatformFixture platform)
         Assert.Empty(order.GetProperty("payments").EnumerateArray());
         Assert.Equal(HttpStatusCode.Created, (await shop.MerchantClient.PayAsync(orderId, "marked", 2 * MemberCardGrain.MaxOperationFen)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await shop.MerchantClient.SetStatusAsync(orderId, "cancelled")).StatusCode);
+    }
+
+    // Every member-card payment is a notice to the member, and an inbox keeps the newest 200. A merchant being transferred
+    // (P3.2) paid 1-fen member-card charges from its customers' cards with its own key (no code needed), 250 of them for
+    // 250 fen it could refund at once, and the notice of the transfer, the one the member must read to object in time,
+    // was pushed out of the inbox for good.
+    [Fact]
+    public async Task P3_2_P1_6_a_merchants_member_card_charges_cannot_push_its_transfer_notice_out_of_the_members_inbox()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.AddProductAsync(shop.Merchant.MerchantId, "PENNY", "Penny sweet", 1);
+        await shop.TopUpAsync(250);
+        var successor = await platform.CreateMerchantAsync("Buyer Tea Group");
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+
+        for (var order = 0; order < 5; order++)
+        {
+            var placed = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+                new { userId = shop.Customer.UserId, items = new[] { new { sku = "PENNY", quantity = 50 } } });
+            var orderId = (await placed.Content.ReadFromJsonAsync<JsonElement>()).Id();
+            for (var payment = 0; payment < 50; payment++)
+            {
+                Assert.Equal(HttpStatusCode.Created, (await shop.MerchantClient.PayAsync(orderId, "member-card", 1)).StatusCode);
+            }
+        }
+
+        var notices = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}/notifications?limit=200"))
+            .GetProperty("items").EnumerateArray().Select(notice => notice.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(0, await shop.BalanceAsync());
+        Assert.Contains("merchant-transfer", notices);
+        // The member still hears of the merchant's newest charges; older ones are in the orders.
+        Assert.Equal(UserInboxState.KeptPerMerchantKind, notices.Count(kind => kind == "member-card-charged"));
     }
 
     [Fact]
