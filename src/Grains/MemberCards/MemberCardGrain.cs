@@ -59,8 +59,11 @@ internal sealed class MemberCardGrain(
         if (staffId is not null)
         {
             // P1.6: a cashier's top-ups count against their daily limit before any money is on the card (403 past it).
+            // The staff grain knows the operation under this card's key: an Idempotency-Key is one top-up of one card,
+            // so the same key sent to another card is a new top-up there and must be counted, not taken for a retry.
             await GrainFactory.GetGrain<IStaffGrain>(staffId)
-                .TakeTopUp(new StaffTopUp(MerchantId, operationId, amountFen, MerchantTimeZones.DayOf(MerchantTimeZones.Find(merchant.TimeZone), now)));
+                .TakeTopUp(new StaffTopUp(MerchantId, $"{this.GetPrimaryKeyString()}:{operationId}", amountFen,
+                    MerchantTimeZones.DayOf(MerchantTimeZones.Find(merchant.TimeZone), now)));
         }
 
         if (!state.RecordExists)

@@ -256,6 +256,14 @@ internal sealed partial class OrderGrain(
             throw DomainException.Conflict("overpayment", $"The outstanding amount is {order.TotalFen - order.CommittedFen()} fen.");
         }
 
+        if (method == PaymentMethod.MemberCard && amountFen > MemberCardGrain.MaxOperationFen)
+        {
+            // Refused here, before the payment is begun: the card would refuse it after, and a begun payment blocks the
+            // order's cancellation and holds its amount.
+            throw DomainException.InvalidField("amountFen", "invalid-amount",
+                $"A member card pays at most {MemberCardGrain.MaxOperationFen} fen at a time; pay the rest in another payment.");
+        }
+
         order.RefusePaymentBeyondLimit();
     }
 
@@ -569,8 +577,10 @@ internal sealed partial class OrderGrain(
                 {
                     await MemberCard(order).Debit(payment.PaymentId, payment.AmountFen);
                 }
-                catch (DomainException refused) when (refused.Code == "insufficient-balance")
+                catch (DomainException)
                 {
+                    // The card refuses before it moves any money (a short balance, an amount it does not take): nothing
+                    // stays begun, or the order could never be cancelled and the amount would stay held.
                     order.AbandonPayment(payment.PaymentId);
                     await state.WriteStateAsync();
                     throw;

@@ -11,6 +11,12 @@ public sealed class UserInboxState : IOwnedByUser
     /// <summary>How many notices an inbox keeps; the oldest goes when one more arrives.</summary>
     public const int Kept = 200;
 
+    /// <summary>
+    /// How many notices of one kind from one merchant an inbox keeps (its member-card charges): the next replaces that
+    /// merchant's oldest of the kind, so one merchant's notices cannot push the user's other notices out of the inbox.
+    /// </summary>
+    public const int KeptPerMerchantKind = 20;
+
     [NotPersonalData]
     public string UserId { get; set; } = "";
 
@@ -22,7 +28,8 @@ public sealed class UserInboxState : IOwnedByUser
     /// <summary>
     /// Adds a notice unless the same one is already held (a sender that resumes after an interruption sends again):
     /// one per kind, merchant and date for a merchant's notices, one per kind, subject, date and words otherwise.
-    /// Keeps the newest <see cref="Kept"/>. False when nothing was added.
+    /// Keeps the newest <see cref="Kept"/>, and of one merchant's notices of one kind the newest <see cref="KeptPerMerchantKind"/>.
+    /// False when nothing was added.
     /// </summary>
     public bool Add(string userId, UserNotification notification)
     {
@@ -32,6 +39,14 @@ public sealed class UserInboxState : IOwnedByUser
         }
 
         UserId = userId;
+        if (notification.MerchantId is { } merchantId
+            && Notifications.FindAll(notice => notice.MerchantId == merchantId && notice.Kind == notification.Kind) is { Count: >= KeptPerMerchantKind } same)
+        {
+            // P3.2, P4.3: a merchant's routine notices (a charge per member-card payment) take their own places only, so
+            // however many it sends, the notice of its transfer or closing, and everyone else's, stay in the inbox.
+            Notifications.Remove(same[0]);
+        }
+
         Notifications.Add(notification);
         if (Notifications.Count > Kept)
         {

@@ -36,6 +36,28 @@ public sealed class UserInboxStateTests
     }
 
     [Fact]
+    public void P3_2_a_merchants_notices_of_one_kind_replace_their_own_oldest_and_push_out_no_other_notice()
+    {
+        var inbox = new UserInboxState();
+        inbox.Add("usr_a", new UserNotification("merchant-transfer", "moves to a successor", "mch_1", Start, Start.AddDays(31)));
+        inbox.Add("usr_a", new UserNotification("password-changed", "changed", null, Start, null));
+
+        for (var i = 0; i < UserInboxState.Kept; i++)
+        {
+            inbox.Add("usr_a", new UserNotification(NoticeKinds.MemberCardCharged, $"charge {i}", "mch_1", Start.AddMinutes(i), null, $"pay_{i}"));
+        }
+
+        var charges = inbox.Notifications.Where(notice => notice.Kind == NoticeKinds.MemberCardCharged).ToList();
+        Assert.Equal(UserInboxState.KeptPerMerchantKind, charges.Count);
+        Assert.Equal($"charge {UserInboxState.Kept - UserInboxState.KeptPerMerchantKind}", charges[0].Message);
+        Assert.Contains(inbox.Notifications, notice => notice.Kind == "merchant-transfer");
+        Assert.Contains(inbox.Notifications, notice => notice.Kind == "password-changed");
+        // Another merchant's charges have places of their own.
+        Assert.True(inbox.Add("usr_a", new UserNotification(NoticeKinds.MemberCardCharged, "elsewhere", "mch_2", Start.AddDays(1), null, "pay_x")));
+        Assert.Equal(UserInboxState.KeptPerMerchantKind + 3, inbox.Notifications.Count);
+    }
+
+    [Fact]
     public void Imported_notices_take_their_place_by_date_and_skip_the_ones_already_held()
     {
         var inbox = new UserInboxState();

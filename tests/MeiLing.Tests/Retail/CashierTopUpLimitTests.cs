@@ -37,6 +37,31 @@ public sealed class CashierTopUpLimitTests(PlatformFixture platform)
         Assert.Equal(110_000, report.GetProperty("topUpsFen").GetInt64());
     }
 
+    // The staff grain counted a top-up once per Idempotency-Key, the card applied it once per card: the same key sent to
+    // another card was a "retry" to the limit and a new top-up to the card, so a cashier with a limit of 1 fen put
+    // 100,000,000 fen on any number of friends' cards, one key for all.
+    [Fact]
+    public async Task P1_6_a_cashier_reusing_one_idempotency_key_on_another_card_is_counted_again_against_the_limit()
+    {
+        var till = await platform.OpenTillAsync("Reused Key Shop");
+        var first = await platform.RegisterUserAsync();
+        var friend = await platform.RegisterUserAsync();
+        Assert.Equal(HttpStatusCode.OK, (await till.Manager.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = 10_000 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, first.UserId, 10_000, "same-key")).StatusCode);
+
+        var reused = await TopUpAsync(till.Cashier, till, friend.UserId, 10_000, "same-key");
+        var larger = await TopUpAsync(till.Cashier, till, friend.UserId, 100_000_000, "same-key");
+
+        Assert.EndsWith("/top-up-limit", (await reused.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/top-up-limit", (await larger.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(0, await BalanceAsync(till, friend.UserId));
+        // The real retry on the first card is still the same top-up, counted once.
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, first.UserId, 10_000, "same-key")).StatusCode);
+        Assert.Equal(10_000, await BalanceAsync(till, first.UserId));
+        var report = await (await till.Manager.DailyReportAsync(till.MerchantId, RetailApiClient.ShanghaiToday())).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(10_000, report.GetProperty("topUpsFen").GetInt64());
+    }
+
     [Fact]
     public async Task P1_6_without_a_limit_of_their_own_a_cashier_has_the_platforms_default_and_a_limit_of_0_stops_every_top_up()
     {
