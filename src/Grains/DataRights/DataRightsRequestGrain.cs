@@ -32,6 +32,8 @@ internal sealed partial class DataRightsRequestGrain(
     // the week to confirm has passed.
     private const string ExpiryReminder = "confirmation-expiry";
 
+    private readonly AbsentRecordLinger _absent = new();
+
     private string RequestId => this.GetPrimaryKeyString();
 
     // The narrowest role of the request's user for each call.
@@ -47,6 +49,9 @@ internal sealed partial class DataRightsRequestGrain(
             await EnsureReminderAsync();
             await requests.UpsertAsync(View());
         }
+
+        // A made-up request id leaves memory in seconds; a request being filed has its record by then.
+        _absent.Start(this, () => state.RecordExists);
     }
 
     // The written state is the request: what it needs is in place before, and what follows it is

@@ -35,11 +35,21 @@ internal sealed partial class OrderGrain(
 
     private string OrderId => this.GetPrimaryKeyString();
 
+    private readonly AbsentRecordLinger _absent = new();
+
     // Outside its scope a caller is told the order does not exist.
     private OrderState OrderFor(OrderCaller caller, params OrderParty[] parties) =>
         state.RecordExists && parties.Contains(caller.Party) && IsInScope(caller)
             ? state.State
-            : throw DomainException.NotFound("order-not-found", "No such order.");
+            : throw NoSuchOrder();
+
+    // A made-up order id leaves memory in seconds, not after the order's idle age. Not checked at activation: every new
+    // order activates without a record, and placing it makes one.
+    private DomainException NoSuchOrder()
+    {
+        _absent.Start(this, () => state.RecordExists);
+        return DomainException.NotFound("order-not-found", "No such order.");
+    }
 
     private bool IsInScope(OrderCaller caller) => caller.Party switch
     {
@@ -89,6 +99,19 @@ internal sealed partial class OrderGrain(
 
     async Task<OrderView> IOrderGrain.Place(PlaceOrder command)
     {
+        try
+        {
+            return await PlaceAsync(command);
+        }
+        finally
+        {
+            // An order refused (an unknown user, a closed merchant, no stock) leaves memory in seconds, not after its idle age.
+            _absent.Start(this, () => state.RecordExists);
+        }
+    }
+
+    private async Task<OrderView> PlaceAsync(PlaceOrder command)
+    {
         if (state.RecordExists)
         {
             if (!state.State.IsSameOrder(command))
@@ -125,6 +148,7 @@ internal sealed partial class OrderGrain(
     {
         if (!state.RecordExists || !IsInScope(caller))
         {
+            _absent.Start(this, () => state.RecordExists);
             return null;
         }
 

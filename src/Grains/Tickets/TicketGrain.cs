@@ -18,6 +18,15 @@ internal sealed class TicketGrain(
     /// </summary>
     public const int MaxCharacters = 100_000;
 
+    private readonly AbsentRecordLinger _absent = new();
+
+    // A made-up ticket id leaves memory in seconds; a ticket being opened has its record by then.
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _absent.Start(this, () => state.RecordExists);
+        return Task.CompletedTask;
+    }
+
     async Task<TicketView> ITicketGrain.Open(string userId, string subject, TicketMessage first)
     {
         if (state.RecordExists)

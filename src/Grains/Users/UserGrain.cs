@@ -54,6 +54,9 @@ internal sealed partial class UserGrain(
     // Orders each merchant places for this user per day, likewise: counted in the gate the order already passes.
     private readonly MerchantOrderAllowance _merchantOrders = new();
 
+    // A made-up user id (a merchant placing orders for it, support reading it) leaves memory in seconds, not the idle age.
+    private readonly AbsentRecordLinger _absent = new();
+
     private string UserId => this.GetPrimaryKeyString();
 
     private UserState User => state.RecordExists ? state.State : throw DomainException.NotFound("user-not-found", "No such user.");
@@ -69,6 +72,8 @@ internal sealed partial class UserGrain(
         {
             state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
         }
+
+        _absent.Start(this, () => state.RecordExists);
     }
 
     async Task<UserProfile> IUserProfile.Create(NewUser user)

@@ -1,0 +1,88 @@
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
+using MeiLing.Tests.Retail;
+
+namespace MeiLing.Tests.Security;
+
+/// <summary>
+/// P4.4: naming ids that do not exist leaves nothing in the silo's memory. Any authenticated caller names user and
+/// order ids; each made-up one activates a grain, which once stayed for the grain type's idle age (15 minutes for a
+/// user), so a merchant key placing orders for made-up users at its rate limit held millions of activations.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class AbsentRecordTests(PlatformFixture platform)
+{
+    // Well past the few seconds an absent record lingers, well short of the 30-second idle age of an order.
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task P4_4_orders_placed_for_made_up_users_leave_no_user_activation_behind()
+    {
+        var till = await platform.OpenTillAsync("Made Up Customers");
+        await till.Manager.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: null);
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.UserPrefix)).ToList();
+
+        foreach (var userId in madeUp)
+        {
+            var placed = await till.Owner.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/orders",
+                new { userId, items = new[] { new { sku = "TEA", quantity = 1 } } });
+            await placed.AssertProblemAsync(HttpStatusCode.BadRequest);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<IUserGrain>(id))));
+    }
+
+    [Fact]
+    public async Task P4_4_reading_made_up_orders_leaves_no_order_activation_behind()
+    {
+        var till = await platform.OpenTillAsync("Made Up Orders");
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.NewInTimeOrder(EntityId.OrderPrefix)).ToList();
+
+        foreach (var orderId in madeUp)
+        {
+            await (await till.Owner.GetAsync($"/v1/orders/{orderId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await till.Owner.PostAsJsonAsync($"/v1/orders/{orderId}/payments", new { method = "marked", amountFen = 100 }))
+                .AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<IOrderGrain>(id))));
+    }
+
+    [Fact]
+    public async Task P4_4_a_burst_of_orders_for_one_made_up_user_is_all_400_never_a_5xx()
+    {
+        // The absent user's activation stays for the burst: one that left after each answer would bounce the queued
+        // calls between activations until Orleans refused them.
+        var till = await platform.OpenTillAsync("Burst For Nobody");
+        await till.Manager.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: null);
+        var userId = EntityId.New(EntityId.UserPrefix);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => till.Owner.PostAsJsonAsync(
+            $"/v1/merchants/{till.MerchantId}/orders", new { userId, items = new[] { new { sku = "TEA", quantity = 1 } } })));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode));
+    }
+
+    private async Task<int> ActivationsLeftAsync(IEnumerable<GrainReference> grains)
+    {
+        var management = platform.Grains.GetGrain<IManagementGrain>(0);
+        var references = grains.ToList();
+        var deadline = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            var active = 0;
+            foreach (var grain in references)
+            {
+                active += await management.GetGrainActivationCount(grain);
+            }
+
+            if (active == 0 || DateTime.UtcNow > deadline)
+            {
+                return active;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
