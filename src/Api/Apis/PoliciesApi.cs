@@ -26,7 +26,7 @@ public static class PoliciesApi
         group.MapGet("/", GetVersions)
             .AllowAnonymous()
             .WithName("ListPolicyVersions")
-            .WithSummary("Every published policy version, oldest first.");
+            .WithSummary("The published policy versions, oldest first, a page at a time (limit 1-100, default 100; cursor).");
 
         return group;
     }
@@ -43,8 +43,22 @@ public static class PoliciesApi
     private static async Task<Results<Ok<PolicyVersion>, NotFound>> GetCurrent(IClusterClient cluster) =>
         await Policy(cluster).GetCurrent() is { } current ? TypedResults.Ok(current) : TypedResults.NotFound();
 
-    private static async Task<Ok<ItemPage<PolicyVersion>>> GetVersions(IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await Policy(cluster).GetVersions()));
+    /// <summary>
+    /// A page of the versions, oldest first. The route is open to anyone: one answer holding every version would let each
+    /// anonymous request carry all of them, 2,000 characters of summary each (P4.4).
+    /// </summary>
+    private static async Task<Results<Ok<ItemPage<PolicyVersion>>, ValidationProblem>> GetVersions(
+        IClusterClient cluster, [Range(1, IPrivacyPolicyGrain.MaxPageSize)] int? limit, [StringLength(10)] string? cursor)
+    {
+        if (!SkipCursor.TryRead(cursor, out var skip))
+        {
+            return SkipCursor.Invalid();
+        }
+
+        var take = limit ?? IPrivacyPolicyGrain.MaxPageSize;
+        var window = await Policy(cluster).GetVersionsPage(skip, take);
+        return TypedResults.Ok(new ItemPage<PolicyVersion>([.. window.Take(take)], SkipCursor.Next(skip, take, window.Count > take)));
+    }
 }
 
 /// <summary>Body of <c>POST /v1/policies</c>.</summary>

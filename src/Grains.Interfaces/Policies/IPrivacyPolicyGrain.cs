@@ -9,7 +9,13 @@ public interface IPrivacyPolicyGrain : IGrainWithStringKey
 {
     public const string PlatformPolicyKey = "meiling";
 
-    /// <summary>Publishes a new version; a version string is published once (409 after).</summary>
+    /// <summary>Versions one policy keeps: publication past it is refused, so its state, its list and every user's notices stay bounded.</summary>
+    public const int MaxVersions = 1000;
+
+    /// <summary>The most versions one page of the list holds.</summary>
+    public const int MaxPageSize = 100;
+
+    /// <summary>Publishes a new version; a version string is published once (409 after), and at most <see cref="MaxVersions"/> (409 after).</summary>
     [Alias("publish")]
     Task<PolicyVersion> Publish(PublishPolicyVersion command);
 
@@ -27,4 +33,12 @@ public interface IPrivacyPolicyGrain : IGrainWithStringKey
     [Alias("versions")]
     [ReadOnly]
     Task<IReadOnlyList<PolicyVersion>> GetVersions();
+
+    /// <summary>
+    /// The published versions, oldest first, after the first <paramref name="skip"/>: at most <paramref name="take"/>
+    /// (1-<see cref="MaxPageSize"/>) and one more when more follow, so the caller knows whether to give a next cursor.
+    /// </summary>
+    [Alias("versions-page")]
+    [ReadOnly]
+    Task<IReadOnlyList<PolicyVersion>> GetVersionsPage(int skip, int take);
 }

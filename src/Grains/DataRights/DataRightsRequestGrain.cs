@@ -140,6 +140,14 @@ internal sealed partial class DataRightsRequestGrain(
                 : DomainException.NotFound("request-not-found", "No such request.");
         }
 
+        if (state.State.FiledByRole == RequestActor.PlatformRole)
+        {
+            // P5.1: the platform files only what the user has no say in — a child's erasure on the guardian's withdrawal or
+            // for want of the guardian's consent in time. Cancelled by the child, the data would stay, and nothing would
+            // file it again (the deadline's reminder stops once it has filed).
+            throw DomainException.Forbidden("filed-by-platform", "A request the platform filed (P5.1) cannot be cancelled by the user.");
+        }
+
         EnsureUntouched("cancelled");
         await FinishAsync(DataRightsRequestStatus.Cancelled, null, $"cancelled-by-{actor.Role}", actor);
         return View();

@@ -28,11 +28,23 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
         await groupCommit.WriteAsync([command]);
     }
 
+    /// <summary>
+    /// The newest hand-overs as the user reads them (their ledger, the privacy center, support on their behalf, the
+    /// export), without a legal demand the user may not be told of (P3.3: <c>notifyUser: false</c>, where the law forbids
+    /// telling the user): its row stays in the ledger and the demand on the operators' review list, but showing the
+    /// authority, the document type and its reference to the user would tell them what the demand kept from them.
+    /// </summary>
     public async Task<IReadOnlyList<DisclosureRecord>> ListAsync(string userId, int limit)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT recipient, recipient_kind, fields, purpose, basis, at, consent_receipt_id, document_reference, note
-              FROM user_disclosures WHERE user_id = $1 ORDER BY at DESC LIMIT $2
+            SELECT d.recipient, d.recipient_kind, d.fields, d.purpose, d.basis, d.at, d.consent_receipt_id, d.document_reference, d.note
+              FROM user_disclosures d
+             WHERE d.user_id = $1
+               AND NOT (d.recipient_kind = 'LegalAuthority' AND EXISTS (
+                   SELECT 1 FROM legal_disclosures l
+                    WHERE l.user_id = d.user_id AND NOT l.user_notified
+                      AND l.authority = d.recipient AND l.document_reference = d.document_reference))
+             ORDER BY d.at DESC LIMIT $2
             """);
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = limit });

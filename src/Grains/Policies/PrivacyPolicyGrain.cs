@@ -28,4 +28,9 @@ internal sealed class PrivacyPolicyGrain(
 
     Task<IReadOnlyList<PolicyVersion>> IPrivacyPolicyGrain.GetVersions() =>
         Task.FromResult<IReadOnlyList<PolicyVersion>>([.. state.State.Versions.Select(v => v.ToView())]);
+
+    // Anyone may read the list, anonymously: a page, so one request never carries every version there is (P4.4).
+    Task<IReadOnlyList<PolicyVersion>> IPrivacyPolicyGrain.GetVersionsPage(int skip, int take) =>
+        Task.FromResult<IReadOnlyList<PolicyVersion>>([.. state.State.Versions
+            .Skip(Math.Max(skip, 0)).Take(Math.Clamp(take, 1, IPrivacyPolicyGrain.MaxPageSize) + 1).Select(v => v.ToView())]);
 }

@@ -21,6 +21,13 @@ public sealed class PrivacyPolicyState
 
     public PublishedVersion Publish(PublishPolicyVersion command, DateTimeOffset now)
     {
+        if (Versions.Count >= IPrivacyPolicyGrain.MaxVersions)
+        {
+            // P4.4: every publication rewrites this state, and a user who has not accepted the newest reads every version
+            // after theirs among their notices; an operator key in a loop must not grow either without end.
+            throw DomainException.Conflict("too-many-policy-versions", $"A policy keeps at most {IPrivacyPolicyGrain.MaxVersions} versions.");
+        }
+
         var published = new PublishedVersion
         {
             Version = command.Version,

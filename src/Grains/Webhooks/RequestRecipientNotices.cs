@@ -48,21 +48,23 @@ public sealed class RequestRecipientNotices(
         var ordersByMerchant = await orders.OrderIdsOfUserByMerchantAsync(userId);
         foreach (var merchantId in ordersByMerchant.Keys)
         {
-            // A merchant that took an order for the user holds its data, read back or not.
-            recipients.TryAdd((merchantId, RecipientKind.Merchant), OrderFields);
+            // A merchant that holds an order of the user holds its data, read back or not, whatever else the ledger says
+            // it received: a successor's hand-over names "orders", not the delivery inside them, yet a correction of that
+            // delivery is for the merchant that will deliver it (P3.1, P3.2).
+            recipients[(merchantId, RecipientKind.Merchant)] = WithFields(recipients, merchantId, OrderFields);
         }
 
         foreach (var merchantId in await transfers.MerchantsThatHandedOverAsync(userId))
         {
             // A merchant that handed the user over to a successor (P3.2) kept what its own systems held: the orders
             // and the card it had, though both are the successor's now.
-            recipients[(merchantId, RecipientKind.Merchant)] = [.. (recipients.GetValueOrDefault((merchantId, RecipientKind.Merchant)) ?? []).Union(OrderFields).Union(MemberCardFields)];
+            recipients[(merchantId, RecipientKind.Merchant)] = WithFields(recipients, merchantId, [.. OrderFields, .. MemberCardFields]);
         }
 
         foreach (var merchantId in await cards.MerchantsOfUserAsync(userId))
         {
             // So does a merchant that keeps a member card for the user, whether or not it ever took an order.
-            recipients[(merchantId, RecipientKind.Merchant)] = [.. (recipients.GetValueOrDefault((merchantId, RecipientKind.Merchant)) ?? []).Union(MemberCardFields)];
+            recipients[(merchantId, RecipientKind.Merchant)] = WithFields(recipients, merchantId, MemberCardFields);
         }
 
         var told = recipients.Select(pair =>
@@ -96,6 +98,10 @@ public sealed class RequestRecipientNotices(
         return await WriteAsync(requestId, [.. purposesOf.Select(pair =>
             outbox.Event(WebhookEvents.ConsentWithdrawn, pair.Key.Recipient, pair.Key.Kind, requestId, new { userId, purposes = pair.Value, requestId }, requestId))]);
     }
+
+    // What the merchant is known to hold: the ledger's fields and those it holds by what it keeps of the user.
+    private static string[] WithFields(Dictionary<(string Recipient, RecipientKind Kind), IReadOnlyList<string>> recipients, string merchantId, IEnumerable<string> held) =>
+        [.. (recipients.GetValueOrDefault((merchantId, RecipientKind.Merchant)) ?? []).Union(held)];
 
     // Each recipient listed on the request with the event that tells it, in one transaction; returns how many.
     private async Task<int> WriteAsync(string requestId, IReadOnlyList<OutboxEvent> events)

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using MeiLing.Grains.Policies;
+
 namespace MeiLing.Tests.Api;
 
 [Collection(PlatformCollection.Name)]
@@ -38,6 +41,43 @@ public sealed class PoliciesApiTests(PlatformFixture platform)
         var response = await platform.Client(merchant.ApiKey).PostAsJsonAsync("/v1/policies", new { version = "m1", summary = "No", reducesRights = false });
 
         await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task P4_4_P6_1_anyone_reads_the_policy_versions_a_page_at_a_time_and_the_pages_join_up_oldest_first()
+    {
+        var ours = Enumerable.Range(0, 3).Select(i => $"p{i}{Guid.NewGuid():N}"[..20]).ToList();
+        foreach (var version in ours)
+        {
+            var published = await platform.Operator().PostAsJsonAsync("/v1/policies", new { version, summary = "Paged", reducesRights = false });
+            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        }
+
+        var anonymous = platform.Client();
+        var read = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await anonymous.GetFromJsonAsync<JsonElement>($"/v1/policies?limit=2{(cursor is null ? "" : $"&cursor={cursor}")}");
+            var items = page.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("version").GetString()!).ToList();
+            Assert.InRange(items.Count, 1, 2);
+            read.AddRange(items);
+            cursor = page.GetProperty("nextCursor").GetString();
+            Assert.True(++pages <= IPrivacyPolicyGrain.MaxVersions, "the cursors never came to an end");
+        }
+        while (cursor is not null);
+        var whole = await anonymous.GetFromJsonAsync<JsonElement>("/v1/policies");
+        var tooMany = await anonymous.GetAsync($"/v1/policies?limit={IPrivacyPolicyGrain.MaxPageSize + 1}");
+        var madeUp = await anonymous.GetAsync("/v1/policies?cursor=-1");
+
+        // Every version once, in the order published, ours last among them.
+        Assert.Equal(read.Distinct().Count(), read.Count);
+        Assert.Equal(ours, read.TakeLast(3));
+        Assert.InRange(whole.GetProperty("items").GetArrayLength(), 1, IPrivacyPolicyGrain.MaxPageSize);
+        Assert.Equal(read.Take(IPrivacyPolicyGrain.MaxPageSize), whole.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("version").GetString()!));
+        await tooMany.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await madeUp.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
     private sealed record PolicyBody(string Version, string Summary, bool ReducesRights, DateTimeOffset PublishedAt);

@@ -3,7 +3,9 @@ using MeiLing.Grains;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Users;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MeiLing.Tests.Legal;
 
@@ -69,6 +71,40 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         Assert.Contains(withheld.GetProperty("items").EnumerateArray(), d =>
             d.GetProperty("userId").GetString() == user.UserId && d.GetProperty("documentReference").GetString() == "GA-2026-0042");
         Assert.DoesNotContain(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("kind").GetString() == "legal-disclosure");
+    }
+
+    [Fact]
+    public async Task P3_3_a_legal_demand_the_user_may_not_be_told_of_is_kept_out_of_their_ledger_their_export_and_supports_view()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Ledger", "support")).ApiKey);
+        // Plain ASCII, so that each is found as it is in JSON and in the page alike.
+        const string Secret = "State Security Bureau";
+        const string Told = "Beijing Public Security Bureau";
+
+        var withheld = await platform.Operator().PostAsJsonAsync(
+            $"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0088", notifyUser: false, authority: Secret));
+        var notified = await platform.Operator().PostAsJsonAsync(
+            $"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0089", notifyUser: true, authority: Told));
+        var ledger = await client.GetStringAsync($"/v1/users/{user.UserId}/disclosures");
+        var supportsLedger = await support.GetStringAsync($"/v1/users/{user.UserId}/disclosures");
+        var page = await (await PrivacyCenterAsync(user)).GetStringAsync("/privacy");
+        var access = (await client.FileRequestAsync(user.UserId, new { type = "access" })).RequestId();
+        await client.WaitUntilDoneAsync(access);
+        var export = await client.GetStringAsync($"/v1/requests/{access}/export");
+
+        Assert.Equal(HttpStatusCode.Created, withheld.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, notified.StatusCode);
+        // The hand-over is on the record (ledger row, review list) but not where the user, or support on their line, reads.
+        Assert.Equal(2L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_disclosures WHERE user_id = $1", user.UserId));
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM legal_disclosures WHERE user_id = $1 AND authority = $2 AND NOT user_notified", user.UserId, Secret));
+        foreach (var read in new[] { ledger, supportsLedger, page, export })
+        {
+            Assert.DoesNotContain(Secret, read, StringComparison.Ordinal);
+            Assert.Contains(Told, read, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
@@ -152,9 +188,17 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         await madeUp.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
-    private static object Demand(string reference, bool notifyUser) => new
+    private async Task<HttpClient> PrivacyCenterAsync(RegisteredUser user)
     {
-        authority = "Beijing Public Security Bureau",
+        var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var signedIn = await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return browser;
+    }
+
+    private static object Demand(string reference, bool notifyUser, string authority = "Beijing Public Security Bureau") => new
+    {
+        authority,
         documentType = "investigation-letter",
         documentReference = reference,
         fields = new[] { "phone", "orders" },

@@ -155,6 +155,34 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal(shop.Customer.UserId, toOldMerchant.Data.GetProperty("userId").GetString());
     }
 
+    [Fact]
+    public async Task P3_1_P3_2_a_successor_holding_a_users_open_order_hears_of_a_correction_of_its_delivery()
+    {
+        var shop = await platform.OpenShopAsync();
+        var orderId = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        var successor = await platform.CreateMerchantAsync("Successor Who Delivers");
+        var successorClient = platform.Client(successor.ApiKey);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await successorClient.RegisterWebhookAsync(successor.MerchantId, receiver);
+        await HandOverAsync(shop, successor.MerchantId);
+
+        // The successor's ledger entry (the hand-over: orders, member cards) must not hide the delivery its orders carry.
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { doorNumber = "5-1-902" } } })).RequestId();
+        var done = await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+        var listed = await platform.Grains.GetGrain<IRequestRecipientsGrain>(0).Of(requestId);
+
+        Assert.Equal(DataRightsRequestStatus.Completed, done.Status);
+        Assert.Equal("5-1-902", (await successorClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{orderId}"))
+            .GetProperty("delivery").GetProperty("doorNumber").GetString());
+        var told = Assert.Single(listed, r => r.Recipient == successor.MerchantId);
+        Assert.Equal("customer.updated", told.EventType);
+        var updated = await receiver.WaitForAsync(r => r.Endpoint == successor.MerchantId && r.Type == "customer.updated");
+        Assert.True(updated.Verified);
+        Assert.Equal(requestId, updated.Data.GetProperty("requestId").GetString());
+        Assert.Contains("delivery.doorNumber", updated.Data.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+    }
+
     // A transfer to the successor, 31 days' notice, completed once the clock has passed it.
     private async Task<string> HandOverAsync(Shop shop, string successorMerchantId)
     {

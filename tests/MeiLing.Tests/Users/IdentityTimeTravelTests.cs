@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Users;
 
@@ -46,6 +47,51 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         platform.Clock.Advance(TimeSpan.FromDays(1));
         Assert.Equal(HttpStatusCode.Accepted, (await AskAsync()).StatusCode);
     }
+
+    [Fact]
+    public async Task P5_1_a_child_cannot_cancel_the_erasure_the_platform_filed_on_the_guardians_withdrawal_or_the_missed_deadline()
+    {
+        // Here requests wait to be driven by hand: the moment between filing and the first step, which a failing first
+        // step stretches to a drive period in production, is as long as the test needs.
+        var guardianPhone = UserApiClient.NewPhone();
+        var withdrawnChild = await RegisterChildAsync(guardianPhone);
+        var lateChild = await RegisterChildAsync(UserApiClient.NewPhone());
+
+        var withdrawal = await platform.Client().PostAsJsonAsync($"/v1/users/{withdrawnChild.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-consent") });
+        Assert.True(withdrawal.StatusCode == HttpStatusCode.Accepted, await withdrawal.Content.ReadAsStringAsync());
+        var onTheGuardiansWord = (await withdrawal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString()!;
+        platform.Clock.Advance(TimeSpan.FromDays(8));
+        var onTheDeadline = (await platform.Grains.GetGrain<IUserGrain>(lateChild.UserId).EnforceGuardianDeadline())!;
+        // Signed in now, on the clock moved on: a pending child may still read and act on their requests.
+        var withdrawnClient = await platform.AsUserAsync(withdrawnChild);
+        var lateClient = await platform.AsUserAsync(lateChild);
+
+        foreach (var (client, requestId) in new[] { (withdrawnClient, onTheGuardiansWord), (lateClient, onTheDeadline) })
+        {
+            var cancelled = await client.PostAsync($"/v1/requests/{requestId}/cancellation", null);
+
+            Assert.EndsWith("/filed-by-platform", (await cancelled.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+            var request = platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId);
+            var view = await request.Drive();
+            for (var i = 0; i < 5 && view.Status != DataRightsRequestStatus.Completed; i++)
+            {
+                view = await request.Drive();
+            }
+
+            Assert.Equal(DataRightsRequestStatus.Completed, view.Status);
+        }
+
+        Assert.Null(await platform.Grains.GetGrain<IUserGrain>(withdrawnChild.UserId).GetProfile());
+        Assert.Null(await platform.Grains.GetGrain<IUserGrain>(lateChild.UserId).GetProfile());
+    }
+
+    private async Task<RegisteredUser> RegisterChildAsync(string guardianPhone) =>
+        await platform.RegisterUserAsync(new
+        {
+            birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-9),
+            guardianConsent = new { guardianName = "李强", guardianPhone, relationship = "father" },
+        });
 
     [Fact]
     public async Task P5_1_a_child_whose_guardian_never_confirms_is_erased_after_the_deadline_keeping_a_request_record_without_personal_data()
