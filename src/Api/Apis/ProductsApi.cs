@@ -34,7 +34,7 @@ public static class ProductsApi
             .WithDescription("Old orders keep their lines, refunds of them still work. Idempotent. A cashier gets 403.");
         group.MapPost("/{sku}/stock", AdjustStock).WithName("AdjustStock").ForCaller(CallerScope.TheMerchantManagerOrOperator)
             .WithSummary("Move a product's stock by delta with a reason (delivery, stock-take, damage, other); answers the new stock.")
-            .WithDescription("Below zero → 409 stock-below-zero, nothing changed. The first adjustment of a product not tracked starts tracking it from zero. An Idempotency-Key header makes a retry count once. Every movement is kept with who, why and when (`GET …/stock/movements`).")
+            .WithDescription("Below zero → 409 stock-below-zero, nothing changed. The first adjustment of a product not tracked starts tracking it from zero. An Idempotency-Key header makes a retry count once; the same key with another delta is 409 idempotency-key-reused, nothing changed. Every movement is kept with who, why and when (`GET …/stock/movements`).")
             .ProducesProblems(400, 409);
         group.MapGet("/{sku}/stock/movements", StockMovements).WithName("ListStockMovements").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("The product's latest stock movements, newest first: delta, stock after, reason, staff member, order, time.")

@@ -55,7 +55,11 @@ internal sealed class ProductStockGrain(
     {
         if (state.State.Find(adjustment.OperationId) is { } done)
         {
-            return done.StockAfter;
+            // A retry is the same movement again. Another one under the same key would otherwise be answered as done
+            // while nothing moved, and the till's count would be off without anyone hearing of it.
+            return done.Delta == adjustment.Delta
+                ? done.StockAfter
+                : throw DomainException.Conflict("idempotency-key-reused", "This Idempotency-Key was used for another stock adjustment; use a new key for a new adjustment.");
         }
 
         return await ApplyAsync(adjustment);

@@ -156,6 +156,29 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_stock_adjustment_reusing_another_ones_idempotency_key_is_409_and_moves_nothing()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "OIL", 3_000, stock: 0);
+        Assert.Equal(HttpStatusCode.OK, (await AdjustAsync(till, "OIL", 6, "delivery", "oil-delivery")).StatusCode);
+
+        var other = await AdjustAsync(till, "OIL", -2, "damage", "oil-delivery");
+
+        Assert.EndsWith("/idempotency-key-reused", (await other.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(6, await till.Owner.StockAsync(till.MerchantId, "OIL"));
+    }
+
+    private static async Task<HttpResponseMessage> AdjustAsync(Till till, string sku, int delta, string reason, string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{till.MerchantId}/products/{sku}/stock")
+        {
+            Content = JsonContent.Create(new { delta, reason }),
+        };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await till.Manager.SendAsync(request);
+    }
+
+    [Fact]
     public async Task An_order_short_of_one_line_is_409_out_of_stock_naming_it_and_takes_nothing()
     {
         var till = await platform.OpenTillAsync();
