@@ -33,16 +33,31 @@ public sealed class TakingsLedger(NpgsqlDataSource dataSource, Platform.GroupCom
     public static string TakenBy(string? staffId) => staffId ?? MerchantKey;
 
     /// <summary>
+    /// The rows the order's money calls for: each payment made, and each part of a refund given back. A partner's
+    /// payment still awaiting its confirmation is not takings yet, and nor is a refund of it (a cancellation gives back
+    /// such a payment too, in case the charge goes through): were the refund counted alone, a charge that never went
+    /// through would leave the day's net short for good. Both rows are written once the partner confirms.
+    /// </summary>
+    internal static IReadOnlyList<TakingsEntry> EntriesOf(OrderState order)
+    {
+        var awaiting = order.Payments.Where(p => p.AwaitingPartner).Select(p => p.PaymentId).ToHashSet(StringComparer.Ordinal);
+        return order.Payments.Where(p => !p.AwaitingPartner)
+            .Select(p => new TakingsEntry(p.PaymentId, Payment, p.Method, p.AmountFen, p.At, p.TakenBy))
+            .Concat(order.Refunds.SelectMany(r => r.Parts.Where(part => part.Done && !awaiting.Contains(part.PaymentId))
+                .Select(part => new TakingsEntry($"{r.RefundId}/{part.PaymentId}", Refund, part.Method, part.AmountFen, r.At, r.TakenBy))))
+            .ToList();
+    }
+
+    /// <summary>One row of <c>merchant_takings</c> for an order: a payment, or one part of a refund.</summary>
+    internal sealed record TakingsEntry(string Id, string Kind, PaymentMethod Method, long AmountFen, DateTimeOffset At, string? TakenBy);
+
+    /// <summary>
     /// Writes every row the order's money calls for; rows already there stay as they are, so calling it at each
     /// money movement also restores a row a crash kept from being written the time before.
     /// </summary>
     public async Task RecordAsync(string orderId, OrderState order)
     {
-        var entries = order.Payments.Where(p => !p.AwaitingPartner)
-            .Select(p => (Id: p.PaymentId, Kind: Payment, p.Method, p.AmountFen, p.At, p.TakenBy))
-            .Concat(order.Refunds.SelectMany(r => r.Parts.Where(part => part.Done)
-                .Select(part => (Id: $"{r.RefundId}/{part.PaymentId}", Kind: Refund, part.Method, part.AmountFen, r.At, r.TakenBy))))
-            .ToList();
+        var entries = EntriesOf(order);
         if (entries.Count == 0)
         {
             return;

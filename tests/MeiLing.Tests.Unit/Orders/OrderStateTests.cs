@@ -2,12 +2,12 @@ using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Orders;
 
+using static MeiLing.Tests.Unit.Orders.OrderStates;
+
 namespace MeiLing.Tests.Unit.Orders;
 
 public sealed class OrderStateTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public void A_partner_payment_is_not_paid_until_its_partner_confirms()
     {
@@ -108,20 +108,5 @@ public sealed class OrderStateTests
         Assert.False(again);
         Assert.Equal("mer_successor", order.MerchantId);
         Assert.Equal("usr_1", order.UserId);
-    }
-
-    private static OrderState PlacedFor(long priceFen, Delivery? delivery = null)
-    {
-        var order = new OrderState();
-        order.Place(
-            new PlaceOrder("mer_1", "usr_1", [new OrderItem("TEA-1", 1)], delivery),
-            "CN", new ProcessingBasis(LawfulBasis.ContractNecessity, null, Now), new OrderQuote([new OrderLine("TEA-1", "Green tea", priceFen, 1)], []), Now);
-        return order;
-    }
-
-    private static void Pay(OrderState order, string paymentId, PaymentMethod method, long amountFen, bool awaitingPartner = false, string? reference = null)
-    {
-        order.BeginPayment(new OrderState.PaymentRecord { PaymentId = paymentId, Method = method, AmountFen = amountFen, At = Now });
-        order.CompletePayment(paymentId, reference, awaitingPartner);
     }
 }

@@ -1,0 +1,54 @@
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Reports;
+
+using static MeiLing.Tests.Unit.Orders.OrderStates;
+
+namespace MeiLing.Tests.Unit.Retail;
+
+public sealed class TakingsEntriesTests
+{
+    [Fact]
+    public void A_cancelled_order_whose_partner_payment_was_never_confirmed_is_no_takings_and_no_refund()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true);
+
+        GiveEverythingBack(order);
+
+        Assert.Empty(TakingsLedger.EntriesOf(order));
+    }
+
+    [Fact]
+    public void Once_the_partner_confirms_the_cancelled_payment_both_it_and_its_refund_are_takings()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true);
+        GiveEverythingBack(order);
+
+        order.ConfirmPartnerPayment(order.MadePayment("pay_1")!);
+
+        var entries = TakingsLedger.EntriesOf(order);
+        Assert.Equal([(TakingsLedger.Payment, 1_800L), (TakingsLedger.Refund, 1_800L)], entries.Select(e => (e.Kind, e.AmountFen)));
+    }
+
+    [Fact]
+    public void A_cash_payment_and_its_refund_are_takings_at_once()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Marked, 1_800);
+
+        GiveEverythingBack(order);
+
+        var entries = TakingsLedger.EntriesOf(order);
+        Assert.Equal([(TakingsLedger.Payment, 1_800L), (TakingsLedger.Refund, 1_800L)], entries.Select(e => (e.Kind, e.AmountFen)));
+    }
+
+    private static void GiveEverythingBack(OrderState order)
+    {
+        var refund = order.PlanClosingRefund("rfd_1", staffId: null, Now)!;
+        foreach (var part in refund.Parts.ToList())
+        {
+            order.CompleteRefundPart(refund, part, reference: null);
+        }
+    }
+}
