@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Problems;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,6 +18,12 @@ public static class SessionsApi
             .WithName("SignIn").WithSummary("Sign in with phone and password; 429 after 10 failures for one number in 15 minutes, or too many attempts from one address.");
         group.MapDelete("/", SignOutEverywhere).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("SignOutEverywhere").WithSummary("End every session of the signed-in user.");
+        group.MapDelete("/current", SignOut).RequireAuthorization(AuthorizationPolicies.User)
+            .ProducesProblems(StatusCodes.Status409Conflict)
+            .WithName("SignOut").WithSummary(
+                "End only the session whose token makes this request (P4.4): every later request with that token is 401, "
+                + "the user's other sessions go on. A token issued before sessions had an id is 409 session-without-id: "
+                + "DELETE /v1/sessions ends it.");
 
         return group;
     }
@@ -28,6 +35,16 @@ public static class SessionsApi
         var session = sessions.Issue(signedIn);
         http.Response.Cookies.Append(UserSessions.CookieName, session.Token, sessions.CookieOptions(http.Request, session.ExpiresAt));
         return TypedResults.Ok(new SessionBody(session.Token, session.UserId, session.ExpiresAt));
+    }
+
+    /// <summary>Ends the caller's own session in the user's grain, not only the cookie (the privacy center's sign-out too).</summary>
+    internal static async Task<NoContent> SignOut(IClusterClient cluster, HttpContext http)
+    {
+        // The User policy admits only a session token, which always brings its check.
+        var session = http.Features.Get<UserSessionCheck>() ?? throw new InvalidOperationException("A user's request without its session.");
+        await session.EndAsync(cluster);
+        http.Response.Cookies.Delete(UserSessions.CookieName);
+        return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> SignOutEverywhere(ClaimsPrincipal caller, IClusterClient cluster, HttpContext http)

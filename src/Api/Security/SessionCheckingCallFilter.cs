@@ -31,7 +31,7 @@ public sealed class SessionCheckingCallFilter(IServiceProvider services) : IOutg
         if (context.TargetId.Type.Equals(userGrainType) && context.TargetId.Key.Equals(IdSpan.Create(session.UserId)))
         {
             // Set here, the session travels with this call only: the request context is async-local.
-            SessionContext.Carry(session.UserId, session.Generation);
+            SessionContext.Carry(session.UserId, session.Generation, session.SessionId);
             try
             {
                 await context.Invoke();

@@ -8,13 +8,17 @@ namespace MeiLing.Api.Security;
 
 /// <summary>
 /// Users' sessions: signed bearer tokens (JWT, HMAC-SHA256) that carry the user's session generation,
-/// so the user grain can end every session at once. Browsers may hold the same token in a strictly
-/// necessary, HttpOnly session cookie instead of the header (P2.1).
+/// so the user grain can end every session at once, and a random session id, so it can end one alone (sign out,
+/// P4.4). Browsers may hold the same token in a strictly necessary, HttpOnly session cookie instead of the
+/// header (P2.1).
 /// </summary>
 public sealed partial class UserSessions
 {
     public const string CookieName = "meiling_session";
     public const string GenerationClaim = "sgen";
+
+    /// <summary>The session's own id: 128 random bits, new at every sign-in (and renewal).</summary>
+    public const string SessionIdClaim = "sid";
 
     /// <summary>The header that carries a fresh token when the caller's own session was renewed (a password change).</summary>
     public const string RenewedTokenHeader = "X-Session-Token";
@@ -56,6 +60,7 @@ public sealed partial class UserSessions
             {
                 [CallerClaims.Subject] = signedIn.UserId,
                 [GenerationClaim] = signedIn.SessionGeneration,
+                [SessionIdClaim] = NewSessionId(),
                 ["role"] = Roles.User,
             },
             SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
@@ -105,13 +110,19 @@ public sealed partial class UserSessions
                 }
                 else
                 {
-                    context.HttpContext.Features.Set(new UserSessionCheck(userId, generation));
+                    // A token issued before sessions had ids carries no sid: only signing out everywhere ends it.
+                    var expiresAt = new DateTimeOffset(context.SecurityToken.ValidTo, TimeSpan.Zero);
+                    context.HttpContext.Features.Set(
+                        new UserSessionCheck(userId, generation, principal.FindFirstValue(SessionIdClaim), expiresAt));
                 }
 
                 return Task.CompletedTask;
             },
         };
     }
+
+    private static string NewSessionId() =>
+        Base64UrlEncoder.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     public CookieOptions CookieOptions(HttpRequest request, DateTimeOffset expires) => new()
     {

@@ -16,9 +16,26 @@ public interface IUserCredentials : IGrainWithStringKey
     [ReadOnly]
     Task<bool> IsSessionCurrent(int generation);
 
+    /// <summary>
+    /// Whether a token of this session generation and session id is still good: neither every session of the user
+    /// nor this one alone was ended. A null id (a token issued before sessions had one) is asked as
+    /// <see cref="IsSessionCurrent"/> asks.
+    /// </summary>
+    [Alias("is-session-open")]
+    [ReadOnly]
+    Task<bool> IsSessionOpen(int generation, string? sessionId);
+
     /// <summary>Ends every session of the user at once.</summary>
     [Alias("revoke-sessions")]
     Task RevokeSessions();
+
+    /// <summary>
+    /// Ends the one session of this generation and id (sign out), leaving the user's others open (P4.4). The grain
+    /// remembers it until <paramref name="expiresAt"/>, when its tokens expire anyway; if it already remembers as many
+    /// ended sessions as it keeps, every session ends instead.
+    /// </summary>
+    [Alias("end-session")]
+    Task EndSession(int generation, string sessionId, DateTimeOffset expiresAt);
 
     /// <summary>
     /// Changes the password with the current one (P4.4): every session ends, and the new generation is returned

@@ -11,14 +11,36 @@ public static class SessionContext
 
     private const string Key = "meiling-session";
 
-    /// <summary>Carries the session on the calls made from here on in this async flow.</summary>
-    public static void Carry(string userId, int generation) => RequestContext.Set(Key, $"{generation}:{userId}");
+    // The session's own id travels under a key of its own: a silo of the previous release reads the generation and
+    // the user from Key as it always did, and ignores the id.
+    private const string IdKey = "meiling-session-id";
+
+    /// <summary>
+    /// Carries the session on the calls made from here on in this async flow. <paramref name="sessionId"/> is the
+    /// token's own id (<c>sid</c>), null for a token issued before sessions had one.
+    /// </summary>
+    public static void Carry(string userId, int generation, string? sessionId = null)
+    {
+        RequestContext.Set(Key, $"{generation}:{userId}");
+        if (sessionId is null)
+        {
+            RequestContext.Remove(IdKey);
+        }
+        else
+        {
+            RequestContext.Set(IdKey, sessionId);
+        }
+    }
 
     /// <summary>Stops the session travelling further: into the calls, timers and reminders the call in hand starts.</summary>
-    public static void Drop() => RequestContext.Remove(Key);
+    public static void Drop()
+    {
+        RequestContext.Remove(Key);
+        RequestContext.Remove(IdKey);
+    }
 
     /// <summary>The session carried by the call in hand, if any.</summary>
-    public static (string UserId, int Generation)? Current()
+    public static (string UserId, int Generation, string? SessionId)? Current()
     {
         if (RequestContext.Get(Key) is not string value)
         {
@@ -31,7 +53,7 @@ public static class SessionContext
             return null;
         }
 
-        return (value[(colon + 1)..], generation);
+        return (value[(colon + 1)..], generation, RequestContext.Get(IdKey) as string);
     }
 
     public static DomainException Ended() =>

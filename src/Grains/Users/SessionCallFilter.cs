@@ -12,7 +12,7 @@ public sealed class SessionCallFilter : IIncomingGrainCallFilter
         {
             if (context.TargetContext.GrainInstance is UserGrain user)
             {
-                user.EnsureSessionCurrent(session.UserId, session.Generation);
+                user.EnsureSessionCurrent(session.UserId, session.Generation, session.SessionId);
             }
 
             // Checked once, here: work this call sets going (a data-rights request's steps, say) acts for the

@@ -33,6 +33,8 @@ internal sealed partial class UserGrain(
     private const string GuardianReminder = "guardian-deadline";
 
     private const int LocationsShown = 1000;
+
+    private static readonly TimeSpan EndedSessionMargin = TimeSpan.FromMinutes(5);
     private const int DisclosuresShown = 1000;
     private const int MaxAddresses = 100;
 
@@ -139,21 +141,33 @@ internal sealed partial class UserGrain(
     }
 
     /// <summary>Refuses a call made under a session of this user that has ended; sessions of others are not its business.</summary>
-    public void EnsureSessionCurrent(string userId, int generation)
+    public void EnsureSessionCurrent(string userId, int generation, string? sessionId)
     {
-        if (userId == UserId && !(state.RecordExists && state.State.SessionGeneration == generation))
+        if (userId == UserId && !(state.RecordExists && state.State.IsSessionCurrent(generation, sessionId)))
         {
             throw SessionContext.Ended();
         }
     }
 
     Task<bool> IUserCredentials.IsSessionCurrent(int generation) =>
-        Task.FromResult(state.RecordExists && state.State.SessionGeneration == generation);
+        Task.FromResult(state.RecordExists && state.State.IsSessionCurrent(generation, null));
+
+    Task<bool> IUserCredentials.IsSessionOpen(int generation, string? sessionId) =>
+        Task.FromResult(state.RecordExists && state.State.IsSessionCurrent(generation, sessionId));
 
     async Task IUserCredentials.RevokeSessions()
     {
         User.RevokeSessions();
         await state.WriteStateAsync();
+    }
+
+    async Task IUserCredentials.EndSession(int generation, string sessionId, DateTimeOffset expiresAt)
+    {
+        // Kept a while past the token's expiry: API hosts accept a token up to 30 s late, by clocks that are not this silo's.
+        if (User.EndSession(generation, sessionId, expiresAt + EndedSessionMargin, clock.GetUtcNow()))
+        {
+            await state.WriteStateAsync();
+        }
     }
 
     async Task<SignedIn> IUserCredentials.ChangePassword(string currentPassword, string newPassword)

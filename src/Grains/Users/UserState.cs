@@ -59,6 +59,13 @@ public sealed class UserState : IOwnedByUser
     [NotPersonalData]
     public int SessionGeneration { get; set; }
 
+    /// <summary>
+    /// Sessions of the current generation the user ended one at a time, until their tokens expire (P4.4). Random ids
+    /// that name nothing outside this state; empty in states stored before sessions had ids.
+    /// </summary>
+    [NotPersonalData]
+    public EndedSessions EndedSessions { get; set; } = new();
+
     // The latest receipt per purpose, read from the consent receipts table when the grain activates and
     // kept current by each decision: the receipts are the durable record, so this is never written here.
     [PersonalData(DataCategory.Basic)]
@@ -140,7 +147,39 @@ public sealed class UserState : IOwnedByUser
 
     public void ChangePassword(string passwordHash) => PasswordHash = passwordHash;
 
-    public void RevokeSessions() => SessionGeneration++;
+    /// <summary>Every session issued so far ends: their tokens carry the old generation.</summary>
+    public void RevokeSessions()
+    {
+        SessionGeneration++;
+        EndedSessions.Clear();
+    }
+
+    /// <summary>
+    /// Whether a token of <paramref name="generation"/> and <paramref name="sessionId"/> is still good. A token without
+    /// an id (issued before sessions had one) ends only with its generation.
+    /// </summary>
+    public bool IsSessionCurrent(int generation, string? sessionId) =>
+        SessionGeneration == generation && (sessionId is null || !EndedSessions.Contains(sessionId));
+
+    /// <summary>
+    /// Ends one session of the current generation until <paramref name="until"/>; when the ended sessions kept are
+    /// already at their bound, every session ends instead. False when nothing changed (the session had ended with its
+    /// generation already).
+    /// </summary>
+    public bool EndSession(int generation, string sessionId, DateTimeOffset until, DateTimeOffset now)
+    {
+        if (generation != SessionGeneration)
+        {
+            return false;
+        }
+
+        if (!EndedSessions.TryEnd(sessionId, until, now))
+        {
+            RevokeSessions();
+        }
+
+        return true;
+    }
 
     public void ChooseMemberCodeAlways(bool always) => MemberCodeAlways = always;
 

@@ -179,6 +179,27 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_signing_out_of_the_privacy_center_ends_the_session_so_a_copy_of_its_cookie_is_401_and_other_sessions_go_on()
+    {
+        var user = await platform.RegisterUserAsync();
+        var other = await platform.AsUserAsync(user);
+        var (browser, cookies) = NewBrowser();
+        var signedIn = await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        // What a shared computer, a proxy log or a cookie thief keeps of the session.
+        var copied = cookies.GetCookies(new Uri(platform.BaseUrl + "/privacy"))["meiling_session"]!.Value;
+
+        var signOut = await browser.PostFormAsync("/privacy/signout", new(), "/privacy");
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal("/privacy/signin", signOut.Headers.Location!.OriginalString);
+        var replay = platform.Client();
+        replay.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", copied);
+        await (await replay.GetAsync($"/v1/users/{user.UserId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Console_pages_carry_the_security_headers_and_load_nothing_from_elsewhere()
     {
         var (browser, _) = NewBrowser();

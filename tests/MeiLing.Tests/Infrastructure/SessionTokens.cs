@@ -6,9 +6,23 @@ namespace MeiLing.Tests.Infrastructure;
 /// <summary>Session tokens re-signed with the test deployment's key: the same session, with another algorithm or lifetime.</summary>
 public static class SessionTokens
 {
-    public static string Resign(string token, string algorithm, DateTime? notBefore = null, DateTime? expires = null)
+    /// <summary>The same session as a token issued before sessions had ids (no <c>sid</c>), still HS256.</summary>
+    public static string WithoutSessionId(string token) => Resign(token, SecurityAlgorithms.HmacSha256, keepSessionId: false);
+
+    public static string Resign(string token, string algorithm, DateTime? notBefore = null, DateTime? expires = null, bool keepSessionId = true)
     {
         var issued = new JsonWebToken(token);
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = issued.Subject,
+            ["sgen"] = int.Parse(issued.GetClaim("sgen").Value, System.Globalization.CultureInfo.InvariantCulture),
+            ["role"] = issued.GetClaim("role").Value,
+        };
+        if (keepSessionId && issued.TryGetClaim("sid", out var sessionId))
+        {
+            claims["sid"] = sessionId.Value;
+        }
+
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issued.Issuer,
@@ -16,12 +30,7 @@ public static class SessionTokens
             IssuedAt = notBefore ?? issued.IssuedAt,
             NotBefore = notBefore ?? issued.ValidFrom,
             Expires = expires ?? issued.ValidTo,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = issued.Subject,
-                ["sgen"] = int.Parse(issued.GetClaim("sgen").Value, System.Globalization.CultureInfo.InvariantCulture),
-                ["role"] = issued.GetClaim("role").Value,
-            },
+            Claims = claims,
             SigningCredentials = new SigningCredentials(
                 new SymmetricSecurityKey(Convert.FromBase64String(PlatformFixture.JwtKey)), algorithm),
         });

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using MeiLing.Grains.Users;
 
 namespace MeiLing.Tests.Users;
 
@@ -85,6 +86,50 @@ public sealed class SessionTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_signing_out_of_one_session_ends_its_token_on_every_api_host_and_silo_and_leaves_the_others_working()
+    {
+        var user = await platform.RegisterUserAsync();
+        var (first, second) = (await platform.SignInAsync(user), await platform.SignInAsync(user));
+        var profile = $"/v1/users/{user.UserId}";
+        Assert.Equal(HttpStatusCode.OK, (await Bearer(platform.Client(), first.Token).GetAsync(profile)).StatusCode);
+
+        var signOut = await Bearer(platform.Client(), first.Token).DeleteAsync("/v1/sessions/current");
+
+        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
+        var replayed = await (await Bearer(platform.Client(), first.Token).GetAsync(profile)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.EndsWith("/session-ended", replayed.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await Bearer(platform.Client(), second.Token).GetAsync(profile)).StatusCode);
+
+        // Another API host (its own validated-token cache), and the user grain read back from storage, wherever it lands.
+        await using var otherHost = platform.Api.WithWebHostBuilder(_ => { });
+        await platform.Grains.GetGrain<IUserCredentials>(user.UserId).EndActivationAsync();
+        await (await Bearer(otherHost.CreateClient(), first.Token).GetAsync(profile)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await Bearer(otherHost.CreateClient(), second.Token).GetAsync(profile)).StatusCode);
+
+        // An endpoint that calls no grain asks the user grain on its own (IsSessionOpen), with the same answer.
+        var noGrain = $"/v1/users/{user.UserId}/consents/telepathy";
+        var unknownPurpose = new { granted = true, policyVersion = "v1" };
+        await (await Bearer(otherHost.CreateClient(), first.Token).PutAsJsonAsync(noGrain, unknownPurpose)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await Bearer(otherHost.CreateClient(), second.Token).PutAsJsonAsync(noGrain, unknownPurpose)).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task P4_4_a_token_issued_before_sessions_had_ids_still_works_is_409_to_sign_out_alone_and_ends_when_signed_out_everywhere()
+    {
+        var user = await platform.RegisterUserAsync();
+        var earlier = Bearer(platform.Client(), SessionTokens.WithoutSessionId((await platform.SignInAsync(user)).Token));
+        var profile = $"/v1/users/{user.UserId}";
+        Assert.Equal(HttpStatusCode.OK, (await earlier.GetAsync(profile)).StatusCode);
+
+        var alone = await earlier.DeleteAsync("/v1/sessions/current");
+
+        Assert.EndsWith("/session-without-id", (await alone.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await earlier.GetAsync(profile)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await earlier.DeleteAsync("/v1/sessions")).StatusCode);
+        await (await earlier.GetAsync(profile)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_forged_token_is_401()
     {
         var client = platform.Client();
@@ -93,5 +138,11 @@ public sealed class SessionTests(PlatformFixture platform)
         var response = await client.GetAsync("/v1/users/usr_x");
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    private static HttpClient Bearer(HttpClient client, string token)
+    {
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 }
