@@ -105,8 +105,12 @@ internal sealed partial class OrderGrain(
         }
         finally
         {
-            // An order refused (an unknown user, a closed merchant, no stock) leaves memory in seconds, not after its idle age.
-            _absent.Start(this, () => state.RecordExists);
+            // An order refused (an unknown user, a closed merchant, no stock) leaves memory in seconds, not after its idle
+            // age. Checked here first: a placed order, the common case, allocates nothing for it.
+            if (!state.RecordExists)
+            {
+                _absent.Start(this, () => state.RecordExists);
+            }
         }
     }
 
