@@ -73,6 +73,10 @@ public sealed partial class UserSessions
         // A token validated once is remembered until it expires (the signature is not checked again).
         options.TokenHandlers.Clear();
         options.TokenHandlers.Add(_validatedTokens);
+
+        // Nothing reads the token back from the authentication properties (GetTokenAsync): storing it there cost every
+        // request a dictionary of its own.
+        options.SaveToken = false;
         options.MapInboundClaims = false;
         options.TokenValidationParameters = new TokenValidationParameters
         {

@@ -28,8 +28,8 @@ public sealed class ValidatedTokenCache(TimeProvider clock, int capacity = Valid
         {
             if (known.ExpiresAt > now)
             {
-                // A copy each time: the principal built from it belongs to one request, which may add to it.
-                return new TokenValidationResult { IsValid = true, ClaimsIdentity = known.Identity.Clone(), SecurityToken = known.Token };
+                // The same caller for every request with this token: it refuses changes, so none can leak into another.
+                return new TokenValidationResult { IsValid = true, ClaimsIdentity = known.Identity, SecurityToken = known.Token };
             }
 
             _validated.TryRemove(token, out _);
@@ -38,7 +38,7 @@ public sealed class ValidatedTokenCache(TimeProvider clock, int capacity = Valid
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result is { IsValid: true, ClaimsIdentity: { } identity, SecurityToken: { } validated } && validated.ValidTo > now.UtcDateTime)
         {
-            Remember(token, new ValidatedToken(identity.Clone(), validated, new DateTimeOffset(validated.ValidTo, TimeSpan.Zero)));
+            Remember(token, new ValidatedToken(new SharedSessionIdentity(identity), validated, new DateTimeOffset(validated.ValidTo, TimeSpan.Zero)));
         }
 
         return result;

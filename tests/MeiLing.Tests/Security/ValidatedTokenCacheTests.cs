@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using MeiLing.Api.Security;
 using MeiLing.Tests.Infrastructure;
@@ -16,19 +17,31 @@ public sealed class ValidatedTokenCacheTests
     private readonly SymmetricSecurityKey _key = new(RandomNumberGenerator.GetBytes(32));
 
     [Fact]
-    public async Task A_valid_token_is_remembered_and_each_request_gets_its_own_copy_of_the_caller()
+    public async Task A_valid_token_is_remembered_and_its_requests_share_one_caller_that_none_can_change()
     {
         var cache = new ValidatedTokenCache(_clock);
         var token = Token("usr_a", TimeSpan.FromMinutes(10));
 
         var first = await cache.ValidateTokenAsync(token, Parameters());
         var second = await cache.ValidateTokenAsync(token, Parameters());
+        var third = await cache.ValidateTokenAsync(token, Parameters());
 
         Assert.True(first.IsValid);
         Assert.True(second.IsValid);
         Assert.Equal(1, cache.Count);
         Assert.Equal("usr_a", second.ClaimsIdentity.FindFirst("sub")?.Value);
+        Assert.Same(second.ClaimsIdentity, third.ClaimsIdentity);
+
+        // A claim one request added would be read by the next: the shared caller refuses it.
+        Assert.Throws<InvalidOperationException>(() => second.ClaimsIdentity.AddClaim(new Claim("role", "operator")));
+        Assert.Throws<InvalidOperationException>(() => second.ClaimsIdentity.RemoveClaim(second.ClaimsIdentity.FindFirst("sub")));
+        Assert.Null(third.ClaimsIdentity.FindFirst("role"));
+        Assert.Equal("usr_a", third.ClaimsIdentity.FindFirst("sub")?.Value);
+
+        // The request that validated the token keeps the handler's own caller, as before.
         Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
+        first.ClaimsIdentity.AddClaim(new Claim("scratch", "first request only"));
+        Assert.Null(third.ClaimsIdentity.FindFirst("scratch"));
     }
 
     [Fact]
