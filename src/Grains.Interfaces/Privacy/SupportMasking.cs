@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Tickets;
@@ -84,6 +85,13 @@ public static partial class SupportMasking
     /// <summary>A notice as support reads it: free text (a rejection's reason) may hold a mobile number.</summary>
     public static UserNotification MaskedForSupport(this UserNotification notice) =>
         notice with { Message = MaskPhones(notice.Message) };
+
+    /// <summary>
+    /// A request as support reads it: the reason a rejection gave the user is free text an agent or operator wrote, and
+    /// may hold a mobile number, as the user's notice of it does (<see cref="MaskedForSupport(UserNotification)"/>).
+    /// </summary>
+    public static DataRightsRequestView MaskedForSupport(this DataRightsRequestView request) =>
+        request.RejectionReason is { } reason ? request with { RejectionReason = MaskPhones(reason) } : request;
 
     /// <summary>The accuracy support is told of a coarsened sample: the side of a 0.1° cell, about 11 km.</summary>
     public const double CityAccuracyMeters = 11_000;

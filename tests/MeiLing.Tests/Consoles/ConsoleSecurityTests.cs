@@ -181,6 +181,26 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
     }
 
     [Fact]
+    public async Task P1_7_the_console_shows_a_mobile_number_in_a_rejections_reason_masked()
+    {
+        var agent = await platform.EnrolStaffAsync("客服 丙", "support");
+        var user = await platform.RegisterUserAsync();
+        var phone = UserApiClient.NewPhone();
+        var support = platform.Client(agent.ApiKey);
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "用户来电", verification = "短信验证码" });
+        Assert.Equal(HttpStatusCode.OK, (await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/rejection", new { reason = $"请用 {phone} 回电" })).StatusCode);
+        var (browser, _) = await SignedInAgentAsync();
+
+        var userPage = await browser.GetStringAsync($"/console/users/{user.UserId}");
+        var requestPage = await browser.GetStringAsync($"/console/requests/{filed.RequestId()}");
+
+        Assert.DoesNotContain(phone, userPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(phone, requestPage, StringComparison.Ordinal);
+        Assert.Contains($"{phone[..3]}****{phone[7..]}", userPage, StringComparison.Ordinal);
+        Assert.Contains($"{phone[..3]}****{phone[7..]}", requestPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task P1_7_a_requests_audit_trail_shows_who_filed_it_however_many_entries_about_the_user_came_before()
     {
         var filer = await platform.EnrolStaffAsync("客服 甲", "support");

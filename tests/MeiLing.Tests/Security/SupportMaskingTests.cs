@@ -189,5 +189,25 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
         Assert.Contains(phone, byUser, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task P1_7_support_reads_a_mobile_number_in_a_rejections_reason_masked_on_the_request_and_the_users_list()
+    {
+        var user = await platform.RegisterUserAsync();
+        var (rejecting, reading) = (await SupportAsync(), await SupportAsync());
+        var phone = UserApiClient.NewPhone();
+        var filed = await rejecting.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "caller asked", verification = "SMS code" });
+        Assert.Equal(HttpStatusCode.OK, (await rejecting.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/rejection", new { reason = $"来电号码 {phone} 与账户不符" })).StatusCode);
+
+        var request = await reading.GetStringAsync($"/v1/requests/{filed.RequestId()}");
+        var list = await reading.GetStringAsync($"/v1/users/{user.UserId}/requests");
+        var byUser = await (await platform.AsUserAsync(user)).GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
+
+        Assert.DoesNotContain(phone, request, StringComparison.Ordinal);
+        Assert.DoesNotContain(phone, list, StringComparison.Ordinal);
+        Assert.Contains($"来电号码 {phone[..3]}****{phone[7..]} 与账户不符", request, StringComparison.Ordinal);
+        Assert.Contains($"来电号码 {phone[..3]}****{phone[7..]} 与账户不符", list, StringComparison.Ordinal);
+        Assert.Equal($"来电号码 {phone} 与账户不符", byUser.GetProperty("rejectionReason").GetString());
+    }
+
     private async Task<HttpClient> SupportAsync() => platform.Client((await platform.EnrolStaffAsync("Agent Mask", "support")).ApiKey);
 }

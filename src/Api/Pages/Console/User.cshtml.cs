@@ -113,7 +113,8 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
         Receipts = await ConsentReceiptsShown.LoadAsync(Cluster, UserId);
         // The newest, shown oldest first as before; the whole list is the API's paged one.
-        Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true)).Take(RequestsShown).Reverse()];
+        Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true))
+            .Take(RequestsShown).Reverse().Select(request => RequestsApi.AsSeenBy(User, request))];
         Orders = ApiAnswer.Of<OrderPage>(await UsersApi.GetOrders(UserId, User, Cluster, 20, null)).Value?.Items ?? [];
         // P4.4: one page of the newest tickets, each read from its grain; the count says what lies beyond.
         TicketsFrom = Math.Max(TicketsFrom, 0);
