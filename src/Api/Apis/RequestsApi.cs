@@ -8,6 +8,7 @@ using MeiLing.Api.Validation;
 using MeiLing.Grains;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -82,7 +83,7 @@ public static class RequestsApi
     /// answer holding them all would grow without end, each one a grain woken (P4.4).
     /// </summary>
     internal static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> OfUser(
-        string userId, IClusterClient cluster, [Range(1, IDataRightsRequestsGrain.MaxUserPageSize)] int? limit, [StringLength(10)] string? cursor)
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IDataRightsRequestsGrain.MaxUserPageSize)] int? limit, [StringLength(10)] string? cursor)
     {
         if (!SkipCursor.TryRead(cursor, out var skip))
         {
@@ -91,7 +92,7 @@ public static class RequestsApi
 
         var take = limit ?? IDataRightsRequestsGrain.MaxUserPageSize;
         var window = await cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(userId, skip, take, newestFirst: false);
-        return TypedResults.Ok(new ItemPage<DataRightsRequestView>([.. window.Take(take)], SkipCursor.Next(skip, take, window.Count > take)));
+        return TypedResults.Ok(new ItemPage<DataRightsRequestView>([.. window.Take(take).Select(view => AsSeenBy(caller, view))], SkipCursor.Next(skip, take, window.Count > take)));
     }
 
     internal static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpen(
@@ -201,8 +202,12 @@ public static class RequestsApi
     private static async Task<DataRightsRequestView?> VisibleRequest(string requestId, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var view = await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Get();
-        return view is not null && caller.CanActForUser(view.UserId) ? view : null;
+        return view is not null && caller.CanActForUser(view.UserId) ? AsSeenBy(caller, view) : null;
     }
+
+    /// <summary>The user reads their request whole; support, with mobile numbers in a rejection's reason masked (P1.7).</summary>
+    internal static DataRightsRequestView AsSeenBy(ClaimsPrincipal caller, DataRightsRequestView view) =>
+        caller.IsUser(view.UserId) ? view : view.MaskedForSupport();
 
     private static RequestDetails ReadDetails(DataRightsRequestType type, RequestDetailsBody? body, Dictionary<string, string[]> errors)
     {

@@ -18,6 +18,14 @@ public interface IAuditLogGrain : IGrainWithStringKey
     [Alias("about")]
     Task<IReadOnlyList<AuditRecord>> About(string userId, int limit);
 
+    /// <summary>
+    /// The entries a data-rights request wrote about its user, oldest first: its receipt, confirmations, approvals,
+    /// rejection, steps and close (the request's id as actor, or first in the detail). Chosen by the database, so that
+    /// no number of other entries about the user (an agent's page views among them) pushes them out of reach.
+    /// </summary>
+    [Alias("about-request")]
+    Task<IReadOnlyList<AuditRecord>> AboutRequest(string userId, string requestId, int limit);
+
     [Alias("verify")]
     Task<AuditVerification> Verify();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Tickets;
@@ -85,6 +86,13 @@ public static partial class SupportMasking
     public static UserNotification MaskedForSupport(this UserNotification notice) =>
         notice with { Message = MaskPhones(notice.Message) };
 
+    /// <summary>
+    /// A request as support reads it: the reason a rejection gave the user is free text an agent or operator wrote, and
+    /// may hold a mobile number, as the user's notice of it does (<see cref="MaskedForSupport(UserNotification)"/>).
+    /// </summary>
+    public static DataRightsRequestView MaskedForSupport(this DataRightsRequestView request) =>
+        request.RejectionReason is { } reason ? request with { RejectionReason = MaskPhones(reason) } : request;
+
     /// <summary>The accuracy support is told of a coarsened sample: the side of a 0.1° cell, about 11 km.</summary>
     public const double CityAccuracyMeters = 11_000;
 
@@ -113,10 +121,20 @@ public static partial class SupportMasking
     private static int Hextet(byte[] bytes, int at) => (bytes[at] << 8) | bytes[at + 1];
 
     private static string MaskPhones(string text) =>
-        MobileNumber().Replace(text, match => PhoneNumber.TryNormalize(match.Value, out var number) ? PhoneNumber.Mask(number) : Hidden);
+        MobileNumber().Replace(text, match => MobileDigits(match.Groups["number"].Value) is { } number ? PhoneNumber.Mask(number) : match.Value);
 
-    // The forms PhoneNumber.TryNormalize accepts, not only 11 digits in a row: +86, 0086 or 86 before it, spaces,
-    // dashes or brackets between the groups (+86 139 1234 5678, 139-1234-5678, (+86)13912345678).
-    [GeneratedRegex(@"(?<!\d)(?:\(?(?:\+|00)?86\)?[ \-]*)?1[3-9]\d(?:[ \-]?\d){8}(?!\d)")]
+    // The number's 11 digits in ASCII, whatever digits they were written in (a Chinese keyboard's full-width
+    // １３９１２３４５６７８ among them), or null when they are not a mainland mobile number (an 11-digit waybill stays).
+    private static string? MobileDigits(string written)
+    {
+        var digits = string.Concat(written.Where(char.IsDigit).Select(c => (char)('0' + (int)char.GetNumericValue(c))));
+        return PhoneNumber.TryNormalize(digits, out var number) ? number : null;
+    }
+
+    // The forms people write a number in, not only 11 digits in a row: +86, 0086 or 86 before it, spaces, dashes,
+    // dots or brackets between the groups (+86 139 1234 5678, 139-1234-5678, 139.1234.5678, (+86)13912345678), in
+    // ASCII or full width (＋８６ １３９－１２３４－５６７８, an ideographic space), or in any other script's digits:
+    // \d is every decimal digit, so the digits are checked by their value, not their code.
+    [GeneratedRegex(@"(?<!\d)(?:[(（]?(?:[+＋]|[0０]{2})?[8８][6６][)）]?[ \-.\u3000－．]*)?(?<number>\d\d\d(?:[ \-.\u3000－．]?\d){8})(?!\d)")]
     private static partial Regex MobileNumber();
 }

@@ -75,6 +75,29 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
             """);
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = Math.Clamp(limit, 1, 10_000) });
+        return await ReadRecordsAsync(command);
+    }
+
+    async Task<IReadOnlyList<AuditRecord>> IAuditLogGrain.AboutRequest(string userId, string requestId, int limit)
+    {
+        // The request grain writes its id as the actor, or as the detail's first member ({"requestId":…}); the support
+        // audit middleware's entries about a user begin with the route's userId, so an agent naming the request in a
+        // query string of a user's page cannot pass for (nor crowd out) the request's own record.
+        await using var command = dataSource.CreateCommand("""
+            SELECT sequence, at, actor_role, actor_id, action, subject_user_id, detail, hash
+              FROM audit_log
+             WHERE subject_user_id = $1 AND (actor_id = $2 OR starts_with(detail, $3))
+             ORDER BY sequence LIMIT $4
+            """);
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = requestId });
+        command.Parameters.Add(new() { Value = $"{{\"requestId\":{JsonSerializer.Serialize(requestId)}" });
+        command.Parameters.Add(new() { Value = Math.Clamp(limit, 1, 10_000) });
+        return await ReadRecordsAsync(command);
+    }
+
+    private static async Task<IReadOnlyList<AuditRecord>> ReadRecordsAsync(NpgsqlCommand command)
+    {
         var records = new List<AuditRecord>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

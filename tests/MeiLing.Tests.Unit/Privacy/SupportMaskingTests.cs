@@ -37,7 +37,14 @@ public sealed class SupportMaskingTests
     [InlineData("+8613912345678")]
     [InlineData("0086 139 1234 5678")]
     [InlineData("(+86) 139-1234-5678")]
-    public void P1_7_numbers_written_with_spaces_dashes_or_plus86_are_masked_for_support(string written)
+    [InlineData("139.1234.5678")]
+    [InlineData("１３９１２３４５６７８")]
+    [InlineData("１３９－１２３４－５６７８")]
+    [InlineData("＋８６ １３９ １２３４ ５６７８")]
+    [InlineData("（＋８６）１３９．１２３４．５６７８")]
+    [InlineData("139\u30001234\u30005678")]
+    [InlineData("13９1234567８")]
+    public void P1_7_numbers_written_with_spaces_dashes_dots_plus86_or_full_width_digits_are_masked_for_support(string written)
     {
         var ticket = new TicketView("tkt_1", "usr_1", $"回电 {written}", [new TicketMessage(TicketAuthor.User, "usr_1", $"电话 {written}。", DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
 
@@ -45,6 +52,17 @@ public sealed class SupportMaskingTests
 
         Assert.Equal("回电 139****5678", masked.Subject);
         Assert.Equal("电话 139****5678。", masked.Messages[0].Text);
+    }
+
+    [Fact]
+    public void P1_7_eleven_digits_that_are_no_mobile_number_stay_as_written_in_any_width()
+    {
+        var ticket = new TicketView("tkt_1", "usr_1", "运单 75312345678", [new TicketMessage(TicketAuthor.User, "usr_1", "运单 ７５３１２３４５６７８，金额 12.3456789012", DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
+
+        var masked = ticket.MaskedForSupport();
+
+        Assert.Equal("运单 75312345678", masked.Subject);
+        Assert.Equal("运单 ７５３１２３４５６７８，金额 12.3456789012", masked.Messages[0].Text);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using MeiLing.Grains.Audit;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Tickets;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Users;
 using MeiLing.Tests.Webhooks;
 
@@ -161,6 +162,69 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         var trail = await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(user.UserId, 100);
         Assert.Contains(trail, record => record.Entry.ActorId == agent.StaffId && record.Entry.Action.StartsWith("POST ", StringComparison.Ordinal)
             && (record.Entry.Detail ?? "").Contains(ticketId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task P1_7_a_console_reply_naming_its_ticket_only_in_the_form_fields_is_refused_and_writes_nothing()
+    {
+        var (browser, _) = await SignedInAgentAsync();
+        var user = await platform.RegisterUserAsync();
+        var ticketId = await OpenTicketAsync(user);
+
+        // The audit middleware reads ids from the route and the query; a hand-made form names the ticket in its body.
+        var response = await browser.PostFormAsync(
+            $"/console/users/{user.UserId}?handler=Reply", new() { ["ticketId"] = ticketId, ["message"] = "不留痕迹的回复" }, $"/console/users/{user.UserId}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var ticket = await (await platform.AsUserAsync(user)).GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}");
+        Assert.Equal(1, ticket.GetProperty("messages").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task P1_7_the_console_shows_a_mobile_number_in_a_rejections_reason_masked()
+    {
+        var agent = await platform.EnrolStaffAsync("客服 丙", "support");
+        var user = await platform.RegisterUserAsync();
+        var phone = UserApiClient.NewPhone();
+        var support = platform.Client(agent.ApiKey);
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "用户来电", verification = "短信验证码" });
+        Assert.Equal(HttpStatusCode.OK, (await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/rejection", new { reason = $"请用 {phone} 回电" })).StatusCode);
+        var (browser, _) = await SignedInAgentAsync();
+
+        var userPage = await browser.GetStringAsync($"/console/users/{user.UserId}");
+        var requestPage = await browser.GetStringAsync($"/console/requests/{filed.RequestId()}");
+
+        Assert.DoesNotContain(phone, userPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(phone, requestPage, StringComparison.Ordinal);
+        Assert.Contains($"{phone[..3]}****{phone[7..]}", userPage, StringComparison.Ordinal);
+        Assert.Contains($"{phone[..3]}****{phone[7..]}", requestPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P1_7_a_requests_audit_trail_shows_who_filed_it_however_many_entries_about_the_user_came_before()
+    {
+        var filer = await platform.EnrolStaffAsync("客服 甲", "support");
+        var support = platform.Client(filer.ApiKey);
+        var user = await platform.RegisterUserAsync();
+        // The filer first reads the user's profile as often as the trail is long: each read is an audit entry about the
+        // user, older than the request, which the page took as the whole trail and then searched for the request.
+        for (var round = 0; round < MeiLing.Api.Pages.Console.RequestModel.TrailLength / 10; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+                (await support.GetAsync($"/v1/users/{user.UserId}")).EnsureSuccessStatusCode()));
+        }
+
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "cancellation", reason = "用户来电要求注销", verification = "回拨注册手机号核实" });
+        // A query string of the user's page names the request: the middleware's entry is the agent's, not the request's.
+        (await support.GetAsync($"/v1/users/{user.UserId}?requestId={filed.RequestId()}")).EnsureSuccessStatusCode();
+        var (reviewer, _) = await SignedInAgentAsync();
+
+        var page = await reviewer.GetStringAsync($"/console/requests/{filed.RequestId()}");
+
+        var trail = page[page.IndexOf("Audit trail", StringComparison.Ordinal)..];
+        Assert.Contains("cancellation:received", trail, StringComparison.Ordinal);
+        Assert.Contains(filer.StaffId, trail, StringComparison.Ordinal);
+        Assert.DoesNotContain("GET /v1/users/", trail, StringComparison.Ordinal);
     }
 
     [Fact]

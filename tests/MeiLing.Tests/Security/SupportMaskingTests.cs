@@ -70,6 +70,36 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P1_7_support_sees_a_mobile_number_typed_in_full_width_digits_or_with_dots_masked_too()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var (typedWide, typedDotted) = (UserApiClient.NewPhone(), UserApiClient.NewPhone());
+        // A Chinese keyboard in full-width mode types １３９１２３４５６７８; a number is often grouped with dots or an
+        // ideographic space. An 11-digit waybill number is no mobile number and stays as written.
+        var wide = "＋８６ " + string.Concat(typedWide.Select(c => (char)(c - '0' + '０'))).Insert(7, "\u3000").Insert(3, "－");
+        var dotted = $"{typedDotted[..3]}.{typedDotted[3..7]}.{typedDotted[7..]}";
+        const string waybill = "75312345678";
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new
+        {
+            subject = $"回电 {wide}",
+            message = $"我的手机号是{wide}，也可以打{dotted}，快递单号{waybill}",
+        });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString();
+
+        var bySupport = await (await SupportAsync()).GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}");
+        var byUser = await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}");
+
+        var seen = bySupport.GetProperty("subject").GetString() + " " + bySupport.GetProperty("messages")[0].GetProperty("text").GetString();
+        Assert.DoesNotContain(wide, seen, StringComparison.Ordinal);
+        Assert.DoesNotContain(dotted, seen, StringComparison.Ordinal);
+        Assert.Equal($"回电 {typedWide[..3]}****{typedWide[7..]}", bySupport.GetProperty("subject").GetString());
+        Assert.Equal($"我的手机号是{typedWide[..3]}****{typedWide[7..]}，也可以打{typedDotted[..3]}****{typedDotted[7..]}，快递单号{waybill}",
+            bySupport.GetProperty("messages")[0].GetProperty("text").GetString());
+        Assert.Contains(wide, byUser.GetProperty("messages")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task P1_7_support_cannot_download_an_export_even_of_a_request_it_filed()
     {
         var user = await platform.RegisterUserAsync();
@@ -157,6 +187,26 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
         Assert.DoesNotContain(phone, bySupport, StringComparison.Ordinal);
         Assert.Contains($"{phone[..3]}****{phone[7..]}", bySupport, StringComparison.Ordinal);
         Assert.Contains(phone, byUser, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P1_7_support_reads_a_mobile_number_in_a_rejections_reason_masked_on_the_request_and_the_users_list()
+    {
+        var user = await platform.RegisterUserAsync();
+        var (rejecting, reading) = (await SupportAsync(), await SupportAsync());
+        var phone = UserApiClient.NewPhone();
+        var filed = await rejecting.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "caller asked", verification = "SMS code" });
+        Assert.Equal(HttpStatusCode.OK, (await rejecting.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/rejection", new { reason = $"来电号码 {phone} 与账户不符" })).StatusCode);
+
+        var request = await reading.GetStringAsync($"/v1/requests/{filed.RequestId()}");
+        var list = await reading.GetStringAsync($"/v1/users/{user.UserId}/requests");
+        var byUser = await (await platform.AsUserAsync(user)).GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
+
+        Assert.DoesNotContain(phone, request, StringComparison.Ordinal);
+        Assert.DoesNotContain(phone, list, StringComparison.Ordinal);
+        Assert.Contains($"来电号码 {phone[..3]}****{phone[7..]} 与账户不符", request, StringComparison.Ordinal);
+        Assert.Contains($"来电号码 {phone[..3]}****{phone[7..]} 与账户不符", list, StringComparison.Ordinal);
+        Assert.Equal($"来电号码 {phone} 与账户不符", byUser.GetProperty("rejectionReason").GetString());
     }
 
     private async Task<HttpClient> SupportAsync() => platform.Client((await platform.EnrolStaffAsync("Agent Mask", "support")).ApiKey);

@@ -79,8 +79,9 @@ public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : C
         View = ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Get(RequestId!, User, Cluster)).Value;
         if (View is not null)
         {
-            var about = await Cluster.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(View.UserId, TrailLength);
-            Trail = [.. about.Where(record => record.Entry.ActorId == RequestId || record.Entry.Detail?.Contains(RequestId!, StringComparison.Ordinal) == true)];
+            // The request's own entries, chosen by the database: the user's oldest entries filtered here would lose a new
+            // request's receipt and approvals behind any 500 others about the user, page views an agent makes at will.
+            Trail = await Cluster.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).AboutRequest(View.UserId, RequestId!, TrailLength);
         }
     }
 }

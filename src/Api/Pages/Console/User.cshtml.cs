@@ -75,10 +75,12 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
         return Page();
     }
 
-    public async Task<IActionResult> OnPostReplyAsync(string? ticketId, [FromForm] string? message)
+    public async Task<IActionResult> OnPostReplyAsync([FromQuery] string? ticketId, [FromForm] string? message)
     {
         // The request names the ticket, the route names the user the page (and its audit entry) is about: a ticket
         // of another user is not on this page, so replying to it here is 404, as an id outside the scope is in the API.
+        // The ticket is taken from the query alone, where the support audit middleware reads it (P1.7): named in the
+        // form's fields instead, the reply was written with an audit entry that did not say which ticket it went to.
         if (ticketId is null || !EntityId.IsWellFormed(ticketId, EntityId.TicketPrefix)
             || await Cluster.GetGrain<ITicketGrain>(ticketId).Get() is not { } ticket || ticket.UserId != UserId)
         {
@@ -111,7 +113,8 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
         Receipts = await ConsentReceiptsShown.LoadAsync(Cluster, UserId);
         // The newest, shown oldest first as before; the whole list is the API's paged one.
-        Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true)).Take(RequestsShown).Reverse()];
+        Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true))
+            .Take(RequestsShown).Reverse().Select(request => RequestsApi.AsSeenBy(User, request))];
         Orders = ApiAnswer.Of<OrderPage>(await UsersApi.GetOrders(UserId, User, Cluster, 20, null)).Value?.Items ?? [];
         // P4.4: one page of the newest tickets, each read from its grain; the count says what lies beyond.
         TicketsFrom = Math.Max(TicketsFrom, 0);
