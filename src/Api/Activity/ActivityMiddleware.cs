@@ -23,15 +23,34 @@ public static class ActivityMiddleware
                     services.GetRequiredService<TimeProvider>().GetUtcNow(),
                     context.Connection.RemoteIpAddress?.ToString(),
                     userAgent,
-                    Truncate(context.Request.Headers.AcceptLanguage.ToString().Split(',')[0], 64),
+                    Truncate(FirstLanguage(context.Request.Headers.AcceptLanguage.ToString()), 64),
                     OperatingSystems.FromUserAgent(userAgent),
                     Truncate(context.Request.Path.Value ?? "/", 512)!,
                     Truncate(SearchTerms(context.Request.Query), 256)));
             }
         });
 
-    private static string? SearchTerms(IQueryCollection query) =>
-        SearchParameters.Select(name => query[name].ToString()).FirstOrDefault(value => value.Length > 0);
+    // Runs on every signed-in request, so without a query nothing is looked up, and nothing is built for what is not there.
+    private static string? SearchTerms(IQueryCollection query)
+    {
+        if (query.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var name in SearchParameters)
+        {
+            if (query[name].ToString() is { Length: > 0 } value)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static string FirstLanguage(string acceptLanguage) =>
+        acceptLanguage.IndexOf(',') is var comma and >= 0 ? acceptLanguage[..comma] : acceptLanguage;
 
     private static string? Truncate(string? value, int length) =>
         string.IsNullOrEmpty(value) ? null : value.Length <= length ? value : value[..length];

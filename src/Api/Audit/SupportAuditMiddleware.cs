@@ -16,30 +16,32 @@ public static class SupportAuditMiddleware
     private const int MaxQueryIdLength = 64;
 
     public static IApplicationBuilder UseSupportAudit(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+        // Only support's calls are written: every other goes on without a step of its own (no async state kept for it).
+        app.Use((context, next) =>
+            context.User.IsInRole(Roles.Support) && context.GetEndpoint() is RouteEndpoint endpoint
+                ? AuditThenRunAsync(context, endpoint, next)
+                : next(context));
+
+    private static async Task AuditThenRunAsync(HttpContext context, RouteEndpoint endpoint, RequestDelegate next)
+    {
+        var ids = context.Request.RouteValues
+            .Where(pair => pair.Key.EndsWith("Id", StringComparison.Ordinal) || pair.Key == RouteIds.PartyParameter)
+            .ToDictionary(pair => pair.Key, pair => pair.Value?.ToString());
+        // The subject is the route's user only: a query string is the caller's to write.
+        var userId = ids.GetValueOrDefault("userId");
+        // A console form names what it acts on in its query (a reply's ticketId): that goes in the detail too.
+        foreach (var (key, value) in context.Request.Query)
         {
-            if (context.User.IsInRole(Roles.Support) && context.GetEndpoint() is RouteEndpoint endpoint)
+            if (key.EndsWith("Id", StringComparison.Ordinal) && !ids.ContainsKey(key) && value.ToString() is { Length: <= MaxQueryIdLength } id)
             {
-                var ids = context.Request.RouteValues
-                    .Where(pair => pair.Key.EndsWith("Id", StringComparison.Ordinal) || pair.Key == RouteIds.PartyParameter)
-                    .ToDictionary(pair => pair.Key, pair => pair.Value?.ToString());
-                // The subject is the route's user only: a query string is the caller's to write.
-                var userId = ids.GetValueOrDefault("userId");
-                // A console form names what it acts on in its query (a reply's ticketId): that goes in the detail too.
-                foreach (var (key, value) in context.Request.Query)
-                {
-                    if (key.EndsWith("Id", StringComparison.Ordinal) && !ids.ContainsKey(key) && value.ToString() is { Length: <= MaxQueryIdLength } id)
-                    {
-                        ids[key] = id;
-                    }
-                }
-
-                await SupportAudit.AppendAsync(
-                    context, $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}", userId, JsonSerializer.Serialize(ids));
+                ids[key] = id;
             }
+        }
 
-            await next(context);
-        });
+        await SupportAudit.AppendAsync(
+            context, $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}", userId, JsonSerializer.Serialize(ids));
+        await next(context);
+    }
 }
 
 /// <summary>Writes one support action to the platform's audit log, for the middleware and for a look-up whose subject only the look-up finds.</summary>

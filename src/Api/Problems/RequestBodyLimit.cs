@@ -11,7 +11,7 @@ public static class RequestBodyLimit
     public const int MaxBytes = 65_536;
 
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
             if (context.Request.ContentLength > MaxBytes)
             {
@@ -23,6 +23,6 @@ public static class RequestBodyLimit
                 limit.MaxRequestBodySize = MaxBytes;
             }
 
-            await next(context);
+            return next(context);
         });
 }

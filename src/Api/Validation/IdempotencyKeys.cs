@@ -15,29 +15,29 @@ public static partial class IdempotencyKeys
     public const int MaxLength = 64;
 
     public static IApplicationBuilder UseWellFormedIdempotencyKeys(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
-        {
-            if (context.Request.Headers.TryGetValue(OrdersApi.IdempotencyHeader, out var values)
-                && (values.Count != 1 || !WellFormed().IsMatch(values.ToString())))
-            {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status400BadRequest,
-                        Type = ProblemTypes.InvalidHeader,
-                        Title = "Invalid header",
-                        Detail = $"The {OrdersApi.IdempotencyHeader} header must be 1-{MaxLength} characters of A-Z, a-z, 0-9, '_' or '-'.",
-                        Extensions = { ["header"] = OrdersApi.IdempotencyHeader },
-                    },
-                });
-                return;
-            }
+        // Most requests carry no key: they go on without a step of their own (no async state kept for them).
+        app.Use((context, next) =>
+            context.Request.Headers.TryGetValue(OrdersApi.IdempotencyHeader, out var values)
+            && (values.Count != 1 || !WellFormed().IsMatch(values.ToString()))
+                ? RefuseAsync(context)
+                : next(context));
 
-            await next(context);
+    private static async Task RefuseAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Type = ProblemTypes.InvalidHeader,
+                Title = "Invalid header",
+                Detail = $"The {OrdersApi.IdempotencyHeader} header must be 1-{MaxLength} characters of A-Z, a-z, 0-9, '_' or '-'.",
+                Extensions = { ["header"] = OrdersApi.IdempotencyHeader },
+            },
         });
+    }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}\\z")]
     private static partial Regex WellFormed();
