@@ -364,10 +364,16 @@ internal sealed partial class UserGrain(
     Task<IReadOnlyList<ConsentStatus>> IUserConsents.GetConsents()
     {
         var user = User;
-        return Task.FromResult<IReadOnlyList<ConsentStatus>>([.. Enum.GetValues<ConsentPurpose>().Select(purpose =>
-            user.Consents.TryGetValue(purpose, out var entry)
+        var statuses = new ConsentStatus[ConsentPurposes.All.Count];
+        for (var i = 0; i < statuses.Length; i++)
+        {
+            var purpose = ConsentPurposes.All[i];
+            statuses[i] = user.Consents.TryGetValue(purpose, out var entry)
                 ? new ConsentStatus(purpose, entry.Granted, entry.PolicyVersion, entry.At)
-                : new ConsentStatus(purpose, false, null, null))]);
+                : new ConsentStatus(purpose, false, null, null);
+        }
+
+        return Task.FromResult<IReadOnlyList<ConsentStatus>>(statuses);
     }
 
     Task<IReadOnlyList<ConsentReceipt>> IUserConsents.GetConsentHistory()
