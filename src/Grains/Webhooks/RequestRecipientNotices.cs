@@ -28,6 +28,9 @@ public sealed class RequestRecipientNotices(
         [ErasableCategory.Locations] = ["location"],
     };
 
+    // The parts of an order's delivery: a delivery partner received them by name, a merchant inside "delivery".
+    private static readonly string[] DeliveryParts = ["recipientName", "gender", "phone", "address", "doorNumber"];
+
     // What a merchant that took an order for the user holds, read back or not.
     private static readonly string[] OrderFields = ["orderId", "lines", "totalFen", "delivery"];
 
@@ -119,7 +122,7 @@ public sealed class RequestRecipientNotices(
                 return (WebhookEvents.CustomerRedact, new { userId, requestId, orderIds, categories = fields });
             case DataRightsRequestType.Deletion:
                 var covered = details.Categories
-                    .Where(category => FieldsOfCategory.TryGetValue(category, out var covers) && covers.Intersect(fields).Any())
+                    .Where(category => FieldsOfCategory.TryGetValue(category, out var covers) && covers.Any(field => Holds(fields, field)))
                     .Select(Kebab).ToList();
                 return covered.Count > 0 ? (WebhookEvents.CustomerRedact, new { userId, requestId, orderIds, categories = covered }) : null;
             case DataRightsRequestType.Access:
@@ -131,6 +134,11 @@ public sealed class RequestRecipientNotices(
                 return null;
         }
     }
+
+    // Whether a party that received these fields holds this one: by name, or as a part of a delivery it received whole,
+    // so a deletion of addresses reaches the merchant holding them inside its orders' delivery as it does the delivery partner (P3.1).
+    private static bool Holds(IReadOnlyList<string> fields, string field) =>
+        fields.Contains(field) || (fields.Contains("delivery") && DeliveryParts.Contains(field));
 
     private static IEnumerable<string> CorrectedFields(RequestDetails details)
     {
