@@ -27,6 +27,14 @@ public interface IOrderGrain : IGrainWithStringKey
     Task<string?> ExportPersonalData(string userId);
 
     /// <summary>
+    /// Whether the order holds delivery details (not anonymized): whether its merchant received any, so a correction or
+    /// deletion of them is for that merchant (P3.1). Added beside the others for a rolling upgrade; no personal data.
+    /// </summary>
+    [Alias("holds-delivery")]
+    [ReadOnly]
+    Task<bool> HoldsDelivery();
+
+    /// <summary>
     /// Pays part or all of what is outstanding (its merchant or its user); 409 beyond it, or when a member card
     /// is short. <c>marked</c> (cash) is the merchant's alone: a user gets 403. A partner payment is pending until
     /// the partner confirms it (<see cref="ConfirmPartnerPayment"/>) and counts toward paid only then.

@@ -415,6 +415,8 @@ internal sealed partial class OrderGrain(
         return true;
     }
 
+    Task<bool> IOrderGrain.HoldsDelivery() => Task.FromResult(state.RecordExists && state.State.Delivery is not null);
+
     async Task<bool> IOrderGrain.CorrectDelivery(DataRights.DeliveryCorrection correction)
     {
         if (!state.RecordExists || !state.State.CorrectDelivery(correction))

@@ -14,7 +14,7 @@ namespace MeiLing.Grains.Webhooks;
 /// outbox, in one transaction, from one step of the request. Run again, it writes nothing new.
 /// </summary>
 public sealed class RequestRecipientNotices(
-    DisclosureLedgerStore ledger, OrderIndexStore orders, MemberCardIndexStore cards, TransferUsersStore transfers, WebhookOutbox outbox)
+    IGrainFactory grains, DisclosureLedgerStore ledger, OrderIndexStore orders, MemberCardIndexStore cards, TransferUsersStore transfers, WebhookOutbox outbox)
 {
     /// <summary>The step of a request's plan that tells its recipients.</summary>
     public const string NotifyRecipients = "notify-recipients";
@@ -27,6 +27,9 @@ public sealed class RequestRecipientNotices(
         [ErasableCategory.BirthDate] = ["birthDate"],
         [ErasableCategory.Locations] = ["location"],
     };
+
+    // The parts of an order's delivery: a delivery partner received them by name, a merchant inside "delivery".
+    private static readonly string[] DeliveryParts = ["recipientName", "gender", "phone", "address", "doorNumber"];
 
     // What a merchant that took an order for the user holds, read back or not.
     private static readonly string[] OrderFields = ["orderId", "lines", "totalFen", "delivery"];
@@ -52,6 +55,20 @@ public sealed class RequestRecipientNotices(
             // it received: a successor's hand-over names "orders", not the delivery inside them, yet a correction of that
             // delivery is for the merchant that will deliver it (P3.1, P3.2).
             recipients[(merchantId, RecipientKind.Merchant)] = WithFields(recipients, merchantId, OrderFields);
+        }
+
+        if (ConcernsDelivery(type, details))
+        {
+            foreach (var (merchantId, ids) in ordersByMerchant)
+            {
+                // A merchant whose orders for the user hold no delivery (picked up, or anonymized since) never received
+                // one, whatever its reads recorded: a correction or deletion of a delivery's parts is none of its business,
+                // and telling it would tell it of the user's deliveries elsewhere (P3.1).
+                if (!(await GrainFanOut.CallEachAsync(ids, id => grains.GetGrain<IOrderGrain>(id).HoldsDelivery())).Contains(true))
+                {
+                    recipients[(merchantId, RecipientKind.Merchant)] = [.. recipients[(merchantId, RecipientKind.Merchant)].Where(field => field != "delivery")];
+                }
+            }
         }
 
         foreach (var merchantId in await transfers.MerchantsThatHandedOverAsync(userId))
@@ -119,7 +136,7 @@ public sealed class RequestRecipientNotices(
                 return (WebhookEvents.CustomerRedact, new { userId, requestId, orderIds, categories = fields });
             case DataRightsRequestType.Deletion:
                 var covered = details.Categories
-                    .Where(category => FieldsOfCategory.TryGetValue(category, out var covers) && covers.Intersect(fields).Any())
+                    .Where(category => FieldsOfCategory.TryGetValue(category, out var covers) && covers.Any(field => Holds(fields, field)))
                     .Select(Kebab).ToList();
                 return covered.Count > 0 ? (WebhookEvents.CustomerRedact, new { userId, requestId, orderIds, categories = covered }) : null;
             case DataRightsRequestType.Access:
@@ -131,6 +148,19 @@ public sealed class RequestRecipientNotices(
                 return null;
         }
     }
+
+    // Whether the request corrects or erases the parts of a delivery: only then does it matter whose orders hold one.
+    private static bool ConcernsDelivery(DataRightsRequestType type, RequestDetails details) => type switch
+    {
+        DataRightsRequestType.Correction => details.Delivery is not null,
+        DataRightsRequestType.Deletion => details.Categories.Contains(ErasableCategory.Addresses),
+        _ => false,
+    };
+
+    // Whether a party that received these fields holds this one: by name, or as a part of a delivery it received whole,
+    // so a deletion of addresses reaches the merchant holding them inside its orders' delivery as it does the delivery partner (P3.1).
+    private static bool Holds(IReadOnlyList<string> fields, string field) =>
+        fields.Contains(field) || (fields.Contains("delivery") && DeliveryParts.Contains(field));
 
     private static IEnumerable<string> CorrectedFields(RequestDetails details)
     {

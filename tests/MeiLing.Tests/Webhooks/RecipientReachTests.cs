@@ -90,6 +90,62 @@ public sealed class RecipientReachTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P3_1_a_deletion_of_addresses_reaches_the_merchant_holding_them_inside_an_orders_delivery_and_no_party_without_them()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var delivered = await platform.OpenShopAsync();
+        var cardOnly = await platform.SecondShopForAsync(delivered, "Card Only Teas");
+        await delivered.MerchantClient.RegisterWebhookAsync(delivered.Merchant.MerchantId, receiver);
+        await cardOnly.MerchantClient.RegisterWebhookAsync(cardOnly.Merchant.MerchantId, receiver);
+        var order = (await delivered.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        await cardOnly.TopUpAsync(500);
+
+        var requestId = (await delivered.CustomerClient.FileRequestAsync(
+            delivered.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
+        var done = await delivered.CustomerClient.WaitUntilDoneAsync(requestId);
+
+        // The merchant received the address and door number inside the order's delivery, as the delivery partner
+        // would by name: it hears of their deletion, signed, and the user sees it listed.
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal([delivered.Merchant.MerchantId], done.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipient").GetString()));
+        var redact = await receiver.WaitForAsync(r => r.Endpoint == delivered.Merchant.MerchantId && r.Type == "customer.redact");
+        Assert.True(redact.Verified);
+        Assert.Equal(requestId, redact.Data.GetProperty("requestId").GetString());
+        Assert.Equal(["addresses"], redact.Data.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal([order], redact.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+        // The merchant keeping only the member card never received an address: it learns nothing of the deletion.
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", cardOnly.Merchant.MerchantId, requestId));
+    }
+
+    [Fact]
+    public async Task P3_1_a_delivery_correction_is_not_told_to_a_merchant_whose_orders_for_the_user_hold_no_delivery()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var delivered = await platform.OpenShopAsync();
+        var pickup = await platform.SecondShopForAsync(delivered, "Pick-up Teas");
+        await delivered.MerchantClient.RegisterWebhookAsync(delivered.Merchant.MerchantId, receiver);
+        await pickup.MerchantClient.RegisterWebhookAsync(pickup.Merchant.MerchantId, receiver);
+        await delivered.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+        var collected = (await pickup.PlaceOrderAsync()).Id();
+        // The pick-up merchant reads its order: a recorded hand-over of the order, which holds no delivery.
+        await pickup.MerchantClient.GetAsync($"/v1/orders/{collected}");
+
+        var requestId = (await delivered.CustomerClient.FileRequestAsync(
+            delivered.Customer.UserId, new { type = "correction", details = new { delivery = new { address = "陕西省西安市雁塔区 3 号" } } })).RequestId();
+        var done = await delivered.CustomerClient.WaitUntilDoneAsync(requestId);
+
+        // The merchant that holds the delivery hears of its correction; the one that never received a delivery does not
+        // learn that the user corrected one elsewhere.
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal([delivered.Merchant.MerchantId], done.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipient").GetString()));
+        var updated = await receiver.WaitForAsync(r => r.Endpoint == delivered.Merchant.MerchantId && r.Type == "customer.updated");
+        Assert.Equal(["delivery.address"], updated.Data.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", pickup.Merchant.MerchantId, requestId));
+    }
+
+    [Fact]
     public async Task P1_10_P3_1_a_withdrawal_request_tells_only_the_parties_that_received_data_under_that_consent()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
