@@ -110,6 +110,16 @@ public sealed class SiloSettings : ClusterSettings
     [Range(0, 1_000_000_000, ErrorMessage = "MEILING_CASHIER_TOP_UPS_PER_DAY_FEN must be 0-1000000000.")]
     public long CashierTopUpsPerDayFen { get; set; } = 1_000_000;
 
+    /// <summary>Data-rights requests one support agent may file a day, for all users together (<c>MEILING_SUPPORT_FILINGS_PER_DAY</c>, P1.7, P4.4).</summary>
+    [ConfigurationKeyName("SUPPORT_FILINGS_PER_DAY")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_SUPPORT_FILINGS_PER_DAY must be 1-1000000.")]
+    public int SupportFilingsPerDay { get; set; } = 100;
+
+    /// <summary>Look-ups of a user by mobile number one support agent may make a day (<c>MEILING_SUPPORT_PHONE_LOOKUPS_PER_DAY</c>, P1.7, P4.4).</summary>
+    [ConfigurationKeyName("SUPPORT_PHONE_LOOKUPS_PER_DAY")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_SUPPORT_PHONE_LOOKUPS_PER_DAY must be 1-1000000.")]
+    public int SupportPhoneLookupsPerDay { get; set; } = 300;
+
     /// <summary>Seconds between reminder ticks of an unfinished data-rights request (<c>MEILING_REQUEST_DRIVE_SECONDS</c>, P8.1).</summary>
     [ConfigurationKeyName("REQUEST_DRIVE_SECONDS")]
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]

@@ -32,6 +32,22 @@ public interface IStaffGrain : IGrainWithStringKey
     [Alias("set-top-up-limit")]
     Task<StaffView?> SetTopUpLimit(long? perDayFen);
 
+    /// <summary>
+    /// Counts a data-rights request this support agent files for any user against their daily allowance
+    /// (P1.7, P4.4), before anything is filed or texted: past it 429 <c>quota-exceeded</c> with when to retry;
+    /// 403 <c>not-support-staff</c> for anyone but a current support agent.
+    /// </summary>
+    [Alias("take-support-filing")]
+    Task TakeSupportFiling();
+
+    /// <summary>
+    /// Counts a look-up of a user by mobile number by this support agent against their daily allowance
+    /// (P1.7, P4.4), before the phone index is asked: past it 429 <c>quota-exceeded</c> with when to retry;
+    /// 403 <c>not-support-staff</c> for anyone but a current support agent.
+    /// </summary>
+    [Alias("take-phone-lookup")]
+    Task TakePhoneLookup();
+
     /// <summary>The staff member, or null when unknown.</summary>
     [Alias("get")]
     [ReadOnly]

@@ -38,4 +38,12 @@ public interface IUserAccountsGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("find-by-phone")]
     Task<string?> FindByPhone(string phone);
+
+    /// <summary>
+    /// As <see cref="FindByPhone"/>, for a support agent: the look-up is first counted against the agent's daily
+    /// allowance (<c>IStaffGrain.TakePhoneLookup</c>, P1.7, P4.4), so one support key cannot learn which numbers are
+    /// registered at volume; past it 429 <c>quota-exceeded</c> and the index is not asked.
+    /// </summary>
+    [Alias("find-by-phone-for-support")]
+    Task<string?> FindByPhoneForSupport(string phone, string staffId);
 }

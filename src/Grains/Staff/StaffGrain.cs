@@ -1,6 +1,7 @@
 using MeiLing.Grains.Access;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
 using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Staff;
@@ -102,6 +103,25 @@ internal sealed class StaffGrain(
         }
 
         return state.State.ToView(StaffId, CashierTopUpDefaultFen);
+    }
+
+    Task IStaffGrain.TakeSupportFiling() =>
+        TakeSupportAllowance(state => state.RequestFilings, settings.Value.SupportFilingsPerDay, "data-rights requests filed by one support agent");
+
+    Task IStaffGrain.TakePhoneLookup() =>
+        TakeSupportAllowance(state => state.PhoneLookups, settings.Value.SupportPhoneLookupsPerDay, "look-ups by mobile number by one support agent");
+
+    // P1.7, P4.4: kept in this grain, one activation in the cluster, so the count is the agent's whatever API host
+    // (or co-hosting silo) served each call; a per-host count would be multiplied by the number of hosts.
+    private async Task TakeSupportAllowance(Func<StaffState, Allowance> allowance, int perDay, string what)
+    {
+        if (!state.RecordExists || !state.State.IsCurrentSupport)
+        {
+            throw DomainException.Forbidden("not-support-staff", "This key is not a current support agent's.");
+        }
+
+        allowance(state.State).Take(clock.GetUtcNow(), UserQuotas.Day, perDay, what);
+        await state.WriteStateAsync();
     }
 
     private long CashierTopUpDefaultFen => settings.Value.CashierTopUpsPerDayFen;

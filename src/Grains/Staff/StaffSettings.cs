@@ -1,6 +1,6 @@
 namespace MeiLing.Grains.Staff;
 
-/// <summary>What a merchant's staff may do on their own key (P1.6).</summary>
+/// <summary>What a merchant's staff (P1.6) and the platform's support agents (P1.7, P4.4) may do on their own key.</summary>
 public sealed class StaffSettings
 {
     /// <summary>
@@ -9,4 +9,17 @@ public sealed class StaffSettings
     /// report names them afterwards; this bounds what they can give away before anyone reads it.
     /// </summary>
     public long CashierTopUpsPerDayFen { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Data-rights requests one support agent (their key, or a script holding it) may file a day across all users
+    /// (P1.7, P4.4). Each filing texts the user a confirmation code and waits in the open queue for days; a user is
+    /// already held to 10 support filings a day, this bounds how many users one key can reach.
+    /// </summary>
+    public int SupportFilingsPerDay { get; set; } = 100;
+
+    /// <summary>
+    /// Users one support agent may look up by mobile number a day (P1.7, P4.4): a team answering calls finds a few
+    /// hundred callers; a key in a loop would learn which numbers are registered.
+    /// </summary>
+    public int SupportPhoneLookupsPerDay { get; set; } = 300;
 }

@@ -1,3 +1,5 @@
+using MeiLing.Grains.Users;
+
 namespace MeiLing.Grains.Staff;
 
 /// <summary>Persisted state of a staff member.</summary>
@@ -23,7 +25,16 @@ public sealed class StaffState
     /// <summary>A cashier's top-ups on the last day they made any.</summary>
     public CashierTopUpDay TopUps { get; set; } = new();
 
+    /// <summary>When a support agent recently filed data-rights requests, for any user: a day's worth at most.</summary>
+    public Allowance RequestFilings { get; set; } = new();
+
+    /// <summary>When a support agent recently looked a user up by mobile number: a day's worth at most.</summary>
+    public Allowance PhoneLookups { get; set; } = new();
+
     public bool IsCashier => Role == StaffRole.Cashier;
+
+    /// <summary>A current support agent: enrolled as support and not offboarded.</summary>
+    public bool IsCurrentSupport => Role == StaffRole.Support && OffboardedAt is null;
 
     public long TopUpLimitFen(long platformDefaultFen) => TopUpLimitPerDayFen ?? platformDefaultFen;
 

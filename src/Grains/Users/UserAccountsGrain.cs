@@ -1,4 +1,5 @@
 using MeiLing.Grains.Identity;
+using MeiLing.Grains.Staff;
 using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Users;
@@ -80,6 +81,19 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
         }
 
         return profile;
+    }
+
+    async Task<string?> IUserAccountsGrain.FindByPhoneForSupport(string phone, string staffId)
+    {
+        // A malformed number asks the index nothing and is not counted (an agent's typo); any other look-up is
+        // counted before the index is asked, so a refused one tells nothing.
+        if (!PhoneNumber.TryNormalize(phone, out _))
+        {
+            return null;
+        }
+
+        await GrainFactory.GetGrain<IStaffGrain>(staffId).TakePhoneLookup();
+        return await ((IUserAccountsGrain)this).FindByPhone(phone);
     }
 
     Task<string?> IUserAccountsGrain.FindByPhone(string phone) =>

@@ -7,6 +7,7 @@ using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Policies;
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Staff;
 using MeiLing.Grains.Tickets;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
@@ -544,7 +545,12 @@ internal sealed partial class UserGrain(
         // own, so an agent filing for the user cannot use up the user's and hold off the user's own requests (P8.1).
         if (request.FiledByRole == RequestActor.SupportRole)
         {
-            User.SupportFilings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.SupportRequestsPerDay, "data-rights requests filed by support for one user");
+            // P1.7, P4.4: the agent's own allowance across users too, so one support key cannot text and queue for
+            // user after user. The user's is checked first, so a filing this user refuses spends none of the agent's.
+            var now = clock.GetUtcNow();
+            User.SupportFilings.EnsureLeft(now, UserQuotas.Day, UserQuotas.SupportRequestsPerDay, SupportFilingsPerUser);
+            await GrainFactory.GetGrain<IStaffGrain>(request.FiledById).TakeSupportFiling();
+            User.SupportFilings.Take(now, UserQuotas.Day, UserQuotas.SupportRequestsPerDay, SupportFilingsPerUser);
         }
         else
         {
@@ -568,6 +574,8 @@ internal sealed partial class UserGrain(
 
         return view;
     }
+
+    private const string SupportFilingsPerUser = "data-rights requests filed by support for one user";
 
     private async Task<DataRightsRequestView> FileRequestAsync(FileDataRightsRequest request)
     {

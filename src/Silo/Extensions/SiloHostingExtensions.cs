@@ -98,7 +98,12 @@ public static class SiloHostingExtensions
             privacy.MerchantOrdersPerUserPerDay = settings.MerchantOrdersPerUserPerDay;
         });
 
-        builder.Services.Configure<StaffSettings>(staff => staff.CashierTopUpsPerDayFen = settings.CashierTopUpsPerDayFen);
+        builder.Services.Configure<StaffSettings>(staff =>
+        {
+            staff.CashierTopUpsPerDayFen = settings.CashierTopUpsPerDayFen;
+            staff.SupportFilingsPerDay = settings.SupportFilingsPerDay;
+            staff.SupportPhoneLookupsPerDay = settings.SupportPhoneLookupsPerDay;
+        });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)
         {

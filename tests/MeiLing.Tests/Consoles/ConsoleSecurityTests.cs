@@ -132,6 +132,31 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.DoesNotContain(user.Phone, lookup.Entry.Detail ?? "", StringComparison.Ordinal);
     }
 
+    // Each look-up was audited but nothing stopped a loop of them: one support key learned which numbers are
+    // registered. The agent's count is kept in their staff grain, one for the cluster, whatever host serves the page.
+    [Fact]
+    public async Task P1_7_P4_4_one_support_key_looks_up_at_most_so_many_numbers_a_day_then_429_and_learns_nothing_more()
+    {
+        var (browser, _) = await SignedInAgentAsync();
+        var (colleague, _) = await SignedInAgentAsync();
+        var user = await platform.RegisterUserAsync();
+        for (var i = 0; i < TestSiloConfigurator.SupportPhoneLookupsPerDay; i++)
+        {
+            var unknown = await browser.PostFormAsync("/console?handler=Find", new() { ["query"] = $"1390000{Random.Shared.Next(10_000):D4}" }, "/console");
+            Assert.Equal(HttpStatusCode.Redirect, unknown.StatusCode);
+        }
+
+        var refused = await browser.PostFormAsync("/console?handler=Find", new() { ["query"] = user.Phone }, "/console");
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Null(refused.Headers.Location);
+        // The limit is the agent's: a colleague's key still finds the user.
+        var found = await colleague.PostFormAsync("/console?handler=Find", new() { ["query"] = user.Phone }, "/console");
+        Assert.Equal($"/console/users/{user.UserId}", found.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task Console_reply_to_another_users_ticket_is_refused()
     {

@@ -2,6 +2,7 @@ using MeiLing.Api.Extensions;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Identity;
 using MeiLing.Grains.Privacy;
+using MeiLing.Grains.Staff;
 using MeiLing.Silo.Extensions;
 using MeiLing.Silo.Payments;
 using MeiLing.Silo.Webhooks;
@@ -39,6 +40,15 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <summary>A payment partner the API knows (it may sign calls) but no silo tells: its notices fail, and it confirms by calling in.</summary>
     public const string UnadaptedPartner = "unionpay";
 
+    /// <summary>
+    /// A support agent's daily filings and look-ups by phone in the test silos: below the platform's (100, 300), so a test
+    /// reaches them in seconds, and above what any other test's agent does.
+    /// </summary>
+    public const int SupportFilingsPerDay = 12;
+
+    /// <inheritdoc cref="SupportFilingsPerDay"/>
+    public const int SupportPhoneLookupsPerDay = 5;
+
     public static readonly string PartnerSecrets = string.Join(',', PartnerSecretsByName.Select(pair => $"{pair.Key}={pair.Value}"));
 
     public void Configure(ISiloBuilder siloBuilder)
@@ -66,6 +76,11 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         {
             privacy.PhoneHashKey = PhoneHashKey;
             privacy.MasterKeys = MasterKeys;
+        });
+        siloBuilder.Services.Configure<StaffSettings>(staff =>
+        {
+            staff.SupportFilingsPerDay = SupportFilingsPerDay;
+            staff.SupportPhoneLookupsPerDay = SupportPhoneLookupsPerDay;
         });
         // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;
         // the tests' receivers listen on loopback, which a silo refuses unless told.

@@ -47,6 +47,52 @@ public sealed class QuotaTests(PlatformFixture platform)
         Assert.True(own.StatusCode == HttpStatusCode.Accepted, await own.Content.ReadAsStringAsync());
     }
 
+    // The per-user allowance above stops an agent at 10 filings for one user; one key filing for user after user
+    // texted each a confirmation code and queued each for 7 days. The agent's own count is kept in their staff grain,
+    // one for the cluster, so no number of API hosts multiplies it.
+    [Fact]
+    public async Task P1_7_P4_4_one_support_key_files_at_most_so_many_requests_a_day_across_users_then_429_and_nothing_is_filed_or_texted()
+    {
+        var flooder = platform.Client((await platform.EnrolStaffAsync("Agent Flood", "support")).ApiKey);
+        var colleague = platform.Client((await platform.EnrolStaffAsync("Agent Colleague", "support")).ApiKey);
+        var byPhone = new { type = "access", reason = "caller asked by phone", verification = "SMS code to the registered number" };
+        for (var filed = 0; filed < TestSiloConfigurator.SupportFilingsPerDay;)
+        {
+            var user = await platform.RegisterUserAsync();
+            for (var i = 0; i < UserQuotas.SupportRequestsPerDay && filed < TestSiloConfigurator.SupportFilingsPerDay; i++, filed++)
+            {
+                await CancelOrFinishAsync(flooder, (await flooder.FileRequestAsync(user.UserId, byPhone)).RequestId());
+            }
+        }
+
+        var next = await platform.RegisterUserAsync();
+        var cancellation = new { type = "cancellation", reason = "caller asked by phone", verification = "SMS code to the registered number" };
+        var refused = await flooder.PostAsJsonAsync($"/v1/users/{next.UserId}/requests", cancellation);
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        var requests = await colleague.GetFromJsonAsync<JsonElement>($"/v1/users/{next.UserId}/requests");
+        Assert.Empty(requests.GetProperty("items").EnumerateArray());
+        Assert.Equal(0, await ConfirmationTextsAsync(next.Phone));
+        // The limit is the agent's, not support's: a colleague's key files for the same user, and the user is texted.
+        await colleague.FileRequestAsync(next.UserId, cancellation);
+        Assert.Equal(1, await ConfirmationTextsAsync(next.Phone));
+    }
+
+    private async Task<int> ConfirmationTextsAsync(string phone) =>
+        (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={phone}")).GetProperty("items")
+            .EnumerateArray().Count(sms => sms.GetProperty("purpose").GetString() == "confirm-request");
+
+    // Cancelled at once, or finished when it had already started, so the next filing for the user is no duplicate.
+    private static async Task CancelOrFinishAsync(HttpClient client, string requestId)
+    {
+        if ((await client.PostAsync($"/v1/requests/{requestId}/cancellation", null)).StatusCode != HttpStatusCode.OK)
+        {
+            await client.WaitUntilDoneAsync(requestId);
+        }
+    }
+
     [Fact]
     public async Task P4_4_a_user_opens_at_most_so_many_tickets_a_day()
     {
@@ -200,12 +246,7 @@ public sealed class QuotaTests(PlatformFixture platform)
         for (var i = 0; i < count; i++)
         {
             var requestId = (await client.FileRequestAsync(userId, new { type = "access" })).RequestId();
-            if ((await client.PostAsync($"/v1/requests/{requestId}/cancellation", null)).StatusCode != HttpStatusCode.OK)
-            {
-                // It started before the cancellation arrived: let it finish, so the next one is no duplicate.
-                await client.WaitUntilDoneAsync(requestId);
-            }
-
+            await CancelOrFinishAsync(client, requestId);
             filed.Add(requestId);
         }
 

@@ -70,7 +70,10 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
         }
     }
 
-    /// <summary>By user id, or by phone through the phone index; the look-up by phone is audited with the user it found (never the number).</summary>
+    /// <summary>
+    /// By user id, or by phone through the phone index; the look-up by phone is audited with the user it found (never the
+    /// number) and limited per agent a day.
+    /// </summary>
     public async Task<IActionResult> OnPostFindAsync([FromForm, StringLength(64)] string? query)
     {
         var text = query?.Trim() ?? "";
@@ -84,7 +87,9 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
             return Redirect($"/console/users/{text}");
         }
 
-        var userId = await Cluster.GetGrain<IUserAccountsGrain>(0).FindByPhone(text);
+        // P1.7, P4.4: counted against the agent's daily look-ups in their staff grain (one count whichever API host
+        // serves the page); past it the grain's 429 quota-exceeded, with Retry-After, is the page's answer.
+        var userId = await Cluster.GetGrain<IUserAccountsGrain>(0).FindByPhoneForSupport(text, User.SubjectId()!);
         await SupportAudit.AppendAsync(HttpContext, "console find-user-by-phone", userId, userId is null ? "no user" : "found");
         if (userId is null)
         {
