@@ -221,20 +221,27 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         return new WebhookDeliveryPage(page, rows.Count > limit ? EncodeCursor(page[^1]) : null);
     }
 
-    /// <summary>Makes the delivery due now (whatever its status); a merchant may retry only its own.</summary>
+    /// <summary>
+    /// Makes the delivery due now (whatever its status); a merchant may retry only its own. One being sent at this moment
+    /// (under a lease that has not run out) is left to that attempt: a retry never starts a second send of a delivery beside
+    /// the first, so a loop of retries cannot have the silos post one event at once many times to whatever URL is registered.
+    /// </summary>
     public async Task<bool> RetryAsync(string deliveryId, string? merchantId, DateTimeOffset now)
     {
         // The requests it tells of show it on its way again, no longer failed.
         await using var command = dataSource.CreateCommand("""
-            WITH retried AS (
+            WITH target AS (
+                SELECT delivery_id FROM webhook_outbox
+                 WHERE delivery_id = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR recipient = $2)),
+            retried AS (
                 UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL
-                 WHERE delivery_id = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR recipient = $2)
+                 WHERE delivery_id IN (SELECT delivery_id FROM target) AND (lease_until IS NULL OR lease_until < $3)
                 RETURNING event_id),
             listed AS (
                 UPDATE request_recipients r SET failed_at = NULL, next_attempt_at = $3
                   FROM retried WHERE r.event_id = retried.event_id AND r.notified_at IS NULL
                 RETURNING 1)
-            SELECT count(*) FROM retried
+            SELECT count(*) FROM target
             """);
         command.Parameters.Add(new() { Value = deliveryId });
         command.Parameters.Add(new() { Value = merchantId ?? "" });
