@@ -15,20 +15,7 @@ public sealed class WebhookFairnessTests(PlatformFixture platform)
     {
         using var release = new CancellationTokenSource();
         var hung = 0;
-        await using var hanging = await WebhookReceiver.StartAsync(async _ =>
-        {
-            // Takes the delivery and never answers: each attempt lasts until the silo's timeout.
-            Interlocked.Increment(ref hung);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, release.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            return 200;
-        });
+        await using var hanging = await StartHangingAsync(() => Interlocked.Increment(ref hung), release.Token);
         await using var receiver = await WebhookReceiver.StartAsync();
         var slow = await platform.CreateMerchantAsync("Never Answers");
         await platform.Client(slow.ApiKey).RegisterWebhookAsync(slow.MerchantId, hanging);
@@ -63,19 +50,7 @@ public sealed class WebhookFairnessTests(PlatformFixture platform)
     {
         using var release = new CancellationTokenSource();
         var sends = 0;
-        await using var hanging = await WebhookReceiver.StartAsync(async _ =>
-        {
-            Interlocked.Increment(ref sends);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, release.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            return 200;
-        });
+        await using var hanging = await StartHangingAsync(() => Interlocked.Increment(ref sends), release.Token);
         var merchant = await platform.CreateMerchantAsync("Retries In A Loop");
         var client = platform.Client(merchant.ApiKey);
         // Any public URL would do for the merchant (a victim's); here, one that holds every request it is sent.
@@ -101,6 +76,22 @@ public sealed class WebhookFairnessTests(PlatformFixture platform)
             await release.CancelAsync();
         }
     }
+
+    // An endpoint that takes each delivery and never answers until released: each attempt lasts until the silo's timeout.
+    private static Task<WebhookReceiver> StartHangingAsync(Action received, CancellationToken release) =>
+        WebhookReceiver.StartAsync(async _ =>
+        {
+            received();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, release);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return 200;
+        });
 
     // Polls the count until it reaches the target or the deadline passes; whether it did.
     private static async Task<bool> CountReachesAsync(Func<int> count, int target, int seconds)
