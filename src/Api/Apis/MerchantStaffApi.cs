@@ -3,6 +3,7 @@ using System.Security.Claims;
 using MeiLing.Api.Extensions;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
+using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,6 +16,8 @@ namespace MeiLing.Api.Apis;
 /// </summary>
 public static class MerchantStaffApi
 {
+    private const int MaxPageSize = 100;
+
     public static RouteGroupBuilder MapMerchantStaffApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/merchants/{merchantId:id}/staff").WithTags("Retail")
@@ -24,6 +27,10 @@ public static class MerchantStaffApi
             .WithSummary("Enrol a manager or cashier and issue their API key (shown once); at most 10,000 per merchant, offboarded ones included, then 409 too-many-staff.")
             .WithDescription("A cashier places orders and takes payments; a manager also refunds, edits the catalogue, reads reports and enrols staff. Orders and refunds record who did them. Only `manager` or `cashier` (400 otherwise); another merchant's id is 404. Each staff member's record and key stay after offboarding, so a merchant enrols at most 10,000 in all (409 too-many-staff).")
             .ProducesProblems(400, 401, 403, 404, 409);
+        group.MapGet("/", List).WithName("ListMerchantStaff")
+            .WithSummary("Every staff member enrolled in the merchant's name, oldest first, offboarded ones included, each with the manager who enrolled them (`enrolledBy`, null for the merchant key); a page at a time (limit 1–100, cursor).")
+            .WithDescription("So the merchant key can find and offboard every key issued in its name: one a manager enrolled without telling anyone, or one enrolled with a leaked merchant key before it was replaced. `unlisted` counts staff enrolled before the merchant kept this list, which it cannot show. The merchant key or a manager; a cashier gets 403, another merchant's id 404.")
+            .ProducesProblems(400, 401, 403, 404);
         group.MapGet("/{staffId:id}", Get).WithName("GetMerchantStaff")
             .WithSummary("A staff member of this merchant.")
             .ProducesProblems(401, 403, 404);
@@ -38,11 +45,27 @@ public static class MerchantStaffApi
         return group;
     }
 
-    private static async Task<Created<StaffEnrolled>> Enrol(string merchantId, EnrolMerchantStaffRequest request, IClusterClient cluster)
+    private static async Task<Created<StaffEnrolled>> Enrol(string merchantId, EnrolMerchantStaffRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var staffId = EntityId.New(EntityId.StaffPrefix);
-        var issued = await cluster.GetGrain<IStaffGrain>(staffId).Enrol(new EnrolStaff(request.Name.Trim(), request.Role, merchantId));
+        // Who minted the key is kept with it: the merchant key sees which keys a manager made.
+        var issued = await cluster.GetGrain<IStaffGrain>(staffId).Enrol(new EnrolStaff(request.Name.Trim(), request.Role, merchantId, caller.MerchantStaffId()));
         return TypedResults.Created($"/v1/merchants/{merchantId}/staff/{staffId}", new StaffEnrolled(staffId, request.Role, issued.ApiKey));
+    }
+
+    private static async Task<Results<Ok<MerchantStaffPage>, ValidationProblem>> List(
+        string merchantId, IClusterClient cluster, [Range(1, MaxPageSize)] int? limit, [StringLength(16)] string? cursor)
+    {
+        if (!SkipCursor.TryRead(cursor, out var skip))
+        {
+            return SkipCursor.Invalid();
+        }
+
+        var take = limit ?? MaxPageSize;
+        var page = await cluster.GetGrain<IMerchantGrain>(merchantId).StaffIds(skip, take);
+        var staff = await Task.WhenAll(page.StaffIds.Select(staffId => cluster.GetGrain<IStaffGrain>(staffId).Get()));
+        return TypedResults.Ok(new MerchantStaffPage(
+            [.. staff.OfType<StaffView>()], SkipCursor.Next(skip, take, skip + take < page.Listed), Math.Max(page.Enrolled - page.Listed, 0)));
     }
 
     private static async Task<Results<Ok<StaffView>, NotFound>> Get(string merchantId, string staffId, IClusterClient cluster) =>
@@ -77,6 +100,12 @@ public static class MerchantStaffApi
 public sealed record EnrolMerchantStaffRequest(
     [property: Required, StringLength(100, MinimumLength = 1), PlainText] string Name,
     [property: AllowedValues(StaffRole.Manager, StaffRole.Cashier, ErrorMessage = "A merchant's staff are manager or cashier.")] StaffRole Role);
+
+/// <summary>
+/// A page of a merchant's staff, oldest first, and how many staff members were enrolled before the merchant kept its list
+/// (<paramref name="Unlisted"/>: counted, but not shown here).
+/// </summary>
+public sealed record MerchantStaffPage(IReadOnlyList<StaffView> Items, string? NextCursor, int Unlisted);
 
 /// <summary>Body of <c>PUT /v1/merchants/{merchantId}/staff/{staffId}/top-up-limit</c>: null puts the platform's default back.</summary>
 public sealed record SetTopUpLimitRequest(

@@ -25,7 +25,7 @@ public static class WebhooksApi
 
         routes.MapPost("/v1/webhook-deliveries/{deliveryId:id}/retry", Retry).WithTags("Webhooks")
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchantManager).WithName("RetryWebhookDelivery")
-            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id.");
+            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id. One being sent at that moment is left to that attempt (202 all the same): a delivery is never sent twice at once.");
         return routes;
     }
 

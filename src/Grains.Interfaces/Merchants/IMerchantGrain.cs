@@ -36,6 +36,17 @@ public interface IMerchantGrain : IGrainWithStringKey
     [Alias("reserve-staff-place")]
     Task ReserveStaffPlace();
 
+    /// <summary>
+    /// As <see cref="ReserveStaffPlace"/>, and keeps <paramref name="staffId"/> on the merchant's list of staff, so the
+    /// merchant key can find (and offboard) every key enrolled in its name, a manager's included.
+    /// </summary>
+    [Alias("reserve-staff-place-for")]
+    Task ReserveStaffPlaceFor(string staffId);
+
+    /// <summary>A page of the ids of the staff the merchant enrolled, oldest first, from <paramref name="skip"/>; 404 for an unknown merchant.</summary>
+    [Alias("staff-ids")]
+    Task<MerchantStaffIds> StaffIds(int skip, int take);
+
     /// <summary>The merchant, or null when no merchant has this id.</summary>
     /// <remarks>Interleaves (it only reads): a member card asking during the merchant's own closing turn, which settles that card, must not wait for it.</remarks>
     [Alias("get")]

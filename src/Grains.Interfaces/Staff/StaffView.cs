@@ -2,7 +2,8 @@ namespace MeiLing.Grains.Staff;
 
 /// <summary>
 /// A staff member as operators (or, for its own staff, the merchant) see them. <see cref="TopUpLimitPerDayFen"/> is what a
-/// cashier may put on member cards in a day (null for everyone else: their top-ups are not limited).
+/// cashier may put on member cards in a day (null for everyone else: their top-ups are not limited). <see cref="EnrolledBy"/> is the
+/// manager who enrolled them (null: the merchant key, the platform, or enrolled before this was recorded).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.staff-view")]
 public sealed record StaffView(
@@ -12,4 +13,5 @@ public sealed record StaffView(
     [property: Id(3)] DateTimeOffset EnrolledAt,
     [property: Id(4)] DateTimeOffset? OffboardedAt = null,
     [property: Id(5)] string? MerchantId = null,
-    [property: Id(6)] long? TopUpLimitPerDayFen = null);
+    [property: Id(6)] long? TopUpLimitPerDayFen = null,
+    [property: Id(7)] string? EnrolledBy = null);

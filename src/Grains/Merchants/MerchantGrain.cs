@@ -66,6 +66,19 @@ internal sealed class MerchantGrain(
         await state.WriteStateAsync();
     }
 
+    async Task IMerchantGrain.ReserveStaffPlaceFor(string staffId)
+    {
+        Merchant.EnrolStaff(staffId);
+        await state.WriteStateAsync();
+    }
+
+    Task<MerchantStaffIds> IMerchantGrain.StaffIds(int skip, int take)
+    {
+        var listed = Merchant.StaffIds;
+        skip = Math.Clamp(skip, 0, listed.Count);
+        return Task.FromResult(new MerchantStaffIds([.. listed.Skip(skip).Take(Math.Max(take, 0))], listed.Count, Merchant.StaffEnrolled));
+    }
+
     Task<MerchantView?> IMerchantGrain.Get() => Task.FromResult(state.RecordExists ? state.State.ToView(MerchantId) : null);
 
     // P4.3: at least 30 days' notice, the users told now, their data erased or anonymized after.

@@ -37,6 +37,25 @@ public sealed class MerchantState
         StaffEnrolled++;
     }
 
+    /// <summary>
+    /// The staff the merchant enrolled since it keeps this list, oldest first (offboarded ones stay): every key issued in its
+    /// name can be found by the merchant key, even one a manager minted and never told of. At most <see cref="IMerchantGrain.MaxStaff"/>.
+    /// </summary>
+    public List<string> StaffIds { get; set; } = [];
+
+    /// <summary>Counts one more staff member, as <see cref="EnrolStaff()"/>, and lists them.</summary>
+    public void EnrolStaff(string staffId)
+    {
+        if (StaffIds.Contains(staffId))
+        {
+            // A retried enrolment of the same member: counted and listed already.
+            return;
+        }
+
+        EnrolStaff();
+        StaffIds.Add(staffId);
+    }
+
     public void Open(OpenMerchant command, DateTimeOffset now, string keyHash)
     {
         Name = command.Name;

@@ -23,7 +23,8 @@ internal sealed class StaffGrain(
         if (command.MerchantId is { } merchantId)
         {
             // P4.4: the merchant counts its staff first, so a loop of enrolments stops at its bound with nothing written.
-            await GrainFactory.GetGrain<IMerchantGrain>(merchantId).ReserveStaffPlace();
+            // It is listed there too, before its key exists: no key is issued in the merchant's name that the merchant cannot find.
+            await GrainFactory.GetGrain<IMerchantGrain>(merchantId).ReserveStaffPlaceFor(StaffId);
         }
 
         var apiKey = ApiKeys.NewKey(grant.Role);

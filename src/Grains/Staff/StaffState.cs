@@ -14,6 +14,9 @@ public sealed class StaffState
 
     public DateTimeOffset EnrolledAt { get; set; }
 
+    /// <summary>The merchant's manager who enrolled this member; null for the merchant key, the platform, and members enrolled before it was kept.</summary>
+    public string? EnrolledBy { get; set; }
+
     /// <summary>The lookup hash of the member's API key (never the key), so leaving can revoke it.</summary>
     public string? KeyHash { get; set; }
 
@@ -46,11 +49,12 @@ public sealed class StaffState
         Role = command.Role;
         MerchantId = command.MerchantId;
         EnrolledAt = now;
+        EnrolledBy = command.EnrolledBy;
         KeyHash = keyHash;
     }
 
     public void Offboard(DateTimeOffset now) => OffboardedAt ??= now;
 
     public StaffView ToView(string staffId, long cashierTopUpDefaultFen) =>
-        new(staffId, Name, Role, EnrolledAt, OffboardedAt, MerchantId, IsCashier ? TopUpLimitFen(cashierTopUpDefaultFen) : null);
+        new(staffId, Name, Role, EnrolledAt, OffboardedAt, MerchantId, IsCashier ? TopUpLimitFen(cashierTopUpDefaultFen) : null, EnrolledBy);
 }

@@ -113,26 +113,41 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     }
 
     /// <summary>
-    /// Leases up to <paramref name="limit"/> due deliveries to <paramref name="leasedBy"/> until <paramref name="leaseUntil"/>.
-    /// Rows another silo is leasing are skipped, not waited for; a lease that ran out (its silo died) is taken over.
-    /// A merchant without an endpoint keeps its events waiting.
+    /// Leases up to <paramref name="limit"/> due deliveries to <paramref name="leasedBy"/> until <paramref name="leaseUntil"/>,
+    /// the longest due first, but never more than <paramref name="perRecipient"/> of one recipient's under lease at once
+    /// (counting those leased before): a recipient whose endpoint hangs, with any number of deliveries due, cannot take
+    /// every silo's slots and hold everyone else's notices back. Rows another silo is leasing are skipped, not waited for;
+    /// a lease that ran out (its silo died) is taken over. A merchant without an endpoint keeps its events waiting.
     /// </summary>
-    public Task<IReadOnlyList<LeasedDelivery>> LeaseDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, string leasedBy, int limit) =>
+    public Task<IReadOnlyList<LeasedDelivery>> LeaseDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, string leasedBy, int limit, int perRecipient) =>
         dataSource.ReadRowsAsync(
             """
-            UPDATE webhook_outbox o SET lease_until = $2, leased_by = $3
-             WHERE o.delivery_id IN (
-                SELECT d.delivery_id FROM webhook_outbox d
+            WITH ranked AS (
+                SELECT d.delivery_id, d.recipient,
+                       row_number() OVER (PARTITION BY d.recipient ORDER BY d.next_attempt_at, d.delivery_id) AS nth
+                  FROM webhook_outbox d
                  WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until < $1)
-                   AND (d.recipient_kind <> 'Merchant' OR EXISTS (SELECT 1 FROM merchant_webhooks w WHERE w.merchant_id = d.recipient))
+                   AND (d.recipient_kind <> 'Merchant' OR EXISTS (SELECT 1 FROM merchant_webhooks w WHERE w.merchant_id = d.recipient))),
+            busy AS (
+                SELECT f.recipient, count(*) AS leased FROM webhook_outbox f
+                 WHERE f.status = 'pending' AND f.lease_until >= $1
+                 GROUP BY f.recipient),
+            picked AS (
+                SELECT d.delivery_id FROM webhook_outbox d
+                 WHERE d.delivery_id IN (
+                        SELECT r.delivery_id FROM ranked r LEFT JOIN busy b ON b.recipient = r.recipient
+                         WHERE r.nth + coalesce(b.leased, 0) <= $5)
+                   AND d.status = 'pending' AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until < $1)
                  ORDER BY d.next_attempt_at LIMIT $4
                  FOR UPDATE SKIP LOCKED)
+            UPDATE webhook_outbox o SET lease_until = $2, leased_by = $3
+              FROM picked WHERE o.delivery_id = picked.delivery_id
             RETURNING o.delivery_id, o.event_id, o.recipient, o.recipient_kind, o.type, o.body, o.attempts
             """,
             reader => new LeasedDelivery(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), Enum.Parse<RecipientKind>(reader.GetString(3)),
                 reader.GetString(4), reader.GetString(5), reader.GetInt32(6)),
-            now, leaseUntil, leasedBy, limit);
+            now, leaseUntil, leasedBy, limit, perRecipient);
 
     /// <summary>
     /// Records one attempt by the lease holder: delivered (the recipients listed for the event are notified, and
@@ -206,20 +221,27 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         return new WebhookDeliveryPage(page, rows.Count > limit ? EncodeCursor(page[^1]) : null);
     }
 
-    /// <summary>Makes the delivery due now (whatever its status); a merchant may retry only its own.</summary>
+    /// <summary>
+    /// Makes the delivery due now (whatever its status); a merchant may retry only its own. One being sent at this moment
+    /// (under a lease that has not run out) is left to that attempt: a retry never starts a second send of a delivery beside
+    /// the first, so a loop of retries cannot have the silos post one event at once many times to whatever URL is registered.
+    /// </summary>
     public async Task<bool> RetryAsync(string deliveryId, string? merchantId, DateTimeOffset now)
     {
         // The requests it tells of show it on its way again, no longer failed.
         await using var command = dataSource.CreateCommand("""
-            WITH retried AS (
+            WITH target AS (
+                SELECT delivery_id FROM webhook_outbox
+                 WHERE delivery_id = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR recipient = $2)),
+            retried AS (
                 UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL
-                 WHERE delivery_id = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR recipient = $2)
+                 WHERE delivery_id IN (SELECT delivery_id FROM target) AND (lease_until IS NULL OR lease_until < $3)
                 RETURNING event_id),
             listed AS (
                 UPDATE request_recipients r SET failed_at = NULL, next_attempt_at = $3
                   FROM retried WHERE r.event_id = retried.event_id AND r.notified_at IS NULL
                 RETURNING 1)
-            SELECT count(*) FROM retried
+            SELECT count(*) FROM target
             """);
         command.Parameters.Add(new() { Value = deliveryId });
         command.Parameters.Add(new() { Value = merchantId ?? "" });

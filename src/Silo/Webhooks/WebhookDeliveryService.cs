@@ -32,38 +32,65 @@ public sealed partial class WebhookDeliveryService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Attempts run side by side, up to BatchSize, and a slot that frees is filled at the next poll, which it wakes: an
+        // endpoint that answers slowly, or not at all until the attempt's timeout, holds only its own slots, never the
+        // others' (the outbox leases few of one recipient's deliveries at a time, WebhookDeliverySettings.PerRecipient).
+        var inFlight = new HashSet<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var busy = false;
-            try
-            {
-                var now = clock.GetUtcNow();
-                var leased = await outbox.LeaseDueAsync(now, now + Settings.Lease, _leaseHolder, Settings.BatchSize);
-                busy = leased.Count == Settings.BatchSize;
-                await Task.WhenAll(leased.Select(delivery => AttemptAsync(delivery, stoppingToken)));
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                // PostgreSQL away, most likely: the rows stay where they are; the next poll tries again.
-                LogPollFailed(exception.GetType().Name);
-            }
-
-            if (!busy)
+            var free = Settings.BatchSize - inFlight.Count;
+            if (free > 0)
             {
                 try
                 {
-                    // Jittered, so the silos' polls do not fall into step and one silo does not win every claim.
-                    await Task.Delay(Settings.PollInterval * (0.5 + Random.Shared.NextDouble()), stoppingToken);
+                    var now = clock.GetUtcNow();
+                    foreach (var delivery in await outbox.LeaseDueAsync(now, now + Settings.Lease, _leaseHolder, free, Settings.PerRecipient))
+                    {
+                        inFlight.Add(AttemptSafelyAsync(delivery, stoppingToken));
+                    }
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
-                    return;
+                    break;
+                }
+                catch (Exception exception)
+                {
+                    // PostgreSQL away, most likely: the rows stay where they are; the next poll tries again.
+                    LogPollFailed(exception.GetType().Name);
                 }
             }
+
+            // Jittered, so the silos' polls do not fall into step and one silo does not win every claim; an attempt that
+            // ends wakes the loop sooner, so a recipient that answers quickly gets its next deliveries at once.
+            using (var pausing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                var pause = Task.Delay(Settings.PollInterval * (0.5 + Random.Shared.NextDouble()), pausing.Token);
+                Task[] wakers = inFlight.Count >= Settings.BatchSize ? [.. inFlight] : [pause, .. inFlight];
+                await Task.WhenAny(wakers);
+                // Woken by an attempt: the pause's timer goes now, not when it would have fired.
+                await pausing.CancelAsync();
+            }
+
+            inFlight.RemoveWhere(attempt => attempt.IsCompleted);
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+
+    // An attempt's own failure (its record not written: the database away) leaves the row leased; the lease runs out and
+    // it is sent again. Nothing of it may end the loop.
+    private async Task AttemptSafelyAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await AttemptAsync(delivery, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            LogPollFailed(exception.GetType().Name);
         }
     }
 

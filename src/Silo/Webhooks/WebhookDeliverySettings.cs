@@ -26,6 +26,13 @@ public sealed class WebhookDeliverySettings
     /// <summary>Deliveries one silo leases at a time, and sends concurrently.</summary>
     public int BatchSize { get; set; } = 16;
 
+    /// <summary>
+    /// Deliveries to one recipient leased at a time (across silos, give or take a poll that runs at the same moment): a
+    /// merchant whose endpoint hangs until each attempt's timeout, with any number of deliveries due, holds this many
+    /// slots and leaves the rest to everyone else's.
+    /// </summary>
+    public int PerRecipient { get; set; } = 4;
+
     /// <summary>Whether loopback endpoints are allowed (a merchant's local receiver, the tests); off unless a host turns it on.</summary>
     public bool AllowLoopback { get; set; }
 

@@ -106,6 +106,65 @@ public sealed class MerchantStaffTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_the_merchant_key_finds_and_offboards_a_manager_key_that_a_departing_manager_minted_for_themselves()
+    {
+        var till = await platform.OpenTillAsync("Shadow Keys");
+        // The manager mints a second manager key and tells no one; then the merchant offboards the manager it knows of.
+        var shadow = await till.Manager.EnrolAsync(till.MerchantId, "Backup", "manager");
+        Assert.Equal(HttpStatusCode.NoContent, (await till.Owner.DeleteAsync($"/v1/merchants/{till.MerchantId}/staff/{till.ManagerId}")).StatusCode);
+        var shadowKey = platform.Client(shadow.ApiKey);
+        Assert.Equal(HttpStatusCode.OK, (await shadowKey.GetAsync($"/v1/merchants/{till.MerchantId}/webhook-deliveries")).StatusCode);
+
+        var listed = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/staff");
+
+        var items = listed.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([till.ManagerId, till.CashierId, shadow.StaffId], items.Select(item => item.GetProperty("staffId").GetString()));
+        Assert.NotEqual(JsonValueKind.Null, items[0].GetProperty("offboardedAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, items[1].GetProperty("enrolledBy").ValueKind);
+        Assert.Equal(till.ManagerId, items[2].GetProperty("enrolledBy").GetString());
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("nextCursor").ValueKind);
+        Assert.Equal(0, listed.GetProperty("unlisted").GetInt32());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await till.Owner.DeleteAsync($"/v1/merchants/{till.MerchantId}/staff/{shadow.StaffId}")).StatusCode);
+        await (await shadowKey.GetAsync($"/v1/merchants/{till.MerchantId}/webhook-deliveries")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task P4_4_a_cashier_reads_no_staff_list_nor_a_merchant_another_merchants_and_a_manager_reads_its_own()
+    {
+        var shopA = await platform.OpenTillAsync("Shop A");
+        var shopB = await platform.OpenTillAsync("Shop B");
+
+        await (await shopA.Cashier.GetAsync($"/v1/merchants/{shopA.MerchantId}/staff")).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await shopA.Owner.GetAsync($"/v1/merchants/{shopB.MerchantId}/staff")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await shopA.Manager.GetAsync($"/v1/merchants/{shopB.MerchantId}/staff")).AssertProblemAsync(HttpStatusCode.NotFound);
+        var own = await shopA.Manager.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shopA.MerchantId}/staff");
+        Assert.Equal([shopA.ManagerId, shopA.CashierId], own.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("staffId").GetString()));
+    }
+
+    [Fact]
+    public async Task P4_4_the_staff_list_pages_on_and_counts_the_staff_enrolled_before_it_was_kept()
+    {
+        var till = await platform.OpenTillAsync("Old Chain");
+        var third = await till.Owner.EnrolAsync(till.MerchantId, "Zhou", "cashier");
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(till.MerchantId);
+        await merchant.EndActivationAsync();
+        // Two more enrolled before merchants kept their list: counted, with no id to show.
+        await platform.ChangeStoredStateAsync<MerchantState>(merchant, "merchant", stored => stored.StaffEnrolled += 2);
+
+        var first = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/staff?limit=2");
+        var cursor = first.GetProperty("nextCursor").GetString();
+        var second = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/staff?limit=2&cursor={cursor}");
+
+        Assert.Equal([till.ManagerId, till.CashierId], first.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("staffId").GetString()));
+        Assert.Equal([third.StaffId], second.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("staffId").GetString()));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
+        Assert.Equal(2, second.GetProperty("unlisted").GetInt32());
+        await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/staff?cursor=x")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/staff?limit=101")).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task A_cashier_takes_payments_and_the_order_records_who_sold()
     {
         var till = await platform.OpenTillAsync();
