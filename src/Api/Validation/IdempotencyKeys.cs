@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using MeiLing.Api.Apis;
 using MeiLing.Api.Problems;
-using Microsoft.AspNetCore.Mvc;
 
 namespace MeiLing.Api.Validation;
 
@@ -22,22 +21,13 @@ public static partial class IdempotencyKeys
                 ? RefuseAsync(context)
                 : next(context));
 
-    private static async Task RefuseAsync(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Type = ProblemTypes.InvalidHeader,
-                Title = "Invalid header",
-                Detail = $"The {OrdersApi.IdempotencyHeader} header must be 1-{MaxLength} characters of A-Z, a-z, 0-9, '_' or '-'.",
-                Extensions = { ["header"] = OrdersApi.IdempotencyHeader },
-            },
-        });
-    }
+    private static Task RefuseAsync(HttpContext context) =>
+        context.WriteProblemAsync(
+            StatusCodes.Status400BadRequest,
+            ProblemTypes.InvalidHeader,
+            "Invalid header",
+            $"The {OrdersApi.IdempotencyHeader} header must be 1-{MaxLength} characters of A-Z, a-z, 0-9, '_' or '-'.",
+            OrdersApi.IdempotencyHeader);
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}\\z")]
     private static partial Regex WellFormed();
