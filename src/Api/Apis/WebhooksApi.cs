@@ -13,12 +13,16 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
         var merchant = routes.MapGroup("/v1/merchants/{merchantId:id}").WithTags("Webhooks");
-        merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("RegisterWebhook")
+
+        // Where the users' rights notices go, and the secret that proves them the platform's, is the owner's to set
+        // (the merchant key, or an operator): a manager could point them at a server of their own, and the setting
+        // would outlive their offboarding (P3.1, P4.4). Managers read the setting and the deliveries.
+        merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RegisterWebhook")
             .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback; never a private address) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here.");
         merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
-        merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("RemoveWebhook")
+        merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RemoveWebhook")
             .WithSummary("Remove the endpoint; events wait in the outbox until another is registered.");
-        merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("RotateWebhookSecret")
+        merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RotateWebhookSecret")
             .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more.");
         merchant.MapGet("/webhook-deliveries", Deliveries).ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists()).WithName("ListWebhookDeliveries")
             .WithSummary("The merchant's deliveries, newest first, a page at a time: status (pending, delivered, failed), attempts, last status code, next attempt.");

@@ -106,6 +106,27 @@ public sealed class MerchantStaffTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P3_1_P4_4_a_manager_can_neither_point_the_merchants_webhook_elsewhere_nor_rotate_or_remove_it_and_still_reads_it()
+    {
+        var till = await platform.OpenTillAsync("Webhook Owner");
+        var owners = new { url = "https://shop.example.com/hooks" };
+        Assert.Equal(HttpStatusCode.OK, (await till.Owner.PutAsJsonAsync($"/v1/merchants/{till.MerchantId}/webhook", owners)).StatusCode);
+
+        // The rights notices name the merchant's customers: a manager would send them to a server of their own.
+        await (await till.Manager.PutAsJsonAsync($"/v1/merchants/{till.MerchantId}/webhook", new { url = "https://manager.example.net/hooks" }))
+            .AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await till.Manager.PostAsync($"/v1/merchants/{till.MerchantId}/webhook/secret", null)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await till.Manager.DeleteAsync($"/v1/merchants/{till.MerchantId}/webhook")).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await till.Cashier.PutAsJsonAsync($"/v1/merchants/{till.MerchantId}/webhook", new { url = "https://cashier.example.net/hooks" }))
+            .AssertProblemAsync(HttpStatusCode.Forbidden);
+
+        var seen = await till.Manager.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/webhook");
+        Assert.Equal(owners.url, seen.GetProperty("url").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await till.Manager.GetAsync($"/v1/merchants/{till.MerchantId}/webhook-deliveries")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await till.Owner.PostAsync($"/v1/merchants/{till.MerchantId}/webhook/secret", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task P4_4_the_merchant_key_finds_and_offboards_a_manager_key_that_a_departing_manager_minted_for_themselves()
     {
         var till = await platform.OpenTillAsync("Shadow Keys");
