@@ -89,6 +89,42 @@ public sealed class EncryptionTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_1_a_key_in_constant_use_that_another_silo_shreds_stops_opening_here_within_one_copy_lifetime()
+    {
+        var ring = MasterKeyRing.Parse(MasterKeyRing.NewKeyText("k1"));
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new TestClock();
+        var store = new UserKeyStore(database.DataSource);
+        var here = new UserDataKeys(store, ring, clock);
+        var elsewhere = new UserDataKeys(store, ring, clock);
+        var userId = $"usr_inuse{Guid.NewGuid():N}"[..30];
+        var sealedBytes = await here.SealAsync(userId, "门牌");
+
+        // A customer who keeps buying: the copy here is used every second and reloaded near its end, for three lifetimes.
+        var step = TimeSpan.FromSeconds(1);
+        for (var elapsed = TimeSpan.Zero; elapsed < 3 * UserDataKeys.CacheFor; elapsed += step)
+        {
+            Assert.Equal("门牌", await here.OpenTextAsync(userId, sealedBytes));
+            clock.Advance(step);
+        }
+
+        // Shredded by another silo (the user's cancellation ran there): still used every second here, it stops opening
+        // within one lifetime of the shred however its reloads fell, and never opens again.
+        Assert.Equal(1, await elsewhere.ShredAsync(userId));
+        var stopped = false;
+        for (var elapsed = TimeSpan.Zero; elapsed <= UserDataKeys.CacheFor; elapsed += step)
+        {
+            var opened = await here.OpenTextAsync(userId, sealedBytes);
+            Assert.False(stopped && opened is not null, "a shredded key opened again after it had stopped");
+            stopped |= opened is null;
+            clock.Advance(step);
+        }
+
+        Assert.True(stopped);
+        Assert.Null(await here.OpenTextAsync(userId, sealedBytes));
+    }
+
+    [Fact]
     public async Task P4_4_a_new_master_key_rolls_in_without_losing_any_data_key()
     {
         var oldKey = MasterKeyRing.NewKeyText("old");

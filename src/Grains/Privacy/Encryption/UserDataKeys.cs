@@ -8,16 +8,21 @@ namespace MeiLing.Grains.Privacy.Encryption;
 /// Seals and opens a user's personal data with that user's own data key (crypto-shredding, P4.1, A.2).
 /// Data keys are random 256-bit AES-GCM keys, stored only wrapped by the master key; once a user's key
 /// row is deleted, every copy of what it sealed — old rows, backups, dumps — stays unreadable.
-/// Unwrapped keys are cached briefly per silo, so a shredded key stops working everywhere within that time; the
-/// copies are bounded in number, so a silo does not keep one for every user it ever served.
+/// Unwrapped keys are cached briefly per silo, so a shredded key stops working everywhere within that time (a copy in
+/// use is reloaded in the background near its end, and never used past it); the copies are bounded in number, so a
+/// silo does not keep one for every user it ever served.
 /// </summary>
 public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimeProvider clock, int cacheCapacity = UserDataKeys.DefaultCacheCapacity)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long before its end a copy in use is reloaded in the background.</summary>
+    private static readonly TimeSpan RefreshWithin = TimeSpan.FromSeconds(10);
+
     public const int DefaultCacheCapacity = 100_000;
 
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new();
+    private readonly ConcurrentDictionary<(string UserId, bool Create), Task<CachedKey?>> _loads = new();
     private long _nextSweepTicks;
 
     /// <summary>Keys this silo holds unwrapped now.</summary>
@@ -107,12 +112,40 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
 
     private async Task<CachedKey?> CachedKeyAsync(string userId, bool create, bool trustCache = true)
     {
-        var now = clock.GetUtcNow();
-        if (trustCache && _cache.TryGetValue(userId, out var cached) && cached.Until > now)
+        if (!trustCache)
         {
+            return await LoadAsync(userId, create);
+        }
+
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(userId, out var cached) && cached.Until > now)
+        {
+            if (cached.RefreshFrom <= now)
+            {
+                RefreshInBackground(userId, cached);
+            }
+
             return cached;
         }
 
+        // Concurrent misses for one user (a burst of their orders) share one query instead of each sending its own.
+        var load = _loads.GetOrAdd((userId, create), static (key, self) => self.LoadDetachedAsync(key.UserId, key.Create), this);
+        try
+        {
+            return await load;
+        }
+        finally
+        {
+            _loads.TryRemove(KeyValuePair.Create((userId, create), load));
+        }
+    }
+
+    // Run off the caller's scheduler: other grains' calls await the same load, and its continuations must not queue
+    // behind the activation that happened to start it.
+    private Task<CachedKey?> LoadDetachedAsync(string userId, bool create) => Task.Run(() => LoadAsync(userId, create));
+
+    private async Task<CachedKey?> LoadAsync(string userId, bool create)
+    {
         var found = await store.FindAsync(userId);
         if (found is null && create)
         {
@@ -127,9 +160,54 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
             return null;
         }
 
-        var copy = new CachedKey(ring.Unwrap(row.MasterKeyId, row.Wrapped, userId), now + CacheFor);
+        var now = clock.GetUtcNow();
+        var copy = NewCopy(userId, row, now);
         Keep(userId, copy, now);
         return copy;
+    }
+
+    /// <summary>
+    /// Reloads a copy in use during the last part of its lifetime, while callers go on with it: a user who keeps
+    /// buying never waits for their key's query. The copy is replaced only if it is still the one held (a shred on this
+    /// silo removed it: it stays removed), and dropped at once if the key is gone (shredded by another silo).
+    /// </summary>
+    private void RefreshInBackground(string userId, CachedKey held)
+    {
+        if (!held.TryStartRefresh())
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (await store.FindAsync(userId) is { } row)
+                {
+                    var fresh = NewCopy(userId, row, clock.GetUtcNow());
+                    fresh.AdoptPseudonymsOf(held);
+                    _cache.TryUpdate(userId, fresh, held);
+                }
+                else
+                {
+                    _cache.TryRemove(KeyValuePair.Create(userId, held));
+                }
+            }
+            catch (Exception)
+            {
+                // Nothing is lost: the copy lives out its lifetime, and the first caller after it loads the key itself,
+                // where a failure reaches that caller.
+            }
+        });
+    }
+
+    // Lifetimes are spread over the last quarter of CacheFor, never beyond it: copies loaded together (a phase's first
+    // orders, spread over thousands of customers) would otherwise expire together, and their users' next orders would all
+    // query the key table at once on the pool the group commit writes through.
+    private CachedKey NewCopy(string userId, (string MasterKeyId, byte[] Wrapped) row, DateTimeOffset now)
+    {
+        var lifetime = CacheFor - TimeSpan.FromTicks(Random.Shared.NextInt64(CacheFor.Ticks / 4));
+        return new CachedKey(ring.Unwrap(row.MasterKeyId, row.Wrapped, userId), now + lifetime, now + lifetime - RefreshWithin);
     }
 
     private void Keep(string userId, CachedKey copy, DateTimeOffset now)
@@ -158,16 +236,31 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
         _cache[userId] = copy;
     }
 
-    private sealed class CachedKey(byte[] key, DateTimeOffset until)
+    private sealed class CachedKey(byte[] key, DateTimeOffset until, DateTimeOffset refreshFrom)
     {
         public byte[] Key => key;
 
         public DateTimeOffset Until => until;
 
+        public DateTimeOffset RefreshFrom => refreshFrom;
+
         private ConcurrentDictionary<string, string>? _pseudonyms;
+        private int _refreshing;
 
         /// <summary>The user's pseudonyms by purpose, derived from this key (made on first use: most copies never need one).</summary>
         public ConcurrentDictionary<string, string> Pseudonyms =>
             LazyInitializer.EnsureInitialized(ref _pseudonyms, static () => new(StringComparer.Ordinal));
+
+        /// <summary>True for the one caller that reloads this copy.</summary>
+        public bool TryStartRefresh() => Interlocked.Exchange(ref _refreshing, 1) == 0;
+
+        /// <summary>Keeps the pseudonyms already derived from the same key (a reload finds the same key, rewrapped or not).</summary>
+        public void AdoptPseudonymsOf(CachedKey older)
+        {
+            if (older._pseudonyms is { } derived && CryptographicOperations.FixedTimeEquals(key, older.Key))
+            {
+                _pseudonyms = derived;
+            }
+        }
     }
 }
