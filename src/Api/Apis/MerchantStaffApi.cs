@@ -29,7 +29,7 @@ public static class MerchantStaffApi
             .ProducesProblems(400, 401, 403, 404, 409);
         group.MapGet("/", List).WithName("ListMerchantStaff")
             .WithSummary("Every staff member enrolled in the merchant's name, oldest first, offboarded ones included, each with the manager who enrolled them (`enrolledBy`, null for the merchant key); a page at a time (limit 1–100, cursor).")
-            .WithDescription("So the merchant key can find and offboard every key issued in its name: one a manager enrolled without telling anyone, or one enrolled with a leaked merchant key before it was replaced. `unlisted` counts staff enrolled before the merchant kept this list, which it cannot show. The merchant key or a manager; a cashier gets 403, another merchant's id 404.")
+            .WithDescription("So the merchant key can find and offboard every key issued in its name: one a manager enrolled without telling anyone, or one enrolled with a leaked merchant key before it was replaced. `unlisted` counts staff enrolled before the merchant kept this list whose key has not been used since: a key's first use lists it. The merchant key or a manager; a cashier gets 403, another merchant's id 404.")
             .ProducesProblems(400, 401, 403, 404);
         group.MapGet("/{staffId:id}", Get).WithName("GetMerchantStaff")
             .WithSummary("A staff member of this merchant.")

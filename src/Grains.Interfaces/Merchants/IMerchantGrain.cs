@@ -43,6 +43,14 @@ public interface IMerchantGrain : IGrainWithStringKey
     [Alias("reserve-staff-place-for")]
     Task ReserveStaffPlaceFor(string staffId);
 
+    /// <summary>
+    /// Lists <paramref name="staffId"/>, a staff member whose key is in use, if the merchant does not list them yet: one
+    /// enrolled before merchants kept their list (counted then, never named). Their key's first use names them, so the
+    /// merchant key can find and offboard it.
+    /// </summary>
+    [Alias("list-staff-in-use")]
+    Task ListStaffInUse(string staffId);
+
     /// <summary>A page of the ids of the staff the merchant enrolled, oldest first, from <paramref name="skip"/>; 404 for an unknown merchant.</summary>
     [Alias("staff-ids")]
     Task<MerchantStaffIds> StaffIds(int skip, int take);

@@ -1,12 +1,17 @@
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
+using Microsoft.Extensions.Logging;
 
 namespace MeiLing.Grains.Access;
 
-internal sealed class ApiKeyGrain(
+internal sealed partial class ApiKeyGrain(
     [PersistentState("api-key", StorageNames.Default)] IPersistentState<ApiKeyState> state,
-    ClusterFacts facts) : Grain, IApiKeyGrain
+    ClusterFacts facts,
+    ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain
 {
+    // Whether this activation has made sure the merchant lists the staff member this key names.
+    private bool _knownToItsMerchant;
+
     async Task IApiKeyGrain.Issue(ApiKeyGrant grant)
     {
         if (state.RecordExists)
@@ -29,10 +34,45 @@ internal sealed class ApiKeyGrain(
         }
 
         var grant = state.State.ToGrant();
-        return StaffKeys.NeedsItsMerchant(grant) && StaffKeys.EndedWith(await GrainFactory.GetGrain<IMerchantGrain>(grant.SubjectId).Get())
-            ? null
-            : grant;
+        if (!StaffKeys.NeedsItsMerchant(grant))
+        {
+            return grant;
+        }
+
+        var merchant = GrainFactory.GetGrain<IMerchantGrain>(grant.SubjectId);
+        if (StaffKeys.EndedWith(await merchant.Get()))
+        {
+            return null;
+        }
+
+        if (!_knownToItsMerchant)
+        {
+            await MakeKnownToItsMerchantAsync(merchant, grant.StaffId!);
+        }
+
+        return grant;
     }
+
+    // P4.4: a key enrolled before merchants listed their staff (a manager's own, perhaps) is named on the list at its first
+    // use in each activation, so the merchant key can find and offboard it; silos cache the grant for a minute, so every key
+    // in use is asked about within a minute of the upgrade. Never at the cost of the key working: while the merchant's
+    // grain lives on a silo of the previous release, which lacks the method, it is asked again at the next resolution.
+    private async Task MakeKnownToItsMerchantAsync(IMerchantGrain merchant, string staffId)
+    {
+        try
+        {
+            await merchant.ListStaffInUse(staffId);
+            _knownToItsMerchant = true;
+        }
+        catch (Exception failed)
+        {
+            LogNotListed(staffId, failed.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Staff member {StaffId} could not be listed with their merchant ({Reason}); asked again at the key's next resolution")]
+    private partial void LogNotListed(string staffId, string reason);
+
 
     async Task IApiKeyGrain.Revoke()
     {

@@ -72,6 +72,14 @@ internal sealed class MerchantGrain(
         await state.WriteStateAsync();
     }
 
+    async Task IMerchantGrain.ListStaffInUse(string staffId)
+    {
+        if (state.RecordExists && Merchant.ListEnrolledEarlier(staffId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     Task<MerchantStaffIds> IMerchantGrain.StaffIds(int skip, int take)
     {
         var listed = Merchant.StaffIds;

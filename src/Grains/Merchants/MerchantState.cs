@@ -56,6 +56,22 @@ public sealed class MerchantState
         StaffIds.Add(staffId);
     }
 
+    /// <summary>
+    /// Lists a member enrolled before this list was kept, found by their key's use; false when already listed. They were
+    /// counted at their enrolment, so the count moves only if it had missed them too.
+    /// </summary>
+    public bool ListEnrolledEarlier(string staffId)
+    {
+        if (StaffIds.Contains(staffId))
+        {
+            return false;
+        }
+
+        StaffIds.Add(staffId);
+        StaffEnrolled = Math.Max(StaffEnrolled, StaffIds.Count);
+        return true;
+    }
+
     public void Open(OpenMerchant command, DateTimeOffset now, string keyHash)
     {
         Name = command.Name;

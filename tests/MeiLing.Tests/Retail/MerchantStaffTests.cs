@@ -186,6 +186,31 @@ public sealed class MerchantStaffTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_a_key_enrolled_before_the_merchant_kept_its_staff_list_is_named_on_it_at_its_first_use_and_can_be_offboarded()
+    {
+        var till = await platform.OpenTillAsync("Old Chain");
+        var shadow = await till.Manager.EnrolAsync(till.MerchantId, "Shadow", "manager");
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(till.MerchantId);
+        await merchant.EndActivationAsync();
+        // As if enrolled before merchants kept their list: counted, never named.
+        await platform.ChangeStoredStateAsync<MerchantState>(merchant, "merchant", stored => stored.StaffIds.Remove(shadow.StaffId));
+        var before = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/staff");
+        Assert.DoesNotContain(shadow.StaffId, before.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("staffId").GetString()));
+        Assert.Equal(1, before.GetProperty("unlisted").GetInt32());
+
+        // The key is used: from then on the merchant key finds it, and offboards it.
+        var shadowKey = platform.Client(shadow.ApiKey);
+        Assert.Equal(HttpStatusCode.OK, (await shadowKey.GetAsync($"/v1/merchants/{till.MerchantId}/webhook-deliveries")).StatusCode);
+        var after = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/staff");
+        Assert.Equal([till.ManagerId, till.CashierId, shadow.StaffId],
+            after.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("staffId").GetString()));
+        Assert.Equal(0, after.GetProperty("unlisted").GetInt32());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await till.Owner.DeleteAsync($"/v1/merchants/{till.MerchantId}/staff/{shadow.StaffId}")).StatusCode);
+        await (await shadowKey.GetAsync($"/v1/merchants/{till.MerchantId}/webhook-deliveries")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_cashier_takes_payments_and_the_order_records_who_sold()
     {
         var till = await platform.OpenTillAsync();
