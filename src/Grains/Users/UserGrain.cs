@@ -274,7 +274,9 @@ internal sealed partial class UserGrain(
         // the birth date the child may correct on their own: a child cannot shed the guardian's withdrawal that way.
         if (!state.RecordExists || state.State.Guardian is not { } guardian || !guardian.AnswersOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
             || !PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone)
-            || !await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode))
+            // P5.1: a withdrawal code, asked for to withdraw and texted saying so; never the code the guardian was asked to
+            // hand on to confirm (guardian-consent), which whoever was handed it could otherwise spend on closing the account.
+            || !await Codes(guardianPhone).Verify(VerificationPurpose.GuardianWithdrawal, verificationCode))
         {
             throw VerificationCodes.Failed();
         }
