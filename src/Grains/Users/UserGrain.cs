@@ -192,9 +192,11 @@ internal sealed partial class UserGrain(
         user.ReplacePassword(Passwords.Hash(newPassword));
         await state.WriteStateAsync();
         await AuditAsync("user", UserId, "password:changed");
-        await Inbox.Notify(new UserNotification(NoticeKinds.PasswordChanged,
-            "Your password was changed; every other session was signed out. If this was not you, reset your password.",
-            null, now, now));
+        const string Text = "Your password was changed; every other session was signed out. If this was not you, reset your password.";
+        await Inbox.Notify(new UserNotification(NoticeKinds.PasswordChanged, Text, null, now, now));
+        // P4.4: texted too. Whoever changed it (someone who learnt the password) has just signed every other session out, so
+        // the in-app notice reaches only them; the number reaches the owner, who can reset the password with a code.
+        await SendNoticeAsync(user.Phone, Text);
         return new SignedIn(UserId, user.SessionGeneration);
     }
 
