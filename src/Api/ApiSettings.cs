@@ -45,6 +45,15 @@ public sealed class ApiSettings : ClusterSettings
     public int SessionMinutes { get; set; } = 720;
 
     /// <summary>
+    /// How recent a user's sign-in must be for what a stolen session must not do alone: closing the account, erasing data,
+    /// turning off the member-card code (<c>MEILING_RECENT_SIGN_IN_MINUTES</c>, P4.4). Older sessions get 403
+    /// <c>recent-sign-in-required</c> and sign in again.
+    /// </summary>
+    [ConfigurationKeyName("RECENT_SIGN_IN_MINUTES")]
+    [Range(1, 1440, ErrorMessage = "MEILING_RECENT_SIGN_IN_MINUTES must be 1-1440.")]
+    public int RecentSignInMinutes { get; set; } = 15;
+
+    /// <summary>
     /// How long the API waits for a grain call before answering 503 (<c>MEILING_GRAIN_CALL_TIMEOUT_SECONDS</c>);
     /// Orleans' default of 30 s would hold a request, and its connection, through a whole outage.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using MeiLing.Api.Extensions;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Users;
@@ -29,8 +30,18 @@ public static class MemberCardProtectionApi
     internal static async Task<Ok<MemberCardProtection>> Get(string userId, IClusterClient cluster) =>
         TypedResults.Ok(new MemberCardProtection(await cluster.GetGrain<IUserCredentials>(userId).RequiresMemberCode()));
 
-    internal static async Task<Ok<MemberCardProtection>> Set(string userId, MemberCardProtection request, IClusterClient cluster) =>
-        TypedResults.Ok(new MemberCardProtection(await cluster.GetGrain<IUserCredentials>(userId).RequireMemberCode(request.CodeAlways)));
+    internal static async Task<Ok<MemberCardProtection>> Set(
+        string userId, MemberCardProtection request, ClaimsPrincipal caller, RecentSignIn recentSignIn, IClusterClient cluster)
+    {
+        if (!request.CodeAlways)
+        {
+            // P4.4, P1.6: turning the protection off is what someone holding a copied session would do before a merchant
+            // draws on the cards without the user's code; turning it on needs nothing more than the session.
+            recentSignIn.Ensure(caller, "Turning off the member-card code");
+        }
+
+        return TypedResults.Ok(new MemberCardProtection(await cluster.GetGrain<IUserCredentials>(userId).RequireMemberCode(request.CodeAlways)));
+    }
 }
 
 /// <summary>The user's member-card protection: <see cref="CodeAlways"/>, every payment from their cards needs their code.</summary>

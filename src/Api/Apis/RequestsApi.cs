@@ -53,9 +53,20 @@ public static class RequestsApi
     }
 
     internal static async Task<Results<Accepted<DataRightsRequestView>, ValidationProblem>> File(
-        string userId, FileRequestBody request, ClaimsPrincipal caller, IClusterClient cluster)
+        string userId, FileRequestBody request, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
     {
         var isSupport = caller.IsInRole(Roles.Support);
+        if (!isSupport && IsIrreversible(request.Type))
+        {
+            // P4.4: a session alone (a copied token, a phone left signed in) does not close the account or erase data.
+            recentSignIn.Ensure(caller, $"A {Kebab(request.Type)} request");
+        }
+        else if (!isSupport && request.Type == DataRightsRequestType.Correction && request.Details?.Delivery is not null)
+        {
+            // P4.4, P1.5: nor send the goods of every order not yet fulfilled, paid ones included, to another address.
+            recentSignIn.Ensure(caller, "A correction of your orders' delivery");
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (isSupport && string.IsNullOrWhiteSpace(request.Reason))
         {
@@ -155,11 +166,19 @@ public static class RequestsApi
     }
 
     internal static async Task<Results<Ok<DataRightsRequestView>, ValidationProblem>> Confirm(
-        string requestId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ConfirmationBody? body, ClaimsPrincipal caller, IClusterClient cluster)
+        string requestId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ConfirmationBody? body, ClaimsPrincipal caller, IClusterClient cluster,
+        RecentSignIn recentSignIn)
     {
         var request = cluster.GetGrain<IDataRightsRequestGrain>(requestId);
         if (!caller.IsInRole(Roles.Support))
         {
+            // P4.4: the user's confirmation of a cancellation or deletion support filed is the same word as filing it.
+            if (await request.Get() is { Status: DataRightsRequestStatus.AwaitingConfirmation } awaiting
+                && caller.IsUser(awaiting.UserId) && IsIrreversible(awaiting.Type))
+            {
+                recentSignIn.Ensure(caller, $"Confirming a {Kebab(awaiting.Type)} request");
+            }
+
             return TypedResults.Ok(await request.Confirm(caller.AsRequestActor()));
         }
 
@@ -272,6 +291,12 @@ public static class RequestsApi
                 return RequestDetails.None;
         }
     }
+
+    /// <summary>The requests a user's session files or confirms only shortly after a sign-in: what they erase cannot be had back.</summary>
+    private static bool IsIrreversible(DataRightsRequestType type) =>
+        type is DataRightsRequestType.Cancellation or DataRightsRequestType.Deletion;
+
+    private static string Kebab(DataRightsRequestType type) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(type.ToString());
 
     private static string Kebab(ErasableCategory category) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(category.ToString());
 }

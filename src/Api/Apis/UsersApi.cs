@@ -28,7 +28,7 @@ public static class UsersApi
             .WithName("ChangePassword").WithSummary("Change the password with the current one (P4.4): every other session ends; this one continues under the fresh token in X-Session-Token (and the session cookie).");
         group.MapPost("/{userId:id}/guardian-withdrawal", WithdrawGuardianConsent).AllowAnonymous().RequireRateLimiting(RateLimits.CodesPolicy)
             .WithName("WithdrawGuardianConsent")
-            .WithSummary("The guardian of a child under 14 withdraws consent with a guardian-consent code texted to the guardian's number (no session needed): the child's account is cancelled, the whole erasure (P5.1, P4.1). Any failure is 400 verification-failed.");
+            .WithSummary("The guardian of a child under 14 withdraws consent with a guardian-withdrawal code texted to the guardian's number (no session needed; a guardian-consent code, the one handed on to confirm, does not do): the child's account is cancelled, the whole erasure (P5.1, P4.1). Any failure is 400 verification-failed.");
         group.MapPost("/{userId:id}/guardian-confirmation", ConfirmGuardian).ForCaller(CallerScope.TheUser)
             .WithName("ConfirmGuardian").WithSummary("The guardian of a child under 14 confirms with the code texted to the guardian's number: the account leaves pending-guardian (P5.1).");
         group.MapGet("/{userId:id}", GetProfile).ForCaller(CallerScope.TheUserOrSupport)

@@ -1,4 +1,5 @@
 using MeiLing.Api.Apis;
+using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains;
 using MeiLing.Grains.DataRights;
@@ -13,6 +14,9 @@ namespace MeiLing.Api.Consoles;
 public abstract class ConsolePageModel(IClusterClient cluster) : PageModel
 {
     protected IClusterClient Cluster { get; } = cluster;
+
+    /// <summary>The API's rule for what a session does only shortly after a sign-in (P4.4), for the handlers the pages call.</summary>
+    protected RecentSignIn RecentSignIn => HttpContext.RequestServices.GetRequiredService<RecentSignIn>();
 
     /// <summary>A refusal or a validation error to show above the page's content.</summary>
     public string? Error { get; protected set; }
@@ -76,7 +80,7 @@ public abstract class ConsolePageModel(IClusterClient cluster) : PageModel
 
         return await AttemptAsync(async () =>
         {
-            if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(userId, form!.ToBody(), User, Cluster)), out var filed))
+            if (Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.File(userId, form!.ToBody(), User, Cluster, RecentSignIn)), out var filed))
             {
                 Notice = notice(filed);
             }

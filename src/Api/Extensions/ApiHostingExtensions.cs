@@ -71,6 +71,7 @@ public static class ApiHostingExtensions
 
         // Staff and merchants send X-Api-Key; users send a bearer token or their session cookie.
         builder.Services.AddSingleton<UserSessions>();
+        builder.Services.AddSingleton<RecentSignIn>();
         builder.Services.AddSingleton<UnknownApiKeys>();
         builder.Services.TryAddSingleton<IApiKeyResolver, ClusterApiKeyResolver>();
         builder.Services.AddSingleton<ApiKeyLookups>();

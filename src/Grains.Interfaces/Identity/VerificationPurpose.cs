@@ -11,6 +11,13 @@ public enum VerificationPurpose
 
     /// <summary>The member agrees to one charge of their member card at the till (its order and amount).</summary>
     MemberCardPayment = 4,
+
+    /// <summary>
+    /// The guardian of a child under 14 withdraws their consent, which cancels the child's account (P5.1). Apart from
+    /// <see cref="GuardianConsent"/>, whose text asks the guardian to pass the code on to confirm: a code given out to
+    /// confirm cannot close the account, nor one asked for to withdraw confirm it.
+    /// </summary>
+    GuardianWithdrawal = 5,
 }
 
 /// <summary>The refusal every wrong, expired, used-up or misdirected code gets: one answer, so a guesser learns nothing.</summary>

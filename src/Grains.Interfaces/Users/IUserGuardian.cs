@@ -15,7 +15,8 @@ public interface IUserGuardian : IGrainWithStringKey
     Task<UserProfile> ConfirmGuardian(string verificationCode);
 
     /// <summary>
-    /// The guardian of a child under 14 withdraws their consent with a code texted to the guardian's number: the
+    /// The guardian of a child under 14 withdraws their consent with a <c>guardian-withdrawal</c> code texted to the guardian's
+    /// number (a <c>guardian-consent</c> code, sent to be handed on to confirm, does not do): the
     /// child's account is cancelled (the whole P4.1 erasure, P5.1). Returns the cancellation request. Any failure,
     /// an unknown account included, is the same 400 <c>verification-failed</c>, so the route reveals nobody.
     /// </summary>

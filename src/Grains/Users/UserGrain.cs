@@ -192,9 +192,11 @@ internal sealed partial class UserGrain(
         user.ReplacePassword(Passwords.Hash(newPassword));
         await state.WriteStateAsync();
         await AuditAsync("user", UserId, "password:changed");
-        await Inbox.Notify(new UserNotification(NoticeKinds.PasswordChanged,
-            "Your password was changed; every other session was signed out. If this was not you, reset your password.",
-            null, now, now));
+        const string Text = "Your password was changed; every other session was signed out. If this was not you, reset your password.";
+        await Inbox.Notify(new UserNotification(NoticeKinds.PasswordChanged, Text, null, now, now));
+        // P4.4: texted too. Whoever changed it (someone who learnt the password) has just signed every other session out, so
+        // the in-app notice reaches only them; the number reaches the owner, who can reset the password with a code.
+        await SendNoticeAsync(user.Phone, Text);
         return new SignedIn(UserId, user.SessionGeneration);
     }
 
@@ -274,7 +276,9 @@ internal sealed partial class UserGrain(
         // the birth date the child may correct on their own: a child cannot shed the guardian's withdrawal that way.
         if (!state.RecordExists || state.State.Guardian is not { } guardian || !guardian.AnswersOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
             || !PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone)
-            || !await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode))
+            // P5.1: a withdrawal code, asked for to withdraw and texted saying so; never the code the guardian was asked to
+            // hand on to confirm (guardian-consent), which whoever was handed it could otherwise spend on closing the account.
+            || !await Codes(guardianPhone).Verify(VerificationPurpose.GuardianWithdrawal, verificationCode))
         {
             throw VerificationCodes.Failed();
         }

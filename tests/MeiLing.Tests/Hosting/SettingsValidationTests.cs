@@ -87,6 +87,8 @@ public sealed class SettingsValidationTests
     [InlineData("RATE_LIMIT_ANONYMOUS_PER_SECOND", "-5", "MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND")]
     [InlineData("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "0", "MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE")]
     [InlineData("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "0", "MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE")]
+    [InlineData("RECENT_SIGN_IN_MINUTES", "0", "MEILING_RECENT_SIGN_IN_MINUTES")]
+    [InlineData("RECENT_SIGN_IN_MINUTES", "1441", "MEILING_RECENT_SIGN_IN_MINUTES")]
     [InlineData("JWT_KEY", "c2hvcnQga2V5", "MEILING_JWT_KEY")]
     [InlineData("JWT_KEY", "not base64 but long enough to pass a length check!!", "MEILING_JWT_KEY")]
     public void A_bad_api_setting_fails_start_up_naming_its_variable(string key, string value, string named)
@@ -113,6 +115,17 @@ public sealed class SettingsValidationTests
         var settings = Settings.Bind<MeiLing.Api.ApiSettings>(configuration);
 
         Assert.Equal((5_000, 1_000, 60), (settings.RateLimitPerSecond, settings.RateLimitAnonymousPerSecond, settings.RateLimitCredentialsPerMinute));
+    }
+
+    [Fact]
+    public void P4_4_closing_an_account_needs_a_sign_in_of_the_last_15_minutes_by_default()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+        }).Build();
+
+        Assert.Equal(15, Settings.Bind<MeiLing.Api.ApiSettings>(configuration).RecentSignInMinutes);
     }
 
     // What every silo needs to start, plus the settings a test is about.

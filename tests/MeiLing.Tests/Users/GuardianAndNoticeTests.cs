@@ -52,9 +52,9 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         var anonymous = platform.Client();
 
         var withChildsCode = await anonymous.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
-            new { verificationCode = await platform.ObtainCodeAsync(child.Phone, "guardian-consent") });
+            new { verificationCode = await platform.ObtainCodeAsync(child.Phone, "guardian-withdrawal") });
         var withdrawn = await anonymous.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
-            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-consent") });
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Guardian", "support")).ApiKey);
         var done = await support.WaitUntilDoneAsync((await withdrawn.Content.ReadFromJsonAsync<JsonElement>()).RequestId());
 
@@ -62,6 +62,38 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Accepted, withdrawn.StatusCode);
         Assert.Equal("completed", done.GetProperty("status").GetString());
         await (await support.GetAsync($"/v1/users/{child.UserId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task P5_1_a_guardian_code_sent_to_confirm_cannot_withdraw_and_one_asked_for_to_withdraw_cannot_confirm()
+    {
+        // The code registration texts asks the guardian to hand it on to confirm: whoever it is handed to (or reads it
+        // over a shoulder) must not be able to spend it on closing the child's account, anonymously.
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+        var anonymous = platform.Client();
+        var toConfirm = await platform.LatestCodeAsync(guardianPhone, "guardian-consent");
+
+        var withdrawnWithTheConfirmingCode = await anonymous.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal", new { verificationCode = toConfirm });
+
+        Assert.EndsWith("/verification-failed", (await withdrawnWithTheConfirmingCode.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("pending-guardian", (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{child.UserId}")).GetProperty("status").GetString());
+
+        // The other way round: the guardian asks for a code to refuse; the child, at the guardian's phone, cannot turn it
+        // into consent.
+        var toWithdraw = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal");
+        var confirmedWithTheWithdrawingCode = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = toWithdraw });
+
+        Assert.EndsWith("/verification-failed", (await confirmedWithTheWithdrawingCode.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("pending-guardian", (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{child.UserId}")).GetProperty("status").GetString());
+        Assert.Contains("撤回", (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={guardianPhone}"))
+            .GetProperty("items").EnumerateArray().First(sms => sms.GetProperty("purpose").GetString() == "guardian-withdrawal").GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        // Each code still does what it was sent for.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = toConfirm })).StatusCode);
+        var withdrawn = await anonymous.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal", new { verificationCode = toWithdraw });
+        Assert.True(withdrawn.StatusCode == HttpStatusCode.Accepted, await withdrawn.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -74,7 +106,7 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
 
         var corrected = await client.PatchAsJsonAsync($"/v1/users/{child.UserId}", new { birthDate = "1990-01-01" });
         var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
-            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-consent") });
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
 
         Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
         Assert.False((await corrected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("isMinor").GetBoolean());
@@ -85,7 +117,7 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     public async Task P5_1_a_withdrawal_for_an_adult_or_an_unknown_account_is_the_same_400()
     {
         var adult = await platform.RegisterUserAsync();
-        var code = await platform.ObtainCodeAsync(adult.Phone, "guardian-consent");
+        var code = await platform.ObtainCodeAsync(adult.Phone, "guardian-withdrawal");
 
         var forAdult = await platform.Client().PostAsJsonAsync($"/v1/users/{adult.UserId}/guardian-withdrawal", new { verificationCode = code });
         var forNobody = await platform.Client().PostAsJsonAsync(

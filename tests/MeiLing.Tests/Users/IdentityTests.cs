@@ -248,6 +248,22 @@ public sealed class IdentityTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_a_password_change_is_texted_to_the_users_number_where_whoever_changed_it_cannot_hide_it()
+    {
+        // Someone who learnt the password changes it: every other session, the owner's too, ends (above), so the in-app
+        // notice reaches only them. The owner hears of it on their phone, and can reset the password with a code.
+        var user = await platform.RegisterUserAsync();
+
+        var changed = await (await platform.AsUserAsync(user)).PostAsJsonAsync(
+            $"/v1/users/{user.UserId}/password", new { currentPassword = user.Password, newPassword = NewPassword });
+
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        var newest = (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={user.Phone}")).GetProperty("items")[0];
+        Assert.Equal("notice", newest.GetProperty("purpose").GetString());
+        Assert.Contains("password was changed", newest.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task P4_4_a_wrong_current_password_or_a_weak_new_one_is_400_and_changes_nothing()
     {
         var user = await platform.RegisterUserAsync();

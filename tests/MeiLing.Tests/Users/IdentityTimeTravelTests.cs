@@ -58,7 +58,7 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         var lateChild = await RegisterChildAsync(UserApiClient.NewPhone());
 
         var withdrawal = await platform.Client().PostAsJsonAsync($"/v1/users/{withdrawnChild.UserId}/guardian-withdrawal",
-            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-consent") });
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
         Assert.True(withdrawal.StatusCode == HttpStatusCode.Accepted, await withdrawal.Content.ReadAsStringAsync());
         var onTheGuardiansWord = (await withdrawal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString()!;
         platform.Clock.Advance(TimeSpan.FromDays(8));

@@ -47,7 +47,7 @@ public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : C
     }
 
     public Task<IActionResult> OnPostConfirmAsync([FromForm] string? verificationCode) =>
-        ActAsync("已确认，开始处理。Confirmed: the request starts.", new ConfirmationBody(verificationCode), async (id, body) => await RequestsApi.Confirm(id, body, User, Cluster));
+        ActAsync("已确认，开始处理。Confirmed: the request starts.", new ConfirmationBody(verificationCode), async (id, body) => await RequestsApi.Confirm(id, body, User, Cluster, RecentSignIn));
 
     public Task<IActionResult> OnPostApproveAsync([FromForm] string? reason) =>
         ActAsync("已批准。Approved.", new ReasonBody(reason ?? ""), async (id, body) => await RequestsApi.Approve(id, body, User, Cluster));

@@ -43,7 +43,7 @@ public sealed class AccountModel(IClusterClient cluster, UserSessions sessions) 
 
     public async Task<IActionResult> OnPostMemberCardsAsync([FromForm] bool codeAlways)
     {
-        if (await AttemptAsync(() => MemberCardProtectionApi.Set(UserId, new MemberCardProtection(codeAlways), Cluster)))
+        if (await AttemptAsync(() => MemberCardProtectionApi.Set(UserId, new MemberCardProtection(codeAlways), User, RecentSignIn, Cluster)))
         {
             Notice = codeAlways
                 ? "会员卡每次付款都需要您的验证码。Every member-card payment now needs your code."

@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Users;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MeiLing.Tests.DataRights;
+
+/// <summary>
+/// P4.4: a session token alone (copied from a cookie, or a phone left signed in) does not close the account, erase data
+/// or turn off the member-card code: those need a sign-in of the last 15 minutes (MEILING_RECENT_SIGN_IN_MINUTES). The
+/// stale token here is the user's own session, signed as the platform signed it 16 minutes ago: the same session id and
+/// generation, still open, only its sign-in time (iat) older.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class RecentSignInTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P4_4_a_session_signed_in_long_ago_files_no_cancellation_or_deletion_until_the_user_signs_in_again()
+    {
+        var user = await platform.RegisterUserAsync();
+        var stale = await StaleSessionAsync(user);
+
+        var cancellation = await stale.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "cancellation" });
+        var deletion = await stale.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "deletion", details = new { categories = new[] { "activity" } } });
+        // What can be had back, or is only read, the session still does.
+        var access = await stale.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access" });
+
+        var refused = await cancellation.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.EndsWith("/recent-sign-in-required", refused.TypeOf(), StringComparison.Ordinal);
+        Assert.Contains("POST /v1/sessions", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("/recent-sign-in-required", (await deletion.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, access.StatusCode);
+        var filed = await stale.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/requests");
+        Assert.Equal(["access"], filed.GetProperty("items").EnumerateArray().Select(request => request.GetProperty("type").GetString()));
+
+        // The user signs in again (the password proven now) and closes the account.
+        var fresh = await platform.AsUserAsync(user);
+        var closed = await fresh.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "cancellation" });
+        Assert.True(closed.StatusCode == HttpStatusCode.Accepted, await closed.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task P4_4_a_session_signed_in_long_ago_cannot_confirm_a_cancellation_support_filed()
+    {
+        var user = await platform.RegisterUserAsync();
+        var stale = await StaleSessionAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Stale", "support")).ApiKey);
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "cancellation", reason = "caller asked by phone", verification = "callback" });
+
+        var confirmed = await stale.PostAsync($"/v1/requests/{filed.RequestId()}/confirmation", null);
+
+        Assert.EndsWith("/recent-sign-in-required", (await confirmed.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        var waiting = await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
+        Assert.Equal("awaiting-confirmation", waiting.GetProperty("status").GetString());
+        var fresh = await platform.AsUserAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.PostAsync($"/v1/requests/{filed.RequestId()}/confirmation", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task P1_5_P4_4_a_session_signed_in_long_ago_corrects_the_nickname_but_does_not_send_the_orders_elsewhere()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var stale = await StaleSessionAsync(shop.Customer);
+        var requests = $"/v1/users/{shop.Customer.UserId}/requests";
+
+        var redirected = await stale.PostAsJsonAsync(requests, new { type = "correction", details = new { delivery = new { recipientName = "某人", address = "别处 9 号" } } });
+        var renamed = await stale.PostAsJsonAsync(requests, new { type = "correction", details = new { nickname = "新名字" } });
+
+        Assert.EndsWith("/recent-sign-in-required", (await redirected.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.True(renamed.StatusCode == HttpStatusCode.Accepted, await renamed.Content.ReadAsStringAsync());
+        await stale.WaitUntilDoneAsync((await renamed.Content.ReadFromJsonAsync<JsonElement>()).RequestId());
+        var delivery = (await stale.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}")).GetProperty("delivery");
+        Assert.Equal("陕西省西安市雁塔区科技路 88 号", delivery.GetProperty("address").GetString());
+        Assert.Equal("新名字", (await stale.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}")).GetProperty("nickname").GetString());
+    }
+
+    [Fact]
+    public async Task P1_6_P4_4_a_session_signed_in_long_ago_turns_the_member_card_code_on_but_not_off()
+    {
+        var user = await platform.RegisterUserAsync();
+        var stale = await StaleSessionAsync(user);
+        var protection = $"/v1/users/{user.UserId}/member-card-protection";
+
+        var on = await stale.PutAsJsonAsync(protection, new { codeAlways = true });
+        var off = await stale.PutAsJsonAsync(protection, new { codeAlways = false });
+
+        Assert.Equal(HttpStatusCode.OK, on.StatusCode);
+        Assert.EndsWith("/recent-sign-in-required", (await off.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.True((await stale.GetFromJsonAsync<JsonElement>(protection)).GetProperty("codeAlways").GetBoolean());
+        var fresh = await platform.AsUserAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.PutAsJsonAsync(protection, new { codeAlways = false })).StatusCode);
+    }
+
+    /// <summary>The user's own open session, as the platform would have signed it 16 minutes ago.</summary>
+    private async Task<HttpClient> StaleSessionAsync(RegisteredUser user)
+    {
+        var session = await platform.SignInAsync(user);
+        var client = platform.Client();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            SessionTokens.Resign(session.Token, SecurityAlgorithms.HmacSha256, notBefore: DateTime.UtcNow.AddMinutes(-16)));
+        return client;
+    }
+}
