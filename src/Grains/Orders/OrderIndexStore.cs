@@ -110,6 +110,45 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
         dataSource.ReadStringsAsync(
             "SELECT order_id FROM order_index WHERE merchant_id = $1 AND (user_ref IS NOT NULL OR user_id IS NOT NULL) ORDER BY created_at", merchantId);
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the merchant's orders that still name a user, newest first, after the
+    /// <see cref="OrderCursor"/> <paramref name="after"/> (null: from the newest), with their user: a termination
+    /// walks a merchant's customers a batch at a time (P4.3, P4.4).
+    /// </summary>
+    public async Task<IReadOnlyList<(string OrderId, DateTimeOffset CreatedAt, string UserId)>> CustomerOrdersOfMerchantAsync(
+        string merchantId, string? after, int limit)
+    {
+        var from = After(after);
+        await using var command = dataSource.CreateCommand("""
+            SELECT order_id, created_at, user_id, sealed_user_id FROM order_index
+             WHERE merchant_id = $1 AND (user_ref IS NOT NULL OR user_id IS NOT NULL)
+               AND ($2::timestamptz IS NULL OR (created_at, order_id) < ($2, $3))
+             ORDER BY created_at DESC, order_id DESC
+             LIMIT $4
+            """);
+        command.Parameters.Add(new() { Value = merchantId });
+        command.Parameters.Add(new() { Value = (object?)from?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = from?.OrderId ?? "", NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = limit });
+        var rows = new List<(string OrderId, DateTimeOffset CreatedAt, string? UserId, byte[]? SealedUserId)>(limit);
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1),
+                    reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3)));
+            }
+        }
+
+        var orders = new List<(string, DateTimeOffset, string)>(rows.Count);
+        foreach (var (orderId, createdAt, userId, sealedUserId) in rows)
+        {
+            orders.Add((orderId, createdAt, userId ?? await customers.OpenAsync(sealedUserId!)));
+        }
+
+        return orders;
+    }
+
     /// <summary>Every user who ever ordered at the merchant (and whose orders are not anonymized).</summary>
     public async Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId)
     {
