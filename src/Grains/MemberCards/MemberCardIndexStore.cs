@@ -30,7 +30,4 @@ public sealed class MemberCardIndexStore(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId, string afterUserId, int limit) =>
         dataSource.ReadStringsAsync(
             "SELECT user_id FROM member_card_index WHERE merchant_id = $1 AND user_id > $2 ORDER BY user_id LIMIT $3", merchantId, afterUserId, limit);
-
-    public Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId) =>
-        dataSource.ReadStringsAsync("SELECT user_id FROM member_card_index WHERE merchant_id = $1 ORDER BY user_id", merchantId);
 }

@@ -105,11 +105,6 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
         return rows.GroupBy(row => row.Merchant).ToDictionary(group => group.Key, group => (IReadOnlyList<string>)[.. group.Select(row => row.Order)]);
     }
 
-    /// <summary>The orders of a merchant that still belong to a user (for its termination).</summary>
-    public Task<IReadOnlyList<string>> OrderIdsOfMerchantWithUsersAsync(string merchantId) =>
-        dataSource.ReadStringsAsync(
-            "SELECT order_id FROM order_index WHERE merchant_id = $1 AND (user_ref IS NOT NULL OR user_id IS NOT NULL) ORDER BY created_at", merchantId);
-
     /// <summary>
     /// Up to <paramref name="limit"/> of the merchant's orders that still name a user, newest first, after the
     /// <see cref="OrderCursor"/> <paramref name="after"/> (null: from the newest), with their user: a termination
@@ -147,34 +142,6 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
         }
 
         return orders;
-    }
-
-    /// <summary>Every user who ever ordered at the merchant (and whose orders are not anonymized).</summary>
-    public async Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId)
-    {
-        // One sealed id per pseudonym, plus the user ids of rows not yet pseudonymized.
-        await using var command = dataSource.CreateCommand("""
-            SELECT DISTINCT ON (user_ref) NULL, sealed_user_id FROM order_index WHERE merchant_id = $1 AND user_ref IS NOT NULL
-            UNION ALL
-            SELECT DISTINCT user_id, NULL::bytea FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL
-            """);
-        command.Parameters.Add(new() { Value = merchantId });
-        var found = new List<(string? UserId, byte[]? Sealed)>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                found.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1)));
-            }
-        }
-
-        var users = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (userId, sealedUserId) in found)
-        {
-            users.Add(userId ?? await customers.OpenAsync(sealedUserId!));
-        }
-
-        return [.. users];
     }
 
     /// <summary>Whether any listing row still leads to the user (what the cancellation's verification asks).</summary>

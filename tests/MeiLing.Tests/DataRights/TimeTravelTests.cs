@@ -141,7 +141,7 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
     [Fact]
     public async Task P4_3_users_an_interrupted_shutdown_left_untold_are_told_by_its_reminder_once_each()
     {
-        var customers = await ShopWithCustomersWhoOrderedAsync(3);
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(3);
         var shop = customers[0];
 
         // The user's inbox holds a notice already, and its stored row moves under it: the next write to it fails.
@@ -169,7 +169,7 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
     [Fact]
     public async Task P4_3_P4_4_a_merchant_with_more_customers_than_a_batch_is_told_and_erased_a_batch_per_turn_until_every_one_is()
     {
-        var customers = await ShopWithCustomersWhoOrderedAsync(12);
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(12);
         await customers[^1].TopUpAsync(1_000);
         var merchantId = customers[0].Merchant.MerchantId;
 
@@ -193,32 +193,13 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         }
 
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        Assert.InRange(toldByTheFirstCall, 1, TestSiloConfigurator.TerminationBatchSize);
+        Assert.InRange(toldByTheFirstCall, 1, TestSiloConfigurator.CustomerBatchSize);
         Assert.Equal(customers.Count, toldInTheEnd);
         Assert.Equal(MerchantStatus.Terminating, first.Status);
-        Assert.InRange(anonymizedByTheFirstCall, 1, TestSiloConfigurator.TerminationBatchSize);
+        Assert.InRange(anonymizedByTheFirstCall, 1, TestSiloConfigurator.CustomerBatchSize);
         Assert.Equal(MerchantStatus.Terminated, last.Status);
         Assert.Equal(0L, await OrdersNamingAUserAsync(merchantId));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM member_card_index WHERE merchant_id = $1", merchantId));
-    }
-
-    // A shop and customers of it, each with one order.
-    private async Task<List<Shop>> ShopWithCustomersWhoOrderedAsync(int count)
-    {
-        var shop = await platform.OpenShopAsync();
-        var customers = new List<Shop> { shop };
-        while (customers.Count < count)
-        {
-            var user = await platform.RegisterUserAsync();
-            customers.Add(shop with { Customer = user, CustomerClient = await platform.AsUserAsync(user) });
-        }
-
-        foreach (var customer in customers)
-        {
-            await customer.PlaceOrderAsync();
-        }
-
-        return customers;
     }
 
     private static async Task<int> CountToldAsync(IEnumerable<Shop> customers, string merchantId)
