@@ -9,6 +9,13 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
 {
     public const int MinimumGroupSize = 5;
 
+    /// <summary>
+    /// The most groups (kept and suppressed) one export reads: a year of a busy platform's sales would otherwise be
+    /// held in one silo's memory and sent in one answer. A period with more is refused (400 <c>export-too-large</c>)
+    /// rather than cut short, since a partial export would read as the whole.
+    /// </summary>
+    public const int MaxGroups = 100_000;
+
     [Alias("sales")]
     Task<SalesExport> ExportSales(DateOnly from, DateOnly to);
 }

@@ -29,15 +29,26 @@ internal sealed class AnalyticsGrain(NpgsqlDataSource dataSource) : Grain, IAnal
              WHERE f.day BETWEEN $1 AND $2 AND o.status IN ('Paid', 'Fulfilled')
              GROUP BY f.merchant_id, f.day, f.sku, f.region
              ORDER BY f.day, f.merchant_id, f.sku
+             LIMIT $3
             """);
         command.Parameters.Add(new() { Value = from });
         command.Parameters.Add(new() { Value = to });
+        // One row beyond the bound tells a period that holds too many from one that holds exactly as many.
+        command.Parameters.Add(new() { Value = IAnalyticsGrain.MaxGroups + 1 });
         var groups = new List<SalesGroup>();
         var aliases = new Dictionary<string, string>();
         var suppressed = 0;
         await using var reader = await command.ExecuteReaderAsync();
+        var read = 0;
         while (await reader.ReadAsync())
         {
+            // P4.4: the export holds at most so many groups; beyond them nothing is returned, not a part that reads as the whole.
+            if (++read > IAnalyticsGrain.MaxGroups)
+            {
+                throw DomainException.InvalidField("to", "export-too-large",
+                    $"This period holds more than {IAnalyticsGrain.MaxGroups} groups; export a shorter one (from, to).");
+            }
+
             if (reader.GetInt64(7) < IAnalyticsGrain.MinimumGroupSize)
             {
                 suppressed++;

@@ -26,6 +26,8 @@ public sealed class MemberCardIndexStore(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<string>> MerchantsOfUserAsync(string userId) =>
         dataSource.ReadStringsAsync("SELECT merchant_id FROM member_card_index WHERE user_id = $1 ORDER BY merchant_id", userId);
 
-    public Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId) =>
-        dataSource.ReadStringsAsync("SELECT user_id FROM member_card_index WHERE merchant_id = $1 ORDER BY user_id", merchantId);
+    /// <summary>Up to <paramref name="limit"/> of the merchant's card holders after <paramref name="afterUserId"/>, in id order (a termination's batch).</summary>
+    public Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId, string afterUserId, int limit) =>
+        dataSource.ReadStringsAsync(
+            "SELECT user_id FROM member_card_index WHERE merchant_id = $1 AND user_id > $2 ORDER BY user_id LIMIT $3", merchantId, afterUserId, limit);
 }

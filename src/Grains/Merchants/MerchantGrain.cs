@@ -4,6 +4,7 @@ using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
+using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Merchants;
 
@@ -13,6 +14,7 @@ internal sealed class MerchantGrain(
     MemberCardIndexStore cards,
     Webhooks.WebhookOutbox outbox,
     ClusterFacts facts,
+    IOptions<TerminationSettings> termination,
     TimeProvider clock) : Grain, IMerchantGrain, IRemindable
 {
     public const int MinimumNoticeDays = 30;
@@ -117,24 +119,39 @@ internal sealed class MerchantGrain(
 
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => await CompleteIfDueAsync();
 
+    // A batch per call (a reminder tick): a merchant with many customers is told and erased over several turns, each
+    // holding at most a batch (P4.4), its position saved after each, so an interrupted turn resumes where it stopped.
     private async Task<MerchantView> CompleteIfDueAsync()
     {
         var merchant = Merchant;
+        var budget = termination.Value.BatchSize;
         if (merchant.Status == MerchantStatus.Terminating && merchant.NoticesPending)
         {
-            await NotifyCustomersAsync(merchant);
+            budget -= await NotifyCustomersAsync(merchant);
         }
 
-        if (merchant.Status == MerchantStatus.Terminating && clock.GetUtcNow() >= merchant.TerminationEffectiveAt)
+        if (merchant.Status == MerchantStatus.Terminating && !merchant.NoticesPending && budget > 0
+            && clock.GetUtcNow() >= merchant.TerminationEffectiveAt)
         {
-            foreach (var orderId in await orders.OrderIdsOfMerchantWithUsersAsync(MerchantId))
+            var (customers, next) = await CustomerWalk.NextAsync(orders, cards, MerchantId, merchant.ErasureFrom, budget);
+            foreach (var (orderId, userId) in customers)
             {
-                await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
+                if (orderId is not null)
+                {
+                    await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
+                }
+                else
+                {
+                    await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(MerchantId, userId)).SettleAndErase();
+                }
             }
 
-            foreach (var userId in await cards.UsersOfMerchantAsync(MerchantId))
+            if (next is not null)
             {
-                await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(MerchantId, userId)).SettleAndErase();
+                merchant.ErasureReached(next);
+                await state.WriteStateAsync();
+                await this.RegisterOrUpdateReminder(TerminationReminder, termination.Value.NextBatchAfter, NoticeRetry);
+                return merchant.ToView(MerchantId);
             }
 
             // P4.3: a closed merchant's key stops working. Revoking first, so a retry after a failed write
@@ -160,9 +177,9 @@ internal sealed class MerchantGrain(
         return merchant.ToView(MerchantId);
     }
 
-    // Every customer again on a retry: a user grain keeps one notice per merchant and date, so those told
-    // before the interruption are not told twice.
-    private async Task NotifyCustomersAsync(MerchantState merchant)
+    // A batch of customers, from where the last batch stopped; returns how many were walked. A batch cut short
+    // is told again on the retry: a user grain keeps one notice per merchant and date, so nobody is told twice.
+    private async Task<int> NotifyCustomersAsync(MerchantState merchant)
     {
         var now = clock.GetUtcNow();
         var effectiveAt = merchant.TerminationEffectiveAt!.Value;
@@ -170,19 +187,20 @@ internal sealed class MerchantGrain(
             "merchant-termination",
             $"{merchant.Name} is closing on {effectiveAt:yyyy-MM-dd}. After that day your data held for it is erased or anonymized.",
             MerchantId, now, effectiveAt);
-        foreach (var userId in await CustomersAsync())
+        var (customers, next) = await CustomerWalk.NextAsync(orders, cards, MerchantId, merchant.NoticesFrom, termination.Value.BatchSize);
+        foreach (var userId in customers.Select(customer => customer.UserId).Distinct(StringComparer.Ordinal))
         {
             await GrainFactory.GetGrain<IUserNotifications>(userId).Notify(notice);
         }
 
-        merchant.NoticesSent();
-        await SaveAsync();
+        merchant.NoticesReached(next);
+        await state.WriteStateAsync();
         var untilEffective = effectiveAt - now;
-        await this.RegisterOrUpdateReminder(TerminationReminder, untilEffective > TimeSpan.Zero ? untilEffective : TimeSpan.Zero, TimeSpan.FromDays(1));
+        await (next is not null
+            ? this.RegisterOrUpdateReminder(TerminationReminder, termination.Value.NextBatchAfter, NoticeRetry)
+            : this.RegisterOrUpdateReminder(TerminationReminder, untilEffective > TimeSpan.Zero ? untilEffective : TimeSpan.Zero, TimeSpan.FromDays(1)));
+        return customers.Count;
     }
-
-    private async Task<IReadOnlyList<string>> CustomersAsync() =>
-        [.. (await orders.UsersOfMerchantAsync(MerchantId)).Union(await cards.UsersOfMerchantAsync(MerchantId))];
 
     // Silos keep a copy of the merchant for orders and cards (its region, whether it still takes customers):
     // every change is forgotten on all of them before the change answers.

@@ -19,6 +19,12 @@ public sealed class MerchantState
     /// <summary>The termination's users are not all told yet (P4.3); its reminder tells them first.</summary>
     public bool NoticesPending { get; set; }
 
+    /// <summary>Where the termination's notices have got to among the merchant's customers (a walk position); null: from the first.</summary>
+    public string? NoticesFrom { get; set; }
+
+    /// <summary>Where the termination's erasure has got to among the merchant's customers; null: from the first.</summary>
+    public string? ErasureFrom { get; set; }
+
     /// <summary>The lookup hash of the merchant's current API key (never the key), so a rotation can revoke it.</summary>
     public string? KeyHash { get; set; }
 
@@ -89,9 +95,19 @@ public sealed class MerchantState
         Status = MerchantStatus.Terminating;
         TerminationEffectiveAt = effectiveAt;
         NoticesPending = true;
+        NoticesFrom = null;
+        ErasureFrom = null;
     }
 
-    public void NoticesSent() => NoticesPending = false;
+    /// <summary>A batch of customers was told; <paramref name="next"/> null: they all were.</summary>
+    public void NoticesReached(string? next)
+    {
+        NoticesFrom = next;
+        NoticesPending = next is not null;
+    }
+
+    /// <summary>A batch of customers' data was erased or anonymized; the next batch starts at <paramref name="next"/>.</summary>
+    public void ErasureReached(string? next) => ErasureFrom = next;
 
     public void Terminated() => Status = MerchantStatus.Terminated;
 

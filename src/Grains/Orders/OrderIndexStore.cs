@@ -105,37 +105,43 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
         return rows.GroupBy(row => row.Merchant).ToDictionary(group => group.Key, group => (IReadOnlyList<string>)[.. group.Select(row => row.Order)]);
     }
 
-    /// <summary>The orders of a merchant that still belong to a user (for its termination).</summary>
-    public Task<IReadOnlyList<string>> OrderIdsOfMerchantWithUsersAsync(string merchantId) =>
-        dataSource.ReadStringsAsync(
-            "SELECT order_id FROM order_index WHERE merchant_id = $1 AND (user_ref IS NOT NULL OR user_id IS NOT NULL) ORDER BY created_at", merchantId);
-
-    /// <summary>Every user who ever ordered at the merchant (and whose orders are not anonymized).</summary>
-    public async Task<IReadOnlyList<string>> UsersOfMerchantAsync(string merchantId)
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the merchant's orders that still name a user, newest first, after the
+    /// <see cref="OrderCursor"/> <paramref name="after"/> (null: from the newest), with their user: a termination
+    /// walks a merchant's customers a batch at a time (P4.3, P4.4).
+    /// </summary>
+    public async Task<IReadOnlyList<(string OrderId, DateTimeOffset CreatedAt, string UserId)>> CustomerOrdersOfMerchantAsync(
+        string merchantId, string? after, int limit)
     {
-        // One sealed id per pseudonym, plus the user ids of rows not yet pseudonymized.
+        var from = After(after);
         await using var command = dataSource.CreateCommand("""
-            SELECT DISTINCT ON (user_ref) NULL, sealed_user_id FROM order_index WHERE merchant_id = $1 AND user_ref IS NOT NULL
-            UNION ALL
-            SELECT DISTINCT user_id, NULL::bytea FROM order_index WHERE merchant_id = $1 AND user_id IS NOT NULL
+            SELECT order_id, created_at, user_id, sealed_user_id FROM order_index
+             WHERE merchant_id = $1 AND (user_ref IS NOT NULL OR user_id IS NOT NULL)
+               AND ($2::timestamptz IS NULL OR (created_at, order_id) < ($2, $3))
+             ORDER BY created_at DESC, order_id DESC
+             LIMIT $4
             """);
         command.Parameters.Add(new() { Value = merchantId });
-        var found = new List<(string? UserId, byte[]? Sealed)>();
+        command.Parameters.Add(new() { Value = (object?)from?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = from?.OrderId ?? "", NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = limit });
+        var rows = new List<(string OrderId, DateTimeOffset CreatedAt, string? UserId, byte[]? SealedUserId)>(limit);
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                found.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1)));
+                rows.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1),
+                    reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3)));
             }
         }
 
-        var users = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (userId, sealedUserId) in found)
+        var orders = new List<(string, DateTimeOffset, string)>(rows.Count);
+        foreach (var (orderId, createdAt, userId, sealedUserId) in rows)
         {
-            users.Add(userId ?? await customers.OpenAsync(sealedUserId!));
+            orders.Add((orderId, createdAt, userId ?? await customers.OpenAsync(sealedUserId!)));
         }
 
-        return [.. users];
+        return orders;
     }
 
     /// <summary>Whether any listing row still leads to the user (what the cancellation's verification asks).</summary>

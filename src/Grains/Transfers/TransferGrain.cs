@@ -116,7 +116,8 @@ internal sealed class TransferGrain(
             await NotifyUsersAsync();
         }
 
-        if (transfer.Status != TransferState.Completed && clock.GetUtcNow() >= transfer.EffectiveAt)
+        // Every user listed and told before any is handed over: one not yet listed would be left behind.
+        if (transfer.Status != TransferState.Completed && !transfer.NoticesPending && clock.GetUtcNow() >= transfer.EffectiveAt)
         {
             if (transfer.BeginHandOver())
             {
@@ -151,21 +152,40 @@ internal sealed class TransferGrain(
         return transfer.ToView(TransferId);
     }
 
-    // Every customer of the merchant, listed once; told again after an interruption only if not told before.
+    // A batch per call (a reminder tick): the merchant's customers are listed under the transfer a batch at a time from
+    // where the last batch stopped, and the untold among them told a batch at a time, so no turn holds them all (P4.4).
+    // A user told before an interruption is not told again.
     private async Task NotifyUsersAsync()
     {
         var transfer = state.State;
-        var customers = (await orders.UsersOfMerchantAsync(transfer.MerchantId)).Union(await cards.UsersOfMerchantAsync(transfer.MerchantId));
-        await users.AddAsync(TransferId, transfer.MerchantId, customers);
+        var batchSize = settings.Value.NoticeBatchSize;
+        if (!transfer.CustomersListed)
+        {
+            var (customers, next) = await CustomerWalk.NextAsync(orders, cards, transfer.MerchantId, transfer.ListedFrom, batchSize);
+            await users.AddAsync(TransferId, transfer.MerchantId, customers.Select(customer => customer.UserId).Distinct(StringComparer.Ordinal));
+            transfer.Listed(next);
+            await state.WriteStateAsync();
+        }
+
         var notice = new UserNotification(
             "merchant-transfer",
             $"Your data held for this merchant moves to {transfer.SuccessorName} ({transfer.SuccessorMerchantId}) on {transfer.EffectiveAt:yyyy-MM-dd}, " +
             $"which is bound by the same privacy policy. To be left out, object before then (transfer {TransferId}).",
             transfer.MerchantId, clock.GetUtcNow(), transfer.EffectiveAt);
-        foreach (var userId in await users.UntoldAsync(TransferId))
+        var untold = await users.UntoldAsync(TransferId, batchSize + 1);
+        foreach (var userId in untold.Take(batchSize))
         {
             await GrainFactory.GetGrain<IUserNotifications>(userId).Notify(notice);
             await users.MarkToldAsync(TransferId, userId, clock.GetUtcNow());
+        }
+
+        if (!transfer.CustomersListed || untold.Count > batchSize)
+        {
+            // Counted as they go (a batch cut short may be missed until the last batch counts them all).
+            transfer.Told(Math.Min(untold.Count, batchSize));
+            await state.WriteStateAsync();
+            await this.RegisterOrUpdateReminder(TransferReminder, settings.Value.NextBatchAfter, NoticeRetry);
+            return;
         }
 
         transfer.NoticesSent(await users.CountAsync(TransferId));

@@ -24,6 +24,12 @@ public sealed class TransferState
 
     public int UsersNotified { get; set; }
 
+    /// <summary>Where listing the merchant's customers under the transfer has got to (a <c>CustomerWalk</c> position); null: from the first.</summary>
+    public string? ListedFrom { get; set; }
+
+    /// <summary>Every customer of the merchant is listed in <c>transfer_users</c>; telling them may be left.</summary>
+    public bool CustomersListed { get; set; }
+
     public void Schedule(string merchantId, string successorId, string successorName, string region, DateTimeOffset effectiveAt)
     {
         MerchantId = merchantId;
@@ -32,7 +38,19 @@ public sealed class TransferState
         Region = region;
         EffectiveAt = effectiveAt;
         NoticesPending = true;
+        ListedFrom = null;
+        CustomersListed = false;
     }
+
+    /// <summary>A batch of customers was listed; <paramref name="next"/> null: every one is.</summary>
+    public void Listed(string? next)
+    {
+        ListedFrom = next;
+        CustomersListed = next is null;
+    }
+
+    /// <summary>So many more users were told; the notices go on.</summary>
+    public void Told(int users) => UsersNotified += users;
 
     public void NoticesSent(int users)
     {

@@ -33,8 +33,10 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
             """,
             userId);
 
-    public Task<IReadOnlyList<string>> UntoldAsync(string transferId) =>
-        dataSource.ReadStringsAsync("SELECT user_id FROM transfer_users WHERE transfer_id = $1 AND notified_at IS NULL ORDER BY user_id", transferId);
+    /// <summary>Up to <paramref name="limit"/> users not yet told of the transfer, in id order (a batch).</summary>
+    public Task<IReadOnlyList<string>> UntoldAsync(string transferId, int limit) =>
+        dataSource.ReadStringsAsync(
+            "SELECT user_id FROM transfer_users WHERE transfer_id = $1 AND notified_at IS NULL ORDER BY user_id LIMIT $2", transferId, limit);
 
     public Task MarkToldAsync(string transferId, string userId, DateTimeOffset now) =>
         ExecuteAsync("UPDATE transfer_users SET notified_at = coalesce(notified_at, $3) WHERE transfer_id = $1 AND user_id = $2", transferId, userId, now);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Analytics;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Users;
@@ -74,6 +75,54 @@ public sealed class AnalyticsTests(PlatformFixture platform)
         var export = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/analytics/sales?from={today.AddDays(-1):yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}");
 
         Assert.DoesNotContain(export.GetProperty("groups").EnumerateArray(), g => g.GetProperty("sku").GetString() == "SOLO");
+    }
+
+    // A year of a busy platform's sales was read into one silo's memory and sent in one answer. Here one merchant's
+    // day holds one group more than an export may: five customers, each buying every one of 100,001 SKUs.
+    [Fact]
+    public async Task P4_4_an_analytics_export_of_a_period_holding_more_groups_than_it_may_is_400_naming_the_period()
+    {
+        const string merchantId = "mer_analytics_bound";
+        var groups = IAnalyticsGrain.MaxGroups + 1;
+        await platform.Database.ScalarAsync<int>("""
+            INSERT INTO order_index (order_id, merchant_id, user_id, created_at, total_fen, status)
+            SELECT 'ord_bound_' || c, $1, 'usr_bound_' || c, '2001-03-01T08:00:00Z', 100, 'Paid' FROM generate_series(1, 5) c;
+            """, merchantId);
+        await platform.Database.ScalarAsync<int>("""
+            INSERT INTO order_line_facts (order_id, line_no, merchant_id, region, day, sku, quantity, amount_fen)
+            SELECT 'ord_bound_' || c, s, $1, 'CN', DATE '2001-03-01', 'SKU-' || s, 1, 100
+              FROM generate_series(1, 5) c, generate_series(1, $2) s;
+            """, merchantId, groups);
+
+        var tooMany = await platform.Operator().GetAsync("/v1/analytics/sales?from=2001-03-01&to=2001-03-01");
+        var shorter = await platform.Operator().GetAsync("/v1/analytics/sales?from=2001-03-02&to=2001-03-31");
+
+        var problem = await tooMany.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/export-too-large", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("to", out _));
+        Assert.Equal(HttpStatusCode.OK, shorter.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("2026-02-01", "2026-01-31")]
+    [InlineData("2026-01-01", "2027-01-02")]
+    [InlineData("1926-01-01", "2026-01-01")]
+    public async Task P4_4_an_analytics_export_ending_before_it_starts_or_longer_than_366_days_is_400_naming_to(string from, string to)
+    {
+        var response = await platform.Operator().GetAsync($"/v1/analytics/sales?from={from}&to={to}");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("to", out _));
+    }
+
+    [Theory]
+    [InlineData("from=2026-01-01")]
+    [InlineData("from=2026-01-01&to=yesterday")]
+    public async Task An_analytics_export_without_a_readable_period_is_400(string query)
+    {
+        var response = await platform.Operator().GetAsync($"/v1/analytics/sales?{query}");
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]

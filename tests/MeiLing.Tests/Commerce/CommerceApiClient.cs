@@ -22,6 +22,25 @@ internal static class CommerceApiClient
         return new Shop(merchant, merchantClient, customer, await platform.AsUserAsync(customer));
     }
 
+    /// <summary>A shop and <paramref name="count"/> customers of it (the shop's own first), each with one order.</summary>
+    public static async Task<List<Shop>> OpenShopWithCustomersWhoOrderedAsync(this PlatformFixture platform, int count)
+    {
+        var shop = await platform.OpenShopAsync();
+        var customers = new List<Shop> { shop };
+        while (customers.Count < count)
+        {
+            var user = await platform.RegisterUserAsync();
+            customers.Add(shop with { Customer = user, CustomerClient = await platform.AsUserAsync(user) });
+        }
+
+        foreach (var customer in customers)
+        {
+            await customer.PlaceOrderAsync();
+        }
+
+        return customers;
+    }
+
     public static async Task AddProductAsync(this HttpClient merchant, string merchantId, string sku, string name, long priceFen)
     {
         var response = await merchant.PostAsJsonAsync($"/v1/merchants/{merchantId}/products", new { sku, name, priceFen });

@@ -6,6 +6,7 @@ using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Retail;
+using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Users;
 using Orleans.Core.Internal;
 
@@ -140,18 +141,8 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
     [Fact]
     public async Task P4_3_users_an_interrupted_shutdown_left_untold_are_told_by_its_reminder_once_each()
     {
-        var shop = await platform.OpenShopAsync();
-        var customers = new List<Shop> { shop };
-        for (var i = 0; i < 2; i++)
-        {
-            var user = await platform.RegisterUserAsync();
-            customers.Add(shop with { Customer = user, CustomerClient = await platform.AsUserAsync(user) });
-        }
-
-        foreach (var customer in customers)
-        {
-            await customer.PlaceOrderAsync();
-        }
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(3);
+        var shop = customers[0];
 
         // The user's inbox holds a notice already, and its stored row moves under it: the next write to it fails.
         var failing = customers[1].Customer.UserId;
@@ -171,6 +162,62 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
             Assert.Single(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("merchantId").GetString() == shop.Merchant.MerchantId);
         }
     }
+
+    // A merchant with a million customers had all of them (and all their orders) loaded in one grain turn to be told,
+    // and again to be erased: one silo's memory, and a turn that outlasted every timeout. Now each call (or reminder
+    // tick) takes a batch, and the reminder goes on from where the last batch stopped until every customer is told.
+    [Fact]
+    public async Task P4_3_P4_4_a_merchant_with_more_customers_than_a_batch_is_told_and_erased_a_batch_per_turn_until_every_one_is()
+    {
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(12);
+        await customers[^1].TopUpAsync(1_000);
+        var merchantId = customers[0].Merchant.MerchantId;
+
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{merchantId}/termination", new { noticeDays = 30 });
+        var toldByTheFirstCall = await CountToldAsync(customers, merchantId);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await CountToldAsync(customers, merchantId) < customers.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        var toldInTheEnd = await CountToldAsync(customers, merchantId);
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(merchantId);
+        var first = await merchant.CompleteTerminationIfDue();
+        var anonymizedByTheFirstCall = customers.Count - await OrdersNamingAUserAsync(merchantId);
+        var last = first;
+        for (var calls = 1; last.Status != MerchantStatus.Terminated && calls < 20; calls++)
+        {
+            last = await merchant.CompleteTerminationIfDue();
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.InRange(toldByTheFirstCall, 1, TestSiloConfigurator.CustomerBatchSize);
+        Assert.Equal(customers.Count, toldInTheEnd);
+        Assert.Equal(MerchantStatus.Terminating, first.Status);
+        Assert.InRange(anonymizedByTheFirstCall, 1, TestSiloConfigurator.CustomerBatchSize);
+        Assert.Equal(MerchantStatus.Terminated, last.Status);
+        Assert.Equal(0L, await OrdersNamingAUserAsync(merchantId));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM member_card_index WHERE merchant_id = $1", merchantId));
+    }
+
+    private static async Task<int> CountToldAsync(IEnumerable<Shop> customers, string merchantId)
+    {
+        var told = 0;
+        foreach (var customer in customers)
+        {
+            var notices = await customer.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{customer.Customer.UserId}/notifications");
+            told += notices.GetProperty("items").EnumerateArray().Any(n => n.GetProperty("merchantId").GetString() == merchantId) ? 1 : 0;
+        }
+
+        return told;
+    }
+
+    private async Task<long> OrdersNamingAUserAsync(string merchantId) =>
+        await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM order_index WHERE merchant_id = $1 AND (user_ref IS NOT NULL OR sealed_user_id IS NOT NULL OR user_id IS NOT NULL)",
+            merchantId);
 
     [Fact]
     public async Task P4_3_a_merchant_serving_its_notice_takes_no_member_card_top_ups()

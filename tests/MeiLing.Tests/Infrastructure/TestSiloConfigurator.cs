@@ -46,6 +46,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// </summary>
     public const int SupportFilingsPerDay = 12;
 
+    /// <summary>A merchant's termination or transfer lists, tells and erases so many customers per call, so a test with a dozen sees batches.</summary>
+    public const int CustomerBatchSize = 5;
+
     /// <inheritdoc cref="SupportFilingsPerDay"/>
     public const int SupportPhoneLookupsPerDay = 5;
 
@@ -92,7 +95,17 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             webhooks.RetryDelays = [.. Enumerable.Repeat(TimeSpan.FromMilliseconds(300), 8)];
         });
         // Transfers hand over two users per reminder tick, so a test with three sees batches follow each other.
-        siloBuilder.Services.Configure<MeiLing.Grains.Transfers.TransferSettings>(transfers => transfers.HandOverBatchSize = 2);
+        siloBuilder.Services.Configure<MeiLing.Grains.Transfers.TransferSettings>(transfers =>
+        {
+            transfers.HandOverBatchSize = 2;
+            transfers.NoticeBatchSize = CustomerBatchSize;
+        });
+        // Its next batch 2 s later: long enough for a test to count what one call did before the reminder does more.
+        siloBuilder.Services.Configure<MeiLing.Grains.Merchants.TerminationSettings>(termination =>
+        {
+            termination.BatchSize = CustomerBatchSize;
+            termination.NextBatchAfter = TimeSpan.FromSeconds(2);
+        });
         siloBuilder.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         siloBuilder.Services.Configure<DataRightsSettings>(rights =>
         {

@@ -5,6 +5,7 @@ using MeiLing.Silo.Schema;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Users;
 using MeiLing.Tests.Webhooks;
 
@@ -198,6 +199,36 @@ public sealed class TransferTests(TimeTravelFixture platform)
 
     private static async Task<long> BalanceAsync(HttpClient merchant, string merchantId, string userId) =>
         (await merchant.GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchantId}/member-cards/{userId}")).GetProperty("balanceFen").GetInt64();
+
+    // A transfer of a merchant with very many customers listed and told every one in its first turn, the operator's call:
+    // all of them in one silo's memory at once. Now a batch per call, and the reminder goes on until every one is told.
+    [Fact]
+    public async Task P3_2_P4_4_a_transfer_of_a_merchant_with_more_customers_than_a_batch_tells_them_a_batch_per_turn_until_every_one_is()
+    {
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(12);
+        var successor = await platform.CreateMerchantAsync("Successor Of Many");
+
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{customers[0].Merchant.MerchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
+        var transfer = await started.Content.ReadFromJsonAsync<JsonElement>();
+        var grain = platform.Grains.GetGrain<ITransferGrain>(transfer.GetProperty("transferId").GetString()!);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var view = (await grain.Get())!;
+        while (view.UsersNotified < customers.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            view = (await grain.Get())!;
+        }
+
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        Assert.InRange(transfer.GetProperty("usersNotified").GetInt32(), 1, TestSiloConfigurator.CustomerBatchSize);
+        Assert.Equal(customers.Count, view.UsersNotified);
+        foreach (var customer in customers)
+        {
+            var notices = await customer.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{customer.Customer.UserId}/notifications");
+            Assert.Single(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("kind").GetString() == "merchant-transfer");
+        }
+    }
 
     private static async Task<TransferView> WaitUntilCompletedAsync(ITransferGrain transfer)
     {
