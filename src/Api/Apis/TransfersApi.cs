@@ -17,7 +17,8 @@ public static class TransfersApi
     {
         routes.MapPost("/v1/merchants/{merchantId:id}/transfers", Start).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("TransferMerchant")
-            .WithSummary("Transfer a merchant's business to a successor at least 30 days ahead: every affected user is told the successor's name and the date (P3.2).");
+            .WithSummary("Transfer a merchant's business to a successor at least 30 days ahead: every affected user is told the successor's name and the date (P3.2).")
+            .WithDescription("`usersNotified` counts the users told before the answer: a merchant with more customers than one batch (200) has the rest told a batch a second after, every one before anything is handed over.");
         routes.MapPost("/v1/transfers/{transferId:id}/objections", Object).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.User).WithName("ObjectToTransfer")
             .WithSummary("The signed-in user objects before the date: their data is left out of the hand-over and anonymized at the merchant instead (P3.2).");
