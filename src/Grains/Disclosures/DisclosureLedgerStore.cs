@@ -38,7 +38,7 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
     public async Task<IReadOnlyList<DisclosureRecord>> ListAsync(string userId, int limit)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT d.recipient, d.recipient_kind, d.fields, d.purpose, d.basis, d.at, d.consent_receipt_id, d.document_reference, d.note
+            SELECT d.recipient, d.recipient_kind, d.fields, d.purpose, d.basis, d.at, d.consent_receipt_id, d.document_reference, d.note, d.order_id
               FROM user_disclosures d
              WHERE d.user_id = $1
                AND NOT (d.recipient_kind = 'LegalAuthority' AND EXISTS (
@@ -62,7 +62,8 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
                 reader.GetFieldValue<DateTimeOffset>(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8)));
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
 
         return records;
