@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MeiLing.Api.Security;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Transfers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,8 +23,25 @@ public static class TransfersApi
         routes.MapPost("/v1/transfers/{transferId:id}/objections", Object).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.User).WithName("ObjectToTransfer")
             .WithSummary("The signed-in user objects before the date: their data is left out of the hand-over and anonymized at the merchant instead (P3.2).");
+        routes.MapGet("/v1/transfers/{transferId:id}/objections/{userId:id}/recipients", GetObjectionRecipients).WithTags("Transfers")
+            .ForCaller(CallerScope.TheUserOrSupport).WithName("GetTransferObjectionRecipients")
+            .WithSummary("For a user who objected: the merchant told to erase their data instead (customer.redact with this transferId, once the transfer takes effect), and how the notice went: pending, retrying, failed, notified or confirmed, with its attempts; the user or support.");
+        routes.MapPost("/v1/transfers/{transferId:id}/objections/{userId:id}/recipients/{merchantId:id}/confirmation", ConfirmObjectionAsRecipient)
+            .WithTags("Transfers").ForCaller(CallerScope.TheMerchantManager).WithName("ConfirmTransferObjectionAsRecipient")
+            .WithSummary("The merchant told of a user's objection (customer.redact with this transferId and userId) confirms it erased their data; that merchant's key only.");
         return routes;
     }
+
+    // The objection's notice is listed under a cause derived from the transfer and the user: a caller reads only the
+    // user's they may act for (the scope), and a merchant confirms only its own listing (another is 404).
+    private static async Task<Results<Ok<ItemPage<RequestRecipient>>, NotFound>> GetObjectionRecipients(
+        string transferId, string userId, IClusterClient cluster) =>
+        await cluster.GetGrain<ITransferGrain>(transferId).Get() is not null
+            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IRequestRecipientsGrain>(0).Of(TransferObjections.CauseId(transferId, userId))))
+            : TypedResults.NotFound();
+
+    private static Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmObjectionAsRecipient(string transferId, string userId, string merchantId, IClusterClient cluster) =>
+        RequestsApi.ConfirmAsRecipient(TransferObjections.CauseId(transferId, userId), merchantId, cluster);
 
     private static async Task<Results<Created<TransferStarted>, ValidationProblem>> Start(
         string merchantId, TransferBody body, IClusterClient cluster, TimeProvider clock)

@@ -27,6 +27,9 @@ public static class EntityId
     public const string SettlementPrefix = "stl";
     public const string StockMovementPrefix = "stm";
 
+    /// <summary>A user's objection to a business transfer: the cause its merchant's erasure notice is listed under.</summary>
+    public const string ObjectionPrefix = "obj";
+
     /// <summary>A new id: the prefix, an underscore and 26 base32 characters (130 random bits).</summary>
     public static string New(string prefix)
     {

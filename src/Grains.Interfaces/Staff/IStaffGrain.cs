@@ -41,6 +41,14 @@ public interface IStaffGrain : IGrainWithStringKey
     Task TakeSupportFiling();
 
     /// <summary>
+    /// Gives back the newest filing <see cref="TakeSupportFiling"/> counted, when the user's grain then refused the filing
+    /// and nothing was filed (a request of that type still open, the account closing): a refusal spends none of the
+    /// agent's allowance. Nothing for anyone but a support agent, nor when nothing was counted today.
+    /// </summary>
+    [Alias("give-back-support-filing")]
+    Task GiveBackSupportFiling();
+
+    /// <summary>
     /// Counts a look-up of a user by mobile number by this support agent against their daily allowance
     /// (P1.7, P4.4), before the phone index is asked: past it 429 <c>quota-exceeded</c> with when to retry;
     /// 403 <c>not-support-staff</c> for anyone but a current support agent.

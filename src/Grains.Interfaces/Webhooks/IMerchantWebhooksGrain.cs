@@ -17,7 +17,10 @@ public interface IMerchantWebhooksGrain : IGrainWithIntegerKey
     [Alias("get")]
     Task<WebhookEndpoint?> Get(string merchantId);
 
-    /// <summary>Removes the endpoint; events wait in the outbox until another is registered. Whether there was one.</summary>
+    /// <summary>
+    /// Removes the endpoint; events wait in the outbox until another is registered, at most as long as their retries would
+    /// have lasted, then fail (<c>no-endpoint</c>). Whether there was one.
+    /// </summary>
     [Alias("remove")]
     Task<bool> Remove(string merchantId);
 

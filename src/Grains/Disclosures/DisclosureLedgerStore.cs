@@ -12,8 +12,8 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
     public async Task AppendAsync(string userId, DisclosureRecord record)
     {
         var command = new NpgsqlBatchCommand("""
-            INSERT INTO user_disclosures (user_id, at, recipient, recipient_kind, fields, purpose, basis, consent_receipt_id, document_reference, note)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            INSERT INTO user_disclosures (user_id, at, recipient, recipient_kind, fields, purpose, basis, consent_receipt_id, document_reference, note, order_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """);
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = record.At, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -25,6 +25,7 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
         command.Parameters.Add(new() { Value = (object?)record.ConsentReceiptId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)record.DocumentReference ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)record.Note ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)record.OrderId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await groupCommit.WriteAsync([command]);
     }
 
@@ -37,7 +38,7 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
     public async Task<IReadOnlyList<DisclosureRecord>> ListAsync(string userId, int limit)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT d.recipient, d.recipient_kind, d.fields, d.purpose, d.basis, d.at, d.consent_receipt_id, d.document_reference, d.note
+            SELECT d.recipient, d.recipient_kind, d.fields, d.purpose, d.basis, d.at, d.consent_receipt_id, d.document_reference, d.note, d.order_id
               FROM user_disclosures d
              WHERE d.user_id = $1
                AND NOT (d.recipient_kind = 'LegalAuthority' AND EXISTS (
@@ -61,7 +62,8 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
                 reader.GetFieldValue<DateTimeOffset>(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8)));
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
 
         return records;
@@ -85,6 +87,20 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
 
         return recipients;
     }
+
+    /// <summary>
+    /// The orders each party received this user's data for, as the ledger recorded them (hand-overs recorded before orders
+    /// were named have none): the user's own hand-overs only, so never another user's order.
+    /// </summary>
+    public async Task<Dictionary<(string Recipient, RecipientKind Kind), IReadOnlyList<string>>> OrderIdsByRecipientAsync(string userId) =>
+        (await dataSource.ReadRowsAsync(
+            """
+            SELECT recipient, recipient_kind, array_agg(DISTINCT order_id ORDER BY order_id)
+              FROM user_disclosures WHERE user_id = $1 AND order_id IS NOT NULL GROUP BY recipient, recipient_kind
+            """,
+            reader => (Key: (reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1))), OrderIds: (IReadOnlyList<string>)reader.GetFieldValue<string[]>(2)),
+            userId))
+        .ToDictionary(row => row.Key, row => row.OrderIds);
 
     /// <summary>
     /// The parties that received the user's data with a grant of <paramref name="purpose"/> as their basis: those a

@@ -477,7 +477,8 @@ internal sealed partial class OrderGrain(
         {
             // P1.5, P3.1: the delivery partner receives the delivery details at fulfilment.
             await User(userId).Disclose(new DisclosureRequest(
-                DeliveryPartner, RecipientKind.DeliveryPartner, DeliveryFields, "delivery", null, LawfulBasis.ContractNecessity, order.Region));
+                DeliveryPartner, RecipientKind.DeliveryPartner, DeliveryFields, "delivery", null, LawfulBasis.ContractNecessity, order.Region,
+                OrderId: OrderId));
         }
 
         if (target is OrderStatus.Cancelled or OrderStatus.Refunded)
@@ -658,7 +659,8 @@ internal sealed partial class OrderGrain(
         {
             // P1.6, P3.1: payment and reconciliation data go to the partner, recorded as a disclosure.
             await User(userId).Disclose(new DisclosureRequest(
-                partner.Name, RecipientKind.PaymentPartner, PaymentFields, purpose, null, LawfulBasis.ContractNecessity, partner.Region));
+                partner.Name, RecipientKind.PaymentPartner, PaymentFields, purpose, null, LawfulBasis.ContractNecessity, partner.Region,
+                OrderId: OrderId));
         }
     }
 

@@ -27,13 +27,16 @@ internal sealed partial class RetentionGrain(
     private async Task<int> SweepAsync()
     {
         var now = clock.GetUtcNow();
+        // P4.1: a delivery that can never be sent (its merchant removed its endpoint) ends failed first, so it is erased
+        // in its time like any finished one, and its recipients show it failed rather than on its way.
+        var unsendable = await outbox.FailUnsendableAsync(now - Webhooks.WebhookOutboxStore.EndpointWait, now);
         var expiredLocations = await locations.ExpireAsync(now - settings.Value.LocationRetention);
         var expiredActivity = await activity.ExpireAsync(now - settings.Value.ActivityRetention);
         var expiredDeliveries = await outbox.ExpireAsync(now - settings.Value.WebhookRetention);
-        LogSwept(expiredLocations, expiredActivity, expiredDeliveries);
+        LogSwept(expiredLocations, expiredActivity, expiredDeliveries, unsendable);
         return expiredLocations + expiredActivity + expiredDeliveries;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep erased {Locations} location samples, {Activity} activity entries and {Deliveries} finished webhook deliveries")]
-    private partial void LogSwept(int locations, int activity, int deliveries);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep erased {Locations} location samples, {Activity} activity entries and {Deliveries} finished webhook deliveries; {Unsendable} deliveries to merchants without an endpoint failed")]
+    private partial void LogSwept(int locations, int activity, int deliveries, int unsendable);
 }

@@ -109,6 +109,17 @@ internal sealed class StaffGrain(
     Task IStaffGrain.TakeSupportFiling() =>
         TakeSupportAllowance(state => state.RequestFilings, settings.Value.SupportFilingsPerDay, "data-rights requests filed by one support agent");
 
+    async Task IStaffGrain.GiveBackSupportFiling()
+    {
+        if (state.RecordExists && state.State.RequestFilings.Uses.Count > 0)
+        {
+            // The newest: whichever of the agent's filings it was, the count is the same, and a use given back is never
+            // an older one that would already have left the day's window.
+            state.State.RequestFilings.GiveBack();
+            await state.WriteStateAsync();
+        }
+    }
+
     Task IStaffGrain.TakePhoneLookup() =>
         TakeSupportAllowance(state => state.PhoneLookups, settings.Value.SupportPhoneLookupsPerDay, "look-ups by mobile number by one support agent");
 

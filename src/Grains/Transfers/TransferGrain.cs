@@ -228,14 +228,17 @@ internal sealed class TransferGrain(
 
     // The user objected: their data at the merchant is erased instead of moving (orders anonymized, card settled),
     // and the merchant is told to erase its own copies (its POS keeps them) by a customer.redact, written first
-    // and under an id from the transfer, so a retry writes it once.
+    // and under an id from the transfer, so a retry writes it once. The notice is listed under the objection's own
+    // cause (P3.1), so the user sees how it went and the merchant confirms it, as for a request's recipients.
     private async Task LeaveOutAsync(string userId)
     {
         var merchantId = state.State.MerchantId;
         var orderIds = await OrdersAtMerchantAsync(userId);
-        await outbox.WriteAsync([outbox.Event(
+        var causeId = TransferObjections.CauseId(TransferId, userId);
+        var notice = outbox.Event(
             WebhookEvents.CustomerRedact, merchantId, RecipientKind.Merchant, $"{TransferId}\n{userId}",
-            new { userId, requestId = (string?)null, transferId = TransferId, orderIds, categories = ObjectorCategories })]);
+            new { userId, requestId = (string?)null, transferId = TransferId, orderIds, categories = ObjectorCategories }, causeId);
+        await outbox.WriteAsync([notice], [new RecipientListing(causeId, merchantId, RecipientKind.Merchant, notice.EventId, notice.Type)]);
         foreach (var orderId in orderIds)
         {
             await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();

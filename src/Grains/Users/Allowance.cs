@@ -16,6 +16,19 @@ public sealed class Allowance
         Uses.Add(now);
     }
 
+    /// <summary>
+    /// Gives back a use taken at <paramref name="takenAt"/> (the newest one when null) for something that was then refused
+    /// and never happened; nothing when there is none.
+    /// </summary>
+    public void GiveBack(DateTimeOffset? takenAt = null)
+    {
+        var index = takenAt is { } at ? Uses.LastIndexOf(at) : Uses.Count - 1;
+        if (index >= 0)
+        {
+            Uses.RemoveAt(index);
+        }
+    }
+
     /// <summary>Throws like <see cref="Take"/> when no use is left, without taking one: for allowances that count failures only.</summary>
     public void EnsureLeft(DateTimeOffset now, TimeSpan window, int limit, string what)
     {

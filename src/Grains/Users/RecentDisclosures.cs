@@ -35,10 +35,11 @@ internal sealed class RecentDisclosures
     /// <summary>What makes two hand-overs the same to the ledger: everything it records but the time.</summary>
     private readonly record struct HandOver(
         string Recipient, RecipientKind RecipientKind, string Fields, string Purpose, LawfulBasis Basis,
-        string? ConsentReceiptId, string? DocumentReference, string? Note)
+        string? ConsentReceiptId, string? DocumentReference, string? Note, string? OrderId)
     {
+        // The order too: a partner's hand-over for another order is another row, the one its erasure notice names.
         public static HandOver Of(DisclosureRecord record) =>
             new(record.Recipient, record.RecipientKind, string.Join('\u001f', record.Fields), record.Purpose, record.Basis,
-                record.ConsentReceiptId, record.DocumentReference, record.Note);
+                record.ConsentReceiptId, record.DocumentReference, record.Note, record.OrderId);
     }
 }

@@ -450,7 +450,7 @@ internal sealed partial class UserGrain(
         var basis = BasisFor(User, request.Consent, request.Exception, "disclosure");
         var record = new DisclosureRecord(
             request.Recipient, request.RecipientKind, request.Fields, request.Purpose, basis.Basis, basis.At, basis.ReceiptId,
-            request.DocumentReference, request.Note);
+            request.DocumentReference, request.Note, request.OrderId);
         var now = clock.GetUtcNow();
         if (_recentDisclosures.WasRecordedLately(record, now))
         {
@@ -547,6 +547,7 @@ internal sealed partial class UserGrain(
         // The user's own allowance: filings by the platform (a guardian's withdrawal, the guardian deadline) take none,
         // so the account cannot spend it to hold off its own erasure. Support's filings take from an allowance of their
         // own, so an agent filing for the user cannot use up the user's and hold off the user's own requests (P8.1).
+        DateTimeOffset? supportFilingAt = null;
         if (request.FiledByRole == RequestActor.SupportRole)
         {
             // P1.7, P4.4: the agent's own allowance across users too, so one support key cannot text and queue for
@@ -555,12 +556,30 @@ internal sealed partial class UserGrain(
             User.SupportFilings.EnsureLeft(now, UserQuotas.Day, UserQuotas.SupportRequestsPerDay, SupportFilingsPerUser);
             await GrainFactory.GetGrain<IStaffGrain>(request.FiledById).TakeSupportFiling();
             User.SupportFilings.Take(now, UserQuotas.Day, UserQuotas.SupportRequestsPerDay, SupportFilingsPerUser);
+            supportFilingAt = now;
         }
         else
         {
             User.RequestFilings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.RequestsPerDay, "data-rights requests");
         }
-        var view = await FileRequestAsync(request);
+
+        DataRightsRequestView view;
+        try
+        {
+            view = await FileRequestAsync(request);
+        }
+        catch (DomainException) when (supportFilingAt is { } takenAt)
+        {
+            // Refused (a request of that type still open, the account closing): nothing was filed, so support's counts,
+            // the agent's and this user's, are given back (P1.7, P4.4). Any other failure may have filed the request, and
+            // keeps them.
+            User.SupportFilings.GiveBack(takenAt);
+            await state.WriteStateAsync();
+            await GiveBackSupportFilingAsync(request.FiledById);
+            throw;
+        }
+
+
         if (view.Status == DataRightsRequestStatus.AwaitingConfirmation)
         {
             // Support enters the code the user received (confirm-request), or the user confirms in their own session.
@@ -580,6 +599,19 @@ internal sealed partial class UserGrain(
     }
 
     private const string SupportFilingsPerUser = "data-rights requests filed by support for one user";
+
+    // Best effort: a staff grain on a silo without the method (a rolling upgrade) keeps the count, and the refusal stands.
+    private async Task GiveBackSupportFilingAsync(string staffId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IStaffGrain>(staffId).GiveBackSupportFiling();
+        }
+        catch (Exception failed)
+        {
+            LogFilingNotGivenBack(failed.GetType().Name);
+        }
+    }
 
     private async Task<DataRightsRequestView> FileRequestAsync(FileDataRightsRequest request)
     {
@@ -701,6 +733,9 @@ internal sealed partial class UserGrain(
             LogTextNotSent("notice", unsent.GetType().Name);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A refused support filing was not given back to the agent's allowance ({Reason})")]
+    private partial void LogFilingNotGivenBack(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A {Kind} text was not sent ({Reason}); the in-app notice stands")]
     private partial void LogTextNotSent(string kind, string reason);

@@ -84,10 +84,15 @@ public sealed class RequestRecipientNotices(
             recipients[(merchantId, RecipientKind.Merchant)] = WithFields(recipients, merchantId, MemberCardFields);
         }
 
+        // A payment or delivery partner is told the orders it received the user's data for (P3.1): the user id alone does
+        // not tell it what to erase or correct in its own records. The ledger's rows are this user's, so no other user's order.
+        var partnerOrders = await ledger.OrderIdsByRecipientAsync(userId);
         var told = recipients.Select(pair =>
         {
             var ((recipient, kind), fields) = pair;
-            var orderIds = kind == RecipientKind.Merchant && ordersByMerchant.TryGetValue(recipient, out var ids) ? ids : [];
+            var orderIds = kind == RecipientKind.Merchant
+                ? ordersByMerchant.GetValueOrDefault(recipient) ?? []
+                : partnerOrders.GetValueOrDefault((recipient, kind)) ?? [];
             return EventFor(type, details, userId, requestId, fields, orderIds) is var (eventType, data)
                 ? outbox.Event(eventType, recipient, kind, requestId, data, requestId)
                 : null;

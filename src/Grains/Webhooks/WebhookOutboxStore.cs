@@ -17,6 +17,16 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     public const string Delivered = "delivered";
     public const string Failed = "failed";
 
+    /// <summary>Why a delivery that was never sent failed: its merchant had no endpoint all the time it could wait for one.</summary>
+    public const string NoEndpoint = "no-endpoint";
+
+    /// <summary>
+    /// How long a delivery waits, past when it was due, for its merchant to register an endpoint again: as long as its
+    /// retries last (four days). Then it fails (<see cref="FailUnsendableAsync"/>), so it neither stays pending for ever
+    /// nor outlives the retention window.
+    /// </summary>
+    public static readonly TimeSpan EndpointWait = TimeSpan.FromDays(4);
+
     public async Task UpsertEndpointAsync(string merchantId, string url, IReadOnlyList<string> events, byte[] sealedSecret, DateTimeOffset now)
     {
         await using var command = dataSource.CreateCommand("""
@@ -205,7 +215,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         var after = DecodeCursor(cursor);
         var rows = await dataSource.ReadRowsAsync(
             """
-            SELECT delivery_id, event_id, type, status, attempts, last_status_code, last_attempt_at, next_attempt_at, created_at
+            SELECT delivery_id, event_id, type, status, attempts, last_status_code, last_attempt_at, next_attempt_at, created_at, failure_reason
               FROM webhook_outbox
              WHERE recipient = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR status = $2) AND (created_at, delivery_id) < ($3, $4)
              ORDER BY created_at DESC, delivery_id DESC LIMIT $5
@@ -215,7 +225,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                 reader.IsDBNull(5) ? null : reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
-                reader.GetFieldValue<DateTimeOffset>(8)),
+                reader.GetFieldValue<DateTimeOffset>(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9)),
             merchantId, status ?? "", after?.CreatedAt ?? DateTimeOffset.MaxValue, after?.DeliveryId ?? "", limit + 1);
         var page = rows.Take(limit).ToList();
         return new WebhookDeliveryPage(page, rows.Count > limit ? EncodeCursor(page[^1]) : null);
@@ -234,7 +245,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                 SELECT delivery_id FROM webhook_outbox
                  WHERE delivery_id = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR recipient = $2)),
             retried AS (
-                UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL
+                UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL,
+                       failed_at = NULL, failure_reason = NULL
                  WHERE delivery_id IN (SELECT delivery_id FROM target) AND (lease_until IS NULL OR lease_until < $3)
                 RETURNING event_id),
             listed AS (
@@ -250,13 +262,43 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     }
 
     /// <summary>
-    /// Erases deliveries finished before <paramref name="before"/>: delivered, or failed with their retries used up
-    /// (last tried before it). Their bodies name users; pending ones stay whatever their age. Returns how many.
+    /// Fails the deliveries to merchants without an endpoint that have been due since before <paramref name="dueBefore"/>
+    /// (<see cref="EndpointWait"/> ago): the merchant removed its endpoint and registered none since, and a retry by hand
+    /// made no difference. Each ends <c>failed</c> with the reason <see cref="NoEndpoint"/>, and the requests and receipts it
+    /// tells of show the merchant failed, neither told nor confirmed, so support's list of unconfirmed recipients has it and
+    /// support can send it again; the retention sweep erases it in its time. Returns how many.
+    /// </summary>
+    public async Task<int> FailUnsendableAsync(DateTimeOffset dueBefore, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand("""
+            WITH failed AS (
+                UPDATE webhook_outbox o SET status = 'failed', failed_at = $2, failure_reason = $3, next_attempt_at = NULL,
+                       lease_until = NULL, leased_by = NULL
+                 WHERE o.status = 'pending' AND o.next_attempt_at < $1 AND o.recipient_kind = 'Merchant'
+                   AND (o.lease_until IS NULL OR o.lease_until < $2)
+                   AND NOT EXISTS (SELECT 1 FROM merchant_webhooks w WHERE w.merchant_id = o.recipient)
+                RETURNING o.event_id),
+            listed AS (
+                UPDATE request_recipients r SET failed_at = $2, next_attempt_at = NULL
+                  FROM failed WHERE r.event_id = failed.event_id AND r.notified_at IS NULL AND r.confirmed_at IS NULL
+                RETURNING 1)
+            SELECT count(*) FROM failed
+            """);
+        command.Parameters.Add(new() { Value = dueBefore, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = NoEndpoint });
+        return (int)(long)(await command.ExecuteScalarAsync() ?? 0L);
+    }
+
+    /// <summary>
+    /// Erases deliveries finished before <paramref name="before"/>: delivered, or failed (with their retries used up, last
+    /// tried before it, or failed then without an endpoint). Their bodies name users; pending ones stay whatever their age.
+    /// Returns how many.
     /// </summary>
     public async Task<int> ExpireAsync(DateTimeOffset before)
     {
         await using var command = dataSource.CreateCommand("""
-            DELETE FROM webhook_outbox WHERE status <> 'pending' AND coalesce(delivered_at, last_attempt_at) < $1
+            DELETE FROM webhook_outbox WHERE status <> 'pending' AND coalesce(delivered_at, failed_at, last_attempt_at) < $1
             """);
         command.Parameters.Add(new() { Value = before, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return await command.ExecuteNonQueryAsync();
@@ -328,7 +370,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                 $"""
                 WITH due AS (
                     UPDATE webhook_outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, last_status_code = NULL,
-                           lease_until = NULL, leased_by = NULL
+                           lease_until = NULL, leased_by = NULL, failed_at = NULL, failure_reason = NULL
                      WHERE event_id = $1 AND status = 'failed'
                     RETURNING event_id)
                 UPDATE request_recipients r SET failed_at = NULL, next_attempt_at = $2

@@ -157,6 +157,29 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.Equal($"/console/users/{user.UserId}", found.Headers.Location!.OriginalString);
     }
 
+    // A look-up refused past the allowance left no trace: an agent probing numbers past the limit was not in the audit log.
+    [Fact]
+    public async Task P1_7_P4_4_a_look_up_by_phone_refused_past_the_agents_allowance_is_audited_as_refused_without_the_number()
+    {
+        var (browser, agent) = await SignedInAgentAsync();
+        var user = await platform.RegisterUserAsync();
+        for (var i = 0; i < TestSiloConfigurator.SupportPhoneLookupsPerDay; i++)
+        {
+            await browser.PostFormAsync("/console?handler=Find", new() { ["query"] = $"1390000{Random.Shared.Next(10_000):D4}" }, "/console");
+        }
+
+        var refused = await browser.PostFormAsync("/console?handler=Find", new() { ["query"] = user.Phone }, "/console");
+        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+
+        var details = await platform.Database.ScalarAsync<string>(
+            "SELECT string_agg(coalesce(detail, ''), '|' ORDER BY sequence) FROM audit_log WHERE actor_id = $1 AND action = 'console find-user-by-phone'",
+            agent.StaffId);
+        var entries = details!.Split('|');
+        Assert.Equal(TestSiloConfigurator.SupportPhoneLookupsPerDay + 1, entries.Length);
+        Assert.Equal("refused: quota-exceeded", entries[^1]);
+        Assert.DoesNotContain(user.Phone, details, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Console_reply_to_another_users_ticket_is_refused()
     {

@@ -230,6 +230,64 @@ public sealed class TransferTests(TimeTravelFixture platform)
         }
     }
 
+    // The merchant a user objected to was told to erase their data, but the notice was on no list: the user could not
+    // see whether it went out, and the merchant had nothing to confirm it by.
+    [Fact]
+    public async Task P3_2_P3_1_an_objectors_erasure_notice_is_listed_for_the_user_and_confirmed_by_that_merchant_alone()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Confirming");
+        var successorClient = platform.Client(successor.ApiKey);
+        var stranger = await platform.AsUserAsync(await platform.RegisterUserAsync());
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
+        var transferId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
+        Assert.Equal(HttpStatusCode.Created, (await shop.CustomerClient.PostAsync($"/v1/transfers/{transferId}/objections", null)).StatusCode);
+
+        platform.Clock.Advance(TimeSpan.FromDays(32));
+        var grain = platform.Grains.GetGrain<ITransferGrain>(transferId);
+        await grain.CompleteIfDue();
+        await WaitUntilCompletedAsync(grain);
+        var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients";
+        var redact = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+        var told = await ObjectionRecipientAsync(shop.CustomerClient, path, "notified");
+        var bySuccessor = await successorClient.PostAsync($"{path}/{successor.MerchantId}/confirmation", null);
+        var forAnother = await successorClient.PostAsync($"{path}/{shop.Merchant.MerchantId}/confirmation", null);
+        var byAStranger = await stranger.GetAsync(path);
+        var confirmed = await shop.MerchantClient.PostAsync($"{path}/{shop.Merchant.MerchantId}/confirmation", null);
+        var seen = await ObjectionRecipientAsync(shop.CustomerClient, path, "confirmed");
+
+        // The notice names what the merchant confirms by: the transfer and the user.
+        Assert.Equal(transferId, redact.Data.GetProperty("transferId").GetString());
+        Assert.Equal(shop.Customer.UserId, redact.Data.GetProperty("userId").GetString());
+        Assert.Equal("customer.redact", told.GetProperty("eventType").GetString());
+        // Only the merchant the notice went to confirms it; nobody else reads the user's list.
+        await bySuccessor.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.NotEqual(HttpStatusCode.OK, forAnother.StatusCode);
+        await byAStranger.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(JsonValueKind.String, seen.GetProperty("confirmedAt").ValueKind);
+    }
+
+    private static async Task<JsonElement> ObjectionRecipientAsync(HttpClient user, string path, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var page = await user.GetFromJsonAsync<JsonElement>(path);
+            if (page.GetProperty("items").EnumerateArray().FirstOrDefault(r => r.GetProperty("status").GetString() == status) is { ValueKind: JsonValueKind.Object } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The objection's notice never became {status}: {page}");
+            await Task.Delay(100);
+        }
+    }
+
     private static async Task<TransferView> WaitUntilCompletedAsync(ITransferGrain transfer)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

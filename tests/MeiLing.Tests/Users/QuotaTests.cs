@@ -47,6 +47,35 @@ public sealed class QuotaTests(PlatformFixture platform)
         Assert.True(own.StatusCode == HttpStatusCode.Accepted, await own.Content.ReadAsStringAsync());
     }
 
+    // A filing the user's grain refused (a request of that type still open) was counted against the agent's daily
+    // allowance and the user's support allowance all the same: a few refusals spent them, and nothing had been filed.
+    [Fact]
+    public async Task P1_7_P4_4_a_support_filing_refused_as_a_duplicate_spends_neither_the_agents_allowance_nor_the_users()
+    {
+        var agent = platform.Client((await platform.EnrolStaffAsync("Agent Duplicates", "support")).ApiKey);
+        var user = await platform.RegisterUserAsync();
+        var other = await platform.RegisterUserAsync();
+        // A deletion filed by support waits for the user's confirmation: it stays open, and each filing after it is a duplicate.
+        var deletion = new { type = "deletion", details = new { categories = new[] { "addresses" } }, reason = "caller asked by phone", verification = "SMS code to the registered number" };
+        await agent.FileRequestAsync(user.UserId, deletion);
+
+        var refusals = new List<HttpResponseMessage>();
+        for (var i = 0; i < TestSiloConfigurator.SupportFilingsPerDay; i++)
+        {
+            refusals.Add(await agent.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", deletion));
+        }
+
+        var forAnother = await agent.PostAsJsonAsync($"/v1/users/{other.UserId}/requests", deletion);
+
+        foreach (var refused in refusals)
+        {
+            var problem = await refused.AssertProblemAsync(HttpStatusCode.Conflict);
+            Assert.EndsWith("/duplicate-request", problem.TypeOf(), StringComparison.Ordinal);
+        }
+
+        Assert.True(forAnother.StatusCode == HttpStatusCode.Accepted, await forAnother.Content.ReadAsStringAsync());
+    }
+
     // The per-user allowance above stops an agent at 10 filings for one user; one key filing for user after user
     // texted each a confirmation code and queued each for 7 days. The agent's own count is kept in their staff grain,
     // one for the cluster, so no number of API hosts multiplies it.

@@ -118,6 +118,61 @@ public sealed class RecipientReachTests(PlatformFixture platform)
             "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", cardOnly.Merchant.MerchantId, requestId));
     }
 
+    // A partner's erasure notice named the user only: a payment or delivery partner keeps its records by order, and could
+    // not find what to erase. It now names the orders it received the user's data for, and no one else's.
+    [Fact]
+    public async Task P3_1_a_cancellation_tells_the_payment_and_delivery_partners_the_orders_they_received_the_users_data_for_and_no_other_users()
+    {
+        var shop = await platform.OpenShopAsync();
+        var delivered = await PaidByWeChatAsync(shop, CommerceApiClient.SampleDelivery());
+        Assert.Equal(HttpStatusCode.OK, (await shop.MerchantClient.SetStatusAsync(delivered, "fulfilled")).StatusCode);
+        var pickedUp = await PaidByWeChatAsync(shop, null);
+        var stranger = await platform.OpenShopAsync();
+        var strangers = await PaidByWeChatAsync(stranger, CommerceApiClient.SampleDelivery());
+        Assert.Equal(HttpStatusCode.OK, (await stranger.MerchantClient.SetStatusAsync(strangers, "fulfilled")).StatusCode);
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" })).RequestId();
+        var toPayments = await NoticeToAsync("wechat-pay", requestId);
+        var toDelivery = await NoticeToAsync("meiling-delivery", requestId);
+
+        Assert.Equal("customer.redact", toPayments.GetProperty("type").GetString());
+        Assert.Equal(shop.Customer.UserId, toPayments.GetProperty("data").GetProperty("userId").GetString());
+        Assert.Equal(new[] { delivered, pickedUp }.Order(StringComparer.Ordinal), OrderIds(toPayments));
+        // The delivery partner received a delivery for one order only; the stranger's order, paid and delivered through
+        // the same partners, is in neither notice.
+        Assert.Equal([delivered], OrderIds(toDelivery));
+    }
+
+    private static async Task<string> PaidByWeChatAsync(Shop shop, object? delivery)
+    {
+        var order = await shop.PlaceOrderAsync(delivery);
+        var paid = await shop.CustomerClient.PayAsync(order.Id(), "wechat", order.GetProperty("totalFen").GetInt64());
+        Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync());
+        await shop.MerchantClient.WaitForOrderStatusAsync(order.Id(), "paid");
+        return order.Id();
+    }
+
+    private static IEnumerable<string> OrderIds(JsonElement notice) =>
+        notice.GetProperty("data").GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()!).Order(StringComparer.Ordinal);
+
+    // The partner's notice of the request as the outbox holds it (the sandbox partners keep no bodies).
+    private async Task<JsonElement> NoticeToAsync(string partner, string requestId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var body = await platform.Database.ScalarAsync<string>(
+                "SELECT body FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", partner, requestId);
+            if (body is not null)
+            {
+                return JsonDocument.Parse(body).RootElement;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{partner} was never told of {requestId}");
+            await Task.Delay(100);
+        }
+    }
+
     [Fact]
     public async Task P3_1_a_delivery_correction_is_not_told_to_a_merchant_whose_orders_for_the_user_hold_no_delivery()
     {

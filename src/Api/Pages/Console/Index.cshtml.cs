@@ -3,6 +3,7 @@ using MeiLing.Api.Apis;
 using MeiLing.Api.Audit;
 using MeiLing.Api.Consoles;
 using MeiLing.Api.Security;
+using MeiLing.Grains;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
@@ -19,6 +20,8 @@ namespace MeiLing.Api.Pages.Console;
 public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : ConsolePageModel(cluster)
 {
     public const int PageSize = 50;
+
+    private const string FindByPhoneAction = "console find-user-by-phone";
 
     [BindProperty(SupportsGet = true), RegularExpression("^(open|overdue|unconfirmed)$")]
     public string View { get; set; } = "open";
@@ -89,8 +92,20 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
 
         // P1.7, P4.4: counted against the agent's daily look-ups in their staff grain (one count whichever API host
         // serves the page); past it the grain's 429 quota-exceeded, with Retry-After, is the page's answer.
-        var userId = await Cluster.GetGrain<IUserAccountsGrain>(0).FindByPhoneForSupport(text, User.SubjectId()!);
-        await SupportAudit.AppendAsync(HttpContext, "console find-user-by-phone", userId, userId is null ? "no user" : "found");
+        string? userId;
+        try
+        {
+            userId = await Cluster.GetGrain<IUserAccountsGrain>(0).FindByPhoneForSupport(text, User.SubjectId()!);
+        }
+        catch (DomainException refused)
+        {
+            // A refused look-up (past the agent's allowance) is audited too, with why and never the number: an agent
+            // probing past the limit leaves a trace of every attempt (P1.7, P4.4). The refusal is still the page's answer.
+            await SupportAudit.AppendAsync(HttpContext, FindByPhoneAction, null, $"refused: {refused.Code}");
+            throw;
+        }
+
+        await SupportAudit.AppendAsync(HttpContext, FindByPhoneAction, userId, userId is null ? "no user" : "found");
         if (userId is null)
         {
             Notice = "没有找到该用户。No user holds that id or number.";
