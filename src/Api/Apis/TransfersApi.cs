@@ -26,6 +26,9 @@ public static class TransfersApi
         routes.MapGet("/v1/transfers/{transferId:id}/objections/{userId:id}/recipients", GetObjectionRecipients).WithTags("Transfers")
             .ForCaller(CallerScope.TheUserOrSupport).WithName("GetTransferObjectionRecipients")
             .WithSummary("For a user who objected: the merchant told to erase their data instead (customer.redact with this transferId, once the transfer takes effect), and how the notice went: pending, retrying, failed, notified or confirmed, with its attempts; the user or support.");
+        routes.MapGet("/v1/transfers/objections", ListUnconfirmedObjections).WithTags("Transfers")
+            .RequireAuthorization(AuthorizationPolicies.Support).WithName("ListUnconfirmedTransferObjections")
+            .WithSummary("With unconfirmedRecipients=true (required): objections whose erasure notice to the merchant is unconfirmed 15 days after notice, or failed for good, as {transferId, userId, recipients}, a page at a time (limit, cursor); support's to chase, as GET /v1/requests?unconfirmedRecipients=true lists requests (P3.2, P8.1).");
         routes.MapPost("/v1/transfers/{transferId:id}/objections/{userId:id}/recipients/{merchantId:id}/confirmation", ConfirmObjectionAsRecipient)
             .WithTags("Transfers").ForCaller(CallerScope.TheMerchantManager).WithName("ConfirmTransferObjectionAsRecipient")
             .WithSummary("The merchant told of a user's objection (customer.redact with this transferId and userId) confirms it erased their data; that merchant's key only.");
@@ -39,6 +42,25 @@ public static class TransfersApi
         await cluster.GetGrain<ITransferGrain>(transferId).Get() is not null
             ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IRequestRecipientsGrain>(0).Of(TransferObjections.CauseId(transferId, userId))))
             : TypedResults.NotFound();
+
+    // A sibling of the requests' chase list: its items are requests, and an objection is none.
+    private static async Task<Results<Ok<ItemPage<TransferObjectionNotice>>, ValidationProblem>> ListUnconfirmedObjections(
+        IClusterClient cluster, bool? unconfirmedRecipients, [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(64)] string? cursor)
+    {
+        if (unconfirmedRecipients is not true)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["unconfirmedRecipients"] = ["Only unconfirmedRecipients=true is listed."] });
+        }
+
+        // The cursor of this list is the last objection's cause id of the page before.
+        if (cursor is not null && !EntityId.IsWellFormed(cursor, EntityId.ObjectionPrefix))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was not given by this listing."] });
+        }
+
+        var page = await cluster.GetGrain<IRequestRecipientsGrain>(0).UnconfirmedObjections(cursor, limit ?? 100);
+        return TypedResults.Ok(new ItemPage<TransferObjectionNotice>(page.Items, page.NextCursor));
+    }
 
     private static Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmObjectionAsRecipient(string transferId, string userId, string merchantId, IClusterClient cluster) =>
         RequestsApi.ConfirmAsRecipient(TransferObjections.CauseId(transferId, userId), merchantId, cluster);

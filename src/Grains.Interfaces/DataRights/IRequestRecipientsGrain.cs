@@ -1,3 +1,5 @@
+using MeiLing.Grains.Transfers;
+
 namespace MeiLing.Grains.DataRights;
 
 /// <summary>The recipients of data-rights requests: their confirmations, and support's list of those that never confirmed.</summary>
@@ -51,4 +53,11 @@ public interface IRequestRecipientsGrain : IGrainWithIntegerKey
     /// <summary>A page of requests with a recipient still unconfirmed 15 days after notice (or after being listed, when never told).</summary>
     [Alias("unconfirmed")]
     Task<DataRightsRequestPage> Unconfirmed(string? cursor, int limit);
+
+    /// <summary>
+    /// A page of business-transfer objections whose erasure notice to the merchant is still unconfirmed 15 days after
+    /// notice, or failed for good (P3.2, P8.1): support's to chase as a request's are. The cursor is the last page's cause.
+    /// </summary>
+    [Alias("unconfirmed-objections")]
+    Task<TransferObjectionNoticePage> UnconfirmedObjections(string? cursor, int limit);
 }

@@ -1,4 +1,5 @@
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.Transfers;
 using MeiLing.Grains.Webhooks;
 
 namespace MeiLing.Grains.DataRights;
@@ -60,5 +61,16 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
         var page = ids.Take(limit).ToList();
         var views = await Task.WhenAll(page.Select(id => GrainFactory.GetGrain<IDataRightsRequestGrain>(id).Get()));
         return new DataRightsRequestPage([.. views.OfType<DataRightsRequestView>()], ids.Count > limit ? page[^1] : null);
+    }
+
+    async Task<TransferObjectionNoticePage> IRequestRecipientsGrain.UnconfirmedObjections(string? cursor, int limit)
+    {
+        limit = Math.Clamp(limit, 1, IDataRightsRequestsGrain.MaxPageSize);
+        var rows = await store.UnconfirmedObjectionsAsync(clock.GetUtcNow() - IRequestRecipientsGrain.ConfirmWithin, cursor ?? "", limit + 1);
+        var page = rows.Take(limit).ToList();
+        var recipients = page.Count == 0 ? [] : await store.RecipientsOfEachAsync([.. page.Select(row => row.CauseId)]);
+        return new TransferObjectionNoticePage(
+            [.. page.Select(row => new TransferObjectionNotice(row.TransferId, row.UserId, recipients.GetValueOrDefault(row.CauseId) ?? []))],
+            rows.Count > limit ? page[^1].CauseId : null);
     }
 }

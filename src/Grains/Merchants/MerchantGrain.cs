@@ -146,7 +146,10 @@ internal sealed class MerchantGrain(
                 }
             }
 
-            if (next is not null)
+            // P4.3, P3.2: the walk goes newest first, and an order a business transfer moved in after the walk passed its
+            // place was never reached: before the merchant closes, one look from the start; anything still naming a
+            // customer is walked again (from the first: what was erased is no longer listed).
+            if (next is not null || await NamesACustomerAsync())
             {
                 merchant.ErasureReached(next);
                 await state.WriteStateAsync();
@@ -176,6 +179,9 @@ internal sealed class MerchantGrain(
 
         return merchant.ToView(MerchantId);
     }
+
+    private async Task<bool> NamesACustomerAsync() =>
+        (await CustomerWalk.NextAsync(orders, cards, MerchantId, position: null, budget: 1)).Customers.Count > 0;
 
     // A batch of customers, from where the last batch stopped; returns how many were walked. A batch cut short
     // is told again on the retry: a user grain keeps one notice per merchant and date, so nobody is told twice.

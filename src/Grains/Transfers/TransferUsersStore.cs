@@ -44,9 +44,22 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     public async Task<int> CountAsync(string transferId) =>
         (await dataSource.ReadRowsAsync("SELECT count(*)::integer FROM transfer_users WHERE transfer_id = $1", reader => reader.GetInt32(0), transferId))[0];
 
-    /// <summary>Records the user's objection; false when the transfer does not concern the user.</summary>
-    public async Task<bool> ObjectAsync(string transferId, string userId, DateTimeOffset now) =>
-        await ExecuteAsync("UPDATE transfer_users SET objected_at = coalesce(objected_at, $3) WHERE transfer_id = $1 AND user_id = $2", transferId, userId, now) > 0;
+    /// <summary>
+    /// Records the user's objection, with the cause its erasure notice is listed under (support's chase list reads the
+    /// transfer and the user back from it); false when the transfer does not concern the user.
+    /// </summary>
+    public async Task<bool> ObjectAsync(string transferId, string userId, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE transfer_users SET objected_at = coalesce(objected_at, $3), objection_cause_id = $4
+             WHERE transfer_id = $1 AND user_id = $2
+            """);
+        command.Parameters.Add(new() { Value = transferId });
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = TransferObjections.CauseId(transferId, userId) });
+        return await command.ExecuteNonQueryAsync() > 0;
+    }
 
     /// <summary>Up to <paramref name="limit"/> users not yet handed over or left out, in id order.</summary>
     public Task<IReadOnlyList<(string UserId, bool Objected)>> UnsettledAsync(string transferId, int limit) =>

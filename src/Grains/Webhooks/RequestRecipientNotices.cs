@@ -148,7 +148,8 @@ public sealed class RequestRecipientNotices(
                 return (WebhookEvents.CustomerDataRequest, new { userId, requestId, orderIds });
             case DataRightsRequestType.Correction:
                 var corrected = CorrectedFields(details).Where(field => fields.Contains(field) || (fields.Contains("delivery") && field.StartsWith("delivery.", StringComparison.Ordinal))).ToList();
-                return corrected.Count > 0 ? (WebhookEvents.CustomerUpdated, new { userId, requestId, fields = corrected }) : null;
+                // The orders too (P3.1): a partner keeps the delivery it received by order, and the user id alone finds nothing.
+                return corrected.Count > 0 ? (WebhookEvents.CustomerUpdated, new { userId, requestId, orderIds, fields = corrected }) : null;
             default:
                 return null;
         }

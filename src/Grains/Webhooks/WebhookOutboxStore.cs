@@ -423,6 +423,23 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             since, afterRequestId, limit, EntityId.RequestPrefix + "_");
 
     /// <summary>
+    /// Transfer objections whose erasure notice is unconfirmed since before <paramref name="since"/> (counted as
+    /// <see cref="UnconfirmedAsync"/> does), or failed for good, by cause id, with the transfer and the user each is for.
+    /// </summary>
+    public Task<IReadOnlyList<(string CauseId, string TransferId, string UserId)>> UnconfirmedObjectionsAsync(
+        DateTimeOffset since, string afterCauseId, int limit) =>
+        dataSource.ReadRowsAsync(
+            """
+            SELECT DISTINCT r.request_id, t.transfer_id, t.user_id FROM request_recipients r
+              JOIN transfer_users t ON t.objection_cause_id = r.request_id
+             WHERE r.confirmed_at IS NULL AND (coalesce(r.notified_at, r.listed_at) < $1 OR r.failed_at IS NOT NULL) AND r.request_id > $2
+               AND starts_with(r.request_id, $4)
+             ORDER BY r.request_id LIMIT $3
+            """,
+            reader => (reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+            since, afterCauseId, limit, EntityId.ObjectionPrefix + "_");
+
+    /// <summary>
     /// The parties told of a consent withdrawn directly (a cause named by its receipt) whose retries ran out, neither told
     /// nor confirmed since, the oldest failure first: at most <paramref name="limit"/>, and how many there are, counted up to
     /// <paramref name="countUpTo"/> (no more rows are read than that, however many failed).

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Notifications;
+using MeiLing.Grains.Orders;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Grains.Users;
@@ -200,6 +201,42 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(MerchantStatus.Terminated, last.Status);
         Assert.Equal(0L, await OrdersNamingAUserAsync(merchantId));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM member_card_index WHERE merchant_id = $1", merchantId));
+    }
+
+    // P4.3, P3.2: the erasure walks the merchant's orders newest first, a batch a turn. An order a business transfer moves
+    // in after the walk passed its place (a newer order than the walk's position) was never reached, and the merchant
+    // closed with it still naming its user. The walk's end now looks once more from the start and walks again if so.
+    [Fact]
+    public async Task P4_3_P3_2_an_order_moved_into_a_closing_merchant_behind_its_erasure_walk_is_anonymized_before_it_closes()
+    {
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(TestSiloConfigurator.CustomerBatchSize * 2 + 1);
+        var merchantId = customers[0].Merchant.MerchantId;
+        platform.Clock.Advance(TimeSpan.FromMinutes(1));
+        var elsewhere = await platform.OpenShopAsync();
+        var movedIn = (await elsewhere.PlaceOrderAsync()).Id();
+        Assert.Equal(HttpStatusCode.Accepted,
+            (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{merchantId}/termination", new { noticeDays = 30 })).StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await CountToldAsync(customers, merchantId) < customers.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(merchantId);
+        var first = await merchant.CompleteTerminationIfDue();
+        // The transfer's hand-over of one order, as TransferGrain makes it, once the first batch has passed its place.
+        var handedOver = await platform.Grains.GetGrain<IOrderGrain>(movedIn).HandOverToSuccessor(elsewhere.Merchant.MerchantId, merchantId);
+        var last = first;
+        for (var calls = 1; last.Status != MerchantStatus.Terminated && calls < 20; calls++)
+        {
+            last = await merchant.CompleteTerminationIfDue();
+        }
+
+        Assert.Equal(MerchantStatus.Terminating, first.Status);
+        Assert.True(handedOver);
+        Assert.Equal(MerchantStatus.Terminated, last.Status);
+        Assert.Equal(0L, await OrdersNamingAUserAsync(merchantId));
     }
 
     private static async Task<int> CountToldAsync(IEnumerable<Shop> customers, string merchantId)

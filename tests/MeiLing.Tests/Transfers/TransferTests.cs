@@ -241,16 +241,7 @@ public sealed class TransferTests(TimeTravelFixture platform)
         var successorClient = platform.Client(successor.ApiKey);
         var stranger = await platform.AsUserAsync(await platform.RegisterUserAsync());
         await using var receiver = await WebhookReceiver.StartAsync();
-        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
-        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
-            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
-        var transferId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
-        Assert.Equal(HttpStatusCode.Created, (await shop.CustomerClient.PostAsync($"/v1/transfers/{transferId}/objections", null)).StatusCode);
-
-        platform.Clock.Advance(TimeSpan.FromDays(32));
-        var grain = platform.Grains.GetGrain<ITransferGrain>(transferId);
-        await grain.CompleteIfDue();
-        await WaitUntilCompletedAsync(grain);
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
         var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients";
         var redact = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
         var told = await ObjectionRecipientAsync(shop.CustomerClient, path, "notified");
@@ -270,6 +261,72 @@ public sealed class TransferTests(TimeTravelFixture platform)
         await byAStranger.AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Equal(JsonValueKind.String, seen.GetProperty("confirmedAt").ValueKind);
+    }
+
+    // P8.1, P3.2: support's chase list held requests only: a merchant that never confirmed erasing an objector's data was
+    // chased by no one. Its sibling lists the objection 15 days after notice, naming the transfer and the user, until it confirms.
+    [Fact]
+    public async Task P8_1_P3_2_an_objection_notice_unconfirmed_15_days_after_notice_is_listed_for_support_until_the_merchant_confirms()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Chased");
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Chasing", "support")).ApiKey);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
+        var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients";
+        await ObjectionRecipientAsync(shop.CustomerClient, path, "notified");
+
+        var early = await UnconfirmedObjectionsAsync(support);
+        platform.Clock.Advance(TimeSpan.FromDays(16));
+        var late = await UnconfirmedObjectionsAsync(support);
+        var byTheUser = await shop.CustomerClient.GetAsync("/v1/transfers/objections?unconfirmedRecipients=true");
+        var withoutTheFlag = await support.GetAsync("/v1/transfers/objections");
+        var confirmed = await shop.MerchantClient.PostAsync($"{path}/{shop.Merchant.MerchantId}/confirmation", null);
+        var after = await UnconfirmedObjectionsAsync(support);
+
+        Assert.DoesNotContain(early, o => o.GetProperty("transferId").GetString() == transferId);
+        var listed = Assert.Single(late, o => o.GetProperty("transferId").GetString() == transferId);
+        Assert.Equal(shop.Customer.UserId, listed.GetProperty("userId").GetString());
+        var recipient = Assert.Single(listed.GetProperty("recipients").EnumerateArray());
+        Assert.Equal(shop.Merchant.MerchantId, recipient.GetProperty("recipient").GetString());
+        Assert.Equal("notified", recipient.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, byTheUser.StatusCode);
+        await withoutTheFlag.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.DoesNotContain(after, o => o.GetProperty("transferId").GetString() == transferId);
+    }
+
+    private static async Task<List<JsonElement>> UnconfirmedObjectionsAsync(HttpClient support)
+    {
+        var items = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await support.GetFromJsonAsync<JsonElement>(
+                "/v1/transfers/objections?unconfirmedRecipients=true&limit=100" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null);
+
+        return items;
+    }
+
+    // The shop's customer objects to the shop's transfer to the successor, which then takes effect: the shop (its webhook
+    // at the receiver) is told to erase the customer's data. Returns the transfer's id.
+    private async Task<string> ObjectedAndTransferredAsync(Shop shop, string successorMerchantId, WebhookReceiver receiver)
+    {
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+            new { successorMerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
+        var transferId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
+        Assert.Equal(HttpStatusCode.Created, (await shop.CustomerClient.PostAsync($"/v1/transfers/{transferId}/objections", null)).StatusCode);
+        platform.Clock.Advance(TimeSpan.FromDays(32));
+        var grain = platform.Grains.GetGrain<ITransferGrain>(transferId);
+        await grain.CompleteIfDue();
+        await WaitUntilCompletedAsync(grain);
+        return transferId;
     }
 
     private static async Task<JsonElement> ObjectionRecipientAsync(HttpClient user, string path, string status)

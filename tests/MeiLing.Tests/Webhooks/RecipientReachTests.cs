@@ -124,12 +124,7 @@ public sealed class RecipientReachTests(PlatformFixture platform)
     public async Task P3_1_a_cancellation_tells_the_payment_and_delivery_partners_the_orders_they_received_the_users_data_for_and_no_other_users()
     {
         var shop = await platform.OpenShopAsync();
-        var delivered = await PaidByWeChatAsync(shop, CommerceApiClient.SampleDelivery());
-        Assert.Equal(HttpStatusCode.OK, (await shop.MerchantClient.SetStatusAsync(delivered, "fulfilled")).StatusCode);
-        var pickedUp = await PaidByWeChatAsync(shop, null);
-        var stranger = await platform.OpenShopAsync();
-        var strangers = await PaidByWeChatAsync(stranger, CommerceApiClient.SampleDelivery());
-        Assert.Equal(HttpStatusCode.OK, (await stranger.MerchantClient.SetStatusAsync(strangers, "fulfilled")).StatusCode);
+        var (delivered, pickedUp, _) = await OrdersThroughThePartnersAsync(shop);
 
         var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" })).RequestId();
         var toPayments = await NoticeToAsync("wechat-pay", requestId);
@@ -141,6 +136,40 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         // The delivery partner received a delivery for one order only; the stranger's order, paid and delivered through
         // the same partners, is in neither notice.
         Assert.Equal([delivered], OrderIds(toDelivery));
+    }
+
+    // P3.1: a correction of the user's delivery told the delivery partner only the user id and the fields, which finds
+    // nothing in records kept by order; it now names the orders that partner received a delivery for, and no other user's.
+    [Fact]
+    public async Task P3_1_a_delivery_correction_tells_the_delivery_partner_the_orders_it_received_the_users_data_for_and_no_other_users()
+    {
+        var shop = await platform.OpenShopAsync();
+        var (delivered, pickedUp, strangers) = await OrdersThroughThePartnersAsync(shop);
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { phone = UserApiClient.NewPhone() } } })).RequestId();
+        var toDelivery = await NoticeToAsync("meiling-delivery", requestId);
+
+        Assert.Equal("customer.updated", toDelivery.GetProperty("type").GetString());
+        Assert.Equal(shop.Customer.UserId, toDelivery.GetProperty("data").GetProperty("userId").GetString());
+        Assert.Contains("phone", toDelivery.GetProperty("data").GetProperty("fields").EnumerateArray().Select(field => field.GetString()));
+        // The order picked up gave the partner no delivery, and the stranger's, delivered by the same partner, is not the user's.
+        Assert.Equal([delivered], OrderIds(toDelivery));
+        Assert.DoesNotContain(pickedUp, OrderIds(toDelivery));
+        Assert.DoesNotContain(strangers, OrderIds(toDelivery));
+    }
+
+    // The shop's customer pays two orders by WeChat, one delivered (and fulfilled) and one picked up; a stranger at
+    // another shop pays one delivered by the same partner.
+    private async Task<(string Delivered, string PickedUp, string Strangers)> OrdersThroughThePartnersAsync(Shop shop)
+    {
+        var delivered = await PaidByWeChatAsync(shop, CommerceApiClient.SampleDelivery());
+        Assert.Equal(HttpStatusCode.OK, (await shop.MerchantClient.SetStatusAsync(delivered, "fulfilled")).StatusCode);
+        var pickedUp = await PaidByWeChatAsync(shop, null);
+        var stranger = await platform.OpenShopAsync();
+        var strangers = await PaidByWeChatAsync(stranger, CommerceApiClient.SampleDelivery());
+        Assert.Equal(HttpStatusCode.OK, (await stranger.MerchantClient.SetStatusAsync(strangers, "fulfilled")).StatusCode);
+        return (delivered, pickedUp, strangers);
     }
 
     private static async Task<string> PaidByWeChatAsync(Shop shop, object? delivery)
