@@ -1,3 +1,4 @@
+using MeiLing.Api.Extensions;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Analytics;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,9 @@ public static class AnalyticsApi
             .RequireAuthorization(AuthorizationPolicies.Operator);
 
         group.MapGet("/sales", ExportSales).WithName("ExportSales")
-            .WithSummary("Sales by merchant alias, day, product and region; groups of fewer than 5 customers are suppressed; no ids.");
+            .WithSummary("Sales by merchant alias, day, product and region; groups of fewer than 5 customers are suppressed; no ids.")
+            .WithDescription("A period of 1 to 366 days (from, to inclusive) holding at most 100,000 groups; otherwise 400 (`invalid-period`, or `export-too-large`), naming `to`.")
+            .ProducesProblems(400, 401, 403);
         return group;
     }
 

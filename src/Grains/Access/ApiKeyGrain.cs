@@ -73,7 +73,6 @@ internal sealed partial class ApiKeyGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Staff member {StaffId} could not be listed with their merchant ({Reason}); asked again at the key's next resolution")]
     private partial void LogNotListed(string staffId, string reason);
 
-
     async Task IApiKeyGrain.Revoke()
     {
         await state.ClearStateAsync();

@@ -579,7 +579,6 @@ internal sealed partial class UserGrain(
             throw;
         }
 
-
         if (view.Status == DataRightsRequestStatus.AwaitingConfirmation)
         {
             // Support enters the code the user received (confirm-request), or the user confirms in their own session.
