@@ -161,8 +161,8 @@ public static class UsersApi
         return TypedResults.Ok(profile);
     }
 
-    internal static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetResolvedGrain<IUserConsents>(userId).GetConsents()));
+    internal static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, ConsentReads consents) =>
+        TypedResults.Ok(ItemPage.Last(await consents.ReadAsync(userId)));
 
     /// <summary>
     /// A page of the user's consent receipts, oldest first. Receipts are kept as proof for good, and a user may

@@ -75,6 +75,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<UnknownApiKeys>();
         builder.Services.TryAddSingleton<IApiKeyResolver, ClusterApiKeyResolver>();
         builder.Services.AddSingleton<ApiKeyLookups>();
+        builder.Services.AddSingleton<ConsentReads>();
         builder.Services.AddSingleton<FailedAuthenticationLimit>();
         builder.Services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, "API key, user session or console session", options => options.ForwardDefaultSelector = SelectScheme)

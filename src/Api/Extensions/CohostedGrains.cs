@@ -1,5 +1,6 @@
 using MeiLing.Api.Security;
 using MeiLing.Grains.Access;
+using MeiLing.Grains.Users;
 
 namespace MeiLing.Api.Extensions;
 
@@ -18,6 +19,8 @@ public static class CohostedGrains
         services.AddSingleton<IGrainFactory>(client);
         // Keys are read from the silo's copies, which a revocation clears on every silo.
         services.AddSingleton(silo.GetRequiredService<IApiKeyResolver>());
+        // Consents are read from the views the user grains activated in this silo publish (ConsentReads).
+        services.AddSingleton(silo.GetRequiredService<IActivatedUserViews>());
         return services;
     }
 

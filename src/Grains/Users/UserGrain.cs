@@ -28,7 +28,8 @@ internal sealed partial class UserGrain(
     IOptions<IdentitySettings> identity,
     SiloFacts facts,
     TimeProvider clock,
-    ILogger<UserGrain> logger) : Grain, IUserGrain, IRemindable
+    ActivatedUserViews views,
+    ILogger<UserGrain> logger) : Grain, IUserGrain, IRemindable, IIncomingGrainCallFilter
 {
     // While a child's account awaits its guardian, this reminder checks whether the days to confirm have run out (P5.1).
     private const string GuardianReminder = "guardian-deadline";
@@ -76,6 +77,7 @@ internal sealed partial class UserGrain(
             state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
         }
 
+        PublishView();
         _absent.Start(this, () => state.RecordExists);
     }
 
@@ -366,20 +368,7 @@ internal sealed partial class UserGrain(
         return receipt;
     }
 
-    Task<IReadOnlyList<ConsentStatus>> IUserConsents.GetConsents()
-    {
-        var user = User;
-        var statuses = new ConsentStatus[ConsentPurposes.All.Count];
-        for (var i = 0; i < statuses.Length; i++)
-        {
-            var purpose = ConsentPurposes.All[i];
-            statuses[i] = user.Consents.TryGetValue(purpose, out var entry)
-                ? new ConsentStatus(purpose, entry.Granted, entry.PolicyVersion, entry.At)
-                : new ConsentStatus(purpose, false, null, null);
-        }
-
-        return Task.FromResult<IReadOnlyList<ConsentStatus>>(statuses);
-    }
+    Task<IReadOnlyList<ConsentStatus>> IUserConsents.GetConsents() => Task.FromResult(User.ConsentStatuses());
 
     Task<IReadOnlyList<ConsentReceipt>> IUserConsents.GetConsentHistory()
     {

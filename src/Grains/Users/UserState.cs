@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MeiLing.Grains.Consents;
@@ -217,6 +218,26 @@ public sealed class UserState : IOwnedByUser
 
     public void LoadConsents(IEnumerable<ConsentReceipt> current) =>
         Consents = current.ToDictionary(receipt => receipt.Purpose, ConsentEntry.From);
+
+    /// <summary>Where every purpose stands now, in <see cref="ConsentPurposes.All"/>'s order; never asked ones read as not granted.</summary>
+    public IReadOnlyList<ConsentStatus> ConsentStatuses()
+    {
+        var statuses = new ConsentStatus[ConsentPurposes.All.Count];
+        for (var i = 0; i < statuses.Length; i++)
+        {
+            var purpose = ConsentPurposes.All[i];
+            statuses[i] = Consents.TryGetValue(purpose, out var entry)
+                ? new ConsentStatus(purpose, entry.Granted, entry.PolicyVersion, entry.At)
+                : new ConsentStatus(purpose, false, null, null);
+        }
+
+        return statuses;
+    }
+
+    /// <summary>A copy of what a co-hosted API may read without asking the grain (<see cref="IActivatedUserViews"/>).</summary>
+    public ActivatedUserView ToView() =>
+        new(ConsentStatuses(), SessionGeneration,
+            EndedSessions.Until.Count == 0 ? FrozenSet<string>.Empty : EndedSessions.Until.Keys.ToFrozenSet(StringComparer.Ordinal));
 
     /// <summary>What an earlier version kept in this state and has not been moved out yet; null when nothing is left.</summary>
     public LegacyUserFields? LegacyFields() => LegacyUserFields.Read(EarlierVersionFields);

@@ -86,6 +86,8 @@ public static class GrainStorageExtensions
         silo.AddIncomingGrainCallFilter<InfrastructureFailureFilter>();
         silo.Services.AddSingleton<GroupCommit>();
         silo.Services.AddSiloFacts();
+        silo.Services.AddSingleton<ActivatedUserViews>();
+        silo.Services.AddSingleton<IActivatedUserViews>(services => services.GetRequiredService<ActivatedUserViews>());
         silo.Services.AddSingleton<ConsentReceiptStore>();
         silo.Services.AddSingleton<LocationSampleStore>();
         silo.Services.AddSingleton<UserTicketStore>();

@@ -18,7 +18,7 @@ namespace MeiLing.Api.Pages.Console;
 /// action is audited by the support-audit middleware with the user's id.
 /// </summary>
 [Authorize(Policy = AuthorizationPolicies.Support)]
-public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : ConsolePageModel(cluster)
+public sealed class UserModel(IClusterClient cluster, ConsentReads consents, TimeProvider clock) : ConsolePageModel(cluster)
 {
     [FromRoute]
     public string UserId { get; set; } = "";
@@ -110,7 +110,7 @@ public sealed class UserModel(IClusterClient cluster, TimeProvider clock) : Cons
         }
 
         Profile = profile;
-        Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
+        Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, consents)).Value?.Items ?? [];
         Receipts = await ConsentReceiptsShown.LoadAsync(Cluster, UserId);
         // The newest, shown oldest first as before; the whole list is the API's paged one.
         Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true))

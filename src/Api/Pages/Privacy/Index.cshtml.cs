@@ -12,7 +12,7 @@ namespace MeiLing.Api.Pages.Privacy;
 
 /// <summary>The user's consents with what each is for and its receipts (a withdrawal's with the parties told of it), and the disclosure ledger, through the API's handlers.</summary>
 [Authorize(Policy = AuthorizationPolicies.User)]
-public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluster)
+public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : ConsolePageModel(cluster)
 {
     public UserProfile? Profile { get; private set; }
 
@@ -49,7 +49,7 @@ public sealed class IndexModel(IClusterClient cluster) : ConsolePageModel(cluste
     private async Task LoadAsync()
     {
         Profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
-        Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, Cluster)).Value?.Items ?? [];
+        Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, consents)).Value?.Items ?? [];
         Receipts = await ConsentReceiptsShown.LoadAsync(Cluster, UserId);
         Disclosures = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster)).Value?.Items ?? [];
     }

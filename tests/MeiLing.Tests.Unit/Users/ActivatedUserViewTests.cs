@@ -1,0 +1,42 @@
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Users;
+
+namespace MeiLing.Tests.Unit.Users;
+
+/// <summary>The view a user grain publishes for a co-hosted API answers as the grain's state does, and is a copy.</summary>
+public sealed class ActivatedUserViewTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 3, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void P4_4_the_view_refuses_the_sessions_the_state_refuses_and_keeps_refusing_after_the_state_moves_on()
+    {
+        var user = new UserState { SessionGeneration = 3 };
+        user.EndSession(3, "ended", Now.AddHours(12), Now);
+
+        var view = user.ToView();
+        user.RevokeSessions();
+
+        Assert.False(view.IsSessionCurrent(3, "ended"));
+        Assert.True(view.IsSessionCurrent(3, "other"));
+        Assert.True(view.IsSessionCurrent(3, null));
+        Assert.False(view.IsSessionCurrent(2, "other"));
+        Assert.False(user.ToView().IsSessionCurrent(3, "other"));
+    }
+
+    [Fact]
+    public void P1_1_the_view_holds_every_purpose_as_the_grain_answers_it_and_not_a_later_change()
+    {
+        var user = new UserState();
+        var granted = new ConsentReceipt("rcp_1", "usr_1", ConsentPurpose.Location, true, "v1", Now, "app", "CN");
+        user.LoadConsents([granted]);
+
+        var view = user.ToView();
+        user.LoadConsents([granted with { Granted = false }]);
+
+        Assert.Equal(ConsentPurposes.All.Count, view.Consents.Count);
+        Assert.True(view.Consents.Single(status => status.Purpose == ConsentPurpose.Location).Granted);
+        Assert.All(view.Consents.Where(status => status.Purpose != ConsentPurpose.Location), status => Assert.False(status.Granted));
+        Assert.Equal(user.ConsentStatuses().Select(status => status.Purpose), view.Consents.Select(status => status.Purpose));
+    }
+}
