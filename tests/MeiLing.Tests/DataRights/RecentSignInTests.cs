@@ -125,6 +125,28 @@ public sealed class RecentSignInTests(PlatformFixture platform)
         Assert.Equal(9_500, (await till.Owner.GetFromJsonAsync<JsonElement>(card)).GetProperty("balanceFen").GetInt64());
     }
 
+    // An objection to a business transfer cannot be withdrawn: at the date the user's orders at the merchant are anonymized
+    // and their member card settled (its balance owed back by the merchant leaving) instead of moving to the successor.
+    [Fact]
+    public async Task P3_2_P4_4_a_session_signed_in_long_ago_does_not_object_to_a_transfer_for_the_user()
+    {
+        var successor = await platform.CreateMerchantAsync("Successor Of A Copied Session");
+        var shop = await platform.OpenShopAsync();
+        // The customer holds a card there: an objection would have it settled instead of moved.
+        await shop.TopUpAsync(800);
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
+        Assert.True(started.StatusCode == HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+        var transferId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString();
+        var stale = await StaleSessionAsync(shop.Customer);
+
+        var byTheCopy = await stale.PostAsync($"/v1/transfers/{transferId}/objections", null);
+
+        Assert.EndsWith("/recent-sign-in-required", (await byTheCopy.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        var fresh = await platform.AsUserAsync(shop.Customer);
+        Assert.Equal(HttpStatusCode.Created, (await fresh.PostAsync($"/v1/transfers/{transferId}/objections", null)).StatusCode);
+    }
+
     /// <summary>The user's own open session, as the platform would have signed it 16 minutes ago.</summary>
     private async Task<HttpClient> StaleSessionAsync(RegisteredUser user)
     {
