@@ -22,7 +22,7 @@ public static class MemberCardProtectionApi
             .ProducesProblems(401, 403, 404);
         group.MapPut("/", Set).WithName("SetMemberCardProtection")
             .WithSummary("Choose whether every member-card payment needs your code, the merchant's own key's too (`{codeAlways}`).")
-            .WithDescription("A manager's or cashier's key always needs the code (`POST /v1/orders/{orderId}/member-code`). With `codeAlways` the merchant's own key needs it too: its payment without `memberCode` is 403 `member-code-required`. Off by default, as the contract's merchant app pays without one. The user alone.")
+            .WithDescription("A manager's or cashier's key always needs the code (`POST /v1/orders/{orderId}/member-code`). With `codeAlways` the merchant's own key needs it too: its payment without `memberCode` is 403 `member-code-required`; and the user's own member-card payment needs a session signed in within MEILING_RECENT_SIGN_IN_MINUTES (403 `recent-sign-in-required` otherwise), so a copy of the session cannot pay a colluding merchant's order from the card. Off by default, as the contract's merchant app pays without one. The user alone.")
             .ProducesProblems(400, 401, 403, 404);
         return group;
     }

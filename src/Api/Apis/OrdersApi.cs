@@ -5,6 +5,7 @@ using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -30,11 +31,11 @@ public static class OrdersApi
             .WithName("GetOrder").WithSummary("An order: its merchant (recorded as a disclosure; the same hand-over again within a day passes the gate but is recorded once), its user, or support (audited).");
         orders.MapPost("/payments", Pay).RequireAuthorization(AuthorizationPolicies.MerchantOrUser)
             .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it, when a member card is short, or past 50 payments on one order (too-many-payments).")
-            .WithDescription("`member-card` draws on the user's balance at the order's merchant, and the user is told of every such payment in their notices (`member-card-charged`). The user pays their own order, and the merchant's own key pays, without more; a manager's or cashier's key needs `memberCode`, the code texted to the user for this order and amount (`POST /v1/orders/{orderId}/member-code`): without it 403 `member-code-required`, a wrong, spent or other order's code 400 `verification-failed` naming `memberCode`, nothing drawn either way. `marked` (cash) is the merchant's and its staff's alone (a user gets 403). One member-card payment is at most 100,000,000 fen (400 `invalid-amount` naming `amountFen`, nothing begun).")
+            .WithDescription("`member-card` draws on the user's balance at the order's merchant, and the user is told of every such payment in their notices (`member-card-charged`). The user pays their own order, and the merchant's own key pays, without more; a member who chose `codeAlways` pays from their card only with a session signed in within MEILING_RECENT_SIGN_IN_MINUTES (else 403 `recent-sign-in-required`, nothing drawn), and the merchant's own key then needs `memberCode` too; a manager's or cashier's key needs `memberCode`, the code texted to the user for this order and amount (`POST /v1/orders/{orderId}/member-code`): without it 403 `member-code-required`, a wrong, spent or other order's code 400 `verification-failed` naming `memberCode`, nothing drawn either way. `marked` (cash) is the merchant's and its staff's alone (a user gets 403). One member-card payment is at most 100,000,000 fen (400 `invalid-amount` naming `amountFen`, nothing begun).")
             .ProducesProblems(400, 401, 403, 404, 409);
         orders.MapPost("/member-code", AskMemberCode).RequireAuthorization(AuthorizationPolicies.Merchant)
             .WithName("AskMemberCode").WithSummary("Text the order's user a 6-digit code that lets the till draw `amountFen` on their member card for this order (5 minutes, 5 attempts); 202.")
-            .WithDescription("The text names the order and the amount; the user tells the code to the cashier if they agree, and the payment (`memberCode`) must be for that order and amount. The merchant's keys (its own, a manager's, a cashier's); another merchant's order is 404; a walk-in sale is 409 `no-member-card`; an order not awaiting payment, or an amount beyond what is outstanding, 409; an amount beyond the card's balance 409 `insufficient-balance`, nothing texted (a code is not spent on such a draw either); beyond 5 texts to the user in 15 minutes 429.")
+            .WithDescription("The text names the order and the amount; the user tells the code to the cashier if they agree, and the payment (`memberCode`) must be for that order and amount. The merchant's keys (its own, a manager's, a cashier's); another merchant's order is 404; a walk-in sale is 409 `no-member-card`; an order not awaiting payment, or an amount beyond what is outstanding, 409; an amount beyond the card's balance 409 `insufficient-balance`, nothing texted (a code is not spent on such a draw either); beyond 5 texts from this merchant to the user in 15 minutes (10 a day) 429, each merchant counted on its own (P4.4).")
             .ProducesProblems(400, 401, 403, 404, 409, 429);
         orders.MapPost("/status", ChangeStatus).RequireAuthorization(AuthorizationPolicies.Merchant)
             .WithName("ChangeOrderStatus").WithSummary("Fulfil, cancel or refund; 409 for a transition the order's state forbids.")
@@ -84,8 +85,18 @@ public static class OrdersApi
         return order is null ? TypedResults.NotFound() : TypedResults.Ok(order);
     }
 
-    private static async Task<Results<Created<OrderView>, NotFound>> Pay(string orderId, PayOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster)
+    private static async Task<Results<Created<OrderView>, NotFound>> Pay(
+        string orderId, PayOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
     {
+        if (request.Method == PaymentMethod.MemberCard && caller.IsInRole(Roles.User) && !recentSignIn.IsRecent(caller)
+            && await cluster.GetGrain<IUserCredentials>(caller.SubjectId()!).RequiresMemberCode())
+        {
+            // P1.6, P4.4: a member who chose that every draw on their cards needs their code is not drawn on by whoever
+            // holds a copy of their session: a merchant in league would place an order for them and the copy pay it, the
+            // code never asked. Their own payment needs a password proven lately instead, as turning the code off does.
+            recentSignIn.Ensure(caller, "Paying from a member card you protected with your code");
+        }
+
         var order = await cluster.GetGrain<IOrderGrain>(orderId).PayWith(new OrderPayment(caller.AsOrderCaller(), request.Method, request.AmountFen, request.MemberCode));
         return TypedResults.Created($"/v1/orders/{orderId}", order);
     }

@@ -22,7 +22,8 @@ public static class TransfersApi
             .WithDescription("`usersNotified` counts the users told before the answer: a merchant with more customers than one batch (200) has the rest told a batch a second after, every one before anything is handed over.");
         routes.MapPost("/v1/transfers/{transferId:id}/objections", Object).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.User).WithName("ObjectToTransfer")
-            .WithSummary("The signed-in user objects before the date: their data is left out of the hand-over and anonymized at the merchant instead (P3.2).");
+            .WithSummary("The signed-in user objects before the date: their data is left out of the hand-over and anonymized at the merchant instead (P3.2).")
+            .WithDescription("An objection is final: the user's orders at the merchant are anonymized and their member card settled (owed back) instead of moving. It needs a session signed in within MEILING_RECENT_SIGN_IN_MINUTES (403 recent-sign-in-required otherwise, nothing recorded), as closing the account does (P4.4).");
         routes.MapGet("/v1/transfers/{transferId:id}/objections/{userId:id}/recipients", GetObjectionRecipients).WithTags("Transfers")
             .ForCaller(CallerScope.TheUserOrSupport).WithName("GetTransferObjectionRecipients")
             .WithSummary("For a user who objected: the merchant told to erase their data instead (customer.redact with this transferId, once the transfer takes effect), and how the notice went: pending, retrying, failed, notified or confirmed, with its attempts; the user or support.");
@@ -83,8 +84,13 @@ public static class TransfersApi
         return TypedResults.Created($"/v1/transfers/{transferId}", new TransferStarted(view.TransferId, view.EffectiveAt, view.UsersNotified));
     }
 
-    private static async Task<Created<TransferView>> Object(string transferId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Created($"/v1/transfers/{transferId}", await cluster.GetGrain<ITransferGrain>(transferId).Object(caller.SubjectId()!));
+    private static async Task<Created<TransferView>> Object(string transferId, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
+    {
+        // P3.2, P4.4: an objection is not withdrawn; at the date the user's orders at the merchant are anonymized and their
+        // member card settled instead of moving, what a copy of the session must not decide for the user.
+        recentSignIn.Ensure(caller, "Objecting to a transfer");
+        return TypedResults.Created($"/v1/transfers/{transferId}", await cluster.GetGrain<ITransferGrain>(transferId).Object(caller.SubjectId()!));
+    }
 }
 
 /// <summary>Body of <c>POST /v1/merchants/{merchantId}/transfers</c>.</summary>

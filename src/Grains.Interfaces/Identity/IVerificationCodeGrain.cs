@@ -35,6 +35,15 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     Task Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope = null);
 
     /// <summary>
+    /// As <see cref="Send"/>, for a code <paramref name="party"/> asks to have texted to the number's owner (a shop's till asking
+    /// for the member's code, P1.6): counted in that party's own allowance for the purpose, so one party asking without end
+    /// stops only itself, never another party asking the same number (429 <c>quota-exceeded</c> beyond its own). Added beside
+    /// <see cref="Send"/> for a rolling upgrade.
+    /// </summary>
+    [Alias("send-on-behalf-of")]
+    Task SendOnBehalfOf(string party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope);
+
+    /// <summary>
     /// Whether <paramref name="code"/> is a live code for <paramref name="purpose"/>; a right code is used up with
     /// every other code of the purpose, and the codes are gone after <see cref="MaxAttempts"/> attempts at them together,
     /// or each after its <see cref="Lifetime"/>.

@@ -60,6 +60,14 @@ public interface IUserCredentials : IGrainWithStringKey
     Task SendMemberCode(string scope);
 
     /// <summary>
+    /// As <see cref="SendMemberCode"/>, asked by the till of <paramref name="merchantId"/>: counted in that merchant's own
+    /// allowance of texts to the user (5 in 15 minutes, 10 a day), so one shop asking without end does not keep every other
+    /// shop's till from the member's code. Added beside <see cref="SendMemberCode"/> for a rolling upgrade.
+    /// </summary>
+    [Alias("send-member-code-for-merchant")]
+    Task SendMemberCodeForMerchant(string merchantId, string scope);
+
+    /// <summary>
     /// Whether <paramref name="code"/> is the live member code for <paramref name="scope"/>, leaving it live: the draw it
     /// stands for is made after the check, and only a draw made spends it (<see cref="SpendMemberCode"/>).
     /// </summary>

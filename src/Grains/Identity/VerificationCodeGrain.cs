@@ -14,7 +14,8 @@ namespace MeiLing.Grains.Identity;
 // number's owner: each purpose has an allowance of its own (a stranger spending the register sends does
 // not stop a password reset), counted per window and per day, and a new send adds a code rather than replacing the
 // live one (the text the owner already holds stays good until it expires), as SMS platforms do on a resend within a
-// code's lifetime.
+// code's lifetime. A code a party asks for on the number's owner's behalf (a shop's till asking for the member's code) is
+// counted in that party's own allowance, so one party spending it does not stop another.
 internal sealed class VerificationCodeGrain(
     PhoneHasher phones,
     ISmsSender sms,
@@ -22,9 +23,15 @@ internal sealed class VerificationCodeGrain(
     TimeProvider clock) : Grain, IVerificationCodeGrain
 {
     private readonly Dictionary<(VerificationPurpose Purpose, string? Scope), LiveCodes> _codes = [];
-    private readonly Dictionary<VerificationPurpose, SendAllowance> _sends = [];
+    private readonly Dictionary<(VerificationPurpose Purpose, string? Party), SendAllowance> _sends = [];
 
-    async Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope)
+    Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
+        SendAsync(party: null, normalizedPhone, purpose, subjectUserId, scope);
+
+    Task IVerificationCodeGrain.SendOnBehalfOf(string party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
+        SendAsync(party, normalizedPhone, purpose, subjectUserId, scope);
+
+    private async Task SendAsync(string? party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope)
     {
         if (phones.IndexKey(normalizedPhone) != this.GetPrimaryKeyString())
         {
@@ -32,17 +39,13 @@ internal sealed class VerificationCodeGrain(
         }
 
         var now = clock.GetUtcNow();
-        var sends = SendsFor(purpose);
-        var what = $"{VerificationCodes.Name(purpose)} codes to one number";
+        var sends = SendsFor(purpose, party);
+        var what = party is null ? $"{VerificationCodes.Name(purpose)} codes to one number" : $"{VerificationCodes.Name(purpose)} codes to one number from one party";
         // The day is checked before the window is taken from, so a send the day refuses spends none of the window.
         sends.Day.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
         sends.Window.Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, what);
         sends.Day.Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
-        // A number sent a window's worth in a day is kept in memory for the day, so its day allowance holds; any other
-        // stays for the window only, as codes are asked for once or twice by the number's owner.
-        DelayDeactivation(sends.Day.Uses.Count >= IVerificationCodeGrain.SendsPerWindow
-            ? sends.Day.Uses[0] + IVerificationCodeGrain.SendDay - now
-            : IVerificationCodeGrain.SendWindow);
+        DelayDeactivation(KeepFor(now));
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var salt = RandomNumberGenerator.GetBytes(16);
@@ -102,16 +105,26 @@ internal sealed class VerificationCodeGrain(
         return right;
     }
 
-    private SendAllowance SendsFor(VerificationPurpose purpose)
+    private SendAllowance SendsFor(VerificationPurpose purpose, string? party)
     {
-        if (!_sends.TryGetValue(purpose, out var allowance))
+        if (!_sends.TryGetValue((purpose, party), out var allowance))
         {
             allowance = new SendAllowance();
-            _sends[purpose] = allowance;
+            _sends[(purpose, party)] = allowance;
         }
 
         return allowance;
     }
+
+    // A number sent a window's worth of one allowance in a day is kept in memory for the day, so that day allowance holds;
+    // otherwise for the window only, as codes are asked for once or twice by the number's owner. The longest of them
+    // all: a send of another purpose or party must not cut short the day of one that is spent.
+    private TimeSpan KeepFor(DateTimeOffset now) =>
+        _sends.Values.Select(sends => sends.Day.Uses.Count >= IVerificationCodeGrain.SendsPerWindow
+                ? sends.Day.Uses[0] + IVerificationCodeGrain.SendDay - now
+                : IVerificationCodeGrain.SendWindow)
+            .DefaultIfEmpty(IVerificationCodeGrain.SendWindow)
+            .Max();
 
     /// <summary>One purpose's sends to the number: in the current window, and in the day.</summary>
     private sealed class SendAllowance

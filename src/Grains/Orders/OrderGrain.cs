@@ -186,7 +186,8 @@ internal sealed partial class OrderGrain(
         await RefuseShortCardAsync(order, amountFen);
         // P6.1: texting the user at the merchant's asking processes their number, through the one gate as the payment will.
         await User(order.UserId!).AuthorizeProcessing(ProcessingRequest.Under("member-card-code", LawfulBasis.ContractNecessity));
-        await Credentials(order.UserId!).SendMemberCode(await MemberCodeScopeAsync(order, amountFen));
+        // P4.4: counted against this shop's own allowance of texts to the member, not every shop's.
+        await Credentials(order.UserId!).SendMemberCodeForMerchant(order.MerchantId, await MemberCodeScopeAsync(order, amountFen));
     }
 
     private async Task<OrderView> PayAsync(OrderPayment request)

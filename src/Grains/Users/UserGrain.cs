@@ -223,9 +223,13 @@ internal sealed partial class UserGrain(
         await Codes(User.Phone).Verify(purpose, code, scope);
 
     // P1.6: the member is asked on their own phone before staff draw on their card; the number's allowance for the purpose
-    // (5 texts in 15 minutes) keeps a till from texting them without end.
+    // (5 texts in 15 minutes) keeps a till from texting them without end. Kept for calls from silos of the previous release.
     async Task IUserCredentials.SendMemberCode(string scope) =>
         await Codes(User.Phone).Send(User.Phone, VerificationPurpose.MemberCardPayment, UserId, scope);
+
+    // P1.6, P4.4: counted per asking shop, so one shop spending the allowance keeps no other shop's till from the member.
+    async Task IUserCredentials.SendMemberCodeForMerchant(string merchantId, string scope) =>
+        await Codes(User.Phone).SendOnBehalfOf(merchantId, User.Phone, VerificationPurpose.MemberCardPayment, UserId, scope);
 
     async Task<bool> IUserCredentials.MatchesMemberCode(string code, string scope) =>
         await Codes(User.Phone).Matches(VerificationPurpose.MemberCardPayment, code, scope);

@@ -28,6 +28,14 @@ public static class SiloHostingExtensions
                 "MEILING_SMS_SENDER=sandbox is refused in the Production environment: configure a real SMS provider, or run with DOTNET_ENVIRONMENT set to something else (scripts/run uses Sandbox).");
         }
 
+        if (!string.IsNullOrWhiteSpace(settings.PaymentSandboxCallback) && builder.Environment.IsProduction())
+        {
+            // P1.6: the sandbox partners confirm every WeChat Pay and Alipay charge by themselves, no money moved: in
+            // production every user's order (and every walk-in sale) would be paid by saying so.
+            throw new InvalidOperationException(
+                "MEILING_PAYMENT_SANDBOX_CALLBACK is refused in the Production environment: its partners confirm every charge without taking any money. Register real payment partners, or run with DOTNET_ENVIRONMENT set to something else (scripts/run uses Sandbox).");
+        }
+
         var siloName = string.IsNullOrEmpty(settings.SiloName) ? $"silo-{settings.SiloPort}" : settings.SiloName;
         builder.AddMeiLingTelemetry("meiling-silo", siloName);
 

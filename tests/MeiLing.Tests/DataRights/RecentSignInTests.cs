@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 using Microsoft.IdentityModel.Tokens;
 
@@ -92,6 +93,58 @@ public sealed class RecentSignInTests(PlatformFixture platform)
         Assert.True((await stale.GetFromJsonAsync<JsonElement>(protection)).GetProperty("codeAlways").GetBoolean());
         var fresh = await platform.AsUserAsync(user);
         Assert.Equal(HttpStatusCode.OK, (await fresh.PutAsJsonAsync(protection, new { codeAlways = false })).StatusCode);
+    }
+
+    // The member chose that every draw on their cards needs their code, so a merchant's key alone no longer draws on them.
+    // A merchant in league with whoever copied the member's session then places an order for the member and the copy pays
+    // it from the card as the member: no code asked, no recent password, the member's choice beside the point.
+    [Fact]
+    public async Task P1_6_P4_4_a_session_signed_in_long_ago_does_not_pay_from_a_card_its_member_protected_with_the_code()
+    {
+        var user = await platform.RegisterUserAsync();
+        var till = await platform.OpenTillAsync("Colluding Shop");
+        await till.Manager.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: null);
+        var card = $"/v1/merchants/{till.MerchantId}/member-cards/{user.UserId}";
+        Assert.Equal(HttpStatusCode.OK, (await till.Owner.PostAsJsonAsync($"{card}/top-ups", new { amountFen = 10_000 })).StatusCode);
+        var fresh = await platform.AsUserAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.PutAsJsonAsync($"/v1/users/{user.UserId}/member-card-protection", new { codeAlways = true })).StatusCode);
+        var stale = await StaleSessionAsync(user);
+        var placed = await till.Cashier.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/orders",
+            new { userId = user.UserId, items = new[] { new { sku = "TEA", quantity = 2 } } });
+        var order = (await placed.Content.ReadFromJsonAsync<JsonElement>()).Id();
+
+        var byTheMerchantsKey = await till.Owner.PayAsync(order, "member-card", 1_000);
+        var byTheCopy = await stale.PayAsync(order, "member-card", 1_000);
+
+        Assert.EndsWith("/member-code-required", (await byTheMerchantsKey.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/recent-sign-in-required", (await byTheCopy.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(10_000, (await till.Owner.GetFromJsonAsync<JsonElement>(card)).GetProperty("balanceFen").GetInt64());
+        // What takes nothing from the card the old session still pays; the member, signed in again, pays from the card.
+        Assert.Equal(HttpStatusCode.Created, (await stale.PayAsync(order, "wechat", 500)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await (await platform.AsUserAsync(user)).PayAsync(order, "member-card", 500)).StatusCode);
+        Assert.Equal(9_500, (await till.Owner.GetFromJsonAsync<JsonElement>(card)).GetProperty("balanceFen").GetInt64());
+    }
+
+    // An objection to a business transfer cannot be withdrawn: at the date the user's orders at the merchant are anonymized
+    // and their member card settled (its balance owed back by the merchant leaving) instead of moving to the successor.
+    [Fact]
+    public async Task P3_2_P4_4_a_session_signed_in_long_ago_does_not_object_to_a_transfer_for_the_user()
+    {
+        var successor = await platform.CreateMerchantAsync("Successor Of A Copied Session");
+        var shop = await platform.OpenShopAsync();
+        // The customer holds a card there: an objection would have it settled instead of moved.
+        await shop.TopUpAsync(800);
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
+        Assert.True(started.StatusCode == HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+        var transferId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString();
+        var stale = await StaleSessionAsync(shop.Customer);
+
+        var byTheCopy = await stale.PostAsync($"/v1/transfers/{transferId}/objections", null);
+
+        Assert.EndsWith("/recent-sign-in-required", (await byTheCopy.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        var fresh = await platform.AsUserAsync(shop.Customer);
+        Assert.Equal(HttpStatusCode.Created, (await fresh.PostAsync($"/v1/transfers/{transferId}/objections", null)).StatusCode);
     }
 
     /// <summary>The user's own open session, as the platform would have signed it 16 minutes ago.</summary>

@@ -64,22 +64,20 @@ public sealed class SettingsValidationTests
     [Fact]
     public void P4_4_a_production_silo_refuses_to_start_with_loopback_webhooks_turned_on()
     {
-        var ports = FreePorts.Take(3);
-        using var silo = new WebApplicationFactory<SiloAssemblyMarker>().WithWebHostBuilder(web =>
-        {
-            web.UseEnvironment(Environments.Production);
-            web.UseSetting("POSTGRES", "Host=127.0.0.1;Port=1;Database=meiling;Timeout=1");
-            web.UseSetting("PHONE_HASH_KEY", TestSiloConfigurator.PhoneHashKey);
-            web.UseSetting("MASTER_KEYS", TestSiloConfigurator.MasterKeys);
-            web.UseSetting("SILO_PORT", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
-            web.UseSetting("GATEWAY_PORT", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
-            web.UseSetting("DASHBOARD_PORT", ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture));
-            web.UseSetting("WEBHOOK_ALLOW_LOOPBACK", "true");
-        });
+        var error = ProductionSiloStartError(("WEBHOOK_ALLOW_LOOPBACK", "true"));
 
-        var error = Assert.ThrowsAny<Exception>(() => silo.Server);
+        Assert.Contains("MEILING_WEBHOOK_ALLOW_LOOPBACK", error, StringComparison.Ordinal);
+    }
 
-        Assert.Contains("MEILING_WEBHOOK_ALLOW_LOOPBACK", error.ToString(), StringComparison.Ordinal);
+    // The sandbox WeChat Pay and Alipay confirm every charge through the API by themselves: in production any user would
+    // pay any order by choosing wechat, and scripts/run set them whatever DOTNET_ENVIRONMENT said.
+    [Fact]
+    public void P1_6_a_production_silo_refuses_to_start_with_the_sandbox_payment_partners_that_confirm_every_charge()
+    {
+        var error = ProductionSiloStartError(
+            ("PAYMENT_SANDBOX_CALLBACK", "http://127.0.0.1:5080"), ("PAYMENT_PARTNER_SECRETS", TestSiloConfigurator.PartnerSecrets));
+
+        Assert.Contains("MEILING_PAYMENT_SANDBOX_CALLBACK", error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -126,6 +124,28 @@ public sealed class SettingsValidationTests
         }).Build();
 
         Assert.Equal(15, Settings.Bind<MeiLing.Api.ApiSettings>(configuration).RecentSignInMinutes);
+    }
+
+    // A silo in the Production environment with what every silo needs plus these settings: what its start-up threw.
+    private static string ProductionSiloStartError(params (string Key, string Value)[] settings)
+    {
+        var ports = FreePorts.Take(3);
+        using var silo = new WebApplicationFactory<SiloAssemblyMarker>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment(Environments.Production);
+            web.UseSetting("POSTGRES", "Host=127.0.0.1;Port=1;Database=meiling;Timeout=1");
+            web.UseSetting("PHONE_HASH_KEY", TestSiloConfigurator.PhoneHashKey);
+            web.UseSetting("MASTER_KEYS", TestSiloConfigurator.MasterKeys);
+            web.UseSetting("SILO_PORT", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.UseSetting("GATEWAY_PORT", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.UseSetting("DASHBOARD_PORT", ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+
+        return Assert.ThrowsAny<Exception>(() => silo.Server).ToString();
     }
 
     // What every silo needs to start, plus the settings a test is about.

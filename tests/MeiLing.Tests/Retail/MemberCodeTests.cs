@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Identity;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
@@ -145,6 +146,32 @@ public sealed class MemberCodeTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
         Assert.Equal(500, await BalanceAsync(till, member));
         Assert.Single(await MemberCodeTextsToAsync(member.Phone));
+    }
+
+    // The member's allowance of member-code texts was one for every shop: a till asking for codes it never meant to use
+    // (a merchant spiting a rival, a cashier's script) spent it, and every other shop's till was refused (429) the
+    // member's code, so no staff key took the member's card anywhere for the rest of the window, or of the day.
+    [Fact]
+    public async Task P1_6_P4_4_one_shop_asking_for_member_codes_without_end_does_not_stop_another_shop_asking_for_one()
+    {
+        var (spiteful, member) = await MemberWithBalanceAsync("Spiteful Shop", 10_000);
+        var rival = await platform.OpenTillAsync("Rival Shop");
+        await rival.Manager.AddStockedProductAsync(rival.MerchantId, "TEA", 500, stock: null);
+        Assert.Equal(HttpStatusCode.OK, (await rival.Owner.PostAsJsonAsync(
+            $"/v1/merchants/{rival.MerchantId}/member-cards/{member.UserId}/top-ups", new { amountFen = 1_000 })).StatusCode);
+        var spitefulOrder = await PlaceForAsync(spiteful, member, teas: 1);
+        var rivalOrder = await PlaceForAsync(rival, member, teas: 1);
+        for (var i = 0; i < IVerificationCodeGrain.SendsPerWindow; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await spiteful.Cashier.PostAsJsonAsync($"/v1/orders/{spitefulOrder}/member-code", new { amountFen = 500 })).StatusCode);
+        }
+
+        var spitefulAgain = await spiteful.Cashier.PostAsJsonAsync($"/v1/orders/{spitefulOrder}/member-code", new { amountFen = 500 });
+        var rivalPaid = await rival.Cashier.PayWithMemberCodeAsync(platform, rivalOrder, member.Phone, 500);
+
+        await spitefulAgain.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.Created, rivalPaid.StatusCode);
+        Assert.Equal(500, await BalanceAsync(rival, member));
     }
 
     private async Task<(Till Till, RegisteredUser Member)> MemberWithBalanceAsync(string shop, long balanceFen)
