@@ -82,6 +82,15 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 3650, ErrorMessage = "MEILING_WEBHOOK_RETENTION_DAYS must be 1-3650.")]
     public int WebhookRetentionDays { get; set; } = 30;
 
+    /// <summary>
+    /// Hours a webhook delivery to a merchant with no endpoint waits, past when it was due, for one to be registered before
+    /// it fails with <c>no-endpoint</c> (<c>MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS</c>, P4.1, P3.1): 96, as long as its
+    /// retries would have lasted; at least an hour (a merchant moving its receiver), at most 30 days (the retention window).
+    /// </summary>
+    [ConfigurationKeyName("WEBHOOK_ENDPOINT_WAIT_HOURS")]
+    [Range(1, 720, ErrorMessage = "MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS must be 1-720 (an hour to 30 days).")]
+    public int WebhookEndpointWaitHours { get; set; } = 96;
+
     /// <summary>Days activity log entries are kept (<c>MEILING_ACTIVITY_RETENTION_DAYS</c>, P1.3).</summary>
     [ConfigurationKeyName("ACTIVITY_RETENTION_DAYS")]
     [Range(1, 3650, ErrorMessage = "MEILING_ACTIVITY_RETENTION_DAYS must be 1-3650.")]

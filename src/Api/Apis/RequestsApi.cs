@@ -36,7 +36,7 @@ public static class RequestsApi
             .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). The user's alone: support sees the request's status, never the bundle. At most 10 downloads an hour (each gathers everything anew), then 429 quota-exceeded.");
 
         requests.MapPost("/{requestId:id}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
-            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body), or support does with {verificationCode}, the code the user received (confirm-request); until then it is awaiting-confirmation and changes nothing.");
+            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body; a cancellation, deletion or correction with changesDelivery needs a recent sign-in, P4.4), or support does with {verificationCode}, the code the user received (confirm-request); until then it is awaiting-confirmation and changes nothing.");
         requests.MapPost("/{requestId:id}/approval", Approve).RequireAuthorization(AuthorizationPolicies.Staff)
             .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403.");
         requests.MapPost("/{requestId:id}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
@@ -56,15 +56,9 @@ public static class RequestsApi
         string userId, FileRequestBody request, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
     {
         var isSupport = caller.IsInRole(Roles.Support);
-        if (!isSupport && IsIrreversible(request.Type))
+        if (!isSupport && ActionNeedingRecentSignIn(request.Type, changesDelivery: request.Details?.Delivery is not null) is { } action)
         {
-            // P4.4: a session alone (a copied token, a phone left signed in) does not close the account or erase data.
-            recentSignIn.Ensure(caller, $"A {Kebab(request.Type)} request");
-        }
-        else if (!isSupport && request.Type == DataRightsRequestType.Correction && request.Details?.Delivery is not null)
-        {
-            // P4.4, P1.5: nor send the goods of every order not yet fulfilled, paid ones included, to another address.
-            recentSignIn.Ensure(caller, "A correction of your orders' delivery");
+            recentSignIn.Ensure(caller, action);
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -172,11 +166,13 @@ public static class RequestsApi
         var request = cluster.GetGrain<IDataRightsRequestGrain>(requestId);
         if (!caller.IsInRole(Roles.Support))
         {
-            // P4.4: the user's confirmation of a cancellation or deletion support filed is the same word as filing it.
+            // P4.4: the user's confirmation of a request support filed is the same word as filing it, so it needs what filing
+            // it would: a cancellation, a deletion or a correction of the orders' delivery waits for a recent sign-in.
             if (await request.Get() is { Status: DataRightsRequestStatus.AwaitingConfirmation } awaiting
-                && caller.IsUser(awaiting.UserId) && IsIrreversible(awaiting.Type))
+                && caller.IsUser(awaiting.UserId)
+                && ActionNeedingRecentSignIn(awaiting.Type, awaiting.ChangesDelivery) is { } action)
             {
-                recentSignIn.Ensure(caller, $"Confirming a {Kebab(awaiting.Type)} request");
+                recentSignIn.Ensure(caller, $"Confirming {char.ToLowerInvariant(action[0])}{action[1..]}");
             }
 
             return TypedResults.Ok(await request.Confirm(caller.AsRequestActor()));
@@ -293,8 +289,17 @@ public static class RequestsApi
     }
 
     /// <summary>The requests a user's session files or confirms only shortly after a sign-in: what they erase cannot be had back.</summary>
-    private static bool IsIrreversible(DataRightsRequestType type) =>
-        type is DataRightsRequestType.Cancellation or DataRightsRequestType.Deletion;
+    /// <summary>
+    /// What a request does that a session alone must not ask for, named for the answer, or null when the session may
+    /// (P4.4): a copied token or a phone left signed in neither closes the account nor erases data, nor (P1.5) sends the
+    /// goods of every order not yet fulfilled, paid ones included, to another address.
+    /// </summary>
+    private static string? ActionNeedingRecentSignIn(DataRightsRequestType type, bool changesDelivery) => type switch
+    {
+        DataRightsRequestType.Cancellation or DataRightsRequestType.Deletion => $"A {Kebab(type)} request",
+        DataRightsRequestType.Correction when changesDelivery => "A correction of your orders' delivery",
+        _ => null,
+    };
 
     private static string Kebab(DataRightsRequestType type) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(type.ToString());
 

@@ -19,7 +19,10 @@ public static class TransfersApi
         routes.MapPost("/v1/merchants/{merchantId:id}/transfers", Start).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("TransferMerchant")
             .WithSummary("Transfer a merchant's business to a successor at least 30 days ahead: every affected user is told the successor's name and the date (P3.2).")
-            .WithDescription("`usersNotified` counts the users told before the answer: a merchant with more customers than one batch (200) has the rest told a batch a second after, every one before anything is handed over.");
+            .WithDescription("`usersNotified` counts the users told before the answer: a merchant with more customers than one batch (200) has the rest told a batch a second after, every one before anything is handed over; GET /v1/transfers/{transferId} follows them.");
+        routes.MapGet("/v1/transfers/{transferId:id}", Get).WithTags("Transfers")
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithName("GetTransfer")
+            .WithSummary("Read a transfer (operators): its merchants, date and status, usersNotified (the users told so far) and noticesComplete (every customer told; nobody is handed over before), P3.2.");
         routes.MapPost("/v1/transfers/{transferId:id}/objections", Object).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.User).WithName("ObjectToTransfer")
             .WithSummary("The signed-in user objects before the date: their data is left out of the hand-over and anonymized at the merchant instead (P3.2).")
@@ -83,6 +86,9 @@ public static class TransfersApi
         var view = await cluster.GetGrain<ITransferGrain>(transferId).Start(merchantId, body.SuccessorMerchantId, body.EffectiveAt);
         return TypedResults.Created($"/v1/transfers/{transferId}", new TransferStarted(view.TransferId, view.EffectiveAt, view.UsersNotified));
     }
+
+    private static async Task<Results<Ok<TransferView>, NotFound>> Get(string transferId, IClusterClient cluster) =>
+        await cluster.GetGrain<ITransferGrain>(transferId).Get() is { } transfer ? TypedResults.Ok(transfer) : TypedResults.NotFound();
 
     private static async Task<Created<TransferView>> Object(string transferId, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
     {

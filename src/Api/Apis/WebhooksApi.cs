@@ -21,7 +21,7 @@ public static class WebhooksApi
             .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback; never a private address) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here.");
         merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
         merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RemoveWebhook")
-            .WithSummary("Remove the endpoint; events wait in the outbox until another is registered, for as long as their retries would have lasted (four days), then fail (failureReason no-endpoint): the requests show the merchant failed, and support can send them again.");
+            .WithSummary("Remove the endpoint; events wait in the outbox until another is registered, for as long as their retries would have lasted (four days unless MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS says otherwise), then fail (failureReason no-endpoint): the requests show the merchant failed, and support can send them again.");
         merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RotateWebhookSecret")
             .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more.");
         merchant.MapGet("/webhook-deliveries", Deliveries).ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists()).WithName("ListWebhookDeliveries")

@@ -3,7 +3,9 @@ namespace MeiLing.Grains.DataRights;
 /// <summary>
 /// A request as the user and support see it; never personal data beyond ids. <see cref="FiledBy"/> is
 /// <c>user</c> or <c>support</c>; a support-filed destructive request shows when it was confirmed.
-/// <see cref="Recipients"/>: the parties told of the request, and whether each confirmed.
+/// <see cref="Recipients"/>: the parties told of the request, and whether each confirmed. <see cref="ChangesDelivery"/>:
+/// a correction that rewrites the delivery of the user's unfulfilled orders, which a user confirms, as files, only
+/// after a recent sign-in (P4.4, P1.5).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.data-rights-request-view")]
 public sealed record DataRightsRequestView(
@@ -20,7 +22,8 @@ public sealed record DataRightsRequestView(
     [property: Id(10)] string FiledBy = "user",
     [property: Id(11)] DateTimeOffset? ConfirmedAt = null,
     [property: Id(12)] DateTimeOffset? CancelledAt = null,
-    [property: Id(13)] IReadOnlyList<RequestRecipient>? Recipients = null);
+    [property: Id(13)] IReadOnlyList<RequestRecipient>? Recipients = null,
+    [property: Id(14)] bool ChangesDelivery = false);
 
 /// <summary>How far a request has come: steps done of steps in all, and the step under way.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.request-progress")]

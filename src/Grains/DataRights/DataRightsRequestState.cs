@@ -157,7 +157,8 @@ public sealed class DataRightsRequestState : IOwnedByUser
         Receipt, RejectionReason,
         FiledByRole is RequestActor.SupportRole or RequestActor.PlatformRole ? FiledByRole : RequestActor.UserRole,
         ConfirmedAt,
-        Status == DataRightsRequestStatus.Cancelled ? CompletedAt : null);
+        Status == DataRightsRequestStatus.Cancelled ? CompletedAt : null,
+        ChangesDelivery: Details.Delivery is not null);
 
     /// <summary>How a request ended.</summary>
     public sealed record Outcome(DataRightsRequestStatus Status, DateTimeOffset At, string? RejectionReason, ErasureReceipt? Receipt);

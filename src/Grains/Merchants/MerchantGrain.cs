@@ -4,18 +4,20 @@ using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Merchants;
 
-internal sealed class MerchantGrain(
+internal sealed partial class MerchantGrain(
     [PersistentState("merchant", StorageNames.Default)] IPersistentState<MerchantState> state,
     OrderIndexStore orders,
     MemberCardIndexStore cards,
     Webhooks.WebhookOutbox outbox,
     ClusterFacts facts,
     IOptions<TerminationSettings> termination,
-    TimeProvider clock) : Grain, IMerchantGrain, IRemindable
+    TimeProvider clock,
+    ILogger<MerchantGrain> logger) : Grain, IMerchantGrain, IRemindable
 {
     public const int MinimumNoticeDays = 30;
     private const string TerminationReminder = "termination";
@@ -134,26 +136,27 @@ internal sealed class MerchantGrain(
             && clock.GetUtcNow() >= merchant.TerminationEffectiveAt)
         {
             var (customers, next) = await CustomerWalk.NextAsync(orders, cards, MerchantId, merchant.ErasureFrom, budget);
+            var progressed = false;
             foreach (var (orderId, userId) in customers)
             {
-                if (orderId is not null)
-                {
-                    await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
-                }
-                else
-                {
-                    await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(MerchantId, userId)).SettleAndErase();
-                }
+                progressed |= await EraseCustomerAsync(orderId, userId);
+            }
+
+            merchant.ErasureReached(next, progressed);
+            if (next is not null)
+            {
+                await state.WriteStateAsync();
+                await this.RegisterOrUpdateReminder(TerminationReminder, termination.Value.NextBatchAfter, NoticeRetry);
+                return merchant.ToView(MerchantId);
             }
 
             // P4.3, P3.2: the walk goes newest first, and an order a business transfer moved in after the walk passed its
             // place was never reached: before the merchant closes, one look from the start; anything still naming a
             // customer is walked again (from the first: what was erased is no longer listed).
-            if (next is not null || await NamesACustomerAsync())
+            var (left, _) = await CustomerWalk.NextAsync(orders, cards, MerchantId, position: null, budget: MerchantErasureStall.MaxListed);
+            if (left.Count > 0)
             {
-                merchant.ErasureReached(next);
-                await state.WriteStateAsync();
-                await this.RegisterOrUpdateReminder(TerminationReminder, termination.Value.NextBatchAfter, NoticeRetry);
+                await WalkAgainAsync(merchant, left);
                 return merchant.ToView(MerchantId);
             }
 
@@ -180,8 +183,59 @@ internal sealed class MerchantGrain(
         return merchant.ToView(MerchantId);
     }
 
-    private async Task<bool> NamesACustomerAsync() =>
-        (await CustomerWalk.NextAsync(orders, cards, MerchantId, position: null, budget: 1)).Customers.Count > 0;
+    // True when the customer's data was erased or anonymized now. An order with no stored state (its index row outlived
+    // it) or already anonymized answers false, and so does one that fails, logged without the user: the walk goes on
+    // past it, and its end finds it again.
+    private async Task<bool> EraseCustomerAsync(string? orderId, string userId)
+    {
+        if (orderId is null)
+        {
+            // A card leaves the listing with its erasure: met, it is progress.
+            await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(MerchantId, userId)).SettleAndErase();
+            return true;
+        }
+
+        try
+        {
+            return await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
+        }
+        catch (Exception refused) when (refused is not OperationCanceledException)
+        {
+            LogOrderNotAnonymized(MerchantId, orderId, refused.GetType().Name);
+            return false;
+        }
+    }
+
+    // P4.3, P4.4: a walk that ends with customers still named walks again at once, while walks make progress. After
+    // StalledAfterWalks walks in a row that anonymized nothing (an index row pointing at an order with no state, an order
+    // that refuses), going round every batch interval would be a busy loop for ever: the merchant stays closing, what is
+    // left is recorded for an operator (GET /v1/merchants/{id}, erasureStalled, and a log line of ids), and it tries again
+    // after StalledRetryAfter.
+    private async Task WalkAgainAsync(MerchantState merchant, IReadOnlyList<(string? OrderId, string UserId)> left)
+    {
+        var settings = termination.Value;
+        var walksWithoutProgress = merchant.ErasureWalkEndedWithCustomersLeft();
+        if (walksWithoutProgress < settings.StalledAfterWalks)
+        {
+            await state.WriteStateAsync();
+            await this.RegisterOrUpdateReminder(TerminationReminder, settings.NextBatchAfter, NoticeRetry);
+            return;
+        }
+
+        var orderIds = left.Where(customer => customer.OrderId is not null).Select(customer => customer.OrderId!).ToList();
+        var now = clock.GetUtcNow();
+        merchant.ErasureStalled(orderIds, left.Count - orderIds.Count, now, now + settings.StalledRetryAfter);
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(TerminationReminder, settings.StalledRetryAfter, settings.StalledRetryAfter);
+        LogErasureStalled(MerchantId, walksWithoutProgress, string.Join(',', orderIds), left.Count - orderIds.Count, settings.StalledRetryAfter);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing merchant {MerchantId} could not anonymize order {OrderId} ({Reason}); its erasure walk goes on and meets it again")]
+    private partial void LogOrderNotAnonymized(string merchantId, string orderId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Closing merchant {MerchantId}'s erasure stalled after {Walks} walks without progress; orders left: {OrderIds}; member cards left: {Cards}; it stays closing and walks again in {RetryAfter}")]
+    private partial void LogErasureStalled(string merchantId, int walks, string orderIds, int cards, TimeSpan retryAfter);
 
     // A batch of customers, from where the last batch stopped; returns how many were walked. A batch cut short
     // is told again on the retry: a user grain keeps one notice per merchant and date, so nobody is told twice.

@@ -25,6 +25,15 @@ public sealed class MerchantState
     /// <summary>Where the termination's erasure has got to among the merchant's customers; null: from the first.</summary>
     public string? ErasureFrom { get; set; }
 
+    /// <summary>Whether the erasure walk under way (from the first customer to the last) erased or anonymized anything.</summary>
+    public bool ErasureWalkProgressed { get; set; }
+
+    /// <summary>Whole erasure walks in a row that ended with a customer still named and nothing erased.</summary>
+    public int ErasureWalksWithoutProgress { get; set; }
+
+    /// <summary>Set while the erasure stalled (P4.3, P4.4): what is left, for an operator; null while it makes progress.</summary>
+    public MerchantErasureStall? ErasureStall { get; set; }
+
     /// <summary>The lookup hash of the merchant's current API key (never the key), so a rotation can revoke it.</summary>
     public string? KeyHash { get; set; }
 
@@ -97,6 +106,9 @@ public sealed class MerchantState
         NoticesPending = true;
         NoticesFrom = null;
         ErasureFrom = null;
+        ErasureWalkProgressed = false;
+        ErasureWalksWithoutProgress = 0;
+        ErasureStall = null;
     }
 
     /// <summary>A batch of customers was told; <paramref name="next"/> null: they all were.</summary>
@@ -106,10 +118,42 @@ public sealed class MerchantState
         NoticesPending = next is not null;
     }
 
-    /// <summary>A batch of customers' data was erased or anonymized; the next batch starts at <paramref name="next"/>.</summary>
-    public void ErasureReached(string? next) => ErasureFrom = next;
+    /// <summary>
+    /// A batch of customers' data was walked (<paramref name="progressed"/>: something in it was erased or anonymized);
+    /// the next batch starts at <paramref name="next"/>.
+    /// </summary>
+    public void ErasureReached(string? next, bool progressed)
+    {
+        ErasureFrom = next;
+        ErasureWalkProgressed |= progressed;
+    }
 
-    public void Terminated() => Status = MerchantStatus.Terminated;
+    /// <summary>
+    /// A walk reached the last customer with some still named: the next walks from the first. Returns how many walks in a
+    /// row anonymized nothing; one that did clears a stall.
+    /// </summary>
+    public int ErasureWalkEndedWithCustomersLeft()
+    {
+        ErasureFrom = null;
+        ErasureWalksWithoutProgress = ErasureWalkProgressed ? 0 : ErasureWalksWithoutProgress + 1;
+        ErasureWalkProgressed = false;
+        if (ErasureWalksWithoutProgress == 0)
+        {
+            ErasureStall = null;
+        }
 
-    public MerchantView ToView(string merchantId) => new(merchantId, Name, Region, CreatedAt, Status, TerminationEffectiveAt, TimeZone ?? MerchantTimeZones.Default);
+        return ErasureWalksWithoutProgress;
+    }
+
+    /// <summary>The erasure stalled on what is left; it tries again at <paramref name="nextAttemptAt"/>, and stays closing till then.</summary>
+    public void ErasureStalled(IReadOnlyList<string> orderIds, int memberCardsLeft, DateTimeOffset now, DateTimeOffset nextAttemptAt) =>
+        ErasureStall = new MerchantErasureStall(orderIds, memberCardsLeft, ErasureWalksWithoutProgress, ErasureStall?.Since ?? now, nextAttemptAt);
+
+    public void Terminated()
+    {
+        Status = MerchantStatus.Terminated;
+        ErasureStall = null;
+    }
+
+    public MerchantView ToView(string merchantId) => new(merchantId, Name, Region, CreatedAt, Status, TerminationEffectiveAt, TimeZone ?? MerchantTimeZones.Default, ErasureStall);
 }

@@ -11,4 +11,13 @@ public sealed class TerminationSettings
 
     /// <summary>How soon the next batch follows one that left customers to tell or erase.</summary>
     public TimeSpan NextBatchAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Whole erasure walks in a row that anonymized nothing while something still names a user, after which the walk
+    /// stops going round every <see cref="NextBatchAfter"/> and waits <see cref="StalledRetryAfter"/> between walks.
+    /// </summary>
+    public int StalledAfterWalks { get; set; } = 3;
+
+    /// <summary>How long a closing merchant whose erasure stalled waits before it walks its customers again.</summary>
+    public TimeSpan StalledRetryAfter { get; set; } = TimeSpan.FromHours(1);
 }

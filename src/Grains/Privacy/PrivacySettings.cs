@@ -15,6 +15,13 @@ public sealed class PrivacySettings
     /// <summary>How long a delivered webhook (or one failed for good) stays in the outbox, user ids in its body, before it is erased.</summary>
     public TimeSpan WebhookRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long a delivery to a merchant with no endpoint waits, past when it was due, for one to be registered: as long
+    /// as its retries would have lasted (four days). Then the retention sweep fails it with <c>no-endpoint</c>, so it
+    /// neither stays pending for ever nor outlives the retention window (P4.1, P3.1).
+    /// </summary>
+    public TimeSpan WebhookEndpointWait { get; set; } = TimeSpan.FromDays(4);
+
     /// <summary>How long activity log entries are kept (P1.3).</summary>
     public TimeSpan ActivityRetention { get; set; } = TimeSpan.FromDays(180);
 

@@ -29,7 +29,7 @@ internal sealed partial class RetentionGrain(
         var now = clock.GetUtcNow();
         // P4.1: a delivery that can never be sent (its merchant removed its endpoint) ends failed first, so it is erased
         // in its time like any finished one, and its recipients show it failed rather than on its way.
-        var unsendable = await outbox.FailUnsendableAsync(now - Webhooks.WebhookOutboxStore.EndpointWait, now);
+        var unsendable = await outbox.FailUnsendableAsync(now - settings.Value.WebhookEndpointWait, now);
         var expiredLocations = await locations.ExpireAsync(now - settings.Value.LocationRetention);
         var expiredActivity = await activity.ExpireAsync(now - settings.Value.ActivityRetention);
         var expiredDeliveries = await outbox.ExpireAsync(now - settings.Value.WebhookRetention);

@@ -72,5 +72,5 @@ public sealed class TransferState
 
     public void Complete() => Status = Completed;
 
-    public TransferView ToView(string transferId) => new(transferId, MerchantId, SuccessorMerchantId, EffectiveAt, UsersNotified, Status);
+    public TransferView ToView(string transferId) => new(transferId, MerchantId, SuccessorMerchantId, EffectiveAt, UsersNotified, Status, !NoticesPending);
 }

@@ -20,13 +20,6 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// <summary>Why a delivery that was never sent failed: its merchant had no endpoint all the time it could wait for one.</summary>
     public const string NoEndpoint = "no-endpoint";
 
-    /// <summary>
-    /// How long a delivery waits, past when it was due, for its merchant to register an endpoint again: as long as its
-    /// retries last (four days). Then it fails (<see cref="FailUnsendableAsync"/>), so it neither stays pending for ever
-    /// nor outlives the retention window.
-    /// </summary>
-    public static readonly TimeSpan EndpointWait = TimeSpan.FromDays(4);
-
     public async Task UpsertEndpointAsync(string merchantId, string url, IReadOnlyList<string> events, byte[] sealedSecret, DateTimeOffset now)
     {
         await using var command = dataSource.CreateCommand("""
@@ -263,7 +256,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
 
     /// <summary>
     /// Fails the deliveries to merchants without an endpoint that have been due since before <paramref name="dueBefore"/>
-    /// (<see cref="EndpointWait"/> ago): the merchant removed its endpoint and registered none since, and a retry by hand
+    /// (<c>PrivacySettings.WebhookEndpointWait</c> ago): the merchant removed its endpoint and registered none since, and a retry by hand
     /// made no difference. Each ends <c>failed</c> with the reason <see cref="NoEndpoint"/>, and the requests and receipts it
     /// tells of show the merchant failed, neither told nor confirmed, so support's list of unconfirmed recipients has it and
     /// support can send it again; the retention sweep erases it in its time. Returns how many.

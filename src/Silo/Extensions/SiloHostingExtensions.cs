@@ -101,6 +101,7 @@ public static class SiloHostingExtensions
             privacy.LocationRetention = TimeSpan.FromDays(settings.LocationRetentionDays);
             privacy.ActivityRetention = TimeSpan.FromDays(settings.ActivityRetentionDays);
             privacy.WebhookRetention = TimeSpan.FromDays(settings.WebhookRetentionDays);
+            privacy.WebhookEndpointWait = TimeSpan.FromHours(settings.WebhookEndpointWaitHours);
             privacy.ConsentChangesPerMinute = settings.ConsentChangesPerMinute;
             privacy.LocationSamplesPerMinute = settings.LocationSamplesPerMinute;
             privacy.MerchantOrdersPerUserPerDay = settings.MerchantOrdersPerUserPerDay;

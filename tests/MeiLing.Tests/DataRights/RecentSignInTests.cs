@@ -79,6 +79,41 @@ public sealed class RecentSignInTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P1_5_P4_4_a_session_signed_in_long_ago_cannot_confirm_a_delivery_correction_support_filed()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var stale = await StaleSessionAsync(shop.Customer);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Readdress", "support")).ApiKey);
+        var readdressed = await support.FileRequestAsync(shop.Customer.UserId, new
+        {
+            type = "correction", reason = "caller asked by phone", verification = "callback",
+            details = new { delivery = new { recipientName = "某人", address = "别处 9 号" } },
+        });
+        // Another user's nickname, corrected by support, the session still confirms.
+        var other = await platform.RegisterUserAsync();
+        var renamed = await support.FileRequestAsync(other.UserId, new
+        {
+            type = "correction", reason = "caller asked by phone", verification = "callback", details = new { nickname = "新名字" },
+        });
+
+        var confirmedReaddress = await stale.PostAsync($"/v1/requests/{readdressed.RequestId()}/confirmation", null);
+        var confirmedRename = await (await StaleSessionAsync(other)).PostAsync($"/v1/requests/{renamed.RequestId()}/confirmation", null);
+
+        Assert.True(readdressed.GetProperty("changesDelivery").GetBoolean());
+        Assert.False(renamed.GetProperty("changesDelivery").GetBoolean());
+        Assert.EndsWith("/recent-sign-in-required", (await confirmedReaddress.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, confirmedRename.StatusCode);
+        var waiting = await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{readdressed.RequestId()}");
+        Assert.Equal("awaiting-confirmation", waiting.GetProperty("status").GetString());
+        Assert.True(waiting.GetProperty("changesDelivery").GetBoolean());
+        var delivery = (await stale.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}")).GetProperty("delivery");
+        Assert.Equal("陕西省西安市雁塔区科技路 88 号", delivery.GetProperty("address").GetString());
+        var fresh = await platform.AsUserAsync(shop.Customer);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.PostAsync($"/v1/requests/{readdressed.RequestId()}/confirmation", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task P1_6_P4_4_a_session_signed_in_long_ago_turns_the_member_card_code_on_but_not_off()
     {
         var user = await platform.RegisterUserAsync();

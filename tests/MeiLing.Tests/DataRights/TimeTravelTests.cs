@@ -239,6 +239,52 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(0L, await OrdersNamingAUserAsync(merchantId));
     }
 
+    // P4.3, P4.4: an order-index row naming a user whose order has no stored state was met by every walk and anonymized by
+    // none, so the walk's end walked again every batch interval, for ever: a busy loop, and a merchant that never closed.
+    // After a few walks without progress the merchant now stays closing, names the order to an operator and walks hourly.
+    [Fact]
+    public async Task P4_3_P4_4_a_closing_merchant_whose_erasure_walk_makes_no_progress_stays_closing_names_the_stuck_order_and_retries_hourly()
+    {
+        var shop = await platform.OpenShopAsync();
+        var merchantId = shop.Merchant.MerchantId;
+        await shop.PlaceOrderAsync();
+        var ghost = $"ord_ghost{Guid.NewGuid():N}";
+        await platform.Database.ScalarAsync<int>("""
+            INSERT INTO order_index (order_id, merchant_id, user_id, created_at, total_fen, status)
+            VALUES ($1, $2, $3, now(), 100, 'Paid') RETURNING 1
+            """, ghost, merchantId, shop.Customer.UserId);
+        Assert.Equal(HttpStatusCode.Accepted,
+            (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{merchantId}/termination", new { noticeDays = 30 })).StatusCode);
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(merchantId);
+
+        var last = await merchant.CompleteTerminationIfDue();
+        for (var calls = 1; last.ErasureStalled is null && last.Status != MerchantStatus.Terminated && calls < 20; calls++)
+        {
+            last = await merchant.CompleteTerminationIfDue();
+        }
+
+        Assert.Equal(MerchantStatus.Terminating, last.Status);
+        Assert.NotNull(last.ErasureStalled);
+        Assert.Equal([ghost], last.ErasureStalled.OrderIds);
+        Assert.Equal(0, last.ErasureStalled.MemberCardsLeft);
+        Assert.InRange(last.ErasureStalled.WalksWithoutProgress, 3, 19);
+        Assert.InRange(last.ErasureStalled.NextAttemptAt - platform.Clock.GetUtcNow(), TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+        // The real order is anonymized; only the row without an order still names the user.
+        Assert.Equal(1L, await OrdersNamingAUserAsync(merchantId));
+        Assert.Equal((long)TimeSpan.FromHours(1).TotalMilliseconds, await platform.Database.ScalarAsync<long>(
+            "SELECT period FROM orleans_reminders WHERE grain_id LIKE '%' || $1 AND reminder_name = 'termination'", merchantId));
+        var seen = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchantId}");
+        Assert.Equal("terminating", seen.GetProperty("status").GetString());
+        Assert.Equal(ghost, seen.GetProperty("erasureStalled").GetProperty("orderIds")[0].GetString());
+
+        // The operator removes the row that outlived its order; the next walk closes the merchant.
+        await platform.Database.ScalarAsync<int>("DELETE FROM order_index WHERE order_id = $1 RETURNING 1", ghost);
+        var closed = await merchant.CompleteTerminationIfDue();
+        Assert.Equal(MerchantStatus.Terminated, closed.Status);
+        Assert.Null(closed.ErasureStalled);
+    }
+
     private static async Task<int> CountToldAsync(IEnumerable<Shop> customers, string merchantId)
     {
         var told = 0;

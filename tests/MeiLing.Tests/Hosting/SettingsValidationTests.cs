@@ -148,6 +148,34 @@ public sealed class SettingsValidationTests
         return Assert.ThrowsAny<Exception>(() => silo.Server).ToString();
     }
 
+    // P4.1, P3.1: how long a delivery to a merchant with no endpoint waits before it fails (no-endpoint) was a constant of
+    // four days. It is the silo's setting now, an hour to 30 days (longer would outlive the retention window), four days unset.
+    [Theory]
+    [InlineData("0")]
+    [InlineData("721")]
+    [InlineData("-1")]
+    public void P4_1_a_webhook_endpoint_wait_under_an_hour_or_over_30_days_fails_start_up_naming_its_variable(string hours)
+    {
+        var configuration = SiloConfiguration(("WEBHOOK_ENDPOINT_WAIT_HOURS", hours));
+
+        var error = Assert.Throws<InvalidOperationException>(() => Settings.Bind<SiloSettings>(configuration));
+
+        Assert.Contains("MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void P4_1_a_webhook_endpoint_wait_is_four_days_unset_and_an_hour_to_30_days_when_set()
+    {
+        var unset = Settings.Bind<SiloSettings>(SiloConfiguration());
+        var shortest = Settings.Bind<SiloSettings>(SiloConfiguration(("WEBHOOK_ENDPOINT_WAIT_HOURS", "1")));
+        var longest = Settings.Bind<SiloSettings>(SiloConfiguration(("WEBHOOK_ENDPOINT_WAIT_HOURS", "720")));
+
+        Assert.Equal(TimeSpan.FromDays(4), TimeSpan.FromHours(unset.WebhookEndpointWaitHours));
+        Assert.Equal(TimeSpan.FromDays(4), new MeiLing.Grains.Privacy.PrivacySettings().WebhookEndpointWait);
+        Assert.Equal(1, shortest.WebhookEndpointWaitHours);
+        Assert.Equal(TimeSpan.FromDays(30), TimeSpan.FromHours(longest.WebhookEndpointWaitHours));
+    }
+
     // What every silo needs to start, plus the settings a test is about.
     private static IConfiguration SiloConfiguration(params (string Key, string? Value)[] settings)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Transfers;
 using MeiLing.Silo.Schema;
 using MeiLing.Tests.Api;
@@ -228,6 +229,44 @@ public sealed class TransferTests(TimeTravelFixture platform)
             var notices = await customer.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{customer.Customer.UserId}/notifications");
             Assert.Single(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("kind").GetString() == "merchant-transfer");
         }
+    }
+
+    // The transfer's 201 counted only the users told before the answer; the rest were told a batch a turn afterwards, and the
+    // operator had no way to see how far the telling had got, or whether it was finished (nobody is handed over before).
+    [Fact]
+    public async Task P3_2_an_operator_reads_how_many_users_a_transfer_told_so_far_and_whether_every_one_is()
+    {
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(12);
+        var merchantId = customers[0].Merchant.MerchantId;
+        var successor = await platform.CreateMerchantAsync("Successor Followed");
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{merchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
+        var location = started.Headers.Location!.ToString();
+
+        var first = await platform.Operator().GetFromJsonAsync<JsonElement>(location);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var last = first;
+        while (!last.GetProperty("noticesComplete").GetBoolean() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            last = await platform.Operator().GetFromJsonAsync<JsonElement>(location);
+        }
+
+        var byTheMerchant = await customers[0].MerchantClient.GetAsync(location);
+        var byACustomer = await customers[0].CustomerClient.GetAsync(location);
+        var unknown = await platform.Operator().GetAsync($"/v1/transfers/{EntityId.New(EntityId.TransferPrefix)}");
+
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        Assert.Equal(merchantId, first.GetProperty("merchantId").GetString());
+        Assert.Equal(successor.MerchantId, first.GetProperty("successorMerchantId").GetString());
+        Assert.Equal("scheduled", first.GetProperty("status").GetString());
+        Assert.InRange(first.GetProperty("usersNotified").GetInt32(), 1, TestSiloConfigurator.CustomerBatchSize);
+        Assert.False(first.GetProperty("noticesComplete").GetBoolean());
+        Assert.True(last.GetProperty("noticesComplete").GetBoolean());
+        Assert.Equal(customers.Count, last.GetProperty("usersNotified").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, byTheMerchant.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byACustomer.StatusCode);
+        await unknown.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     // The merchant a user objected to was told to erase their data, but the notice was on no list: the user could not
