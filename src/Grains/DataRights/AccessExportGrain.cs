@@ -33,6 +33,9 @@ internal sealed class AccessExportGrain(
     IOptions<ExportSettings> settings,
     TimeProvider clock) : Grain, IAccessExportGrain
 {
+    // A ticket holds up to 100,000 characters (TicketGrain.MaxCharacters): a few at a time keep the calls in flight near a megabyte.
+    private const int TicketsInFlight = 4;
+
     private ExportSettings Settings => settings.Value;
 
     async IAsyncEnumerable<ExportPart> IAccessExportGrain.Parts([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -60,7 +63,7 @@ internal sealed class AccessExportGrain(
             List(["locations"], locations.ReadAllAsync(userId, Settings.RowsPerRead, cancellationToken)),
             List(["activity"], activity.ReadAllAsync(userId, Settings.ActivityRowsPerRead, cancellationToken)),
             Records(["tickets"], (await GrainFactory.GetGrain<IUserTickets>(userId).GetTicketIds()).ToAsyncEnumerable(),
-                id => GrainFactory.GetGrain<ITicketGrain>(id).ExportPersonalData()),
+                id => GrainFactory.GetGrain<ITicketGrain>(id).ExportPersonalData(), TicketsInFlight),
             List(["disclosures"], disclosures.ReadAllAsync(userId, Settings.RowsPerRead, cancellationToken)),
             Records(["requests"], RequestIdsAsync(userId, cancellationToken),
                 id => GrainFactory.GetGrain<IDataRightsRequestGrain>(id).ExportPersonalData()),
@@ -76,10 +79,10 @@ internal sealed class AccessExportGrain(
 
     // A section of records that each export themselves from their own state, so their tagged fields decide what the
     // bundle holds; asked of their grains a few at a time, in order.
-    private IAsyncEnumerable<ExportPart> Records(string[] path, IAsyncEnumerable<string> ids, Func<string, Task<string?>> export) =>
+    private IAsyncEnumerable<ExportPart> Records(string[] path, IAsyncEnumerable<string> ids, Func<string, Task<string?>> export, int? inFlight = null) =>
         ExportParts.ListAsync(
             path,
-            GrainFanOut.StreamEachAsync(ids, export, Settings.CallsInFlight).Where(record => record is not null).Select(record => record!), // gone, or not the user's
+            GrainFanOut.StreamEachAsync(ids, export, Math.Min(inFlight ?? int.MaxValue, Settings.CallsInFlight)).Where(record => record is not null).Select(record => record!), // gone, or not the user's
             Settings.PartCharacters);
 
     // A section of rows read from a table, each written as the JSON the bundle always held for it.
