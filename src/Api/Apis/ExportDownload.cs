@@ -8,7 +8,9 @@ namespace MeiLing.Api.Apis;
 /// at a time, never the bundle (P4.4). The first part is asked for before anything is sent: a failure then is an
 /// ordinary problem response. Once the 200 and a part of the bundle are on their way a failure cannot change the
 /// status, so the connection is aborted: the client sees a body that ends early (an unterminated JSON document, a
-/// reset or incomplete chunked response), never a complete-looking bundle with sections missing.
+/// reset or incomplete chunked response), never a complete-looking bundle with sections missing. The silo keeps an
+/// enumeration nobody asks for its next part only so long (its response timeout, 30 s, to twice that): a client that
+/// stops reading for longer loses its download the same way.
 /// </summary>
 internal sealed partial class ExportDownload(IAsyncEnumerable<ExportPart> parts, bool asPage) : IResult
 {
