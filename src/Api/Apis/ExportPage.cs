@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -5,27 +6,73 @@ using System.Text.Json.Nodes;
 
 namespace MeiLing.Api.Apis;
 
-/// <summary>The access bundle as a page a person can read: one section per heading, every value HTML-encoded.</summary>
-public static class ExportPage
+/// <summary>
+/// The access bundle as a page a person can read, written a part at a time: one heading per section, an object as a
+/// table, a list as a numbered list; every value HTML-encoded. Only one record is parsed at a time.
+/// </summary>
+internal sealed class ExportPage : ExportDocumentWriter
 {
-    public static string Render(JsonNode bundle)
+    private readonly PipeWriter _body;
+    private readonly StringBuilder _html = new();
+
+    public ExportPage(PipeWriter body)
     {
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>Your data at MeiLing</title>")
+        _body = body;
+        _html.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>Your data at MeiLing</title>")
             .Append("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}")
             .Append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}")
             .Append("th{background:#f4f4f4}</style></head><body>")
             .Append("<h1>Your data at MeiLing · 您在美零的个人信息</h1>");
-        if (bundle is JsonObject sections)
+    }
+
+    public override async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        foreach (var chunk in _html.GetChunks())
         {
-            foreach (var (name, value) in sections)
-            {
-                html.Append("<h2>").Append(Encode(name)).Append("</h2>");
-                Write(html, value);
-            }
+            Encoding.UTF8.GetBytes(chunk.Span, _body);
         }
 
-        return html.Append("</body></html>").ToString();
+        _html.Clear();
+        await _body.FlushAsync(cancellationToken);
+    }
+
+    protected override void StartObject(string name, int depth) => Name(name, depth).Append("<table>");
+
+    protected override void EndObject(int depth) => EndName(_html.Append("</table>"), depth);
+
+    protected override void Value(string name, string json, int depth)
+    {
+        Write(Name(name, depth), JsonNode.Parse(json));
+        EndName(_html, depth);
+    }
+
+    protected override void StartList(string name, int depth) => Name(name, depth);
+
+    protected override void Item(string json, bool first)
+    {
+        if (first)
+        {
+            _html.Append("<ol>");
+        }
+
+        Write(_html.Append("<li>"), JsonNode.Parse(json));
+        _html.Append("</li>");
+    }
+
+    protected override void EndList(int depth, bool hadItems) => EndName(_html.Append(hadItems ? "</ol>" : "<em>none</em>"), depth);
+
+    protected override void EndDocument() => _html.Append("</body></html>");
+
+    // A section of the bundle is a heading; a field of an object, a row of its table.
+    private StringBuilder Name(string name, int depth) =>
+        depth == 0 ? _html.Append("<h2>").Append(Encode(name)).Append("</h2>") : _html.Append("<tr><th>").Append(Encode(name)).Append("</th><td>");
+
+    private static void EndName(StringBuilder html, int depth)
+    {
+        if (depth > 0)
+        {
+            html.Append("</td></tr>");
+        }
     }
 
     private static void Write(StringBuilder html, JsonNode? node)

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using MeiLing.Api.Problems;
 using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
@@ -33,7 +32,7 @@ public static class RequestsApi
         requests.MapGet("/{requestId:id}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("GetRequest").WithSummary("A request with its status and progress, and each recipient told of it: pending, retrying, failed, notified or confirmed, with its attempts.");
         requests.MapGet("/{requestId:id}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
-            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). The user's alone: support sees the request's status, never the bundle. At most 10 downloads an hour (each gathers everything anew), then 429 quota-exceeded.");
+            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). The user's alone: support sees the request's status, never the bundle. At most 10 downloads an hour (each gathers everything anew), then 429 quota-exceeded. Sent as it is gathered, a part at a time (chunked, no Content-Length): should gathering fail after the 200 is sent (or the client stop reading for about half a minute), the connection is aborted, so the body ends early (unterminated JSON, an unfinished page) and the client must treat it as failed and download again.");
 
         requests.MapPost("/{requestId:id}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
             .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body; a cancellation, deletion or correction with changesDelivery needs a recent sign-in, P4.4), or support does with {verificationCode}, the code the user received (confirm-request); until then it is awaiting-confirmation and changes nothing.");
@@ -128,7 +127,7 @@ public static class RequestsApi
     internal static async Task<Results<Ok<DataRightsRequestView>, NotFound>> Get(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
         await VisibleRequest(requestId, caller, cluster) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
-    private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, HttpResponse response, string? format)
+    private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, string? format)
     {
         // A format the caller cannot have asked for by mistake and still get JSON back.
         if (format is not (null or "json" or "html"))
@@ -148,15 +147,8 @@ public static class RequestsApi
         }
 
         await cluster.GetGrain<IUserDataRights>(request.UserId).TakeExportDownload();
-        var bundle = await cluster.GetGrain<IDataExportGrain>(0).Build(request.UserId);
-        if (format != "html")
-        {
-            return TypedResults.Content(bundle, "application/json; charset=utf-8");
-        }
-
-        // The page styles itself inline and runs no script; every value in it is HTML-encoded.
-        response.Headers.ContentSecurityPolicy = SecurityHeaders.StyledPagePolicy;
-        return TypedResults.Content(ExportPage.Render(JsonNode.Parse(bundle)!), "text/html; charset=utf-8");
+        // P4.4: sent as the silo produces it, a part at a time; neither the silo nor the API holds the whole bundle.
+        return new ExportDownload(cluster.GetGrain<IAccessExportGrain>(request.UserId).Parts(), asPage: format == "html");
     }
 
     internal static async Task<Results<Ok<DataRightsRequestView>, ValidationProblem>> Confirm(

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy.Encryption;
 using NpgsqlTypes;
 using Npgsql;
@@ -67,23 +69,44 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
         var entries = new List<ActivityEntry>(sealedRows.Count);
         foreach (var (sealedRow, holdsBatch) in sealedRows)
         {
-            if (await keys.OpenAsync(userId, sealedRow) is not { } opened)
-            {
-                continue;
-            }
-
-            if (holdsBatch)
-            {
-                entries.AddRange(JsonSerializer.Deserialize<ActivityEntry[]>(opened)!);
-            }
-            else
-            {
-                // Written before entries counted their requests: it stands for one.
-                entries.Add(JsonSerializer.Deserialize<ActivityEntry>(opened)! with { Requests = 1 });
-            }
+            entries.AddRange(await OpenAsync(userId, sealedRow, holdsBatch));
         }
 
         return [.. entries.OrderByDescending(entry => entry.LastAt).Take(limit)];
+    }
+
+    // A row's entries, newest first; none when the user's key no longer opens it.
+    private async Task<IEnumerable<ActivityEntry>> OpenAsync(string userId, byte[] sealedRow, bool holdsBatch)
+    {
+        if (await keys.OpenAsync(userId, sealedRow) is not { } opened)
+        {
+            return [];
+        }
+
+        // Written before entries counted their requests, a row of one entry stands for one request.
+        return holdsBatch
+            ? JsonSerializer.Deserialize<ActivityEntry[]>(opened)!.OrderByDescending(entry => entry.LastAt)
+            : [JsonSerializer.Deserialize<ActivityEntry>(opened)! with { Requests = 1 }];
+    }
+
+    /// <summary>
+    /// Every entry of the user, read <paramref name="rowsPerRead"/> rows at a time, newest row first and each row's
+    /// entries newest first (the access bundle, which holds them all but never at once: P4.4). Rows are dated by
+    /// their newest entry, so an entry of one flush can be older than one of the next row read.
+    /// </summary>
+    public async IAsyncEnumerable<ActivityEntry> ReadAllAsync(string userId, int rowsPerRead, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var rows = NewestFirstPages.ReadAsync(bound => dataSource.ReadRowsAsync(
+            $"SELECT at, sealed_entry, holds_batch FROM user_activity WHERE user_id = $1{bound.Condition("at")} ORDER BY at DESC LIMIT $2",
+            reader => (reader.GetFieldValue<DateTimeOffset>(0), (Sealed: reader.GetFieldValue<byte[]>(1), HoldsBatch: reader.GetBoolean(2))),
+            bound.Parameters(userId)), rowsPerRead, cancellationToken);
+        await foreach (var (sealedRow, holdsBatch) in rows)
+        {
+            foreach (var entry in await OpenAsync(userId, sealedRow, holdsBatch))
+            {
+                yield return entry;
+            }
+        }
     }
 
     public async Task<int> EraseAsync(string userId)

@@ -381,6 +381,19 @@ internal sealed partial class DataRightsRequestGrain(
 
     private IReadOnlyList<RequestStep> Plan() => RequestPlans.For(state.State.Type, state.State.Details);
 
+    // The export is gathered once as the user will download it, a part at a time (P4.4), to count what it holds (the
+    // characters of its records) and to find now what would stop it.
+    private async Task<int> CountExportAsync(string userId)
+    {
+        var characters = 0L;
+        await foreach (var part in GrainFactory.GetGrain<IAccessExportGrain>(userId).Parts())
+        {
+            characters += part.Size;
+        }
+
+        return (int)Math.Min(characters, int.MaxValue);
+    }
+
     private async Task<int> RunStepAsync(RequestStep step)
     {
         var userId = state.State.UserId;
@@ -390,7 +403,7 @@ internal sealed partial class DataRightsRequestGrain(
             case RequestStep.NotifyRecipients:
                 return await recipientNotices.NotifyAsync(RequestId, userId, state.State.Type, details);
             case RequestStep.AssembleExport:
-                return (await GrainFactory.GetGrain<IDataExportGrain>(0).Build(userId)).Length;
+                return await CountExportAsync(userId);
             case RequestStep.CorrectProfile when details.Correction is { } correction:
                 await User<IUserProfile>().CorrectProfile(correction);
                 return 1;

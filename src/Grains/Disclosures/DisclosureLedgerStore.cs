@@ -35,38 +35,44 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
     /// telling the user): its row stays in the ledger and the demand on the operators' review list, but showing the
     /// authority, the document type and its reference to the user would tell them what the demand kept from them.
     /// </summary>
-    public async Task<IReadOnlyList<DisclosureRecord>> ListAsync(string userId, int limit)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT d.recipient, d.recipient_kind, d.fields, d.purpose, d.basis, d.at, d.consent_receipt_id, d.document_reference, d.note, d.order_id
-              FROM user_disclosures d
-             WHERE d.user_id = $1
-               AND NOT (d.recipient_kind = 'LegalAuthority' AND EXISTS (
-                   SELECT 1 FROM legal_disclosures l
-                    WHERE l.user_id = d.user_id AND NOT l.user_notified
-                      AND l.authority = d.recipient AND l.document_reference = d.document_reference))
-             ORDER BY d.at DESC LIMIT $2
-            """);
-        command.Parameters.Add(new() { Value = userId });
-        command.Parameters.Add(new() { Value = limit });
-        var records = new List<DisclosureRecord>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            records.Add(new DisclosureRecord(
-                reader.GetString(0),
-                Enum.Parse<RecipientKind>(reader.GetString(1)),
-                reader.GetFieldValue<string[]>(2),
-                reader.GetString(3),
-                Enum.Parse<LawfulBasis>(reader.GetString(4)),
-                reader.GetFieldValue<DateTimeOffset>(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9)));
-        }
+    public async Task<IReadOnlyList<DisclosureRecord>> ListAsync(string userId, int limit) =>
+        [.. (await dataSource.ReadRowsAsync(ShownQuery("", "$2"), ReadShown, userId, limit)).Select(row => row.Record)];
 
-        return records;
+    /// <summary>
+    /// Every hand-over <see cref="ListAsync"/> shows, newest first, read <paramref name="rowsPerRead"/> at a time (the
+    /// access bundle, which holds them all but never at once: P4.4).
+    /// </summary>
+    public IAsyncEnumerable<DisclosureRecord> ReadAllAsync(string userId, int rowsPerRead, CancellationToken cancellationToken = default) =>
+        NewestFirstPages.ReadAsync(
+            bound => dataSource.ReadRowsAsync(ShownQuery(bound.Condition("d.at"), "$2"), ReadShown, bound.Parameters(userId)),
+            rowsPerRead, cancellationToken);
+
+    // The user's hand-overs as the user may see them ($1), newest first: a legal demand the user may not be told of is left out.
+    private static string ShownQuery(string condition, string limit) => $"""
+        SELECT d.recipient, d.recipient_kind, d.fields, d.purpose, d.basis, d.at, d.consent_receipt_id, d.document_reference, d.note, d.order_id
+          FROM user_disclosures d
+         WHERE d.user_id = $1{condition}
+           AND NOT (d.recipient_kind = 'LegalAuthority' AND EXISTS (
+               SELECT 1 FROM legal_disclosures l
+                WHERE l.user_id = d.user_id AND NOT l.user_notified
+                  AND l.authority = d.recipient AND l.document_reference = d.document_reference))
+         ORDER BY d.at DESC LIMIT {limit}
+        """;
+
+    private static (DateTimeOffset At, DisclosureRecord Record) ReadShown(NpgsqlDataReader reader)
+    {
+        var at = reader.GetFieldValue<DateTimeOffset>(5);
+        return (at, new DisclosureRecord(
+            reader.GetString(0),
+            Enum.Parse<RecipientKind>(reader.GetString(1)),
+            reader.GetFieldValue<string[]>(2),
+            reader.GetString(3),
+            Enum.Parse<LawfulBasis>(reader.GetString(4)),
+            at,
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8),
+            reader.IsDBNull(9) ? null : reader.GetString(9)));
     }
 
     /// <summary>Every party outside the platform that received the user's data, with the fields each received (issue 14: who hears of a request).</summary>

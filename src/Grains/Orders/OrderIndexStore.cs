@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MeiLing.Grains.Platform;
 using Npgsql;
 using NpgsqlTypes;
@@ -94,6 +95,37 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
     public async Task<IReadOnlyList<string>> OrderIdsOfUserAsync(string userId) =>
         await dataSource.ReadStringsAsync(
             "SELECT order_id FROM order_index WHERE user_ref = $1 OR user_id = $2 ORDER BY created_at", await PseudonymizeLegacyRowsAsync(userId) ?? "", userId);
+
+    /// <summary>
+    /// Every order id of the user, oldest first, read <paramref name="idsPerRead"/> at a time by the index's key
+    /// (the access bundle, which holds every order but never all at once: P4.4); rows not yet pseudonymized included.
+    /// </summary>
+    public async IAsyncEnumerable<string> ReadOrderIdsOfUserAsync(string userId, int idsPerRead, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        const string OfUser = "SELECT order_id, created_at FROM order_index WHERE (user_ref = $1 OR user_id = $2)";
+        const string Page = " ORDER BY created_at, order_id LIMIT $3";
+        var userRef = await PseudonymizeLegacyRowsAsync(userId) ?? "";
+        (string OrderId, DateTimeOffset CreatedAt)? after = null;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rows = await dataSource.ReadRowsAsync(
+                after is null ? OfUser + Page : OfUser + " AND (created_at, order_id) > ($4, $5)" + Page,
+                reader => (OrderId: reader.GetString(0), CreatedAt: reader.GetFieldValue<DateTimeOffset>(1)),
+                after is { } last ? [userRef, userId, idsPerRead, last.CreatedAt, last.OrderId] : [userRef, userId, idsPerRead]);
+            foreach (var row in rows)
+            {
+                yield return row.OrderId;
+            }
+
+            if (rows.Count < idsPerRead)
+            {
+                yield break;
+            }
+
+            after = rows[^1];
+        }
+    }
 
     /// <summary>Every order id of the user grouped by the merchant that holds it, oldest first (who a request or a transfer reaches).</summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> OrderIdsOfUserByMerchantAsync(string userId)

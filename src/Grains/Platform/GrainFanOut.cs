@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MeiLing.Grains.Platform;
 
 /// <summary>
@@ -30,5 +32,30 @@ public static class GrainFanOut
 
         await Task.WhenAll(Enumerable.Range(0, Math.Min(width, all.Count)).Select(_ => LaneAsync()));
         return answers;
+    }
+
+    /// <summary>
+    /// Calls one grain per id as the ids come, at most <paramref name="width"/> at a time, and yields the answers in the
+    /// ids' order as they arrive: a caller of many grains holds <paramref name="width"/> answers at most, never all.
+    /// </summary>
+    public static async IAsyncEnumerable<T> StreamEachAsync<T>(
+        IAsyncEnumerable<string> ids, Func<string, Task<T>> call, int width = DefaultWidth,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var inFlight = new Queue<Task<T>>(width);
+        await foreach (var id in ids.WithCancellation(cancellationToken))
+        {
+            if (inFlight.Count >= width)
+            {
+                yield return await inFlight.Dequeue();
+            }
+
+            inFlight.Enqueue(call(id));
+        }
+
+        while (inFlight.Count > 0)
+        {
+            yield return await inFlight.Dequeue();
+        }
     }
 }

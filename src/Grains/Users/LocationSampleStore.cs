@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy.Encryption;
 using Npgsql;
 using NpgsqlTypes;
@@ -52,6 +54,25 @@ public sealed class LocationSampleStore(NpgsqlDataSource dataSource, UserDataKey
         }
 
         return samples;
+    }
+
+    /// <summary>
+    /// Every sample of the user, newest first, read <paramref name="rowsPerRead"/> at a time (the access bundle, which
+    /// holds them all but never at once: P4.4); a sample whose seal no longer opens is left out, as in <see cref="ListAsync"/>.
+    /// </summary>
+    public async IAsyncEnumerable<LocationSample> ReadAllAsync(string userId, int rowsPerRead, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var rows = NewestFirstPages.ReadAsync(bound => dataSource.ReadRowsAsync(
+            $"SELECT at, sealed_sample FROM user_location_samples WHERE user_id = $1{bound.Condition("at")} ORDER BY at DESC LIMIT $2",
+            reader => (reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<byte[]>(1)),
+            bound.Parameters(userId)), rowsPerRead, cancellationToken);
+        await foreach (var sealedSample in rows)
+        {
+            if (await keys.OpenAsync(userId, sealedSample) is { } opened)
+            {
+                yield return JsonSerializer.Deserialize<LocationSample>(opened)!;
+            }
+        }
     }
 
     /// <summary>Erases every sample of the user; returns how many there were.</summary>

@@ -59,6 +59,38 @@ public sealed class GrainFanOutTests
         Assert.InRange(mostInFlight, 1, 4);
     }
 
+    [Fact]
+    public async Task P4_4_streamed_answers_come_in_the_ids_order_and_no_more_than_width_ids_are_taken_ahead_of_the_reader()
+    {
+        var taken = 0;
+        async IAsyncEnumerable<string> IdsAsync()
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await Task.Yield();
+                taken++;
+                yield return i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        async Task<int> CallAsync(string id)
+        {
+            // Later ids answer sooner: the order must come from the ids, not from the answers.
+            await Task.Delay(50 - int.Parse(id, System.Globalization.CultureInfo.InvariantCulture) % 5);
+            return int.Parse(id, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var read = new List<int>();
+        await foreach (var answer in GrainFanOut.StreamEachAsync(IdsAsync(), CallAsync, width: 4))
+        {
+            // What the stream holds beyond what was read: the calls in flight (at most the width) and the next id.
+            Assert.InRange(taken - read.Count, 1, 4 + 1);
+            read.Add(answer);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 50), read);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));

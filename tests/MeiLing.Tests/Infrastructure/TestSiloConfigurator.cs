@@ -52,6 +52,16 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <inheritdoc cref="SupportFilingsPerDay"/>
     public const int SupportPhoneLookupsPerDay = 5;
 
+    /// <summary>
+    /// The access export's part size and reads in the test silos: a part of 1,500 characters holds one or two orders, a
+    /// read takes 3 rows (1 of the activity log) and 4 records are asked of their grains at once, so every export in the
+    /// tests is many parts and many reads, and a user with a few of each has more than one part and one read holds.
+    /// </summary>
+    public const int ExportPartCharacters = 1_500;
+
+    /// <inheritdoc cref="ExportPartCharacters"/>
+    public const int ExportRowsPerRead = 3;
+
     public static readonly string PartnerSecrets = string.Join(',', PartnerSecretsByName.Select(pair => $"{pair.Key}={pair.Value}"));
 
     public void Configure(ISiloBuilder siloBuilder)
@@ -105,6 +115,13 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         {
             termination.BatchSize = CustomerBatchSize;
             termination.NextBatchAfter = TimeSpan.FromSeconds(2);
+        });
+        siloBuilder.Services.Configure<ExportSettings>(export =>
+        {
+            export.PartCharacters = ExportPartCharacters;
+            export.RowsPerRead = ExportRowsPerRead;
+            export.ActivityRowsPerRead = 1;
+            export.CallsInFlight = 4;
         });
         siloBuilder.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         siloBuilder.Services.Configure<DataRightsSettings>(rights =>

@@ -3,6 +3,7 @@ using MeiLing.Grains.Consents;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Users;
 using MeiLing.Silo.Schema;
+using MeiLing.Tests.DataRights;
 
 namespace MeiLing.Tests.Users;
 
@@ -47,7 +48,7 @@ public sealed class LegacyUserStateTests(PlatformFixture platform)
     {
         var (user, legacy) = await OldShapedUserAsync(await platform.CurrentPolicyVersionAsync());
 
-        var bundle = JsonDocument.Parse(await platform.Grains.GetGrain<MeiLing.Grains.DataRights.IDataExportGrain>(0).Build(user.UserId)).RootElement;
+        var bundle = ExportBundle.Assemble(await platform.Grains.PartsAsync(user.UserId));
 
         Assert.Contains(bundle.GetProperty("notifications").GetProperty("notifications").EnumerateArray(),
             notice => notice.GetProperty("message").GetString() == legacy.Notice.Message);
