@@ -260,8 +260,10 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal(merchantId, first.GetProperty("merchantId").GetString());
         Assert.Equal(successor.MerchantId, first.GetProperty("successorMerchantId").GetString());
         Assert.Equal("scheduled", first.GetProperty("status").GetString());
-        Assert.InRange(first.GetProperty("usersNotified").GetInt32(), 1, TestSiloConfigurator.CustomerBatchSize);
-        Assert.False(first.GetProperty("noticesComplete").GetBoolean());
+        // The next batch is due a second after the answer: on a slow machine it may already have run by the first read.
+        var toldFirst = first.GetProperty("usersNotified").GetInt32();
+        Assert.InRange(toldFirst, 1, customers.Count);
+        Assert.Equal(toldFirst == customers.Count, first.GetProperty("noticesComplete").GetBoolean());
         Assert.True(last.GetProperty("noticesComplete").GetBoolean());
         Assert.Equal(customers.Count, last.GetProperty("usersNotified").GetInt32());
         Assert.Equal(HttpStatusCode.Forbidden, byTheMerchant.StatusCode);
