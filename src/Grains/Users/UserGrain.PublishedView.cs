@@ -14,7 +14,11 @@ internal sealed partial class UserGrain
 
     private ActivatedUserView? _publishedView;
 
-    async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    // Read-only calls pass straight through, without a state machine of their own: they are most of the grain's calls.
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) =>
+        IsReadOnly(context.InterfaceMethod) ? context.Invoke() : InvokeAndPublishAsync(context);
+
+    private async Task InvokeAndPublishAsync(IIncomingGrainCallContext context)
     {
         try
         {
@@ -23,10 +27,7 @@ internal sealed partial class UserGrain
         finally
         {
             // Even a call that failed may have changed the state in memory, which the grain itself would answer from.
-            if (!IsReadOnly(context.InterfaceMethod))
-            {
-                PublishView();
-            }
+            PublishView();
         }
     }
 
