@@ -153,6 +153,7 @@ public sealed class UserState : IOwnedByUser
     {
         SessionGeneration++;
         EndedSessions.Clear();
+        _viewRevision++;
     }
 
     /// <summary>
@@ -179,6 +180,7 @@ public sealed class UserState : IOwnedByUser
             RevokeSessions();
         }
 
+        _viewRevision++;
         return true;
     }
 
@@ -205,6 +207,7 @@ public sealed class UserState : IOwnedByUser
     public bool RecordConsent(ConsentReceipt receipt, int policyIndex)
     {
         Consents[receipt.Purpose] = ConsentEntry.From(receipt);
+        _viewRevision++;
         if (policyIndex <= AcceptedPolicyIndex)
         {
             return false;
@@ -216,8 +219,18 @@ public sealed class UserState : IOwnedByUser
         return true;
     }
 
-    public void LoadConsents(IEnumerable<ConsentReceipt> current) =>
+    public void LoadConsents(IEnumerable<ConsentReceipt> current)
+    {
         Consents = current.ToDictionary(receipt => receipt.Purpose, ConsentEntry.From);
+        _viewRevision++;
+    }
+
+    // Counts the changes to what ToView shows, in memory only: consents live in the receipts table, not in this
+    // state's row, so the row's version does not tell whether they changed.
+    private int _viewRevision;
+
+    /// <summary>Changes whenever what <see cref="ToView"/> shows may have changed (consents, sessions).</summary>
+    internal int ViewRevision => _viewRevision;
 
     /// <summary>Where every purpose stands now, in <see cref="ConsentPurposes.All"/>'s order; never asked ones read as not granted.</summary>
     public IReadOnlyList<ConsentStatus> ConsentStatuses()

@@ -39,4 +39,33 @@ public sealed class ActivatedUserViewTests
         Assert.All(view.Consents.Where(status => status.Purpose != ConsentPurpose.Location), status => Assert.False(status.Granted));
         Assert.Equal(user.ConsentStatuses().Select(status => status.Purpose), view.Consents.Select(status => status.Purpose));
     }
+
+    [Fact]
+    public void P1_1_P4_4_every_change_the_view_shows_moves_its_revision_so_the_grain_publishes_it_again()
+    {
+        var user = new UserState { SessionGeneration = 3 };
+        var receipt = new ConsentReceipt("rcp_1", "usr_1", ConsentPurpose.Location, true, "v1", Now, "app", "CN");
+        var revisions = new List<int> { user.ViewRevision };
+
+        user.LoadConsents([receipt]);
+        revisions.Add(user.ViewRevision);
+        user.RecordConsent(receipt with { ReceiptId = "rcp_2", Granted = false }, policyIndex: 0);
+        revisions.Add(user.ViewRevision);
+        user.EndSession(3, "ended", Now.AddHours(12), Now);
+        revisions.Add(user.ViewRevision);
+        user.RevokeSessions();
+        revisions.Add(user.ViewRevision);
+
+        Assert.Equal(revisions.Count, revisions.Distinct().Count());
+    }
+
+    [Fact]
+    public void An_ended_session_of_an_old_generation_changes_nothing_the_view_shows()
+    {
+        var user = new UserState { SessionGeneration = 3 };
+        var before = user.ViewRevision;
+
+        Assert.False(user.EndSession(2, "old", Now.AddHours(12), Now));
+        Assert.Equal(before, user.ViewRevision);
+    }
 }
