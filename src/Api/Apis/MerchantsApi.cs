@@ -62,7 +62,8 @@ public static class MerchantsApi
     private static async Task<Ok<MerchantCreated>> ReplaceKey(string merchantId, IClusterClient cluster) =>
         TypedResults.Ok(new MerchantCreated(merchantId, (await cluster.GetGrain<IMerchantGrain>(merchantId).ReplaceKey()).ApiKey));
 
-    private static async Task<Results<Ok<MerchantView>, NotFound>> GetMerchant(string merchantId, IClusterClient cluster)
+    // The route's scope admits an operator or the merchant itself; the console's merchant page, operators only.
+    internal static async Task<Results<Ok<MerchantView>, NotFound>> GetMerchant(string merchantId, IClusterClient cluster)
     {
         var merchant = await cluster.GetGrain<IMerchantGrain>(merchantId).Get();
         return merchant is null ? TypedResults.NotFound() : TypedResults.Ok(merchant);

@@ -18,6 +18,15 @@ public abstract class ConsolePageModel(IClusterClient cluster) : PageModel
     /// <summary>The API's rule for what a session does only shortly after a sign-in (P4.4), for the handlers the pages call.</summary>
     protected RecentSignIn RecentSignIn => HttpContext.RequestServices.GetRequiredService<RecentSignIn>();
 
+    /// <summary>
+    /// What the page says of <paramref name="request"/> if it changes where the user's orders are delivered (P1.5, P4.4):
+    /// in the user's words to the request's own user, with whether their sign-in is recent enough to confirm it now.
+    /// </summary>
+    public DeliveryChange DeliveryChangeOf(DataRightsRequestView request) =>
+        User.IsUser(request.UserId)
+            ? new(request, (int)RecentSignIn.Window.TotalMinutes, ToTheUser: true, SignedInRecently: RecentSignIn.IsRecent(User))
+            : new(request, (int)RecentSignIn.Window.TotalMinutes, ToTheUser: false);
+
     /// <summary>A refusal or a validation error to show above the page's content.</summary>
     public string? Error { get; protected set; }
 

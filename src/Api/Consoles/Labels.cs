@@ -1,6 +1,7 @@
 using System.Globalization;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Merchants;
 
 namespace MeiLing.Api.Consoles;
 
@@ -57,6 +58,22 @@ public static class Labels
         RequestRecipient.Confirmed => "ok",
         RequestRecipient.Failed => "bad",
         _ => "warn",
+    };
+
+    public static string MerchantStatus(MerchantStatus status) => status switch
+    {
+        Grains.Merchants.MerchantStatus.Active => "营业中 Active",
+        Grains.Merchants.MerchantStatus.Terminating => "关闭中 Closing",
+        Grains.Merchants.MerchantStatus.Terminated => "已关闭 Closed",
+        _ => status.ToString(),
+    };
+
+    /// <summary>A closing merchant whose erasure stalled is the one an operator must look into (P4.3).</summary>
+    public static string MerchantStatusTone(MerchantView merchant) => merchant switch
+    {
+        { ErasureStalled: not null } => "bad",
+        { Status: Grains.Merchants.MerchantStatus.Terminating } => "warn",
+        _ => "",
     };
 
     public static string Purpose(ConsentPurpose purpose) => purpose switch

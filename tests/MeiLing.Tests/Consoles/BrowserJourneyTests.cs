@@ -3,6 +3,7 @@ using MeiLing.Grains.Consents;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Users;
 using MeiLing.Tests.Webhooks;
 using Microsoft.Playwright;
@@ -185,6 +186,71 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND action = $2 AND subject_user_id = $3 AND detail LIKE '%' || $4 || '%' AND detail LIKE '%' || $5 || '%'",
             agent.StaffId, "POST /console/users/{userId}/consent-records/{receiptId}/recipients/{recipient}/redelivery", user.UserId, receiptId, merchantId));
+    }
+
+    [Fact]
+    public async Task P1_5_P4_4_support_sees_a_correction_changes_the_delivery_and_waits_for_the_user_who_confirms_it_signed_in_afresh()
+    {
+        var user = await platform.RegisterUserAsync();
+        var agent = await platform.EnrolStaffAsync("客服小陈", "support");
+        var filed = await platform.Client(agent.ApiKey).FileRequestAsync(user.UserId, new
+        {
+            type = "correction", reason = "用户来电要求改送货地址 The user called to change the delivery address",
+            verification = "回拨注册手机并核对最近订单 Called back the registered number, checked the last order",
+            details = new { delivery = new { recipientName = "陈某", address = "陕西省西安市碑林区南大街 1 号" } },
+        });
+        var requestId = filed.RequestId();
+        var notice = $"#changes-delivery-{requestId}";
+
+        // The agent's request page says it plainly, above everything else, and the request waits.
+        await using (var console = await platform.NewContextAsync())
+        {
+            var page = await SignedInAgentAsync(console, agent);
+            await page.GotoAsync($"/console/requests/{requestId}");
+            Assert.True(await page.IsVisibleAsync(notice));
+            Assert.Contains("changes where the user's orders are delivered", await page.InnerTextAsync(notice), StringComparison.Ordinal);
+            Assert.Contains("after signing in again", await page.InnerTextAsync(notice), StringComparison.Ordinal);
+            Assert.Contains("Awaiting confirmation", await page.InnerTextAsync("#request-status"), StringComparison.Ordinal);
+            Assert.DoesNotContain("南大街", await page.ContentAsync(), StringComparison.Ordinal);
+            await BrowserFixture.ScreenshotAsync(page, "console-request-changes-delivery");
+        }
+
+        // The user, just signed in on a phone, reads the same on their requests page and confirms it.
+        await using var phone = await platform.NewContextAsync(phone: true);
+        var own = await phone.NewPageAsync();
+        await own.GotoAsync("/privacy/signin?returnUrl=%2Fprivacy%2Frequests");
+        await own.FillAsync("input[name=Phone]", user.Phone);
+        await own.FillAsync("input[name=Password]", user.Password);
+        await own.ClickAsync("button[type=submit]");
+        await BrowserFixture.WaitForPageAsync(own, "/privacy/requests", Patience);
+        Assert.Contains("changes where your orders are delivered", await own.InnerTextAsync(notice), StringComparison.Ordinal);
+        Assert.Null(await own.QuerySelectorAsync($"{notice} .sign-in-again"));
+        await BrowserFixture.ScreenshotAsync(own, "privacy-requests-changes-delivery");
+        await own.ClickAsync($"tr:has({notice}) form[action*=Confirm] button");
+        await ExpectNoticeAsync(own);
+        Assert.NotEqual("true", await own.GetAttributeAsync(notice, "data-awaiting"));
+    }
+
+    [Fact]
+    public async Task P4_3_P4_4_an_operator_opens_a_closing_merchant_from_the_console_and_sees_its_erasure_stalled_with_the_stuck_order_ids()
+    {
+        var (merchantId, stall, _) = await ConsoleFlagsTests.StalledClosingMerchantAsync(platform);
+        await using var context = await platform.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/console/signin");
+        await page.FillAsync("input[name=apiKey]", PlatformFixture.OperatorKey);
+        await page.ClickAsync("button[type=submit]");
+        await BrowserFixture.WaitForPageAsync(page, "/console", Patience);
+
+        await page.FillAsync("input[name=merchantId]", merchantId);
+        await page.ClickAsync("form[action='/console/merchants'] button");
+        await BrowserFixture.WaitForPageAsync(page, $"/console/merchants/{merchantId}", Patience);
+
+        Assert.True(await page.IsVisibleAsync("#erasure-stalled"));
+        Assert.Equal(MeiLing.Api.Consoles.Labels.When(stall.Since), await page.InnerTextAsync("#stalled-since"));
+        Assert.Equal(stall.OrderIds, (await page.InnerTextAsync("#stalled-orders")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("Closing", await page.InnerTextAsync("#merchant-status"), StringComparison.Ordinal);
+        await BrowserFixture.ScreenshotAsync(page, "console-merchant-stalled");
     }
 
     /// <summary>
