@@ -25,7 +25,7 @@ public static class PaymentPartnersApi
     {
         routes.MapPost("/v1/payment-partners/{partner}/confirmations", Confirm).AllowAnonymous()
             .WithTags("Payment partners").WithName("ConfirmPartnerPayment")
-            .WithSummary("A partner confirms a payment it charged: signed with its secret (webhook-id, webhook-timestamp, webhook-signature); 401 otherwise.")
+            .WithSummary("A partner confirms a payment it charged: signed with its secret (webhook-id, webhook-timestamp, webhook-signature); 401 otherwise, 404 for a payment not its own, 409 for another reference or amount. For an order that no longer takes payments (anonymized, cancelled) the confirmation is taken and the charge refunded through the partner, once.")
             .Accepts<PartnerConfirmationBody>("application/json");
         routes.MapPost("/v1/payment-partners/{partner}/recipient-confirmations", ConfirmAsRecipient).AllowAnonymous()
             .WithTags("Payment partners").WithName("ConfirmPartnerAsRecipient")

@@ -59,13 +59,17 @@ public interface IOrderGrain : IGrainWithStringKey
     /// <summary>
     /// Records a partner's confirmation of one of its pending payments; the order is paid once confirmed payments
     /// reach its total. Idempotent. 404 for a payment this partner did not take; 409 when reference or amount differ.
+    /// A confirmation for an order that no longer takes payments (anonymized, cancelled) is recorded too, and what is
+    /// left of the charge is given back through the partner: one refund per payment (reason <c>order-not-payable</c>),
+    /// however often the confirmation arrives (P1.6, P4.1).
     /// </summary>
     [Alias("confirm-partner-payment")]
     Task<OrderView> ConfirmPartnerPayment(Payments.PartnerPaymentConfirmation confirmation);
 
     /// <summary>
-    /// Cuts the order from its user (P4.1): the user id, the delivery details and partner references go;
-    /// lines and totals stay for accounting. Idempotent.
+    /// Cuts the order from its user (P4.1): the user id and the delivery details go; lines, totals, payments and
+    /// refunds stay for accounting, with the partners' references, which name a charge and not a person (a charge still
+    /// awaiting its partner is confirmed and given back under them). From then on the order takes no payment. Idempotent.
     /// </summary>
     [Alias("anonymize")]
     Task<bool> Anonymize();

@@ -1,6 +1,10 @@
 namespace MeiLing.Grains.Orders;
 
-/// <summary>A refund of an order: what it gave back, of which lines, by whom, and through which payments.</summary>
+/// <summary>
+/// A refund of an order: what it gave back, of which lines, by whom, and through which payments. <see cref="Reason"/> is
+/// null for a refund the merchant made (or its cancellation); <c>order-not-payable</c> for the platform's own refund of a
+/// partner's charge confirmed when the order took no payments any more (anonymized, cancelled): no staff member, no lines.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.refund-view")]
 public sealed record RefundView(
     [property: Id(0)] string RefundId,
@@ -8,7 +12,8 @@ public sealed record RefundView(
     [property: Id(2)] IReadOnlyList<OrderItem> Lines,
     [property: Id(3)] DateTimeOffset At,
     [property: Id(4)] string? StaffId,
-    [property: Id(5)] IReadOnlyList<RefundPart> Parts);
+    [property: Id(5)] IReadOnlyList<RefundPart> Parts,
+    [property: Id(6)] string? Reason = null);
 
 /// <summary>The share of a refund given back through one payment.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.refund-part")]

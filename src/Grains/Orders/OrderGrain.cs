@@ -275,9 +275,12 @@ internal sealed partial class OrderGrain(
             throw DomainException.Conflict("no-member-card", "A walk-in sale has no customer, and so no member card to draw on.");
         }
 
-        if (order.Status != OrderStatus.PendingPayment)
+        if (!order.TakesPayments())
         {
-            throw DomainException.Conflict("order-not-payable", $"An order that is {Describe(order.Status)} takes no payment.");
+            // P4.1: an anonymized order's customer has gone; a charge confirmed for it would only be given back.
+            throw DomainException.Conflict("order-not-payable", order.Anonymized
+                ? "An anonymized order takes no payment."
+                : $"An order that is {Describe(order.Status)} takes no payment.");
         }
 
         if (amountFen < 1 || amountFen > order.TotalFen - order.CommittedFen())
@@ -355,24 +358,51 @@ internal sealed partial class OrderGrain(
             throw DomainException.NotFound("payment-not-found", "No payment of this partner has this id.");
         }
 
-        if (payment.AmountFen != confirmation.AmountFen || payment.PartnerReference != confirmation.PartnerReference)
+        var order = state.State;
+        if (payment.AmountFen != confirmation.AmountFen || !order.IsReferenceOf(payment, confirmation.PartnerReference))
         {
             throw DomainException.Conflict("confirmation-mismatch", "The confirmation's amount or reference differs from the payment's.");
         }
 
-        var statusBefore = state.State.Status;
-        if (state.State.ConfirmPartnerPayment(payment))
+        // Written with the confirmation below: an order anonymized before references were kept gets its charge's back.
+        payment.PartnerReference ??= confirmation.PartnerReference;
+        var refundId = ReturnOfPaymentNotTakenId(payment.PaymentId);
+        var statusBefore = order.Status;
+        var takesPayments = order.TakesPayments();
+        if (order.ConfirmPartnerPayment(payment))
         {
+            // P1.6, P4.1: the partner took the customer's money for an order that no longer takes any (its customer
+            // gone, or it was closed while the charge awaited its partner). The confirmation is taken, so the partner
+            // stops sending it, and the money goes back through the partner; the plan is written with the
+            // confirmation, before any money moves, and a replay or the next activation finishes it.
+            var refund = takesPayments ? null : order.PlanReturnOfPaymentNotTaken(payment, refundId, clock.GetUtcNow());
             await state.WriteStateAsync();
-            await takings.RecordAsync(OrderId, state.State);
-            if (state.State.Status != statusBefore)
+            if (refund is not null)
             {
-                await UpdateIndexAsync();
+                LogPaymentNotTakenReturned(OrderId, payment.PaymentId, confirmation.Partner, refund.AmountFen);
+                await FinishRefundAsync(refund);
+            }
+            else
+            {
+                await takings.RecordAsync(OrderId, order);
+                if (order.Status != statusBefore)
+                {
+                    await UpdateIndexAsync();
+                }
             }
         }
+        else if (order.FindRefund(refundId) is { } planned && order.UnfinishedRefunds().Contains(planned))
+        {
+            // A replay finds the refund its first delivery planned and could not finish (the partner was unreachable).
+            await FinishRefundAsync(planned);
+        }
 
-        return state.State.ToView(OrderId);
+        return order.ToView(OrderId);
     }
+
+    // One per payment, however often its confirmation arrives; never a merchant's (their refund ids are scoped by order id).
+    private static string ReturnOfPaymentNotTakenId(string paymentId) =>
+        EntityId.FromIdempotencyKey(EntityId.RefundPrefix, OrderState.RefundRecord.OrderNotPayable, paymentId);
 
     async Task<bool> IOrderGrain.Anonymize()
     {
@@ -714,6 +744,10 @@ internal sealed partial class OrderGrain(
         OrderStatus.PendingPayment => "pending-payment",
         _ => status.ToString().ToLowerInvariant(),
     };
+
+    // For operators: which order's charge went back and how much, naming no one (the order is anonymized, or closed).
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partner {Partner} confirmed payment {PaymentId} of order {OrderId}, which takes no payments; its {AmountFen} fen are refunded through the partner")]
+    private partial void LogPaymentNotTakenReturned(string orderId, string paymentId, string partner, long amountFen);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Begun {Kind} {Id} could not resume ({Reason}); it stays begun and is tried again at the next activation")]
     private partial void LogResumeRefused(string kind, string id, string reason);

@@ -132,6 +132,14 @@ public sealed class OrderState : IOwnedByUser
     /// <summary>A payment already made (confirmed or awaiting its partner), or null.</summary>
     public PaymentRecord? MadePayment(string paymentId) => Payments.Find(p => p.PaymentId == paymentId);
 
+    /// <summary>
+    /// Whether a partner's confirmation names this payment's reference. Orders anonymized before references were kept
+    /// lost them: a payment of such an order still awaiting its partner takes the reference the partner signs for (the
+    /// payment id and amount must still match), so its charge can be given back rather than refused for good.
+    /// </summary>
+    public bool IsReferenceOf(PaymentRecord payment, string reference) =>
+        payment.PartnerReference == reference || (payment.PartnerReference is null && payment.AwaitingPartner && Anonymized);
+
     /// <summary>Counts a partner's payment as paid; false when it already was.</summary>
     public bool ConfirmPartnerPayment(PaymentRecord payment)
     {
@@ -145,10 +153,16 @@ public sealed class OrderState : IOwnedByUser
         return true;
     }
 
-    // A confirmation arriving after the order was cancelled changes the money, not the order's course.
+    /// <summary>
+    /// Whether the order still takes payments: only while it awaits payment and still has its customer. An anonymized
+    /// order (P4.1, P4.3, P3.2) has nobody left to sell to or deliver for, whatever its status says.
+    /// </summary>
+    public bool TakesPayments() => Status == OrderStatus.PendingPayment && !Anonymized;
+
+    // A confirmation arriving after the order was cancelled or anonymized changes the money, not the order's course.
     private void MarkPaidWhenCovered()
     {
-        if (Status == OrderStatus.PendingPayment && PaidFen() == TotalFen)
+        if (TakesPayments() && PaidFen() == TotalFen)
         {
             Status = OrderStatus.Paid;
         }
@@ -303,6 +317,35 @@ public sealed class OrderState : IOwnedByUser
         }
     }
 
+    /// <summary>
+    /// P1.6, P4.1: a partner's charge confirmed when the order no longer took payments (<see cref="TakesPayments"/> was
+    /// false before the confirmation) goes back whole: what is left of it, never more than was confirmed, in one refund
+    /// under <paramref name="refundId"/> (derived from the payment, so a replayed confirmation plans nothing twice). No
+    /// lines and no stock move; nobody at the merchant made it. Null when nothing is left to give back, as after a
+    /// cancellation, whose refund gave the payment back while it awaited its partner.
+    /// </summary>
+    public RefundRecord? PlanReturnOfPaymentNotTaken(PaymentRecord payment, string refundId, DateTimeOffset now)
+    {
+        var left = payment.AmountFen - payment.RefundedFen;
+        if (left <= 0 || FindRefund(refundId) is not null)
+        {
+            return null;
+        }
+
+        payment.RefundedFen += left;
+        var refund = new RefundRecord
+        {
+            RefundId = refundId,
+            AmountFen = left,
+            At = now,
+            Reason = RefundRecord.OrderNotPayable,
+            StockReturned = true,
+            Parts = [new RefundPartRecord { PaymentId = payment.PaymentId, Method = payment.Method, AmountFen = left }],
+        };
+        Refunds.Add(refund);
+        return refund;
+    }
+
     /// <summary>Refunds whose money or stock has not all moved yet (a crash in between resumes them).</summary>
     public IEnumerable<RefundRecord> UnfinishedRefunds() => Refunds.Where(r => !r.StockReturned || r.Parts.Exists(p => !p.Done));
 
@@ -318,19 +361,10 @@ public sealed class OrderState : IOwnedByUser
             return false;
         }
 
+        // The partners' references and the amounts stay: they name a charge or a refund, not the person, and a charge
+        // still awaiting its partner is confirmed (and given back) by them after the customer has gone (P1.6).
         UserId = null;
         Delivery = null;
-        foreach (var payment in Payments)
-        {
-            payment.PartnerReference = null;
-            payment.RefundReference = null;
-        }
-
-        foreach (var part in Refunds.SelectMany(r => r.Parts))
-        {
-            part.Reference = null;
-        }
-
         Anonymized = true;
         return true;
     }
@@ -358,7 +392,7 @@ public sealed class OrderState : IOwnedByUser
             p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference, p.RefundReference, p.AwaitingPartner ? PaymentStatus.Pending : PaymentStatus.Confirmed))],
         CreatedAt, Anonymized, Basis?.Basis, StaffId,
         [.. Refunds.Where(r => r.AmountFen > 0).Select(r => new RefundView(
-            r.RefundId, r.AmountFen, r.Lines, r.At, r.StaffId, [.. r.Parts.Select(p => new RefundPart(p.PaymentId, p.Method, p.AmountFen))]))]);
+            r.RefundId, r.AmountFen, r.Lines, r.At, r.StaffId, [.. r.Parts.Select(p => new RefundPart(p.PaymentId, p.Method, p.AmountFen))], r.Reason))]);
 
     public sealed class PaymentRecord
     {
@@ -393,7 +427,13 @@ public sealed class OrderState : IOwnedByUser
 
     public sealed class RefundRecord
     {
+        /// <summary><see cref="Reason"/> of the platform's own refund of a charge confirmed when the order took no payments.</summary>
+        public const string OrderNotPayable = "order-not-payable";
+
         public string RefundId { get; set; } = "";
+
+        /// <summary>Why the platform gave the money back by itself (<see cref="OrderNotPayable"/>); null for a refund the merchant made.</summary>
+        public string? Reason { get; set; }
 
         /// <summary>The lines refunded (their stock comes back); empty for a refund of an amount only.</summary>
         public List<OrderItem> Lines { get; set; } = [];

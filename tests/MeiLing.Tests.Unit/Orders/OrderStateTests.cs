@@ -64,7 +64,7 @@ public sealed class OrderStateTests
     }
 
     [Fact]
-    public void Anonymizing_keeps_lines_and_totals_and_drops_the_user_delivery_and_references()
+    public void P4_1_P1_6_anonymizing_drops_the_user_and_delivery_and_keeps_lines_totals_and_the_partners_reference()
     {
         var order = PlacedFor(1_800, new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2"));
         Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true, reference: "ref-1");
@@ -74,9 +74,47 @@ public sealed class OrderStateTests
         Assert.True(changed);
         Assert.Null(order.UserId);
         Assert.Null(order.Delivery);
-        Assert.Null(order.Payments[0].PartnerReference);
+        Assert.Equal("ref-1", order.Payments[0].PartnerReference);
         Assert.Equal(1_800, order.TotalFen);
+        Assert.False(order.TakesPayments());
         Assert.False(order.Anonymize());
+    }
+
+    [Fact]
+    public void P4_1_P1_6_a_charge_confirmed_after_anonymizing_is_planned_back_whole_once_and_leaves_the_order_unpaid()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true, reference: "ref-1");
+        order.Anonymize();
+        var payment = order.MadePayment("pay_1")!;
+
+        order.ConfirmPartnerPayment(payment);
+        var refund = order.PlanReturnOfPaymentNotTaken(payment, "ref_late", DateTimeOffset.UnixEpoch);
+        var again = order.PlanReturnOfPaymentNotTaken(payment, "ref_late", DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(OrderStatus.PendingPayment, order.Status);
+        Assert.NotNull(refund);
+        Assert.Equal(1_800, refund.AmountFen);
+        Assert.Equal("order-not-payable", refund.Reason);
+        Assert.Equal(1_800, Assert.Single(refund.Parts).AmountFen);
+        Assert.Null(again);
+        Assert.Single(order.Refunds);
+        Assert.Equal(0, order.RefundableFen());
+    }
+
+    [Fact]
+    public void P1_6_a_charge_the_cancellation_already_gave_back_is_not_planned_back_again()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true, reference: "ref-1");
+        order.PlanClosingRefund("ref_closing", null, DateTimeOffset.UnixEpoch);
+        order.MoveTo(OrderStatus.Cancelled);
+        var payment = order.MadePayment("pay_1")!;
+
+        order.ConfirmPartnerPayment(payment);
+
+        Assert.Null(order.PlanReturnOfPaymentNotTaken(payment, "ref_late", DateTimeOffset.UnixEpoch));
+        Assert.Single(order.Refunds);
     }
 
     [Fact]

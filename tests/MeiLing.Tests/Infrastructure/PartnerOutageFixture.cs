@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Payments;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,7 +8,9 @@ namespace MeiLing.Tests.Infrastructure;
 
 /// <summary>
 /// A platform whose silo has no Alipay partner at all (as a production silo has none until one is configured), and a
-/// WeChat Pay partner that takes every charge and never confirms it, so a payment stays awaiting its partner.
+/// WeChat Pay partner that takes every charge and never confirms it, so a payment stays awaiting its partner until a
+/// test confirms it as the partner would (signed with its secret). The partner keeps the refunds it was asked for
+/// (<see cref="PartnerOutageSiloConfigurator.RefundsOf"/>), one per refund id as a real partner's idempotent API does.
 /// </summary>
 public sealed class PartnerOutageFixture : PlatformFixture
 {
@@ -19,6 +22,12 @@ public sealed class PartnerOutageFixture : PlatformFixture
 /// <summary>Replaces the sandbox partners that <see cref="TestSiloConfigurator"/> registered.</summary>
 public sealed class PartnerOutageSiloConfigurator : ISiloConfigurator
 {
+    private static readonly ConcurrentDictionary<string, ConcurrentDictionary<string, long>> Refunds = new(StringComparer.Ordinal);
+
+    /// <summary>The refunds the silent partner made of a payment: the amount of each, by refund id.</summary>
+    public static IReadOnlyDictionary<string, long> RefundsOf(string paymentId) =>
+        Refunds.TryGetValue(paymentId, out var refunds) ? new Dictionary<string, long>(refunds) : new Dictionary<string, long>();
+
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.Services.RemoveAll<IPaymentPartner>();
@@ -36,8 +45,11 @@ public sealed class PartnerOutageSiloConfigurator : ISiloConfigurator
         public Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default) =>
             Task.FromResult($"silent-{name}-charge-{paymentId}");
 
-        public Task<string> RefundAsync(string paymentId, string refundId, string orderId, long amountFen, CancellationToken cancellationToken = default) =>
-            Task.FromResult($"silent-{name}-refund-{refundId}");
+        public Task<string> RefundAsync(string paymentId, string refundId, string orderId, long amountFen, CancellationToken cancellationToken = default)
+        {
+            Refunds.GetOrAdd(paymentId, _ => new ConcurrentDictionary<string, long>(StringComparer.Ordinal)).TryAdd(refundId, amountFen);
+            return Task.FromResult($"silent-{name}-refund-{refundId}");
+        }
     }
 }
 

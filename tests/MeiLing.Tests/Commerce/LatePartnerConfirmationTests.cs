@@ -1,0 +1,213 @@
+using System.Text;
+using System.Text.Json;
+using MeiLing.Grains.Orders;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Retail;
+
+namespace MeiLing.Tests.Commerce;
+
+/// <summary>
+/// P1.6, P4.1, P4.3: a WeChat Pay charge still awaiting its partner when the order loses its customer (the account
+/// cancelled, the merchant closing, a transfer objected to) may still go through. The partner's confirmation is then
+/// taken (200, so the partner stops retrying) and the money given back through the partner, once, and never more than
+/// was confirmed; the order shows the refund to its merchant and support. Whoever is not the partner still confirms nothing.
+/// </summary>
+[Collection(PartnerOutageCollection.Name)]
+public sealed class LatePartnerConfirmationTests(PartnerOutageFixture platform)
+{
+    private const string ConfirmationPath = "/v1/payment-partners/wechat-pay/confirmations";
+
+    private static string Secret(string partner) => TestSiloConfigurator.PartnerSecretsByName[partner];
+
+    [Fact]
+    public async Task P4_1_P1_6_a_wechat_payment_confirmed_after_the_account_is_cancelled_is_taken_and_refunded_once()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        await CancelAccountAsync(shop);
+
+        var confirmed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
+        var seenByMerchant = await shop.MerchantClient.OrderAsync(orderId);
+        var seenBySupport = await (await SupportAsync("Agent Late Refund")).GetFromJsonAsync<JsonElement>($"/v1/orders/{orderId}");
+        var cashAfterwards = await shop.MerchantClient.PayAsync(orderId, "marked", CommerceApiClient.TeaPrice);
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        AssertRefundedOnce(payment, seenByMerchant);
+        Assert.True(seenByMerchant.GetProperty("anonymized").GetBoolean());
+        // The money went back: the order was not paid, and stays as its customer left it.
+        Assert.Equal("pending-payment", seenByMerchant.GetProperty("status").GetString());
+        Assert.Equal(payment.GetProperty("partnerReference").GetString(), seenByMerchant.GetProperty("payments")[0].GetProperty("partnerReference").GetString());
+        Assert.Equal(seenByMerchant.GetProperty("refunds").ToString(), seenBySupport.GetProperty("refunds").ToString());
+        await cashAfterwards.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task P4_1_P1_6_a_late_confirmation_replayed_by_the_partner_is_taken_each_time_and_refunded_once()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        await CancelAccountAsync(shop);
+        var body = Confirmation(orderId, payment);
+
+        // The partner retries as partners do: each delivery signed anew, two of them at once.
+        var first = await platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay"));
+        var together = await Task.WhenAll(
+            platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay")),
+            platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay")));
+        await platform.Grains.GetGrain<IOrderGrain>(orderId).EndActivationAsync();
+        var afterRestart = await platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay"));
+        var seen = await shop.MerchantClient.OrderAsync(orderId);
+
+        Assert.All([first, .. together, afterRestart], response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        AssertRefundedOnce(payment, seen);
+    }
+
+    [Fact]
+    public async Task P4_1_P1_6_a_late_confirmation_unsigned_forged_or_for_another_amount_or_reference_refunds_nothing()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        await CancelAccountAsync(shop);
+        var body = Confirmation(orderId, payment);
+
+        var unsigned = await platform.Client().PostAsync(ConfirmationPath, new StringContent(body, Encoding.UTF8, "application/json"));
+        var byAnotherPartner = await platform.PostSignedAsync(ConfirmationPath, body, Secret("alipay"));
+        var tooOld = await platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay"), at: DateTimeOffset.UtcNow.AddMinutes(-10));
+        var inflated = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment, amountFen: 10 * CommerceApiClient.TeaPrice), Secret("wechat-pay"));
+        var otherReference = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment, reference: "silent-wechat-pay-charge-forged"), Secret("wechat-pay"));
+        var untouched = await shop.MerchantClient.OrderAsync(orderId);
+        var refundsBefore = PartnerOutageSiloConfigurator.RefundsOf(payment.GetProperty("paymentId").GetString()!);
+        var byThePartner = await platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay"));
+
+        await unsigned.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await byAnotherPartner.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await tooOld.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await inflated.AssertProblemAsync(HttpStatusCode.Conflict);
+        await otherReference.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Empty(refundsBefore);
+        Assert.Equal(0, untouched.GetProperty("refunds").GetArrayLength());
+        Assert.Equal("pending", untouched.GetProperty("payments")[0].GetProperty("status").GetString());
+        // The same words, signed now by the partner itself, are taken and given back.
+        Assert.Equal(HttpStatusCode.OK, byThePartner.StatusCode);
+        AssertRefundedOnce(payment, await shop.MerchantClient.OrderAsync(orderId));
+    }
+
+    [Fact]
+    public async Task P4_3_P3_2_P1_6_a_wechat_payment_confirmed_after_its_merchant_anonymized_the_order_is_refunded_once()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        // The step a merchant's closing (P4.3) and a transfer objection (P3.2) take for each of the customer's orders.
+        await platform.Grains.GetGrain<IOrderGrain>(orderId).Anonymize();
+
+        var confirmed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
+        var replayed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        AssertRefundedOnce(payment, await shop.MerchantClient.OrderAsync(orderId));
+    }
+
+    [Fact]
+    public async Task P4_1_P1_6_a_late_confirmation_for_an_order_anonymized_before_references_were_kept_is_refunded_once()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        await CancelAccountAsync(shop);
+        var order = platform.Grains.GetGrain<IOrderGrain>(orderId);
+        await order.EndActivationAsync();
+        // What the earlier anonymization left: the payment awaiting its partner, its reference gone.
+        await platform.ChangeStoredStateAsync<OrderState>(order, "order", stored => stored.Payments[0].PartnerReference = null);
+
+        var confirmed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
+        var replayed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
+        var otherReference = await platform.PostSignedAsync(
+            ConfirmationPath, Confirmation(orderId, payment, reference: "silent-wechat-pay-charge-another"), Secret("wechat-pay"));
+        var seen = await shop.MerchantClient.OrderAsync(orderId);
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        await otherReference.AssertProblemAsync(HttpStatusCode.Conflict);
+        AssertRefundedOnce(payment, seen);
+        Assert.Equal(payment.GetProperty("partnerReference").GetString(), seen.GetProperty("payments")[0].GetProperty("partnerReference").GetString());
+    }
+
+    [Fact]
+    public async Task P4_1_P1_6_a_confirmation_taken_before_the_account_was_cancelled_is_taken_again_and_refunds_nothing()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        var body = Confirmation(orderId, payment);
+        var inTime = await platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay"));
+        await CancelAccountAsync(shop);
+
+        var replayed = await platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay"));
+        var seen = await shop.MerchantClient.OrderAsync(orderId);
+
+        Assert.Equal(HttpStatusCode.OK, inTime.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.Equal("paid", seen.GetProperty("status").GetString());
+        Assert.Equal(0, seen.GetProperty("refunds").GetArrayLength());
+        Assert.Empty(PartnerOutageSiloConfigurator.RefundsOf(payment.GetProperty("paymentId").GetString()!));
+    }
+
+    [Fact]
+    public async Task P1_6_a_wechat_payment_confirmed_after_the_merchant_cancelled_the_order_is_given_back_once_by_the_cancellation()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        var cancelled = await shop.MerchantClient.SetStatusAsync(orderId, "cancelled");
+
+        var confirmed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
+        var seen = await shop.MerchantClient.OrderAsync(orderId);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("cancelled", seen.GetProperty("status").GetString());
+        Assert.Equal("confirmed", seen.GetProperty("payments")[0].GetProperty("status").GetString());
+        var refund = Assert.Single(seen.GetProperty("refunds").EnumerateArray());
+        Assert.Equal(CommerceApiClient.TeaPrice, refund.GetProperty("amountFen").GetInt64());
+        Assert.Equal(CommerceApiClient.TeaPrice, Assert.Single(PartnerOutageSiloConfigurator.RefundsOf(payment.GetProperty("paymentId").GetString()!)).Value);
+    }
+
+    // The order shows one refund of the whole payment, made by the platform (no staff member), with the partner's
+    // reference on the payment; the partner made exactly one refund, of what it confirmed.
+    private static void AssertRefundedOnce(JsonElement payment, JsonElement order)
+    {
+        var paymentId = payment.GetProperty("paymentId").GetString()!;
+        var atPartner = Assert.Single(PartnerOutageSiloConfigurator.RefundsOf(paymentId));
+        Assert.Equal(CommerceApiClient.TeaPrice, atPartner.Value);
+        var refund = Assert.Single(order.GetProperty("refunds").EnumerateArray());
+        Assert.Equal(atPartner.Key, refund.GetProperty("refundId").GetString());
+        Assert.Equal(CommerceApiClient.TeaPrice, refund.GetProperty("amountFen").GetInt64());
+        Assert.Equal("order-not-payable", refund.GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.Null, refund.GetProperty("staffId").ValueKind);
+        Assert.Equal(paymentId, Assert.Single(refund.GetProperty("parts").EnumerateArray()).GetProperty("paymentId").GetString());
+        var paid = order.GetProperty("payments")[0];
+        Assert.Equal("confirmed", paid.GetProperty("status").GetString());
+        Assert.Equal($"silent-wechat-pay-refund-{atPartner.Key}", paid.GetProperty("refundReference").GetString());
+        Assert.Equal(CommerceApiClient.TeaPrice, order.GetProperty("paidFen").GetInt64());
+    }
+
+    private async Task<(Shop Shop, string OrderId, JsonElement Payment)> PendingWechatPaymentAsync()
+    {
+        var shop = await platform.OpenShopAsync();
+        var orderId = (await shop.PlaceOrderAsync(teas: 1, cakes: 0)).Id();
+        var paid = await shop.CustomerClient.PayAsync(orderId, "wechat", CommerceApiClient.TeaPrice);
+        Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        var payment = (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments")[0];
+        Assert.Equal("pending", payment.GetProperty("status").GetString());
+        return (shop, orderId, payment);
+    }
+
+    private async Task CancelAccountAsync(Shop shop)
+    {
+        var request = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
+        var done = await (await SupportAsync("Agent Cancel Late")).WaitUntilDoneAsync(request.RequestId());
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+    }
+
+    private async Task<HttpClient> SupportAsync(string name) => platform.Client((await platform.EnrolStaffAsync(name, "support")).ApiKey);
+
+    private static string Confirmation(string orderId, JsonElement payment, long? amountFen = null, string? reference = null) => JsonSerializer.Serialize(new
+    {
+        orderId,
+        paymentId = payment.GetProperty("paymentId").GetString(),
+        partnerReference = reference ?? payment.GetProperty("partnerReference").GetString(),
+        amountFen = amountFen ?? payment.GetProperty("amountFen").GetInt64(),
+    });
+}
