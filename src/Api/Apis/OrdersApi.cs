@@ -88,16 +88,10 @@ public static class OrdersApi
     private static async Task<Results<Created<OrderView>, NotFound>> Pay(
         string orderId, PayOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
     {
-        if (request.Method == PaymentMethod.MemberCard && caller.IsInRole(Roles.User) && !recentSignIn.IsRecent(caller)
-            && await cluster.GetGrain<IUserCredentials>(caller.SubjectId()!).RequiresMemberCode())
-        {
-            // P1.6, P4.4: a member who chose that every draw on their cards needs their code is not drawn on by whoever
-            // holds a copy of their session: a merchant in league would place an order for them and the copy pay it, the
-            // code never asked. Their own payment needs a password proven lately instead, as turning the code off does.
-            recentSignIn.Ensure(caller, "Paying from a member card you protected with your code");
-        }
-
-        var order = await cluster.GetGrain<IOrderGrain>(orderId).PayWith(new OrderPayment(caller.AsOrderCaller(), request.Method, request.AmountFen, request.MemberCode));
+        // The order decides whether the payment needs a recent sign-in (a member who chose codeAlways); the edge only
+        // says whether this session's signed sign-in time is recent.
+        var order = await cluster.GetGrain<IOrderGrain>(orderId).PayWith(
+            new OrderPayment(caller.AsOrderCaller(), request.Method, request.AmountFen, request.MemberCode, recentSignIn.IsRecent(caller)));
         return TypedResults.Created($"/v1/orders/{orderId}", order);
     }
 

@@ -201,6 +201,16 @@ internal sealed partial class OrderGrain(
         }
 
         CheckPayable(order, method, amountFen);
+        if (method == PaymentMethod.MemberCard && caller.Party == OrderParty.User && !request.SignedInRecently
+            && await Credentials(order.UserId!).RequiresMemberCode())
+        {
+            // P1.6, P4.4: a member who chose that every draw on their cards needs their code is not drawn on by whoever
+            // holds a copy of their session: a merchant in league would place an order for them and the copy pay it, the
+            // code never asked. Their own payment needs a password proven lately instead, as turning the code off does.
+            throw DomainException.Forbidden("recent-sign-in-required",
+                "Paying from a member card you protected with your code needs a recent sign-in: sign in again (POST /v1/sessions) and pay again. 请重新登录后再操作。");
+        }
+
         string? memberCodeScope = null;
         if (method == PaymentMethod.MemberCard && caller.Party == OrderParty.Merchant
             && (caller.StaffId is not null || await Credentials(order.UserId!).RequiresMemberCode()))
