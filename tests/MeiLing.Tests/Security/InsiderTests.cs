@@ -1,0 +1,86 @@
+using System.Text.Json;
+using MeiLing.Silo.Webhooks;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Retail;
+using MeiLing.Tests.Users;
+
+namespace MeiLing.Tests.Security;
+
+/// <summary>
+/// The platform's own people and the merchants' managers acting against its rules: a support agent reaching past
+/// the users it helps, a merchant's URL reaching past the internet into the platform's network, anyone but an
+/// operator at the legal demands and transfers. Each tried through the real API (or the silo's own client).
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class InsiderTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task P3_1_P4_4_webhook_deliveries_connect_to_the_endpoint_itself_never_through_a_proxy_the_environment_names()
+    {
+        // With HTTP_PROXY/HTTPS_PROXY set, a handler that uses them connects to the proxy: the SSRF guard then checks the
+        // proxy's address, and the proxy reaches whatever the merchant's URL names, the platform's own network included.
+        foreach (var silo in platform.EverySilo)
+        {
+            HttpMessageHandler handler = silo.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(WebhookDeliveryService.HttpClientName);
+            while (handler is DelegatingHandler delegating)
+            {
+                handler = delegating.InnerHandler!;
+            }
+
+            var sockets = Assert.IsType<SocketsHttpHandler>(handler);
+            Assert.False(sockets.UseProxy);
+            Assert.False(sockets.AllowAutoRedirect);
+            Assert.NotNull(sockets.ConnectCallback);
+        }
+    }
+
+    [Fact]
+    public async Task P3_3_P3_2_only_operators_read_legal_demands_and_transfers_and_a_merchant_reads_no_users_disclosures()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var user = shop.Customer;
+        await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", new
+        {
+            authority = "Xi'an Public Security Bureau", documentType = "subpoena", documentReference = "INSIDER-1", fields = new[] { "phone" }, notifyUser = false,
+        });
+        var successor = await platform.CreateMerchantAsync("Insider Successor");
+        var transferId = (await (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+                new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(40) }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Legal Eagle", "support")).ApiKey);
+        var self = await platform.AsUserAsync(user);
+
+        foreach (var caller in new[] { support, shop.MerchantClient, self })
+        {
+            await (await caller.GetAsync("/v1/legal-disclosures?withheld=true")).AssertProblemAsync(HttpStatusCode.Forbidden);
+            await (await caller.GetAsync($"/v1/transfers/{transferId}")).AssertProblemAsync(HttpStatusCode.Forbidden);
+        }
+
+        await (await shop.MerchantClient.GetAsync($"/v1/users/{user.UserId}/disclosures")).AssertProblemAsync(HttpStatusCode.Forbidden);
+        var supportsView = await support.GetStringAsync($"/v1/users/{user.UserId}/disclosures");
+        Assert.DoesNotContain("INSIDER-1", supportsView, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P3_1_P4_4_a_manager_neither_points_the_webhook_elsewhere_nor_rotates_its_secret_and_no_merchant_touches_anothers()
+    {
+        var till = await platform.OpenTillAsync("Hook Keeper");
+        var other = await platform.CreateMerchantAsync("Hook Stranger");
+        var stranger = platform.Client(other.ApiKey);
+        var body = new { url = "https://hooks.example.com/keeper" };
+        (await till.Owner.PutAsJsonAsync($"/v1/merchants/{till.MerchantId}/webhook", body)).EnsureSuccessStatusCode();
+
+        await (await till.Manager.PutAsJsonAsync($"/v1/merchants/{till.MerchantId}/webhook", new { url = "https://manager.example.com/" }))
+            .AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await till.Manager.PostAsync($"/v1/merchants/{till.MerchantId}/webhook/secret", null)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await stranger.PostAsync($"/v1/merchants/{till.MerchantId}/webhook/secret", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await stranger.PutAsJsonAsync($"/v1/merchants/{till.MerchantId}/webhook", new { url = "https://stranger.example.com/" }))
+            .AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await stranger.GetAsync($"/v1/merchants/{till.MerchantId}/webhook-deliveries")).AssertProblemAsync(HttpStatusCode.NotFound);
+
+        var endpoint = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/webhook");
+        Assert.Equal(body.url, endpoint.GetProperty("url").GetString());
+    }
+}
