@@ -36,6 +36,23 @@ public sealed class InsiderTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P1_7_support_reads_a_users_orders_but_not_a_walk_in_sale_which_is_the_merchants_business_alone()
+    {
+        var till = await platform.OpenTillAsync("Walk-in Books");
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "PEN", 500, stock: null);
+        var sale = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("PEN", 2));
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Nosy", "support")).ApiKey);
+
+        var walkIn = await support.GetAsync($"/v1/orders/{sale.Id()}");
+        var usersOrder = await support.GetAsync($"/v1/orders/{placed.Id()}");
+
+        await walkIn.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, usersOrder.StatusCode);
+    }
+
+    [Fact]
     public async Task P3_3_P3_2_only_operators_read_legal_demands_and_transfers_and_a_merchant_reads_no_users_disclosures()
     {
         var shop = await platform.OpenShopAsync();
