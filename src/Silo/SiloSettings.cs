@@ -145,14 +145,6 @@ public sealed class SiloSettings : ClusterSettings
     public double WebhookPollSeconds { get; set; } = 2;
 
     /// <summary>
-    /// Whether silos deliver webhooks to loopback endpoints, a merchant's local test receiver
-    /// (<c>MEILING_WEBHOOK_ALLOW_LOOPBACK</c>); private addresses never. Unset, only in the Development environment
-    /// (<see cref="AllowsLoopbackWebhooks"/>); refused at start in Production, where loopback is the silo's own services.
-    /// </summary>
-    [ConfigurationKeyName("WEBHOOK_ALLOW_LOOPBACK")]
-    public bool? WebhookAllowLoopback { get; set; }
-
-    /// <summary>
     /// How long a membership probe may take before it counts as missed (<c>MEILING_PROBE_TIMEOUT_SECONDS</c>).
     /// On loopback or a LAN the probe period settles at about half of it; a silo is suspected after
     /// <see cref="MissedProbesLimit"/> misses in a row, so detection takes about limit x timeout / 2 plus a vote.
@@ -209,12 +201,6 @@ public sealed class SiloSettings : ClusterSettings
     [ConfigurationKeyName("GUARDIAN_CONFIRM_DAYS")]
     [Range(1, 30, ErrorMessage = "MEILING_GUARDIAN_CONFIRM_DAYS must be 1-30.")]
     public int GuardianConfirmDays { get; set; } = 7;
-
-    /// <summary>
-    /// Whether this silo delivers to loopback in <paramref name="environment"/>: as set, else only in Development,
-    /// so that a deployment that forgot the setting does not let a merchant's URL reach the silo's own ports (SSRF).
-    /// </summary>
-    public bool AllowsLoopbackWebhooks(IHostEnvironment environment) => WebhookAllowLoopback ?? environment.IsDevelopment();
 
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

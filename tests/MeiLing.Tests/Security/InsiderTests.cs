@@ -4,6 +4,8 @@ using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MeiLing.Tests.Security;
 
@@ -99,5 +101,39 @@ public sealed class InsiderTests(PlatformFixture platform)
 
         var endpoint = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/webhook");
         Assert.Equal(body.url, endpoint.GetProperty("url").GetString());
+    }
+
+    [Fact]
+    public async Task P4_4_where_loopback_webhooks_are_off_a_merchant_cannot_register_the_platforms_own_ports_as_its_endpoint()
+    {
+        await using var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("WEBHOOK_ALLOW_LOOPBACK", "false"));
+        var merchant = await platform.CreateMerchantAsync("Loopback House");
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", merchant.ApiKey);
+
+        foreach (var url in new[] { "http://127.0.0.1:8080/dashboard", "http://localhost:55432/", "https://[::1]:30000/", "https://[::ffff:127.0.0.1]:11111/" })
+        {
+            var response = await client.PutAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/webhook", new { url });
+
+            var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _), $"{url}: {problem}");
+        }
+
+        await (await client.GetAsync($"/v1/merchants/{merchant.MerchantId}/webhook")).AssertProblemAsync(HttpStatusCode.NotFound);
+        (await client.PutAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/webhook", new { url = "https://hooks.example.com/loopback-house" })).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public void P4_4_a_production_api_refuses_to_start_with_loopback_webhooks_turned_on()
+    {
+        using var api = platform.Api.WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.UseSetting("WEBHOOK_ALLOW_LOOPBACK", "true");
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => api.Server);
+
+        Assert.Contains("MEILING_WEBHOOK_ALLOW_LOOPBACK", error.ToString(), StringComparison.Ordinal);
     }
 }
