@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Problems;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Webhooks;
@@ -30,7 +31,8 @@ public static class WebhooksApi
 
         routes.MapPost("/v1/webhook-deliveries/{deliveryId:id}/retry", Retry).WithTags("Webhooks")
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchantManager).WithName("RetryWebhookDelivery")
-            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id. One being sent at that moment is left to that attempt (202 all the same): a delivery is never sent twice at once.");
+            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id. One being sent at that moment is left to that attempt (202 all the same): a delivery is never sent twice at once. One already delivered goes again only to the URL that took it: with the endpoint re-pointed or removed since, 409 delivered-elsewhere and nothing is sent (P3.1).")
+            .ProducesProblems(StatusCodes.Status409Conflict);
         return routes;
     }
 

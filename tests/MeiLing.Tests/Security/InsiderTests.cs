@@ -2,8 +2,10 @@ using System.Text.Json;
 using MeiLing.Silo.Webhooks;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
+using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
+using MeiLing.Tests.Webhooks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -135,5 +137,36 @@ public sealed class InsiderTests(PlatformFixture platform)
         var error = Assert.ThrowsAny<Exception>(() => api.Server);
 
         Assert.Contains("MEILING_WEBHOOK_ALLOW_LOOPBACK", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P3_1_a_webhook_re_pointed_elsewhere_is_not_sent_the_events_its_merchant_already_took()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        var merchantId = shop.Merchant.MerchantId;
+        await shop.MerchantClient.RegisterWebhookAsync(merchantId, receiver);
+        await shop.PlaceOrderAsync();
+        await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" });
+        var sent = await receiver.WaitForAsync(r => r.Type == "customer.data_request");
+        var deliveryId = (await shop.MerchantClient.WaitForDeliveryAsync(merchantId, sent.WebhookId, "delivered")).GetProperty("deliveryId").GetString()!;
+        var operatorKey = platform.Operator();
+
+        // An operator (or the merchant key) points the endpoint at a server of its own and asks for the past events again.
+        var elsewhere = await operatorKey.PutAsJsonAsync($"/v1/merchants/{merchantId}/webhook", new { url = receiver.UrlOf("elsewhere") });
+        receiver.Trust("elsewhere", (await elsewhere.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!);
+        var replayed = await operatorKey.PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null);
+        var byTheMerchant = await shop.MerchantClient.PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null);
+
+        var problem = await replayed.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.EndsWith("/delivered-elsewhere", problem.TypeOf(), StringComparison.Ordinal);
+        await byTheMerchant.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("delivered", await platform.Database.ScalarAsync<string>("SELECT status FROM webhook_outbox WHERE delivery_id = $1", deliveryId));
+
+        // Back at the URL that took it, the event goes again as before, same webhook-id.
+        await shop.MerchantClient.RegisterWebhookAsync(merchantId, receiver);
+        Assert.Equal(HttpStatusCode.Accepted, (await shop.MerchantClient.PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null)).StatusCode);
+        await receiver.WaitForAsync(r => r.WebhookId == sent.WebhookId && r.Endpoint == merchantId && r != sent);
+        Assert.DoesNotContain(receiver.Received, r => r.Endpoint == "elsewhere");
     }
 }
