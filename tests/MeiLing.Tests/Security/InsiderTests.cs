@@ -169,4 +169,17 @@ public sealed class InsiderTests(PlatformFixture platform)
         await receiver.WaitForAsync(r => r.WebhookId == sent.WebhookId && r.Endpoint == merchantId && r != sent);
         Assert.DoesNotContain(receiver.Received, r => r.Endpoint == "elsewhere");
     }
+
+    [Fact]
+    public async Task P1_7_support_reads_only_a_numbers_last_four_digits_so_its_carrier_prefix_and_home_area_stay_for_the_find_box_to_guess()
+    {
+        // With 138****8000 shown, the middle four digits name the home area support reads from the address: a few hundred
+        // guesses in the console's find box, a day's allowance, gave the whole number. With only 8000, tens of thousands.
+        var user = await platform.RegisterUserAsync();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Guesser", "support")).ApiKey);
+
+        var profile = await support.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}");
+
+        Assert.Equal($"*******{user.Phone[7..]}", profile.GetProperty("phone").GetString());
+    }
 }
