@@ -129,6 +129,14 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_SUPPORT_PHONE_LOOKUPS_PER_DAY must be 1-1000000.")]
     public int SupportPhoneLookupsPerDay { get; set; } = 300;
 
+    /// <summary>
+    /// Of those, the look-ups that may find no user a day, past which the agent's look-ups are refused, found or not
+    /// (<c>MEILING_SUPPORT_PHONE_LOOKUP_MISSES_PER_DAY</c>, P1.7): guessing a masked number's hidden digits misses.
+    /// </summary>
+    [ConfigurationKeyName("SUPPORT_PHONE_LOOKUP_MISSES_PER_DAY")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_SUPPORT_PHONE_LOOKUP_MISSES_PER_DAY must be 1-1000000.")]
+    public int SupportPhoneLookupMissesPerDay { get; set; } = 30;
+
     /// <summary>Seconds between reminder ticks of an unfinished data-rights request (<c>MEILING_REQUEST_DRIVE_SECONDS</c>, P8.1).</summary>
     [ConfigurationKeyName("REQUEST_DRIVE_SECONDS")]
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]
