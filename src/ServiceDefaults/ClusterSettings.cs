@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace MeiLing.ServiceDefaults;
@@ -43,6 +44,21 @@ public class ClusterSettings : IValidatableObject
     /// </summary>
     [ConfigurationKeyName("PAYMENT_PARTNER_SECRETS")]
     public string? PaymentPartnerSecretsText { get; set; }
+
+    /// <summary>
+    /// Whether webhooks may go to loopback endpoints, a merchant's local test receiver (<c>MEILING_WEBHOOK_ALLOW_LOOPBACK</c>):
+    /// API hosts accept such a URL and silos deliver to it; private addresses never. Unset, only in the Development
+    /// environment (<see cref="AllowsLoopbackWebhooks"/>); refused at start in Production, where loopback is the
+    /// platform's own services (the silo's dashboard, health and gateway ports, PostgreSQL).
+    /// </summary>
+    [ConfigurationKeyName("WEBHOOK_ALLOW_LOOPBACK")]
+    public bool? WebhookAllowLoopback { get; set; }
+
+    /// <summary>
+    /// Whether webhooks may go to loopback in <paramref name="environment"/>: as set, else only in Development, so
+    /// that a deployment that forgot the setting does not let a merchant's URL reach the platform's own ports (SSRF).
+    /// </summary>
+    public bool AllowsLoopbackWebhooks(IHostEnvironment environment) => WebhookAllowLoopback ?? environment.IsDevelopment();
 
     /// <summary>The partners' secrets by partner name; empty when none is configured.</summary>
     public IReadOnlyDictionary<string, string> PartnerSecrets =>

@@ -15,6 +15,25 @@ public static class WebhookTargets
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
+    /// <summary>
+    /// Whether <paramref name="url"/> names a loopback host (<c>localhost</c>, 127/8, ::1, ::ffff:127.x): acceptable only
+    /// where the deployment allows loopback webhooks, never in Production (<c>MEILING_WEBHOOK_ALLOW_LOOPBACK</c>).
+    /// </summary>
+    public static bool NamesLoopback(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        if (IsLoopbackHost(uri.Host))
+        {
+            return true;
+        }
+
+        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && ip.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(ip.MapToIPv4());
+    }
+
     /// <summary>Whether a connection to <paramref name="address"/> is allowed.</summary>
     public static bool IsAllowed(IPAddress address, bool allowLoopback)
     {

@@ -129,6 +129,14 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_SUPPORT_PHONE_LOOKUPS_PER_DAY must be 1-1000000.")]
     public int SupportPhoneLookupsPerDay { get; set; } = 300;
 
+    /// <summary>
+    /// Of those, the look-ups that may find no user a day, past which the agent's look-ups are refused, found or not
+    /// (<c>MEILING_SUPPORT_PHONE_LOOKUP_MISSES_PER_DAY</c>, P1.7): guessing a masked number's hidden digits misses.
+    /// </summary>
+    [ConfigurationKeyName("SUPPORT_PHONE_LOOKUP_MISSES_PER_DAY")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_SUPPORT_PHONE_LOOKUP_MISSES_PER_DAY must be 1-1000000.")]
+    public int SupportPhoneLookupMissesPerDay { get; set; } = 30;
+
     /// <summary>Seconds between reminder ticks of an unfinished data-rights request (<c>MEILING_REQUEST_DRIVE_SECONDS</c>, P8.1).</summary>
     [ConfigurationKeyName("REQUEST_DRIVE_SECONDS")]
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]
@@ -143,14 +151,6 @@ public sealed class SiloSettings : ClusterSettings
     [ConfigurationKeyName("WEBHOOK_POLL_SECONDS")]
     [Range(0.1, 60, ErrorMessage = "MEILING_WEBHOOK_POLL_SECONDS must be 0.1-60.")]
     public double WebhookPollSeconds { get; set; } = 2;
-
-    /// <summary>
-    /// Whether silos deliver webhooks to loopback endpoints, a merchant's local test receiver
-    /// (<c>MEILING_WEBHOOK_ALLOW_LOOPBACK</c>); private addresses never. Unset, only in the Development environment
-    /// (<see cref="AllowsLoopbackWebhooks"/>); refused at start in Production, where loopback is the silo's own services.
-    /// </summary>
-    [ConfigurationKeyName("WEBHOOK_ALLOW_LOOPBACK")]
-    public bool? WebhookAllowLoopback { get; set; }
 
     /// <summary>
     /// How long a membership probe may take before it counts as missed (<c>MEILING_PROBE_TIMEOUT_SECONDS</c>).
@@ -209,12 +209,6 @@ public sealed class SiloSettings : ClusterSettings
     [ConfigurationKeyName("GUARDIAN_CONFIRM_DAYS")]
     [Range(1, 30, ErrorMessage = "MEILING_GUARDIAN_CONFIRM_DAYS must be 1-30.")]
     public int GuardianConfirmDays { get; set; } = 7;
-
-    /// <summary>
-    /// Whether this silo delivers to loopback in <paramref name="environment"/>: as set, else only in Development,
-    /// so that a deployment that forgot the setting does not let a merchant's URL reach the silo's own ports (SSRF).
-    /// </summary>
-    public bool AllowsLoopbackWebhooks(IHostEnvironment environment) => WebhookAllowLoopback ?? environment.IsDevelopment();
 
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

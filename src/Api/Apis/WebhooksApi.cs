@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Problems;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Webhooks;
+using MeiLing.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeiLing.Api.Apis;
@@ -18,7 +20,7 @@ public static class WebhooksApi
         // (the merchant key, or an operator): a manager could point them at a server of their own, and the setting
         // would outlive their offboarding (P3.1, P4.4). Managers read the setting and the deliveries.
         merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RegisterWebhook")
-            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback; never a private address) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here.");
+            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback where MEILING_WEBHOOK_ALLOW_LOOPBACK allows loopback, never in Production; never a private address) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here.");
         merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
         merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RemoveWebhook")
             .WithSummary("Remove the endpoint; events wait in the outbox until another is registered, for as long as their retries would have lasted (four days unless MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS says otherwise), then fail (failureReason no-endpoint): the requests show the merchant failed, and support can send them again.");
@@ -29,15 +31,27 @@ public static class WebhooksApi
 
         routes.MapPost("/v1/webhook-deliveries/{deliveryId:id}/retry", Retry).WithTags("Webhooks")
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchantManager).WithName("RetryWebhookDelivery")
-            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id. One being sent at that moment is left to that attempt (202 all the same): a delivery is never sent twice at once.");
+            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id. One being sent at that moment is left to that attempt (202 all the same): a delivery is never sent twice at once. One already delivered goes again only to the URL that took it: with the endpoint re-pointed or removed since, 409 delivered-elsewhere and nothing is sent (P3.1).")
+            .ProducesProblems(StatusCodes.Status409Conflict);
         return routes;
     }
 
-    private static async Task<Results<Ok<WebhookEndpointIssued>, ValidationProblem>> Register(string merchantId, WebhookBody body, IClusterClient cluster)
+    private static async Task<Results<Ok<WebhookEndpointIssued>, ValidationProblem>> Register(
+        string merchantId, WebhookBody body, IClusterClient cluster, ApiSettings settings, IHostEnvironment environment)
     {
         if ((body.Events ?? []).Any(type => !WebhookEvents.All.Contains(type)))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["events"] = [$"Event types: {string.Join(", ", WebhookEvents.All)}."] });
+        }
+
+        // P4.4: where silos never deliver to loopback (Production, or the setting off), such a URL is no endpoint at all;
+        // accepted, it would sit registered and fail unseen, or reach the platform's own ports should the silos' setting slip.
+        if (WebhookTargets.NamesLoopback(body.Url.Trim()) && !settings.AllowsLoopbackWebhooks(environment))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["url"] = ["Loopback addresses receive no webhooks in this deployment (MEILING_WEBHOOK_ALLOW_LOOPBACK); use a public https URL."],
+            });
         }
 
         return TypedResults.Ok(await cluster.GetGrain<IMerchantWebhooksGrain>(0).Register(merchantId, body.Url.Trim(), body.Events ?? []));

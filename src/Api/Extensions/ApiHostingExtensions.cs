@@ -36,6 +36,7 @@ public static class ApiHostingExtensions
     {
         var settings = builder.AddMeiLingSettings<ApiSettings>();
         RequireSessionKeyOutsideDevelopment(builder, settings);
+        RefuseLoopbackWebhooksInProduction(builder, settings);
         builder.AddMeiLingTelemetry("meiling-api");
         builder.Services.AddRequestMetrics();
 
@@ -176,6 +177,17 @@ public static class ApiHostingExtensions
         {
             throw new InvalidOperationException(
                 $"Invalid configuration:{Environment.NewLine}  - MEILING_JWT_KEY is required outside Development: base64 of at least {ApiSettings.MinJwtKeyBytes} random bytes, the same on every API host.");
+        }
+    }
+
+    // P4.4: in Production loopback is the platform's own ports (the silo's dashboard, a co-hosted gateway, PostgreSQL), never
+    // a merchant's endpoint; the silos refuse the same setting there.
+    private static void RefuseLoopbackWebhooksInProduction(WebApplicationBuilder builder, ApiSettings settings)
+    {
+        if (builder.Environment.IsProduction() && settings.AllowsLoopbackWebhooks(builder.Environment))
+        {
+            throw new InvalidOperationException(
+                $"Invalid configuration:{Environment.NewLine}  - MEILING_WEBHOOK_ALLOW_LOOPBACK=true is refused in the Production environment: a merchant's URL would reach the platform's own services.");
         }
     }
 

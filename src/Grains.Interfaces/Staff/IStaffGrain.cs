@@ -56,6 +56,14 @@ public interface IStaffGrain : IGrainWithStringKey
     [Alias("take-phone-lookup")]
     Task TakePhoneLookup();
 
+    /// <summary>
+    /// Counts a look-up by mobile number that found no user (P1.7): past the day's allowance of misses
+    /// (<c>MEILING_SUPPORT_PHONE_LOOKUP_MISSES_PER_DAY</c>) <see cref="TakePhoneLookup"/> refuses every look-up, found or not,
+    /// so the find box cannot confirm guesses of a masked number's hidden digits. Nothing for anyone but a support agent.
+    /// </summary>
+    [Alias("count-phone-lookup-miss")]
+    Task CountPhoneLookupMiss();
+
     /// <summary>The staff member, or null when unknown.</summary>
     [Alias("get")]
     [ReadOnly]

@@ -56,7 +56,11 @@ public static class PhoneNumber
         return true;
     }
 
-    /// <summary>The number with its middle four digits hidden (138****8000), for display to anyone but its owner.</summary>
+    /// <summary>
+    /// The number as support reads it, its last four digits only (*******8000), for display to anyone but its owner (P1.7):
+    /// the first seven name the carrier and the home area, which support could narrow from an address and then confirm
+    /// guess by guess in the console's find box.
+    /// </summary>
     public static string Mask(string normalized) =>
-        normalized.Length == 11 ? $"{normalized[..3]}****{normalized[7..]}" : "***";
+        normalized.Length == 11 ? $"*******{normalized[7..]}" : "***";
 }

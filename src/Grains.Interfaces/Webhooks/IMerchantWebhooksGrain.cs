@@ -34,7 +34,8 @@ public interface IMerchantWebhooksGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Makes a delivery due now, whatever its status; <paramref name="merchantId"/> null for an operator.
-    /// False when there is no such delivery for this caller.
+    /// False when there is no such delivery for this caller. A delivery already delivered goes again only to the URL that
+    /// took it: with the endpoint re-pointed (or removed) since, a conflict (<c>delivered-elsewhere</c>), nothing sent (P3.1).
     /// </summary>
     [Alias("retry")]
     Task<bool> Retry(string deliveryId, string? merchantId);

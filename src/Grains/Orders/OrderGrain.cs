@@ -55,7 +55,9 @@ internal sealed partial class OrderGrain(
     {
         OrderParty.Merchant => caller.Id == state.State.MerchantId,
         OrderParty.User => caller.Id == state.State.UserId,
-        OrderParty.Support => true,
+        // P1.7: support helps users; a sale with no user (walk-in, or anonymized with its user's account) is the
+        // merchant's business alone.
+        OrderParty.Support => state.State.UserId is not null,
         _ => false,
     };
 

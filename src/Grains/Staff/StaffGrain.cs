@@ -120,8 +120,26 @@ internal sealed class StaffGrain(
         }
     }
 
-    Task IStaffGrain.TakePhoneLookup() =>
-        TakeSupportAllowance(state => state.PhoneLookups, settings.Value.SupportPhoneLookupsPerDay, "look-ups by mobile number by one support agent");
+    async Task IStaffGrain.TakePhoneLookup()
+    {
+        // P1.7: past the day's misses the find box answers nothing more, found or not, so it cannot confirm guesses.
+        if (state.RecordExists && state.State.IsCurrentSupport)
+        {
+            state.State.PhoneLookupMisses.EnsureLeft(clock.GetUtcNow(), UserQuotas.Day, settings.Value.SupportPhoneLookupMissesPerDay,
+                "look-ups by mobile number that found no user, by one support agent");
+        }
+
+        await TakeSupportAllowance(state => state.PhoneLookups, settings.Value.SupportPhoneLookupsPerDay, "look-ups by mobile number by one support agent");
+    }
+
+    async Task IStaffGrain.CountPhoneLookupMiss()
+    {
+        if (state.RecordExists && state.State.IsCurrentSupport)
+        {
+            state.State.PhoneLookupMisses.Uses.Add(clock.GetUtcNow());
+            await state.WriteStateAsync();
+        }
+    }
 
     // P1.7, P4.4: kept in this grain, one activation in the cluster, so the count is the agent's whatever API host
     // (or co-hosting silo) served each call; a per-host count would be multiplied by the number of hosts.

@@ -22,4 +22,10 @@ public sealed class StaffSettings
     /// hundred callers; a key in a loop would learn which numbers are registered.
     /// </summary>
     public int SupportPhoneLookupsPerDay { get; set; } = 300;
+
+    /// <summary>
+    /// Of those, how many may find no user (P1.7): a caller on the line gives a registered number, while someone confirming
+    /// guesses of a masked number's hidden digits misses on nearly every try.
+    /// </summary>
+    public int SupportPhoneLookupMissesPerDay { get; set; } = 30;
 }

@@ -34,6 +34,9 @@ public sealed class StaffState
     /// <summary>When a support agent recently looked a user up by mobile number: a day's worth at most.</summary>
     public Allowance PhoneLookups { get; set; } = new();
 
+    /// <summary>When a support agent's recent look-ups by mobile number found no user: a day's worth at most (P1.7).</summary>
+    public Allowance PhoneLookupMisses { get; set; } = new();
+
     public bool IsCashier => Role == StaffRole.Cashier;
 
     /// <summary>A current support agent: enrolled as support and not offboarded.</summary>

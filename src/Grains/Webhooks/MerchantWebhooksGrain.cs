@@ -36,7 +36,15 @@ internal sealed class MerchantWebhooksGrain(WebhookOutboxStore store, WebhookSec
     Task<WebhookDeliveryPage> IMerchantWebhooksGrain.Deliveries(string merchantId, string? status, string? cursor, int limit) =>
         store.DeliveriesAsync(merchantId, status, cursor, Math.Clamp(limit, 1, IMerchantWebhooksGrain.MaxPageSize));
 
-    Task<bool> IMerchantWebhooksGrain.Retry(string deliveryId, string? merchantId) => store.RetryAsync(deliveryId, merchantId, clock.GetUtcNow());
+    async Task<bool> IMerchantWebhooksGrain.Retry(string deliveryId, string? merchantId) =>
+        await store.RetryAsync(deliveryId, merchantId, clock.GetUtcNow()) switch
+        {
+            RetryOutcome.Retried => true,
+            // P3.1: re-pointing the endpoint and retrying would hand the merchant's past notices to whoever the new URL names.
+            RetryOutcome.DeliveredElsewhere => throw DomainException.Conflict(
+                "delivered-elsewhere", "This delivery was delivered to another endpoint URL; it is sent again only to that one."),
+            _ => false,
+        };
 
     private async Task EnsureMerchantAsync(string merchantId)
     {

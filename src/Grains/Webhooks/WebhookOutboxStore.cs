@@ -164,6 +164,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         await using (var command = new NpgsqlCommand("""
             UPDATE webhook_outbox SET attempts = attempts + 1, last_status_code = $3, last_attempt_at = $4, status = $5,
                    next_attempt_at = $6, delivered_at = CASE WHEN $5 = 'delivered' THEN $4 ELSE delivered_at END,
+                   delivered_url = CASE WHEN $5 = 'delivered' THEN $7 ELSE delivered_url END,
                    lease_until = NULL, leased_by = NULL
              WHERE delivery_id = $1 AND leased_by = $2 AND status = 'pending'
             """, connection, transaction))
@@ -175,6 +176,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new() { Value = status });
             command.Parameters.Add(new() { Value = outcome.Delivered ? DBNull.Value : (object?)outcome.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new() { Value = (object?)outcome.DeliveredTo ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
             if (await command.ExecuteNonQueryAsync() == 0)
             {
                 // The lease ran out and another silo took the delivery over: its attempt is the one that counts.
@@ -230,28 +232,36 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// (under a lease that has not run out) is left to that attempt: a retry never starts a second send of a delivery beside
     /// the first, so a loop of retries cannot have the silos post one event at once many times to whatever URL is registered.
     /// </summary>
-    public async Task<bool> RetryAsync(string deliveryId, string? merchantId, DateTimeOffset now)
+    public async Task<RetryOutcome> RetryAsync(string deliveryId, string? merchantId, DateTimeOffset now)
     {
-        // The requests it tells of show it on its way again, no longer failed.
+        // The requests it tells of show it on its way again, no longer failed. P3.1: an event delivered to one URL goes again
+        // only to that URL; the endpoint re-pointed since (or removed), it would reach whoever the new URL names.
         await using var command = dataSource.CreateCommand("""
             WITH target AS (
-                SELECT delivery_id FROM webhook_outbox
-                 WHERE delivery_id = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR recipient = $2)),
+                SELECT o.delivery_id,
+                       (o.delivered_url IS NOT NULL AND o.delivered_url IS DISTINCT FROM
+                           (SELECT w.url FROM merchant_webhooks w WHERE w.merchant_id = o.recipient)) AS elsewhere
+                  FROM webhook_outbox o
+                 WHERE o.delivery_id = $1 AND o.recipient_kind = 'Merchant' AND ($2 = '' OR o.recipient = $2)),
             retried AS (
                 UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL,
                        failed_at = NULL, failure_reason = NULL
-                 WHERE delivery_id IN (SELECT delivery_id FROM target) AND (lease_until IS NULL OR lease_until < $3)
+                 WHERE delivery_id IN (SELECT delivery_id FROM target WHERE NOT elsewhere) AND (lease_until IS NULL OR lease_until < $3)
                 RETURNING event_id),
             listed AS (
                 UPDATE request_recipients r SET failed_at = NULL, next_attempt_at = $3
                   FROM retried WHERE r.event_id = retried.event_id AND r.notified_at IS NULL
                 RETURNING 1)
-            SELECT count(*) FROM target
+            SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM target WHERE elsewhere)
             """);
         command.Parameters.Add(new() { Value = deliveryId });
         command.Parameters.Add(new() { Value = merchantId ?? "" });
         command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return (long)(await command.ExecuteScalarAsync() ?? 0L) > 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return reader.GetInt64(0) == 0 ? RetryOutcome.NotFound
+            : reader.GetInt64(1) > 0 ? RetryOutcome.DeliveredElsewhere
+            : RetryOutcome.Retried;
     }
 
     /// <summary>
@@ -525,5 +535,16 @@ public enum RedeliveryOutcome
 /// <summary>A delivery leased to this silo for one attempt.</summary>
 public sealed record LeasedDelivery(string DeliveryId, string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, int Attempts);
 
-/// <summary>How an attempt went: delivered (and, for a partner, confirmed), or due again at <see cref="NextAttemptAt"/> (null: no more).</summary>
-public sealed record AttemptOutcome(bool Delivered, bool Confirmed, int? StatusCode, DateTimeOffset? NextAttemptAt);
+/// <summary>
+/// How an attempt went: delivered (and, for a partner, confirmed), or due again at <see cref="NextAttemptAt"/> (null: no more).
+/// <see cref="DeliveredTo"/>: the merchant endpoint's URL that took it, the only one a retry by hand sends it to again.
+/// </summary>
+public sealed record AttemptOutcome(bool Delivered, bool Confirmed, int? StatusCode, DateTimeOffset? NextAttemptAt, string? DeliveredTo = null);
+
+/// <summary>What a retry by hand did: no such delivery (of that merchant), sent again, or refused: delivered to another URL.</summary>
+public enum RetryOutcome
+{
+    NotFound,
+    Retried,
+    DeliveredElsewhere,
+}

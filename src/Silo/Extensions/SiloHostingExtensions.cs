@@ -112,6 +112,7 @@ public static class SiloHostingExtensions
             staff.CashierTopUpsPerDayFen = settings.CashierTopUpsPerDayFen;
             staff.SupportFilingsPerDay = settings.SupportFilingsPerDay;
             staff.SupportPhoneLookupsPerDay = settings.SupportPhoneLookupsPerDay;
+            staff.SupportPhoneLookupMissesPerDay = settings.SupportPhoneLookupMissesPerDay;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

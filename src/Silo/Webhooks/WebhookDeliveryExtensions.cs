@@ -17,6 +17,9 @@ public static class WebhookDeliveryExtensions
                 // A redirect would be a second URL nobody checked; the merchant's endpoint answers itself.
                 AllowAutoRedirect = false,
                 UseCookies = false,
+                // P3.1, P4.4: no proxy, whatever HTTP_PROXY/HTTPS_PROXY/ALL_PROXY say. Through a proxy the guard below would
+                // check the proxy's address, and the proxy would reach the merchant's URL for us, private addresses and all.
+                UseProxy = false,
                 ConnectCallback = GuardedConnect(services.GetRequiredService<IOptions<WebhookDeliverySettings>>().Value.AllowLoopback),
             })
             // Retries are the outbox's (durable, with back-off over days); here only the time one attempt may take.

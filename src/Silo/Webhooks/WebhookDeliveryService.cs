@@ -97,7 +97,7 @@ public sealed partial class WebhookDeliveryService(
     private async Task AttemptAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
     {
         var startedAt = clock.GetUtcNow();
-        var (delivered, confirmed, statusCode) = delivery.RecipientKind == RecipientKind.Merchant
+        var (delivered, confirmed, statusCode, url) = delivery.RecipientKind == RecipientKind.Merchant
             ? await SendWebhookAsync(delivery, stoppingToken)
             : await NotifyPartnerAsync(delivery, stoppingToken);
 
@@ -109,14 +109,15 @@ public sealed partial class WebhookDeliveryService(
             LogAttemptFailed(delivery.DeliveryId, delivery.Attempts + 1, statusCode ?? 0, next is null);
         }
 
-        await outbox.RecordAttemptAsync(delivery, _leaseHolder, new AttemptOutcome(delivered, confirmed, statusCode, next), clock.GetUtcNow());
+        await outbox.RecordAttemptAsync(delivery, _leaseHolder, new AttemptOutcome(delivered, confirmed, statusCode, next, delivered ? url : null), clock.GetUtcNow());
     }
 
-    private async Task<(bool Delivered, bool Confirmed, int? StatusCode)> SendWebhookAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
+    // The URL sent to comes back with the outcome: a delivered event is sent again by hand only to the URL that took it (P3.1).
+    private async Task<(bool Delivered, bool Confirmed, int? StatusCode, string? Url)> SendWebhookAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
     {
         if (await outbox.EndpointAsync(delivery.Recipient) is not { } endpoint)
         {
-            return (false, false, null);
+            return (false, false, null, null);
         }
 
         // Real time, not the platform's clock: receivers check the timestamp against their own clocks.
@@ -132,21 +133,21 @@ public sealed partial class WebhookDeliveryService(
         try
         {
             using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stoppingToken);
-            return (response.IsSuccessStatusCode, false, (int)response.StatusCode);
+            return (response.IsSuccessStatusCode, false, (int)response.StatusCode, endpoint.Url);
         }
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested
             && exception is HttpRequestException or TaskCanceledException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException)
         {
-            return (false, false, null);
+            return (false, false, null, endpoint.Url);
         }
     }
 
-    private async Task<(bool Delivered, bool Confirmed, int? StatusCode)> NotifyPartnerAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
+    private async Task<(bool Delivered, bool Confirmed, int? StatusCode, string? Url)> NotifyPartnerAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
     {
         if (notifiers.FirstOrDefault(notifier => notifier.Handles(delivery.Recipient, delivery.RecipientKind)) is not { } notifier)
         {
             LogNoAdapter(delivery.RecipientKind.ToString(), delivery.Recipient);
-            return (false, false, null);
+            return (false, false, null, null);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -154,12 +155,12 @@ public sealed partial class WebhookDeliveryService(
         try
         {
             var confirmed = await notifier.NotifyAsync(delivery.Recipient, delivery.EventId, delivery.Type, delivery.Body, timeout.Token);
-            return (true, confirmed, null);
+            return (true, confirmed, null, null);
         }
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
             LogAdapterFailed(delivery.Recipient, exception.GetType().Name);
-            return (false, false, null);
+            return (false, false, null, null);
         }
     }
 

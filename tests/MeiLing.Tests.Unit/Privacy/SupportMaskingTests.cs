@@ -15,7 +15,7 @@ public sealed class SupportMaskingTests
         var masked = new Delivery("李雷", FormOfAddress.Male, "13800138000", "陕西省西安市雁塔区科技路 88 号", "3-2-1201").MaskedForSupport();
 
         Assert.Equal("李*", masked.RecipientName);
-        Assert.Equal("138****8000", masked.Phone);
+        Assert.Equal("*******8000", masked.Phone);
         Assert.Equal("陕西省西安市***", masked.Address);
         Assert.Equal("***", masked.DoorNumber);
     }
@@ -27,8 +27,8 @@ public sealed class SupportMaskingTests
 
         var masked = ticket.MaskedForSupport();
 
-        Assert.Equal("回电 139****5678", masked.Subject);
-        Assert.Equal("订单 123456789012345，电话 139****5678。", masked.Messages[0].Text);
+        Assert.Equal("回电 *******5678", masked.Subject);
+        Assert.Equal("订单 123456789012345，电话 *******5678。", masked.Messages[0].Text);
     }
 
     [Theory]
@@ -50,8 +50,8 @@ public sealed class SupportMaskingTests
 
         var masked = ticket.MaskedForSupport();
 
-        Assert.Equal("回电 139****5678", masked.Subject);
-        Assert.Equal("电话 139****5678。", masked.Messages[0].Text);
+        Assert.Equal("回电 *******5678", masked.Subject);
+        Assert.Equal("电话 *******5678。", masked.Messages[0].Text);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class SupportMaskingTests
     {
         var profile = new UserProfile("usr_1", "13800138000", "Li", null, null, "CN", false, DateTimeOffset.UnixEpoch, "v1");
 
-        Assert.Equal("138****8000", profile.MaskedForSupport().Phone);
+        Assert.Equal("*******8000", profile.MaskedForSupport().Phone);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class SupportMaskingTests
     {
         var notice = NoticeKinds.RequestStatusChanged("req_1", "deletion", "rejected", DateTimeOffset.UnixEpoch, "请回电 13912345678");
 
-        Assert.EndsWith("Reason: 请回电 139****5678", notice.MaskedForSupport().Message, StringComparison.Ordinal);
+        Assert.EndsWith("Reason: 请回电 *******5678", notice.MaskedForSupport().Message, StringComparison.Ordinal);
     }
 
     private static ActivityEntry Entry(string? ipAddress, string? searchTerms) =>

@@ -52,6 +52,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <inheritdoc cref="SupportFilingsPerDay"/>
     public const int SupportPhoneLookupsPerDay = 5;
 
+    /// <summary>Of <see cref="SupportPhoneLookupsPerDay"/>, the ones that may find no user: fewer, so the two limits tell apart.</summary>
+    public const int SupportPhoneLookupMissesPerDay = 3;
+
     /// <summary>
     /// The access export's part size and reads in the test silos: a part of 1,500 characters holds one or two orders, a
     /// read takes 3 rows (1 of the activity log) and 4 records are asked of their grains at once, so every export in the
@@ -94,6 +97,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         {
             staff.SupportFilingsPerDay = SupportFilingsPerDay;
             staff.SupportPhoneLookupsPerDay = SupportPhoneLookupsPerDay;
+            staff.SupportPhoneLookupMissesPerDay = SupportPhoneLookupMissesPerDay;
         });
         // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;
         // the tests' receivers listen on loopback, which a silo refuses unless told.

@@ -23,7 +23,7 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
         var seenBySupport = (await support.GetFromJsonAsync<JsonElement>($"/v1/orders/{placed.Id()}")).GetProperty("delivery");
         var seenByUser = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{placed.Id()}")).GetProperty("delivery");
 
-        Assert.Equal($"{phone[..3]}****{phone[7..]}", seenBySupport.GetProperty("phone").GetString());
+        Assert.Equal($"*******{phone[7..]}", seenBySupport.GetProperty("phone").GetString());
         Assert.Equal("李*", seenBySupport.GetProperty("recipientName").GetString());
         Assert.DoesNotContain("88 号", seenBySupport.GetProperty("address").GetString(), StringComparison.Ordinal);
         Assert.Equal("***", seenBySupport.GetProperty("doorNumber").GetString());
@@ -47,7 +47,7 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
 
         var seen = (await (await SupportAsync()).GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/addresses")).GetProperty("items")[0];
 
-        Assert.Equal($"{phone[..3]}****{phone[7..]}", seen.GetProperty("phone").GetString());
+        Assert.Equal($"*******{phone[7..]}", seen.GetProperty("phone").GetString());
         Assert.Equal("韩**", seen.GetProperty("recipientName").GetString());
         Assert.Equal("***", seen.GetProperty("doorNumber").GetString());
     }
@@ -65,7 +65,7 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
         var byUser = await client.GetStringAsync($"/v1/tickets/{ticketId}");
 
         Assert.DoesNotContain(phone, bySupport, StringComparison.Ordinal);
-        Assert.Contains($"{phone[..3]}****{phone[7..]}", bySupport, StringComparison.Ordinal);
+        Assert.Contains($"*******{phone[7..]}", bySupport, StringComparison.Ordinal);
         Assert.Contains(phone, byUser, StringComparison.Ordinal);
     }
 
@@ -93,8 +93,8 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
         var seen = bySupport.GetProperty("subject").GetString() + " " + bySupport.GetProperty("messages")[0].GetProperty("text").GetString();
         Assert.DoesNotContain(wide, seen, StringComparison.Ordinal);
         Assert.DoesNotContain(dotted, seen, StringComparison.Ordinal);
-        Assert.Equal($"回电 {typedWide[..3]}****{typedWide[7..]}", bySupport.GetProperty("subject").GetString());
-        Assert.Equal($"我的手机号是{typedWide[..3]}****{typedWide[7..]}，也可以打{typedDotted[..3]}****{typedDotted[7..]}，快递单号{waybill}",
+        Assert.Equal($"回电 *******{typedWide[7..]}", bySupport.GetProperty("subject").GetString());
+        Assert.Equal($"我的手机号是*******{typedWide[7..]}，也可以打*******{typedDotted[7..]}，快递单号{waybill}",
             bySupport.GetProperty("messages")[0].GetProperty("text").GetString());
         Assert.Contains(wide, byUser.GetProperty("messages")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
     }
@@ -185,7 +185,7 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
         var byUser = await (await platform.AsUserAsync(user)).GetStringAsync($"/v1/users/{user.UserId}/notifications");
 
         Assert.DoesNotContain(phone, bySupport, StringComparison.Ordinal);
-        Assert.Contains($"{phone[..3]}****{phone[7..]}", bySupport, StringComparison.Ordinal);
+        Assert.Contains($"*******{phone[7..]}", bySupport, StringComparison.Ordinal);
         Assert.Contains(phone, byUser, StringComparison.Ordinal);
     }
 
@@ -204,8 +204,8 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
 
         Assert.DoesNotContain(phone, request, StringComparison.Ordinal);
         Assert.DoesNotContain(phone, list, StringComparison.Ordinal);
-        Assert.Contains($"来电号码 {phone[..3]}****{phone[7..]} 与账户不符", request, StringComparison.Ordinal);
-        Assert.Contains($"来电号码 {phone[..3]}****{phone[7..]} 与账户不符", list, StringComparison.Ordinal);
+        Assert.Contains($"来电号码 *******{phone[7..]} 与账户不符", request, StringComparison.Ordinal);
+        Assert.Contains($"来电号码 *******{phone[7..]} 与账户不符", list, StringComparison.Ordinal);
         Assert.Equal($"来电号码 {phone} 与账户不符", byUser.GetProperty("rejectionReason").GetString());
     }
 
