@@ -81,8 +81,9 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
     async Task<IReadOnlyList<AuditRecord>> IAuditLogGrain.AboutRequest(string userId, string requestId, int limit)
     {
         // The request grain writes its id as the actor, or as the detail's first member ({"requestId":…}); the support
-        // audit middleware's entries about a user begin with the route's userId, so an agent naming the request in a
-        // query string of a user's page cannot pass for (nor crowd out) the request's own record.
+        // audit middleware's entries about a user begin with the route's userId, or with subjectFrom for a read by id whose
+        // user the resource named (an agent viewing the request itself), so an agent naming the request in a query string
+        // of a user's page, or reading it, cannot pass for (nor crowd out) the request's own record.
         await using var command = dataSource.CreateCommand("""
             SELECT sequence, at, actor_role, actor_id, action, subject_user_id, detail, hash
               FROM audit_log
