@@ -97,6 +97,21 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
         return await ReadRecordsAsync(command);
     }
 
+    async Task<IReadOnlyList<AuditRecord>> IAuditLogGrain.WebhookChanges(string merchantId, int limit)
+    {
+        // The condition on action is the partial index's own (ix_audit_log_webhook_changes); the detail starts with the
+        // merchant's id, as only these entries' details do.
+        await using var command = dataSource.CreateCommand("""
+            SELECT sequence, at, actor_role, actor_id, action, subject_user_id, detail, hash
+              FROM audit_log
+             WHERE action LIKE 'webhook:%' AND starts_with(detail, $1)
+             ORDER BY sequence DESC LIMIT $2
+            """);
+        command.Parameters.Add(new() { Value = $"{{\"merchantId\":{JsonSerializer.Serialize(merchantId)}" });
+        command.Parameters.Add(new() { Value = Math.Clamp(limit, 1, 1_000) });
+        return await ReadRecordsAsync(command);
+    }
+
     private static async Task<IReadOnlyList<AuditRecord>> ReadRecordsAsync(NpgsqlCommand command)
     {
         var records = new List<AuditRecord>();
