@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Extensions;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
@@ -27,8 +28,8 @@ public static class OrdersApi
             .WithSummary("The merchant's orders, newest first, a page at a time.");
 
         var orders = routes.MapGroup("/v1/orders/{orderId:id}").WithTags("Merchant app");
-        orders.MapGet("/", GetOrder).RequireAuthorization(AuthorizationPolicies.OrderParties)
-            .WithName("GetOrder").WithSummary("An order: its merchant (recorded as a disclosure; the same hand-over again within a day passes the gate but is recorded once), its user, or support (audited; an order with no user, a walk-in sale, is 404 to support: the merchant's business, P1.7).");
+        orders.MapGet("/", GetOrder).RequireAuthorization(AuthorizationPolicies.OrderParties).AuditsSubjectOf("orderId")
+            .WithName("GetOrder").WithSummary("An order: its merchant (recorded as a disclosure; the same hand-over again within a day passes the gate but is recorded once), its user, or support (audited with the order's user as its subject, so the user's audit trail shows the look-up; an order with no user, a walk-in sale, is 404 to support: the merchant's business, P1.7).");
         orders.MapPost("/payments", Pay).RequireAuthorization(AuthorizationPolicies.MerchantOrUser)
             .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it, when a member card is short, or past 50 payments on one order (too-many-payments).")
             .WithDescription("`member-card` draws on the user's balance at the order's merchant, and the user is told of every such payment in their notices (`member-card-charged`). The user pays their own order, and the merchant's own key pays, without more; a member who chose `codeAlways` pays from their card only with a session signed in within MEILING_RECENT_SIGN_IN_MINUTES (else 403 `recent-sign-in-required`, nothing drawn), and the merchant's own key then needs `memberCode` too; a manager's or cashier's key needs `memberCode`, the code texted to the user for this order and amount (`POST /v1/orders/{orderId}/member-code`): without it 403 `member-code-required`, a wrong, spent or other order's code 400 `verification-failed` naming `memberCode`, nothing drawn either way. `marked` (cash) is the merchant's and its staff's alone (a user gets 403). One member-card payment is at most 100,000,000 fen (400 `invalid-amount` naming `amountFen`, nothing begun).")
@@ -79,9 +80,15 @@ public static class OrdersApi
         string merchantId, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
         TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByMerchant(merchantId, cursor, limit ?? 20));
 
-    private static async Task<Results<Ok<OrderView>, NotFound>> GetOrder(string orderId, ClaimsPrincipal caller, IClusterClient cluster)
+    private static async Task<Results<Ok<OrderView>, NotFound>> GetOrder(string orderId, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)
     {
         var order = await cluster.GetGrain<IOrderGrain>(orderId).Read(caller.AsOrderCaller());
+        if (order?.UserId is { } userId)
+        {
+            // P1.7: support's look-up is written with the order's user, read from the order, before it is shown.
+            await SupportAudit.SubjectFoundAsync(context, userId);
+        }
+
         return order is null ? TypedResults.NotFound() : TypedResults.Ok(order);
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Problems;
 using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
@@ -29,8 +30,8 @@ public static class RequestsApi
         var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");
         requests.MapGet("/", ListOpen).RequireAuthorization(AuthorizationPolicies.Support)
             .WithName("ListOpenRequests").WithSummary("Open requests, soonest due first, a page at a time (limit, cursor); overdue=true for those past their due date; unconfirmedRecipients=true instead for requests with a recipient that has not confirmed 15 days after notice, or whose notice to a recipient failed for good.");
-        requests.MapGet("/{requestId:id}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
-            .WithName("GetRequest").WithSummary("A request with its status and progress, and each recipient told of it: pending, retrying, failed, notified or confirmed, with its attempts.");
+        requests.MapGet("/{requestId:id}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
+            .WithName("GetRequest").WithSummary("A request with its status and progress, and each recipient told of it: pending, retrying, failed, notified or confirmed, with its attempts (support: audited with the request's user as its subject, P1.7).");
         requests.MapGet("/{requestId:id}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). The user's alone: support sees the request's status, never the bundle. At most 10 downloads an hour (each gathers everything anew), then 429 quota-exceeded. Sent as it is gathered, a part at a time (chunked, no Content-Length): should gathering fail after the 200 is sent (or the client stop reading for about half a minute), the connection is aborted, so the body ends early (unterminated JSON, an unfinished page) and the client must treat it as failed and download again.");
 
@@ -124,8 +125,17 @@ public static class RequestsApi
         return TypedResults.Ok(new ItemPage<DataRightsRequestView>(page.Items, page.NextCursor));
     }
 
-    internal static async Task<Results<Ok<DataRightsRequestView>, NotFound>> Get(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        await VisibleRequest(requestId, caller, cluster) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+    internal static async Task<Results<Ok<DataRightsRequestView>, NotFound>> Get(string requestId, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)
+    {
+        if (await VisibleRequest(requestId, caller, cluster) is not { } view)
+        {
+            return TypedResults.NotFound();
+        }
+
+        // P1.7: support's look-up is written with the request's user, read from the request, before it is shown.
+        await SupportAudit.SubjectFoundAsync(context, view.UserId);
+        return TypedResults.Ok(view);
+    }
 
     private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, string? format)
     {

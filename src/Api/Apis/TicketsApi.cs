@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Platform;
@@ -20,7 +21,8 @@ public static class TicketsApi
         var ticket = routes.MapGroup("/v1/tickets/{ticketId:id}").WithTags("Support tickets")
             .RequireAuthorization(AuthorizationPolicies.UserOrSupport);
         ticket.MapPost("/messages", AddMessage).WithName("AddTicketMessage").WithSummary("Add a message to the ticket; 409 ticket-full past 500 messages or 100,000 characters in all (open a new one).");
-        ticket.MapGet("/", GetTicket).WithName("GetTicket").WithSummary("The ticket with all its messages.");
+        ticket.MapGet("/", GetTicket).AuditsSubjectOf("ticketId")
+            .WithName("GetTicket").WithSummary("The ticket with all its messages (support: audited with the ticket's user as its subject, P1.7).");
         return routes;
     }
 
@@ -44,8 +46,17 @@ public static class TicketsApi
         return TypedResults.Created($"/v1/tickets/{ticketId}", AsSeenBy(caller, ticket));
     }
 
-    internal static async Task<Results<Ok<TicketView>, NotFound>> GetTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        await VisibleTicket(ticketId, caller, cluster) is { } ticket ? TypedResults.Ok(ticket) : TypedResults.NotFound();
+    internal static async Task<Results<Ok<TicketView>, NotFound>> GetTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)
+    {
+        if (await VisibleTicket(ticketId, caller, cluster) is not { } ticket)
+        {
+            return TypedResults.NotFound();
+        }
+
+        // P1.7: support's look-up is written with the ticket's user, read from the ticket, before it is shown.
+        await SupportAudit.SubjectFoundAsync(context, ticket.UserId);
+        return TypedResults.Ok(ticket);
+    }
 
     private static async Task<TicketView?> VisibleTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster)
     {

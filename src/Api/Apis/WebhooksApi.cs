@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Problems;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
@@ -21,7 +22,10 @@ public static class WebhooksApi
         // would outlive their offboarding (P3.1, P4.4). Managers read the setting and the deliveries.
         merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RegisterWebhook")
             .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback where MEILING_WEBHOOK_ALLOW_LOOPBACK allows loopback, never in Production; never a private address) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here.");
-        merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook").WithSummary("The merchant's webhook endpoint and event types; never the secret.");
+        merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook")
+            .WithSummary("The merchant's webhook endpoint and event types, and its last change: changedAt, changedBy (a staff id or the merchant's id), changedByRole (operator or merchant); never the secret.");
+        merchant.MapGet("/webhook/changes", Changes).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("ListWebhookChanges")
+            .WithSummary("Every change to the merchant's webhook endpoint, newest first (the last 100): change (set, secret-rotated, removed), at, byRole (operator or merchant), by, fromHost, toHost; never a URL's path or the secret. Each is written to the audit log before it is made (P3.1, P4.4).");
         merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RemoveWebhook")
             .WithSummary("Remove the endpoint; events wait in the outbox until another is registered, for as long as their retries would have lasted (four days unless MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS says otherwise), then fail (failureReason no-endpoint): the requests show the merchant failed, and support can send them again.");
         merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RotateWebhookSecret")
@@ -37,7 +41,7 @@ public static class WebhooksApi
     }
 
     private static async Task<Results<Ok<WebhookEndpointIssued>, ValidationProblem>> Register(
-        string merchantId, WebhookBody body, IClusterClient cluster, ApiSettings settings, IHostEnvironment environment)
+        string merchantId, WebhookBody body, ClaimsPrincipal caller, IClusterClient cluster, ApiSettings settings, IHostEnvironment environment)
     {
         if ((body.Events ?? []).Any(type => !WebhookEvents.All.Contains(type)))
         {
@@ -54,22 +58,51 @@ public static class WebhooksApi
             });
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<IMerchantWebhooksGrain>(0).Register(merchantId, body.Url.Trim(), body.Events ?? []));
+        var webhooks = cluster.GetGrain<IMerchantWebhooksGrain>(0);
+        var before = await webhooks.Get(merchantId);
+        await WebhookChangeAudit.RecordAsync(cluster, caller, merchantId, WebhookChangeAudit.Set, before?.Url, body.Url.Trim());
+        return TypedResults.Ok(await webhooks.Register(merchantId, body.Url.Trim(), body.Events ?? []));
     }
 
-    private static async Task<Results<Ok<WebhookEndpoint>, NotFound>> Get(string merchantId, IClusterClient cluster) =>
-        await cluster.GetGrain<IMerchantWebhooksGrain>(0).Get(merchantId) is { } endpoint
-            ? TypedResults.Ok(endpoint)
-            : TypedResults.NotFound();
-
-    private static async Task<NoContent> Remove(string merchantId, IClusterClient cluster)
+    private static async Task<Results<Ok<WebhookEndpointView>, NotFound>> Get(string merchantId, IClusterClient cluster)
     {
-        await cluster.GetGrain<IMerchantWebhooksGrain>(0).Remove(merchantId);
+        if (await cluster.GetGrain<IMerchantWebhooksGrain>(0).Get(merchantId) is not { } endpoint)
+        {
+            return TypedResults.NotFound();
+        }
+
+        // P3.1, P4.4: the merchant sees who last changed where its notices go (an operator may).
+        var last = (await WebhookChangeAudit.ReadAsync(cluster, merchantId, 1)).FirstOrDefault();
+        return TypedResults.Ok(new WebhookEndpointView(endpoint.Url, endpoint.Events, last?.At, last?.By, last?.ByRole));
+    }
+
+    private static async Task<Ok<ItemPage<WebhookChange>>> Changes(string merchantId, IClusterClient cluster) =>
+        TypedResults.Ok(ItemPage.Last(await WebhookChangeAudit.ReadAsync(cluster, merchantId, WebhookChangeAudit.ListLength)));
+
+    private static async Task<NoContent> Remove(string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        var webhooks = cluster.GetGrain<IMerchantWebhooksGrain>(0);
+        // Nothing registered is nothing removed: no change to record.
+        if (await webhooks.Get(merchantId) is { } before)
+        {
+            await WebhookChangeAudit.RecordAsync(cluster, caller, merchantId, WebhookChangeAudit.Removed, before.Url, null);
+            await webhooks.Remove(merchantId);
+        }
+
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<WebhookSecretIssued>> RotateSecret(string merchantId, IClusterClient cluster) =>
-        TypedResults.Ok(new WebhookSecretIssued(await cluster.GetGrain<IMerchantWebhooksGrain>(0).RotateSecret(merchantId)));
+    private static async Task<Ok<WebhookSecretIssued>> RotateSecret(string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        var webhooks = cluster.GetGrain<IMerchantWebhooksGrain>(0);
+        // Without an endpoint the grain answers 404 and nothing changes: no change to record.
+        if (await webhooks.Get(merchantId) is { } endpoint)
+        {
+            await WebhookChangeAudit.RecordAsync(cluster, caller, merchantId, WebhookChangeAudit.SecretRotated, endpoint.Url, endpoint.Url);
+        }
+
+        return TypedResults.Ok(new WebhookSecretIssued(await webhooks.RotateSecret(merchantId)));
+    }
 
     private static async Task<Results<Ok<WebhookDeliveryPage>, ValidationProblem>> Deliveries(
         string merchantId, IClusterClient cluster, string? status,
@@ -99,6 +132,12 @@ public static class WebhooksApi
 public sealed record WebhookBody(
     [property: Required, StringLength(2048, MinimumLength = 1), WebhookUrl] string Url,
     [property: MaxLength(10), NoNullItems] IReadOnlyList<string>? Events = null);
+
+/// <summary>
+/// The merchant's webhook endpoint as <c>GET</c> shows it: never the secret; with its last change (who, their role, when),
+/// null for an endpoint set before changes were recorded.
+/// </summary>
+public sealed record WebhookEndpointView(string Url, IReadOnlyList<string> Events, DateTimeOffset? ChangedAt, string? ChangedBy, string? ChangedByRole);
 
 /// <summary>A new signing secret: the only time it is shown.</summary>
 public sealed record WebhookSecretIssued(string Secret);

@@ -26,6 +26,14 @@ public interface IAuditLogGrain : IGrainWithStringKey
     [Alias("about-request")]
     Task<IReadOnlyList<AuditRecord>> AboutRequest(string userId, string requestId, int limit);
 
+    /// <summary>
+    /// The changes to one merchant's webhook endpoint (actions <c>webhook:…</c>, the merchant's id first in the detail),
+    /// newest first: who set, re-pointed, rotated or removed it, and when (P3.1, P4.4). New in this release: a silo of
+    /// the previous one does not know it.
+    /// </summary>
+    [Alias("webhook-changes")]
+    Task<IReadOnlyList<AuditRecord>> WebhookChanges(string merchantId, int limit);
+
     [Alias("verify")]
     Task<AuditVerification> Verify();
 }

@@ -81,8 +81,9 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
     async Task<IReadOnlyList<AuditRecord>> IAuditLogGrain.AboutRequest(string userId, string requestId, int limit)
     {
         // The request grain writes its id as the actor, or as the detail's first member ({"requestId":…}); the support
-        // audit middleware's entries about a user begin with the route's userId, so an agent naming the request in a
-        // query string of a user's page cannot pass for (nor crowd out) the request's own record.
+        // audit middleware's entries about a user begin with the route's userId, or with subjectFrom for a read by id whose
+        // user the resource named (an agent viewing the request itself), so an agent naming the request in a query string
+        // of a user's page, or reading it, cannot pass for (nor crowd out) the request's own record.
         await using var command = dataSource.CreateCommand("""
             SELECT sequence, at, actor_role, actor_id, action, subject_user_id, detail, hash
               FROM audit_log
@@ -93,6 +94,21 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
         command.Parameters.Add(new() { Value = requestId });
         command.Parameters.Add(new() { Value = $"{{\"requestId\":{JsonSerializer.Serialize(requestId)}" });
         command.Parameters.Add(new() { Value = Math.Clamp(limit, 1, 10_000) });
+        return await ReadRecordsAsync(command);
+    }
+
+    async Task<IReadOnlyList<AuditRecord>> IAuditLogGrain.WebhookChanges(string merchantId, int limit)
+    {
+        // The condition on action is the partial index's own (ix_audit_log_webhook_changes); the detail starts with the
+        // merchant's id, as only these entries' details do.
+        await using var command = dataSource.CreateCommand("""
+            SELECT sequence, at, actor_role, actor_id, action, subject_user_id, detail, hash
+              FROM audit_log
+             WHERE action LIKE 'webhook:%' AND starts_with(detail, $1)
+             ORDER BY sequence DESC LIMIT $2
+            """);
+        command.Parameters.Add(new() { Value = $"{{\"merchantId\":{JsonSerializer.Serialize(merchantId)}" });
+        command.Parameters.Add(new() { Value = Math.Clamp(limit, 1, 1_000) });
         return await ReadRecordsAsync(command);
     }
 

@@ -315,13 +315,29 @@ public sealed class OrderState : IOwnedByUser
             // Everything paid has been given back: the order is refunded.
             Status = OrderStatus.Refunded;
         }
+        else if (refund.Reason == RefundRecord.OrderNotPayable && refund.Parts.TrueForAll(p => p.Done) && KeepsNoMoneyOfLostCustomer())
+        {
+            // P4.1, P1.6: the late charge of an order that lost its customer is back with them; it was never paid and can
+            // never be now, so it ends cancelled rather than awaiting money in the merchant's lists and reports for good.
+            Status = OrderStatus.Cancelled;
+        }
     }
+
+    /// <summary>
+    /// Whether the order awaits payment that can never come (its customer gone: <see cref="TakesPayments"/> is false for
+    /// good) and holds none of their money: every confirmed payment given back in full. A charge still awaiting its
+    /// partner is given back when it is confirmed, whatever the status.
+    /// </summary>
+    private bool KeepsNoMoneyOfLostCustomer() =>
+        Status == OrderStatus.PendingPayment && Anonymized
+        && Payments.TrueForAll(p => p.AwaitingPartner || p.RefundedFen >= p.AmountFen);
 
     /// <summary>
     /// P1.6, P4.1: a partner's charge confirmed when the order no longer took payments (<see cref="TakesPayments"/> was
     /// false before the confirmation) goes back whole: what is left of it, never more than was confirmed, in one refund
-    /// under <paramref name="refundId"/> (derived from the payment, so a replayed confirmation plans nothing twice). No
-    /// lines and no stock move; nobody at the merchant made it. Null when nothing is left to give back, as after a
+    /// under <paramref name="refundId"/> (derived from the payment, so a replayed confirmation plans nothing twice); nobody
+    /// at the merchant made it. No lines and no stock move, unless it leaves an order awaiting payment that lost its
+    /// customer holding none of their money: that order ends cancelled once the money is back, its stock given back. Null when nothing is left to give back, as after a
     /// cancellation, whose refund gave the payment back while it awaited its partner.
     /// </summary>
     public RefundRecord? PlanReturnOfPaymentNotTaken(PaymentRecord payment, string refundId, DateTimeOffset now)
@@ -333,13 +349,18 @@ public sealed class OrderState : IOwnedByUser
         }
 
         payment.RefundedFen += left;
+        // An order this refund ends (cancelled once the money is back) gives back its stock as a cancellation does.
+        var endsTheOrder = KeepsNoMoneyOfLostCustomer();
         var refund = new RefundRecord
         {
             RefundId = refundId,
+            Lines = endsTheOrder
+                ? [.. Merge(Lines.Select(l => new OrderItem(l.Sku, l.Quantity))).Select(item => item with { Quantity = RefundableQuantity(item.Sku) }).Where(item => item.Quantity > 0)]
+                : [],
             AmountFen = left,
             At = now,
             Reason = RefundRecord.OrderNotPayable,
-            StockReturned = true,
+            StockReturned = !endsTheOrder,
             Parts = [new RefundPartRecord { PaymentId = payment.PaymentId, Method = payment.Method, AmountFen = left }],
         };
         Refunds.Add(refund);

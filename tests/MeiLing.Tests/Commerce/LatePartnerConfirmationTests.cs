@@ -11,7 +11,7 @@ namespace MeiLing.Tests.Commerce;
 /// P1.6, P4.1, P4.3: a WeChat Pay charge still awaiting its partner when the order loses its customer (the account
 /// cancelled, the merchant closing, a transfer objected to) may still go through. The partner's confirmation is then
 /// taken (200, so the partner stops retrying) and the money given back through the partner, once, and never more than
-/// was confirmed; the order shows the refund to its merchant. Whoever is not the partner still confirms nothing.
+/// was confirmed; the order shows the refund to its merchant (support finds no order without a user), and ends cancelled. Whoever is not the partner still confirms nothing.
 /// </summary>
 [Collection(PartnerOutageCollection.Name)]
 public sealed class LatePartnerConfirmationTests(PartnerOutageFixture platform)
@@ -28,19 +28,54 @@ public sealed class LatePartnerConfirmationTests(PartnerOutageFixture platform)
 
         var confirmed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
         var seenByMerchant = await shop.MerchantClient.OrderAsync(orderId);
-        // P1.7: an order left without a user is the merchant's business alone; support, who helps users, finds none.
-        var readBySupport = await (await SupportAsync("Agent Late Refund")).GetAsync($"/v1/orders/{orderId}");
+        // Anonymized, the order is the merchant's business alone: support finds none (P1.7).
+        var seenBySupport = await (await SupportAsync("Agent Late Refund")).GetAsync($"/v1/orders/{orderId}");
         var cashAfterwards = await shop.MerchantClient.PayAsync(orderId, "marked", CommerceApiClient.TeaPrice);
 
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         AssertRefundedOnce(payment, seenByMerchant);
         Assert.True(seenByMerchant.GetProperty("anonymized").GetBoolean());
-        // The money went back: the order was not paid, and stays as its customer left it.
-        Assert.Equal("pending-payment", seenByMerchant.GetProperty("status").GetString());
+        // The money went back: the order was never paid, and awaits nothing now.
+        Assert.Equal("cancelled", seenByMerchant.GetProperty("status").GetString());
         Assert.Equal(payment.GetProperty("partnerReference").GetString(), seenByMerchant.GetProperty("payments")[0].GetProperty("partnerReference").GetString());
-        await readBySupport.AssertProblemAsync(HttpStatusCode.NotFound);
+        await seenBySupport.AssertProblemAsync(HttpStatusCode.NotFound);
         await cashAfterwards.AssertProblemAsync(HttpStatusCode.Conflict);
     }
+
+    // Refunded, the order still awaited payment, for good: the merchant's list and its reports showed money owed that
+    // could never come, and the stock it took stayed taken.
+    [Fact]
+    public async Task P4_1_P1_6_an_order_whose_late_charge_went_back_after_its_customer_left_ends_cancelled_in_the_merchants_list_with_its_stock_back()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.AddStockedProductAsync(shop.Merchant.MerchantId, "JAR-1", CommerceApiClient.TeaPrice, stock: 5);
+        var placed = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { userId = shop.Customer.UserId, items = new[] { new { sku = "JAR-1", quantity = 1 } } });
+        var orderId = (await placed.Content.ReadFromJsonAsync<JsonElement>()).Id();
+        var paid = await shop.CustomerClient.PayAsync(orderId, "wechat", CommerceApiClient.TeaPrice);
+        var payment = (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments")[0];
+        await CancelAccountAsync(shop);
+        var body = Confirmation(orderId, payment);
+
+        var confirmed = await platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay"));
+        var replayed = await platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay"));
+        var seen = await shop.MerchantClient.OrderAsync(orderId);
+        var listed = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/orders");
+        var products = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/products");
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        AssertRefundedOnce(payment, seen);
+        Assert.Equal("cancelled", seen.GetProperty("status").GetString());
+        Assert.Equal("cancelled", listed.GetProperty("items").EnumerateArray().Single(o => o.GetProperty("orderId").GetString() == orderId).GetProperty("status").GetString());
+        Assert.Equal(5, ItemsOf(products).Single(p => p.GetProperty("sku").GetString() == "JAR-1").GetProperty("stock").GetInt32());
+        // Cancelled for good: no payment, and no cancellation or refund by the merchant, moves it again.
+        await (await shop.MerchantClient.PayAsync(orderId, "marked", CommerceApiClient.TeaPrice)).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await shop.MerchantClient.SetStatusAsync(orderId, "refunded")).AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    private static IEnumerable<JsonElement> ItemsOf(JsonElement page) =>
+        page.ValueKind == JsonValueKind.Array ? page.EnumerateArray() : page.GetProperty("items").EnumerateArray();
 
     [Fact]
     public async Task P4_1_P1_6_a_late_confirmation_replayed_by_the_partner_is_taken_each_time_and_refunded_once()

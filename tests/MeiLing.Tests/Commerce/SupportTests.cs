@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Commerce;
@@ -94,6 +95,59 @@ public sealed class SupportTests(PlatformFixture platform)
         Assert.Contains(audited, record => record.Entry.ActorId == agent.StaffId && record.Entry.Action.Contains("/orders", StringComparison.Ordinal));
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND detail LIKE '%' || $2 || '%'", agent.StaffId, placed.Id()));
+    }
+
+    // A read by id names no user in its route: the entry once said which order, ticket or request, and not whose, so the
+    // user's own trail never showed that support looked. The subject is the resource's user, whatever the query says.
+    [Fact]
+    public async Task P1_7_support_reading_an_order_a_ticket_or_a_request_by_id_is_audited_with_the_user_it_belongs_to()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync();
+        var user = shop.Customer;
+        var client = await platform.AsUserAsync(user);
+        var ticketId = (await (await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Refund", message = "Where is it?" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString();
+        var requestId = (await (await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString();
+        var bystander = await platform.RegisterUserAsync();
+        var agent = await platform.EnrolStaffAsync("Agent By Id", "support");
+        var support = platform.Client(agent.ApiKey);
+
+        var order = await support.GetAsync($"/v1/orders/{placed.Id()}?userId={bystander.UserId}");
+        var ticket = await support.GetAsync($"/v1/tickets/{ticketId}");
+        var request = await support.GetAsync($"/v1/requests/{requestId}");
+        var unknown = await support.GetAsync($"/v1/tickets/{EntityId.New(EntityId.TicketPrefix)}");
+
+        Assert.Equal(HttpStatusCode.OK, order.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ticket.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, request.StatusCode);
+        await unknown.AssertProblemAsync(HttpStatusCode.NotFound);
+        var trail = (await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(user.UserId, 500))
+            .Where(record => record.Entry.ActorId == agent.StaffId).ToList();
+        Assert.Contains(trail, record => record.Entry.Action == "GET /v1/orders/{orderId}" && record.Entry.Detail!.Contains(placed.Id(), StringComparison.Ordinal));
+        Assert.Contains(trail, record => record.Entry.Action == "GET /v1/tickets/{ticketId}" && record.Entry.Detail!.Contains(ticketId!, StringComparison.Ordinal));
+        Assert.Contains(trail, record => record.Entry.Action == "GET /v1/requests/{requestId}" && record.Entry.Detail!.Contains(requestId!, StringComparison.Ordinal));
+        // One entry per read, the miss included (with no user), and none given to whoever the query named.
+        Assert.Equal(4L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor_id = $1", agent.StaffId));
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND subject_user_id IS NULL AND action = 'GET /v1/tickets/{ticketId}'", agent.StaffId));
+        Assert.Empty(await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(bystander.UserId, 100));
+    }
+
+    [Fact]
+    public async Task P1_7_support_reading_a_walk_in_sale_gets_404_and_is_audited_with_no_user()
+    {
+        var till = await platform.OpenTillAsync("Walk-in Audit");
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "INK", 300, stock: null);
+        var sale = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("INK", 1));
+        var agent = await platform.EnrolStaffAsync("Agent Walk-in", "support");
+
+        var response = await platform.Client(agent.ApiKey).GetAsync($"/v1/orders/{sale.Id()}");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND subject_user_id IS NULL AND detail LIKE '%' || $2 || '%'", agent.StaffId, sale.Id()));
     }
 
     [Fact]

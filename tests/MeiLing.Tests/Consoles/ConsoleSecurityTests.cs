@@ -276,6 +276,25 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.Contains($"*******{phone[7..]}", requestPage, StringComparison.Ordinal);
     }
 
+    // The request's page names the request, not its user: the agent's view of it was audited about no one. Now the
+    // user's trail shows it, and the request's own trail on the page still shows only the request's entries.
+    [Fact]
+    public async Task P1_7_an_agent_viewing_a_requests_console_page_is_audited_with_the_requests_user_and_kept_out_of_its_trail()
+    {
+        var user = await platform.RegisterUserAsync();
+        var requestId = (await (await platform.AsUserAsync(user)).FileRequestAsync(user.UserId, new { type = "access" })).RequestId();
+        var (browser, agent) = await SignedInAgentAsync();
+
+        await browser.GetStringAsync($"/console/requests/{requestId}");
+        var page = await browser.GetStringAsync($"/console/requests/{requestId}");
+
+        var viewed = (await platform.Grains.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).About(user.UserId, 500))
+            .Where(record => record.Entry.ActorId == agent.StaffId).ToList();
+        Assert.Equal(2, viewed.Count);
+        Assert.All(viewed, record => Assert.Equal("GET /console/requests/{requestId}", record.Entry.Action));
+        Assert.DoesNotContain("GET /console/requests/", page[page.IndexOf("Audit trail", StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task P1_7_a_requests_audit_trail_shows_who_filed_it_however_many_entries_about_the_user_came_before()
     {

@@ -3,6 +3,7 @@ using MeiLing.Silo.Webhooks;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Retail;
 
 namespace MeiLing.Tests.Webhooks;
 
@@ -67,6 +68,46 @@ public sealed class WebhookApiTests(PlatformFixture platform)
         Assert.Empty(stored);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await gone.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    // An operator could point a merchant's users' rights notices elsewhere, rotate its secret or remove its endpoint and
+    // leave no trace: the merchant learned of it only when its notices stopped arriving.
+    [Fact]
+    public async Task P3_1_P4_4_an_operators_changes_to_a_merchants_webhook_are_audited_and_shown_to_the_merchant_without_the_secret_or_the_path()
+    {
+        var till = await platform.OpenTillAsync("Hook Watched");
+        (await till.Owner.PutAsJsonAsync($"/v1/merchants/{till.MerchantId}/webhook", new { url = "https://hooks.example.com/mine?token=private-1" }))
+            .EnsureSuccessStatusCode();
+        var operatorClient = platform.Operator();
+
+        (await operatorClient.PutAsJsonAsync($"/v1/merchants/{till.MerchantId}/webhook", new { url = "https://elsewhere.example.net/theirs" }))
+            .EnsureSuccessStatusCode();
+        var seenByMerchant = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/webhook");
+        var rotated = await (await operatorClient.PostAsync($"/v1/merchants/{till.MerchantId}/webhook/secret", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var removed = await operatorClient.DeleteAsync($"/v1/merchants/{till.MerchantId}/webhook");
+        var changes = (await till.Manager.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/webhook/changes"))
+            .GetProperty("items").EnumerateArray().ToList();
+
+        Assert.Equal("operator", seenByMerchant.GetProperty("changedByRole").GetString());
+        Assert.False(string.IsNullOrEmpty(seenByMerchant.GetProperty("changedBy").GetString()));
+        Assert.NotEqual(JsonValueKind.Null, seenByMerchant.GetProperty("changedAt").ValueKind);
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        Assert.Equal(
+            [
+                ("removed", "operator", "elsewhere.example.net", (string?)null),
+                ("secret-rotated", "operator", "elsewhere.example.net", "elsewhere.example.net"),
+                ("set", "operator", "hooks.example.com", "elsewhere.example.net"),
+                ("set", "merchant", null, "hooks.example.com"),
+            ],
+            changes.Select(change => (change.GetProperty("change").GetString()!, change.GetProperty("byRole").GetString()!,
+                change.GetProperty("fromHost").GetString(), change.GetProperty("toHost").GetString())));
+        Assert.Equal(till.MerchantId, changes[^1].GetProperty("by").GetString());
+        var secret = rotated.GetProperty("secret").GetString()!["whsec_".Length..];
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE detail LIKE '%' || $1 || '%' OR detail LIKE '%private-1%' OR detail LIKE '%/theirs%'", secret));
+        // Another merchant reads none of it.
+        var stranger = platform.Client((await platform.CreateMerchantAsync("Hook Onlooker")).ApiKey);
+        await (await stranger.GetAsync($"/v1/merchants/{till.MerchantId}/webhook/changes")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

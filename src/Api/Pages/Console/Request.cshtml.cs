@@ -1,4 +1,5 @@
 using MeiLing.Api.Apis;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Consoles;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Audit;
@@ -15,6 +16,7 @@ namespace MeiLing.Api.Pages.Console;
 /// with a reason). An operator sees no user data here, as in the API, but may approve or reject.
 /// </summary>
 [Authorize(Policy = AuthorizationPolicies.Staff)]
+[SupportLookup("requestId")] // P1.7: support's view of the page is audited with the request's user
 public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : ConsolePageModel(cluster)
 {
     public const int TrailLength = 500;
@@ -76,7 +78,7 @@ public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : C
 
     private async Task LoadAsync()
     {
-        View = ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Get(RequestId!, User, Cluster)).Value;
+        View = ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Get(RequestId!, User, Cluster, HttpContext)).Value;
         if (View is not null)
         {
             // The request's own entries, chosen by the database: the user's oldest entries filtered here would lose a new

@@ -121,7 +121,7 @@ public sealed class UserModel(IClusterClient cluster, ConsentReads consents, Tim
         var tickets = await Cluster.GetGrain<IUserTickets>(UserId).GetNewestTicketIds(TicketsFrom, TicketsShown);
         TicketsTotal = tickets.Total;
         TicketsOnPage = tickets.TicketIds.Count;
-        var views = await Task.WhenAll(tickets.TicketIds.Select(async id => ApiAnswer.Of<TicketView>(await TicketsApi.GetTicket(id, User, Cluster)).Value));
+        var views = await Task.WhenAll(tickets.TicketIds.Select(async id => ApiAnswer.Of<TicketView>(await TicketsApi.GetTicket(id, User, Cluster, HttpContext)).Value));
         Tickets = [.. views.OfType<TicketView>()];
     }
 }
