@@ -65,13 +65,13 @@ public static class OrdersApi
             });
         }
 
-        OrderView order;
-        // A minted id has no stored state: its activation need not read (an idempotency key's id may).
-        using (string.IsNullOrEmpty(idempotencyKey) ? MintedGrainId.Mark(orderId) : default)
-        {
-            order = await cluster.GetResolvedGrain<IOrderGrain>(orderId).Place(new PlaceOrder(
-                merchantId, request.UserId, [.. request.Items.Select(item => new OrderItem(item.Sku, item.Quantity))], delivery, caller.MerchantStaffId()));
-        }
+        var command = new PlaceOrder(
+            merchantId, request.UserId, [.. request.Items.Select(item => new OrderItem(item.Sku, item.Quantity))], delivery, caller.MerchantStaffId());
+        // A minted id names no order yet: it is placed without activating one. An idempotency key's id may name the
+        // order a first attempt placed, which its grain finds.
+        var order = string.IsNullOrEmpty(idempotencyKey)
+            ? await cluster.GetGrain<IOrderPlacer>(0).PlaceNew(orderId, command)
+            : await cluster.GetResolvedGrain<IOrderGrain>(orderId).Place(command);
 
         return TypedResults.Created($"/v1/orders/{orderId}", new OrderPlaced(order.OrderId, order.TotalFen, order.Status));
     }

@@ -20,14 +20,18 @@ namespace MeiLing.Grains.Orders;
 // its activations (ActivationFootprint). A payment confirmed later finds the order again in one read.
 [CollectionAgeLimit("00:00:30")]
 internal sealed partial class OrderGrain(
-    [PersistentState("order", StorageNames.Default)] IPersistentState<OrderState> state,
+    [PersistentState(OrderGrain.StateName, StorageNames.Default)] IPersistentState<OrderState> state,
     OrderIndexStore index,
     TakingsLedger takings,
     PaymentPartners partners,
     SiloFacts facts,
+    OrderPlacement placement,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
+    /// <summary>The name its state is stored under, which <see cref="OrderPlacerGrain"/> writes new orders with.</summary>
+    internal const string StateName = "order";
+
     private const string DeliveryPartner = "meiling-delivery";
     private static readonly string[] DeliveryFields = ["recipientName", "gender", "phone", "address", "doorNumber"];
     private static readonly string[] PaymentFields = ["orderId", "merchantId", "amountFen"];
@@ -130,17 +134,7 @@ internal sealed partial class OrderGrain(
             return state.State.ToView(OrderId);
         }
 
-        if (command.IsWalkIn && command.Delivery is not null)
-        {
-            throw DomainException.InvalidField("delivery", "delivery-needs-user", "A delivery is for a registered user; a walk-in sale has none.");
-        }
-
-        // From this silo's copy of the catalogue's prices: a call to the catalogue grain only when the copy is not at hand.
-        var quote = await facts.QuoteAsync(command.MerchantId, command.Items);
-        var (region, basis) = await CheckCustomerAsync(command);
-        await TakeStockAsync(command.MerchantId, quote, command.StaffId);
-
-        state.State.Place(command, region, basis, quote, clock.GetUtcNow());
+        state.State = await placement.PrepareAsync(OrderId, command);
         await index.WriteWithPlacedStateAsync(OrderId, state.State, state.WriteStateAsync);
 
         // Placing is an order's busiest moment; what follows (a payment, a refund, a read) comes seconds to days later
@@ -599,30 +593,6 @@ internal sealed partial class OrderGrain(
 
     // Takes the stock of every tracked line, all or nothing: one grain per product, all asked at once; when one is
     // short, the lines already taken are released (forgotten, so a retry with the same order id takes them anew).
-    private async Task TakeStockAsync(string merchantId, OrderQuote quote, string? staffId)
-    {
-        if (quote.StockedSkus.Count == 0)
-        {
-            return;
-        }
-
-        var wanted = quote.Lines.Where(line => quote.StockedSkus.Contains(line.Sku))
-            .GroupBy(line => line.Sku, StringComparer.Ordinal)
-            .Select(group => (Sku: group.Key, Quantity: group.Sum(line => line.Quantity)))
-            .ToList();
-        var sale = $"sale:{OrderId}";
-        var taken = await Task.WhenAll(wanted.Select(line =>
-            Stock(merchantId, line.Sku).TryTake(new StockAdjustment(sale, -line.Quantity, StockReason.Sale, staffId, OrderId))));
-        var shortOf = wanted.Where((_, i) => !taken[i]).Select(line => line.Sku).ToList();
-        if (shortOf.Count == 0)
-        {
-            return;
-        }
-
-        await Task.WhenAll(wanted.Where((_, i) => taken[i]).Select(line => Stock(merchantId, line.Sku).Release(sale)));
-        throw DomainException.Conflict("out-of-stock", $"Not enough stock of SKU '{shortOf[0]}'; nothing was taken.");
-    }
-
     private static void RefuseCashier(OrderCaller caller)
     {
         if (caller.IsCashier)
@@ -704,38 +674,6 @@ internal sealed partial class OrderGrain(
             await User(userId).Disclose(new DisclosureRequest(
                 partner.Name, RecipientKind.PaymentPartner, PaymentFields, purpose, null, LawfulBasis.ContractNecessity, partner.Region,
                 OrderId: OrderId));
-        }
-    }
-
-    private async Task<(string Region, ProcessingBasis? Basis)> CheckCustomerAsync(PlaceOrder command)
-    {
-        var merchant = await facts.MerchantAsync(command.MerchantId)
-            ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
-        if (merchant.Status != MerchantStatus.Active)
-        {
-            // P4.3: a merchant serving its notice takes no new customers' data.
-            throw DomainException.Conflict("merchant-closing", "This merchant is closing and takes no new orders.");
-        }
-
-        if (command.UserId is not { } userId)
-        {
-            // A walk-in sale names nobody: there is no one's data to process, so no consent or policy gate.
-            return (merchant.Region, null);
-        }
-
-        try
-        {
-            // P1.10, P6.1, P4.2: an order is processed as a contract with the user, only once they accepted the
-            // policy, and only by a merchant in the user's data region; P4.4: and within the orders this merchant
-            // may place for the user a day. One call to the gate checks all four, so the allowance costs no call.
-            var basis = await User(userId).AuthorizeProcessing(
-                ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity).In(merchant.Region).PlacingOrderAt(command.MerchantId));
-            return (merchant.Region, basis);
-        }
-        catch (DomainException missing) when (missing.Code == "user-not-found")
-        {
-            // The user is named in the request body: a wrong one is bad input, not a missing resource.
-            throw DomainException.InvalidField("userId", "unknown-user", "No such user.");
         }
     }
 

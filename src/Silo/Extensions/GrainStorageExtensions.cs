@@ -53,9 +53,8 @@ public static class GrainStorageExtensions
             options.DeleteStateOnClear = true;
         });
         // The storage grains use: personal data sealed under its owner's key on its way to PostgreSQL.
-        // A grain created under an id its caller just minted skips the read that would find nothing.
         // Underneath, the states written at the same moment share one commit (the ADO.NET provider reads and clears).
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (services, _) => new MintedGrainStorage(new SealingGrainStorage(
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (services, _) => new SealingGrainStorage(
             new GroupCommittedGrainStorage(
                 services.GetRequiredKeyedService<IGrainStorage>(PlainStorage),
                 PlainStorage,
@@ -64,7 +63,7 @@ public static class GrainStorageExtensions
                 services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId),
             services.GetRequiredService<IGrainStorageSerializer>(),
             services.GetRequiredService<UserDataKeys>(),
-            services.GetRequiredService<ILogger<SealingGrainStorage>>())));
+            services.GetRequiredService<ILogger<SealingGrainStorage>>()));
         silo.Services.AddSingleton(services => MasterKeyRing.Parse(services.GetRequiredService<IOptions<PrivacySettings>>().Value.MasterKeys));
         silo.Services.AddSingleton<UserKeyStore>();
         silo.Services.AddSingleton<UserDataKeys>();
@@ -95,6 +94,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<DisclosureLedgerStore>();
         silo.Services.AddSingleton<OrderCustomerRefs>();
         silo.Services.AddSingleton<OrderIndexStore>();
+        silo.Services.AddSingleton<OrderPlacement>();
         silo.Services.AddSingleton<PaymentPartners>();
         silo.Services.AddSingleton<MemberCardIndexStore>();
         silo.Services.AddSingleton<MemberCardSettlements>();

@@ -1,0 +1,91 @@
+using MeiLing.Grains.Catalogue;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.Merchants;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
+
+namespace MeiLing.Grains.Orders;
+
+/// <summary>
+/// What placing an order checks and takes before anything is written: the prices from this silo's copy of the
+/// catalogue, the merchant open for business, the customer's consent gate, and the stock. Shared by the order grain
+/// (an order placed again under an idempotency key) and <see cref="OrderPlacerGrain"/> (an order under a minted id).
+/// </summary>
+public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimeProvider clock)
+{
+    /// <summary>The state of <paramref name="orderId"/> placed by <paramref name="command"/>; nothing of it written yet.</summary>
+    public async Task<OrderState> PrepareAsync(string orderId, PlaceOrder command)
+    {
+        if (command.IsWalkIn && command.Delivery is not null)
+        {
+            throw DomainException.InvalidField("delivery", "delivery-needs-user", "A delivery is for a registered user; a walk-in sale has none.");
+        }
+
+        // From this silo's copy of the catalogue's prices: a call to the catalogue grain only when the copy is not at hand.
+        var quote = await facts.QuoteAsync(command.MerchantId, command.Items);
+        var (region, basis) = await CheckCustomerAsync(command);
+        await TakeStockAsync(orderId, command.MerchantId, quote, command.StaffId);
+
+        var placed = new OrderState();
+        placed.Place(command, region, basis, quote, clock.GetUtcNow());
+        return placed;
+    }
+
+    private async Task<(string Region, ProcessingBasis? Basis)> CheckCustomerAsync(PlaceOrder command)
+    {
+        var merchant = await facts.MerchantAsync(command.MerchantId)
+            ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
+        if (merchant.Status != MerchantStatus.Active)
+        {
+            // P4.3: a merchant serving its notice takes no new customers' data.
+            throw DomainException.Conflict("merchant-closing", "This merchant is closing and takes no new orders.");
+        }
+
+        if (command.UserId is not { } userId)
+        {
+            // A walk-in sale names nobody: there is no one's data to process, so no consent or policy gate.
+            return (merchant.Region, null);
+        }
+
+        try
+        {
+            // P1.10, P6.1, P4.2: an order is processed as a contract with the user, only once they accepted the
+            // policy, and only by a merchant in the user's data region; P4.4: and within the orders this merchant
+            // may place for the user a day. One call to the gate checks all four, so the allowance costs no call.
+            var basis = await grains.GetResolvedGrain<IUserConsentGate>(userId).AuthorizeProcessing(
+                ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity).In(merchant.Region).PlacingOrderAt(command.MerchantId));
+            return (merchant.Region, basis);
+        }
+        catch (DomainException missing) when (missing.Code == "user-not-found")
+        {
+            // The user is named in the request body: a wrong one is bad input, not a missing resource.
+            throw DomainException.InvalidField("userId", "unknown-user", "No such user.");
+        }
+    }
+
+    private async Task TakeStockAsync(string orderId, string merchantId, OrderQuote quote, string? staffId)
+    {
+        if (quote.StockedSkus.Count == 0)
+        {
+            return;
+        }
+
+        var wanted = quote.Lines.Where(line => quote.StockedSkus.Contains(line.Sku))
+            .GroupBy(line => line.Sku, StringComparer.Ordinal)
+            .Select(group => (Sku: group.Key, Quantity: group.Sum(line => line.Quantity)))
+            .ToList();
+        var sale = $"sale:{orderId}";
+        var taken = await Task.WhenAll(wanted.Select(line =>
+            Stock(merchantId, line.Sku).TryTake(new StockAdjustment(sale, -line.Quantity, StockReason.Sale, staffId, orderId))));
+        var shortOf = wanted.Where((_, i) => !taken[i]).Select(line => line.Sku).ToList();
+        if (shortOf.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(wanted.Where((_, i) => taken[i]).Select(line => Stock(merchantId, line.Sku).Release(sale)));
+        throw DomainException.Conflict("out-of-stock", $"Not enough stock of SKU '{shortOf[0]}'; nothing was taken.");
+    }
+
+    private IProductStockGrain Stock(string merchantId, string sku) => grains.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(merchantId, sku));
+}

@@ -1,0 +1,27 @@
+using MeiLing.Grains.Platform;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+
+namespace MeiLing.Grains.Orders;
+
+/// <summary>
+/// Places a new order on the silo that took the call, with no order activation: creating, registering and then
+/// deactivating an activation for every order cost more of the silo's time than the order's own checks
+/// (docs/performance.md, eighteenth round). The state goes through the same storage as the order grain's, under the
+/// grain's own id and state name, as an insert: a row already under the id fails the write and nothing is listed.
+/// </summary>
+[StatelessWorker]
+internal sealed class OrderPlacerGrain(
+    OrderPlacement placement,
+    OrderIndexStore index,
+    [FromKeyedServices(StorageNames.Default)] IGrainStorage storage) : Grain, IOrderPlacer
+{
+    async Task<OrderView> IOrderPlacer.PlaceNew(string orderId, PlaceOrder command)
+    {
+        var placed = await placement.PrepareAsync(orderId, command);
+        var grainId = GrainFactory.GetResolvedGrain<IOrderGrain>(orderId).GetGrainId();
+        await index.WriteWithPlacedStateAsync(orderId, placed, () =>
+            storage.WriteStateAsync(OrderGrain.StateName, grainId, new GrainState<OrderState>(placed)));
+        return placed.ToView(orderId);
+    }
+}
