@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
@@ -11,6 +13,7 @@ using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeiLing.Api.Apis;
@@ -49,6 +52,9 @@ public static class UsersApi
             .WithName("GetLocations").WithSummary("The location samples held, newest first. Support reads them coarsened to 0.1° and the hour (P1.7, P4.4).");
         group.MapGet("/{userId:id}/activity", GetActivity).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
             .WithName("GetActivity").WithSummary("The user's activity log, newest first (P1.3); a request repeated within half a second or so is one entry with its count (`requests`) and its last time (`until`). Support reads the IP's network only, no user agent or search terms (P1.7, P4.4).");
+        // The user's own: support reads a user's data under audit, but not the audit of who else did (staff privacy).
+        group.MapGet("/{userId:id}/access-log", GetAccessLog).ForCaller(CallerScope.TheUser)
+            .WithName("GetAccessLog").WithSummary("Who at the platform looked at or acted on the user's data (P1.7, P1.3): the audit entries about them, newest first, a page at a time (limit 1-100, default 50; cursor). Each: at, actorRole (support, operator, user, guardian, merchant or system), actor (for staff a pseudonym, the same person the same in this user's log only; never their id, name or key), action (a support call's method and route, or an event such as password:changed or access:received) and the user's own requestId, ticketId or orderId it was for, where known; never another user's data. A legal demand the user may not be told of is left out (P3.3). The user alone: another user's id is 404, support, operators and merchants 403. A cursor not given out by this list for this user is 400 naming cursor.");
 
         group.MapGet("/{userId:id}/orders", GetOrders).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
             .WithName("ListUserOrders").WithSummary("The user's orders, newest first, a page at a time (support: audited).");
@@ -106,6 +112,25 @@ public static class UsersApi
     internal static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
         TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20));
+
+    internal static async Task<Results<Ok<ItemPage<AccessLogEntry>>, NotFound, ValidationProblem>> GetAccessLog(
+        string userId, IClusterClient cluster, IDataProtectionProvider protection, [Range(1, 100)] int? limit, [StringLength(512)] string? cursor)
+    {
+        long? before = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            if (!AccessLogCursor.TryRead(protection, userId, cursor, out var position))
+            {
+                return SkipCursor.Invalid();
+            }
+
+            before = position;
+        }
+
+        var page = await cluster.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).AccessLog(userId, before, limit ?? 50);
+        return TypedResults.Ok(new ItemPage<AccessLogEntry>(
+            page.Entries, page.NextBefore is { } next ? AccessLogCursor.Write(protection, userId, next) : null));
+    }
 
     internal static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound>> GetDisclosures(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
         TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsentGate>(userId).GetDisclosures()));

@@ -34,6 +34,19 @@ public interface IAuditLogGrain : IGrainWithStringKey
     [Alias("webhook-changes")]
     Task<IReadOnlyList<AuditRecord>> WebhookChanges(string merchantId, int limit);
 
+    /// <summary>The most entries one <see cref="AccessLog"/> call gives (the export's bound).</summary>
+    public const int MaxAccessLogPage = 1_000;
+
+    /// <summary>
+    /// The user's access log (P1.7, P1.3): the entries about them, newest first, those before audit sequence
+    /// <paramref name="before"/> when given, at most <paramref name="limit"/> (1 to <see cref="MaxAccessLogPage"/>), paged
+    /// in the database. As the user may read them: no member of staff's id (a pseudonym), no raw detail, no id that is
+    /// not known to be the user's own, and no legal demand the user may not be told of (P3.3). New in this release: a
+    /// silo of the previous one does not know it.
+    /// </summary>
+    [Alias("access-log")]
+    Task<AccessLogPage> AccessLog(string userId, long? before, int limit);
+
     [Alias("verify")]
     Task<AuditVerification> Verify();
 }

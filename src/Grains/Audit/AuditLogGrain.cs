@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Privacy.Encryption;
+using MeiLing.Grains.Users;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,7 +16,7 @@ namespace MeiLing.Grains.Audit;
 /// number of workers on any silo append without a support call or a request step waiting on a single grain.
 /// </summary>
 [StatelessWorker]
-internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider clock) : Grain, IAuditLogGrain
+internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider clock, UserDataKeys keys, UserTicketStore tickets) : Grain, IAuditLogGrain
 {
     private const string Genesis = "meiling-audit-genesis";
 
@@ -110,6 +112,27 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
         command.Parameters.Add(new() { Value = $"{{\"merchantId\":{JsonSerializer.Serialize(merchantId)}" });
         command.Parameters.Add(new() { Value = Math.Clamp(limit, 1, 1_000) });
         return await ReadRecordsAsync(command);
+    }
+
+    async Task<AccessLogPage> IAuditLogGrain.AccessLog(string userId, long? before, int limit)
+    {
+        // Keyset on the subject index (ix_audit_log_subject), newest first, one more than asked to know whether more follow.
+        // P3.3: a legal demand the user may not be told of stays out of what they read, as it does of their disclosures.
+        var take = Math.Clamp(limit, 1, IAuditLogGrain.MaxAccessLogPage);
+        await using var command = dataSource.CreateCommand("""
+            SELECT sequence, at, actor_role, actor_id, action, subject_user_id, detail, hash
+              FROM audit_log
+             WHERE subject_user_id = $1 AND sequence < $2
+               AND CASE WHEN action = 'legal-disclosure' THEN (detail::jsonb ->> 'userNotified') IS DISTINCT FROM 'false' ELSE true END
+             ORDER BY sequence DESC LIMIT $3
+            """);
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = before ?? long.MaxValue });
+        command.Parameters.Add(new() { Value = take + 1 });
+        var records = await ReadRecordsAsync(command);
+        var page = records.Take(take).ToList();
+        var entries = await new AccessLogView(keys, tickets).ShowAsync(userId, page);
+        return new AccessLogPage(entries, records.Count > take ? page[^1].Sequence : null);
     }
 
     private static async Task<IReadOnlyList<AuditRecord>> ReadRecordsAsync(NpgsqlCommand command)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.MemberCards;
@@ -33,6 +34,9 @@ internal sealed class AccessExportGrain(
     IOptions<ExportSettings> settings,
     TimeProvider clock) : Grain, IAccessExportGrain
 {
+    /// <summary>How many of the newest entries of the user's access log the bundle holds (the route pages through all).</summary>
+    public const int AccessLogEntries = 1_000;
+
     // A ticket holds up to 100,000 characters (TicketGrain.MaxCharacters): a few at a time keep the calls in flight near a megabyte.
     private const int TicketsInFlight = 4;
 
@@ -67,6 +71,7 @@ internal sealed class AccessExportGrain(
             List(["disclosures"], disclosures.ReadAllAsync(userId, Settings.RowsPerRead, cancellationToken)),
             Records(["requests"], RequestIdsAsync(userId, cancellationToken),
                 id => GrainFactory.GetGrain<IDataRightsRequestGrain>(id).ExportPersonalData()),
+            AccessLogAsync(userId, cancellationToken),
         };
         foreach (var section in sections)
         {
@@ -107,6 +112,44 @@ internal sealed class AccessExportGrain(
                 yield break;
             }
         }
+    }
+
+    // P1.7: who at the platform looked at or acted on the user's data, as the access-log route shows it, bounded (the
+    // audit log keeps every entry for good) and saying so: what is kept, and, after them, whether these are all.
+    private async IAsyncEnumerable<ExportPart> AccessLogAsync(string userId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return ExportParts.Value(["accessLog", "kept"], Serialize(
+            $"The newest {AccessLogEntries} entries at most, newest first; GET /v1/users/{{userId}}/access-log pages through all of them."));
+        var complete = new StrongBox<bool>();
+        await foreach (var part in List(["accessLog", "entries"], NewestAccessLogAsync(userId, complete, cancellationToken)).WithCancellation(cancellationToken))
+        {
+            yield return part;
+        }
+
+        yield return ExportParts.Value(["accessLog", "complete"], Serialize(complete.Value));
+    }
+
+    // A page at a time, newest first, up to the bound; complete says whether the log ended before it.
+    private async IAsyncEnumerable<AccessLogEntry> NewestAccessLogAsync(string userId, StrongBox<bool> complete, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var log = GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey);
+        var left = AccessLogEntries;
+        long? before = null;
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await log.AccessLog(userId, before, Math.Min(Settings.RowsPerRead, left));
+            foreach (var entry in page.Entries)
+            {
+                yield return entry;
+            }
+
+            left -= page.Entries.Count;
+            before = page.NextBefore;
+        }
+        while (before is not null && left > 0);
+
+        complete.Value = before is null;
     }
 
     // The user's requests oldest first: a request filed meanwhile comes last, so no page shifts under the next.
