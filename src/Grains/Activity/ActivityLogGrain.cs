@@ -1,6 +1,9 @@
 namespace MeiLing.Grains.Activity;
 
+// Holds nothing between calls, which wait on PostgreSQL: one call at a time per worker (a worker per core) would queue
+// every caller behind the slowest query on the silo.
 [StatelessWorker]
+[Reentrant]
 internal sealed class ActivityLogGrain(ActivityLogStore store) : Grain, IActivityLogGrain
 {
     private const int MaxShown = 1000;

@@ -1,6 +1,9 @@
 namespace MeiLing.Grains.DataRights;
 
+// Holds nothing between calls, which wait on PostgreSQL: one call at a time per worker (a worker per core) would queue
+// every caller behind the slowest query on the silo.
 [StatelessWorker]
+[Reentrant]
 internal sealed class DataRightsRequestsGrain(DataRightsRequestIndexStore index, TimeProvider clock) : Grain, IDataRightsRequestsGrain
 {
     async Task<DataRightsRequestPage> IDataRightsRequestsGrain.ListOpen(bool overdueOnly, string? cursor, int limit)

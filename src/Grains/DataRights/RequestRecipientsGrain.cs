@@ -4,7 +4,10 @@ using MeiLing.Grains.Webhooks;
 
 namespace MeiLing.Grains.DataRights;
 
+// Holds nothing between calls, which wait on PostgreSQL: one call at a time per worker (a worker per core) would queue
+// every caller behind the slowest query on the silo.
 [StatelessWorker]
+[Reentrant]
 internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvider clock) : Grain, IRequestRecipientsGrain
 {
     Task<RequestRecipient?> IRequestRecipientsGrain.Confirm(string requestId, string merchantId) =>

@@ -31,6 +31,8 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
         return placed;
     }
 
+    private static string SaleOf(string orderId) => $"sale:{orderId}";
+
     private async Task<(string Region, ProcessingBasis? Basis)> CheckCustomerAsync(PlaceOrder command)
     {
         var merchant = await facts.MerchantAsync(command.MerchantId)
@@ -74,7 +76,7 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
             .GroupBy(line => line.Sku, StringComparer.Ordinal)
             .Select(group => (Sku: group.Key, Quantity: group.Sum(line => line.Quantity)))
             .ToList();
-        var sale = $"sale:{orderId}";
+        var sale = SaleOf(orderId);
         var taken = await Task.WhenAll(wanted.Select(line =>
             Stock(merchantId, line.Sku).TryTake(new StockAdjustment(sale, -line.Quantity, StockReason.Sale, staffId, orderId))));
         var shortOf = wanted.Where((_, i) => !taken[i]).Select(line => line.Sku).ToList();

@@ -26,8 +26,18 @@ internal sealed class OrderPlacerGrain(
     {
         var placed = await placement.PrepareAsync(orderId, command);
         var grainId = GrainFactory.GetResolvedGrain<IOrderGrain>(orderId).GetGrainId();
-        await index.WriteWithPlacedStateAsync(orderId, placed, () =>
-            storage.WriteStateAsync(OrderGrain.StateName, grainId, new GrainState<OrderState>(placed)));
+        try
+        {
+            await index.WriteWithPlacedStateAsync(orderId, placed, () =>
+                storage.WriteStateAsync(OrderGrain.StateName, grainId, new GrainState<OrderState>(placed)));
+        }
+        catch (InconsistentStateException)
+        {
+            // The id already names an order, which stays as it was. Its stock was taken under the same sale (the order's
+            // id), which a stock grain applies once: this attempt took none, and gives none back.
+            throw DomainException.Conflict("order-exists", "An order already has this id.");
+        }
+
         return placed.ToView(orderId);
     }
 }

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using MeiLing.Grains;
+using MeiLing.Grains.Orders;
+using MeiLing.Tests.Commerce;
+
+namespace MeiLing.Tests.Retail;
+
+/// <summary>
+/// A new order is written by the stateless placer, not by its grain: it inserts, so an id that already names an order
+/// (an id minted twice, or a caller inside the cluster that reuses one) can never overwrite it or sell twice.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class OrderPlacerTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task An_order_placed_under_an_id_already_taken_is_refused_takes_no_stock_and_leaves_the_first_order_untouched()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TEA", 1_000, stock: 5);
+        var first = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 1));
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => platform.Grains.GetGrain<IOrderPlacer>(0).PlaceNew(
+            first.Id(), new PlaceOrder(till.MerchantId, null, [new OrderItem("TEA", 3)], null)));
+
+        Assert.Equal("order-exists", refused.Code);
+        Assert.Equal(4, await till.Owner.StockAsync(till.MerchantId, "TEA"));
+        var kept = await till.Owner.OrderAsync(first.Id());
+        Assert.Equal(1_000, kept.GetProperty("totalFen").GetInt64());
+        Assert.Equal(1, kept.GetProperty("lines")[0].GetProperty("quantity").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_walk_in_sale_placed_without_an_order_activation_is_paid_read_and_listed()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "BUN", 300, stock: 2);
+
+        var sale = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("BUN", 2));
+        await till.Cashier.PaidAsync(sale.Id(), "marked", 600);
+
+        var order = await till.Owner.OrderAsync(sale.Id());
+        Assert.Equal("paid", order.GetProperty("status").GetString());
+        Assert.Equal(0, await till.Owner.StockAsync(till.MerchantId, "BUN"));
+        var listed = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/orders");
+        Assert.Contains(listed.GetProperty("items").EnumerateArray(), row => row.GetProperty("orderId").GetString() == sale.Id());
+    }
+}
