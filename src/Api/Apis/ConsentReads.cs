@@ -1,7 +1,10 @@
+using System.Text.Json;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace MeiLing.Api.Apis;
 
@@ -11,17 +14,35 @@ namespace MeiLing.Api.Apis;
 /// caller's session against it as the grain would: no grain call, so none of its trips through the thread pool
 /// (docs/performance.md). Anywhere else, the user's grain answers.
 /// </summary>
-public sealed class ConsentReads(IGrainFactory grains, IActivatedUserViews? views = null)
+public sealed class ConsentReads(IGrainFactory grains, IOptions<JsonOptions> json, IActivatedUserViews? views = null)
 {
-    public async ValueTask<IReadOnlyList<ConsentStatus>> ReadAsync(string userId)
+    private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
+
+    public async ValueTask<IReadOnlyList<ConsentStatus>> ReadAsync(string userId) =>
+        ViewFor(userId)?.Consents ?? await grains.GetResolvedGrain<IUserConsents>(userId).GetConsents();
+
+    /// <summary>
+    /// The answer of the route, serialized. From a view it is serialized once per view, on its first read, and every
+    /// later read until the consents change sends the same bytes (docs/performance.md, nineteenth round).
+    /// </summary>
+    public async ValueTask<RenderedJson<ItemPage<ConsentStatus>>> AnswerAsync(string userId)
     {
-        if (views?.Find(userId) is { } view && SessionAllows(view, userId))
+        if (ViewFor(userId) is { } view)
         {
-            return view.Consents;
+            return view.RenderedBy(_json, static (json, consents) => Render(consents, json));
         }
 
-        return await grains.GetResolvedGrain<IUserConsents>(userId).GetConsents();
+        return Render(await grains.GetResolvedGrain<IUserConsents>(userId).GetConsents(), _json);
     }
+
+    private static RenderedJson<ItemPage<ConsentStatus>> Render(IReadOnlyList<ConsentStatus> consents, JsonSerializerOptions json)
+    {
+        var page = ItemPage.Last(consents);
+        return new(page, JsonSerializer.SerializeToUtf8Bytes(page, json));
+    }
+
+    private ActivatedUserView? ViewFor(string userId) =>
+        views?.Find(userId) is { } view && SessionAllows(view, userId) ? view : null;
 
     /// <summary>
     /// True when the request carries no session left to check, or carries this user's and it is current; an ended one is

@@ -186,8 +186,8 @@ public static class UsersApi
         return TypedResults.Ok(profile);
     }
 
-    internal static async Task<Results<Ok<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, ConsentReads consents) =>
-        TypedResults.Ok(ItemPage.Last(await consents.ReadAsync(userId)));
+    internal static async Task<Results<RenderedJson<ItemPage<ConsentStatus>>, NotFound>> GetConsents(string userId, ClaimsPrincipal caller, ConsentReads consents) =>
+        await consents.AnswerAsync(userId);
 
     /// <summary>
     /// A page of the user's consent receipts, oldest first. Receipts are kept as proof for good, and a user may

@@ -15,13 +15,15 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
 
     public async Task AppendAsync(IReadOnlyList<ActivityEntry> entries)
     {
-        // A user's entries of one batch are sealed together, as one row, under the user's key (looked up once per
-        // user in the batch); entries of a user whose key is gone (the account was cancelled while they were on
-        // their way) are dropped. The row is dated by its latest request, which is what retention counts from.
+        // A user's entries of one batch are sealed together, as one row, under the user's key (the batch's users'
+        // keys looked up in one query); entries of a user whose key is gone (the account was cancelled while they
+        // were on their way) are dropped. The row is dated by its latest request, which is what retention counts from.
+        var byUser = entries.GroupBy(entry => entry.UserId, StringComparer.Ordinal).ToList();
+        var sealers = await keys.SealersIfKeyedAsync([.. byUser.Select(ofUser => ofUser.Key)]);
         var rows = new List<(string UserId, DateTimeOffset At, byte[] Sealed)>();
-        foreach (var ofUser in entries.GroupBy(entry => entry.UserId))
+        foreach (var ofUser in byUser)
         {
-            if (await keys.SealerIfKeyedAsync(ofUser.Key) is { } seal)
+            if (sealers.TryGetValue(ofUser.Key, out var seal))
             {
                 ActivityEntry[] batch = [.. ofUser];
                 rows.Add((ofUser.Key, batch.Max(entry => entry.LastAt), seal(JsonSerializer.SerializeToUtf8Bytes(batch))));

@@ -68,4 +68,24 @@ public sealed class ActivatedUserViewTests
         Assert.False(user.EndSession(2, "old", Now.AddHours(12), Now));
         Assert.Equal(before, user.ViewRevision);
     }
+
+    [Fact]
+    public void A_view_is_rendered_once_for_every_read_and_a_new_view_is_rendered_again()
+    {
+        var user = new UserState();
+        var view = user.ToView();
+        var renderer = new object();
+        var renders = 0;
+        string Render(object _, IReadOnlyList<ConsentStatus> consents) => $"{++renders}:{consents.Count}";
+
+        var first = view.RenderedBy(renderer, Render);
+        var second = view.RenderedBy(renderer, Render);
+        var other = view.RenderedBy(new object(), Render);
+        var next = user.ToView().RenderedBy(renderer, Render);
+
+        Assert.Same(first, second);
+        Assert.NotEqual(first, other);
+        Assert.NotEqual(first, next);
+        Assert.Equal(3, renders);
+    }
 }

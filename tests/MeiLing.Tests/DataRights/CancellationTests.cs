@@ -102,18 +102,25 @@ public sealed class CancellationTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task P4_1_activity_still_on_its_way_when_the_account_is_gone_is_dropped_not_written()
+    public async Task P4_1_activity_still_on_its_way_when_the_account_is_gone_is_dropped_not_written_beside_others_in_its_batch()
     {
         var (shop, _, _, _) = await ArrangeBusyCustomerAsync();
+        var neighbour = await platform.RegisterUserAsync();
         var view = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Late", "support")).ApiKey);
         await support.WaitUntilDoneAsync(view.RequestId());
 
+        // One batch, as the API's flusher sends it: the gone user's entry beside a current user's.
         await platform.Grains.GetGrain<MeiLing.Grains.Activity.IActivityLogGrain>(0).Append(
-            [new MeiLing.Grains.Activity.ActivityEntry(shop.Customer.UserId, DateTimeOffset.UtcNow, "127.0.0.1", "late", null, null, "/v1/late", null)]);
+        [
+            new MeiLing.Grains.Activity.ActivityEntry(shop.Customer.UserId, DateTimeOffset.UtcNow, "127.0.0.1", "late", null, null, "/v1/late", null),
+            new MeiLing.Grains.Activity.ActivityEntry(neighbour.UserId, DateTimeOffset.UtcNow, "127.0.0.1", "on time", null, null, "/v1/on-time", null),
+        ]);
 
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_activity WHERE user_id = $1", shop.Customer.UserId));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_data_keys WHERE user_id = $1", shop.Customer.UserId));
+        var kept = await platform.Grains.GetGrain<MeiLing.Grains.Activity.IActivityLogGrain>(0).GetUserActivity(neighbour.UserId, 100);
+        Assert.Contains(kept, entry => entry.Path == "/v1/on-time");
     }
 
     private async Task<(Shop Shop, JsonElement Delivery, string OrderId, string Nickname)> ArrangeBusyCustomerAsync()

@@ -43,7 +43,38 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
     /// </summary>
     /// <remarks>Asks the database, not the cache: another silo may have shredded the key a moment ago.</remarks>
     public async Task<Func<byte[], byte[]>?> SealerIfKeyedAsync(string userId) =>
-        await KeyAsync(userId, create: false, trustCache: false) is { } key ? plaintext => Aead.Seal(key, plaintext, userId) : null;
+        (await SealersIfKeyedAsync([userId])).GetValueOrDefault(userId);
+
+    /// <summary>
+    /// A sealer for each of <paramref name="userIds"/> who has a key, from one query (a batch of many users' activity);
+    /// the users without one (never registered, or shredded) are left out. Asks the database, as the single look-up does.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Func<byte[], byte[]>>> SealersIfKeyedAsync(IReadOnlyCollection<string> userIds)
+    {
+        var rows = await store.FindManyAsync(userIds);
+        var now = clock.GetUtcNow();
+        var sealers = new Dictionary<string, Func<byte[], byte[]>>(rows.Count, StringComparer.Ordinal);
+        foreach (var userId in userIds)
+        {
+            if (rows.TryGetValue(userId, out var row))
+            {
+                var copy = NewCopy(userId, row, now);
+                if (_cache.TryGetValue(userId, out var held))
+                {
+                    copy.AdoptPseudonymsOf(held);
+                }
+
+                Keep(userId, copy, now);
+                sealers[userId] = plaintext => Aead.Seal(copy.Key, plaintext, userId);
+            }
+            else
+            {
+                _cache.TryRemove(userId, out _);
+            }
+        }
+
+        return sealers;
+    }
 
     /// <summary>Opens what was sealed for the user; null when the user's key no longer exists (shredded).</summary>
     public Task<byte[]?> OpenAsync(string userId, byte[] sealedBytes) => OpenAsync(userId, sealedBytes, userId);
@@ -107,16 +138,10 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
         }
     }
 
-    private async Task<byte[]?> KeyAsync(string userId, bool create, bool trustCache = true) =>
-        (await CachedKeyAsync(userId, create, trustCache))?.Key;
+    private async Task<byte[]?> KeyAsync(string userId, bool create) => (await CachedKeyAsync(userId, create))?.Key;
 
-    private async Task<CachedKey?> CachedKeyAsync(string userId, bool create, bool trustCache = true)
+    private async Task<CachedKey?> CachedKeyAsync(string userId, bool create)
     {
-        if (!trustCache)
-        {
-            return await LoadAsync(userId, create);
-        }
-
         var now = clock.GetUtcNow();
         if (_cache.TryGetValue(userId, out var cached) && cached.Until > now)
         {

@@ -13,6 +13,21 @@ public sealed class UserKeyStore(NpgsqlDataSource dataSource)
         return await reader.ReadAsync() ? (reader.GetString(0), reader.GetFieldValue<byte[]>(1)) : null;
     }
 
+    /// <summary>The wrapped keys of those of <paramref name="userIds"/> who have one, in one query.</summary>
+    public async Task<IReadOnlyDictionary<string, (string MasterKeyId, byte[] Wrapped)>> FindManyAsync(IReadOnlyCollection<string> userIds)
+    {
+        await using var command = dataSource.CreateCommand("SELECT user_id, master_key_id, wrapped_key FROM user_data_keys WHERE user_id = ANY($1)");
+        command.Parameters.Add(new() { Value = userIds.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync();
+        var found = new Dictionary<string, (string, byte[])>(userIds.Count, StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            found[reader.GetString(0)] = (reader.GetString(1), reader.GetFieldValue<byte[]>(2));
+        }
+
+        return found;
+    }
+
     /// <summary>Stores a key unless the user already has one (two silos racing keep the first).</summary>
     public async Task AddAsync(string userId, string masterKeyId, byte[] wrapped)
     {
