@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Problems;
 using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
@@ -9,35 +10,41 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeiLing.Api.Apis;
 
-/// <summary>Consent receipts, each its own immutable record: readable by its user and by support.</summary>
+/// <summary>
+/// Consent receipts, each its own immutable record: readable by its user and by support, support's calls audited with the
+/// receipt's user as their subject (P1.7).
+/// </summary>
 public static class ConsentRecordsApi
 {
     public static RouteGroupBuilder MapConsentRecordsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/consent-records").WithTags("Users");
 
-        group.MapGet("/{receiptId:id}", GetReceipt).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{receiptId:id}", GetReceipt).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("receiptId")
             .WithName("GetConsentRecord").WithSummary("One consent receipt, after the Kantara Consent Receipt.");
-        group.MapGet("/{receiptId:id}/recipients", GetRecipients).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        group.MapGet("/{receiptId:id}/recipients", GetRecipients).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("receiptId")
             .WithName("GetConsentRecordRecipients")
             .WithSummary("For a withdrawal: each party told of it (those that received data under that consent), and how the notice went: pending, retrying, failed, notified or confirmed, with its attempts.");
         group.MapPost("/{receiptId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantManager)
             .WithName("ConfirmConsentRecordAsRecipient")
             .WithSummary("A merchant told of the withdrawal (consent.withdrawn with this receiptId) confirms it stopped; that merchant's key only.");
         group.MapPost($"/{{receiptId:id}}/recipients/{{recipient:{PartyRouteConstraint.ConstraintName}}}/redelivery", Redeliver)
-            .RequireAuthorization(AuthorizationPolicies.Support).ProducesProblems(StatusCodes.Status409Conflict)
+            .RequireAuthorization(AuthorizationPolicies.Support).ProducesProblems(StatusCodes.Status409Conflict).AuditsSubjectOf("receiptId")
             .WithName("RedeliverConsentRecordNotice")
-            .WithSummary("Support sends a party told of the withdrawal its consent.withdrawn again once its retries ran out: the same event, signed afresh, due now with a fresh set of retries; 409 unless that party is failed; audited.");
+            .WithSummary("Support sends a party told of the withdrawal its consent.withdrawn again once its retries ran out: the same event, signed afresh, due now with a fresh set of retries; 409 unless that party is failed; audited with the receipt's user as its subject before it is sent (P1.7).");
 
         return group;
     }
 
-    private static async Task<Results<Ok<ItemPage<RequestRecipient>>, NotFound>> GetRecipients(string receiptId, ClaimsPrincipal caller, IClusterClient cluster)
+    private static async Task<Results<Ok<ItemPage<RequestRecipient>>, NotFound>> GetRecipients(
+        string receiptId, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)
     {
-        var receipt = await cluster.GetGrain<IConsentRecordGrain>(receiptId).Get();
-        return receipt is not null && caller.CanActForUser(receipt.UserId)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IRequestRecipientsGrain>(0).Of(receiptId)))
-            : TypedResults.NotFound();
+        if (await VisibleReceipt(receiptId, caller, cluster, context) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IRequestRecipientsGrain>(0).Of(receiptId)));
     }
 
     private static Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmAsRecipient(string receiptId, string merchantId, IClusterClient cluster) =>
@@ -45,12 +52,21 @@ public static class ConsentRecordsApi
             ? RequestsApi.ConfirmAsRecipient(receiptId, merchantId, cluster)
             : Task.FromResult<Results<Ok<RequestRecipient>, NotFound>>(TypedResults.NotFound());
 
-    internal static Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string receiptId, string recipient, IClusterClient cluster) =>
-        RequestsApi.Redeliver(receiptId, recipient, cluster);
+    internal static Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string receiptId, string recipient, IClusterClient cluster, HttpContext context) =>
+        RequestsApi.Redeliver(receiptId, recipient, cluster, context);
 
-    private static async Task<Results<Ok<ConsentReceipt>, NotFound>> GetReceipt(string receiptId, ClaimsPrincipal caller, IClusterClient cluster)
+    private static async Task<Results<Ok<ConsentReceipt>, NotFound>> GetReceipt(string receiptId, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context) =>
+        await VisibleReceipt(receiptId, caller, cluster, context) is { } receipt ? TypedResults.Ok(receipt) : TypedResults.NotFound();
+
+    // P1.7: support's look-up is written with the receipt's user, read from the receipt, before anything of it is shown.
+    private static async Task<ConsentReceipt?> VisibleReceipt(string receiptId, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)
     {
-        var receipt = await cluster.GetGrain<IConsentRecordGrain>(receiptId).Get();
-        return receipt is not null && caller.CanActForUser(receipt.UserId) ? TypedResults.Ok(receipt) : TypedResults.NotFound();
+        if (await cluster.GetGrain<IConsentRecordGrain>(receiptId).Get() is not { } receipt || !caller.CanActForUser(receipt.UserId))
+        {
+            return null;
+        }
+
+        await SupportAudit.SubjectFoundAsync(context, receipt.UserId);
+        return receipt;
     }
 }

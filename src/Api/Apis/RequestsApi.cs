@@ -35,19 +35,20 @@ public static class RequestsApi
         requests.MapGet("/{requestId:id}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). Its last section, accessLog, is who at the platform looked at or acted on the user's data (P1.7): the newest 1,000 entries as GET /v1/users/{userId}/access-log shows them (entries), what is kept (kept) and whether that is all (complete). The user's alone: support sees the request's status, never the bundle. At most 10 downloads an hour (each gathers everything anew), then 429 quota-exceeded. Sent as it is gathered, a part at a time (chunked, no Content-Length): should gathering fail after the 200 is sent (or the client stop reading for about half a minute), the connection is aborted, so the body ends early (unterminated JSON, an unfinished page) and the client must treat it as failed and download again.");
 
-        requests.MapPost("/{requestId:id}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        // P1.7: support's actions on a request are audited with the request's user as their subject, before they act.
+        requests.MapPost("/{requestId:id}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
             .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body; a cancellation, deletion or correction with changesDelivery needs a recent sign-in, P4.4), or support does with {verificationCode}, the code the user received (confirm-request); until then it is awaiting-confirmation and changes nothing.");
-        requests.MapPost("/{requestId:id}/approval", Approve).RequireAuthorization(AuthorizationPolicies.Staff)
+        requests.MapPost("/{requestId:id}/approval", Approve).RequireAuthorization(AuthorizationPolicies.Staff).AuditsSubjectOf("requestId")
             .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403.");
-        requests.MapPost("/{requestId:id}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport)
+        requests.MapPost("/{requestId:id}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
             .WithName("CancelRequest").WithSummary("The user, or the agent who filed it, cancels a request before its first step; 409 afterwards.");
         requests.MapPost("/{requestId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantManager)
             .WithName("ConfirmRequestAsRecipient").WithSummary("A merchant the request reached confirms it acted on it (erased, exported, corrected); that merchant's key only.");
         requests.MapPost($"/{{requestId:id}}/recipients/{{recipient:{PartyRouteConstraint.ConstraintName}}}/redelivery", Redeliver)
-            .RequireAuthorization(AuthorizationPolicies.Support).ProducesProblems(StatusCodes.Status409Conflict)
+            .RequireAuthorization(AuthorizationPolicies.Support).ProducesProblems(StatusCodes.Status409Conflict).AuditsSubjectOf("requestId")
             .WithName("RedeliverRequestNotice")
             .WithSummary("Support sends a recipient (a merchant id or a partner's name) its notice of the request again once its retries ran out: the same event, signed afresh, due now with a fresh set of retries; 409 unless the recipient is failed; audited.");
-        requests.MapPost("/{requestId:id}/rejection", Reject).RequireAuthorization(AuthorizationPolicies.Staff)
+        requests.MapPost("/{requestId:id}/rejection", Reject).RequireAuthorization(AuthorizationPolicies.Staff).AuditsSubjectOf("requestId")
             .WithName("RejectRequest").WithSummary("Support or an operator refuses a request before its first step, with a reason the user sees.");
         return routes;
     }
@@ -163,8 +164,9 @@ public static class RequestsApi
 
     internal static async Task<Results<Ok<DataRightsRequestView>, ValidationProblem>> Confirm(
         string requestId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ConfirmationBody? body, ClaimsPrincipal caller, IClusterClient cluster,
-        RecentSignIn recentSignIn)
+        RecentSignIn recentSignIn, HttpContext context)
     {
+        await SupportAudit.SubjectOfAsync(context, requestId);
         var request = cluster.GetGrain<IDataRightsRequestGrain>(requestId);
         if (!caller.IsInRole(Roles.Support))
         {
@@ -192,11 +194,17 @@ public static class RequestsApi
         return TypedResults.Ok(await request.ConfirmWithCode(caller.AsRequestActor(), body.VerificationCode.Trim()));
     }
 
-    internal static async Task<Ok<DataRightsRequestView>> Approve(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Approve(caller.AsRequestActor(), body.Reason.Trim()));
+    internal static async Task<Ok<DataRightsRequestView>> Approve(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)
+    {
+        await SupportAudit.SubjectOfAsync(context, requestId);
+        return TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Approve(caller.AsRequestActor(), body.Reason.Trim()));
+    }
 
-    internal static async Task<Ok<DataRightsRequestView>> Cancel(string requestId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(caller.AsRequestActor()));
+    internal static async Task<Ok<DataRightsRequestView>> Cancel(string requestId, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)
+    {
+        await SupportAudit.SubjectOfAsync(context, requestId);
+        return TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(caller.AsRequestActor()));
+    }
 
     // The route's scope admits only the merchant named: another merchant's confirmation is, to it, no request at all.
     // The same answer for a consent withdrawn directly, whose parties are listed under its receipt id.
@@ -206,15 +214,21 @@ public static class RequestsApi
             ? TypedResults.Ok(recipient)
             : TypedResults.NotFound();
 
-    // Support's hand on a notice whose retries ran out (P1.7: audited by the middleware, with the recipient named).
+    // Support's hand on a notice whose retries ran out (P1.7: audited with the recipient named and the cause's user, before it is sent).
     // The same answer for a consent withdrawn directly, whose parties are listed under its receipt id.
-    internal static async Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string requestId, string recipient, IClusterClient cluster) =>
-        await cluster.GetGrain<IRequestRecipientsGrain>(0).Redeliver(requestId, recipient) is { } redelivered
+    internal static async Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string requestId, string recipient, IClusterClient cluster, HttpContext context)
+    {
+        await SupportAudit.SubjectOfAsync(context, requestId);
+        return await cluster.GetGrain<IRequestRecipientsGrain>(0).Redeliver(requestId, recipient) is { } redelivered
             ? TypedResults.Ok(redelivered)
             : TypedResults.NotFound();
+    }
 
-    internal static async Task<Ok<DataRightsRequestView>> Reject(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Reject(caller.AsRequestActor(), body.Reason.Trim()));
+    internal static async Task<Ok<DataRightsRequestView>> Reject(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)
+    {
+        await SupportAudit.SubjectOfAsync(context, requestId);
+        return TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Reject(caller.AsRequestActor(), body.Reason.Trim()));
+    }
 
     private static async Task<DataRightsRequestView?> VisibleRequest(string requestId, ClaimsPrincipal caller, IClusterClient cluster)
     {

@@ -20,7 +20,8 @@ public static class TicketsApi
 
         var ticket = routes.MapGroup("/v1/tickets/{ticketId:id}").WithTags("Support tickets")
             .RequireAuthorization(AuthorizationPolicies.UserOrSupport);
-        ticket.MapPost("/messages", AddMessage).WithName("AddTicketMessage").WithSummary("Add a message to the ticket; 409 ticket-full past 500 messages or 100,000 characters in all (open a new one).");
+        ticket.MapPost("/messages", AddMessage).AuditsSubjectOf("ticketId")
+            .WithName("AddTicketMessage").WithSummary("Add a message to the ticket; 409 ticket-full past 500 messages or 100,000 characters in all (open a new one). Support's reply is audited with the ticket's user as its subject before it is added (P1.7).");
         ticket.MapGet("/", GetTicket).AuditsSubjectOf("ticketId")
             .WithName("GetTicket").WithSummary("The ticket with all its messages (support: audited with the ticket's user as its subject, P1.7).");
         return routes;
@@ -35,12 +36,15 @@ public static class TicketsApi
     }
 
     internal static async Task<Results<Created<TicketView>, NotFound>> AddMessage(
-        string ticketId, AddTicketMessageRequest request, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock)
+        string ticketId, AddTicketMessageRequest request, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock, HttpContext context)
     {
-        if (await VisibleTicket(ticketId, caller, cluster) is null)
+        if (await VisibleTicket(ticketId, caller, cluster) is not { } visible)
         {
             return TypedResults.NotFound();
         }
+
+        // P1.7: support's reply is written with the ticket's user, read from the ticket, before it is added.
+        await SupportAudit.SubjectFoundAsync(context, visible.UserId);
 
         var ticket = await cluster.GetGrain<ITicketGrain>(ticketId).AddMessage(Message(caller, request.Message, clock));
         return TypedResults.Created($"/v1/tickets/{ticketId}", AsSeenBy(caller, ticket));

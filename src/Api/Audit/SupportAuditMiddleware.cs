@@ -2,6 +2,10 @@ using System.Text.Json;
 using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Audit;
+using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Tickets;
 
 namespace MeiLing.Api.Audit;
 
@@ -9,9 +13,11 @@ namespace MeiLing.Api.Audit;
 /// Every call by a support tool is written to the hash-chained audit log before it runs (P1.7): who,
 /// which route, and the ids it names. If the audit log cannot take the entry, the call does not happen.
 /// The support console's pages are routes like any other here (their route ids included).
-/// A read of a resource whose user only the resource names (<see cref="SupportLookupAttribute"/>: an order, a ticket,
-/// a request) is written once the handler has read it, with that user, before the answer leaves (a read the audit
-/// log cannot take shows nothing); a read that found no user's resource is written, without one, after it.
+/// A call on a resource whose user only the resource names (<see cref="SupportLookupAttribute"/>: an order, a ticket,
+/// a request, a consent receipt) is written by its handler once it has found that user, with them: a read before the
+/// answer leaves (a read the audit log cannot take shows nothing), an action (any other method) before it changes
+/// anything (an action the audit log cannot take does not happen). A call that found no user's resource is written,
+/// without one, after it.
 /// </summary>
 public static class SupportAuditMiddleware
 {
@@ -42,7 +48,7 @@ public static class SupportAuditMiddleware
         }
 
         var action = $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}";
-        if (userId is null && HttpMethods.IsGet(context.Request.Method) && endpoint.Metadata.GetMetadata<SupportLookupAttribute>() is { } lookup)
+        if (userId is null && endpoint.Metadata.GetMetadata<SupportLookupAttribute>() is { } lookup)
         {
             await LookUpThenAuditAsync(context, next, new SupportLookup(action, lookup.ResourceIdName, ids));
             return;
@@ -52,8 +58,9 @@ public static class SupportAuditMiddleware
         await next(context);
     }
 
-    // P1.7: the handler writes the entry with the user it found (SupportAudit.SubjectFoundAsync); whatever found none
-    // (unknown, out of scope, a walk-in sale, a failure) is written here without a user.
+    // P1.7: the handler writes the entry with the user it found (SupportAudit.SubjectFoundAsync, SubjectOfAsync), an
+    // action's before it acts; whatever found none (unknown, out of scope, a walk-in sale, a failure) is written here
+    // without a user, having changed nothing.
     private static async Task LookUpThenAuditAsync(HttpContext context, RequestDelegate next, SupportLookup lookup)
     {
         context.Features.Set(lookup);
@@ -65,15 +72,16 @@ public static class SupportAuditMiddleware
         {
             if (!lookup.Audited)
             {
-                await SupportAudit.AppendAsync(context, lookup.Action, null, JsonSerializer.Serialize(lookup.Ids));
+                await SupportAudit.AppendOnceAsync(context, lookup, userId: null);
             }
         }
     }
 }
 
 /// <summary>
-/// Marks a support read (GET) whose subject user is named by the resource it reads, not by its route: the handler
-/// reports the user it found (<see cref="SupportAudit.SubjectFoundAsync"/>) and the audit entry names them (P1.7).
+/// Marks a support call whose subject user is named by the resource it reads or acts on, not by its route: the handler
+/// reports the user it found (<see cref="SupportAudit.SubjectFoundAsync"/>, <see cref="SupportAudit.SubjectOfAsync"/>)
+/// and the audit entry names them (P1.7); an action's handler does so before it acts.
 /// On a minimal-API route through <see cref="SupportLookupExtensions.AuditsSubjectOf{TBuilder}"/>; on a console page as an attribute.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, Inherited = false)]
@@ -85,13 +93,13 @@ public sealed class SupportLookupAttribute(string resourceIdName) : Attribute
 
 public static class SupportLookupExtensions
 {
-    /// <summary>Support's read of this route is audited with the user the resource named by <paramref name="resourceIdName"/> belongs to (P1.7).</summary>
+    /// <summary>Support's call of this route is audited with the user the resource named by <paramref name="resourceIdName"/> belongs to (P1.7).</summary>
     public static TBuilder AuditsSubjectOf<TBuilder>(this TBuilder builder, string resourceIdName)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new SupportLookupAttribute(resourceIdName));
 }
 
-/// <summary>One support read under way whose entry waits for the subject the handler finds.</summary>
+/// <summary>One support call under way whose entry waits for the subject the handler finds.</summary>
 internal sealed class SupportLookup(string action, string resourceIdName, IReadOnlyDictionary<string, string?> ids)
 {
     public string Action { get; } = action;
@@ -102,8 +110,8 @@ internal sealed class SupportLookup(string action, string resourceIdName, IReadO
 
     /// <summary>
     /// The detail of the entry with its subject: where the subject came from first, then the route's ids. It never
-    /// begins with a request id as a request's own entries do (IAuditLogGrain.AboutRequest), so agents' reads of a
-    /// request stay out of its trail.
+    /// begins with a request id as a request's own entries do (IAuditLogGrain.AboutRequest), so agents' calls on a
+    /// request stay out of its trail (the request writes its own steps there).
     /// </summary>
     public string DetailWithSubject() =>
         JsonSerializer.Serialize(new[] { new KeyValuePair<string, string?>("subjectFrom", resourceIdName) }
@@ -119,16 +127,45 @@ public static class SupportAudit
             .Append(new AuditEntry(Roles.Support, context.User.SubjectId() ?? "unknown", action, userId, detail));
 
     /// <summary>
-    /// Called by a handler once it has read a resource its caller may see, before it answers: support's read of a
+    /// Called by a handler once it has read a resource its caller may see, before it answers or acts: support's call of a
     /// <see cref="SupportLookupAttribute"/> route is written now, with the resource's user as its subject, so the user's
-    /// own audit trail shows it (P1.7). Anything else (not support, not such a read, already written) does nothing.
+    /// own audit trail shows it (P1.7). Anything else (not support, not such a call, already written) does nothing.
     /// </summary>
     public static async Task SubjectFoundAsync(HttpContext context, string userId)
     {
         if (context.Features.Get<SupportLookup>() is { Audited: false } lookup)
         {
-            await AppendAsync(context, lookup.Action, userId, lookup.DetailWithSubject());
-            lookup.Audited = true;
+            await AppendOnceAsync(context, lookup, userId);
         }
     }
+
+    /// <summary>
+    /// For a handler that acts on a resource without reading it first (a request's approval, a notice's redelivery):
+    /// support's call of a <see cref="SupportLookupAttribute"/> route is written now, before the handler acts, with the
+    /// user the resource's own grain names, read by the id's kind (a request, a consent receipt, a ticket); a resource
+    /// that names no user (unknown, another kind) is written without one, still before the act (P1.7). Anything else
+    /// (not support, not such a call, already written) does nothing and reads nothing.
+    /// </summary>
+    public static async Task SubjectOfAsync(HttpContext context, string resourceId)
+    {
+        if (context.Features.Get<SupportLookup>() is not { Audited: false } lookup)
+        {
+            return;
+        }
+
+        await AppendOnceAsync(context, lookup, await UserOfAsync(context.RequestServices.GetRequiredService<IClusterClient>(), resourceId));
+    }
+
+    /// <summary>The call's one entry: with its subject and where it came from, or, when none was found, with the route's ids alone.</summary>
+    internal static async Task AppendOnceAsync(HttpContext context, SupportLookup lookup, string? userId)
+    {
+        await AppendAsync(context, lookup.Action, userId, userId is null ? JsonSerializer.Serialize(lookup.Ids) : lookup.DetailWithSubject());
+        lookup.Audited = true;
+    }
+
+    private static async Task<string?> UserOfAsync(IClusterClient cluster, string resourceId) =>
+        EntityId.IsWellFormed(resourceId, EntityId.RequestPrefix) ? (await cluster.GetGrain<IDataRightsRequestGrain>(resourceId).Get())?.UserId
+        : EntityId.IsWellFormed(resourceId, EntityId.ReceiptPrefix) ? (await cluster.GetGrain<IConsentRecordGrain>(resourceId).Get())?.UserId
+        : EntityId.IsWellFormed(resourceId, EntityId.TicketPrefix) ? (await cluster.GetGrain<ITicketGrain>(resourceId).Get())?.UserId
+        : null;
 }

@@ -13,10 +13,12 @@ namespace MeiLing.Api.Pages.Console;
 /// <summary>
 /// One request: its progress, recipients, erasure receipt and audit trail, and the staff actions on it,
 /// each through the API's own handler (confirm with the user's code, approve as a second agent, reject
-/// with a reason). An operator sees no user data here, as in the API, but may approve or reject.
+/// with a reason). An operator sees no user data here, as in the API, but may approve or reject. An action is taken on
+/// the request the page's address names, as the support-audit middleware reads it, and the handler writes its entry
+/// with the request's user before it acts (P1.7).
 /// </summary>
 [Authorize(Policy = AuthorizationPolicies.Staff)]
-[SupportLookup("requestId")] // P1.7: support's view of the page is audited with the request's user
+[SupportLookup("requestId")] // P1.7: support's view of the page, and each action on it, is audited with the request's user
 public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : ConsolePageModel(cluster)
 {
     public const int TrailLength = 500;
@@ -49,18 +51,20 @@ public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : C
     }
 
     public Task<IActionResult> OnPostConfirmAsync([FromForm] string? verificationCode) =>
-        ActAsync("已确认，开始处理。Confirmed: the request starts.", new ConfirmationBody(verificationCode), async (id, body) => await RequestsApi.Confirm(id, body, User, Cluster, RecentSignIn));
+        ActAsync("已确认，开始处理。Confirmed: the request starts.", new ConfirmationBody(verificationCode), async (id, body) => await RequestsApi.Confirm(id, body, User, Cluster, RecentSignIn, HttpContext));
 
     public Task<IActionResult> OnPostApproveAsync([FromForm] string? reason) =>
-        ActAsync("已批准。Approved.", new ReasonBody(reason ?? ""), async (id, body) => await RequestsApi.Approve(id, body, User, Cluster));
+        ActAsync("已批准。Approved.", new ReasonBody(reason ?? ""), async (id, body) => await RequestsApi.Approve(id, body, User, Cluster, HttpContext));
 
     public Task<IActionResult> OnPostRejectAsync([FromForm] string? reason) =>
-        ActAsync("已驳回。Rejected.", new ReasonBody(reason ?? ""), async (id, body) => await RequestsApi.Reject(id, body, User, Cluster));
+        ActAsync("已驳回。Rejected.", new ReasonBody(reason ?? ""), async (id, body) => await RequestsApi.Reject(id, body, User, Cluster, HttpContext));
 
     private async Task<IActionResult> ActAsync<TBody>(string done, TBody body, Func<string, TBody, Task<IResult>> action)
         where TBody : notnull
     {
-        if (!EntityId.IsWellFormed(RequestId, EntityId.RequestPrefix))
+        // The request comes from the page's address alone, where the audit entry reads it: named in a form field or the
+        // query instead (the address's id is optional, for the look-up box), the action is not taken.
+        if (!EntityId.IsWellFormed(RequestId, EntityId.RequestPrefix) || RouteData.Values["requestId"] is null)
         {
             return NotFound();
         }

@@ -92,7 +92,7 @@ public sealed class UserModel(IClusterClient cluster, ConsentReads consents, Tim
         {
             Error = invalid;
         }
-        else if (Accept(ApiAnswer.Of<TicketView>(await TicketsApi.AddMessage(ticketId, reply, User, Cluster, clock)), out _))
+        else if (Accept(ApiAnswer.Of<TicketView>(await TicketsApi.AddMessage(ticketId, reply, User, Cluster, clock, HttpContext)), out _))
         {
             Notice = "已回复。Replied.";
             return Redirect($"/console/users/{UserId}");

@@ -29,5 +29,5 @@ public sealed class WithdrawalRedeliveryModel(IClusterClient cluster) : Redelive
         EntityId.IsWellFormed(ReceiptId, EntityId.ReceiptPrefix)
         && await Cluster.GetGrain<IConsentRecordGrain>(ReceiptId).Get() is { } receipt && receipt.UserId == UserId;
 
-    protected override async Task<IResult> RedeliverAsync() => await ConsentRecordsApi.Redeliver(ReceiptId, Recipient, Cluster);
+    protected override async Task<IResult> RedeliverAsync() => await ConsentRecordsApi.Redeliver(ReceiptId, Recipient, Cluster, HttpContext);
 }

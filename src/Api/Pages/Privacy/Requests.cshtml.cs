@@ -47,7 +47,7 @@ public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(clu
             return NotFound();
         }
 
-        if (await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Confirm(requestId!, null, User, Cluster, RecentSignIn)), out _)) && Error is null)
+        if (await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Confirm(requestId!, null, User, Cluster, RecentSignIn, HttpContext)), out _)) && Error is null)
         {
             Notice = "已确认。Confirmed.";
             return Redirect("/privacy/requests");

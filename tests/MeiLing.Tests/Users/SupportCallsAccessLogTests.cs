@@ -1,0 +1,247 @@
+using System.Text.Json;
+using MeiLing.Api.Audit;
+using MeiLing.Api.Routing;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Access;
+using MeiLing.Grains.Platform;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Webhooks;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+
+namespace MeiLing.Tests.Users;
+
+/// <summary>
+/// P1.7: every support act on a user's data is in the audit log naming that user, so the user's own access log shows it,
+/// also when the route names only the resource (a ticket, a consent receipt, a request): the entry is written with the
+/// resource's user before the act changes anything.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class SupportCallsAccessLogTests(PlatformFixture platform)
+{
+    private static readonly object SupportDeletion = new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "用户来电", verification = "回拨注册手机号核实" };
+
+    private static readonly object SupportCancellation = new { type = "cancellation", reason = "用户来电要求注销", verification = "回拨注册手机号核实" };
+
+    [Fact]
+    public async Task P1_7_supports_reply_to_a_ticket_is_in_the_users_access_log()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Late delivery", message = "Where is my tea?" });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
+        var agent = await platform.EnrolStaffAsync("Agent Reply", "support");
+        var support = platform.Client(agent.ApiKey);
+        var unknown = EntityId.New(EntityId.TicketPrefix);
+
+        var reply = await support.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "已为您催单" });
+        var toNoTicket = await support.PostAsJsonAsync($"/v1/tickets/{unknown}/messages", new { message = "已为您催单" });
+
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+        var entry = Assert.Single(await SupportEntriesAsync(client, user.UserId), entry => entry.GetProperty("action").GetString() == "POST /v1/tickets/{ticketId}/messages");
+        Assert.Equal(ticketId, entry.GetProperty("ticketId").GetString());
+        Assert.StartsWith("staff_", entry.GetProperty("actor").GetString(), StringComparison.Ordinal);
+        // A reply to no ticket changed nothing and names no one: written as before, without a user.
+        await toNoTicket.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(1L, await UnattributedCountAsync(agent.StaffId, unknown));
+    }
+
+    [Fact]
+    public async Task P1_7_supports_reads_of_a_consent_record_and_its_resend_of_a_withdrawal_notice_are_in_the_users_access_log()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "failed");
+        var merchantId = shop.Merchant.MerchantId;
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Receipts", "support")).ApiKey);
+        receiver.ComeBack();
+
+        var receipt = await support.GetAsync($"/v1/consent-records/{receiptId}");
+        var recipients = await support.GetAsync($"/v1/consent-records/{receiptId}/recipients");
+        var resent = await support.PostAsync($"/v1/consent-records/{receiptId}/recipients/{merchantId}/redelivery", null);
+
+        Assert.Equal(HttpStatusCode.OK, receipt.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, recipients.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        await shop.CustomerClient.WaitForReceiptRecipientAsync(receiptId, "notified", merchantId);
+        var actions = (await SupportEntriesAsync(shop.CustomerClient, shop.Customer.UserId)).Select(entry => entry.GetProperty("action").GetString()).ToList();
+        Assert.Equal(
+            ["POST /v1/consent-records/{receiptId}/recipients/{recipient}/redelivery", "GET /v1/consent-records/{receiptId}/recipients", "GET /v1/consent-records/{receiptId}"],
+            actions);
+    }
+
+    [Fact]
+    public async Task P1_7_supports_confirmation_approval_rejection_and_cancellation_of_a_request_are_in_the_users_access_log_before_the_request_acts()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var filer = await platform.EnrolStaffAsync("Agent Filer", "support");
+        var support = platform.Client(filer.ApiKey);
+        var second = await platform.EnrolStaffAsync("Agent Second", "support");
+        var confirmed = (await support.FileRequestAsync(user.UserId, SupportDeletion)).RequestId();
+        var code = await platform.LatestCodeAsync(user.Phone, "confirm-request");
+        var approved = (await support.FileRequestAsync(user.UserId, new { type = "correction", details = new { nickname = "小梅" }, reason = "用户来电", verification = "回拨注册手机号核实" })).RequestId();
+        var rejected = (await support.FileRequestAsync(user.UserId, SupportCancellation)).RequestId();
+        var cancelled = (await support.FileRequestAsync(user.UserId, new { type = "withdrawal", details = new { purposes = new[] { "marketing-sharing" } }, reason = "用户来电", verification = "回拨注册手机号核实" })).RequestId();
+        var unknown = EntityId.New(EntityId.RequestPrefix);
+
+        (await support.PostAsJsonAsync($"/v1/requests/{confirmed}/confirmation", new { verificationCode = code })).EnsureSuccessStatusCode();
+        (await platform.Client(second.ApiKey).PostAsJsonAsync($"/v1/requests/{approved}/approval", new { reason = "回拨核实身份" })).EnsureSuccessStatusCode();
+        (await support.PostAsJsonAsync($"/v1/requests/{rejected}/rejection", new { reason = "账户有未结订单" })).EnsureSuccessStatusCode();
+        (await support.PostAsync($"/v1/requests/{cancelled}/cancellation", null)).EnsureSuccessStatusCode();
+        var onNoRequest = await support.PostAsJsonAsync($"/v1/requests/{unknown}/rejection", new { reason = "不存在的申请" });
+
+        var log = await SupportEntriesAsync(client, user.UserId);
+        foreach (var (requestId, step, requestsOwnRecord) in new[]
+        {
+            (confirmed, "confirmation", "deletion:confirmed-with-code"), (approved, "approval", "correction:approved"),
+            (rejected, "rejection", "cancellation:rejected"), (cancelled, "cancellation", "withdrawal:cancelled-by-support"),
+        })
+        {
+            var action = $"POST /v1/requests/{{requestId}}/{step}";
+            var entry = Assert.Single(log, entry => entry.GetProperty("action").GetString() == action);
+            Assert.Equal(requestId, entry.GetProperty("requestId").GetString());
+            // Written before the request acted: the agent's entry precedes the request's own record of the step.
+            Assert.True(await SequenceAsync(user.UserId, action) < await SequenceAsync(user.UserId, requestsOwnRecord), $"{action} was written after {requestsOwnRecord}");
+        }
+
+        await onNoRequest.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(1L, await UnattributedCountAsync(filer.StaffId, unknown));
+    }
+
+    [Fact]
+    public async Task P1_7_supports_resend_of_a_requests_notice_is_in_the_users_access_log()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var (shop, requestId, _) = await platform.RequestWithAFailedMerchantAsync(receiver);
+        var merchantId = shop.Merchant.MerchantId;
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Resend", "support")).ApiKey);
+        receiver.ComeBack();
+
+        var resent = await support.PostAsync($"/v1/requests/{requestId}/recipients/{merchantId}/redelivery", null);
+
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "notified");
+        var entry = Assert.Single(await SupportEntriesAsync(shop.CustomerClient, shop.Customer.UserId));
+        Assert.Equal("POST /v1/requests/{requestId}/recipients/{recipient}/redelivery", entry.GetProperty("action").GetString());
+        Assert.Equal(requestId, entry.GetProperty("requestId").GetString());
+    }
+
+    [Fact]
+    public async Task P1_7_supports_console_approval_rejection_and_resend_on_a_request_are_in_the_users_access_log()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var (shop, failedRequest, _) = await platform.RequestWithAFailedMerchantAsync(receiver);
+        var (user, merchantId) = (shop.Customer, shop.Merchant.MerchantId);
+        var filer = platform.Client((await platform.EnrolStaffAsync("Agent Console Filer", "support")).ApiKey);
+        var approved = (await filer.FileRequestAsync(user.UserId, SupportDeletion)).RequestId();
+        var rejected = (await filer.FileRequestAsync(user.UserId, SupportCancellation)).RequestId();
+        var console = await SignedInConsoleAsync();
+        receiver.ComeBack();
+
+        var approval = await console.PostFormAsync($"/console/requests/{approved}?handler=Approve", new() { ["reason"] = "回拨核实身份" });
+        var rejection = await console.PostFormAsync($"/console/requests/{rejected}?handler=Reject", new() { ["reason"] = "账户有未结订单" });
+        var resend = await console.PostFormAsync($"/console/requests/{failedRequest}/recipients/{merchantId}/redelivery", new(), $"/console/requests/{failedRequest}");
+
+        Assert.Equal($"/console/requests/{approved}", approval.Headers.Location?.OriginalString);
+        Assert.Equal($"/console/requests/{rejected}", rejection.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, resend.StatusCode);
+        await shop.CustomerClient.WaitForRecipientAsync(failedRequest, merchantId, "notified");
+        var log = await SupportEntriesAsync(shop.CustomerClient, user.UserId);
+        var actions = log.Where(entry => entry.GetProperty("action").GetString()!.StartsWith("POST /console/", StringComparison.Ordinal))
+            .Select(entry => (entry.GetProperty("action").GetString(), entry.GetProperty("requestId").GetString())).ToList();
+        Assert.Equal(
+            [
+                ("POST /console/requests/{requestId}/recipients/{recipient}/redelivery", failedRequest),
+                ("POST /console/requests/{requestId}", rejected),
+                ("POST /console/requests/{requestId}", approved),
+            ],
+            actions);
+        Assert.True(await SequenceAsync(user.UserId, "POST /console/requests/{requestId}") < await SequenceAsync(user.UserId, "deletion:approved"));
+    }
+
+    [Fact]
+    public async Task P1_7_a_console_action_naming_its_request_only_in_the_form_is_refused_and_changes_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var filer = platform.Client((await platform.EnrolStaffAsync("Agent Form Filer", "support")).ApiKey);
+        var requestId = (await filer.FileRequestAsync(user.UserId, SupportCancellation)).RequestId();
+        var console = await SignedInConsoleAsync();
+
+        // The page's address names no request; a hand-made form names it in its fields, where the audit entry cannot read it.
+        var response = await console.PostFormAsync("/console/requests?handler=Reject", new() { ["requestId"] = requestId, ["reason"] = "不留痕迹" }, "/console");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("awaiting-confirmation", (await filer.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}")).GetProperty("status").GetString());
+    }
+
+    // The sweep: a route support may call that names a resource but no user must say which of its ids the user is read
+    // from, or its calls would be audited about no one (P1.7). A new route that forgets fails here.
+    [Fact]
+    public async Task P1_7_every_route_support_may_call_on_a_resource_without_a_user_in_its_route_audits_the_resources_user()
+    {
+        var services = platform.Api.Services;
+        var policies = services.GetRequiredService<IAuthorizationPolicyProvider>();
+        var authorization = services.GetRequiredService<IAuthorizationService>();
+        var agent = CallerClaims.Principal(CallerRole.Support, EntityId.New(EntityId.StaffPrefix), "sweep");
+        var swept = new List<string>();
+        var unmarked = new List<string>();
+
+        foreach (var endpoint in services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var ids = endpoint.RoutePattern.Parameters.Select(parameter => parameter.Name).Where(name => name.EndsWith("Id", StringComparison.Ordinal)).ToList();
+            if (ids.Count == 0 || ids.Contains("userId") || !await AdmitsAsync(endpoint, agent, policies, authorization))
+            {
+                continue;
+            }
+
+            var route = $"{string.Join(',', endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"])} {RouteIds.Plain(endpoint.RoutePattern).TrimEnd('/')}";
+            swept.Add(route);
+            if (endpoint.Metadata.GetMetadata<SupportLookupAttribute>() is not { } lookup || !ids.Contains(lookup.ResourceIdName))
+            {
+                unmarked.Add(route);
+            }
+        }
+
+        Assert.Empty(unmarked);
+        // The sweep reaches the API's routes and the console's pages alike.
+        Assert.Contains("POST /v1/tickets/{ticketId}/messages", swept);
+        Assert.Contains("POST /v1/consent-records/{receiptId}/recipients/{recipient}/redelivery", swept);
+        Assert.Contains("POST /v1/requests/{requestId}/approval", swept);
+        Assert.Contains("* /console/requests/{requestId}/recipients/{recipient}/redelivery", swept);
+    }
+
+    private static async Task<bool> AdmitsAsync(RouteEndpoint endpoint, System.Security.Claims.ClaimsPrincipal caller, IAuthorizationPolicyProvider policies, IAuthorizationService authorization)
+    {
+        if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            return true;
+        }
+
+        var policy = await AuthorizationPolicy.CombineAsync(policies, endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(), endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>())
+            ?? await policies.GetFallbackPolicyAsync();
+        return policy is null || (await authorization.AuthorizeAsync(caller, null, policy)).Succeeded;
+    }
+
+    /// <summary>The support entries of the user's access log, newest first, as the user reads them.</summary>
+    private static async Task<List<JsonElement>> SupportEntriesAsync(HttpClient user, string userId) =>
+        [.. (await user.GetFromJsonAsync<JsonElement>($"/v1/users/{userId}/access-log?limit=100")).GetProperty("items").EnumerateArray()
+            .Where(entry => entry.GetProperty("actorRole").GetString() == "support")
+            .Where(entry => !entry.GetProperty("action").GetString()!.StartsWith("POST /v1/users/{userId}/requests", StringComparison.Ordinal))];
+
+    private async Task<long> SequenceAsync(string userId, string action) =>
+        await platform.Database.ScalarAsync<long>("SELECT min(sequence) FROM audit_log WHERE subject_user_id = $1 AND action = $2", userId, action);
+
+    private async Task<long> UnattributedCountAsync(string staffId, string resourceId) =>
+        await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND subject_user_id IS NULL AND detail LIKE '%' || $2 || '%'", staffId, resourceId);
+
+    private async Task<HttpClient> SignedInConsoleAsync()
+    {
+        var console = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var signedIn = await console.PostFormAsync("/console/signin", new() { ["apiKey"] = (await platform.EnrolStaffAsync("客服 乙", "support")).ApiKey });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return console;
+    }
+}
