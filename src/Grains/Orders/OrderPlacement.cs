@@ -49,6 +49,13 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
             return (merchant.Region, null);
         }
 
+        if (!EntityId.IsWellFormed(userId, EntityId.UserPrefix))
+        {
+            // P4.4: an id of no user's shape names nobody, as a made-up one does, and becomes no grain's key: one bearing a
+            // NUL reached the user's storage and failed the server (500) where a made-up id is 400.
+            throw UnknownUser();
+        }
+
         try
         {
             // P1.10, P6.1, P4.2: an order is processed as a contract with the user, only once they accepted the
@@ -61,9 +68,11 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
         catch (DomainException missing) when (missing.Code == "user-not-found")
         {
             // The user is named in the request body: a wrong one is bad input, not a missing resource.
-            throw DomainException.InvalidField("userId", "unknown-user", "No such user.");
+            throw UnknownUser();
         }
     }
+
+    private static DomainException UnknownUser() => DomainException.InvalidField("userId", "unknown-user", "No such user.");
 
     private async Task TakeStockAsync(string orderId, string merchantId, OrderQuote quote, string? staffId)
     {

@@ -78,6 +78,31 @@ public sealed class DishonestCallerTests(PlatformFixture platform)
         Assert.EndsWith("/policy-consent-required", (await topUp.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("a\u0000b")]
+    [InlineData("x")]
+    [InlineData("mer_aaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public async Task P4_4_an_order_for_a_user_id_of_no_users_shape_is_400_unknown_user_with_or_without_an_idempotency_key(string userId)
+    {
+        var shop = await platform.OpenShopAsync();
+        var orders = $"/v1/merchants/{shop.Merchant.MerchantId}/orders";
+        var body = new { userId, items = new[] { new { sku = "TEA-1", quantity = 1 } } };
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, orders) { Content = JsonContent.Create(body) };
+        keyed.Headers.Add("Idempotency-Key", $"odd-user-{Guid.NewGuid():N}");
+
+        // A NUL in the id once reached the user's storage as a grain key: 500 where a made-up id is 400.
+        var answers = new[] { await shop.MerchantClient.PostAsJsonAsync(orders, body), await shop.MerchantClient.SendAsync(keyed) };
+
+        foreach (var answer in answers)
+        {
+            var problem = await answer.AssertProblemAsync(HttpStatusCode.BadRequest);
+            Assert.EndsWith("/unknown-user", problem.TypeOf(), StringComparison.Ordinal);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("userId", out _), problem.ToString());
+        }
+
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+
     [Fact]
     public async Task P4_4_a_flood_of_made_up_keys_touches_no_grain_and_leaves_no_activation()
     {

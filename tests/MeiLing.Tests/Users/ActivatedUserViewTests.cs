@@ -31,6 +31,23 @@ public sealed class ActivatedUserViewTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_each_user_beside_the_api_reads_their_own_rendered_consents_and_never_another_users()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var (granting, other) = (await UserBesideTheApiAsync(), await UserBesideTheApiAsync());
+        var (grantingClient, otherClient) = (await platform.AsUserAsync(granting), await platform.AsUserAsync(other));
+        await grantingClient.SetConsentAsync(granting.UserId, "marketing-sharing", true, version);
+        // Rendered once for the granting user's view, and kept with it for the reads that follow.
+        Assert.True(await GrantedAsync(grantingClient, granting.UserId, "marketing-sharing"));
+
+        var others = await otherClient.GetAsync($"/v1/users/{granting.UserId}/consents");
+
+        await others.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.False(await GrantedAsync(otherClient, other.UserId, "marketing-sharing"));
+        Assert.True(await GrantedAsync(grantingClient, granting.UserId, "marketing-sharing"));
+    }
+
+    [Fact]
     public async Task P4_4_a_session_signed_out_or_ended_by_a_password_change_reads_no_consents_beside_the_users_grain()
     {
         var user = await UserBesideTheApiAsync();

@@ -176,6 +176,93 @@ public sealed class SupportCallsAccessLogTests(PlatformFixture platform)
         Assert.Equal("awaiting-confirmation", (await filer.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}")).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task P1_7_a_console_action_whose_form_names_another_users_request_acts_on_the_request_of_its_address_alone()
+    {
+        var (user, bystander) = (await platform.RegisterUserAsync(), await platform.RegisterUserAsync());
+        var filer = platform.Client((await platform.EnrolStaffAsync("Agent Form Swap", "support")).ApiKey);
+        var addressed = (await filer.FileRequestAsync(user.UserId, SupportCancellation)).RequestId();
+        var smuggled = (await filer.FileRequestAsync(bystander.UserId, SupportCancellation)).RequestId();
+        var console = await SignedInConsoleAsync();
+
+        // A form field outranks the address in model binding: the rejection once went to the form's request while the
+        // audit entry, written from the address, named the other one, and the bystander's log showed a stranger's id.
+        var response = await console.PostFormAsync(
+            $"/console/requests/{addressed}?handler=Reject", new() { ["requestId"] = smuggled, ["reason"] = "不留痕迹" });
+
+        Assert.Equal($"/console/requests/{addressed}", response.Headers.Location?.OriginalString);
+        Assert.Equal("rejected", (await filer.GetFromJsonAsync<JsonElement>($"/v1/requests/{addressed}")).GetProperty("status").GetString());
+        Assert.Equal("awaiting-confirmation", (await filer.GetFromJsonAsync<JsonElement>($"/v1/requests/{smuggled}")).GetProperty("status").GetString());
+        var bystandersLog = await (await platform.AsUserAsync(bystander)).GetStringAsync($"/v1/users/{bystander.UserId}/access-log?limit=100");
+        Assert.DoesNotContain(addressed, bystandersLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("POST /console/requests/{requestId}", bystandersLog, StringComparison.Ordinal);
+        // The look-up box still names a request in the query, and leads to the page whose address names it.
+        Assert.Equal($"/console/requests/{smuggled}", (await console.GetAsync($"/console/requests?requestId={smuggled}")).Headers.Location?.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("ticketid={0}")]
+    [InlineData("ticketId={0}&ticketId={1}")]
+    public async Task P1_7_a_console_reply_whose_query_names_its_ticket_otherwise_than_the_audit_entry_reads_it_is_refused(string query)
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var tickets = new List<string>();
+        foreach (var subject in new[] { "Late delivery", "Refund" })
+        {
+            var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject, message = "Please help" });
+            tickets.Add((await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!);
+        }
+
+        var console = await SignedInConsoleAsync();
+
+        // Binding reads the query without regard to case and takes the first of two values; the audit entry passed over
+        // "ticketid" and wrote both values of a repeated key, so the reply went to a ticket its entry did not name.
+        var response = await console.PostFormAsync(
+            $"/console/users/{user.UserId}?handler=Reply&{string.Format(System.Globalization.CultureInfo.InvariantCulture, query, tickets[0], tickets[1])}",
+            new() { ["message"] = "不留痕迹的回复" }, $"/console/users/{user.UserId}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        foreach (var ticketId in tickets)
+        {
+            Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}")).GetProperty("messages").GetArrayLength());
+        }
+    }
+
+    [Fact]
+    public async Task P1_7_an_agents_approval_or_reply_the_audit_log_refuses_is_not_made()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var requestId = (await platform.Client((await platform.EnrolStaffAsync("Agent Filer", "support")).ApiKey)
+            .FileRequestAsync(user.UserId, SupportCancellation)).RequestId();
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Refund", message = "Please call me" });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
+        var agent = await platform.EnrolStaffAsync("Agent Unrecorded", "support");
+        var support = platform.Client(agent.ApiKey);
+        // The audit log refuses this agent's entries alone, as it would refuse everyone's while it is down.
+        var trigger = $"refuse_{agent.StaffId}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log refuses'; END $$;
+            CREATE TRIGGER {trigger} BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.actor_id = '{agent.StaffId}') EXECUTE FUNCTION {trigger}();
+            """);
+        try
+        {
+            var approval = await support.PostAsJsonAsync($"/v1/requests/{requestId}/approval", new { reason = "回拨核实身份" });
+            var reply = await support.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "已为您退款" });
+
+            Assert.False(approval.IsSuccessStatusCode);
+            Assert.False(reply.IsSuccessStatusCode);
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON audit_log; DROP FUNCTION {trigger}();");
+        }
+
+        Assert.Equal("awaiting-confirmation", (await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}")).GetProperty("status").GetString());
+        Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}")).GetProperty("messages").GetArrayLength());
+    }
+
     // The sweep: a route support may call that names a resource but no user must say which of its ids the user is read
     // from, or its calls would be audited about no one (P1.7). A new route that forgets fails here.
     [Fact]

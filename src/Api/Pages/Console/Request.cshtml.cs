@@ -23,8 +23,17 @@ public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : C
 {
     public const int TrailLength = 500;
 
-    [BindProperty(SupportsGet = true)]
+    /// <summary>
+    /// The request the page's address names, and no other: a form field of the same name would outrank the address in
+    /// model binding (form values bind first), so an action could be taken on one request while the support-audit
+    /// middleware wrote the address's into the entry (P1.7).
+    /// </summary>
+    [FromRoute(Name = "requestId")]
     public string? RequestId { get; set; }
+
+    /// <summary>The look-up box's <c>?requestId=</c>, which only leads to the page whose address names it.</summary>
+    [FromQuery(Name = "requestId")]
+    public string? LookedUp { get; set; }
 
     public DataRightsRequestView? View { get; private set; }
 
@@ -36,14 +45,11 @@ public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : C
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!EntityId.IsWellFormed(RequestId, EntityId.RequestPrefix))
+        if (RequestId is null)
         {
-            return RequestId is null ? Redirect(ConsolePaths.Console) : NotFound();
-        }
-
-        if (RouteData.Values["requestId"] is null)
-        {
-            return Redirect($"/console/requests/{RequestId}");
+            return LookedUp is null ? Redirect(ConsolePaths.Console)
+                : EntityId.IsWellFormed(LookedUp, EntityId.RequestPrefix) ? Redirect($"/console/requests/{LookedUp}")
+                : NotFound();
         }
 
         await LoadAsync();
@@ -64,7 +70,7 @@ public sealed class RequestModel(IClusterClient cluster, TimeProvider clock) : C
     {
         // The request comes from the page's address alone, where the audit entry reads it: named in a form field or the
         // query instead (the address's id is optional, for the look-up box), the action is not taken.
-        if (!EntityId.IsWellFormed(RequestId, EntityId.RequestPrefix) || RouteData.Values["requestId"] is null)
+        if (!EntityId.IsWellFormed(RequestId, EntityId.RequestPrefix))
         {
             return NotFound();
         }

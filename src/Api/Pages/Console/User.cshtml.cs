@@ -75,12 +75,13 @@ public sealed class UserModel(IClusterClient cluster, ConsentReads consents, Tim
         return Page();
     }
 
-    public async Task<IActionResult> OnPostReplyAsync([FromQuery] string? ticketId, [FromForm] string? message)
+    public async Task<IActionResult> OnPostReplyAsync([FromForm] string? message)
     {
         // The request names the ticket, the route names the user the page (and its audit entry) is about: a ticket
         // of another user is not on this page, so replying to it here is 404, as an id outside the scope is in the API.
         // The ticket is taken from the query alone, where the support audit middleware reads it (P1.7): named in the
         // form's fields instead, the reply was written with an audit entry that did not say which ticket it went to.
+        var ticketId = QueryIdAsAudited("ticketId");
         if (ticketId is null || !EntityId.IsWellFormed(ticketId, EntityId.TicketPrefix)
             || await Cluster.GetGrain<ITicketGrain>(ticketId).Get() is not { } ticket || ticket.UserId != UserId)
         {
@@ -101,6 +102,17 @@ public sealed class UserModel(IClusterClient cluster, ConsentReads consents, Tim
         await LoadAsync();
         return Page();
     }
+
+    /// <summary>
+    /// The query's <paramref name="name"/> as the support audit middleware writes it into the entry: given once, under that
+    /// very spelling. Model binding reads a query case-insensitively and takes the first of several values, where the
+    /// middleware passes over a key spelled otherwise (<c>ticketid</c>) and writes every value: either way a reply went to
+    /// a ticket its audit entry did not name, and the user's access log could not say which (P1.7).
+    /// </summary>
+    private string? QueryIdAsAudited(string name) =>
+        Request.Query.TryGetValue(name, out var values) && values.Count == 1 && Request.Query.Keys.Contains(name, StringComparer.Ordinal)
+            ? values[0]
+            : null;
 
     private async Task LoadAsync()
     {
