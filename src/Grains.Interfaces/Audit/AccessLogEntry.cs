@@ -2,7 +2,7 @@ namespace MeiLing.Grains.Audit;
 
 /// <summary>
 /// One audit entry about a user as the user reads it (P1.7, P1.3): when, who in what role, what, and the user's own
-/// request, ticket or order it was for where the entry names one known to be theirs. Never a member of staff's id,
+/// request, ticket, order or consent receipt it was for where the entry names one known to be theirs. Never a member of staff's id,
 /// name or key (<see cref="Actor"/> is a pseudonym), never the entry's raw detail, which may name ids a caller typed.
 /// </summary>
 /// <param name="At">When the entry was written.</param>
@@ -21,6 +21,7 @@ namespace MeiLing.Grains.Audit;
 /// <param name="RequestId">The user's data-rights request the entry is about, or the request support read.</param>
 /// <param name="TicketId">The user's ticket support read or answered.</param>
 /// <param name="OrderId">The user's order support read.</param>
+/// <param name="ReceiptId">The user's consent receipt support read, or whose withdrawal notice support sent again.</param>
 [GenerateSerializer, Immutable, Alias("meiling.access-log-entry")]
 public sealed record AccessLogEntry(
     [property: Id(0)] DateTimeOffset At,
@@ -29,7 +30,8 @@ public sealed record AccessLogEntry(
     [property: Id(3)] string Action,
     [property: Id(4)] string? RequestId,
     [property: Id(5)] string? TicketId,
-    [property: Id(6)] string? OrderId);
+    [property: Id(6)] string? OrderId,
+    [property: Id(7)] string? ReceiptId = null);
 
 /// <summary>
 /// A page of a user's access log, newest first, and the audit sequence its last entry had when more follow (the

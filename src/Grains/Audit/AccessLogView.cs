@@ -23,6 +23,7 @@ internal sealed class AccessLogView(UserDataKeys keys, UserTicketStore tickets)
     private const string RequestIdName = "requestId";
     private const string TicketIdName = "ticketId";
     private const string OrderIdName = "orderId";
+    private const string ReceiptIdName = "receiptId";
 
     public async Task<IReadOnlyList<AccessLogEntry>> ShowAsync(string userId, IReadOnlyList<AuditRecord> records)
     {
@@ -42,7 +43,8 @@ internal sealed class AccessLogView(UserDataKeys keys, UserTicketStore tickets)
 
             var ticketId = ids.TicketId ?? (ids.UnprovenTicketId is { } unproven && usersTickets.Contains(unproven) ? unproven : null);
             shown.Add(new AccessLogEntry(
-                record.At, RolesShown.Contains(entry.ActorRole) ? entry.ActorRole : "system", actor, entry.Action, ids.RequestId, ticketId, ids.OrderId));
+                record.At, RolesShown.Contains(entry.ActorRole) ? entry.ActorRole : "system", actor, entry.Action, ids.RequestId, ticketId, ids.OrderId,
+                ids.ReceiptId));
         }
 
         return shown;
@@ -71,8 +73,8 @@ internal sealed class AccessLogView(UserDataKeys keys, UserTicketStore tickets)
 
     /// <summary>
     /// The ids an entry may show: a request's own entries name their request (their actor, or first in the detail,
-    /// as <see cref="IAuditLogGrain.AboutRequest"/> finds them); a support read by id names the resource its user was
-    /// read from (<c>subjectFrom</c>, found by the handler to be this user's). Any other ticket id a support call named
+    /// as <see cref="IAuditLogGrain.AboutRequest"/> finds them); a support call by id names the resource its user was
+    /// read from (<c>subjectFrom</c>, found by the handler to be this user's: a request, ticket, order or consent receipt). Any other ticket id a support call named
     /// is only a candidate: shown once it is found among the user's own tickets. Nothing else is shown.
     /// </summary>
     private static EntryIds IdsOf(AuditEntry entry)
@@ -81,7 +83,7 @@ internal sealed class AccessLogView(UserDataKeys keys, UserTicketStore tickets)
         if (first == RequestIdName || EntityId.IsWellFormed(entry.ActorId, EntityId.RequestPrefix))
         {
             var requestId = first == RequestIdName ? detail.GetValueOrDefault(RequestIdName) : entry.ActorId;
-            return new EntryIds(EntityId.IsWellFormed(requestId, EntityId.RequestPrefix) ? requestId : null, null, null, null);
+            return new EntryIds(RequestId: EntityId.IsWellFormed(requestId, EntityId.RequestPrefix) ? requestId : null);
         }
 
         if (first == SubjectFrom)
@@ -90,15 +92,16 @@ internal sealed class AccessLogView(UserDataKeys keys, UserTicketStore tickets)
             var id = name is null ? null : detail.GetValueOrDefault(name);
             return name switch
             {
-                RequestIdName when EntityId.IsWellFormed(id, EntityId.RequestPrefix) => new EntryIds(id, null, null, null),
-                TicketIdName when EntityId.IsWellFormed(id, EntityId.TicketPrefix) => new EntryIds(null, id, null, null),
-                OrderIdName when EntityId.IsWellFormed(id, EntityId.OrderPrefix) => new EntryIds(null, null, id, null),
+                RequestIdName when EntityId.IsWellFormed(id, EntityId.RequestPrefix) => new EntryIds(RequestId: id),
+                TicketIdName when EntityId.IsWellFormed(id, EntityId.TicketPrefix) => new EntryIds(TicketId: id),
+                OrderIdName when EntityId.IsWellFormed(id, EntityId.OrderPrefix) => new EntryIds(OrderId: id),
+                ReceiptIdName when EntityId.IsWellFormed(id, EntityId.ReceiptPrefix) => new EntryIds(ReceiptId: id),
                 _ => default,
             };
         }
 
         return detail.GetValueOrDefault(TicketIdName) is { } candidate && EntityId.IsWellFormed(candidate, EntityId.TicketPrefix)
-            ? new EntryIds(null, null, null, candidate)
+            ? new EntryIds(UnprovenTicketId: candidate)
             : default;
     }
 
@@ -135,5 +138,6 @@ internal sealed class AccessLogView(UserDataKeys keys, UserTicketStore tickets)
         }
     }
 
-    private readonly record struct EntryIds(string? RequestId, string? TicketId, string? OrderId, string? UnprovenTicketId);
+    private readonly record struct EntryIds(
+        string? RequestId = null, string? TicketId = null, string? OrderId = null, string? UnprovenTicketId = null, string? ReceiptId = null);
 }

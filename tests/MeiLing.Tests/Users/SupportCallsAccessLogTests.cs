@@ -65,10 +65,12 @@ public sealed class SupportCallsAccessLogTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, recipients.StatusCode);
         Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
         await shop.CustomerClient.WaitForReceiptRecipientAsync(receiptId, "notified", merchantId);
-        var actions = (await SupportEntriesAsync(shop.CustomerClient, shop.Customer.UserId)).Select(entry => entry.GetProperty("action").GetString()).ToList();
+        var entries = await SupportEntriesAsync(shop.CustomerClient, shop.Customer.UserId);
         Assert.Equal(
             ["POST /v1/consent-records/{receiptId}/recipients/{recipient}/redelivery", "GET /v1/consent-records/{receiptId}/recipients", "GET /v1/consent-records/{receiptId}"],
-            actions);
+            entries.Select(entry => entry.GetProperty("action").GetString()));
+        // Which of their receipts each was about: the user's own receipt id, read from the receipt itself.
+        Assert.All(entries, entry => Assert.Equal(receiptId, entry.GetProperty("receiptId").GetString()));
     }
 
     [Fact]
