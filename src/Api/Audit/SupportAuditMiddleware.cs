@@ -5,7 +5,6 @@ using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
-using MeiLing.Grains.Tickets;
 
 namespace MeiLing.Api.Audit;
 
@@ -142,7 +141,7 @@ public static class SupportAudit
     /// <summary>
     /// For a handler that acts on a resource without reading it first (a request's approval, a notice's redelivery):
     /// support's call of a <see cref="SupportLookupAttribute"/> route is written now, before the handler acts, with the
-    /// user the resource's own grain names, read by the id's kind (a request, a consent receipt, a ticket); a resource
+    /// user the resource's own grain names, read by the id's kind (a request, or a consent receipt whose notice is re-sent); a resource
     /// that names no user (unknown, another kind) is written without one, still before the act (P1.7). Anything else
     /// (not support, not such a call, already written) does nothing and reads nothing.
     /// </summary>
@@ -166,6 +165,5 @@ public static class SupportAudit
     private static async Task<string?> UserOfAsync(IClusterClient cluster, string resourceId) =>
         EntityId.IsWellFormed(resourceId, EntityId.RequestPrefix) ? (await cluster.GetGrain<IDataRightsRequestGrain>(resourceId).Get())?.UserId
         : EntityId.IsWellFormed(resourceId, EntityId.ReceiptPrefix) ? (await cluster.GetGrain<IConsentRecordGrain>(resourceId).Get())?.UserId
-        : EntityId.IsWellFormed(resourceId, EntityId.TicketPrefix) ? (await cluster.GetGrain<ITicketGrain>(resourceId).Get())?.UserId
         : null;
 }

@@ -99,7 +99,7 @@ public sealed class ActivityLogTests(PlatformFixture platform)
     {
         var user = await platform.RegisterUserAsync();
         var earlier = new ActivityEntry(user.UserId, DateTimeOffset.UtcNow.AddDays(-1), "10.1.2.3", "MeiLingPOS/3.1", "zh-CN", null, "/v1/orders", "乌龙");
-        var seal = await platform.EverySilo.First().GetRequiredService<UserDataKeys>().SealerIfKeyedAsync(user.UserId);
+        var seal = (await platform.EverySilo.First().GetRequiredService<UserDataKeys>().SealersIfKeyedAsync([user.UserId])).GetValueOrDefault(user.UserId);
         await platform.Database.ScalarAsync<int>(
             "INSERT INTO user_activity (user_id, at, sealed_entry, basis) VALUES ($1, $2, $3, 'service-security') RETURNING 1",
             user.UserId, earlier.At, seal!(JsonSerializer.SerializeToUtf8Bytes(earlier)));

@@ -38,17 +38,10 @@ public sealed class UserDataKeys(UserKeyStore store, MasterKeyRing ring, TimePro
     public Task<byte[]> SealAsync(string userId, string plaintext) => SealAsync(userId, Encoding.UTF8.GetBytes(plaintext));
 
     /// <summary>
-    /// A sealer for the user's existing key, for sealing many items with one look-up; null when the user
-    /// has none (never registered, or shredded).
-    /// </summary>
-    /// <remarks>Asks the database, not the cache: another silo may have shredded the key a moment ago.</remarks>
-    public async Task<Func<byte[], byte[]>?> SealerIfKeyedAsync(string userId) =>
-        (await SealersIfKeyedAsync([userId])).GetValueOrDefault(userId);
-
-    /// <summary>
     /// A sealer for each of <paramref name="userIds"/> who has a key, from one query (a batch of many users' activity);
-    /// the users without one (never registered, or shredded) are left out. Asks the database, as the single look-up does.
+    /// the users without one (never registered, or shredded) are left out.
     /// </summary>
+    /// <remarks>Asks the database, not the cache: another silo may have shredded a key a moment ago.</remarks>
     public async Task<IReadOnlyDictionary<string, Func<byte[], byte[]>>> SealersIfKeyedAsync(IReadOnlyCollection<string> userIds)
     {
         var rows = await store.FindManyAsync(userIds);
