@@ -81,6 +81,7 @@ public static class ApiHostingExtensions
         builder.Services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, "API key, user session or console session", options => options.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, RememberedSessionHandler>(RememberedSessionHandler.SchemeName, RememberedSessionHandler.Configure)
             .AddJwtBearer()
             .AddCookie(ConsoleAuthentication.Scheme, ConsoleAuthentication.Configure);
         builder.Services.AddSingleton<StaffKeys>();
@@ -126,7 +127,7 @@ public static class ApiHostingExtensions
         var consoleCookie = request.Cookies.ContainsKey(ConsoleAuthentication.CookieName) && !request.Headers.ContainsKey("Authorization");
         return consoleCookie && (ConsolePaths.IsConsole(request.Path) || !request.Cookies.ContainsKey(UserSessions.CookieName))
             ? ConsoleAuthentication.Scheme
-            : JwtBearerDefaults.AuthenticationScheme;
+            : RememberedSessionHandler.SchemeName;
     }
 
     // The separate topology: a cluster client that finds the silos' gateways in the membership table.

@@ -22,6 +22,9 @@ public sealed partial class UserSessions
 
     /// <summary>The header that carries a fresh token when the caller's own session was renewed (a password change).</summary>
     public const string RenewedTokenHeader = "X-Session-Token";
+    /// <summary>Why a validly signed token that names no user or session generation is refused.</summary>
+    public const string NoSession = "The token names no session.";
+
     private const string Issuer = "meiling";
     private const string Audience = "meiling-api";
 
@@ -44,6 +47,9 @@ public sealed partial class UserSessions
         _clock = clock;
         _validatedTokens = new ValidatedTokenCache(clock);
     }
+
+    /// <summary>A token that validated here before and has not expired; null for any other (<see cref="ValidatedTokenCache.Recall"/>).</summary>
+    public RememberedToken? Recall(ReadOnlySpan<char> token) => _validatedTokens.Recall(token);
 
     public IssuedSession Issue(SignedIn signedIn)
     {
@@ -106,18 +112,13 @@ public sealed partial class UserSessions
             {
                 // Whether the session is still current (not signed out, account not closed) is asked of
                 // the user's grain on the request's first grain call: see UserSessionCheck.
-                var principal = context.Principal!;
-                var userId = principal.FindFirstValue(CallerClaims.Subject);
-                if (userId is null || !int.TryParse(principal.FindFirstValue(GenerationClaim), out var generation))
+                if (SessionClaims.Read(context.Principal!) is { } session)
                 {
-                    context.Fail("The token names no session.");
+                    context.HttpContext.Features.Set(session.CheckUntil(new DateTimeOffset(context.SecurityToken.ValidTo, TimeSpan.Zero)));
                 }
                 else
                 {
-                    // A token issued before sessions had ids carries no sid: only signing out everywhere ends it.
-                    var expiresAt = new DateTimeOffset(context.SecurityToken.ValidTo, TimeSpan.Zero);
-                    context.HttpContext.Features.Set(
-                        new UserSessionCheck(userId, generation, principal.FindFirstValue(SessionIdClaim), expiresAt));
+                    context.Fail(NoSession);
                 }
 
                 return Task.CompletedTask;

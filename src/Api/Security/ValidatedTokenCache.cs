@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -12,24 +11,41 @@ namespace MeiLing.Api.Security;
 /// Whether the session is still current is not the token's business: the user grain asks on every request.
 /// One instance serves one set of validation parameters (the user sessions' own).
 /// </summary>
-public sealed class ValidatedTokenCache(TimeProvider clock, int capacity = ValidatedTokenCache.DefaultCapacity) : JsonWebTokenHandler
+public sealed class ValidatedTokenCache : JsonWebTokenHandler
 {
     /// <summary>Tokens remembered at most; past it the oldest half is dropped (the next use re-validates them).</summary>
     public const int DefaultCapacity = 100_000;
 
     private readonly ConcurrentDictionary<string, ValidatedToken> _validated = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ValidatedToken>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly TimeProvider _clock;
+    private readonly int _capacity;
+
+    public ValidatedTokenCache(TimeProvider clock, int capacity = DefaultCapacity)
+    {
+        _clock = clock;
+        _capacity = capacity;
+        _bySpan = _validated.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _validated.Count;
 
+    /// <summary>
+    /// The token if it validated here before and has not expired, looked up by the characters of the request's header
+    /// (<see cref="RememberedSessionHandler"/>) without copying them into a string of their own; null otherwise.
+    /// </summary>
+    public RememberedToken? Recall(ReadOnlySpan<char> token) =>
+        _bySpan.TryGetValue(token, out var known) && known.Remembered.ExpiresAt > _clock.GetUtcNow() ? known.Remembered : null;
+
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        var now = clock.GetUtcNow();
+        var now = _clock.GetUtcNow();
         if (_validated.TryGetValue(token, out var known))
         {
-            if (known.ExpiresAt > now)
+            if (known.Remembered.ExpiresAt > now)
             {
                 // The same caller for every request with this token: it refuses changes, so none can leak into another.
-                return new TokenValidationResult { IsValid = true, ClaimsIdentity = known.Identity, SecurityToken = known.Token };
+                return new TokenValidationResult { IsValid = true, ClaimsIdentity = known.Remembered.Identity, SecurityToken = known.Token };
             }
 
             _validated.TryRemove(token, out _);
@@ -38,7 +54,8 @@ public sealed class ValidatedTokenCache(TimeProvider clock, int capacity = Valid
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result is { IsValid: true, ClaimsIdentity: { } identity, SecurityToken: { } validated } && validated.ValidTo > now.UtcDateTime)
         {
-            Remember(token, new ValidatedToken(new SharedSessionIdentity(identity), validated, new DateTimeOffset(validated.ValidTo, TimeSpan.Zero)));
+            var remembered = new RememberedToken(new SharedSessionIdentity(identity), new DateTimeOffset(validated.ValidTo, TimeSpan.Zero));
+            Remember(token, new ValidatedToken(remembered, validated));
         }
 
         return result;
@@ -46,10 +63,10 @@ public sealed class ValidatedTokenCache(TimeProvider clock, int capacity = Valid
 
     private void Remember(string token, ValidatedToken validated)
     {
-        if (_validated.Count >= capacity)
+        if (_validated.Count >= _capacity)
         {
             // Bounded, so that a flood of valid tokens cannot grow memory: forget those that expire first.
-            foreach (var stale in _validated.OrderBy(entry => entry.Value.ExpiresAt).Take(capacity / 2).ToList())
+            foreach (var stale in _validated.OrderBy(entry => entry.Value.Remembered.ExpiresAt).Take(_capacity / 2).ToList())
             {
                 _validated.TryRemove(stale.Key, out _);
             }
@@ -58,5 +75,5 @@ public sealed class ValidatedTokenCache(TimeProvider clock, int capacity = Valid
         _validated[token] = validated;
     }
 
-    private sealed record ValidatedToken(ClaimsIdentity Identity, SecurityToken Token, DateTimeOffset ExpiresAt);
+    private sealed record ValidatedToken(RememberedToken Remembered, SecurityToken Token);
 }

@@ -9,15 +9,23 @@ public static class SessionTokens
     /// <summary>The same session as a token issued before sessions had ids (no <c>sid</c>), still HS256.</summary>
     public static string WithoutSessionId(string token) => Resign(token, SecurityAlgorithms.HmacSha256, keepSessionId: false);
 
-    public static string Resign(string token, string algorithm, DateTime? notBefore = null, DateTime? expires = null, bool keepSessionId = true)
+    /// <summary>The same user under the deployment's own key and algorithm, naming no session generation (no <c>sgen</c>).</summary>
+    public static string WithoutGeneration(string token) => Resign(token, SecurityAlgorithms.HmacSha256, keepGeneration: false);
+
+    public static string Resign(
+        string token, string algorithm, DateTime? notBefore = null, DateTime? expires = null, bool keepSessionId = true, bool keepGeneration = true)
     {
         var issued = new JsonWebToken(token);
         var claims = new Dictionary<string, object>
         {
             ["sub"] = issued.Subject,
-            ["sgen"] = int.Parse(issued.GetClaim("sgen").Value, System.Globalization.CultureInfo.InvariantCulture),
             ["role"] = issued.GetClaim("role").Value,
         };
+        if (keepGeneration)
+        {
+            claims["sgen"] = int.Parse(issued.GetClaim("sgen").Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (keepSessionId && issued.TryGetClaim("sid", out var sessionId))
         {
             claims["sid"] = sessionId.Value;

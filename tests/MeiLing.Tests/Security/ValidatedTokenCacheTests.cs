@@ -75,6 +75,41 @@ public sealed class ValidatedTokenCacheTests
     }
 
     [Fact]
+    public async Task A_token_is_recalled_by_its_characters_only_once_it_validated_and_only_until_it_expires()
+    {
+        var cache = new ValidatedTokenCache(_clock);
+        var token = Token("usr_a", TimeSpan.FromMinutes(10), generation: 3, sessionId: "s1");
+        var header = $"Bearer {token}";
+        Assert.Null(cache.Recall(token));
+
+        var validated = await cache.ValidateTokenAsync(token, Parameters());
+
+        var recalled = cache.Recall(header.AsSpan("Bearer ".Length));
+        Assert.NotNull(recalled);
+        Assert.Same((await cache.ValidateTokenAsync(token, Parameters())).ClaimsIdentity, recalled.Identity);
+        Assert.Equal(new SessionClaims("usr_a", 3, "s1"), recalled.Session);
+        Assert.Null(cache.Recall(token.AsSpan(0, token.Length - 1)));
+        Assert.Null(cache.Recall(token + "x"));
+
+        _clock.Advance(TimeSpan.FromMinutes(11));
+
+        Assert.Null(cache.Recall(token));
+        Assert.True(validated.IsValid);
+    }
+
+    [Fact]
+    public async Task A_recalled_token_that_names_no_session_generation_carries_no_session()
+    {
+        var cache = new ValidatedTokenCache(_clock);
+        var token = Token("usr_a", TimeSpan.FromMinutes(10));
+        Assert.True((await cache.ValidateTokenAsync(token, Parameters())).IsValid);
+
+        // Signed and remembered, yet it names no session: the handler leaves it to JwtBearer, which refuses it.
+        Assert.Null(cache.Recall(token)?.Session);
+        Assert.NotNull(cache.Recall(token));
+    }
+
+    [Fact]
     public async Task Memory_stays_bounded_however_many_valid_tokens_are_presented()
     {
         var cache = new ValidatedTokenCache(_clock, capacity: 8);
@@ -87,16 +122,32 @@ public sealed class ValidatedTokenCacheTests
         Assert.InRange(cache.Count, 1, 8);
     }
 
-    private string Token(string userId, TimeSpan lifetime) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    private string Token(string userId, TimeSpan lifetime, int? generation = null, string? sessionId = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = "meiling",
         Audience = "meiling-api",
         IssuedAt = _clock.GetUtcNow().UtcDateTime,
         NotBefore = _clock.GetUtcNow().UtcDateTime,
         Expires = (_clock.GetUtcNow() + lifetime).UtcDateTime,
-        Claims = new Dictionary<string, object> { ["sub"] = userId },
+        Claims = SessionClaimsOf(userId, generation, sessionId),
         SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
     });
+
+    private static Dictionary<string, object> SessionClaimsOf(string userId, int? generation, string? sessionId)
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = userId };
+        if (generation is { } sgen)
+        {
+            claims["sgen"] = sgen;
+        }
+
+        if (sessionId is not null)
+        {
+            claims["sid"] = sessionId;
+        }
+
+        return claims;
+    }
 
     private TokenValidationParameters Parameters() => new()
     {

@@ -140,6 +140,58 @@ public sealed class SessionTests(PlatformFixture platform)
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task A_validly_signed_token_that_names_no_session_is_401_on_every_request_not_only_its_first()
+    {
+        var user = await platform.RegisterUserAsync();
+        var sessionless = Bearer(platform.Client(), SessionTokens.WithoutGeneration((await platform.SignInAsync(user)).Token));
+        var profile = $"/v1/users/{user.UserId}";
+
+        // The first request validates the signature and remembers the token; the later ones find it remembered.
+        for (var request = 0; request < 3; request++)
+        {
+            await (await sessionless.GetAsync(profile)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        }
+    }
+
+    [Fact]
+    public async Task A_caller_without_a_valid_token_is_challenged_for_a_bearer_token_whether_or_not_others_are_remembered()
+    {
+        var user = await platform.RegisterUserAsync();
+        var remembered = Bearer(platform.Client(), (await platform.SignInAsync(user)).Token);
+        Assert.Equal(HttpStatusCode.OK, (await remembered.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+
+        var none = await platform.Client().GetAsync($"/v1/users/{user.UserId}");
+        var forged = await Bearer(platform.Client(), "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfeCJ9.AAAA").GetAsync($"/v1/users/{user.UserId}");
+
+        await none.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
+        await forged.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("invalid_token", forged.Headers.WwwAuthenticate.Single().Parameter, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_remembered_token_counts_only_as_the_one_bearer_credential_of_its_header()
+    {
+        var user = await platform.RegisterUserAsync();
+        var token = (await platform.SignInAsync(user)).Token;
+        var profile = $"/v1/users/{user.UserId}";
+        Assert.Equal(HttpStatusCode.OK, (await Bearer(platform.Client(), token).GetAsync(profile)).StatusCode);
+
+        // Under another scheme, or after something else in the same header, the same characters are no session.
+        foreach (var header in new[] { $"Basic {token}", $"Bearer x {token}", $"Token {token}" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, profile);
+            request.Headers.TryAddWithoutValidation("Authorization", header);
+            await (await platform.Client().SendAsync(request)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        // Any case of the scheme's name, with spaces around the token, as JwtBearer reads it.
+        using var lowercase = new HttpRequestMessage(HttpMethod.Get, profile);
+        lowercase.Headers.TryAddWithoutValidation("Authorization", $"bearer  {token} ");
+        Assert.Equal(HttpStatusCode.OK, (await platform.Client().SendAsync(lowercase)).StatusCode);
+    }
+
     private static HttpClient Bearer(HttpClient client, string token)
     {
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
