@@ -9,9 +9,9 @@ namespace MeiLing.Api.Security;
 /// <summary>
 /// A user's session token that JwtBearer validated before, taken as it took it; every other token, and a request that
 /// carries none, goes to JwtBearer itself. JwtBearer's own path with a remembered token still cost a consent read a
-/// quarter of its allocations (a copy of the validation parameters, the token cut out of its header, two contexts, the
-/// ticket's dates written as strings, the claims searched three times), and the thread pool the garbage collector's
-/// pauses that set the read's p99 (docs/performance.md, twentieth round). Challenges and forbids are JwtBearer's.
+/// quarter of its allocations: a copy of the validation parameters, the token cut out of its header, two contexts, the
+/// ticket's dates written as strings, the claims searched three times (docs/performance.md, twentieth round).
+/// Challenges and forbids are JwtBearer's.
 /// </summary>
 public sealed class RememberedSessionHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -22,9 +21,9 @@ public sealed partial class UserSessions
 
     /// <summary>The header that carries a fresh token when the caller's own session was renewed (a password change).</summary>
     public const string RenewedTokenHeader = "X-Session-Token";
-    /// <summary>Why a validly signed token that names no user or session generation is refused.</summary>
-    public const string NoSession = "The token names no session.";
 
+    /// <summary>Why a validly signed token that names no user or session generation is refused.</summary>
+    private const string NoSession = "The token names no session.";
     private const string Issuer = "meiling";
     private const string Audience = "meiling-api";
 
