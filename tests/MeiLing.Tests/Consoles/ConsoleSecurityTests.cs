@@ -296,6 +296,21 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
     }
 
     [Fact]
+    public async Task P1_7_a_request_page_whose_address_names_a_user_or_a_ticket_instead_is_404_and_shows_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var (browser, _) = await SignedInAgentAsync();
+
+        foreach (var notARequest in new[] { user.UserId, "tkt_aaaaaaaaaaaaaaaaaaaaaaaaaa" })
+        {
+            var response = await browser.GetAsync($"/console/requests/{notARequest}");
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.DoesNotContain("Audit trail", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task P1_7_a_requests_audit_trail_shows_who_filed_it_however_many_entries_about_the_user_came_before()
     {
         var filer = await platform.EnrolStaffAsync("客服 甲", "support");

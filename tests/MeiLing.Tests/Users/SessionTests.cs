@@ -141,7 +141,7 @@ public sealed class SessionTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task A_validly_signed_token_that_names_no_session_is_401_on_every_request_not_only_its_first()
+    public async Task P4_4_a_validly_signed_token_that_names_no_session_is_401_on_every_request_not_only_its_first()
     {
         var user = await platform.RegisterUserAsync();
         var sessionless = Bearer(platform.Client(), SessionTokens.WithoutGeneration((await platform.SignInAsync(user)).Token));
@@ -155,7 +155,7 @@ public sealed class SessionTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task A_caller_without_a_valid_token_is_challenged_for_a_bearer_token_whether_or_not_others_are_remembered()
+    public async Task P4_4_a_caller_without_a_valid_token_is_challenged_for_a_bearer_token_whether_or_not_others_are_remembered()
     {
         var user = await platform.RegisterUserAsync();
         var remembered = Bearer(platform.Client(), (await platform.SignInAsync(user)).Token);
@@ -171,7 +171,7 @@ public sealed class SessionTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task A_remembered_token_counts_only_as_the_one_bearer_credential_of_its_header()
+    public async Task P4_4_a_remembered_token_counts_only_as_the_one_bearer_credential_of_its_header()
     {
         var user = await platform.RegisterUserAsync();
         var token = (await platform.SignInAsync(user)).Token;
