@@ -70,7 +70,7 @@ public static class OrdersApi
         // A minted id names no order yet: it is placed without activating one. An idempotency key's id may name the
         // order a first attempt placed, which its grain finds.
         var order = string.IsNullOrEmpty(idempotencyKey)
-            ? await cluster.GetGrain<IOrderPlacer>(0).PlaceNew(orderId, command)
+            ? await cluster.GetResolvedGrain<IOrderPlacer>(0).PlaceNew(orderId, command)
             : await cluster.GetResolvedGrain<IOrderGrain>(orderId).Place(command);
 
         return TypedResults.Created($"/v1/orders/{orderId}", new OrderPlaced(order.OrderId, order.TotalFen, order.Status));
@@ -78,7 +78,7 @@ public static class OrdersApi
 
     private static async Task<Ok<OrderPage>> ListMerchantOrders(
         string merchantId, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
-        TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByMerchant(merchantId, cursor, limit ?? 20));
+        TypedResults.Ok(await cluster.GetResolvedGrain<IOrderListingsGrain>(0).ByMerchant(merchantId, cursor, limit ?? 20));
 
     private static async Task<Results<Ok<OrderView>, NotFound>> GetOrder(string orderId, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)
     {

@@ -20,6 +20,14 @@ public sealed class ResolvedGrainsTests(PlatformFixture platform)
     }
 
     [Fact]
+    public void An_integer_keyed_resolved_reference_names_the_same_grain_through_the_same_interface()
+    {
+        AssertSame(platform.Grains.GetGrain<IOrderPlacer>(0), platform.Grains.GetResolvedGrain<IOrderPlacer>(0));
+        AssertSame(platform.Grains.GetGrain<IOrderListingsGrain>(7), platform.Grains.GetResolvedGrain<IOrderListingsGrain>(7));
+        Assert.NotEqual(((GrainReference)platform.Grains.GetResolvedGrain<IOrderPlacer>(0)).GrainId, ((GrainReference)platform.Grains.GetResolvedGrain<IOrderPlacer>(1)).GrainId);
+    }
+
+    [Fact]
     public async Task A_resolved_reference_reaches_the_grain()
     {
         var user = await Users.UserApiClient.RegisterUserAsync(platform);

@@ -77,6 +77,62 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal(100L, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE caller >= 5000"));
     }
 
+    [Fact]
+    public async Task Writes_wait_for_the_commit_in_flight_until_it_is_slow_then_leave_beside_it()
+    {
+        var clock = new SteppedTimestamps();
+        var slow = TimeSpan.FromSeconds(1);
+        var groupCommit = new GroupCommit(_database.DataSource, new GroupCommitOptions { ConcurrentCommits = 2, SlowCommit = slow }, clock);
+
+        // Another transaction holds the key the first write inserts: that commit waits on its lock.
+        await using var blocker = await _database.DataSource.OpenConnectionAsync();
+        await using var holding = await blocker.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("INSERT INTO ledger (id, caller, amount) VALUES (9000, 0, 1)", blocker, holding))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var stuck = groupCommit.WriteAsync([Row(9000, 9000, 1)]);
+        await WaitUntilAsync(async () => await _database.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO ledger%'") == 1);
+
+        // Not slow yet: this write queues for the next group, behind the commit in flight.
+        var queued = groupCommit.WriteAsync([Row(9001, 9001, 1)]);
+        clock.Advance(slow);
+        // Now it is: the next write starts a second commit, which takes the queued write along.
+        var next = groupCommit.WriteAsync([Row(9002, 9002, 1)]);
+
+        await Task.WhenAll(queued, next).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(stuck.IsCompleted);
+        Assert.Equal(1, groupCommit.Commits);
+        Assert.Equal(2, groupCommit.Units);
+
+        await holding.RollbackAsync();
+        await stuck.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3L, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE caller >= 9000"));
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
+    // Time moves only when the test says: what is "slow" does not depend on how busy the machine is.
+    private sealed class SteppedTimestamps : TimeProvider
+    {
+        private long _timestamp;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _timestamp);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _timestamp, by.Ticks);
+    }
+
     private static NpgsqlBatchCommand Row(int id, int caller, int amount)
     {
         var command = new NpgsqlBatchCommand("INSERT INTO ledger (id, caller, amount) VALUES ($1, $2, $3)");
