@@ -227,7 +227,7 @@ public sealed record GroupCommitOptions
     /// <summary>
     /// How long the group taken last commits before another may leave beside it. Each commit costs PostgreSQL CPU of
     /// its own: two groups in flight from the start made groups of four orders at 16 connections where one makes groups
-    /// of seven, and cost 0.18 ms more CPU per order (docs/performance.md, twenty-first round). A commit on this
+    /// of seven, and cost about 0.2 ms more CPU per order (docs/performance.md, twenty-first round). A commit on this
     /// platform takes a few milliseconds; one that takes longer waits on a lock or a disk, and the writes behind it go ahead.
     /// </summary>
     public TimeSpan SlowCommit { get; init; } = TimeSpan.FromMilliseconds(20);
