@@ -16,7 +16,7 @@ public static class ResolvedGrains
         return (TGrain)grains.GetGrain(GrainId.Create(resolved.GrainType, key), resolved.InterfaceType);
     }
 
-    /// <summary>An integer-keyed reference, such as a stateless worker's: the order placer resolved on every order cost 4 % of its CPU.</summary>
+    /// <summary>An integer-keyed reference, such as a stateless worker's: resolving the order placer on every order took 4 % of the silo's CPU.</summary>
     public static TGrain GetResolvedGrain<TGrain>(this IGrainFactory grains, long key)
         where TGrain : IGrainWithIntegerKey
     {
