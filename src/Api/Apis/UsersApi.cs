@@ -111,7 +111,7 @@ public static class UsersApi
 
     internal static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
-        TypedResults.Ok(await cluster.GetGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20));
+        TypedResults.Ok(await cluster.GetResolvedGrain<IOrderListingsGrain>(0).ByUser(userId, cursor, limit ?? 20));
 
     internal static async Task<Results<Ok<ItemPage<AccessLogEntry>>, NotFound, ValidationProblem>> GetAccessLog(
         string userId, IClusterClient cluster, IDataProtectionProvider protection, [Range(1, 100)] int? limit, [StringLength(512)] string? cursor)
