@@ -16,6 +16,8 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Validation;
 using Orleans.Configuration;
 
 namespace MeiLing.Api.Extensions;
@@ -66,6 +68,7 @@ public static class ApiHostingExtensions
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddRouteIds();
         builder.Services.AddValidation();
+        builder.Services.AddSingleton<IPostConfigureOptions<ValidationOptions>, RememberedValidatableInfo.Setup>();
 
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemShape.Complete);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
