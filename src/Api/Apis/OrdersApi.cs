@@ -67,10 +67,10 @@ public static class OrdersApi
 
         var command = new PlaceOrder(
             merchantId, request.UserId, [.. request.Items.Select(item => new OrderItem(item.Sku, item.Quantity))], delivery, caller.MerchantStaffId());
-        // A minted id names no order yet: it is placed without activating one. An idempotency key's id may name the
-        // order a first attempt placed, which its grain finds.
+        // A minted id names no order yet: it is placed without activating one, by the customer's grain. An idempotency
+        // key's id may name the order a first attempt placed, which its grain finds.
         var order = string.IsNullOrEmpty(idempotencyKey)
-            ? await cluster.GetResolvedGrain<IOrderPlacer>(0).PlaceNew(orderId, command)
+            ? await cluster.PlaceNewOrder(orderId, command)
             : await cluster.GetResolvedGrain<IOrderGrain>(orderId).Place(command);
 
         return TypedResults.Created($"/v1/orders/{orderId}", new OrderPlaced(order.OrderId, order.TotalFen, order.Status));

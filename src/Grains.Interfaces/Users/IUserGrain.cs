@@ -12,6 +12,7 @@ public interface IUserGrain :
     IUserProfile,
     IUserCredentials,
     IUserConsentGate,
+    IUserOrderPlacer,
     IUserConsents,
     IUserLocations,
     IUserGuardian,

@@ -9,12 +9,16 @@ namespace MeiLing.Grains.Orders;
 /// <summary>
 /// What placing an order checks and takes before anything is written: the prices from this silo's copy of the
 /// catalogue, the merchant open for business, the customer's consent gate, and the stock. Shared by the order grain
-/// (an order placed again under an idempotency key) and <see cref="OrderPlacerGrain"/> (an order under a minted id).
+/// (an order placed again under an idempotency key) and <see cref="NewOrders"/> (an order under a minted id).
 /// </summary>
 public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimeProvider clock)
 {
-    /// <summary>The state of <paramref name="orderId"/> placed by <paramref name="command"/>; nothing of it written yet.</summary>
-    public async Task<OrderState> PrepareAsync(string orderId, PlaceOrder command)
+    /// <summary>
+    /// The state of <paramref name="orderId"/> placed by <paramref name="command"/>; nothing of it written yet.
+    /// <paramref name="customerGate"/> is the customer's own grain placing the order in its turn: its gate is asked
+    /// directly, not called.
+    /// </summary>
+    public async Task<OrderState> PrepareAsync(string orderId, PlaceOrder command, IUserConsentGate? customerGate = null)
     {
         if (command.IsWalkIn && command.Delivery is not null)
         {
@@ -23,7 +27,7 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
 
         // From this silo's copy of the catalogue's prices: a call to the catalogue grain only when the copy is not at hand.
         var quote = await facts.QuoteAsync(command.MerchantId, command.Items);
-        var (region, basis) = await CheckCustomerAsync(command);
+        var (region, basis) = await CheckCustomerAsync(command, customerGate);
         await TakeStockAsync(orderId, command.MerchantId, quote, command.StaffId);
 
         var placed = new OrderState();
@@ -33,7 +37,7 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
 
     private static string SaleOf(string orderId) => $"sale:{orderId}";
 
-    private async Task<(string Region, ProcessingBasis? Basis)> CheckCustomerAsync(PlaceOrder command)
+    private async Task<(string Region, ProcessingBasis? Basis)> CheckCustomerAsync(PlaceOrder command, IUserConsentGate? customerGate)
     {
         var merchant = await facts.MerchantAsync(command.MerchantId)
             ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
@@ -61,7 +65,8 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
             // P1.10, P6.1, P4.2: an order is processed as a contract with the user, only once they accepted the
             // policy, and only by a merchant in the user's data region; P4.4: and within the orders this merchant
             // may place for the user a day. One call to the gate checks all four, so the allowance costs no call.
-            var basis = await grains.GetResolvedGrain<IUserConsentGate>(userId).AuthorizeProcessing(
+            var gate = customerGate ?? grains.GetResolvedGrain<IUserConsentGate>(userId);
+            var basis = await gate.AuthorizeProcessing(
                 ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity).In(merchant.Region).PlacingOrderAt(command.MerchantId));
             return (merchant.Region, basis);
         }

@@ -3,6 +3,7 @@ using MeiLing.Grains.Identity;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Notifications;
+using MeiLing.Grains.Orders;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Policies;
@@ -29,6 +30,7 @@ internal sealed partial class UserGrain(
     SiloFacts facts,
     TimeProvider clock,
     ActivatedUserViews views,
+    NewOrders newOrders,
     ILogger<UserGrain> logger) : Grain, IUserGrain, IRemindable, IIncomingGrainCallFilter
 {
     // While a child's account awaits its guardian, this reminder checks whether the days to confirm have run out (P5.1).

@@ -95,6 +95,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<OrderCustomerRefs>();
         silo.Services.AddSingleton<OrderIndexStore>();
         silo.Services.AddSingleton<OrderPlacement>();
+        silo.Services.AddSingleton<NewOrders>();
         silo.Services.AddSingleton<PaymentPartners>();
         silo.Services.AddSingleton<MemberCardIndexStore>();
         silo.Services.AddSingleton<MemberCardSettlements>();

@@ -1,13 +1,16 @@
 using System.Text.Json;
 using MeiLing.Grains;
 using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
 using MeiLing.Tests.Commerce;
 
 namespace MeiLing.Tests.Retail;
 
 /// <summary>
-/// A new order is written by the stateless placer, not by its grain: it inserts, so an id that already names an order
-/// (an id minted twice, or a caller inside the cluster that reuses one) can never overwrite it or sell twice.
+/// A new order is written by its customer's grain or, with no customer, by the stateless placer, not by the order's own grain:
+/// it inserts, so an id that already names an order (an id minted twice, or a caller inside the cluster that reuses one)
+/// can never overwrite it or sell twice.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class OrderPlacerTests(PlatformFixture platform)
@@ -43,5 +46,20 @@ public sealed class OrderPlacerTests(PlatformFixture platform)
         Assert.Equal(0, await till.Owner.StockAsync(till.MerchantId, "BUN"));
         var listed = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/orders");
         Assert.Contains(listed.GetProperty("items").EnumerateArray(), row => row.GetProperty("orderId").GetString() == sale.Id());
+    }
+
+    [Fact]
+    public async Task A_users_grain_places_orders_for_that_user_only()
+    {
+        var shop = await platform.OpenShopAsync();
+        var other = await platform.OpenShopAsync();
+        var command = new PlaceOrder(shop.Merchant.MerchantId, other.Customer.UserId, [new OrderItem("TEA-1", 1)], null);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => platform.Grains.GetGrain<IUserOrderPlacer>(shop.Customer.UserId)
+            .PlaceNew(EntityId.NewInTimeOrder(EntityId.OrderPrefix), command));
+
+        Assert.Equal("unknown-user", refused.Code);
+        var placed = await platform.Grains.PlaceNewOrder(EntityId.NewInTimeOrder(EntityId.OrderPrefix), command);
+        Assert.Equal(CommerceApiClient.TeaPrice, placed.TotalFen);
     }
 }
