@@ -151,21 +151,28 @@ internal sealed partial class OrderGrain(
 
     // An order for a user is placed by the user's grain, in its turn, as one under a minted id is (IUserOrderPlacer): its
     // gate and its commit with nothing of the user's between them, so a cancellation filed meanwhile waits and then finds
-    // it. The row it inserts under this grain's id is this grain's state, read back whatever the placing's outcome.
+    // it. The row it inserts under this grain's id is this grain's state, read back.
     private async Task<OrderView> PlaceInCustomersTurnAsync(PlaceOrder command)
     {
-        OrderView placed;
         try
         {
-            placed = await GrainFactory.PlaceNewOrder(OrderId, command);
-        }
-        finally
-        {
+            var placed = await GrainFactory.PlaceNewOrder(OrderId, command);
             await state.ReadStateAsync();
+            this.DeactivateOnIdle();
+            return placed;
         }
+        catch (DomainException taken) when (taken.Code == "order-exists")
+        {
+            // A first attempt whose answer this grain never had (it timed out) may have been placed all the same: its
+            // retry is answered with that order, as a retry of a placed order is.
+            await state.ReadStateAsync();
+            if (state.RecordExists && state.State.IsSameOrder(command))
+            {
+                return state.State.ToView(OrderId);
+            }
 
-        this.DeactivateOnIdle();
-        return placed;
+            throw;
+        }
     }
 
     async Task<OrderView?> IOrderGrain.Read(OrderCaller caller)

@@ -62,4 +62,24 @@ public sealed class OrderPlacerTests(PlatformFixture platform)
         var placed = await platform.Grains.PlaceNewOrder(EntityId.NewInTimeOrder(EntityId.OrderPrefix), command);
         Assert.Equal(CommerceApiClient.TeaPrice, placed.TotalFen);
     }
+
+    [Fact]
+    public async Task An_order_retried_under_its_key_after_a_first_attempt_placed_it_unanswered_is_that_order_not_a_conflict()
+    {
+        var shop = await platform.OpenShopAsync();
+        var orderId = EntityId.FromIdempotencyKey(EntityId.OrderPrefix, shop.Merchant.MerchantId, Guid.NewGuid().ToString());
+        var command = new PlaceOrder(shop.Merchant.MerchantId, shop.Customer.UserId, [new OrderItem("TEA-1", 2)], null);
+        // The order's grain is active and has no order (an attempt with a SKU the shop does not sell was refused); the
+        // next attempt's placing then went through the customer's grain, but its answer never reached the order's grain.
+        var order = platform.Grains.GetGrain<IOrderGrain>(orderId);
+        await Assert.ThrowsAsync<DomainException>(() => order.Place(command with { Items = [new OrderItem("NOT-SOLD", 1)] }));
+        var first = await platform.Grains.PlaceNewOrder(orderId, command);
+
+        var retried = await order.Place(command);
+        var other = await Assert.ThrowsAsync<DomainException>(() => order.Place(command with { Items = [new OrderItem("TEA-1", 3)] }));
+
+        Assert.Equal(first.OrderId, retried.OrderId);
+        Assert.Equal(2 * CommerceApiClient.TeaPrice, retried.TotalFen);
+        Assert.Equal("order-exists", other.Code);
+    }
 }
