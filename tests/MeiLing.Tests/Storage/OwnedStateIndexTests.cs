@@ -78,6 +78,25 @@ public sealed class OwnedStateIndexTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_1_the_owner_is_read_inline_in_the_trigger_not_through_a_function_call_per_transaction()
+    {
+        // Inlined, the plan shows the envelope's prefix read in place; not inlined, a call to the function, which the
+        // owned-states trigger of every new grain state then paid for by parsing its body again (migration 0063).
+        var plan = new List<string>();
+        await using (var explain = platform.Database.DataSource.CreateCommand("EXPLAIN VERBOSE SELECT sealed_state_owner(payload) FROM orleans_storage"))
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains(plan, line => line.Contains("Output: CASE WHEN", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("sealed_state_owner(", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task P4_1_the_verification_query_uses_the_owner_index_whatever_the_platforms_size()
     {
         // Enough states of other users that a scan would cost more than the index, as on a real platform.
