@@ -9,7 +9,7 @@ namespace MeiLing.Grains.Orders;
 /// <summary>
 /// What placing an order checks and takes before anything is written: the prices from this silo's copy of the
 /// catalogue, the merchant open for business, the customer's consent gate, and the stock. Shared by the order grain
-/// (an order placed again under an idempotency key) and <see cref="NewOrders"/> (an order under a minted id).
+/// (a walk-in sale under an idempotency key) and <see cref="NewOrders"/> (every other new order).
 /// </summary>
 public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimeProvider clock)
 {

@@ -5,8 +5,7 @@ namespace MeiLing.Grains.Users;
 /// <summary>
 /// New orders for this user, placed in the user's turn (<see cref="IUserOrderPlacer"/>): the gate is a step of the turn,
 /// so an account closing or a consent withdrawn waits for an order already past its gate to be committed, and an
-/// erasure that follows finds it; and the order spends no grain call on its gate (a fifth of the silo's CPU per order,
-/// docs/performance.md, twenty-first round).
+/// erasure that follows finds it; and the order spends no grain call on its gate.
 /// </summary>
 internal sealed partial class UserGrain
 {
