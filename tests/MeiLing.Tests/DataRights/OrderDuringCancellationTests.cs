@@ -47,12 +47,12 @@ public sealed class OrderDuringCancellationTests(PlatformFixture platform)
         var placing = underIdempotencyKey
             ? platform.Grains.GetGrain<IOrderGrain>(orderId).Place(command)
             : platform.Grains.PlaceNewOrder(orderId, command);
-        await WaitUntilAsync(async () => await platform.Database.ScalarAsync<long>(
+        await Polling.UntilAsync(async () => await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%order_index%'") >= 1);
 
         // The cancellation is filed with the user's grain, which is still in the order's turn: it waits there.
         var filing = shop.CustomerClient.FileRequestAsync(userId, new { type = "cancellation" });
-        await WaitUntilAsync(() => HasCallWaitingAsync(userId));
+        await Polling.UntilAsync(() => Task.FromResult(HasCallWaiting(userId)));
         Assert.False(filing.IsCompleted);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM data_rights_requests WHERE user_id = $1", userId));
 
@@ -73,7 +73,7 @@ public sealed class OrderDuringCancellationTests(PlatformFixture platform)
 
     // Whether a call to the user's grain waits behind the one it is running. Orleans keeps that count on the activation
     // and reports it nowhere public, so the test reads it where Orleans 10 keeps it; were it to move, this fails loudly.
-    private Task<bool> HasCallWaitingAsync(string userId)
+    private bool HasCallWaiting(string userId)
     {
         var grainId = ((GrainReference)platform.Grains.GetGrain<IUserGrain>(userId)).GrainId;
         var runtime = AppDomain.CurrentDomain.GetAssemblies().Single(assembly => assembly.GetName().Name == "Orleans.Runtime");
@@ -85,19 +85,10 @@ public sealed class OrderDuringCancellationTests(PlatformFixture platform)
             {
                 var waiting = activation.GetType().GetProperty("WaitingCount", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
                     ?? throw new InvalidOperationException("Orleans no longer keeps WaitingCount on an activation.");
-                return Task.FromResult((int)waiting.GetValue(activation)! > 0);
+                return (int)waiting.GetValue(activation)! > 0;
             }
         }
 
-        return Task.FromResult(false);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        return false;
     }
 }

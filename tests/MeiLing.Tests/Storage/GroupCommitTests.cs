@@ -93,7 +93,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         }
 
         var stuck = groupCommit.WriteAsync([Row(9000, 9000, 1)]);
-        await WaitUntilAsync(async () => await _database.ScalarAsync<long>(
+        await Polling.UntilAsync(async () => await _database.ScalarAsync<long>(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO ledger%'") == 1);
 
         // Not slow yet: this write queues for the next group, behind the commit in flight.
@@ -112,14 +112,6 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal(3L, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE caller >= 9000"));
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
 
     // Time moves only when the test says: what is "slow" does not depend on how busy the machine is.
     private sealed class SteppedTimestamps : TimeProvider

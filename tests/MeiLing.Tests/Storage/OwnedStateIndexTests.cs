@@ -82,15 +82,7 @@ public sealed class OwnedStateIndexTests(PlatformFixture platform)
     {
         // Inlined, the plan shows the envelope's prefix read in place; not inlined, a call to the function, which the
         // owned-states trigger of every new grain state then paid for by parsing its body again (migration 0063).
-        var plan = new List<string>();
-        await using (var explain = platform.Database.DataSource.CreateCommand("EXPLAIN VERBOSE SELECT sealed_state_owner(payload) FROM orleans_storage"))
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
+        var plan = await PlanAsync("EXPLAIN VERBOSE SELECT sealed_state_owner(payload) FROM orleans_storage");
 
         Assert.Contains(plan, line => line.Contains("Output: CASE WHEN", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, line => line.Contains("sealed_state_owner(", StringComparison.Ordinal));
@@ -108,16 +100,7 @@ public sealed class OwnedStateIndexTests(PlatformFixture platform)
             """);
         try
         {
-            var plan = new List<string>();
-            await using (var explain = platform.Database.DataSource.CreateCommand("EXPLAIN " + OwnedStateIndex.GrainTypesOfUserSql))
-            {
-                explain.Parameters.Add(new() { Value = "usr_explain_42" });
-                await using var reader = await explain.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    plan.Add(reader.GetString(0));
-                }
-            }
+            var plan = await PlanAsync("EXPLAIN " + OwnedStateIndex.GrainTypesOfUserSql, "usr_explain_42");
 
             Assert.Contains(plan, line => line.Contains("ix_user_owned_states_user", StringComparison.Ordinal));
             Assert.DoesNotContain(plan, line => line.Contains("Seq Scan", StringComparison.Ordinal));
@@ -126,5 +109,23 @@ public sealed class OwnedStateIndexTests(PlatformFixture platform)
         {
             await platform.Database.ScalarAsync<int>("DELETE FROM user_owned_states WHERE service_id = 'explain'; SELECT 1");
         }
+    }
+
+    private async Task<List<string>> PlanAsync(string explain, params object[] parameters)
+    {
+        var plan = new List<string>();
+        await using var command = platform.Database.DataSource.CreateCommand(explain);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new() { Value = parameter });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(0));
+        }
+
+        return plan;
     }
 }

@@ -1,0 +1,15 @@
+namespace MeiLing.Tests.Infrastructure;
+
+/// <summary>Waits for a state another party brings about (a lock waited on, a call queued), not for a fixed time.</summary>
+internal static class Polling
+{
+    /// <summary>Asks <paramref name="condition"/> every 20 ms until it holds; fails the test after 30 seconds.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
