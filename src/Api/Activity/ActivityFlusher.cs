@@ -3,49 +3,38 @@ using MeiLing.Grains.Activity;
 namespace MeiLing.Api.Activity;
 
 /// <summary>
-/// Sends recorded activity to the cluster in batches: up to 5,000 entries, at least every half second, each
-/// request repeated within the batch folded into one entry with its count (<see cref="ActivityCoalescing"/>).
+/// Sends recorded activity to the cluster in batches: at once when a batch holds
+/// <see cref="ActivityRecorder.BatchSize"/> distinct requests, else half a second after its first, each request
+/// repeated within the batch as one entry with its count (<see cref="ActivityCoalescing"/> also keeps a user's distinct
+/// requests beyond its allowance on one overflow entry).
 /// </summary>
 internal sealed partial class ActivityFlusher(ActivityRecorder recorder, IClusterClient cluster, ILogger<ActivityFlusher> logger) : BackgroundService
 {
-    private const int BatchSize = 5_000;
     private static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<ActivityEntry>(BatchSize);
+        var droppedReported = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
+            IReadOnlyList<ActivityEntry> batch = [];
             try
             {
-                if (!await recorder.Pending.WaitToReadAsync(stoppingToken))
+                await recorder.Arrived.WaitAsync(stoppingToken);
+                await Task.WhenAny(recorder.Filled, Task.Delay(FlushEvery, stoppingToken));
+                stoppingToken.ThrowIfCancellationRequested();
+
+                if (recorder.Dropped is var dropped && dropped > droppedReported)
                 {
-                    return;
+                    LogDropped(dropped - droppedReported);
+                    droppedReported = dropped;
                 }
 
-                using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                window.CancelAfter(FlushEvery);
-                while (batch.Count < BatchSize && !window.IsCancellationRequested)
+                batch = recorder.TakeBatch();
+                if (batch.Count > 0)
                 {
-                    while (batch.Count < BatchSize && recorder.Pending.TryRead(out var entry))
-                    {
-                        batch.Add(entry);
-                    }
-
-                    if (batch.Count < BatchSize)
-                    {
-                        try
-                        {
-                            await recorder.Pending.WaitToReadAsync(window.Token);
-                        }
-                        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                        {
-                            break;
-                        }
-                    }
+                    await cluster.GetGrain<IActivityLogGrain>(0).Append(ActivityCoalescing.Coalesce(batch));
                 }
-
-                await cluster.GetGrain<IActivityLogGrain>(0).Append(ActivityCoalescing.Coalesce([.. batch]));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -56,13 +45,12 @@ internal sealed partial class ActivityFlusher(ActivityRecorder recorder, ICluste
                 LogFlushFailed(batch.Count, exception.GetType().Name);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
-            finally
-            {
-                batch.Clear();
-            }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} activity entries: {Reason}")]
     private partial void LogFlushFailed(int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} requests from the activity log: the cluster took none while its memory was full")]
+    private partial void LogDropped(long count);
 }

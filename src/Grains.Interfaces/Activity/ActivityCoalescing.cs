@@ -94,8 +94,8 @@ public static class ActivityCoalescing
         private static string? Shared(string? kept, string? next) => kept == next ? kept : null;
     }
 
-    /// <summary>Everything of a request but its time.</summary>
-    private readonly record struct RequestShape(
+    /// <summary>Everything of a request but its time: two requests of one shape are folded into one entry.</summary>
+    public readonly record struct RequestShape(
         string UserId, string? IpAddress, string? UserAgent, string? Language, string? OperatingSystem, string Path, string? SearchTerms)
     {
         public static RequestShape Of(ActivityEntry entry) =>
