@@ -124,47 +124,39 @@ public sealed class ActivityRecorder
     private sealed class Batch
     {
         private readonly Dictionary<ActivityCoalescing.RequestShape, int> _index = [];
-        private readonly List<(ActivityEntry First, int Requests, DateTimeOffset Last)> _requests = [];
+        private readonly List<ActivityEntry> _entries = [];
 
-        public int Count => _requests.Count;
+        public int Count => _entries.Count;
 
         public Added Add(ActivityEntry entry)
         {
             var shape = ActivityCoalescing.RequestShape.Of(entry);
             if (entry.Overflow is null && _index.TryGetValue(shape, out var at))
             {
-                var (first, requests, last) = _requests[at];
-                _requests[at] = entry.At < first.At
-                    ? (entry, requests + entry.Requests, Later(last, entry.LastAt))
-                    : (first, requests + entry.Requests, Later(last, entry.LastAt));
+                _entries[at] = ActivityCoalescing.Fold(_entries[at], entry);
                 return Added.Counted;
             }
 
-            if (_requests.Count >= Capacity)
+            if (_entries.Count >= Capacity)
             {
                 return Added.Dropped;
             }
 
             if (entry.Overflow is null)
             {
-                _index[shape] = _requests.Count;
+                _index[shape] = _entries.Count;
             }
 
-            _requests.Add((entry, entry.Requests, entry.LastAt));
+            _entries.Add(entry);
             return Added.New;
         }
 
-        public List<ActivityEntry> ToEntries() =>
-            [.. _requests.Select(request => request.Requests == request.First.Requests
-                ? request.First
-                : request.First with { Requests = request.Requests, Until = request.Last })];
+        public List<ActivityEntry> ToEntries() => [.. _entries];
 
         public void Clear()
         {
             _index.Clear();
-            _requests.Clear();
+            _entries.Clear();
         }
-
-        private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
     }
 }

@@ -45,7 +45,8 @@ public static class ActivityCoalescing
         return folded.Count == entries.Count ? entries : [.. folded.Values, .. overflowing.Values.Select(overflow => overflow.Entry!)];
     }
 
-    private static ActivityEntry Fold(ActivityEntry earlier, ActivityEntry later)
+    /// <summary>Two entries of one request as one: every request of both counted, from the first's time to the last's.</summary>
+    public static ActivityEntry Fold(ActivityEntry earlier, ActivityEntry later)
     {
         var (first, second) = earlier.At <= later.At ? (earlier, later) : (later, earlier);
         var last = first.LastAt >= second.LastAt ? first.LastAt : second.LastAt;
