@@ -54,7 +54,16 @@ public sealed class ActivityRecorder
     }
 
     /// <summary>Requests dropped so far because <see cref="Capacity"/> distinct ones were waiting: the cluster took none for a while.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Dropped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dropped;
+            }
+        }
+    }
 
     public void Record(ActivityEntry entry)
     {
