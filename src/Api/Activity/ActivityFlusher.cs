@@ -21,7 +21,8 @@ internal sealed partial class ActivityFlusher(ActivityRecorder recorder, ICluste
             try
             {
                 await recorder.Arrived.WaitAsync(stoppingToken);
-                await Task.WhenAny(recorder.Filled, Task.Delay(FlushEvery, stoppingToken));
+                // Waiting on the signal itself, not beside a delay: a batch that fills first leaves no timer behind.
+                await recorder.Filled.WaitAsync(FlushEvery, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 stoppingToken.ThrowIfCancellationRequested();
 
                 if (recorder.Dropped is var dropped && dropped > droppedReported)

@@ -109,12 +109,16 @@ public sealed class ActivityRecorder
         }
 
         // Read outside the lock: requests go on recording into the other batch meanwhile. The taken batch becomes the
-        // spare once read and cleared; a take before that starts a new one.
+        // spare once read and cleared; a take before that starts a new one. One that grew past a batch while the cluster
+        // took nothing is let go instead, so a burst's backlog does not keep its room for the life of the process.
         var entries = taken.ToEntries();
-        taken.Clear();
-        lock (_gate)
+        if (entries.Count <= BatchSize)
         {
-            _spare = taken;
+            taken.Clear();
+            lock (_gate)
+            {
+                _spare = taken;
+            }
         }
 
         return entries;

@@ -26,7 +26,11 @@ public sealed class GroupCommit(NpgsqlDataSource dataSource, GroupCommitOptions?
     private readonly Lock _lock = new();
     private readonly Queue<PendingUnit> _queue = new();
     private int _committing;
-    private long _groupTakenAt;
+
+    // When each group now committing was taken: a committer's own is removed once it has committed. Whether another
+    // commit may leave is judged by the youngest of them, not by the group taken last, which may have committed long
+    // since while an older one is still stuck.
+    private readonly List<long> _groupsInFlight = [];
     private long _commits;
     private long _units;
 
@@ -49,7 +53,7 @@ public sealed class GroupCommit(NpgsqlDataSource dataSource, GroupCommitOptions?
         lock (_lock)
         {
             _queue.Enqueue(unit);
-            startCommit = _committing == 0 || (_committing < _options.ConcurrentCommits && LatestGroupIsSlow());
+            startCommit = _committing == 0 || (_committing < _options.ConcurrentCommits && EveryGroupInFlightIsSlow());
             if (startCommit)
             {
                 _committing++;
@@ -117,22 +121,31 @@ public sealed class GroupCommit(NpgsqlDataSource dataSource, GroupCommitOptions?
 
     private async Task CommitWhileQueuedAsync()
     {
-        for (var first = true; TakeGroup(first) is { Count: > 0 } group; first = false)
+        long? committed = null;
+        while (TakeGroup(committed) is ({ Count: > 0 } group, var takenAt))
         {
             await CommitAsync(group).ConfigureAwait(false);
+            committed = takenAt;
         }
     }
 
-    // Null when this committer stops: the queue is empty, or another commit is in flight and not slow, and the queued
-    // units wait for it to take them together. Decided under the lock, so a queued unit always has a committer coming.
-    private List<PendingUnit>? TakeGroup(bool first)
+    // Null when this committer stops: the queue is empty, or another committer is at work and its group is not slow, and
+    // the queued units wait for it to take them together. A committer whose only company is a stuck commit goes on: the
+    // units queued behind it would otherwise wait out the stall. Decided under the lock, so a queued unit always has a
+    // committer coming. <paramref name="committed"/>: when this committer's last group, now committed, was taken.
+    private (List<PendingUnit>? Group, long TakenAt) TakeGroup(long? committed)
     {
         lock (_lock)
         {
-            if (_queue.Count == 0 || (!first && _committing > 1 && !LatestGroupIsSlow()))
+            if (committed is { } takenBefore)
+            {
+                _groupsInFlight.Remove(takenBefore);
+            }
+
+            if (_queue.Count == 0 || (committed is not null && _committing > 1 && !EveryGroupInFlightIsSlow()))
             {
                 _committing--;
-                return null;
+                return (null, 0);
             }
 
             var group = new List<PendingUnit>();
@@ -143,14 +156,16 @@ public sealed class GroupCommit(NpgsqlDataSource dataSource, GroupCommitOptions?
                 statements += next.Statements.Count;
             }
 
-            _groupTakenAt = _clock.GetTimestamp();
-
-            return group;
+            var takenAt = _clock.GetTimestamp();
+            _groupsInFlight.Add(takenAt);
+            return (group, takenAt);
         }
     }
 
-    // Under the lock: the group taken last has been committing for longer than a commit should take.
-    private bool LatestGroupIsSlow() => _clock.GetElapsedTime(_groupTakenAt) >= _options.SlowCommit;
+    // Under the lock: every group committing now has taken longer than a commit should. False when none is committing
+    // yet: a committer that has just started is about to take the queue.
+    private bool EveryGroupInFlightIsSlow() =>
+        _groupsInFlight.Count > 0 && _clock.GetElapsedTime(_groupsInFlight.Max()) >= _options.SlowCommit;
 
     private async Task CommitAsync(List<PendingUnit> group)
     {

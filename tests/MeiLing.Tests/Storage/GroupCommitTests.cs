@@ -10,6 +10,8 @@ namespace MeiLing.Tests.Storage;
 /// </summary>
 public sealed class GroupCommitTests : IAsyncLifetime
 {
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(1);
+
     private TestDatabase _database = null!;
 
     public async Task InitializeAsync()
@@ -81,24 +83,16 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task Writes_wait_for_the_commit_in_flight_until_it_is_slow_then_leave_beside_it()
     {
         var clock = new SteppedTimestamps();
-        var slow = TimeSpan.FromSeconds(1);
-        var groupCommit = new GroupCommit(_database.DataSource, new GroupCommitOptions { ConcurrentCommits = 2, SlowCommit = slow }, clock);
+        var groupCommit = TwoLanes(clock);
 
         // Another transaction holds the key the first write inserts: that commit waits on its lock.
-        await using var blocker = await _database.DataSource.OpenConnectionAsync();
-        await using var holding = await blocker.BeginTransactionAsync();
-        await using (var hold = new NpgsqlCommand("INSERT INTO ledger (id, caller, amount) VALUES (9000, 0, 1)", blocker, holding))
-        {
-            await hold.ExecuteNonQueryAsync();
-        }
-
+        await using var blocker = await HoldKeyAsync(9000);
         var stuck = groupCommit.WriteAsync([Row(9000, 9000, 1)]);
-        await Polling.UntilAsync(async () => await _database.ScalarAsync<long>(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO ledger%'") == 1);
+        await WaitersOnLocksAsync(1);
 
         // Not slow yet: this write queues for the next group, behind the commit in flight.
         var queued = groupCommit.WriteAsync([Row(9001, 9001, 1)]);
-        clock.Advance(slow);
+        clock.Advance(Slow);
         // Now it is: the next write starts a second commit, which takes the queued write along.
         var next = groupCommit.WriteAsync([Row(9002, 9002, 1)]);
 
@@ -107,11 +101,65 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal(1, groupCommit.Commits);
         Assert.Equal(2, groupCommit.Units);
 
-        await holding.RollbackAsync();
+        await blocker.Transaction.RollbackAsync();
         await stuck.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(3L, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE caller >= 9000"));
     }
 
+    [Fact]
+    public async Task A_write_queued_behind_the_second_commit_does_not_wait_out_the_stuck_first()
+    {
+        var clock = new SteppedTimestamps();
+        var groupCommit = TwoLanes(clock);
+        await using var firstBlocker = await HoldKeyAsync(9100);
+        await using var secondBlocker = await HoldKeyAsync(9101);
+
+        var stuck = groupCommit.WriteAsync([Row(9100, 9100, 1)]);
+        await WaitersOnLocksAsync(1);
+        clock.Advance(Slow);
+        // The first commit is slow: this one leaves beside it, and waits on a lock of its own for now.
+        var second = groupCommit.WriteAsync([Row(9101, 9101, 1)]);
+        await WaitersOnLocksAsync(2);
+        // Two commits in flight: this write queues for whichever committer is free first.
+        var queued = groupCommit.WriteAsync([Row(9102, 9102, 1)]);
+
+        await secondBlocker.Transaction.RollbackAsync();
+        // The second committer is free and the first is still stuck: it takes the queued write rather than leave it
+        // waiting for the first, however long that takes.
+        await Task.WhenAll(second, queued).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(stuck.IsCompleted);
+
+        await firstBlocker.Transaction.RollbackAsync();
+        await stuck.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3L, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE caller >= 9100"));
+    }
+
+    // Two commits at most, the second only beside a first that has been committing for Slow by the test's clock.
+    private GroupCommit TwoLanes(TimeProvider clock) =>
+        new(_database.DataSource, new GroupCommitOptions { ConcurrentCommits = 2, SlowCommit = Slow }, clock);
+
+    // Another transaction inserts the key, so a commit that inserts it too waits on its lock until that one ends.
+    private async Task<HeldKey> HoldKeyAsync(int id)
+    {
+        var connection = await _database.DataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var hold = new NpgsqlCommand("INSERT INTO ledger (id, caller, amount) VALUES ($1, 0, 1)", connection, transaction);
+        hold.Parameters.Add(new() { Value = id });
+        await hold.ExecuteNonQueryAsync();
+        return new HeldKey(connection, transaction);
+    }
+
+    private Task WaitersOnLocksAsync(int count) => Polling.UntilAsync(async () => await _database.ScalarAsync<long>(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO ledger%'") == count);
+
+    private sealed record HeldKey(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
 
     // Time moves only when the test says: what is "slow" does not depend on how busy the machine is.
     private sealed class SteppedTimestamps : TimeProvider
