@@ -35,7 +35,8 @@ public static class RateLimits
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => CallerPartition(context, settings));
+            var callers = new CallerBuckets(settings);
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(callers.PartitionOf);
             options.AddPolicy(CredentialsPolicy, context => PerAddressPerMinute(context, settings.RateLimitCredentialsPerMinute));
             options.AddPolicy(CodesPolicy, context => PerAddressPerMinute(context, settings.RateLimitCodesPerMinute));
             options.AddPolicy(RegisterPagePolicy, context => PostsToNamedHandler(context)
@@ -58,29 +59,59 @@ public static class RateLimits
         HttpMethods.IsPost(context.Request.Method) && !string.IsNullOrEmpty(context.Request.Query["handler"].FirstOrDefault());
 
     /// <summary>Probes and the constant ping: never limited.</summary>
-    public static bool IsExempt(HttpContext context) =>
-        Exempt.Any(prefix => context.Request.Path.StartsWithSegments(prefix));
-
-    private static RateLimitPartition<string> CallerPartition(HttpContext context, ApiSettings settings)
+    public static bool IsExempt(HttpContext context)
     {
-        if (IsExempt(context))
+        // A loop, not a query: this runs on every request, and a query's closure over the request is an allocation each.
+        var path = context.Request.Path;
+        foreach (var prefix in Exempt)
         {
-            return RateLimitPartition.GetNoLimiter("exempt");
+            if (path.StartsWithSegments(prefix))
+            {
+                return true;
+            }
         }
 
-        var caller = context.User;
-        var (key, perSecond) = caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId
-            ? ("user:" + userId, settings.RateLimitPerSecond)
-            : caller.Identity?.IsAuthenticated == true && context.Request.Headers[ApiKeyAuthenticationHandler.HeaderName].ToString() is { Length: > 0 } apiKey
-                ? ("key:" + Convert.ToHexStringLower(ApiKeyAuthenticationHandler.Hash(apiKey)), settings.RateLimitPerSecond)
-                : (ClientAddress(context), settings.RateLimitAnonymousPerSecond);
+        return false;
+    }
 
-        return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+    /// <summary>
+    /// Which bucket a request counts against. Every request asks, and only a caller's first builds a limiter: the
+    /// partitions' factories are made once here rather than a closure per request.
+    /// </summary>
+    private sealed class CallerBuckets(ApiSettings settings)
+    {
+        private static readonly RateLimitPartition<string> Unlimited = RateLimitPartition.GetNoLimiter("exempt");
+
+        private readonly Func<string, RateLimiter> _credentialed = _ => TokenBucket(settings.RateLimitPerSecond);
+        private readonly Func<string, RateLimiter> _anonymous = _ => TokenBucket(settings.RateLimitAnonymousPerSecond);
+
+        public RateLimitPartition<string> PartitionOf(HttpContext context)
+        {
+            if (IsExempt(context))
+            {
+                return Unlimited;
+            }
+
+            var caller = context.User;
+            if (caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId)
+            {
+                return new("user:" + userId, _credentialed);
+            }
+
+            return caller.Identity?.IsAuthenticated == true && context.Request.Headers[ApiKeyAuthenticationHandler.HeaderName].ToString() is { Length: > 0 } apiKey
+                ? new("key:" + Convert.ToHexStringLower(ApiKeyAuthenticationHandler.Hash(apiKey)), _credentialed)
+                : new(ClientAddress(context), _anonymous);
+        }
+
+        private static TokenBucketRateLimiter TokenBucket(int perSecond) => new(new TokenBucketRateLimiterOptions
         {
             TokenLimit = perSecond,
             TokensPerPeriod = perSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
+            // The partitioned limiter replenishes its buckets from one timer of its own, as RateLimitPartition's
+            // factories arrange: a timer per caller's bucket would be one per user.
+            AutoReplenishment = false,
         });
     }
 

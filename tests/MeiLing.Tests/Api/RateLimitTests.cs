@@ -65,6 +65,21 @@ public sealed class RateLimitTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_a_signed_in_users_spent_rate_comes_back_the_next_second()
+    {
+        var user = await platform.RegisterUserAsync();
+        var session = await platform.SignInAsync(user);
+        await using var api = Limited("RATE_LIMIT_PER_SECOND", "3");
+        var client = Bearer(api, session.Token);
+
+        var responses = await Burst(client, $"/v1/users/{user.UserId}/consents", 20);
+        Assert.Contains(responses, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+
+        // A limit, not a lock-out: the bucket refills each second.
+        await Polling.UntilAsync(async () => (await client.GetAsync($"/v1/users/{user.UserId}/consents")).StatusCode == HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task P4_4_anonymous_callers_are_limited_by_address_but_probes_and_ping_never_are()
     {
         await using var api = Limited("RATE_LIMIT_ANONYMOUS_PER_SECOND", "3");
