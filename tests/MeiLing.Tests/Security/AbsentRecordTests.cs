@@ -1,7 +1,9 @@
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Transfers;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Retail;
+using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Security;
 
@@ -62,6 +64,23 @@ public sealed class AbsentRecordTests(PlatformFixture platform)
             $"/v1/merchants/{till.MerchantId}/orders", new { userId, items = new[] { new { sku = "TEA", quantity = 1 } } })));
 
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode));
+    }
+
+    [Fact]
+    public async Task P4_4_a_user_naming_made_up_transfers_leaves_no_transfer_activation_behind()
+    {
+        // Any signed-in user reaches a transfer by its id: their objection, and who was told of it.
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.TransferPrefix)).ToList();
+
+        foreach (var transferId in madeUp)
+        {
+            await (await client.GetAsync($"/v1/transfers/{transferId}/objections/{user.UserId}/recipients")).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await client.PostAsync($"/v1/transfers/{transferId}/objections", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<ITransferGrain>(id))));
     }
 
     private async Task<int> ActivationsLeftAsync(IEnumerable<GrainReference> grains)
