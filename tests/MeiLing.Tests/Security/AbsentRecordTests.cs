@@ -1,3 +1,4 @@
+using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Transfers;
@@ -81,6 +82,22 @@ public sealed class AbsentRecordTests(PlatformFixture platform)
         }
 
         Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<ITransferGrain>(id))));
+    }
+
+    [Fact]
+    public async Task P4_4_a_cashier_topping_up_made_up_members_leaves_no_member_card_activation_behind()
+    {
+        var till = await platform.OpenTillAsync("Made Up Members");
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.UserPrefix)).ToList();
+
+        foreach (var userId in madeUp)
+        {
+            await (await till.Cashier.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/member-cards/{userId}/top-ups", new { amountFen = 100 }))
+                .AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id =>
+            (GrainReference)platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(till.MerchantId, id)))));
     }
 
     private async Task<int> ActivationsLeftAsync(IEnumerable<GrainReference> grains)
