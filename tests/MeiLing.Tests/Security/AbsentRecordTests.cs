@@ -1,3 +1,4 @@
+using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
@@ -98,6 +99,22 @@ public sealed class AbsentRecordTests(PlatformFixture platform)
 
         Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id =>
             (GrainReference)platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(till.MerchantId, id)))));
+    }
+
+    [Fact]
+    public async Task P4_4_a_manager_reading_the_stock_movements_of_made_up_skus_leaves_no_stock_activation_behind()
+    {
+        var till = await platform.OpenTillAsync("Made Up Products");
+        var madeUp = Enumerable.Range(0, 10).Select(_ => $"NONE-{Guid.NewGuid():N}").ToList();
+
+        foreach (var sku in madeUp)
+        {
+            var movements = await till.Manager.GetAsync($"/v1/merchants/{till.MerchantId}/products/{sku}/stock/movements");
+            Assert.Equal(HttpStatusCode.OK, movements.StatusCode);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(sku =>
+            (GrainReference)platform.Grains.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(till.MerchantId, sku)))));
     }
 
     private async Task<int> ActivationsLeftAsync(IEnumerable<GrainReference> grains)
