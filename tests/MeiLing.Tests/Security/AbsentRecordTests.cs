@@ -2,6 +2,7 @@ using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Staff;
 using MeiLing.Grains.Transfers;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Retail;
@@ -12,7 +13,8 @@ namespace MeiLing.Tests.Security;
 /// <summary>
 /// P4.4: naming ids that do not exist leaves nothing in the silo's memory. Any authenticated caller names user and
 /// order ids; each made-up one activates a grain, which once stayed for the grain type's idle age (15 minutes for a
-/// user), so a merchant key placing orders for made-up users at its rate limit held millions of activations.
+/// user), so a merchant key placing orders for made-up users at its rate limit held millions of activations. The same
+/// holds for the transfers a user names, the member cards and staff a till names, and the SKUs whose stock it reads.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class AbsentRecordTests(PlatformFixture platform)
@@ -115,6 +117,23 @@ public sealed class AbsentRecordTests(PlatformFixture platform)
 
         Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(sku =>
             (GrainReference)platform.Grains.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(till.MerchantId, sku)))));
+    }
+
+    [Fact]
+    public async Task P4_4_a_manager_naming_made_up_staff_leaves_no_staff_activation_behind()
+    {
+        var till = await platform.OpenTillAsync("Made Up Staff");
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.StaffPrefix)).ToList();
+
+        foreach (var staffId in madeUp)
+        {
+            var staff = $"/v1/merchants/{till.MerchantId}/staff/{staffId}";
+            await (await till.Manager.GetAsync(staff)).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await till.Manager.PutAsJsonAsync($"{staff}/top-up-limit", new { perDayFen = 100 })).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await till.Manager.DeleteAsync(staff)).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<IStaffGrain>(id))));
     }
 
     private async Task<int> ActivationsLeftAsync(IEnumerable<GrainReference> grains)
