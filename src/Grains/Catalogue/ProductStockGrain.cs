@@ -11,6 +11,16 @@ internal sealed class ProductStockGrain(
     StockMovementStore movements,
     TimeProvider clock) : Grain, IProductStockGrain
 {
+    private readonly AbsentRecordLinger _absent = new();
+
+    // P4.4: the movements route names any SKU of the right shape, products or not: a stock that was never counted leaves
+    // memory in seconds, not after the idle age. A product's first count writes its record before then.
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _absent.Start(this, () => state.RecordExists);
+        return Task.CompletedTask;
+    }
+
     Task<int?> IProductStockGrain.Get() => Task.FromResult(state.State.Stock);
 
     Task<IReadOnlyList<StockMovement>> IProductStockGrain.Movements(int limit)

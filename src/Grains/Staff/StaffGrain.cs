@@ -11,6 +11,16 @@ internal sealed class StaffGrain(
     IOptions<StaffSettings> settings,
     TimeProvider clock) : Grain, IStaffGrain
 {
+    private readonly AbsentRecordLinger _absent = new();
+
+    // P4.4: a merchant's manager names any staff id (to read, limit or offboard; another's is 404): a made-up one leaves
+    // memory in seconds, not after the idle age. A member being enrolled has their record by then.
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _absent.Start(this, () => state.RecordExists);
+        return Task.CompletedTask;
+    }
+
     async Task<IssuedKey> IStaffGrain.Enrol(EnrolStaff command)
     {
         if (state.RecordExists)

@@ -34,6 +34,16 @@ internal sealed class TransferGrain(
 
     private TransferState Transfer => state.RecordExists ? state.State : throw DomainException.NotFound("transfer-not-found", "No such transfer.");
 
+    private readonly AbsentRecordLinger _absent = new();
+
+    // P4.4: any signed-in user names a transfer by its id (objecting, reading who was told of their objection): a made-up
+    // id leaves memory in seconds, not after the idle age. A transfer being started has its record by then.
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _absent.Start(this, () => state.RecordExists);
+        return Task.CompletedTask;
+    }
+
     async Task<TransferView> ITransferGrain.Start(string merchantId, string successorMerchantId, DateTimeOffset effectiveAt)
     {
         if (state.RecordExists)

@@ -1,14 +1,20 @@
+using MeiLing.Grains.Catalogue;
+using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Staff;
+using MeiLing.Grains.Transfers;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Retail;
+using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Security;
 
 /// <summary>
 /// P4.4: naming ids that do not exist leaves nothing in the silo's memory. Any authenticated caller names user and
 /// order ids; each made-up one activates a grain, which once stayed for the grain type's idle age (15 minutes for a
-/// user), so a merchant key placing orders for made-up users at its rate limit held millions of activations.
+/// user), so a merchant key placing orders for made-up users at its rate limit held millions of activations. The same
+/// holds for the transfers a user names, the member cards and staff a till names, and the SKUs whose stock it reads.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class AbsentRecordTests(PlatformFixture platform)
@@ -62,6 +68,72 @@ public sealed class AbsentRecordTests(PlatformFixture platform)
             $"/v1/merchants/{till.MerchantId}/orders", new { userId, items = new[] { new { sku = "TEA", quantity = 1 } } })));
 
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode));
+    }
+
+    [Fact]
+    public async Task P4_4_a_user_naming_made_up_transfers_leaves_no_transfer_activation_behind()
+    {
+        // Any signed-in user reaches a transfer by its id: their objection, and who was told of it.
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.TransferPrefix)).ToList();
+
+        foreach (var transferId in madeUp)
+        {
+            await (await client.GetAsync($"/v1/transfers/{transferId}/objections/{user.UserId}/recipients")).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await client.PostAsync($"/v1/transfers/{transferId}/objections", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<ITransferGrain>(id))));
+    }
+
+    [Fact]
+    public async Task P4_4_a_cashier_topping_up_made_up_members_leaves_no_member_card_activation_behind()
+    {
+        var till = await platform.OpenTillAsync("Made Up Members");
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.UserPrefix)).ToList();
+
+        foreach (var userId in madeUp)
+        {
+            await (await till.Cashier.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/member-cards/{userId}/top-ups", new { amountFen = 100 }))
+                .AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id =>
+            (GrainReference)platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(till.MerchantId, id)))));
+    }
+
+    [Fact]
+    public async Task P4_4_a_manager_reading_the_stock_movements_of_made_up_skus_leaves_no_stock_activation_behind()
+    {
+        var till = await platform.OpenTillAsync("Made Up Products");
+        var madeUp = Enumerable.Range(0, 10).Select(_ => $"NONE-{Guid.NewGuid():N}").ToList();
+
+        foreach (var sku in madeUp)
+        {
+            var movements = await till.Manager.GetAsync($"/v1/merchants/{till.MerchantId}/products/{sku}/stock/movements");
+            Assert.Equal(HttpStatusCode.OK, movements.StatusCode);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(sku =>
+            (GrainReference)platform.Grains.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(till.MerchantId, sku)))));
+    }
+
+    [Fact]
+    public async Task P4_4_a_manager_naming_made_up_staff_leaves_no_staff_activation_behind()
+    {
+        var till = await platform.OpenTillAsync("Made Up Staff");
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.StaffPrefix)).ToList();
+
+        foreach (var staffId in madeUp)
+        {
+            var staff = $"/v1/merchants/{till.MerchantId}/staff/{staffId}";
+            await (await till.Manager.GetAsync(staff)).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await till.Manager.PutAsJsonAsync($"{staff}/top-up-limit", new { perDayFen = 100 })).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await till.Manager.DeleteAsync(staff)).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<IStaffGrain>(id))));
     }
 
     private async Task<int> ActivationsLeftAsync(IEnumerable<GrainReference> grains)
