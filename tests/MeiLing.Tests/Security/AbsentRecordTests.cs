@@ -1,7 +1,9 @@
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Retail;
+using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Security;
 
@@ -47,6 +49,23 @@ public sealed class AbsentRecordTests(PlatformFixture platform)
         }
 
         Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<IOrderGrain>(id))));
+    }
+
+    [Fact]
+    public async Task P4_4_reading_made_up_consent_receipts_leaves_no_receipt_activation_behind()
+    {
+        // Any signed-in user (or support key) names receipt ids at will, each a receipt grain of its own.
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.ReceiptPrefix)).ToList();
+
+        foreach (var receiptId in madeUp)
+        {
+            await (await client.GetAsync($"/v1/consent-records/{receiptId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await client.GetAsync($"/v1/consent-records/{receiptId}/recipients")).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<IConsentRecordGrain>(id))));
     }
 
     [Fact]
