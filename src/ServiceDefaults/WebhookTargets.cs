@@ -11,9 +11,17 @@ namespace MeiLing.ServiceDefaults;
 /// </summary>
 public static class WebhookTargets
 {
-    public static bool IsLoopbackHost(string host) =>
-        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    /// <summary>
+    /// Whether <paramref name="host"/> names loopback: <c>localhost</c> and every name under it (RFC 6761: resolvers answer
+    /// them with loopback themselves), fully qualified or not (<c>localhost.</c>), or a loopback address.
+    /// </summary>
+    public static bool IsLoopbackHost(string host)
+    {
+        var name = host.TrimEnd('.');
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    }
 
     /// <summary>
     /// Whether <paramref name="url"/> names a loopback host (<c>localhost</c>, 127/8, ::1, ::ffff:127.x): acceptable only

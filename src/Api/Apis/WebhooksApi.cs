@@ -4,6 +4,7 @@ using MeiLing.Api.Audit;
 using MeiLing.Api.Problems;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
+using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Webhooks;
 using MeiLing.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,7 +61,7 @@ public static class WebhooksApi
 
         var webhooks = cluster.GetGrain<IMerchantWebhooksGrain>(0);
         var before = await webhooks.Get(merchantId);
-        await WebhookChangeAudit.RecordAsync(cluster, caller, merchantId, WebhookChangeAudit.Set, before?.Url, body.Url.Trim());
+        await AuditChangeAsync(cluster, caller, merchantId, WebhookChangeAudit.Set, before?.Url, body.Url.Trim());
         return TypedResults.Ok(await webhooks.Register(merchantId, body.Url.Trim(), body.Events ?? []));
     }
 
@@ -85,7 +86,7 @@ public static class WebhooksApi
         // Nothing registered is nothing removed: no change to record.
         if (await webhooks.Get(merchantId) is { } before)
         {
-            await WebhookChangeAudit.RecordAsync(cluster, caller, merchantId, WebhookChangeAudit.Removed, before.Url, null);
+            await AuditChangeAsync(cluster, caller, merchantId, WebhookChangeAudit.Removed, before.Url, null);
             await webhooks.Remove(merchantId);
         }
 
@@ -98,10 +99,25 @@ public static class WebhooksApi
         // Without an endpoint the grain answers 404 and nothing changes: no change to record.
         if (await webhooks.Get(merchantId) is { } endpoint)
         {
-            await WebhookChangeAudit.RecordAsync(cluster, caller, merchantId, WebhookChangeAudit.SecretRotated, endpoint.Url, endpoint.Url);
+            await AuditChangeAsync(cluster, caller, merchantId, WebhookChangeAudit.SecretRotated, endpoint.Url, endpoint.Url);
         }
 
         return TypedResults.Ok(new WebhookSecretIssued(await webhooks.RotateSecret(merchantId)));
+    }
+
+    /// <summary>
+    /// Writes the change to the audit log before it is made (P3.1). P4.4: every entry is kept for good, so the merchant's own
+    /// changes are first counted in its grain (429 past the day's allowance, nothing written or changed); an operator's,
+    /// made for the platform, are not.
+    /// </summary>
+    private static async Task AuditChangeAsync(IClusterClient cluster, ClaimsPrincipal caller, string merchantId, string change, string? fromUrl, string? toUrl)
+    {
+        if (!caller.IsInRole(Roles.Operator))
+        {
+            await cluster.GetGrain<IMerchantGrain>(merchantId).TakeWebhookChange();
+        }
+
+        await WebhookChangeAudit.RecordAsync(cluster, caller, merchantId, change, fromUrl, toUrl);
     }
 
     private static async Task<Results<Ok<WebhookDeliveryPage>, ValidationProblem>> Deliveries(

@@ -51,6 +51,20 @@ public interface IMerchantGrain : IGrainWithStringKey
     [Alias("list-staff-in-use")]
     Task ListStaffInUse(string staffId);
 
+    /// <summary>
+    /// The most changes a merchant makes to its own webhook endpoint (set, secret rotated, removed) in a day. Each is written
+    /// to the audit log before it is made, and nothing deletes an audit entry: a key looping on them would fill the log
+    /// for good (P4.4). Far more than an integration being set up or a secret rotated by hand.
+    /// </summary>
+    public const int MaxWebhookChangesPerDay = 100;
+
+    /// <summary>
+    /// Counts one change the merchant makes to its own webhook endpoint, before it is audited and made: beyond
+    /// <see cref="MaxWebhookChangesPerDay"/> in a day, 429 <c>quota-exceeded</c> with when to retry; 404 for an unknown merchant.
+    /// </summary>
+    [Alias("take-webhook-change")]
+    Task TakeWebhookChange();
+
     /// <summary>A page of the ids of the staff the merchant enrolled, oldest first, from <paramref name="skip"/>; 404 for an unknown merchant.</summary>
     [Alias("staff-ids")]
     Task<MerchantStaffIds> StaffIds(int skip, int take);

@@ -1,3 +1,5 @@
+using MeiLing.Grains.Platform;
+
 namespace MeiLing.Grains.Consents;
 
 /// <summary>
@@ -7,5 +9,17 @@ namespace MeiLing.Grains.Consents;
 /// </summary>
 internal sealed class ConsentRecordGrain(ConsentReceiptStore receipts) : Grain, IConsentRecordGrain
 {
-    Task<ConsentReceipt?> IConsentRecordGrain.Get() => receipts.GetAsync(this.GetPrimaryKeyString());
+    // Any signed-in user or support key names receipt ids at will (P4.4): one that finds no row leaves memory in seconds,
+    // not after the idle age, so made-up ids at the caller's rate limit do not pile up activations.
+    private readonly AbsentRecordLinger _absent = new();
+
+    private bool _found;
+
+    async Task<ConsentReceipt?> IConsentRecordGrain.Get()
+    {
+        var receipt = await receipts.GetAsync(this.GetPrimaryKeyString());
+        _found |= receipt is not null;
+        _absent.Start(this, () => _found);
+        return receipt;
+    }
 }

@@ -84,6 +84,12 @@ internal sealed partial class MerchantGrain(
         }
     }
 
+    async Task IMerchantGrain.TakeWebhookChange()
+    {
+        Merchant.WebhookChanges.Take(clock.GetUtcNow(), UserQuotas.Day, IMerchantGrain.MaxWebhookChangesPerDay, "changes to its webhook endpoint by the merchant");
+        await state.WriteStateAsync();
+    }
+
     Task<MerchantStaffIds> IMerchantGrain.StaffIds(int skip, int take)
     {
         var listed = Merchant.StaffIds;

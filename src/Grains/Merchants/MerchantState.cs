@@ -58,6 +58,9 @@ public sealed class MerchantState
     /// </summary>
     public List<string> StaffIds { get; set; } = [];
 
+    /// <summary>When the merchant itself changed its webhook endpoint lately: at most <see cref="IMerchantGrain.MaxWebhookChangesPerDay"/> a day.</summary>
+    public Users.Allowance WebhookChanges { get; set; } = new();
+
     /// <summary>Counts one more staff member, as <see cref="EnrolStaff()"/>, and lists them.</summary>
     public void EnrolStaff(string staffId)
     {

@@ -291,43 +291,83 @@ internal sealed partial class UserGrain(
             throw VerificationCodes.Failed();
         }
 
-        if (state.State.OpenRequests.TryGetValue(DataRightsRequestType.Cancellation, out var open)
-            && await GrainFactory.GetGrain<IDataRightsRequestGrain>(open).Get() is { } running && running.Status.IsOpen())
+        // P5.1: the guardian's word is kept until the platform's own erasure is filed on it: a cancellation another filed
+        // (support's, awaiting the user's confirmation) could still be called off by the child, or expire unconfirmed.
+        guardian.WithdrawnAt ??= clock.GetUtcNow();
+        await state.WriteStateAsync();
+        await AuditAsync("guardian", UserId, "guardian:withdrew");
+        if (await OpenCancellationAsync() is { } running)
         {
+            await EnforceUntilThePlatformsOwnAsync(running);
             return running;
         }
 
         // P5.1: without the guardian's consent a child's data is not kept. Filed by the platform on the guardian's
         // verified word, so it waits for nobody's further confirmation.
-        await AuditAsync("guardian", UserId, "guardian:withdrew");
-        return await FileRequestAsync(new FileDataRightsRequest(
-            DataRightsRequestType.Cancellation, RequestDetails.None, RequestActor.PlatformRole, "guardian-withdrawal",
-            "The guardian withdrew their consent (P5.1).", "code texted to the guardian's number"));
+        return await FilePlatformErasureAsync();
     }
 
     async Task<string?> IUserGuardian.EnforceGuardianDeadline()
     {
-        if (!state.RecordExists || !state.State.AwaitingGuardian || state.State.Closing)
+        if (!state.RecordExists || !OwesGuardianErasure(state.State) || state.State.Closing)
         {
             await StopGuardianReminderAsync();
             return null;
         }
 
         var user = state.State;
-        if (clock.GetUtcNow() < user.RegisteredAt + identity.Value.GuardianConfirmWithin)
+        if (user.Guardian?.WithdrawnAt is null && clock.GetUtcNow() < user.RegisteredAt + identity.Value.GuardianConfirmWithin)
         {
             return null;
         }
 
         // P5.1: data collected without verifiable guardian consent is deleted — by the cancellation erasure, which
         // keeps the request's record without personal data. Filed by the platform, so it needs nobody's confirmation.
-        var requestId = user.OpenRequests.TryGetValue(DataRightsRequestType.Cancellation, out var open)
-            ? open
-            : (await FileRequestAsync(new FileDataRightsRequest(
+        if (await OpenCancellationAsync() is { } open)
+        {
+            await EnforceUntilThePlatformsOwnAsync(open);
+            return open.RequestId;
+        }
+
+        return (await FilePlatformErasureAsync()).RequestId;
+    }
+
+    // P5.1: a child whose guardian never confirmed in time, or withdrew, is erased on the platform's word.
+    private static bool OwesGuardianErasure(UserState user) => user.AwaitingGuardian || user.Guardian?.WithdrawnAt is not null;
+
+    // The account's open cancellation as its own grain tells it: an entry may name a request a crash kept from being received.
+    private async Task<DataRightsRequestView?> OpenCancellationAsync() =>
+        state.State.OpenRequests.TryGetValue(DataRightsRequestType.Cancellation, out var open)
+        && await GrainFactory.GetGrain<IDataRightsRequestGrain>(open).Get() is { } request && request.Status.IsOpen()
+            ? request
+            : null;
+
+    // P5.1: only the platform's own cancellation cannot be called off by the child (nor left to expire unconfirmed, as
+    // support's awaits the user's word): behind anyone else's, the reminder ticks on, to file the platform's once that
+    // one ends without the erasure.
+    private async Task EnforceUntilThePlatformsOwnAsync(DataRightsRequestView open)
+    {
+        if (open.FiledBy == RequestActor.PlatformRole)
+        {
+            await StopGuardianReminderAsync();
+            return;
+        }
+
+        await this.RegisterOrUpdateReminder(GuardianReminder, identity.Value.GuardianCheckPeriod, identity.Value.GuardianCheckPeriod);
+    }
+
+    private async Task<DataRightsRequestView> FilePlatformErasureAsync()
+    {
+        var withdrawn = state.State.Guardian?.WithdrawnAt is not null;
+        var filed = await FileRequestAsync(withdrawn
+            ? new FileDataRightsRequest(
+                DataRightsRequestType.Cancellation, RequestDetails.None, RequestActor.PlatformRole, "guardian-withdrawal",
+                "The guardian withdrew their consent (P5.1).", "code texted to the guardian's number")
+            : new FileDataRightsRequest(
                 DataRightsRequestType.Cancellation, RequestDetails.None, RequestActor.PlatformRole, "guardian-deadline",
-                $"No verifiable guardian consent within {identity.Value.GuardianConfirmWithin.TotalDays:0} days (P5.1).", null))).RequestId;
+                $"No verifiable guardian consent within {identity.Value.GuardianConfirmWithin.TotalDays:0} days (P5.1).", null));
         await StopGuardianReminderAsync();
-        return requestId;
+        return filed;
     }
 
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)

@@ -324,6 +324,12 @@ public sealed class UserState : IOwnedByUser
         public DateOnly? AnswersUntil { get; set; }
 
         public bool AnswersOn(DateOnly today) => AnswersUntil is not { } until || today < until;
+
+        /// <summary>
+        /// When the guardian withdrew their consent with the code texted to their number (P5.1): from then the platform owes
+        /// the child's erasure until its own cancellation is filed. Null while consent stands.
+        /// </summary>
+        public DateTimeOffset? WithdrawnAt { get; set; }
     }
 
     /// <summary>One consent decision as the user grain keeps it.</summary>

@@ -1,4 +1,5 @@
 using MeiLing.Grains.Catalogue;
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
@@ -14,7 +15,8 @@ namespace MeiLing.Tests.Security;
 /// P4.4: naming ids that do not exist leaves nothing in the silo's memory. Any authenticated caller names user and
 /// order ids; each made-up one activates a grain, which once stayed for the grain type's idle age (15 minutes for a
 /// user), so a merchant key placing orders for made-up users at its rate limit held millions of activations. The same
-/// holds for the transfers a user names, the member cards and staff a till names, and the SKUs whose stock it reads.
+/// holds for the transfers and consent receipts a user names, the member cards and staff a till names, and the SKUs whose
+/// stock it reads.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class AbsentRecordTests(PlatformFixture platform)
@@ -53,6 +55,23 @@ public sealed class AbsentRecordTests(PlatformFixture platform)
         }
 
         Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<IOrderGrain>(id))));
+    }
+
+    [Fact]
+    public async Task P4_4_reading_made_up_consent_receipts_leaves_no_receipt_activation_behind()
+    {
+        // Any signed-in user (or support key) names receipt ids at will, each a receipt grain of its own.
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.ReceiptPrefix)).ToList();
+
+        foreach (var receiptId in madeUp)
+        {
+            await (await client.GetAsync($"/v1/consent-records/{receiptId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await client.GetAsync($"/v1/consent-records/{receiptId}/recipients")).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<IConsentRecordGrain>(id))));
     }
 
     [Fact]

@@ -113,7 +113,13 @@ public sealed class InsiderTests(PlatformFixture platform)
         var client = api.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", merchant.ApiKey);
 
-        foreach (var url in new[] { "http://127.0.0.1:8080/dashboard", "http://localhost:55432/", "https://[::1]:30000/", "https://[::ffff:127.0.0.1]:11111/" })
+        // A name for loopback however written: fully qualified (a trailing dot), or any name under localhost (RFC 6761), which
+        // resolvers answer with 127.0.0.1 themselves.
+        foreach (var url in new[]
+        {
+            "http://127.0.0.1:8080/dashboard", "http://localhost:55432/", "https://[::1]:30000/", "https://[::ffff:127.0.0.1]:11111/",
+            "https://localhost.:8080/dashboard", "https://LOCALHOST./", "https://silo.localhost:11111/", "https://api.localhost.:5080/",
+        })
         {
             var response = await client.PutAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/webhook", new { url });
 

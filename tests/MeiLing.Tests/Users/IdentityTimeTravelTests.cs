@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Users;
+using MeiLing.Tests.DataRights;
 
 namespace MeiLing.Tests.Users;
 
@@ -84,6 +85,89 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
 
         Assert.Null(await platform.Grains.GetGrain<IUserGrain>(withdrawnChild.UserId).GetProfile());
         Assert.Null(await platform.Grains.GetGrain<IUserGrain>(lateChild.UserId).GetProfile());
+    }
+
+    [Fact]
+    public async Task P5_1_a_cancellation_support_filed_before_the_deadline_does_not_spare_the_child_the_deadlines_erasure_once_it_is_called_off()
+    {
+        // Support files a cancellation for a pending child a day before the deadline; it awaits the user's confirmation.
+        var child = await RegisterChildAsync(UserApiClient.NewPhone());
+        var user = platform.Grains.GetGrain<IUserGrain>(child.UserId);
+        var support = await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Deadline Agent", "support");
+        platform.Clock.Advance(TimeSpan.FromDays(6));
+        var filed = await platform.Client(support.ApiKey).FileRequestAsync(child.UserId, new
+        {
+            type = "cancellation", reason = "caller asked to close the account", verification = "caller named the nickname",
+        });
+        var bySupport = filed.GetProperty("requestId").GetString()!;
+
+        // The deadline passes with that request open: the reminder's tick finds it and files nothing of its own.
+        platform.Clock.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(bySupport, await user.EnforceGuardianDeadline());
+
+        // The child (or whoever holds their session) calls it off, as a user may any request support filed; left
+        // unconfirmed, it would expire the same way.
+        var childClient = await platform.AsUserAsync(child);
+        Assert.Equal(HttpStatusCode.OK, (await childClient.PostAsync($"/v1/requests/{bySupport}/cancellation", null)).StatusCode);
+
+        // The deadline's reminder is still there to file the platform's own erasure at its next tick.
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0 AND reminder_name = 'guardian-deadline'", child.UserId));
+        var requestId = await user.EnforceGuardianDeadline();
+        Assert.NotNull(requestId);
+        Assert.NotEqual(bySupport, requestId);
+        var view = await DriveToTheEndAsync(requestId!);
+
+        Assert.Equal("platform", view.FiledBy);
+        Assert.Equal(DataRightsRequestStatus.Completed, view.Status);
+        Assert.Null(await user.GetProfile());
+    }
+
+    [Fact]
+    public async Task P5_1_a_guardians_withdrawal_made_while_support_awaits_the_childs_word_on_a_cancellation_still_erases_the_child()
+    {
+        // A child whose guardian confirmed; support files a cancellation for them, awaiting the user's confirmation.
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var childClient = await platform.AsUserAsync(child);
+        var confirmed = await childClient.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation",
+            new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        var support = await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Withdrawal Agent", "support");
+        var bySupport = (await platform.Client(support.ApiKey).FileRequestAsync(child.UserId, new
+        {
+            type = "cancellation", reason = "caller asked to close the account", verification = "caller named the nickname",
+        })).GetProperty("requestId").GetString()!;
+
+        // The guardian withdraws; the child then calls off the request support filed, as a user may.
+        var withdrawal = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
+        Assert.Equal(HttpStatusCode.Accepted, withdrawal.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await childClient.PostAsync($"/v1/requests/{bySupport}/cancellation", null)).StatusCode);
+
+        // The guardian's word still stands: the platform files its own erasure at the reminder's next tick.
+        var user = platform.Grains.GetGrain<IUserGrain>(child.UserId);
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0 AND reminder_name = 'guardian-deadline'", child.UserId));
+        var requestId = await user.EnforceGuardianDeadline();
+        Assert.NotNull(requestId);
+        var view = await DriveToTheEndAsync(requestId!);
+
+        Assert.Equal("platform", view.FiledBy);
+        Assert.Equal(DataRightsRequestStatus.Completed, view.Status);
+        Assert.Null(await user.GetProfile());
+    }
+
+    private async Task<DataRightsRequestView> DriveToTheEndAsync(string requestId)
+    {
+        var request = platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId);
+        var view = await request.Drive();
+        for (var i = 0; i < 5 && view.Status != DataRightsRequestStatus.Completed; i++)
+        {
+            view = await request.Drive();
+        }
+
+        return view;
     }
 
     private async Task<RegisteredUser> RegisterChildAsync(string guardianPhone) =>

@@ -111,6 +111,36 @@ public sealed class WebhookApiTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_a_merchant_changes_its_own_webhook_at_most_100_times_a_day_then_429_and_the_audit_log_takes_no_more()
+    {
+        // Each change is written to the audit log before it is made, and nothing may ever delete an audit entry: a merchant
+        // key looping on PUT, rotation or removal at its rate limit filled the log with rows kept for good.
+        var till = await platform.OpenTillAsync("Hook Looper");
+        var hook = $"/v1/merchants/{till.MerchantId}/webhook";
+        for (var i = 0; i < 100; i++)
+        {
+            var change = i % 2 == 0
+                ? await till.Owner.PutAsJsonAsync(hook, new { url = $"https://hooks.example.com/{i}" })
+                : await till.Owner.PostAsync($"{hook}/secret", null);
+            Assert.True(change.IsSuccessStatusCode, $"change {i}: {change.StatusCode}");
+        }
+
+        var set = await till.Owner.PutAsJsonAsync(hook, new { url = "https://hooks.example.com/one-more" });
+        var rotated = await till.Owner.PostAsync($"{hook}/secret", null);
+        var removed = await till.Owner.DeleteAsync(hook);
+
+        Assert.EndsWith("/quota-exceeded", (await set.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.True(set.Headers.RetryAfter?.Delta > TimeSpan.FromHours(23), $"{set.Headers.RetryAfter}");
+        await rotated.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        await removed.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal(100L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'webhook:%' AND detail LIKE '%' || $1 || '%'", till.MerchantId));
+        Assert.Equal("https://hooks.example.com/98", (await till.Owner.GetFromJsonAsync<JsonElement>(hook)).GetProperty("url").GetString());
+        // An operator, who answers for the platform, is not held to the merchant's own count.
+        (await platform.Operator().PutAsJsonAsync(hook, new { url = "https://hooks.example.com/by-operator" })).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
     public async Task An_unknown_event_type_is_400_and_another_merchants_webhook_is_404()
     {
         var merchant = await platform.CreateMerchantAsync("Events House");
