@@ -25,12 +25,13 @@ public sealed class GroupCommit(NpgsqlDataSource dataSource, GroupCommitOptions?
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly Lock _lock = new();
     private readonly Queue<PendingUnit> _queue = new();
-    private int _committing;
 
     // When each group now committing was taken: a committer's own is removed once it has committed. Whether another
     // commit may leave is judged by the youngest of them, not by the group taken last, which may have committed long
     // since while an older one is still stuck.
     private readonly List<long> _groupsInFlight = [];
+
+    private int _committing;
     private long _commits;
     private long _units;
 
