@@ -821,6 +821,14 @@ internal sealed partial class UserGrain(
                 "This account belongs to a child under 14; nothing is processed until the guardian confirms (P5.1).");
         }
 
+        if (user.Guardian?.WithdrawnAt is not null)
+        {
+            // P5.1: from the guardian's withdrawal on, not from the erasure it leads to: behind a cancellation someone else
+            // filed (support's, awaiting the child's word for up to its confirmation window), the account is not yet closing.
+            throw DomainException.Forbidden("guardian-consent-withdrawn",
+                "This child's guardian withdrew their consent; nothing more is processed, and the account is being erased (P5.1).");
+        }
+
         // The silo's copy: a version published since is forgotten everywhere before its publication answers.
         var standing = await facts.PolicyStandingAsync(user.AcceptedPolicyVersion);
         if (!standing.Satisfies)

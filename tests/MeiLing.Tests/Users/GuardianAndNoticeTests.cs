@@ -64,6 +64,35 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         await (await support.GetAsync($"/v1/users/{child.UserId}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
+    // Behind support's cancellation, which waits up to its confirmation window for the child's word, the account is not
+    // closing yet: the guardian's withdrawal alone must stop the processing, not the erasure it leads to.
+    [Fact]
+    public async Task P5_1_once_the_guardian_withdraws_nothing_more_is_processed_even_while_supports_cancellation_awaits_the_childs_word()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+        await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        await client.SetConsentAsync(child.UserId, "location", granted: true, await platform.CurrentPolicyVersionAsync());
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Withdrawn", "support")).ApiKey);
+        var filed = await support.PostAsJsonAsync($"/v1/users/{child.UserId}/requests", new
+        {
+            type = "cancellation", reason = "caller asked to close the account", verification = "callback to the registered number",
+        });
+        var sampledBefore = await client.PostLocationAsync(child.UserId);
+
+        var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
+        var sampledAfter = await client.PostLocationAsync(child.UserId);
+        var ticket = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/tickets", new { subject = "Hello", message = "still here" });
+
+        Assert.True(filed.IsSuccessStatusCode, await filed.Content.ReadAsStringAsync());
+        Assert.True(sampledBefore.IsSuccessStatusCode, await sampledBefore.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Accepted, withdrawn.StatusCode);
+        Assert.EndsWith("/guardian-consent-withdrawn", (await sampledAfter.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/guardian-consent-withdrawn", (await ticket.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task P5_1_a_guardian_code_sent_to_confirm_cannot_withdraw_and_one_asked_for_to_withdraw_cannot_confirm()
     {
