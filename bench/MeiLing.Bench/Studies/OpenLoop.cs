@@ -48,7 +48,10 @@ public static class OpenLoop
     private static Tally Drive(
         Uri api, Schedule schedule, int[] workers, TimeSpan timeout, Func<int, long, ReadOnlyMemory<byte>> request, CancellationToken cancellationToken)
     {
-        var tally = new Tally();
+        // Room for every answer this loop's workers will be counted for, taken before the schedule starts: a list that grew
+        // on the way would copy itself into ever larger arrays, and past 85 KB those go to the large-object heap, whose
+        // collections pause this loop, which this study would then report as the server's latency.
+        var tally = new Tally(schedule.MeasuredSends(workers.Length));
         var connections = new RawHttpConnection?[workers.Length];
         var sends = new long[workers.Length];        // how many each worker has sent
         var inFlight = new long?[workers.Length];    // the scheduled moment of the request awaiting its answer
@@ -115,7 +118,7 @@ public static class OpenLoop
                 Socket.Select(readable, null, null, waitMicroseconds);
                 foreach (var socket in readable)
                 {
-                    var i = Array.FindIndex(connections, c => c?.Socket == socket);
+                    var i = IndexOf(connections, socket);
                     var scheduled = inFlight[i]!.Value;
                     try
                     {
@@ -162,6 +165,21 @@ public static class OpenLoop
         }
     }
 
+    // A plain loop: a predicate capturing the socket would be an allocation per answer, and the collections they add up to
+    // pause this loop as a server's stall would.
+    private static int IndexOf(RawHttpConnection?[] connections, Socket socket)
+    {
+        for (var i = 0; i < connections.Length; i++)
+        {
+            if (connections[i]?.Socket == socket)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>When worker w sends its k-th request: all workers together send at the rate, evenly interleaved.</summary>
     private sealed class Schedule(double rate, int workers, TimeSpan warmup, TimeSpan duration)
     {
@@ -174,11 +192,15 @@ public static class OpenLoop
         public long End => Measured + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
         public long At(int worker, long k) => Start + (long)(((k * workers) + worker) * interval);
+
+        /// <summary>How many requests <paramref name="loopWorkers"/> of the workers send in the measured part, and a little over.</summary>
+        public int MeasuredSends(int loopWorkers) =>
+            (int)Math.Min(Array.MaxLength, (rate * duration.TotalSeconds * loopWorkers / workers * 1.01) + 64);
     }
 
-    private sealed class Tally
+    private sealed class Tally(int expected)
     {
-        public List<double> Latencies { get; } = [];
+        public List<double> Latencies { get; } = new(expected);
 
         public int Errors { get; set; }
     }
