@@ -183,6 +183,8 @@ public static class OpenLoop
     /// <summary>When worker w sends its k-th request: all workers together send at the rate, evenly interleaved.</summary>
     private sealed class Schedule(double rate, int workers, TimeSpan warmup, TimeSpan duration)
     {
+        private const int MostReserved = 1 << 24;
+
         private readonly double interval = Stopwatch.Frequency / rate; // ticks between two sends of the whole load
 
         public long Start { get; } = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10);
@@ -193,9 +195,12 @@ public static class OpenLoop
 
         public long At(int worker, long k) => Start + (long)(((k * workers) + worker) * interval);
 
-        /// <summary>How many requests <paramref name="loopWorkers"/> of the workers send in the measured part, and a little over.</summary>
+        /// <summary>
+        /// How many requests <paramref name="loopWorkers"/> of the workers send in the measured part, and a little over; at
+        /// most <see cref="MostReserved"/>, so a rate no server could answer reserves no more than a schedule of 16 million.
+        /// </summary>
         public int MeasuredSends(int loopWorkers) =>
-            (int)Math.Min(Array.MaxLength, (rate * duration.TotalSeconds * loopWorkers / workers * 1.01) + 64);
+            (int)Math.Min(MostReserved, (rate * duration.TotalSeconds * loopWorkers / workers * 1.01) + 64);
     }
 
     private sealed class Tally(int expected)

@@ -316,7 +316,7 @@ internal sealed partial class UserGrain(
         }
 
         var user = state.State;
-        if (user.Guardian?.WithdrawnAt is null && clock.GetUtcNow() < user.RegisteredAt + identity.Value.GuardianConfirmWithin)
+        if (!GuardianWithdrew(user) && clock.GetUtcNow() < user.RegisteredAt + identity.Value.GuardianConfirmWithin)
         {
             return null;
         }
@@ -333,7 +333,9 @@ internal sealed partial class UserGrain(
     }
 
     // P5.1: a child whose guardian never confirmed in time, or withdrew, is erased on the platform's word.
-    private static bool OwesGuardianErasure(UserState user) => user.AwaitingGuardian || user.Guardian?.WithdrawnAt is not null;
+    private static bool OwesGuardianErasure(UserState user) => user.AwaitingGuardian || GuardianWithdrew(user);
+
+    private static bool GuardianWithdrew(UserState user) => user.Guardian?.WithdrawnAt is not null;
 
     // The account's open cancellation as its own grain tells it: an entry may name a request a crash kept from being received.
     private async Task<DataRightsRequestView?> OpenCancellationAsync() =>
@@ -358,7 +360,7 @@ internal sealed partial class UserGrain(
 
     private async Task<DataRightsRequestView> FilePlatformErasureAsync()
     {
-        var withdrawn = state.State.Guardian?.WithdrawnAt is not null;
+        var withdrawn = GuardianWithdrew(state.State);
         var filed = await FileRequestAsync(withdrawn
             ? new FileDataRightsRequest(
                 DataRightsRequestType.Cancellation, RequestDetails.None, RequestActor.PlatformRole, "guardian-withdrawal",
@@ -821,7 +823,7 @@ internal sealed partial class UserGrain(
                 "This account belongs to a child under 14; nothing is processed until the guardian confirms (P5.1).");
         }
 
-        if (user.Guardian?.WithdrawnAt is not null)
+        if (GuardianWithdrew(user))
         {
             // P5.1: from the guardian's withdrawal on, not from the erasure it leads to: behind a cancellation someone else
             // filed (support's, awaiting the child's word for up to its confirmation window), the account is not yet closing.
