@@ -110,9 +110,7 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         var childClient = await platform.AsUserAsync(child);
         Assert.Equal(HttpStatusCode.OK, (await childClient.PostAsync($"/v1/requests/{bySupport}/cancellation", null)).StatusCode);
 
-        // The deadline's reminder is still there to file the platform's own erasure at its next tick.
-        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0 AND reminder_name = 'guardian-deadline'", child.UserId));
+        // The platform's own erasure is filed as that request ends, before anyone can file another in front of it.
         var requestId = await user.EnforceGuardianDeadline();
         Assert.NotNull(requestId);
         Assert.NotEqual(bySupport, requestId);
@@ -145,10 +143,8 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(HttpStatusCode.Accepted, withdrawal.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await childClient.PostAsync($"/v1/requests/{bySupport}/cancellation", null)).StatusCode);
 
-        // The guardian's word still stands: the platform files its own erasure at the reminder's next tick.
+        // The guardian's word still stands: the platform files its own erasure as support's request ends.
         var user = platform.Grains.GetGrain<IUserGrain>(child.UserId);
-        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0 AND reminder_name = 'guardian-deadline'", child.UserId));
         var requestId = await user.EnforceGuardianDeadline();
         Assert.NotNull(requestId);
         var view = await DriveToTheEndAsync(requestId!);
@@ -156,6 +152,33 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         Assert.Equal("platform", view.FiledBy);
         Assert.Equal(DataRightsRequestStatus.Completed, view.Status);
         Assert.Null(await user.GetProfile());
+    }
+
+    // A support agent alone (P1.7, P4.4) could otherwise keep a child's data past the guardian's withdrawal for good:
+    // file a cancellation, have it called off or left to expire, and file the next before the reminder's hourly tick.
+    [Fact]
+    public async Task P5_1_support_cannot_put_off_a_childs_erasure_by_filing_one_cancellation_after_another()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var childClient = await platform.AsUserAsync(child);
+        await childClient.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation",
+            new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        var support = platform.Client((await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Stalling Agent", "support")).ApiKey);
+        object Cancellation() => new { type = "cancellation", reason = "caller asked to close the account", verification = "caller named the nickname" };
+        var first = (await support.FileRequestAsync(child.UserId, Cancellation())).GetProperty("requestId").GetString()!;
+        var withdrawal = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
+        Assert.Equal(HttpStatusCode.Accepted, withdrawal.StatusCode);
+
+        // Support's request is called off, and the same agent files the next at once.
+        Assert.Equal(HttpStatusCode.OK, (await childClient.PostAsync($"/v1/requests/{first}/cancellation", null)).StatusCode);
+        var second = await support.PostAsJsonAsync($"/v1/users/{child.UserId}/requests", Cancellation());
+
+        Assert.EndsWith("/duplicate-request", (await second.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        var open = await platform.Grains.GetGrain<IUserGrain>(child.UserId).EnforceGuardianDeadline();
+        Assert.NotNull(open);
+        Assert.Equal("platform", (await DriveToTheEndAsync(open!)).FiledBy);
     }
 
     private async Task<DataRightsRequestView> DriveToTheEndAsync(string requestId)
