@@ -124,23 +124,9 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
     [Fact]
     public async Task P5_1_a_guardians_withdrawal_made_while_support_awaits_the_childs_word_on_a_cancellation_still_erases_the_child()
     {
-        // A child whose guardian confirmed; support files a cancellation for them, awaiting the user's confirmation.
-        var guardianPhone = UserApiClient.NewPhone();
-        var child = await RegisterChildAsync(guardianPhone);
-        var childClient = await platform.AsUserAsync(child);
-        var confirmed = await childClient.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation",
-            new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
-        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        var support = await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Withdrawal Agent", "support");
-        var bySupport = (await platform.Client(support.ApiKey).FileRequestAsync(child.UserId, new
-        {
-            type = "cancellation", reason = "caller asked to close the account", verification = "caller named the nickname",
-        })).GetProperty("requestId").GetString()!;
-
-        // The guardian withdraws; the child then calls off the request support filed, as a user may.
-        var withdrawal = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
-            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
-        Assert.Equal(HttpStatusCode.Accepted, withdrawal.StatusCode);
+        // The guardian withdraws while support's cancellation awaits the child's word; the child then calls it off, as a
+        // user may.
+        var (child, childClient, _, bySupport) = await GuardianWithdrawsBehindSupportsCancellationAsync();
         Assert.Equal(HttpStatusCode.OK, (await childClient.PostAsync($"/v1/requests/{bySupport}/cancellation", null)).StatusCode);
 
         // The guardian's word still stands: the platform files its own erasure as support's request ends.
@@ -159,26 +145,37 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
     [Fact]
     public async Task P5_1_support_cannot_put_off_a_childs_erasure_by_filing_one_cancellation_after_another()
     {
-        var guardianPhone = UserApiClient.NewPhone();
-        var child = await RegisterChildAsync(guardianPhone);
-        var childClient = await platform.AsUserAsync(child);
-        await childClient.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation",
-            new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
-        var support = platform.Client((await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Stalling Agent", "support")).ApiKey);
-        object Cancellation() => new { type = "cancellation", reason = "caller asked to close the account", verification = "caller named the nickname" };
-        var first = (await support.FileRequestAsync(child.UserId, Cancellation())).GetProperty("requestId").GetString()!;
-        var withdrawal = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
-            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
-        Assert.Equal(HttpStatusCode.Accepted, withdrawal.StatusCode);
+        var (child, childClient, support, first) = await GuardianWithdrawsBehindSupportsCancellationAsync();
 
         // Support's request is called off, and the same agent files the next at once.
         Assert.Equal(HttpStatusCode.OK, (await childClient.PostAsync($"/v1/requests/{first}/cancellation", null)).StatusCode);
-        var second = await support.PostAsJsonAsync($"/v1/users/{child.UserId}/requests", Cancellation());
+        var second = await support.PostAsJsonAsync($"/v1/users/{child.UserId}/requests", SupportsCancellation);
 
         Assert.EndsWith("/duplicate-request", (await second.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
         var open = await platform.Grains.GetGrain<IUserGrain>(child.UserId).EnforceGuardianDeadline();
         Assert.NotNull(open);
         Assert.Equal("platform", (await DriveToTheEndAsync(open!)).FiledBy);
+    }
+
+    private static readonly object SupportsCancellation =
+        new { type = "cancellation", reason = "caller asked to close the account", verification = "caller named the nickname" };
+
+    // A child whose guardian confirmed; support files a cancellation for them, which awaits the child's confirmation;
+    // then the guardian withdraws with their code.
+    private async Task<(RegisteredUser Child, HttpClient ChildClient, HttpClient Support, string BySupport)> GuardianWithdrawsBehindSupportsCancellationAsync()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var childClient = await platform.AsUserAsync(child);
+        var confirmed = await childClient.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation",
+            new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        var support = platform.Client((await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Withdrawal Agent", "support")).ApiKey);
+        var bySupport = (await support.FileRequestAsync(child.UserId, SupportsCancellation)).GetProperty("requestId").GetString()!;
+        var withdrawal = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
+        Assert.Equal(HttpStatusCode.Accepted, withdrawal.StatusCode);
+        return (child, childClient, support, bySupport);
     }
 
     private async Task<DataRightsRequestView> DriveToTheEndAsync(string requestId)
