@@ -14,6 +14,10 @@ namespace MeiLing.Api.Apis;
 /// <summary>Merchants' webhook endpoints and the deliveries to them (issue 14): the merchant itself, or an operator.</summary>
 public static class WebhooksApi
 {
+    // Said on each of the three routes that change the endpoint (IMerchantGrain.TakeWebhookChange counts them).
+    private const string MerchantChangeQuota =
+        " The merchant key's own changes (set, secret rotated, removed) are at most 100 a day, then 429 quota-exceeded with Retry-After and nothing changed (P4.4); an operator's are not counted.";
+
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
         var merchant = routes.MapGroup("/v1/merchants/{merchantId:id}").WithTags("Webhooks");
@@ -22,15 +26,15 @@ public static class WebhooksApi
         // (the merchant key, or an operator): a manager could point them at a server of their own, and the setting
         // would outlive their offboarding (P3.1, P4.4). Managers read the setting and the deliveries.
         merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RegisterWebhook")
-            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback where MEILING_WEBHOOK_ALLOW_LOOPBACK allows loopback, never in Production; never a private address) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here. The merchant key's own changes (set, secret rotated, removed) are at most 100 a day, then 429 quota-exceeded with Retry-After and nothing changed (P4.4); an operator's are not counted.");
+            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback where MEILING_WEBHOOK_ALLOW_LOOPBACK allows loopback, never in Production; never a private address) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here." + MerchantChangeQuota);
         merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook")
             .WithSummary("The merchant's webhook endpoint and event types, and its last change: changedAt, changedBy (a staff id or the merchant's id), changedByRole (operator or merchant); never the secret.");
         merchant.MapGet("/webhook/changes", Changes).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("ListWebhookChanges")
             .WithSummary("Every change to the merchant's webhook endpoint, newest first (the last 100): change (set, secret-rotated, removed), at, byRole (operator or merchant), by, fromHost, toHost; never a URL's path or the secret. Each is written to the audit log before it is made (P3.1, P4.4).");
         merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RemoveWebhook")
-            .WithSummary("Remove the endpoint; events wait in the outbox until another is registered, for as long as their retries would have lasted (four days unless MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS says otherwise), then fail (failureReason no-endpoint): the requests show the merchant failed, and support can send them again. The merchant key's own changes (set, secret rotated, removed) are at most 100 a day, then 429 quota-exceeded with Retry-After and nothing changed (P4.4); an operator's are not counted.");
+            .WithSummary("Remove the endpoint; events wait in the outbox until another is registered, for as long as their retries would have lasted (four days unless MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS says otherwise), then fail (failureReason no-endpoint): the requests show the merchant failed, and support can send them again." + MerchantChangeQuota);
         merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RotateWebhookSecret")
-            .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more. The merchant key's own changes (set, secret rotated, removed) are at most 100 a day, then 429 quota-exceeded with Retry-After and nothing changed (P4.4); an operator's are not counted.");
+            .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more." + MerchantChangeQuota);
         merchant.MapGet("/webhook-deliveries", Deliveries).ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists()).WithName("ListWebhookDeliveries")
             .WithSummary("The merchant's deliveries, newest first, a page at a time: status (pending, delivered, failed), attempts, last status code, next attempt, and failureReason (no-endpoint: failed for want of an endpoint, never sent; null otherwise).");
 

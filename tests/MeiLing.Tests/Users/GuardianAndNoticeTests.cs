@@ -45,10 +45,7 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     [Fact]
     public async Task P5_1_the_guardian_withdraws_consent_with_their_code_and_the_childs_account_is_cancelled()
     {
-        var guardianPhone = UserApiClient.NewPhone();
-        var child = await RegisterChildAsync(guardianPhone);
-        var client = await platform.AsUserAsync(child);
-        await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        var (child, guardianPhone, client) = await ChildWithConfirmedGuardianAsync();
         var anonymous = platform.Client();
 
         var withChildsCode = await anonymous.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
@@ -69,10 +66,7 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     [Fact]
     public async Task P5_1_once_the_guardian_withdraws_nothing_more_is_processed_even_while_supports_cancellation_awaits_the_childs_word()
     {
-        var guardianPhone = UserApiClient.NewPhone();
-        var child = await RegisterChildAsync(guardianPhone);
-        var client = await platform.AsUserAsync(child);
-        await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        var (child, guardianPhone, client) = await ChildWithConfirmedGuardianAsync();
         await client.SetConsentAsync(child.UserId, "location", granted: true, await platform.CurrentPolicyVersionAsync());
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Withdrawn", "support")).ApiKey);
         await support.FileRequestAsync(child.UserId, new
@@ -127,10 +121,7 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     [Fact]
     public async Task P5_1_a_child_correcting_their_birth_date_cannot_shed_the_guardians_withdrawal()
     {
-        var guardianPhone = UserApiClient.NewPhone();
-        var child = await RegisterChildAsync(guardianPhone);
-        var client = await platform.AsUserAsync(child);
-        await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        var (child, guardianPhone, client) = await ChildWithConfirmedGuardianAsync();
 
         var corrected = await client.PatchAsJsonAsync($"/v1/users/{child.UserId}", new { birthDate = "1990-01-01" });
         var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
@@ -292,6 +283,16 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.Equal("policy-version", told.GetProperty("kind").GetString());
         Assert.Contains("reduces", told.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), notice => notice.GetProperty("subject").GetString() == reducing);
+    }
+
+    // A child under 14 registered naming a guardian, whose guardian confirmed with their code; the child signed in.
+    private async Task<(RegisteredUser Child, string GuardianPhone, HttpClient Client)> ChildWithConfirmedGuardianAsync()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+        await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        return (child, guardianPhone, client);
     }
 
     private async Task<RegisteredUser> RegisterChildAsync(string guardianPhone) =>
