@@ -61,8 +61,11 @@ public static class ApiHostingExtensions
 
         // "Request starting/finished" lines carry the raw URL, query string included, where a careless
         // client may put a phone number. No configuration may turn them on: request telemetry comes from
-        // metrics, which name route templates (P4.4).
-        builder.Logging.AddFilter(RequestLineCategory, LogLevel.Warning);
+        // metrics, which name route templates (P4.4). Off altogether, not above Information: while the category
+        // is enabled at any level the hosting layer gives every request a diagnostic Activity and a logging scope
+        // for lines that are never written, a twelfth of a consent read's allocations (docs/performance.md,
+        // twenty-sixth round). A startup failure is still logged by the host itself.
+        builder.Logging.AddFilter(RequestLineCategory, LogLevel.None);
 
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

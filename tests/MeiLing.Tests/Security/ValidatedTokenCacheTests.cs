@@ -45,6 +45,31 @@ public sealed class ValidatedTokenCacheTests
     }
 
     [Fact]
+    public async Task A_remembered_caller_finds_its_claims_as_the_token_handlers_own_caller_does()
+    {
+        var cache = new ValidatedTokenCache(_clock);
+        var token = Token("usr_a", TimeSpan.FromMinutes(10), generation: 3, sessionId: "s1");
+        var handlers = (await cache.ValidateTokenAsync(token, Parameters())).ClaimsIdentity;
+        var remembered = (await cache.ValidateTokenAsync(token, Parameters())).ClaimsIdentity;
+        Assert.IsType<SharedSessionIdentity>(remembered);
+
+        // Claim types and values compare case-sensitively, as in the token: "SUB" is not "sub".
+        foreach (var type in new[] { "sub", "sgen", "sid", "SUB", "Sid", "role", "" })
+        {
+            Assert.Equal(handlers.FindFirst(type)?.Value, remembered.FindFirst(type)?.Value);
+        }
+
+        foreach (var (type, value) in new[] { ("sub", "usr_a"), ("sub", "USR_A"), ("SUB", "usr_a"), ("sid", "s1"), ("sgen", "3"), ("sub", "usr_b") })
+        {
+            Assert.Equal(handlers.HasClaim(type, value), remembered.HasClaim(type, value));
+        }
+
+        Assert.True(remembered.HasClaim("sub", "usr_a"));
+        Assert.Null(remembered.FindFirst("SUB"));
+        Assert.Equal("usr_a", new ClaimsPrincipal(remembered).FindFirstValue("sub"));
+    }
+
+    [Fact]
     public async Task A_forged_token_is_refused_every_time_and_never_remembered()
     {
         var cache = new ValidatedTokenCache(_clock);
