@@ -27,9 +27,6 @@ public static class ApiHostingExtensions
 {
     private const string CallerScheme = "caller";
 
-    /// <summary>The framework's category that logs each request's full URL.</summary>
-    public const string RequestLineCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
-
     /// <summary>How deeply a JSON body may nest.</summary>
     public const int MaxJsonDepth = 32;
 
@@ -59,13 +56,7 @@ public static class ApiHostingExtensions
             AddClusterClient(builder, settings);
         }
 
-        // "Request starting/finished" lines carry the raw URL, query string included, where a careless
-        // client may put a phone number. No configuration may turn them on: request telemetry comes from
-        // metrics, which name route templates (P4.4). Off altogether, not above Information: while the category
-        // is enabled at any level the hosting layer gives every request a diagnostic Activity and a logging scope
-        // for lines that are never written, a twelfth of a consent read's allocations (docs/performance.md,
-        // twenty-sixth round). A startup failure is still logged by the host itself.
-        builder.Logging.AddFilter(RequestLineCategory, LogLevel.None);
+        builder.Logging.KeepRequestLinesOff();
 
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+
+namespace MeiLing.Api.Extensions;
+
+/// <summary>
+/// The framework's "Request starting/finished" lines carry the raw URL, query string included, where a careless client may
+/// put a phone number. No configuration may turn them on: request telemetry comes from metrics, which name route
+/// templates (P4.4).
+/// </summary>
+public static class RequestLineLogging
+{
+    /// <summary>The framework's category that logs each request's full URL.</summary>
+    public const string Category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    /// <summary>
+    /// Switches the category off altogether, not above Information: while it is enabled at any level the hosting layer
+    /// gives every request a diagnostic Activity and a logging scope for lines that are never written, a twelfth of a
+    /// consent read's allocations (docs/performance.md, twenty-sixth round). A startup failure is still logged by the host itself.
+    /// </summary>
+    public static ILoggingBuilder KeepRequestLinesOff(this ILoggingBuilder logging)
+    {
+        logging.AddFilter(Category, LogLevel.None);
+        logging.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, EveryProviderToo>();
+        return logging;
+    }
+
+    /// <summary>
+    /// A rule that names a provider outranks every rule that names none, whatever their categories: a setting such as
+    /// <c>Logging:Console:LogLevel:Default</c> would turn the lines back on for that provider. So, once the configuration
+    /// is read (and on every reload), each provider a rule names has the category switched off as well, and a rule whose
+    /// wildcard would reach the category with a longer name than it is dropped.
+    /// </summary>
+    private sealed class EveryProviderToo : IPostConfigureOptions<LoggerFilterOptions>
+    {
+        public void PostConfigure(string? name, LoggerFilterOptions options)
+        {
+            foreach (var wider in options.Rules.Where(ReachesWithALongerName).ToList())
+            {
+                options.Rules.Remove(wider);
+            }
+
+            foreach (var provider in options.Rules.Select(rule => rule.ProviderName).OfType<string>().Distinct().ToList())
+            {
+                options.Rules.Add(new LoggerFilterRule(provider, Category, LogLevel.None, filter: null));
+            }
+        }
+
+        private static bool ReachesWithALongerName(LoggerFilterRule rule) =>
+            rule.CategoryName is { } category && category.Length > Category.Length && category.StartsWith(Category, StringComparison.OrdinalIgnoreCase);
+    }
+}
