@@ -45,7 +45,21 @@ public static class RequestLineLogging
             }
         }
 
-        private static bool ReachesWithALongerName(LoggerFilterRule rule) =>
-            rule.CategoryName is { } category && category.Length > Category.Length && category.StartsWith(Category, StringComparison.OrdinalIgnoreCase);
+        // Only a wildcard can be longer than the category and still reach it. The framework matches one the same way: the
+        // text before the '*' begins the category, the text after it ends it, and the two do not overlap.
+        private static bool ReachesWithALongerName(LoggerFilterRule rule)
+        {
+            var pattern = rule.CategoryName;
+            var star = pattern?.IndexOf('*') ?? -1;
+            if (pattern is null || pattern.Length <= Category.Length || star < 0)
+            {
+                return false;
+            }
+
+            var (before, after) = (pattern[..star], pattern[(star + 1)..]);
+            return Category.Length >= before.Length + after.Length
+                && Category.StartsWith(before, StringComparison.OrdinalIgnoreCase)
+                && Category.EndsWith(after, StringComparison.OrdinalIgnoreCase);
+        }
     }
 }

@@ -19,6 +19,7 @@ public sealed class RequestLineLoggingTests
     [InlineData("Logging:Console:LogLevel:Microsoft.AspNetCore", "Debug")]
     [InlineData("Logging:Console:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Information")]
     [InlineData("Logging:Console:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics*", "Information")]
+    [InlineData("Logging:LogLevel:*Microsoft.AspNetCore.Hosting.Diagnostics", "Information")]
     public void P4_4_no_logging_setting_turns_the_request_lines_back_on(string setting, string level)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
