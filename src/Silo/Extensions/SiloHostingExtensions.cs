@@ -155,6 +155,7 @@ public static class SiloHostingExtensions
 
         // Polly reports every placement retry at Information; only its warnings matter here.
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.KeepRequestLinesOff();
         return builder;
     }
 

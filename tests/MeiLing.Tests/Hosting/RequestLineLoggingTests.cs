@@ -1,4 +1,4 @@
-using MeiLing.Api.Extensions;
+using MeiLing.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,11 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace MeiLing.Api.Extensions;
+namespace MeiLing.ServiceDefaults;
 
 /// <summary>
 /// The framework's "Request starting/finished" lines carry the raw URL, query string included, where a careless client may
 /// put a phone number. No configuration may turn them on: request telemetry comes from metrics, which name route
-/// templates (P4.4).
+/// templates (P4.4). Both web hosts keep them off: the API's, and the silo's own (health probes and the dashboard).
 /// </summary>
 public static class RequestLineLogging
 {
