@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,8 @@ public static class RequestLineLogging
     public static ILoggingBuilder KeepRequestLinesOff(this ILoggingBuilder logging)
     {
         logging.AddFilter(Category, LogLevel.None);
-        logging.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, EveryProviderToo>();
+        // Once, however many times a host asks: the rules it adds are the same.
+        logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<LoggerFilterOptions>, EveryProviderToo>());
         return logging;
     }
 

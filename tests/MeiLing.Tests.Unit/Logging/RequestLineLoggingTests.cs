@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace MeiLing.Tests.Hosting;
+namespace MeiLing.Tests.Unit.Logging;
 
 /// <summary>
 /// P4.4: the framework's request lines carry each raw URL, query string included, and no logging setting an operator
