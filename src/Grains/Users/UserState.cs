@@ -138,6 +138,13 @@ public sealed class UserState : IOwnedByUser
         AcceptedPolicyIndex = policyIndex;
     }
 
+    /// <summary>
+    /// P5.1: whether the account may be a child's under 14: a guardian proved their number with the texted code and has not
+    /// withdrawn, or the account still awaits its guardian (gated, with the deadline's erasure behind it). A guardian merely
+    /// named, by someone who registered as 14 or older, was never texted a code and proves nothing.
+    /// </summary>
+    public bool ChildConsentStands => AwaitingGuardian || Guardian is { ConfirmedAt: not null, WithdrawnAt: null };
+
     public void Correct(ProfileCorrection correction, bool isMinor)
     {
         Nickname = correction.Nickname ?? Nickname;

@@ -132,6 +132,45 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.True(withdrawn.StatusCode == HttpStatusCode.Accepted, await withdrawn.Content.ReadAsStringAsync());
     }
 
+    // P5.1: a guardian named by someone who registered as 14 or older is never texted a code and proves nothing. Giving a
+    // child's birth date afterwards, by a correction or a correction request, would have made an active child's account
+    // that no guardian ever consented to and no deadline would erase.
+    [Fact]
+    public async Task P5_1_an_account_registered_as_an_adult_cannot_become_a_childs_by_correcting_its_birth_date()
+    {
+        var adult = await platform.RegisterUserAsync(new
+        {
+            birthDate = "1990-01-01",
+            guardianConsent = new { guardianName = "Me", guardianPhone = UserApiClient.NewPhone(), relationship = "self" },
+        });
+        var client = await platform.AsUserAsync(adult);
+        var childsBirthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-8);
+
+        var patched = await client.PatchAsJsonAsync($"/v1/users/{adult.UserId}", new { birthDate = childsBirthDate });
+        var filed = await client.FileRequestAsync(adult.UserId, new { type = "correction", details = new { birthDate = childsBirthDate } });
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Birthday", "support")).ApiKey);
+        var done = await support.WaitUntilDoneAsync(filed.RequestId());
+
+        Assert.EndsWith("/guardian-consent-required", (await patched.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("rejected", done.GetProperty("status").GetString());
+        var profile = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{adult.UserId}");
+        Assert.Equal("1990-01-01", profile.GetProperty("birthDate").GetString());
+        Assert.False(profile.GetProperty("isMinor").GetBoolean());
+        Assert.Equal("active", profile.GetProperty("status").GetString());
+    }
+
+    // The rule stands in no child's way: one whose guardian confirmed corrects their birth date to another under 14.
+    [Fact]
+    public async Task P5_1_a_child_whose_guardian_confirmed_corrects_their_birth_date_within_childhood()
+    {
+        var (child, _, client) = await ChildWithConfirmedGuardianAsync();
+
+        var corrected = await client.PatchAsJsonAsync($"/v1/users/{child.UserId}", new { birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-11) });
+
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        Assert.True((await corrected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("isMinor").GetBoolean());
+    }
+
     [Fact]
     public async Task P5_1_a_withdrawal_for_an_adult_or_an_unknown_account_is_the_same_400()
     {
