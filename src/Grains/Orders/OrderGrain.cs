@@ -451,6 +451,18 @@ internal sealed partial class OrderGrain(
         // Money already drawn is accounted for before the order loses its user.
         await ResumePaymentsAsync();
 
+        // P4.1: an order still awaiting payment can never be paid once its customer has left (an anonymized order takes no
+        // payment), so it is cancelled first: what they paid toward it by member card goes back onto the card, and so into
+        // the card's settlement that follows, a partner's charge back to the partner, and its stock back on the shelf, as a
+        // merchant's cancellation gives them back. Kept as it was, the merchant held the part payment for an order nobody
+        // could finish or cancel.
+        if (state.State is { Status: OrderStatus.PendingPayment, UserId: not null } unpaid && unpaid.PendingPayments.Count == 0)
+        {
+            await RefundEverythingAsync(unpaid, staffId: null);
+            unpaid.MoveTo(OrderStatus.Cancelled);
+            await state.WriteStateAsync();
+        }
+
         var changed = state.State.Anonymize();
         if (changed)
         {

@@ -42,6 +42,30 @@ public sealed class SettlementTests(PlatformFixture platform)
         Assert.Equal(before.GetProperty("orders").GetInt32(), after.GetProperty("orders").GetInt32());
     }
 
+    // P4.1: an order still awaiting the rest of its payment can never be paid once its customer has gone. What they paid
+    // toward it by card goes back onto the card before the card is settled, so the settlement owes them all of it, and
+    // the order ends cancelled instead of holding the part payment for good.
+    [Fact]
+    public async Task P4_1_a_card_part_payment_of_an_unfinished_order_is_given_back_into_the_settlement_at_cancellation()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(5_000);
+        var order = await shop.PlaceOrderAsync(teas: 2, cakes: 0);
+        await shop.MerchantClient.PaidAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice);
+
+        var request = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Part", "support")).ApiKey);
+        var done = await support.WaitUntilDoneAsync(request.RequestId());
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(5_000, done.GetProperty("receipt").GetProperty("memberCardsSettledFen").GetInt64());
+        var settlement = (await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/member-card-settlements"))
+            .GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(5_000, settlement.GetProperty("amountFen").GetInt64());
+        var left = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}");
+        Assert.Equal("cancelled", left.GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task A_card_with_nothing_left_settles_nothing()
     {
