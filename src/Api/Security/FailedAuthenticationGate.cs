@@ -21,7 +21,9 @@ public static class FailedAuthenticationGate
 
     private static async Task LimitWrongCredentials(HttpContext context, RequestDelegate next)
     {
-        if (!RateLimits.IsExempt(context) && await PresentsWrongCredentialAsync(context))
+        // Probes included: a probe carries no credential, and one that carries a wrong key has the silo look it up all the
+        // same, as any other route would.
+        if (await PresentsWrongCredentialAsync(context))
         {
             var limit = context.RequestServices.GetRequiredService<FailedAuthenticationLimit>();
             var address = RateLimits.ClientAddress(context);

@@ -28,8 +28,10 @@ public static class RateLimits
     public const string RegisterPagePolicy = "privacy-register";
 
     // Probes and the constant ping have nothing behind them to protect; orchestrators and the
-    // benchmarks' HTTP ceiling must never meet a limit.
-    private static readonly PathString[] Exempt = ["/health", "/v1/ping"];
+    // benchmarks' HTTP ceiling must never meet a limit. Only these routes themselves: any other path under them still
+    // authenticates whatever key it carries (and answers 401 or 404), so exempt by prefix, /health/anything was a way to
+    // test keys without limit, and to make the silo look up one made-up key after another.
+    private static readonly string[] Exempt = ["/health/live", "/health/ready", "/v1/ping"];
 
     public static IServiceCollection AddMeiLingRateLimits(this IServiceCollection services, ApiSettings settings) =>
         services.AddRateLimiter(options =>
@@ -59,13 +61,19 @@ public static class RateLimits
         HttpMethods.IsPost(context.Request.Method) && !string.IsNullOrEmpty(context.Request.Query["handler"].FirstOrDefault());
 
     /// <summary>Probes and the constant ping: never limited.</summary>
-    public static bool IsExempt(HttpContext context)
+    private static bool IsExempt(HttpContext context)
     {
-        // A loop, not a query: this runs on every request, and a query's closure over the request is an allocation each.
-        var path = context.Request.Path;
-        foreach (var prefix in Exempt)
+        // Routing matches without regard to case and takes one trailing slash as the same route.
+        var path = context.Request.Path.Value.AsSpan();
+        if (path.EndsWith('/'))
         {
-            if (path.StartsWithSegments(prefix))
+            path = path[..^1];
+        }
+
+        // A loop, not a query: this runs on every request, and a query's closure over the request is an allocation each.
+        foreach (var route in Exempt)
+        {
+            if (path.Equals(route, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

@@ -131,6 +131,26 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, neighbour.StatusCode);
     }
 
+    // The probes and the ping are exempt from the rates, not from the failed-authentication limit: a wrong key sent to
+    // them, or to a path beneath them, is looked up as on any route, so a guesser there meets the limit too.
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/zzz")]
+    [InlineData("/HEALTH/live/x")]
+    [InlineData("/v1/ping/x")]
+    public async Task P4_4_wrong_keys_sent_to_the_probes_or_beneath_them_count_and_meet_the_limit(string path)
+    {
+        await using var api = Limited("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "3");
+        var responses = new List<HttpResponseMessage>();
+        for (var guess = 0; guess < 6; guess++)
+        {
+            responses.Add(await ApiKeyGuessingTests.Client(api, ApiKeyGuessingTests.WellShapedGuess()).GetAsync(path));
+        }
+
+        await AssertRateLimitedAsync(responses[^1]);
+        Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().GetAsync("/health/live/")).StatusCode);
+    }
+
     [Fact]
     public async Task P4_4_expired_and_ended_sessions_are_no_failed_authentication_and_lock_no_one_out()
     {
