@@ -22,6 +22,9 @@ public static class WebhookDeliveryExtensions
                 UseProxy = false,
                 ConnectCallback = GuardedConnect(services.GetRequiredService<IOptions<WebhookDeliverySettings>>().Value.AllowLoopback),
             })
+            // P4.4: the client factory's own lines name each request's URL, whose path often carries the merchant's token
+            // (the change audit keeps only the host). The outbox records each attempt's outcome; nothing more is logged.
+            .RemoveAllLoggers()
             // Retries are the outbox's (durable, with back-off over days); here only the time one attempt may take.
             .AddResilienceHandler("webhook-attempt", (pipeline, context) =>
                 pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<WebhookDeliverySettings>>().Value.AttemptTimeout));

@@ -5,6 +5,7 @@ using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Infrastructure.Logging;
 using MeiLing.Tests.Users;
+using MeiLing.Tests.Webhooks;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -48,6 +49,24 @@ public sealed class NoPersonalDataInLogsTests(LogCaptureFixture platform, ITestO
         Assert.Contains(lines, line => line.Host == "api");
         Assert.Contains(lines, line => line.Host == "silo");
         Assert.True(hits.Count == 0, string.Join(Environment.NewLine, hits.Take(20).Select(hit => $"'{hit.needle}' in {hit.line} | {string.Join(" | ", hit.line.Values)} | {hit.line.Exception}")));
+    }
+
+    // P4.4: a webhook URL's path often carries the merchant's own token. The change audit keeps only the URL's host, and
+    // no log line names the path either: the client that delivers writes no request lines.
+    [Fact]
+    public async Task P4_4_no_log_line_names_the_path_of_a_merchants_webhook_endpoint()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        var token = $"tok{Guid.NewGuid():N}";
+        var set = await shop.MerchantClient.PutAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/webhook", new { url = receiver.UrlOf(token) });
+        receiver.Trust(token, (await set.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!);
+        await shop.PlaceOrderAsync();
+
+        await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" });
+        await receiver.WaitForAsync(r => r.Endpoint == token && r.Type == "customer.data_request");
+
+        Assert.DoesNotContain(platform.Logs.Lines, line => line.Texts().Any(text => text.Contains(token, StringComparison.Ordinal)));
     }
 
     /// <summary>Registers, signs in, consents, moves, orders with delivery, pays, asks support, exports, and leaves; returns the credentials used.</summary>
