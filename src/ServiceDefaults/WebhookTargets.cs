@@ -109,6 +109,13 @@ public static class WebhookTargets
     /// <summary>Why a webhook URL is refused, or null when it may be registered.</summary>
     public static string? Problem(string url)
     {
+        // Uri takes some control characters as they are (a NUL among them), and PostgreSQL refuses a NUL in text: the
+        // endpoint would fail to be stored after its change was audited and counted.
+        if (url.Any(char.IsControl))
+        {
+            return "A webhook URL has no control characters.";
+        }
+
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
             return "Use an absolute http(s) URL.";

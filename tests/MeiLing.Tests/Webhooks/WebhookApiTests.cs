@@ -33,6 +33,23 @@ public sealed class WebhookApiTests(PlatformFixture platform)
         Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _), problem.ToString());
     }
 
+    // A NUL passed the URL's checks and failed only in PostgreSQL, after the change had been audited and counted against
+    // the day's allowance: the merchant's audit log showed a change that never happened.
+    [Theory]
+    [InlineData("https://example.com/a\u0000b")]
+    [InlineData("https://example.com/a\u0007b")]
+    public async Task P3_1_P4_4_a_webhook_url_with_a_control_character_is_400_and_no_change_is_audited(string url)
+    {
+        var till = await platform.OpenTillAsync("Hook Control");
+
+        var response = await till.Owner.PutAsJsonAsync($"/v1/merchants/{till.MerchantId}/webhook", new { url = System.Text.RegularExpressions.Regex.Unescape(url) });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _), problem.ToString());
+        var changes = await till.Manager.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/webhook/changes");
+        Assert.Empty(changes.GetProperty("items").EnumerateArray());
+    }
+
     [Fact]
     public async Task The_silo_refuses_to_connect_to_a_private_address_whatever_name_leads_there()
     {
