@@ -455,10 +455,14 @@ internal sealed partial class OrderGrain(
         // payment), so it is cancelled first: what they paid toward it by member card goes back onto the card, and so into
         // the card's settlement that follows, a partner's charge back to the partner, and its stock back on the shelf, as a
         // merchant's cancellation gives them back. Kept as it was, the merchant held the part payment for an order nobody
-        // could finish or cancel.
-        if (state.State is { Status: OrderStatus.PendingPayment, UserId: not null } unpaid && unpaid.PendingPayments.Count == 0)
+        // could finish or cancel. A charge still awaiting its partner's word is left to that word, which gives it back
+        // (ReturnOfPaymentNotTaken) and then closes the order.
+        if (state.State is { Status: OrderStatus.PendingPayment, UserId: not null } unpaid
+            && unpaid.PendingPayments.Count == 0 && !unpaid.Payments.Exists(payment => payment.AwaitingPartner))
         {
-            await RefundEverythingAsync(unpaid, staffId: null);
+            // No new disclosure for a partner's refund: the partner is in the user's ledger since it took the payment, and
+            // the user's gate takes none from an account that is closing (the erasure would be refused as a whole).
+            await RefundEverythingAsync(unpaid, staffId: null, disclosesToPartner: false);
             unpaid.MoveTo(OrderStatus.Cancelled);
             await state.WriteStateAsync();
         }
@@ -574,17 +578,17 @@ internal sealed partial class OrderGrain(
 
     // A cancellation or a whole-order refund gives back all money and stock not yet given back, under one refund id
     // per order, so a retry after a crash plans nothing twice and each movement stays applied once.
-    private async Task RefundEverythingAsync(OrderState order, string? staffId)
+    private async Task RefundEverythingAsync(OrderState order, string? staffId, bool disclosesToPartner = true)
     {
         RefuseCardRefundOfAnonymizedOrder(order);
         if (order.PlanClosingRefund(ClosingRefundId, staffId, clock.GetUtcNow()) is { } refund)
         {
             await state.WriteStateAsync();
-            await FinishRefundAsync(refund);
+            await FinishRefundAsync(refund, disclosesToPartner);
         }
         else if (order.ClosingRefund() is { } planned)
         {
-            await FinishRefundAsync(planned);
+            await FinishRefundAsync(planned, disclosesToPartner);
         }
     }
 
@@ -596,7 +600,7 @@ internal sealed partial class OrderGrain(
     // Each part is given back once per refund and payment (the card's operation id, the partner's refund id), and
     // the stock once per refund (the stock grain's operation id): running this again after a crash moves nothing twice.
     // Marked payments were taken outside the platform and are given back there.
-    private async Task FinishRefundAsync(OrderState.RefundRecord refund)
+    private async Task FinishRefundAsync(OrderState.RefundRecord refund, bool disclosesToPartner = true)
     {
         var order = state.State;
         var statusBefore = order.Status;
@@ -611,7 +615,11 @@ internal sealed partial class OrderGrain(
                     break;
                 case PaymentMethod.Wechat or PaymentMethod.Alipay:
                     var partner = partners.For(part.Method);
-                    await DiscloseToPaymentPartnerAsync(order, partner, "refund");
+                    if (disclosesToPartner)
+                    {
+                        await DiscloseToPaymentPartnerAsync(order, partner, "refund");
+                    }
+
                     reference = await partner.RefundAsync(part.PaymentId, refund.RefundId, OrderId, part.AmountFen);
                     break;
             }
