@@ -46,8 +46,9 @@ public static class TicketsApi
         // P1.7: support's reply is written with the ticket's user, read from the ticket, before it is added.
         await SupportAudit.SubjectFoundAsync(context, visible.UserId);
 
-        var ticket = await cluster.GetGrain<ITicketGrain>(ticketId).AddMessage(Message(caller, request.Message, clock));
-        return TypedResults.Created($"/v1/tickets/{ticketId}", AsSeenBy(caller, ticket));
+        var grain = cluster.GetGrain<ITicketGrain>(ticketId);
+        var ticket = await grain.AddMessage(Message(caller, request.Message, clock));
+        return TypedResults.Created($"/v1/tickets/{ticketId}", await AsSeenByAsync(caller, ticket, grain));
     }
 
     internal static async Task<Results<Ok<TicketView>, NotFound>> GetTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)
@@ -62,14 +63,22 @@ public static class TicketsApi
         return TypedResults.Ok(ticket);
     }
 
+    // P1.7: the user reads each agent under the pseudonym of their access log, never the staff id (the same in every
+    // user's tickets, so users comparing them followed an agent across accounts); support reads the numbers masked.
     private static async Task<TicketView?> VisibleTicket(string ticketId, ClaimsPrincipal caller, IClusterClient cluster)
     {
-        var ticket = await cluster.GetGrain<ITicketGrain>(ticketId).Get();
-        return ticket is not null && caller.CanActForUser(ticket.UserId) ? AsSeenBy(caller, ticket) : null;
+        var grain = cluster.GetGrain<ITicketGrain>(ticketId);
+        var ticket = caller.IsInRole(Roles.User) ? await grain.GetForItsUser() : await grain.Get();
+        return ticket is null || !caller.CanActForUser(ticket.UserId) ? null
+            : caller.IsUser(ticket.UserId) ? ticket
+            : ticket.MaskedForSupport();
     }
 
-    private static TicketView AsSeenBy(ClaimsPrincipal caller, TicketView ticket) =>
-        caller.IsUser(ticket.UserId) ? ticket : ticket.MaskedForSupport();
+    private static async Task<TicketView> AsSeenByAsync(ClaimsPrincipal caller, TicketView ticket, ITicketGrain grain) =>
+        caller.IsUser(ticket.UserId)
+            // Erased in between (the account closing): nothing of it left to show.
+            ? await grain.GetForItsUser() ?? ticket with { Messages = [] }
+            : ticket.MaskedForSupport();
 
     private static TicketMessage Message(ClaimsPrincipal caller, string text, TimeProvider clock) => new(
         caller.IsInRole(Roles.Support) ? TicketAuthor.Support : TicketAuthor.User, caller.SubjectId()!, text.Trim(), clock.GetUtcNow());

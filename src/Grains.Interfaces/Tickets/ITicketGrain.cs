@@ -18,6 +18,14 @@ public interface ITicketGrain : IGrainWithStringKey
     [ReadOnly]
     Task<TicketView?> Get();
 
+    /// <summary>
+    /// The ticket as its user reads it (P1.7): each support agent named by the pseudonym the user's access log gives them,
+    /// never by their staff id, which is the same in every user's tickets. Null when there is no ticket.
+    /// </summary>
+    [Alias("get-for-its-user")]
+    [ReadOnly]
+    Task<TicketView?> GetForItsUser();
+
     /// <summary>The ticket as its user's access bundle shows it, driven by the data-category tags; null when none.</summary>
     [Alias("export-personal-data")]
     [ReadOnly]

@@ -50,12 +50,7 @@ internal sealed class AccessLogView(UserDataKeys keys, UserTicketStore tickets)
         return shown;
     }
 
-    // Keyed by the user's own data key, so nobody can compute it (the user cannot test a staff id against it), it differs
-    // in every user's log (no one follows an agent across users), and it goes when the user's key is shredded (P4.1).
-    private async Task<string?> PseudonymAsync(string userId, string actorId) =>
-        await keys.PseudonymAsync(userId, $"access-log-actor/{actorId}") is { } pseudonym
-            ? "staff_" + pseudonym["psn_".Length..][..16]
-            : null;
+    private Task<string?> PseudonymAsync(string userId, string actorId) => StaffPseudonyms.OfAsync(keys, userId, actorId);
 
     private async Task<HashSet<string>> UsersTicketsAmongAsync(string userId, IEnumerable<string?> candidates)
     {

@@ -1,4 +1,6 @@
+using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
@@ -7,7 +9,8 @@ using MeiLing.Grains.Users;
 namespace MeiLing.Grains.Tickets;
 
 internal sealed class TicketGrain(
-    [PersistentState("ticket", StorageNames.Default)] IPersistentState<TicketState> state) : Grain, ITicketGrain
+    [PersistentState("ticket", StorageNames.Default)] IPersistentState<TicketState> state,
+    UserDataKeys keys) : Grain, ITicketGrain
 {
     public const int MaxMessages = 500;
 
@@ -80,13 +83,32 @@ internal sealed class TicketGrain(
         return true;
     }
 
-    Task<string?> ITicketGrain.ExportPersonalData() =>
-        Task.FromResult(state.RecordExists
-            ? PersonalDataExporter.Export(state.State.ToView(this.GetPrimaryKeyString()), state.State).ToJsonString()
-            : null);
+    async Task<string?> ITicketGrain.ExportPersonalData() =>
+        state.RecordExists ? PersonalDataExporter.Export(await ViewForItsUserAsync(), state.State).ToJsonString() : null;
 
     Task<TicketView?> ITicketGrain.Get() =>
         Task.FromResult(state.RecordExists ? state.State.ToView(this.GetPrimaryKeyString()) : null);
+
+    async Task<TicketView?> ITicketGrain.GetForItsUser() => state.RecordExists ? await ViewForItsUserAsync() : null;
+
+    private async Task<TicketView> ViewForItsUserAsync()
+    {
+        var view = state.State.ToView(this.GetPrimaryKeyString());
+        var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        var messages = new List<TicketMessage>(view.Messages.Count);
+        foreach (var message in view.Messages)
+        {
+            if (message.Author == TicketAuthor.Support && !named.ContainsKey(message.AuthorId))
+            {
+                // No key, no pseudonym (the account is being erased): the agent is then named by role alone.
+                named[message.AuthorId] = await StaffPseudonyms.OfAsync(keys, view.UserId, message.AuthorId) ?? RequestActor.SupportRole;
+            }
+
+            messages.Add(message.Author == TicketAuthor.Support ? message with { AuthorId = named[message.AuthorId] } : message);
+        }
+
+        return view with { Messages = messages };
+    }
 }
 
 /// <summary>Persisted state of a support ticket: the user's communication record (P1.7).</summary>

@@ -48,6 +48,43 @@ public sealed class SupportCallsAccessLogTests(PlatformFixture platform)
         Assert.Equal(1L, await UnattributedCountAsync(agent.StaffId, unknown));
     }
 
+    // The access log names an agent by a pseudonym of that user's own, so users cannot follow an agent across accounts; the
+    // ticket showed the agent's staff id beside it, the same in every user's tickets, and the reply's time matched the two.
+    [Fact]
+    public async Task P1_7_a_user_reads_the_agent_who_answered_their_ticket_under_their_access_logs_pseudonym_never_the_staff_id()
+    {
+        var agent = await platform.EnrolStaffAsync("Agent Named", "support");
+        var support = platform.Client(agent.ApiKey);
+        var seen = new List<(string FromTicket, string FromLog, string Export)>();
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var user = await platform.RegisterUserAsync();
+            var client = await platform.AsUserAsync(user);
+            var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Late delivery", message = "Where is my tea?" });
+            var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
+            (await support.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "已为您催单" })).EnsureSuccessStatusCode();
+            var answered = await client.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "谢谢" });
+
+            var ticket = await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}");
+            var fromTicket = ticket.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("author").GetString() == "support").GetProperty("authorId").GetString()!;
+            var inAnswer = (await answered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messages").EnumerateArray()
+                .Single(m => m.GetProperty("author").GetString() == "support").GetProperty("authorId").GetString()!;
+            var fromLog = Assert.Single(await SupportEntriesAsync(client, user.UserId), entry => entry.GetProperty("action").GetString() == "POST /v1/tickets/{ticketId}/messages")
+                .GetProperty("actor").GetString()!;
+            var access = await client.FileRequestAsync(user.UserId, new { type = "access" });
+            await client.WaitUntilDoneAsync(access.RequestId());
+            var export = await client.GetStringAsync($"/v1/requests/{access.RequestId()}/export");
+
+            Assert.Equal(fromTicket, inAnswer);
+            seen.Add((fromTicket, fromLog, export));
+        }
+
+        Assert.All(seen, user => Assert.Equal(user.FromLog, user.FromTicket));
+        Assert.All(seen, user => Assert.Contains(user.FromTicket, user.Export, StringComparison.Ordinal));
+        Assert.All(seen, user => Assert.DoesNotContain(agent.StaffId, user.Export, StringComparison.Ordinal));
+        Assert.NotEqual(seen[0].FromTicket, seen[1].FromTicket);
+    }
+
     [Fact]
     public async Task P1_7_supports_reads_of_a_consent_record_and_its_resend_of_a_withdrawal_notice_are_in_the_users_access_log()
     {
