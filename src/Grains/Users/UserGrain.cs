@@ -114,7 +114,7 @@ internal sealed partial class UserGrain(
     {
         var user = User;
         var birthDate = correction.BirthDate ?? user.BirthDate;
-        if (correction.BirthDate is { } corrected && UnderGuardianAge(corrected, clock.GetUtcNow()) && !user.ChildConsentStands)
+        if (correction.BirthDate is { } corrected && UnderGuardianAge(corrected, clock.GetUtcNow()) && !user.ChildConsentStands())
         {
             throw DomainException.Forbidden("guardian-consent-required",
                 "A user under 14 needs a guardian's consent, proven by the code texted to the guardian when the child registers (P5.1): a birth date under 14 is taken only on an account whose guardian confirmed it, or one still awaiting its guardian.");

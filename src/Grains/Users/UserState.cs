@@ -143,7 +143,7 @@ public sealed class UserState : IOwnedByUser
     /// withdrawn, or the account still awaits its guardian (gated, with the deadline's erasure behind it). A guardian merely
     /// named, by someone who registered as 14 or older, was never texted a code and proves nothing.
     /// </summary>
-    public bool ChildConsentStands => AwaitingGuardian || Guardian is { ConfirmedAt: not null, WithdrawnAt: null };
+    public bool ChildConsentStands() => AwaitingGuardian || Guardian is { ConfirmedAt: not null, WithdrawnAt: null };
 
     public void Correct(ProfileCorrection correction, bool isMinor)
     {
