@@ -136,7 +136,7 @@ public static class CompareCommands
         var result = await OpenLoop.RunAsync(url, rate, workers, warmup, duration, TimeSpan.FromSeconds(30),
             (w, k) => requests[(int)((w + (k * workers)) % requests.Length)], cancellationToken);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"OPENLOOP requests={result.Requests} errors={result.Errors} achieved={result.Achieved:0.0} p50={result.P50:0.00} p99={result.P99:0.00} max={result.Max:0.00}"));
+            $"OPENLOOP requests={result.Requests} errors={result.Errors} achieved={result.Achieved:0.0} p50={result.P50:0.00} p99={result.P99:0.00} max={result.Max:0.00} client_stall={result.ClientStall:0}"));
         return 0;
     }
 

@@ -16,6 +16,10 @@ public static class OpenLoop
 {
     private const int Loops = 2;
 
+    // Past its wait, a turn of the loop sends and receives for a few dozen connections: microseconds. Twenty milliseconds
+    // late is a loop that was not running (a page fault, a descheduled thread), not one that was busy.
+    private const long StallSlackMicroseconds = 20_000;
+
     public static Task<OpenLoopResult> RunAsync(
         Uri api, double rate, int workers, TimeSpan warmup, TimeSpan duration, TimeSpan timeout,
         Func<int, long, ReadOnlyMemory<byte>> request, CancellationToken cancellationToken)
@@ -40,7 +44,8 @@ public static class OpenLoop
 
             var all = tallies.SelectMany(t => t.Latencies).Order().ToArray();
             return new OpenLoopResult(all.Length, tallies.Sum(t => t.Errors), all.Length / duration.TotalSeconds,
-                Timing.Percentile(all, 0.50), Timing.Percentile(all, 0.99), all.Length == 0 ? 0 : all[^1]);
+                Timing.Percentile(all, 0.50), Timing.Percentile(all, 0.99), all.Length == 0 ? 0 : all[^1],
+                tallies.Max(t => t.LongestStallTicks) * 1000.0 / Stopwatch.Frequency);
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -57,11 +62,19 @@ public static class OpenLoop
         var inFlight = new long?[workers.Length];    // the scheduled moment of the request awaiting its answer
         var readable = new List<Socket>(workers.Length);
         var giveUp = schedule.End + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        // When this loop meant to be running again at the latest: each wait below has a bound, so a turn that comes later
+        // than it means this client stood still, and whatever it was measuring then was this client, not the server.
+        var dueBy = long.MaxValue;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
                 var now = Stopwatch.GetTimestamp();
+                if (now > dueBy && now >= schedule.Measured && now <= schedule.End)
+                {
+                    tally.LongestStallTicks = Math.Max(tally.LongestStallTicks, now - dueBy);
+                }
+
                 var nextSend = long.MaxValue;
                 readable.Clear();
                 for (var i = 0; i < workers.Length; i++)
@@ -109,6 +122,8 @@ public static class OpenLoop
                 // Wait for answers until the next send is due; at least a millisecond, so the loop never spins.
                 var waitTicks = nextSend == long.MaxValue ? Stopwatch.Frequency / 10 : nextSend - now;
                 var waitMicroseconds = (int)Math.Clamp(waitTicks * 1_000_000 / Stopwatch.Frequency, 1_000, 100_000);
+                // The wait, and a turn's own work after it (a few sends and receives, well under this slack), at the most.
+                dueBy = Stopwatch.GetTimestamp() + ((waitMicroseconds + StallSlackMicroseconds) * Stopwatch.Frequency / 1_000_000);
                 if (readable.Count == 0)
                 {
                     Thread.Sleep(waitMicroseconds / 1_000);
@@ -208,11 +223,19 @@ public static class OpenLoop
         public List<double> Latencies { get; } = new(expected);
 
         public int Errors { get; set; }
+
+        /// <summary>The longest this loop stood still in the measured part of the schedule, beyond its own waits.</summary>
+        public long LongestStallTicks { get; set; }
     }
 }
 
-public sealed record OpenLoopResult(int Requests, int Errors, double Achieved, double P50, double P99, double Max)
+/// <summary>
+/// One schedule's figures, latencies in ms from the scheduled send. <c>ClientStall</c> is the longest the client itself
+/// stood still while measuring (ms): answers that came in meanwhile were counted late by the client's own stall, so a
+/// schedule with a long one measured this machine's client, not the server.
+/// </summary>
+public sealed record OpenLoopResult(int Requests, int Errors, double Achieved, double P50, double P99, double Max, double ClientStall)
 {
     public override string ToString() =>
-        $"requests {Requests:N0}   errors {Errors}   achieved {Achieved:N1} req/s   latency ms (from the scheduled send)   p50 {P50:0.00}   p99 {P99:0.00}   max {Max:0.00}";
+        $"requests {Requests:N0}   errors {Errors}   achieved {Achieved:N1} req/s   latency ms (from the scheduled send)   p50 {P50:0.00}   p99 {P99:0.00}   max {Max:0.00}   client stood still {ClientStall:0} ms at most";
 }
