@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Commerce;
@@ -107,4 +108,11 @@ internal static class CommerceApiClient
             $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{shop.Customer.UserId}")).GetProperty("balanceFen").GetInt64();
 
     public static string Id(this JsonElement order) => order.GetProperty("orderId").GetString()!;
+
+    /// <summary>The customer cancels their account; the finished request, as support (<paramref name="agent"/>) reads it.</summary>
+    public static async Task<JsonElement> CancelCustomerAsync(this PlatformFixture platform, Shop shop, string agent)
+    {
+        var request = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
+        return await platform.Client((await platform.EnrolStaffAsync(agent, "support")).ApiKey).WaitUntilDoneAsync(request.RequestId());
+    }
 }

@@ -232,8 +232,7 @@ public sealed class LatePartnerConfirmationTests(PartnerOutageFixture platform)
 
     private async Task CancelAccountAsync(Shop shop)
     {
-        var request = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
-        var done = await (await SupportAsync("Agent Cancel Late")).WaitUntilDoneAsync(request.RequestId());
+        var done = await platform.CancelCustomerAsync(shop, "Agent Cancel Late");
         Assert.Equal("completed", done.GetProperty("status").GetString());
     }
 

@@ -23,9 +23,7 @@ public sealed class SettlementTests(PlatformFixture platform)
         var today = RetailApiClient.ShanghaiToday();
         var before = await (await shop.MerchantClient.DailyReportAsync(shop.Merchant.MerchantId, today)).Content.ReadFromJsonAsync<JsonElement>();
 
-        var request = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
-        var support = platform.Client((await platform.EnrolStaffAsync("Agent Settle", "support")).ApiKey);
-        var done = await support.WaitUntilDoneAsync(request.RequestId());
+        var done = await platform.CancelCustomerAsync(shop, "Agent Settle");
 
         Assert.Equal("completed", done.GetProperty("status").GetString());
         Assert.Equal(5_000 - CommerceApiClient.TeaPrice, done.GetProperty("receipt").GetProperty("memberCardsSettledFen").GetInt64());
@@ -53,9 +51,7 @@ public sealed class SettlementTests(PlatformFixture platform)
         var order = await shop.PlaceOrderAsync(teas: 2, cakes: 0);
         await shop.MerchantClient.PaidAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice);
 
-        var request = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
-        var support = platform.Client((await platform.EnrolStaffAsync("Agent Part", "support")).ApiKey);
-        var done = await support.WaitUntilDoneAsync(request.RequestId());
+        var done = await platform.CancelCustomerAsync(shop, "Agent Part");
 
         Assert.Equal("completed", done.GetProperty("status").GetString());
         Assert.Equal(5_000, done.GetProperty("receipt").GetProperty("memberCardsSettledFen").GetInt64());
@@ -74,9 +70,7 @@ public sealed class SettlementTests(PlatformFixture platform)
         var order = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
         await shop.MerchantClient.PaidAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice);
 
-        var request = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" });
-        var support = platform.Client((await platform.EnrolStaffAsync("Agent Zero", "support")).ApiKey);
-        var done = await support.WaitUntilDoneAsync(request.RequestId());
+        var done = await platform.CancelCustomerAsync(shop, "Agent Zero");
 
         Assert.Equal(0, done.GetProperty("receipt").GetProperty("memberCardsSettledFen").GetInt64());
         var settlements = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/member-card-settlements");
