@@ -22,11 +22,22 @@ public interface IPhoneIndexGrain : IGrainWithStringKey
     [Alias("release")]
     Task Release(string userId);
 
-    /// <summary>How long sign-in for this number stays locked after too many recent failures; null when it is not.</summary>
+    /// <summary>
+    /// Admits a sign-in to check its password, counting it as failed until <see cref="ForgiveSignIn"/>; or refuses
+    /// it while too many recent failures lock the number. One call, so concurrent guesses cannot pass the limit.
+    /// </summary>
+    [Alias("admit-sign-in")]
+    Task<SignInAdmission> AdmitSignIn();
+
+    /// <summary>Uncounts an admitted sign-in whose password was right.</summary>
+    [Alias("forgive-sign-in")]
+    Task ForgiveSignIn(long attempt);
+
+    /// <summary>How long sign-in for this number stays locked; null when it is not. Previous release's check.</summary>
     [Alias("sign-in-locked-for")]
     Task<TimeSpan?> SignInLockedFor();
 
-    /// <summary>Counts a failed sign-in.</summary>
+    /// <summary>Counts a failed sign-in. Previous release's count, made after the password was checked.</summary>
     [Alias("record-failure")]
     Task RecordFailedSignIn();
 

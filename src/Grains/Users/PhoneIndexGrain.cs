@@ -6,9 +6,6 @@ internal sealed class PhoneIndexGrain(
     [PersistentState("phone-index", StorageNames.Default)] IPersistentState<PhoneIndexState> state,
     TimeProvider clock) : Grain, IPhoneIndexGrain
 {
-    public const int FailuresBeforeLock = 10;
-    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
-
     /// <summary>
     /// How long a claim stays its holder's even without an account: far beyond any registration's grain calls,
     /// so only a registration that died between its claim and its account loses the number.
@@ -16,7 +13,7 @@ internal sealed class PhoneIndexGrain(
     public static readonly TimeSpan ClaimGracePeriod = TimeSpan.FromMinutes(10);
 
     // Failed sign-ins are counted in memory: a lock that outlives a silo restart is not worth a write per failure.
-    private readonly Queue<DateTimeOffset> _recentFailures = new();
+    private readonly SignInFailures _failures = new(clock);
 
     async Task<bool> IPhoneIndexGrain.Claim(string userId)
     {
@@ -52,39 +49,27 @@ internal sealed class PhoneIndexGrain(
         }
     }
 
-    Task<TimeSpan?> IPhoneIndexGrain.SignInLockedFor()
-    {
-        ForgetOldFailures();
-        if (_recentFailures.Count < FailuresBeforeLock)
-        {
-            return Task.FromResult<TimeSpan?>(null);
-        }
+    Task<SignInAdmission> IPhoneIndexGrain.AdmitSignIn() => Task.FromResult(_failures.Admit(state.State.UserId));
 
-        // The lock lifts when enough failures have aged out of the window to leave fewer than the limit.
-        var lifting = _recentFailures.ElementAt(_recentFailures.Count - FailuresBeforeLock);
-        return Task.FromResult<TimeSpan?>(lifting + FailureWindow - clock.GetUtcNow());
+    Task IPhoneIndexGrain.ForgiveSignIn(long attempt)
+    {
+        _failures.Forgive(attempt);
+        return Task.CompletedTask;
     }
+
+    // Kept for one release: the sign-ins of silos still on the previous one ask and count in two calls.
+    Task<TimeSpan?> IPhoneIndexGrain.SignInLockedFor() => Task.FromResult(_failures.LockedFor());
 
     Task IPhoneIndexGrain.RecordFailedSignIn()
     {
-        ForgetOldFailures();
-        _recentFailures.Enqueue(clock.GetUtcNow());
+        _failures.Count();
         return Task.CompletedTask;
     }
 
     Task IPhoneIndexGrain.ClearFailedSignIns()
     {
-        _recentFailures.Clear();
+        _failures.Clear();
         return Task.CompletedTask;
-    }
-
-    private void ForgetOldFailures()
-    {
-        var cutoff = clock.GetUtcNow() - FailureWindow;
-        while (_recentFailures.TryPeek(out var oldest) && oldest < cutoff)
-        {
-            _recentFailures.Dequeue();
-        }
     }
 }
 

@@ -118,13 +118,15 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
         }
 
         var index = GrainFactory.GetGrain<IPhoneIndexGrain>(phones.IndexKey(normalized));
-        if (await index.SignInLockedFor() is { } lockedFor)
+        var admission = await index.AdmitSignIn();
+        if (admission.LockedFor is { } lockedFor)
         {
             throw new DomainException(DomainErrorKind.TooManyRequests, "too-many-failed-logins",
                 "Too many failed sign-ins for this number; try again later.") { RetryAfter = lockedFor };
         }
 
-        var holder = await index.GetHolder();
+        // Counted as failed from here on: only the right password, checked below, is forgiven.
+        var holder = admission.Holder;
         int? generation = null;
         if (holder is null)
         {
@@ -137,10 +139,10 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
 
         if (holder is null || generation is null)
         {
-            await index.RecordFailedSignIn();
             throw InvalidCredentials();
         }
 
+        await index.ForgiveSignIn(admission.Attempt);
         return new SignedIn(holder, generation.Value);
     }
 

@@ -301,6 +301,23 @@ public sealed class IdentityTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_a_burst_of_concurrent_wrong_passwords_has_no_more_of_them_checked_than_the_lock_allows()
+    {
+        // Sent at once, every guess is under way before any has failed: each must be counted as it is let in.
+        var user = await platform.RegisterUserAsync();
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ =>
+            platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = "not the password" })));
+        var rightAfterwards = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password });
+
+        Assert.Equal(10, burst.Count(response => response.StatusCode == HttpStatusCode.Unauthorized));
+        foreach (var refused in burst.Where(response => response.StatusCode != HttpStatusCode.Unauthorized).Append(rightAfterwards))
+        {
+            Assert.EndsWith("/too-many-failed-logins", (await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task P4_4_a_reset_with_a_wrong_code_or_a_register_code_is_400_and_changes_nothing()
     {
         var user = await platform.RegisterUserAsync();
