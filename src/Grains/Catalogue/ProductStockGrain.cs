@@ -77,7 +77,9 @@ internal sealed class ProductStockGrain(
 
     private async Task<int> ApplyAsync(StockAdjustment movement)
     {
-        var stock = state.State.Apply(movement.OperationId, movement.Delta);
+        var stock = movement.Reason == StockReason.Return
+            ? state.State.Return(movement.OperationId, movement.Delta)
+            : state.State.Apply(movement.OperationId, movement.Delta);
         await state.WriteStateAsync();
         await movements.RecordAsync(Key, EntityId.NewInTimeOrder(EntityId.StockMovementPrefix, clock.GetUtcNow()), movement, stock, clock.GetUtcNow());
         return stock;

@@ -33,15 +33,15 @@ public sealed class ProductStockState
             throw DomainException.InvalidField("delta", "invalid-stock", $"Stock is at most {Catalogue.ICatalogueGrain.MaxStock}.");
         }
 
-        Stock = (int)after;
-        Applied.Add(new AppliedMovement { OperationId = operationId, Delta = delta, StockAfter = Stock.Value });
-        if (Applied.Count > OperationsRemembered)
-        {
-            Applied.RemoveRange(0, Applied.Count - OperationsRemembered);
-        }
-
-        return Stock.Value;
+        return Record(operationId, delta, (int)after);
     }
+
+    /// <summary>
+    /// Puts refunded goods back and returns the stock after it. Never refused: the goods are back whatever the count
+    /// says, and a refund must not wait on it. A count already at the maximum (raised by hand after the sale) stays there.
+    /// </summary>
+    public int Return(string operationId, int quantity) =>
+        Record(operationId, quantity, AtMostTheMaximum((long)(Stock ?? 0) + quantity));
 
     /// <summary>Undoes an applied sale and forgets it; null when there was none under that id.</summary>
     public int? Release(string operationId)
@@ -52,8 +52,23 @@ public sealed class ProductStockState
         }
 
         Applied.Remove(applied);
-        Stock = (Stock ?? 0) - applied.Delta;
+        Stock = AtMostTheMaximum((long)(Stock ?? 0) - applied.Delta);
         return -applied.Delta;
+    }
+
+    private static int AtMostTheMaximum(long stock) => (int)Math.Min(stock, Catalogue.ICatalogueGrain.MaxStock);
+
+    // The movement's delta is the one asked for, so a retry of it is recognised even where the count was capped.
+    private int Record(string operationId, int delta, int stockAfter)
+    {
+        Stock = stockAfter;
+        Applied.Add(new AppliedMovement { OperationId = operationId, Delta = delta, StockAfter = stockAfter });
+        if (Applied.Count > OperationsRemembered)
+        {
+            Applied.RemoveRange(0, Applied.Count - OperationsRemembered);
+        }
+
+        return stockAfter;
     }
 
     public sealed class AppliedMovement

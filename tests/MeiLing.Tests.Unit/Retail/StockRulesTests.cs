@@ -59,4 +59,18 @@ public sealed class StockRulesTests
         Assert.Null(stock.Find("sale:ord_1"));
         Assert.Null(stock.Release("sale:ord_1"));
     }
+
+    [Fact]
+    public void A_return_to_a_count_at_the_maximum_is_taken_and_the_count_stays_at_the_maximum()
+    {
+        var stock = new ProductStockState();
+        stock.Apply("opening", 5);
+        stock.Apply("sale:ord_1", -2);
+        stock.Apply("delivery", ICatalogueGrain.MaxStock - 3);
+
+        Assert.Equal(ICatalogueGrain.MaxStock, stock.Return("refund:rfd_1", 2));
+        Assert.Equal(2, stock.Find("refund:rfd_1")!.Delta);
+        Assert.Equal(2, stock.Release("sale:ord_1"));
+        Assert.Equal(ICatalogueGrain.MaxStock, stock.Stock);
+    }
 }

@@ -33,6 +33,22 @@ public sealed class RefundTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_refund_whose_goods_come_back_to_a_count_raised_to_the_maximum_completes_and_the_count_stays_there()
+    {
+        // A manager raises the count to the maximum after the sale: the refund must still finish, not stay half-done.
+        var (till, orderId) = await PaidSaleAsync();
+        Assert.Equal(HttpStatusCode.OK, (await till.Owner.AdjustStockAsync(till.MerchantId, "RICE", 1_000_000_000 - 7)).StatusCode);
+
+        var refund = await till.Manager.RefundedAsync(orderId, new { lines = new[] { new { sku = "RICE", quantity = 2 } } });
+
+        Assert.Equal(2_000, refund.GetProperty("amountFen").GetInt64());
+        Assert.Equal(1_000_000_000, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+        Assert.Single((await till.Owner.OrderAsync(orderId)).GetProperty("refunds").EnumerateArray());
+        var another = await till.Manager.RefundAsync(orderId, new { amountFen = 1 });
+        Assert.True(another.IsSuccessStatusCode, await another.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Refunding_everything_that_was_paid_makes_the_order_refunded()
     {
         var (till, orderId) = await PaidSaleAsync(rice: 1, tea: 1);
