@@ -693,14 +693,15 @@ internal sealed partial class UserGrain(
         {
             state.State.OpenRequests.Remove(type);
             await state.WriteStateAsync();
+        }
 
-            // P5.1: a child's erasure owed behind another's cancellation is filed as that one ends, in this turn. Left to
-            // the reminder's next tick, anyone quicker could file a cancellation in front of it again: a support agent,
-            // one after another, would put the erasure off for good.
-            if (type == DataRightsRequestType.Cancellation && OwesGuardianErasure(state.State))
-            {
-                await ((IUserGuardian)this).EnforceGuardianDeadline();
-            }
+        // P5.1: a child's erasure owed behind another's cancellation is filed as that one ends, in this turn. Left to
+        // the reminder's next tick, anyone quicker could file a cancellation in front of it again: a support agent,
+        // one after another, would put the erasure off for good. Also when the entry was gone already: the request
+        // retries its close when filing the erasure failed the first time, and the erasure must not wait for the tick.
+        if (type == DataRightsRequestType.Cancellation && state.RecordExists && OwesGuardianErasure(state.State))
+        {
+            await ((IUserGuardian)this).EnforceGuardianDeadline();
         }
     }
 

@@ -157,6 +157,38 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         Assert.Equal("platform", (await DriveToTheEndAsync(open!)).FiledBy);
     }
 
+    // Filing the erasure as support's request ends can fail (the database, for a moment); the request then retries its
+    // close, and the erasure must be filed by that retry, not wait an hour for the reminder while support files again.
+    [Fact]
+    public async Task P5_1_a_childs_erasure_that_failed_to_file_as_supports_cancellation_ended_is_filed_when_that_end_is_retried()
+    {
+        var (child, childClient, _, bySupport) = await GuardianWithdrawsBehindSupportsCancellationAsync();
+        var refuse = $"refuse_{child.UserId}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {refuse}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'requests refused'; END $$;
+            CREATE TRIGGER {refuse} BEFORE INSERT ON data_rights_requests FOR EACH ROW
+                WHEN (NEW.user_id = '{child.UserId}' AND NEW.request_id <> '{bySupport}') EXECUTE FUNCTION {refuse}();
+            """);
+        HttpResponseMessage failed;
+        try
+        {
+            failed = await childClient.PostAsync($"/v1/requests/{bySupport}/cancellation", null);
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {refuse} ON data_rights_requests; DROP FUNCTION {refuse}();");
+        }
+
+        var retried = await childClient.PostAsync($"/v1/requests/{bySupport}/cancellation", null);
+
+        Assert.False(failed.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var requests = (await childClient.GetFromJsonAsync<JsonElement>($"/v1/users/{child.UserId}/requests")).GetProperty("items").EnumerateArray().ToList();
+        var erasure = Assert.Single(requests, request => request.GetProperty("filedBy").GetString() == "platform");
+        Assert.Equal("cancellation", erasure.GetProperty("type").GetString());
+        Assert.Equal(DataRightsRequestStatus.Completed, (await DriveToTheEndAsync(erasure.GetProperty("requestId").GetString()!)).Status);
+    }
+
     private static readonly object SupportsCancellation =
         new { type = "cancellation", reason = "caller asked to close the account", verification = "caller named the nickname" };
 
