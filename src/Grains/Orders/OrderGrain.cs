@@ -437,6 +437,9 @@ internal sealed partial class OrderGrain(
         return order.ToView(OrderId);
     }
 
+    // One per order, as the closing refund's: scoped by a word no merchant's Idempotency-Key reaches.
+    private string ReturnOfPaymentsTakenId => EntityId.FromIdempotencyKey(EntityId.RefundPrefix, "customer-left", OrderId);
+
     // One per payment, however often its confirmation arrives; never a merchant's (their refund ids are scoped by order id).
     private static string ReturnOfPaymentNotTakenId(string paymentId) =>
         EntityId.FromIdempotencyKey(EntityId.RefundPrefix, OrderState.RefundRecord.OrderNotPayable, paymentId);
@@ -456,15 +459,31 @@ internal sealed partial class OrderGrain(
         // the card's settlement that follows, a partner's charge back to the partner, and its stock back on the shelf, as a
         // merchant's cancellation gives them back. Kept as it was, the merchant held the part payment for an order nobody
         // could finish or cancel. A charge still awaiting its partner's word is left to that word, which gives it back
-        // (ReturnOfPaymentNotTaken) and then closes the order.
-        if (state.State is { Status: OrderStatus.PendingPayment, UserId: not null } unpaid
-            && unpaid.PendingPayments.Count == 0 && !unpaid.Payments.Exists(payment => payment.AwaitingPartner))
+        // (ReturnOfPaymentNotTaken) and then closes the order; what was taken besides it goes back now, not with that word,
+        // which may never come.
+        // No new disclosure for a partner's refund: the partner is in the user's ledger since it took the payment, and
+        // the user's gate takes none from an account that is closing (the erasure would be refused as a whole).
+        if (state.State is { Status: OrderStatus.PendingPayment, UserId: not null, PendingPayments.Count: 0 } unpaid)
         {
-            // No new disclosure for a partner's refund: the partner is in the user's ledger since it took the payment, and
-            // the user's gate takes none from an account that is closing (the erasure would be refused as a whole).
-            await RefundEverythingAsync(unpaid, staffId: null, disclosesToPartner: false);
-            unpaid.MoveTo(OrderStatus.Cancelled);
-            await state.WriteStateAsync();
+            if (!unpaid.Payments.Exists(payment => payment.AwaitingPartner))
+            {
+                await RefundEverythingAsync(unpaid, staffId: null, disclosesToPartner: false);
+                unpaid.MoveTo(OrderStatus.Cancelled);
+                await state.WriteStateAsync();
+            }
+            else
+            {
+                if (unpaid.PlanReturnOfPaymentsTaken(ReturnOfPaymentsTakenId, clock.GetUtcNow()) is not null)
+                {
+                    // The plan is durable before any money moves: a retry finishes it here, a crash on the next activation.
+                    await state.WriteStateAsync();
+                }
+
+                if (unpaid.FindRefund(ReturnOfPaymentsTakenId) is { } taken)
+                {
+                    await FinishRefundAsync(taken, disclosesToPartner: false);
+                }
+            }
         }
 
         var changed = state.State.Anonymize();

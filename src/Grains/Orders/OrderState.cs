@@ -367,6 +367,28 @@ public sealed class OrderState : IOwnedByUser
         return refund;
     }
 
+    /// <summary>
+    /// P4.1: as the customer leaves an order still awaiting payment while a partner's charge for it awaits its word: gives
+    /// back every payment already taken (a member-card part, a confirmed charge, a marked one), now, under
+    /// <paramref name="refundId"/>; nobody at the merchant made it. The charge still awaiting its partner is left to that
+    /// word (<see cref="PlanReturnOfPaymentNotTaken"/>), which gives it back and ends the order with its stock. Null when
+    /// nothing was taken, or when this was planned already (a retry).
+    /// </summary>
+    public RefundRecord? PlanReturnOfPaymentsTaken(string refundId, DateTimeOffset now)
+    {
+        var taken = Payments.Where(p => !p.AwaitingPartner).Sum(p => p.AmountFen - p.RefundedFen);
+        if (taken <= 0 || FindRefund(refundId) is not null)
+        {
+            return null;
+        }
+
+        var refund = AddRefund(refundId, [], taken, staffId: null, now, request: null);
+        refund.Reason = RefundRecord.OrderNotPayable;
+        refund.TakenBy = null;
+        refund.StockReturned = true;
+        return refund;
+    }
+
     /// <summary>Refunds whose money or stock has not all moved yet (a crash in between resumes them).</summary>
     public IEnumerable<RefundRecord> UnfinishedRefunds() => Refunds.Where(r => !r.StockReturned || r.Parts.Exists(p => !p.Done));
 

@@ -200,6 +200,37 @@ public sealed class LatePartnerConfirmationTests(PartnerOutageFixture platform)
         Assert.Equal(CommerceApiClient.TeaPrice, Assert.Single(PartnerOutageSiloConfigurator.RefundsOf(payment.GetProperty("paymentId").GetString()!)).Value);
     }
 
+    // Paid in part by member card, the rest by a WeChat Pay charge still awaiting its partner as the customer left: the card
+    // part stayed with the merchant until that charge's word, which may never come, and was missing from the settlement.
+    [Fact]
+    public async Task P4_1_P1_6_a_card_part_of_an_order_whose_charge_awaits_its_partner_goes_back_into_the_settlement_at_cancellation()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(5_000);
+        var orderId = (await shop.PlaceOrderAsync(teas: 2, cakes: 0)).Id();
+        await shop.MerchantClient.PaidAsync(orderId, "member-card", CommerceApiClient.TeaPrice);
+        var paid = await shop.CustomerClient.PayAsync(orderId, "wechat", CommerceApiClient.TeaPrice);
+        var charge = (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments").EnumerateArray()
+            .Single(payment => payment.GetProperty("method").GetString() == "wechat");
+
+        var done = await platform.CancelCustomerAsync(shop, "Agent Card Part");
+        var left = await shop.MerchantClient.OrderAsync(orderId);
+        var confirmed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, charge), Secret("wechat-pay"));
+        var ended = await shop.MerchantClient.OrderAsync(orderId);
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(5_000, done.GetProperty("receipt").GetProperty("memberCardsSettledFen").GetInt64());
+        Assert.Equal("pending-payment", left.GetProperty("status").GetString());
+        var cardBack = Assert.Single(left.GetProperty("refunds").EnumerateArray());
+        Assert.Equal(CommerceApiClient.TeaPrice, cardBack.GetProperty("amountFen").GetInt64());
+        Assert.Equal("order-not-payable", cardBack.GetProperty("reason").GetString());
+        // The charge's word, when it comes, gives the charge back and ends the order.
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("cancelled", ended.GetProperty("status").GetString());
+        Assert.Equal(2, ended.GetProperty("refunds").GetArrayLength());
+        Assert.Equal(CommerceApiClient.TeaPrice, Assert.Single(PartnerOutageSiloConfigurator.RefundsOf(charge.GetProperty("paymentId").GetString()!)).Value);
+    }
+
     // The order shows one refund of the whole payment, made by the platform (no staff member), with the partner's
     // reference on the payment; the partner made exactly one refund, of what it confirmed.
     private static void AssertRefundedOnce(JsonElement payment, JsonElement order)
