@@ -269,6 +269,33 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
         Assert.Null(await page.QuerySelectorAsync($"{recipient} form.redeliver"));
     }
 
+    // The Sign out buttons of both consoles, clicked as rendered: a form without its antiforgery token was refused (400),
+    // and the session, on a shared computer, went on.
+    [Fact]
+    public async Task P4_4_sign_out_clicked_in_either_console_ends_its_session()
+    {
+        var user = await platform.RegisterUserAsync();
+        await using var context = await platform.NewContextAsync();
+        await using var agentsContext = await platform.NewContextAsync();
+        var privacy = await context.NewPageAsync();
+        await privacy.GotoAsync("/privacy/signin");
+        await privacy.FillAsync("input[name=Phone]", user.Phone);
+        await privacy.FillAsync("input[name=Password]", user.Password);
+        await privacy.ClickAsync("button[type=submit]");
+        await ExpectAsync(privacy, "header.bar a[href='/privacy/requests']");
+        var console = await SignedInAgentAsync(agentsContext, await platform.EnrolStaffAsync("下班客服", "support"));
+
+        await privacy.ClickAsync("header.bar form button");
+        await BrowserFixture.WaitForPageAsync(privacy, "/privacy/signin", Patience);
+        await console.ClickAsync("header.bar form button");
+        await BrowserFixture.WaitForPageAsync(console, "/console/signin", Patience);
+
+        await privacy.GotoAsync("/privacy");
+        await BrowserFixture.WaitForPageAsync(privacy, "/privacy/signin?returnUrl=%2Fprivacy", Patience);
+        await console.GotoAsync("/console");
+        await BrowserFixture.WaitForPageAsync(console, "/console/signin?returnUrl=%2Fconsole", Patience);
+    }
+
     private static async Task<IPage> SignedInAgentAsync(IBrowserContext context, StaffEnrolledBody agent)
     {
         var page = await context.NewPageAsync();
