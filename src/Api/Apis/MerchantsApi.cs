@@ -33,7 +33,8 @@ public static class MerchantsApi
         group.MapPost("/{merchantId:id}/termination", StartTermination)
             .RequireAuthorization(AuthorizationPolicies.Operator)
             .WithName("TerminateMerchant")
-            .WithSummary("Start a merchant's termination: its users are notified, and after at least 30 days their data there is erased or anonymized (P4.3).");
+            .WithSummary("Start a merchant's termination: its users are notified, and after at least 30 days their data there is erased or anonymized (P4.3).")
+            .WithDescription("409 transfer-pending while the merchant is the source or the successor of a transfer not yet completed: it closes after that transfer's date (P3.2).");
 
         return group;
     }

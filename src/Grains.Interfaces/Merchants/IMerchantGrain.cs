@@ -4,7 +4,7 @@ namespace MeiLing.Grains.Merchants;
 
 /// <summary>A merchant that sells on the platform, keyed by its merchant id (<c>mer_…</c>).</summary>
 [Alias("meiling.merchant")]
-public interface IMerchantGrain : IGrainWithStringKey
+public interface IMerchantGrain : IMerchantTransferParty
 {
     /// <summary>Opens the merchant and issues its API key; a merchant opens once (409 after).</summary>
     [Alias("open")]
@@ -17,7 +17,8 @@ public interface IMerchantGrain : IGrainWithStringKey
     /// <summary>
     /// Starts the merchant's termination (P4.3): its users are notified now (those a failure left untold, by
     /// its reminder soon after), it takes no new orders or member-card money, and after at least 30 days'
-    /// notice their data at this merchant is erased or anonymized.
+    /// notice their data at this merchant is erased or anonymized. 409 <c>transfer-pending</c> while a transfer
+    /// of its business, or to it, is open: it closes after that transfer's date.
     /// </summary>
     [Alias("terminate")]
     Task<MerchantView> StartTermination(int noticeDays);

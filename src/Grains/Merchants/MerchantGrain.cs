@@ -113,6 +113,13 @@ internal sealed partial class MerchantGrain(
             throw DomainException.Conflict("merchant-terminating", "This merchant's termination has already begun.");
         }
 
+        // P3.2, P4.3: users handed over to a successor closed before the transfer's date would be stranded there, never
+        // erased; a source closing under its own transfer would erase what the transfer told its users it would move.
+        if (await OpenTransferAsync(merchant) is { } transferId)
+        {
+            throw DomainException.Conflict("transfer-pending", $"This merchant is party to transfer {transferId}, still open: terminate it after that transfer's date.");
+        }
+
         // The reminder first, due soon rather than at the end of the notice: should this call stop after the
         // write (a crash, a user grain that fails), the reminder tells the users left untold. A tick that
         // finds the merchant still active does nothing.

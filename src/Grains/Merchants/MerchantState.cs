@@ -34,6 +34,33 @@ public sealed class MerchantState
     /// <summary>Set while the erasure stalled (P4.3, P4.4): what is left, for an operator; null while it makes progress.</summary>
     public MerchantErasureStall? ErasureStall { get; set; }
 
+    /// <summary>The open transfer of this merchant's business to a successor, if any (P3.2).</summary>
+    public HeldByTransfer? TransferAway { get; set; }
+
+    /// <summary>The open transfers that name this merchant as successor (P3.2).</summary>
+    public List<HeldByTransfer> TransfersIn { get; set; } = [];
+
+    /// <summary>Forgets <paramref name="transferId"/>, as source or successor; false when it held the merchant in neither role.</summary>
+    public bool ReleaseFromTransfer(string transferId)
+    {
+        var released = TransfersIn.RemoveAll(held => held.TransferId == transferId) > 0;
+        if (TransferAway?.TransferId == transferId)
+        {
+            TransferAway = null;
+            released = true;
+        }
+
+        return released;
+    }
+
+    /// <summary>A transfer the merchant is party to, and since when: one whose start died before its record was written holds it a while.</summary>
+    public sealed class HeldByTransfer
+    {
+        public string TransferId { get; set; } = "";
+
+        public DateTimeOffset Since { get; set; }
+    }
+
     /// <summary>The lookup hash of the merchant's current API key (never the key), so a rotation can revoke it.</summary>
     public string? KeyHash { get; set; }
 

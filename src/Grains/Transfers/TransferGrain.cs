@@ -75,6 +75,19 @@ internal sealed class TransferGrain(
             throw DomainException.InvalidField("successorMerchantId", "cross-region-transfer", "The successor keeps its data in another region.");
         }
 
+        // P3.2, P4.3: both merchants are held by the transfer until it completes: no second transfer of the business, and
+        // neither closes under it. A successor refusing lets the source go again.
+        await GrainFactory.GetGrain<IMerchantTransferParty>(merchantId).BeginTransferAway(TransferId);
+        try
+        {
+            await GrainFactory.GetGrain<IMerchantTransferParty>(successorMerchantId).TakeTransferIn(TransferId);
+        }
+        catch (DomainException)
+        {
+            await GrainFactory.GetGrain<IMerchantTransferParty>(merchantId).TransferEnded(TransferId);
+            throw;
+        }
+
         // The reminder first, due soon: should this call stop after the write, it tells the users left untold.
         await this.RegisterOrUpdateReminder(TransferReminder, NoticeRetry, TimeSpan.FromDays(1));
         state.State.Schedule(merchantId, successorMerchantId, successor.Name, merchant.Region, effectiveAt);
@@ -156,6 +169,9 @@ internal sealed class TransferGrain(
 
         if (transfer.Status == TransferState.Completed && await this.GetReminder(TransferReminder) is { } reminder)
         {
+            // Before the reminder goes: an interruption in between tells them again on its next tick (each is idempotent).
+            await GrainFactory.GetGrain<IMerchantTransferParty>(transfer.MerchantId).TransferEnded(TransferId);
+            await GrainFactory.GetGrain<IMerchantTransferParty>(transfer.SuccessorMerchantId).TransferEnded(TransferId);
             await this.UnregisterReminder(reminder);
         }
 

@@ -386,6 +386,82 @@ public sealed class TransferTests(TimeTravelFixture platform)
         }
     }
 
+    // An operator's retry after a slow answer, or one wanting past the objections: a second transfer of the same business was
+    // scheduled beside the first, its notice merged into the first's, so users objected to one and were handed over by the other.
+    [Fact]
+    public async Task P3_2_a_business_being_transferred_is_not_transferred_again_until_that_transfer_completes()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor First");
+        var another = await platform.CreateMerchantAsync("Successor Second");
+        var first = await StartTransferAsync(shop.Merchant.MerchantId, successor.MerchantId, days: 31);
+
+        var again = await TransferAsync(shop.Merchant.MerchantId, successor.MerchantId, days: 31);
+        var elsewhere = await TransferAsync(shop.Merchant.MerchantId, another.MerchantId, days: 40);
+
+        Assert.EndsWith("/transfer-exists", (await again.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/transfer-exists", (await elsewhere.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        var notice = Assert.Single((await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}/notifications"))
+            .GetProperty("items").EnumerateArray(), n => n.GetProperty("kind").GetString() == "merchant-transfer");
+        Assert.Contains(first, notice.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        // Once the first has completed, the merchant's business may move again.
+        await CompleteAsync(first);
+        Assert.Equal(HttpStatusCode.Created, (await TransferAsync(shop.Merchant.MerchantId, another.MerchantId, days: 31)).StatusCode);
+    }
+
+    // Users handed over to a successor closed before the transfer's date would be stranded there, never erased (P4.3): their
+    // orders and card balance at a merchant nobody walks again.
+    [Fact]
+    public async Task P3_2_P4_3_neither_merchant_of_an_open_transfer_closes_before_it_completes_and_a_closing_merchant_transfers_nobody()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Staying Open");
+        var transferId = await StartTransferAsync(shop.Merchant.MerchantId, successor.MerchantId, days: 31);
+        var closing = await platform.CreateMerchantAsync("Closing Anyway");
+        Assert.Equal(HttpStatusCode.Accepted, (await TerminateAsync(closing.MerchantId)).StatusCode);
+
+        var successorClosing = await TerminateAsync(successor.MerchantId);
+        var sourceClosing = await TerminateAsync(shop.Merchant.MerchantId);
+        var fromClosing = await TransferAsync(closing.MerchantId, successor.MerchantId, days: 31);
+        var toClosing = await TransferAsync(successor.MerchantId, closing.MerchantId, days: 31);
+
+        Assert.EndsWith("/transfer-pending", (await successorClosing.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/transfer-pending", (await sourceClosing.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/merchant-terminating", (await fromClosing.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        await toClosing.AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        // Completed, the transfer holds neither merchant, nor does the start that was refused.
+        await CompleteAsync(transferId);
+        Assert.Equal(HttpStatusCode.Accepted, (await TerminateAsync(shop.Merchant.MerchantId)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await TerminateAsync(successor.MerchantId)).StatusCode);
+    }
+
+    private Task<HttpResponseMessage> TransferAsync(string merchantId, string successorMerchantId, int days) =>
+        platform.Operator().PostAsJsonAsync($"/v1/merchants/{merchantId}/transfers",
+            new { successorMerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(days) });
+
+    private async Task<string> StartTransferAsync(string merchantId, string successorMerchantId, int days)
+    {
+        var started = await TransferAsync(merchantId, successorMerchantId, days);
+        Assert.True(started.StatusCode == HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+        return (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
+    }
+
+    private Task<HttpResponseMessage> TerminateAsync(string merchantId) =>
+        platform.Operator().PostAsJsonAsync($"/v1/merchants/{merchantId}/termination", new { noticeDays = 30 });
+
+    private async Task CompleteAsync(string transferId)
+    {
+        var transfer = await platform.Grains.GetGrain<ITransferGrain>(transferId).Get();
+        platform.Clock.Advance(transfer!.EffectiveAt - platform.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        var grain = platform.Grains.GetGrain<ITransferGrain>(transferId);
+        await grain.CompleteIfDue();
+        await WaitUntilCompletedAsync(grain);
+    }
+
     private static async Task<TransferView> WaitUntilCompletedAsync(ITransferGrain transfer)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
