@@ -24,6 +24,10 @@ public static partial class SupportMasking
     public static UserProfile MaskedForSupport(this UserProfile profile) =>
         profile with { Phone = PhoneNumber.Mask(profile.Phone), BirthDate = null };
 
+    /// <summary>
+    /// A saved address as support reads it; where an imported one came from stays readable (P1.8), with any mobile number
+    /// in that free text, written by the importing party, masked as in a ticket.
+    /// </summary>
     public static SavedAddress MaskedForSupport(this SavedAddress address) =>
         address with
         {
@@ -31,6 +35,9 @@ public static partial class SupportMasking
             Phone = PhoneNumber.Mask(address.Phone),
             Address = Address(address.Address),
             DoorNumber = Hidden,
+            Provenance = address.Provenance is { } provenance
+                ? provenance with { Source = MaskPhones(provenance.Source), Authorization = MaskPhones(provenance.Authorization) }
+                : null,
         };
 
     public static OrderView MaskedForSupport(this OrderView order) =>
@@ -131,10 +138,14 @@ public static partial class SupportMasking
         return PhoneNumber.TryNormalize(digits, out var number) ? number : null;
     }
 
-    // The forms people write a number in, not only 11 digits in a row: +86, 0086 or 86 before it, spaces, dashes,
-    // dots or brackets between the groups (+86 139 1234 5678, 139-1234-5678, 139.1234.5678, (+86)13912345678), in
-    // ASCII or full width (＋８６ １３９－１２３４－５６７８, an ideographic space), or in any other script's digits:
-    // \d is every decimal digit, so the digits are checked by their value, not their code.
-    [GeneratedRegex(@"(?<!\d)(?:[(（]?(?:[+＋]|[0０]{2})?[8８][6６][)）]?[ \-.\u3000－．]*)?(?<number>\d\d\d(?:[ \-.\u3000－．]?\d){8})(?!\d)")]
+    // The forms people write a number in, not only 11 digits in a row: +86, 0086 or 86 before it, and up to three
+    // separators between any two digits: spaces, dashes of every length, dots, slashes, underscores, commas, brackets
+    // (+86 139 1234 5678, (139)1234-5678, 139—1234—5678, 139/1234/5678, 139，1234，5678, 1 3 9 1 2 3 4 5 6 7 8), in ASCII
+    // or full width (＋８６ １３９－１２３４－５６７８, an ideographic space), or in any other script's digits: \d is every
+    // decimal digit, so the digits are checked by their value, not their code. Masking a list of numbers that happens to
+    // spell a mobile one costs support a few digits; leaving a number whole costs the user their privacy (P1.7).
+    [GeneratedRegex(@"(?<!\d)(?:[(（]?(?:[+＋]|[0０]{2})?[8８][6６][)）]?" + Separator + @"*)?(?<number>[(（]?\d(?:" + Separator + @"{0,3}\d){10})(?!\d)")]
     private static partial Regex MobileNumber();
+
+    private const string Separator = @"[\s\-‐‑‒–—―－.．·・/／_＿,，、(（)）]";
 }

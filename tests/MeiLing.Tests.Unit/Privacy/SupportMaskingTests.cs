@@ -21,6 +21,19 @@ public sealed class SupportMaskingTests
     }
 
     [Fact]
+    public void P1_7_P1_8_an_imported_address_shows_support_where_it_came_from_with_any_mobile_number_in_it_masked()
+    {
+        var provenance = new Provenance("partner-book 13812345678", "signed by 13912345678 on the phone", DateTimeOffset.UnixEpoch, "rcp_1");
+
+        var masked = new SavedAddress("李雷", "13800138000", "陕西省西安市雁塔区科技路 88 号", "3-2-1201", provenance).MaskedForSupport();
+
+        Assert.Equal("partner-book *******5678", masked.Provenance!.Source);
+        Assert.Equal("signed by *******5678 on the phone", masked.Provenance.Authorization);
+        Assert.Equal(provenance.ReceivedAt, masked.Provenance.ReceivedAt);
+        Assert.Equal("rcp_1", masked.Provenance.ConsentReceiptId);
+    }
+
+    [Fact]
     public void P1_7_mobile_numbers_inside_a_ticket_are_masked_and_other_digits_are_not()
     {
         var ticket = new TicketView("tkt_1", "usr_1", "回电 13912345678", [new TicketMessage(TicketAuthor.User, "usr_1", "订单 123456789012345，电话 13912345678。", DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
@@ -44,6 +57,14 @@ public sealed class SupportMaskingTests
     [InlineData("（＋８６）１３９．１２３４．５６７８")]
     [InlineData("139\u30001234\u30005678")]
     [InlineData("13９1234567８")]
+    [InlineData("(139)1234-5678")]
+    [InlineData("139 - 1234 - 5678")]
+    [InlineData("1 3 9 1 2 3 4 5 6 7 8")]
+    [InlineData("139—1234—5678")]
+    [InlineData("139/1234/5678")]
+    [InlineData("139_1234_5678")]
+    [InlineData("139，1234，5678")]
+    [InlineData("+86 (139) 1234 5678")]
     public void P1_7_numbers_written_with_spaces_dashes_dots_plus86_or_full_width_digits_are_masked_for_support(string written)
     {
         var ticket = new TicketView("tkt_1", "usr_1", $"回电 {written}", [new TicketMessage(TicketAuthor.User, "usr_1", $"电话 {written}。", DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
