@@ -150,11 +150,11 @@ public sealed record OrderItemRequest(
 
 /// <summary>Delivery details (P1.5): the user's personal data.</summary>
 public sealed record DeliveryRequest(
-    [property: Required, StringLength(64, MinimumLength = 1)] string RecipientName,
+    [property: Required, StringLength(64, MinimumLength = 1), PlainText] string RecipientName,
     FormOfAddress Gender,
     [property: Required, MainlandMobile, StringLength(32)] string Phone,
-    [property: Required, StringLength(256, MinimumLength = 1)] string Address,
-    [property: Required, StringLength(64, MinimumLength = 1)] string DoorNumber);
+    [property: Required, StringLength(256, MinimumLength = 1), PlainText] string Address,
+    [property: Required, StringLength(64, MinimumLength = 1), PlainText] string DoorNumber);
 
 public sealed record OrderPlaced(string OrderId, long TotalFen, OrderStatus Status);
 

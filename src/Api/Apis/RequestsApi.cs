@@ -345,7 +345,7 @@ public sealed record RequestDetailsBody(
     [property: MaxLength(20), NoNullItems] IReadOnlyList<string>? Purposes = null);
 
 public sealed record DeliveryCorrectionBody(
-    [property: StringLength(64, MinimumLength = 1)] string? RecipientName = null,
+    [property: StringLength(64, MinimumLength = 1), PlainText] string? RecipientName = null,
     [property: MainlandMobile, StringLength(32)] string? Phone = null,
-    [property: StringLength(256, MinimumLength = 1)] string? Address = null,
-    [property: StringLength(64, MinimumLength = 1)] string? DoorNumber = null);
+    [property: StringLength(256, MinimumLength = 1), PlainText] string? Address = null,
+    [property: StringLength(64, MinimumLength = 1), PlainText] string? DoorNumber = null);

@@ -305,15 +305,15 @@ public sealed record ConsentReceiptBody(string ReceiptId, ConsentPurpose Purpose
 
 /// <summary>Body of <c>POST /v1/users/{userId}/addresses/imports</c> (P1.8).</summary>
 public sealed record ImportAddressesRequest(
-    [property: Required, StringLength(128, MinimumLength = 1)] string Source,
-    [property: Required, StringLength(256, MinimumLength = 1)] string Authorization,
+    [property: Required, StringLength(128, MinimumLength = 1), PlainText] string Source,
+    [property: Required, StringLength(256, MinimumLength = 1), PlainText] string Authorization,
     [property: Required, MinLength(1), MaxLength(100), NoNullItems] IReadOnlyList<AddressRequest> Addresses);
 
 public sealed record AddressRequest(
-    [property: Required, StringLength(64, MinimumLength = 1)] string RecipientName,
+    [property: Required, StringLength(64, MinimumLength = 1), PlainText] string RecipientName,
     [property: Required, MainlandMobile, StringLength(32)] string Phone,
-    [property: Required, StringLength(256, MinimumLength = 1)] string Address,
-    [property: Required, StringLength(64, MinimumLength = 1)] string DoorNumber);
+    [property: Required, StringLength(256, MinimumLength = 1), PlainText] string Address,
+    [property: Required, StringLength(64, MinimumLength = 1), PlainText] string DoorNumber);
 
 /// <summary>Body of <c>POST /v1/users/{userId}/locations</c> (P1.2).</summary>
 public sealed record RecordLocationRequest(

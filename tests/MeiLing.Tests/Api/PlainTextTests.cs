@@ -71,4 +71,33 @@ public sealed class PlainTextTests(PlatformFixture platform)
         Assert.Contains("my order was charged twice", ticket, StringComparison.Ordinal);
         Assert.DoesNotContain("URGENT", ticket, StringComparison.Ordinal);
     }
+
+    // A recipient name starting with a right-to-left override, escape sequences in an address: shown raw to support, to the
+    // delivery partner's driver and in a merchant's terminal, they act instead of reading as written.
+    [Fact]
+    public async Task P1_5_P1_8_delivery_and_imported_address_text_with_a_control_character_is_400_and_nothing_is_kept()
+    {
+        var shop = await platform.OpenShopAsync();
+        var version = await platform.CurrentPolicyVersionAsync();
+        await shop.CustomerClient.SetConsentAsync(shop.Customer.UserId, "third-party-sources", true, version);
+        var delivery = new { recipientName = "\u202ELee", gender = "male", phone = UserApiClient.NewPhone(), address = "陕西省西安市雁塔区科技路 88 号", doorNumber = "3-2-1201" };
+
+        var order = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } }, delivery });
+        var import = await shop.CustomerClient.PostAsJsonAsync($"/v1/users/{shop.Customer.UserId}/addresses/imports", new
+        {
+            source = "partner-book",
+            authorization = "a\u0000\u001b]0;x\u0007",
+            addresses = new[] { new { recipientName = "韩梅梅", phone = UserApiClient.NewPhone(), address = "\u001b[2J北京市海淀区", doorNumber = "5-101" } },
+        });
+        var correction = await shop.CustomerClient.PostAsJsonAsync($"/v1/users/{shop.Customer.UserId}/requests",
+            new { type = "correction", details = new { delivery = new { doorNumber = "5-101\u0000" } } });
+
+        await order.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var importProblem = await import.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(importProblem.GetProperty("errors").TryGetProperty("authorization", out _), importProblem.ToString());
+        await correction.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Empty((await shop.CustomerClient.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/users/{shop.Customer.UserId}/addresses")).GetProperty("items").EnumerateArray());
+        Assert.Empty((await shop.MerchantClient.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/orders")).GetProperty("items").EnumerateArray());
+    }
 }
