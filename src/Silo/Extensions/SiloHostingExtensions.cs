@@ -40,6 +40,7 @@ public static class SiloHostingExtensions
         builder.AddMeiLingTelemetry("meiling-silo", siloName);
 
         builder.WebHost.UseUrls($"http://{FormatHost(settings.HttpListenIp)}:{settings.DashboardPort}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // SIGTERM drains within this budget: Orleans tells clients, finishes and deactivates grains, and
         // marks this silo dead in the table.
         builder.Host.ConfigureHostOptions(options => options.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownTimeoutSeconds));

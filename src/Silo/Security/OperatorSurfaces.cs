@@ -9,19 +9,30 @@ namespace MeiLing.Silo.Security;
 /// <c>/health/memory</c> forces full collections. The caller presents the operator key
 /// (<c>MEILING_OPERATOR_KEY</c>, the same as the API's), either as <c>X-Api-Key</c> or as the password of
 /// HTTP Basic (any user name), which a browser asks for; it is compared by hash in constant time.
-/// Without a configured key these surfaces stay closed.
+/// Without a configured key these surfaces stay closed. A browser sends the Basic password it remembers with any
+/// request to the silo, another site's included, so <c>/health/memory</c>, which forces full collections, takes
+/// the key only as <c>X-Api-Key</c>, which no page can make a browser add. Every answer says it is not to be
+/// framed or sniffed, and sends no referrer.
 /// </summary>
 public static class OperatorSurfaces
 {
     private static readonly PathString[] OpenProbes = ["/health/live", "/health/ready"];
+
+    private static readonly PathString[] KeyHeaderOnly = ["/health/memory"];
 
     public static IApplicationBuilder UseOperatorOnlySurfaces(this IApplicationBuilder app, SiloSettings settings)
     {
         var operatorKeyHash = settings.OperatorKey is { Length: > 0 } key ? Hash(key) : null;
         return app.Use(async (context, next) =>
         {
+            var headers = context.Response.Headers;
+            headers.XFrameOptions = "DENY";
+            headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            var basicAllowed = !KeyHeaderOnly.Any(path => context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
             if (OpenProbes.Any(probe => context.Request.Path.Equals(probe, StringComparison.OrdinalIgnoreCase))
-                || (operatorKeyHash is not null && Presented(context.Request) is { } presented
+                || (operatorKeyHash is not null && Presented(context.Request, basicAllowed) is { } presented
                     && CryptographicOperations.FixedTimeEquals(Hash(presented), operatorKeyHash)))
             {
                 await next(context);
@@ -36,11 +47,16 @@ public static class OperatorSurfaces
         });
     }
 
-    private static string? Presented(HttpRequest request)
+    private static string? Presented(HttpRequest request, bool basicAllowed)
     {
         if (request.Headers["X-Api-Key"].ToString() is { Length: > 0 } apiKey)
         {
             return apiKey;
+        }
+
+        if (!basicAllowed)
+        {
+            return null;
         }
 
         var authorization = request.Headers.Authorization.ToString();

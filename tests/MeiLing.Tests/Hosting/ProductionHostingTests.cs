@@ -85,6 +85,21 @@ public sealed class ProductionHostingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
     }
 
+    // A browser sends the Basic password it remembers with any request to the silo, one another site's page makes too: the
+    // dashboard is not to be framed, and the full collections of /health/memory need the key as a header no page can add.
+    [Fact]
+    public async Task P4_4_the_silos_pages_are_never_framed_and_its_memory_lever_needs_the_key_as_a_header()
+    {
+        var dashboard = await OperatorOnSilo().GetAsync("/dashboard/");
+        var memoryByBasic = await OperatorOnSilo().GetAsync("/health/memory");
+
+        Assert.Equal("DENY", dashboard.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("frame-ancestors 'none'", dashboard.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", dashboard.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.False(dashboard.Headers.Contains("Server"));
+        await memoryByBasic.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
     [Fact]
     public async Task P4_4_the_dashboards_live_log_stream_is_off()
     {
