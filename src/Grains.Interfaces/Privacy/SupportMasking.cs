@@ -105,11 +105,22 @@ public static partial class SupportMasking
 
     private const string Hidden = "***";
 
-    // 李雷 → 李*: the family name is how an agent addresses the caller.
-    private static string Name(string name) => name.Length <= 1 ? "*" : string.Concat(name.AsSpan(0, 1), new string('*', Math.Min(name.Length - 1, 3)));
+    // 李雷 → 李*: the family name is how an agent addresses the caller. Counted in characters as read (text elements), so
+    // a rare character outside the basic plane (𠀀) or an emoji is kept whole, never cut into half a surrogate pair.
+    private static string Name(string name)
+    {
+        var characters = new StringInfo(name);
+        return characters.LengthInTextElements <= 1
+            ? "*"
+            : string.Concat(characters.SubstringByTextElements(0, 1), new string('*', Math.Min(characters.LengthInTextElements - 1, 3)));
+    }
 
     // The city and district, not the street and number.
-    private static string Address(string address) => address.Length <= 6 ? Hidden : string.Concat(address.AsSpan(0, 6), Hidden);
+    private static string Address(string address)
+    {
+        var characters = new StringInfo(address);
+        return characters.LengthInTextElements <= 6 ? Hidden : string.Concat(characters.SubstringByTextElements(0, 6), Hidden);
+    }
 
     // 203.0.113.7 → 203.0.*.*; an IPv6 address keeps its /48 site prefix: 2001:db8:85a3::*.
     private static string NetworkOf(string ipAddress)

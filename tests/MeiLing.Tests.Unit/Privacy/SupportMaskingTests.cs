@@ -34,6 +34,19 @@ public sealed class SupportMaskingTests
     }
 
     [Fact]
+    public void P1_7_a_name_or_address_starting_with_a_character_outside_the_basic_plane_is_masked_whole_characters()
+    {
+        var masked = new Delivery("\U00020000雷", FormOfAddress.Male, "13800138000", "陕西省西安市\U0001F3E0雁塔区科技路", "1").MaskedForSupport();
+        var emoji = new Delivery("\U0001F600Lee", FormOfAddress.Male, "13800138000", "陕西省西安\U0001F3E0雁塔区科技路", "1").MaskedForSupport();
+
+        Assert.Equal("\U00020000*", masked.RecipientName);
+        Assert.Equal("陕西省西安市***", masked.Address);
+        Assert.Equal("\U0001F600***", emoji.RecipientName);
+        Assert.Equal("陕西省西安\U0001F3E0***", emoji.Address);
+        Assert.DoesNotContain('\uFFFD', masked.RecipientName + masked.Address + emoji.RecipientName + emoji.Address);
+    }
+
+    [Fact]
     public void P1_7_mobile_numbers_inside_a_ticket_are_masked_and_other_digits_are_not()
     {
         var ticket = new TicketView("tkt_1", "usr_1", "回电 13912345678", [new TicketMessage(TicketAuthor.User, "usr_1", "订单 123456789012345，电话 13912345678。", DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
