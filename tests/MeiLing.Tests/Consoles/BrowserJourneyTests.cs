@@ -275,15 +275,15 @@ public sealed class BrowserJourneyTests(BrowserFixture platform)
     public async Task P4_4_sign_out_clicked_in_either_console_ends_its_session()
     {
         var user = await platform.RegisterUserAsync();
+        // One browser, as on a shared workstation: the user's privacy-center session beside the agent's console.
         await using var context = await platform.NewContextAsync();
-        await using var agentsContext = await platform.NewContextAsync();
         var privacy = await context.NewPageAsync();
         await privacy.GotoAsync("/privacy/signin");
         await privacy.FillAsync("input[name=Phone]", user.Phone);
         await privacy.FillAsync("input[name=Password]", user.Password);
         await privacy.ClickAsync("button[type=submit]");
         await ExpectAsync(privacy, "header.bar a[href='/privacy/requests']");
-        var console = await SignedInAgentAsync(agentsContext, await platform.EnrolStaffAsync("下班客服", "support"));
+        var console = await SignedInAgentAsync(context, await platform.EnrolStaffAsync("下班客服", "support"));
 
         await privacy.ClickAsync("header.bar form button");
         await BrowserFixture.WaitForPageAsync(privacy, "/privacy/signin", Patience);
