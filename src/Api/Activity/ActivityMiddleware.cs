@@ -13,8 +13,10 @@ public static class ActivityMiddleware
         {
             await next(context);
             var caller = context.User;
-            // A 401 here is a session that had ended: no longer the user's activity to record.
-            if (caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId && context.Response.StatusCode != StatusCodes.Status401Unauthorized)
+            // A 401 here is a session that had ended: no longer the user's activity to record. A path that names no route is
+            // no activity on the platform either, and kept raw it was any 512 characters a client made up, one entry each (P4.4).
+            if (caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId && context.Response.StatusCode != StatusCodes.Status401Unauthorized
+                && context.GetEndpoint() is not null)
             {
                 var services = context.RequestServices;
                 var userAgent = Truncate(context.Request.Headers.UserAgent.ToString(), 512);

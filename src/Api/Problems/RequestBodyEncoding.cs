@@ -13,9 +13,10 @@ public static class RequestBodyEncoding
     public static IApplicationBuilder UseKnownRequestCharset(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
+            // A charset named with no value (`charset=`) is as unreadable as an unknown one: the reader threw for it too.
             if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
-                && mediaType.Charset is { Length: > 0 } charset
-                && !IsKnown(charset.Value!))
+                && mediaType.Parameters.FirstOrDefault(parameter => parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) is { } charset
+                && !IsKnown(charset.Value.Value ?? ""))
             {
                 throw new BadHttpRequestException("Unknown charset.", StatusCodes.Status415UnsupportedMediaType);
             }
@@ -27,7 +28,7 @@ public static class RequestBodyEncoding
     {
         try
         {
-            _ = Encoding.GetEncoding(charset.Trim('"'));
+            _ = Encoding.GetEncoding(charset.Trim('"').Trim());
             return true;
         }
         catch (ArgumentException)

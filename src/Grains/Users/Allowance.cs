@@ -72,4 +72,7 @@ public static class UserQuotas
     public const int WrongPasswordsPerWindow = 10;
 
     public static readonly TimeSpan WrongPasswordWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>Password changes per day: a user changing it, then again after a typo, is far below.</summary>
+    public const int PasswordChangesPerDay = 5;
 }

@@ -193,6 +193,8 @@ internal sealed partial class UserGrain(
         }
 
         Passwords.EnsureStrong(newPassword, "newPassword");
+        // Counted before the hash: a change refused here costs no hashing, no text and no audit entry.
+        user.PasswordChanges.Take(now, UserQuotas.Day, UserQuotas.PasswordChangesPerDay, "password changes");
         // Every session issued so far ends; the caller's own is issued again under the new generation.
         user.ReplacePassword(Passwords.Hash(newPassword));
         await state.WriteStateAsync();

@@ -104,6 +104,13 @@ public sealed class UserState : IOwnedByUser
     [NotPersonalData]
     public Allowance SupportTicketOpenings { get; set; } = new();
 
+    /// <summary>
+    /// Password changes made, per day (P4.4): each texts the user's number and writes a lasting audit entry, so a session
+    /// looping on them would run up texts and audit rows without end. Kept with the state the change writes anyway.
+    /// </summary>
+    [NotPersonalData]
+    public Allowance PasswordChanges { get; set; } = new();
+
     /// <summary>Set when cancellation begins: no more sessions, processing or requests (P4.1).</summary>
     [NotPersonalData]
     public bool Closing { get; set; }

@@ -127,11 +127,16 @@ public sealed class BadInputTests(PlatformFixture platform)
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task A_body_in_an_unknown_charset_is_415()
+    [Theory]
+    [InlineData("application/json; charset=bogus-8")]
+    [InlineData("application/json; charset=")]
+    [InlineData("application/json;charset=")]
+    [InlineData("application/json; charset= ")]
+    [InlineData("application/json; charset=\"\"")]
+    public async Task A_body_in_an_unknown_or_empty_charset_is_415(string contentType)
     {
         var body = new ByteArrayContent("{\"name\":\"x\"}"u8.ToArray());
-        body.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=bogus-8");
+        body.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
         var response = await platform.Operator().PostAsync("/v1/merchants", body);
 

@@ -251,7 +251,7 @@ internal sealed class MalformedRequests(OpenApiDocument document, FuzzTargets ta
     private static IEnumerable<string?> ContentTypes() =>
     [
         "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null,
-        "application/json; charset=utf-16", "application/json; charset=bogus-8", "application/vnd.api+json", "application/json, text/plain", "*/*",
+        "application/json; charset=utf-16", "application/json; charset=bogus-8", "application/json; charset=", "application/vnd.api+json", "application/json, text/plain", "*/*",
     ];
 
     private IEnumerable<(string Kind, string? Raw)> SlotValues(JsonNode? node)

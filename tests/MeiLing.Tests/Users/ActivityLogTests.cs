@@ -31,6 +31,23 @@ public sealed class ActivityLogTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P1_3_P4_4_a_request_to_a_path_that_names_no_route_is_not_logged()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var madeUp = $"/v1/junk/{new string('x', 400)}";
+
+        var junk = await client.GetAsync($"{madeUp}?q=anything");
+        (await client.GetAsync($"/v1/users/{user.UserId}")).EnsureSuccessStatusCode();
+
+        await junk.AssertProblemAsync(HttpStatusCode.NotFound);
+        var logged = await EventuallyAsync(
+            () => platform.Grains.GetGrain<IActivityLogGrain>(0).GetUserActivity(user.UserId, 10),
+            entries => entries.Any(entry => entry.Path == $"/v1/users/{user.UserId}"));
+        Assert.DoesNotContain(logged, entry => entry.Path.StartsWith("/v1/junk/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task P1_3_a_request_repeated_many_times_is_logged_with_its_count_not_once_per_request()
     {
         const int Repeats = 40;

@@ -247,6 +247,29 @@ public sealed class IdentityTests(PlatformFixture platform)
         Assert.Contains(audited, record => record.Entry.Action == "password:changed");
     }
 
+    // Each change texts the number and writes a lasting audit entry: a session looping on them ran up texts and rows for good.
+    [Fact]
+    public async Task P4_4_a_user_changes_their_password_at_most_five_times_a_day_and_a_sixth_texts_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var session = await platform.AsUserAsync(user);
+        for (var change = 0; change < 5; change++)
+        {
+            var changed = await session.PostAsJsonAsync($"/v1/users/{user.UserId}/password", new { currentPassword = user.Password, newPassword = user.Password });
+            Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+            session.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", changed.Headers.GetValues("X-Session-Token").Single());
+        }
+
+        var textsBefore = (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={user.Phone}")).GetProperty("items").GetArrayLength();
+        var sixth = await session.PostAsJsonAsync($"/v1/users/{user.UserId}/password", new { currentPassword = user.Password, newPassword = NewPassword });
+
+        Assert.EndsWith("/quota-exceeded", (await sixth.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(sixth.Headers.RetryAfter);
+        Assert.Equal(textsBefore, (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={user.Phone}")).GetProperty("items").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+        await platform.SignInAsync(user);
+    }
+
     [Fact]
     public async Task P4_4_a_password_change_is_texted_to_the_users_number_where_whoever_changed_it_cannot_hide_it()
     {
