@@ -74,6 +74,13 @@ public interface IOrderGrain : IGrainWithStringKey
     [Alias("anonymize")]
     Task<bool> Anonymize();
 
+    /// <summary>
+    /// Erases the address and door number of the order's delivery once it is past delivery (a deletion of the user's
+    /// addresses); true when its address is gone, now or before, false for an order still to be delivered or without one.
+    /// </summary>
+    [Alias("erase-delivery-address")]
+    Task<bool> EraseDeliveryAddress();
+
     /// <summary>Corrects the delivery details of an order not yet fulfilled; false when there is nothing to correct.</summary>
     [Alias("correct-delivery")]
     Task<bool> CorrectDelivery(DataRights.DeliveryCorrection correction);

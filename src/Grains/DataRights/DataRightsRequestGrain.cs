@@ -383,6 +383,13 @@ internal sealed partial class DataRightsRequestGrain(
 
     // The export is gathered once as the user will download it, a part at a time (P4.4), to count what it holds (the
     // characters of its records) and to find now what would stop it.
+    // Kept with the step's own write; a step run again after a crash adds what it finds again, once.
+    private int OrdersChanged(IReadOnlyList<string> orderIds)
+    {
+        state.State.OrdersChanged = [.. state.State.OrdersChanged.Union(orderIds, StringComparer.Ordinal)];
+        return orderIds.Count;
+    }
+
     private async Task<int> CountExportAsync(string userId)
     {
         var characters = 0L;
@@ -401,7 +408,7 @@ internal sealed partial class DataRightsRequestGrain(
         switch (step)
         {
             case RequestStep.NotifyRecipients:
-                return await recipientNotices.NotifyAsync(RequestId, userId, state.State.Type, details);
+                return await recipientNotices.NotifyAsync(RequestId, userId, state.State.Type, details, state.State.OrdersChanged);
             case RequestStep.AssembleExport:
                 return await CountExportAsync(userId);
             case RequestStep.CorrectProfile when details.Correction is { } correction:
@@ -411,6 +418,10 @@ internal sealed partial class DataRightsRequestGrain(
                 return 0;
             case RequestStep.CorrectDeliveries:
                 return details.Delivery is { } delivery ? await erasure.CorrectDeliveriesAsync(userId, delivery) : 0;
+            case RequestStep.Erase { Target: ErasureTarget.Addresses } addresses:
+                // The address book, and the addresses of the orders past delivery, which their recipients are told to erase.
+                return await erasure.RunAsync(addresses.Target, userId, ClosedAccount())
+                    + OrdersChanged(await erasure.EraseDeliveryAddressesAsync(userId));
             case RequestStep.WithdrawConsent withdrawal:
                 return await WithdrawAsync(withdrawal.Purpose);
             case RequestStep.CloseAccount:

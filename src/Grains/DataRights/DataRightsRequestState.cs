@@ -65,6 +65,13 @@ public sealed class DataRightsRequestState : IOwnedByUser
     [NotPersonalData]
     public long MemberCardsSettledFen { get; set; }
 
+    /// <summary>
+    /// The orders a deletion of addresses erased the address of (those past delivery; one still to be delivered keeps
+    /// it): the ones its recipients are told to erase it from (P3.1).
+    /// </summary>
+    [NotPersonalData]
+    public List<string> OrdersChanged { get; set; } = [];
+
     /// <summary>What the cancellation's last verification still found (table and grain names, never data); empty once it completes.</summary>
     [NotPersonalData]
     public List<string> Remaining { get; set; } = [];

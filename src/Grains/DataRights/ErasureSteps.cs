@@ -56,6 +56,13 @@ public sealed class ErasureSteps(
     public async Task<int> CorrectDeliveriesAsync(string userId, DeliveryCorrection correction) =>
         await CountAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).CorrectDelivery(correction));
 
+    /// <summary>
+    /// With a deletion of the user's addresses: erases the address and door number of every order of theirs past delivery
+    /// (one still to be delivered keeps them); returns those orders, the ones its recipients are told of (P3.1).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> EraseDeliveryAddressesAsync(string userId) =>
+        await ChangedAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).EraseDeliveryAddress());
+
     /// <summary>What still refers to the user after the erasure: the names of tables and grains, never their data.</summary>
     public async Task<IReadOnlyList<string>> VerifyAsync(string userId)
     {
@@ -149,4 +156,10 @@ public sealed class ErasureSteps(
     // Each order and ticket is a grain of its own: a user's are changed side by side, 64 at a time.
     private static async Task<int> CountAsync(IEnumerable<string> ids, Func<string, Task<bool>> action) =>
         (await GrainFanOut.CallEachAsync(ids, action, width: 64)).Count(changed => changed);
+
+    private static async Task<IReadOnlyList<string>> ChangedAsync(IReadOnlyList<string> ids, Func<string, Task<bool>> action)
+    {
+        var changed = await GrainFanOut.CallEachAsync(ids, action, width: 64);
+        return [.. ids.Where((_, index) => changed[index])];
+    }
 }

@@ -520,6 +520,17 @@ internal sealed partial class OrderGrain(
 
     Task<bool> IOrderGrain.HoldsDelivery() => Task.FromResult(state.RecordExists && state.State.Delivery is not null);
 
+    async Task<bool> IOrderGrain.EraseDeliveryAddress()
+    {
+        if (!state.RecordExists || !state.State.EraseDeliveryAddress())
+        {
+            return false;
+        }
+
+        await state.WriteStateAsync();
+        return true;
+    }
+
     async Task<bool> IOrderGrain.CorrectDelivery(DataRights.DeliveryCorrection correction)
     {
         if (!state.RecordExists || !state.State.CorrectDelivery(correction))

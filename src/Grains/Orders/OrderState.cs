@@ -412,6 +412,22 @@ public sealed class OrderState : IOwnedByUser
         return true;
     }
 
+    /// <summary>
+    /// A deletion of the user's addresses (P3.1, P4.1): an order past delivery (fulfilled, cancelled, refunded) keeps its
+    /// delivery without the address and door number; one still to be delivered keeps them, to be delivered. True when
+    /// the order's address is gone, now or before (a retry), so the recipients told of it are told of this order.
+    /// </summary>
+    public bool EraseDeliveryAddress()
+    {
+        if (Delivery is null || Status is OrderStatus.PendingPayment or OrderStatus.Paid)
+        {
+            return false;
+        }
+
+        Delivery = Delivery with { Address = "", DoorNumber = "" };
+        return true;
+    }
+
     public bool CorrectDelivery(DataRights.DeliveryCorrection correction)
     {
         if (Delivery is null || Status is not (OrderStatus.PendingPayment or OrderStatus.Paid))

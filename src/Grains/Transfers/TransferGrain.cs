@@ -243,7 +243,10 @@ internal sealed class TransferGrain(
             }
         }
 
-        foreach (var orderId in await OrdersAtMerchantAsync(userId))
+        // Recorded before they move: the merchant keeps its copies under these ids, and hears of them at the user's later rights.
+        var handedOver = await OrdersAtMerchantAsync(userId);
+        await users.RecordHandedOverOrdersAsync(TransferId, userId, handedOver);
+        foreach (var orderId in handedOver)
         {
             await GrainFactory.GetGrain<IOrderGrain>(orderId).HandOverToSuccessor(transfer.MerchantId, transfer.SuccessorMerchantId);
         }

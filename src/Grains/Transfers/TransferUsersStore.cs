@@ -24,14 +24,36 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     /// The merchants that handed the user over to a successor (not those the user objected to, which erased
     /// instead): they kept what their own systems held, so the user's later rights reach them too (P3.1, P3.2).
     /// </summary>
-    public Task<IReadOnlyList<string>> MerchantsThatHandedOverAsync(string userId) =>
-        dataSource.ReadStringsAsync(
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> MerchantsThatHandedOverAsync(string userId)
+    {
+        // Each merchant with the orders it handed over, across transfers (none recorded for hand-overs before they were).
+        var rows = await dataSource.ReadRowsAsync(
             """
-            SELECT DISTINCT merchant_id FROM transfer_users
+            SELECT merchant_id, coalesce(handed_over_order_ids, '{}') FROM transfer_users
              WHERE user_id = $1 AND settled_at IS NOT NULL AND objected_at IS NULL AND merchant_id IS NOT NULL
              ORDER BY merchant_id
             """,
+            reader => (MerchantId: reader.GetString(0), OrderIds: reader.GetFieldValue<string[]>(1)),
             userId);
+        return rows.GroupBy(row => row.MerchantId, StringComparer.Ordinal).ToDictionary(
+            merchant => merchant.Key,
+            IReadOnlyList<string> (merchant) => [.. merchant.SelectMany(row => row.OrderIds).Distinct(StringComparer.Ordinal)],
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Records the orders the transfer hands over for the user, before they move; a retry keeps what the first recorded,
+    /// when none had moved yet.
+    /// </summary>
+    public async Task RecordHandedOverOrdersAsync(string transferId, string userId, IReadOnlyList<string> orderIds)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE transfer_users SET handed_over_order_ids = $3 WHERE transfer_id = $1 AND user_id = $2 AND handed_over_order_ids IS NULL");
+        command.Parameters.Add(new() { Value = transferId });
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = orderIds.ToArray() });
+        await command.ExecuteNonQueryAsync();
+    }
 
     /// <summary>Up to <paramref name="limit"/> users not yet told of the transfer, in id order (a batch).</summary>
     public Task<IReadOnlyList<string>> UntoldAsync(string transferId, int limit) =>

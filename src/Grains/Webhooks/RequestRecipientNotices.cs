@@ -37,8 +37,13 @@ public sealed class RequestRecipientNotices(
     // What a merchant keeping a member card for the user holds: the user's id and the card's balance and movements (P1.6).
     private static readonly string[] MemberCardFields = ["userId", "memberCard"];
 
-    /// <summary>Lists the request's recipients and writes their events; returns how many parties were listed.</summary>
-    public async Task<int> NotifyAsync(string requestId, string userId, DataRightsRequestType type, RequestDetails details)
+    /// <summary>
+    /// Lists the request's recipients and writes their events; returns how many parties were listed.
+    /// <paramref name="ordersChanged"/> are the orders a deletion of addresses erased the address of: a party is told to
+    /// erase it from those alone.
+    /// </summary>
+    public async Task<int> NotifyAsync(
+        string requestId, string userId, DataRightsRequestType type, RequestDetails details, IReadOnlyCollection<string>? ordersChanged = null)
     {
         if (type == DataRightsRequestType.Withdrawal)
         {
@@ -48,7 +53,7 @@ public sealed class RequestRecipientNotices(
         var recipients = (await ledger.RecipientsAsync(userId))
             .Where(recipient => recipient.Kind is not (RecipientKind.LegalAuthority or RecipientKind.AdvertisingPartner or RecipientKind.AnalyticsPartner))
             .ToDictionary(recipient => (recipient.Recipient, recipient.Kind), recipient => recipient.Fields);
-        var ordersByMerchant = await orders.OrderIdsOfUserByMerchantAsync(userId);
+        var ordersByMerchant = new Dictionary<string, IReadOnlyList<string>>(await orders.OrderIdsOfUserByMerchantAsync(userId), StringComparer.Ordinal);
         foreach (var merchantId in ordersByMerchant.Keys)
         {
             // A merchant that holds an order of the user holds its data, read back or not, whatever else the ledger says
@@ -57,25 +62,13 @@ public sealed class RequestRecipientNotices(
             recipients[(merchantId, RecipientKind.Merchant)] = WithFields(recipients, merchantId, OrderFields);
         }
 
-        if (ConcernsDelivery(type, details))
-        {
-            foreach (var (merchantId, ids) in ordersByMerchant)
-            {
-                // A merchant whose orders for the user hold no delivery (picked up, or anonymized since) never received
-                // one, whatever its reads recorded: a correction or deletion of a delivery's parts is none of its business,
-                // and telling it would tell it of the user's deliveries elsewhere (P3.1).
-                if (!(await GrainFanOut.CallEachAsync(ids, id => grains.GetGrain<IOrderGrain>(id).HoldsDelivery())).Contains(true))
-                {
-                    recipients[(merchantId, RecipientKind.Merchant)] = [.. recipients[(merchantId, RecipientKind.Merchant)].Where(field => field != "delivery")];
-                }
-            }
-        }
-
-        foreach (var merchantId in await transfers.MerchantsThatHandedOverAsync(userId))
+        foreach (var (merchantId, handedOver) in await transfers.MerchantsThatHandedOverAsync(userId))
         {
             // A merchant that handed the user over to a successor (P3.2) kept what its own systems held: the orders
-            // and the card it had, though both are the successor's now.
+            // and the card it had, though both are the successor's now. It is told the orders it handed over: the order
+            // index names the successor, and the user id alone does not tell it what to erase.
             recipients[(merchantId, RecipientKind.Merchant)] = WithFields(recipients, merchantId, [.. OrderFields, .. MemberCardFields]);
+            ordersByMerchant[merchantId] = [.. (ordersByMerchant.GetValueOrDefault(merchantId) ?? []).Union(handedOver, StringComparer.Ordinal)];
         }
 
         foreach (var merchantId in await cards.MerchantsOfUserAsync(userId))
@@ -84,15 +77,43 @@ public sealed class RequestRecipientNotices(
             recipients[(merchantId, RecipientKind.Merchant)] = WithFields(recipients, merchantId, MemberCardFields);
         }
 
+        if (type == DataRightsRequestType.Correction && details.Delivery is not null)
+        {
+            foreach (var (merchantId, ids) in ordersByMerchant)
+            {
+                // A merchant whose orders for the user hold no delivery (picked up, or anonymized since; the ones it handed
+                // over included) never received one, whatever its reads recorded: a correction of a delivery's parts is
+                // none of its business, and telling it would tell it of the user's deliveries elsewhere (P3.1).
+                if (!(await GrainFanOut.CallEachAsync(ids, id => grains.GetGrain<IOrderGrain>(id).HoldsDelivery())).Contains(true))
+                {
+                    recipients[(merchantId, RecipientKind.Merchant)] = [.. recipients[(merchantId, RecipientKind.Merchant)].Where(field => field != "delivery")];
+                }
+            }
+        }
+
         // A payment or delivery partner is told the orders it received the user's data for (P3.1): the user id alone does
         // not tell it what to erase or correct in its own records. The ledger's rows are this user's, so no other user's order.
         var partnerOrders = await ledger.OrderIdsByRecipientAsync(userId);
+        var erasesAddresses = type == DataRightsRequestType.Deletion && details.Categories.Contains(ErasableCategory.Addresses);
+        var erased = new HashSet<string>(ordersChanged ?? [], StringComparer.Ordinal);
         var told = recipients.Select(pair =>
         {
             var ((recipient, kind), fields) = pair;
-            var orderIds = kind == RecipientKind.Merchant
+            IReadOnlyList<string> orderIds = kind == RecipientKind.Merchant
                 ? ordersByMerchant.GetValueOrDefault(recipient) ?? []
                 : partnerOrders.GetValueOrDefault((recipient, kind)) ?? [];
+            if (erasesAddresses)
+            {
+                // A deletion of addresses erased them from the user's orders past delivery, and a party is told to erase them
+                // from those alone: an order still to be delivered keeps its address, on the platform as at the merchant,
+                // and a party holding none of the erased ones has nothing to erase (P3.1).
+                orderIds = [.. orderIds.Where(erased.Contains)];
+                if (orderIds.Count == 0)
+                {
+                    fields = [.. fields.Where(field => field != "delivery" && !DeliveryParts.Contains(field))];
+                }
+            }
+
             return EventFor(type, details, userId, requestId, fields, orderIds) is var (eventType, data)
                 ? outbox.Event(eventType, recipient, kind, requestId, data, requestId)
                 : null;
@@ -154,14 +175,6 @@ public sealed class RequestRecipientNotices(
                 return null;
         }
     }
-
-    // Whether the request corrects or erases the parts of a delivery: only then does it matter whose orders hold one.
-    private static bool ConcernsDelivery(DataRightsRequestType type, RequestDetails details) => type switch
-    {
-        DataRightsRequestType.Correction => details.Delivery is not null,
-        DataRightsRequestType.Deletion => details.Categories.Contains(ErasableCategory.Addresses),
-        _ => false,
-    };
 
     // Whether a party that received these fields holds this one: by name, or as a part of a delivery it received whole,
     // so a deletion of addresses reaches the merchant holding them inside its orders' delivery as it does the delivery partner (P3.1).

@@ -133,6 +133,22 @@ public sealed class OrderStateTests
     }
 
     [Fact]
+    public void P3_1_a_deletion_of_addresses_erases_them_from_an_order_past_delivery_and_leaves_one_still_to_be_delivered()
+    {
+        var toDeliver = PlacedFor(1_800, new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2"));
+        var delivered = PlacedFor(1_800, new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2"));
+        delivered.MoveTo(OrderStatus.Fulfilled);
+
+        Assert.False(toDeliver.EraseDeliveryAddress());
+        Assert.True(delivered.EraseDeliveryAddress());
+        Assert.True(delivered.EraseDeliveryAddress());
+        Assert.Equal("西安", toDeliver.Delivery!.Address);
+        Assert.Equal(("", ""), (delivered.Delivery!.Address, delivered.Delivery.DoorNumber));
+        Assert.Equal("李雷", delivered.Delivery.RecipientName);
+        Assert.False(PlacedFor(1_800).EraseDeliveryAddress());
+    }
+
+    [Fact]
     public void P3_2_a_business_transfer_hands_the_order_to_the_successor_once_and_only_from_its_own_merchant()
     {
         var order = PlacedFor(1_800);

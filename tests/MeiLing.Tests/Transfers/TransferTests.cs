@@ -111,7 +111,7 @@ public sealed class TransferTests(TimeTravelFixture platform)
     public async Task P3_1_P3_2_a_merchant_that_handed_a_user_over_hears_of_their_later_cancellation_beside_the_successor()
     {
         var shop = await platform.OpenShopAsync();
-        await shop.PlaceOrderAsync();
+        var handedOver = (await shop.PlaceOrderAsync()).Id();
         await shop.TopUpAsync(300);
         var successor = await platform.CreateMerchantAsync("Successor After Hand-over");
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -128,6 +128,9 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.True(toOldMerchant.Verified);
         Assert.Equal(shop.Customer.UserId, toOldMerchant.Data.GetProperty("userId").GetString());
         Assert.Equal(requestId, toOldMerchant.Data.GetProperty("requestId").GetString());
+        // The order it handed over, which its own systems keep under that id: the user id alone does not say what to erase.
+        Assert.Equal([handedOver], toOldMerchant.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal([handedOver], toSuccessor.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
         Assert.True(toSuccessor.Verified);
         Assert.Equal(DataRightsRequestStatus.Completed, done.Status);
         Assert.Equal(

@@ -5,6 +5,7 @@ using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -90,32 +91,54 @@ public sealed class RecipientReachTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task P3_1_a_deletion_of_addresses_reaches_the_merchant_holding_them_inside_an_orders_delivery_and_no_party_without_them()
+    public async Task P3_1_a_deletion_of_addresses_erases_them_from_delivered_orders_and_reaches_the_merchant_holding_those_and_no_party_without_them()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var delivered = await platform.OpenShopAsync();
         var cardOnly = await platform.SecondShopForAsync(delivered, "Card Only Teas");
+        var toDeliver = await platform.SecondShopForAsync(delivered, "Still Delivering Teas");
         await delivered.MerchantClient.RegisterWebhookAsync(delivered.Merchant.MerchantId, receiver);
         await cardOnly.MerchantClient.RegisterWebhookAsync(cardOnly.Merchant.MerchantId, receiver);
-        var order = (await delivered.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        await toDeliver.MerchantClient.RegisterWebhookAsync(toDeliver.Merchant.MerchantId, receiver);
+        var fulfilled = await FulfilledWithDeliveryAsync(delivered);
+        var open = (await delivered.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        var elsewhere = (await toDeliver.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
         await cardOnly.TopUpAsync(500);
 
         var requestId = (await delivered.CustomerClient.FileRequestAsync(
             delivered.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
         var done = await delivered.CustomerClient.WaitUntilDoneAsync(requestId);
 
-        // The merchant received the address and door number inside the order's delivery, as the delivery partner
-        // would by name: it hears of their deletion, signed, and the user sees it listed.
+        // The delivered order's address and door number are gone from the platform, and the merchant that received them
+        // inside it hears of that order, signed, as the delivery partner that delivered it does; an order still to be
+        // delivered keeps its address, to be delivered.
         Assert.Equal("completed", done.GetProperty("status").GetString());
-        Assert.Equal([delivered.Merchant.MerchantId], done.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipient").GetString()));
+        Assert.Equal(new[] { delivered.Merchant.MerchantId, "meiling-delivery" }.Order(),
+            done.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipient").GetString()).Order());
         var redact = await receiver.WaitForAsync(r => r.Endpoint == delivered.Merchant.MerchantId && r.Type == "customer.redact");
         Assert.True(redact.Verified);
         Assert.Equal(requestId, redact.Data.GetProperty("requestId").GetString());
         Assert.Equal(["addresses"], redact.Data.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
-        Assert.Equal([order], redact.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
-        // The merchant keeping only the member card never received an address: it learns nothing of the deletion.
-        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", cardOnly.Merchant.MerchantId, requestId));
+        Assert.Equal([fulfilled], redact.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+        var erased = (await delivered.MerchantClient.OrderAsync(fulfilled)).GetProperty("delivery");
+        Assert.Equal("", erased.GetProperty("address").GetString());
+        Assert.Equal("", erased.GetProperty("doorNumber").GetString());
+        Assert.NotEqual("", (await delivered.MerchantClient.OrderAsync(open)).GetProperty("delivery").GetProperty("address").GetString());
+        Assert.NotEqual("", (await toDeliver.MerchantClient.OrderAsync(elsewhere)).GetProperty("delivery").GetProperty("address").GetString());
+        // Neither the merchant keeping only a card nor the one whose order is still to be delivered is told to erase anything.
+        foreach (var untold in new[] { cardOnly, toDeliver })
+        {
+            Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+                "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", untold.Merchant.MerchantId, requestId));
+        }
+    }
+
+    private static async Task<string> FulfilledWithDeliveryAsync(Shop shop)
+    {
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+        await shop.MerchantClient.PaidAsync(order.Id(), "marked", order.GetProperty("totalFen").GetInt64());
+        (await shop.MerchantClient.SetStatusAsync(order.Id(), "fulfilled")).EnsureSuccessStatusCode();
+        return order.Id();
     }
 
     // A partner's erasure notice named the user only: a payment or delivery partner keeps its records by order, and could
