@@ -10,12 +10,16 @@ public interface IMerchantTransferParty : IGrainWithStringKey
 {
     /// <summary>
     /// Records the merchant as the source of <paramref name="transferId"/>: 409 <c>merchant-terminating</c> unless it is
-    /// active, 409 <c>transfer-exists</c> while another transfer of its business is open; 404 for an unknown merchant.
+    /// active, 409 <c>transfer-exists</c> while another transfer of its business, or one into it, is open; 404 for an
+    /// unknown merchant.
     /// </summary>
     [Alias("begin-transfer-away")]
     Task BeginTransferAway(string transferId);
 
-    /// <summary>Records the merchant as the successor of <paramref name="transferId"/>: 400 <c>successor-not-found</c> unless it is active.</summary>
+    /// <summary>
+    /// Records the merchant as the successor of <paramref name="transferId"/>: 400 <c>successor-not-found</c> unless it is
+    /// active, 409 <c>transfer-exists</c> while its own business is being transferred.
+    /// </summary>
     [Alias("take-transfer-in")]
     Task TakeTransferIn(string transferId);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using MeiLing.Grains.Activity;
 using MeiLing.Grains.DataRights;
@@ -138,8 +139,28 @@ public static partial class SupportMasking
 
     private static int Hextet(byte[] bytes, int at) => (bytes[at] << 8) | bytes[at + 1];
 
-    private static string MaskPhones(string text) =>
-        MobileNumber().Replace(text, match => MobileDigits(match.Groups["number"].Value) is { } number ? PhoneNumber.Mask(number) : match.Value);
+    // A run of digits that is no mobile number is looked at again from its second digit: a stray digit before a number
+    // (No. 5 1 3 9 1 2 3 4 5 6 7 8) would otherwise take its place in the run and leave the number whole.
+    private static string MaskPhones(string text)
+    {
+        StringBuilder? masked = null;
+        var copied = 0;
+        var match = MobileNumber().Match(text);
+        while (match.Success)
+        {
+            if (MobileDigits(match.Groups["number"].Value) is not { } number)
+            {
+                match = MobileNumber().Match(text, match.Groups["number"].Index + 1);
+                continue;
+            }
+
+            (masked ??= new StringBuilder(text.Length)).Append(text, copied, match.Index - copied).Append(PhoneNumber.Mask(number));
+            copied = match.Index + match.Length;
+            match = MobileNumber().Match(text, copied);
+        }
+
+        return masked is null ? text : masked.Append(text, copied, text.Length - copied).ToString();
+    }
 
     // The number's 11 digits in ASCII, whatever digits they were written in (a Chinese keyboard's full-width
     // １３９１２３４５６７８ among them), or null when they are not a mainland mobile number (an 11-digit waybill stays).

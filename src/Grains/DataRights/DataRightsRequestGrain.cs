@@ -381,8 +381,6 @@ internal sealed partial class DataRightsRequestGrain(
 
     private IReadOnlyList<RequestStep> Plan() => RequestPlans.For(state.State.Type, state.State.Details);
 
-    // The export is gathered once as the user will download it, a part at a time (P4.4), to count what it holds (the
-    // characters of its records) and to find now what would stop it.
     // Kept with the step's own write; a step run again after a crash adds what it finds again, once.
     private int OrdersChanged(IReadOnlyList<string> orderIds)
     {
@@ -390,6 +388,8 @@ internal sealed partial class DataRightsRequestGrain(
         return orderIds.Count;
     }
 
+    // The export is gathered once as the user will download it, a part at a time (P4.4), to count what it holds (the
+    // characters of its records) and to find now what would stop it.
     private async Task<int> CountExportAsync(string userId)
     {
         var characters = 0L;

@@ -26,6 +26,16 @@ internal sealed partial class MerchantGrain : IMerchantTransferParty
             throw DomainException.Conflict("transfer-exists", $"This merchant's business is already being transferred ({open.TransferId}).");
         }
 
+        foreach (var incoming in merchant.TransfersIn)
+        {
+            // Nor is a business passed on while another still comes into it: the users it brings would arrive after it
+            // left, told of neither move.
+            if (await HoldsAsync(incoming))
+            {
+                throw DomainException.Conflict("transfer-exists", $"A business is still being transferred to this merchant ({incoming.TransferId}).");
+            }
+        }
+
         if (merchant.TransferAway?.TransferId != transferId)
         {
             merchant.TransferAway = new MerchantState.HeldByTransfer { TransferId = transferId, Since = clock.GetUtcNow() };
@@ -44,6 +54,12 @@ internal sealed partial class MerchantGrain : IMerchantTransferParty
         if (merchant.TransfersIn.Exists(held => held.TransferId == transferId))
         {
             return;
+        }
+
+        if (merchant.TransferAway is { } away && await HoldsAsync(away))
+        {
+            // A successor passing its own business on would take users in after it left, told of neither move (P3.2).
+            throw DomainException.Conflict("transfer-exists", $"This merchant's own business is being transferred ({away.TransferId}).");
         }
 
         // Transfers that ended without telling (a start that died) leave here as another comes in: the list stays short.

@@ -479,7 +479,7 @@ internal sealed partial class OrderGrain(
                     await state.WriteStateAsync();
                 }
 
-                if (unpaid.FindRefund(ReturnOfPaymentsTakenId) is { } taken)
+                if (unpaid.FindRefund(ReturnOfPaymentsTakenId) is { } taken && unpaid.UnfinishedRefunds().Contains(taken))
                 {
                     await FinishRefundAsync(taken, disclosesToPartner: false);
                 }
@@ -522,12 +522,18 @@ internal sealed partial class OrderGrain(
 
     async Task<bool> IOrderGrain.EraseDeliveryAddress()
     {
+        var before = state.State.Delivery;
         if (!state.RecordExists || !state.State.EraseDeliveryAddress())
         {
             return false;
         }
 
-        await state.WriteStateAsync();
+        // An address erased before (a step run again) is told of again, and not written again.
+        if (state.State.Delivery != before)
+        {
+            await state.WriteStateAsync();
+        }
+
         return true;
     }
 

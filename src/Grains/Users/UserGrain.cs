@@ -186,6 +186,8 @@ internal sealed partial class UserGrain(
 
         var now = clock.GetUtcNow();
         _wrongPasswords.EnsureLeft(now, UserQuotas.WrongPasswordWindow, UserQuotas.WrongPasswordsPerWindow, "wrong current passwords");
+        // Refused before any password is checked or hashed: a change beyond the day's costs no work, no text, no audit entry.
+        user.PasswordChanges.EnsureLeft(now, UserQuotas.Day, UserQuotas.PasswordChangesPerDay, "password changes");
         if (Passwords.Verify(user.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
         {
             _wrongPasswords.Take(now, UserQuotas.WrongPasswordWindow, UserQuotas.WrongPasswordsPerWindow, "wrong current passwords");
@@ -193,7 +195,6 @@ internal sealed partial class UserGrain(
         }
 
         Passwords.EnsureStrong(newPassword, "newPassword");
-        // Counted before the hash: a change refused here costs no hashing, no text and no audit entry.
         user.PasswordChanges.Take(now, UserQuotas.Day, UserQuotas.PasswordChangesPerDay, "password changes");
         // Every session issued so far ends; the caller's own is issued again under the new generation.
         user.ReplacePassword(Passwords.Hash(newPassword));

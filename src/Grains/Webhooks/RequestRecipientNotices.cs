@@ -43,7 +43,7 @@ public sealed class RequestRecipientNotices(
     /// erase it from those alone.
     /// </summary>
     public async Task<int> NotifyAsync(
-        string requestId, string userId, DataRightsRequestType type, RequestDetails details, IReadOnlyCollection<string>? ordersChanged = null)
+        string requestId, string userId, DataRightsRequestType type, RequestDetails details, IReadOnlyCollection<string> ordersChanged)
     {
         if (type == DataRightsRequestType.Withdrawal)
         {
@@ -95,7 +95,7 @@ public sealed class RequestRecipientNotices(
         // not tell it what to erase or correct in its own records. The ledger's rows are this user's, so no other user's order.
         var partnerOrders = await ledger.OrderIdsByRecipientAsync(userId);
         var erasesAddresses = type == DataRightsRequestType.Deletion && details.Categories.Contains(ErasableCategory.Addresses);
-        var erased = new HashSet<string>(ordersChanged ?? [], StringComparer.Ordinal);
+        var erased = new HashSet<string>(ordersChanged, StringComparer.Ordinal);
         var told = recipients.Select(pair =>
         {
             var ((recipient, kind), fields) = pair;

@@ -89,6 +89,14 @@ public sealed class SupportMaskingTests
     }
 
     [Fact]
+    public void P1_7_a_stray_digit_before_a_spaced_out_number_does_not_leave_the_number_whole()
+    {
+        var ticket = new TicketView("tkt_1", "usr_1", "No. 5 1 3 9 1 2 3 4 5 6 7 8", [], DateTimeOffset.UnixEpoch);
+
+        Assert.Equal("No. 5 *******5678", ticket.MaskedForSupport().Subject);
+    }
+
+    [Fact]
     public void P1_7_eleven_digits_that_are_no_mobile_number_stay_as_written_in_any_width()
     {
         var ticket = new TicketView("tkt_1", "usr_1", "运单 75312345678", [new TicketMessage(TicketAuthor.User, "usr_1", "运单 ７５３１２３４５６７８，金额 12.3456789012", DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);

@@ -96,6 +96,7 @@ public sealed class ProductionHostingTests : IAsyncLifetime
         Assert.Equal("DENY", dashboard.Headers.GetValues("X-Frame-Options").Single());
         Assert.Equal("frame-ancestors 'none'", dashboard.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("nosniff", dashboard.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", dashboard.Headers.GetValues("Referrer-Policy").Single());
         Assert.False(dashboard.Headers.Contains("Server"));
         await memoryByBasic.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }

@@ -430,13 +430,16 @@ public sealed class TransferTests(TimeTravelFixture platform)
         var sourceClosing = await TerminateAsync(shop.Merchant.MerchantId);
         var fromClosing = await TransferAsync(closing.MerchantId, successor.MerchantId, days: 31);
         var toClosing = await TransferAsync(successor.MerchantId, closing.MerchantId, days: 31);
+        // A business still coming in is not passed on: the users it brings would arrive after it left, told of neither move.
+        var onward = await TransferAsync(successor.MerchantId, (await platform.CreateMerchantAsync("Onward")).MerchantId, days: 31);
 
         Assert.EndsWith("/transfer-pending", (await successorClosing.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
         Assert.EndsWith("/transfer-pending", (await sourceClosing.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
         Assert.EndsWith("/merchant-terminating", (await fromClosing.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
         await toClosing.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/transfer-exists", (await onward.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
 
-        // Completed, the transfer holds neither merchant, nor does the start that was refused.
+        // Completed, the transfer holds neither merchant.
         await CompleteAsync(transferId);
         Assert.Equal(HttpStatusCode.Accepted, (await TerminateAsync(shop.Merchant.MerchantId)).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await TerminateAsync(successor.MerchantId)).StatusCode);
