@@ -19,7 +19,7 @@ public static class TransfersApi
         routes.MapPost("/v1/merchants/{merchantId:id}/transfers", Start).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("TransferMerchant")
             .WithSummary("Transfer a merchant's business to a successor at least 30 days ahead: every affected user is told the successor's name and the date (P3.2).")
-            .WithDescription("`usersNotified` counts the users told before the answer: a merchant with more customers than one batch (200) has the rest told a batch a second after, every one before anything is handed over; GET /v1/transfers/{transferId} follows them. A business has one open transfer at a time (409 transfer-exists until it completes), and a closing merchant's is not transferred (409 merchant-terminating).");
+            .WithDescription("`usersNotified` counts the users told before the answer: a merchant with more customers than one batch (200) has the rest told a batch a second after, every one before anything is handed over; GET /v1/transfers/{transferId} follows them. A business has one open transfer at a time, and is not passed on while another still comes into it, nor taken in while its own is being passed on (409 transfer-exists until that transfer completes); a closing merchant's is not transferred (409 merchant-terminating).");
         routes.MapGet("/v1/transfers/{transferId:id}", Get).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("GetTransfer")
             .WithSummary("Read a transfer (operators): its merchants, date and status, usersNotified (the users told so far) and noticesComplete (every customer told; nobody is handed over before), P3.2.");

@@ -384,6 +384,7 @@ public sealed class OrderState : IOwnedByUser
 
         var refund = AddRefund(refundId, [], taken, staffId: null, now, request: null);
         refund.Reason = RefundRecord.OrderNotPayable;
+        // Not the merchant's refund: the takings ledger shows it without a taker, as a late charge's return is.
         refund.TakenBy = null;
         refund.StockReturned = true;
         return refund;
