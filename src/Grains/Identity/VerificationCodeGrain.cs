@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace MeiLing.Grains.Identity;
 
 // Codes live in memory only: they last 5 minutes, so a silo restart costs no more than asking for a new one,
-// and nothing about a number's codes is ever written anywhere. The activation is kept for the send window (for the
-// day once a number has been sent a window's worth), so the per-number allowances hold while they matter.
+// and nothing about a number's codes is ever written anywhere. The activation is kept for the day of the number's first
+// send of the day, so the per-number allowances hold while they matter (CodeSendAllowances.KeepFor).
 // Anyone may ask for a code to any number, so neither a send nor its allowance may be turned against the
 // number's owner: each purpose has an allowance of its own (a stranger spending the register sends does
 // not stop a password reset), counted per window and per day, and a new send adds a code rather than replacing the
@@ -23,7 +23,7 @@ internal sealed class VerificationCodeGrain(
     TimeProvider clock) : Grain, IVerificationCodeGrain
 {
     private readonly Dictionary<(VerificationPurpose Purpose, string? Scope), LiveCodes> _codes = [];
-    private readonly Dictionary<(VerificationPurpose Purpose, string? Party), SendAllowance> _sends = [];
+    private readonly CodeSendAllowances _sends = new();
 
     Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
         SendAsync(party: null, normalizedPhone, purpose, subjectUserId, scope);
@@ -39,13 +39,13 @@ internal sealed class VerificationCodeGrain(
         }
 
         var now = clock.GetUtcNow();
-        var sends = SendsFor(purpose, party);
+        var sends = _sends.For(purpose, party);
         var what = party is null ? $"{VerificationCodes.Name(purpose)} codes to one number" : $"{VerificationCodes.Name(purpose)} codes to one number from one party";
         // The day is checked before the window is taken from, so a send the day refuses spends none of the window.
         sends.Day.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
         sends.Window.Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, what);
         sends.Day.Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
-        DelayDeactivation(KeepFor(now));
+        DelayDeactivation(_sends.KeepFor(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendDay));
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var salt = RandomNumberGenerator.GetBytes(16);
@@ -103,35 +103,6 @@ internal sealed class VerificationCodeGrain(
         }
 
         return right;
-    }
-
-    private SendAllowance SendsFor(VerificationPurpose purpose, string? party)
-    {
-        if (!_sends.TryGetValue((purpose, party), out var allowance))
-        {
-            allowance = new SendAllowance();
-            _sends[(purpose, party)] = allowance;
-        }
-
-        return allowance;
-    }
-
-    // A number sent a window's worth of one allowance in a day is kept in memory for the day, so that day allowance holds;
-    // otherwise for the window only, as codes are asked for once or twice by the number's owner. The longest of them
-    // all: a send of another purpose or party must not cut short the day of one that is spent.
-    private TimeSpan KeepFor(DateTimeOffset now) =>
-        _sends.Values.Select(sends => sends.Day.Uses.Count >= IVerificationCodeGrain.SendsPerWindow
-                ? sends.Day.Uses[0] + IVerificationCodeGrain.SendDay - now
-                : IVerificationCodeGrain.SendWindow)
-            .DefaultIfEmpty(IVerificationCodeGrain.SendWindow)
-            .Max();
-
-    /// <summary>One purpose's sends to the number: in the current window, and in the day.</summary>
-    private sealed class SendAllowance
-    {
-        public Allowance Window { get; } = new();
-
-        public Allowance Day { get; } = new();
     }
 
     // Keyed with the deployment's phone-hash secret and salted per code: a 6-digit code's plain hash would be
