@@ -4,14 +4,16 @@ namespace MeiLing.Grains.Users;
 /// How many orders each merchant placed for one user lately (P4.4): a merchant's till or script placing orders for
 /// a user in a loop passes the user's gate every time, and would grow the user's orders, export and erasure without
 /// end. Each merchant has a window of its own, from its first order in it: one count per merchant that ordered
-/// lately, whatever the allowance, so the user grain's memory does not grow with the orders.
+/// lately, whatever the allowance, so the user grain's memory does not grow with the orders. Kept in the user's state,
+/// so an activation that leaves when idle does not come back with every count at nothing.
 /// </summary>
 public sealed class MerchantOrderAllowance
 {
-    private readonly Dictionary<string, (DateTimeOffset Since, int Orders)> _windows = new(StringComparer.Ordinal);
+    /// <summary>Each merchant's current window: when it began, and the orders placed in it.</summary>
+    public Dictionary<string, MerchantOrderWindow> Windows { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>How many merchants' windows are held: those that ordered within a window of the last order taken.</summary>
-    public int MerchantsHeld => _windows.Count;
+    public int MerchantsHeld => Windows.Count;
 
     /// <summary>
     /// Takes one order of <paramref name="merchantId"/>; throws 429 <c>too-many-orders</c> (with when its window
@@ -19,7 +21,7 @@ public sealed class MerchantOrderAllowance
     /// </summary>
     public void Take(string merchantId, DateTimeOffset now, TimeSpan window, int limit)
     {
-        if (_windows.TryGetValue(merchantId, out var current) && now < current.Since + window)
+        if (Windows.TryGetValue(merchantId, out var current) && now < current.Since + window)
         {
             if (current.Orders >= limit)
             {
@@ -30,17 +32,25 @@ public sealed class MerchantOrderAllowance
                 };
             }
 
-            _windows[merchantId] = (current.Since, current.Orders + 1);
+            current.Orders++;
             return;
         }
 
         // A merchant new to the map, or whose window ended: windows that ended are dropped as it is added, so the map
         // holds only merchants that ordered lately.
-        foreach (var ended in _windows.Where(entry => now >= entry.Value.Since + window).Select(entry => entry.Key).ToList())
+        foreach (var ended in Windows.Where(entry => now >= entry.Value.Since + window).Select(entry => entry.Key).ToList())
         {
-            _windows.Remove(ended);
+            Windows.Remove(ended);
         }
 
-        _windows[merchantId] = (now, 1);
+        Windows[merchantId] = new MerchantOrderWindow { Since = now, Orders = 1 };
     }
+}
+
+/// <summary>One merchant's window of orders for one user.</summary>
+public sealed class MerchantOrderWindow
+{
+    public DateTimeOffset Since { get; set; }
+
+    public int Orders { get; set; }
 }

@@ -41,10 +41,10 @@ internal sealed partial class UserGrain
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         WithdrawView();
-        return Task.CompletedTask;
+        await SaveMerchantOrdersAsync();
     }
 
     private void PublishView()

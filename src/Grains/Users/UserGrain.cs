@@ -54,11 +54,8 @@ internal sealed partial class UserGrain(
     // Location samples per minute, likewise.
     private readonly Allowance _locationSamples = new();
 
-    // Downloads of the export per hour, likewise.
-    private readonly Allowance _exportDownloads = new();
-
-    // Orders each merchant places for this user per day, likewise: counted in the gate the order already passes.
-    private readonly MerchantOrderAllowance _merchantOrders = new();
+    // Orders merchants placed since the state was last written (UserState.MerchantOrders): written when the activation leaves.
+    private bool _merchantOrdersUnsaved;
 
     // A made-up user id (a merchant placing orders for it, support reading it) leaves memory in seconds, not the idle age.
     private readonly AbsentRecordLinger _absent = new();
@@ -287,6 +284,10 @@ internal sealed partial class UserGrain(
         // P5.1: the guardian answers for the child by the birth date they consented for, not by IsMinor, which follows
         // the birth date the child may correct on their own: a child cannot shed the guardian's withdrawal that way.
         if (!state.RecordExists || state.State.Guardian is not { } guardian || !guardian.AnswersOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            // P5.1: only a guardian who was asked answers for the account: one awaited (texted at registration) or one who
+            // confirmed. A guardian merely named by someone registering as 14 or older, or with no birth date, was never
+            // texted and proves nothing; whoever holds that number (a wrong or recycled one) must not close the account.
+            || !(state.State.AwaitingGuardian || guardian.ConfirmedAt is not null)
             || !PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone)
             // P5.1: a withdrawal code, asked for to withdraw and texted saying so; never the code the guardian was asked to
             // hand on to confirm (guardian-consent), which whoever was handed it could otherwise spend on closing the account.
@@ -440,7 +441,8 @@ internal sealed partial class UserGrain(
         if (request.PlacingMerchant is { } merchantId)
         {
             // P4.4: a merchant placing orders for the user in a loop is stopped here, in the call the order makes anyway.
-            _merchantOrders.Take(merchantId, clock.GetUtcNow(), UserQuotas.Day, privacy.Value.MerchantOrdersPerUserPerDay);
+            User.MerchantOrders.Take(merchantId, clock.GetUtcNow(), UserQuotas.Day, privacy.Value.MerchantOrdersPerUserPerDay);
+            _merchantOrdersUnsaved = true;
         }
 
         return basis;
@@ -719,10 +721,10 @@ internal sealed partial class UserGrain(
         return erased;
     }
 
-    Task IUserDataRights.TakeExportDownload()
+    async Task IUserDataRights.TakeExportDownload()
     {
-        _exportDownloads.Take(clock.GetUtcNow(), UserQuotas.Hour, UserQuotas.ExportDownloadsPerHour, "export downloads");
-        return Task.CompletedTask;
+        User.ExportDownloads.Take(clock.GetUtcNow(), UserQuotas.Hour, UserQuotas.ExportDownloadsPerHour, "export downloads");
+        await state.WriteStateAsync();
     }
 
     Task<string> IUserDataRights.ExportPersonalData()
@@ -782,6 +784,29 @@ internal sealed partial class UserGrain(
             LogTextNotSent("notice", unsent.GetType().Name);
         }
     }
+
+    // P4.4: the merchants' order counts the gate took since the last write go with the activation's last turn. A silo that
+    // dies takes them with it; nobody outside can make one die, and the counts after a restart start again from the state.
+    private async Task SaveMerchantOrdersAsync()
+    {
+        if (!_merchantOrdersUnsaved || !state.RecordExists)
+        {
+            return;
+        }
+
+        try
+        {
+            await state.WriteStateAsync();
+            _merchantOrdersUnsaved = false;
+        }
+        catch (Exception unsaved)
+        {
+            LogMerchantOrdersNotSaved(unsaved.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The merchants' order counts were not saved as the user's activation left ({Reason})")]
+    private partial void LogMerchantOrdersNotSaved(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A refused support filing was not given back to the agent's allowance ({Reason})")]
     private partial void LogFilingNotGivenBack(string reason);

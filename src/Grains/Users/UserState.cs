@@ -111,6 +111,21 @@ public sealed class UserState : IOwnedByUser
     [NotPersonalData]
     public Allowance PasswordChanges { get; set; } = new();
 
+    /// <summary>
+    /// Downloads of the export per hour (P4.4): each gathers everything the user has. Kept in the state, written with each
+    /// download: held in memory alone, an activation collected after 15 idle minutes came back with none counted.
+    /// </summary>
+    [NotPersonalData]
+    public Allowance ExportDownloads { get; set; } = new();
+
+    /// <summary>
+    /// Orders each merchant placed for the user lately (P4.4). Written when the activation leaves, not with each order (the
+    /// gate the order passes writes nothing): held in memory alone, an activation collected after 15 idle minutes came
+    /// back with no count, and a merchant placed its day's allowance again every 16 minutes.
+    /// </summary>
+    [NotPersonalData]
+    public MerchantOrderAllowance MerchantOrders { get; set; } = new();
+
     /// <summary>Set when cancellation begins: no more sessions, processing or requests (P4.1).</summary>
     [NotPersonalData]
     public bool Closing { get; set; }

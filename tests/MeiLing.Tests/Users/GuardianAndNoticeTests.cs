@@ -171,6 +171,36 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.True((await corrected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("isMinor").GetBoolean());
     }
 
+    // P5.1: a guardian named by someone registering as 14 or older, or with no birth date, is stored but never texted a
+    // code: whoever holds that number (a wrong or recycled one, a parent never asked) asked for a withdrawal code and closed
+    // the account with it, for the whole erasure.
+    [Fact]
+    public async Task P5_1_a_guardian_named_at_14_or_older_or_without_a_birth_date_cannot_close_the_account()
+    {
+        var strangerPhone = UserApiClient.NewPhone();
+        var fifteen = await platform.RegisterUserAsync(new
+        {
+            birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-15),
+            guardianConsent = new { guardianName = "王芳", guardianPhone = strangerPhone, relationship = "mother" },
+        });
+        var undated = await platform.RegisterUserAsync(new
+        {
+            guardianConsent = new { guardianName = "王芳", guardianPhone = strangerPhone, relationship = "mother" },
+        });
+
+        foreach (var user in new[] { fifteen, undated })
+        {
+            var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{user.UserId}/guardian-withdrawal",
+                new { verificationCode = await platform.ObtainCodeAsync(strangerPhone, "guardian-withdrawal") });
+
+            Assert.EndsWith("/verification-failed", (await withdrawn.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+            var client = await platform.AsUserAsync(user);
+            Assert.Equal("active", (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}")).GetProperty("status").GetString());
+            var requests = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/requests");
+            Assert.DoesNotContain(requests.GetProperty("items").EnumerateArray(), request => request.GetProperty("type").GetString() == "cancellation");
+        }
+    }
+
     [Fact]
     public async Task P5_1_a_withdrawal_for_an_adult_or_an_unknown_account_is_the_same_400()
     {
