@@ -23,10 +23,17 @@ public interface IStaffGrain : IGrainWithStringKey
     /// <summary>
     /// Counts a member-card top-up made with this member's key against their daily limit, before any money is put on the
     /// card. Only a cashier's are limited: past the limit it is 403 <c>top-up-limit</c> and nothing is counted. A retry of
-    /// the same operation counts once.
+    /// the same operation counts once; the same key with another amount is 409 <c>idempotency-key-reused</c>.
     /// </summary>
     [Alias("take-top-up")]
     Task TakeTopUp(StaffTopUp topUp);
+
+    /// <summary>
+    /// Records that the card applied a top-up <see cref="TakeTopUp"/> counted: the same key seen again, once the card has
+    /// forgotten it, is 409 <c>idempotency-key-reused</c>, not a retry to apply uncounted.
+    /// </summary>
+    [Alias("confirm-top-up-applied")]
+    Task ConfirmTopUpApplied(StaffTopUp topUp);
 
     /// <summary>Sets a cashier's daily top-up limit in fen (null: the platform's default); 409 for a manager. Null when unknown.</summary>
     [Alias("set-top-up-limit")]

@@ -66,14 +66,15 @@ internal sealed class MemberCardGrain(
         await GrainFactory.GetGrain<IUserConsentGate>(UserId)
             .AuthorizeProcessing(ProcessingRequest.Under("member-card-top-up", LawfulBasis.ContractNecessity).In(merchant.Region));
         var now = clock.GetUtcNow();
+        StaffTopUp? counted = null;
         if (staffId is not null)
         {
             // P1.6: a cashier's top-ups count against their daily limit before any money is on the card (403 past it).
             // The staff grain knows the operation under this card's key: an Idempotency-Key is one top-up of one card,
             // so the same key sent to another card is a new top-up there and must be counted, not taken for a retry.
-            await GrainFactory.GetGrain<IStaffGrain>(staffId)
-                .TakeTopUp(new StaffTopUp(MerchantId, $"{this.GetPrimaryKeyString()}:{operationId}", amountFen,
-                    MerchantTimeZones.DayOf(MerchantTimeZones.Find(merchant.TimeZone), now)));
+            counted = new StaffTopUp(MerchantId, $"{this.GetPrimaryKeyString()}:{operationId}", amountFen,
+                MerchantTimeZones.DayOf(MerchantTimeZones.Find(merchant.TimeZone), now));
+            await GrainFactory.GetGrain<IStaffGrain>(staffId).TakeTopUp(counted);
         }
 
         if (!state.RecordExists)
@@ -87,6 +88,14 @@ internal sealed class MemberCardGrain(
         // (answered above from the state) never needs to write it again.
         state.State.Apply(UserId, operationId, amountFen);
         await takings.WriteTopUpWithStateAsync(MerchantId, amountFen, now, takenBy, state.WriteStateAsync);
+        if (counted is not null)
+        {
+            // P1.6: applied now; once this card has forgotten the key (its last 1,000 operations), a replay is refused by
+            // the staff grain instead of applied again uncounted. Should this call be lost, the replay counts as a retry
+            // (the behaviour before it), never as a new top-up past the limit.
+            await GrainFactory.GetGrain<IStaffGrain>(staffId!).ConfirmTopUpApplied(counted);
+        }
+
         return state.State.BalanceFen;
     }
 

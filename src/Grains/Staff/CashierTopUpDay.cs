@@ -11,7 +11,11 @@ public sealed class CashierTopUpDay
 
     public long TakenFen { get; set; }
 
+    /// <summary>Operations counted before their amounts and applications were kept (an older release): retries only.</summary>
     public List<string> OperationIds { get; set; } = [];
+
+    /// <summary>The day's last operations counted, with their amounts and whether the card confirmed applying them.</summary>
+    public List<CountedTopUp> Counted { get; set; } = [];
 
     /// <summary>Counts <paramref name="amountFen"/> on <paramref name="day"/> if it keeps the day within <paramref name="limitFen"/>.</summary>
     public CashierTopUpOutcome Take(DateOnly day, string operationId, long amountFen, long limitFen)
@@ -21,6 +25,16 @@ public sealed class CashierTopUpDay
             Day = day;
             TakenFen = 0;
             OperationIds.Clear();
+            Counted.Clear();
+        }
+
+        if (Counted.Find(counted => counted.OperationId == operationId) is { } seen)
+        {
+            // P1.6: the card asks only when it holds no record of the operation. Counted and never applied, it is a retry
+            // of a top-up whose card write failed. Applied already, or for another amount, the card forgot it (it keeps
+            // its last 1,000 operations, payments included), and taking it for a retry would put money on the card that
+            // no limit counted, of whatever amount the replay names.
+            return seen.Applied || seen.AmountFen != amountFen ? CashierTopUpOutcome.KeyReused : CashierTopUpOutcome.AlreadyCounted;
         }
 
         if (OperationIds.Contains(operationId))
@@ -34,17 +48,39 @@ public sealed class CashierTopUpDay
         }
 
         TakenFen += amountFen;
-        OperationIds.Add(operationId);
-        if (OperationIds.Count > RememberedOperations)
+        Counted.Add(new CountedTopUp { OperationId = operationId, AmountFen = amountFen });
+        if (Counted.Count > RememberedOperations)
         {
-            OperationIds.RemoveAt(0);
+            Counted.RemoveAt(0);
         }
 
         return CashierTopUpOutcome.Counted;
     }
 
+    /// <summary>Records that the card applied a counted operation; false when it is not (or no longer) remembered, or was already.</summary>
+    public bool ConfirmApplied(DateOnly day, string operationId)
+    {
+        if (day != Day || Counted.Find(counted => counted.OperationId == operationId) is not { Applied: false } counted)
+        {
+            return false;
+        }
+
+        counted.Applied = true;
+        return true;
+    }
+
     /// <summary>What is left of <paramref name="limitFen"/> on <paramref name="day"/>.</summary>
     public long LeftOn(DateOnly day, long limitFen) => Math.Max(0, limitFen - (day == Day ? TakenFen : 0));
+}
+
+/// <summary>One top-up counted against a cashier's day.</summary>
+public sealed class CountedTopUp
+{
+    public string OperationId { get; set; } = "";
+
+    public long AmountFen { get; set; }
+
+    public bool Applied { get; set; }
 }
 
 public enum CashierTopUpOutcome
@@ -52,4 +88,5 @@ public enum CashierTopUpOutcome
     Counted,
     AlreadyCounted,
     OverLimit,
+    KeyReused,
 }

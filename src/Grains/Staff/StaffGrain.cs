@@ -89,9 +89,20 @@ internal sealed class StaffGrain(
                 throw DomainException.Forbidden("top-up-limit",
                     $"This top-up would take this cashier past their daily top-up limit of {limit} fen " +
                     $"({state.State.TopUps.LeftOn(topUp.Day, limit)} fen left today); the merchant's key or a manager can make it, or raise the limit.");
+            case CashierTopUpOutcome.KeyReused:
+                throw DomainException.Conflict("idempotency-key-reused",
+                    "This Idempotency-Key was used for a top-up made already, or for another amount; use a new key for a new top-up.");
             case CashierTopUpOutcome.Counted:
                 await state.WriteStateAsync();
                 break;
+        }
+    }
+
+    async Task IStaffGrain.ConfirmTopUpApplied(StaffTopUp topUp)
+    {
+        if (state.RecordExists && state.State.IsCashier && state.State.TopUps.ConfirmApplied(topUp.Day, topUp.OperationId))
+        {
+            await state.WriteStateAsync();
         }
     }
 

@@ -28,8 +28,33 @@ public sealed class CashierTopUpDayTests
 
         Assert.Equal(CashierTopUpOutcome.AlreadyCounted, day.Take(Monday, "a", 9_000, limitFen: 10_000));
         Assert.Equal(CashierTopUpOutcome.Counted, day.Take(Monday.AddDays(1), "b", 10_000, limitFen: 10_000));
-        Assert.Equal(["b"], day.OperationIds);
+        Assert.Equal(["b"], day.Counted.Select(counted => counted.OperationId));
         Assert.Equal(10_000, day.LeftOn(Monday.AddDays(2), 10_000));
+    }
+
+    // P1.6: the card forgets an operation after 1,000 more (payments of a fen each will do), while the staff record still
+    // knows the key: the replay, with any amount, was taken for a retry and put on the card without counting.
+    [Fact]
+    public void P1_6_a_key_the_card_applied_or_sent_with_another_amount_is_reused_not_a_retry()
+    {
+        var day = new CashierTopUpDay();
+        day.Take(Monday, "a", 1_000, limitFen: 10_000);
+        day.Take(Monday, "b", 1_000, limitFen: 10_000);
+
+        Assert.True(day.ConfirmApplied(Monday, "a"));
+        Assert.Equal(CashierTopUpOutcome.KeyReused, day.Take(Monday, "a", 1_000, limitFen: 10_000));
+        Assert.Equal(CashierTopUpOutcome.KeyReused, day.Take(Monday, "b", 100_000_000, limitFen: 10_000));
+        Assert.Equal(CashierTopUpOutcome.AlreadyCounted, day.Take(Monday, "b", 1_000, limitFen: 10_000));
+        Assert.False(day.ConfirmApplied(Monday, "a"));
+        Assert.Equal(2_000, day.TakenFen);
+    }
+
+    [Fact]
+    public void An_operation_counted_by_an_older_release_is_still_a_retry()
+    {
+        var day = new CashierTopUpDay { Day = Monday, TakenFen = 1_000, OperationIds = ["old"] };
+
+        Assert.Equal(CashierTopUpOutcome.AlreadyCounted, day.Take(Monday, "old", 1_000, limitFen: 10_000));
     }
 
     [Fact]
@@ -41,8 +66,8 @@ public sealed class CashierTopUpDayTests
             day.Take(Monday, $"op-{i}", 1, limitFen: 1_000_000);
         }
 
-        Assert.Equal(CashierTopUpDay.RememberedOperations, day.OperationIds.Count);
-        Assert.Equal($"op-{CashierTopUpDay.RememberedOperations + 49}", day.OperationIds[^1]);
+        Assert.Equal(CashierTopUpDay.RememberedOperations, day.Counted.Count);
+        Assert.Equal($"op-{CashierTopUpDay.RememberedOperations + 49}", day.Counted[^1].OperationId);
     }
 
     [Fact]
