@@ -103,7 +103,11 @@ public static class RateLimits
             var caller = context.User;
             if (caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId)
             {
-                return new("user:" + userId, _credentialed);
+                // P4.4: a token whose session this host found ended spends its sender's bucket, not the user's own.
+                var ended = context.RequestServices.GetRequiredService<EndedSessionIds>();
+                return ended.Any && caller.FindFirst(UserSessions.SessionIdClaim)?.Value is { } session && ended.Contains(session)
+                        ? new(ClientAddress(context), _anonymous)
+                        : new("user:" + userId, _credentialed);
             }
 
             return caller.Identity?.IsAuthenticated == true && context.Request.Headers[ApiKeyAuthenticationHandler.HeaderName].ToString() is { Length: > 0 } apiKey

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Caching.Memory;
-
 namespace MeiLing.Api.Security;
 
 /// <summary>
@@ -8,20 +6,11 @@ namespace MeiLing.Api.Security;
 /// misses are remembered: a revoked key is never served from here, and keys are 256 random bits, so
 /// a key cannot be issued after it was presented unknown. The size bound holds memory whatever the flood.
 /// </summary>
-public sealed class UnknownApiKeys : IDisposable
+public sealed class UnknownApiKeys() : RememberedBriefly(Capacity, Lifetime)
 {
     /// <summary>How many misses are remembered at most; beyond it, new misses are simply not remembered.</summary>
     public const int Capacity = 10_000;
 
     /// <summary>How long a miss is remembered.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
-
-    private readonly MemoryCache _misses = new(new MemoryCacheOptions { SizeLimit = Capacity });
-
-    public bool Contains(string keyHash) => _misses.TryGetValue(keyHash, out _);
-
-    public void Remember(string keyHash) =>
-        _misses.Set(keyHash, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
-
-    public void Dispose() => _misses.Dispose();
 }

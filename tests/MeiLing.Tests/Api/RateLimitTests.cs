@@ -64,6 +64,26 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, (await Bearer(api, otherSession.Token).GetAsync($"/v1/users/{otherUser.UserId}/consents")).StatusCode);
     }
 
+    // P4.4: whoever holds a signed-out token (a thief, a shared computer) spent the user's own bucket with it, 401 after
+    // 401, and the user's live session was refused 429 meanwhile.
+    [Fact]
+    public async Task P4_4_a_signed_out_token_does_not_spend_the_users_own_rate()
+    {
+        var user = await platform.RegisterUserAsync();
+        var signedOut = await platform.SignInAsync(user);
+        var live = await platform.SignInAsync(user);
+        await using var api = Limited("RATE_LIMIT_PER_SECOND", "3");
+        Assert.Equal(HttpStatusCode.NoContent, (await Bearer(api, signedOut.Token).DeleteAsync("/v1/sessions/current")).StatusCode);
+        var thief = Bearer(api, signedOut.Token);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await thief.GetAsync($"/v1/users/{user.UserId}/consents")).StatusCode);
+
+        var flood = await Burst(thief, $"/v1/users/{user.UserId}/consents", 20);
+        var owner = await Bearer(api, live.Token).GetAsync($"/v1/users/{user.UserId}/consents");
+
+        Assert.DoesNotContain(flood, response => response.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
+    }
+
     [Fact]
     public async Task P4_4_a_signed_in_users_spent_rate_comes_back_the_next_second()
     {

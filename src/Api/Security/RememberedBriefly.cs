@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Caching.Memory;
+
+namespace MeiLing.Api.Security;
+
+/// <summary>
+/// Keys this host saw lately, each for <c>lifetime</c>, at most <c>capacity</c> of them: the bound holds memory whatever
+/// the flood, and a key not remembered (the set full) only costs what remembering it would have saved.
+/// </summary>
+public abstract class RememberedBriefly(int capacity, TimeSpan lifetime) : IDisposable
+{
+    private readonly MemoryCache _keys = new(new MemoryCacheOptions { SizeLimit = capacity });
+
+    /// <summary>Whether any key is remembered: every request may ask, and mostly none is.</summary>
+    public bool Any => _keys.Count > 0;
+
+    public bool Contains(string key) => _keys.TryGetValue(key, out _);
+
+    public void Remember(string key) =>
+        _keys.Set(key, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+
+    public void Dispose()
+    {
+        _keys.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
