@@ -467,7 +467,7 @@ internal sealed partial class OrderGrain(
         {
             if (!unpaid.Payments.Exists(payment => payment.AwaitingPartner))
             {
-                await RefundEverythingAsync(unpaid, staffId: null, disclosesToPartner: false);
+                await RefundEverythingAsync(unpaid, staffId: null, disclosesToPartner: false, customerLeft: true);
                 unpaid.MoveTo(OrderStatus.Cancelled);
                 await state.WriteStateAsync();
             }
@@ -614,10 +614,10 @@ internal sealed partial class OrderGrain(
 
     // A cancellation or a whole-order refund gives back all money and stock not yet given back, under one refund id
     // per order, so a retry after a crash plans nothing twice and each movement stays applied once.
-    private async Task RefundEverythingAsync(OrderState order, string? staffId, bool disclosesToPartner = true)
+    private async Task RefundEverythingAsync(OrderState order, string? staffId, bool disclosesToPartner = true, bool customerLeft = false)
     {
         RefuseCardRefundOfAnonymizedOrder(order);
-        if (order.PlanClosingRefund(ClosingRefundId, staffId, clock.GetUtcNow()) is { } refund)
+        if (order.PlanClosingRefund(ClosingRefundId, staffId, clock.GetUtcNow(), customerLeft) is { } refund)
         {
             await state.WriteStateAsync();
             await FinishRefundAsync(refund, disclosesToPartner);

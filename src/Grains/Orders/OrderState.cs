@@ -244,9 +244,11 @@ public sealed class OrderState : IOwnedByUser
 
     /// <summary>
     /// At cancellation or a whole-order refund: gives back everything paid and not yet given back, and every line not
-    /// yet refunded (its stock). Null when it was planned already (a retry).
+    /// yet refunded (its stock). Null when it was planned already (a retry). <paramref name="customerLeft"/>: planned as the
+    /// customer's account closes, not by the merchant: nobody at the merchant gave the money back (no taker), and its reason
+    /// is that the order can no longer be paid.
     /// </summary>
-    public RefundRecord? PlanClosingRefund(string refundId, string? staffId, DateTimeOffset now)
+    public RefundRecord? PlanClosingRefund(string refundId, string? staffId, DateTimeOffset now, bool customerLeft = false)
     {
         // Known by its flag, not by its id: a merchant's refund is never taken for it.
         if (ClosingRefund() is not null)
@@ -261,6 +263,14 @@ public sealed class OrderState : IOwnedByUser
         // A partner's payment still awaiting its confirmation is given back too: the charge may yet go through.
         var refund = AddRefund(refundId, remaining, Payments.Sum(p => p.AmountFen - p.RefundedFen), staffId, now, request: null, includeAwaiting: true);
         refund.Closing = true;
+        if (customerLeft)
+        {
+            // P1.6, P4.1: credited to the merchant's key, a cashier's cash sale marked paid and never taken read as given
+            // back by the merchant itself when the colluding customer closed their account: the till short, nobody named.
+            refund.TakenBy = null;
+            refund.Reason = RefundRecord.OrderNotPayable;
+        }
+
         return refund;
     }
 

@@ -43,6 +43,25 @@ public sealed class TakingsEntriesTests
         Assert.Equal([(TakingsLedger.Payment, 1_800L), (TakingsLedger.Refund, 1_800L)], entries.Select(e => (e.Kind, e.AmountFen)));
     }
 
+    // P1.6, P4.1: a cashier marked an order paid in cash without taking it, and the colluding customer closed their
+    // account: the order's cancellation gave the cash back in the merchant key's name, and the till's shortfall named nobody.
+    [Fact]
+    public void P1_6_P4_1_cash_given_back_as_the_customer_leaves_is_nobody_at_the_merchants_refund()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Marked, 1_799);
+
+        var refund = order.PlanClosingRefund("rfd_1", staffId: null, Now, customerLeft: true)!;
+        foreach (var part in refund.Parts.ToList())
+        {
+            order.CompleteRefundPart(refund, part, reference: null);
+        }
+
+        Assert.Equal(OrderState.RefundRecord.OrderNotPayable, refund.Reason);
+        var given = Assert.Single(TakingsLedger.EntriesOf(order), entry => entry.Kind == TakingsLedger.Refund);
+        Assert.Null(given.TakenBy);
+    }
+
     private static void GiveEverythingBack(OrderState order)
     {
         var refund = order.PlanClosingRefund("rfd_1", staffId: null, Now)!;
