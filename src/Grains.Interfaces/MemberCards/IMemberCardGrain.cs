@@ -33,6 +33,11 @@ public interface IMemberCardGrain : IGrainWithStringKey
     [Alias("debit")]
     Task<long> Debit(string operationId, long amountFen);
 
+    /// <summary>What settling the card would owe now, and the life it would settle (the settlement's and event's name).</summary>
+    [Alias("settlement-due")]
+    [ReadOnly]
+    Task<MemberCardDue> GetSettlementDue();
+
     /// <summary>
     /// Settles the card and erases it: a balance left is recorded as owed back to the user (a settlement for the
     /// merchant's accounts, and a <c>member_card.settled</c> event), never zeroed; returns the balance settled.

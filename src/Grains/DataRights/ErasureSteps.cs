@@ -130,12 +130,13 @@ public sealed class ErasureSteps(
         {
             var card = grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId));
             // The merchant's event goes into the outbox before the balance is settled: a crash in between
-            // settles on the next run, and the event (one id per card) is not written twice. The card is
+            // settles on the next run, and the event (one id per life of the card) is not written twice. The card is
             // named by a pseudonym that dies with the user's key, never by the user id.
             var cardUserRef = await keys.PseudonymAsync(userId, $"member-card/{merchantId}", create: true);
+            var due = await card.GetSettlementDue();
             await outbox.WriteAsync([outbox.Event(
-                Webhooks.WebhookEvents.MemberCardSettled, merchantId, Disclosures.RecipientKind.Merchant, $"{userId}/{merchantId}",
-                new { cardUserRef, amountFen = await card.GetBalance() })]);
+                Webhooks.WebhookEvents.MemberCardSettled, merchantId, Disclosures.RecipientKind.Merchant,
+                MemberCards.MemberCardSettlements.EventCause(userId, merchantId, due.Life), new { cardUserRef, amountFen = due.BalanceFen })]);
             await card.SettleAndErase();
         }
 

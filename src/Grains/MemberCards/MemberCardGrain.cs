@@ -35,6 +35,8 @@ internal sealed class MemberCardGrain(
 
     Task<long> IMemberCardGrain.GetBalance() => Task.FromResult(state.State.BalanceFen);
 
+    Task<MemberCardDue> IMemberCardGrain.GetSettlementDue() => Task.FromResult(new MemberCardDue(state.State.BalanceFen, state.State.Life));
+
     Task<string?> IMemberCardGrain.ExportPersonalData() =>
         Task.FromResult(state.RecordExists
             ? PersonalDataExporter.Export(new MemberCardExport(MerchantId), state.State).ToJsonString()
@@ -109,7 +111,7 @@ internal sealed class MemberCardGrain(
                 // The balance is the user's money: recorded as owed back (and the merchant told) before the card goes.
                 var merchant = await GrainFactory.GetGrain<IMerchantGrain>(MerchantId).Get();
                 var cause = merchant is { Status: MerchantStatus.Active } ? MemberCardSettlements.AccountCancelled : MemberCardSettlements.MerchantClosed;
-                await settlements.RecordAsync(MerchantId, UserId, settled, cause);
+                await settlements.RecordAsync(MerchantId, UserId, settled, cause, state.State.Life);
             }
 
             await state.ClearStateAsync();
@@ -209,6 +211,14 @@ public sealed class MemberCardState : IOwnedByUser
     [PersonalData(DataCategory.Property, Sensitive = true)]
     public long BalanceFen { get; set; }
 
+    /// <summary>
+    /// This life of the card, from its first money to its settlement: a card settled (a transfer objected to) and opened
+    /// again at the same merchant is settled again under a name of its own. Null for a card opened before it was kept,
+    /// until its next operation.
+    /// </summary>
+    [NotPersonalData]
+    public string? Life { get; set; }
+
     /// <summary>Recent operation ids and the balance each left, so a retried operation is not applied twice.</summary>
     [PersonalData(DataCategory.Property, Sensitive = true)]
     public List<AppliedOperation> Applied { get; set; } = [];
@@ -229,6 +239,7 @@ public sealed class MemberCardState : IOwnedByUser
     public void Apply(string userId, string operationId, long deltaFen)
     {
         UserId = userId;
+        Life ??= Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         BalanceFen += deltaFen;
         Applied.Add(new AppliedOperation { OperationId = operationId, DeltaFen = deltaFen, BalanceAfterFen = BalanceFen });
         if (Applied.Count > OperationsRemembered)

@@ -29,18 +29,25 @@ public sealed class MemberCardSettlements(NpgsqlDataSource dataSource, UserDataK
     public async Task<string> CardUserRefAsync(string merchantId, string userId) =>
         (await keys.PseudonymAsync(userId, $"member-card/{merchantId}", create: true))!;
 
-    /// <summary>Records the settlement and its webhook event; recording it again (a retry) adds nothing.</summary>
-    public async Task RecordAsync(string merchantId, string userId, long amountFen, string cause)
+    /// <summary>
+    /// What names one life's settlement event (<paramref name="life"/>, <see cref="MemberCardDue.Life"/>): named by the
+    /// card alone, a second life's settlement at the same merchant was taken for a retry of the first, and dropped.
+    /// </summary>
+    public static string EventCause(string userId, string merchantId, string? life) =>
+        life is null ? $"{userId}/{merchantId}" : $"{userId}/{merchantId}/{life}";
+
+    /// <summary>Records the settlement of the card's <paramref name="life"/> and its webhook event; recording it again (a retry) adds nothing.</summary>
+    public async Task RecordAsync(string merchantId, string userId, long amountFen, string cause, string? life)
     {
         var cardUserRef = await CardUserRefAsync(merchantId, userId);
         var accountRef = await keys.PseudonymAsync(userId, AccountPurpose, create: true);
         await outbox.WriteAsync([outbox.Event(
-            WebhookEvents.MemberCardSettled, merchantId, RecipientKind.Merchant, $"{userId}/{merchantId}", new { cardUserRef, amountFen })]);
+            WebhookEvents.MemberCardSettled, merchantId, RecipientKind.Merchant, EventCause(userId, merchantId, life), new { cardUserRef, amountFen })]);
         await using var command = dataSource.CreateCommand("""
             INSERT INTO member_card_settlements (settlement_id, merchant_id, card_user_ref, account_ref, amount_fen, cause, pay_back, settled_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
             """);
-        command.Parameters.Add(new() { Value = EntityId.FromIdempotencyKey(EntityId.SettlementPrefix, merchantId, cardUserRef) });
+        command.Parameters.Add(new() { Value = EntityId.FromIdempotencyKey(EntityId.SettlementPrefix, merchantId, life is null ? cardUserRef : $"{cardUserRef}/{life}") });
         command.Parameters.Add(new() { Value = merchantId });
         command.Parameters.Add(new() { Value = cardUserRef });
         command.Parameters.Add(new() { Value = (object?)accountRef ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });

@@ -62,6 +62,27 @@ public sealed class SettlementTests(PlatformFixture platform)
         Assert.Equal("cancelled", left.GetProperty("status").GetString());
     }
 
+    // P3.2, P4.1: a card settled once (its user objected to a transfer) and topped up again at the same merchant is a new
+    // life of the card. Its settlement was named by the card alone, taken for a retry of the first and dropped, with its
+    // event: the second balance reached neither the merchant's settlements nor its webhook, and the card was erased.
+    [Fact]
+    public async Task P3_2_P4_1_a_card_opened_again_after_a_settlement_is_settled_again_under_its_own_name()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(5_000);
+        var card = platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(shop.Merchant.MerchantId, shop.Customer.UserId));
+        Assert.Equal(5_000, await card.SettleAndErase());
+        await shop.TopUpAsync(3_000);
+
+        var done = await platform.CancelCustomerAsync(shop, "Agent Twice");
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        var settled = (await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/member-card-settlements"))
+            .GetProperty("items").EnumerateArray().Select(item => item.GetProperty("amountFen").GetInt64()).Order();
+        Assert.Equal([3_000L, 5_000L], settled);
+        Assert.Equal(0, await card.GetBalance());
+    }
+
     [Fact]
     public async Task A_card_with_nothing_left_settles_nothing()
     {
@@ -99,10 +120,10 @@ public sealed class SettlementTests(PlatformFixture platform)
         var ledger = platform.EverySilo.First().GetRequiredService<MemberCardSettlements>();
         for (var i = 0; i < 7; i++)
         {
-            await ledger.RecordAsync(till.MerchantId, EntityId.New(EntityId.UserPrefix), 100 + i, MemberCardSettlements.AccountCancelled);
+            await ledger.RecordAsync(till.MerchantId, EntityId.New(EntityId.UserPrefix), 100 + i, MemberCardSettlements.AccountCancelled, life: null);
         }
 
-        await ledger.RecordAsync(rival.MerchantId, EntityId.New(EntityId.UserPrefix), 999, MemberCardSettlements.AccountCancelled);
+        await ledger.RecordAsync(rival.MerchantId, EntityId.New(EntityId.UserPrefix), 999, MemberCardSettlements.AccountCancelled, life: null);
         await platform.Database.ScalarAsync<int>("""
             UPDATE member_card_settlements SET settled_at = (SELECT min(settled_at) FROM member_card_settlements WHERE merchant_id = $1)
              WHERE settlement_id IN (SELECT settlement_id FROM member_card_settlements WHERE merchant_id = $1 ORDER BY settled_at DESC LIMIT 3)
