@@ -11,9 +11,17 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
     /// <summary>Appends one hand-over; a unit of a <see cref="GroupCommit"/>, durable when this returns.</summary>
     public async Task AppendAsync(string userId, DisclosureRecord record)
     {
+        // P4.4: the same hand-over recorded within the day is not recorded again. The user grain remembers its own lately
+        // (RecentDisclosures); this holds across its activations, which a till reading an order every 16 minutes saw
+        // collected and come back with nothing remembered, a row a read. One probe of the user's last day of rows.
         var command = new NpgsqlBatchCommand("""
             INSERT INTO user_disclosures (user_id, at, recipient, recipient_kind, fields, purpose, basis, consent_receipt_id, document_reference, note, order_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+            WHERE NOT EXISTS (
+                SELECT 1 FROM user_disclosures
+                 WHERE user_id = $1 AND at > $2 - interval '1 day' AND recipient = $3 AND recipient_kind = $4 AND fields = $5
+                   AND purpose = $6 AND basis = $7 AND consent_receipt_id IS NOT DISTINCT FROM $8
+                   AND document_reference IS NOT DISTINCT FROM $9 AND note IS NOT DISTINCT FROM $10 AND order_id IS NOT DISTINCT FROM $11)
             """);
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = record.At, NpgsqlDbType = NpgsqlDbType.TimestampTz });

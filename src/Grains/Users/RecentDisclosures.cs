@@ -7,8 +7,9 @@ namespace MeiLing.Grains.Users;
 /// The hand-overs a user grain recorded lately, so that the same hand-over again within a day still passes the
 /// disclosure gate (an account being cancelled refuses it at once) but is not recorded again (P4.4): a till polling
 /// an order would otherwise grow the user's ledger, and their export, by a row per poll. The same recipient, fields,
-/// purpose and basis again add nothing to what the ledger tells the user. Kept by the activation only: a new
-/// activation records the next one once more, which the ledger can bear.
+/// purpose and basis again add nothing to what the ledger tells the user. Kept by the activation only, as the fast
+/// path: the ledger's own insert skips the same hand-over within the day too, across activations
+/// (DisclosureLedgerStore.AppendAsync).
 /// </summary>
 internal sealed class RecentDisclosures
 {
