@@ -111,6 +111,18 @@ public sealed class ProductionHostingTests : IAsyncLifetime
         Assert.NotEqual(HttpStatusCode.OK, trace.StatusCode);
     }
 
+    // P4.4: the abuse windows counted in memory alone hold only while an idle activation outlives them; a silo whose idle
+    // age was lowered would let a guesser wait out the collection for a fresh count.
+    [Fact]
+    public void P4_4_an_idle_activation_outlives_every_abuse_window_kept_in_memory_alone()
+    {
+        var age = _silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GrainCollectionOptions>>().Value.CollectionAge;
+
+        Assert.True(age >= MeiLing.Grains.Users.SignInFailures.Window, $"{age} < the failed sign-ins' window");
+        Assert.True(age >= MeiLing.Grains.Users.UserQuotas.WrongPasswordWindow, $"{age} < the wrong current passwords' window");
+        Assert.True(age >= TimeSpan.FromMinutes(1), $"{age} < the consent changes' and location samples' window");
+    }
+
     // HTTP Basic, as a browser sends it after asking: any user name, the operator key as the password.
     private HttpClient OperatorOnSilo()
     {
