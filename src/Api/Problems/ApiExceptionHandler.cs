@@ -41,11 +41,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
         if (exception is DomainException { Code: SessionContext.EndedCode })
         {
-            if (context.User.FindFirst(UserSessions.SessionIdClaim)?.Value is { } endedSession)
-            {
-                context.RequestServices.GetRequiredService<EndedSessionIds>().Remember(endedSession);
-            }
-
+            EndedSessionIds.RememberSessionOf(context);
             // As the bearer handler answers a bad token (RFC 6750): the client should sign in again.
             context.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{problem.Detail}\"";
         }

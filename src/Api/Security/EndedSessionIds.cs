@@ -8,6 +8,15 @@ namespace MeiLing.Api.Security;
 /// </summary>
 public sealed class EndedSessionIds() : RememberedBriefly(Capacity, Lifetime)
 {
+    /// <summary>Remembers the session of the request, found ended; nothing for a token without a session id.</summary>
+    public static void RememberSessionOf(HttpContext context)
+    {
+        if (context.User.FindFirst(UserSessions.SessionIdClaim)?.Value is { } session)
+        {
+            context.RequestServices.GetRequiredService<EndedSessionIds>().Remember(session);
+        }
+    }
+
     /// <summary>How many ended sessions are remembered at most; beyond it, new ones are simply not remembered.</summary>
     public const int Capacity = 10_000;
 

@@ -10,13 +10,19 @@ public abstract class RememberedBriefly(int capacity, TimeSpan lifetime) : IDisp
 {
     private readonly MemoryCache _keys = new(new MemoryCacheOptions { SizeLimit = capacity });
 
-    /// <summary>Whether any key is remembered: every request may ask, and mostly none is.</summary>
-    public bool Any => _keys.Count > 0;
+    // When a key was last remembered (Environment.TickCount64): MemoryCache.Count takes every lock of its dictionaries.
+    private long _lastRemembered = long.MinValue / 2;
+
+    /// <summary>Whether a key may be remembered (one was, within the lifetime): every request may ask, and mostly none is.</summary>
+    public bool Any => Environment.TickCount64 - Volatile.Read(ref _lastRemembered) < (long)lifetime.TotalMilliseconds;
 
     public bool Contains(string key) => _keys.TryGetValue(key, out _);
 
-    public void Remember(string key) =>
+    public void Remember(string key)
+    {
         _keys.Set(key, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+        Volatile.Write(ref _lastRemembered, Environment.TickCount64);
+    }
 
     public void Dispose()
     {

@@ -2,8 +2,10 @@ namespace MeiLing.Grains.Orders;
 
 /// <summary>
 /// A refund of an order: what it gave back, of which lines, by whom, and through which payments. <see cref="Reason"/> is
-/// null for a refund the merchant made (or its cancellation); <c>order-not-payable</c> for the platform's own refund of a
-/// partner's charge confirmed when the order took no payments any more (anonymized, cancelled): no staff member, no lines.
+/// null for a refund the merchant made (or its cancellation); <c>order-not-payable</c> for the platform's own refunds, made
+/// by no staff member: a partner's charge confirmed when the order took no payments any more (anonymized, cancelled; no
+/// lines), and what an order awaiting payment had taken when its customer closed their account (its lines too, when it
+/// was cancelled for it).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.refund-view")]
 public sealed record RefundView(

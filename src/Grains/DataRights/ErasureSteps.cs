@@ -134,9 +134,14 @@ public sealed class ErasureSteps(
             // named by a pseudonym that dies with the user's key, never by the user id.
             var cardUserRef = await keys.PseudonymAsync(userId, $"member-card/{merchantId}", create: true);
             var due = await card.GetSettlementDue();
-            await outbox.WriteAsync([outbox.Event(
-                Webhooks.WebhookEvents.MemberCardSettled, merchantId, Disclosures.RecipientKind.Merchant,
-                MemberCards.MemberCardSettlements.EventCause(userId, merchantId, due.Life), new { cardUserRef, amountFen = due.BalanceFen })]);
+            // A card erased already (a retry after a crash before its index row went) was told of then, under its life's name.
+            if (due.Exists)
+            {
+                await outbox.WriteAsync([outbox.Event(
+                    Webhooks.WebhookEvents.MemberCardSettled, merchantId, Disclosures.RecipientKind.Merchant,
+                    MemberCards.MemberCardSettlements.EventCause(userId, merchantId, due.Life), new { cardUserRef, amountFen = due.BalanceFen })]);
+            }
+
             await card.SettleAndErase();
         }
 

@@ -22,14 +22,15 @@ internal sealed class CodeSendAllowances
     }
 
     /// <summary>
-    /// Until the day of the oldest send of the day ends, over every allowance: the counts live in memory only, and an
-    /// activation that left when idle would come back with none. Kept for the window only, a stranger who sent four
-    /// codes a window and waited 16 minutes was sent ~370 a day and guessed ~1,850 times, against 10 and 50.
+    /// Until a day after the newest send, over every allowance: the counts live in memory only, and an activation that
+    /// left when idle would come back with none. Kept for the window only, a stranger who sent four codes a window and
+    /// waited 16 minutes was sent ~370 a day and guessed ~1,850 times, against 10 and 50; kept until the oldest send's
+    /// day ended, one send early and five late were forgotten minutes later, for 16 texts in half an hour.
     /// </summary>
     public TimeSpan KeepFor(DateTimeOffset now, TimeSpan window, TimeSpan day) =>
         _sends.Values
             .Where(sends => sends.Day.Uses.Count > 0)
-            .Select(sends => sends.Day.Uses[0] + day - now)
+            .Select(sends => sends.Day.Uses[^1] + day - now)
             .Append(window)
             .Max();
 

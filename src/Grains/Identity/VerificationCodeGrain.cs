@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace MeiLing.Grains.Identity;
 
 // Codes live in memory only: they last 5 minutes, so a silo restart costs no more than asking for a new one,
-// and nothing about a number's codes is ever written anywhere. The activation is kept for the day of the number's first
-// send of the day, so the per-number allowances hold while they matter (CodeSendAllowances.KeepFor).
+// and nothing about a number's codes is ever written anywhere. The activation is kept until a day after the number's
+// newest send, so the per-number allowances hold while they matter (CodeSendAllowances.KeepFor).
 // Anyone may ask for a code to any number, so neither a send nor its allowance may be turned against the
 // number's owner: each purpose has an allowance of its own (a stranger spending the register sends does
 // not stop a password reset), counted per window and per day, and a new send adds a code rather than replacing the

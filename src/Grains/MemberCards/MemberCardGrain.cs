@@ -6,16 +6,18 @@ using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Reports;
 using MeiLing.Grains.Staff;
 using MeiLing.Grains.Users;
+using Microsoft.Extensions.Logging;
 
 namespace MeiLing.Grains.MemberCards;
 
-internal sealed class MemberCardGrain(
+internal sealed partial class MemberCardGrain(
     [PersistentState("member-card", StorageNames.Default)] IPersistentState<MemberCardState> state,
     MemberCardIndexStore cards,
     MemberCardSettlements settlements,
     SiloFacts facts,
     TakingsLedger takings,
-    TimeProvider clock) : Grain, IMemberCardGrain
+    TimeProvider clock,
+    ILogger<MemberCardGrain> logger) : Grain, IMemberCardGrain
 {
     /// <summary>The refusal of a draw the balance does not cover (the order checks it too, before a member code is texted or spent).</summary>
     internal static DomainException InsufficientBalance() =>
@@ -35,7 +37,7 @@ internal sealed class MemberCardGrain(
 
     Task<long> IMemberCardGrain.GetBalance() => Task.FromResult(state.State.BalanceFen);
 
-    Task<MemberCardDue> IMemberCardGrain.GetSettlementDue() => Task.FromResult(new MemberCardDue(state.State.BalanceFen, state.State.Life));
+    Task<MemberCardDue> IMemberCardGrain.GetSettlementDue() => Task.FromResult(new MemberCardDue(state.State.BalanceFen, state.State.Life, state.RecordExists));
 
     Task<string?> IMemberCardGrain.ExportPersonalData() =>
         Task.FromResult(state.RecordExists
@@ -92,14 +94,30 @@ internal sealed class MemberCardGrain(
         await takings.WriteTopUpWithStateAsync(MerchantId, amountFen, now, takenBy, state.WriteStateAsync);
         if (counted is not null)
         {
-            // P1.6: applied now; once this card has forgotten the key (its last 1,000 operations), a replay is refused by
-            // the staff grain instead of applied again uncounted. Should this call be lost, the replay counts as a retry
-            // (the behaviour before it), never as a new top-up past the limit.
-            await GrainFactory.GetGrain<IStaffGrain>(staffId!).ConfirmTopUpApplied(counted);
+            await ConfirmAppliedAsync(staffId!, counted);
         }
 
         return state.State.BalanceFen;
     }
+
+    // P1.6: applied now; once this card has forgotten the key (its last 1,000 operations), a replay is refused by the
+    // staff grain instead of applied again uncounted. The money is on the card whatever happens here, so a failure is
+    // logged, not answered: a 500 would have the cashier top up again under a new key. Lost, the confirmation leaves the
+    // replay counted as a retry (the behaviour before it), never as a new top-up past the limit.
+    private async Task ConfirmAppliedAsync(string staffId, StaffTopUp counted)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IStaffGrain>(staffId).ConfirmTopUpApplied(counted);
+        }
+        catch (Exception unconfirmed)
+        {
+            LogTopUpNotConfirmed(unconfirmed.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A cashier's top-up was applied but not confirmed to their staff record ({Reason})")]
+    private partial void LogTopUpNotConfirmed(string reason);
 
     async Task<long> IMemberCardGrain.SettleAndErase()
     {
@@ -176,6 +194,13 @@ internal sealed class MemberCardGrain(
         if (state.State.ResultOf(operationId, amountFen) is { } done)
         {
             return done;
+        }
+
+        if (!state.RecordExists)
+        {
+            // P4.1: a refund onto a card that has no record (settled meanwhile, or a successor's card not yet taken over)
+            // opens one; unindexed, neither the user's erasure nor the merchant's termination would find and settle it.
+            await cards.AddAsync(MerchantId, UserId);
         }
 
         state.State.Apply(UserId, operationId, amountFen);

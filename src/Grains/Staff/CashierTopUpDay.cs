@@ -73,16 +73,6 @@ public sealed class CashierTopUpDay
     public long LeftOn(DateOnly day, long limitFen) => Math.Max(0, limitFen - (day == Day ? TakenFen : 0));
 }
 
-/// <summary>One top-up counted against a cashier's day.</summary>
-public sealed class CountedTopUp
-{
-    public string OperationId { get; set; } = "";
-
-    public long AmountFen { get; set; }
-
-    public bool Applied { get; set; }
-}
-
 public enum CashierTopUpOutcome
 {
     Counted,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MeiLing.Grains.Users;
 
 /// <summary>
@@ -13,6 +15,7 @@ public sealed class MerchantOrderAllowance
     public Dictionary<string, MerchantOrderWindow> Windows { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>How many merchants' windows are held: those that ordered within a window of the last order taken.</summary>
+    [JsonIgnore]
     public int MerchantsHeld => Windows.Count;
 
     /// <summary>
@@ -45,12 +48,4 @@ public sealed class MerchantOrderAllowance
 
         Windows[merchantId] = new MerchantOrderWindow { Since = now, Orders = 1 };
     }
-}
-
-/// <summary>One merchant's window of orders for one user.</summary>
-public sealed class MerchantOrderWindow
-{
-    public DateTimeOffset Since { get; set; }
-
-    public int Orders { get; set; }
 }

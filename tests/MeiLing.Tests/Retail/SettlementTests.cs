@@ -83,6 +83,24 @@ public sealed class SettlementTests(PlatformFixture platform)
         Assert.Equal(0, await card.GetBalance());
     }
 
+    // P4.1: a refund onto a card with no record (settled meanwhile, or a successor's card during a transfer) opened one
+    // that was never indexed: neither the user's erasure nor the merchant's termination found it, and it outlived both.
+    [Fact]
+    public async Task P4_1_a_card_a_refund_opened_is_settled_at_cancellation()
+    {
+        var shop = await platform.OpenShopAsync();
+        var card = platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(shop.Merchant.MerchantId, shop.Customer.UserId));
+        await card.Credit("refund:rfd_test:pay_test", 1_200);
+
+        var done = await platform.CancelCustomerAsync(shop, "Agent Credit");
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        var settlement = (await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/member-card-settlements"))
+            .GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(1_200, settlement.GetProperty("amountFen").GetInt64());
+        Assert.Equal(0, await card.GetBalance());
+    }
+
     [Fact]
     public async Task A_card_with_nothing_left_settles_nothing()
     {
