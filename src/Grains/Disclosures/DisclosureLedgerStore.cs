@@ -19,7 +19,7 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
             WHERE NOT EXISTS (
                 SELECT 1 FROM user_disclosures
-                 WHERE user_id = $1 AND at > $2 - interval '1 day' AND recipient = $3 AND recipient_kind = $4 AND fields = $5
+                 WHERE user_id = $1 AND at > $2 - interval '24 hours' AND recipient = $3 AND recipient_kind = $4 AND fields = $5
                    AND purpose = $6 AND basis = $7 AND consent_receipt_id IS NOT DISTINCT FROM $8
                    AND document_reference IS NOT DISTINCT FROM $9 AND note IS NOT DISTINCT FROM $10 AND order_id IS NOT DISTINCT FROM $11)
             """);

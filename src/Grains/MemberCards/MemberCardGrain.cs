@@ -55,6 +55,12 @@ internal sealed partial class MemberCardGrain(
         CheckAmount(amountFen);
         if (state.State.ResultOf(operationId, amountFen) is { } done)
         {
+            if (staffId is not null && await facts.MerchantAsync(MerchantId) is { } known)
+            {
+                // The retry sends the confirmation again, which a failure may have lost; confirming twice changes nothing.
+                await ConfirmAppliedAsync(staffId, CountedAs(operationId, amountFen, known));
+            }
+
             return done;
         }
 
@@ -76,8 +82,7 @@ internal sealed partial class MemberCardGrain(
             // P1.6: a cashier's top-ups count against their daily limit before any money is on the card (403 past it).
             // The staff grain knows the operation under this card's key: an Idempotency-Key is one top-up of one card,
             // so the same key sent to another card is a new top-up there and must be counted, not taken for a retry.
-            counted = new StaffTopUp(MerchantId, $"{this.GetPrimaryKeyString()}:{operationId}", amountFen,
-                MerchantTimeZones.DayOf(MerchantTimeZones.Find(merchant.TimeZone), now));
+            counted = CountedAs(operationId, amountFen, merchant);
             await GrainFactory.GetGrain<IStaffGrain>(staffId).TakeTopUp(counted);
         }
 
@@ -100,6 +105,11 @@ internal sealed partial class MemberCardGrain(
         return state.State.BalanceFen;
     }
 
+    // The staff grain knows the operation under this card's key, on the merchant's calendar day.
+    private StaffTopUp CountedAs(string operationId, long amountFen, MerchantView merchant) =>
+        new(MerchantId, $"{this.GetPrimaryKeyString()}:{operationId}", amountFen,
+            MerchantTimeZones.DayOf(MerchantTimeZones.Find(merchant.TimeZone), clock.GetUtcNow()));
+
     // P1.6: applied now; once this card has forgotten the key (its last 1,000 operations), a replay is refused by the
     // staff grain instead of applied again uncounted. The money is on the card whatever happens here, so a failure is
     // logged, not answered: a 500 would have the cashier top up again under a new key. Lost, the confirmation leaves the
@@ -112,12 +122,12 @@ internal sealed partial class MemberCardGrain(
         }
         catch (Exception unconfirmed)
         {
-            LogTopUpNotConfirmed(unconfirmed.GetType().Name);
+            LogTopUpNotConfirmed(unconfirmed);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A cashier's top-up was applied but not confirmed to their staff record ({Reason})")]
-    private partial void LogTopUpNotConfirmed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A cashier's top-up was applied but not confirmed to their staff record")]
+    private partial void LogTopUpNotConfirmed(Exception error);
 
     async Task<long> IMemberCardGrain.SettleAndErase()
     {

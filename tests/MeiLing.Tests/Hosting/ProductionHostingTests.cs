@@ -116,8 +116,17 @@ public sealed class ProductionHostingTests : IAsyncLifetime
     [Fact]
     public void P4_4_an_idle_activation_outlives_every_abuse_window_kept_in_memory_alone()
     {
-        var age = _silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GrainCollectionOptions>>().Value.CollectionAge;
+        var collection = _silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GrainCollectionOptions>>().Value;
+        var age = collection.CollectionAge;
 
+        // Nor is it shortened for the grains that count them: the user's and the number's sign-in index.
+        foreach (var grain in new[] { typeof(MeiLing.Grains.Users.UserGrain), typeof(MeiLing.Grains.Users.PhoneIndexGrain) })
+        {
+            Assert.Empty(grain.GetCustomAttributes(typeof(CollectionAgeLimitAttribute), inherit: true));
+            Assert.DoesNotContain(collection.ClassSpecificCollectionAge.Keys, key => key.Contains(grain.Name, StringComparison.Ordinal));
+        }
+
+        Assert.False(collection.EnableActivationSheddingOnMemoryPressure);
         Assert.True(age >= MeiLing.Grains.Users.SignInFailures.Window, $"{age} < the failed sign-ins' window");
         Assert.True(age >= MeiLing.Grains.Users.UserQuotas.WrongPasswordWindow, $"{age} < the wrong current passwords' window");
         Assert.True(age >= TimeSpan.FromMinutes(1), $"{age} < the consent changes' and location samples' window");
