@@ -6,7 +6,8 @@ namespace MeiLing.Api.Problems;
 /// <summary>
 /// A body whose declared charset is no known encoding is 415, like any body the API cannot read: the
 /// framework's JSON reader would throw an <see cref="InvalidOperationException"/> for it, which is no
-/// fault of the server (found by the fuzz test).
+/// fault of the server (found by the fuzz test). A known charset written as a quoted string
+/// (<c>charset="utf-8"</c>, valid HTTP) is handed on bare: the reader threw for the quoted form too.
 /// </summary>
 public static class RequestBodyEncoding
 {
@@ -15,10 +16,20 @@ public static class RequestBodyEncoding
         {
             // A charset named with no value (`charset=`) is as unreadable as an unknown one: the reader threw for it too.
             if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
-                && mediaType.Parameters.FirstOrDefault(parameter => parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) is { } charset
-                && !IsKnown(charset.Value.Value ?? ""))
+                && mediaType.Parameters.FirstOrDefault(parameter => parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) is { } charset)
             {
-                throw new BadHttpRequestException("Unknown charset.", StatusCodes.Status415UnsupportedMediaType);
+                var declared = charset.Value.Value ?? "";
+                var bare = declared.Trim('"').Trim();
+                if (!IsKnown(bare))
+                {
+                    throw new BadHttpRequestException("Unknown charset.", StatusCodes.Status415UnsupportedMediaType);
+                }
+
+                if (bare != declared)
+                {
+                    charset.Value = bare;
+                    context.Request.ContentType = mediaType.ToString();
+                }
             }
 
             return next(context);
@@ -28,8 +39,8 @@ public static class RequestBodyEncoding
     {
         try
         {
-            _ = Encoding.GetEncoding(charset.Trim('"').Trim());
-            return true;
+            _ = Encoding.GetEncoding(charset);
+            return charset.Length > 0;
         }
         catch (ArgumentException)
         {

@@ -114,7 +114,8 @@ internal sealed class VerificationCodeGrain(
     {
         VerificationPurpose.Register => $"【美零】您的注册验证码是 {code}，5分钟内有效，请勿告诉他人。",
         VerificationPurpose.ResetPassword => $"【美零】您正在重置密码，验证码 {code}，5分钟内有效。如非本人操作请忽略。",
-        VerificationPurpose.ConfirmRequest => $"【美零】客服为您提交了数据权利请求（{scope}），如确认请将验证码 {code} 告知客服，5分钟内有效。",
+        VerificationPurpose.ConfirmRequest =>
+            $"【美零】客服为您提交了数据权利请求（{scope}），确认即同意{DataRights.ConfirmationScope.ConsequenceOf(scope ?? "")}。如确认请将验证码 {code} 告知客服，5分钟内有效。如非本人要求，请勿告知任何人。",
         VerificationPurpose.GuardianWithdrawal => $"【美零】您正在撤回对孩子美零账户的监护人同意，验证码 {code}，5分钟内有效。使用后孩子的账户将被注销、数据将被删除。请勿告诉他人。",
         VerificationPurpose.MemberCardPayment => $"【美零】商户正在用您的会员卡付款（{scope}），如同意请将验证码 {code} 告知收银员，5分钟内有效。如非本人消费请勿告知。",
         _ => $"【美零】您的孩子正在注册美零账户，如同意请提供监护人验证码 {code}，5分钟内有效。",

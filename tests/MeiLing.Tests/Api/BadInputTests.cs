@@ -143,6 +143,22 @@ public sealed class BadInputTests(PlatformFixture platform)
         await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
 
+    // P4.4: a quoted charset is valid HTTP; the framework's JSON reader threw for it, and any caller, signed in or not,
+    // got 500 on every route reading JSON.
+    [Theory]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("application/json; charset=\" utf-8 \"")]
+    [InlineData("application/json; charset=\"UTF-8\"")]
+    public async Task P4_4_a_body_in_a_quoted_known_charset_is_read(string contentType)
+    {
+        var body = new ByteArrayContent("{\"name\":\"Quoted charset\"}"u8.ToArray());
+        body.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        var response = await platform.Operator().PostAsync("/v1/merchants", body);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
     [Fact]
     public async Task A_null_item_in_a_list_is_400()
     {

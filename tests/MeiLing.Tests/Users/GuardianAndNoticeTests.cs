@@ -265,6 +265,21 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.Contains($"cancellation {cancellation.RequestId()}", text, StringComparison.Ordinal);
     }
 
+    // P1.7, P4.4: the user reads the code out to the agent. Named by its type alone ("cancellation"), the code for closing
+    // the account read like any check of who was calling, and an agent saying "a code to verify you" got it.
+    [Fact]
+    public async Task P1_7_the_confirmation_text_says_what_reading_the_code_out_does()
+    {
+        var user = await platform.RegisterUserAsync();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Plain Words", "support")).ApiKey);
+        await support.FileRequestAsync(user.UserId, new { type = "cancellation", reason = "r", verification = "v" });
+
+        var text = (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={user.Phone}")).GetProperty("items")[0].GetProperty("text").GetString();
+
+        Assert.Contains("注销您的美零账户，删除您的全部数据", text, StringComparison.Ordinal);
+        Assert.Contains("如非本人要求，请勿告知任何人", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task P5_1_a_child_cannot_name_their_own_number_as_the_guardians()
     {
