@@ -37,10 +37,15 @@ public static class RequestBodyEncoding
 
     private static bool IsKnown(string charset)
     {
+        if (charset.Length == 0)
+        {
+            return false;
+        }
+
         try
         {
             _ = Encoding.GetEncoding(charset);
-            return charset.Length > 0;
+            return true;
         }
         catch (ArgumentException)
         {

@@ -115,10 +115,23 @@ internal sealed class VerificationCodeGrain(
         VerificationPurpose.Register => $"【美零】您的注册验证码是 {code}，5分钟内有效，请勿告诉他人。",
         VerificationPurpose.ResetPassword => $"【美零】您正在重置密码，验证码 {code}，5分钟内有效。如非本人操作请忽略。",
         VerificationPurpose.ConfirmRequest =>
-            $"【美零】客服为您提交了数据权利请求（{scope}），确认即同意{DataRights.ConfirmationScope.ConsequenceOf(scope ?? "")}。如确认请将验证码 {code} 告知客服，5分钟内有效。如非本人要求，请勿告知任何人。",
+            $"【美零】客服为您提交了数据权利请求（{scope}），确认即同意{ConsequenceOf(scope)}。如确认请将验证码 {code} 告知客服，5分钟内有效。如非本人要求，请勿告知任何人。",
         VerificationPurpose.GuardianWithdrawal => $"【美零】您正在撤回对孩子美零账户的监护人同意，验证码 {code}，5分钟内有效。使用后孩子的账户将被注销、数据将被删除。请勿告诉他人。",
         VerificationPurpose.MemberCardPayment => $"【美零】商户正在用您的会员卡付款（{scope}），如同意请将验证码 {code} 告知收银员，5分钟内有效。如非本人消费请勿告知。",
         _ => $"【美零】您的孩子正在注册美零账户，如同意请提供监护人验证码 {code}，5分钟内有效。",
+    };
+
+    // P1.7, P4.4: what confirming a request does, in the words of the text the user reads. The user reads the code out to
+    // an agent; named by its type alone ("cancellation"), a request to close the account read like any check of who is
+    // calling, and an agent saying "a code to verify you" got the code for the erasure.
+    private static string ConsequenceOf(string? scope) => DataRights.ConfirmationScope.TypeOf(scope ?? "") switch
+    {
+        DataRights.DataRightsRequestType.Cancellation => "注销您的美零账户，删除您的全部数据，不可恢复",
+        DataRights.DataRightsRequestType.Deletion => "删除您的部分个人数据，不可恢复",
+        DataRights.DataRightsRequestType.Correction => "更正您的个人信息（更正收货信息时，未完成的订单将改寄新地址）",
+        DataRights.DataRightsRequestType.Withdrawal => "撤回您的同意，相关处理将停止",
+        DataRights.DataRightsRequestType.Access => "为您导出个人数据副本",
+        _ => "处理这项数据权利请求",
     };
 
     private sealed record IssuedCode(byte[] Salt, byte[] Hash, DateTimeOffset ExpiresAt);
