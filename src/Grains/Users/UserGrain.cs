@@ -669,6 +669,11 @@ internal sealed partial class UserGrain(
             // P8.1: the entry is written before its request is received, so a crash in between leaves an
             // entry that no request will ever close. Only the request itself knows whether it is open.
             var openRequest = await GrainFactory.GetGrain<IDataRightsRequestGrain>(open).Get();
+            if (openRequest is not null && SupersededByTheUsersOwn(openRequest, request))
+            {
+                openRequest = await CancelForTheUsersOwnAsync(open);
+            }
+
             if (openRequest is not null && openRequest.Status.IsOpen())
             {
                 throw DomainException.Conflict("duplicate-request", $"Request {open} of this type is still open.");
@@ -690,6 +695,30 @@ internal sealed partial class UserGrain(
         // Told here rather than by the request, which leaves the first notice to the one who filed it.
         await Inbox.Notify(NoticeKinds.RequestStatusChanged(view.RequestId, Name(view.Type), Name(view.Status), view.ReceivedAt));
         return view;
+    }
+
+    // P8.1: a filing support made for the user still waits for the user's word; the user's own filing of that type is
+    // that word, on the user's terms. Otherwise one agent's unconfirmed filing, refiled as it expires, would keep the
+    // user from their own request of its type for good.
+    private static bool SupersededByTheUsersOwn(DataRightsRequestView open, FileDataRightsRequest filing) =>
+        filing.FiledByRole == RequestActor.UserRole
+        && open.FiledBy == RequestActor.SupportRole
+        && open.Status == DataRightsRequestStatus.AwaitingConfirmation;
+
+    // The request tells this grain it closed (request-closed) and notifies the user within this call: the call chain
+    // may come back in. Cancelled in the user's name, as the user's own cancellation of it would be.
+    private async Task<DataRightsRequestView?> CancelForTheUsersOwnAsync(string requestId)
+    {
+        using var reentry = RequestContext.AllowCallChainReentrancy();
+        try
+        {
+            return await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(new RequestActor(RequestActor.UserRole, UserId));
+        }
+        catch (DomainException)
+        {
+            // Started meanwhile (its code read out, a second agent's approval): it is no longer the user's to set aside.
+            return await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Get();
+        }
     }
 
     async Task IUserDataRights.RequestClosed(DataRightsRequestType type, string requestId)

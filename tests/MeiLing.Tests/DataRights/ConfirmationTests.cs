@@ -134,6 +134,26 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
     }
 
+    // One agent's unconfirmed filing kept the user from filing their own request of its type (409 duplicate-request)
+    // for the 7 days it waits, and the agent could file it again as it expired.
+    [Fact]
+    public async Task P8_1_the_users_own_filing_sets_aside_an_unconfirmed_support_filing_of_its_type()
+    {
+        var (user, client, support, _) = await ArrangeAsync();
+        var unconfirmed = await support.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } }, reason = "r", verification = "v" });
+
+        var own = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "deletion", details = new { categories = new[] { "avatar" } } });
+
+        Assert.True(own.StatusCode == HttpStatusCode.Accepted, await own.Content.ReadAsStringAsync());
+        var ownRequest = await own.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("user", ownRequest.GetProperty("filedBy").GetString());
+        Assert.Equal("completed", (await client.WaitUntilDoneAsync(ownRequest.RequestId())).GetProperty("status").GetString());
+        var setAside = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{unconfirmed.RequestId()}");
+        Assert.Equal("cancelled", setAside.GetProperty("status").GetString());
+        var confirmingIt = await client.PostAsync($"/v1/requests/{unconfirmed.RequestId()}/confirmation", null);
+        await confirmingIt.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
     [Fact]
     public async Task P8_1_a_request_that_has_run_cannot_be_cancelled()
     {
