@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
-using System.Text.RegularExpressions;
 using MeiLing.Grains.Activity;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Notifications;
@@ -16,7 +14,7 @@ namespace MeiLing.Grains.Privacy;
 /// user and the thing they call about, never a whole phone number, name or address. One place, so that
 /// every route shows support the same view.
 /// </summary>
-public static partial class SupportMasking
+public static class SupportMasking
 {
     /// <summary>
     /// A profile as support reads it: the number masked, no birth date. The age band that changes how a user is
@@ -37,7 +35,7 @@ public static partial class SupportMasking
             Address = Address(address.Address),
             DoorNumber = Hidden,
             Provenance = address.Provenance is { } provenance
-                ? provenance with { Source = MaskPhones(provenance.Source), Authorization = MaskPhones(provenance.Authorization) }
+                ? provenance with { Source = FreeTextMasking.Mask(provenance.Source), Authorization = FreeTextMasking.Mask(provenance.Authorization) }
                 : null,
         };
 
@@ -57,8 +55,8 @@ public static partial class SupportMasking
     public static TicketView MaskedForSupport(this TicketView ticket) =>
         ticket with
         {
-            Subject = MaskPhones(ticket.Subject),
-            Messages = [.. ticket.Messages.Select(message => message with { Text = MaskPhones(message.Text) })],
+            Subject = FreeTextMasking.Mask(ticket.Subject),
+            Messages = [.. ticket.Messages.Select(message => message with { Text = FreeTextMasking.Mask(message.Text) })],
         };
 
     /// <summary>
@@ -92,14 +90,14 @@ public static partial class SupportMasking
 
     /// <summary>A notice as support reads it: free text (a rejection's reason) may hold a mobile number.</summary>
     public static UserNotification MaskedForSupport(this UserNotification notice) =>
-        notice with { Message = MaskPhones(notice.Message) };
+        notice with { Message = FreeTextMasking.Mask(notice.Message) };
 
     /// <summary>
     /// A request as support reads it: the reason a rejection gave the user is free text an agent or operator wrote, and
     /// may hold a mobile number, as the user's notice of it does (<see cref="MaskedForSupport(UserNotification)"/>).
     /// </summary>
     public static DataRightsRequestView MaskedForSupport(this DataRightsRequestView request) =>
-        request.RejectionReason is { } reason ? request with { RejectionReason = MaskPhones(reason) } : request;
+        request.RejectionReason is { } reason ? request with { RejectionReason = FreeTextMasking.Mask(reason) } : request;
 
     /// <summary>The accuracy support is told of a coarsened sample: the side of a 0.1° cell, about 11 km.</summary>
     public const double CityAccuracyMeters = 11_000;
@@ -138,46 +136,4 @@ public static partial class SupportMasking
     }
 
     private static int Hextet(byte[] bytes, int at) => (bytes[at] << 8) | bytes[at + 1];
-
-    // A run of digits that is no mobile number is looked at again from its second digit: a stray digit before a number
-    // (No. 5 1 3 9 1 2 3 4 5 6 7 8) would otherwise take its place in the run and leave the number whole.
-    private static string MaskPhones(string text)
-    {
-        StringBuilder? masked = null;
-        var copied = 0;
-        var match = MobileNumber().Match(text);
-        while (match.Success)
-        {
-            if (MobileDigits(match.Groups["number"].Value) is not { } number)
-            {
-                match = MobileNumber().Match(text, match.Groups["number"].Index + 1);
-                continue;
-            }
-
-            (masked ??= new StringBuilder(text.Length)).Append(text, copied, match.Index - copied).Append(PhoneNumber.Mask(number));
-            copied = match.Index + match.Length;
-            match = MobileNumber().Match(text, copied);
-        }
-
-        return masked is null ? text : masked.Append(text, copied, text.Length - copied).ToString();
-    }
-
-    // The number's 11 digits in ASCII, whatever digits they were written in (a Chinese keyboard's full-width
-    // １３９１２３４５６７８ among them), or null when they are not a mainland mobile number (an 11-digit waybill stays).
-    private static string? MobileDigits(string written)
-    {
-        var digits = string.Concat(written.Where(char.IsDigit).Select(c => (char)('0' + (int)char.GetNumericValue(c))));
-        return PhoneNumber.TryNormalize(digits, out var number) ? number : null;
-    }
-
-    // The forms people write a number in, not only 11 digits in a row: +86, 0086 or 86 before it, and up to three
-    // separators between any two digits: spaces, dashes of every length, dots, slashes, underscores, commas, brackets
-    // (+86 139 1234 5678, (139)1234-5678, 139—1234—5678, 139/1234/5678, 139，1234，5678, 1 3 9 1 2 3 4 5 6 7 8), in ASCII
-    // or full width (＋８６ １３９－１２３４－５６７８, an ideographic space), or in any other script's digits: \d is every
-    // decimal digit, so the digits are checked by their value, not their code. Masking a list of numbers that happens to
-    // spell a mobile one costs support a few digits; leaving a number whole costs the user their privacy (P1.7).
-    [GeneratedRegex(@"(?<!\d)(?:[(（]?(?:[+＋]|[0０]{2})?[8８][6６][)）]?" + Separator + @"*)?(?<number>[(（]?\d(?:" + Separator + @"{0,3}\d){10})(?!\d)")]
-    private static partial Regex MobileNumber();
-
-    private const string Separator = @"[\s\-‐‑‒–—―－.．·・/／_＿,，、(（)）]";
 }

@@ -78,6 +78,17 @@ public sealed class SupportMaskingTests
     [InlineData("139_1234_5678")]
     [InlineData("139，1234，5678")]
     [InlineData("+86 (139) 1234 5678")]
+    [InlineData("一三九一二三四五六七八")]
+    [InlineData("壹叁玖壹贰叁肆伍陆柒捌")]
+    [InlineData("幺三九 幺二三四 五六七八")]
+    [InlineData("一三九 1234 五六七八")]
+    [InlineData("139    1234    5678")]
+    [InlineData("1  3  9  1  2  3  4  5  6  7  8")]
+    [InlineData("139*1234*5678")]
+    [InlineData("139~1234~5678")]
+    [InlineData("139:1234:5678")]
+    [InlineData("139ー1234ー5678")]
+    [InlineData("１３９＊１２３４＊５６７８")]
     public void P1_7_numbers_written_with_spaces_dashes_dots_plus86_or_full_width_digits_are_masked_for_support(string written)
     {
         var ticket = new TicketView("tkt_1", "usr_1", $"回电 {written}", [new TicketMessage(TicketAuthor.User, "usr_1", $"电话 {written}。", DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
@@ -86,6 +97,43 @@ public sealed class SupportMaskingTests
 
         Assert.Equal("回电 *******5678", masked.Subject);
         Assert.Equal("电话 *******5678。", masked.Messages[0].Text);
+    }
+
+    [Theory]
+    [InlineData("身份证 11010519491231002X。", "身份证 **************002X。")]
+    [InlineData("身份证 11010519491231002x。", "身份证 **************002X。")]
+    [InlineData("身份证 110105 19491231 002X。", "身份证 **************002X。")]
+    [InlineData("身份证 610113200805171235", "身份证 **************1235")]
+    [InlineData("卡号 6222 0210 0112 3456 789，退款", "卡号 ***************6789，退款")]
+    [InlineData("卡号6222021001123456789", "卡号***************6789")]
+    public void P1_7_A_2_identity_card_and_bank_card_numbers_in_a_ticket_keep_only_their_last_four_digits_for_support(string written, string expected)
+    {
+        var ticket = new TicketView("tkt_1", "usr_1", written, [new TicketMessage(TicketAuthor.User, "usr_1", written, DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
+
+        var masked = ticket.MaskedForSupport();
+
+        Assert.Equal(expected, masked.Subject);
+        Assert.Equal(expected, masked.Messages[0].Text);
+    }
+
+    [Theory]
+    [InlineData("订单 610113200805171236")]
+    [InlineData("运单 6222021001123456780")]
+    [InlineData("编号 110105194913310024")]
+    [InlineData("一二三四五六七八九十，两三个人")]
+    public void P1_7_long_numbers_that_are_no_identity_or_bank_card_and_counting_words_stay_as_written(string written)
+    {
+        var ticket = new TicketView("tkt_1", "usr_1", written, [], DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(written, ticket.MaskedForSupport().Subject);
+    }
+
+    [Fact]
+    public void P1_7_a_mobile_number_beside_an_identity_card_number_is_masked_too()
+    {
+        var ticket = new TicketView("tkt_1", "usr_1", "11010519491231002X 13912345678", [], DateTimeOffset.UnixEpoch);
+
+        Assert.Equal("**************002X *******5678", ticket.MaskedForSupport().Subject);
     }
 
     [Fact]

@@ -1,0 +1,164 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MeiLing.Grains.Users;
+
+namespace MeiLing.Grains.Privacy;
+
+/// <summary>
+/// Free text a user or an agent typed (a ticket, a rejection's reason, an import's provenance) as support reads it
+/// (P1.7): the numbers in it that identify a person, however they were written, keep their last four digits only.
+/// Mobile numbers, resident identity card numbers (A.2: identity documents) and bank card numbers (A.2: property).
+/// Masking digits that happen to spell one of them costs support a few digits; leaving one whole costs the user their
+/// privacy.
+/// </summary>
+internal static partial class FreeTextMasking
+{
+    public static string Mask(string text)
+    {
+        // Found in the reading (Chinese numerals read as digits, one character for one), replaced at the same place in
+        // the text: 一三九一二三四五六七八 is the same number to anyone reading the ticket.
+        var reading = Reading(text);
+        var masked = new StringBuilder(text.Length);
+        var copied = 0;
+        foreach (var (index, length, replacement) in Numbers(reading))
+        {
+            masked.Append(text, copied, index - copied).Append(replacement);
+            copied = index + length;
+        }
+
+        return copied == 0 ? text : masked.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    // Long numbers first (an identity card's 18 digits hold no mobile number's 11 in a row, but a card number written
+    // in groups could), then mobile numbers in what is left.
+    private static IEnumerable<Masked> Numbers(string reading)
+    {
+        var found = new List<Masked>();
+        for (var match = LongNumber().Match(reading); match.Success; match = match.NextMatch())
+        {
+            var digits = Digits(match.Value);
+            if (IsIdentityCardNumber(digits) || IsBankCardNumber(digits))
+            {
+                found.Add(new Masked(match.Index, match.Length, LastFour(digits)));
+            }
+        }
+
+        var from = 0;
+        foreach (var span in found.ToArray().Append(new Masked(reading.Length, 0, "")))
+        {
+            found.AddRange(MobileNumbers(reading, from, span.Index));
+            from = span.Index + span.Length;
+        }
+
+        return found.OrderBy(span => span.Index);
+    }
+
+    // A run of digits that is no mobile number is looked at again from its second digit: a stray digit before a number
+    // (No. 5 1 3 9 1 2 3 4 5 6 7 8) would otherwise take its place in the run and leave the number whole.
+    private static IEnumerable<Masked> MobileNumbers(string reading, int from, int to)
+    {
+        var part = reading[..to];
+        var match = MobileNumber().Match(part, from);
+        while (match.Success)
+        {
+            if (PhoneNumber.TryNormalize(Digits(match.Groups["number"].Value), out var number))
+            {
+                yield return new Masked(match.Index, match.Length, PhoneNumber.Mask(number));
+                match = MobileNumber().Match(part, match.Index + match.Length);
+            }
+            else
+            {
+                match = MobileNumber().Match(part, match.Groups["number"].Index + 1);
+            }
+        }
+    }
+
+    // Where in the text a number was found, and what support reads in its place.
+    private readonly record struct Masked(int Index, int Length, string Replacement);
+
+    private static string LastFour(string digits) => string.Concat(new string('*', digits.Length - 4), digits[^4..]);
+
+    // GB 11643: 17 digits (the region, the birth date, a sequence) and an ISO 7064 MOD 11-2 check character, 0-9 or X.
+    private static bool IsIdentityCardNumber(string digits)
+    {
+        if (digits.Length != 18 || !digits[..17].All(char.IsAsciiDigit)
+            || !DateOnly.TryParseExact(digits[6..14], "yyyyMMdd", out var birth) || birth.Year < 1900)
+        {
+            return false;
+        }
+
+        var sum = 0;
+        for (var i = 0; i < 17; i++)
+        {
+            sum += (digits[i] - '0') * IdentityWeights[i];
+        }
+
+        return "10X98765432"[sum % 11] == char.ToUpperInvariant(digits[17]);
+    }
+
+    private static readonly int[] IdentityWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+    // 16 to 19 digits passing the Luhn check, as every UnionPay, Visa and Mastercard number does.
+    private static bool IsBankCardNumber(string digits)
+    {
+        if (digits.Length is < 16 or > 19 || !digits.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        var sum = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var digit = digits[^(i + 1)] - '0';
+            sum += i % 2 == 0 ? digit : (digit * 2) - (digit > 4 ? 9 : 0);
+        }
+
+        return sum % 10 == 0;
+    }
+
+    // The digits in ASCII, whatever digits they were written in (a Chinese keyboard's full-width １３９…), and an
+    // identity card's check character X.
+    private static string Digits(string written) =>
+        string.Concat(written.Where(c => char.IsDigit(c) || c is 'X' or 'x' or 'Ｘ' or 'ｘ')
+            .Select(c => char.IsDigit(c) ? (char)('0' + (int)char.GetNumericValue(c)) : 'X'));
+
+    private static string Reading(string text)
+    {
+        if (!text.Any(ChineseNumerals.ContainsKey))
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (reading, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                reading[i] = ChineseNumerals.TryGetValue(text[i], out var digit) ? digit : text[i];
+            }
+        });
+    }
+
+    // The numerals people write a number in, everyday and financial (大写), simplified and traditional, and 幺 as 1 is
+    // read out in a phone number.
+    private static readonly Dictionary<char, char> ChineseNumerals = new()
+    {
+        ['〇'] = '0', ['零'] = '0', ['一'] = '1', ['壹'] = '1', ['幺'] = '1', ['二'] = '2', ['贰'] = '2', ['貳'] = '2',
+        ['两'] = '2', ['兩'] = '2', ['三'] = '3', ['叁'] = '3', ['參'] = '3', ['四'] = '4', ['肆'] = '4', ['五'] = '5',
+        ['伍'] = '5', ['六'] = '6', ['陆'] = '6', ['陸'] = '6', ['七'] = '7', ['柒'] = '7', ['八'] = '8', ['捌'] = '8',
+        ['九'] = '9', ['玖'] = '9',
+    };
+
+    // The forms people write a number in, not only 11 digits in a row: +86, 0086 or 86 before it, and separators between
+    // any two digits, up to six of them (139    1234    5678): spaces, dashes of every length, dots, slashes, underscores,
+    // commas, colons, stars, tildes, brackets (+86 139 1234 5678, (139)1234-5678, 139—1234—5678, 139*1234*5678), in
+    // ASCII or full width (＋８６ １３９－１２３４－５６７８, an ideographic space), or in any other script's digits: \d
+    // is every decimal digit, so the digits are checked by their value, not their code.
+    [GeneratedRegex(@"(?<!\d)(?:[(（]?(?:[+＋]|[0０]{2})?[8８][6６][)）]?" + Separator + @"*)?(?<number>[(（]?\d(?:" + Separator + @"{0,6}\d){10})(?!\d)")]
+    private static partial Regex MobileNumber();
+
+    // 15 to 18 digits and maybe a check character, in the same forms (an identity card read out in groups of 6, 8 and 4).
+    [GeneratedRegex(@"(?<![\dXxＸｘ])\d(?:" + Separator + @"{0,3}\d){14,18}(?:" + Separator + @"{0,3}[XxＸｘ])?(?![\dXxＸｘA-Za-z])")]
+    private static partial Regex LongNumber();
+
+    private const string Separator = @"[\s\-‐‑‒–—―－ー.．·・/／_＿,，、:：*＊~～(（)）]";
+}
