@@ -17,7 +17,7 @@ public static class ProductsApi
     {
         var group = routes.MapGroup("/v1/merchants/{merchantId:id}/products").WithTags("Merchant app");
 
-        group.MapPost("/", AddProduct).WithName("AddProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator)
+        group.MapPost("/", AddProduct).WithName("AddProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Add a product (sku, name, price in fen, optional stock).")
             .WithDescription("With `stock` the product is stock-tracked from that count; without, `stock` stays null and sales take none. A catalogue holds at most 10,000 products, archived ones included (beyond: 409 catalogue-full). The merchant key, a manager or an operator; a cashier gets 403.")
             .ProducesProblems(400, 409);
@@ -25,14 +25,14 @@ public static class ProductsApi
             .WithSummary("The merchant's products, by SKU, with their stock and whether archived, a page at a time (limit 1-500, default 500; cursor).")
             .WithDescription("`stock` is null for a product not stock-tracked. Every staff member may read it (the till needs prices). A page holds at most 500 products; `nextCursor` (the page's last SKU) gives the next, null on the last. A cursor that is not a SKU is 400.")
             .ProducesProblems(400);
-        group.MapPatch("/{sku}", EditProduct).WithName("EditProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator)
+        group.MapPatch("/{sku}", EditProduct).WithName("EditProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Change a product's name, price or image; orders already placed keep their lines.")
             .WithDescription("Fields left out stay as they are. A cashier gets 403; an unknown SKU 404.")
             .ProducesProblems(400);
-        group.MapDelete("/{sku}", ArchiveProduct).WithName("ArchiveProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator)
+        group.MapDelete("/{sku}", ArchiveProduct).WithName("ArchiveProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Archive a product: still listed (archived: true), no new sales (409 product-archived).")
             .WithDescription("Old orders keep their lines, refunds of them still work. Idempotent. A cashier gets 403.");
-        group.MapPost("/{sku}/stock", AdjustStock).WithName("AdjustStock").ForCaller(CallerScope.TheMerchantManagerOrOperator)
+        group.MapPost("/{sku}/stock", AdjustStock).WithName("AdjustStock").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Move a product's stock by delta with a reason (delivery, stock-take, damage, other); answers the new stock.")
             .WithDescription("Below zero → 409 stock-below-zero, nothing changed. The first adjustment of a product not tracked starts tracking it from zero. An Idempotency-Key header makes a retry count once; the same key with another delta is 409 idempotency-key-reused, nothing changed. Every movement is kept with who, why and when (`GET …/stock/movements`).")
             .ProducesProblems(400, 409);

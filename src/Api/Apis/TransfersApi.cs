@@ -90,12 +90,17 @@ public static class TransfersApi
     private static async Task<Results<Ok<TransferView>, NotFound>> Get(string transferId, IClusterClient cluster) =>
         await cluster.GetGrain<ITransferGrain>(transferId).Get() is { } transfer ? TypedResults.Ok(transfer) : TypedResults.NotFound();
 
-    private static async Task<Created<TransferView>> Object(string transferId, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
+    private static async Task<Created<TransferObjection>> Object(string transferId, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
     {
         // P3.2, P4.4: an objection is not withdrawn; at the date the user's orders at the merchant are anonymized and their
         // member card settled instead of moving, what a copy of the session must not decide for the user.
         recentSignIn.Ensure(caller, "Objecting to a transfer");
-        return TypedResults.Created($"/v1/transfers/{transferId}", await cluster.GetGrain<ITransferGrain>(transferId).Object(caller.SubjectId()!));
+        var userId = caller.SubjectId()!;
+        var transfer = await cluster.GetGrain<ITransferGrain>(transferId).Object(userId);
+        // The user's own objection, not the transfer: how many customers the merchant has (usersNotified) is the operators'.
+        return TypedResults.Created(
+            $"/v1/transfers/{transferId}/objections/{userId}/recipients",
+            new TransferObjection(transfer.TransferId, transfer.MerchantId, transfer.SuccessorMerchantId, transfer.EffectiveAt));
     }
 }
 
@@ -106,3 +111,6 @@ public sealed record TransferBody(
 
 /// <summary>A transfer just started: its id, its date, and how many users were told.</summary>
 public sealed record TransferStarted(string TransferId, DateTimeOffset EffectiveAt, int UsersNotified);
+
+/// <summary>Answer to <c>POST /v1/transfers/{transferId}/objections</c>: the transfer the user objected to, and nothing of the merchant's customers.</summary>
+public sealed record TransferObjection(string TransferId, string MerchantId, string SuccessorMerchantId, DateTimeOffset EffectiveAt);

@@ -139,6 +139,26 @@ public sealed class AbsentRecordTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_an_operator_changing_the_catalogue_of_made_up_merchants_leaves_no_catalogue_activation_behind()
+    {
+        var operatorClient = platform.Operator();
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.MerchantPrefix)).ToList();
+
+        foreach (var merchantId in madeUp)
+        {
+            var products = $"/v1/merchants/{merchantId}/products";
+            await (await operatorClient.PostAsJsonAsync(products, new { sku = "TEA", name = "Tea", priceFen = 500 })).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await operatorClient.PatchAsJsonAsync($"{products}/TEA", new { priceFen = 600 })).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await operatorClient.DeleteAsync($"{products}/TEA")).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await operatorClient.PostAsJsonAsync($"{products}/TEA/stock", new { delta = 5, reason = "delivery" })).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<ICatalogueGrain>(id))));
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id =>
+            (GrainReference)platform.Grains.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(id, "TEA")))));
+    }
+
+    [Fact]
     public async Task P4_4_a_manager_naming_made_up_staff_leaves_no_staff_activation_behind()
     {
         var till = await platform.OpenTillAsync("Made Up Staff");

@@ -484,6 +484,28 @@ public sealed class TransferTests(TimeTravelFixture platform)
         }
     }
 
+    // Any customer's objection answered with the operators' view of the transfer, usersNotified among it: a competitor's
+    // throwaway account with one order read how many customers the merchant has.
+    [Fact]
+    public async Task P3_2_P4_4_an_objection_answers_with_the_users_own_objection_and_not_the_merchants_customer_count()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Discreet");
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(40) });
+        var transferId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
+
+        var objected = await shop.CustomerClient.PostAsync($"/v1/transfers/{transferId}/objections", null);
+
+        Assert.Equal(HttpStatusCode.Created, objected.StatusCode);
+        var objection = await objected.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(transferId, objection.GetProperty("transferId").GetString());
+        Assert.Equal(successor.MerchantId, objection.GetProperty("successorMerchantId").GetString());
+        Assert.False(objection.TryGetProperty("usersNotified", out _), objection.ToString());
+        Assert.False(objection.TryGetProperty("status", out _), objection.ToString());
+    }
+
     [Fact]
     public async Task P3_2_a_user_cannot_object_to_a_transfer_that_does_not_concern_them_and_only_an_operator_starts_one()
     {
