@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using MeiLing.Grains.Access;
 using MeiLing.Api.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -8,14 +10,16 @@ namespace MeiLing.Api.Consoles;
 /// <summary>
 /// The support console's session: a support or operator key, checked once at sign-in like the
 /// <c>X-Api-Key</c> header (<see cref="StaffKeys"/>), then an HttpOnly cookie that holds the caller's
-/// claims and the key's hash. The key is asked again on every request, so an off-boarded agent's
-/// cookie stops working as soon as their key does.
+/// claims, the key's hash and a random session id. The key is asked again on every request, so an off-boarded
+/// agent's cookie stops working as soon as their key does; and the session too (<see cref="IConsoleSessionGrain"/>),
+/// so a copy of the cookie stops working once the agent signed out.
 /// </summary>
 public static class ConsoleAuthentication
 {
     public const string Scheme = "console";
     public const string CookieName = "meiling_console";
     public const string KeyHashClaim = "key";
+    public const string SessionClaim = "sid";
 
     public static void Configure(CookieAuthenticationOptions options)
     {
@@ -31,17 +35,20 @@ public static class ConsoleAuthentication
         {
             OnValidatePrincipal = async context =>
             {
-                var keys = context.HttpContext.RequestServices.GetRequiredService<StaffKeys>();
+                var services = context.HttpContext.RequestServices;
                 var keyHash = context.Principal?.FindFirstValue(KeyHashClaim);
-                if (keyHash is null || await keys.ResolveHashAsync(keyHash, Scheme) is not { } current
-                    || current.SubjectId() != context.Principal!.SubjectId())
+                var sessionId = context.Principal?.FindFirstValue(SessionClaim);
+                if (keyHash is null || sessionId is null
+                    || await services.GetRequiredService<StaffKeys>().ResolveHashAsync(keyHash, Scheme) is not { } current
+                    || current.SubjectId() != context.Principal!.SubjectId()
+                    || await services.GetRequiredService<IClusterClient>().GetGrain<IConsoleSessionGrain>(sessionId).IsEnded())
                 {
                     context.RejectPrincipal();
                     await context.HttpContext.SignOutAsync(Scheme);
                     return;
                 }
 
-                context.ReplacePrincipal(WithKeyHash(current, keyHash));
+                context.ReplacePrincipal(ForSession(current, keyHash, sessionId));
             },
 
             // Pages answer 401/403 through ConsoleChallenges, never by a redirect of the cookie handler's own.
@@ -58,11 +65,15 @@ public static class ConsoleAuthentication
         };
     }
 
-    /// <summary>The staff principal with the hash of the key it signed in with, as the cookie keeps it.</summary>
-    public static ClaimsPrincipal WithKeyHash(ClaimsPrincipal staff, string keyHash)
+    /// <summary>A new session's id: 128 random bits, so nobody names another's session to end it.</summary>
+    public static string NewSessionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The staff principal with the hash of the key it signed in with and its session's id, as the cookie keeps them.</summary>
+    public static ClaimsPrincipal ForSession(ClaimsPrincipal staff, string keyHash, string sessionId)
     {
         var identity = new ClaimsIdentity(staff.Claims, Scheme, CallerClaims.Subject, ClaimTypes.Role);
         identity.AddClaim(new Claim(KeyHashClaim, keyHash));
+        identity.AddClaim(new Claim(SessionClaim, sessionId));
         return new ClaimsPrincipal(identity);
     }
 }

@@ -352,6 +352,28 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.StartsWith("/console/signin", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
+    // Signing out only deleted the cookie from the browser that signed out: a copy of it (a shared workstation, a proxy's
+    // log) went on acting in the agent's name, audited as them, for the rest of its 8 hours.
+    [Fact]
+    public async Task P1_7_P4_4_signing_out_of_the_console_ends_the_session_so_a_copy_of_its_cookie_is_signed_out_and_other_sessions_go_on()
+    {
+        var agent = await platform.EnrolStaffAsync("共用电脑客服", "support");
+        var (browser, cookies) = NewBrowser();
+        await browser.PostFormAsync("/console/signin", new() { ["apiKey"] = agent.ApiKey });
+        var (otherBrowser, _) = NewBrowser();
+        await otherBrowser.PostFormAsync("/console/signin", new() { ["apiKey"] = agent.ApiKey });
+        var copied = cookies.GetCookies(new Uri(platform.BaseUrl + "/console"))["meiling_console"]!.Value;
+        Assert.Equal(HttpStatusCode.OK, (await WithCopiedCookie(copied).GetAsync("/console")).StatusCode);
+
+        var signOut = await browser.PostFormAsync("/console/signout", new(), "/console");
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        var replay = await WithCopiedCookie(copied).GetAsync("/console");
+        Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
+        Assert.StartsWith("/console/signin", replay.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await otherBrowser.GetAsync("/console")).StatusCode);
+    }
+
     [Fact]
     public async Task P4_4_signing_out_of_the_privacy_center_ends_the_session_so_a_copy_of_its_cookie_is_401_and_other_sessions_go_on()
     {
@@ -526,6 +548,14 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         var cookies = new CookieContainer();
         var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(platform.BaseUrl) };
         return (client, cookies);
+    }
+
+    // A client of its own that sends only the copied console cookie, as whoever copied it would.
+    private HttpClient WithCopiedCookie(string consoleCookie)
+    {
+        var (client, cookies) = NewBrowser();
+        cookies.Add(new Uri(platform.BaseUrl + "/console"), new Cookie("meiling_console", consoleCookie, "/console"));
+        return client;
     }
 
     private async Task<(HttpClient Browser, StaffEnrolledBody Agent)> SignedInAgentAsync()

@@ -30,7 +30,7 @@ public sealed class SignInModel(IClusterClient cluster, StaffKeys keys) : Consol
         }
 
         var keyHash = Convert.ToHexStringLower(StaffKeys.Hash(apiKey!.Trim()));
-        await HttpContext.SignInAsync(ConsoleAuthentication.Scheme, ConsoleAuthentication.WithKeyHash(staff, keyHash));
+        await HttpContext.SignInAsync(ConsoleAuthentication.Scheme, ConsoleAuthentication.ForSession(staff, keyHash, ConsoleAuthentication.NewSessionId()));
         return LocalRedirect(ConsolePaths.SafeReturnUrl(ReturnUrl, ConsolePaths.Console));
     }
 }
