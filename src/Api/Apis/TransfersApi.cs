@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using System.Text.Json;
 using MeiLing.Api.Security;
+using MeiLing.Grains.Audit;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Transfers;
@@ -11,6 +13,9 @@ namespace MeiLing.Api.Apis;
 /// <summary>Business transfers to a successor merchant (P3.2): started by an operator, objected to by users.</summary>
 public static class TransfersApi
 {
+    /// <summary>The audit log's action for an operator's start of a transfer, written before it starts (it may then be refused).</summary>
+    public const string TransferStartAction = "transfer:start";
+
     // Further ahead than this is a typo, not a plan.
     private static readonly TimeSpan LatestEffectiveAt = TimeSpan.FromDays(3650);
 
@@ -70,7 +75,7 @@ public static class TransfersApi
         RequestsApi.ConfirmAsRecipient(TransferObjections.CauseId(transferId, userId), merchantId, cluster);
 
     private static async Task<Results<Created<TransferStarted>, ValidationProblem>> Start(
-        string merchantId, TransferBody body, IClusterClient cluster, TimeProvider clock)
+        string merchantId, TransferBody body, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock)
     {
         if (!EntityId.IsWellFormed(body.SuccessorMerchantId, EntityId.MerchantPrefix))
         {
@@ -83,6 +88,11 @@ public static class TransfersApi
         }
 
         var transferId = EntityId.New(EntityId.TransferPrefix);
+        // P3.2, P4.4: one operator key hands a merchant's customers to another merchant; who asked is on the record before
+        // anything moves, and if the audit log cannot take it, nothing does.
+        await cluster.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
+            Roles.Operator, caller.SubjectId() ?? "unknown", TransferStartAction, null,
+            JsonSerializer.Serialize(new { merchantId, transferId, successorMerchantId = body.SuccessorMerchantId, effectiveAt = body.EffectiveAt })));
         var view = await cluster.GetGrain<ITransferGrain>(transferId).Start(merchantId, body.SuccessorMerchantId, body.EffectiveAt);
         return TypedResults.Created($"/v1/transfers/{transferId}", new TransferStarted(view.TransferId, view.EffectiveAt, view.UsersNotified));
     }

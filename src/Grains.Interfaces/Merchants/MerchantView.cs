@@ -1,6 +1,9 @@
 namespace MeiLing.Grains.Merchants;
 
-/// <summary>A merchant as callers see it.</summary>
+/// <summary>
+/// A merchant as callers see it. <see cref="TransferAwayId"/> names the open transfer of its business to a successor
+/// (P3.2): an operator starts one, and the merchant reads it on its own record from that moment.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.merchant-view")]
 public sealed record MerchantView(
     [property: Id(0)] string MerchantId,
@@ -10,7 +13,8 @@ public sealed record MerchantView(
     [property: Id(4)] MerchantStatus Status,
     [property: Id(5)] DateTimeOffset? TerminationEffectiveAt,
     [property: Id(6)] string TimeZone = MerchantTimeZones.Default,
-    [property: Id(7)] MerchantErasureStall? ErasureStalled = null);
+    [property: Id(7)] MerchantErasureStall? ErasureStalled = null,
+    [property: Id(8)] string? TransferAwayId = null);
 
 /// <summary>
 /// A closing merchant's erasure that stopped making progress (P4.3, P4.4): walks in a row that anonymized nothing while

@@ -185,5 +185,5 @@ public sealed class MerchantState
         ErasureStall = null;
     }
 
-    public MerchantView ToView(string merchantId) => new(merchantId, Name, Region, CreatedAt, Status, TerminationEffectiveAt, TimeZone ?? MerchantTimeZones.Default, ErasureStall);
+    public MerchantView ToView(string merchantId) => new(merchantId, Name, Region, CreatedAt, Status, TerminationEffectiveAt, TimeZone ?? MerchantTimeZones.Default, ErasureStall, TransferAway?.TransferId);
 }

@@ -484,6 +484,29 @@ public sealed class TransferTests(TimeTravelFixture platform)
         }
     }
 
+    // A transfer hands a merchant's customers to another merchant on one operator key's word, and named nobody.
+    [Fact]
+    public async Task P3_2_P4_4_starting_a_transfer_is_audited_with_the_operator_who_started_it_and_the_merchant_reads_it_on_its_own_record()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor On Record");
+        var operatorKey = await platform.EnrolStaffAsync("Operator Transfers", "operator");
+
+        var started = await platform.Client(operatorKey.ApiKey).PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(45) });
+
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var transferId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
+        var detail = await platform.Database.ScalarAsync<string>(
+            "SELECT detail FROM audit_log WHERE action = 'transfer:start' AND actor_role = 'operator' AND actor_id = $1", operatorKey.StaffId);
+        Assert.Contains(transferId, detail, StringComparison.Ordinal);
+        Assert.Contains(shop.Merchant.MerchantId, detail, StringComparison.Ordinal);
+        Assert.Contains(successor.MerchantId, detail, StringComparison.Ordinal);
+        var merchant = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}");
+        Assert.Equal(transferId, merchant.GetProperty("transferAwayId").GetString());
+    }
+
     // Any customer's objection answered with the operators' view of the transfer, usersNotified among it: a competitor's
     // throwaway account with one order read how many customers the merchant has.
     [Fact]
