@@ -75,7 +75,7 @@ public static class ProductsApi
         string merchantId, [RegularExpression(SkuPattern)] string sku, AdjustStockRequest request, ClaimsPrincipal caller, IClusterClient cluster,
         [FromHeader(Name = OrdersApi.IdempotencyHeader)] string? idempotencyKey)
     {
-        var operationId = string.IsNullOrEmpty(idempotencyKey) ? EntityId.NewInTimeOrder(EntityId.StockMovementPrefix) : $"key:{idempotencyKey}";
+        var operationId = string.IsNullOrEmpty(idempotencyKey) ? EntityId.NewInTimeOrder(EntityId.StockMovementPrefix) : StockAdjustment.ForKey(idempotencyKey);
         var stock = await cluster.GetGrain<ICatalogueGrain>(merchantId)
             .AdjustStock(sku, new StockAdjustment(operationId, request.Delta, request.Reason, caller.MerchantStaffId()));
         return TypedResults.Ok(new StockLevel(sku, stock));

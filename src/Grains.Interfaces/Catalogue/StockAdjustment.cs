@@ -10,7 +10,14 @@ public sealed record StockAdjustment(
     [property: Id(1)] int Delta,
     [property: Id(2)] StockReason Reason,
     [property: Id(3)] string? StaffId,
-    [property: Id(4)] string? OrderId = null);
+    [property: Id(4)] string? OrderId = null)
+{
+    /// <summary>Before the caller's Idempotency-Key in an adjustment's operation id (<see cref="ForKey"/>).</summary>
+    public const string KeyPrefix = "key:";
+
+    /// <summary>The operation id of an adjustment sent under the caller's Idempotency-Key.</summary>
+    public static string ForKey(string idempotencyKey) => KeyPrefix + idempotencyKey;
+}
 
 /// <summary>Why stock moved. The first four are a merchant's adjustments; sales and returns come from orders.</summary>
 [GenerateSerializer, Alias("meiling.stock-reason")]

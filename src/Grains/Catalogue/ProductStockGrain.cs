@@ -63,7 +63,10 @@ internal sealed class ProductStockGrain(
 
     async Task<int> IProductStockGrain.Adjust(StockAdjustment adjustment)
     {
-        if (state.State.Find(adjustment.OperationId) is { } done)
+        var done = state.State.Find(adjustment.OperationId) is { } remembered
+            ? new RecordedOperation(remembered.Delta, remembered.StockAfter)
+            : await FindForgottenAsync(adjustment.OperationId);
+        if (done is not null)
         {
             // A retry is the same movement again. Another one under the same key would otherwise be answered as done
             // while nothing moved, and the till's count would be off without anyone hearing of it.
@@ -74,6 +77,12 @@ internal sealed class ProductStockGrain(
 
         return await ApplyAsync(adjustment);
     }
+
+    // P4.4: the state remembers the last 1,000 operations, sales among them; a key the caller chose may be older (a till
+    // replaying its queue after a day's sales) and is then found among the movements, not applied again. An id the
+    // platform minted for a keyless adjustment is new by construction and asks nothing.
+    private async Task<RecordedOperation?> FindForgottenAsync(string operationId) =>
+        operationId.StartsWith(StockAdjustment.KeyPrefix, StringComparison.Ordinal) ? await movements.FindAsync(Key, operationId) : null;
 
     private async Task<int> ApplyAsync(StockAdjustment movement)
     {

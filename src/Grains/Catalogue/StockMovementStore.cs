@@ -27,6 +27,18 @@ public sealed class StockMovementStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The movement an operation made of the product keyed <c>{merchantId}/{sku}</c>, or null when none did.</summary>
+    public async Task<RecordedOperation?> FindAsync(string productKey, string operationId)
+    {
+        var separator = productKey.IndexOf('/', StringComparison.Ordinal);
+        var rows = await Platform.DataSourceQueries.ReadRowsAsync(dataSource, """
+            SELECT delta, stock_after FROM stock_movements WHERE merchant_id = $1 AND sku = $2 AND operation = $3 ORDER BY at LIMIT 1
+            """,
+            reader => new RecordedOperation(reader.GetInt32(0), reader.GetInt32(1)),
+            productKey[..separator], productKey[(separator + 1)..], operationId);
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
     /// <summary>The product's latest movements, newest first.</summary>
     public async Task<IReadOnlyList<StockMovement>> LatestAsync(string merchantId, string sku, int limit) =>
         await Platform.DataSourceQueries.ReadRowsAsync(dataSource, """
@@ -39,3 +51,6 @@ public sealed class StockMovementStore(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<DateTimeOffset>(6)),
             merchantId, sku, limit);
 }
+
+/// <summary>What one recorded operation did to a product's stock: its delta and the stock it left.</summary>
+public sealed record RecordedOperation(int Delta, int StockAfter);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
 using MeiLing.Tests.Commerce;
 
 namespace MeiLing.Tests.Retail;
@@ -166,6 +167,28 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
 
         Assert.EndsWith("/idempotency-key-reused", (await other.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
         Assert.Equal(6, await till.Owner.StockAsync(till.MerchantId, "OIL"));
+    }
+
+    // The stock grain remembers its last 1,000 operations, sales among them: a key older than that was applied again, and
+    // the same key with another delta too, instead of 409.
+    [Fact]
+    public async Task P4_4_an_idempotency_key_replayed_after_a_thousand_later_movements_still_counts_once_and_another_delta_is_409()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "SALT", 300, stock: 0);
+        Assert.Equal(HttpStatusCode.OK, (await AdjustAsync(till, "SALT", 50, "delivery", "salt-delivery")).StatusCode);
+        var stock = platform.Grains.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(till.MerchantId, "SALT"));
+        for (var i = 0; i < 1_000; i++)
+        {
+            await stock.Adjust(new StockAdjustment(EntityId.NewInTimeOrder(EntityId.StockMovementPrefix), i % 2 == 0 ? 1 : -1, StockReason.StockTake, null));
+        }
+
+        var replayed = await AdjustAsync(till, "SALT", 50, "delivery", "salt-delivery");
+        var reused = await AdjustAsync(till, "SALT", -2, "damage", "salt-delivery");
+
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        await reused.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(50, await till.Owner.StockAsync(till.MerchantId, "SALT"));
     }
 
     private static async Task<HttpResponseMessage> AdjustAsync(Till till, string sku, int delta, string reason, string idempotencyKey)
