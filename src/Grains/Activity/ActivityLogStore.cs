@@ -51,31 +51,40 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
         await importer.CompleteAsync();
     }
 
-    /// <summary>A user's latest entries, newest first. Each row holds at least one entry, so <paramref name="limit"/> rows are enough.</summary>
+    /// <summary>
+    /// A user's latest entries, newest first. A row holds up to a flush's worth of entries (about a hundred), so rows are
+    /// read a few at a time and only until the newest <paramref name="limit"/> are known, never <paramref name="limit"/>
+    /// rows at once (P4.4): a thousand full rows, opened together for each of many calls, would fill the silo's memory.
+    /// </summary>
     public async Task<IReadOnlyList<ActivityEntry>> ListAsync(string userId, int limit)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT sealed_entry, holds_batch FROM user_activity WHERE user_id = $1 ORDER BY at DESC LIMIT $2
-            """);
-        command.Parameters.Add(new() { Value = userId });
-        command.Parameters.Add(new() { Value = limit });
-        var sealedRows = new List<(byte[] Sealed, bool HoldsBatch)>();
-        await using (var reader = await command.ExecuteReaderAsync())
+        var newest = new List<ActivityEntry>();
+        var rowsRead = 0;
+        await foreach (var (at, sealedRow, holdsBatch) in SealedRowsAsync(userId, ListRowsPerRead))
         {
-            while (await reader.ReadAsync())
+            // A row is dated by its newest entry: once the newest `limit` are all as new as this row, no row from here on
+            // holds a newer one. Each row holds at least one entry, so `limit` rows always suffice.
+            if (rowsRead++ == limit || (newest.Count == limit && newest[^1].LastAt >= at))
             {
-                sealedRows.Add((reader.GetFieldValue<byte[]>(0), reader.GetBoolean(1)));
+                break;
             }
+
+            newest.AddRange(await OpenAsync(userId, sealedRow, holdsBatch));
+            newest = [.. newest.OrderByDescending(entry => entry.LastAt).Take(limit)];
         }
 
-        var entries = new List<ActivityEntry>(sealedRows.Count);
-        foreach (var (sealedRow, holdsBatch) in sealedRows)
-        {
-            entries.AddRange(await OpenAsync(userId, sealedRow, holdsBatch));
-        }
-
-        return [.. entries.OrderByDescending(entry => entry.LastAt).Take(limit)];
+        return newest;
     }
+
+    // Rows a list reads at a time: a few flushes' worth.
+    private const int ListRowsPerRead = 4;
+
+    private IAsyncEnumerable<(DateTimeOffset At, byte[] Sealed, bool HoldsBatch)> SealedRowsAsync(
+        string userId, int rowsPerRead, CancellationToken cancellationToken = default) =>
+        NewestFirstPages.ReadAsync(bound => dataSource.ReadRowsAsync(
+            $"SELECT at, sealed_entry, holds_batch FROM user_activity WHERE user_id = $1{bound.Condition("at")} ORDER BY at DESC LIMIT $2",
+            reader => (reader.GetFieldValue<DateTimeOffset>(0), (At: reader.GetFieldValue<DateTimeOffset>(0), Sealed: reader.GetFieldValue<byte[]>(1), HoldsBatch: reader.GetBoolean(2))),
+            bound.Parameters(userId)), rowsPerRead, cancellationToken);
 
     // A row's entries, newest first; none when the user's key no longer opens it.
     private async Task<IEnumerable<ActivityEntry>> OpenAsync(string userId, byte[] sealedRow, bool holdsBatch)
@@ -98,11 +107,7 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
     /// </summary>
     public async IAsyncEnumerable<ActivityEntry> ReadAllAsync(string userId, int rowsPerRead, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var rows = NewestFirstPages.ReadAsync(bound => dataSource.ReadRowsAsync(
-            $"SELECT at, sealed_entry, holds_batch FROM user_activity WHERE user_id = $1{bound.Condition("at")} ORDER BY at DESC LIMIT $2",
-            reader => (reader.GetFieldValue<DateTimeOffset>(0), (Sealed: reader.GetFieldValue<byte[]>(1), HoldsBatch: reader.GetBoolean(2))),
-            bound.Parameters(userId)), rowsPerRead, cancellationToken);
-        await foreach (var (sealedRow, holdsBatch) in rows)
+        await foreach (var (_, sealedRow, holdsBatch) in SealedRowsAsync(userId, rowsPerRead, cancellationToken))
         {
             foreach (var entry in await OpenAsync(userId, sealedRow, holdsBatch))
             {

@@ -6,6 +6,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Grains.Staff;
 using MeiLing.Grains.Transfers;
 using MeiLing.Grains.Users;
+using MeiLing.Tests.Api;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 
@@ -136,6 +137,20 @@ public sealed class AbsentRecordTests(PlatformFixture platform)
 
         Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(sku =>
             (GrainReference)platform.Grains.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(till.MerchantId, sku)))));
+    }
+
+    [Fact]
+    public async Task P4_4_support_reading_the_notices_of_made_up_users_leaves_no_inbox_activation_behind()
+    {
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Made Up Inboxes", "support")).ApiKey);
+        var madeUp = Enumerable.Range(0, 10).Select(_ => EntityId.New(EntityId.UserPrefix)).ToList();
+
+        foreach (var userId in madeUp)
+        {
+            await (await support.GetAsync($"/v1/users/{userId}/notifications")).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, await ActivationsLeftAsync(madeUp.Select(id => (GrainReference)platform.Grains.GetGrain<IUserInboxGrain>(id))));
     }
 
     [Fact]
