@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using System.Text.Json;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Security;
-using MeiLing.Grains.Audit;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Transfers;
@@ -13,9 +12,6 @@ namespace MeiLing.Api.Apis;
 /// <summary>Business transfers to a successor merchant (P3.2): started by an operator, objected to by users.</summary>
 public static class TransfersApi
 {
-    /// <summary>The audit log's action for an operator's start of a transfer, written before it starts (it may then be refused).</summary>
-    public const string TransferStartAction = "transfer:start";
-
     // Further ahead than this is a typo, not a plan.
     private static readonly TimeSpan LatestEffectiveAt = TimeSpan.FromDays(3650);
 
@@ -88,11 +84,7 @@ public static class TransfersApi
         }
 
         var transferId = EntityId.New(EntityId.TransferPrefix);
-        // P3.2, P4.4: one operator key hands a merchant's customers to another merchant; who asked is on the record before
-        // anything moves, and if the audit log cannot take it, nothing does.
-        await cluster.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
-            Roles.Operator, caller.SubjectId() ?? "unknown", TransferStartAction, null,
-            JsonSerializer.Serialize(new { merchantId, transferId, successorMerchantId = body.SuccessorMerchantId, effectiveAt = body.EffectiveAt })));
+        await TransferStartAudit.RecordAsync(cluster, caller, merchantId, transferId, body.SuccessorMerchantId, body.EffectiveAt);
         var view = await cluster.GetGrain<ITransferGrain>(transferId).Start(merchantId, body.SuccessorMerchantId, body.EffectiveAt);
         return TypedResults.Created($"/v1/transfers/{transferId}", new TransferStarted(view.TransferId, view.EffectiveAt, view.UsersNotified));
     }

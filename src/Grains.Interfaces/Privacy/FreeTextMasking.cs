@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using MeiLing.Grains.Users;
@@ -41,6 +42,10 @@ internal static partial class FreeTextMasking
             {
                 found.Add(new Masked(match.Index, match.Length, LastFour(digits)));
             }
+            else
+            {
+                found.AddRange(IdentityCardNumbersWithin(match));
+            }
         }
 
         var from = 0;
@@ -51,6 +56,33 @@ internal static partial class FreeTextMasking
         }
 
         return found.OrderBy(span => span.Index);
+    }
+
+    // A run that is neither whole may hold an identity card number beside other digits (身份证 610113200805171235 2张,
+    // 1、610113…): every 18 characters of it are tried, and those that pass the check are masked where they stand. Not a
+    // bank card: one of the many 16-19-digit windows of a long run would pass the Luhn check by chance.
+    private static IEnumerable<Masked> IdentityCardNumbersWithin(Match run)
+    {
+        var at = new List<int>();
+        for (var i = 0; i < run.Length; i++)
+        {
+            if (char.IsDigit(run.Value[i]) || run.Value[i] is 'X' or 'x' or 'Ｘ' or 'ｘ')
+            {
+                at.Add(i);
+            }
+        }
+
+        var digits = Digits(run.Value);
+        for (var start = 0; start + 18 <= digits.Length; start++)
+        {
+            var window = digits.Substring(start, 18);
+            if (IsIdentityCardNumber(window))
+            {
+                var from = run.Index + at[start];
+                yield return new Masked(from, run.Index + at[start + 17] + 1 - from, LastFour(window));
+                start += 17;
+            }
+        }
     }
 
     // A run of digits that is no mobile number is looked at again from its second digit: a stray digit before a number
@@ -82,7 +114,7 @@ internal static partial class FreeTextMasking
     private static bool IsIdentityCardNumber(string digits)
     {
         if (digits.Length != 18 || !digits[..17].All(char.IsAsciiDigit)
-            || !DateOnly.TryParseExact(digits[6..14], "yyyyMMdd", out var birth) || birth.Year < 1900)
+            || !DateOnly.TryParseExact(digits[6..14], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birth) || birth.Year < 1900)
         {
             return false;
         }

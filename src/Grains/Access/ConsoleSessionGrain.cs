@@ -2,20 +2,14 @@ using MeiLing.Grains.Platform;
 
 namespace MeiLing.Grains.Access;
 
+// Every console request asks its session: the activation stays while the agent works (the idle age), so the row is read
+// once per sitting, not per page. Its ids come only from cookies the API protected, so nobody wakes one per made-up id.
+// A signed-out session keeps its small row: the cookie it ended is refused for the rest of its 8 hours, and the row
+// says when that agent signed out.
 internal sealed class ConsoleSessionGrain(
     [PersistentState("console-session", StorageNames.Default)] IPersistentState<ConsoleSessionState> state,
     TimeProvider clock) : Grain, IConsoleSessionGrain
 {
-    private readonly AbsentRecordLinger _absent = new();
-
-    // A live session has no row: each console request asks, and its activation leaves within seconds rather than
-    // staying the idle age for every session an agent ever signed in with.
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _absent.Start(this, () => state.RecordExists);
-        return Task.CompletedTask;
-    }
-
     async Task IConsoleSessionGrain.End()
     {
         if (state.State.EndedAt is null)

@@ -63,26 +63,37 @@ internal sealed class ProductStockGrain(
 
     async Task<int> IProductStockGrain.Adjust(StockAdjustment adjustment)
     {
-        var done = state.State.Find(adjustment.OperationId) is { } remembered
-            ? new RecordedOperation(remembered.Delta, remembered.StockAfter)
-            : await FindForgottenAsync(adjustment.OperationId);
+        var remembered = state.State.Find(adjustment.OperationId);
+        var done = remembered is not null ? new RecordedOperation(remembered.Delta, remembered.StockAfter) : await FindForgottenAsync(adjustment.OperationId);
+        if (done is not null && done.Delta != adjustment.Delta)
+        {
+            // Another movement under the same key would otherwise be answered as done while nothing moved, and the till's
+            // count would be off without anyone hearing of it.
+            throw DomainException.Conflict("idempotency-key-reused", "This Idempotency-Key was used for another stock adjustment; use a new key for a new adjustment.");
+        }
+
         if (done is not null)
         {
-            // A retry is the same movement again. Another one under the same key would otherwise be answered as done
-            // while nothing moved, and the till's count would be off without anyone hearing of it.
-            return done.Delta == adjustment.Delta
-                ? done.StockAfter
-                : throw DomainException.Conflict("idempotency-key-reused", "This Idempotency-Key was used for another stock adjustment; use a new key for a new adjustment.");
+            // A retry is the same movement again. Its row may have been lost to a crash after the state was written: recorded
+            // again (once), so the key is still found there once the state has forgotten it.
+            if (remembered is not null && IsCallersKey(adjustment.OperationId))
+            {
+                await movements.RecordAsync(Key, EntityId.NewInTimeOrder(EntityId.StockMovementPrefix, clock.GetUtcNow()), adjustment, done.StockAfter, clock.GetUtcNow());
+            }
+
+            return done.StockAfter;
         }
 
         return await ApplyAsync(adjustment);
     }
 
+    private static bool IsCallersKey(string operationId) => operationId.StartsWith(StockAdjustment.KeyPrefix, StringComparison.Ordinal);
+
     // P4.4: the state remembers the last 1,000 operations, sales among them; a key the caller chose may be older (a till
     // replaying its queue after a day's sales) and is then found among the movements, not applied again. An id the
     // platform minted for a keyless adjustment is new by construction and asks nothing.
     private async Task<RecordedOperation?> FindForgottenAsync(string operationId) =>
-        operationId.StartsWith(StockAdjustment.KeyPrefix, StringComparison.Ordinal) ? await movements.FindAsync(Key, operationId) : null;
+        IsCallersKey(operationId) ? await movements.FindAsync(Key, operationId) : null;
 
     private async Task<int> ApplyAsync(StockAdjustment movement)
     {

@@ -6,13 +6,19 @@ namespace MeiLing.Grains.Catalogue;
 /// <summary>Every stock movement of a product, kept in a table so no grain's state grows with them.</summary>
 public sealed class StockMovementStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Records a movement of the product keyed <c>{merchantId}/{sku}</c>.</summary>
+    /// <summary>
+    /// Records a movement of the product keyed <c>{merchantId}/{sku}</c>; one under a caller's Idempotency-Key only once,
+    /// so the grain may record it again on a retry (its row lost to a crash after the state was written).
+    /// </summary>
     public async Task RecordAsync(string productKey, string movementId, StockAdjustment movement, int stockAfter, DateTimeOffset at)
     {
         var separator = productKey.IndexOf('/', StringComparison.Ordinal);
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             INSERT INTO stock_movements (movement_id, merchant_id, sku, delta, stock_after, reason, operation, staff_id, order_id, at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+             WHERE NOT starts_with($7, '{StockAdjustment.KeyPrefix}')
+                OR NOT EXISTS (SELECT 1 FROM stock_movements WHERE merchant_id = $2 AND sku = $3 AND operation = $7)
+            ON CONFLICT DO NOTHING
             """);
         command.Parameters.Add(new() { Value = movementId });
         command.Parameters.Add(new() { Value = productKey[..separator] });

@@ -97,7 +97,17 @@ internal sealed partial class MerchantGrain(
         return Task.FromResult(new MerchantStaffIds([.. listed.Skip(skip).Take(Math.Max(take, 0))], listed.Count, Merchant.StaffEnrolled));
     }
 
-    Task<MerchantView?> IMerchantGrain.Get() => Task.FromResult(state.RecordExists ? state.State.ToView(MerchantId) : null);
+    async Task<MerchantView?> IMerchantGrain.Get()
+    {
+        if (!state.RecordExists)
+        {
+            return null;
+        }
+
+        // The transfer the merchant reads on its record is one that holds it: a start that died leaves its id behind a while.
+        var view = state.State.ToView(MerchantId);
+        return state.State.TransferAway is { } away && !await HoldsAsync(away) ? view with { TransferAwayId = null } : view;
+    }
 
     // P4.3: at least 30 days' notice, the users told now, their data erased or anonymized after.
     async Task<MerchantView> IMerchantGrain.StartTermination(int noticeDays)

@@ -664,6 +664,7 @@ internal sealed partial class UserGrain(
         }
 
         var requestId = EntityId.NewInTimeOrder(EntityId.RequestPrefix, clock.GetUtcNow());
+        string? setAside = null;
         if (user.OpenRequests.TryGetValue(request.Type, out var open))
         {
             // P8.1: the entry is written before its request is received, so a crash in between leaves an
@@ -671,10 +672,9 @@ internal sealed partial class UserGrain(
             var openRequest = await GrainFactory.GetGrain<IDataRightsRequestGrain>(open).Get();
             if (openRequest is not null && SupersededByTheUsersOwn(openRequest, request))
             {
-                openRequest = await CancelForTheUsersOwnAsync(open);
+                setAside = open;
             }
-
-            if (openRequest is not null && openRequest.Status.IsOpen())
+            else if (openRequest is not null && openRequest.Status.IsOpen())
             {
                 throw DomainException.Conflict("duplicate-request", $"Request {open} of this type is still open.");
             }
@@ -694,6 +694,11 @@ internal sealed partial class UserGrain(
         var view = await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Receive(UserId, request);
         // Told here rather than by the request, which leaves the first notice to the one who filed it.
         await Inbox.Notify(NoticeKinds.RequestStatusChanged(view.RequestId, Name(view.Type), Name(view.Status), view.ReceivedAt));
+        if (setAside is not null)
+        {
+            SetAsideAsync(setAside).Ignore();
+        }
+
         return view;
     }
 
@@ -705,19 +710,21 @@ internal sealed partial class UserGrain(
         && open.FiledBy == RequestActor.SupportRole
         && open.Status == DataRightsRequestStatus.AwaitingConfirmation;
 
-    // The request tells this grain it closed (request-closed) and notifies the user within this call: the call chain
-    // may come back in. Cancelled in the user's name, as the user's own cancellation of it would be.
-    private async Task<DataRightsRequestView?> CancelForTheUsersOwnAsync(string requestId)
+    // Cancelled in the user's name, as the user's own cancellation of it would be, once this turn is over: the request
+    // tells this grain it closed (request-closed) and notifies the user as it is cancelled, and awaited here, those calls
+    // would queue behind this turn, and any other turn of the request calling here (its expiry, a confirmation) behind
+    // them. Its entry here is already the user's own filing, so its close changes nothing in this grain. Started
+    // meanwhile (its code read out, a second agent's approval), it is no longer the user's to set aside, and runs beside
+    // the user's own.
+    private async Task SetAsideAsync(string requestId)
     {
-        using var reentry = RequestContext.AllowCallChainReentrancy();
         try
         {
-            return await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(new RequestActor(RequestActor.UserRole, UserId));
+            await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(new RequestActor(RequestActor.UserRole, UserId));
         }
-        catch (DomainException)
+        catch (Exception notSetAside)
         {
-            // Started meanwhile (its code read out, a second agent's approval): it is no longer the user's to set aside.
-            return await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Get();
+            LogNotSetAside(requestId, notSetAside.GetType().Name);
         }
     }
 
@@ -836,6 +843,9 @@ internal sealed partial class UserGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The merchants' order counts were not saved as the user's activation left ({Reason})")]
     private partial void LogMerchantOrdersNotSaved(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Support's filing {RequestId} was not set aside for the user's own ({Reason}); both go on")]
+    private partial void LogNotSetAside(string requestId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A refused support filing was not given back to the agent's allowance ({Reason})")]
     private partial void LogFilingNotGivenBack(string reason);

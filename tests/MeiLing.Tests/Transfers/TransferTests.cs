@@ -499,7 +499,7 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         var transferId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
         var detail = await platform.Database.ScalarAsync<string>(
-            "SELECT detail FROM audit_log WHERE action = 'transfer:start' AND actor_role = 'operator' AND actor_id = $1", operatorKey.StaffId);
+            "SELECT detail FROM audit_log WHERE action = 'transfer:start-requested' AND actor_role = 'operator' AND actor_id = $1", operatorKey.StaffId);
         Assert.Contains(transferId, detail, StringComparison.Ordinal);
         Assert.Contains(shop.Merchant.MerchantId, detail, StringComparison.Ordinal);
         Assert.Contains(successor.MerchantId, detail, StringComparison.Ordinal);

@@ -19,13 +19,20 @@ public sealed class SignOutModel(IClusterClient cluster) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var session = await HttpContext.AuthenticateAsync(ConsoleAuthentication.Scheme);
-        if (session.Principal?.FindFirstValue(ConsoleAuthentication.SessionClaim) is { } sessionId)
+        try
         {
-            await cluster.GetGrain<IConsoleSessionGrain>(sessionId).End();
+            var session = await HttpContext.AuthenticateAsync(ConsoleAuthentication.Scheme);
+            if (session.Principal?.FindFirstValue(ConsoleAuthentication.SessionClaim) is { } sessionId)
+            {
+                await cluster.GetGrain<IConsoleSessionGrain>(sessionId).End();
+            }
+        }
+        finally
+        {
+            // Whatever the cluster answered, this browser is signed out.
+            await HttpContext.SignOutAsync(ConsoleAuthentication.Scheme);
         }
 
-        await HttpContext.SignOutAsync(ConsoleAuthentication.Scheme);
         return Redirect(ConsolePaths.ConsoleSignIn);
     }
 }

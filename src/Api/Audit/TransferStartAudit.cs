@@ -1,0 +1,27 @@
+using System.Security.Claims;
+using System.Text.Json;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Audit;
+
+namespace MeiLing.Api.Audit;
+
+/// <summary>
+/// An operator's start of a business transfer (P3.2, P4.4): one operator key hands a merchant's customers to another
+/// merchant, so who asked, for which merchants and date, is written to the audit log before anything moves; if the audit
+/// log cannot take it, nothing starts. Written as asked: the transfer may still be refused (a date too near, a successor
+/// in another region), and <c>GET /v1/transfers/{transferId}</c> says whether it exists.
+/// </summary>
+public static class TransferStartAudit
+{
+    public const string Action = "transfer:start-requested";
+
+    private static readonly JsonSerializerOptions DetailJson = new(JsonSerializerDefaults.Web);
+
+    public static async Task RecordAsync(
+        IClusterClient cluster, ClaimsPrincipal caller, string merchantId, string transferId, string successorMerchantId, DateTimeOffset effectiveAt) =>
+        await cluster.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
+            Roles.Operator, caller.SubjectId() ?? "unknown", Action, null,
+            JsonSerializer.Serialize(new TransferStartDetail(merchantId, transferId, successorMerchantId, effectiveAt), DetailJson)));
+
+    private sealed record TransferStartDetail(string MerchantId, string TransferId, string SuccessorMerchantId, DateTimeOffset EffectiveAt);
+}
