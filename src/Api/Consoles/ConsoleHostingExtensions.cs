@@ -1,5 +1,6 @@
 using MeiLing.Api.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 
 namespace MeiLing.Api.Consoles;
 
@@ -24,6 +25,10 @@ public static class ConsoleHostingExtensions
             options.Cookie.Name = "meiling_antiforgery";
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
+
+        // The one-time notices after an action (a receipt's id, a password changed) travel in a cookie like the session's,
+        // and like it only within the site: Lax, the framework's default, would also send it on another site's link.
+        services.Configure<CookieTempDataProviderOptions>(options => options.Cookie.SameSite = SameSiteMode.Strict);
         return services;
     }
 

@@ -375,6 +375,20 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
     }
 
     [Fact]
+    public async Task P4_4_the_one_time_notice_after_an_action_travels_in_a_cookie_sent_only_within_the_site()
+    {
+        var user = await platform.RegisterUserAsync();
+        var browser = await SignedInUserAsync(user);
+
+        var changed = await browser.PostFormAsync("/privacy/account?handler=MemberCards", new() { ["codeAlways"] = "true" }, "/privacy/account");
+
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        var notice = Assert.Single(changed.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith(".AspNetCore.Mvc.CookieTempDataProvider=", StringComparison.Ordinal));
+        Assert.Contains("samesite=strict", notice, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", notice, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task P4_4_signing_out_of_the_privacy_center_ends_the_session_so_a_copy_of_its_cookie_is_401_and_other_sessions_go_on()
     {
         var user = await platform.RegisterUserAsync();
