@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Security.Claims;
 using MeiLing.Api.Audit;
 using MeiLing.Api.Security;
@@ -59,7 +60,7 @@ public static class UsersApi
         group.MapGet("/{userId:id}/orders", GetOrders).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
             .WithName("ListUserOrders").WithSummary("The user's orders, newest first, a page at a time (support: audited).");
         group.MapGet("/{userId:id}/disclosures", GetDisclosures).ForCaller(CallerScope.TheUserOrSupport)
-            .WithName("ListDisclosures").WithSummary("Every hand-over of the user's data to a party outside the platform (P3.1).");
+            .WithName("ListDisclosures").WithSummary("Every hand-over of the user's data to a party outside the platform (P3.1), newest first, a page at a time (limit 1-1000, default 1000; cursor): nextCursor is null only on the last page.");
         group.MapGet("/{userId:id}/addresses", GetAddresses).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("ListAddresses").WithSummary("The user's saved delivery addresses, with the provenance of imported ones.");
         group.MapPost("/{userId:id}/addresses/imports", ImportAddresses).ForCaller(CallerScope.TheUser)
@@ -132,8 +133,24 @@ public static class UsersApi
             page.Entries, page.NextBefore is { } next ? AccessLogCursor.Write(protection, userId, next) : null));
     }
 
-    internal static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound>> GetDisclosures(string userId, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IUserConsentGate>(userId).GetDisclosures()));
+    internal static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound, ValidationProblem>> GetDisclosures(
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit, [StringLength(20)] string? cursor)
+    {
+        // The cursor is the instant the next page starts before, in ticks: a user's own hand-overs, nothing of anyone else's.
+        DateTimeOffset? before = null;
+        if (cursor is not null)
+        {
+            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTimeOffset.MaxValue.UtcTicks)
+            {
+                return SkipCursor.Invalid();
+            }
+
+            before = new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+
+        var page = await cluster.GetGrain<IUserConsentGate>(userId).GetDisclosurePage(before, limit ?? 1000);
+        return TypedResults.Ok(new ItemPage<DisclosureRecord>(page.Items, page.NextBefore?.UtcTicks.ToString(CultureInfo.InvariantCulture)));
+    }
 
     private static async Task<Results<Ok<ItemPage<SavedAddress>>, NotFound>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster)
     {

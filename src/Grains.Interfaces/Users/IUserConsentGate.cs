@@ -22,7 +22,14 @@ public interface IUserConsentGate : IGrainWithStringKey
     [Alias("disclose")]
     Task<DisclosureRecord> Disclose(DisclosureRequest request);
 
-    /// <summary>Every hand-over of the user's data, newest first.</summary>
+    /// <summary>The newest 1,000 hand-overs of the user's data, newest first (what API hosts of the previous version ask).</summary>
     [Alias("disclosures")]
     Task<IReadOnlyList<DisclosureRecord>> GetDisclosures();
+
+    /// <summary>
+    /// A page of the hand-overs of the user's data, newest first: at most <paramref name="limit"/> (1 to 1,000), those
+    /// before <paramref name="before"/> when given. Every hand-over is on some page: the list never stops at a count.
+    /// </summary>
+    [Alias("disclosures-page")]
+    Task<DisclosurePage> GetDisclosurePage(DateTimeOffset? before, int limit);
 }

@@ -47,6 +47,31 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
         [.. (await dataSource.ReadRowsAsync(ShownQuery("", "$2"), ReadShown, userId, limit)).Select(row => row.Record)];
 
     /// <summary>
+    /// A page of what <see cref="ListAsync"/> shows, newest first: at most <paramref name="limit"/> hand-overs before
+    /// <paramref name="before"/> (from the newest when null). A page ends on a whole instant, so the next page, the
+    /// hand-overs before the last instant shown, misses none that share it; an instant with more than a page's worth
+    /// is shown whole.
+    /// </summary>
+    public async Task<DisclosurePage> PageAsync(string userId, DateTimeOffset? before, int limit)
+    {
+        var rows = await dataSource.ReadRowsAsync(
+            ShownQuery(before is null ? "" : " AND d.at < $3", "$2"), ReadShown, before is { } at ? [userId, limit + 1, at] : [userId, limit + 1]);
+        if (rows.Count <= limit)
+        {
+            return new DisclosurePage([.. rows.Select(row => row.Record)], null);
+        }
+
+        var spilling = rows[limit].At;
+        IReadOnlyList<(DateTimeOffset At, DisclosureRecord Record)> whole = [.. rows.Take(limit).TakeWhile(row => row.At != spilling)];
+        if (whole.Count == 0)
+        {
+            whole = await dataSource.ReadRowsAsync(ShownQuery(" AND d.at = $3", "$2"), ReadShown, userId, int.MaxValue, spilling);
+        }
+
+        return new DisclosurePage([.. whole.Select(row => row.Record)], whole[^1].At);
+    }
+
+    /// <summary>
     /// Every hand-over <see cref="ListAsync"/> shows, newest first, read <paramref name="rowsPerRead"/> at a time (the
     /// access bundle, which holds them all but never at once: P4.4).
     /// </summary>

@@ -516,6 +516,12 @@ internal sealed partial class UserGrain(
         return await disclosures.ListAsync(UserId, DisclosuresShown);
     }
 
+    async Task<DisclosurePage> IUserConsentGate.GetDisclosurePage(DateTimeOffset? before, int limit)
+    {
+        _ = User;
+        return await disclosures.PageAsync(UserId, before, Math.Clamp(limit, 1, DisclosuresShown));
+    }
+
     async Task<IReadOnlyList<SavedAddress>> IUserProfile.ImportAddresses(ImportAddresses import)
     {
         var user = User;

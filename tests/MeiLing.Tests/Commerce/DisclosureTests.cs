@@ -10,6 +10,42 @@ namespace MeiLing.Tests.Commerce;
 [Collection(PlatformCollection.Name)]
 public sealed class DisclosureTests(PlatformFixture platform)
 {
+    // The ledger's route showed the newest 1,000 hand-overs and said there were no more: a merchant's daily orders for a user,
+    // each handed to a delivery partner, pushed older hand-overs (a transfer, a legal demand) out of a list that claimed to
+    // be whole.
+    [Fact]
+    public async Task P3_1_the_ledger_is_read_a_page_at_a_time_to_its_oldest_hand_over_even_among_hand_overs_of_one_instant()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var instant = DateTimeOffset.UtcNow.AddHours(-1);
+        for (var i = 0; i < 5; i++)
+        {
+            // Three of them at one instant, across a page's end.
+            await platform.Database.ScalarAsync<int>(
+                "INSERT INTO user_disclosures (user_id, at, recipient, recipient_kind, fields, purpose, basis) VALUES ($1, $2, $3, 'DeliveryPartner', ARRAY['address'], 'delivery', 'ContractNecessity') RETURNING 1",
+                user.UserId, i < 3 ? instant : instant.AddMinutes(-i), $"courier-{i}");
+        }
+
+        var seen = new List<string>();
+        var pages = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("recipient").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null && pages < 10);
+
+        Assert.Equal(new[] { "courier-0", "courier-1", "courier-2", "courier-3", "courier-4" }, seen.Order());
+        Assert.True(pages > 1, $"{pages} page(s)");
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        var badCursor = await client.GetAsync($"/v1/users/{user.UserId}/disclosures?cursor=not-a-cursor");
+        await badCursor.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
     [Fact]
     public async Task P1_6_P3_1_a_wechat_payment_is_disclosed_to_the_payment_partner_with_its_basis()
     {

@@ -51,6 +51,6 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
         Profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, consents)).Value?.Items ?? [];
         Receipts = await ConsentReceiptsShown.LoadAsync(Cluster, UserId);
-        Disclosures = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster)).Value?.Items ?? [];
+        Disclosures = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster, limit: null, cursor: null)).Value?.Items ?? [];
     }
 }
