@@ -48,8 +48,13 @@ internal static partial class FreeTextMasking
             }
         }
 
+        for (var run = LongRun().Match(reading); run.Success; run = run.NextMatch())
+        {
+            found.AddRange(IdentityCardNumbersWithin(run));
+        }
+
         var from = 0;
-        foreach (var span in found.ToArray().Append(new Masked(reading.Length, 0, "")))
+        foreach (var span in found.OrderBy(span => span.Index).ToArray().Append(new Masked(reading.Length, 0, "")))
         {
             found.AddRange(MobileNumbers(reading, from, span.Index));
             from = span.Index + span.Length;
@@ -188,9 +193,14 @@ internal static partial class FreeTextMasking
     [GeneratedRegex(@"(?<!\d)(?:[(（]?(?:[+＋]|[0０]{2})?[8８][6６][)）]?" + Separator + @"*)?(?<number>[(（]?\d(?:" + Separator + @"{0,6}\d){10})(?!\d)")]
     private static partial Regex MobileNumber();
 
-    // 15 to 18 digits and maybe a check character, in the same forms (an identity card read out in groups of 6, 8 and 4).
+    // 15 to 19 digits and maybe a check character, in the same forms (an identity card read out in groups of 6, 8 and 4).
     [GeneratedRegex(@"(?<![\dXxＸｘ])\d(?:" + Separator + @"{0,3}\d){14,18}(?:" + Separator + @"{0,3}[XxＸｘ])?(?![\dXxＸｘA-Za-z])")]
     private static partial Regex LongNumber();
+
+    // 20 digits or more in a row (no separator): no number of its own, but it may hold an identity card number
+    // (订单12610113200805171235), which no shorter pattern finds inside it.
+    [GeneratedRegex(@"(?<![\dXxＸｘ])\d{20,}[XxＸｘ]?(?![\dXxＸｘ])")]
+    private static partial Regex LongRun();
 
     private const string Separator = @"[\s\-‐‑‒–—―－ー.．·・/／_＿,，、:：*＊~～(（)）]";
 }

@@ -78,7 +78,8 @@ internal sealed class ProductStockGrain(
             // again (once), so the key is still found there once the state has forgotten it.
             if (remembered is not null && IsCallersKey(adjustment.OperationId))
             {
-                await movements.RecordAsync(Key, EntityId.NewInTimeOrder(EntityId.StockMovementPrefix, clock.GetUtcNow()), adjustment, done.StockAfter, clock.GetUtcNow());
+                var at = remembered.At ?? clock.GetUtcNow();
+                await movements.RecordAsync(Key, EntityId.NewInTimeOrder(EntityId.StockMovementPrefix, at), adjustment, done.StockAfter, at);
             }
 
             return done.StockAfter;
@@ -97,11 +98,12 @@ internal sealed class ProductStockGrain(
 
     private async Task<int> ApplyAsync(StockAdjustment movement)
     {
+        var now = clock.GetUtcNow();
         var stock = movement.Reason == StockReason.Return
-            ? state.State.Return(movement.OperationId, movement.Delta)
-            : state.State.Apply(movement.OperationId, movement.Delta);
+            ? state.State.Return(movement.OperationId, movement.Delta, now)
+            : state.State.Apply(movement.OperationId, movement.Delta, now);
         await state.WriteStateAsync();
-        await movements.RecordAsync(Key, EntityId.NewInTimeOrder(EntityId.StockMovementPrefix, clock.GetUtcNow()), movement, stock, clock.GetUtcNow());
+        await movements.RecordAsync(Key, EntityId.NewInTimeOrder(EntityId.StockMovementPrefix, now), movement, stock, now);
         return stock;
     }
 

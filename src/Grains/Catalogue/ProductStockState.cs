@@ -20,7 +20,7 @@ public sealed class ProductStockState
     public AppliedMovement? Find(string operationId) => Applied.Find(op => op.OperationId == operationId);
 
     /// <summary>Applies a movement and returns the stock after it; below zero is refused and nothing changes.</summary>
-    public int Apply(string operationId, int delta)
+    public int Apply(string operationId, int delta, DateTimeOffset? at = null)
     {
         var after = (long)(Stock ?? 0) + delta;
         if (after < 0)
@@ -33,15 +33,15 @@ public sealed class ProductStockState
             throw DomainException.InvalidField("delta", "invalid-stock", $"Stock is at most {Catalogue.ICatalogueGrain.MaxStock}.");
         }
 
-        return Record(operationId, delta, (int)after);
+        return Record(operationId, delta, (int)after, at);
     }
 
     /// <summary>
     /// Puts refunded goods back and returns the stock after it. Never refused: the goods are back whatever the count
     /// says, and a refund must not wait on it. A count already at the maximum (raised by hand after the sale) stays there.
     /// </summary>
-    public int Return(string operationId, int quantity) =>
-        Record(operationId, quantity, AtMostTheMaximum((long)(Stock ?? 0) + quantity));
+    public int Return(string operationId, int quantity, DateTimeOffset? at = null) =>
+        Record(operationId, quantity, AtMostTheMaximum((long)(Stock ?? 0) + quantity), at);
 
     /// <summary>Undoes an applied sale and forgets it; null when there was none under that id.</summary>
     public int? Release(string operationId)
@@ -59,10 +59,10 @@ public sealed class ProductStockState
     private static int AtMostTheMaximum(long stock) => (int)Math.Min(stock, Catalogue.ICatalogueGrain.MaxStock);
 
     // The movement's delta is the one asked for, so a retry of it is recognised even where the count was capped.
-    private int Record(string operationId, int delta, int stockAfter)
+    private int Record(string operationId, int delta, int stockAfter, DateTimeOffset? at)
     {
         Stock = stockAfter;
-        Applied.Add(new AppliedMovement { OperationId = operationId, Delta = delta, StockAfter = stockAfter });
+        Applied.Add(new AppliedMovement { OperationId = operationId, Delta = delta, StockAfter = stockAfter, At = at });
         if (Applied.Count > OperationsRemembered)
         {
             Applied.RemoveRange(0, Applied.Count - OperationsRemembered);
@@ -78,5 +78,8 @@ public sealed class ProductStockState
         public int Delta { get; set; }
 
         public int StockAfter { get; set; }
+
+        /// <summary>When it was applied, so a row recorded again on a retry keeps its place in the history; null before this was kept.</summary>
+        public DateTimeOffset? At { get; set; }
     }
 }

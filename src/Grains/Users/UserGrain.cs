@@ -698,13 +698,14 @@ internal sealed partial class UserGrain(
         user.OpenRequests[request.Type] = requestId;
         await state.WriteStateAsync();
         var view = await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Receive(UserId, request);
-        // Told here rather than by the request, which leaves the first notice to the one who filed it.
-        await Inbox.Notify(NoticeKinds.RequestStatusChanged(view.RequestId, Name(view.Type), Name(view.Status), view.ReceivedAt));
         if (setAside is not null)
         {
+            // As soon as the user's own is received: nothing after it in this turn can then leave support's standing.
             SetAsideAsync(setAside).Ignore();
         }
 
+        // Told here rather than by the request, which leaves the first notice to the one who filed it.
+        await Inbox.Notify(NoticeKinds.RequestStatusChanged(view.RequestId, Name(view.Type), Name(view.Status), view.ReceivedAt));
         return view;
     }
 
@@ -716,21 +717,26 @@ internal sealed partial class UserGrain(
         && open.FiledBy == RequestActor.SupportRole
         && open.Status == DataRightsRequestStatus.AwaitingConfirmation;
 
-    // Cancelled in the user's name, as the user's own cancellation of it would be, once this turn is over: the request
-    // tells this grain it closed (request-closed) and notifies the user as it is cancelled, and awaited here, those calls
-    // would queue behind this turn, and any other turn of the request calling here (its expiry, a confirmation) behind
-    // them. Its entry here is already the user's own filing, so its close changes nothing in this grain. Started
-    // meanwhile (its code read out, a second agent's approval), it is no longer the user's to set aside, and runs beside
-    // the user's own.
+    // Cancelled in the user's name, as the user's own cancellation of it would be, without waiting for it: the request
+    // tells this grain it closed (request-closed) and notifies the user as it is cancelled, and those calls wait for this
+    // turn to end; awaited here, they and any other turn of the request calling here (its expiry, a confirmation) would
+    // wait on each other. Its entry here is already the user's own filing, so its close changes nothing in this grain.
+    // Started meanwhile (its code read out, a second agent's approval), it is no longer the user's to set aside, and runs
+    // beside the user's own.
     private async Task SetAsideAsync(string requestId)
     {
         try
         {
             await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Cancel(new RequestActor(RequestActor.UserRole, UserId));
         }
-        catch (Exception notSetAside)
+        catch (DomainException started)
         {
-            LogNotSetAside(requestId, notSetAside.GetType().Name);
+            LogNotSetAside(requestId, started.Code);
+        }
+        catch (Exception failed)
+        {
+            // Left awaiting confirmation: it expires unconfirmed (7 days) unless someone confirms it, beside the user's own.
+            LogSetAsideFailed(requestId, failed.GetType().Name);
         }
     }
 
@@ -850,8 +856,11 @@ internal sealed partial class UserGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The merchants' order counts were not saved as the user's activation left ({Reason})")]
     private partial void LogMerchantOrdersNotSaved(string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Support's filing {RequestId} was not set aside for the user's own ({Reason}); both go on")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Support's filing {RequestId} had started and was not set aside for the user's own ({Reason}); both go on")]
     private partial void LogNotSetAside(string requestId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Support's filing {RequestId} could not be set aside for the user's own ({Reason}); it awaits confirmation until it expires")]
+    private partial void LogSetAsideFailed(string requestId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A refused support filing was not given back to the agent's allowance ({Reason})")]
     private partial void LogFilingNotGivenBack(string reason);

@@ -108,6 +108,8 @@ public sealed class SupportMaskingTests
     [InlineData("卡号6222021001123456789", "卡号***************6789")]
     [InlineData("身份证 610113200805171235 2张", "身份证 **************1235 2张")]
     [InlineData("1、610113200805171235", "1、**************1235")]
+    [InlineData("订单12610113200805171235", "订单12**************1235")]
+    [InlineData("卡号 6222 0210 0112 3456 789 2张", "卡号 ***************6789 2张")]
     public void P1_7_A_2_identity_card_and_bank_card_numbers_in_a_ticket_keep_only_their_last_four_digits_for_support(string written, string expected)
     {
         var ticket = new TicketView("tkt_1", "usr_1", written, [new TicketMessage(TicketAuthor.User, "usr_1", written, DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);

@@ -18,32 +18,29 @@ public sealed class DisclosureTests(PlatformFixture platform)
     {
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
-        var instant = DateTimeOffset.UtcNow.AddHours(-1);
-        for (var i = 0; i < 5; i++)
+        var newest = DateTimeOffset.UtcNow.AddHours(-1);
+        // Two hand-overs share an instant across a page's end, and three share one instant more than a page holds.
+        var minutesBefore = new[] { 0, 1, 1, 2, 3, 4, 4, 4 };
+        for (var i = 0; i < minutesBefore.Length; i++)
         {
-            // Three of them at one instant, across a page's end.
             await platform.Database.ScalarAsync<int>(
                 "INSERT INTO user_disclosures (user_id, at, recipient, recipient_kind, fields, purpose, basis) VALUES ($1, $2, $3, 'DeliveryPartner', ARRAY['address'], 'delivery', 'ContractNecessity') RETURNING 1",
-                user.UserId, i < 3 ? instant : instant.AddMinutes(-i), $"courier-{i}");
+                user.UserId, newest.AddMinutes(-minutesBefore[i]), $"courier-{i}");
         }
 
-        var seen = new List<string>();
-        var pages = 0;
+        var pages = new List<string>();
         string? cursor = null;
         do
         {
             var page = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
-            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("recipient").GetString()!));
+            pages.Add(string.Join(",", page.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("recipient").GetString()!).Order()));
             cursor = page.GetProperty("nextCursor").GetString();
-            pages++;
         }
-        while (cursor is not null && pages < 10);
+        while (cursor is not null && pages.Count < 10);
 
-        Assert.Equal(new[] { "courier-0", "courier-1", "courier-2", "courier-3", "courier-4" }, seen.Order());
-        Assert.True(pages > 1, $"{pages} page(s)");
-        Assert.Equal(seen.Count, seen.Distinct().Count());
-        var badCursor = await client.GetAsync($"/v1/users/{user.UserId}/disclosures?cursor=not-a-cursor");
-        await badCursor.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["courier-0", "courier-1,courier-2", "courier-3,courier-4", "courier-5,courier-6,courier-7", ""], pages);
+        await (await client.GetAsync($"/v1/users/{user.UserId}/disclosures?cursor=not-a-cursor")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.GetAsync($"/v1/users/{user.UserId}/disclosures?cursor=-1")).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]

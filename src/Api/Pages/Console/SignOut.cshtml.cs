@@ -13,7 +13,7 @@ namespace MeiLing.Api.Pages.Console;
 /// so a copy of the cookie ends with it, then the cookie.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignOutModel(IClusterClient cluster) : PageModel
+public sealed partial class SignOutModel(IClusterClient cluster, ILogger<SignOutModel> logger) : PageModel
 {
     public IActionResult OnGet() => Redirect(ConsolePaths.Console);
 
@@ -27,12 +27,17 @@ public sealed class SignOutModel(IClusterClient cluster) : PageModel
                 await cluster.GetGrain<IConsoleSessionGrain>(sessionId).End();
             }
         }
-        finally
+        catch (Exception notEnded)
         {
-            // Whatever the cluster answered, this browser is signed out.
-            await HttpContext.SignOutAsync(ConsoleAuthentication.Scheme);
+            // This browser is signed out whatever the cluster answered: an error page would keep the cookie in it. A copy
+            // of the cookie then lives on to its 8 hours, as before session ids, which the log says.
+            LogSessionNotEnded(notEnded.GetType().Name);
         }
 
+        await HttpContext.SignOutAsync(ConsoleAuthentication.Scheme);
         return Redirect(ConsolePaths.ConsoleSignIn);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A console sign-out could not end its session in the cluster ({Reason}); the cookie was deleted")]
+    private partial void LogSessionNotEnded(string reason);
 }

@@ -22,6 +22,13 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
 
     public IReadOnlyList<DisclosureRecord> Disclosures { get; private set; } = [];
 
+    /// <summary>Where the ledger's page starts (the API's cursor), from the "older" link; the newest page without it.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? DisclosuresBefore { get; set; }
+
+    /// <summary>The cursor of the ledger's next, older page; null on its last.</summary>
+    public string? OlderDisclosures { get; private set; }
+
     private string UserId => User.SubjectId()!;
 
     public async Task OnGetAsync() => await LoadAsync();
@@ -51,6 +58,8 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
         Profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, consents)).Value?.Items ?? [];
         Receipts = await ConsentReceiptsShown.LoadAsync(Cluster, UserId);
-        Disclosures = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster, limit: null, cursor: null)).Value?.Items ?? [];
+        var ledger = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster, limit: null, cursor: DisclosuresBefore)).Value;
+        Disclosures = ledger?.Items ?? [];
+        OlderDisclosures = ledger?.NextCursor;
     }
 }
