@@ -70,7 +70,8 @@ public sealed class RequestMetrics : IDisposable
             routes.Sum(route => route.ServerErrors),
             // Over the whole seconds this host has been up, when that is less than a minute.
             Math.Round(lastMinute / Math.Clamp(Math.Floor((now - _startedAt).TotalSeconds), 1, RecentSeconds), 2),
-            routes);
+            routes,
+            RuntimeMetrics.Now());
     }
 
     private void OnRequest(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
@@ -187,14 +188,18 @@ public sealed class RequestMetrics : IDisposable
     }
 }
 
-/// <summary>Requests served since <see cref="Since"/>, the rate over the last minute, and each route's figures.</summary>
+/// <summary>
+/// Requests served since <see cref="Since"/>, the rate over the last minute, each route's figures, and the process's
+/// collector and thread pool.
+/// </summary>
 public sealed record RequestMetricsSnapshot(
     DateTimeOffset Since,
     double UptimeSeconds,
     long Requests,
     long ServerErrors,
     double RequestsPerSecondLastMinute,
-    IReadOnlyList<RouteMetrics> Routes);
+    IReadOnlyList<RouteMetrics> Routes,
+    RuntimeMetrics Runtime);
 
 /// <summary>One route's requests since start: errors by class (503s are also server errors) and latency in milliseconds.</summary>
 public sealed record RouteMetrics(

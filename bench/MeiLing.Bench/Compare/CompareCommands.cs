@@ -133,11 +133,37 @@ public static class CompareCommands
             : (await ReadUsersAsync(options["users"], cancellationToken))
                 .Select(user => RawHttpConnection.EncodeGet(url, ApiRequests.ConsentsPath(user.UserId), user.Token)).ToArray();
         var warmup = options.TryGetValue("warmup", out var warmupText) && DurationText.TryParse(warmupText, out var parsed) ? parsed : TimeSpan.FromSeconds(2);
+        // With the operator key, the host's collector and thread pool are read before and after (not during: the reading
+        // is a request of its own), and the schedule's late moments go to stderr beside them.
+        var operatorKey = options.GetValueOrDefault("operator-key");
+        var before = operatorKey is null ? null : await RuntimeReading.ReadAsync(url, operatorKey, cancellationToken);
         var result = await OpenLoop.RunAsync(url, rate, workers, warmup, duration, TimeSpan.FromSeconds(30),
             (w, k) => requests[(int)((w + (k * workers)) % requests.Length)], cancellationToken);
+        var after = before is null ? null : await RuntimeReading.ReadAsync(url, operatorKey!, cancellationToken);
+        ReportSlowEpisodes(result.SlowEpisodes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"OPENLOOP requests={result.Requests} errors={result.Errors} achieved={result.Achieved:0.0} p50={result.P50:0.00} p99={result.P99:0.00} max={result.Max:0.00} client_stall={result.ClientStall:0}"));
+            $"OPENLOOP requests={result.Requests} errors={result.Errors} achieved={result.Achieved:0.0} p50={result.P50:0.00} p99={result.P99:0.00} max={result.Max:0.00} client_stall={result.ClientStall:0}") +
+            (after is null ? "" : " " + after.Since(before!)));
         return 0;
+    }
+
+    /// <summary>
+    /// The schedule's late moments, on stderr: the eight with the worst answers, in the order they came, and how many
+    /// more there were.
+    /// </summary>
+    private static void ReportSlowEpisodes(IReadOnlyList<SlowEpisode> episodes)
+    {
+        const int Shown = 8;
+        foreach (var episode in episodes.OrderByDescending(e => e.WorstMs).Take(Shown).OrderBy(e => e.OffsetSeconds))
+        {
+            Console.Error.WriteLine($"      late: {episode}");
+        }
+
+        if (episodes.Count > Shown)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"      late: {episodes.Count - Shown} shorter episodes more ({episodes.Sum(e => e.Answers)} late answers in all)"));
+        }
     }
 
     /// <summary>The pool from the users.lua seed wrote: one <c>{ "usr_…", "token" }</c> per line.</summary>

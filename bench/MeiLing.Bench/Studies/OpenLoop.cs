@@ -20,6 +20,9 @@ public static class OpenLoop
     // late is a loop that was not running (a page fault, a descheduled thread), not one that was busy.
     private const long StallSlackMicroseconds = 20_000;
 
+    /// <summary>An answer this late (ms from its scheduled send) is kept with its moment, to find the episodes behind a p99.</summary>
+    public const double SlowMilliseconds = 20;
+
     public static Task<OpenLoopResult> RunAsync(
         Uri api, double rate, int workers, TimeSpan warmup, TimeSpan duration, TimeSpan timeout,
         Func<int, long, ReadOnlyMemory<byte>> request, CancellationToken cancellationToken)
@@ -43,9 +46,13 @@ public static class OpenLoop
             }
 
             var all = tallies.SelectMany(t => t.Latencies).Order().ToArray();
+            var slow = tallies.SelectMany(t => t.Slow).OrderBy(s => s.Scheduled).ToArray();
             return new OpenLoopResult(all.Length, tallies.Sum(t => t.Errors), all.Length / duration.TotalSeconds,
                 Timing.Percentile(all, 0.50), Timing.Percentile(all, 0.99), all.Length == 0 ? 0 : all[^1],
-                tallies.Max(t => t.LongestStallTicks) * 1000.0 / Stopwatch.Frequency);
+                tallies.Max(t => t.LongestStallTicks) * 1000.0 / Stopwatch.Frequency)
+            {
+                SlowEpisodes = SlowEpisode.Group(slow, schedule.Measured, schedule.MeasuredAtUtc),
+            };
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -163,8 +170,13 @@ public static class OpenLoop
         {
             if (scheduled >= schedule.Measured)
             {
-                tally.Latencies.Add(Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds);
+                var latency = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+                tally.Latencies.Add(latency);
                 tally.Errors += succeeded ? 0 : 1;
+                if (latency >= SlowMilliseconds && tally.Slow.Count < tally.Slow.Capacity)
+                {
+                    tally.Slow.Add(new SlowAnswer(scheduled, latency));
+                }
             }
 
             inFlight[i] = null;
@@ -204,6 +216,9 @@ public static class OpenLoop
 
         public long Start { get; } = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10);
 
+        /// <summary>The wall-clock moment of <see cref="Measured"/>, to line a slow episode up with a server's logs.</summary>
+        public DateTimeOffset MeasuredAtUtc => DateTimeOffset.UtcNow + Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Measured);
+
         public long Measured => Start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
 
         public long End => Measured + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -222,6 +237,9 @@ public static class OpenLoop
     {
         public List<double> Latencies { get; } = new(expected);
 
+        /// <summary>The late answers, room for them taken up front for the same reason as <see cref="Latencies"/>.</summary>
+        public List<SlowAnswer> Slow { get; } = new(Math.Min(expected, 1 << 16));
+
         public int Errors { get; set; }
 
         /// <summary>The longest this loop stood still in the measured part of the schedule, beyond its own waits.</summary>
@@ -236,6 +254,9 @@ public static class OpenLoop
 /// </summary>
 public sealed record OpenLoopResult(int Requests, int Errors, double Achieved, double P50, double P99, double Max, double ClientStall)
 {
+    /// <summary>Where the answers of <see cref="OpenLoop.SlowMilliseconds"/> or more came from in the schedule.</summary>
+    public IReadOnlyList<SlowEpisode> SlowEpisodes { get; init; } = [];
+
     public override string ToString() =>
         $"requests {Requests:N0}   errors {Errors}   achieved {Achieved:N1} req/s   latency ms (from the scheduled send)   p50 {P50:0.00}   p99 {P99:0.00}   max {Max:0.00}   client stood still {ClientStall:0} ms at most";
 }

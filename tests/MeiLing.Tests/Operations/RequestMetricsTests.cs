@@ -29,6 +29,18 @@ public sealed class RequestMetricsTests(PlatformFixture platform)
         Assert.True(metrics.GetProperty("requests").GetInt64() >= 2);
     }
 
+    [Fact]
+    public async Task Health_metrics_show_the_hosts_collector_and_thread_pool()
+    {
+        var runtime = (await platform.Operator().GetFromJsonAsync<JsonElement>("/health/metrics")).GetProperty("runtime");
+
+        Assert.True(runtime.GetProperty("gcPauseMs").GetDouble() >= 0);
+        Assert.True(runtime.GetProperty("allocatedBytes").GetInt64() > 0);
+        Assert.True(runtime.GetProperty("threadPoolThreads").GetInt32() > 0);
+        Assert.True(runtime.GetProperty("threadPoolCompleted").GetInt64() > 0);
+        Assert.True(runtime.GetProperty("gen0Collections").GetInt32() >= runtime.GetProperty("gen2Collections").GetInt32());
+    }
+
     private static long PingCount(JsonElement metrics) => PingRoute(metrics)?.GetProperty("requests").GetInt64() ?? 0;
 
     private static JsonElement? PingRoute(JsonElement metrics) =>
