@@ -27,6 +27,8 @@ public sealed class RequestMetrics : IDisposable
     {
         _clock = clock;
         _startedAt = clock.GetUtcNow();
+        // Started with the host, so the pauses before the first read are timed too.
+        _ = GcPauseWatch.Shared;
         _listener = new MeterListener
         {
             // Only this host's instrument: another host in the same process (a test) has its own factory.

@@ -3,7 +3,8 @@ namespace MeiLing.ServiceDefaults;
 /// <summary>
 /// This process's collector and thread pool since it started. A latency spike that no route's own work explains is
 /// usually one of these: a collection's pause, a thread pool that ran short of threads, a lock many threads waited on.
-/// Two reads a schedule apart tell which (bench/compare's open loop does so).
+/// Two reads a schedule apart tell which (bench/compare's open loop does so); the long pauses are listed with their moments
+/// (<see cref="GcPauseWatch"/>).
 /// </summary>
 public sealed record RuntimeMetrics(
     double GcPauseMs,
@@ -16,7 +17,9 @@ public sealed record RuntimeMetrics(
     int ThreadPoolThreads,
     long ThreadPoolPending,
     long ThreadPoolCompleted,
-    long LockContentions)
+    long LockContentions,
+    double LongestGcPauseMs,
+    IReadOnlyList<GcPause> LongGcPauses)
 {
     /// <summary>The figures as they stand now; a handful of reads the runtime keeps anyway.</summary>
     public static RuntimeMetrics Now()
@@ -33,6 +36,8 @@ public sealed record RuntimeMetrics(
             ThreadPool.ThreadCount,
             ThreadPool.PendingWorkItemCount,
             ThreadPool.CompletedWorkItemCount,
-            Monitor.LockContentionCount);
+            Monitor.LockContentionCount,
+            Math.Round(GcPauseWatch.Shared.Longest.TotalMilliseconds, 2),
+            GcPauseWatch.Shared.LongPauses());
     }
 }

@@ -141,6 +141,11 @@ public static class CompareCommands
             (w, k) => requests[(int)((w + (k * workers)) % requests.Length)], cancellationToken);
         var after = before is null ? null : await RuntimeReading.ReadAsync(url, operatorKey!, cancellationToken);
         ReportSlowEpisodes(result.SlowEpisodes);
+        foreach (var pause in after?.LongPausesSince(before!) ?? [])
+        {
+            Console.Error.WriteLine($"      {pause}");
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"OPENLOOP requests={result.Requests} errors={result.Errors} achieved={result.Achieved:0.0} p50={result.P50:0.00} p99={result.P99:0.00} max={result.Max:0.00} client_stall={result.ClientStall:0}") +
             (after is null ? "" : " " + after.Since(before!)));

@@ -8,7 +8,8 @@ namespace MeiLing.Bench.Compare;
 /// The host's collector and thread pool as <c>GET /health/metrics</c> gives them (its <c>runtime</c>); two readings a
 /// schedule apart say whether a slow moment in it was a collection, a short thread pool or lock waits.
 /// </summary>
-public sealed record RuntimeReading(double GcPauseMs, int Gen0, int Gen1, int Gen2, long AllocatedBytes, int Threads, long LockContentions)
+public sealed record RuntimeReading(
+    double GcPauseMs, int Gen0, int Gen1, int Gen2, long AllocatedBytes, int Threads, long LockContentions, IReadOnlyList<(DateTimeOffset At, double Ms, int Generation)> LongGcPauses)
 {
     public static async Task<RuntimeReading?> ReadAsync(Uri api, string operatorKey, CancellationToken cancellationToken)
     {
@@ -34,8 +35,16 @@ public sealed record RuntimeReading(double GcPauseMs, int Gen0, int Gen1, int Ge
             runtime.GetProperty("gen2Collections").GetInt32(),
             runtime.GetProperty("allocatedBytes").GetInt64(),
             runtime.GetProperty("threadPoolThreads").GetInt32(),
-            runtime.GetProperty("lockContentions").GetInt64());
+            runtime.GetProperty("lockContentions").GetInt64(),
+            runtime.TryGetProperty("longGcPauses", out var pauses)
+                ? [.. pauses.EnumerateArray().Select(p => (p.GetProperty("at").GetDateTimeOffset(), p.GetProperty("ms").GetDouble(), p.GetProperty("generation").GetInt32()))]
+                : []);
     }
+
+    /// <summary>The long collector pauses this reading lists that <paramref name="before"/> did not.</summary>
+    public IEnumerable<string> LongPausesSince(RuntimeReading before) =>
+        LongGcPauses.Where(pause => !before.LongGcPauses.Contains(pause))
+            .Select(pause => string.Create(CultureInfo.InvariantCulture, $"collector paused {pause.Ms:0.0} ms at {pause.At:HH:mm:ss.fff} (gen {pause.Generation})"));
 
     /// <summary>What happened between <paramref name="before"/> and this reading, as <c>key=value</c> fields.</summary>
     public string Since(RuntimeReading before) => string.Create(CultureInfo.InvariantCulture,
