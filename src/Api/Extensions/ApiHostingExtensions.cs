@@ -253,6 +253,7 @@ public static class ApiHostingExtensions
         api.MapMemberCardProtectionApi();
         api.MapTicketsApi();
         api.MapRequestsApi();
+        api.MapRequestFollowUpApi();
         api.MapAnalyticsApi();
         api.MapWebhooksApi();
         api.MapTransfersApi();

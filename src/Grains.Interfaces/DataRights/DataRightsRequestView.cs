@@ -5,7 +5,9 @@ namespace MeiLing.Grains.DataRights;
 /// <c>user</c> or <c>support</c>; a support-filed destructive request shows when it was confirmed.
 /// <see cref="Recipients"/>: the parties told of the request, and whether each confirmed. <see cref="ChangesDelivery"/>:
 /// a correction that rewrites the delivery of the user's unfulfilled orders, which a user confirms, as files, only
-/// after a recent sign-in (P4.4, P1.5).
+/// after a recent sign-in (P4.4, P1.5). <see cref="FollowUpCode"/>: a cancellation's code, in the answers to the user
+/// who filed or confirmed it and never in any other view, with which the request and its recipients stay readable
+/// once the account is gone (<c>POST /v1/requests/{requestId}/follow-up</c>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.data-rights-request-view")]
 public sealed record DataRightsRequestView(
@@ -23,7 +25,8 @@ public sealed record DataRightsRequestView(
     [property: Id(11)] DateTimeOffset? ConfirmedAt = null,
     [property: Id(12)] DateTimeOffset? CancelledAt = null,
     [property: Id(13)] IReadOnlyList<RequestRecipient>? Recipients = null,
-    [property: Id(14)] bool ChangesDelivery = false);
+    [property: Id(14)] bool ChangesDelivery = false,
+    [property: Id(15)] string? FollowUpCode = null);
 
 /// <summary>How far a request has come: steps done of steps in all, and the step under way.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.request-progress")]

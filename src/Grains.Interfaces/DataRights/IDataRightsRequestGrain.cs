@@ -24,6 +24,14 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
     Task<DataRightsRequestView?> Get();
 
     /// <summary>
+    /// The request and its recipients for whoever holds its follow-up code (a cancellation's, P8.1): the user once the
+    /// account and its sessions are gone. Null for a wrong code, for a request without one, and for no such request alike.
+    /// </summary>
+    [Alias("follow-up")]
+    [AlwaysInterleave]
+    Task<DataRightsRequestView?> FollowUp(string code);
+
+    /// <summary>
     /// The request as its user's access bundle shows it, driven by the data-category tags; null when none.
     /// Interleaves, because the access request being answered gathers the bundle and asks itself too.
     /// </summary>

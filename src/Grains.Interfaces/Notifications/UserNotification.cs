@@ -30,4 +30,11 @@ public static class NoticeKinds
         new(RequestStatus,
             $"Your {type} request {requestId} is now {status}." + (reason is null ? "" : $" Reason: {reason}"),
             null, at, null, requestId);
+
+    /// <summary>
+    /// P8.1: the text that gives the user a cancellation's follow-up code, sent while the account still has its number
+    /// and never kept in the inbox (which the cancellation erases).
+    /// </summary>
+    public static string CancellationFollowUpText(string requestId, string code) =>
+        $"Your cancellation {requestId} has started. After your account is gone, follow it, and see which recipients of your data confirmed erasing it, with the code {code} (POST /v1/requests/{requestId}/follow-up).";
 }

@@ -94,10 +94,11 @@ public static class SupportMasking
 
     /// <summary>
     /// A request as support reads it: the reason a rejection gave the user is free text an agent or operator wrote, and
-    /// may hold a mobile number, as the user's notice of it does (<see cref="MaskedForSupport(UserNotification)"/>).
+    /// may hold a mobile number, as the user's notice of it does (<see cref="MaskedForSupport(UserNotification)"/>). A
+    /// cancellation's follow-up code is the user's alone: with it, anyone reads the request once the account is gone.
     /// </summary>
     public static DataRightsRequestView MaskedForSupport(this DataRightsRequestView request) =>
-        request.RejectionReason is { } reason ? request with { RejectionReason = FreeTextMasking.Mask(reason) } : request;
+        request with { RejectionReason = request.RejectionReason is { } reason ? FreeTextMasking.Mask(reason) : null, FollowUpCode = null };
 
     /// <summary>The accuracy support is told of a coarsened sample: the side of a 0.1° cell, about 11 km.</summary>
     public const double CityAccuracyMeters = 11_000;

@@ -61,7 +61,7 @@ internal sealed partial class DataRightsRequestGrain(
     {
         if (state.RecordExists)
         {
-            return View();
+            return ViewForTheFiler();
         }
 
         if (request.NeedsConfirmation)
@@ -74,12 +74,12 @@ internal sealed partial class DataRightsRequestGrain(
             await StartDrivingAsync();
         }
 
-        state.State.Receive(userId, request, clock.GetUtcNow());
+        state.State.Receive(userId, request, clock.GetUtcNow(), request.Type == DataRightsRequestType.Cancellation ? FollowUpCodes.New() : null);
         await requests.UpsertAsync(View());
         await state.WriteStateAsync();
         // Its mark rides on the request's next write; a crash before that audits the receipt again.
         await AuditReceivedAsync();
-        return View();
+        return ViewForTheFiler();
     }
 
     async Task<DataRightsRequestView> IDataRightsRequestGrain.Confirm(RequestActor user)
@@ -89,7 +89,8 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.NotFound("request-not-found", "No such request.");
         }
 
-        return await ConfirmAsync(user, null, "confirmed");
+        // The user's own answer carries the follow-up code, as their own filing's would have.
+        return await ConfirmAsync(user, null, "confirmed") with { FollowUpCode = state.State.FollowUpCode };
     }
 
     async Task<DataRightsRequestView> IDataRightsRequestGrain.ConfirmWithCode(RequestActor support, string verificationCode)
@@ -166,6 +167,9 @@ internal sealed partial class DataRightsRequestGrain(
     }
 
     async Task<DataRightsRequestView?> IDataRightsRequestGrain.Get() => state.RecordExists ? await ViewWithRecipientsAsync() : null;
+
+    async Task<DataRightsRequestView?> IDataRightsRequestGrain.FollowUp(string code) =>
+        state.RecordExists && FollowUpCodes.Matches(state.State.FollowUpCode, code) ? await ViewWithRecipientsAsync() : null;
 
     async Task<string?> IDataRightsRequestGrain.ExportPersonalData() =>
         state.RecordExists ? PersonalDataExporter.Export(await ViewWithRecipientsAsync(), state.State).ToJsonString() : null;
@@ -381,6 +385,20 @@ internal sealed partial class DataRightsRequestGrain(
 
     private IReadOnlyList<RequestStep> Plan() => RequestPlans.For(state.State.Type, state.State.Details);
 
+    // P8.1: texted while the account still has its number, so a user whose cancellation support filed, or who lost the
+    // app's answer, can still follow it once the number, the sessions and the inbox are gone. Sent again, the same code,
+    // should a crash make the step run twice. A cancellation filed before codes existed has none to text.
+    private async Task<int> TextFollowUpCodeAsync()
+    {
+        if (state.State.FollowUpCode is not { } code)
+        {
+            return 0;
+        }
+
+        await User<IUserNoticeOwner>().TextNotice(NoticeKinds.CancellationFollowUpText(RequestId, code));
+        return 1;
+    }
+
     // Kept with the step's own write; a step run again after a crash adds what it finds again, once.
     private int OrdersChanged(IReadOnlyList<string> orderIds)
     {
@@ -407,6 +425,8 @@ internal sealed partial class DataRightsRequestGrain(
         var details = state.State.Details;
         switch (step)
         {
+            case RequestStep.TextFollowUpCode:
+                return await TextFollowUpCodeAsync();
             case RequestStep.NotifyRecipients:
                 return await recipientNotices.NotifyAsync(RequestId, userId, state.State.Type, details, state.State.OrdersChanged);
             case RequestStep.AssembleExport:
@@ -570,6 +590,10 @@ internal sealed partial class DataRightsRequestGrain(
     }
 
     private DataRightsRequestView View() => state.State.ToView(RequestId, Plan());
+
+    // Filing answers whoever filed: the user's own filing carries the follow-up code, support's never does.
+    private DataRightsRequestView ViewForTheFiler() =>
+        state.State.FiledByRole == RequestActor.UserRole ? View() with { FollowUpCode = state.State.FollowUpCode } : View();
 
     // The recipients and their confirmations live beside the request, so they stay visible after it completes.
     private async Task<DataRightsRequestView> ViewWithRecipientsAsync() => View() with { Recipients = await recipients.RecipientsOfAsync(RequestId) };

@@ -91,6 +91,14 @@ public sealed class DataRightsRequestState : IOwnedByUser
     [PersonalData(DataCategory.Basic)]
     public string? ApprovalReason { get; set; }
 
+    /// <summary>
+    /// A cancellation's follow-up code (<see cref="FollowUpCodes"/>): once the account and its sessions are gone, it is
+    /// how the user still reads the request and which recipients confirmed (P8.1). Kept in clear: it opens nothing but
+    /// this record, which sits beside it in the same row.
+    /// </summary>
+    [NotPersonalData]
+    public string? FollowUpCode { get; set; }
+
     public bool IsOpen => Status.IsOpen();
 
     public bool IsAwaitingConfirmation => Status == DataRightsRequestStatus.AwaitingConfirmation;
@@ -98,8 +106,9 @@ public sealed class DataRightsRequestState : IOwnedByUser
     /// <summary>Whether it can still be cancelled or rejected: open, and no step has run.</summary>
     public bool IsUntouched => IsOpen && Steps.Count == 0;
 
-    public void Receive(string userId, FileDataRightsRequest request, DateTimeOffset now)
+    public void Receive(string userId, FileDataRightsRequest request, DateTimeOffset now, string? followUpCode = null)
     {
+        FollowUpCode = followUpCode;
         UserId = userId;
         Type = request.Type;
         Details = request.Details;

@@ -12,7 +12,7 @@ public sealed class RequestPlansTests
 
         // The names are stored in requests already under way, shown as progress and audited: they never change.
         Assert.Equal(
-            ["close-account", "notify-recipients", "anonymize-orders", "settle-member-cards", "erase-tickets", "erase-locations",
+            ["close-account", "text-follow-up-code", "notify-recipients", "anonymize-orders", "settle-member-cards", "erase-tickets", "erase-locations",
              "erase-disclosures", "pseudonymize-consent-receipts", "redact-requests", "delete-account", "erase-activity", "verify"],
             names);
     }

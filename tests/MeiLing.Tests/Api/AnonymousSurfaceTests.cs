@@ -26,7 +26,9 @@ public sealed class AnonymousSurfaceTests(PlatformFixture platform)
                 "* /privacy/register", "* /privacy/signin", "* /privacy/signout",
                 "GET /openapi/{documentName}.json", "GET /ui/site.css", "GET /v1/ping", "GET /v1/policies", "GET /v1/policies/current",
                 // Open, but each answer is bounded elsewhere: per-address limits, and a partner's signature.
-                "POST /v1/password-resets", "POST /v1/payment-partners/{partner}/confirmations", "POST /v1/payment-partners/{partner}/recipient-confirmations", "POST /v1/sessions", "POST /v1/users", "POST /v1/users/{userId}/guardian-withdrawal", "POST /v1/verification-codes",
+                "POST /v1/password-resets", "POST /v1/payment-partners/{partner}/confirmations", "POST /v1/payment-partners/{partner}/recipient-confirmations",
+                // A cancelled user's follow-up: its code is the key (P8.1).
+                "POST /v1/requests/{requestId}/follow-up", "POST /v1/sessions", "POST /v1/users", "POST /v1/users/{userId}/guardian-withdrawal", "POST /v1/verification-codes",
             ],
             open);
     }

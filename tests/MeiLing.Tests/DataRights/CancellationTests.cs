@@ -94,7 +94,7 @@ public sealed class CancellationTests(PlatformFixture platform)
             shop.Customer.UserId);
 
         Assert.Equal(
-            "cancellation:received,cancellation:close-account,cancellation:notify-recipients,cancellation:anonymize-orders,cancellation:settle-member-cards," +
+            "cancellation:received,cancellation:close-account,cancellation:text-follow-up-code,cancellation:notify-recipients,cancellation:anonymize-orders,cancellation:settle-member-cards," +
             "cancellation:erase-tickets,cancellation:erase-locations,cancellation:erase-disclosures," +
             "cancellation:pseudonymize-consent-receipts,cancellation:redact-requests,cancellation:delete-account,cancellation:erase-activity," +
             "cancellation:verify,cancellation:completed",

@@ -30,7 +30,7 @@ public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(clu
 
     public async Task<IActionResult> OnPostFileRequestAsync()
     {
-        if (await FileRequestAsync(UserId, Input, filed => $"已提交 {Labels.Type(filed.Type)} · {filed.RequestId}"))
+        if (await FileRequestAsync(UserId, Input, filed => $"已提交 {Labels.Type(filed.Type)} · {filed.RequestId}" + FollowUpNote(filed)))
         {
             return Redirect("/privacy/requests");
         }
@@ -47,15 +47,20 @@ public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(clu
             return NotFound();
         }
 
-        if (await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Confirm(requestId!, null, User, Cluster, RecentSignIn, HttpContext)), out _)) && Error is null)
+        DataRightsRequestView? confirmed = null;
+        if (await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Confirm(requestId!, null, User, Cluster, RecentSignIn, HttpContext)), out confirmed)) && Error is null)
         {
-            Notice = "已确认。Confirmed.";
+            Notice = "已确认。Confirmed." + (confirmed is null ? "" : FollowUpNote(confirmed));
             return Redirect("/privacy/requests");
         }
 
         await LoadAsync();
         return Page();
     }
+
+    // P8.1: a cancellation's follow-up code, shown once here (and texted): the page is gone with the account.
+    private static string FollowUpNote(DataRightsRequestView request) =>
+        request.FollowUpCode is { } code ? $" · 查询码 follow-up code {code}：注销后凭此码查询进度与各接收方的确认 (POST /v1/requests/{request.RequestId}/follow-up)" : "";
 
     private async Task LoadAsync() =>
         Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true)).Take(RequestsShown)];

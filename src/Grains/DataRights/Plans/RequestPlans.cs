@@ -4,7 +4,8 @@ namespace MeiLing.Grains.DataRights;
 public static class RequestPlans
 {
     /// <summary>
-    /// First stop everything (sessions, processing, new requests), then tell everyone the ledger shows received the
+    /// First stop everything (sessions, processing, new requests), text the user the code to follow the request with once
+    /// the account is gone, then tell everyone the ledger shows received the
     /// user's data (it and the orders are still there to say who and which), then cut or erase what hangs off the
     /// account, then the account and its key, then check that nothing is left. The activity log goes after the key:
     /// entries of the user's last requests may still be on their way, and once the key is gone they are dropped on
@@ -13,6 +14,7 @@ public static class RequestPlans
     public static IReadOnlyList<RequestStep> Cancellation { get; } =
     [
         new RequestStep.CloseAccount(),
+        new RequestStep.TextFollowUpCode(),
         new RequestStep.NotifyRecipients(),
         new RequestStep.Erase(ErasureTarget.Orders),
         new RequestStep.Erase(ErasureTarget.MemberCards),

@@ -39,6 +39,12 @@ public abstract record RequestStep
         public override string Name => "close-account";
     }
 
+    /// <summary>The user is texted the cancellation's follow-up code, while the account still has its number (P8.1).</summary>
+    public sealed record TextFollowUpCode : RequestStep
+    {
+        public override string Name => "text-follow-up-code";
+    }
+
     /// <summary>Every party the disclosure ledger shows received the data the request covers is told (issue 14).</summary>
     public sealed record NotifyRecipients : RequestStep
     {
