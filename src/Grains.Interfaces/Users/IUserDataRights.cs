@@ -14,6 +14,15 @@ public interface IUserDataRights : IGrainWithStringKey
     [Alias("file-request")]
     Task<DataRightsRequestView> FileRequest(FileDataRightsRequest request);
 
+    /// <summary>
+    /// The request of <paramref name="type"/> the user's record names as open, or null: a filing awaiting confirmation
+    /// that is no longer named was set aside by the user's own filing of its type (P8.1). Reads one entry, so it may
+    /// interleave; the request asking is often what the user grain's own turn waits on.
+    /// </summary>
+    [Alias("open-request-of")]
+    [AlwaysInterleave]
+    Task<string?> OpenRequestOf(DataRightsRequestType type);
+
     /// <summary>Called by a request when it ends, so another of its type may be filed.</summary>
     [Alias("request-closed")]
     Task RequestClosed(DataRightsRequestType type, string requestId);

@@ -232,6 +232,15 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.Conflict("request-not-awaiting-confirmation", "This request does not await a confirmation.");
         }
 
+        // P8.1: the user's own filing of this type took this one's place; the set-aside it started may not have got here
+        // (a silo lost in between). Confirmed now, the two would run side by side: this one ends as the set-aside would
+        // have ended it, in the user's name.
+        if (await User<IUserDataRights>().OpenRequestOf(state.State.Type) != RequestId)
+        {
+            await FinishAsync(DataRightsRequestStatus.Cancelled, null, "cancelled-by-user", new RequestActor(RequestActor.UserRole, state.State.UserId));
+            throw DomainException.Conflict("request-superseded", "The user filed their own request of this type; this one is cancelled and cannot be confirmed.");
+        }
+
         await StartDrivingAsync();
         state.State.Confirm(by, reason, clock.GetUtcNow());
         await requests.UpsertAsync(View());

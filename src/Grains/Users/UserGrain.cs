@@ -740,6 +740,9 @@ internal sealed partial class UserGrain(
         }
     }
 
+    Task<string?> IUserDataRights.OpenRequestOf(DataRightsRequestType type) =>
+        Task.FromResult(state.RecordExists && state.State.OpenRequests.TryGetValue(type, out var open) ? open : null);
+
     async Task IUserDataRights.RequestClosed(DataRightsRequestType type, string requestId)
     {
         if (state.RecordExists && state.State.OpenRequests.TryGetValue(type, out var open) && open == requestId)

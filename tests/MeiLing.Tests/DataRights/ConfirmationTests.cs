@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
@@ -151,6 +152,27 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         Assert.Equal("cancelled", await StatusOnceSettledAsync(client, unconfirmed.RequestId(), "cancelled"));
         var confirmingIt = await client.PostAsync($"/v1/requests/{unconfirmed.RequestId()}/confirmation", null);
         await confirmingIt.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    // The user's own filing takes the place of support's unconfirmed one and sets it aside without waiting; a silo lost in
+    // between leaves support's awaiting confirmation. A second agent's approval, or the code read out, then started it
+    // beside the user's own: two erasures of one type at once, the second on support's word alone.
+    [Fact]
+    public async Task P8_1_a_support_filing_the_users_own_took_the_place_of_cannot_be_started_when_its_set_aside_was_lost()
+    {
+        var (user, client, _, supportId) = await ArrangeAsync();
+        var second = platform.Client((await platform.EnrolStaffAsync("Agent Second Look", "support")).ApiKey);
+        // Support's filing as the request grain holds it, with the user's record no longer naming it: what a lost set-aside leaves.
+        var lostSetAside = EntityId.NewInTimeOrder(EntityId.RequestPrefix, DateTimeOffset.UtcNow);
+        await platform.Grains.GetGrain<IDataRightsRequestGrain>(lostSetAside).Receive(user.UserId, new FileDataRightsRequest(
+            DataRightsRequestType.Deletion, RequestDetails.None with { Categories = [ErasableCategory.Addresses] }, "support", supportId, "r", "v"));
+        var own = await client.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar" } } });
+
+        var approved = await second.PostAsJsonAsync($"/v1/requests/{lostSetAside}/approval", new { reason = "identity checked again" });
+
+        await approved.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("cancelled", (await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{lostSetAside}")).GetProperty("status").GetString());
+        Assert.Equal("completed", (await client.WaitUntilDoneAsync(own.RequestId())).GetProperty("status").GetString());
     }
 
     [Fact]
