@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -147,7 +148,7 @@ public static class CompareCommands
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"OPENLOOP requests={result.Requests} errors={result.Errors} achieved={result.Achieved:0.0} p50={result.P50:0.00} p99={result.P99:0.00} max={result.Max:0.00} client_stall={result.ClientStall:0}") +
+            $"OPENLOOP requests={result.Requests} errors={result.Errors} achieved={result.Achieved:0.0} p50={result.P50:0.00} p99={result.P99:0.00} max={result.Max:0.00} client_stall={result.ClientStall:0} client_cpu_ms={Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds:0}") +
             (after is null ? "" : " " + after.Since(before!)));
         return 0;
     }

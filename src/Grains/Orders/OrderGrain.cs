@@ -186,8 +186,7 @@ internal sealed partial class OrderGrain(
         if (caller.Party == OrderParty.Merchant && state.State.UserId is { } userId)
         {
             // P3.1: a third-party merchant reading the order receives the user's order data.
-            await User(userId).Disclose(new DisclosureRequest(
-                state.State.MerchantId, RecipientKind.Merchant, OrderFields, "order-management", null, LawfulBasis.ContractNecessity, state.State.Region));
+            await User(userId).Disclose(MerchantReading(state.State));
         }
 
         // Support reads an order to help with it, not to learn where the user lives (P1.7).
@@ -285,7 +284,33 @@ internal sealed partial class OrderGrain(
             await SpendMemberCodeAsync(order, memberCodeScope);
         }
 
-        return order.ToView(OrderId);
+        return await AnswerAsync(caller, order);
+    }
+
+    private static DisclosureRequest MerchantReading(OrderState order) =>
+        new(order.MerchantId, RecipientKind.Merchant, OrderFields, "order-management", null, LawfulBasis.ContractNecessity, order.Region);
+
+    // P3.1: a payment or a status change answers with the order, and to a merchant that answer is a read of it: the
+    // hand-over is recorded as Read records it, and while the user's gate refuses (the account being cancelled, a
+    // guardian's withdrawal) the answer leaves the delivery out. What the call did stands either way: a closing account's
+    // orders still get cancelled and refunded.
+    private async Task<OrderView> AnswerAsync(OrderCaller caller, OrderState order)
+    {
+        var view = order.ToView(OrderId);
+        if (caller.Party != OrderParty.Merchant || order.UserId is not { } userId)
+        {
+            return view;
+        }
+
+        try
+        {
+            await User(userId).Disclose(MerchantReading(order));
+            return view;
+        }
+        catch (DomainException refused) when (refused.Kind == DomainErrorKind.Forbidden)
+        {
+            return view with { Delivery = null };
+        }
     }
 
     // P1.6: the card holds the member's money; every draw on it reaches the member, whoever made it (the merchant's own key
@@ -388,7 +413,13 @@ internal sealed partial class OrderGrain(
     async Task<OrderView> IOrderGrain.ConfirmPartnerPayment(PartnerPaymentConfirmation confirmation)
     {
         // A partner confirms only what it was asked to charge: another partner's payment, or none, is not found.
-        var payment = state.RecordExists ? state.State.MadePayment(confirmation.PaymentId) : null;
+        if (!state.RecordExists)
+        {
+            // A made-up order id leaves memory in seconds, as on every other path.
+            throw NoSuchOrder();
+        }
+
+        var payment = state.State.MadePayment(confirmation.PaymentId);
         if (payment is null || payment.Method is not (PaymentMethod.Wechat or PaymentMethod.Alipay)
             || partners.For(payment.Method).Name != confirmation.Partner)
         {
@@ -609,7 +640,7 @@ internal sealed partial class OrderGrain(
         order.MoveTo(target);
         await state.WriteStateAsync();
         await UpdateIndexAsync();
-        return order.ToView(OrderId);
+        return await AnswerAsync(caller, order);
     }
 
     // A cancellation or a whole-order refund gives back all money and stock not yet given back, under one refund id

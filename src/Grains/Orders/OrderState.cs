@@ -170,7 +170,11 @@ public sealed class OrderState : IOwnedByUser
 
     public void MoveTo(OrderStatus status) => Status = status;
 
-    /// <summary>A business transfer gives the order to the successor merchant (P3.2); false when it is not the given merchant's.</summary>
+    /// <summary>
+    /// A business transfer gives the order to the successor merchant (P3.2); false when it is not the given merchant's.
+    /// The stock its lines took was the transferring merchant's: a later refund gives none back to the successor's
+    /// product of the same SKU, which never held it (another product, or none at all).
+    /// </summary>
     public bool HandOver(string merchantId, string successorMerchantId)
     {
         if (MerchantId != merchantId)
@@ -179,6 +183,7 @@ public sealed class OrderState : IOwnedByUser
         }
 
         MerchantId = successorMerchantId;
+        StockedSkus = [];
         return true;
     }
 

@@ -8,6 +8,23 @@ namespace MeiLing.Tests.Unit.Orders;
 
 public sealed class OrderStateTests
 {
+    // After a business transfer a refund returned the lines' stock to the successor's product of the same SKU: another
+    // merchant's shelf, or a stock record made up for a SKU it does not sell.
+    [Fact]
+    public void P3_2_an_order_handed_over_gives_no_stock_back_to_the_successors_product_of_its_sku()
+    {
+        var order = new OrderState();
+        order.Place(
+            new PlaceOrder("mer_1", "usr_1", [new OrderItem("TEA-1", 1)], null),
+            "CN", new ProcessingBasis(LawfulBasis.ContractNecessity, null, Now), new OrderQuote([new OrderLine("TEA-1", "Green tea", 1_800, 1)], ["TEA-1"]), Now);
+
+        var handedOver = order.HandOver("mer_1", "mer_2");
+
+        Assert.True(handedOver);
+        Assert.Equal("mer_2", order.MerchantId);
+        Assert.Empty(order.StockedSkus);
+    }
+
     [Fact]
     public void A_partner_payment_is_not_paid_until_its_partner_confirms()
     {

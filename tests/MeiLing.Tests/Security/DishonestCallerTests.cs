@@ -29,6 +29,26 @@ public sealed class DishonestCallerTests(PlatformFixture platform)
         Assert.Equal(0, order.GetProperty("payments").GetArrayLength());
     }
 
+    // A merchant refused the order's read once the customer's account began closing (403 account-closing) cancelled
+    // it instead, and the status change answered with the order whole: the delivery's name, number and address, handed
+    // over past the gate and recorded nowhere.
+    [Fact]
+    public async Task P3_1_P4_1_a_merchant_cancelling_the_order_of_a_closing_account_is_not_answered_with_its_delivery()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+        await platform.Grains.GetGrain<MeiLing.Grains.Users.IUserDataRights>(shop.Customer.UserId).CloseAccount();
+
+        var read = await shop.MerchantClient.GetAsync($"/v1/orders/{placed.Id()}");
+        var cancelled = await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{placed.Id()}/status", new { status = "cancelled" });
+
+        await read.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        var answer = await cancelled.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("cancelled", answer.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, answer.GetProperty("delivery").ValueKind);
+    }
+
     [Fact]
     public async Task P4_1_one_support_key_filing_a_cancellation_with_throwaway_words_erases_nothing()
     {
