@@ -1,9 +1,12 @@
 using MeiLing.Grains.Merchants;
+using MeiLing.Grains.Privacy;
+using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Webhooks;
 
 [StatelessWorker]
-internal sealed class MerchantWebhooksGrain(WebhookOutboxStore store, WebhookSecrets secrets, TimeProvider clock) : Grain, IMerchantWebhooksGrain
+internal sealed class MerchantWebhooksGrain(
+    WebhookOutboxStore store, WebhookSecrets secrets, IOptions<PrivacySettings> privacy, TimeProvider clock) : Grain, IMerchantWebhooksGrain
 {
     async Task<WebhookEndpointIssued> IMerchantWebhooksGrain.Register(string merchantId, string url, IReadOnlyList<string> events)
     {
@@ -37,12 +40,15 @@ internal sealed class MerchantWebhooksGrain(WebhookOutboxStore store, WebhookSec
         store.DeliveriesAsync(merchantId, status, cursor, Math.Clamp(limit, 1, IMerchantWebhooksGrain.MaxPageSize));
 
     async Task<bool> IMerchantWebhooksGrain.Retry(string deliveryId, string? merchantId) =>
-        await store.RetryAsync(deliveryId, merchantId, clock.GetUtcNow()) switch
+        await store.RetryAsync(deliveryId, merchantId, clock.GetUtcNow(), clock.GetUtcNow() - privacy.Value.WebhookRetention) switch
         {
             RetryOutcome.Retried => true,
             // P3.1: re-pointing the endpoint and retrying would hand the merchant's past notices to whoever the new URL names.
             RetryOutcome.DeliveredElsewhere => throw DomainException.Conflict(
                 "delivered-elsewhere", "This delivery was delivered to another endpoint URL; it is sent again only to that one."),
+            // P4.1: retried, it would finish anew and start its retention over; its body names users.
+            RetryOutcome.Expired => throw DomainException.Conflict(
+                "delivery-expired", "This delivery is older than the outbox keeps deliveries; it is not sent again."),
             _ => false,
         };
 

@@ -145,12 +145,27 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                  FOR UPDATE SKIP LOCKED)
             UPDATE webhook_outbox o SET lease_until = $2, leased_by = $3
               FROM picked WHERE o.delivery_id = picked.delivery_id
-            RETURNING o.delivery_id, o.event_id, o.recipient, o.recipient_kind, o.type, o.body, o.attempts
+            RETURNING o.delivery_id, o.event_id, o.recipient, o.recipient_kind, o.type, o.body, o.attempts, o.delivered_url
             """,
             reader => new LeasedDelivery(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), Enum.Parse<RecipientKind>(reader.GetString(3)),
-                reader.GetString(4), reader.GetString(5), reader.GetInt32(6)),
+                reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7)),
             now, leaseUntil, leasedBy, limit, perRecipient);
+
+    /// <summary>
+    /// Puts a delivery retried by hand back as it was, delivered, without sending it: its merchant's endpoint was re-pointed
+    /// (or removed) between the retry and the send, and the event goes again only to the URL that took it (P3.1).
+    /// </summary>
+    public async Task KeepDeliveredAsync(LeasedDelivery delivery, string leasedBy)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE webhook_outbox SET status = 'delivered', next_attempt_at = NULL, lease_until = NULL, leased_by = NULL
+             WHERE delivery_id = $1 AND leased_by = $2 AND status = 'pending' AND delivered_url IS NOT NULL
+            """);
+        command.Parameters.Add(new() { Value = delivery.DeliveryId });
+        command.Parameters.Add(new() { Value = leasedBy });
+        await command.ExecuteNonQueryAsync();
+    }
 
     /// <summary>
     /// Records one attempt by the lease holder: delivered (the recipients listed for the event are notified, and
@@ -232,7 +247,11 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// (under a lease that has not run out) is left to that attempt: a retry never starts a second send of a delivery beside
     /// the first, so a loop of retries cannot have the silos post one event at once many times to whatever URL is registered.
     /// </summary>
-    public async Task<RetryOutcome> RetryAsync(string deliveryId, string? merchantId, DateTimeOffset now)
+    /// <remarks>
+    /// P4.1: a delivery made before <paramref name="keptSince"/> (the retention period ago) is not retried: each retry
+    /// would finish it anew and start its retention over, and its body, naming users, would never leave the outbox.
+    /// </remarks>
+    public async Task<RetryOutcome> RetryAsync(string deliveryId, string? merchantId, DateTimeOffset now, DateTimeOffset keptSince)
     {
         // The requests it tells of show it on its way again, no longer failed. P3.1: an event delivered to one URL goes again
         // only to that URL; the endpoint re-pointed since (or removed), it would reach whoever the new URL names.
@@ -240,27 +259,30 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             WITH target AS (
                 SELECT o.delivery_id,
                        (o.delivered_url IS NOT NULL AND o.delivered_url IS DISTINCT FROM
-                           (SELECT w.url FROM merchant_webhooks w WHERE w.merchant_id = o.recipient)) AS elsewhere
+                           (SELECT w.url FROM merchant_webhooks w WHERE w.merchant_id = o.recipient)) AS elsewhere,
+                       o.created_at < $4 AS expired
                   FROM webhook_outbox o
                  WHERE o.delivery_id = $1 AND o.recipient_kind = 'Merchant' AND ($2 = '' OR o.recipient = $2)),
             retried AS (
                 UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL,
                        failed_at = NULL, failure_reason = NULL
-                 WHERE delivery_id IN (SELECT delivery_id FROM target WHERE NOT elsewhere) AND (lease_until IS NULL OR lease_until < $3)
+                 WHERE delivery_id IN (SELECT delivery_id FROM target WHERE NOT elsewhere AND NOT expired) AND (lease_until IS NULL OR lease_until < $3)
                 RETURNING event_id),
             listed AS (
                 UPDATE request_recipients r SET failed_at = NULL, next_attempt_at = $3
                   FROM retried WHERE r.event_id = retried.event_id AND r.notified_at IS NULL
                 RETURNING 1)
-            SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM target WHERE elsewhere)
+            SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM target WHERE elsewhere), (SELECT count(*) FROM target WHERE expired)
             """);
         command.Parameters.Add(new() { Value = deliveryId });
         command.Parameters.Add(new() { Value = merchantId ?? "" });
         command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = keptSince, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return reader.GetInt64(0) == 0 ? RetryOutcome.NotFound
             : reader.GetInt64(1) > 0 ? RetryOutcome.DeliveredElsewhere
+            : reader.GetInt64(2) > 0 ? RetryOutcome.Expired
             : RetryOutcome.Retried;
     }
 
@@ -533,7 +555,9 @@ public enum RedeliveryOutcome
 }
 
 /// <summary>A delivery leased to this silo for one attempt.</summary>
-public sealed record LeasedDelivery(string DeliveryId, string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, int Attempts);
+/// <summary>A delivery leased for one attempt; <see cref="DeliveredUrl"/>: the URL that took it before, when it is a retry by hand of a delivered one.</summary>
+public sealed record LeasedDelivery(
+    string DeliveryId, string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, int Attempts, string? DeliveredUrl = null);
 
 /// <summary>
 /// How an attempt went: delivered (and, for a partner, confirmed), or due again at <see cref="NextAttemptAt"/> (null: no more).
@@ -547,4 +571,5 @@ public enum RetryOutcome
     NotFound,
     Retried,
     DeliveredElsewhere,
+    Expired,
 }

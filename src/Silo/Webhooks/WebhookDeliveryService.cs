@@ -97,8 +97,18 @@ public sealed partial class WebhookDeliveryService(
     private async Task AttemptAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
     {
         var startedAt = clock.GetUtcNow();
+        var endpoint = delivery.RecipientKind == RecipientKind.Merchant ? await outbox.EndpointAsync(delivery.Recipient) : null;
+        if (delivery is { RecipientKind: RecipientKind.Merchant, DeliveredUrl: { } deliveredTo } && endpoint?.Url != deliveredTo)
+        {
+            // P3.1: retried by hand while the endpoint still named the URL that took it, then re-pointed before this send:
+            // sent now, a past notice naming users would reach whoever the new URL names, signed with the new secret.
+            LogDeliveredElsewhere(delivery.DeliveryId);
+            await outbox.KeepDeliveredAsync(delivery, _leaseHolder);
+            return;
+        }
+
         var (delivered, confirmed, statusCode, url) = delivery.RecipientKind == RecipientKind.Merchant
-            ? await SendWebhookAsync(delivery, stoppingToken)
+            ? await SendWebhookAsync(delivery, endpoint, stoppingToken)
             : await NotifyPartnerAsync(delivery, stoppingToken);
 
         // Stopping mid-attempt: the lease runs out and another silo (or this one, restarted) sends it again.
@@ -113,9 +123,10 @@ public sealed partial class WebhookDeliveryService(
     }
 
     // The URL sent to comes back with the outcome: a delivered event is sent again by hand only to the URL that took it (P3.1).
-    private async Task<(bool Delivered, bool Confirmed, int? StatusCode, string? Url)> SendWebhookAsync(LeasedDelivery delivery, CancellationToken stoppingToken)
+    private async Task<(bool Delivered, bool Confirmed, int? StatusCode, string? Url)> SendWebhookAsync(
+        LeasedDelivery delivery, StoredEndpoint? endpoint, CancellationToken stoppingToken)
     {
-        if (await outbox.EndpointAsync(delivery.Recipient) is not { } endpoint)
+        if (endpoint is null)
         {
             return (false, false, null, null);
         }
@@ -163,6 +174,9 @@ public sealed partial class WebhookDeliveryService(
             return (false, false, null, null);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} was retried for an endpoint URL since re-pointed; kept delivered, not sent")]
+    private partial void LogDeliveredElsewhere(string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook outbox poll failed ({Reason}); trying again")]
     private partial void LogPollFailed(string reason);

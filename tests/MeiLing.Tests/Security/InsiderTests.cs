@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MeiLing.Silo.Webhooks;
 using MeiLing.Tests.Api;
@@ -143,6 +144,54 @@ public sealed class InsiderTests(PlatformFixture platform)
         var error = Assert.ThrowsAny<Exception>(() => api.Server);
 
         Assert.Contains("MEILING_WEBHOOK_ALLOW_LOOPBACK", error.ToString(), StringComparison.Ordinal);
+    }
+
+    // The retry was checked against the URL of the moment, the send went to whatever URL was registered later: retried
+    // while the old endpoint failed (its row pending, on back-off), then re-pointed, a past notice naming users went to
+    // the new URL, signed with the new secret.
+    [Fact]
+    public async Task P3_1_a_delivery_retried_before_its_endpoint_was_re_pointed_is_not_sent_to_the_new_url()
+    {
+        var oldEndpointDown = new StrongBox<bool>(false);
+        var shop = await platform.OpenShopAsync();
+        var merchantId = shop.Merchant.MerchantId;
+        await using var receiver = await WebhookReceiver.StartAsync(r => Task.FromResult(r.Endpoint == merchantId && oldEndpointDown.Value ? 503 : 200));
+        await shop.MerchantClient.RegisterWebhookAsync(merchantId, receiver);
+        await shop.PlaceOrderAsync();
+        await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" });
+        var sent = await receiver.WaitForAsync(r => r.Type == "customer.data_request");
+        var deliveryId = (await shop.MerchantClient.WaitForDeliveryAsync(merchantId, sent.WebhookId, "delivered")).GetProperty("deliveryId").GetString()!;
+
+        oldEndpointDown.Value = true;
+        Assert.Equal(HttpStatusCode.Accepted, (await platform.Operator().PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null)).StatusCode);
+        await StatusOfDeliveryAsync(deliveryId, until: row => row.Attempts >= 2);
+        var repointed = await platform.Operator().PutAsJsonAsync($"/v1/merchants/{merchantId}/webhook", new { url = receiver.UrlOf("elsewhere") });
+        receiver.Trust("elsewhere", (await repointed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!);
+        var settled = await StatusOfDeliveryAsync(deliveryId, until: row => row.Status != "pending");
+
+        Assert.Equal("delivered", settled.Status);
+        Assert.DoesNotContain(receiver.Received, r => r.Endpoint == "elsewhere" && r.WebhookId == sent.WebhookId);
+    }
+
+    private async Task<(string Status, int Attempts)> StatusOfDeliveryAsync(string deliveryId, Func<(string Status, int Attempts), bool> until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        (string Status, int Attempts) row;
+        do
+        {
+            row = ((await platform.Database.ScalarAsync<string>("SELECT status FROM webhook_outbox WHERE delivery_id = $1", deliveryId))!,
+                await platform.Database.ScalarAsync<int>("SELECT attempts FROM webhook_outbox WHERE delivery_id = $1", deliveryId));
+            if (until(row))
+            {
+                return row;
+            }
+
+            await Task.Delay(50);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"The delivery stayed {row.Status} after {row.Attempts} attempts.");
+        return row;
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Retention;
+using MeiLing.Tests.Api;
 
 namespace MeiLing.Tests.Webhooks;
 
@@ -22,6 +24,23 @@ public sealed class WebhookRetentionTests(PlatformFixture platform)
         Assert.Equal(string.Join(',', new[] { recentDelivered, oldPending }.Order(StringComparer.Ordinal)), left);
         Assert.DoesNotContain(oldDelivered, left);
         Assert.DoesNotContain(oldFailed, left);
+    }
+
+    // A retry made the row pending, and its next finish started the retention over: retried every few weeks, a notice
+    // naming a user, erased or not, stayed in the outbox for good.
+    [Fact]
+    public async Task P4_1_a_delivery_older_than_the_outbox_keeps_is_not_retried_so_its_retention_never_starts_over()
+    {
+        var merchant = $"mer_retention{Guid.NewGuid():N}"[..28];
+        var old = await AddAsync(merchant, "delivered", finishedDaysAgo: 31);
+        var deliveryId = EntityId.New(EntityId.DeliveryPrefix);
+        await platform.Database.ScalarAsync<int>("UPDATE webhook_outbox SET delivery_id = $2 WHERE event_id = $1 RETURNING 1", old, deliveryId);
+
+        var retried = await platform.Operator().PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null);
+
+        var problem = await retried.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.EndsWith("/delivery-expired", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("delivered", await platform.Database.ScalarAsync<string>("SELECT status FROM webhook_outbox WHERE delivery_id = $1", deliveryId));
     }
 
     // A row as the delivery leaves it; a pending one is due far ahead, so no silo takes it meanwhile.
