@@ -18,6 +18,8 @@ public sealed class GcPauseWatch : EventListener
     private const int GcStart = 1;
     private const int RestartEngineEnd = 3;
     private const int SuspendEngineBegin = 9;
+    private const uint SuspendForGc = 1;
+    private const uint SuspendForGcPrep = 6;
     private const int Kept = 32;
 
     private static readonly Lazy<GcPauseWatch> Instance = new(() => new GcPauseWatch());
@@ -70,8 +72,12 @@ public sealed class GcPauseWatch : EventListener
             case GcStart when eventData.Payload is [_, var depth, ..]:
                 _generation = Convert.ToInt32(depth, System.Globalization.CultureInfo.InvariantCulture);
                 break;
+            // Threads are suspended for other reasons too (tiered compilation's call counting, a debugger): only a
+            // collection's, or its preparation's, count as its pause.
             case SuspendEngineBegin:
-                _suspendedAt = eventData.TimeStamp;
+                _suspendedAt = eventData.Payload is [var reason, ..] && Convert.ToUInt32(reason, System.Globalization.CultureInfo.InvariantCulture) is SuspendForGc or SuspendForGcPrep
+                    ? eventData.TimeStamp
+                    : null;
                 break;
             case RestartEngineEnd when _suspendedAt is { } suspendedAt:
                 _suspendedAt = null;

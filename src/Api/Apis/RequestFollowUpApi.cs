@@ -24,10 +24,17 @@ public static class RequestFollowUpApi
         return routes;
     }
 
-    private static async Task<Results<Ok<RequestFollowUp>, NotFound>> FollowUp(string requestId, FollowUpBody body, IClusterClient cluster) =>
-        await cluster.GetGrain<IDataRightsRequestGrain>(requestId).FollowUp(body.Code) is { } view
-            ? TypedResults.Ok(RequestFollowUp.Of(view))
-            : TypedResults.NotFound();
+    private static async Task<Results<Ok<RequestFollowUp>, NotFound>> FollowUp(string requestId, FollowUpBody body, IClusterClient cluster, HttpContext context)
+    {
+        if (await cluster.GetGrain<IDataRightsRequestGrain>(requestId).FollowUp(body.Code) is not { } view)
+        {
+            return TypedResults.NotFound();
+        }
+
+        // P1.7: an agent's read is written with the request's user before it is shown.
+        await SupportAudit.SubjectFoundAsync(context, view.UserId);
+        return TypedResults.Ok(RequestFollowUp.Of(view));
+    }
 }
 
 /// <summary>Body of <c>POST /v1/requests/{requestId}/follow-up</c>.</summary>

@@ -61,7 +61,7 @@ internal sealed partial class DataRightsRequestGrain(
     {
         if (state.RecordExists)
         {
-            return ViewForTheFiler();
+            return ViewFor(request);
         }
 
         if (request.NeedsConfirmation)
@@ -79,7 +79,7 @@ internal sealed partial class DataRightsRequestGrain(
         await state.WriteStateAsync();
         // Its mark rides on the request's next write; a crash before that audits the receipt again.
         await AuditReceivedAsync();
-        return ViewForTheFiler();
+        return ViewFor(request);
     }
 
     async Task<DataRightsRequestView> IDataRightsRequestGrain.Confirm(RequestActor user)
@@ -600,9 +600,12 @@ internal sealed partial class DataRightsRequestGrain(
 
     private DataRightsRequestView View() => state.State.ToView(RequestId, Plan());
 
-    // Filing answers whoever filed: the user's own filing carries the follow-up code, support's never does.
-    private DataRightsRequestView ViewForTheFiler() =>
-        state.State.FiledByRole == RequestActor.UserRole ? View() with { FollowUpCode = state.State.FollowUpCode } : View();
+    // Filing answers whoever filed: the user's own filing carries the follow-up code, support's never does, nor a filing
+    // that finds the request already received under another filer's name (a retry after a crash).
+    private DataRightsRequestView ViewFor(FileDataRightsRequest filing) =>
+        filing.FiledByRole == RequestActor.UserRole && state.State.FiledByRole == RequestActor.UserRole && filing.FiledById == state.State.FiledById
+            ? View() with { FollowUpCode = state.State.FollowUpCode }
+            : View();
 
     // The recipients and their confirmations live beside the request, so they stay visible after it completes.
     private async Task<DataRightsRequestView> ViewWithRecipientsAsync() => View() with { Recipients = await recipients.RecipientsOfAsync(RequestId) };

@@ -311,6 +311,13 @@ internal sealed partial class OrderGrain(
         {
             return view with { Delivery = null };
         }
+        catch (Exception failed)
+        {
+            // The payment or status change is written: a 500 now would have the merchant retry what already happened
+            // (a second payment). Unrecorded, the delivery is not handed over.
+            LogAnswerNotRecorded(OrderId, failed.GetType().Name);
+            return view with { Delivery = null };
+        }
     }
 
     // P1.6: the card holds the member's money; every draw on it reaches the member, whoever made it (the merchant's own key
@@ -415,11 +422,11 @@ internal sealed partial class OrderGrain(
         // A partner confirms only what it was asked to charge: another partner's payment, or none, is not found.
         if (!state.RecordExists)
         {
-            // A made-up order id leaves memory in seconds, as on every other path.
-            throw NoSuchOrder();
+            // A made-up order id leaves memory in seconds, as on every other path; the partner hears what any miss says.
+            _absent.Start(this, () => state.RecordExists);
         }
 
-        var payment = state.State.MadePayment(confirmation.PaymentId);
+        var payment = state.RecordExists ? state.State.MadePayment(confirmation.PaymentId) : null;
         if (payment is null || payment.Method is not (PaymentMethod.Wechat or PaymentMethod.Alipay)
             || partners.For(payment.Method).Name != confirmation.Partner)
         {
@@ -819,6 +826,9 @@ internal sealed partial class OrderGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Begun {Kind} {Id} could not resume ({Reason}); it stays begun and is tried again at the next activation")]
     private partial void LogResumeRefused(string kind, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} was answered without its delivery: the hand-over could not be recorded ({Reason})")]
+    private partial void LogAnswerNotRecorded(string orderId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The member code of a member-card payment on order {OrderId} was not spent ({Reason}); it stays good until it expires")]
     private partial void LogMemberCodeNotSpent(string orderId, string reason);

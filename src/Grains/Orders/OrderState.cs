@@ -173,7 +173,9 @@ public sealed class OrderState : IOwnedByUser
     /// <summary>
     /// A business transfer gives the order to the successor merchant (P3.2); false when it is not the given merchant's.
     /// The stock its lines took was the transferring merchant's: a later refund gives none back to the successor's
-    /// product of the same SKU, which never held it (another product, or none at all).
+    /// product of the same SKU, which never held it (another product, or none at all). A refund planned before the hand-over
+    /// and still unfinished gives none back either, to either merchant: a count to correct by hand, rather than goods
+    /// added to a shelf that never held them.
     /// </summary>
     public bool HandOver(string merchantId, string successorMerchantId)
     {

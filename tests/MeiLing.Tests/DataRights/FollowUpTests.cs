@@ -74,7 +74,8 @@ public sealed class FollowUpTests(PlatformFixture platform)
     {
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
-        var support = platform.Client((await platform.EnrolStaffAsync("Agent Code Reader", "support")).ApiKey);
+        var agent = await platform.EnrolStaffAsync("Agent Code Reader", "support");
+        var support = platform.Client(agent.ApiKey);
 
         var filed = await support.FileRequestAsync(user.UserId, new { type = "cancellation", reason = "user phoned", verification = "id card checked" });
         var read = await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
@@ -84,6 +85,8 @@ public sealed class FollowUpTests(PlatformFixture platform)
         await support.WaitUntilDoneAsync(filed.RequestId());
         var readAgain = await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
         var followed = await platform.Client().PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/follow-up", new { code });
+        // The user read the code out to an agent: the agent's read is audited with the user, as any read by id is.
+        var readOut = await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/follow-up", new { code });
 
         Assert.Equal(JsonValueKind.Null, filed.GetProperty("followUpCode").ValueKind);
         Assert.Equal(JsonValueKind.Null, read.GetProperty("followUpCode").ValueKind);
@@ -92,6 +95,10 @@ public sealed class FollowUpTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, followed.StatusCode);
         Assert.Equal("completed", (await followed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Contains(await TextsToAsync(user.Phone), text => text.Contains(code, StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, readOut.StatusCode);
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND subject_user_id = $2 AND action = 'POST /v1/requests/{requestId}/follow-up'",
+            agent.StaffId, user.UserId));
     }
 
     private const int FollowUpLength = 16;

@@ -165,8 +165,11 @@ public sealed class InsiderTests(PlatformFixture platform)
         oldEndpointDown.Value = true;
         Assert.Equal(HttpStatusCode.Accepted, (await platform.Operator().PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null)).StatusCode);
         await StatusOfDeliveryAsync(deliveryId, until: row => row.Attempts >= 2);
+        // Its next attempt held back while the endpoint is re-pointed, as a back-off of minutes would hold it, then due.
+        await platform.Database.ScalarAsync<int>("UPDATE webhook_outbox SET next_attempt_at = now() + interval '1 hour' WHERE delivery_id = $1 RETURNING 1", deliveryId);
         var repointed = await platform.Operator().PutAsJsonAsync($"/v1/merchants/{merchantId}/webhook", new { url = receiver.UrlOf("elsewhere") });
         receiver.Trust("elsewhere", (await repointed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!);
+        await platform.Database.ScalarAsync<int>("UPDATE webhook_outbox SET next_attempt_at = now() WHERE delivery_id = $1 RETURNING 1", deliveryId);
         var settled = await StatusOfDeliveryAsync(deliveryId, until: row => row.Status != "pending");
 
         Assert.Equal("delivered", settled.Status);
