@@ -106,6 +106,13 @@ public static class WebhookTargets
         return b[0] == 0x20 && b[1] == 0x02 ? new IPAddress(b.AsSpan(2, 4)) : null;
     }
 
+    /// <summary>
+    /// Whether a public endpoint may listen on <paramref name="port"/>: 443, or one from 1024. Below it are other
+    /// services' well-known ports (SSH, SMTP, …): delivered to, a merchant would learn from the answer's status and
+    /// timing what listens there, a probe of someone else's host run by the silos.
+    /// </summary>
+    public static bool IsAllowedPort(int port) => port is 443 or >= 1024;
+
     /// <summary>Why a webhook URL is refused, or null when it may be registered.</summary>
     public static string? Problem(string url)
     {
@@ -130,6 +137,11 @@ public static class WebhookTargets
         if (uri.Scheme == Uri.UriSchemeHttp && !loopback)
         {
             return "Use https; plain http is allowed only to a loopback address.";
+        }
+
+        if (!loopback && !IsAllowedPort(uri.Port))
+        {
+            return "A webhook endpoint listens on port 443 or on a port from 1024; the well-known ports below are other services'.";
         }
 
         if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && !IsAllowed(ip, allowLoopback: true))

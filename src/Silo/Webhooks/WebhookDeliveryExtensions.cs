@@ -44,6 +44,12 @@ public static class WebhookDeliveryExtensions
                 throw new HttpRequestException("The webhook endpoint resolves to an address webhooks may not be sent to.");
             }
 
+            // An endpoint registered before ports were checked is held to the same rule as it is sent to.
+            if (!WebhookTargets.IsAllowedPort(context.DnsEndPoint.Port) && !allowed.All(System.Net.IPAddress.IsLoopback))
+            {
+                throw new HttpRequestException("The webhook endpoint's port is another service's well-known port.");
+            }
+
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {

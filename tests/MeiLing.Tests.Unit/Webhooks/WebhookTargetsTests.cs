@@ -22,4 +22,18 @@ public sealed class WebhookTargetsTests
         Assert.True(WebhookTargets.IsAllowed(IPAddress.Parse("64:ff9b::cb00:7209"), allowLoopback: false));
         Assert.True(WebhookTargets.IsAllowed(IPAddress.Parse("2002:cb00:7209::1"), allowLoopback: false));
     }
+
+    // A merchant pointed its endpoint at port 25 or 22 of someone's public host: the silos connected there and the
+    // delivery's status and timing told the merchant what listened, a port probe run by the platform.
+    [Fact]
+    public void P4_4_a_webhook_url_names_port_443_or_one_from_1024_not_another_services_well_known_port()
+    {
+        Assert.NotNull(WebhookTargets.Problem("https://shop.example.com:25/hooks"));
+        Assert.NotNull(WebhookTargets.Problem("https://shop.example.com:22/hooks"));
+        Assert.NotNull(WebhookTargets.Problem("https://203.0.113.7:80/hooks"));
+        Assert.Null(WebhookTargets.Problem("https://shop.example.com/hooks"));
+        Assert.Null(WebhookTargets.Problem("https://shop.example.com:8443/hooks"));
+        // Loopback, where development and tests listen, keeps any port.
+        Assert.Null(WebhookTargets.Problem("http://127.0.0.1:80/hooks"));
+    }
 }
