@@ -38,9 +38,9 @@ public static class RequestsApi
 
         // P1.7: support's actions on a request are audited with the request's user as their subject, before they act.
         requests.MapPost("/{requestId:id}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
-            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body; a cancellation, deletion or correction with changesDelivery needs a recent sign-in, P4.4), or support does with {verificationCode}, the code the user received (confirm-request); until then it is awaiting-confirmation and changes nothing.");
+            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body; a cancellation, deletion or correction with changesDelivery needs a recent sign-in, P4.4), or support does with {verificationCode}, the code the user received (confirm-request); until then it is awaiting-confirmation and changes nothing. A support filing the user's own filing of its type took the place of is cancelled instead: 409 request-superseded (P8.1).");
         requests.MapPost("/{requestId:id}/approval", Approve).RequireAuthorization(AuthorizationPolicies.Staff).AuditsSubjectOf("requestId")
-            .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403.");
+            .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403; a support filing the user's own filing of its type took the place of, 409 request-superseded (P8.1).");
         requests.MapPost("/{requestId:id}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
             .WithName("CancelRequest").WithSummary("The user, or the agent who filed it, cancels a request before its first step; 409 afterwards.");
         requests.MapPost("/{requestId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantManager)

@@ -26,7 +26,7 @@ public static class WebhooksApi
         // (the merchant key, or an operator): a manager could point them at a server of their own, and the setting
         // would outlive their offboarding (P3.1, P4.4). Managers read the setting and the deliveries.
         merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RegisterWebhook")
-            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback where MEILING_WEBHOOK_ALLOW_LOOPBACK allows loopback, never in Production; never a private address) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here." + MerchantChangeQuota);
+            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback where MEILING_WEBHOOK_ALLOW_LOOPBACK allows loopback, never in Production; never a private address, nor a public host's port below 1024 other than 443) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here." + MerchantChangeQuota);
         merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook")
             .WithSummary("The merchant's webhook endpoint and event types, and its last change: changedAt, changedBy (a staff id or the merchant's id), changedByRole (operator or merchant); never the secret.");
         merchant.MapGet("/webhook/changes", Changes).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("ListWebhookChanges")
@@ -40,7 +40,7 @@ public static class WebhooksApi
 
         routes.MapPost("/v1/webhook-deliveries/{deliveryId:id}/retry", Retry).WithTags("Webhooks")
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchantManager).WithName("RetryWebhookDelivery")
-            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id. One being sent at that moment is left to that attempt (202 all the same): a delivery is never sent twice at once. One already delivered goes again only to the URL that took it: with the endpoint re-pointed or removed since, 409 delivered-elsewhere and nothing is sent (P3.1).")
+            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id. One being sent at that moment is left to that attempt (202 all the same): a delivery is never sent twice at once. One already delivered goes again only to the URL that took it: with the endpoint re-pointed or removed since, 409 delivered-elsewhere and nothing is sent, and one re-pointed after the retry is put back delivered unsent (P3.1). A delivery older than the outbox keeps deliveries (MEILING_WEBHOOK_RETENTION_DAYS) is 409 delivery-expired (P4.1).")
             .ProducesProblems(StatusCodes.Status409Conflict);
         return routes;
     }
