@@ -69,6 +69,15 @@ public sealed class ApiSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_PER_SECOND must be 1-1000000.")]
     public int RateLimitPerSecond { get; set; } = 5_000;
 
+    /// <summary>
+    /// Requests per second one merchant's keys may send together, its own key and every staff member's
+    /// (<c>MEILING_RATE_LIMIT_PER_MERCHANT_PER_SECOND</c>): a merchant enrols up to 10,000 staff, and a bucket per key
+    /// would let it send ten thousand keys' worth (P4.4).
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_PER_MERCHANT_PER_SECOND")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_PER_MERCHANT_PER_SECOND must be 1-1000000.")]
+    public int RateLimitPerMerchantPerSecond { get; set; } = 10_000;
+
     /// <summary>Requests per second one client IP may send without credentials (<c>MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND</c>).</summary>
     [ConfigurationKeyName("RATE_LIMIT_ANONYMOUS_PER_SECOND")]
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND must be 1-1000000.")]

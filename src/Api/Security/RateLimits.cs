@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace MeiLing.Api.Security;
 
 /// <summary>
-/// Abuse limits (P4.4). Every request counts against one bucket: its API key's (by the key's hash, never
-/// the key), its signed-in user's, or, without valid credentials, its client IP's. Registering and
+/// Abuse limits (P4.4). Every request counts against one bucket: its merchant's for any key of a merchant (its own
+/// key and its staff's), another API key's own (by the key's hash, never the key), its signed-in user's, or, without
+/// valid credentials, its client IP's. Registering and
 /// signing in also count against a much smaller per-IP allowance. A refusal is 429 problem+json with
 /// Retry-After.
 /// </summary>
@@ -92,6 +93,7 @@ public static class RateLimits
 
         private readonly Func<string, RateLimiter> _credentialed = _ => TokenBucket(settings.RateLimitPerSecond);
         private readonly Func<string, RateLimiter> _anonymous = _ => TokenBucket(settings.RateLimitAnonymousPerSecond);
+        private readonly Func<string, RateLimiter> _merchant = _ => TokenBucket(settings.RateLimitPerMerchantPerSecond);
 
         public RateLimitPartition<string> PartitionOf(HttpContext context)
         {
@@ -108,6 +110,13 @@ public static class RateLimits
                 return ended.Any && caller.FindFirst(UserSessions.SessionIdClaim)?.Value is { } session && ended.Contains(session)
                         ? new(ClientAddress(context), _anonymous)
                         : new("user:" + userId, _credentialed);
+            }
+
+            // A merchant's keys share one bucket: with a bucket per key, the 10,000 staff keys a merchant may enrol
+            // would each bring an allowance of their own.
+            if (caller.IsInRole(Roles.Merchant) && caller.SubjectId() is { } merchantId)
+            {
+                return new("merchant:" + merchantId, _merchant);
             }
 
             return caller.Identity?.IsAuthenticated == true && context.Request.Headers[ApiKeyAuthenticationHandler.HeaderName].ToString() is { Length: > 0 } apiKey

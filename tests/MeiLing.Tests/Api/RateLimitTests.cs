@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using MeiLing.Api;
+using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -47,6 +48,26 @@ public sealed class RateLimitTests(PlatformFixture platform)
 
         await AssertRateLimitedAsync(responses.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync($"/v1/merchants/{merchant.MerchantId}")).StatusCode);
+    }
+
+    // P4.4: a merchant enrols up to 10,000 staff, and each key had a bucket of its own: ten thousand keys' worth of
+    // requests from one merchant.
+    [Fact]
+    public async Task P4_4_a_merchants_keys_share_one_rate_so_more_staff_keys_bring_no_more_requests()
+    {
+        var merchant = await platform.CreateMerchantAsync("Many Tills");
+        var owner = platform.Client(merchant.ApiKey);
+        var firstTill = await owner.EnrolAsync(merchant.MerchantId, "Till One", "cashier");
+        var secondTill = await owner.EnrolAsync(merchant.MerchantId, "Till Two", "cashier");
+        var otherMerchant = await platform.CreateMerchantAsync("Next Door");
+        await using var api = Limited("RATE_LIMIT_PER_MERCHANT_PER_SECOND", "3");
+
+        var first = await Burst(Keyed(api, firstTill.ApiKey), $"/v1/merchants/{merchant.MerchantId}", 10);
+        var second = await Burst(Keyed(api, secondTill.ApiKey), $"/v1/merchants/{merchant.MerchantId}", 10);
+
+        Assert.Equal(HttpStatusCode.OK, first[0].StatusCode);
+        await AssertRateLimitedAsync(second.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.OK, (await Keyed(api, otherMerchant.ApiKey).GetAsync($"/v1/merchants/{otherMerchant.MerchantId}")).StatusCode);
     }
 
     [Fact]
@@ -212,6 +233,13 @@ public sealed class RateLimitTests(PlatformFixture platform)
 
     private WebApplicationFactory<ApiAssemblyMarker> Limited(string setting, string value) =>
         platform.Api.WithWebHostBuilder(web => web.UseSetting(setting, value));
+
+    private static HttpClient Keyed(WebApplicationFactory<ApiAssemblyMarker> api, string apiKey)
+    {
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
 
     private static HttpClient Bearer(WebApplicationFactory<ApiAssemblyMarker> api, string token)
     {

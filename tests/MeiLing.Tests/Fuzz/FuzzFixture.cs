@@ -11,6 +11,7 @@ public sealed class FuzzFixture : PlatformFixture
     protected override void ConfigureApi(IWebHostBuilder web)
     {
         web.UseSetting("RATE_LIMIT_PER_SECOND", "1000000");
+        web.UseSetting("RATE_LIMIT_PER_MERCHANT_PER_SECOND", "1000000");
         web.UseSetting("RATE_LIMIT_ANONYMOUS_PER_SECOND", "1000000");
 
         // Thousands of refused credentials would each print a line; the test reports what matters.

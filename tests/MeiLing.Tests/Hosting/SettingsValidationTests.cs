@@ -82,6 +82,7 @@ public sealed class SettingsValidationTests
 
     [Theory]
     [InlineData("RATE_LIMIT_PER_SECOND", "0", "MEILING_RATE_LIMIT_PER_SECOND")]
+    [InlineData("RATE_LIMIT_PER_MERCHANT_PER_SECOND", "0", "MEILING_RATE_LIMIT_PER_MERCHANT_PER_SECOND")]
     [InlineData("RATE_LIMIT_ANONYMOUS_PER_SECOND", "-5", "MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND")]
     [InlineData("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "0", "MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE")]
     [InlineData("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "0", "MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE")]
@@ -112,7 +113,7 @@ public sealed class SettingsValidationTests
 
         var settings = Settings.Bind<MeiLing.Api.ApiSettings>(configuration);
 
-        Assert.Equal((5_000, 1_000, 60), (settings.RateLimitPerSecond, settings.RateLimitAnonymousPerSecond, settings.RateLimitCredentialsPerMinute));
+        Assert.Equal((5_000, 10_000, 1_000, 60), (settings.RateLimitPerSecond, settings.RateLimitPerMerchantPerSecond, settings.RateLimitAnonymousPerSecond, settings.RateLimitCredentialsPerMinute));
     }
 
     [Fact]
