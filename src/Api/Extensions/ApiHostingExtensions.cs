@@ -25,7 +25,6 @@ namespace MeiLing.Api.Extensions;
 /// <summary>Everything the API host registers and maps, so Program.cs reads as a table of contents.</summary>
 public static class ApiHostingExtensions
 {
-    private const string CallerScheme = "caller";
 
     /// <summary>How deeply a JSON body may nest.</summary>
     public const int MaxJsonDepth = 32;
@@ -76,10 +75,11 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<ApiKeyLookups>();
         builder.Services.AddSingleton<ConsentReads>();
         builder.Services.AddSingleton<FailedAuthenticationLimit>();
-        builder.Services.AddAuthentication(CallerScheme)
-            .AddPolicyScheme(CallerScheme, "API key, user session or console session", options => options.ForwardDefaultSelector = SelectScheme)
+        // The user's session is the default scheme and hands every other credential on (SelectScheme): a policy scheme in
+        // front of it was a second handler built, initialised and forwarded through on every request.
+        builder.Services.AddAuthentication(RememberedSessionHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddScheme<AuthenticationSchemeOptions, RememberedSessionHandler>(RememberedSessionHandler.SchemeName, RememberedSessionHandler.Configure)
+            .AddScheme<AuthenticationSchemeOptions, RememberedSessionHandler>(RememberedSessionHandler.SchemeName, options => options.ForwardDefaultSelector = SelectScheme)
             .AddJwtBearer()
             .AddCookie(ConsoleAuthentication.Scheme, ConsoleAuthentication.Configure);
         builder.Services.AddSingleton<StaffKeys>();

@@ -11,7 +11,8 @@ namespace MeiLing.Api.Security;
 /// carries none, goes to JwtBearer itself. JwtBearer's own path with a remembered token still cost a consent read a
 /// quarter of its allocations: a copy of the validation parameters, the token cut out of its header, two contexts, the
 /// ticket's dates written as strings, the claims searched three times (docs/performance.md, twentieth round).
-/// Challenges and forbids are JwtBearer's.
+/// Challenges and forbids are JwtBearer's. It is the default scheme: a request with an API key or the console's cookie
+/// is handed to that credential's scheme (ApiHostingExtensions.SelectScheme).
 /// </summary>
 public sealed class RememberedSessionHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -23,12 +24,13 @@ public sealed class RememberedSessionHandler(
 
     private const string BearerPrefix = "Bearer ";
 
-    /// <summary>JwtBearer answers what this scheme does not recognise, and every challenge and forbid.</summary>
-    public static void Configure(AuthenticationSchemeOptions options)
-    {
-        options.ForwardChallenge = JwtBearerDefaults.AuthenticationScheme;
-        options.ForwardForbid = JwtBearerDefaults.AuthenticationScheme;
-    }
+    // JwtBearer answers every challenge and forbid of a user's request. Not through ForwardChallenge and ForwardForbid:
+    // those would come before the scheme's ForwardDefaultSelector and take an API key's challenge from its own scheme.
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        Context.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme, properties);
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Context.ForbidAsync(JwtBearerDefaults.AuthenticationScheme, properties);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
