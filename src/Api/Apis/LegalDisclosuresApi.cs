@@ -14,7 +14,7 @@ public static class LegalDisclosuresApi
     {
         routes.MapPost("/v1/users/{userId:id}/legal-disclosures", Record).WithTags("Legal demands")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("RecordLegalDisclosure")
-            .WithSummary("Hand a user's data to an authority under a subpoena, investigation letter or court order: recorded in the user's disclosures with the document reference; the user is told unless notifyUser is false (P3.3). Audited.");
+            .WithSummary("Hand a user's data to an authority under a subpoena, investigation letter or court order: recorded in the user's disclosures with the document reference; the user is told unless notifyUser is false (P3.3). Audited. The same document again is the same record (a retry, 201 once more); with other fields, another documentType or another notifyUser, 409 legal-disclosure-exists.");
         routes.MapGet("/v1/legal-disclosures", List).WithTags("Legal demands")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("ListLegalDisclosures")
             .WithSummary("withheld=true: legal disclosures the user was not told about, oldest first, for review (P3.3): a page of limit (1-500, default 100), nextCursor for the next (null on the last).");
@@ -59,8 +59,8 @@ public static class LegalDisclosuresApi
 /// <param name="Fields">What is handed over.</param>
 /// <param name="NotifyUser">False where the law forbids telling the user; the disclosure is then listed for review.</param>
 public sealed record LegalDemandBody(
-    [property: Required, StringLength(200, MinimumLength = 1), NotBlank] string Authority,
+    [property: Required, StringLength(200, MinimumLength = 1), NotBlank, PlainText] string Authority,
     [property: Required, StringLength(32)] string DocumentType,
-    [property: Required, StringLength(256, MinimumLength = 1), NotBlank] string DocumentReference,
+    [property: Required, StringLength(256, MinimumLength = 1), NotBlank, PlainText] string DocumentReference,
     [property: Required, MinLength(1), MaxLength(50), NoNullItems] IReadOnlyList<string> Fields,
     bool? NotifyUser = true);

@@ -8,6 +8,7 @@ using MeiLing.Api.Validation;
 using MeiLing.Grains;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -38,9 +39,9 @@ public static class RequestsApi
 
         // P1.7: support's actions on a request are audited with the request's user as their subject, before they act.
         requests.MapPost("/{requestId:id}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
-            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body; a cancellation, deletion or correction with changesDelivery needs a recent sign-in, P4.4), or support does with {verificationCode}, the code the user received (confirm-request); until then it is awaiting-confirmation and changes nothing. A support filing the user's own filing of its type took the place of is cancelled instead: 409 request-superseded (P8.1).");
+            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body; a cancellation, deletion or correction with changesDelivery needs a recent sign-in, P4.4), or support does with {verificationCode}, the code the user received (confirm-request), except for a correction with changesDelivery: that one only the user confirms (403 user-confirmation-required, P1.5); until then it is awaiting-confirmation and changes nothing. A support filing the user's own filing of its type took the place of is cancelled instead: 409 request-superseded (P8.1).");
         requests.MapPost("/{requestId:id}/approval", Approve).RequireAuthorization(AuthorizationPolicies.Staff).AuditsSubjectOf("requestId")
-            .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403; a support filing the user's own filing of its type took the place of, 409 request-superseded (P8.1).");
+            .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403; a correction with changesDelivery gets 403 user-confirmation-required, as only the user confirms it (P1.5); a support filing the user's own filing of its type took the place of, 409 request-superseded (P8.1).");
         requests.MapPost("/{requestId:id}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
             .WithName("CancelRequest").WithSummary("The user, or the agent who filed it, cancels a request before its first step; 409 afterwards.");
         requests.MapPost("/{requestId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantManager)
@@ -217,10 +218,22 @@ public static class RequestsApi
 
     // Support's hand on a notice whose retries ran out (P1.7: audited with the recipient named and the cause's user, before it is sent).
     // The same answer for a consent withdrawn directly, whose parties are listed under its receipt id.
-    internal static async Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string requestId, string recipient, IClusterClient cluster, HttpContext context)
+    internal static Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string requestId, string recipient, IClusterClient cluster, HttpContext context) =>
+        RedeliverAsync(requestId, EntityId.RequestPrefix, recipient, cluster, context);
+
+    // Only the notices of the cause the route names, a request's here and a receipt's on its own route: a transfer
+    // objection's id (its notices are listed the same way) was taken too, and names no user the audit could find, so
+    // support re-sent a user's customer.redact with no entry in their access log (P1.7).
+    internal static async Task<Results<Ok<RequestRecipient>, NotFound>> RedeliverAsync(
+        string causeId, string causePrefix, string recipient, IClusterClient cluster, HttpContext context)
     {
-        await SupportAudit.SubjectOfAsync(context, requestId);
-        return await cluster.GetGrain<IRequestRecipientsGrain>(0).Redeliver(requestId, recipient) is { } redelivered
+        if (!EntityId.IsWellFormed(causeId, causePrefix))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await SupportAudit.SubjectOfAsync(context, causeId);
+        return await cluster.GetGrain<IRequestRecipientsGrain>(0).Redeliver(causeId, recipient) is { } redelivered
             ? TypedResults.Ok(redelivered)
             : TypedResults.NotFound();
     }

@@ -24,4 +24,9 @@ public sealed record LegalDisclosure(
     [property: Id(4)] string DocumentReference,
     [property: Id(5)] IReadOnlyList<string> Fields,
     [property: Id(6)] bool UserNotified,
-    [property: Id(7)] DateTimeOffset At);
+    [property: Id(7)] DateTimeOffset At)
+{
+    /// <summary>Whether a demand naming this disclosure's document asks for the same: its type, its fields and whether the user is told.</summary>
+    public bool IsTheSameDemandAs(LegalDemand demand) =>
+        DocumentType == demand.DocumentType && UserNotified == demand.NotifyUser && Fields.SequenceEqual(demand.Fields, StringComparer.Ordinal);
+}

@@ -105,6 +105,8 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.Conflict("request-not-awaiting-confirmation", "This request does not await a confirmation.");
         }
 
+        RefuseWithoutTheUserIfItRedirectsDeliveries();
+
         // The user read the code on their own phone and gave it to support: the user's word, carried by support.
         if (!await User<IUserCredentials>().CheckVerificationCode(VerificationPurpose.ConfirmRequest, verificationCode, ConfirmationScope.Of(state.State.Type, RequestId)))
         {
@@ -127,7 +129,20 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.Forbidden("own-request", "A request is approved by a key other than the one that filed it.");
         }
 
+        RefuseWithoutTheUserIfItRedirectsDeliveries();
         return await ConfirmAsync(approver, reason, "approved");
+    }
+
+    // P1.5, P1.7: a correction that changes where the user's orders go is the user's own to start, after a fresh sign-in,
+    // as both the privacy center and the console tell them. Two agents agreeing, or a code read out over the phone (a
+    // swapped SIM card gets it), would send paid goods to another address without the user.
+    private void RefuseWithoutTheUserIfItRedirectsDeliveries()
+    {
+        if (state.State.Details.Delivery is not null)
+        {
+            throw DomainException.Forbidden(
+                "user-confirmation-required", "A correction of where the orders are delivered starts only when the user confirms it in the privacy center.");
+        }
     }
 
     async Task<DataRightsRequestView> IDataRightsRequestGrain.Cancel(RequestActor actor)

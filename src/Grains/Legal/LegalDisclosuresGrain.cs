@@ -29,6 +29,15 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
             new LegalDisclosure(disclosureId, userId, demand.Authority, demand.DocumentType, demand.DocumentReference, demand.Fields, demand.NotifyUser,
                 PostgresTime.AsStored(clock.GetUtcNow())),
             demand.RecordedBy);
+        if (!disclosure.IsTheSameDemandAs(demand))
+        {
+            // P3.3: the same document again, but for other fields or without telling the user, answered 201 and handed
+            // nothing over, wrote nothing to the ledger and nothing to the audit log: a record of a hand-over that is on
+            // no record. A document asks for what it asks for once; anything more is another document.
+            throw DomainException.Conflict(
+                "legal-disclosure-exists", "This document is already recorded for this user, with other fields or another choice of telling them.");
+        }
+
         if (completed)
         {
             return disclosure;

@@ -62,6 +62,33 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         Assert.Equal("completed", (await support.WaitUntilDoneAsync(filed.RequestId())).GetProperty("status").GetString());
     }
 
+    // P1.5, P1.7: both consoles say a delivery change support filed waits for the user's own confirmation; a second agent's
+    // approval, or support typing a code read out over the phone, started it anyway and sent paid goods elsewhere.
+    [Fact]
+    public async Task P1_5_P1_7_a_delivery_change_support_filed_starts_neither_on_a_second_agents_approval_nor_on_a_code()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Redirect", "support")).ApiKey);
+        var second = platform.Client((await platform.EnrolStaffAsync("Agent Nod", "support")).ApiKey);
+        var filed = await support.FileRequestAsync(shop.Customer.UserId, new
+        {
+            type = "correction",
+            details = new { delivery = new { recipientName = "某人", address = "别处 9 号" } },
+            reason = "caller asked by phone",
+            verification = "SMS code to the registered number",
+        });
+
+        var approved = await second.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = "identity re-checked by callback" });
+        var coded = await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/confirmation", new { verificationCode = "123456" });
+
+        Assert.EndsWith("/user-confirmation-required", (await approved.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/user-confirmation-required", (await coded.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("awaiting-confirmation", (await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}")).GetProperty("status").GetString());
+        var delivery = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}")).GetProperty("delivery");
+        Assert.Equal("陕西省西安市雁塔区科技路 88 号", delivery.GetProperty("address").GetString());
+    }
+
     [Fact]
     public async Task P1_7_the_users_own_confirmation_starts_it()
     {

@@ -57,6 +57,38 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
             "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action = 'legal-disclosure'", user.UserId));
     }
 
+    // P3.3: the same document again with more fields and the user no longer told answered 201 and recorded nothing: no
+    // ledger row, no audit entry, no review-list row. A dishonest operator could "record" broad hand-overs that way.
+    [Fact]
+    public async Task P3_3_the_same_document_again_for_other_fields_or_without_telling_the_user_is_409_not_a_silent_201()
+    {
+        var user = await platform.RegisterUserAsync();
+        var path = $"/v1/users/{user.UserId}/legal-disclosures";
+        var first = await platform.Operator().PostAsJsonAsync(path, Demand("（2026）粤03刑调字第5号", notifyUser: true));
+
+        var widened = await platform.Operator().PostAsJsonAsync(path, new
+        {
+            authority = "Beijing Public Security Bureau",
+            documentType = "investigation-letter",
+            documentReference = "（2026）粤03刑调字第5号",
+            fields = new[] { "nickname", "phone", "orders", "locations" },
+            notifyUser = false,
+        });
+        var withALineBreak = await platform.Operator().PostAsJsonAsync(path, new
+        {
+            authority = "Beijing Public Security Bureau\n（2026）",
+            documentType = "investigation-letter",
+            documentReference = "粤03刑调字第5号",
+            fields = new[] { "nickname" },
+            notifyUser = true,
+        });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.EndsWith("/legal-disclosure-exists", (await widened.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        await withALineBreak.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM legal_disclosures WHERE user_id = $1", user.UserId));
+    }
+
     [Fact]
     public async Task P3_3_a_legal_demand_the_user_may_not_be_told_of_is_not_notified_and_is_listed_for_review()
     {

@@ -341,6 +341,28 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.DoesNotContain(after, o => o.GetProperty("transferId").GetString() == transferId);
     }
 
+    // P1.7: the request's and the receipt's re-send routes took a transfer objection's id as well (its notices are listed
+    // the same way), and the audit found no user behind it: support re-sent a user's customer.redact with no entry in the
+    // user's access log. Each route now takes only its own kind of cause.
+    [Fact]
+    public async Task P1_7_support_cannot_re_send_an_objections_notice_through_a_route_whose_audit_cannot_name_the_user()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Unnamed");
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Resending", "support")).ApiKey);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
+        await ObjectionRecipientAsync(shop.CustomerClient, $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients", "notified");
+        var objection = TransferObjections.CauseId(transferId, shop.Customer.UserId);
+
+        var asRequest = await support.PostAsync($"/v1/requests/{objection}/recipients/{shop.Merchant.MerchantId}/redelivery", null);
+        var asReceipt = await support.PostAsync($"/v1/consent-records/{objection}/recipients/{shop.Merchant.MerchantId}/redelivery", null);
+
+        await asRequest.AssertProblemAsync(HttpStatusCode.NotFound);
+        await asReceipt.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
     private static async Task<List<JsonElement>> UnconfirmedObjectionsAsync(HttpClient support)
     {
         var items = new List<JsonElement>();
