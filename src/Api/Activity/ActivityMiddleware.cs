@@ -1,5 +1,7 @@
 using MeiLing.Api.Security;
+using MeiLing.Grains;
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.Users;
 
 namespace MeiLing.Api.Activity;
 
@@ -16,7 +18,7 @@ public static class ActivityMiddleware
             // A 401 here is a session that had ended: no longer the user's activity to record. A path that names no route is
             // no activity on the platform either, and kept raw it was any 512 characters a client made up, one entry each (P4.4).
             if (caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId && context.Response.StatusCode != StatusCodes.Status401Unauthorized
-                && context.GetEndpoint() is not null)
+                && context.GetEndpoint() is not null && await IsCurrentSessionAsync(context))
             {
                 var services = context.RequestServices;
                 var userAgent = Truncate(context.Request.Headers.UserAgent.ToString(), 512);
@@ -31,6 +33,29 @@ public static class ActivityMiddleware
                     Truncate(SearchTerms(context.Request.Query), 256)));
             }
         });
+
+    // P1.3, P4.4: a request that ran no session check (a stylesheet, the API's description, a route authorization refused)
+    // is asked about its session here, once: a signed-out token's holder wrote entries of their choosing (the user agent,
+    // search terms) into the user's log for the rest of the token's life. An ended session's further requests count
+    // against their sender's address, as after any 401.
+    private static async Task<bool> IsCurrentSessionAsync(HttpContext context)
+    {
+        if (context.Features.Get<UserSessionCheck>() is not { Verified: false } session)
+        {
+            return true;
+        }
+
+        try
+        {
+            await session.VerifyAsync(context.RequestServices.GetRequiredService<IGrainFactory>());
+            return true;
+        }
+        catch (DomainException ended) when (ended.Code == SessionContext.EndedCode)
+        {
+            EndedSessionIds.RememberSessionOf(context);
+            return false;
+        }
+    }
 
     // Runs on every signed-in request, so without a query nothing is looked up, and nothing is built for what is not there.
     private static string? SearchTerms(IQueryCollection query)

@@ -47,6 +47,31 @@ public sealed class ActivityLogTests(PlatformFixture platform)
         Assert.DoesNotContain(logged, entry => entry.Path.StartsWith("/v1/junk/", StringComparison.Ordinal));
     }
 
+    // P1.3, P4.4: a signed-out token is 401 on every /v1 route, but a path that runs no session check (the consoles'
+    // stylesheet) answered it, and its holder wrote entries of their choosing into the user's log for the token's life.
+    [Fact]
+    public async Task P1_3_P4_4_a_signed_out_tokens_requests_write_nothing_into_the_users_activity_log()
+    {
+        var user = await platform.RegisterUserAsync();
+        var signedOut = await platform.SignInAsync(user);
+        var live = await platform.AsUserAsync(user);
+        var thief = platform.Api.CreateClient();
+        thief.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", signedOut.Token);
+        Assert.Equal(HttpStatusCode.NoContent, (await thief.DeleteAsync("/v1/sessions/current")).StatusCode);
+
+        for (var request = 0; request < 3; request++)
+        {
+            await thief.GetAsync("/ui/site.css?q=planted+by+a+thief");
+        }
+
+        (await live.GetAsync($"/v1/users/{user.UserId}?q=the+users+own")).EnsureSuccessStatusCode();
+
+        var logged = await EventuallyAsync(
+            () => platform.Grains.GetGrain<IActivityLogGrain>(0).GetUserActivity(user.UserId, 10),
+            entries => entries.Any(entry => entry.SearchTerms == "the users own"));
+        Assert.DoesNotContain(logged, entry => entry.SearchTerms == "planted by a thief");
+    }
+
     [Fact]
     public async Task P1_3_a_request_repeated_many_times_is_logged_with_its_count_not_once_per_request()
     {
