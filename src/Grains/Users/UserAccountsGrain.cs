@@ -73,7 +73,8 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
             // its fill of codes, the account still exists, and the guardian asks for another code later.
             try
             {
-                await Codes(guardianPhone).Send(guardianPhone, VerificationPurpose.GuardianConsent, userId);
+                // Scoped to this child: another account naming the same guardian cannot spend its attempts on this code.
+                await Codes(guardianPhone).Send(guardianPhone, VerificationPurpose.GuardianConsent, userId, scope: userId);
             }
             catch (DomainException limited) when (limited.Kind == DomainErrorKind.TooManyRequests)
             {

@@ -264,7 +264,7 @@ internal sealed partial class UserGrain(
 
         // P5.1: verifiable consent — the code went to the number the guardian gave, for this purpose only.
         if (!PhoneNumber.TryNormalize(user.Guardian.Phone, out var guardianPhone)
-            || !await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode))
+            || !await GuardianCodeConfirmsAsync(guardianPhone, verificationCode))
         {
             throw VerificationCodes.Failed();
         }
@@ -278,6 +278,14 @@ internal sealed partial class UserGrain(
         await StopGuardianReminderAsync();
         return user.ToProfile(UserId);
     }
+
+    // P5.1: the code registration texted is this child's (scoped by its id); one the guardian asked for again through
+    // the public route names no child. Wrong attempts count where they are made: another account naming the same
+    // guardian, five wrong codes at a time, burnt the guardian's live codes for every child, until this one's 7 days ran
+    // out and it was erased.
+    private async Task<bool> GuardianCodeConfirmsAsync(string guardianPhone, string verificationCode) =>
+        await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode, scope: UserId)
+        || await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode, scope: null);
 
     async Task<DataRightsRequestView> IUserGuardian.WithdrawGuardianConsent(string verificationCode)
     {

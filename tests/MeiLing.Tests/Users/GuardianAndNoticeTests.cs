@@ -86,6 +86,30 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.EndsWith("/guardian-consent-withdrawn", (await ticket.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
     }
 
+    // P5.1: attempts at a guardian's codes were counted per number and purpose: an account that named the same guardian
+    // burnt, five wrong codes at a time, the code texted for another child, whose account was then erased after 7 days.
+    [Fact]
+    public async Task P5_1_another_account_naming_the_same_guardian_cannot_burn_the_code_texted_for_this_child()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var burning = await RegisterChildAsync(guardianPhone);
+        var burner = await platform.AsUserAsync(burning);
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+        var codeForThisChild = await platform.LatestCodeAsync(guardianPhone, "guardian-consent");
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var wrong = codeForThisChild == "000000" ? "111111" : "000000";
+            await burner.PostAsJsonAsync($"/v1/users/{burning.UserId}/guardian-confirmation", new { verificationCode = wrong });
+        }
+
+        var confirmed = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = codeForThisChild });
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("active", (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task P5_1_a_guardian_code_sent_to_confirm_cannot_withdraw_and_one_asked_for_to_withdraw_cannot_confirm()
     {
