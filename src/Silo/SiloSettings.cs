@@ -124,6 +124,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_SUPPORT_FILINGS_PER_DAY must be 1-1000000.")]
     public int SupportFilingsPerDay { get; set; } = 100;
 
+    /// <summary>Tickets one support agent may open a day, for all users together (<c>MEILING_SUPPORT_TICKETS_PER_DAY</c>, P1.7, P4.4).</summary>
+    [ConfigurationKeyName("SUPPORT_TICKETS_PER_DAY")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_SUPPORT_TICKETS_PER_DAY must be 1-1000000.")]
+    public int SupportTicketsPerDay { get; set; } = 100;
+
     /// <summary>Look-ups of a user by mobile number one support agent may make a day (<c>MEILING_SUPPORT_PHONE_LOOKUPS_PER_DAY</c>, P1.7, P4.4).</summary>
     [ConfigurationKeyName("SUPPORT_PHONE_LOOKUPS_PER_DAY")]
     [Range(1, 1_000_000, ErrorMessage = "MEILING_SUPPORT_PHONE_LOOKUPS_PER_DAY must be 1-1000000.")]

@@ -16,7 +16,7 @@ public static class TicketsApi
     public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1/users/{userId:id}/tickets", OpenTicket).ForCaller(CallerScope.TheUserOrSupport)
-            .WithTags("Support tickets").WithName("OpenTicket").WithSummary("Open a ticket for the user.");
+            .WithTags("Support tickets").WithName("OpenTicket").WithSummary("Open a ticket for the user: the user opens 10 a day, support 10 a day for one user and each agent 100 a day for all users (MEILING_SUPPORT_TICKETS_PER_DAY), then 429 quota-exceeded (P4.4).");
 
         var ticket = routes.MapGroup("/v1/tickets/{ticketId:id}").WithTags("Support tickets")
             .RequireAuthorization(AuthorizationPolicies.UserOrSupport);

@@ -56,6 +56,18 @@ public interface IStaffGrain : IGrainWithStringKey
     Task GiveBackSupportFiling();
 
     /// <summary>
+    /// Counts a ticket this support agent opens for any user against their daily allowance (P1.7, P4.4), before the
+    /// user's grain counts it: past it 429 <c>quota-exceeded</c> with when to retry; 403 <c>not-support-staff</c> for
+    /// anyone but a current support agent.
+    /// </summary>
+    [Alias("take-support-ticket-opening")]
+    Task TakeSupportTicketOpening();
+
+    /// <summary>Gives back the newest opening <see cref="TakeSupportTicketOpening"/> counted, when the user's grain then refused the ticket.</summary>
+    [Alias("give-back-support-ticket-opening")]
+    Task GiveBackSupportTicketOpening();
+
+    /// <summary>
     /// Counts a look-up of a user by mobile number by this support agent against their daily allowance
     /// (P1.7, P4.4), before the phone index is asked: past it 429 <c>quota-exceeded</c> with when to retry;
     /// 403 <c>not-support-staff</c> for anyone but a current support agent.

@@ -130,16 +130,12 @@ internal sealed class StaffGrain(
     Task IStaffGrain.TakeSupportFiling() =>
         TakeSupportAllowance(state => state.RequestFilings, settings.Value.SupportFilingsPerDay, "data-rights requests filed by one support agent");
 
-    async Task IStaffGrain.GiveBackSupportFiling()
-    {
-        if (state.RecordExists && state.State.RequestFilings.Uses.Count > 0)
-        {
-            // The newest: whichever of the agent's filings it was, the count is the same, and a use given back is never
-            // an older one that would already have left the day's window.
-            state.State.RequestFilings.GiveBack();
-            await state.WriteStateAsync();
-        }
-    }
+    Task IStaffGrain.GiveBackSupportFiling() => GiveBackSupportAllowance(state => state.RequestFilings);
+
+    Task IStaffGrain.TakeSupportTicketOpening() =>
+        TakeSupportAllowance(state => state.TicketOpenings, settings.Value.SupportTicketsPerDay, "tickets opened by one support agent");
+
+    Task IStaffGrain.GiveBackSupportTicketOpening() => GiveBackSupportAllowance(state => state.TicketOpenings);
 
     async Task IStaffGrain.TakePhoneLookup()
     {
@@ -158,6 +154,17 @@ internal sealed class StaffGrain(
         if (state.RecordExists && state.State.IsCurrentSupport)
         {
             state.State.PhoneLookupMisses.Uses.Add(clock.GetUtcNow());
+            await state.WriteStateAsync();
+        }
+    }
+
+    // The newest use: whichever of the agent's filings or tickets it was, the count is the same, and a use given back is
+    // never an older one that would already have left the day's window.
+    private async Task GiveBackSupportAllowance(Func<StaffState, Allowance> allowance)
+    {
+        if (state.RecordExists && allowance(state.State).Uses.Count > 0)
+        {
+            allowance(state.State).GiveBack();
             await state.WriteStateAsync();
         }
     }

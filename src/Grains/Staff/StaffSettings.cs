@@ -24,6 +24,12 @@ public sealed class StaffSettings
     public int SupportPhoneLookupsPerDay { get; set; } = 300;
 
     /// <summary>
+    /// Tickets one support agent may open a day across all users (P1.7, P4.4): a user is already held to 10 that support
+    /// opens for them; this bounds how many users one key (or a script holding it) can write tickets into.
+    /// </summary>
+    public int SupportTicketsPerDay { get; set; } = 100;
+
+    /// <summary>
     /// Of those, how many may find no user (P1.7): a caller on the line gives a registered number, while someone confirming
     /// guesses of a masked number's hidden digits misses on nearly every try.
     /// </summary>

@@ -31,6 +31,9 @@ public sealed class StaffState
     /// <summary>When a support agent recently filed data-rights requests, for any user: a day's worth at most.</summary>
     public Allowance RequestFilings { get; set; } = new();
 
+    /// <summary>When a support agent recently opened tickets, for any user: a day's worth at most.</summary>
+    public Allowance TicketOpenings { get; set; } = new();
+
     /// <summary>When a support agent recently looked a user up by mobile number: a day's worth at most.</summary>
     public Allowance PhoneLookups { get; set; } = new();
 

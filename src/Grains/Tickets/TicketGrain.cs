@@ -4,6 +4,7 @@ using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
+using MeiLing.Grains.Staff;
 using MeiLing.Grains.Users;
 
 namespace MeiLing.Grains.Tickets;
@@ -42,12 +43,35 @@ internal sealed class TicketGrain(
         // A user's own ticket takes the method every release serves, so only support's openings need a user grain
         // of this release while silos roll.
         var userTickets = GrainFactory.GetGrain<IUserTickets>(userId);
-        await (first.Author == TicketAuthor.Support
-            ? userTickets.AttachTicketOpenedBy(this.GetPrimaryKeyString(), first.Author)
-            : userTickets.AttachTicket(this.GetPrimaryKeyString()));
+        if (first.Author == TicketAuthor.Support)
+        {
+            await AttachForSupportAsync(userTickets, GrainFactory.GetGrain<IStaffGrain>(first.AuthorId));
+        }
+        else
+        {
+            await userTickets.AttachTicket(this.GetPrimaryKeyString());
+        }
+
         state.State.Open(userId, subject, first);
         await state.WriteStateAsync();
         return state.State.ToView(this.GetPrimaryKeyString());
+    }
+
+    // P1.7, P4.4: the agent's day is counted first, across every user: the user's own count of support's tickets held one
+    // user to 10 a day, and a support key went from user to user writing tickets into each. A ticket the user's grain
+    // then refuses (its count for the day, a closing account) spends none of the agent's.
+    private async Task AttachForSupportAsync(IUserTickets userTickets, IStaffGrain agent)
+    {
+        await agent.TakeSupportTicketOpening();
+        try
+        {
+            await userTickets.AttachTicketOpenedBy(this.GetPrimaryKeyString(), TicketAuthor.Support);
+        }
+        catch (DomainException)
+        {
+            await agent.GiveBackSupportTicketOpening();
+            throw;
+        }
     }
 
     async Task<TicketView> ITicketGrain.AddMessage(TicketMessage message)

@@ -113,6 +113,7 @@ public static class SiloHostingExtensions
             staff.CashierTopUpsPerDayFen = settings.CashierTopUpsPerDayFen;
             staff.SupportFilingsPerDay = settings.SupportFilingsPerDay;
             staff.SupportPhoneLookupsPerDay = settings.SupportPhoneLookupsPerDay;
+            staff.SupportTicketsPerDay = settings.SupportTicketsPerDay;
             staff.SupportPhoneLookupMissesPerDay = settings.SupportPhoneLookupMissesPerDay;
         });
 

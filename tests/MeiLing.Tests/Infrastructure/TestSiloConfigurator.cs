@@ -52,6 +52,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <inheritdoc cref="SupportFilingsPerDay"/>
     public const int SupportPhoneLookupsPerDay = 5;
 
+    /// <inheritdoc cref="SupportFilingsPerDay"/>
+    public const int SupportTicketsPerDay = 14;
+
     /// <summary>Of <see cref="SupportPhoneLookupsPerDay"/>, the ones that may find no user: fewer, so the two limits tell apart.</summary>
     public const int SupportPhoneLookupMissesPerDay = 3;
 
@@ -97,6 +100,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         {
             staff.SupportFilingsPerDay = SupportFilingsPerDay;
             staff.SupportPhoneLookupsPerDay = SupportPhoneLookupsPerDay;
+            staff.SupportTicketsPerDay = SupportTicketsPerDay;
             staff.SupportPhoneLookupMissesPerDay = SupportPhoneLookupMissesPerDay;
         });
         // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;

@@ -160,6 +160,29 @@ public sealed class QuotaTests(PlatformFixture platform)
         Assert.True(own.StatusCode == HttpStatusCode.Created, await own.Content.ReadAsStringAsync());
     }
 
+    // P1.7, P4.4: support's tickets were counted per user only, so one support key went from user to user writing
+    // tickets (2,000 characters each, then messages up to 100,000) into every account it could name.
+    [Fact]
+    public async Task P1_7_P4_4_one_support_agent_opens_a_days_allowance_of_tickets_across_all_users_and_no_more()
+    {
+        var agent = platform.Client((await platform.EnrolStaffAsync("Agent Everywhere", "support")).ApiKey);
+        var another = platform.Client((await platform.EnrolStaffAsync("Agent Elsewhere", "support")).ApiKey);
+        for (var i = 0; i < TestSiloConfigurator.SupportTicketsPerDay; i++)
+        {
+            var reached = await platform.RegisterUserAsync();
+            Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/v1/users/{reached.UserId}/tickets", new { subject = "call", message = "caller phoned in" })).StatusCode);
+        }
+
+        var user = await platform.RegisterUserAsync();
+        var beyond = await agent.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "one more", message = "m" });
+        var linkedAfter = await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_tickets WHERE user_id = $1", user.UserId);
+        var byAnother = await another.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "callback", message = "m" });
+
+        Assert.EndsWith("/quota-exceeded", (await beyond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(0L, linkedAfter);
+        Assert.Equal(HttpStatusCode.Created, byAnother.StatusCode);
+    }
+
     [Fact]
     public async Task P4_4_consent_changes_per_minute_are_bounded()
     {
