@@ -17,7 +17,9 @@ public static class RequestFollowUpApi
     public static IEndpointRouteBuilder MapRequestFollowUpApi(this IEndpointRouteBuilder routes)
     {
         // A support agent the user read the code to is audited with the request's user, as for any read by id (P1.7).
-        routes.MapPost("/v1/requests/{requestId:id}/follow-up", FollowUp).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy)
+        // The app that filed the cancellation may still send the token whose session ended with the account: the code
+        // answers, not the token.
+        routes.MapPost("/v1/requests/{requestId:id}/follow-up", FollowUp).AllowAnonymous().IgnoringUserSession().RequireRateLimiting(RateLimits.CredentialsPolicy)
             .AuditsSubjectOf("requestId")
             .WithTags("Data-rights requests").WithName("FollowUpRequest")
             .WithSummary("A cancellation followed with its follow-up code {code}, with or without a session (the account may be gone): its status, receipt and recipients, each pending, notified or confirmed. A wrong code, or a request without one, is 404, as is no such request; limited per address like sign-ins (P8.1, P4.4).");

@@ -8,7 +8,8 @@ public sealed class UserSessionEndpointFilter(IGrainFactory grains) : IEndpointF
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (context.HttpContext.Features.Get<UserSessionCheck>() is not { } session)
+        if (context.HttpContext.Features.Get<UserSessionCheck>() is not { } session
+            || context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IgnoresUserSession>() is not null)
         {
             return await next(context);
         }

@@ -33,8 +33,11 @@ public sealed class FollowUpTests(PlatformFixture platform)
         await shop.MerchantClient.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
         var confirmed = await FollowUpUntilAsync(requestId, code, shop.Merchant.MerchantId, "confirmed");
 
-        // The account and its sessions are gone; the code, and nothing else, still opens the request.
+        // The account and its sessions are gone; the code, and nothing else, still opens the request, even sent by the app
+        // that still carries the ended session's token.
         await (await shop.CustomerClient.GetAsync($"/v1/requests/{requestId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var byTheApp = await shop.CustomerClient.PostAsJsonAsync($"/v1/requests/{requestId}/follow-up", new { code });
+        Assert.True(byTheApp.StatusCode == HttpStatusCode.OK, await byTheApp.Content.ReadAsStringAsync());
         Assert.Equal(FollowUpLength, code.Length);
         Assert.Contains(texted, text => text.Contains(code, StringComparison.Ordinal) && text.Contains(requestId, StringComparison.Ordinal));
         Assert.Equal("completed", told.GetProperty("status").GetString());
