@@ -55,6 +55,11 @@ public static class ActivityMiddleware
             EndedSessionIds.RememberSessionOf(context);
             return false;
         }
+        catch (Exception)
+        {
+            // The answer is already on its way: a silo that could not be asked costs this entry, not the request.
+            return false;
+        }
     }
 
     // Runs on every signed-in request, so without a query nothing is looked up, and nothing is built for what is not there.

@@ -53,7 +53,7 @@ public static class ConsentRecordsApi
             : Task.FromResult<Results<Ok<RequestRecipient>, NotFound>>(TypedResults.NotFound());
 
     internal static Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string receiptId, string recipient, IClusterClient cluster, HttpContext context) =>
-        RequestsApi.RedeliverAsync(receiptId, EntityId.ReceiptPrefix, recipient, cluster, context);
+        RequestsApi.Redeliver(receiptId, recipient, cluster, context);
 
     private static async Task<Results<Ok<ConsentReceipt>, NotFound>> GetReceipt(string receiptId, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context) =>
         await VisibleReceipt(receiptId, caller, cluster, context) is { } receipt ? TypedResults.Ok(receipt) : TypedResults.NotFound();

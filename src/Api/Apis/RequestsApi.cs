@@ -8,7 +8,6 @@ using MeiLing.Api.Validation;
 using MeiLing.Grains;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
-using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -218,22 +217,12 @@ public static class RequestsApi
 
     // Support's hand on a notice whose retries ran out (P1.7: audited with the recipient named and the cause's user, before it is sent).
     // The same answer for a consent withdrawn directly, whose parties are listed under its receipt id.
-    internal static Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string requestId, string recipient, IClusterClient cluster, HttpContext context) =>
-        RedeliverAsync(requestId, EntityId.RequestPrefix, recipient, cluster, context);
-
-    // Only the notices of the cause the route names, a request's here and a receipt's on its own route: a transfer
-    // objection's id (its notices are listed the same way) was taken too, and names no user the audit could find, so
-    // support re-sent a user's customer.redact with no entry in their access log (P1.7).
-    internal static async Task<Results<Ok<RequestRecipient>, NotFound>> RedeliverAsync(
-        string causeId, string causePrefix, string recipient, IClusterClient cluster, HttpContext context)
+    // The route's id constraint takes a request's id only (a receipt's on the receipt's route): a transfer objection's id,
+    // whose notices are listed the same way, names no user the audit could find, and is 404 before this runs (P1.7).
+    internal static async Task<Results<Ok<RequestRecipient>, NotFound>> Redeliver(string requestId, string recipient, IClusterClient cluster, HttpContext context)
     {
-        if (!EntityId.IsWellFormed(causeId, causePrefix))
-        {
-            return TypedResults.NotFound();
-        }
-
-        await SupportAudit.SubjectOfAsync(context, causeId);
-        return await cluster.GetGrain<IRequestRecipientsGrain>(0).Redeliver(causeId, recipient) is { } redelivered
+        await SupportAudit.SubjectOfAsync(context, requestId);
+        return await cluster.GetGrain<IRequestRecipientsGrain>(0).Redeliver(requestId, recipient) is { } redelivered
             ? TypedResults.Ok(redelivered)
             : TypedResults.NotFound();
     }

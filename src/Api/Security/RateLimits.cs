@@ -41,25 +41,15 @@ public static class RateLimits
             var callers = new CallerBuckets(settings);
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(callers.PartitionOf);
             options.AddPolicy(CredentialsPolicy, context => PerAddressPerMinute(context, settings.RateLimitCredentialsPerMinute));
-            options.AddPolicy(CodesPolicy, context => PerSubscriberPerMinute(context, settings.RateLimitCodesPerMinute));
+            options.AddPolicy(CodesPolicy, context => PerAddressPerMinute(context, settings.RateLimitCodesPerMinute));
             options.AddPolicy(RegisterPagePolicy, context => PostsToNamedHandler(context)
-                ? PerSubscriberPerMinute(context, settings.RateLimitCodesPerMinute, bucket: "codes:")
+                ? PerAddressPerMinute(context, settings.RateLimitCodesPerMinute, bucket: "codes:")
                 : PerAddressPerMinute(context, settings.RateLimitCredentialsPerMinute, bucket: "credentials:"));
             options.OnRejected = Reject;
         });
 
     private static RateLimitPartition<string> PerAddressPerMinute(HttpContext context, int permits, string bucket = "") =>
         RateLimitPartition.GetFixedWindowLimiter(bucket + ClientAddress(context), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
-
-    // P4.4: every code is a text the platform pays for, sent to whatever number was typed. An IPv6 subscriber is handed a
-    // /56 or a /48 (a tunnel broker's /48 is free), so keyed by its /64s it had 256 to 65,536 allowances of texts.
-    private static RateLimitPartition<string> PerSubscriberPerMinute(HttpContext context, int permits, string bucket = "") =>
-        RateLimitPartition.GetFixedWindowLimiter(bucket + SubscriberAddress(context.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = permits,
             Window = TimeSpan.FromMinutes(1),
@@ -177,20 +167,6 @@ public static class RateLimits
         address.TryWriteBytes(bytes, out _);
         bytes[8..].Clear();
         return "ip:" + new IPAddress(bytes) + "/64";
-    }
-
-    /// <summary>The bucket of one subscriber for what costs the platform per call: an IPv6 address by its /48, the most one subscriber is handed.</summary>
-    public static string SubscriberAddress(IPAddress? address)
-    {
-        if (address is null || address.IsIPv4MappedToIPv6 || address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return ClientAddress(address);
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out _);
-        bytes[6..].Clear();
-        return "ip:" + new IPAddress(bytes) + "/48";
     }
 
     private static async ValueTask Reject(OnRejectedContext rejected, CancellationToken cancellationToken) =>

@@ -26,7 +26,8 @@ public sealed record LegalDisclosure(
     [property: Id(6)] bool UserNotified,
     [property: Id(7)] DateTimeOffset At)
 {
-    /// <summary>Whether a demand naming this disclosure's document asks for the same: its type, its fields and whether the user is told.</summary>
+    /// <summary>Whether a demand naming this disclosure's document asks for the same: its type, its fields (in any order) and whether the user is told.</summary>
     public bool IsTheSameDemandAs(LegalDemand demand) =>
-        DocumentType == demand.DocumentType && UserNotified == demand.NotifyUser && Fields.SequenceEqual(demand.Fields, StringComparer.Ordinal);
+        DocumentType == demand.DocumentType && UserNotified == demand.NotifyUser
+        && Fields.ToHashSet(StringComparer.Ordinal).SetEquals(demand.Fields);
 }

@@ -105,6 +105,7 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.Conflict("request-not-awaiting-confirmation", "This request does not await a confirmation.");
         }
 
+        // Before the code is tried: no code is texted for a delivery change, and a guess must not spend the user's attempts.
         RefuseWithoutTheUserIfItRedirectsDeliveries();
 
         // The user read the code on their own phone and gave it to support: the user's word, carried by support.
@@ -129,7 +130,6 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.Forbidden("own-request", "A request is approved by a key other than the one that filed it.");
         }
 
-        RefuseWithoutTheUserIfItRedirectsDeliveries();
         return await ConfirmAsync(approver, reason, "approved");
     }
 
@@ -254,6 +254,11 @@ internal sealed partial class DataRightsRequestGrain(
         {
             await FinishAsync(DataRightsRequestStatus.Cancelled, null, "cancelled-by-user", new RequestActor(RequestActor.UserRole, state.State.UserId));
             throw DomainException.Conflict("request-superseded", "The user filed their own request of this type; this one is cancelled and cannot be confirmed.");
+        }
+
+        if (by.Role != RequestActor.UserRole)
+        {
+            RefuseWithoutTheUserIfItRedirectsDeliveries();
         }
 
         await StartDrivingAsync();

@@ -6,12 +6,14 @@ using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Staff;
 using MeiLing.Grains.Users;
+using Microsoft.Extensions.Logging;
 
 namespace MeiLing.Grains.Tickets;
 
-internal sealed class TicketGrain(
+internal sealed partial class TicketGrain(
     [PersistentState("ticket", StorageNames.Default)] IPersistentState<TicketState> state,
-    UserDataKeys keys) : Grain, ITicketGrain
+    UserDataKeys keys,
+    ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
     public const int MaxMessages = 500;
 
@@ -69,10 +71,22 @@ internal sealed class TicketGrain(
         }
         catch (DomainException)
         {
-            await agent.GiveBackSupportTicketOpening();
+            // Best effort, as for filings: a staff grain that cannot give it back keeps the count, and the refusal stands.
+            try
+            {
+                await agent.GiveBackSupportTicketOpening();
+            }
+            catch (Exception failed)
+            {
+                LogOpeningNotGivenBack(failed.GetType().Name);
+            }
+
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A support agent's ticket opening was not given back after the user's grain refused the ticket ({Failure})")]
+    private partial void LogOpeningNotGivenBack(string failure);
 
     async Task<TicketView> ITicketGrain.AddMessage(TicketMessage message)
     {

@@ -279,10 +279,9 @@ internal sealed partial class UserGrain(
         return user.ToProfile(UserId);
     }
 
-    // P5.1: the code registration texted is this child's (scoped by its id); one the guardian asked for again through
-    // the public route names no child. Wrong attempts count where they are made: another account naming the same
-    // guardian, five wrong codes at a time, burnt the guardian's live codes for every child, until this one's 7 days ran
-    // out and it was erased.
+    // P5.1: the code registration texted is this child's (scoped by its id), so another account naming the same guardian,
+    // five wrong codes at a time, can no longer burn it. One the guardian asked for again through the public route names
+    // no child, and such codes can still be burnt that way (left open: the resend would have to name the child).
     private async Task<bool> GuardianCodeConfirmsAsync(string guardianPhone, string verificationCode) =>
         await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode, scope: UserId)
         || await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode, scope: null);
@@ -636,7 +635,9 @@ internal sealed partial class UserGrain(
             throw;
         }
 
-        if (view.Status == DataRightsRequestStatus.AwaitingConfirmation)
+        // A correction that redirects deliveries is the user's own to confirm (P1.5): a code to read out to support would
+        // confirm nothing, and would teach the user to read codes out for it.
+        if (view.Status == DataRightsRequestStatus.AwaitingConfirmation && !view.ChangesDelivery)
         {
             // Support enters the code the user received (confirm-request), or the user confirms in their own session.
             // The request is filed whatever happens to the text (a spent allowance, a provider failing): the user can

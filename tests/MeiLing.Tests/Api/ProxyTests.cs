@@ -78,27 +78,6 @@ public sealed class ProxyTests(PlatformFixture platform)
         Assert.Equal(Stranger, (await OnlyActivityAsync(direct.UserId)).IpAddress);
     }
 
-    // P4.4: every code is a paid text to whatever number was typed; keyed by /64, one subscriber's /48 had 65,536 allowances.
-    [Fact]
-    public async Task P4_4_codes_asked_for_from_many_64s_of_one_ipv6_48_share_one_allowance()
-    {
-        await using var api = platform.Api.WithWebHostBuilder(web =>
-        {
-            web.UseSetting("TRUSTED_PROXIES", Proxy);
-            web.UseSetting("RATE_LIMIT_CODES_PER_MINUTE", "10");
-        });
-
-        var statuses = new List<int>();
-        for (var network = 1; network <= 12; network++)
-        {
-            var body = $$"""{"phone":"{{UserApiClient.NewPhone()}}","purpose":"register"}""";
-            statuses.Add((await Send(api, Proxy, "/v1/verification-codes", forwardedFor: $"2001:db8:77:{network:x}::1", body: body)).Response.StatusCode);
-        }
-
-        Assert.Equal(10, statuses.Count(status => status == StatusCodes.Status202Accepted));
-        Assert.Equal([StatusCodes.Status429TooManyRequests, StatusCodes.Status429TooManyRequests], statuses.Skip(10));
-    }
-
     private WebApplicationFactory<ApiAssemblyMarker> Host(string trustedProxies, int anonymousPerSecond = 1000) =>
         platform.Api.WithWebHostBuilder(web =>
         {

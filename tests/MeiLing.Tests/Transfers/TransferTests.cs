@@ -341,9 +341,8 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.DoesNotContain(after, o => o.GetProperty("transferId").GetString() == transferId);
     }
 
-    // P1.7: the request's and the receipt's re-send routes took a transfer objection's id as well (its notices are listed
-    // the same way), and the audit found no user behind it: support re-sent a user's customer.redact with no entry in the
-    // user's access log. Each route now takes only its own kind of cause.
+    // P1.7: a transfer objection's notices are listed the same way as a request's and a receipt's, but its id names no user
+    // the audit could find: the request's and the receipt's re-send routes must not take it (their id constraints hold it).
     [Fact]
     public async Task P1_7_support_cannot_re_send_an_objections_notice_through_a_route_whose_audit_cannot_name_the_user()
     {
