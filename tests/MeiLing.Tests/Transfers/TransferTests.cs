@@ -313,13 +313,10 @@ public sealed class TransferTests(TimeTravelFixture platform)
     public async Task P8_1_P3_2_an_objection_notice_unconfirmed_15_days_after_notice_is_listed_for_support_until_the_merchant_confirms()
     {
         var shop = await platform.OpenShopAsync();
-        await shop.PlaceOrderAsync();
-        var successor = await platform.CreateMerchantAsync("Successor Chased");
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Chasing", "support")).ApiKey);
         await using var receiver = await WebhookReceiver.StartAsync();
-        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
+        var transferId = await ObjectionNotifiedAsync(shop, "Successor Chased", receiver);
         var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients";
-        await ObjectionRecipientAsync(shop.CustomerClient, path, "notified");
 
         var early = await UnconfirmedObjectionsAsync(support);
         platform.Clock.Advance(TimeSpan.FromDays(16));
@@ -347,12 +344,9 @@ public sealed class TransferTests(TimeTravelFixture platform)
     public async Task P1_7_support_cannot_re_send_an_objections_notice_through_a_route_whose_audit_cannot_name_the_user()
     {
         var shop = await platform.OpenShopAsync();
-        await shop.PlaceOrderAsync();
-        var successor = await platform.CreateMerchantAsync("Successor Unnamed");
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Resending", "support")).ApiKey);
         await using var receiver = await WebhookReceiver.StartAsync();
-        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
-        await ObjectionRecipientAsync(shop.CustomerClient, $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients", "notified");
+        var transferId = await ObjectionNotifiedAsync(shop, "Successor Unnamed", receiver);
         var objection = TransferObjections.CauseId(transferId, shop.Customer.UserId);
 
         var asRequest = await support.PostAsync($"/v1/requests/{objection}/recipients/{shop.Merchant.MerchantId}/redelivery", null);
@@ -380,6 +374,17 @@ public sealed class TransferTests(TimeTravelFixture platform)
 
     // The shop's customer objects to the shop's transfer to the successor, which then takes effect: the shop (its webhook
     // at the receiver) is told to erase the customer's data. Returns the transfer's id.
+    // The shop's customer, with an order, objected and the transfer took effect: the merchant was sent the objection's
+    // erasure notice and has not confirmed it.
+    private async Task<string> ObjectionNotifiedAsync(Shop shop, string successorName, WebhookReceiver receiver)
+    {
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync(successorName);
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
+        await ObjectionRecipientAsync(shop.CustomerClient, $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients", "notified");
+        return transferId;
+    }
+
     private async Task<string> ObjectedAndTransferredAsync(Shop shop, string successorMerchantId, WebhookReceiver receiver)
     {
         await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
