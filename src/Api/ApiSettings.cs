@@ -78,6 +78,25 @@ public sealed class ApiSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_PER_MERCHANT_PER_SECOND must be 1-1000000.")]
     public int RateLimitPerMerchantPerSecond { get; set; } = 10_000;
 
+    /// <summary>
+    /// Requests per second one staff member's key may send (<c>MEILING_RATE_LIMIT_PER_STAFF_KEY_PER_SECOND</c>), spent
+    /// before its merchant's shared allowance: one till's key, a runaway script or a dishonest cashier's, cannot spend the
+    /// whole merchant's allowance and lock out its other tills (P4.4).
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_PER_STAFF_KEY_PER_SECOND")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_PER_STAFF_KEY_PER_SECOND must be 1-1000000.")]
+    public int RateLimitPerStaffKeyPerSecond { get; set; } = 1_000;
+
+    /// <summary>
+    /// Requests per second one support agent may send, their key and console session together
+    /// (<c>MEILING_RATE_LIMIT_SUPPORT_PER_SECOND</c>): each is written to the audit log, which is kept for good, before it runs
+    /// (P1.7), so an agent's key looping at an API key's rate wrote rows without end and queued every other audited action.
+    /// A person at the console sends a few a second.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_SUPPORT_PER_SECOND")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_SUPPORT_PER_SECOND must be 1-1000000.")]
+    public int RateLimitSupportPerSecond { get; set; } = 20;
+
     /// <summary>Requests per second one client IP may send without credentials (<c>MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND</c>).</summary>
     [ConfigurationKeyName("RATE_LIMIT_ANONYMOUS_PER_SECOND")]
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND must be 1-1000000.")]
@@ -98,6 +117,15 @@ public sealed class ApiSettings : ClusterSettings
     [ConfigurationKeyName("RATE_LIMIT_CODES_PER_MINUTE")]
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_CODES_PER_MINUTE must be 1-1000000.")]
     public int RateLimitCodesPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// One-time codes one IPv6 /48 may ask for per minute (<c>MEILING_RATE_LIMIT_CODES_PER_MINUTE_PER_NETWORK</c>), on top of each
+    /// /64's own <see cref="RateLimitCodesPerMinute"/>: a sender holding a /48 rotates through its 65,536 /64s. Larger than a
+    /// /64's, so the other subscribers a carrier numbers from the same /48 still get their codes.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_CODES_PER_MINUTE_PER_NETWORK")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_CODES_PER_MINUTE_PER_NETWORK must be 1-1000000.")]
+    public int RateLimitCodesPerMinutePerNetwork { get; set; } = 100;
 
     /// <summary>
     /// Wrong credentials one client IP may present per minute before its credentials are refused unexamined

@@ -9,7 +9,8 @@ namespace MeiLing.Api.Security;
 
 /// <summary>
 /// Abuse limits (P4.4). Every request counts against one bucket: its merchant's for any key of a merchant (its own
-/// key and its staff's), another API key's own (by the key's hash, never the key), its signed-in user's, or, without
+/// key and its staff's, each staff key first against a smaller bucket of its own), a support agent's (much smaller: each of
+/// their calls is audited), another API key's own (by the key's hash, never the key), its signed-in user's, or, without
 /// valid credentials, its client IP's. Registering and
 /// signing in also count against a much smaller per-IP allowance. A refusal is 429 problem+json with
 /// Retry-After.
@@ -39,7 +40,9 @@ public static class RateLimits
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             var callers = new CallerBuckets(settings);
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(callers.PartitionOf);
+            options.GlobalLimiter = new StaffKeyThenCallerLimiter(
+                PartitionedRateLimiter.Create<HttpContext, string>(callers.StaffKeyPartitionOf),
+                PartitionedRateLimiter.Create<HttpContext, string>(callers.PartitionOf));
             options.AddPolicy(CredentialsPolicy, context => PerAddressPerMinute(context, settings.RateLimitCredentialsPerMinute));
             options.AddPolicy(CodesPolicy, context => PerAddressPerMinute(context, settings.RateLimitCodesPerMinute));
             options.AddPolicy(RegisterPagePolicy, context => PostsToNamedHandler(context)
@@ -94,6 +97,12 @@ public static class RateLimits
         private readonly Func<string, RateLimiter> _credentialed = _ => TokenBucket(settings.RateLimitPerSecond);
         private readonly Func<string, RateLimiter> _anonymous = _ => TokenBucket(settings.RateLimitAnonymousPerSecond);
         private readonly Func<string, RateLimiter> _merchant = _ => TokenBucket(settings.RateLimitPerMerchantPerSecond);
+        private readonly Func<string, RateLimiter> _staffKey = _ => TokenBucket(settings.RateLimitPerStaffKeyPerSecond);
+        private readonly Func<string, RateLimiter> _support = _ => TokenBucket(settings.RateLimitSupportPerSecond);
+
+        /// <summary>A merchant's staff member's key's own bucket, by staff id, spent before the merchant's (<see cref="StaffKeyThenCallerLimiter"/>).</summary>
+        public RateLimitPartition<string> StaffKeyPartitionOf(HttpContext context) =>
+            new("staff:" + context.User.MerchantStaffId(), _staffKey);
 
         public RateLimitPartition<string> PartitionOf(HttpContext context)
         {
@@ -117,6 +126,13 @@ public static class RateLimits
             if (caller.IsInRole(Roles.Merchant) && caller.SubjectId() is { } merchantId)
             {
                 return new("merchant:" + merchantId, _merchant);
+            }
+
+            // Every call of a support agent's writes a lasting row to the audit log before it runs (P1.7): at an API key's
+            // 5,000 a second, one agent's key (or a stolen one) wrote rows without end and queued every other audited action.
+            if (caller.IsInRole(Roles.Support) && caller.SubjectId() is { } agentId)
+            {
+                return new("support:" + agentId, _support);
             }
 
             return caller.Identity?.IsAuthenticated == true && context.Request.Headers[ApiKeyAuthenticationHandler.HeaderName].ToString() is { Length: > 0 } apiKey

@@ -26,6 +26,15 @@ public interface IUserAccountsGrain : IGrainWithIntegerKey
     Task SendCode(string phone, VerificationPurpose purpose);
 
     /// <summary>
+    /// As <see cref="SendCode"/>, for a guardian's code naming the child it is for (P5.1): texted, scoped to that child, only
+    /// when the child's guardian is this number and the purpose applies to the account now; otherwise nothing is sent and
+    /// the answer is the same. 400 <c>purpose-not-for-a-child</c> for a purpose other than <c>guardian-consent</c> and
+    /// <c>guardian-withdrawal</c>.
+    /// </summary>
+    [Alias("send-guardian-code")]
+    Task SendGuardianCode(string phone, VerificationPurpose purpose, string childUserId);
+
+    /// <summary>
     /// Sets a new password with a <c>reset-password</c> code: every session ends and the failed-sign-in lock
     /// lifts. 400 <c>verification-failed</c> or <c>weak-password</c>.
     /// </summary>

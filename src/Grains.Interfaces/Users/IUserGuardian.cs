@@ -1,5 +1,6 @@
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Identity;
 
 namespace MeiLing.Grains.Users;
 
@@ -30,4 +31,13 @@ public interface IUserGuardian : IGrainWithStringKey
     /// </summary>
     [Alias("enforce-guardian-deadline")]
     Task<string?> EnforceGuardianDeadline();
+
+    /// <summary>
+    /// Texts this child's guardian a <paramref name="purpose"/> code good for this child alone (P5.1), when
+    /// <paramref name="normalizedPhone"/> is the guardian's number and the guardian may now confirm
+    /// (<c>guardian-consent</c>: the account awaits them) or withdraw (<c>guardian-withdrawal</c>); otherwise sends nothing,
+    /// and the caller answers the same. 429 <c>quota-exceeded</c> beyond the number's allowance for the purpose.
+    /// </summary>
+    [Alias("send-guardian-code")]
+    Task SendGuardianCode(string normalizedPhone, VerificationPurpose purpose);
 }

@@ -166,6 +166,23 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
         await Codes(normalized).Send(normalized, purpose, null);
     }
 
+    // P5.1: a guardian's code named for its child is that child's alone; the child's grain knows its guardian's number.
+    async Task IUserAccountsGrain.SendGuardianCode(string phone, VerificationPurpose purpose, string childUserId)
+    {
+        if (!PhoneNumber.TryNormalize(phone, out var normalized))
+        {
+            throw DomainException.InvalidField("phone", "invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
+        }
+
+        if (purpose is not (VerificationPurpose.GuardianConsent or VerificationPurpose.GuardianWithdrawal))
+        {
+            throw DomainException.InvalidField("userId", "purpose-not-for-a-child",
+                "Only guardian-consent and guardian-withdrawal codes name a child.");
+        }
+
+        await GrainFactory.GetGrain<IUserGuardian>(childUserId).SendGuardianCode(normalized, purpose);
+    }
+
     async Task IUserAccountsGrain.ResetPassword(string phone, string verificationCode, string newPassword)
     {
         if (!PhoneNumber.TryNormalize(phone, out var normalized))

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Identity;
 using MeiLing.Grains.Consents;
@@ -279,29 +280,58 @@ internal sealed partial class UserGrain(
         return user.ToProfile(UserId);
     }
 
-    // P5.1: the code registration texted is this child's (scoped by its id), so another account naming the same guardian,
-    // five wrong codes at a time, can no longer burn it. One the guardian asked for again through the public route names
-    // no child, and such codes can still be burnt that way (left open: the resend would have to name the child).
-    private async Task<bool> GuardianCodeConfirmsAsync(string guardianPhone, string verificationCode) =>
-        await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode, scope: UserId)
-        || await Codes(guardianPhone).Verify(VerificationPurpose.GuardianConsent, verificationCode, scope: null);
+    // P5.1: the code registration texted is this child's (scoped by its id), and so is one asked for again naming the child,
+    // so another account naming the same guardian, five wrong codes at a time, cannot burn them. A code asked for without
+    // naming a child is still taken (apps written before the child could be named).
+    private Task<bool> GuardianCodeConfirmsAsync(string guardianPhone, string verificationCode) =>
+        GuardianCodeVerifiesAsync(guardianPhone, VerificationPurpose.GuardianConsent, verificationCode);
+
+    private async Task<bool> GuardianCodeVerifiesAsync(string guardianPhone, VerificationPurpose purpose, string verificationCode) =>
+        await Codes(guardianPhone).Verify(purpose, verificationCode, scope: UserId)
+        || await Codes(guardianPhone).Verify(purpose, verificationCode, scope: null);
+
+    async Task IUserGuardian.SendGuardianCode(string normalizedPhone, VerificationPurpose purpose)
+    {
+        // Nothing is sent, and nothing said, when this account's guardian is another number or cannot act now: the route
+        // must not tell a stranger holding a child's id who its guardian is.
+        var mayAct = purpose switch
+        {
+            VerificationPurpose.GuardianConsent => state.RecordExists && state.State.AwaitingGuardian && !state.State.Closing,
+            VerificationPurpose.GuardianWithdrawal => MayWithdraw(out _),
+            _ => false,
+        };
+        if (mayAct && state.State.Guardian is { } guardian
+            && PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone) && guardianPhone == normalizedPhone)
+        {
+            await Codes(guardianPhone).Send(guardianPhone, purpose, UserId, scope: UserId);
+        }
+    }
+
+    // P5.1: the guardian answers for the child by the birth date they consented for, not by IsMinor, which follows
+    // the birth date the child may correct on their own: a child cannot shed the guardian's withdrawal that way.
+    // Only a guardian who was asked answers for the account: one awaited (texted at registration) or one who
+    // confirmed. A guardian merely named by someone registering as 14 or older, or with no birth date, was never
+    // texted and proves nothing; whoever holds that number (a wrong or recycled one) must not close the account.
+    private bool MayWithdraw([NotNullWhen(true)] out string? guardianPhone)
+    {
+        guardianPhone = null;
+        return state.RecordExists && state.State.Guardian is { } guardian
+            && guardian.AnswersOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            && (state.State.AwaitingGuardian || guardian.ConfirmedAt is not null)
+            && PhoneNumber.TryNormalize(guardian.Phone, out guardianPhone);
+    }
 
     async Task<DataRightsRequestView> IUserGuardian.WithdrawGuardianConsent(string verificationCode)
     {
-        // P5.1: the guardian answers for the child by the birth date they consented for, not by IsMinor, which follows
-        // the birth date the child may correct on their own: a child cannot shed the guardian's withdrawal that way.
-        if (!state.RecordExists || state.State.Guardian is not { } guardian || !guardian.AnswersOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
-            // P5.1: only a guardian who was asked answers for the account: one awaited (texted at registration) or one who
-            // confirmed. A guardian merely named by someone registering as 14 or older, or with no birth date, was never
-            // texted and proves nothing; whoever holds that number (a wrong or recycled one) must not close the account.
-            || !(state.State.AwaitingGuardian || guardian.ConfirmedAt is not null)
-            || !PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone)
+        if (!MayWithdraw(out var guardianPhone)
             // P5.1: a withdrawal code, asked for to withdraw and texted saying so; never the code the guardian was asked to
             // hand on to confirm (guardian-consent), which whoever was handed it could otherwise spend on closing the account.
-            || !await Codes(guardianPhone).Verify(VerificationPurpose.GuardianWithdrawal, verificationCode))
+            || !await GuardianCodeVerifiesAsync(guardianPhone, VerificationPurpose.GuardianWithdrawal, verificationCode))
         {
             throw VerificationCodes.Failed();
         }
+
+        var guardian = state.State.Guardian!;
 
         // P5.1: the guardian's word is kept until the platform's own erasure is filed on it: a cancellation another filed
         // (support's, awaiting the user's confirmation) could still be called off by the child, or expire unconfirmed.
@@ -473,6 +503,17 @@ internal sealed partial class UserGrain(
         if (User.Closing)
         {
             throw DomainException.Forbidden("account-closing", "This account is being cancelled; nothing more is handed over.");
+        }
+
+        // P5.1: without the guardian's consent nothing of a child's is handed over: not to the merchant reading or fulfilling
+        // an order placed before, nor to the delivery partner, nor to a successor. From the withdrawal on, not from the erasure
+        // it leads to: behind a cancellation support filed, awaiting the child's word, the account is not yet closing. A legal
+        // demand needs no consent (P3.3).
+        if (request.RecipientKind != RecipientKind.LegalAuthority && (User.AwaitingGuardian || GuardianWithdrew(User)))
+        {
+            throw User.AwaitingGuardian
+                ? DomainException.Forbidden("guardian-confirmation-pending", "This account belongs to a child under 14; nothing is handed over until the guardian confirms (P5.1).")
+                : DomainException.Forbidden("guardian-consent-withdrawn", "This child's guardian withdrew their consent; nothing more is handed over (P5.1).");
         }
 
         if (request.RecipientKind is RecipientKind.AdvertisingPartner or RecipientKind.AnalyticsPartner)

@@ -44,6 +44,36 @@ public sealed class ProxyTests(PlatformFixture platform)
         Assert.Contains(StatusCodes.Status429TooManyRequests, statuses);
     }
 
+    // P4.4: each IPv6 /64 has an allowance of codes of its own, and a sender handed a /48 holds 65,536 of them: rotating
+    // through, it had the platform text any numbers it liked at 65,536 times one subscriber's rate (SMS pumping).
+    [Fact]
+    public async Task P4_4_codes_asked_for_from_the_64s_of_one_48_share_the_48s_allowance()
+    {
+        await using var api = platform.Api.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("RATE_LIMIT_CODES_PER_MINUTE", "3");
+            web.UseSetting("RATE_LIMIT_CODES_PER_MINUTE_PER_NETWORK", "5");
+        });
+
+        var statuses = new List<int>();
+        for (var subnet = 1; subnet <= 6; subnet++)
+        {
+            statuses.Add((await SendCodeAsync(api, $"2001:db8:1:{subnet:x}::1")).Response.StatusCode);
+        }
+
+        var refused = await SendCodeAsync(api, "2001:db8:1:7::1");
+        var anotherNetwork = await SendCodeAsync(api, "2001:db8:2:1::1");
+
+        Assert.Equal(Enumerable.Repeat(StatusCodes.Status202Accepted, 5), statuses.Take(5));
+        Assert.Equal(StatusCodes.Status429TooManyRequests, statuses[5]);
+        Assert.Equal(StatusCodes.Status429TooManyRequests, refused.Response.StatusCode);
+        Assert.False(string.IsNullOrEmpty(refused.Response.Headers.RetryAfter.ToString()));
+        Assert.Equal(StatusCodes.Status202Accepted, anotherNetwork.Response.StatusCode);
+    }
+
+    private static Task<HttpContext> SendCodeAsync(WebApplicationFactory<ApiAssemblyMarker> api, string peer) =>
+        Send(api, peer, "/v1/verification-codes", body: System.Text.Json.JsonSerializer.Serialize(new { phone = UserApiClient.NewPhone(), purpose = "register" }));
+
     [Fact]
     public async Task P4_4_https_from_a_trusted_proxy_gets_hsts_and_a_secure_cookie_but_a_strangers_claim_does_not()
     {

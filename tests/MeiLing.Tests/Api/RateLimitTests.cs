@@ -55,10 +55,7 @@ public sealed class RateLimitTests(PlatformFixture platform)
     [Fact]
     public async Task P4_4_a_merchants_keys_share_one_rate_so_more_staff_keys_bring_no_more_requests()
     {
-        var merchant = await platform.CreateMerchantAsync("Many Tills");
-        var owner = platform.Client(merchant.ApiKey);
-        var firstTill = await owner.EnrolAsync(merchant.MerchantId, "Till One", "cashier");
-        var secondTill = await owner.EnrolAsync(merchant.MerchantId, "Till Two", "cashier");
+        var (merchant, firstTill, secondTill) = await MerchantWithTwoTillsAsync("Many Tills");
         var otherMerchant = await platform.CreateMerchantAsync("Next Door");
         await using var api = Limited("RATE_LIMIT_PER_MERCHANT_PER_SECOND", "3");
 
@@ -68,6 +65,42 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, first[0].StatusCode);
         await AssertRateLimitedAsync(second.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
         Assert.Equal(HttpStatusCode.OK, (await Keyed(api, otherMerchant.ApiKey).GetAsync($"/v1/merchants/{otherMerchant.MerchantId}")).StatusCode);
+    }
+
+    // P4.4: one till's key, a runaway script or a dishonest cashier's, spent its merchant's whole shared bucket, and every
+    // other till and the merchant's own back office got 429 until that key was revoked.
+    [Fact]
+    public async Task P4_4_one_tills_key_cannot_spend_its_merchants_whole_rate()
+    {
+        var (merchant, runawayTill, otherTill) = await MerchantWithTwoTillsAsync("Busy Tills");
+        await using var api = platform.Api.WithWebHostBuilder(web => web
+            .UseSetting("RATE_LIMIT_PER_MERCHANT_PER_SECOND", "10")
+            .UseSetting("RATE_LIMIT_PER_STAFF_KEY_PER_SECOND", "3"));
+
+        var runaway = await Burst(Keyed(api, runawayTill.ApiKey), $"/v1/merchants/{merchant.MerchantId}", 12);
+        var other = await Keyed(api, otherTill.ApiKey).GetAsync($"/v1/merchants/{merchant.MerchantId}");
+        var backOffice = await Keyed(api, merchant.ApiKey).GetAsync($"/v1/merchants/{merchant.MerchantId}");
+
+        await AssertRateLimitedAsync(runaway.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, backOffice.StatusCode);
+    }
+
+    // P1.7, P4.4: every support call writes a lasting audit row before it runs; at an API key's rate one agent's key wrote
+    // rows without end and queued every other audited action behind the log.
+    [Fact]
+    public async Task P1_7_P4_4_one_support_agent_calling_in_a_loop_is_held_to_a_persons_pace()
+    {
+        var user = await platform.RegisterUserAsync();
+        var looping = await platform.EnrolStaffAsync("Agent Loop", "support");
+        var other = await platform.EnrolStaffAsync("Agent Calm", "support");
+        await using var api = Limited("RATE_LIMIT_SUPPORT_PER_SECOND", "3");
+
+        var responses = await Burst(Keyed(api, looping.ApiKey), $"/v1/users/{user.UserId}", 12);
+        var othersCall = await Keyed(api, other.ApiKey).GetAsync($"/v1/users/{user.UserId}");
+
+        await AssertRateLimitedAsync(responses.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.OK, othersCall.StatusCode);
     }
 
     [Fact]
@@ -229,6 +262,13 @@ public sealed class RateLimitTests(PlatformFixture platform)
 
         Assert.All(sent.Take(2), response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
         await AssertRateLimitedAsync(sent[2]);
+    }
+
+    private async Task<(MerchantCreatedBody Merchant, StaffEnrolledBody FirstTill, StaffEnrolledBody SecondTill)> MerchantWithTwoTillsAsync(string name)
+    {
+        var merchant = await platform.CreateMerchantAsync(name);
+        var owner = platform.Client(merchant.ApiKey);
+        return (merchant, await owner.EnrolAsync(merchant.MerchantId, "Till One", "cashier"), await owner.EnrolAsync(merchant.MerchantId, "Till Two", "cashier"));
     }
 
     private WebApplicationFactory<ApiAssemblyMarker> Limited(string setting, string value) =>

@@ -12,6 +12,7 @@ public sealed class FuzzFixture : PlatformFixture
     {
         web.UseSetting("RATE_LIMIT_PER_SECOND", "1000000");
         web.UseSetting("RATE_LIMIT_PER_MERCHANT_PER_SECOND", "1000000");
+        web.UseSetting("RATE_LIMIT_PER_STAFF_KEY_PER_SECOND", "1000000");
         web.UseSetting("RATE_LIMIT_ANONYMOUS_PER_SECOND", "1000000");
 
         // Thousands of refused credentials would each print a line; the test reports what matters.

@@ -113,7 +113,7 @@ public sealed class SettingsValidationTests
 
         var settings = Settings.Bind<MeiLing.Api.ApiSettings>(configuration);
 
-        Assert.Equal((5_000, 10_000, 1_000, 60), (settings.RateLimitPerSecond, settings.RateLimitPerMerchantPerSecond, settings.RateLimitAnonymousPerSecond, settings.RateLimitCredentialsPerMinute));
+        Assert.Equal((5_000, 10_000, 1_000, 1_000, 60), (settings.RateLimitPerSecond, settings.RateLimitPerMerchantPerSecond, settings.RateLimitPerStaffKeyPerSecond, settings.RateLimitAnonymousPerSecond, settings.RateLimitCredentialsPerMinute));
     }
 
     [Fact]

@@ -96,6 +96,8 @@ public class PlatformFixture : IAsyncLifetime
             // sign-in allowance is meant for the internet, not for a suite registering hundreds of users.
             web.UseSetting("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "1000000");
             web.UseSetting("RATE_LIMIT_CODES_PER_MINUTE", "1000000");
+            // Tests act as one support agent after another as fast as they can; RateLimitTests check the support bucket.
+            web.UseSetting("RATE_LIMIT_SUPPORT_PER_SECOND", "1000000");
             // The same for wrong credentials: many tests present them on purpose, all from that one address.
             web.UseSetting("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "1000000");
             ConfigureApi(web);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using MeiLing.Grains.Audit;
+using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
 
 namespace MeiLing.Tests.Users;
@@ -86,28 +88,96 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.EndsWith("/guardian-consent-withdrawn", (await ticket.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
     }
 
+    // P5.1, P3.1: the gate refused a withdrawn child's processing, but not the hand-overs: the merchant still read the
+    // child's order whole and fulfilled it, its delivery going to the delivery partner, while support's cancellation
+    // awaited the child's word (up to 7 days).
+    [Fact]
+    public async Task P5_1_P3_1_once_the_guardian_withdraws_a_merchant_neither_reads_the_childs_delivery_nor_hands_it_to_the_delivery_partner()
+    {
+        var (child, guardianPhone, client) = await ChildWithConfirmedGuardianAsync();
+        var shop = await platform.OpenShopAsync() with { Customer = child, CustomerClient = client };
+        var placed = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        Assert.Equal(HttpStatusCode.Created, (await shop.MerchantClient.PayAsync(placed.Id(), "marked", CommerceApiClient.TeaPrice)).StatusCode);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Handover", "support")).ApiKey);
+        await support.FileRequestAsync(child.UserId, new
+        {
+            type = "cancellation", reason = "caller asked to close the account", verification = "callback to the registered number",
+        });
+        var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
+        Assert.Equal(HttpStatusCode.Accepted, withdrawn.StatusCode);
+        var disclosedBefore = await DisclosureCountAsync(child.UserId);
+
+        var read = await shop.MerchantClient.GetAsync($"/v1/orders/{placed.Id()}");
+        var fulfilled = await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{placed.Id()}/status", new { status = "fulfilled" });
+
+        Assert.EndsWith("/guardian-consent-withdrawn", (await read.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/guardian-consent-withdrawn", (await fulfilled.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(disclosedBefore, await DisclosureCountAsync(child.UserId));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM user_disclosures WHERE user_id = $1 AND recipient_kind = 'DeliveryPartner'", child.UserId));
+    }
+
     // P5.1: attempts at a guardian's codes were counted per number and purpose: an account that named the same guardian
     // burnt, five wrong codes at a time, the code texted for another child, whose account was then erased after 7 days.
     [Fact]
     public async Task P5_1_another_account_naming_the_same_guardian_cannot_burn_the_code_texted_for_this_child()
     {
-        var guardianPhone = UserApiClient.NewPhone();
-        var burning = await RegisterChildAsync(guardianPhone);
-        var burner = await platform.AsUserAsync(burning);
-        var child = await RegisterChildAsync(guardianPhone);
-        var client = await platform.AsUserAsync(child);
+        var (guardianPhone, burning, burner, child, client) = await TwoChildrenNamingOneGuardianAsync();
         var codeForThisChild = await platform.LatestCodeAsync(guardianPhone, "guardian-consent");
 
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var wrong = codeForThisChild == "000000" ? "111111" : "000000";
-            await burner.PostAsJsonAsync($"/v1/users/{burning.UserId}/guardian-confirmation", new { verificationCode = wrong });
-        }
+        await BurnAsync(burner, $"/v1/users/{burning.UserId}/guardian-confirmation", codeForThisChild);
 
-        var confirmed = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = codeForThisChild });
+        await AssertConfirmedAsync(await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = codeForThisChild }));
+    }
 
-        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        Assert.Equal("active", (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    [Fact]
+    public async Task P5_1_a_guardian_code_asked_for_again_naming_the_child_cannot_be_burnt_by_another_account_naming_the_same_guardian()
+    {
+        var (guardianPhone, burning, burner, child, client) = await TwoChildrenNamingOneGuardianAsync();
+        var resent = await ObtainGuardianCodeAsync(guardianPhone, "guardian-consent", child.UserId);
+
+        await BurnAsync(burner, $"/v1/users/{burning.UserId}/guardian-confirmation", resent);
+
+        await AssertConfirmedAsync(await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = resent }));
+    }
+
+    [Fact]
+    public async Task P5_1_a_withdrawal_code_naming_the_child_cannot_be_burnt_by_another_account_naming_the_same_guardian()
+    {
+        var (child, guardianPhone, _) = await ChildWithConfirmedGuardianAsync();
+        // Another child's account naming the same guardian, still awaiting them: anyone may try codes at its withdrawal.
+        var burning = await RegisterChildAsync(guardianPhone);
+        var anonymous = platform.Client();
+        var toWithdraw = await ObtainGuardianCodeAsync(guardianPhone, "guardian-withdrawal", child.UserId);
+
+        await BurnAsync(anonymous, $"/v1/users/{burning.UserId}/guardian-withdrawal", toWithdraw);
+        var withdrawn = await anonymous.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal", new { verificationCode = toWithdraw });
+
+        Assert.True(withdrawn.StatusCode == HttpStatusCode.Accepted, await withdrawn.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task P5_1_a_guardian_code_naming_a_child_goes_only_to_that_childs_guardian_and_answers_the_same_to_anyone_else()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var strangersPhone = UserApiClient.NewPhone();
+        var anonymous = platform.Client();
+
+        var toAStranger = await anonymous.PostAsJsonAsync("/v1/verification-codes", new { phone = strangersPhone, purpose = "guardian-consent", userId = child.UserId });
+        var forNobody = await anonymous.PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "guardian-consent", userId = EntityId.New(EntityId.UserPrefix) });
+        var notAGuardiansPurpose = await anonymous.PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "register", userId = child.UserId });
+        var notAUserId = await anonymous.PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "guardian-consent", userId = EntityId.New(EntityId.MerchantPrefix) });
+
+        Assert.Equal(HttpStatusCode.Accepted, toAStranger.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, forNobody.StatusCode);
+        var strangersTexts = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={strangersPhone}");
+        Assert.Empty(strangersTexts.GetProperty("items").EnumerateArray());
+        var guardiansTexts = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={guardianPhone}");
+        Assert.Single(guardiansTexts.GetProperty("items").EnumerateArray());
+        Assert.EndsWith("/purpose-not-for-a-child", (await notAGuardiansPurpose.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        await notAUserId.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -233,7 +303,7 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
 
         var forAdult = await platform.Client().PostAsJsonAsync($"/v1/users/{adult.UserId}/guardian-withdrawal", new { verificationCode = code });
         var forNobody = await platform.Client().PostAsJsonAsync(
-            $"/v1/users/{MeiLing.Grains.Platform.EntityId.New(MeiLing.Grains.Platform.EntityId.UserPrefix)}/guardian-withdrawal", new { verificationCode = code });
+            $"/v1/users/{EntityId.New(EntityId.UserPrefix)}/guardian-withdrawal", new { verificationCode = code });
 
         Assert.EndsWith("/verification-failed", (await forAdult.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
         Assert.EndsWith("/verification-failed", (await forNobody.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
@@ -401,6 +471,41 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         var client = await platform.AsUserAsync(child);
         await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
         return (child, guardianPhone, client);
+    }
+
+    private Task<long> DisclosureCountAsync(string userId) =>
+        platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_disclosures WHERE user_id = $1", userId);
+
+    // Two children's accounts naming one guardian: the first's holder tries codes at its own confirmation.
+    private async Task<(string GuardianPhone, RegisteredUser Burning, HttpClient Burner, RegisteredUser Child, HttpClient Client)> TwoChildrenNamingOneGuardianAsync()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var burning = await RegisterChildAsync(guardianPhone);
+        var child = await RegisterChildAsync(guardianPhone);
+        return (guardianPhone, burning, await platform.AsUserAsync(burning), child, await platform.AsUserAsync(child));
+    }
+
+    private static async Task AssertConfirmedAsync(HttpResponseMessage confirmed)
+    {
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("active", (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    private async Task<string> ObtainGuardianCodeAsync(string guardianPhone, string purpose, string childUserId)
+    {
+        var sent = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose, userId = childUserId });
+        Assert.True(sent.StatusCode == HttpStatusCode.Accepted, await sent.Content.ReadAsStringAsync());
+        return await platform.LatestCodeAsync(guardianPhone, purpose);
+    }
+
+    // Five wrong codes: as many attempts as a number's live codes of one purpose (and scope) take together.
+    private static async Task BurnAsync(HttpClient client, string route, string rightCode)
+    {
+        var wrong = rightCode == "000000" ? "111111" : "000000";
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await client.PostAsJsonAsync(route, new { verificationCode = wrong });
+        }
     }
 
     private async Task<RegisteredUser> RegisterChildAsync(string guardianPhone) =>

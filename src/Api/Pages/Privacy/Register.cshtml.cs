@@ -11,7 +11,7 @@ namespace MeiLing.Api.Pages.Privacy;
 /// <summary>Registration with the phone code, through the API's own handlers; then signed in.</summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.RegisterPagePolicy)]
-public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, UserSessions sessions) : ConsolePageModel(cluster)
+public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, UserSessions sessions, CodeSendsPerNetwork networks) : ConsolePageModel(cluster)
 {
     [BindProperty]
     public RegisterForm Input { get; set; } = new();
@@ -27,7 +27,7 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
         Input.Phone = phone;
         var request = new SendCodeRequest(phone?.Trim() ?? "", VerificationPurpose.Register);
         Error = EdgeValidation.Errors(request);
-        if (Error is null && await AttemptAsync(() => VerificationCodesApi.Send(request, Cluster)))
+        if (Error is null && await AttemptAsync(() => VerificationCodesApi.Send(request, Cluster, networks, HttpContext)))
         {
             Notice = "验证码已发送。A code is on its way.";
         }
