@@ -37,8 +37,8 @@ public static class ProductsApi
             .WithDescription("Below zero → 409 stock-below-zero, nothing changed. The first adjustment of a product not tracked starts tracking it from zero. An Idempotency-Key header makes a retry count once; the same key with another delta is 409 idempotency-key-reused, nothing changed. Every movement is kept with who, why and when (`GET …/stock/movements`).")
             .ProducesProblems(400, 409);
         group.MapGet("/{sku}/stock/movements", StockMovements).WithName("ListStockMovements").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
-            .WithSummary("The product's latest stock movements, newest first: delta, stock after, reason, staff member, order, time.")
-            .WithDescription("Sales and their returns are listed with their order. A cashier gets 403.")
+            .WithSummary("The product's stock movements, newest first, a page at a time (limit 1-200, default 50; cursor): delta, stock after, reason, staff member, order, time.")
+            .WithDescription("Sales and their returns are listed with their order. nextCursor is null only on the last page: however many movements come after one, it stays reachable. A cashier gets 403.")
             .ProducesProblems(400);
         return group;
     }
@@ -81,12 +81,29 @@ public static class ProductsApi
         return TypedResults.Ok(new StockLevel(sku, stock));
     }
 
-    private static async Task<Results<Ok<ItemPage<StockMovement>>, NotFound>> StockMovements(
-        string merchantId, [RegularExpression(SkuPattern)] string sku, IClusterClient cluster, [Range(1, 200)] int? limit) =>
+    private static async Task<Results<Ok<ItemPage<StockMovement>>, NotFound, ValidationProblem>> StockMovements(
+        string merchantId, [RegularExpression(SkuPattern)] string sku, IClusterClient cluster, [Range(1, 200)] int? limit, [StringLength(64)] string? cursor)
+    {
         // A SKU of another shape was never sold: it finds no movement, and never reaches the table's query.
-        System.Text.RegularExpressions.Regex.IsMatch(sku, SkuPattern)
-            ? TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(merchantId, sku)).Movements(limit ?? 50)))
-            : TypedResults.NotFound();
+        if (!System.Text.RegularExpressions.Regex.IsMatch(sku, SkuPattern))
+        {
+            return TypedResults.NotFound();
+        }
+
+        // P4.4: the cursor is the last movement of the page before. The newest 200 alone, with no next page, let anyone at the
+        // till bury a manager's write-off under 200 sales and returns of their own.
+        if (cursor is not null && !EntityId.IsWellFormed(cursor, EntityId.StockMovementPrefix))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was not given by this listing."] });
+        }
+
+        var pageSize = limit ?? 50;
+        // One more than the page, to know whether another follows.
+        var rows = await cluster.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(merchantId, sku)).MovementsBefore(cursor, pageSize + 1);
+        return TypedResults.Ok(rows.Count > pageSize
+            ? new ItemPage<StockMovement>([.. rows.Take(pageSize)], rows[pageSize - 1].MovementId)
+            : ItemPage.Last(rows));
+    }
 
     private const string SkuPattern = "^[A-Za-z0-9._-]{1,64}$";
 }

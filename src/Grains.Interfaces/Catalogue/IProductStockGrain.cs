@@ -31,6 +31,15 @@ public interface IProductStockGrain : IGrainWithStringKey
     [ReadOnly]
     Task<IReadOnlyList<StockMovement>> Movements(int limit);
 
+    /// <summary>
+    /// A page of movements, newest first: those before the movement <paramref name="beforeMovementId"/> (the last of the
+    /// page before), or the latest when null; none when that movement is not this product's. Added beside
+    /// <see cref="Movements"/> for a rolling upgrade.
+    /// </summary>
+    [Alias("movements-before")]
+    [ReadOnly]
+    Task<IReadOnlyList<StockMovement>> MovementsBefore(string? beforeMovementId, int limit);
+
     /// <summary>Applies a movement (tracking starts at zero if it had not); 409 <c>stock-below-zero</c> when it would go below zero.</summary>
     [Alias("adjust")]
     Task<int> Adjust(StockAdjustment adjustment);

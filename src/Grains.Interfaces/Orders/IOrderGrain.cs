@@ -5,8 +5,16 @@ namespace MeiLing.Grains.Orders;
 public interface IOrderGrain : IGrainWithStringKey
 {
     /// <summary>
+    /// The most one order may total, in fen (10,000,000 yuan): far above any till's sale, and low enough that a day's takings
+    /// summed in a report stay within a 64-bit integer at any rate the API admits (100 lines of 999 at the highest price came
+    /// to 10^13 fen an order, and a million such sales made a day's report fail for good).
+    /// </summary>
+    public const long MaxTotalFen = 1_000_000_000;
+
+    /// <summary>
     /// Places the order: prices it from the catalogue, checks the user may be processed for it, and lists it.
-    /// Placing the same order again (a retry) returns it; a different one under this id is a conflict.
+    /// Placing the same order again (a retry) returns it; a different one under this id is a conflict. 400
+    /// <c>order-too-large</c> past <see cref="MaxTotalFen"/>.
     /// </summary>
     [Alias("place")]
     Task<OrderView> Place(PlaceOrder command);

@@ -23,10 +23,12 @@ internal sealed class ProductStockGrain(
 
     Task<int?> IProductStockGrain.Get() => Task.FromResult(state.State.Stock);
 
-    Task<IReadOnlyList<StockMovement>> IProductStockGrain.Movements(int limit)
+    Task<IReadOnlyList<StockMovement>> IProductStockGrain.Movements(int limit) => ((IProductStockGrain)this).MovementsBefore(null, limit);
+
+    Task<IReadOnlyList<StockMovement>> IProductStockGrain.MovementsBefore(string? beforeMovementId, int limit)
     {
         var separator = Key.IndexOf('/', StringComparison.Ordinal);
-        return movements.LatestAsync(Key[..separator], Key[(separator + 1)..], limit);
+        return movements.LatestAsync(Key[..separator], Key[(separator + 1)..], limit, beforeMovementId);
     }
 
     async Task<bool> IProductStockGrain.TryTake(StockAdjustment sale)

@@ -45,17 +45,23 @@ public sealed class StockMovementStore(NpgsqlDataSource dataSource)
         return rows.Count > 0 ? rows[0] : null;
     }
 
-    /// <summary>The product's latest movements, newest first.</summary>
-    public async Task<IReadOnlyList<StockMovement>> LatestAsync(string merchantId, string sku, int limit) =>
+    /// <summary>
+    /// The product's movements newest first, from the latest or from those before <paramref name="beforeMovementId"/> (by
+    /// the listing's order, its instant then its id): none when that movement is not this product's.
+    /// </summary>
+    public async Task<IReadOnlyList<StockMovement>> LatestAsync(string merchantId, string sku, int limit, string? beforeMovementId = null) =>
         await Platform.DataSourceQueries.ReadRowsAsync(dataSource, """
             SELECT movement_id, delta, stock_after, reason, staff_id, order_id, at FROM stock_movements
-             WHERE merchant_id = $1 AND sku = $2 ORDER BY at DESC, movement_id DESC LIMIT $3
+             WHERE merchant_id = $1 AND sku = $2
+               AND ($4::text IS NULL OR (at, movement_id) < (
+                    SELECT at, movement_id FROM stock_movements WHERE merchant_id = $1 AND sku = $2 AND movement_id = $4))
+             ORDER BY at DESC, movement_id DESC LIMIT $3
             """,
             reader => new StockMovement(
                 reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.GetFieldValue<DateTimeOffset>(6)),
-            merchantId, sku, limit);
+            merchantId, sku, limit, (object?)beforeMovementId ?? DBNull.Value);
 }
 
 /// <summary>What one recorded operation did to a product's stock: its delta and the stock it left.</summary>

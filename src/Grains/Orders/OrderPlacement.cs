@@ -27,6 +27,11 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
 
         // From this silo's copy of the catalogue's prices: a call to the catalogue grain only when the copy is not at hand.
         var quote = await facts.QuoteAsync(command.MerchantId, command.Items);
+        if (quote.Lines.Sum(line => line.TotalFen) > IOrderGrain.MaxTotalFen)
+        {
+            throw DomainException.InvalidField("items", "order-too-large", $"An order totals at most {IOrderGrain.MaxTotalFen} fen.");
+        }
+
         var (region, basis) = await CheckCustomerAsync(command, customerGate);
         await TakeStockAsync(orderId, command.MerchantId, quote, command.StaffId);
 

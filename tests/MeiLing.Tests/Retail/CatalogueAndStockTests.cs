@@ -210,6 +210,34 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
             "SELECT count(*) FROM stock_movements WHERE merchant_id = $1 AND sku = 'SUGAR' AND operation = 'key:sugar-delivery'", till.MerchantId));
     }
 
+    // P4.4: the listing answered the newest 200 with no next page: anyone at the till buried a manager's write-off under
+    // 200 sales and returns of their own (each cancelled walk-in sale writes two movements), and no route reached it again.
+    [Fact]
+    public async Task P4_4_a_write_off_stays_reachable_however_many_movements_come_after_it()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "WINE", 5_000, stock: 100);
+        Assert.Equal(HttpStatusCode.OK, (await AdjustAsync(till, "WINE", -50, "damage", "wine-write-off")).StatusCode);
+        await MoveAThousandTimesAsync(till, "WINE");
+
+        var listed = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await till.Manager.GetFromJsonAsync<JsonElement>(
+                $"/v1/merchants/{till.MerchantId}/products/WINE/stock/movements?limit=200" + (cursor is null ? "" : $"&cursor={cursor}"));
+            listed.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        var madeUpCursor = await till.Manager.GetAsync($"/v1/merchants/{till.MerchantId}/products/WINE/stock/movements?cursor=not-a-cursor");
+
+        Assert.Single(listed, movement => movement.GetProperty("reason").GetString() == "damage" && movement.GetProperty("delta").GetInt32() == -50);
+        Assert.True(listed.Count > 1_000, $"{listed.Count} movements listed");
+        Assert.Equal(listed.Count, listed.Select(movement => movement.GetProperty("movementId").GetString()).Distinct().Count());
+        await madeUpCursor.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
     // A thousand counts up and down, more than the stock grain remembers, leaving the stock as it was.
     private async Task MoveAThousandTimesAsync(Till till, string sku)
     {
@@ -228,6 +256,24 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         return await till.Manager.SendAsync(request);
+    }
+
+    // P1.6: an order's total had no cap: 100 lines of 999 at the highest price came to 10^13 fen, and a million such sales
+    // (each taken in cash) overflowed the day's report sum, so that day's report, refunds by staff included, failed for good.
+    [Fact]
+    public async Task P1_6_an_order_past_the_largest_total_is_400_order_too_large_and_takes_no_stock()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "GOLD-BAR", ICatalogueGrain.MaxPriceFen, stock: 20);
+        var largest = (int)(IOrderGrain.MaxTotalFen / ICatalogueGrain.MaxPriceFen);
+
+        var tooLarge = await till.Cashier.SellAsync(till.MerchantId, ("GOLD-BAR", largest + 1));
+        var stockAfterRefusal = await till.Owner.StockAsync(till.MerchantId, "GOLD-BAR");
+        var atTheMost = await till.Cashier.SellAsync(till.MerchantId, ("GOLD-BAR", largest));
+
+        Assert.EndsWith("/order-too-large", (await tooLarge.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(20, stockAfterRefusal);
+        Assert.Equal(HttpStatusCode.Created, atTheMost.StatusCode);
     }
 
     [Fact]
