@@ -60,6 +60,21 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     [Alias("matches")]
     Task<bool> Matches(VerificationPurpose purpose, string code, string? scope);
 
+    /// <summary>
+    /// Wrong codes one party may try at the number's codes for one purpose per <see cref="SendDay"/>, whatever their scope:
+    /// counted per scope alone, a till asking for a member's code again with another amount got five fresh guesses each time.
+    /// </summary>
+    public const int WrongAttemptsPerPartyPerDay = 10;
+
+    /// <summary>
+    /// As <see cref="Matches"/>, asked by <paramref name="party"/> (the shop whose till takes the member's code, P1.6): a wrong
+    /// code also counts against the party's day of <see cref="WrongAttemptsPerPartyPerDay"/> across every scope, and past it
+    /// every code, the right one too, is 429 <c>quota-exceeded</c> for the rest of the day. Added beside <see cref="Matches"/>
+    /// for a rolling upgrade.
+    /// </summary>
+    [Alias("matches-for")]
+    Task<bool> MatchesFor(string party, VerificationPurpose purpose, string code, string? scope);
+
     /// <summary>Uses up every live code for <paramref name="purpose"/> and <paramref name="scope"/> (none left is no error).</summary>
     [Alias("spend")]
     Task Spend(VerificationPurpose purpose, string? scope);

@@ -24,6 +24,7 @@ internal sealed class VerificationCodeGrain(
 {
     private readonly Dictionary<(VerificationPurpose Purpose, string? Scope), LiveCodes> _codes = [];
     private readonly CodeSendAllowances _sends = new();
+    private readonly Dictionary<(VerificationPurpose Purpose, string Party), Allowance> _wrongAttempts = [];
 
     Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
         SendAsync(party: null, normalizedPhone, purpose, subjectUserId, scope);
@@ -69,6 +70,28 @@ internal sealed class VerificationCodeGrain(
 
     Task<bool> IVerificationCodeGrain.Matches(VerificationPurpose purpose, string code, string? scope) =>
         Task.FromResult(Check(purpose, code, scope, spendWhenRight: false));
+
+    Task<bool> IVerificationCodeGrain.MatchesFor(string party, VerificationPurpose purpose, string code, string? scope)
+    {
+        var now = clock.GetUtcNow();
+        if (!_wrongAttempts.TryGetValue((purpose, party), out var wrong))
+        {
+            wrong = new Allowance();
+            _wrongAttempts[(purpose, party)] = wrong;
+        }
+
+        var what = $"wrong {VerificationCodes.Name(purpose)} codes from one party";
+        wrong.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.WrongAttemptsPerPartyPerDay, what);
+        var right = Check(purpose, code, scope, spendWhenRight: false);
+        if (!right)
+        {
+            wrong.Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.WrongAttemptsPerPartyPerDay, what);
+            // The count lives in memory: the activation stays for the day it covers.
+            DelayDeactivation(IVerificationCodeGrain.SendDay);
+        }
+
+        return Task.FromResult(right);
+    }
 
     Task IVerificationCodeGrain.Spend(VerificationPurpose purpose, string? scope)
     {

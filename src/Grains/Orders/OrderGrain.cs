@@ -394,7 +394,7 @@ internal sealed partial class OrderGrain(
         }
 
         var scope = await MemberCodeScopeAsync(order, amountFen);
-        if (!await Credentials(order.UserId!).MatchesMemberCode(memberCode, scope))
+        if (!await Credentials(order.UserId!).MatchesMemberCodeForMerchant(order.MerchantId, memberCode, scope))
         {
             throw DomainException.InvalidField("memberCode", "verification-failed",
                 "The member code is wrong, expired, used up, or was sent for another order or amount; ask for a new one.");

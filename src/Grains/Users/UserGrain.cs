@@ -238,6 +238,11 @@ internal sealed partial class UserGrain(
     async Task<bool> IUserCredentials.MatchesMemberCode(string code, string scope) =>
         await Codes(User.Phone).Matches(VerificationPurpose.MemberCardPayment, code, scope);
 
+    // P1.6: a till asking again with another amount made a new scope, and with it five fresh guesses; counted per shop
+    // across scopes, a shop's wrong codes are ten a day whatever it asks.
+    async Task<bool> IUserCredentials.MatchesMemberCodeForMerchant(string merchantId, string code, string scope) =>
+        await Codes(User.Phone).MatchesFor(merchantId, VerificationPurpose.MemberCardPayment, code, scope);
+
     async Task IUserCredentials.SpendMemberCode(string scope) =>
         await Codes(User.Phone).Spend(VerificationPurpose.MemberCardPayment, scope);
 

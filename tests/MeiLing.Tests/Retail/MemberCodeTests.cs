@@ -174,6 +174,35 @@ public sealed class MemberCodeTests(PlatformFixture platform)
         Assert.Equal(500, await BalanceAsync(rival, member));
     }
 
+    // P1.6: attempts were counted per code's scope (order and amount), so a till asking for the member's code again with
+    // another amount got five fresh guesses each time: about fifty a day for every member with a balance at the shop.
+    [Fact]
+    public async Task P1_6_a_tills_wrong_member_codes_count_together_across_amounts_so_asking_again_buys_no_more_guesses()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Guessing Shop", 10_000);
+        var order = await PlaceForAsync(till, member, teas: 4);
+        var wrongAnswers = new List<HttpStatusCode>();
+        foreach (var amountFen in new[] { 100, 200 })
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/member-code", new { amountFen })).StatusCode);
+            var sent = await platform.LatestCodeAsync(member.Phone, "member-card-payment");
+            for (var guess = 0; guess < 5; guess++)
+            {
+                var wrong = await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/payments",
+                    new { method = "member-card", amountFen, memberCode = sent == "000000" ? "111111" : "000000" });
+                wrongAnswers.Add(wrong.StatusCode);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/member-code", new { amountFen = 300 })).StatusCode);
+        var withTheRightCode = await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/payments",
+            new { method = "member-card", amountFen = 300, memberCode = await platform.LatestCodeAsync(member.Phone, "member-card-payment") });
+
+        Assert.All(wrongAnswers, status => Assert.Equal(HttpStatusCode.BadRequest, status));
+        Assert.EndsWith("/quota-exceeded", (await withTheRightCode.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(10_000, await BalanceAsync(till, member));
+    }
+
     private async Task<(Till Till, RegisteredUser Member)> MemberWithBalanceAsync(string shop, long balanceFen)
     {
         var till = await platform.OpenTillAsync(shop);
