@@ -98,8 +98,9 @@ public sealed partial class UserSessions
         {
             OnMessageReceived = context =>
             {
-                // P2.1: a browser's session cookie works where the header is absent.
+                // P2.1: a browser's session cookie works where the header is absent, from the API's own pages.
                 if (string.IsNullOrEmpty(context.Request.Headers.Authorization)
+                    && CookieMayAuthenticate(context.Request)
                     && context.Request.Cookies.TryGetValue(CookieName, out var cookie))
                 {
                     context.Token = cookie;
@@ -127,6 +128,31 @@ public sealed partial class UserSessions
 
     private static string NewSessionId() =>
         Base64UrlEncoder.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>
+    /// Whether the session cookie may sign this request in. A request that changes something (any method but GET, HEAD,
+    /// OPTIONS) takes it only from the API's own origin: SameSite=Strict keeps other sites' requests out, but not a page on
+    /// a sibling host of the same site (a merchant's H5 page, a cloud store), whose plain form post to a route that reads no
+    /// body (a request's confirmation, an objection, a cancellation) was taken as the user's own. Judged by the browser's
+    /// Sec-Fetch-Site, else by Origin; a request with neither (an older browser, or no browser) is judged by SameSite alone.
+    /// </summary>
+    public static bool CookieMayAuthenticate(HttpRequest request)
+    {
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
+        {
+            return true;
+        }
+
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0)
+        {
+            return site is "same-origin" or "none";
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length == 0
+            || string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
+    }
 
     public CookieOptions CookieOptions(HttpRequest request, DateTimeOffset expires) => new()
     {

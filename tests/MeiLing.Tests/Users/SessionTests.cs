@@ -1,5 +1,8 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 using MeiLing.Grains.Users;
+using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
 
 namespace MeiLing.Tests.Users;
 
@@ -69,6 +72,40 @@ public sealed class SessionTests(PlatformFixture platform)
         var response = await browser.GetAsync($"/v1/users/{user.UserId}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    // P4.4, P1.7: SameSite=Strict keeps other sites' requests out, but not a page on a sibling host of the same site (a
+    // merchant's H5 page): its plain form post to a route that reads no body carried the cookie, and the user's confirmation
+    // of an erasure support filed was taken as the user's own.
+    [Fact]
+    public async Task P4_4_a_post_from_another_origin_carrying_the_session_cookie_is_not_signed_in_and_confirms_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var signIn = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password });
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(value => value.StartsWith("meiling_session=", StringComparison.Ordinal)).Split(';')[0];
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Sibling", "support")).ApiKey);
+        var filed = (await support.FileRequestAsync(user.UserId, new
+        {
+            type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "caller asked by phone", verification = "callback to the registered number",
+        })).RequestId();
+
+        Task<HttpResponseMessage> ConfirmWithCookieAsync(string header, string value)
+        {
+            var browser = platform.Client();
+            browser.DefaultRequestHeaders.Add("Cookie", cookie);
+            browser.DefaultRequestHeaders.Add(header, value);
+            return browser.PostAsync($"/v1/requests/{filed}/confirmation", null);
+        }
+
+        var fromASiblingHost = await ConfirmWithCookieAsync("Sec-Fetch-Site", "same-site");
+        var fromAnotherOrigin = await ConfirmWithCookieAsync("Origin", "https://shop.example.com");
+        var stillAwaiting = (await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed}")).GetProperty("status").GetString();
+        var fromTheApisOwnPage = await ConfirmWithCookieAsync("Sec-Fetch-Site", "same-origin");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, fromASiblingHost.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, fromAnotherOrigin.StatusCode);
+        Assert.Equal("awaiting-confirmation", stillAwaiting);
+        Assert.Equal(HttpStatusCode.OK, fromTheApisOwnPage.StatusCode);
     }
 
     [Fact]
