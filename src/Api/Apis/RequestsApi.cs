@@ -136,8 +136,17 @@ public static class RequestsApi
 
         // P1.7: support's look-up is written with the request's user, read from the request, before it is shown.
         await SupportAudit.SubjectFoundAsync(context, view.UserId);
-        return TypedResults.Ok(view);
+        return TypedResults.Ok(await WithProposedChangesAsync(view, caller, cluster));
     }
+
+    /// <summary>
+    /// P1.5, P1.7: a request awaiting its user's confirmation shows that user what it would change; confirmed blind, a
+    /// correction support filed with a delivery of an agent's choosing readdressed the user's paid orders.
+    /// </summary>
+    internal static async Task<DataRightsRequestView> WithProposedChangesAsync(DataRightsRequestView view, ClaimsPrincipal caller, IClusterClient cluster) =>
+        view.Status == DataRightsRequestStatus.AwaitingConfirmation && caller.IsUser(view.UserId)
+            ? view with { Proposed = await cluster.GetGrain<IDataRightsRequestGrain>(view.RequestId).ProposedChanges(view.UserId) }
+            : view;
 
     private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, string? format)
     {

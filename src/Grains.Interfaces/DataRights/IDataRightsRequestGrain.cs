@@ -24,6 +24,15 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
     Task<DataRightsRequestView?> Get();
 
     /// <summary>
+    /// What the request would change (the corrected profile or delivery, the categories, the purposes), for
+    /// <paramref name="userId"/> alone and only while it awaits their confirmation: the user confirms what support filed
+    /// for them knowing what it does (P1.5, P1.7). Null otherwise.
+    /// </summary>
+    [Alias("proposed-changes")]
+    [ReadOnly]
+    Task<RequestDetails?> ProposedChanges(string userId);
+
+    /// <summary>
     /// The request and its recipients for whoever holds its follow-up code (a cancellation's, P8.1): the user once the
     /// account and its sessions are gone. Null for a wrong code, for a request without one, and for no such request alike.
     /// </summary>

@@ -183,6 +183,9 @@ internal sealed partial class DataRightsRequestGrain(
 
     async Task<DataRightsRequestView?> IDataRightsRequestGrain.Get() => state.RecordExists ? await ViewWithRecipientsAsync() : null;
 
+    Task<RequestDetails?> IDataRightsRequestGrain.ProposedChanges(string userId) =>
+        Task.FromResult(state.RecordExists && state.State.IsAwaitingConfirmation && state.State.UserId == userId ? state.State.Details : null);
+
     async Task<DataRightsRequestView?> IDataRightsRequestGrain.FollowUp(string code) =>
         state.RecordExists && FollowUpCodes.Matches(state.State.FollowUpCode, code) ? await ViewWithRecipientsAsync() : null;
 

@@ -89,6 +89,31 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         Assert.Equal("陕西省西安市雁塔区科技路 88 号", delivery.GetProperty("address").GetString());
     }
 
+    // P1.5, P1.7: the user was asked to confirm a correction support filed seeing only that it changes where their orders go:
+    // an agent could file a delivery of their own choosing, ask the user to "please confirm", and have paid orders readdressed.
+    [Fact]
+    public async Task P1_5_P1_7_the_user_sees_the_delivery_a_support_filed_correction_sets_before_confirming_it()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Elsewhere", "support")).ApiKey);
+        var filed = await support.FileRequestAsync(shop.Customer.UserId, new
+        {
+            type = "correction",
+            details = new { delivery = new { recipientName = "某人", address = "别处 9 号" } },
+            reason = "caller asked by phone",
+            verification = "SMS code to the registered number",
+        });
+
+        var toTheUser = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
+        var toSupport = await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
+        var privacyCenter = await shop.CustomerClient.GetStringAsync("/privacy/requests");
+
+        Assert.Equal("别处 9 号", toTheUser.GetProperty("proposed").GetProperty("delivery").GetProperty("address").GetString());
+        Assert.Equal(JsonValueKind.Null, toSupport.GetProperty("proposed").ValueKind);
+        Assert.Contains("别处 9 号", WebUtility.HtmlDecode(privacyCenter), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task P1_7_the_users_own_confirmation_starts_it()
     {

@@ -62,6 +62,9 @@ public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(clu
     private static string FollowUpNote(DataRightsRequestView request) =>
         request.FollowUpCode is { } code ? $" · 查询码 follow-up code {code}：注销后凭此码查询进度与各接收方的确认 (POST /v1/requests/{request.RequestId}/follow-up)" : "";
 
-    private async Task LoadAsync() =>
-        Requests = [.. (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true)).Take(RequestsShown)];
+    private async Task LoadAsync()
+    {
+        var newest = (await Cluster.GetGrain<IDataRightsRequestsGrain>(0).OfUser(UserId, 0, RequestsShown, newestFirst: true)).Take(RequestsShown);
+        Requests = await Task.WhenAll(newest.Select(request => RequestsApi.WithProposedChangesAsync(request, User, Cluster)));
+    }
 }
