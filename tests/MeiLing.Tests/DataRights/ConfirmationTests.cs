@@ -71,13 +71,7 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Redirect", "support")).ApiKey);
         var second = platform.Client((await platform.EnrolStaffAsync("Agent Nod", "support")).ApiKey);
-        var filed = await support.FileRequestAsync(shop.Customer.UserId, new
-        {
-            type = "correction",
-            details = new { delivery = new { recipientName = "某人", address = "别处 9 号" } },
-            reason = "caller asked by phone",
-            verification = "SMS code to the registered number",
-        });
+        var filed = await FileDeliveryElsewhereAsync(support, shop.Customer.UserId);
 
         var approved = await second.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = "identity re-checked by callback" });
         var coded = await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/confirmation", new { verificationCode = "123456" });
@@ -97,13 +91,7 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         var shop = await platform.OpenShopAsync();
         await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Elsewhere", "support")).ApiKey);
-        var filed = await support.FileRequestAsync(shop.Customer.UserId, new
-        {
-            type = "correction",
-            details = new { delivery = new { recipientName = "某人", address = "别处 9 号" } },
-            reason = "caller asked by phone",
-            verification = "SMS code to the registered number",
-        });
+        var filed = await FileDeliveryElsewhereAsync(support, shop.Customer.UserId);
 
         var toTheUser = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
         var toSupport = await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
@@ -299,4 +287,14 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         var agent = await platform.EnrolStaffAsync("Agent Filer", "support");
         return (user, await platform.AsUserAsync(user), platform.Client(agent.ApiKey), agent.StaffId);
     }
+
+    // Support files a correction that sends the user's orders elsewhere, awaiting the user's confirmation.
+    private static Task<JsonElement> FileDeliveryElsewhereAsync(HttpClient support, string userId) =>
+        support.FileRequestAsync(userId, new
+        {
+            type = "correction",
+            details = new { delivery = new { recipientName = "某人", address = "别处 9 号" } },
+            reason = "caller asked by phone",
+            verification = "SMS code to the registered number",
+        });
 }
