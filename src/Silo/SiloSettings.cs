@@ -101,6 +101,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_CONSENT_CHANGES_PER_MINUTE must be 1-1000000.")]
     public int ConsentChangesPerMinute { get; set; } = 60;
 
+    /// <summary>Consent changes one user may make per day (<c>MEILING_CONSENT_CHANGES_PER_DAY</c>, P4.4): each is a receipt kept for good.</summary>
+    [ConfigurationKeyName("CONSENT_CHANGES_PER_DAY")]
+    [Range(1, 1_000_000_000, ErrorMessage = "MEILING_CONSENT_CHANGES_PER_DAY must be 1-1000000000.")]
+    public int ConsentChangesPerDay { get; set; } = 200;
+
     /// <summary>Location samples one user may send per minute (<c>MEILING_LOCATION_SAMPLES_PER_MINUTE</c>, P4.4).</summary>
     [ConfigurationKeyName("LOCATION_SAMPLES_PER_MINUTE")]
     [Range(1, 1_000_000, ErrorMessage = "MEILING_LOCATION_SAMPLES_PER_MINUTE must be 1-1000000.")]

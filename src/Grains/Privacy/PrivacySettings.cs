@@ -32,6 +32,12 @@ public sealed class PrivacySettings
     public int ConsentChangesPerMinute { get; set; } = 60;
 
     /// <summary>
+    /// How many consent changes one user may make per day (P4.4): every change is a receipt kept for good (P1.10), and a
+    /// minute's allowance alone let a stolen session write 86,400 a day. Load tests raise it with the minute's.
+    /// </summary>
+    public int ConsentChangesPerDay { get; set; } = 200;
+
+    /// <summary>
     /// How many location samples one user may send per minute (P4.4): an app samples every few seconds at most;
     /// without a bound, one session could grow the user's data (and every export of it) without end.
     /// </summary>

@@ -42,7 +42,7 @@ public sealed class Allowance
         }
     }
 
-    private static string Describe(TimeSpan window) =>
+    internal static string Describe(TimeSpan window) =>
         window >= TimeSpan.FromDays(1) ? $"{window.TotalDays:0} day(s)" : window >= TimeSpan.FromHours(1) ? $"{window.TotalHours:0} hour(s)" : $"{window.TotalMinutes:0} minute(s)";
 }
 

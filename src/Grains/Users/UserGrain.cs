@@ -49,6 +49,10 @@ internal sealed partial class UserGrain(
     // Consent changes per minute: a rate, kept for the life of the activation only.
     private readonly Allowance _consentChanges = new();
 
+    // P4.4: each change is a receipt kept for good (P1.10): at a minute's allowance alone, a stolen session flipping a consent
+    // wrote 86,400 of them a day. In memory, as the minute's: the grain stays while it is being used.
+    private readonly FixedWindowCount _consentChangesToday = new();
+
     // Wrong current passwords on a password change, likewise.
     private readonly Allowance _wrongPasswords = new();
 
@@ -436,7 +440,10 @@ internal sealed partial class UserGrain(
             return current.ToReceipt(UserId, user.Region);
         }
 
-        _consentChanges.Take(clock.GetUtcNow(), TimeSpan.FromMinutes(1), privacy.Value.ConsentChangesPerMinute, "consent changes");
+        var now = clock.GetUtcNow();
+        _consentChanges.EnsureLeft(now, TimeSpan.FromMinutes(1), privacy.Value.ConsentChangesPerMinute, "consent changes");
+        _consentChangesToday.Take(now, UserQuotas.Day, privacy.Value.ConsentChangesPerDay, "consent changes");
+        _consentChanges.Take(now, TimeSpan.FromMinutes(1), privacy.Value.ConsentChangesPerMinute, "consent changes");
         if ((await facts.PolicyStandingAsync(change.PolicyVersion)).VersionIndex is not { } policyIndex)
         {
             throw DomainException.InvalidField("policyVersion", "unknown-policy-version", $"Policy version '{change.PolicyVersion}' was never published.");

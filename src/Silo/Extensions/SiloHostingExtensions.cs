@@ -104,6 +104,7 @@ public static class SiloHostingExtensions
             privacy.WebhookRetention = TimeSpan.FromDays(settings.WebhookRetentionDays);
             privacy.WebhookEndpointWait = TimeSpan.FromHours(settings.WebhookEndpointWaitHours);
             privacy.ConsentChangesPerMinute = settings.ConsentChangesPerMinute;
+            privacy.ConsentChangesPerDay = settings.ConsentChangesPerDay;
             privacy.LocationSamplesPerMinute = settings.LocationSamplesPerMinute;
             privacy.MerchantOrdersPerUserPerDay = settings.MerchantOrdersPerUserPerDay;
         });

@@ -55,6 +55,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <inheritdoc cref="SupportFilingsPerDay"/>
     public const int SupportTicketsPerDay = 14;
 
+    /// <summary>A user's consent changes a day in the test silos: below the platform's 200, reached in two minutes of the test clock.</summary>
+    public const int ConsentChangesPerDay = 100;
+
     /// <summary>Of <see cref="SupportPhoneLookupsPerDay"/>, the ones that may find no user: fewer, so the two limits tell apart.</summary>
     public const int SupportPhoneLookupMissesPerDay = 3;
 
@@ -95,6 +98,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         {
             privacy.PhoneHashKey = PhoneHashKey;
             privacy.MasterKeys = MasterKeys;
+            privacy.ConsentChangesPerDay = ConsentChangesPerDay;
         });
         siloBuilder.Services.Configure<StaffSettings>(staff =>
         {

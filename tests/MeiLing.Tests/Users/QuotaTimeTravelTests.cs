@@ -1,0 +1,48 @@
+using MeiLing.Grains.Privacy;
+
+namespace MeiLing.Tests.Users;
+
+/// <summary>P4.4: allowances counted per day, reached by moving the cluster's clock.</summary>
+[Collection(TimeTravelCollection.Name)]
+public sealed class QuotaTimeTravelTests(TimeTravelFixture platform)
+{
+    // P4.4, P1.10: every consent change is a receipt kept for good; with the minute's allowance alone, a stolen session
+    // flipping a consent wrote 86,400 of them a day.
+    [Fact]
+    public async Task P4_4_P1_10_consent_changes_past_the_days_allowance_are_429_and_write_no_receipt()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var perMinute = new PrivacySettings().ConsentChangesPerMinute;
+        Task<HttpResponseMessage> FlipAsync(int change) =>
+            client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/marketing-sharing", new { granted = change % 2 == 0, policyVersion = version });
+
+        var withinTheDay = new List<HttpStatusCode>();
+        for (var change = 0; change < TestSiloConfigurator.ConsentChangesPerDay; change++)
+        {
+            if (change > 0 && change % perMinute == 0)
+            {
+                platform.Clock.Advance(TimeSpan.FromMinutes(1));
+            }
+
+            withinTheDay.Add((await FlipAsync(change)).StatusCode);
+        }
+
+        platform.Clock.Advance(TimeSpan.FromMinutes(1));
+        var receipts = await ReceiptsAsync(user.UserId);
+        var beyond = await FlipAsync(TestSiloConfigurator.ConsentChangesPerDay);
+        var receiptsAfterRefusal = await ReceiptsAsync(user.UserId);
+        platform.Clock.Advance(TimeSpan.FromDays(1));
+        client = await platform.AsUserAsync(user);
+        var nextDay = await FlipAsync(TestSiloConfigurator.ConsentChangesPerDay);
+
+        Assert.All(withinTheDay, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.EndsWith("/quota-exceeded", (await beyond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(receipts, receiptsAfterRefusal);
+        Assert.Equal(HttpStatusCode.OK, nextDay.StatusCode);
+    }
+
+    private Task<long> ReceiptsAsync(string userId) =>
+        platform.Database.ScalarAsync<long>("SELECT count(*) FROM consent_receipts WHERE user_id = $1", userId);
+}
