@@ -55,5 +55,6 @@ public static class FailedAuthenticationGate
     private static bool PresentsCredentials(HttpContext context) =>
         context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
         || context.Request.Headers.ContainsKey("Authorization")
-        || context.Request.Cookies.ContainsKey(UserSessions.CookieName);
+        // A cookie the request may not be signed in by (a state change from another origin) is not read, so it is no credential.
+        || (context.Request.Cookies.ContainsKey(UserSessions.CookieName) && UserSessions.CookieMayAuthenticate(context.Request));
 }

@@ -6,7 +6,8 @@ namespace MeiLing.Api.Security;
 /// The global limiter: a merchant's staff member's key first spends a bucket of its own, then its merchant's shared one,
 /// so one till's key (a runaway script, a dishonest cashier) cannot spend the whole merchant's allowance (P4.4). Every
 /// other request goes straight to its caller's bucket, paying nothing for the chain. A key refused its own bucket takes
-/// nothing from the merchant's.
+/// nothing from the merchant's. A request the merchant's bucket refuses costs the key one of its own tokens for each try
+/// (the middleware tries AttemptAcquire, then AcquireAsync): the merchant's bucket is then the binding limit anyway.
 /// </summary>
 internal sealed class StaffKeyThenCallerLimiter(
     PartitionedRateLimiter<HttpContext> staffKeys,

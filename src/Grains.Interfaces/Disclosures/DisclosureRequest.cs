@@ -20,7 +20,14 @@ public sealed record DisclosureRequest(
     [property: Id(6)] string RecipientRegion,
     [property: Id(7)] string? DocumentReference = null,
     [property: Id(8)] string? Note = null,
-    [property: Id(9)] string? OrderId = null);
+    [property: Id(9)] string? OrderId = null)
+{
+    /// <summary>The purpose of a payment partner's hand-over that gives the user's money back.</summary>
+    public const string RefundPurpose = "refund";
+
+    /// <summary>Giving the user's money back: it goes on whatever the user's consents, as the user's own interest.</summary>
+    public bool ReturnsTheUsersMoney => RecipientKind == RecipientKind.PaymentPartner && Purpose == RefundPurpose;
+}
 
 /// <summary>One hand-over of a user's data, as the disclosure ledger keeps it; <see cref="OrderId"/> names the order it was for, if any.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.disclosure-record")]

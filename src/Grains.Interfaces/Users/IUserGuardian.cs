@@ -36,8 +36,9 @@ public interface IUserGuardian : IGrainWithStringKey
     /// Texts this child's guardian a <paramref name="purpose"/> code good for this child alone (P5.1), when
     /// <paramref name="normalizedPhone"/> is the guardian's number and the guardian may now confirm
     /// (<c>guardian-consent</c>: the account awaits them) or withdraw (<c>guardian-withdrawal</c>); otherwise sends nothing,
-    /// and the caller answers the same. 429 <c>quota-exceeded</c> beyond the number's allowance for the purpose.
+    /// and the caller answers the same, also when the number's allowance for the purpose is spent (nothing sent then either).
     /// </summary>
     [Alias("send-guardian-code")]
+    [ReadOnly]
     Task SendGuardianCode(string normalizedPhone, VerificationPurpose purpose);
 }

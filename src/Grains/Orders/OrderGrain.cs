@@ -691,7 +691,7 @@ internal sealed partial class OrderGrain(
                     var partner = partners.For(part.Method);
                     if (disclosesToPartner)
                     {
-                        await DiscloseToPaymentPartnerAsync(order, partner, "refund");
+                        await DiscloseToPaymentPartnerAsync(order, partner, DisclosureRequest.RefundPurpose);
                     }
 
                     reference = await partner.RefundAsync(part.PaymentId, refund.RefundId, OrderId, part.AmountFen);

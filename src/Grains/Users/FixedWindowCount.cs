@@ -9,6 +9,12 @@ public sealed class FixedWindowCount
     private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
     private int _count;
 
+    /// <summary>The uses taken in the current window.</summary>
+    public int Used => _count;
+
+    /// <summary>How long the current window lasts from <paramref name="now"/>.</summary>
+    public TimeSpan LeftOf(DateTimeOffset now, TimeSpan window) => _windowStart + window - now;
+
     /// <summary>Takes one use; throws 429 <c>quota-exceeded</c> (with when the window ends) when none is left.</summary>
     public void Take(DateTimeOffset now, TimeSpan window, int limit, string what)
     {

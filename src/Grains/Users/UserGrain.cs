@@ -50,7 +50,8 @@ internal sealed partial class UserGrain(
     private readonly Allowance _consentChanges = new();
 
     // P4.4: each change is a receipt kept for good (P1.10): at a minute's allowance alone, a stolen session flipping a consent
-    // wrote 86,400 of them a day. In memory, as the minute's: the grain stays while it is being used.
+    // wrote 86,400 of them a day. In memory: a user who has spent a quarter of the day's keeps the grain for the rest of the
+    // day, or waiting out the collection age would bring a fresh count.
     private readonly FixedWindowCount _consentChangesToday = new();
 
     // Wrong current passwords on a password change, likewise.
@@ -312,7 +313,15 @@ internal sealed partial class UserGrain(
         if (mayAct && state.State.Guardian is { } guardian
             && PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone) && guardianPhone == normalizedPhone)
         {
-            await Codes(guardianPhone).Send(guardianPhone, purpose, UserId, scope: UserId);
+            try
+            {
+                await Codes(guardianPhone).Send(guardianPhone, purpose, UserId, scope: UserId);
+            }
+            catch (DomainException spent) when (spent.Kind == DomainErrorKind.TooManyRequests)
+            {
+                // The number's allowance is spent: nothing is sent, and the answer is the same as for any other number,
+                // or a 429 here, and only here, would tell whoever holds the child's id that this number is the guardian's.
+            }
         }
     }
 
@@ -443,6 +452,10 @@ internal sealed partial class UserGrain(
         var now = clock.GetUtcNow();
         _consentChanges.EnsureLeft(now, TimeSpan.FromMinutes(1), privacy.Value.ConsentChangesPerMinute, "consent changes");
         _consentChangesToday.Take(now, UserQuotas.Day, privacy.Value.ConsentChangesPerDay, "consent changes");
+        if (_consentChangesToday.Used > privacy.Value.ConsentChangesPerDay / 4)
+        {
+            DelayDeactivation(_consentChangesToday.LeftOf(now, UserQuotas.Day));
+        }
         _consentChanges.Take(now, TimeSpan.FromMinutes(1), privacy.Value.ConsentChangesPerMinute, "consent changes");
         if ((await facts.PolicyStandingAsync(change.PolicyVersion)).VersionIndex is not { } policyIndex)
         {
@@ -520,8 +533,8 @@ internal sealed partial class UserGrain(
         // P5.1: without the guardian's consent nothing of a child's is handed over: not to the merchant reading or fulfilling
         // an order placed before, nor to the delivery partner, nor to a successor. From the withdrawal on, not from the erasure
         // it leads to: behind a cancellation support filed, awaiting the child's word, the account is not yet closing. A legal
-        // demand needs no consent (P3.3).
-        if (request.RecipientKind != RecipientKind.LegalAuthority && (User.AwaitingGuardian || GuardianWithdrew(User)))
+        // demand needs no consent (P3.3), and a refund gives the child's money back.
+        if (request.RecipientKind != RecipientKind.LegalAuthority && !request.ReturnsTheUsersMoney && (User.AwaitingGuardian || GuardianWithdrew(User)))
         {
             throw User.AwaitingGuardian
                 ? DomainException.Forbidden("guardian-confirmation-pending", "This account belongs to a child under 14; nothing is handed over until the guardian confirms (P5.1).")

@@ -94,18 +94,7 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     [Fact]
     public async Task P5_1_P3_1_once_the_guardian_withdraws_a_merchant_neither_reads_the_childs_delivery_nor_hands_it_to_the_delivery_partner()
     {
-        var (child, guardianPhone, client) = await ChildWithConfirmedGuardianAsync();
-        var shop = await platform.OpenShopAsync() with { Customer = child, CustomerClient = client };
-        var placed = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
-        Assert.Equal(HttpStatusCode.Created, (await shop.MerchantClient.PayAsync(placed.Id(), "marked", CommerceApiClient.TeaPrice)).StatusCode);
-        var support = platform.Client((await platform.EnrolStaffAsync("Agent Handover", "support")).ApiKey);
-        await support.FileRequestAsync(child.UserId, new
-        {
-            type = "cancellation", reason = "caller asked to close the account", verification = "callback to the registered number",
-        });
-        var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
-            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
-        Assert.Equal(HttpStatusCode.Accepted, withdrawn.StatusCode);
+        var (child, shop, placed) = await GuardianWithdrawsAfterAPaidOrderAsync(shop => shop.MerchantClient, "marked");
         var disclosedBefore = await DisclosureCountAsync(child.UserId);
 
         var read = await shop.MerchantClient.GetAsync($"/v1/orders/{placed.Id()}");
@@ -116,6 +105,54 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.Equal(disclosedBefore, await DisclosureCountAsync(child.UserId));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM user_disclosures WHERE user_id = $1 AND recipient_kind = 'DeliveryPartner'", child.UserId));
+    }
+
+    // The hand-over refusal must not keep a withdrawn child's money: a refund gives it back through the payment partner.
+    [Fact]
+    public async Task P5_1_once_the_guardian_withdraws_the_merchant_still_refunds_the_childs_payment()
+    {
+        var (_, shop, placed) = await GuardianWithdrawsAfterAPaidOrderAsync(shop => shop.CustomerClient, "wechat");
+
+        var refunded = await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{placed.Id()}/refunds", new { amountFen = CommerceApiClient.TeaPrice });
+
+        Assert.True(refunded.StatusCode == HttpStatusCode.Created, await refunded.Content.ReadAsStringAsync());
+    }
+
+    // A child whose guardian confirmed pays an order with a delivery; support files a cancellation for them, which awaits
+    // the child's word; then the guardian withdraws.
+    private async Task<(RegisteredUser Child, Shop Shop, JsonElement Placed)> GuardianWithdrawsAfterAPaidOrderAsync(Func<Shop, HttpClient> payer, string method)
+    {
+        var (child, guardianPhone, client) = await ChildWithConfirmedGuardianAsync();
+        var shop = await platform.OpenShopAsync() with { Customer = child, CustomerClient = client };
+        var placed = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var paid = await payer(shop).PayAsync(placed.Id(), method, CommerceApiClient.TeaPrice);
+        Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync());
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Handover", "support")).ApiKey);
+        await support.FileRequestAsync(child.UserId, new
+        {
+            type = "cancellation", reason = "caller asked to close the account", verification = "callback to the registered number",
+        });
+        var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
+        Assert.Equal(HttpStatusCode.Accepted, withdrawn.StatusCode);
+        return (child, shop, placed);
+    }
+
+    // P5.1: a code naming the child was counted against the number's allowance only when the number was the child's
+    // guardian's, so a 429 there told whoever held the child's id that a guessed number was the guardian's.
+    [Fact]
+    public async Task P5_1_a_guardian_code_naming_a_child_answers_202_even_when_the_guardians_allowance_is_spent()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var anonymous = platform.Client();
+        while ((await anonymous.PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "guardian-consent" })).StatusCode == HttpStatusCode.Accepted)
+        {
+        }
+
+        var namingTheChild = await anonymous.PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "guardian-consent", userId = child.UserId });
+
+        Assert.Equal(HttpStatusCode.Accepted, namingTheChild.StatusCode);
     }
 
     // P5.1: attempts at a guardian's codes were counted per number and purpose: an account that named the same guardian

@@ -3,6 +3,7 @@ using System.Text.Json;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.DataRights;
+using Microsoft.AspNetCore.Hosting;
 
 namespace MeiLing.Tests.Users;
 
@@ -106,6 +107,28 @@ public sealed class SessionTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Unauthorized, fromAnotherOrigin.StatusCode);
         Assert.Equal("awaiting-confirmation", stillAwaiting);
         Assert.Equal(HttpStatusCode.OK, fromTheApisOwnPage.StatusCode);
+    }
+
+    // P4.4: the cookie a cross-origin state change may not use was still counted as a wrong credential, so a sibling
+    // host's page spent its visitors' (and their NAT neighbours') failed-credential allowance, and the refusal became 429.
+    [Fact]
+    public async Task P4_4_a_session_cookie_refused_for_another_origin_spends_no_failed_credential_allowance()
+    {
+        var user = await platform.RegisterUserAsync();
+        var signIn = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password });
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(value => value.StartsWith("meiling_session=", StringComparison.Ordinal)).Split(';')[0];
+        await using var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "1"));
+        var browser = api.CreateClient();
+        browser.DefaultRequestHeaders.Add("Cookie", cookie);
+        browser.DefaultRequestHeaders.Add("Sec-Fetch-Site", "cross-site");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            statuses.Add((await browser.DeleteAsync("/v1/sessions")).StatusCode);
+        }
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
     }
 
     [Fact]
