@@ -82,8 +82,7 @@ public sealed class SessionTests(PlatformFixture platform)
     public async Task P4_4_a_post_from_another_origin_carrying_the_session_cookie_is_not_signed_in_and_confirms_nothing()
     {
         var user = await platform.RegisterUserAsync();
-        var signIn = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password });
-        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(value => value.StartsWith("meiling_session=", StringComparison.Ordinal)).Split(';')[0];
+        var cookie = await SessionCookieAsync(user);
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Sibling", "support")).ApiKey);
         var filed = (await support.FileRequestAsync(user.UserId, new
         {
@@ -115,8 +114,7 @@ public sealed class SessionTests(PlatformFixture platform)
     public async Task P4_4_a_session_cookie_refused_for_another_origin_spends_no_failed_credential_allowance()
     {
         var user = await platform.RegisterUserAsync();
-        var signIn = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password });
-        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(value => value.StartsWith("meiling_session=", StringComparison.Ordinal)).Split(';')[0];
+        var cookie = await SessionCookieAsync(user);
         await using var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "1"));
         var browser = api.CreateClient();
         browser.DefaultRequestHeaders.Add("Cookie", cookie);
@@ -256,5 +254,12 @@ public sealed class SessionTests(PlatformFixture platform)
     {
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    // A browser's sign-in: the session cookie it is handed, as its Cookie header sends it back.
+    private async Task<string> SessionCookieAsync(RegisteredUser user)
+    {
+        var signIn = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password });
+        return signIn.Headers.GetValues("Set-Cookie").Single(value => value.StartsWith("meiling_session=", StringComparison.Ordinal)).Split(';')[0];
     }
 }
