@@ -407,6 +407,22 @@ public sealed class OrderState : IOwnedByUser
         return refund;
     }
 
+    /// <summary>
+    /// Finishes at once a refund that moves nothing held outside the order (no money on a card, with a partner or in the
+    /// till; no stock on a shelf): it needs no durable plan before it runs, for there is nothing a crash could leave
+    /// half-moved. False when it has something to move, and must be planned, written, then finished.
+    /// </summary>
+    public bool TryFinishInPlace(RefundRecord refund)
+    {
+        if (refund.Parts.Count > 0 || refund.Lines.Exists(line => StockedSkus.Contains(line.Sku)))
+        {
+            return false;
+        }
+
+        refund.StockReturned = true;
+        return true;
+    }
+
     /// <summary>Refunds whose money or stock has not all moved yet (a crash in between resumes them).</summary>
     public IEnumerable<RefundRecord> UnfinishedRefunds() => Refunds.Where(r => !r.StockReturned || r.Parts.Exists(p => !p.Done));
 

@@ -134,6 +134,33 @@ public sealed class OrderStateTests
         Assert.Single(order.Refunds);
     }
 
+    // One write, not three, for each unpaid order of a cancelled account: nothing moves, so nothing needs a plan first.
+    [Fact]
+    public void A_closing_refund_of_an_unpaid_order_without_stock_is_finished_at_once()
+    {
+        var order = PlacedFor(1_800);
+        var refund = order.PlanClosingRefund("ref_closing", null, Now, customerLeft: true)!;
+
+        Assert.True(order.TryFinishInPlace(refund));
+        Assert.Empty(order.UnfinishedRefunds());
+    }
+
+    [Fact]
+    public void A_closing_refund_with_money_or_stock_to_give_back_is_not_finished_in_place()
+    {
+        var paid = PlacedFor(1_800);
+        Pay(paid, "pay_1", PaymentMethod.Marked, 1_800);
+        var stocked = new OrderState();
+        stocked.Place(
+            new PlaceOrder("mer_1", "usr_1", [new OrderItem("TEA-1", 1)], null),
+            "CN", new ProcessingBasis(LawfulBasis.ContractNecessity, null, Now), new OrderQuote([new OrderLine("TEA-1", "Green tea", 1_800, 1)], ["TEA-1"]), Now);
+
+        Assert.False(paid.TryFinishInPlace(paid.PlanClosingRefund("ref_closing", null, Now)!));
+        Assert.False(stocked.TryFinishInPlace(stocked.PlanClosingRefund("ref_closing", null, Now)!));
+        Assert.Single(paid.UnfinishedRefunds());
+        Assert.Single(stocked.UnfinishedRefunds());
+    }
+
     [Fact]
     public void Delivery_details_are_corrected_only_before_fulfilment()
     {
