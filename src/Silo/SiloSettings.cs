@@ -147,6 +147,21 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_SUPPORT_PHONE_LOOKUP_MISSES_PER_DAY must be 1-1000000.")]
     public int SupportPhoneLookupMissesPerDay { get; set; } = 30;
 
+    /// <summary>Audited calls one support agent may make a day, key and console session together (<c>MEILING_SUPPORT_CALLS_PER_DAY</c>, P1.7, P4.4).</summary>
+    [ConfigurationKeyName("SUPPORT_CALLS_PER_DAY")]
+    [Range(1, 100_000_000, ErrorMessage = "MEILING_SUPPORT_CALLS_PER_DAY must be 1-100000000.")]
+    public int SupportCallsPerDay { get; set; } = 5_000;
+
+    /// <summary>Member codes one manager's or cashier's key may have texted a day (<c>MEILING_MEMBER_CODES_PER_STAFF_PER_DAY</c>, P1.6, P4.4).</summary>
+    [ConfigurationKeyName("MEMBER_CODES_PER_STAFF_PER_DAY")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_MEMBER_CODES_PER_STAFF_PER_DAY must be 1-1000000.")]
+    public int MemberCodesPerStaffPerDay { get; set; } = 200;
+
+    /// <summary>Member codes one merchant's keys together may have texted a day (<c>MEILING_MEMBER_CODES_PER_MERCHANT_PER_DAY</c>, P1.6, P4.4).</summary>
+    [ConfigurationKeyName("MEMBER_CODES_PER_MERCHANT_PER_DAY")]
+    [Range(1, 10_000_000, ErrorMessage = "MEILING_MEMBER_CODES_PER_MERCHANT_PER_DAY must be 1-10000000.")]
+    public int MemberCodesPerMerchantPerDay { get; set; } = 5_000;
+
     /// <summary>Seconds between reminder ticks of an unfinished data-rights request (<c>MEILING_REQUEST_DRIVE_SECONDS</c>, P8.1).</summary>
     [ConfigurationKeyName("REQUEST_DRIVE_SECONDS")]
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]

@@ -5,12 +5,14 @@ using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Staff;
 
 namespace MeiLing.Api.Audit;
 
 /// <summary>
 /// Every call by a support tool is written to the hash-chained audit log before it runs (P1.7): who,
-/// which route, and the ids it names. If the audit log cannot take the entry, the call does not happen.
+/// which route, and the ids it names. If the audit log cannot take the entry, the call does not happen; past the
+/// agent's day of audited calls (<c>MEILING_SUPPORT_CALLS_PER_DAY</c>) neither does it.
 /// The support console's pages are routes like any other here (their route ids included).
 /// A call on a resource whose user only the resource names (<see cref="SupportLookupAttribute"/>: an order, a ticket,
 /// a request, a consent receipt) is written by its handler once it has found that user, with them: a read before the
@@ -32,6 +34,10 @@ public static class SupportAuditMiddleware
 
     private static async Task AuditThenRunAsync(HttpContext context, RouteEndpoint endpoint, RequestDelegate next)
     {
+        // P1.7, P4.4: the agent's day of audited calls, counted in their grain (whatever API host serves them) before
+        // the entry is written; past it the call is 429 and neither written nor run.
+        await context.RequestServices.GetRequiredService<IClusterClient>()
+            .GetGrain<IStaffGrain>(context.User.SubjectId() ?? "unknown").TakeSupportCall();
         var ids = context.Request.RouteValues
             .Where(pair => pair.Key.EndsWith("Id", StringComparison.Ordinal) || pair.Key == RouteIds.PartyParameter)
             .ToDictionary(pair => pair.Key, pair => pair.Value?.ToString());

@@ -10,6 +10,7 @@ using MeiLing.Grains.Payments;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Reports;
+using MeiLing.Grains.Staff;
 using MeiLing.Grains.Users;
 using Microsoft.Extensions.Logging;
 
@@ -212,6 +213,14 @@ internal sealed partial class OrderGrain(
         await RefuseShortCardAsync(order, amountFen);
         // P6.1: texting the user at the merchant's asking processes their number, through the one gate as the payment will.
         await User(order.UserId!).AuthorizeProcessing(ProcessingRequest.Under("member-card-code", LawfulBasis.ContractNecessity));
+        // P1.6, P4.4: each member gets ten a day from one shop at most, but a till could text every member with a balance.
+        // The key's day first, so a cashier past theirs spends none of the shop's; then the shop's, all its keys together.
+        if (caller.StaffId is { } staffId)
+        {
+            await GrainFactory.GetGrain<IStaffGrain>(staffId).TakeMemberCodeSend();
+        }
+
+        await GrainFactory.GetGrain<IMerchantGrain>(order.MerchantId).TakeMemberCodeSend();
         // P4.4: counted against this shop's own allowance of texts to the member, not every shop's.
         await Credentials(order.UserId!).SendMemberCodeForMerchant(order.MerchantId, await MemberCodeScopeAsync(order, amountFen));
     }

@@ -34,4 +34,23 @@ public sealed class StaffSettings
     /// guesses of a masked number's hidden digits misses on nearly every try.
     /// </summary>
     public int SupportPhoneLookupMissesPerDay { get; set; } = 30;
+
+    /// <summary>
+    /// Audited calls one support agent (key and console session together) may make a day (P1.7, P4.4). Each writes an
+    /// audit entry kept for good before it runs; an agent working a queue makes a few hundred to a couple of thousand,
+    /// a script holding the key at the agent's 20 a second would write 1.7 million.
+    /// </summary>
+    public int SupportCallsPerDay { get; set; } = 5_000;
+
+    /// <summary>
+    /// Member codes one manager's or cashier's key may have texted a day, to all members together (P1.6, P4.4). Each
+    /// member already gets at most 10 a day from one shop; without this a till could text every member with a balance.
+    /// </summary>
+    public int MemberCodesPerStaffPerDay { get; set; } = 200;
+
+    /// <summary>
+    /// Member codes one merchant may have texted a day by all its keys together, its own included (P1.6, P4.4): a key
+    /// of its own for each of thousands of staff places would otherwise multiply <see cref="MemberCodesPerStaffPerDay"/>.
+    /// </summary>
+    public int MemberCodesPerMerchantPerDay { get; set; } = 5_000;
 }

@@ -2,36 +2,37 @@ namespace MeiLing.Grains.Users;
 
 /// <summary>
 /// At most <c>limit</c> uses per fixed window, counted rather than listed: for an allowance as large as a day's, where
-/// <see cref="Allowance"/>'s list of every use would grow with a load test's millions and be searched on each.
+/// <see cref="Allowance"/>'s list of every use would grow with a load test's millions and be searched on each. Two
+/// numbers, so a grain's persisted state may hold one and write it with each use at no cost that grows.
 /// </summary>
 public sealed class FixedWindowCount
 {
-    private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
-    private int _count;
+    /// <summary>When the current window began (the first use after the last window ended).</summary>
+    public DateTimeOffset WindowStart { get; set; } = DateTimeOffset.MinValue;
 
     /// <summary>The uses taken in the current window.</summary>
-    public int Used => _count;
+    public int Used { get; set; }
 
     /// <summary>How long the current window lasts from <paramref name="now"/>.</summary>
-    public TimeSpan LeftOf(DateTimeOffset now, TimeSpan window) => _windowStart + window - now;
+    public TimeSpan LeftOf(DateTimeOffset now, TimeSpan window) => WindowStart + window - now;
 
     /// <summary>Takes one use; throws 429 <c>quota-exceeded</c> (with when the window ends) when none is left.</summary>
     public void Take(DateTimeOffset now, TimeSpan window, int limit, string what)
     {
-        if (now - window >= _windowStart)
+        if (now - window >= WindowStart)
         {
-            _windowStart = now;
-            _count = 0;
+            WindowStart = now;
+            Used = 0;
         }
 
-        if (_count >= limit)
+        if (Used >= limit)
         {
             throw new DomainException(DomainErrorKind.TooManyRequests, "quota-exceeded", $"At most {limit} {what} per {Allowance.Describe(window)}.")
             {
-                RetryAfter = _windowStart + window - now,
+                RetryAfter = WindowStart + window - now,
             };
         }
 
-        _count++;
+        Used++;
     }
 }

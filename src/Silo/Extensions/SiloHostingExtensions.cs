@@ -116,6 +116,9 @@ public static class SiloHostingExtensions
             staff.SupportPhoneLookupsPerDay = settings.SupportPhoneLookupsPerDay;
             staff.SupportTicketsPerDay = settings.SupportTicketsPerDay;
             staff.SupportPhoneLookupMissesPerDay = settings.SupportPhoneLookupMissesPerDay;
+            staff.SupportCallsPerDay = settings.SupportCallsPerDay;
+            staff.MemberCodesPerStaffPerDay = settings.MemberCodesPerStaffPerDay;
+            staff.MemberCodesPerMerchantPerDay = settings.MemberCodesPerMerchantPerDay;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

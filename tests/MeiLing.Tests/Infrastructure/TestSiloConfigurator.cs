@@ -55,6 +55,21 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <inheritdoc cref="SupportFilingsPerDay"/>
     public const int SupportTicketsPerDay = 14;
 
+    /// <summary>
+    /// A support agent's audited calls a day in the test silos: below the platform's 5,000, so a test reaches them in
+    /// seconds, and above what any other test's agent does (polling a request included).
+    /// </summary>
+    public const int SupportCallsPerDay = 1_000;
+
+    /// <summary>
+    /// Member codes one staff key, and one merchant's keys together, may have texted a day in the test silos: below the
+    /// platform's 200 and 5,000, above the 6 one test's cashier asks for.
+    /// </summary>
+    public const int MemberCodesPerStaffPerDay = 8;
+
+    /// <inheritdoc cref="MemberCodesPerStaffPerDay"/>
+    public const int MemberCodesPerMerchantPerDay = 12;
+
     /// <summary>A user's consent changes a day in the test silos: below the platform's 200, reached in two minutes of the test clock.</summary>
     public const int ConsentChangesPerDay = 100;
 
@@ -106,6 +121,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             staff.SupportPhoneLookupsPerDay = SupportPhoneLookupsPerDay;
             staff.SupportTicketsPerDay = SupportTicketsPerDay;
             staff.SupportPhoneLookupMissesPerDay = SupportPhoneLookupMissesPerDay;
+            staff.SupportCallsPerDay = SupportCallsPerDay;
+            staff.MemberCodesPerStaffPerDay = MemberCodesPerStaffPerDay;
+            staff.MemberCodesPerMerchantPerDay = MemberCodesPerMerchantPerDay;
         });
         // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;
         // the tests' receivers listen on loopback, which a silo refuses unless told.

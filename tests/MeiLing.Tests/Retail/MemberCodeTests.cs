@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeiLing.Grains.Identity;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Retail;
@@ -201,6 +202,66 @@ public sealed class MemberCodeTests(PlatformFixture platform)
         Assert.All(wrongAnswers, status => Assert.Equal(HttpStatusCode.BadRequest, status));
         Assert.EndsWith("/quota-exceeded", (await withTheRightCode.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
         Assert.Equal(10_000, await BalanceAsync(till, member));
+    }
+
+    // P1.6, P4.4: each member got at most ten member-code texts a day from one shop, but nothing bounded how many members:
+    // a cashier's script texted every member with a balance ten times a day, at the platform's cost and in the shop's name.
+    [Fact]
+    public async Task P1_6_P4_4_a_staff_key_has_at_most_its_days_member_codes_texted_and_another_key_of_the_shop_still_may()
+    {
+        var (till, first) = await MemberWithBalanceAsync("Texting Till Shop", 10_000);
+        var second = await AnotherMemberAsync(till, 10_000);
+        var firstOrder = await PlaceForAsync(till, first, teas: 1);
+        var secondOrder = await PlaceForAsync(till, second, teas: 1);
+        await AskAsync(till.Cashier, firstOrder, IVerificationCodeGrain.SendsPerWindow);
+        await AskAsync(till.Cashier, secondOrder, TestSiloConfigurator.MemberCodesPerStaffPerDay - IVerificationCodeGrain.SendsPerWindow);
+
+        var beyond = await till.Cashier.PostAsJsonAsync($"/v1/orders/{secondOrder}/member-code", new { amountFen = 500 });
+        var textsToSecond = (await MemberCodeTextsToAsync(second.Phone)).Count;
+        var byManager = await till.Manager.PostAsJsonAsync($"/v1/orders/{secondOrder}/member-code", new { amountFen = 500 });
+
+        Assert.EndsWith("/quota-exceeded", (await beyond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(beyond.Headers.RetryAfter);
+        Assert.Equal(TestSiloConfigurator.MemberCodesPerStaffPerDay - IVerificationCodeGrain.SendsPerWindow, textsToSecond);
+        Assert.Equal(HttpStatusCode.Accepted, byManager.StatusCode);
+    }
+
+    // P1.6, P4.4: a key's own day alone let a merchant enrol staff keys (up to 10,000) and text with each in turn.
+    [Fact]
+    public async Task P1_6_P4_4_a_merchants_keys_together_have_at_most_the_shops_days_member_codes_texted()
+    {
+        var (till, first) = await MemberWithBalanceAsync("Texting Chain Shop", 10_000);
+        var second = await AnotherMemberAsync(till, 10_000);
+        var third = await AnotherMemberAsync(till, 10_000);
+        var firstOrder = await PlaceForAsync(till, first, teas: 1);
+        var secondOrder = await PlaceForAsync(till, second, teas: 1);
+        var thirdOrder = await PlaceForAsync(till, third, teas: 1);
+        await AskAsync(till.Cashier, firstOrder, IVerificationCodeGrain.SendsPerWindow);
+        await AskAsync(till.Cashier, secondOrder, TestSiloConfigurator.MemberCodesPerStaffPerDay - IVerificationCodeGrain.SendsPerWindow);
+        var left = TestSiloConfigurator.MemberCodesPerMerchantPerDay - TestSiloConfigurator.MemberCodesPerStaffPerDay;
+        await AskAsync(till.Manager, thirdOrder, left);
+
+        var byOwner = await till.Owner.PostAsJsonAsync($"/v1/orders/{thirdOrder}/member-code", new { amountFen = 500 });
+
+        Assert.EndsWith("/quota-exceeded", (await byOwner.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(left, (await MemberCodeTextsToAsync(third.Phone)).Count);
+    }
+
+    private static async Task AskAsync(HttpClient key, string orderId, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            var asked = await key.PostAsJsonAsync($"/v1/orders/{orderId}/member-code", new { amountFen = 500 });
+            Assert.True(asked.StatusCode == HttpStatusCode.Accepted, await asked.Content.ReadAsStringAsync());
+        }
+    }
+
+    private async Task<RegisteredUser> AnotherMemberAsync(Till till, long balanceFen)
+    {
+        var member = await platform.RegisterUserAsync();
+        var topUp = await till.Owner.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/member-cards/{member.UserId}/top-ups", new { amountFen = balanceFen });
+        Assert.Equal(HttpStatusCode.OK, topUp.StatusCode);
+        return member;
     }
 
     private async Task<(Till Till, RegisteredUser Member)> MemberWithBalanceAsync(string shop, long balanceFen)

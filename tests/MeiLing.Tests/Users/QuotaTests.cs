@@ -183,6 +183,32 @@ public sealed class QuotaTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, byAnother.StatusCode);
     }
 
+    // P1.7, P4.4: each support call writes an audit entry kept for good before it runs; held only to 20 a second, one
+    // agent's key (a script holding it) wrote 1.7 million entries a day.
+    [Fact]
+    public async Task P1_7_P4_4_one_support_agent_makes_a_days_allowance_of_audited_calls_and_no_more()
+    {
+        var user = await platform.RegisterUserAsync();
+        var busy = await platform.EnrolStaffAsync("Agent Busy", "support");
+        var agent = platform.Client(busy.ApiKey);
+        var another = platform.Client((await platform.EnrolStaffAsync("Agent Fresh", "support")).ApiKey);
+        await Parallel.ForEachAsync(Enumerable.Range(0, TestSiloConfigurator.SupportCallsPerDay), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (_, ct) => Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync($"/v1/users/{user.UserId}", ct)).StatusCode));
+        var entriesBefore = await AgentEntriesAsync(busy.StaffId);
+
+        var beyond = await agent.GetAsync($"/v1/users/{user.UserId}");
+        var entriesAfter = await AgentEntriesAsync(busy.StaffId);
+        var byAnother = await another.GetAsync($"/v1/users/{user.UserId}");
+
+        Assert.EndsWith("/quota-exceeded", (await beyond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(beyond.Headers.RetryAfter);
+        Assert.Equal(entriesBefore, entriesAfter);
+        Assert.Equal(HttpStatusCode.OK, byAnother.StatusCode);
+    }
+
+    private Task<long> AgentEntriesAsync(string staffId) =>
+        platform.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor_id = $1", staffId);
+
     [Fact]
     public async Task P4_4_consent_changes_per_minute_are_bounded()
     {
