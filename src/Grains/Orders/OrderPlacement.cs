@@ -96,17 +96,28 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
             .Select(group => (Sku: group.Key, Quantity: group.Sum(line => line.Quantity)))
             .ToList();
         var sale = SaleOf(orderId);
-        var taken = await Task.WhenAll(wanted.Select(line =>
-            Stock(merchantId, line.Sku).TryTake(new StockAdjustment(sale, -line.Quantity, StockReason.Sale, staffId, orderId))));
-        var shortOf = wanted.Where((_, i) => !taken[i]).Select(line => line.Sku).ToList();
+        var sales = wanted.Select(line => (line.Sku, Sale: new StockAdjustment(sale, -line.Quantity, StockReason.Sale, staffId, orderId))).ToList();
+        // P4.4: asked first, reading only. Taken and then released, a refused order of 100 lines wrote 99 products' state
+        // twice and 198 movement rows, and a till's key placing such orders at its 1,000 a second was a write storm. Now
+        // only a shelf emptied between the two asks takes and gives back.
+        var covered = await Task.WhenAll(sales.Select(line => Stock(merchantId, line.Sku).WouldTake(line.Sale)));
+        if (Array.IndexOf(covered, false) is var firstShort and >= 0)
+        {
+            throw OutOfStock(sales[firstShort].Sku);
+        }
+
+        var taken = await Task.WhenAll(sales.Select(line => Stock(merchantId, line.Sku).TryTake(line.Sale)));
+        var shortOf = sales.Where((_, i) => !taken[i]).Select(line => line.Sku).ToList();
         if (shortOf.Count == 0)
         {
             return;
         }
 
-        await Task.WhenAll(wanted.Where((_, i) => taken[i]).Select(line => Stock(merchantId, line.Sku).Release(sale)));
-        throw DomainException.Conflict("out-of-stock", $"Not enough stock of SKU '{shortOf[0]}'; nothing was taken.");
+        await Task.WhenAll(sales.Where((_, i) => taken[i]).Select(line => Stock(merchantId, line.Sku).Release(sale)));
+        throw OutOfStock(shortOf[0]);
     }
+
+    private static DomainException OutOfStock(string sku) => DomainException.Conflict("out-of-stock", $"Not enough stock of SKU '{sku}'; nothing was taken.");
 
     private IProductStockGrain Stock(string merchantId, string sku) => grains.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(merchantId, sku));
 }
