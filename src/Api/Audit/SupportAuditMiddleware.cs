@@ -5,7 +5,7 @@ using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
-using MeiLing.Grains.Staff;
+using Microsoft.AspNetCore.Authorization;
 
 namespace MeiLing.Api.Audit;
 
@@ -34,10 +34,14 @@ public static class SupportAuditMiddleware
 
     private static async Task AuditThenRunAsync(HttpContext context, RouteEndpoint endpoint, RequestDelegate next)
     {
-        // P1.7, P4.4: the agent's day of audited calls, counted in their grain (whatever API host serves them) before
-        // the entry is written; past it the call is 429 and neither written nor run.
-        await context.RequestServices.GetRequiredService<IClusterClient>()
-            .GetGrain<IStaffGrain>(context.User.SubjectId() ?? "unknown").TakeSupportCall();
+        // P1.7, P4.4: the agent's day of audited calls, counted in one grain (whatever API host serves them) before the
+        // entry is written; past it the call is 429, neither written nor run. What anyone may call (the console's sign-out)
+        // is not counted: an agent past their day still ends their session.
+        if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null)
+        {
+            await context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IDailyAllowanceGrain>(
+                IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.SupportCalls, context.User.SubjectId() ?? "unknown")).Take();
+        }
         var ids = context.Request.RouteValues
             .Where(pair => pair.Key.EndsWith("Id", StringComparison.Ordinal) || pair.Key == RouteIds.PartyParameter)
             .ToDictionary(pair => pair.Key, pair => pair.Value?.ToString());

@@ -20,14 +20,6 @@ public interface IProductStockGrain : IGrainWithStringKey
     Task<bool> TryTake(StockAdjustment sale);
 
     /// <summary>
-    /// Whether <see cref="TryTake"/> would take the sale now (taken already under its operation, stock not tracked, or
-    /// enough of it), reading only: an order short of one line is refused before any other line's stock is written.
-    /// </summary>
-    [Alias("would-take")]
-    [ReadOnly]
-    Task<bool> WouldTake(StockAdjustment sale);
-
-    /// <summary>
     /// Undoes a sale taken by <see cref="TryTake"/> under <paramref name="operationId"/> and forgets it, so the same
     /// order placed again takes its stock anew (the other lines of its order were short). Nothing when unknown.
     /// </summary>

@@ -66,14 +66,6 @@ public interface IMerchantGrain : IMerchantTransferParty
     [Alias("take-webhook-change")]
     Task TakeWebhookChange();
 
-    /// <summary>
-    /// Counts one member code texted at the asking of any of the merchant's keys (P1.6, P4.4), before it is sent: past the
-    /// day's allowance (<c>MEILING_MEMBER_CODES_PER_MERCHANT_PER_DAY</c>) 429 <c>quota-exceeded</c> with when to retry, and
-    /// nothing is texted; 404 for an unknown merchant.
-    /// </summary>
-    [Alias("take-member-code-send")]
-    Task TakeMemberCodeSend();
-
     /// <summary>A page of the ids of the staff the merchant enrolled, oldest first, from <paramref name="skip"/>; 404 for an unknown merchant.</summary>
     [Alias("staff-ids")]
     Task<MerchantStaffIds> StaffIds(int skip, int take);

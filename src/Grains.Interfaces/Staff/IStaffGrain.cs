@@ -83,22 +83,6 @@ public interface IStaffGrain : IGrainWithStringKey
     [Alias("count-phone-lookup-miss")]
     Task CountPhoneLookupMiss();
 
-    /// <summary>
-    /// Counts one audited call of this support agent (P1.7, P4.4), before its audit entry is written: past the day's
-    /// allowance (<c>MEILING_SUPPORT_CALLS_PER_DAY</c>) 429 <c>quota-exceeded</c> with when to retry, and nothing is written
-    /// or run; 403 <c>not-support-staff</c> for anyone but a current support agent.
-    /// </summary>
-    [Alias("take-support-call")]
-    Task TakeSupportCall();
-
-    /// <summary>
-    /// Counts one member code this manager's or cashier's key has texted (P1.6, P4.4), before it is sent: past the day's
-    /// allowance (<c>MEILING_MEMBER_CODES_PER_STAFF_PER_DAY</c>) 429 <c>quota-exceeded</c> with when to retry, and nothing
-    /// is texted; 403 <c>not-merchant-staff</c> for anyone but a current manager or cashier.
-    /// </summary>
-    [Alias("take-member-code-send")]
-    Task TakeMemberCodeSend();
-
     /// <summary>The staff member, or null when unknown.</summary>
     [Alias("get")]
     [ReadOnly]

@@ -53,9 +53,6 @@ internal sealed class ProductStockGrain(
         return true;
     }
 
-    Task<bool> IProductStockGrain.WouldTake(StockAdjustment sale) =>
-        Task.FromResult(state.State.Find(sale.OperationId) is not null || state.State.Covers(-sale.Delta));
-
     async Task IProductStockGrain.Release(string operationId)
     {
         if (state.State.Release(operationId) is { } delta)

@@ -16,7 +16,6 @@ internal sealed partial class MerchantGrain(
     Webhooks.WebhookOutbox outbox,
     ClusterFacts facts,
     IOptions<TerminationSettings> termination,
-    IOptions<Staff.StaffSettings> staff,
     TimeProvider clock,
     ILogger<MerchantGrain> logger) : Grain, IMerchantGrain, IRemindable
 {
@@ -88,12 +87,6 @@ internal sealed partial class MerchantGrain(
     async Task IMerchantGrain.TakeWebhookChange()
     {
         Merchant.WebhookChanges.Take(clock.GetUtcNow(), UserQuotas.Day, IMerchantGrain.MaxWebhookChangesPerDay, "changes to its webhook endpoint by the merchant");
-        await state.WriteStateAsync();
-    }
-
-    async Task IMerchantGrain.TakeMemberCodeSend()
-    {
-        Merchant.MemberCodeSends.Take(clock.GetUtcNow(), UserQuotas.Day, staff.Value.MemberCodesPerMerchantPerDay, "member codes texted at one merchant's asking");
         await state.WriteStateAsync();
     }
 

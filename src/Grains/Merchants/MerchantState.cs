@@ -88,9 +88,6 @@ public sealed class MerchantState
     /// <summary>When the merchant itself changed its webhook endpoint lately: at most <see cref="IMerchantGrain.MaxWebhookChangesPerDay"/> a day.</summary>
     public Users.Allowance WebhookChanges { get; set; } = new();
 
-    /// <summary>The member codes texted today at the asking of any of the merchant's keys (P1.6, P4.4).</summary>
-    public Users.FixedWindowCount MemberCodeSends { get; set; } = new();
-
     /// <summary>Counts one more staff member, as <see cref="EnrolStaff()"/>, and lists them.</summary>
     public void EnrolStaff(string staffId)
     {

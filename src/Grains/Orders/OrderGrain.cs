@@ -10,7 +10,6 @@ using MeiLing.Grains.Payments;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Reports;
-using MeiLing.Grains.Staff;
 using MeiLing.Grains.Users;
 using Microsoft.Extensions.Logging;
 
@@ -217,10 +216,10 @@ internal sealed partial class OrderGrain(
         // The key's day first, so a cashier past theirs spends none of the shop's; then the shop's, all its keys together.
         if (caller.StaffId is { } staffId)
         {
-            await GrainFactory.GetGrain<IStaffGrain>(staffId).TakeMemberCodeSend();
+            await DailyAllowance(DailyAllowanceKind.MemberCodesByStaffKey, staffId).Take();
         }
 
-        await GrainFactory.GetGrain<IMerchantGrain>(order.MerchantId).TakeMemberCodeSend();
+        await DailyAllowance(DailyAllowanceKind.MemberCodesByMerchant, order.MerchantId).Take();
         // P4.4: counted against this shop's own allowance of texts to the member, not every shop's.
         await Credentials(order.UserId!).SendMemberCodeForMerchant(order.MerchantId, await MemberCodeScopeAsync(order, amountFen));
     }
@@ -827,6 +826,9 @@ internal sealed partial class OrderGrain(
     private IUserConsentGate User(string userId) => GrainFactory.GetResolvedGrain<IUserConsentGate>(userId);
 
     private IUserCredentials Credentials(string userId) => GrainFactory.GetGrain<IUserCredentials>(userId);
+
+    private IDailyAllowanceGrain DailyAllowance(DailyAllowanceKind kind, string party) =>
+        GrainFactory.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(kind, party));
 
     private IProductStockGrain Stock(string merchantId, string sku) => GrainFactory.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(merchantId, sku));
 

@@ -158,28 +158,6 @@ internal sealed class StaffGrain(
         }
     }
 
-    async Task IStaffGrain.TakeSupportCall()
-    {
-        if (!state.RecordExists || !state.State.IsCurrentSupport)
-        {
-            throw DomainException.Forbidden("not-support-staff", "This key is not a current support agent's.");
-        }
-
-        state.State.SupportCalls.Take(clock.GetUtcNow(), UserQuotas.Day, settings.Value.SupportCallsPerDay, "audited calls by one support agent");
-        await state.WriteStateAsync();
-    }
-
-    async Task IStaffGrain.TakeMemberCodeSend()
-    {
-        if (!state.RecordExists || !state.State.IsCurrentMerchantStaff)
-        {
-            throw DomainException.Forbidden("not-merchant-staff", "This key is not a current manager's or cashier's.");
-        }
-
-        state.State.MemberCodeSends.Take(clock.GetUtcNow(), UserQuotas.Day, settings.Value.MemberCodesPerStaffPerDay, "member codes texted at one staff key's asking");
-        await state.WriteStateAsync();
-    }
-
     // The newest use: whichever of the agent's filings or tickets it was, the count is the same, and a use given back is
     // never an older one that would already have left the day's window.
     private async Task GiveBackSupportAllowance(Func<StaffState, Allowance> allowance)

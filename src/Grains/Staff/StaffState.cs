@@ -40,16 +40,7 @@ public sealed class StaffState
     /// <summary>When a support agent's recent look-ups by mobile number found no user: a day's worth at most (P1.7).</summary>
     public Allowance PhoneLookupMisses { get; set; } = new();
 
-    /// <summary>A support agent's audited calls today (P1.7, P4.4): counted, not listed, for there are thousands.</summary>
-    public FixedWindowCount SupportCalls { get; set; } = new();
-
-    /// <summary>The member codes a manager's or cashier's key had texted today (P1.6, P4.4).</summary>
-    public FixedWindowCount MemberCodeSends { get; set; } = new();
-
     public bool IsCashier => Role == StaffRole.Cashier;
-
-    /// <summary>A current manager or cashier of a merchant: enrolled as one and not offboarded.</summary>
-    public bool IsCurrentMerchantStaff => Role is StaffRole.Manager or StaffRole.Cashier && OffboardedAt is null;
 
     /// <summary>A current support agent: enrolled as support and not offboarded.</summary>
     public bool IsCurrentSupport => Role == StaffRole.Support && OffboardedAt is null;

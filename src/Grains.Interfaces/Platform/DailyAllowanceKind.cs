@@ -1,0 +1,14 @@
+namespace MeiLing.Grains.Platform;
+
+/// <summary>What a <see cref="IDailyAllowanceGrain"/> counts a day, and for whom (P1.6, P1.7, P4.4).</summary>
+public enum DailyAllowanceKind
+{
+    /// <summary>A support agent's audited calls, key and console session together (<c>MEILING_SUPPORT_CALLS_PER_DAY</c>).</summary>
+    SupportCalls,
+
+    /// <summary>The member codes texted at one manager's or cashier's key's asking (<c>MEILING_MEMBER_CODES_PER_STAFF_PER_DAY</c>).</summary>
+    MemberCodesByStaffKey,
+
+    /// <summary>The member codes texted at the asking of any of one merchant's keys (<c>MEILING_MEMBER_CODES_PER_MERCHANT_PER_DAY</c>).</summary>
+    MemberCodesByMerchant,
+}

@@ -1,0 +1,28 @@
+using MeiLing.Grains.Staff;
+using MeiLing.Grains.Users;
+using Microsoft.Extensions.Options;
+
+namespace MeiLing.Grains.Platform;
+
+/// <summary>
+/// Counts one party's acts of one kind in a fixed day, in persisted state (two numbers), so neither a deactivation nor a
+/// silo's restart hands out a fresh day.
+/// </summary>
+internal sealed class DailyAllowanceGrain(
+    [PersistentState("daily-allowance", StorageNames.Default)] IPersistentState<FixedWindowCount> state,
+    IOptions<StaffSettings> settings,
+    TimeProvider clock) : Grain, IDailyAllowanceGrain
+{
+    async Task IDailyAllowanceGrain.Take()
+    {
+        var (perDay, what) = IDailyAllowanceGrain.KindOf(this.GetPrimaryKeyString()) switch
+        {
+            DailyAllowanceKind.SupportCalls => (settings.Value.SupportCallsPerDay, "audited calls by one support agent"),
+            DailyAllowanceKind.MemberCodesByStaffKey => (settings.Value.MemberCodesPerStaffPerDay, "member codes texted at one staff key's asking"),
+            DailyAllowanceKind.MemberCodesByMerchant => (settings.Value.MemberCodesPerMerchantPerDay, "member codes texted at one merchant's asking"),
+            _ => throw DomainException.Invalid("unknown-allowance", "No such allowance."),
+        };
+        state.State.Take(clock.GetUtcNow(), UserQuotas.Day, perDay, what);
+        await state.WriteStateAsync();
+    }
+}
