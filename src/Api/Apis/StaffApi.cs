@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Platform;
@@ -30,10 +31,12 @@ public static class StaffApi
         return group;
     }
 
-    private static async Task<Created<StaffEnrolled>> EnrolStaff(EnrolStaffRequest request, IClusterClient cluster)
+    private static async Task<Created<StaffEnrolled>> EnrolStaff(EnrolStaffRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var staffId = EntityId.New(EntityId.StaffPrefix);
-        var issued = await cluster.GetGrain<IStaffGrain>(staffId).Enrol(new EnrolStaff(request.Name.Trim(), request.Role));
+        // P1.7: who enrolled the agent is kept, so that the operator who minted a key cannot also be the second pair of
+        // eyes on what that key files.
+        var issued = await cluster.GetGrain<IStaffGrain>(staffId).Enrol(new EnrolStaff(request.Name.Trim(), request.Role, EnrolledBy: caller.SubjectId()));
         return TypedResults.Created($"/v1/staff/{staffId}", new StaffEnrolled(staffId, request.Role, issued.ApiKey));
     }
 

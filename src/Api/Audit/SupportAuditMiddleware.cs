@@ -5,7 +5,6 @@ using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
-using Microsoft.AspNetCore.Authorization;
 
 namespace MeiLing.Api.Audit;
 
@@ -28,16 +27,18 @@ public static class SupportAuditMiddleware
     public static IApplicationBuilder UseSupportAudit(this IApplicationBuilder app) =>
         // Only support's calls are written: every other goes on without a step of its own (no async state kept for it).
         app.Use((context, next) =>
-            context.User.IsInRole(Roles.Support) && context.GetEndpoint() is RouteEndpoint endpoint
+            // A probe reads nobody's data: unaudited, as it is unlimited (an agent's key on it wrote rows at wire speed).
+            context.User.IsInRole(Roles.Support) && context.GetEndpoint() is RouteEndpoint endpoint && !RateLimits.IsProbe(context)
                 ? AuditThenRunAsync(context, endpoint, next)
                 : next(context));
 
     private static async Task AuditThenRunAsync(HttpContext context, RouteEndpoint endpoint, RequestDelegate next)
     {
         // P1.7, P4.4: the agent's day of audited calls, counted in one grain (whatever API host serves them) before the
-        // entry is written; past it the call is 429, neither written nor run. What anyone may call (the console's sign-out)
-        // is not counted: an agent past their day still ends their session.
-        if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null)
+        // entry is written; past it the call is 429, neither written nor run. Every route counts, anonymous ones too (an
+        // agent's key on them is written all the same), but the console's sign-out: an agent past their day still ends
+        // their session.
+        if (endpoint.Metadata.GetMetadata<NotCountedAgainstSupportDayAttribute>() is null)
         {
             await context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IDailyAllowanceGrain>(
                 IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.SupportCalls, context.User.SubjectId() ?? "unknown")).Take();
@@ -86,6 +87,13 @@ public static class SupportAuditMiddleware
         }
     }
 }
+
+/// <summary>
+/// Marks the one console page whose calls do not count against a support agent's day of audited calls (P1.7, P4.4): the
+/// sign-out, so an agent past their day can still end their session. Still audited.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class NotCountedAgainstSupportDayAttribute : Attribute;
 
 /// <summary>
 /// Marks a support call whose subject user is named by the resource it reads or acts on, not by its route: the handler

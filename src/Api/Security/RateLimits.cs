@@ -65,7 +65,8 @@ public static class RateLimits
         HttpMethods.IsPost(context.Request.Method) && !string.IsNullOrEmpty(context.Request.Query["handler"].FirstOrDefault());
 
     /// <summary>Probes and the constant ping: never limited.</summary>
-    private static bool IsExempt(HttpContext context)
+    /// <summary>A probe or the constant ping: nothing behind it to protect, to limit, or to audit (P1.7: no one's data).</summary>
+    internal static bool IsProbe(HttpContext context)
     {
         // Routing matches without regard to case and takes one trailing slash as the same route.
         var path = context.Request.Path.Value.AsSpan();
@@ -106,7 +107,7 @@ public static class RateLimits
 
         public RateLimitPartition<string> PartitionOf(HttpContext context)
         {
-            if (IsExempt(context))
+            if (IsProbe(context))
             {
                 return Unlimited;
             }

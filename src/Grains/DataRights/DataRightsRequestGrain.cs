@@ -130,6 +130,14 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.Forbidden("own-request", "A request is approved by a key other than the one that filed it.");
         }
 
+        // Nor the key that enrolled the filing agent: an operator who mints a support key, files with it and approves with
+        // their own is one person acting twice.
+        var filer = state.State.FiledById;
+        if (EntityId.IsWellFormed(filer, EntityId.StaffPrefix) && (await GrainFactory.GetGrain<Staff.IStaffGrain>(filer).Get())?.EnrolledBy == approver.Id)
+        {
+            throw DomainException.Forbidden("enrolled-the-filer", "A request is approved by a key other than the one that enrolled the agent who filed it.");
+        }
+
         return await ConfirmAsync(approver, reason, "approved");
     }
 
@@ -264,11 +272,13 @@ internal sealed partial class DataRightsRequestGrain(
             RefuseWithoutTheUserIfItRedirectsDeliveries();
         }
 
+        // P1.7: written to the audit log before it takes effect, as every step is: a confirmation or approval the log
+        // cannot take starts nothing (an operator's approval has no audited call before it, as support's have).
+        await AuditAsync($"{Name(state.State.Type)}:{action}", by.Role, by.Id, reason is null ? null : $"{{\"requestId\":\"{RequestId}\",\"reason\":{System.Text.Json.JsonSerializer.Serialize(reason)}}}");
         await StartDrivingAsync();
         state.State.Confirm(by, reason, clock.GetUtcNow());
         await requests.UpsertAsync(View());
         await state.WriteStateAsync();
-        await AuditAsync($"{Name(state.State.Type)}:{action}", by.Role, by.Id, reason is null ? null : $"{{\"requestId\":\"{RequestId}\",\"reason\":{System.Text.Json.JsonSerializer.Serialize(reason)}}}");
         await TellUserAsync(DataRightsRequestStatus.Received);
         await StopReminderAsync(ExpiryReminder);
         return View();

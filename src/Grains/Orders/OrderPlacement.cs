@@ -102,11 +102,15 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
         // was a write storm. Now only a shelf emptied between the read and the take takes and gives back.
         if (sales.Count > 1 && await FirstShortAsync(merchantId, sales) is { } firstShort)
         {
-            // A retry after a crash may find its own earlier take (of a line now short, or not): given back, so a refused
-            // order holds nothing; the till's next retry then finds the shelf as it was. Nothing is written where this
-            // order took nothing.
-            await Task.WhenAll(sales.Select(line => Stock(merchantId, line.Sku).Release(sale)));
-            throw OutOfStock(firstShort);
+            // A count the read finds short may be this order's own earlier take (a retry of an order placed, or half
+            // placed, before its answer was lost): taking that line again finds the take and writes nothing. Only a line
+            // still short refuses the order, and then what an earlier attempt took is given back, so a refused order
+            // holds nothing (nothing is written where this order took nothing).
+            if (!await Stock(merchantId, firstShort.Sku).TryTake(firstShort.Sale))
+            {
+                await Task.WhenAll(sales.Select(line => Stock(merchantId, line.Sku).Release(sale)));
+                throw OutOfStock(firstShort.Sku);
+            }
         }
 
         var taken = await Task.WhenAll(sales.Select(line => Stock(merchantId, line.Sku).TryTake(line.Sale)));
@@ -120,16 +124,16 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
         throw OutOfStock(shortOf[0]);
     }
 
-    // Read from each product's stock (a read-only call, as the catalogue reads it): the first SKU whose count is below its
-    // line, or null when every tracked count covers its line.
-    private async Task<string?> FirstShortAsync(string merchantId, IReadOnlyList<(string Sku, StockAdjustment Sale)> sales)
+    // Read from each product's stock (a read-only call, as the catalogue reads it): the first line whose count is below
+    // it, or null when every tracked count covers its line.
+    private async Task<(string Sku, StockAdjustment Sale)?> FirstShortAsync(string merchantId, IReadOnlyList<(string Sku, StockAdjustment Sale)> sales)
     {
         var counts = await Task.WhenAll(sales.Select(line => Stock(merchantId, line.Sku).Get()));
         for (var i = 0; i < sales.Count; i++)
         {
             if (counts[i] is { } count && count < -sales[i].Sale.Delta)
             {
-                return sales[i].Sku;
+                return sales[i];
             }
         }
 

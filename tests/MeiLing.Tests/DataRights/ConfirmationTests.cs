@@ -148,6 +148,20 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         Assert.Contains(audited, record => record.Entry.Action == "deletion:approved" && record.Entry.ActorId == second.StaffId);
     }
 
+    // P1.7, P4.1: an operator enrolled a support agent, filed the erasure with the new key and approved it with their own:
+    // one person was both pairs of eyes, and the user's access log showed two.
+    [Fact]
+    public async Task P1_7_the_operator_who_enrolled_the_filing_agent_cannot_be_the_second_key_on_its_request()
+    {
+        var (user, _, support, _) = await ArrangeAsync();
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "r", verification = "v" });
+
+        var byTheEnroller = await platform.Operator().PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = "checked it myself" });
+
+        Assert.EndsWith("/enrolled-the-filer", (await byTheEnroller.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("awaiting-confirmation", (await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}")).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task P1_7_an_approval_needs_a_reason()
     {

@@ -2,7 +2,9 @@ using System.Text.Json;
 using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains;
 using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Retail;
 
@@ -332,6 +334,27 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
 
         Assert.EndsWith("/out-of-stock", (await refused.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
         Assert.Equal(10, await till.Owner.StockAsync(till.MerchantId, "PLENTY"));
+    }
+
+    // An order placed whose answer was lost is placed again by its retry (its grain had not read its row yet). The read
+    // before taking counted the order's own take as gone from the shelf: the retry was refused 409 and the placed order's
+    // stock went back on the shelf, to be sold twice.
+    [Fact]
+    public async Task P4_4_a_retry_of_a_placed_order_keeps_its_stock_taken()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "PLENTY", 100, stock: 10);
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "SCARCE", 100, stock: 1);
+        var customer = await platform.RegisterUserAsync();
+        var orderId = EntityId.FromIdempotencyKey(EntityId.OrderPrefix, till.MerchantId, "till-1-sale-44");
+        var order = new PlaceOrder(till.MerchantId, customer.UserId, [new OrderItem("PLENTY", 3), new OrderItem("SCARCE", 1)], null, till.CashierId);
+        await platform.Grains.PlaceNewOrder(orderId, order);
+
+        var retry = await Assert.ThrowsAsync<DomainException>(() => platform.Grains.PlaceNewOrder(orderId, order));
+
+        Assert.Equal("order-exists", retry.Code);
+        Assert.Equal(7, await till.Owner.StockAsync(till.MerchantId, "PLENTY"));
+        Assert.Equal(0, await till.Owner.StockAsync(till.MerchantId, "SCARCE"));
     }
 
     private static async Task<int> MovementCountAsync(Till till, string sku) =>

@@ -3,6 +3,7 @@ using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.DataRights;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.Users;
@@ -192,18 +193,36 @@ public sealed class QuotaTests(PlatformFixture platform)
         var busy = await platform.EnrolStaffAsync("Agent Busy", "support");
         var agent = platform.Client(busy.ApiKey);
         var another = platform.Client((await platform.EnrolStaffAsync("Agent Fresh", "support")).ApiKey);
-        await Parallel.ForEachAsync(Enumerable.Range(0, TestSiloConfigurator.SupportCallsPerDay), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+        var console = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        await console.PostFormAsync("/console/signin", new() { ["apiKey"] = busy.ApiKey });
+        // The sign-in and the console page the agent has open (its sign-out button's token): the day's first two calls.
+        var signOutToken = await console.FormTokenAsync("/console");
+        await Parallel.ForEachAsync(Enumerable.Range(2, TestSiloConfigurator.SupportCallsPerDay - 2), new ParallelOptions { MaxDegreeOfParallelism = 8 },
             async (_, ct) => Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync($"/v1/users/{user.UserId}", ct)).StatusCode));
         var entriesBefore = await AgentEntriesAsync(busy.StaffId);
 
         var beyond = await agent.GetAsync($"/v1/users/{user.UserId}");
+        var onAnAnonymousRoute = await agent.GetAsync("/v1/policies/current");
+        var onTheProbe = await agent.GetAsync("/v1/ping");
+        var onTheConsole = await console.GetAsync("/console");
         var entriesAfter = await AgentEntriesAsync(busy.StaffId);
         var byAnother = await another.GetAsync($"/v1/users/{user.UserId}");
+        var signOut = await console.PostAsync("/console/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = signOutToken }));
+        // Signing in again, to sign out again, does not write on past the day either.
+        var signInAgain = await console.PostFormAsync("/console/signin", new() { ["apiKey"] = busy.ApiKey });
 
         Assert.EndsWith("/quota-exceeded", (await beyond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
         Assert.NotNull(beyond.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.TooManyRequests, onAnAnonymousRoute.StatusCode);
+        // The probe reads nobody's data: neither counted nor written (unlimited, it wrote rows at wire speed).
+        Assert.Equal(HttpStatusCode.OK, onTheProbe.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, onTheConsole.StatusCode);
         Assert.Equal(entriesBefore, entriesAfter);
         Assert.Equal(HttpStatusCode.OK, byAnother.StatusCode);
+        // Past the day the agent still ends their session.
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.StartsWith("/console/signin", signOut.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, signInAgain.StatusCode);
     }
 
     private Task<long> AgentEntriesAsync(string staffId) =>

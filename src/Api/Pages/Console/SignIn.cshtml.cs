@@ -1,5 +1,7 @@
 using MeiLing.Api.Consoles;
 using MeiLing.Api.Security;
+using MeiLing.Grains;
+using MeiLing.Grains.Platform;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -27,6 +29,23 @@ public sealed class SignInModel(IClusterClient cluster, StaffKeys keys) : Consol
             Error = "密钥无效。The key is not a valid support or operator key.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
+        }
+
+        // P1.7, P4.4: a sign-in spends one of a support agent's day of calls. Its sign-out is audited and not counted (an
+        // agent past their day still signs out), so without this a loop of sign-ins and sign-outs wrote audit rows
+        // without end, past the day.
+        if (staff.IsInRole(Roles.Support))
+        {
+            try
+            {
+                await Cluster.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.SupportCalls, staff.SubjectId() ?? "unknown")).Take();
+            }
+            catch (DomainException spent) when (spent.Kind == DomainErrorKind.TooManyRequests)
+            {
+                Error = "今日操作次数已用完。" + spent.Message;
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return Page();
+            }
         }
 
         var keyHash = Convert.ToHexStringLower(StaffKeys.Hash(apiKey!.Trim()));

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Consoles;
 using MeiLing.Grains.Access;
 using Microsoft.AspNetCore.Authentication;
@@ -13,6 +14,7 @@ namespace MeiLing.Api.Pages.Console;
 /// so a copy of the cookie ends with it, then the cookie.
 /// </summary>
 [AllowAnonymous]
+[NotCountedAgainstSupportDay]
 public sealed partial class SignOutModel(IClusterClient cluster, ILogger<SignOutModel> logger) : PageModel
 {
     public IActionResult OnGet() => Redirect(ConsolePaths.Console);
