@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
+using MeiLing.Grains;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
@@ -36,13 +37,21 @@ public static class SupportAuditMiddleware
     {
         // P1.7, P4.4: the agent's day of audited calls, counted in one grain (whatever API host serves them) before the
         // entry is written; past it the call is 429, neither written nor run. Every route counts, anonymous ones too (an
-        // agent's key on them is written all the same), but the console's sign-out: an agent past their day still ends
-        // their session.
-        if (endpoint.Metadata.GetMetadata<NotCountedAgainstSupportDayAttribute>() is null)
+        // agent's key on them is written all the same). The console's sign-out counts as well, but past the day it still
+        // runs, unwritten: it reads nobody's data, an agent past their day still ends their session, and a loop of it
+        // writes nothing more.
+        var day = context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IDailyAllowanceGrain>(
+            IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.SupportCalls, context.User.SubjectId() ?? "unknown"));
+        if (endpoint.Metadata.GetMetadata<RunsPastSupportDayAttribute>() is null)
         {
-            await context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IDailyAllowanceGrain>(
-                IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.SupportCalls, context.User.SubjectId() ?? "unknown")).Take();
+            await day.Take();
         }
+        else if (!await TakesAsync(day))
+        {
+            await next(context);
+            return;
+        }
+
         var ids = context.Request.RouteValues
             .Where(pair => pair.Key.EndsWith("Id", StringComparison.Ordinal) || pair.Key == RouteIds.PartyParameter)
             .ToDictionary(pair => pair.Key, pair => pair.Value?.ToString());
@@ -68,6 +77,19 @@ public static class SupportAuditMiddleware
         await next(context);
     }
 
+    private static async Task<bool> TakesAsync(IDailyAllowanceGrain day)
+    {
+        try
+        {
+            await day.Take();
+            return true;
+        }
+        catch (DomainException spent) when (spent.Kind == DomainErrorKind.TooManyRequests)
+        {
+            return false;
+        }
+    }
+
     // P1.7: the handler writes the entry with the user it found (SupportAudit.SubjectFoundAsync, SubjectOfAsync), an
     // action's before it acts; whatever found none (unknown, out of scope, a walk-in sale, a failure) is written here
     // without a user, having changed nothing.
@@ -89,11 +111,11 @@ public static class SupportAuditMiddleware
 }
 
 /// <summary>
-/// Marks the one console page whose calls do not count against a support agent's day of audited calls (P1.7, P4.4): the
-/// sign-out, so an agent past their day can still end their session. Still audited.
+/// Marks the one console page that still runs past a support agent's day of audited calls (P1.7, P4.4), unwritten: the
+/// sign-out, so an agent past their day can still end their session, while a loop of it writes nothing more.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
-public sealed class NotCountedAgainstSupportDayAttribute : Attribute;
+public sealed class RunsPastSupportDayAttribute : Attribute;
 
 /// <summary>
 /// Marks a support call whose subject user is named by the resource it reads or acts on, not by its route: the handler

@@ -64,7 +64,6 @@ public static class RateLimits
     private static bool PostsToNamedHandler(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method) && !string.IsNullOrEmpty(context.Request.Query["handler"].FirstOrDefault());
 
-    /// <summary>Probes and the constant ping: never limited.</summary>
     /// <summary>A probe or the constant ping: nothing behind it to protect, to limit, or to audit (P1.7: no one's data).</summary>
     internal static bool IsProbe(HttpContext context)
     {

@@ -3,7 +3,8 @@ namespace MeiLing.Grains.Staff;
 /// <summary>
 /// A staff member as operators (or, for its own staff, the merchant) see them. <see cref="TopUpLimitPerDayFen"/> is what a
 /// cashier may put on member cards in a day (null for everyone else: their top-ups are not limited). <see cref="EnrolledBy"/> is the
-/// manager who enrolled them (null: the merchant key, the platform, or enrolled before this was recorded).
+/// manager who enrolled them, or the operator who enrolled one of the platform's staff (null: the merchant key, or enrolled
+/// before this was recorded).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.staff-view")]
 public sealed record StaffView(

@@ -14,7 +14,7 @@ namespace MeiLing.Api.Pages.Console;
 /// so a copy of the cookie ends with it, then the cookie.
 /// </summary>
 [AllowAnonymous]
-[NotCountedAgainstSupportDay]
+[RunsPastSupportDay]
 public sealed partial class SignOutModel(IClusterClient cluster, ILogger<SignOutModel> logger) : PageModel
 {
     public IActionResult OnGet() => Redirect(ConsolePaths.Console);
