@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
@@ -40,8 +41,7 @@ public static class SupportAuditMiddleware
         // agent's key on them is written all the same). The console's sign-out counts as well, but past the day it still
         // runs, unwritten: it reads nobody's data, an agent past their day still ends their session, and a loop of it
         // writes nothing more.
-        var day = context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IDailyAllowanceGrain>(
-            IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.SupportCalls, context.User.SubjectId() ?? "unknown"));
+        var day = SupportDayOf(context.RequestServices.GetRequiredService<IClusterClient>(), context.User);
         if (endpoint.Metadata.GetMetadata<RunsPastSupportDayAttribute>() is null)
         {
             await day.Take();
@@ -76,6 +76,10 @@ public static class SupportAuditMiddleware
         await SupportAudit.AppendAsync(context, action, userId, JsonSerializer.Serialize(ids));
         await next(context);
     }
+
+    /// <summary>The support agent's day of audited calls (P1.7, P4.4): their key's calls, console pages and sign-ins together.</summary>
+    public static IDailyAllowanceGrain SupportDayOf(IClusterClient cluster, ClaimsPrincipal agent) =>
+        cluster.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.SupportCalls, agent.SubjectId() ?? "unknown"));
 
     private static async Task<bool> TakesAsync(IDailyAllowanceGrain day)
     {

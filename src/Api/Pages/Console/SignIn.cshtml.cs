@@ -1,7 +1,7 @@
+using MeiLing.Api.Audit;
 using MeiLing.Api.Consoles;
 using MeiLing.Api.Security;
 using MeiLing.Grains;
-using MeiLing.Grains.Platform;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -31,14 +31,13 @@ public sealed class SignInModel(IClusterClient cluster, StaffKeys keys) : Consol
             return Page();
         }
 
-        // P1.7, P4.4: a sign-in spends one of a support agent's day of calls. Its sign-out is audited and not counted (an
-        // agent past their day still signs out), so without this a loop of sign-ins and sign-outs wrote audit rows
-        // without end, past the day.
+        // P1.7, P4.4: a sign-in spends one of a support agent's day of calls, as every console page does. Anonymous, it
+        // was uncounted, and a loop of sign-ins and sign-outs wrote audit rows past the day.
         if (staff.IsInRole(Roles.Support))
         {
             try
             {
-                await Cluster.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.SupportCalls, staff.SubjectId() ?? "unknown")).Take();
+                await SupportAuditMiddleware.SupportDayOf(Cluster, staff).Take();
             }
             catch (DomainException spent) when (spent.Kind == DomainErrorKind.TooManyRequests)
             {
