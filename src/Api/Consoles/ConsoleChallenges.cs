@@ -13,13 +13,13 @@ public sealed class ConsoleChallenges : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _api = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    // Not async: an authorized request, which is nearly every one, goes on without a state machine of its own.
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         var path = context.Request.Path;
         if (!ConsolePaths.IsPage(path) || authorizeResult.Succeeded)
         {
-            await _api.HandleAsync(next, context, policy, authorizeResult);
-            return;
+            return _api.HandleAsync(next, context, policy, authorizeResult);
         }
 
         if (authorizeResult.Challenged)
@@ -27,9 +27,10 @@ public sealed class ConsoleChallenges : IAuthorizationMiddlewareResultHandler
             var signIn = ConsolePaths.IsConsole(path) ? ConsolePaths.ConsoleSignIn : ConsolePaths.PrivacySignIn;
             var back = HttpMethods.IsGet(context.Request.Method) ? $"?returnUrl={Uri.EscapeDataString(path + context.Request.QueryString)}" : "";
             context.Response.Redirect(signIn + back);
-            return;
+            return Task.CompletedTask;
         }
 
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
     }
 }

@@ -78,6 +78,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<FailedAuthenticationLimit>();
         // The user's session is the default scheme and hands every other credential on (SelectScheme): a policy scheme in
         // front of it was a second handler built, initialised and forwarded through on every request.
+        builder.Services.AddSingleton<IAuthenticationSchemeProvider, CachedSchemeProvider>();
         builder.Services.AddAuthentication(RememberedSessionHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, RememberedSessionHandler>(RememberedSessionHandler.SchemeName, options => options.ForwardDefaultSelector = SelectScheme)
@@ -95,6 +96,7 @@ public static class ApiHostingExtensions
         // A route that names no policy still needs a caller: only routes marked AllowAnonymous are open.
         builder.Services.AddAuthorizationBuilder().AddMeiLingPolicies()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.BuildAuthorizationServicesOnce();
         builder.Services.AddMeiLingRateLimits(settings);
 
         builder.Services.AddHealthChecks()

@@ -20,6 +20,8 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>The SHA-256 of a key (see <see cref="StaffKeys.Hash"/>).</summary>
     public static byte[] Hash(string key) => StaffKeys.Hash(key);
 
+    protected override Task<object> CreateEventsAsync() => UnwrittenTicket.Events;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var values))
@@ -28,7 +30,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         return await keys.ResolveAsync(values.ToString(), SchemeName) is { } principal
-            ? AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName))
+            ? AuthenticateResult.Success(UnwrittenTicket.For(principal, SchemeName))
             : AuthenticateResult.Fail("Invalid API key.");
     }
 

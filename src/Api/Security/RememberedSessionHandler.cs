@@ -32,12 +32,14 @@ public sealed class RememberedSessionHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Context.ForbidAsync(JwtBearerDefaults.AuthenticationScheme, properties);
 
+    protected override Task<object> CreateEventsAsync() => UnwrittenTicket.Events;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (sessions.Recall(PresentedToken()) is { Session: { } session } remembered)
         {
             Context.Features.Set(session.CheckUntil(remembered.ExpiresAt));
-            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(remembered.Identity), JwtBearerDefaults.AuthenticationScheme));
+            return AuthenticateResult.Success(UnwrittenTicket.For(new ClaimsPrincipal(remembered.Identity), JwtBearerDefaults.AuthenticationScheme));
         }
 
         return await Context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
