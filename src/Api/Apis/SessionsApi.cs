@@ -32,9 +32,15 @@ public static class SessionsApi
         SignInRequest request, IClusterClient cluster, UserSessions sessions, HttpContext http)
     {
         var signedIn = await cluster.GetGrain<IUserAccountsGrain>(0).SignIn(request.Phone, request.Password);
+        return TypedResults.Ok(Open(signedIn, sessions, http));
+    }
+
+    /// <summary>A session for whoever just proved who they are: its token, also set as the session cookie.</summary>
+    internal static SessionBody Open(SignedIn signedIn, UserSessions sessions, HttpContext http)
+    {
         var session = sessions.Issue(signedIn);
         http.Response.Cookies.Append(UserSessions.CookieName, session.Token, sessions.CookieOptions(http.Request, session.ExpiresAt));
-        return TypedResults.Ok(new SessionBody(session.Token, session.UserId, session.ExpiresAt));
+        return new SessionBody(session.Token, session.UserId, session.ExpiresAt);
     }
 
     /// <summary>Ends the caller's own session in the user's grain, not only the cookie (the privacy center's sign-out too).</summary>

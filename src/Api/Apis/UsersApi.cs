@@ -179,7 +179,7 @@ public static class UsersApi
         var guardian = request.GuardianConsent is { } g ? new GuardianConsentGiven(g.GuardianName, g.GuardianPhone, g.Relationship) : null;
         await cluster.GetGrain<IUserAccountsGrain>(0).Register(userId, new RegisterUser(
             request.Phone, request.Password, request.Nickname.Trim(), region, request.BirthDate, request.AvatarUrl, guardian,
-            request.VerificationCode?.Trim()));
+            request.VerificationCode?.Trim(), request.VerificationId));
         return TypedResults.Created($"/v1/users/{userId}", new UserRegistered(userId));
     }
 
@@ -277,7 +277,8 @@ public sealed record RegisterUserRequest(
     [property: PastDate] DateOnly? BirthDate = null,
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
     GuardianConsentRequest? GuardianConsent = null,
-    [property: StringLength(16)] string? VerificationCode = null);
+    [property: StringLength(16)] string? VerificationCode = null,
+    [property: VerificationIdFormat] string? VerificationId = null);
 
 /// <summary>Body of <c>POST /v1/users/{userId}/password</c>.</summary>
 public sealed record ChangePasswordRequest(

@@ -16,18 +16,22 @@ public static class VerificationCodesApi
         var group = routes.MapGroup("/v1/verification-codes").WithTags("Identity");
         group.MapPost("/", Send).AllowAnonymous().RequireRateLimiting(RateLimits.CodesPolicy)
             .WithName("SendVerificationCode")
-            .WithSummary("Text a 6-digit code (5 minutes, 5 attempts, this phone and purpose only) to a mainland mobile number; 202 whether or not it is registered; 429 beyond the per-number or per-address allowance. A guardian-consent or guardian-withdrawal code naming the child (userId) is good for that child alone, so no other account naming the same guardian can burn it (P5.1); it is texted only when that child's guardian is this number, and the answer is the same either way.");
+            .WithSummary("Text a 6-digit code (5 minutes, 5 attempts, this phone and purpose only) to a mainland mobile number; 202 whether or not it is registered; 429 beyond the per-number or per-address allowance. A guardian-consent or guardian-withdrawal code naming the child (userId) is good for that child alone, so no other account naming the same guardian can burn it (P5.1); it is texted only when that child's guardian is this number, and the answer is the same either way, given before anything is texted. The answer's verificationId, presented with the code (registering, resetting a password), has that code alone tried, with 5 attempts of its own: guesses without it cannot burn it (P4.4).");
         return group;
     }
 
-    internal static async Task<Results<Accepted, ValidationProblem>> Send(
+    internal static async Task<Results<Accepted<CodeSent>, ValidationProblem>> Send(
         SendCodeRequest request, IClusterClient cluster, CodeSendsPerNetwork networks, HttpContext context)
     {
         networks.Take(context);
+        // Handed out whether or not anything is texted (a number that is not a child's guardian's gets one that leads
+        // nowhere), so it tells nobody about the number: only the code it was texted with answers to it.
+        var sent = new CodeSent(VerificationIds.New());
+        var accounts = cluster.GetGrain<IUserAccountsGrain>(0);
         if (request.UserId is null)
         {
-            await cluster.GetGrain<IUserAccountsGrain>(0).SendCode(request.Phone, request.Purpose);
-            return TypedResults.Accepted((string?)null);
+            await accounts.IssueCode(sent.VerificationId, request.Phone, request.Purpose);
+            return TypedResults.Accepted((string?)null, sent);
         }
 
         if (!EntityId.IsWellFormed(request.UserId, EntityId.UserPrefix))
@@ -35,10 +39,16 @@ public static class VerificationCodesApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userId"] = ["A user id (usr_…)."] });
         }
 
-        await cluster.GetGrain<IUserAccountsGrain>(0).SendGuardianCode(request.Phone, request.Purpose, request.UserId);
-        return TypedResults.Accepted((string?)null);
+        await accounts.IssueGuardianCode(sent.VerificationId, request.Phone, request.Purpose, request.UserId);
+        return TypedResults.Accepted((string?)null, sent);
     }
 }
+
+/// <summary>
+/// The answer to <c>POST /v1/verification-codes</c>: the id to present with the code (P4.4). With it, only that code is
+/// tried, with five guesses of its own, so nobody guessing at the number's codes without it can burn it.
+/// </summary>
+public sealed record CodeSent(string VerificationId);
 
 /// <summary>
 /// Body of <c>POST /v1/verification-codes</c>. <see cref="UserId"/> names the child a guardian's code is for

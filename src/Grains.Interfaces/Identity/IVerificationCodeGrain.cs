@@ -35,6 +35,15 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     Task Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope = null);
 
     /// <summary>
+    /// As <see cref="Send"/>, the code issued as <paramref name="verificationId"/> (<see cref="VerificationIds"/>), which its
+    /// asker was handed: presented with that id (<see cref="VerifyIssued"/>) it is checked alone, with
+    /// <see cref="MaxAttempts"/> guesses of its own, and guesses without an id cannot burn it (P4.4). Added beside
+    /// <see cref="Send"/> for a rolling upgrade.
+    /// </summary>
+    [Alias("issue")]
+    Task Issue(string verificationId, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope);
+
+    /// <summary>
     /// As <see cref="Send"/>, for a code <paramref name="party"/> asks to have texted to the number's owner (a shop's till asking
     /// for the member's code, P1.6): counted in that party's own allowance for the purpose, so one party asking without end
     /// stops only itself, never another party asking the same number (429 <c>quota-exceeded</c> beyond its own). Added beside
@@ -50,6 +59,15 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     /// </summary>
     [Alias("verify")]
     Task<bool> Verify(VerificationPurpose purpose, string code, string? scope = null);
+
+    /// <summary>
+    /// Whether <paramref name="code"/> is the live code issued as <paramref name="verificationId"/> for
+    /// <paramref name="purpose"/> and <paramref name="scope"/>. Only that code is tried, and the guess counts against its own
+    /// <see cref="MaxAttempts"/>, not the purpose's: a right code is used up with every other code of the purpose; after its
+    /// fifth wrong guess, or its <see cref="Lifetime"/>, it is gone.
+    /// </summary>
+    [Alias("verify-issued")]
+    Task<bool> VerifyIssued(string verificationId, VerificationPurpose purpose, string code, string? scope);
 
     /// <summary>
     /// Whether <paramref name="code"/> is a live code for <paramref name="purpose"/> and <paramref name="scope"/>, as

@@ -26,6 +26,13 @@ public interface IUserAccountsGrain : IGrainWithIntegerKey
     Task SendCode(string phone, VerificationPurpose purpose);
 
     /// <summary>
+    /// As <see cref="SendCode"/>, the code issued as <paramref name="verificationId"/>, which the API hands its asker
+    /// (<c>IVerificationCodeGrain.Issue</c>, P4.4). Added beside <see cref="SendCode"/> for a rolling upgrade.
+    /// </summary>
+    [Alias("issue-code")]
+    Task IssueCode(string verificationId, string phone, VerificationPurpose purpose);
+
+    /// <summary>
     /// As <see cref="SendCode"/>, for a guardian's code naming the child it is for (P5.1): texted, scoped to that child, only
     /// when the child's guardian is this number and the purpose applies to the account now; otherwise nothing is sent and
     /// the answer is the same. 400 <c>purpose-not-for-a-child</c> for a purpose other than <c>guardian-consent</c> and
@@ -35,11 +42,27 @@ public interface IUserAccountsGrain : IGrainWithIntegerKey
     Task SendGuardianCode(string phone, VerificationPurpose purpose, string childUserId);
 
     /// <summary>
+    /// As <see cref="SendGuardianCode"/>, the code issued as <paramref name="verificationId"/>. Answered before the code is
+    /// texted, on either path, so its time tells nobody whether the number is the child's guardian's (P5.1).
+    /// </summary>
+    [Alias("issue-guardian-code")]
+    Task IssueGuardianCode(string verificationId, string phone, VerificationPurpose purpose, string childUserId);
+
+    /// <summary>
     /// Sets a new password with a <c>reset-password</c> code: every session ends and the failed-sign-in lock
     /// lifts. 400 <c>verification-failed</c> or <c>weak-password</c>.
     /// </summary>
     [Alias("reset-password")]
     Task ResetPassword(string phone, string verificationCode, string newPassword);
+
+    /// <summary>
+    /// As <see cref="ResetPassword"/>, with the code's verification id when its asker has one (only that code is tried, with
+    /// its own attempts, P4.4), and, when <see cref="PasswordReset.SignIn"/>, the session the new password opens: a
+    /// stranger who keeps the number's sign-ins locked with wrong passwords cannot keep its owner out. Null when no
+    /// session was asked for or the number holds no account that may sign in.
+    /// </summary>
+    [Alias("reset-password-with")]
+    Task<SignedIn?> ResetPasswordWith(PasswordReset reset);
 
     /// <summary>
     /// The user holding the number, through the phone index (support's look-up by phone, audited by its

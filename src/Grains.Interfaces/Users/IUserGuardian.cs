@@ -41,4 +41,13 @@ public interface IUserGuardian : IGrainWithStringKey
     [Alias("send-guardian-code")]
     [ReadOnly]
     Task SendGuardianCode(string normalizedPhone, VerificationPurpose purpose);
+
+    /// <summary>
+    /// As <see cref="SendGuardianCode"/>, the code issued as <paramref name="verificationId"/> (P4.4), and answered before
+    /// anything is texted on either path, so the answer's time does not tell who the guardian is (P5.1). Added beside
+    /// <see cref="SendGuardianCode"/> for a rolling upgrade.
+    /// </summary>
+    [Alias("issue-guardian-code")]
+    [ReadOnly]
+    Task IssueGuardianCode(string verificationId, string normalizedPhone, VerificationPurpose purpose);
 }

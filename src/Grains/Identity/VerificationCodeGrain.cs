@@ -27,12 +27,17 @@ internal sealed class VerificationCodeGrain(
     private readonly Dictionary<(VerificationPurpose Purpose, string Party), Allowance> _wrongAttempts = [];
 
     Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
-        SendAsync(party: null, normalizedPhone, purpose, subjectUserId, scope);
+        SendAsync(party: null, normalizedPhone, purpose, subjectUserId, scope, verificationId: null);
+
+    Task IVerificationCodeGrain.Issue(string verificationId, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
+        VerificationIds.IsWellFormed(verificationId)
+            ? SendAsync(party: null, normalizedPhone, purpose, subjectUserId, scope, verificationId)
+            : throw DomainException.InvalidField("verificationId", "invalid-verification-id", "A verification id is handed out by POST /v1/verification-codes.");
 
     Task IVerificationCodeGrain.SendOnBehalfOf(string party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
-        SendAsync(party, normalizedPhone, purpose, subjectUserId, scope);
+        SendAsync(party, normalizedPhone, purpose, subjectUserId, scope, verificationId: null);
 
-    private async Task SendAsync(string? party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope)
+    private async Task SendAsync(string? party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope, string? verificationId)
     {
         if (phones.IndexKey(normalizedPhone) != this.GetPrimaryKeyString())
         {
@@ -56,7 +61,7 @@ internal sealed class VerificationCodeGrain(
             _codes[(purpose, scope)] = live;
         }
 
-        live.Add(new IssuedCode(salt, Hash(salt, purpose, code), now + IVerificationCodeGrain.Lifetime), now);
+        live.Add(new IssuedCode(salt, Hash(salt, purpose, code), now + IVerificationCodeGrain.Lifetime, verificationId), now);
 
         await sms.SendAsync(new SmsMessage(normalizedPhone, Text(purpose, code, scope), VerificationCodes.Name(purpose)));
         // The code itself never goes into the log: only that one was sent, for what, and to whose account.
@@ -67,6 +72,9 @@ internal sealed class VerificationCodeGrain(
 
     Task<bool> IVerificationCodeGrain.Verify(VerificationPurpose purpose, string code, string? scope) =>
         Task.FromResult(Check(purpose, code, scope, spendWhenRight: true));
+
+    Task<bool> IVerificationCodeGrain.VerifyIssued(string verificationId, VerificationPurpose purpose, string code, string? scope) =>
+        Task.FromResult(CheckIssued(verificationId, purpose, code, scope));
 
     Task<bool> IVerificationCodeGrain.Matches(VerificationPurpose purpose, string code, string? scope) =>
         Task.FromResult(Check(purpose, code, scope, spendWhenRight: false));
@@ -109,23 +117,68 @@ internal sealed class VerificationCodeGrain(
         }
 
         live.DropExpired(clock.GetUtcNow());
-        if (live.IsEmpty || live.Attempts >= IVerificationCodeGrain.MaxAttempts)
+        if (!live.AnyOpenToAll)
         {
-            _codes.Remove((purpose, scope));
+            ForgetIfEmpty(purpose, scope, live);
             return false;
         }
 
         // The attempts are the purpose's, not each code's: asking for more codes buys a guesser no more guesses.
         live.Attempts++;
-        var right = live.Codes.Any(issued => CryptographicOperations.FixedTimeEquals(issued.Hash, Hash(issued.Salt, purpose, code)));
-        if ((right && spendWhenRight) || live.Attempts >= IVerificationCodeGrain.MaxAttempts)
+        var right = live.Codes.Any(issued => issued.OpenToAll && CryptographicOperations.FixedTimeEquals(issued.Hash, Hash(issued.Salt, purpose, code)));
+        if (right && spendWhenRight)
         {
-            // Used up by a right answer (with every other live code of the purpose), or burnt by the fifth wrong
-            // one: a sixth guess meets no code at all.
+            // Used up by a right answer, with every other live code of the purpose.
             _codes.Remove((purpose, scope));
+        }
+        else if (live.Attempts >= IVerificationCodeGrain.MaxAttempts)
+        {
+            // Burnt by the fifth wrong one: a sixth guess without a verification id meets no code at all. A code asked
+            // for with its id stays good with that id, which only its asker holds: a stranger guessing at the number's
+            // codes cannot burn the code its owner asked for (P4.4).
+            live.CloseToAll();
+            ForgetIfEmpty(purpose, scope, live);
         }
 
         return right;
+    }
+
+    // P4.4: a code presented with the id its send handed out is checked alone, with attempts of its own.
+    private bool CheckIssued(string verificationId, VerificationPurpose purpose, string code, string? scope)
+    {
+        if (!_codes.TryGetValue((purpose, scope), out var live))
+        {
+            return false;
+        }
+
+        live.DropExpired(clock.GetUtcNow());
+        if (live.Find(verificationId) is not { } issued)
+        {
+            ForgetIfEmpty(purpose, scope, live);
+            return false;
+        }
+
+        issued.Attempts++;
+        var right = CryptographicOperations.FixedTimeEquals(issued.Hash, Hash(issued.Salt, purpose, code));
+        if (right)
+        {
+            _codes.Remove((purpose, scope));
+        }
+        else if (issued.Attempts >= IVerificationCodeGrain.MaxAttempts)
+        {
+            live.Codes.Remove(issued);
+            ForgetIfEmpty(purpose, scope, live);
+        }
+
+        return right;
+    }
+
+    private void ForgetIfEmpty(VerificationPurpose purpose, string? scope, LiveCodes live)
+    {
+        if (live.IsEmpty)
+        {
+            _codes.Remove((purpose, scope));
+        }
     }
 
     // Keyed with the deployment's phone-hash secret and salted per code: a 6-digit code's plain hash would be
@@ -157,9 +210,29 @@ internal sealed class VerificationCodeGrain(
         _ => "处理这项数据权利请求",
     };
 
-    private sealed record IssuedCode(byte[] Salt, byte[] Hash, DateTimeOffset ExpiresAt);
+    /// <summary>One code sent: its keyed hash, until when it is good, and the verification id its asker was handed, if any.</summary>
+    private sealed class IssuedCode(byte[] salt, byte[] hash, DateTimeOffset expiresAt, string? verificationId)
+    {
+        public byte[] Salt => salt;
 
-    /// <summary>The codes of one purpose (and scope) still within their lifetime, and the guesses made at them.</summary>
+        public byte[] Hash => hash;
+
+        public DateTimeOffset ExpiresAt => expiresAt;
+
+        /// <summary>Whether a guess without a verification id may still meet it: no longer once such guesses burnt the purpose.</summary>
+        public bool OpenToAll { get; set; } = true;
+
+        /// <summary>Guesses made with its verification id: the code's own, apart from the purpose's.</summary>
+        public int Attempts { get; set; }
+
+        public bool HasVerificationId => verificationId is not null;
+
+        public bool IsIssuedAs(string id) =>
+            verificationId is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(verificationId), Encoding.ASCII.GetBytes(id));
+    }
+
+    /// <summary>The codes of one purpose (and scope) still within their lifetime, and the guesses made at them without an id.</summary>
     private sealed class LiveCodes
     {
         public List<IssuedCode> Codes { get; } = [];
@@ -168,10 +241,22 @@ internal sealed class VerificationCodeGrain(
 
         public bool IsEmpty => Codes.Count == 0;
 
+        public bool AnyOpenToAll => Codes.Exists(code => code.OpenToAll);
+
+        public IssuedCode? Find(string verificationId) => Codes.Find(code => code.IsIssuedAs(verificationId));
+
         public void Add(IssuedCode code, DateTimeOffset now)
         {
             DropExpired(now);
             Codes.Add(code);
+        }
+
+        /// <summary>Burnt for guesses without an id: the codes stay good with their own ids, and the next code sent starts afresh.</summary>
+        public void CloseToAll()
+        {
+            Codes.ForEach(code => code.OpenToAll = false);
+            Codes.RemoveAll(code => !code.HasVerificationId);
+            Attempts = 0;
         }
 
         public void DropExpired(DateTimeOffset now) => Codes.RemoveAll(code => now >= code.ExpiresAt);

@@ -45,7 +45,7 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
 
         // P1.1: whoever registers a number proves they hold it, so nobody can take a stranger's number.
         if (identity.Value.PhoneVerification
-            && (command.VerificationCode is not { } code || !await Codes(phone).Verify(VerificationPurpose.Register, code)))
+            && (command.VerificationCode is not { } code || !await ProvesAsync(phone, VerificationPurpose.Register, code, command.VerificationId)))
         {
             throw VerificationCodes.Failed();
         }
@@ -150,11 +150,26 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
     // Sent for any valid number, registered or not: the answer is the same either way.
     async Task IUserAccountsGrain.SendCode(string phone, VerificationPurpose purpose)
     {
-        if (!PhoneNumber.TryNormalize(phone, out var normalized))
-        {
-            throw DomainException.InvalidField("phone", "invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
-        }
+        var normalized = RequestableNumber(phone, purpose);
+        await Codes(normalized).Send(normalized, purpose, null);
+    }
 
+    async Task IUserAccountsGrain.IssueCode(string verificationId, string phone, VerificationPurpose purpose)
+    {
+        var normalized = RequestableNumber(phone, purpose);
+        await Codes(normalized).Issue(verificationId, normalized, purpose, subjectUserId: null, scope: null);
+    }
+
+    // P5.1: a guardian's code named for its child is that child's alone; the child's grain knows its guardian's number.
+    async Task IUserAccountsGrain.SendGuardianCode(string phone, VerificationPurpose purpose, string childUserId) =>
+        await GrainFactory.GetGrain<IUserGuardian>(childUserId).SendGuardianCode(GuardianNumber(phone, purpose), purpose);
+
+    async Task IUserAccountsGrain.IssueGuardianCode(string verificationId, string phone, VerificationPurpose purpose, string childUserId) =>
+        await GrainFactory.GetGrain<IUserGuardian>(childUserId).IssueGuardianCode(verificationId, GuardianNumber(phone, purpose), purpose);
+
+    private static string RequestableNumber(string phone, VerificationPurpose purpose)
+    {
+        var normalized = ValidNumber(phone);
         // A confirm-request code is texted when support files a request for the user, for that request alone:
         // asked for by anyone, it would only spend the number's allowance and text its owner for nothing.
         if (purpose is VerificationPurpose.ConfirmRequest or VerificationPurpose.MemberCardPayment)
@@ -163,35 +178,40 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
                 $"{VerificationCodes.Name(purpose)} codes are sent for the request or the payment they confirm; they cannot be asked for.");
         }
 
-        await Codes(normalized).Send(normalized, purpose, null);
+        return normalized;
     }
 
-    // P5.1: a guardian's code named for its child is that child's alone; the child's grain knows its guardian's number.
-    async Task IUserAccountsGrain.SendGuardianCode(string phone, VerificationPurpose purpose, string childUserId)
+    private static string GuardianNumber(string phone, VerificationPurpose purpose)
     {
-        if (!PhoneNumber.TryNormalize(phone, out var normalized))
-        {
-            throw DomainException.InvalidField("phone", "invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
-        }
-
+        var normalized = ValidNumber(phone);
         if (purpose is not (VerificationPurpose.GuardianConsent or VerificationPurpose.GuardianWithdrawal))
         {
             throw DomainException.InvalidField("userId", "purpose-not-for-a-child",
                 "Only guardian-consent and guardian-withdrawal codes name a child.");
         }
 
-        await GrainFactory.GetGrain<IUserGuardian>(childUserId).SendGuardianCode(normalized, purpose);
+        return normalized;
     }
 
-    async Task IUserAccountsGrain.ResetPassword(string phone, string verificationCode, string newPassword)
+    private static string ValidNumber(string phone) =>
+        PhoneNumber.TryNormalize(phone, out var normalized)
+            ? normalized
+            : throw DomainException.InvalidField("phone", "invalid-phone", "A mainland mobile number is 11 digits starting 13-19.");
+
+    async Task IUserAccountsGrain.ResetPassword(string phone, string verificationCode, string newPassword) =>
+        await ResetPasswordAsync(new PasswordReset(phone, verificationCode, newPassword));
+
+    Task<SignedIn?> IUserAccountsGrain.ResetPasswordWith(PasswordReset reset) => ResetPasswordAsync(reset);
+
+    private async Task<SignedIn?> ResetPasswordAsync(PasswordReset reset)
     {
-        if (!PhoneNumber.TryNormalize(phone, out var normalized))
+        if (!PhoneNumber.TryNormalize(reset.Phone, out var normalized))
         {
             throw VerificationCodes.Failed();
         }
 
-        Passwords.EnsureStrong(newPassword, "newPassword");
-        if (!await Codes(normalized).Verify(VerificationPurpose.ResetPassword, verificationCode))
+        Passwords.EnsureStrong(reset.NewPassword, "newPassword");
+        if (!await ProvesAsync(normalized, VerificationPurpose.ResetPassword, reset.VerificationCode, reset.VerificationId))
         {
             throw VerificationCodes.Failed();
         }
@@ -199,12 +219,27 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
         // A number without an account gets the same answer: whoever holds the code holds the number, but the
         // route must not become a way to learn which numbers are registered from someone else's code.
         var index = GrainFactory.GetGrain<IPhoneIndexGrain>(phones.IndexKey(normalized));
-        if (await index.GetHolder() is { } holder)
+        if (await index.GetHolder() is not { } holder)
         {
-            await GrainFactory.GetGrain<IUserCredentials>(holder).ResetPassword(Passwords.Hash(newPassword));
-            await index.ClearFailedSignIns();
+            return null;
         }
+
+        var credentials = GrainFactory.GetGrain<IUserCredentials>(holder);
+        await credentials.ResetPassword(Passwords.Hash(reset.NewPassword));
+        await index.ClearFailedSignIns();
+        // P4.4: signed in here, not through the sign-in the number's lock may refuse again: a stranger's wrong passwords
+        // would otherwise lock its owner out again the moment the reset lifted the lock. The new password is checked as a
+        // sign-in checks it, so an account that may not sign in (one closing) gets no session here either.
+        return reset.SignIn && await credentials.VerifyPassword(reset.NewPassword) is { } generation
+            ? new SignedIn(holder, generation)
+            : null;
     }
+
+    // P4.4: with the id its send handed out, the code alone is tried, with its own attempts; without, any live code.
+    private Task<bool> ProvesAsync(string normalizedPhone, VerificationPurpose purpose, string code, string? verificationId) =>
+        verificationId is null
+            ? Codes(normalizedPhone).Verify(purpose, code)
+            : Codes(normalizedPhone).VerifyIssued(verificationId, purpose, code, scope: null);
 
     private IVerificationCodeGrain Codes(string normalizedPhone) =>
         GrainFactory.GetGrain<IVerificationCodeGrain>(phones.IndexKey(normalizedPhone));

@@ -300,7 +300,13 @@ internal sealed partial class UserGrain(
         await Codes(guardianPhone).Verify(purpose, verificationCode, scope: UserId)
         || await Codes(guardianPhone).Verify(purpose, verificationCode, scope: null);
 
-    async Task IUserGuardian.SendGuardianCode(string normalizedPhone, VerificationPurpose purpose)
+    Task IUserGuardian.SendGuardianCode(string normalizedPhone, VerificationPurpose purpose) =>
+        SendGuardianCodeAsync(verificationId: null, normalizedPhone, purpose);
+
+    Task IUserGuardian.IssueGuardianCode(string verificationId, string normalizedPhone, VerificationPurpose purpose) =>
+        SendGuardianCodeAsync(verificationId, normalizedPhone, purpose);
+
+    private Task SendGuardianCodeAsync(string? verificationId, string normalizedPhone, VerificationPurpose purpose)
     {
         // Nothing is sent, and nothing said, when this account's guardian is another number or cannot act now: the route
         // must not tell a stranger holding a child's id who its guardian is.
@@ -313,17 +319,23 @@ internal sealed partial class UserGrain(
         if (mayAct && state.State.Guardian is { } guardian
             && PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone) && guardianPhone == normalizedPhone)
         {
-            try
-            {
-                await Codes(guardianPhone).Send(guardianPhone, purpose, UserId, scope: UserId);
-            }
-            catch (DomainException spent) when (spent.Kind == DomainErrorKind.TooManyRequests)
-            {
-                // The number's allowance is spent: nothing is sent, and the answer is the same as for any other number,
-                // or a 429 here, and only here, would tell whoever holds the child's id that this number is the guardian's.
-            }
+            // Answered before the text is sent, as for any other number: had the answer waited for the code's grain,
+            // the text and its audit entry, its time alone would tell whoever holds the child's id that this number
+            // is the guardian's. A send the number's allowance refuses is dropped the same way (no 429 here, and only
+            // here); so is one the SMS provider fails, which the guardian asks again for.
+            var codes = Codes(guardianPhone);
+            SendWithoutWaiting(verificationId is null
+                ? codes.Send(guardianPhone, purpose, UserId, scope: UserId)
+                : codes.Issue(verificationId, guardianPhone, purpose, UserId, scope: UserId));
         }
+
+        return Task.CompletedTask;
     }
+
+    private void SendWithoutWaiting(Task send) =>
+        send.ContinueWith(
+            static (sent, log) => ((ILogger)log!).LogWarning(sent.Exception!.GetBaseException(), "A guardian's code was not sent."),
+            logger, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     // P5.1: the guardian answers for the child by the birth date they consented for, not by IsMinor, which follows
     // the birth date the child may correct on their own: a child cannot shed the guardian's withdrawal that way.

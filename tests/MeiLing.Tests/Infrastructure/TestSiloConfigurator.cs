@@ -94,8 +94,10 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         var connectionString = configuration[ConnectionStringKey]
             ?? throw new InvalidOperationException($"{ConnectionStringKey} is not configured.");
         siloBuilder.Services.AddSingleton<TimeProvider>(TestClock.For(configuration[ClockKey] ?? "default"));
-        // Codes go to the sandbox outbox, where the tests read them as an operator would (GET /v1/sandbox/sms).
-        siloBuilder.Services.AddSingleton<ISmsSender, SandboxSmsSender>();
+        // Codes go to the sandbox outbox, where the tests read them as an operator would (GET /v1/sandbox/sms), unless a
+        // test holds the number's texts (HeldTexts).
+        siloBuilder.Services.AddSingleton<SandboxSmsSender>();
+        siloBuilder.Services.AddSingleton<ISmsSender, HeldTexts.Sender>();
         siloBuilder.AddMeiLingGrains(connectionString);
         if (bool.TryParse(configuration[CohostedKey], out var cohosted) && cohosted)
         {

@@ -155,6 +155,27 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Accepted, namingTheChild.StatusCode);
     }
 
+    // P5.1: a code naming a child was answered only once it was texted, its audit entry written, when the number was the
+    // guardian's, and at once for any other number: the answer's time told whoever held the child's id who its guardian is.
+    [Fact]
+    public async Task P5_1_a_guardian_code_naming_a_child_is_answered_before_it_is_texted_as_for_any_other_number()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var textsBefore = await TextCountAsync(guardianPhone);
+
+        using (HeldTexts.Hold(guardianPhone))
+        {
+            var asked = platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "guardian-consent", userId = child.UserId });
+
+            // While the text is held, an answer that waited for it never comes.
+            var answer = await asked.WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        }
+
+        await Polling.UntilAsync(async () => await TextCountAsync(guardianPhone) > textsBefore);
+    }
+
     // P5.1: attempts at a guardian's codes were counted per number and purpose: an account that named the same guardian
     // burnt, five wrong codes at a time, the code texted for another child, whose account was then erased after 7 days.
     [Fact]
@@ -530,10 +551,16 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
 
     private async Task<string> ObtainGuardianCodeAsync(string guardianPhone, string purpose, string childUserId)
     {
+        var textsBefore = await TextCountAsync(guardianPhone);
         var sent = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose, userId = childUserId });
         Assert.True(sent.StatusCode == HttpStatusCode.Accepted, await sent.Content.ReadAsStringAsync());
+        // The answer does not wait for the text (P5.1, above): the code is read once it has come.
+        await Polling.UntilAsync(async () => await TextCountAsync(guardianPhone) > textsBefore);
         return await platform.LatestCodeAsync(guardianPhone, purpose);
     }
+
+    private async Task<int> TextCountAsync(string phone) =>
+        (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={phone}")).GetProperty("items").GetArrayLength();
 
     // Five wrong codes: as many attempts as a number's live codes of one purpose (and scope) take together.
     private static async Task BurnAsync(HttpClient client, string route, string rightCode)

@@ -1,8 +1,11 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MeiLing.Grains.Audit;
+using MeiLing.Grains.Identity;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.DataRights;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MeiLing.Tests.Users;
 
@@ -16,7 +19,7 @@ public sealed class IdentityTests(PlatformFixture platform)
     private const string NewPassword = "a fresh passphrase";
 
     [Fact]
-    public async Task P1_1_asking_for_a_code_is_202_with_the_same_empty_answer_whether_or_not_the_number_is_registered()
+    public async Task P1_1_asking_for_a_code_is_202_with_the_same_answer_whether_or_not_the_number_is_registered()
     {
         var registered = await platform.RegisterUserAsync();
 
@@ -25,8 +28,11 @@ public sealed class IdentityTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.Accepted, forRegistered.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, forStranger.StatusCode);
-        Assert.Equal("", await forRegistered.Content.ReadAsStringAsync());
-        Assert.Equal("", await forStranger.Content.ReadAsStringAsync());
+        // Each answer is a fresh random id and nothing else, so neither says anything about the number.
+        var ids = new[] { await forRegistered.Content.ReadFromJsonAsync<JsonElement>(), await forStranger.Content.ReadFromJsonAsync<JsonElement>() };
+        Assert.All(ids, id => Assert.Equal(["verificationId"], id.EnumerateObject().Select(property => property.Name)));
+        Assert.All(ids, id => Assert.Matches("^vrf_[0-9a-f]{32}$", id.GetProperty("verificationId").GetString()));
+        Assert.NotEqual(ids[0].GetProperty("verificationId").GetString(), ids[1].GetProperty("verificationId").GetString());
     }
 
     [Fact]
@@ -353,6 +359,144 @@ public sealed class IdentityTests(PlatformFixture platform)
         Assert.EndsWith("/verification-failed", (await wrong.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
         Assert.EndsWith("/verification-failed", (await otherPurpose.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
         await platform.SignInAsync(user);
+    }
+
+    // P4.4: five wrong guesses at a number's reset codes, anonymous, burnt every live code of the purpose: a stranger
+    // could spend the code the owner had just been texted, and keep them from resetting a password a stranger locked.
+    [Fact]
+    public async Task P4_4_a_stranger_guessing_at_a_numbers_reset_codes_cannot_burn_the_code_its_owner_asked_for_with_its_id()
+    {
+        var user = await platform.RegisterUserAsync();
+        var (code, verificationId) = await SendCodeWithIdAsync(user.Phone, "reset-password");
+
+        for (var i = 0; i < IVerificationCodeGrain.MaxAttempts; i++)
+        {
+            await platform.Client().PostAsJsonAsync("/v1/password-resets", new { phone = user.Phone, verificationCode = Wrong(code), newPassword = NewPassword });
+        }
+
+        var burntWithoutTheId = await platform.Client().PostAsJsonAsync("/v1/password-resets", new { phone = user.Phone, verificationCode = code, newPassword = NewPassword });
+        var withTheId = await platform.Client().PostAsJsonAsync("/v1/password-resets", new { phone = user.Phone, verificationCode = code, newPassword = NewPassword, verificationId });
+
+        await burntWithoutTheId.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.NoContent, withTheId.StatusCode);
+        await platform.SignInAsync(user with { Password = NewPassword });
+    }
+
+    // P4.4: ten wrong passwords in 15 minutes lock a number's sign-ins for everyone, its owner too; a reset lifted the lock,
+    // but the stranger locked it again before the owner could sign in. A reset that asks for it now signs its owner in.
+    [Fact]
+    public async Task P4_4_an_owner_a_stranger_keeps_locked_out_resets_the_password_and_is_signed_in_by_the_reset()
+    {
+        var user = await platform.RegisterUserAsync();
+        await LockSignInsAsync(user.Phone);
+        var (code, verificationId) = await SendCodeWithIdAsync(user.Phone, "reset-password");
+
+        var reset = await platform.Client().PostAsJsonAsync("/v1/password-resets", new { phone = user.Phone, verificationCode = code, newPassword = NewPassword, verificationId, signIn = true });
+        await LockSignInsAsync(user.Phone);
+        var signInLocked = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = NewPassword });
+
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        var session = await reset.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(user.UserId, session.GetProperty("userId").GetString());
+        await signInLocked.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        var owner = platform.Client();
+        owner.DefaultRequestHeaders.Authorization = new("Bearer", session.GetProperty("token").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task P4_4_a_reset_asked_to_sign_in_for_a_number_without_an_account_is_204_and_opens_no_session()
+    {
+        var phone = UserApiClient.NewPhone();
+        var (code, verificationId) = await SendCodeWithIdAsync(phone, "reset-password");
+
+        var reset = await platform.Client().PostAsJsonAsync("/v1/password-resets", new { phone, verificationCode = code, newPassword = NewPassword, verificationId, signIn = true });
+
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        Assert.False(reset.Headers.Contains("Set-Cookie"));
+    }
+
+    // P4.4: a code presented with its id has guesses of its own; they must be as few as the purpose's.
+    [Fact]
+    public async Task P4_4_a_code_presented_with_its_id_takes_five_guesses_and_no_more_and_answers_to_no_other_id()
+    {
+        var user = await platform.RegisterUserAsync();
+        var (code, verificationId) = await SendCodeWithIdAsync(user.Phone, "reset-password");
+        var (_, anotherSendsId) = await SendCodeWithIdAsync(user.Phone, "reset-password");
+        var (_, anotherNumbersId) = await SendCodeWithIdAsync(UserApiClient.NewPhone(), "reset-password");
+
+        var withAnotherSendsId = await ResetAsync(user.Phone, code, anotherSendsId);
+        var withAnotherNumbersId = await ResetAsync(user.Phone, code, anotherNumbersId);
+        for (var i = 0; i < IVerificationCodeGrain.MaxAttempts; i++)
+        {
+            await (await ResetAsync(user.Phone, Wrong(code), verificationId)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        }
+
+        var sixth = await ResetAsync(user.Phone, code, verificationId);
+        var malformedId = await ResetAsync(user.Phone, code, "vrf_not-one-handed-out");
+
+        await withAnotherSendsId.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await withAnotherNumbersId.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/verification-failed", (await sixth.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Contains("verificationId", await malformedId.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await malformedId.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await platform.SignInAsync(user);
+    }
+
+    [Fact]
+    public async Task P1_1_P4_4_registering_with_the_codes_id_survives_a_stranger_burning_the_numbers_register_codes()
+    {
+        var phone = UserApiClient.NewPhone();
+        var (code, verificationId) = await SendCodeWithIdAsync(phone, "register");
+        for (var i = 0; i < IVerificationCodeGrain.MaxAttempts; i++)
+        {
+            await Register(phone, Wrong(code));
+        }
+
+        var registered = await platform.Client().PostAsJsonAsync("/v1/users", new { phone, password = "long enough", nickname = "n", verificationCode = code, verificationId });
+
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+    }
+
+    [Fact]
+    public async Task P4_4_the_privacy_centers_registration_keeps_the_codes_id_so_a_stranger_burning_the_numbers_codes_does_not_stop_it()
+    {
+        var phone = UserApiClient.NewPhone();
+        var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var codeSent = await (await browser.PostFormAsync("/privacy/register?handler=Code", new() { ["phone"] = phone })).Content.ReadAsStringAsync();
+        var verificationId = Regex.Match(codeSent, "name=\"Input.VerificationId\" value=\"(vrf_[0-9a-f]{32})\"").Groups[1].Value;
+        var code = await platform.LatestCodeAsync(phone, "register");
+        for (var i = 0; i < IVerificationCodeGrain.MaxAttempts; i++)
+        {
+            await Register(phone, Wrong(code));
+        }
+
+        var registered = await browser.PostFormAsync("/privacy/register", new()
+        {
+            ["Input.Phone"] = phone, ["Input.VerificationCode"] = code, ["Input.Nickname"] = "小美",
+            ["Input.Password"] = "a long passphrase", ["Input.VerificationId"] = verificationId,
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        Assert.Equal("/privacy", registered.Headers.Location?.OriginalString);
+    }
+
+    private async Task<(string Code, string VerificationId)> SendCodeWithIdAsync(string phone, string purpose)
+    {
+        var sent = await SendCode(phone, purpose);
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        var verificationId = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("verificationId").GetString()!;
+        return (await platform.LatestCodeAsync(phone, purpose), verificationId);
+    }
+
+    private Task<HttpResponseMessage> ResetAsync(string phone, string code, string verificationId) =>
+        platform.Client().PostAsJsonAsync("/v1/password-resets", new { phone, verificationCode = code, newPassword = NewPassword, verificationId });
+
+    private async Task LockSignInsAsync(string phone)
+    {
+        while ((await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone, password = "not the password" })).StatusCode != HttpStatusCode.TooManyRequests)
+        {
+        }
     }
 
     private Task<HttpResponseMessage> Register(string phone, string code) =>

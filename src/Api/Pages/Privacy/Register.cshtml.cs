@@ -3,6 +3,7 @@ using MeiLing.Api.Consoles;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Identity;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -27,7 +28,8 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
         Input.Phone = phone;
         var request = new SendCodeRequest(phone?.Trim() ?? "", VerificationPurpose.Register);
         Error = EdgeValidation.Errors(request);
-        if (Error is null && await AttemptAsync(() => VerificationCodesApi.Send(request, Cluster, networks, HttpContext)))
+        // The code's id rides on the registration form, so that only this code is tried, with its own attempts (P4.4).
+        if (Error is null && await AttemptAsync(async () => Input.VerificationId = VerificationIdOf(await VerificationCodesApi.Send(request, Cluster, networks, HttpContext))))
         {
             Notice = "验证码已发送。A code is on its way.";
         }
@@ -37,7 +39,7 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var request = new RegisterUserRequest(Input.Phone?.Trim() ?? "", Input.Password ?? "", Input.Nickname?.Trim() ?? "", VerificationCode: Input.VerificationCode?.Trim());
+        var request = new RegisterUserRequest(Input.Phone?.Trim() ?? "", Input.Password ?? "", Input.Nickname?.Trim() ?? "", VerificationCode: Input.VerificationCode?.Trim(), VerificationId: Input.VerificationId);
         Error = EdgeValidation.Errors(request);
         if (Error is not null)
         {
@@ -54,6 +56,9 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
         return registered && Error is null ? Redirect(ConsolePaths.Privacy) : Page();
     }
 
+    private static string? VerificationIdOf(Results<Accepted<CodeSent>, ValidationProblem> answer) =>
+        answer.Result is Accepted<CodeSent> { Value: { } sent } ? sent.VerificationId : null;
+
     /// <summary>The registration form's fields.</summary>
     public sealed class RegisterForm
     {
@@ -64,5 +69,8 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
         public string? Nickname { get; set; }
 
         public string? VerificationCode { get; set; }
+
+        /// <summary>The id the code's send handed out, kept in the form between its two posts.</summary>
+        public string? VerificationId { get; set; }
     }
 }
