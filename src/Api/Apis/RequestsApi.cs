@@ -136,8 +136,18 @@ public static class RequestsApi
 
         // P1.7: support's look-up is written with the request's user, read from the request, before it is shown.
         await SupportAudit.SubjectFoundAsync(context, view.UserId);
-        return TypedResults.Ok(await WithProposedChangesAsync(view, caller, cluster));
+        return TypedResults.Ok(await WithFilingToApproveAsync(await WithProposedChangesAsync(view, caller, cluster), caller, cluster));
     }
+
+    /// <summary>
+    /// P1.7: support reads what an agent's filing awaiting approval would do, and the filer's reason and verification, so
+    /// the second key does not approve blind. Masked as support reads a user's free text.
+    /// </summary>
+    internal static async Task<DataRightsRequestView> WithFilingToApproveAsync(DataRightsRequestView view, ClaimsPrincipal caller, IClusterClient cluster) =>
+        view.Status == DataRightsRequestStatus.AwaitingConfirmation && caller.IsInRole(Roles.Support)
+            && await cluster.GetGrain<IDataRightsRequestGrain>(view.RequestId).FilingToApprove() is { } filing
+            ? view with { Filing = filing.MaskedForSupport() }
+            : view;
 
     /// <summary>
     /// P1.5, P1.7: a request awaiting its user's confirmation shows that user what it would change; confirmed blind, a

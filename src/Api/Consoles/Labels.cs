@@ -76,6 +76,9 @@ public static class Labels
         _ => "",
     };
 
+    /// <summary>A category a deletion erases, as the API names it (<c>birth-date</c>).</summary>
+    public static string Category(ErasableCategory category) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(category.ToString());
+
     public static string Purpose(ConsentPurpose purpose) => purpose switch
     {
         ConsentPurpose.Location => "位置信息 Location",

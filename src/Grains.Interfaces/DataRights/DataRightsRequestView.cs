@@ -27,7 +27,8 @@ public sealed record DataRightsRequestView(
     [property: Id(13)] IReadOnlyList<RequestRecipient>? Recipients = null,
     [property: Id(14)] bool ChangesDelivery = false,
     [property: Id(15)] string? FollowUpCode = null,
-    [property: Id(16)] RequestDetails? Proposed = null);
+    [property: Id(16)] RequestDetails? Proposed = null,
+    [property: Id(17)] FilingToApprove? Filing = null);
 
 /// <summary>How far a request has come: steps done of steps in all, and the step under way.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.request-progress")]

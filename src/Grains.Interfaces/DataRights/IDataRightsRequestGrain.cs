@@ -33,6 +33,14 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
     Task<RequestDetails?> ProposedChanges(string userId);
 
     /// <summary>
+    /// What a support agent's filing asks a second key to approve, and the filer's reason and verification (P1.7), while it
+    /// awaits that approval or the user's confirmation; null for any other request. Support's reading is masked by its caller.
+    /// </summary>
+    [Alias("filing-to-approve")]
+    [ReadOnly]
+    Task<FilingToApprove?> FilingToApprove();
+
+    /// <summary>
     /// The request and its recipients for whoever holds its follow-up code (a cancellation's, P8.1): the user once the
     /// account and its sessions are gone. Null for a wrong code, for a request without one, and for no such request alike.
     /// </summary>

@@ -98,7 +98,20 @@ public static class SupportMasking
     /// cancellation's follow-up code is the user's alone: with it, anyone reads the request once the account is gone.
     /// </summary>
     public static DataRightsRequestView MaskedForSupport(this DataRightsRequestView request) =>
-        request with { RejectionReason = request.RejectionReason is { } reason ? FreeTextMasking.Mask(reason) : null, FollowUpCode = null };
+        request with
+        {
+            RejectionReason = request.RejectionReason is { } reason ? FreeTextMasking.Mask(reason) : null,
+            FollowUpCode = null,
+            Filing = request.Filing?.MaskedForSupport(),
+        };
+
+    /// <summary>A filing as the approving agent reads it: the filer's free text may hold the caller's mobile number.</summary>
+    public static FilingToApprove MaskedForSupport(this FilingToApprove filing) =>
+        filing with
+        {
+            Reason = filing.Reason is { } reason ? FreeTextMasking.Mask(reason) : null,
+            Verification = filing.Verification is { } verification ? FreeTextMasking.Mask(verification) : null,
+        };
 
     /// <summary>The accuracy support is told of a coarsened sample: the side of a 0.1° cell, about 11 km.</summary>
     public const double CityAccuracyMeters = 11_000;

@@ -194,6 +194,11 @@ internal sealed partial class DataRightsRequestGrain(
     Task<RequestDetails?> IDataRightsRequestGrain.ProposedChanges(string userId) =>
         Task.FromResult(state.RecordExists && state.State.IsAwaitingConfirmation && state.State.UserId == userId ? state.State.Details : null);
 
+    Task<FilingToApprove?> IDataRightsRequestGrain.FilingToApprove() =>
+        Task.FromResult(state.RecordExists && state.State.IsAwaitingConfirmation && state.State.FiledByRole == RequestActor.SupportRole
+            ? FilingToApprove.Of(state.State.Details, state.State.Reason, state.State.Verification)
+            : null);
+
     async Task<DataRightsRequestView?> IDataRightsRequestGrain.FollowUp(string code) =>
         state.RecordExists && FollowUpCodes.Matches(state.State.FollowUpCode, code) ? await ViewWithRecipientsAsync() : null;
 

@@ -148,6 +148,37 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         Assert.Contains(audited, record => record.Entry.Action == "deletion:approved" && record.Entry.ActorId == second.StaffId);
     }
 
+    // P1.7: the second agent saw the request's type alone and approved blind: an erasure of every category read like the
+    // one the user asked for, and the filer's reason and how they verified the caller were nowhere to read.
+    [Fact]
+    public async Task P1_7_the_second_agent_reads_what_they_approve_and_why_without_the_users_new_values()
+    {
+        var (user, client, support, _) = await ArrangeAsync();
+        var second = platform.Client((await platform.EnrolStaffAsync("Agent Second", "support")).ApiKey);
+        var deletion = await support.FileRequestAsync(user.UserId, new
+        {
+            type = "deletion",
+            details = new { categories = new[] { "avatar", "locations" } },
+            reason = "caller on 13800138000 asked by phone",
+            verification = "callback to the registered number",
+        });
+        var correction = await FileDeliveryElsewhereAsync(support, user.UserId);
+
+        var toApprove = await second.GetFromJsonAsync<JsonElement>($"/v1/requests/{deletion.RequestId()}");
+        var correctionToApprove = await second.GetFromJsonAsync<JsonElement>($"/v1/requests/{correction.RequestId()}");
+        var theUsersOwnView = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{deletion.RequestId()}");
+
+        var filing = toApprove.GetProperty("filing");
+        Assert.Equal(["avatar", "locations"], filing.GetProperty("categories").EnumerateArray().Select(category => category.GetString()));
+        Assert.Equal("callback to the registered number", filing.GetProperty("verification").GetString());
+        Assert.DoesNotContain("13800138000", filing.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("caller on ", filing.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var fields = correctionToApprove.GetProperty("filing").GetProperty("correctedFields").EnumerateArray().Select(field => field.GetString()).ToList();
+        Assert.Equal(["delivery.recipientName", "delivery.address"], fields);
+        Assert.DoesNotContain("别处", correctionToApprove.GetRawText(), StringComparison.Ordinal);
+        Assert.False(theUsersOwnView.TryGetProperty("filing", out var ownFiling) && ownFiling.ValueKind != JsonValueKind.Null);
+    }
+
     // P1.7, P4.1: an operator enrolled a support agent, filed the erasure with the new key and approved it with their own:
     // one person was both pairs of eyes, and the user's access log showed two.
     [Fact]
