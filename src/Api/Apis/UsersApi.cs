@@ -102,13 +102,13 @@ public static class UsersApi
     private static async Task<Accepted<DataRightsRequestView>> WithdrawGuardianConsent(
         string userId, GuardianConfirmationRequest request, IClusterClient cluster)
     {
-        var cancellation = await cluster.GetGrain<IUserGuardian>(userId).WithdrawGuardianConsent(request.VerificationCode.Trim());
+        var cancellation = await cluster.GetGrain<IUserGuardian>(userId).WithdrawGuardianConsentWith(request.Code());
         return TypedResults.Accepted($"/v1/requests/{cancellation.RequestId}", cancellation);
     }
 
     private static async Task<Results<Ok<UserProfile>, NotFound>> ConfirmGuardian(
         string userId, GuardianConfirmationRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<IUserGuardian>(userId).ConfirmGuardian(request.VerificationCode.Trim()));
+        TypedResults.Ok(await cluster.GetGrain<IUserGuardian>(userId).ConfirmGuardianWith(request.Code()));
 
     internal static async Task<Results<Ok<OrderPage>, NotFound>> GetOrders(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, IOrderListingsGrain.MaxPageSize)] int? limit, [StringLength(256), OrderListingCursor] string? cursor) =>
@@ -286,7 +286,13 @@ public sealed record ChangePasswordRequest(
     [property: Required, StringLength(128, MinimumLength = 8, ErrorMessage = "Passwords are 8 to 128 characters and not one of the commonest.")] string NewPassword);
 
 /// <summary>Body of <c>POST /v1/users/{userId}/guardian-confirmation</c>: the code texted to the guardian's number.</summary>
-public sealed record GuardianConfirmationRequest([property: Required, StringLength(16, MinimumLength = 1)] string VerificationCode);
+public sealed record GuardianConfirmationRequest(
+    [property: Required, StringLength(16, MinimumLength = 1)] string VerificationCode,
+    [property: VerificationIdFormat] string? VerificationId = null)
+{
+    /// <summary>The code as the child's grain checks it, with the id its send handed out when the caller has it (P4.4).</summary>
+    public GuardianCode Code() => new(VerificationCode.Trim(), VerificationId);
+}
 
 /// <summary>A notice as the user reads it: what kind, its words, when, and what it is about (a request id, a policy version, a merchant).</summary>
 public sealed record NotificationBody(string NotificationId, string Kind, string Text, DateTimeOffset At, string? Subject, string? MerchantId, DateTimeOffset? EffectiveAt)

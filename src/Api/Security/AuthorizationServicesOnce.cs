@@ -25,6 +25,13 @@ public static class AuthorizationServicesOnce
     /// <summary>Makes the framework's transient authorization services singletons; call after <c>AddAuthorization</c>.</summary>
     public static IServiceCollection BuildAuthorizationServicesOnce(this IServiceCollection services)
     {
+        // The handler provider, built once, holds its handlers for good: a scoped one would be captured from the root.
+        if (services.FirstOrDefault(service => service.ServiceType == typeof(IAuthorizationHandler) && service.Lifetime == ServiceLifetime.Scoped) is { } scoped)
+        {
+            throw new InvalidOperationException(
+                $"{scoped.ImplementationType?.Name ?? "An authorization handler"} is scoped; the authorization services are built once (AuthorizationServicesOnce), so handlers must be singletons or transient.");
+        }
+
         for (var i = 0; i < services.Count; i++)
         {
             if (services[i] is { Lifetime: ServiceLifetime.Transient, IsKeyedService: false, ImplementationType: { } implementation } transient

@@ -13,12 +13,15 @@ namespace MeiLing.Api.Security;
 /// </summary>
 public sealed class CachedSchemeProvider(IOptions<AuthenticationOptions> options) : AuthenticationSchemeProvider(options)
 {
-    private readonly ConcurrentDictionary<string, Task<AuthenticationScheme?>> _schemes = new(StringComparer.Ordinal);
+    // Replaced, not cleared, when the schemes change: a look-up that read the old schemes adds its answer to the old
+    // dictionary, which nobody reads any more.
+    private volatile ConcurrentDictionary<string, Task<AuthenticationScheme?>> _schemes = new(StringComparer.Ordinal);
     private volatile Task<IEnumerable<AuthenticationScheme>>? _requestHandlers;
 
     public override Task<AuthenticationScheme?> GetSchemeAsync(string name)
     {
-        if (_schemes.TryGetValue(name, out var known))
+        var schemes = _schemes;
+        if (schemes.TryGetValue(name, out var known))
         {
             return known;
         }
@@ -26,7 +29,7 @@ public sealed class CachedSchemeProvider(IOptions<AuthenticationOptions> options
         var found = base.GetSchemeAsync(name);
         if (found.IsCompletedSuccessfully && found.Result is not null)
         {
-            _schemes.TryAdd(name, found);
+            schemes.TryAdd(name, found);
         }
 
         return found;
@@ -56,7 +59,7 @@ public sealed class CachedSchemeProvider(IOptions<AuthenticationOptions> options
 
     private void Forget()
     {
-        _schemes.Clear();
+        _schemes = new(StringComparer.Ordinal);
         _requestHandlers = null;
     }
 }

@@ -36,12 +36,12 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
 
     /// <summary>
     /// As <see cref="Send"/>, the code issued as <paramref name="verificationId"/> (<see cref="VerificationIds"/>), which its
-    /// asker was handed: presented with that id (<see cref="VerifyIssued"/>) it is checked alone, with
-    /// <see cref="MaxAttempts"/> guesses of its own, and guesses without an id cannot burn it (P4.4). Added beside
-    /// <see cref="Send"/> for a rolling upgrade.
+    /// asker was handed: presented with that id (<see cref="VerifyIssued"/>) it has <see cref="MaxAttempts"/> guesses of
+    /// its own, which guesses without an id cannot burn (P4.4). With a <paramref name="party"/>, counted in that party's
+    /// own allowance, as <see cref="SendOnBehalfOf"/> counts. Added beside <see cref="Send"/> for a rolling upgrade.
     /// </summary>
     [Alias("issue")]
-    Task Issue(string verificationId, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope);
+    Task Issue(string verificationId, string? party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope);
 
     /// <summary>
     /// As <see cref="Send"/>, for a code <paramref name="party"/> asks to have texted to the number's owner (a shop's till asking
@@ -62,9 +62,10 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
 
     /// <summary>
     /// Whether <paramref name="code"/> is the live code issued as <paramref name="verificationId"/> for
-    /// <paramref name="purpose"/> and <paramref name="scope"/>. Only that code is tried, and the guess counts against its own
-    /// <see cref="MaxAttempts"/>, not the purpose's: a right code is used up with every other code of the purpose; after its
-    /// fifth wrong guess, or its <see cref="Lifetime"/>, it is gone.
+    /// <paramref name="purpose"/> and <paramref name="scope"/>, or, that failing, a code still open to guesses without an id
+    /// (the owner who asked twice types the first text's code). The guess counts against the issued code's own
+    /// <see cref="MaxAttempts"/> and the purpose's: a right code is used up with every other code of the purpose; the issued
+    /// code is gone after its fifth wrong guess or its <see cref="Lifetime"/>, whatever guesses without an id did.
     /// </summary>
     [Alias("verify-issued")]
     Task<bool> VerifyIssued(string verificationId, VerificationPurpose purpose, string code, string? scope);

@@ -15,6 +15,10 @@ public interface IUserGuardian : IGrainWithStringKey
     [Alias("confirm-guardian")]
     Task<UserProfile> ConfirmGuardian(string verificationCode);
 
+    /// <summary>As <see cref="ConfirmGuardian"/>, with the code's verification id when its asker has one (P4.4). Added for a rolling upgrade.</summary>
+    [Alias("confirm-guardian-with")]
+    Task<UserProfile> ConfirmGuardianWith(GuardianCode code);
+
     /// <summary>
     /// The guardian of a child under 14 withdraws their consent with a <c>guardian-withdrawal</c> code texted to the guardian's
     /// number (a <c>guardian-consent</c> code, sent to be handed on to confirm, does not do): the
@@ -23,6 +27,10 @@ public interface IUserGuardian : IGrainWithStringKey
     /// </summary>
     [Alias("withdraw-guardian-consent")]
     Task<DataRights.DataRightsRequestView> WithdrawGuardianConsent(string verificationCode);
+
+    /// <summary>As <see cref="WithdrawGuardianConsent"/>, with the code's verification id when its asker has one (P4.4). Added for a rolling upgrade.</summary>
+    [Alias("withdraw-guardian-consent-with")]
+    Task<DataRights.DataRightsRequestView> WithdrawGuardianConsentWith(GuardianCode code);
 
     /// <summary>
     /// P5.1: a child's account whose guardian has not confirmed within the allowed days is cancelled (the full

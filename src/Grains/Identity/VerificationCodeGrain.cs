@@ -29,9 +29,9 @@ internal sealed class VerificationCodeGrain(
     Task IVerificationCodeGrain.Send(string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
         SendAsync(party: null, normalizedPhone, purpose, subjectUserId, scope, verificationId: null);
 
-    Task IVerificationCodeGrain.Issue(string verificationId, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
+    Task IVerificationCodeGrain.Issue(string verificationId, string? party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
         VerificationIds.IsWellFormed(verificationId)
-            ? SendAsync(party: null, normalizedPhone, purpose, subjectUserId, scope, verificationId)
+            ? SendAsync(party, normalizedPhone, purpose, subjectUserId, scope, verificationId)
             : throw DomainException.InvalidField("verificationId", "invalid-verification-id", "A verification id is handed out by POST /v1/verification-codes.");
 
     Task IVerificationCodeGrain.SendOnBehalfOf(string party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
@@ -143,7 +143,10 @@ internal sealed class VerificationCodeGrain(
         return right;
     }
 
-    // P4.4: a code presented with the id its send handed out is checked alone, with attempts of its own.
+    // P4.4: a code presented with the id its send handed out is tried with attempts of its own, which guesses without an id
+    // cannot spend. A wrong one is then tried as a guess without an id, against the codes still open to all: the owner who
+    // asked twice may type the first text's code with the second's id, and the first text stays good, as the number's
+    // codes do. So a guess with an id spends one of its code's attempts and one of the purpose's.
     private bool CheckIssued(string verificationId, VerificationPurpose purpose, string code, string? scope)
     {
         if (!_codes.TryGetValue((purpose, scope), out var live))
@@ -152,25 +155,22 @@ internal sealed class VerificationCodeGrain(
         }
 
         live.DropExpired(clock.GetUtcNow());
-        if (live.Find(verificationId) is not { } issued)
+        if (live.Find(verificationId) is { } issued)
         {
-            ForgetIfEmpty(purpose, scope, live);
-            return false;
+            issued.Attempts++;
+            if (CryptographicOperations.FixedTimeEquals(issued.Hash, Hash(issued.Salt, purpose, code)))
+            {
+                _codes.Remove((purpose, scope));
+                return true;
+            }
+
+            if (issued.Attempts >= IVerificationCodeGrain.MaxAttempts)
+            {
+                live.Codes.Remove(issued);
+            }
         }
 
-        issued.Attempts++;
-        var right = CryptographicOperations.FixedTimeEquals(issued.Hash, Hash(issued.Salt, purpose, code));
-        if (right)
-        {
-            _codes.Remove((purpose, scope));
-        }
-        else if (issued.Attempts >= IVerificationCodeGrain.MaxAttempts)
-        {
-            live.Codes.Remove(issued);
-            ForgetIfEmpty(purpose, scope, live);
-        }
-
-        return right;
+        return Check(purpose, code, scope, spendWhenRight: true);
     }
 
     private void ForgetIfEmpty(VerificationPurpose purpose, string? scope, LiveCodes live)

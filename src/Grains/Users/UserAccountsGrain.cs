@@ -157,7 +157,7 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
     async Task IUserAccountsGrain.IssueCode(string verificationId, string phone, VerificationPurpose purpose)
     {
         var normalized = RequestableNumber(phone, purpose);
-        await Codes(normalized).Issue(verificationId, normalized, purpose, subjectUserId: null, scope: null);
+        await Codes(normalized).Issue(verificationId, party: null, normalized, purpose, subjectUserId: null, scope: null);
     }
 
     // P5.1: a guardian's code named for its child is that child's alone; the child's grain knows its guardian's number.

@@ -265,7 +265,11 @@ internal sealed partial class UserGrain(
         return user.MemberCodeAlways;
     }
 
-    async Task<UserProfile> IUserGuardian.ConfirmGuardian(string verificationCode)
+    Task<UserProfile> IUserGuardian.ConfirmGuardian(string verificationCode) => ConfirmGuardianAsync(new GuardianCode(verificationCode));
+
+    Task<UserProfile> IUserGuardian.ConfirmGuardianWith(GuardianCode code) => ConfirmGuardianAsync(code);
+
+    private async Task<UserProfile> ConfirmGuardianAsync(GuardianCode verificationCode)
     {
         var user = User;
         if (!user.AwaitingGuardian || user.Guardian is null || user.Closing)
@@ -293,12 +297,19 @@ internal sealed partial class UserGrain(
     // P5.1: the code registration texted is this child's (scoped by its id), and so is one asked for again naming the child,
     // so another account naming the same guardian, five wrong codes at a time, cannot burn them. A code asked for without
     // naming a child is still taken (apps written before the child could be named).
-    private Task<bool> GuardianCodeConfirmsAsync(string guardianPhone, string verificationCode) =>
+    // With the code's verification id (P4.4), the code asked for is tried with attempts of its own, which nobody guessing
+    // without the id can burn.
+    private Task<bool> GuardianCodeConfirmsAsync(string guardianPhone, GuardianCode verificationCode) =>
         GuardianCodeVerifiesAsync(guardianPhone, VerificationPurpose.GuardianConsent, verificationCode);
 
-    private async Task<bool> GuardianCodeVerifiesAsync(string guardianPhone, VerificationPurpose purpose, string verificationCode) =>
-        await Codes(guardianPhone).Verify(purpose, verificationCode, scope: UserId)
-        || await Codes(guardianPhone).Verify(purpose, verificationCode, scope: null);
+    private async Task<bool> GuardianCodeVerifiesAsync(string guardianPhone, VerificationPurpose purpose, GuardianCode presented)
+    {
+        var codes = Codes(guardianPhone);
+        var scoped = presented.VerificationId is { } verificationId
+            ? await codes.VerifyIssued(verificationId, purpose, presented.VerificationCode, scope: UserId)
+            : await codes.Verify(purpose, presented.VerificationCode, scope: UserId);
+        return scoped || await codes.Verify(purpose, presented.VerificationCode, scope: null);
+    }
 
     Task IUserGuardian.SendGuardianCode(string normalizedPhone, VerificationPurpose purpose) =>
         SendGuardianCodeAsync(verificationId: null, normalizedPhone, purpose);
@@ -308,8 +319,10 @@ internal sealed partial class UserGrain(
 
     private Task SendGuardianCodeAsync(string? verificationId, string normalizedPhone, VerificationPurpose purpose)
     {
-        // Nothing is sent, and nothing said, when this account's guardian is another number or cannot act now: the route
-        // must not tell a stranger holding a child's id who its guardian is.
+        // The same work for every number, up to the send: the route must not tell a stranger holding a child's id who its
+        // guardian is, by its answer or by its time. Nothing is sent when this account's guardian is another number or
+        // cannot act now.
+        var codes = Codes(normalizedPhone);
         var mayAct = purpose switch
         {
             VerificationPurpose.GuardianConsent => state.RecordExists && state.State.AwaitingGuardian && !state.State.Closing,
@@ -319,14 +332,11 @@ internal sealed partial class UserGrain(
         if (mayAct && state.State.Guardian is { } guardian
             && PhoneNumber.TryNormalize(guardian.Phone, out var guardianPhone) && guardianPhone == normalizedPhone)
         {
-            // Answered before the text is sent, as for any other number: had the answer waited for the code's grain,
-            // the text and its audit entry, its time alone would tell whoever holds the child's id that this number
-            // is the guardian's. A send the number's allowance refuses is dropped the same way (no 429 here, and only
-            // here); so is one the SMS provider fails, which the guardian asks again for.
-            var codes = Codes(guardianPhone);
-            SendWithoutWaiting(verificationId is null
-                ? codes.Send(guardianPhone, purpose, UserId, scope: UserId)
-                : codes.Issue(verificationId, guardianPhone, purpose, UserId, scope: UserId));
+            // Answered before the text is sent, as for any other number: had the answer waited for the code's grain, the
+            // text and its audit entry, its time alone would name the guardian. Counted in this child's own allowance, not
+            // the number's: a 429 there could not then be read off the number's own sends either. A send the allowance or
+            // the SMS provider refuses is dropped; the guardian asks again.
+            SendWithoutWaiting(codes.Issue(verificationId ?? VerificationIds.New(), $"child:{UserId}", normalizedPhone, purpose, UserId, scope: UserId));
         }
 
         return Task.CompletedTask;
@@ -334,7 +344,13 @@ internal sealed partial class UserGrain(
 
     private void SendWithoutWaiting(Task send) =>
         send.ContinueWith(
-            static (sent, log) => ((ILogger)log!).LogWarning(sent.Exception!.GetBaseException(), "A guardian's code was not sent."),
+            static (sent, log) =>
+            {
+                // Refusals a stranger can cause at will (the allowance) are not worth a warning each.
+                var failure = sent.Exception!.GetBaseException();
+                var level = failure is DomainException { Kind: DomainErrorKind.TooManyRequests } ? LogLevel.Debug : LogLevel.Warning;
+                ((ILogger)log!).Log(level, failure, "A guardian's code was not sent.");
+            },
             logger, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     // P5.1: the guardian answers for the child by the birth date they consented for, not by IsMinor, which follows
@@ -351,7 +367,12 @@ internal sealed partial class UserGrain(
             && PhoneNumber.TryNormalize(guardian.Phone, out guardianPhone);
     }
 
-    async Task<DataRightsRequestView> IUserGuardian.WithdrawGuardianConsent(string verificationCode)
+    Task<DataRightsRequestView> IUserGuardian.WithdrawGuardianConsent(string verificationCode) =>
+        WithdrawGuardianConsentAsync(new GuardianCode(verificationCode));
+
+    Task<DataRightsRequestView> IUserGuardian.WithdrawGuardianConsentWith(GuardianCode code) => WithdrawGuardianConsentAsync(code);
+
+    private async Task<DataRightsRequestView> WithdrawGuardianConsentAsync(GuardianCode verificationCode)
     {
         if (!MayWithdraw(out var guardianPhone)
             // P5.1: a withdrawal code, asked for to withdraw and texted saying so; never the code the guardian was asked to

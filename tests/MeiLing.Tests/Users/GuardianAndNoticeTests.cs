@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Grains.Audit;
+using MeiLing.Grains.Identity;
 using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
@@ -127,6 +128,8 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         var placed = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
         var paid = await payer(shop).PayAsync(placed.Id(), method, CommerceApiClient.TeaPrice);
         Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync());
+        // A partner's payment counts once its confirmation arrives: withdrawn before, the order is cancelled unpaid.
+        await shop.MerchantClient.WaitForOrderStatusAsync(placed.Id(), "paid");
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Handover", "support")).ApiKey);
         await support.FileRequestAsync(child.UserId, new
         {
@@ -174,6 +177,48 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         }
 
         await Polling.UntilAsync(async () => await TextCountAsync(guardianPhone) > textsBefore);
+    }
+
+    // P4.4, P5.1: the guardian's withdrawal is anonymous, so whoever holds the child's id (the child, who would rather
+    // keep the account) could burn each withdrawal code with five wrong ones. Asked for naming the child, the code's id
+    // has it tried with attempts of its own.
+    [Fact]
+    public async Task P5_1_P4_4_a_withdrawal_code_presented_with_its_id_cannot_be_burnt_by_whoever_holds_the_childs_id()
+    {
+        var (child, guardianPhone, _) = await ChildWithConfirmedGuardianAsync();
+        var anonymous = platform.Client();
+        var textsBefore = await TextCountAsync(guardianPhone);
+        var sent = await anonymous.PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "guardian-withdrawal", userId = child.UserId });
+        var verificationId = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("verificationId").GetString();
+        await Polling.UntilAsync(async () => await TextCountAsync(guardianPhone) > textsBefore);
+        var code = await platform.LatestCodeAsync(guardianPhone, "guardian-withdrawal");
+
+        await BurnAsync(anonymous, $"/v1/users/{child.UserId}/guardian-withdrawal", code);
+        var withdrawn = await anonymous.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal", new { verificationCode = code, verificationId });
+
+        Assert.True(withdrawn.StatusCode == HttpStatusCode.Accepted, await withdrawn.Content.ReadAsStringAsync());
+    }
+
+    // P5.1: codes naming a child were counted in the number's own allowance: spent down to one by plain asks, the next
+    // plain ask was 429 only when a send naming the child had been texted, that is when the number was the guardian's.
+    [Fact]
+    public async Task P5_1_codes_naming_a_child_spend_none_of_the_numbers_own_allowance()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var anonymous = platform.Client();
+        var textsBefore = await TextCountAsync(guardianPhone);
+        // Registering texted the guardian one code; three plain asks leave the number one of its five.
+        for (var i = 0; i < IVerificationCodeGrain.SendsPerWindow - 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await anonymous.PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "guardian-consent" })).StatusCode);
+        }
+
+        await anonymous.PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "guardian-consent", userId = child.UserId });
+        await Polling.UntilAsync(async () => await TextCountAsync(guardianPhone) > textsBefore + IVerificationCodeGrain.SendsPerWindow - 2);
+        var lastPlain = await anonymous.PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "guardian-consent" });
+
+        Assert.Equal(HttpStatusCode.Accepted, lastPlain.StatusCode);
     }
 
     // P5.1: attempts at a guardian's codes were counted per number and purpose: an account that named the same guardian
