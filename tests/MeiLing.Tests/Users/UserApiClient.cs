@@ -32,7 +32,8 @@ internal static class UserApiClient
         var text = outbox.GetProperty("items").EnumerateArray()
             .First(message => message.GetProperty("purpose").GetString() == purpose)
             .GetProperty("text").GetString()!;
-        return Regex.Match(text, "[0-9]{6}").Value;
+        // The code stands alone: a member code's text also names its order, whose id may hold six digits in a row.
+        return Regex.Match(text, @"\b[0-9]{6}\b").Value;
     }
 
     public static async Task<RegisteredUser> RegisterUserAsync(this PlatformFixture platform, object? extra = null)
