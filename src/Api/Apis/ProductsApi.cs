@@ -34,7 +34,7 @@ public static class ProductsApi
             .WithDescription("Old orders keep their lines, refunds of them still work. Idempotent. A cashier gets 403.");
         group.MapPost("/{sku}/stock", AdjustStock).WithName("AdjustStock").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Move a product's stock by delta with a reason (delivery, stock-take, damage, other); answers the new stock.")
-            .WithDescription("Below zero → 409 stock-below-zero, nothing changed. The first adjustment of a product not tracked starts tracking it from zero. An Idempotency-Key header makes a retry count once; the same key with another delta is 409 idempotency-key-reused, nothing changed. Every movement is kept with who, why and when (`GET …/stock/movements`).")
+            .WithDescription("Below zero → 409 stock-below-zero, nothing changed. The first adjustment of a product not tracked starts tracking it from zero. An Idempotency-Key header makes a retry count once; the same key with another delta is 409 idempotency-key-reused, nothing changed. Every movement is kept with who, why and when (`GET …/stock/movements`). Beyond the merchant's adjustments a day, all its keys and operators together (MEILING_STOCK_ADJUSTMENTS_PER_MERCHANT_PER_DAY, 10,000), 429 `quota-exceeded` with Retry-After, nothing changed (P4.4).")
             .ProducesProblems(400, 409);
         group.MapGet("/{sku}/stock/movements", StockMovements).WithName("ListStockMovements").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("The product's stock movements, newest first, a page at a time (limit 1-200, default 50; cursor): delta, stock after, reason, staff member, order, time.")

@@ -11,4 +11,7 @@ public enum DailyAllowanceKind
 
     /// <summary>The member codes texted at the asking of any of one merchant's keys (<c>MEILING_MEMBER_CODES_PER_MERCHANT_PER_DAY</c>).</summary>
     MemberCodesByMerchant,
+
+    /// <summary>The stock adjustments of one merchant's keys and its operators together (<c>MEILING_STOCK_ADJUSTMENTS_PER_MERCHANT_PER_DAY</c>).</summary>
+    StockAdjustmentsByMerchant,
 }

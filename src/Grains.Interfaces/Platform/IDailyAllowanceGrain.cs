@@ -18,6 +18,7 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         "support-calls" => DailyAllowanceKind.SupportCalls,
         "member-codes-by-staff-key" => DailyAllowanceKind.MemberCodesByStaffKey,
         "member-codes-by-merchant" => DailyAllowanceKind.MemberCodesByMerchant,
+        "stock-adjustments-by-merchant" => DailyAllowanceKind.StockAdjustmentsByMerchant,
         _ => null,
     };
 
@@ -26,6 +27,7 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         DailyAllowanceKind.SupportCalls => "support-calls",
         DailyAllowanceKind.MemberCodesByStaffKey => "member-codes-by-staff-key",
         DailyAllowanceKind.MemberCodesByMerchant => "member-codes-by-merchant",
+        DailyAllowanceKind.StockAdjustmentsByMerchant => "stock-adjustments-by-merchant",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an allowance kind."),
     };
 

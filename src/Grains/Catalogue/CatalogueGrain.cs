@@ -116,6 +116,8 @@ internal sealed partial class CatalogueGrain(
         }
 
         var product = Existing(sku);
+        // P4.4: counted before anything is written, so a day's allowance spent writes nothing more (429 quota-exceeded).
+        await GrainFactory.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.StockAdjustmentsByMerchant, MerchantId)).Take();
         if (!product.StockTracked)
         {
             // The first count of a product sold untracked until now starts tracking it from zero.

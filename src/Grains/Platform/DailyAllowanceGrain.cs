@@ -20,6 +20,7 @@ internal sealed class DailyAllowanceGrain(
             DailyAllowanceKind.SupportCalls => (settings.Value.SupportCallsPerDay, "audited calls by one support agent"),
             DailyAllowanceKind.MemberCodesByStaffKey => (settings.Value.MemberCodesPerStaffPerDay, "member codes texted at one staff key's asking"),
             DailyAllowanceKind.MemberCodesByMerchant => (settings.Value.MemberCodesPerMerchantPerDay, "member codes texted at one merchant's asking"),
+            DailyAllowanceKind.StockAdjustmentsByMerchant => (settings.Value.StockAdjustmentsPerMerchantPerDay, "stock adjustments by one merchant"),
             _ => throw DomainException.Invalid("unknown-allowance", "No such allowance."),
         };
         state.State.Take(clock.GetUtcNow(), UserQuotas.Day, perDay, what);

@@ -53,4 +53,10 @@ public sealed class StaffSettings
     /// of its own for each of thousands of staff places would otherwise multiply <see cref="MemberCodesPerStaffPerDay"/>.
     /// </summary>
     public int MemberCodesPerMerchantPerDay { get; set; } = 5_000;
+
+    /// <summary>
+    /// Stock adjustments one merchant may make a day, all its keys together (P4.4): each writes the product's stock and a
+    /// movement kept for good, so a script holding a manager's key could otherwise write without end.
+    /// </summary>
+    public int StockAdjustmentsPerMerchantPerDay { get; set; } = 10_000;
 }

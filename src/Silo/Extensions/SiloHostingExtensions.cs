@@ -119,6 +119,7 @@ public static class SiloHostingExtensions
             staff.SupportCallsPerDay = settings.SupportCallsPerDay;
             staff.MemberCodesPerStaffPerDay = settings.MemberCodesPerStaffPerDay;
             staff.MemberCodesPerMerchantPerDay = settings.MemberCodesPerMerchantPerDay;
+            staff.StockAdjustmentsPerMerchantPerDay = settings.StockAdjustmentsPerMerchantPerDay;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

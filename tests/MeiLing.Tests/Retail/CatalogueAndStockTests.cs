@@ -116,6 +116,28 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.Equal(till.CashierId, movements[0].GetProperty("staffId").GetString());
     }
 
+    // P4.4: each adjustment writes the product's stock and a movement kept for good, and nothing bounded how many a
+    // manager's key (or a script holding it) made: a write storm, and a movement list grown without end.
+    [Fact]
+    public async Task P4_4_one_merchants_keys_together_make_a_days_allowance_of_stock_adjustments_and_no_more()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 5);
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < TestSiloConfigurator.StockAdjustmentsPerMerchantPerDay; i++)
+        {
+            answers.Add((await till.Manager.AdjustStockAsync(till.MerchantId, "RICE", 1)).StatusCode);
+        }
+
+        var byTheMerchantsOwnKey = await till.Owner.AdjustStockAsync(till.MerchantId, "RICE", 1);
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer));
+        Assert.EndsWith("/quota-exceeded", (await byTheMerchantsOwnKey.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(byTheMerchantsOwnKey.Headers.RetryAfter);
+        Assert.Equal(5 + TestSiloConfigurator.StockAdjustmentsPerMerchantPerDay, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+    }
+
     [Fact]
     public async Task Stock_below_zero_is_409_and_nothing_changes()
     {
