@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace MeiLing.Grains.Identity;
 
 /// <summary>
-/// The id a code's send hands its asker (P4.4): a code presented with it is checked alone, with five guesses of its own,
+/// The id a code's send hands its asker (P4.4): a code presented with it has five guesses of its own,
 /// so a stranger guessing at a number's codes cannot burn the one its owner asked for. Random, not time-ordered like
 /// the platform's entity ids: only whoever asked for the code may hold it.
 /// </summary>

@@ -56,8 +56,8 @@ public interface IUserAccountsGrain : IGrainWithIntegerKey
     Task ResetPassword(string phone, string verificationCode, string newPassword);
 
     /// <summary>
-    /// As <see cref="ResetPassword"/>, with the code's verification id when its asker has one (only that code is tried, with
-    /// its own attempts, P4.4), and, when <see cref="PasswordReset.SignIn"/>, the session the new password opens: a
+    /// As <see cref="ResetPassword"/>, with the code's verification id when its asker has one (that code has attempts of its own,
+    /// which guesses without the id cannot burn, P4.4), and, when <see cref="PasswordReset.SignIn"/>, the session the new password opens: a
     /// stranger who keeps the number's sign-ins locked with wrong passwords cannot keep its owner out. Null when no
     /// session was asked for or the number holds no account that may sign in.
     /// </summary>
