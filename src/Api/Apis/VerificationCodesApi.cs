@@ -16,7 +16,7 @@ public static class VerificationCodesApi
         var group = routes.MapGroup("/v1/verification-codes").WithTags("Identity");
         group.MapPost("/", Send).AllowAnonymous().RequireRateLimiting(RateLimits.CodesPolicy)
             .WithName("SendVerificationCode")
-            .WithSummary("Text a 6-digit code (5 minutes, 5 attempts, this phone and purpose only) to a mainland mobile number; 202 whether or not it is registered; 429 beyond the per-number or per-address allowance. A guardian-consent or guardian-withdrawal code naming the child (userId) is good for that child alone, so no other account naming the same guardian can burn it (P5.1); it is texted only when that child's guardian is this number, and the answer is the same either way, given before anything is texted. The answer's verificationId, presented with the code (registering, resetting a password, a guardian's confirmation or withdrawal), gives that code 5 attempts of its own that guesses without it cannot burn; a wrong code is also tried as one without an id (P4.4).");
+            .WithSummary("Text a 6-digit code (5 minutes, 5 attempts, this phone and purpose only) to a mainland mobile number; 202 whether or not it is registered; 429 beyond the per-number or per-address allowance; one network may ask for at most half of a number's day of codes for a purpose (5 of 10), so a stranger spending them leaves the owner the rest (P4.4). A guardian-consent or guardian-withdrawal code naming the child (userId) is good for that child alone, so no other account naming the same guardian can burn it (P5.1); it is texted only when that child's guardian is this number, and the answer is the same either way, given before anything is texted. The answer's verificationId, presented with the code (registering, resetting a password, a guardian's confirmation or withdrawal), gives that code 5 attempts of its own that guesses without it cannot burn; a wrong code is also tried as one without an id (P4.4).");
         return group;
     }
 
@@ -30,7 +30,7 @@ public static class VerificationCodesApi
         var accounts = cluster.GetGrain<IUserAccountsGrain>(0);
         if (request.UserId is null)
         {
-            await accounts.IssueCode(sent.VerificationId, request.Phone, request.Purpose);
+            await accounts.AskCode(new CodeAsked(sent.VerificationId, request.Phone, request.Purpose, RateLimits.ClientAddress(context)));
             return TypedResults.Accepted((string?)null, sent);
         }
 

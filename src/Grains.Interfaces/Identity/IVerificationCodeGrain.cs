@@ -26,6 +26,13 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     public static readonly TimeSpan SendDay = TimeSpan.FromDays(1);
 
     /// <summary>
+    /// Of a number's <see cref="SendsPerDay"/> for one purpose, what one asking network may spend (<see cref="IssueAsked"/>):
+    /// half. A stranger who spent the whole day's sends on someone else's number kept its owner from a reset code until the
+    /// next day; now a stranger needs networks of their own to do it, and the number is texted no more than before.
+    /// </summary>
+    public const int SendsPerDayPerAskingNetwork = SendsPerDay / 2;
+
+    /// <summary>
     /// Makes a new code for <paramref name="purpose"/> (earlier codes still live stay good until they expire) and texts it to
     /// <paramref name="normalizedPhone"/>, which must be the number this grain is keyed by; audited without the code.
     /// A code with a <paramref name="scope"/> (the request it confirms) is good for that scope alone, and its text
@@ -42,6 +49,15 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     /// </summary>
     [Alias("issue")]
     Task Issue(string verificationId, string? party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope);
+
+    /// <summary>
+    /// As <see cref="Issue"/> without a party, for a code asked for without credentials: counted in the number's allowance
+    /// for the purpose and, within it, in the asking network's share (<see cref="SendsPerDayPerAskingNetwork"/>), so one
+    /// network cannot spend the number's whole day (P4.4); 429 <c>quota-exceeded</c> beyond either. Added beside
+    /// <see cref="Issue"/> for a rolling upgrade.
+    /// </summary>
+    [Alias("issue-asked")]
+    Task IssueAsked(CodeAsked asked);
 
     /// <summary>
     /// As <see cref="Send"/>, for a code <paramref name="party"/> asks to have texted to the number's owner (a shop's till asking

@@ -33,6 +33,13 @@ public interface IUserAccountsGrain : IGrainWithIntegerKey
     Task IssueCode(string verificationId, string phone, VerificationPurpose purpose);
 
     /// <summary>
+    /// As <see cref="IssueCode"/>, counted also in the share of the number's sends its asking network may spend
+    /// (<c>IVerificationCodeGrain.IssueAsked</c>, P4.4). Added beside <see cref="IssueCode"/> for a rolling upgrade.
+    /// </summary>
+    [Alias("ask-code")]
+    Task AskCode(CodeAsked asked);
+
+    /// <summary>
     /// As <see cref="SendCode"/>, for a guardian's code naming the child it is for (P5.1): texted, scoped to that child, only
     /// when the child's guardian is this number and the purpose applies to the account now; otherwise nothing is sent and
     /// the answer is the same. 400 <c>purpose-not-for-a-child</c> for a purpose other than <c>guardian-consent</c> and

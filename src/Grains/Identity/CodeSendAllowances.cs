@@ -3,8 +3,8 @@ using MeiLing.Grains.Users;
 namespace MeiLing.Grains.Identity;
 
 /// <summary>
-/// The sends of codes to one number, an allowance per purpose and asking party, each counted per window and per day;
-/// and how long they must stay in memory for those allowances to hold.
+/// The sends of codes to one number, an allowance per purpose and asking party, each counted per window and per day, and
+/// each asking network's share of the number's own day; and how long they must stay in memory for those allowances to hold.
 /// </summary>
 internal sealed class CodeSendAllowances
 {
@@ -20,6 +20,13 @@ internal sealed class CodeSendAllowances
 
         return sends;
     }
+
+    /// <summary>
+    /// The sends of <paramref name="purpose"/> asked for from <paramref name="askingNetwork"/>, counted within the number's own
+    /// (party-less) allowance: kept beside the parties' allowances, under a name no party has, so <see cref="KeepFor"/>
+    /// holds it for its day too.
+    /// </summary>
+    public Allowance ShareOf(VerificationPurpose purpose, string askingNetwork) => For(purpose, "network " + askingNetwork).Day;
 
     /// <summary>
     /// Until a day after the newest send, over every allowance: the counts live in memory only, and an activation that

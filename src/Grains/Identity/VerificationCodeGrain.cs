@@ -30,14 +30,21 @@ internal sealed class VerificationCodeGrain(
         SendAsync(party: null, normalizedPhone, purpose, subjectUserId, scope, verificationId: null);
 
     Task IVerificationCodeGrain.Issue(string verificationId, string? party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
-        VerificationIds.IsWellFormed(verificationId)
-            ? SendAsync(party, normalizedPhone, purpose, subjectUserId, scope, verificationId)
-            : throw DomainException.InvalidField("verificationId", "invalid-verification-id", "A verification id is handed out by POST /v1/verification-codes.");
+        SendAsync(party, normalizedPhone, purpose, subjectUserId, scope, WellFormed(verificationId));
+
+    Task IVerificationCodeGrain.IssueAsked(CodeAsked asked) =>
+        SendAsync(party: null, asked.Phone, asked.Purpose, subjectUserId: null, scope: null, WellFormed(asked.VerificationId), asked.AskingNetwork);
 
     Task IVerificationCodeGrain.SendOnBehalfOf(string party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope) =>
         SendAsync(party, normalizedPhone, purpose, subjectUserId, scope, verificationId: null);
 
-    private async Task SendAsync(string? party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope, string? verificationId)
+    private static string WellFormed(string verificationId) =>
+        VerificationIds.IsWellFormed(verificationId)
+            ? verificationId
+            : throw DomainException.InvalidField("verificationId", "invalid-verification-id", "A verification id is handed out by POST /v1/verification-codes.");
+
+    private async Task SendAsync(
+        string? party, string normalizedPhone, VerificationPurpose purpose, string? subjectUserId, string? scope, string? verificationId, string? askingNetwork = null)
     {
         if (phones.IndexKey(normalizedPhone) != this.GetPrimaryKeyString())
         {
@@ -47,10 +54,15 @@ internal sealed class VerificationCodeGrain(
         var now = clock.GetUtcNow();
         var sends = _sends.For(purpose, party);
         var what = party is null ? $"{VerificationCodes.Name(purpose)} codes to one number" : $"{VerificationCodes.Name(purpose)} codes to one number from one party";
-        // The day is checked before the window is taken from, so a send the day refuses spends none of the window.
+        // P4.4: a network's share of the number's day, so a stranger asking from one network leaves the owner the rest.
+        var share = askingNetwork is null ? null : _sends.ShareOf(purpose, askingNetwork);
+        var shareWhat = $"{VerificationCodes.Name(purpose)} codes to one number asked for from one network";
+        // The days are checked before the window is taken from, so a send a day refuses spends none of the window.
+        share?.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, shareWhat);
         sends.Day.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
         sends.Window.Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, what);
         sends.Day.Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
+        share?.Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, shareWhat);
         DelayDeactivation(_sends.KeepFor(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendDay));
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);

@@ -160,6 +160,12 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
         await Codes(normalized).Issue(verificationId, party: null, normalized, purpose, subjectUserId: null, scope: null);
     }
 
+    async Task IUserAccountsGrain.AskCode(CodeAsked asked)
+    {
+        var normalized = RequestableNumber(asked.Phone, asked.Purpose);
+        await Codes(normalized).IssueAsked(asked with { Phone = normalized });
+    }
+
     // P5.1: a guardian's code named for its child is that child's alone; the child's grain knows its guardian's number.
     async Task IUserAccountsGrain.SendGuardianCode(string phone, VerificationPurpose purpose, string childUserId) =>
         await GrainFactory.GetGrain<IUserGuardian>(childUserId).SendGuardianCode(GuardianNumber(phone, purpose), purpose);
