@@ -29,7 +29,7 @@ public static class ConsoleAuthentication
         options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         options.Cookie.Path = ConsolePaths.Console;
         options.Cookie.IsEssential = true;
-        options.ExpireTimeSpan = TimeSpan.FromHours(8);
+        options.ExpireTimeSpan = IConsoleSessionGrain.Lifetime;
         options.SlidingExpiration = false;
         options.Events = new CookieAuthenticationEvents
         {

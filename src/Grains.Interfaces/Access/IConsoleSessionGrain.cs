@@ -9,7 +9,16 @@ namespace MeiLing.Grains.Access;
 [Alias("meiling.console-session")]
 public interface IConsoleSessionGrain : IGrainWithStringKey
 {
-    /// <summary>Ends the session for good; idempotent.</summary>
+    /// <summary>How long a console cookie is good for from its sign-in, never extended (no sliding expiration).</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// How long after its sign-out an ended session's row is kept: past <see cref="Lifetime"/>, every cookie of the session
+    /// has expired, so the row refuses nothing; the hour more covers clocks of API hosts and silos that differ.
+    /// </summary>
+    public static readonly TimeSpan KeptAfterSignOut = Lifetime + TimeSpan.FromHours(1);
+
+    /// <summary>Ends the session for good; idempotent. Its row is deleted <see cref="KeptAfterSignOut"/> later.</summary>
     [Alias("end")]
     Task End();
 
@@ -17,4 +26,11 @@ public interface IConsoleSessionGrain : IGrainWithStringKey
     [Alias("is-ended")]
     [ReadOnly]
     Task<bool> IsEnded();
+
+    /// <summary>
+    /// Deletes the row of a session signed out at least <see cref="KeptAfterSignOut"/> ago, and stops the reminder that
+    /// asks; a session ended more recently is kept. What the reminder <see cref="End"/> sets calls; idempotent (P4.1).
+    /// </summary>
+    [Alias("forget-when-expired")]
+    Task ForgetWhenExpired();
 }

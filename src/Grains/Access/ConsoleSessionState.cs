@@ -6,4 +6,7 @@ public sealed class ConsoleSessionState
     public DateTimeOffset? EndedAt { get; set; }
 
     public void End(DateTimeOffset at) => EndedAt ??= at;
+
+    /// <summary>Whether the row must still be kept at <paramref name="now"/>: a session ended less than <paramref name="keptFor"/> ago.</summary>
+    public bool IsKeptAt(DateTimeOffset now, TimeSpan keptFor) => EndedAt is { } ended && now < ended + keptFor;
 }

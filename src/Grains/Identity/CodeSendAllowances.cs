@@ -22,11 +22,39 @@ internal sealed class CodeSendAllowances
     }
 
     /// <summary>
-    /// The sends of <paramref name="purpose"/> asked for from <paramref name="askingNetwork"/>, counted within the number's own
-    /// (party-less) allowance: kept beside the parties' allowances, under a name no party has, so <see cref="KeepFor"/>
-    /// holds it for its day too.
+    /// The day's sends of <paramref name="purpose"/> asked for from <paramref name="askingNetwork"/>, counted within the
+    /// number's own (party-less) allowance; null when that network has been sent none. Looked up without adding an entry,
+    /// so an ask refused before anything is taken leaves nothing behind: otherwise every refused ask from a fresh network
+    /// (an IPv6 /48 holds 65,536 /64s) grew the number's activation by an entry.
     /// </summary>
-    public Allowance ShareOf(VerificationPurpose purpose, string askingNetwork) => For(purpose, "network " + askingNetwork).Day;
+    public Allowance? FindShare(VerificationPurpose purpose, string askingNetwork) =>
+        _sends.TryGetValue((purpose, ShareParty(askingNetwork)), out var sends) ? sends.Day : null;
+
+    /// <summary>
+    /// As <see cref="FindShare"/>, added when missing: for a send the number's own allowance has just taken, so a number
+    /// holds at most as many shares as it was sent codes in a day. Kept beside the parties' allowances under a name no
+    /// party has, so <see cref="KeepFor"/> holds it for its day too.
+    /// </summary>
+    public Allowance ShareOf(VerificationPurpose purpose, string askingNetwork) => For(purpose, ShareParty(askingNetwork)).Day;
+
+    /// <summary>Drops the allowances with no use left in their window or day: what they counted no longer limits anything.</summary>
+    public void ForgetSpent(DateTimeOffset now, TimeSpan window, TimeSpan day)
+    {
+        foreach (var (key, sends) in _sends)
+        {
+            sends.Window.Uses.RemoveAll(use => use <= now - window);
+            sends.Day.Uses.RemoveAll(use => use <= now - day);
+            if (sends.Window.Uses.Count == 0 && sends.Day.Uses.Count == 0)
+            {
+                _sends.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>How many allowances are held: what one number's activation keeps in memory.</summary>
+    public int Count => _sends.Count;
+
+    private static string ShareParty(string askingNetwork) => "network " + askingNetwork;
 
     /// <summary>
     /// Until a day after the newest send, over every allowance: the counts live in memory only, and an activation that

@@ -52,17 +52,24 @@ internal sealed class VerificationCodeGrain(
         }
 
         var now = clock.GetUtcNow();
+        _sends.ForgetSpent(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendDay);
         var sends = _sends.For(purpose, party);
         var what = party is null ? $"{VerificationCodes.Name(purpose)} codes to one number" : $"{VerificationCodes.Name(purpose)} codes to one number from one party";
         // P4.4: a network's share of the number's day, so a stranger asking from one network leaves the owner the rest.
-        var share = askingNetwork is null ? null : _sends.ShareOf(purpose, askingNetwork);
         var shareWhat = $"{VerificationCodes.Name(purpose)} codes to one number asked for from one network";
         // The days are checked before the window is taken from, so a send a day refuses spends none of the window.
-        share?.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, shareWhat);
+        if (askingNetwork is not null)
+        {
+            _sends.FindShare(purpose, askingNetwork)?.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, shareWhat);
+        }
+
         sends.Day.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
         sends.Window.Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, what);
         sends.Day.Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
-        share?.Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, shareWhat);
+        if (askingNetwork is not null)
+        {
+            _sends.ShareOf(purpose, askingNetwork).Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, shareWhat);
+        }
         DelayDeactivation(_sends.KeepFor(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendDay));
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);

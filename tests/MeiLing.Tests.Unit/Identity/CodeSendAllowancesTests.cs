@@ -56,4 +56,34 @@ public sealed class CodeSendAllowancesTests
         allowances.For(VerificationPurpose.Register, party: null).Day.Take(Start, Day, IVerificationCodeGrain.SendsPerDay, "codes");
         Assert.Equal(Window, allowances.KeepFor(Start.AddDays(2), Window, Day));
     }
+
+    // P4.4: a network's share was added before the number's allowance refused the ask, so every refused ask from a fresh
+    // /64 (a /48 holds 65,536) left an entry in the number's activation, which a send a day kept alive for good.
+    [Fact]
+    public void P4_4_looking_up_a_networks_share_for_an_ask_that_is_then_refused_keeps_nothing()
+    {
+        var allowances = new CodeSendAllowances();
+        for (var network = 0; network < 1_000; network++)
+        {
+            Assert.Null(allowances.FindShare(VerificationPurpose.Register, $"ip:2001:db8:0:{network:x}::/64"));
+        }
+
+        Assert.Equal(0, allowances.Count);
+        allowances.ShareOf(VerificationPurpose.Register, "ip:198.51.100.1").Take(Start, Day, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, "codes");
+        Assert.Single(allowances.FindShare(VerificationPurpose.Register, "ip:198.51.100.1")!.Uses);
+    }
+
+    [Fact]
+    public void P4_4_allowances_whose_uses_have_all_aged_out_are_forgotten_and_the_others_kept()
+    {
+        var allowances = new CodeSendAllowances();
+        allowances.ShareOf(VerificationPurpose.Register, "ip:198.51.100.1").Take(Start, Day, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, "codes");
+        allowances.ShareOf(VerificationPurpose.Register, "ip:198.51.100.2").Take(Start.AddHours(12), Day, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, "codes");
+
+        allowances.ForgetSpent(Start + Day, Window, Day);
+
+        Assert.Equal(1, allowances.Count);
+        Assert.Null(allowances.FindShare(VerificationPurpose.Register, "ip:198.51.100.1"));
+        Assert.NotNull(allowances.FindShare(VerificationPurpose.Register, "ip:198.51.100.2"));
+    }
 }
