@@ -213,6 +213,23 @@ public sealed class SiloSettings : ClusterSettings
     public string? PaymentSandboxCallback { get; set; }
 
     /// <summary>
+    /// Where each partner outside the platform is told of data-rights events about users whose data it received
+    /// (<c>MEILING_PARTNER_NOTICE_URLS</c>, <c>name=https://…[,name=https://…]</c>, P3.1): a Standard Webhook signed with
+    /// that partner's secret in <c>MEILING_PAYMENT_PARTNER_SECRETS</c>, retried like a merchant's, and confirmed by the
+    /// partner through <c>POST /v1/payment-partners/{partner}/recipient-confirmations</c>. A partner without one is told
+    /// only by the sandbox partners (<see cref="PaymentSandboxCallback"/>); in Production the delivery partner, which
+    /// every fulfilled delivery reaches, must have one.
+    /// </summary>
+    [ConfigurationKeyName("PARTNER_NOTICE_URLS")]
+    public string? PartnerNoticeUrlsText { get; set; }
+
+    /// <summary>The partners' notice URLs with their secrets; none when unset or invalid (which start-up refuses).</summary>
+    public Webhooks.PartnerNoticeEndpoints PartnerNotices =>
+        Webhooks.PartnerNoticeEndpoints.TryParseUrls(PartnerNoticeUrlsText, out var urls)
+            ? new(urls.Where(pair => PartnerSecrets.ContainsKey(pair.Key)).ToDictionary(pair => pair.Key, pair => new Webhooks.PartnerNoticeEndpoint(pair.Value, PartnerSecrets[pair.Key])))
+            : Webhooks.PartnerNoticeEndpoints.None;
+
+    /// <summary>
     /// Who sends text messages (<c>MEILING_SMS_SENDER</c>): <c>sandbox</c> keeps them in memory for an operator to
     /// read at <c>GET /v1/sandbox/sms</c> (refused when the host environment is Production); <c>none</c> (the default)
     /// sends nothing. A real provider plugs in as another <c>ISmsSender</c> (docs/security.md).
@@ -260,6 +277,18 @@ public sealed class SiloSettings : ClusterSettings
                     $"MEILING_PAYMENT_SANDBOX_CALLBACK needs MEILING_PAYMENT_PARTNER_SECRETS for {string.Join(" and ", SandboxPaymentPartners.Names)}.",
                     [nameof(PaymentSandboxCallback)]);
             }
+        }
+
+        if (!Webhooks.PartnerNoticeEndpoints.TryParseUrls(PartnerNoticeUrlsText, out var noticeUrls))
+        {
+            yield return new ValidationResult(
+                "MEILING_PARTNER_NOTICE_URLS must be name=http(s)://… pairs separated by commas, each partner once.", [nameof(PartnerNoticeUrlsText)]);
+        }
+        else if (noticeUrls.Keys.Where(partner => !PartnerSecrets.ContainsKey(partner)).ToList() is { Count: > 0 } unsigned)
+        {
+            yield return new ValidationResult(
+                $"MEILING_PARTNER_NOTICE_URLS names {string.Join(", ", unsigned)} without a secret in MEILING_PAYMENT_PARTNER_SECRETS to sign its notices with.",
+                [nameof(PartnerNoticeUrlsText)]);
         }
 
         if (!MeiLing.Grains.Privacy.Encryption.MasterKeyRing.TryParse(MasterKeyText(), out _))

@@ -10,6 +10,7 @@ using MeiLing.Silo.Payments;
 using MeiLing.Silo.DataRights;
 using MeiLing.Silo.Schema;
 using MeiLing.Silo.Security;
+using MeiLing.Silo.Webhooks;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -34,6 +35,14 @@ public static class SiloHostingExtensions
             // production every user's order (and every walk-in sale) would be paid by saying so.
             throw new InvalidOperationException(
                 "MEILING_PAYMENT_SANDBOX_CALLBACK is refused in the Production environment: its partners confirm every charge without taking any money. Register real payment partners, or run with DOTNET_ENVIRONMENT set to something else (scripts/run uses Sandbox).");
+        }
+
+        if (builder.Environment.IsProduction() && !settings.PartnerNotices.Has(Webhooks.SandboxRecipientNotifier.DeliveryPartner))
+        {
+            // P3.1: every fulfilled delivery hands the customer's address to the delivery partner; without a URL to tell it
+            // at, each erasure or correction of such a customer would wait on a notice that can never be sent.
+            throw new InvalidOperationException(
+                $"MEILING_PARTNER_NOTICE_URLS must name {Webhooks.SandboxRecipientNotifier.DeliveryPartner} in the Production environment (with its secret in MEILING_PAYMENT_PARTNER_SECRETS): it receives every fulfilled delivery and must hear of its customers' erasures and corrections.");
         }
 
         var siloName = string.IsNullOrEmpty(settings.SiloName) ? $"silo-{settings.SiloPort}" : settings.SiloName;
@@ -81,6 +90,8 @@ public static class SiloHostingExtensions
                 silo.Services.AddApiGrainCallFilters();
             }
 
+            // Before the sandbox partners: a partner with a notice URL is told there, signed, whatever else runs.
+            silo.AddPartnerNotices(settings.PartnerNotices);
             if (!string.IsNullOrWhiteSpace(settings.PaymentSandboxCallback))
             {
                 silo.AddSandboxPaymentPartners(new Uri(settings.PaymentSandboxCallback), settings.PartnerSecrets);

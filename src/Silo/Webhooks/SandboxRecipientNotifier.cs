@@ -11,7 +11,10 @@ namespace MeiLing.Silo.Webhooks;
 /// </summary>
 public sealed class SandboxRecipientNotifier : IRecipientNotifier
 {
-    public static readonly IReadOnlyList<string> Partners = ["wechat-pay", "alipay", "meiling-delivery"];
+    /// <summary>The delivery partner every fulfilled delivery is handed to (the order's ledger names it so).</summary>
+    public const string DeliveryPartner = "meiling-delivery";
+
+    public static readonly IReadOnlyList<string> Partners = ["wechat-pay", "alipay", DeliveryPartner];
 
     /// <summary>What the partners were told, in order.</summary>
     public ConcurrentQueue<SandboxNotice> Received { get; } = new();

@@ -127,7 +127,30 @@ public sealed class SettingsValidationTests
         Assert.Equal(15, Settings.Bind<MeiLing.Api.ApiSettings>(configuration).RecentSignInMinutes);
     }
 
-    // A silo in the Production environment with what every silo needs plus these settings: what its start-up threw.
+    // P3.1: every fulfilled delivery hands the customer's address to the delivery partner; a production silo with no URL to
+    // tell it at left every erasure and correction of those customers waiting on a notice that could never be sent.
+    [Fact]
+    public void P3_1_a_production_silo_refuses_to_start_without_a_notice_url_for_the_delivery_partner()
+    {
+        var error = ProductionSiloStartError(("PARTNER_NOTICE_URLS", ""));
+
+        Assert.Contains("MEILING_PARTNER_NOTICE_URLS", error, StringComparison.Ordinal);
+        Assert.Contains(TestSiloConfigurator.DeliveryPartner, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("meiling-delivery=ftp://delivery.example/notices")]
+    [InlineData("meiling-delivery")]
+    [InlineData("alipay=https://alipay.example/notices")]
+    public void P3_1_a_partner_notice_url_that_is_not_http_or_has_no_secret_to_sign_with_fails_start_up_naming_its_variable(string urls)
+    {
+        var error = ProductionSiloStartError(("PARTNER_NOTICE_URLS", urls));
+
+        Assert.Contains("MEILING_PARTNER_NOTICE_URLS", error, StringComparison.Ordinal);
+    }
+
+    // A silo in the Production environment with what every silo needs (the delivery partner's notice URL and secret too)
+    // plus these settings: what its start-up threw.
     private static string ProductionSiloStartError(params (string Key, string Value)[] settings)
     {
         var ports = FreePorts.Take(3);
@@ -140,6 +163,8 @@ public sealed class SettingsValidationTests
             web.UseSetting("SILO_PORT", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("GATEWAY_PORT", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("DASHBOARD_PORT", ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.UseSetting("PARTNER_NOTICE_URLS", $"{TestSiloConfigurator.DeliveryPartner}=https://delivery.example/notices");
+            web.UseSetting("PAYMENT_PARTNER_SECRETS", $"{TestSiloConfigurator.DeliveryPartner}={TestSiloConfigurator.PartnerSecretsByName[TestSiloConfigurator.DeliveryPartner]}");
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);

@@ -57,6 +57,7 @@ public class PlatformFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(await ServerAsync());
+        await StartCompanionsAsync();
 
         var builder = new TestClusterBuilder((short)Silos);
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
@@ -152,7 +153,14 @@ public class PlatformFixture : IAsyncLifetime
         }
 
         await DisposeServerAsync();
+        await StopCompanionsAsync();
     }
+
+    /// <summary>Starts what a fixture's silos talk to outside the cluster (a partner's receiver), before they are built.</summary>
+    protected virtual Task StartCompanionsAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what <see cref="StartCompanionsAsync"/> started, after the cluster.</summary>
+    protected virtual Task StopCompanionsAsync() => Task.CompletedTask;
 
     /// <summary>Stops what <see cref="ServerAsync"/> started, after the database is dropped.</summary>
     protected virtual Task DisposeServerAsync() => Task.CompletedTask;

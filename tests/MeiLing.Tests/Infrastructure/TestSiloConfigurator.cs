@@ -35,7 +35,11 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         ["wechat-pay"] = "whsec_dGVzdC13ZWNoYXQtcGF5LXNpZ25pbmcta2V5LTAxMjM0NTY3ODk=",
         ["alipay"] = "whsec_dGVzdC1hbGlwYXktc2lnbmluZy1rZXktMDEyMzQ1Njc4OWFiY2Q=",
         [UnadaptedPartner] = "whsec_dGVzdC11bmlvbnBheS1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWI=",
+        [DeliveryPartner] = "whsec_dGVzdC1kZWxpdmVyeS1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWI=",
     };
+
+    /// <summary>The delivery partner every fulfilled delivery is handed to.</summary>
+    public const string DeliveryPartner = "meiling-delivery";
 
     /// <summary>A payment partner the API knows (it may sign calls) but no silo tells: its notices fail, and it confirms by calling in.</summary>
     public const string UnadaptedPartner = "unionpay";
