@@ -50,12 +50,13 @@ public static class Labels
         RequestRecipient.Notified => $"已送达，未确认 notified {When(recipient.NotifiedAt)}, not confirmed",
         RequestRecipient.Failed => $"送达失败 failed after {recipient.Attempts} attempts, last {When(recipient.LastAttemptAt)}; not confirmed",
         RequestRecipient.Retrying => $"重试中 retrying: {recipient.Attempts} attempts, next {When(recipient.NextAttemptAt)}",
+        RequestRecipient.NotTold => "未发送 not sent: its endpoint takes no event of this kind, so no confirmation is awaited",
         _ => "待发送 waiting to be sent",
     };
 
     public static string RecipientTone(RequestRecipient recipient) => recipient.Status switch
     {
-        RequestRecipient.Confirmed => "ok",
+        RequestRecipient.Confirmed or RequestRecipient.NotTold => "ok",
         RequestRecipient.Failed => "bad",
         _ => "warn",
     };

@@ -8,7 +8,9 @@ namespace MeiLing.Grains.DataRights;
 /// out unanswered, <c>notified</c> once its webhook or adapter took the notice, <c>confirmed</c> once it said it acted.
 /// <see cref="Attempts"/>, <see cref="LastAttemptAt"/> and <see cref="NextAttemptAt"/> show the user and support how
 /// the notice is going, whatever the recipient does.
-/// <see cref="EventType"/> is what it was told (<c>customer.redact</c>, …); null when its endpoint takes no event of the kind.
+/// <see cref="EventType"/> is what it was told (<c>customer.redact</c>, …); null when its endpoint takes no event of the kind,
+/// and the recipient is then <c>not-told</c>: nothing is sent to it, so nothing is awaited from it (an access request's
+/// <c>customer.data_request</c>, which a merchant's endpoint may leave out).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.request-recipient")]
 public sealed record RequestRecipient(
@@ -27,4 +29,5 @@ public sealed record RequestRecipient(
     public const string Failed = "failed";
     public const string Notified = "notified";
     public const string Confirmed = "confirmed";
+    public const string NotTold = "not-told";
 }

@@ -442,7 +442,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             """
             SELECT DISTINCT request_id FROM request_recipients
              WHERE confirmed_at IS NULL AND (coalesce(notified_at, listed_at) < $1 OR failed_at IS NOT NULL) AND request_id > $2
-               AND starts_with(request_id, $4)
+               AND starts_with(request_id, $4) AND event_id IS NOT NULL
              ORDER BY request_id LIMIT $3
             """,
             since, afterRequestId, limit, EntityId.RequestPrefix + "_");
@@ -500,6 +500,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             : notified is not null ? RequestRecipient.Notified
             : failed ? RequestRecipient.Failed
             : attempts > 0 ? RequestRecipient.Retrying
+            : reader.IsDBNull(offset + 4) ? RequestRecipient.NotTold
             : RequestRecipient.Pending;
         return new RequestRecipient(
             reader.GetString(offset), Enum.Parse<RecipientKind>(reader.GetString(offset + 1)), notified, confirmed, status,

@@ -34,6 +34,32 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
         Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), r => r.RequestId() == requestId);
     }
 
+    // P8.1: an access request's recipient whose endpoint leaves customer.data_request out is told nothing; it was listed
+    // "pending" for good, and after 15 days support was sent to chase a confirmation no one had asked for, with no way
+    // to clear it (a re-send needs a failed notice).
+    [Fact]
+    public async Task P8_1_a_recipient_whose_endpoint_takes_no_such_event_is_shown_not_told_and_is_never_chased()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        (await shop.MerchantClient.PutAsJsonAsync(
+            $"/v1/merchants/{shop.Merchant.MerchantId}/webhook", new { url = receiver.UrlOf(shop.Merchant.MerchantId), events = new[] { "member_card.settled" } }))
+            .EnsureSuccessStatusCode();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Not Told", "support")).ApiKey);
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" })).RequestId();
+        await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+
+        platform.Clock.Advance(TimeSpan.FromDays(16));
+        var late = await support.GetFromJsonAsync<JsonElement>("/v1/requests?unconfirmedRecipients=true&limit=500");
+        var recipient = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}"))
+            .GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
+
+        Assert.Equal("not-told", recipient.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, recipient.GetProperty("eventType").ValueKind);
+        Assert.DoesNotContain(late.GetProperty("items").EnumerateArray(), r => r.RequestId() == requestId);
+    }
+
     [Fact]
     public async Task P4_3_a_merchant_hears_by_a_signed_shop_redact_once_its_termination_has_erased_its_data()
     {
