@@ -34,11 +34,13 @@ public static class CallerClaims
     /// <summary>
     /// The caller an API key stands for. A merchant's staff member is the merchant (role and subject), plus their
     /// staff id and their till role, so every merchant route admits them and the manager-only ones tell them apart.
+    /// A staff key whose role is missing is a cashier's, the least a staff key may do: read as the merchant's own key, it
+    /// would pay by member card without the member's code and refund.
     /// </summary>
     public static ClaimsPrincipal Principal(ApiKeyGrant grant, string scheme)
     {
         var principal = Principal(grant.Role, grant.SubjectId, scheme);
-        if (grant is { Role: CallerRole.Merchant, StaffId: { } staffId, StaffRole: { } staffRole })
+        if (grant is { Role: CallerRole.Merchant, StaffId: { } staffId, StaffRole: var staffRole })
         {
             var identity = (ClaimsIdentity)principal.Identity!;
             identity.AddClaim(new Claim(MerchantStaff, staffId));
