@@ -484,7 +484,8 @@ internal sealed partial class DataRightsRequestGrain(
             case RequestStep.CorrectProfile:
                 return 0;
             case RequestStep.CorrectDeliveries:
-                return details.Delivery is { } delivery ? await erasure.CorrectDeliveriesAsync(userId, delivery) : 0;
+                // The orders readdressed, which their recipients are told to read again (P3.1).
+                return details.Delivery is { } delivery ? OrdersChanged(await erasure.CorrectDeliveriesAsync(userId, delivery)) : 0;
             case RequestStep.Erase { Target: ErasureTarget.Addresses } addresses:
                 // The address book, and the addresses of the orders past delivery, which their recipients are told to erase.
                 return await erasure.RunAsync(addresses.Target, userId, ClosedAccount())

@@ -52,9 +52,12 @@ public sealed class ErasureSteps(
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Not an erasure target."),
     };
 
-    /// <summary>Applies a correction of delivery details to every order of the user not yet fulfilled.</summary>
-    public async Task<int> CorrectDeliveriesAsync(string userId, DeliveryCorrection correction) =>
-        await CountAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).CorrectDelivery(correction));
+    /// <summary>
+    /// Applies a correction of delivery details to every order of the user not yet fulfilled; returns those orders, the
+    /// ones its recipients are told carry the corrected values (an order past delivery keeps where it was delivered).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CorrectDeliveriesAsync(string userId, DeliveryCorrection correction) =>
+        await ChangedAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).CorrectDelivery(correction));
 
     /// <summary>
     /// With a deletion of the user's addresses: erases the address and door number of every order of theirs past delivery

@@ -39,8 +39,9 @@ public sealed class RequestRecipientNotices(
 
     /// <summary>
     /// Lists the request's recipients and writes their events; returns how many parties were listed.
-    /// <paramref name="ordersChanged"/> are the orders a deletion of addresses erased the address of: a party is told to
-    /// erase it from those alone.
+    /// <paramref name="ordersChanged"/> are the orders a deletion of addresses erased the address of (a party is told to
+    /// erase it from those alone), or the orders a correction of the delivery readdressed (a party is told which of its
+    /// orders now carry the corrected values).
     /// </summary>
     public async Task<int> NotifyAsync(
         string requestId, string userId, DataRightsRequestType type, RequestDetails details, IReadOnlyCollection<string> ordersChanged)
@@ -95,7 +96,7 @@ public sealed class RequestRecipientNotices(
         // not tell it what to erase or correct in its own records. The ledger's rows are this user's, so no other user's order.
         var partnerOrders = await ledger.OrderIdsByRecipientAsync(userId);
         var erasesAddresses = type == DataRightsRequestType.Deletion && details.Categories.Contains(ErasableCategory.Addresses);
-        var erased = new HashSet<string>(ordersChanged, StringComparer.Ordinal);
+        var changed = new HashSet<string>(ordersChanged, StringComparer.Ordinal);
         var told = recipients.Select(pair =>
         {
             var ((recipient, kind), fields) = pair;
@@ -107,14 +108,17 @@ public sealed class RequestRecipientNotices(
                 // A deletion of addresses erased them from the user's orders past delivery, and a party is told to erase them
                 // from those alone: an order still to be delivered keeps its address, on the platform as at the merchant,
                 // and a party holding none of the erased ones has nothing to erase (P3.1).
-                orderIds = [.. orderIds.Where(erased.Contains)];
+                orderIds = [.. orderIds.Where(changed.Contains)];
                 if (orderIds.Count == 0)
                 {
                     fields = [.. fields.Where(field => field != "delivery" && !DeliveryParts.Contains(field))];
                 }
             }
 
-            return EventFor(type, details, userId, requestId, fields, orderIds) is var (eventType, data)
+            // A correction readdresses the orders still to be delivered; one past delivery keeps where it was delivered, so
+            // a party holding only such orders (the delivery partner, mostly) learns that none of its orders changed.
+            IReadOnlyList<string> readdressed = [.. orderIds.Where(changed.Contains)];
+            return EventFor(type, details, userId, requestId, fields, orderIds, readdressed) is var (eventType, data)
                 ? outbox.Event(eventType, recipient, kind, requestId, data, requestId)
                 : null;
         });
@@ -154,7 +158,8 @@ public sealed class RequestRecipientNotices(
     }
 
     private static (string Type, object Data)? EventFor(
-        DataRightsRequestType type, RequestDetails details, string userId, string requestId, IReadOnlyList<string> fields, IReadOnlyList<string> orderIds)
+        DataRightsRequestType type, RequestDetails details, string userId, string requestId, IReadOnlyList<string> fields, IReadOnlyList<string> orderIds,
+        IReadOnlyList<string> readdressedOrderIds)
     {
         switch (type)
         {
@@ -170,7 +175,11 @@ public sealed class RequestRecipientNotices(
             case DataRightsRequestType.Correction:
                 var corrected = CorrectedFields(details).Where(field => fields.Contains(field) || (fields.Contains("delivery") && field.StartsWith("delivery.", StringComparison.Ordinal))).ToList();
                 // The orders too (P3.1): a partner keeps the delivery it received by order, and the user id alone finds nothing.
-                return corrected.Count > 0 ? (WebhookEvents.CustomerUpdated, new { userId, requestId, orderIds, fields = corrected }) : null;
+                // Which of them carry the corrected values now (P3.1): the party reads those again; the others were delivered
+                // where the platform keeps them delivered, and no route shows a party the values of an order it did not get.
+                return corrected.Count > 0
+                    ? (WebhookEvents.CustomerUpdated, new { userId, requestId, orderIds, readdressedOrderIds, fields = corrected })
+                    : null;
             default:
                 return null;
         }

@@ -180,6 +180,8 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         Assert.Equal([delivered], OrderIds(toDelivery));
         Assert.DoesNotContain(pickedUp, OrderIds(toDelivery));
         Assert.DoesNotContain(strangers, OrderIds(toDelivery));
+        // Its delivered order was not readdressed: the partner learns that no order of its carries the correction.
+        Assert.Empty(toDelivery.GetProperty("data").GetProperty("readdressedOrderIds").EnumerateArray());
     }
 
     // The shop's customer pays two orders by WeChat, one delivered (and fulfilled) and one picked up; a stranger at
@@ -202,6 +204,31 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync());
         await shop.MerchantClient.WaitForOrderStatusAsync(order.Id(), "paid");
         return order.Id();
+    }
+
+    // P3.1: a delivery correction readdresses the orders still to be delivered, but each party was told all of its orders
+    // alike: a merchant reading a delivered one found the old address, and could not tell which orders carried the correction.
+    [Fact]
+    public async Task P3_1_a_delivery_correction_tells_each_party_which_of_its_orders_were_readdressed()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var delivered = await FulfilledWithDeliveryAsync(shop);
+        var open = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        const string NewAddress = "四川省成都市武侯区 9 号";
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { address = NewAddress } } })).RequestId();
+        await shop.CustomerClient.WaitUntilDoneAsync(requestId);
+        var toMerchant = await receiver.WaitForAsync(r => r.Type == "customer.updated" && r.Data.GetProperty("requestId").GetString() == requestId);
+        var toDelivery = await NoticeToAsync("meiling-delivery", requestId);
+
+        Assert.Equal(new[] { delivered, open }.Order(StringComparer.Ordinal), toMerchant.Data.GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal([open], toMerchant.Data.GetProperty("readdressedOrderIds").EnumerateArray().Select(id => id.GetString()));
+        Assert.Equal(NewAddress, (await shop.MerchantClient.OrderAsync(open)).GetProperty("delivery").GetProperty("address").GetString());
+        Assert.Equal([delivered], OrderIds(toDelivery));
+        Assert.Empty(toDelivery.GetProperty("data").GetProperty("readdressedOrderIds").EnumerateArray());
     }
 
     private static IEnumerable<string> OrderIds(JsonElement notice) =>
