@@ -26,11 +26,13 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> MerchantsThatHandedOverAsync(string userId)
     {
-        // Each merchant with the orders it handed over, across transfers (none recorded for hand-overs before they were).
+        // Each merchant with the orders it handed over, across transfers (none recorded for hand-overs before they were);
+        // from the moment they are recorded, before they move: settled only after, a request filed meanwhile told the merchant
+        // none of them, as the order index names the successor by then.
         var rows = await dataSource.ReadRowsAsync(
             """
             SELECT merchant_id, coalesce(handed_over_order_ids, '{}') FROM transfer_users
-             WHERE user_id = $1 AND settled_at IS NOT NULL AND objected_at IS NULL AND merchant_id IS NOT NULL
+             WHERE user_id = $1 AND objected_at IS NULL AND (settled_at IS NOT NULL OR handed_over_order_ids IS NOT NULL) AND merchant_id IS NOT NULL
              ORDER BY merchant_id
             """,
             reader => (MerchantId: reader.GetString(0), OrderIds: reader.GetFieldValue<string[]>(1)),
