@@ -6,9 +6,10 @@ using MeiLing.Grains.Users;
 namespace MeiLing.Grains.Privacy;
 
 /// <summary>
-/// Free text a user or an agent typed (a ticket, a rejection's reason, an import's provenance) as support reads it
-/// (P1.7): the numbers in it that identify a person, however they were written, keep their last four digits only.
-/// Mobile numbers, resident identity card numbers (A.2: identity documents) and bank card numbers (A.2: property).
+/// Free text a user or an agent typed (a ticket, a rejection's reason, an import's provenance, a nickname) as support reads
+/// it (P1.7): the numbers in it that identify a person, however they were written, keep their last four digits only.
+/// Mobile and landline numbers, resident identity card numbers (A.2: identity documents) and bank card numbers (A.2:
+/// property); an e-mail address keeps the first character of its name and its domain (A.1: network identifiers).
 /// Masking digits that happen to spell one of them costs support a few digits; leaving one whole costs the user their
 /// privacy.
 /// </summary>
@@ -53,14 +54,85 @@ internal static partial class FreeTextMasking
             found.AddRange(IdentityCardNumbersWithin(run));
         }
 
-        var from = 0;
-        foreach (var span in found.OrderBy(span => span.Index).ToArray().Append(new Masked(reading.Length, 0, "")))
-        {
-            found.AddRange(MobileNumbers(reading, from, span.Index));
-            from = span.Index + span.Length;
-        }
-
+        found.AddRange([.. BankCardNumbersInGroups(reading, found)]);
+        // An address's name first: 13912345678@139.com is a mobile number too, masked with the address it names.
+        found.AddRange([.. InGaps(reading, found, EmailAddresses)]);
+        found.AddRange([.. InGaps(reading, found, MobileNumbers)]);
+        found.AddRange([.. InGaps(reading, found, LandlineNumbers)]);
         return found.OrderBy(span => span.Index);
+    }
+
+    // What a finder finds between the spans found already, each gap searched alone.
+    private static IEnumerable<Masked> InGaps(string reading, List<Masked> found, Func<string, int, int, IEnumerable<Masked>> finder)
+    {
+        var from = 0;
+        foreach (var span in found.OrderBy(span => span.Index).Append(new Masked(reading.Length, 0, "")))
+        {
+            if (span.Index > from)
+            {
+                foreach (var masked in finder(reading, from, span.Index))
+                {
+                    yield return masked;
+                }
+            }
+
+            from = Math.Max(from, span.Index + span.Length);
+        }
+    }
+
+    // A bank card number written in groups beside other numbers (1. 6222 0210 0112 3456 789, 4111 1111 1111 1111，2张): the
+    // long-number pass took a neighbour's digits with it and found no card there. Each run of groups is tried again by
+    // whole groups of three digits or more, the longest span of 16-19 digits passing the Luhn check first; only whole
+    // groups, so the chance of a Luhn pass in a run of unrelated digits is not tried at every offset.
+    private static IEnumerable<Masked> BankCardNumbersInGroups(string reading, List<Masked> found)
+    {
+        for (var run = GroupedDigits().Match(reading); run.Success; run = run.NextMatch())
+        {
+            var groups = DigitGroup().Matches(run.Value);
+            for (var first = 0; first < groups.Count; first++)
+            {
+                for (var last = groups.Count - 1; last >= first; last--)
+                {
+                    var span = Enumerable.Range(first, last - first + 1).Select(i => groups[i]).ToList();
+                    var digits = Digits(string.Concat(span.Select(group => group.Value)));
+                    if (span.Any(group => group.Length < 3) || !IsBankCardNumber(digits))
+                    {
+                        continue;
+                    }
+
+                    var index = run.Index + groups[first].Index;
+                    var end = run.Index + groups[last].Index + groups[last].Length;
+                    if (!found.Any(other => other.Index < end && index < other.Index + other.Length))
+                    {
+                        yield return new Masked(index, end - index, LastFour(digits));
+                    }
+
+                    first = last;
+                    break;
+                }
+            }
+        }
+    }
+
+    // An e-mail address keeps the first character of its name, and its domain: enough to tell which of the user's
+    // addresses it is (z***@163.com), not to write to it.
+    private static IEnumerable<Masked> EmailAddresses(string reading, int from, int to)
+    {
+        for (var match = EmailAddress().Match(reading[..to], from); match.Success; match = match.NextMatch())
+        {
+            var name = match.Groups["name"];
+            yield return new Masked(name.Index, name.Length, name.Value[..1] + "***");
+        }
+    }
+
+    // A landline keeps its last four digits, as a mobile number does: (010) 6234-5678, 0755 1234 5678.
+    private static IEnumerable<Masked> LandlineNumbers(string reading, int from, int to)
+    {
+        for (var match = LandlineNumber().Match(reading[..to], from); match.Success; match = match.NextMatch())
+        {
+            var digits = Digits(match.Value);
+            yield return new Masked(match.Index, match.Length, LastFour(digits));
+        }
     }
 
     // A run that is neither whole may hold an identity card number beside other digits (身份证 610113200805171235 2张,
@@ -190,11 +262,28 @@ internal static partial class FreeTextMasking
     // commas, colons, stars, tildes, brackets (+86 139 1234 5678, (139)1234-5678, 139—1234—5678, 139*1234*5678), in
     // ASCII or full width (＋８６ １３９－１２３４－５６７８, an ideographic space), or in any other script's digits: \d
     // is every decimal digit, so the digits are checked by their value, not their code.
-    [GeneratedRegex(@"(?<!\d)(?:[(（]?(?:[+＋]|[0０]{2})?[8８][6６][)）]?" + Separator + @"*)?(?<number>[(（]?\d(?:" + Separator + @"{0,6}\d){10})(?!\d)")]
+    // A trunk 0 (013912345678, dialled from another city) or an IP call prefix (17951, 17911, 12593) before the number is
+    // masked with it.
+    [GeneratedRegex(@"(?<!\d)(?:[(（]?(?:[+＋]|[0０]{2})?[8８][6６][)）]?" + Separator + @"*|(?:[0０]|1795[01]|17911|12593)" + Separator + @"{0,3})?(?<number>[(（]?\d(?:" + Separator + @"{0,6}\d){10})(?!\d)")]
     private static partial Regex MobileNumber();
 
-    // 15 to 19 digits and maybe a check character, in the same forms (an identity card read out in groups of 6, 8 and 4).
-    [GeneratedRegex(@"(?<![\dXxＸｘ])\d(?:" + Separator + @"{0,3}\d){14,18}(?:" + Separator + @"{0,3}[XxＸｘ])?(?![\dXxＸｘA-Za-z])")]
+    // An area code (0 and two or three digits, maybe in brackets) and a local number of seven or eight digits.
+    [GeneratedRegex(@"(?<!\d)[(（]?[0０]\d{2,3}[)）]?" + Separator + @"{0,3}\d{3,4}" + Separator + @"{0,3}\d{4}(?!\d)")]
+    private static partial Regex LandlineNumber();
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9._%+\-])(?<name>[A-Za-z0-9._%+\-]+)@(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,}")]
+    private static partial Regex EmailAddress();
+
+    // Two groups of digits or more joined by separators, and the groups of one.
+    [GeneratedRegex(@"(?<!\d)\d+(?:" + Separator + @"{1,6}\d+)+(?!\d)")]
+    private static partial Regex GroupedDigits();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex DigitGroup();
+
+    // 15 to 19 digits and maybe a check character, in the same forms, up to six separators apart as a mobile number may
+    // be (an identity card read out in groups of 6, 8 and 4, copied from a form with its spacing).
+    [GeneratedRegex(@"(?<![\dXxＸｘ])\d(?:" + Separator + @"{0,6}\d){14,18}(?:" + Separator + @"{0,6}[XxＸｘ])?(?![\dXxＸｘA-Za-z])")]
     private static partial Regex LongNumber();
 
     // 20 digits or more in a row (no separator): no number of its own, but it may hold an identity card number

@@ -17,11 +17,12 @@ namespace MeiLing.Grains.Privacy;
 public static class SupportMasking
 {
     /// <summary>
-    /// A profile as support reads it: the number masked, no birth date. The age band that changes how a user is
+    /// A profile as support reads it: the number masked, the nickname as free text is (a number typed into it masked), no
+    /// birth date. The age band that changes how a user is
     /// handled, a child under 14 (P5.1), is <see cref="UserProfile.IsMinor"/>.
     /// </summary>
     public static UserProfile MaskedForSupport(this UserProfile profile) =>
-        profile with { Phone = PhoneNumber.Mask(profile.Phone), BirthDate = null };
+        profile with { Phone = PhoneNumber.Mask(profile.Phone), Nickname = FreeTextMasking.Mask(profile.Nickname), BirthDate = null };
 
     /// <summary>
     /// A saved address as support reads it; where an imported one came from stays readable (P1.8), with any mobile number

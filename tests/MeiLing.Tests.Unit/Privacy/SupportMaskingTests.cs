@@ -89,6 +89,9 @@ public sealed class SupportMaskingTests
     [InlineData("139:1234:5678")]
     [InlineData("139ー1234ー5678")]
     [InlineData("１３９＊１２３４＊５６７８")]
+    [InlineData("013912345678")]
+    [InlineData("0 139 1234 5678")]
+    [InlineData("1795113912345678")]
     public void P1_7_numbers_written_with_spaces_dashes_dots_plus86_or_full_width_digits_are_masked_for_support(string written)
     {
         var ticket = new TicketView("tkt_1", "usr_1", $"回电 {written}", [new TicketMessage(TicketAuthor.User, "usr_1", $"电话 {written}。", DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
@@ -110,6 +113,10 @@ public sealed class SupportMaskingTests
     [InlineData("1、610113200805171235", "1、**************1235")]
     [InlineData("订单12610113200805171235", "订单12**************1235")]
     [InlineData("卡号 6222 0210 0112 3456 789 2张", "卡号 ***************6789 2张")]
+    [InlineData("1. 6222 0210 0112 3456 789", "1. ***************6789")]
+    [InlineData("卡号 4111 1111 1111 1111，2张", "卡号 ************1111，2张")]
+    [InlineData("身份证 610113    20080517    1235", "身份证 **************1235")]
+    [InlineData("卡号 6222    0210    0112    3456    789", "卡号 ***************6789")]
     public void P1_7_A_2_identity_card_and_bank_card_numbers_in_a_ticket_keep_only_their_last_four_digits_for_support(string written, string expected)
     {
         var ticket = new TicketView("tkt_1", "usr_1", written, [new TicketMessage(TicketAuthor.User, "usr_1", written, DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
@@ -130,6 +137,28 @@ public sealed class SupportMaskingTests
         var ticket = new TicketView("tkt_1", "usr_1", written, [], DateTimeOffset.UnixEpoch);
 
         Assert.Equal(written, ticket.MaskedForSupport().Subject);
+    }
+
+    // P1.7, A.1: a ticket's e-mail address or landline reached support whole, though both have a shape to find them by.
+    [Theory]
+    [InlineData("邮箱 zhangwei1990@163.com 谢谢", "邮箱 z***@163.com 谢谢")]
+    [InlineData("邮箱：13912345678@139.com", "邮箱：1***@139.com")]
+    [InlineData("座机 010-6234 5678", "座机 *******5678")]
+    [InlineData("座机 (0755) 1234-5678，白天", "座机 ********5678，白天")]
+    public void P1_7_A_1_email_addresses_and_landlines_in_a_ticket_are_masked_for_support(string written, string expected)
+    {
+        var ticket = new TicketView("tkt_1", "usr_1", written, [], DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(expected, ticket.MaskedForSupport().Subject);
+    }
+
+    // P1.7: support read a nickname whole, and a user may type their number into it (李师傅13912345678).
+    [Fact]
+    public void P1_7_a_number_typed_into_a_nickname_is_masked_for_support()
+    {
+        var profile = new UserProfile("usr_1", "13800138000", "李师傅13912345678", null, null, "CN", false, DateTimeOffset.UnixEpoch, "v1");
+
+        Assert.Equal("李师傅*******5678", profile.MaskedForSupport().Nickname);
     }
 
     [Fact]
