@@ -223,6 +223,10 @@ public sealed class SiloSettings : ClusterSettings
     [ConfigurationKeyName("PARTNER_NOTICE_URLS")]
     public string? PartnerNoticeUrlsText { get; set; }
 
+    /// <summary>The partners' notice URLs as configured; none when unset or invalid (which start-up refuses).</summary>
+    public IReadOnlyDictionary<string, Uri> PartnerNoticeUrls =>
+        Webhooks.PartnerNoticeEndpoints.TryParseUrls(PartnerNoticeUrlsText, out var urls) ? urls : new Dictionary<string, Uri>();
+
     /// <summary>The partners' notice URLs with their secrets; none when unset or invalid (which start-up refuses).</summary>
     public Webhooks.PartnerNoticeEndpoints PartnerNotices =>
         Webhooks.PartnerNoticeEndpoints.TryParseUrls(PartnerNoticeUrlsText, out var urls)

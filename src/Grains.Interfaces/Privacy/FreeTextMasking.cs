@@ -91,11 +91,26 @@ internal static partial class FreeTextMasking
             var groups = DigitGroup().Matches(run.Value);
             for (var first = 0; first < groups.Count; first++)
             {
-                for (var last = groups.Count - 1; last >= first; last--)
+                // A card's span is whole groups of three digits or more, 19 digits at most, so six groups at most: only
+                // those are tried, and the pass stays linear in the run (tried against every later group, a ticket of
+                // "1 1 1 …" cost cubic time on every support read).
+                var furthest = first - 1;
+                for (var (next, digitCount) = (first, 0); next < groups.Count && groups[next].Length >= 3; next++)
+                {
+                    digitCount += groups[next].Length;
+                    if (digitCount > 19)
+                    {
+                        break;
+                    }
+
+                    furthest = next;
+                }
+
+                for (var last = furthest; last >= first; last--)
                 {
                     var span = Enumerable.Range(first, last - first + 1).Select(i => groups[i]).ToList();
                     var digits = Digits(string.Concat(span.Select(group => group.Value)));
-                    if (span.Any(group => group.Length < 3) || !IsBankCardNumber(digits))
+                    if (!IsBankCardNumber(digits))
                     {
                         continue;
                     }

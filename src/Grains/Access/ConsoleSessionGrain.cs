@@ -18,9 +18,12 @@ internal sealed class ConsoleSessionGrain(
         {
             state.State.End(clock.GetUtcNow());
             await state.WriteStateAsync();
-            // Hourly after the first, so a deletion that failed is tried again.
-            await this.RegisterOrUpdateReminder(ForgetReminder, IConsoleSessionGrain.KeptAfterSignOut, TimeSpan.FromHours(1));
         }
+
+        // On every sign-out, the first or a retry: one whose reminder failed to register after the row was written would
+        // otherwise keep the row for good. Due from the sign-out, then hourly, so a deletion that failed is tried again.
+        var due = state.State.EndedAt!.Value + IConsoleSessionGrain.KeptAfterSignOut - clock.GetUtcNow();
+        await this.RegisterOrUpdateReminder(ForgetReminder, due > TimeSpan.FromMinutes(1) ? due : TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
     }
 
     Task<bool> IConsoleSessionGrain.IsEnded() => Task.FromResult(state.State.EndedAt is not null);

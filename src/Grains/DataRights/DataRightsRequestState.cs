@@ -67,7 +67,8 @@ public sealed class DataRightsRequestState : IOwnedByUser
 
     /// <summary>
     /// The orders a deletion of addresses erased the address of (those past delivery; one still to be delivered keeps
-    /// it): the ones its recipients are told to erase it from (P3.1).
+    /// it): the ones its recipients are told to erase it from; or the orders a correction of the delivery readdressed
+    /// (those still to be delivered), named to its recipients as <c>readdressedOrderIds</c> (P3.1).
     /// </summary>
     [NotPersonalData]
     public List<string> OrdersChanged { get; set; } = [];

@@ -54,7 +54,10 @@ public sealed class RequestRecipientNotices(
         var recipients = (await ledger.RecipientsAsync(userId))
             .Where(recipient => recipient.Kind is not (RecipientKind.LegalAuthority or RecipientKind.AdvertisingPartner or RecipientKind.AnalyticsPartner))
             .ToDictionary(recipient => (recipient.Recipient, recipient.Kind), recipient => recipient.Fields);
-        var ordersByMerchant = new Dictionary<string, IReadOnlyList<string>>(await orders.OrderIdsOfUserByMerchantAsync(userId), StringComparer.Ordinal);
+        // The orders each merchant holds now, by the order index; a merchant that handed the user over is told the ones it
+        // handed over besides (below), which are the successor's now.
+        var heldByMerchant = await orders.OrderIdsOfUserByMerchantAsync(userId);
+        var ordersByMerchant = new Dictionary<string, IReadOnlyList<string>>(heldByMerchant, StringComparer.Ordinal);
         foreach (var merchantId in ordersByMerchant.Keys)
         {
             // A merchant that holds an order of the user holds its data, read back or not, whatever else the ledger says
@@ -117,7 +120,10 @@ public sealed class RequestRecipientNotices(
 
             // A correction readdresses the orders still to be delivered; one past delivery keeps where it was delivered, so
             // a party holding only such orders (the delivery partner, mostly) learns that none of its orders changed.
-            IReadOnlyList<string> readdressed = [.. orderIds.Where(changed.Contains)];
+            // Of a merchant's, only those it still holds: one it handed over is read at the successor's, not at its own.
+            IReadOnlyList<string> readdressed = kind == RecipientKind.Merchant
+                ? [.. orderIds.Where(id => changed.Contains(id) && (heldByMerchant.GetValueOrDefault(recipient)?.Contains(id) ?? false))]
+                : [.. orderIds.Where(changed.Contains)];
             return EventFor(type, details, userId, requestId, fields, orderIds, readdressed) is var (eventType, data)
                 ? outbox.Event(eventType, recipient, kind, requestId, data, requestId)
                 : null;

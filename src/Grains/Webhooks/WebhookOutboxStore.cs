@@ -442,7 +442,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             """
             SELECT DISTINCT request_id FROM request_recipients
              WHERE confirmed_at IS NULL AND (coalesce(notified_at, listed_at) < $1 OR failed_at IS NOT NULL) AND request_id > $2
-               AND starts_with(request_id, $4) AND event_id IS NOT NULL
+               AND starts_with(request_id, $4) AND event_type IS NOT NULL
              ORDER BY request_id LIMIT $3
             """,
             since, afterRequestId, limit, EntityId.RequestPrefix + "_");

@@ -45,6 +45,13 @@ public static class SiloHostingExtensions
                 $"MEILING_PARTNER_NOTICE_URLS must name {Webhooks.SandboxRecipientNotifier.DeliveryPartner} in the Production environment (with its secret in MEILING_PAYMENT_PARTNER_SECRETS): it receives every fulfilled delivery and must hear of its customers' erasures and corrections.");
         }
 
+        if (builder.Environment.IsProduction() && settings.PartnerNoticeUrls.Any(pair => pair.Value.Scheme != Uri.UriSchemeHttps))
+        {
+            // A notice names the user and their orders: outside the machine it travels encrypted.
+            throw new InvalidOperationException(
+                "MEILING_PARTNER_NOTICE_URLS must be https URLs in the Production environment: a notice names the user and their orders.");
+        }
+
         var siloName = string.IsNullOrEmpty(settings.SiloName) ? $"silo-{settings.SiloPort}" : settings.SiloName;
         builder.AddMeiLingTelemetry("meiling-silo", siloName);
 

@@ -152,6 +152,17 @@ public sealed class SupportMaskingTests
         Assert.Equal(expected, ticket.MaskedForSupport().Subject);
     }
 
+    // P4.4: a ticket of short numbers in groups ("1 1 1 …", 100,000 characters) made the card pass try every span of
+    // groups against every other, cubic in their count: every support read of the ticket pinned a thread for minutes.
+    [Fact]
+    public void P4_4_a_ticket_of_many_short_groups_of_digits_is_masked_in_one_pass()
+    {
+        var written = string.Concat(Enumerable.Repeat("1 ", 25_000)) + string.Concat(Enumerable.Repeat("123 ", 12_500));
+        var ticket = new TicketView("tkt_1", "usr_1", "", [new TicketMessage(TicketAuthor.User, "usr_1", written, DateTimeOffset.UnixEpoch)], DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(written.Length, ticket.MaskedForSupport().Messages[0].Text.Length);
+    }
+
     // P1.7: support read a nickname whole, and a user may type their number into it (李师傅13912345678).
     [Fact]
     public void P1_7_a_number_typed_into_a_nickname_is_masked_for_support()

@@ -138,15 +138,18 @@ public sealed class SettingsValidationTests
         Assert.Contains(TestSiloConfigurator.DeliveryPartner, error, StringComparison.Ordinal);
     }
 
+    // Beside a valid URL for the delivery partner, so what refuses the start is the bad entry's own check.
     [Theory]
-    [InlineData("meiling-delivery=ftp://delivery.example/notices")]
-    [InlineData("meiling-delivery")]
-    [InlineData("alipay=https://alipay.example/notices")]
-    public void P3_1_a_partner_notice_url_that_is_not_http_or_has_no_secret_to_sign_with_fails_start_up_naming_its_variable(string urls)
+    [InlineData("meiling-delivery=https://delivery.example/notices,alipay=ftp://alipay.example/notices", "must be name=http(s)")]
+    [InlineData("meiling-delivery=https://delivery.example/notices,alipay", "must be name=http(s)")]
+    [InlineData("meiling-delivery=https://delivery.example/notices,alipay=https://alipay.example/notices", "alipay without a secret")]
+    [InlineData("meiling-delivery=http://delivery.example/notices", "https")]
+    public void P3_1_a_partner_notice_url_that_is_not_https_or_has_no_secret_to_sign_with_fails_start_up_naming_its_variable(string urls, string why)
     {
         var error = ProductionSiloStartError(("PARTNER_NOTICE_URLS", urls));
 
         Assert.Contains("MEILING_PARTNER_NOTICE_URLS", error, StringComparison.Ordinal);
+        Assert.Contains(why, error, StringComparison.Ordinal);
     }
 
     // A silo in the Production environment with what every silo needs (the delivery partner's notice URL and secret too)

@@ -169,6 +169,7 @@ public sealed class TransferTests(TimeTravelFixture platform)
         var successorClient = platform.Client(successor.ApiKey);
         await using var receiver = await WebhookReceiver.StartAsync();
         await successorClient.RegisterWebhookAsync(successor.MerchantId, receiver);
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
         await HandOverAsync(shop, successor.MerchantId);
 
         // The successor's ledger entry (the hand-over: orders, member cards) must not hide the delivery its orders carry.
@@ -186,6 +187,12 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.True(updated.Verified);
         Assert.Equal(requestId, updated.Data.GetProperty("requestId").GetString());
         Assert.Contains("delivery.doorNumber", updated.Data.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal([orderId], updated.Data.GetProperty("readdressedOrderIds").EnumerateArray().Select(id => id.GetString()));
+        // The merchant that handed the order over hears of it, but it was readdressed at the successor's: read at its own,
+        // the order is no longer there (P3.1, P3.2).
+        var toOldMerchant = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.updated");
+        Assert.Equal([orderId], toOldMerchant.Data.GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()));
+        Assert.Empty(toOldMerchant.Data.GetProperty("readdressedOrderIds").EnumerateArray());
     }
 
     // A transfer to the successor, 31 days' notice, completed once the clock has passed it.
