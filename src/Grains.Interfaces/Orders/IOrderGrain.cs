@@ -11,6 +11,9 @@ public interface IOrderGrain : IGrainWithStringKey
     /// </summary>
     public const long MaxTotalFen = 1_000_000_000;
 
+    /// <summary>The delivery partner a fulfilled order's delivery is handed to (a ledger row names it so, P3.1).</summary>
+    public const string DeliveryPartner = "meiling-delivery";
+
     /// <summary>
     /// Places the order: prices it from the catalogue, checks the user may be processed for it, and lists it.
     /// Placing the same order again (a retry) returns it; a different one under this id is a conflict. 400

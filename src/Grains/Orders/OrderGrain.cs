@@ -32,7 +32,6 @@ internal sealed partial class OrderGrain(
     /// <summary>The name its state is stored under, which <see cref="NewOrders"/> writes new orders with.</summary>
     internal const string StateName = "order";
 
-    private const string DeliveryPartner = "meiling-delivery";
     private static readonly string[] DeliveryFields = ["recipientName", "gender", "phone", "address", "doorNumber"];
     private static readonly string[] PaymentFields = ["orderId", "merchantId", "amountFen"];
     private static readonly string[] OrderFields = ["orderId", "lines", "totalFen", "payments", "delivery"];
@@ -646,7 +645,7 @@ internal sealed partial class OrderGrain(
         {
             // P1.5, P3.1: the delivery partner receives the delivery details at fulfilment.
             await User(userId).Disclose(new DisclosureRequest(
-                DeliveryPartner, RecipientKind.DeliveryPartner, DeliveryFields, "delivery", null, LawfulBasis.ContractNecessity, order.Region,
+                IOrderGrain.DeliveryPartner, RecipientKind.DeliveryPartner, DeliveryFields, "delivery", null, LawfulBasis.ContractNecessity, order.Region,
                 OrderId: OrderId));
         }
 

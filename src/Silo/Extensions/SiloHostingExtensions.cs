@@ -37,12 +37,12 @@ public static class SiloHostingExtensions
                 "MEILING_PAYMENT_SANDBOX_CALLBACK is refused in the Production environment: its partners confirm every charge without taking any money. Register real payment partners, or run with DOTNET_ENVIRONMENT set to something else (scripts/run uses Sandbox).");
         }
 
-        if (builder.Environment.IsProduction() && !settings.PartnerNotices.Has(Webhooks.SandboxRecipientNotifier.DeliveryPartner))
+        if (builder.Environment.IsProduction() && !settings.PartnerNotices.Has(MeiLing.Grains.Orders.IOrderGrain.DeliveryPartner))
         {
             // P3.1: every fulfilled delivery hands the customer's address to the delivery partner; without a URL to tell it
             // at, each erasure or correction of such a customer would wait on a notice that can never be sent.
             throw new InvalidOperationException(
-                $"MEILING_PARTNER_NOTICE_URLS must name {Webhooks.SandboxRecipientNotifier.DeliveryPartner} in the Production environment (with its secret in MEILING_PAYMENT_PARTNER_SECRETS): it receives every fulfilled delivery and must hear of its customers' erasures and corrections.");
+                $"MEILING_PARTNER_NOTICE_URLS must name {MeiLing.Grains.Orders.IOrderGrain.DeliveryPartner} in the Production environment (with its secret in MEILING_PAYMENT_PARTNER_SECRETS): it receives every fulfilled delivery and must hear of its customers' erasures and corrections.");
         }
 
         if (builder.Environment.IsProduction() && settings.PartnerNoticeUrls.Any(pair => pair.Value.Scheme != Uri.UriSchemeHttps))

@@ -11,10 +11,7 @@ namespace MeiLing.Silo.Webhooks;
 /// </summary>
 public sealed class SandboxRecipientNotifier : IRecipientNotifier
 {
-    /// <summary>The delivery partner every fulfilled delivery is handed to (the order's ledger names it so).</summary>
-    public const string DeliveryPartner = "meiling-delivery";
-
-    public static readonly IReadOnlyList<string> Partners = ["wechat-pay", "alipay", DeliveryPartner];
+    public static readonly IReadOnlyList<string> Partners = ["wechat-pay", "alipay", Grains.Orders.IOrderGrain.DeliveryPartner];
 
     /// <summary>What the partners were told, in order.</summary>
     public ConcurrentQueue<SandboxNotice> Received { get; } = new();

@@ -39,7 +39,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     };
 
     /// <summary>The delivery partner every fulfilled delivery is handed to.</summary>
-    public const string DeliveryPartner = "meiling-delivery";
+    public const string DeliveryPartner = MeiLing.Grains.Orders.IOrderGrain.DeliveryPartner;
 
     /// <summary>A payment partner the API knows (it may sign calls) but no silo tells: its notices fail, and it confirms by calling in.</summary>
     public const string UnadaptedPartner = "unionpay";
