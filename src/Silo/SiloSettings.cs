@@ -228,10 +228,9 @@ public sealed class SiloSettings : ClusterSettings
         Webhooks.PartnerNoticeEndpoints.TryParseUrls(PartnerNoticeUrlsText, out var urls) ? urls : new Dictionary<string, Uri>();
 
     /// <summary>The partners' notice URLs with their secrets; none when unset or invalid (which start-up refuses).</summary>
-    public Webhooks.PartnerNoticeEndpoints PartnerNotices =>
-        Webhooks.PartnerNoticeEndpoints.TryParseUrls(PartnerNoticeUrlsText, out var urls)
-            ? new(urls.Where(pair => PartnerSecrets.ContainsKey(pair.Key)).ToDictionary(pair => pair.Key, pair => new Webhooks.PartnerNoticeEndpoint(pair.Value, PartnerSecrets[pair.Key])))
-            : Webhooks.PartnerNoticeEndpoints.None;
+    public Webhooks.PartnerNoticeEndpoints PartnerNotices => new(PartnerNoticeUrls
+        .Where(pair => PartnerSecrets.ContainsKey(pair.Key))
+        .ToDictionary(pair => pair.Key, pair => new Webhooks.PartnerNoticeEndpoint(pair.Value, PartnerSecrets[pair.Key])));
 
     /// <summary>
     /// Who sends text messages (<c>MEILING_SMS_SENDER</c>): <c>sandbox</c> keeps them in memory for an operator to

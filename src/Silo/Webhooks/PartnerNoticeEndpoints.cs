@@ -9,8 +9,6 @@ namespace MeiLing.Silo.Webhooks;
 /// </summary>
 public sealed class PartnerNoticeEndpoints(IReadOnlyDictionary<string, PartnerNoticeEndpoint> endpoints)
 {
-    public static readonly PartnerNoticeEndpoints None = new(new Dictionary<string, PartnerNoticeEndpoint>());
-
     public bool TryGet(string partner, [NotNullWhen(true)] out PartnerNoticeEndpoint? endpoint) => endpoints.TryGetValue(partner, out endpoint);
 
     public bool Has(string partner) => endpoints.ContainsKey(partner);
