@@ -13,6 +13,7 @@ public interface IUserGrain :
     IUserCredentials,
     IUserConsentGate,
     IUserOrderPlacer,
+    IUserCardOpener,
     IUserConsents,
     IUserLocations,
     IUserGuardian,

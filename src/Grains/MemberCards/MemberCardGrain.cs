@@ -72,9 +72,18 @@ internal sealed partial class MemberCardGrain(
             throw DomainException.Conflict("merchant-closing", "This merchant is closing and takes no member-card top-ups.");
         }
 
-        // P6.1, P4.1, P4.2: money put on a user's card is processing of their data, through the one gate.
-        await GrainFactory.GetGrain<IUserConsentGate>(UserId)
-            .AuthorizeProcessing(ProcessingRequest.Under("member-card-top-up", LawfulBasis.ContractNecessity).In(merchant.Region));
+        // P6.1, P4.1, P4.2: money put on a user's card is processing of their data, through the one gate. A first top-up
+        // passes it in the user's turn with the card's index row, so a cancellation finds the card (P3.1).
+        var processing = ProcessingRequest.Under("member-card-top-up", LawfulBasis.ContractNecessity).In(merchant.Region);
+        if (state.RecordExists)
+        {
+            await GrainFactory.GetGrain<IUserConsentGate>(UserId).AuthorizeProcessing(processing);
+        }
+        else
+        {
+            await GrainFactory.GetGrain<IUserCardOpener>(UserId).OpenMemberCard(MerchantId, processing);
+        }
+
         var now = clock.GetUtcNow();
         StaffTopUp? counted = null;
         if (staffId is not null)
@@ -84,11 +93,6 @@ internal sealed partial class MemberCardGrain(
             // so the same key sent to another card is a new top-up there and must be counted, not taken for a retry.
             counted = CountedAs(operationId, amountFen, merchant);
             await GrainFactory.GetGrain<IStaffGrain>(staffId).TakeTopUp(counted);
-        }
-
-        if (!state.RecordExists)
-        {
-            await cards.AddAsync(MerchantId, UserId);
         }
 
         // P1.6: a top-up is money the merchant says it took, as a marked payment is: it goes into the merchant's takings,
@@ -172,6 +176,7 @@ internal sealed partial class MemberCardGrain(
 
         if (!state.RecordExists)
         {
+            // The successor's card, listed so that the user's erasure finds and settles it.
             await cards.AddAsync(MerchantId, UserId);
         }
 

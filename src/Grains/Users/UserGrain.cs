@@ -32,6 +32,7 @@ internal sealed partial class UserGrain(
     TimeProvider clock,
     ActivatedUserViews views,
     NewOrders newOrders,
+    MemberCards.MemberCardIndexStore memberCards,
     ILogger<UserGrain> logger) : Grain, IUserGrain, IRemindable, IIncomingGrainCallFilter
 {
     // While a child's account awaits its guardian, this reminder checks whether the days to confirm have run out (P5.1).

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
@@ -52,7 +51,7 @@ public sealed class OrderDuringCancellationTests(PlatformFixture platform)
 
         // The cancellation is filed with the user's grain, which is still in the order's turn: it waits there.
         var filing = shop.CustomerClient.FileRequestAsync(userId, new { type = "cancellation" });
-        await Polling.UntilAsync(() => Task.FromResult(HasCallWaiting(userId)));
+        await Polling.UntilAsync(() => Task.FromResult(platform.HasCallWaiting(platform.Grains.GetGrain<IUserGrain>(userId))));
         Assert.False(filing.IsCompleted);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM data_rights_requests WHERE user_id = $1", userId));
 
@@ -69,26 +68,5 @@ public sealed class OrderDuringCancellationTests(PlatformFixture platform)
         Assert.True(order.GetProperty("anonymized").GetBoolean());
         Assert.Equal(JsonValueKind.Null, order.GetProperty("delivery").ValueKind);
         Assert.Empty(await platform.Database.FindEverywhereAsync(address));
-    }
-
-    // Whether a call to the user's grain waits behind the one it is running. Orleans keeps that count on the activation
-    // and reports it nowhere public, so the test reads it where Orleans 10 keeps it; were it to move, this fails loudly.
-    private bool HasCallWaiting(string userId)
-    {
-        var grainId = ((GrainReference)platform.Grains.GetGrain<IUserGrain>(userId)).GrainId;
-        var runtime = AppDomain.CurrentDomain.GetAssemblies().Single(assembly => assembly.GetName().Name == "Orleans.Runtime");
-        var directoryType = runtime.GetType("Orleans.Runtime.ActivationDirectory", throwOnError: true)!;
-        foreach (var silo in platform.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>())
-        {
-            var directory = silo.SiloHost.Services.GetRequiredService(directoryType);
-            if (directoryType.GetMethod("FindTarget")!.Invoke(directory, [grainId]) is { } activation)
-            {
-                var waiting = activation.GetType().GetProperty("WaitingCount", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
-                    ?? throw new InvalidOperationException("Orleans no longer keeps WaitingCount on an activation.");
-                return (int)waiting.GetValue(activation)! > 0;
-            }
-        }
-
-        return false;
     }
 }

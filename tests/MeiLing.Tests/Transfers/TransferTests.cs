@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Transfers;
 using MeiLing.Silo.Schema;
@@ -136,6 +137,8 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal(
             new[] { shop.Merchant.MerchantId, successor.MerchantId }.Order(),
             (await platform.Grains.GetGrain<IRequestRecipientsGrain>(0).Of(requestId)).Select(r => r.Recipient).Order());
+        // The card it handed over is the successor's, and is settled with the rest of the user's (P4.1).
+        Assert.False((await platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(successor.MerchantId, shop.Customer.UserId)).GetSettlementDue()).Exists);
     }
 
     [Fact]
