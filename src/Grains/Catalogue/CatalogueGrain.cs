@@ -115,17 +115,21 @@ internal sealed partial class CatalogueGrain(
             throw DomainException.InvalidField("delta", "invalid-delta", "A stock movement moves at least one item.");
         }
 
-        var product = Existing(sku);
+        _ = Existing(sku);
         // P4.4: counted before anything is written, so a day's allowance spent writes nothing more (429 quota-exceeded).
         await GrainFactory.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.StockAdjustmentsByMerchant, MerchantId)).Take();
-        if (!product.StockTracked)
+        var stockAfter = await Stock(sku).Adjust(adjustment);
+        if (Existing(sku) is { StockTracked: false } untracked)
         {
-            // The first count of a product sold untracked until now starts tracking it from zero.
-            state.State.Products[sku] = product with { StockTracked = true };
+            // The first count of a product sold untracked until now starts tracking it from zero, once that count stands.
+            // Marked first, a refused count (below zero) left it tracked with no count: its sales took nothing, their
+            // cancellations put the goods back all the same, and a till made stock out of nothing. So did a sale priced
+            // between the mark and the count.
+            state.State.Products[sku] = untracked with { StockTracked = true };
             await WriteAsync();
         }
 
-        return await Stock(sku).Adjust(adjustment);
+        return stockAfter;
     }
 
     private Product Existing(string sku) =>

@@ -18,9 +18,13 @@ public sealed class CashierTopUpDay
     public List<CountedTopUp> Counted { get; set; } = [];
 
     /// <summary>Counts <paramref name="amountFen"/> on <paramref name="day"/> if it keeps the day within <paramref name="limitFen"/>.</summary>
+    /// <remarks>
+    /// A day before the one counting (a card on a silo whose clock is behind, just after midnight) counts on the day
+    /// counting: were it to start its own, top-ups alternating between two silos' days would each find a fresh limit.
+    /// </remarks>
     public CashierTopUpOutcome Take(DateOnly day, string operationId, long amountFen, long limitFen)
     {
-        if (day != Day)
+        if (day > Day)
         {
             Day = day;
             TakenFen = 0;
@@ -60,7 +64,7 @@ public sealed class CashierTopUpDay
     /// <summary>Records that the card applied a counted operation; false when it is not (or no longer) remembered, or was already.</summary>
     public bool ConfirmApplied(DateOnly day, string operationId)
     {
-        if (day != Day || Counted.Find(counted => counted.OperationId == operationId) is not { Applied: false } counted)
+        if (day > Day || Counted.Find(counted => counted.OperationId == operationId) is not { Applied: false } counted)
         {
             return false;
         }

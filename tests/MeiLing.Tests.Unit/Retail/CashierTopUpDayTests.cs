@@ -32,6 +32,19 @@ public sealed class CashierTopUpDayTests
         Assert.Equal(10_000, day.LeftOn(Monday.AddDays(2), 10_000));
     }
 
+    // P1.6: two silos whose clocks straddle midnight name two days; alternating between them started a fresh day each time.
+    [Fact]
+    public void P1_6_a_top_up_dated_the_day_before_the_one_counting_counts_on_it_and_starts_no_fresh_limit()
+    {
+        var day = new CashierTopUpDay();
+
+        Assert.Equal(CashierTopUpOutcome.Counted, day.Take(Monday.AddDays(1), "a", 10_000, limitFen: 10_000));
+        Assert.Equal(CashierTopUpOutcome.OverLimit, day.Take(Monday, "b", 1, limitFen: 10_000));
+        Assert.Equal(CashierTopUpOutcome.OverLimit, day.Take(Monday.AddDays(1), "c", 1, limitFen: 10_000));
+        Assert.True(day.ConfirmApplied(Monday, "a"));
+        Assert.Equal(Monday.AddDays(1), day.Day);
+    }
+
     // P1.6: the card forgets an operation after 1,000 more (payments of a fen each will do), while the staff record still
     // knows the key: the replay, with any amount, was taken for a retry and put on the card without counting.
     [Fact]

@@ -152,6 +152,20 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_refused_first_count_leaves_the_product_untracked_and_its_cancelled_sales_make_no_stock()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "LOOSE", 100, stock: null);
+
+        await (await till.Manager.AdjustStockAsync(till.MerchantId, "LOOSE", -1, "damage")).AssertProblemAsync(HttpStatusCode.Conflict);
+        var sale = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("LOOSE", 999));
+        var cancelled = await till.Cashier.SetStatusAsync(sale.Id(), "cancelled");
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Null(await till.Owner.StockAsync(till.MerchantId, "LOOSE"));
+    }
+
+    [Fact]
     public async Task A_stock_adjustment_needs_a_known_reason_and_a_known_product()
     {
         var till = await platform.OpenTillAsync();
