@@ -83,11 +83,13 @@ public sealed class RequestRecipientNotices(
 
         if (type == DataRightsRequestType.Correction && details.Delivery is not null)
         {
-            foreach (var (merchantId, ids) in ordersByMerchant)
+            foreach (var merchantId in recipients.Keys.Where(key => key.Kind == RecipientKind.Merchant).Select(key => key.Recipient).ToList())
             {
                 // A merchant whose orders for the user hold no delivery (picked up, or anonymized since; the ones it handed
-                // over included) never received one, whatever its reads recorded: a correction of a delivery's parts is
+                // over included), or that holds none of them any more (erased at the user's objection to its transfer, or
+                // at its closure), holds no delivery, whatever its reads recorded: a correction of a delivery's parts is
                 // none of its business, and telling it would tell it of the user's deliveries elsewhere (P3.1).
+                var ids = ordersByMerchant.GetValueOrDefault(merchantId) ?? [];
                 if (!(await GrainFanOut.CallEachAsync(ids, id => grains.GetGrain<IOrderGrain>(id).HoldsDelivery())).Contains(true))
                 {
                     recipients[(merchantId, RecipientKind.Merchant)] = [.. recipients[(merchantId, RecipientKind.Merchant)].Where(field => field != "delivery")];

@@ -280,6 +280,30 @@ public sealed class RecipientReachTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task P3_1_a_delivery_correction_is_not_told_to_a_merchant_that_holds_none_of_the_users_orders_any_more()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var delivered = await platform.OpenShopAsync();
+        var former = await platform.SecondShopForAsync(delivered, "Former Teas");
+        await delivered.MerchantClient.RegisterWebhookAsync(delivered.Merchant.MerchantId, receiver);
+        await former.MerchantClient.RegisterWebhookAsync(former.Merchant.MerchantId, receiver);
+        await delivered.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+        // The ledger's row of an order the former merchant read with its delivery and holds no more: the order was erased at
+        // the user's objection to that merchant's transfer, or at its closure.
+        await platform.Grains.GetGrain<IUserGrain>(delivered.Customer.UserId).Disclose(new DisclosureRequest(
+            former.Merchant.MerchantId, RecipientKind.Merchant, ["orderId", "delivery"], "order-read", null, LawfulBasis.ContractNecessity, "CN"));
+
+        var requestId = (await delivered.CustomerClient.FileRequestAsync(
+            delivered.Customer.UserId, new { type = "correction", details = new { delivery = new { address = "陕西省西安市雁塔区 5 号" } } })).RequestId();
+        var done = await delivered.CustomerClient.WaitUntilDoneAsync(requestId);
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal([delivered.Merchant.MerchantId], done.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipient").GetString()));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", former.Merchant.MerchantId, requestId));
+    }
+
+    [Fact]
     public async Task P1_10_P3_1_a_withdrawal_request_tells_only_the_parties_that_received_data_under_that_consent()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
