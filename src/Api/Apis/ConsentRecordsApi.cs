@@ -25,7 +25,7 @@ public static class ConsentRecordsApi
         group.MapGet("/{receiptId:id}/recipients", GetRecipients).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("receiptId")
             .WithName("GetConsentRecordRecipients")
             .WithSummary("For a withdrawal: each party told of it (those that received data under that consent), and how the notice went: pending, retrying, failed, notified or confirmed, with its attempts.");
-        group.MapPost("/{receiptId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantManager)
+        group.MapPost("/{receiptId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantKey)
             .WithName("ConfirmConsentRecordAsRecipient")
             .WithSummary("A merchant told of the withdrawal (consent.withdrawn with this receiptId) confirms it stopped; that merchant's key only.");
         group.MapPost($"/{{receiptId:id}}/recipients/{{recipient:{PartyRouteConstraint.ConstraintName}}}/redelivery", Redeliver)

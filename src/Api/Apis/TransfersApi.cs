@@ -35,7 +35,7 @@ public static class TransfersApi
             .RequireAuthorization(AuthorizationPolicies.Support).WithName("ListUnconfirmedTransferObjections")
             .WithSummary("With unconfirmedRecipients=true (required): objections whose erasure notice to the merchant is unconfirmed 15 days after notice, or failed for good, as {transferId, userId, recipients}, a page at a time (limit, cursor); support's to chase, as GET /v1/requests?unconfirmedRecipients=true lists requests (P3.2, P8.1).");
         routes.MapPost("/v1/transfers/{transferId:id}/objections/{userId:id}/recipients/{merchantId:id}/confirmation", ConfirmObjectionAsRecipient)
-            .WithTags("Transfers").ForCaller(CallerScope.TheMerchantManager).WithName("ConfirmTransferObjectionAsRecipient")
+            .WithTags("Transfers").ForCaller(CallerScope.TheMerchantKey).WithName("ConfirmTransferObjectionAsRecipient")
             .WithSummary("The merchant told of a user's objection (customer.redact with this transferId and userId) confirms it erased their data; that merchant's key only.");
         return routes;
     }

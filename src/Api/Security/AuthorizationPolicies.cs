@@ -24,6 +24,9 @@ public static class AuthorizationPolicies
     /// <summary>An operator or the merchant's own key, no staff member: replacing that key.</summary>
     public const string OperatorOrMerchantKey = "operator-or-merchant-key";
 
+    /// <summary>The merchant's own key, no staff member nor operator: the merchant's word that it erased a user's data.</summary>
+    public const string MerchantKey = "merchant-key";
+
     public static AuthorizationBuilder AddMeiLingPolicies(this AuthorizationBuilder authorization) =>
         authorization
             .AddPolicy(Operator, policy => policy.RequireRole(Roles.Operator))
@@ -39,7 +42,11 @@ public static class AuthorizationPolicies
             .AddPolicy(OperatorOrMerchantManager, policy => policy.RequireAssertion(context =>
                 context.User.IsInRole(Roles.Operator) || IsMerchantManager(context.User)))
             .AddPolicy(OperatorOrMerchantKey, policy => policy.RequireAssertion(context =>
-                context.User.IsInRole(Roles.Operator) || (context.User.IsInRole(Roles.Merchant) && context.User.MerchantStaffId() is null)));
+                context.User.IsInRole(Roles.Operator) || IsMerchantKey(context.User)))
+            .AddPolicy(MerchantKey, policy => policy.RequireAssertion(context => IsMerchantKey(context.User)));
+
+    private static bool IsMerchantKey(System.Security.Claims.ClaimsPrincipal caller) =>
+        caller.IsInRole(Roles.Merchant) && caller.MerchantStaffId() is null;
 
     private static bool IsMerchantManager(System.Security.Claims.ClaimsPrincipal caller) =>
         caller.IsInRole(Roles.Merchant) && !caller.IsInRole(Roles.Cashier);

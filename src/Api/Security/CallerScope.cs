@@ -34,6 +34,12 @@ public sealed record CallerScope(string RouteValue, string Policy, Func<ClaimsPr
     /// <summary>An operator, the merchant's own key or one of its managers: catalogue, stock, webhooks.</summary>
     public static readonly CallerScope TheMerchantManagerOrOperator = new("merchantId", AuthorizationPolicies.OperatorOrMerchantManager, CallerClaims.CanActForMerchant);
 
+    /// <summary>
+    /// The merchant's own key, no staff member: confirming it acted on a user's request, as its systems do once they
+    /// erased what they hold. A manager may be offboarded tomorrow; the merchant answers for the word (as for its webhook).
+    /// </summary>
+    public static readonly CallerScope TheMerchantKey = new("merchantId", AuthorizationPolicies.MerchantKey, CallerClaims.IsMerchant);
+
     /// <summary>An operator or the merchant's own key, no staff member: replacing that key.</summary>
     public static readonly CallerScope TheMerchantKeyOrOperator = new("merchantId", AuthorizationPolicies.OperatorOrMerchantKey, CallerClaims.CanActForMerchant);
 

@@ -172,7 +172,7 @@ public sealed class WebhookApiTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Another_merchant_cannot_confirm_a_request_in_a_recipients_name_nor_retry_its_deliveries()
+    public async Task P3_1_another_merchant_nor_the_merchants_manager_confirms_a_request_in_the_recipients_name_nor_retries_its_deliveries()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var shop = await platform.OpenShopAsync();
@@ -184,15 +184,20 @@ public sealed class WebhookApiTests(PlatformFixture platform)
         var sent = await receiver.WaitForAsync(r => r.Type == "customer.data_request");
         var delivery = await shop.MerchantClient.WaitForDeliveryAsync(shop.Merchant.MerchantId, sent.WebhookId, "delivered");
 
+        var manager = platform.Client((await shop.MerchantClient.EnrolAsync(shop.Merchant.MerchantId, "Zhao Lei", "manager")).ApiKey);
+
         var inItsName = await meddler.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
         var asItself = await meddler.PostAsync($"/v1/requests/{requestId}/recipients/{other.MerchantId}/confirmation", null);
         var byTheUser = await shop.CustomerClient.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+        // P3.1: the merchant's word that it erased; a manager, who may be offboarded tomorrow, does not give it for the merchant.
+        var byAManager = await manager.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
         var retry = await meddler.PostAsync($"/v1/webhook-deliveries/{delivery.GetProperty("deliveryId").GetString()}/retry", null);
         var view = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}");
 
         await inItsName.AssertProblemAsync(HttpStatusCode.NotFound);
         await asItself.AssertProblemAsync(HttpStatusCode.NotFound);
         await byTheUser.AssertProblemAsync(HttpStatusCode.Forbidden);
+        await byAManager.AssertProblemAsync(HttpStatusCode.Forbidden);
         await retry.AssertProblemAsync(HttpStatusCode.NotFound);
         var recipient = Assert.Single(view.GetProperty("recipients").EnumerateArray());
         Assert.Equal("notified", recipient.GetProperty("status").GetString());
