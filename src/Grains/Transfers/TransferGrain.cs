@@ -30,6 +30,9 @@ internal sealed class TransferGrain(
     /// <summary>What the old merchant erases of a user who objected.</summary>
     private static readonly string[] ObjectorCategories = ["orders", "member-card"];
 
+    // What a partner holds of the erased orders: their payments or deliveries, kept by order id.
+    private static readonly string[] PartnerCategories = ["orders"];
+
     private string TransferId => this.GetPrimaryKeyString();
 
     private TransferState Transfer => state.RecordExists ? state.State : throw DomainException.NotFound("transfer-not-found", "No such transfer.");
@@ -258,16 +261,35 @@ internal sealed class TransferGrain(
     // The user objected: their data at the merchant is erased instead of moving (orders anonymized, card settled),
     // and the merchant is told to erase its own copies (its POS keeps them) by a customer.redact, written first
     // and under an id from the transfer, so a retry writes it once. The notice is listed under the objection's own
-    // cause (P3.1), so the user sees how it went and the merchant confirms it, as for a request's recipients.
+    // cause (P3.1), so the user sees how it went and the merchant confirms it, as for a request's recipients. So are the
+    // payment and delivery partners' notices: they keep the erased orders' payments and deliveries by order id.
     private async Task LeaveOutAsync(string userId)
     {
         var merchantId = state.State.MerchantId;
         var orderIds = await OrdersAtMerchantAsync(userId);
         var causeId = TransferObjections.CauseId(TransferId, userId);
-        var notice = outbox.Event(
-            WebhookEvents.CustomerRedact, merchantId, RecipientKind.Merchant, $"{TransferId}\n{userId}",
-            new { userId, requestId = (string?)null, transferId = TransferId, orderIds, categories = ObjectorCategories }, causeId);
-        await outbox.WriteAsync([notice], [new RecipientListing(causeId, merchantId, RecipientKind.Merchant, notice.EventId, notice.Type)]);
+        var cause = $"{TransferId}\n{userId}";
+        var notices = new List<OutboxEvent>
+        {
+            outbox.Event(
+                WebhookEvents.CustomerRedact, merchantId, RecipientKind.Merchant, cause,
+                new { userId, requestId = (string?)null, transferId = TransferId, orderIds, categories = ObjectorCategories }, causeId),
+        };
+        foreach (var ((partner, kind), received) in await ledger.OrderIdsByRecipientAsync(userId))
+        {
+            // Only the orders erased here: the user's orders at other merchants stay where they are (P3.1).
+            var erased = received.Intersect(orderIds, StringComparer.Ordinal).ToList();
+            if (kind is RecipientKind.PaymentPartner or RecipientKind.DeliveryPartner && erased.Count > 0)
+            {
+                // A partner confirms by the cause's id (POST /v1/payment-partners/{partner}/recipient-confirmations), so its
+                // notice names it; a merchant confirms by the transfer and the user.
+                notices.Add(outbox.Event(
+                    WebhookEvents.CustomerRedact, partner, kind, cause,
+                    new { userId, requestId = (string?)null, transferId = TransferId, objectionId = causeId, orderIds = erased, categories = PartnerCategories }, causeId));
+            }
+        }
+
+        await outbox.WriteAsync(notices, [.. notices.Select(notice => new RecipientListing(causeId, notice.Recipient, notice.RecipientKind, notice.EventId, notice.Type))]);
         foreach (var orderId in orderIds)
         {
             await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();

@@ -1,8 +1,12 @@
 using System.Text.Json;
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Transfers;
+using MeiLing.Grains.Users;
 using MeiLing.Silo.Schema;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
@@ -315,6 +319,54 @@ public sealed class TransferTests(TimeTravelFixture platform)
         await byAStranger.AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Equal(JsonValueKind.String, seen.GetProperty("confirmedAt").ValueKind);
+    }
+
+    // P3.1: an objector's orders were erased at the merchant and only the merchant was told; the payment and delivery
+    // partners, which keep those orders' payments and deliveries by order id, heard nothing.
+    [Fact]
+    public async Task P3_1_P3_2_an_objectors_erased_orders_are_told_to_the_partners_that_received_them_and_no_other_order()
+    {
+        var shop = await platform.OpenShopAsync();
+        var leaving = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        var kept = (await (await platform.SecondShopForAsync(shop, "Elsewhere Teas")).PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        // The ledger's rows of the partners' hand-overs, as a WeChat payment and a fulfilled delivery write them.
+        var user = platform.Grains.GetGrain<IUserGrain>(shop.Customer.UserId);
+        foreach (var orderId in new[] { leaving, kept })
+        {
+            await user.Disclose(new DisclosureRequest(
+                "wechat-pay", RecipientKind.PaymentPartner, ["orderId", "totalFen"], "pay-order", null, LawfulBasis.ContractNecessity, "CN", OrderId: orderId));
+            await user.Disclose(new DisclosureRequest(
+                IOrderGrain.DeliveryPartner, RecipientKind.DeliveryPartner, ["recipientName", "phone", "address"], "deliver-order", null, LawfulBasis.ContractNecessity, "CN", OrderId: orderId));
+        }
+
+        var successor = await platform.CreateMerchantAsync("Successor Of Partners");
+        await using var receiver = await WebhookReceiver.StartAsync();
+
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
+        var objectionId = TransferObjections.CauseId(transferId, shop.Customer.UserId);
+        var toPayments = await platform.NoticeToAsync("wechat-pay", objectionId);
+        var toDelivery = await platform.NoticeToAsync(IOrderGrain.DeliveryPartner, objectionId);
+        var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients";
+        var partnerConfirmed = await ObjectionRecipientAsync(shop.CustomerClient, path, "confirmed");
+        // A partner's own signed confirmation names the objection its notice named.
+        var signedConfirmation = await platform.PostSignedAsync("/v1/payment-partners/wechat-pay/recipient-confirmations",
+            JsonSerializer.Serialize(new { causeId = objectionId }), TestSiloConfigurator.PartnerSecretsByName["wechat-pay"]);
+
+        foreach (var notice in new[] { toPayments, toDelivery })
+        {
+            Assert.Equal("customer.redact", notice.GetProperty("type").GetString());
+            Assert.Equal(transferId, notice.GetProperty("data").GetProperty("transferId").GetString());
+            Assert.Equal(objectionId, notice.GetProperty("data").GetProperty("objectionId").GetString());
+            // The order erased at the merchant; the user's order elsewhere stays, and so does its partners' copy.
+            Assert.Equal([leaving], notice.GetProperty("data").GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()));
+        }
+
+        var listed = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>(path)).GetProperty("items").EnumerateArray()
+            .Select(r => r.GetProperty("recipient").GetString()).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { shop.Merchant.MerchantId, "wechat-pay", IOrderGrain.DeliveryPartner }.Order(StringComparer.Ordinal), listed);
+        // The sandbox partners answer that they acted, as a partner's erasure API does.
+        Assert.NotEqual(shop.Merchant.MerchantId, partnerConfirmed.GetProperty("recipient").GetString());
+        Assert.True(signedConfirmation.StatusCode == HttpStatusCode.OK, await signedConfirmation.Content.ReadAsStringAsync());
     }
 
     // P8.1, P3.2: support's chase list held requests only: a merchant that never confirmed erasing an objector's data was

@@ -150,8 +150,8 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         var (delivered, pickedUp, _) = await OrdersThroughThePartnersAsync(shop);
 
         var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" })).RequestId();
-        var toPayments = await NoticeToAsync("wechat-pay", requestId);
-        var toDelivery = await NoticeToAsync("meiling-delivery", requestId);
+        var toPayments = await platform.NoticeToAsync("wechat-pay", requestId);
+        var toDelivery = await platform.NoticeToAsync("meiling-delivery", requestId);
 
         Assert.Equal("customer.redact", toPayments.GetProperty("type").GetString());
         Assert.Equal(shop.Customer.UserId, toPayments.GetProperty("data").GetProperty("userId").GetString());
@@ -171,7 +171,7 @@ public sealed class RecipientReachTests(PlatformFixture platform)
 
         var requestId = (await shop.CustomerClient.FileRequestAsync(
             shop.Customer.UserId, new { type = "correction", details = new { delivery = new { phone = UserApiClient.NewPhone() } } })).RequestId();
-        var toDelivery = await NoticeToAsync("meiling-delivery", requestId);
+        var toDelivery = await platform.NoticeToAsync("meiling-delivery", requestId);
 
         Assert.Equal("customer.updated", toDelivery.GetProperty("type").GetString());
         Assert.Equal(shop.Customer.UserId, toDelivery.GetProperty("data").GetProperty("userId").GetString());
@@ -222,7 +222,7 @@ public sealed class RecipientReachTests(PlatformFixture platform)
             shop.Customer.UserId, new { type = "correction", details = new { delivery = new { address = NewAddress } } })).RequestId();
         await shop.CustomerClient.WaitUntilDoneAsync(requestId);
         var toMerchant = await receiver.WaitForAsync(r => r.Type == "customer.updated" && r.Data.GetProperty("requestId").GetString() == requestId);
-        var toDelivery = await NoticeToAsync("meiling-delivery", requestId);
+        var toDelivery = await platform.NoticeToAsync("meiling-delivery", requestId);
 
         Assert.Equal(new[] { delivered, open }.Order(StringComparer.Ordinal), toMerchant.Data.GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal([open], toMerchant.Data.GetProperty("readdressedOrderIds").EnumerateArray().Select(id => id.GetString()));
@@ -233,24 +233,6 @@ public sealed class RecipientReachTests(PlatformFixture platform)
 
     private static IEnumerable<string> OrderIds(JsonElement notice) =>
         notice.GetProperty("data").GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()!).Order(StringComparer.Ordinal);
-
-    // The partner's notice of the request as the outbox holds it (the sandbox partners keep no bodies).
-    private async Task<JsonElement> NoticeToAsync(string partner, string requestId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var body = await platform.Database.ScalarAsync<string>(
-                "SELECT body FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", partner, requestId);
-            if (body is not null)
-            {
-                return JsonDocument.Parse(body).RootElement;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{partner} was never told of {requestId}");
-            await Task.Delay(100);
-        }
-    }
 
     [Fact]
     public async Task P3_1_a_delivery_correction_is_not_told_to_a_merchant_whose_orders_for_the_user_hold_no_delivery()

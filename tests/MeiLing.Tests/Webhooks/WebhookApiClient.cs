@@ -31,6 +31,27 @@ internal static class WebhookApiClient
         return first with { Merchant = merchant, MerchantClient = client };
     }
 
+    /// <summary>
+    /// A partner's notice of <paramref name="causeId"/> (a request, a withdrawal, an objection) as the outbox holds it: the
+    /// sandbox partners keep no bodies.
+    /// </summary>
+    public static async Task<JsonElement> NoticeToAsync(this PlatformFixture platform, string partner, string causeId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var body = await platform.Database.ScalarAsync<string>(
+                "SELECT body FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", partner, causeId);
+            if (body is not null)
+            {
+                return JsonDocument.Parse(body).RootElement;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{partner} was never told of {causeId}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Reads the merchant's deliveries until one of the event is in <paramref name="status"/>.</summary>
     public static async Task<JsonElement> WaitForDeliveryAsync(this HttpClient merchant, string merchantId, string eventId, string status, int seconds = 60)
     {
