@@ -2,6 +2,7 @@ using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Transfers;
@@ -158,11 +159,27 @@ public sealed class RequestRecipientNotices(
     private static string[] WithFields(Dictionary<(string Recipient, RecipientKind Kind), IReadOnlyList<string>> recipients, string merchantId, IEnumerable<string> held) =>
         [.. (recipients.GetValueOrDefault((merchantId, RecipientKind.Merchant)) ?? []).Union(held)];
 
-    // Each recipient listed on the request with the event that tells it, in one transaction; returns how many.
+    // Each recipient listed on the request with the event that tells it, in one transaction; returns how many. A merchant
+    // closed since it received the user's data is listed and told nothing (not-told): its closure erased what the platform
+    // held of its customers and told it so (shop.redact), its key no longer confirms anything, and the user's id sent to
+    // an endpoint it no longer answers for would be a hand-over to no platform merchant (P3.1, P4.3).
     private async Task<int> WriteAsync(string requestId, IReadOnlyList<OutboxEvent> events)
     {
-        await outbox.WriteAsync(events, [.. events.Select(item => new RecipientListing(requestId, item.Recipient, item.RecipientKind, item.EventId, item.Type))]);
+        var closed = await ClosedMerchantsAsync(events);
+        bool Told(OutboxEvent item) => item.RecipientKind != RecipientKind.Merchant || !closed.Contains(item.Recipient);
+        await outbox.WriteAsync(
+            [.. events.Where(Told)],
+            [.. events.Select(item => Told(item)
+                ? new RecipientListing(requestId, item.Recipient, item.RecipientKind, item.EventId, item.Type)
+                : new RecipientListing(requestId, item.Recipient, item.RecipientKind, null, null))]);
         return events.Count;
+    }
+
+    private async Task<HashSet<string>> ClosedMerchantsAsync(IReadOnlyList<OutboxEvent> events)
+    {
+        var merchants = events.Where(item => item.RecipientKind == RecipientKind.Merchant).Select(item => item.Recipient).Distinct().ToList();
+        var views = await GrainFanOut.CallEachAsync(merchants, id => grains.GetGrain<IMerchantGrain>(id).Get());
+        return [.. merchants.Where((_, i) => views[i] is { Status: MerchantStatus.Terminated })];
     }
 
     private static (string Type, object Data)? EventFor(

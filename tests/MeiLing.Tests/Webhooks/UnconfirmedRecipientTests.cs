@@ -60,6 +60,36 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
         Assert.DoesNotContain(late.GetProperty("items").EnumerateArray(), r => r.RequestId() == requestId);
     }
 
+    // P3.1, P8.1: a merchant closed since it read the user's order was still sent the user's id at its old endpoint, listed
+    // "notified", and chased by support for good: its revoked key could never confirm, and a re-send needs a failed notice.
+    [Fact]
+    public async Task P3_1_P8_1_a_merchant_closed_since_it_received_the_users_data_is_sent_nothing_shown_not_told_and_never_chased()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        var orderId = (await shop.PlaceOrderAsync()).Id();
+        (await shop.MerchantClient.GetAsync($"/v1/orders/{orderId}")).EnsureSuccessStatusCode();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Closed Shop", "support")).ApiKey);
+        (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 })).EnsureSuccessStatusCode();
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        await platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId).CompleteTerminationIfDue();
+        await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "shop.redact");
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" })).RequestId();
+        var completed = await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+        platform.Clock.Advance(TimeSpan.FromDays(16));
+        var late = await support.GetFromJsonAsync<JsonElement>("/v1/requests?unconfirmedRecipients=true&limit=500");
+        var recipient = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}"))
+            .GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
+
+        Assert.Equal(DataRightsRequestStatus.Completed, completed.Status);
+        Assert.Equal("not-told", recipient.GetProperty("status").GetString());
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", shop.Merchant.MerchantId, requestId));
+        Assert.DoesNotContain(late.GetProperty("items").EnumerateArray(), r => r.RequestId() == requestId);
+    }
+
     [Fact]
     public async Task P4_3_a_merchant_hears_by_a_signed_shop_redact_once_its_termination_has_erased_its_data()
     {
