@@ -103,8 +103,21 @@ public static class RequestsApi
     }
 
     internal static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpen(
-        IClusterClient cluster, string? status, bool? overdue, bool? unconfirmedRecipients,
+        IClusterClient cluster, HttpContext context, string? status, bool? overdue, bool? unconfirmedRecipients,
         [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor)
+    {
+        var page = await ListOpenAsync(cluster, status, overdue, unconfirmedRecipients, limit, cursor);
+        if (page.Result is Ok<ItemPage<DataRightsRequestView>> { Value: { } listed })
+        {
+            // P1.7: each request's user sees that support listed it, recipients and all.
+            await SupportAudit.SubjectsListedAsync(context, "requestId", listed.Items.Select(view => (view.UserId, view.RequestId)));
+        }
+
+        return page;
+    }
+
+    private static async Task<Results<Ok<ItemPage<DataRightsRequestView>>, ValidationProblem>> ListOpenAsync(
+        IClusterClient cluster, string? status, bool? overdue, bool? unconfirmedRecipients, int? limit, string? cursor)
     {
         if (unconfirmedRecipients is true)
         {

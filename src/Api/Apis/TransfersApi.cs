@@ -50,7 +50,7 @@ public static class TransfersApi
 
     // A sibling of the requests' chase list: its items are requests, and an objection is none.
     private static async Task<Results<Ok<ItemPage<TransferObjectionNotice>>, ValidationProblem>> ListUnconfirmedObjections(
-        IClusterClient cluster, bool? unconfirmedRecipients, [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(64)] string? cursor)
+        IClusterClient cluster, HttpContext context, bool? unconfirmedRecipients, [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(64)] string? cursor)
     {
         if (unconfirmedRecipients is not true)
         {
@@ -64,6 +64,8 @@ public static class TransfersApi
         }
 
         var page = await cluster.GetGrain<IRequestRecipientsGrain>(0).UnconfirmedObjections(cursor, limit ?? 100);
+        // P1.7: each objector sees that support listed their objection, and who was told of it.
+        await SupportAudit.SubjectsListedAsync(context, "transferId", page.Items.Select(item => (item.UserId, item.TransferId)));
         return TypedResults.Ok(new ItemPage<TransferObjectionNotice>(page.Items, page.NextCursor));
     }
 

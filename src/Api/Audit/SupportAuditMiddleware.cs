@@ -170,6 +170,31 @@ public static class SupportAudit
             .Append(new AuditEntry(Roles.Support, context.User.SubjectId() ?? "unknown", action, userId, detail));
 
     /// <summary>
+    /// P1.7: a support listing shows many users' data at once (a queue of requests with their recipients and purposes):
+    /// the call's own entry names no one, so each resource listed gets an entry naming its user and it, as an agent's read
+    /// of that resource by id does (<c>subjectFrom</c>), and its user's access log shows it. Written before the page is
+    /// answered; nothing for another caller.
+    /// </summary>
+    public static async Task SubjectsListedAsync(HttpContext context, string resourceIdName, IEnumerable<(string UserId, string ResourceId)> listed)
+    {
+        if (!context.User.IsInRole(Roles.Support) || context.GetEndpoint() is not RouteEndpoint endpoint)
+        {
+            return;
+        }
+
+        var action = $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}";
+        var agent = context.User.SubjectId() ?? "unknown";
+        var entries = listed.Distinct()
+            .Select(item => new AuditEntry(Roles.Support, agent, action, item.UserId, JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["subjectFrom"] = resourceIdName,
+                [resourceIdName] = item.ResourceId,
+            })))
+            .ToList();
+        await context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).AppendEach(entries);
+    }
+
+    /// <summary>
     /// Called by a handler once it has read a resource its caller may see, before it answers or acts: support's call of a
     /// <see cref="SupportLookupAttribute"/> route is written now, with the resource's user as its subject, so the user's
     /// own audit trail shows it (P1.7). Anything else (not support, not such a call, already written) does nothing.

@@ -23,33 +23,53 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
     // Every appender takes this transaction-scoped lock first: one append at a time, in the database.
     private const long AppendLock = 0x4d4c_4155_4449_54; // "MLAUDIT"
 
-    async Task<AuditRecord> IAuditLogGrain.Append(AuditEntry entry)
+    async Task<AuditRecord> IAuditLogGrain.Append(AuditEntry entry) => (await AppendChainedAsync([entry]))[0];
+
+    async Task IAuditLogGrain.AppendEach(IReadOnlyList<AuditEntry> entries)
+    {
+        if (entries.Count > 0)
+        {
+            await AppendChainedAsync(entries);
+        }
+    }
+
+    private async Task<IReadOnlyList<AuditRecord>> AppendChainedAsync(IReadOnlyList<AuditEntry> entries)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var (lastSequence, lastHash) = await ReadNewestUnderLockAsync(connection, transaction);
-        var sequence = lastSequence + 1;
         var at = PostgresTime.AsStored(clock.GetUtcNow());
-        var hash = Chain(lastHash, sequence, at, entry);
-        await using (var command = new NpgsqlCommand("""
-            INSERT INTO audit_log (sequence, at, actor_role, actor_id, action, subject_user_id, detail, previous_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            """, connection, transaction))
+        var records = new List<AuditRecord>(entries.Count);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var entry in entries)
         {
-            command.Parameters.Add(new() { Value = sequence });
-            command.Parameters.Add(new() { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            command.Parameters.Add(new() { Value = entry.ActorRole });
-            command.Parameters.Add(new() { Value = entry.ActorId });
-            command.Parameters.Add(new() { Value = entry.Action });
-            command.Parameters.Add(new() { Value = (object?)entry.SubjectUserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new() { Value = (object?)entry.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new() { Value = lastHash });
-            command.Parameters.Add(new() { Value = hash });
-            await command.ExecuteNonQueryAsync();
+            var sequence = lastSequence + 1;
+            var hash = Chain(lastHash, sequence, at, entry);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                INSERT INTO audit_log (sequence, at, actor_role, actor_id, action, subject_user_id, detail, previous_hash, hash)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """)
+            {
+                Parameters =
+                {
+                    new() { Value = sequence },
+                    new() { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                    new() { Value = entry.ActorRole },
+                    new() { Value = entry.ActorId },
+                    new() { Value = entry.Action },
+                    new() { Value = (object?)entry.SubjectUserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                    new() { Value = (object?)entry.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                    new() { Value = lastHash },
+                    new() { Value = hash },
+                },
+            });
+            records.Add(new AuditRecord(sequence, at, entry, hash));
+            (lastSequence, lastHash) = (sequence, hash);
         }
 
+        await batch.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
-        return new AuditRecord(sequence, at, entry, hash);
+        return records;
     }
 
     // The newest entry of the log itself (not the head kept beside it, which only verification trusts), read after

@@ -48,6 +48,33 @@ public sealed class SupportCallsAccessLogTests(PlatformFixture platform)
         Assert.Equal(1L, await UnattributedCountAsync(agent.StaffId, unknown));
     }
 
+    // P1.7: support's queue shows each open request with its user, recipients and purposes, and wrote one entry naming no
+    // one: the users whose requests an agent paged through never saw it in their access logs.
+    [Fact]
+    public async Task P1_7_support_listing_the_open_requests_is_in_the_access_log_of_each_user_listed()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Queue", "support")).ApiKey);
+        var requestId = (await support.FileRequestAsync(user.UserId, SupportDeletion)).RequestId();
+
+        // Soonest due first: the new request is on the queue's last page.
+        string? cursor = null;
+        var seen = false;
+        do
+        {
+            var page = await support.GetFromJsonAsync<JsonElement>($"/v1/requests?limit=500{(cursor is null ? "" : $"&cursor={cursor}")}");
+            seen |= page.GetProperty("items").EnumerateArray().Any(r => r.RequestId() == requestId);
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (!seen && cursor is not null);
+
+        Assert.True(seen);
+        var entry = Assert.Single(await SupportEntriesAsync(client, user.UserId), entry => entry.GetProperty("action").GetString() == "GET /v1/requests");
+        Assert.Equal(requestId, entry.GetProperty("requestId").GetString());
+        Assert.StartsWith("staff_", entry.GetProperty("actor").GetString(), StringComparison.Ordinal);
+    }
+
     // The access log names an agent by a pseudonym of that user's own, so users cannot follow an agent across accounts; the
     // ticket showed the agent's staff id beside it, the same in every user's tickets, and the reply's time matched the two.
     [Fact]

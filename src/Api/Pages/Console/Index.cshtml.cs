@@ -60,7 +60,7 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
         }
 
         var answer = ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.ListOpen(
-            Cluster, "open", View == "overdue", View == "unconfirmed", PageSize, Cursor));
+            Cluster, HttpContext, "open", View == "overdue", View == "unconfirmed", PageSize, Cursor));
         if (Accept(answer, out var page))
         {
             Requests = page.Items;
