@@ -25,6 +25,8 @@ public sealed class ErasureSteps(
     UserTicketStore ticketLinks,
     ActivityLogStore activity,
     DisclosureLedgerStore disclosures,
+    Transfers.TransferUsersStore transfers,
+    TimeProvider clock,
     UserDataKeys keys,
     OwnedStateIndex ownedStates,
     NpgsqlDataSource dataSource,
@@ -41,7 +43,8 @@ public sealed class ErasureSteps(
         ErasureTarget.Tickets => await EraseTicketsAsync(userId, inventory),
         ErasureTarget.Locations => await locations.EraseAsync(userId),
         ErasureTarget.Activity => await activity.EraseAsync(userId),
-        ErasureTarget.Disclosures => await disclosures.EraseAsync(userId),
+        // The hand-overs' records: the ledger's rows, and the business transfers' rows that named the user (P3.2).
+        ErasureTarget.Disclosures => await disclosures.EraseAsync(userId) + await transfers.PseudonymizeAsync(userId, clock.GetUtcNow()),
         ErasureTarget.ConsentReceipts => await receipts.PseudonymizeAsync(userId),
         // Last, the user's data key: any copy of what it sealed (old rows, backups, dumps) stays unreadable.
         ErasureTarget.Account => await DeleteAccountAsync(userId),
@@ -70,7 +73,7 @@ public sealed class ErasureSteps(
     public async Task<IReadOnlyList<string>> VerifyAsync(string userId)
     {
         var remaining = new List<string>();
-        foreach (var table in new[] { "consent_receipts", "user_location_samples", "user_activity", "user_disclosures", "member_card_index", "user_tickets" })
+        foreach (var table in new[] { "consent_receipts", "user_location_samples", "user_activity", "user_disclosures", "member_card_index", "user_tickets", "transfer_users" })
         {
             if (await ExistsAsync($"SELECT EXISTS (SELECT 1 FROM {table} WHERE user_id = $1)", userId))
             {

@@ -57,6 +57,25 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// At the user's cancellation (P4.1): their rows keep what each transfer did (told, objected, handed over) under an id
+    /// that names no one, without the orders handed over, which would join the anonymized orders back to a person. Marked
+    /// told and settled: a transfer still under way has no one left to tell or hand over. Returns how many rows.
+    /// </summary>
+    /// <remarks>Run after the request told its recipients, which reads the merchants that handed the user over from here.</remarks>
+    public async Task<int> PseudonymizeAsync(string userId, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE transfer_users
+               SET user_id = 'anon_' || md5(transfer_id || user_id || gen_random_uuid()::text), handed_over_order_ids = NULL,
+                   notified_at = coalesce(notified_at, $2), settled_at = coalesce(settled_at, $2)
+             WHERE user_id = $1
+            """);
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Up to <paramref name="limit"/> users not yet told of the transfer, in id order (a batch).</summary>
     public Task<IReadOnlyList<string>> UntoldAsync(string transferId, int limit) =>
         dataSource.ReadStringsAsync(

@@ -122,7 +122,7 @@ public sealed class TransferTests(TimeTravelFixture platform)
         await using var receiver = await WebhookReceiver.StartAsync();
         await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
         await platform.Client(successor.ApiKey).RegisterWebhookAsync(successor.MerchantId, receiver);
-        await HandOverAsync(shop, successor.MerchantId);
+        var transferId = await HandOverAsync(shop, successor.MerchantId);
 
         // Nothing of the user is the old merchant's on the platform any more, yet its own systems kept what it held.
         var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" })).RequestId();
@@ -143,6 +143,11 @@ public sealed class TransferTests(TimeTravelFixture platform)
             (await platform.Grains.GetGrain<IRequestRecipientsGrain>(0).Of(requestId)).Select(r => r.Recipient).Order());
         // The card it handed over is the successor's, and is settled with the rest of the user's (P4.1).
         Assert.False((await platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(successor.MerchantId, shop.Customer.UserId)).GetSettlementDue()).Exists);
+        // P4.1: the transfer's row kept the user's id beside the orders handed over, which joined the anonymized orders back
+        // to the person; it stays a row of the transfer, under an id that names no one, without the orders.
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM transfer_users WHERE user_id = $1", shop.Customer.UserId));
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM transfer_users WHERE transfer_id = $1 AND starts_with(user_id, 'anon_') AND handed_over_order_ids IS NULL", transferId));
     }
 
     [Fact]
