@@ -88,6 +88,21 @@ public sealed class ListingTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_2_an_operator_lists_a_merchants_orders_without_who_placed_them()
+    {
+        var shop = await platform.OpenShopAsync();
+        var orderId = (await shop.PlaceOrderAsync()).Id();
+
+        var byOperator = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/orders");
+        var byMerchant = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/orders");
+
+        var seenByOperator = Assert.Single(byOperator.GetProperty("items").EnumerateArray(), o => o.GetProperty("orderId").GetString() == orderId);
+        Assert.Equal(JsonValueKind.Null, seenByOperator.GetProperty("userId").ValueKind);
+        var seenByMerchant = Assert.Single(byMerchant.GetProperty("items").EnumerateArray(), o => o.GetProperty("orderId").GetString() == orderId);
+        Assert.Equal(shop.Customer.UserId, seenByMerchant.GetProperty("userId").GetString());
+    }
+
+    [Fact]
     public async Task A_page_size_out_of_range_is_400()
     {
         var shop = await platform.OpenShopAsync();

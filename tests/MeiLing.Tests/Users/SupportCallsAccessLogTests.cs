@@ -75,6 +75,22 @@ public sealed class SupportCallsAccessLogTests(PlatformFixture platform)
         Assert.StartsWith("staff_", entry.GetProperty("actor").GetString(), StringComparison.Ordinal);
     }
 
+    // P1.7: the console's unconfirmed view lists failed withdrawal notices with each user's withdrawn purpose and its
+    // recipient, and wrote one entry naming no one.
+    [Fact]
+    public async Task P1_7_support_listing_failed_withdrawal_notices_in_the_console_is_in_each_listed_users_access_log()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "failed");
+        var console = await SignedInConsoleAsync();
+
+        var page = await console.GetStringAsync("/console?view=unconfirmed");
+
+        Assert.Contains(receiptId, page, StringComparison.Ordinal);
+        Assert.Single(await SupportEntriesAsync(shop.CustomerClient, shop.Customer.UserId),
+            entry => entry.TryGetProperty("receiptId", out var listed) && listed.GetString() == receiptId);
+    }
+
     // The access log names an agent by a pseudonym of that user's own, so users cannot follow an agent across accounts; the
     // ticket showed the agent's staff id beside it, the same in every user's tickets, and the reply's time matched the two.
     [Fact]

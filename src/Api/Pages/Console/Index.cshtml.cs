@@ -70,6 +70,8 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
         if (View == "unconfirmed" && Cursor is null)
         {
             FailedWithdrawals = await Cluster.GetGrain<IRequestRecipientsGrain>(0).FailedWithdrawals(FailedWithdrawalsShown);
+            // P1.7: each user whose withdrawn consent and its recipient the page shows sees the listing in their access log.
+            await SupportAudit.SubjectsListedAsync(HttpContext, "receiptId", FailedWithdrawals.Items.Select(notice => (notice.Receipt.UserId, notice.Receipt.ReceiptId)));
         }
     }
 
