@@ -42,8 +42,13 @@ public interface IMemberCardGrain : IGrainWithStringKey
     /// Settles the card and erases it: a balance left is recorded as owed back to the user (a settlement for the
     /// merchant's accounts, and a <c>member_card.settled</c> event), never zeroed; returns the balance settled.
     /// </summary>
+    /// <remarks>The cause is read from the merchant's status (closing or not); an API host or silo of an older release calls this.</remarks>
     [Alias("settle-and-erase")]
     Task<long> SettleAndErase();
+
+    /// <summary>As <see cref="SettleAndErase"/>, the settlement recorded under the <paramref name="cause"/> its caller knows.</summary>
+    [Alias("settle-and-erase-because")]
+    Task<long> SettleAndEraseBecause(CardSettlementCause cause);
 
     /// <summary>
     /// A business transfer (P3.2): the card, balance and all, moves to the same user's card at the successor, and

@@ -148,7 +148,7 @@ public sealed class ErasureSteps(
                     MemberCards.MemberCardSettlements.EventCause(userId, merchantId, due.Life), new { cardUserRef, amountFen = due.BalanceFen })]);
             }
 
-            await card.SettleAndErase();
+            await card.SettleAndEraseBecause(CardSettlementCause.AccountCancelled);
         }
 
         return merchants.Count;

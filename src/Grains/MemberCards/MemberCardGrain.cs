@@ -135,15 +135,23 @@ internal sealed partial class MemberCardGrain(
 
     async Task<long> IMemberCardGrain.SettleAndErase()
     {
+        var merchant = await GrainFactory.GetGrain<IMerchantGrain>(MerchantId).Get();
+        return await SettleAndEraseAsync(merchant is { Status: MerchantStatus.Active } ? CardSettlementCause.AccountCancelled : CardSettlementCause.MerchantClosed);
+    }
+
+    // Told by the caller: read from the merchant's status, an objector's card at a merchant still active was recorded as
+    // settled by the user's account cancellation.
+    Task<long> IMemberCardGrain.SettleAndEraseBecause(CardSettlementCause cause) => SettleAndEraseAsync(cause);
+
+    private async Task<long> SettleAndEraseAsync(CardSettlementCause cause)
+    {
         var settled = state.State.BalanceFen;
         if (state.RecordExists)
         {
             if (settled > 0)
             {
                 // The balance is the user's money: recorded as owed back (and the merchant told) before the card goes.
-                var merchant = await GrainFactory.GetGrain<IMerchantGrain>(MerchantId).Get();
-                var cause = merchant is { Status: MerchantStatus.Active } ? MemberCardSettlements.AccountCancelled : MemberCardSettlements.MerchantClosed;
-                await settlements.RecordAsync(MerchantId, UserId, settled, cause, state.State.Life);
+                await settlements.RecordAsync(MerchantId, UserId, settled, MemberCardSettlements.NameOf(cause), state.State.Life);
             }
 
             await state.ClearStateAsync();

@@ -25,6 +25,14 @@ public sealed class MemberCardSettlements(NpgsqlDataSource dataSource, UserDataK
 
     private const string AccountPurpose = "member-card-settlements";
 
+    /// <summary>A cause as the settlement's row and listing name it.</summary>
+    public static string NameOf(CardSettlementCause cause) => cause switch
+    {
+        CardSettlementCause.AccountCancelled => AccountCancelled,
+        CardSettlementCause.MerchantClosed => MerchantClosed,
+        _ => throw new ArgumentOutOfRangeException(nameof(cause), cause, "Not a settlement cause."),
+    };
+
     /// <summary>The card's pseudonym in the settlement and the webhook (the same the erasure's own notice uses).</summary>
     public async Task<string> CardUserRefAsync(string merchantId, string userId) =>
         (await keys.PseudonymAsync(userId, $"member-card/{merchantId}", create: true))!;
@@ -102,8 +110,12 @@ public sealed class MemberCardSettlements(NpgsqlDataSource dataSource, UserDataK
             return 0;
         }
 
-        await using var command = dataSource.CreateCommand("SELECT coalesce(sum(amount_fen), 0)::bigint FROM member_card_settlements WHERE account_ref = $1");
+        // The account's own cancellation's: a card settled before, at a merchant's closing or the user's objection to its
+        // transfer, was the user's money owed back then, not by this cancellation.
+        await using var command = dataSource.CreateCommand(
+            "SELECT coalesce(sum(amount_fen), 0)::bigint FROM member_card_settlements WHERE account_ref = $1 AND cause = $2");
         command.Parameters.Add(new() { Value = accountRef });
+        command.Parameters.Add(new() { Value = AccountCancelled });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

@@ -214,7 +214,7 @@ internal sealed partial class MerchantGrain(
         if (orderId is null)
         {
             // A card leaves the listing with its erasure: met, it is progress.
-            await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(MerchantId, userId)).SettleAndErase();
+            await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(MerchantId, userId)).SettleAndEraseBecause(CardSettlementCause.MerchantClosed);
             return true;
         }
 

@@ -295,7 +295,7 @@ internal sealed class TransferGrain(
             await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
         }
 
-        await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(state.State.MerchantId, userId)).SettleAndErase();
+        await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(state.State.MerchantId, userId)).SettleAndEraseBecause(CardSettlementCause.MerchantClosed);
     }
 
     private async Task<IReadOnlyList<string>> OrdersAtMerchantAsync(string userId) =>

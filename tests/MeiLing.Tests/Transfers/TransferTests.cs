@@ -110,6 +110,10 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.True((await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{leaving}")).GetProperty("anonymized").GetBoolean());
         Assert.Equal(0, await BalanceAsync(shop.MerchantClient, shop.Merchant.MerchantId, objector.UserId));
         Assert.Equal(0, await BalanceAsync(successorClient, successor.MerchantId, objector.UserId));
+        // The objector's balance is owed back because the business moved, not because the objector left the platform: read
+        // from the merchant's status (still active), it was recorded as an account cancellation.
+        Assert.Equal("merchant-closed", await platform.Database.ScalarAsync<string>(
+            "SELECT cause FROM member_card_settlements WHERE merchant_id = $1 AND amount_fen = 500", shop.Merchant.MerchantId));
     }
 
     [Fact]
