@@ -28,7 +28,8 @@ public sealed class UserInboxState : IOwnedByUser
     /// <summary>
     /// Adds a notice unless the same one is already held (a sender that resumes after an interruption sends again):
     /// one per kind, merchant and date for a merchant's notices, one per kind, subject, date and words otherwise.
-    /// Keeps the newest <see cref="Kept"/>, and of one merchant's notices of one kind the newest <see cref="KeptPerMerchantKind"/>.
+    /// Keeps the newest <see cref="Kept"/> (a notice of a date still to come before any other), and of one merchant's
+    /// notices of one kind the newest <see cref="KeptPerMerchantKind"/>.
     /// False when nothing was added.
     /// </summary>
     public bool Add(string userId, UserNotification notification)
@@ -50,7 +51,11 @@ public sealed class UserInboxState : IOwnedByUser
         Notifications.Add(notification);
         if (Notifications.Count > Kept)
         {
-            Notifications.RemoveAt(0);
+            // P3.2, P4.3: a notice of what is still to come (a transfer or a closing before its date, while the user may
+            // object or spend their balance) goes last: notices of no merchant (a support agent filing and cancelling
+            // requests for the user, two notices a pair) would otherwise push it out before its date.
+            var oldestPast = Notifications.FindIndex(notice => notice.EffectiveAt is not { } effective || effective <= notification.At);
+            Notifications.RemoveAt(Math.Max(oldestPast, 0));
         }
 
         return true;

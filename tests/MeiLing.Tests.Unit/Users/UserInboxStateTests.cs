@@ -35,6 +35,29 @@ public sealed class UserInboxStateTests
         Assert.Equal("notice 1", inbox.Notifications[0].Message);
     }
 
+    // P3.2: a support agent filing and cancelling requests for the user sends two notices of no merchant a pair; 200 of
+    // them pushed the notice of a transfer out of the inbox while the user could still object to it.
+    [Fact]
+    public void P3_2_P4_3_a_notice_of_a_date_still_to_come_outlasts_any_number_of_later_notices_until_that_date()
+    {
+        var inbox = new UserInboxState();
+        inbox.Add("usr_a", new UserNotification("merchant-transfer", "moves to a successor", "mch_1", Start, Start.AddDays(31)));
+
+        for (var i = 1; i <= 2 * UserInboxState.Kept; i++)
+        {
+            inbox.Add("usr_a", NoticeRequest(i, Start.AddMinutes(i)));
+        }
+
+        Assert.Equal(UserInboxState.Kept, inbox.Notifications.Count);
+        Assert.Contains(inbox.Notifications, notice => notice.Kind == "merchant-transfer");
+        // Once its date has passed, it is as old as it is.
+        inbox.Add("usr_a", NoticeRequest(0, Start.AddDays(32)));
+        Assert.DoesNotContain(inbox.Notifications, notice => notice.Kind == "merchant-transfer");
+    }
+
+    private static UserNotification NoticeRequest(int i, DateTimeOffset at) =>
+        NoticeKinds.RequestStatusChanged($"req_{i}", "deletion", "cancelled", at);
+
     [Fact]
     public void P3_2_a_merchants_notices_of_one_kind_replace_their_own_oldest_and_push_out_no_other_notice()
     {
