@@ -31,11 +31,16 @@ internal sealed class AccessExportGrain(
     LocationSampleStore locations,
     DisclosureLedgerStore disclosures,
     DataRightsRequestIndexStore requests,
+    MemberCardSettlements settlements,
+    Transfers.TransferUsersStore transfers,
     IOptions<ExportSettings> settings,
     TimeProvider clock) : Grain, IAccessExportGrain
 {
     /// <summary>How many of the newest entries of the user's access log the bundle holds (the route pages through all).</summary>
     public const int AccessLogEntries = 1_000;
+
+    // A user's settlements and transfers: one per merchant that closed or moved, never many.
+    private const int ExportedPerUser = 1_000;
 
     // A ticket holds up to 100,000 characters (TicketGrain.MaxCharacters): a few at a time keep the calls in flight near a megabyte.
     private const int TicketsInFlight = 4;
@@ -64,6 +69,10 @@ internal sealed class AccessExportGrain(
                 id => GrainFactory.GetGrain<IOrderGrain>(id).ExportPersonalData(userId)),
             Records(["memberCards"], (await cards.MerchantsOfUserAsync(userId)).ToAsyncEnumerable(),
                 merchantId => GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).ExportPersonalData()),
+            // The money merchants owe the user back (a card settled at a closing or an objection), and the business
+            // transfers that concerned them: theirs to know and to claim (P8.1, P4.3, P3.2). Each a handful a user.
+            List(["memberCardSettlements"], (await settlements.OfUserAsync(userId, ExportedPerUser)).ToAsyncEnumerable()),
+            List(["transfers"], (await transfers.OfUserAsync(userId, ExportedPerUser)).ToAsyncEnumerable()),
             List(["locations"], locations.ReadAllAsync(userId, Settings.RowsPerRead, cancellationToken)),
             List(["activity"], activity.ReadAllAsync(userId, Settings.ActivityRowsPerRead, cancellationToken)),
             Records(["tickets"], (await GrainFactory.GetGrain<IUserTickets>(userId).GetTicketIds()).ToAsyncEnumerable(),

@@ -103,6 +103,27 @@ public sealed class MemberCardSettlements(NpgsqlDataSource dataSource, UserDataK
         return new CardSettlementPage(items, KeysetCursor.Encode(last.SettledAt, last.SettlementId));
     }
 
+    /// <summary>
+    /// P8.1: the user's own settlements, the money merchants owe them back, each with its merchant (the user's to claim),
+    /// oldest first; read by the user's account pseudonym, so none while the user's key is gone.
+    /// </summary>
+    public async Task<IReadOnlyList<UserCardSettlement>> OfUserAsync(string userId, int limit)
+    {
+        if (await keys.PseudonymAsync(userId, AccountPurpose) is not { } accountRef)
+        {
+            return [];
+        }
+
+        return await dataSource.ReadRowsAsync(
+            """
+            SELECT settlement_id, merchant_id, amount_fen, cause, pay_back, settled_at FROM member_card_settlements
+             WHERE account_ref = $1 ORDER BY settled_at, settlement_id LIMIT $2
+            """,
+            reader => new UserCardSettlement(
+                reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)),
+            accountRef, limit);
+    }
+
     public async Task<long> SettledForUserAsync(string userId)
     {
         if (await keys.PseudonymAsync(userId, AccountPurpose) is not { } accountRef)
@@ -124,3 +145,6 @@ public sealed class MemberCardSettlements(NpgsqlDataSource dataSource, UserDataK
         : KeysetCursor.TryDecode(cursor, EntityId.SettlementPrefix, out var settledAt, out var settlementId) ? (settledAt, settlementId)
         : throw DomainException.InvalidField("cursor", "invalid-cursor", "The cursor is not one this API gave out.");
 }
+
+/// <summary>One settlement of the user's, as their access export shows it: which merchant owes them what, and why.</summary>
+public sealed record UserCardSettlement(string SettlementId, string MerchantId, long AmountFen, string Cause, string PayBack, DateTimeOffset SettledAt);

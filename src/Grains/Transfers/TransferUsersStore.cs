@@ -76,6 +76,25 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// P8.1, P3.2: the business transfers that concerned the user, for their access export: which merchant's, when they
+    /// were told, whether they objected, when it was settled for them, and the orders handed over; oldest first.
+    /// </summary>
+    public Task<IReadOnlyList<UserTransfer>> OfUserAsync(string userId, int limit) =>
+        dataSource.ReadRowsAsync(
+            """
+            SELECT transfer_id, merchant_id, notified_at, objected_at, settled_at, handed_over_order_ids FROM transfer_users
+             WHERE user_id = $1 ORDER BY transfer_id LIMIT $2
+            """,
+            reader => new UserTransfer(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                reader.IsDBNull(5) ? [] : reader.GetFieldValue<string[]>(5)),
+            userId, limit);
+
     /// <summary>Up to <paramref name="limit"/> users not yet told of the transfer, in id order (a batch).</summary>
     public Task<IReadOnlyList<string>> UntoldAsync(string transferId, int limit) =>
         dataSource.ReadStringsAsync(
@@ -134,3 +153,7 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>A business transfer as it concerned one user (their access export).</summary>
+public sealed record UserTransfer(
+    string TransferId, string? MerchantId, DateTimeOffset? NotifiedAt, DateTimeOffset? ObjectedAt, DateTimeOffset? SettledAt, IReadOnlyList<string> HandedOverOrderIds);

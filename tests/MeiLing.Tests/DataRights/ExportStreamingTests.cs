@@ -20,7 +20,7 @@ public sealed class ExportStreamingTests(PlatformFixture platform)
     private const int ConsentChanges = 4;
 
     private static readonly string[] Sections =
-        ["userId", "generatedAt", "profile", "notifications", "consents", "orders", "memberCards", "locations", "activity", "tickets", "disclosures", "requests", "accessLog"];
+        ["userId", "generatedAt", "profile", "notifications", "consents", "orders", "memberCards", "memberCardSettlements", "transfers", "locations", "activity", "tickets", "disclosures", "requests", "accessLog"];
 
     [Fact]
     public async Task P4_4_P8_1_an_export_larger_than_a_part_holds_every_record_in_json_and_in_the_readable_page()

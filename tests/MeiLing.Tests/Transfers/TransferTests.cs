@@ -114,6 +114,16 @@ public sealed class TransferTests(TimeTravelFixture platform)
         // from the merchant's status (still active), it was recorded as an account cancellation.
         Assert.Equal("merchant-closed", await platform.Database.ScalarAsync<string>(
             "SELECT cause FROM member_card_settlements WHERE merchant_id = $1 AND amount_fen = 500", shop.Merchant.MerchantId));
+        // P8.1: the objector's copy of their data says which merchant owes them the balance back, and the transfer they
+        // objected to; the card is gone, and nothing else told them where their money went.
+        var access = await objectorClient.FileRequestAsync(objector.UserId, new { type = "access" });
+        Assert.Equal(DataRightsRequestStatus.Completed, (await platform.Grains.GetGrain<IDataRightsRequestGrain>(access.RequestId()).Drive()).Status);
+        var export = await objectorClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{access.RequestId()}/export");
+        var owed = Assert.Single(export.GetProperty("memberCardSettlements").EnumerateArray());
+        Assert.Equal((shop.Merchant.MerchantId, 500L), (owed.GetProperty("merchantId").GetString(), owed.GetProperty("amountFen").GetInt64()));
+        var objection = Assert.Single(export.GetProperty("transfers").EnumerateArray());
+        Assert.Equal(transferId, objection.GetProperty("transferId").GetString());
+        Assert.Equal(JsonValueKind.String, objection.GetProperty("objectedAt").ValueKind);
     }
 
     [Fact]
