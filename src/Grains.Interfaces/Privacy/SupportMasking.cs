@@ -17,6 +17,12 @@ namespace MeiLing.Grains.Privacy;
 public static class SupportMasking
 {
     /// <summary>
+    /// Staff's free text about a user written where no erasure reaches (the append-only audit log): the numbers in it that
+    /// identify a person keep their last four digits, as support reads them (P4.1, A.2).
+    /// </summary>
+    public static string MaskedForTheRecord(string text) => FreeTextMasking.Mask(text);
+
+    /// <summary>
     /// A profile as support reads it: the number masked, the nickname as free text is (a number typed into it masked), no
     /// birth date. The age band that changes how a user is
     /// handled, a child under 14 (P5.1), is <see cref="UserProfile.IsMinor"/>.

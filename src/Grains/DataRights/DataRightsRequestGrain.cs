@@ -278,8 +278,11 @@ internal sealed partial class DataRightsRequestGrain(
         }
 
         // P1.7: written to the audit log before it takes effect, as every step is: a confirmation or approval the log
-        // cannot take starts nothing (an operator's approval has no audited call before it, as support's have).
-        await AuditAsync($"{Name(state.State.Type)}:{action}", by.Role, by.Id, reason is null ? null : $"{{\"requestId\":\"{RequestId}\",\"reason\":{System.Text.Json.JsonSerializer.Serialize(reason)}}}");
+        // cannot take starts nothing (an operator's approval has no audited call before it, as support's have). The log
+        // is kept for good, past the user's cancellation: the reason goes in masked (an identity card or phone number an
+        // approver typed), whole only in the request's own record, which the cancellation redacts (P4.1).
+        await AuditAsync($"{Name(state.State.Type)}:{action}", by.Role, by.Id,
+            reason is null ? null : $"{{\"requestId\":\"{RequestId}\",\"reason\":{System.Text.Json.JsonSerializer.Serialize(SupportMasking.MaskedForTheRecord(reason))}}}");
         await StartDrivingAsync();
         state.State.Confirm(by, reason, clock.GetUtcNow());
         await requests.UpsertAsync(View());

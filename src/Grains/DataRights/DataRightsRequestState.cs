@@ -166,6 +166,8 @@ public sealed class DataRightsRequestState : IOwnedByUser
         Reason = Reason is null ? null : "[redacted]";
         Verification = Verification is null ? null : "[redacted]";
         ApprovalReason = ApprovalReason is null ? null : "[redacted]";
+        // Staff's words, which may quote the user: kept as the user's record of why, their identifying numbers masked.
+        RejectionReason = RejectionReason is null ? null : SupportMasking.MaskedForTheRecord(RejectionReason);
     }
 
     public DataRightsRequestView ToView(string requestId, IReadOnlyList<RequestStep> plan) => new(

@@ -148,6 +148,27 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         Assert.Contains(audited, record => record.Entry.Action == "deletion:approved" && record.Entry.ActorId == second.StaffId);
     }
 
+    // P4.1: the approver's reason went whole into the audit log, which is kept for good: an identity card number typed
+    // there outlived the account it identified.
+    [Fact]
+    public async Task P4_1_an_approvers_reason_outlives_a_cancellation_only_with_its_identifying_numbers_masked()
+    {
+        var (user, _, support, _) = await ArrangeAsync();
+        var second = platform.Client((await platform.EnrolStaffAsync("Agent Second", "support")).ApiKey);
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "cancellation", reason = "用户来电要求注销", verification = "回拨注册手机号核实" });
+        const string IdentityCard = "610102199001011231";
+
+        var approved = await second.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = $"核对身份证 {IdentityCard} 无误" });
+        var done = await support.WaitUntilDoneAsync(filed.RequestId());
+
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Empty(await platform.Database.FindEverywhereAsync(IdentityCard));
+        // The approval is still on the record, its reason with the number's last four digits.
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action = 'cancellation:approved' AND detail LIKE '%*1231 %'", user.UserId));
+    }
+
     // P1.7: the second agent saw the request's type alone and approved blind: an erasure of every category read like the
     // one the user asked for, and the filer's reason and how they verified the caller were nowhere to read.
     [Fact]
