@@ -78,12 +78,28 @@ internal sealed partial class MemberCardGrain(
         if (state.RecordExists)
         {
             await GrainFactory.GetGrain<IUserConsentGate>(UserId).AuthorizeProcessing(processing);
-        }
-        else
-        {
-            await GrainFactory.GetGrain<IUserCardOpener>(UserId).OpenMemberCard(MerchantId, processing);
+            await ApplyTopUpAsync(operationId, amountFen, takenBy, staffId, merchant);
+            return state.State.BalanceFen;
         }
 
+        await GrainFactory.GetGrain<IUserCardOpener>(UserId).OpenMemberCard(MerchantId, processing);
+        try
+        {
+            await ApplyTopUpAsync(operationId, amountFen, takenBy, staffId, merchant);
+        }
+        catch when (!state.RecordExists)
+        {
+            // A first top-up refused after its card was listed (a cashier past their limit) opened no card: listed, the user
+            // would be handed over with the business, told of its closing, and its merchant told of their requests.
+            await cards.RemoveAsync(MerchantId, UserId);
+            throw;
+        }
+
+        return state.State.BalanceFen;
+    }
+
+    private async Task ApplyTopUpAsync(string operationId, long amountFen, string? takenBy, string? staffId, MerchantView merchant)
+    {
         var now = clock.GetUtcNow();
         StaffTopUp? counted = null;
         if (staffId is not null)
@@ -105,8 +121,6 @@ internal sealed partial class MemberCardGrain(
         {
             await ConfirmAppliedAsync(staffId!, counted);
         }
-
-        return state.State.BalanceFen;
     }
 
     // The staff grain knows the operation under this card's key, on the merchant's calendar day.

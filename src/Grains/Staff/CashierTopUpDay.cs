@@ -74,7 +74,8 @@ public sealed class CashierTopUpDay
     }
 
     /// <summary>What is left of <paramref name="limitFen"/> on <paramref name="day"/>.</summary>
-    public long LeftOn(DateOnly day, long limitFen) => Math.Max(0, limitFen - (day == Day ? TakenFen : 0));
+    /// <remarks>A day behind the one counting is counted on it (<see cref="Take"/>), and has what it has left.</remarks>
+    public long LeftOn(DateOnly day, long limitFen) => Math.Max(0, limitFen - (day <= Day ? TakenFen : 0));
 }
 
 public enum CashierTopUpOutcome

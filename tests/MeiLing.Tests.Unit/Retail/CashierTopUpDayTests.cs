@@ -43,6 +43,7 @@ public sealed class CashierTopUpDayTests
         Assert.Equal(CashierTopUpOutcome.OverLimit, day.Take(Monday.AddDays(1), "c", 1, limitFen: 10_000));
         Assert.True(day.ConfirmApplied(Monday, "a"));
         Assert.Equal(Monday.AddDays(1), day.Day);
+        Assert.Equal(0, day.LeftOn(Monday, 10_000));
     }
 
     // P1.6: the card forgets an operation after 1,000 more (payments of a fen each will do), while the staff record still

@@ -71,6 +71,9 @@ public sealed class CashierTopUpLimitTests(PlatformFixture platform)
         Assert.Equal(1_000_000, cashier.GetProperty("topUpLimitPerDayFen").GetInt64());
 
         Assert.Equal(HttpStatusCode.Forbidden, (await TopUpAsync(till.Cashier, till, friend.UserId, 1_000_001, "big-1")).StatusCode);
+        // P3.1: the refused first top-up opened no card, and lists none: the merchant holds nothing of the friend yet.
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM member_card_index WHERE merchant_id = $1 AND user_id = $2", till.MerchantId, friend.UserId));
         Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, friend.UserId, 1_000_000, "big-2")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await till.Owner.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = 0 })).StatusCode);
