@@ -172,8 +172,8 @@ public static class SupportAudit
     /// <summary>
     /// P1.7: a support listing shows many users' data at once (a queue of requests with their recipients and purposes):
     /// the call's own entry names no one, so each resource listed gets an entry naming its user and it, as an agent's read
-    /// of that resource by id does (<c>subjectFrom</c>), and its user's access log shows it. Written before the page is
-    /// answered; nothing for another caller.
+    /// of that resource by id does (<c>subjectFrom</c>), and its user's access log shows it: once a day for an agent and a
+    /// resource (<see cref="RecentListings"/>). Written before the page is answered; nothing for another caller.
     /// </summary>
     public static async Task SubjectsListedAsync(HttpContext context, string resourceIdName, IEnumerable<(string UserId, string ResourceId)> listed)
     {
@@ -184,7 +184,7 @@ public static class SupportAudit
 
         var action = $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}";
         var agent = context.User.SubjectId() ?? "unknown";
-        var entries = listed.Distinct()
+        var entries = context.RequestServices.GetRequiredService<RecentListings>().NotYetToday(agent, listed.Distinct(), item => item.ResourceId)
             .Select(item => new AuditEntry(Roles.Support, agent, action, item.UserId, JsonSerializer.Serialize(new Dictionary<string, string>
             {
                 ["subjectFrom"] = resourceIdName,

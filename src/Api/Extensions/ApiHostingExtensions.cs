@@ -71,6 +71,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<RecentSignIn>();
         builder.Services.AddSingleton<UnknownApiKeys>();
         builder.Services.AddSingleton<EndedSessionIds>();
+        builder.Services.AddSingleton<Audit.RecentListings>();
         builder.Services.AddSingleton<CodeSendsPerNetwork>();
         builder.Services.TryAddSingleton<IApiKeyResolver, ClusterApiKeyResolver>();
         builder.Services.AddSingleton<ApiKeyLookups>();

@@ -51,25 +51,31 @@ public sealed class SupportCallsAccessLogTests(PlatformFixture platform)
     // P1.7: support's queue shows each open request with its user, recipients and purposes, and wrote one entry naming no
     // one: the users whose requests an agent paged through never saw it in their access logs.
     [Fact]
-    public async Task P1_7_support_listing_the_open_requests_is_in_the_access_log_of_each_user_listed()
+    public async Task P1_7_support_listing_the_open_requests_is_in_the_access_log_of_each_user_listed_once_a_day()
     {
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Queue", "support")).ApiKey);
         var requestId = (await support.FileRequestAsync(user.UserId, SupportDeletion)).RequestId();
 
-        // Soonest due first: the new request is on the queue's last page.
-        string? cursor = null;
-        var seen = false;
-        do
+        // Soonest due first: the new request is on the queue's last page. Paged through twice, as a refreshed queue is.
+        var seen = 0;
+        foreach (var _ in new[] { 1, 2 })
         {
-            var page = await support.GetFromJsonAsync<JsonElement>($"/v1/requests?limit=500{(cursor is null ? "" : $"&cursor={cursor}")}");
-            seen |= page.GetProperty("items").EnumerateArray().Any(r => r.RequestId() == requestId);
-            cursor = page.GetProperty("nextCursor").GetString();
+            string? cursor = null;
+            var found = false;
+            do
+            {
+                var page = await support.GetFromJsonAsync<JsonElement>($"/v1/requests?limit=500{(cursor is null ? "" : $"&cursor={cursor}")}");
+                found = page.GetProperty("items").EnumerateArray().Any(r => r.RequestId() == requestId);
+                cursor = page.GetProperty("nextCursor").GetString();
+            }
+            while (!found && cursor is not null);
+            seen += found ? 1 : 0;
         }
-        while (!seen && cursor is not null);
 
-        Assert.True(seen);
+        // On the record once a day for the agent: a refreshed queue does not crowd the user's access log.
+        Assert.Equal(2, seen);
         var entry = Assert.Single(await SupportEntriesAsync(client, user.UserId), entry => entry.GetProperty("action").GetString() == "GET /v1/requests");
         Assert.Equal(requestId, entry.GetProperty("requestId").GetString());
         Assert.StartsWith("staff_", entry.GetProperty("actor").GetString(), StringComparison.Ordinal);
