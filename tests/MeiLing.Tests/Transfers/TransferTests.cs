@@ -162,6 +162,12 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM transfer_users WHERE user_id = $1", shop.Customer.UserId));
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM transfer_users WHERE transfer_id = $1 AND starts_with(user_id, 'anon_') AND handed_over_order_ids IS NULL", transferId));
+
+        // A user cancelled before this release kept the row as it was; the migration rewrites it as the cancellation now does.
+        await platform.Database.ScalarAsync<long>(
+            "UPDATE transfer_users SET user_id = $2, handed_over_order_ids = ARRAY[$3] WHERE transfer_id = $1 RETURNING 1", transferId, shop.Customer.UserId, handedOver);
+        await platform.Database.ScalarAsync<long>(SchemaMigrator.Embedded.Single(migration => migration.Version == 68).Sql);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM transfer_users WHERE user_id = $1", shop.Customer.UserId));
     }
 
     [Fact]
