@@ -25,7 +25,7 @@ public static class OrdersApi
             .WithDescription("Without `userId` the order is a walk-in sale: no personal data, no consent gate, paid marked, wechat or alipay (not member-card); a delivery needs a user (400). Stock-tracked lines take their stock at once, all or nothing: 409 out-of-stock naming the SKU; an archived product is 409 product-archived. A cashier's or manager's key records their staffId on the order. One merchant places at most 500 orders a day for one user (MEILING_MERCHANT_ORDERS_PER_USER_PER_DAY), then 429 too-many-orders with Retry-After (P4.4); walk-in sales are not counted.")
             .ProducesProblems(400, 409);
         merchantOrders.MapGet("/", ListMerchantOrders).ForCaller(CallerScope.TheMerchantOrOperator.ThatExists()).WithName("ListMerchantOrders")
-            .WithSummary("The merchant's orders, newest first, a page at a time.");
+            .WithSummary("The merchant's orders, newest first, a page at a time; each names its user (userId) to the merchant's own keys only, null to an operator (A.2).");
 
         var orders = routes.MapGroup("/v1/orders/{orderId:id}").WithTags("Merchant app");
         orders.MapGet("/", GetOrder).RequireAuthorization(AuthorizationPolicies.OrderParties).AuditsSubjectOf("orderId")
