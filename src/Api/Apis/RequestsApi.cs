@@ -31,8 +31,8 @@ public static class RequestsApi
         var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");
         requests.MapGet("/", ListOpen).RequireAuthorization(AuthorizationPolicies.Support)
             .WithName("ListOpenRequests").WithSummary("Open requests, soonest due first, a page at a time (limit, cursor); overdue=true for those past their due date; unconfirmedRecipients=true instead for requests with a recipient that has not confirmed 15 days after notice, or whose notice to a recipient failed for good.");
-        requests.MapGet("/{requestId:id}", Get).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
-            .WithName("GetRequest").WithSummary("A request with its status and progress, and each recipient told of it: pending, retrying, failed, notified or confirmed, with its attempts, or not-told when its endpoint takes no event of the kind, so nothing is awaited from it (support: audited with the request's user as its subject, P1.7).");
+        requests.MapGet("/{requestId:id}", Get).RequireAuthorization(AuthorizationPolicies.UserOrStaff).AuditsSubjectOf("requestId")
+            .WithName("GetRequest").WithSummary("A request with its status and progress, and each recipient told of it: pending, retrying, failed, notified or confirmed, with its attempts, or not-told when its endpoint takes no event of the kind, so nothing is awaited from it. Support and operators, who may approve or reject it, read it masked, with the filing awaiting approval, audited with the request's user as its subject (P1.7).");
         requests.MapGet("/{requestId:id}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). Its last section, accessLog, is who at the platform looked at or acted on the user's data (P1.7): the newest 1,000 entries as GET /v1/users/{userId}/access-log shows them (entries), what is kept (kept) and whether that is all (complete). The user's alone: support sees the request's status, never the bundle. At most 10 downloads an hour (each gathers everything anew), then 429 quota-exceeded. Sent as it is gathered, a part at a time (chunked, no Content-Length): should gathering fail after the 200 is sent (or the client stop reading for about half a minute), the connection is aborted, so the body ends early (unterminated JSON, an unfinished page) and the client must treat it as failed and download again.");
 
@@ -147,17 +147,18 @@ public static class RequestsApi
             return TypedResults.NotFound();
         }
 
-        // P1.7: support's look-up is written with the request's user, read from the request, before it is shown.
+        // P1.7: support's and an operator's look-up is written with the request's user, read from the request, before it is shown.
         await SupportAudit.SubjectFoundAsync(context, view.UserId);
+        await OperatorAudit.SubjectReadAsync(context, view.UserId, "requestId", requestId);
         return TypedResults.Ok(await WithFilingToApproveAsync(await WithProposedChangesAsync(view, caller, cluster), caller, cluster));
     }
 
     /// <summary>
-    /// P1.7: support reads what an agent's filing awaiting approval would do, and the filer's reason and verification, so
-    /// the second key does not approve blind. Masked as support reads a user's free text.
+    /// P1.7: support and operators read what an agent's filing awaiting approval would do, and the filer's reason and
+    /// verification, so the second key does not approve blind. Masked as support reads a user's free text.
     /// </summary>
     internal static async Task<DataRightsRequestView> WithFilingToApproveAsync(DataRightsRequestView view, ClaimsPrincipal caller, IClusterClient cluster) =>
-        view.Status == DataRightsRequestStatus.AwaitingConfirmation && caller.IsInRole(Roles.Support)
+        view.Status == DataRightsRequestStatus.AwaitingConfirmation && (caller.IsInRole(Roles.Support) || caller.IsInRole(Roles.Operator))
             && await cluster.GetGrain<IDataRightsRequestGrain>(view.RequestId).FilingToApprove() is { } filing
             ? view with { Filing = filing.MaskedForSupport() }
             : view;
@@ -265,10 +266,11 @@ public static class RequestsApi
         return TypedResults.Ok(await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Reject(caller.AsRequestActor(), body.Reason.Trim()));
     }
 
+    // An operator may approve or reject any request, so reads any (masked); the export stays the user's alone (its route's policy).
     private static async Task<DataRightsRequestView?> VisibleRequest(string requestId, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var view = await cluster.GetGrain<IDataRightsRequestGrain>(requestId).Get();
-        return view is not null && caller.CanActForUser(view.UserId) ? AsSeenBy(caller, view) : null;
+        return view is not null && (caller.CanActForUser(view.UserId) || caller.IsInRole(Roles.Operator)) ? AsSeenBy(caller, view) : null;
     }
 
     /// <summary>The user reads their request whole; support, with mobile numbers in a rejection's reason masked (P1.7).</summary>

@@ -10,6 +10,9 @@ public static class AuthorizationPolicies
     public const string Support = "support";
     public const string User = "user";
     public const string UserOrSupport = "user-or-support";
+
+    /// <summary>The user, support or an operator: a request the staff may approve, read before it is approved.</summary>
+    public const string UserOrStaff = "user-or-staff";
     public const string Merchant = "merchant";
     public const string MerchantOrUser = "merchant-or-user";
     public const string OrderParties = "order-parties";
@@ -34,6 +37,7 @@ public static class AuthorizationPolicies
             .AddPolicy(Support, policy => policy.RequireRole(Roles.Support))
             .AddPolicy(User, policy => policy.RequireRole(Roles.User))
             .AddPolicy(UserOrSupport, policy => policy.RequireRole(Roles.User, Roles.Support))
+            .AddPolicy(UserOrStaff, policy => policy.RequireRole(Roles.User, Roles.Support, Roles.Operator))
             .AddPolicy(Merchant, policy => policy.RequireRole(Roles.Merchant))
             .AddPolicy(MerchantOrUser, policy => policy.RequireRole(Roles.Merchant, Roles.User))
             .AddPolicy(OrderParties, policy => policy.RequireRole(Roles.Merchant, Roles.User, Roles.Support))

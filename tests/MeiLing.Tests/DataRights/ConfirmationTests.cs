@@ -214,6 +214,35 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         Assert.Equal("awaiting-confirmation", (await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}")).GetProperty("status").GetString());
     }
 
+    // P1.7: an operator may be the second key on any support filing, yet got 403 reading it: they approved blind, and
+    // nothing in the user's access log said an operator had looked.
+    [Fact]
+    public async Task P1_7_an_operator_reads_the_filing_they_may_approve_masked_and_the_user_sees_that_they_looked()
+    {
+        var (user, client, support, _) = await ArrangeAsync();
+        var filed = await support.FileRequestAsync(user.UserId, new
+        {
+            type = "deletion",
+            details = new { categories = new[] { "avatar" } },
+            reason = "caller on 13800138000 asked by phone",
+            verification = "callback to the registered number",
+        });
+
+        var response = await platform.Operator().GetAsync($"/v1/requests/{filed.RequestId()}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var filing = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("filing");
+        Assert.Equal(["avatar"], filing.GetProperty("categories").EnumerateArray().Select(category => category.GetString()));
+        Assert.DoesNotContain("13800138000", filing.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var accessLog = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/access-log?limit=100");
+        Assert.Contains(accessLog.GetProperty("items").EnumerateArray(), entry =>
+            entry.GetProperty("actorRole").GetString() == "operator"
+            && entry.GetProperty("action").GetString() == "GET /v1/requests/{requestId}"
+            && entry.GetProperty("requestId").GetString() == filed.RequestId());
+        // The export is still the user's alone.
+        await (await platform.Operator().GetAsync($"/v1/requests/{filed.RequestId()}/export")).AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
     [Fact]
     public async Task P1_7_an_approval_needs_a_reason()
     {
