@@ -33,6 +33,7 @@ internal sealed class AccessExportGrain(
     DataRightsRequestIndexStore requests,
     MemberCardSettlements settlements,
     Transfers.TransferUsersStore transfers,
+    Webhooks.WebhookOutboxStore recipients,
     IOptions<ExportSettings> settings,
     TimeProvider clock) : Grain, IAccessExportGrain
 {
@@ -65,6 +66,10 @@ internal sealed class AccessExportGrain(
         var sections = new[]
         {
             List(["consents", "history"], ConsentHistoryAsync(consents, cancellationToken)),
+            // P8.1, P3.1: who was told of each consent the user withdrew and each transfer they objected to, and whether
+            // they confirmed, as the receipt's and the objection's own routes show it (a request's are in its record).
+            List(["consents", "noticesOfWithdrawalsAndObjections"], CauseNotices.GroupAsync(
+                recipients.ReadRecipientsOfUsersOwnCausesAsync(userId, Settings.RowsPerRead, cancellationToken))),
             Records(["orders"], orders.ReadOrderIdsOfUserAsync(userId, Settings.RowsPerRead, cancellationToken),
                 id => GrainFactory.GetGrain<IOrderGrain>(id).ExportPersonalData(userId)),
             Records(["memberCards"], (await cards.MerchantsOfUserAsync(userId)).ToAsyncEnumerable(),

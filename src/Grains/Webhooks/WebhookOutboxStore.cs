@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
@@ -482,6 +483,44 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             reader => (Row: (ReceiptId: reader.GetString(0), Recipient: ReadRecipient(reader, offset: 1)), Counted: (int)reader.GetInt64(10)),
             EntityId.ReceiptPrefix + "_", limit, countUpTo);
         return ([.. rows.Select(row => row.Row)], rows.Count > 0 ? rows[0].Counted : 0);
+    }
+
+    /// <summary>
+    /// P8.1, P3.1: the parties told of what the user did outside a request (a request's are in its own record): each
+    /// consent the user withdrew directly (its receipt) and each transfer they objected to (its objection), by cause, read
+    /// a page at a time after the last (cause, kind, recipient) read.
+    /// </summary>
+    public async IAsyncEnumerable<(string CauseId, RequestRecipient Recipient)> ReadRecipientsOfUsersOwnCausesAsync(
+        string userId, int rowsPerRead, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        (string Cause, string Kind, string Recipient) after = ("", "", "");
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await dataSource.ReadRowsAsync(
+                $"""
+                SELECT request_id, {RecipientColumns} FROM request_recipients
+                 WHERE request_id IN (
+                       SELECT receipt_id FROM consent_receipts WHERE user_id = $1 AND NOT granted
+                       UNION ALL SELECT objection_cause_id FROM transfer_users WHERE user_id = $1 AND objection_cause_id IS NOT NULL)
+                   AND (request_id, recipient_kind, recipient) > ($2, $3, $4)
+                 ORDER BY request_id, recipient_kind, recipient LIMIT $5
+                """,
+                reader => (reader.GetString(0), ReadRecipient(reader, offset: 1)),
+                userId, after.Cause, after.Kind, after.Recipient, rowsPerRead);
+            foreach (var row in page)
+            {
+                yield return row;
+            }
+
+            if (page.Count < rowsPerRead)
+            {
+                yield break;
+            }
+
+            var last = page[^1];
+            after = (last.Item1, last.Item2.RecipientKind.ToString(), last.Item2.Recipient);
+        }
     }
 
     private const string RecipientColumns = "recipient, recipient_kind, notified_at, confirmed_at, event_type, attempts, last_attempt_at, next_attempt_at, failed_at";

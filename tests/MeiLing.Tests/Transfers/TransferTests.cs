@@ -124,6 +124,10 @@ public sealed class TransferTests(TimeTravelFixture platform)
         var objection = Assert.Single(export.GetProperty("transfers").EnumerateArray());
         Assert.Equal(transferId, objection.GetProperty("transferId").GetString());
         Assert.Equal(JsonValueKind.String, objection.GetProperty("objectedAt").ValueKind);
+        // ... and who was told to erase the objector's data there, as the objection's own route shows it (P3.1).
+        var told = Assert.Single(export.GetProperty("consents").GetProperty("noticesOfWithdrawalsAndObjections").EnumerateArray());
+        Assert.Equal("transfer-objection", told.GetProperty("cause").GetString());
+        Assert.Contains(told.GetProperty("recipients").EnumerateArray(), recipient => recipient.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
@@ -338,6 +339,14 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Equal("confirmed", seen.GetProperty("items").EnumerateArray().Single().GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.NotFound, byAnother.StatusCode);
+        // P8.1: the user's copy of their data says who was told of the withdrawal and that it confirmed, as the receipt's route does.
+        var access = await shop.CustomerClient.FileRequestAsync(userId, new { type = "access" });
+        Assert.Equal(DataRightsRequestStatus.Completed, (await platform.Grains.GetGrain<IDataRightsRequestGrain>(access.RequestId()).Drive()).Status);
+        var export = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{access.RequestId()}/export");
+        var notices = Assert.Single(export.GetProperty("consents").GetProperty("noticesOfWithdrawalsAndObjections").EnumerateArray());
+        Assert.Equal((receiptId, "consent-withdrawal"), (notices.GetProperty("causeId").GetString(), notices.GetProperty("cause").GetString()));
+        var recipient = Assert.Single(notices.GetProperty("recipients").EnumerateArray());
+        Assert.Equal((shop.Merchant.MerchantId, "confirmed"), (recipient.GetProperty("recipient").GetString(), recipient.GetProperty("status").GetString()));
     }
 
     [Fact]
