@@ -37,7 +37,7 @@ public static class ProductsApi
             .WithDescription("Below zero → 409 stock-below-zero, nothing changed. The first adjustment of a product not tracked starts tracking it from zero. An Idempotency-Key header makes a retry count once; the same key with another delta is 409 idempotency-key-reused, nothing changed. Every movement is kept with who, why and when (`GET …/stock/movements`). Beyond the merchant's adjustments a day, all its keys and operators together (MEILING_STOCK_ADJUSTMENTS_PER_MERCHANT_PER_DAY, 10,000), 429 `quota-exceeded` with Retry-After, nothing changed (P4.4).")
             .ProducesProblems(400, 409);
         group.MapGet("/{sku}/stock/movements", StockMovements).WithName("ListStockMovements").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
-            .WithSummary("The product's stock movements, newest first, a page at a time (limit 1-200, default 50; cursor): delta, stock after, reason, staff member, order, time.")
+            .WithSummary("The product's stock movements, newest first, a page at a time (limit 1-200, default 50; cursor): delta, stock after, reason, staff member, order, time, and the operator who moved it on the merchant's behalf (operatorId; P1.7).")
             .WithDescription("Sales and their returns are listed with their order. nextCursor is null only on the last page: however many movements come after one, it stays reachable. A cashier gets 403.")
             .ProducesProblems(400);
         return group;
@@ -46,7 +46,7 @@ public static class ProductsApi
     private static async Task<Created<Product>> AddProduct(string merchantId, AddProductRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var product = await cluster.GetGrain<ICatalogueGrain>(merchantId)
-            .Add(new Product(request.Sku, request.Name.Trim(), request.PriceFen, request.ImageUrl, default), request.Stock, caller.MerchantStaffId());
+            .Add(new Product(request.Sku, request.Name.Trim(), request.PriceFen, request.ImageUrl, default), request.Stock, caller.MerchantStaffId(), caller.OperatorId());
         return TypedResults.Created($"/v1/merchants/{merchantId}/products", product);
     }
 
@@ -77,7 +77,7 @@ public static class ProductsApi
     {
         var operationId = string.IsNullOrEmpty(idempotencyKey) ? EntityId.NewInTimeOrder(EntityId.StockMovementPrefix) : StockAdjustment.ForKey(idempotencyKey);
         var stock = await cluster.GetGrain<ICatalogueGrain>(merchantId)
-            .AdjustStock(sku, new StockAdjustment(operationId, request.Delta, request.Reason, caller.MerchantStaffId()));
+            .AdjustStock(sku, new StockAdjustment(operationId, request.Delta, request.Reason, caller.MerchantStaffId(), OperatorId: caller.OperatorId()));
         return TypedResults.Ok(new StockLevel(sku, stock));
     }
 

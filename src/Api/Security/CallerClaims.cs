@@ -75,6 +75,9 @@ public static class CallerClaims
         caller.IsInRole(Roles.User) ? RequestActor.UserRole : caller.IsInRole(Roles.Support) ? RequestActor.SupportRole : RequestActor.OperatorRole,
         caller.SubjectId() ?? "");
 
+    /// <summary>The operator behind the key, or null for every other caller: what they do on a merchant's behalf is recorded as theirs (P1.7).</summary>
+    public static string? OperatorId(this ClaimsPrincipal caller) => caller.IsInRole(Roles.Operator) ? caller.SubjectId() : null;
+
     /// <summary>Only the merchant itself (not operators).</summary>
     public static bool IsMerchant(this ClaimsPrincipal caller, string merchantId) =>
         caller.IsInRole(Roles.Merchant) && string.Equals(caller.SubjectId(), merchantId, StringComparison.Ordinal);

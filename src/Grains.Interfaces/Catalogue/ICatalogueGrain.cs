@@ -22,10 +22,11 @@ public interface ICatalogueGrain : IGrainWithStringKey
     /// <summary>
     /// Adds a product; a SKU is added once (409 after); prices are 1 to <see cref="MaxPriceFen"/> fen; beyond
     /// <see cref="MaxProducts"/> products, 409 <c>catalogue-full</c>. With
-    /// <paramref name="initialStock"/> the product is stock-tracked from that count; without, it is not.
+    /// <paramref name="initialStock"/> the product is stock-tracked from that count; without, it is not. That count is
+    /// recorded as the staff member's, the operator's, or (neither) the merchant's own key.
     /// </summary>
     [Alias("add")]
-    Task<Product> Add(Product product, int? initialStock, string? staffId);
+    Task<Product> Add(Product product, int? initialStock, string? staffId, string? operatorId = null);
 
     /// <summary>Changes a product's name, price or image (null leaves a field as it is); 404 for an unknown SKU.</summary>
     [Alias("edit")]

@@ -2,7 +2,8 @@ namespace MeiLing.Grains.Catalogue;
 
 /// <summary>
 /// A movement of a product's stock: a delivery, a count, a loss, or a sale and its return. The operation id makes a
-/// retried movement count once; the staff id (null for the merchant's own key) says who moved it.
+/// retried movement count once; the staff id (null for the merchant's own key) says who at the merchant moved it, the
+/// operator id which operator did, on the merchant's behalf (P1.7: never passed off as the merchant's own key).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.stock-adjustment")]
 public sealed record StockAdjustment(
@@ -10,7 +11,8 @@ public sealed record StockAdjustment(
     [property: Id(1)] int Delta,
     [property: Id(2)] StockReason Reason,
     [property: Id(3)] string? StaffId,
-    [property: Id(4)] string? OrderId = null)
+    [property: Id(4)] string? OrderId = null,
+    [property: Id(5)] string? OperatorId = null)
 {
     /// <summary>Before the caller's Idempotency-Key in an adjustment's operation id (<see cref="ForKey"/>).</summary>
     public const string KeyPrefix = "key:";

@@ -10,7 +10,7 @@ internal sealed partial class CatalogueGrain(
     ClusterFacts facts,
     TimeProvider clock) : Grain, ICatalogueGrain
 {
-    async Task<Product> ICatalogueGrain.Add(Product product, int? initialStock, string? staffId)
+    async Task<Product> ICatalogueGrain.Add(Product product, int? initialStock, string? staffId, string? operatorId)
     {
         if (!SkuShape().IsMatch(product.Sku))
         {
@@ -44,7 +44,7 @@ internal sealed partial class CatalogueGrain(
         if (initialStock is { } stock)
         {
             // The stock exists before the product can be sold, so no sale finds it tracked and empty by accident.
-            await Stock(added.Sku).Adjust(new StockAdjustment($"opening:{added.CreatedAt.UtcTicks}", stock, StockReason.StockTake, staffId));
+            await Stock(added.Sku).Adjust(new StockAdjustment($"opening:{added.CreatedAt.UtcTicks}", stock, StockReason.StockTake, staffId, OperatorId: operatorId));
         }
 
         state.State.Products[added.Sku] = added;

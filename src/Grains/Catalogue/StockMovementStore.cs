@@ -14,8 +14,8 @@ public sealed class StockMovementStore(NpgsqlDataSource dataSource)
     {
         var separator = productKey.IndexOf('/', StringComparison.Ordinal);
         await using var command = dataSource.CreateCommand($"""
-            INSERT INTO stock_movements (movement_id, merchant_id, sku, delta, stock_after, reason, operation, staff_id, order_id, at)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+            INSERT INTO stock_movements (movement_id, merchant_id, sku, delta, stock_after, reason, operation, staff_id, order_id, at, operator_id)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
              WHERE NOT starts_with($7, '{StockAdjustment.KeyPrefix}')
                 OR NOT EXISTS (SELECT 1 FROM stock_movements WHERE merchant_id = $2 AND sku = $3 AND operation = $7)
             ON CONFLICT DO NOTHING
@@ -30,6 +30,7 @@ public sealed class StockMovementStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = (object?)movement.StaffId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)movement.OrderId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)movement.OperatorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync();
     }
 
@@ -51,7 +52,7 @@ public sealed class StockMovementStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<StockMovement>> LatestAsync(string merchantId, string sku, int limit, string? beforeMovementId = null) =>
         await Platform.DataSourceQueries.ReadRowsAsync(dataSource, """
-            SELECT movement_id, delta, stock_after, reason, staff_id, order_id, at FROM stock_movements
+            SELECT movement_id, delta, stock_after, reason, staff_id, order_id, at, operator_id FROM stock_movements
              WHERE merchant_id = $1 AND sku = $2
                AND ($4::text IS NULL OR (at, movement_id) < (
                     SELECT at, movement_id FROM stock_movements WHERE merchant_id = $1 AND sku = $2 AND movement_id = $4))
@@ -60,7 +61,7 @@ public sealed class StockMovementStore(NpgsqlDataSource dataSource)
             reader => new StockMovement(
                 reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetFieldValue<DateTimeOffset>(6)),
+                reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetString(7)),
             merchantId, sku, limit, (object?)beforeMovementId ?? DBNull.Value);
 }
 

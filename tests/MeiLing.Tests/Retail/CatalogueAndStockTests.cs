@@ -116,6 +116,26 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.Equal(till.CashierId, movements[0].GetProperty("staffId").GetString());
     }
 
+    // P1.7: an operator's count of a merchant's stock, and the opening count of a product they added, were recorded with no
+    // staff member: the merchant's own key, to the merchant reading its movements, for a hand that was not the merchant's.
+    [Fact]
+    public async Task P1_7_an_operators_stock_movements_name_the_operator_and_not_the_merchants_own_key()
+    {
+        var till = await platform.OpenTillAsync();
+        var added = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/products", new { sku = "SALT", name = "Salt", priceFen = 300, stock = 4 });
+
+        var damaged = await platform.Operator().AdjustStockAsync(till.MerchantId, "SALT", -1, "damage");
+        var delivered = await till.Owner.AdjustStockAsync(till.MerchantId, "SALT", 2, "delivery");
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK], [added.StatusCode, damaged.StatusCode, delivered.StatusCode]);
+        var movements = (await till.Manager.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/products/SALT/stock/movements"))
+            .GetProperty("items").EnumerateArray().ToList();
+        string? OperatorOf(JsonElement movement) => movement.GetProperty("operatorId").GetString();
+        Assert.Equal(["delivery", "damage", "stock-take"], movements.Select(m => m.GetProperty("reason").GetString()));
+        Assert.Equal([null, "operator-bootstrap", "operator-bootstrap"], movements.Select(OperatorOf));
+        Assert.All(movements, movement => Assert.Equal(JsonValueKind.Null, movement.GetProperty("staffId").ValueKind));
+    }
+
     // P4.4: each adjustment writes the product's stock and a movement kept for good, and nothing bounded how many a
     // manager's key (or a script holding it) made: a write storm, and a movement list grown without end.
     [Fact]
