@@ -17,8 +17,10 @@ public static class ActivityMiddleware
             var caller = context.User;
             // A 401 here is a session that had ended: no longer the user's activity to record. A path that names no route is
             // no activity on the platform either, and kept raw it was any 512 characters a client made up, one entry each (P4.4).
+            // Nor is a probe or the constant ping: they read nothing of the user's, and a token sent to them in a loop wrote
+            // an entry (and asked the user's grain about its session) per request.
             if (caller.IsInRole(Roles.User) && caller.SubjectId() is { } userId && context.Response.StatusCode != StatusCodes.Status401Unauthorized
-                && context.GetEndpoint() is not null && await IsCurrentSessionAsync(context))
+                && context.GetEndpoint() is not null && !RateLimits.IsProbe(context) && await IsCurrentSessionAsync(context))
             {
                 var services = context.RequestServices;
                 var userAgent = Truncate(context.Request.Headers.UserAgent.ToString(), 512);

@@ -106,7 +106,9 @@ public static class RateLimits
 
         public RateLimitPartition<string> PartitionOf(HttpContext context)
         {
-            if (IsProbe(context))
+            // A probe sent with credentials is not an orchestrator's: it spends its caller's bucket like any other call (a
+            // user's token on the ping cost a session check per request, at wire speed).
+            if (IsProbe(context) && context.User.Identity?.IsAuthenticated != true)
             {
                 return Unlimited;
             }

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using MeiLing.Api;
+using MeiLing.Grains.Activity;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 using Microsoft.AspNetCore.Hosting;
@@ -165,6 +166,26 @@ public sealed class RateLimitTests(PlatformFixture platform)
 
         await AssertRateLimitedAsync(limited.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
         Assert.All(ping.Concat(health), response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+    }
+
+    // P1.3, P4.4: a signed-in user's token on the ping was never limited, and each request asked the user's grain about its
+    // session and wrote an activity entry: a loop of it filled the host's activity queue, and other users' entries were dropped.
+    [Fact]
+    public async Task P1_3_P4_4_a_signed_in_users_pings_spend_the_users_rate_and_write_nothing_into_their_activity_log()
+    {
+        var user = await platform.RegisterUserAsync();
+        var session = await platform.SignInAsync(user);
+        await using var api = Limited("RATE_LIMIT_PER_SECOND", "3");
+        var client = Bearer(api, session.Token);
+
+        var pings = await Burst(client, "/v1/ping?q=loop", 20);
+        await Polling.UntilAsync(async () => (await client.GetAsync($"/v1/users/{user.UserId}/consents")).StatusCode == HttpStatusCode.OK);
+        var logged = await Polling.UntilAsync(
+            () => platform.Grains.GetGrain<IActivityLogGrain>(0).GetUserActivity(user.UserId, 1000),
+            entries => entries.Any(entry => entry.Path.EndsWith("/consents", StringComparison.Ordinal)));
+
+        await AssertRateLimitedAsync(pings.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.DoesNotContain(logged, entry => entry.Path == "/v1/ping");
     }
 
     [Fact]

@@ -12,4 +12,18 @@ internal static class Polling
             await Task.Delay(20, timeout.Token);
         }
     }
+
+    /// <summary>Reads <paramref name="read"/> every 20 ms until <paramref name="holds"/> of what it read, and returns that; fails the test after 30 seconds.</summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> holds)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var value = await read();
+        while (!holds(value))
+        {
+            await Task.Delay(20, timeout.Token);
+            value = await read();
+        }
+
+        return value;
+    }
 }
