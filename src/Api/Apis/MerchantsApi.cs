@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Merchants;
@@ -28,20 +29,22 @@ public static class MerchantsApi
         group.MapPost("/{merchantId:id}/api-key", ReplaceKey)
             .ForCaller(CallerScope.TheMerchantKeyOrOperator)
             .WithName("ReplaceMerchantKey")
-            .WithSummary("Issue the merchant a new API key (shown once) and revoke the current one at once: operators any, a merchant itself.");
+            .WithSummary("Issue the merchant a new API key (shown once) and revoke the current one at once: operators any, a merchant itself (10 a day, then 429 quota-exceeded); written to the audit log, who and when, before the key exists (P1.7).");
 
         group.MapPost("/{merchantId:id}/termination", StartTermination)
             .RequireAuthorization(AuthorizationPolicies.Operator)
             .WithName("TerminateMerchant")
-            .WithSummary("Start a merchant's termination: its users are notified, and after at least 30 days their data there is erased or anonymized (P4.3).")
+            .WithSummary("Start a merchant's termination: its users are notified, and after at least 30 days their data there is erased or anonymized (P4.3); written to the audit log, which operator and the notice, before anything is scheduled (P1.7).")
             .WithDescription("409 transfer-pending while the merchant is the source or the successor of a transfer not yet completed: it closes after that transfer's date (P3.2).");
 
         return group;
     }
 
     private static async Task<Results<Accepted<MerchantView>, NotFound>> StartTermination(
-        string merchantId, TerminateMerchantRequest request, IClusterClient cluster)
+        string merchantId, TerminateMerchantRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
+        // P1.7, P4.3: written before anything is scheduled; a termination is not undone.
+        await MerchantChangeAudit.RecordAsync(cluster, caller, MerchantChangeAudit.TerminationStarted, merchantId, request.NoticeDays);
         var merchant = await cluster.GetGrain<IMerchantGrain>(merchantId).StartTermination(request.NoticeDays);
         return TypedResults.Accepted($"/v1/merchants/{merchantId}", merchant);
     }
@@ -60,8 +63,18 @@ public static class MerchantsApi
         return TypedResults.Created($"/v1/merchants/{merchantId}", new MerchantCreated(merchantId, issued.ApiKey));
     }
 
-    private static async Task<Ok<MerchantCreated>> ReplaceKey(string merchantId, IClusterClient cluster) =>
-        TypedResults.Ok(new MerchantCreated(merchantId, (await cluster.GetGrain<IMerchantGrain>(merchantId).ReplaceKey()).ApiKey));
+    private static async Task<Ok<MerchantCreated>> ReplaceKey(string merchantId, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        // P1.7: an operator's new key for a merchant is the merchant's customers in their hands: written before it exists.
+        // P4.4: the merchant's own, counted first, so a loop of them neither fills the audit log nor busies every silo.
+        if (!caller.IsInRole(Roles.Operator))
+        {
+            await cluster.GetGrain<IMerchantGrain>(merchantId).TakeKeyReplacement();
+        }
+
+        await MerchantChangeAudit.RecordAsync(cluster, caller, MerchantChangeAudit.KeyReplaced, merchantId);
+        return TypedResults.Ok(new MerchantCreated(merchantId, (await cluster.GetGrain<IMerchantGrain>(merchantId).ReplaceKey()).ApiKey));
+    }
 
     // The route's scope admits an operator or the merchant itself; the console's merchant page, operators only.
     internal static async Task<Results<Ok<MerchantView>, NotFound>> GetMerchant(string merchantId, IClusterClient cluster)

@@ -66,6 +66,20 @@ public interface IMerchantGrain : IMerchantTransferParty
     [Alias("take-webhook-change")]
     Task TakeWebhookChange();
 
+    /// <summary>
+    /// The most new API keys a merchant issues itself in a day. Each is written to the audit log before it exists, and
+    /// each revokes the one before across the cluster: a key looping on it (each new key replacing itself) filled the log
+    /// for good and kept every silo busy (P4.4). Far more than a lost key replaced by hand.
+    /// </summary>
+    public const int MaxKeyReplacementsPerDay = 10;
+
+    /// <summary>
+    /// Counts one new API key the merchant issues itself, before it is audited and issued: beyond
+    /// <see cref="MaxKeyReplacementsPerDay"/> in a day, 429 <c>quota-exceeded</c> with when to retry; 404 for an unknown merchant.
+    /// </summary>
+    [Alias("take-key-replacement")]
+    Task TakeKeyReplacement();
+
     /// <summary>A page of the ids of the staff the merchant enrolled, oldest first, from <paramref name="skip"/>; 404 for an unknown merchant.</summary>
     [Alias("staff-ids")]
     Task<MerchantStaffIds> StaffIds(int skip, int take);

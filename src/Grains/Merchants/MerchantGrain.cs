@@ -90,6 +90,12 @@ internal sealed partial class MerchantGrain(
         await state.WriteStateAsync();
     }
 
+    async Task IMerchantGrain.TakeKeyReplacement()
+    {
+        Merchant.KeyReplacements.Take(clock.GetUtcNow(), UserQuotas.Day, IMerchantGrain.MaxKeyReplacementsPerDay, "new API keys issued by the merchant itself");
+        await state.WriteStateAsync();
+    }
+
     Task<MerchantStaffIds> IMerchantGrain.StaffIds(int skip, int take)
     {
         var listed = Merchant.StaffIds;

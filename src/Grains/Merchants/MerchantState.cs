@@ -88,6 +88,9 @@ public sealed class MerchantState
     /// <summary>When the merchant itself changed its webhook endpoint lately: at most <see cref="IMerchantGrain.MaxWebhookChangesPerDay"/> a day.</summary>
     public Users.Allowance WebhookChanges { get; set; } = new();
 
+    /// <summary>When the merchant itself issued itself a new API key lately: at most <see cref="IMerchantGrain.MaxKeyReplacementsPerDay"/> a day.</summary>
+    public Users.Allowance KeyReplacements { get; set; } = new();
+
     /// <summary>Counts one more staff member, as <see cref="EnrolStaff()"/>, and lists them.</summary>
     public void EnrolStaff(string staffId)
     {
