@@ -26,7 +26,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.WithStatementReuse(settings.Postgres)));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks()
-            .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
+            .AddSharedCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
         return settings;
     }
 

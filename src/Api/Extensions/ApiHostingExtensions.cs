@@ -101,7 +101,7 @@ public static class ApiHostingExtensions
         builder.Services.AddMeiLingRateLimits(settings);
 
         builder.Services.AddHealthChecks()
-            .AddCheck<ClusterHealthCheck>("cluster", tags: [HostingExtensions.ReadyTag]);
+            .AddSharedCheck<ClusterHealthCheck>("cluster", tags: [HostingExtensions.ReadyTag]);
 
         builder.Services.AddOpenApi(options =>
         {
