@@ -111,6 +111,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_LOCATION_SAMPLES_PER_MINUTE must be 1-1000000.")]
     public int LocationSamplesPerMinute { get; set; } = 60;
 
+    /// <summary>Location samples one user may send per day (<c>MEILING_LOCATION_SAMPLES_PER_DAY</c>, P4.4): each is a row kept for the retention period.</summary>
+    [ConfigurationKeyName("LOCATION_SAMPLES_PER_DAY")]
+    [Range(1, 1_000_000_000, ErrorMessage = "MEILING_LOCATION_SAMPLES_PER_DAY must be 1-1000000000.")]
+    public int LocationSamplesPerDay { get; set; } = 2_880;
+
     /// <summary>Orders one merchant may place for one user per day (<c>MEILING_MERCHANT_ORDERS_PER_USER_PER_DAY</c>, P4.4).</summary>
     [ConfigurationKeyName("MERCHANT_ORDERS_PER_USER_PER_DAY")]
     [Range(1, 1_000_000, ErrorMessage = "MEILING_MERCHANT_ORDERS_PER_USER_PER_DAY must be 1-1000000.")]

@@ -44,6 +44,13 @@ public sealed class PrivacySettings
     public int LocationSamplesPerMinute { get; set; } = 60;
 
     /// <summary>
+    /// How many location samples one user may send per day (P4.4): the minute's allowance alone let one session store
+    /// 86,400 sealed rows a day, kept for the retention period, and decrypted at every export. One every 30 seconds all
+    /// day long is more than any app sends.
+    /// </summary>
+    public int LocationSamplesPerDay { get; set; } = 2_880;
+
+    /// <summary>
     /// How many orders one merchant may place for one user per day (P4.4): a shop's regular places a few; a till or
     /// script looping on one customer, thousands, each growing the user's orders, export and erasure. Walk-in sales
     /// name no user and are not counted. Load tests that order for a small pool of users spread over more users.

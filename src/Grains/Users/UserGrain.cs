@@ -61,6 +61,10 @@ internal sealed partial class UserGrain(
     // Location samples per minute, likewise.
     private readonly Allowance _locationSamples = new();
 
+    // P4.4: and per day, kept in memory as the day's consent changes are: a minute's allowance alone let one session store
+    // 86,400 rows a day.
+    private readonly FixedWindowCount _locationSamplesToday = new();
+
     // Orders merchants placed since the state was last written (UserState.MerchantOrders): written when the activation leaves.
     private bool _merchantOrdersUnsaved;
 
@@ -547,7 +551,15 @@ internal sealed partial class UserGrain(
     async Task IUserLocations.RecordLocation(LocationSample sample)
     {
         var basis = await AuthorizeAsync(ProcessingRequest.ForPurpose("collect-location", ConsentPurpose.Location));
-        _locationSamples.Take(clock.GetUtcNow(), TimeSpan.FromMinutes(1), privacy.Value.LocationSamplesPerMinute, "location samples");
+        var now = clock.GetUtcNow();
+        _locationSamples.EnsureLeft(now, TimeSpan.FromMinutes(1), privacy.Value.LocationSamplesPerMinute, "location samples");
+        _locationSamplesToday.Take(now, UserQuotas.Day, privacy.Value.LocationSamplesPerDay, "location samples");
+        if (_locationSamplesToday.Used > privacy.Value.LocationSamplesPerDay / 4)
+        {
+            DelayDeactivation(_locationSamplesToday.LeftOf(now, UserQuotas.Day));
+        }
+
+        _locationSamples.Take(now, TimeSpan.FromMinutes(1), privacy.Value.LocationSamplesPerMinute, "location samples");
         await locations.AddAsync(UserId, sample, basis.ReceiptId!);
     }
 

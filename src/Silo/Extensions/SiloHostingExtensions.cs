@@ -124,6 +124,7 @@ public static class SiloHostingExtensions
             privacy.ConsentChangesPerMinute = settings.ConsentChangesPerMinute;
             privacy.ConsentChangesPerDay = settings.ConsentChangesPerDay;
             privacy.LocationSamplesPerMinute = settings.LocationSamplesPerMinute;
+            privacy.LocationSamplesPerDay = settings.LocationSamplesPerDay;
             privacy.MerchantOrdersPerUserPerDay = settings.MerchantOrdersPerUserPerDay;
         });
 

@@ -80,6 +80,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <summary>A user's consent changes a day in the test silos: below the platform's 200, reached in two minutes of the test clock.</summary>
     public const int ConsentChangesPerDay = 100;
 
+    /// <summary>A user's location samples a day in the test silos: reached in two minutes of the test clock.</summary>
+    public const int LocationSamplesPerDay = 90;
+
     /// <summary>Of <see cref="SupportPhoneLookupsPerDay"/>, the ones that may find no user: fewer, so the two limits tell apart.</summary>
     public const int SupportPhoneLookupMissesPerDay = 3;
 
@@ -123,6 +126,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             privacy.PhoneHashKey = PhoneHashKey;
             privacy.MasterKeys = MasterKeys;
             privacy.ConsentChangesPerDay = ConsentChangesPerDay;
+            privacy.LocationSamplesPerDay = LocationSamplesPerDay;
         });
         siloBuilder.Services.Configure<StaffSettings>(staff =>
         {

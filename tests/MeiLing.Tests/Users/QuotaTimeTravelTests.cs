@@ -43,6 +43,41 @@ public sealed class QuotaTimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(HttpStatusCode.OK, nextDay.StatusCode);
     }
 
+    // P4.4: a session sending a location sample every second (the minute's allowance) stored 86,400 sealed rows a day,
+    // kept for the retention period and decrypted at every export.
+    [Fact]
+    public async Task P1_2_P4_4_location_samples_past_the_days_allowance_are_429_and_store_nothing()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = true, policyVersion = version });
+        var perMinute = new PrivacySettings().LocationSamplesPerMinute;
+
+        var withinTheDay = new List<HttpStatusCode>();
+        for (var sample = 0; sample < TestSiloConfigurator.LocationSamplesPerDay; sample++)
+        {
+            if (sample > 0 && sample % perMinute == 0)
+            {
+                platform.Clock.Advance(TimeSpan.FromMinutes(1));
+            }
+
+            withinTheDay.Add((await client.PostLocationAsync(user.UserId)).StatusCode);
+        }
+
+        platform.Clock.Advance(TimeSpan.FromMinutes(1));
+        var beyond = await client.PostLocationAsync(user.UserId);
+        var stored = await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_location_samples WHERE user_id = $1", user.UserId);
+        platform.Clock.Advance(TimeSpan.FromDays(1));
+        client = await platform.AsUserAsync(user);
+        var nextDay = await client.PostLocationAsync(user.UserId);
+
+        Assert.All(withinTheDay, status => Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.Accepted, $"{status}"));
+        Assert.EndsWith("/quota-exceeded", (await beyond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(TestSiloConfigurator.LocationSamplesPerDay, stored);
+        Assert.True(nextDay.IsSuccessStatusCode, $"{nextDay.StatusCode}");
+    }
+
     private Task<long> ReceiptsAsync(string userId) =>
         platform.Database.ScalarAsync<long>("SELECT count(*) FROM consent_receipts WHERE user_id = $1", userId);
 }
