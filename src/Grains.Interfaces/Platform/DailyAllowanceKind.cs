@@ -14,4 +14,7 @@ public enum DailyAllowanceKind
 
     /// <summary>The stock adjustments of one merchant's keys and its operators together (<c>MEILING_STOCK_ADJUSTMENTS_PER_MERCHANT_PER_DAY</c>).</summary>
     StockAdjustmentsByMerchant,
+
+    /// <summary>The product edits of one merchant's keys and its operators together (<c>MEILING_CATALOGUE_EDITS_PER_MERCHANT_PER_DAY</c>).</summary>
+    CatalogueEditsByMerchant,
 }

@@ -19,6 +19,7 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         "member-codes-by-staff-key" => DailyAllowanceKind.MemberCodesByStaffKey,
         "member-codes-by-merchant" => DailyAllowanceKind.MemberCodesByMerchant,
         "stock-adjustments-by-merchant" => DailyAllowanceKind.StockAdjustmentsByMerchant,
+        "catalogue-edits-by-merchant" => DailyAllowanceKind.CatalogueEditsByMerchant,
         _ => null,
     };
 
@@ -28,6 +29,7 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         DailyAllowanceKind.MemberCodesByStaffKey => "member-codes-by-staff-key",
         DailyAllowanceKind.MemberCodesByMerchant => "member-codes-by-merchant",
         DailyAllowanceKind.StockAdjustmentsByMerchant => "stock-adjustments-by-merchant",
+        DailyAllowanceKind.CatalogueEditsByMerchant => "catalogue-edits-by-merchant",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an allowance kind."),
     };
 

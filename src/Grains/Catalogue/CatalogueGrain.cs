@@ -67,6 +67,14 @@ internal sealed partial class CatalogueGrain(
             PriceFen = edit.PriceFen ?? product.PriceFen,
             ImageUrl = edit.ImageUrl ?? product.ImageUrl,
         };
+        if (edited == product)
+        {
+            // P4.4: nothing changed, so nothing rewritten, no silo told, nothing counted.
+            return product;
+        }
+
+        // P4.4: counted before anything is written: each edit rewrites the whole catalogue and tells every silo.
+        await GrainFactory.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.CatalogueEditsByMerchant, MerchantId)).Take();
         state.State.Products[sku] = edited;
         await WriteAsync();
         return edited;

@@ -21,6 +21,7 @@ internal sealed class DailyAllowanceGrain(
             DailyAllowanceKind.MemberCodesByStaffKey => (settings.Value.MemberCodesPerStaffPerDay, "member codes texted at one staff key's asking"),
             DailyAllowanceKind.MemberCodesByMerchant => (settings.Value.MemberCodesPerMerchantPerDay, "member codes texted at one merchant's asking"),
             DailyAllowanceKind.StockAdjustmentsByMerchant => (settings.Value.StockAdjustmentsPerMerchantPerDay, "stock adjustments by one merchant"),
+            DailyAllowanceKind.CatalogueEditsByMerchant => (settings.Value.CatalogueEditsPerMerchantPerDay, "product edits by one merchant"),
             _ => throw DomainException.Invalid("unknown-allowance", "No such allowance."),
         };
         state.State.Take(clock.GetUtcNow(), UserQuotas.Day, perDay, what);

@@ -59,4 +59,11 @@ public sealed class StaffSettings
     /// movement kept for good, so a script holding a manager's key could otherwise write without end.
     /// </summary>
     public int StockAdjustmentsPerMerchantPerDay { get; set; } = 10_000;
+
+    /// <summary>
+    /// Product edits one merchant may make a day, all its keys together (P4.4): each rewrites the whole catalogue (up to
+    /// 10,000 products) and tells every silo to forget its prices, so a script holding a manager's key could otherwise
+    /// keep the cluster busy without end. A day's repricing of a whole catalogue by hand stays well within it.
+    /// </summary>
+    public int CatalogueEditsPerMerchantPerDay { get; set; } = 2_000;
 }

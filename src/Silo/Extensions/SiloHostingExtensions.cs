@@ -139,6 +139,7 @@ public static class SiloHostingExtensions
             staff.MemberCodesPerStaffPerDay = settings.MemberCodesPerStaffPerDay;
             staff.MemberCodesPerMerchantPerDay = settings.MemberCodesPerMerchantPerDay;
             staff.StockAdjustmentsPerMerchantPerDay = settings.StockAdjustmentsPerMerchantPerDay;
+            staff.CatalogueEditsPerMerchantPerDay = settings.CatalogueEditsPerMerchantPerDay;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

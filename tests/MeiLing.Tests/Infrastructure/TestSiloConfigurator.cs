@@ -77,6 +77,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <summary>Stock adjustments one merchant may make a day in the test silos: more than any other test makes for one shop.</summary>
     public const int StockAdjustmentsPerMerchantPerDay = 20;
 
+    /// <summary>Product edits one merchant may make a day in the test silos: more than any other test makes for one shop.</summary>
+    public const int CatalogueEditsPerMerchantPerDay = 20;
+
     /// <summary>A user's consent changes a day in the test silos: below the platform's 200, reached in two minutes of the test clock.</summary>
     public const int ConsentChangesPerDay = 100;
 
@@ -138,6 +141,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             staff.MemberCodesPerStaffPerDay = MemberCodesPerStaffPerDay;
             staff.MemberCodesPerMerchantPerDay = MemberCodesPerMerchantPerDay;
             staff.StockAdjustmentsPerMerchantPerDay = StockAdjustmentsPerMerchantPerDay;
+            staff.CatalogueEditsPerMerchantPerDay = CatalogueEditsPerMerchantPerDay;
         });
         // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;
         // the tests' receivers listen on loopback, which a silo refuses unless told.

@@ -158,6 +158,35 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.Equal(5 + TestSiloConfigurator.StockAdjustmentsPerMerchantPerDay, await till.Owner.StockAsync(till.MerchantId, "RICE"));
     }
 
+    // P4.4: each product edit rewrote the whole catalogue and told every silo to forget its prices, with no day's bound, even
+    // an edit that changed nothing: a script holding a manager's key kept the cluster busy without end.
+    [Fact]
+    public async Task P4_4_one_merchants_keys_together_make_a_days_allowance_of_product_edits_and_an_edit_changing_nothing_counts_none()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 5);
+        var product = $"/v1/merchants/{till.MerchantId}/products/RICE";
+
+        var unchanged = new List<HttpStatusCode>();
+        for (var i = 0; i < 2 * TestSiloConfigurator.CatalogueEditsPerMerchantPerDay; i++)
+        {
+            unchanged.Add((await till.Manager.PatchAsJsonAsync(product, new { priceFen = 2_000 })).StatusCode);
+        }
+
+        var edits = new List<HttpStatusCode>();
+        for (var i = 1; i <= TestSiloConfigurator.CatalogueEditsPerMerchantPerDay; i++)
+        {
+            edits.Add((await till.Manager.PatchAsJsonAsync(product, new { priceFen = 2_000 + i })).StatusCode);
+        }
+
+        var byTheMerchantsOwnKey = await till.Owner.PatchAsJsonAsync(product, new { priceFen = 1 });
+
+        Assert.All(unchanged.Concat(edits), answer => Assert.Equal(HttpStatusCode.OK, answer));
+        Assert.EndsWith("/quota-exceeded", (await byTheMerchantsOwnKey.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        var listed = (await till.Manager.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/products")).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(2_000 + TestSiloConfigurator.CatalogueEditsPerMerchantPerDay, listed.GetProperty("priceFen").GetInt64());
+    }
+
     [Fact]
     public async Task Stock_below_zero_is_409_and_nothing_changes()
     {
