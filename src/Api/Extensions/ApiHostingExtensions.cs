@@ -109,6 +109,8 @@ public static class ApiHostingExtensions
             options.AddOperationTransformer<OpenApiSecurityTransformer>();
             options.AddSchemaTransformer<OpenApiEnumNames>();
         });
+        // P4.4: the document is built once and kept (OpenApiDocumentCache); without it every anonymous request rebuilt all of it.
+        builder.Services.AddOutputCache();
         return builder;
     }
 
@@ -225,6 +227,8 @@ public static class ApiHostingExtensions
         app.UseAuthenticationWithFailureLimit();
         app.UseRateLimiter();
         app.UseAuthorization();
+        // Only the API's description enters the output cache: no other route pays for its look-up.
+        app.UseWhen(OpenApiDocumentCache.IsDocumentPath, described => described.UseOutputCache());
         app.UseWellFormedIdempotencyKeys();
         app.UseSupportAudit();
         app.UseActivityLog();
@@ -235,7 +239,7 @@ public static class ApiHostingExtensions
     {
         app.MapHealthEndpoints().AllowAnonymous();
         app.MapRequestMetrics().RequireAuthorization(AuthorizationPolicies.Operator);
-        app.MapOpenApi().AllowAnonymous();
+        app.MapOpenApi(OpenApiDocumentCache.Pattern).AllowAnonymous().CacheOutput(OpenApiDocumentCache.Policy);
         app.MapMeiLingConsoles();
 
         // Every resource's routes: a user's session is confirmed by the first grain call they make.

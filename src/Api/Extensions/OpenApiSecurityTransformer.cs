@@ -18,6 +18,9 @@ internal sealed class OpenApiSecurityTransformer(IAuthorizationPolicyProvider po
     {
         document.Info.Title = "MeiLing API";
         document.Info.Description = "The HTTP contract of the MeiLing platform: apps, support tools and operators.";
+        // No server named from the request's Host header: the document is built once and kept for every caller
+        // (OpenApiDocumentCache), and a client resolves the paths against where it read the document.
+        document.Servers = [];
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme

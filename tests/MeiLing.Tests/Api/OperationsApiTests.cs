@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.TestHost;
 
 namespace MeiLing.Tests.Api;
 
@@ -32,6 +34,35 @@ public sealed class OperationsApiTests(PlatformFixture platform)
         Assert.True(paths.TryGetProperty("/v1/staff", out _));
         Assert.True(paths.TryGetProperty("/v1/policies/current", out _));
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
+    }
+
+    // P4.4: the document is anonymous, and it was built anew for every request (every route, schema and transformer):
+    // the most work any anonymous caller could ask for, at the anonymous rate. Its servers named the caller's Host.
+    [Fact]
+    public async Task P4_4_the_openapi_document_is_built_once_whatever_host_or_query_asks_and_names_no_callers_host()
+    {
+        var built = 0;
+        await using var api = platform.Api.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+            services.Configure<OpenApiOptions>("v1", options => options.AddDocumentTransformer((_, _, _) =>
+            {
+                Interlocked.Increment(ref built);
+                return Task.CompletedTask;
+            }))));
+        var client = api.CreateClient();
+
+        var documents = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/openapi/v1.json?nonce={i}");
+            request.Headers.Host = $"attacker-{i}.example";
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            documents.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(1, built);
+        Assert.Single(documents.Distinct());
+        Assert.DoesNotContain("attacker-", documents[0], StringComparison.Ordinal);
     }
 
     [Fact]
