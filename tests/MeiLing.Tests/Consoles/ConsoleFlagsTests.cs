@@ -56,8 +56,11 @@ public sealed class ConsoleFlagsTests(BrowserFixture platform)
             Assert.DoesNotContain(NewAddress, page, StringComparison.Ordinal);
             Assert.DoesNotContain(NewRecipient, page, StringComparison.Ordinal);
         });
-        // An operator sees no request's content here, as in the API: not even the mark.
-        Assert.DoesNotContain("changes-delivery", operatorPage, StringComparison.Ordinal);
+        // An operator, who may approve it, reads the request as in the API: the mark, never the new delivery (above), and
+        // the read is on the user's access log.
+        Assert.Contains($"id=\"changes-delivery-{readdressed}\"", operatorPage, StringComparison.Ordinal);
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor_role = 'operator' AND subject_user_id = $1 AND detail LIKE '%' || $2 || '%'", user.UserId, readdressed));
     }
 
     [Fact]
