@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MeiLing.Api.Audit;
+using MeiLing.Api.Problems;
+using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
@@ -37,6 +39,10 @@ public static class TransfersApi
         routes.MapPost("/v1/transfers/{transferId:id}/objections/{userId:id}/recipients/{merchantId:id}/confirmation", ConfirmObjectionAsRecipient)
             .WithTags("Transfers").ForCaller(CallerScope.TheMerchantKey).WithName("ConfirmTransferObjectionAsRecipient")
             .WithSummary("The merchant told of a user's objection (customer.redact with this transferId and userId) confirms it erased their data; that merchant's key only.");
+        routes.MapPost($"/v1/transfers/{{transferId:id}}/objections/{{userId:id}}/recipients/{{recipient:{PartyRouteConstraint.ConstraintName}}}/redelivery", RedeliverObjectionNotice)
+            .WithTags("Transfers").RequireAuthorization(AuthorizationPolicies.Support).ProducesProblems(StatusCodes.Status409Conflict)
+            .WithName("RedeliverTransferObjectionNotice")
+            .WithSummary("Support sends a party told of a user's objection (the merchant, or a payment or delivery partner by name) its notice again once its retries ran out: the same event, signed afresh, due now with a fresh set of retries; 409 unless the recipient is failed; audited with the objector as its subject (P3.1, P3.2, P1.7).");
         return routes;
     }
 
@@ -68,6 +74,15 @@ public static class TransfersApi
         await SupportAudit.SubjectsListedAsync(context, "transferId", page.Items.Select(item => (item.UserId, item.TransferId)));
         return TypedResults.Ok(new ItemPage<TransferObjectionNotice>(page.Items, page.NextCursor));
     }
+
+    // A failed objection notice could be chased (the list above) but not sent again: the requests' and receipts' re-send
+    // routes take their own ids only. The route names the objector, so support's audit entry names them before it runs.
+    private static async Task<Results<Ok<RequestRecipient>, NotFound>> RedeliverObjectionNotice(
+        string transferId, string userId, string recipient, IClusterClient cluster) =>
+        await cluster.GetGrain<ITransferGrain>(transferId).Get() is not null
+            && await cluster.GetGrain<IRequestRecipientsGrain>(0).Redeliver(TransferObjections.CauseId(transferId, userId), recipient) is { } redelivered
+            ? TypedResults.Ok(redelivered)
+            : TypedResults.NotFound();
 
     private static Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmObjectionAsRecipient(string transferId, string userId, string merchantId, IClusterClient cluster) =>
         RequestsApi.ConfirmAsRecipient(TransferObjections.CauseId(transferId, userId), merchantId, cluster);

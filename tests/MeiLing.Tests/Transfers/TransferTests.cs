@@ -447,6 +447,39 @@ public sealed class TransferTests(TimeTravelFixture platform)
         await asReceipt.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
+    // P3.1, P3.2: an objection's notice whose retries ran out was listed for support to chase, for good, and nothing could
+    // send it again: the requests' and receipts' re-send routes take their own ids only.
+    [Fact]
+    public async Task P3_1_P3_2_support_resends_a_failed_objection_notice_and_the_merchant_receives_it_audited_with_the_objector()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var agent = await platform.EnrolStaffAsync("Agent Objection Resend", "support");
+        var support = platform.Client(agent.ApiKey);
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Resent");
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
+        var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients";
+        await ObjectionRecipientAsync(shop.CustomerClient, path, "failed");
+
+        receiver.ComeBack();
+        var forAnotherUser = await support.PostAsync(
+            $"/v1/transfers/{transferId}/objections/{(await platform.RegisterUserAsync()).UserId}/recipients/{shop.Merchant.MerchantId}/redelivery", null);
+        var byTheUser = await shop.CustomerClient.PostAsync($"{path}/{shop.Merchant.MerchantId}/redelivery", null);
+        var redelivered = await support.PostAsync($"{path}/{shop.Merchant.MerchantId}/redelivery", null);
+        var told = await ObjectionRecipientAsync(shop.CustomerClient, path, "notified");
+        var received = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Answered == 200 && r.Type == "customer.redact");
+
+        await forAnotherUser.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.Forbidden, byTheUser.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        Assert.Equal(shop.Merchant.MerchantId, told.GetProperty("recipient").GetString());
+        Assert.True(received.Verified);
+        Assert.Equal(transferId, received.Data.GetProperty("transferId").GetString());
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND action LIKE '%/redelivery' AND subject_user_id = $2", agent.StaffId, shop.Customer.UserId));
+    }
+
     private static async Task<List<JsonElement>> UnconfirmedObjectionsAsync(HttpClient support)
     {
         var items = new List<JsonElement>();
