@@ -629,9 +629,19 @@ internal sealed partial class OrderGrain(
             RefuseCashier(caller);
         }
 
+        if (order.Status == target && target is OrderStatus.Cancelled or OrderStatus.Refunded && order.ClosingRefund() is { } stopped && !stopped.IsFinished)
+        {
+            // The manager's retry of a cancellation or refund whose money stopped part-way (a partner's error): resumed
+            // now, rather than left to the order's next activation.
+            await FinishRefundAsync(stopped);
+            return await AnswerAsync(caller, order);
+        }
+
         var allowed = (order.Status, target) switch
         {
-            (OrderStatus.Paid, OrderStatus.Fulfilled) => true,
+            // P1.6: an order whose money is being given back in full (a cancellation or refund stopped part-way, or its
+            // customer gone) is not handed over: the goods and the money both went.
+            (OrderStatus.Paid, OrderStatus.Fulfilled) => order.ClosingRefund() is null && order.RefundableFen() > 0,
             (OrderStatus.PendingPayment or OrderStatus.Paid, OrderStatus.Cancelled) => order.PendingPayments.Count == 0,
             (OrderStatus.Paid or OrderStatus.Fulfilled, OrderStatus.Refunded) => true,
             _ => false,
@@ -651,7 +661,7 @@ internal sealed partial class OrderGrain(
 
         if (target is OrderStatus.Cancelled or OrderStatus.Refunded)
         {
-            await RefundEverythingAsync(order, caller.StaffId);
+            await RefundEverythingAsync(order, caller.StaffId, closesAs: target);
         }
 
         order.MoveTo(target);
@@ -662,7 +672,10 @@ internal sealed partial class OrderGrain(
 
     // A cancellation or a whole-order refund gives back all money and stock not yet given back, under one refund id
     // per order, so a retry after a crash plans nothing twice and each movement stays applied once.
-    private async Task RefundEverythingAsync(OrderState order, string? staffId, bool disclosesToPartner = true, bool customerLeft = false)
+    // P1.6: with the status it closes the order in (closesAs), written with the plan: a refund stopped part-way (a
+    // partner's error, an account closing meanwhile) left a paid order whose money was going back, for a till to hand
+    // over and a late charge to mark paid.
+    private async Task RefundEverythingAsync(OrderState order, string? staffId, bool disclosesToPartner = true, bool customerLeft = false, OrderStatus? closesAs = null)
     {
         RefuseCardRefundOfAnonymizedOrder(order);
         if (order.PlanClosingRefund(ClosingRefundId, staffId, clock.GetUtcNow(), customerLeft) is { } refund)
@@ -674,7 +687,13 @@ internal sealed partial class OrderGrain(
                 return;
             }
 
-            // Otherwise the plan is durable before anything moves, so that a crash resumes it.
+            // Otherwise the plan is durable, with the status it closes the order in, before anything moves, so that a
+            // crash resumes it.
+            if (closesAs is { } closing)
+            {
+                order.MoveTo(closing);
+            }
+
             await state.WriteStateAsync();
             await FinishRefundAsync(refund, disclosesToPartner);
         }

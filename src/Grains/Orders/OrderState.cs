@@ -157,7 +157,7 @@ public sealed class OrderState : IOwnedByUser
     /// Whether the order still takes payments: only while it awaits payment and still has its customer. An anonymized
     /// order (P4.1, P4.3, P3.2) has nobody left to sell to or deliver for, whatever its status says.
     /// </summary>
-    public bool TakesPayments() => Status == OrderStatus.PendingPayment && !Anonymized;
+    public bool TakesPayments() => Status == OrderStatus.PendingPayment && !Anonymized && ClosingRefund() is null;
 
     // A confirmation arriving after the order was cancelled or anonymized changes the money, not the order's course.
     private void MarkPaidWhenCovered()
@@ -424,7 +424,7 @@ public sealed class OrderState : IOwnedByUser
     }
 
     /// <summary>Refunds whose money or stock has not all moved yet (a crash in between resumes them).</summary>
-    public IEnumerable<RefundRecord> UnfinishedRefunds() => Refunds.Where(r => !r.StockReturned || r.Parts.Exists(p => !p.Done));
+    public IEnumerable<RefundRecord> UnfinishedRefunds() => Refunds.Where(r => !r.IsFinished);
 
     private long UnitPriceOf(string sku) => Lines.First(l => l.Sku == sku).UnitPriceFen;
 
@@ -546,6 +546,9 @@ public sealed class OrderState : IOwnedByUser
         public List<RefundPartRecord> Parts { get; set; } = [];
 
         public bool StockReturned { get; set; }
+
+        /// <summary>Its money and its stock all moved.</summary>
+        public bool IsFinished => StockReturned && Parts.TrueForAll(p => p.Done);
 
         /// <summary>Made by a cancellation or a whole-order refund, which set the order's status themselves.</summary>
         public bool Closing { get; set; }

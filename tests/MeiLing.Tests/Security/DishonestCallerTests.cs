@@ -49,6 +49,26 @@ public sealed class DishonestCallerTests(PlatformFixture platform)
         Assert.Equal(JsonValueKind.Null, answer.GetProperty("delivery").ValueKind);
     }
 
+    // P1.6, P4.1: a cancellation whose refund stopped part-way (here the account closing meanwhile: the partner may not be
+    // told) left the order paid with its money on the way back: the till handed the goods over (200 fulfilled), and the
+    // refund went through on the order's next activation all the same. Goods and money both went.
+    [Fact]
+    public async Task P1_6_P4_1_a_cancellation_stopped_after_its_refund_was_planned_leaves_no_paid_order_for_the_till_to_fulfil()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = await shop.PlaceOrderAsync();
+        var paid = await shop.CustomerClient.PayAsync(order.Id(), "wechat", order.GetProperty("totalFen").GetInt64());
+        Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync());
+        await shop.MerchantClient.WaitForOrderStatusAsync(order.Id(), "paid");
+        await platform.Grains.GetGrain<MeiLing.Grains.Users.IUserDataRights>(shop.Customer.UserId).CloseAccount();
+
+        var cancelled = await shop.MerchantClient.SetStatusAsync(order.Id(), "cancelled");
+        var fulfilled = await shop.MerchantClient.SetStatusAsync(order.Id(), "fulfilled");
+
+        await cancelled.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.EndsWith("/invalid-transition", (await fulfilled.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task P4_1_one_support_key_filing_a_cancellation_with_throwaway_words_erases_nothing()
     {
