@@ -199,6 +199,8 @@ internal sealed partial class MerchantGrain(
             // The merchant hears its own data is gone in the same step that ends it; one event per merchant.
             await outbox.WriteAsync([outbox.Event(
                 Webhooks.WebhookEvents.ShopRedact, MerchantId, Disclosures.RecipientKind.Merchant, MerchantId, new { merchantId = MerchantId })]);
+            // P3.1, P8.1: users' notices it never confirmed can be confirmed by nobody now: closed, not chased, not sent on.
+            await outbox.CloseMerchantAsync(MerchantId);
             merchant.Terminated();
             await SaveAsync();
         }

@@ -23,6 +23,9 @@ public sealed class WebhookOutbox(WebhookOutboxStore store, TimeProvider clock)
     public OutboxEvent Event(string type, string recipient, RecipientKind kind, string cause, object data, string? requestId = null) =>
         new(EventIdFor(type, recipient, cause), recipient, kind, type, Body(type, data), requestId);
 
+    /// <summary>The merchant closes: nothing more is sent to it but its own closing's notice, and what it never confirmed is closed (P3.1, P4.3).</summary>
+    public Task CloseMerchantAsync(string merchantId) => store.CloseMerchantAsync(merchantId, clock.GetUtcNow());
+
     /// <summary>Only the events each merchant takes (its endpoint's types), then all of them with the recipients, in one transaction.</summary>
     public async Task<IReadOnlyList<OutboxEvent>> WriteAsync(IReadOnlyList<OutboxEvent> events, IReadOnlyList<RecipientListing>? recipients = null) =>
         await WriteWithAsync(events, recipients ?? []);

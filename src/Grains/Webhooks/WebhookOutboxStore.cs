@@ -21,6 +21,9 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// <summary>Why a delivery that was never sent failed: its merchant had no endpoint all the time it could wait for one.</summary>
     public const string NoEndpoint = "no-endpoint";
 
+    /// <summary>Why a delivery stopped before it was delivered: its merchant closed (<see cref="CloseMerchantAsync"/>).</summary>
+    public const string MerchantClosed = "merchant-closed";
+
     public async Task UpsertEndpointAsync(string merchantId, string url, IReadOnlyList<string> events, byte[] sealedSecret, DateTimeOffset now)
     {
         await using var command = dataSource.CreateCommand("""
@@ -317,6 +320,31 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     }
 
     /// <summary>
+    /// P3.1, P4.3, P8.1: a merchant closing with users' notices still unconfirmed (told while it was closing, or never
+    /// answering) could confirm none of them any more (its key is revoked), was chased by support for good, and was still
+    /// sent the users' ids at an endpoint that may be anyone's by then. Its deliveries still pending stop (failed, reason
+    /// <see cref="MerchantClosed"/>), all but the <c>shop.redact</c> that tells it of its own closing, and every listing of
+    /// it not confirmed is marked closed: <c>closed</c> to the user, off support's lists, never sent again. Returns how many
+    /// listings.
+    /// </summary>
+    public async Task<int> CloseMerchantAsync(string merchantId, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            WITH stopped AS (
+                UPDATE webhook_outbox SET status = 'failed', failed_at = $2, failure_reason = $3, next_attempt_at = NULL,
+                       lease_until = NULL, leased_by = NULL
+                 WHERE recipient = $1 AND recipient_kind = 'Merchant' AND status = 'pending' AND type <> '{WebhookEvents.ShopRedact}'
+                RETURNING 1)
+            UPDATE request_recipients SET closed_at = $2, next_attempt_at = NULL
+             WHERE recipient = $1 AND recipient_kind = 'Merchant' AND confirmed_at IS NULL AND closed_at IS NULL
+            """);
+        command.Parameters.Add(new() { Value = merchantId });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = MerchantClosed });
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
     /// Erases deliveries finished before <paramref name="before"/>: delivered, or failed (with their retries used up, last
     /// tried before it, or failed then without an endpoint). Their bodies name users; pending ones stay whatever their age.
     /// Returns how many.
@@ -374,7 +402,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             await using var reader = await read.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                listed.Add((ReadRecipient(reader), reader.IsDBNull(9) ? null : reader.GetString(9)));
+                listed.Add((ReadRecipient(reader), reader.IsDBNull(10) ? null : reader.GetString(10)));
             }
         }
 
@@ -442,7 +470,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         dataSource.ReadStringsAsync(
             """
             SELECT DISTINCT request_id FROM request_recipients
-             WHERE confirmed_at IS NULL AND (coalesce(notified_at, listed_at) < $1 OR failed_at IS NOT NULL) AND request_id > $2
+             WHERE confirmed_at IS NULL AND closed_at IS NULL AND (coalesce(notified_at, listed_at) < $1 OR failed_at IS NOT NULL) AND request_id > $2
                AND starts_with(request_id, $4) AND event_type IS NOT NULL
              ORDER BY request_id LIMIT $3
             """,
@@ -458,7 +486,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             """
             SELECT DISTINCT r.request_id, t.transfer_id, t.user_id FROM request_recipients r
               JOIN transfer_users t ON t.objection_cause_id = r.request_id
-             WHERE r.confirmed_at IS NULL AND (coalesce(r.notified_at, r.listed_at) < $1 OR r.failed_at IS NOT NULL) AND r.request_id > $2
+             WHERE r.confirmed_at IS NULL AND r.closed_at IS NULL AND (coalesce(r.notified_at, r.listed_at) < $1 OR r.failed_at IS NOT NULL) AND r.request_id > $2
                AND starts_with(r.request_id, $4)
              ORDER BY r.request_id LIMIT $3
             """,
@@ -476,11 +504,11 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             $"""
             SELECT request_id, {RecipientColumns}, count(*) OVER () FROM (
                 SELECT request_id, {RecipientColumns} FROM request_recipients
-                 WHERE failed_at IS NOT NULL AND notified_at IS NULL AND confirmed_at IS NULL AND starts_with(request_id, $1)
+                 WHERE failed_at IS NOT NULL AND notified_at IS NULL AND confirmed_at IS NULL AND closed_at IS NULL AND starts_with(request_id, $1)
                  ORDER BY failed_at, request_id, recipient, recipient_kind LIMIT $3) failed
              ORDER BY failed_at, request_id, recipient, recipient_kind LIMIT $2
             """,
-            reader => (Row: (ReceiptId: reader.GetString(0), Recipient: ReadRecipient(reader, offset: 1)), Counted: (int)reader.GetInt64(10)),
+            reader => (Row: (ReceiptId: reader.GetString(0), Recipient: ReadRecipient(reader, offset: 1)), Counted: (int)reader.GetInt64(11)),
             EntityId.ReceiptPrefix + "_", limit, countUpTo);
         return ([.. rows.Select(row => row.Row)], rows.Count > 0 ? rows[0].Counted : 0);
     }
@@ -523,7 +551,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         }
     }
 
-    private const string RecipientColumns = "recipient, recipient_kind, notified_at, confirmed_at, event_type, attempts, last_attempt_at, next_attempt_at, failed_at";
+    private const string RecipientColumns = "recipient, recipient_kind, notified_at, confirmed_at, event_type, attempts, last_attempt_at, next_attempt_at, failed_at, closed_at";
 
     private static RequestRecipient ReadRecipient(NpgsqlDataReader reader) => ReadRecipient(reader, offset: 0);
 
@@ -536,6 +564,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         var attempts = reader.GetInt32(offset + 5);
         var failed = !reader.IsDBNull(offset + 8);
         var status = confirmed is not null ? RequestRecipient.Confirmed
+            : !reader.IsDBNull(offset + 9) ? RequestRecipient.Closed
             : notified is not null ? RequestRecipient.Notified
             : failed ? RequestRecipient.Failed
             : attempts > 0 ? RequestRecipient.Retrying

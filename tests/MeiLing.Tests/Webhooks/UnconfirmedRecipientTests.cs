@@ -90,6 +90,40 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
         Assert.DoesNotContain(late.GetProperty("items").EnumerateArray(), r => r.RequestId() == requestId);
     }
 
+    // P3.1, P4.3, P8.1: a merchant told of a user's request while it was closing, that closed before it confirmed, could
+    // confirm nothing any more (its key revoked): support was sent after it for good, a re-send was refused, and retries
+    // still carried the user's id to an endpoint that may be anyone's by then.
+    [Fact]
+    public async Task P3_1_P8_1_a_merchant_that_closes_after_it_was_told_is_sent_nothing_more_shown_closed_and_no_longer_chased()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var shop = await platform.OpenShopAsync();
+        var orderId = (await shop.PlaceOrderAsync()).Id();
+        (await shop.MerchantClient.GetAsync($"/v1/orders/{orderId}")).EnsureSuccessStatusCode();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Closing Shop", "support")).ApiKey);
+        (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 })).EnsureSuccessStatusCode();
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" })).RequestId();
+        await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+        var told = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}"))
+            .GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
+
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        await platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId).CompleteTerminationIfDue();
+        platform.Clock.Advance(TimeSpan.FromDays(16));
+        var late = await support.UnconfirmedRequestIdsAsync();
+        var recipient = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}"))
+            .GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
+        var resent = await support.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/redelivery", null);
+
+        Assert.NotEqual("not-told", told.GetProperty("status").GetString());
+        Assert.Equal("closed", recipient.GetProperty("status").GetString());
+        Assert.DoesNotContain(requestId, late);
+        await resent.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2 AND status = 'pending'", shop.Merchant.MerchantId, requestId));
+    }
+
     [Fact]
     public async Task P4_3_a_merchant_hears_by_a_signed_shop_redact_once_its_termination_has_erased_its_data()
     {
