@@ -20,6 +20,10 @@ public static class ConsentRecordsApi
     {
         var group = routes.MapGroup("/v1/consent-records").WithTags("Users");
 
+        group.MapGet("/", ListUnconfirmedWithdrawals).RequireAuthorization(AuthorizationPolicies.Support)
+            .WithName("ListUnconfirmedWithdrawalNotices")
+            .WithSummary("With unconfirmedRecipients=true (required): consents withdrawn directly with a party that has not confirmed 15 days after notice, or whose notice failed for good, as {receipt, recipients}, a page at a time (limit, cursor); support's to chase, as GET /v1/requests?unconfirmedRecipients=true lists requests; each receipt listed is on its user's access log (P1.10, P3.1, P1.7).");
+
         group.MapGet("/{receiptId:id}", GetReceipt).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("receiptId")
             .WithName("GetConsentRecord").WithSummary("One consent receipt, after the Kantara Consent Receipt.");
         group.MapGet("/{receiptId:id}/recipients", GetRecipients).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("receiptId")
@@ -45,6 +49,30 @@ public static class ConsentRecordsApi
         }
 
         return TypedResults.Ok(ItemPage.Last(await cluster.GetGrain<IRequestRecipientsGrain>(0).Of(receiptId)));
+    }
+
+    // A sibling of the requests' and objections' chase lists: a withdrawal's party that took the notice and never said it
+    // stopped was chased by no one (only a failed notice was listed, in the console).
+    private static async Task<Results<Ok<ItemPage<WithdrawalNotice>>, ValidationProblem>> ListUnconfirmedWithdrawals(
+        IClusterClient cluster, HttpContext context, bool? unconfirmedRecipients,
+        [System.ComponentModel.DataAnnotations.Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit,
+        [System.ComponentModel.DataAnnotations.StringLength(64)] string? cursor)
+    {
+        if (unconfirmedRecipients is not true)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["unconfirmedRecipients"] = ["Only unconfirmedRecipients=true is listed."] });
+        }
+
+        // The cursor of this list is the last receipt id of the page before.
+        if (cursor is not null && !EntityId.IsWellFormed(cursor, EntityId.ReceiptPrefix))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was not given by this listing."] });
+        }
+
+        var page = await cluster.GetGrain<IRequestRecipientsGrain>(0).UnconfirmedWithdrawals(cursor, limit ?? 100);
+        // P1.7: each user sees that support listed their withdrawal, and who was told of it.
+        await SupportAudit.SubjectsListedAsync(context, "receiptId", page.Items.Select(item => (item.Receipt.UserId, item.Receipt.ReceiptId)));
+        return TypedResults.Ok(new ItemPage<WithdrawalNotice>(page.Items, page.NextCursor));
     }
 
     private static Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmAsRecipient(string receiptId, string merchantId, IClusterClient cluster) =>

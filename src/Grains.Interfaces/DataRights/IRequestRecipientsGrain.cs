@@ -60,4 +60,13 @@ public interface IRequestRecipientsGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("unconfirmed-objections")]
     Task<TransferObjectionNoticePage> UnconfirmedObjections(string? cursor, int limit);
+
+    /// <summary>
+    /// A page of consents withdrawn directly with a party unconfirmed 15 days after notice, or whose notice failed for
+    /// good (P1.10, P3.1, P8.1): support's to chase as a request's and an objection's are (a failed one alone was listed
+    /// before, a party that took the notice and never said it stopped was chased by no one). The cursor is the last
+    /// page's receipt id. New in this release: a silo of the previous one does not know it.
+    /// </summary>
+    [Alias("unconfirmed-withdrawals")]
+    Task<WithdrawalNoticePage> UnconfirmedWithdrawals(string? cursor, int limit);
 }

@@ -76,4 +76,16 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
             [.. page.Select(row => new TransferObjectionNotice(row.TransferId, row.UserId, recipients.GetValueOrDefault(row.CauseId) ?? []))],
             rows.Count > limit ? page[^1].CauseId : null);
     }
+
+    async Task<WithdrawalNoticePage> IRequestRecipientsGrain.UnconfirmedWithdrawals(string? cursor, int limit)
+    {
+        limit = Math.Clamp(limit, 1, IDataRightsRequestsGrain.MaxPageSize);
+        var ids = await store.UnconfirmedWithdrawalsAsync(clock.GetUtcNow() - IRequestRecipientsGrain.ConfirmWithin, cursor ?? "", limit + 1);
+        var page = ids.Take(limit).ToList();
+        var receipts = await Task.WhenAll(page.Select(id => GrainFactory.GetGrain<IConsentRecordGrain>(id).Get()));
+        var recipients = page.Count == 0 ? [] : await store.RecipientsOfEachAsync(page);
+        return new WithdrawalNoticePage(
+            [.. receipts.OfType<ConsentReceipt>().Select(receipt => new WithdrawalNotice(receipt, recipients.GetValueOrDefault(receipt.ReceiptId) ?? []))],
+            ids.Count > limit ? page[^1] : null);
+    }
 }

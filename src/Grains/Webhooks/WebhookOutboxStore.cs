@@ -477,6 +477,20 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             since, afterRequestId, limit, EntityId.RequestPrefix + "_");
 
     /// <summary>
+    /// Consents withdrawn directly (causes named by their receipt) with a party unconfirmed since before
+    /// <paramref name="since"/> (counted as <see cref="UnconfirmedAsync"/> does), or failed for good, by receipt id.
+    /// </summary>
+    public Task<IReadOnlyList<string>> UnconfirmedWithdrawalsAsync(DateTimeOffset since, string afterReceiptId, int limit) =>
+        dataSource.ReadStringsAsync(
+            """
+            SELECT DISTINCT request_id FROM request_recipients
+             WHERE confirmed_at IS NULL AND closed_at IS NULL AND (coalesce(notified_at, listed_at) < $1 OR failed_at IS NOT NULL) AND request_id > $2
+               AND starts_with(request_id, $4) AND event_type IS NOT NULL
+             ORDER BY request_id LIMIT $3
+            """,
+            since, afterReceiptId, limit, EntityId.ReceiptPrefix + "_");
+
+    /// <summary>
     /// Transfer objections whose erasure notice is unconfirmed since before <paramref name="since"/> (counted as
     /// <see cref="UnconfirmedAsync"/> does), or failed for good, by cause id, with the transfer and the user each is for.
     /// </summary>

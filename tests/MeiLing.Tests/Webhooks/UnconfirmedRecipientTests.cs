@@ -124,6 +124,54 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
             "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2 AND status = 'pending'", shop.Merchant.MerchantId, requestId));
     }
 
+    // P1.10, P3.1, P8.1: a party told of a direct withdrawal that took the notice and never said it stopped was chased by
+    // no one: support's lists held requests and objections, and a withdrawal's only once its notice had failed.
+    [Fact]
+    public async Task P1_10_P3_1_a_party_that_took_a_withdrawal_notice_and_never_confirmed_it_is_on_supports_list_after_15_days_until_it_does()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "notified");
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Withdrawals", "support")).ApiKey);
+
+        var early = await UnconfirmedWithdrawalsAsync(support);
+        platform.Clock.Advance(TimeSpan.FromDays(16));
+        var late = await UnconfirmedWithdrawalsAsync(support);
+        var byTheUser = await shop.CustomerClient.GetAsync("/v1/consent-records?unconfirmedRecipients=true");
+        var withoutTheFlag = await support.GetAsync("/v1/consent-records");
+        var confirmed = await shop.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+        var after = await UnconfirmedWithdrawalsAsync(support);
+
+        Assert.DoesNotContain(early, item => item.GetProperty("receipt").GetProperty("receiptId").GetString() == receiptId);
+        var listed = Assert.Single(late, item => item.GetProperty("receipt").GetProperty("receiptId").GetString() == receiptId);
+        Assert.Equal(shop.Customer.UserId, listed.GetProperty("receipt").GetProperty("userId").GetString());
+        var party = Assert.Single(listed.GetProperty("recipients").EnumerateArray());
+        Assert.Equal((shop.Merchant.MerchantId, "notified"), (party.GetProperty("recipient").GetString(), party.GetProperty("status").GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, byTheUser.StatusCode);
+        await withoutTheFlag.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.DoesNotContain(after, item => item.GetProperty("receipt").GetProperty("receiptId").GetString() == receiptId);
+        // P1.7: the user's access log shows support listed their withdrawal.
+        Assert.True(await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action LIKE 'GET /v1/consent-records%' AND detail LIKE '%' || $2 || '%'",
+            shop.Customer.UserId, receiptId) >= 1);
+    }
+
+    private static async Task<List<JsonElement>> UnconfirmedWithdrawalsAsync(HttpClient support)
+    {
+        var items = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await support.GetFromJsonAsync<JsonElement>(
+                "/v1/consent-records?unconfirmedRecipients=true&limit=100" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null);
+
+        return items;
+    }
+
     [Fact]
     public async Task P4_3_a_merchant_hears_by_a_signed_shop_redact_once_its_termination_has_erased_its_data()
     {
