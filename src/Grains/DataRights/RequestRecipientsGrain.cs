@@ -1,3 +1,4 @@
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Transfers;
 using MeiLing.Grains.Webhooks;
@@ -60,7 +61,7 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
     {
         limit = Math.Clamp(limit, 1, IDataRightsRequestsGrain.MaxPageSize);
         var after = cursor ?? "";
-        var ids = await store.UnconfirmedAsync(clock.GetUtcNow() - IRequestRecipientsGrain.ConfirmWithin, after, limit + 1);
+        var ids = await store.UnconfirmedCausesAsync(EntityId.RequestPrefix, clock.GetUtcNow() - IRequestRecipientsGrain.ConfirmWithin, after, limit + 1);
         var page = ids.Take(limit).ToList();
         var views = await Task.WhenAll(page.Select(id => GrainFactory.GetGrain<IDataRightsRequestGrain>(id).Get()));
         return new DataRightsRequestPage([.. views.OfType<DataRightsRequestView>()], ids.Count > limit ? page[^1] : null);
@@ -80,7 +81,7 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
     async Task<WithdrawalNoticePage> IRequestRecipientsGrain.UnconfirmedWithdrawals(string? cursor, int limit)
     {
         limit = Math.Clamp(limit, 1, IDataRightsRequestsGrain.MaxPageSize);
-        var ids = await store.UnconfirmedWithdrawalsAsync(clock.GetUtcNow() - IRequestRecipientsGrain.ConfirmWithin, cursor ?? "", limit + 1);
+        var ids = await store.UnconfirmedCausesAsync(EntityId.ReceiptPrefix, clock.GetUtcNow() - IRequestRecipientsGrain.ConfirmWithin, cursor ?? "", limit + 1);
         var page = ids.Take(limit).ToList();
         var receipts = await Task.WhenAll(page.Select(id => GrainFactory.GetGrain<IConsentRecordGrain>(id).Get()));
         var recipients = page.Count == 0 ? [] : await store.RecipientsOfEachAsync(page);

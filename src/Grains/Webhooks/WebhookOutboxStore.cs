@@ -461,12 +461,12 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         .ToDictionary(group => group.Key, group => (IReadOnlyList<RequestRecipient>)[.. group.Select(row => row.Recipient)]);
 
     /// <summary>
-    /// Requests with a recipient unconfirmed since before <paramref name="since"/> (counted from notice, or from
-    /// listing when never told), or whose notice to a recipient failed for good (no need to wait: no one is coming), by request id.
-    /// Only requests: the parties told of a consent withdrawn directly are listed under its receipt, shown to its user and
-    /// support, a failed one in support's own list (<see cref="FailedWithdrawalsAsync"/>).
+    /// Causes of one kind (their ids' <paramref name="prefix"/>: requests, or consents withdrawn directly, named by their
+    /// receipt) with a recipient unconfirmed since before <paramref name="since"/> (counted from notice, or from listing
+    /// when never told), or whose notice to a recipient failed for good (no need to wait: no one is coming), by id. A
+    /// recipient not told (its endpoint takes no such event) or closed since is awaited by no one and leaves none listed.
     /// </summary>
-    public Task<IReadOnlyList<string>> UnconfirmedAsync(DateTimeOffset since, string afterRequestId, int limit) =>
+    public Task<IReadOnlyList<string>> UnconfirmedCausesAsync(string prefix, DateTimeOffset since, string afterCauseId, int limit) =>
         dataSource.ReadStringsAsync(
             """
             SELECT DISTINCT request_id FROM request_recipients
@@ -474,25 +474,11 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                AND starts_with(request_id, $4) AND event_type IS NOT NULL
              ORDER BY request_id LIMIT $3
             """,
-            since, afterRequestId, limit, EntityId.RequestPrefix + "_");
-
-    /// <summary>
-    /// Consents withdrawn directly (causes named by their receipt) with a party unconfirmed since before
-    /// <paramref name="since"/> (counted as <see cref="UnconfirmedAsync"/> does), or failed for good, by receipt id.
-    /// </summary>
-    public Task<IReadOnlyList<string>> UnconfirmedWithdrawalsAsync(DateTimeOffset since, string afterReceiptId, int limit) =>
-        dataSource.ReadStringsAsync(
-            """
-            SELECT DISTINCT request_id FROM request_recipients
-             WHERE confirmed_at IS NULL AND closed_at IS NULL AND (coalesce(notified_at, listed_at) < $1 OR failed_at IS NOT NULL) AND request_id > $2
-               AND starts_with(request_id, $4) AND event_type IS NOT NULL
-             ORDER BY request_id LIMIT $3
-            """,
-            since, afterReceiptId, limit, EntityId.ReceiptPrefix + "_");
+            since, afterCauseId, limit, prefix + "_");
 
     /// <summary>
     /// Transfer objections whose erasure notice is unconfirmed since before <paramref name="since"/> (counted as
-    /// <see cref="UnconfirmedAsync"/> does), or failed for good, by cause id, with the transfer and the user each is for.
+    /// <see cref="UnconfirmedCausesAsync"/> does), or failed for good, by cause id, with the transfer and the user each is for.
     /// </summary>
     public Task<IReadOnlyList<(string CauseId, string TransferId, string UserId)>> UnconfirmedObjectionsAsync(
         DateTimeOffset since, string afterCauseId, int limit) =>
