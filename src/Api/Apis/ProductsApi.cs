@@ -46,7 +46,7 @@ public static class ProductsApi
     private static async Task<Created<Product>> AddProduct(string merchantId, AddProductRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var product = await cluster.GetGrain<ICatalogueGrain>(merchantId)
-            .Add(new Product(request.Sku, request.Name.Trim(), request.PriceFen, request.ImageUrl, default), request.Stock, caller.MerchantStaffId(), caller.OperatorId());
+            .AddBy(new Product(request.Sku, request.Name.Trim(), request.PriceFen, request.ImageUrl, default), request.Stock, caller.MerchantStaffId(), caller.OperatorId());
         return TypedResults.Created($"/v1/merchants/{merchantId}/products", product);
     }
 

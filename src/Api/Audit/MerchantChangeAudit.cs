@@ -10,12 +10,13 @@ namespace MeiLing.Api.Audit;
 /// the current one and hands its holder everything the merchant holds of its customers, and the start of its termination,
 /// which erases its customers' data there once the notice runs out. Each is written to the audit log before it is done
 /// (who, their role, the merchant, and a termination's notice), so an operator's hand on a merchant leaves a trace; if
-/// the audit log cannot take the entry, nothing is done.
+/// the audit log cannot take the entry, nothing is done. Written as asked, as a transfer's start is: the act may still be
+/// refused (a notice too short, a merchant closing or unknown), and <c>GET /v1/merchants/{merchantId}</c> says what stands.
 /// </summary>
 public static class MerchantChangeAudit
 {
-    public const string KeyReplaced = "merchant:key-replaced";
-    public const string TerminationStarted = "merchant:termination-started";
+    public const string KeyReplaced = "merchant:key-replacement-requested";
+    public const string TerminationStarted = "merchant:termination-requested";
 
     private static readonly JsonSerializerOptions DetailJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 

@@ -8,13 +8,16 @@ namespace MeiLing.Api.Audit;
 /// <summary>
 /// An operator's read of one user's resource (a data-rights request they may approve or reject) is written to the audit
 /// log with that user as its subject before it is shown, as support's is, so the user's access log shows it (P1.7).
-/// If the audit log cannot take it, nothing is shown. Anyone else's call writes nothing here.
+/// If the audit log cannot take it, nothing is shown. Once a day for an operator and a resource on each API host
+/// (<see cref="RecentListings"/>), as support's listings: a reload of the console's page, or a script reading in a loop,
+/// wrote a row to the append-only log each time. Anyone else's call writes nothing here.
 /// </summary>
 public static class OperatorAudit
 {
     public static async Task SubjectReadAsync(HttpContext context, string userId, string resourceIdName, string resourceId)
     {
-        if (!context.User.IsInRole(Roles.Operator) || context.GetEndpoint() is not RouteEndpoint endpoint)
+        if (!context.User.IsInRole(Roles.Operator) || context.GetEndpoint() is not RouteEndpoint endpoint
+            || context.RequestServices.GetRequiredService<RecentListings>().NotYetToday(context.User.SubjectId() ?? "unknown", [resourceId], id => id).Count == 0)
         {
             return;
         }

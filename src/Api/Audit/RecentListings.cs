@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace MeiLing.Api.Audit;
 
 /// <summary>
-/// What each support agent listed today, per API host (P1.7, P4.4): a resource an agent lists again the same day (a queue
-/// refreshed, paged back and forth) is on the record once. Written every time, a 500-item page wrote 500 entries to the
+/// What each support agent listed (and each operator read) today, per API host (P1.7, P4.4): a resource an agent lists
+/// again the same day (a queue refreshed, paged back and forth) is on the record once. Written every time, a 500-item page wrote 500 entries to the
 /// append-only log on each refresh, and a user in the queue saw the same listing crowd their access log.
 /// </summary>
 public sealed class RecentListings(TimeProvider clock)

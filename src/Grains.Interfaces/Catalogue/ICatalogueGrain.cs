@@ -25,8 +25,12 @@ public interface ICatalogueGrain : IGrainWithStringKey
     /// <paramref name="initialStock"/> the product is stock-tracked from that count; without, it is not. That count is
     /// recorded as the staff member's, the operator's, or (neither) the merchant's own key.
     /// </summary>
+    [Alias("add-by")]
+    Task<Product> AddBy(Product product, int? initialStock, string? staffId, string? operatorId);
+
+    /// <summary>As <see cref="AddBy"/> with no operator: the previous API hosts' call, answered for one release.</summary>
     [Alias("add")]
-    Task<Product> Add(Product product, int? initialStock, string? staffId, string? operatorId = null);
+    Task<Product> Add(Product product, int? initialStock, string? staffId);
 
     /// <summary>Changes a product's name, price or image (null leaves a field as it is); 404 for an unknown SKU.</summary>
     [Alias("edit")]

@@ -689,12 +689,19 @@ internal sealed partial class OrderGrain(
 
             // Otherwise the plan is durable, with the status it closes the order in, before anything moves, so that a
             // crash resumes it.
+            var statusBefore = order.Status;
             if (closesAs is { } closing)
             {
                 order.MoveTo(closing);
             }
 
             await state.WriteStateAsync();
+            if (order.Status != statusBefore)
+            {
+                // The listing row (reports, analytics, the merchant's lists) says so too, should the money stop part-way.
+                await UpdateIndexAsync();
+            }
+
             await FinishRefundAsync(refund, disclosesToPartner);
         }
         else if (order.ClosingRefund() is { } planned)

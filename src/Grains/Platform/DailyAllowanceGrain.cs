@@ -13,6 +13,9 @@ internal sealed class DailyAllowanceGrain(
     IOptions<StaffSettings> settings,
     TimeProvider clock) : Grain, IDailyAllowanceGrain
 {
+    /// <summary>The code of a kind this release does not know: a newer silo's counter asked of this one while a cluster rolls.</summary>
+    public const string UnknownKind = "unknown-allowance";
+
     async Task IDailyAllowanceGrain.Take()
     {
         var (perDay, what) = IDailyAllowanceGrain.KindOf(this.GetPrimaryKeyString()) switch
@@ -22,7 +25,7 @@ internal sealed class DailyAllowanceGrain(
             DailyAllowanceKind.MemberCodesByMerchant => (settings.Value.MemberCodesPerMerchantPerDay, "member codes texted at one merchant's asking"),
             DailyAllowanceKind.StockAdjustmentsByMerchant => (settings.Value.StockAdjustmentsPerMerchantPerDay, "stock adjustments by one merchant"),
             DailyAllowanceKind.CatalogueEditsByMerchant => (settings.Value.CatalogueEditsPerMerchantPerDay, "product edits by one merchant"),
-            _ => throw DomainException.Invalid("unknown-allowance", "No such allowance."),
+            _ => throw DomainException.Invalid(UnknownKind, "No such allowance."),
         };
         state.State.Take(clock.GetUtcNow(), UserQuotas.Day, perDay, what);
         await state.WriteStateAsync();

@@ -266,7 +266,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                            (SELECT w.url FROM merchant_webhooks w WHERE w.merchant_id = o.recipient)) AS elsewhere,
                        o.created_at < $4 AS expired
                   FROM webhook_outbox o
-                 WHERE o.delivery_id = $1 AND o.recipient_kind = 'Merchant' AND ($2 = '' OR o.recipient = $2)),
+                 WHERE o.delivery_id = $1 AND o.recipient_kind = 'Merchant' AND ($2 = '' OR o.recipient = $2)
+                   AND o.failure_reason IS DISTINCT FROM 'merchant-closed'),
             retried AS (
                 UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL,
                        failed_at = NULL, failure_reason = NULL
@@ -322,18 +323,20 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// <summary>
     /// P3.1, P4.3, P8.1: a merchant closing with users' notices still unconfirmed (told while it was closing, or never
     /// answering) could confirm none of them any more (its key is revoked), was chased by support for good, and was still
-    /// sent the users' ids at an endpoint that may be anyone's by then. Its deliveries still pending stop (failed, reason
-    /// <see cref="MerchantClosed"/>), all but the <c>shop.redact</c> that tells it of its own closing, and every listing of
-    /// it not confirmed is marked closed: <c>closed</c> to the user, off support's lists, never sent again. Returns how many
-    /// listings.
+    /// sent the users' ids at an endpoint that may be anyone's by then. The deliveries of those notices still pending stop
+    /// (failed, reason <see cref="MerchantClosed"/>), and every listing of it not confirmed is marked closed: <c>closed</c>
+    /// to the user, off support's lists, never sent again. Its other events go on: the <c>shop.redact</c> of its own
+    /// closing, and the <c>member_card.settled</c> of the balances it owes its customers back. Returns how many listings.
     /// </summary>
     public async Task<int> CloseMerchantAsync(string merchantId, DateTimeOffset now)
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = dataSource.CreateCommand("""
             WITH stopped AS (
                 UPDATE webhook_outbox SET status = 'failed', failed_at = $2, failure_reason = $3, next_attempt_at = NULL,
                        lease_until = NULL, leased_by = NULL
-                 WHERE recipient = $1 AND recipient_kind = 'Merchant' AND status = 'pending' AND type <> '{WebhookEvents.ShopRedact}'
+                 WHERE recipient = $1 AND recipient_kind = 'Merchant' AND status = 'pending'
+                   AND event_id IN (SELECT event_id FROM request_recipients
+                                     WHERE recipient = $1 AND recipient_kind = 'Merchant' AND confirmed_at IS NULL AND closed_at IS NULL AND event_id IS NOT NULL)
                 RETURNING 1)
             UPDATE request_recipients SET closed_at = $2, next_attempt_at = NULL
              WHERE recipient = $1 AND recipient_kind = 'Merchant' AND confirmed_at IS NULL AND closed_at IS NULL

@@ -69,9 +69,9 @@ public sealed class MerchantKeyTests(PlatformFixture platform)
         var entries = await platform.Database.ScalarAsync<string>(
             "SELECT string_agg(action || ' by ' || actor_role || ' ' || actor_id, ', ' ORDER BY sequence) FROM audit_log WHERE action LIKE 'merchant:%' AND detail::jsonb ->> 'merchantId' = $1",
             merchant.MerchantId);
-        Assert.Equal("merchant:key-replaced by operator operator-bootstrap, merchant:termination-started by operator operator-bootstrap", entries);
+        Assert.Equal("merchant:key-replacement-requested by operator operator-bootstrap, merchant:termination-requested by operator operator-bootstrap", entries);
         Assert.Equal(45L, await platform.Database.ScalarAsync<long>(
-            "SELECT (detail::jsonb ->> 'noticeDays')::bigint FROM audit_log WHERE action = 'merchant:termination-started' AND detail::jsonb ->> 'merchantId' = $1", merchant.MerchantId));
+            "SELECT (detail::jsonb ->> 'noticeDays')::bigint FROM audit_log WHERE action = 'merchant:termination-requested' AND detail::jsonb ->> 'merchantId' = $1", merchant.MerchantId));
     }
 
     // P4.4: a merchant key replacing itself in a loop (each new key the next call's) wrote an audit entry and revoked a key
@@ -92,7 +92,7 @@ public sealed class MerchantKeyTests(PlatformFixture platform)
         Assert.EndsWith("/quota-exceeded", (await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await platform.Client(key).GetAsync($"/v1/merchants/{merchant.MerchantId}")).StatusCode);
         Assert.Equal((long)IMerchantGrain.MaxKeyReplacementsPerDay, await platform.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM audit_log WHERE action = 'merchant:key-replaced' AND detail::jsonb ->> 'merchantId' = $1", merchant.MerchantId));
+            "SELECT count(*) FROM audit_log WHERE action = 'merchant:key-replacement-requested' AND detail::jsonb ->> 'merchantId' = $1", merchant.MerchantId));
         // An operator still replaces a key the merchant has lost.
         Assert.Equal(HttpStatusCode.OK, (await platform.Operator().PostAsync($"/v1/merchants/{merchant.MerchantId}/api-key", null)).StatusCode);
     }

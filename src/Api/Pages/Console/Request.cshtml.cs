@@ -13,7 +13,8 @@ namespace MeiLing.Api.Pages.Console;
 /// <summary>
 /// One request: its progress, recipients, erasure receipt and audit trail, and the staff actions on it,
 /// each through the API's own handler (confirm with the user's code, approve as a second agent, reject
-/// with a reason). An operator sees no user data here, as in the API, but may approve or reject. An action is taken on
+/// with a reason). An operator sees it as in the API, masked, with the filing they may approve, the read on the user's
+/// access log, and may approve or reject. An action is taken on
 /// the request the page's address names, as the support-audit middleware reads it, and the handler writes its entry
 /// with the request's user before it acts (P1.7).
 /// </summary>
