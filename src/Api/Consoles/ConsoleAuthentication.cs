@@ -35,6 +35,15 @@ public static class ConsoleAuthentication
         {
             OnValidatePrincipal = async context =>
             {
+                // P1.7, P4.4: a sibling host's page (same site, so the Strict cookie goes) is not the agent at the console:
+                // its image tags on console pages wrote audit entries in the agent's name and spent their day of calls.
+                // Left signed in elsewhere: the cookie is not the page's to end.
+                if (!UserSessions.FromThisOrigin(context.HttpContext.Request))
+                {
+                    context.RejectPrincipal();
+                    return;
+                }
+
                 var services = context.HttpContext.RequestServices;
                 var keyHash = context.Principal?.FindFirstValue(KeyHashClaim);
                 var sessionId = context.Principal?.FindFirstValue(SessionClaim);

@@ -1,3 +1,4 @@
+using MeiLing.Api.Consoles;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -130,19 +131,23 @@ public sealed partial class UserSessions
         Base64UrlEncoder.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>
-    /// Whether the session cookie may sign this request in. A request that changes something (any method but GET, HEAD,
-    /// OPTIONS) takes it only from the API's own origin: SameSite=Strict keeps other sites' requests out, but not a page on
-    /// a sibling host of the same site (a merchant's H5 page, a cloud store), whose plain form post to a route that reads no
-    /// body (a request's confirmation, an objection, a cancellation) was taken as the user's own. Judged by the browser's
-    /// Sec-Fetch-Site, else by Origin; a request with neither (an older browser, or no browser) is judged by SameSite alone.
+    /// Whether the session cookie may sign this request in. SameSite=Strict keeps other sites' requests out, but not a page
+    /// on a sibling host of the same site (a merchant's H5 page, a cloud store). A page of the privacy center may be read
+    /// from a link there; anything else takes the cookie only from the API's own origin: a sibling's plain form post to a
+    /// route that reads no body (a request's confirmation, an objection, a cancellation) was taken as the user's own, and
+    /// its image tags on the API's reads spent the user's export downloads (P8.1, P4.4) and wrote the user's activity.
     /// </summary>
-    public static bool CookieMayAuthenticate(HttpRequest request)
-    {
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
-        {
-            return true;
-        }
+    public static bool CookieMayAuthenticate(HttpRequest request) =>
+        (ConsolePaths.IsPrivacy(request.Path) && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
+        || FromThisOrigin(request);
 
+    /// <summary>
+    /// Whether a browser's request comes from the API's own pages (or none: an address typed, a bookmark). Judged by the
+    /// browser's Sec-Fetch-Site, else by Origin; a request with neither (an older browser, or no browser) is judged by
+    /// SameSite alone.
+    /// </summary>
+    public static bool FromThisOrigin(HttpRequest request)
+    {
         var site = request.Headers["Sec-Fetch-Site"].ToString();
         if (site.Length > 0)
         {

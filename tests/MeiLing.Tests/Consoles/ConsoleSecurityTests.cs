@@ -208,6 +208,51 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.Equal($"/console/users/{user.UserId}", byColleague.Headers.Location!.OriginalString);
     }
 
+    // P1.7, P4.4: a page on a sibling host of the site (a merchant's H5 page an agent opened) sends the agent's Strict
+    // console cookie with its image tags: each console page it named wrote an audit entry in the agent's name, on users'
+    // access logs, and spent the agent's day of calls until every page, their key and their sign-in answered 429.
+    [Fact]
+    public async Task P1_7_P4_4_a_console_page_fetched_from_a_sibling_host_writes_no_audit_entry_in_the_agents_name()
+    {
+        var (browser, agent) = await SignedInAgentAsync();
+        var user = await platform.RegisterUserAsync();
+
+        using var fromASiblingHost = new HttpRequestMessage(HttpMethod.Get, $"/console/users/{user.UserId}");
+        fromASiblingHost.Headers.Add("Sec-Fetch-Site", "same-site");
+        var planted = await browser.SendAsync(fromASiblingHost);
+        var entriesAfterPlanted = await AgentsEntriesAboutAsync(agent.StaffId, user.UserId);
+        using var fromTheConsole = new HttpRequestMessage(HttpMethod.Get, $"/console/users/{user.UserId}");
+        fromTheConsole.Headers.Add("Sec-Fetch-Site", "same-origin");
+        var own = await browser.SendAsync(fromTheConsole);
+
+        Assert.NotEqual(HttpStatusCode.OK, planted.StatusCode);
+        Assert.Equal(0L, entriesAfterPlanted);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(1L, await AgentsEntriesAboutAsync(agent.StaffId, user.UserId));
+    }
+
+    // P8.1, P4.4: the same page's image tags on the API carried a signed-in user's privacy-center cookie: ten of them on the
+    // export (whose ids the merchant's webhook names) spent the user's downloads for the hour; any read wrote the user's activity.
+    [Fact]
+    public async Task P4_4_P8_1_an_api_read_fetched_from_a_sibling_hosts_page_with_the_session_cookie_is_not_signed_in()
+    {
+        var user = await platform.RegisterUserAsync();
+        var browser = await SignedInUserAsync(user);
+
+        using var fromASiblingHost = new HttpRequestMessage(HttpMethod.Get, $"/v1/users/{user.UserId}");
+        fromASiblingHost.Headers.Add("Sec-Fetch-Site", "same-site");
+        var planted = await browser.SendAsync(fromASiblingHost);
+        using var fromTheCenter = new HttpRequestMessage(HttpMethod.Get, $"/v1/users/{user.UserId}");
+        fromTheCenter.Headers.Add("Sec-Fetch-Site", "same-origin");
+        var own = await browser.SendAsync(fromTheCenter);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, planted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+    }
+
+    private Task<long> AgentsEntriesAboutAsync(string agentId, string userId) =>
+        platform.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor_id = $1 AND subject_user_id = $2", agentId, userId);
+
     [Fact]
     public async Task Console_reply_to_another_users_ticket_is_refused()
     {
