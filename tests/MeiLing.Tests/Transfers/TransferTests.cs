@@ -409,13 +409,13 @@ public sealed class TransferTests(TimeTravelFixture platform)
         var transferId = await ObjectionNotifiedAsync(shop, "Successor Chased", receiver);
         var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients";
 
-        var early = await UnconfirmedObjectionsAsync(support);
+        var early = await support.UnconfirmedItemsAsync("/v1/transfers/objections");
         platform.Clock.Advance(TimeSpan.FromDays(16));
-        var late = await UnconfirmedObjectionsAsync(support);
+        var late = await support.UnconfirmedItemsAsync("/v1/transfers/objections");
         var byTheUser = await shop.CustomerClient.GetAsync("/v1/transfers/objections?unconfirmedRecipients=true");
         var withoutTheFlag = await support.GetAsync("/v1/transfers/objections");
         var confirmed = await shop.MerchantClient.PostAsync($"{path}/{shop.Merchant.MerchantId}/confirmation", null);
-        var after = await UnconfirmedObjectionsAsync(support);
+        var after = await support.UnconfirmedItemsAsync("/v1/transfers/objections");
 
         Assert.DoesNotContain(early, o => o.GetProperty("transferId").GetString() == transferId);
         var listed = Assert.Single(late, o => o.GetProperty("transferId").GetString() == transferId);
@@ -478,22 +478,6 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal(transferId, received.Data.GetProperty("transferId").GetString());
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND action LIKE '%/redelivery' AND subject_user_id = $2", agent.StaffId, shop.Customer.UserId));
-    }
-
-    private static async Task<List<JsonElement>> UnconfirmedObjectionsAsync(HttpClient support)
-    {
-        var items = new List<JsonElement>();
-        string? cursor = null;
-        do
-        {
-            var page = await support.GetFromJsonAsync<JsonElement>(
-                "/v1/transfers/objections?unconfirmedRecipients=true&limit=100" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
-            items.AddRange(page.GetProperty("items").EnumerateArray());
-            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
-        }
-        while (cursor is not null);
-
-        return items;
     }
 
     // The shop's customer objects to the shop's transfer to the successor, which then takes effect: the shop (its webhook

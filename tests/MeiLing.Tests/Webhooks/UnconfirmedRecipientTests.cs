@@ -133,13 +133,13 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
         var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "notified");
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Withdrawals", "support")).ApiKey);
 
-        var early = await UnconfirmedWithdrawalsAsync(support);
+        var early = await support.UnconfirmedItemsAsync("/v1/consent-records");
         platform.Clock.Advance(TimeSpan.FromDays(16));
-        var late = await UnconfirmedWithdrawalsAsync(support);
+        var late = await support.UnconfirmedItemsAsync("/v1/consent-records");
         var byTheUser = await shop.CustomerClient.GetAsync("/v1/consent-records?unconfirmedRecipients=true");
         var withoutTheFlag = await support.GetAsync("/v1/consent-records");
         var confirmed = await shop.MerchantClient.PostAsync($"/v1/consent-records/{receiptId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
-        var after = await UnconfirmedWithdrawalsAsync(support);
+        var after = await support.UnconfirmedItemsAsync("/v1/consent-records");
 
         Assert.DoesNotContain(early, item => item.GetProperty("receipt").GetProperty("receiptId").GetString() == receiptId);
         var listed = Assert.Single(late, item => item.GetProperty("receipt").GetProperty("receiptId").GetString() == receiptId);
@@ -154,22 +154,6 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
         Assert.True(await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action LIKE 'GET /v1/consent-records%' AND detail LIKE '%' || $2 || '%'",
             shop.Customer.UserId, receiptId) >= 1);
-    }
-
-    private static async Task<List<JsonElement>> UnconfirmedWithdrawalsAsync(HttpClient support)
-    {
-        var items = new List<JsonElement>();
-        string? cursor = null;
-        do
-        {
-            var page = await support.GetFromJsonAsync<JsonElement>(
-                "/v1/consent-records?unconfirmedRecipients=true&limit=100" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
-            items.AddRange(page.GetProperty("items").EnumerateArray());
-            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
-        }
-        while (cursor is not null);
-
-        return items;
     }
 
     [Fact]

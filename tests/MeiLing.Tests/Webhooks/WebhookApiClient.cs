@@ -11,6 +11,26 @@ namespace MeiLing.Tests.Webhooks;
 
 internal static class WebhookApiClient
 {
+    /// <summary>
+    /// Every page of one of support's chase lists (<c>?unconfirmedRecipients=true</c>: objections, withdrawals), so items
+    /// of other tests sharing the database cannot push one off the first page.
+    /// </summary>
+    public static async Task<List<JsonElement>> UnconfirmedItemsAsync(this HttpClient support, string path)
+    {
+        var items = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await support.GetFromJsonAsync<JsonElement>(
+                $"{path}?unconfirmedRecipients=true&limit=100" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null);
+
+        return items;
+    }
+
     /// <summary>Registers the merchant's endpoint on <paramref name="receiver"/> and tells the receiver its secret.</summary>
     public static async Task<string> RegisterWebhookAsync(this HttpClient merchant, string merchantId, WebhookReceiver receiver)
     {
