@@ -160,26 +160,12 @@ public sealed class RequestRecipientNotices(
         [.. (recipients.GetValueOrDefault((merchantId, RecipientKind.Merchant)) ?? []).Union(held)];
 
     // Each recipient listed on the request with the event that tells it, in one transaction; returns how many. A merchant
-    // closed since it received the user's data is listed and told nothing (not-told): its closure erased what the platform
-    // held of its customers and told it so (shop.redact), its key no longer confirms anything, and the user's id sent to
-    // an endpoint it no longer answers for would be a hand-over to no platform merchant (P3.1, P4.3).
+    // closed since it received the user's data is listed and told nothing (ClosedMerchants).
     private async Task<int> WriteAsync(string requestId, IReadOnlyList<OutboxEvent> events)
     {
-        var closed = await ClosedMerchantsAsync(events);
-        bool Told(OutboxEvent item) => item.RecipientKind != RecipientKind.Merchant || !closed.Contains(item.Recipient);
-        await outbox.WriteAsync(
-            [.. events.Where(Told)],
-            [.. events.Select(item => Told(item)
-                ? new RecipientListing(requestId, item.Recipient, item.RecipientKind, item.EventId, item.Type)
-                : new RecipientListing(requestId, item.Recipient, item.RecipientKind, null, null))]);
+        var (told, listed) = await ClosedMerchants.ListAsync(grains, requestId, events);
+        await outbox.WriteAsync(told, listed);
         return events.Count;
-    }
-
-    private async Task<HashSet<string>> ClosedMerchantsAsync(IReadOnlyList<OutboxEvent> events)
-    {
-        var merchants = events.Where(item => item.RecipientKind == RecipientKind.Merchant).Select(item => item.Recipient).Distinct().ToList();
-        var views = await GrainFanOut.CallEachAsync(merchants, id => grains.GetGrain<IMerchantGrain>(id).Get());
-        return [.. merchants.Where((_, i) => views[i] is { Status: MerchantStatus.Terminated })];
     }
 
     private static (string Type, object Data)? EventFor(

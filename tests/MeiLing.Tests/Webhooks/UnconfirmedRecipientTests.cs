@@ -1,9 +1,13 @@
 using System.Text.Json;
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Users;
 using MeiLing.Grains.Merchants;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Webhooks;
 
@@ -154,6 +158,31 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
         Assert.True(await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action LIKE 'GET /v1/consent-records%' AND detail LIKE '%' || $2 || '%'",
             shop.Customer.UserId, receiptId) >= 1);
+    }
+
+    // P1.10, P3.1, P4.3: a withdrawal made directly told a merchant closed since it received the user's data, as a request
+    // no longer did: the user's id went to an endpoint the merchant no longer answers for, listed for a key that confirms nothing.
+    [Fact]
+    public async Task P1_10_P3_1_a_direct_withdrawal_sends_nothing_to_a_merchant_closed_since_and_lists_it_not_told()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var version = await platform.CurrentPolicyVersionAsync();
+        await shop.CustomerClient.SetConsentAsync(shop.Customer.UserId, "marketing-sharing", true, version);
+        await platform.Grains.GetGrain<IUserGrain>(shop.Customer.UserId).Disclose(new DisclosureRequest(
+            shop.Merchant.MerchantId, RecipientKind.Merchant, ["nickname"], "joint-marketing", ConsentPurpose.MarketingSharing, null, "CN"));
+        (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 })).EnsureSuccessStatusCode();
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        await platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId).CompleteTerminationIfDue();
+        var user = await platform.AsUserAsync(shop.Customer);
+
+        var receiptId = (await user.SetConsentAsync(shop.Customer.UserId, "marketing-sharing", false, await platform.CurrentPolicyVersionAsync())).ReceiptId;
+        var recipient = Assert.Single((await user.GetFromJsonAsync<JsonElement>($"/v1/consent-records/{receiptId}/recipients")).GetProperty("items").EnumerateArray());
+
+        Assert.Equal((shop.Merchant.MerchantId, "not-told"), (recipient.GetProperty("recipient").GetString(), recipient.GetProperty("status").GetString()));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND type = 'consent.withdrawn'", shop.Merchant.MerchantId));
     }
 
     [Fact]
