@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MeiLing.Api.Audit;
 using MeiLing.Api.Problems;
@@ -55,8 +56,7 @@ public static class ConsentRecordsApi
     // stopped was chased by no one (only a failed notice was listed, in the console).
     private static async Task<Results<Ok<ItemPage<WithdrawalNotice>>, ValidationProblem>> ListUnconfirmedWithdrawals(
         IClusterClient cluster, HttpContext context, bool? unconfirmedRecipients,
-        [System.ComponentModel.DataAnnotations.Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit,
-        [System.ComponentModel.DataAnnotations.StringLength(64)] string? cursor)
+        [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(64)] string? cursor)
     {
         if (unconfirmedRecipients is not true)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Audit;
@@ -27,6 +26,6 @@ public static class OperatorAudit
             context.User.SubjectId() ?? "unknown",
             $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}",
             userId,
-            JsonSerializer.Serialize(new Dictionary<string, string> { ["subjectFrom"] = resourceIdName, [resourceIdName] = resourceId })));
+            SupportAudit.SubjectDetail(resourceIdName, resourceId)));
     }
 }

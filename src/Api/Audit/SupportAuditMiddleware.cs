@@ -185,14 +185,14 @@ public static class SupportAudit
         var action = $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}";
         var agent = context.User.SubjectId() ?? "unknown";
         var entries = context.RequestServices.GetRequiredService<RecentListings>().NotYetToday(agent, listed.Distinct(), item => item.ResourceId)
-            .Select(item => new AuditEntry(Roles.Support, agent, action, item.UserId, JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["subjectFrom"] = resourceIdName,
-                [resourceIdName] = item.ResourceId,
-            })))
+            .Select(item => new AuditEntry(Roles.Support, agent, action, item.UserId, SubjectDetail(resourceIdName, item.ResourceId)))
             .ToList();
         await context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).AppendEach(entries);
     }
+
+    /// <summary>The detail of an entry whose subject a resource named: where it came from, and the resource (the access log reads its id).</summary>
+    internal static string SubjectDetail(string resourceIdName, string resourceId) =>
+        JsonSerializer.Serialize(new Dictionary<string, string> { ["subjectFrom"] = resourceIdName, [resourceIdName] = resourceId });
 
     /// <summary>
     /// Called by a handler once it has read a resource its caller may see, before it answers or acts: support's call of a
