@@ -111,6 +111,15 @@ public sealed class ApiSettings : ClusterSettings
     public int RateLimitCredentialsPerMinute { get; set; } = 60;
 
     /// <summary>
+    /// Registrations plus sign-ins one IPv6 /48 may attempt per minute (<c>MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE_PER_NETWORK</c>),
+    /// on top of each /64's own <see cref="RateLimitCredentialsPerMinute"/>: a sender holding a /48 rotates through its
+    /// 65,536 /64s. Larger than a /64's, so the other subscribers a carrier numbers from the same /48 still sign in.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_CREDENTIALS_PER_MINUTE_PER_NETWORK")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE_PER_NETWORK must be 1-1000000.")]
+    public int RateLimitCredentialsPerMinutePerNetwork { get; set; } = 600;
+
+    /// <summary>
     /// One-time codes one client IP may ask for per minute (<c>MEILING_RATE_LIMIT_CODES_PER_MINUTE</c>), on top of the
     /// per-number allowance in the silos: each code is a text message someone pays for and a stranger receives.
     /// </summary>

@@ -21,9 +21,8 @@ public static class VerificationCodesApi
     }
 
     internal static async Task<Results<Accepted<CodeSent>, ValidationProblem>> Send(
-        SendCodeRequest request, IClusterClient cluster, CodeSendsPerNetwork networks, HttpContext context)
+        SendCodeRequest request, IClusterClient cluster, HttpContext context)
     {
-        networks.Take(context);
         // Handed out whether or not anything is texted (a number that is not a child's guardian's gets one that leads
         // nowhere), so it tells nobody about the number: only the code it was texted with answers to it.
         var sent = new CodeSent(VerificationIds.New());

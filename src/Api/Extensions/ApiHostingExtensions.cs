@@ -72,7 +72,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<UnknownApiKeys>();
         builder.Services.AddSingleton<EndedSessionIds>();
         builder.Services.AddSingleton<Audit.RecentListings>();
-        builder.Services.AddSingleton<CodeSendsPerNetwork>();
+        builder.Services.AddSingleton<NetworkAllowances>();
         builder.Services.TryAddSingleton<IApiKeyResolver, ClusterApiKeyResolver>();
         builder.Services.AddSingleton<ApiKeyLookups>();
         builder.Services.AddSingleton<ConsentReads>();

@@ -43,21 +43,16 @@ public static class RateLimits
             options.GlobalLimiter = new StaffKeyThenCallerLimiter(
                 PartitionedRateLimiter.Create<HttpContext, string>(callers.StaffKeyPartitionOf),
                 PartitionedRateLimiter.Create<HttpContext, string>(callers.PartitionOf));
-            options.AddPolicy(CredentialsPolicy, context => PerAddressPerMinute(context, settings.RateLimitCredentialsPerMinute));
-            options.AddPolicy(CodesPolicy, context => PerAddressPerMinute(context, settings.RateLimitCodesPerMinute));
+            // Each address's bucket, then its IPv6 /48's (NetworkAllowances): a /48 is 65,536 /64s.
+            options.AddPolicy(CredentialsPolicy, context => Allowances(context).Credentials(context));
+            options.AddPolicy(CodesPolicy, context => Allowances(context).Codes(context));
             options.AddPolicy(RegisterPagePolicy, context => PostsToNamedHandler(context)
-                ? PerAddressPerMinute(context, settings.RateLimitCodesPerMinute, bucket: "codes:")
-                : PerAddressPerMinute(context, settings.RateLimitCredentialsPerMinute, bucket: "credentials:"));
+                ? Allowances(context).Codes(context, bucket: "codes:")
+                : Allowances(context).Credentials(context, bucket: "credentials:"));
             options.OnRejected = Reject;
         });
 
-    private static RateLimitPartition<string> PerAddressPerMinute(HttpContext context, int permits, string bucket = "") =>
-        RateLimitPartition.GetFixedWindowLimiter(bucket + ClientAddress(context), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+    private static NetworkAllowances Allowances(HttpContext context) => context.RequestServices.GetRequiredService<NetworkAllowances>();
 
     // A page's form posts name their handler in the query (?handler=Code, matched without regard to case); the
     // registration itself names none. Any named handler counts as a text sent, so no spelling of it escapes the limit.

@@ -23,7 +23,7 @@ internal sealed class StaffKeyThenCallerLimiter(
         }
 
         var own = staffKeys.AttemptAcquire(resource, permitCount);
-        return own.IsAcquired ? Both(own, callers.AttemptAcquire(resource, permitCount)) : own;
+        return own.IsAcquired ? BothLeases.Of(own, callers.AttemptAcquire(resource, permitCount)) : own;
     }
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
@@ -34,7 +34,7 @@ internal sealed class StaffKeyThenCallerLimiter(
         }
 
         var own = await staffKeys.AcquireAsync(resource, permitCount, cancellationToken);
-        return own.IsAcquired ? Both(own, await callers.AcquireAsync(resource, permitCount, cancellationToken)) : own;
+        return own.IsAcquired ? BothLeases.Of(own, await callers.AcquireAsync(resource, permitCount, cancellationToken)) : own;
     }
 
     protected override void Dispose(bool disposing)
@@ -53,35 +53,4 @@ internal sealed class StaffKeyThenCallerLimiter(
     }
 
     internal static bool IsStaffKey(HttpContext context) => context.User.MerchantStaffId() is not null;
-
-    private static RateLimitLease Both(RateLimitLease own, RateLimitLease merchants)
-    {
-        if (merchants.IsAcquired)
-        {
-            return new BothLeases(own, merchants);
-        }
-
-        own.Dispose();
-        return merchants;
-    }
-
-    /// <summary>Acquired on both buckets; released together.</summary>
-    private sealed class BothLeases(RateLimitLease own, RateLimitLease merchants) : RateLimitLease
-    {
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => own.MetadataNames.Union(merchants.MetadataNames);
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata) =>
-            own.TryGetMetadata(metadataName, out metadata) || merchants.TryGetMetadata(metadataName, out metadata);
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                own.Dispose();
-                merchants.Dispose();
-            }
-        }
-    }
 }

@@ -55,14 +55,7 @@ public sealed class ProxyTests(PlatformFixture platform)
             web.UseSetting("RATE_LIMIT_CODES_PER_MINUTE_PER_NETWORK", "5");
         });
 
-        var statuses = new List<int>();
-        for (var subnet = 1; subnet <= 6; subnet++)
-        {
-            statuses.Add((await SendCodeAsync(api, $"2001:db8:1:{subnet:x}::1")).Response.StatusCode);
-        }
-
-        var refused = await SendCodeAsync(api, "2001:db8:1:7::1");
-        var anotherNetwork = await SendCodeAsync(api, "2001:db8:2:1::1");
+        var (statuses, refused, anotherNetwork) = await RotateThroughOne48Async(peer => SendCodeAsync(api, peer), network: 1);
 
         Assert.Equal(Enumerable.Repeat(StatusCodes.Status202Accepted, 5), statuses.Take(5));
         Assert.Equal(StatusCodes.Status429TooManyRequests, statuses[5]);
@@ -70,6 +63,69 @@ public sealed class ProxyTests(PlatformFixture platform)
         Assert.False(string.IsNullOrEmpty(refused.Response.Headers.RetryAfter.ToString()));
         Assert.Equal(StatusCodes.Status202Accepted, anotherNetwork.Response.StatusCode);
     }
+
+    // P4.4: sign-ins were counted per /64 alone, so a sender holding a /48 sprayed passwords across many numbers with
+    // 65,536 allowances, each attempt a slow password hash on the API's cores.
+    [Fact]
+    public async Task P4_4_sign_ins_from_the_64s_of_one_48_share_the_48s_allowance()
+    {
+        await using var api = CredentialsLimited(perAddress: 3, perNetwork: 5);
+
+        var (statuses, refused, anotherNetwork) = await RotateThroughOne48Async(peer => SignInAsync(api, peer), network: 3);
+
+        Assert.DoesNotContain(StatusCodes.Status429TooManyRequests, statuses.Take(5));
+        Assert.Equal(StatusCodes.Status429TooManyRequests, statuses[5]);
+        Assert.Equal(StatusCodes.Status429TooManyRequests, refused.Response.StatusCode);
+        Assert.False(string.IsNullOrEmpty(refused.Response.Headers.RetryAfter.ToString()));
+        Assert.NotEqual(StatusCodes.Status429TooManyRequests, anotherNetwork.Response.StatusCode);
+    }
+
+    // One /64 spending its own allowance takes nothing from the rest of its /48.
+    [Fact]
+    public async Task P4_4_one_64_refused_its_own_sign_ins_leaves_its_48s_allowance_to_the_others()
+    {
+        await using var api = CredentialsLimited(perAddress: 2, perNetwork: 4);
+
+        var noisy = new List<int>();
+        for (var i = 0; i < 6; i++)
+        {
+            noisy.Add((await SignInAsync(api, "2001:db8:5:1::1")).Response.StatusCode);
+        }
+
+        var neighbour = new List<int>();
+        for (var i = 0; i < 2; i++)
+        {
+            neighbour.Add((await SignInAsync(api, "2001:db8:5:2::1")).Response.StatusCode);
+        }
+
+        Assert.Equal(4, noisy.Count(status => status == StatusCodes.Status429TooManyRequests));
+        Assert.DoesNotContain(StatusCodes.Status429TooManyRequests, neighbour);
+    }
+
+    // One request from each of six /64s of the /48 2001:db8:{network}::/48, a seventh from another of its /64s, and one
+    // from the next /48.
+    private static async Task<(List<int> Statuses, HttpContext Refused, HttpContext AnotherNetwork)> RotateThroughOne48Async(
+        Func<string, Task<HttpContext>> send, int network)
+    {
+        var statuses = new List<int>();
+        for (var subnet = 1; subnet <= 6; subnet++)
+        {
+            statuses.Add((await send($"2001:db8:{network:x}:{subnet:x}::1")).Response.StatusCode);
+        }
+
+        return (statuses, await send($"2001:db8:{network:x}:7::1"), await send($"2001:db8:{network + 1:x}:1::1"));
+    }
+
+    private WebApplicationFactory<ApiAssemblyMarker> CredentialsLimited(int perAddress, int perNetwork) =>
+        platform.Api.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("RATE_LIMIT_CREDENTIALS_PER_MINUTE", perAddress.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.UseSetting("RATE_LIMIT_CREDENTIALS_PER_MINUTE_PER_NETWORK", perNetwork.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+
+    // A wrong password for a number nobody holds: the attempt is what the allowance counts, whatever its answer.
+    private static Task<HttpContext> SignInAsync(WebApplicationFactory<ApiAssemblyMarker> api, string peer) =>
+        Send(api, peer, "/v1/sessions", body: System.Text.Json.JsonSerializer.Serialize(new { phone = UserApiClient.NewPhone(), password = "not-the-password-1" }));
 
     private static Task<HttpContext> SendCodeAsync(WebApplicationFactory<ApiAssemblyMarker> api, string peer) =>
         Send(api, peer, "/v1/verification-codes", body: System.Text.Json.JsonSerializer.Serialize(new { phone = UserApiClient.NewPhone(), purpose = "register" }));

@@ -12,7 +12,7 @@ namespace MeiLing.Api.Pages.Privacy;
 /// <summary>Registration with the phone code, through the API's own handlers; then signed in.</summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.RegisterPagePolicy)]
-public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, UserSessions sessions, CodeSendsPerNetwork networks) : ConsolePageModel(cluster)
+public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, UserSessions sessions) : ConsolePageModel(cluster)
 {
     [BindProperty]
     public RegisterForm Input { get; set; } = new();
@@ -29,7 +29,7 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
         var request = new SendCodeRequest(phone?.Trim() ?? "", VerificationPurpose.Register);
         Error = EdgeValidation.Errors(request);
         // The code's id rides on the registration form, so that only this code is tried, with its own attempts (P4.4).
-        if (Error is null && await AttemptAsync(async () => Input.VerificationId = VerificationIdOf(await VerificationCodesApi.Send(request, Cluster, networks, HttpContext))))
+        if (Error is null && await AttemptAsync(async () => Input.VerificationId = VerificationIdOf(await VerificationCodesApi.Send(request, Cluster, HttpContext))))
         {
             Notice = "验证码已发送。A code is on its way.";
         }

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.RateLimiting;
+
+namespace MeiLing.Api.Security;
+
+/// <summary>
+/// The per-minute allowances of the anonymous routes that cost the most (P4.4): credentials (registering, signing in,
+/// password resets, follow-ups: a slow password hash or a lookup by phone each) and one-time codes (a paid text each).
+/// Each client address has a bucket (<see cref="RateLimits.ClientAddress(IPAddress?)"/>: an IPv6 address by its /64), and
+/// every /64 of one IPv6 /48 then shares the /48's, larger one. A sender handed a /48 holds 65,536 /64s: with a bucket
+/// per /64 alone it had 65,536 allowances, for password spraying as for paid texts. The other subscribers a carrier
+/// numbers from one /48 still get in: the /48's allowance is ten times or more a /64's. IPv4 addresses are counted one
+/// by one.
+/// </summary>
+public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _credentialsPerNetwork = PerNetworkPerMinute(settings.RateLimitCredentialsPerMinutePerNetwork);
+    private readonly PartitionedRateLimiter<string> _codesPerNetwork = PerNetworkPerMinute(settings.RateLimitCodesPerMinutePerNetwork);
+
+    /// <summary>The bucket of a request that registers, signs in or otherwise presents credentials.</summary>
+    public RateLimitPartition<string> Credentials(HttpContext context, string bucket = "") =>
+        Partition(context, bucket, settings.RateLimitCredentialsPerMinute, _credentialsPerNetwork);
+
+    /// <summary>The bucket of a request that has a code texted.</summary>
+    public RateLimitPartition<string> Codes(HttpContext context, string bucket = "") =>
+        Partition(context, bucket, settings.RateLimitCodesPerMinute, _codesPerNetwork);
+
+    /// <summary>The /48 of an IPv6 address (not one mapped from IPv4); null otherwise.</summary>
+    public static string? NetworkOf(IPAddress? address)
+    {
+        if (address is null || address.AddressFamily != AddressFamily.InterNetworkV6 || address.IsIPv4MappedToIPv6)
+        {
+            return null;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[6..].Clear();
+        return new IPAddress(bytes) + "/48";
+    }
+
+    public void Dispose()
+    {
+        _credentialsPerNetwork.Dispose();
+        _codesPerNetwork.Dispose();
+    }
+
+    private static RateLimitPartition<string> Partition(HttpContext context, string bucket, int permitsPerMinute, PartitionedRateLimiter<string> networks)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        var network = NetworkOf(address);
+        return new(bucket + RateLimits.ClientAddress(address), _ => network is null
+            ? PerMinute(permitsPerMinute)
+            : new AddressThenNetworkLimiter(PerMinute(permitsPerMinute), networks, network));
+    }
+
+    private static PartitionedRateLimiter<string> PerNetworkPerMinute(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(network => RateLimitPartition.GetFixedWindowLimiter(network, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    private static FixedWindowRateLimiter PerMinute(int permits) => new(new FixedWindowRateLimiterOptions
+    {
+        PermitLimit = permits,
+        Window = TimeSpan.FromMinutes(1),
+        QueueLimit = 0,
+        AutoReplenishment = false,
+    });
+}
