@@ -39,7 +39,7 @@ public static class SessionsApi
     internal static SessionBody Open(SignedIn signedIn, UserSessions sessions, HttpContext http)
     {
         var session = sessions.Issue(signedIn);
-        http.Response.Cookies.Append(UserSessions.CookieName, session.Token, sessions.CookieOptions(http.Request, session.ExpiresAt));
+        UserSessions.AppendCookie(http, session);
         return new SessionBody(session.Token, session.UserId, session.ExpiresAt);
     }
 
@@ -49,14 +49,14 @@ public static class SessionsApi
         // The User policy admits only a session token, which always brings its check.
         var session = http.Features.Get<UserSessionCheck>() ?? throw new InvalidOperationException("A user's request without its session.");
         await session.EndAsync(cluster);
-        http.Response.Cookies.Delete(UserSessions.CookieName);
+        UserSessions.DeleteCookie(http);
         return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> SignOutEverywhere(ClaimsPrincipal caller, IClusterClient cluster, HttpContext http)
     {
         await cluster.GetGrain<IUserCredentials>(caller.SubjectId()!).RevokeSessions();
-        http.Response.Cookies.Delete(UserSessions.CookieName);
+        UserSessions.DeleteCookie(http);
         return TypedResults.NoContent();
     }
 }

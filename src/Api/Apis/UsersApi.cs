@@ -94,7 +94,7 @@ public static class UsersApi
         var signedIn = await cluster.GetGrain<IUserCredentials>(userId).ChangePassword(request.CurrentPassword, request.NewPassword);
         // Every session ended with the old password; the caller's own continues under a fresh token.
         var session = sessions.Issue(signedIn);
-        http.Response.Cookies.Append(UserSessions.CookieName, session.Token, sessions.CookieOptions(http.Request, session.ExpiresAt));
+        UserSessions.AppendCookie(http, session);
         http.Response.Headers[UserSessions.RenewedTokenHeader] = session.Token;
         return TypedResults.NoContent();
     }

@@ -15,7 +15,11 @@ public static class ConsoleHostingExtensions
     public static IServiceCollection AddMeiLingConsoles(this IServiceCollection services)
     {
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ConsoleChallenges>();
-        services.AddRazorPages(options => options.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ServiceFilterAttribute(typeof(UserSessionPageFilter))));
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.ConfigureFilter(new SameOriginFormPosts());
+            options.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ServiceFilterAttribute(typeof(UserSessionPageFilter)));
+        });
         services.AddScoped<UserSessionPageFilter>();
 
         // The security headers name frame-ancestors and X-Frame-Options for every response already.

@@ -29,7 +29,7 @@ public sealed class UserSessionPageFilter(IGrainFactory grains) : IAsyncPageFilt
         }
         catch (DomainException ended) when (ended.Code == SessionContext.EndedCode)
         {
-            context.HttpContext.Response.Cookies.Delete(UserSessions.CookieName);
+            UserSessions.DeleteCookie(context.HttpContext);
             context.Result = new Microsoft.AspNetCore.Mvc.RedirectResult(ConsolePaths.PrivacySignIn);
             return;
         }

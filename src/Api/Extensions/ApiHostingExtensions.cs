@@ -129,7 +129,7 @@ public static class ApiHostingExtensions
         }
 
         var consoleCookie = request.Cookies.ContainsKey(ConsoleAuthentication.CookieName) && !request.Headers.ContainsKey("Authorization");
-        return consoleCookie && (ConsolePaths.IsConsole(request.Path) || !request.Cookies.ContainsKey(UserSessions.CookieName))
+        return consoleCookie && (ConsolePaths.IsConsole(request.Path) || !UserSessions.HasCookie(request))
             ? ConsoleAuthentication.Scheme
             : RememberedSessionHandler.SchemeName;
     }

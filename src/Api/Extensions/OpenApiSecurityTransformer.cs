@@ -35,7 +35,7 @@ internal sealed class OpenApiSecurityTransformer(IAuthorizationPolicyProvider po
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             BearerFormat = "JWT",
-            Description = "A user's session token from POST /v1/sessions (browsers may send the meiling_session cookie instead).",
+            Description = "A user's session token from POST /v1/sessions (browsers may send the session cookie instead: __Host-meiling_session over https, meiling_session over http).",
         };
         return Task.CompletedTask;
     }

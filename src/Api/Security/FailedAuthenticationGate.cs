@@ -56,5 +56,5 @@ public static class FailedAuthenticationGate
         context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
         || context.Request.Headers.ContainsKey("Authorization")
         // A cookie the request may not be signed in by (a state change from another origin) is not read, so it is no credential.
-        || (context.Request.Cookies.ContainsKey(UserSessions.CookieName) && UserSessions.CookieMayAuthenticate(context.Request));
+        || (UserSessions.HasCookie(context.Request) && UserSessions.CookieMayAuthenticate(context.Request));
 }

@@ -52,7 +52,7 @@ public sealed class RememberedSessionHandler(
         var authorization = Request.Headers.Authorization;
         if (authorization.Count == 0 || string.IsNullOrEmpty(authorization))
         {
-            return UserSessions.CookieMayAuthenticate(Request) && Request.Cookies.TryGetValue(UserSessions.CookieName, out var cookie) ? cookie : default;
+            return UserSessions.CookieMayAuthenticate(Request) && UserSessions.TryReadCookie(Request, out var cookie) ? cookie : default;
         }
 
         return authorization.Count == 1 && authorization[0] is { } header && header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)

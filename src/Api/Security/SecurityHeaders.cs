@@ -72,7 +72,7 @@ public static class SecurityHeaders
         context.User.Identity?.IsAuthenticated == true
         || context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
         || context.Request.Headers.ContainsKey("Authorization")
-        || context.Request.Cookies.ContainsKey(UserSessions.CookieName)
+        || UserSessions.HasCookie(context.Request)
         || context.Request.Cookies.ContainsKey(Consoles.ConsoleAuthentication.CookieName)
         || context.Response.Headers.ContainsKey("Set-Cookie");
 }

@@ -14,7 +14,16 @@ namespace MeiLing.Api.Security;
 /// </summary>
 public sealed partial class UserSessions
 {
+    /// <summary>The session cookie's name over plain http (a developer's machine, the tests): see <see cref="CookieNameFor"/>.</summary>
     public const string CookieName = "meiling_session";
+
+    /// <summary>
+    /// The session cookie's name over https. A browser takes a <c>__Host-</c> cookie only from this very host, over https,
+    /// with no Domain and the path <c>/</c>: a sibling host of the same site (a merchant's H5 page) could otherwise plant a
+    /// site-wide <c>meiling_session</c> holding its own account's token, and the victim's privacy center would act in
+    /// the planter's account (the victim's corrections, addresses and requests handed to a stranger).
+    /// </summary>
+    public const string SecureCookieName = "__Host-meiling_session";
     public const string GenerationClaim = "sgen";
 
     /// <summary>The session's own id: 128 random bits, new at every sign-in (and renewal).</summary>
@@ -102,7 +111,7 @@ public sealed partial class UserSessions
                 // P2.1: a browser's session cookie works where the header is absent, from the API's own pages.
                 if (string.IsNullOrEmpty(context.Request.Headers.Authorization)
                     && CookieMayAuthenticate(context.Request)
-                    && context.Request.Cookies.TryGetValue(CookieName, out var cookie))
+                    && TryReadCookie(context.Request, out var cookie))
                 {
                     context.Token = cookie;
                 }
@@ -159,7 +168,24 @@ public sealed partial class UserSessions
             || string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
     }
 
-    public CookieOptions CookieOptions(HttpRequest request, DateTimeOffset expires) => new()
+    /// <summary>The session cookie's name for this request: only the one its scheme allows is ever read or written.</summary>
+    public static string CookieNameFor(HttpRequest request) => request.IsHttps ? SecureCookieName : CookieName;
+
+    /// <summary>The session cookie of this request's scheme; a cookie of the other name is no session.</summary>
+    public static bool TryReadCookie(HttpRequest request, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? token) =>
+        request.Cookies.TryGetValue(CookieNameFor(request), out token);
+
+    public static bool HasCookie(HttpRequest request) => request.Cookies.ContainsKey(CookieNameFor(request));
+
+    /// <summary>Hands a browser the session in its cookie, alongside the token in the answer.</summary>
+    public static void AppendCookie(HttpContext http, IssuedSession session) =>
+        http.Response.Cookies.Append(CookieNameFor(http.Request), session.Token, CookieOptions(http.Request, session.ExpiresAt));
+
+    /// <summary>Ends the browser's cookie; with the attributes it was set with, or a browser keeps a <c>__Host-</c> one.</summary>
+    public static void DeleteCookie(HttpContext http) =>
+        http.Response.Cookies.Delete(CookieNameFor(http.Request), CookieOptions(http.Request, expires: null));
+
+    private static CookieOptions CookieOptions(HttpRequest request, DateTimeOffset? expires) => new()
     {
         HttpOnly = true,
         Secure = request.IsHttps,

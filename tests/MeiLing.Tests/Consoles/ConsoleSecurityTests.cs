@@ -250,6 +250,40 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
     }
 
+    // P4.4, P8.1: the antiforgery token alone did not stop a sibling host: it plants a site-wide antiforgery cookie whose
+    // token it knows (here, the jar already holds the pair) and posts the sign-in form with it, signing the visitor in
+    // to the planter's account.
+    [Fact]
+    public async Task P4_4_P8_1_a_sign_in_form_posted_from_a_sibling_hosts_page_signs_nobody_in_even_with_a_valid_antiforgery_pair()
+    {
+        var planter = await platform.RegisterUserAsync();
+        var (browser, cookies) = NewBrowser();
+
+        var fromASiblingHost = await PostSignInAsync(browser, planter, "same-site");
+        var fromItsOwnPage = await PostSignInAsync(browser, planter, "same-origin");
+
+        Assert.Equal(HttpStatusCode.Forbidden, fromASiblingHost.Status);
+        Assert.Contains("cross-origin-form", fromASiblingHost.Body, StringComparison.Ordinal);
+        Assert.False(fromASiblingHost.SetsSession);
+        Assert.Equal(HttpStatusCode.Redirect, fromItsOwnPage.Status);
+        Assert.True(fromItsOwnPage.SetsSession);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body, bool SetsSession)> PostSignInAsync(HttpClient browser, RegisteredUser user, string fetchSite)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/privacy/signin")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["phone"] = user.Phone, ["password"] = user.Password, ["__RequestVerificationToken"] = await browser.FormTokenAsync("/privacy/signin"),
+            }),
+        };
+        post.Headers.Add("Sec-Fetch-Site", fetchSite);
+        var response = await browser.SendAsync(post);
+        var setsSession = response.Headers.TryGetValues("Set-Cookie", out var set) && set.Any(value => value.StartsWith("meiling_session=", StringComparison.Ordinal));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), setsSession);
+    }
+
     private Task<long> AgentsEntriesAboutAsync(string agentId, string userId) =>
         platform.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor_id = $1 AND subject_user_id = $2", agentId, userId);
 

@@ -59,6 +59,39 @@ public sealed class SessionTests(PlatformFixture platform)
         Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15));
     }
 
+    // P4.4, P8.1: a sibling host of the same site (a merchant's H5 page) could plant a site-wide meiling_session holding its
+    // own account's token: the visitor's privacy center then acted in the planter's account, their corrections and
+    // requests handed to a stranger. Over https the cookie is __Host-: no other host can set it, and the plain name is
+    // no session.
+    [Fact]
+    public async Task P4_4_P8_1_over_https_the_session_cookie_is_this_hosts_alone_and_a_planted_plain_one_signs_nobody_in()
+    {
+        var planter = await platform.RegisterUserAsync();
+        var https = platform.Api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("https://localhost"),
+            HandleCookies = false,
+        });
+
+        var signIn = await https.PostAsJsonAsync("/v1/sessions", new { phone = planter.Phone, password = planter.Password });
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(value => value.Contains("meiling_session=", StringComparison.Ordinal));
+        var token = cookie.Split(';')[0].Split('=', 2)[1];
+
+        Assert.StartsWith("__Host-meiling_session=", cookie, StringComparison.Ordinal);
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/;", cookie + ";", StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("domain=", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetWithCookieAsync(https, $"/v1/users/{planter.UserId}", $"meiling_session={token}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetWithCookieAsync(https, $"/v1/users/{planter.UserId}", $"__Host-meiling_session={token}")).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookie);
+        return await client.SendAsync(request);
+    }
+
     [Fact]
     public async Task P2_1_the_session_cookie_alone_signs_a_browser_in()
     {

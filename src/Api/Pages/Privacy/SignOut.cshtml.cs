@@ -26,7 +26,7 @@ public sealed class SignOutModel(IClusterClient cluster) : PageModel
             await SessionsApi.SignOut(cluster, HttpContext);
         }
 
-        Response.Cookies.Delete(UserSessions.CookieName);
+        UserSessions.DeleteCookie(HttpContext);
         return Redirect(ConsolePaths.PrivacySignIn);
     }
 }
