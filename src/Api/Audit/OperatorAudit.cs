@@ -15,17 +15,18 @@ public static class OperatorAudit
 {
     public static async Task SubjectReadAsync(HttpContext context, string userId, string resourceIdName, string resourceId)
     {
-        if (!context.User.IsInRole(Roles.Operator) || context.GetEndpoint() is not RouteEndpoint endpoint
-            || context.RequestServices.GetRequiredService<RecentListings>().NotYetToday(context.User.SubjectId() ?? "unknown", [resourceId], id => id).Count == 0)
+        if (!context.User.IsInRole(Roles.Operator) || context.GetEndpoint() is not RouteEndpoint endpoint)
         {
             return;
         }
 
-        await context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
-            Roles.Operator,
-            context.User.SubjectId() ?? "unknown",
-            $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}",
-            userId,
-            SupportAudit.SubjectDetail(resourceIdName, resourceId)));
+        var operatorId = context.User.SubjectId() ?? "unknown";
+        await context.RequestServices.GetRequiredService<RecentListings>().RecordOnceTodayAsync(operatorId, [resourceId], id => id, _ =>
+            context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
+                Roles.Operator,
+                operatorId,
+                $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}",
+                userId,
+                SupportAudit.SubjectDetail(resourceIdName, resourceId))));
     }
 }

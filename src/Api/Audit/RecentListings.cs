@@ -14,8 +14,12 @@ public sealed class RecentListings(TimeProvider clock)
 
     private readonly ConcurrentDictionary<(string Agent, string ResourceId), DateOnly> _listed = new();
 
-    /// <summary>Takes the listings not yet recorded today, and remembers them as recorded.</summary>
-    public IReadOnlyList<T> NotYetToday<T>(string agent, IEnumerable<T> listed, Func<T, string> resourceIdOf)
+    /// <summary>
+    /// Writes the listings not yet recorded today (<paramref name="write"/>), and only once it has written them remembers
+    /// them as recorded: a write the audit log refused leaves them to be written at the next listing, never shown
+    /// unrecorded then.
+    /// </summary>
+    public async Task RecordOnceTodayAsync<T>(string agent, IEnumerable<T> listed, Func<T, string> keyOf, Func<IReadOnlyList<T>, Task> write)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (_listed.Count > MaxRemembered)
@@ -23,18 +27,17 @@ public sealed class RecentListings(TimeProvider clock)
             _listed.Clear();
         }
 
-        return [.. listed.Where(item => FirstToday((agent, resourceIdOf(item)), today))];
-    }
-
-    // Two requests of one agent listing the same resource at once may both write it: once or twice, never not at all.
-    private bool FirstToday((string Agent, string ResourceId) key, DateOnly today)
-    {
-        if (_listed.TryGetValue(key, out var day) && day == today)
+        // Two requests of one agent listing the same resource at once may both write it: once or twice, never not at all.
+        var unrecorded = listed.Where(item => !(_listed.TryGetValue((agent, keyOf(item)), out var day) && day == today)).ToList();
+        if (unrecorded.Count == 0)
         {
-            return false;
+            return;
         }
 
-        _listed[key] = today;
-        return true;
+        await write(unrecorded);
+        foreach (var item in unrecorded)
+        {
+            _listed[(agent, keyOf(item))] = today;
+        }
     }
 }

@@ -184,10 +184,10 @@ public static class SupportAudit
 
         var action = $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}";
         var agent = context.User.SubjectId() ?? "unknown";
-        var entries = context.RequestServices.GetRequiredService<RecentListings>().NotYetToday(agent, listed.Distinct(), item => item.ResourceId)
-            .Select(item => new AuditEntry(Roles.Support, agent, action, item.UserId, SubjectDetail(resourceIdName, item.ResourceId)))
-            .ToList();
-        await context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).AppendEach(entries);
+        var auditLog = context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey);
+        // By resource and user: several users' objections to one transfer are one resource each listed for its own user.
+        await context.RequestServices.GetRequiredService<RecentListings>().RecordOnceTodayAsync(agent, listed.Distinct(), item => item.ResourceId + " " + item.UserId, unrecorded =>
+            auditLog.AppendEach([.. unrecorded.Select(item => new AuditEntry(Roles.Support, agent, action, item.UserId, SubjectDetail(resourceIdName, item.ResourceId)))]));
     }
 
     /// <summary>The detail of an entry whose subject a resource named: where it came from, and the resource (the access log reads its id).</summary>

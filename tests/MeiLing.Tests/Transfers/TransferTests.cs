@@ -429,6 +429,34 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.DoesNotContain(after, o => o.GetProperty("transferId").GetString() == transferId);
     }
 
+    // P1.7: support's chase list of objections went on each objector's access log once a day per transfer, not per
+    // objection: the first objector's entry was written, and every other objector to the same transfer never saw that
+    // support had read their objection and its recipients.
+    [Fact]
+    public async Task P1_7_support_listing_two_objections_to_one_transfer_is_in_each_objectors_access_log()
+    {
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(2);
+        var successor = await platform.CreateMerchantAsync("Successor Twice Objected");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var transferId = await ObjectedAndTransferredAsync(customers[0], successor.MerchantId, receiver, customers[1]);
+        foreach (var customer in customers)
+        {
+            await ObjectionRecipientAsync(customer.CustomerClient, $"/v1/transfers/{transferId}/objections/{customer.Customer.UserId}/recipients", "notified");
+        }
+
+        platform.Clock.Advance(TimeSpan.FromDays(16));
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Listing Objectors", "support")).ApiKey);
+        var listed = await support.UnconfirmedItemsAsync("/v1/transfers/objections");
+
+        Assert.Equal(2, listed.Count(o => o.GetProperty("transferId").GetString() == transferId));
+        foreach (var customer in customers)
+        {
+            var accessLog = await customer.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{customer.Customer.UserId}/access-log?limit=100");
+            Assert.Contains(accessLog.GetProperty("items").EnumerateArray(), entry =>
+                entry.GetProperty("actorRole").GetString() == "support" && entry.GetProperty("action").GetString() == "GET /v1/transfers/objections");
+        }
+    }
+
     // P1.7: a transfer objection's notices are listed the same way as a request's and a receipt's, but its id names no user
     // the audit could find: the request's and the receipt's re-send routes must not take it (their id constraints hold it).
     [Fact]
@@ -493,13 +521,18 @@ public sealed class TransferTests(TimeTravelFixture platform)
         return transferId;
     }
 
-    private async Task<string> ObjectedAndTransferredAsync(Shop shop, string successorMerchantId, WebhookReceiver receiver)
+    // The shop's customer objects, and so does each of the other customers given, before the transfer takes effect.
+    private async Task<string> ObjectedAndTransferredAsync(Shop shop, string successorMerchantId, WebhookReceiver receiver, params Shop[] otherObjectors)
     {
         await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
         var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
             new { successorMerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
         var transferId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
-        Assert.Equal(HttpStatusCode.Created, (await shop.CustomerClient.PostAsync($"/v1/transfers/{transferId}/objections", null)).StatusCode);
+        foreach (var objector in otherObjectors.Prepend(shop))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await objector.CustomerClient.PostAsync($"/v1/transfers/{transferId}/objections", null)).StatusCode);
+        }
+
         platform.Clock.Advance(TimeSpan.FromDays(32));
         var grain = platform.Grains.GetGrain<ITransferGrain>(transferId);
         await grain.CompleteIfDue();

@@ -328,27 +328,40 @@ public sealed class SupportCallsAccessLogTests(PlatformFixture platform)
         var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
         var agent = await platform.EnrolStaffAsync("Agent Unrecorded", "support");
         var support = platform.Client(agent.ApiKey);
-        // The audit log refuses this agent's entries alone, as it would refuse everyone's while it is down.
-        var trigger = $"refuse_{agent.StaffId}";
-        await platform.Database.ScalarAsync<object>($"""
-            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log refuses'; END $$;
-            CREATE TRIGGER {trigger} BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.actor_id = '{agent.StaffId}') EXECUTE FUNCTION {trigger}();
-            """);
-        try
+        await WhileTheAuditLogRefusesAsync(agent.StaffId, async () =>
         {
             var approval = await support.PostAsJsonAsync($"/v1/requests/{requestId}/approval", new { reason = "回拨核实身份" });
             var reply = await support.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "已为您退款" });
 
             Assert.False(approval.IsSuccessStatusCode);
             Assert.False(reply.IsSuccessStatusCode);
-        }
-        finally
-        {
-            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON audit_log; DROP FUNCTION {trigger}();");
-        }
+        });
 
         Assert.Equal("awaiting-confirmation", (await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}")).GetProperty("status").GetString());
         Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}")).GetProperty("messages").GetArrayLength());
+    }
+
+    // P1.7: a read was remembered as recorded for the day before its entry was written: when the audit log refused the
+    // entry the read was refused, but the same read again that day was shown with no entry at all.
+    [Fact]
+    public async Task P1_7_an_operators_read_the_audit_log_refused_is_written_when_read_again()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var requestId = (await platform.Client((await platform.EnrolStaffAsync("Agent Filer Twice", "support")).ApiKey)
+            .FileRequestAsync(user.UserId, SupportCancellation)).RequestId();
+        var staff = await platform.EnrolStaffAsync("Operator Unrecorded", "operator");
+        var operatorClient = platform.Client(staff.ApiKey);
+
+        HttpResponseMessage? refused = null;
+        await WhileTheAuditLogRefusesAsync(staff.StaffId, async () => refused = await operatorClient.GetAsync($"/v1/requests/{requestId}"));
+        var shown = await operatorClient.GetAsync($"/v1/requests/{requestId}");
+
+        Assert.False(refused!.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        var accessLog = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/access-log?limit=100");
+        Assert.Contains(accessLog.GetProperty("items").EnumerateArray(), entry =>
+            entry.GetProperty("actorRole").GetString() == "operator" && entry.GetProperty("action").GetString() == "GET /v1/requests/{requestId}");
     }
 
     // The sweep: a route support may call that names a resource but no user must say which of its ids the user is read
@@ -400,6 +413,24 @@ public sealed class SupportCallsAccessLogTests(PlatformFixture platform)
     }
 
     /// <summary>The support entries of the user's access log, newest first, as the user reads them.</summary>
+    // The audit log refuses this caller's entries alone, as it would refuse everyone's while it is down.
+    private async Task WhileTheAuditLogRefusesAsync(string actorId, Func<Task> act)
+    {
+        var trigger = $"refuse_{actorId}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log refuses'; END $$;
+            CREATE TRIGGER {trigger} BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.actor_id = '{actorId}') EXECUTE FUNCTION {trigger}();
+            """);
+        try
+        {
+            await act();
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON audit_log; DROP FUNCTION {trigger}();");
+        }
+    }
+
     private static async Task<List<JsonElement>> SupportEntriesAsync(HttpClient user, string userId) =>
         [.. (await user.GetFromJsonAsync<JsonElement>($"/v1/users/{userId}/access-log?limit=100")).GetProperty("items").EnumerateArray()
             .Where(entry => entry.GetProperty("actorRole").GetString() == "support")
