@@ -59,7 +59,7 @@ public static class LegalDisclosuresApi
 /// <param name="Fields">What is handed over.</param>
 /// <param name="NotifyUser">False where the law forbids telling the user; the disclosure is then listed for review.</param>
 public sealed record LegalDemandBody(
-    [property: Required, StringLength(200, MinimumLength = 1), NotBlank, PlainText] string Authority,
+    [property: Required, StringLength(ILegalDisclosuresGrain.MaxAuthorityLength, MinimumLength = 1), NotBlank, PlainText] string Authority,
     [property: Required, StringLength(32)] string DocumentType,
     [property: Required, StringLength(256, MinimumLength = 1), NotBlank, PlainText] string DocumentReference,
     [property: Required, MinLength(1), MaxLength(50), NoNullItems] IReadOnlyList<string> Fields,

@@ -27,7 +27,7 @@ public static class MerchantsApi
             .WithSummary("Read a merchant: operators any, a merchant itself. A closing merchant whose erasure stopped making progress shows erasureStalled: the order ids left (up to 50), member cards left and its next hourly attempt (P4.3).");
 
         group.MapPost("/{merchantId:id}/api-key", ReplaceKey)
-            .ForCaller(CallerScope.TheMerchantKeyOrOperator)
+            .ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists())
             .WithName("ReplaceMerchantKey")
             .WithSummary("Issue the merchant a new API key (shown once) and revoke the current one at once: operators any, a merchant itself (10 a day, then 429 quota-exceeded); written to the audit log, who and when, before the key exists (P1.7).");
 

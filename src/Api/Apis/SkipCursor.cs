@@ -9,12 +9,16 @@ namespace MeiLing.Api.Apis;
 /// </summary>
 public static class SkipCursor
 {
+    // Far past any list paged by position (a merchant's 10,000 staff, a user's tickets), and far enough from int's end that
+    // a position and a page's size never add up past it: a cursor of 2147483647 wrapped to a negative next cursor.
+    private const int MaxSkip = 1_000_000_000;
+
     /// <summary>Reads the cursor (0 when there is none); false when it is not one this API gave.</summary>
     public static bool TryRead(string? cursor, out int skip)
     {
         skip = 0;
         return cursor is null
-            || (int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out skip) && skip >= 0);
+            || (int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out skip) && skip is >= 0 and <= MaxSkip);
     }
 
     public static ValidationProblem Invalid() =>

@@ -38,7 +38,8 @@ public static class TransfersApi
             .WithSummary("With unconfirmedRecipients=true (required): objections whose erasure notice to the merchant is unconfirmed 15 days after notice, or failed for good, as {transferId, userId, recipients}, a page at a time (limit, cursor); support's to chase, as GET /v1/requests?unconfirmedRecipients=true lists requests (P3.2, P8.1).");
         routes.MapPost("/v1/transfers/{transferId:id}/objections/{userId:id}/recipients/{merchantId:id}/confirmation", ConfirmObjectionAsRecipient)
             .WithTags("Transfers").ForCaller(CallerScope.TheMerchantKey).WithName("ConfirmTransferObjectionAsRecipient")
-            .WithSummary("The merchant told of a user's objection (customer.redact with this transferId and userId) confirms it erased their data; that merchant's key only.");
+            .ProducesProblems(StatusCodes.Status409Conflict)
+            .WithSummary("The merchant told of a user's objection (customer.redact with this transferId and userId) confirms it erased their data; that merchant's key only. Only a notice that reached it: once delivered, or before with eventId naming the notice's webhook-id (a handler that confirms before it answers); else 409 notice-not-delivered (P3.1, P3.2).");
         routes.MapPost($"/v1/transfers/{{transferId:id}}/objections/{{userId:id}}/recipients/{{recipient:{PartyRouteConstraint.ConstraintName}}}/redelivery", RedeliverObjectionNotice)
             .WithTags("Transfers").RequireAuthorization(AuthorizationPolicies.Support).ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("RedeliverTransferObjectionNotice")
@@ -84,8 +85,13 @@ public static class TransfersApi
             ? TypedResults.Ok(redelivered)
             : TypedResults.NotFound();
 
-    private static Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmObjectionAsRecipient(string transferId, string userId, string merchantId, IClusterClient cluster) =>
-        RequestsApi.ConfirmAsRecipient(TransferObjections.CauseId(transferId, userId), merchantId, cluster);
+    // P3.1, P3.2: an objection's cause id is the transfer's and the user's, both of which the merchant reads without the
+    // notice: it confirmed erasures it never heard of (its endpoint removed), off support's chase list for good.
+    private static async Task<Results<Ok<RequestRecipient>, NotFound>> ConfirmObjectionAsRecipient(
+        string transferId, string userId, string merchantId, [StringLength(64)] string? eventId, IClusterClient cluster) =>
+        await cluster.GetGrain<IRequestRecipientsGrain>(0).ConfirmReceived(TransferObjections.CauseId(transferId, userId), merchantId, eventId) is { } recipient
+            ? TypedResults.Ok(recipient)
+            : TypedResults.NotFound();
 
     private static async Task<Results<Created<TransferStarted>, ValidationProblem>> Start(
         string merchantId, TransferBody body, ClaimsPrincipal caller, IClusterClient cluster, TimeProvider clock)

@@ -23,17 +23,18 @@ public static class WebhooksApi
         var merchant = routes.MapGroup("/v1/merchants/{merchantId:id}").WithTags("Webhooks");
 
         // Where the users' rights notices go, and the secret that proves them the platform's, is the owner's to set
-        // (the merchant key, or an operator): a manager could point them at a server of their own, and the setting
+        // (the merchant key, or an operator; for a merchant that exists, or an operator's typo wrote a change that never
+        // happened to the append-only log, and listed it among that id's changes): a manager could point them at a server of their own, and the setting
         // would outlive their offboarding (P3.1, P4.4). Managers read the setting and the deliveries.
-        merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RegisterWebhook")
+        merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists()).WithName("RegisterWebhook")
             .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback where MEILING_WEBHOOK_ALLOW_LOOPBACK allows loopback, never in Production; never a private address, nor a public host's port below 1024 other than 443) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here." + MerchantChangeQuota);
         merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook")
             .WithSummary("The merchant's webhook endpoint and event types, and its last change: changedAt, changedBy (a staff id or the merchant's id), changedByRole (operator or merchant); never the secret.");
         merchant.MapGet("/webhook/changes", Changes).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("ListWebhookChanges")
             .WithSummary("Every change to the merchant's webhook endpoint, newest first (the last 100): change (set, secret-rotated, removed), at, byRole (operator or merchant), by, fromHost, toHost; never a URL's path or the secret. Each is written to the audit log before it is made (P3.1, P4.4).");
-        merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RemoveWebhook")
+        merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists()).WithName("RemoveWebhook")
             .WithSummary("Remove the endpoint; events wait in the outbox until another is registered, for as long as their retries would have lasted (four days unless MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS says otherwise), then fail (failureReason no-endpoint): the requests show the merchant failed, and support can send them again." + MerchantChangeQuota);
-        merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantKeyOrOperator).WithName("RotateWebhookSecret")
+        merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists()).WithName("RotateWebhookSecret")
             .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more." + MerchantChangeQuota);
         merchant.MapGet("/webhook-deliveries", Deliveries).ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists()).WithName("ListWebhookDeliveries")
             .WithSummary("The merchant's deliveries, newest first, a page at a time: status (pending, delivered, failed), attempts, last status code, next attempt, and failureReason (no-endpoint: failed for want of an endpoint, never sent; null otherwise).");

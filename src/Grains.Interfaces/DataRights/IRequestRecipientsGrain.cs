@@ -13,6 +13,16 @@ public interface IRequestRecipientsGrain : IGrainWithIntegerKey
     [Alias("confirm")]
     Task<RequestRecipient?> Confirm(string requestId, string merchantId);
 
+    /// <summary>
+    /// The merchant confirms it acted on a notice it received: one delivered to it, or the one whose event id
+    /// (<c>webhook-id</c>) it names, for a handler that confirms before it answers the delivery. Null when it is not one
+    /// of the cause's recipients; a conflict (<c>notice-not-delivered</c>) when neither holds. For causes whose id the
+    /// merchant knows without the notice (a transfer objection's: the transfer and its own customer's id), so that it
+    /// cannot confirm an erasure it never heard of (P3.1, P3.2).
+    /// </summary>
+    [Alias("confirm-received")]
+    Task<RequestRecipient?> ConfirmReceived(string causeId, string merchantId, string? eventId);
+
     /// <summary>The parties told of a request, or of a consent withdrawn directly (by its receipt id), and how each notice went.</summary>
     [Alias("of")]
     Task<IReadOnlyList<RequestRecipient>> Of(string causeId);

@@ -6,6 +6,9 @@ public interface ILegalDisclosuresGrain : IGrainWithIntegerKey
 {
     public static readonly IReadOnlyList<string> DocumentTypes = ["subpoena", "investigation-letter", "court-order", "other"];
 
+    /// <summary>The longest authority's name: the disclosure ledger keeps it as the recipient, in 128 characters.</summary>
+    public const int MaxAuthorityLength = 128;
+
     /// <summary>Hands the fields over to the authority, recorded in the user's ledger; the user is told unless the demand says otherwise.</summary>
     [Alias("record")]
     Task<LegalDisclosure> Record(string userId, LegalDemand demand);

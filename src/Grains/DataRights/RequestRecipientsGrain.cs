@@ -14,6 +14,18 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
     Task<RequestRecipient?> IRequestRecipientsGrain.Confirm(string requestId, string merchantId) =>
         store.ConfirmAsync(requestId, merchantId, clock.GetUtcNow());
 
+    async Task<RequestRecipient?> IRequestRecipientsGrain.ConfirmReceived(string causeId, string merchantId, string? eventId)
+    {
+        var confirmation = await store.ConfirmReceivedAsync(causeId, merchantId, eventId, clock.GetUtcNow());
+        return confirmation.Outcome switch
+        {
+            ReceivedConfirmationOutcome.Confirmed => confirmation.Recipient,
+            ReceivedConfirmationOutcome.NotListed => null,
+            _ => throw DomainException.Conflict(
+                "notice-not-delivered", "The notice has not reached this merchant: confirm once it is delivered, or name its webhook-id (eventId)."),
+        };
+    }
+
     Task<IReadOnlyList<RequestRecipient>> IRequestRecipientsGrain.Of(string causeId) => store.RecipientsOfAsync(causeId);
 
     Task<RequestRecipient?> IRequestRecipientsGrain.ConfirmAsPartner(string causeId, string partner) =>

@@ -23,6 +23,13 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
             throw DomainException.InvalidField("documentType", "unknown-document-type", $"Document types: {string.Join(", ", ILegalDisclosuresGrain.DocumentTypes)}.");
         }
 
+        // P3.3: a longer name was recorded as begun, then refused by the ledger, for ever (503, and a demand on the review
+        // list that nothing was handed over for).
+        if (string.IsNullOrWhiteSpace(demand.Authority) || demand.Authority.Length > ILegalDisclosuresGrain.MaxAuthorityLength)
+        {
+            throw DomainException.InvalidField("authority", "invalid-authority", $"An authority's name of 1-{ILegalDisclosuresGrain.MaxAuthorityLength} characters.");
+        }
+
         var profile = await GrainFactory.GetGrain<IUserProfile>(userId).GetProfile() ?? throw DomainException.NotFound("user-not-found", "No such user.");
         var disclosureId = EntityId.FromIdempotencyKey(EntityId.LegalDisclosurePrefix, $"{userId}\n{demand.Authority}", demand.DocumentReference);
         var (disclosure, completed) = await store.BeginAsync(

@@ -387,6 +387,31 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     }
 
     /// <summary>
+    /// The merchant's confirmation of a notice it received: delivered (<c>notified_at</c>), or the one whose event id it
+    /// names; kept if given before. <see cref="ReceivedConfirmationOutcome.NotDelivered"/> when it is listed but neither holds.
+    /// </summary>
+    public async Task<ReceivedConfirmation> ConfirmReceivedAsync(string causeId, string merchantId, string? eventId, DateTimeOffset now)
+    {
+        var rows = await dataSource.ReadRowsAsync(
+            $"""
+            UPDATE request_recipients SET confirmed_at = coalesce(confirmed_at, $3)
+             WHERE request_id = $1 AND recipient = $2 AND recipient_kind = $4
+               AND (confirmed_at IS NOT NULL OR notified_at IS NOT NULL OR event_id = $5)
+            RETURNING {RecipientColumns}
+            """,
+            ReadRecipient, causeId, merchantId, now, nameof(RecipientKind.Merchant), eventId ?? "");
+        if (rows.Count > 0)
+        {
+            return new(ReceivedConfirmationOutcome.Confirmed, rows[0]);
+        }
+
+        var listed = await dataSource.ReadRowsAsync(
+            $"SELECT {RecipientColumns} FROM request_recipients WHERE request_id = $1 AND recipient = $2 AND recipient_kind = $3",
+            ReadRecipient, causeId, merchantId, nameof(RecipientKind.Merchant));
+        return listed.Count > 0 ? new(ReceivedConfirmationOutcome.NotDelivered, listed[0]) : new(ReceivedConfirmationOutcome.NotListed, null);
+    }
+
+    /// <summary>
     /// Puts the notice of a recipient whose retries ran out back in the outbox: the same row (same event id and body),
     /// due now, its attempts counted afresh so it gets every retry again; the recipient's own count, shown to the user,
     /// keeps every attempt. Only a <c>failed</c> recipient: one on its way, told or confirmed is left alone.
@@ -624,6 +649,16 @@ public enum RedeliveryOutcome
     NotListed,
     NotFailed,
     Expired,
+}
+
+/// <summary>What became of a merchant's confirmation of a notice it received, and the recipient as it now stands (null when not listed).</summary>
+public sealed record ReceivedConfirmation(ReceivedConfirmationOutcome Outcome, RequestRecipient? Recipient);
+
+public enum ReceivedConfirmationOutcome
+{
+    Confirmed,
+    NotListed,
+    NotDelivered,
 }
 
 /// <summary>A delivery leased to this silo for one attempt.</summary>

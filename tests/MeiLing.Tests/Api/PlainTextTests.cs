@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
@@ -70,6 +71,25 @@ public sealed class PlainTextTests(PlatformFixture platform)
         var ticket = await client.GetStringAsync(opened.Headers.Location);
         Assert.Contains("my order was charged twice", ticket, StringComparison.Ordinal);
         Assert.DoesNotContain("URGENT", ticket, StringComparison.Ordinal);
+    }
+
+    // P1.7: a subject or message of spaces alone opened an empty ticket, and an empty message counted toward the ticket's
+    // 500, all answered 201 where the contract has an invalid field 400.
+    [Fact]
+    public async Task P1_7_a_blank_ticket_subject_or_message_is_400_and_nothing_is_added()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var blankSubject = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "   ", message = "Hello" });
+        var blankMessage = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Refund", message = " \n " });
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Refund", message = "Hello" });
+        var blankReply = await client.PostAsJsonAsync($"{opened.Headers.Location}/messages", new { message = "  " });
+
+        Assert.True((await blankSubject.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("subject", out _));
+        Assert.True((await blankMessage.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("message", out _));
+        Assert.True((await blankReply.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("message", out _));
+        Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>(opened.Headers.Location)).GetProperty("messages").GetArrayLength());
     }
 
     // A recipient name starting with a right-to-left override, escape sequences in an address: shown raw to support, to the

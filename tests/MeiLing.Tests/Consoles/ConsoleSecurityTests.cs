@@ -60,6 +60,31 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.DoesNotContain("\"purpose\":\"marketing-sharing\",\"granted\":true", consents, StringComparison.Ordinal);
     }
 
+    // P1.2: the privacy center's consent form bound a missing or unreadable choice as false, a withdrawal: for location,
+    // every sample erased, where the API's route answers 400 to the same body.
+    [Theory]
+    [InlineData(null)]
+    [InlineData("yes")]
+    public async Task P1_2_a_consent_form_without_a_readable_choice_withdraws_nothing(string? granted)
+    {
+        var user = await platform.RegisterUserAsync();
+        var api = await platform.AsUserAsync(user);
+        var version = await platform.CurrentPolicyVersionAsync();
+        (await api.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = true, policyVersion = version })).EnsureSuccessStatusCode();
+        var browser = await SignedInUserAsync(user);
+        var fields = new Dictionary<string, string> { ["purpose"] = "location" };
+        if (granted is not null)
+        {
+            fields["granted"] = granted;
+        }
+
+        var posted = await browser.PostFormAsync("/privacy?handler=Consent", fields, "/privacy");
+
+        Assert.Contains("Choose to grant or to withdraw", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var consents = await api.GetStringAsync($"/v1/users/{user.UserId}/consents");
+        Assert.Contains("\"purpose\":\"location\",\"granted\":true", consents, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("https://evil.example/privacy")]
     [InlineData("//evil.example/privacy")]

@@ -156,6 +156,21 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         Assert.Empty((await (await platform.AsUserAsync(user)).GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures")).GetProperty("items").EnumerateArray());
     }
 
+    // P3.3: an authority's name of 129-200 characters passed the edge, was recorded as begun, and its hand-over was then
+    // refused by the ledger (128 characters): 503 on every retry, and a demand on the review list with nothing handed over.
+    [Fact]
+    public async Task P3_3_an_authority_longer_than_the_ledger_takes_is_400_and_nothing_is_begun()
+    {
+        var user = await platform.RegisterUserAsync();
+
+        var response = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures",
+            Demand("REF-LONG", notifyUser: false, authority: new string('局', 150)));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("authority", out _), problem.ToString());
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM legal_disclosures WHERE user_id = $1", user.UserId));
+    }
+
     [Fact]
     public async Task P3_3_only_an_operator_records_a_legal_demand()
     {

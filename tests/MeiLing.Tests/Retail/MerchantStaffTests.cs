@@ -182,6 +182,8 @@ public sealed class MerchantStaffTests(PlatformFixture platform)
         Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
         Assert.Equal(2, second.GetProperty("unlisted").GetInt32());
         await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/staff?cursor=x")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        // A position past int's end less a page wrapped the next cursor negative, on a page with nothing in it.
+        await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/staff?cursor=2147483647&limit=100")).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/staff?limit=101")).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 

@@ -429,6 +429,37 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.DoesNotContain(after, o => o.GetProperty("transferId").GetString() == transferId);
     }
 
+    // P3.1, P3.2: an objection's cause id is the transfer's and the user's, both of which the merchant reads without the
+    // notice (its transferAwayId, its customers' orders): with its endpoint down it confirmed an erasure it never heard
+    // of, the user saw "confirmed", and support's chase list and re-send let it go.
+    [Fact]
+    public async Task P3_1_P3_2_a_merchant_cannot_confirm_an_objection_notice_that_never_reached_it()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Unheard");
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
+        var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients/{shop.Merchant.MerchantId}/confirmation";
+        var attempted = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+
+        var unheard = await shop.MerchantClient.PostAsync(path, null);
+        var wrongEvent = await shop.MerchantClient.PostAsync($"{path}?eventId=evt_not_the_notice", null);
+        var statusMeanwhile = await ObjectionStatusAsync(shop, transferId);
+        // A handler confirming before it answers names the notice it holds.
+        var named = await shop.MerchantClient.PostAsync($"{path}?eventId={Uri.EscapeDataString(attempted.WebhookId)}", null);
+
+        Assert.EndsWith("/notice-not-delivered", (await unheard.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        await wrongEvent.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.NotEqual("confirmed", statusMeanwhile);
+        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+        Assert.Equal("confirmed", await ObjectionStatusAsync(shop, transferId));
+    }
+
+    private static async Task<string?> ObjectionStatusAsync(Shop shop, string transferId) =>
+        (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients"))
+            .GetProperty("items").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId).GetProperty("status").GetString();
+
     // P1.7: support's chase list of objections went on each objector's access log once a day per transfer, not per
     // objection: the first objector's entry was written, and every other objector to the same transfer never saw that
     // support had read their objection and its recipients.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Platform;
 using MeiLing.Silo.Webhooks;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
@@ -125,6 +126,28 @@ public sealed class WebhookApiTests(PlatformFixture platform)
         // Another merchant reads none of it.
         var stranger = platform.Client((await platform.CreateMerchantAsync("Hook Onlooker")).ApiKey);
         await (await stranger.GetAsync($"/v1/merchants/{till.MerchantId}/webhook/changes")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    // P3.1, P1.7: an operator's change to an unknown merchant's webhook (a typo in the id) was written to the append-only
+    // audit log as made, and listed among that id's changes, before the merchant's grain answered 404.
+    [Theory]
+    [InlineData("PUT", "/webhook")]
+    [InlineData("DELETE", "/webhook")]
+    [InlineData("POST", "/webhook/secret")]
+    [InlineData("POST", "/api-key")]
+    public async Task P3_1_an_operators_change_for_an_unknown_merchant_is_404_and_writes_no_audit_entry(string method, string path)
+    {
+        var unknown = EntityId.New(EntityId.MerchantPrefix);
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"/v1/merchants/{unknown}{path}");
+        if (method == "PUT")
+        {
+            request.Content = JsonContent.Create(new { url = "https://example.com/hooks" });
+        }
+
+        var response = await platform.Operator().SendAsync(request);
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE detail LIKE '%' || $1 || '%'", unknown));
     }
 
     [Fact]

@@ -34,15 +34,24 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
     public async Task OnGetAsync() => await LoadAsync();
 
     /// <summary>Grants or withdraws one purpose under the policy version the user accepted (the current one if none).</summary>
-    public async Task<IActionResult> OnPostConsentAsync([FromForm] string? purpose, [FromForm] bool granted)
+    public async Task<IActionResult> OnPostConsentAsync([FromForm] string? purpose, [FromForm] bool? granted)
     {
+        // P1.2: a form without a choice the binder could read changes nothing. Bound as a plain bool it was false, a
+        // withdrawal: for location, every sample erased, where the API's route answers 400.
+        if (granted is null)
+        {
+            Error = "请选择同意或撤回。Choose to grant or to withdraw.";
+            await LoadAsync();
+            return Page();
+        }
+
         var profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
         var version = profile?.AcceptedPolicyVersion ?? (await Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetCurrent())?.Version ?? "";
         if (await AttemptAsync(async () =>
             {
-                if (Accept(ApiAnswer.Of<ConsentReceiptBody>(await UsersApi.SetConsent(UserId, purpose ?? "", new SetConsentRequest(granted, version), User, Cluster)), out var receipt))
+                if (Accept(ApiAnswer.Of<ConsentReceiptBody>(await UsersApi.SetConsent(UserId, purpose ?? "", new SetConsentRequest(granted.Value, version), User, Cluster)), out var receipt))
                 {
-                    Notice = $"{(granted ? "已同意" : "已撤回")} · 凭证 receipt {receipt.ReceiptId}";
+                    Notice = $"{(granted.Value ? "已同意" : "已撤回")} · 凭证 receipt {receipt.ReceiptId}";
                 }
             }) && Error is null)
         {
