@@ -14,6 +14,7 @@ internal sealed partial class MerchantGrain(
     OrderIndexStore orders,
     MemberCardIndexStore cards,
     Webhooks.WebhookOutbox outbox,
+    ErasedOrderNotices partners,
     ClusterFacts facts,
     IOptions<TerminationSettings> termination,
     TimeProvider clock,
@@ -228,6 +229,8 @@ internal sealed partial class MerchantGrain(
 
         try
         {
+            // Told first: once anonymized, the order names no user whose ledger finds its partners.
+            await partners.TellPartnersAsync(MerchantId, orderId, userId);
             return await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
         }
         catch (Exception refused) when (refused is not OperationCanceledException)

@@ -558,7 +558,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                 SELECT request_id, {RecipientColumns} FROM request_recipients
                  WHERE request_id IN (
                        SELECT receipt_id FROM consent_receipts WHERE user_id = $1 AND NOT granted
-                       UNION ALL SELECT objection_cause_id FROM transfer_users WHERE user_id = $1 AND objection_cause_id IS NOT NULL)
+                       UNION ALL SELECT objection_cause_id FROM transfer_users WHERE user_id = $1 AND objection_cause_id IS NOT NULL
+                       UNION ALL SELECT DISTINCT 'clo_' || order_id FROM user_disclosures WHERE user_id = $1 AND order_id IS NOT NULL)
                    AND (request_id, recipient_kind, recipient) > ($2, $3, $4)
                  ORDER BY request_id, recipient_kind, recipient LIMIT $5
                 """,

@@ -108,6 +108,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<Grains.Webhooks.WebhookSecrets>();
         silo.Services.AddSingleton<Grains.Webhooks.RequestRecipientNotices>();
         silo.Services.AddSingleton<Grains.Webhooks.ConsentWithdrawalNotices>();
+        silo.Services.AddSingleton<Grains.Merchants.ErasedOrderNotices>();
         silo.Services.AddSingleton<Grains.Transfers.TransferUsersStore>();
         silo.Services.AddSingleton<Grains.Legal.LegalDisclosureStore>();
         // Every silo delivers the outbox: the tests' silos too.

@@ -9,6 +9,7 @@ using MeiLing.Grains.Users;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Users;
+using MeiLing.Tests.Webhooks;
 using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.DataRights;
@@ -135,6 +136,43 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
             "SELECT count(*) FROM order_index WHERE merchant_id = $1 AND (user_ref IS NOT NULL OR sealed_user_id IS NOT NULL OR user_id IS NOT NULL)",
             shop.Merchant.MerchantId));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM member_card_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+
+    // P4.3, P3.1: a closing merchant anonymized its customers' orders, but the payment and delivery partners that keep each
+    // order's payment and delivery by its id were told nothing, and the user's ledger still listed them holding it.
+    [Fact]
+    public async Task P4_3_P3_1_a_closing_merchants_erasure_tells_the_partners_of_each_erased_order_and_the_user_reads_how_it_went()
+    {
+        var shop = await platform.OpenShopAsync();
+        var erased = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        var elsewhere = (await (await platform.SecondShopForAsync(shop, "Teas Staying Open")).PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        await platform.RecordPartnerHandOversAsync(shop.Customer.UserId, erased, elsewhere);
+
+        (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 })).EnsureSuccessStatusCode();
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId);
+        await merchant.CompleteTerminationIfDue();
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        Assert.Equal(MerchantStatus.Terminated, (await merchant.CompleteTerminationIfDue()).Status);
+
+        var closure = MerchantClosures.CauseId(erased);
+        var toPayments = await platform.NoticeToAsync("wechat-pay", closure);
+        var toDelivery = await platform.NoticeToAsync(IOrderGrain.DeliveryPartner, closure);
+        foreach (var notice in new[] { toPayments, toDelivery })
+        {
+            Assert.Equal("customer.redact", notice.GetProperty("type").GetString());
+            Assert.Equal(closure, notice.GetProperty("data").GetProperty("closureId").GetString());
+            Assert.Equal([erased], notice.GetProperty("data").GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()));
+        }
+
+        // The order at the merchant still open is no one's to erase.
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_outbox WHERE request_id = $1", MerchantClosures.CauseId(elsewhere)));
+        var access = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" });
+        Assert.Equal(DataRightsRequestStatus.Completed, (await platform.Grains.GetGrain<IDataRightsRequestGrain>(access.RequestId()).Drive()).Status);
+        var export = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{access.RequestId()}/export");
+        var told = Assert.Single(export.GetProperty("consents").GetProperty("noticesOfWithdrawalsAndObjections").EnumerateArray());
+        Assert.Equal("merchant-closure", told.GetProperty("cause").GetString());
+        Assert.Equal(["meiling-delivery", "wechat-pay"], told.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("recipient").GetString()).Order(StringComparer.Ordinal));
     }
 
     // A shutdown stopped half-way through telling its users (a crash, here a user grain that fails) must

@@ -358,15 +358,7 @@ public sealed class TransferTests(TimeTravelFixture platform)
         var shop = await platform.OpenShopAsync();
         var leaving = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
         var kept = (await (await platform.SecondShopForAsync(shop, "Elsewhere Teas")).PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
-        // The ledger's rows of the partners' hand-overs, as a WeChat payment and a fulfilled delivery write them.
-        var user = platform.Grains.GetGrain<IUserGrain>(shop.Customer.UserId);
-        foreach (var orderId in new[] { leaving, kept })
-        {
-            await user.Disclose(new DisclosureRequest(
-                "wechat-pay", RecipientKind.PaymentPartner, ["orderId", "totalFen"], "pay-order", null, LawfulBasis.ContractNecessity, "CN", OrderId: orderId));
-            await user.Disclose(new DisclosureRequest(
-                IOrderGrain.DeliveryPartner, RecipientKind.DeliveryPartner, ["recipientName", "phone", "address"], "deliver-order", null, LawfulBasis.ContractNecessity, "CN", OrderId: orderId));
-        }
+        await platform.RecordPartnerHandOversAsync(shop.Customer.UserId, leaving, kept);
 
         var successor = await platform.CreateMerchantAsync("Successor Of Partners");
         await using var receiver = await WebhookReceiver.StartAsync();

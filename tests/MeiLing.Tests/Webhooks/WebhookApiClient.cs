@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Orders;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
@@ -51,8 +52,21 @@ internal static class WebhookApiClient
         return first with { Merchant = merchant, MerchantClient = client };
     }
 
+    /// <summary>The ledger's rows of the partners' hand-overs of each order, as a WeChat payment and a fulfilled delivery write them.</summary>
+    public static async Task RecordPartnerHandOversAsync(this PlatformFixture platform, string userId, params string[] orderIds)
+    {
+        var user = platform.Grains.GetGrain<IUserGrain>(userId);
+        foreach (var orderId in orderIds)
+        {
+            await user.Disclose(new DisclosureRequest(
+                "wechat-pay", RecipientKind.PaymentPartner, ["orderId", "totalFen"], "pay-order", null, LawfulBasis.ContractNecessity, "CN", OrderId: orderId));
+            await user.Disclose(new DisclosureRequest(
+                IOrderGrain.DeliveryPartner, RecipientKind.DeliveryPartner, ["recipientName", "phone", "address"], "deliver-order", null, LawfulBasis.ContractNecessity, "CN", OrderId: orderId));
+        }
+    }
+
     /// <summary>
-    /// A partner's notice of <paramref name="causeId"/> (a request, a withdrawal, an objection) as the outbox holds it: the
+    /// A partner's notice of <paramref name="causeId"/> (a request, a withdrawal, an objection, a closure) as the outbox holds it: the
     /// sandbox partners keep no bodies.
     /// </summary>
     public static async Task<JsonElement> NoticeToAsync(this PlatformFixture platform, string partner, string causeId)
