@@ -1,7 +1,5 @@
 using System.Text.Json;
-using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
-using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
