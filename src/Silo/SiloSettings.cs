@@ -177,6 +177,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 10_000_000, ErrorMessage = "MEILING_CATALOGUE_EDITS_PER_MERCHANT_PER_DAY must be 1-10000000.")]
     public int CatalogueEditsPerMerchantPerDay { get; set; } = 2_000;
 
+    /// <summary>Member-card top-ups one merchant's keys together may take a day (<c>MEILING_TOP_UPS_PER_MERCHANT_PER_DAY</c>, P4.4).</summary>
+    [ConfigurationKeyName("TOP_UPS_PER_MERCHANT_PER_DAY")]
+    [Range(1, 10_000_000, ErrorMessage = "MEILING_TOP_UPS_PER_MERCHANT_PER_DAY must be 1-10000000.")]
+    public int TopUpsPerMerchantPerDay { get; set; } = 50_000;
+
     /// <summary>Seconds between reminder ticks of an unfinished data-rights request (<c>MEILING_REQUEST_DRIVE_SECONDS</c>, P8.1).</summary>
     [ConfigurationKeyName("REQUEST_DRIVE_SECONDS")]
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using MeiLing.Grains;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Payments;
 using MeiLing.Grains.Platform;
@@ -66,7 +67,7 @@ public static class PaymentPartnersApi
 
         if (signed.Body is not { } body
             || !(EntityId.IsWellFormed(body.CauseId, EntityId.RequestPrefix) || EntityId.IsWellFormed(body.CauseId, EntityId.ReceiptPrefix)
-                || EntityId.IsWellFormed(body.CauseId, EntityId.ObjectionPrefix)))
+                || EntityId.IsWellFormed(body.CauseId, EntityId.ObjectionPrefix) || MerchantClosures.IsCauseId(body.CauseId)))
         {
             return TypedResults.NotFound();
         }

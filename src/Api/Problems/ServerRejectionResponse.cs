@@ -54,7 +54,7 @@ internal static class ServerRejectionResponse
             .Append(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n")
             .Append("X-Content-Type-Options: nosniff\r\n")
             .Append("X-Frame-Options: DENY\r\n")
-            .Append("Referrer-Policy: no-referrer\r\n")
+            .Append("Referrer-Policy: same-origin\r\n")
             .Append(CultureInfo.InvariantCulture, $"Content-Security-Policy: {SecurityHeaders.ApiPolicy}\r\n")
             .Append("Cache-Control: no-store\r\n\r\n");
         problem = [.. Encoding.ASCII.GetBytes(head.ToString()), .. body];

@@ -43,7 +43,10 @@ public static class SecurityHeaders
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
+        // Nothing of an address goes to another origin. Same-origin, not no-referrer: under no-referrer a browser sends
+        // "Origin: null" with its own form posts, and one without Sec-Fetch-Site (an older Safari) was then refused as
+        // coming from elsewhere (SameOriginFormPosts, UserSessions.FromThisOrigin).
+        headers["Referrer-Policy"] = "same-origin";
         if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
         {
             var path = context.Request.Path;

@@ -178,12 +178,28 @@ public sealed partial class UserSessions
     public static bool HasCookie(HttpRequest request) => request.Cookies.ContainsKey(CookieNameFor(request));
 
     /// <summary>Hands a browser the session in its cookie, alongside the token in the answer.</summary>
-    public static void AppendCookie(HttpContext http, IssuedSession session) =>
+    public static void AppendCookie(HttpContext http, IssuedSession session)
+    {
         http.Response.Cookies.Append(CookieNameFor(http.Request), session.Token, CookieOptions(http.Request, session.ExpiresAt));
+        DeletePlainCookieOverHttps(http);
+    }
 
     /// <summary>Ends the browser's cookie; with the attributes it was set with, or a browser keeps a <c>__Host-</c> one.</summary>
-    public static void DeleteCookie(HttpContext http) =>
+    public static void DeleteCookie(HttpContext http)
+    {
         http.Response.Cookies.Delete(CookieNameFor(http.Request), CookieOptions(http.Request, expires: null));
+        DeletePlainCookieOverHttps(http);
+    }
+
+    // A browser signed in over https before the cookie took its __Host- name still holds the plain one, with a token that
+    // signs nothing in now but is valid until it expires: it goes with the next sign-in or sign-out.
+    private static void DeletePlainCookieOverHttps(HttpContext http)
+    {
+        if (http.Request.IsHttps && http.Request.Cookies.ContainsKey(CookieName))
+        {
+            http.Response.Cookies.Delete(CookieName, CookieOptions(http.Request, expires: null));
+        }
+    }
 
     private static CookieOptions CookieOptions(HttpRequest request, DateTimeOffset? expires) => new()
     {

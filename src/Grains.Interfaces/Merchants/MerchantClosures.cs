@@ -1,3 +1,5 @@
+using MeiLing.Grains.Platform;
+
 namespace MeiLing.Grains.Merchants;
 
 /// <summary>
@@ -11,4 +13,8 @@ public static class MerchantClosures
 
     /// <summary>The cause of an order's closure notices: its id behind a prefix, so the user's ledger finds them by order.</summary>
     public static string CauseId(string orderId) => CausePrefix + orderId;
+
+    /// <summary>Whether <paramref name="causeId"/> is an order's closure cause.</summary>
+    public static bool IsCauseId(string causeId) =>
+        causeId.StartsWith(CausePrefix, StringComparison.Ordinal) && EntityId.IsWellFormed(causeId[CausePrefix.Length..], EntityId.OrderPrefix);
 }

@@ -17,4 +17,7 @@ public enum DailyAllowanceKind
 
     /// <summary>The product edits of one merchant's keys and its operators together (<c>MEILING_CATALOGUE_EDITS_PER_MERCHANT_PER_DAY</c>).</summary>
     CatalogueEditsByMerchant,
+
+    /// <summary>The member-card top-ups of one merchant's keys together (<c>MEILING_TOP_UPS_PER_MERCHANT_PER_DAY</c>).</summary>
+    TopUpsByMerchant,
 }

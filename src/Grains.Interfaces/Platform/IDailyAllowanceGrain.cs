@@ -20,6 +20,7 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         "member-codes-by-merchant" => DailyAllowanceKind.MemberCodesByMerchant,
         "stock-adjustments-by-merchant" => DailyAllowanceKind.StockAdjustmentsByMerchant,
         "catalogue-edits-by-merchant" => DailyAllowanceKind.CatalogueEditsByMerchant,
+        "top-ups-by-merchant" => DailyAllowanceKind.TopUpsByMerchant,
         _ => null,
     };
 
@@ -30,6 +31,7 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         DailyAllowanceKind.MemberCodesByMerchant => "member-codes-by-merchant",
         DailyAllowanceKind.StockAdjustmentsByMerchant => "stock-adjustments-by-merchant",
         DailyAllowanceKind.CatalogueEditsByMerchant => "catalogue-edits-by-merchant",
+        DailyAllowanceKind.TopUpsByMerchant => "top-ups-by-merchant",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an allowance kind."),
     };
 

@@ -141,6 +141,17 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
             userId))
         .ToDictionary(row => row.Key, row => row.OrderIds);
 
+    /// <summary>The payment and delivery partners the ledger names for one of the user's orders: those that keep it by its id.</summary>
+    public Task<IReadOnlyList<(string Recipient, RecipientKind Kind)>> PartnersOfOrderAsync(string userId, string orderId) =>
+        dataSource.ReadRowsAsync(
+            $"""
+            SELECT DISTINCT recipient, recipient_kind FROM user_disclosures
+             WHERE user_id = $1 AND order_id = $2 AND recipient_kind IN ('{nameof(RecipientKind.PaymentPartner)}', '{nameof(RecipientKind.DeliveryPartner)}')
+             ORDER BY recipient, recipient_kind
+            """,
+            reader => (reader.GetString(0), Enum.Parse<RecipientKind>(reader.GetString(1))),
+            userId, orderId);
+
     /// <summary>
     /// The parties that received the user's data with a grant of <paramref name="purpose"/> as their basis: those a
     /// withdrawal of it concerns (P1.10, P3.1).

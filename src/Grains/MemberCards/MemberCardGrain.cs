@@ -72,6 +72,10 @@ internal sealed partial class MemberCardGrain(
             throw DomainException.Conflict("merchant-closing", "This merchant is closing and takes no member-card top-ups.");
         }
 
+        // P4.4: one of the merchant's day of top-ups, before anything is written (a retry under its key, answered above,
+        // takes none): each writes a takings row kept for good, and 1-fen top-ups in a loop had no other bound.
+        await GrainFactory.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.TopUpsByMerchant, MerchantId)).Take();
+
         // P6.1, P4.1, P4.2: money put on a user's card is processing of their data, through the one gate. A first top-up
         // passes it in the user's turn with the card's index row, so a cancellation finds the card (P3.1).
         var processing = ProcessingRequest.Under("member-card-top-up", LawfulBasis.ContractNecessity).In(merchant.Region);

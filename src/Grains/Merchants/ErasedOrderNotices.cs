@@ -18,14 +18,11 @@ public sealed class ErasedOrderNotices(DisclosureLedgerStore ledger, WebhookOutb
     {
         var causeId = MerchantClosures.CauseId(orderId);
         var notices = new List<OutboxEvent>();
-        foreach (var ((partner, kind), received) in await ledger.OrderIdsByRecipientAsync(userId))
+        foreach (var (partner, kind) in await ledger.PartnersOfOrderAsync(userId, orderId))
         {
-            if (kind is RecipientKind.PaymentPartner or RecipientKind.DeliveryPartner && received.Contains(orderId, StringComparer.Ordinal))
-            {
-                notices.Add(outbox.Event(
-                    WebhookEvents.CustomerRedact, partner, kind, causeId,
-                    new { userId, requestId = (string?)null, merchantId, closureId = causeId, orderIds = new[] { orderId }, categories = PartnerCategories }, causeId));
-            }
+            notices.Add(outbox.Event(
+                WebhookEvents.CustomerRedact, partner, kind, causeId,
+                new { userId, requestId = (string?)null, merchantId, closureId = causeId, orderIds = new[] { orderId }, categories = PartnerCategories }, causeId));
         }
 
         if (notices.Count > 0)

@@ -25,6 +25,7 @@ internal sealed class DailyAllowanceGrain(
             DailyAllowanceKind.MemberCodesByMerchant => (settings.Value.MemberCodesPerMerchantPerDay, "member codes texted at one merchant's asking"),
             DailyAllowanceKind.StockAdjustmentsByMerchant => (settings.Value.StockAdjustmentsPerMerchantPerDay, "stock adjustments by one merchant"),
             DailyAllowanceKind.CatalogueEditsByMerchant => (settings.Value.CatalogueEditsPerMerchantPerDay, "product edits by one merchant"),
+            DailyAllowanceKind.TopUpsByMerchant => (settings.Value.TopUpsPerMerchantPerDay, "member-card top-ups by one merchant"),
             _ => throw DomainException.Invalid(UnknownKind, "No such allowance."),
         };
         state.State.Take(clock.GetUtcNow(), UserQuotas.Day, perDay, what);

@@ -66,4 +66,11 @@ public sealed class StaffSettings
     /// keep the cluster busy without end. A day's repricing of a whole catalogue by hand stays well within it.
     /// </summary>
     public int CatalogueEditsPerMerchantPerDay { get; set; } = 2_000;
+
+    /// <summary>
+    /// Member-card top-ups one merchant may take a day, all its keys together (P4.4): each writes a takings row kept for
+    /// good and rewrites the card, and a cashier's only bound was an amount (a million 1-fen top-ups a day), a manager's and
+    /// the merchant key's none. A busy chain's day of real top-ups stays well within it.
+    /// </summary>
+    public int TopUpsPerMerchantPerDay { get; set; } = 50_000;
 }

@@ -388,7 +388,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
 
     /// <summary>
     /// The merchant's confirmation of a notice it received: delivered (<c>notified_at</c>), or the one whose event id it
-    /// names; kept if given before. <see cref="ReceivedConfirmationOutcome.NotDelivered"/> when it is listed but neither holds.
+    /// names once that event was sent (leased for an attempt, or tried); kept if given before. <see cref="ReceivedConfirmationOutcome.NotDelivered"/> when it is listed but neither holds.
     /// </summary>
     public async Task<ReceivedConfirmation> ConfirmReceivedAsync(string causeId, string merchantId, string? eventId, DateTimeOffset now)
     {
@@ -396,7 +396,9 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             $"""
             UPDATE request_recipients SET confirmed_at = coalesce(confirmed_at, $3)
              WHERE request_id = $1 AND recipient = $2 AND recipient_kind = $4
-               AND (confirmed_at IS NOT NULL OR notified_at IS NOT NULL OR event_id = $5)
+               AND (confirmed_at IS NOT NULL OR notified_at IS NOT NULL
+                    -- An event id is derived from what the merchant knows; naming it proves receipt only once it was sent.
+                    OR (event_id = $5 AND EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.event_id = $5 AND (o.leased_by IS NOT NULL OR o.attempts > 0))))
             RETURNING {RecipientColumns}
             """,
             ReadRecipient, causeId, merchantId, now, nameof(RecipientKind.Merchant), eventId ?? "");
@@ -559,7 +561,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                  WHERE request_id IN (
                        SELECT receipt_id FROM consent_receipts WHERE user_id = $1 AND NOT granted
                        UNION ALL SELECT objection_cause_id FROM transfer_users WHERE user_id = $1 AND objection_cause_id IS NOT NULL
-                       UNION ALL SELECT DISTINCT 'clo_' || order_id FROM user_disclosures WHERE user_id = $1 AND order_id IS NOT NULL)
+                       UNION ALL SELECT 'clo_' || order_id FROM user_disclosures
+                                  WHERE user_id = $1 AND order_id IS NOT NULL AND recipient_kind IN ('PaymentPartner', 'DeliveryPartner'))
                    AND (request_id, recipient_kind, recipient) > ($2, $3, $4)
                  ORDER BY request_id, recipient_kind, recipient LIMIT $5
                 """,

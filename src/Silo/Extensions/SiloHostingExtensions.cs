@@ -140,6 +140,7 @@ public static class SiloHostingExtensions
             staff.MemberCodesPerMerchantPerDay = settings.MemberCodesPerMerchantPerDay;
             staff.StockAdjustmentsPerMerchantPerDay = settings.StockAdjustmentsPerMerchantPerDay;
             staff.CatalogueEditsPerMerchantPerDay = settings.CatalogueEditsPerMerchantPerDay;
+            staff.TopUpsPerMerchantPerDay = settings.TopUpsPerMerchantPerDay;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

@@ -164,6 +164,10 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
             Assert.Equal([erased], notice.GetProperty("data").GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()));
         }
 
+        // The partner confirms by the closure its notice named, signed with its own secret.
+        var confirmed = await platform.PostSignedAsync("/v1/payment-partners/wechat-pay/recipient-confirmations",
+            JsonSerializer.Serialize(new { causeId = closure }), TestSiloConfigurator.PartnerSecretsByName["wechat-pay"]);
+        Assert.True(confirmed.StatusCode == HttpStatusCode.OK, await confirmed.Content.ReadAsStringAsync());
         // The order at the merchant still open is no one's to erase.
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM webhook_outbox WHERE request_id = $1", MerchantClosures.CauseId(elsewhere)));

@@ -80,6 +80,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <summary>Product edits one merchant may make a day in the test silos: more than any other test makes for one shop.</summary>
     public const int CatalogueEditsPerMerchantPerDay = 20;
 
+    // Above the hundred concurrent top-ups one card test makes, and few enough for the quota test to spend.
+    public const int TopUpsPerMerchantPerDay = 150;
+
     /// <summary>A user's consent changes a day in the test silos: below the platform's 200, reached in two minutes of the test clock.</summary>
     public const int ConsentChangesPerDay = 100;
 
@@ -142,6 +145,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             staff.MemberCodesPerMerchantPerDay = MemberCodesPerMerchantPerDay;
             staff.StockAdjustmentsPerMerchantPerDay = StockAdjustmentsPerMerchantPerDay;
             staff.CatalogueEditsPerMerchantPerDay = CatalogueEditsPerMerchantPerDay;
+            staff.TopUpsPerMerchantPerDay = TopUpsPerMerchantPerDay;
         });
         // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;
         // the tests' receivers listen on loopback, which a silo refuses unless told.

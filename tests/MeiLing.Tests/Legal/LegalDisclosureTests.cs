@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Grains;
 using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Legal;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.DataRights;
@@ -168,6 +169,19 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("authority", out _), problem.ToString());
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM legal_disclosures WHERE user_id = $1", user.UserId));
+    }
+
+    // The grain holds it for any caller (an older API host, a script through the cluster client): before anything is written.
+    [Fact]
+    public async Task P3_3_the_grain_refuses_an_authority_longer_than_the_ledger_takes_before_it_writes_anything()
+    {
+        var user = await platform.RegisterUserAsync();
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => platform.Grains.GetGrain<ILegalDisclosuresGrain>(0).Record(user.UserId,
+            new LegalDemand(new string('局', ILegalDisclosuresGrain.MaxAuthorityLength + 1), "court-order", "REF-GRAIN", ["phone"], NotifyUser: false, "operator-test")));
+
+        Assert.Equal("invalid-authority", refused.Code);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM legal_disclosures WHERE user_id = $1", user.UserId));
     }
 

@@ -446,6 +446,27 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal("confirmed", await ObjectionStatusAsync(shop, transferId));
     }
 
+    // The event id is derived from the event's type, the merchant and the objection's cause, all of which the merchant
+    // knows: naming it proved receipt of a notice that never left the outbox.
+    [Fact]
+    public async Task P3_1_P3_2_a_merchant_cannot_confirm_an_unsent_objection_notice_by_the_event_id_it_can_work_out()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Unsent");
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver: null);
+        var causeId = TransferObjections.CauseId(transferId, shop.Customer.UserId);
+        var eventId = await Polling.UntilAsync(
+            () => platform.Database.ScalarAsync<string>("SELECT event_id FROM request_recipients WHERE request_id = $1 AND recipient = $2", causeId, shop.Merchant.MerchantId),
+            id => id is not null);
+
+        var byWorkedOutId = await shop.MerchantClient.PostAsync(
+            $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients/{shop.Merchant.MerchantId}/confirmation?eventId={Uri.EscapeDataString(eventId!)}", null);
+
+        await byWorkedOutId.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.NotEqual("confirmed", await ObjectionStatusAsync(shop, transferId));
+    }
+
     private static async Task<string?> ObjectionStatusAsync(Shop shop, string transferId) =>
         (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients"))
             .GetProperty("items").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId).GetProperty("status").GetString();
@@ -543,9 +564,14 @@ public sealed class TransferTests(TimeTravelFixture platform)
     }
 
     // The shop's customer objects, and so does each of the other customers given, before the transfer takes effect.
-    private async Task<string> ObjectedAndTransferredAsync(Shop shop, string successorMerchantId, WebhookReceiver receiver, params Shop[] otherObjectors)
+    // Without a receiver the merchant has no endpoint: its notices wait in the outbox, never sent.
+    private async Task<string> ObjectedAndTransferredAsync(Shop shop, string successorMerchantId, WebhookReceiver? receiver, params Shop[] otherObjectors)
     {
-        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        if (receiver is not null)
+        {
+            await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        }
+
         var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
             new { successorMerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
         var transferId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Orleans.Core.Internal;
@@ -24,6 +25,26 @@ public sealed class QuotaTests(PlatformFixture platform)
         var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
         Assert.NotNull(refused.Headers.RetryAfter);
+    }
+
+    // P4.4: a top-up writes a takings row kept for good and rewrites the card; a cashier's only bound was an amount, and a
+    // manager's or the merchant key's none, so 1-fen top-ups in a loop grew the merchant's takings without end.
+    [Fact]
+    public async Task P4_4_one_merchants_keys_together_make_a_days_allowance_of_top_ups_and_no_more()
+    {
+        var shop = await platform.OpenShopAsync();
+        for (var taken = 0; taken < TestSiloConfigurator.TopUpsPerMerchantPerDay; taken += 10)
+        {
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(10, TestSiloConfigurator.TopUpsPerMerchantPerDay - taken)).Select(_ => shop.TopUpAsync(1)));
+        }
+
+        var refused = await shop.MerchantClient.PostAsJsonAsync(
+            $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{shop.Customer.UserId}/top-ups", new { amountFen = 1 });
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(TestSiloConfigurator.TopUpsPerMerchantPerDay, await shop.BalanceAsync());
     }
 
     [Fact]

@@ -83,6 +83,12 @@ public sealed class SessionTests(PlatformFixture platform)
         Assert.DoesNotContain("domain=", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.Unauthorized, (await GetWithCookieAsync(https, $"/v1/users/{planter.UserId}", $"meiling_session={token}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await GetWithCookieAsync(https, $"/v1/users/{planter.UserId}", $"__Host-meiling_session={token}")).StatusCode);
+
+        // A browser signed in before the cookie took its name still holds the plain one: the next sign-in ends it.
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/v1/sessions") { Content = JsonContent.Create(new { phone = planter.Phone, password = planter.Password }) };
+        again.Headers.Add("Cookie", $"meiling_session={token}");
+        var cookies = (await https.SendAsync(again)).Headers.GetValues("Set-Cookie").ToList();
+        Assert.Contains(cookies, value => value.StartsWith("meiling_session=;", StringComparison.Ordinal) && value.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase));
     }
 
     private static async Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string cookie)
