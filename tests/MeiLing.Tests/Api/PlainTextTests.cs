@@ -73,8 +73,8 @@ public sealed class PlainTextTests(PlatformFixture platform)
         Assert.DoesNotContain("URGENT", ticket, StringComparison.Ordinal);
     }
 
-    // P1.7: a subject or message of spaces alone opened an empty ticket, and an empty message counted toward the ticket's
-    // 500, all answered 201 where the contract has an invalid field 400.
+    // P1.7: a subject or message of spaces alone is no ticket and no message (Required refuses white space): an empty one
+    // would count toward the ticket's 500.
     [Fact]
     public async Task P1_7_a_blank_ticket_subject_or_message_is_400_and_nothing_is_added()
     {
