@@ -130,7 +130,8 @@ public static class PaymentPartnersApi
 
 /// <summary>
 /// Body of <c>POST /v1/payment-partners/{partner}/recipient-confirmations</c>: the cause the partner was told of and
-/// acted on, the <c>requestId</c> of a request's notice or the <c>receiptId</c> of a direct withdrawal's.
+/// acted on: the <c>requestId</c> of a request's notice, the <c>receiptId</c> of a direct withdrawal's, an objection's id, or
+/// the <c>closureId</c> of an order a closing merchant erased.
 /// </summary>
 public sealed record PartnerRecipientConfirmationBody([property: Required, StringLength(64, MinimumLength = 1)] string CauseId);
 

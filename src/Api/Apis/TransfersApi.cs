@@ -39,7 +39,7 @@ public static class TransfersApi
         routes.MapPost("/v1/transfers/{transferId:id}/objections/{userId:id}/recipients/{merchantId:id}/confirmation", ConfirmObjectionAsRecipient)
             .WithTags("Transfers").ForCaller(CallerScope.TheMerchantKey).WithName("ConfirmTransferObjectionAsRecipient")
             .ProducesProblems(StatusCodes.Status409Conflict)
-            .WithSummary("The merchant told of a user's objection (customer.redact with this transferId and userId) confirms it erased their data; that merchant's key only. Only a notice that reached it: once delivered, or before with eventId naming the notice's webhook-id once it was sent (a handler that confirms before it answers); else 409 notice-not-delivered (P3.1, P3.2).");
+            .WithSummary("The merchant told of a user's objection (customer.redact with this transferId and userId) confirms it erased their data; that merchant's key only. Only a notice that reached it: once delivered, or once its endpoint answered an attempt (an error included; a handler confirms after it answers); eventId, when given, must be the notice's webhook-id; else 409 notice-not-delivered (P3.1, P3.2).");
         routes.MapPost($"/v1/transfers/{{transferId:id}}/objections/{{userId:id}}/recipients/{{recipient:{PartyRouteConstraint.ConstraintName}}}/redelivery", RedeliverObjectionNotice)
             .WithTags("Transfers").RequireAuthorization(AuthorizationPolicies.Support).ProducesProblems(StatusCodes.Status409Conflict)
             .WithName("RedeliverTransferObjectionNotice")

@@ -2,7 +2,7 @@ namespace MeiLing.Api.Security;
 
 /// <summary>
 /// Headers every response carries, error bodies included (P4.4): no MIME sniffing, no framing, no
-/// referrer, a content policy under which an API answer loads nothing, and no caching of anything
+/// referrer to another origin, a content policy under which an API answer loads nothing, and no caching of anything
 /// answered to a caller with credentials. Added as the response starts, so that the exception
 /// handler's reset of the response cannot drop them.
 /// </summary>

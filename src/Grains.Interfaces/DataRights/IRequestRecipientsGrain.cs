@@ -14,9 +14,9 @@ public interface IRequestRecipientsGrain : IGrainWithIntegerKey
     Task<RequestRecipient?> Confirm(string requestId, string merchantId);
 
     /// <summary>
-    /// The merchant confirms it acted on a notice it received: one delivered to it, or the one whose event id
-    /// (<c>webhook-id</c>) it names, for a handler that confirms before it answers the delivery. Null when it is not one
-    /// of the cause's recipients; a conflict (<c>notice-not-delivered</c>) when neither holds. For causes whose id the
+    /// The merchant confirms it acted on a notice it received: delivered to it, or answered by its endpoint (an error
+    /// included); <paramref name="eventId"/>, when named, must be the notice's <c>webhook-id</c>. Null when it is not one of
+    /// the cause's recipients; a conflict (<c>notice-not-delivered</c>) when nothing reached it. For causes whose id the
     /// merchant knows without the notice (a transfer objection's: the transfer and its own customer's id), so that it
     /// cannot confirm an erasure it never heard of (P3.1, P3.2).
     /// </summary>

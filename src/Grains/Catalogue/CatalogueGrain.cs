@@ -77,7 +77,7 @@ internal sealed partial class CatalogueGrain(
         }
 
         // P4.4: counted before anything is written: each edit rewrites the whole catalogue and tells every silo.
-        await TakeEditAsync();
+        await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.CatalogueEditsByMerchant, MerchantId);
         state.State.Products[sku] = edited;
         await WriteAsync();
         return edited;
@@ -141,19 +141,6 @@ internal sealed partial class CatalogueGrain(
         }
 
         return stockAfter;
-    }
-
-    // While a cluster rolls, the allowance grain may live on a silo of the previous release, which knows no such kind: the
-    // edit goes on uncounted rather than refused, as before this allowance, until the roll ends.
-    private async Task TakeEditAsync()
-    {
-        try
-        {
-            await GrainFactory.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.CatalogueEditsByMerchant, MerchantId)).Take();
-        }
-        catch (DomainException unknown) when (unknown.Code == DailyAllowanceGrain.UnknownKind)
-        {
-        }
     }
 
     private Product Existing(string sku) =>

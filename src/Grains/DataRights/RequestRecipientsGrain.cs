@@ -1,5 +1,7 @@
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Transfers;
 using MeiLing.Grains.Webhooks;
 
@@ -14,22 +16,28 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
     Task<RequestRecipient?> IRequestRecipientsGrain.Confirm(string requestId, string merchantId) =>
         store.ConfirmAsync(requestId, merchantId, clock.GetUtcNow());
 
-    async Task<RequestRecipient?> IRequestRecipientsGrain.ConfirmReceived(string causeId, string merchantId, string? eventId)
+    Task<RequestRecipient?> IRequestRecipientsGrain.ConfirmReceived(string causeId, string merchantId, string? eventId) =>
+        ConfirmReceivedAsync(causeId, merchantId, [RecipientKind.Merchant], eventId);
+
+    private async Task<RequestRecipient?> ConfirmReceivedAsync(string causeId, string recipient, IReadOnlyList<RecipientKind> kinds, string? eventId)
     {
-        var confirmation = await store.ConfirmReceivedAsync(causeId, merchantId, eventId, clock.GetUtcNow());
+        var confirmation = await store.ConfirmReceivedAsync(causeId, recipient, kinds, eventId, clock.GetUtcNow());
         return confirmation.Outcome switch
         {
             ReceivedConfirmationOutcome.Confirmed => confirmation.Recipient,
             ReceivedConfirmationOutcome.NotListed => null,
             _ => throw DomainException.Conflict(
-                "notice-not-delivered", "The notice has not reached this merchant: confirm once it is delivered, or name its webhook-id (eventId)."),
+                "notice-not-delivered", "The notice has not reached this recipient: confirm once its endpoint has answered it."),
         };
     }
 
     Task<IReadOnlyList<RequestRecipient>> IRequestRecipientsGrain.Of(string causeId) => store.RecipientsOfAsync(causeId);
 
+    // A closure's cause is the order's id behind a prefix, which the partner holds: it confirms only a notice that reached it.
     Task<RequestRecipient?> IRequestRecipientsGrain.ConfirmAsPartner(string causeId, string partner) =>
-        store.ConfirmPartnerAsync(causeId, partner, clock.GetUtcNow());
+        MerchantClosures.IsCauseId(causeId)
+            ? ConfirmReceivedAsync(causeId, partner, [RecipientKind.PaymentPartner, RecipientKind.DeliveryPartner], eventId: null)
+            : store.ConfirmPartnerAsync(causeId, partner, clock.GetUtcNow());
 
     async Task<RequestRecipient?> IRequestRecipientsGrain.Redeliver(string causeId, string recipient)
     {

@@ -72,10 +72,6 @@ internal sealed partial class MemberCardGrain(
             throw DomainException.Conflict("merchant-closing", "This merchant is closing and takes no member-card top-ups.");
         }
 
-        // P4.4: one of the merchant's day of top-ups, before anything is written (a retry under its key, answered above,
-        // takes none): each writes a takings row kept for good, and 1-fen top-ups in a loop had no other bound.
-        await GrainFactory.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.TopUpsByMerchant, MerchantId)).Take();
-
         // P6.1, P4.1, P4.2: money put on a user's card is processing of their data, through the one gate. A first top-up
         // passes it in the user's turn with the card's index row, so a cancellation finds the card (P3.1).
         var processing = ProcessingRequest.Under("member-card-top-up", LawfulBasis.ContractNecessity).In(merchant.Region);
@@ -114,6 +110,11 @@ internal sealed partial class MemberCardGrain(
             counted = CountedAs(operationId, amountFen, merchant);
             await GrainFactory.GetGrain<IStaffGrain>(staffId).TakeTopUp(counted);
         }
+
+        // P4.4: one of the merchant's day of top-ups, the key's own limit first (a cashier past theirs spends none of the
+        // shop's) and before anything is written (a retry under its key, answered from the state, takes none): each writes
+        // a takings row kept for good, and 1-fen top-ups in a loop had no other bound.
+        await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.TopUpsByMerchant, MerchantId);
 
         // P1.6: a top-up is money the merchant says it took, as a marked payment is: it goes into the merchant's takings,
         // so a cashier topping up a card for nothing leaves the till short of the day's report, which names the staff member.

@@ -387,29 +387,35 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     }
 
     /// <summary>
-    /// The merchant's confirmation of a notice it received: delivered (<c>notified_at</c>), or the one whose event id it
-    /// names once that event was sent (leased for an attempt, or tried); kept if given before. <see cref="ReceivedConfirmationOutcome.NotDelivered"/> when it is listed but neither holds.
+    /// A recipient's confirmation of a notice it received: delivered (<c>notified_at</c>), or answered by its endpoint at
+    /// least once (an error included: the body reached it); kept if given before. Not on the strength of an id: a notice's
+    /// cause and event ids are derived from what the recipient knows (an objection's transfer and customer, a closure's
+    /// order), and an attempt that never connected (a blocked address, an endpoint removed, a port closed) delivered
+    /// nothing. <paramref name="eventId"/>, when named, must be the listed notice's. <see cref="ReceivedConfirmationOutcome.NotDelivered"/>
+    /// when it is listed but nothing reached it.
     /// </summary>
-    public async Task<ReceivedConfirmation> ConfirmReceivedAsync(string causeId, string merchantId, string? eventId, DateTimeOffset now)
+    public async Task<ReceivedConfirmation> ConfirmReceivedAsync(
+        string causeId, string recipient, IReadOnlyList<RecipientKind> kinds, string? eventId, DateTimeOffset now)
     {
+        var kindNames = kinds.Select(kind => kind.ToString()).ToArray();
         var rows = await dataSource.ReadRowsAsync(
             $"""
-            UPDATE request_recipients SET confirmed_at = coalesce(confirmed_at, $3)
-             WHERE request_id = $1 AND recipient = $2 AND recipient_kind = $4
-               AND (confirmed_at IS NOT NULL OR notified_at IS NOT NULL
-                    -- An event id is derived from what the merchant knows; naming it proves receipt only once it was sent.
-                    OR (event_id = $5 AND EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.event_id = $5 AND (o.leased_by IS NOT NULL OR o.attempts > 0))))
+            UPDATE request_recipients r SET confirmed_at = coalesce(r.confirmed_at, $3)
+             WHERE r.request_id = $1 AND r.recipient = $2 AND r.recipient_kind = ANY($4)
+               AND (r.confirmed_at IS NOT NULL OR r.notified_at IS NOT NULL
+                    OR ((nullif($5, '') IS NULL OR r.event_id = $5)
+                        AND EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.event_id = r.event_id AND o.last_status_code IS NOT NULL)))
             RETURNING {RecipientColumns}
             """,
-            ReadRecipient, causeId, merchantId, now, nameof(RecipientKind.Merchant), eventId ?? "");
+            ReadRecipient, causeId, recipient, now, kindNames, eventId ?? "");
         if (rows.Count > 0)
         {
             return new(ReceivedConfirmationOutcome.Confirmed, rows[0]);
         }
 
         var listed = await dataSource.ReadRowsAsync(
-            $"SELECT {RecipientColumns} FROM request_recipients WHERE request_id = $1 AND recipient = $2 AND recipient_kind = $3",
-            ReadRecipient, causeId, merchantId, nameof(RecipientKind.Merchant));
+            $"SELECT {RecipientColumns} FROM request_recipients WHERE request_id = $1 AND recipient = $2 AND recipient_kind = ANY($3)",
+            ReadRecipient, causeId, recipient, kindNames);
         return listed.Count > 0 ? new(ReceivedConfirmationOutcome.NotDelivered, listed[0]) : new(ReceivedConfirmationOutcome.NotListed, null);
     }
 

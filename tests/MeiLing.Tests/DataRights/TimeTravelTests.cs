@@ -164,7 +164,11 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
             Assert.Equal([erased], notice.GetProperty("data").GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()));
         }
 
-        // The partner confirms by the closure its notice named, signed with its own secret.
+        // The partner confirms by the closure its notice named, signed with its own secret, once the notice reached it.
+        await Polling.UntilAsync(
+            () => platform.Database.ScalarAsync<long>(
+                "SELECT count(*) FROM request_recipients WHERE request_id = $1 AND recipient = 'wechat-pay' AND (notified_at IS NOT NULL OR confirmed_at IS NOT NULL)", closure),
+            told => told > 0);
         var confirmed = await platform.PostSignedAsync("/v1/payment-partners/wechat-pay/recipient-confirmations",
             JsonSerializer.Serialize(new { causeId = closure }), TestSiloConfigurator.PartnerSecretsByName["wechat-pay"]);
         Assert.True(confirmed.StatusCode == HttpStatusCode.OK, await confirmed.Content.ReadAsStringAsync());

@@ -420,51 +420,56 @@ public sealed class TransferTests(TimeTravelFixture platform)
     }
 
     // P3.1, P3.2: an objection's cause id is the transfer's and the user's, both of which the merchant reads without the
-    // notice (its transferAwayId, its customers' orders): with its endpoint down it confirmed an erasure it never heard
-    // of, the user saw "confirmed", and support's chase list and re-send let it go.
+    // notice (its transferAwayId, its customers' orders), and the notice's event id is derived from them: with its
+    // endpoint pointed where nothing answers, it confirmed an erasure it never heard of, the user saw "confirmed", and
+    // support's chase list and re-send let it go.
     [Fact]
     public async Task P3_1_P3_2_a_merchant_cannot_confirm_an_objection_notice_that_never_reached_it()
     {
         var shop = await platform.OpenShopAsync();
         await shop.PlaceOrderAsync();
         var successor = await platform.CreateMerchantAsync("Successor Unheard");
-        await using var receiver = await WebhookReceiver.StartDownAsync();
-        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver: null);
+        // Re-pointed where nothing listens: every attempt fails before anything answers.
+        Assert.Equal(HttpStatusCode.OK, (await shop.MerchantClient.PutAsJsonAsync(
+            $"/v1/merchants/{shop.Merchant.MerchantId}/webhook", new { url = "http://127.0.0.1:9/hooks" })).StatusCode);
+        var eventId = await Polling.UntilAsync(
+            () => platform.Database.ScalarAsync<string>(
+                "SELECT o.event_id FROM webhook_outbox o JOIN request_recipients r ON r.event_id = o.event_id WHERE r.request_id = $1 AND r.recipient = $2 AND o.attempts > 0",
+                TransferObjections.CauseId(transferId, shop.Customer.UserId), shop.Merchant.MerchantId),
+            id => id is not null);
         var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients/{shop.Merchant.MerchantId}/confirmation";
-        var attempted = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
 
         var unheard = await shop.MerchantClient.PostAsync(path, null);
-        var wrongEvent = await shop.MerchantClient.PostAsync($"{path}?eventId=evt_not_the_notice", null);
-        var statusMeanwhile = await ObjectionStatusAsync(shop, transferId);
-        // A handler confirming before it answers names the notice it holds.
-        var named = await shop.MerchantClient.PostAsync($"{path}?eventId={Uri.EscapeDataString(attempted.WebhookId)}", null);
+        var byWorkedOutId = await shop.MerchantClient.PostAsync($"{path}?eventId={Uri.EscapeDataString(eventId!)}", null);
 
         Assert.EndsWith("/notice-not-delivered", (await unheard.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
-        await wrongEvent.AssertProblemAsync(HttpStatusCode.Conflict);
-        Assert.NotEqual("confirmed", statusMeanwhile);
-        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
-        Assert.Equal("confirmed", await ObjectionStatusAsync(shop, transferId));
+        await byWorkedOutId.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.NotEqual("confirmed", await ObjectionStatusAsync(shop, transferId));
     }
 
-    // The event id is derived from the event's type, the merchant and the objection's cause, all of which the merchant
-    // knows: naming it proved receipt of a notice that never left the outbox.
+    // An endpoint that answered the notice, even with an error, holds it: its merchant confirms what it acted on, whether
+    // or not the delivery counts as done yet.
     [Fact]
-    public async Task P3_1_P3_2_a_merchant_cannot_confirm_an_unsent_objection_notice_by_the_event_id_it_can_work_out()
+    public async Task P3_1_P3_2_a_merchant_whose_endpoint_answered_the_objection_notice_confirms_it_before_a_2xx()
     {
         var shop = await platform.OpenShopAsync();
         await shop.PlaceOrderAsync();
-        var successor = await platform.CreateMerchantAsync("Successor Unsent");
-        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver: null);
-        var causeId = TransferObjections.CauseId(transferId, shop.Customer.UserId);
-        var eventId = await Polling.UntilAsync(
-            () => platform.Database.ScalarAsync<string>("SELECT event_id FROM request_recipients WHERE request_id = $1 AND recipient = $2", causeId, shop.Merchant.MerchantId),
-            id => id is not null);
+        var successor = await platform.CreateMerchantAsync("Successor Answered");
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver);
+        var received = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+        await Polling.UntilAsync(
+            () => platform.Database.ScalarAsync<long>("SELECT count(*) FROM webhook_outbox WHERE event_id = $1 AND last_status_code IS NOT NULL", received.WebhookId),
+            answered => answered > 0);
+        var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients/{shop.Merchant.MerchantId}/confirmation";
 
-        var byWorkedOutId = await shop.MerchantClient.PostAsync(
-            $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients/{shop.Merchant.MerchantId}/confirmation?eventId={Uri.EscapeDataString(eventId!)}", null);
+        var anotherEvent = await shop.MerchantClient.PostAsync($"{path}?eventId=evt_not_the_notice", null);
+        var confirmed = await shop.MerchantClient.PostAsync($"{path}?eventId={Uri.EscapeDataString(received.WebhookId)}", null);
 
-        await byWorkedOutId.AssertProblemAsync(HttpStatusCode.Conflict);
-        Assert.NotEqual("confirmed", await ObjectionStatusAsync(shop, transferId));
+        await anotherEvent.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("confirmed", await ObjectionStatusAsync(shop, transferId));
     }
 
     private static async Task<string?> ObjectionStatusAsync(Shop shop, string transferId) =>
