@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using MeiLing.Api.Problems;
 using MeiLing.Grains;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Merchants;
@@ -30,7 +31,8 @@ public static class PaymentPartnersApi
             .Accepts<PartnerConfirmationBody>("application/json");
         routes.MapPost("/v1/payment-partners/{partner}/recipient-confirmations", ConfirmAsRecipient).AllowAnonymous()
             .WithTags("Payment partners").WithName("ConfirmPartnerAsRecipient")
-            .WithSummary("A payment or delivery partner told of a data-rights request or of a consent withdrawn directly confirms it acted: {causeId} (the requestId, receiptId, objection id or closure id of the notice: data.requestId, the consent record's id, the objection's cause, or data.closureId for an order a closing merchant erased), signed with its secret like a payment confirmation; 401 otherwise, 404 when it was not told of that cause.")
+            .WithSummary("A payment or delivery partner told of a data-rights request or of a consent withdrawn directly confirms it acted: {causeId} (the requestId, receiptId, objection id or closure id of the notice: data.requestId, the consent record's id, the objection's cause, or data.closureId for an order a closing merchant erased), signed with its secret like a payment confirmation; 401 otherwise, 404 when it was not told of that cause; for a closure, 409 notice-not-delivered until the notice reached the partner (delivered, or answered by its endpoint).")
+            .ProducesProblems(StatusCodes.Status409Conflict)
             .Accepts<PartnerRecipientConfirmationBody>("application/json");
         return routes;
     }

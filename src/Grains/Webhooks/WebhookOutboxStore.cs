@@ -209,7 +209,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             UPDATE request_recipients SET attempts = attempts + 1, last_attempt_at = $2, next_attempt_at = $4,
                    failed_at = CASE WHEN $3 OR $4 IS NOT NULL THEN NULL ELSE $2 END,
                    notified_at = CASE WHEN $3 THEN coalesce(notified_at, $2) ELSE notified_at END,
-                   confirmed_at = CASE WHEN $3 AND $5 THEN coalesce(confirmed_at, $2) ELSE confirmed_at END
+                   confirmed_at = CASE WHEN $3 AND $5 THEN coalesce(confirmed_at, $2) ELSE confirmed_at END,
+                   answered_at = CASE WHEN $6 THEN coalesce(answered_at, $2) ELSE answered_at END
              WHERE event_id = $1
             """, connection, transaction))
         {
@@ -218,6 +219,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             attempted.Parameters.Add(new() { Value = outcome.Delivered });
             attempted.Parameters.Add(new() { Value = outcome.Delivered ? DBNull.Value : (object?)outcome.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             attempted.Parameters.Add(new() { Value = outcome.Confirmed });
+            attempted.Parameters.Add(new() { Value = outcome.StatusCode is not null });
             await attempted.ExecuteNonQueryAsync();
         }
 
@@ -388,7 +390,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
 
     /// <summary>
     /// A recipient's confirmation of a notice it received: delivered (<c>notified_at</c>), or answered by its endpoint at
-    /// least once (an error included: the body reached it); kept if given before. Not on the strength of an id: a notice's
+    /// least once (<c>answered_at</c>, an error included: the body reached it); kept if given before. Not on the strength of an id: a notice's
     /// cause and event ids are derived from what the recipient knows (an objection's transfer and customer, a closure's
     /// order), and an attempt that never connected (a blocked address, an endpoint removed, a port closed) delivered
     /// nothing. <paramref name="eventId"/>, when named, must be the listed notice's. <see cref="ReceivedConfirmationOutcome.NotDelivered"/>
@@ -402,9 +404,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             $"""
             UPDATE request_recipients r SET confirmed_at = coalesce(r.confirmed_at, $3)
              WHERE r.request_id = $1 AND r.recipient = $2 AND r.recipient_kind = ANY($4)
-               AND (r.confirmed_at IS NOT NULL OR r.notified_at IS NOT NULL
-                    OR ((nullif($5, '') IS NULL OR r.event_id = $5)
-                        AND EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.event_id = r.event_id AND o.last_status_code IS NOT NULL)))
+               AND (nullif($5, '') IS NULL OR r.event_id = $5)
+               AND (r.confirmed_at IS NOT NULL OR r.notified_at IS NOT NULL OR r.answered_at IS NOT NULL)
             RETURNING {RecipientColumns}
             """,
             ReadRecipient, causeId, recipient, now, kindNames, eventId ?? "");

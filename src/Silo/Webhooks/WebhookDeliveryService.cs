@@ -171,7 +171,8 @@ public sealed partial class WebhookDeliveryService(
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
             LogAdapterFailed(delivery.Recipient, exception.GetType().Name);
-            return (false, false, null, null);
+            // A partner's endpoint that answered with an error holds the notice: its status is kept (P3.1).
+            return (false, false, exception is HttpRequestException { StatusCode: { } answered } ? (int)answered : null, null);
         }
     }
 

@@ -26,4 +26,23 @@ internal static class Polling
 
         return value;
     }
+
+    /// <summary>
+    /// Calls <paramref name="call"/> again while it answers "unavailable, retry shortly" (a database timeout on a loaded
+    /// machine), as its contract asks of every caller and a grain's own reminder does; at most five times.
+    /// </summary>
+    public static async Task<T> RetryingWhileUnavailableAsync<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (MeiLing.Grains.DomainException unavailable) when (unavailable.Kind == MeiLing.Grains.DomainErrorKind.Unavailable && attempt < 5)
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
+    }
 }

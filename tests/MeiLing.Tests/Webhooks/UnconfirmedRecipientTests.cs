@@ -7,6 +7,7 @@ using MeiLing.Grains.Merchants;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Webhooks;
@@ -113,7 +114,7 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
             .GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
 
         platform.Clock.Advance(TimeSpan.FromDays(31));
-        await platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId).CompleteTerminationIfDue();
+        await Polling.RetryingWhileUnavailableAsync(() => platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId).CompleteTerminationIfDue());
         platform.Clock.Advance(TimeSpan.FromDays(16));
         var late = await support.UnconfirmedRequestIdsAsync();
         var recipient = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}"))
