@@ -112,8 +112,9 @@ internal sealed partial class MemberCardGrain(
         }
 
         // P4.4: one of the merchant's day of top-ups, the key's own limit first (a cashier past theirs spends none of the
-        // shop's) and before anything is written (a retry under its key, answered from the state, takes none): each writes
-        // a takings row kept for good, and 1-fen top-ups in a loop had no other bound.
+        // shop's) and before the card and its takings row are written (a first top-up's listing, written before, is removed
+        // on refusal; a retry under its key, answered from the state, takes none): each top-up writes a takings row kept
+        // for good, and 1-fen top-ups in a loop had no other bound.
         await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.TopUpsByMerchant, MerchantId);
 
         // P1.6: a top-up is money the merchant says it took, as a marked payment is: it goes into the merchant's takings,
