@@ -27,8 +27,12 @@ public static class ProductsApi
             .ProducesProblems(400);
         group.MapPatch("/{sku}", EditProduct).WithName("EditProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Change a product's name, price or image; orders already placed keep their lines.")
-            .WithDescription("Fields left out stay as they are. A cashier gets 403; an unknown SKU 404.")
+            .WithDescription("Fields left out stay as they are. A new price is kept with who set it and when, before it stands (`GET …/price-changes`). A cashier gets 403; an unknown SKU 404.")
             .ProducesProblems(400);
+        group.MapGet("/{sku}/price-changes", PriceChanges).WithName("ListPriceChanges").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
+            .WithSummary("The product's price changes, newest first, a page at a time (limit 1-200, default 50; cursor): the price before and after, the staff member, the operator who changed it on the merchant's behalf (operatorId), and when (P1.7).")
+            .WithDescription("Neither staffId nor operatorId: the merchant's own key. Kept for good, so a price dropped for one sale and put back shows both changes. A cashier gets 403; an unknown SKU 404; a cursor this listing did not give 400.")
+            .ProducesProblems(400, 404);
         group.MapDelete("/{sku}", ArchiveProduct).WithName("ArchiveProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Archive a product: still listed (archived: true), no new sales (409 product-archived).")
             .WithDescription("Old orders keep their lines, refunds of them still work. Idempotent. A cashier gets 403.");
@@ -62,8 +66,24 @@ public static class ProductsApi
     }
 
     private static async Task<Ok<Product>> EditProduct(
-        string merchantId, [RegularExpression(SkuPattern)] string sku, EditProductRequest request, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<ICatalogueGrain>(merchantId).Edit(sku, new ProductEdit(request.Name?.Trim(), request.PriceFen, request.ImageUrl)));
+        string merchantId, [RegularExpression(SkuPattern)] string sku, EditProductRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<ICatalogueGrain>(merchantId)
+            .EditBy(sku, new ProductEdit(request.Name?.Trim(), request.PriceFen, request.ImageUrl), caller.MerchantStaffId(), caller.OperatorId()));
+
+    private static async Task<Results<Ok<ItemPage<PriceChange>>, ValidationProblem>> PriceChanges(
+        string merchantId, [RegularExpression(SkuPattern)] string sku, IClusterClient cluster,
+        [Range(1, ICatalogueGrain.MaxPriceChangePage)] int? limit, [StringLength(64)] string? cursor)
+    {
+        if (cursor is not null && !EntityId.IsWellFormed(cursor, EntityId.PriceChangePrefix))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was not given by this listing."] });
+        }
+
+        var pageSize = limit ?? 50;
+        // One more than the page, to know whether another follows.
+        var rows = await cluster.GetGrain<ICatalogueGrain>(merchantId).PriceChanges(sku, cursor, pageSize + 1);
+        return TypedResults.Ok(ItemPage.OfOneMoreThan(rows, pageSize, change => change.ChangeId));
+    }
 
     private static async Task<NoContent> ArchiveProduct(string merchantId, [RegularExpression(SkuPattern)] string sku, IClusterClient cluster)
     {
@@ -100,9 +120,7 @@ public static class ProductsApi
         var pageSize = limit ?? 50;
         // One more than the page, to know whether another follows.
         var rows = await cluster.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(merchantId, sku)).MovementsBefore(cursor, pageSize + 1);
-        return TypedResults.Ok(rows.Count > pageSize
-            ? new ItemPage<StockMovement>([.. rows.Take(pageSize)], rows[pageSize - 1].MovementId)
-            : ItemPage.Last(rows));
+        return TypedResults.Ok(ItemPage.OfOneMoreThan(rows, pageSize, movement => movement.MovementId));
     }
 
     private const string SkuPattern = "^[A-Za-z0-9._-]{1,64}$";

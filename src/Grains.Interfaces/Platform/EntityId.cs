@@ -26,6 +26,7 @@ public static class EntityId
     public const string RefundPrefix = "rfd";
     public const string SettlementPrefix = "stl";
     public const string StockMovementPrefix = "stm";
+    public const string PriceChangePrefix = "prc";
 
     /// <summary>A user's objection to a business transfer: the cause its merchant's erasure notice is listed under.</summary>
     public const string ObjectionPrefix = "obj";

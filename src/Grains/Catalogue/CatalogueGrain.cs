@@ -7,6 +7,7 @@ namespace MeiLing.Grains.Catalogue;
 
 internal sealed partial class CatalogueGrain(
     [PersistentState("catalogue", StorageNames.Default)] IPersistentState<CatalogueState> state,
+    PriceChangeStore priceChanges,
     ClusterFacts facts,
     TimeProvider clock) : Grain, ICatalogueGrain
 {
@@ -55,7 +56,9 @@ internal sealed partial class CatalogueGrain(
         return added;
     }
 
-    async Task<Product> ICatalogueGrain.Edit(string sku, ProductEdit edit)
+    Task<Product> ICatalogueGrain.Edit(string sku, ProductEdit edit) => ((ICatalogueGrain)this).EditBy(sku, edit, staffId: null, operatorId: null);
+
+    async Task<Product> ICatalogueGrain.EditBy(string sku, ProductEdit edit, string? staffId, string? operatorId)
     {
         var product = Existing(sku);
         if (edit.PriceFen is { } price)
@@ -78,9 +81,24 @@ internal sealed partial class CatalogueGrain(
 
         // P4.4: counted before anything is written: each edit rewrites the whole catalogue and tells every silo.
         await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.CatalogueEditsByMerchant, MerchantId);
+        if (edited.PriceFen != product.PriceFen)
+        {
+            // P1.7, P4.4: kept before the price stands, so no price ever sells unrecorded: a manager who drops a price for
+            // a friend's sale and puts it back leaves both changes under their name. A trail that cannot take it changes nothing.
+            var at = clock.GetUtcNow();
+            await priceChanges.RecordAsync(MerchantId, sku, new PriceChange(
+                EntityId.NewInTimeOrder(EntityId.PriceChangePrefix, at), product.PriceFen, edited.PriceFen, staffId, operatorId, at));
+        }
+
         state.State.Products[sku] = edited;
         await WriteAsync();
         return edited;
+    }
+
+    Task<IReadOnlyList<PriceChange>> ICatalogueGrain.PriceChanges(string sku, string? beforeChangeId, int limit)
+    {
+        _ = Existing(sku);
+        return priceChanges.LatestAsync(MerchantId, sku, Math.Clamp(limit, 1, ICatalogueGrain.MaxPriceChangePage + 1), beforeChangeId);
     }
 
     async Task ICatalogueGrain.Archive(string sku)

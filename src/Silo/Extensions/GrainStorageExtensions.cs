@@ -100,6 +100,7 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<MemberCardIndexStore>();
         silo.Services.AddSingleton<MemberCardSettlements>();
         silo.Services.AddSingleton<Grains.Catalogue.StockMovementStore>();
+        silo.Services.AddSingleton<Grains.Catalogue.PriceChangeStore>();
         silo.Services.AddSingleton<Grains.Reports.TakingsLedger>();
         silo.Services.AddSingleton<DataRightsRequestIndexStore>();
         silo.Services.AddSingleton<ErasureSteps>();

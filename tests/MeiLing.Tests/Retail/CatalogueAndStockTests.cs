@@ -136,6 +136,49 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.All(movements, movement => Assert.Equal(JsonValueKind.Null, movement.GetProperty("staffId").ValueKind));
     }
 
+    // P1.7, P4.4: a price change recorded nobody. A manager could drop a price, let a friend's sale through at it and put
+    // it back; the merchant saw the order's line and nothing that said who moved the price, or that it ever moved.
+    [Fact]
+    public async Task P1_7_P4_4_a_price_dropped_for_one_sale_and_put_back_shows_both_changes_with_who_made_them()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TV", 300_000, stock: null);
+        var products = $"/v1/merchants/{till.MerchantId}/products";
+
+        var dropped = await till.Manager.PatchAsJsonAsync($"{products}/TV", new { priceFen = 1 });
+        var sale = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TV", 1));
+        var restored = await till.Manager.PatchAsJsonAsync($"{products}/TV", new { priceFen = 300_000 });
+        var renamed = await till.Owner.PatchAsJsonAsync($"{products}/TV", new { name = "Television" });
+        var byOperator = await platform.Operator().PatchAsJsonAsync($"{products}/TV", new { priceFen = 299_000 });
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], [dropped.StatusCode, restored.StatusCode, renamed.StatusCode, byOperator.StatusCode]);
+        Assert.Equal(1, sale.GetProperty("totalFen").GetInt64());
+        var changes = (await till.Owner.GetFromJsonAsync<JsonElement>($"{products}/TV/price-changes"))
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([(300_000L, 299_000L), (1L, 300_000L), (300_000L, 1L)],
+            changes.Select(c => (c.GetProperty("previousPriceFen").GetInt64(), c.GetProperty("priceFen").GetInt64())));
+        Assert.Equal([null, till.ManagerId, till.ManagerId], changes.Select(c => c.GetProperty("staffId").GetString()));
+        Assert.Equal(["operator-bootstrap", null, null], changes.Select(c => c.GetProperty("operatorId").GetString()));
+
+        var onePage = await till.Manager.GetFromJsonAsync<JsonElement>($"{products}/TV/price-changes?limit=2");
+        var rest = await till.Manager.GetFromJsonAsync<JsonElement>($"{products}/TV/price-changes?limit=2&cursor={onePage.GetProperty("nextCursor").GetString()}");
+        Assert.Equal(changes[2].GetProperty("changeId").GetString(), Assert.Single(rest.GetProperty("items").EnumerateArray()).GetProperty("changeId").GetString());
+        Assert.Equal(JsonValueKind.Null, rest.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Fact]
+    public async Task P1_7_a_cashier_reads_no_price_changes_and_an_unknown_product_or_cursor_is_refused()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TEA", 1_000, stock: null);
+        var products = $"/v1/merchants/{till.MerchantId}/products";
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await till.Cashier.GetAsync($"{products}/TEA/price-changes")).StatusCode);
+        await (await till.Owner.GetAsync($"{products}/NOPE/price-changes")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await till.Owner.GetAsync($"{products}/TEA/price-changes?cursor=stm_00000000000000000000000000")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Empty((await till.Owner.GetFromJsonAsync<JsonElement>($"{products}/TEA/price-changes")).GetProperty("items").EnumerateArray());
+    }
+
     // P4.4: each adjustment writes the product's stock and a movement kept for good, and nothing bounded how many a
     // manager's key (or a script holding it) made: a write storm, and a movement list grown without end.
     [Fact]
