@@ -97,6 +97,15 @@ public sealed class ApiSettings : ClusterSettings
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_SUPPORT_PER_SECOND must be 1-1000000.")]
     public int RateLimitSupportPerSecond { get; set; } = 20;
 
+    /// <summary>
+    /// Distinct requests of one signed-in user each API host keeps apart in the activity log in a day
+    /// (<c>MEILING_ACTIVITY_DISTINCT_PER_USER_PER_DAY</c>); beyond them each request is still counted, on one overflow entry
+    /// a minute (P1.3, P4.4). A person's busy day is a few thousand.
+    /// </summary>
+    [ConfigurationKeyName("ACTIVITY_DISTINCT_PER_USER_PER_DAY")]
+    [Range(1, 10_000_000, ErrorMessage = "MEILING_ACTIVITY_DISTINCT_PER_USER_PER_DAY must be 1-10000000.")]
+    public int ActivityDistinctPerUserPerDay { get; set; } = 5_000;
+
     /// <summary>Requests per second one client IP may send without credentials (<c>MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND</c>).</summary>
     [ConfigurationKeyName("RATE_LIMIT_ANONYMOUS_PER_SECOND")]
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND must be 1-1000000.")]

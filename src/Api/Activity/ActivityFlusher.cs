@@ -1,4 +1,5 @@
 using MeiLing.Grains.Activity;
+using Microsoft.Extensions.Options;
 
 namespace MeiLing.Api.Activity;
 
@@ -6,11 +7,14 @@ namespace MeiLing.Api.Activity;
 /// Sends recorded activity to the cluster in batches: at once when a batch holds
 /// <see cref="ActivityRecorder.BatchSize"/> distinct requests, else half a second after its first, each request
 /// repeated within the batch as one entry with its count (<see cref="ActivityCoalescing"/> also keeps a user's distinct
-/// requests beyond its allowance on one overflow entry).
+/// requests beyond its allowance on one overflow entry, and <see cref="ActivityDailyAllowance"/> a user's beyond the day's).
 /// </summary>
-internal sealed partial class ActivityFlusher(ActivityRecorder recorder, IClusterClient cluster, ILogger<ActivityFlusher> logger) : BackgroundService
+internal sealed partial class ActivityFlusher(
+    ActivityRecorder recorder, IClusterClient cluster, IOptions<ApiSettings> settings, TimeProvider clock, ILogger<ActivityFlusher> logger) : BackgroundService
 {
     private static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(500);
+
+    private readonly ActivityDailyAllowance _allowance = new(settings.Value.ActivityDistinctPerUserPerDay, clock);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,7 +24,7 @@ internal sealed partial class ActivityFlusher(ActivityRecorder recorder, ICluste
             IReadOnlyList<ActivityEntry> batch = [];
             try
             {
-                await recorder.Arrived.WaitAsync(stoppingToken);
+                await ArrivedOrOverflowDueAsync(stoppingToken);
                 // Waiting on the signal itself, not beside a delay: a batch that fills first leaves no timer behind.
                 await recorder.Filled.WaitAsync(FlushEvery, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 stoppingToken.ThrowIfCancellationRequested();
@@ -31,7 +35,7 @@ internal sealed partial class ActivityFlusher(ActivityRecorder recorder, ICluste
                     droppedReported = dropped;
                 }
 
-                batch = recorder.TakeBatch();
+                batch = _allowance.Admit(recorder.TakeBatch());
                 if (batch.Count > 0)
                 {
                     await cluster.GetGrain<IActivityLogGrain>(0).Append(ActivityCoalescing.Coalesce(batch));
@@ -39,6 +43,7 @@ internal sealed partial class ActivityFlusher(ActivityRecorder recorder, ICluste
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                await WriteHeldOverflowAsync();
                 return;
             }
             catch (Exception exception)
@@ -46,6 +51,39 @@ internal sealed partial class ActivityFlusher(ActivityRecorder recorder, ICluste
                 LogFlushFailed(batch.Count, exception.GetType().Name);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
+        }
+    }
+
+    // A user's overflow entry past the day's allowance is written when due even if no request comes after it.
+    private async Task ArrivedOrOverflowDueAsync(CancellationToken stoppingToken)
+    {
+        if (_allowance.NextDue is not { } due)
+        {
+            await recorder.Arrived.WaitAsync(stoppingToken);
+            return;
+        }
+
+        var wait = due - clock.GetUtcNow();
+        await recorder.Arrived.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, stoppingToken)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    // As the host stops, what it held is written if the cluster still takes it; a host that dies loses it, as its batch.
+    private async Task WriteHeldOverflowAsync()
+    {
+        var held = _allowance.Admit([], releaseAll: true);
+        if (held.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await cluster.GetGrain<IActivityLogGrain>(0).Append(ActivityCoalescing.Coalesce(held)).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception exception)
+        {
+            LogFlushFailed(held.Count, exception.GetType().Name);
         }
     }
 

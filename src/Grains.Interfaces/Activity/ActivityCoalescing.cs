@@ -73,27 +73,36 @@ public static class ActivityCoalescing
                 _shapes.Add(shape);
             }
 
-            var overflow = new ActivityOverflow(_shapes.Count + _distinctFromEarlier);
-            if (Entry is not { } earlier)
-            {
-                Entry = entry with { Path = "", SearchTerms = null, Overflow = overflow };
-                return;
-            }
+            Entry = IntoOverflow(Entry, entry, _shapes.Count + _distinctFromEarlier);
+        }
+    }
 
-            Entry = Fold(earlier, entry) with
-            {
-                Path = "",
-                SearchTerms = null,
-                IpAddress = Shared(earlier.IpAddress, entry.IpAddress),
-                UserAgent = Shared(earlier.UserAgent, entry.UserAgent),
-                Language = Shared(earlier.Language, entry.Language),
-                OperatingSystem = Shared(earlier.OperatingSystem, entry.OperatingSystem),
-                Overflow = overflow,
-            };
+    /// <summary>
+    /// <paramref name="entry"/> counted on a user's overflow entry (a new one when <paramref name="overflow"/> is null),
+    /// which then says it counts <paramref name="distinctRequests"/> different requests: no path or search, and the
+    /// address, browser, language and system kept only where every request counted shares one.
+    /// </summary>
+    public static ActivityEntry IntoOverflow(ActivityEntry? overflow, ActivityEntry entry, int distinctRequests)
+    {
+        var counted = new ActivityOverflow(distinctRequests);
+        if (overflow is not { } earlier)
+        {
+            return entry with { Path = "", SearchTerms = null, Overflow = counted };
         }
 
-        private static string? Shared(string? kept, string? next) => kept == next ? kept : null;
+        return Fold(earlier, entry) with
+        {
+            Path = "",
+            SearchTerms = null,
+            IpAddress = Shared(earlier.IpAddress, entry.IpAddress),
+            UserAgent = Shared(earlier.UserAgent, entry.UserAgent),
+            Language = Shared(earlier.Language, entry.Language),
+            OperatingSystem = Shared(earlier.OperatingSystem, entry.OperatingSystem),
+            Overflow = counted,
+        };
     }
+
+    private static string? Shared(string? kept, string? next) => kept == next ? kept : null;
 
     /// <summary>Everything of a request but its time: two requests of one shape are folded into one entry.</summary>
     public readonly record struct RequestShape(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using MeiLing.Api.Activity;
 using MeiLing.Grains.Activity;
@@ -134,6 +135,38 @@ public sealed class ActivityLogTests(PlatformFixture platform)
         });
         Assert.Equal(overflows.Select(entry => entry.Overflow!.DistinctRequests).Order(),
             shown.Select(entry => entry.GetProperty("overflow").GetProperty("distinctRequests").GetInt32()).Order());
+    }
+
+    // P1.3, P4.4: a flush kept a hundred of a user's distinct requests apart, twice a second, all day: a user varying every
+    // request stored tens of gigabytes a day, kept for the retention period. Past the day's allowance they are only counted.
+    [Fact]
+    public async Task P1_3_P4_4_past_the_days_allowance_a_users_requests_are_counted_not_kept_apart_and_written_as_the_host_stops()
+    {
+        const int Allowance = 40;
+        const int Requests = 300;
+        var user = await platform.RegisterUserAsync();
+        var log = platform.Grains.GetGrain<IActivityLogGrain>(0);
+        var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("ACTIVITY_DISTINCT_PER_USER_PER_DAY", Allowance.ToString(CultureInfo.InvariantCulture)));
+        await using (api)
+        {
+            var recorder = api.Services.GetRequiredService<ActivityRecorder>();
+            var start = DateTimeOffset.UtcNow;
+            for (var i = 0; i < Requests; i++)
+            {
+                recorder.Record(new ActivityEntry(user.UserId, start.AddMilliseconds(i), "10.1.2.3", $"Browser/{i}", "zh-CN", "Android",
+                    $"/v1/users/{user.UserId}", $"search {i}"));
+            }
+
+            var kept = await EventuallyAsync(() => log.GetUserActivity(user.UserId, 1000), entries => entries.Sum(entry => entry.Requests) >= Allowance);
+            Assert.Equal(Allowance, kept.Count);
+            Assert.All(kept, entry => Assert.Null(entry.Overflow));
+        }
+
+        // The rest were held on one overflow entry, written as the host stopped.
+        var logged = await EventuallyAsync(() => log.GetUserActivity(user.UserId, 1000), entries => entries.Sum(entry => entry.Requests) >= Requests);
+        var overflow = Assert.Single(logged, entry => entry.Overflow is not null);
+        Assert.Equal((Requests - Allowance, Requests - Allowance), (overflow.Requests, overflow.Overflow!.DistinctRequests));
+        Assert.Null(overflow.UserAgent);
     }
 
     [Fact]
