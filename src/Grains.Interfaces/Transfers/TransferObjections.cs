@@ -11,4 +11,7 @@ public static class TransferObjections
 {
     public static string CauseId(string transferId, string userId) =>
         EntityId.FromIdempotencyKey(EntityId.ObjectionPrefix, "transfer-objection", $"{transferId}\n{userId}");
+
+    /// <summary>Whether <paramref name="causeId"/> is an objection's cause: one anyone who knows the transfer and the user works out.</summary>
+    public static bool IsCauseId(string causeId) => EntityId.IsWellFormed(causeId, EntityId.ObjectionPrefix);
 }

@@ -33,9 +33,12 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
 
     Task<IReadOnlyList<RequestRecipient>> IRequestRecipientsGrain.Of(string causeId) => store.RecipientsOfAsync(causeId);
 
-    // A closure's cause is the order's id behind a prefix, which the partner holds: it confirms only a notice that reached it.
+    // A partner confirms a cause whose id it can work out only once its notice reached it: a closure's is the order's id
+    // behind a prefix, which the partner holds; an objection's comes from the transfer and the user, both named in another
+    // objector's notice, so it confirmed erasures it never heard of, off support's chase list for good (P3.1, P3.2). A
+    // request's or a receipt's id is random: a partner knows it only from its notice, or from support chasing it.
     Task<RequestRecipient?> IRequestRecipientsGrain.ConfirmAsPartner(string causeId, string partner) =>
-        MerchantClosures.IsCauseId(causeId)
+        MerchantClosures.IsCauseId(causeId) || TransferObjections.IsCauseId(causeId)
             ? ConfirmReceivedAsync(causeId, partner, [RecipientKind.PaymentPartner, RecipientKind.DeliveryPartner], eventId: null)
             : store.ConfirmPartnerAsync(causeId, partner, clock.GetUtcNow());
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
@@ -346,6 +348,33 @@ public sealed class TransferTests(TimeTravelFixture platform)
         await byAStranger.AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Equal(JsonValueKind.String, seen.GetProperty("confirmedAt").ValueKind);
+    }
+
+    // P3.1, P3.2: an objection's cause id comes from the transfer and the user, both named in any other objector's notice:
+    // a partner whose notice never reached it confirmed the erasure all the same, and support's chase list dropped it.
+    [Fact]
+    public async Task P3_1_P3_2_a_partner_cannot_confirm_an_objection_notice_that_never_reached_it()
+    {
+        var shop = await platform.OpenShopAsync();
+        var leaving = (await shop.PlaceOrderAsync()).Id();
+        // Paid through a partner the silos have no adapter for: its notice is tried and reaches nothing.
+        await platform.Grains.GetGrain<IUserGrain>(shop.Customer.UserId).Disclose(new DisclosureRequest(
+            TestSiloConfigurator.UnadaptedPartner, RecipientKind.PaymentPartner, ["orderId", "totalFen"], "pay-order", null, LawfulBasis.ContractNecessity, "CN", OrderId: leaving));
+        var successor = await platform.CreateMerchantAsync("Successor Unreached");
+
+        var transferId = await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver: null);
+        var objectionId = TransferObjections.CauseId(transferId, shop.Customer.UserId);
+        var path = $"/v1/transfers/{transferId}/objections/{shop.Customer.UserId}/recipients";
+        await Polling.UntilAsync(
+            () => shop.CustomerClient.GetFromJsonAsync<JsonElement>(path),
+            page => page.GetProperty("items").EnumerateArray().Any(r => r.GetProperty("recipient").GetString() == TestSiloConfigurator.UnadaptedPartner));
+        var confirmed = await platform.PostSignedAsync($"/v1/payment-partners/{TestSiloConfigurator.UnadaptedPartner}/recipient-confirmations",
+            JsonSerializer.Serialize(new { causeId = objectionId }), TestSiloConfigurator.PartnerSecretsByName[TestSiloConfigurator.UnadaptedPartner]);
+        var listed = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>(path)).GetProperty("items").EnumerateArray()
+            .Single(r => r.GetProperty("recipient").GetString() == TestSiloConfigurator.UnadaptedPartner);
+
+        Assert.EndsWith("/notice-not-delivered", (await confirmed.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.NotEqual("confirmed", listed.GetProperty("status").GetString());
     }
 
     // P3.1: an objector's orders were erased at the merchant and only the merchant was told; the payment and delivery
