@@ -1,7 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
-using MeiLing.Api.Security;
-using MeiLing.Grains.Audit;
 
 namespace MeiLing.Api.Audit;
 
@@ -18,12 +15,8 @@ public static class MerchantChangeAudit
     public const string KeyReplaced = "merchant:key-replacement-requested";
     public const string TerminationStarted = "merchant:termination-requested";
 
-    private static readonly JsonSerializerOptions DetailJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
-
-    public static async Task RecordAsync(IClusterClient cluster, ClaimsPrincipal caller, string action, string merchantId, int? noticeDays = null) =>
-        await cluster.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
-            caller.IsInRole(Roles.Operator) ? Roles.Operator : Roles.Merchant, caller.SubjectId() ?? "unknown", action, null,
-            JsonSerializer.Serialize(new MerchantChangeDetail(merchantId, noticeDays), DetailJson)));
+    public static Task RecordAsync(IClusterClient cluster, ClaimsPrincipal caller, string action, string merchantId, int? noticeDays = null) =>
+        ChangeAudit.AppendAsync(cluster, caller, action, new MerchantChangeDetail(merchantId, noticeDays));
 
     private sealed record MerchantChangeDetail(string MerchantId, int? NoticeDays);
 }

@@ -1,7 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
-using MeiLing.Api.Security;
-using MeiLing.Grains.Audit;
 
 namespace MeiLing.Api.Audit;
 
@@ -15,13 +12,9 @@ public static class TransferStartAudit
 {
     public const string Action = "transfer:start-requested";
 
-    private static readonly JsonSerializerOptions DetailJson = new(JsonSerializerDefaults.Web);
-
-    public static async Task RecordAsync(
+    public static Task RecordAsync(
         IClusterClient cluster, ClaimsPrincipal caller, string merchantId, string transferId, string successorMerchantId, DateTimeOffset effectiveAt) =>
-        await cluster.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
-            Roles.Operator, caller.SubjectId() ?? "unknown", Action, null,
-            JsonSerializer.Serialize(new TransferStartDetail(merchantId, transferId, successorMerchantId, effectiveAt), DetailJson)));
+        ChangeAudit.AppendAsync(cluster, caller, Action, new TransferStartDetail(merchantId, transferId, successorMerchantId, effectiveAt));
 
     private sealed record TransferStartDetail(string MerchantId, string TransferId, string SuccessorMerchantId, DateTimeOffset EffectiveAt);
 }

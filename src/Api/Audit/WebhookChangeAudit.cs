@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Json;
-using MeiLing.Api.Security;
 using MeiLing.Grains.Audit;
 
 namespace MeiLing.Api.Audit;
@@ -23,11 +22,9 @@ public static class WebhookChangeAudit
 
     private static readonly JsonSerializerOptions DetailJson = new(JsonSerializerDefaults.Web);
 
-    public static async Task RecordAsync(IClusterClient cluster, ClaimsPrincipal caller, string merchantId, string action, string? fromUrl, string? toUrl) =>
-        await cluster.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
-            caller.IsInRole(Roles.Operator) ? Roles.Operator : Roles.Merchant, caller.SubjectId() ?? "unknown", action, null,
-            // The merchant's id first: IAuditLogGrain.WebhookChanges finds the entries by it.
-            JsonSerializer.Serialize(new WebhookChangeDetail(merchantId, Host(fromUrl), Host(toUrl)), DetailJson)));
+    public static Task RecordAsync(IClusterClient cluster, ClaimsPrincipal caller, string merchantId, string action, string? fromUrl, string? toUrl) =>
+        // The merchant's id first: IAuditLogGrain.WebhookChanges finds the entries by it.
+        ChangeAudit.AppendAsync(cluster, caller, action, new WebhookChangeDetail(merchantId, Host(fromUrl), Host(toUrl)));
 
     /// <summary>The merchant's webhook changes, newest first, as the merchant and operators read them.</summary>
     public static async Task<IReadOnlyList<WebhookChange>> ReadAsync(IClusterClient cluster, string merchantId, int limit) =>

@@ -15,6 +15,30 @@ public sealed class StaffApiTests(PlatformFixture platform)
         Assert.StartsWith("sk_", staff.ApiKey, StringComparison.Ordinal);
     }
 
+    // P1.7: a support key reads and acts on any user's data, yet minting one (or ending it) left nothing in the audit log:
+    // two agents' keys, one filing and the other approving, were linked to the operator who minted both only by the staff
+    // record, which the audit chain does not cover.
+    [Fact]
+    public async Task P1_7_an_operators_enrolment_and_offboarding_of_a_support_agent_are_on_the_audit_log_with_who()
+    {
+        var minter = await platform.EnrolStaffAsync("Minting Operator", "operator");
+        var operatorClient = platform.Client(minter.ApiKey);
+
+        var enrolled = await operatorClient.PostAsJsonAsync("/v1/staff", new { name = "Minted Agent", role = "support" });
+        var agentId = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("staffId").GetString()!;
+        var offboarded = await operatorClient.DeleteAsync($"/v1/staff/{agentId}");
+        var unknown = await operatorClient.DeleteAsync($"/v1/staff/{Grains.Platform.EntityId.New(Grains.Platform.EntityId.StaffPrefix)}");
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.NoContent), (enrolled.StatusCode, offboarded.StatusCode));
+        await unknown.AssertProblemAsync(HttpStatusCode.NotFound);
+        var entries = await platform.Database.ScalarAsync<string>(
+            "SELECT string_agg(action || ' by ' || actor_id || ' ' || coalesce(detail::jsonb ->> 'role', '-'), ', ' ORDER BY sequence) FROM audit_log WHERE action LIKE 'staff:%' AND detail::jsonb ->> 'staffId' = $1",
+            agentId);
+        Assert.Equal($"staff:enrolment-requested by {minter.StaffId} support, staff:offboarding-requested by {minter.StaffId} -", entries);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE action = 'staff:offboarding-requested' AND actor_id = $1 AND detail::jsonb ->> 'staffId' <> $2", minter.StaffId, agentId));
+    }
+
     [Fact]
     public async Task A_support_key_may_not_do_operator_work()
     {
