@@ -20,4 +20,7 @@ public enum DailyAllowanceKind
 
     /// <summary>The member-card top-ups of one merchant's keys together (<c>MEILING_TOP_UPS_PER_MERCHANT_PER_DAY</c>).</summary>
     TopUpsByMerchant,
+
+    /// <summary>The walk-in sales (orders naming no user) of one merchant's keys together (<c>MEILING_WALK_IN_SALES_PER_MERCHANT_PER_DAY</c>).</summary>
+    WalkInSalesByMerchant,
 }

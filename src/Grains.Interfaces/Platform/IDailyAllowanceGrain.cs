@@ -21,6 +21,7 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         "stock-adjustments-by-merchant" => DailyAllowanceKind.StockAdjustmentsByMerchant,
         "catalogue-edits-by-merchant" => DailyAllowanceKind.CatalogueEditsByMerchant,
         "top-ups-by-merchant" => DailyAllowanceKind.TopUpsByMerchant,
+        "walk-in-sales-by-merchant" => DailyAllowanceKind.WalkInSalesByMerchant,
         _ => null,
     };
 
@@ -32,6 +33,7 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         DailyAllowanceKind.StockAdjustmentsByMerchant => "stock-adjustments-by-merchant",
         DailyAllowanceKind.CatalogueEditsByMerchant => "catalogue-edits-by-merchant",
         DailyAllowanceKind.TopUpsByMerchant => "top-ups-by-merchant",
+        DailyAllowanceKind.WalkInSalesByMerchant => "walk-in-sales-by-merchant",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an allowance kind."),
     };
 

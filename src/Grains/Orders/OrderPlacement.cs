@@ -54,7 +54,10 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
 
         if (command.UserId is not { } userId)
         {
-            // A walk-in sale names nobody: there is no one's data to process, so no consent or policy gate.
+            // A walk-in sale names nobody: there is no one's data to process, so no consent or policy gate. P4.4: but
+            // the merchant's day of them, counted before anything is written (an order for a user counts against the
+            // user's day at the merchant, in the gate below).
+            await grains.TakeWhereKnownAsync(DailyAllowanceKind.WalkInSalesByMerchant, command.MerchantId);
             return (merchant.Region, null);
         }
 

@@ -73,4 +73,11 @@ public sealed class StaffSettings
     /// the merchant key's none. A busy chain's day of real top-ups stays well within it.
     /// </summary>
     public int TopUpsPerMerchantPerDay { get; set; } = 50_000;
+
+    /// <summary>
+    /// Walk-in sales (orders naming no user) one merchant may place a day, all its keys together (P4.4): each writes an order,
+    /// its listing row and a row per line, kept for good, and a till's key placed them at its rate limit with no other
+    /// bound (orders for a user count against the user's day at the merchant). A busy supermarket's day stays well within it.
+    /// </summary>
+    public int WalkInSalesPerMerchantPerDay { get; set; } = 100_000;
 }

@@ -141,6 +141,7 @@ public static class SiloHostingExtensions
             staff.StockAdjustmentsPerMerchantPerDay = settings.StockAdjustmentsPerMerchantPerDay;
             staff.CatalogueEditsPerMerchantPerDay = settings.CatalogueEditsPerMerchantPerDay;
             staff.TopUpsPerMerchantPerDay = settings.TopUpsPerMerchantPerDay;
+            staff.WalkInSalesPerMerchantPerDay = settings.WalkInSalesPerMerchantPerDay;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

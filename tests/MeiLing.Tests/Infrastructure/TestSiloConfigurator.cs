@@ -83,6 +83,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     // Above the hundred concurrent top-ups one card test makes, and few enough for the quota test to spend.
     public const int TopUpsPerMerchantPerDay = 150;
 
+    // Above the thousand walk-in sales one supermarket test places, and few enough for the quota test to spend.
+    public const int WalkInSalesPerMerchantPerDay = 1_100;
+
     /// <summary>A user's consent changes a day in the test silos: below the platform's 200, reached in two minutes of the test clock.</summary>
     public const int ConsentChangesPerDay = 100;
 
@@ -146,6 +149,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             staff.StockAdjustmentsPerMerchantPerDay = StockAdjustmentsPerMerchantPerDay;
             staff.CatalogueEditsPerMerchantPerDay = CatalogueEditsPerMerchantPerDay;
             staff.TopUpsPerMerchantPerDay = TopUpsPerMerchantPerDay;
+            staff.WalkInSalesPerMerchantPerDay = WalkInSalesPerMerchantPerDay;
         });
         // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;
         // the tests' receivers listen on loopback, which a silo refuses unless told.

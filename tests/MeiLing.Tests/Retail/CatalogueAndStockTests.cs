@@ -5,6 +5,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Grains;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
+using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.Retail;
 
@@ -200,6 +201,39 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.NotNull(byTheMerchantsOwnKey.Headers.RetryAfter);
         Assert.Equal(5 + TestSiloConfigurator.StockAdjustmentsPerMerchantPerDay, await till.Owner.StockAsync(till.MerchantId, "RICE"));
     }
+
+    // P4.4: a walk-in sale names no user, so it counted against no one's day: a till's key placed them at its rate limit,
+    // each an order, a listing row and a row per line kept for good, with no bound but the rate.
+    [Fact]
+    public async Task P4_4_one_merchants_keys_together_make_a_days_allowance_of_walk_in_sales_and_no_more()
+    {
+        var till = await platform.OpenTillAsync("Busy Market");
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "GUM", 100, stock: null);
+        // The day spent through the grains, as fast as the till's keys could (over HTTP it is the same call); the day's
+        // count, written every hundred sales, is written as its activation leaves too, and read back whole.
+        const int BeforeTheCountLeaves = TestSiloConfigurator.WalkInSalesPerMerchantPerDay - 50;
+        await SellWalkInsAsync(till.MerchantId, BeforeTheCountLeaves);
+        await platform.Grains.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.WalkInSalesByMerchant, till.MerchantId))
+            .Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await SellWalkInsAsync(till.MerchantId, TestSiloConfigurator.WalkInSalesPerMerchantPerDay - BeforeTheCountLeaves);
+
+        var byTheCashier = await till.Cashier.SellAsync(till.MerchantId, ("GUM", 1));
+        var byTheOwner = await till.Owner.SellAsync(till.MerchantId, ("GUM", 1));
+
+        foreach (var refused in new[] { byTheCashier, byTheOwner })
+        {
+            Assert.EndsWith("/quota-exceeded", (await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+            Assert.NotNull(refused.Headers.RetryAfter);
+        }
+
+        Assert.Equal((long)TestSiloConfigurator.WalkInSalesPerMerchantPerDay, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM order_index WHERE merchant_id = $1", till.MerchantId));
+    }
+
+    private Task SellWalkInsAsync(string merchantId, int count) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 50 }, async (_, _) =>
+            await platform.Grains.GetGrain<IOrderGrain>(EntityId.NewInTimeOrder(EntityId.OrderPrefix))
+                .Place(new PlaceOrder(merchantId, null, [new OrderItem("GUM", 1)], null)));
 
     // P4.4: each product edit rewrote the whole catalogue and told every silo to forget its prices, with no day's bound, even
     // an edit that changed nothing: a script holding a manager's key kept the cluster busy without end.
