@@ -265,6 +265,7 @@ public static class ApiHostingExtensions
         api.MapAnalyticsApi();
         api.MapWebhooksApi();
         api.MapTransfersApi();
+        api.MapClosureNoticesApi();
         api.MapLegalDisclosuresApi();
         api.MapMerchantStaffApi();
         api.MapReportsApi();

@@ -1,3 +1,4 @@
+using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Transfers;
 
 namespace MeiLing.Grains.DataRights;
@@ -79,4 +80,26 @@ public interface IRequestRecipientsGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("unconfirmed-withdrawals")]
     Task<WithdrawalNoticePage> UnconfirmedWithdrawals(string? cursor, int limit);
+
+    /// <summary>
+    /// A page of orders a closing merchant erased whose notice to a payment or delivery partner is unconfirmed 15 days after
+    /// notice, or failed for good (P3.1, P4.3, P8.1): support's to chase as a request's are. The cursor is the last page's
+    /// closure cause. New in this release: a silo of the previous one does not know it.
+    /// </summary>
+    [Alias("unconfirmed-closures")]
+    Task<ClosureNoticePage> UnconfirmedClosures(string? cursor, int limit);
+
+    /// <summary>
+    /// A page of <paramref name="userId"/>'s orders a closing merchant erased and told their partners of, with how each
+    /// notice went, by order. The cursor is the last page's closure cause. New in this release.
+    /// </summary>
+    [Alias("closures-of")]
+    Task<ClosureNoticePage> ClosuresOf(string userId, string? cursor, int limit);
+
+    /// <summary>
+    /// Support sends a partner its closure notice of <paramref name="orderId"/> again, as <see cref="Redeliver"/> does; null
+    /// when the order is not <paramref name="userId"/>'s or the partner is not one of its recipients. New in this release.
+    /// </summary>
+    [Alias("redeliver-closure")]
+    Task<RequestRecipient?> RedeliverClosure(string userId, string orderId, string recipient);
 }

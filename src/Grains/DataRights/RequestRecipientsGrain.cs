@@ -101,6 +101,35 @@ internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvi
             rows.Count > limit ? page[^1].CauseId : null);
     }
 
+    async Task<ClosureNoticePage> IRequestRecipientsGrain.UnconfirmedClosures(string? cursor, int limit)
+    {
+        limit = Math.Clamp(limit, 1, IDataRightsRequestsGrain.MaxPageSize);
+        var rows = await store.UnconfirmedClosuresAsync(clock.GetUtcNow() - IRequestRecipientsGrain.ConfirmWithin, cursor ?? "", limit + 1);
+        var page = rows.Take(limit).ToList();
+        var recipients = page.Count == 0 ? [] : await store.RecipientsOfEachAsync([.. page.Select(row => row.CauseId)]);
+        return new ClosureNoticePage(
+            [.. page.Select(row => new ClosureNotice(row.OrderId, row.UserId, recipients.GetValueOrDefault(row.CauseId) ?? []))],
+            rows.Count > limit ? page[^1].CauseId : null);
+    }
+
+    async Task<ClosureNoticePage> IRequestRecipientsGrain.ClosuresOf(string userId, string? cursor, int limit)
+    {
+        limit = Math.Clamp(limit, 1, IDataRightsRequestsGrain.MaxPageSize);
+        var causes = await store.ClosureCausesOfUserAsync(userId, cursor ?? "", limit + 1);
+        var page = causes.Take(limit).ToList();
+        var recipients = page.Count == 0 ? [] : await store.RecipientsOfEachAsync(page);
+        return new ClosureNoticePage(
+            [.. page.Select(cause => new ClosureNotice(cause[MerchantClosures.CausePrefix.Length..], userId, recipients.GetValueOrDefault(cause) ?? []))],
+            causes.Count > limit ? page[^1] : null);
+    }
+
+    // The route names the user, so support's audit entry names them: the order must be theirs, or another user's erasure
+    // would be re-sent under this one's name.
+    async Task<RequestRecipient?> IRequestRecipientsGrain.RedeliverClosure(string userId, string orderId, string recipient) =>
+        await store.IsOrderOfUserAsync(userId, orderId)
+            ? await ((IRequestRecipientsGrain)this).Redeliver(MerchantClosures.CauseId(orderId), recipient)
+            : null;
+
     async Task<WithdrawalNoticePage> IRequestRecipientsGrain.UnconfirmedWithdrawals(string? cursor, int limit)
     {
         limit = Math.Clamp(limit, 1, IDataRightsRequestsGrain.MaxPageSize);

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 using Npgsql;
 using NpgsqlTypes;
@@ -534,6 +535,47 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             """,
             reader => (reader.GetString(0), reader.GetString(1), reader.GetString(2)),
             since, afterCauseId, limit, EntityId.ObjectionPrefix + "_");
+
+    /// <summary>
+    /// Closure causes (an erased order's, <c>clo_{orderId}</c>) whose notice to a partner is unconfirmed since before
+    /// <paramref name="since"/> (counted as <see cref="UnconfirmedCausesAsync"/> does), or failed for good, by cause id, with
+    /// the order and the user whose ledger names it.
+    /// </summary>
+    public Task<IReadOnlyList<(string CauseId, string OrderId, string UserId)>> UnconfirmedClosuresAsync(DateTimeOffset since, string afterCauseId, int limit) =>
+        dataSource.ReadRowsAsync(
+            $"""
+            SELECT DISTINCT r.request_id, d.order_id, d.user_id FROM request_recipients r
+              JOIN user_disclosures d ON d.order_id = substr(r.request_id, {MerchantClosures.CausePrefix.Length + 1}) AND {PartnerDisclosure("d")}
+             WHERE r.confirmed_at IS NULL AND r.closed_at IS NULL AND (coalesce(r.notified_at, r.listed_at) < $1 OR r.failed_at IS NOT NULL) AND r.request_id > $2
+               AND starts_with(r.request_id, $4)
+             ORDER BY r.request_id LIMIT $3
+            """,
+            reader => (reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+            since, afterCauseId, limit, MerchantClosures.CausePrefix);
+
+    /// <summary>
+    /// The closure causes of the orders <paramref name="userId"/>'s ledger names a partner for, that were listed (their
+    /// merchant closed and told the partners), by cause id, after <paramref name="afterCauseId"/>.
+    /// </summary>
+    public Task<IReadOnlyList<string>> ClosureCausesOfUserAsync(string userId, string afterCauseId, int limit) =>
+        dataSource.ReadStringsAsync(
+            $"""
+            SELECT DISTINCT c.cause FROM (
+                SELECT '{MerchantClosures.CausePrefix}' || order_id AS cause FROM user_disclosures d
+                 WHERE d.user_id = $1 AND d.order_id IS NOT NULL AND {PartnerDisclosure("d")}) c
+             WHERE c.cause > $2 AND EXISTS (SELECT 1 FROM request_recipients r WHERE r.request_id = c.cause)
+             ORDER BY c.cause LIMIT $3
+            """,
+            userId, afterCauseId, limit);
+
+    /// <summary>Whether <paramref name="userId"/>'s ledger names a partner for <paramref name="orderId"/>: a closure notice of it is theirs.</summary>
+    public async Task<bool> IsOrderOfUserAsync(string userId, string orderId) =>
+        (await dataSource.ReadStringsAsync(
+            $"SELECT order_id FROM user_disclosures d WHERE d.user_id = $1 AND d.order_id = $2 AND {PartnerDisclosure("d")} LIMIT 1",
+            userId, orderId)).Count > 0;
+
+    private static string PartnerDisclosure(string alias) =>
+        $"{alias}.recipient_kind IN ('{nameof(RecipientKind.PaymentPartner)}', '{nameof(RecipientKind.DeliveryPartner)}')";
 
     /// <summary>
     /// The parties told of a consent withdrawn directly (a cause named by its receipt) whose retries ran out, neither told
