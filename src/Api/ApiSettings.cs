@@ -106,6 +106,15 @@ public sealed class ApiSettings : ClusterSettings
     [Range(1, 10_000_000, ErrorMessage = "MEILING_ACTIVITY_DISTINCT_PER_USER_PER_DAY must be 1-10000000.")]
     public int ActivityDistinctPerUserPerDay { get; set; } = 5_000;
 
+    /// <summary>
+    /// Reads of a page of sealed rows (location samples, activity, disclosures) one caller may make a second
+    /// (<c>MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND</c>), on top of their rate for every call (P4.4): each opens up to a
+    /// thousand rows. A person, or an app paging through them, reads a few a second.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_HEAVY_READS_PER_SECOND")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND must be 1-1000000.")]
+    public int RateLimitHeavyReadsPerSecond { get; set; } = 10;
+
     /// <summary>Requests per second one client IP may send without credentials (<c>MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND</c>).</summary>
     [ConfigurationKeyName("RATE_LIMIT_ANONYMOUS_PER_SECOND")]
     [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_ANONYMOUS_PER_SECOND must be 1-1000000.")]

@@ -49,9 +49,9 @@ public static class UsersApi
 
         group.MapPost("/{userId:id}/locations", RecordLocation).ForCaller(CallerScope.TheUser)
             .WithName("RecordLocation").WithSummary("Store a location sample; 403 consent-required unless location is granted (P1.2); at most 60 a minute per user (MEILING_LOCATION_SAMPLES_PER_MINUTE), then 429 quota-exceeded (P4.4).");
-        group.MapGet("/{userId:id}/locations", GetLocations).ForCaller(CallerScope.TheUserOrSupport)
+        group.MapGet("/{userId:id}/locations", GetLocations).ForCaller(CallerScope.TheUserOrSupport).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithName("GetLocations").WithSummary("The location samples held, newest first. Support reads them coarsened to 0.1° and the hour (P1.7, P4.4).");
-        group.MapGet("/{userId:id}/activity", GetActivity).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
+        group.MapGet("/{userId:id}/activity", GetActivity).ForCaller(CallerScope.TheUserOrSupport.ThatExists()).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithName("GetActivity").WithSummary("The user's activity log, newest first (P1.3); a request repeated within half a second or so is one entry with its count (`requests`) and its last time (`until`). Support reads the IP's network only, no user agent or search terms (P1.7, P4.4).");
         // The user's own: support reads a user's data under audit, but not the audit of who else did (staff privacy).
         group.MapGet("/{userId:id}/access-log", GetAccessLog).ForCaller(CallerScope.TheUser)
@@ -59,7 +59,7 @@ public static class UsersApi
 
         group.MapGet("/{userId:id}/orders", GetOrders).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
             .WithName("ListUserOrders").WithSummary("The user's orders, newest first, a page at a time (support: audited).");
-        group.MapGet("/{userId:id}/disclosures", GetDisclosures).ForCaller(CallerScope.TheUserOrSupport)
+        group.MapGet("/{userId:id}/disclosures", GetDisclosures).ForCaller(CallerScope.TheUserOrSupport).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithName("ListDisclosures").WithSummary("Every hand-over of the user's data to a party outside the platform (P3.1), newest first, a page at a time (limit 1-1000, default 1000; cursor): nextCursor is null only on the last page.");
         group.MapGet("/{userId:id}/addresses", GetAddresses).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("ListAddresses").WithSummary("The user's saved delivery addresses, with the provenance of imported ones.");

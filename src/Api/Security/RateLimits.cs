@@ -29,6 +29,14 @@ public static class RateLimits
     /// </summary>
     public const string RegisterPagePolicy = "privacy-register";
 
+    /// <summary>
+    /// The reads that each open a page of sealed rows (a user's location samples, activity log, disclosures): counted
+    /// against a small bucket of the caller's own (<c>MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND</c>) on top of their
+    /// bucket for every call. At a caller's 5,000 calls a second, one user's loop on them had the silo open five million
+    /// sealed rows a second.
+    /// </summary>
+    public const string HeavyReadsPolicy = "heavy-reads";
+
     // Probes and the constant ping have nothing behind them to protect; orchestrators and the
     // benchmarks' HTTP ceiling must never meet a limit. Only these routes themselves: any other path under them still
     // authenticates whatever key it carries (and answers 401 or 404), so exempt by prefix, /health/anything was a way to
@@ -46,6 +54,7 @@ public static class RateLimits
             // Each address's bucket, then its IPv6 /48's (NetworkAllowances): a /48 is 65,536 /64s.
             options.AddPolicy(CredentialsPolicy, context => Allowances(context).Credentials(context));
             options.AddPolicy(CodesPolicy, context => Allowances(context).Codes(context));
+            options.AddPolicy(HeavyReadsPolicy, callers.HeavyReadPartitionOf);
             options.AddPolicy(RegisterPagePolicy, context => PostsToNamedHandler(context)
                 ? Allowances(context).Codes(context, bucket: "codes:")
                 : Allowances(context).Credentials(context, bucket: "credentials:"));
@@ -94,6 +103,11 @@ public static class RateLimits
         private readonly Func<string, RateLimiter> _merchant = _ => TokenBucket(settings.RateLimitPerMerchantPerSecond);
         private readonly Func<string, RateLimiter> _staffKey = _ => TokenBucket(settings.RateLimitPerStaffKeyPerSecond);
         private readonly Func<string, RateLimiter> _support = _ => TokenBucket(settings.RateLimitSupportPerSecond);
+        private readonly Func<string, RateLimiter> _heavyRead = _ => TokenBucket(settings.RateLimitHeavyReadsPerSecond);
+
+        /// <summary>The caller's bucket of heavy reads: the same caller as <see cref="PartitionOf"/> names, a bucket apart.</summary>
+        public RateLimitPartition<string> HeavyReadPartitionOf(HttpContext context) =>
+            new("heavy:" + PartitionOf(context).PartitionKey, _heavyRead);
 
         /// <summary>A merchant's staff member's key's own bucket, by staff id, spent before the merchant's (<see cref="StaffKeyThenCallerLimiter"/>).</summary>
         public RateLimitPartition<string> StaffKeyPartitionOf(HttpContext context) =>

@@ -87,6 +87,30 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, backOffice.StatusCode);
     }
 
+    // P4.4: a user's location samples, activity log and disclosures each open up to a thousand sealed rows, and a user's loop
+    // on them spent only the 5,000 calls a second every call shares: the silo opened millions of rows a second for one user.
+    [Fact]
+    public async Task P4_4_a_users_heavy_reads_have_a_small_rate_of_their_own_and_leave_the_users_other_calls_alone()
+    {
+        var user = await platform.RegisterUserAsync();
+        var other = await platform.RegisterUserAsync();
+        var session = await platform.SignInAsync(user);
+        var otherSession = await platform.SignInAsync(other);
+        await using var api = Limited("RATE_LIMIT_HEAVY_READS_PER_SECOND", "3");
+        var client = Bearer(api, session.Token);
+
+        var looping = await Burst(client, $"/v1/users/{user.UserId}/locations", 10);
+        var activity = await Burst(client, $"/v1/users/{user.UserId}/activity", 10);
+        var profile = await client.GetAsync($"/v1/users/{user.UserId}");
+        var othersRead = await Bearer(api, otherSession.Token).GetAsync($"/v1/users/{other.UserId}/disclosures");
+
+        Assert.Equal(HttpStatusCode.OK, looping[0].StatusCode);
+        await AssertRateLimitedAsync(looping.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Contains(activity, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, othersRead.StatusCode);
+    }
+
     // P1.7, P4.4: every support call writes a lasting audit row before it runs; at an API key's rate one agent's key wrote
     // rows without end and queued every other audited action behind the log.
     [Fact]

@@ -99,6 +99,8 @@ public class PlatformFixture : IAsyncLifetime
             web.UseSetting("RATE_LIMIT_CODES_PER_MINUTE", "1000000");
             // Tests act as one support agent after another as fast as they can; RateLimitTests check the support bucket.
             web.UseSetting("RATE_LIMIT_SUPPORT_PER_SECOND", "1000000");
+            // Tests poll a user's activity and disclosures as fast as they come; RateLimitTests check the heavy reads' bucket.
+            web.UseSetting("RATE_LIMIT_HEAVY_READS_PER_SECOND", "1000000");
             // The same for wrong credentials: many tests present them on purpose, all from that one address.
             web.UseSetting("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "1000000");
             ConfigureApi(web);
