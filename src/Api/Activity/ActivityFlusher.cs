@@ -14,7 +14,7 @@ internal sealed partial class ActivityFlusher(
 {
     private static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(500);
 
-    private readonly ActivityDailyAllowance _allowance = new(settings.Value.ActivityDistinctPerUserPerDay, clock);
+    private readonly ActivityDailyAllowance _allowance = new(settings.Value.ActivityEntriesPerUserPerDay, clock);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,15 +43,17 @@ internal sealed partial class ActivityFlusher(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                await WriteHeldOverflowAsync();
-                return;
+                break;
             }
             catch (Exception exception)
             {
                 LogFlushFailed(batch.Count, exception.GetType().Name);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
+
+        // However the loop ended (a stop while waiting, while a flush ran, or after one failed), what is held is written.
+        await WriteHeldOverflowAsync();
     }
 
     // A user's overflow entry past the day's allowance is written when due even if no request comes after it.

@@ -31,7 +31,7 @@ public static class ProductsApi
             .ProducesProblems(400);
         group.MapGet("/{sku}/price-changes", PriceChanges).WithName("ListPriceChanges").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("The product's price changes, newest first, a page at a time (limit 1-200, default 50; cursor): the price before and after, the staff member, the operator who changed it on the merchant's behalf (operatorId), and when (P1.7).")
-            .WithDescription("Neither staffId nor operatorId: the merchant's own key. Kept for good, so a price dropped for one sale and put back shows both changes. A cashier gets 403; an unknown SKU 404; a cursor this listing did not give 400.")
+            .WithDescription("Neither staffId nor operatorId: the merchant's own key; staffId `unknown`: made through an API host of the previous release while the cluster rolled. Kept for good, so a price dropped for one sale and put back shows both changes. A cashier gets 403; an unknown SKU 404; a cursor not shaped as a change id 400, and one of no change of this product ends the listing (no items).")
             .ProducesProblems(400, 404);
         group.MapDelete("/{sku}", ArchiveProduct).WithName("ArchiveProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Archive a product: still listed (archived: true), no new sales (409 product-archived).")

@@ -1,19 +1,21 @@
 namespace MeiLing.Grains.Activity;
 
 /// <summary>
-/// How many distinct requests of each user this host's flushes keep apart in a day (P1.3, P4.4). A flush keeps up to
-/// <see cref="ActivityCoalescing.DistinctPerUser"/> of a user's requests apart and writes one sealed row per user, twice a
-/// second: a user varying the path, search or browser on every request (each entry up to about a kilobyte and a half)
-/// stored a row a flush all day, kept for the retention period and opened at every export. Past the day's allowance,
-/// every request of that user is still counted, on one overflow entry held here and written at most once every
-/// <see cref="OverflowHeldFor"/>.
+/// How many entries of each user this host's flushes keep apart in the activity log in a day (P1.3, P4.4). A flush keeps
+/// each distinct request of a user as an entry (a request repeated within the flush is one entry with its count), up to
+/// <see cref="ActivityCoalescing.DistinctPerUser"/>, and writes one sealed row per user, twice a second: a user varying the
+/// path, search or browser on every request (each entry up to about a kilobyte and a half) stored a row of a hundred
+/// entries a flush all day, kept for the retention period and opened at every export. Past the day's allowance, every
+/// request of that user is still counted, on one overflow entry held here and written at most once every
+/// <see cref="OverflowHeldFor"/>. The same request in two flushes is two entries: a client polling every five seconds
+/// makes 17,280 a day, so the allowance is set above a person's day, not a poller's.
 /// </summary>
 /// <remarks>
 /// Kept by each API host's activity flusher. Counted per host, as the rate limits are, and in memory: a host restarted starts the day's counts anew. At most
 /// <see cref="UsersCounted"/> users are counted a day; beyond them a user's requests pass as before, so that no number
 /// of users grows this host's memory without end. Used by the flusher alone, one flush at a time.
 /// </remarks>
-public sealed class ActivityDailyAllowance(int distinctPerUserPerDay, TimeProvider clock)
+public sealed class ActivityDailyAllowance(int entriesPerUserPerDay, TimeProvider clock)
 {
     /// <summary>How long a user's overflow entry past the day's allowance is held before it is written.</summary>
     public static readonly TimeSpan OverflowHeldFor = TimeSpan.FromMinutes(1);
@@ -29,7 +31,7 @@ public sealed class ActivityDailyAllowance(int distinctPerUserPerDay, TimeProvid
     public DateTimeOffset? NextDue => _held.Count == 0 ? null : _held.Values.Min(held => held.HeldSince) + OverflowHeldFor;
 
     /// <summary>
-    /// What of <paramref name="batch"/> (a flush's entries, each distinct) to write now: the entries of users within the
+    /// What of <paramref name="batch"/> (a flush's entries, each a distinct request of the flush) to write now: the entries of users within the
     /// day's allowance, and every held overflow entry due (all of them when <paramref name="releaseAll"/>, as the host stops).
     /// </summary>
     public IReadOnlyList<ActivityEntry> Admit(IReadOnlyList<ActivityEntry> batch, bool releaseAll = false)
@@ -69,7 +71,7 @@ public sealed class ActivityDailyAllowance(int distinctPerUserPerDay, TimeProvid
     {
         if (_keptToday.TryGetValue(userId, out var kept))
         {
-            if (kept >= distinctPerUserPerDay)
+            if (kept >= entriesPerUserPerDay)
             {
                 return false;
             }

@@ -11,4 +11,11 @@ public sealed record PriceChange(
     [property: Id(2)] long PriceFen,
     [property: Id(3)] string? StaffId,
     [property: Id(4)] string? OperatorId,
-    [property: Id(5)] DateTimeOffset ChangedAt);
+    [property: Id(5)] DateTimeOffset ChangedAt)
+{
+    /// <summary>
+    /// The staff id of a change made through an API host of the previous release while a cluster rolls: its call named
+    /// nobody, and blank would read as the merchant's own key.
+    /// </summary>
+    public const string UnknownCaller = "unknown";
+}

@@ -56,7 +56,9 @@ internal sealed partial class CatalogueGrain(
         return added;
     }
 
-    Task<Product> ICatalogueGrain.Edit(string sku, ProductEdit edit) => ((ICatalogueGrain)this).EditBy(sku, edit, staffId: null, operatorId: null);
+    // A previous release's API host names nobody: its price change is kept as by an unknown caller, not the merchant's key.
+    Task<Product> ICatalogueGrain.Edit(string sku, ProductEdit edit) =>
+        ((ICatalogueGrain)this).EditBy(sku, edit, staffId: PriceChange.UnknownCaller, operatorId: null);
 
     async Task<Product> ICatalogueGrain.EditBy(string sku, ProductEdit edit, string? staffId, string? operatorId)
     {
@@ -91,7 +93,18 @@ internal sealed partial class CatalogueGrain(
         }
 
         state.State.Products[sku] = edited;
-        await WriteAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not written: memory goes back to what is stored, so a retry finds the change still to make and writes it.
+            state.State.Products[sku] = product;
+            throw;
+        }
+
+        await facts.ForgetEverywhereAsync(CachedFact.CataloguePrices(MerchantId));
         return edited;
     }
 

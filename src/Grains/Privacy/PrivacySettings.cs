@@ -16,6 +16,13 @@ public sealed class PrivacySettings
     public TimeSpan WebhookRetention { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
+    /// How long a failed notice of a user's right whose recipient was never told since, nor closed, stays in the outbox
+    /// past its failure, for support's re-send (P3.1): a year, then it is erased as any other (P4.1) and a re-send is 409
+    /// <c>notice-expired</c>. A partner is never closed, nor a merchant that removed its endpoint and stays open.
+    /// </summary>
+    public TimeSpan UntoldNoticeRetention { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>
     /// How long a delivery to a merchant with no endpoint waits, past when it was due, for one to be registered: as long
     /// as its retries would have lasted (four days). Then the retention sweep fails it with <c>no-endpoint</c>, so it
     /// neither stays pending for ever nor outlives the retention window (P4.1, P3.1).

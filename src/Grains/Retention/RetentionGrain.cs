@@ -32,7 +32,7 @@ internal sealed partial class RetentionGrain(
         var unsendable = await outbox.FailUnsendableAsync(now - settings.Value.WebhookEndpointWait, now);
         var expiredLocations = await locations.ExpireAsync(now - settings.Value.LocationRetention);
         var expiredActivity = await activity.ExpireAsync(now - settings.Value.ActivityRetention);
-        var expiredDeliveries = await outbox.ExpireAsync(now - settings.Value.WebhookRetention);
+        var expiredDeliveries = await outbox.ExpireAsync(now - settings.Value.WebhookRetention, now - settings.Value.UntoldNoticeRetention);
         LogSwept(expiredLocations, expiredActivity, expiredDeliveries, unsendable);
         return expiredLocations + expiredActivity + expiredDeliveries;
     }

@@ -353,19 +353,20 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// <summary>
     /// Erases deliveries finished before <paramref name="before"/>: delivered, or failed (with their retries used up, last
     /// tried before it, or failed then without an endpoint). Their bodies name users; pending ones stay whatever their age,
-    /// and so does a failed notice of a user's right whose recipient was never told since, nor closed: it is the only copy
-    /// support's re-send can send (P3.1), and erased it left the user's request listed for support to chase, for good, with
-    /// nothing to send. Returns how many.
+    /// and so does a failed notice of a user's right whose recipient was never told since, nor closed, until
+    /// <paramref name="untoldBefore"/>: it is the only copy support's re-send can send (P3.1), and erased it left the
+    /// user's request listed for support to chase with nothing to send. Returns how many.
     /// </summary>
-    public async Task<int> ExpireAsync(DateTimeOffset before)
+    public async Task<int> ExpireAsync(DateTimeOffset before, DateTimeOffset untoldBefore)
     {
         await using var command = dataSource.CreateCommand("""
             DELETE FROM webhook_outbox o WHERE status <> 'pending' AND coalesce(delivered_at, failed_at, last_attempt_at) < $1
-               AND NOT (status = 'failed' AND EXISTS (
+               AND NOT (status = 'failed' AND coalesce(failed_at, last_attempt_at) >= $2 AND EXISTS (
                    SELECT 1 FROM request_recipients r
                     WHERE r.event_id = o.event_id AND r.notified_at IS NULL AND r.confirmed_at IS NULL AND r.closed_at IS NULL))
             """);
         command.Parameters.Add(new() { Value = before, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = untoldBefore, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return await command.ExecuteNonQueryAsync();
     }
 

@@ -12,7 +12,7 @@ public sealed class ActivityDailyAllowanceTests
     public void P1_3_P4_4_past_the_days_allowance_a_users_requests_are_counted_on_one_overflow_entry_written_a_minute_later()
     {
         var clock = new UtcClock(Noon);
-        var allowance = new ActivityDailyAllowance(distinctPerUserPerDay: 3, clock);
+        var allowance = new ActivityDailyAllowance(entriesPerUserPerDay: 3, clock);
 
         var first = allowance.Admit([.. Enumerable.Range(0, 5).Select(i => Request("usr_1", $"search {i}")), Request("usr_2", "other")]);
         var second = allowance.Admit([Request("usr_1", "search 5", userAgent: "AnotherBrowser/1.0")]);
@@ -31,7 +31,7 @@ public sealed class ActivityDailyAllowanceTests
     public void P1_3_a_new_day_gives_every_user_their_allowance_again_and_a_stopping_host_writes_what_it_holds()
     {
         var clock = new UtcClock(Noon);
-        var allowance = new ActivityDailyAllowance(distinctPerUserPerDay: 1, clock);
+        var allowance = new ActivityDailyAllowance(entriesPerUserPerDay: 1, clock);
 
         allowance.Admit([Request("usr_1", "a"), Request("usr_1", "b")]);
         Assert.Equal(Noon + ActivityDailyAllowance.OverflowHeldFor, allowance.NextDue);

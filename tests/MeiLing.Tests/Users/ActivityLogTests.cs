@@ -146,7 +146,7 @@ public sealed class ActivityLogTests(PlatformFixture platform)
         const int Requests = 300;
         var user = await platform.RegisterUserAsync();
         var log = platform.Grains.GetGrain<IActivityLogGrain>(0);
-        var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("ACTIVITY_DISTINCT_PER_USER_PER_DAY", Allowance.ToString(CultureInfo.InvariantCulture)));
+        var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("ACTIVITY_ENTRIES_PER_USER_PER_DAY", Allowance.ToString(CultureInfo.InvariantCulture)));
         await using (api)
         {
             var recorder = api.Services.GetRequiredService<ActivityRecorder>();

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MeiLing.Grains.DataRights;
-using MeiLing.Grains.Retention;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
@@ -48,31 +47,6 @@ public sealed class NoticeRedeliveryTests(PlatformFixture platform)
         Assert.Equal(2L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND action LIKE '%/redelivery' AND detail LIKE '%' || $2 || '%' AND detail LIKE '%' || $3 || '%'",
             agent.StaffId, requestId, shop.Merchant.MerchantId));
-    }
-
-    // P3.1, P4.1: the outbox's retention erased a failed notice 30 days after its last try while its recipient was still
-    // untold: the request stayed on support's chase list for good and every re-send was 409 notice-expired.
-    [Fact]
-    public async Task P3_1_a_failed_notice_never_told_since_outlives_the_outboxs_retention_and_support_still_resends_it()
-    {
-        await using var receiver = await WebhookReceiver.StartDownAsync();
-        var shop = await platform.OpenShopAsync();
-        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
-        await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
-        var support = platform.Client((await platform.EnrolStaffAsync("Agent Late Redelivery", "support")).ApiKey);
-        var requestId = (await shop.CustomerClient.FileRequestAsync(
-            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { doorNumber = "7-701" } } })).RequestId();
-        await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, "failed");
-
-        platform.Clock.Advance(TimeSpan.FromDays(31));
-        await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
-        receiver.ComeBack();
-        var redelivered = await support.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/redelivery", null);
-        var received = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Answered == 200);
-
-        Assert.True(redelivered.StatusCode == HttpStatusCode.OK, await redelivered.Content.ReadAsStringAsync());
-        Assert.True(received.Verified);
-        Assert.Equal("customer.updated", received.Type);
     }
 
     [Fact]
