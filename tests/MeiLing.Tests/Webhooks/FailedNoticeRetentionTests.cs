@@ -19,15 +19,8 @@ public sealed class FailedNoticeRetentionTests(TimeTravelFixture platform)
     public async Task P3_1_a_failed_notice_never_told_since_outlives_the_outboxs_retention_and_support_still_resends_it()
     {
         await using var receiver = await WebhookReceiver.StartDownAsync();
-        var shop = await platform.OpenShopAsync();
-        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
-        await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+        var (shop, requestId) = await platform.CorrectionWhoseNoticeFailedAsync(receiver, "7-701");
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Late Redelivery", "support")).ApiKey);
-        var requestId = (await shop.CustomerClient.FileRequestAsync(
-            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { doorNumber = "7-701" } } })).RequestId();
-        // Requests here wait to be driven by hand.
-        await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
-        await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, "failed");
 
         platform.Clock.Advance(TimeSpan.FromDays(31));
         await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
@@ -46,14 +39,8 @@ public sealed class FailedNoticeRetentionTests(TimeTravelFixture platform)
     public async Task P4_1_a_failed_notice_never_told_is_erased_a_year_after_it_failed_and_a_re_send_is_then_notice_expired()
     {
         await using var receiver = await WebhookReceiver.StartDownAsync();
-        var shop = await platform.OpenShopAsync();
-        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
-        await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
+        var (shop, requestId) = await platform.CorrectionWhoseNoticeFailedAsync(receiver, "8-801");
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Year Later", "support")).ApiKey);
-        var requestId = (await shop.CustomerClient.FileRequestAsync(
-            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { doorNumber = "8-801" } } })).RequestId();
-        await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
-        await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, "failed");
         var eventId = await platform.Database.ScalarAsync<string>(
             "SELECT event_id FROM request_recipients WHERE request_id = $1 AND recipient = $2", requestId, shop.Merchant.MerchantId) ?? "";
 

@@ -20,15 +20,8 @@ public sealed class WebhookEndpointRemovedTests(TimeTravelFixture platform)
     public async Task P4_1_P3_1_a_retried_delivery_whose_merchant_removed_its_endpoint_fails_is_chased_by_support_kept_while_untold_and_erased_after_retention_once_confirmed()
     {
         await using var receiver = await WebhookReceiver.StartDownAsync();
-        var shop = await platform.OpenShopAsync();
+        var (shop, requestId) = await platform.CorrectionWhoseNoticeFailedAsync(receiver, "5-502");
         var merchantId = shop.Merchant.MerchantId;
-        await shop.MerchantClient.RegisterWebhookAsync(merchantId, receiver);
-        await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
-        var requestId = (await shop.CustomerClient.FileRequestAsync(
-            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { doorNumber = "5-502" } } })).RequestId();
-        // Requests here wait to be driven by hand.
-        await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
-        await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "failed");
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Endpoint Removed", "support")).ApiKey);
         var failed = (await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchantId}/webhook-deliveries?status=failed"))
             .GetProperty("items").EnumerateArray().Single();
