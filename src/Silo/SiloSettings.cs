@@ -187,6 +187,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 100_000_000, ErrorMessage = "MEILING_WALK_IN_SALES_PER_MERCHANT_PER_DAY must be 1-100000000.")]
     public int WalkInSalesPerMerchantPerDay { get; set; } = 100_000;
 
+    /// <summary>Ticket messages one user may write a day (<c>MEILING_TICKET_MESSAGES_PER_USER_PER_DAY</c>, P4.4).</summary>
+    [ConfigurationKeyName("TICKET_MESSAGES_PER_USER_PER_DAY")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_TICKET_MESSAGES_PER_USER_PER_DAY must be 1-1000000.")]
+    public int TicketMessagesPerUserPerDay { get; set; } = 200;
+
     /// <summary>Seconds between reminder ticks of an unfinished data-rights request (<c>MEILING_REQUEST_DRIVE_SECONDS</c>, P8.1).</summary>
     [ConfigurationKeyName("REQUEST_DRIVE_SECONDS")]
     [Range(60, 3600, ErrorMessage = "MEILING_REQUEST_DRIVE_SECONDS must be 60-3600 (Orleans reminders tick at most once a minute).")]

@@ -20,11 +20,11 @@ public static class ClosureNoticesApi
     {
         routes.MapGet("/v1/closure-notices", ListUnconfirmed).WithTags("Merchants")
             .RequireAuthorization(AuthorizationPolicies.Support).WithName("ListUnconfirmedClosureNotices")
-            .WithSummary("With unconfirmedRecipients=true (required): orders a closing merchant erased whose notice to a payment or delivery partner is unconfirmed 15 days after notice, or failed for good, as {orderId, userId, recipients}, a page at a time (limit 1-100, cursor); support's to chase, as GET /v1/requests?unconfirmedRecipients=true lists requests (P3.1, P4.3, P8.1).")
+            .WithSummary("With unconfirmedRecipients=true (required): orders a closing merchant erased whose notice to a payment or delivery partner is unconfirmed 15 days after notice, or failed for good, as {orderId, userId, recipients}, a page at a time (limit 1-500, default 100; cursor); support's to chase, as GET /v1/requests?unconfirmedRecipients=true lists requests (P3.1, P4.3, P8.1).")
             .WithDescription("Each user listed sees in their access log that support listed their order (P1.7).")
             .ProducesProblems(400);
         routes.MapGet("/v1/users/{userId:id}/closure-notices", ListOfUser).WithTags("Users")
-            .ForCaller(CallerScope.TheUserOrSupport).WithName("ListClosureNotices")
+            .ForCaller(CallerScope.TheUserOrSupport.ThatExists()).RequireRateLimiting(RateLimits.HeavyReadsPolicy).WithName("ListClosureNotices")
             .WithSummary("The user's orders a closing merchant erased, each with the partners told to erase their copies and how each notice went (pending, retrying, failed, notified or confirmed, with its attempts), by order, a page at a time (limit 1-100, cursor); the user or support (P3.1, P4.3).")
             .ProducesProblems(400);
         routes.MapPost($"/v1/users/{{userId:id}}/closure-notices/{{orderId:id}}/recipients/{{recipient:{PartyRouteConstraint.ConstraintName}}}/redelivery", Redeliver)
@@ -54,14 +54,14 @@ public static class ClosureNoticesApi
     }
 
     private static async Task<Results<Ok<ItemPage<ClosureNotice>>, ValidationProblem>> ListOfUser(
-        string userId, IClusterClient cluster, [Range(1, IDataRightsRequestsGrain.MaxPageSize)] int? limit, [StringLength(64)] string? cursor)
+        string userId, IClusterClient cluster, [Range(1, IDataRightsRequestsGrain.MaxUserPageSize)] int? limit, [StringLength(64)] string? cursor)
     {
         if (cursor is not null && !MerchantClosures.IsCauseId(cursor))
         {
             return InvalidCursor();
         }
 
-        var page = await cluster.GetGrain<IRequestRecipientsGrain>(0).ClosuresOf(userId, cursor, limit ?? 100);
+        var page = await cluster.GetGrain<IRequestRecipientsGrain>(0).ClosuresOf(userId, cursor, limit ?? IDataRightsRequestsGrain.MaxUserPageSize);
         return TypedResults.Ok(new ItemPage<ClosureNotice>(page.Items, page.NextCursor));
     }
 

@@ -21,7 +21,7 @@ public static class TicketsApi
         var ticket = routes.MapGroup("/v1/tickets/{ticketId:id}").WithTags("Support tickets")
             .RequireAuthorization(AuthorizationPolicies.UserOrSupport);
         ticket.MapPost("/messages", AddMessage).AuditsSubjectOf("ticketId")
-            .WithName("AddTicketMessage").WithSummary("Add a message to the ticket; 409 ticket-full past 500 messages or 100,000 characters in all (open a new one). Support's reply is audited with the ticket's user as its subject before it is added (P1.7).");
+            .WithName("AddTicketMessage").WithSummary("Add a message to the ticket; 409 ticket-full past 500 messages or 100,000 characters in all (open a new one); a user writes at most 200 a day across their tickets (MEILING_TICKET_MESSAGES_PER_USER_PER_DAY), then 429 quota-exceeded (P4.4). Support's reply is audited with the ticket's user as its subject before it is added (P1.7).");
         ticket.MapGet("/", GetTicket).AuditsSubjectOf("ticketId")
             .WithName("GetTicket").WithSummary("The ticket with all its messages (support: audited with the ticket's user as its subject, P1.7). Its user reads a support message's authorId as the pseudonym their access log gives that agent (staff_…), never the staff id; support reads staff ids and the numbers masked.");
         return routes;

@@ -30,7 +30,8 @@ public sealed class ErasureSteps(
     UserDataKeys keys,
     OwnedStateIndex ownedStates,
     NpgsqlDataSource dataSource,
-    Webhooks.WebhookOutbox outbox)
+    Webhooks.WebhookOutbox outbox,
+    Webhooks.WebhookOutboxStore notices)
 {
     /// <summary>
     /// Erases one target; <paramref name="inventory"/> is what a closed account held (cancellation), null while the
@@ -43,8 +44,10 @@ public sealed class ErasureSteps(
         ErasureTarget.Tickets => await EraseTicketsAsync(userId, inventory),
         ErasureTarget.Locations => await locations.EraseAsync(userId),
         ErasureTarget.Activity => await activity.EraseAsync(userId),
-        // The hand-overs' records: the ledger's rows, and the business transfers' rows that named the user (P3.2).
-        ErasureTarget.Disclosures => await disclosures.EraseAsync(userId) + await transfers.PseudonymizeAsync(userId, clock.GetUtcNow()),
+        // The hand-overs' records: the ledger's rows, and the business transfers' rows that named the user (P3.2); a closing
+        // account's own notices still waiting first, while those rows still name them.
+        ErasureTarget.Disclosures => (inventory is null ? 0 : await notices.CloseUsersOwnCausesAsync(userId, clock.GetUtcNow()))
+            + await disclosures.EraseAsync(userId) + await transfers.PseudonymizeAsync(userId, clock.GetUtcNow()),
         ErasureTarget.ConsentReceipts => await receipts.PseudonymizeAsync(userId),
         // Last, the user's data key: any copy of what it sealed (old rows, backups, dumps) stays unreadable.
         ErasureTarget.Account => await DeleteAccountAsync(userId),

@@ -104,6 +104,12 @@ internal sealed partial class TicketGrain(
         // P6.1, P4.1: a message adds to the user's data, so it passes the user's gate like any processing.
         await GrainFactory.GetGrain<IUserConsentGate>(state.State.UserId)
             .AuthorizeProcessing(ProcessingRequest.Under("ticket-message", LawfulBasis.ContractNecessity));
+        if (message.Author == TicketAuthor.User)
+        {
+            // P4.4: the user's day of messages across their tickets, counted before it is written (support's replies count
+            // against the agent's day of audited calls).
+            await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.TicketMessagesByUser, state.State.UserId);
+        }
 
         state.State.Messages.Add(message);
         await state.WriteStateAsync();

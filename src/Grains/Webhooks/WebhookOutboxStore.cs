@@ -558,16 +558,17 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// The closure causes of the orders <paramref name="userId"/>'s ledger names a partner for, that were listed (their
     /// merchant closed and told the partners), by cause id, after <paramref name="afterCauseId"/>.
     /// </summary>
-    public Task<IReadOnlyList<string>> ClosureCausesOfUserAsync(string userId, string afterCauseId, int limit) =>
-        dataSource.ReadStringsAsync(
+    public async Task<IReadOnlyList<string>> ClosureCausesOfUserAsync(string userId, string afterCauseId, int limit) =>
+        [.. (await dataSource.ReadStringsAsync(
+            // Paged on the order id itself, so the (user_id, order_id) index is read from the cursor on, not all of it.
             $"""
-            SELECT DISTINCT c.cause FROM (
-                SELECT '{MerchantClosures.CausePrefix}' || order_id AS cause FROM user_disclosures d
-                 WHERE d.user_id = $1 AND d.order_id IS NOT NULL AND {PartnerDisclosure("d")}) c
-             WHERE c.cause > $2 AND EXISTS (SELECT 1 FROM request_recipients r WHERE r.request_id = c.cause)
-             ORDER BY c.cause LIMIT $3
+            SELECT d.order_id FROM user_disclosures d
+             WHERE d.user_id = $1 AND d.order_id > $2 AND {PartnerDisclosure("d")}
+               AND EXISTS (SELECT 1 FROM request_recipients r WHERE r.request_id = '{MerchantClosures.CausePrefix}' || d.order_id)
+             GROUP BY d.order_id ORDER BY d.order_id LIMIT $3
             """,
-            userId, afterCauseId, limit);
+            userId, afterCauseId.StartsWith(MerchantClosures.CausePrefix, StringComparison.Ordinal) ? afterCauseId[MerchantClosures.CausePrefix.Length..] : afterCauseId, limit))
+            .Select(MerchantClosures.CauseId)];
 
     /// <summary>Whether <paramref name="userId"/>'s ledger names a partner for <paramref name="orderId"/>: a closure notice of it is theirs.</summary>
     public async Task<bool> IsOrderOfUserAsync(string userId, string orderId) =>
@@ -613,11 +614,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             var page = await dataSource.ReadRowsAsync(
                 $"""
                 SELECT request_id, {RecipientColumns} FROM request_recipients
-                 WHERE request_id IN (
-                       SELECT receipt_id FROM consent_receipts WHERE user_id = $1 AND NOT granted
-                       UNION ALL SELECT objection_cause_id FROM transfer_users WHERE user_id = $1 AND objection_cause_id IS NOT NULL
-                       UNION ALL SELECT 'clo_' || order_id FROM user_disclosures
-                                  WHERE user_id = $1 AND order_id IS NOT NULL AND recipient_kind IN ('PaymentPartner', 'DeliveryPartner'))
+                 WHERE request_id IN ({UsersOwnCauses})
                    AND (request_id, recipient_kind, recipient) > ($2, $3, $4)
                  ORDER BY request_id, recipient_kind, recipient LIMIT $5
                 """,
@@ -636,6 +633,33 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             var last = page[^1];
             after = (last.Item1, last.Item2.RecipientKind.ToString(), last.Item2.Recipient);
         }
+    }
+
+    // The causes of what a user ($1) did outside a request: each consent they withdrew directly (its receipt), each transfer
+    // they objected to (its objection), and each of their orders a closing merchant erased (its closure).
+    private const string UsersOwnCauses = """
+        SELECT receipt_id FROM consent_receipts WHERE user_id = $1 AND NOT granted
+        UNION ALL SELECT objection_cause_id FROM transfer_users WHERE user_id = $1 AND objection_cause_id IS NOT NULL
+        UNION ALL SELECT 'clo_' || order_id FROM user_disclosures
+                   WHERE user_id = $1 AND order_id IS NOT NULL AND recipient_kind IN ('PaymentPartner', 'DeliveryPartner')
+        """;
+
+    /// <summary>
+    /// As a user's account closes (before its ledger, transfer rows and receipts go), the listings of what the user did
+    /// outside a request still waiting for their recipient are closed: the cancellation tells each recipient to erase
+    /// everything of the user anyway, nobody can chase or re-send them once the user's rows are gone, and a failed one's
+    /// notice (it names the user) then leaves the outbox with the retention period instead of being kept for a re-send
+    /// (P4.1). Returns how many.
+    /// </summary>
+    public async Task<int> CloseUsersOwnCausesAsync(string userId, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE request_recipients SET closed_at = $2, next_attempt_at = NULL
+             WHERE request_id IN ({UsersOwnCauses}) AND confirmed_at IS NULL AND closed_at IS NULL AND notified_at IS NULL
+            """);
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return await command.ExecuteNonQueryAsync();
     }
 
     private const string RecipientColumns = "recipient, recipient_kind, notified_at, confirmed_at, event_type, attempts, last_attempt_at, next_attempt_at, failed_at, closed_at";

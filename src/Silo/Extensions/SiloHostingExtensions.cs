@@ -142,6 +142,7 @@ public static class SiloHostingExtensions
             staff.CatalogueEditsPerMerchantPerDay = settings.CatalogueEditsPerMerchantPerDay;
             staff.TopUpsPerMerchantPerDay = settings.TopUpsPerMerchantPerDay;
             staff.WalkInSalesPerMerchantPerDay = settings.WalkInSalesPerMerchantPerDay;
+            staff.TicketMessagesPerUserPerDay = settings.TicketMessagesPerUserPerDay;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

@@ -101,12 +101,19 @@ public sealed class RateLimitTests(PlatformFixture platform)
 
         var looping = await Burst(client, $"/v1/users/{user.UserId}/locations", 10);
         var activity = await Burst(client, $"/v1/users/{user.UserId}/activity", 10);
+        var disclosures = await Burst(client, $"/v1/users/{user.UserId}/disclosures", 10);
+        // The privacy center's page opens the same ledger: it spends the same bucket.
+        var browser = api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password })).StatusCode);
+        var pages = await Burst(browser, "/privacy", 10);
         var profile = await client.GetAsync($"/v1/users/{user.UserId}");
         var othersRead = await Bearer(api, otherSession.Token).GetAsync($"/v1/users/{other.UserId}/disclosures");
 
         Assert.Equal(HttpStatusCode.OK, looping[0].StatusCode);
         await AssertRateLimitedAsync(looping.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
         Assert.Contains(activity, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(disclosures, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(pages, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
         Assert.Equal(HttpStatusCode.OK, othersRead.StatusCode);
     }

@@ -47,6 +47,32 @@ public sealed class SupportTests(PlatformFixture platform)
         Assert.Equal(50, (await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}")).GetProperty("messages").GetArrayLength());
     }
 
+    // P4.4: a user opens ten tickets a day and each holds 500 messages, every one rewriting its whole sealed ticket: only
+    // the ticket's own bound stopped a script, ten tickets' worth a day, kept until the user's erasure.
+    [Fact]
+    public async Task P4_4_a_user_writes_a_days_allowance_of_ticket_messages_across_their_tickets_and_supports_replies_still_go()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Replying", "support")).ApiKey);
+        async Task<string> OpenAsync(string subject) =>
+            (await (await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject, message = "Hello" })).Content.ReadFromJsonAsync<JsonElement>())
+                .GetProperty("ticketId").GetString()!;
+        var first = await OpenAsync("First");
+        var second = await OpenAsync("Second");
+        var firstTicket = platform.Grains.GetGrain<MeiLing.Grains.Tickets.ITicketGrain>(first);
+        await Task.WhenAll(Enumerable.Range(0, TestSiloConfigurator.TicketMessagesPerUserPerDay).Select(i =>
+            firstTicket.AddMessage(new MeiLing.Grains.Tickets.TicketMessage(MeiLing.Grains.Tickets.TicketAuthor.User, user.UserId, $"m{i}", DateTimeOffset.UtcNow))));
+
+        var onAnotherTicket = await client.PostAsJsonAsync($"/v1/tickets/{second}/messages", new { message = "One more" });
+        var supportsReply = await support.PostAsJsonAsync($"/v1/tickets/{second}/messages", new { message = "We are on it." });
+
+        Assert.EndsWith("/quota-exceeded", (await onAnotherTicket.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(onAnotherTicket.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.Created, supportsReply.StatusCode);
+        Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{second}")).GetProperty("messages").GetArrayLength());
+    }
+
     [Fact]
     public async Task A_ticket_read_while_messages_are_added_never_fails()
     {

@@ -86,6 +86,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     // Above the thousand walk-in sales one supermarket test places, and few enough for the quota test to spend.
     public const int WalkInSalesPerMerchantPerDay = 1_100;
 
+    // Above the two hundred messages one ticket test writes for one user, and few enough for the quota test to spend.
+    public const int TicketMessagesPerUserPerDay = 250;
+
     /// <summary>A user's consent changes a day in the test silos: below the platform's 200, reached in two minutes of the test clock.</summary>
     public const int ConsentChangesPerDay = 100;
 
@@ -150,6 +153,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             staff.CatalogueEditsPerMerchantPerDay = CatalogueEditsPerMerchantPerDay;
             staff.TopUpsPerMerchantPerDay = TopUpsPerMerchantPerDay;
             staff.WalkInSalesPerMerchantPerDay = WalkInSalesPerMerchantPerDay;
+            staff.TicketMessagesPerUserPerDay = TicketMessagesPerUserPerDay;
         });
         // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;
         // the tests' receivers listen on loopback, which a silo refuses unless told.

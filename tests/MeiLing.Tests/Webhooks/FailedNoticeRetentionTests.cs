@@ -51,4 +51,23 @@ public sealed class FailedNoticeRetentionTests(TimeTravelFixture platform)
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM webhook_outbox WHERE event_id = $1", eventId));
         Assert.EndsWith("/notice-expired", (await redelivered.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
     }
+
+    // P4.1: a notice kept for support's re-send outlived the user: once the account closed, nobody could chase or re-send it
+    // (the rows naming its user are gone) and the cancellation told every recipient to erase the user anyway, yet the
+    // notice, naming the user, stayed a year.
+    [Fact]
+    public async Task P4_1_a_closed_accounts_failed_withdrawal_notice_leaves_the_outbox_with_the_retention_period()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "failed");
+        var eventId = await platform.Database.ScalarAsync<string>(
+            "SELECT event_id FROM request_recipients WHERE request_id = $1 AND recipient = $2", receiptId, shop.Merchant.MerchantId) ?? "";
+        var cancellation = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" })).RequestId();
+        Assert.Equal(DataRightsRequestStatus.Completed, (await platform.Grains.GetGrain<IDataRightsRequestGrain>(cancellation).Drive()).Status);
+
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
+
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM webhook_outbox WHERE event_id = $1", eventId));
+    }
 }

@@ -7,11 +7,15 @@ using MeiLing.Grains.Policies;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace MeiLing.Api.Pages.Privacy;
 
 /// <summary>The user's consents with what each is for and its receipts (a withdrawal's with the parties told of it), and the disclosure ledger, through the API's handlers.</summary>
 [Authorize(Policy = AuthorizationPolicies.User)]
+// P4.4: each view opens a page of up to a thousand sealed disclosures, as GET /v1/users/{userId}/disclosures does, so it
+// spends the same bucket of heavy reads; a page on a sibling host could otherwise loop it in the user's browser.
+[EnableRateLimiting(RateLimits.HeavyReadsPolicy)]
 public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : ConsolePageModel(cluster)
 {
     public UserProfile? Profile { get; private set; }
