@@ -105,9 +105,15 @@ public static class RateLimits
         private readonly Func<string, RateLimiter> _support = _ => TokenBucket(settings.RateLimitSupportPerSecond);
         private readonly Func<string, RateLimiter> _heavyRead = _ => TokenBucket(settings.RateLimitHeavyReadsPerSecond);
 
-        /// <summary>The caller's bucket of heavy reads: the same caller as <see cref="PartitionOf"/> names, a bucket apart.</summary>
+        /// <summary>
+        /// The caller's bucket of heavy reads: the same caller as <see cref="PartitionOf"/> names, a bucket apart. Reads only:
+        /// a page under this policy (the privacy center's) posts its consent form unlimited by it, so no number of reads
+        /// (a sibling host's page looping the page in the user's browser) holds up a withdrawal.
+        /// </summary>
         public RateLimitPartition<string> HeavyReadPartitionOf(HttpContext context) =>
-            new("heavy:" + PartitionOf(context).PartitionKey, _heavyRead);
+            HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                ? new("heavy:" + PartitionOf(context).PartitionKey, _heavyRead)
+                : Unlimited;
 
         /// <summary>A merchant's staff member's key's own bucket, by staff id, spent before the merchant's (<see cref="StaffKeyThenCallerLimiter"/>).</summary>
         public RateLimitPartition<string> StaffKeyPartitionOf(HttpContext context) =>

@@ -13,7 +13,8 @@ public sealed record ProcessingRequest(
     [property: Id(1)] ConsentPurpose? Purpose,
     [property: Id(2)] LawfulBasis? Exception,
     [property: Id(3)] string? Region = null,
-    [property: Id(4)] string? PlacingMerchant = null)
+    [property: Id(4)] string? PlacingMerchant = null,
+    [property: Id(5)] bool AddingTicketMessage = false)
 {
     public static ProcessingRequest ForPurpose(string activity, ConsentPurpose purpose) => new(activity, purpose, null);
 
@@ -24,6 +25,9 @@ public sealed record ProcessingRequest(
 
     /// <summary>The same processing, placing a new order for the user at <paramref name="merchantId"/>.</summary>
     public ProcessingRequest PlacingOrderAt(string merchantId) => this with { PlacingMerchant = merchantId };
+
+    /// <summary>The same processing, adding the user's own message to one of their tickets (counted against their day of them).</summary>
+    public ProcessingRequest AddingUsersTicketMessage() => this with { AddingTicketMessage = true };
 }
 
 /// <summary>The lawful basis a processing went ahead on; the receipt when it was consent (P1.10).</summary>

@@ -23,7 +23,4 @@ public enum DailyAllowanceKind
 
     /// <summary>The walk-in sales (orders naming no user) of one merchant's keys together (<c>MEILING_WALK_IN_SALES_PER_MERCHANT_PER_DAY</c>).</summary>
     WalkInSalesByMerchant,
-
-    /// <summary>The ticket messages one user writes, all their tickets together (<c>MEILING_TICKET_MESSAGES_PER_USER_PER_DAY</c>).</summary>
-    TicketMessagesByUser,
 }

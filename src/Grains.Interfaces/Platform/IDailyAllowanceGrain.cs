@@ -22,7 +22,6 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         "catalogue-edits-by-merchant" => DailyAllowanceKind.CatalogueEditsByMerchant,
         "top-ups-by-merchant" => DailyAllowanceKind.TopUpsByMerchant,
         "walk-in-sales-by-merchant" => DailyAllowanceKind.WalkInSalesByMerchant,
-        "ticket-messages-by-user" => DailyAllowanceKind.TicketMessagesByUser,
         _ => null,
     };
 
@@ -35,7 +34,6 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         DailyAllowanceKind.CatalogueEditsByMerchant => "catalogue-edits-by-merchant",
         DailyAllowanceKind.TopUpsByMerchant => "top-ups-by-merchant",
         DailyAllowanceKind.WalkInSalesByMerchant => "walk-in-sales-by-merchant",
-        DailyAllowanceKind.TicketMessagesByUser => "ticket-messages-by-user",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an allowance kind."),
     };
 

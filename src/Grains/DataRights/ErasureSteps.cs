@@ -46,7 +46,7 @@ public sealed class ErasureSteps(
         ErasureTarget.Activity => await activity.EraseAsync(userId),
         // The hand-overs' records: the ledger's rows, and the business transfers' rows that named the user (P3.2); a closing
         // account's own notices still waiting first, while those rows still name them.
-        ErasureTarget.Disclosures => (inventory is null ? 0 : await notices.CloseUsersOwnCausesAsync(userId, clock.GetUtcNow()))
+        ErasureTarget.Disclosures => await CloseOwnNoticesIfClosingAsync(userId, inventory)
             + await disclosures.EraseAsync(userId) + await transfers.PseudonymizeAsync(userId, clock.GetUtcNow()),
         ErasureTarget.ConsentReceipts => await receipts.PseudonymizeAsync(userId),
         // Last, the user's data key: any copy of what it sealed (old rows, backups, dumps) stays unreadable.
@@ -57,6 +57,17 @@ public sealed class ErasureSteps(
         ErasureTarget.BirthDate => await OwnData(userId).EraseCategory(ErasableCategory.BirthDate),
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Not an erasure target."),
     };
+
+    // Closed, not erased: counted in no erasure receipt.
+    private async Task<int> CloseOwnNoticesIfClosingAsync(string userId, AccountInventory? inventory)
+    {
+        if (inventory is not null)
+        {
+            await notices.CloseUsersOwnCausesAsync(userId, clock.GetUtcNow());
+        }
+
+        return 0;
+    }
 
     /// <summary>
     /// Applies a correction of delivery details to every order of the user not yet fulfilled; returns those orders, the

@@ -33,7 +33,6 @@ internal sealed class DailyAllowanceGrain(
             DailyAllowanceKind.CatalogueEditsByMerchant => (settings.Value.CatalogueEditsPerMerchantPerDay, "product edits by one merchant"),
             DailyAllowanceKind.TopUpsByMerchant => (settings.Value.TopUpsPerMerchantPerDay, "member-card top-ups by one merchant"),
             DailyAllowanceKind.WalkInSalesByMerchant => (settings.Value.WalkInSalesPerMerchantPerDay, "walk-in sales by one merchant"),
-            DailyAllowanceKind.TicketMessagesByUser => (settings.Value.TicketMessagesPerUserPerDay, "ticket messages by one user"),
             _ => throw DomainException.Invalid(UnknownKind, "No such allowance."),
         };
         state.State.Take(clock.GetUtcNow(), UserQuotas.Day, perDay, what);

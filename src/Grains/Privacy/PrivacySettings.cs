@@ -63,4 +63,11 @@ public sealed class PrivacySettings
     /// name no user and are not counted. Load tests that order for a small pool of users spread over more users.
     /// </summary>
     public int MerchantOrdersPerUserPerDay { get; set; } = 500;
+
+    /// <summary>
+    /// Messages one user may add to their tickets a day (P4.4): each rewrites its whole ticket (up to 100,000 characters,
+    /// sealed), kept until the user's erasure, and a user opens ten tickets a day; only a ticket's own bound (500 messages)
+    /// stopped a script. Counted by the user's grain, as location samples are, so nothing of it outlives the account.
+    /// </summary>
+    public int TicketMessagesPerUserPerDay { get; set; } = 200;
 }

@@ -80,11 +80,4 @@ public sealed class StaffSettings
     /// bound (orders for a user count against the user's day at the merchant). A busy supermarket's day stays well within it.
     /// </summary>
     public int WalkInSalesPerMerchantPerDay { get; set; } = 100_000;
-
-    /// <summary>
-    /// Messages one user may write a day, all their tickets together (P4.4): each rewrites its whole ticket (up to 100,000
-    /// characters, sealed), kept until the user's erasure, and a user opens ten tickets a day; only a ticket's own bound
-    /// (500 messages) stopped a script. A person's day of conversation with support stays well within it.
-    /// </summary>
-    public int TicketMessagesPerUserPerDay { get; set; } = 200;
 }

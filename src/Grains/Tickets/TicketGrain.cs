@@ -101,15 +101,11 @@ internal sealed partial class TicketGrain(
                 $"A ticket holds at most {MaxMessages} messages and {MaxCharacters:N0} characters; this one is full: open a new one.");
         }
 
-        // P6.1, P4.1: a message adds to the user's data, so it passes the user's gate like any processing.
+        // P6.1, P4.1: a message adds to the user's data, so it passes the user's gate like any processing. P4.4: the gate
+        // also counts the user's own messages against their day (support's replies count against the agent's day).
+        var processing = ProcessingRequest.Under("ticket-message", LawfulBasis.ContractNecessity);
         await GrainFactory.GetGrain<IUserConsentGate>(state.State.UserId)
-            .AuthorizeProcessing(ProcessingRequest.Under("ticket-message", LawfulBasis.ContractNecessity));
-        if (message.Author == TicketAuthor.User)
-        {
-            // P4.4: the user's day of messages across their tickets, counted before it is written (support's replies count
-            // against the agent's day of audited calls).
-            await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.TicketMessagesByUser, state.State.UserId);
-        }
+            .AuthorizeProcessing(message.Author == TicketAuthor.User ? processing.AddingUsersTicketMessage() : processing);
 
         state.State.Messages.Add(message);
         await state.WriteStateAsync();

@@ -64,6 +64,7 @@ internal sealed partial class UserGrain(
     // P4.4: and per day, kept in memory as the day's consent changes are: a minute's allowance alone let one session store
     // 86,400 rows a day.
     private readonly FixedWindowCount _locationSamplesToday = new();
+    private readonly FixedWindowCount _ticketMessagesToday = new();
 
     // Orders merchants placed since the state was last written (UserState.MerchantOrders): written when the activation leaves.
     private bool _merchantOrdersUnsaved;
@@ -536,6 +537,18 @@ internal sealed partial class UserGrain(
             // P4.4: a merchant placing orders for the user in a loop is stopped here, in the call the order makes anyway.
             User.MerchantOrders.Take(merchantId, clock.GetUtcNow(), UserQuotas.Day, privacy.Value.MerchantOrdersPerUserPerDay);
             _merchantOrdersUnsaved = true;
+        }
+
+        if (request.AddingTicketMessage)
+        {
+            // P4.4: the user's messages across their tickets, in the call the message makes anyway; in memory, as location
+            // samples' day is, so nothing of it is stored to outlive the account.
+            var now = clock.GetUtcNow();
+            _ticketMessagesToday.Take(now, UserQuotas.Day, privacy.Value.TicketMessagesPerUserPerDay, "ticket messages by one user");
+            if (_ticketMessagesToday.Used > privacy.Value.TicketMessagesPerUserPerDay / 4)
+            {
+                DelayDeactivation(_ticketMessagesToday.LeftOf(now, UserQuotas.Day));
+            }
         }
 
         return basis;

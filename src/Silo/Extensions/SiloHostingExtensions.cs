@@ -126,6 +126,7 @@ public static class SiloHostingExtensions
             privacy.LocationSamplesPerMinute = settings.LocationSamplesPerMinute;
             privacy.LocationSamplesPerDay = settings.LocationSamplesPerDay;
             privacy.MerchantOrdersPerUserPerDay = settings.MerchantOrdersPerUserPerDay;
+            privacy.TicketMessagesPerUserPerDay = settings.TicketMessagesPerUserPerDay;
         });
 
         builder.Services.Configure<StaffSettings>(staff =>
@@ -142,7 +143,6 @@ public static class SiloHostingExtensions
             staff.CatalogueEditsPerMerchantPerDay = settings.CatalogueEditsPerMerchantPerDay;
             staff.TopUpsPerMerchantPerDay = settings.TopUpsPerMerchantPerDay;
             staff.WalkInSalesPerMerchantPerDay = settings.WalkInSalesPerMerchantPerDay;
-            staff.TicketMessagesPerUserPerDay = settings.TicketMessagesPerUserPerDay;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

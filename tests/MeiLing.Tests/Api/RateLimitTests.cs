@@ -98,14 +98,20 @@ public sealed class RateLimitTests(PlatformFixture platform)
         var otherSession = await platform.SignInAsync(other);
         await using var api = Limited("RATE_LIMIT_HEAVY_READS_PER_SECOND", "3");
         var client = Bearer(api, session.Token);
+        (await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = true, policyVersion = await platform.CurrentPolicyVersionAsync() })).EnsureSuccessStatusCode();
+        var browser = api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password })).StatusCode);
+        var formToken = await browser.FormTokenAsync("/privacy");
 
         var looping = await Burst(client, $"/v1/users/{user.UserId}/locations", 10);
         var activity = await Burst(client, $"/v1/users/{user.UserId}/activity", 10);
         var disclosures = await Burst(client, $"/v1/users/{user.UserId}/disclosures", 10);
-        // The privacy center's page opens the same ledger: it spends the same bucket.
-        var browser = api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password })).StatusCode);
+        // The privacy center's page opens the same ledger: it spends the same bucket, and its consent form posts spend none.
         var pages = await Burst(browser, "/privacy", 10);
+        var withdrawn = await browser.PostAsync("/privacy?handler=Consent", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["purpose"] = "location", ["granted"] = "false", ["__RequestVerificationToken"] = formToken,
+        }));
         var profile = await client.GetAsync($"/v1/users/{user.UserId}");
         var othersRead = await Bearer(api, otherSession.Token).GetAsync($"/v1/users/{other.UserId}/disclosures");
 
@@ -114,6 +120,8 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Contains(activity, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(disclosures, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(pages, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, withdrawn.StatusCode);
+        Assert.Contains("\"purpose\":\"location\",\"granted\":false", await (await platform.AsUserAsync(user)).GetStringAsync($"/v1/users/{user.UserId}/consents"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
         Assert.Equal(HttpStatusCode.OK, othersRead.StatusCode);
     }

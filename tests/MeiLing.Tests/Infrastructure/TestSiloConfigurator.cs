@@ -139,6 +139,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             privacy.MasterKeys = MasterKeys;
             privacy.ConsentChangesPerDay = ConsentChangesPerDay;
             privacy.LocationSamplesPerDay = LocationSamplesPerDay;
+            privacy.TicketMessagesPerUserPerDay = TicketMessagesPerUserPerDay;
         });
         siloBuilder.Services.Configure<StaffSettings>(staff =>
         {
@@ -153,7 +154,6 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             staff.CatalogueEditsPerMerchantPerDay = CatalogueEditsPerMerchantPerDay;
             staff.TopUpsPerMerchantPerDay = TopUpsPerMerchantPerDay;
             staff.WalkInSalesPerMerchantPerDay = WalkInSalesPerMerchantPerDay;
-            staff.TicketMessagesPerUserPerDay = TicketMessagesPerUserPerDay;
         });
         // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;
         // the tests' receivers listen on loopback, which a silo refuses unless told.
