@@ -11,9 +11,10 @@ namespace MeiLing.Grains.Activity;
 /// makes 17,280 a day, so the allowance is set above a person's day, not a poller's.
 /// </summary>
 /// <remarks>
-/// Kept by each API host's activity flusher. Counted per host, as the rate limits are, and in memory: a host restarted starts the day's counts anew. At most
-/// <see cref="UsersCounted"/> users are counted a day; beyond them a user's requests pass as before, so that no number
-/// of users grows this host's memory without end. Used by the flusher alone, one flush at a time.
+/// Kept by each API host's activity flusher. Counted per host, as the rate limits are, and in memory: a host restarted
+/// starts the day's counts anew. At most <see cref="UsersCounted"/> users are counted a day; beyond them a user's requests
+/// pass as before, so that no number of users grows this host's memory without end. Used by the flusher alone, one flush
+/// at a time.
 /// </remarks>
 public sealed class ActivityDailyAllowance(int entriesPerUserPerDay, TimeProvider clock)
 {
@@ -31,8 +32,9 @@ public sealed class ActivityDailyAllowance(int entriesPerUserPerDay, TimeProvide
     public DateTimeOffset? NextDue => _held.Count == 0 ? null : _held.Values.Min(held => held.HeldSince) + OverflowHeldFor;
 
     /// <summary>
-    /// What of <paramref name="batch"/> (a flush's entries, each a distinct request of the flush) to write now: the entries of users within the
-    /// day's allowance, and every held overflow entry due (all of them when <paramref name="releaseAll"/>, as the host stops).
+    /// What of <paramref name="batch"/> (a flush's entries, each a distinct request of the flush) to write now: the entries
+    /// of users within the day's allowance, and every held overflow entry due (all of them when <paramref name="releaseAll"/>,
+    /// as the host stops).
     /// </summary>
     public IReadOnlyList<ActivityEntry> Admit(IReadOnlyList<ActivityEntry> batch, bool releaseAll = false)
     {
