@@ -39,12 +39,12 @@ public static class ClosureNoticesApi
     {
         if (unconfirmedRecipients is not true)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["unconfirmedRecipients"] = ["Only unconfirmedRecipients=true is listed."] });
+            return ListingProblems.OnlyUnconfirmedRecipients();
         }
 
         if (cursor is not null && !MerchantClosures.IsCauseId(cursor))
         {
-            return InvalidCursor();
+            return ListingProblems.CursorNotGiven();
         }
 
         var page = await cluster.GetGrain<IRequestRecipientsGrain>(0).UnconfirmedClosures(cursor, limit ?? 100);
@@ -58,7 +58,7 @@ public static class ClosureNoticesApi
     {
         if (cursor is not null && !MerchantClosures.IsCauseId(cursor))
         {
-            return InvalidCursor();
+            return ListingProblems.CursorNotGiven();
         }
 
         var page = await cluster.GetGrain<IRequestRecipientsGrain>(0).ClosuresOf(userId, cursor, limit ?? IDataRightsRequestsGrain.MaxUserPageSize);
@@ -69,7 +69,4 @@ public static class ClosureNoticesApi
         await cluster.GetGrain<IRequestRecipientsGrain>(0).RedeliverClosure(userId, orderId, recipient) is { } redelivered
             ? TypedResults.Ok(redelivered)
             : TypedResults.NotFound();
-
-    private static ValidationProblem InvalidCursor() =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was not given by this listing."] });
 }

@@ -60,13 +60,13 @@ public static class ConsentRecordsApi
     {
         if (unconfirmedRecipients is not true)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["unconfirmedRecipients"] = ["Only unconfirmedRecipients=true is listed."] });
+            return ListingProblems.OnlyUnconfirmedRecipients();
         }
 
         // The cursor of this list is the last receipt id of the page before.
         if (cursor is not null && !EntityId.IsWellFormed(cursor, EntityId.ReceiptPrefix))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was not given by this listing."] });
+            return ListingProblems.CursorNotGiven();
         }
 
         var page = await cluster.GetGrain<IRequestRecipientsGrain>(0).UnconfirmedWithdrawals(cursor, limit ?? 100);

@@ -76,7 +76,7 @@ public static class ProductsApi
     {
         if (cursor is not null && !EntityId.IsWellFormed(cursor, EntityId.PriceChangePrefix))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was not given by this listing."] });
+            return ListingProblems.CursorNotGiven();
         }
 
         var pageSize = limit ?? 50;
@@ -114,7 +114,7 @@ public static class ProductsApi
         // till bury a manager's write-off under 200 sales and returns of their own.
         if (cursor is not null && !EntityId.IsWellFormed(cursor, EntityId.StockMovementPrefix))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was not given by this listing."] });
+            return ListingProblems.CursorNotGiven();
         }
 
         var pageSize = limit ?? 50;

@@ -124,7 +124,7 @@ public static class RequestsApi
             // The cursor of this list is the last request id of the page before.
             if (cursor is not null && !Grains.Platform.EntityId.IsWellFormed(cursor, Grains.Platform.EntityId.RequestPrefix))
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was not given by this listing."] });
+                return ListingProblems.CursorNotGiven();
             }
 
             var unconfirmed = await cluster.GetGrain<IRequestRecipientsGrain>(0).Unconfirmed(cursor, limit ?? 100);

@@ -46,8 +46,7 @@ public sealed class ErasureSteps(
         ErasureTarget.Activity => await activity.EraseAsync(userId),
         // The hand-overs' records: the ledger's rows, and the business transfers' rows that named the user (P3.2); a closing
         // account's own notices still waiting first, while those rows still name them.
-        ErasureTarget.Disclosures => await CloseOwnNoticesIfClosingAsync(userId, inventory)
-            + await disclosures.EraseAsync(userId) + await transfers.PseudonymizeAsync(userId, clock.GetUtcNow()),
+        ErasureTarget.Disclosures => await EraseDisclosuresAsync(userId, inventory),
         ErasureTarget.ConsentReceipts => await receipts.PseudonymizeAsync(userId),
         // Last, the user's data key: any copy of what it sealed (old rows, backups, dumps) stays unreadable.
         ErasureTarget.Account => await DeleteAccountAsync(userId),
@@ -58,15 +57,15 @@ public sealed class ErasureSteps(
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Not an erasure target."),
     };
 
-    // Closed, not erased: counted in no erasure receipt.
-    private async Task<int> CloseOwnNoticesIfClosingAsync(string userId, AccountInventory? inventory)
+    private async Task<int> EraseDisclosuresAsync(string userId, AccountInventory? inventory)
     {
         if (inventory is not null)
         {
+            // Closed, not erased (counted in no erasure receipt), and while the rows below still name them.
             await notices.CloseUsersOwnCausesAsync(userId, clock.GetUtcNow());
         }
 
-        return 0;
+        return await disclosures.EraseAsync(userId) + await transfers.PseudonymizeAsync(userId, clock.GetUtcNow());
     }
 
     /// <summary>
