@@ -42,6 +42,12 @@ public enum PaymentStatus
 
     /// <summary>A partner was asked to charge; its confirmation has not arrived yet.</summary>
     Pending = 1,
+
+    /// <summary>
+    /// A partner's charge left unconfirmed past its window, which the till moved past (another payment took its place):
+    /// it counts for nothing, and should the partner confirm it after all, the money goes back (a refund <c>payment-lapsed</c>).
+    /// </summary>
+    Lapsed = 2,
 }
 
 /// <summary>

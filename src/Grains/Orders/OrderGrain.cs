@@ -207,7 +207,7 @@ internal sealed partial class OrderGrain(
     async Task IOrderGrain.AskMemberCode(OrderCaller caller, long amountFen)
     {
         var order = OrderFor(caller, OrderParty.Merchant);
-        CheckPayable(order, PaymentMethod.MemberCard, amountFen);
+        CheckPayable(order, PaymentMethod.MemberCard, amountFen, clock.GetUtcNow());
         await RefuseShortCardAsync(order, amountFen);
         // P6.1: texting the user at the merchant's asking processes their number, through the one gate as the payment will.
         await User(order.UserId!).AuthorizeProcessing(ProcessingRequest.Under("member-card-code", LawfulBasis.ContractNecessity));
@@ -233,7 +233,7 @@ internal sealed partial class OrderGrain(
             throw DomainException.Forbidden("merchant-only-payment-method", "Only the merchant records a marked (cash) payment.");
         }
 
-        CheckPayable(order, method, amountFen);
+        CheckPayable(order, method, amountFen, clock.GetUtcNow());
         if (method == PaymentMethod.MemberCard && caller.Party == OrderParty.User && !request.SignedInRecently
             && await Credentials(order.UserId!).RequiresMemberCode())
         {
@@ -277,6 +277,8 @@ internal sealed partial class OrderGrain(
             // P1.6: a marked payment is cash a staff member says they took; the ledger names them, as for top-ups and refunds.
             TakenBy = caller.Party == OrderParty.Merchant ? TakingsLedger.TakenBy(caller.StaffId) : null,
         };
+        // The charges this payment was allowed past (CheckPayable) lapse with it, in its write.
+        order.LapseStalePartnerPayments(payment.At);
         order.BeginPayment(payment);
         if (payment.Method != PaymentMethod.Marked)
         {
@@ -344,7 +346,7 @@ internal sealed partial class OrderGrain(
         }
     }
 
-    private static void CheckPayable(OrderState order, PaymentMethod method, long amountFen)
+    private static void CheckPayable(OrderState order, PaymentMethod method, long amountFen, DateTimeOffset now)
     {
         if (method == PaymentMethod.MemberCard && order.UserId is null)
         {
@@ -359,9 +361,10 @@ internal sealed partial class OrderGrain(
                 : $"An order that is {Describe(order.Status)} takes no payment.");
         }
 
-        if (amountFen < 1 || amountFen > order.TotalFen - order.CommittedFen())
+        var outstandingFen = order.TotalFen - order.CommittedFen(now);
+        if (amountFen < 1 || amountFen > outstandingFen)
         {
-            throw DomainException.Conflict("overpayment", $"The outstanding amount is {order.TotalFen - order.CommittedFen()} fen.");
+            throw DomainException.Conflict("overpayment", $"The outstanding amount is {outstandingFen} fen.");
         }
 
         if (method == PaymentMethod.MemberCard && amountFen > MemberCardGrain.MaxOperationFen)
@@ -450,7 +453,9 @@ internal sealed partial class OrderGrain(
         payment.PartnerReference ??= confirmation.PartnerReference;
         var refundId = ReturnOfPaymentNotTakenId(payment.PaymentId);
         var statusBefore = order.Status;
-        var takesPayments = order.TakesPayments();
+        // A charge the till moved past is not taken either, though the order may still await payment: taking it would pay
+        // twice what the payment that took its place paid.
+        var takesPayments = order.TakesPayments() && !payment.Lapsed;
         if (order.ConfirmPartnerPayment(payment))
         {
             // P1.6, P4.1: the partner took the customer's money for an order that no longer takes any (its customer
@@ -622,10 +627,11 @@ internal sealed partial class OrderGrain(
     async Task<OrderView> IOrderGrain.ChangeStatus(OrderCaller caller, OrderStatus target)
     {
         var order = OrderFor(caller, OrderParty.Merchant);
-        if (target == OrderStatus.Refunded || (target == OrderStatus.Cancelled && order.CommittedFen() > 0))
+        if (target == OrderStatus.Refunded || (target == OrderStatus.Cancelled && order.CommittedFen(clock.GetUtcNow()) > 0))
         {
             // Giving money back is a manager's decision, not the till's. Committed, not paid: a cancellation also gives
-            // back a partner's payment still awaiting its confirmation.
+            // back a partner's payment still awaiting its confirmation. One left unconfirmed past its window holds the
+            // order no longer: the till cancels it, and its charge goes back to where it came from, if it went through.
             RefuseCashier(caller);
         }
 

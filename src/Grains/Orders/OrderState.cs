@@ -75,11 +75,38 @@ public sealed class OrderState : IOwnedByUser
     // Sealed under the user's key while it is theirs; in clear once anonymized, so accounts survive erasure.
     string? IOwnedByUser.OwnerUserId => UserId;
 
-    /// <summary>What confirmed payments add up to: a partner's payment counts once the partner confirmed it.</summary>
-    public long PaidFen() => Payments.Where(p => !p.AwaitingPartner).Sum(p => p.AmountFen);
+    /// <summary>
+    /// How long a partner's charge counts toward the order unconfirmed. Past it the till may take the rest another way
+    /// (or a cashier cancel), and the charge, should its partner confirm it after that, goes back to the customer: a
+    /// customer who scanned and never paid, or a partner that never answers, no longer holds the order for good.
+    /// </summary>
+    public static readonly TimeSpan PartnerConfirmationWindow = TimeSpan.FromMinutes(15);
 
-    /// <summary>What is paid, awaiting its partner, or begun: a new payment may only cover the rest.</summary>
-    public long CommittedFen() => Payments.Sum(p => p.AmountFen) + PendingPayments.Sum(p => p.AmountFen);
+    /// <summary>
+    /// What confirmed payments add up to: a partner's payment counts once the partner confirmed it, and a lapsed one never
+    /// (its late confirmation is given back).
+    /// </summary>
+    public long PaidFen() => Payments.Where(p => !p.AwaitingPartner && !p.Lapsed).Sum(p => p.AmountFen);
+
+    /// <summary>
+    /// What is paid, awaiting its partner within <see cref="PartnerConfirmationWindow"/>, or begun: a new payment may
+    /// only cover the rest.
+    /// </summary>
+    public long CommittedFen(DateTimeOffset now) =>
+        Payments.Where(p => !p.Lapsed && !p.IsStale(now)).Sum(p => p.AmountFen) + PendingPayments.Sum(p => p.AmountFen);
+
+    /// <summary>
+    /// The till moves past every partner's charge left unconfirmed beyond <see cref="PartnerConfirmationWindow"/>: written
+    /// with the payment that takes its place, so a confirmation arriving after that gives the charge back rather than
+    /// paying the order twice.
+    /// </summary>
+    public void LapseStalePartnerPayments(DateTimeOffset now)
+    {
+        foreach (var payment in Payments.Where(p => !p.Lapsed && p.IsStale(now)))
+        {
+            payment.Lapsed = true;
+        }
+    }
 
     public void Place(PlaceOrder command, string region, ProcessingBasis? basis, OrderQuote quote, DateTimeOffset now)
     {
@@ -191,7 +218,7 @@ public sealed class OrderState : IOwnedByUser
 
 
     /// <summary>What was paid and not yet given back (refunds under way included): the most a new refund may be.</summary>
-    public long RefundableFen() => Math.Max(0, PaidFen() - Refunds.Sum(r => r.AmountFen));
+    public long RefundableFen() => Math.Max(0, PaidFen() - Refunds.Where(r => r.Reason != RefundRecord.PaymentLapsed).Sum(r => r.AmountFen));
 
     /// <summary>How many of a SKU were bought and not yet refunded.</summary>
     public int RefundableQuantity(string sku) =>
@@ -376,7 +403,7 @@ public sealed class OrderState : IOwnedByUser
                 : [],
             AmountFen = left,
             At = now,
-            Reason = RefundRecord.OrderNotPayable,
+            Reason = payment.Lapsed ? RefundRecord.PaymentLapsed : RefundRecord.OrderNotPayable,
             StockReturned = !endsTheOrder,
             Parts = [new RefundPartRecord { PaymentId = payment.PaymentId, Method = payment.Method, AmountFen = left }],
         };
@@ -482,10 +509,13 @@ public sealed class OrderState : IOwnedByUser
     public OrderView ToView(string orderId) => new(
         orderId, MerchantId, UserId, Status, Lines, TotalFen, PaidFen(), Delivery,
         [.. Payments.Select(p => new PaymentView(
-            p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference, p.RefundReference, p.AwaitingPartner ? PaymentStatus.Pending : PaymentStatus.Confirmed))],
+            p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference, p.RefundReference, StatusOf(p)))],
         CreatedAt, Anonymized, Basis?.Basis, StaffId,
         [.. Refunds.Where(r => r.AmountFen > 0).Select(r => new RefundView(
             r.RefundId, r.AmountFen, r.Lines, r.At, r.StaffId, [.. r.Parts.Select(p => new RefundPart(p.PaymentId, p.Method, p.AmountFen))], r.Reason))]);
+
+    private static PaymentStatus StatusOf(PaymentRecord payment) =>
+        payment.Lapsed ? PaymentStatus.Lapsed : payment.AwaitingPartner ? PaymentStatus.Pending : PaymentStatus.Confirmed;
 
     public sealed class PaymentRecord
     {
@@ -516,12 +546,23 @@ public sealed class OrderState : IOwnedByUser
 
         /// <summary>How much of this payment refunds have given back (or are giving back).</summary>
         public long RefundedFen { get; set; }
+
+        /// <summary>
+        /// The till moved past this charge after it went unconfirmed for <see cref="PartnerConfirmationWindow"/>: it no
+        /// longer counts toward the order, and its confirmation, should it come, is given back.
+        /// </summary>
+        public bool Lapsed { get; set; }
+
+        public bool IsStale(DateTimeOffset now) => AwaitingPartner && now - At > PartnerConfirmationWindow;
     }
 
     public sealed class RefundRecord
     {
         /// <summary><see cref="Reason"/> of the platform's own refund of a charge confirmed when the order took no payments.</summary>
         public const string OrderNotPayable = "order-not-payable";
+
+        /// <summary><see cref="Reason"/> of the platform's own refund of a charge confirmed after the till moved past it (<see cref="PaymentRecord.Lapsed"/>).</summary>
+        public const string PaymentLapsed = "payment-lapsed";
 
         public string RefundId { get; set; } = "";
 

@@ -33,9 +33,46 @@ public sealed class OrderStateTests
         Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true);
 
         Assert.Equal(0, order.PaidFen());
-        Assert.Equal(1_800, order.CommittedFen());
+        Assert.Equal(1_800, order.CommittedFen(Now));
         Assert.Equal(OrderStatus.PendingPayment, order.Status);
         Assert.Equal(PaymentStatus.Pending, order.ToView("ord_1").Payments[0].Status);
+    }
+
+    [Fact]
+    public void P1_6_a_partner_charge_holds_the_order_for_its_window_and_no_longer()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true);
+
+        var inTime = order.CommittedFen(Now + OrderState.PartnerConfirmationWindow);
+        var past = order.CommittedFen(Now + OrderState.PartnerConfirmationWindow + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1_800, inTime);
+        Assert.Equal(0, past);
+    }
+
+    // Paid in part by cash after the charge lapsed, the order counted the charge's late confirmation as paid: 800 cash and
+    // 1,000 given back made it paid at 1,800.
+    [Fact]
+    public void P1_6_a_lapsed_charge_confirmed_late_pays_nothing_and_goes_back_leaving_the_cash_refundable()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_000, awaitingPartner: true);
+        var later = Now + OrderState.PartnerConfirmationWindow + TimeSpan.FromMinutes(1);
+        order.LapseStalePartnerPayments(later);
+        Pay(order, "pay_2", PaymentMethod.Marked, 800);
+        var charge = order.MadePayment("pay_1")!;
+
+        order.ConfirmPartnerPayment(charge);
+        var returned = order.PlanReturnOfPaymentNotTaken(charge, "rfd_1", later);
+
+        Assert.Equal(OrderStatus.PendingPayment, order.Status);
+        Assert.Equal(800, order.PaidFen());
+        Assert.Equal(800, order.RefundableFen());
+        Assert.Equal(800, order.CommittedFen(later));
+        Assert.Equal(OrderState.RefundRecord.PaymentLapsed, returned!.Reason);
+        Assert.Equal(1_000, returned.AmountFen);
+        Assert.Equal(PaymentStatus.Lapsed, order.ToView("ord_1").Payments[0].Status);
     }
 
     [Fact]

@@ -231,6 +231,73 @@ public sealed class LatePartnerConfirmationTests(PartnerOutageFixture platform)
         Assert.Equal(CommerceApiClient.TeaPrice, Assert.Single(PartnerOutageSiloConfigurator.RefundsOf(charge.GetProperty("paymentId").GetString()!)).Value);
     }
 
+    // A customer who scanned the till's WeChat code and never paid (or a partner that never answered) held the order for
+    // good: the charge counted as committed, so the till's cash was 409 overpayment, and a cashier could not cancel.
+    [Fact]
+    public async Task P1_6_a_charge_unconfirmed_past_its_window_lets_the_till_take_cash_and_its_late_confirmation_goes_back()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        var cashier = await CashierAsync(shop);
+        var cashInTime = await cashier.PayAsync(orderId, "marked", CommerceApiClient.TeaPrice);
+        await AgePaymentsPastTheirWindowAsync(orderId);
+
+        var cash = await cashier.PayAsync(orderId, "marked", CommerceApiClient.TeaPrice);
+        var confirmed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
+        var replayed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
+        var seen = await shop.MerchantClient.OrderAsync(orderId);
+        // The cash the till took is still the merchant's to give back, whole.
+        var refundOfCash = await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{orderId}/refunds", new { amountFen = CommerceApiClient.TeaPrice });
+
+        await cashInTime.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Created, cash.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.Equal("paid", seen.GetProperty("status").GetString());
+        Assert.Equal(CommerceApiClient.TeaPrice, seen.GetProperty("paidFen").GetInt64());
+        Assert.Equal("lapsed", seen.GetProperty("payments")[0].GetProperty("status").GetString());
+        var returned = Assert.Single(seen.GetProperty("refunds").EnumerateArray());
+        Assert.Equal("payment-lapsed", returned.GetProperty("reason").GetString());
+        Assert.Equal(CommerceApiClient.TeaPrice, Assert.Single(PartnerOutageSiloConfigurator.RefundsOf(payment.GetProperty("paymentId").GetString()!)).Value);
+        Assert.Equal(HttpStatusCode.Created, refundOfCash.StatusCode);
+    }
+
+    // Within the window the charge holds the order and the till may not give it back; past it a cashier cancels, and the
+    // charge goes back to where it came from, should it have gone through.
+    [Fact]
+    public async Task P1_6_a_cashier_cancels_an_order_whose_charge_went_unconfirmed_past_its_window_and_the_charge_goes_back()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        var cashier = await CashierAsync(shop);
+        var cancelInTime = await cashier.SetStatusAsync(orderId, "cancelled");
+        await AgePaymentsPastTheirWindowAsync(orderId);
+
+        var cancelled = await cashier.SetStatusAsync(orderId, "cancelled");
+        var confirmed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
+        var seen = await shop.MerchantClient.OrderAsync(orderId);
+
+        await cancelInTime.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("cancelled", seen.GetProperty("status").GetString());
+        Assert.Equal(CommerceApiClient.TeaPrice, Assert.Single(PartnerOutageSiloConfigurator.RefundsOf(payment.GetProperty("paymentId").GetString()!)).Value);
+    }
+
+    // The payment was begun longer ago than the partner's window: its stored time moved back, the clock left alone.
+    private async Task AgePaymentsPastTheirWindowAsync(string orderId)
+    {
+        var order = platform.Grains.GetGrain<IOrderGrain>(orderId);
+        await order.EndActivationAsync();
+        await platform.ChangeStoredStateAsync<OrderState>(order, "order", stored =>
+            stored.Payments.ForEach(payment => payment.At -= OrderState.PartnerConfirmationWindow + TimeSpan.FromMinutes(1)));
+    }
+
+    private async Task<HttpClient> CashierAsync(Shop shop)
+    {
+        var enrolled = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/staff", new { name = "Late Till", role = "cashier" });
+        Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
+        return platform.Client((await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!);
+    }
+
     // The order shows one refund of the whole payment, made by the platform (no staff member), with the partner's
     // reference on the payment; the partner made exactly one refund, of what it confirmed.
     private static void AssertRefundedOnce(JsonElement payment, JsonElement order)
