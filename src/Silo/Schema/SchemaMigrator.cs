@@ -10,7 +10,9 @@ namespace MeiLing.Silo.Schema;
 /// Applies the embedded, numbered SQL migrations (<c>Migrations/NNNN_name.sql</c>) to a PostgreSQL database.
 /// Idempotent, and safe when several silos start at the same moment: the whole run holds a
 /// session-level advisory lock, and each migration commits in its own transaction together with
-/// its row in <c>schema_migrations</c>.
+/// its row in <c>schema_migrations</c>. A migration whose first line is <see cref="Migration.NoTransactionMarker"/>
+/// runs its statements one by one outside any transaction, as <c>CREATE INDEX CONCURRENTLY</c> must (an index built
+/// inside the migrator's transaction blocks every insert into its table while the first silo of a roll builds it).
 /// </summary>
 public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger)
 {
@@ -21,7 +23,10 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
     public static IReadOnlyList<Migration> Embedded { get; } = LoadEmbedded();
 
     /// <summary>Brings the database up to the newest embedded migration; returns how many were applied.</summary>
-    public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
+    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => MigrateAsync(Embedded, cancellationToken);
+
+    /// <summary>Brings the database up to the newest of <paramref name="migrations"/> (in version order).</summary>
+    public async Task<int> MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
@@ -39,7 +44,7 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
 
             var applied = await ReadAppliedAsync(connection, cancellationToken);
             var count = 0;
-            foreach (var migration in Embedded)
+            foreach (var migration in migrations)
             {
                 if (applied.TryGetValue(migration.Version, out var checksum))
                 {
@@ -67,22 +72,46 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
 
     private static async Task ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
     {
+        if (!migration.InTransaction)
+        {
+            await ApplyOutsideTransactionAsync(connection, migration, cancellationToken);
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var record = new NpgsqlCommand(
-            "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", connection, transaction))
+        await RecordAsync(connection, transaction, migration, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    // Each statement commits by itself, so one that fails leaves the ones before it applied and the migration unrecorded:
+    // the next start runs it again from its first statement. Such a migration is written to be run again (DROP INDEX
+    // CONCURRENTLY IF EXISTS before its CREATE INDEX CONCURRENTLY also removes the invalid index a failed build leaves).
+    private static async Task ApplyOutsideTransactionAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        foreach (var statement in migration.Statements())
         {
-            record.Parameters.Add(new() { Value = migration.Version });
-            record.Parameters.Add(new() { Value = migration.Name });
-            record.Parameters.Add(new() { Value = migration.Checksum });
-            await record.ExecuteNonQueryAsync(cancellationToken);
+            // One statement a command: several in one are an implicit transaction block, which CONCURRENTLY refuses.
+            await using var command = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await RecordAsync(connection, transaction: null, migration, cancellationToken);
+    }
+
+    private static async Task RecordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Migration migration, CancellationToken cancellationToken)
+    {
+        await using var record = new NpgsqlCommand(
+            "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", connection, transaction);
+        record.Parameters.Add(new() { Value = migration.Version });
+        record.Parameters.Add(new() { Value = migration.Name });
+        record.Parameters.Add(new() { Value = migration.Checksum });
+        await record.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<Dictionary<int, string>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -121,6 +150,44 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
 /// <summary>One numbered SQL script.</summary>
 public sealed record Migration(int Version, string Name, string Sql, string Checksum)
 {
+    /// <summary>
+    /// The first line of a migration that runs outside a transaction, a statement at a time. Its statements end with
+    /// <c>;</c> at the end of a line, and none holds such a line inside it (no function bodies, no quoted text).
+    /// </summary>
+    public const string NoTransactionMarker = "-- meiling:no-transaction";
+
+    /// <summary>Whether the migration commits as one transaction with its <c>schema_migrations</c> row (the default).</summary>
+    public bool InTransaction => !Sql.TrimStart().StartsWith(NoTransactionMarker, StringComparison.Ordinal);
+
+    /// <summary>The statements of a migration run outside a transaction, comment lines left out, in order.</summary>
+    public IEnumerable<string> Statements()
+    {
+        var statement = new StringBuilder();
+        foreach (var line in Sql.ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line.TrimStart().StartsWith("--", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            statement.AppendLine(line);
+            if (line.TrimEnd().EndsWith(';'))
+            {
+                yield return statement.ToString().Trim();
+                statement.Clear();
+            }
+        }
+
+        if (statement.ToString().Trim() is { Length: > 0 } unterminated)
+        {
+            yield return unterminated;
+        }
+    }
+
+    /// <summary>A migration built from its text, as an embedded one is from its file.</summary>
+    public static Migration FromText(int version, string name, string sql) =>
+        new(version, name, sql, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql.ReplaceLineEndings("\n")))));
+
     internal static Migration FromResource(Assembly assembly, string resourceName, string fileStem)
     {
         var stem = fileStem;
@@ -129,8 +196,6 @@ public sealed record Migration(int Version, string Name, string Sql, string Chec
         using var stream = assembly.GetManifestResourceStream(resourceName)
             ?? throw new InvalidOperationException($"Missing embedded migration {resourceName}.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var sql = reader.ReadToEnd();
-        var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql.ReplaceLineEndings("\n"))));
-        return new Migration(version, stem[(separator + 1)..], sql, checksum);
+        return FromText(version, stem[(separator + 1)..], reader.ReadToEnd());
     }
 }

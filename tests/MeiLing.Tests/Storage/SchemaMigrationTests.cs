@@ -27,6 +27,45 @@ public sealed class SchemaMigrationTests
         Assert.Equal(SchemaMigrator.Embedded.Count, await database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
     }
 
+    // Built in the migrator's transaction, an index on a large table blocked every insert into it while the first silo of
+    // a roll built it; PostgreSQL refuses CONCURRENTLY inside a transaction block.
+    [Fact]
+    public async Task A_migration_marked_no_transaction_builds_its_index_concurrently_and_is_recorded()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var applied = await database.NewMigrator().MigrateAsync([.. SchemaMigrator.Embedded, ConcurrentIndex]);
+
+        Assert.Equal(1, applied);
+        Assert.True(await IndexIsValidAsync(database));
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations WHERE version = $1", ConcurrentIndex.Version));
+    }
+
+    // A silo that died between the index and the migration's row left the index built and the migration unrecorded (or an
+    // invalid index, had the build itself failed): the next start runs it again from its first statement.
+    [Fact]
+    public async Task A_no_transaction_migration_stopped_part_way_runs_again_from_its_first_statement()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await database.ScalarAsync<int>("CREATE INDEX ix_price_changes_by_staff ON price_changes (staff_id)");
+
+        var applied = await database.NewMigrator().MigrateAsync([.. SchemaMigrator.Embedded, ConcurrentIndex]);
+
+        Assert.Equal(1, applied);
+        Assert.True(await IndexIsValidAsync(database));
+    }
+
+    private static Migration ConcurrentIndex { get; } = Migration.FromText(9001, "price_changes_by_staff", $"""
+        {Migration.NoTransactionMarker}
+        -- An index of a test's own, on a table the schema has.
+        DROP INDEX CONCURRENTLY IF EXISTS ix_price_changes_by_staff;
+        CREATE INDEX CONCURRENTLY ix_price_changes_by_staff
+            ON price_changes (staff_id);
+        """);
+
+    private static async Task<bool> IndexIsValidAsync(TestDatabase database) => await database.ScalarAsync<bool>(
+        "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_price_changes_by_staff'::regclass");
+
     [Fact]
     public async Task The_schema_holds_every_query_the_Orleans_providers_read()
     {
