@@ -277,8 +277,6 @@ internal sealed partial class OrderGrain(
             // P1.6: a marked payment is cash a staff member says they took; the ledger names them, as for top-ups and refunds.
             TakenBy = caller.Party == OrderParty.Merchant ? TakingsLedger.TakenBy(caller.StaffId) : null,
         };
-        // The charges this payment was allowed past (CheckPayable) lapse with it, in its write.
-        order.LapseStalePartnerPayments(payment.At);
         order.BeginPayment(payment);
         if (payment.Method != PaymentMethod.Marked)
         {
@@ -827,6 +825,9 @@ internal sealed partial class OrderGrain(
         }
 
         var statusBefore = order.Status;
+        // The charges this payment was allowed past (CheckPayable) lapse once it is made, in its write: a payment the card
+        // or partner refused lapses none, so the customer's charge still counts when its partner confirms it.
+        order.LapseStalePartnerPayments(payment.At);
         order.CompletePayment(payment.PaymentId, reference, awaitingPartner);
         await state.WriteStateAsync();
         if (!awaitingPartner)

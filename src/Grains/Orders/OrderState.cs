@@ -359,7 +359,7 @@ public sealed class OrderState : IOwnedByUser
             // Everything paid has been given back: the order is refunded.
             Status = OrderStatus.Refunded;
         }
-        else if (refund.Reason == RefundRecord.OrderNotPayable && refund.Parts.TrueForAll(p => p.Done) && KeepsNoMoneyOfLostCustomer())
+        else if (refund.Reason is RefundRecord.OrderNotPayable or RefundRecord.PaymentLapsed && refund.Parts.TrueForAll(p => p.Done) && KeepsNoMoneyOfLostCustomer())
         {
             // P4.1, P1.6: the late charge of an order that lost its customer is back with them; it was never paid and can
             // never be now, so it ends cancelled rather than awaiting money in the merchant's lists and reports for good.

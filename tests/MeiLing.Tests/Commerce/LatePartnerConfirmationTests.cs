@@ -282,6 +282,46 @@ public sealed class LatePartnerConfirmationTests(PartnerOutageFixture platform)
         Assert.Equal(CommerceApiClient.TeaPrice, Assert.Single(PartnerOutageSiloConfigurator.RefundsOf(payment.GetProperty("paymentId").GetString()!)).Value);
     }
 
+    // A payment begun past the window and then refused (a member card short of the amount) lapsed the customer's charge
+    // all the same: its confirmation then gave the money back and the order stayed unpaid.
+    [Fact]
+    public async Task P1_6_a_payment_refused_after_the_window_lapses_nothing_and_the_charge_still_pays_when_confirmed()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        await AgePaymentsPastTheirWindowAsync(orderId);
+
+        var refused = await shop.CustomerClient.PayAsync(orderId, "member-card", CommerceApiClient.TeaPrice);
+        var confirmed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, payment), Secret("wechat-pay"));
+        var seen = await shop.MerchantClient.OrderAsync(orderId);
+
+        await refused.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("paid", seen.GetProperty("status").GetString());
+        Assert.Equal(0, seen.GetProperty("refunds").GetArrayLength());
+        Assert.Empty(PartnerOutageSiloConfigurator.RefundsOf(payment.GetProperty("paymentId").GetString()!));
+    }
+
+    // A lapsed charge confirmed after its customer left went back with the stock, yet the order stayed awaiting payment for
+    // good: only a refund of a charge the order no longer took ended it.
+    [Fact]
+    public async Task P4_1_P1_6_a_lapsed_charge_confirmed_after_the_customer_left_ends_the_order_cancelled()
+    {
+        var shop = await platform.OpenShopAsync();
+        var orderId = (await shop.PlaceOrderAsync(teas: 2, cakes: 0)).Id();
+        var paid = await shop.CustomerClient.PayAsync(orderId, "wechat", 2 * CommerceApiClient.TeaPrice);
+        var charge = (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments")[0];
+        await AgePaymentsPastTheirWindowAsync(orderId);
+        Assert.Equal(HttpStatusCode.Created, (await shop.MerchantClient.PayAsync(orderId, "marked", CommerceApiClient.TeaPrice)).StatusCode);
+        await CancelAccountAsync(shop);
+
+        var confirmed = await platform.PostSignedAsync(ConfirmationPath, Confirmation(orderId, charge), Secret("wechat-pay"));
+        var seen = await shop.MerchantClient.OrderAsync(orderId);
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("cancelled", seen.GetProperty("status").GetString());
+        Assert.Contains(seen.GetProperty("refunds").EnumerateArray(), refund => refund.GetProperty("reason").GetString() == "payment-lapsed");
+    }
+
     // The payment was begun longer ago than the partner's window: its stored time moved back, the clock left alone.
     private async Task AgePaymentsPastTheirWindowAsync(string orderId)
     {
