@@ -35,6 +35,14 @@ public interface IStaffGrain : IGrainWithStringKey
     [Alias("confirm-top-up-applied")]
     Task ConfirmTopUpApplied(StaffTopUp topUp);
 
+    /// <summary>
+    /// Gives back a top-up <see cref="TakeTopUp"/> counted and the card never applied, when the card then refused it (the
+    /// merchant's day of top-ups spent): a refusal spends none of the cashier's limit. Nothing for one applied already,
+    /// one no longer remembered, or a day that has passed.
+    /// </summary>
+    [Alias("give-back-top-up")]
+    Task GiveBackTopUp(StaffTopUp topUp);
+
     /// <summary>Sets a cashier's daily top-up limit in fen (null: the platform's default); 409 for a manager. Null when unknown.</summary>
     [Alias("set-top-up-limit")]
     Task<StaffView?> SetTopUpLimit(long? perDayFen);

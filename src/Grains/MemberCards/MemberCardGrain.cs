@@ -115,7 +115,17 @@ internal sealed partial class MemberCardGrain(
         // shop's) and before the card and its takings row are written (a first top-up's listing, written before, is removed
         // on refusal; a retry under its key, answered from the state, takes none): each top-up writes a takings row kept
         // for good, and 1-fen top-ups in a loop had no other bound.
-        await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.TopUpsByMerchant, MerchantId);
+        try
+        {
+            await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.TopUpsByMerchant, MerchantId);
+        }
+        catch (DomainException) when (counted is not null)
+        {
+            // Nothing goes on the card: the cashier's limit gets back what it counted, so the shop's full day does not
+            // spend theirs too. Failing that, it stays counted, as a top-up whose card write failed does.
+            await GiveBackAsync(staffId!, counted);
+            throw;
+        }
 
         // P1.6: a top-up is money the merchant says it took, as a marked payment is: it goes into the merchant's takings,
         // so a cashier topping up a card for nothing leaves the till short of the day's report, which names the staff member.
@@ -149,6 +159,21 @@ internal sealed partial class MemberCardGrain(
             LogTopUpNotConfirmed(unconfirmed);
         }
     }
+
+    private async Task GiveBackAsync(string staffId, StaffTopUp counted)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IStaffGrain>(staffId).GiveBackTopUp(counted);
+        }
+        catch (Exception kept)
+        {
+            LogTopUpNotGivenBack(kept);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A cashier's refused top-up was not given back to their daily limit")]
+    private partial void LogTopUpNotGivenBack(Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A cashier's top-up was applied but not confirmed to their staff record")]
     private partial void LogTopUpNotConfirmed(Exception error);

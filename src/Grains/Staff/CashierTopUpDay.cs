@@ -73,6 +73,22 @@ public sealed class CashierTopUpDay
         return true;
     }
 
+    /// <summary>
+    /// Forgets a counted operation the card never applied, its amount back in the day's limit; false when it is not (or no
+    /// longer) remembered, was applied, or was counted on a day before this one.
+    /// </summary>
+    public bool GiveBack(DateOnly day, string operationId)
+    {
+        if (day != Day || Counted.Find(counted => counted.OperationId == operationId) is not { Applied: false } counted)
+        {
+            return false;
+        }
+
+        TakenFen -= counted.AmountFen;
+        Counted.Remove(counted);
+        return true;
+    }
+
     /// <summary>What is left of <paramref name="limitFen"/> on <paramref name="day"/>.</summary>
     /// <remarks>A day behind the one counting is counted on it (<see cref="Take"/>), and has what it has left.</remarks>
     public long LeftOn(DateOnly day, long limitFen) => Math.Max(0, limitFen - (day <= Day ? TakenFen : 0));

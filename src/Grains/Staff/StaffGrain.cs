@@ -106,6 +106,14 @@ internal sealed class StaffGrain(
         }
     }
 
+    async Task IStaffGrain.GiveBackTopUp(StaffTopUp topUp)
+    {
+        if (state.RecordExists && state.State.IsCashier && state.State.TopUps.GiveBack(topUp.Day, topUp.OperationId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     async Task<StaffView?> IStaffGrain.SetTopUpLimit(long? perDayFen)
     {
         if (!state.RecordExists)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Users;
 
@@ -100,6 +101,27 @@ public sealed class CashierTopUpLimitTests(PlatformFixture platform)
 
         var cashier = await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/staff/{till.CashierId}")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1_000_000, cashier.GetProperty("topUpLimitPerDayFen").GetInt64());
+    }
+
+    // Counted against the cashier's limit before the shop's day refused it, a top-up that put nothing on the card still
+    // spent the cashier's day: two refusals of 6,000 fen left a cashier with a 10,000 limit refused for their limit next.
+    [Fact]
+    public async Task P1_6_P4_4_a_top_up_the_shops_full_day_refuses_spends_none_of_the_cashiers_limit()
+    {
+        var till = await platform.OpenTillAsync("Full Day Shop");
+        var friend = await platform.RegisterUserAsync();
+        Assert.Equal(HttpStatusCode.OK, (await till.Manager.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = 10_000 })).StatusCode);
+        var shopsDay = platform.Grains.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.TopUpsByMerchant, till.MerchantId));
+        for (var taken = 0; taken < TestSiloConfigurator.TopUpsPerMerchantPerDay; taken++)
+        {
+            await shopsDay.Take();
+        }
+
+        var first = await TopUpAsync(till.Cashier, till, friend.UserId, 6_000, "full-day-1");
+        var second = await TopUpAsync(till.Cashier, till, friend.UserId, 6_000, "full-day-2");
+
+        Assert.EndsWith("/quota-exceeded", (await first.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/quota-exceeded", (await second.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
     }
 
     private static string LimitOf(Till till, string staffId) => $"/v1/merchants/{till.MerchantId}/staff/{staffId}/top-up-limit";
