@@ -44,6 +44,21 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// The merchants whose transfer the user objected to that never confirmed the notice of the objection (its
+    /// <c>customer.redact</c> failed, waits, or went unanswered): their own systems may still hold what the objection erased
+    /// on the platform, so the user's later erasure reaches them too (P3.1, P3.2). One that confirmed hears nothing more.
+    /// </summary>
+    public Task<IReadOnlyList<string>> MerchantsUnconfirmedOfObjectionAsync(string userId) => dataSource.ReadRowsAsync(
+        """
+        SELECT DISTINCT t.merchant_id FROM transfer_users t
+          JOIN request_recipients r ON r.request_id = t.objection_cause_id AND r.recipient = t.merchant_id AND r.recipient_kind = 'Merchant'
+         WHERE t.user_id = $1 AND t.objection_cause_id IS NOT NULL AND t.merchant_id IS NOT NULL AND r.confirmed_at IS NULL
+         ORDER BY t.merchant_id
+        """,
+        reader => reader.GetString(0),
+        userId);
+
+    /// <summary>
     /// Records the orders the transfer hands over for the user, before they move; a retry keeps what the first recorded,
     /// when none had moved yet.
     /// </summary>

@@ -76,6 +76,17 @@ public sealed class RequestRecipientNotices(
             ordersByMerchant[merchantId] = [.. (ordersByMerchant.GetValueOrDefault(merchantId) ?? []).Union(handedOver, StringComparer.Ordinal)];
         }
 
+        if (type is DataRightsRequestType.Cancellation or DataRightsRequestType.Deletion)
+        {
+            foreach (var merchantId in await transfers.MerchantsUnconfirmedOfObjectionAsync(userId))
+            {
+                // A merchant the user objected to erased nothing it confirmed: its notice of the objection failed or went
+                // unanswered, and a cancellation then closes that notice (ErasureSteps) as told by this one. Its own
+                // systems kept the orders and card it had; the user id names them there.
+                recipients[(merchantId, RecipientKind.Merchant)] = WithFields(recipients, merchantId, [.. OrderFields, .. MemberCardFields]);
+            }
+        }
+
         foreach (var merchantId in await cards.MerchantsOfUserAsync(userId))
         {
             // So does a merchant that keeps a member card for the user, whether or not it ever took an order.

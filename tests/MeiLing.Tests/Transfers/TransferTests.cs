@@ -174,6 +174,26 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM transfer_users WHERE user_id = $1", shop.Customer.UserId));
     }
 
+    // The cancellation closed the objection's notice that never reached the merchant, as if the cancellation told it, yet
+    // it listed nobody at that merchant: its orders anonymized and the card settled by the objection, it held nothing on the
+    // platform. Its own systems kept everything, and nobody would tell or chase it again.
+    [Fact]
+    public async Task P3_1_P3_2_a_merchant_that_never_confirmed_an_objections_notice_hears_of_the_objectors_later_cancellation()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Of The Unheard");
+        await ObjectedAndTransferredAsync(shop, successor.MerchantId, receiver: null);
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "cancellation" })).RequestId();
+        var done = await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+        var recipients = await platform.Grains.GetGrain<IRequestRecipientsGrain>(0).Of(requestId);
+
+        Assert.Equal(DataRightsRequestStatus.Completed, done.Status);
+        var toTheShop = Assert.Single(recipients, r => r.Recipient == shop.Merchant.MerchantId);
+        Assert.Equal(RecipientKind.Merchant, toTheShop.RecipientKind);
+    }
+
     [Fact]
     public async Task P3_1_P3_2_a_transfer_completed_before_its_users_rows_named_the_merchant_is_backfilled_and_that_merchant_hears_of_a_later_cancellation()
     {
