@@ -13,5 +13,14 @@ public sealed record RequestActor(
     /// <summary>The platform itself, e.g. erasing a child's data when no guardian confirmed in time (P5.1).</summary>
     public const string PlatformRole = "platform";
 
+    /// <summary>
+    /// The platform's filer id of the erasure it files on a guardian's verified withdrawal (P5.1): its filing answers with the
+    /// follow-up code, which the guardian, who has no account, follows the erasure with.
+    /// </summary>
+    public const string GuardianWithdrawalFiler = "guardian-withdrawal";
+
+    /// <summary>The platform's filer id of the erasure it files when no guardian confirmed in time (P5.1).</summary>
+    public const string GuardianDeadlineFiler = "guardian-deadline";
+
     public bool IsStaff => Role is SupportRole or OperatorRole;
 }

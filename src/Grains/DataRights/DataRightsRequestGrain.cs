@@ -642,10 +642,14 @@ internal sealed partial class DataRightsRequestGrain(
 
     private DataRightsRequestView View() => state.State.ToView(RequestId, Plan());
 
-    // Filing answers whoever filed: the user's own filing carries the follow-up code, support's never does, nor a filing
-    // that finds the request already received under another filer's name (a retry after a crash).
+    // Filing answers whoever filed: the user's own filing carries the follow-up code, and so does the platform's on a
+    // guardian's withdrawal, whose answer goes to the guardian who just proved their number with a code (P5.1, P8.1: they
+    // have no account to follow the child's erasure by); support's never does, nor a filing that finds the request already
+    // received under another filer's name (a retry after a crash).
     private DataRightsRequestView ViewFor(FileDataRightsRequest filing) =>
-        filing.FiledByRole == RequestActor.UserRole && state.State.FiledByRole == RequestActor.UserRole && filing.FiledById == state.State.FiledById
+        filing.FiledByRole is RequestActor.UserRole or RequestActor.PlatformRole
+        && (filing.FiledByRole, filing.FiledById) == (state.State.FiledByRole, state.State.FiledById)
+        && (filing.FiledByRole == RequestActor.UserRole || filing.FiledById == RequestActor.GuardianWithdrawalFiler)
             ? View() with { FollowUpCode = state.State.FollowUpCode }
             : View();
 

@@ -462,10 +462,10 @@ internal sealed partial class UserGrain(
         var withdrawn = GuardianWithdrew(state.State);
         var filed = await FileRequestAsync(withdrawn
             ? new FileDataRightsRequest(
-                DataRightsRequestType.Cancellation, RequestDetails.None, RequestActor.PlatformRole, "guardian-withdrawal",
+                DataRightsRequestType.Cancellation, RequestDetails.None, RequestActor.PlatformRole, RequestActor.GuardianWithdrawalFiler,
                 "The guardian withdrew their consent (P5.1).", "code texted to the guardian's number")
             : new FileDataRightsRequest(
-                DataRightsRequestType.Cancellation, RequestDetails.None, RequestActor.PlatformRole, "guardian-deadline",
+                DataRightsRequestType.Cancellation, RequestDetails.None, RequestActor.PlatformRole, RequestActor.GuardianDeadlineFiler,
                 $"No verifiable guardian consent within {identity.Value.GuardianConfirmWithin.TotalDays:0} days (P5.1).", null));
         await StopGuardianReminderAsync();
         return filed;

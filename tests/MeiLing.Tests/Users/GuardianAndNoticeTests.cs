@@ -64,6 +64,25 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         await (await support.GetAsync($"/v1/users/{child.UserId}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
+    // The guardian, who has no account, had nothing to follow the child's erasure by: the platform's filing answered
+    // without the follow-up code, and only the child's phone was texted one.
+    [Fact]
+    public async Task P5_1_P8_1_the_guardian_follows_the_erasure_their_withdrawal_started_with_the_code_it_answered_with()
+    {
+        var (child, guardianPhone, _) = await ChildWithConfirmedGuardianAsync();
+        var anonymous = platform.Client();
+
+        var withdrawn = await (await anonymous.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") })).Content.ReadFromJsonAsync<JsonElement>();
+        var requestId = withdrawn.RequestId();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Guardian Follow", "support")).ApiKey);
+        await support.WaitUntilDoneAsync(requestId);
+        var followed = await anonymous.PostAsJsonAsync($"/v1/requests/{requestId}/follow-up", new { code = withdrawn.GetProperty("followUpCode").GetString() });
+
+        Assert.Equal(HttpStatusCode.OK, followed.StatusCode);
+        Assert.Equal("completed", (await followed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
     // Behind support's cancellation, which waits up to its confirmation window for the child's word, the account is not
     // closing yet: the guardian's withdrawal alone must stop the processing, not the erasure it leads to.
     [Fact]
