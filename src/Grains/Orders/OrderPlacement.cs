@@ -109,14 +109,14 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
             // placed, before its answer was lost): taking that line again finds the take and writes nothing. Only a line
             // still short refuses the order, and then what an earlier attempt took is given back, so a refused order
             // holds nothing (nothing is written where this order took nothing).
-            if (!await GivingUpOnConflictAsync(merchantId, sales, () => Stock(merchantId, firstShort.Sku).TryTake(firstShort.Sale)))
+            if (!await Stock(merchantId, firstShort.Sku).TryTake(firstShort.Sale))
             {
                 await Task.WhenAll(sales.Select(line => Stock(merchantId, line.Sku).Release(sale)));
                 throw OutOfStock(firstShort.Sku);
             }
         }
 
-        var taken = await GivingUpOnConflictAsync(merchantId, sales, () => Task.WhenAll(sales.Select(line => Stock(merchantId, line.Sku).TryTake(line.Sale))));
+        var taken = await Task.WhenAll(sales.Select(line => Stock(merchantId, line.Sku).TryTake(line.Sale)));
         var shortOf = sales.Where((_, i) => !taken[i]).Select(line => line.Sku).ToList();
         if (shortOf.Count == 0)
         {
@@ -125,21 +125,6 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
 
         await Task.WhenAll(sales.Where((_, i) => taken[i]).Select(line => Stock(merchantId, line.Sku).Release(sale)));
         throw OutOfStock(shortOf[0]);
-    }
-
-    // A take refused as an earlier attempt's of another quantity (its order never written, retried with other lines under
-    // its Idempotency-Key): that attempt is given up whole, and this one holds nothing either.
-    private async Task<T> GivingUpOnConflictAsync<T>(string merchantId, IReadOnlyList<(string Sku, StockAdjustment Sale)> sales, Func<Task<T>> take)
-    {
-        try
-        {
-            return await take();
-        }
-        catch (DomainException)
-        {
-            await Task.WhenAll(sales.Select(line => Stock(merchantId, line.Sku).Release(line.Sale.OperationId)));
-            throw;
-        }
     }
 
     // Read from each product's stock (a read-only call, as the catalogue reads it): the first line whose count is below

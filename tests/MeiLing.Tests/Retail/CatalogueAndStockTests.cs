@@ -27,25 +27,6 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.False(counted.GetProperty("archived").GetBoolean());
     }
 
-    // An order whose write failed after its stock was taken, retried under its Idempotency-Key with other lines, found its
-    // earlier take and counted it as its own: an order of 50 stood on a take of 1, and its cancellation made 49 from nothing.
-    [Fact]
-    public async Task P1_6_a_sale_retried_under_its_order_for_another_quantity_is_refused_not_taken_as_done()
-    {
-        var till = await platform.OpenTillAsync();
-        await till.Owner.AddStockedProductAsync(till.MerchantId, "JAR", 100, stock: 60);
-        var shelf = platform.Grains.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(till.MerchantId, "JAR"));
-
-        var first = await shelf.TryTake(new StockAdjustment("sale:ord_retried", -1, StockReason.Sale, null, "ord_retried"));
-        var same = await shelf.TryTake(new StockAdjustment("sale:ord_retried", -1, StockReason.Sale, null, "ord_retried"));
-        var other = await Assert.ThrowsAsync<DomainException>(() => shelf.TryTake(new StockAdjustment("sale:ord_retried", -50, StockReason.Sale, null, "ord_retried")));
-
-        Assert.True(first);
-        Assert.True(same);
-        Assert.Equal("idempotency-key-reused", other.Code);
-        Assert.Equal(59, (await till.Cashier.ProductAsync(till.MerchantId, "JAR")).GetProperty("stock").GetInt32());
-    }
-
     [Fact]
     public async Task Editing_a_product_changes_new_sales_and_old_orders_keep_their_lines()
     {
