@@ -19,6 +19,9 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
     // Any constant shared by every silo of every version; "MeiLing" in ASCII.
     private const long AdvisoryLockKey = 0x4D65694C696E67;
 
+    // How long a silo waits between two tries of the lock another silo holds while it migrates.
+    private static readonly TimeSpan LockRetryDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The migrations this build carries, in the order they apply.</summary>
     public static IReadOnlyList<Migration> Embedded { get; } = LoadEmbedded();
 
@@ -29,7 +32,7 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
     public async Task<int> MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await ExecuteAsync(connection, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
+        await TakeLockAsync(connection, cancellationToken);
         try
         {
             await ExecuteAsync(connection, """
@@ -67,6 +70,23 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
         finally
         {
             await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+        }
+    }
+
+    // Tried, not waited for: a silo waiting in pg_advisory_lock waits inside its statement's transaction, and CREATE INDEX
+    // CONCURRENTLY, run by the silo holding the lock, waits for every transaction open as it starts to end. Each would wait
+    // for the other (40P01 deadlock detected, and a silo failing to start in a roll). A try ends its transaction at once.
+    private static async Task TakeLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({AdvisoryLockKey})", connection);
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                return;
+            }
+
+            await Task.Delay(LockRetryDelay, cancellationToken);
         }
     }
 
