@@ -38,7 +38,7 @@ public static class UsersApi
         group.MapGet("/{userId:id}", GetProfile).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetUser").WithSummary("The user's profile; never a password or its hash. Support reads the phone masked and no birth date (P1.7).");
         group.MapPatch("/{userId:id}", CorrectProfile).ForCaller(CallerScope.TheUser)
-            .WithName("CorrectUser").WithSummary("Correct profile fields.");
+            .WithName("CorrectUser").WithSummary("Correct profile fields. At most 50 corrections that change something a day (P4.4), then 429 quota-exceeded with Retry-After, nothing changed; one that changes nothing is answered as it stands and counts nothing.");
 
         group.MapGet("/{userId:id}/consents", GetConsents).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetConsents").WithSummary("Where each purpose stands now.");
@@ -199,7 +199,7 @@ public static class UsersApi
         string userId, CorrectProfileRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
         var profile = await cluster.GetGrain<IUserProfile>(userId)
-            .CorrectProfile(new ProfileCorrection(request.Nickname?.Trim(), request.AvatarUrl, request.BirthDate));
+            .CorrectOwnProfile(new ProfileCorrection(request.Nickname?.Trim(), request.AvatarUrl, request.BirthDate));
         return TypedResults.Ok(profile);
     }
 

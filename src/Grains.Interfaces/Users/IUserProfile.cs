@@ -19,6 +19,14 @@ public interface IUserProfile : IGrainWithStringKey
     [Alias("correct-profile")]
     Task<UserProfile> CorrectProfile(ProfileCorrection correction);
 
+    /// <summary>
+    /// The user's own correction of their profile fields (<c>PATCH /v1/users/{userId}</c>), as <see cref="CorrectProfile"/>,
+    /// counted against the user's day of such changes (P4.4: each rewrites the user's sealed state): past it 429
+    /// <c>quota-exceeded</c>, nothing changed. One that changes nothing is answered without a write, and counts nothing.
+    /// </summary>
+    [Alias("correct-own-profile")]
+    Task<UserProfile> CorrectOwnProfile(ProfileCorrection correction);
+
     /// <summary>Stores addresses from a third party with their provenance; needs <c>third-party-sources</c> (P1.8).</summary>
     [Alias("import-addresses")]
     Task<IReadOnlyList<SavedAddress>> ImportAddresses(ImportAddresses import);

@@ -56,6 +56,9 @@ public static class UserQuotas
     /// <summary>Downloads of the export per hour: one to keep, one to read, a few retries.</summary>
     public const int ExportDownloadsPerHour = 10;
 
+    /// <summary>The user's own profile corrections per day, each a rewrite of their sealed state: a few a day are plenty.</summary>
+    public const int ProfileCorrectionsPerDay = 50;
+
     /// <summary>Data-rights requests the user files per day.</summary>
     public const int RequestsPerDay = 10;
 

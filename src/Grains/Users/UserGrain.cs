@@ -50,24 +50,15 @@ internal sealed partial class UserGrain(
     // Consent changes per minute: a rate, kept for the life of the activation only.
     private readonly Allowance _consentChanges = new();
 
-    // P4.4: each change is a receipt kept for good (P1.10): at a minute's allowance alone, a stolen session flipping a consent
-    // wrote 86,400 of them a day. In memory: a user who has spent a quarter of the day's keeps the grain for the rest of the
-    // day, or waiting out the collection age would bring a fresh count.
-    private readonly FixedWindowCount _consentChangesToday = new();
-
     // Wrong current passwords on a password change, likewise.
     private readonly Allowance _wrongPasswords = new();
 
     // Location samples per minute, likewise.
     private readonly Allowance _locationSamples = new();
 
-    // P4.4: and per day, kept in memory as the day's consent changes are: a minute's allowance alone let one session store
-    // 86,400 rows a day.
-    private readonly FixedWindowCount _locationSamplesToday = new();
-    private readonly FixedWindowCount _ticketMessagesToday = new();
-
-    // Orders merchants placed since the state was last written (UserState.MerchantOrders): written when the activation leaves.
-    private bool _merchantOrdersUnsaved;
+    // Counts taken since the state was last written (UserState.MerchantOrders, UserState.Today): written when the
+    // activation leaves, not with each use.
+    private bool _countsUnsaved;
 
     // A made-up user id (a merchant placing orders for it, support reading it) leaves memory in seconds, not the idle age.
     private readonly AbsentRecordLinger _absent = new();
@@ -119,7 +110,12 @@ internal sealed partial class UserGrain(
         Task.FromResult(state.RecordExists ? state.State.ToProfile(UserId) : null);
 
     // Correction is a data right: it stays open even before a rights-reducing policy is accepted (P6.1).
-    async Task<UserProfile> IUserProfile.CorrectProfile(ProfileCorrection correction)
+    Task<UserProfile> IUserProfile.CorrectProfile(ProfileCorrection correction) => CorrectProfileAsync(correction, countedAgainstTheDay: false);
+
+    // P4.4: a session flipping its nickname at the user's 5,000 calls a second rewrote the sealed state at each.
+    Task<UserProfile> IUserProfile.CorrectOwnProfile(ProfileCorrection correction) => CorrectProfileAsync(correction, countedAgainstTheDay: true);
+
+    private async Task<UserProfile> CorrectProfileAsync(ProfileCorrection correction, bool countedAgainstTheDay)
     {
         var user = User;
         var birthDate = correction.BirthDate ?? user.BirthDate;
@@ -129,7 +125,19 @@ internal sealed partial class UserGrain(
                 "A user under 14 needs a guardian's consent, proven by the code texted to the guardian when the child registers (P5.1): a birth date under 14 is taken only on an account whose guardian confirmed it, or one still awaiting its guardian.");
         }
 
-        user.Correct(correction, IsMinorOn(birthDate, clock.GetUtcNow()));
+        var isMinor = IsMinorOn(birthDate, clock.GetUtcNow());
+        if (!user.WouldChange(correction, isMinor))
+        {
+            return user.ToProfile(UserId);
+        }
+
+        if (countedAgainstTheDay)
+        {
+            // Written with the correction below.
+            user.Today.ProfileCorrections.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.ProfileCorrectionsPerDay, "profile corrections");
+        }
+
+        user.Correct(correction, isMinor);
         await state.WriteStateAsync();
         return user.ToProfile(UserId);
     }
@@ -488,7 +496,9 @@ internal sealed partial class UserGrain(
             return current.ToReceipt(UserId, user.Region);
         }
 
-        TakeMinuteAndDay(_consentChanges, privacy.Value.ConsentChangesPerMinute, _consentChangesToday, privacy.Value.ConsentChangesPerDay, "consent changes");
+        // P4.4: each change is a receipt kept for good (P1.10): at a minute's allowance alone, a stolen session flipping a
+        // consent wrote 86,400 of them a day.
+        TakeMinuteAndDay(_consentChanges, privacy.Value.ConsentChangesPerMinute, user.Today.ConsentChanges, privacy.Value.ConsentChangesPerDay, "consent changes");
         if ((await facts.PolicyStandingAsync(change.PolicyVersion)).VersionIndex is not { } policyIndex)
         {
             throw DomainException.InvalidField("policyVersion", "unknown-policy-version", $"Policy version '{change.PolicyVersion}' was never published.");
@@ -536,19 +546,15 @@ internal sealed partial class UserGrain(
         {
             // P4.4: a merchant placing orders for the user in a loop is stopped here, in the call the order makes anyway.
             User.MerchantOrders.Take(merchantId, clock.GetUtcNow(), UserQuotas.Day, privacy.Value.MerchantOrdersPerUserPerDay);
-            _merchantOrdersUnsaved = true;
+            _countsUnsaved = true;
         }
 
         if (request.AddingTicketMessage)
         {
-            // P4.4: the user's messages across their tickets, in the call the message makes anyway; in memory, as location
-            // samples' day is, so nothing of it is stored to outlive the account.
-            var now = clock.GetUtcNow();
-            _ticketMessagesToday.Take(now, UserQuotas.Day, privacy.Value.TicketMessagesPerUserPerDay, "ticket messages by one user");
-            if (_ticketMessagesToday.Used > privacy.Value.TicketMessagesPerUserPerDay / 4)
-            {
-                DelayDeactivation(_ticketMessagesToday.LeftOf(now, UserQuotas.Day));
-            }
+            // P4.4: the user's messages across their tickets, in the call the message makes anyway; in the user's own state, as
+            // location samples' day is, so nothing of it is stored to outlive the account.
+            User.Today.TicketMessages.Take(clock.GetUtcNow(), UserQuotas.Day, privacy.Value.TicketMessagesPerUserPerDay, "ticket messages by one user");
+            _countsUnsaved = true;
         }
 
         return basis;
@@ -557,23 +563,20 @@ internal sealed partial class UserGrain(
     async Task IUserLocations.RecordLocation(LocationSample sample)
     {
         var basis = await AuthorizeAsync(ProcessingRequest.ForPurpose("collect-location", ConsentPurpose.Location));
-        TakeMinuteAndDay(_locationSamples, privacy.Value.LocationSamplesPerMinute, _locationSamplesToday, privacy.Value.LocationSamplesPerDay, "location samples");
+        // P4.4: a minute's allowance alone let one session store 86,400 rows a day.
+        TakeMinuteAndDay(_locationSamples, privacy.Value.LocationSamplesPerMinute, User.Today.LocationSamples, privacy.Value.LocationSamplesPerDay, "location samples");
         await locations.AddAsync(UserId, sample, basis.ReceiptId!);
     }
 
     // P4.4: one more of what a user may do so many times a minute and a day, or 429 with neither counted. The day's count
-    // lives in memory: a user who has spent a quarter of it keeps the grain for the rest of the day, or waiting out the
-    // collection age would bring a fresh count.
+    // is in the user's state, written when the activation leaves (or with any write before): the minute's lives in memory,
+    // for an activation outlives a minute.
     private void TakeMinuteAndDay(Allowance minute, int perMinute, FixedWindowCount day, int perDay, string what)
     {
         var now = clock.GetUtcNow();
         minute.EnsureLeft(now, TimeSpan.FromMinutes(1), perMinute, what);
         day.Take(now, UserQuotas.Day, perDay, what);
-        if (day.Used > perDay / 4)
-        {
-            DelayDeactivation(day.LeftOf(now, UserQuotas.Day));
-        }
-
+        _countsUnsaved = true;
         minute.Take(now, TimeSpan.FromMinutes(1), perMinute, what);
     }
 
@@ -730,6 +733,7 @@ internal sealed partial class UserGrain(
         // so the account cannot spend it to hold off its own erasure. Support's filings take from an allowance of their
         // own, so an agent filing for the user cannot use up the user's and hold off the user's own requests (P8.1).
         DateTimeOffset? supportFilingAt = null;
+        DateTimeOffset? ownFilingAt = null;
         if (request.FiledByRole == RequestActor.SupportRole)
         {
             // P1.7, P4.4: the agent's own allowance across users too, so one support key cannot text and queue for
@@ -742,13 +746,21 @@ internal sealed partial class UserGrain(
         }
         else
         {
-            User.RequestFilings.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.RequestsPerDay, "data-rights requests");
+            ownFilingAt = clock.GetUtcNow();
+            User.RequestFilings.Take(ownFilingAt.Value, UserQuotas.Day, UserQuotas.RequestsPerDay, "data-rights requests");
         }
 
         DataRightsRequestView view;
         try
         {
             view = await FileRequestAsync(request);
+        }
+        catch (DomainException) when (ownFilingAt is { } takenAt)
+        {
+            // Refused (a request of that type still open, the account closing): nothing was filed, so the user's day keeps
+            // the use. Given back in memory only: refused before anything was written, the stored count never had it.
+            User.RequestFilings.GiveBack(takenAt);
+            throw;
         }
         catch (DomainException) when (supportFilingAt is { } takenAt)
         {
@@ -971,11 +983,12 @@ internal sealed partial class UserGrain(
         }
     }
 
-    // P4.4: the merchants' order counts the gate took since the last write go with the activation's last turn. A silo that
-    // dies takes them with it; nobody outside can make one die, and the counts after a restart start again from the state.
-    private async Task SaveMerchantOrdersAsync()
+    // P4.4: the merchants' order counts and the day's counts taken since the last write go with the activation's last turn.
+    // A silo that dies takes them with it; nobody outside can make one die, and the counts after a restart start again
+    // from the state.
+    private async Task SaveCountsAsync()
     {
-        if (!_merchantOrdersUnsaved || !state.RecordExists)
+        if (!_countsUnsaved || !state.RecordExists)
         {
             return;
         }
@@ -983,16 +996,16 @@ internal sealed partial class UserGrain(
         try
         {
             await state.WriteStateAsync();
-            _merchantOrdersUnsaved = false;
+            _countsUnsaved = false;
         }
         catch (Exception unsaved)
         {
-            LogMerchantOrdersNotSaved(unsaved.GetType().Name);
+            LogCountsNotSaved(unsaved.GetType().Name);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The merchants' order counts were not saved as the user's activation left ({Reason})")]
-    private partial void LogMerchantOrdersNotSaved(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The user's day counts were not saved as the activation left ({Reason})")]
+    private partial void LogCountsNotSaved(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Support's filing {RequestId} had started and was not set aside for the user's own ({Reason}); both go on")]
     private partial void LogNotSetAside(string requestId, string reason);

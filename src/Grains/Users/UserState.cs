@@ -126,6 +126,15 @@ public sealed class UserState : IOwnedByUser
     [NotPersonalData]
     public MerchantOrderAllowance MerchantOrders { get; set; } = new();
 
+    /// <summary>
+    /// The day's counts of the user's consent changes, location samples and ticket messages (P4.4), written as the merchants'
+    /// order counts are: held in memory alone, an activation collected after 15 idle minutes came back with none counted,
+    /// and a user who stopped short of a quarter of the day's allowance (which held the activation) before each pause stored
+    /// thirteen days' worth a day.
+    /// </summary>
+    [NotPersonalData]
+    public UserDayCounts Today { get; set; } = new();
+
     /// <summary>Set when cancellation begins: no more sessions, processing or requests (P4.1).</summary>
     [NotPersonalData]
     public bool Closing { get; set; }
@@ -174,6 +183,13 @@ public sealed class UserState : IOwnedByUser
         BirthDate = correction.BirthDate ?? BirthDate;
         IsMinor = isMinor;
     }
+
+    /// <summary>Whether <see cref="Correct"/> would change anything.</summary>
+    public bool WouldChange(ProfileCorrection correction, bool isMinor) =>
+        (correction.Nickname ?? Nickname) != Nickname
+        || (correction.AvatarUrl ?? AvatarUrl) != AvatarUrl
+        || (correction.BirthDate ?? BirthDate) != BirthDate
+        || isMinor != IsMinor;
 
     public void ChangePassword(string passwordHash) => PasswordHash = passwordHash;
 

@@ -34,6 +34,30 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), r => r.GetProperty("requestId").GetString() == request.GetPrimaryKeyString());
     }
 
+    // Each filing refused as a duplicate of the user's open request spent a use of the user's day all the same: ten such
+    // refusals, an app retrying, and the user could file nothing more that day once the first completed.
+    [Fact]
+    public async Task P4_4_P8_1_a_users_filing_refused_as_a_duplicate_spends_none_of_their_days_requests()
+    {
+        var (user, request) = await platform.UserWithRequestAsync("access");
+        var client = await platform.AsUserAsync(user);
+        var refusals = new List<HttpResponseMessage>();
+        for (var i = 0; i < UserQuotas.RequestsPerDay; i++)
+        {
+            refusals.Add(await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access" }));
+        }
+
+        await request.Drive();
+        var afterwards = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access" });
+
+        foreach (var refused in refusals)
+        {
+            Assert.EndsWith("/duplicate-request", (await refused.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        }
+
+        Assert.True(afterwards.StatusCode == HttpStatusCode.Accepted, await afterwards.Content.ReadAsStringAsync());
+    }
+
     // Requests here wait to be driven by hand, so every request of this collection is still open: the
     // three filed last are due last.
     [Fact]

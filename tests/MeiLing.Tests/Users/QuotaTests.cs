@@ -47,6 +47,26 @@ public sealed class QuotaTests(PlatformFixture platform)
         Assert.Equal(TestSiloConfigurator.TopUpsPerMerchantPerDay, await shop.BalanceAsync());
     }
 
+    // P4.4: a session flipping its nickname at the user's 5,000 calls a second rewrote the user's sealed state at each.
+    [Fact]
+    public async Task P4_4_a_user_corrects_their_profile_a_days_allowance_of_times_and_a_correction_changing_nothing_counts_nothing()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        for (var change = 0; change < UserQuotas.ProfileCorrectionsPerDay; change++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PatchAsJsonAsync($"/v1/users/{user.UserId}", new { nickname = $"name-{change % 2}" })).StatusCode);
+        }
+
+        var unchanged = await client.PatchAsJsonAsync($"/v1/users/{user.UserId}", new { nickname = $"name-{(UserQuotas.ProfileCorrectionsPerDay - 1) % 2}" });
+        var beyond = await client.PatchAsJsonAsync($"/v1/users/{user.UserId}", new { nickname = "one-more" });
+
+        Assert.Equal(HttpStatusCode.OK, unchanged.StatusCode);
+        var problem = await beyond.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.NotEqual("one-more", (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}")).GetProperty("nickname").GetString());
+    }
+
     [Fact]
     public async Task P8_1_support_filings_do_not_spend_the_users_own_allowance()
     {
