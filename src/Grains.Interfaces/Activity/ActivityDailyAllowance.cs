@@ -12,9 +12,11 @@ namespace MeiLing.Grains.Activity;
 /// </summary>
 /// <remarks>
 /// Kept by each API host's activity flusher. Counted per host, as the rate limits are, and in memory: a host restarted
-/// starts the day's counts anew. At most <see cref="UsersCounted"/> users are counted a day; beyond them a user's requests
-/// pass as before, so that no number of users grows this host's memory without end. Used by the flusher alone, one flush
-/// at a time.
+/// starts the day's counts anew. At most <see cref="UsersCounted"/> users are counted a day each by their own; beyond
+/// them users share <see cref="SharedCounts"/> counts by a hash of their id (random per process, so nobody can aim at
+/// another's), so that no number of users grows this host's memory without end, and none passes uncounted: passing
+/// unbounded, the day's 200,001st user on a host varied every request into sealed rows as before. Used by the flusher
+/// alone, one flush at a time.
 /// </remarks>
 public sealed class ActivityDailyAllowance(int entriesPerUserPerDay, TimeProvider clock)
 {
@@ -24,7 +26,11 @@ public sealed class ActivityDailyAllowance(int entriesPerUserPerDay, TimeProvide
     /// <summary>The users counted in a day at most.</summary>
     public const int UsersCounted = 200_000;
 
+    /// <summary>How many counts the users beyond <see cref="UsersCounted"/> share (4 MB of them, once needed).</summary>
+    public const int SharedCounts = 1 << 20;
+
     private readonly Dictionary<string, int> _keptToday = new(StringComparer.Ordinal);
+    private int[]? _sharedToday;
     private readonly Dictionary<string, (ActivityEntry Overflow, DateTimeOffset HeldSince)> _held = new(StringComparer.Ordinal);
     private DateOnly _day;
 
@@ -44,6 +50,7 @@ public sealed class ActivityDailyAllowance(int entriesPerUserPerDay, TimeProvide
         {
             _day = today;
             _keptToday.Clear();
+            _sharedToday = null;
         }
 
         var admitted = new List<ActivityEntry>(batch.Count);
@@ -85,8 +92,17 @@ public sealed class ActivityDailyAllowance(int entriesPerUserPerDay, TimeProvide
         if (_keptToday.Count < UsersCounted)
         {
             _keptToday[userId] = 1;
+            return true;
         }
 
+        _sharedToday ??= new int[SharedCounts];
+        ref var shared = ref _sharedToday[(uint)StringComparer.Ordinal.GetHashCode(userId) % SharedCounts];
+        if (shared >= entriesPerUserPerDay)
+        {
+            return false;
+        }
+
+        shared++;
         return true;
     }
 }

@@ -47,6 +47,23 @@ public sealed class ActivityDailyAllowanceTests
         Assert.Equal(1, Assert.Single(stopping).Overflow!.DistinctRequests);
     }
 
+    // Past the users counted a day each by their own, a user passed uncounted: the day's 200,001st user on a host varied
+    // every request into sealed rows all day.
+    [Fact]
+    public void P1_3_P4_4_a_user_beyond_the_users_counted_by_their_own_is_still_held_to_the_days_allowance()
+    {
+        var clock = new UtcClock(Noon);
+        var allowance = new ActivityDailyAllowance(entriesPerUserPerDay: 2, clock);
+        for (var user = 0; user < ActivityDailyAllowance.UsersCounted; user++)
+        {
+            allowance.Admit([Request($"usr_{user}", "hello")]);
+        }
+
+        var late = allowance.Admit([.. Enumerable.Range(0, 5).Select(i => Request("usr_late", $"search {i}"))]);
+
+        Assert.Equal(["search 0", "search 1"], late.Select(entry => entry.SearchTerms));
+    }
+
     private static ActivityEntry Request(string userId, string search, string userAgent = "MeiLingPOS/3.2") =>
         new(userId, Noon, "10.1.2.3", userAgent, "zh-CN", "Android", $"/v1/users/{userId}", search);
 
