@@ -56,7 +56,7 @@ public static class RateLimits
             options.AddPolicy(CodesPolicy, context => Allowances(context).Codes(context));
             options.AddPolicy(HeavyReadsPolicy, callers.HeavyReadPartitionOf);
             options.AddPolicy(RegisterPagePolicy, context => PostsToNamedHandler(context)
-                ? Allowances(context).Codes(context, bucket: "codes:")
+                ? Allowances(context).Codes(context)
                 : Allowances(context).Credentials(context, bucket: "credentials:"));
             options.OnRejected = Reject;
         });

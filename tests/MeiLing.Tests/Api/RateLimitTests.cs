@@ -324,6 +324,41 @@ public sealed class RateLimitTests(PlatformFixture platform)
         await AssertRateLimitedAsync(sent[2]);
     }
 
+    // The page's texts and the API's were counted in a bucket of each route's policy: one address had the minute's allowance
+    // twice over, though each text is paid for the same.
+    [Fact]
+    public async Task P4_4_the_registration_pages_texts_and_the_apis_share_one_allowance_per_address()
+    {
+        await using var api = Limited("RATE_LIMIT_CODES_PER_MINUTE", "2");
+        var browser = api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = api.CreateClient();
+
+        var byTheApi = await client.PostAsJsonAsync("/v1/verification-codes", new { phone = UserApiClient.NewPhone(), purpose = "register" });
+        var byThePage = await browser.PostFormAsync("/privacy/register?handler=Code", new() { ["phone"] = UserApiClient.NewPhone() });
+        var third = await client.PostAsJsonAsync("/v1/verification-codes", new { phone = UserApiClient.NewPhone(), purpose = "register" });
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.OK), (byTheApi.StatusCode, byThePage.StatusCode));
+        await AssertRateLimitedAsync(third);
+    }
+
+    // At the minute's allowance alone one address had 14,400 texts a day sent to numbers it cycled through, each paid for.
+    [Fact]
+    public async Task P4_4_one_address_has_a_days_allowance_of_texted_codes_past_its_minutes()
+    {
+        await using var api = Limited("RATE_LIMIT_CODES_PER_DAY", "2");
+        var client = api.CreateClient();
+
+        var sent = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            sent.Add(await client.PostAsJsonAsync("/v1/verification-codes", new { phone = UserApiClient.NewPhone(), purpose = "register" }));
+        }
+
+        Assert.All(sent.Take(2), response => Assert.Equal(HttpStatusCode.Accepted, response.StatusCode));
+        await AssertRateLimitedAsync(sent[2]);
+        Assert.True(sent[2].Headers.RetryAfter?.Delta > TimeSpan.FromHours(1), $"Retry-After: {sent[2].Headers.RetryAfter}");
+    }
+
     private async Task<(MerchantCreatedBody Merchant, StaffEnrolledBody FirstTill, StaffEnrolledBody SecondTill)> MerchantWithTwoTillsAsync(string name)
     {
         var merchant = await platform.CreateMerchantAsync(name);
