@@ -121,16 +121,18 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
 
     async Task<IReadOnlyList<AuditRecord>> IAuditLogGrain.WebhookChanges(string merchantId, int limit)
     {
-        // The condition on action is the partial index's own (ix_audit_log_webhook_changes); the detail starts with the
-        // merchant's id, as only these entries' details do.
+        // The conditions on action and on the detail's fourth quoted part are the partial index's own
+        // (ix_audit_log_webhook_changes_by_merchant): the merchant's entries alone, newest first. The detail starts with
+        // the merchant's id, as only these entries' details do, which the prefix checks whole.
         await using var command = dataSource.CreateCommand("""
             SELECT sequence, at, actor_role, actor_id, action, subject_user_id, detail, hash
               FROM audit_log
-             WHERE action LIKE 'webhook:%' AND starts_with(detail, $1)
+             WHERE action LIKE 'webhook:%' AND split_part(detail, '"', 4) = $3 AND starts_with(detail, $1)
              ORDER BY sequence DESC LIMIT $2
             """);
         command.Parameters.Add(new() { Value = $"{{\"merchantId\":{JsonSerializer.Serialize(merchantId)}" });
         command.Parameters.Add(new() { Value = Math.Clamp(limit, 1, 1_000) });
+        command.Parameters.Add(new() { Value = merchantId });
         return await ReadRecordsAsync(command);
     }
 
