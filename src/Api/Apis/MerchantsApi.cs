@@ -50,7 +50,7 @@ public static class MerchantsApi
     }
 
     private static async Task<Results<Created<MerchantCreated>, ValidationProblem>> CreateMerchant(
-        CreateMerchantRequest request, IClusterClient cluster, ApiSettings settings)
+        CreateMerchantRequest request, ClaimsPrincipal caller, IClusterClient cluster, ApiSettings settings)
     {
         // P4.2: data stays in the regions this deployment serves.
         if (!Regions.TryResolve(settings, request.Region, out var region, out var problem))
@@ -59,6 +59,8 @@ public static class MerchantsApi
         }
 
         var merchantId = EntityId.New(EntityId.MerchantPrefix);
+        // P1.7: the key minted here is handed to whoever asked; which operator opened which merchant is kept before it exists.
+        await MerchantChangeAudit.RecordAsync(cluster, caller, MerchantChangeAudit.Opened, merchantId);
         var issued = await cluster.GetGrain<IMerchantGrain>(merchantId).Open(new OpenMerchant(request.Name.Trim(), region, request.TimeZone));
         return TypedResults.Created($"/v1/merchants/{merchantId}", new MerchantCreated(merchantId, issued.ApiKey));
     }

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
 using MeiLing.Grains.Policies;
@@ -34,8 +36,10 @@ public static class PoliciesApi
     private static IPrivacyPolicyGrain Policy(IClusterClient cluster) =>
         cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey);
 
-    private static async Task<Created<PolicyVersion>> Publish(PublishPolicyRequest request, IClusterClient cluster)
+    private static async Task<Created<PolicyVersion>> Publish(PublishPolicyRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
+        // P1.7, P6.1: who published which version, and whether they said it reduces rights, before it stands.
+        await PolicyChangeAudit.RecordAsync(cluster, caller, request.Version.Trim(), request.ReducesRights);
         var published = await Policy(cluster).Publish(new PublishPolicyVersion(request.Version.Trim(), request.Summary.Trim(), request.ReducesRights));
         return TypedResults.Created("/v1/policies/current", published);
     }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using MeiLing.Api.Audit;
 using MeiLing.Api.Extensions;
 using MeiLing.Api.Security;
 using MeiLing.Api.Validation;
@@ -66,9 +67,13 @@ public static class ProductsApi
     }
 
     private static async Task<Ok<Product>> EditProduct(
-        string merchantId, [RegularExpression(SkuPattern)] string sku, EditProductRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<ICatalogueGrain>(merchantId)
+        string merchantId, [RegularExpression(SkuPattern)] string sku, EditProductRequest request, ClaimsPrincipal caller, IClusterClient cluster)
+    {
+        // P1.7: a price change names its maker in the product's trail; an operator's edit of a name or image is kept here.
+        await OperatorActAudit.RecordAsync(cluster, caller, OperatorActAudit.ProductEdited, new OperatorActDetail(MerchantId: merchantId, Sku: sku));
+        return TypedResults.Ok(await cluster.GetGrain<ICatalogueGrain>(merchantId)
             .EditBy(sku, new ProductEdit(request.Name?.Trim(), request.PriceFen, request.ImageUrl), caller.MerchantStaffId(), caller.OperatorId()));
+    }
 
     private static async Task<Results<Ok<ItemPage<PriceChange>>, ValidationProblem>> PriceChanges(
         string merchantId, [RegularExpression(SkuPattern)] string sku, IClusterClient cluster,
@@ -85,8 +90,9 @@ public static class ProductsApi
         return TypedResults.Ok(ItemPage.OfOneMoreThan(rows, pageSize, change => change.ChangeId));
     }
 
-    private static async Task<NoContent> ArchiveProduct(string merchantId, [RegularExpression(SkuPattern)] string sku, IClusterClient cluster)
+    private static async Task<NoContent> ArchiveProduct(string merchantId, [RegularExpression(SkuPattern)] string sku, ClaimsPrincipal caller, IClusterClient cluster)
     {
+        await OperatorActAudit.RecordAsync(cluster, caller, OperatorActAudit.ProductArchived, new OperatorActDetail(MerchantId: merchantId, Sku: sku));
         await cluster.GetGrain<ICatalogueGrain>(merchantId).Archive(sku);
         return TypedResults.NoContent();
     }

@@ -30,7 +30,7 @@ public static class WebhooksApi
             .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback where MEILING_WEBHOOK_ALLOW_LOOPBACK allows loopback, never in Production; never a private address, nor a public host's port below 1024 other than 443) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here." + MerchantChangeQuota);
         merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook")
             .WithSummary("The merchant's webhook endpoint and event types, and its last change: changedAt, changedBy (a staff id or the merchant's id), changedByRole (operator or merchant); never the secret.");
-        merchant.MapGet("/webhook/changes", Changes).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("ListWebhookChanges")
+        merchant.MapGet("/webhook/changes", Changes).ForCaller(CallerScope.TheMerchantManagerOrOperator).RequireRateLimiting(RateLimits.HeavyReadsPolicy).WithName("ListWebhookChanges")
             .WithSummary("Every change to the merchant's webhook endpoint, newest first (the last 100): change (set, secret-rotated, removed), at, byRole (operator or merchant), by, fromHost, toHost; never a URL's path or the secret. Each is written to the audit log before it is made (P3.1, P4.4).");
         merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists()).WithName("RemoveWebhook")
             .WithSummary("Remove the endpoint; events wait in the outbox until another is registered, for as long as their retries would have lasted (four days unless MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS says otherwise), then fail (failureReason no-endpoint): the requests show the merchant failed, and support can send them again." + MerchantChangeQuota);
@@ -141,6 +141,8 @@ public static class WebhooksApi
     {
         // A merchant retries only its own deliveries; another's are, to it, no deliveries at all.
         var merchantId = caller.IsInRole(Roles.Operator) ? null : caller.SubjectId();
+        // P1.7: an operator's retry sends a notice naming users to whatever endpoint the merchant has now.
+        await OperatorActAudit.RecordAsync(cluster, caller, OperatorActAudit.DeliveryRetried, new OperatorActDetail(DeliveryId: deliveryId));
         return await cluster.GetGrain<IMerchantWebhooksGrain>(0).Retry(deliveryId, merchantId)
             ? TypedResults.Accepted((string?)null)
             : TypedResults.NotFound();

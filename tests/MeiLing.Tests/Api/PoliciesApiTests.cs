@@ -21,6 +21,21 @@ public sealed class PoliciesApiTests(PlatformFixture platform)
         Assert.False(current?.ReducesRights);
     }
 
+    // P1.7, P6.1: whether a version reduces rights decides whether every user must consent again; who published which
+    // version, and what they said of it, left no trace.
+    [Fact]
+    public async Task P1_7_P6_1_a_policy_publication_is_on_the_audit_log_with_its_operator_and_whether_it_reduces_rights()
+    {
+        var publisher = await platform.EnrolStaffAsync("Publishing Operator", "operator");
+        var version = $"audited-{Guid.NewGuid():N}"[..32];
+
+        var published = await platform.Client(publisher.ApiKey).PostAsJsonAsync("/v1/policies", new { version, summary = "Audited wording", reducesRights = false });
+
+        Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        Assert.Equal($"policy:publication-requested by {publisher.StaffId} false", await platform.Database.ScalarAsync<string>(
+            "SELECT action || ' by ' || actor_id || ' ' || (detail::jsonb ->> 'reducesRights') FROM audit_log WHERE detail::jsonb ->> 'version' = $1", version));
+    }
+
     [Fact]
     public async Task Publishing_a_version_twice_is_409()
     {

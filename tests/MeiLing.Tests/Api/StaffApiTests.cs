@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Tests.Retail;
 
 namespace MeiLing.Tests.Api;
 
@@ -37,6 +38,36 @@ public sealed class StaffApiTests(PlatformFixture platform)
         Assert.Equal($"staff:enrolment-requested by {minter.StaffId} support, staff:offboarding-requested by {minter.StaffId} -", entries);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE action = 'staff:offboarding-requested' AND actor_id = $1 AND detail::jsonb ->> 'staffId' <> $2", minter.StaffId, agentId));
+    }
+
+    // An operator opened merchants (minting their keys), renamed or archived their products and sent their deliveries again
+    // (to whatever endpoint stood) with no trace; a merchant's own acts are its own business and write nothing here.
+    [Fact]
+    public async Task P1_7_an_operators_opening_of_a_merchant_edits_of_its_catalogue_and_retry_of_a_delivery_are_on_the_audit_log_with_who()
+    {
+        var acting = await platform.EnrolStaffAsync("Acting Operator", "operator");
+        var operatorClient = platform.Client(acting.ApiKey);
+        var opened = await (await operatorClient.PostAsJsonAsync("/v1/merchants", new { name = "Opened By An Operator" })).Content.ReadFromJsonAsync<JsonElement>();
+        var merchantId = opened.GetProperty("merchantId").GetString()!;
+        var merchant = platform.Client(opened.GetProperty("apiKey").GetString()!);
+        await merchant.AddStockedProductAsync(merchantId, "TEA", 100, stock: null);
+        await merchant.AddStockedProductAsync(merchantId, "OWN", 100, stock: null);
+
+        var edited = await operatorClient.PatchAsJsonAsync($"/v1/merchants/{merchantId}/products/TEA", new { name = "Renamed Tea" });
+        var archived = await operatorClient.DeleteAsync($"/v1/merchants/{merchantId}/products/TEA");
+        var deliveryId = Grains.Platform.EntityId.New(Grains.Platform.EntityId.DeliveryPrefix);
+        var retried = await operatorClient.PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null);
+        var byTheMerchant = await merchant.PatchAsJsonAsync($"/v1/merchants/{merchantId}/products/OWN", new { name = "Own Tea" });
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.NoContent, HttpStatusCode.OK), (edited.StatusCode, archived.StatusCode, byTheMerchant.StatusCode));
+        await retried.AssertProblemAsync(HttpStatusCode.NotFound);
+        var entries = await platform.Database.ScalarAsync<string>(
+            "SELECT string_agg(action || ' ' || coalesce(detail::jsonb ->> 'merchantId', detail::jsonb ->> 'deliveryId') || coalesce(' ' || (detail::jsonb ->> 'sku'), ''), ', ' ORDER BY sequence) FROM audit_log WHERE actor_id = $1",
+            acting.StaffId);
+        Assert.Equal(
+            $"merchant:opening-requested {merchantId}, catalogue:edit-requested {merchantId} TEA, catalogue:archive-requested {merchantId} TEA, webhook-delivery:retry-requested {deliveryId}",
+            entries);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action LIKE 'catalogue:%' AND detail::jsonb ->> 'sku' = 'OWN' AND detail::jsonb ->> 'merchantId' = $1", merchantId));
     }
 
     [Fact]
