@@ -233,7 +233,9 @@ internal sealed partial class OrderGrain(
             throw DomainException.Forbidden("merchant-only-payment-method", "Only the merchant records a marked (cash) payment.");
         }
 
-        CheckPayable(order, method, amountFen, clock.GetUtcNow());
+        // One moment for the check and the payment: a charge the check still counted must not lapse by the time it is begun.
+        var now = clock.GetUtcNow();
+        CheckPayable(order, method, amountFen, now);
         if (method == PaymentMethod.MemberCard && caller.Party == OrderParty.User && !request.SignedInRecently
             && await Credentials(order.UserId!).RequiresMemberCode())
         {
@@ -270,13 +272,16 @@ internal sealed partial class OrderGrain(
 
         var payment = new OrderState.PaymentRecord
         {
-            PaymentId = EntityId.NewInTimeOrder(EntityId.PaymentPrefix, clock.GetUtcNow()),
+            PaymentId = EntityId.NewInTimeOrder(EntityId.PaymentPrefix, now),
             Method = method,
             AmountFen = amountFen,
-            At = clock.GetUtcNow(),
+            At = now,
             // P1.6: a marked payment is cash a staff member says they took; the ledger names them, as for top-ups and refunds.
             TakenBy = caller.Party == OrderParty.Merchant ? TakingsLedger.TakenBy(caller.StaffId) : null,
         };
+        // The charges this payment was allowed past (CheckPayable) lapse as it begins, in its write: a confirmation arriving
+        // while it is under way then gives the charge back instead of paying the order twice.
+        order.LapseStalePartnerPayments(now, payment.PaymentId);
         order.BeginPayment(payment);
         if (payment.Method != PaymentMethod.Marked)
         {
@@ -825,9 +830,6 @@ internal sealed partial class OrderGrain(
         }
 
         var statusBefore = order.Status;
-        // The charges this payment was allowed past (CheckPayable) lapse once it is made, in its write: a payment the card
-        // or partner refused lapses none, so the customer's charge still counts when its partner confirms it.
-        order.LapseStalePartnerPayments(payment.At);
         order.CompletePayment(payment.PaymentId, reference, awaitingPartner);
         await state.WriteStateAsync();
         if (!awaitingPartner)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Privacy;
@@ -96,15 +97,16 @@ public sealed class OrderState : IOwnedByUser
         Payments.Where(p => !p.Lapsed && !p.IsStale(now)).Sum(p => p.AmountFen) + PendingPayments.Sum(p => p.AmountFen);
 
     /// <summary>
-    /// The till moves past every partner's charge left unconfirmed beyond <see cref="PartnerConfirmationWindow"/>: written
-    /// with the payment that takes its place, so a confirmation arriving after that gives the charge back rather than
-    /// paying the order twice.
+    /// The till moves past every partner's charge left unconfirmed beyond <see cref="PartnerConfirmationWindow"/> as it begins
+    /// <paramref name="paymentId"/>, which may cover what they held: written with that payment's beginning, so a confirmation
+    /// arriving while it is under way, or after, gives the charge back rather than paying the order twice. A payment
+    /// abandoned (<see cref="AbandonPayment"/>) lets its charges count again.
     /// </summary>
-    public void LapseStalePartnerPayments(DateTimeOffset now)
+    public void LapseStalePartnerPayments(DateTimeOffset now, string paymentId)
     {
         foreach (var payment in Payments.Where(p => !p.Lapsed && p.IsStale(now)))
         {
-            payment.Lapsed = true;
+            payment.LapsedBy = paymentId;
         }
     }
 
@@ -140,7 +142,14 @@ public sealed class OrderState : IOwnedByUser
 
     public void BeginPayment(PaymentRecord payment) => PendingPayments.Add(payment);
 
-    public void AbandonPayment(string paymentId) => PendingPayments.RemoveAll(p => p.PaymentId == paymentId);
+    public void AbandonPayment(string paymentId)
+    {
+        PendingPayments.RemoveAll(p => p.PaymentId == paymentId);
+        foreach (var lapsed in Payments.Where(p => p.LapsedBy == paymentId && p.AwaitingPartner))
+        {
+            lapsed.LapsedBy = null;
+        }
+    }
 
     /// <summary>
     /// Records a begun payment as made: confirmed at once for money the platform moved itself, awaiting the
@@ -294,8 +303,9 @@ public sealed class OrderState : IOwnedByUser
             .Select(item => item with { Quantity = RefundableQuantity(item.Sku) })
             .Where(item => item.Quantity > 0)
             .ToList();
-        // A partner's payment still awaiting its confirmation is given back too: the charge may yet go through.
-        var refund = AddRefund(refundId, remaining, Payments.Sum(p => p.AmountFen - p.RefundedFen), staffId, now, request: null, includeAwaiting: true);
+        // A partner's payment still awaiting its confirmation is given back too: the charge may yet go through. Not one the
+        // till moved past (lapsed), which never counted: its confirmation, should it come, gives it back by itself.
+        var refund = AddRefund(refundId, remaining, Payments.Where(p => !p.Lapsed).Sum(p => p.AmountFen - p.RefundedFen), staffId, now, request: null, includeAwaiting: true);
         refund.Closing = true;
         if (customerLeft)
         {
@@ -324,7 +334,7 @@ public sealed class OrderState : IOwnedByUser
             RequestedAmountFen = request?.AmountFen,
         };
         var left = amountFen;
-        foreach (var payment in Payments.Where(p => includeAwaiting || !p.AwaitingPartner).Reverse())
+        foreach (var payment in Payments.Where(p => !p.Lapsed && (includeAwaiting || !p.AwaitingPartner)).Reverse())
         {
             var share = Math.Min(left, payment.AmountFen - payment.RefundedFen);
             if (share <= 0)
@@ -548,10 +558,14 @@ public sealed class OrderState : IOwnedByUser
         public long RefundedFen { get; set; }
 
         /// <summary>
-        /// The till moved past this charge after it went unconfirmed for <see cref="PartnerConfirmationWindow"/>: it no
-        /// longer counts toward the order, and its confirmation, should it come, is given back.
+        /// The payment the till began in this charge's place after it went unconfirmed for <see cref="PartnerConfirmationWindow"/>;
+        /// null while it counts.
         /// </summary>
-        public bool Lapsed { get; set; }
+        public string? LapsedBy { get; set; }
+
+        /// <summary>Whether the charge no longer counts toward the order: its confirmation, should it come, is given back.</summary>
+        [JsonIgnore]
+        public bool Lapsed => LapsedBy is not null;
 
         public bool IsStale(DateTimeOffset now) => AwaitingPartner && now - At > PartnerConfirmationWindow;
     }

@@ -59,7 +59,7 @@ public sealed class OrderStateTests
         var order = PlacedFor(1_800);
         Pay(order, "pay_1", PaymentMethod.Wechat, 1_000, awaitingPartner: true);
         var later = Now + OrderState.PartnerConfirmationWindow + TimeSpan.FromMinutes(1);
-        order.LapseStalePartnerPayments(later);
+        order.LapseStalePartnerPayments(later, "pay_2");
         Pay(order, "pay_2", PaymentMethod.Marked, 800);
         var charge = order.MadePayment("pay_1")!;
 
@@ -73,6 +73,42 @@ public sealed class OrderStateTests
         Assert.Equal(OrderState.RefundRecord.PaymentLapsed, returned!.Reason);
         Assert.Equal(1_000, returned.AmountFen);
         Assert.Equal(PaymentStatus.Lapsed, order.ToView("ord_1").Payments[0].Status);
+    }
+
+    // A charge confirmed while the payment that took its place was still under way (a card's debit timed out, to be
+    // finished on the next activation) counted, and so did that payment once finished: the order paid twice.
+    [Fact]
+    public void P1_6_a_charge_lapses_as_the_payment_in_its_place_begins_and_counts_again_if_that_payment_is_abandoned()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true);
+        var later = Now + OrderState.PartnerConfirmationWindow + TimeSpan.FromMinutes(1);
+
+        order.LapseStalePartnerPayments(later, "pay_2");
+        order.BeginPayment(new OrderState.PaymentRecord { PaymentId = "pay_2", Method = PaymentMethod.MemberCard, AmountFen = 1_800, At = later });
+        var whileUnderWay = order.MadePayment("pay_1")!.Lapsed;
+        order.AbandonPayment("pay_2");
+
+        Assert.True(whileUnderWay);
+        Assert.False(order.MadePayment("pay_1")!.Lapsed);
+        Assert.Equal(0, order.CommittedFen(later));
+    }
+
+    // A whole-order refund of a paid order gave back a lapsed charge besides, one its partner never confirmed.
+    [Fact]
+    public void P1_6_a_closing_refund_leaves_a_lapsed_charge_to_its_own_confirmation()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_800, awaitingPartner: true);
+        var later = Now + OrderState.PartnerConfirmationWindow + TimeSpan.FromMinutes(1);
+        order.LapseStalePartnerPayments(later, "pay_2");
+        Pay(order, "pay_2", PaymentMethod.Marked, 1_800);
+
+        var refund = order.PlanClosingRefund("rfd_closing", "stf_1", later)!;
+
+        Assert.Equal(OrderStatus.Paid, order.Status);
+        Assert.Equal(1_800, refund.AmountFen);
+        Assert.Equal(["pay_2"], refund.Parts.Select(part => part.PaymentId));
     }
 
     [Fact]
