@@ -46,7 +46,7 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     /// <summary>
     /// The merchants whose transfer the user objected to that never confirmed the notice of the objection (its
     /// <c>customer.redact</c> failed, waits, or went unanswered): their own systems may still hold what the objection erased
-    /// on the platform, so the user's later erasure reaches them too (P3.1, P3.2). One that confirmed hears nothing more.
+    /// on the platform, so the user's later cancellation reaches them too (P3.1, P3.2). One that confirmed hears nothing more.
     /// </summary>
     public Task<IReadOnlyList<string>> MerchantsUnconfirmedOfObjectionAsync(string userId) => dataSource.ReadRowsAsync(
         """

@@ -76,7 +76,7 @@ public sealed class RequestRecipientNotices(
             ordersByMerchant[merchantId] = [.. (ordersByMerchant.GetValueOrDefault(merchantId) ?? []).Union(handedOver, StringComparer.Ordinal)];
         }
 
-        if (type is DataRightsRequestType.Cancellation or DataRightsRequestType.Deletion)
+        if (type == DataRightsRequestType.Cancellation)
         {
             foreach (var merchantId in await transfers.MerchantsUnconfirmedOfObjectionAsync(userId))
             {
