@@ -179,9 +179,14 @@ public sealed record Migration(int Version, string Name, string Sql, string Chec
     /// <summary>Whether the migration commits as one transaction with its <c>schema_migrations</c> row (the default).</summary>
     public bool InTransaction => !Sql.TrimStart().StartsWith(NoTransactionMarker, StringComparison.Ordinal);
 
-    /// <summary>The statements of a migration run outside a transaction, comment lines left out, in order.</summary>
-    public IEnumerable<string> Statements()
+    /// <summary>
+    /// The statements of a migration run outside a transaction, comment lines left out, in order. A statement holding a
+    /// <c>;</c> anywhere but at its end (a trailing comment, two statements on a line) would run with the next as one
+    /// command, in the implicit transaction CONCURRENTLY refuses: refused here, so the silo says which migration.
+    /// </summary>
+    public IReadOnlyList<string> Statements()
     {
+        var statements = new List<string>();
         var statement = new StringBuilder();
         foreach (var line in Sql.ReplaceLineEndings("\n").Split('\n'))
         {
@@ -193,15 +198,20 @@ public sealed record Migration(int Version, string Name, string Sql, string Chec
             statement.AppendLine(line);
             if (line.TrimEnd().EndsWith(';'))
             {
-                yield return statement.ToString().Trim();
+                statements.Add(statement.ToString().Trim());
                 statement.Clear();
             }
         }
 
         if (statement.ToString().Trim() is { Length: > 0 } unterminated)
         {
-            yield return unterminated;
+            statements.Add(unterminated);
         }
+
+        return statements.Find(text => text.TrimEnd(';').Contains(';', StringComparison.Ordinal)) is { } joined
+            ? throw new InvalidOperationException(
+                $"Migration {Version:D4}_{Name} runs outside a transaction, so each of its statements ends a line with ';' and holds no other: '{joined}'.")
+            : statements;
     }
 
     /// <summary>A migration built from its text, as an embedded one is from its file.</summary>

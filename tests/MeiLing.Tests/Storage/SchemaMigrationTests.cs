@@ -55,6 +55,23 @@ public sealed class SchemaMigrationTests
         Assert.True(await IndexIsValidAsync(database));
     }
 
+    // A trailing comment after a statement's ';' joined it with the next into one command, an implicit transaction in which
+    // CONCURRENTLY fails, and the silo did not start, saying only what PostgreSQL said.
+    [Fact]
+    public void A_no_transaction_migration_with_a_statement_not_ending_its_line_is_refused_naming_itself_and_every_embedded_one_splits()
+    {
+        var joined = Migration.FromText(9002, "joined", $"""
+            {Migration.NoTransactionMarker}
+            DROP INDEX CONCURRENTLY IF EXISTS ix_a; -- why
+            CREATE INDEX CONCURRENTLY ix_a ON price_changes (staff_id);
+            """);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => joined.Statements());
+
+        Assert.Contains("9002_joined", refused.Message, StringComparison.Ordinal);
+        Assert.All(SchemaMigrator.Embedded.Where(migration => !migration.InTransaction), migration => Assert.NotEmpty(migration.Statements()));
+    }
+
     private static Migration ConcurrentIndex { get; } = Migration.FromText(9001, "price_changes_by_staff", $"""
         {Migration.NoTransactionMarker}
         -- An index of a test's own, on a table the schema has.
