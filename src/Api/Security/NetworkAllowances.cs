@@ -18,7 +18,7 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
     private readonly PartitionedRateLimiter<string> _credentialsPerNetwork = PerNetworkPerMinute(settings.RateLimitCredentialsPerMinutePerNetwork);
     private readonly PartitionedRateLimiter<string> _codesPerAddress = PerKey(settings.RateLimitCodesPerMinute, TimeSpan.FromMinutes(1));
     private readonly PartitionedRateLimiter<string> _codesPerNetwork = PerNetworkPerMinute(settings.RateLimitCodesPerMinutePerNetwork);
-    private readonly PartitionedRateLimiter<string> _codesPerDay = PerKey(settings.RateLimitCodesPerDay, TimeSpan.FromDays(1));
+    private readonly PartitionedRateLimiter<string> _codesPerDay = PerDay(settings.RateLimitCodesPerDay);
 
     /// <summary>The bucket of a request that registers, signs in or otherwise presents credentials.</summary>
     public RateLimitPartition<string> Credentials(HttpContext context, string bucket = "") =>
@@ -35,13 +35,13 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
         var address = context.Connection.RemoteIpAddress;
         var own = RateLimits.ClientAddress(address);
         var network = NetworkOf(address);
-        List<(PartitionedRateLimiter<string>, string)> chain = [(_codesPerAddress, own)];
+        List<SharedBucket> chain = [new(_codesPerAddress, own)];
         if (network is not null)
         {
-            chain.Add((_codesPerNetwork, network));
+            chain.Add(new(_codesPerNetwork, network));
         }
 
-        chain.Add((_codesPerDay, network ?? own));
+        chain.Add(new(_codesPerDay, network ?? own, RetryAfter: DaySegment));
         return new("codes:" + own, _ => new SharedBucketsLimiter(chain));
     }
 
@@ -77,6 +77,19 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
     }
 
     private static PartitionedRateLimiter<string> PerNetworkPerMinute(int permits) => PerKey(permits, TimeSpan.FromMinutes(1));
+
+    // Sliding by the hour: a caller refused is told to come back in an hour, when its uses of 24 hours before fall out,
+    // not after a whole fixed day whenever in it the refusal came.
+    private static readonly TimeSpan DaySegment = TimeSpan.FromHours(1);
+
+    private static PartitionedRateLimiter<string> PerDay(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = TimeSpan.FromDays(1),
+            SegmentsPerWindow = (int)(TimeSpan.FromDays(1) / DaySegment),
+            QueueLimit = 0,
+        }));
 
     private static PartitionedRateLimiter<string> PerKey(int permits, TimeSpan window) =>
         PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions

@@ -64,6 +64,20 @@ public sealed class ProxyTests(PlatformFixture platform)
         Assert.Equal(StatusCodes.Status202Accepted, anotherNetwork.Response.StatusCode);
     }
 
+    // P4.4: the day's allowance of texts is the /48's, all its /64s together: counted per /64 it was 65,536 days of texts.
+    [Fact]
+    public async Task P4_4_codes_asked_for_from_the_64s_of_one_48_share_the_48s_day()
+    {
+        await using var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("RATE_LIMIT_CODES_PER_DAY", "5"));
+
+        var (statuses, refused, anotherNetwork) = await RotateThroughOne48Async(peer => SendCodeAsync(api, peer), network: 9);
+
+        Assert.Equal(Enumerable.Repeat(StatusCodes.Status202Accepted, 5), statuses.Take(5));
+        Assert.Equal(StatusCodes.Status429TooManyRequests, statuses[5]);
+        Assert.Equal("3600", refused.Response.Headers.RetryAfter.ToString());
+        Assert.Equal(StatusCodes.Status202Accepted, anotherNetwork.Response.StatusCode);
+    }
+
     // P4.4: sign-ins were counted per /64 alone, so a sender holding a /48 sprayed passwords across many numbers with
     // 65,536 allowances, each attempt a slow password hash on the API's cores.
     [Fact]
