@@ -69,7 +69,7 @@ public sealed class MerchantKeyTests(PlatformFixture platform)
         var entries = await platform.Database.ScalarAsync<string>(
             "SELECT string_agg(action || ' by ' || actor_role || ' ' || actor_id, ', ' ORDER BY sequence) FROM audit_log WHERE action LIKE 'merchant:%' AND detail::jsonb ->> 'merchantId' = $1",
             merchant.MerchantId);
-        Assert.Equal("merchant:key-replacement-requested by operator operator-bootstrap, merchant:termination-requested by operator operator-bootstrap", entries);
+        Assert.Equal("merchant:opening-requested by operator operator-bootstrap, merchant:key-replacement-requested by operator operator-bootstrap, merchant:termination-requested by operator operator-bootstrap", entries);
         Assert.Equal(45L, await platform.Database.ScalarAsync<long>(
             "SELECT (detail::jsonb ->> 'noticeDays')::bigint FROM audit_log WHERE action = 'merchant:termination-requested' AND detail::jsonb ->> 'merchantId' = $1", merchant.MerchantId));
     }
