@@ -5,7 +5,8 @@ namespace MeiLing.Silo.Security;
 
 /// <summary>
 /// P4.4: everything a silo serves over HTTP except the two probes (<c>/health/live</c>, <c>/health/ready</c>)
-/// is for operators only — the dashboard shows grain ids, call rates and the cluster's shape, and
+/// is for operators only — the dashboard shows grain ids, call rates and the cluster's shape (its grain-state view, which
+/// calls any grain's methods, is closed to everyone), and
 /// <c>/health/memory</c> forces full collections. The caller presents the operator key
 /// (<c>MEILING_OPERATOR_KEY</c>, the same as the API's), either as <c>X-Api-Key</c> or as the password of
 /// HTTP Basic (any user name), which a browser asks for; it is compared by hash in constant time.
@@ -20,6 +21,12 @@ public static class OperatorSurfaces
 
     private static readonly PathString[] KeyHeaderOnly = ["/health/memory"];
 
+    // P1.7: the dashboard's grain-state view activates any grain by the id and type asked and calls each of its
+    // parameterless methods whose result matches the grain's fields: a user's profile read whole, unmasked and unaudited,
+    // and methods that change things (an order anonymized) run by a GET a remembered Basic password carries from any page.
+    // Closed to everyone, the operator included; the dashboard's other views show counts, not anyone's data.
+    private static readonly PathString[] Closed = ["/dashboard/GrainState"];
+
     public static IApplicationBuilder UseOperatorOnlySurfaces(this IApplicationBuilder app, SiloSettings settings)
     {
         var operatorKeyHash = settings.OperatorKey is { Length: > 0 } key ? Hash(key) : null;
@@ -30,6 +37,12 @@ public static class OperatorSurfaces
             headers.ContentSecurityPolicy = "frame-ancestors 'none'";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
+            if (Closed.Any(path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase)))
+            {
+                await Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found").ExecuteAsync(context);
+                return;
+            }
+
             var basicAllowed = !KeyHeaderOnly.Any(path => context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
             if (OpenProbes.Any(probe => context.Request.Path.Equals(probe, StringComparison.OrdinalIgnoreCase))
                 || (operatorKeyHash is not null && Presented(context.Request, basicAllowed) is { } presented

@@ -101,6 +101,18 @@ public sealed class ProductionHostingTests : IAsyncLifetime
         await memoryByBasic.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
+    // The dashboard's grain-state view activated any grain named in its query and called its parameterless methods: a
+    // user's profile read whole and unaudited, or an order anonymized, by a GET the remembered Basic password carries.
+    [Fact]
+    public async Task P1_7_the_dashboards_grain_state_view_is_closed_even_to_the_operator()
+    {
+        var asked = await OperatorOnSilo().GetAsync("/dashboard/GrainState?grainId=usr_x&grainType=MeiLing.Grains.Users.UserGrain");
+        var otherCase = await OperatorOnSilo().GetAsync("/dashboard/grainstate/?grainId=usr_x&grainType=MeiLing.Grains.Users.UserGrain");
+
+        await asked.AssertProblemAsync(HttpStatusCode.NotFound);
+        await otherCase.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
     [Fact]
     public async Task P4_4_the_dashboards_live_log_stream_is_off()
     {
