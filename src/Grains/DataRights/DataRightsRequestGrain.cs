@@ -263,6 +263,14 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.Conflict("request-not-awaiting-confirmation", "This request does not await a confirmation.");
         }
 
+        // P8.1: past its window the request has expired, whether or not its reminder has come (one lost, or late): confirmed
+        // or approved then, it started what nobody confirmed in time.
+        await CancelIfUnconfirmedTooLongAsync();
+        if (!state.State.IsAwaitingConfirmation)
+        {
+            throw DomainException.Conflict("request-expired", "Nobody confirmed this request within its window, so it is cancelled; file it again.");
+        }
+
         // P8.1: the user's own filing of this type took this one's place; the set-aside it started may not have got here
         // (a silo lost in between). Confirmed now, the two would run side by side: this one ends as the set-aside would
         // have ended it, in the user's name.

@@ -102,7 +102,8 @@ internal sealed partial class TicketGrain(
         }
 
         // P6.1, P4.1: a message adds to the user's data, so it passes the user's gate like any processing. P4.4: the gate
-        // also counts the user's own messages against their day (support's replies count against the agent's day).
+        // also counts the user's own messages against their day; support's replies count against the agent's day of
+        // audited calls (SupportAuditMiddleware), taken before the call runs.
         var processing = ProcessingRequest.Under("ticket-message", LawfulBasis.ContractNecessity);
         await GrainFactory.GetGrain<IUserConsentGate>(state.State.UserId)
             .AuthorizeProcessing(message.Author == TicketAuthor.User ? processing.AddingUsersTicketMessage() : processing);

@@ -26,4 +26,24 @@ public sealed class ConfirmationDeadlineTests(TimeTravelFixture platform)
         Assert.Equal(0, expired.Progress!.StepsDone);
         Assert.Equal(HttpStatusCode.OK, (await support.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
     }
+
+    // The window was kept by the expiry reminder alone: one lost or late (a restored reminders table) let the user's
+    // confirmation, or a second agent's approval, start a request past it.
+    [Fact]
+    public async Task P8_1_a_request_past_its_window_is_not_confirmed_even_before_its_expiry_reminder_comes()
+    {
+        var user = await platform.RegisterUserAsync();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Late Word", "support")).ApiKey);
+        var approver = platform.Client((await platform.EnrolStaffAsync("Agent Late Approval", "support")).ApiKey);
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "cancellation", reason = "asked by phone", verification = "callback" });
+        var requestId = filed.RequestId();
+
+        platform.Clock.Advance(TimeSpan.FromDays(8));
+        var approved = await approver.PostAsJsonAsync($"/v1/requests/{requestId}/approval", new { reason = "second look" });
+        var seen = await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Get();
+
+        Assert.EndsWith("/request-expired", (await approved.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(DataRightsRequestStatus.Cancelled, seen!.Status);
+        Assert.Equal(HttpStatusCode.OK, (await support.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+    }
 }
