@@ -21,7 +21,8 @@ public sealed record OrderView(
     [property: Id(10)] bool Anonymized,
     [property: Id(11)] LawfulBasis? Basis,
     [property: Id(12)] string? StaffId = null,
-    [property: Id(13)] IReadOnlyList<RefundView>? Refunds = null);
+    [property: Id(13)] IReadOnlyList<RefundView>? Refunds = null,
+    [property: Id(14)] StatusChange? StatusChange = null);
 
 /// <summary>One payment of an order; a partner's is <see cref="PaymentStatus.Pending"/> until the partner confirms it.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.payment-view")]

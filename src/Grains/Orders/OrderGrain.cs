@@ -579,7 +579,7 @@ internal sealed partial class OrderGrain(
     async Task<bool> IOrderGrain.EraseDeliveryAddress()
     {
         var before = state.State.Delivery;
-        if (!state.RecordExists || !state.State.EraseDeliveryAddress())
+        if (!state.RecordExists || !state.State.EraseDeliveryAddress(clock.GetUtcNow()))
         {
             return false;
         }
@@ -595,7 +595,7 @@ internal sealed partial class OrderGrain(
 
     async Task<bool> IOrderGrain.CorrectDelivery(DataRights.DeliveryCorrection correction)
     {
-        if (!state.RecordExists || !state.State.CorrectDelivery(correction))
+        if (!state.RecordExists || !state.State.CorrectDelivery(correction, clock.GetUtcNow()))
         {
             return false;
         }
@@ -673,7 +673,7 @@ internal sealed partial class OrderGrain(
             await RefundEverythingAsync(order, caller.StaffId, closesAs: target);
         }
 
-        order.MoveTo(target);
+        order.MoveTo(target, clock.GetUtcNow(), caller.StaffId ?? TakingsLedger.MerchantKey);
         await state.WriteStateAsync();
         await UpdateIndexAsync();
         return await AnswerAsync(caller, order);
@@ -747,7 +747,7 @@ internal sealed partial class OrderGrain(
                         await DiscloseToPaymentPartnerAsync(order, partner, DisclosureRequest.RefundPurpose);
                     }
 
-                    reference = await partner.RefundAsync(part.PaymentId, refund.RefundId, OrderId, part.AmountFen);
+                    reference = await partner.RefundAsync(part.PaymentId, part.PartnerRefundId ?? refund.RefundId, OrderId, part.AmountFen);
                     break;
             }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Privacy.Encryption;
 
@@ -82,6 +83,12 @@ public sealed class OrderState : IOwnedByUser
     /// customer who scanned and never paid, or a partner that never answers, no longer holds the order for good.
     /// </summary>
     public static readonly TimeSpan PartnerConfirmationWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long after its placing an order still unpaid counts as on its way to be delivered (<see cref="IsOnItsWay"/>).</summary>
+    public static readonly TimeSpan UnpaidDeliveryWindow = TimeSpan.FromDays(7);
+
+    /// <summary>How long after its placing a paid order not yet fulfilled counts as on its way to be delivered.</summary>
+    public static readonly TimeSpan PaidDeliveryWindow = TimeSpan.FromDays(30);
 
     /// <summary>
     /// What confirmed payments add up to: a partner's payment counts once the partner confirmed it, and a lapsed one never
@@ -205,6 +212,18 @@ public sealed class OrderState : IOwnedByUser
     }
 
     public void MoveTo(OrderStatus status) => Status = status;
+
+    /// <summary>The last status change a merchant's key asked for, with who; null before any (or before it was kept).</summary>
+    /// <remarks>Names the merchant's staff member, not the customer, as <see cref="StaffId"/> does.</remarks>
+    [NotPersonalData]
+    public StatusChange? LastStatusChange { get; set; }
+
+    /// <summary>A merchant's key moves the order to <paramref name="status"/>: recorded with when and by whom.</summary>
+    public void MoveTo(OrderStatus status, DateTimeOffset now, string by)
+    {
+        MoveTo(status);
+        LastStatusChange = new StatusChange(status, now, by);
+    }
 
     /// <summary>
     /// A business transfer gives the order to the successor merchant (P3.2); false when it is not the given merchant's.
@@ -343,13 +362,25 @@ public sealed class OrderState : IOwnedByUser
             }
 
             payment.RefundedFen += share;
-            refund.Parts.Add(new RefundPartRecord { PaymentId = payment.PaymentId, Method = payment.Method, AmountFen = share });
+            refund.Parts.Add(new RefundPartRecord
+            {
+                PaymentId = payment.PaymentId, Method = payment.Method, AmountFen = share, PartnerRefundId = PartnerRefundIdOf(refund, payment),
+            });
             left -= share;
         }
 
         Refunds.Add(refund);
         return refund;
     }
+
+    // A partner gives back once per refund id (WeChat Pay's out_refund_no): a refund over two charges of one partner, asked
+    // under one id twice, gave back only its first part while both were recorded as given back. The refund's first partner
+    // part keeps the refund's own id, as every single-part refund always had; each later one an id of its own, derived from
+    // the refund and the payment, so a retry asks the same.
+    private static string? PartnerRefundIdOf(RefundRecord refund, PaymentRecord payment) =>
+        payment.Method is not (PaymentMethod.Wechat or PaymentMethod.Alipay) ? null
+        : refund.Parts.Exists(part => part.PartnerRefundId is not null) ? EntityId.FromIdempotencyKey(EntityId.RefundPrefix, refund.RefundId, payment.PaymentId)
+        : refund.RefundId;
 
     /// <summary>Records one part as given back; a payment given back in full shows the last part's reference.</summary>
     public void CompleteRefundPart(RefundRecord refund, RefundPartRecord part, string? reference)
@@ -488,9 +519,9 @@ public sealed class OrderState : IOwnedByUser
     /// delivery without the address and door number; one still to be delivered keeps them, to be delivered. True when
     /// the order's address is gone, now or before (a retry), so the recipients told of it are told of this order.
     /// </summary>
-    public bool EraseDeliveryAddress()
+    public bool EraseDeliveryAddress(DateTimeOffset now)
     {
-        if (Delivery is null || Status is OrderStatus.PendingPayment or OrderStatus.Paid)
+        if (Delivery is null || IsOnItsWay(now))
         {
             return false;
         }
@@ -499,9 +530,15 @@ public sealed class OrderState : IOwnedByUser
         return true;
     }
 
-    public bool CorrectDelivery(DataRights.DeliveryCorrection correction)
+    /// <summary>
+    /// A user's correction of their delivery details (P1.5, P3.1), written into the orders still on their way. P1.5: an
+    /// order a merchant placed in a former customer's name and left unpaid (or paid with its own cash) stayed "to be
+    /// delivered" for good, and received the customer's new address whenever they moved; an order counts as on its way
+    /// only for so long after its placing.
+    /// </summary>
+    public bool CorrectDelivery(DataRights.DeliveryCorrection correction, DateTimeOffset now)
     {
-        if (Delivery is null || Status is not (OrderStatus.PendingPayment or OrderStatus.Paid))
+        if (Delivery is null || !IsOnItsWay(now))
         {
             return false;
         }
@@ -516,13 +553,26 @@ public sealed class OrderState : IOwnedByUser
         return true;
     }
 
+    /// <summary>
+    /// Whether the order is still to be delivered: unpaid within <see cref="UnpaidDeliveryWindow"/> of its placing, or paid
+    /// and not fulfilled within <see cref="PaidDeliveryWindow"/>. Such an order keeps its address at an erasure (to be
+    /// delivered) and takes a correction; one older is stale, neither kept nor readdressed.
+    /// </summary>
+    public bool IsOnItsWay(DateTimeOffset now) => Status switch
+    {
+        OrderStatus.PendingPayment => now - CreatedAt < UnpaidDeliveryWindow,
+        OrderStatus.Paid => now - CreatedAt < PaidDeliveryWindow,
+        _ => false,
+    };
+
     public OrderView ToView(string orderId) => new(
         orderId, MerchantId, UserId, Status, Lines, TotalFen, PaidFen(), Delivery,
         [.. Payments.Select(p => new PaymentView(
             p.PaymentId, p.Method, p.AmountFen, p.At, p.PartnerReference, p.RefundReference, StatusOf(p)))],
         CreatedAt, Anonymized, Basis?.Basis, StaffId,
         [.. Refunds.Where(r => r.AmountFen > 0).Select(r => new RefundView(
-            r.RefundId, r.AmountFen, r.Lines, r.At, r.StaffId, [.. r.Parts.Select(p => new RefundPart(p.PaymentId, p.Method, p.AmountFen))], r.Reason))]);
+            r.RefundId, r.AmountFen, r.Lines, r.At, r.StaffId, [.. r.Parts.Select(p => new RefundPart(p.PaymentId, p.Method, p.AmountFen))], r.Reason))],
+        LastStatusChange);
 
     private static PaymentStatus StatusOf(PaymentRecord payment) =>
         payment.Lapsed ? PaymentStatus.Lapsed : payment.AwaitingPartner ? PaymentStatus.Pending : PaymentStatus.Confirmed;
@@ -628,6 +678,12 @@ public sealed class OrderState : IOwnedByUser
 
         /// <summary>The partner's or card's reference of this part, once given back.</summary>
         public string? Reference { get; set; }
+
+        /// <summary>
+        /// The refund id a partner is asked to give this part back under, one per part; null for a card's or a marked
+        /// part, and for a part recorded before it was kept (asked under its refund's id, as it was first asked).
+        /// </summary>
+        public string? PartnerRefundId { get; set; }
 
         public bool Done { get; set; }
     }

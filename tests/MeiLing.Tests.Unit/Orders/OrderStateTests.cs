@@ -240,9 +240,9 @@ public sealed class OrderStateTests
         var order = PlacedFor(1_800, new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2"));
         var correction = new MeiLing.Grains.DataRights.DeliveryCorrection(null, "13900139000", null, null);
 
-        var whilePending = order.CorrectDelivery(correction);
+        var whilePending = order.CorrectDelivery(correction, Now);
         order.MoveTo(OrderStatus.Fulfilled);
-        var afterFulfilment = order.CorrectDelivery(correction with { Phone = "13700137000" });
+        var afterFulfilment = order.CorrectDelivery(correction with { Phone = "13700137000" }, Now);
 
         Assert.True(whilePending);
         Assert.False(afterFulfilment);
@@ -256,13 +256,39 @@ public sealed class OrderStateTests
         var delivered = PlacedFor(1_800, new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2"));
         delivered.MoveTo(OrderStatus.Fulfilled);
 
-        Assert.False(toDeliver.EraseDeliveryAddress());
-        Assert.True(delivered.EraseDeliveryAddress());
-        Assert.True(delivered.EraseDeliveryAddress());
+        Assert.False(toDeliver.EraseDeliveryAddress(Now));
+        Assert.True(delivered.EraseDeliveryAddress(Now));
+        Assert.True(delivered.EraseDeliveryAddress(Now));
         Assert.Equal("西安", toDeliver.Delivery!.Address);
         Assert.Equal(("", ""), (delivered.Delivery!.Address, delivered.Delivery.DoorNumber));
         Assert.Equal("李雷", delivered.Delivery.RecipientName);
-        Assert.False(PlacedFor(1_800).EraseDeliveryAddress());
+        Assert.False(PlacedFor(1_800).EraseDeliveryAddress(Now));
+    }
+
+    // A merchant placed an order in a former customer's name with any delivery and left it unpaid (or paid it with its own
+    // cash): "to be delivered" for good, it received the customer's new name, phone and address at each correction, and
+    // kept their address past a deletion.
+    [Fact]
+    public void P1_5_P3_1_an_order_left_unpaid_or_undelivered_past_its_window_takes_no_correction_and_keeps_no_address()
+    {
+        var delivery = new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2");
+        var correction = new MeiLing.Grains.DataRights.DeliveryCorrection(null, "13900139000", "北京", "1-1");
+        var unpaid = PlacedFor(1_800, delivery);
+        var paid = PlacedFor(1_800, delivery);
+        Pay(paid, "pay_1", PaymentMethod.Marked, 1_800);
+        var unpaidLater = Now + OrderState.UnpaidDeliveryWindow;
+        var paidLater = Now + OrderState.PaidDeliveryWindow;
+
+        Assert.True(unpaid.IsOnItsWay(unpaidLater - TimeSpan.FromMinutes(1)));
+        Assert.True(paid.IsOnItsWay(paidLater - TimeSpan.FromMinutes(1)));
+        Assert.False(unpaid.CorrectDelivery(correction, unpaidLater));
+        Assert.False(paid.CorrectDelivery(correction, paidLater));
+        Assert.Equal("西安", unpaid.Delivery!.Address);
+        Assert.Equal("13800138000", paid.Delivery!.Phone);
+        Assert.True(unpaid.EraseDeliveryAddress(unpaidLater));
+        Assert.True(paid.EraseDeliveryAddress(paidLater));
+        Assert.Equal("", unpaid.Delivery!.Address);
+        Assert.Equal("", paid.Delivery!.Address);
     }
 
     [Fact]

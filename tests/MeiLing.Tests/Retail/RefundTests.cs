@@ -193,6 +193,27 @@ public sealed class RefundTests(PlatformFixture platform)
         Assert.NotEqual(JsonValueKind.Null, read.GetProperty("payments")[0].GetProperty("refundReference").ValueKind);
     }
 
+    // A partner gives back once per refund id: both charges of a split bill were asked under the one refund's id, so the
+    // partner gave back the first part only, while the order recorded both as given back.
+    [Fact]
+    public async Task P1_6_a_refund_over_two_charges_of_one_partner_asks_the_partner_under_an_id_per_charge()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: null);
+        var order = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 2));
+        await till.Cashier.PaidAsync(order.Id(), "wechat", 999);
+        await till.Cashier.PaidAsync(order.Id(), "wechat", 1);
+        await till.Owner.WaitForOrderStatusAsync(order.Id(), "paid");
+
+        var refund = await till.Owner.RefundedAsync(order.Id(), new { amountFen = 1_000 });
+
+        Assert.Equal(2, refund.GetProperty("parts").GetArrayLength());
+        var references = (await till.Owner.OrderAsync(order.Id())).GetProperty("payments").EnumerateArray()
+            .Select(payment => payment.GetProperty("refundReference").GetString()).ToList();
+        Assert.All(references, Assert.NotNull);
+        Assert.Equal(2, references.Distinct().Count());
+    }
+
     [Fact]
     public async Task A_split_payment_is_refunded_newest_payment_first()
     {

@@ -23,6 +23,31 @@ public sealed class WalkInSaleTests(PlatformFixture platform)
         Assert.Contains(listed.GetProperty("items").EnumerateArray(), o => o.GetProperty("orderId").GetString() == order.Id());
     }
 
+    // A fulfilment (goods handed over) and a cancellation named nobody: a cashier who handed a paid order's goods to someone
+    // else, or cancelled an unpaid one, left no trace of who did it on the order.
+    [Fact]
+    public async Task P1_6_a_fulfilment_and_a_cancellation_name_the_staff_member_or_the_merchant_key_that_made_them()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "COLA", 300, stock: null);
+        var handedOver = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("COLA", 1));
+        await till.Cashier.PaidAsync(handedOver.Id(), "marked", 300);
+        var dropped = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("COLA", 1));
+        var ownersCancel = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("COLA", 1));
+        Assert.Equal(JsonValueKind.Null, (await till.Owner.OrderAsync(handedOver.Id())).GetProperty("statusChange").ValueKind);
+
+        (await till.Cashier.SetStatusAsync(handedOver.Id(), "fulfilled")).EnsureSuccessStatusCode();
+        (await till.Cashier.SetStatusAsync(dropped.Id(), "cancelled")).EnsureSuccessStatusCode();
+        (await till.Owner.SetStatusAsync(ownersCancel.Id(), "cancelled")).EnsureSuccessStatusCode();
+
+        var fulfilment = (await till.Owner.OrderAsync(handedOver.Id())).GetProperty("statusChange");
+        var cancellation = (await till.Owner.OrderAsync(dropped.Id())).GetProperty("statusChange");
+        Assert.Equal(("fulfilled", till.CashierId), (fulfilment.GetProperty("status").GetString(), fulfilment.GetProperty("by").GetString()));
+        Assert.Equal(("cancelled", till.CashierId), (cancellation.GetProperty("status").GetString(), cancellation.GetProperty("by").GetString()));
+        Assert.Equal(JsonValueKind.String, fulfilment.GetProperty("at").ValueKind);
+        Assert.Equal("merchant", (await till.Owner.OrderAsync(ownersCancel.Id())).GetProperty("statusChange").GetProperty("by").GetString());
+    }
+
     [Fact]
     public async Task A_walk_in_sale_can_be_paid_by_partner()
     {
