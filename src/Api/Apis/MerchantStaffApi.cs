@@ -27,7 +27,8 @@ public static class MerchantStaffApi
             .WithSummary("Enrol a manager or cashier and issue their API key (shown once); at most 10,000 per merchant, offboarded ones included, then 409 too-many-staff.")
             .WithDescription("A cashier places orders and takes payments; a manager also refunds, edits the catalogue, reads reports and enrols staff. Orders and refunds record who did them. Only `manager` or `cashier` (400 otherwise); another merchant's id is 404. Each staff member's record and key stay after offboarding, so a merchant enrols at most 10,000 in all (409 too-many-staff).")
             .ProducesProblems(400, 401, 403, 404, 409);
-        group.MapGet("/", List).WithName("ListMerchantStaff")
+        // P4.4: a page wakes up to a hundred staff grains; looped at a manager's rate it was a hundred thousand calls a second.
+        group.MapGet("/", List).RequireRateLimiting(RateLimits.HeavyReadsPolicy).WithName("ListMerchantStaff")
             .WithSummary("Every staff member enrolled in the merchant's name, oldest first, offboarded ones included, each with the manager who enrolled them (`enrolledBy`, null for the merchant key); a page at a time (limit 1–100, cursor).")
             .WithDescription("So the merchant key can find and offboard every key issued in its name: one a manager enrolled without telling anyone, or one enrolled with a leaked merchant key before it was replaced. `unlisted` counts staff enrolled before the merchant kept this list whose key has not been used since: a key's first use lists it. The merchant key or a manager; a cashier gets 403, another merchant's id 404.")
             .ProducesProblems(400, 401, 403, 404);
@@ -36,7 +37,7 @@ public static class MerchantStaffApi
             .ProducesProblems(401, 403, 404);
         group.MapPut("/{staffId:id}/top-up-limit", SetTopUpLimit).WithName("SetCashierTopUpLimit")
             .WithSummary("Set how much a cashier may put on member cards in a day (fen, the merchant's day); null for the platform's default.")
-            .WithDescription("A cashier's top-ups are money they say they took: past their limit a top-up is 403 `top-up-limit` and nothing is put on the card, so one who takes no money can give away only so much before the day's report names them. The default is 1,000,000 fen a day (`MEILING_CASHIER_TOP_UPS_PER_DAY_FEN`); `perDayFen` 0 to 1,000,000,000, 0 meaning the cashier tops up nothing. The staff member's `topUpLimitPerDayFen` shows the limit in force. A manager's and the merchant key's top-ups are not limited (a manager is 409 `not-a-cashier` here). The merchant key or a manager; another merchant's staff member is 404.")
+            .WithDescription("A cashier's top-ups are money they say they took: past their limit a top-up is 403 `top-up-limit` and nothing is put on the card, so one who takes no money can give away only so much before the day's report names them. The default is 1,000,000 fen a day (`MEILING_CASHIER_TOP_UPS_PER_DAY_FEN`); `perDayFen` 0 to 1,000,000,000, 0 meaning the cashier tops up nothing. The staff member's `topUpLimitPerDayFen` shows the limit in force, `topUpLimitSetAt` when it was last set and `topUpLimitSetBy` the manager who set it (null with a time: the merchant key), so a manager who raises a cashier's limit is named. A manager's and the merchant key's top-ups are not limited (a manager is 409 `not-a-cashier` here). The merchant key or a manager; another merchant's staff member is 404.")
             .ProducesProblems(400, 401, 403, 404, 409);
         group.MapDelete("/{staffId:id}", Offboard).WithName("OffboardMerchantStaff")
             .WithSummary("Offboard a staff member: their API key stops working at once; the record stays.")
@@ -72,9 +73,9 @@ public static class MerchantStaffApi
         await OwnStaffAsync(merchantId, staffId, cluster) is { } staff ? TypedResults.Ok(staff) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<StaffView>, NotFound>> SetTopUpLimit(
-        string merchantId, string staffId, SetTopUpLimitRequest request, IClusterClient cluster) =>
+        string merchantId, string staffId, SetTopUpLimitRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>
         await OwnStaffAsync(merchantId, staffId, cluster) is not null
-            && await cluster.GetGrain<IStaffGrain>(staffId).SetTopUpLimit(request.PerDayFen) is { } staff
+            && await cluster.GetGrain<IStaffGrain>(staffId).ChangeTopUpLimit(new TopUpLimitChange(request.PerDayFen, caller.MerchantStaffId())) is { } staff
             ? TypedResults.Ok(staff)
             : TypedResults.NotFound();
 

@@ -43,9 +43,19 @@ public interface IStaffGrain : IGrainWithStringKey
     [Alias("give-back-top-up")]
     Task GiveBackTopUp(StaffTopUp topUp);
 
-    /// <summary>Sets a cashier's daily top-up limit in fen (null: the platform's default); 409 for a manager. Null when unknown.</summary>
+    /// <summary>
+    /// Sets a cashier's daily top-up limit in fen (null: the platform's default) naming no one: kept for API hosts of the
+    /// previous release during a rolling upgrade; <see cref="ChangeTopUpLimit"/> records who. 409 for a manager. Null when unknown.
+    /// </summary>
     [Alias("set-top-up-limit")]
     Task<StaffView?> SetTopUpLimit(long? perDayFen);
+
+    /// <summary>
+    /// Sets a cashier's daily top-up limit and records who set it and when, shown on the staff member's record; a change to
+    /// the limit already in force writes nothing. 409 <c>not-a-cashier</c> for anyone else. Null when unknown.
+    /// </summary>
+    [Alias("change-top-up-limit")]
+    Task<StaffView?> ChangeTopUpLimit(TopUpLimitChange change);
 
     /// <summary>
     /// Counts a data-rights request this support agent files for any user against their daily allowance

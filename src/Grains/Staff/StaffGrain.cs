@@ -114,7 +114,12 @@ internal sealed class StaffGrain(
         }
     }
 
-    async Task<StaffView?> IStaffGrain.SetTopUpLimit(long? perDayFen)
+    Task<StaffView?> IStaffGrain.SetTopUpLimit(long? perDayFen) => SetTopUpLimitAsync(perDayFen, now: null, setBy: null);
+
+    Task<StaffView?> IStaffGrain.ChangeTopUpLimit(TopUpLimitChange change) =>
+        SetTopUpLimitAsync(change.PerDayFen, clock.GetUtcNow(), change.ChangedBy);
+
+    private async Task<StaffView?> SetTopUpLimitAsync(long? perDayFen, DateTimeOffset? now, string? setBy)
     {
         if (!state.RecordExists)
         {
@@ -126,9 +131,8 @@ internal sealed class StaffGrain(
             throw DomainException.Conflict("not-a-cashier", "Only a cashier's top-ups are limited; a manager's are not.");
         }
 
-        if (state.State.TopUpLimitPerDayFen != perDayFen)
+        if (state.State.SetTopUpLimit(perDayFen, now, setBy))
         {
-            state.State.SetTopUpLimit(perDayFen);
             await state.WriteStateAsync();
         }
 

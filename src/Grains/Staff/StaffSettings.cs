@@ -80,4 +80,11 @@ public sealed class StaffSettings
     /// bound (orders for a user count against the user's day at the merchant). A busy supermarket's day stays well within it.
     /// </summary>
     public int WalkInSalesPerMerchantPerDay { get; set; } = 100_000;
+
+    /// <summary>
+    /// Orders naming a user one merchant may place a day, all its keys and customers together (P4.4): each user's day at the
+    /// merchant (500) bounds one customer, and a merchant's key walking every customer id its order list showed placed
+    /// 500 orders for each, each order, listing row and row per line kept for good and in the customer's export.
+    /// </summary>
+    public int UserOrdersPerMerchantPerDay { get; set; } = 100_000;
 }

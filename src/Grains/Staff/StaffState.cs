@@ -25,6 +25,12 @@ public sealed class StaffState
     /// <summary>A cashier's own daily top-up limit, set by their merchant (fen); null: the platform's default.</summary>
     public long? TopUpLimitPerDayFen { get; set; }
 
+    /// <summary>When the merchant last set <see cref="TopUpLimitPerDayFen"/>; null: never, or before it was recorded.</summary>
+    public DateTimeOffset? TopUpLimitSetAt { get; set; }
+
+    /// <summary>The manager who last set <see cref="TopUpLimitPerDayFen"/>; null: the merchant key, or nobody recorded.</summary>
+    public string? TopUpLimitSetBy { get; set; }
+
     /// <summary>A cashier's top-ups on the last day they made any.</summary>
     public CashierTopUpDay TopUps { get; set; } = new();
 
@@ -47,7 +53,19 @@ public sealed class StaffState
 
     public long TopUpLimitFen(long platformDefaultFen) => TopUpLimitPerDayFen ?? platformDefaultFen;
 
-    public void SetTopUpLimit(long? perDayFen) => TopUpLimitPerDayFen = perDayFen;
+    /// <summary>Sets the cashier's limit and who set it; false when it is already the limit in force (nothing to write).</summary>
+    public bool SetTopUpLimit(long? perDayFen, DateTimeOffset? now = null, string? setBy = null)
+    {
+        if (TopUpLimitPerDayFen == perDayFen)
+        {
+            return false;
+        }
+
+        TopUpLimitPerDayFen = perDayFen;
+        TopUpLimitSetAt = now;
+        TopUpLimitSetBy = now is null ? null : setBy;
+        return true;
+    }
 
     public void Enrol(EnrolStaff command, DateTimeOffset now, string keyHash)
     {
@@ -62,5 +80,6 @@ public sealed class StaffState
     public void Offboard(DateTimeOffset now) => OffboardedAt ??= now;
 
     public StaffView ToView(string staffId, long cashierTopUpDefaultFen) =>
-        new(staffId, Name, Role, EnrolledAt, OffboardedAt, MerchantId, IsCashier ? TopUpLimitFen(cashierTopUpDefaultFen) : null, EnrolledBy);
+        new(staffId, Name, Role, EnrolledAt, OffboardedAt, MerchantId, IsCashier ? TopUpLimitFen(cashierTopUpDefaultFen) : null, EnrolledBy,
+            TopUpLimitSetAt, TopUpLimitSetBy);
 }

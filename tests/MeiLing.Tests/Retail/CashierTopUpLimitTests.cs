@@ -103,6 +103,49 @@ public sealed class CashierTopUpLimitTests(PlatformFixture platform)
         Assert.Equal(1_000_000, cashier.GetProperty("topUpLimitPerDayFen").GetInt64());
     }
 
+    // A.2, P4.1: the cashier's record counted each top-up under the card's key, the member's id beside the amount, in clear
+    // and outside the member's erasure, kept until the cashier's next day of top-ups (an offboarded cashier's for good).
+    [Fact]
+    public async Task A_2_P4_1_the_cashiers_record_counts_a_top_up_without_naming_the_member()
+    {
+        var till = await platform.OpenTillAsync("Pseudonymous Count Shop");
+        var member = await platform.RegisterUserAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, member.UserId, 2_000, "named-1")).StatusCode);
+
+        var cashierRows = await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_storage WHERE grain_id_string = $1", till.CashierId);
+        var cashierRowsNamingTheMember = await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_storage WHERE grain_id_string = $1 AND position($2 in convert_from(payload, 'UTF8')) > 0",
+            till.CashierId, member.UserId);
+        Assert.Equal(1L, cashierRows);
+        Assert.Equal(0L, cashierRowsNamingTheMember);
+        // Still counted: a retry under the key is the same top-up, a new key one more.
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, member.UserId, 2_000, "named-1")).StatusCode);
+        Assert.Equal(2_000, await BalanceAsync(till, member.UserId));
+    }
+
+    // Whoever raised a cashier's limit was recorded nowhere: a manager in league with a cashier could lift the limit, let
+    // the cashier put unpaid money on a friend's card, and put it back, the day's report naming only the cashier.
+    [Fact]
+    public async Task P1_6_the_cashiers_record_names_the_manager_who_last_set_their_limit_and_when()
+    {
+        var till = await platform.OpenTillAsync("Named Limit Shop");
+        var before = await StaffRecordAsync(till, till.CashierId);
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("topUpLimitSetAt").ValueKind);
+
+        Assert.Equal(HttpStatusCode.OK, (await till.Manager.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = 1_000_000_000 })).StatusCode);
+        var raised = await StaffRecordAsync(till, till.CashierId);
+        Assert.Equal(till.ManagerId, raised.GetProperty("topUpLimitSetBy").GetString());
+        Assert.Equal(JsonValueKind.String, raised.GetProperty("topUpLimitSetAt").ValueKind);
+
+        Assert.Equal(HttpStatusCode.OK, (await till.Owner.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = (long?)null })).StatusCode);
+        var reset = await StaffRecordAsync(till, till.CashierId);
+        Assert.Equal(JsonValueKind.Null, reset.GetProperty("topUpLimitSetBy").ValueKind);
+        Assert.Equal(JsonValueKind.String, reset.GetProperty("topUpLimitSetAt").ValueKind);
+        Assert.Equal(1_000_000, reset.GetProperty("topUpLimitPerDayFen").GetInt64());
+    }
+
     // Counted against the cashier's limit before the shop's day refused it, a top-up that put nothing on the card still
     // spent the cashier's day: two refusals of 6,000 fen left a cashier with a 10,000 limit refused for their limit next.
     [Fact]
@@ -135,6 +178,9 @@ public sealed class CashierTopUpLimitTests(PlatformFixture platform)
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         return caller.SendAsync(request);
     }
+
+    private static async Task<JsonElement> StaffRecordAsync(Till till, string staffId) =>
+        await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/staff/{staffId}")).Content.ReadFromJsonAsync<JsonElement>();
 
     private static async Task<long> BalanceAsync(Till till, string userId) =>
         (await (await till.Owner.GetAsync($"/v1/merchants/{till.MerchantId}/member-cards/{userId}")).Content.ReadFromJsonAsync<JsonElement>())
