@@ -187,6 +187,11 @@ public sealed class SiloSettings : ClusterSettings
     [Range(1, 100_000_000, ErrorMessage = "MEILING_WALK_IN_SALES_PER_MERCHANT_PER_DAY must be 1-100000000.")]
     public int WalkInSalesPerMerchantPerDay { get; set; } = 100_000;
 
+    /// <summary>Orders naming a user one merchant's keys together may place a day (<c>MEILING_USER_ORDERS_PER_MERCHANT_PER_DAY</c>, P4.4).</summary>
+    [ConfigurationKeyName("USER_ORDERS_PER_MERCHANT_PER_DAY")]
+    [Range(1, 100_000_000, ErrorMessage = "MEILING_USER_ORDERS_PER_MERCHANT_PER_DAY must be 1-100000000.")]
+    public int UserOrdersPerMerchantPerDay { get; set; } = 100_000;
+
     /// <summary>Ticket messages one user may write a day (<c>MEILING_TICKET_MESSAGES_PER_USER_PER_DAY</c>, P4.4).</summary>
     [ConfigurationKeyName("TICKET_MESSAGES_PER_USER_PER_DAY")]
     [Range(1, 1_000_000, ErrorMessage = "MEILING_TICKET_MESSAGES_PER_USER_PER_DAY must be 1-1000000.")]

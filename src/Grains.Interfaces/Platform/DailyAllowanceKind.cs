@@ -23,4 +23,6 @@ public enum DailyAllowanceKind
 
     /// <summary>The walk-in sales (orders naming no user) of one merchant's keys together (<c>MEILING_WALK_IN_SALES_PER_MERCHANT_PER_DAY</c>).</summary>
     WalkInSalesByMerchant,
+    /// <summary>The orders naming a user that one merchant's keys together place, all its customers together (<c>MEILING_USER_ORDERS_PER_MERCHANT_PER_DAY</c>).</summary>
+    UserOrdersByMerchant,
 }

@@ -22,6 +22,7 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         "catalogue-edits-by-merchant" => DailyAllowanceKind.CatalogueEditsByMerchant,
         "top-ups-by-merchant" => DailyAllowanceKind.TopUpsByMerchant,
         "walk-in-sales-by-merchant" => DailyAllowanceKind.WalkInSalesByMerchant,
+        "user-orders-by-merchant" => DailyAllowanceKind.UserOrdersByMerchant,
         _ => null,
     };
 
@@ -34,6 +35,7 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
         DailyAllowanceKind.CatalogueEditsByMerchant => "catalogue-edits-by-merchant",
         DailyAllowanceKind.TopUpsByMerchant => "top-ups-by-merchant",
         DailyAllowanceKind.WalkInSalesByMerchant => "walk-in-sales-by-merchant",
+        DailyAllowanceKind.UserOrdersByMerchant => "user-orders-by-merchant",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an allowance kind."),
     };
 

@@ -68,6 +68,9 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
             throw UnknownUser();
         }
 
+        // P4.4: the merchant's day of orders for its users, all its customers together, counted before anything is asked
+        // or written: each user's day at the merchant bounds one customer, not a key walking every customer it knows.
+        await grains.TakeWhereKnownAsync(DailyAllowanceKind.UserOrdersByMerchant, command.MerchantId);
         try
         {
             // P1.10, P6.1, P4.2: an order is processed as a contract with the user, only once they accepted the

@@ -33,13 +33,15 @@ internal sealed class DailyAllowanceGrain(
             DailyAllowanceKind.CatalogueEditsByMerchant => (settings.Value.CatalogueEditsPerMerchantPerDay, "product edits by one merchant"),
             DailyAllowanceKind.TopUpsByMerchant => (settings.Value.TopUpsPerMerchantPerDay, "member-card top-ups by one merchant"),
             DailyAllowanceKind.WalkInSalesByMerchant => (settings.Value.WalkInSalesPerMerchantPerDay, "walk-in sales by one merchant"),
+            DailyAllowanceKind.UserOrdersByMerchant => (settings.Value.UserOrdersPerMerchantPerDay, "orders for users by one merchant"),
             _ => throw DomainException.Invalid(UnknownKind, "No such allowance."),
         };
         state.State.Take(clock.GetUtcNow(), UserQuotas.Day, perDay, what);
         // A merchant's day of sales is written every so many sales, and as the activation leaves, not at every sale: a write
         // per sale would queue each of the merchant's tills behind the last one's write. A silo that dies loses fewer than
         // that, a small gift against a day of a hundred thousand. Every other day is written at every use.
-        if (kind != DailyAllowanceKind.WalkInSalesByMerchant || state.State.Used == 1 || ++_unwritten >= SalesWrittenEvery)
+        if (kind is not (DailyAllowanceKind.WalkInSalesByMerchant or DailyAllowanceKind.UserOrdersByMerchant)
+            || state.State.Used == 1 || ++_unwritten >= SalesWrittenEvery)
         {
             await state.WriteStateAsync();
             _unwritten = 0;

@@ -143,6 +143,7 @@ public static class SiloHostingExtensions
             staff.CatalogueEditsPerMerchantPerDay = settings.CatalogueEditsPerMerchantPerDay;
             staff.TopUpsPerMerchantPerDay = settings.TopUpsPerMerchantPerDay;
             staff.WalkInSalesPerMerchantPerDay = settings.WalkInSalesPerMerchantPerDay;
+            staff.UserOrdersPerMerchantPerDay = settings.UserOrdersPerMerchantPerDay;
         });
 
         if (settings.SmsSender == SandboxSmsSender.SenderName)

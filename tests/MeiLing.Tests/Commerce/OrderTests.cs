@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Retail;
@@ -258,6 +259,40 @@ public sealed class OrderTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, walkIn.StatusCode);
         // The refused order left nothing behind: the merchant's orders are the allowed ones and the walk-in sale.
         Assert.Equal(allowed + 1, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM order_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+
+    // Each user's day at a merchant bounded one customer only: a merchant's key walking every customer id its order list
+    // showed placed 500 orders a day for each, all kept for good and each in its customer's export.
+    [Fact]
+    public async Task P4_4_one_merchants_keys_together_place_a_days_allowance_of_orders_for_users_and_no_more()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        var merchantsDay = platform.Grains.GetGrain<IDailyAllowanceGrain>(
+            IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.UserOrdersByMerchant, shop.Merchant.MerchantId));
+        for (var taken = 1; taken < TestSiloConfigurator.UserOrdersPerMerchantPerDay; taken++)
+        {
+            await merchantsDay.Take();
+        }
+
+        // The count outlasts its activation (written every hundred orders and as it leaves).
+        await merchantsDay.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var refused = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } });
+        var walkIn = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { items = new[] { new { sku = "TEA-1", quantity = 1 } } });
+        var otherShop = await platform.OpenShopAsync();
+        var atAnotherMerchant = await otherShop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{otherShop.Merchant.MerchantId}/orders",
+            new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } });
+
+        // The customer's own day at the merchant has 499 left: the merchant's day refused it.
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.Created, walkIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, atAnotherMerchant.StatusCode);
+        Assert.Equal(2L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM order_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
     }
 

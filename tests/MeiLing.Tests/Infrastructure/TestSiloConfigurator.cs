@@ -86,6 +86,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     // Above the thousand walk-in sales one supermarket test places, and few enough for the quota test to spend.
     public const int WalkInSalesPerMerchantPerDay = 1_100;
 
+    // Above the five hundred orders one test places for one user, and few enough for the quota test to spend.
+    public const int UserOrdersPerMerchantPerDay = 1_100;
+
     // Above the two hundred messages one ticket test writes for one user, and few enough for the quota test to spend.
     public const int TicketMessagesPerUserPerDay = 250;
 
@@ -154,6 +157,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             staff.CatalogueEditsPerMerchantPerDay = CatalogueEditsPerMerchantPerDay;
             staff.TopUpsPerMerchantPerDay = TopUpsPerMerchantPerDay;
             staff.WalkInSalesPerMerchantPerDay = WalkInSalesPerMerchantPerDay;
+            staff.UserOrdersPerMerchantPerDay = UserOrdersPerMerchantPerDay;
         });
         // Webhook retries in fractions of a second rather than minutes and days, so tests see the fourth attempt soon;
         // the tests' receivers listen on loopback, which a silo refuses unless told.
