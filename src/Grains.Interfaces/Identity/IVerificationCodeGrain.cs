@@ -33,6 +33,20 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     public const int SendsPerDayPerAskingNetwork = SendsPerDay / 2;
 
     /// <summary>
+    /// Codes one number may be sent per <see cref="SendDay"/> for one purpose as the guardian of any child naming it, all
+    /// such children together (P4.4, P5.1). Each child's codes are counted as that child's, so nobody blocks a child's
+    /// guardian by spending the number's own day; but children registered naming a stranger's number each had a day of
+    /// their own, and texted the number ten times a day per child.
+    /// </summary>
+    public const int SendsPerDayToAllChildren = SendsPerDay * 2;
+
+    /// <summary>The asking party of a guardian's code naming <paramref name="childUserId"/> (<see cref="Issue"/>).</summary>
+    static string ChildParty(string childUserId) => ChildPartyPrefix + childUserId;
+
+    /// <summary>What every <see cref="ChildParty"/> starts with.</summary>
+    const string ChildPartyPrefix = "child:";
+
+    /// <summary>
     /// Makes a new code for <paramref name="purpose"/> (earlier codes still live stay good until they expire) and texts it to
     /// <paramref name="normalizedPhone"/>, which must be the number this grain is keyed by; audited without the code.
     /// A code with a <paramref name="scope"/> (the request it confirms) is good for that scope alone, and its text

@@ -37,6 +37,16 @@ internal sealed class CodeSendAllowances
     /// </summary>
     public Allowance ShareOf(VerificationPurpose purpose, string askingNetwork) => For(purpose, ShareParty(askingNetwork)).Day;
 
+    /// <summary>
+    /// The day's sends of <paramref name="purpose"/> to the number as the guardian of any child, all children together;
+    /// null when none was sent (looked up without adding an entry, as <see cref="FindShare"/>).
+    /// </summary>
+    public Allowance? FindAllChildren(VerificationPurpose purpose) =>
+        _sends.TryGetValue((purpose, AllChildrenParty), out var sends) ? sends.Day : null;
+
+    /// <summary>As <see cref="FindAllChildren"/>, added when missing: for a send the child's own allowance has just taken.</summary>
+    public Allowance AllChildren(VerificationPurpose purpose) => For(purpose, AllChildrenParty).Day;
+
     /// <summary>Drops the allowances with no use left in their window or day: what they counted no longer limits anything.</summary>
     public void ForgetSpent(DateTimeOffset now, TimeSpan window, TimeSpan day)
     {
@@ -55,6 +65,9 @@ internal sealed class CodeSendAllowances
     public int Count => _sends.Count;
 
     private static string ShareParty(string askingNetwork) => "network " + askingNetwork;
+
+    // A name no party has (a child's party is "child:" and the child's id): all of them together.
+    private const string AllChildrenParty = "children";
 
     /// <summary>
     /// Until a day after the newest send, over every allowance: the counts live in memory only, and an activation that

@@ -63,12 +63,24 @@ internal sealed class VerificationCodeGrain(
             _sends.FindShare(purpose, askingNetwork)?.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, shareWhat);
         }
 
+        var childrenWhat = $"{VerificationCodes.Name(purpose)} codes to one number as the guardian of any child";
+        var namesAChild = party?.StartsWith(IVerificationCodeGrain.ChildPartyPrefix, StringComparison.Ordinal) == true;
+        if (namesAChild)
+        {
+            _sends.FindAllChildren(purpose)?.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayToAllChildren, childrenWhat);
+        }
+
         sends.Day.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
         sends.Window.Take(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendsPerWindow, what);
         sends.Day.Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDay, what);
         if (askingNetwork is not null)
         {
             _sends.ShareOf(purpose, askingNetwork).Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayPerAskingNetwork, shareWhat);
+        }
+
+        if (namesAChild)
+        {
+            _sends.AllChildren(purpose).Take(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayToAllChildren, childrenWhat);
         }
         DelayDeactivation(_sends.KeepFor(now, IVerificationCodeGrain.SendWindow, IVerificationCodeGrain.SendDay));
 

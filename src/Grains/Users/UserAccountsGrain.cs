@@ -74,7 +74,10 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
             try
             {
                 // Scoped to this child: another account naming the same guardian cannot spend its attempts on this code.
-                await Codes(guardianPhone).Send(guardianPhone, VerificationPurpose.GuardianConsent, userId, scope: userId);
+                // Counted as the child's, as every later code naming it is, not in the number's own allowance: a stranger's
+                // plain asks for the number found one fewer left, and so learnt that someone had just named it a guardian.
+                await Codes(guardianPhone).Issue(
+                    VerificationIds.New(), IVerificationCodeGrain.ChildParty(userId), guardianPhone, VerificationPurpose.GuardianConsent, userId, scope: userId);
             }
             catch (DomainException limited) when (limited.Kind == DomainErrorKind.TooManyRequests)
             {

@@ -291,6 +291,16 @@ internal sealed partial class UserGrain(
             throw DomainException.Conflict("guardian-not-awaited", "This account does not await a guardian's confirmation.");
         }
 
+        if (clock.GetUtcNow() >= user.RegisteredAt + identity.Value.GuardianConfirmWithin)
+        {
+            // P5.1: past its window the account is owed its erasure whether or not the deadline's reminder came (lost, or
+            // late): a code now activated an account whose data was collected without verifiable consent in time. The
+            // erasure is filed here, as the reminder would have, and the confirmation refused.
+            await ((IUserGuardian)this).EnforceGuardianDeadline();
+            throw DomainException.Conflict("guardian-deadline-passed",
+                $"The guardian did not confirm within {identity.Value.GuardianConfirmWithin.TotalDays:0} days; the account's data is being erased.");
+        }
+
         // P5.1: verifiable consent — the code went to the number the guardian gave, for this purpose only.
         if (!PhoneNumber.TryNormalize(user.Guardian.Phone, out var guardianPhone)
             || !await GuardianCodeConfirmsAsync(guardianPhone, verificationCode))
@@ -350,7 +360,7 @@ internal sealed partial class UserGrain(
             // text and its audit entry, its time alone would name the guardian. Counted in this child's own allowance, not
             // the number's: a 429 there could not then be read off the number's own sends either. A send the allowance or
             // the SMS provider refuses is dropped; the guardian asks again.
-            SendWithoutWaiting(codes.Issue(verificationId ?? VerificationIds.New(), $"child:{UserId}", normalizedPhone, purpose, UserId, scope: UserId));
+            SendWithoutWaiting(codes.Issue(verificationId ?? VerificationIds.New(), IVerificationCodeGrain.ChildParty(UserId), normalizedPhone, purpose, UserId, scope: UserId));
         }
 
         return Task.CompletedTask;

@@ -265,6 +265,26 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
             guardianConsent = new { guardianName = "李强", guardianPhone, relationship = "father" },
         });
 
+    // P5.1: the deadline was enforced by its reminder alone: with the reminder lost or late, the guardian's code weeks later
+    // activated an account whose data had been collected without verifiable consent in time.
+    [Fact]
+    public async Task P5_1_a_guardian_confirmation_after_the_deadline_does_not_activate_the_account_and_files_its_erasure()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        platform.Clock.Advance(TimeSpan.FromDays(8));
+        var client = await platform.AsUserAsync(child);
+        var code = await platform.ObtainCodeAsync(guardianPhone, "guardian-consent");
+
+        var late = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = code });
+
+        Assert.EndsWith("/guardian-deadline-passed", (await late.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        var filed = await platform.Grains.GetGrain<IUserGrain>(child.UserId).EnforceGuardianDeadline();
+        var request = await platform.Grains.GetGrain<IDataRightsRequestGrain>(filed!).Get();
+        Assert.Equal((DataRightsRequestType.Cancellation, "platform"), (request!.Type, request.FiledBy));
+        Assert.Equal("pending-guardian", (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{child.UserId}")).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task P5_1_a_child_whose_guardian_never_confirms_is_erased_after_the_deadline_keeping_a_request_record_without_personal_data()
     {
