@@ -25,7 +25,7 @@ public static class RequestsApi
             .WithTags("Data-rights requests").WithName("FileRequest")
             .WithSummary("File an access, correction, deletion, withdrawal or cancellation request; due 15 days after it is received. Filed by support, all but an access request await the user's confirmation (P1.7); support has 10 filings a day per user, apart from the user's own 10, and each support agent 100 a day in all (MEILING_SUPPORT_FILINGS_PER_DAY), then 429 quota-exceeded with Retry-After (P4.4).")
             .WithDescription("A request of the same type still open is 409 duplicate-request naming it, but for one case (P8.1): the user's own filing sets aside a support filing of its type still awaiting confirmation, which is cancelled in the user's name, and is filed.");
-        routes.MapGet("/v1/users/{userId:id}/requests", OfUser).ForCaller(CallerScope.TheUserOrSupport)
+        routes.MapGet("/v1/users/{userId:id}/requests", OfUser).ForCaller(CallerScope.TheUserOrSupport).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithTags("Data-rights requests").WithName("ListUserRequests").WithSummary("The user's requests, oldest first, a page at a time (limit 1-100, default 100; cursor).");
 
         var requests = routes.MapGroup("/v1/requests").WithTags("Data-rights requests");

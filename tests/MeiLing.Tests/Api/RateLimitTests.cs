@@ -106,12 +106,20 @@ public sealed class RateLimitTests(PlatformFixture platform)
         var looping = await Burst(client, $"/v1/users/{user.UserId}/locations", 10);
         var activity = await Burst(client, $"/v1/users/{user.UserId}/activity", 10);
         var disclosures = await Burst(client, $"/v1/users/{user.UserId}/disclosures", 10);
+        // Lists that wake a grain per item: the user's requests, a merchant's staff.
+        var requests = await Burst(client, $"/v1/users/{user.UserId}/requests", 10);
+        var merchant = await platform.CreateMerchantAsync("Staff List Loop");
+        var staff = await Burst(Keyed(api, merchant.ApiKey), $"/v1/merchants/{merchant.MerchantId}/staff", 10);
         // The privacy center's page opens the same ledger: it spends the same bucket, and its consent form posts spend none.
         var pages = await Burst(browser, "/privacy", 10);
         var withdrawn = await browser.PostAsync("/privacy?handler=Consent", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["purpose"] = "location", ["granted"] = "false", ["__RequestVerificationToken"] = formToken,
         }));
+        // A form the page refuses (no choice, no such purpose) goes back to the page's GET rather than reading the page's
+        // ledger and receipts itself: looped, it had the page's reads outside the heavy reads' bucket.
+        var refusedForms = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => browser.PostAsync("/privacy?handler=Consent",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["purpose"] = "no-such-purpose", ["__RequestVerificationToken"] = formToken }))));
         var profile = await client.GetAsync($"/v1/users/{user.UserId}");
         var othersRead = await Bearer(api, otherSession.Token).GetAsync($"/v1/users/{other.UserId}/disclosures");
 
@@ -119,8 +127,11 @@ public sealed class RateLimitTests(PlatformFixture platform)
         await AssertRateLimitedAsync(looping.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
         Assert.Contains(activity, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(disclosures, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(requests, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(staff, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(pages, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.NotEqual(HttpStatusCode.TooManyRequests, withdrawn.StatusCode);
+        Assert.All(refusedForms, refused => Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode));
         Assert.Contains("\"purpose\":\"location\",\"granted\":false", await (await platform.AsUserAsync(user)).GetStringAsync($"/v1/users/{user.UserId}/consents"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
         Assert.Equal(HttpStatusCode.OK, othersRead.StatusCode);

@@ -80,7 +80,9 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
 
         var posted = await browser.PostFormAsync("/privacy?handler=Consent", fields, "/privacy");
 
-        Assert.Contains("Choose to grant or to withdraw", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The refusal is shown by the page the form goes back to (P4.4: a refused post renders nothing itself).
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Contains("Choose to grant or to withdraw", await browser.GetStringAsync(posted.Headers.Location!.ToString()), StringComparison.Ordinal);
         var consents = await api.GetStringAsync($"/v1/users/{user.UserId}/consents");
         Assert.Contains("\"purpose\":\"location\",\"granted\":true", consents, StringComparison.Ordinal);
     }

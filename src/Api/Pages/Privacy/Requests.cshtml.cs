@@ -5,6 +5,7 @@ using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace MeiLing.Api.Pages.Privacy;
 
@@ -14,6 +15,8 @@ namespace MeiLing.Api.Pages.Privacy;
 /// session cookie opens, as JSON or as the readable page.
 /// </summary>
 [Authorize(Policy = AuthorizationPolicies.User)]
+// P4.4: each view wakes up to a hundred request grains, as GET /v1/users/{userId}/requests does: the same bucket.
+[EnableRateLimiting(RateLimits.HeavyReadsPolicy)]
 public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(cluster)
 {
     [BindProperty]
