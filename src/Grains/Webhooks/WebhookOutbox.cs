@@ -21,7 +21,7 @@ public sealed class WebhookOutbox(WebhookOutboxStore store, TimeProvider clock)
 
     /// <summary>An event for one recipient, its body <c>{type, timestamp, data}</c>.</summary>
     public OutboxEvent Event(string type, string recipient, RecipientKind kind, string cause, object data, string? requestId = null) =>
-        new(EventIdFor(type, recipient, cause), recipient, kind, type, Body(type, data), requestId);
+        new(EventIdFor(type, recipient, cause), recipient, kind, type, Body(type, data, kind), requestId);
 
     /// <summary>The merchant closes: nothing more is sent to it but its own closing's notice, and what it never confirmed is closed (P3.1, P4.3).</summary>
     public Task CloseMerchantAsync(string merchantId) => store.CloseMerchantAsync(merchantId, clock.GetUtcNow());
@@ -46,13 +46,22 @@ public sealed class WebhookOutbox(WebhookOutboxStore store, TimeProvider clock)
         return taken;
     }
 
-    private string Body(string type, object data)
+    private string Body(string type, object data, RecipientKind kind)
     {
+        var node = JsonSerializer.SerializeToNode(data, Json);
+        if (kind is RecipientKind.PaymentPartner or RecipientKind.DeliveryPartner && node is JsonObject fields)
+        {
+            // P3.1: a payment partner received an order's id, merchant and amount, a delivery partner the delivery: never
+            // the platform's user id, which would link one person's orders at every merchant. Their notices name the
+            // orders and the cause, as what they received does, and no new identifier.
+            fields.Remove("userId");
+        }
+
         var body = new JsonObject
         {
             ["type"] = type,
             ["timestamp"] = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            ["data"] = JsonSerializer.SerializeToNode(data, Json),
+            ["data"] = node,
         };
         return body.ToJsonString();
     }

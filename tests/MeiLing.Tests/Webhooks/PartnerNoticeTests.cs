@@ -32,6 +32,9 @@ public sealed class PartnerNoticeTests(PartnerNoticeFixture platform)
         Assert.True(notice.Verified);
         Assert.Equal("customer.updated", notice.Type);
         Assert.Equal([order], notice.Data.GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()));
+        // P3.1: the partner received a delivery, never the platform's user id, which would link the person's orders everywhere.
+        Assert.False(notice.Data.TryGetProperty("userId", out _));
+        Assert.DoesNotContain(shop.Customer.UserId, notice.Body, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, notified.GetProperty("confirmedAt").ValueKind);
         Assert.Equal(HttpStatusCode.OK, confirmation.StatusCode);
         Assert.Equal(JsonValueKind.String, confirmed.GetProperty("confirmedAt").ValueKind);

@@ -155,7 +155,9 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         var toDelivery = await platform.NoticeToAsync("meiling-delivery", requestId);
 
         Assert.Equal("customer.redact", toPayments.GetProperty("type").GetString());
-        Assert.Equal(shop.Customer.UserId, toPayments.GetProperty("data").GetProperty("userId").GetString());
+        // P3.1: named by the orders, never by the platform's user id, which the partners never received.
+        Assert.False(toPayments.GetProperty("data").TryGetProperty("userId", out _));
+        Assert.False(toDelivery.GetProperty("data").TryGetProperty("userId", out _));
         Assert.Equal(new[] { delivered, pickedUp }.Order(StringComparer.Ordinal), OrderIds(toPayments));
         // The delivery partner received a delivery for one order only; the stranger's order, paid and delivered through
         // the same partners, is in neither notice.
@@ -175,7 +177,7 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         var toDelivery = await platform.NoticeToAsync("meiling-delivery", requestId);
 
         Assert.Equal("customer.updated", toDelivery.GetProperty("type").GetString());
-        Assert.Equal(shop.Customer.UserId, toDelivery.GetProperty("data").GetProperty("userId").GetString());
+        Assert.False(toDelivery.GetProperty("data").TryGetProperty("userId", out _));
         Assert.Contains("phone", toDelivery.GetProperty("data").GetProperty("fields").EnumerateArray().Select(field => field.GetString()));
         // The order picked up gave the partner no delivery, and the stranger's, delivered by the same partner, is not the user's.
         Assert.Equal([delivered], OrderIds(toDelivery));
