@@ -157,6 +157,7 @@ public sealed class DataRightsRequestState : IOwnedByUser
         CompletedAt = outcome.At;
         RejectionReason = outcome.RejectionReason;
         Receipt = outcome.Receipt;
+        ForgetOrdersIfRedacted();
     }
 
     public void Redact()
@@ -168,6 +169,19 @@ public sealed class DataRightsRequestState : IOwnedByUser
         ApprovalReason = ApprovalReason is null ? null : "[redacted]";
         // Staff's words, which may quote the user: kept as the user's record of why, their identifying numbers masked.
         RejectionReason = RejectionReason is null ? null : SupportMasking.MaskedForTheRecord(RejectionReason);
+        ForgetOrdersIfRedacted();
+    }
+
+    // P4.1: a redacted request is kept in clear beside its user's id (the user's key is gone); the orders it changed and the
+    // account's inventory (order and ticket ids) would join the anonymized orders back to the person. Forgotten once the
+    // request is closed: an open cancellation redacts itself part-way and its later steps still need them.
+    private void ForgetOrdersIfRedacted()
+    {
+        if (Redacted && !IsOpen)
+        {
+            OrdersChanged = [];
+            Inventory = null;
+        }
     }
 
     public DataRightsRequestView ToView(string requestId, IReadOnlyList<RequestStep> plan) => new(

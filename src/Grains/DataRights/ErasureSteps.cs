@@ -136,7 +136,7 @@ public sealed class ErasureSteps(
 
         var ticketIds = inventory?.TicketIds ?? await grains.GetGrain<IUserTickets>(userId).GetTicketIds();
         var erased = await CountAsync(ticketIds, id => grains.GetGrain<ITicketGrain>(id).Erase());
-        await ticketLinks.EraseAsync(userId);
+        await ticketLinks.EraseAsync(userId, ticketIds);
         return erased;
     }
 

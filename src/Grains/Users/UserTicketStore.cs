@@ -52,11 +52,16 @@ public sealed class UserTicketStore(NpgsqlDataSource dataSource)
         return rows[0];
     }
 
-    /// <summary>Removes every link of the user; returns how many there were.</summary>
-    public async Task<int> EraseAsync(string userId)
+    /// <summary>
+    /// Removes the user's links to <paramref name="ticketIds"/>, the tickets an erasure erased; returns how many there were.
+    /// Not every link of the user: a ticket opened while the erasure ran (linked after its ids were read, its state written
+    /// after) lost its link and kept its words, sealed under the user's key, where no list, export or later erasure found it.
+    /// </summary>
+    public async Task<int> EraseAsync(string userId, IReadOnlyList<string> ticketIds)
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM user_tickets WHERE user_id = $1");
+        await using var command = dataSource.CreateCommand("DELETE FROM user_tickets WHERE user_id = $1 AND ticket_id = ANY($2)");
         command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = ticketIds.ToArray() });
         return await command.ExecuteNonQueryAsync();
     }
 }

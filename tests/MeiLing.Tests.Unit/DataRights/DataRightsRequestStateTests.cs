@@ -25,6 +25,27 @@ public sealed class DataRightsRequestStateTests
         Assert.Equal(Now + IDataRightsRequestGrain.AnswerWithin, state.DueAt);
     }
 
+    // P4.1: a redacted request stays in clear beside its user's id; the orders a correction readdressed (or a deletion
+    // erased the address of) joined the anonymized orders back to the person. Kept while the cancellation still runs.
+    [Fact]
+    public void P4_1_a_redacted_request_names_no_order_once_closed_and_keeps_them_while_its_cancellation_runs()
+    {
+        var correction = Filed(DataRightsRequestType.Correction, "user");
+        correction.OrdersChanged = ["ord_1"];
+        correction.Close(new DataRightsRequestState.Outcome(DataRightsRequestStatus.Completed, Now.AddMinutes(5), null, null));
+        var cancellation = Filed(DataRightsRequestType.Cancellation, "user");
+        cancellation.Inventory = new MeiLing.Grains.Users.AccountInventory(["tkt_1"]);
+
+        correction.Redact();
+        cancellation.Redact();
+        var whileRunning = cancellation.Inventory;
+        cancellation.Close(new DataRightsRequestState.Outcome(DataRightsRequestStatus.Completed, Now.AddMinutes(5), null, null));
+
+        Assert.Empty(correction.OrdersChanged);
+        Assert.NotNull(whileRunning);
+        Assert.Null(cancellation.Inventory);
+    }
+
     [Fact]
     public void A_confirmed_request_is_received_and_says_who_confirmed_it()
     {
