@@ -5,8 +5,8 @@ namespace MeiLing.Silo.Security;
 
 /// <summary>
 /// P4.4: everything a silo serves over HTTP except the two probes (<c>/health/live</c>, <c>/health/ready</c>)
-/// is for operators only — the dashboard shows grain ids, call rates and the cluster's shape (its grain-state view, which
-/// calls any grain's methods, is closed to everyone), and
+/// is for operators only — the dashboard shows call rates and the cluster's shape (its grain-state view, which
+/// calls any grain's methods, and its reminder list, which names users' grains, are closed to everyone), and
 /// <c>/health/memory</c> forces full collections. The caller presents the operator key
 /// (<c>MEILING_OPERATOR_KEY</c>, the same as the API's), either as <c>X-Api-Key</c> or as the password of
 /// HTTP Basic (any user name), which a browser asks for; it is compared by hash in constant time.
@@ -24,8 +24,10 @@ public static class OperatorSurfaces
     // P1.7: the dashboard's grain-state view activates any grain by the id and type asked and calls each of its
     // parameterless methods whose result matches the grain's fields: a user's profile read whole, unmasked and unaudited,
     // and methods that change things (an order anonymized) run by a GET a remembered Basic password carries from any page.
-    // Closed to everyone, the operator included; the dashboard's other views show counts, not anyone's data.
-    private static readonly PathString[] Closed = ["/dashboard/GrainState"];
+    // The reminder list names each grain holding a reminder and the reminder's name: every user grain with a
+    // "guardian-deadline" is a child under 14 awaiting their guardian (A.2), every console session id one still signed in.
+    // Both closed to everyone, the operator included; the dashboard's other views show counts and grain types, not anyone's data.
+    private static readonly PathString[] Closed = ["/dashboard/GrainState", "/dashboard/Reminders"];
 
     public static IApplicationBuilder UseOperatorOnlySurfaces(this IApplicationBuilder app, SiloSettings settings)
     {

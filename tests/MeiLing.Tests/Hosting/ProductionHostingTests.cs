@@ -113,6 +113,18 @@ public sealed class ProductionHostingTests : IAsyncLifetime
         await otherCase.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
+    // A.2, P1.7: the reminder list named every grain holding a reminder with the reminder's name, so an operator (or a page
+    // riding their remembered Basic password) read which users are children awaiting their guardian ("guardian-deadline").
+    [Fact]
+    public async Task A_2_P1_7_the_dashboards_reminder_list_is_closed_even_to_the_operator()
+    {
+        var firstPage = await OperatorOnSilo().GetAsync("/dashboard/Reminders");
+        var laterPage = await OperatorOnSilo().GetAsync("/dashboard/reminders/2");
+
+        await firstPage.AssertProblemAsync(HttpStatusCode.NotFound);
+        await laterPage.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
     [Fact]
     public async Task P4_4_the_dashboards_live_log_stream_is_off()
     {
