@@ -166,6 +166,17 @@ public sealed class ApiSettings : ClusterSettings
     public int RateLimitCodesPerDay { get; set; } = 1_000;
 
     /// <summary>
+    /// Wrong one-time codes one IPv4 address, or one IPv6 /48, may present per day where a code is presented without a
+    /// session (registering, resetting a password, a guardian's withdrawal; <c>MEILING_RATE_LIMIT_WRONG_CODES_PER_DAY</c>),
+    /// all numbers together: each number's codes take five guesses, so a guesser moving from number to number had five per
+    /// text, about 5,000 a day from one address at the day's 1,000 texts, each a one-in-a-million chance at an account
+    /// (a reset signs in). Past it, codes are refused unexamined (429 <c>too-many-wrong-codes</c>) for the hour.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_WRONG_CODES_PER_DAY")]
+    [Range(1, 100_000_000, ErrorMessage = "MEILING_RATE_LIMIT_WRONG_CODES_PER_DAY must be 1-100000000.")]
+    public int RateLimitWrongCodesPerDay { get; set; } = 100;
+
+    /// <summary>
     /// Wrong credentials one client IP may present per minute before its credentials are refused unexamined
     /// (<c>MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE</c>): against guessing keys and tokens (P4.4).
     /// </summary>

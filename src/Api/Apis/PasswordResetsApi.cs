@@ -12,9 +12,9 @@ public static class PasswordResetsApi
     public static RouteGroupBuilder MapPasswordResetsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/password-resets").WithTags("Identity");
-        group.MapPost("/", Reset).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy)
+        group.MapPost("/", Reset).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy).AddEndpointFilter<WrongCodeFilter>()
             .WithName("ResetPassword")
-            .WithSummary("Set a new password with a reset-password code: every session ends and the failed-sign-in lock lifts; 400 verification-failed or weak-password (P4.4). With the verificationId its send handed out, that code has attempts of its own that guesses without the id cannot burn. With signIn: true, 200 with the new password's session (token, userId, expiresAt, and the session cookie), so a stranger keeping the number's sign-ins locked cannot keep its owner out; 204 otherwise, and for a number with no account.");
+            .WithSummary("Set a new password with a reset-password code: every session ends and the failed-sign-in lock lifts; 400 verification-failed or weak-password (P4.4). With the verificationId its send handed out, that code has attempts of its own that guesses without the id cannot burn. With signIn: true, 200 with the new password's session (token, userId, expiresAt, and the session cookie), so a stranger keeping the number's sign-ins locked cannot keep its owner out; 204 otherwise, and for a number with no account. One network presents at most 100 wrong codes a day on this route, registration and guardians' withdrawals together (MEILING_RATE_LIMIT_WRONG_CODES_PER_DAY), then 429 too-many-wrong-codes with Retry-After, the code unexamined.");
         return group;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
+using MeiLing.Grains;
 
 namespace MeiLing.Api.Security;
 
@@ -19,6 +20,7 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
     private readonly PartitionedRateLimiter<string> _codesPerAddress = PerKey(settings.RateLimitCodesPerMinute, TimeSpan.FromMinutes(1));
     private readonly PartitionedRateLimiter<string> _codesPerNetwork = PerNetworkPerMinute(settings.RateLimitCodesPerMinutePerNetwork);
     private readonly PartitionedRateLimiter<string> _codesPerDay = PerDay(settings.RateLimitCodesPerDay);
+    private readonly PartitionedRateLimiter<string> _wrongCodesPerDay = PerDay(settings.RateLimitWrongCodesPerDay);
 
     /// <summary>The bucket of a request that registers, signs in or otherwise presents credentials.</summary>
     public RateLimitPartition<string> Credentials(HttpContext context, string bucket = "") =>
@@ -45,6 +47,30 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
         return new("codes:" + own, _ => new SharedBucketsLimiter(chain));
     }
 
+    /// <summary>
+    /// Refuses a code presented without a session from an IPv4 address or IPv6 /48 that has presented its day of wrong ones
+    /// (<see cref="ApiSettings.RateLimitWrongCodesPerDay"/>), before the code is examined: 429 <c>too-many-wrong-codes</c>.
+    /// </summary>
+    public void EnsureWrongCodesLeft(HttpContext context)
+    {
+        using var left = _wrongCodesPerDay.AttemptAcquire(DayKey(context), permitCount: 0);
+        if (!left.IsAcquired)
+        {
+            throw new DomainException(DomainErrorKind.TooManyRequests, "too-many-wrong-codes",
+                $"At most {settings.RateLimitWrongCodesPerDay} wrong codes a day from one network; try again later.") { RetryAfter = DaySegment };
+        }
+    }
+
+    /// <summary>Counts a wrong code presented without a session against its network's day.</summary>
+    public void SpendWrongCode(HttpContext context) => _wrongCodesPerDay.AttemptAcquire(DayKey(context)).Dispose();
+
+    // The day's key, as the codes' day: an IPv4 address, or an IPv6 address's /48.
+    private static string DayKey(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        return NetworkOf(address) ?? RateLimits.ClientAddress(address);
+    }
+
     /// <summary>The /48 of an IPv6 address (not one mapped from IPv4); null otherwise.</summary>
     public static string? NetworkOf(IPAddress? address)
     {
@@ -65,6 +91,7 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
         _codesPerAddress.Dispose();
         _codesPerNetwork.Dispose();
         _codesPerDay.Dispose();
+        _wrongCodesPerDay.Dispose();
     }
 
     private static RateLimitPartition<string> Partition(HttpContext context, string bucket, int permitsPerMinute, PartitionedRateLimiter<string> networks)

@@ -23,8 +23,11 @@ public enum VerificationPurpose
 /// <summary>The refusal every wrong, expired, used-up or misdirected code gets: one answer, so a guesser learns nothing.</summary>
 public static class VerificationCodes
 {
+    /// <summary>The problem code of <see cref="Failed"/>.</summary>
+    public const string FailedCode = "verification-failed";
+
     public static DomainException Failed() => DomainException.InvalidField(
-        "verificationCode", "verification-failed",
+        "verificationCode", FailedCode,
         "The verification code is wrong, expired, used up, or was sent for another number or purpose; ask for a new one.");
 
     public static string Name(VerificationPurpose purpose) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(purpose.ToString());

@@ -317,6 +317,42 @@ public sealed class RateLimitTests(PlatformFixture platform)
         await (await Bearer(api, "not.a.token").GetAsync($"/v1/users/{user.UserId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
+    // P4.4: each number's codes take five guesses and nothing counted guesses across numbers: one address moving from
+    // number to number had five per text, some 5,000 a day, each a one-in-a-million chance at an account (a reset signs in).
+    [Fact]
+    public async Task P4_4_one_network_presents_a_days_allowance_of_wrong_codes_across_numbers_then_429_unexamined()
+    {
+        await using var api = Limited("RATE_LIMIT_WRONG_CODES_PER_DAY", "3");
+        var client = api.CreateClient();
+        var owner = await platform.RegisterUserAsync();
+        const string NewPassword = "correct horse battery staple 9";
+
+        var wrong = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            wrong.Add(await client.PostAsJsonAsync("/v1/password-resets", new { phone = UserApiClient.NewPhone(), verificationCode = "000000", newPassword = NewPassword }));
+        }
+
+        var rightCode = await platform.ObtainCodeAsync(owner.Phone, "reset-password");
+        var withTheRightCode = await client.PostAsJsonAsync("/v1/password-resets", new { phone = owner.Phone, verificationCode = rightCode, newPassword = NewPassword });
+        var registering = await client.PostAsJsonAsync("/v1/users", new { phone = UserApiClient.NewPhone(), password = NewPassword, nickname = "Guesser", verificationCode = "000000" });
+
+        foreach (var refusedCode in wrong)
+        {
+            Assert.EndsWith("/verification-failed", (await refusedCode.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        }
+
+        foreach (var unexamined in new[] { withTheRightCode, registering })
+        {
+            Assert.EndsWith("/too-many-wrong-codes", (await unexamined.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+            Assert.NotNull(unexamined.Headers.RetryAfter);
+        }
+
+        // Unexamined, the owner's code is still good (from another network, here the suite's own API).
+        Assert.Equal(HttpStatusCode.NoContent, (await platform.Client().PostAsJsonAsync("/v1/password-resets",
+            new { phone = owner.Phone, verificationCode = rightCode, newPassword = NewPassword })).StatusCode);
+    }
+
     [Fact]
     public async Task P4_4_codes_texted_from_the_registration_page_count_against_the_per_address_allowance_for_codes()
     {

@@ -98,6 +98,7 @@ public class PlatformFixture : IAsyncLifetime
             web.UseSetting("RATE_LIMIT_CREDENTIALS_PER_MINUTE", "1000000");
             web.UseSetting("RATE_LIMIT_CODES_PER_MINUTE", "1000000");
             web.UseSetting("RATE_LIMIT_CODES_PER_DAY", "100000000");
+            web.UseSetting("RATE_LIMIT_WRONG_CODES_PER_DAY", "100000000");
             // Tests act as one support agent after another as fast as they can; RateLimitTests check the support bucket.
             web.UseSetting("RATE_LIMIT_SUPPORT_PER_SECOND", "1000000");
             // Tests poll a user's activity and disclosures as fast as they come; RateLimitTests check the heavy reads' bucket.

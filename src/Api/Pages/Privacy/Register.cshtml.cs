@@ -12,7 +12,7 @@ namespace MeiLing.Api.Pages.Privacy;
 /// <summary>Registration with the phone code, through the API's own handlers; then signed in.</summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.RegisterPagePolicy)]
-public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, UserSessions sessions) : ConsolePageModel(cluster)
+public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, UserSessions sessions, NetworkAllowances allowances) : ConsolePageModel(cluster)
 {
     [BindProperty]
     public RegisterForm Input { get; set; } = new();
@@ -46,13 +46,16 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
             return Page();
         }
 
-        var registered = await AttemptAsync(async () =>
+        // The route's day of wrong codes holds for the form too (P4.4).
+        var registered = await AttemptAsync(() => WrongCodeFilter.GuardAsync(allowances, HttpContext, async () =>
         {
             if (Accept(ApiAnswer.Of<UserRegistered>(await UsersApi.Register(request, Cluster, settings)), out _))
             {
                 await SessionsApi.SignIn(new SignInRequest(request.Phone, request.Password), Cluster, sessions, HttpContext);
             }
-        });
+
+            return true;
+        }));
         return registered && Error is null ? Redirect(ConsolePaths.Privacy) : Page();
     }
 
