@@ -38,6 +38,9 @@ internal sealed partial class UserGrain(
     // While a child's account awaits its guardian, this reminder checks whether the days to confirm have run out (P5.1).
     private const string GuardianReminder = "guardian-deadline";
 
+    // No number's normal form (those are digits): its codes' grain holds none, so asking it costs what asking a guardian's does.
+    private const string NoGuardiansNumber = "no-guardian";
+
     private const int LocationsShown = 1000;
 
     private static readonly TimeSpan EndedSessionMargin = TimeSpan.FromMinutes(5);
@@ -77,6 +80,13 @@ internal sealed partial class UserGrain(
         if (state.RecordExists)
         {
             state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
+            if (OwesGuardianErasure(state.State) && !state.State.Closing && await this.GetReminder(GuardianReminder) is null)
+            {
+                // P5.1: the deadline is the reminder's to enforce; one lost (a reminders table restored from a backup) left a
+                // pending child's account owed an erasure nobody would file. Put back as the account wakes, never moved
+                // when it is there (each move would put its next tick off again).
+                await this.RegisterOrUpdateReminder(GuardianReminder, identity.Value.GuardianCheckPeriod, identity.Value.GuardianCheckPeriod);
+            }
         }
 
         PublishView();
@@ -144,6 +154,15 @@ internal sealed partial class UserGrain(
 
     async Task<int?> IUserCredentials.VerifyPassword(string password)
     {
+        if (!state.RecordExists)
+        {
+            // A number claimed for an account not yet written (a registration under way, or one whose write and release
+            // both failed): refused as any wrong password is, and as slowly. A 404 here told that the number was being
+            // registered.
+            Passwords.SpendDecoyVerification(password);
+            return null;
+        }
+
         var user = User;
         if (user.Closing)
         {
@@ -398,10 +417,17 @@ internal sealed partial class UserGrain(
 
     private async Task<DataRightsRequestView> WithdrawGuardianConsentAsync(GuardianCode verificationCode)
     {
-        if (!MayWithdraw(out var guardianPhone)
-            // P5.1: a withdrawal code, asked for to withdraw and texted saying so; never the code the guardian was asked to
-            // hand on to confirm (guardian-consent), which whoever was handed it could otherwise spend on closing the account.
-            || !await GuardianCodeVerifiesAsync(guardianPhone, VerificationPurpose.GuardianWithdrawal, verificationCode))
+        if (!MayWithdraw(out var guardianPhone))
+        {
+            // A.2, P5.1: the same calls as for a child with a guardian, at a number nobody holds: answered at once, an
+            // anonymous caller holding user ids (a merchant, from its orders) told by the time alone which were children's.
+            await GuardianCodeVerifiesAsync(NoGuardiansNumber, VerificationPurpose.GuardianWithdrawal, verificationCode);
+            throw VerificationCodes.Failed();
+        }
+
+        // P5.1: a withdrawal code, asked for to withdraw and texted saying so; never the code the guardian was asked to
+        // hand on to confirm (guardian-consent), which whoever was handed it could otherwise spend on closing the account.
+        if (!await GuardianCodeVerifiesAsync(guardianPhone, VerificationPurpose.GuardianWithdrawal, verificationCode))
         {
             throw VerificationCodes.Failed();
         }

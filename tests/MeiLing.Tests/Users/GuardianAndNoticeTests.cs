@@ -653,6 +653,25 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.Equal(IVerificationCodeGrain.SendsPerDayToAllChildren + 1, await TextCountAsync(phone));
     }
 
+    // A.2, P5.1: a withdrawal naming an adult (or any account with no guardian to answer for it) was refused at once, one
+    // naming a child after asking the guardian's codes: anyone holding user ids (a merchant, from its own orders) told the
+    // children apart by the answer's time. It now asks a codes' grain too, that of a number nobody holds.
+    [Fact]
+    public async Task A_2_P5_1_a_withdrawal_naming_an_adult_asks_a_codes_grain_as_one_naming_a_child_does()
+    {
+        var adult = await platform.RegisterUserAsync();
+        var hasher = ((Orleans.TestingHost.InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services.GetRequiredService<PhoneHasher>();
+        var noGuardians = platform.Grains.GetGrain<IVerificationCodeGrain>(hasher.IndexKey("no-guardian")); // UserGrain.NoGuardiansNumber
+        var management = platform.Grains.GetGrain<IManagementGrain>(0);
+        await noGuardians.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await Polling.UntilAsync(async () => await management.GetGrainActivationCount((GrainReference)noGuardians) == 0);
+
+        var refused = await platform.Client().PostAsJsonAsync($"/v1/users/{adult.UserId}/guardian-withdrawal", new { verificationCode = "123456" });
+
+        Assert.EndsWith("/verification-failed", (await refused.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(1, await management.GetGrainActivationCount((GrainReference)noGuardians));
+    }
+
     private async Task<int> TextCountAsync(string phone) =>
         (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={phone}")).GetProperty("items").GetArrayLength();
 

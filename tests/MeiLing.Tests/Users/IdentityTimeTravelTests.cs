@@ -285,6 +285,22 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         Assert.Equal("pending-guardian", (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{child.UserId}")).GetProperty("status").GetString());
     }
 
+    // P5.1: a pending child's deadline reminder, once lost, was never put back: nobody filed the erasure the deadline owed.
+    [Fact]
+    public async Task P5_1_a_pending_childs_lost_deadline_reminder_is_put_back_as_the_account_wakes()
+    {
+        var child = await RegisterChildAsync(UserApiClient.NewPhone());
+        const string Reminders = "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0 AND reminder_name = 'guardian-deadline'";
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(Reminders, child.UserId));
+        var user = platform.Grains.GetGrain<IUserGrain>(child.UserId);
+        await user.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await platform.Database.ScalarAsync<long>(
+            "WITH lost AS (DELETE FROM orleans_reminders WHERE position($1 in grain_id) > 0 RETURNING 1) SELECT count(*) FROM lost", child.UserId);
+
+        await Polling.UntilAsync(async () => await user.GetProfile() is not null
+            && await platform.Database.ScalarAsync<long>(Reminders, child.UserId) == 1L);
+    }
+
     [Fact]
     public async Task P5_1_a_child_whose_guardian_never_confirms_is_erased_after_the_deadline_keeping_a_request_record_without_personal_data()
     {

@@ -66,6 +66,19 @@ public sealed class RegistrationTests(PlatformFixture platform)
         Assert.Equal(winner, session.UserId);
     }
 
+    // P4.4: signing in to a number claimed by a registration whose account was not written yet answered 404, where every
+    // other wrong sign-in is 401: it told that the number was being registered.
+    [Fact]
+    public async Task P4_4_signing_in_to_a_claimed_number_without_an_account_is_401_like_any_wrong_password()
+    {
+        var phone = UserApiClient.NewPhone();
+        Assert.True(await platform.Grains.GetGrain<IPhoneIndexGrain>(Hasher().IndexKey(phone)).Claim(EntityId.New(EntityId.UserPrefix)));
+
+        var signIn = await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone, password = "any password at all" });
+
+        Assert.EndsWith("/invalid-credentials", (await signIn.AssertProblemAsync(HttpStatusCode.Unauthorized)).TypeOf(), StringComparison.Ordinal);
+    }
+
     private PhoneHasher Hasher() => ((InProcessSiloHandle)platform.Cluster.Primary!).SiloHost.Services.GetRequiredService<PhoneHasher>();
 
     [Fact]
