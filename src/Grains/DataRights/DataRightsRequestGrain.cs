@@ -378,7 +378,7 @@ internal sealed partial class DataRightsRequestGrain(
 
             outcome = state.State.IsOpen ? DataRightsRequestStatus.Completed : state.State.Status;
         }
-        catch (DomainException refusal) when (refusal.Kind is DomainErrorKind.Invalid or DomainErrorKind.NotFound or DomainErrorKind.Conflict or DomainErrorKind.Forbidden)
+        catch (DomainException refusal) when (state.State.IsRejectedBy(refusal.Kind))
         {
             outcome = DataRightsRequestStatus.Rejected;
             rejection = refusal.Message;

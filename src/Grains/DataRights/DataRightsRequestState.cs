@@ -151,6 +151,17 @@ public sealed class DataRightsRequestState : IOwnedByUser
         }
     }
 
+    /// <summary>
+    /// Whether a step's refusal (bad input, something missing, a conflict, a refusal of the caller) ends the request
+    /// rejected. Not a cancellation past its first step: the account is closed by then, and rejected, it stayed closed
+    /// with its data and key, no request open to finish it and none to be filed (the account refuses filings while it
+    /// closes). Such a refusal is tried again as a passing failure is, and the request stays open, on support's overdue
+    /// list once past its due date, until the step goes through (P4.1).
+    /// </summary>
+    public bool IsRejectedBy(DomainErrorKind refusal) =>
+        refusal is DomainErrorKind.Invalid or DomainErrorKind.NotFound or DomainErrorKind.Conflict or DomainErrorKind.Forbidden
+        && !(Type == DataRightsRequestType.Cancellation && Steps.Count > 0);
+
     public void Close(Outcome outcome)
     {
         Status = outcome.Status;

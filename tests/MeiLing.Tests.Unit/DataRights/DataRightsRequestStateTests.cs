@@ -46,6 +46,24 @@ public sealed class DataRightsRequestStateTests
         Assert.Null(cancellation.Inventory);
     }
 
+    // P4.1: a refusal in a cancellation's later step (a payment partner no silo has, at an order's anonymization) rejected
+    // it: the account stayed closed with its data and key, and nothing was open to finish it, nor could be filed.
+    [Fact]
+    public void P4_1_a_refusal_after_a_cancellation_closed_the_account_does_not_end_it_rejected()
+    {
+        var cancellation = Filed(DataRightsRequestType.Cancellation, "user");
+        var deletion = Filed(DataRightsRequestType.Deletion, "user");
+        var beforeItsFirstStep = cancellation.IsRejectedBy(MeiLing.Grains.DomainErrorKind.Conflict);
+
+        cancellation.RecordStep(new RequestStep.CloseAccount(), 1, Now, audited: true);
+        deletion.RecordStep(new RequestStep.CloseAccount(), 1, Now, audited: true);
+
+        Assert.True(beforeItsFirstStep);
+        Assert.False(cancellation.IsRejectedBy(MeiLing.Grains.DomainErrorKind.Invalid));
+        Assert.True(deletion.IsRejectedBy(MeiLing.Grains.DomainErrorKind.Invalid));
+        Assert.False(Filed(DataRightsRequestType.Deletion, "user").IsRejectedBy(MeiLing.Grains.DomainErrorKind.Unavailable));
+    }
+
     [Fact]
     public void A_confirmed_request_is_received_and_says_who_confirmed_it()
     {
