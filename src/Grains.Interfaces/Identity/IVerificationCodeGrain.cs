@@ -36,7 +36,8 @@ public interface IVerificationCodeGrain : IGrainWithStringKey
     /// Codes one number may be sent per <see cref="SendDay"/> for one purpose as the guardian of any child naming it, all
     /// such children together (P4.4, P5.1). Each child's codes are counted as that child's, so nobody blocks a child's
     /// guardian by spending the number's own day; but children registered naming a stranger's number each had a day of
-    /// their own, and texted the number ten times a day per child.
+    /// their own, and texted the number ten times a day per child. Each child's first code of the day is not counted here,
+    /// so children a stranger registers to spend this day cannot keep a real guardian from their child's first code.
     /// </summary>
     public const int SendsPerDayToAllChildren = SendsPerDay * 2;
 

@@ -406,7 +406,9 @@ internal sealed partial class DataRightsRequestGrain(
     // reminder tick starts a fresh activation from what is durable; every step is idempotent.
     private void StepAside(Exception exception)
     {
-        LogStepFailed(RequestId, exception.GetType().Name);
+        // A refusal held over (a cancellation past its first step) is named by its code, so whoever reads the log of a
+        // request left open sees what keeps refusing it, not only that something did.
+        LogStepFailed(RequestId, exception is DomainException refusal ? $"{refusal.Kind} refusal {refusal.Code}" : exception.GetType().Name);
         this.DeactivateOnIdle();
     }
 

@@ -64,7 +64,9 @@ internal sealed class VerificationCodeGrain(
         }
 
         var childrenWhat = $"{VerificationCodes.Name(purpose)} codes to one number as the guardian of any child";
-        var namesAChild = party?.StartsWith(IVerificationCodeGrain.ChildPartyPrefix, StringComparison.Ordinal) == true;
+        // Each child's first code of the day is its own (the registration's, for a new child): children named by a stranger
+        // to spend the number's day for all children cannot keep a real guardian from their child's first code.
+        var namesAChild = party?.StartsWith(IVerificationCodeGrain.ChildPartyPrefix, StringComparison.Ordinal) == true && sends.Day.Uses.Count > 0;
         if (namesAChild)
         {
             _sends.FindAllChildren(purpose)?.EnsureLeft(now, IVerificationCodeGrain.SendDay, IVerificationCodeGrain.SendsPerDayToAllChildren, childrenWhat);

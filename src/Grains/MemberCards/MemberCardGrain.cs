@@ -139,17 +139,11 @@ internal sealed partial class MemberCardGrain(
         }
     }
 
-    // The staff grain knows the operation under this card's key, on the merchant's calendar day: a digest of the key and
-    // the operation, never the card's key itself. The staff record is kept in clear, apart from the member's data and
-    // outside their erasure (A.2, P4.1): under the card's key it named the member beside each amount a cashier put on
-    // their card, for as long as the cashier made no top-up on a later day, an offboarded one's for good.
+    // The staff grain knows the operation under this card's key, on the merchant's calendar day, by a name that does not
+    // name the member (CountedOperations, A.2, P4.1).
     private StaffTopUp CountedAs(string operationId, long amountFen, MerchantView merchant) =>
-        new(MerchantId, CountedOperationOf(operationId), amountFen,
+        new(MerchantId, CountedOperations.Of(this.GetPrimaryKeyString(), operationId), amountFen,
             MerchantTimeZones.DayOf(MerchantTimeZones.Find(merchant.TimeZone), clock.GetUtcNow()));
-
-    private string CountedOperationOf(string operationId) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes($"{this.GetPrimaryKeyString()}:{operationId}")))[..32];
 
     // P1.6: applied now; once this card has forgotten the key (its last 1,000 operations), a replay is refused by the
     // staff grain instead of applied again uncounted. The money is on the card whatever happens here, so a failure is

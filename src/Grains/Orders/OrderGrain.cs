@@ -747,7 +747,7 @@ internal sealed partial class OrderGrain(
                         await DiscloseToPaymentPartnerAsync(order, partner, DisclosureRequest.RefundPurpose);
                     }
 
-                    reference = await partner.RefundAsync(part.PaymentId, part.PartnerRefundId ?? refund.RefundId, OrderId, part.AmountFen);
+                    reference = await partner.RefundAsync(part.PaymentId, refund.PartnerRefundIdOf(part), OrderId, part.AmountFen);
                     break;
             }
 

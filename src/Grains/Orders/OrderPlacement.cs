@@ -68,24 +68,27 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
             throw UnknownUser();
         }
 
-        // P4.4: the merchant's day of orders for its users, all its customers together, counted before anything is asked
-        // or written: each user's day at the merchant bounds one customer, not a key walking every customer it knows.
-        await grains.TakeWhereKnownAsync(DailyAllowanceKind.UserOrdersByMerchant, command.MerchantId);
+        ProcessingBasis? basis;
         try
         {
             // P1.10, P6.1, P4.2: an order is processed as a contract with the user, only once they accepted the
             // policy, and only by a merchant in the user's data region; P4.4: and within the orders this merchant
             // may place for the user a day. One call to the gate checks all four, so the allowance costs no call.
             var gate = customerGate ?? grains.GetResolvedGrain<IUserConsentGate>(userId);
-            var basis = await gate.AuthorizeProcessing(
+            basis = await gate.AuthorizeProcessing(
                 ProcessingRequest.Under("place-order", LawfulBasis.ContractNecessity).In(merchant.Region).PlacingOrderAt(command.MerchantId));
-            return (merchant.Region, basis);
         }
         catch (DomainException missing) when (missing.Code == "user-not-found")
         {
             // The user is named in the request body: a wrong one is bad input, not a missing resource.
             throw UnknownUser();
         }
+
+        // P4.4: the merchant's day of orders for its users, all its customers together, before anything is written: each
+        // user's day at the merchant bounds one customer, not a key walking every customer it knows. Counted once the
+        // customer's gate let the order through: a key naming made-up users spent the day, and every real order after it.
+        await grains.TakeWhereKnownAsync(DailyAllowanceKind.UserOrdersByMerchant, command.MerchantId);
+        return (merchant.Region, basis);
     }
 
     private static DomainException UnknownUser() => DomainException.InvalidField("userId", "unknown-user", "No such user.");

@@ -87,7 +87,7 @@ public sealed class OrderState : IOwnedByUser
     /// <summary>How long after its placing an order still unpaid counts as on its way to be delivered (<see cref="IsOnItsWay"/>).</summary>
     public static readonly TimeSpan UnpaidDeliveryWindow = TimeSpan.FromDays(7);
 
-    /// <summary>How long after its placing a paid order not yet fulfilled counts as on its way to be delivered.</summary>
+    /// <summary>How long after its last payment a paid order not yet fulfilled counts as on its way to be delivered.</summary>
     public static readonly TimeSpan PaidDeliveryWindow = TimeSpan.FromDays(30);
 
     /// <summary>
@@ -362,25 +362,13 @@ public sealed class OrderState : IOwnedByUser
             }
 
             payment.RefundedFen += share;
-            refund.Parts.Add(new RefundPartRecord
-            {
-                PaymentId = payment.PaymentId, Method = payment.Method, AmountFen = share, PartnerRefundId = PartnerRefundIdOf(refund, payment),
-            });
+            refund.Parts.Add(new RefundPartRecord { PaymentId = payment.PaymentId, Method = payment.Method, AmountFen = share });
             left -= share;
         }
 
         Refunds.Add(refund);
         return refund;
     }
-
-    // A partner gives back once per refund id (WeChat Pay's out_refund_no): a refund over two charges of one partner, asked
-    // under one id twice, gave back only its first part while both were recorded as given back. The refund's first partner
-    // part keeps the refund's own id, as every single-part refund always had; each later one an id of its own, derived from
-    // the refund and the payment, so a retry asks the same.
-    private static string? PartnerRefundIdOf(RefundRecord refund, PaymentRecord payment) =>
-        payment.Method is not (PaymentMethod.Wechat or PaymentMethod.Alipay) ? null
-        : refund.Parts.Exists(part => part.PartnerRefundId is not null) ? EntityId.FromIdempotencyKey(EntityId.RefundPrefix, refund.RefundId, payment.PaymentId)
-        : refund.RefundId;
 
     /// <summary>Records one part as given back; a payment given back in full shows the last part's reference.</summary>
     public void CompleteRefundPart(RefundRecord refund, RefundPartRecord part, string? reference)
@@ -555,13 +543,14 @@ public sealed class OrderState : IOwnedByUser
 
     /// <summary>
     /// Whether the order is still to be delivered: unpaid within <see cref="UnpaidDeliveryWindow"/> of its placing, or paid
-    /// and not fulfilled within <see cref="PaidDeliveryWindow"/>. Such an order keeps its address at an erasure (to be
+    /// and not fulfilled within <see cref="PaidDeliveryWindow"/> of the payment that paid it last (a long-lead order paid
+    /// late is given its whole window). Such an order keeps its address at an erasure (to be
     /// delivered) and takes a correction; one older is stale, neither kept nor readdressed.
     /// </summary>
     public bool IsOnItsWay(DateTimeOffset now) => Status switch
     {
         OrderStatus.PendingPayment => now - CreatedAt < UnpaidDeliveryWindow,
-        OrderStatus.Paid => now - CreatedAt < PaidDeliveryWindow,
+        OrderStatus.Paid => now - Payments.Where(p => !p.AwaitingPartner && !p.Lapsed).Select(p => p.At).DefaultIfEmpty(CreatedAt).Max() < PaidDeliveryWindow,
         _ => false,
     };
 
@@ -663,6 +652,18 @@ public sealed class OrderState : IOwnedByUser
 
         public long? RequestedAmountFen { get; set; }
 
+        /// <summary>
+        /// The refund id a partner is asked to give <paramref name="part"/> back under. A partner gives back once per refund id
+        /// (WeChat Pay's out_refund_no): a refund over two charges of one partner, asked under one id twice, gave back only its
+        /// first part while both were recorded as given back. The refund's first partner part keeps the refund's own id, as
+        /// every single-part refund always had; each later one an id derived from the refund and its payment. Worked out from
+        /// the parts each time, nothing stored: a part recorded before this, or rewritten by an older silo, is asked the same.
+        /// </summary>
+        public string PartnerRefundIdOf(RefundPartRecord part) =>
+            Parts.Find(p => p.Method is PaymentMethod.Wechat or PaymentMethod.Alipay) == part
+                ? RefundId
+                : EntityId.FromIdempotencyKey(EntityId.RefundPrefix, RefundId, part.PaymentId);
+
         public bool IsSameRequest(RefundOrder command) =>
             RequestedAmountFen == command.AmountFen
             && (RequestedLines ?? []).SequenceEqual(command.Lines ?? []);
@@ -678,12 +679,6 @@ public sealed class OrderState : IOwnedByUser
 
         /// <summary>The partner's or card's reference of this part, once given back.</summary>
         public string? Reference { get; set; }
-
-        /// <summary>
-        /// The refund id a partner is asked to give this part back under, one per part; null for a card's or a marked
-        /// part, and for a part recorded before it was kept (asked under its refund's id, as it was first asked).
-        /// </summary>
-        public string? PartnerRefundId { get; set; }
 
         public bool Done { get; set; }
     }

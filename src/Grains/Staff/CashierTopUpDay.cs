@@ -17,6 +17,28 @@ public sealed class CashierTopUpDay
     /// <summary>The day's last operations counted, with their amounts and whether the card confirmed applying them.</summary>
     public List<CountedTopUp> Counted { get; set; } = [];
 
+    /// <summary>
+    /// Renames the operations an older release counted under the card's key (which names the member) as they are counted
+    /// now (<see cref="CountedOperations"/>): the same top-ups, a retry still counted once. False when there were none.
+    /// </summary>
+    public bool ForgetMembers()
+    {
+        var renamed = false;
+        foreach (var counted in Counted.Where(counted => !CountedOperations.IsPseudonymous(counted.OperationId)))
+        {
+            counted.OperationId = CountedOperations.FromLegacy(counted.OperationId);
+            renamed = true;
+        }
+
+        if (OperationIds.Exists(id => !CountedOperations.IsPseudonymous(id)))
+        {
+            OperationIds = [.. OperationIds.Select(id => CountedOperations.IsPseudonymous(id) ? id : CountedOperations.FromLegacy(id))];
+            renamed = true;
+        }
+
+        return renamed;
+    }
+
     /// <summary>Counts <paramref name="amountFen"/> on <paramref name="day"/> if it keeps the day within <paramref name="limitFen"/>.</summary>
     /// <remarks>
     /// A day before the one counting (a card on a silo whose clock is behind, just after midnight) counts on the day

@@ -15,10 +15,14 @@ internal sealed class StaffGrain(
 
     // P4.4: a merchant's manager names any staff id (to read, limit or offboard; another's is 404): a made-up one leaves
     // memory in seconds, not after the idle age. A member being enrolled has their record by then.
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _absent.Start(this, () => state.RecordExists);
-        return Task.CompletedTask;
+        if (state.RecordExists && state.State.TopUps.ForgetMembers())
+        {
+            // A.2, P4.1: top-ups an older release counted under the members' card keys are renamed as the record wakes.
+            await state.WriteStateAsync(cancellationToken);
+        }
     }
 
     async Task<IssuedKey> IStaffGrain.Enrol(EnrolStaff command)

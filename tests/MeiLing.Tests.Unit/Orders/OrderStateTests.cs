@@ -234,6 +234,23 @@ public sealed class OrderStateTests
         Assert.Single(stocked.UnfinishedRefunds());
     }
 
+    // P1.6: a partner gives back once per refund id; a refund's parts over two charges of one partner were asked under one.
+    [Fact]
+    public void P1_6_each_partner_part_of_a_refund_is_asked_under_its_own_id_the_first_under_the_refunds()
+    {
+        var order = PlacedFor(1_800);
+        Pay(order, "pay_1", PaymentMethod.Wechat, 1_000);
+        Pay(order, "pay_2", PaymentMethod.Wechat, 800);
+
+        var refund = order.PlanRefund(new RefundOrder("rfd_1", null, 1_800), null, Now);
+        var ids = refund.Parts.Select(refund.PartnerRefundIdOf).ToList();
+
+        Assert.Equal(2, ids.Distinct().Count());
+        Assert.Equal("rfd_1", ids[0]);
+        // Worked out again (a retry, another silo), each part is asked under the same id.
+        Assert.Equal(ids, refund.Parts.Select(refund.PartnerRefundIdOf));
+    }
+
     [Fact]
     public void Delivery_details_are_corrected_only_before_fulfilment()
     {
@@ -289,6 +306,19 @@ public sealed class OrderStateTests
         Assert.True(paid.EraseDeliveryAddress(paidLater));
         Assert.Equal("", unpaid.Delivery!.Address);
         Assert.Equal("", paid.Delivery!.Address);
+    }
+
+    // A long-lead order paid on its sixth day keeps its whole window from the payment, not from its placing.
+    [Fact]
+    public void P1_5_a_paid_orders_window_runs_from_its_payment()
+    {
+        var order = PlacedFor(1_800, new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2"));
+        var paidAt = Now + TimeSpan.FromDays(6);
+        order.BeginPayment(new OrderState.PaymentRecord { PaymentId = "pay_late", Method = PaymentMethod.Marked, AmountFen = 1_800, At = paidAt });
+        order.CompletePayment("pay_late", null, awaitingPartner: false);
+
+        Assert.True(order.IsOnItsWay(Now + OrderState.PaidDeliveryWindow + TimeSpan.FromDays(1)));
+        Assert.False(order.IsOnItsWay(paidAt + OrderState.PaidDeliveryWindow));
     }
 
     [Fact]

@@ -20,6 +20,26 @@ public sealed class CashierTopUpDayTests
         Assert.Equal(10_000, day.TakenFen);
     }
 
+    // A.2, P4.1: an older release counted top-ups under the card's key, naming the member; renamed, they name nobody, and a
+    // retry of one, counted as the card now names it, is still the same top-up.
+    [Fact]
+    public void A_2_P4_1_top_ups_counted_under_the_members_card_key_are_renamed_and_still_count_once()
+    {
+        var day = new CashierTopUpDay();
+        day.Take(Monday, "mer_1/usr_1:till-1", 9_000, limitFen: 10_000);
+        day.OperationIds.Add("mer_1/usr_2:till-0");
+
+        var renamed = day.ForgetMembers();
+        var again = day.ForgetMembers();
+
+        Assert.True(renamed);
+        Assert.False(again);
+        Assert.DoesNotContain(day.Counted, counted => counted.OperationId.Contains("usr_", StringComparison.Ordinal));
+        Assert.DoesNotContain(day.OperationIds, id => id.Contains("usr_", StringComparison.Ordinal));
+        Assert.Equal(CashierTopUpOutcome.AlreadyCounted, day.Take(Monday, CountedOperations.Of("mer_1/usr_1", "till-1"), 9_000, limitFen: 10_000));
+        Assert.Equal(CashierTopUpOutcome.AlreadyCounted, day.Take(Monday, CountedOperations.Of("mer_1/usr_2", "till-0"), 1, limitFen: 10_000));
+    }
+
     [Fact]
     public void A_retried_operation_counts_once_and_a_new_day_starts_from_nothing()
     {

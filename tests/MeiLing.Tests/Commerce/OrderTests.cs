@@ -271,13 +271,18 @@ public sealed class OrderTests(PlatformFixture platform)
         await shop.PlaceOrderAsync(teas: 1, cakes: 0);
         var merchantsDay = platform.Grains.GetGrain<IDailyAllowanceGrain>(
             IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.UserOrdersByMerchant, shop.Merchant.MerchantId));
-        for (var taken = 1; taken < TestSiloConfigurator.UserOrdersPerMerchantPerDay; taken++)
+        for (var taken = 2; taken < TestSiloConfigurator.UserOrdersPerMerchantPerDay; taken++)
         {
             await merchantsDay.Take();
         }
 
         // The count outlasts its activation (written every hundred orders and as it leaves).
         await merchantsDay.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        // An order naming nobody real spends none of the day (*reviewer*: a key naming made-up users spent it all).
+        var madeUp = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
+            new { userId = EntityId.New(EntityId.UserPrefix), items = new[] { new { sku = "TEA-1", quantity = 1 } } });
+        Assert.EndsWith("/unknown-user", (await madeUp.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        await shop.PlaceOrderAsync(teas: 1, cakes: 0);
         var refused = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
             new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } });
         var walkIn = await shop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/orders",
@@ -286,13 +291,13 @@ public sealed class OrderTests(PlatformFixture platform)
         var atAnotherMerchant = await otherShop.MerchantClient.PostAsJsonAsync($"/v1/merchants/{otherShop.Merchant.MerchantId}/orders",
             new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } });
 
-        // The customer's own day at the merchant has 499 left: the merchant's day refused it.
+        // The customer's own day at the merchant has 498 left: the merchant's day refused it.
         var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.EndsWith("/quota-exceeded", problem.TypeOf(), StringComparison.Ordinal);
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.Created, walkIn.StatusCode);
         Assert.Equal(HttpStatusCode.Created, atAnotherMerchant.StatusCode);
-        Assert.Equal(2L, await platform.Database.ScalarAsync<long>(
+        Assert.Equal(3L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM order_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
     }
 

@@ -82,9 +82,9 @@ public sealed class ConsoleFlagsTests(BrowserFixture platform)
         var staleNotice = Between(stalePage, $"id=\"changes-delivery-{readdressed}\"", "</td>");
         Assert.Contains("href=\"/privacy/signin?returnUrl=%2Fprivacy%2Frequests\"", staleNotice, StringComparison.Ordinal);
         Assert.Contains($"You signed in more than {TestRecentSignInMinutes} minutes ago: sign in again first.", staleNotice, StringComparison.Ordinal);
-        // The stale session's confirmation is the API's 403, shown on the page; the request still waits.
-        Assert.Equal(HttpStatusCode.OK, confirmedStale.StatusCode);
-        Assert.Contains("needs a recent sign-in", await confirmedStale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The stale session's confirmation is the API's 403, shown on the page it goes back to; the request still waits.
+        Assert.Equal(HttpStatusCode.Redirect, confirmedStale.StatusCode);
+        Assert.Contains("needs a recent sign-in", await stale.GetStringAsync(confirmedStale.Headers.Location!.ToString()), StringComparison.Ordinal);
         var waiting = await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{readdressed}");
         Assert.Equal("awaiting-confirmation", waiting.GetProperty("status").GetString());
     }

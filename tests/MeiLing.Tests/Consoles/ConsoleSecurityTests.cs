@@ -136,8 +136,9 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
 
         var response = await browser.PostFormAsync("/privacy/requests?handler=FileRequest", fields, "/privacy/requests");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Choose the type of request.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Shown by the page the refused form goes back to (P4.4: a refused post renders nothing itself).
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("Choose the type of request.", await browser.GetStringAsync(response.Headers.Location!.ToString()), StringComparison.Ordinal);
         var requests = await (await platform.AsUserAsync(user)).GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/requests");
         Assert.Empty(requests.GetProperty("items").EnumerateArray());
     }
