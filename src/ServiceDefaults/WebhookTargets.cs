@@ -45,6 +45,13 @@ public static class WebhookTargets
     /// <summary>Whether a connection to <paramref name="address"/> is allowed.</summary>
     public static bool IsAllowed(IPAddress address, bool allowLoopback)
     {
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0)
+        {
+            // A zone (::1%1) makes IPv6's loopback and unspecified addresses compare unequal to themselves, so a row stored
+            // as https://[::1%1]:5432/ passed as public and reached the silo's own services. No public endpoint has a zone.
+            return false;
+        }
+
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();
@@ -131,6 +138,11 @@ public static class WebhookTargets
         if (uri.UserInfo.Length > 0)
         {
             return "A webhook URL carries no user name or password.";
+        }
+
+        if (uri.IdnHost.Contains('%', StringComparison.Ordinal))
+        {
+            return "A webhook URL names no IPv6 zone.";
         }
 
         var loopback = IsLoopbackHost(uri.Host);

@@ -86,6 +86,15 @@ public interface IOrderGrain : IGrainWithStringKey
     Task<bool> Anonymize();
 
     /// <summary>
+    /// As <see cref="Anonymize"/>, as its merchant leaves the customer for good (its closure, or the customer's objection
+    /// to its transfer): an order paid and not yet fulfilled will never be delivered, so it is first cancelled with every
+    /// payment given back the way it came (a card's onto the card, whose settlement follows; a partner's through the
+    /// partner; marked cash the merchant's to give back), as a manager's cancellation gives them back (P1.6, P3.2, P4.3).
+    /// </summary>
+    [Alias("anonymize-as-merchant-leaves")]
+    Task<bool> AnonymizeAsMerchantLeaves();
+
+    /// <summary>
     /// Erases the address and door number of the order's delivery once it is past delivery (a deletion of the user's
     /// addresses); true when its address is gone, now or before, false for an order still to be delivered or without one.
     /// </summary>

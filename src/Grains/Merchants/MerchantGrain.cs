@@ -231,7 +231,7 @@ internal sealed partial class MerchantGrain(
         {
             // Told first: once anonymized, the order names no user whose ledger finds its partners.
             await partners.TellPartnersAsync(MerchantId, orderId, userId);
-            return await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
+            return await GrainFactory.GetGrain<IOrderGrain>(orderId).AnonymizeAsMerchantLeaves();
         }
         catch (Exception refused) when (refused is not OperationCanceledException)
         {

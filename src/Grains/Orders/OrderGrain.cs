@@ -552,6 +552,26 @@ internal sealed partial class OrderGrain(
         return changed;
     }
 
+    async Task<bool> IOrderGrain.AnonymizeAsMerchantLeaves()
+    {
+        if (state.RecordExists && state.State is { Status: OrderStatus.Paid, UserId: not null } paid)
+        {
+            await ResumePaymentsAsync();
+            // P1.6, P4.3, P3.2: anonymized as it was, the paid order stayed paid, nobody could deliver it (no address) nor
+            // give its money back (an anonymized order's card payment is not refunded), and the merchant kept the money.
+            // No new disclosure for a partner's refund: the partner holds the payment since it took it.
+            if (paid is { Status: OrderStatus.Paid, PendingPayments.Count: 0 } && !paid.Payments.Exists(payment => payment.AwaitingPartner))
+            {
+                await RefundEverythingAsync(paid, staffId: null, disclosesToPartner: false, closesAs: OrderStatus.Cancelled);
+                paid.MoveTo(OrderStatus.Cancelled);
+                await state.WriteStateAsync();
+                await UpdateIndexAsync();
+            }
+        }
+
+        return await ((IOrderGrain)this).Anonymize();
+    }
+
     async Task<bool> IOrderGrain.HandOverToSuccessor(string merchantId, string successorMerchantId)
     {
         if (!state.RecordExists)

@@ -292,7 +292,7 @@ internal sealed class TransferGrain(
         await outbox.WriteAsync(notices, [.. notices.Select(notice => new RecipientListing(causeId, notice.Recipient, notice.RecipientKind, notice.EventId, notice.Type))]);
         foreach (var orderId in orderIds)
         {
-            await GrainFactory.GetGrain<IOrderGrain>(orderId).Anonymize();
+            await GrainFactory.GetGrain<IOrderGrain>(orderId).AnonymizeAsMerchantLeaves();
         }
 
         await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(state.State.MerchantId, userId)).SettleAndEraseBecause(CardSettlementCause.MerchantClosed);

@@ -23,6 +23,18 @@ public sealed class WebhookTargetsTests
         Assert.True(WebhookTargets.IsAllowed(IPAddress.Parse("2002:cb00:7209::1"), allowLoopback: false));
     }
 
+    // P4.4: a zone makes ::1 and :: compare unequal to themselves: https://[::1%1]:5432/ passed the connect-time guard as a
+    // public address and reached the silo's own services (a row stored before the API refused loopback URLs).
+    [Fact]
+    public void P4_4_a_zone_scoped_ipv6_address_is_never_a_webhook_target()
+    {
+        Assert.False(WebhookTargets.IsAllowed(IPAddress.Parse("::1%1"), allowLoopback: false));
+        Assert.False(WebhookTargets.IsAllowed(IPAddress.Parse("::%1"), allowLoopback: false));
+        Assert.False(WebhookTargets.IsAllowed(IPAddress.Parse("2001:4860::8888%2"), allowLoopback: false));
+        Assert.NotNull(WebhookTargets.Problem("https://[::1%251]:30000/hooks"));
+        Assert.NotNull(WebhookTargets.Problem("https://[2001:4860::8888%252]:8443/hooks"));
+    }
+
     // A merchant pointed its endpoint at port 25 or 22 of someone's public host: the silos connected there and the
     // delivery's status and timing told the merchant what listened, a port probe run by the platform.
     [Fact]

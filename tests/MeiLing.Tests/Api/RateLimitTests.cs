@@ -110,6 +110,9 @@ public sealed class RateLimitTests(PlatformFixture platform)
         var requests = await Burst(client, $"/v1/users/{user.UserId}/requests", 10);
         var merchant = await platform.CreateMerchantAsync("Staff List Loop");
         var staff = await Burst(Keyed(api, merchant.ApiKey), $"/v1/merchants/{merchant.MerchantId}/staff", 10);
+        // Aggregates over the shared database: a merchant's daily reports, the operator's analytics export.
+        var reports = await Burst(Keyed(api, merchant.ApiKey), $"/v1/merchants/{merchant.MerchantId}/reports/daily?date=2026-12-01", 10);
+        var analytics = await Burst(Keyed(api, PlatformFixture.OperatorKey), "/v1/analytics/sales?from=2026-12-01&to=2026-12-01", 10);
         // The privacy center's page opens the same ledger: it spends the same bucket, and its consent form posts spend none.
         var pages = await Burst(browser, "/privacy", 10);
         var withdrawn = await browser.PostAsync("/privacy?handler=Consent", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -129,6 +132,8 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Contains(disclosures, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(requests, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(staff, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(reports, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(analytics, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(pages, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.NotEqual(HttpStatusCode.TooManyRequests, withdrawn.StatusCode);
         Assert.All(refusedForms, refused => Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode));

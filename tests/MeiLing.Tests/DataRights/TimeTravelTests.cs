@@ -164,6 +164,28 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM member_card_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
     }
 
+    // P4.3, P1.6: a closing merchant's paid orders it never delivered were anonymized as they stood: still "paid", their
+    // money neither delivered for (no address left) nor given back (an anonymized order's card payment is not refunded).
+    [Fact]
+    public async Task P4_3_P1_6_a_paid_order_its_closing_merchant_never_delivered_is_given_back_before_it_is_anonymized()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(10_000);
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        await shop.MerchantClient.PaidAsync(order.Id(), "member-card", order.GetProperty("totalFen").GetInt64());
+
+        (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 })).EnsureSuccessStatusCode();
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId);
+        await merchant.CompleteTerminationIfDue();
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        Assert.Equal(MerchantStatus.Terminated, (await merchant.CompleteTerminationIfDue()).Status);
+
+        Assert.Equal("Cancelled", await platform.Database.ScalarAsync<string>("SELECT status FROM order_index WHERE order_id = $1", order.Id()));
+        // The whole top-up is settled back to the member: the order's payment came back onto the card first.
+        Assert.Equal(10_000L, await platform.Database.ScalarAsync<long>(
+            "SELECT coalesce(sum(amount_fen), 0)::bigint FROM member_card_settlements WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+
     // P4.3, P3.1: a closing merchant anonymized its customers' orders, but the payment and delivery partners that keep each
     // order's payment and delivery by its id were told nothing, and the user's ledger still listed them holding it.
     [Fact]
