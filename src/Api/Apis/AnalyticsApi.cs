@@ -16,7 +16,7 @@ public static class AnalyticsApi
 
         group.MapGet("/sales", ExportSales).WithName("ExportSales")
             .WithSummary("Sales by merchant alias, day, product and region; groups of fewer than 5 customers are suppressed; no ids.")
-            .WithDescription("A period of 1 to 366 days (from, to inclusive) holding at most 100,000 groups; otherwise 400 (`invalid-period`, or `export-too-large`), naming `to`.")
+            .WithDescription("A period of 1 to 366 days (from, to inclusive) holding at most 100,000 groups; otherwise 400 (`invalid-period`, or `export-too-large`), naming `to`. Each merchant's alias is drawn at random for the export, so two exports cannot be joined by it. At most 10 exports a second per caller (the heavy reads' bucket, MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND), then 429.")
             .ProducesProblems(400, 401, 403);
         return group;
     }

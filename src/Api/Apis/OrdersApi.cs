@@ -40,7 +40,7 @@ public static class OrdersApi
             .ProducesProblems(400, 401, 403, 404, 409, 429);
         orders.MapPost("/status", ChangeStatus).RequireAuthorization(AuthorizationPolicies.Merchant)
             .WithName("ChangeOrderStatus").WithSummary("Fulfil, cancel or refund; 409 for a transition the order's state forbids.")
-            .WithDescription("Cancelling or refunding gives back all money not yet given back, and the stock of every line not yet refunded. A cashier may fulfil, and cancel an order nothing was paid on; giving money back is 403 for a cashier.")
+            .WithDescription("Cancelling or refunding gives back all money not yet given back, and the stock of every line not yet refunded. A cashier may fulfil, and cancel an order nothing was paid on; giving money back is 403 for a cashier. The order's `statusChange` names the last change a merchant's key made: `{status, at, by}`, `by` the staff member's id or `merchant` for the merchant's own key.")
             .ProducesProblems(400, 401, 403, 404, 409);
         orders.MapPost("/refunds", Refund).RequireAuthorization(AuthorizationPolicies.MerchantManager)
             .WithName("RefundOrder").WithSummary("Refund some lines or an amount of a paid order, through the methods that paid; the refunded lines' stock comes back; 409 too-many-refunds past 50 (a whole-order refund still gives the rest back).")

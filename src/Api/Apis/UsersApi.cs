@@ -27,13 +27,14 @@ public static class UsersApi
         var group = routes.MapGroup("/v1/users").WithTags("Users");
 
         group.MapPost("/", Register).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy).AddEndpointFilter<WrongCodeFilter>()
-            .WithName("RegisterUser").WithSummary("Register with a mainland mobile number, the register code texted to it, and a password (P1.1, P4.4); under 14, the guardian confirms with a code of their own (P5.1).");
+            .WithName("RegisterUser").WithSummary("Register with a mainland mobile number, the register code texted to it, and a password (P1.1, P4.4); under 14, the guardian confirms with a code of their own (P5.1).")
+            .WithDescription("One network (an IPv4 address, or an IPv6 /48) presents at most 100 wrong codes a day here, password resets and guardians' withdrawals together (MEILING_RATE_LIMIT_WRONG_CODES_PER_DAY); past them 429 too-many-wrong-codes with Retry-After, the code unexamined.");
         group.MapPost("/{userId:id}/password", ChangePassword).ForCaller(CallerScope.TheUser)
             .WithName("ChangePassword").WithSummary("Change the password with the current one (P4.4): every other session ends; this one continues under the fresh token in X-Session-Token (and the session cookie). At most 5 changes a day, then 429 quota-exceeded with Retry-After.");
         group.MapPost("/{userId:id}/guardian-withdrawal", WithdrawGuardianConsent).AllowAnonymous().RequireRateLimiting(RateLimits.CodesPolicy)
             .AddEndpointFilter<WrongCodeFilter>()
             .WithName("WithdrawGuardianConsent")
-            .WithSummary("The guardian of a child under 14 withdraws consent with a guardian-withdrawal code texted to the guardian's number (no session needed; a guardian-consent code, the one handed on to confirm, does not do): the child's account is cancelled, the whole erasure (P5.1, P4.1). 202 with the cancellation and its followUpCode, which the guardian follows it with at POST /v1/requests/{requestId}/follow-up once the account is gone (P8.1); a cancellation already under way answers as it is, without. Any failure is 400 verification-failed.");
+            .WithSummary("The guardian of a child under 14 withdraws consent with a guardian-withdrawal code texted to the guardian's number (no session needed; a guardian-consent code, the one handed on to confirm, does not do): the child's account is cancelled, the whole erasure (P5.1, P4.1). 202 with the cancellation and its followUpCode, which the guardian follows it with at POST /v1/requests/{requestId}/follow-up once the account is gone (P8.1); a cancellation already under way answers as it is, without. Any failure is 400 verification-failed; a network past its day of wrong codes (100, with registration and password resets) is 429 too-many-wrong-codes, the code unexamined.");
         group.MapPost("/{userId:id}/guardian-confirmation", ConfirmGuardian).ForCaller(CallerScope.TheUser)
             .WithName("ConfirmGuardian").WithSummary("The guardian of a child under 14 confirms with the code texted to the guardian's number: the account leaves pending-guardian (P5.1).")
             .WithDescription("Within 7 days of the registration; after them 409 `guardian-deadline-passed`, and the account's erasure is filed (as the deadline files it), whatever code is given.");
