@@ -556,6 +556,7 @@ internal sealed partial class OrderGrain(
     {
         if (state.RecordExists && state.State is { Status: OrderStatus.Paid, UserId: not null } paid)
         {
+            // Resumed first, as Anonymize does: a payment it finishes may change what there is to give back.
             await ResumePaymentsAsync();
             // P1.6, P4.3, P3.2: anonymized as it was, the paid order stayed paid, nobody could deliver it (no address) nor
             // give its money back (an anonymized order's card payment is not refunded), and the merchant kept the money.
