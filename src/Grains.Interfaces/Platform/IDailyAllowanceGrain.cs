@@ -5,8 +5,10 @@ namespace MeiLing.Grains.Platform;
 /// two numbers of state: counting rewrites no large record (a merchant's staff list), waits on no busy grain's turn (a
 /// merchant walking its customers, which calls the orders that count here), and a counter new in a release lives only
 /// on silos of that release while a cluster rolls.
+/// <para>Version 1 adds <see cref="TakeBlock"/>: a call of it reaching an activation of an older release has that activation
+/// replaced by one of this release (Orleans' backward-compatible versions), so it is never refused as unknown.</para>
 /// </summary>
-[Alias("meiling.daily-allowance")]
+[Alias("meiling.daily-allowance"), Orleans.CodeGeneration.Version(1)]
 public interface IDailyAllowanceGrain : IGrainWithStringKey
 {
     /// <summary>The grain key of <paramref name="party"/>'s allowance of <paramref name="kind"/>.</summary>
@@ -46,4 +48,12 @@ public interface IDailyAllowanceGrain : IGrainWithStringKey
     /// </summary>
     [Alias("take")]
     Task Take();
+
+    /// <summary>
+    /// Takes up to <paramref name="wanted"/> of the day's uses at once, as many as are left, with one write: a silo hands
+    /// them out to its own callers (the silo's leases of allowances) so that a busy merchant's every order does not queue on
+    /// this one activation. Past the day's allowance 429 <c>quota-exceeded</c>, as <see cref="Take"/>.
+    /// </summary>
+    [Alias("take-block")]
+    Task<AllowanceBlock> TakeBlock(int wanted);
 }

@@ -11,7 +11,7 @@ namespace MeiLing.Grains.Orders;
 /// catalogue, the merchant open for business, the customer's consent gate, and the stock. Shared by the order grain
 /// (a walk-in sale under an idempotency key) and <see cref="NewOrders"/> (every other new order).
 /// </summary>
-public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimeProvider clock)
+public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, AllowanceLeases allowances, TimeProvider clock)
 {
     /// <summary>
     /// The state of <paramref name="orderId"/> placed by <paramref name="command"/>; nothing of it written yet.
@@ -57,7 +57,7 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
             // A walk-in sale names nobody: there is no one's data to process, so no consent or policy gate. P4.4: but
             // the merchant's day of them, counted before anything is written (an order for a user counts against the
             // user's day at the merchant, in the gate below).
-            await grains.TakeWhereKnownAsync(DailyAllowanceKind.WalkInSalesByMerchant, command.MerchantId);
+            await allowances.TakeSaleAsync(DailyAllowanceKind.WalkInSalesByMerchant, command.MerchantId);
             return (merchant.Region, null);
         }
 
@@ -87,7 +87,7 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, TimePr
         // P4.4: the merchant's day of orders for its users, all its customers together, before anything is written: each
         // user's day at the merchant bounds one customer, not a key walking every customer it knows. Counted once the
         // customer's gate let the order through: a key naming made-up users spent the day, and every real order after it.
-        await grains.TakeWhereKnownAsync(DailyAllowanceKind.UserOrdersByMerchant, command.MerchantId);
+        await allowances.TakeSaleAsync(DailyAllowanceKind.UserOrdersByMerchant, command.MerchantId);
         return (merchant.Region, basis);
     }
 

@@ -17,8 +17,15 @@ public sealed class FixedWindowCount
     public TimeSpan LeftOf(DateTimeOffset now, TimeSpan window) => WindowStart + window - now;
 
     /// <summary>Takes one use; throws 429 <c>quota-exceeded</c> (with when the window ends) when none is left.</summary>
-    public void Take(DateTimeOffset now, TimeSpan window, int limit, string what)
+    public void Take(DateTimeOffset now, TimeSpan window, int limit, string what) => TakeUpTo(now, window, limit, 1, what);
+
+    /// <summary>
+    /// Takes as many of <paramref name="wanted"/> uses as are left, at least one: how many it took. Throws 429
+    /// <c>quota-exceeded</c> (with when the window ends) when none is left.
+    /// </summary>
+    public int TakeUpTo(DateTimeOffset now, TimeSpan window, int limit, int wanted, string what)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(wanted, 1);
         if (now - window >= WindowStart)
         {
             WindowStart = now;
@@ -33,6 +40,8 @@ public sealed class FixedWindowCount
             };
         }
 
-        Used++;
+        var taken = Math.Min(wanted, limit - Used);
+        Used += taken;
+        return taken;
     }
 }

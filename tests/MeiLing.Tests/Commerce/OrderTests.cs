@@ -1,11 +1,14 @@
 using System.Text.Json;
+using MeiLing.Grains;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Staff;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
+using Microsoft.Extensions.Options;
 using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.Commerce;
@@ -260,6 +263,47 @@ public sealed class OrderTests(PlatformFixture platform)
         // The refused order left nothing behind: the merchant's orders are the allowed ones and the walk-in sale.
         Assert.Equal(allowed + 1, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM order_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
+    }
+
+    // Issue 15: a merchant's day of sales asked its one activation at every sale, queuing every till on its turn and
+    // writes. Silos now take it in blocks: together they hand out the day whole and not one sale more, and what they took
+    // is written at once, so a deactivation loses none of it.
+    [Fact]
+    public async Task P4_4_silos_taking_a_merchants_day_of_sales_in_blocks_hand_out_the_day_and_no_more()
+    {
+        var merchantId = EntityId.New(EntityId.MerchantPrefix);
+        // Two silos' leases, each taking blocks of 5 (a day of 5,000 as they see it) from a day the cluster sets at 1,100.
+        var asSeenBySilos = Options.Create(new StaffSettings { UserOrdersPerMerchantPerDay = 5_000 });
+        AllowanceLeases[] silos = [new(platform.Grains, asSeenBySilos, platform.Clock), new(platform.Grains, asSeenBySilos, platform.Clock)];
+        Assert.Equal(5, AllowanceLeases.BlockOf(5_000));
+
+        var handedOut = 0;
+        var spent = new bool[silos.Length];
+        for (var turn = 0; !spent.All(silo => silo); turn++)
+        {
+            var silo = turn % silos.Length;
+            if (spent[silo])
+            {
+                continue;
+            }
+
+            try
+            {
+                await silos[silo].TakeSaleAsync(DailyAllowanceKind.UserOrdersByMerchant, merchantId);
+                handedOut++;
+            }
+            catch (DomainException refused) when (refused.Code == "quota-exceeded")
+            {
+                spent[silo] = true;
+            }
+        }
+
+        Assert.Equal(TestSiloConfigurator.UserOrdersPerMerchantPerDay, handedOut);
+        var merchantsDay = platform.Grains.GetGrain<IDailyAllowanceGrain>(
+            IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.UserOrdersByMerchant, merchantId));
+        await merchantsDay.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var afterDeactivation = await Assert.ThrowsAsync<DomainException>(() => merchantsDay.Take());
+        Assert.Equal("quota-exceeded", afterDeactivation.Code);
     }
 
     // Each user's day at a merchant bounded one customer only: a merchant's key walking every customer id its order list
