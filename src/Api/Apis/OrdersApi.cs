@@ -31,7 +31,7 @@ public static class OrdersApi
         orders.MapGet("/", GetOrder).RequireAuthorization(AuthorizationPolicies.OrderParties).AuditsSubjectOf("orderId")
             .WithName("GetOrder").WithSummary("An order: its merchant (recorded as a disclosure; the same hand-over again within a day passes the gate but is recorded once), its user, or support (audited with the order's user as its subject, so the user's audit trail shows the look-up; an order with no user, a walk-in sale, is 404 to support: the merchant's business, P1.7).");
         orders.MapPost("/payments", Pay).RequireAuthorization(AuthorizationPolicies.MerchantOrUser)
-            .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it, when a member card is short, or past 50 payments on one order (too-many-payments).")
+            .WithName("PayOrder").WithSummary("Pay part or all of what is outstanding; 409 beyond it, when a member card is short, past 50 payments on one order (too-many-payments), or for an order to be delivered still unpaid 7 days after it was placed (order-expired: place it again with the customer's current delivery). An Idempotency-Key makes a retry return the order with the payment it made; the same key with another method or amount is 409 idempotency-key-reused.")
             .WithDescription("`member-card` draws on the user's balance at the order's merchant, and the user is told of every such payment in their notices (`member-card-charged`). The user pays their own order, and the merchant's own key pays, without more; a member who chose `codeAlways` pays from their card only with a session signed in within MEILING_RECENT_SIGN_IN_MINUTES (else 403 `recent-sign-in-required`, nothing drawn), and the merchant's own key then needs `memberCode` too; a manager's or cashier's key needs `memberCode`, the code texted to the user for this order and amount (`POST /v1/orders/{orderId}/member-code`): without it 403 `member-code-required`, a wrong, spent or other order's code 400 `verification-failed` naming `memberCode`, nothing drawn either way. `marked` (cash) is the merchant's and its staff's alone (a user gets 403). One member-card payment is at most 100,000,000 fen (400 `invalid-amount` naming `amountFen`, nothing begun). A `wechat` or `alipay` charge is `pending` until its partner confirms it, and holds its amount for 15 minutes: past that, another payment may take its place (it then shows `lapsed`, and should its partner confirm it after all, it is given back, a refund with reason `payment-lapsed`), and a cashier may cancel the order.")
             .ProducesProblems(400, 401, 403, 404, 409);
         orders.MapPost("/member-code", AskMemberCode).RequireAuthorization(AuthorizationPolicies.Merchant)
@@ -99,12 +99,18 @@ public static class OrdersApi
     }
 
     private static async Task<Results<Created<OrderView>, NotFound>> Pay(
-        string orderId, PayOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
+        string orderId, PayOrderRequest request, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey)
     {
         // The order decides whether the payment needs a recent sign-in (a member who chose codeAlways); the edge only
         // says whether this session's signed sign-in time is recent.
-        var order = await cluster.GetGrain<IOrderGrain>(orderId).PayWith(
-            new OrderPayment(caller.AsOrderCaller(), request.Method, request.AmountFen, request.MemberCode, recentSignIn.IsRecent(caller)));
+        // Each payer's keys their own: the user's key never names a payment the till made under the same key.
+        var payer = caller.AsOrderCaller();
+        var paymentId = string.IsNullOrEmpty(idempotencyKey)
+            ? null
+            : EntityId.FromIdempotencyKey(EntityId.PaymentPrefix, $"{orderId}/{payer.Party}/{payer.Id}/{payer.StaffId}", idempotencyKey);
+        var order = await cluster.GetGrain<IOrderGrain>(orderId).PayWith(new OrderPayment(
+            payer, request.Method, request.AmountFen, request.MemberCode, recentSignIn.IsRecent(caller), paymentId));
         return TypedResults.Created($"/v1/orders/{orderId}", order);
     }
 

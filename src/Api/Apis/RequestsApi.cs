@@ -285,10 +285,10 @@ public static class RequestsApi
                 var correction = body is { Nickname: not null } or { AvatarUrl: not null } or { BirthDate: not null }
                     ? new ProfileCorrection(body.Nickname?.Trim(), body.AvatarUrl, body.BirthDate)
                     : null;
-                var delivery = body?.Delivery is { } d ? new DeliveryCorrection(d.RecipientName?.Trim(), d.Phone, d.Address?.Trim(), d.DoorNumber?.Trim()) : null;
-                if (delivery is { RecipientName: null, Phone: null, Address: null, DoorNumber: null })
+                var delivery = body?.Delivery is { } d ? new DeliveryCorrection(d.RecipientName?.Trim(), d.Phone, d.Address?.Trim(), d.DoorNumber?.Trim(), d.Gender) : null;
+                if (delivery is { IsEmpty: true })
                 {
-                    errors["details.delivery"] = ["A delivery correction names the corrected fields: recipientName, phone, address or doorNumber."];
+                    errors["details.delivery"] = ["A delivery correction names the corrected fields: recipientName, gender, phone, address or doorNumber."];
                 }
                 else if (correction is null && delivery is null)
                 {
@@ -385,4 +385,5 @@ public sealed record DeliveryCorrectionBody(
     [property: StringLength(64, MinimumLength = 1), PlainText] string? RecipientName = null,
     [property: MainlandMobile, StringLength(32)] string? Phone = null,
     [property: StringLength(256, MinimumLength = 1), PlainText] string? Address = null,
-    [property: StringLength(64, MinimumLength = 1), PlainText] string? DoorNumber = null);
+    [property: StringLength(64, MinimumLength = 1), PlainText] string? DoorNumber = null,
+    Grains.Orders.FormOfAddress? Gender = null);

@@ -26,8 +26,10 @@ public static class TransfersApi
         routes.MapGet("/v1/transfers/{transferId:id}", Get).WithTags("Transfers")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("GetTransfer")
             .WithSummary("Read a transfer (operators): its merchants, date and status, usersNotified (the users told so far) and noticesComplete (every customer told; nobody is handed over before), P3.2.");
+        // P4.4 (*reviewer*): every objection takes a turn on the transfer's one grain; a user's loop of them held up other
+        // customers' objections near the date.
         routes.MapPost("/v1/transfers/{transferId:id}/objections", Object).WithTags("Transfers")
-            .RequireAuthorization(AuthorizationPolicies.User).WithName("ObjectToTransfer")
+            .RequireAuthorization(AuthorizationPolicies.User).RequireRateLimiting(RateLimits.SharedGrainWritesPolicy).WithName("ObjectToTransfer")
             .WithSummary("The signed-in user objects before the date: their data is left out of the hand-over and anonymized at the merchant instead (P3.2).")
             .WithDescription("An objection is final: the user's orders at the merchant are anonymized and their member card settled (owed back) instead of moving. It needs a session signed in within MEILING_RECENT_SIGN_IN_MINUTES (403 recent-sign-in-required otherwise, nothing recorded), as closing the account does (P4.4).");
         routes.MapGet("/v1/transfers/{transferId:id}/objections/{userId:id}/recipients", GetObjectionRecipients).WithTags("Transfers")

@@ -17,14 +17,15 @@ public static class ConsolePaths
     /// <summary>
     /// A sign-in's return URL is followed only when it is a path inside the same console: an absolute
     /// URL, a protocol-relative one (<c>//evil</c>), a backslash trick (<c>/\evil</c>) or a path elsewhere
-    /// on the host falls back to the console's home. No open redirect.
+    /// on the host falls back to the console's home. No open redirect. Nor one beyond printable ASCII, which the
+    /// server refuses to write into the Location header (a 500 where the sign-in had succeeded).
     /// </summary>
     public static string SafeReturnUrl(string? returnUrl, string home)
     {
         if (string.IsNullOrEmpty(returnUrl) || returnUrl.Length > 512
             || returnUrl[0] != '/' || returnUrl.StartsWith("//", StringComparison.Ordinal)
             || returnUrl.Contains('\\', StringComparison.Ordinal)
-            || returnUrl.Any(char.IsControl)
+            || returnUrl.Any(c => c is < ' ' or > '~')
             || !(returnUrl == home || returnUrl.StartsWith(home + "/", StringComparison.Ordinal) || returnUrl.StartsWith(home + "?", StringComparison.Ordinal)))
         {
             return home;

@@ -37,6 +37,12 @@ public static class RateLimits
     /// </summary>
     public const string HeavyReadsPolicy = "heavy-reads";
 
+    /// <summary>
+    /// Writes that all queue on one grain many users share (a transfer's objections): a small bucket of the caller's own,
+    /// so one user's loop of repeats holds up no other customer's turn on that grain.
+    /// </summary>
+    public const string SharedGrainWritesPolicy = "shared-grain-writes";
+
     // Probes and the constant ping have nothing behind them to protect; orchestrators and the
     // benchmarks' HTTP ceiling must never meet a limit. Only these routes themselves: any other path under them still
     // authenticates whatever key it carries (and answers 401 or 404), so exempt by prefix, /health/anything was a way to
@@ -55,6 +61,7 @@ public static class RateLimits
             options.AddPolicy(CredentialsPolicy, context => Allowances(context).Credentials(context));
             options.AddPolicy(CodesPolicy, context => Allowances(context).Codes(context));
             options.AddPolicy(HeavyReadsPolicy, callers.HeavyReadPartitionOf);
+            options.AddPolicy(SharedGrainWritesPolicy, callers.SharedGrainWritePartitionOf);
             options.AddPolicy(RegisterPagePolicy, context => PostsToNamedHandler(context)
                 ? Allowances(context).Codes(context)
                 : Allowances(context).Credentials(context, bucket: "credentials:"));
@@ -114,6 +121,13 @@ public static class RateLimits
             HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                 ? new("heavy:" + PartitionOf(context).PartitionKey, _heavyRead)
                 : Unlimited;
+
+        /// <summary>
+        /// A bucket the size of the heavy reads', of the caller's writes on a grain shared by many users: apart from their
+        /// reads, so no loop of reads (a page left open, a stolen token) holds up an objection that has a deadline.
+        /// </summary>
+        public RateLimitPartition<string> SharedGrainWritePartitionOf(HttpContext context) =>
+            new("shared-write:" + PartitionOf(context).PartitionKey, _heavyRead);
 
         /// <summary>A merchant's staff member's key's own bucket, by staff id, spent before the merchant's (<see cref="StaffKeyThenCallerLimiter"/>).</summary>
         public RateLimitPartition<string> StaffKeyPartitionOf(HttpContext context) =>

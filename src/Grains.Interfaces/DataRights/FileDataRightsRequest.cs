@@ -35,13 +35,21 @@ public sealed record RequestDetails(
     public static RequestDetails None { get; } = new(null, null, [], []);
 }
 
-/// <summary>Corrected delivery details, applied to every order not yet fulfilled.</summary>
+/// <summary>
+/// Corrected delivery details, applied to every order still on its way. The form of address is among them: merchants and
+/// the delivery partner receive it with the rest (P1.5), so a wrong one is corrected as they are.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.delivery-correction")]
 public sealed record DeliveryCorrection(
     [property: Id(0)] string? RecipientName,
     [property: Id(1)] string? Phone,
     [property: Id(2)] string? Address,
-    [property: Id(3)] string? DoorNumber);
+    [property: Id(3)] string? DoorNumber,
+    [property: Id(4)] Orders.FormOfAddress? Gender = null)
+{
+    /// <summary>Whether it corrects anything.</summary>
+    public bool IsEmpty => this is { RecipientName: null, Phone: null, Address: null, DoorNumber: null, Gender: null };
+}
 
 /// <summary>What a deletion request can erase while the account stays.</summary>
 [GenerateSerializer, Alias("meiling.erasable-category")]

@@ -32,6 +32,7 @@ public sealed record FilingToApprove(
         if (details.Delivery is { } delivery)
         {
             AddIf(fields, delivery.RecipientName is not null, "delivery.recipientName");
+            AddIf(fields, delivery.Gender is not null, "delivery.gender");
             AddIf(fields, delivery.Phone is not null, "delivery.phone");
             AddIf(fields, delivery.Address is not null, "delivery.address");
             AddIf(fields, delivery.DoorNumber is not null, "delivery.doorNumber");

@@ -132,7 +132,7 @@ internal sealed partial class MemberCardGrain(
         // The row joins the card's state write in one unit: both are durable or neither, so a replay under the same key
         // (answered above from the state) never needs to write it again.
         state.State.Apply(UserId, operationId, amountFen);
-        await takings.WriteTopUpWithStateAsync(MerchantId, amountFen, now, takenBy, state.WriteStateAsync);
+        await WriteOrForgetAsync(() => takings.WriteTopUpWithStateAsync(MerchantId, amountFen, now, takenBy, state.WriteStateAsync));
         if (counted is not null)
         {
             await ConfirmAppliedAsync(staffId!, counted);
@@ -235,7 +235,7 @@ internal sealed partial class MemberCardGrain(
         }
 
         state.State.Apply(UserId, operationId, balanceFen);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync(state.WriteStateAsync);
         return state.State.BalanceFen;
     }
 
@@ -253,7 +253,7 @@ internal sealed partial class MemberCardGrain(
         }
 
         state.State.Apply(UserId, operationId, -amountFen);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync(state.WriteStateAsync);
         return state.State.BalanceFen;
     }
 
@@ -273,8 +273,32 @@ internal sealed partial class MemberCardGrain(
         }
 
         state.State.Apply(UserId, operationId, amountFen);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync(state.WriteStateAsync);
         return state.State.BalanceFen;
+    }
+
+    // *reviewer*: a change whose write failed stayed in memory: the balance read it, a retry under the same operation id was
+    // answered from it, and the next write made it durable (a top-up spendable with no takings row). Memory goes back to
+    // what is stored; one that cannot be read back leaves with the activation, the next reading it afresh.
+    private async Task WriteOrForgetAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch
+        {
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch
+            {
+                this.DeactivateOnIdle();
+            }
+
+            throw;
+        }
     }
 
     private string MerchantId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/', StringComparison.Ordinal)];

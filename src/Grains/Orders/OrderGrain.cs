@@ -233,6 +233,38 @@ internal sealed partial class OrderGrain(
             throw DomainException.Forbidden("merchant-only-payment-method", "Only the merchant records a marked (cash) payment.");
         }
 
+        if (request.PaymentId is { } retried && order.FindPayment(retried) is { } made)
+        {
+            // P1.6 (*reviewer*): a payment retried under its Idempotency-Key (its answer lost) drew on the card, or charged
+            // the partner, a second time. It is the payment already made, or being made (finished here first).
+            if (made.Method != method || made.AmountFen != amountFen)
+            {
+                throw DomainException.Conflict("idempotency-key-reused", "This Idempotency-Key was used for another payment; use a new key for a new payment.");
+            }
+
+            await ResumePaymentsAsync();
+            return order.MadePayment(retried) is not null ? await AnswerAsync(caller, order) : throw PaymentStillBegun();
+        }
+
+        if (order.PendingPayments.Count > 0)
+        {
+            // A payment left begun (its card or partner could not answer, 503) is finished before another is taken. The
+            // same payment asked again without a key (the till trying again after the 503) is that one, not a second draw.
+            var sameBegun = order.PendingPayments
+                .Where(p => p.Method == method && p.AmountFen == amountFen && p.TakenBy == TakenByOf(caller))
+                .Select(p => p.PaymentId).ToList();
+            await ResumePaymentsAsync();
+            if (order.PendingPayments.Count > 0)
+            {
+                throw PaymentStillBegun();
+            }
+
+            if (sameBegun.Count > 0)
+            {
+                return await AnswerAsync(caller, order);
+            }
+        }
+
         // One moment for the check and the payment: a charge the check still counted must not lapse by the time it is begun.
         var now = clock.GetUtcNow();
         CheckPayable(order, method, amountFen, now);
@@ -256,6 +288,13 @@ internal sealed partial class OrderGrain(
             memberCodeScope = await CheckMemberCodeAsync(order, request.MemberCode, amountFen);
         }
 
+        if (method == PaymentMethod.MemberCard)
+        {
+            // P4.4 (*reviewer*): a draw the card cannot cover is refused before anything is begun: begun and abandoned, each
+            // such attempt wrote the order twice, and a loop of them was bounded by nothing but the caller's rate.
+            await RefuseShortCardAsync(order, amountFen);
+        }
+
         if (order.UserId is { } userId)
         {
             // P6.1: paying processes the user's data on their behalf.
@@ -272,12 +311,12 @@ internal sealed partial class OrderGrain(
 
         var payment = new OrderState.PaymentRecord
         {
-            PaymentId = EntityId.NewInTimeOrder(EntityId.PaymentPrefix, now),
+            PaymentId = request.PaymentId ?? EntityId.NewInTimeOrder(EntityId.PaymentPrefix, now),
             Method = method,
             AmountFen = amountFen,
             At = now,
             // P1.6: a marked payment is cash a staff member says they took; the ledger names them, as for top-ups and refunds.
-            TakenBy = caller.Party == OrderParty.Merchant ? TakingsLedger.TakenBy(caller.StaffId) : null,
+            TakenBy = TakenByOf(caller),
         };
         // The charges this payment was allowed past (CheckPayable) lapse as it begins, in its write: a confirmation arriving
         // while it is under way then gives the charge back instead of paying the order twice.
@@ -349,6 +388,12 @@ internal sealed partial class OrderGrain(
         }
     }
 
+    private static string? TakenByOf(OrderCaller caller) =>
+        caller.Party == OrderParty.Merchant ? TakingsLedger.TakenBy(caller.StaffId) : null;
+
+    private static DomainException PaymentStillBegun() => DomainException.Unavailable("payment-pending",
+        "A payment of this order is still being made (its card or partner has not answered); read the order and try again shortly.");
+
     private static void CheckPayable(OrderState order, PaymentMethod method, long amountFen, DateTimeOffset now)
     {
         if (method == PaymentMethod.MemberCard && order.UserId is null)
@@ -362,6 +407,15 @@ internal sealed partial class OrderGrain(
             throw DomainException.Conflict("order-not-payable", order.Anonymized
                 ? "An anonymized order takes no payment."
                 : $"An order that is {Describe(order.Status)} takes no payment.");
+        }
+
+        if (order.Delivery is not null && !order.IsOnItsWay(now))
+        {
+            // P1.5, P3.1 (*reviewer*): an unpaid order past its window is no longer on its way: the user's corrections of
+            // their delivery skip it, and a deletion of addresses erases its address. Paid now, it would bring the address
+            // the user corrected away back to the merchant and the delivery partner.
+            throw DomainException.Conflict("order-expired",
+                $"An order to be delivered takes payments for {OrderState.UnpaidDeliveryWindow.TotalDays:0} days after it is placed; cancel it (what was paid goes back) and place it again with the customer's current delivery.");
         }
 
         var outstandingFen = order.TotalFen - order.CommittedFen(now);
@@ -560,8 +614,11 @@ internal sealed partial class OrderGrain(
             await ResumePaymentsAsync();
             // P1.6, P4.3, P3.2: anonymized as it was, the paid order stayed paid, nobody could deliver it (no address) nor
             // give its money back (an anonymized order's card payment is not refunded), and the merchant kept the money.
-            // No new disclosure for a partner's refund: the partner holds the payment since it took it.
-            if (paid is { Status: OrderStatus.Paid, PendingPayments.Count: 0 } && !paid.Payments.Exists(payment => payment.AwaitingPartner))
+            // No new disclosure for a partner's refund: the partner holds the payment since it took it. Only an order to be
+            // delivered (*reviewer*): one without a delivery was handed over at the counter (a till seldom marks those
+            // fulfilled), and a customer objecting to a transfer had every such purchase's money back with the goods.
+            if (paid is { Status: OrderStatus.Paid, PendingPayments.Count: 0, Delivery: not null }
+                && !paid.Payments.Exists(payment => payment.AwaitingPartner))
             {
                 await RefundEverythingAsync(paid, staffId: null, disclosesToPartner: false, closesAs: OrderStatus.Cancelled);
                 paid.MoveTo(OrderStatus.Cancelled);
@@ -820,10 +877,12 @@ internal sealed partial class OrderGrain(
                 {
                     await MemberCard(order).Debit(payment.PaymentId, payment.AmountFen);
                 }
-                catch (DomainException)
+                catch (DomainException refused) when (refused.Kind != DomainErrorKind.Unavailable)
                 {
                     // The card refuses before it moves any money (a short balance, an amount it does not take): nothing
-                    // stays begun, or the order could never be cancelled and the amount would stay held.
+                    // stays begun, or the order could never be cancelled and the amount would stay held. A card that could
+                    // not write (Unavailable, *reviewer*) may have drawn the money all the same: the payment stays begun,
+                    // finished under its own id, which the card applies once, rather than dropped and made again.
                     order.AbandonPayment(payment.PaymentId);
                     await state.WriteStateAsync();
                     throw;
@@ -838,7 +897,7 @@ internal sealed partial class OrderGrain(
                 {
                     reference = await partner.ChargeAsync(payment.PaymentId, OrderId, payment.AmountFen);
                 }
-                catch (DomainException)
+                catch (DomainException refused) when (refused.Kind != DomainErrorKind.Unavailable)
                 {
                     // The partner refused the charge, so no money moved: like a short member card, nothing stays begun.
                     order.AbandonPayment(payment.PaymentId);

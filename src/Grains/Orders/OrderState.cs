@@ -175,6 +175,9 @@ public sealed class OrderState : IOwnedByUser
     /// <summary>A payment already made (confirmed or awaiting its partner), or null.</summary>
     public PaymentRecord? MadePayment(string paymentId) => Payments.Find(p => p.PaymentId == paymentId);
 
+    /// <summary>The payment of this id, made or begun; null when there is none (or it was refused and abandoned).</summary>
+    public PaymentRecord? FindPayment(string paymentId) => MadePayment(paymentId) ?? PendingPayments.Find(p => p.PaymentId == paymentId);
+
     /// <summary>
     /// Whether a partner's confirmation names this payment's reference. Orders anonymized before references were kept
     /// lost them: a payment of such an order still awaiting its partner takes the reference the partner signs for (the
@@ -534,6 +537,7 @@ public sealed class OrderState : IOwnedByUser
         Delivery = Delivery with
         {
             RecipientName = correction.RecipientName ?? Delivery.RecipientName,
+            Gender = correction.Gender ?? Delivery.Gender,
             Phone = correction.Phone ?? Delivery.Phone,
             Address = correction.Address ?? Delivery.Address,
             DoorNumber = correction.DoorNumber ?? Delivery.DoorNumber,

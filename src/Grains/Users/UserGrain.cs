@@ -291,6 +291,14 @@ internal sealed partial class UserGrain(
         var user = User;
         if (user.MemberCodeAlways != always)
         {
+            if (!always)
+            {
+                // P4.4 (*reviewer*): each change rewrites the whole sealed record, and a loop of on and off was bounded by
+                // nothing but the caller's rate. Turning the code off is counted with the profile's changes (written with
+                // this one); turning it on never is, so a copy of the session spending the day cannot keep the member from it.
+                user.Today.ProfileCorrections.Take(clock.GetUtcNow(), UserQuotas.Day, UserQuotas.ProfileCorrectionsPerDay, "profile changes");
+            }
+
             user.ChooseMemberCodeAlways(always);
             await state.WriteStateAsync();
         }

@@ -235,9 +235,13 @@ public sealed class RequestRecipientNotices(
         if (details.Delivery is { } delivery)
         {
             // Delivery partners received these fields by name; merchants received them inside "delivery".
-            foreach (var (name, value) in new[] { ("recipientName", delivery.RecipientName), ("phone", delivery.Phone), ("address", delivery.Address), ("doorNumber", delivery.DoorNumber) })
+            foreach (var (name, corrected) in new[]
             {
-                if (value is not null)
+                ("recipientName", delivery.RecipientName is not null), ("gender", delivery.Gender is not null), ("phone", delivery.Phone is not null),
+                ("address", delivery.Address is not null), ("doorNumber", delivery.DoorNumber is not null),
+            })
+            {
+                if (corrected)
                 {
                     yield return name;
                     yield return $"delivery.{name}";

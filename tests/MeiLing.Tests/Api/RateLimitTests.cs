@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 using MeiLing.Api;
 using MeiLing.Grains.Activity;
+using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 using Microsoft.AspNetCore.Hosting;
@@ -89,6 +91,33 @@ public sealed class RateLimitTests(PlatformFixture platform)
 
     // P4.4: a user's location samples, activity log and disclosures each open up to a thousand sealed rows, and a user's loop
     // on them spent only the 5,000 calls a second every call shares: the silo opened millions of rows a second for one user.
+    // P3.2, P4.4 (*reviewer*): every objection to a transfer takes a turn on the transfer's one grain, repeats included; one
+    // customer's loop of them held up the others' objections near the date, each a right lost if it timed out.
+    [Fact]
+    public async Task P3_2_P4_4_a_users_loop_of_objections_to_a_transfer_is_429_past_their_heavy_bucket_and_another_customer_still_objects()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.PlaceOrderAsync();
+        var other = await platform.RegisterUserAsync();
+        await (shop with { Customer = other }).PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Objected Successor");
+        var started = await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",
+            new { successorMerchantId = successor.MerchantId, effectiveAt = platform.Clock.GetUtcNow().AddDays(31) });
+        Assert.True(started.StatusCode == HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+        var objections = $"/v1/transfers/{(await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()}/objections";
+        var session = await platform.SignInAsync(shop.Customer);
+        var otherSession = await platform.SignInAsync(other);
+        await using var api = Limited("RATE_LIMIT_HEAVY_READS_PER_SECOND", "3");
+        var looping = Bearer(api, session.Token);
+
+        var repeated = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => looping.PostAsync(objections, null)));
+        var othersObjection = await Bearer(api, otherSession.Token).PostAsync(objections, null);
+
+        Assert.Contains(repeated, response => response.StatusCode == HttpStatusCode.Created);
+        await AssertRateLimitedAsync(repeated.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.Created, othersObjection.StatusCode);
+    }
+
     [Fact]
     public async Task P4_4_a_users_heavy_reads_have_a_small_rate_of_their_own_and_leave_the_users_other_calls_alone()
     {
@@ -106,6 +135,8 @@ public sealed class RateLimitTests(PlatformFixture platform)
         var looping = await Burst(client, $"/v1/users/{user.UserId}/locations", 10);
         var activity = await Burst(client, $"/v1/users/{user.UserId}/activity", 10);
         var disclosures = await Burst(client, $"/v1/users/{user.UserId}/disclosures", 10);
+        // *reviewer*: the audit log, the largest table, read with a ticket lookup per entry.
+        var accessLog = await Burst(client, $"/v1/users/{user.UserId}/access-log", 10);
         // Lists that wake a grain per item: the user's requests, a merchant's staff.
         var requests = await Burst(client, $"/v1/users/{user.UserId}/requests", 10);
         var merchant = await platform.CreateMerchantAsync("Staff List Loop");
@@ -130,6 +161,7 @@ public sealed class RateLimitTests(PlatformFixture platform)
         await AssertRateLimitedAsync(looping.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
         Assert.Contains(activity, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(disclosures, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(accessLog, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(requests, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(staff, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(reports, response => response.StatusCode == HttpStatusCode.TooManyRequests);

@@ -164,6 +164,27 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM member_card_index WHERE merchant_id = $1", shop.Merchant.MerchantId));
     }
 
+    // P1.5, P3.1 (*reviewer*): an unpaid order past its window is skipped by the user's corrections of their delivery, yet it
+    // still took a payment: paid late, it went to the merchant's till and the delivery partner with the address the user
+    // had corrected away.
+    [Fact]
+    public async Task P1_5_P3_1_an_unpaid_order_to_be_delivered_takes_no_payment_once_past_its_window()
+    {
+        var shop = await platform.OpenShopAsync();
+        var stale = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var pickUp = await shop.PlaceOrderAsync(null, teas: 1, cakes: 0);
+        platform.Clock.Advance(OrderState.UnpaidDeliveryWindow + TimeSpan.FromHours(1));
+        var fresh = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+
+        var late = await shop.MerchantClient.PayAsync(stale.Id(), "marked", stale.GetProperty("totalFen").GetInt64());
+
+        Assert.EndsWith("/order-expired", (await late.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("pending-payment", (await shop.MerchantClient.OrderAsync(stale.Id())).GetProperty("status").GetString());
+        // An order without a delivery, and one placed within the window, are paid as ever.
+        Assert.True((await shop.MerchantClient.PayAsync(pickUp.Id(), "marked", pickUp.GetProperty("totalFen").GetInt64())).IsSuccessStatusCode);
+        Assert.True((await shop.MerchantClient.PayAsync(fresh.Id(), "marked", fresh.GetProperty("totalFen").GetInt64())).IsSuccessStatusCode);
+    }
+
     // P4.3, P1.6: a closing merchant's paid orders it never delivered were anonymized as they stood: still "paid", their
     // money neither delivered for (no address left) nor given back (an anonymized order's card payment is not refunded).
     [Fact]

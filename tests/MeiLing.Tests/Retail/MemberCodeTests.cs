@@ -120,6 +120,105 @@ public sealed class MemberCodeTests(PlatformFixture platform)
         await malformed.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    // P4.4 (*reviewer*): a member-card payment the card could not cover was begun and abandoned, two writes of the order
+    // each, so a loop of them rewrote the order bounded by nothing but the caller's rate. Now refused before anything is begun.
+    [Fact]
+    public async Task P4_4_payments_from_a_card_that_cannot_cover_them_write_nothing_to_the_order()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Looping Short Card Shop", 1_000);
+        var memberClient = await platform.AsUserAsync(member);
+        var order = await PlaceForAsync(till, member, teas: 4);
+        const string Version = "SELECT coalesce(max(version), 0) FROM orleans_storage WHERE grain_id_string = $1";
+        var before = await platform.Database.ScalarAsync<int>(Version, order);
+
+        var refused = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => memberClient.PayAsync(order, "member-card", 2_000)));
+
+        foreach (var response in refused)
+        {
+            Assert.EndsWith("/insufficient-balance", (await response.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await platform.Database.ScalarAsync<int>(Version, order));
+        Assert.Equal(HttpStatusCode.Created, (await memberClient.PayAsync(order, "member-card", 1_000)).StatusCode);
+    }
+
+    // P1.6 (*reviewer*): a payment retried under its Idempotency-Key (its answer lost on the way) drew on the card again: the
+    // member paid twice for one order, the till seeing it paid.
+    [Fact]
+    public async Task P1_6_a_member_card_payment_retried_under_its_idempotency_key_draws_on_the_card_once()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Retried Payment Shop", 3_000);
+        var order = await PlaceForAsync(till, member, teas: 4);
+        var memberClient = await platform.AsUserAsync(member);
+
+        async Task<HttpResponseMessage> PayAsync(HttpClient client, string key, long amountFen)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/orders/{order}/payments")
+            {
+                Content = JsonContent.Create(new { method = "member-card", amountFen }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            return await client.SendAsync(request);
+        }
+
+        var first = await PayAsync(till.Owner, "till-7-payment-1", 1_000);
+        var retried = await PayAsync(till.Owner, "till-7-payment-1", 1_000);
+        var reused = await PayAsync(till.Owner, "till-7-payment-1", 500);
+        // The member's own key of the same name is theirs: a payment of its own.
+        var members = await PayAsync(memberClient, "till-7-payment-1", 500);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        var payments = (await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments").EnumerateArray().ToList();
+        Assert.Equal(Assert.Single(payments).GetProperty("paymentId").GetString(),
+            Assert.Single((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments").EnumerateArray()).GetProperty("paymentId").GetString());
+        Assert.EndsWith("/idempotency-key-reused", (await reused.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, members.StatusCode);
+        Assert.Equal(1_500L, (await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/member-cards/{member.UserId}"))
+            .GetProperty("balanceFen").GetInt64());
+    }
+
+    // P1.6 (*reviewer*): a card whose write failed kept the draw in memory while the order, told "refused", dropped the
+    // payment: the balance read short, and the till's payment made again drew the money a second time, durably.
+    [Fact]
+    public async Task P1_6_a_card_draw_whose_write_failed_is_finished_once_and_never_made_twice()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Failing Card Shop", 3_000);
+        var order = await PlaceForAsync(till, member, teas: 4);
+        var card = $"/v1/merchants/{till.MerchantId}/member-cards/{member.UserId}";
+
+        var failed = await WhileStorageRefusesAsync($"{till.MerchantId}/{member.UserId}", () => till.Owner.PayAsync(order, "member-card", 1_000));
+        var balanceAfterFailure = (await till.Owner.GetFromJsonAsync<JsonElement>(card)).GetProperty("balanceFen").GetInt64();
+        // The till tries again after the 503, without a key: half of the bill, as before.
+        var again = await till.Owner.PayAsync(order, "member-card", 1_000);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Equal(3_000L, balanceAfterFailure);
+        // The payment left begun was finished, and is the one asked again: one payment, the card drawn once.
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        var order2 = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/orders/{order}");
+        Assert.Equal("pending-payment", order2.GetProperty("status").GetString());
+        Assert.Equal(1_000L, Assert.Single(order2.GetProperty("payments").EnumerateArray()).GetProperty("amountFen").GetInt64());
+        Assert.Equal(2_000L, (await till.Owner.GetFromJsonAsync<JsonElement>(card)).GetProperty("balanceFen").GetInt64());
+    }
+
+    private async Task<T> WhileStorageRefusesAsync<T>(string grainKey, Func<Task<T>> act)
+    {
+        var trigger = $"refuse_{Guid.NewGuid():N}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'storage refuses'; END $$;
+            CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON orleans_storage FOR EACH ROW WHEN (NEW.grain_id_string = '{grainKey}') EXECUTE FUNCTION {trigger}();
+            """);
+        try
+        {
+            return await act();
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON orleans_storage; DROP FUNCTION {trigger}();");
+        }
+    }
+
     // A till asked for codes the card could not cover, texting the member for nothing, and a code tried on a balance that
     // had since run short was spent all the same, so the member had to be asked again once the card was topped up.
     [Fact]

@@ -12,6 +12,7 @@ using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Infrastructure;
+using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 using MeiLing.Tests.Webhooks;
 
@@ -743,6 +744,35 @@ public sealed class TransferTests(TimeTravelFixture platform)
         var grain = platform.Grains.GetGrain<ITransferGrain>(transferId);
         await grain.CompleteIfDue();
         await WaitUntilCompletedAsync(grain);
+    }
+
+    // P3.2, P1.6 (*reviewer*): an objector's every paid order was given back at the transfer's date, goods handed over at the
+    // counter included (a till seldom marks those fulfilled): buy, object, keep the goods and have the money back. Only an
+    // order still on its way to be delivered is given back.
+    [Fact]
+    public async Task P3_2_P1_6_an_objectors_paid_order_without_a_delivery_is_not_given_back_at_the_transfer_date()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(10_000);
+        var counter = await shop.PlaceOrderAsync(null, teas: 1, cakes: 0);
+        await shop.MerchantClient.PaidAsync(counter.Id(), "member-card", counter.GetProperty("totalFen").GetInt64());
+        var toDeliver = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        await shop.MerchantClient.PaidAsync(toDeliver.Id(), "member-card", toDeliver.GetProperty("totalFen").GetInt64());
+        var successor = await platform.CreateMerchantAsync("Counter Sale Successor");
+        var transferId = await StartTransferAsync(shop.Merchant.MerchantId, successor.MerchantId, days: 31);
+        Assert.Equal(HttpStatusCode.Created, (await (await platform.AsUserAsync(shop.Customer)).PostAsync($"/v1/transfers/{transferId}/objections", null)).StatusCode);
+
+        platform.Clock.Advance(TimeSpan.FromDays(32));
+        var grain = platform.Grains.GetGrain<ITransferGrain>(transferId);
+        await grain.CompleteIfDue();
+        await WaitUntilCompletedAsync(grain);
+
+        const string Status = "SELECT status FROM order_index WHERE order_id = $1";
+        Assert.Equal("Paid", await platform.Database.ScalarAsync<string>(Status, counter.Id()));
+        Assert.Equal("Cancelled", await platform.Database.ScalarAsync<string>(Status, toDeliver.Id()));
+        // The card is settled with what the counter sale left on it: the order to be delivered came back onto it first.
+        Assert.Equal(10_000L - counter.GetProperty("totalFen").GetInt64(), await platform.Database.ScalarAsync<long>(
+            "SELECT coalesce(sum(amount_fen), 0)::bigint FROM member_card_settlements WHERE merchant_id = $1", shop.Merchant.MerchantId));
     }
 
     private static async Task<TransferView> WaitUntilCompletedAsync(ITransferGrain transfer)

@@ -67,6 +67,28 @@ public sealed class QuotaTests(PlatformFixture platform)
         Assert.NotEqual("one-more", (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}")).GetProperty("nickname").GetString());
     }
 
+    // P4.4 (*reviewer*): turning the member-card code on and off rewrote the user's whole sealed record at each change,
+    // bounded by nothing but the session's rate. Turning it off shares the profile's day; turning it on is never refused.
+    [Fact]
+    public async Task P4_4_a_user_turns_the_member_card_code_off_a_days_allowance_of_times_then_429_and_it_stays_on()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var protection = $"/v1/users/{user.UserId}/member-card-protection";
+        for (var cycle = 0; cycle < UserQuotas.ProfileCorrectionsPerDay; cycle++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync(protection, new { codeAlways = true })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync(protection, new { codeAlways = false })).StatusCode);
+        }
+
+        var on = await client.PutAsJsonAsync(protection, new { codeAlways = true });
+        var offAgain = await client.PutAsJsonAsync(protection, new { codeAlways = false });
+
+        Assert.Equal(HttpStatusCode.OK, on.StatusCode);
+        Assert.EndsWith("/quota-exceeded", (await offAgain.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.True((await client.GetFromJsonAsync<JsonElement>(protection)).GetProperty("codeAlways").GetBoolean());
+    }
+
     [Fact]
     public async Task P8_1_support_filings_do_not_spend_the_users_own_allowance()
     {

@@ -234,6 +234,28 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         Assert.Empty(toDelivery.GetProperty("data").GetProperty("readdressedOrderIds").EnumerateArray());
     }
 
+    // P1.5, P3.1 (*reviewer*): the form of address goes to merchants and the delivery partner with the rest of a delivery,
+    // yet no correction could name it (400): a user addressed wrongly stayed so with every party.
+    [Fact]
+    public async Task P1_5_P3_1_a_correction_of_the_form_of_address_readdresses_open_orders_and_tells_the_merchant_so()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var open = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { gender = "female" } } })).RequestId();
+        await shop.CustomerClient.WaitUntilDoneAsync(requestId);
+        var toMerchant = await receiver.WaitForAsync(r => r.Type == "customer.updated" && r.Data.GetProperty("requestId").GetString() == requestId);
+
+        Assert.Contains("delivery.gender", toMerchant.Data.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal([open], toMerchant.Data.GetProperty("readdressedOrderIds").EnumerateArray().Select(id => id.GetString()));
+        var delivery = (await shop.MerchantClient.OrderAsync(open)).GetProperty("delivery");
+        Assert.Equal("female", delivery.GetProperty("gender").GetString());
+        Assert.Equal("李雷", delivery.GetProperty("recipientName").GetString());
+    }
+
     private static IEnumerable<string> OrderIds(JsonElement notice) =>
         notice.GetProperty("data").GetProperty("orderIds").EnumerateArray().Select(id => id.GetString()!).Order(StringComparer.Ordinal);
 
