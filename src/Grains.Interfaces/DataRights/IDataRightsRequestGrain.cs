@@ -97,4 +97,11 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
     /// <summary>Drops the request's free-text details (the user's account is being cancelled).</summary>
     [Alias("redact")]
     Task Redact();
+
+    /// <summary>
+    /// Drops from a closed request's details what a deletion of <paramref name="category"/> erases (a corrected address,
+    /// avatar or birth date): the user deleted it, and the request kept it. True when there was something to drop.
+    /// </summary>
+    [Alias("forget-details-of")]
+    Task<bool> ForgetDetailsOf(ErasableCategory category);
 }

@@ -228,6 +228,17 @@ internal sealed partial class DataRightsRequestGrain(
         }
     }
 
+    async Task<bool> IDataRightsRequestGrain.ForgetDetailsOf(ErasableCategory category)
+    {
+        if (!state.RecordExists || !state.State.ForgetDetailsOf(category))
+        {
+            return false;
+        }
+
+        await state.WriteStateAsync();
+        return true;
+    }
+
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ExpiryReminder)
@@ -502,7 +513,12 @@ internal sealed partial class DataRightsRequestGrain(
             case RequestStep.Erase { Target: ErasureTarget.Addresses } addresses:
                 // The address book, and the addresses of the orders past delivery, which their recipients are told to erase.
                 return await erasure.RunAsync(addresses.Target, userId, ClosedAccount())
-                    + OrdersChanged(await erasure.EraseDeliveryAddressesAsync(userId));
+                    + OrdersChanged(await erasure.EraseDeliveryAddressesAsync(userId))
+                    + await ForgetInPastRequestsAsync(ErasableCategory.Addresses);
+            case RequestStep.Erase { Target: ErasureTarget.Avatar } avatar:
+                return await erasure.RunAsync(avatar.Target, userId, ClosedAccount()) + await ForgetInPastRequestsAsync(ErasableCategory.Avatar);
+            case RequestStep.Erase { Target: ErasureTarget.BirthDate } birthDate:
+                return await erasure.RunAsync(birthDate.Target, userId, ClosedAccount()) + await ForgetInPastRequestsAsync(ErasableCategory.BirthDate);
             case RequestStep.WithdrawConsent withdrawal:
                 return await WithdrawAsync(withdrawal.Purpose);
             case RequestStep.CloseAccount:
@@ -539,6 +555,22 @@ internal sealed partial class DataRightsRequestGrain(
 
         await User<IUserConsents>().SetConsent(new ConsentChange(purpose, false, current.PolicyVersion!, "data-rights-request"));
         return 1;
+    }
+
+    // P4.1 (*reviewer*): a deleted address, avatar or birth date stayed in the correction that had set it, and came back in
+    // every export. Closed requests only: one still open applies what it was filed with, the user's own later word.
+    private async Task<int> ForgetInPastRequestsAsync(ErasableCategory category)
+    {
+        var forgotten = 0;
+        foreach (var requestId in await requests.OfUserAsync(state.State.UserId))
+        {
+            if (requestId != RequestId && await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).ForgetDetailsOf(category))
+            {
+                forgotten++;
+            }
+        }
+
+        return forgotten;
     }
 
     // The user's other requests; this one is redacted by its own step write.

@@ -171,6 +171,36 @@ public sealed class DataRightsRequestState : IOwnedByUser
         ForgetOrdersIfRedacted();
     }
 
+    /// <summary>
+    /// Drops from a closed request's details what a deletion of <paramref name="category"/> erases; an open one keeps what
+    /// it is still to apply. True when something was dropped.
+    /// </summary>
+    public bool ForgetDetailsOf(ErasableCategory category)
+    {
+        if (IsOpen)
+        {
+            return false;
+        }
+
+        var forgotten = category switch
+        {
+            ErasableCategory.Addresses when Details.Delivery is { } delivery && (delivery.Address ?? delivery.DoorNumber) is not null =>
+                Details with { Delivery = delivery with { Address = null, DoorNumber = null } },
+            ErasableCategory.Avatar when Details.Correction is { AvatarUrl: not null } profile =>
+                Details with { Correction = profile with { AvatarUrl = null } },
+            ErasableCategory.BirthDate when Details.Correction is { BirthDate: not null } profile =>
+                Details with { Correction = profile with { BirthDate = null } },
+            _ => null,
+        };
+        if (forgotten is null)
+        {
+            return false;
+        }
+
+        Details = forgotten;
+        return true;
+    }
+
     public void Redact()
     {
         Redacted = true;

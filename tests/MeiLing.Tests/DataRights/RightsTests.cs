@@ -144,6 +144,44 @@ public sealed class RightsTests(PlatformFixture platform)
         Assert.Equal("陕西省西安市雁塔区科技路 88 号", fulfilled.GetProperty("delivery").GetProperty("address").GetString());
     }
 
+    // P4.1 (*reviewer*): a deletion of addresses erased them from the orders past delivery, but the correction that had set
+    // the address kept it in its details, and every later export showed it back.
+    [Fact]
+    public async Task P4_1_a_deletion_of_addresses_or_avatar_also_drops_them_from_the_users_past_corrections()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        const string CorrectedAddress = "浙江省杭州市西湖区改过的路 7 号";
+        const string CorrectedAvatar = "https://img.example/corrected-avatar.png";
+        var correction = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new
+        {
+            type = "correction",
+            details = new { avatarUrl = CorrectedAvatar, delivery = new { address = CorrectedAddress, recipientName = "韩梅梅" } },
+        });
+        await shop.CustomerClient.WaitUntilDoneAsync(correction.RequestId());
+        await shop.MerchantClient.PayAsync(order.Id(), "marked", CommerceApiClient.TeaPrice);
+        await shop.MerchantClient.SetStatusAsync(order.Id(), "fulfilled");
+
+        var deletion = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses", "avatar" } } });
+        await shop.CustomerClient.WaitUntilDoneAsync(deletion.RequestId());
+        var access = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" });
+        await shop.CustomerClient.WaitUntilDoneAsync(access.RequestId());
+        var export = Strings(await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{access.RequestId()}/export")).ToList();
+
+        Assert.DoesNotContain(CorrectedAddress, export);
+        Assert.DoesNotContain(CorrectedAvatar, export);
+        // What the deletion did not name stays the user's record of what they corrected.
+        Assert.Contains("韩梅梅", export);
+    }
+
+    private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(property => Strings(property.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
+        _ => [],
+    };
+
     [Fact]
     public async Task Deletion_erases_the_named_categories_and_keeps_the_account()
     {
