@@ -22,7 +22,10 @@ internal sealed class ExportPage : ExportDocumentWriter
             .Append("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}")
             .Append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}")
             .Append("th{background:#f4f4f4}</style></head><body>")
-            .Append("<h1>Your data at MeiLing · 您在美零的个人信息</h1>");
+            .Append("<h1>Your data at MeiLing · 您在美零的个人信息</h1>")
+            // A download cut short (a failure after the first part was sent ends the connection) is a page a browser shows
+            // as whole (*reviewer*): this line says otherwise until the page's last part hides it and says where it ends.
+            .Append("<p id=\"incomplete\"><strong>本页不完整,请重新下载。This page is incomplete: the download stopped before the end of your data; download it again.</strong></p>");
     }
 
     public override async ValueTask FlushAsync(CancellationToken cancellationToken)
@@ -61,7 +64,8 @@ internal sealed class ExportPage : ExportDocumentWriter
 
     protected override void EndList(int depth, bool hadItems) => EndName(_html.Append(hadItems ? "</ol>" : "<em>none</em>"), depth);
 
-    protected override void EndDocument() => _html.Append("</body></html>");
+    protected override void EndDocument() => _html
+        .Append("<style>#incomplete{display:none}</style><p id=\"end-of-data\">— 以上是您的全部数据 · The end of your data —</p></body></html>");
 
     // A section of the bundle is a heading; a field of an object, a row of its table.
     private StringBuilder Name(string name, int depth) =>

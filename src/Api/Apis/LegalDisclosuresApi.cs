@@ -62,5 +62,5 @@ public sealed record LegalDemandBody(
     [property: Required, StringLength(ILegalDisclosuresGrain.MaxAuthorityLength, MinimumLength = 1), NotBlank, PlainText] string Authority,
     [property: Required, StringLength(32)] string DocumentType,
     [property: Required, StringLength(256, MinimumLength = 1), NotBlank, PlainText] string DocumentReference,
-    [property: Required, MinLength(1), MaxLength(50), NoNullItems] IReadOnlyList<string> Fields,
+    [property: Required, MinLength(1), MaxLength(50), NoNullItems, PlainText] IReadOnlyList<string> Fields,
     bool? NotifyUser = true);

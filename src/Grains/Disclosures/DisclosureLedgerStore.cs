@@ -187,10 +187,17 @@ public sealed class DisclosureLedgerStore(NpgsqlDataSource dataSource, GroupComm
             """,
             userId, recipient, purpose, (object?)documentReference ?? DBNull.Value)).Count > 0;
 
-    public async Task<int> EraseAsync(string userId)
-    {
-        await using var command = dataSource.CreateCommand("DELETE FROM user_disclosures WHERE user_id = $1");
-        command.Parameters.Add(new() { Value = userId });
-        return await command.ExecuteNonQueryAsync();
-    }
+    /// <summary>
+    /// Erases the user's hand-overs; the count is of those the user could see (P3.3, *reviewer*): counted whole, the erasure
+    /// receipt's figure less the ledger's length told the user of a legal demand withheld from them.
+    /// </summary>
+    public async Task<int> EraseAsync(string userId) =>
+        (await dataSource.ReadRowsAsync("""
+            WITH gone AS (DELETE FROM user_disclosures WHERE user_id = $1 RETURNING recipient, recipient_kind, document_reference)
+            SELECT count(*)::integer FROM gone g
+             WHERE NOT (g.recipient_kind = 'LegalAuthority' AND EXISTS (
+                   SELECT 1 FROM legal_disclosures l
+                    WHERE l.user_id = $1 AND NOT l.user_notified
+                      AND l.authority = g.recipient AND l.document_reference = g.document_reference))
+            """, reader => reader.GetInt32(0), userId))[0];
 }

@@ -50,6 +50,12 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
             return disclosure;
         }
 
+        // An operator touching a user's data is on the record like support is (P1.7, P3.3), before the hand-over (*reviewer*):
+        // written after it, a log that refused the entry left a hand-over in the ledger on no record, its operator told 503.
+        // A retry after a failure further on is on the record once more, as every attempt is.
+        await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
+            "operator", demand.RecordedBy, "legal-disclosure", userId,
+            System.Text.Json.JsonSerializer.Serialize(new { disclosureId, documentType = disclosure.DocumentType, documentReference = disclosure.DocumentReference, userNotified = disclosure.UserNotified })));
         var purpose = $"legal-demand: {disclosure.DocumentType}";
         if (!await ledger.HoldsAsync(userId, disclosure.Authority, purpose, disclosure.DocumentReference))
         {
@@ -58,10 +64,6 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
                 LawfulBasis.LegalObligation, profile.Region, disclosure.DocumentReference));
         }
 
-        // An operator touching a user's data is on the record like support is (P1.7, P3.3).
-        await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
-            "operator", demand.RecordedBy, "legal-disclosure", userId,
-            System.Text.Json.JsonSerializer.Serialize(new { disclosureId, documentType = disclosure.DocumentType, documentReference = disclosure.DocumentReference, userNotified = disclosure.UserNotified })));
         if (disclosure.UserNotified)
         {
             await GrainFactory.GetGrain<IUserNotifications>(userId).Notify(new UserNotification(

@@ -38,6 +38,9 @@ internal sealed partial class UserGrain(
     // While a child's account awaits its guardian, this reminder checks whether the days to confirm have run out (P5.1).
     private const string GuardianReminder = "guardian-deadline";
 
+    /// <summary>How long after a pending child's account wakes its deadline reminder is looked for (and put back if lost).</summary>
+    private static readonly TimeSpan GuardianReminderCheckDelay = TimeSpan.FromSeconds(1);
+
     // No number's normal form (those are digits): its codes' grain holds none, so asking it costs what asking a guardian's does.
     private const string NoGuardiansNumber = "no-guardian";
 
@@ -80,17 +83,27 @@ internal sealed partial class UserGrain(
         if (state.RecordExists)
         {
             state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
-            if (OwesGuardianErasure(state.State) && !state.State.Closing && await this.GetReminder(GuardianReminder) is null)
+            if (OwesGuardianErasure(state.State) && !state.State.Closing)
             {
                 // P5.1: the deadline is the reminder's to enforce; one lost (a reminders table restored from a backup) left a
-                // pending child's account owed an erasure nobody would file. Put back as the account wakes, never moved
-                // when it is there (each move would put its next tick off again).
-                await this.RegisterOrUpdateReminder(GuardianReminder, identity.Value.GuardianCheckPeriod, identity.Value.GuardianCheckPeriod);
+                // pending child's account owed an erasure nobody would file. Put back as the account wakes, in a turn of its
+                // own after the call that woke it (A.2, *reviewer*): read on that call's path, the reminders table's round
+                // trip told whoever timed an anonymous guardian-code ask that the id was a child's awaiting a guardian.
+                this.RegisterGrainTimer(RestoreGuardianReminderAsync, new GrainTimerCreationOptions(GuardianReminderCheckDelay, Timeout.InfiniteTimeSpan));
             }
         }
 
         PublishView();
         _absent.Start(this, () => state.RecordExists);
+    }
+
+    // Never moved when it is there: each move would put its next tick off again.
+    private async Task RestoreGuardianReminderAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists && OwesGuardianErasure(state.State) && !state.State.Closing && await this.GetReminder(GuardianReminder) is null)
+        {
+            await this.RegisterOrUpdateReminder(GuardianReminder, identity.Value.GuardianCheckPeriod, identity.Value.GuardianCheckPeriod);
+        }
     }
 
     async Task<UserProfile> IUserProfile.Create(NewUser user)
@@ -971,8 +984,9 @@ internal sealed partial class UserGrain(
 
     Task<string> IUserDataRights.ExportPersonalData()
     {
-        var exported = PersonalDataExporter.Export(User);
-        exported["userId"] = UserId;
+        // The profile as the user reads it (when they registered, their region, the policy they accepted, their standing:
+        // *reviewer*, the export had only the tagged fields), then every tagged field the profile does not show.
+        var exported = PersonalDataExporter.Export(User.ToProfile(UserId), User);
         return Task.FromResult(exported.ToJsonString());
     }
 

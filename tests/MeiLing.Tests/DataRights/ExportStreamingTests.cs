@@ -93,23 +93,56 @@ public sealed class ExportStreamingTests(PlatformFixture platform)
     [Fact]
     public async Task P4_4_an_export_that_fails_part_way_ends_its_download_early_never_as_a_whole_looking_document()
     {
+        var (client, userId, exportUrl) = await AnsweredAccessAsync();
+        await BreakTheExportAsync(userId);
+
+        var (response, received, failure) = await DownloadAsync(client, exportUrl);
+
+        Assert.Equal(HttpStatusCode.OK, response);
+        Assert.NotNull(failure);
+        Assert.StartsWith("{\"userId\":", System.Text.Encoding.UTF8.GetString(received), StringComparison.Ordinal);
+        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(received));
+    }
+
+    // *reviewer*: the readable page cut short by the same failure ended as a page a browser shows as whole, sections missing.
+    [Fact]
+    public async Task P4_4_a_readable_page_cut_short_says_it_is_incomplete_and_a_whole_one_says_where_it_ends()
+    {
+        var (client, userId, exportUrl) = await AnsweredAccessAsync();
+        var whole = await client.GetStringAsync(exportUrl + "?format=html");
+        await BreakTheExportAsync(userId);
+
+        var (_, received, failure) = await DownloadAsync(client, exportUrl + "?format=html");
+        var cut = System.Text.Encoding.UTF8.GetString(received);
+
+        Assert.NotNull(failure);
+        Assert.Contains("id=\"incomplete\"", cut, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"end-of-data\"", cut, StringComparison.Ordinal);
+        Assert.Contains("#incomplete{display:none}", whole, StringComparison.Ordinal);
+        Assert.EndsWith("<p id=\"end-of-data\">— 以上是您的全部数据 · The end of your data —</p></body></html>", whole, StringComparison.Ordinal);
+    }
+
+    private async Task<(HttpClient Client, string UserId, string ExportUrl)> AnsweredAccessAsync()
+    {
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
         var access = await client.FileRequestAsync(user.UserId, new { type = "access" });
         await client.WaitUntilDoneAsync(access.RequestId());
-        // A location sample no key opens: the export fails at the locations, after its first sections are sent.
+        return (client, user.UserId, $"/v1/requests/{access.RequestId()}/export");
+    }
+
+    // A location sample no key opens: the export fails at the locations, after its first sections are sent.
+    private async Task BreakTheExportAsync(string userId) =>
         await platform.Database.ScalarAsync<object>(
             "INSERT INTO user_location_samples (user_id, at, sealed_sample, consent_receipt_id) VALUES ($1, now(), $2, 'rcp_broken')",
-            user.UserId, new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32 });
+            userId, new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32 });
 
-        using var response = await client.GetAsync($"/v1/requests/{access.RequestId()}/export", HttpCompletionOption.ResponseHeadersRead);
+    private static async Task<(HttpStatusCode Status, byte[] Received, Exception? Failure)> DownloadAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
         var received = new MemoryStream();
         var failure = await Record.ExceptionAsync(async () => await (await response.Content.ReadAsStreamAsync()).CopyToAsync(received));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.NotNull(failure);
-        Assert.StartsWith("{\"userId\":", System.Text.Encoding.UTF8.GetString(received.ToArray()), StringComparison.Ordinal);
-        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(received.ToArray()));
+        return (response.StatusCode, received.ToArray(), failure);
     }
 
     private async Task<ExportingUser> UserWithMoreThanAPartAsync()

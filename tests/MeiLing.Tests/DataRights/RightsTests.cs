@@ -35,6 +35,13 @@ public sealed class RightsTests(PlatformFixture platform)
         Assert.Equal("李雷", order.GetProperty("delivery").GetProperty("recipientName").GetString());
         Assert.Equal(500, bundle.GetProperty("memberCards")[0].GetProperty("balanceFen").GetInt64());
         Assert.Equal(shop.Customer.Phone, bundle.GetProperty("profile").GetProperty("phone").GetString());
+        // P8.1 (*reviewer*): the profile as the user reads it, not only its tagged fields: when they registered, their
+        // region, the policy they accepted and their standing were left out.
+        var profile = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}");
+        foreach (var field in new[] { "registeredAt", "region", "acceptedPolicyVersion", "status" })
+        {
+            Assert.Equal(profile.GetProperty(field).ToString(), bundle.GetProperty("profile").GetProperty(field).ToString());
+        }
     }
 
     [Fact]

@@ -124,6 +124,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         siloBuilder.Services.AddSingleton<SandboxSmsSender>();
         siloBuilder.Services.AddSingleton<ISmsSender, HeldTexts.Sender>();
         siloBuilder.AddMeiLingGrains(connectionString);
+        HeldReminderReads.InstallIn(siloBuilder.Services);
         if (bool.TryParse(configuration[CohostedKey], out var cohosted) && cohosted)
         {
             // The co-hosted API's grain calls run through the silo, as in MEILING_TOPOLOGY=cohosted.

@@ -140,6 +140,88 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         }
     }
 
+    // P3.3 (*reviewer*): the cancellation's erasure receipt counted every ledger row it erased, the withheld demand's too: the
+    // user (with the follow-up code) and support read one more than the ledger had ever shown, and so learnt of it.
+    [Fact]
+    public async Task P3_3_a_cancellations_erasure_receipt_does_not_count_a_withheld_legal_demand()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Receipt", "support")).ApiKey);
+        Assert.Equal(HttpStatusCode.Created, (await platform.Operator().PostAsJsonAsync(
+            $"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0301", notifyUser: false, authority: "State Security Bureau"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await platform.Operator().PostAsJsonAsync(
+            $"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0302", notifyUser: true))).StatusCode);
+        var shown = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures")).GetProperty("items").GetArrayLength();
+
+        var filed = await client.FileRequestAsync(user.UserId, new { type = "cancellation" });
+        var done = await support.WaitUntilDoneAsync(filed.RequestId());
+        var followedUp = await platform.Client().PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/follow-up",
+            new { code = filed.GetProperty("followUpCode").GetString() });
+
+        Assert.Equal(1, shown);
+        Assert.Equal(HttpStatusCode.OK, followedUp.StatusCode);
+        foreach (var view in new[] { done, await followedUp.Content.ReadFromJsonAsync<JsonElement>() })
+        {
+            Assert.Equal(shown, view.GetProperty("receipt").GetProperty("erased").GetProperty("erase-disclosures").GetInt32());
+        }
+
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_disclosures WHERE user_id = $1", user.UserId));
+    }
+
+    // P1.7, P3.3 (*reviewer*): the audit entry was written after the hand-over: a log that refused it left the hand-over in
+    // the user's ledger on no record, the operator told 503.
+    [Fact]
+    public async Task P1_7_P3_3_a_legal_demand_the_audit_log_cannot_take_hands_nothing_over()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var trigger = $"refuse_{Guid.NewGuid():N}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log refuses'; END $$;
+            CREATE TRIGGER {trigger} BEFORE INSERT ON audit_log FOR EACH ROW
+              WHEN (NEW.action = 'legal-disclosure' AND NEW.subject_user_id = '{user.UserId}') EXECUTE FUNCTION {trigger}();
+            """);
+        HttpResponseMessage refused;
+        try
+        {
+            refused = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0401", notifyUser: true));
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON audit_log; DROP FUNCTION {trigger}();");
+        }
+
+        Assert.False(refused.IsSuccessStatusCode);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM user_disclosures WHERE user_id = $1 AND recipient_kind = 'LegalAuthority'", user.UserId));
+        Assert.DoesNotContain((await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures")).GetProperty("items").EnumerateArray(),
+            item => item.GetProperty("recipientKind").GetString() == "legal-authority");
+    }
+
+    // P3.3 (*reviewer*): a field named with a line break or a bidi override reached the user's notice and ledger as it was,
+    // able to tell them something other than what was handed over.
+    [Theory]
+    [InlineData("orders\n[系统] 本次请求已撤销")]
+    [InlineData("\u202Esredro")]
+    public async Task P3_3_a_field_with_a_control_or_bidi_character_is_400_and_nothing_is_recorded(string field)
+    {
+        var user = await platform.RegisterUserAsync();
+
+        var response = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", new
+        {
+            authority = "Beijing Public Security Bureau",
+            documentType = "investigation-letter",
+            documentReference = "GA-2026-0402",
+            fields = new[] { "phone", field },
+            notifyUser = true,
+        });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("fields", out _), problem.ToString());
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_disclosures WHERE user_id = $1", user.UserId));
+    }
+
     [Theory]
     [InlineData("authority")]
     [InlineData("documentType")]

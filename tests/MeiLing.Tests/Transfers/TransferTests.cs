@@ -775,6 +775,33 @@ public sealed class TransferTests(TimeTravelFixture platform)
             "SELECT coalesce(sum(amount_fen), 0)::bigint FROM member_card_settlements WHERE merchant_id = $1", shop.Merchant.MerchantId));
     }
 
+    // P3.2, P4.3 (*reviewer*): a transfer's and a closure's notices went to the app's inbox alone: a customer who did not open
+    // the app in the 30 days never learnt their data was moving (nor of their right to object) or about to be erased.
+    [Fact]
+    public async Task P3_2_P4_3_a_transfer_and_a_closure_are_texted_to_each_customer()
+    {
+        var moving = await platform.OpenShopAsync();
+        await moving.PlaceOrderAsync();
+        var closing = await platform.OpenShopAsync();
+        await closing.PlaceOrderAsync();
+        var successor = await platform.CreateMerchantAsync("Texted Successor");
+
+        var transferId = await StartTransferAsync(moving.Merchant.MerchantId, successor.MerchantId, days: 31);
+        Assert.True((await TerminateAsync(closing.Merchant.MerchantId)).IsSuccessStatusCode);
+
+        var toMoving = await Polling.UntilAsync(
+            async () => (await TextsToAsync(moving.Customer.Phone)).FirstOrDefault(text => text.Contains(transferId, StringComparison.Ordinal)), text => text is not null);
+        var toClosing = await Polling.UntilAsync(
+            async () => (await TextsToAsync(closing.Customer.Phone)).FirstOrDefault(text => text.Contains("is closing on", StringComparison.Ordinal)), text => text is not null);
+        Assert.Contains("Texted Successor", toMoving, StringComparison.Ordinal);
+        Assert.Contains(platform.Clock.GetUtcNow().AddDays(31).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), toMoving, StringComparison.Ordinal);
+        Assert.StartsWith("【美零】Tea House is closing on", toClosing, StringComparison.Ordinal);
+    }
+
+    private async Task<IReadOnlyList<string>> TextsToAsync(string phone) =>
+        [.. (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={phone}")).GetProperty("items").EnumerateArray()
+            .Select(message => message.GetProperty("text").GetString()!)];
+
     private static async Task<TransferView> WaitUntilCompletedAsync(ITransferGrain transfer)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

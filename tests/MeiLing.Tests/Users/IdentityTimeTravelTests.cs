@@ -301,6 +301,30 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
             && await platform.Database.ScalarAsync<long>(Reminders, child.UserId) == 1L);
     }
 
+    // A.2, P5.1 (*reviewer*): the lost reminder was looked for on the path of the call that woke the account, and only for a
+    // pending child: an anonymous guardian-code ask naming an idle id answered a reminders-table round trip later for a
+    // child than for an adult. The look happens in a turn of its own after the answer.
+    [Fact]
+    public async Task A_2_P5_1_waking_a_pending_childs_account_answers_without_waiting_on_the_reminders_table()
+    {
+        var child = await RegisterChildAsync(UserApiClient.NewPhone());
+        var user = platform.Grains.GetGrain<IUserGrain>(child.UserId);
+        await user.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+
+        using (HeldReminderReads.Hold(child.UserId))
+        {
+            // Answered while every read of the child's reminders is held: the answer never waited on one.
+            var asked = await platform.Client().PostAsJsonAsync("/v1/verification-codes",
+                new { phone = UserApiClient.NewPhone(), purpose = "guardian-consent", userId = child.UserId }).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
+            // The look for the reminder comes after, on its own.
+            await Polling.UntilAsync(() => Task.FromResult(HeldReminderReads.Waiting(child.UserId) > 0));
+        }
+
+        const string Reminders = "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0 AND reminder_name = 'guardian-deadline'";
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(Reminders, child.UserId));
+    }
+
     [Fact]
     public async Task P5_1_a_child_whose_guardian_never_confirms_is_erased_after_the_deadline_keeping_a_request_record_without_personal_data()
     {
