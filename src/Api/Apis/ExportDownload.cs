@@ -1,5 +1,7 @@
 using MeiLing.Api.Security;
+using MeiLing.Grains;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Users;
 
 namespace MeiLing.Api.Apis;
 
@@ -10,7 +12,9 @@ namespace MeiLing.Api.Apis;
 /// status, so the connection is aborted: the client sees a body that ends early (an unterminated JSON document, a
 /// reset or incomplete chunked response), never a complete-looking bundle with sections missing. The silo keeps an
 /// enumeration nobody asks for its next part only so long (its response timeout, 30 s, to twice that): a client that
-/// stops reading for longer loses its download the same way.
+/// stops reading for longer loses its download the same way. The caller's session is asked again every few messages and
+/// before the last (*reviewer*): a download begun with a session then signed out, or by an account then cancelled, went
+/// on to its end, however long it took.
 /// </summary>
 internal sealed partial class ExportDownload(IAsyncEnumerable<ExportPart> parts, bool asPage) : IResult
 {
@@ -34,6 +38,8 @@ internal sealed partial class ExportDownload(IAsyncEnumerable<ExportPart> parts,
         await using var json = asPage ? null : new ExportJson(response.BodyWriter);
         ExportDocumentWriter document = json ?? (ExportDocumentWriter)new ExportPage(response.BodyWriter);
         var sent = 0;
+        var session = context.Features.Get<UserSessionCheck>();
+        var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
         try
         {
             while (more)
@@ -42,6 +48,10 @@ internal sealed partial class ExportDownload(IAsyncEnumerable<ExportPart> parts,
                 await document.FlushAsync(aborted);
                 sent++;
                 more = await next.MoveNextAsync();
+                if (session is not null && (!more || sent % PartsPerMessage == 0))
+                {
+                    await session.VerifyAsync(grains);
+                }
             }
 
             document.Complete();
@@ -51,12 +61,21 @@ internal sealed partial class ExportDownload(IAsyncEnumerable<ExportPart> parts,
         {
             // The client went away: nothing is left to tell it.
         }
+        catch (DomainException ended) when (ended.Code == SessionContext.EndedCode)
+        {
+            // Signed out (or the account closed) while the download ran: it stops here, short, as any cut-short download.
+            LogSessionEnded(context.RequestServices.GetRequiredService<ILogger<ExportDownload>>(), sent);
+            context.Abort();
+        }
         catch (Exception exception)
         {
             LogAborted(context.RequestServices.GetRequiredService<ILogger<ExportDownload>>(), exception.GetType().Name, sent);
             context.Abort();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The access export's session ended after {PartsSent} parts: the download was aborted")]
+    private static partial void LogSessionEnded(ILogger logger, int partsSent);
 
     // Only the exception's type: its message may carry the user's data.
     [LoggerMessage(Level = LogLevel.Error, Message = "The access export failed after {PartsSent} parts ({ExceptionType}): the download was aborted")]

@@ -145,7 +145,7 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
             SELECT sequence, at, actor_role, actor_id, action, subject_user_id, detail, hash
               FROM audit_log
              WHERE subject_user_id = $1 AND sequence < $2
-               AND CASE WHEN action = 'legal-disclosure' THEN (detail::jsonb ->> 'userNotified') IS DISTINCT FROM 'false' ELSE true END
+               AND CASE WHEN action IN ('legal-disclosure', 'legal-disclosure:refused') THEN (detail::jsonb ->> 'userNotified') IS DISTINCT FROM 'false' ELSE true END
              ORDER BY sequence DESC LIMIT $3
             """);
         command.Parameters.Add(new() { Value = userId });

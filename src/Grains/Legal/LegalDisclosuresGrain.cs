@@ -59,9 +59,20 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
         var purpose = $"legal-demand: {disclosure.DocumentType}";
         if (!await ledger.HoldsAsync(userId, disclosure.Authority, purpose, disclosure.DocumentReference))
         {
-            await GrainFactory.GetGrain<IUserConsentGate>(userId).Disclose(new DisclosureRequest(
-                disclosure.Authority, RecipientKind.LegalAuthority, disclosure.Fields, purpose, null,
-                LawfulBasis.LegalObligation, profile.Region, disclosure.DocumentReference));
+            try
+            {
+                await GrainFactory.GetGrain<IUserConsentGate>(userId).Disclose(new DisclosureRequest(
+                    disclosure.Authority, RecipientKind.LegalAuthority, disclosure.Fields, purpose, null,
+                    LawfulBasis.LegalObligation, profile.Region, disclosure.DocumentReference));
+            }
+            catch (DomainException refused)
+            {
+                // The record says the attempt handed nothing over (an account closing refuses every hand-over).
+                await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
+                    "operator", demand.RecordedBy, "legal-disclosure:refused", userId,
+                    System.Text.Json.JsonSerializer.Serialize(new { disclosureId, refused = refused.Code, userNotified = disclosure.UserNotified })));
+                throw;
+            }
         }
 
         if (disclosure.UserNotified)

@@ -89,7 +89,8 @@ internal sealed partial class UserGrain(
                 // pending child's account owed an erasure nobody would file. Put back as the account wakes, in a turn of its
                 // own after the call that woke it (A.2, *reviewer*): read on that call's path, the reminders table's round
                 // trip told whoever timed an anonymous guardian-code ask that the id was a child's awaiting a guardian.
-                this.RegisterGrainTimer(RestoreGuardianReminderAsync, new GrainTimerCreationOptions(GuardianReminderCheckDelay, Timeout.InfiniteTimeSpan));
+                // Interleaved: a turn of its own would hold the account's next calls behind that round trip a second later.
+                this.RegisterGrainTimer(RestoreGuardianReminderAsync, new GrainTimerCreationOptions(GuardianReminderCheckDelay, Timeout.InfiniteTimeSpan) { Interleave = true });
             }
         }
 
@@ -97,10 +98,12 @@ internal sealed partial class UserGrain(
         _absent.Start(this, () => state.RecordExists);
     }
 
-    // Never moved when it is there: each move would put its next tick off again.
+    // Never moved when it is there: each move would put its next tick off again. Asked again after the look, which other
+    // calls interleave with: a guardian's confirmation or the account's erasure meanwhile owes no reminder.
     private async Task RestoreGuardianReminderAsync(CancellationToken cancellationToken)
     {
-        if (state.RecordExists && OwesGuardianErasure(state.State) && !state.State.Closing && await this.GetReminder(GuardianReminder) is null)
+        bool StillOwed() => state.RecordExists && OwesGuardianErasure(state.State) && !state.State.Closing;
+        if (StillOwed() && await this.GetReminder(GuardianReminder) is null && StillOwed())
         {
             await this.RegisterOrUpdateReminder(GuardianReminder, identity.Value.GuardianCheckPeriod, identity.Value.GuardianCheckPeriod);
         }

@@ -19,22 +19,29 @@ namespace MeiLing.Silo.Extensions;
 /// <summary>Everything the silo process registers, so Program.cs reads as a table of contents.</summary>
 public static class SiloHostingExtensions
 {
+    /// <summary>The host environment of scripts/run: sandbox SMS and payment partners, no real users.</summary>
+    public const string SandboxEnvironment = "Sandbox";
+
     public static WebApplicationBuilder AddMeiLingSilo(this WebApplicationBuilder builder)
     {
         var settings = builder.AddMeiLingSettings<SiloSettings>();
-        if (settings.SmsSender == SandboxSmsSender.SenderName && builder.Environment.IsProduction())
+        // The sandboxes run only where nobody's real data is: Development and Sandbox (scripts/run), by name. Refused in
+        // Production alone (*reviewer*), they ran in a Staging holding real users' data as readily.
+        var sandboxed = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment(SandboxEnvironment);
+        if (settings.SmsSender == SandboxSmsSender.SenderName && !sandboxed)
         {
-            // The sandbox shows every code to operators: in production it would let staff register anyone's number.
+            // The sandbox shows every code to operators: with real users it would let staff register anyone's number and
+            // reset anyone's password.
             throw new InvalidOperationException(
-                "MEILING_SMS_SENDER=sandbox is refused in the Production environment: configure a real SMS provider, or run with DOTNET_ENVIRONMENT set to something else (scripts/run uses Sandbox).");
+                $"MEILING_SMS_SENDER=sandbox is refused in the {builder.Environment.EnvironmentName} environment: configure a real SMS provider, or run with DOTNET_ENVIRONMENT set to Development or Sandbox (scripts/run uses Sandbox).");
         }
 
-        if (!string.IsNullOrWhiteSpace(settings.PaymentSandboxCallback) && builder.Environment.IsProduction())
+        if (!string.IsNullOrWhiteSpace(settings.PaymentSandboxCallback) && !sandboxed)
         {
-            // P1.6: the sandbox partners confirm every WeChat Pay and Alipay charge by themselves, no money moved: in
-            // production every user's order (and every walk-in sale) would be paid by saying so.
+            // P1.6: the sandbox partners confirm every WeChat Pay and Alipay charge by themselves, no money moved: with real
+            // users every order (and every walk-in sale) would be paid by saying so.
             throw new InvalidOperationException(
-                "MEILING_PAYMENT_SANDBOX_CALLBACK is refused in the Production environment: its partners confirm every charge without taking any money. Register real payment partners, or run with DOTNET_ENVIRONMENT set to something else (scripts/run uses Sandbox).");
+                $"MEILING_PAYMENT_SANDBOX_CALLBACK is refused in the {builder.Environment.EnvironmentName} environment: its partners confirm every charge without taking any money. Register real payment partners, or run with DOTNET_ENVIRONMENT set to Development or Sandbox (scripts/run uses Sandbox).");
         }
 
         if (builder.Environment.IsProduction() && !settings.PartnerNotices.Has(MeiLing.Grains.Orders.IOrderGrain.DeliveryPartner))

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Users;
+using Npgsql;
 
 namespace MeiLing.Tests.DataRights;
 
@@ -93,8 +94,8 @@ public sealed class ExportStreamingTests(PlatformFixture platform)
     [Fact]
     public async Task P4_4_an_export_that_fails_part_way_ends_its_download_early_never_as_a_whole_looking_document()
     {
-        var (client, userId, exportUrl) = await AnsweredAccessAsync();
-        await BreakTheExportAsync(userId);
+        var (client, user, exportUrl) = await AnsweredAccessAsync();
+        await BreakTheExportAsync(user.UserId);
 
         var (response, received, failure) = await DownloadAsync(client, exportUrl);
 
@@ -108,9 +109,9 @@ public sealed class ExportStreamingTests(PlatformFixture platform)
     [Fact]
     public async Task P4_4_a_readable_page_cut_short_says_it_is_incomplete_and_a_whole_one_says_where_it_ends()
     {
-        var (client, userId, exportUrl) = await AnsweredAccessAsync();
+        var (client, user, exportUrl) = await AnsweredAccessAsync();
         var whole = await client.GetStringAsync(exportUrl + "?format=html");
-        await BreakTheExportAsync(userId);
+        await BreakTheExportAsync(user.UserId);
 
         var (_, received, failure) = await DownloadAsync(client, exportUrl + "?format=html");
         var cut = System.Text.Encoding.UTF8.GetString(received);
@@ -122,13 +123,40 @@ public sealed class ExportStreamingTests(PlatformFixture platform)
         Assert.EndsWith("<p id=\"end-of-data\">— 以上是您的全部数据 · The end of your data —</p></body></html>", whole, StringComparison.Ordinal);
     }
 
-    private async Task<(HttpClient Client, string UserId, string ExportUrl)> AnsweredAccessAsync()
+    // P4.4 (*reviewer*): the session was asked once, as the download began; one signed out everywhere meanwhile (the user
+    // seeing their password changed) went on receiving the whole bundle, however long it took.
+    [Fact]
+    public async Task P4_4_a_download_whose_session_is_signed_out_meanwhile_stops_short()
+    {
+        var (client, user, exportUrl) = await AnsweredAccessAsync();
+        // The export waits at the location samples on this lock, after the session was found current.
+        await using var connection = await platform.Database.DataSource.OpenConnectionAsync();
+        await using var hold = await connection.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE user_location_samples IN ACCESS EXCLUSIVE MODE", connection, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        var download = DownloadAsync(client, exportUrl);
+        await Polling.UntilAsync(async () => await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%user_location_samples%' AND pid <> pg_backend_pid()") > 0);
+        var signedOut = await (await platform.AsUserAsync(user)).DeleteAsync("/v1/sessions");
+        await hold.RollbackAsync();
+        var (status, received, failure) = await download;
+
+        Assert.Equal(HttpStatusCode.NoContent, signedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotNull(failure);
+        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(received));
+    }
+
+    private async Task<(HttpClient Client, RegisteredUser User, string ExportUrl)> AnsweredAccessAsync()
     {
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
         var access = await client.FileRequestAsync(user.UserId, new { type = "access" });
         await client.WaitUntilDoneAsync(access.RequestId());
-        return (client, user.UserId, $"/v1/requests/{access.RequestId()}/export");
+        return (client, user, $"/v1/requests/{access.RequestId()}/export");
     }
 
     // A location sample no key opens: the export fails at the locations, after its first sections are sent.

@@ -80,6 +80,20 @@ public sealed class SettingsValidationTests
         Assert.Contains("MEILING_PAYMENT_SANDBOX_CALLBACK", error, StringComparison.Ordinal);
     }
 
+    // P4.4 (*reviewer*): the sandboxes were refused in an environment named Production only: a Staging silo holding real
+    // users' data showed operators every code (a password reset's too) and confirmed every charge unpaid.
+    [Theory]
+    [InlineData("Staging", "SMS_SENDER", "sandbox", "MEILING_SMS_SENDER")]
+    [InlineData("Staging", "PAYMENT_SANDBOX_CALLBACK", "http://127.0.0.1:5080", "MEILING_PAYMENT_SANDBOX_CALLBACK")]
+    [InlineData("Live", "SMS_SENDER", "sandbox", "MEILING_SMS_SENDER")]
+    public void P4_4_a_silo_outside_development_and_sandbox_refuses_the_sandboxes(string environment, string key, string value, string named)
+    {
+        var error = SiloStartError(environment, (key, value), ("PAYMENT_PARTNER_SECRETS", TestSiloConfigurator.PartnerSecrets));
+
+        Assert.Contains(named, error, StringComparison.Ordinal);
+        Assert.Contains("Development or Sandbox", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("RATE_LIMIT_PER_SECOND", "0", "MEILING_RATE_LIMIT_PER_SECOND")]
     [InlineData("RATE_LIMIT_PER_MERCHANT_PER_SECOND", "0", "MEILING_RATE_LIMIT_PER_MERCHANT_PER_SECOND")]
@@ -155,12 +169,15 @@ public sealed class SettingsValidationTests
 
     // A silo in the Production environment with what every silo needs (the delivery partner's notice URL and secret too)
     // plus these settings: what its start-up threw.
-    private static string ProductionSiloStartError(params (string Key, string Value)[] settings)
+    private static string ProductionSiloStartError(params (string Key, string Value)[] settings) =>
+        SiloStartError(Environments.Production, settings);
+
+    private static string SiloStartError(string environment, params (string Key, string Value)[] settings)
     {
         var ports = FreePorts.Take(3);
         using var silo = new WebApplicationFactory<SiloAssemblyMarker>().WithWebHostBuilder(web =>
         {
-            web.UseEnvironment(Environments.Production);
+            web.UseEnvironment(environment);
             web.UseSetting("POSTGRES", "Host=127.0.0.1;Port=1;Database=meiling;Timeout=1");
             web.UseSetting("PHONE_HASH_KEY", TestSiloConfigurator.PhoneHashKey);
             web.UseSetting("MASTER_KEYS", TestSiloConfigurator.MasterKeys);

@@ -34,31 +34,44 @@ public sealed class HeldReminderReads(IReminderTable table) : IReminderTable
 
     private static readonly ConcurrentDictionary<string, int> WaitingReads = new(StringComparer.Ordinal);
 
-    public async Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName)
+    public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => ReadRow(grainId, reminderName, CancellationToken.None);
+
+    public async Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName, CancellationToken cancellationToken)
     {
-        await WhileHeldAsync(grainId);
-        return await table.ReadRow(grainId, reminderName);
+        await WhileHeldAsync(grainId, cancellationToken);
+        return await table.ReadRow(grainId, reminderName, cancellationToken);
     }
 
-    public async Task<ReminderTableData> ReadRows(GrainId grainId)
+    public Task<ReminderTableData> ReadRows(GrainId grainId) => ReadRows(grainId, CancellationToken.None);
+
+    public async Task<ReminderTableData> ReadRows(GrainId grainId, CancellationToken cancellationToken)
     {
-        await WhileHeldAsync(grainId);
-        return await table.ReadRows(grainId);
+        await WhileHeldAsync(grainId, cancellationToken);
+        return await table.ReadRows(grainId, cancellationToken);
     }
 
     public Task<ReminderTableData> ReadRows(uint begin, uint end) => table.ReadRows(begin, end);
 
+    public Task<ReminderTableData> ReadRows(uint begin, uint end, CancellationToken cancellationToken) => table.ReadRows(begin, end, cancellationToken);
+
     public Task<string?> UpsertRow(ReminderEntry entry) => table.UpsertRow(entry);
+
+    public Task<string?> UpsertRow(ReminderEntry entry, CancellationToken cancellationToken) => table.UpsertRow(entry, cancellationToken);
 
     public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) => table.RemoveRow(grainId, reminderName, eTag);
 
+    public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag, CancellationToken cancellationToken) =>
+        table.RemoveRow(grainId, reminderName, eTag, cancellationToken);
+
     public Task TestOnlyClearTable() => table.TestOnlyClearTable();
+
+    public Task TestOnlyClearTable(CancellationToken cancellationToken) => table.TestOnlyClearTable(cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken = default) => table.StartAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken = default) => table.StopAsync(cancellationToken);
 
-    private static async Task WhileHeldAsync(GrainId grainId)
+    private static async Task WhileHeldAsync(GrainId grainId, CancellationToken cancellationToken)
     {
         var id = grainId.ToString();
         foreach (var (key, released) in Holds)
@@ -68,7 +81,7 @@ public sealed class HeldReminderReads(IReminderTable table) : IReminderTable
                 WaitingReads.AddOrUpdate(key, 1, (_, count) => count + 1);
                 try
                 {
-                    await released.Task;
+                    await released.Task.WaitAsync(cancellationToken);
                 }
                 finally
                 {

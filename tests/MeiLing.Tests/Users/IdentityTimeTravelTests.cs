@@ -310,6 +310,9 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         var child = await RegisterChildAsync(UserApiClient.NewPhone());
         var user = platform.Grains.GetGrain<IUserGrain>(child.UserId);
         await user.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        // Lost, so that waking the account has it looked for and put back.
+        await platform.Database.ScalarAsync<long>(
+            "WITH lost AS (DELETE FROM orleans_reminders WHERE position($1 in grain_id) > 0 RETURNING 1) SELECT count(*) FROM lost", child.UserId);
 
         using (HeldReminderReads.Hold(child.UserId))
         {
@@ -322,7 +325,7 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         }
 
         const string Reminders = "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0 AND reminder_name = 'guardian-deadline'";
-        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(Reminders, child.UserId));
+        await Polling.UntilAsync(async () => await platform.Database.ScalarAsync<long>(Reminders, child.UserId) == 1L);
     }
 
     [Fact]
