@@ -12,9 +12,9 @@ namespace MeiLing.Api.Apis;
 /// status, so the connection is aborted: the client sees a body that ends early (an unterminated JSON document, a
 /// reset or incomplete chunked response), never a complete-looking bundle with sections missing. The silo keeps an
 /// enumeration nobody asks for its next part only so long (its response timeout, 30 s, to twice that): a client that
-/// stops reading for longer loses its download the same way. The caller's session is asked again every few messages and
-/// before the last (*reviewer*): a download begun with a session then signed out, or by an account then cancelled, went
-/// on to its end, however long it took.
+/// stops reading for longer loses its download the same way. The caller's session is asked again before each eighth part
+/// is written (*reviewer*): a download begun with a session then signed out, or by an account then cancelled, went on to
+/// its end, however long it took.
 /// </summary>
 internal sealed partial class ExportDownload(IAsyncEnumerable<ExportPart> parts, bool asPage) : IResult
 {
@@ -48,7 +48,7 @@ internal sealed partial class ExportDownload(IAsyncEnumerable<ExportPart> parts,
                 await document.FlushAsync(aborted);
                 sent++;
                 more = await next.MoveNextAsync();
-                if (session is not null && (!more || sent % PartsPerMessage == 0))
+                if (session is not null && more && sent % PartsPerMessage == 0)
                 {
                     await session.VerifyAsync(grains);
                 }

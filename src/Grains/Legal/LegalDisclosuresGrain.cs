@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Disclosures;
@@ -9,7 +10,8 @@ namespace MeiLing.Grains.Legal;
 
 // One activation, not a stateless worker: legal demands are rare, and taking them one at a time means two
 // concurrent retries of one demand cannot both find it unfinished and hand it over twice.
-internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, DisclosureLedgerStore ledger, TimeProvider clock) : Grain, ILegalDisclosuresGrain
+internal sealed partial class LegalDisclosuresGrain(
+    LegalDisclosureStore store, DisclosureLedgerStore ledger, TimeProvider clock, ILogger<LegalDisclosuresGrain> logger) : Grain, ILegalDisclosuresGrain
 {
     private const int MaxPage = 500;
 
@@ -67,10 +69,9 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
             }
             catch (DomainException refused)
             {
-                // The record says the attempt handed nothing over (an account closing refuses every hand-over).
-                await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
-                    "operator", demand.RecordedBy, "legal-disclosure:refused", userId,
-                    System.Text.Json.JsonSerializer.Serialize(new { disclosureId, refused = refused.Code, userNotified = disclosure.UserNotified })));
+                // The record says the attempt handed nothing over (an account closing refuses every hand-over); the
+                // operator hears the gate's refusal whether or not the log took that entry.
+                await RecordRefusalAsync(demand, disclosureId, userId, disclosure.UserNotified, refused.Code);
                 throw;
             }
         }
@@ -111,4 +112,21 @@ internal sealed class LegalDisclosuresGrain(LegalDisclosureStore store, Disclosu
         var page = rows.Take(take).ToList();
         return new LegalDisclosurePage(page, rows.Count > take ? KeysetCursor.Encode(page[^1].At, page[^1].DisclosureId) : null);
     }
+
+    private async Task RecordRefusalAsync(LegalDemand demand, string disclosureId, string userId, bool userNotified, string refusal)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
+                "operator", demand.RecordedBy, "legal-disclosure:refused", userId,
+                System.Text.Json.JsonSerializer.Serialize(new { disclosureId, refused = refusal, userNotified })));
+        }
+        catch (Exception unrecorded)
+        {
+            LogRefusalUnrecorded(disclosureId, refusal, unrecorded.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Legal disclosure {DisclosureId} was refused by the user's gate ({Refusal}) and the audit log did not take the refusal ({ExceptionType})")]
+    private partial void LogRefusalUnrecorded(string disclosureId, string refusal, string exceptionType);
 }

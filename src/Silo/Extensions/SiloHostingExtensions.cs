@@ -33,7 +33,7 @@ public static class SiloHostingExtensions
             // The sandbox shows every code to operators: with real users it would let staff register anyone's number and
             // reset anyone's password.
             throw new InvalidOperationException(
-                $"MEILING_SMS_SENDER=sandbox is refused in the {builder.Environment.EnvironmentName} environment: configure a real SMS provider, or run with DOTNET_ENVIRONMENT set to Development or Sandbox (scripts/run uses Sandbox).");
+                $"MEILING_SMS_SENDER=sandbox is refused in the {builder.Environment.EnvironmentName} environment: configure a real SMS provider (or MEILING_SMS_SENDER=none, which texts nothing), or run with DOTNET_ENVIRONMENT set to Development or Sandbox (scripts/run uses Sandbox).");
         }
 
         if (!string.IsNullOrWhiteSpace(settings.PaymentSandboxCallback) && !sandboxed)
@@ -44,19 +44,21 @@ public static class SiloHostingExtensions
                 $"MEILING_PAYMENT_SANDBOX_CALLBACK is refused in the {builder.Environment.EnvironmentName} environment: its partners confirm every charge without taking any money. Register real payment partners, or run with DOTNET_ENVIRONMENT set to Development or Sandbox (scripts/run uses Sandbox).");
         }
 
-        if (builder.Environment.IsProduction() && !settings.PartnerNotices.Has(MeiLing.Grains.Orders.IOrderGrain.DeliveryPartner))
+        // Where real users are (anywhere but Development and Sandbox, whose sandbox partners take the delivery partner's
+        // notices), the delivery partner is told at a URL of its own.
+        if (!sandboxed && !settings.PartnerNotices.Has(MeiLing.Grains.Orders.IOrderGrain.DeliveryPartner))
         {
             // P3.1: every fulfilled delivery hands the customer's address to the delivery partner; without a URL to tell it
             // at, each erasure or correction of such a customer would wait on a notice that can never be sent.
             throw new InvalidOperationException(
-                $"MEILING_PARTNER_NOTICE_URLS must name {MeiLing.Grains.Orders.IOrderGrain.DeliveryPartner} in the Production environment (with its secret in MEILING_PAYMENT_PARTNER_SECRETS): it receives every fulfilled delivery and must hear of its customers' erasures and corrections.");
+                $"MEILING_PARTNER_NOTICE_URLS must name {MeiLing.Grains.Orders.IOrderGrain.DeliveryPartner} in the {builder.Environment.EnvironmentName} environment (with its secret in MEILING_PAYMENT_PARTNER_SECRETS): it receives every fulfilled delivery and must hear of its customers' erasures and corrections.");
         }
 
-        if (builder.Environment.IsProduction() && settings.PartnerNoticeUrls.Any(pair => pair.Value.Scheme != Uri.UriSchemeHttps))
+        if (!sandboxed && settings.PartnerNoticeUrls.Any(pair => pair.Value.Scheme != Uri.UriSchemeHttps))
         {
             // A notice names the user and their orders: outside the machine it travels encrypted.
             throw new InvalidOperationException(
-                "MEILING_PARTNER_NOTICE_URLS must be https URLs in the Production environment: a notice names the user and their orders.");
+                $"MEILING_PARTNER_NOTICE_URLS must be https URLs in the {builder.Environment.EnvironmentName} environment: a notice names the user and their orders.");
         }
 
         var siloName = string.IsNullOrEmpty(settings.SiloName) ? $"silo-{settings.SiloPort}" : settings.SiloName;

@@ -7,6 +7,7 @@ using MeiLing.Tests.Api;
 using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Users;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
 
 namespace MeiLing.Tests.Legal;
 
@@ -197,6 +198,37 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
             "SELECT count(*) FROM user_disclosures WHERE user_id = $1 AND recipient_kind = 'LegalAuthority'", user.UserId));
         Assert.DoesNotContain((await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures")).GetProperty("items").EnumerateArray(),
             item => item.GetProperty("recipientKind").GetString() == "legal-authority");
+    }
+
+    // P1.7, P3.3 (*reviewer*): with the audit entry written before the hand-over, a demand the user's gate then refused (an
+    // account closing) stood in the log as a hand-over that never happened, and in the user's access log.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task P1_7_P3_3_a_legal_demand_a_closing_account_refuses_is_on_the_record_as_refused(bool notifyUser)
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync($"Agent Closing {notifyUser}", "support")).ApiKey);
+        // The cancellation waits at the location samples on this lock, its account closed.
+        await using var connection = await platform.Database.DataSource.OpenConnectionAsync();
+        await using var hold = await connection.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE user_location_samples IN ACCESS EXCLUSIVE MODE", connection, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        var cancellation = (await client.FileRequestAsync(user.UserId, new { type = "cancellation" })).RequestId();
+        await Polling.UntilAsync(async () => await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%user_location_samples%' AND pid <> pg_backend_pid()") > 0);
+        var refused = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand($"GA-2026-05{(notifyUser ? 1 : 2)}", notifyUser));
+        await hold.RollbackAsync();
+        await support.WaitUntilDoneAsync(cancellation);
+
+        Assert.False(refused.IsSuccessStatusCode);
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action = 'legal-disclosure:refused' AND detail::jsonb ->> 'userNotified' = $2",
+            user.UserId, notifyUser ? "true" : "false"));
     }
 
     // P3.3 (*reviewer*): a field named with a line break or a bidi override reached the user's notice and ledger as it was,
