@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Logging;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
+using Microsoft.Extensions.Logging;
 
 namespace MeiLing.Grains.Legal;
 

@@ -7,11 +7,12 @@ using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
 using MeiLing.Grains.Webhooks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Transfers;
 
-internal sealed class TransferGrain(
+internal sealed partial class TransferGrain(
     [PersistentState("transfer", StorageNames.Default)] IPersistentState<TransferState> state,
     TransferUsersStore users,
     OrderIndexStore orders,
@@ -19,7 +20,8 @@ internal sealed class TransferGrain(
     DisclosureLedgerStore ledger,
     WebhookOutbox outbox,
     IOptions<TransferSettings> settings,
-    TimeProvider clock) : Grain, ITransferGrain, IRemindable
+    TimeProvider clock,
+    ILogger<TransferGrain> logger) : Grain, ITransferGrain, IRemindable
 {
     private const string TransferReminder = "transfer";
     private static readonly TimeSpan NoticeRetry = TimeSpan.FromMinutes(1);
@@ -202,20 +204,35 @@ internal sealed class TransferGrain(
             $"which is bound by the same privacy policy. To be left out, object before then (transfer {TransferId}).",
             transfer.MerchantId, clock.GetUtcNow(), transfer.EffectiveAt);
         var untold = await users.UntoldAsync(TransferId, batchSize + 1);
+        var unreached = 0;
         foreach (var userId in untold.Take(batchSize))
         {
-            // Texted as well (P3.2, *reviewer*): in the inbox alone, a customer who did not open the app within the 30 days
-            // never learnt of it, nor of their right to object. Texted once: a notice already delivered is not texted again.
-            await GrainFactory.GetGrain<IUserNotifications>(userId).NotifyBySms(notice);
-            await users.MarkToldAsync(TransferId, userId, clock.GetUtcNow());
+            try
+            {
+                // Texted as well (P3.2, *reviewer*): in the inbox alone, a customer who did not open the app within the 30
+                // days never learnt of it, nor of their right to object. Texted once: a notice already delivered is not
+                // texted again.
+                await GrainFactory.GetGrain<IUserNotifications>(userId).NotifyBySms(notice);
+                await users.MarkToldAsync(TransferId, userId, clock.GetUtcNow());
+            }
+            catch (Exception unreachable) when (unreachable is not OperationCanceledException)
+            {
+                // P3.2 (*reviewer*): one customer whose account could not take the notice (its inbox failing) held every
+                // customer after them untold, the batch thrown away at them. They stay untold, tried again on the next
+                // tick; the others are told now.
+                unreached++;
+                LogCustomerUnreached(TransferId, unreachable.GetType().Name);
+            }
         }
 
-        if (!transfer.CustomersListed || untold.Count > batchSize)
+        if (!transfer.CustomersListed || untold.Count > batchSize || unreached > 0)
         {
-            // Counted as they go (a batch cut short may be missed until the last batch counts them all).
-            transfer.Told(Math.Min(untold.Count, batchSize));
+            // Counted as they go (a batch cut short may be missed until the last batch counts them all). More to tell: the
+            // next batch in a moment; only some who could not be reached: again after a while.
+            transfer.Told(Math.Min(untold.Count, batchSize) - unreached);
             await state.WriteStateAsync();
-            await this.RegisterOrUpdateReminder(TransferReminder, settings.Value.NextBatchAfter, NoticeRetry);
+            var more = !transfer.CustomersListed || untold.Count > batchSize;
+            await this.RegisterOrUpdateReminder(TransferReminder, more ? settings.Value.NextBatchAfter : NoticeRetry, NoticeRetry);
             return;
         }
 
@@ -302,4 +319,8 @@ internal sealed class TransferGrain(
 
     private async Task<IReadOnlyList<string>> OrdersAtMerchantAsync(string userId) =>
         (await orders.OrderIdsOfUserByMerchantAsync(userId)).GetValueOrDefault(state.State.MerchantId) ?? [];
+
+    // The transfer and the failure's type only: which customer it was is theirs.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer {TransferId}: a customer could not be told ({ExceptionType}); tried again on the next tick")]
+    private partial void LogCustomerUnreached(string transferId, string exceptionType);
 }

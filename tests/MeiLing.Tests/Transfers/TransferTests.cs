@@ -3,6 +3,7 @@ using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.MemberCards;
+using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Transfers;
@@ -15,6 +16,7 @@ using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 using MeiLing.Tests.Webhooks;
+using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.Transfers;
 
@@ -300,6 +302,36 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         Assert.InRange(transfer.GetProperty("usersNotified").GetInt32(), 1, TestSiloConfigurator.CustomerBatchSize);
         Assert.Equal(customers.Count, view.UsersNotified);
+        foreach (var customer in customers)
+        {
+            var notices = await customer.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{customer.Customer.UserId}/notifications");
+            Assert.Single(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("kind").GetString() == "merchant-transfer");
+        }
+    }
+
+    // P3.2 (*reviewer*): one customer whose account could not take the transfer's notice (its inbox failing) held every
+    // customer after them untold: the batch was thrown away at them, tick after tick, and the 30 days ran on.
+    [Fact]
+    public async Task P3_2_a_customer_who_cannot_be_told_of_a_transfer_holds_up_no_other_customer()
+    {
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(3);
+        // The first customer the notices reach (by id); their inbox's stored row moves under it, so its next write fails.
+        var failing = customers.Select(customer => customer.Customer.UserId).Order(StringComparer.Ordinal).First();
+        var inbox = platform.Grains.GetGrain<IUserInboxGrain>(failing);
+        await inbox.Notify(new UserNotification(NoticeKinds.PasswordChanged, "Earlier notice", null, DateTimeOffset.UtcNow, null));
+        await platform.Database.ScalarAsync<int>(
+            "UPDATE orleans_storage SET version = version + 1 WHERE grain_id_string = $1 AND grain_type = 'inbox' RETURNING version", failing);
+        var successor = await platform.CreateMerchantAsync("Successor Despite One");
+
+        var grain = platform.Grains.GetGrain<ITransferGrain>(await StartTransferAsync(customers[0].Merchant.MerchantId, successor.MerchantId, days: 31));
+        var withOneUntold = (await grain.Get())!;
+        await inbox.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var allTold = await grain.CompleteIfDue();
+
+        Assert.Equal(customers.Count - 1, withOneUntold.UsersNotified);
+        Assert.False(withOneUntold.NoticesComplete);
+        Assert.True(allTold.NoticesComplete);
+        Assert.Equal(customers.Count, allTold.UsersNotified);
         foreach (var customer in customers)
         {
             var notices = await customer.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{customer.Customer.UserId}/notifications");
