@@ -29,7 +29,7 @@ public static class MerchantsApi
         group.MapPost("/{merchantId:id}/api-key", ReplaceKey)
             .ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists())
             .WithName("ReplaceMerchantKey")
-            .WithSummary("Issue the merchant a new API key (shown once) and revoke the current one at once: operators any, a merchant itself (10 a day, then 429 quota-exceeded); written to the audit log, who and when, before the key exists (P1.7).");
+            .WithSummary("Issue the merchant a new API key (shown once) and revoke the current one at once: operators any, a merchant itself (10 a day, then 429 quota-exceeded); written to the audit log, who and when, before the key exists (P1.7). Past a closing merchant's date its keys and its staff's end and none is issued (409 merchant-terminated, P4.3).");
 
         group.MapPost("/{merchantId:id}/termination", StartTermination)
             .RequireAuthorization(AuthorizationPolicies.Operator)

@@ -7,6 +7,8 @@ namespace MeiLing.Grains.Access;
 internal sealed partial class ApiKeyGrain(
     [PersistentState("api-key", StorageNames.Default)] IPersistentState<ApiKeyState> state,
     ClusterFacts facts,
+    SiloFacts merchants,
+    TimeProvider clock,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain
 {
     // Whether this activation has made sure the merchant lists the staff member this key names.
@@ -34,20 +36,21 @@ internal sealed partial class ApiKeyGrain(
         }
 
         var grant = state.State.ToGrant();
-        if (!StaffKeys.NeedsItsMerchant(grant))
+        if (!ClosedMerchantKeys.NeedsItsMerchant(grant))
         {
             return grant;
         }
 
-        var merchant = GrainFactory.GetGrain<IMerchantGrain>(grant.SubjectId);
-        if (StaffKeys.EndedWith(await merchant.Get()))
+        // The silo's copy of the merchant, forgotten on every silo when it changes: no grain call per request of the
+        // merchant's own key.
+        if (ClosedMerchantKeys.EndedWith(await merchants.MerchantAsync(grant.SubjectId), clock.GetUtcNow()))
         {
             return null;
         }
 
-        if (!_knownToItsMerchant)
+        if (grant.StaffId is not null && !_knownToItsMerchant)
         {
-            await MakeKnownToItsMerchantAsync(merchant, grant.StaffId!);
+            await MakeKnownToItsMerchantAsync(GrainFactory.GetGrain<IMerchantGrain>(grant.SubjectId), grant.StaffId);
         }
 
         return grant;

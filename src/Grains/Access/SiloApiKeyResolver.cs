@@ -3,14 +3,15 @@ using MeiLing.Grains.Platform;
 namespace MeiLing.Grains.Access;
 
 /// <summary>A co-hosted API's keys: the silo's copy of each grant, cleared on every silo when the key is revoked.</summary>
-internal sealed class SiloApiKeyResolver(SiloFacts facts) : IApiKeyResolver
+internal sealed class SiloApiKeyResolver(SiloFacts facts, TimeProvider clock) : IApiKeyResolver
 {
     public async Task<ApiKeyGrant?> ResolveAsync(string keyHash)
     {
-        // The grant's copy outlives a merchant's termination; the merchant's copy is forgotten on every silo when it
-        // closes, so a staff key is checked against it (StaffKeys).
+        // The grant's copy outlives a merchant's closing date; the merchant's copy is forgotten on every silo when it
+        // changes, so a merchant's key or its staff's is checked against it (ClosedMerchantKeys).
         var grant = await facts.ApiKeyGrantAsync(keyHash);
-        return grant is not null && StaffKeys.NeedsItsMerchant(grant) && StaffKeys.EndedWith(await facts.MerchantAsync(grant.SubjectId))
+        return grant is not null && ClosedMerchantKeys.NeedsItsMerchant(grant)
+            && ClosedMerchantKeys.EndedWith(await facts.MerchantAsync(grant.SubjectId), clock.GetUtcNow())
             ? null
             : grant;
     }

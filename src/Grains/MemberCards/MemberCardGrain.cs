@@ -280,26 +280,7 @@ internal sealed partial class MemberCardGrain(
     // *reviewer*: a change whose write failed stayed in memory: the balance read it, a retry under the same operation id was
     // answered from it, and the next write made it durable (a top-up spendable with no takings row). Memory goes back to
     // what is stored; one that cannot be read back leaves with the activation, the next reading it afresh.
-    private async Task WriteOrForgetAsync(Func<Task> write)
-    {
-        try
-        {
-            await write();
-        }
-        catch
-        {
-            try
-            {
-                await state.ReadStateAsync();
-            }
-            catch
-            {
-                this.DeactivateOnIdle();
-            }
-
-            throw;
-        }
-    }
+    private Task WriteOrForgetAsync(Func<Task> write) => state.WriteOrForgetAsync(this, write);
 
     private string MerchantId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/', StringComparison.Ordinal)];
 

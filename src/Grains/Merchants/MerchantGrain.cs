@@ -45,7 +45,8 @@ internal sealed partial class MerchantGrain(
     async Task<IssuedKey> IMerchantGrain.ReplaceKey()
     {
         var merchant = Merchant;
-        if (merchant.Status == MerchantStatus.Terminated)
+        // P4.3: past its closing date a merchant's keys end (ClosedMerchantKeys), so none is issued either.
+        if (ClosedMerchantKeys.EndedWith(merchant.ToView(MerchantId), clock.GetUtcNow()))
         {
             throw DomainException.Conflict("merchant-terminated", "This merchant is closed; it gets no new key.");
         }
@@ -273,29 +274,91 @@ internal sealed partial class MerchantGrain(
 
     // A batch of customers, from where the last batch stopped; returns how many were walked. A batch cut short
     // is told again on the retry: a user grain keeps one notice per merchant and date, so nobody is told twice.
+    // Once the walk reached the last customer, those it could not reach are tried again, a batch a tick.
     private async Task<int> NotifyCustomersAsync(MerchantState merchant)
     {
         var now = clock.GetUtcNow();
-        var effectiveAt = merchant.TerminationEffectiveAt!.Value;
+        if (merchant.NoticesWalked)
+        {
+            return await NotifyUnreachedAsync(merchant, now);
+        }
+
+        var (customers, next) = await CustomerWalk.NextAsync(orders, cards, MerchantId, merchant.NoticesFrom, termination.Value.BatchSize);
+        var unreached = await TellAsync(merchant, customers.Select(customer => customer.UserId).Distinct(StringComparer.Ordinal), merchant.TerminationEffectiveAt!.Value, now);
+        if (!merchant.CanKeepUnreached(unreached.Count))
+        {
+            // Many inboxes failing at once (their storage down): the walk holds its place rather than pass them all by.
+            await this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, NoticeRetry);
+            return customers.Count;
+        }
+
+        merchant.NoticesReached(next, unreached);
+        await state.WriteStateAsync();
+        await RemindAfterNoticesAsync(merchant, now, soon: next is not null);
+        return customers.Count;
+    }
+
+    // P4.3 (*reviewer*): customers the walk could not tell are told late, and so get their own 30 days: the notice names
+    // the later date, and the closing's erasure waits for it.
+    private async Task<int> NotifyUnreachedAsync(MerchantState merchant, DateTimeOffset now)
+    {
+        var latest = now.AddDays(MinimumNoticeDays);
+        var effectiveAt = latest > merchant.TerminationEffectiveAt!.Value ? latest : merchant.TerminationEffectiveAt.Value;
+        var retried = merchant.NoticesUnreached.Take(termination.Value.BatchSize).ToList();
+        var stillUnreached = await TellAsync(merchant, retried, effectiveAt, now);
+        merchant.ToldLate([.. retried.Except(stillUnreached, StringComparer.Ordinal)], effectiveAt);
+        await state.WriteStateAsync();
+        await RemindAfterNoticesAsync(merchant, now, soon: false);
+        return retried.Count;
+    }
+
+    // Each customer stands alone (P4.3, *reviewer*): one whose inbox fails held the walk at them, every customer after them
+    // untold, tick after tick, while the notice period ran. Returns those not told.
+    private async Task<List<string>> TellAsync(MerchantState merchant, IEnumerable<string> userIds, DateTimeOffset effectiveAt, DateTimeOffset now)
+    {
         var notice = new UserNotification(
             "merchant-termination",
             $"{merchant.Name} is closing on {effectiveAt:yyyy-MM-dd}. After that day your data held for it is erased or anonymized.",
             MerchantId, now, effectiveAt);
-        var (customers, next) = await CustomerWalk.NextAsync(orders, cards, MerchantId, merchant.NoticesFrom, termination.Value.BatchSize);
-        foreach (var userId in customers.Select(customer => customer.UserId).Distinct(StringComparer.Ordinal))
+        var unreached = new List<string>();
+        foreach (var userId in userIds)
         {
-            // Texted as well (P4.3, *reviewer*), as a transfer's notice is.
-            await GrainFactory.GetGrain<IUserNotifications>(userId).NotifyBySms(notice);
+            try
+            {
+                // Texted as well (P4.3, *reviewer*), as a transfer's notice is.
+                await GrainFactory.GetGrain<IUserNotifications>(userId).NotifyBySms(notice);
+            }
+            catch (Exception unreachable) when (unreachable is not OperationCanceledException)
+            {
+                unreached.Add(userId);
+                LogCustomerUnreached(MerchantId, unreachable.GetType().Name);
+            }
         }
 
-        merchant.NoticesReached(next);
-        await state.WriteStateAsync();
-        var untilEffective = effectiveAt - now;
-        await (next is not null
-            ? this.RegisterOrUpdateReminder(TerminationReminder, termination.Value.NextBatchAfter, NoticeRetry)
-            : this.RegisterOrUpdateReminder(TerminationReminder, untilEffective > TimeSpan.Zero ? untilEffective : TimeSpan.Zero, TimeSpan.FromDays(1)));
-        return customers.Count;
+        return unreached;
     }
+
+    // More of the walk to tell: the next batch in a moment; only customers kept untold: again in a minute; all told: at the
+    // (possibly moved) date, when the erasure begins.
+    private Task RemindAfterNoticesAsync(MerchantState merchant, DateTimeOffset now, bool soon)
+    {
+        if (soon)
+        {
+            return this.RegisterOrUpdateReminder(TerminationReminder, termination.Value.NextBatchAfter, NoticeRetry);
+        }
+
+        if (merchant.NoticesPending)
+        {
+            return this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, NoticeRetry);
+        }
+
+        var untilEffective = merchant.TerminationEffectiveAt!.Value - now;
+        return this.RegisterOrUpdateReminder(TerminationReminder, untilEffective > TimeSpan.Zero ? untilEffective : TimeSpan.Zero, TimeSpan.FromDays(1));
+    }
+
+    // The merchant and the failure's type only: which customer it was is theirs.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing merchant {MerchantId}: a customer could not be told ({ExceptionType}); tried again in a minute")]
+    private partial void LogCustomerUnreached(string merchantId, string exceptionType);
 
     // Silos keep a copy of the merchant for orders and cards (its region, whether it still takes customers):
     // every change is forgotten on all of them before the change answers.

@@ -22,6 +22,15 @@ public sealed class MerchantState
     /// <summary>Where the termination's notices have got to among the merchant's customers (a walk position); null: from the first.</summary>
     public string? NoticesFrom { get; set; }
 
+    /// <summary>Whether the termination's notices walked every customer once (those it could not reach are retried apart).</summary>
+    public bool NoticesWalked { get; set; }
+
+    /// <summary>
+    /// Customers the termination's notice could not reach yet (their inbox failing), tried again every minute (P4.3); at
+    /// most <see cref="UnreachedKept"/>: more and the walk holds its place until fewer fail.
+    /// </summary>
+    public List<string> NoticesUnreached { get; set; } = [];
+
     /// <summary>Where the termination's erasure has got to among the merchant's customers; null: from the first.</summary>
     public string? ErasureFrom { get; set; }
 
@@ -70,6 +79,13 @@ public sealed class MerchantState
     /// <summary>Counts one more staff member; 409 <c>too-many-staff</c> once <see cref="IMerchantGrain.MaxStaff"/> were enrolled.</summary>
     public void EnrolStaff()
     {
+        if (Status != MerchantStatus.Active)
+        {
+            // P4.3 (*reviewer*): a closing merchant takes no new orders; new staff would be new keys reading its customers'
+            // data while it is to be erased.
+            throw DomainException.Conflict("merchant-closing", "This merchant is closing; it enrols no new staff.");
+        }
+
         if (StaffEnrolled >= IMerchantGrain.MaxStaff)
         {
             // Without a bound, the merchant key or a manager enrolling in a loop grows staff records and API keys without end.
@@ -138,17 +154,50 @@ public sealed class MerchantState
         TerminationEffectiveAt = effectiveAt;
         NoticesPending = true;
         NoticesFrom = null;
+        NoticesWalked = false;
+        NoticesUnreached = [];
         ErasureFrom = null;
         ErasureWalkProgressed = false;
         ErasureWalksWithoutProgress = 0;
         ErasureStall = null;
     }
 
-    /// <summary>A batch of customers was told; <paramref name="next"/> null: they all were.</summary>
-    public void NoticesReached(string? next)
+    /// <summary>How many customers a closing keeps to tell again; a walk that would leave more untold waits instead.</summary>
+    public const int UnreachedKept = 1_000;
+
+    /// <summary>Whether a batch that left <paramref name="unreached"/> customers untold may go on past them (kept to be told again).</summary>
+    public bool CanKeepUnreached(int unreached) => NoticesUnreached.Count + unreached <= UnreachedKept;
+
+    /// <summary>
+    /// A batch of customers was walked, <paramref name="unreached"/> of them not told; <paramref name="next"/> null: the
+    /// walk reached the last. The notices are pending until the walk ends and every customer kept untold is told.
+    /// </summary>
+    public void NoticesReached(string? next, IEnumerable<string> unreached)
     {
         NoticesFrom = next;
-        NoticesPending = next is not null;
+        NoticesWalked = next is null;
+        NoticesUnreached.AddRange(unreached.Where(userId => !NoticesUnreached.Contains(userId)));
+        NoticesPending = !NoticesWalked || NoticesUnreached.Count > 0;
+    }
+
+    /// <summary>
+    /// Customers kept untold were told now, naming <paramref name="effectiveAt"/>: P4.3, each gets at least the minimum
+    /// notice, so the closing's erasure waits for the last told.
+    /// </summary>
+    public void ToldLate(IReadOnlyCollection<string> told, DateTimeOffset effectiveAt)
+    {
+        if (told.Count == 0)
+        {
+            return;
+        }
+
+        NoticesUnreached.RemoveAll(told.Contains);
+        if (effectiveAt > TerminationEffectiveAt)
+        {
+            TerminationEffectiveAt = effectiveAt;
+        }
+
+        NoticesPending = !NoticesWalked || NoticesUnreached.Count > 0;
     }
 
     /// <summary>

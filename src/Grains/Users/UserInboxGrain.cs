@@ -55,7 +55,7 @@ internal sealed class UserInboxGrain(
         var added = state.State.Import(UserId, notices);
         if (added > 0)
         {
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         return added;
@@ -84,7 +84,11 @@ internal sealed class UserInboxGrain(
             return false;
         }
 
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         return true;
     }
+
+    // A notice whose write failed is forgotten with it (P3.2, P4.3, *reviewer*): kept in memory, the inbox showed it though
+    // storage never held it, and the sender's retry found it "already held", so it was neither written nor texted.
+    private Task WriteOrForgetAsync() => state.WriteOrForgetAsync(this);
 }
