@@ -825,7 +825,7 @@ internal sealed partial class OrderGrain(
                         await DiscloseToPaymentPartnerAsync(order, partner, DisclosureRequest.RefundPurpose);
                     }
 
-                    reference = await partner.RefundAsync(part.PaymentId, refund.PartnerRefundIdOf(part), OrderId, part.AmountFen);
+                    reference = await partners.RefundAsync(partner, part.PaymentId, refund.PartnerRefundIdOf(part), OrderId, part.AmountFen);
                     break;
             }
 
@@ -895,7 +895,7 @@ internal sealed partial class OrderGrain(
                 var partner = partners.For(payment.Method);
                 try
                 {
-                    reference = await partner.ChargeAsync(payment.PaymentId, OrderId, payment.AmountFen);
+                    reference = await partners.ChargeAsync(partner, payment.PaymentId, OrderId, payment.AmountFen);
                 }
                 catch (DomainException refused) when (refused.Kind != DomainErrorKind.Unavailable)
                 {

@@ -29,6 +29,30 @@ public sealed class PartnerOutageTests(PartnerOutageFixture platform)
         Assert.Equal("paid", (await paidInCash.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
     }
 
+    // P1.6, P8.1 (*reviewer*): the order waited for its partner inside its turn, with no end: a partner that never answered
+    // a charge held every call to the order (the till's read, the partner's own confirmation, a cancellation's refund).
+    [Fact]
+    public async Task P1_6_P8_1_a_partner_that_never_answers_a_charge_holds_the_order_only_for_its_call_timeout()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        PartnerOutageSiloConfigurator.NeverAnswerChargesOf(placed.Id());
+
+        var unanswered = await shop.CustomerClient.PayAsync(placed.Id(), "wechat", CommerceApiClient.TeaPrice);
+        var read = await shop.MerchantClient.GetAsync($"/v1/orders/{placed.Id()}");
+        var stored = await platform.ReadAsync<OrderState>("order", "order", placed.Id());
+        PartnerOutageSiloConfigurator.NeverAnswerChargesOf(placed.Id(), answered: true);
+        var retried = await shop.CustomerClient.PayAsync(placed.Id(), "wechat", CommerceApiClient.TeaPrice);
+
+        Assert.EndsWith("/payment-partner-unavailable", (await unanswered.AssertProblemAsync(HttpStatusCode.ServiceUnavailable)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        // Left begun, and the retry finishes that one: one charge asked of the partner, not two.
+        var begun = Assert.Single(stored.PendingPayments);
+        Assert.True(retried.IsSuccessStatusCode, await retried.Content.ReadAsStringAsync());
+        var payments = (await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments").EnumerateArray().ToList();
+        Assert.Equal(begun.PaymentId, Assert.Single(payments).GetProperty("paymentId").GetString());
+    }
+
     [Fact]
     public async Task P1_6_a_begun_payment_whose_partner_is_gone_does_not_stop_the_order_from_activating()
     {
