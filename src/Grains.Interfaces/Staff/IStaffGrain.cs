@@ -6,7 +6,8 @@ namespace MeiLing.Grains.Staff;
 /// A staff member, keyed by staff id (<c>stf_…</c>): the platform's (support or operator) or a merchant's
 /// (manager or cashier), each with their own API key through the one key mechanism (<see cref="IApiKeyGrain"/>).
 /// </summary>
-[Alias("meiling.staff")]
+// Version 1 adds OffboardBy: a call reaching an activation on a silo of the release before moves it to one that has it.
+[Alias("meiling.staff"), Orleans.CodeGeneration.Version(1)]
 public interface IStaffGrain : IGrainWithStringKey
 {
     /// <summary>Enrols the staff member and issues their API key; once only (409 after).</summary>
@@ -19,6 +20,10 @@ public interface IStaffGrain : IGrainWithStringKey
     /// </summary>
     [Alias("offboard")]
     Task<StaffView?> Offboard();
+
+    /// <summary>As <see cref="Offboard"/>, naming who did it: a merchant's manager (null: the merchant key, or the platform's staff, audited apart).</summary>
+    [Alias("offboard-by")]
+    Task<StaffView?> OffboardBy(string? offboardedBy);
 
     /// <summary>
     /// Counts a member-card top-up made with this member's key against their daily limit, before any money is put on the

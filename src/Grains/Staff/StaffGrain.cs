@@ -47,7 +47,11 @@ internal sealed class StaffGrain(
         return await ApiKeys.IssueAsync(GrainFactory, grant, apiKey);
     }
 
-    async Task<StaffView?> IStaffGrain.Offboard()
+    Task<StaffView?> IStaffGrain.Offboard() => OffboardAsync(by: null);
+
+    Task<StaffView?> IStaffGrain.OffboardBy(string? offboardedBy) => OffboardAsync(offboardedBy);
+
+    private async Task<StaffView?> OffboardAsync(string? by)
     {
         if (!state.RecordExists)
         {
@@ -63,7 +67,7 @@ internal sealed class StaffGrain(
         await GrainFactory.GetGrain<IApiKeyGrain>(keyHash).Revoke();
         if (state.State.OffboardedAt is null)
         {
-            state.State.Offboard(clock.GetUtcNow());
+            state.State.Offboard(clock.GetUtcNow(), by);
             await state.WriteStateAsync();
         }
 

@@ -22,6 +22,9 @@ public sealed class StaffState
 
     public DateTimeOffset? OffboardedAt { get; set; }
 
+    /// <summary>The manager who offboarded this member; null: the merchant key, the platform, or nobody recorded.</summary>
+    public string? OffboardedBy { get; set; }
+
     /// <summary>A cashier's own daily top-up limit, set by their merchant (fen); null: the platform's default.</summary>
     public long? TopUpLimitPerDayFen { get; set; }
 
@@ -77,9 +80,16 @@ public sealed class StaffState
         KeyHash = keyHash;
     }
 
-    public void Offboard(DateTimeOffset now) => OffboardedAt ??= now;
+    public void Offboard(DateTimeOffset now, string? by)
+    {
+        if (OffboardedAt is null)
+        {
+            OffboardedAt = now;
+            OffboardedBy = by;
+        }
+    }
 
     public StaffView ToView(string staffId, long cashierTopUpDefaultFen) =>
         new(staffId, Name, Role, EnrolledAt, OffboardedAt, MerchantId, IsCashier ? TopUpLimitFen(cashierTopUpDefaultFen) : null, EnrolledBy,
-            TopUpLimitSetAt, TopUpLimitSetBy);
+            TopUpLimitSetAt, TopUpLimitSetBy, OffboardedBy);
 }

@@ -118,6 +118,24 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, othersObjection.StatusCode);
     }
 
+    // P4.4 (*reviewer*): every key of a merchant read heavily on one bucket, spent before authorization: a cashier's loop on
+    // the reports it may not read (403 each) left the owner 429 on its staff list, where it finds keys minted behind its back.
+    [Fact]
+    public async Task P4_4_a_cashiers_loop_of_heavy_reads_leaves_the_owners_staff_list_and_reports_alone()
+    {
+        var till = await platform.OpenTillAsync("Heavy Reads Apart");
+        await using var api = Limited("RATE_LIMIT_HEAVY_READS_PER_SECOND", "3");
+        var cashier = Keyed(api, (await till.Owner.EnrolAsync(till.MerchantId, "Looping Cashier", "cashier")).ApiKey);
+
+        var refused = await Burst(cashier, $"/v1/merchants/{till.MerchantId}/reports/daily?date=2026-12-01", 10);
+        var ownersStaffList = await Keyed(api, till.Merchant.ApiKey).GetAsync($"/v1/merchants/{till.MerchantId}/staff");
+        var ownersReport = await Keyed(api, till.Merchant.ApiKey).GetAsync($"/v1/merchants/{till.MerchantId}/reports/daily?date=2026-12-01");
+
+        Assert.Contains(refused, response => response.StatusCode == HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, ownersStaffList.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ownersReport.StatusCode);
+    }
+
     [Fact]
     public async Task P4_4_a_users_heavy_reads_have_a_small_rate_of_their_own_and_leave_the_users_other_calls_alone()
     {

@@ -40,6 +40,29 @@ public sealed class IdempotencyKeyTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
+    // P4.4 (*reviewer*): a replay under the order's key rewrote its listing row every time: a till looping one key at wire
+    // speed was a write storm on the shared listing table.
+    [Fact]
+    public async Task P4_4_replays_of_an_order_under_its_idempotency_key_rewrite_its_listing_row_at_most_once()
+    {
+        var shop = await platform.OpenShopAsync();
+        var path = $"/v1/merchants/{shop.Merchant.MerchantId}/orders";
+        var body = new { userId = shop.Customer.UserId, items = new[] { new { sku = "TEA-1", quantity = 1 } } };
+        var placed = await (await Send(shop.MerchantClient, path, "replayed-order", body)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        (await Send(shop.MerchantClient, path, "replayed-order", body)).EnsureSuccessStatusCode();
+        var rowVersion = await RowVersionAsync(placed.Id());
+
+        for (var replay = 0; replay < 5; replay++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await Send(shop.MerchantClient, path, "replayed-order", body)).StatusCode);
+        }
+
+        Assert.Equal(rowVersion, await RowVersionAsync(placed.Id()));
+    }
+
+    private Task<string?> RowVersionAsync(string orderId) =>
+        platform.Database.ScalarAsync<string>("SELECT xmin::text FROM order_index WHERE order_id = $1", orderId);
+
     private static Task<HttpResponseMessage> Send(HttpClient client, string path, string key, object body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };

@@ -126,6 +126,24 @@ public sealed class MerchantStaffTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, (await till.Owner.PostAsync($"/v1/merchants/{till.MerchantId}/webhook/secret", null)).StatusCode);
     }
 
+    // P1.7, P4.4 (*reviewer*): a manager's offboarding of a colleague named nobody, though enrolments and limits name the
+    // manager who made them: the merchant could not tell which manager removed whom.
+    [Fact]
+    public async Task P1_7_P4_4_the_merchant_reads_which_manager_offboarded_a_staff_member()
+    {
+        var till = await platform.OpenTillAsync("Who Removed Whom");
+        var other = await till.Owner.EnrolAsync(till.MerchantId, "Sun", "cashier");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await till.Manager.DeleteAsync($"/v1/merchants/{till.MerchantId}/staff/{till.CashierId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await till.Owner.DeleteAsync($"/v1/merchants/{till.MerchantId}/staff/{other.StaffId}")).StatusCode);
+        var byManager = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/staff/{till.CashierId}");
+        var byOwner = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/staff/{other.StaffId}");
+
+        Assert.Equal(till.ManagerId, byManager.GetProperty("offboardedBy").GetString());
+        Assert.Equal(JsonValueKind.Null, byOwner.GetProperty("offboardedBy").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, byOwner.GetProperty("offboardedAt").ValueKind);
+    }
+
     [Fact]
     public async Task P4_4_the_merchant_key_finds_and_offboards_a_manager_key_that_a_departing_manager_minted_for_themselves()
     {
