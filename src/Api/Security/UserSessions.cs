@@ -177,10 +177,14 @@ public sealed partial class UserSessions
 
     public static bool HasCookie(HttpRequest request) => request.Cookies.ContainsKey(CookieNameFor(request));
 
-    /// <summary>Hands a browser the session in its cookie, alongside the token in the answer.</summary>
+    /// <summary>
+    /// Hands a browser the session in its cookie, alongside the token in the answer. The cookie ends with the browser
+    /// (P4.4, *reviewer*): kept for the token's 12 hours, a shared computer's next user opened the privacy center as the
+    /// one who closed the browser without signing out. The token ends at its own time either way.
+    /// </summary>
     public static void AppendCookie(HttpContext http, IssuedSession session)
     {
-        http.Response.Cookies.Append(CookieNameFor(http.Request), session.Token, CookieOptions(http.Request, session.ExpiresAt));
+        http.Response.Cookies.Append(CookieNameFor(http.Request), session.Token, CookieOptions(http.Request, expires: null));
         DeletePlainCookieOverHttps(http);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using MeiLing.Api.Security;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Tickets;
@@ -583,6 +584,53 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
         Assert.DoesNotContain(newest, lastPage, StringComparison.Ordinal);
         Assert.DoesNotContain("older tickets", lastPage, StringComparison.Ordinal);
         Assert.Contains($"/console/users/{user.UserId}?ticketsFrom=0", lastPage, StringComparison.Ordinal);
+    }
+
+    // P4.4 (*reviewer*): each ticket on a user's page showed every message, up to 500 of them: fifty full tickets made every
+    // view of the page tens of megabytes, at support's rate.
+    [Fact]
+    public async Task P4_4_a_users_console_page_shows_the_newest_messages_of_a_ticket_and_says_how_many_earlier_there_are()
+    {
+        var user = await platform.RegisterUserAsync();
+        var ticketId = await OpenTicketAsync(user);
+        var client = await platform.AsUserAsync(user);
+        for (var message = 1; message <= 24; message++)
+        {
+            (await client.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = $"follow-up number {message:D2}" })).EnsureSuccessStatusCode();
+        }
+
+        var (browser, _) = await SignedInAgentAsync();
+        var page = await browser.GetStringAsync($"/console/users/{user.UserId}");
+
+        Assert.Contains("follow-up number 24", page, StringComparison.Ordinal);
+        Assert.Contains("follow-up number 05", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("follow-up number 04", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Where is my tea?", page, StringComparison.Ordinal);
+        Assert.Contains("5 earlier messages not shown", page, StringComparison.Ordinal);
+    }
+
+    // P4.4 (*reviewer*): the privacy center's cookie was kept for the token's 12 hours: on a shared computer, the next person
+    // to open the browser was signed in as the user who closed it; and no page ended a session left open elsewhere.
+    [Fact]
+    public async Task P4_4_the_privacy_centers_cookie_ends_with_the_browser_and_a_page_signs_out_everywhere()
+    {
+        var user = await platform.RegisterUserAsync();
+        var elsewhere = await platform.AsUserAsync(user);
+        var (browser, cookies) = NewBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password })).StatusCode);
+        var cookie = cookies.GetCookies(new Uri(platform.BaseUrl))[UserSessions.CookieName];
+        var formToken = await browser.FormTokenAsync("/privacy/account");
+        var beforeEnded = await elsewhere.GetAsync($"/v1/users/{user.UserId}");
+
+        var ended = await browser.PostAsync("/privacy/signout?handler=Everywhere",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = formToken }));
+
+        Assert.NotNull(cookie);
+        Assert.Equal(DateTime.MinValue, cookie.Expires);
+        Assert.Equal(HttpStatusCode.OK, beforeEnded.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await elsewhere.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+        Assert.StartsWith("/privacy/signin", (await browser.GetAsync("/privacy")).Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]

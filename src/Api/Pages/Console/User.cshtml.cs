@@ -49,6 +49,15 @@ public sealed class UserModel(IClusterClient cluster, ConsentReads consents, Tim
 
     public IReadOnlyList<TicketView> Tickets { get; private set; } = [];
 
+    /// <summary>
+    /// The newest messages shown of each ticket (P4.4, *reviewer*): a ticket holds up to 500 messages, and fifty full ones
+    /// made a page of tens of megabytes on every view; the whole ticket is the API's <c>GET /v1/tickets/{ticketId}</c>.
+    /// </summary>
+    public const int TicketMessagesShown = 20;
+
+    /// <summary>How many earlier messages of a ticket this view leaves out, by ticket id.</summary>
+    public IReadOnlyDictionary<string, int> EarlierMessages { get; private set; } = new Dictionary<string, int>();
+
     /// <summary>How many tickets the user has in all.</summary>
     public int TicketsTotal { get; private set; }
 
@@ -134,6 +143,8 @@ public sealed class UserModel(IClusterClient cluster, ConsentReads consents, Tim
         TicketsTotal = tickets.Total;
         TicketsOnPage = tickets.TicketIds.Count;
         var views = await Task.WhenAll(tickets.TicketIds.Select(async id => ApiAnswer.Of<TicketView>(await TicketsApi.GetTicket(id, User, Cluster, HttpContext)).Value));
-        Tickets = [.. views.OfType<TicketView>()];
+        var shown = views.OfType<TicketView>().ToList();
+        EarlierMessages = shown.ToDictionary(ticket => ticket.TicketId, ticket => Math.Max(ticket.Messages.Count - TicketMessagesShown, 0));
+        Tickets = [.. shown.Select(ticket => ticket with { Messages = [.. ticket.Messages.TakeLast(TicketMessagesShown)] })];
     }
 }
