@@ -24,7 +24,7 @@ public static class MerchantStaffApi
             .ForCaller(CallerScope.TheMerchantManager);
 
         group.MapPost("/", Enrol).WithName("EnrolMerchantStaff")
-            .WithSummary("Enrol a manager or cashier and issue their API key (shown once); at most 10,000 per merchant, offboarded ones included, then 409 too-many-staff; a closing merchant enrols nobody (409 merchant-closing, P4.3).")
+            .WithSummary("Enrol a manager or cashier and issue their API key (shown once); at most 10,000 per merchant, offboarded ones included, then 409 too-many-staff; at most 200 a day (429 quota-exceeded, P4.4); a closing merchant enrols nobody (409 merchant-closing, P4.3).")
             .WithDescription("A cashier places orders and takes payments; a manager also refunds, edits the catalogue, reads reports and enrols staff. Orders and refunds record who did them. Only `manager` or `cashier` (400 otherwise); another merchant's id is 404. Each staff member's record and key stay after offboarding, so a merchant enrols at most 10,000 in all (409 too-many-staff).")
             .ProducesProblems(400, 401, 403, 404, 409);
         // P4.4: a page wakes up to a hundred staff grains; looped at a manager's rate it was a hundred thousand calls a second.

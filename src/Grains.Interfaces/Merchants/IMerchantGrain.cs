@@ -33,7 +33,16 @@ public interface IMerchantGrain : IMerchantTransferParty
     /// </summary>
     public const int MaxStaff = 10_000;
 
-    /// <summary>Takes a place for one more staff member; beyond <see cref="MaxStaff"/>, 409 <c>too-many-staff</c>; 404 for an unknown merchant.</summary>
+    /// <summary>
+    /// The most staff members one merchant enrols in a day (P4.4): every enrolment rewrites the merchant's record with its
+    /// list of staff, so a loop of them up to <see cref="MaxStaff"/> was a storm of ever larger writes.
+    /// </summary>
+    public const int MaxStaffEnrolmentsPerDay = 200;
+
+    /// <summary>
+    /// Takes a place for one more staff member; beyond <see cref="MaxStaff"/>, 409 <c>too-many-staff</c>; beyond
+    /// <see cref="MaxStaffEnrolmentsPerDay"/> in a day, 429 <c>quota-exceeded</c>; 404 for an unknown merchant.
+    /// </summary>
     [Alias("reserve-staff-place")]
     Task ReserveStaffPlace();
 

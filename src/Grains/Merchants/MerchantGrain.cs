@@ -67,14 +67,14 @@ internal sealed partial class MerchantGrain(
 
     async Task IMerchantGrain.ReserveStaffPlace()
     {
-        Merchant.EnrolStaff();
+        Merchant.EnrolStaff(clock.GetUtcNow());
         // The count is in no view or cached fact: nothing to forget elsewhere.
         await state.WriteStateAsync();
     }
 
     async Task IMerchantGrain.ReserveStaffPlaceFor(string staffId)
     {
-        Merchant.EnrolStaff(staffId);
+        Merchant.EnrolStaff(staffId, clock.GetUtcNow());
         await state.WriteStateAsync();
     }
 

@@ -77,7 +77,7 @@ public sealed class MerchantState
     public int StaffEnrolled { get; set; }
 
     /// <summary>Counts one more staff member; 409 <c>too-many-staff</c> once <see cref="IMerchantGrain.MaxStaff"/> were enrolled.</summary>
-    public void EnrolStaff()
+    public void EnrolStaff(DateTimeOffset now)
     {
         if (Status != MerchantStatus.Active)
         {
@@ -92,6 +92,7 @@ public sealed class MerchantState
             throw DomainException.Conflict("too-many-staff", $"A merchant enrols at most {IMerchantGrain.MaxStaff} staff members, offboarded ones included.");
         }
 
+        StaffEnrolments.Take(now, Users.UserQuotas.Day, IMerchantGrain.MaxStaffEnrolmentsPerDay, "staff members enrolled by the merchant");
         StaffEnrolled++;
     }
 
@@ -104,11 +105,14 @@ public sealed class MerchantState
     /// <summary>When the merchant itself changed its webhook endpoint lately: at most <see cref="IMerchantGrain.MaxWebhookChangesPerDay"/> a day.</summary>
     public Users.Allowance WebhookChanges { get; set; } = new();
 
+    /// <summary>When the merchant enrolled staff lately: at most <see cref="IMerchantGrain.MaxStaffEnrolmentsPerDay"/> a day.</summary>
+    public Users.Allowance StaffEnrolments { get; set; } = new();
+
     /// <summary>When the merchant itself issued itself a new API key lately: at most <see cref="IMerchantGrain.MaxKeyReplacementsPerDay"/> a day.</summary>
     public Users.Allowance KeyReplacements { get; set; } = new();
 
-    /// <summary>Counts one more staff member, as <see cref="EnrolStaff()"/>, and lists them.</summary>
-    public void EnrolStaff(string staffId)
+    /// <summary>Counts one more staff member, as <see cref="EnrolStaff(DateTimeOffset)"/>, and lists them.</summary>
+    public void EnrolStaff(string staffId, DateTimeOffset now)
     {
         if (StaffIds.Contains(staffId))
         {
@@ -116,7 +120,7 @@ public sealed class MerchantState
             return;
         }
 
-        EnrolStaff();
+        EnrolStaff(now);
         StaffIds.Add(staffId);
     }
 

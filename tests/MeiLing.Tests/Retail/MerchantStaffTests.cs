@@ -35,6 +35,26 @@ public sealed class MerchantStaffTests(PlatformFixture platform)
         Assert.EndsWith("/too-many-staff", (await beyond.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
     }
 
+    // P4.4 (*reviewer*): every enrolment rewrites the merchant's record with its list of staff; a loop of 10,000 in a few
+    // seconds wrote ever larger rows, gigabytes in all, and left every later write of the merchant a third of a megabyte.
+    [Fact]
+    public async Task P4_4_a_merchant_enrols_at_most_200_staff_members_a_day_then_429()
+    {
+        var till = await platform.OpenTillAsync("Hiring Spree");
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(till.MerchantId);
+        await merchant.EndActivationAsync();
+        // 199 enrolled today (the two of the till among them), as a loop would leave them.
+        await platform.ChangeStoredStateAsync<MerchantState>(merchant, "merchant", stored =>
+            stored.StaffEnrolments.Uses.AddRange(Enumerable.Repeat(DateTimeOffset.UtcNow, IMerchantGrain.MaxStaffEnrolmentsPerDay - 1 - stored.StaffEnrolments.Uses.Count)));
+
+        var last = await till.Owner.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "Last Today", role = "cashier" });
+        var beyond = await till.Manager.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "Tomorrow", role = "cashier" });
+
+        Assert.Equal(HttpStatusCode.Created, last.StatusCode);
+        Assert.EndsWith("/quota-exceeded", (await beyond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.NotNull(beyond.Headers.RetryAfter);
+    }
+
     [Fact]
     public async Task A_cashier_cannot_enrol_a_manager()
     {
