@@ -38,6 +38,13 @@ public static class RateLimits
     public const string HeavyReadsPolicy = "heavy-reads";
 
     /// <summary>
+    /// Reads of customers' orders (their names, phones and addresses) by a merchant's staff keys: each key spends its own
+    /// heavy-reads bucket, so a till's key cannot copy every customer's details at wire speed; the merchant's own key (its
+    /// back office syncing orders) and users reading their own are not counted by it.
+    /// </summary>
+    public const string StaffReadsPolicy = "staff-reads";
+
+    /// <summary>
     /// Writes that all queue on one grain many users share (a transfer's objections): a small bucket of the caller's own,
     /// so one user's loop of repeats holds up no other customer's turn on that grain.
     /// </summary>
@@ -62,6 +69,7 @@ public static class RateLimits
             options.AddPolicy(CodesPolicy, context => Allowances(context).Codes(context));
             options.AddPolicy(HeavyReadsPolicy, callers.HeavyReadPartitionOf);
             options.AddPolicy(SharedGrainWritesPolicy, callers.SharedGrainWritePartitionOf);
+            options.AddPolicy(StaffReadsPolicy, callers.StaffReadPartitionOf);
             options.AddPolicy(RegisterPagePolicy, context => PostsToNamedHandler(context)
                 ? Allowances(context).Codes(context)
                 : Allowances(context).Credentials(context, bucket: "credentials:"));
@@ -128,6 +136,10 @@ public static class RateLimits
         // together stay within the merchant's bucket for every call, which each staff key's own bucket is in front of.
         private string HeavyReadKeyOf(HttpContext context) =>
             context.User.MerchantStaffId() is { } staffId ? "heavy:staff:" + staffId : "heavy:" + PartitionOf(context).PartitionKey;
+
+        /// <summary>A staff key's heavy-reads bucket, for its reads of customers' orders; anyone else is not limited by it.</summary>
+        public RateLimitPartition<string> StaffReadPartitionOf(HttpContext context) =>
+            context.User.MerchantStaffId() is { } staffId ? new("heavy:staff:" + staffId, _heavyRead) : Unlimited;
 
         /// <summary>
         /// A bucket the size of the heavy reads', of the caller's writes on a grain shared by many users: apart from their

@@ -136,6 +136,27 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, ownersReport.StatusCode);
     }
 
+    // P4.4, P1.7 (*reviewer*): a cashier's key read customers' orders (names, phones, addresses) at the merchant's whole
+    // rate: a till could copy every customer's details in minutes. Staff keys read orders at their heavy-reads rate; the
+    // merchant's own key (its back office) and the user are not held by it.
+    [Fact]
+    public async Task P4_4_P1_7_a_cashiers_key_reads_customers_orders_at_its_heavy_reads_rate()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var cashierKey = (await shop.MerchantClient.EnrolAsync(shop.Merchant.MerchantId, "Copying Cashier", "cashier")).ApiKey;
+        await using var api = Limited("RATE_LIMIT_HEAVY_READS_PER_SECOND", "3");
+
+        var byCashier = await Burst(Keyed(api, cashierKey), $"/v1/orders/{order.Id()}", 10);
+        var listedByCashier = await Burst(Keyed(api, cashierKey), $"/v1/merchants/{shop.Merchant.MerchantId}/orders", 10);
+        var byOwner = await Burst(Keyed(api, shop.Merchant.ApiKey), $"/v1/orders/{order.Id()}", 10);
+
+        Assert.Equal(HttpStatusCode.OK, byCashier[0].StatusCode);
+        await AssertRateLimitedAsync(byCashier.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Contains(listedByCashier, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.All(byOwner, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+    }
+
     [Fact]
     public async Task P4_4_a_users_heavy_reads_have_a_small_rate_of_their_own_and_leave_the_users_other_calls_alone()
     {
