@@ -130,12 +130,14 @@ public static class RateLimits
                 ? new(HeavyReadKeyOf(context), _heavyRead)
                 : Unlimited;
 
-        // P4.4 (*reviewer*): a merchant's staff keys each read heavily on a bucket of their own. Shared with the merchant's
-        // own key, a cashier's loop on the reports (each refused 403, yet spending a token first: the limiter runs before
-        // authorization) left the owner 429 on its staff list, its reports and its webhook log. The merchant's keys
-        // together stay within the merchant's bucket for every call, which each staff key's own bucket is in front of.
+        // P4.4 (*reviewer*): a cashier's key reads heavily on a bucket of its own. Shared with the merchant's own key, a
+        // cashier's loop on the reports (each refused 403, yet spending a token first: the limiter runs before
+        // authorization) left the owner 429 on its staff list, its reports and its webhook log. Managers keep the
+        // merchant's bucket: with one each, the merchant's 10,000 staff would bring it 10,000 heavy allowances.
         private string HeavyReadKeyOf(HttpContext context) =>
-            context.User.MerchantStaffId() is { } staffId ? "heavy:staff:" + staffId : "heavy:" + PartitionOf(context).PartitionKey;
+            context.User.IsInRole(Roles.Cashier) && context.User.MerchantStaffId() is { } staffId
+                ? "heavy:staff:" + staffId
+                : "heavy:" + PartitionOf(context).PartitionKey;
 
         /// <summary>A staff key's heavy-reads bucket, for its reads of customers' orders; anyone else is not limited by it.</summary>
         public RateLimitPartition<string> StaffReadPartitionOf(HttpContext context) =>

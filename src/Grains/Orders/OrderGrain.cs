@@ -503,6 +503,16 @@ internal sealed partial class OrderGrain(
             _absent.Start(this, () => state.RecordExists);
         }
 
+        if (state.RecordExists && state.State.MadePayment(confirmation.PaymentId) is null
+            && state.State.FindPayment(confirmation.PaymentId) is { Method: PaymentMethod.Wechat or PaymentMethod.Alipay } begun
+            && partners.For(begun.Method).Name == confirmation.Partner)
+        {
+            // *reviewer*: a charge whose call went unanswered in time is begun, not made; its partner's confirmation was 404
+            // (a partner that takes 404 as final kept the money unrecorded). It finishes the charge first, asked again under
+            // its id (the partner answers it once); still unanswered, 503 and the partner sends it again.
+            await ExecutePaymentAsync(begun);
+        }
+
         var payment = state.RecordExists ? state.State.MadePayment(confirmation.PaymentId) : null;
         if (payment is null || payment.Method is not (PaymentMethod.Wechat or PaymentMethod.Alipay)
             || partners.For(payment.Method).Name != confirmation.Partner)
