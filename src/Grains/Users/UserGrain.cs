@@ -557,8 +557,14 @@ internal sealed partial class UserGrain(
         }
 
         // P4.4: each change is a receipt kept for good (P1.10): at a minute's allowance alone, a stolen session flipping a
-        // consent wrote 86,400 of them a day.
-        TakeMinuteAndDay(_consentChanges, privacy.Value.ConsentChangesPerMinute, user.Today.ConsentChanges, privacy.Value.ConsentChangesPerDay, "consent changes");
+        // consent wrote 86,400 of them a day. A withdrawal of what is granted is never held by it (P1.2, *reviewer*): a copied
+        // session that spent the day's changes flipping another purpose left the owner's withdrawal 429 for a day, and the
+        // processing went on. Each such withdrawal follows a grant that was counted, so receipts stay bounded.
+        if (!(WithdrawsWhatIsGranted(user, change)))
+        {
+            TakeMinuteAndDay(_consentChanges, privacy.Value.ConsentChangesPerMinute, user.Today.ConsentChanges, privacy.Value.ConsentChangesPerDay, "consent changes");
+        }
+
         if ((await facts.PolicyStandingAsync(change.PolicyVersion)).VersionIndex is not { } policyIndex)
         {
             throw DomainException.InvalidField("policyVersion", "unknown-policy-version", $"Policy version '{change.PolicyVersion}' was never published.");
@@ -631,6 +637,13 @@ internal sealed partial class UserGrain(
     // P4.4: one more of what a user may do so many times a minute and a day, or 429 with neither counted. The day's count
     // is in the user's state, written when the activation leaves (or with any write before): the minute's lives in memory,
     // for an activation outlives a minute.
+    // *reviewer*: deletions and cancellations are counted apart from the other requests (UserState.ErasingFilings).
+    private Allowance OwnFilingsOf(DataRightsRequestType type) =>
+        type is DataRightsRequestType.Deletion or DataRightsRequestType.Cancellation ? User.ErasingFilings : User.RequestFilings;
+
+    private static bool WithdrawsWhatIsGranted(UserState user, ConsentChange change) =>
+        !change.Granted && user.Consents.TryGetValue(change.Purpose, out var current) && current.Granted;
+
     private void TakeMinuteAndDay(Allowance minute, int perMinute, FixedWindowCount day, int perDay, string what)
     {
         var now = clock.GetUtcNow();
@@ -807,7 +820,7 @@ internal sealed partial class UserGrain(
         else
         {
             ownFilingAt = clock.GetUtcNow();
-            User.RequestFilings.Take(ownFilingAt.Value, UserQuotas.Day, UserQuotas.RequestsPerDay, "data-rights requests");
+            OwnFilingsOf(request.Type).Take(ownFilingAt.Value, UserQuotas.Day, UserQuotas.RequestsPerDay, "data-rights requests");
         }
 
         DataRightsRequestView view;
@@ -819,7 +832,7 @@ internal sealed partial class UserGrain(
         {
             // Refused (a request of that type still open, the account closing): nothing was filed, so the user's day keeps
             // the use. Given back in memory only: refused before anything was written, the stored count never had it.
-            User.RequestFilings.GiveBack(takenAt);
+            OwnFilingsOf(request.Type).GiveBack(takenAt);
             throw;
         }
         catch (DomainException) when (supportFilingAt is { } takenAt)

@@ -92,6 +92,14 @@ public sealed class UserState : IOwnedByUser
     [NotPersonalData]
     public Allowance RequestFilings { get; set; } = new();
 
+    /// <summary>
+    /// When the user recently filed a deletion or a cancellation: at most <see cref="UserQuotas.RequestsPerDay"/> a day, apart
+    /// from <see cref="RequestFilings"/>, so a copied session (which may file neither: both need a recent sign-in) spending
+    /// the day's requests on access requests leaves the owner's erasure and cancellation fileable (P4.1, P8.1).
+    /// </summary>
+    [NotPersonalData]
+    public Allowance ErasingFilings { get; set; } = new();
+
     /// <summary>When support recently filed requests for the user: at most <see cref="UserQuotas.SupportRequestsPerDay"/> a day.</summary>
     [NotPersonalData]
     public Allowance SupportFilings { get; set; } = new();

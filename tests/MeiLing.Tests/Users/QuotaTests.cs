@@ -27,6 +27,22 @@ public sealed class QuotaTests(PlatformFixture platform)
         Assert.NotNull(refused.Headers.RetryAfter);
     }
 
+    // P4.1, P8.1 (*reviewer*): a copied session (which may file no deletion or cancellation: both need a recent sign-in)
+    // spent the day's requests on access requests, and the owner's cancellation was 429 for a day.
+    [Fact]
+    public async Task P4_1_a_cancellation_is_filed_after_a_session_spent_the_days_requests()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await FileAccessRequestsAsync(client, user.UserId, UserQuotas.RequestsPerDay);
+
+        var anotherAccess = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "access" });
+        var cancellation = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "cancellation" });
+
+        await anotherAccess.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(cancellation.IsSuccessStatusCode, await cancellation.Content.ReadAsStringAsync());
+    }
+
     // P4.4: a top-up writes a takings row kept for good and rewrites the card; a cashier's only bound was an amount, and a
     // manager's or the merchant key's none, so 1-fen top-ups in a loop grew the merchant's takings without end.
     [Fact]
@@ -305,7 +321,8 @@ public sealed class QuotaTests(PlatformFixture platform)
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
         HttpResponseMessage? last = null;
-        for (var i = 0; i <= new MeiLing.Grains.Privacy.PrivacySettings().ConsentChangesPerMinute; i++)
+        // Grants are counted (withdrawals of what is granted never are, P1.2): one past the minute's, with one between each.
+        for (var i = 0; i <= 2 * new MeiLing.Grains.Privacy.PrivacySettings().ConsentChangesPerMinute; i++)
         {
             last = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/marketing-sharing", new { granted = i % 2 == 0, policyVersion = version });
         }

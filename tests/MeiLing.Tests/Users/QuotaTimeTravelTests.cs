@@ -20,29 +20,60 @@ public sealed class QuotaTimeTravelTests(TimeTravelFixture platform)
         Task<HttpResponseMessage> FlipAsync(int change) =>
             client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/marketing-sharing", new { granted = change % 2 == 0, policyVersion = version });
 
-        var withinTheDay = new List<HttpStatusCode>();
-        for (var change = 0; change < TestSiloConfigurator.ConsentChangesPerDay; change++)
+        // Every grant is counted; a withdrawal of what is granted never is (P1.2): the day's allowance is its grants.
+        var withinTheDay = await FlipForADayAsync(FlipAsync, 2 * TestSiloConfigurator.ConsentChangesPerDay, perMinute);
+
+        platform.Clock.Advance(TimeSpan.FromMinutes(1));
+        var receipts = await ReceiptsAsync(user.UserId);
+        var beyond = await FlipAsync(2 * TestSiloConfigurator.ConsentChangesPerDay);
+        var receiptsAfterRefusal = await ReceiptsAsync(user.UserId);
+        platform.Clock.Advance(TimeSpan.FromDays(1));
+        client = await platform.AsUserAsync(user);
+        var nextDay = await FlipAsync(2 * TestSiloConfigurator.ConsentChangesPerDay);
+
+        Assert.All(withinTheDay, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.EndsWith("/quota-exceeded", (await beyond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(receipts, receiptsAfterRefusal);
+        Assert.Equal(HttpStatusCode.OK, nextDay.StatusCode);
+    }
+
+    // P1.2, P4.1 (*reviewer*): a copied session that spent the day's consent changes flipping one purpose left the owner's
+    // withdrawal of another 429 for a day, and the processing it withdrew went on.
+    [Fact]
+    public async Task P1_2_a_withdrawal_is_taken_after_the_days_consent_changes_are_spent()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        (await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = true, policyVersion = version })).EnsureSuccessStatusCode();
+        Task<HttpResponseMessage> FlipAsync(int change) =>
+            client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/marketing-sharing", new { granted = change % 2 == 0, policyVersion = version });
+        await FlipForADayAsync(FlipAsync, 2 * (TestSiloConfigurator.ConsentChangesPerDay - 1), new PrivacySettings().ConsentChangesPerMinute);
+        platform.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var grantRefused = await FlipAsync(0);
+        var withdrawn = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = false, policyVersion = version });
+        var sample = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/locations", new { latitude = 31.2, longitude = 121.5, accuracyMeters = 12.5, source = "gps" });
+
+        Assert.EndsWith("/quota-exceeded", (await grantRefused.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        await sample.AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    private async Task<List<HttpStatusCode>> FlipForADayAsync(Func<int, Task<HttpResponseMessage>> flip, int changes, int perMinute)
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var change = 0; change < changes; change++)
         {
             if (change > 0 && change % perMinute == 0)
             {
                 platform.Clock.Advance(TimeSpan.FromMinutes(1));
             }
 
-            withinTheDay.Add((await FlipAsync(change)).StatusCode);
+            statuses.Add((await flip(change)).StatusCode);
         }
 
-        platform.Clock.Advance(TimeSpan.FromMinutes(1));
-        var receipts = await ReceiptsAsync(user.UserId);
-        var beyond = await FlipAsync(TestSiloConfigurator.ConsentChangesPerDay);
-        var receiptsAfterRefusal = await ReceiptsAsync(user.UserId);
-        platform.Clock.Advance(TimeSpan.FromDays(1));
-        client = await platform.AsUserAsync(user);
-        var nextDay = await FlipAsync(TestSiloConfigurator.ConsentChangesPerDay);
-
-        Assert.All(withinTheDay, status => Assert.Equal(HttpStatusCode.OK, status));
-        Assert.EndsWith("/quota-exceeded", (await beyond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
-        Assert.Equal(receipts, receiptsAfterRefusal);
-        Assert.Equal(HttpStatusCode.OK, nextDay.StatusCode);
+        return statuses;
     }
 
     // P4.4: a session sending a location sample every second (the minute's allowance) stored 86,400 sealed rows a day,
