@@ -142,7 +142,8 @@ internal sealed partial class MerchantGrain(
         // write (a crash, a user grain that fails), the reminder tells the users left untold. A tick that
         // finds the merchant still active does nothing.
         await this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, TimeSpan.FromDays(1));
-        merchant.BeginTermination(clock.GetUtcNow().AddDays(noticeDays));
+        // To the end of the last day (UTC): the notice names that day, and the erasure comes after it.
+        merchant.BeginTermination(EndOfDay(clock.GetUtcNow().AddDays(noticeDays)));
         await SaveAsync();
         await NotifyCustomersAsync(merchant);
         return merchant.ToView(MerchantId);
@@ -166,6 +167,13 @@ internal sealed partial class MerchantGrain(
         if (merchant.Status == MerchantStatus.Terminating && !merchant.NoticesPending && budget > 0
             && clock.GetUtcNow() >= merchant.TerminationEffectiveAt)
         {
+            if (merchant.ErasureFrom is null)
+            {
+                // P3.1, P8.1 (*reviewer*): past the date no key of the merchant works, so the users' notices it never
+                // confirmed can be confirmed by nobody: closed as the erasure begins, not left on support's list to chase.
+                await outbox.CloseMerchantAsync(MerchantId);
+            }
+
             var (customers, next) = await CustomerWalk.NextAsync(orders, cards, MerchantId, merchant.ErasureFrom, budget);
             var progressed = false;
             foreach (var (orderId, userId) in customers)
@@ -274,59 +282,84 @@ internal sealed partial class MerchantGrain(
 
     // A batch of customers, from where the last batch stopped; returns how many were walked. A batch cut short
     // is told again on the retry: a user grain keeps one notice per merchant and date, so nobody is told twice.
-    // Once the walk reached the last customer, those it could not reach are tried again, a batch a tick.
+    // P4.3 (*reviewer*): one customer whose inbox failed stopped the walk at them, every customer after them untold, tick
+    // after tick, while the notice period ran. Each customer stands alone now: one not reached is kept and tried again
+    // every tick (ahead of the walk, so the list shrinks even while the walk holds its place), and whoever is told later
+    // than the notice allows is told a later date, which the closing's erasure waits for.
     private async Task<int> NotifyCustomersAsync(MerchantState merchant)
     {
         var now = clock.GetUtcNow();
-        if (merchant.NoticesWalked)
+        var date = NoticeDateFor(merchant, now);
+        var walked = 0;
+        var anyTold = false;
+        if (merchant.NoticesUnreached.Count > 0)
         {
-            return await NotifyUnreachedAsync(merchant, now);
+            var retried = merchant.NoticesUnreached.Take(termination.Value.BatchSize).ToList();
+            var (told, stillUnreached) = await TellAsync(merchant, retried, date, now);
+            merchant.RetriedUnreached(told, stillUnreached);
+            anyTold |= told.Count > 0;
+            walked += retried.Count;
         }
 
-        var (customers, next) = await CustomerWalk.NextAsync(orders, cards, MerchantId, merchant.NoticesFrom, termination.Value.BatchSize);
-        var unreached = await TellAsync(merchant, customers.Select(customer => customer.UserId).Distinct(StringComparer.Ordinal), merchant.TerminationEffectiveAt!.Value, now);
-        if (!merchant.CanKeepUnreached(unreached.Count))
+        if (!merchant.NoticesWalked)
         {
+            var (customers, next) = await CustomerWalk.NextAsync(orders, cards, MerchantId, merchant.NoticesFrom, termination.Value.BatchSize);
+            var (told, unreached) = await TellAsync(merchant, customers.Select(customer => customer.UserId).Distinct(StringComparer.Ordinal), date, now);
+            anyTold |= told.Count > 0;
+            walked += customers.Count;
             // Many inboxes failing at once (their storage down): the walk holds its place rather than pass them all by.
-            await this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, NoticeRetry);
-            return customers.Count;
+            if (merchant.CanKeepUnreached(unreached.Count))
+            {
+                merchant.NoticesReached(next, told, unreached);
+            }
+        }
+        else if (merchant.NoticesUnreached.Count > 0 && now >= merchant.TerminationEffectiveAt)
+        {
+            // Tried every minute until the date: those who still cannot be told are erased untold, counted for the operator,
+            // rather than holding every other customer's erasure for good.
+            LogNoticesGivenUp(MerchantId, merchant.GiveUpUnreached());
         }
 
-        merchant.NoticesReached(next, unreached);
-        await state.WriteStateAsync();
-        await RemindAfterNoticesAsync(merchant, now, soon: next is not null);
-        return customers.Count;
+        if (anyTold && merchant.MovedFor(date))
+        {
+            // Every silo's copy of the merchant has its date: its keys end then (ClosedMerchantKeys).
+            await SaveAsync();
+        }
+        else
+        {
+            await state.WriteStateAsync();
+        }
+
+        await RemindAfterNoticesAsync(merchant, now);
+        return walked;
     }
 
-    // P4.3 (*reviewer*): customers the walk could not tell are told late, and so get their own 30 days: the notice names
-    // the later date, and the closing's erasure waits for it.
-    private async Task<int> NotifyUnreachedAsync(MerchantState merchant, DateTimeOffset now)
+    // P4.3: at least 30 days from the notice, to the end of that day (UTC): a notice names the last day before the erasure,
+    // and every notice given on one day names the same, so one sent again that day is the one already held.
+    private static DateTimeOffset NoticeDateFor(MerchantState merchant, DateTimeOffset now)
     {
-        var latest = now.AddDays(MinimumNoticeDays);
-        var effectiveAt = latest > merchant.TerminationEffectiveAt!.Value ? latest : merchant.TerminationEffectiveAt.Value;
-        var retried = merchant.NoticesUnreached.Take(termination.Value.BatchSize).ToList();
-        var stillUnreached = await TellAsync(merchant, retried, effectiveAt, now);
-        merchant.ToldLate([.. retried.Except(stillUnreached, StringComparer.Ordinal)], effectiveAt);
-        await state.WriteStateAsync();
-        await RemindAfterNoticesAsync(merchant, now, soon: false);
-        return retried.Count;
+        var theirs = EndOfDay(now.AddDays(MinimumNoticeDays));
+        return theirs > merchant.TerminationEffectiveAt!.Value ? theirs : merchant.TerminationEffectiveAt.Value;
     }
 
-    // Each customer stands alone (P4.3, *reviewer*): one whose inbox fails held the walk at them, every customer after them
-    // untold, tick after tick, while the notice period ran. Returns those not told.
-    private async Task<List<string>> TellAsync(MerchantState merchant, IEnumerable<string> userIds, DateTimeOffset effectiveAt, DateTimeOffset now)
+    private static DateTimeOffset EndOfDay(DateTimeOffset instant) => new(instant.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+
+    // Returns who was told and who could not be.
+    private async Task<(List<string> Told, List<string> Unreached)> TellAsync(
+        MerchantState merchant, IEnumerable<string> userIds, DateTimeOffset effectiveAt, DateTimeOffset now)
     {
         var notice = new UserNotification(
             "merchant-termination",
-            $"{merchant.Name} is closing on {effectiveAt:yyyy-MM-dd}. After that day your data held for it is erased or anonymized.",
+            $"{merchant.Name} is closing on {effectiveAt.AddTicks(-1):yyyy-MM-dd}. After that day your data held for it is erased or anonymized.",
             MerchantId, now, effectiveAt);
-        var unreached = new List<string>();
+        var (told, unreached) = (new List<string>(), new List<string>());
         foreach (var userId in userIds)
         {
             try
             {
                 // Texted as well (P4.3, *reviewer*), as a transfer's notice is.
                 await GrainFactory.GetGrain<IUserNotifications>(userId).NotifyBySms(notice);
+                told.Add(userId);
             }
             catch (Exception unreachable) when (unreachable is not OperationCanceledException)
             {
@@ -335,14 +368,14 @@ internal sealed partial class MerchantGrain(
             }
         }
 
-        return unreached;
+        return (told, unreached);
     }
 
     // More of the walk to tell: the next batch in a moment; only customers kept untold: again in a minute; all told: at the
     // (possibly moved) date, when the erasure begins.
-    private Task RemindAfterNoticesAsync(MerchantState merchant, DateTimeOffset now, bool soon)
+    private Task RemindAfterNoticesAsync(MerchantState merchant, DateTimeOffset now)
     {
-        if (soon)
+        if (!merchant.NoticesWalked)
         {
             return this.RegisterOrUpdateReminder(TerminationReminder, termination.Value.NextBatchAfter, NoticeRetry);
         }
@@ -355,6 +388,9 @@ internal sealed partial class MerchantGrain(
         var untilEffective = merchant.TerminationEffectiveAt!.Value - now;
         return this.RegisterOrUpdateReminder(TerminationReminder, untilEffective > TimeSpan.Zero ? untilEffective : TimeSpan.Zero, TimeSpan.FromDays(1));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Closing merchant {MerchantId}: {Count} customers could not be told by its date and are erased untold")]
+    private partial void LogNoticesGivenUp(string merchantId, int count);
 
     // The merchant and the failure's type only: which customer it was is theirs.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing merchant {MerchantId}: a customer could not be told ({ExceptionType}); tried again in a minute")]

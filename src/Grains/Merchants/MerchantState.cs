@@ -169,40 +169,62 @@ public sealed class MerchantState
     /// <summary>How many customers a closing keeps to tell again; a walk that would leave more untold waits instead.</summary>
     public const int UnreachedKept = 1_000;
 
+    /// <summary>Customers a closing could not tell by its date and erased all the same, for the operator (P4.3).</summary>
+    public int NoticesGivenUp { get; set; }
+
     /// <summary>Whether a batch that left <paramref name="unreached"/> customers untold may go on past them (kept to be told again).</summary>
     public bool CanKeepUnreached(int unreached) => NoticesUnreached.Count + unreached <= UnreachedKept;
 
     /// <summary>
-    /// A batch of customers was walked, <paramref name="unreached"/> of them not told; <paramref name="next"/> null: the
-    /// walk reached the last. The notices are pending until the walk ends and every customer kept untold is told.
+    /// A batch of the walk was told but <paramref name="unreached"/>; <paramref name="next"/> null: the walk reached the last.
+    /// A customer the batch told is no longer kept untold (an order of theirs met earlier failed).
     /// </summary>
-    public void NoticesReached(string? next, IEnumerable<string> unreached)
+    public void NoticesReached(string? next, IReadOnlyCollection<string> told, IEnumerable<string> unreached)
     {
         NoticesFrom = next;
         NoticesWalked = next is null;
+        NoticesUnreached.RemoveAll(told.Contains);
         NoticesUnreached.AddRange(unreached.Where(userId => !NoticesUnreached.Contains(userId)));
-        NoticesPending = !NoticesWalked || NoticesUnreached.Count > 0;
+        UpdateNoticesPending();
     }
 
     /// <summary>
-    /// Customers kept untold were told now, naming <paramref name="effectiveAt"/>: P4.3, each gets at least the minimum
-    /// notice, so the closing's erasure waits for the last told.
+    /// Customers kept untold were tried again: <paramref name="told"/> leave the list, the others go to its end so the
+    /// next try starts with those not tried yet.
     /// </summary>
-    public void ToldLate(IReadOnlyCollection<string> told, DateTimeOffset effectiveAt)
+    public void RetriedUnreached(IReadOnlyCollection<string> told, IReadOnlyCollection<string> stillUnreached)
     {
-        if (told.Count == 0)
-        {
-            return;
-        }
-
-        NoticesUnreached.RemoveAll(told.Contains);
-        if (effectiveAt > TerminationEffectiveAt)
-        {
-            TerminationEffectiveAt = effectiveAt;
-        }
-
-        NoticesPending = !NoticesWalked || NoticesUnreached.Count > 0;
+        NoticesUnreached.RemoveAll(userId => told.Contains(userId) || stillUnreached.Contains(userId));
+        NoticesUnreached.AddRange(stillUnreached);
+        UpdateNoticesPending();
     }
+
+    /// <summary>
+    /// P4.3: a customer told later than the closing's notice allows named a later date (<paramref name="theirDate"/>): the
+    /// closing's erasure waits for it. False when the date stays.
+    /// </summary>
+    public bool MovedFor(DateTimeOffset theirDate)
+    {
+        if (theirDate <= TerminationEffectiveAt)
+        {
+            return false;
+        }
+
+        TerminationEffectiveAt = theirDate;
+        return true;
+    }
+
+    /// <summary>The walk is done and the date is here: those still untold are erased untold; how many, for the operator.</summary>
+    public int GiveUpUnreached()
+    {
+        var givenUp = NoticesUnreached.Count;
+        NoticesGivenUp += givenUp;
+        NoticesUnreached = [];
+        UpdateNoticesPending();
+        return givenUp;
+    }
+
+    private void UpdateNoticesPending() => NoticesPending = !NoticesWalked || NoticesUnreached.Count > 0;
 
     /// <summary>
     /// A batch of customers' data was walked (<paramref name="progressed"/>: something in it was erased or anonymized);

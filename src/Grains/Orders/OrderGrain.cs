@@ -278,6 +278,13 @@ internal sealed partial class OrderGrain(
         // One moment for the check and the payment: a charge the check still counted must not lapse by the time it is begun.
         var now = clock.GetUtcNow();
         CheckPayable(order, method, amountFen, now);
+        if (Access.ClosedMerchantKeys.EndedWith(await facts.MerchantAsync(order.MerchantId), now))
+        {
+            // P4.3, P1.6 (*reviewer*): past its closing date no key of the merchant works, so nobody could give back what a
+            // customer paid it then (its erasure gives back only orders to be delivered).
+            throw DomainException.Conflict("merchant-closed", "This merchant closed; it takes no more payments.");
+        }
+
         if (method == PaymentMethod.MemberCard && caller.Party == OrderParty.User && !request.SignedInRecently
             && await Credentials(order.UserId!).RequiresMemberCode())
         {

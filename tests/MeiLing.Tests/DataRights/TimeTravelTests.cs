@@ -201,7 +201,7 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         Assert.Equal([true, true, false], toldAtOnce);
         Assert.True(afterLateNotice.TerminationEffectiveAt >= startedAt.AddDays(40));
-        Assert.Contains($"{afterLateNotice.TerminationEffectiveAt:yyyy-MM-dd}", lateNotice.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"{afterLateNotice.TerminationEffectiveAt!.Value.AddTicks(-1):yyyy-MM-dd}", lateNotice.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal(afterLateNotice.TerminationEffectiveAt, lateNotice.GetProperty("effectiveAt").GetDateTimeOffset());
         Assert.Equal(MerchantStatus.Terminating, atTheFirstDate.Status);
         Assert.Equal(MerchantStatus.Terminated, afterTheirOwn.Status);
@@ -557,7 +557,7 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         var ownerDuringNotice = await till.Owner.GetAsync($"/v1/merchants/{merchantId}/products");
 
         // No reminder tick runs the erasure: the merchant is still closing, its walk not begun.
-        platform.Clock.Advance(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1));
+        platform.Clock.Advance(TimeSpan.FromDays(31));
         var merchant = await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchantId}");
         var replacedByOperator = await platform.Operator().PostAsync($"/v1/merchants/{merchantId}/api-key", null);
 
@@ -568,6 +568,23 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         await (await till.Manager.GetAsync($"/v1/merchants/{merchantId}/orders")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await till.Cashier.GetAsync($"/v1/merchants/{merchantId}/products")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await replacedByOperator.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    // P4.3, P1.6 (*reviewer*): past its date no key of the merchant works, yet its customer could still pay an open order:
+    // nobody could give that money back (the erasure gives back only orders to be delivered).
+    [Fact]
+    public async Task P4_3_P1_6_a_customer_pays_a_merchant_past_its_closing_date_nothing()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(5_000);
+        var order = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 });
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+
+        var paid = await shop.CustomerClient.PayAsync(order.Id(), "member-card", order.GetProperty("totalFen").GetInt64());
+
+        Assert.EndsWith("/merchant-closed", (await paid.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("pending-payment", (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}")).GetProperty("status").GetString());
     }
 
     [Fact]
