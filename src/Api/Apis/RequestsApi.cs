@@ -34,7 +34,7 @@ public static class RequestsApi
         requests.MapGet("/{requestId:id}", Get).RequireAuthorization(AuthorizationPolicies.UserOrStaff).AuditsSubjectOf("requestId")
             .WithName("GetRequest").WithSummary("A request with its status and progress, and each recipient told of it: pending, retrying, failed, notified or confirmed, with its attempts, or not-told when its endpoint takes no event of the kind, so nothing is awaited from it, or closed when the merchant closed before it confirmed. Support and operators, who may approve or reject it, read it masked, with the filing awaiting approval, audited with the request's user as its subject (P1.7).");
         requests.MapGet("/{requestId:id}/export", Export).RequireAuthorization(AuthorizationPolicies.User)
-            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). Its last section, accessLog, is who at the platform looked at or acted on the user's data (P1.7): the newest 1,000 entries as GET /v1/users/{userId}/access-log shows them (entries), what is kept (kept) and whether that is all (complete). The user's alone: support sees the request's status, never the bundle. At most 10 downloads an hour (each gathers everything anew), then 429 quota-exceeded. Sent as it is gathered, a part at a time (chunked, no Content-Length): should gathering fail after the 200 is sent (or the client stop reading for about half a minute), the connection is aborted, so the body ends early (unterminated JSON, an unfinished page) and the client must treat it as failed and download again.");
+            .WithName("GetExport").WithSummary("Everything held about the user, for a completed access request: JSON, or ?format=html for a readable page (any other format is 400). Its last section, accessLog, is who at the platform looked at or acted on the user's data (P1.7): the newest 1,000 entries as GET /v1/users/{userId}/access-log shows them (entries), what is kept (kept) and whether that is all (complete). The user's alone: support sees the request's status, never the bundle; with a session signed in within MEILING_RECENT_SIGN_IN_MINUTES (else 403 recent-sign-in-required: sign in again). At most 10 downloads an hour (each gathers everything anew), then 429 quota-exceeded. Sent as it is gathered, a part at a time (chunked, no Content-Length): should gathering fail after the 200 is sent (or the client stop reading for about half a minute), the connection is aborted, so the body ends early (unterminated JSON, an unfinished page) and the client must treat it as failed and download again.");
 
         // P1.7: support's actions on a request are audited with the request's user as their subject, before they act.
         requests.MapPost("/{requestId:id}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
@@ -172,7 +172,7 @@ public static class RequestsApi
             ? view with { Proposed = await cluster.GetGrain<IDataRightsRequestGrain>(view.RequestId).ProposedChanges(view.UserId) }
             : view;
 
-    private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, string? format)
+    private static async Task<IResult> Export(string requestId, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn, string? format)
     {
         // A format the caller cannot have asked for by mistake and still get JSON back.
         if (format is not (null or "json" or "html"))
@@ -191,6 +191,9 @@ public static class RequestsApi
             throw DomainException.Conflict("request-not-completed", "The export is ready once the access request is completed.");
         }
 
+        // P4.4, A.2 (*reviewer*): everything held about the user, the location track and addresses included, went to any
+        // session through an access request completed long before: a copy of the token was a copy of the bundle, silently.
+        recentSignIn.Ensure(caller, "Downloading your data export");
         await cluster.GetGrain<IUserDataRights>(request.UserId).TakeExportDownload();
         // P4.4: sent as the silo produces it, a part at a time; neither the silo nor the API holds the whole bundle.
         return new ExportDownload(cluster.GetGrain<IAccessExportGrain>(request.UserId).Parts(), asPage: format == "html");

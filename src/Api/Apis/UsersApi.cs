@@ -27,7 +27,7 @@ public static class UsersApi
         var group = routes.MapGroup("/v1/users").WithTags("Users");
 
         group.MapPost("/", Register).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy).AddEndpointFilter<WrongCodeFilter>()
-            .WithName("RegisterUser").WithSummary("Register with a mainland mobile number, the register code texted to it, and a password (P1.1, P4.4); under 14, the guardian confirms with a code of their own (P5.1).")
+            .WithName("RegisterUser").WithSummary("Register with a mainland mobile number, the register code texted to it, and a password (P1.1, P4.4); under 14, the guardian confirms with a code of their own (P5.1). `policyVersion`, the version the app showed, is the one recorded as accepted (a later one waits for its own acceptance; unknown: 400); without it, the current version (P6.1).")
             .WithDescription("One network (an IPv4 address, or an IPv6 /48) presents at most 100 wrong codes a day here, password resets and guardians' withdrawals together (MEILING_RATE_LIMIT_WRONG_CODES_PER_DAY); past them 429 too-many-wrong-codes with Retry-After, the code unexamined.");
         group.MapPost("/{userId:id}/password", ChangePassword).ForCaller(CallerScope.TheUser)
             .WithName("ChangePassword").WithSummary("Change the password with the current one (P4.4): every other session ends; this one continues under the fresh token in X-Session-Token (and the session cookie). At most 5 changes a day, then 429 quota-exceeded with Retry-After.");
@@ -182,7 +182,7 @@ public static class UsersApi
         var guardian = request.GuardianConsent is { } g ? new GuardianConsentGiven(g.GuardianName, g.GuardianPhone, g.Relationship) : null;
         await cluster.GetGrain<IUserAccountsGrain>(0).Register(userId, new RegisterUser(
             request.Phone, request.Password, request.Nickname.Trim(), region, request.BirthDate, request.AvatarUrl, guardian,
-            request.VerificationCode?.Trim(), request.VerificationId));
+            request.VerificationCode?.Trim(), request.VerificationId, request.PolicyVersion));
         return TypedResults.Created($"/v1/users/{userId}", new UserRegistered(userId));
     }
 
@@ -281,7 +281,8 @@ public sealed record RegisterUserRequest(
     [property: HttpUrl, StringLength(512)] string? AvatarUrl = null,
     GuardianConsentRequest? GuardianConsent = null,
     [property: StringLength(16)] string? VerificationCode = null,
-    [property: VerificationIdFormat] string? VerificationId = null);
+    [property: VerificationIdFormat] string? VerificationId = null,
+    [property: StringLength(64), PlainText] string? PolicyVersion = null);
 
 /// <summary>Body of <c>POST /v1/users/{userId}/password</c>.</summary>
 public sealed record ChangePasswordRequest(

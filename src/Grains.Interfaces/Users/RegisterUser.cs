@@ -15,7 +15,8 @@ public sealed record RegisterUser(
     [property: Id(5)] string? AvatarUrl,
     [property: Id(6)] GuardianConsentGiven? GuardianConsent,
     [property: Id(7)] string? VerificationCode = null,
-    [property: Id(8)] string? VerificationId = null);
+    [property: Id(8)] string? VerificationId = null,
+    [property: Id(9)] string? PolicyVersion = null);
 
 /// <summary>A parent's or guardian's consent for a child under 14 (P5.1).</summary>
 [GenerateSerializer, Immutable, Alias("meiling.guardian-consent-given")]

@@ -563,9 +563,10 @@ internal sealed partial class DataRightsRequestGrain(
     // every export. Closed requests only, asked first with the read that answers while a request runs: one still open
     // applies what it was filed with, and waiting on its turn (another deletion, a cancellation redacting this one) would
     // hold each request on the other's. Not counted in the step: the receipt counts the user's data, not the records of it.
+    // Its closed corrections only (*reviewer*): every request the user ever filed, each woken in turn, per category erased.
     private async Task ForgetInPastRequestsAsync(ErasableCategory category)
     {
-        foreach (var requestId in await requests.OfUserAsync(state.State.UserId))
+        foreach (var requestId in await requests.ClosedCorrectionsOfUserAsync(state.State.UserId))
         {
             var other = GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId);
             if (requestId != RequestId && await other.Get() is { } view && !view.Status.IsOpen())

@@ -59,6 +59,15 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
                 : "SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at, request_id OFFSET $2 LIMIT $3",
             userId, skip, take);
 
+    /// <summary>
+    /// The user's closed corrections, the only requests that keep what they changed (an address, an avatar, a birth date):
+    /// a deletion forgets it there without waking every request the user ever filed (P4.4).
+    /// </summary>
+    public Task<IReadOnlyList<string>> ClosedCorrectionsOfUserAsync(string userId) =>
+        dataSource.ReadStringsAsync(
+            "SELECT request_id FROM data_rights_requests WHERE user_id = $1 AND type = 'Correction' AND status IN ('Completed', 'Rejected', 'Cancelled') ORDER BY received_at",
+            userId);
+
     /// <summary>Every request id of the user, oldest first (for erasure and the access bundle).</summary>
     public Task<IReadOnlyList<string>> OfUserAsync(string userId) =>
         dataSource.ReadStringsAsync("SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at", userId);

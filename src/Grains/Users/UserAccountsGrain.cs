@@ -1,11 +1,12 @@
 using MeiLing.Grains.Identity;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Staff;
 using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Users;
 
 [StatelessWorker]
-internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySettings> identity, TimeProvider clock) : Grain, IUserAccountsGrain
+internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySettings> identity, SiloFacts facts, TimeProvider clock) : Grain, IUserAccountsGrain
 {
     async Task<UserProfile> IUserAccountsGrain.Register(string userId, RegisterUser command)
     {
@@ -17,6 +18,13 @@ internal sealed class UserAccountsGrain(PhoneHasher phones, IOptions<IdentitySet
 
         // P4.4: long enough, and not one of the commonest.
         Passwords.EnsureStrong(command.Password);
+
+        // P6.1 (*reviewer*): the version the app showed, when it names one, is the one accepted: a version published while
+        // the user read the earlier one, however it reduces their rights, was recorded as accepted unseen.
+        if (command.PolicyVersion is { } shown && (await facts.PolicyStandingAsync(shown)).VersionIndex is null)
+        {
+            throw DomainException.InvalidField("policyVersion", "unknown-policy-version", $"Policy version '{shown}' was never published.");
+        }
 
         // P5.1: a child under 14 is not processed without a guardian's consent, which the guardian proves below.
         var needsGuardian = command.BirthDate is { } birthDate

@@ -125,9 +125,14 @@ internal sealed partial class UserGrain(
             await this.RegisterOrUpdateReminder(GuardianReminder, identity.Value.GuardianCheckPeriod, identity.Value.GuardianCheckPeriod);
         }
 
-        // P6.1: registering under the current version accepts it.
-        var standing = await facts.PolicyStandingAsync(null);
-        state.State.Register(UserId, user, now, isMinor, awaitsGuardian, standing.CurrentVersion, standing.CurrentIndex);
+        // P6.1: registering accepts the version the app showed (a later one, which may reduce the user's rights, still waits
+        // for its own acceptance), or the current one when the app names none.
+        var shown = user.Registration.PolicyVersion;
+        var standing = await facts.PolicyStandingAsync(shown);
+        var (version, index) = shown is not null && standing.VersionIndex is { } shownIndex
+            ? (shown, shownIndex)
+            : (standing.CurrentVersion, standing.CurrentIndex);
+        state.State.Register(UserId, user, now, isMinor, awaitsGuardian, version, index);
         await state.WriteStateAsync();
         return state.State.ToProfile(UserId);
     }

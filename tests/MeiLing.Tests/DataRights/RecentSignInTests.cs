@@ -17,6 +17,23 @@ namespace MeiLing.Tests.DataRights;
 [Collection(PlatformCollection.Name)]
 public sealed class RecentSignInTests(PlatformFixture platform)
 {
+    // P4.4, A.2 (*reviewer*): an access request completed long ago let any session (a copy of the token) download everything
+    // held about the user, the location track and addresses included, as often as ten times an hour, and nobody the wiser.
+    [Fact]
+    public async Task P4_4_a_session_signed_in_long_ago_downloads_no_export_until_the_user_signs_in_again()
+    {
+        var user = await platform.RegisterUserAsync();
+        var fresh = await platform.AsUserAsync(user);
+        var access = await fresh.FileRequestAsync(user.UserId, new { type = "access" });
+        await platform.Grains.GetGrain<MeiLing.Grains.DataRights.IDataRightsRequestGrain>(access.RequestId()).Drive();
+
+        var stale = await (await StaleSessionAsync(user)).GetAsync($"/v1/requests/{access.RequestId()}/export");
+        var signedInAgain = await fresh.GetAsync($"/v1/requests/{access.RequestId()}/export");
+
+        Assert.EndsWith("/recent-sign-in-required", (await stale.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, signedInAgain.StatusCode);
+    }
+
     [Fact]
     public async Task P4_4_a_session_signed_in_long_ago_files_no_cancellation_or_deletion_until_the_user_signs_in_again()
     {

@@ -44,6 +44,31 @@ public sealed class PolicyAcceptanceTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
     }
 
+    // P6.1 (*reviewer*): registration recorded the version current when the account was written as accepted, whatever the
+    // app had shown: one published while the user read the earlier (reducing their rights) was accepted unseen.
+    [Fact]
+    public async Task P6_1_registering_naming_the_version_before_a_reducing_one_waits_for_its_acceptance()
+    {
+        var shown = await platform.CurrentPolicyVersionAsync();
+        var reducing = $"unseen-{Guid.NewGuid():N}"[..20];
+        (await platform.Operator().PostAsJsonAsync("/v1/policies", new { version = reducing, summary = "Shares more", reducesRights = true })).EnsureSuccessStatusCode();
+        var user = await platform.RegisterUserAsync(new { policyVersion = shown });
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, shown);
+        var unknown = await platform.Client().PostAsJsonAsync("/v1/users", new
+        {
+            phone = UserApiClient.NewPhone(), password = "correct horse battery", nickname = "小美", policyVersion = "never-published",
+        });
+
+        var blocked = await client.PostLocationAsync(user.UserId);
+        await client.SetConsentAsync(user.UserId, "location", true, reducing);
+        var accepted = await client.PostLocationAsync(user.UserId);
+
+        Assert.EndsWith("/policy-consent-required", (await blocked.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        Assert.Equal("policyVersion", (await unknown.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().First().Name);
+    }
+
     [Fact]
     public async Task P6_1_a_user_registering_after_the_version_has_accepted_it()
     {

@@ -17,8 +17,11 @@ namespace MeiLing.Api.Pages.Privacy;
 [Authorize(Policy = AuthorizationPolicies.User)]
 // P4.4: each view wakes up to a hundred request grains, as GET /v1/users/{userId}/requests does: the same bucket.
 [EnableRateLimiting(RateLimits.HeavyReadsPolicy)]
-public sealed class RequestsModel(IClusterClient cluster) : ConsolePageModel(cluster)
+public sealed class RequestsModel(IClusterClient cluster, RecentSignIn recentSignIn) : ConsolePageModel(cluster)
 {
+    /// <summary>Whether this session may download an export now (a recent sign-in, as the download asks); else a link to sign in again.</summary>
+    public bool SignedInRecently => recentSignIn.IsRecent(User);
+
     [BindProperty]
     public RequestForm? Input { get; set; }
 
