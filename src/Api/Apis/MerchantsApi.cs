@@ -24,7 +24,7 @@ public static class MerchantsApi
         group.MapGet("/{merchantId:id}", GetMerchant)
             .ForCaller(CallerScope.TheMerchantOrOperator)
             .WithName("GetMerchant")
-            .WithSummary("Read a merchant: operators any, a merchant itself. A closing merchant whose erasure stopped making progress shows erasureStalled: the order ids left (up to 50), member cards left and its next hourly attempt (P4.3).");
+            .WithSummary("Read a merchant: operators any, a merchant itself. A closing merchant whose erasure stopped making progress shows erasureStalled: the order ids left (up to 50), member cards left and its next hourly attempt (P4.3); noticesGivenUp counts the customers it could not tell by its date, erased untold.");
 
         group.MapPost("/{merchantId:id}/api-key", ReplaceKey)
             .ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists())

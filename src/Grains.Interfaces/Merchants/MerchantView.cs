@@ -2,7 +2,9 @@ namespace MeiLing.Grains.Merchants;
 
 /// <summary>
 /// A merchant as callers see it. <see cref="TransferAwayId"/> names the open transfer of its business to a successor
-/// (P3.2): an operator starts one, and the merchant reads it on its own record from that moment.
+/// (P3.2): an operator starts one, and the merchant reads it on its own record from that moment. <see cref="NoticesGivenUp"/>
+/// counts the customers a closing could not tell by its date (their accounts failing every minute until then), erased
+/// untold (P4.3): for the operator to look into.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.merchant-view")]
 public sealed record MerchantView(
@@ -14,7 +16,8 @@ public sealed record MerchantView(
     [property: Id(5)] DateTimeOffset? TerminationEffectiveAt,
     [property: Id(6)] string TimeZone = MerchantTimeZones.Default,
     [property: Id(7)] MerchantErasureStall? ErasureStalled = null,
-    [property: Id(8)] string? TransferAwayId = null);
+    [property: Id(8)] string? TransferAwayId = null,
+    [property: Id(9)] int NoticesGivenUp = 0);
 
 /// <summary>
 /// A closing merchant's erasure that stopped making progress (P4.3, P4.4): walks in a row that anonymized nothing while

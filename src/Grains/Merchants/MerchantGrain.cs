@@ -24,6 +24,9 @@ internal sealed partial class MerchantGrain(
     private const string TerminationReminder = "termination";
     private static readonly TimeSpan NoticeRetry = TimeSpan.FromMinutes(1);
 
+    // When this activation last tried the closing's customers kept untold: at most once a minute.
+    private DateTimeOffset _unreachedTriedAt = DateTimeOffset.MinValue;
+
     private string MerchantId => this.GetPrimaryKeyString();
 
     private MerchantState Merchant => state.RecordExists ? state.State : throw DomainException.NotFound("merchant-not-found", "No such merchant.");
@@ -289,11 +292,25 @@ internal sealed partial class MerchantGrain(
     private async Task<int> NotifyCustomersAsync(MerchantState merchant)
     {
         var now = clock.GetUtcNow();
+        var beforeTheDate = now < merchant.TerminationEffectiveAt;
+        if (merchant.NoticesWalked && !beforeTheDate)
+        {
+            // Tried every minute until the date: those who still cannot be told are erased untold, counted for the operator,
+            // rather than holding every other customer's erasure for good. Not told now (*reviewer*): a notice would name a
+            // day the erasure no longer waits for, and moving the date would bring back the keys that ended on it.
+            LogNoticesGivenUp(MerchantId, merchant.GiveUpUnreached());
+            await state.WriteStateAsync();
+            await RemindAfterNoticesAsync(merchant, now, held: false);
+            return 0;
+        }
+
         var date = NoticeDateFor(merchant, now);
         var walked = 0;
         var anyTold = false;
-        if (merchant.NoticesUnreached.Count > 0)
+        // Those kept untold, a batch in turn, at most once a minute (the walk's ticks come every second).
+        if (merchant.NoticesUnreached.Count > 0 && now - _unreachedTriedAt >= NoticeRetry)
         {
+            _unreachedTriedAt = now;
             var retried = merchant.NoticesUnreached.Take(termination.Value.BatchSize).ToList();
             var (told, stillUnreached) = await TellAsync(merchant, retried, date, now);
             merchant.RetriedUnreached(told, stillUnreached);
@@ -301,26 +318,23 @@ internal sealed partial class MerchantGrain(
             walked += retried.Count;
         }
 
+        var held = false;
         if (!merchant.NoticesWalked)
         {
             var (customers, next) = await CustomerWalk.NextAsync(orders, cards, MerchantId, merchant.NoticesFrom, termination.Value.BatchSize);
             var (told, unreached) = await TellAsync(merchant, customers.Select(customer => customer.UserId).Distinct(StringComparer.Ordinal), date, now);
             anyTold |= told.Count > 0;
             walked += customers.Count;
-            // Many inboxes failing at once (their storage down): the walk holds its place rather than pass them all by.
-            if (merchant.CanKeepUnreached(unreached.Count))
+            // Many inboxes failing at once (their storage down): the walk holds its place rather than pass them all by, and
+            // tries again in a minute.
+            held = !merchant.CanKeepUnreached(unreached.Count);
+            if (!held)
             {
                 merchant.NoticesReached(next, told, unreached);
             }
         }
-        else if (merchant.NoticesUnreached.Count > 0 && now >= merchant.TerminationEffectiveAt)
-        {
-            // Tried every minute until the date: those who still cannot be told are erased untold, counted for the operator,
-            // rather than holding every other customer's erasure for good.
-            LogNoticesGivenUp(MerchantId, merchant.GiveUpUnreached());
-        }
 
-        if (anyTold && merchant.MovedFor(date))
+        if (anyTold && beforeTheDate && merchant.MovedFor(date))
         {
             // Every silo's copy of the merchant has its date: its keys end then (ClosedMerchantKeys).
             await SaveAsync();
@@ -330,7 +344,7 @@ internal sealed partial class MerchantGrain(
             await state.WriteStateAsync();
         }
 
-        await RemindAfterNoticesAsync(merchant, now);
+        await RemindAfterNoticesAsync(merchant, now, held);
         return walked;
     }
 
@@ -373,8 +387,13 @@ internal sealed partial class MerchantGrain(
 
     // More of the walk to tell: the next batch in a moment; only customers kept untold: again in a minute; all told: at the
     // (possibly moved) date, when the erasure begins.
-    private Task RemindAfterNoticesAsync(MerchantState merchant, DateTimeOffset now)
+    private Task RemindAfterNoticesAsync(MerchantState merchant, DateTimeOffset now, bool held)
     {
+        if (held)
+        {
+            return this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, NoticeRetry);
+        }
+
         if (!merchant.NoticesWalked)
         {
             return this.RegisterOrUpdateReminder(TerminationReminder, termination.Value.NextBatchAfter, NoticeRetry);

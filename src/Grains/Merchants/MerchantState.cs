@@ -263,5 +263,6 @@ public sealed class MerchantState
         ErasureStall = null;
     }
 
-    public MerchantView ToView(string merchantId) => new(merchantId, Name, Region, CreatedAt, Status, TerminationEffectiveAt, TimeZone ?? MerchantTimeZones.Default, ErasureStall, TransferAway?.TransferId);
+    public MerchantView ToView(string merchantId) =>
+        new(merchantId, Name, Region, CreatedAt, Status, TerminationEffectiveAt, TimeZone ?? MerchantTimeZones.Default, ErasureStall, TransferAway?.TransferId, NoticesGivenUp);
 }

@@ -207,6 +207,43 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(MerchantStatus.Terminated, afterTheirOwn.Status);
     }
 
+    // P4.3 (*reviewer*): a customer whose account can never take the notice held every other customer's erasure for good
+    // (the closing stayed pending, its unreached list retried every minute for ever). Tried until the date, they are then
+    // erased untold, counted for the operator, and the date (the keys' end) does not move.
+    [Fact]
+    public async Task P4_3_a_customer_a_closing_can_never_tell_is_erased_untold_at_its_date_and_counted()
+    {
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(2);
+        var merchantId = customers[0].Merchant.MerchantId;
+        var failing = customers[^1].Customer.UserId;
+        var refuse = $"refuse_{Guid.NewGuid():N}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {refuse}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'storage refuses'; END $$;
+            CREATE TRIGGER {refuse} BEFORE INSERT OR UPDATE ON orleans_storage FOR EACH ROW
+                WHEN (NEW.grain_id_string = '{failing}' AND NEW.grain_type = 'inbox') EXECUTE FUNCTION {refuse}();
+            """);
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(merchantId);
+        MerchantView started, midway, closed;
+        try
+        {
+            (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{merchantId}/termination", new { noticeDays = 30 })).EnsureSuccessStatusCode();
+            started = (await merchant.Get())!;
+            platform.Clock.Advance(TimeSpan.FromDays(15));
+            midway = await merchant.CompleteTerminationIfDue();
+            platform.Clock.Advance(TimeSpan.FromDays(16));
+            closed = await merchant.CompleteTerminationIfDue();
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {refuse} ON orleans_storage; DROP FUNCTION {refuse}();");
+        }
+
+        Assert.Equal((MerchantStatus.Terminating, started.TerminationEffectiveAt, 0), (midway.Status, midway.TerminationEffectiveAt, midway.NoticesGivenUp));
+        Assert.Equal(MerchantStatus.Terminated, closed.Status);
+        Assert.Equal(1, closed.NoticesGivenUp);
+        Assert.Equal(started.TerminationEffectiveAt, closed.TerminationEffectiveAt);
+    }
+
     private static async Task<bool> HoldsClosingNoticeAsync(Shop customer) =>
         (await customer.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{customer.Customer.UserId}/notifications"))
             .GetProperty("items").EnumerateArray().Any(n => n.GetProperty("kind").GetString() == "merchant-termination");
