@@ -17,7 +17,7 @@ public sealed record MerchantView(
     [property: Id(6)] string TimeZone = MerchantTimeZones.Default,
     [property: Id(7)] MerchantErasureStall? ErasureStalled = null,
     [property: Id(8)] string? TransferAwayId = null,
-    [property: Id(9)] int NoticesGivenUp = 0);
+    [property: Id(9)] int? NoticesGivenUp = null);
 
 /// <summary>
 /// A closing merchant's erasure that stopped making progress (P4.3, P4.4): walks in a row that anonymized nothing while

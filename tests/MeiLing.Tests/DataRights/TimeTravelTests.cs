@@ -238,7 +238,7 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
             await platform.Database.ScalarAsync<object>($"DROP TRIGGER {refuse} ON orleans_storage; DROP FUNCTION {refuse}();");
         }
 
-        Assert.Equal((MerchantStatus.Terminating, started.TerminationEffectiveAt, 0), (midway.Status, midway.TerminationEffectiveAt, midway.NoticesGivenUp));
+        Assert.Equal((MerchantStatus.Terminating, started.TerminationEffectiveAt, (int?)0), (midway.Status, midway.TerminationEffectiveAt, midway.NoticesGivenUp));
         Assert.Equal(MerchantStatus.Terminated, closed.Status);
         Assert.Equal(1, closed.NoticesGivenUp);
         Assert.Equal(started.TerminationEffectiveAt, closed.TerminationEffectiveAt);
