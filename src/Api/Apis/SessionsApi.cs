@@ -15,7 +15,7 @@ public static class SessionsApi
         var group = routes.MapGroup("/v1/sessions").WithTags("Sessions");
 
         group.MapPost("/", SignIn).AllowAnonymous().RequireRateLimiting(RateLimits.CredentialsPolicy)
-            .WithName("SignIn").WithSummary("Sign in with phone and password; 429 after 10 failures for one number in 15 minutes, or too many attempts from one address.");
+            .WithName("SignIn").WithSummary("Sign in with phone and password; 429 after 10 failures for one number in 15 minutes, or too many attempts from one address. The token is also set as an HttpOnly session cookie that ends with the browser (the token ends at its own time).");
         group.MapDelete("/", SignOutEverywhere).RequireAuthorization(AuthorizationPolicies.User)
             .WithName("SignOutEverywhere").WithSummary("End every session of the signed-in user.");
         group.MapDelete("/current", SignOut).RequireAuthorization(AuthorizationPolicies.User)
