@@ -136,12 +136,15 @@ public static class RateLimits
         // merchant's bucket: with one each, the merchant's 10,000 staff would bring it 10,000 heavy allowances.
         private string HeavyReadKeyOf(HttpContext context) =>
             context.User.IsInRole(Roles.Cashier) && context.User.MerchantStaffId() is { } staffId
-                ? "heavy:staff:" + staffId
+                ? StaffHeavyReadKey(staffId)
                 : "heavy:" + PartitionOf(context).PartitionKey;
+
+        // One bucket per staff key for its heavy reads and its reads of customers' orders alike.
+        private static string StaffHeavyReadKey(string staffId) => "heavy:staff:" + staffId;
 
         /// <summary>A staff key's heavy-reads bucket, for its reads of customers' orders; anyone else is not limited by it.</summary>
         public RateLimitPartition<string> StaffReadPartitionOf(HttpContext context) =>
-            context.User.MerchantStaffId() is { } staffId ? new("heavy:staff:" + staffId, _heavyRead) : Unlimited;
+            context.User.MerchantStaffId() is { } staffId ? new(StaffHeavyReadKey(staffId), _heavyRead) : Unlimited;
 
         /// <summary>
         /// A bucket the size of the heavy reads', of the caller's writes on a grain shared by many users: apart from their

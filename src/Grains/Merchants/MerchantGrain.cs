@@ -287,7 +287,7 @@ internal sealed partial class MerchantGrain(
     // is told again on the retry: a user grain keeps one notice per merchant and date, so nobody is told twice.
     // P4.3 (*reviewer*): one customer whose inbox failed stopped the walk at them, every customer after them untold, tick
     // after tick, while the notice period ran. Each customer stands alone now: one not reached is kept and tried again
-    // every tick (ahead of the walk, so the list shrinks even while the walk holds its place), and whoever is told later
+    // once a minute, in turn (ahead of the walk, so the list shrinks even while the walk holds its place), and whoever is told later
     // than the notice allows is told a later date, which the closing's erasure waits for.
     private async Task<int> NotifyCustomersAsync(MerchantState merchant)
     {

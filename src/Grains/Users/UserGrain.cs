@@ -565,7 +565,7 @@ internal sealed partial class UserGrain(
         // consent wrote 86,400 of them a day. A withdrawal of what is granted is never held by it (P1.2, *reviewer*): a copied
         // session that spent the day's changes flipping another purpose left the owner's withdrawal 429 for a day, and the
         // processing went on. Each such withdrawal follows a grant that was counted, so receipts stay bounded.
-        if (!(WithdrawsWhatIsGranted(user, change)))
+        if (!WithdrawsWhatIsGranted(user, change))
         {
             TakeMinuteAndDay(_consentChanges, privacy.Value.ConsentChangesPerMinute, user.Today.ConsentChanges, privacy.Value.ConsentChangesPerDay, "consent changes");
         }
