@@ -17,7 +17,7 @@ public static class LegalDisclosuresApi
             .WithSummary("Hand a user's data to an authority under a subpoena, investigation letter or court order: recorded in the user's disclosures with the document reference; the user is told unless notifyUser is false (P3.3). Audited. The same document again is the same record (a retry, 201 once more); with other fields, another documentType or another notifyUser, 409 legal-disclosure-exists.");
         routes.MapGet("/v1/legal-disclosures", List).WithTags("Legal demands")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithName("ListLegalDisclosures")
-            .WithSummary("withheld=true: legal disclosures the user was not told about, oldest first, for review (P3.3): a page of limit (1-500, default 100), nextCursor for the next (null on the last).");
+            .WithSummary("withheld=true: legal disclosures the user was not told about, oldest first, for review (P3.3): a page of limit (1-500, default 100), nextCursor for the next (null on the last). Each names the operator who recorded it (recordedBy) and when its hand-over finished (completedAt; null for one begun and refused or interrupted).");
         return routes;
     }
 

@@ -152,7 +152,8 @@ public static class UsersApi
         }
 
         var page = await cluster.GetGrain<IUserConsentGate>(userId).GetDisclosurePage(before, limit ?? 1000);
-        return TypedResults.Ok(new ItemPage<DisclosureRecord>(page.Items, page.NextBefore?.UtcTicks.ToString(CultureInfo.InvariantCulture)));
+        return TypedResults.Ok(new ItemPage<DisclosureRecord>(
+            caller.IsUser(userId) ? page.Items : [.. page.Items.Select(record => record.MaskedForSupport())], page.NextBefore?.UtcTicks.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static async Task<Results<Ok<ItemPage<SavedAddress>>, NotFound>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster)

@@ -23,9 +23,6 @@ namespace MeiLing.Api.Audit;
 /// </summary>
 public static class SupportAuditMiddleware
 {
-    // Ids are short; anything longer is not an id and is left out rather than written to the log.
-    private const int MaxQueryIdLength = 64;
-
     public static IApplicationBuilder UseSupportAudit(this IApplicationBuilder app) =>
         // Only support's calls are written: every other goes on without a step of its own (no async state kept for it).
         app.Use((context, next) =>
@@ -57,10 +54,13 @@ public static class SupportAuditMiddleware
             .ToDictionary(pair => pair.Key, pair => pair.Value?.ToString());
         // The subject is the route's user only: a query string is the caller's to write.
         var userId = ids.GetValueOrDefault("userId");
-        // A console form names what it acts on in its query (a reply's ticketId): that goes in the detail too.
+        // A console form names what it acts on in its query (a reply's ticketId): that goes in the detail too, when it is
+        // an id the platform could have issued for its name. P4.1 (*reviewer*): any name ending in "Id" and any value of
+        // up to 64 characters went in, so an agent could write a name and a phone number (?noteId=张三139…) into a log
+        // that refuses every change and outlives the account.
         foreach (var (key, value) in context.Request.Query)
         {
-            if (key.EndsWith("Id", StringComparison.Ordinal) && !ids.ContainsKey(key) && value.ToString() is { Length: <= MaxQueryIdLength } id)
+            if (!ids.ContainsKey(key) && RouteIds.Prefixes.TryGetValue(key, out var prefix) && value.ToString() is var id && EntityId.IsWellFormed(id, prefix))
             {
                 ids[key] = id;
             }

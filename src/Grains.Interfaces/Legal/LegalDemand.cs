@@ -24,7 +24,9 @@ public sealed record LegalDisclosure(
     [property: Id(4)] string DocumentReference,
     [property: Id(5)] IReadOnlyList<string> Fields,
     [property: Id(6)] bool UserNotified,
-    [property: Id(7)] DateTimeOffset At)
+    [property: Id(7)] DateTimeOffset At,
+    [property: Id(8)] string? RecordedBy = null,
+    [property: Id(9)] DateTimeOffset? CompletedAt = null)
 {
     /// <summary>Whether a demand naming this disclosure's document asks for the same: its type, its fields (in any order) and whether the user is told.</summary>
     public bool IsTheSameDemandAs(LegalDemand demand) =>

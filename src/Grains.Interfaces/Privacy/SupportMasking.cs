@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using MeiLing.Grains.Activity;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Tickets;
@@ -119,6 +120,25 @@ public static class SupportMasking
             Reason = filing.Reason is { } reason ? FreeTextMasking.Mask(reason) : null,
             Verification = filing.Verification is { } verification ? FreeTextMasking.Mask(verification) : null,
         };
+
+    /// <summary>
+    /// A hand-over as support reads it (P1.7, *reviewer*): a legal demand's authority, document reference, fields and note
+    /// are free text an operator typed, and may hold a mobile number, as the user's notice of the demand quoting them does
+    /// (<see cref="MaskedForSupport(UserNotification)"/>). Every other record's note is masked likewise; its ids are not text.
+    /// </summary>
+    public static DisclosureRecord MaskedForSupport(this DisclosureRecord record)
+    {
+        var note = record.Note is { } text ? FreeTextMasking.Mask(text) : null;
+        return record.RecipientKind == RecipientKind.LegalAuthority
+            ? record with
+            {
+                Recipient = FreeTextMasking.Mask(record.Recipient),
+                Fields = [.. record.Fields.Select(FreeTextMasking.Mask)],
+                DocumentReference = record.DocumentReference is { } reference ? FreeTextMasking.Mask(reference) : null,
+                Note = note,
+            }
+            : record with { Note = note };
+    }
 
     /// <summary>The accuracy support is told of a coarsened sample: the side of a 0.1° cell, about 11 km.</summary>
     public const double CityAccuracyMeters = 11_000;

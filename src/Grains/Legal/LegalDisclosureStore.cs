@@ -7,7 +7,8 @@ namespace MeiLing.Grains.Legal;
 /// <summary>Every legal demand answered (P3.3), kept for operators' review of those the user could not be told about.</summary>
 public sealed class LegalDisclosureStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, at";
+    // Who recorded each and when its hand-over finished close the list: a reviewer of a withheld demand reads both (P3.3, P1.7).
+    private const string Columns = "disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, at, recorded_by, completed_at";
 
     /// <summary>
     /// Records the demand before anything is handed over; a demand recorded before (a retry) is kept as it was.
@@ -20,12 +21,12 @@ public sealed class LegalDisclosureStore(NpgsqlDataSource dataSource)
             WITH added AS (
                 INSERT INTO legal_disclosures (disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, recorded_by, at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (disclosure_id) DO NOTHING
-                RETURNING {Columns}, completed_at)
+                RETURNING {Columns})
             SELECT * FROM added
             UNION ALL
-            SELECT {Columns}, completed_at FROM legal_disclosures WHERE disclosure_id = $1 AND NOT EXISTS (SELECT 1 FROM added)
+            SELECT {Columns} FROM legal_disclosures WHERE disclosure_id = $1 AND NOT EXISTS (SELECT 1 FROM added)
             """,
-            reader => (Read(reader), !reader.IsDBNull(8)),
+            reader => (Read(reader), !reader.IsDBNull(9)),
             disclosure.DisclosureId, disclosure.UserId, disclosure.Authority, disclosure.DocumentType, disclosure.DocumentReference,
             disclosure.Fields.ToArray(), disclosure.UserNotified, recordedBy, disclosure.At);
         return rows[0];
@@ -52,5 +53,6 @@ public sealed class LegalDisclosureStore(NpgsqlDataSource dataSource)
 
     private static LegalDisclosure Read(NpgsqlDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-            reader.GetFieldValue<string[]>(5), reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7));
+            reader.GetFieldValue<string[]>(5), reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7),
+            reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9));
 }

@@ -84,8 +84,9 @@ internal sealed partial class LegalDisclosuresGrain(
                 disclosureId, clock.GetUtcNow(), null));
         }
 
-        await store.CompleteAsync(disclosureId, clock.GetUtcNow());
-        return disclosure;
+        var completedAt = PostgresTime.AsStored(clock.GetUtcNow());
+        await store.CompleteAsync(disclosureId, completedAt);
+        return disclosure with { CompletedAt = completedAt };
     }
 
     Task<IReadOnlyList<LegalDisclosure>> ILegalDisclosuresGrain.Withheld(int limit) => store.WithheldAsync(Math.Clamp(limit, 1, MaxPage));

@@ -95,7 +95,7 @@ internal sealed partial class TransferGrain(
 
         // The reminder first, due soon: should this call stop after the write, it tells the users left untold.
         await this.RegisterOrUpdateReminder(TransferReminder, NoticeRetry, TimeSpan.FromDays(1));
-        state.State.Schedule(merchantId, successorMerchantId, successor.Name, merchant.Region, effectiveAt);
+        state.State.Schedule(merchantId, merchant.Name, successorMerchantId, successor.Name, merchant.Region, effectiveAt);
         await state.WriteStateAsync();
         await NotifyUsersAsync();
         return state.State.ToView(TransferId);
@@ -200,7 +200,10 @@ internal sealed partial class TransferGrain(
 
         var notice = new UserNotification(
             "merchant-transfer",
-            $"Your data held for this merchant moves to {transfer.SuccessorName} ({transfer.SuccessorMerchantId}) on {transfer.EffectiveAt:yyyy-MM-dd}, " +
+            // P3.2 (*reviewer*): the text, an SMS too, names the shop whose business moves: "this merchant" told a customer
+            // reading it on their phone nothing of which of their shops it was.
+            $"Your data held for {(transfer.MerchantName.Length > 0 ? transfer.MerchantName : "this merchant")} ({transfer.MerchantId}) moves to " +
+            $"{transfer.SuccessorName} ({transfer.SuccessorMerchantId}) on {transfer.EffectiveAt:yyyy-MM-dd}, " +
             $"which is bound by the same privacy policy. To be left out, object before then (transfer {TransferId}).",
             transfer.MerchantId, clock.GetUtcNow(), transfer.EffectiveAt);
         var untold = await users.UntoldAsync(TransferId, batchSize + 1);

@@ -9,6 +9,9 @@ public sealed class TransferState
 
     public string MerchantId { get; set; } = "";
 
+    /// <summary>The name the source merchant traded under when the transfer began: its notice names the shop (P3.2); empty before it was kept.</summary>
+    public string MerchantName { get; set; } = "";
+
     public string SuccessorMerchantId { get; set; } = "";
 
     public string SuccessorName { get; set; } = "";
@@ -30,9 +33,10 @@ public sealed class TransferState
     /// <summary>Every customer of the merchant is listed in <c>transfer_users</c>; telling them may be left.</summary>
     public bool CustomersListed { get; set; }
 
-    public void Schedule(string merchantId, string successorId, string successorName, string region, DateTimeOffset effectiveAt)
+    public void Schedule(string merchantId, string merchantName, string successorId, string successorName, string region, DateTimeOffset effectiveAt)
     {
         MerchantId = merchantId;
+        MerchantName = merchantName;
         SuccessorMerchantId = successorId;
         SuccessorName = successorName;
         Region = region;

@@ -10,7 +10,7 @@ public sealed class TransferStateTests
     public void P3_2_the_hand_over_begins_once_and_the_transfer_completes_after_it()
     {
         var transfer = new TransferState();
-        transfer.Schedule("mer_1", "mer_2", "Successor", "CN", EffectiveAt);
+        transfer.Schedule("mer_1", "Tea House", "mer_2", "Successor", "CN", EffectiveAt);
 
         var begun = transfer.BeginHandOver();
         var again = transfer.BeginHandOver();

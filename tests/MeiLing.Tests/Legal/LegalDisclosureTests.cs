@@ -102,8 +102,11 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         var notices = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Contains(withheld.GetProperty("items").EnumerateArray(), d =>
+        var listed = Assert.Single(withheld.GetProperty("items").EnumerateArray(), d =>
             d.GetProperty("userId").GetString() == user.UserId && d.GetProperty("documentReference").GetString() == "GA-2026-0042");
+        // P1.7 (*reviewer*): the one review a withheld demand has names who recorded it and whether its hand-over finished.
+        Assert.False(string.IsNullOrEmpty(listed.GetProperty("recordedBy").GetString()));
+        Assert.Equal(JsonValueKind.String, listed.GetProperty("completedAt").ValueKind);
         Assert.DoesNotContain(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("kind").GetString() == "legal-disclosure");
     }
 
@@ -139,6 +142,26 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
             Assert.DoesNotContain(Secret, read, StringComparison.Ordinal);
             Assert.Contains(Told, read, StringComparison.Ordinal);
         }
+    }
+
+    // P1.7 (*reviewer*): a legal demand's authority and reference are free text an operator types; support read the user's
+    // notice of it masked, yet the ledger whole, a mobile number written into the reference included.
+    [Fact]
+    public async Task P1_7_P3_3_support_reads_a_legal_demands_free_text_in_the_ledger_masked_while_the_user_reads_it_whole()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Ledger Mask", "support")).ApiKey);
+        const string Number = "13912345678";
+
+        (await platform.Operator().PostAsJsonAsync(
+            $"/v1/users/{user.UserId}/legal-disclosures", Demand($"GA-{Number}", notifyUser: true, authority: $"Officer {Number}"))).EnsureSuccessStatusCode();
+        var ledger = await client.GetStringAsync($"/v1/users/{user.UserId}/disclosures");
+        var supportsLedger = await support.GetStringAsync($"/v1/users/{user.UserId}/disclosures");
+
+        Assert.Contains($"GA-{Number}", ledger, StringComparison.Ordinal);
+        Assert.DoesNotContain(Number, supportsLedger, StringComparison.Ordinal);
+        Assert.Contains("5678", supportsLedger, StringComparison.Ordinal);
     }
 
     // P3.3 (*reviewer*): the cancellation's erasure receipt counted every ledger row it erased, the withheld demand's too: the

@@ -74,7 +74,8 @@ public sealed class TransferTests(TimeTravelFixture platform)
 
         Assert.Equal(3, transfer.GetProperty("usersNotified").GetInt32());
         Assert.Contains(notices.GetProperty("items").EnumerateArray(), n =>
-            n.GetProperty("kind").GetString() == "merchant-transfer" && n.GetProperty("text").GetString()!.Contains("Successor Tea Group"));
+            n.GetProperty("kind").GetString() == "merchant-transfer" && n.GetProperty("text").GetString()!.Contains("Successor Tea Group")
+            && n.GetProperty("text").GetString()!.Contains($"Tea House ({shop.Merchant.MerchantId})"));
         Assert.Equal(HttpStatusCode.Created, objected.StatusCode);
         Assert.Equal("handing-over", firstTick.Status);
         Assert.Equal("completed", done.Status);

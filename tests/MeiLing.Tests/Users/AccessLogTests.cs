@@ -116,6 +116,24 @@ public sealed class AccessLogTests(PlatformFixture platform)
         Assert.DoesNotContain(bystandersTicket, body, StringComparison.Ordinal);
     }
 
+    // *reviewer*: every query name ending in "Id" went into the entry with any value up to 64 characters, so an agent
+    // wrote a name and a number into a log that refuses every change and outlives the account.
+    [Fact]
+    public async Task P4_1_P1_7_a_query_value_that_is_no_id_the_platform_issues_for_its_name_is_kept_out_of_the_audit_log()
+    {
+        var user = await platform.RegisterUserAsync();
+        var agent = await platform.EnrolStaffAsync("Agent Free Text", "support");
+        var support = platform.Client(agent.ApiKey);
+
+        (await support.GetAsync($"/v1/users/{user.UserId}?noteId={Uri.EscapeDataString("张三13912345678")}&ticketId=13912345678&receiptId=rcp_13912345678")).EnsureSuccessStatusCode();
+
+        var detail = await platform.Database.ScalarAsync<string>(
+            "SELECT detail FROM audit_log WHERE actor_id = $1 AND subject_user_id = $2 ORDER BY sequence DESC LIMIT 1", agent.StaffId, user.UserId);
+        Assert.Contains(user.UserId, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("13912345678", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("noteId", detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task P1_7_the_access_log_is_read_newest_first_a_page_at_a_time_and_every_entry_is_reached()
     {

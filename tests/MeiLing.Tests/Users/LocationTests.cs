@@ -68,6 +68,41 @@ public sealed class LocationTests(PlatformFixture platform)
         Assert.Equal(1L, await SamplesOf(user.UserId));
     }
 
+    // *reviewer*: the sweep's steps ran one after another, so one that failed kept every later one from running, and for
+    // as long as it kept failing nothing past its period was erased.
+    [Fact]
+    public async Task P1_2_P1_3_a_step_of_the_retention_sweep_that_fails_keeps_no_other_from_erasing_and_fails_the_sweep()
+    {
+        var stuck = await platform.RegisterUserAsync();
+        var other = await platform.RegisterUserAsync();
+        await platform.Database.ScalarAsync<int>(
+            "INSERT INTO user_location_samples (user_id, at, sealed_sample, consent_receipt_id) VALUES ($1, now() - interval '31 days', '\\x00', 'rcp_old') RETURNING 1",
+            stuck.UserId);
+        await platform.Database.ScalarAsync<int>(
+            "INSERT INTO user_activity (user_id, at, sealed_entry, basis) VALUES ($1, now() - interval '181 days', '\\x01', 'service-security') RETURNING 1", other.UserId);
+        var trigger = $"refuse_{Guid.NewGuid():N}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'samples refuse'; END $$;
+            CREATE TRIGGER {trigger} BEFORE DELETE ON user_location_samples FOR EACH ROW WHEN (OLD.user_id = '{stuck.UserId}') EXECUTE FUNCTION {trigger}();
+            """);
+        Exception? failed;
+        try
+        {
+            failed = await Record.ExceptionAsync(() => platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep());
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON user_location_samples; DROP FUNCTION {trigger}();");
+        }
+
+        var activityLeft = await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_activity WHERE user_id = $1 AND at < now() - interval '180 days'", other.UserId);
+        await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
+
+        Assert.NotNull(failed);
+        Assert.Equal(0L, activityLeft);
+        Assert.Equal(0L, await SamplesOf(stuck.UserId));
+    }
+
     [Fact]
     public async Task P1_2_the_retention_sweep_runs_on_a_durable_reminder()
     {
