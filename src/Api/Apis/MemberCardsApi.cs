@@ -18,7 +18,10 @@ public static class MemberCardsApi
         group.MapPost("/top-ups", TopUp).WithName("TopUpMemberCard")
             .WithSummary("Add to the user's balance at this merchant. An Idempotency-Key header makes retries safe.")
             .WithDescription("The merchant key, a manager or a cashier. The top-up is in the day's report (`topUps`, `topUpsFen`) under the staff member whose key made it (`topUpsByStaff`; the merchant's own key as `staffId` null), so a top-up the till did not take the money for can be traced. A cashier tops up at most their daily limit (1,000,000 fen unless the merchant set theirs, `PUT …/staff/{staffId}/top-up-limit`), then 403 `top-up-limit` and nothing is put on the card; a retry under the same Idempotency-Key counts once, and the same key with another amount, or a cashier's key replayed after the card has forgotten it (its last 1,000 operations), is 409 `idempotency-key-reused`. One merchant's keys together take at most MEILING_TOP_UPS_PER_MERCHANT_PER_DAY top-ups a day (50,000 unless set), counted after the cashier's own limit; beyond it 429 `quota-exceeded` with Retry-After, nothing put on the card (P4.4).");
-        group.MapGet("/", GetBalance).WithName("GetMemberCard").WithSummary("The user's balance at this merchant (0 without a card); 404 for a user who does not exist.");
+        // P4.4, A.2 (*reviewer*): a cashier's key read every customer's balance at its whole rate; staff keys read cards at
+        // their heavy-reads rate, as they read orders.
+        group.MapGet("/", GetBalance).WithName("GetMemberCard").RequireRateLimiting(RateLimits.StaffReadsPolicy)
+            .WithSummary("The user's balance at this merchant (0 without a card); 404 for a user who does not exist. A manager's or cashier's key reads cards at MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND, then 429 (P4.4).");
         return group;
     }
 

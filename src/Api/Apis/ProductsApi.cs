@@ -22,9 +22,12 @@ public static class ProductsApi
             .WithSummary("Add a product (sku, name, price in fen, optional stock).")
             .WithDescription("With `stock` the product is stock-tracked from that count; without, `stock` stays null and sales take none. A catalogue holds at most 10,000 products, archived ones included (beyond: 409 catalogue-full). The merchant key, a manager or an operator; a cashier gets 403.")
             .ProducesProblems(400, 409);
+        // P4.4 (*reviewer*): a page is up to 500 stock grains asked; a till's key looping it at its whole rate asked them a
+        // thousand times a second. A staff key reads it at its heavy-reads rate, which a till loading prices never nears.
         group.MapGet("/", ListProducts).WithName("ListProducts").ForCaller(CallerScope.TheMerchantOrOperator.ThatExists())
+            .RequireRateLimiting(RateLimits.StaffReadsPolicy)
             .WithSummary("The merchant's products, by SKU, with their stock and whether archived, a page at a time (limit 1-500, default 500; cursor).")
-            .WithDescription("`stock` is null for a product not stock-tracked. Every staff member may read it (the till needs prices). A page holds at most 500 products; `nextCursor` (the page's last SKU) gives the next, null on the last. A cursor that is not a SKU is 400.")
+            .WithDescription("`stock` is null for a product not stock-tracked. Every staff member may read it (the till needs prices), a manager's or cashier's key at MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND, then 429 (P4.4). A page holds at most 500 products; `nextCursor` (the page's last SKU) gives the next, null on the last. A cursor that is not a SKU is 400.")
             .ProducesProblems(400);
         group.MapPatch("/{sku}", EditProduct).WithName("EditProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Change a product's name, price or image; orders already placed keep their lines.")

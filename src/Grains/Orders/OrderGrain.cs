@@ -90,8 +90,12 @@ internal sealed partial class OrderGrain(
     // A resume the platform refuses (the partner is no longer configured, or refuses) must not make the order throw on
     // every activation: reads, cancellation and anonymization (account cancellation, merchant termination, transfers)
     // would all fail with it. The payment stays begun, since its money may have moved, and is tried again next time.
-    private async Task ResumePaymentsAsync()
+    // P1.6 (*reviewer*): a payment its card or partner refused outright is abandoned (nothing moved). When it is one a
+    // till is retrying (answering), that refusal is returned for the till's answer: logged only, the retry was answered
+    // 201 with the order as if it were paid, and a till trusting that handed the goods over unpaid.
+    private async Task<DomainException?> ResumePaymentsAsync(IReadOnlyCollection<string>? answering = null)
     {
+        DomainException? answer = null;
         foreach (var pending in state.State.PendingPayments.ToList())
         {
             try
@@ -101,8 +105,14 @@ internal sealed partial class OrderGrain(
             catch (DomainException refused)
             {
                 LogResumeRefused("payment", pending.PaymentId, refused.Code);
+                if (answering?.Contains(pending.PaymentId) == true && state.State.FindPayment(pending.PaymentId) is null)
+                {
+                    answer ??= refused;
+                }
             }
         }
+
+        return answer;
     }
 
     async Task<OrderView> IOrderGrain.Place(PlaceOrder command)
@@ -252,7 +262,13 @@ internal sealed partial class OrderGrain(
                 throw DomainException.Conflict("idempotency-key-reused", "This Idempotency-Key was used for another payment; use a new key for a new payment.");
             }
 
-            await ResumePaymentsAsync();
+            // P1.6 (*reviewer*): refused on its resume (the card now short, the partner declining), it is answered with that
+            // refusal, as its first attempt would have been: not with 503, which had the till try again for nothing.
+            if (await ResumePaymentsAsync([retried]) is { } refused)
+            {
+                throw refused;
+            }
+
             return order.MadePayment(retried) is not null ? await AnswerAsync(caller, order) : throw PaymentStillBegun();
         }
 
@@ -263,7 +279,15 @@ internal sealed partial class OrderGrain(
             var sameBegun = order.PendingPayments
                 .Where(p => p.Method == method && p.AmountFen == amountFen && p.TakenBy == TakenByOf(caller))
                 .Select(p => p.PaymentId).ToList();
-            await ResumePaymentsAsync();
+            // P1.6 (*reviewer*): the till's retry asks for the begun payment, not for a new one besides it, so it is answered
+            // with what became of that one. Refused now (the member spent the balance meanwhile, the partner declined), it
+            // paid nothing: answered 201 with the order, the till handed the goods over unpaid. The refusal is the answer,
+            // as to a first attempt refused; asking again then makes a new payment, through every check a new one passes.
+            if (await ResumePaymentsAsync(sameBegun) is { } refused)
+            {
+                throw refused;
+            }
+
             if (order.PendingPayments.Count > 0)
             {
                 throw PaymentStillBegun();
@@ -271,6 +295,7 @@ internal sealed partial class OrderGrain(
 
             if (sameBegun.Count > 0)
             {
+                // Neither begun nor refused: made.
                 return await AnswerAsync(caller, order);
             }
         }
@@ -334,6 +359,8 @@ internal sealed partial class OrderGrain(
             At = now,
             // P1.6: a marked payment is cash a staff member says they took; the ledger names them, as for top-ups and refunds.
             TakenBy = TakenByOf(caller),
+            // P1.6 (*reviewer*): kept with the begun payment, so that whoever finishes it spends the code (ExecutePaymentAsync).
+            MemberCodeScope = memberCodeScope,
         };
         // The charges this payment was allowed past (CheckPayable) lapse as it begins, in its write: a confirmation arriving
         // while it is under way then gives the charge back instead of paying the order twice.
@@ -347,11 +374,6 @@ internal sealed partial class OrderGrain(
         }
 
         await ExecutePaymentAsync(payment);
-        if (memberCodeScope is not null)
-        {
-            await SpendMemberCodeAsync(order, memberCodeScope);
-        }
-
         return await AnswerAsync(caller, order);
     }
 
@@ -913,6 +935,16 @@ internal sealed partial class OrderGrain(
                     order.AbandonPayment(payment.PaymentId);
                     await state.WriteStateAsync();
                     throw;
+                }
+
+                if (payment.MemberCodeScope is { } scope)
+                {
+                    // P1.6 (*reviewer*): the card has paid, so the code is used up here, wherever the draw was made: spent only
+                    // by the request that began the payment, a begun one finished by the till's retry or by the order's
+                    // next activation left the code good for its minutes, and a cashier could draw the same amount again
+                    // with it. Spent before the payment's record is written: a crash in between finishes the draw (the
+                    // card applies it once) and spends the code again, which changes nothing.
+                    await SpendMemberCodeAsync(order, scope);
                 }
 
                 await TellMemberOfChargeAsync(order, payment);

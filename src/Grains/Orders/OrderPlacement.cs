@@ -32,8 +32,20 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, Allowa
             throw DomainException.InvalidField("items", "order-too-large", $"An order totals at most {IOrderGrain.MaxTotalFen} fen.");
         }
 
-        var (region, basis) = await CheckCustomerAsync(command, customerGate);
+        var (region, basis, day) = await CheckCustomerAsync(command, customerGate);
         await TakeStockAsync(orderId, command.MerchantId, quote, command.StaffId);
+        // P4.4 (*reviewer*): the merchant's day of sales is taken once the stock is, so a sale refused for its stock spends
+        // none of it: one cashier's key looping an out-of-stock SKU spent the whole shop's day in under two minutes, and
+        // every till and the owner's key got 429 until midnight. A day already spent gives back what this order took.
+        try
+        {
+            await allowances.TakeSaleAsync(day, command.MerchantId);
+        }
+        catch (DomainException)
+        {
+            await ReleaseStockAsync(orderId, command.MerchantId, quote);
+            throw;
+        }
 
         var placed = new OrderState();
         placed.Place(command, region, basis, quote, clock.GetUtcNow());
@@ -42,7 +54,7 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, Allowa
 
     private static string SaleOf(string orderId) => $"sale:{orderId}";
 
-    private async Task<(string Region, ProcessingBasis? Basis)> CheckCustomerAsync(PlaceOrder command, IUserConsentGate? customerGate)
+    private async Task<(string Region, ProcessingBasis? Basis, DailyAllowanceKind Day)> CheckCustomerAsync(PlaceOrder command, IUserConsentGate? customerGate)
     {
         var merchant = await facts.MerchantAsync(command.MerchantId)
             ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
@@ -57,8 +69,7 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, Allowa
             // A walk-in sale names nobody: there is no one's data to process, so no consent or policy gate. P4.4: but
             // the merchant's day of them, counted before anything is written (an order for a user counts against the
             // user's day at the merchant, in the gate below).
-            await allowances.TakeSaleAsync(DailyAllowanceKind.WalkInSalesByMerchant, command.MerchantId);
-            return (merchant.Region, null);
+            return (merchant.Region, null, DailyAllowanceKind.WalkInSalesByMerchant);
         }
 
         if (!EntityId.IsWellFormed(userId, EntityId.UserPrefix))
@@ -87,8 +98,7 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, Allowa
         // P4.4: the merchant's day of orders for its users, all its customers together, before anything is written: each
         // user's day at the merchant bounds one customer, not a key walking every customer it knows. Counted once the
         // customer's gate let the order through: a key naming made-up users spent the day, and every real order after it.
-        await allowances.TakeSaleAsync(DailyAllowanceKind.UserOrdersByMerchant, command.MerchantId);
-        return (merchant.Region, basis);
+        return (merchant.Region, basis, DailyAllowanceKind.UserOrdersByMerchant);
     }
 
     private static DomainException UnknownUser() => DomainException.InvalidField("userId", "unknown-user", "No such user.");
@@ -131,6 +141,13 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, Allowa
 
         await Task.WhenAll(sales.Where((_, i) => taken[i]).Select(line => Stock(merchantId, line.Sku).Release(sale)));
         throw OutOfStock(shortOf[0]);
+    }
+
+    // What this order took of each tracked line, given back: it will not be placed.
+    private async Task ReleaseStockAsync(string orderId, string merchantId, OrderQuote quote)
+    {
+        var sale = SaleOf(orderId);
+        await Task.WhenAll(quote.StockedSkus.Distinct(StringComparer.Ordinal).Select(sku => Stock(merchantId, sku).Release(sale)));
     }
 
     // Read from each product's stock (a read-only call, as the catalogue reads it): the first line whose count is below

@@ -166,6 +166,8 @@ public sealed class OrderState : IOwnedByUser
     {
         var payment = PendingPayments.Single(p => p.PaymentId == paymentId);
         PendingPayments.Remove(payment);
+        // Spent as the card paid (OrderGrain): the order's record of a made payment has no use for it.
+        payment.MemberCodeScope = null;
         payment.PartnerReference = partnerReference;
         payment.AwaitingPartner = awaitingPartner;
         Payments.Add(payment);
@@ -590,6 +592,14 @@ public sealed class OrderState : IOwnedByUser
 
         /// <summary>The partner's reference of the refund, once the payment was given back.</summary>
         public string? RefundReference { get; set; }
+
+        /// <summary>
+        /// P1.6 (*reviewer*): while a member-card payment is begun, the scope of the member code it was allowed with, so that
+        /// whoever finishes it (the request, the till's retry, the order's next activation) spends the code once the card
+        /// has paid. Null for payments that needed no code, once made, and for those begun before it was kept (their code
+        /// lapses in its minutes, as before).
+        /// </summary>
+        public string? MemberCodeScope { get; set; }
 
         /// <summary>
         /// A partner was asked to charge and has not confirmed yet: not paid. False for everything stored before

@@ -157,6 +157,27 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.All(byOwner, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
     }
 
+    // P4.4, A.2 (*reviewer*): the product list (up to 500 stock grains a page) and a customer's card balance were read by a
+    // cashier's key at its whole rate. Staff keys read both at their heavy-reads rate; the merchant's own key does not.
+    [Fact]
+    public async Task P4_4_a_cashiers_key_reads_the_product_list_and_card_balances_at_its_heavy_reads_rate()
+    {
+        var shop = await platform.OpenShopAsync();
+        var cashierKey = (await shop.MerchantClient.EnrolAsync(shop.Merchant.MerchantId, "Listing Cashier", "cashier")).ApiKey;
+        await using var api = Limited("RATE_LIMIT_HEAVY_READS_PER_SECOND", "3");
+        var products = $"/v1/merchants/{shop.Merchant.MerchantId}/products?limit=500";
+        var card = $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{shop.Customer.UserId}";
+
+        var listedByCashier = await Burst(Keyed(api, cashierKey), products, 10);
+        var cardsByCashier = await Burst(Keyed(api, cashierKey), card, 10);
+        var listedByOwner = await Burst(Keyed(api, shop.Merchant.ApiKey), products, 10);
+
+        Assert.Equal(HttpStatusCode.OK, listedByCashier[0].StatusCode);
+        await AssertRateLimitedAsync(listedByCashier.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Contains(cardsByCashier, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.All(listedByOwner, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+    }
+
     [Fact]
     public async Task P4_4_a_users_heavy_reads_have_a_small_rate_of_their_own_and_leave_the_users_other_calls_alone()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Grains.Identity;
+using MeiLing.Grains.Orders;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Infrastructure;
@@ -200,6 +201,88 @@ public sealed class MemberCodeTests(PlatformFixture platform)
         Assert.Equal("pending-payment", order2.GetProperty("status").GetString());
         Assert.Equal(1_000L, Assert.Single(order2.GetProperty("payments").EnumerateArray()).GetProperty("amountFen").GetInt64());
         Assert.Equal(2_000L, (await till.Owner.GetFromJsonAsync<JsonElement>(card)).GetProperty("balanceFen").GetInt64());
+    }
+
+    // P1.6 (*reviewer*): a payment whose card could not answer (503) stays begun. The till's retry finished it first, and
+    // when the card then refused (the member had spent the balance meanwhile) the refusal was only logged: the keyless retry
+    // was answered 201 with the order, as if paid, and a till trusting it handed the goods over unpaid; the keyed one 503.
+    [Fact]
+    public async Task P1_6_a_retried_payment_whose_begun_charge_is_then_refused_is_not_answered_as_paid()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Refused Resume Shop", 3_000);
+        var memberClient = await platform.AsUserAsync(member);
+        var keyless = await PlaceForAsync(till, member, teas: 4);
+        var keyed = await PlaceForAsync(till, member, teas: 4);
+        var cardKey = $"{till.MerchantId}/{member.UserId}";
+        var keyedFirst = await WhileStorageRefusesAsync(cardKey, () => PayWithKeyAsync(till.Owner, keyed, "till-3-payment-9", 1_000));
+        var keylessFirst = await WhileStorageRefusesAsync(cardKey, () => till.Owner.PayAsync(keyless, "member-card", 1_000));
+        // Meanwhile the member spends all but 5 yuan of the card on another order.
+        Assert.Equal(HttpStatusCode.Created, (await memberClient.PayAsync(await PlaceForAsync(till, member, teas: 5), "member-card", 2_500)).StatusCode);
+
+        var keylessRetried = await till.Owner.PayAsync(keyless, "member-card", 1_000);
+        var keyedRetried = await PayWithKeyAsync(till.Owner, keyed, "till-3-payment-9", 1_000);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, keyedFirst.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, keylessFirst.StatusCode);
+        Assert.EndsWith("/insufficient-balance", (await keylessRetried.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/insufficient-balance", (await keyedRetried.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        foreach (var order in new[] { keyless, keyed })
+        {
+            var read = await till.Owner.OrderAsync(order);
+            Assert.Equal("pending-payment", read.GetProperty("status").GetString());
+            Assert.Empty(read.GetProperty("payments").EnumerateArray());
+        }
+
+        Assert.Equal(500, await BalanceAsync(till, member));
+    }
+
+    // P1.6 (*reviewer*): the member code was spent only by the request that began the card payment. A begun one (its card
+    // could not answer) finished by the till's retry, or by the order's next activation, left the code good for its minutes:
+    // a cashier could draw the same amount on the same order again with it.
+    [Fact]
+    public async Task P1_6_a_member_code_is_spent_once_a_begun_card_payment_completes_on_a_retry_or_on_activation()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Begun Code Shop", 10_000);
+        var cardKey = $"{till.MerchantId}/{member.UserId}";
+        var retried = await PlaceForAsync(till, member, teas: 4);
+        var reactivated = await PlaceForAsync(till, member, teas: 4);
+
+        async Task<string> BegunWithCodeAsync(string order)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/member-code", new { amountFen = 1_000 })).StatusCode);
+            var code = await platform.LatestCodeAsync(member.Phone, "member-card-payment");
+            var unanswered = await WhileStorageRefusesAsync(cardKey, () =>
+                till.Cashier.PostAsJsonAsync($"/v1/orders/{order}/payments", new { method = "member-card", amountFen = 1_000, memberCode = code }));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unanswered.StatusCode);
+            return code;
+        }
+
+        var retriedCode = await BegunWithCodeAsync(retried);
+        var finishedByRetry = await till.Cashier.PostAsJsonAsync($"/v1/orders/{retried}/payments", new { method = "member-card", amountFen = 1_000, memberCode = retriedCode });
+        var reactivatedCode = await BegunWithCodeAsync(reactivated);
+        // The order's next activation finishes the begun payment by itself, before the read it was activated for.
+        await platform.Grains.GetGrain<IOrderGrain>(reactivated).EndActivationAsync();
+        var finishedOnActivation = await till.Owner.OrderAsync(reactivated);
+
+        // The same code, for the same order and amount (the rest of each order): spent, it draws nothing more.
+        var againAfterRetry = await till.Cashier.PostAsJsonAsync($"/v1/orders/{retried}/payments", new { method = "member-card", amountFen = 1_000, memberCode = retriedCode });
+        var againAfterActivation = await till.Cashier.PostAsJsonAsync($"/v1/orders/{reactivated}/payments", new { method = "member-card", amountFen = 1_000, memberCode = reactivatedCode });
+
+        Assert.Equal(HttpStatusCode.Created, finishedByRetry.StatusCode);
+        Assert.Equal(1_000L, Assert.Single(finishedOnActivation.GetProperty("payments").EnumerateArray()).GetProperty("amountFen").GetInt64());
+        Assert.EndsWith("/verification-failed", (await againAfterRetry.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/verification-failed", (await againAfterActivation.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(8_000, await BalanceAsync(till, member));
+    }
+
+    private static async Task<HttpResponseMessage> PayWithKeyAsync(HttpClient client, string order, string key, long amountFen)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/orders/{order}/payments")
+        {
+            Content = JsonContent.Create(new { method = "member-card", amountFen }),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request);
     }
 
     private async Task<T> WhileStorageRefusesAsync<T>(string grainKey, Func<Task<T>> act)
