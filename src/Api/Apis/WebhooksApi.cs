@@ -27,7 +27,8 @@ public static class WebhooksApi
         // happened to the append-only log, and listed it among that id's changes): a manager could point them at a server of their own, and the setting
         // would outlive their offboarding (P3.1, P4.4). Managers read the setting and the deliveries.
         merchant.MapPut("/webhook", Register).ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists()).WithName("RegisterWebhook")
-            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback where MEILING_WEBHOOK_ALLOW_LOOPBACK allows loopback, never in Production; never a private address, nor a public host's port below 1024 other than 443) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here." + MerchantChangeQuota);
+            .WithSummary("Set the merchant's webhook endpoint (https, or http to loopback where MEILING_WEBHOOK_ALLOW_LOOPBACK allows loopback, never in Production; never a private address, nor a public host's port below 1024 other than 443) and the event types it takes (all when absent; the notices of users' rights, customer.redact, customer.updated, consent.withdrawn and shop.redact, whatever is named); answers a new signing secret, shown only here. A merchant past its closing date is 409 merchant-closed, for an operator too (P3.1, P4.3)." + MerchantChangeQuota)
+            .ProducesProblems(StatusCodes.Status409Conflict);
         merchant.MapGet("/webhook", Get).ForCaller(CallerScope.TheMerchantManagerOrOperator).WithName("GetWebhook")
             .WithSummary("The merchant's webhook endpoint and event types, and its last change: changedAt, changedBy (a staff id or the merchant's id), changedByRole (operator or merchant); never the secret.");
         merchant.MapGet("/webhook/changes", Changes).ForCaller(CallerScope.TheMerchantManagerOrOperator).RequireRateLimiting(RateLimits.HeavyReadsPolicy).WithName("ListWebhookChanges")
@@ -35,7 +36,8 @@ public static class WebhooksApi
         merchant.MapDelete("/webhook", Remove).ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists()).WithName("RemoveWebhook")
             .WithSummary("Remove the endpoint; events wait in the outbox until another is registered, for as long as their retries would have lasted (four days unless MEILING_WEBHOOK_ENDPOINT_WAIT_HOURS says otherwise), then fail (failureReason no-endpoint): the requests show the merchant failed, and support can send them again." + MerchantChangeQuota);
         merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists()).WithName("RotateWebhookSecret")
-            .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more." + MerchantChangeQuota);
+            .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more. A merchant past its closing date is 409 merchant-closed (P3.1, P4.3)." + MerchantChangeQuota)
+            .ProducesProblems(StatusCodes.Status409Conflict);
         merchant.MapGet("/webhook-deliveries", Deliveries).ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists()).WithName("ListWebhookDeliveries")
             .WithSummary("The merchant's deliveries, newest first, a page at a time: status (pending, delivered, failed), attempts, last status code, next attempt, and failureReason (no-endpoint: failed for want of an endpoint, never sent; null otherwise).");
 

@@ -9,7 +9,7 @@ public interface IMerchantWebhooksGrain : IGrainWithIntegerKey
 {
     public const int MaxPageSize = 200;
 
-    /// <summary>Sets the merchant's endpoint (all event types when <paramref name="events"/> is empty) and issues a new secret. 404 for an unknown merchant.</summary>
+    /// <summary>Sets the merchant's endpoint (all event types when <paramref name="events"/> is empty) and issues a new secret. 404 for an unknown merchant; a conflict (<c>merchant-closed</c>) for one past its closing date (P3.1, P4.3).</summary>
     [Alias("register")]
     Task<WebhookEndpointIssued> Register(string merchantId, string url, IReadOnlyList<string> events);
 
@@ -24,7 +24,7 @@ public interface IMerchantWebhooksGrain : IGrainWithIntegerKey
     [Alias("remove")]
     Task<bool> Remove(string merchantId);
 
-    /// <summary>Issues a new secret at once (the old one signs nothing more); 404 when no endpoint is registered.</summary>
+    /// <summary>Issues a new secret at once (the old one signs nothing more); 404 when no endpoint is registered, a conflict (<c>merchant-closed</c>) past the merchant's closing date.</summary>
     [Alias("rotate-secret")]
     Task<string> RotateSecret(string merchantId);
 

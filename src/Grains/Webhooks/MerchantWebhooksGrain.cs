@@ -10,7 +10,7 @@ internal sealed class MerchantWebhooksGrain(
 {
     async Task<WebhookEndpointIssued> IMerchantWebhooksGrain.Register(string merchantId, string url, IReadOnlyList<string> events)
     {
-        await EnsureMerchantAsync(merchantId);
+        RefuseClosed(await EnsureMerchantAsync(merchantId));
         if (events.FirstOrDefault(type => !WebhookEvents.All.Contains(type)) is { } unknown)
         {
             throw DomainException.InvalidField("events", "unknown-event-type", $"Unknown event type '{unknown}'.");
@@ -30,6 +30,7 @@ internal sealed class MerchantWebhooksGrain(
 
     async Task<string> IMerchantWebhooksGrain.RotateSecret(string merchantId)
     {
+        RefuseClosed(await GrainFactory.GetGrain<IMerchantGrain>(merchantId).Get());
         var secret = WebhookSecrets.NewSecret();
         return await store.ReplaceSecretAsync(merchantId, await secrets.SealAsync(merchantId, secret), clock.GetUtcNow())
             ? secret
@@ -52,11 +53,20 @@ internal sealed class MerchantWebhooksGrain(
             _ => false,
         };
 
-    private async Task EnsureMerchantAsync(string merchantId)
+    private async Task<MerchantView> EnsureMerchantAsync(string merchantId) =>
+        await GrainFactory.GetGrain<IMerchantGrain>(merchantId).Get()
+        ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
+
+    /// <summary>
+    /// P3.1, P4.3 (*reviewer*): past its closing date a merchant's endpoint is not set, re-pointed or given a new secret, by
+    /// an operator either (its own keys have ended): its failed notices of users' rights, retried, would reach whatever URL
+    /// was named, signed as the platform's. Removing it stays allowed: it sends nothing anywhere.
+    /// </summary>
+    private void RefuseClosed(MerchantView? merchant)
     {
-        if (await GrainFactory.GetGrain<IMerchantGrain>(merchantId).Get() is null)
+        if (Access.ClosedMerchantKeys.EndedWith(merchant, clock.GetUtcNow()))
         {
-            throw DomainException.NotFound("merchant-not-found", "No such merchant.");
+            throw DomainException.Conflict("merchant-closed", "This merchant closed; its webhook endpoint is no longer set or changed.");
         }
     }
 }

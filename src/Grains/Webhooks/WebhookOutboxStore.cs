@@ -262,6 +262,9 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     {
         // The requests it tells of show it on its way again, no longer failed. P3.1: an event delivered to one URL goes again
         // only to that URL; the endpoint re-pointed since (or removed), it would reach whoever the new URL names.
+        // P3.1, P4.3 (*reviewer*): nor is a notice whose listing its merchant's closing closed, whatever its failure reason
+        // (one written before closings stopped failed notices too): the closed merchant confirms nothing any more, and its
+        // notices, naming users, would reach whoever its endpoint names by then.
         await using var command = dataSource.CreateCommand("""
             WITH target AS (
                 SELECT o.delivery_id,
@@ -270,7 +273,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                        o.created_at < $4 AS expired
                   FROM webhook_outbox o
                  WHERE o.delivery_id = $1 AND o.recipient_kind = 'Merchant' AND ($2 = '' OR o.recipient = $2)
-                   AND o.failure_reason IS DISTINCT FROM 'merchant-closed'),
+                   AND o.failure_reason IS DISTINCT FROM 'merchant-closed'
+                   AND NOT EXISTS (SELECT 1 FROM request_recipients r WHERE r.event_id = o.event_id AND r.closed_at IS NOT NULL)),
             retried AS (
                 UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL,
                        failed_at = NULL, failure_reason = NULL
@@ -331,13 +335,18 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// to the user, off support's lists, never sent again. Its other events go on: the <c>shop.redact</c> of its own
     /// closing, and the <c>member_card.settled</c> of the balances it owes its customers back. Returns how many listings.
     /// </summary>
+    /// <remarks>
+    /// P3.1, P4.3 (*reviewer*): those that had already failed (retries used up, or no endpoint) are given the reason too, kept
+    /// failed when they failed: left with theirs, a retry by hand (which refuses only <see cref="MerchantClosed"/>) sent them,
+    /// naming users, to whatever URL the closed merchant's endpoint was re-pointed at.
+    /// </remarks>
     public async Task<int> CloseMerchantAsync(string merchantId, DateTimeOffset now)
     {
         await using var command = dataSource.CreateCommand("""
             WITH stopped AS (
-                UPDATE webhook_outbox SET status = 'failed', failed_at = $2, failure_reason = $3, next_attempt_at = NULL,
-                       lease_until = NULL, leased_by = NULL
-                 WHERE recipient = $1 AND recipient_kind = 'Merchant' AND status = 'pending'
+                UPDATE webhook_outbox SET status = 'failed', failed_at = CASE WHEN status = 'pending' THEN $2 ELSE failed_at END,
+                       failure_reason = $3, next_attempt_at = NULL, lease_until = NULL, leased_by = NULL
+                 WHERE recipient = $1 AND recipient_kind = 'Merchant' AND status IN ('pending', 'failed')
                    AND event_id IN (SELECT event_id FROM request_recipients
                                      WHERE recipient = $1 AND recipient_kind = 'Merchant' AND confirmed_at IS NULL AND closed_at IS NULL AND event_id IS NOT NULL)
                 RETURNING 1)

@@ -186,6 +186,51 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
             "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND type = 'consent.withdrawn'", shop.Merchant.MerchantId));
     }
 
+    // P3.1, P4.3 (*reviewer*): a closing stopped only the notices still pending; one that had already failed kept its
+    // reason, so an operator re-pointed the closed merchant's endpoint at a URL of their choosing and retried it: the
+    // user's customer.updated, signed as the platform's, reached that URL.
+    [Fact]
+    public async Task P3_1_P4_3_a_closed_merchants_failed_notice_cannot_be_re_pointed_or_retried_to_another_endpoint()
+    {
+        await using var receiver = await WebhookReceiver.StartDownAsync();
+        await using var elsewhere = await WebhookReceiver.StartAsync();
+        var (shop, requestId) = await platform.CorrectionWhoseNoticeFailedAsync(receiver, "9-903");
+        var merchantId = shop.Merchant.MerchantId;
+        var operatorKey = platform.Operator();
+        (await operatorKey.PostAsJsonAsync($"/v1/merchants/{merchantId}/termination", new { noticeDays = 30 })).EnsureSuccessStatusCode();
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        var pastItsDate = await operatorKey.PutAsJsonAsync($"/v1/merchants/{merchantId}/webhook", new { url = elsewhere.UrlOf(merchantId) });
+        await Polling.RetryingWhileUnavailableAsync(() => platform.Grains.GetGrain<IMerchantGrain>(merchantId).CompleteTerminationIfDue());
+
+        var failed = (await operatorKey.GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchantId}/webhook-deliveries?status=failed"))
+            .GetProperty("items").EnumerateArray().Single(d => d.GetProperty("type").GetString() == "customer.updated");
+        var deliveryId = failed.GetProperty("deliveryId").GetString()!;
+        var repointed = await operatorKey.PutAsJsonAsync($"/v1/merchants/{merchantId}/webhook", new { url = elsewhere.UrlOf(merchantId) });
+        var rotated = await operatorKey.PostAsync($"/v1/merchants/{merchantId}/webhook/secret", null);
+        var retried = await operatorKey.PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null);
+        // A notice a closing stopped before it was marked so (its reason left as it failed), its endpoint re-pointed then: the
+        // retry is refused all the same, for its listing is closed.
+        await platform.Database.ScalarAsync<int>(
+            "UPDATE webhook_outbox SET failure_reason = NULL WHERE delivery_id = $1 RETURNING 1", deliveryId);
+        await platform.Database.ScalarAsync<int>(
+            "UPDATE merchant_webhooks SET url = $2 WHERE merchant_id = $1 RETURNING 1", merchantId, elsewhere.UrlOf(merchantId));
+        var retriedAfterAll = await operatorKey.PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var recipient = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}"))
+            .GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == merchantId);
+
+        Assert.EndsWith("/merchant-closed", (await pastItsDate.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/merchant-closed", (await repointed.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/merchant-closed", (await rotated.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("merchant-closed", failed.GetProperty("failureReason").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, retried.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, retriedAfterAll.StatusCode);
+        Assert.Equal("failed", await platform.Database.ScalarAsync<string>("SELECT status FROM webhook_outbox WHERE delivery_id = $1", deliveryId));
+        Assert.Equal("closed", recipient.GetProperty("status").GetString());
+        // Its own shop.redact may go there (the endpoint was re-pointed by hand above); no notice naming a user does.
+        Assert.DoesNotContain(elsewhere.Received, r => r.Type is "customer.updated" or "customer.redact");
+    }
+
     [Fact]
     public async Task P4_3_a_merchant_hears_by_a_signed_shop_redact_once_its_termination_has_erased_its_data()
     {
