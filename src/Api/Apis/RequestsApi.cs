@@ -8,6 +8,7 @@ using MeiLing.Api.Validation;
 using MeiLing.Grains;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,7 +25,7 @@ public static class RequestsApi
         routes.MapPost("/v1/users/{userId:id}/requests", File).ForCaller(CallerScope.TheUserOrSupport)
             .WithTags("Data-rights requests").WithName("FileRequest")
             .WithSummary("File an access, correction, deletion, withdrawal or cancellation request; due 15 days after it is received. Filed by support, all but an access request await the user's confirmation (P1.7); support has 10 filings a day per user, apart from the user's own 10, and each support agent 100 a day in all (MEILING_SUPPORT_FILINGS_PER_DAY), then 429 quota-exceeded with Retry-After (P4.4).")
-            .WithDescription("A request of the same type still open is 409 duplicate-request naming it, but for one case (P8.1): the user's own filing sets aside a support filing of its type still awaiting confirmation, which is cancelled in the user's name, and is filed. A correction's details.delivery names any of recipientName, gender (female, male, unspecified), phone, address and doorNumber; it readdresses the orders still on their way. A deletion of addresses, avatar or birthDate also drops them from the details of the user's closed requests.");
+            .WithDescription("A request of the same type still open is 409 duplicate-request naming it, but for one case (P8.1): the user's own filing sets aside a support filing of its type still awaiting confirmation, which is cancelled in the user's name, and is filed. A correction's details.delivery names any of recipientName, gender (female, male, unspecified), phone, address and doorNumber; it readdresses the user's orders still on their way that the user paid for in their own session, and those named in details.delivery.orderIds (up to 50; an order paid at a till or not yet paid is readdressed only when named, as a merchant may place orders in a user's name, P1.5). A deletion of addresses, avatar or birthDate also drops them from the details of the user's closed requests.");
         routes.MapGet("/v1/users/{userId:id}/requests", OfUser).ForCaller(CallerScope.TheUserOrSupport).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithTags("Data-rights requests").WithName("ListUserRequests").WithSummary("The user's requests, oldest first, a page at a time (limit 1-100, default 100; cursor).");
 
@@ -72,6 +73,14 @@ public static class RequestsApi
         if (isSupport && string.IsNullOrWhiteSpace(request.Verification))
         {
             errors["verification"] = ["Support must say how the user's identity was verified (P1.7)."];
+        }
+
+        if (isSupport && request.Details?.Delivery?.OrderIds is { Count: > 0 })
+        {
+            // P1.5 (*reviewer*): the user confirms the corrected fields they are shown, not which orders an agent named: an
+            // agent working with a merchant named the orders it placed in the user's name, and their confirmation readdressed
+            // them. Only the user names orders to readdress.
+            errors["details.delivery.orderIds"] = ["Only the user names orders to readdress; support files the corrected fields alone."];
         }
 
         var details = ReadDetails(request.Type, request.Details, errors);
@@ -288,10 +297,16 @@ public static class RequestsApi
                 var correction = body is { Nickname: not null } or { AvatarUrl: not null } or { BirthDate: not null }
                     ? new ProfileCorrection(body.Nickname?.Trim(), body.AvatarUrl, body.BirthDate)
                     : null;
-                var delivery = body?.Delivery is { } d ? new DeliveryCorrection(d.RecipientName?.Trim(), d.Phone, d.Address?.Trim(), d.DoorNumber?.Trim(), d.Gender) : null;
+                var delivery = body?.Delivery is { } d
+                    ? new DeliveryCorrection(d.RecipientName?.Trim(), d.Phone, d.Address?.Trim(), d.DoorNumber?.Trim(), d.Gender, d.OrderIds?.Distinct(StringComparer.Ordinal).ToList())
+                    : null;
                 if (delivery is { IsEmpty: true })
                 {
                     errors["details.delivery"] = ["A delivery correction names the corrected fields: recipientName, gender, phone, address or doorNumber."];
+                }
+                else if (delivery?.OrderIds?.Any(id => !EntityId.IsWellFormed(id, EntityId.OrderPrefix)) == true)
+                {
+                    errors["details.delivery.orderIds"] = ["Order ids as the platform issues them (ord_…)."];
                 }
                 else if (correction is null && delivery is null)
                 {
@@ -384,9 +399,14 @@ public sealed record RequestDetailsBody(
     [property: MaxLength(20), NoNullItems] IReadOnlyList<string>? Categories = null,
     [property: MaxLength(20), NoNullItems] IReadOnlyList<string>? Purposes = null);
 
+/// <summary>
+/// Corrected delivery fields; <c>orderIds</c> names orders still to be delivered that the user paid at a till or has not
+/// paid yet, to readdress with the ones the user paid for in the app (P1.5).
+/// </summary>
 public sealed record DeliveryCorrectionBody(
     [property: StringLength(64, MinimumLength = 1), PlainText] string? RecipientName = null,
     [property: MainlandMobile, StringLength(32)] string? Phone = null,
     [property: StringLength(256, MinimumLength = 1), PlainText] string? Address = null,
     [property: StringLength(64, MinimumLength = 1), PlainText] string? DoorNumber = null,
-    Grains.Orders.FormOfAddress? Gender = null);
+    Grains.Orders.FormOfAddress? Gender = null,
+    [property: MaxLength(DeliveryCorrection.MaxOrderIds), NoNullItems] IReadOnlyList<string>? OrderIds = null);

@@ -722,7 +722,7 @@ internal sealed partial class OrderGrain(
 
     async Task<bool> IOrderGrain.CorrectDelivery(DataRights.DeliveryCorrection correction)
     {
-        if (!state.RecordExists || !state.State.CorrectDelivery(correction, clock.GetUtcNow()))
+        if (!state.RecordExists || !state.State.CorrectDelivery(correction, this.GetPrimaryKeyString(), clock.GetUtcNow()))
         {
             return false;
         }

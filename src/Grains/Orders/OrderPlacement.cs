@@ -3,6 +3,7 @@ using MeiLing.Grains.Consents;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
+using Microsoft.Extensions.Logging;
 
 namespace MeiLing.Grains.Orders;
 
@@ -11,7 +12,7 @@ namespace MeiLing.Grains.Orders;
 /// catalogue, the merchant open for business, the customer's consent gate, and the stock. Shared by the order grain
 /// (a walk-in sale under an idempotency key) and <see cref="NewOrders"/> (every other new order).
 /// </summary>
-public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, AllowanceLeases allowances, TimeProvider clock)
+public sealed partial class OrderPlacement(IGrainFactory grains, SiloFacts facts, AllowanceLeases allowances, TimeProvider clock, ILogger<OrderPlacement> logger)
 {
     /// <summary>
     /// The state of <paramref name="orderId"/> placed by <paramref name="command"/>; nothing of it written yet.
@@ -36,14 +37,25 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, Allowa
         await TakeStockAsync(orderId, command.MerchantId, quote, command.StaffId);
         // P4.4 (*reviewer*): the merchant's day of sales is taken once the stock is, so a sale refused for its stock spends
         // none of it: one cashier's key looping an out-of-stock SKU spent the whole shop's day in under two minutes, and
-        // every till and the owner's key got 429 until midnight. A day already spent gives back what this order took.
+        // every till and the owner's key got 429 until midnight. A day already spent (or an allowance that did not answer)
+        // gives back what this order took. The order is not placed, and no other attempt under its id is under way: a
+        // retry under the same Idempotency-Key reaches the order's one activation, after the attempt before it ended.
         try
         {
             await allowances.TakeSaleAsync(day, command.MerchantId);
         }
-        catch (DomainException)
+        catch (Exception refused) when (refused is not OperationCanceledException)
         {
-            await ReleaseStockAsync(orderId, command.MerchantId, quote);
+            try
+            {
+                await ReleaseStockAsync(orderId, command.MerchantId, quote);
+            }
+            catch (Exception releaseFailed) when (releaseFailed is not OperationCanceledException)
+            {
+                // The caller hears why the order was refused; the stock its attempt holds is logged for the merchant's count.
+                LogStockHeld(releaseFailed, orderId);
+            }
+
             throw;
         }
 
@@ -67,8 +79,8 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, Allowa
         if (command.UserId is not { } userId)
         {
             // A walk-in sale names nobody: there is no one's data to process, so no consent or policy gate. P4.4: but
-            // the merchant's day of them, counted before anything is written (an order for a user counts against the
-            // user's day at the merchant, in the gate below).
+            // the merchant's day of them, counted once its stock is taken and before the order is written (an order for a
+            // user counts against the user's day at the merchant, in the gate below).
             return (merchant.Region, null, DailyAllowanceKind.WalkInSalesByMerchant);
         }
 
@@ -95,9 +107,10 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, Allowa
             throw UnknownUser();
         }
 
-        // P4.4: the merchant's day of orders for its users, all its customers together, before anything is written: each
-        // user's day at the merchant bounds one customer, not a key walking every customer it knows. Counted once the
-        // customer's gate let the order through: a key naming made-up users spent the day, and every real order after it.
+        // P4.4: the merchant's day of orders for its users, all its customers together, before the order is written (once
+        // its stock is taken): each user's day at the merchant bounds one customer, not a key walking every customer it
+        // knows. Counted once the customer's gate let the order through: a key naming made-up users spent the day, and every
+        // real order after it. The customer's own day at the merchant is taken in the gate, before the stock.
         return (merchant.Region, basis, DailyAllowanceKind.UserOrdersByMerchant);
     }
 
@@ -165,6 +178,9 @@ public sealed class OrderPlacement(IGrainFactory grains, SiloFacts facts, Allowa
 
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The stock taken for order {OrderId}, refused after taking it, could not be given back")]
+    private partial void LogStockHeld(Exception failure, string orderId);
 
     private static DomainException OutOfStock(string sku) => DomainException.Conflict("out-of-stock", $"Not enough stock of SKU '{sku}'; nothing was taken.");
 

@@ -524,14 +524,15 @@ public sealed class OrderState : IOwnedByUser
     }
 
     /// <summary>
-    /// A user's correction of their delivery details (P1.5, P3.1), written into the orders still on their way. P1.5: an
-    /// order a merchant placed in a former customer's name and left unpaid (or paid with its own cash) stayed "to be
-    /// delivered" for good, and received the customer's new address whenever they moved; an order counts as on its way
-    /// only for so long after its placing.
+    /// A user's correction of their delivery details (P1.5, P3.1), written into the orders still on their way that the user
+    /// awaits: paid for in their own session, or named by the correction. P1.5: an order a merchant placed in a former
+    /// customer's name and left unpaid (or paid with its own cash) stayed "to be delivered" for good, and received the
+    /// customer's new address whenever they moved; an order counts as on its way only for so long after its placing, and
+    /// (*reviewer*) one placed again every few days takes no correction the user did not point at it.
     /// </summary>
-    public bool CorrectDelivery(DataRights.DeliveryCorrection correction, DateTimeOffset now)
+    public bool CorrectDelivery(DataRights.DeliveryCorrection correction, string orderId, DateTimeOffset now)
     {
-        if (Delivery is null || !IsOnItsWay(now))
+        if (Delivery is null || !IsOnItsWay(now) || !(PaidForByTheCustomer() || correction.Names(orderId)))
         {
             return false;
         }
@@ -546,6 +547,12 @@ public sealed class OrderState : IOwnedByUser
         };
         return true;
     }
+
+    /// <summary>
+    /// Whether the customer paid toward it in their own session (a payment made, not one taken at the merchant's till):
+    /// something a merchant's key cannot do in their name.
+    /// </summary>
+    public bool PaidForByTheCustomer() => Payments.Any(p => p.TakenBy is null && !p.AwaitingPartner && !p.Lapsed);
 
     /// <summary>
     /// Whether the order is still to be delivered: unpaid within <see cref="UnpaidDeliveryWindow"/> of its placing, or paid

@@ -255,11 +255,11 @@ public sealed class OrderStateTests
     public void Delivery_details_are_corrected_only_before_fulfilment()
     {
         var order = PlacedFor(1_800, new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2"));
-        var correction = new MeiLing.Grains.DataRights.DeliveryCorrection(null, "13900139000", null, null);
+        var correction = new MeiLing.Grains.DataRights.DeliveryCorrection(null, "13900139000", null, null, OrderIds: ["ord_1"]);
 
-        var whilePending = order.CorrectDelivery(correction, Now);
+        var whilePending = order.CorrectDelivery(correction, "ord_1", Now);
         order.MoveTo(OrderStatus.Fulfilled);
-        var afterFulfilment = order.CorrectDelivery(correction with { Phone = "13700137000" }, Now);
+        var afterFulfilment = order.CorrectDelivery(correction with { Phone = "13700137000" }, "ord_1", Now);
 
         Assert.True(whilePending);
         Assert.False(afterFulfilment);
@@ -298,14 +298,40 @@ public sealed class OrderStateTests
 
         Assert.True(unpaid.IsOnItsWay(unpaidLater - TimeSpan.FromMinutes(1)));
         Assert.True(paid.IsOnItsWay(paidLater - TimeSpan.FromMinutes(1)));
-        Assert.False(unpaid.CorrectDelivery(correction, unpaidLater));
-        Assert.False(paid.CorrectDelivery(correction, paidLater));
+        Assert.False(unpaid.CorrectDelivery(correction with { OrderIds = ["ord_1"] }, "ord_1", unpaidLater));
+        Assert.False(paid.CorrectDelivery(correction with { OrderIds = ["ord_1"] }, "ord_1", paidLater));
         Assert.Equal("西安", unpaid.Delivery!.Address);
         Assert.Equal("13800138000", paid.Delivery!.Phone);
         Assert.True(unpaid.EraseDeliveryAddress(unpaidLater));
         Assert.True(paid.EraseDeliveryAddress(paidLater));
         Assert.Equal("", unpaid.Delivery!.Address);
         Assert.Equal("", paid.Delivery!.Address);
+    }
+
+    // P1.5, P3.1 (*reviewer*): a merchant's key placed an order in a former customer's name every few days, unpaid or paid
+    // with its own cash, and so held one on its way whenever the customer moved: the correction readdressed it. An order
+    // takes a correction when the customer paid for it in their own session, or named it.
+    [Fact]
+    public void P1_5_P3_1_a_correction_readdresses_an_order_on_its_way_only_when_the_customer_paid_for_it_themselves_or_named_it()
+    {
+        var delivery = new Delivery("李雷", FormOfAddress.Male, "13800138000", "西安", "3-2");
+        var correction = new MeiLing.Grains.DataRights.DeliveryCorrection(null, null, "北京", null);
+        var unpaid = PlacedFor(1_800, delivery);
+        var paidAtTheTill = PlacedFor(1_800, delivery);
+        paidAtTheTill.BeginPayment(new OrderState.PaymentRecord { PaymentId = "pay_till", Method = PaymentMethod.Marked, AmountFen = 1_800, At = Now, TakenBy = "merchant" });
+        paidAtTheTill.CompletePayment("pay_till", null, awaitingPartner: false);
+        var chargeAwaited = PlacedFor(1_800, delivery);
+        Pay(chargeAwaited, "pay_pending", PaymentMethod.Wechat, 1_800, awaitingPartner: true);
+        var paidInTheApp = PlacedFor(1_800, delivery);
+        Pay(paidInTheApp, "pay_app", PaymentMethod.Wechat, 1_800);
+        var named = PlacedFor(1_800, delivery);
+
+        Assert.False(unpaid.CorrectDelivery(correction, "ord_unpaid", Now));
+        Assert.False(paidAtTheTill.CorrectDelivery(correction, "ord_till", Now));
+        Assert.False(chargeAwaited.CorrectDelivery(correction, "ord_pending", Now));
+        Assert.True(paidInTheApp.CorrectDelivery(correction, "ord_app", Now));
+        Assert.True(named.CorrectDelivery(correction with { OrderIds = ["ord_named"] }, "ord_named", Now));
+        Assert.Equal(["西安", "西安", "西安", "北京", "北京"], new[] { unpaid, paidAtTheTill, chargeAwaited, paidInTheApp, named }.Select(order => order.Delivery!.Address));
     }
 
     // A long-lead order paid on its sixth day keeps its whole window from the payment, not from its placing.

@@ -103,6 +103,19 @@ internal static class CommerceApiClient
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("balanceFen").GetInt64();
     }
 
+    /// <summary>
+    /// Places a one-tea order with <see cref="SampleDelivery"/> that the customer pays from their member card in their own
+    /// session: an order they await, which a correction of their delivery readdresses without their naming it (P1.5).
+    /// </summary>
+    public static async Task<JsonElement> PlacePaidInTheAppAsync(this Shop shop)
+    {
+        var order = await shop.PlaceOrderAsync(SampleDelivery(), teas: 1, cakes: 0);
+        await shop.TopUpAsync(TeaPrice);
+        var paid = await shop.CustomerClient.PayAsync(order.Id(), "member-card", TeaPrice);
+        Assert.True(paid.StatusCode == HttpStatusCode.Created, await paid.Content.ReadAsStringAsync());
+        return order;
+    }
+
     public static async Task<long> BalanceAsync(this Shop shop) =>
         (await shop.MerchantClient.GetFromJsonAsync<JsonElement>(
             $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{shop.Customer.UserId}")).GetProperty("balanceFen").GetInt64();

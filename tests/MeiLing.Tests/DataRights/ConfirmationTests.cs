@@ -36,7 +36,7 @@ public sealed class ConfirmationTests(PlatformFixture platform)
     public async Task P1_7_a_correction_filed_by_support_awaits_the_user_and_changes_nothing_meanwhile()
     {
         var shop = await platform.OpenShopAsync();
-        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var order = await shop.PlacePaidInTheAppAsync();
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Redirect", "support")).ApiKey);
         var before = await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{shop.Customer.UserId}");
 
@@ -60,6 +60,7 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         // The user's own confirmation is what lets it run.
         Assert.Equal(HttpStatusCode.OK, (await shop.CustomerClient.PostAsync($"/v1/requests/{filed.RequestId()}/confirmation", null)).StatusCode);
         Assert.Equal("completed", (await support.WaitUntilDoneAsync(filed.RequestId())).GetProperty("status").GetString());
+        Assert.Equal("别处 9 号", (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}")).GetProperty("delivery").GetProperty("address").GetString());
     }
 
     // P1.5, P1.7: both consoles say a delivery change support filed waits for the user's own confirmation; a second agent's
@@ -68,7 +69,7 @@ public sealed class ConfirmationTests(PlatformFixture platform)
     public async Task P1_5_P1_7_a_delivery_change_support_filed_starts_neither_on_a_second_agents_approval_nor_on_a_code()
     {
         var shop = await platform.OpenShopAsync();
-        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var order = await shop.PlacePaidInTheAppAsync();
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Redirect", "support")).ApiKey);
         var second = platform.Client((await platform.EnrolStaffAsync("Agent Nod", "support")).ApiKey);
         var filed = await FileDeliveryElsewhereAsync(support, shop.Customer.UserId);
@@ -384,6 +385,33 @@ public sealed class ConfirmationTests(PlatformFixture platform)
     }
 
     // Support files a correction that sends the user's orders elsewhere, awaiting the user's confirmation.
+    // P1.5 (*reviewer*): the user confirms the corrected fields they are shown, not the orders an agent named: an agent working
+    // with a merchant named the orders it had placed in the user's name, and the user's confirmation readdressed them. Only the
+    // user names orders, and only as ids the platform issues.
+    [Fact]
+    public async Task P1_5_P1_7_only_the_user_names_orders_for_a_correction_to_readdress()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placedInTheirName = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0)).Id();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Names Orders", "support")).ApiKey);
+        var requests = $"/v1/users/{shop.Customer.UserId}/requests";
+
+        var bySupport = await support.PostAsJsonAsync(requests, new
+        {
+            type = "correction", reason = "caller asked by phone", verification = "callback",
+            details = new { delivery = new { address = "别处 9 号", orderIds = new[] { placedInTheirName } } },
+        });
+        var malformed = await shop.CustomerClient.PostAsJsonAsync(requests, new
+        {
+            type = "correction", details = new { delivery = new { address = "别处 9 号", orderIds = new[] { "13912345678" } } },
+        });
+
+        Assert.True((await bySupport.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("details.delivery.orderIds", out _));
+        Assert.True((await malformed.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("details.delivery.orderIds", out _));
+        Assert.Equal("陕西省西安市雁塔区科技路 88 号",
+            (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{placedInTheirName}")).GetProperty("delivery").GetProperty("address").GetString());
+    }
+
     private static Task<JsonElement> FileDeliveryElsewhereAsync(HttpClient support, string userId) =>
         support.FileRequestAsync(userId, new
         {

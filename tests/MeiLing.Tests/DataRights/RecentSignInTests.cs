@@ -80,7 +80,7 @@ public sealed class RecentSignInTests(PlatformFixture platform)
     public async Task P1_5_P4_4_a_session_signed_in_long_ago_corrects_the_nickname_but_does_not_send_the_orders_elsewhere()
     {
         var shop = await platform.OpenShopAsync();
-        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var order = await shop.PlacePaidInTheAppAsync();
         var stale = await StaleSessionAsync(shop.Customer);
         var requests = $"/v1/users/{shop.Customer.UserId}/requests";
 
@@ -99,7 +99,7 @@ public sealed class RecentSignInTests(PlatformFixture platform)
     public async Task P1_5_P4_4_a_session_signed_in_long_ago_cannot_confirm_a_delivery_correction_support_filed()
     {
         var shop = await platform.OpenShopAsync();
-        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        var order = await shop.PlacePaidInTheAppAsync();
         var stale = await StaleSessionAsync(shop.Customer);
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Readdress", "support")).ApiKey);
         var readdressed = await support.FileRequestAsync(shop.Customer.UserId, new

@@ -139,7 +139,7 @@ public sealed class RightsTests(PlatformFixture platform)
         var view = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new
         {
             type = "correction",
-            details = new { nickname = "改过的名字", delivery = new { address = "陕西省西安市新城区东五路 1 号" } },
+            details = new { nickname = "改过的名字", delivery = new { address = "陕西省西安市新城区东五路 1 号", orderIds = new[] { open.Id(), done.Id() } } },
         });
         await shop.CustomerClient.WaitUntilDoneAsync(view.RequestId());
 
@@ -163,7 +163,7 @@ public sealed class RightsTests(PlatformFixture platform)
         var correction = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new
         {
             type = "correction",
-            details = new { avatarUrl = CorrectedAvatar, delivery = new { address = CorrectedAddress, recipientName = "韩梅梅" } },
+            details = new { avatarUrl = CorrectedAvatar, delivery = new { address = CorrectedAddress, recipientName = "韩梅梅", orderIds = new[] { order.Id() } } },
         });
         await shop.CustomerClient.WaitUntilDoneAsync(correction.RequestId());
         await shop.MerchantClient.PayAsync(order.Id(), "marked", CommerceApiClient.TeaPrice);

@@ -209,6 +209,7 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
     {
         var till = await platform.OpenTillAsync("Busy Market");
         await till.Owner.AddStockedProductAsync(till.MerchantId, "GUM", 100, stock: null);
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 5);
         // The day spent through the grains, as fast as the till's keys could (over HTTP it is the same call); the day's
         // count, written every hundred sales, is written as its activation leaves too, and read back whole.
         const int BeforeTheCountLeaves = TestSiloConfigurator.WalkInSalesPerMerchantPerDay - 50;
@@ -219,8 +220,11 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
 
         var byTheCashier = await till.Cashier.SellAsync(till.MerchantId, ("GUM", 1));
         var byTheOwner = await till.Owner.SellAsync(till.MerchantId, ("GUM", 1));
+        // Its stock is taken before the day is asked, and given back when the day is spent.
+        var ofStock = await till.Owner.SellAsync(till.MerchantId, ("RICE", 2));
 
-        foreach (var refused in new[] { byTheCashier, byTheOwner })
+        Assert.Equal((int?)5, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+        foreach (var refused in new[] { byTheCashier, byTheOwner, ofStock })
         {
             Assert.EndsWith("/quota-exceeded", (await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
             Assert.NotNull(refused.Headers.RetryAfter);

@@ -237,7 +237,7 @@ public sealed class TransferTests(TimeTravelFixture platform)
 
         // The successor's ledger entry (the hand-over: orders, member cards) must not hide the delivery its orders carry.
         var requestId = (await shop.CustomerClient.FileRequestAsync(
-            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { doorNumber = "5-1-902" } } })).RequestId();
+            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { doorNumber = "5-1-902", orderIds = new[] { orderId } } } })).RequestId();
         var done = await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
         var listed = await platform.Grains.GetGrain<IRequestRecipientsGrain>(0).Of(requestId);
 

@@ -222,7 +222,7 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         const string NewAddress = "四川省成都市武侯区 9 号";
 
         var requestId = (await shop.CustomerClient.FileRequestAsync(
-            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { address = NewAddress } } })).RequestId();
+            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { address = NewAddress, orderIds = new[] { open, delivered } } } })).RequestId();
         await shop.CustomerClient.WaitUntilDoneAsync(requestId);
         var toMerchant = await receiver.WaitForAsync(r => r.Type == "customer.updated" && r.Data.GetProperty("requestId").GetString() == requestId);
         var toDelivery = await platform.NoticeToAsync("meiling-delivery", requestId);
@@ -232,6 +232,36 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         Assert.Equal(NewAddress, (await shop.MerchantClient.OrderAsync(open)).GetProperty("delivery").GetProperty("address").GetString());
         Assert.Equal([delivered], OrderIds(toDelivery));
         Assert.Empty(toDelivery.GetProperty("data").GetProperty("readdressedOrderIds").EnumerateArray());
+    }
+
+    // P1.5, P3.1 (*reviewer*): a former merchant's key placed an order in the customer's name every few days and left it
+    // unpaid (or paid it with its own cash): on its way whenever the customer moved, it was readdressed by their correction,
+    // and the merchant read their new name, phone and address back from it. A correction readdresses the orders the user paid
+    // for themselves, and those they name.
+    [Fact]
+    public async Task P1_5_P3_1_a_correction_readdresses_the_orders_the_user_paid_for_or_named_and_not_one_a_merchant_placed_in_their_name()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var paidInTheApp = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0)).Id();
+        await shop.TopUpAsync(CommerceApiClient.TeaPrice);
+        (await shop.CustomerClient.PayAsync(paidInTheApp, "member-card", CommerceApiClient.TeaPrice)).EnsureSuccessStatusCode();
+        var placedInTheirName = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        var named = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
+        const string NewAddress = "四川省成都市锦江区 12 号";
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { address = NewAddress, orderIds = new[] { named } } } })).RequestId();
+        await shop.CustomerClient.WaitUntilDoneAsync(requestId);
+        var toMerchant = await receiver.WaitForAsync(r => r.Type == "customer.updated" && r.Data.GetProperty("requestId").GetString() == requestId);
+
+        Assert.Equal(new[] { paidInTheApp, named }.Order(StringComparer.Ordinal),
+            toMerchant.Data.GetProperty("readdressedOrderIds").EnumerateArray().Select(id => id.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(NewAddress, (await shop.MerchantClient.OrderAsync(paidInTheApp)).GetProperty("delivery").GetProperty("address").GetString());
+        Assert.Equal(NewAddress, (await shop.MerchantClient.OrderAsync(named)).GetProperty("delivery").GetProperty("address").GetString());
+        Assert.Equal("陕西省西安市雁塔区科技路 88 号",
+            (await shop.MerchantClient.OrderAsync(placedInTheirName)).GetProperty("delivery").GetProperty("address").GetString());
     }
 
     // P1.5, P3.1 (*reviewer*): the form of address goes to merchants and the delivery partner with the rest of a delivery,
@@ -245,7 +275,7 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         var open = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery())).Id();
 
         var requestId = (await shop.CustomerClient.FileRequestAsync(
-            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { gender = "female" } } })).RequestId();
+            shop.Customer.UserId, new { type = "correction", details = new { delivery = new { gender = "female", orderIds = new[] { open } } } })).RequestId();
         await shop.CustomerClient.WaitUntilDoneAsync(requestId);
         var toMerchant = await receiver.WaitForAsync(r => r.Type == "customer.updated" && r.Data.GetProperty("requestId").GetString() == requestId);
 
