@@ -41,6 +41,13 @@ internal sealed partial class TransferGrain(
 
     private readonly AbsentRecordLinger _absent = new();
 
+    // P3.2 (*reviewer*): where this activation's pass over the unsettled customers has got to, and whether a customer of the
+    // pass could not be settled. One whose hand-over failed (a refused write, a refund a partner would not make) held up
+    // every customer after them, objectors whose orders were then never anonymized included: the pass now goes past them,
+    // and the transfer completes only after a pass with no failure. In memory: a new activation starts a pass afresh.
+    private string _handOverFrom = "";
+    private bool _passLeftSomeone;
+
     // P4.4: any signed-in user names a transfer by its id (objecting, reading who was told of their objection): a made-up
     // id leaves memory in seconds, not after the idle age. A transfer being started has its record by then.
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -153,21 +160,45 @@ internal sealed partial class TransferGrain(
             }
 
             var batchSize = settings.Value.HandOverBatchSize;
-            var batch = await users.UnsettledAsync(TransferId, batchSize + 1);
+            var batch = await users.UnsettledAsync(TransferId, _handOverFrom, batchSize + 1);
             foreach (var (userId, objected) in batch.Take(batchSize))
             {
-                await (objected ? LeaveOutAsync(userId) : HandOverAsync(userId));
-                await users.MarkSettledAsync(TransferId, transfer.MerchantId, userId, clock.GetUtcNow());
+                _handOverFrom = userId;
+                try
+                {
+                    await (objected ? LeaveOutAsync(userId) : HandOverAsync(userId));
+                    await users.MarkSettledAsync(TransferId, transfer.MerchantId, userId, clock.GetUtcNow());
+                }
+                catch (Exception failed) when (failed is not OperationCanceledException)
+                {
+                    // Left unsettled for the next pass; the others go on.
+                    _passLeftSomeone = true;
+                    LogCustomerNotSettled(TransferId, failed.GetType().Name);
+                }
             }
 
-            if (batch.Count <= batchSize)
+            if (batch.Count > batchSize)
+            {
+                // More to do: the next tick comes soon; should it be lost, the period brings another.
+                await this.RegisterOrUpdateReminder(TransferReminder, settings.Value.NextBatchAfter, NoticeRetry);
+            }
+            else if (_passLeftSomeone)
+            {
+                // The pass is over with someone left: another pass from the first, after a while.
+                _handOverFrom = "";
+                _passLeftSomeone = false;
+                await this.RegisterOrUpdateReminder(TransferReminder, NoticeRetry, NoticeRetry);
+            }
+            else if (await users.UnsettledAsync(TransferId, "", 1) is { Count: 0 })
             {
                 transfer.Complete();
                 await state.WriteStateAsync();
             }
             else
             {
-                // More to do: the next tick comes soon; should it be lost, the period brings another.
+                // A pass with no failure that began past someone (this activation's pass began before a failure of an
+                // earlier one was retried): one more from the first.
+                _handOverFrom = "";
                 await this.RegisterOrUpdateReminder(TransferReminder, settings.Value.NextBatchAfter, NoticeRetry);
             }
         }
@@ -322,6 +353,9 @@ internal sealed partial class TransferGrain(
 
     private async Task<IReadOnlyList<string>> OrdersAtMerchantAsync(string userId) =>
         (await orders.OrderIdsOfUserByMerchantAsync(userId)).GetValueOrDefault(state.State.MerchantId) ?? [];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer {TransferId}: a customer could not be handed over or left out ({ExceptionType}); tried again on the next pass")]
+    private partial void LogCustomerNotSettled(string transferId, string exceptionType);
 
     // The transfer and the failure's type only: which customer it was is theirs.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer {TransferId}: a customer could not be told ({ExceptionType}); tried again on the next tick")]

@@ -139,11 +139,12 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Up to <paramref name="limit"/> users not yet handed over or left out, in id order.</summary>
-    public Task<IReadOnlyList<(string UserId, bool Objected)>> UnsettledAsync(string transferId, int limit) =>
+    /// <summary>The users not yet settled after <paramref name="after"/> (by id; empty: from the first), up to <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<(string UserId, bool Objected)>> UnsettledAsync(string transferId, string after, int limit) =>
         dataSource.ReadRowsAsync(
-            "SELECT user_id, objected_at IS NOT NULL FROM transfer_users WHERE transfer_id = $1 AND settled_at IS NULL ORDER BY user_id LIMIT $2",
+            "SELECT user_id, objected_at IS NOT NULL FROM transfer_users WHERE transfer_id = $1 AND settled_at IS NULL AND user_id > $2 ORDER BY user_id LIMIT $3",
             reader => (reader.GetString(0), reader.GetBoolean(1)),
-            transferId, limit);
+            transferId, after, limit);
 
     /// <summary>The user is handed over or left out; the merchant is named again for rows listed before it was kept.</summary>
     public async Task MarkSettledAsync(string transferId, string merchantId, string userId, DateTimeOffset now)
