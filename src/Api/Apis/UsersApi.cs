@@ -45,8 +45,10 @@ public static class UsersApi
 
         group.MapGet("/{userId:id}/consents", GetConsents).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetConsents").WithSummary("Where each purpose stands now.");
-        group.MapGet("/{userId:id}/consents/history", GetConsentHistory).ForCaller(CallerScope.TheUserOrSupport)
-            .WithName("GetConsentHistory").WithSummary("The user's consent receipts, oldest first, a page at a time (limit 1-500, default 500; cursor).");
+        // P4.4 (*reviewer*): a page is up to 500 receipts read from the database, and a copied session read them at its
+        // whole rate; it is a heavy read, as the disclosures, locations and activity are.
+        group.MapGet("/{userId:id}/consents/history", GetConsentHistory).ForCaller(CallerScope.TheUserOrSupport).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
+            .WithName("GetConsentHistory").WithSummary("The user's consent receipts, oldest first, a page at a time (limit 1-500, default 500; cursor); at MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND, then 429 (P4.4).");
         group.MapPut("/{userId:id}/consents/{purpose}", SetConsent).ForCaller(CallerScope.TheUser)
             .WithName("SetConsent").WithSummary("Grant or withdraw one purpose; returns the receipt. A withdrawal applies at once.");
 

@@ -557,8 +557,22 @@ internal sealed partial class UserGrain(
         var user = User;
         if (user.Unchanged(change.Purpose, change.Granted, change.PolicyVersion) is { } current)
         {
-            // The same answer under the same version again: its receipt already says so; nothing new to keep.
+            // The same answer under the same version again: its receipt already says so; nothing new to keep. P1.2
+            // (*reviewer*): a location withdrawal whose erasure failed after its receipt was kept (5xx) is retried with the same
+            // answer: the samples are erased again (nothing, when the first erasure went through), not left to the sweep.
+            if (change is { Purpose: ConsentPurpose.Location, Granted: false })
+            {
+                await locations.EraseAsync(UserId);
+            }
+
             return current.ToReceipt(UserId, user.Region);
+        }
+
+        // P4.4 (*reviewer*): a version never published is refused before anything is counted: a grant naming one spent the
+        // owner's day of changes without a receipt.
+        if ((await facts.PolicyStandingAsync(change.PolicyVersion)).VersionIndex is not { } policyIndex)
+        {
+            throw DomainException.InvalidField("policyVersion", "unknown-policy-version", $"Policy version '{change.PolicyVersion}' was never published.");
         }
 
         // P4.4: each change is a receipt kept for good (P1.10): at a minute's allowance alone, a stolen session flipping a
@@ -568,11 +582,6 @@ internal sealed partial class UserGrain(
         if (!WithdrawsWhatIsGranted(user, change))
         {
             TakeMinuteAndDay(_consentChanges, privacy.Value.ConsentChangesPerMinute, user.Today.ConsentChanges, privacy.Value.ConsentChangesPerDay, "consent changes");
-        }
-
-        if ((await facts.PolicyStandingAsync(change.PolicyVersion)).VersionIndex is not { } policyIndex)
-        {
-            throw DomainException.InvalidField("policyVersion", "unknown-policy-version", $"Policy version '{change.PolicyVersion}' was never published.");
         }
 
         var receipt = new ConsentReceipt(

@@ -197,6 +197,8 @@ public sealed class RateLimitTests(PlatformFixture platform)
         var disclosures = await Burst(client, $"/v1/users/{user.UserId}/disclosures", 10);
         // *reviewer*: the audit log, the largest table, read with a ticket lookup per entry.
         var accessLog = await Burst(client, $"/v1/users/{user.UserId}/access-log", 10);
+        // *reviewer*: the consent receipts, up to 500 a page.
+        var consentHistory = await Burst(client, $"/v1/users/{user.UserId}/consents/history", 10);
         // Lists that wake a grain per item: the user's requests, a merchant's staff.
         var requests = await Burst(client, $"/v1/users/{user.UserId}/requests", 10);
         var merchant = await platform.CreateMerchantAsync("Staff List Loop");
@@ -222,6 +224,7 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Contains(activity, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(disclosures, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(accessLog, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(consentHistory, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(requests, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(staff, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(reports, response => response.StatusCode == HttpStatusCode.TooManyRequests);

@@ -51,6 +51,40 @@ public sealed class LocationTests(PlatformFixture platform)
         await after.AssertProblemAsync(HttpStatusCode.Forbidden);
     }
 
+    // P1.2 (*reviewer*): the withdrawal's receipt was kept, then the erasure of the samples failed (5xx); the retry, the same
+    // answer under the same version, was "unchanged" and erased nothing, so the samples stayed until the retention sweep.
+    [Fact]
+    public async Task P1_2_a_withdrawal_retried_after_its_erasure_failed_erases_the_samples()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+        await client.PostLocationAsync(user.UserId);
+        var trigger = $"refuse_{Guid.NewGuid():N}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'samples refuse'; END $$;
+            CREATE TRIGGER {trigger} BEFORE DELETE ON user_location_samples FOR EACH ROW WHEN (OLD.user_id = '{user.UserId}') EXECUTE FUNCTION {trigger}();
+            """);
+        HttpResponseMessage failed;
+        try
+        {
+            failed = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = false, policyVersion = version });
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON user_location_samples; DROP FUNCTION {trigger}();");
+        }
+
+        var keptMeanwhile = await SamplesOf(user.UserId);
+        var retried = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = false, policyVersion = version });
+
+        Assert.False(failed.IsSuccessStatusCode);
+        Assert.Equal(1L, keptMeanwhile);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(0L, await SamplesOf(user.UserId));
+    }
+
     [Fact]
     public async Task P1_2_samples_expire_after_the_retention_period()
     {

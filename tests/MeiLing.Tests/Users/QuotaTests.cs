@@ -330,6 +330,26 @@ public sealed class QuotaTests(PlatformFixture platform)
         await last!.AssertProblemAsync(HttpStatusCode.TooManyRequests);
     }
 
+    // P4.4 (*reviewer*): a grant naming a version never published was counted, then refused: a copied session spent the
+    // owner's minute and day of changes without a receipt. It is refused before anything is counted.
+    [Fact]
+    public async Task P4_4_a_consent_change_naming_a_version_never_published_counts_against_nothing()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var refused = new List<HttpStatusCode>();
+        for (var i = 0; i <= new MeiLing.Grains.Privacy.PrivacySettings().ConsentChangesPerMinute; i++)
+        {
+            refused.Add((await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/marketing-sharing", new { granted = true, policyVersion = "never-published" })).StatusCode);
+        }
+
+        var granted = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/marketing-sharing", new { granted = true, policyVersion = version });
+
+        Assert.All(refused, status => Assert.Equal(HttpStatusCode.BadRequest, status));
+        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+    }
+
     [Fact]
     public async Task P4_4_a_user_downloads_their_export_at_most_so_many_times_an_hour()
     {
