@@ -18,6 +18,10 @@ public static class TicketsApi
         routes.MapPost("/v1/users/{userId:id}/tickets", OpenTicket).ForCaller(CallerScope.TheUserOrSupport)
             .WithTags("Support tickets").WithName("OpenTicket").WithSummary("Open a ticket for the user: the user opens 10 a day, support 10 a day for one user and each agent 100 a day for all users (MEILING_SUPPORT_TICKETS_PER_DAY), then 429 quota-exceeded (P4.4).");
 
+        routes.MapGet("/v1/tickets", ListAwaitingReply).RequireAuthorization(AuthorizationPolicies.Support).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
+            .WithTags("Support tickets").WithName("ListTicketsAwaitingReply")
+            .WithSummary("awaitingReply=true: the tickets awaiting support's reply, longest waiting first, a page of limit (1-200, default 50) with nextCursor: {ticketId, userId, awaitingReplySince, replyDueAt}, due 15 days after the user's first message support has not answered (P1.7). Support only; each ticket listed is in its user's access log, once a day for an agent.");
+
         var ticket = routes.MapGroup("/v1/tickets/{ticketId:id}").WithTags("Support tickets")
             .RequireAuthorization(AuthorizationPolicies.UserOrSupport);
         ticket.MapPost("/messages", AddMessage).AuditsSubjectOf("ticketId")
@@ -61,6 +65,21 @@ public static class TicketsApi
         // P1.7: support's look-up is written with the ticket's user, read from the ticket, before it is shown.
         await SupportAudit.SubjectFoundAsync(context, ticket.UserId);
         return TypedResults.Ok(ticket);
+    }
+
+    // P1.7 (*reviewer*): a user's ticket reached an agent only if one happened to open that user's page; nothing listed what
+    // awaited an answer, nor since when. The queue names no subject and no word: the ticket's read, audited, shows those.
+    internal static async Task<Results<Ok<ItemPage<AwaitingTicket>>, ValidationProblem>> ListAwaitingReply(
+        IClusterClient cluster, HttpContext context, bool? awaitingReply, [Range(1, ITicketQueueGrain.MaxPageSize)] int? limit, [StringLength(256)] string? cursor)
+    {
+        if (awaitingReply is not true)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["awaitingReply"] = ["Only awaitingReply=true is listed."] });
+        }
+
+        var page = await cluster.GetGrain<ITicketQueueGrain>(0).AwaitingReply(cursor, limit ?? 50);
+        await SupportAudit.SubjectsListedAsync(context, "ticketId", page.Items.Select(item => (item.UserId, item.TicketId)));
+        return TypedResults.Ok(new ItemPage<AwaitingTicket>(page.Items, page.NextCursor));
     }
 
     // P1.7: the user reads each agent under the pseudonym of their access log, never the staff id (the same in every

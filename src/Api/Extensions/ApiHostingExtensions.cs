@@ -267,6 +267,7 @@ public static class ApiHostingExtensions
         api.MapTransfersApi();
         api.MapClosureNoticesApi();
         api.MapLegalDisclosuresApi();
+        api.MapAuditLogApi();
         api.MapMerchantStaffApi();
         api.MapReportsApi();
         return app;

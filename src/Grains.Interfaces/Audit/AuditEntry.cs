@@ -23,3 +23,11 @@ public sealed record AuditVerification(
     [property: Id(0)] long EntriesChecked,
     [property: Id(1)] bool Intact,
     [property: Id(2)] long? FirstBrokenSequence);
+
+/// <summary>One walk of the audit log's chain (<see cref="IAuditChainWatchGrain"/>): when, and what <see cref="IAuditLogGrain.Verify"/> found.</summary>
+[GenerateSerializer, Immutable, Alias("meiling.audit-chain-check")]
+public sealed record AuditChainCheck(
+    [property: Id(0)] DateTimeOffset CheckedAt,
+    [property: Id(1)] long EntriesChecked,
+    [property: Id(2)] bool Intact,
+    [property: Id(3)] long? FirstBrokenSequence);

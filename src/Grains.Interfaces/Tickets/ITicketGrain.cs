@@ -4,6 +4,9 @@ namespace MeiLing.Grains.Tickets;
 [Alias("meiling.ticket")]
 public interface ITicketGrain : IGrainWithStringKey
 {
+    /// <summary>How long support has to answer a user's message (P1.7, as a request is answered within P8.1's 15 days).</summary>
+    public static readonly TimeSpan ReplyWithin = TimeSpan.FromDays(15);
+
     [Alias("open")]
     Task<TicketView> Open(string userId, string subject, TicketMessage first);
 

@@ -13,6 +13,7 @@ namespace MeiLing.Grains.Tickets;
 internal sealed partial class TicketGrain(
     [PersistentState("ticket", StorageNames.Default)] IPersistentState<TicketState> state,
     UserDataKeys keys,
+    UserTicketStore links,
     ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
     public const int MaxMessages = 500;
@@ -56,6 +57,7 @@ internal sealed partial class TicketGrain(
 
         state.State.Open(userId, subject, first);
         await state.WriteStateAsync();
+        await QueueAsync();
         return state.State.ToView(this.GetPrimaryKeyString());
     }
 
@@ -85,6 +87,24 @@ internal sealed partial class TicketGrain(
         }
     }
 
+    // P1.7 (*reviewer*): support saw a ticket only by opening its user's page: nothing listed what awaited an answer, nor
+    // since when. The ticket's place in support's queue follows its state, set after each write; a failure here leaves the
+    // queue as it was until the ticket's next message, and the message stands.
+    private async Task QueueAsync()
+    {
+        try
+        {
+            await links.SetAwaitingReplyAsync(state.State.UserId, this.GetPrimaryKeyString(), state.State.AwaitingReplySince());
+        }
+        catch (Exception failed) when (failed is not OperationCanceledException)
+        {
+            LogQueueNotUpdated(failed.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A ticket's place in support's queue was not updated ({Failure}); its next message updates it")]
+    private partial void LogQueueNotUpdated(string failure);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "A support agent's ticket opening was not given back after the user's grain refused the ticket ({Failure})")]
     private partial void LogOpeningNotGivenBack(string failure);
 
@@ -110,6 +130,7 @@ internal sealed partial class TicketGrain(
 
         state.State.Messages.Add(message);
         await state.WriteStateAsync();
+        await QueueAsync();
         return state.State.ToView(this.GetPrimaryKeyString());
     }
 
@@ -181,6 +202,25 @@ public sealed class TicketState : IOwnedByUser
         OpenedAt = first.At;
     }
 
+    /// <summary>
+    /// P1.7: since when the ticket awaits support: the user's first message after support's last reply (or since it was
+    /// opened, if support never replied); null once support has answered, or when support wrote last.
+    /// </summary>
+    public DateTimeOffset? AwaitingReplySince()
+    {
+        DateTimeOffset? since = null;
+        foreach (var message in Messages)
+        {
+            since = message.Author == TicketAuthor.Support ? null : since ?? message.At;
+        }
+
+        return since;
+    }
+
     // A copy: the view is serialized after the turn ends, while a next message may be added to the list.
-    public TicketView ToView(string ticketId) => new(ticketId, UserId, Subject, [.. Messages], OpenedAt);
+    public TicketView ToView(string ticketId)
+    {
+        var awaiting = AwaitingReplySince();
+        return new(ticketId, UserId, Subject, [.. Messages], OpenedAt, awaiting, awaiting + ITicketGrain.ReplyWithin);
+    }
 }

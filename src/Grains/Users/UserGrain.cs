@@ -568,6 +568,16 @@ internal sealed partial class UserGrain(
             return current.ToReceipt(UserId, user.Region);
         }
 
+        if (change.Granted && (user.AwaitingGuardian || GuardianWithdrew(user)))
+        {
+            // P5.1 (*reviewer*): a child awaiting their guardian granted location or marketing-sharing alone, and the
+            // guardian's confirmation, given for the account, then let those grants take effect unseen. A child grants
+            // nothing until the guardian confirmed, nor after the guardian withdrew; withdrawing stays open to them.
+            throw user.AwaitingGuardian
+                ? DomainException.Forbidden("guardian-confirmation-pending", "This account belongs to a child under 14; it grants no consent until the guardian confirms (P5.1).")
+                : DomainException.Forbidden("guardian-consent-withdrawn", "This child's guardian withdrew their consent; the account grants no consent (P5.1).");
+        }
+
         // P4.4 (*reviewer*): a version never published is refused before anything is counted: a grant naming one spent the
         // owner's day of changes without a receipt.
         if ((await facts.PolicyStandingAsync(change.PolicyVersion)).VersionIndex is not { } policyIndex)

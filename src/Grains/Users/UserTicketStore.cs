@@ -1,4 +1,5 @@
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Tickets;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -51,6 +52,31 @@ public sealed class UserTicketStore(NpgsqlDataSource dataSource)
             """, reader => new TicketIdPage(reader.GetFieldValue<string[]>(1), reader.GetInt32(0)), userId, skip, take);
         return rows[0];
     }
+
+    /// <summary>
+    /// P1.7: whether the ticket awaits support's reply, and since when (the user's first message support has not answered;
+    /// null: none). Set from the ticket's state after each write, so the queue follows what the ticket holds.
+    /// </summary>
+    public async Task SetAwaitingReplyAsync(string userId, string ticketId, DateTimeOffset? since)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE user_tickets SET awaiting_reply_since = $3 WHERE user_id = $1 AND ticket_id = $2 AND awaiting_reply_since IS DISTINCT FROM $3");
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = ticketId });
+        command.Parameters.Add(new() { Value = since.HasValue ? since.Value : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The tickets awaiting support's reply, longest waiting first, after the one at (<paramref name="afterSince"/>, <paramref name="afterTicketId"/>) when given.</summary>
+    public Task<IReadOnlyList<AwaitingTicket>> AwaitingReplyAsync(DateTimeOffset? afterSince, string afterTicketId, int limit) =>
+        dataSource.ReadRowsAsync(
+            """
+            SELECT ticket_id, user_id, awaiting_reply_since FROM user_tickets
+             WHERE awaiting_reply_since IS NOT NULL AND ($1::timestamptz IS NULL OR (awaiting_reply_since, ticket_id) > ($1::timestamptz, $2))
+             ORDER BY awaiting_reply_since, ticket_id LIMIT $3
+            """,
+            reader => AwaitingTicket.Since(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)),
+            afterSince.HasValue ? afterSince.Value : DBNull.Value, afterTicketId, limit);
 
     /// <summary>
     /// Removes the user's links to <paramref name="ticketIds"/>, the tickets an erasure erased; returns how many there were.

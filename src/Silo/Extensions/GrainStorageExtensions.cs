@@ -117,6 +117,9 @@ public static class GrainStorageExtensions
 
         silo.AddStartupTask(async (services, _) =>
             await services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).EnsureScheduled());
+        // P1.7, P8.1: the audit log's chain is walked once a day, and a break logged as critical.
+        silo.AddStartupTask(async (services, _) =>
+            await services.GetRequiredService<IGrainFactory>().GetGrain<Grains.Audit.IAuditChainWatchGrain>(Grains.Audit.IAuditChainWatchGrain.PlatformKey).EnsureScheduled());
         return silo;
     }
 }

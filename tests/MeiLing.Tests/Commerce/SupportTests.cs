@@ -27,6 +27,63 @@ public sealed class SupportTests(PlatformFixture platform)
         Assert.Equal(["user", "support"], authors);
     }
 
+    // P1.7 (*reviewer*): a user's ticket reached an agent only if one happened to open that user's page: nothing listed what
+    // awaited an answer, nor since when. Support's queue lists each ticket from the user's first unanswered message, due 15
+    // days later, until support replies; the user's next message puts it back.
+    [Fact]
+    public async Task P1_7_support_sees_the_tickets_awaiting_its_reply_longest_waiting_first_each_due_15_days_after_the_users_message()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Queue", "support")).ApiKey);
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Refund", message = "Still waiting" });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
+
+        var listedOpen = await QueuedAsync(support, ticketId);
+        var awaitingOpen = await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}");
+        (await support.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "Refunded today." })).EnsureSuccessStatusCode();
+        var listedAnswered = await QueuedAsync(support, ticketId);
+        var answered = await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}");
+        (await client.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "Not arrived" })).EnsureSuccessStatusCode();
+        var listedAgain = await QueuedAsync(support, ticketId);
+        var byTheUser = await client.GetAsync("/v1/tickets?awaitingReply=true");
+        var unnamed = await support.GetAsync("/v1/tickets");
+
+        Assert.NotNull(listedOpen);
+        var since = listedOpen.Value.GetProperty("awaitingReplySince").GetDateTimeOffset();
+        Assert.Equal(since.AddDays(15), listedOpen.Value.GetProperty("replyDueAt").GetDateTimeOffset());
+        Assert.Equal(user.UserId, listedOpen.Value.GetProperty("userId").GetString());
+        // The queue keeps the database's microseconds; the ticket its own ticks.
+        Assert.True((since - awaitingOpen.GetProperty("awaitingReplySince").GetDateTimeOffset()).Duration() < TimeSpan.FromMilliseconds(1));
+        Assert.Null(listedAnswered);
+        Assert.Equal(JsonValueKind.Null, answered.GetProperty("awaitingReplySince").ValueKind);
+        Assert.NotNull(listedAgain);
+        Assert.True(listedAgain.Value.GetProperty("awaitingReplySince").GetDateTimeOffset() > since);
+        Assert.Equal(HttpStatusCode.Forbidden, byTheUser.StatusCode);
+        await unnamed.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    // The queue's pages, walked to the ticket: other tests' tickets wait in it too.
+    private static async Task<JsonElement?> QueuedAsync(HttpClient support, string ticketId)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await support.GetFromJsonAsync<JsonElement>($"/v1/tickets?awaitingReply=true&limit=200{(cursor is null ? "" : $"&cursor={cursor}")}");
+            foreach (var item in page.GetProperty("items").EnumerateArray())
+            {
+                if (item.GetProperty("ticketId").GetString() == ticketId)
+                {
+                    return item;
+                }
+            }
+
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        return null;
+    }
+
     [Fact]
     public async Task P4_4_a_ticket_holds_at_most_100000_characters_so_a_looping_session_cannot_grow_one_state_every_message_rewrites()
     {

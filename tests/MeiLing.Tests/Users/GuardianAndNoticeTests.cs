@@ -47,6 +47,29 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.Contains(audited, record => record.Entry.Action == "guardian:confirmed");
     }
 
+    // P5.1 (*reviewer*): a child awaiting their guardian granted location alone, and the guardian's confirmation, given for
+    // the account, then let that grant take effect unseen. A child grants nothing until the guardian has confirmed.
+    [Fact]
+    public async Task P5_1_a_child_grants_no_consent_until_the_guardian_confirms_and_may_always_withdraw()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+        var version = await platform.CurrentPolicyVersionAsync();
+        var consent = $"/v1/users/{child.UserId}/consents/location";
+
+        var grantedAlone = await client.PutAsJsonAsync(consent, new { granted = true, policyVersion = version });
+        var withdrawn = await client.PutAsJsonAsync(consent, new { granted = false, policyVersion = version });
+        var confirmed = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation",
+            new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        var grantedOnceConfirmed = await client.PutAsJsonAsync(consent, new { granted = true, policyVersion = version });
+
+        Assert.EndsWith("/guardian-confirmation-pending", (await grantedAlone.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, grantedOnceConfirmed.StatusCode);
+    }
+
     [Fact]
     public async Task P5_1_the_guardian_withdraws_consent_with_their_code_and_the_childs_account_is_cancelled()
     {

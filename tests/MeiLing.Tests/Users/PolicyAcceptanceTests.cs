@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+
 namespace MeiLing.Tests.Users;
 
 /// <summary>P6.1 in its own collection: publishing a rights-reducing version affects every user of the cluster.</summary>
@@ -24,6 +28,35 @@ public sealed class PolicyAcceptanceTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, reading.StatusCode);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.Created, unblocked.StatusCode);
+    }
+
+    // P6.1 (*reviewer*): the privacy center's registration showed no policy and sent no version, so the account recorded the
+    // current one as accepted: a rights-reducing version published while the form was open included, never shown.
+    [Fact]
+    public async Task P6_1_the_privacy_centers_registration_shows_the_policy_and_accepts_the_version_it_showed()
+    {
+        var current = await platform.CurrentPolicyVersionAsync();
+        var phone = UserApiClient.NewPhone();
+        var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await (await browser.PostFormAsync("/privacy/register?handler=Code", new() { ["phone"] = phone })).Content.ReadAsStringAsync();
+        var shown = Regex.Match(form, "name=\"Input.PolicyVersion\" value=\"([^\"]+)\"").Groups[1].Value;
+        var verificationId = Regex.Match(form, "name=\"Input.VerificationId\" value=\"(vrf_[0-9a-f]{32})\"").Groups[1].Value;
+        var reducing = $"reg-{Guid.NewGuid():N}"[..20];
+        (await platform.Operator().PostAsJsonAsync("/v1/policies", new { version = reducing, summary = "Shares more", reducesRights = true })).EnsureSuccessStatusCode();
+
+        var registered = await browser.PostFormAsync("/privacy/register", new()
+        {
+            ["Input.Phone"] = phone, ["Input.VerificationCode"] = await platform.LatestCodeAsync(phone, "register"), ["Input.Nickname"] = "小美",
+            ["Input.Password"] = "a long passphrase", ["Input.VerificationId"] = verificationId, ["Input.PolicyVersion"] = shown,
+        });
+        var session = await platform.SignInAsync(new RegisteredUser("", phone, "a long passphrase"));
+        var client = platform.Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.Token);
+        var profile = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{session.UserId}");
+
+        Assert.Equal(current, shown);
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        Assert.Equal(shown, profile.GetProperty("acceptedPolicyVersion").GetString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MeiLing.Api.Audit;
 using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
@@ -442,6 +443,33 @@ public sealed class SupportCallsAccessLogTests(PlatformFixture platform)
     private async Task<long> UnattributedCountAsync(string staffId, string resourceId) =>
         await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND subject_user_id IS NULL AND detail LIKE '%' || $2 || '%'", staffId, resourceId);
+
+    // P1.7 (*reviewer*): the console listed requests only; a ticket reached an agent only from its user's page. Its tickets tab
+    // lists those awaiting a reply, and each listed ticket is in its user's access log.
+    [Fact]
+    public async Task P1_7_the_consoles_tickets_tab_lists_a_ticket_awaiting_reply_and_the_user_sees_it_was_listed()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Where is it", message = "Ordered last week" });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
+        var console = await SignedInConsoleAsync();
+
+        var page = await console.GetStringAsync("/console?view=tickets");
+        for (var next = 0; !page.Contains(ticketId, StringComparison.Ordinal) && next < 50; next++)
+        {
+            var cursor = Regex.Match(page, "href=\"/console\\?view=tickets&amp;cursor=([^\"]+)\"");
+            Assert.True(cursor.Success, "The ticket was on no page of the tab.");
+            page = await console.GetStringAsync($"/console?view=tickets&cursor={System.Net.WebUtility.HtmlDecode(cursor.Groups[1].Value)}");
+        }
+
+        var log = await client.GetStringAsync($"/v1/users/{user.UserId}/access-log?limit=100");
+
+        Assert.Contains(ticketId, page, StringComparison.Ordinal);
+        Assert.Contains($"/console/users/{user.UserId}", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ordered last week", page, StringComparison.Ordinal);
+        Assert.Contains(ticketId, log, StringComparison.Ordinal);
+    }
 
     private async Task<HttpClient> SignedInConsoleAsync()
     {

@@ -6,6 +6,7 @@ using MeiLing.Api.Security;
 using MeiLing.Grains;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Tickets;
 using MeiLing.Grains.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -23,13 +24,16 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
 
     private const string FindByPhoneAction = "console find-user-by-phone";
 
-    [BindProperty(SupportsGet = true), RegularExpression("^(open|overdue|unconfirmed)$")]
+    [BindProperty(SupportsGet = true), RegularExpression("^(open|overdue|unconfirmed|tickets)$")]
     public string View { get; set; } = "open";
 
     [BindProperty(SupportsGet = true), StringLength(256)]
     public string? Cursor { get; set; }
 
     public IReadOnlyList<DataRightsRequestView> Requests { get; private set; } = [];
+
+    /// <summary>The tickets awaiting support's reply, longest waiting first (the tickets tab, P1.7).</summary>
+    public IReadOnlyList<AwaitingTicket> AwaitingTickets { get; private set; } = [];
 
     public string? NextCursor { get; private set; }
 
@@ -57,6 +61,18 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
         {
             View = "open";
             Cursor = null;
+        }
+
+        if (View == "tickets")
+        {
+            // Through the API's handler: each ticket listed is in its user's access log.
+            if (Accept(ApiAnswer.Of<ItemPage<AwaitingTicket>>(await TicketsApi.ListAwaitingReply(Cluster, HttpContext, awaitingReply: true, PageSize, Cursor)), out var tickets))
+            {
+                AwaitingTickets = tickets.Items;
+                NextCursor = tickets.NextCursor;
+            }
+
+            return;
         }
 
         var answer = ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.ListOpen(

@@ -2,6 +2,7 @@ using MeiLing.Api.Apis;
 using MeiLing.Api.Consoles;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Identity;
+using MeiLing.Grains.Policies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -19,13 +20,15 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
 
     public string? Phone => Input.Phone;
 
-    public void OnGet()
-    {
-    }
+    /// <summary>The policy version the page shows, the one the registration accepts (P6.1); null before any is published.</summary>
+    public PolicyVersion? Policy { get; private set; }
+
+    public async Task OnGetAsync() => await ShowPolicyAsync();
 
     public async Task<IActionResult> OnPostCodeAsync([FromForm] string? phone)
     {
         Input.Phone = phone;
+        await ShowPolicyAsync();
         var request = new SendCodeRequest(phone?.Trim() ?? "", VerificationPurpose.Register);
         Error = EdgeValidation.Errors(request);
         // The code's id rides on the registration form, so that only this code is tried, with its own attempts (P4.4).
@@ -39,7 +42,12 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var request = new RegisterUserRequest(Input.Phone?.Trim() ?? "", Input.Password ?? "", Input.Nickname?.Trim() ?? "", VerificationCode: Input.VerificationCode?.Trim(), VerificationId: Input.VerificationId);
+        // P6.1 (*reviewer*): the version the page showed is the one accepted. Without it the registration recorded the current
+        // version, a rights-reducing one published while the form was open included, never shown to the user.
+        var request = new RegisterUserRequest(
+            Input.Phone?.Trim() ?? "", Input.Password ?? "", Input.Nickname?.Trim() ?? "", VerificationCode: Input.VerificationCode?.Trim(),
+            VerificationId: Input.VerificationId, PolicyVersion: string.IsNullOrWhiteSpace(Input.PolicyVersion) ? null : Input.PolicyVersion);
+        await ShowPolicyAsync();
         Error = EdgeValidation.Errors(request);
         if (Error is not null)
         {
@@ -59,6 +67,15 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
         return registered && Error is null ? Redirect(ConsolePaths.Privacy) : Page();
     }
 
+    // The version posted with the form stays the one shown: a page shown again after a refusal keeps what the user read.
+    private async Task ShowPolicyAsync()
+    {
+        var current = await Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetCurrent();
+        Policy = Input.PolicyVersion is { Length: > 0 } shown && current?.Version != shown
+            ? (await Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetVersions()).FirstOrDefault(v => v.Version == shown) ?? current
+            : current;
+    }
+
     private static string? VerificationIdOf(Results<Accepted<CodeSent>, ValidationProblem> answer) =>
         answer.Result is Accepted<CodeSent> { Value: { } sent } ? sent.VerificationId : null;
 
@@ -75,5 +92,8 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
 
         /// <summary>The id the code's send handed out, kept in the form between its two posts.</summary>
         public string? VerificationId { get; set; }
+
+        /// <summary>The policy version the page showed, accepted by registering (P6.1).</summary>
+        public string? PolicyVersion { get; set; }
     }
 }
