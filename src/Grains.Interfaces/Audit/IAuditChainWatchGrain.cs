@@ -14,7 +14,7 @@ public interface IAuditChainWatchGrain : IGrainWithStringKey
     [Alias("ensure-scheduled")]
     Task EnsureScheduled();
 
-    /// <summary>Walks the chain now; the result is kept as the latest check.</summary>
+    /// <summary>Walks the chain now, and logs what it found as the daily check does.</summary>
     [Alias("check")]
     Task<AuditChainCheck> Check();
 }

@@ -44,7 +44,7 @@ public sealed partial class OrderPlacement(IGrainFactory grains, SiloFacts facts
         {
             await allowances.TakeSaleAsync(day, command.MerchantId);
         }
-        catch (Exception refused) when (refused is not OperationCanceledException)
+        catch (Exception)
         {
             try
             {

@@ -550,7 +550,8 @@ public sealed class OrderState : IOwnedByUser
 
     /// <summary>
     /// Whether the customer paid toward it in their own session (a payment made, not one taken at the merchant's till):
-    /// something a merchant's key cannot do in their name.
+    /// something a merchant's key cannot do in their name. A till's payment begun before the till was recorded
+    /// (<see cref="PaymentRecord.TakenBy"/> null) counts too; such orders have long left their delivery window.
     /// </summary>
     public bool PaidForByTheCustomer() => Payments.Any(p => p.TakenBy is null && !p.AwaitingPartner && !p.Lapsed);
 

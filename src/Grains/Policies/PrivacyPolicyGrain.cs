@@ -16,12 +16,20 @@ internal sealed class PrivacyPolicyGrain(
         }
 
         var published = state.State.Publish(command, clock.GetUtcNow());
-        // P6.1 (*reviewer*): a write that failed left the version in memory: served to registrations and consents as
-        // current, the operator's retry 409, and gone at the next activation, with every acceptance of it then unknown.
-        // The state is read back (or the activation let go), so the operator's retry publishes it.
-        await state.WriteOrForgetAsync(this);
-        // A rights-reducing version changes every earlier version's standing: no silo may answer from the old one.
-        await facts.ForgetEverywhereAsync(CachedFact.PolicyStandings);
+        try
+        {
+            // P6.1 (*reviewer*): a write that failed left the version in memory: served to registrations and consents as
+            // current, the operator's retry 409, and gone at the next activation, with every acceptance of it then unknown.
+            // The state is read back (or the activation let go), so the operator's retry publishes it.
+            await state.WriteOrForgetAsync(this);
+        }
+        finally
+        {
+            // A rights-reducing version changes every earlier version's standing: no silo may answer from the old one. Even
+            // after a write that failed: it may have committed all the same, as the state read back then says.
+            await facts.ForgetEverywhereAsync(CachedFact.PolicyStandings);
+        }
+
         return published.ToView();
     }
 

@@ -138,7 +138,6 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync() > 0;
     }
 
-    /// <summary>Up to <paramref name="limit"/> users not yet handed over or left out, in id order.</summary>
     /// <summary>The users not yet settled after <paramref name="after"/> (by id; empty: from the first), up to <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<(string UserId, bool Objected)>> UnsettledAsync(string transferId, string after, int limit) =>
         dataSource.ReadRowsAsync(

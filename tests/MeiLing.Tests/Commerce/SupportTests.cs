@@ -98,10 +98,18 @@ public sealed class SupportTests(PlatformFixture platform)
         }
 
         var full = await client.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "ok" });
+        var messagesWhenFull = (await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}")).GetProperty("messages").GetArrayLength();
+        // P1.7 (*reviewer*): support still answers a full ticket, from a small reserve of its own, so the user's last message
+        // is answered and the ticket leaves support's queue.
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Full Ticket", "support")).ApiKey);
+        var answered = await support.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "We have answered by phone; please open a new ticket." });
+        var afterwards = await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}");
 
         var problem = await full.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.EndsWith("/ticket-full", problem.TypeOf(), StringComparison.Ordinal);
-        Assert.Equal(50, (await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}")).GetProperty("messages").GetArrayLength());
+        Assert.Equal(50, messagesWhenFull);
+        Assert.Equal(HttpStatusCode.Created, answered.StatusCode);
+        Assert.Equal(JsonValueKind.Null, afterwards.GetProperty("awaitingReplySince").ValueKind);
     }
 
     // P4.4: a user opens ten tickets a day and each holds 500 messages, every one rewriting its whole sealed ticket: only

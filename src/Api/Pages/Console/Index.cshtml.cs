@@ -65,13 +65,16 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
 
         if (View == "tickets")
         {
-            // Through the API's handler: each ticket listed is in its user's access log.
-            if (Accept(ApiAnswer.Of<ItemPage<AwaitingTicket>>(await TicketsApi.ListAwaitingReply(Cluster, HttpContext, awaitingReply: true, PageSize, Cursor)), out var tickets))
+            // Through the API's handler: each ticket listed is in its user's access log. A cursor not given out here (another
+            // tab's) is a message on the page, not the API's problem answer.
+            await AttemptAsync(async () =>
             {
-                AwaitingTickets = tickets.Items;
-                NextCursor = tickets.NextCursor;
-            }
-
+                if (Accept(ApiAnswer.Of<ItemPage<AwaitingTicket>>(await TicketsApi.ListAwaitingReply(Cluster, HttpContext, awaitingReply: true, PageSize, Cursor)), out var tickets))
+                {
+                    AwaitingTickets = tickets.Items;
+                    NextCursor = tickets.NextCursor;
+                }
+            });
             return;
         }
 
