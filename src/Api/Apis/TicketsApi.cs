@@ -105,8 +105,8 @@ public static class TicketsApi
 
 public sealed record OpenTicketRequest(
     [property: Required, StringLength(200, MinimumLength = 1), PlainText] string Subject,
-    [property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Message);
+    [property: Required, StringLength(ITicketGrain.MaxMessageCharacters, MinimumLength = 1), PlainText(Multiline = true)] string Message);
 
-public sealed record AddTicketMessageRequest([property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Message);
+public sealed record AddTicketMessageRequest([property: Required, StringLength(ITicketGrain.MaxMessageCharacters, MinimumLength = 1), PlainText(Multiline = true)] string Message);
 
 public sealed record TicketOpened(string TicketId);

@@ -4,6 +4,9 @@ namespace MeiLing.Grains.Tickets;
 [Alias("meiling.ticket")]
 public interface ITicketGrain : IGrainWithStringKey
 {
+    /// <summary>The most characters one message holds (the API refuses longer ones).</summary>
+    public const int MaxMessageCharacters = 2_000;
+
     /// <summary>How long support has to answer a user's message (P1.7, as a request is answered within P8.1's 15 days).</summary>
     public static readonly TimeSpan ReplyWithin = TimeSpan.FromDays(15);
 

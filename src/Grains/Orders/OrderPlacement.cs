@@ -50,7 +50,7 @@ public sealed partial class OrderPlacement(IGrainFactory grains, SiloFacts facts
             {
                 await ReleaseStockAsync(orderId, command.MerchantId, quote);
             }
-            catch (Exception releaseFailed) when (releaseFailed is not OperationCanceledException)
+            catch (Exception releaseFailed)
             {
                 // The caller hears why the order was refused; the stock its attempt holds is logged for the merchant's count.
                 LogStockHeld(releaseFailed, orderId);

@@ -25,7 +25,7 @@ internal sealed partial class TicketGrain(
     /// </summary>
     public const int MaxCharacters = 100_000;
 
-    /// <summary>Replies support may still add to a full ticket (each up to 2,000 characters), so a full ticket is answered.</summary>
+    /// <summary>Replies support may still add to a full ticket (each of up to a message's length), so a full ticket is answered.</summary>
     public const int SupportReplyReserve = 5;
 
     private readonly AbsentRecordLinger _absent = new();
@@ -126,7 +126,7 @@ internal sealed partial class TicketGrain(
         // P1.7 (*reviewer*): support answers a full ticket all the same, from a reserve of its own: refused, the user's last
         // message stayed unanswered and the ticket at the head of support's queue for good.
         var reserve = message.Author == TicketAuthor.Support ? SupportReplyReserve : 0;
-        if (!state.State.HasRoomFor(message, MaxMessages + reserve, MaxCharacters + (reserve * 2_000)))
+        if (!state.State.HasRoomFor(message, MaxMessages + reserve, MaxCharacters + (reserve * ITicketGrain.MaxMessageCharacters)))
         {
             throw DomainException.Conflict("ticket-full",
                 $"A ticket holds at most {MaxMessages} messages and {MaxCharacters:N0} characters; this one is full: open a new one.");

@@ -196,8 +196,8 @@ internal sealed partial class TransferGrain(
             }
             else
             {
-                // A pass with no failure that began past someone (this activation's pass began before a failure of an
-                // earlier one was retried): one more from the first.
+                // A pass with no failure yet someone unsettled (a customer listed behind the pass's place, which nothing does
+                // today): one more pass from the first rather than completing past them, whose objection would go unheeded.
                 _handOverFrom = "";
                 await this.RegisterOrUpdateReminder(TransferReminder, settings.Value.NextBatchAfter, NoticeRetry);
             }

@@ -85,7 +85,7 @@ public sealed class SupportTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task P4_4_a_ticket_holds_at_most_100000_characters_so_a_looping_session_cannot_grow_one_state_every_message_rewrites()
+    public async Task P4_4_P1_7_a_ticket_holds_at_most_100000_characters_and_support_still_answers_it_when_full()
     {
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
