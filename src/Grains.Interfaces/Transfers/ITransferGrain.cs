@@ -15,7 +15,10 @@ public interface ITransferGrain : IGrainWithStringKey
     [Alias("start")]
     Task<TransferView> Start(string merchantId, string successorMerchantId, DateTimeOffset effectiveAt);
 
-    /// <summary>The user objects: left out of the hand-over. 404 unless the transfer concerns the user; 409 on or after the date.</summary>
+    /// <summary>
+    /// The user objects: left out of the hand-over. 404 unless the transfer concerns the user; 409 on or after their date
+    /// (the transfer's, or 30 days after they were told when that is later).
+    /// </summary>
     [Alias("object")]
     Task<TransferView> Object(string userId);
 

@@ -2,7 +2,7 @@ namespace MeiLing.Grains.Transfers;
 
 /// <summary>
 /// A business transfer (P3.2): from whom, to whom, when, how many users were told so far, whether every one is
-/// (<see cref="NoticesComplete"/>: nobody is handed over before), and where it stands.
+/// (<see cref="NoticesComplete"/>: each user is handed over 30 days after they were told at the earliest), and where it stands.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.transfer-view")]
 public sealed record TransferView(

@@ -47,6 +47,7 @@ internal sealed partial class TransferGrain(
     // and the transfer completes only after a pass with no failure. In memory: a new activation starts a pass afresh.
     private string _handOverFrom = "";
     private bool _passLeftSomeone;
+    private int _failedPasses;
 
     // P4.4: any signed-in user names a transfer by its id (objecting, reading who was told of their objection): a made-up
     // id leaves memory in seconds, not after the idle age. A transfer being started has its record by then.
@@ -111,16 +112,24 @@ internal sealed partial class TransferGrain(
     async Task<TransferView> ITransferGrain.Object(string userId)
     {
         var transfer = Transfer;
-        if (transfer.Status != TransferState.Scheduled || clock.GetUtcNow() >= transfer.EffectiveAt)
+        if (transfer.Status == TransferState.Completed)
         {
-            throw DomainException.Conflict("transfer-effective", "The transfer has taken effect; objections were taken until its date.");
+            throw ObjectionsOver();
         }
 
-        // A transfer that does not concern the caller is, to them, no transfer at all.
-        return await users.ObjectAsync(TransferId, userId, clock.GetUtcNow())
-            ? transfer.ToView(TransferId)
-            : throw DomainException.NotFound("transfer-not-found", "No such transfer.");
+        // P3.2 (*reviewer*): until the transfer's date, or 30 days after the user was told if that is later: a customer told
+        // late (their inbox failing for days) had only what was left of everyone's 30 days to object in. A transfer that
+        // does not concern the caller is, to them, no transfer at all.
+        return await users.ObjectAsync(TransferId, userId, clock.GetUtcNow(), transfer.EffectiveAt) switch
+        {
+            TransferObjectionOutcome.Recorded => transfer.ToView(TransferId),
+            TransferObjectionOutcome.PeriodOver => throw ObjectionsOver(),
+            _ => throw DomainException.NotFound("transfer-not-found", "No such transfer."),
+        };
     }
+
+    private static DomainException ObjectionsOver() =>
+        DomainException.Conflict("transfer-effective", "The transfer has taken effect for you; objections were taken until your date.");
 
     Task<TransferView> ITransferGrain.CompleteIfDue() => CompleteIfDueAsync();
 
@@ -146,13 +155,15 @@ internal sealed partial class TransferGrain(
     private async Task<TransferView> CompleteIfDueAsync()
     {
         var transfer = Transfer;
-        if (transfer.Status == TransferState.Scheduled && transfer.NoticesPending)
+        if (transfer.Status != TransferState.Completed && transfer.NoticesPending)
         {
             await NotifyUsersAsync();
         }
 
-        // Every user listed and told before any is handed over: one not yet listed would be left behind.
-        if (transfer.Status != TransferState.Completed && !transfer.NoticesPending && clock.GetUtcNow() >= transfer.EffectiveAt)
+        // Every customer listed before any is handed over: one not yet listed would be left behind. Each is handed over 30
+        // days after they were told at the earliest (P3.2, *reviewer*): one who could not be told holds up no other, and
+        // one told late keeps their own 30 days, however late.
+        if (transfer.Status != TransferState.Completed && transfer.CustomersListed && clock.GetUtcNow() >= transfer.EffectiveAt)
         {
             if (transfer.BeginHandOver())
             {
@@ -160,7 +171,7 @@ internal sealed partial class TransferGrain(
             }
 
             var batchSize = settings.Value.HandOverBatchSize;
-            var batch = await users.UnsettledAsync(TransferId, _handOverFrom, batchSize + 1);
+            var batch = await users.DueAsync(TransferId, _handOverFrom, batchSize + 1, clock.GetUtcNow());
             foreach (var (userId, objected) in batch.Take(batchSize))
             {
                 _handOverFrom = userId;
@@ -184,22 +195,34 @@ internal sealed partial class TransferGrain(
             }
             else if (_passLeftSomeone)
             {
-                // The pass is over with someone left: another pass from the first, after a while.
+                // The pass is over with someone left: another pass from the first, later each time they keep failing (a
+                // customer whose hand-over always fails is retried, logged, for as long as the transfer waits on them).
                 _handOverFrom = "";
                 _passLeftSomeone = false;
-                await this.RegisterOrUpdateReminder(TransferReminder, NoticeRetry, NoticeRetry);
-            }
-            else if (await users.UnsettledAsync(TransferId, "", 1) is { Count: 0 })
-            {
-                transfer.Complete();
-                await state.WriteStateAsync();
+                var wait = PassRetry(++_failedPasses);
+                await this.RegisterOrUpdateReminder(TransferReminder, wait, wait);
             }
             else
             {
-                // A pass with no failure yet someone unsettled (a customer listed behind the pass's place, which nothing does
-                // today): one more pass from the first rather than completing past them, whose objection would go unheeded.
                 _handOverFrom = "";
-                await this.RegisterOrUpdateReminder(TransferReminder, settings.Value.NextBatchAfter, NoticeRetry);
+                _failedPasses = 0;
+                var (anyLeft, nextDueAt) = await users.UnsettledAsync(TransferId);
+                if (!anyLeft && !transfer.NoticesPending)
+                {
+                    transfer.Complete();
+                    await state.WriteStateAsync();
+                }
+                else if (nextDueAt is { } due && due > clock.GetUtcNow())
+                {
+                    // Only customers told late are left: the next falls due then (the period still ticks daily).
+                    await this.RegisterOrUpdateReminder(TransferReminder, due - clock.GetUtcNow(), TimeSpan.FromDays(1));
+                }
+                else
+                {
+                    // Someone untold (the notices' retry tells them), or due yet behind the pass's place: another pass soon
+                    // rather than completing past them, whose objection would go unheeded.
+                    await this.RegisterOrUpdateReminder(TransferReminder, NoticeRetry, NoticeRetry);
+                }
             }
         }
 
@@ -229,14 +252,16 @@ internal sealed partial class TransferGrain(
             await state.WriteStateAsync();
         }
 
+        // P3.2: the date the customer's data moves is the transfer's, or 30 days from now for one told late (their own).
+        var theirDate = Max(transfer.EffectiveAt, clock.GetUtcNow().AddDays(ITransferGrain.MinimumNoticeDays));
         var notice = new UserNotification(
             "merchant-transfer",
             // P3.2 (*reviewer*): the text, an SMS too, names the shop whose business moves: "this merchant" told a customer
             // reading it on their phone nothing of which of their shops it was.
             $"Your data held for {(transfer.MerchantName.Length > 0 ? transfer.MerchantName : "this merchant")} ({transfer.MerchantId}) moves to " +
-            $"{transfer.SuccessorName} ({transfer.SuccessorMerchantId}) on {transfer.EffectiveAt:yyyy-MM-dd}, " +
+            $"{transfer.SuccessorName} ({transfer.SuccessorMerchantId}) on {theirDate:yyyy-MM-dd}, " +
             $"which is bound by the same privacy policy. To be left out, object before then (transfer {TransferId}).",
-            transfer.MerchantId, clock.GetUtcNow(), transfer.EffectiveAt);
+            transfer.MerchantId, clock.GetUtcNow(), theirDate);
         var untold = await users.UntoldAsync(TransferId, batchSize + 1);
         var unreached = 0;
         foreach (var userId in untold.Take(batchSize))
@@ -350,6 +375,13 @@ internal sealed partial class TransferGrain(
 
         await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(state.State.MerchantId, userId)).SettleAndEraseBecause(CardSettlementCause.MerchantClosed);
     }
+
+    private static DateTimeOffset Max(DateTimeOffset one, DateTimeOffset other) => one > other ? one : other;
+
+    // A minute after the first failing pass, doubling to an hour: a customer whose hand-over keeps failing is not retried,
+    // and logged, every minute for days.
+    private static TimeSpan PassRetry(int failedPasses) =>
+        TimeSpan.FromMinutes(Math.Min(60, 1 << Math.Min(failedPasses - 1, 6)));
 
     private async Task<IReadOnlyList<string>> OrdersAtMerchantAsync(string userId) =>
         (await orders.OrderIdsOfUserByMerchantAsync(userId)).GetValueOrDefault(state.State.MerchantId) ?? [];

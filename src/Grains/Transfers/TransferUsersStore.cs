@@ -7,6 +7,9 @@ namespace MeiLing.Grains.Transfers;
 /// <summary>The users a business transfer concerns (P3.2): told when, objected when, settled (handed over or left out) when.</summary>
 public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>P3.2: each user hears of a transfer at least this long before their data moves.</summary>
+    private static readonly TimeSpan NoticePeriod = TimeSpan.FromDays(ITransferGrain.MinimumNoticeDays);
+
     /// <summary>Lists the merchant's customers under the transfer, each once; the merchant is kept on every row.</summary>
     public async Task AddAsync(string transferId, string merchantId, IEnumerable<string> userIds)
     {
@@ -123,27 +126,63 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Records the user's objection, with the cause its erasure notice is listed under (support's chase list reads the
-    /// transfer and the user back from it); false when the transfer does not concern the user.
+    /// transfer and the user back from it), while the user's own notice period runs (<see cref="TransferObjectionOutcome"/>).
     /// </summary>
-    public async Task<bool> ObjectAsync(string transferId, string userId, DateTimeOffset now)
+    /// <remarks>
+    /// P3.2: a user's period ends at the transfer's date or 30 days after they were told, whichever is later; a user not yet
+    /// handed over, told late (their inbox failing for days), still has their 30 days.
+    /// </remarks>
+    public async Task<TransferObjectionOutcome> ObjectAsync(string transferId, string userId, DateTimeOffset now, DateTimeOffset effectiveAt)
     {
         await using var command = dataSource.CreateCommand("""
             UPDATE transfer_users SET objected_at = coalesce(objected_at, $3), objection_cause_id = $4
-             WHERE transfer_id = $1 AND user_id = $2
+             WHERE transfer_id = $1 AND user_id = $2 AND settled_at IS NULL AND ($3 < $5 OR notified_at > $6)
             """);
         command.Parameters.Add(new() { Value = transferId });
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = TransferObjections.CauseId(transferId, userId) });
-        return await command.ExecuteNonQueryAsync() > 0;
+        command.Parameters.Add(new() { Value = effectiveAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = now - NoticePeriod, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        if (await command.ExecuteNonQueryAsync() > 0)
+        {
+            return TransferObjectionOutcome.Recorded;
+        }
+
+        var concerned = await dataSource.ReadRowsAsync(
+            "SELECT 1 FROM transfer_users WHERE transfer_id = $1 AND user_id = $2", reader => reader.GetInt32(0), transferId, userId);
+        return concerned.Count > 0 ? TransferObjectionOutcome.PeriodOver : TransferObjectionOutcome.NotConcerned;
     }
 
-    /// <summary>The users not yet settled after <paramref name="after"/> (by id; empty: from the first), up to <paramref name="limit"/>.</summary>
-    public Task<IReadOnlyList<(string UserId, bool Objected)>> UnsettledAsync(string transferId, string after, int limit) =>
+    /// <summary>
+    /// The users due to be settled after <paramref name="after"/> (by id; empty: from the first), up to <paramref name="limit"/>:
+    /// objectors, and users told at least 30 days before <paramref name="now"/> (P3.2: a user told late keeps their 30 days).
+    /// </summary>
+    public Task<IReadOnlyList<(string UserId, bool Objected)>> DueAsync(string transferId, string after, int limit, DateTimeOffset now) =>
         dataSource.ReadRowsAsync(
-            "SELECT user_id, objected_at IS NOT NULL FROM transfer_users WHERE transfer_id = $1 AND settled_at IS NULL AND user_id > $2 ORDER BY user_id LIMIT $3",
+            """
+            SELECT user_id, objected_at IS NOT NULL FROM transfer_users
+             WHERE transfer_id = $1 AND settled_at IS NULL AND user_id > $2 AND (objected_at IS NOT NULL OR notified_at <= $4)
+             ORDER BY user_id LIMIT $3
+            """,
             reader => (reader.GetString(0), reader.GetBoolean(1)),
-            transferId, after, limit);
+            transferId, after, limit, now - NoticePeriod);
+
+    /// <summary>
+    /// Whether anyone is left unsettled, and when the earliest of them falls due: null while one of them is still untold
+    /// (whose period has not begun).
+    /// </summary>
+    public async Task<(bool Any, DateTimeOffset? NextDueAt)> UnsettledAsync(string transferId)
+    {
+        var row = (await dataSource.ReadRowsAsync(
+            """
+            SELECT count(*)::integer, bool_or(notified_at IS NULL AND objected_at IS NULL), min(notified_at) FILTER (WHERE objected_at IS NULL)
+              FROM transfer_users WHERE transfer_id = $1 AND settled_at IS NULL
+            """,
+            reader => (Count: reader.GetInt32(0), Untold: !reader.IsDBNull(1) && reader.GetBoolean(1), Earliest: reader.IsDBNull(2) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(2)),
+            transferId))[0];
+        return (row.Count > 0, row.Untold ? null : row.Earliest + NoticePeriod);
+    }
 
     /// <summary>The user is handed over or left out; the merchant is named again for rows listed before it was kept.</summary>
     public async Task MarkSettledAsync(string transferId, string merchantId, string userId, DateTimeOffset now)
@@ -167,6 +206,18 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return await command.ExecuteNonQueryAsync();
     }
+}
+
+/// <summary>How a user's objection to a transfer went.</summary>
+public enum TransferObjectionOutcome
+{
+    Recorded,
+
+    /// <summary>The transfer does not concern the user.</summary>
+    NotConcerned,
+
+    /// <summary>The user's notice period is over, or their data has already moved (or been left out).</summary>
+    PeriodOver,
 }
 
 /// <summary>A business transfer as it concerned one user (their access export).</summary>

@@ -17,7 +17,7 @@ public sealed class TransferHandOverWindowTests(PlatformFixture platform)
         var transferId = EntityId.New(EntityId.TransferPrefix);
         var (handedOver, objected) = (EntityId.New(EntityId.UserPrefix), EntityId.New(EntityId.UserPrefix));
         await store.AddAsync(transferId, "mer_source", [handedOver, objected]);
-        await store.ObjectAsync(transferId, objected, DateTimeOffset.UtcNow);
+        await store.ObjectAsync(transferId, objected, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(30));
 
         await store.RecordHandedOverOrdersAsync(transferId, handedOver, ["ord_moving"]);
         var whileMoving = await store.MerchantsThatHandedOverAsync(handedOver);

@@ -392,6 +392,71 @@ public sealed class TransferTests(TimeTravelFixture platform)
         }
     }
 
+    // P3.2 (*reviewer*): a customer told late (their inbox failing until past the date) was handed over as soon as they were
+    // told, with no time to object (409 from the first minute), and held every other customer's hand-over until then. Each is
+    // handed over 30 days after they were told at the earliest, and objects until then; the others move at the date.
+    [Fact]
+    public async Task P3_2_a_customer_told_late_keeps_their_own_30_days_to_object_and_holds_up_no_other_hand_over()
+    {
+        var customers = await platform.OpenShopWithCustomersWhoOrderedAsync(4);
+        var byId = customers.OrderBy(customer => customer.Customer.UserId, StringComparer.Ordinal).ToList();
+        var (objectsLate, staysLate) = (byId[0], byId[1]);
+        foreach (var late in new[] { objectsLate, staysLate })
+        {
+            // Their inbox's stored row moves under it: its writes fail until the grain is activated afresh.
+            var inbox = platform.Grains.GetGrain<IUserInboxGrain>(late.Customer.UserId);
+            await inbox.Notify(new UserNotification(NoticeKinds.PasswordChanged, "Earlier notice", null, DateTimeOffset.UtcNow, null));
+            await platform.Database.ScalarAsync<int>(
+                "UPDATE orleans_storage SET version = version + 1 WHERE grain_id_string = $1 AND grain_type = 'inbox' RETURNING version", late.Customer.UserId);
+        }
+
+        var successor = await platform.CreateMerchantAsync("Successor For The Late");
+        var grain = platform.Grains.GetGrain<ITransferGrain>(await StartTransferAsync(customers[0].Merchant.MerchantId, successor.MerchantId, days: 31));
+        platform.Clock.Advance(TimeSpan.FromDays(32));
+        for (var tick = 0; tick < 3; tick++)
+        {
+            await grain.CompleteIfDue();
+        }
+
+        var atTheDate = await UnsettledAsync(grain);
+        foreach (var late in new[] { objectsLate, staysLate })
+        {
+            await platform.Grains.GetGrain<IUserInboxGrain>(late.Customer.UserId).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        }
+
+        await grain.CompleteIfDue();
+        var notice = Assert.Single((await staysLate.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{staysLate.Customer.UserId}/notifications"))
+            .GetProperty("items").EnumerateArray(), n => n.GetProperty("kind").GetString() == "merchant-transfer");
+        var objected = await objectsLate.CustomerClient.PostAsync($"/v1/transfers/{(await grain.Get())!.TransferId}/objections", null);
+        for (var tick = 0; tick < 3; tick++)
+        {
+            await grain.CompleteIfDue();
+        }
+
+        var withinTheirDays = await UnsettledAsync(grain);
+        var statusWithin = (await grain.Get())!.Status;
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        var completed = await grain.CompleteIfDue();
+
+        Assert.Equal(new[] { objectsLate, staysLate }.Select(late => late.Customer.UserId), atTheDate);
+        Assert.Equal(HttpStatusCode.Created, objected.StatusCode);
+        Assert.Equal([staysLate.Customer.UserId], withinTheirDays);
+        Assert.Equal("handing-over", statusWithin);
+        // Their own date: 30 days after the transfer's had passed, not the transfer's.
+        Assert.True(notice.GetProperty("effectiveAt").GetDateTimeOffset() >= completed.EffectiveAt.AddDays(30), notice.ToString());
+        Assert.Equal("completed", completed.Status);
+        Assert.Empty(await UnsettledAsync(grain));
+        Assert.DoesNotContain((await objectsLate.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{objectsLate.Customer.UserId}/disclosures"))
+            .GetProperty("items").EnumerateArray(), d => d.GetProperty("recipient").GetString() == successor.MerchantId);
+        Assert.Contains((await staysLate.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/users/{staysLate.Customer.UserId}/disclosures"))
+            .GetProperty("items").EnumerateArray(), d => d.GetProperty("recipient").GetString() == successor.MerchantId);
+    }
+
+    private async Task<IReadOnlyList<string>> UnsettledAsync(ITransferGrain grain) =>
+        ((await platform.Database.ScalarAsync<string>(
+            "SELECT coalesce(string_agg(user_id, ',' ORDER BY user_id), '') FROM transfer_users WHERE transfer_id = $1 AND settled_at IS NULL",
+            (await grain.Get())!.TransferId)) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+
     // The transfer's 201 counted only the users told before the answer; the rest were told a batch a turn afterwards, and the
     // operator had no way to see how far the telling had got, or whether it was finished (nobody is handed over before).
     [Fact]
