@@ -69,7 +69,7 @@ public static class UsersApi
         group.MapGet("/{userId:id}/addresses", GetAddresses).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("ListAddresses").WithSummary("The user's saved delivery addresses, with the provenance of imported ones.");
         group.MapPost("/{userId:id}/addresses/imports", ImportAddresses).ForCaller(CallerScope.TheUser)
-            .WithName("ImportAddresses").WithSummary("Import addresses from a third party; needs third-party-sources consent and records provenance (P1.8).");
+            .WithName("ImportAddresses").WithSummary("Import addresses from a third party; needs third-party-sources consent and records provenance; withdrawing that consent forgets them (P1.8).");
 
         group.MapGet("/{userId:id}/notifications", GetNotifications).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
             .WithName("ListNotifications").WithSummary("Notices to the user, newest first, a page at a time: requests' status changes, guardian confirmation, password changes, merchants closing (P4.3), new policy versions (P6.1). Support reads mobile numbers in them masked (P1.7).");

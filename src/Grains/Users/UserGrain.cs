@@ -565,6 +565,11 @@ internal sealed partial class UserGrain(
                 await locations.EraseAsync(UserId);
             }
 
+            if (change is { Purpose: ConsentPurpose.ThirdPartySources, Granted: false } && user.ForgetImportedData())
+            {
+                await state.WriteStateAsync();
+            }
+
             return current.ToReceipt(UserId, user.Region);
         }
 
@@ -601,7 +606,15 @@ internal sealed partial class UserGrain(
         // The user's own state is written only when the decision also accepts a newer policy version.
         // A withdrawal's notices to the recipients of data under the consent are written with it (P3.1).
         await consentDecisions.RecordAsync(receipt, receipt.Granted || await ConsentBasedRecipients.MayExistAsync(receipt.Purpose));
-        if (user.RecordConsent(receipt, policyIndex))
+        var changed = user.RecordConsent(receipt, policyIndex);
+        if (change is { Purpose: ConsentPurpose.ThirdPartySources, Granted: false })
+        {
+            // P1.8 (*reviewer*): the addresses imported under the consent went on being kept, and used, after it was
+            // withdrawn; they go with it, in the same write (a retried withdrawal, above, forgets what is left).
+            changed |= user.ForgetImportedData();
+        }
+
+        if (changed)
         {
             await state.WriteStateAsync();
         }

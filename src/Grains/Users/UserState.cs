@@ -327,6 +327,9 @@ public sealed class UserState : IOwnedByUser
         }
     }
 
+    /// <summary>P1.8: what came from third parties (an address carrying its provenance) goes with the consent it came under.</summary>
+    public bool ForgetImportedData() => Addresses.RemoveAll(address => address.Provenance is not null) > 0;
+
     public int Erase(ErasableCategory category)
     {
         int erased;

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using MeiLing.Grains.Users;
 using MeiLing.Tests.Users;
+using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.Commerce;
 
@@ -41,5 +43,22 @@ public sealed class ProvenanceTests(PlatformFixture platform)
         Assert.Equal("partner-address-book", provenance.GetProperty("source").GetString());
         Assert.Equal("oauth grant 2026-11-24 scope=addresses", provenance.GetProperty("authorization").GetString());
         Assert.Equal(receipt.ReceiptId, provenance.GetProperty("consentReceiptId").GetString());
+    }
+
+    // P1.8 (*reviewer*): withdrawing the consent to third-party sources kept every address imported under it.
+    [Fact]
+    public async Task P1_8_withdrawing_third_party_sources_forgets_the_addresses_imported_under_it()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "third-party-sources", true, version);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/v1/users/{user.UserId}/addresses/imports", Import())).StatusCode);
+
+        await client.SetConsentAsync(user.UserId, "third-party-sources", false, version);
+
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/addresses")).GetProperty("items").EnumerateArray());
+        await platform.Grains.GetGrain<IUserGrain>(user.UserId).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/addresses")).GetProperty("items").EnumerateArray());
     }
 }
