@@ -67,6 +67,9 @@ public static class WebhooksApi
         }
 
         var webhooks = cluster.GetGrain<IMerchantWebhooksGrain>(0);
+        // P1.7, P3.1 (*reviewer*): a closed merchant's change is refused before its entry is written: the append-only log
+        // kept an operator's "set" to a URL that was never stored, shown as the endpoint's last change.
+        await webhooks.EnsureChangeable(merchantId);
         var before = await webhooks.Get(merchantId);
         await AuditChangeAsync(cluster, caller, merchantId, WebhookChangeAudit.Set, before?.Url, body.Url.Trim());
         return TypedResults.Ok(await webhooks.Register(merchantId, body.Url.Trim(), body.Events ?? []));
@@ -104,6 +107,7 @@ public static class WebhooksApi
     {
         var webhooks = cluster.GetGrain<IMerchantWebhooksGrain>(0);
         // Without an endpoint the grain answers 404 and nothing changes: no change to record.
+        await webhooks.EnsureChangeable(merchantId);
         if (await webhooks.Get(merchantId) is { } endpoint)
         {
             await AuditChangeAsync(cluster, caller, merchantId, WebhookChangeAudit.SecretRotated, endpoint.Url, endpoint.Url);

@@ -13,6 +13,13 @@ public interface IMerchantWebhooksGrain : IGrainWithIntegerKey
     [Alias("register")]
     Task<WebhookEndpointIssued> Register(string merchantId, string url, IReadOnlyList<string> events);
 
+    /// <summary>
+    /// A conflict (<c>merchant-closed</c>) when the merchant is past its closing date, 404 when there is no such merchant:
+    /// asked before a change is written to the audit log, so a refused change leaves no entry (P1.7, P3.1).
+    /// </summary>
+    [Alias("ensure-changeable")]
+    Task EnsureChangeable(string merchantId);
+
     /// <summary>The merchant's endpoint, or null when none is registered.</summary>
     [Alias("get")]
     Task<WebhookEndpoint?> Get(string merchantId);

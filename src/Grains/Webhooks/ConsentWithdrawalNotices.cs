@@ -8,7 +8,7 @@ namespace MeiLing.Grains.Webhooks;
 /// that purpose (the disclosure ledger's consent-based hand-overs) with a <c>consent.withdrawn</c> event, written
 /// in the same transaction as the receipt: once the withdrawal is durable, so is every notice of it (P1.10, P3.1).
 /// </summary>
-public sealed class ConsentWithdrawalNotices(IGrainFactory grains, DisclosureLedgerStore ledger, WebhookOutbox outbox)
+public sealed class ConsentWithdrawalNotices(IGrainFactory grains, DisclosureLedgerStore ledger, WebhookOutbox outbox, TimeProvider clock)
 {
     // A withdrawal request tells every recipient from its own step (RequestRecipientNotices); not twice.
     private const string ByWithdrawalRequest = "data-rights-request";
@@ -31,7 +31,7 @@ public sealed class ConsentWithdrawalNotices(IGrainFactory grains, DisclosureLed
         // Listed under the receipt, as a request's recipients are under the request: the user sees each told,
         // retried, failed or confirmed (GET /v1/consent-records/{receiptId}/recipients), and each confirms by the receipt's id.
         // A merchant closed since is listed and told nothing, as on a request (ClosedMerchants).
-        var (told, listed) = events.Count == 0 ? ([], []) : await ClosedMerchants.ListAsync(grains, receipt.ReceiptId, events);
+        var (told, listed) = events.Count == 0 ? ([], []) : await ClosedMerchants.ListAsync(grains, clock, receipt.ReceiptId, events);
         await outbox.WriteWithAsync(told, listed, ConsentReceiptStore.AppendCommand(receipt));
     }
 }

@@ -23,6 +23,8 @@ internal sealed class MerchantWebhooksGrain(
         return new WebhookEndpointIssued(url, taken, secret);
     }
 
+    async Task IMerchantWebhooksGrain.EnsureChangeable(string merchantId) => RefuseClosed(await EnsureMerchantAsync(merchantId));
+
     async Task<WebhookEndpoint?> IMerchantWebhooksGrain.Get(string merchantId) =>
         await store.EndpointAsync(merchantId) is { } endpoint ? new WebhookEndpoint(endpoint.Url, endpoint.Events) : null;
 

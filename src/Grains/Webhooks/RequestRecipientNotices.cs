@@ -15,7 +15,8 @@ namespace MeiLing.Grains.Webhooks;
 /// outbox, in one transaction, from one step of the request. Run again, it writes nothing new.
 /// </summary>
 public sealed class RequestRecipientNotices(
-    IGrainFactory grains, DisclosureLedgerStore ledger, OrderIndexStore orders, MemberCardIndexStore cards, TransferUsersStore transfers, WebhookOutbox outbox)
+    IGrainFactory grains, DisclosureLedgerStore ledger, OrderIndexStore orders, MemberCardIndexStore cards, TransferUsersStore transfers, WebhookOutbox outbox,
+    TimeProvider clock)
 {
     /// <summary>The step of a request's plan that tells its recipients.</summary>
     public const string NotifyRecipients = "notify-recipients";
@@ -174,7 +175,7 @@ public sealed class RequestRecipientNotices(
     // closed since it received the user's data is listed and told nothing (ClosedMerchants).
     private async Task<int> WriteAsync(string requestId, IReadOnlyList<OutboxEvent> events)
     {
-        var (told, listed) = await ClosedMerchants.ListAsync(grains, requestId, events);
+        var (told, listed) = await ClosedMerchants.ListAsync(grains, clock, requestId, events);
         await outbox.WriteAsync(told, listed);
         return events.Count;
     }

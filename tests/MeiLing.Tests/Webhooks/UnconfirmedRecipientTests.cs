@@ -230,6 +230,36 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
         Assert.Equal("closed", recipient.GetProperty("status").GetString());
         // Its own shop.redact may go there (the endpoint was re-pointed by hand above); no notice naming a user does.
         Assert.DoesNotContain(elsewhere.Received, r => r.Type is "customer.updated" or "customer.redact");
+        // P1.7 (*reviewer*): the refused changes left no entry in the append-only log: the last change it shows is the
+        // merchant's own registration, before the closing.
+        var changes = (await operatorKey.GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchantId}/webhook/changes")).GetProperty("items").EnumerateArray().ToList();
+        Assert.DoesNotContain(changes, change => change.GetProperty("byRole").GetString() == "operator");
+    }
+
+    // P3.1, P4.3, P8.1 (*reviewer*): past its closing date, while its erasure walk had yet to finish (a large or stalled
+    // merchant), a merchant was still sent the user's id on every request: its keys had ended, so no one could confirm it,
+    // and support chased it. From its closing date it is listed not-told, as its keys end.
+    [Fact]
+    public async Task P3_1_P4_3_a_merchant_past_its_closing_date_whose_erasure_has_not_finished_is_sent_nothing_and_shown_not_told()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        var orderId = (await shop.PlaceOrderAsync()).Id();
+        (await shop.MerchantClient.GetAsync($"/v1/orders/{orderId}")).EnsureSuccessStatusCode();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/termination", new { noticeDays = 30 })).EnsureSuccessStatusCode();
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+
+        // The walk has not come to this customer: the merchant is closing, past its date, not yet closed.
+        var requestId = (await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" })).RequestId();
+        await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+        var recipient = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}"))
+            .GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
+
+        Assert.Equal(MerchantStatus.Terminating, (await platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId).Get())!.Status);
+        Assert.Equal("not-told", recipient.GetProperty("status").GetString());
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", shop.Merchant.MerchantId, requestId));
     }
 
     [Fact]
