@@ -18,7 +18,8 @@ public static class ConsolePaths
     /// A sign-in's return URL is followed only when it is a path inside the same console: an absolute
     /// URL, a protocol-relative one (<c>//evil</c>), a backslash trick (<c>/\evil</c>) or a path elsewhere
     /// on the host falls back to the console's home. No open redirect. Nor one beyond printable ASCII, which the
-    /// server refuses to write into the Location header (a 500 where the sign-in had succeeded).
+    /// server refuses to write into the Location header (a 500 where the sign-in had succeeded). Nor one with a dot segment
+    /// (<c>/privacy/../v1/…</c>, <c>%2e%2e</c>), which the browser resolves to a path outside the console (*reviewer*).
     /// </summary>
     public static string SafeReturnUrl(string? returnUrl, string home)
     {
@@ -26,11 +27,19 @@ public static class ConsolePaths
             || returnUrl[0] != '/' || returnUrl.StartsWith("//", StringComparison.Ordinal)
             || returnUrl.Contains('\\', StringComparison.Ordinal)
             || returnUrl.Any(c => c is < ' ' or > '~')
+            || HasDotSegment(returnUrl)
             || !(returnUrl == home || returnUrl.StartsWith(home + "/", StringComparison.Ordinal) || returnUrl.StartsWith(home + "?", StringComparison.Ordinal)))
         {
             return home;
         }
 
         return returnUrl;
+    }
+
+    // Any dot segment, plain or percent-encoded, before the query: no console link needs one.
+    private static bool HasDotSegment(string returnUrl)
+    {
+        var path = returnUrl.Split('?', 2)[0].Replace("%2e", ".", StringComparison.OrdinalIgnoreCase);
+        return path.Split('/').Any(segment => segment is "." or "..");
     }
 }

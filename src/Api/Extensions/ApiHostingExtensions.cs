@@ -70,6 +70,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<UserSessions>();
         builder.Services.AddSingleton<RecentSignIn>();
         builder.Services.AddSingleton<UnknownApiKeys>();
+        builder.Services.AddSingleton<RecentlyValidKeys>();
         builder.Services.AddSingleton<EndedSessionIds>();
         builder.Services.AddSingleton<Audit.RecentListings>();
         builder.Services.AddSingleton<NetworkAllowances>();

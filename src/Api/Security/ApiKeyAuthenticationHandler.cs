@@ -29,7 +29,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        return await keys.ResolveAsync(values.ToString(), SchemeName) is { } principal
+        return await keys.ResolveAsync(values.ToString(), SchemeName, Context) is { } principal
             ? AuthenticateResult.Success(UnwrittenTicket.For(principal, SchemeName))
             : AuthenticateResult.Fail("Invalid API key.");
     }

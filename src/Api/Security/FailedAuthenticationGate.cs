@@ -9,7 +9,7 @@ namespace MeiLing.Api.Security;
 /// failures, and once they are spent such a request gets 429 instead of 401. Only wrong credentials count and
 /// only they are refused: a session that merely expired or was ended is a real user's, not a guess, and a valid
 /// credential always goes through, so neighbours behind one NAT address are not locked out by a guesser among
-/// them. Requests without credentials go on to the anonymous per-address bucket.
+/// them (an API key once this host has resolved it lately: a key new to it is not looked up from a spent address). Requests without credentials go on to the anonymous per-address bucket.
 /// </summary>
 public static class FailedAuthenticationGate
 {

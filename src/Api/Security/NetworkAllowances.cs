@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
@@ -21,6 +22,9 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
     private readonly PartitionedRateLimiter<string> _codesPerNetwork = PerNetworkPerMinute(settings.RateLimitCodesPerMinutePerNetwork);
     private readonly PartitionedRateLimiter<string> _codesPerDay = PerDay(settings.RateLimitCodesPerDay);
     private readonly PartitionedRateLimiter<string> _wrongCodesPerDay = PerDay(settings.RateLimitWrongCodesPerDay);
+
+    // Codes of each network being examined now, admitted against its day before they are known to be right or wrong.
+    private readonly ConcurrentDictionary<string, int> _wrongCodesInFlight = new(StringComparer.Ordinal);
 
     /// <summary>The bucket of a request that registers, signs in or otherwise presents credentials.</summary>
     public RateLimitPartition<string> Credentials(HttpContext context, string bucket = "") =>
@@ -48,21 +52,58 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
     }
 
     /// <summary>
-    /// Refuses a code presented without a session from an IPv4 address or IPv6 /48 that has presented its day of wrong ones
-    /// (<see cref="ApiSettings.RateLimitWrongCodesPerDay"/>), before the code is examined: 429 <c>too-many-wrong-codes</c>.
+    /// Admits a code presented without a session from an IPv4 address or IPv6 /48 only while its day of wrong ones
+    /// (<see cref="ApiSettings.RateLimitWrongCodesPerDay"/>) has room for it and for every code of the network still being
+    /// examined, before the code is examined: 429 <c>too-many-wrong-codes</c> otherwise. A wrong code is then spent from
+    /// the day (<see cref="WrongCodeReservation.Spend"/>); a right one spends nothing.
     /// </summary>
-    public void EnsureWrongCodesLeft(HttpContext context)
+    /// <remarks>
+    /// P4.4 (*reviewer*): checked before and counted after, a burst of concurrent guesses all passed the check before any
+    /// was counted, and those past the day were never counted at all: one burst an hour, about 1,440 guesses a day where
+    /// the day is 100.
+    /// </remarks>
+    public WrongCodeReservation ReserveWrongCode(HttpContext context)
     {
-        using var left = _wrongCodesPerDay.AttemptAcquire(DayKey(context), permitCount: 0);
-        if (!left.IsAcquired)
+        var key = DayKey(context);
+        var examined = _wrongCodesInFlight.AddOrUpdate(key, 1, (_, count) => count + 1);
+        var left = _wrongCodesPerDay.GetStatistics(key)?.CurrentAvailablePermits ?? settings.RateLimitWrongCodesPerDay;
+        if (examined > left)
         {
+            ReleaseWrongCode(key);
             throw new DomainException(DomainErrorKind.TooManyRequests, "too-many-wrong-codes",
                 $"At most {settings.RateLimitWrongCodesPerDay} wrong codes a day from one network; try again later.") { RetryAfter = DaySegment };
         }
+
+        return new WrongCodeReservation(this, key);
     }
 
-    /// <summary>Counts a wrong code presented without a session against its network's day.</summary>
-    public void SpendWrongCode(HttpContext context) => _wrongCodesPerDay.AttemptAcquire(DayKey(context)).Dispose();
+    private void SpendWrongCode(string key) => _wrongCodesPerDay.AttemptAcquire(key).Dispose();
+
+    // After the spend, so that no moment counts the code neither as examined nor as spent. The count goes when it is zero.
+    private void ReleaseWrongCode(string key)
+    {
+        if (_wrongCodesInFlight.AddOrUpdate(key, 0, (_, count) => count - 1) <= 0)
+        {
+            _wrongCodesInFlight.TryRemove(new KeyValuePair<string, int>(key, 0));
+        }
+    }
+
+    /// <summary>A code admitted for examination: spent from its network's day when wrong, released either way.</summary>
+    public sealed class WrongCodeReservation(NetworkAllowances allowances, string key) : IDisposable
+    {
+        private bool _released;
+
+        public void Spend() => allowances.SpendWrongCode(key);
+
+        public void Dispose()
+        {
+            if (!_released)
+            {
+                _released = true;
+                allowances.ReleaseWrongCode(key);
+            }
+        }
+    }
 
     // The day's key, as the codes' day: an IPv4 address, or an IPv6 address's /48.
     private static string DayKey(HttpContext context)

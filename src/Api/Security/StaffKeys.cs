@@ -13,7 +13,8 @@ namespace MeiLing.Api.Security;
 /// while (<see cref="UnknownApiKeys"/>), and concurrent requests with one key share one lookup
 /// (<see cref="ApiKeyLookups"/>).
 /// </summary>
-public sealed class StaffKeys(ApiKeyLookups lookups, UnknownApiKeys unknownKeys, ApiSettings settings)
+public sealed class StaffKeys(
+    ApiKeyLookups lookups, UnknownApiKeys unknownKeys, RecentlyValidKeys validKeys, FailedAuthenticationLimit failures, ApiSettings settings)
 {
     // Keys are random tokens, never personal data; an absurdly long one is refused before hashing.
     public const int MaxKeyLength = 256;
@@ -23,8 +24,12 @@ public sealed class StaffKeys(ApiKeyLookups lookups, UnknownApiKeys unknownKeys,
     /// <summary>The SHA-256 of a key: how keys are stored, looked up and (for rate limits) told apart; the key itself is kept nowhere.</summary>
     public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
-    /// <summary>The key's holder as a principal of <paramref name="scheme"/>, or null for a key that is not (or no longer) valid.</summary>
-    public async Task<ClaimsPrincipal?> ResolveAsync(string presented, string scheme)
+    /// <summary>
+    /// The key's holder as a principal of <paramref name="scheme"/>, or null for a key that is not (or no longer) valid.
+    /// For a <paramref name="request"/> whose address spent its failed authentications, only a key this host resolved as
+    /// valid lately is looked up; any other is refused unasked.
+    /// </summary>
+    public async Task<ClaimsPrincipal?> ResolveAsync(string presented, string scheme, HttpContext? request = null)
     {
         if (presented.Length is 0 or > MaxKeyLength)
         {
@@ -33,12 +38,12 @@ public sealed class StaffKeys(ApiKeyLookups lookups, UnknownApiKeys unknownKeys,
 
         // P4.4: a made-up key costs no grain activation and no database read.
         return IsBootstrapOperator(Hash(presented)) || ApiKeyShape.IsWellFormed(presented)
-            ? await ResolveHashAsync(Convert.ToHexStringLower(Hash(presented)), scheme)
+            ? await ResolveHashAsync(Convert.ToHexStringLower(Hash(presented)), scheme, request)
             : null;
     }
 
     /// <summary>As <see cref="ResolveAsync"/>, for a key known only by its hash (the console's cookie keeps no key).</summary>
-    public async Task<ClaimsPrincipal?> ResolveHashAsync(string keyHash, string scheme)
+    public async Task<ClaimsPrincipal?> ResolveHashAsync(string keyHash, string scheme, HttpContext? request = null)
     {
         if (keyHash.Length != 64)
         {
@@ -55,11 +60,24 @@ public sealed class StaffKeys(ApiKeyLookups lookups, UnknownApiKeys unknownKeys,
             return null;
         }
 
+        // P4.4 (*reviewer*): each distinct made-up key of the platform's shape cost a grain activation and a database read,
+        // and the failure limit answered 429 only after the lookup: past it, a key not lately valid here is not looked up.
+        var lately = validKeys.Contains(keyHash);
+        if (!lately && request is not null && !failures.HasFailuresLeft(RateLimits.ClientAddress(request)))
+        {
+            return null;
+        }
+
         var grant = await lookups.ResolveAsync(keyHash);
         if (grant is null)
         {
             unknownKeys.Remember(keyHash);
             return null;
+        }
+
+        if (!lately)
+        {
+            validKeys.Remember(keyHash);
         }
 
         return CallerClaims.Principal(grant, scheme);

@@ -145,10 +145,20 @@ public sealed partial class UserSessions
     /// from a link there; anything else takes the cookie only from the API's own origin: a sibling's plain form post to a
     /// route that reads no body (a request's confirmation, an objection, a cancellation) was taken as the user's own, and
     /// its image tags on the API's reads spent the user's export downloads (P8.1, P4.4) and wrote the user's activity.
+    /// A link followed is a navigation: a sibling's image or script tags on the privacy center's pages (*reviewer*) kept the
+    /// user's heavy reads at 429 and wrote activity entries with search terms of the sibling's choosing.
     /// </summary>
     public static bool CookieMayAuthenticate(HttpRequest request) =>
-        (ConsolePaths.IsPrivacy(request.Path) && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
+        (ConsolePaths.IsPrivacy(request.Path) && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && IsNavigation(request))
         || FromThisOrigin(request);
+
+    // Judged by the browser's Sec-Fetch-Mode and Sec-Fetch-Dest; a browser that sends neither is judged by SameSite alone.
+    private static bool IsNavigation(HttpRequest request)
+    {
+        var mode = request.Headers["Sec-Fetch-Mode"].ToString();
+        var destination = request.Headers["Sec-Fetch-Dest"].ToString();
+        return (mode.Length == 0 || mode == "navigate") && (destination.Length == 0 || destination is "document" or "iframe" or "frame");
+    }
 
     /// <summary>
     /// Whether a browser's request comes from the API's own pages (or none: an address typed, a bookmark). Judged by the

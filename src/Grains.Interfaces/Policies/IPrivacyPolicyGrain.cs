@@ -29,6 +29,11 @@ public interface IPrivacyPolicyGrain : IGrainWithStringKey
     [ReadOnly]
     Task<PolicyStanding> GetStanding(string? version);
 
+    /// <summary>One published version, or null when <paramref name="version"/> was never published.</summary>
+    [Alias("version")]
+    [ReadOnly]
+    Task<PolicyVersion?> GetVersion(string version);
+
     /// <summary>Every published version, oldest first.</summary>
     [Alias("versions")]
     [ReadOnly]

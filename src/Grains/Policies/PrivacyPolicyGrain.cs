@@ -37,6 +37,9 @@ internal sealed class PrivacyPolicyGrain(
 
     Task<PolicyStanding> IPrivacyPolicyGrain.GetStanding(string? version) => Task.FromResult(state.State.StandingOf(version));
 
+    Task<PolicyVersion?> IPrivacyPolicyGrain.GetVersion(string version) =>
+        Task.FromResult(state.State.Versions.FirstOrDefault(published => published.Version == version)?.ToView());
+
     Task<IReadOnlyList<PolicyVersion>> IPrivacyPolicyGrain.GetVersions() =>
         Task.FromResult<IReadOnlyList<PolicyVersion>>([.. state.State.Versions.Select(v => v.ToView())]);
 

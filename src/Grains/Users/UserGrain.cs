@@ -187,6 +187,9 @@ internal sealed partial class UserGrain(
         var user = User;
         if (user.Closing)
         {
+            // As slowly as a wrong password (*reviewer*): answered at once, the refusal told that the number was registered
+            // and that its owner was cancelling the account.
+            Passwords.SpendDecoyVerification(password);
             return null;
         }
 

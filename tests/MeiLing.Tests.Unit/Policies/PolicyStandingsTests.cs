@@ -65,6 +65,8 @@ public sealed class PolicyStandingsTests
 
         public Task<PolicyVersion?> GetCurrent() => throw new NotSupportedException();
 
+        public Task<PolicyVersion?> GetVersion(string version) => throw new NotSupportedException();
+
         public Task<IReadOnlyList<PolicyVersion>> GetVersions() => throw new NotSupportedException();
 
         public Task<IReadOnlyList<PolicyVersion>> GetVersionsPage(int skip, int take) => throw new NotSupportedException();

@@ -82,6 +82,37 @@ public sealed class ApiKeyGuessingTests(PlatformFixture platform)
     }
 
     /// <summary>A key of the platform's shape that was never issued.</summary>
+    // P4.4 (*reviewer*): each distinct made-up key of the platform's shape was looked up (a grain activation, a database
+    // read) before the failure limit answered: past the limit an address's 429s still cost a lookup each. Past it now, only
+    // a key this host knows as valid is looked up.
+    [Fact]
+    public async Task P4_4_an_address_past_its_failed_authentications_has_no_further_made_up_key_looked_up()
+    {
+        var merchant = await platform.CreateMerchantAsync("Known before the guesses");
+        GrainCallCounter? calls = null;
+        await using var api = platform.Api.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "3");
+            calls = GrainCallCounter.InstallIn(web);
+        });
+        var known = await Client(api, merchant.ApiKey).GetAsync($"/v1/merchants/{merchant.MerchantId}");
+        var lookupsBefore = calls!.CallsTo<IApiKeyGrain>();
+
+        var guesses = new List<HttpResponseMessage>();
+        for (var guess = 0; guess < 20; guess++)
+        {
+            guesses.Add(await Client(api, WellShapedGuess()).GetAsync("/v1/merchants/mer_unknown"));
+        }
+
+        var lookupsOfGuesses = calls.CallsTo<IApiKeyGrain>() - lookupsBefore;
+        var stillKnown = await Client(api, merchant.ApiKey).GetAsync($"/v1/merchants/{merchant.MerchantId}");
+
+        Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        Assert.InRange(lookupsOfGuesses, 1, 3);
+        Assert.Equal(HttpStatusCode.TooManyRequests, guesses[^1].StatusCode);
+        Assert.Equal(HttpStatusCode.OK, stillKnown.StatusCode);
+    }
+
     internal static string WellShapedGuess() => ApiKeys.NewKey(CallerRole.Merchant);
 
     private async Task<int> ActivationsAsync(IManagementGrain management, IEnumerable<string> keys)

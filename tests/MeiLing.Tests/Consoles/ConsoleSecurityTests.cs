@@ -95,6 +95,9 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
     [InlineData("/console")]
     // *reviewer*: a character beyond ASCII went into the Location header as it was, and Kestrel failed the sign-in (500).
     [InlineData("/privacy/中")]
+    // *reviewer*: dot segments passed the prefix check, and the browser resolved them to a path outside the console.
+    [InlineData("/privacy/../v1/ping")]
+    [InlineData("/privacy/%2E%2E/console")]
     public async Task P4_4_sign_in_never_follows_a_return_url_off_its_own_console(string returnUrl)
     {
         var user = await platform.RegisterUserAsync();
@@ -279,6 +282,31 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
 
         Assert.Equal(HttpStatusCode.Unauthorized, planted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+    }
+
+    // P4.4, P1.3 (*reviewer*): a privacy-center page is read from a link on a sibling host, so it took the cookie on any GET:
+    // the sibling's image tags on it, in a loop, kept the user's heavy reads at 429 and wrote activity entries with search
+    // terms of its choosing. Only a navigation is signed in.
+    [Fact]
+    public async Task P4_4_P1_3_a_privacy_page_loaded_as_an_image_by_a_sibling_host_is_not_signed_in_while_a_link_followed_is()
+    {
+        var user = await platform.RegisterUserAsync();
+        var browser = await SignedInUserAsync(user);
+
+        using var asAnImage = new HttpRequestMessage(HttpMethod.Get, "/privacy/account?q=probe");
+        asAnImage.Headers.Add("Sec-Fetch-Site", "same-site");
+        asAnImage.Headers.Add("Sec-Fetch-Mode", "no-cors");
+        asAnImage.Headers.Add("Sec-Fetch-Dest", "image");
+        var planted = await browser.SendAsync(asAnImage);
+        using var asALink = new HttpRequestMessage(HttpMethod.Get, "/privacy/account");
+        asALink.Headers.Add("Sec-Fetch-Site", "same-site");
+        asALink.Headers.Add("Sec-Fetch-Mode", "navigate");
+        asALink.Headers.Add("Sec-Fetch-Dest", "document");
+        var followed = await browser.SendAsync(asALink);
+
+        Assert.Equal(HttpStatusCode.Redirect, planted.StatusCode);
+        Assert.StartsWith("/privacy/signin", planted.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, followed.StatusCode);
     }
 
     // P4.4, P8.1: the antiforgery token alone did not stop a sibling host: it plants a site-wide antiforgery cookie whose

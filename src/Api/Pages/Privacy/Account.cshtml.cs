@@ -3,6 +3,7 @@ using MeiLing.Api.Consoles;
 using MeiLing.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace MeiLing.Api.Pages.Privacy;
 
@@ -11,6 +12,8 @@ namespace MeiLing.Api.Pages.Privacy;
 /// notifications, through the API's handlers.
 /// </summary>
 [Authorize(Policy = AuthorizationPolicies.User)]
+// P4.4 (*reviewer*): each load reads the user's notifications and the policy's versions; at a session's whole rate.
+[EnableRateLimiting(RateLimits.HeavyReadsPolicy)]
 public sealed class AccountModel(IClusterClient cluster, UserSessions sessions) : ConsolePageModel(cluster)
 {
     public const int NotificationsShown = 50;

@@ -37,8 +37,17 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    /// <summary>Grants or withdraws one purpose under the policy version the user accepted (the current one if none).</summary>
-    public async Task<IActionResult> OnPostConsentAsync([FromForm] string? purpose, [FromForm] bool? granted)
+    /// <summary>
+    /// The policy shown for acceptance with every choice, when the user has accepted none yet (registered before the first
+    /// was published): a choice then accepts it, and the page says so.
+    /// </summary>
+    public PolicyVersion? PolicyToAccept { get; private set; }
+
+    /// <summary>
+    /// Grants or withdraws one purpose under the policy version the user accepted; one who accepted none names the version
+    /// the page showed them (<paramref name="policyVersion"/>), which the choice accepts.
+    /// </summary>
+    public async Task<IActionResult> OnPostConsentAsync([FromForm] string? purpose, [FromForm] bool? granted, [FromForm] string? policyVersion)
     {
         // P1.2: a form without a choice the binder could read changes nothing. Bound as a plain bool it was false, a
         // withdrawal: for location, every sample erased, where the API's route answers 400.
@@ -47,8 +56,14 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
             return Refused("请选择同意或撤回。Choose to grant or to withdraw.");
         }
 
+        // P6.1 (*reviewer*): a user who had accepted no version had the current one named for them, unseen, a
+        // rights-reducing one included, and any click (a withdrawal too) accepted it. The version is the one the page showed.
         var profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
-        var version = profile?.AcceptedPolicyVersion ?? (await Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetCurrent())?.Version ?? "";
+        if ((profile?.AcceptedPolicyVersion ?? policyVersion) is not { Length: > 0 } version)
+        {
+            return Refused("请先阅读隐私政策。Read the privacy policy shown with your choices first.");
+        }
+
         if (await AttemptAsync(async () =>
             {
                 if (Accept(ApiAnswer.Of<ConsentReceiptBody>(await UsersApi.SetConsent(UserId, purpose ?? "", new SetConsentRequest(granted.Value, version), User, Cluster)), out var receipt))
@@ -75,6 +90,9 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
     private async Task LoadAsync()
     {
         Profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
+        PolicyToAccept = Profile is { AcceptedPolicyVersion: null }
+            ? await Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetCurrent()
+            : null;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, consents)).Value?.Items ?? [];
         Receipts = await ConsentReceiptsShown.LoadAsync(Cluster, UserId);
         var ledger = ApiAnswer.Of<ItemPage<DisclosureRecord>>(await UsersApi.GetDisclosures(UserId, User, Cluster, limit: null, cursor: DisclosuresBefore)).Value;

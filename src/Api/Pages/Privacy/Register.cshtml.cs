@@ -68,11 +68,13 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
     }
 
     // The version posted with the form stays the one shown: a page shown again after a refusal keeps what the user read.
+    // That one version is read, not every version there is (*reviewer*: an anonymous post naming any version read them all).
     private async Task ShowPolicyAsync()
     {
-        var current = await Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetCurrent();
-        Policy = Input.PolicyVersion is { Length: > 0 } shown && current?.Version != shown
-            ? (await Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetVersions()).FirstOrDefault(v => v.Version == shown) ?? current
+        var policy = Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey);
+        var current = await policy.GetCurrent();
+        Policy = Input.PolicyVersion is { Length: > 0 and <= 64 } shown && current?.Version != shown
+            ? await policy.GetVersion(shown) ?? current
             : current;
     }
 
