@@ -177,6 +177,17 @@ public sealed class ApiSettings : ClusterSettings
     public int RateLimitWrongCodesPerDay { get; set; } = 100;
 
     /// <summary>
+    /// Wrong one-time codes one caller may present per day where a code is presented under a session or a staff key (a
+    /// child's guardian confirmation, support's confirmation of a request it filed; <c>MEILING_RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY</c>).
+    /// Each code takes five guesses, and a fresh code (a new text, a request filed again) five more: a child asking codes
+    /// through the day guessed its guardian's some 150 times, an agent filing, guessing and cancelling some 500, a hit
+    /// confirming a cancellation with no second agent. Past it, 429 <c>too-many-wrong-codes</c>, the code unexamined.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY")]
+    [Range(1, 100_000_000, ErrorMessage = "MEILING_RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY must be 1-100000000.")]
+    public int RateLimitWrongCodesPerCallerPerDay { get; set; } = 20;
+
+    /// <summary>
     /// Wrong credentials one client IP may present per minute before its credentials are refused unexamined
     /// (<c>MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE</c>): against guessing keys and tokens (P4.4).
     /// </summary>

@@ -39,7 +39,7 @@ public static class RequestsApi
 
         // P1.7: support's actions on a request are audited with the request's user as their subject, before they act.
         requests.MapPost("/{requestId:id}/confirmation", Confirm).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
-            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body; a cancellation, deletion or correction with changesDelivery needs a recent sign-in, P4.4), or support does with {verificationCode}, the code the user received (confirm-request), except for a correction with changesDelivery: that one only the user confirms (403 user-confirmation-required, P1.5); until then it is awaiting-confirmation and changes nothing. A support filing the user's own filing of its type took the place of is cancelled instead: 409 request-superseded (P8.1); one past its window (MEILING_CONFIRMATION_DAYS, 7) is cancelled too: 409 request-expired.");
+            .WithName("ConfirmRequest").WithSummary("The user confirms a request support filed for them (empty body; a cancellation, deletion or correction with changesDelivery needs a recent sign-in, P4.4), or support does with {verificationCode}, the code the user received (confirm-request; an agent presents at most 20 wrong codes a day across requests, MEILING_RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY, then 429 too-many-wrong-codes, the code unexamined), except for a correction with changesDelivery: that one only the user confirms (403 user-confirmation-required, P1.5); until then it is awaiting-confirmation and changes nothing. A support filing the user's own filing of its type took the place of is cancelled instead: 409 request-superseded (P8.1); one past its window (MEILING_CONFIRMATION_DAYS, 7) is cancelled too: 409 request-expired.");
         requests.MapPost("/{requestId:id}/approval", Approve).RequireAuthorization(AuthorizationPolicies.Staff).AuditsSubjectOf("requestId")
             .WithName("ApproveRequest").WithSummary("A second support or operator key approves a request awaiting confirmation, with its reason; the filer's own key gets 403 own-request, and the key that enrolled the filing agent 403 enrolled-the-filer (P1.7); a correction with changesDelivery gets 403 user-confirmation-required, as only the user confirms it (P1.5); a support filing the user's own filing of its type took the place of, 409 request-superseded (P8.1); one past its confirmation window, 409 request-expired, and it is cancelled.");
         requests.MapPost("/{requestId:id}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
@@ -237,7 +237,12 @@ public static class RequestsApi
             });
         }
 
-        return TypedResults.Ok(await request.ConfirmWithCode(caller.AsRequestActor(), body.VerificationCode.Trim()));
+        // P4.4 (*reviewer*): an agent's wrong codes are counted a day across requests: each request's code takes five guesses,
+        // and an agent filing, guessing and cancelling again had some 500 a day at erasing an account alone. The console's
+        // form comes through here too.
+        var allowances = context.RequestServices.GetRequiredService<NetworkAllowances>();
+        return TypedResults.Ok(await WrongCodeFilter.WithinAsync(
+            allowances.ReserveCallersWrongCode(caller.SubjectId()!), () => request.ConfirmWithCode(caller.AsRequestActor(), body.VerificationCode.Trim())));
     }
 
     internal static async Task<Ok<DataRightsRequestView>> Approve(string requestId, ReasonBody body, ClaimsPrincipal caller, IClusterClient cluster, HttpContext context)

@@ -35,9 +35,9 @@ public static class UsersApi
             .AddEndpointFilter<WrongCodeFilter>()
             .WithName("WithdrawGuardianConsent")
             .WithSummary("The guardian of a child under 14 withdraws consent with a guardian-withdrawal code texted to the guardian's number (no session needed; a guardian-consent code, the one handed on to confirm, does not do): the child's account is cancelled, the whole erasure (P5.1, P4.1). 202 with the cancellation and its followUpCode, which the guardian follows it with at POST /v1/requests/{requestId}/follow-up once the account is gone (P8.1); a cancellation already under way answers as it is, without. Any failure is 400 verification-failed; a network past its day of wrong codes (100, with registration and password resets) is 429 too-many-wrong-codes, the code unexamined.");
-        group.MapPost("/{userId:id}/guardian-confirmation", ConfirmGuardian).ForCaller(CallerScope.TheUser)
+        group.MapPost("/{userId:id}/guardian-confirmation", ConfirmGuardian).ForCaller(CallerScope.TheUser).AddEndpointFilter<CallerWrongCodeFilter>()
             .WithName("ConfirmGuardian").WithSummary("The guardian of a child under 14 confirms with the code texted to the guardian's number: the account leaves pending-guardian (P5.1).")
-            .WithDescription("Within 7 days of the registration; after them 409 `guardian-deadline-passed`, and the account's erasure is filed (as the deadline files it), whatever code is given.");
+            .WithDescription("Within 7 days of the registration; after them 409 `guardian-deadline-passed`, and the account's erasure is filed (as the deadline files it), whatever code is given. A child presents at most 20 wrong codes a day, across codes (MEILING_RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY); past them 429 too-many-wrong-codes with Retry-After, the code unexamined.");
         group.MapGet("/{userId:id}", GetProfile).ForCaller(CallerScope.TheUserOrSupport)
             .WithName("GetUser").WithSummary("The user's profile; never a password or its hash. Support reads the phone masked and no birth date (P1.7).");
         group.MapPatch("/{userId:id}", CorrectProfile).ForCaller(CallerScope.TheUser)

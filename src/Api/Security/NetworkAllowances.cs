@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
@@ -21,10 +20,11 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
     private readonly PartitionedRateLimiter<string> _codesPerAddress = PerKey(settings.RateLimitCodesPerMinute, TimeSpan.FromMinutes(1));
     private readonly PartitionedRateLimiter<string> _codesPerNetwork = PerNetworkPerMinute(settings.RateLimitCodesPerMinutePerNetwork);
     private readonly PartitionedRateLimiter<string> _codesPerDay = PerDay(settings.RateLimitCodesPerDay);
-    private readonly PartitionedRateLimiter<string> _wrongCodesPerDay = PerDay(settings.RateLimitWrongCodesPerDay);
+    private readonly WrongCodeDay _wrongCodesPerDay = new(
+        settings.RateLimitWrongCodesPerDay, $"At most {settings.RateLimitWrongCodesPerDay} wrong codes a day from one network; try again later.");
 
-    // Codes of each network being examined now, admitted against its day before they are known to be right or wrong.
-    private readonly ConcurrentDictionary<string, int> _wrongCodesInFlight = new(StringComparer.Ordinal);
+    private readonly WrongCodeDay _wrongCodesPerCaller = new(
+        settings.RateLimitWrongCodesPerCallerPerDay, $"At most {settings.RateLimitWrongCodesPerCallerPerDay} wrong codes a day from one caller; try again later.");
 
     /// <summary>The bucket of a request that registers, signs in or otherwise presents credentials.</summary>
     public RateLimitPartition<string> Credentials(HttpContext context, string bucket = "") =>
@@ -54,56 +54,15 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
     /// <summary>
     /// Admits a code presented without a session from an IPv4 address or IPv6 /48 only while its day of wrong ones
     /// (<see cref="ApiSettings.RateLimitWrongCodesPerDay"/>) has room for it and for every code of the network still being
-    /// examined, before the code is examined: 429 <c>too-many-wrong-codes</c> otherwise. A wrong code is then spent from
-    /// the day (<see cref="WrongCodeReservation.Spend"/>); a right one spends nothing.
+    /// examined, before the code is examined: 429 <c>too-many-wrong-codes</c> otherwise (<see cref="WrongCodeDay"/>).
     /// </summary>
-    /// <remarks>
-    /// P4.4 (*reviewer*): checked before and counted after, a burst of concurrent guesses all passed the check before any
-    /// was counted, and those past the day were never counted at all: one burst an hour, about 1,440 guesses a day where
-    /// the day is 100.
-    /// </remarks>
-    public WrongCodeReservation ReserveWrongCode(HttpContext context)
-    {
-        var key = DayKey(context);
-        var examined = _wrongCodesInFlight.AddOrUpdate(key, 1, (_, count) => count + 1);
-        var left = _wrongCodesPerDay.GetStatistics(key)?.CurrentAvailablePermits ?? settings.RateLimitWrongCodesPerDay;
-        if (examined > left)
-        {
-            ReleaseWrongCode(key);
-            throw new DomainException(DomainErrorKind.TooManyRequests, "too-many-wrong-codes",
-                $"At most {settings.RateLimitWrongCodesPerDay} wrong codes a day from one network; try again later.") { RetryAfter = DaySegment };
-        }
+    public WrongCodeDay.Reservation ReserveWrongCode(HttpContext context) => _wrongCodesPerDay.Reserve(DayKey(context));
 
-        return new WrongCodeReservation(this, key);
-    }
-
-    private void SpendWrongCode(string key) => _wrongCodesPerDay.AttemptAcquire(key).Dispose();
-
-    // After the spend, so that no moment counts the code neither as examined nor as spent. The count goes when it is zero.
-    private void ReleaseWrongCode(string key)
-    {
-        if (_wrongCodesInFlight.AddOrUpdate(key, 0, (_, count) => count - 1) <= 0)
-        {
-            _wrongCodesInFlight.TryRemove(new KeyValuePair<string, int>(key, 0));
-        }
-    }
-
-    /// <summary>A code admitted for examination: spent from its network's day when wrong, released either way.</summary>
-    public sealed class WrongCodeReservation(NetworkAllowances allowances, string key) : IDisposable
-    {
-        private bool _released;
-
-        public void Spend() => allowances.SpendWrongCode(key);
-
-        public void Dispose()
-        {
-            if (!_released)
-            {
-                _released = true;
-                allowances.ReleaseWrongCode(key);
-            }
-        }
-    }
+    /// <summary>
+    /// Admits a code presented under a session or a staff key (a child's guardian confirmation, support's confirmation of a
+    /// request it filed) within the caller's own day of wrong ones (<see cref="ApiSettings.RateLimitWrongCodesPerCallerPerDay"/>).
+    /// </summary>
+    public WrongCodeDay.Reservation ReserveCallersWrongCode(string callerId) => _wrongCodesPerCaller.Reserve(callerId);
 
     // The day's key, as the codes' day: an IPv4 address, or an IPv6 address's /48.
     private static string DayKey(HttpContext context)
@@ -133,6 +92,7 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
         _codesPerNetwork.Dispose();
         _codesPerDay.Dispose();
         _wrongCodesPerDay.Dispose();
+        _wrongCodesPerCaller.Dispose();
     }
 
     private static RateLimitPartition<string> Partition(HttpContext context, string bucket, int permitsPerMinute, PartitionedRateLimiter<string> networks)

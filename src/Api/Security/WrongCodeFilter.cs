@@ -6,8 +6,8 @@ namespace MeiLing.Api.Security;
 /// <summary>
 /// P4.4: a route where a code is presented without a session (registering, resetting a password, a guardian's withdrawal)
 /// answers 429 <c>too-many-wrong-codes</c> to a network past its day of wrong codes, before the code is examined, and
-/// counts each wrong one (<see cref="NetworkAllowances.ReserveWrongCode"/>), concurrent ones included. Each number's codes take five guesses,
-/// so only a day across all numbers stops a guesser moving from one number to the next.
+/// counts each wrong one (<see cref="NetworkAllowances.ReserveWrongCode"/>), concurrent ones included. Each number's codes
+/// take five guesses, so only a day across all numbers stops a guesser moving from one number to the next.
 /// </summary>
 public sealed class WrongCodeFilter(NetworkAllowances allowances) : IEndpointFilter
 {
@@ -15,17 +15,36 @@ public sealed class WrongCodeFilter(NetworkAllowances allowances) : IEndpointFil
         await GuardAsync(allowances, context.HttpContext, async () => await next(context));
 
     /// <summary>Runs <paramref name="presentCode"/> within the network's day of wrong codes (the registration page's form too).</summary>
-    public static async Task<T> GuardAsync<T>(NetworkAllowances allowances, HttpContext http, Func<Task<T>> presentCode)
+    public static Task<T> GuardAsync<T>(NetworkAllowances allowances, HttpContext http, Func<Task<T>> presentCode) =>
+        WithinAsync(allowances.ReserveWrongCode(http), presentCode);
+
+    /// <summary>Presents the code under <paramref name="reservation"/>: a wrong one is spent from its day.</summary>
+    public static async Task<T> WithinAsync<T>(WrongCodeDay.Reservation reservation, Func<Task<T>> presentCode)
     {
-        using var reservation = allowances.ReserveWrongCode(http);
-        try
+        using (reservation)
         {
-            return await presentCode();
-        }
-        catch (DomainException wrong) when (wrong.Code == VerificationCodes.FailedCode)
-        {
-            reservation.Spend();
-            throw;
+            try
+            {
+                return await presentCode();
+            }
+            catch (DomainException wrong) when (wrong.Code == VerificationCodes.FailedCode)
+            {
+                reservation.Spend();
+                throw;
+            }
         }
     }
+}
+
+/// <summary>
+/// P4.4 (*reviewer*): a route where a code is presented under a session or a staff key (a child's guardian confirmation,
+/// support's confirmation of a request it filed) counts the caller's wrong codes a day across codes and requests: the
+/// five guesses of each code start again with every fresh code, which the caller can have sent.
+/// </summary>
+public sealed class CallerWrongCodeFilter(NetworkAllowances allowances) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.User.SubjectId() is { } caller
+            ? await WrongCodeFilter.WithinAsync(allowances.ReserveCallersWrongCode(caller), async () => await next(context))
+            : await next(context);
 }

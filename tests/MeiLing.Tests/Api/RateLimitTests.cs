@@ -3,6 +3,7 @@ using System.Text.Json;
 using MeiLing.Api;
 using MeiLing.Grains.Activity;
 using MeiLing.Tests.Commerce;
+using MeiLing.Tests.DataRights;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 using Microsoft.AspNetCore.Hosting;
@@ -470,6 +471,34 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Single(burst, response => response.StatusCode == HttpStatusCode.BadRequest);
         Assert.All(burst.Where(response => response.StatusCode != HttpStatusCode.BadRequest), response =>
             Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode));
+    }
+
+    // P1.7, P4.4 (*reviewer*): each request's code takes five guesses, and an agent filing a cancellation, guessing five
+    // times, cancelling and filing again had some 500 guesses a day at erasing an account with no second agent. An agent's
+    // wrong codes are counted a day across requests.
+    [Fact]
+    public async Task P1_7_P4_4_an_agents_wrong_confirmation_codes_are_counted_across_the_requests_it_files()
+    {
+        var user = await platform.RegisterUserAsync();
+        var agent = await platform.EnrolStaffAsync("Agent Guessing", "support");
+        await using var api = Limited("RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY", "2");
+        var support = Keyed(api, agent.ApiKey);
+        var cancellation = new { type = "cancellation", reason = "caller asked by phone", verification = "SMS code to the registered number" };
+
+        var first = (await support.FileRequestAsync(user.UserId, cancellation)).RequestId();
+        var guesses = new List<HttpResponseMessage>();
+        for (var guess = 0; guess < 2; guess++)
+        {
+            guesses.Add(await support.PostAsJsonAsync($"/v1/requests/{first}/confirmation", new { verificationCode = $"00000{guess}" }));
+        }
+
+        (await support.PostAsync($"/v1/requests/{first}/cancellation", null)).EnsureSuccessStatusCode();
+        var second = (await support.FileRequestAsync(user.UserId, cancellation)).RequestId();
+        var afresh = await support.PostAsJsonAsync($"/v1/requests/{second}/confirmation", new { verificationCode = "000009" });
+
+        Assert.All(guesses, guess => Assert.Equal(HttpStatusCode.BadRequest, guess.StatusCode));
+        Assert.EndsWith("/too-many-wrong-codes", (await afresh.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("awaiting-confirmation", (await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{second}")).GetProperty("status").GetString());
     }
 
     [Fact]
