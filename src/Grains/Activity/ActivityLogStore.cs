@@ -8,24 +8,30 @@ using Npgsql;
 namespace MeiLing.Grains.Activity;
 
 /// <summary>The activity log table (P1.3): one sealed row per user and flush, written in bulk, with its lawful basis.</summary>
-public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys keys)
+public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys keys, TimeProvider clock)
 {
     // P1.10: the log is kept to secure the service, which needs no consent.
     private const string Basis = "service-security";
+
+    // Far beyond any entry's way from an API host to the table (its overflow is held a minute).
+    private static readonly TimeSpan ErasureMarkKept = TimeSpan.FromDays(1);
 
     public async Task AppendAsync(IReadOnlyList<ActivityEntry> entries)
     {
         // A user's entries of one batch are sealed together, as one row, under the user's key (the batch's users'
         // keys looked up in one query); entries of a user whose key is gone (the account was cancelled while they
         // were on their way) are dropped. The row is dated by its latest request, which is what retention counts from.
+        // P1.3, P4.1 (*reviewer*): entries recorded before a deletion of the user's activity, flushed after it, are dropped.
         var byUser = entries.GroupBy(entry => entry.UserId, StringComparer.Ordinal).ToList();
-        var sealers = await keys.SealersIfKeyedAsync([.. byUser.Select(ofUser => ofUser.Key)]);
+        string[] users = [.. byUser.Select(ofUser => ofUser.Key)];
+        var sealers = await keys.SealersIfKeyedAsync(users);
+        var erasedThrough = await ErasedThroughAsync(users);
         var rows = new List<(string UserId, DateTimeOffset At, byte[] Sealed)>();
         foreach (var ofUser in byUser)
         {
-            if (sealers.TryGetValue(ofUser.Key, out var seal))
+            ActivityEntry[] batch = erasedThrough.TryGetValue(ofUser.Key, out var erased) ? [.. ofUser.Where(entry => entry.At > erased)] : [.. ofUser];
+            if (batch.Length > 0 && sealers.TryGetValue(ofUser.Key, out var seal))
             {
-                ActivityEntry[] batch = [.. ofUser];
                 rows.Add((ofUser.Key, batch.Max(entry => entry.LastAt), seal(JsonSerializer.SerializeToUtf8Bytes(batch))));
             }
         }
@@ -116,18 +122,53 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
         }
     }
 
+    /// <summary>
+    /// Erases the user's activity, and marks it erased up to now first: entries recorded before, still on their way from an
+    /// API host, are dropped as they arrive (<see cref="AppendAsync"/>).
+    /// </summary>
     public async Task<int> EraseAsync(string userId)
     {
+        await using (var mark = dataSource.CreateCommand("""
+            INSERT INTO activity_erasures (user_id, erased_through) VALUES ($1, $2)
+                ON CONFLICT (user_id) DO UPDATE SET erased_through = greatest(activity_erasures.erased_through, excluded.erased_through)
+            """))
+        {
+            mark.Parameters.Add(new() { Value = userId });
+            mark.Parameters.Add(new() { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await mark.ExecuteNonQueryAsync();
+        }
+
         await using var command = dataSource.CreateCommand("DELETE FROM user_activity WHERE user_id = $1");
         command.Parameters.Add(new() { Value = userId });
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Entries older than <paramref name="cutoff"/>, and erasure marks older than a day, go.</summary>
     public async Task<int> ExpireAsync(DateTimeOffset cutoff)
     {
+        await using (var marks = dataSource.CreateCommand("DELETE FROM activity_erasures WHERE erased_through < $1"))
+        {
+            marks.Parameters.Add(new() { Value = clock.GetUtcNow() - ErasureMarkKept, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await marks.ExecuteNonQueryAsync();
+        }
+
         await using var command = dataSource.CreateCommand("DELETE FROM user_activity WHERE at < $1");
         command.Parameters.Add(new() { Value = cutoff, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<Dictionary<string, DateTimeOffset>> ErasedThroughAsync(string[] userIds)
+    {
+        await using var command = dataSource.CreateCommand("SELECT user_id, erased_through FROM activity_erasures WHERE user_id = ANY($1)");
+        command.Parameters.Add(new() { Value = userIds });
+        await using var reader = await command.ExecuteReaderAsync();
+        var erased = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            erased[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+        }
+
+        return erased;
     }
 
 }

@@ -188,6 +188,28 @@ public sealed class ActivityLogTests(PlatformFixture platform)
         Assert.Equal(1, entries[1].Requests);
     }
 
+    // P1.3, P4.1 (*reviewer*): a deletion of the user's activity erased the rows stored, and the entries recorded before it but
+    // still on their way from an API host (its batch, its overflow, the filing's own request) were written after it and kept.
+    [Fact]
+    public async Task P1_3_P4_1_entries_recorded_before_a_deletion_of_activity_and_flushed_after_it_are_dropped()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var log = platform.Grains.GetGrain<IActivityLogGrain>(0);
+        var recordedBefore = new ActivityEntry(user.UserId, DateTimeOffset.UtcNow, "10.1.2.3", "MeiLingPOS/3.1", "zh-CN", null, "/v1/orders", "乌龙");
+
+        var filed = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/requests", new { type = "deletion", details = new { categories = new[] { "activity" } } });
+        var requestId = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString()!;
+        await platform.Grains.GetGrain<MeiLing.Grains.DataRights.IDataRightsRequestGrain>(requestId).Drive();
+        await log.Append([recordedBefore, recordedBefore with { At = DateTimeOffset.UtcNow.AddSeconds(5), Path = "/v1/products" }]);
+
+        var entries = await log.GetUserActivity(user.UserId, 100);
+
+        Assert.Equal(HttpStatusCode.Accepted, filed.StatusCode);
+        Assert.DoesNotContain(entries, entry => entry.At <= recordedBefore.At);
+        Assert.Contains(entries, entry => entry.Path == "/v1/products");
+    }
+
     [Fact]
     public async Task P1_3_entries_expire_after_the_retention_period()
     {
