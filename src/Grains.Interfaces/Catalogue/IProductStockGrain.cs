@@ -43,4 +43,12 @@ public interface IProductStockGrain : IGrainWithStringKey
     /// <summary>Applies a movement (tracking starts at zero if it had not); 409 <c>stock-below-zero</c> when it would go below zero.</summary>
     [Alias("adjust")]
     Task<int> Adjust(StockAdjustment adjustment);
+
+    /// <summary>
+    /// Refuses, as <see cref="Adjust"/> would, a new movement the stock cannot take (409 <c>stock-below-zero</c>, 400
+    /// <c>invalid-stock</c>), changing nothing; a movement already applied under its id passes (its retry is answered as done).
+    /// </summary>
+    [Alias("ensure-adjustable")]
+    [ReadOnly]
+    Task EnsureAdjustable(StockAdjustment adjustment);
 }

@@ -97,9 +97,26 @@ public interface IOrderGrain : IGrainWithStringKey
     /// <summary>
     /// Erases the address and door number of the order's delivery once it is past delivery (a deletion of the user's
     /// addresses); true when its address is gone, now or before, false for an order still to be delivered or without one.
+    /// Kept for a silo of the previous release: a request now calls <see cref="EraseDeliveryAddressFor"/>.
     /// </summary>
     [Alias("erase-delivery-address")]
     Task<bool> EraseDeliveryAddress();
+
+    /// <summary>
+    /// As <see cref="EraseDeliveryAddress"/>, for the deletion of addresses <paramref name="requestId"/>: an order still to
+    /// be delivered keeps its address to be delivered and owes the request its erasure, paid as soon as the order is no
+    /// longer on its way (fulfilled, cancelled, refunded, or its window ended: <see cref="EraseOwedDeliveryAddress"/>), with
+    /// its merchant and delivery partner told then (P3.1, P4.1).
+    /// </summary>
+    [Alias("erase-delivery-address-for")]
+    Task<DeliveryAddressErasure> EraseDeliveryAddressFor(string requestId);
+
+    /// <summary>
+    /// Erases the address a deletion left the order to be delivered, once the order is no longer on its way, and tells its
+    /// merchant and delivery partner (the retention sweep's call, for an order whose window ended); true when it erased it now.
+    /// </summary>
+    [Alias("erase-owed-delivery-address")]
+    Task<bool> EraseOwedDeliveryAddress();
 
     /// <summary>Corrects the delivery details of an order not yet fulfilled; false when there is nothing to correct.</summary>
     [Alias("correct-delivery")]

@@ -44,6 +44,14 @@ internal sealed partial class CatalogueGrain(
             throw DomainException.Conflict("catalogue-full", $"A catalogue holds at most {ICatalogueGrain.MaxProducts} products, archived ones included.");
         }
 
+        // P4.4 (*reviewer*): an add rewrites the whole catalogue and tells every silo, as an edit does: a manager's key adding
+        // and archiving in a loop wrote the catalogue over and over and filled it for good at no cost of the merchant's day.
+        // A staff member's add counts as an edit; the owner's own key (and an operator) sets up the catalogue uncounted.
+        if (staffId is not null)
+        {
+            await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.CatalogueEditsByMerchant, MerchantId);
+        }
+
         var added = product with { CreatedAt = clock.GetUtcNow(), Archived = false, StockTracked = initialStock is not null };
         if (initialStock is { } stock)
         {
@@ -119,6 +127,7 @@ internal sealed partial class CatalogueGrain(
         var product = Existing(sku);
         if (!product.Archived)
         {
+            await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.CatalogueEditsByMerchant, MerchantId);
             state.State.Products[sku] = product with { Archived = true };
             await WriteAsync();
         }
@@ -158,7 +167,11 @@ internal sealed partial class CatalogueGrain(
         }
 
         _ = Existing(sku);
-        // P4.4: counted before anything is written, so a day's allowance spent writes nothing more (429 quota-exceeded).
+        // P4.4 (*reviewer*): a movement the stock would refuse is refused before it is counted: a manager's key posting
+        // impossible counts spent the merchant's day of adjustments, every one refused and none recorded, and froze every
+        // till's counts until the day turned with nothing to say who. Counted before anything is written, so a day's
+        // allowance spent writes nothing more (429 quota-exceeded).
+        await Stock(sku).EnsureAdjustable(adjustment);
         await GrainFactory.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.StockAdjustmentsByMerchant, MerchantId)).Take();
         var stockAfter = await Stock(sku).Adjust(adjustment);
         if (Existing(sku) is { StockTracked: false } untracked)

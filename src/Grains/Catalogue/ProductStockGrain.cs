@@ -90,6 +90,15 @@ internal sealed class ProductStockGrain(
         return await ApplyAsync(adjustment);
     }
 
+    async Task IProductStockGrain.EnsureAdjustable(StockAdjustment adjustment)
+    {
+        if (adjustment.Reason != StockReason.Return && state.State.Find(adjustment.OperationId) is null
+            && await FindForgottenAsync(adjustment.OperationId) is null)
+        {
+            state.State.EnsureApplies(adjustment.Delta);
+        }
+    }
+
     private static bool IsCallersKey(string operationId) => operationId.StartsWith(StockAdjustment.KeyPrefix, StringComparison.Ordinal);
 
     // P4.4: the state remembers the last 1,000 operations, sales among them; a key the caller chose may be older (a till

@@ -20,7 +20,10 @@ public sealed class ProductStockState
     public AppliedMovement? Find(string operationId) => Applied.Find(op => op.OperationId == operationId);
 
     /// <summary>Applies a movement and returns the stock after it; below zero is refused and nothing changes.</summary>
-    public int Apply(string operationId, int delta, DateTimeOffset? at = null)
+    public int Apply(string operationId, int delta, DateTimeOffset? at = null) => Record(operationId, delta, EnsureApplies(delta), at);
+
+    /// <summary>The stock after <paramref name="delta"/>; refused (nothing changes) below zero or above the maximum.</summary>
+    public int EnsureApplies(int delta)
     {
         var after = (long)(Stock ?? 0) + delta;
         if (after < 0)
@@ -33,7 +36,7 @@ public sealed class ProductStockState
             throw DomainException.InvalidField("delta", "invalid-stock", $"Stock is at most {Catalogue.ICatalogueGrain.MaxStock}.");
         }
 
-        return Record(operationId, delta, (int)after, at);
+        return (int)after;
     }
 
     /// <summary>

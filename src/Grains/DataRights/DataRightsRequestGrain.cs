@@ -32,6 +32,10 @@ internal sealed partial class DataRightsRequestGrain(
     // the week to confirm has passed.
     private const string ExpiryReminder = "confirmation-expiry";
 
+    // What a deletion of addresses leaves, on its receipt: the orders still to be delivered keep theirs (never which orders:
+    // the receipt outlives a later cancellation's redaction, and their ids would join the anonymized orders back to the person).
+    private const string KeptToBeDelivered = "order delivery addresses kept to be delivered";
+
     private readonly AbsentRecordLinger _absent = new();
 
     private string RequestId => this.GetPrimaryKeyString();
@@ -513,8 +517,12 @@ internal sealed partial class DataRightsRequestGrain(
             case RequestStep.Erase { Target: ErasureTarget.Addresses } addresses:
                 // The address book, and the addresses of the orders past delivery, which their recipients are told to erase.
                 await ForgetInPastRequestsAsync(ErasableCategory.Addresses);
-                return await erasure.RunAsync(addresses.Target, userId, ClosedAccount())
-                    + OrdersChanged(await erasure.EraseDeliveryAddressesAsync(userId));
+                var (erasedFromOrders, owedOnceDelivered) = await erasure.EraseDeliveryAddressesAsync(userId, RequestId);
+                // P3.1, P4.1: an order still to be delivered keeps its address until it is not; until then the receipt says
+                // so, rather than that everything named was erased. Kept with the step's own write; a step run again after
+                // those orders were delivered finds nothing kept.
+                state.State.Remaining = owedOnceDelivered > 0 ? [KeptToBeDelivered] : [];
+                return await erasure.RunAsync(addresses.Target, userId, ClosedAccount()) + OrdersChanged(erasedFromOrders);
             case RequestStep.Erase { Target: ErasureTarget.Avatar } avatar:
                 await ForgetInPastRequestsAsync(ErasableCategory.Avatar);
                 return await erasure.RunAsync(avatar.Target, userId, ClosedAccount());

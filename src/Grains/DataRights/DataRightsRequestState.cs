@@ -73,7 +73,10 @@ public sealed class DataRightsRequestState : IOwnedByUser
     [NotPersonalData]
     public List<string> OrdersChanged { get; set; } = [];
 
-    /// <summary>What the cancellation's last verification still found (table and grain names, never data); empty once it completes.</summary>
+    /// <summary>
+    /// What the cancellation's last verification still found (table and grain names, never data); empty once it completes.
+    /// For a deletion of addresses, that orders still to be delivered keep theirs until they are not (P3.1, P4.1).
+    /// </summary>
     [NotPersonalData]
     public List<string> Remaining { get; set; } = [];
 

@@ -76,11 +76,18 @@ public sealed class ErasureSteps(
         await ChangedAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).CorrectDelivery(correction));
 
     /// <summary>
-    /// With a deletion of the user's addresses: erases the address and door number of every order of theirs past delivery
-    /// (one still to be delivered keeps them); returns those orders, the ones its recipients are told of (P3.1).
+    /// With the deletion of the user's addresses <paramref name="requestId"/>: erases the address and door number of every
+    /// order of theirs past delivery, the orders its recipients are told of (P3.1); one still to be delivered keeps them, to
+    /// be delivered, and owes the request their erasure once it no longer is (<see cref="IOrderGrain.EraseDeliveryAddressFor"/>),
+    /// counted so the request does not say it erased them.
     /// </summary>
-    public async Task<IReadOnlyList<string>> EraseDeliveryAddressesAsync(string userId) =>
-        await ChangedAsync(await orders.OrderIdsOfUserAsync(userId), id => grains.GetGrain<IOrderGrain>(id).EraseDeliveryAddress());
+    public async Task<(IReadOnlyList<string> Erased, int OwedOnceDelivered)> EraseDeliveryAddressesAsync(string userId, string requestId)
+    {
+        var ids = await orders.OrderIdsOfUserAsync(userId);
+        var erasures = await GrainFanOut.CallEachAsync(ids, id => grains.GetGrain<IOrderGrain>(id).EraseDeliveryAddressFor(requestId), width: 64);
+        return ([.. ids.Where((_, index) => erasures[index] == DeliveryAddressErasure.Erased)],
+            erasures.Count(erasure => erasure == DeliveryAddressErasure.OwedOnceDelivered));
+    }
 
     /// <summary>What still refers to the user after the erasure: the names of tables and grains, never their data.</summary>
     public async Task<IReadOnlyList<string>> VerifyAsync(string userId)

@@ -26,6 +26,7 @@ internal sealed partial class OrderGrain(
     PaymentPartners partners,
     SiloFacts facts,
     OrderPlacement placement,
+    Webhooks.RequestRecipientNotices recipientNotices,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
@@ -720,6 +721,83 @@ internal sealed partial class OrderGrain(
         return true;
     }
 
+    async Task<DeliveryAddressErasure> IOrderGrain.EraseDeliveryAddressFor(string requestId)
+    {
+        if (!state.RecordExists)
+        {
+            return DeliveryAddressErasure.NoDelivery;
+        }
+
+        var order = state.State;
+        var now = clock.GetUtcNow();
+        var before = (order.Delivery, order.DeliveryAddressOwedTo);
+        var erasure = order.EraseDeliveryAddress(now) ? DeliveryAddressErasure.Erased
+            : order.OweDeliveryAddressErasure(requestId, now) ? DeliveryAddressErasure.OwedOnceDelivered
+            : DeliveryAddressErasure.NoDelivery;
+        // An address erased, or owed, before (a step run again) is told of again, and not written again.
+        if ((order.Delivery, order.DeliveryAddressOwedTo) != before)
+        {
+            await state.WriteStateAsync();
+        }
+
+        if (erasure == DeliveryAddressErasure.OwedOnceDelivered)
+        {
+            // The listing row says when it falls due, for the retention sweep: written again on a retry, should the row
+            // have missed it.
+            await UpdateIndexAsync();
+        }
+
+        return erasure;
+    }
+
+    async Task<bool> IOrderGrain.EraseOwedDeliveryAddress()
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        var erased = await EraseOwedAddressPastDeliveryAsync();
+        // The listing row follows the order either way: its due time gone once erased, moved on should its window have moved.
+        await UpdateIndexAsync();
+        return erased;
+    }
+
+    // P3.1, P4.1: the address a deletion left the order to be delivered goes once the order is no longer on its way. Its
+    // merchant and delivery partner are told first, under ids of the request and the order: a crash before the write tells
+    // them nothing new the next time, and erases then. Called by the transitions that end the order's way (fulfilment,
+    // cancellation, refund) after their own write, and by the retention sweep for an order whose window ended; a failure
+    // here leaves the transition done and the erasure to that sweep, which finds the order by its listing row.
+    private async Task<bool> EraseOwedAddressPastDeliveryAsync()
+    {
+        var order = state.State;
+        var now = clock.GetUtcNow();
+        if (order.DeliveryAddressErasureDueTo(now) is not { } requestId)
+        {
+            return false;
+        }
+
+        var before = (order.Delivery, order.DeliveryAddressOwedTo);
+        try
+        {
+            if (order.UserId is { } userId)
+            {
+                await recipientNotices.NotifyOwedAddressErasedAsync(requestId, userId, order.MerchantId, OrderId);
+            }
+
+            order.EraseDeliveryAddress(now);
+            await state.WriteStateAsync();
+            return true;
+        }
+        catch (Exception failed) when (failed is not OperationCanceledException)
+        {
+            // Still owed in memory as in storage, so the listing row written next keeps it due for the sweep.
+            (order.Delivery, order.DeliveryAddressOwedTo) = before;
+            LogOwedAddressLeftToSweep(OrderId, failed.GetType().Name);
+            return false;
+        }
+    }
+
     async Task<bool> IOrderGrain.CorrectDelivery(DataRights.DeliveryCorrection correction)
     {
         if (!state.RecordExists || !state.State.CorrectDelivery(correction, this.GetPrimaryKeyString(), clock.GetUtcNow()))
@@ -802,6 +880,7 @@ internal sealed partial class OrderGrain(
 
         order.MoveTo(target, clock.GetUtcNow(), caller.StaffId ?? TakingsLedger.MerchantKey);
         await state.WriteStateAsync();
+        await EraseOwedAddressPastDeliveryAsync();
         await UpdateIndexAsync();
         return await AnswerAsync(caller, order);
     }
@@ -892,6 +971,8 @@ internal sealed partial class OrderGrain(
         await takings.RecordAsync(OrderId, order);
         if (order.Status != statusBefore)
         {
+            // Refunded or cancelled: past delivery.
+            await EraseOwedAddressPastDeliveryAsync();
             await UpdateIndexAsync();
         }
     }
@@ -1027,6 +1108,9 @@ internal sealed partial class OrderGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The member code of a member-card payment on order {OrderId} was not spent ({Reason}); it stays good until it expires")]
     private partial void LogMemberCodeNotSpent(string orderId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} is past delivery but its owed address erasure failed ({Reason}); the retention sweep erases it")]
+    private partial void LogOwedAddressLeftToSweep(string orderId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The member was not told of member-card payment {PaymentId} ({Reason}); the payment stands")]
     private partial void LogChargeNoticeNotSent(string paymentId, string reason);

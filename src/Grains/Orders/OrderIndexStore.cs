@@ -43,10 +43,10 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
     {
         var (userRef, sealedUserId) = await customers.ForAsync(order.UserId);
         var command = new NpgsqlBatchCommand("""
-            INSERT INTO order_index (order_id, merchant_id, user_ref, sealed_user_id, created_at, total_fen, status)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO order_index (order_id, merchant_id, user_ref, sealed_user_id, created_at, total_fen, status, delivery_address_erasure_due_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (order_id) DO UPDATE SET merchant_id = excluded.merchant_id, user_id = NULL, user_ref = excluded.user_ref, sealed_user_id = excluded.sealed_user_id,
-                total_fen = excluded.total_fen, status = excluded.status
+                total_fen = excluded.total_fen, status = excluded.status, delivery_address_erasure_due_at = excluded.delivery_address_erasure_due_at
             """);
         command.Parameters.Add(new() { Value = orderId });
         command.Parameters.Add(new() { Value = order.MerchantId });
@@ -55,6 +55,7 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
         command.Parameters.Add(new() { Value = order.CreatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = order.TotalFen });
         command.Parameters.Add(new() { Value = order.Status.ToString() });
+        command.Parameters.Add(new() { Value = (object?)order.DeliveryAddressErasureDueAt() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return command;
     }
 
@@ -175,6 +176,14 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
 
         return orders;
     }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> orders whose owed erasure of their delivery address fell due by <paramref name="now"/>,
+    /// the longest due first (<see cref="OrderState.DeliveryAddressErasureDueAt"/>): the retention sweep erases them (P3.1, P4.1).
+    /// </summary>
+    public Task<IReadOnlyList<string>> OwingDeliveryAddressErasureAsync(DateTimeOffset now, int limit) =>
+        dataSource.ReadStringsAsync(
+            "SELECT order_id FROM order_index WHERE delivery_address_erasure_due_at <= $1 ORDER BY delivery_address_erasure_due_at, order_id LIMIT $2", now, limit);
 
     /// <summary>Whether any listing row still leads to the user (what the cancellation's verification asks).</summary>
     public async Task<bool> AnyOfUserAsync(string userId) =>

@@ -74,6 +74,15 @@ public sealed class OrderState : IOwnedByUser
     [NotPersonalData]
     public ProcessingBasis? Basis { get; set; }
 
+    /// <summary>
+    /// The deletion of addresses (its request) that found the order still on its way and left it its address and door
+    /// number, to be delivered: they are owed that erasure once the order no longer is (P3.1, P4.1). Null when nothing is
+    /// owed, as in every state stored before it was kept. It names the user's request, not the user: gone with the address,
+    /// or with the user at anonymization.
+    /// </summary>
+    [NotPersonalData]
+    public string? DeliveryAddressOwedTo { get; set; }
+
     // Sealed under the user's key while it is theirs; in clear once anonymized, so accounts survive erasure.
     string? IOwnedByUser.OwnerUserId => UserId;
 
@@ -503,14 +512,17 @@ public sealed class OrderState : IOwnedByUser
         // still awaiting its partner is confirmed (and given back) by them after the customer has gone (P1.6).
         UserId = null;
         Delivery = null;
+        // Nothing left to erase, and the request would lead back to the person.
+        DeliveryAddressOwedTo = null;
         Anonymized = true;
         return true;
     }
 
     /// <summary>
     /// A deletion of the user's addresses (P3.1, P4.1): an order past delivery (fulfilled, cancelled, refunded) keeps its
-    /// delivery without the address and door number; one still to be delivered keeps them, to be delivered. True when
-    /// the order's address is gone, now or before (a retry), so the recipients told of it are told of this order.
+    /// delivery without the address and door number; one still to be delivered keeps them, to be delivered, until it is
+    /// past delivery and this pays what it owes (<see cref="OweDeliveryAddressErasure"/>). True when the order's address
+    /// is gone, now or before (a retry), so the recipients told of it are told of this order.
     /// </summary>
     public bool EraseDeliveryAddress(DateTimeOffset now)
     {
@@ -520,8 +532,36 @@ public sealed class OrderState : IOwnedByUser
         }
 
         Delivery = Delivery with { Address = "", DoorNumber = "" };
+        DeliveryAddressOwedTo = null;
         return true;
     }
+
+    /// <summary>
+    /// P3.1, P4.1: the deletion of addresses <paramref name="requestId"/> found the order still on its way, so its address
+    /// and door number stay to be delivered, and are owed that erasure once it no longer is
+    /// (<see cref="DeliveryAddressErasureDueTo"/>). A later deletion finds it owed to the first. False for an order without a
+    /// delivery, or one no longer on its way (<see cref="EraseDeliveryAddress"/> erases that one at once).
+    /// </summary>
+    public bool OweDeliveryAddressErasure(string requestId, DateTimeOffset now)
+    {
+        if (Delivery is null || !IsOnItsWay(now))
+        {
+            return false;
+        }
+
+        DeliveryAddressOwedTo ??= requestId;
+        return true;
+    }
+
+    /// <summary>The request the order owes the erasure of its address, once it is no longer on its way; null otherwise.</summary>
+    public string? DeliveryAddressErasureDueTo(DateTimeOffset now) => IsOnItsWay(now) ? null : DeliveryAddressOwedTo;
+
+    /// <summary>
+    /// When the owed erasure of the address falls due as the order stands (its window's end, or its placing for an order
+    /// past delivery), by which the retention sweep finds an order whose window ended with nothing else to say so; null
+    /// when nothing is owed.
+    /// </summary>
+    public DateTimeOffset? DeliveryAddressErasureDueAt() => DeliveryAddressOwedTo is null ? null : OnItsWayUntil() ?? CreatedAt;
 
     /// <summary>
     /// A user's correction of their delivery details (P1.5, P3.1), written into the orders still on their way that the user
@@ -561,11 +601,14 @@ public sealed class OrderState : IOwnedByUser
     /// late is given its whole window). Such an order keeps its address at an erasure (to be
     /// delivered) and takes a correction; one older is stale, neither kept nor readdressed.
     /// </summary>
-    public bool IsOnItsWay(DateTimeOffset now) => Status switch
+    public bool IsOnItsWay(DateTimeOffset now) => OnItsWayUntil() is { } until && now < until;
+
+    // The end of the window the order's status gives it; null for an order past delivery.
+    private DateTimeOffset? OnItsWayUntil() => Status switch
     {
-        OrderStatus.PendingPayment => now - CreatedAt < UnpaidDeliveryWindow,
-        OrderStatus.Paid => now - Payments.Where(p => !p.AwaitingPartner && !p.Lapsed).Select(p => p.At).DefaultIfEmpty(CreatedAt).Max() < PaidDeliveryWindow,
-        _ => false,
+        OrderStatus.PendingPayment => CreatedAt + UnpaidDeliveryWindow,
+        OrderStatus.Paid => Payments.Where(p => !p.AwaitingPartner && !p.Lapsed).Select(p => p.At).DefaultIfEmpty(CreatedAt).Max() + PaidDeliveryWindow,
+        _ => null,
     };
 
     public OrderView ToView(string orderId) => new(

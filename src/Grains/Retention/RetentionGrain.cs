@@ -1,4 +1,6 @@
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
 using Microsoft.Extensions.Logging;
@@ -9,6 +11,7 @@ namespace MeiLing.Grains.Retention;
 internal sealed partial class RetentionGrain(
     LocationSampleStore locations,
     ActivityLogStore activity,
+    OrderIndexStore orders,
     Webhooks.WebhookOutboxStore outbox,
     IOptions<PrivacySettings> settings,
     TimeProvider clock,
@@ -16,6 +19,9 @@ internal sealed partial class RetentionGrain(
 {
     private const string ReminderName = "retention-sweep";
     private static readonly TimeSpan SweepEvery = TimeSpan.FromHours(1);
+
+    // Orders asked at a time for the delivery addresses they owe; each is a grain of its own.
+    private const int OwedAddressesBatch = 200;
 
     async Task IRetentionGrain.EnsureScheduled() =>
         await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), SweepEvery);
@@ -52,18 +58,38 @@ internal sealed partial class RetentionGrain(
         var expiredActivity = await StepAsync("activity", () => activity.ExpireAsync(now - settings.Value.ActivityRetention));
         var expiredDeliveries = await StepAsync("webhook deliveries", () =>
             outbox.ExpireAsync(now - settings.Value.WebhookRetention, now - settings.Value.UntoldNoticeRetention));
-        LogSwept(expiredLocations, expiredActivity, expiredDeliveries, unsendable);
+        var owedAddresses = await StepAsync("owed delivery addresses", () => EraseOwedDeliveryAddressesAsync(now));
+        LogSwept(expiredLocations, expiredActivity, expiredDeliveries, unsendable, owedAddresses);
         return failures.Count switch
         {
-            0 => expiredLocations + expiredActivity + expiredDeliveries,
+            0 => expiredLocations + expiredActivity + expiredDeliveries + owedAddresses,
             1 => throw new InvalidOperationException("A step of the retention sweep failed; the others ran.", failures[0]),
             _ => throw new InvalidOperationException("Steps of the retention sweep failed; the others ran.", new AggregateException(failures)),
         };
     }
 
+    // P3.1, P4.1: an order a deletion of addresses found still on its way keeps its address until it is not. A fulfilment,
+    // cancellation or refund erases it at once; an order whose window simply ended has nothing to say so, and is erased
+    // here. A batch that erased less than it found (an order whose window moved on, or whose erasure failed and was logged)
+    // leaves the rest to the next sweep.
+    private async Task<int> EraseOwedDeliveryAddressesAsync(DateTimeOffset now)
+    {
+        var erased = 0;
+        while (true)
+        {
+            var due = await orders.OwingDeliveryAddressErasureAsync(now, OwedAddressesBatch);
+            var done = (await GrainFanOut.CallEachAsync(due, id => GrainFactory.GetGrain<IOrderGrain>(id).EraseOwedDeliveryAddress(), width: 64)).Count(erasedNow => erasedNow);
+            erased += done;
+            if (due.Count < OwedAddressesBatch || done < due.Count)
+            {
+                return erased;
+            }
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "A step of the retention sweep failed ({Step}); the others ran")]
     private partial void LogStepFailed(Exception failure, string step);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep erased {Locations} location samples, {Activity} activity entries and {Deliveries} finished webhook deliveries; {Unsendable} deliveries to merchants without an endpoint failed")]
-    private partial void LogSwept(int locations, int activity, int deliveries, int unsendable);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep erased {Locations} location samples, {Activity} activity entries, {Deliveries} finished webhook deliveries and the owed delivery addresses of {Orders} orders past delivery; {Unsendable} deliveries to merchants without an endpoint failed")]
+    private partial void LogSwept(int locations, int activity, int deliveries, int unsendable, int orders);
 }

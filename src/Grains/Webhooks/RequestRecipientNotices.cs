@@ -147,6 +147,24 @@ public sealed class RequestRecipientNotices(
     }
 
     /// <summary>
+    /// P3.1, P4.1: the order a deletion of addresses (<paramref name="requestId"/>) left its address to be delivered is past
+    /// delivery now, and has erased it: its merchant, and the delivery partner the ledger shows received that order, are told
+    /// to erase it from that order, as the request told them of the orders already past delivery. Listed on the request, as
+    /// its other recipients are (one already listed keeps its first listing); its own event per order, so written again (a
+    /// crash before the order's write) it changes nothing.
+    /// </summary>
+    public async Task NotifyOwedAddressErasedAsync(string requestId, string userId, string merchantId, string orderId)
+    {
+        var cause = $"{requestId}\n{orderId}";
+        var data = new { userId, requestId, orderIds = new[] { orderId }, categories = new[] { Kebab(ErasableCategory.Addresses) } };
+        var partners = (await ledger.PartnersOfOrderAsync(userId, orderId)).Where(partner => partner.Kind == RecipientKind.DeliveryPartner);
+        await WriteAsync(requestId, [
+            outbox.Event(WebhookEvents.CustomerRedact, merchantId, RecipientKind.Merchant, cause, data, requestId),
+            .. partners.Select(partner => outbox.Event(WebhookEvents.CustomerRedact, partner.Recipient, partner.Kind, cause, data, requestId)),
+        ]);
+    }
+
+    /// <summary>
     /// A withdrawal concerns only the parties that received the user's data under a grant of a withdrawn purpose
     /// (as a withdrawal made directly does, <see cref="ConsentWithdrawalNotices"/>); each is told the purposes it
     /// received data under, and no one else learns of the user's choices (P1.10, P3.1). The event names the request, the

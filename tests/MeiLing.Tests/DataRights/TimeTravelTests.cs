@@ -5,6 +5,7 @@ using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
+using MeiLing.Grains.Retention;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Grains.Users;
@@ -267,6 +268,36 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         // An order without a delivery, and one placed within the window, are paid as ever.
         Assert.True((await shop.MerchantClient.PayAsync(pickUp.Id(), "marked", pickUp.GetProperty("totalFen").GetInt64())).IsSuccessStatusCode);
         Assert.True((await shop.MerchantClient.PayAsync(fresh.Id(), "marked", fresh.GetProperty("totalFen").GetInt64())).IsSuccessStatusCode);
+    }
+
+    // P3.1, P4.1 (*reviewer*): an order still to be delivered at a deletion of addresses kept its address, to be delivered;
+    // once its window ended with nobody fulfilling or cancelling it, it kept it for good, and its merchant was never told.
+    [Fact]
+    public async Task P3_1_P4_1_an_order_still_to_be_delivered_at_a_deletion_of_addresses_loses_its_address_once_its_window_ends_and_its_merchant_is_told()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var order = (await shop.PlacePaidInTheAppAsync()).Id();
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
+        var sweep = platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey);
+
+        var done = await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+        await sweep.Sweep();
+        var withinItsWindow = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+        platform.Clock.Advance(OrderState.PaidDeliveryWindow + TimeSpan.FromHours(1));
+        await sweep.Sweep();
+        var pastItsWindow = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+        var redact = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+
+        Assert.Equal(DataRightsRequestStatus.Completed, done.Status);
+        Assert.False(done.Receipt!.Verified);
+        Assert.NotEmpty(done.Receipt.Remaining);
+        Assert.NotEqual("", withinItsWindow.GetProperty("address").GetString());
+        Assert.Equal(("", ""), (pastItsWindow.GetProperty("address").GetString(), pastItsWindow.GetProperty("doorNumber").GetString()));
+        Assert.Equal(requestId, redact.Data.GetProperty("requestId").GetString());
+        Assert.Equal([order], redact.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
     }
 
     // P4.3, P1.6: a closing merchant's paid orders it never delivered were anonymized as they stood: still "paid", their

@@ -294,6 +294,49 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.Equal(2_000 + TestSiloConfigurator.CatalogueEditsPerMerchantPerDay, listed.GetProperty("priceFen").GetInt64());
     }
 
+    // P4.4 (*reviewer*): a manager's key posting impossible counts spent the merchant's day of stock adjustments, every one
+    // refused and none recorded: every till's counts froze until the day turned, and nothing said who.
+    [Fact]
+    public async Task P4_4_stock_adjustments_refused_for_the_stock_spend_none_of_the_merchants_day()
+    {
+        var till = await platform.OpenTillAsync("Impossible Counts");
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 5);
+
+        var refused = new List<HttpResponseMessage>();
+        for (var i = 0; i < TestSiloConfigurator.StockAdjustmentsPerMerchantPerDay + 5; i++)
+        {
+            refused.Add(await till.Manager.AdjustStockAsync(till.MerchantId, "RICE", -1_000_000));
+        }
+
+        var byTheOwner = await till.Owner.AdjustStockAsync(till.MerchantId, "RICE", 1);
+
+        Assert.All(refused, answer => Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode));
+        Assert.Equal(HttpStatusCode.OK, byTheOwner.StatusCode);
+        Assert.Equal((int?)6, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+    }
+
+    // P4.4 (*reviewer*): a manager's adds cost the merchant nothing of its day: a key adding and archiving in a loop rewrote the
+    // whole catalogue on every call and filled it for good. A staff member's add counts as an edit; the owner's does not.
+    [Fact]
+    public async Task P4_4_a_managers_product_adds_spend_the_merchants_day_of_catalogue_edits()
+    {
+        var till = await platform.OpenTillAsync("Busy Catalogue");
+        var products = $"/v1/merchants/{till.MerchantId}/products";
+
+        var added = new List<HttpStatusCode>();
+        for (var i = 0; i < TestSiloConfigurator.CatalogueEditsPerMerchantPerDay; i++)
+        {
+            added.Add((await till.Manager.PostAsJsonAsync(products, new { sku = $"JUNK-{i}", name = "Junk", priceFen = 1 })).StatusCode);
+        }
+
+        var oneMore = await till.Manager.PostAsJsonAsync(products, new { sku = "JUNK-MORE", name = "Junk", priceFen = 1 });
+        var byTheOwner = await till.Owner.PostAsJsonAsync(products, new { sku = "REAL", name = "Real tea", priceFen = 1_500 });
+
+        Assert.All(added, answer => Assert.Equal(HttpStatusCode.Created, answer));
+        Assert.EndsWith("/quota-exceeded", (await oneMore.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, byTheOwner.StatusCode);
+    }
+
     [Fact]
     public async Task Stock_below_zero_is_409_and_nothing_changes()
     {

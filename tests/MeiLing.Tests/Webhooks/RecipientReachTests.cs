@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Disclosures;
+using MeiLing.Grains.Orders;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
@@ -132,6 +133,43 @@ public sealed class RecipientReachTests(PlatformFixture platform)
             Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
                 "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", untold.Merchant.MerchantId, requestId));
         }
+    }
+
+    // P3.1, P4.1 (*reviewer*): an order still to be delivered at a deletion of addresses kept its address, to be delivered,
+    // and then for good: nothing erased it once delivered, its merchant and the delivery partner were never told to, and the
+    // request's receipt said everything was erased and verified.
+    [Fact]
+    public async Task P3_1_P4_1_an_order_still_to_be_delivered_at_a_deletion_of_addresses_loses_its_address_once_fulfilled_and_its_merchant_and_delivery_partner_are_told()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var order = (await shop.PlacePaidInTheAppAsync()).Id();
+
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
+        var done = await shop.CustomerClient.WaitUntilDoneAsync(requestId);
+        var toBeDelivered = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+        (await shop.MerchantClient.SetStatusAsync(order, "fulfilled")).EnsureSuccessStatusCode();
+        var delivered = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+        var redact = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+        var toDelivery = await platform.NoticeToAsync(IOrderGrain.DeliveryPartner, requestId);
+
+        // The request completes on time, but its receipt does not claim what is still kept to be delivered.
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.False(done.GetProperty("receipt").GetProperty("verified").GetBoolean());
+        Assert.NotEmpty(done.GetProperty("receipt").GetProperty("remaining").EnumerateArray());
+        Assert.NotEqual("", toBeDelivered.GetProperty("address").GetString());
+        // Delivered, the order's address and door number go, and the merchant and the delivery partner that received them
+        // hear of that order under the request.
+        Assert.Equal(("", ""), (delivered.GetProperty("address").GetString(), delivered.GetProperty("doorNumber").GetString()));
+        Assert.True(redact.Verified);
+        Assert.Equal(requestId, redact.Data.GetProperty("requestId").GetString());
+        Assert.Equal(["addresses"], redact.Data.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal([order], redact.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal("customer.redact", toDelivery.GetProperty("type").GetString());
+        Assert.Equal([order], toDelivery.GetProperty("data").GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+        Assert.False(toDelivery.GetProperty("data").TryGetProperty("userId", out _));
     }
 
     private static async Task<string> FulfilledWithDeliveryAsync(Shop shop)
