@@ -153,11 +153,13 @@ public sealed partial class UserSessions
         || FromThisOrigin(request);
 
     // Judged by the browser's Sec-Fetch-Mode and Sec-Fetch-Dest; a browser that sends neither is judged by SameSite alone.
+    // A top-level document only (*reviewer*): the pages are never framed (frame-ancestors 'none'), yet a hidden iframe's
+    // request reached the server signed in, and its search terms went into the user's activity.
     private static bool IsNavigation(HttpRequest request)
     {
         var mode = request.Headers["Sec-Fetch-Mode"].ToString();
         var destination = request.Headers["Sec-Fetch-Dest"].ToString();
-        return (mode.Length == 0 || mode == "navigate") && (destination.Length == 0 || destination is "document" or "iframe" or "frame");
+        return (mode.Length == 0 || mode == "navigate") && (destination.Length == 0 || destination == "document");
     }
 
     /// <summary>

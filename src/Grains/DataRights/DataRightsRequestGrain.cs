@@ -53,6 +53,11 @@ internal sealed partial class DataRightsRequestGrain(
             await EnsureReminderAsync();
             await requests.UpsertAsync(View());
         }
+        else if (state.RecordExists && state.State.Closing is not null)
+        {
+            // Closing, its last write cut short: the drive's reminder finishes it (its index row may say how it ended already).
+            await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+        }
 
         // A made-up request id leaves memory in seconds; a request being filed has its record by then.
         _absent.Start(this, () => state.RecordExists);
@@ -354,6 +359,13 @@ internal sealed partial class DataRightsRequestGrain(
             return;
         }
 
+        if (state.State.Closing is not null)
+        {
+            // Its outcome was written and what follows from it was cut short: finished as decided.
+            await FinishClosingAsync();
+            return;
+        }
+
         if (state.State.IsAwaitingConfirmation)
         {
             // Nothing runs before the user (or a second agent) says so; past the window, nothing ever will.
@@ -429,16 +441,41 @@ internal sealed partial class DataRightsRequestGrain(
 
     // Everything that follows from the outcome happens before the outcome is written, so whoever sees
     // "completed" also sees the user free to file again and the audit entry; each part is idempotent.
+    // P8.1 (*reviewer*): the outcome is written first, as the request's closing: a cancellation whose one write failed after
+    // the user was told "cancelled" (and the index said so) stayed open in storage, and its next activation ran it, an
+    // account erased after its cancellation was announced. A closing written is finished on the next drive.
     private async Task FinishAsync(DataRightsRequestStatus outcome, string? rejection, string action, RequestActor? by)
     {
         if (state.State.IsOpen)
         {
-            var now = clock.GetUtcNow();
+            var decided = new DataRightsRequestState.PendingClose(
+                new DataRightsRequestState.Outcome(outcome, clock.GetUtcNow(), rejection, outcome == DataRightsRequestStatus.Completed ? ReceiptFor() : null),
+                action, by?.Role, by?.Id);
+            state.State.BeginClosing(decided);
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // Nothing followed from it yet: the request is as it was, and the caller hears of the failure.
+                state.State.Closing = null;
+                throw;
+            }
+        }
+
+        await FinishClosingAsync();
+    }
+
+    private async Task FinishClosingAsync()
+    {
+        if (state.State.Closing is { } closing)
+        {
+            var final = closing.Outcome;
             await User<IUserDataRights>().RequestClosed(state.State.Type, RequestId);
-            await TellUserAsync(outcome, rejection);
-            var final = new DataRightsRequestState.Outcome(outcome, now, rejection, outcome == DataRightsRequestStatus.Completed ? ReceiptFor() : null);
-            await requests.UpsertAsync(View() with { Status = final.Status, CompletedAt = now });
-            await AuditAsync($"{Name(state.State.Type)}:{action}", by?.Role ?? "data-rights", by?.Id);
+            await TellUserAsync(final.Status, final.RejectionReason);
+            await requests.UpsertAsync(View() with { Status = final.Status, CompletedAt = final.At });
+            await AuditAsync($"{Name(state.State.Type)}:{closing.Action}", closing.ByRole ?? "data-rights", closing.ById);
             state.State.Close(final);
             await state.WriteStateAsync();
         }

@@ -61,6 +61,13 @@ public sealed class DataRightsRequestState : IOwnedByUser
     [NotPersonalData]
     public ErasureReceipt? Receipt { get; set; }
 
+    /// <summary>
+    /// The outcome being written, before what follows from it (the user told, the index, the audit entry): a request whose
+    /// last write failed after those finishes as it was told it did, never running after a cancellation it announced.
+    /// </summary>
+    [NotPersonalData]
+    public PendingClose? Closing { get; set; }
+
     /// <summary>What the user's member cards were settled for, read while their key still exists, for the receipt.</summary>
     [NotPersonalData]
     public long MemberCardsSettledFen { get; set; }
@@ -103,9 +110,10 @@ public sealed class DataRightsRequestState : IOwnedByUser
     [NotPersonalData]
     public string? FollowUpCode { get; set; }
 
-    public bool IsOpen => Status.IsOpen();
+    /// <summary>Open, and not closing (<see cref="Closing"/>): its steps may still run.</summary>
+    public bool IsOpen => Status.IsOpen() && Closing is null;
 
-    public bool IsAwaitingConfirmation => Status == DataRightsRequestStatus.AwaitingConfirmation;
+    public bool IsAwaitingConfirmation => Status == DataRightsRequestStatus.AwaitingConfirmation && Closing is null;
 
     /// <summary>Whether it can still be cancelled or rejected: open, and no step has run.</summary>
     public bool IsUntouched => IsOpen && Steps.Count == 0;
@@ -165,8 +173,12 @@ public sealed class DataRightsRequestState : IOwnedByUser
         refusal is DomainErrorKind.Invalid or DomainErrorKind.NotFound or DomainErrorKind.Conflict or DomainErrorKind.Forbidden
         && !(Type == DataRightsRequestType.Cancellation && Steps.Count > 0);
 
+    /// <summary>The outcome decided, to be written before anything follows from it; the first decided stands.</summary>
+    public PendingClose BeginClosing(PendingClose closing) => Closing ??= closing;
+
     public void Close(Outcome outcome)
     {
+        Closing = null;
         Status = outcome.Status;
         CompletedAt = outcome.At;
         RejectionReason = outcome.RejectionReason;
@@ -239,6 +251,9 @@ public sealed class DataRightsRequestState : IOwnedByUser
 
     /// <summary>How a request ended.</summary>
     public sealed record Outcome(DataRightsRequestStatus Status, DateTimeOffset At, string? RejectionReason, ErasureReceipt? Receipt);
+
+    /// <summary>An outcome decided and written, with the audit action that records it and who decided it.</summary>
+    public sealed record PendingClose(Outcome Outcome, string Action, string? ByRole, string? ById);
 
     public sealed class StepRecord
     {

@@ -5,6 +5,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
+using Orleans.Core.Internal;
 
 namespace MeiLing.Tests.DataRights;
 
@@ -375,6 +376,50 @@ public sealed class ConfirmationTests(PlatformFixture platform)
 
             await Task.Delay(50);
         }
+    }
+
+    // P8.1 (*reviewer*): the request's one closing write came after the user was told "cancelled" and the index said so; when
+    // it failed, the next activation found the request open, and it ran: an account erased after its cancellation was
+    // announced. The outcome is written first now, and a closing cut short is finished as it was announced.
+    [Fact]
+    public async Task P8_1_a_cancellation_whose_last_write_fails_after_the_user_was_told_stays_cancelled_and_never_runs()
+    {
+        var (user, client, support, _) = await ArrangeAsync();
+        var requestId = (await support.FileRequestAsync(user.UserId, SupportCancellation)).RequestId();
+        var grain = platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId);
+        var trigger = $"refuse_{Guid.NewGuid():N}";
+        // Refuses the request's state write once the index says it was cancelled: the write after the user was told.
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM data_rights_requests WHERE request_id = NEW.grain_id_string AND status = 'Cancelled') THEN
+                    RAISE EXCEPTION 'storage refuses';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER {trigger} BEFORE UPDATE ON orleans_storage FOR EACH ROW WHEN (NEW.grain_id_string = '{requestId}') EXECUTE FUNCTION {trigger}();
+            """);
+        HttpResponseMessage cancelled;
+        try
+        {
+            cancelled = await support.PostAsync($"/v1/requests/{requestId}/cancellation", null);
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON orleans_storage; DROP FUNCTION {trigger}();");
+        }
+
+        // The activation goes, as a silo's restart would take it: the next one reads what is stored.
+        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var driven = await grain.Drive();
+        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var stored = (await grain.Get())!;
+
+        Assert.False(cancelled.IsSuccessStatusCode);
+        Assert.Equal(DataRightsRequestStatus.Cancelled, driven.Status);
+        Assert.Equal(DataRightsRequestStatus.Cancelled, stored.Status);
+        Assert.Equal(0, stored.Progress!.StepsDone);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
     }
 
     private async Task<(RegisteredUser User, HttpClient Client, HttpClient Support, string SupportId)> ArrangeAsync()
