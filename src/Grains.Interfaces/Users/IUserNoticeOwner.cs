@@ -20,4 +20,11 @@ public interface IUserNoticeOwner : IGrainWithStringKey
     [Alias("text-notice")]
     [OneWay]
     Task TextNotice(string text);
+
+    /// <summary>
+    /// Texts <paramref name="text"/> to the user's number and answers once it is sent; a text the sender refuses fails the
+    /// call, for a caller that retries (a follow-up code no answer carried). Nothing is sent for an account that is gone.
+    /// </summary>
+    [Alias("text-or-fail")]
+    Task TextOrFail(string text);
 }

@@ -1057,6 +1057,14 @@ internal sealed partial class UserGrain(
         }
     }
 
+    async Task IUserNoticeOwner.TextOrFail(string text)
+    {
+        if (state.RecordExists)
+        {
+            await sms.SendAsync(new SmsMessage(state.State.Phone, "【美零】" + text, "notice"));
+        }
+    }
+
     async Task<bool> IUserLegacyImport.ImportLegacy() => await MoveLegacyFieldsAsync();
 
     // Each move is idempotent (a receipt, a notice or a link already there stays as it is), and the fields are

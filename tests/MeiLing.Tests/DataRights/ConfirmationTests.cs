@@ -4,6 +4,7 @@ using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
+using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Users;
 using Orleans.Core.Internal;
 
@@ -420,6 +421,32 @@ public sealed class ConfirmationTests(PlatformFixture platform)
         Assert.Equal(DataRightsRequestStatus.Cancelled, stored.Status);
         Assert.Equal(0, stored.Progress!.StepsDone);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/users/{user.UserId}")).StatusCode);
+    }
+
+    // P8.1 (*reviewer*): a cancellation support filed and a second agent approved carries its follow-up code in no answer: the
+    // text was its only copy, sent once, and a refusal of the provider was logged while the step counted as done; the number
+    // was erased next, and the user could never follow the erasure. The step now fails with the text and is tried again.
+    [Fact]
+    public async Task P8_1_a_follow_up_code_no_answer_carried_is_texted_again_until_it_is_sent()
+    {
+        var (user, _, support, _) = await ArrangeAsync();
+        var second = platform.Client((await platform.EnrolStaffAsync("Agent Second Look", "support")).ApiKey);
+        var requestId = (await support.FileRequestAsync(user.UserId, SupportCancellation)).RequestId();
+        var grain = platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId);
+
+        DataRightsRequestView whileRefused;
+        using (HeldTexts.Refuse(user.Phone))
+        {
+            (await second.PostAsJsonAsync($"/v1/requests/{requestId}/approval", new { reason = "identity re-checked by callback" })).EnsureSuccessStatusCode();
+            whileRefused = await grain.Drive();
+        }
+
+        var done = await support.WaitUntilDoneAsync(requestId);
+        var texts = (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={user.Phone}")).GetProperty("items").EnumerateArray();
+
+        Assert.Equal("text-follow-up-code", whileRefused.Progress!.CurrentStep);
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Contains(texts, text => text.GetProperty("text").GetString()!.Contains($"/v1/requests/{requestId}/follow-up", StringComparison.Ordinal));
     }
 
     private async Task<(RegisteredUser User, HttpClient Client, HttpClient Support, string SupportId)> ArrangeAsync()

@@ -11,6 +11,7 @@ namespace MeiLing.Tests.Infrastructure;
 internal static class HeldTexts
 {
     private static readonly ConcurrentDictionary<string, TaskCompletionSource> Holds = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, bool> Refusals = new(StringComparer.Ordinal);
 
     /// <summary>Holds every text to <paramref name="phone"/> until the returned hold is disposed.</summary>
     public static IDisposable Hold(string phone)
@@ -20,13 +21,25 @@ internal static class HeldTexts
         return new Release(phone, gate);
     }
 
-    /// <summary>The sandbox sender, but for a held number: its texts wait for the hold's release.</summary>
+    /// <summary>Refuses every text to <paramref name="phone"/> (the provider failing) until the returned refusal is disposed.</summary>
+    public static IDisposable Refuse(string phone)
+    {
+        Refusals[phone] = true;
+        return new Refusal(phone);
+    }
+
+    /// <summary>The sandbox sender, but for a held number: its texts wait for the hold's release; a refused one's fail.</summary>
     public sealed class Sender(SandboxSmsSender sandbox) : ISmsSender
     {
         public string Name => sandbox.Name;
 
         public async Task SendAsync(SmsMessage message, CancellationToken cancellationToken = default)
         {
+            if (Refusals.ContainsKey(message.Phone))
+            {
+                throw new HttpRequestException("The SMS provider refused the text (a test's refusal).");
+            }
+
             if (Holds.TryGetValue(message.Phone, out var gate))
             {
                 await gate.Task.WaitAsync(cancellationToken);
@@ -43,5 +56,10 @@ internal static class HeldTexts
             Holds.TryRemove(new KeyValuePair<string, TaskCompletionSource>(phone, gate));
             gate.TrySetResult();
         }
+    }
+
+    private sealed class Refusal(string phone) : IDisposable
+    {
+        public void Dispose() => Refusals.TryRemove(phone, out _);
     }
 }
