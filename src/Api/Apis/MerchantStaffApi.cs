@@ -40,7 +40,7 @@ public static class MerchantStaffApi
             .WithDescription("A cashier's top-ups are money they say they took: past their limit a top-up is 403 `top-up-limit` and nothing is put on the card, so one who takes no money can give away only so much before the day's report names them. The default is 1,000,000 fen a day (`MEILING_CASHIER_TOP_UPS_PER_DAY_FEN`); `perDayFen` 0 to 1,000,000,000, 0 meaning the cashier tops up nothing. The staff member's `topUpLimitPerDayFen` shows the limit in force, `topUpLimitSetAt` when it was last set and `topUpLimitSetBy` the manager who set it (null with a time: the merchant key), so a manager who raises a cashier's limit is named. A manager's and the merchant key's top-ups are not limited (a manager is 409 `not-a-cashier` here). The merchant key or a manager; another merchant's staff member is 404.")
             .ProducesProblems(400, 401, 403, 404, 409);
         group.MapDelete("/{staffId:id}", Offboard).WithName("OffboardMerchantStaff")
-            .WithSummary("Offboard a staff member: their API key stops working at once; the record stays, with the manager who did it (`offboardedBy`, null for the merchant key).")
+            .WithSummary("Offboard a staff member: their API key stops working at once; the record stays, with the manager who did it (`offboardedBy`, null for the merchant key; an operator's id when an operator did).")
             .WithDescription("Idempotent. Another merchant's staff member is 404.")
             .ProducesProblems(401, 403, 404, 409);
         return group;

@@ -53,6 +53,8 @@ public static class ProductsApi
 
     private static async Task<Created<Product>> AddProduct(string merchantId, AddProductRequest request, ClaimsPrincipal caller, IClusterClient cluster)
     {
+        // P1.7 (*reviewer*): an operator's add put a product (at a price of its choosing) into a merchant's catalogue unrecorded.
+        await OperatorActAudit.RecordAsync(cluster, caller, OperatorActAudit.ProductAdded, new OperatorActDetail(MerchantId: merchantId, Sku: request.Sku));
         var product = await cluster.GetGrain<ICatalogueGrain>(merchantId)
             .AddBy(new Product(request.Sku, request.Name.Trim(), request.PriceFen, request.ImageUrl, default), request.Stock, caller.MerchantStaffId(), caller.OperatorId());
         return TypedResults.Created($"/v1/merchants/{merchantId}/products", product);

@@ -53,7 +53,9 @@ public static class StaffApi
         }
 
         await StaffChangeAudit.RecordAsync(cluster, caller, StaffChangeAudit.Offboarded, staffId);
-        return await cluster.GetGrain<IStaffGrain>(staffId).Offboard() is null ? TypedResults.NotFound() : TypedResults.NoContent();
+        // P1.7 (*reviewer*): named as the operator who did it; unnamed, the merchant's own staff list read an operator's
+        // offboarding of its manager as the merchant key's own.
+        return await cluster.GetGrain<IStaffGrain>(staffId).OffboardBy(caller.SubjectId()) is null ? TypedResults.NotFound() : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<StaffView>, NotFound>> GetStaff(string staffId, IClusterClient cluster)

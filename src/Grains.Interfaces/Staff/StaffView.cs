@@ -6,8 +6,8 @@ namespace MeiLing.Grains.Staff;
 /// manager who enrolled them, or the operator who enrolled one of the platform's staff (null: the merchant key, or enrolled
 /// before this was recorded). <see cref="TopUpLimitSetAt"/> is when the merchant last set a cashier's limit, and
 /// <see cref="TopUpLimitSetBy"/> the manager who did (null with a time: the merchant key; null without: never set, or set
-/// before who was recorded). <see cref="OffboardedBy"/> is the manager who offboarded them (null: the merchant key, the
-/// platform, or before it was recorded).
+/// before who was recorded). <see cref="OffboardedBy"/> is the manager who offboarded them, or the operator who did
+/// (null: the merchant key, or before it was recorded).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.staff-view")]
 public sealed record StaffView(

@@ -32,6 +32,8 @@ public sealed class StaffApiTests(PlatformFixture platform)
 
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.NoContent), (enrolled.StatusCode, offboarded.StatusCode));
         await unknown.AssertProblemAsync(HttpStatusCode.NotFound);
+        // *reviewer*: the record names the operator; unnamed, a merchant read an operator's offboarding of its staff as its own.
+        Assert.Equal(minter.StaffId, (await operatorClient.GetFromJsonAsync<JsonElement>($"/v1/staff/{agentId}")).GetProperty("offboardedBy").GetString());
         var entries = await platform.Database.ScalarAsync<string>(
             "SELECT string_agg(action || ' by ' || actor_id || ' ' || coalesce(detail::jsonb ->> 'role', '-'), ', ' ORDER BY sequence) FROM audit_log WHERE action LIKE 'staff:%' AND detail::jsonb ->> 'staffId' = $1",
             agentId);
@@ -43,7 +45,7 @@ public sealed class StaffApiTests(PlatformFixture platform)
     // An operator opened merchants (minting their keys), renamed or archived their products and sent their deliveries again
     // (to whatever endpoint stood) with no trace; a merchant's own acts are its own business and write nothing here.
     [Fact]
-    public async Task P1_7_an_operators_opening_of_a_merchant_edits_of_its_catalogue_and_retry_of_a_delivery_are_on_the_audit_log_with_who()
+    public async Task P1_7_an_operators_opening_of_a_merchant_adds_and_edits_of_its_catalogue_and_retry_of_a_delivery_are_on_the_audit_log_with_who()
     {
         var acting = await platform.EnrolStaffAsync("Acting Operator", "operator");
         var operatorClient = platform.Client(acting.ApiKey);
@@ -53,19 +55,21 @@ public sealed class StaffApiTests(PlatformFixture platform)
         await merchant.AddStockedProductAsync(merchantId, "TEA", 100, stock: null);
         await merchant.AddStockedProductAsync(merchantId, "OWN", 100, stock: null);
 
+        // *reviewer*: an operator's add of a product (at a price of its choosing) was unrecorded.
+        var added = await operatorClient.PostAsJsonAsync($"/v1/merchants/{merchantId}/products", new { sku = "CHEAP", name = "Cheap", priceFen = 1 });
         var edited = await operatorClient.PatchAsJsonAsync($"/v1/merchants/{merchantId}/products/TEA", new { name = "Renamed Tea" });
         var archived = await operatorClient.DeleteAsync($"/v1/merchants/{merchantId}/products/TEA");
         var deliveryId = Grains.Platform.EntityId.New(Grains.Platform.EntityId.DeliveryPrefix);
         var retried = await operatorClient.PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null);
         var byTheMerchant = await merchant.PatchAsJsonAsync($"/v1/merchants/{merchantId}/products/OWN", new { name = "Own Tea" });
 
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.NoContent, HttpStatusCode.OK), (edited.StatusCode, archived.StatusCode, byTheMerchant.StatusCode));
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.NoContent, HttpStatusCode.OK), (added.StatusCode, edited.StatusCode, archived.StatusCode, byTheMerchant.StatusCode));
         await retried.AssertProblemAsync(HttpStatusCode.NotFound);
         var entries = await platform.Database.ScalarAsync<string>(
             "SELECT string_agg(action || ' ' || coalesce(detail::jsonb ->> 'merchantId', detail::jsonb ->> 'deliveryId') || coalesce(' ' || (detail::jsonb ->> 'sku'), ''), ', ' ORDER BY sequence) FROM audit_log WHERE actor_id = $1",
             acting.StaffId);
         Assert.Equal(
-            $"merchant:opening-requested {merchantId}, catalogue:edit-requested {merchantId} TEA, catalogue:archive-requested {merchantId} TEA, webhook-delivery:retry-requested {deliveryId}",
+            $"merchant:opening-requested {merchantId}, catalogue:add-requested {merchantId} CHEAP, catalogue:edit-requested {merchantId} TEA, catalogue:archive-requested {merchantId} TEA, webhook-delivery:retry-requested {deliveryId}",
             entries);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action LIKE 'catalogue:%' AND position($1 in detail) > 0 AND position('\"OWN\"' in detail) > 0", merchantId));
     }
