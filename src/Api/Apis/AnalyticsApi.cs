@@ -15,8 +15,8 @@ public static class AnalyticsApi
             .RequireAuthorization(AuthorizationPolicies.Operator).RequireRateLimiting(RateLimits.HeavyReadsPolicy);
 
         group.MapGet("/sales", ExportSales).WithName("ExportSales")
-            .WithSummary("Sales by merchant alias, day, product and region; groups of fewer than 5 customers are suppressed; no ids.")
-            .WithDescription("A period of 1 to 366 days (from, to inclusive) holding at most 100,000 groups; otherwise 400 (`invalid-period`, or `export-too-large`), naming `to`. Each merchant's alias is drawn at random for the export, so two exports cannot be joined by it. At most 10 exports a second per caller (the heavy reads' bucket, MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND), then 429.")
+            .WithSummary("Sales by merchant alias, day, product and region, of days that are over (UTC), each as first published; groups of fewer than 5 customers are suppressed; no ids.")
+            .WithDescription("A period of 1 to 366 days (from, to inclusive) ending before today (UTC) and holding at most 100,000 kept groups (suppressed groups are only counted, and do not count toward it); otherwise 400 (`invalid-period`, `day-not-closed` with the last day that can be exported, or `export-too-large`), naming `to`. The first export covering a day publishes its figures for good: every later export serves that day as then published, whatever refunds, cancellations or late payments changed since, so two exports of a day never differ by one order. Each merchant's alias is drawn at random for the export, so two exports cannot be joined by it. At most 10 exports a second per caller (the heavy reads' bucket, MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND), then 429.")
             .ProducesProblems(400, 401, 403);
         return group;
     }

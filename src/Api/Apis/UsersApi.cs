@@ -55,9 +55,9 @@ public static class UsersApi
         group.MapPost("/{userId:id}/locations", RecordLocation).ForCaller(CallerScope.TheUser)
             .WithName("RecordLocation").WithSummary("Store a location sample; 403 consent-required unless location is granted (P1.2); at most 60 a minute per user (MEILING_LOCATION_SAMPLES_PER_MINUTE), then 429 quota-exceeded (P4.4).");
         group.MapGet("/{userId:id}/locations", GetLocations).ForCaller(CallerScope.TheUserOrSupport).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
-            .WithName("GetLocations").WithSummary("The location samples held, newest first. Support reads them coarsened to 0.1° and the hour (P1.7, P4.4).");
+            .WithName("GetLocations").WithSummary("The location samples held (P1.2), newest first, a page at a time (limit 1-1000, default 1000; cursor): nextCursor is null only on the last page, and a cursor not given out is 400. Support reads them coarsened to 0.1° and the hour, samples of a page that coarsen alike once (P1.7, P4.4).");
         group.MapGet("/{userId:id}/activity", GetActivity).ForCaller(CallerScope.TheUserOrSupport.ThatExists()).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
-            .WithName("GetActivity").WithSummary("The user's activity log, newest first (P1.3); a request repeated within half a second or so is one entry with its count (`requests`) and its last time (`until`). Support reads the IP's network only, no user agent or search terms (P1.7, P4.4).");
+            .WithName("GetActivity").WithSummary("The user's activity log (P1.3), a page at a time (limit 1-1000, default 100; cursor): nextCursor is null only on the last page, and a cursor not given out is 400. Newest flush of the log first and each page newest first (an entry may be older than one on the next page, as flushes overlap); a request repeated within half a second or so is one entry with its count (`requests`) and its last time (`until`). Support reads the IP's network only, no user agent or search terms (P1.7, P4.4).");
         // The user's own: support reads a user's data under audit, but not the audit of who else did (staff privacy).
         group.MapGet("/{userId:id}/access-log", GetAccessLog).ForCaller(CallerScope.TheUser).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithName("GetAccessLog").WithSummary("Who at the platform looked at or acted on the user's data (P1.7, P1.3): the audit entries about them, newest first, a page at a time (limit 1-100, default 50; cursor). Each: at, actorRole (support, operator, user, guardian, merchant or system), actor (for staff a pseudonym, the same person the same in this user's log only; never their id, name or key), action (a support call's method and route, or an event such as password:changed or access:received) and the user's own requestId, ticketId, orderId or receiptId it was for, where known; never another user's data. A legal demand the user may not be told of is left out (P3.3). The user alone: another user's id is 404, support, operators and merchants 403. A cursor not given out by this list for this user is 400 naming cursor. Spends the caller's heavy reads (MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND; 429 past them).");
@@ -141,22 +141,36 @@ public static class UsersApi
     internal static async Task<Results<Ok<ItemPage<DisclosureRecord>>, NotFound, ValidationProblem>> GetDisclosures(
         string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit, [StringLength(20)] string? cursor)
     {
-        // The cursor is the instant the next page starts before, in ticks: a user's own hand-overs, nothing of anyone else's.
-        DateTimeOffset? before = null;
-        if (cursor is not null)
+        if (!TryReadBefore(cursor, out var before))
         {
-            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTimeOffset.MaxValue.UtcTicks)
-            {
-                return SkipCursor.Invalid();
-            }
-
-            before = new DateTimeOffset(ticks, TimeSpan.Zero);
+            return SkipCursor.Invalid();
         }
 
         var page = await cluster.GetGrain<IUserConsentGate>(userId).GetDisclosurePage(before, limit ?? 1000);
         return TypedResults.Ok(new ItemPage<DisclosureRecord>(
-            caller.IsUser(userId) ? page.Items : [.. page.Items.Select(record => record.MaskedForSupport())], page.NextBefore?.UtcTicks.ToString(CultureInfo.InvariantCulture)));
+            caller.IsUser(userId) ? page.Items : [.. page.Items.Select(record => record.MaskedForSupport())], BeforeCursor(page.NextBefore)));
     }
+
+    // The cursor of a user's hand-overs and location samples is the instant the next page starts before, in ticks: a
+    // position in the user's own list, nothing of anyone else's.
+    private static bool TryReadBefore(string? cursor, out DateTimeOffset? before)
+    {
+        before = null;
+        if (cursor is null)
+        {
+            return true;
+        }
+
+        if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        {
+            return false;
+        }
+
+        before = new DateTimeOffset(ticks, TimeSpan.Zero);
+        return true;
+    }
+
+    private static string? BeforeCursor(DateTimeOffset? nextBefore) => nextBefore?.UtcTicks.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<Results<Ok<ItemPage<SavedAddress>>, NotFound>> GetAddresses(string userId, ClaimsPrincipal caller, IClusterClient cluster)
     {
@@ -253,18 +267,38 @@ public static class UsersApi
         return TypedResults.Created($"/v1/users/{userId}/locations");
     }
 
-    private static async Task<Results<Ok<ItemPage<LocationSample>>, NotFound>> GetLocations(string userId, ClaimsPrincipal caller, IClusterClient cluster)
+    /// <summary>
+    /// A page of the user's location samples, newest first (P1.2, P8.1): the newest 1,000 said they were all, while a user
+    /// may hold 2,880 a day for 30 days.
+    /// </summary>
+    private static async Task<Results<Ok<ItemPage<LocationSample>>, NotFound, ValidationProblem>> GetLocations(
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit, [StringLength(20)] string? cursor)
     {
-        var samples = await cluster.GetGrain<IUserLocations>(userId).GetLocations();
+        if (!TryReadBefore(cursor, out var before))
+        {
+            return SkipCursor.Invalid();
+        }
+
+        var page = await cluster.GetGrain<IUserLocations>(userId).GetLocationPage(before, limit ?? 1000);
         // Support learns the city and the hour, enough to help with a delivery area, not where the user was.
-        return TypedResults.Ok(ItemPage.Last(caller.IsUser(userId) ? samples : samples.MaskedForSupport()));
+        return TypedResults.Ok(new ItemPage<LocationSample>(caller.IsUser(userId) ? page.Items : page.Items.MaskedForSupport(), BeforeCursor(page.NextBefore)));
     }
 
-    private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound>> GetActivity(
-        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit)
+    /// <summary>
+    /// A page of the user's activity log (P1.3, P8.1): the newest 1,000 entries at most said they were all, while a log
+    /// holds up to 10,000 entries a day for 180 days.
+    /// </summary>
+    private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound, ValidationProblem>> GetActivity(
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit, [StringLength(32)] string? cursor)
     {
-        var entries = await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivity(userId, limit ?? 100);
-        return TypedResults.Ok(ItemPage.Last(caller.IsUser(userId) ? entries : [.. entries.Select(entry => entry.MaskedForSupport())]));
+        if (!ActivityCursor.TryRead(cursor, out var from))
+        {
+            return SkipCursor.Invalid();
+        }
+
+        var page = await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivityPage(userId, from, limit ?? 100);
+        return TypedResults.Ok(new ItemPage<ActivityEntry>(
+            caller.IsUser(userId) ? page.Items : [.. page.Items.Select(entry => entry.MaskedForSupport())], ActivityCursor.Write(page.Next)));
     }
 }
 

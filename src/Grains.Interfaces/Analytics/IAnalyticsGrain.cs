@@ -10,12 +10,18 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
     public const int MinimumGroupSize = 5;
 
     /// <summary>
-    /// The most groups (kept and suppressed) one export reads: a year of a busy platform's sales would otherwise be
-    /// held in one silo's memory and sent in one answer. A period with more is refused (400 <c>export-too-large</c>)
-    /// rather than cut short, since a partial export would read as the whole.
+    /// The most kept groups one export reads: a year of a busy platform's sales would otherwise be held in one silo's
+    /// memory and sent in one answer. A period with more is refused (400 <c>export-too-large</c>) rather than cut short,
+    /// since a partial export would read as the whole. Suppressed groups are only counted, in the database, and never
+    /// count toward it: a day of many tiny groups would otherwise never be exported.
     /// </summary>
     public const int MaxGroups = 100_000;
 
+    /// <summary>
+    /// The period's figures, each day as first published: only days that are over (UTC; 400 <c>day-not-closed</c> naming
+    /// <c>to</c> otherwise), and the first export covering a day stores its groups for every later one, so two exports
+    /// of the same day never differ by one order placed, refunded or paid in between (P1.13).
+    /// </summary>
     [Alias("sales")]
     Task<SalesExport> ExportSales(DateOnly from, DateOnly to);
 }

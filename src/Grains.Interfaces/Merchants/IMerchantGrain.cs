@@ -40,6 +40,12 @@ public interface IMerchantGrain : IMerchantTransferParty
     public const int MaxStaffEnrolmentsPerDay = 200;
 
     /// <summary>
+    /// P4.4 (*reviewer*): of the day's enrolments, those only the merchant key makes: a manager's key (a rogue or leaked
+    /// one) that offboarded every till and spent the day's enrolments left the owner no way to issue new till keys for a day.
+    /// </summary>
+    public const int StaffEnrolmentsKeptForTheMerchantKey = 20;
+
+    /// <summary>
     /// Takes a place for one more staff member; beyond <see cref="MaxStaff"/>, 409 <c>too-many-staff</c>; beyond
     /// <see cref="MaxStaffEnrolmentsPerDay"/> in a day, 429 <c>quota-exceeded</c>; 404 for an unknown merchant.
     /// </summary>
@@ -52,6 +58,13 @@ public interface IMerchantGrain : IMerchantTransferParty
     /// </summary>
     [Alias("reserve-staff-place-for")]
     Task ReserveStaffPlaceFor(string staffId);
+
+    /// <summary>
+    /// As <see cref="ReserveStaffPlaceFor"/>, for an enrolment by <paramref name="managerId"/> (null: the merchant key): a
+    /// manager's enrolments leave the day's last <see cref="StaffEnrolmentsKeptForTheMerchantKey"/> to the merchant key.
+    /// </summary>
+    [Alias("reserve-staff-place-by")]
+    Task ReserveStaffPlaceBy(string staffId, string? managerId);
 
     /// <summary>
     /// Lists <paramref name="staffId"/>, a staff member whose key is in use, if the merchant does not list them yet: one

@@ -10,8 +10,16 @@ public interface IUserLocations : IGrainWithStringKey
     [Alias("record-location")]
     Task RecordLocation(LocationSample sample);
 
-    /// <summary>The location samples held, newest first.</summary>
+    /// <summary>The newest 1,000 location samples held, newest first (what API hosts of the previous version ask).</summary>
     [Alias("locations")]
     [ReadOnly]
     Task<IReadOnlyList<LocationSample>> GetLocations();
+
+    /// <summary>
+    /// A page of the location samples held, newest first: at most <paramref name="limit"/> (1 to 1,000), those taken
+    /// before <paramref name="before"/> when given. Every sample is on some page: the list never stops at a count (P1.2, P8.1).
+    /// </summary>
+    [Alias("locations-page")]
+    [ReadOnly]
+    Task<LocationPage> GetLocationPage(DateTimeOffset? before, int limit);
 }

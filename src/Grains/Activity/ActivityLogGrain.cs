@@ -13,4 +13,7 @@ internal sealed class ActivityLogGrain(ActivityLogStore store) : Grain, IActivit
 
     Task<IReadOnlyList<ActivityEntry>> IActivityLogGrain.GetUserActivity(string userId, int limit) =>
         store.ListAsync(userId, Math.Clamp(limit, 1, MaxShown));
+
+    Task<ActivityPage> IActivityLogGrain.GetUserActivityPage(string userId, ActivityPageStart? from, int limit) =>
+        store.PageAsync(userId, from, Math.Clamp(limit, 1, MaxShown));
 }

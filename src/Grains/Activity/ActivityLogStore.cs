@@ -82,15 +82,95 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
         return newest;
     }
 
+    /// <summary>
+    /// A page of the user's entries: at most <paramref name="limit"/>, from <paramref name="from"/> (the newest when null), by
+    /// the log's rows newest first (P1.3, P8.1: a user's log holds far more entries than one answer). Rows are read a few at a
+    /// time and opened only until the page is full (P4.4): a page holds itself and the entries of one instant's rows, never
+    /// more. Rows are dated by their newest entry, so an entry on one page can be older than one on the next, as in the
+    /// export; each page is newest first. The rows of one instant are taken together, in one order from call to call, so a
+    /// page that ends inside them says how many it showed and the next goes on from there.
+    /// </summary>
+    public async Task<ActivityPage> PageAsync(string userId, ActivityPageStart? from, int limit)
+    {
+        var shown = new List<ActivityEntry>();
+        await foreach (var (at, rows) in InstantsAsync(userId, from?.RowsAt))
+        {
+            if (shown.Count == limit)
+            {
+                return NewestFirst(shown, new ActivityPageStart(at, 0));
+            }
+
+            var entries = await EntriesOfInstantAsync(userId, rows);
+            // A cursor whose instant is gone (its rows expired or erased) starts at the next one, from its first entry.
+            var shownBefore = from is not null && at == from.RowsAt ? from.EntriesShown : 0;
+            var taken = entries.Skip(shownBefore).Take(limit - shown.Count).ToList();
+            shown.AddRange(taken);
+            if (shownBefore + taken.Count < entries.Count)
+            {
+                return NewestFirst(shown, new ActivityPageStart(at, shownBefore + taken.Count));
+            }
+        }
+
+        return NewestFirst(shown, null);
+    }
+
+    private static ActivityPage NewestFirst(List<ActivityEntry> shown, ActivityPageStart? next) =>
+        new([.. shown.OrderByDescending(entry => entry.LastAt)], next);
+
+    // The user's rows, newest first (those dated at or before atOrBefore when given), gathered by the instant they are dated.
+    private async IAsyncEnumerable<(DateTimeOffset At, List<(byte[] Sealed, bool HoldsBatch)> Rows)> InstantsAsync(string userId, DateTimeOffset? atOrBefore)
+    {
+        var rows = new List<(byte[] Sealed, bool HoldsBatch)>();
+        DateTimeOffset? at = null;
+        await foreach (var row in SealedRowsAsync(userId, ListRowsPerRead, atOrBefore))
+        {
+            if (row.At != at && at is { } finished)
+            {
+                yield return (finished, rows);
+                rows = [];
+            }
+
+            at = row.At;
+            rows.Add((row.Sealed, row.HoldsBatch));
+        }
+
+        if (at is { } last)
+        {
+            yield return (last, rows);
+        }
+    }
+
+    // The entries of one instant's rows, newest first: rows the database hands back in any order are taken in the order of
+    // their sealed bytes, each row's entries in its own order, so a count of entries shown points to the same place each time.
+    private async Task<List<ActivityEntry>> EntriesOfInstantAsync(string userId, List<(byte[] Sealed, bool HoldsBatch)> rows)
+    {
+        var entries = new List<ActivityEntry>();
+        foreach (var (sealedRow, holdsBatch) in rows.OrderBy(row => row.Sealed, SealedBytesOrder))
+        {
+            entries.AddRange(await OpenAsync(userId, sealedRow, holdsBatch));
+        }
+
+        return [.. entries.OrderByDescending(entry => entry.LastAt)];
+    }
+
+    private static readonly Comparer<byte[]> SealedBytesOrder = Comparer<byte[]>.Create((one, other) => one.AsSpan().SequenceCompareTo(other));
+
     // Rows a list reads at a time: a few flushes' worth.
     private const int ListRowsPerRead = 4;
 
     private IAsyncEnumerable<(DateTimeOffset At, byte[] Sealed, bool HoldsBatch)> SealedRowsAsync(
-        string userId, int rowsPerRead, CancellationToken cancellationToken = default) =>
-        NewestFirstPages.ReadAsync(bound => dataSource.ReadRowsAsync(
-            $"SELECT at, sealed_entry, holds_batch FROM user_activity WHERE user_id = $1{bound.Condition("at")} ORDER BY at DESC LIMIT $2",
-            reader => (reader.GetFieldValue<DateTimeOffset>(0), (At: reader.GetFieldValue<DateTimeOffset>(0), Sealed: reader.GetFieldValue<byte[]>(1), HoldsBatch: reader.GetBoolean(2))),
-            bound.Parameters(userId)), rowsPerRead, cancellationToken);
+        string userId, int rowsPerRead, DateTimeOffset? atOrBefore = null, CancellationToken cancellationToken = default) =>
+        NewestFirstPages.ReadAsync(bound =>
+        {
+            // A page's first read starts at its cursor's instant, which may have entries still to show; the reads after it go on from their own.
+            var (condition, parameters) = bound.At is null && atOrBefore is { } start
+                ? (" AND at <= $3", new object[] { userId, bound.Limit, start })
+                : (bound.Condition("at"), bound.Parameters(userId));
+            return dataSource.ReadRowsAsync(
+                $"SELECT at, sealed_entry, holds_batch FROM user_activity WHERE user_id = $1{condition} ORDER BY at DESC LIMIT $2",
+                reader => (reader.GetFieldValue<DateTimeOffset>(0), (At: reader.GetFieldValue<DateTimeOffset>(0), Sealed: reader.GetFieldValue<byte[]>(1), HoldsBatch: reader.GetBoolean(2))),
+                parameters);
+        }, rowsPerRead, cancellationToken);
 
     // A row's entries, newest first; none when the user's key no longer opens it.
     private async Task<IEnumerable<ActivityEntry>> OpenAsync(string userId, byte[] sealedRow, bool holdsBatch)
@@ -113,7 +193,7 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
     /// </summary>
     public async IAsyncEnumerable<ActivityEntry> ReadAllAsync(string userId, int rowsPerRead, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var (_, sealedRow, holdsBatch) in SealedRowsAsync(userId, rowsPerRead, cancellationToken))
+        await foreach (var (_, sealedRow, holdsBatch) in SealedRowsAsync(userId, rowsPerRead, cancellationToken: cancellationToken))
         {
             foreach (var entry in await OpenAsync(userId, sealedRow, holdsBatch))
             {

@@ -81,6 +81,12 @@ internal sealed partial class MerchantGrain(
         await state.WriteStateAsync();
     }
 
+    async Task IMerchantGrain.ReserveStaffPlaceBy(string staffId, string? managerId)
+    {
+        Merchant.EnrolStaff(staffId, clock.GetUtcNow(), byManager: managerId is not null);
+        await state.WriteStateAsync();
+    }
+
     async Task IMerchantGrain.ListStaffInUse(string staffId)
     {
         if (state.RecordExists && Merchant.ListEnrolledEarlier(staffId))

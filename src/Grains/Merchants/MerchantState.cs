@@ -77,7 +77,7 @@ public sealed class MerchantState
     public int StaffEnrolled { get; set; }
 
     /// <summary>Counts one more staff member; 409 <c>too-many-staff</c> once <see cref="IMerchantGrain.MaxStaff"/> were enrolled.</summary>
-    public void EnrolStaff(DateTimeOffset now)
+    public void EnrolStaff(DateTimeOffset now, bool byManager = false)
     {
         if (Status != MerchantStatus.Active)
         {
@@ -92,7 +92,11 @@ public sealed class MerchantState
             throw DomainException.Conflict("too-many-staff", $"A merchant enrols at most {IMerchantGrain.MaxStaff} staff members, offboarded ones included.");
         }
 
-        StaffEnrolments.Take(now, Users.UserQuotas.Day, IMerchantGrain.MaxStaffEnrolmentsPerDay, "staff members enrolled by the merchant");
+        // A manager's enrolments leave the day's last few to the merchant key, which then can still replace a team.
+        var dayForThisCaller = byManager
+            ? IMerchantGrain.MaxStaffEnrolmentsPerDay - IMerchantGrain.StaffEnrolmentsKeptForTheMerchantKey
+            : IMerchantGrain.MaxStaffEnrolmentsPerDay;
+        StaffEnrolments.Take(now, Users.UserQuotas.Day, dayForThisCaller, "staff members enrolled by the merchant");
         StaffEnrolled++;
     }
 
@@ -111,8 +115,8 @@ public sealed class MerchantState
     /// <summary>When the merchant itself issued itself a new API key lately: at most <see cref="IMerchantGrain.MaxKeyReplacementsPerDay"/> a day.</summary>
     public Users.Allowance KeyReplacements { get; set; } = new();
 
-    /// <summary>Counts one more staff member, as <see cref="EnrolStaff(DateTimeOffset)"/>, and lists them.</summary>
-    public void EnrolStaff(string staffId, DateTimeOffset now)
+    /// <summary>Counts one more staff member, as <see cref="EnrolStaff(DateTimeOffset, bool)"/>, and lists them.</summary>
+    public void EnrolStaff(string staffId, DateTimeOffset now, bool byManager = false)
     {
         if (StaffIds.Contains(staffId))
         {
@@ -120,7 +124,7 @@ public sealed class MerchantState
             return;
         }
 
-        EnrolStaff(now);
+        EnrolStaff(now, byManager);
         StaffIds.Add(staffId);
     }
 

@@ -38,7 +38,7 @@ internal sealed class StaffGrain(
         {
             // P4.4: the merchant counts its staff first, so a loop of enrolments stops at its bound with nothing written.
             // It is listed there too, before its key exists: no key is issued in the merchant's name that the merchant cannot find.
-            await GrainFactory.GetGrain<IMerchantGrain>(merchantId).ReserveStaffPlaceFor(StaffId);
+            await GrainFactory.GetGrain<IMerchantGrain>(merchantId).ReserveStaffPlaceBy(StaffId, command.EnrolledBy);
         }
 
         var apiKey = ApiKeys.NewKey(grant.Role);

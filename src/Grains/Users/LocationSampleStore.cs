@@ -28,24 +28,47 @@ public sealed class LocationSampleStore(NpgsqlDataSource dataSource, UserDataKey
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task<IReadOnlyList<LocationSample>> ListAsync(string userId, int limit)
+    public async Task<IReadOnlyList<LocationSample>> ListAsync(string userId, int limit) =>
+        await OpenAsync(userId, await dataSource.ReadRowsAsync(NewestQuery(""), ReadRow, userId, limit));
+
+    /// <summary>
+    /// A page of the user's samples, newest first: at most <paramref name="limit"/> taken before <paramref name="before"/>
+    /// (from the newest when null), as the disclosure ledger pages (P1.2, P8.1: a user holds up to 2,880 samples a day for
+    /// 30 days, far more than one answer). A page ends on a whole instant, so the next page, the samples before the last
+    /// instant shown, misses none that share it; an instant with more than a page's worth is shown whole. Only the
+    /// page's rows are opened.
+    /// </summary>
+    public async Task<LocationPage> PageAsync(string userId, DateTimeOffset? before, int limit)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT sealed_sample FROM user_location_samples WHERE user_id = $1 ORDER BY at DESC LIMIT $2
-            """);
-        command.Parameters.Add(new() { Value = userId });
-        command.Parameters.Add(new() { Value = limit });
-        var sealedSamples = new List<byte[]>();
-        await using (var reader = await command.ExecuteReaderAsync())
+        var rows = await dataSource.ReadRowsAsync(
+            NewestQuery(before is null ? "" : " AND at < $3"), ReadRow, before is { } at ? [userId, limit + 1, at] : [userId, limit + 1]);
+        if (rows.Count <= limit)
         {
-            while (await reader.ReadAsync())
-            {
-                sealedSamples.Add(reader.GetFieldValue<byte[]>(0));
-            }
+            return new LocationPage(await OpenAsync(userId, rows), null);
         }
 
-        var samples = new List<LocationSample>(sealedSamples.Count);
-        foreach (var sealedSample in sealedSamples)
+        var spilling = rows[limit].At;
+        IReadOnlyList<(DateTimeOffset At, byte[] Sealed)> whole = [.. rows.Take(limit).TakeWhile(row => row.At != spilling)];
+        if (whole.Count == 0)
+        {
+            whole = await dataSource.ReadRowsAsync(NewestQuery(" AND at = $3"), ReadRow, userId, int.MaxValue, spilling);
+        }
+
+        return new LocationPage(await OpenAsync(userId, whole), whole[^1].At);
+    }
+
+    // The user's samples ($1), newest first, at most $2.
+    private static string NewestQuery(string condition) =>
+        $"SELECT at, sealed_sample FROM user_location_samples WHERE user_id = $1{condition} ORDER BY at DESC LIMIT $2";
+
+    private static (DateTimeOffset At, byte[] Sealed) ReadRow(NpgsqlDataReader reader) =>
+        (reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<byte[]>(1));
+
+    // Opened once the rows are read, not while the reader holds the connection; a sample whose seal no longer opens is left out.
+    private async Task<IReadOnlyList<LocationSample>> OpenAsync(string userId, IReadOnlyList<(DateTimeOffset At, byte[] Sealed)> rows)
+    {
+        var samples = new List<LocationSample>(rows.Count);
+        foreach (var (_, sealedSample) in rows)
         {
             if (await keys.OpenAsync(userId, sealedSample) is { } opened)
             {

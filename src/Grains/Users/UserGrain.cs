@@ -699,6 +699,12 @@ internal sealed partial class UserGrain(
         return await locations.ListAsync(UserId, LocationsShown);
     }
 
+    async Task<LocationPage> IUserLocations.GetLocationPage(DateTimeOffset? before, int limit)
+    {
+        _ = User;
+        return await locations.PageAsync(UserId, before, Math.Clamp(limit, 1, LocationsShown));
+    }
+
     async Task<DisclosureRecord> IUserConsentGate.Disclose(DisclosureRequest request)
     {
         if (User.Closing)

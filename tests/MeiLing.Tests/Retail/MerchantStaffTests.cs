@@ -55,6 +55,26 @@ public sealed class MerchantStaffTests(PlatformFixture platform)
         Assert.NotNull(beyond.Headers.RetryAfter);
     }
 
+    // P4.4 (*reviewer*): a manager's key (a rogue or leaked one) offboarded every till and spent the day's enrolments: the
+    // owner's key got 429 and could issue no new till keys for a day. The day's last enrolments are the merchant key's.
+    [Fact]
+    public async Task P4_4_a_managers_enrolments_leave_the_days_last_ones_to_the_merchant_key()
+    {
+        var till = await platform.OpenTillAsync("Rogue Manager");
+        var merchant = platform.Grains.GetGrain<IMerchantGrain>(till.MerchantId);
+        await merchant.EndActivationAsync();
+        // As a manager's loop would leave the day: every enrolment a manager may make taken.
+        await platform.ChangeStoredStateAsync<MerchantState>(merchant, "merchant", stored => stored.StaffEnrolments.Uses.AddRange(Enumerable.Repeat(
+            DateTimeOffset.UtcNow,
+            IMerchantGrain.MaxStaffEnrolmentsPerDay - IMerchantGrain.StaffEnrolmentsKeptForTheMerchantKey - stored.StaffEnrolments.Uses.Count)));
+
+        var byTheManager = await till.Manager.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "Another Mole", role = "cashier" });
+        var byTheOwner = await till.Owner.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/staff", new { name = "New Till", role = "cashier" });
+
+        Assert.EndsWith("/quota-exceeded", (await byTheManager.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, byTheOwner.StatusCode);
+    }
+
     [Fact]
     public async Task A_cashier_cannot_enrol_a_manager()
     {

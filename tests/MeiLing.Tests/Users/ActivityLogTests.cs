@@ -4,6 +4,7 @@ using MeiLing.Api.Activity;
 using MeiLing.Grains.Activity;
 using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Retention;
+using MeiLing.Tests.Api;
 
 namespace MeiLing.Tests.Users;
 
@@ -208,6 +209,81 @@ public sealed class ActivityLogTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Accepted, filed.StatusCode);
         Assert.DoesNotContain(entries, entry => entry.At <= recordedBefore.At);
         Assert.Contains(entries, entry => entry.Path == "/v1/products");
+    }
+
+    // P1.3, P8.1 (*reviewer*): the route showed at most the newest 1,000 entries with nextCursor null, while a user's log holds
+    // up to 10,000 entries a day for 180 days: it said the list was whole, and the user could see the rest only in an export.
+    [Fact]
+    public async Task P1_3_P8_1_the_log_is_read_a_page_at_a_time_to_its_oldest_entry_even_where_pages_end_inside_a_flush()
+    {
+        var user = await platform.RegisterUserAsync();
+        var log = platform.Grains.GetGrain<IActivityLogGrain>(0);
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        ActivityEntry Entry(string flush, int i, DateTimeOffset at) =>
+            new(user.UserId, at, "10.1.2.3", "MeiLingPOS/3.2", "zh-CN", "Android", $"/v1/paged/{flush}/{i}", null);
+        // Each append is one row, one flush; two rows are dated by one instant, as two API hosts' flushes may be. Newest row
+        // first: c (40 entries), b (40), the two of one instant (2 each), a (40). Pages of 41 end inside b, inside the
+        // instant's rows, and inside a.
+        var shared = start.AddMinutes(1);
+        IReadOnlyList<ActivityEntry>[] flushes =
+        [
+            [.. Enumerable.Range(0, 40).Select(i => Entry("a", i, start.AddSeconds(i)))],
+            [Entry("s1", 0, shared), Entry("s1", 1, shared.AddSeconds(-1))],
+            [Entry("s2", 0, shared), Entry("s2", 1, shared.AddSeconds(-2))],
+            [.. Enumerable.Range(0, 40).Select(i => Entry("b", i, start.AddMinutes(2).AddSeconds(i)))],
+            [.. Enumerable.Range(0, 40).Select(i => Entry("c", i, start.AddMinutes(3).AddSeconds(i)))],
+        ];
+        foreach (var flush in flushes)
+        {
+            await log.Append(flush);
+        }
+
+        var held = flushes.SelectMany(flush => flush.Select(entry => entry.Path)).Order().ToList();
+        // Support first: the user's own reads are logged too, newer than every row here, and would move where pages end.
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Activity", "support")).ApiKey);
+        var bySupport = await PagesAsync(support, "limit=41");
+        var byUser = await PagesAsync(await platform.AsUserAsync(user), null);
+
+        Assert.Equal(100, byUser[0].Items);
+        Assert.NotNull(byUser[0].NextCursor);
+        Assert.Equal(held, byUser.SelectMany(page => page.Paths).Order());
+        Assert.Equal(held, bySupport.SelectMany(page => page.Paths).Order());
+        Assert.Equal([41, 41, 41, 1], bySupport.Select(page => page.Items));
+        Assert.All(bySupport, page => Assert.All(page.Searches, search => Assert.Null(search)));
+
+        async Task<List<(int Items, string? NextCursor, List<string> Paths, List<string?> Searches)>> PagesAsync(HttpClient reader, string? query)
+        {
+            var pages = new List<(int, string?, List<string>, List<string?>)>();
+            string? cursor = null;
+            do
+            {
+                var parameters = string.Join('&', new[] { query, cursor is null ? null : $"cursor={cursor}" }.OfType<string>());
+                var page = await reader.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/activity?{parameters}");
+                var items = page.GetProperty("items").EnumerateArray().ToList();
+                cursor = page.GetProperty("nextCursor").GetString();
+                var ours = items.Where(item => item.GetProperty("path").GetString()!.StartsWith("/v1/paged/", StringComparison.Ordinal)).ToList();
+                pages.Add((items.Count, cursor, [.. ours.Select(item => item.GetProperty("path").GetString()!)],
+                    [.. ours.Select(item => item.GetProperty("searchTerms").GetString())]));
+            }
+            while (cursor is not null && pages.Count < 10);
+
+            return pages;
+        }
+    }
+
+    [Theory]
+    [InlineData("not-a-cursor")]
+    [InlineData("-1.0")]
+    [InlineData("638000000000000000")]
+    [InlineData("0638000000000000000.0")]
+    public async Task P1_3_a_cursor_the_activity_log_did_not_give_is_400(string cursor)
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await client.GetAsync($"/v1/users/{user.UserId}/activity?cursor={cursor}");
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]

@@ -1,4 +1,8 @@
+using System.Text.Json;
+using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Retention;
+using MeiLing.Grains.Users;
+using MeiLing.Tests.Api;
 
 namespace MeiLing.Tests.Users;
 
@@ -83,6 +87,73 @@ public sealed class LocationTests(PlatformFixture platform)
         Assert.Equal(1L, keptMeanwhile);
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         Assert.Equal(0L, await SamplesOf(user.UserId));
+    }
+
+    // P1.2, P8.1 (*reviewer*): the route showed the newest 1,000 samples with nextCursor null, while a user may hold 2,880 a
+    // day for 30 days: it said the list was whole, and the user could see the rest only in an export.
+    [Fact]
+    public async Task P1_2_P8_1_the_samples_are_read_a_page_at_a_time_to_the_oldest_one_held_and_support_pages_them_masked()
+    {
+        const int Held = 1001;
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var keys = platform.EverySilo.First().GetRequiredService<UserDataKeys>();
+        var newest = DateTimeOffset.UtcNow.AddHours(-1);
+        var samples = Enumerable.Range(0, Held)
+            .Select(i => new LocationSample(34.2 + (i * 0.00001), 108.9, 5, LocationSource.Gps, newest.AddMinutes(-i))).ToList();
+        var sealedSamples = new List<byte[]>(Held);
+        foreach (var sample in samples)
+        {
+            sealedSamples.Add(await keys.SealAsync(user.UserId, JsonSerializer.SerializeToUtf8Bytes(sample)));
+        }
+
+        await platform.Database.ScalarAsync<int>(
+            "INSERT INTO user_location_samples (user_id, at, sealed_sample, consent_receipt_id) " +
+            "SELECT $1, held.at, held.sealed_sample, 'rcp_paged' FROM unnest($2::timestamptz[], $3::bytea[]) AS held(at, sealed_sample) RETURNING 1",
+            user.UserId, samples.Select(sample => sample.At).ToArray(), sealedSamples.ToArray());
+
+        var first = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/locations");
+        var cursor = first.GetProperty("nextCursor").GetString();
+        var rest = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/locations?cursor={cursor}");
+        var pagedBy400 = new List<DateTimeOffset>();
+        string? next = null;
+        do
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/locations?limit=400" + (next is null ? "" : $"&cursor={next}"));
+            pagedBy400.AddRange(page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("at").GetDateTimeOffset()));
+            next = page.GetProperty("nextCursor").GetString();
+        }
+        while (next is not null && pagedBy400.Count <= Held);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Locations", "support")).ApiKey);
+        var supportFirst = await support.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/locations");
+        var supportRest = await support.GetFromJsonAsync<JsonElement>(
+            $"/v1/users/{user.UserId}/locations?cursor={supportFirst.GetProperty("nextCursor").GetString()}");
+
+        Assert.Equal(1000, first.GetProperty("items").GetArrayLength());
+        Assert.NotNull(cursor);
+        var oldest = Assert.Single(rest.GetProperty("items").EnumerateArray());
+        Assert.Equal(samples[^1].At, oldest.GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, rest.GetProperty("nextCursor").ValueKind);
+        Assert.Equal(samples.Select(sample => sample.At), pagedBy400);
+        // Support pages the same samples, each page coarsened to the city and the hour.
+        var supportOldest = Assert.Single(supportRest.GetProperty("items").EnumerateArray());
+        Assert.Equal(0, supportOldest.GetProperty("at").GetDateTimeOffset().UtcTicks % TimeSpan.TicksPerHour);
+        Assert.Equal(34.2, supportOldest.GetProperty("latitude").GetDouble());
+        Assert.Equal(JsonValueKind.Null, supportRest.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("not-a-cursor")]
+    [InlineData("-1")]
+    [InlineData("99999999999999999999")]
+    public async Task P1_2_a_cursor_the_samples_list_did_not_give_is_400(string cursor)
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+
+        var response = await client.GetAsync($"/v1/users/{user.UserId}/locations?cursor={cursor}");
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
