@@ -36,10 +36,15 @@ public static class ConsolePaths
         return returnUrl;
     }
 
-    // Any dot segment, plain or percent-encoded, before the query: no console link needs one.
+    // Any dot segment, plain or percent-encoded, before the query or the fragment (*reviewer*: `..#` resolves as `..`): no
+    // console link needs one, nor an encoded fragment or query mark that would end a segment once decoded.
     private static bool HasDotSegment(string returnUrl)
     {
-        var path = returnUrl.Split('?', 2)[0].Replace("%2e", ".", StringComparison.OrdinalIgnoreCase);
-        return path.Split('/').Any(segment => segment is "." or "..");
+        var end = returnUrl.IndexOfAny(['?', '#']);
+        var path = (end < 0 ? returnUrl : returnUrl[..end])
+            .Replace("%2e", ".", StringComparison.OrdinalIgnoreCase)
+            .Replace("%23", "#", StringComparison.OrdinalIgnoreCase)
+            .Replace("%3f", "?", StringComparison.OrdinalIgnoreCase);
+        return path.Split('/', '#', '?').Any(segment => segment is "." or "..");
     }
 }

@@ -6,7 +6,7 @@ namespace MeiLing.Api.Security;
 /// Keys this host saw lately, each for <c>lifetime</c>, at most <c>capacity</c> of them: the bound holds memory whatever
 /// the flood, and a key not remembered (the set full) only costs what remembering it would have saved.
 /// </summary>
-public abstract class RememberedBriefly(int capacity, TimeSpan lifetime) : IDisposable
+public abstract class RememberedBriefly(int capacity, TimeSpan lifetime, bool slidingOnUse = false) : IDisposable
 {
     private readonly MemoryCache _keys = new(new MemoryCacheOptions { SizeLimit = capacity });
 
@@ -16,11 +16,14 @@ public abstract class RememberedBriefly(int capacity, TimeSpan lifetime) : IDisp
     /// <summary>Whether a key may be remembered (one was, within the lifetime): every request may ask, and mostly none is.</summary>
     public bool Any => Environment.TickCount64 - Volatile.Read(ref _lastRemembered) < (long)lifetime.TotalMilliseconds;
 
+    /// <summary>Whether the key is remembered; with <c>slidingOnUse</c>, asking keeps it remembered another lifetime.</summary>
     public bool Contains(string key) => _keys.TryGetValue(key, out _);
 
     public void Remember(string key)
     {
-        _keys.Set(key, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+        _keys.Set(key, true, slidingOnUse
+            ? new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = lifetime }
+            : new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
         Volatile.Write(ref _lastRemembered, Environment.TickCount64);
     }
 

@@ -36,6 +36,10 @@ internal sealed partial class DataRightsRequestGrain(
     // the receipt outlives a later cancellation's redaction, and their ids would join the anonymized orders back to the person).
     private const string KeptToBeDelivered = "order delivery addresses kept to be delivered";
 
+    // How long a follow-up code no answer carried is texted again before the erasure goes on without it: a provider's outage
+    // passes within it; a number that never takes a text must not hold the account's erasure past its 15 days.
+    private static readonly TimeSpan FollowUpTextTriedFor = TimeSpan.FromDays(2);
+
     private readonly AbsentRecordLinger _absent = new();
 
     private string RequestId => this.GetPrimaryKeyString();
@@ -181,6 +185,13 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.Forbidden("filed-by-platform", "A request the platform filed (P5.1) cannot be cancelled by the user.");
         }
 
+        if (state.State.Closing is { Outcome.Status: DataRightsRequestStatus.Cancelled })
+        {
+            // The caller's retry of a cancellation cut short after it was decided: it is finished as decided.
+            await FinishClosingAsync();
+            return View();
+        }
+
         EnsureUntouched("cancelled");
         await FinishAsync(DataRightsRequestStatus.Cancelled, null, $"cancelled-by-{actor.Role}", actor);
         return View();
@@ -191,6 +202,12 @@ internal sealed partial class DataRightsRequestGrain(
         if (!state.RecordExists || !actor.IsStaff)
         {
             throw DomainException.NotFound("request-not-found", "No such request.");
+        }
+
+        if (state.State.Closing is { Outcome.Status: DataRightsRequestStatus.Rejected })
+        {
+            await FinishClosingAsync();
+            return View();
         }
 
         EnsureUntouched("rejected");
@@ -219,6 +236,11 @@ internal sealed partial class DataRightsRequestGrain(
         if (state.RecordExists && state.State.IsOpen)
         {
             await EnsureReminderAsync();
+        }
+        else if (state.RecordExists && state.State.Closing is not null)
+        {
+            // A closing cut short whose activation lived on (*reviewer*): the sweep finishes it.
+            await FinishClosingAsync();
         }
     }
 
@@ -448,6 +470,13 @@ internal sealed partial class DataRightsRequestGrain(
     {
         if (state.State.IsOpen)
         {
+            // The drive's reminder finishes a closing cut short (*reviewer*): a request awaiting confirmation had only its
+            // expiry reminder, which stops itself once the request no longer awaits.
+            if (await this.GetReminder(DriveReminder) is null)
+            {
+                await this.RegisterOrUpdateReminder(DriveReminder, settings.Value.DrivePeriod, settings.Value.DrivePeriod);
+            }
+
             var decided = new DataRightsRequestState.PendingClose(
                 new DataRightsRequestState.Outcome(outcome, clock.GetUtcNow(), rejection, outcome == DataRightsRequestStatus.Completed ? ReceiptFor() : null),
                 action, by?.Role, by?.Id);
@@ -508,8 +537,11 @@ internal sealed partial class DataRightsRequestGrain(
         }
 
         var text = NoticeKinds.CancellationFollowUpText(RequestId, code);
-        if (FollowUpCodeAnswered())
+        var since = state.State.ConfirmedAt ?? state.State.ReceivedAt;
+        if (FollowUpCodeAnswered() || clock.GetUtcNow() - since > FollowUpTextTriedFor)
         {
+            // Past the days it is tried for, a number that never takes a text (dead, barred) holds the erasure up no longer:
+            // sent once more, logged if it fails, and the erasure goes on (P4.1, P8.1).
             await User<IUserNoticeOwner>().TextNotice(text);
         }
         else

@@ -48,6 +48,7 @@ internal sealed partial class TransferGrain(
     private string _handOverFrom = "";
     private bool _passLeftSomeone;
     private int _failedPasses;
+    private int _unreachedPasses;
 
     // P4.4: any signed-in user names a transfer by its id (objecting, reading who was told of their objection): a made-up
     // id leaves memory in seconds, not after the idle age. A transfer being started has its record by then.
@@ -120,10 +121,11 @@ internal sealed partial class TransferGrain(
         // P3.2 (*reviewer*): until the transfer's date, or 30 days after the user was told if that is later: a customer told
         // late (their inbox failing for days) had only what was left of everyone's 30 days to object in. A transfer that
         // does not concern the caller is, to them, no transfer at all.
+        // The answer names the user's own date, as their notice does.
         return await users.ObjectAsync(TransferId, userId, clock.GetUtcNow(), transfer.EffectiveAt) switch
         {
-            TransferObjectionOutcome.Recorded => transfer.ToView(TransferId),
-            TransferObjectionOutcome.PeriodOver => throw ObjectionsOver(),
+            { Outcome: TransferObjectionOutcome.Recorded, TheirDate: var theirs } => transfer.ToView(TransferId) with { EffectiveAt = theirs ?? transfer.EffectiveAt },
+            { Outcome: TransferObjectionOutcome.PeriodOver } => throw ObjectionsOver(),
             _ => throw DomainException.NotFound("transfer-not-found", "No such transfer."),
         };
     }
@@ -291,10 +293,14 @@ internal sealed partial class TransferGrain(
             transfer.Told(Math.Min(untold.Count, batchSize) - unreached);
             await state.WriteStateAsync();
             var more = !transfer.CustomersListed || untold.Count > batchSize;
-            await this.RegisterOrUpdateReminder(TransferReminder, more ? settings.Value.NextBatchAfter : NoticeRetry, NoticeRetry);
+            // Only some who could not be reached (*reviewer*): tried again later each time, as failing hand-overs are, not
+            // texted and logged every minute for as long as their inbox fails.
+            var retry = more ? settings.Value.NextBatchAfter : PassRetry(++_unreachedPasses);
+            await this.RegisterOrUpdateReminder(TransferReminder, retry, more ? NoticeRetry : retry);
             return;
         }
 
+        _unreachedPasses = 0;
         transfer.NoticesSent(await users.CountAsync(TransferId));
         await state.WriteStateAsync();
         var untilEffective = transfer.EffectiveAt - clock.GetUtcNow();

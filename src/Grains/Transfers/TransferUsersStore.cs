@@ -132,11 +132,12 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     /// P3.2: a user's period ends at the transfer's date or 30 days after they were told, whichever is later; a user not yet
     /// handed over, told late (their inbox failing for days), still has their 30 days.
     /// </remarks>
-    public async Task<TransferObjectionOutcome> ObjectAsync(string transferId, string userId, DateTimeOffset now, DateTimeOffset effectiveAt)
+    public async Task<ObjectionAnswer> ObjectAsync(string transferId, string userId, DateTimeOffset now, DateTimeOffset effectiveAt)
     {
         await using var command = dataSource.CreateCommand("""
             UPDATE transfer_users SET objected_at = coalesce(objected_at, $3), objection_cause_id = $4
-             WHERE transfer_id = $1 AND user_id = $2 AND settled_at IS NULL AND ($3 < $5 OR notified_at > $6)
+             WHERE transfer_id = $1 AND user_id = $2 AND settled_at IS NULL AND ($3 < $5 OR notified_at IS NULL OR notified_at > $6)
+            RETURNING notified_at
             """);
         command.Parameters.Add(new() { Value = transferId });
         command.Parameters.Add(new() { Value = userId });
@@ -144,14 +145,21 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = TransferObjections.CauseId(transferId, userId) });
         command.Parameters.Add(new() { Value = effectiveAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = now - NoticePeriod, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        if (await command.ExecuteNonQueryAsync() > 0)
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            return TransferObjectionOutcome.Recorded;
+            if (await reader.ReadAsync())
+            {
+                // The user's own date: the transfer's, or 30 days after they were told when that is later (not yet told:
+                // their period has not begun, and their notice will name it).
+                var toldAt = reader.IsDBNull(0) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(0);
+                var theirs = toldAt is { } told && told + NoticePeriod > effectiveAt ? told + NoticePeriod : effectiveAt;
+                return new ObjectionAnswer(TransferObjectionOutcome.Recorded, theirs);
+            }
         }
 
         var concerned = await dataSource.ReadRowsAsync(
             "SELECT 1 FROM transfer_users WHERE transfer_id = $1 AND user_id = $2", reader => reader.GetInt32(0), transferId, userId);
-        return concerned.Count > 0 ? TransferObjectionOutcome.PeriodOver : TransferObjectionOutcome.NotConcerned;
+        return new ObjectionAnswer(concerned.Count > 0 ? TransferObjectionOutcome.PeriodOver : TransferObjectionOutcome.NotConcerned, null);
     }
 
     /// <summary>
@@ -207,6 +215,9 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>How a user's objection to a transfer went, and, when recorded, the user's own date.</summary>
+public sealed record ObjectionAnswer(TransferObjectionOutcome Outcome, DateTimeOffset? TheirDate);
 
 /// <summary>How a user's objection to a transfer went.</summary>
 public enum TransferObjectionOutcome

@@ -568,8 +568,11 @@ internal sealed partial class UserGrain(
                 await locations.EraseAsync(UserId);
             }
 
-            if (change is { Purpose: ConsentPurpose.ThirdPartySources, Granted: false } && user.ForgetImportedData())
+            if (change is { Purpose: ConsentPurpose.ThirdPartySources, Granted: false })
             {
+                // Written whether or not memory still held any (*reviewer*): the first withdrawal's write may have failed
+                // after memory forgot them, and storage would bring them back at the next activation.
+                user.ForgetImportedData();
                 await state.WriteStateAsync();
             }
 

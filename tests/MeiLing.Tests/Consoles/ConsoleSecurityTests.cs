@@ -98,6 +98,8 @@ public sealed class ConsoleSecurityTests(BrowserFixture platform)
     // *reviewer*: dot segments passed the prefix check, and the browser resolved them to a path outside the console.
     [InlineData("/privacy/../v1/ping")]
     [InlineData("/privacy/%2E%2E/console")]
+    [InlineData("/privacy/..#")]
+    [InlineData("/privacy/..%23")]
     public async Task P4_4_sign_in_never_follows_a_return_url_off_its_own_console(string returnUrl)
     {
         var user = await platform.RegisterUserAsync();

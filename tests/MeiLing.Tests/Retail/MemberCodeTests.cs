@@ -5,6 +5,7 @@ using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Users;
+using Microsoft.AspNetCore.Hosting;
 
 namespace MeiLing.Tests.Retail;
 
@@ -444,6 +445,40 @@ public sealed class MemberCodeTests(PlatformFixture platform)
         var topUp = await till.Owner.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/member-cards/{member.UserId}/top-ups", new { amountFen = balanceFen });
         Assert.Equal(HttpStatusCode.OK, topUp.StatusCode);
         return member;
+    }
+
+    // P1.6, P4.4 (*reviewer*): each member code takes five guesses, and a till asks fresh ones for each order: one cashier's
+    // key guessing across codes and orders had some thousand guesses a day at drawing on members' cards. Its wrong codes
+    // count against its own day, as an agent's do; another key of the shop is not held up by them.
+    [Fact]
+    public async Task P1_6_P4_4_a_tills_wrong_member_codes_are_counted_across_orders_against_its_own_day()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Guessing Till Shop", 10_000);
+        var orders = new[] { await PlaceForAsync(till, member, teas: 1), await PlaceForAsync(till, member, teas: 1) };
+        await using var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY", "2"));
+        HttpClient Keyed(HttpClient client)
+        {
+            var keyed = api.CreateClient();
+            keyed.DefaultRequestHeaders.Add("X-Api-Key", client.DefaultRequestHeaders.GetValues("X-Api-Key").Single());
+            return keyed;
+        }
+
+        var cashier = Keyed(till.Cashier);
+        Task<HttpResponseMessage> GuessAsync(HttpClient by, string order) =>
+            by.PostAsJsonAsync($"/v1/orders/{order}/payments", new { method = "member-card", amountFen = 500, memberCode = "123456" });
+
+        var wrong = new[] { await GuessAsync(cashier, orders[0]), await GuessAsync(cashier, orders[1]) };
+        var past = await GuessAsync(cashier, orders[1]);
+        var byTheManager = await GuessAsync(Keyed(till.Manager), orders[0]);
+
+        foreach (var guess in wrong)
+        {
+            Assert.True(guess.StatusCode == HttpStatusCode.BadRequest, await guess.Content.ReadAsStringAsync());
+        }
+
+        Assert.EndsWith("/too-many-wrong-codes", (await past.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, byTheManager.StatusCode);
+        Assert.Equal(10_000, await BalanceAsync(till, member));
     }
 
     private async Task<(Till Till, RegisteredUser Member)> MemberWithBalanceAsync(string shop, long balanceFen)
