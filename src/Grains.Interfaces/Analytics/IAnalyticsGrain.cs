@@ -18,9 +18,11 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
     public const int MaxGroups = 100_000;
 
     /// <summary>
-    /// The period's figures, each day as first published: only days that are over (UTC; 400 <c>day-not-closed</c> naming
-    /// <c>to</c> otherwise), and the first export covering a day stores its groups for every later one, so two exports
-    /// of the same day never differ by one order placed, refunded or paid in between (P1.13).
+    /// The period's figures, each day as first published: only days settled, 7 days and 15 minutes after their end (UTC: an
+    /// order to be delivered stays payable 7 days, and a partner's charge begun then is confirmed within 15 minutes; 400
+    /// <c>day-not-settled</c> naming <c>to</c> and the last day that can be exported otherwise), and the first export
+    /// covering a day stores its groups for every later one, so two exports of the same day never differ by one order
+    /// placed, refunded or paid in between (P1.13).
     /// </summary>
     [Alias("sales")]
     Task<SalesExport> ExportSales(DateOnly from, DateOnly to);

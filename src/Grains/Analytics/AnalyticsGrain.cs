@@ -1,3 +1,4 @@
+using MeiLing.Grains.Orders;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,6 +9,18 @@ internal sealed class AnalyticsGrain(NpgsqlDataSource dataSource, TimeProvider c
 {
     private const int MaxDays = 366;
 
+    /// <summary>
+    /// How long after a day ends its orders are left to settle before it is published: an order to be delivered stays
+    /// payable for <see cref="OrderState.UnpaidDeliveryWindow"/> (7 days) after its placing, and a partner's charge begun at
+    /// that window's end counts once its partner confirms it, within <see cref="OrderState.PartnerConfirmationWindow"/> (15
+    /// minutes). An order paid later still (one not to be delivered has no such window, a partner may answer late) stays
+    /// out of its day's figures: a day is frozen at its first export, and no later moment would be final for every order.
+    /// </summary>
+    private static readonly TimeSpan SettlePeriod = OrderState.UnpaidDeliveryWindow + OrderState.PartnerConfirmationWindow;
+
+    private static readonly string SettlePeriodText =
+        $"{OrderState.UnpaidDeliveryWindow.TotalDays:0} days and {OrderState.PartnerConfirmationWindow.TotalMinutes:0} minutes";
+
     async Task<SalesExport> IAnalyticsGrain.ExportSales(DateOnly from, DateOnly to)
     {
         if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
@@ -16,12 +29,14 @@ internal sealed class AnalyticsGrain(NpgsqlDataSource dataSource, TimeProvider c
         }
 
         // P1.13, P3.1: a day still open gains orders after an export of it, and the difference between two exports of it
-        // was one purchase (merchant, SKU, amount, time window) whatever the group size. Only days over (UTC) are published.
-        var lastClosedDay = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
-        if (to > lastClosedDay)
+        // was one purchase (merchant, SKU, amount, time window) whatever the group size. Only settled days are published
+        // (*reviewer*): a day is frozen at its first export, and one published as soon as it was over left out for good its
+        // orders paid later still.
+        var lastSettledDay = DateOnly.FromDateTime((clock.GetUtcNow() - SettlePeriod).UtcDateTime).AddDays(-1);
+        if (to > lastSettledDay)
         {
-            throw DomainException.InvalidField("to", "day-not-closed",
-                $"Only days that are over (UTC) are exported: the last that can be is {lastClosedDay:yyyy-MM-dd}.");
+            throw DomainException.InvalidField("to", "day-not-settled",
+                $"A day is exported once its orders have settled, {SettlePeriodText} after its end (UTC): the last day that can be exported is {lastSettledDay:yyyy-MM-dd}.");
         }
 
         await PublishNewDaysAsync(from, to);

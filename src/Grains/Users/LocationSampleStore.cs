@@ -52,6 +52,12 @@ public sealed class LocationSampleStore(NpgsqlDataSource dataSource, UserDataKey
         if (whole.Count == 0)
         {
             whole = await dataSource.ReadRowsAsync(NewestQuery(" AND at = $3"), ReadRow, userId, int.MaxValue, spilling);
+            if (whole.Count == 0)
+            {
+                // *reviewer*: the instant's rows were gone by this second read (the retention sweep, a deletion of the
+                // user's locations), and the page held nothing else: what is left is the page from before that instant.
+                return await PageAsync(userId, spilling, limit);
+            }
         }
 
         return new LocationPage(await OpenAsync(userId, whole), whole[^1].At);

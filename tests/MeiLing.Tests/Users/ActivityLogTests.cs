@@ -5,6 +5,7 @@ using MeiLing.Grains.Activity;
 using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Retention;
 using MeiLing.Tests.Api;
+using Npgsql;
 
 namespace MeiLing.Tests.Users;
 
@@ -209,6 +210,45 @@ public sealed class ActivityLogTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Accepted, filed.StatusCode);
         Assert.DoesNotContain(entries, entry => entry.At <= recordedBefore.At);
         Assert.Contains(entries, entry => entry.Path == "/v1/products");
+    }
+
+    // P1.3, P4.1 (*reviewer*): a flush that read the erasure marks before a deletion wrote its mark, and wrote its rows after
+    // the deletion's DELETE, kept the entries recorded before the deletion. The deletion is held open here, its mark written
+    // and the table locked against writers, while the flush reads the marks without it and waits to write; it then commits,
+    // as a deletion run between the flush's read and its write does.
+    [Fact]
+    public async Task P1_3_P4_1_a_flush_that_read_the_marks_before_a_deletion_and_wrote_after_it_keeps_nothing_recorded_before_it()
+    {
+        var user = await platform.RegisterUserAsync();
+        var bystander = await platform.RegisterUserAsync();
+        var log = platform.Grains.GetGrain<IActivityLogGrain>(0);
+        var recordedBefore = new ActivityEntry(user.UserId, DateTimeOffset.UtcNow.AddSeconds(-1), "10.1.2.3", "MeiLingPOS/3.1", "zh-CN", null, "/v1/raced", "乌龙");
+        var bystanders = recordedBefore with { UserId = bystander.UserId };
+
+        await using var connection = await platform.Database.DataSource.OpenConnectionAsync();
+        await using var deletion = await connection.BeginTransactionAsync();
+        await RunAsync("INSERT INTO activity_erasures (user_id, erased_through) VALUES ($1, $2)", user.UserId, DateTimeOffset.UtcNow);
+        await RunAsync("DELETE FROM user_activity WHERE user_id = $1", user.UserId);
+        await RunAsync("LOCK TABLE user_activity IN SHARE MODE");
+        var flush = log.Append([recordedBefore, bystanders]);
+        await Eventually(() => platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_locks WHERE relation = 'user_activity'::regclass AND NOT granted"));
+        await deletion.CommitAsync();
+        await flush;
+
+        Assert.DoesNotContain(await log.GetUserActivity(user.UserId, 1000), entry => entry.Path == "/v1/raced");
+        Assert.Contains(await log.GetUserActivity(bystander.UserId, 1000), entry => entry.Path == "/v1/raced");
+
+        async Task RunAsync(string sql, params object[] parameters)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, deletion);
+            foreach (var parameter in parameters)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     // P1.3, P8.1 (*reviewer*): the route showed at most the newest 1,000 entries with nextCursor null, while a user's log holds
