@@ -104,16 +104,19 @@ public interface IOrderGrain : IGrainWithStringKey
 
     /// <summary>
     /// As <see cref="EraseDeliveryAddress"/>, for the deletion of addresses <paramref name="requestId"/>: an order still to
-    /// be delivered keeps its address to be delivered and owes the request its erasure, paid as soon as the order is no
-    /// longer on its way (fulfilled, cancelled, refunded, or its window ended: <see cref="EraseOwedDeliveryAddress"/>), with
-    /// its merchant and delivery partner told then (P3.1, P4.1).
+    /// be delivered keeps its address to be delivered and owes the request its erasure, paid once the order is past
+    /// delivery: at once when it is cancelled or refunded; a delivery grace after its fulfilment (a week: fulfilment hands it
+    /// to the delivery partner to deliver), or once its window ended, by the retention sweep
+    /// (<see cref="EraseOwedDeliveryAddress"/>); never while a payment of it awaits its partner's word. Its merchant and
+    /// delivery partner are told then (P3.1, P4.1).
     /// </summary>
     [Alias("erase-delivery-address-for")]
     Task<DeliveryAddressErasure> EraseDeliveryAddressFor(string requestId);
 
     /// <summary>
-    /// Erases the address a deletion left the order to be delivered, once the order is no longer on its way, and tells its
-    /// merchant and delivery partner (the retention sweep's call, for an order whose window ended); true when it erased it now.
+    /// Erases the address a deletion left the order to be delivered, once the order is past delivery, and tells its merchant
+    /// and delivery partner (the retention sweep's call, for an order whose window, or delivery grace after its fulfilment,
+    /// ended); true when it erased it now.
     /// </summary>
     [Alias("erase-owed-delivery-address")]
     Task<bool> EraseOwedDeliveryAddress();

@@ -2,7 +2,7 @@ namespace MeiLing.Grains.Retention;
 
 /// <summary>
 /// Erases what has outlived its retention period (location samples P1.2, activity P1.3), and the delivery addresses
-/// orders kept to be delivered past a deletion of addresses once their window ended (P3.1, P4.1), driven by a
+/// orders kept to be delivered past a deletion of addresses once their window ended or their delivery grace after fulfilment did (P3.1, P4.1), driven by a
 /// durable reminder, so the sweep survives silo restarts.
 /// </summary>
 [Alias("meiling.retention")]

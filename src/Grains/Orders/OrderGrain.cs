@@ -758,16 +758,19 @@ internal sealed partial class OrderGrain(
         }
 
         var erased = await EraseOwedAddressPastDeliveryAsync();
-        // The listing row follows the order either way: its due time gone once erased, moved on should its window have moved.
+        // The listing row follows the order either way: its due time gone once erased, moved on should its window have moved
+        // (or a payment's word still be awaited).
         await UpdateIndexAsync();
         return erased;
     }
 
-    // P3.1, P4.1: the address a deletion left the order to be delivered goes once the order is no longer on its way. Its
-    // merchant and delivery partner are told first, under ids of the request and the order: a crash before the write tells
-    // them nothing new the next time, and erases then. Called by the transitions that end the order's way (fulfilment,
-    // cancellation, refund) after their own write, and by the retention sweep for an order whose window ended; a failure
-    // here leaves the transition done and the erasure to that sweep, which finds the order by its listing row.
+    // P3.1, P4.1: the address a deletion left the order to be delivered goes once the order is past delivery. Its merchant
+    // and delivery partner are told first, under ids of the request and the order: a crash before the write tells them
+    // nothing new the next time, and erases then. Called by the transitions that end the order's way (cancellation, refund)
+    // after their own write, and by the retention sweep for an order whose window, or delivery grace after its fulfilment,
+    // ended; a failure here leaves the transition done and the erasure to that sweep, which finds the order by its listing
+    // row. Nothing is erased while the order keeps its address (OrderState.DeliveryAddressErasureDueTo): within its window,
+    // within the grace after its fulfilment, or with a payment's word awaited.
     private async Task<bool> EraseOwedAddressPastDeliveryAsync()
     {
         var order = state.State;
@@ -880,6 +883,9 @@ internal sealed partial class OrderGrain(
 
         order.MoveTo(target, clock.GetUtcNow(), caller.StaffId ?? TakingsLedger.MerchantKey);
         await state.WriteStateAsync();
+        // P3.1, P4.1 (*reviewer*): a cancellation or refund pays an owed erasure of the address now. A fulfilment does not:
+        // it has just handed the address to the delivery partner to deliver to, and its answer to the merchant shows it;
+        // the erasure falls due OrderState.FulfilledDeliveryGrace later, on the listing row written next, for the sweep.
         await EraseOwedAddressPastDeliveryAsync();
         await UpdateIndexAsync();
         return await AnswerAsync(caller, order);

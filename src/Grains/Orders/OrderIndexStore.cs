@@ -12,7 +12,7 @@ namespace MeiLing.Grains.Orders;
 /// sealed (A.2, <see cref="OrderCustomerRefs"/>); rows written before that (<c>user_id</c> in clear) are
 /// rewritten so when their user's orders are next looked up, or by the silo's backfill at start.
 /// </summary>
-public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRefs customers, GroupCommit groupCommit)
+public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRefs customers, GroupCommit groupCommit, TimeProvider clock)
 {
     /// <summary>Writes the order's listing row (its user, total and status as they are now).</summary>
     public async Task UpsertAsync(string orderId, OrderState order) =>
@@ -55,7 +55,7 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
         command.Parameters.Add(new() { Value = order.CreatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = order.TotalFen });
         command.Parameters.Add(new() { Value = order.Status.ToString() });
-        command.Parameters.Add(new() { Value = (object?)order.DeliveryAddressErasureDueAt() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)order.DeliveryAddressErasureDueAt(clock.GetUtcNow()) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return command;
     }
 
@@ -179,11 +179,19 @@ public sealed class OrderIndexStore(NpgsqlDataSource dataSource, OrderCustomerRe
 
     /// <summary>
     /// Up to <paramref name="limit"/> orders whose owed erasure of their delivery address fell due by <paramref name="now"/>,
-    /// the longest due first (<see cref="OrderState.DeliveryAddressErasureDueAt"/>): the retention sweep erases them (P3.1, P4.1).
+    /// the longest due first (<see cref="OrderState.DeliveryAddressErasureDueAt"/>), after the row <paramref name="after"/>
+    /// (null: from the first), with their due time as the next page's key: the retention sweep erases them (P3.1, P4.1).
     /// </summary>
-    public Task<IReadOnlyList<string>> OwingDeliveryAddressErasureAsync(DateTimeOffset now, int limit) =>
-        dataSource.ReadStringsAsync(
-            "SELECT order_id FROM order_index WHERE delivery_address_erasure_due_at <= $1 ORDER BY delivery_address_erasure_due_at, order_id LIMIT $2", now, limit);
+    public async Task<IReadOnlyList<(string OrderId, DateTimeOffset DueAt)>> OwingDeliveryAddressErasureAsync(
+        DateTimeOffset now, (string OrderId, DateTimeOffset DueAt)? after, int limit)
+    {
+        const string Due = "SELECT order_id, delivery_address_erasure_due_at FROM order_index WHERE delivery_address_erasure_due_at <= $1";
+        const string Page = " ORDER BY delivery_address_erasure_due_at, order_id LIMIT $2";
+        return await dataSource.ReadRowsAsync(
+            after is null ? Due + Page : Due + " AND (delivery_address_erasure_due_at, order_id) > ($3, $4)" + Page,
+            reader => (OrderId: reader.GetString(0), DueAt: reader.GetFieldValue<DateTimeOffset>(1)),
+            after is { } last ? [now, limit, last.DueAt, last.OrderId] : [now, limit]);
+    }
 
     /// <summary>Whether any listing row still leads to the user (what the cancellation's verification asks).</summary>
     public async Task<bool> AnyOfUserAsync(string userId) =>

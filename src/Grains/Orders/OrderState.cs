@@ -100,6 +100,22 @@ public sealed class OrderState : IOwnedByUser
     public static readonly TimeSpan PaidDeliveryWindow = TimeSpan.FromDays(30);
 
     /// <summary>
+    /// How long after its fulfilment an order keeps the address a deletion of addresses left it to be delivered
+    /// (<see cref="DeliveryAddressOwedTo"/>). P3.1, P4.1 (*reviewer*): fulfilment hands the goods and the delivery details
+    /// to the delivery partner; it does not deliver them. Erased in that same call, the partner was told to erase the
+    /// address it had just been given to deliver to. A week, as long as an unpaid order waits (<see cref="UnpaidDeliveryWindow"/>):
+    /// a courier's delivery, a missed one and its second attempt, and a parcel held at a station for collection fit in it.
+    /// </summary>
+    public static readonly TimeSpan FulfilledDeliveryGrace = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How long the owed erasure of an order's address waits to be asked again while a payment of the order still awaits
+    /// its partner's (or card's) word past the order's window (<see cref="DeliveryAddressErasureDueAt"/>): that word, when
+    /// it comes, moves the order on by itself; asked at every hourly sweep, such orders would crowd the sweep's head.
+    /// </summary>
+    public static readonly TimeSpan AwaitedPaymentRecheck = TimeSpan.FromDays(1);
+
+    /// <summary>
     /// What confirmed payments add up to: a partner's payment counts once the partner confirmed it, and a lapsed one never
     /// (its late confirmation is given back).
     /// </summary>
@@ -526,7 +542,7 @@ public sealed class OrderState : IOwnedByUser
     /// </summary>
     public bool EraseDeliveryAddress(DateTimeOffset now)
     {
-        if (Delivery is null || IsOnItsWay(now))
+        if (Delivery is null || KeepsAddress(now))
         {
             return false;
         }
@@ -537,14 +553,15 @@ public sealed class OrderState : IOwnedByUser
     }
 
     /// <summary>
-    /// P3.1, P4.1: the deletion of addresses <paramref name="requestId"/> found the order still on its way, so its address
-    /// and door number stay to be delivered, and are owed that erasure once it no longer is
-    /// (<see cref="DeliveryAddressErasureDueTo"/>). A later deletion finds it owed to the first. False for an order without a
-    /// delivery, or one no longer on its way (<see cref="EraseDeliveryAddress"/> erases that one at once).
+    /// P3.1, P4.1: the deletion of addresses <paramref name="requestId"/> found the order still to be delivered, so its
+    /// address and door number stay to be delivered, and are owed that erasure once it is past delivery
+    /// (<see cref="DeliveryAddressErasureDueTo"/>). A later deletion finds it owed to the first, and (*reviewer*) erases
+    /// nothing before that first erasure falls due. False for an order without a delivery, or one past delivery
+    /// (<see cref="EraseDeliveryAddress"/> erases that one at once).
     /// </summary>
     public bool OweDeliveryAddressErasure(string requestId, DateTimeOffset now)
     {
-        if (Delivery is null || !IsOnItsWay(now))
+        if (Delivery is null || !KeepsAddress(now))
         {
             return false;
         }
@@ -553,15 +570,45 @@ public sealed class OrderState : IOwnedByUser
         return true;
     }
 
-    /// <summary>The request the order owes the erasure of its address, once it is no longer on its way; null otherwise.</summary>
-    public string? DeliveryAddressErasureDueTo(DateTimeOffset now) => IsOnItsWay(now) ? null : DeliveryAddressOwedTo;
+    /// <summary>The request the order owes the erasure of its address, once it is past delivery; null otherwise.</summary>
+    public string? DeliveryAddressErasureDueTo(DateTimeOffset now) => KeepsAddress(now) ? null : DeliveryAddressOwedTo;
 
     /// <summary>
-    /// When the owed erasure of the address falls due as the order stands (its window's end, or its placing for an order
-    /// past delivery), by which the retention sweep finds an order whose window ended with nothing else to say so; null
-    /// when nothing is owed.
+    /// When the owed erasure of the address falls due as the order stands, by which the retention sweep finds an order
+    /// with nothing else to say it is past delivery: its window's end; <see cref="FulfilledDeliveryGrace"/> after its
+    /// fulfilment; a day on, again and again, while a payment's word is awaited past its window (<see cref="AwaitedPaymentRecheck"/>);
+    /// or its placing for an order past delivery. Null when nothing is owed.
     /// </summary>
-    public DateTimeOffset? DeliveryAddressErasureDueAt() => DeliveryAddressOwedTo is null ? null : OnItsWayUntil() ?? CreatedAt;
+    public DateTimeOffset? DeliveryAddressErasureDueAt(DateTimeOffset now)
+    {
+        if (DeliveryAddressOwedTo is null)
+        {
+            return null;
+        }
+
+        var keptUntil = AddressKeptUntil() ?? CreatedAt;
+        return keptUntil <= now && AwaitsPaymentWord() ? now + AwaitedPaymentRecheck : keptUntil;
+    }
+
+    // Whether a deletion of addresses leaves the order its address (owed, rather than erased), and whether one left owed
+    // stays unpaid: while the order is on its way or within the grace after its fulfilment (AddressKeptUntil), or while a
+    // payment's word may still make it paid, and so on its way.
+    private bool KeepsAddress(DateTimeOffset now) => (AddressKeptUntil() is { } until && now < until) || AwaitsPaymentWord();
+
+    // Until when the order keeps its address: on its way, its window's end; fulfilled and owing an erasure,
+    // FulfilledDeliveryGrace after its fulfilment (its last status change, for only a fulfilment makes an order Fulfilled).
+    // Null past delivery: cancelled, refunded, or fulfilled owing nothing (a deletion after its fulfilment erases at once, as
+    // it always did) or with no status change kept (fulfilled before they were).
+    private DateTimeOffset? AddressKeptUntil() => Status == OrderStatus.Fulfilled
+        ? DeliveryAddressOwedTo is not null && LastStatusChange is { Status: OrderStatus.Fulfilled } fulfilment ? fulfilment.At + FulfilledDeliveryGrace : null
+        : OnItsWayUntil();
+
+    // P3.1, P4.1 (*reviewer*): an order awaiting payment whose partner's charge (or a payment begun, its card or partner not
+    // yet answering) still awaits its word is made paid, and on its way, by that word whenever it comes, window or not: the
+    // sweep erased such an order's address at its window's end, and the confirmation after made it paid with none to deliver
+    // to. A charge the till moved past (lapsed) pays nothing when confirmed, and holds nothing.
+    private bool AwaitsPaymentWord() =>
+        TakesPayments() && (PendingPayments.Count > 0 || Payments.Exists(payment => payment.AwaitingPartner && !payment.Lapsed));
 
     /// <summary>
     /// A user's correction of their delivery details (P1.5, P3.1), written into the orders still on their way that the user

@@ -276,11 +276,7 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
     public async Task P3_1_P4_1_an_order_still_to_be_delivered_at_a_deletion_of_addresses_loses_its_address_once_its_window_ends_and_its_merchant_is_told()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        var shop = await platform.OpenShopAsync();
-        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
-        var order = (await shop.PlacePaidInTheAppAsync()).Id();
-        var requestId = (await shop.CustomerClient.FileRequestAsync(
-            shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
+        var (shop, order, requestId) = await PaidOrderThenItsAddressesDeletedAsync(receiver);
         var sweep = platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey);
 
         var done = await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
@@ -298,6 +294,94 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(("", ""), (pastItsWindow.GetProperty("address").GetString(), pastItsWindow.GetProperty("doorNumber").GetString()));
         Assert.Equal(requestId, redact.Data.GetProperty("requestId").GetString());
         Assert.Equal([order], redact.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+    }
+
+    // P3.1, P4.1 (*reviewer*): fulfilment erased the address a deletion had left the order to be delivered in the very call
+    // that handed it to the delivery partner, and told that partner to erase it: the partner was to deliver with an address
+    // it was told to forget, and the merchant's answer showed none. Fulfilment hands the goods over to be delivered; the
+    // erasure falls due a delivery grace after it, and the sweep pays it then.
+    [Fact]
+    public async Task P3_1_P4_1_an_order_still_to_be_delivered_at_a_deletion_of_addresses_keeps_its_address_a_delivery_grace_past_its_fulfilment_then_loses_it_and_its_merchant_and_delivery_partner_are_told()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (shop, order, requestId) = await PaidOrderThenItsAddressesDeletedAsync(receiver);
+        var sweep = platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey);
+        Assert.Equal(DataRightsRequestStatus.Completed, (await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive()).Status);
+
+        var fulfilment = await shop.MerchantClient.SetStatusAsync(order, "fulfilled");
+        var handedOver = (await fulfilment.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("delivery");
+        platform.Clock.Advance(OrderState.FulfilledDeliveryGrace - TimeSpan.FromHours(1));
+        await sweep.Sweep();
+        var withinTheGrace = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+        var toPartner = await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM user_disclosures WHERE order_id = $1 AND recipient_kind = 'DeliveryPartner'", order);
+        var toldWithinTheGrace = await platform.Database.ScalarAsync<long>("SELECT count(*) FROM webhook_outbox WHERE request_id = $1", requestId);
+        platform.Clock.Advance(TimeSpan.FromHours(2));
+        await sweep.Sweep();
+        var pastTheGrace = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+        var redact = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+        var toDelivery = await platform.NoticeToAsync(IOrderGrain.DeliveryPartner, requestId);
+
+        // The delivery partner is handed the address to deliver to, the merchant's answer shows it, and until the grace
+        // ends it stays, with nobody told to erase it.
+        Assert.Equal(HttpStatusCode.OK, fulfilment.StatusCode);
+        Assert.NotEqual("", handedOver.GetProperty("address").GetString());
+        Assert.Equal(handedOver.GetProperty("address").GetString(), withinTheGrace.GetProperty("address").GetString());
+        Assert.Equal(handedOver.GetProperty("doorNumber").GetString(), withinTheGrace.GetProperty("doorNumber").GetString());
+        Assert.True(toPartner > 0);
+        Assert.Equal(0L, toldWithinTheGrace);
+        // Past it, the sweep erases them, and the merchant and the delivery partner hear of that order under the request.
+        Assert.Equal(("", ""), (pastTheGrace.GetProperty("address").GetString(), pastTheGrace.GetProperty("doorNumber").GetString()));
+        Assert.Equal(requestId, redact.Data.GetProperty("requestId").GetString());
+        Assert.Equal([order], redact.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal("customer.redact", toDelivery.GetProperty("type").GetString());
+        Assert.Equal([order], toDelivery.GetProperty("data").GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+    }
+
+    // P3.1, P4.1, P1.6 (*reviewer*): an order awaiting payment whose partner's charge still awaited the partner's word lost the
+    // address a deletion had left it to the sweep at its window's end; the confirmation arriving after made it paid, to be
+    // delivered, with no address to deliver to. It keeps the address while that word is awaited.
+    [Fact]
+    public async Task P3_1_P4_1_an_order_whose_partner_charge_awaits_its_word_keeps_the_address_a_deletion_left_it_past_its_window_to_be_delivered_once_confirmed()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0)).Id();
+        var paid = await shop.CustomerClient.PayAsync(order, "wechat", CommerceApiClient.TeaPrice);
+        var charge = (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments")[0];
+        await shop.CustomerClient.WaitForOrderStatusAsync(order, "paid");
+        // The sandbox partner confirms at once: the order as it stood before that word, its charge awaiting it.
+        var grain = platform.Grains.GetGrain<IOrderGrain>(order);
+        await grain.EndActivationAsync();
+        await platform.ChangeStoredStateAsync<OrderState>(grain, "order", stored =>
+        {
+            stored.Status = OrderStatus.PendingPayment;
+            stored.Payments[0].AwaitingPartner = true;
+        });
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
+        var sweep = platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey);
+        Assert.Equal(DataRightsRequestStatus.Completed, (await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive()).Status);
+
+        platform.Clock.Advance(OrderState.UnpaidDeliveryWindow + TimeSpan.FromHours(1));
+        await sweep.Sweep();
+        var pastItsWindow = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+        var confirmed = await platform.PostSignedAsync("/v1/payment-partners/wechat-pay/confirmations", JsonSerializer.Serialize(new
+        {
+            orderId = order,
+            paymentId = charge.GetProperty("paymentId").GetString(),
+            partnerReference = charge.GetProperty("partnerReference").GetString(),
+            amountFen = charge.GetProperty("amountFen").GetInt64(),
+        }), TestSiloConfigurator.PartnerSecretsByName["wechat-pay"]);
+        await sweep.Sweep();
+        var seen = await shop.MerchantClient.OrderAsync(order);
+
+        Assert.NotEqual("", pastItsWindow.GetProperty("address").GetString());
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        // Confirmed, the order is paid and on its way, with the address to deliver to; nobody was told to erase it.
+        Assert.Equal("paid", seen.GetProperty("status").GetString());
+        Assert.Equal(pastItsWindow.GetProperty("address").GetString(), seen.GetProperty("delivery").GetProperty("address").GetString());
+        Assert.NotEqual("", seen.GetProperty("delivery").GetProperty("doorNumber").GetString());
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM webhook_outbox WHERE request_id = $1", requestId));
     }
 
     // P4.3, P1.6: a closing merchant's paid orders it never delivered were anonymized as they stood: still "paid", their
@@ -668,5 +752,17 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(HttpStatusCode.OK, cashierDuringNotice.StatusCode);
         await (await till.Cashier.GetAsync($"/v1/merchants/{till.MerchantId}/products")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await till.Manager.GetAsync($"/v1/merchants/{till.MerchantId}/products")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    // A shop telling the receiver, an order of its customer paid in the app and still to be delivered, and the customer's
+    // deletion of their addresses filed (not yet driven).
+    private async Task<(Shop Shop, string OrderId, string RequestId)> PaidOrderThenItsAddressesDeletedAsync(WebhookReceiver receiver)
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var order = (await shop.PlacePaidInTheAppAsync()).Id();
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
+        return (shop, order, requestId);
     }
 }

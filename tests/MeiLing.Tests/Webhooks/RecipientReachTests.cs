@@ -137,9 +137,11 @@ public sealed class RecipientReachTests(PlatformFixture platform)
 
     // P3.1, P4.1 (*reviewer*): an order still to be delivered at a deletion of addresses kept its address, to be delivered,
     // and then for good: nothing erased it once delivered, its merchant and the delivery partner were never told to, and the
-    // request's receipt said everything was erased and verified.
+    // request's receipt said everything was erased and verified. And (*reviewer*) then its fulfilment erased it in the very
+    // call that handed it to the delivery partner, and told that partner to erase the address it had just been given to
+    // deliver to: fulfilment hands the goods over to be delivered; a refund or cancellation ends the order's way at once.
     [Fact]
-    public async Task P3_1_P4_1_an_order_still_to_be_delivered_at_a_deletion_of_addresses_loses_its_address_once_fulfilled_and_its_merchant_and_delivery_partner_are_told()
+    public async Task P3_1_P4_1_an_order_still_to_be_delivered_at_a_deletion_of_addresses_keeps_its_address_through_its_fulfilment_and_loses_it_once_refunded_and_its_merchant_and_delivery_partner_are_told()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var shop = await platform.OpenShopAsync();
@@ -150,8 +152,14 @@ public sealed class RecipientReachTests(PlatformFixture platform)
             shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
         var done = await shop.CustomerClient.WaitUntilDoneAsync(requestId);
         var toBeDelivered = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
-        (await shop.MerchantClient.SetStatusAsync(order, "fulfilled")).EnsureSuccessStatusCode();
-        var delivered = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+        var fulfilment = await shop.MerchantClient.SetStatusAsync(order, "fulfilled");
+        var handedOver = (await fulfilment.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("delivery");
+        var beingDelivered = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+        var toPartner = await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM user_disclosures WHERE order_id = $1 AND recipient_kind = 'DeliveryPartner'", order);
+        var toldWhileDelivered = await platform.Database.ScalarAsync<long>("SELECT count(*) FROM webhook_outbox WHERE request_id = $1", requestId);
+        (await shop.MerchantClient.SetStatusAsync(order, "refunded")).EnsureSuccessStatusCode();
+        var refunded = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
         var redact = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
         var toDelivery = await platform.NoticeToAsync(IOrderGrain.DeliveryPartner, requestId);
 
@@ -160,9 +168,16 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         Assert.False(done.GetProperty("receipt").GetProperty("verified").GetBoolean());
         Assert.NotEmpty(done.GetProperty("receipt").GetProperty("remaining").EnumerateArray());
         Assert.NotEqual("", toBeDelivered.GetProperty("address").GetString());
-        // Delivered, the order's address and door number go, and the merchant and the delivery partner that received them
-        // hear of that order under the request.
-        Assert.Equal(("", ""), (delivered.GetProperty("address").GetString(), delivered.GetProperty("doorNumber").GetString()));
+        // Fulfilled, the order is handed to the delivery partner with its address, which it keeps to be delivered: the
+        // merchant's answer shows it, and nobody is told to erase it yet.
+        Assert.Equal(HttpStatusCode.OK, fulfilment.StatusCode);
+        Assert.Equal(toBeDelivered.GetProperty("address").GetString(), handedOver.GetProperty("address").GetString());
+        Assert.Equal(toBeDelivered.GetProperty("doorNumber").GetString(), beingDelivered.GetProperty("doorNumber").GetString());
+        Assert.True(toPartner > 0);
+        Assert.Equal(0L, toldWhileDelivered);
+        // Refunded, the order's address and door number go at once, and the merchant and the delivery partner that received
+        // them hear of that order under the request.
+        Assert.Equal(("", ""), (refunded.GetProperty("address").GetString(), refunded.GetProperty("doorNumber").GetString()));
         Assert.True(redact.Verified);
         Assert.Equal(requestId, redact.Data.GetProperty("requestId").GetString());
         Assert.Equal(["addresses"], redact.Data.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
