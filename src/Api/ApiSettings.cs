@@ -188,6 +188,16 @@ public sealed class ApiSettings : ClusterSettings
     public int RateLimitWrongCodesPerCallerPerDay { get; set; } = 20;
 
     /// <summary>
+    /// Wrong member codes one staff key (or the merchant's own key) may present per day at the till
+    /// (<c>MEILING_RATE_LIMIT_WRONG_MEMBER_CODES_PER_STAFF_KEY_PER_DAY</c>): a code mistyped, expired or asked for another
+    /// order counts as wrong, so a busy till's day is larger than an agent's; past it, 429 <c>too-many-wrong-codes</c>,
+    /// the code unexamined.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_WRONG_MEMBER_CODES_PER_STAFF_KEY_PER_DAY")]
+    [Range(1, 100_000_000, ErrorMessage = "MEILING_RATE_LIMIT_WRONG_MEMBER_CODES_PER_STAFF_KEY_PER_DAY must be 1-100000000.")]
+    public int RateLimitWrongMemberCodesPerStaffKeyPerDay { get; set; } = 100;
+
+    /// <summary>
     /// Wrong credentials one client IP may present per minute before its credentials are refused unexamined
     /// (<c>MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE</c>): against guessing keys and tokens (P4.4).
     /// </summary>

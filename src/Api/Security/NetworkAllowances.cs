@@ -23,6 +23,10 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
     private readonly WrongCodeDay _wrongCodesPerDay = new(
         settings.RateLimitWrongCodesPerDay, $"At most {settings.RateLimitWrongCodesPerDay} wrong codes a day from one network; try again later.");
 
+    private readonly WrongCodeDay _wrongMemberCodesPerStaffKey = new(
+        settings.RateLimitWrongMemberCodesPerStaffKeyPerDay,
+        $"At most {settings.RateLimitWrongMemberCodesPerStaffKeyPerDay} wrong member codes a day from one till's key; try again later.");
+
     private readonly WrongCodeDay _wrongCodesPerCaller = new(
         settings.RateLimitWrongCodesPerCallerPerDay, $"At most {settings.RateLimitWrongCodesPerCallerPerDay} wrong codes a day from one caller; try again later.");
 
@@ -64,6 +68,12 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
     /// </summary>
     public WrongCodeDay.Reservation ReserveCallersWrongCode(string callerId) => _wrongCodesPerCaller.Reserve(callerId);
 
+    /// <summary>
+    /// Admits a member code a till presents within its staff key's own day of wrong ones
+    /// (<see cref="ApiSettings.RateLimitWrongMemberCodesPerStaffKeyPerDay"/>).
+    /// </summary>
+    public WrongCodeDay.Reservation ReserveTillsWrongMemberCode(string staffKeyId) => _wrongMemberCodesPerStaffKey.Reserve(staffKeyId);
+
     // The day's key, as the codes' day: an IPv4 address, or an IPv6 address's /48.
     private static string DayKey(HttpContext context)
     {
@@ -93,6 +103,7 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
         _codesPerDay.Dispose();
         _wrongCodesPerDay.Dispose();
         _wrongCodesPerCaller.Dispose();
+        _wrongMemberCodesPerStaffKey.Dispose();
     }
 
     private static RateLimitPartition<string> Partition(HttpContext context, string bucket, int permitsPerMinute, PartitionedRateLimiter<string> networks)

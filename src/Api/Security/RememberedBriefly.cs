@@ -27,6 +27,9 @@ public abstract class RememberedBriefly(int capacity, TimeSpan lifetime, bool sl
         Volatile.Write(ref _lastRemembered, Environment.TickCount64);
     }
 
+    /// <summary>Forgets a key at once (a key found revoked is no longer one lately valid).</summary>
+    public void Forget(string key) => _keys.Remove(key);
+
     public void Dispose()
     {
         _keys.Dispose();

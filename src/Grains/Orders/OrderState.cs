@@ -587,13 +587,13 @@ public sealed class OrderState : IOwnedByUser
         }
 
         var keptUntil = AddressKeptUntil() ?? CreatedAt;
-        return keptUntil <= now && AwaitsPaymentWord() ? now + AwaitedPaymentRecheck : keptUntil;
+        return keptUntil <= now && AwaitsPaymentWord(now) ? now + AwaitedPaymentRecheck : keptUntil;
     }
 
     // Whether a deletion of addresses leaves the order its address (owed, rather than erased), and whether one left owed
     // stays unpaid: while the order is on its way or within the grace after its fulfilment (AddressKeptUntil), or while a
     // payment's word may still make it paid, and so on its way.
-    private bool KeepsAddress(DateTimeOffset now) => (AddressKeptUntil() is { } until && now < until) || AwaitsPaymentWord();
+    private bool KeepsAddress(DateTimeOffset now) => (AddressKeptUntil() is { } until && now < until) || AwaitsPaymentWord(now);
 
     // Until when the order keeps its address: on its way, its window's end; fulfilled and owing an erasure,
     // FulfilledDeliveryGrace after its fulfilment (its last status change, for only a fulfilment makes an order Fulfilled).
@@ -607,8 +607,14 @@ public sealed class OrderState : IOwnedByUser
     // yet answering) still awaits its word is made paid, and on its way, by that word whenever it comes, window or not: the
     // sweep erased such an order's address at its window's end, and the confirmation after made it paid with none to deliver
     // to. A charge the till moved past (lapsed) pays nothing when confirmed, and holds nothing.
-    private bool AwaitsPaymentWord() =>
-        TakesPayments() && (PendingPayments.Count > 0 || Payments.Exists(payment => payment.AwaitingPartner && !payment.Lapsed));
+    // Only while that word can still come in time (*reviewer*): a charge past its partner's confirmation window, or a payment
+    // begun a day ago whose card or partner never answered, held the address for good, the order looked at again daily.
+    private bool AwaitsPaymentWord(DateTimeOffset now) =>
+        TakesPayments() && (PendingPayments.Exists(begun => now - begun.At < BegunPaymentHeld)
+            || Payments.Exists(payment => payment.AwaitingPartner && !payment.Lapsed && !payment.IsStale(now)));
+
+    // How long a payment begun, its card or partner not answering, holds an owed address: far past any answer's time.
+    private static readonly TimeSpan BegunPaymentHeld = TimeSpan.FromDays(1);
 
     /// <summary>
     /// A user's correction of their delivery details (P1.5, P3.1), written into the orders still on their way that the user

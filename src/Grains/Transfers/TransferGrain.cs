@@ -221,9 +221,11 @@ internal sealed partial class TransferGrain(
                 }
                 else
                 {
-                    // Someone untold (the notices' retry tells them), or due yet behind the pass's place: another pass soon
-                    // rather than completing past them, whose objection would go unheeded.
-                    await this.RegisterOrUpdateReminder(TransferReminder, NoticeRetry, NoticeRetry);
+                    // Someone untold (the notices' retry tells them, later each time they cannot be reached: *reviewer*), or
+                    // due yet behind the pass's place: another pass rather than completing past them, whose objection would
+                    // go unheeded.
+                    var retry = _unreachedPasses > 0 ? PassRetry(_unreachedPasses) : NoticeRetry;
+                    await this.RegisterOrUpdateReminder(TransferReminder, retry, retry);
                 }
             }
         }

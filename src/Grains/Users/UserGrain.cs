@@ -568,11 +568,8 @@ internal sealed partial class UserGrain(
                 await locations.EraseAsync(UserId);
             }
 
-            if (change is { Purpose: ConsentPurpose.ThirdPartySources, Granted: false })
+            if (change is { Purpose: ConsentPurpose.ThirdPartySources, Granted: false } && user.ForgetImportedData())
             {
-                // Written whether or not memory still held any (*reviewer*): the first withdrawal's write may have failed
-                // after memory forgot them, and storage would bring them back at the next activation.
-                user.ForgetImportedData();
                 await state.WriteStateAsync();
             }
 
@@ -622,7 +619,17 @@ internal sealed partial class UserGrain(
 
         if (changed)
         {
-            await state.WriteStateAsync();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // The receipt stands; memory may hold what storage does not (imports forgotten, a version accepted): the
+                // next activation reads what is stored, and a retried withdrawal forgets the imports then (*reviewer*).
+                DeactivateOnIdle();
+                throw;
+            }
         }
 
         if (change is { Purpose: ConsentPurpose.Location, Granted: false })

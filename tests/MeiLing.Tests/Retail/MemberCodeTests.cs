@@ -455,7 +455,7 @@ public sealed class MemberCodeTests(PlatformFixture platform)
     {
         var (till, member) = await MemberWithBalanceAsync("Guessing Till Shop", 10_000);
         var orders = new[] { await PlaceForAsync(till, member, teas: 1), await PlaceForAsync(till, member, teas: 1) };
-        await using var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY", "2"));
+        await using var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("RATE_LIMIT_WRONG_MEMBER_CODES_PER_STAFF_KEY_PER_DAY", "2"));
         HttpClient Keyed(HttpClient client)
         {
             var keyed = api.CreateClient();
