@@ -117,18 +117,9 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
 
     private static PartitionedRateLimiter<string> PerNetworkPerMinute(int permits) => PerKey(permits, TimeSpan.FromMinutes(1));
 
-    // Sliding by the hour: a caller refused is told to come back in an hour, when its uses of 24 hours before fall out,
-    // not after a whole fixed day whenever in it the refusal came.
-    private static readonly TimeSpan DaySegment = TimeSpan.FromHours(1);
+    private static readonly TimeSpan DaySegment = WrongCodeDay.Segment;
 
-    private static PartitionedRateLimiter<string> PerDay(int permits) =>
-        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = TimeSpan.FromDays(1),
-            SegmentsPerWindow = (int)(TimeSpan.FromDays(1) / DaySegment),
-            QueueLimit = 0,
-        }));
+    private static PartitionedRateLimiter<string> PerDay(int permits) => WrongCodeDay.SlidingDay(permits);
 
     private static PartitionedRateLimiter<string> PerKey(int permits, TimeSpan window) =>
         PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions

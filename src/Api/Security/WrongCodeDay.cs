@@ -16,13 +16,19 @@ namespace MeiLing.Api.Security;
 /// </remarks>
 public sealed class WrongCodeDay(int permitsPerDay, string refusal) : IDisposable
 {
-    /// <summary>The day slides by the hour: a caller refused is told to come back in an hour.</summary>
+    /// <summary>
+    /// The day slides by the hour: a caller refused is told to come back in an hour, when its uses of 24 hours before fall
+    /// out, not after a whole fixed day whenever in it the refusal came.
+    /// </summary>
     public static readonly TimeSpan Segment = TimeSpan.FromHours(1);
 
-    private readonly PartitionedRateLimiter<string> _spent = PartitionedRateLimiter.Create<string, string>(key =>
-        RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
+    private readonly PartitionedRateLimiter<string> _spent = SlidingDay(permitsPerDay);
+
+    /// <summary>A day of <paramref name="permits"/> per key, sliding by <see cref="Segment"/> (the texts' day uses it too).</summary>
+    public static PartitionedRateLimiter<string> SlidingDay(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
         {
-            PermitLimit = permitsPerDay,
+            PermitLimit = permits,
             Window = TimeSpan.FromDays(1),
             SegmentsPerWindow = (int)(TimeSpan.FromDays(1) / Segment),
             QueueLimit = 0,

@@ -1077,7 +1077,7 @@ internal sealed partial class UserGrain(
     {
         if (state.RecordExists)
         {
-            await sms.SendAsync(new SmsMessage(state.State.Phone, "【美零】" + text, "notice"));
+            await sms.SendAsync(NoticeText(state.State.Phone, text));
         }
     }
 
@@ -1107,13 +1107,15 @@ internal sealed partial class UserGrain(
         return true;
     }
 
+    private static SmsMessage NoticeText(string phone, string text) => new(phone, "【美零】" + text, "notice");
+
     // A notice's text follows what is already done and kept (the in-app notice has it): a provider failing must
     // not turn a finished reset or request into an error its caller retries.
     private async Task SendNoticeAsync(string phone, string text)
     {
         try
         {
-            await sms.SendAsync(new SmsMessage(phone, "【美零】" + text, "notice"));
+            await sms.SendAsync(NoticeText(phone, text));
         }
         catch (Exception unsent)
         {
