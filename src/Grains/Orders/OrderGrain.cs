@@ -561,7 +561,8 @@ internal sealed partial class OrderGrain(
         var refundId = ReturnOfPaymentNotTakenId(payment.PaymentId);
         var statusBefore = order.Status;
         // A charge the till moved past is not taken either, though the order may still await payment: taking it would pay
-        // twice what the payment that took its place paid.
+        // twice what the payment that took its place paid; nor one for an order whose address is gone.
+        order.LapseChargeOfOrderWithoutAddress(payment);
         var takesPayments = order.TakesPayments() && !payment.Lapsed;
         if (order.ConfirmPartnerPayment(payment))
         {

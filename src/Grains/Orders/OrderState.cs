@@ -142,6 +142,20 @@ public sealed class OrderState : IOwnedByUser
         }
     }
 
+    /// <summary>
+    /// P3.1, P4.1, P1.6 (*reviewer*): a partner's charge confirmed once the order's delivery address is gone (a deletion of
+    /// addresses erased it when nothing awaited the partner's word any more: its charge was past its confirmation window)
+    /// made the order paid, to be delivered, with nowhere to deliver to. Such a charge lapses as it is confirmed: it pays
+    /// nothing, and goes back through its partner (<see cref="PlanReturnOfPaymentNotTaken"/>).
+    /// </summary>
+    public void LapseChargeOfOrderWithoutAddress(PaymentRecord payment)
+    {
+        if (TakesPayments() && Delivery is { Address: "", DoorNumber: "" } && payment.AwaitingPartner && !payment.Lapsed)
+        {
+            payment.LapsedBy = PaymentRecord.AddressErased;
+        }
+    }
+
     public void Place(PlaceOrder command, string region, ProcessingBasis? basis, OrderQuote quote, DateTimeOffset now)
     {
         MerchantId = command.MerchantId;
@@ -715,10 +729,16 @@ public sealed class OrderState : IOwnedByUser
         public long RefundedFen { get; set; }
 
         /// <summary>
-        /// The payment the till began in this charge's place after it went unconfirmed for <see cref="PartnerConfirmationWindow"/>;
-        /// null while it counts.
+        /// The payment the till began in this charge's place after it went unconfirmed for <see cref="PartnerConfirmationWindow"/>,
+        /// or <see cref="AddressErased"/>; null while it counts.
         /// </summary>
         public string? LapsedBy { get; set; }
+
+        /// <summary>
+        /// <see cref="LapsedBy"/> of a charge confirmed after the order's delivery address was erased: never a payment's id,
+        /// so no payment abandoned lets it count again.
+        /// </summary>
+        public const string AddressErased = "delivery-address-erased";
 
         /// <summary>Whether the charge no longer counts toward the order: its confirmation, should it come, is given back.</summary>
         [JsonIgnore]

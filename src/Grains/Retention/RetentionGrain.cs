@@ -78,11 +78,16 @@ internal sealed partial class RetentionGrain(
     // past now; one whose erasure failed keeps its due time.
     // (*reviewer*): read from the head each batch and stopped at the first batch that erased less than it found, orders
     // whose erasure kept failing held back every order due after them, for good. The sweep pages on past the last row it
-    // read, failures included, up to OwedAddressesPerSweep orders; a failed one is asked again at the next sweep.
+    // read, failures included, up to OwedAddressesPerSweep orders; a failed one is asked again once the sweeps come round.
+    // Across sweeps too: a sweep that reached OwedAddressesPerSweep leaves the next one to go on after its last row, and one
+    // that reached the end leaves the next to start from the head; so orders that keep failing (at most a sweep's worth
+    // ahead of the rest) no longer hold back those due after them, sweep after sweep. Kept in memory: a new activation
+    // starts from the head, as every sweep did.
     private async Task<int> EraseOwedDeliveryAddressesAsync(DateTimeOffset now)
     {
         var (erased, asked) = (0, 0);
-        (string OrderId, DateTimeOffset DueAt)? after = null;
+        var after = _owedAddressesResumeAfter;
+        _owedAddressesResumeAfter = null;
         while (asked < OwedAddressesPerSweep)
         {
             var due = await orders.OwingDeliveryAddressErasureAsync(now, after, Math.Min(OwedAddressesBatch, OwedAddressesPerSweep - asked));
@@ -91,14 +96,18 @@ internal sealed partial class RetentionGrain(
             asked += due.Count;
             if (due.Count < OwedAddressesBatch)
             {
-                break;
+                return erased;
             }
 
             after = due[^1];
         }
 
+        _owedAddressesResumeAfter = after;
         return erased;
     }
+
+    // Where the last sweep stopped at its cap; null when it read every order due.
+    private (string OrderId, DateTimeOffset DueAt)? _owedAddressesResumeAfter;
 
     // One order's failure (its activation could not read its state, its listing row could not be written) is its own: the
     // sweep goes on to the orders after it, and asks it again next time.

@@ -344,11 +344,7 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
     [Fact]
     public async Task P3_1_P4_1_an_order_whose_partner_charge_awaits_its_word_keeps_the_address_a_deletion_left_it_past_its_window_to_be_delivered_once_confirmed()
     {
-        var shop = await platform.OpenShopAsync();
-        var order = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0)).Id();
-        var paid = await shop.CustomerClient.PayAsync(order, "wechat", CommerceApiClient.TeaPrice);
-        var charge = (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments")[0];
-        await shop.CustomerClient.WaitForOrderStatusAsync(order, "paid");
+        var (shop, order, charge) = await OrderPaidByWechatAsync();
         var requestId = (await shop.CustomerClient.FileRequestAsync(
             shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
         var sweep = platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey);
@@ -357,23 +353,10 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         platform.Clock.Advance(OrderState.UnpaidDeliveryWindow + TimeSpan.FromHours(1));
         // The sandbox partner confirms at once: the order as it would stand with its charge begun minutes before its window
         // ended, the partner's word awaited (a charge past its confirmation window holds nothing).
-        var grain = platform.Grains.GetGrain<IOrderGrain>(order);
-        await grain.EndActivationAsync();
-        await platform.ChangeStoredStateAsync<OrderState>(grain, "order", stored =>
-        {
-            stored.Status = OrderStatus.PendingPayment;
-            stored.Payments[0].AwaitingPartner = true;
-            stored.Payments[0].At = platform.Clock.GetUtcNow() - TimeSpan.FromMinutes(5);
-        });
+        await StoreAsAwaitingItsChargeAsync(order, platform.Clock.GetUtcNow() - TimeSpan.FromMinutes(5));
         await sweep.Sweep();
         var pastItsWindow = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
-        var confirmed = await platform.PostSignedAsync("/v1/payment-partners/wechat-pay/confirmations", JsonSerializer.Serialize(new
-        {
-            orderId = order,
-            paymentId = charge.GetProperty("paymentId").GetString(),
-            partnerReference = charge.GetProperty("partnerReference").GetString(),
-            amountFen = charge.GetProperty("amountFen").GetInt64(),
-        }), TestSiloConfigurator.PartnerSecretsByName["wechat-pay"]);
+        var confirmed = await ConfirmWechatChargeAsync(order, charge);
         await sweep.Sweep();
         var seen = await shop.MerchantClient.OrderAsync(order);
 
@@ -385,6 +368,68 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.NotEqual("", seen.GetProperty("delivery").GetProperty("doorNumber").GetString());
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM webhook_outbox WHERE request_id = $1", requestId));
     }
+
+    // P3.1, P4.1, P1.6 (*reviewer*): a charge past its partner's confirmation window holds no address, so a deletion of
+    // addresses erased the address of the order it was for; the partner's confirmation arriving after made the order paid, to
+    // be delivered, with nowhere to deliver to. That charge lapses as it is confirmed and goes back through its partner.
+    [Fact]
+    public async Task P3_1_P4_1_P1_6_a_partner_charge_confirmed_after_its_orders_address_was_erased_pays_nothing_and_goes_back()
+    {
+        var (shop, order, charge) = await OrderPaidByWechatAsync();
+        // The order as it would stand had its partner never answered: awaiting payment, its charge long past its window.
+        platform.Clock.Advance(OrderState.UnpaidDeliveryWindow + TimeSpan.FromHours(1));
+        await StoreAsAwaitingItsChargeAsync(order, platform.Clock.GetUtcNow() - OrderState.PartnerConfirmationWindow - TimeSpan.FromHours(1));
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
+        Assert.Equal(DataRightsRequestStatus.Completed, (await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive()).Status);
+        var erased = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+
+        var confirmed = await ConfirmWechatChargeAsync(order, charge);
+        var seen = await shop.MerchantClient.OrderAsync(order);
+
+        Assert.Equal(("", ""), (erased.GetProperty("address").GetString(), erased.GetProperty("doorNumber").GetString()));
+        // Taken, so the partner stops sending it; the order is not paid, and the charge goes back as a lapsed one does.
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("pending-payment", seen.GetProperty("status").GetString());
+        Assert.Equal(0, seen.GetProperty("paidFen").GetInt64());
+        Assert.Equal("lapsed", seen.GetProperty("payments")[0].GetProperty("status").GetString());
+        var refund = Assert.Single(seen.GetProperty("refunds").EnumerateArray());
+        Assert.Equal(("payment-lapsed", CommerceApiClient.TeaPrice), (refund.GetProperty("reason").GetString(), refund.GetProperty("amountFen").GetInt64()));
+    }
+
+    // An order to be delivered, paid by the sandbox partner's charge (which confirms at once).
+    private async Task<(Shop Shop, string Order, JsonElement Charge)> OrderPaidByWechatAsync()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0)).Id();
+        var paid = await shop.CustomerClient.PayAsync(order, "wechat", CommerceApiClient.TeaPrice);
+        var charge = (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payments")[0];
+        await shop.CustomerClient.WaitForOrderStatusAsync(order, "paid");
+        return (shop, order, charge);
+    }
+
+    // The order as it would stand had its partner not answered yet: awaiting payment, its charge made at chargedAt.
+    private async Task StoreAsAwaitingItsChargeAsync(string order, DateTimeOffset chargedAt)
+    {
+        var grain = platform.Grains.GetGrain<IOrderGrain>(order);
+        await grain.EndActivationAsync();
+        await platform.ChangeStoredStateAsync<OrderState>(grain, "order", stored =>
+        {
+            stored.Status = OrderStatus.PendingPayment;
+            stored.Payments[0].AwaitingPartner = true;
+            stored.Payments[0].At = chargedAt;
+        });
+    }
+
+    // The sandbox partner's word on a charge it was asked to make, signed as the partner signs it.
+    private Task<HttpResponseMessage> ConfirmWechatChargeAsync(string order, JsonElement charge) =>
+        platform.PostSignedAsync("/v1/payment-partners/wechat-pay/confirmations", JsonSerializer.Serialize(new
+        {
+            orderId = order,
+            paymentId = charge.GetProperty("paymentId").GetString(),
+            partnerReference = charge.GetProperty("partnerReference").GetString(),
+            amountFen = charge.GetProperty("amountFen").GetInt64(),
+        }), TestSiloConfigurator.PartnerSecretsByName["wechat-pay"]);
 
     // P4.3, P1.6: a closing merchant's paid orders it never delivered were anonymized as they stood: still "paid", their
     // money neither delivered for (no address left) nor given back (an anonymized order's card payment is not refunded).
