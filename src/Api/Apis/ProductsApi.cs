@@ -38,7 +38,7 @@ public static class ProductsApi
             .WithDescription("Neither staffId nor operatorId: the merchant's own key; staffId `unknown`: made through an API host of the previous release while the cluster rolled. Kept for good, so a price dropped for one sale and put back shows both changes. A cashier gets 403; an unknown SKU 404; a cursor not shaped as a change id 400, and one of no change of this product ends the listing (no items).")
             .ProducesProblems(400, 404);
         group.MapDelete("/{sku}", ArchiveProduct).WithName("ArchiveProduct").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
-            .WithSummary("Archive a product: still listed (archived: true), no new sales (409 product-archived).")
+            .WithSummary("Archive a product: still listed (archived: true, archivedBy: the staff member or operator who did it, null for the merchant's key), no new sales (409 product-archived).")
             .WithDescription("Old orders keep their lines, refunds of them still work. Idempotent. A cashier gets 403.");
         group.MapPost("/{sku}/stock", AdjustStock).WithName("AdjustStock").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Move a product's stock by delta with a reason (delivery, stock-take, damage, other); answers the new stock.")
@@ -98,7 +98,7 @@ public static class ProductsApi
     private static async Task<NoContent> ArchiveProduct(string merchantId, [RegularExpression(SkuPattern)] string sku, ClaimsPrincipal caller, IClusterClient cluster)
     {
         await OperatorActAudit.RecordAsync(cluster, caller, OperatorActAudit.ProductArchived, new OperatorActDetail(MerchantId: merchantId, Sku: sku));
-        await cluster.GetGrain<ICatalogueGrain>(merchantId).Archive(sku);
+        await cluster.GetGrain<ICatalogueGrain>(merchantId).ArchiveBy(sku, caller.MerchantStaffId(), caller.OperatorId());
         return TypedResults.NoContent();
     }
 

@@ -60,6 +60,13 @@ public interface ICatalogueGrain : IGrainWithStringKey
     [Alias("archive")]
     Task Archive(string sku);
 
+    /// <summary>
+    /// As <see cref="Archive"/>, naming who archived it (<see cref="Product.ArchivedBy"/>): the staff member, or the operator;
+    /// both null for the merchant's own key.
+    /// </summary>
+    [Alias("archive-by")]
+    Task ArchiveBy(string sku, string? staffId, string? operatorId);
+
     /// <summary>The most products one page of the listing holds: each tracked one on it asks its stock grain.</summary>
     public const int MaxPageSize = 500;
 

@@ -52,7 +52,11 @@ internal sealed partial class CatalogueGrain(
             await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.CatalogueEditsByMerchant, MerchantId);
         }
 
-        var added = product with { CreatedAt = clock.GetUtcNow(), Archived = false, StockTracked = initialStock is not null };
+        // P1.7 (*reviewer*): a manager's add (at a price of their choosing) named nobody; the merchant read it as its own.
+        var added = product with
+        {
+            CreatedAt = clock.GetUtcNow(), Archived = false, StockTracked = initialStock is not null, AddedBy = staffId ?? operatorId, ArchivedBy = null,
+        };
         if (initialStock is { } stock)
         {
             // The stock exists before the product can be sold, so no sale finds it tracked and empty by accident.
@@ -122,13 +126,17 @@ internal sealed partial class CatalogueGrain(
         return priceChanges.LatestAsync(MerchantId, sku, Math.Clamp(limit, 1, ICatalogueGrain.MaxPriceChangePage + 1), beforeChangeId);
     }
 
-    async Task ICatalogueGrain.Archive(string sku)
+    // A previous release's API host names nobody, as before.
+    Task ICatalogueGrain.Archive(string sku) => ((ICatalogueGrain)this).ArchiveBy(sku, staffId: null, operatorId: null);
+
+    async Task ICatalogueGrain.ArchiveBy(string sku, string? staffId, string? operatorId)
     {
         var product = Existing(sku);
         if (!product.Archived)
         {
             await GrainFactory.TakeWhereKnownAsync(DailyAllowanceKind.CatalogueEditsByMerchant, MerchantId);
-            state.State.Products[sku] = product with { Archived = true };
+            // P1.7 (*reviewer*): a manager who archived the merchant's best seller named nobody.
+            state.State.Products[sku] = product with { Archived = true, ArchivedBy = staffId ?? operatorId };
             await WriteAsync();
         }
     }
@@ -149,7 +157,7 @@ internal sealed partial class CatalogueGrain(
         // The page's tracked products' stock from their own grains, all asked at once: never the whole catalogue's (P4.4).
         var stocks = await Task.WhenAll(products.Select(p => p.StockTracked ? Stock(p.Sku).Get() : Task.FromResult<int?>(null)));
         return new ProductPage(
-            [.. products.Select((p, i) => new ProductListing(p.Sku, p.Name, p.PriceFen, p.ImageUrl, stocks[i], p.Archived, p.CreatedAt))],
+            [.. products.Select((p, i) => new ProductListing(p.Sku, p.Name, p.PriceFen, p.ImageUrl, stocks[i], p.Archived, p.CreatedAt, p.AddedBy, p.ArchivedBy))],
             following.Count > take);
     }
 

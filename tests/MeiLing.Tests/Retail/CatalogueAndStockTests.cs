@@ -71,6 +71,26 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.Equal("OLD", (await till.Owner.OrderAsync(earlier.Id())).GetProperty("lines")[0].GetProperty("sku").GetString());
     }
 
+    // P1.7 (*reviewer*): a manager's product add (at a price of their choosing) and archive (the merchant's best seller) named
+    // nobody: the merchant read them as its own key's. Each names the staff member; the merchant key's own name nobody.
+    [Fact]
+    public async Task P1_7_a_product_names_the_manager_who_added_it_and_the_one_who_archived_it()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "OWN", 500, stock: null);
+        var added = await till.Manager.PostAsJsonAsync($"/v1/merchants/{till.MerchantId}/products", new { sku = "NEW", name = "New", priceFen = 1 });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await till.Manager.DeleteAsync($"/v1/merchants/{till.MerchantId}/products/OWN")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await till.Owner.DeleteAsync($"/v1/merchants/{till.MerchantId}/products/NEW")).StatusCode);
+
+        var own = await till.Owner.ProductAsync(till.MerchantId, "OWN");
+        var theirs = await till.Owner.ProductAsync(till.MerchantId, "NEW");
+
+        Assert.Equal(till.ManagerId, (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("addedBy").GetString());
+        Assert.Equal((JsonValueKind.Null, till.ManagerId), (own.GetProperty("addedBy").ValueKind, own.GetProperty("archivedBy").GetString()));
+        Assert.Equal((till.ManagerId, JsonValueKind.Null), (theirs.GetProperty("addedBy").GetString(), theirs.GetProperty("archivedBy").ValueKind));
+    }
+
     [Fact]
     public async Task A_cashier_cannot_change_the_catalogue_or_its_stock()
     {
