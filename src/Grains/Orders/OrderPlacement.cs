@@ -26,6 +26,14 @@ public sealed partial class OrderPlacement(IGrainFactory grains, SiloFacts facts
             throw DomainException.InvalidField("delivery", "delivery-needs-user", "A delivery is for a registered user; a walk-in sale has none.");
         }
 
+        // P4.4 (*reviewer*): a merchant's day this silo was refused is refused here until it ends, before anything is asked,
+        // taken or written (so ahead of what else the order may get wrong). Its stock was taken and given back first: a
+        // cashier's key looping a 100-line order once the day was spent wrote 200 stock states and 200 movements kept for
+        // good per 429, and each asked the day's grain again. The check takes nothing: a sale refused for its stock still
+        // spends none of the day.
+        var day = DayOf(command);
+        allowances.ThrowIfKnownSpent(day, command.MerchantId);
+
         // From this silo's copy of the catalogue's prices: a call to the catalogue grain only when the copy is not at hand.
         var quote = await facts.QuoteAsync(command.MerchantId, command.Items);
         if (quote.Lines.Sum(line => line.TotalFen) > IOrderGrain.MaxTotalFen)
@@ -33,13 +41,14 @@ public sealed partial class OrderPlacement(IGrainFactory grains, SiloFacts facts
             throw DomainException.InvalidField("items", "order-too-large", $"An order totals at most {IOrderGrain.MaxTotalFen} fen.");
         }
 
-        var (region, basis, day) = await CheckCustomerAsync(command, customerGate);
+        var (region, basis) = await CheckCustomerAsync(command, customerGate);
         await TakeStockAsync(orderId, command.MerchantId, quote, command.StaffId);
         // P4.4 (*reviewer*): the merchant's day of sales is taken once the stock is, so a sale refused for its stock spends
         // none of it: one cashier's key looping an out-of-stock SKU spent the whole shop's day in under two minutes, and
-        // every till and the owner's key got 429 until midnight. A day already spent (or an allowance that did not answer)
-        // gives back what this order took. The order is not placed, and no other attempt under its id is under way: a
-        // retry under the same Idempotency-Key reaches the order's one activation, after the attempt before it ended.
+        // every till and the owner's key got 429 until midnight. A day found spent here (the first refusal on this silo;
+        // those after it are refused above) or an allowance that did not answer gives back what this order took. The order
+        // is not placed, and no other attempt under its id is under way: a retry under the same Idempotency-Key reaches the
+        // order's one activation, after the attempt before it ended.
         try
         {
             await allowances.TakeSaleAsync(day, command.MerchantId);
@@ -66,7 +75,12 @@ public sealed partial class OrderPlacement(IGrainFactory grains, SiloFacts facts
 
     private static string SaleOf(string orderId) => $"sale:{orderId}";
 
-    private async Task<(string Region, ProcessingBasis? Basis, DailyAllowanceKind Day)> CheckCustomerAsync(PlaceOrder command, IUserConsentGate? customerGate)
+    // P4.4: the merchant's day an order counts against (its walk-in sales, or its orders for users), as the customer's
+    // check below explains.
+    private static DailyAllowanceKind DayOf(PlaceOrder command) =>
+        command.IsWalkIn ? DailyAllowanceKind.WalkInSalesByMerchant : DailyAllowanceKind.UserOrdersByMerchant;
+
+    private async Task<(string Region, ProcessingBasis? Basis)> CheckCustomerAsync(PlaceOrder command, IUserConsentGate? customerGate)
     {
         var merchant = await facts.MerchantAsync(command.MerchantId)
             ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
@@ -81,7 +95,7 @@ public sealed partial class OrderPlacement(IGrainFactory grains, SiloFacts facts
             // A walk-in sale names nobody: there is no one's data to process, so no consent or policy gate. P4.4: but
             // the merchant's day of them, counted once its stock is taken and before the order is written (an order for a
             // user counts against the user's day at the merchant, in the gate below).
-            return (merchant.Region, null, DailyAllowanceKind.WalkInSalesByMerchant);
+            return (merchant.Region, null);
         }
 
         if (!EntityId.IsWellFormed(userId, EntityId.UserPrefix))
@@ -111,7 +125,7 @@ public sealed partial class OrderPlacement(IGrainFactory grains, SiloFacts facts
         // its stock is taken): each user's day at the merchant bounds one customer, not a key walking every customer it
         // knows. Counted once the customer's gate let the order through: a key naming made-up users spent the day, and every
         // real order after it. The customer's own day at the merchant is taken in the gate, before the stock.
-        return (merchant.Region, basis, DailyAllowanceKind.UserOrdersByMerchant);
+        return (merchant.Region, basis);
     }
 
     private static DomainException UnknownUser() => DomainException.InvalidField("userId", "unknown-user", "No such user.");

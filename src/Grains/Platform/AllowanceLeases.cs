@@ -12,6 +12,9 @@ namespace MeiLing.Grains.Platform;
 /// never passed but for a silo whose clock runs behind handing out what it holds a little into the next day, and is
 /// refused early by at most a block and a half per silo (a tenth of a percent of a day of a hundred thousand).
 /// Days small enough that a block would be a large share of them are counted a use at a time, as before.
+/// <para>A day the allowance grain refused is known spent on this silo until it ends
+/// (<see cref="ThrowIfKnownSpent(DailyAllowanceKind, string)"/>): a sale asked again after the refusal is refused here,
+/// with no grain call and before its order takes any stock.</para>
 /// </summary>
 public sealed class AllowanceLeases(IGrainFactory grains, IOptions<StaffSettings> settings, TimeProvider clock)
 {
@@ -20,6 +23,9 @@ public sealed class AllowanceLeases(IGrainFactory grains, IOptions<StaffSettings
 
     /// <summary>How many leases are kept before those of days already over are let go.</summary>
     private const int LeasesKeptBeforeSweep = 10_000;
+
+    /// <summary>The code of the allowance grain's refusal of a day spent.</summary>
+    private const string Spent = "quota-exceeded";
 
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
 
@@ -45,13 +51,26 @@ public sealed class AllowanceLeases(IGrainFactory grains, IOptions<StaffSettings
             DailyAllowanceKind.UserOrdersByMerchant => settings.Value.UserOrdersPerMerchantPerDay,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a day of sales."),
         });
+        var key = IDailyAllowanceGrain.KeyOf(kind, merchantId);
+        ThrowIfKnownSpent(key);
         if (block == 1)
         {
-            await grains.TakeWhereKnownAsync(kind, merchantId);
+            var asked = clock.GetUtcNow();
+            try
+            {
+                await grains.TakeWhereKnownAsync(kind, merchantId);
+            }
+            catch (DomainException refused) when (SpentDayOf(refused, asked) is { } day)
+            {
+                // A day counted a use at a time has no lease of uses: one holds only what the refusal said.
+                _leases.GetOrAdd(key, static _ => new Lease()).KnowSpent(day.Ends, day.Refusal);
+                SweepNowAndThen();
+                throw;
+            }
+
             return;
         }
 
-        var key = IDailyAllowanceGrain.KeyOf(kind, merchantId);
         while (true)
         {
             var lease = _leases.GetOrAdd(key, static _ => new Lease());
@@ -71,6 +90,29 @@ public sealed class AllowanceLeases(IGrainFactory grains, IOptions<StaffSettings
         }
     }
 
+    /// <summary>
+    /// 429 <c>quota-exceeded</c>, as <see cref="TakeSaleAsync"/> would answer, when the allowance grain refused
+    /// <paramref name="merchantId"/>'s day of <paramref name="kind"/> on this silo, the day has not ended and this silo holds
+    /// none of it; otherwise nothing. Takes nothing and calls no grain: asked before an order takes its stock, so an order
+    /// refused for a spent day writes no stock and no movement, where taking the stock and giving it back wrote each line's
+    /// stock twice and two movements kept for good.
+    /// </summary>
+    public void ThrowIfKnownSpent(DailyAllowanceKind kind, string merchantId) => ThrowIfKnownSpent(IDailyAllowanceGrain.KeyOf(kind, merchantId));
+
+    private void ThrowIfKnownSpent(string key)
+    {
+        if (_leases.TryGetValue(key, out var lease) && lease.KnownSpent(clock.GetUtcNow()) is { } spent)
+        {
+            // A new exception for each sale: one thrown by many sales at once would have its stack trace written by each.
+            throw new DomainException(DomainErrorKind.TooManyRequests, Spent, spent.Refusal) { RetryAfter = spent.Left };
+        }
+    }
+
+    // The end of the day a refusal says is spent, by this silo's clock: counted from before the call was made, so the memo
+    // never outlasts the day as the counting silo reads it (but for the two clocks' difference, as the leases' own days).
+    private static (DateTimeOffset Ends, string Refusal)? SpentDayOf(Exception refused, DateTimeOffset asked) =>
+        refused is DomainException { Code: Spent, RetryAfter: { } left } ? (asked + left, refused.Message) : null;
+
     // On the thread pool, not in the turn of the grain whose sale started it, and carrying none of that sale's context
     // (request context, trace): sales of other grains wait on it too, and a refill started ahead of need is awaited by
     // nobody. Never throws: what refused it is handed to those waiting.
@@ -80,6 +122,7 @@ public sealed class AllowanceLeases(IGrainFactory grains, IOptions<StaffSettings
         {
             return Task.Run(async () =>
             {
+                var asked = clock.GetUtcNow();
                 try
                 {
                     lease.Keep(await grains.GetGrain<IDailyAllowanceGrain>(key).TakeBlock(block), clock.GetUtcNow());
@@ -88,6 +131,12 @@ public sealed class AllowanceLeases(IGrainFactory grains, IOptions<StaffSettings
                 }
                 catch (Exception refused)
                 {
+                    // Known spent before the refill ends, so a sale arriving after it is refused here, not by another refill.
+                    if (SpentDayOf(refused, asked) is { } day)
+                    {
+                        lease.KnowSpent(day.Ends, day.Refusal);
+                    }
+
                     lease.RefillEnded();
                     return refused;
                 }
@@ -126,6 +175,8 @@ public sealed class AllowanceLeases(IGrainFactory grains, IOptions<StaffSettings
         private DateTimeOffset _dayEnds = DateTimeOffset.MinValue;
         private Task<Exception?>? _refill;
         private bool _retired;
+        private DateTimeOffset _spentUntil = DateTimeOffset.MinValue;
+        private string _refusal = "";
 
         /// <summary>
         /// Takes a use when one is held, starting the next block's refill once half of a block is left, so that busy tills
@@ -175,6 +226,30 @@ public sealed class AllowanceLeases(IGrainFactory grains, IOptions<StaffSettings
                 _dayEnds = dayEnds;
                 _left += block.Granted;
                 _refill = null;
+                // A block granted is a day with uses left.
+                _spentUntil = DateTimeOffset.MinValue;
+            }
+        }
+
+        /// <summary>Remembers the allowance grain's refusal: the day is spent until <paramref name="until"/>.</summary>
+        public void KnowSpent(DateTimeOffset until, string refusal)
+        {
+            lock (_gate)
+            {
+                _spentUntil = until;
+                _refusal = refusal;
+            }
+        }
+
+        /// <summary>
+        /// How long the day known spent has left, and its refusal; null when it is not known spent, or has ended, or when
+        /// this lease still holds uses of it (taken before the refusal: they are handed out, not lost).
+        /// </summary>
+        public (TimeSpan Left, string Refusal)? KnownSpent(DateTimeOffset now)
+        {
+            lock (_gate)
+            {
+                return now >= _spentUntil || (_left > 0 && now < _dayEnds) ? null : (_spentUntil - now, _refusal);
             }
         }
 
@@ -186,12 +261,15 @@ public sealed class AllowanceLeases(IGrainFactory grains, IOptions<StaffSettings
             }
         }
 
-        /// <summary>Retires the lease if it holds nothing of a day still running and no refill is under way.</summary>
+        /// <summary>
+        /// Retires the lease if it holds nothing of a day still running, knows of no day spent that has not ended, and no
+        /// refill is under way.
+        /// </summary>
         public bool TryRetire(DateTimeOffset now)
         {
             lock (_gate)
             {
-                _retired = _refill is null && (_left == 0 || now >= _dayEnds);
+                _retired = _refill is null && (_left == 0 || now >= _dayEnds) && now >= _spentUntil;
                 return _retired;
             }
         }

@@ -240,7 +240,7 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
 
         var byTheCashier = await till.Cashier.SellAsync(till.MerchantId, ("GUM", 1));
         var byTheOwner = await till.Owner.SellAsync(till.MerchantId, ("GUM", 1));
-        // Its stock is taken before the day is asked, and given back when the day is spent.
+        // Its stock is not taken on a silo already refused the day, and given back where this is the first refusal.
         var ofStock = await till.Owner.SellAsync(till.MerchantId, ("RICE", 2));
 
         Assert.Equal((int?)5, await till.Owner.StockAsync(till.MerchantId, "RICE"));
@@ -278,6 +278,50 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.Equal(TestSiloConfigurator.WalkInSalesPerMerchantPerDay + 100, refused);
         Assert.Equal(HttpStatusCode.Created, byTheOwner.StatusCode);
         Assert.Equal((int?)0, await till.Owner.StockAsync(till.MerchantId, "SOLD-OUT"));
+    }
+
+    // P4.4 (*reviewer*): a sale refused for a spent day took its stock first and then gave it back: a cashier's key looping
+    // a 100-line order once the day was spent wrote 200 stock states and 200 movements kept for good per 429, and the
+    // movements listed sales that never happened. A silo refused the day once refuses it until it ends, taking nothing.
+    [Fact]
+    public async Task P4_4_sales_refused_for_a_spent_day_take_and_release_no_stock()
+    {
+        var till = await platform.OpenTillAsync("Spent Day Market");
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 5);
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "SALT", 300, stock: 5);
+        var merchantsDay = platform.Grains.GetGrain<IDailyAllowanceGrain>(
+            IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.WalkInSalesByMerchant, till.MerchantId));
+        for (var taken = 0; taken < TestSiloConfigurator.WalkInSalesPerMerchantPerDay; taken++)
+        {
+            await merchantsDay.Take();
+        }
+
+        // Each silo hears the day is spent once, as the first sale it refuses would (that sale's stock is taken and given
+        // back: it could not know), so the sales below are refused whichever silo places them.
+        foreach (var silo in platform.EverySilo)
+        {
+            var spent = await Assert.ThrowsAsync<DomainException>(() =>
+                silo.GetRequiredService<AllowanceLeases>().TakeSaleAsync(DailyAllowanceKind.WalkInSalesByMerchant, till.MerchantId));
+            Assert.Equal("quota-exceeded", spent.Code);
+        }
+
+        var refused = new List<HttpResponseMessage>();
+        for (var i = 0; i < 5; i++)
+        {
+            refused.Add(await till.Cashier.SellAsync(till.MerchantId, ("RICE", 1), ("SALT", 2)));
+        }
+
+        foreach (var answer in refused)
+        {
+            Assert.EndsWith("/quota-exceeded", (await answer.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+            Assert.NotNull(answer.Headers.RetryAfter);
+        }
+
+        Assert.Equal((int?)5, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+        Assert.Equal((int?)5, await till.Owner.StockAsync(till.MerchantId, "SALT"));
+        // The opening count alone: no sale taken, and none given back.
+        Assert.Equal(1, await MovementCountAsync(till, "RICE"));
+        Assert.Equal(1, await MovementCountAsync(till, "SALT"));
     }
 
     private Task SellWalkInsAsync(string merchantId, int count) =>
