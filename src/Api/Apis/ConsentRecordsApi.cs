@@ -25,9 +25,11 @@ public static class ConsentRecordsApi
             .WithName("ListUnconfirmedWithdrawalNotices")
             .WithSummary("With unconfirmedRecipients=true (required): consents withdrawn directly with a party that has not confirmed 15 days after notice, or whose notice failed for good, as {receipt, recipients}, a page at a time (limit, cursor); support's to chase, as GET /v1/requests?unconfirmedRecipients=true lists requests; each receipt listed is on its user's access log (P1.10, P3.1, P1.7).");
 
-        group.MapGet("/{receiptId:id}", GetReceipt).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("receiptId")
-            .WithName("GetConsentRecord").WithSummary("One consent receipt, after the Kantara Consent Receipt.");
-        group.MapGet("/{receiptId:id}/recipients", GetRecipients).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("receiptId")
+        // P4.4 (*reviewer*): each reads its rows from the database before the caller's access is known; heavy reads, so a loop
+        // on made-up or others' receipt ids is not a query at the caller's whole rate.
+        group.MapGet("/{receiptId:id}", GetReceipt).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("receiptId").RequireRateLimiting(RateLimits.HeavyReadsPolicy)
+            .WithName("GetConsentRecord").WithSummary("One consent receipt, after the Kantara Consent Receipt. Spends the caller's heavy reads (429 past them).");
+        group.MapGet("/{receiptId:id}/recipients", GetRecipients).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("receiptId").RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithName("GetConsentRecordRecipients")
             .WithSummary("For a withdrawal: each party told of it (those that received data under that consent), and how the notice went: pending, retrying, failed, notified or confirmed, with its attempts.");
         group.MapPost("/{receiptId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantKey)

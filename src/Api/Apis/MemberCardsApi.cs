@@ -17,7 +17,7 @@ public static class MemberCardsApi
 
         group.MapPost("/top-ups", TopUp).WithName("TopUpMemberCard")
             .WithSummary("Add to the user's balance at this merchant. An Idempotency-Key header makes retries safe.")
-            .WithDescription("The merchant key, a manager or a cashier. The top-up is in the day's report (`topUps`, `topUpsFen`) under the staff member whose key made it (`topUpsByStaff`; the merchant's own key as `staffId` null), so a top-up the till did not take the money for can be traced. A cashier tops up at most their daily limit (1,000,000 fen unless the merchant set theirs, `PUT …/staff/{staffId}/top-up-limit`), then 403 `top-up-limit` and nothing is put on the card; a retry under the same Idempotency-Key counts once, and the same key with another amount, or a cashier's key replayed after the card has forgotten it (its last 1,000 operations), is 409 `idempotency-key-reused`. One merchant's keys together take at most MEILING_TOP_UPS_PER_MERCHANT_PER_DAY top-ups a day (50,000 unless set), counted after the cashier's own limit; beyond it 429 `quota-exceeded` with Retry-After, nothing put on the card (P4.4).");
+            .WithDescription("The merchant key, a manager or a cashier. The top-up is in the day's report (`topUps`, `topUpsFen`) under the staff member whose key made it (`topUpsByStaff`; the merchant's own key as `staffId` null), so a top-up the till did not take the money for can be traced. A cashier tops up at most their daily limit (1,000,000 fen unless the merchant set theirs, `PUT …/staff/{staffId}/top-up-limit`), then 403 `top-up-limit` and nothing is put on the card; a retry under the same Idempotency-Key (each of the merchant's keys has its own) counts once, and the same key with another amount, or a cashier's key replayed after the card has forgotten it (its last 1,000 operations), is 409 `idempotency-key-reused`. One merchant's keys together take at most MEILING_TOP_UPS_PER_MERCHANT_PER_DAY top-ups a day (50,000 unless set), counted after the cashier's own limit; beyond it 429 `quota-exceeded` with Retry-After, nothing put on the card (P4.4).");
         // P4.4, A.2 (*reviewer*): a cashier's key read every customer's balance at its whole rate; staff keys read cards at
         // their heavy-reads rate, as they read orders.
         group.MapGet("/", GetBalance).WithName("GetMemberCard").RequireRateLimiting(RateLimits.StaffReadsPolicy)
@@ -29,7 +29,12 @@ public static class MemberCardsApi
         string merchantId, string userId, TopUpRequest request, ClaimsPrincipal caller, IClusterClient cluster,
         [FromHeader(Name = OrdersApi.IdempotencyHeader)] string? idempotencyKey)
     {
-        var operationId = string.IsNullOrEmpty(idempotencyKey) ? $"top-up:{Guid.NewGuid():N}" : $"top-up:{idempotencyKey}";
+        // P1.6 (*reviewer*): each of the merchant's keys has keys of its own, as payments do. Shared, a second till's top-up
+        // under a key another till had used (keys built from a counter, or one reused on purpose) was answered 200 with the
+        // first's balance: the customer's cash taken, nothing put on the card, nothing in the day's report.
+        var operationId = string.IsNullOrEmpty(idempotencyKey)
+            ? $"top-up:{Guid.NewGuid():N}"
+            : $"top-up:{caller.MerchantStaffId() ?? "merchant"}/{idempotencyKey}";
         var balance = await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId))
             .TopUpBy(new MemberCardTopUp(operationId, request.AmountFen, caller.MerchantStaffId()));
         return TypedResults.Ok(new BalanceBody(balance));

@@ -26,8 +26,10 @@ public static class TicketsApi
             .RequireAuthorization(AuthorizationPolicies.UserOrSupport);
         ticket.MapPost("/messages", AddMessage).AuditsSubjectOf("ticketId")
             .WithName("AddTicketMessage").WithSummary("Add a message to the ticket; 409 ticket-full past 500 messages or 100,000 characters in all (open a new one); a user writes at most 200 a day across their tickets (MEILING_TICKET_MESSAGES_PER_USER_PER_DAY), then 429 quota-exceeded (P4.4). Support's reply is audited with the ticket's user as its subject before it is added (P1.7).");
-        ticket.MapGet("/", GetTicket).AuditsSubjectOf("ticketId")
-            .WithName("GetTicket").WithSummary("The ticket with all its messages (support: audited with the ticket's user as its subject, P1.7). Its user reads a support message's authorId as the pseudonym their access log gives that agent (staff_…), never the staff id; support reads staff ids and the numbers masked.");
+        // P4.4 (*reviewer*): a whole ticket is up to 500 messages and 100,000 characters, read and written out each time; a user's
+        // loop on it at their whole rate answered megabytes a second. A heavy read.
+        ticket.MapGet("/", GetTicket).AuditsSubjectOf("ticketId").RequireRateLimiting(RateLimits.HeavyReadsPolicy)
+            .WithName("GetTicket").WithSummary("The ticket with all its messages (support: audited with the ticket's user as its subject, P1.7). Spends the caller's heavy reads (MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND; 429 past them). Its user reads a support message's authorId as the pseudonym their access log gives that agent (staff_…), never the staff id; support reads staff ids and the numbers masked.");
         return routes;
     }
 

@@ -62,8 +62,10 @@ public static class UsersApi
         group.MapGet("/{userId:id}/access-log", GetAccessLog).ForCaller(CallerScope.TheUser).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithName("GetAccessLog").WithSummary("Who at the platform looked at or acted on the user's data (P1.7, P1.3): the audit entries about them, newest first, a page at a time (limit 1-100, default 50; cursor). Each: at, actorRole (support, operator, user, guardian, merchant or system), actor (for staff a pseudonym, the same person the same in this user's log only; never their id, name or key), action (a support call's method and route, or an event such as password:changed or access:received) and the user's own requestId, ticketId, orderId or receiptId it was for, where known; never another user's data. A legal demand the user may not be told of is left out (P3.3). The user alone: another user's id is 404, support, operators and merchants 403. A cursor not given out by this list for this user is 400 naming cursor. Spends the caller's heavy reads (MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND; 429 past them).");
 
-        group.MapGet("/{userId:id}/orders", GetOrders).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
-            .WithName("ListUserOrders").WithSummary("The user's orders, newest first, a page at a time (support: audited).");
+        // P4.4 (*reviewer*): each page opens its sealed rows and rewrites any the user had before pseudonyms; at a caller's
+        // whole rate a loop on it did that 5,000 times a second. A heavy read, as the other sealed listings are.
+        group.MapGet("/{userId:id}/orders", GetOrders).ForCaller(CallerScope.TheUserOrSupport.ThatExists()).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
+            .WithName("ListUserOrders").WithSummary("The user's orders, newest first, a page at a time (support: audited). Spends the caller's heavy reads (MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND; 429 past them).");
         group.MapGet("/{userId:id}/disclosures", GetDisclosures).ForCaller(CallerScope.TheUserOrSupport).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithName("ListDisclosures").WithSummary("Every hand-over of the user's data to a party outside the platform (P3.1), newest first, a page at a time (limit 1-1000, default 1000; cursor): nextCursor is null only on the last page.");
         group.MapGet("/{userId:id}/addresses", GetAddresses).ForCaller(CallerScope.TheUserOrSupport)

@@ -35,6 +35,7 @@ public static class ApiHostingExtensions
         var settings = builder.AddMeiLingSettings<ApiSettings>();
         RequireSessionKeyOutsideDevelopment(builder, settings);
         RefuseLoopbackWebhooksInProduction(builder, settings);
+        RequireTheDeliveryPartnersSecretWhereUsersAre(builder, settings);
         builder.AddMeiLingTelemetry("meiling-api");
         builder.Services.AddRequestMetrics();
 
@@ -194,6 +195,19 @@ public static class ApiHostingExtensions
         {
             throw new InvalidOperationException(
                 $"Invalid configuration:{Environment.NewLine}  - MEILING_WEBHOOK_ALLOW_LOOPBACK=true is refused in the Production environment: a merchant's URL would reach the platform's own services.");
+        }
+    }
+
+    // P3.1 (*reviewer*): the silos refuse to start without the delivery partner's notice URL and secret where real users are,
+    // and tell it of every erasure and correction; an API host without its secret answered each of its signed confirmations
+    // 404 (as "not told of that cause"), so every request with a delivery waited on it for good, on support's chase list.
+    private static void RequireTheDeliveryPartnersSecretWhereUsersAre(WebApplicationBuilder builder, ApiSettings settings)
+    {
+        var sandboxed = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Sandbox");
+        if (!sandboxed && !settings.PartnerSecrets.ContainsKey(MeiLing.Grains.Orders.IOrderGrain.DeliveryPartner))
+        {
+            throw new InvalidOperationException(
+                $"Invalid configuration:{Environment.NewLine}  - MEILING_PAYMENT_PARTNER_SECRETS must name {MeiLing.Grains.Orders.IOrderGrain.DeliveryPartner} in the {builder.Environment.EnvironmentName} environment, as the silos' does: it signs its confirmations that it acted on a user's erasure or correction.");
         }
     }
 

@@ -19,7 +19,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = Describe(exception);
+        var problem = Describe(AsTheCallerMayHearIt(exception, context.User));
         var type = exception.GetType().FullName ?? "exception";
         // The handler runs with the endpoint cleared; the feature keeps the one that failed.
         var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.DisplayName ?? "no endpoint";
@@ -47,6 +47,20 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
+
+    // A.2, P5.1, P4.1 (*reviewer*): why the platform will not process a customer's data is the customer's own: a merchant
+    // holding a user id learnt from a refusal's type and detail that the customer is a child under 14 awaiting or refused by
+    // their guardian, or that they are cancelling their account, and nothing recorded that it learnt it. A merchant's keys
+    // hear one refusal for all of them; the user and support still read the reason.
+    private static readonly HashSet<string> CustomersOwnReasons =
+        ["guardian-confirmation-pending", "guardian-consent-required", "guardian-consent-withdrawn", "account-closing"];
+
+    internal const string ProcessingRefusedCode = "processing-refused";
+
+    private static Exception AsTheCallerMayHearIt(Exception exception, System.Security.Claims.ClaimsPrincipal caller) =>
+        exception is DomainException { Kind: DomainErrorKind.Forbidden } refused && CustomersOwnReasons.Contains(refused.Code) && caller.IsInRole(Roles.Merchant)
+            ? DomainException.Forbidden(ProcessingRefusedCode, "The platform does not process this customer's data for a merchant now; nothing was changed.")
+            : exception;
 
     private static ProblemDetails Describe(Exception exception) => exception switch
     {

@@ -563,9 +563,11 @@ internal sealed partial class UserGrain(
             // The same answer under the same version again: its receipt already says so; nothing new to keep. P1.2
             // (*reviewer*): a location withdrawal whose erasure failed after its receipt was kept (5xx) is retried with the same
             // answer: the samples are erased again (nothing, when the first erasure went through), not left to the sweep.
-            if (change is { Purpose: ConsentPurpose.Location, Granted: false })
+            // P4.4 (*reviewer*): only while this activation has not seen them erased since the withdrawal: every repeat was a
+            // DELETE at the user's whole rate, where any other repeated answer costs nothing.
+            if (change is { Purpose: ConsentPurpose.Location, Granted: false } && !_locationErasedSinceWithdrawal)
             {
-                await locations.EraseAsync(UserId);
+                await EraseLocationSamplesAsync();
             }
 
             if (change is { Purpose: ConsentPurpose.ThirdPartySources, Granted: false } && user.ForgetImportedData())
@@ -635,10 +637,21 @@ internal sealed partial class UserGrain(
         if (change is { Purpose: ConsentPurpose.Location, Granted: false })
         {
             // P1.2: withdrawing location stops collection (the state above) and erases what was held.
-            await locations.EraseAsync(UserId);
+            await EraseLocationSamplesAsync();
         }
 
         return receipt;
+    }
+
+    // Whether the location samples were erased, in this activation, after location was last withdrawn: a repeated withdrawal
+    // has nothing left to erase then. Only a withdrawal sets it, and nothing is collected while location is withdrawn.
+    private bool _locationErasedSinceWithdrawal;
+
+    private async Task EraseLocationSamplesAsync()
+    {
+        _locationErasedSinceWithdrawal = false;
+        await locations.EraseAsync(UserId);
+        _locationErasedSinceWithdrawal = true;
     }
 
     Task<IReadOnlyList<ConsentStatus>> IUserConsents.GetConsents() => Task.FromResult(User.ConsentStatuses());

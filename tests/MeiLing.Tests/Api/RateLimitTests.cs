@@ -579,6 +579,52 @@ public sealed class RateLimitTests(PlatformFixture platform)
         return client;
     }
 
+    // P4.4 (*reviewer*): reads that open sealed rows or query before the caller's access is known ran at a user's whole 5,000
+    // calls a second: their orders' first page (an AES seal, an UPDATE and a hundred opens each), a whole ticket (up to
+    // 100,000 characters), a consent receipt and its recipients, a request with its recipients. Each is a heavy read now.
+    [Fact]
+    public async Task P4_4_a_users_orders_tickets_receipts_and_requests_are_heavy_reads()
+    {
+        await using var api = Limited("RATE_LIMIT_HEAVY_READS_PER_SECOND", "3");
+        // Each route by a user of its own, their bucket full: what is measured is the route's own limit.
+        async Task<(HttpClient Own, HttpClient Limited, string UserId)> UserAsync()
+        {
+            var user = await platform.RegisterUserAsync();
+            var session = await platform.SignInAsync(user);
+            return (Bearer(platform.Api, session.Token), Bearer(api, session.Token), user.UserId);
+        }
+
+        async Task<string?> ReceiptAsync(HttpClient own, string userId)
+        {
+            var granted = await own.PutAsJsonAsync($"/v1/users/{userId}/consents/location", new { granted = true, policyVersion = await platform.CurrentPolicyVersionAsync() });
+            return (await granted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("receiptId").GetString();
+        }
+
+        var orders = await UserAsync();
+        var ticket = await UserAsync();
+        var opened = await ticket.Own.PostAsJsonAsync($"/v1/users/{ticket.UserId}/tickets", new { subject = "Help", message = "Where is my tea?" });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString();
+        var receipt = await UserAsync();
+        var receiptId = await ReceiptAsync(receipt.Own, receipt.UserId);
+        var recipients = await UserAsync();
+        var recipientsOf = await ReceiptAsync(recipients.Own, recipients.UserId);
+        var request = await UserAsync();
+        var requestId = (await request.Own.FileRequestAsync(request.UserId, new { type = "access" })).GetProperty("requestId").GetString();
+
+        (HttpClient Client, string Path)[] loops =
+        [
+            (orders.Limited, $"/v1/users/{orders.UserId}/orders"), (ticket.Limited, $"/v1/tickets/{ticketId}"),
+            (receipt.Limited, $"/v1/consent-records/{receiptId}"), (recipients.Limited, $"/v1/consent-records/{recipientsOf}/recipients"),
+            (request.Limited, $"/v1/requests/{requestId}"),
+        ];
+        foreach (var (client, path) in loops)
+        {
+            var loop = await Burst(client, path, 10);
+            Assert.True(loop[0].StatusCode == HttpStatusCode.OK, $"{path}: {loop[0].StatusCode}");
+            Assert.True(loop.Exists(response => response.StatusCode == HttpStatusCode.TooManyRequests), $"{path} was never limited");
+        }
+    }
+
     // Far more requests than the limit, back to back: well within one second on any machine.
     private static async Task<List<HttpResponseMessage>> Burst(HttpClient client, string path, int count)
     {

@@ -63,6 +63,25 @@ public sealed class CashierTopUpLimitTests(PlatformFixture platform)
         Assert.Equal(10_000, report.GetProperty("topUpsFen").GetInt64());
     }
 
+    // P1.6 (*reviewer*): the merchant's keys shared one space of Idempotency-Keys for top-ups: a second till's top-up under a key
+    // another till had used was answered 200 with the first's balance, nothing put on the card for the cash it took.
+    [Fact]
+    public async Task P1_6_two_tills_topping_up_under_the_same_idempotency_key_each_put_their_top_up_on_the_card()
+    {
+        var till = await platform.OpenTillAsync("Shared Key Shop");
+        var member = await platform.RegisterUserAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, member.UserId, 10_000, "till-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Manager, till, member.UserId, 10_000, "till-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Owner, till, member.UserId, 10_000, "till-1")).StatusCode);
+        // Each till's own retry is still its one top-up.
+        Assert.Equal(HttpStatusCode.OK, (await TopUpAsync(till.Cashier, till, member.UserId, 10_000, "till-1")).StatusCode);
+
+        Assert.Equal(30_000, await BalanceAsync(till, member.UserId));
+        var report = await (await till.Manager.DailyReportAsync(till.MerchantId, RetailApiClient.ShanghaiToday())).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(30_000, report.GetProperty("topUpsFen").GetInt64());
+    }
+
     [Fact]
     public async Task P1_6_without_a_limit_of_their_own_a_cashier_has_the_platforms_default_and_a_limit_of_0_stops_every_top_up()
     {

@@ -42,7 +42,8 @@ public sealed class DishonestCallerTests(PlatformFixture platform)
         var read = await shop.MerchantClient.GetAsync($"/v1/orders/{placed.Id()}");
         var cancelled = await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{placed.Id()}/status", new { status = "cancelled" });
 
-        await read.AssertProblemAsync(HttpStatusCode.Forbidden);
+        // A.2 (*reviewer*): refused without saying the customer is cancelling their account.
+        Assert.EndsWith("/processing-refused", (await read.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
         var answer = await cancelled.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("cancelled", answer.GetProperty("status").GetString());

@@ -146,6 +146,23 @@ public sealed class InsiderTests(PlatformFixture platform)
         Assert.Contains("MEILING_WEBHOOK_ALLOW_LOOPBACK", error.ToString(), StringComparison.Ordinal);
     }
 
+    // P3.1 (*reviewer*): an API host without the delivery partner's secret answered each of its signed confirmations 404, so
+    // every request with a delivery waited on it for good; where real users are, such a host does not start.
+    [Fact]
+    public void P3_1_a_production_api_refuses_to_start_without_the_delivery_partners_secret()
+    {
+        using var api = platform.Api.WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.UseSetting("PAYMENT_PARTNER_SECRETS", $"wechat-pay={TestSiloConfigurator.PartnerSecretsByName["wechat-pay"]}");
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => api.Server).ToString();
+
+        Assert.Contains("MEILING_PAYMENT_PARTNER_SECRETS", error, StringComparison.Ordinal);
+        Assert.Contains(TestSiloConfigurator.DeliveryPartner, error, StringComparison.Ordinal);
+    }
+
     // The retry was checked against the URL of the moment, the send went to whatever URL was registered later: retried
     // while the old endpoint failed (its row pending, on back-off), then re-pointed, a past notice naming users went to
     // the new URL, signed with the new secret.

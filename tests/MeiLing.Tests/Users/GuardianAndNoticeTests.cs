@@ -137,7 +137,7 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     // child's order whole and fulfilled it, its delivery going to the delivery partner, while support's cancellation
     // awaited the child's word (up to 7 days).
     [Fact]
-    public async Task P5_1_P3_1_once_the_guardian_withdraws_a_merchant_neither_reads_the_childs_delivery_nor_hands_it_to_the_delivery_partner()
+    public async Task P5_1_P3_1_A_2_once_the_guardian_withdraws_a_merchant_neither_reads_the_childs_delivery_nor_hands_it_to_the_delivery_partner_nor_hears_why()
     {
         var (child, shop, placed) = await GuardianWithdrawsAfterAPaidOrderAsync(shop => shop.MerchantClient, "marked");
         var disclosedBefore = await DisclosureCountAsync(child.UserId);
@@ -145,8 +145,15 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         var read = await shop.MerchantClient.GetAsync($"/v1/orders/{placed.Id()}");
         var fulfilled = await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{placed.Id()}/status", new { status = "fulfilled" });
 
-        Assert.EndsWith("/guardian-consent-withdrawn", (await read.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
-        Assert.EndsWith("/guardian-consent-withdrawn", (await fulfilled.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        // A.2 (*reviewer*): the merchant hears that nothing is processed, never why: that the customer is a child, or what their
+        // guardian said, is not the merchant's to learn from a refusal.
+        foreach (var refused in new[] { read, fulfilled })
+        {
+            var body = await refused.Content.ReadAsStringAsync();
+            Assert.EndsWith("/processing-refused", (await refused.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+            Assert.DoesNotContain("guardian", body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("child", body, StringComparison.OrdinalIgnoreCase);
+        }
         Assert.Equal(disclosedBefore, await DisclosureCountAsync(child.UserId));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM user_disclosures WHERE user_id = $1 AND recipient_kind = 'DeliveryPartner'", child.UserId));

@@ -89,6 +89,39 @@ public sealed class LocationTests(PlatformFixture platform)
         Assert.Equal(0L, await SamplesOf(user.UserId));
     }
 
+    // P4.4 (*reviewer*): a repeated withdrawal of location, the same answer again, erased the samples again each time: a
+    // DELETE at the user's whole rate where any other repeated answer costs nothing. Once erased, a repeat touches nothing.
+    [Fact]
+    public async Task P4_4_P1_2_a_withdrawal_repeated_after_its_samples_were_erased_erases_nothing_again()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+        await client.PostLocationAsync(user.UserId);
+        var withdrawn = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = false, policyVersion = version });
+        // Any erasure of samples from here on fails, so a repeat that erased again would fail with it.
+        var trigger = $"refuse_{Guid.NewGuid():N}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'samples refuse'; END $$;
+            CREATE TRIGGER {trigger} BEFORE DELETE ON user_location_samples FOR EACH STATEMENT EXECUTE FUNCTION {trigger}();
+            """);
+        HttpResponseMessage[] repeats;
+        try
+        {
+            repeats = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+                client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = false, policyVersion = version })));
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON user_location_samples; DROP FUNCTION {trigger}();");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.All(repeats, repeat => Assert.Equal(HttpStatusCode.OK, repeat.StatusCode));
+        Assert.Equal(0L, await SamplesOf(user.UserId));
+    }
+
     // P1.2, P8.1 (*reviewer*): the route showed the newest 1,000 samples with nextCursor null, while a user may hold 2,880 a
     // day for 30 days: it said the list was whole, and the user could see the rest only in an export.
     [Fact]
