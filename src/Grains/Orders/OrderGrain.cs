@@ -44,6 +44,10 @@ internal sealed partial class OrderGrain(
     // Whether this activation knows the order's listing row is written: a replayed placement writes it once, not per replay.
     private bool _listingWritten;
 
+    // Whether this activation knows every takings row the stored order calls for is written (since its last state write):
+    // a replayed payment or confirmation writes them once, not per replay.
+    private bool _takingsRecorded;
+
     // Outside its scope a caller is told the order does not exist.
     private OrderState OrderFor(OrderCaller caller, params OrderParty[] parties) =>
         state.RecordExists && parties.Contains(caller.Party) && IsInScope(caller)
@@ -160,7 +164,7 @@ internal sealed partial class OrderGrain(
         }
 
         state.State = await placement.PrepareAsync(OrderId, command);
-        await index.WriteWithPlacedStateAsync(OrderId, state.State, state.WriteStateAsync);
+        await WriteOrForgetAsync(() => index.WriteWithPlacedStateAsync(OrderId, state.State, state.WriteStateAsync));
 
         // Placing is an order's busiest moment; what follows (a payment, a refund, a read) comes seconds to days later
         // and finds it again with one read. Leaving memory now keeps the silo's heap and its walks over activations
@@ -270,7 +274,15 @@ internal sealed partial class OrderGrain(
                 throw refused;
             }
 
-            return order.MadePayment(retried) is not null ? await AnswerAsync(caller, order) : throw PaymentStillBegun();
+            if (order.MadePayment(retried) is null)
+            {
+                throw PaymentStillBegun();
+            }
+
+            // P1.6 (*reviewer*): the first attempt may have written the order and then failed to write its takings row (503):
+            // answered from the order alone, the retry left the day's report short of the payment for good.
+            await RecordTakingsOnceAsync();
+            return await AnswerAsync(caller, order);
         }
 
         if (order.PendingPayments.Count > 0)
@@ -371,7 +383,7 @@ internal sealed partial class OrderGrain(
         {
             // Money moves outside this grain: the pending record lets a restarted grain finish it exactly once.
             // A marked payment moves nothing, so it is begun and completed in the one write below.
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         await ExecutePaymentAsync(payment);
@@ -571,7 +583,7 @@ internal sealed partial class OrderGrain(
             // stops sending it, and the money goes back through the partner; the plan is written with the
             // confirmation, before any money moves, and a replay or the next activation finishes it.
             var refund = takesPayments ? null : order.PlanReturnOfPaymentNotTaken(payment, refundId, clock.GetUtcNow());
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
             if (refund is not null)
             {
                 LogPaymentNotTakenReturned(OrderId, payment.PaymentId, confirmation.Partner, refund.AmountFen);
@@ -579,7 +591,7 @@ internal sealed partial class OrderGrain(
             }
             else
             {
-                await takings.RecordAsync(OrderId, order);
+                await RecordTakingsAsync();
                 if (order.Status != statusBefore)
                 {
                     await UpdateIndexAsync();
@@ -590,6 +602,12 @@ internal sealed partial class OrderGrain(
         {
             // A replay finds the refund its first delivery planned and could not finish (the partner was unreachable).
             await FinishRefundAsync(planned);
+        }
+        else
+        {
+            // P1.6 (*reviewer*): a replay of a confirmation taken before, whose takings row may have failed after the order's
+            // write (the partner heard 503 and sent it again): answered from the order alone, the row was never written.
+            await RecordTakingsOnceAsync();
         }
 
         return order.ToView(OrderId);
@@ -626,7 +644,7 @@ internal sealed partial class OrderGrain(
         {
             if (!unpaid.Payments.Exists(payment => payment.AwaitingPartner))
             {
-                await RefundEverythingAsync(unpaid, staffId: null, disclosesToPartner: false, customerLeft: true);
+                await RefundEverythingAsync(unpaid, staffId: null, disclosesToPartner: false, ClosingRefundCause.CustomerLeft);
                 // Written with the anonymization below: a crash before that write finds the refund finished (or
                 // planned, and finishes it) and cancels again.
                 unpaid.MoveTo(OrderStatus.Cancelled);
@@ -637,7 +655,7 @@ internal sealed partial class OrderGrain(
                 if (unpaid.PlanReturnOfPaymentsTaken(ReturnOfPaymentsTakenId, clock.GetUtcNow()) is not null)
                 {
                     // The plan is durable before any money moves: a retry finishes it here, a crash on the next activation.
-                    await state.WriteStateAsync();
+                    await WriteOrForgetAsync();
                 }
 
                 if (unpaid.FindRefund(ReturnOfPaymentsTakenId) is { } taken && unpaid.UnfinishedRefunds().Contains(taken))
@@ -650,7 +668,7 @@ internal sealed partial class OrderGrain(
         var changed = state.State.Anonymize();
         if (changed || cancelled)
         {
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         await UpdateIndexAsync();
@@ -671,9 +689,9 @@ internal sealed partial class OrderGrain(
             if (paid is { Status: OrderStatus.Paid, PendingPayments.Count: 0, Delivery: not null }
                 && !paid.Payments.Exists(payment => payment.AwaitingPartner))
             {
-                await RefundEverythingAsync(paid, staffId: null, disclosesToPartner: false, closesAs: OrderStatus.Cancelled);
+                await RefundEverythingAsync(paid, staffId: null, disclosesToPartner: false, ClosingRefundCause.MerchantLeft, OrderStatus.Cancelled);
                 paid.MoveTo(OrderStatus.Cancelled);
-                await state.WriteStateAsync();
+                await WriteOrForgetAsync();
                 await UpdateIndexAsync();
             }
         }
@@ -690,7 +708,7 @@ internal sealed partial class OrderGrain(
 
         if (state.State.HandOver(merchantId, successorMerchantId))
         {
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         if (state.State.MerchantId != successorMerchantId)
@@ -716,7 +734,7 @@ internal sealed partial class OrderGrain(
         // An address erased before (a step run again) is told of again, and not written again.
         if (state.State.Delivery != before)
         {
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         return true;
@@ -738,7 +756,7 @@ internal sealed partial class OrderGrain(
         // An address erased, or owed, before (a step run again) is told of again, and not written again.
         if ((order.Delivery, order.DeliveryAddressOwedTo) != before)
         {
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         if (erasure == DeliveryAddressErasure.OwedOnceDelivered)
@@ -809,7 +827,7 @@ internal sealed partial class OrderGrain(
             return false;
         }
 
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         return true;
     }
 
@@ -831,7 +849,7 @@ internal sealed partial class OrderGrain(
         RefuseCardRefundOfAnonymizedOrder(order);
         var refund = order.PlanRefund(command, caller.StaffId, clock.GetUtcNow());
         // The plan is durable before any money moves: a crash in between finishes it on the next activation.
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         await FinishRefundAsync(refund);
         return order.ToView(OrderId).Refunds!.Single(r => r.RefundId == refund.RefundId);
     }
@@ -883,7 +901,7 @@ internal sealed partial class OrderGrain(
         }
 
         order.MoveTo(target, clock.GetUtcNow(), caller.StaffId ?? TakingsLedger.MerchantKey);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         // P3.1, P4.1 (*reviewer*): a cancellation or refund pays an owed erasure of the address now. A fulfilment does not:
         // it has just handed the address to the delivery partner to deliver to, and its answer to the merchant shows it;
         // the erasure falls due OrderState.FulfilledDeliveryGrace later, on the listing row written next, for the sweep.
@@ -897,10 +915,11 @@ internal sealed partial class OrderGrain(
     // P1.6: with the status it closes the order in (closesAs), written with the plan: a refund stopped part-way (a
     // partner's error, an account closing meanwhile) left a paid order whose money was going back, for a till to hand
     // over and a late charge to mark paid.
-    private async Task RefundEverythingAsync(OrderState order, string? staffId, bool disclosesToPartner = true, bool customerLeft = false, OrderStatus? closesAs = null)
+    private async Task RefundEverythingAsync(
+        OrderState order, string? staffId, bool disclosesToPartner = true, ClosingRefundCause cause = ClosingRefundCause.MerchantAsked, OrderStatus? closesAs = null)
     {
         RefuseCardRefundOfAnonymizedOrder(order);
-        if (order.PlanClosingRefund(ClosingRefundId, staffId, clock.GetUtcNow(), customerLeft) is { } refund)
+        if (order.PlanClosingRefund(ClosingRefundId, staffId, clock.GetUtcNow(), cause) is { } refund)
         {
             // Nothing paid and no stock taken: finished now, and written by the caller with the status it closes the
             // order in (one write, not three, for each unpaid order of a cancelled account).
@@ -917,7 +936,7 @@ internal sealed partial class OrderGrain(
                 order.MoveTo(closing);
             }
 
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
             if (order.Status != statusBefore)
             {
                 // The listing row (reports, analytics, the merchant's lists) says so too, should the money stop part-way.
@@ -974,8 +993,8 @@ internal sealed partial class OrderGrain(
             refund.StockReturned = true;
         }
 
-        await state.WriteStateAsync();
-        await takings.RecordAsync(OrderId, order);
+        await WriteOrForgetAsync();
+        await RecordTakingsAsync();
         if (order.Status != statusBefore)
         {
             // Refunded or cancelled: past delivery.
@@ -1021,7 +1040,7 @@ internal sealed partial class OrderGrain(
                     // not write (Unavailable, *reviewer*) may have drawn the money all the same: the payment stays begun,
                     // finished under its own id, which the card applies once, rather than dropped and made again.
                     order.AbandonPayment(payment.PaymentId);
-                    await state.WriteStateAsync();
+                    await WriteOrForgetAsync();
                     throw;
                 }
 
@@ -1048,7 +1067,7 @@ internal sealed partial class OrderGrain(
                 {
                     // The partner refused the charge, so no money moved: like a short member card, nothing stays begun.
                     order.AbandonPayment(payment.PaymentId);
-                    await state.WriteStateAsync();
+                    await WriteOrForgetAsync();
                     throw;
                 }
 
@@ -1058,10 +1077,10 @@ internal sealed partial class OrderGrain(
 
         var statusBefore = order.Status;
         order.CompletePayment(payment.PaymentId, reference, awaitingPartner);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         if (!awaitingPartner)
         {
-            await takings.RecordAsync(OrderId, order);
+            await RecordTakingsAsync();
         }
 
         if (order.Status != statusBefore)
@@ -1083,6 +1102,30 @@ internal sealed partial class OrderGrain(
     }
 
     private Task UpdateIndexAsync() => index.UpsertAsync(OrderId, state.State);
+
+    // P1.6 (*reviewer*): a change whose write failed stayed in memory, and the caller's retry was answered from it: a
+    // partner's confirmation "paid" while storage said pending (its charge left to lapse once the activation went), a
+    // keyed cash payment 201 with none stored, a keyless refund's plan written with the retry's and finished twice. Every
+    // write of the order goes through here, but the owed-address erasure's, which puts back what it changed itself.
+    private Task WriteOrForgetAsync() => WriteOrForgetAsync(state.WriteStateAsync);
+
+    private Task WriteOrForgetAsync(Func<Task> write)
+    {
+        // What is written may call for takings rows not yet recorded.
+        _takingsRecorded = false;
+        return state.WriteOrForgetAsync(this, write);
+    }
+
+    // Every row the stored order's money calls for (TakingsLedger.RecordAsync leaves rows already there as they are).
+    private async Task RecordTakingsAsync()
+    {
+        await takings.RecordAsync(OrderId, state.State);
+        _takingsRecorded = true;
+    }
+
+    // A replay writes the rows its first attempt may have failed to write after the order's: once per activation and
+    // state write, not per replay (a till replaying its Idempotency-Key at wire speed).
+    private Task RecordTakingsOnceAsync() => _takingsRecorded ? Task.CompletedTask : RecordTakingsAsync();
 
     private IUserConsentGate User(string userId) => GrainFactory.GetResolvedGrain<IUserConsentGate>(userId);
 

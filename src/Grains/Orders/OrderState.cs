@@ -350,11 +350,11 @@ public sealed class OrderState : IOwnedByUser
 
     /// <summary>
     /// At cancellation or a whole-order refund: gives back everything paid and not yet given back, and every line not
-    /// yet refunded (its stock). Null when it was planned already (a retry). <paramref name="customerLeft"/>: planned as the
-    /// customer's account closes, not by the merchant: nobody at the merchant gave the money back (no taker), and its reason
-    /// is that the order can no longer be paid.
+    /// yet refunded (its stock). Null when it was planned already (a retry). <paramref name="cause"/>: planned as the
+    /// customer's account closes, or as the merchant leaves, not by the merchant's own act: nobody at the merchant gave the
+    /// money back (no taker), and its reason says which (<see cref="RefundRecord.OrderNotPayable"/>, <see cref="RefundRecord.MerchantLeft"/>).
     /// </summary>
-    public RefundRecord? PlanClosingRefund(string refundId, string? staffId, DateTimeOffset now, bool customerLeft = false)
+    public RefundRecord? PlanClosingRefund(string refundId, string? staffId, DateTimeOffset now, ClosingRefundCause cause = ClosingRefundCause.MerchantAsked)
     {
         // Known by its flag, not by its id: a merchant's refund is never taken for it.
         if (ClosingRefund() is not null)
@@ -370,12 +370,14 @@ public sealed class OrderState : IOwnedByUser
         // till moved past (lapsed), which never counted: its confirmation, should it come, gives it back by itself.
         var refund = AddRefund(refundId, remaining, Payments.Where(p => !p.Lapsed).Sum(p => p.AmountFen - p.RefundedFen), staffId, now, request: null, includeAwaiting: true);
         refund.Closing = true;
-        if (customerLeft)
+        if (cause != ClosingRefundCause.MerchantAsked)
         {
             // P1.6, P4.1: credited to the merchant's key, a cashier's cash sale marked paid and never taken read as given
             // back by the merchant itself when the colluding customer closed their account: the till short, nobody named.
+            // P1.6, P4.3, P3.2 (*reviewer*): likewise a closing merchant's (or a transfer objector's) undelivered order paid
+            // in cash: booked as the merchant key's refund, though no cash moved; it is owed back, under its own reason.
             refund.TakenBy = null;
-            refund.Reason = RefundRecord.OrderNotPayable;
+            refund.Reason = cause == ClosingRefundCause.CustomerLeft ? RefundRecord.OrderNotPayable : RefundRecord.MerchantLeft;
         }
 
         return refund;
@@ -751,6 +753,12 @@ public sealed class OrderState : IOwnedByUser
     {
         /// <summary><see cref="Reason"/> of the platform's own refund of a charge confirmed when the order took no payments.</summary>
         public const string OrderNotPayable = "order-not-payable";
+
+        /// <summary>
+        /// <see cref="Reason"/> of the closing refund of an undelivered paid order as its merchant leaves (its closure, or a
+        /// customer's objection to its transfer): given back by nobody at the merchant; cash in it is owed back by the merchant.
+        /// </summary>
+        public const string MerchantLeft = "merchant-left";
 
         /// <summary><see cref="Reason"/> of the platform's own refund of a charge confirmed after the till moved past it (<see cref="PaymentRecord.Lapsed"/>).</summary>
         public const string PaymentLapsed = "payment-lapsed";

@@ -212,7 +212,7 @@ public sealed class OrderStateTests
     public void A_closing_refund_of_an_unpaid_order_without_stock_is_finished_at_once()
     {
         var order = PlacedFor(1_800);
-        var refund = order.PlanClosingRefund("ref_closing", null, Now, customerLeft: true)!;
+        var refund = order.PlanClosingRefund("ref_closing", null, Now, ClosingRefundCause.CustomerLeft)!;
 
         Assert.True(order.TryFinishInPlace(refund));
         Assert.Empty(order.UnfinishedRefunds());

@@ -322,6 +322,45 @@ public sealed class LatePartnerConfirmationTests(PartnerOutageFixture platform)
         Assert.Contains(seen.GetProperty("refunds").EnumerateArray(), refund => refund.GetProperty("reason").GetString() == "payment-lapsed");
     }
 
+    // P1.6 (*reviewer*): a confirmation whose write failed stayed in memory. The partner's retry after the 503 was answered
+    // 200 "paid" from it while storage still said pending, and once the activation went the charge could lapse and be
+    // given back to no one: the partner, told it was taken, never sent it again.
+    [Fact]
+    public async Task P1_6_a_confirmation_whose_write_failed_and_was_retried_is_paid_in_storage_too()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        var body = Confirmation(orderId, payment);
+
+        var failed = await platform.Database.WhileStateWritesRefusedAsync(orderId, () => platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay")));
+        var retried = await platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay"));
+        await platform.Grains.GetGrain<IOrderGrain>(orderId).EndActivationAsync();
+        var stored = await shop.MerchantClient.OrderAsync(orderId);
+
+        await failed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal("paid", stored.GetProperty("status").GetString());
+        Assert.Equal("confirmed", stored.GetProperty("payments")[0].GetProperty("status").GetString());
+        Assert.Equal(0, stored.GetProperty("refunds").GetArrayLength());
+    }
+
+    // P1.6 (*reviewer*): a confirmation whose order was written but whose takings row was not (503) was answered 200 on the
+    // partner's retry from the order alone: the row was never written, and the day's report stayed short of the charge.
+    [Fact]
+    public async Task P1_6_a_confirmation_whose_takings_row_failed_is_in_the_days_report_once_retried()
+    {
+        var (shop, orderId, payment) = await PendingWechatPaymentAsync();
+        var body = Confirmation(orderId, payment);
+
+        var failed = await platform.Database.WhileTakingsRefusedAsync(orderId, () => platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay")));
+        var retried = await platform.PostSignedAsync(ConfirmationPath, body, Secret("wechat-pay"));
+        var report = await (await shop.MerchantClient.DailyReportAsync(shop.Merchant.MerchantId, RetailApiClient.ShanghaiToday())).Content.ReadFromJsonAsync<JsonElement>();
+
+        await failed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(CommerceApiClient.TeaPrice, report.GetProperty("grossFen").GetInt64());
+        Assert.Equal(CommerceApiClient.TeaPrice, report.GetProperty("byMethod").GetProperty("wechat").GetProperty("amountFen").GetInt64());
+    }
+
     // The payment was begun longer ago than the partner's window: its stored time moved back, the clock left alone.
     private async Task AgePaymentsPastTheirWindowAsync(string orderId)
     {

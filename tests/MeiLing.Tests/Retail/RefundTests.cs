@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeiLing.Grains.Orders;
 using MeiLing.Tests.Commerce;
 
 namespace MeiLing.Tests.Retail;
@@ -171,6 +172,30 @@ public sealed class RefundTests(PlatformFixture platform)
 
         await shop.MerchantClient.RefundedAsync(order.Id(), new { amountFen = 800 });
 
+        Assert.Equal(afterPaying + 800, await shop.BalanceAsync());
+    }
+
+    // P1.6 (*reviewer*): a refund whose write failed kept its plan in memory. The manager's retry after the 503 (no key, so
+    // a refund of its own) planned a second beside it, the write stored both, and the order's next activation finished the
+    // first as well: the card was given the money back twice.
+    [Fact]
+    public async Task P1_6_a_refund_whose_write_failed_and_was_retried_gives_back_once()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(10_000);
+        var orderId = (await shop.PlaceOrderAsync(teas: 1, cakes: 0)).Id();
+        await shop.MerchantClient.PaidAsync(orderId, "member-card", CommerceApiClient.TeaPrice);
+        var afterPaying = await shop.BalanceAsync();
+
+        var failed = await platform.Database.WhileStateWritesRefusedAsync(orderId, () => shop.MerchantClient.RefundAsync(orderId, new { amountFen = 800 }));
+        var retried = await shop.MerchantClient.RefundAsync(orderId, new { amountFen = 800 });
+        // The order's next activation finishes whatever refund its storage holds unfinished.
+        await platform.Grains.GetGrain<IOrderGrain>(orderId).EndActivationAsync();
+        var order = await shop.MerchantClient.OrderAsync(orderId);
+
+        await failed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal(800, Assert.Single(order.GetProperty("refunds").EnumerateArray()).GetProperty("amountFen").GetInt64());
         Assert.Equal(afterPaying + 800, await shop.BalanceAsync());
     }
 
