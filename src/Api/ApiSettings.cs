@@ -98,6 +98,17 @@ public sealed class ApiSettings : ClusterSettings
     public int RateLimitSupportPerSecond { get; set; } = 20;
 
     /// <summary>
+    /// Writes per second one operator may send, their key and console session together, anything but GET and HEAD
+    /// (<c>MEILING_RATE_LIMIT_OPERATOR_WRITES_PER_SECOND</c>): most are written to the audit log, which is kept for good,
+    /// before they are done (P1.7), so a leaked operator key looping them at an API key's rate wrote rows without end, each
+    /// under the log's lock that every support call and data-rights step waits on (P4.4). An operator at work sends a few a
+    /// second; their reads keep the API key's rate.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_OPERATOR_WRITES_PER_SECOND")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_OPERATOR_WRITES_PER_SECOND must be 1-1000000.")]
+    public int RateLimitOperatorWritesPerSecond { get; set; } = 20;
+
+    /// <summary>
     /// Entries of one signed-in user each API host keeps apart in the activity log a day
     /// (<c>MEILING_ACTIVITY_ENTRIES_PER_USER_PER_DAY</c>): each distinct request of a half-second flush is one entry; beyond
     /// them each request is still counted, on one overflow entry a minute (P1.3, P4.4). A person's busy day is a few
@@ -196,6 +207,16 @@ public sealed class ApiSettings : ClusterSettings
     [ConfigurationKeyName("RATE_LIMIT_WRONG_MEMBER_CODES_PER_STAFF_KEY_PER_DAY")]
     [Range(1, 100_000_000, ErrorMessage = "MEILING_RATE_LIMIT_WRONG_MEMBER_CODES_PER_STAFF_KEY_PER_DAY must be 1-100000000.")]
     public int RateLimitWrongMemberCodesPerStaffKeyPerDay { get; set; } = 100;
+
+    /// <summary>
+    /// Wrong member codes all of one merchant's keys together, its own included, may present per day at the till
+    /// (<c>MEILING_RATE_LIMIT_WRONG_MEMBER_CODES_PER_MERCHANT_PER_DAY</c>), on top of each key's own day: a manager enrols
+    /// cashier keys at will, and each new key came with a fresh <see cref="RateLimitWrongMemberCodesPerStaffKeyPerDay"/>.
+    /// Past it, 429 <c>too-many-wrong-codes</c>, the code unexamined.
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_WRONG_MEMBER_CODES_PER_MERCHANT_PER_DAY")]
+    [Range(1, 100_000_000, ErrorMessage = "MEILING_RATE_LIMIT_WRONG_MEMBER_CODES_PER_MERCHANT_PER_DAY must be 1-100000000.")]
+    public int RateLimitWrongMemberCodesPerMerchantPerDay { get; set; } = 1_000;
 
     /// <summary>
     /// Wrong credentials one client IP may present per minute before its credentials are refused unexamined

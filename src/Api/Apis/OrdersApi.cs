@@ -117,7 +117,7 @@ public static class OrdersApi
             // merchant's) guessing across codes drew on members' cards at some thousand guesses a day. Its wrong codes count
             // against its own day, as an agent's do; a payment without a code is not held up by it.
             ? await WrongCodeFilter.WithinAsync(
-                allowances.ReserveTillsWrongMemberCode(caller.MerchantStaffId() ?? caller.SubjectId()!), () => cluster.GetGrain<IOrderGrain>(orderId).PayWith(payment))
+                allowances.ReserveTillsWrongMemberCode(caller.SubjectId()!, caller.MerchantStaffId()), () => cluster.GetGrain<IOrderGrain>(orderId).PayWith(payment))
             : await cluster.GetGrain<IOrderGrain>(orderId).PayWith(payment);
         return TypedResults.Created($"/v1/orders/{orderId}", order);
     }

@@ -147,8 +147,20 @@ public static class WebhooksApi
     {
         // A merchant retries only its own deliveries; another's are, to it, no deliveries at all.
         var merchantId = caller.IsInRole(Roles.Operator) ? null : caller.SubjectId();
-        // P1.7: an operator's retry sends a notice naming users to whatever endpoint the merchant has now.
-        await OperatorActAudit.RecordAsync(cluster, caller, OperatorActAudit.DeliveryRetried, new OperatorActDetail(DeliveryId: deliveryId));
+        if (merchantId is null)
+        {
+            // P1.7, P4.4 (*reviewer*): the entry was written before the delivery was looked for, so a leaked operator key
+            // looping made-up ids wrote a lasting row for each 404, every one under the audit log's lock that every support
+            // call and data-rights step waits on. A delivery that does not exist is 404 with nothing written.
+            if (!await cluster.GetGrain<IMerchantWebhooksGrain>(0).DeliveryExists(deliveryId))
+            {
+                return TypedResults.NotFound();
+            }
+
+            // P1.7: an operator's retry sends a notice naming users to whatever endpoint the merchant has now.
+            await OperatorActAudit.RecordAsync(cluster, caller, OperatorActAudit.DeliveryRetried, new OperatorActDetail(DeliveryId: deliveryId));
+        }
+
         return await cluster.GetGrain<IMerchantWebhooksGrain>(0).Retry(deliveryId, merchantId)
             ? TypedResults.Accepted((string?)null)
             : TypedResults.NotFound();

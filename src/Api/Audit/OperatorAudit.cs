@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MeiLing.Api.Routing;
 using MeiLing.Api.Security;
 using MeiLing.Grains.Audit;
@@ -28,5 +29,26 @@ public static class OperatorAudit
                 $"{context.Request.Method} {RouteIds.Plain(endpoint.RoutePattern)}",
                 userId,
                 SupportAudit.SubjectDetail(resourceIdName, resourceId))));
+    }
+
+    /// <summary>
+    /// An operator's read of a listing that must not reach the users it names (the legal demands they were not told of,
+    /// P3.3): written before it is shown, with the ids listed under <paramref name="idsName"/> and no subject user, so no
+    /// user's access log shows it. If the audit log cannot take it, nothing is shown. Once a day for an operator and an id
+    /// on each API host, as <see cref="SubjectReadAsync"/>; a page that lists nothing writes nothing.
+    /// </summary>
+    public static async Task ListedAsync(HttpContext context, string action, string idsName, IEnumerable<string> listed)
+    {
+        if (!context.User.IsInRole(Roles.Operator))
+        {
+            return;
+        }
+
+        var operatorId = context.User.SubjectId() ?? "unknown";
+        var auditLog = context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey);
+        // Remembered under the action too: another read of the same id (another route, another kind of entry) is its own.
+        await context.RequestServices.GetRequiredService<RecentListings>().RecordOnceTodayAsync(operatorId, listed, id => action + " " + id, unrecorded =>
+            auditLog.Append(new AuditEntry(
+                Roles.Operator, operatorId, action, null, JsonSerializer.Serialize(new Dictionary<string, IReadOnlyList<string>> { [idsName] = unrecorded }))));
     }
 }

@@ -6,6 +6,7 @@ using MeiLing.Grains;
 using MeiLing.Grains.Audit;
 using MeiLing.Grains.Consents;
 using MeiLing.Grains.DataRights;
+using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 
 namespace MeiLing.Api.Audit;
@@ -23,15 +24,28 @@ namespace MeiLing.Api.Audit;
 /// </summary>
 public static class SupportAuditMiddleware
 {
-    public static IApplicationBuilder UseSupportAudit(this IApplicationBuilder app) =>
+    /// <summary>What a route's value the platform does not name is written as in an entry's detail.</summary>
+    public const string Unlisted = "unlisted";
+
+    public static IApplicationBuilder UseSupportAudit(this IApplicationBuilder app)
+    {
+        var partners = NamedPartners(app.ApplicationServices.GetRequiredService<ApiSettings>());
         // Only support's calls are written: every other goes on without a step of its own (no async state kept for it).
-        app.Use((context, next) =>
+        return app.Use((context, next) =>
             // A probe reads nobody's data: unaudited, as it is unlimited (an agent's key on it wrote rows at wire speed).
             context.User.IsInRole(Roles.Support) && context.GetEndpoint() is RouteEndpoint endpoint && !RateLimits.IsProbe(context)
-                ? AuditThenRunAsync(context, endpoint, next)
+                ? AuditThenRunAsync(context, endpoint, next, partners)
                 : next(context));
+    }
 
-    private static async Task AuditThenRunAsync(HttpContext context, RouteEndpoint endpoint, RequestDelegate next)
+    /// <summary>
+    /// The partners the platform names as a notice's recipient: the payment partners it knows a secret of
+    /// (<c>MEILING_PAYMENT_PARTNER_SECRETS</c>: a partner notified signs its confirmations with it) and its delivery partner.
+    /// </summary>
+    private static HashSet<string> NamedPartners(ApiSettings settings) =>
+        new(settings.PartnerSecrets.Keys.Append(IOrderGrain.DeliveryPartner), StringComparer.Ordinal);
+
+    private static async Task AuditThenRunAsync(HttpContext context, RouteEndpoint endpoint, RequestDelegate next, HashSet<string> partners)
     {
         // P1.7, P4.4: the agent's day of audited calls, counted in one grain (whatever API host serves them) before the
         // entry is written; past it the call is 429, neither written nor run. Every route counts, anonymous ones too (an
@@ -51,7 +65,7 @@ public static class SupportAuditMiddleware
 
         var ids = context.Request.RouteValues
             .Where(pair => pair.Key.EndsWith("Id", StringComparison.Ordinal) || pair.Key == RouteIds.PartyParameter)
-            .ToDictionary(pair => pair.Key, pair => pair.Value?.ToString());
+            .ToDictionary(pair => pair.Key, pair => ForTheRecord(pair.Key, pair.Value?.ToString(), partners));
         // The subject is the route's user only: a query string is the caller's to write.
         var userId = ids.GetValueOrDefault("userId");
         // A console form names what it acts on in its query (a reply's ticketId): that goes in the detail too, when it is
@@ -76,6 +90,20 @@ public static class SupportAuditMiddleware
         await SupportAudit.AppendAsync(context, action, userId, JsonSerializer.Serialize(ids));
         await next(context);
     }
+
+    /// <summary>
+    /// A route's value as the entry keeps it: an id of the shape the platform issues for its name, a recipient that is a
+    /// merchant's id or a partner the platform names, else <see cref="Unlisted"/>. P1.7, P4.1 (*reviewer*): a recipient
+    /// went in as typed, before the handler found it was no recipient of the notice at all, so an agent's
+    /// <c>…/recipients/zhangsan.13912345678…/redelivery</c> wrote a name, a phone and an ID number against the user, for
+    /// good (the log refuses every change), as the query's values once did.
+    /// </summary>
+    private static string? ForTheRecord(string name, string? value, HashSet<string> partners) =>
+        value is null ? null
+        : name == RouteIds.PartyParameter
+            ? EntityId.IsWellFormed(value, EntityId.MerchantPrefix) || partners.Contains(value) ? value : Unlisted
+        // The route's constraint admits only such ids (RouteIds); checked again, so no parameter named otherwise slips by.
+        : RouteIds.Prefixes.TryGetValue(name, out var prefix) && EntityId.IsWellFormed(value, prefix) ? value : Unlisted;
 
     /// <summary>The support agent's day of audited calls (P1.7, P4.4): their key's calls, console pages and sign-ins together.</summary>
     public static IDailyAllowanceGrain SupportDayOf(IClusterClient cluster, ClaimsPrincipal agent) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using MeiLing.Grains;
+using MeiLing.Grains.Platform;
 
 namespace MeiLing.Api.Security;
 
@@ -13,8 +14,10 @@ namespace MeiLing.Api.Security;
 /// per /64 alone it had 65,536 allowances, for password spraying as for paid texts. The other subscribers a carrier
 /// numbers from one /48 still get in: the /48's allowance is ten times or more a /64's. IPv4 addresses are counted one
 /// by one.
+/// <para>It also holds this host's days of wrong codes (<see cref="WrongCodeDay"/>); a caller's days are counted across the
+/// cluster as well, in allowance grains (<see cref="WrongCodeDay.ClusterDay"/>).</para>
 /// </summary>
-public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
+public sealed class NetworkAllowances(ApiSettings settings, IClusterClient cluster) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _credentialsPerNetwork = PerNetworkPerMinute(settings.RateLimitCredentialsPerMinutePerNetwork);
     private readonly PartitionedRateLimiter<string> _codesPerAddress = PerKey(settings.RateLimitCodesPerMinute, TimeSpan.FromMinutes(1));
@@ -64,15 +67,29 @@ public sealed class NetworkAllowances(ApiSettings settings) : IDisposable
 
     /// <summary>
     /// Admits a code presented under a session or a staff key (a child's guardian confirmation, support's confirmation of a
-    /// request it filed) within the caller's own day of wrong ones (<see cref="ApiSettings.RateLimitWrongCodesPerCallerPerDay"/>).
+    /// request it filed) within the caller's own day of wrong ones (<see cref="ApiSettings.RateLimitWrongCodesPerCallerPerDay"/>):
+    /// this host's, then the cluster's, which every API host counts alike.
     /// </summary>
-    public WrongCodeDay.Reservation ReserveCallersWrongCode(string callerId) => _wrongCodesPerCaller.Reserve(callerId);
+    public WrongCodeDay.Reservation ReserveCallersWrongCode(string callerId) =>
+        _wrongCodesPerCaller.Reserve(callerId, AcrossCluster(DailyAllowanceKind.WrongCodesByCaller, callerId, settings.RateLimitWrongCodesPerCallerPerDay));
 
     /// <summary>
     /// Admits a member code a till presents within its staff key's own day of wrong ones
-    /// (<see cref="ApiSettings.RateLimitWrongMemberCodesPerStaffKeyPerDay"/>).
+    /// (<see cref="ApiSettings.RateLimitWrongMemberCodesPerStaffKeyPerDay"/>; the merchant's own key, <paramref name="staffId"/>
+    /// null, has one too), this host's then the cluster's, and within the merchant's day across the cluster, all its keys
+    /// together (<see cref="ApiSettings.RateLimitWrongMemberCodesPerMerchantPerDay"/>).
     /// </summary>
-    public WrongCodeDay.Reservation ReserveTillsWrongMemberCode(string staffKeyId) => _wrongMemberCodesPerStaffKey.Reserve(staffKeyId);
+    /// <remarks>
+    /// P1.6, P4.4 (*reviewer*): counted by key alone, a manager enrolling cashier keys had a fresh day of guesses with each.
+    /// </remarks>
+    public WrongCodeDay.Reservation ReserveTillsWrongMemberCode(string merchantId, string? staffId) =>
+        _wrongMemberCodesPerStaffKey.Reserve(
+            staffId ?? merchantId,
+            AcrossCluster(DailyAllowanceKind.WrongMemberCodesByStaffKey, staffId ?? merchantId, settings.RateLimitWrongMemberCodesPerStaffKeyPerDay),
+            AcrossCluster(DailyAllowanceKind.WrongMemberCodesByMerchant, merchantId, settings.RateLimitWrongMemberCodesPerMerchantPerDay));
+
+    private WrongCodeDay.ClusterDay AcrossCluster(DailyAllowanceKind kind, string party, int perDay) =>
+        WrongCodeDay.ClusterDay.Of(cluster, kind, party, perDay);
 
     // The day's key, as the codes' day: an IPv4 address, or an IPv6 address's /48.
     private static string DayKey(HttpContext context)

@@ -18,20 +18,33 @@ public sealed class WrongCodeFilter(NetworkAllowances allowances) : IEndpointFil
     public static Task<T> GuardAsync<T>(NetworkAllowances allowances, HttpContext http, Func<Task<T>> presentCode) =>
         WithinAsync(allowances.ReserveWrongCode(http), presentCode);
 
-    /// <summary>Presents the code under <paramref name="reservation"/>: a wrong one is spent from its day.</summary>
+    /// <summary>
+    /// Presents the code under <paramref name="reservation"/>, once its days across the cluster have admitted it too: a
+    /// wrong one is spent from its days, anything else costs them nothing.
+    /// </summary>
     public static async Task<T> WithinAsync<T>(WrongCodeDay.Reservation reservation, Func<Task<T>> presentCode)
     {
         using (reservation)
         {
+            await reservation.AdmitAcrossClusterAsync();
+            T answer;
             try
             {
-                return await presentCode();
+                answer = await presentCode();
             }
             catch (DomainException wrong) when (wrong.Code == VerificationCodes.FailedCode)
             {
-                reservation.Spend();
+                await reservation.SpendAsync();
                 throw;
             }
+            catch
+            {
+                await reservation.LetGoAcrossClusterAsync();
+                throw;
+            }
+
+            await reservation.LetGoAcrossClusterAsync();
+            return answer;
         }
     }
 }

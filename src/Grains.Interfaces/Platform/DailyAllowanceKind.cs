@@ -25,4 +25,17 @@ public enum DailyAllowanceKind
     WalkInSalesByMerchant,
     /// <summary>The orders naming a user that one merchant's keys together place, all its customers together (<c>MEILING_USER_ORDERS_PER_MERCHANT_PER_DAY</c>).</summary>
     UserOrdersByMerchant,
+
+    /// <summary>
+    /// The wrong one-time codes one caller presents under a session or a staff key, a child's guardian codes and an agent's
+    /// confirmation codes (<c>MEILING_RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY</c>); counted by
+    /// <see cref="IDailyAllowanceGrain.AdmitCode"/> and <see cref="IDailyAllowanceGrain.SettleCode"/>.
+    /// </summary>
+    WrongCodesByCaller,
+
+    /// <summary>The wrong member codes one till's key presents (<c>MEILING_RATE_LIMIT_WRONG_MEMBER_CODES_PER_STAFF_KEY_PER_DAY</c>), as <see cref="WrongCodesByCaller"/>.</summary>
+    WrongMemberCodesByStaffKey,
+
+    /// <summary>The wrong member codes all of one merchant's keys present together (<c>MEILING_RATE_LIMIT_WRONG_MEMBER_CODES_PER_MERCHANT_PER_DAY</c>), as <see cref="WrongCodesByCaller"/>.</summary>
+    WrongMemberCodesByMerchant,
 }

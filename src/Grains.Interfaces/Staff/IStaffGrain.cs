@@ -7,7 +7,8 @@ namespace MeiLing.Grains.Staff;
 /// (manager or cashier), each with their own API key through the one key mechanism (<see cref="IApiKeyGrain"/>).
 /// </summary>
 // Version 1 adds OffboardBy: a call reaching an activation on a silo of the release before moves it to one that has it.
-[Alias("meiling.staff"), Orleans.CodeGeneration.Version(1)]
+// Version 2 adds TakePhoneLookupCountingMiss and GiveBackPhoneLookupMiss, alike.
+[Alias("meiling.staff"), Orleans.CodeGeneration.Version(2)]
 public interface IStaffGrain : IGrainWithStringKey
 {
     /// <summary>Enrols the staff member and issues their API key; once only (409 after).</summary>
@@ -93,7 +94,8 @@ public interface IStaffGrain : IGrainWithStringKey
     /// <summary>
     /// Counts a look-up of a user by mobile number by this support agent against their daily allowance
     /// (P1.7, P4.4), before the phone index is asked: past it 429 <c>quota-exceeded</c> with when to retry;
-    /// 403 <c>not-support-staff</c> for anyone but a current support agent.
+    /// 403 <c>not-support-staff</c> for anyone but a current support agent. Kept for silos of the previous release
+    /// during a rolling upgrade: <see cref="TakePhoneLookupCountingMiss"/> counts the miss in the same turn.
     /// </summary>
     [Alias("take-phone-lookup")]
     Task TakePhoneLookup();
@@ -102,9 +104,27 @@ public interface IStaffGrain : IGrainWithStringKey
     /// Counts a look-up by mobile number that found no user (P1.7): past the day's allowance of misses
     /// (<c>MEILING_SUPPORT_PHONE_LOOKUP_MISSES_PER_DAY</c>) <see cref="TakePhoneLookup"/> refuses every look-up, found or not,
     /// so the find box cannot confirm guesses of a masked number's hidden digits. Nothing for anyone but a support agent.
+    /// Kept for silos of the previous release during a rolling upgrade.
     /// </summary>
     [Alias("count-phone-lookup-miss")]
     Task CountPhoneLookupMiss();
+
+    /// <summary>
+    /// As <see cref="TakePhoneLookup"/>, and in the same turn counts the look-up as a miss (P1.7, P4.4), before the phone
+    /// index is asked: past the day's misses (<c>MEILING_SUPPORT_PHONE_LOOKUP_MISSES_PER_DAY</c>) or look-ups it is 429
+    /// <c>quota-exceeded</c>, found or not, and nothing is counted. Returns when the miss was counted, for
+    /// <see cref="GiveBackPhoneLookupMiss"/> once the look-up found a user. Checked before and counted after, concurrent
+    /// look-ups each found a miss left and were all answered "no user" past the day's allowance (*reviewer*).
+    /// </summary>
+    [Alias("take-phone-lookup-counting-miss")]
+    Task<DateTimeOffset> TakePhoneLookupCountingMiss();
+
+    /// <summary>
+    /// Gives back the miss <see cref="TakePhoneLookupCountingMiss"/> counted at <paramref name="countedAt"/>, the look-up
+    /// having found a user; nothing when no such miss is counted (it left the day's window).
+    /// </summary>
+    [Alias("give-back-phone-lookup-miss")]
+    Task GiveBackPhoneLookupMiss(DateTimeOffset countedAt);
 
     /// <summary>The staff member, or null when unknown.</summary>
     [Alias("get")]

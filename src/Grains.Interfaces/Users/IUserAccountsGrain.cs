@@ -80,7 +80,7 @@ public interface IUserAccountsGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// As <see cref="FindByPhone"/>, for a support agent: the look-up is first counted against the agent's daily
-    /// allowance (<c>IStaffGrain.TakePhoneLookup</c>, P1.7, P4.4), so one support key cannot learn which numbers are
+    /// allowance (<c>IStaffGrain.TakePhoneLookupCountingMiss</c>, P1.7, P4.4), so one support key cannot learn which numbers are
     /// registered at volume; past it 429 <c>quota-exceeded</c> and the index is not asked.
     /// </summary>
     [Alias("find-by-phone-for-support")]

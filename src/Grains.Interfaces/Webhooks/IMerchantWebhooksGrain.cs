@@ -46,4 +46,12 @@ public interface IMerchantWebhooksGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("retry")]
     Task<bool> Retry(string deliveryId, string? merchantId);
+
+    /// <summary>
+    /// Whether a delivery to a merchant has this id, whatever its status: what an operator's retry is asked before it is
+    /// written to the audit log, so a made-up id writes nothing (P1.7, P4.4).
+    /// </summary>
+    [Alias("delivery-exists")]
+    [ReadOnly]
+    Task<bool> DeliveryExists(string deliveryId);
 }

@@ -129,6 +129,8 @@ public sealed class ErasureSteps(
         var deleted = await OwnData(userId).DeleteAccount();
         // After the account: the inbox takes no notice for a user that no longer exists, so none lands after this.
         await grains.GetGrain<IUserInboxGrain>(userId).Erase();
+        // P4.1: the user's day of wrong codes (a child's guesses at their guardian's code) is keyed by their id.
+        await grains.GetGrain<IDailyAllowanceGrain>(IDailyAllowanceGrain.KeyOf(DailyAllowanceKind.WrongCodesByCaller, userId)).Forget();
         return deleted + await keys.ShredAsync(userId);
     }
 

@@ -16,8 +16,21 @@ internal sealed class DailyAllowanceGrain(
     /// <summary>The code of a kind this release does not know: a newer silo's counter asked of this one while a cluster rolls.</summary>
     public const string UnknownKind = "unknown-allowance";
 
+    /// <summary>The code of a day of wrong codes asked to take a use, or of another day asked to admit a code.</summary>
+    public const string WrongCodesOnly = "wrong-codes-only";
+
     /// <summary>How many uses of a day of sales are counted between two writes of it.</summary>
     internal const int SalesWrittenEvery = 100;
+
+    /// <summary>
+    /// How long a code admitted for examination holds its day unless settled sooner: an examination takes milliseconds, and
+    /// a code whose API host died before settling it is not to hold the day for good.
+    /// </summary>
+    internal static readonly TimeSpan ExaminationHeld = TimeSpan.FromMinutes(1);
+
+    // When each code admitted and not yet settled was admitted, oldest first. In memory only: an admission costs no write,
+    // and an activation that leaves mid-examination (which idleness never makes it do) forgets at most a few.
+    private readonly Queue<DateTimeOffset> _examined = new();
 
     private int _unwritten;
 
@@ -53,6 +66,59 @@ internal sealed class DailyAllowanceGrain(
         return new AllowanceBlock(granted, state.State.LeftOf(now, UserQuotas.Day));
     }
 
+    Task IDailyAllowanceGrain.AdmitCode(int perDay)
+    {
+        var what = WrongCodes();
+        if (perDay < 1)
+        {
+            throw DomainException.Invalid("allowance-day-size", "A day of wrong codes has room for one code at least.");
+        }
+
+        var now = clock.GetUtcNow();
+        while (_examined.TryPeek(out var admitted) && now - admitted >= ExaminationHeld)
+        {
+            _examined.Dequeue();
+        }
+
+        // Checked and held in one turn of the one activation: no code slips between another's check and its count.
+        var spent = state.State.LeftOf(now, UserQuotas.Day) > TimeSpan.Zero ? state.State.Used : 0;
+        if (spent + _examined.Count >= perDay)
+        {
+            throw new DomainException(DomainErrorKind.TooManyRequests, "too-many-wrong-codes", $"At most {perDay} {what} a day; try again later.")
+            {
+                // The day spent: until it ends. Held only by codes still being examined: until they are settled at the latest.
+                RetryAfter = spent >= perDay ? state.State.LeftOf(now, UserQuotas.Day) : ExaminationHeld,
+            };
+        }
+
+        _examined.Enqueue(now);
+        return Task.CompletedTask;
+    }
+
+    async Task IDailyAllowanceGrain.SettleCode(bool wrong)
+    {
+        var what = WrongCodes();
+        _examined.TryDequeue(out _);
+        if (wrong)
+        {
+            // Counted whatever the day's size: it was admitted with room, and a wrong code examined is never left uncounted.
+            state.State.Take(clock.GetUtcNow(), UserQuotas.Day, int.MaxValue, what);
+            await state.WriteStateAsync();
+        }
+    }
+
+    async Task IDailyAllowanceGrain.Forget()
+    {
+        _examined.Clear();
+        _unwritten = 0;
+        if (state.RecordExists)
+        {
+            await state.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_unwritten > 0)
@@ -77,7 +143,19 @@ internal sealed class DailyAllowanceGrain(
             DailyAllowanceKind.TopUpsByMerchant => (kind.Value, settings.Value.TopUpsPerMerchantPerDay, "member-card top-ups by one merchant"),
             DailyAllowanceKind.WalkInSalesByMerchant => (kind.Value, settings.Value.WalkInSalesPerMerchantPerDay, "walk-in sales by one merchant"),
             DailyAllowanceKind.UserOrdersByMerchant => (kind.Value, settings.Value.UserOrdersPerMerchantPerDay, "orders for users by one merchant"),
+            DailyAllowanceKind.WrongCodesByCaller or DailyAllowanceKind.WrongMemberCodesByStaffKey or DailyAllowanceKind.WrongMemberCodesByMerchant =>
+                throw DomainException.Invalid(WrongCodesOnly, "A day of wrong codes is counted by AdmitCode and SettleCode."),
             _ => throw DomainException.Invalid(UnknownKind, "No such allowance."),
         };
     }
+
+    // What a day of wrong codes counts; a day of any other kind is not counted this way.
+    private string WrongCodes() => IDailyAllowanceGrain.KindOf(this.GetPrimaryKeyString()) switch
+    {
+        DailyAllowanceKind.WrongCodesByCaller => "wrong codes from one caller",
+        DailyAllowanceKind.WrongMemberCodesByStaffKey => "wrong member codes from one till's key",
+        DailyAllowanceKind.WrongMemberCodesByMerchant => "wrong member codes from one merchant's keys",
+        null => throw DomainException.Invalid(UnknownKind, "No such allowance."),
+        _ => throw DomainException.Invalid(WrongCodesOnly, "Only a day of wrong codes admits codes."),
+    };
 }

@@ -178,6 +178,35 @@ internal sealed class StaffGrain(
         }
     }
 
+    // P1.7, P4.4 (*reviewer*): the miss is counted in the same turn as its check, with the look-up, and given back once the
+    // index found a user: checked before the look-up and counted after it, concurrent look-ups all passed the check while a
+    // miss was left, and were all answered "no user" past the day's allowance. Both checks come before either count, so
+    // a refusal counts nothing.
+    async Task<DateTimeOffset> IStaffGrain.TakePhoneLookupCountingMiss()
+    {
+        if (!state.RecordExists || !state.State.IsCurrentSupport)
+        {
+            throw DomainException.Forbidden("not-support-staff", "This key is not a current support agent's.");
+        }
+
+        var now = clock.GetUtcNow();
+        state.State.PhoneLookupMisses.EnsureLeft(now, UserQuotas.Day, settings.Value.SupportPhoneLookupMissesPerDay,
+            "look-ups by mobile number that found no user, by one support agent");
+        state.State.PhoneLookups.Take(now, UserQuotas.Day, settings.Value.SupportPhoneLookupsPerDay, "look-ups by mobile number by one support agent");
+        state.State.PhoneLookupMisses.Uses.Add(now);
+        await state.WriteStateAsync();
+        return now;
+    }
+
+    async Task IStaffGrain.GiveBackPhoneLookupMiss(DateTimeOffset countedAt)
+    {
+        if (state.RecordExists && state.State.PhoneLookupMisses.Uses.Contains(countedAt))
+        {
+            state.State.PhoneLookupMisses.GiveBack(countedAt);
+            await state.WriteStateAsync();
+        }
+    }
+
     // The newest use: whichever of the agent's filings or tickets it was, the count is the same, and a use given back is
     // never an older one that would already have left the day's window.
     private async Task GiveBackSupportAllowance(Func<StaffState, Allowance> allowance)

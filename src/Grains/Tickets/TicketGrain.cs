@@ -162,6 +162,12 @@ internal sealed partial class TicketGrain(
     Task<TicketView?> ITicketGrain.Get() =>
         Task.FromResult(state.RecordExists ? state.State.ToView(this.GetPrimaryKeyString()) : null);
 
+    // The newest messages copied alone: the rest never leave the grain, so a reader of many tickets carries and masks no more than it shows.
+    Task<NewestTicketMessages?> ITicketGrain.GetNewest(int messages) =>
+        Task.FromResult(state.RecordExists
+            ? new NewestTicketMessages(state.State.ToView(this.GetPrimaryKeyString(), messages), state.State.Messages.Count)
+            : null);
+
     async Task<TicketView?> ITicketGrain.GetForItsUser() => state.RecordExists ? await ViewForItsUserAsync() : null;
 
     private async Task<TicketView> ViewForItsUserAsync()
@@ -228,10 +234,14 @@ public sealed class TicketState : IOwnedByUser
         return since;
     }
 
+    public TicketView ToView(string ticketId) => ToView(ticketId, Messages.Count);
+
+    /// <summary>The view with only the newest <paramref name="messages"/> messages; whether it awaits a reply is the whole ticket's.</summary>
     // A copy: the view is serialized after the turn ends, while a next message may be added to the list.
-    public TicketView ToView(string ticketId)
+    public TicketView ToView(string ticketId, int messages)
     {
         var awaiting = AwaitingReplySince();
-        return new(ticketId, UserId, Subject, [.. Messages], OpenedAt, awaiting, awaiting + ITicketGrain.ReplyWithin);
+        var newest = Math.Clamp(messages, 0, Messages.Count);
+        return new(ticketId, UserId, Subject, Messages.GetRange(Messages.Count - newest, newest), OpenedAt, awaiting, awaiting + ITicketGrain.ReplyWithin);
     }
 }

@@ -55,6 +55,8 @@ internal sealed class MerchantWebhooksGrain(
             _ => false,
         };
 
+    Task<bool> IMerchantWebhooksGrain.DeliveryExists(string deliveryId) => store.MerchantDeliveryExistsAsync(deliveryId);
+
     private async Task<MerchantView> EnsureMerchantAsync(string merchantId) =>
         await GrainFactory.GetGrain<IMerchantGrain>(merchantId).Get()
         ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");

@@ -148,20 +148,28 @@ public sealed class RequestRecipientNotices(
 
     /// <summary>
     /// P3.1, P4.1: the order a deletion of addresses (<paramref name="requestId"/>) left its address to be delivered is past
-    /// delivery now, and has erased it: its merchant, and the delivery partner the ledger shows received that order, are told
-    /// to erase it from that order, as the request told them of the orders already past delivery. Listed on the request, as
-    /// its other recipients are (one already listed keeps its first listing); its own event per order, so written again (a
-    /// crash before the order's write) it changes nothing.
+    /// delivery now, and has erased it: its merchant, any merchant that handed it over to that one in a business transfer
+    /// (P3.2), and the delivery partner the ledger shows received that order, are told to erase it from that order, as the
+    /// request told them of the orders already past delivery. Listed on the request, as its other recipients are; a party
+    /// listed already is shown this notice from now on, unconfirmed again (<see cref="RecipientListing.Supersedes"/>). Its
+    /// own event per order, so written again (a crash before the order's write) it changes nothing.
     /// </summary>
     public async Task NotifyOwedAddressErasedAsync(string requestId, string userId, string merchantId, string orderId)
     {
         var cause = $"{requestId}\n{orderId}";
         var data = new { userId, requestId, orderIds = new[] { orderId }, categories = new[] { Kebab(ErasableCategory.Addresses) } };
         var partners = (await ledger.PartnersOfOrderAsync(userId, orderId)).Where(partner => partner.Kind == RecipientKind.DeliveryPartner);
+        // A merchant that handed the order over to a successor (P3.2) kept its own copy, address and all: the request's own
+        // notice tells it of the orders it handed over (NotifyAsync), and so is it told of this one, which names only the
+        // successor now. Closed since, it is listed and told nothing, as there (WriteAsync).
+        var handedOverBy = (await transfers.MerchantsThatHandedOverAsync(userId))
+            .Where(merchant => merchant.Value.Contains(orderId, StringComparer.Ordinal))
+            .Select(merchant => merchant.Key);
         await WriteAsync(requestId, [
-            outbox.Event(WebhookEvents.CustomerRedact, merchantId, RecipientKind.Merchant, cause, data, requestId),
+            .. new[] { merchantId }.Union(handedOverBy, StringComparer.Ordinal)
+                .Select(merchant => outbox.Event(WebhookEvents.CustomerRedact, merchant, RecipientKind.Merchant, cause, data, requestId)),
             .. partners.Select(partner => outbox.Event(WebhookEvents.CustomerRedact, partner.Recipient, partner.Kind, cause, data, requestId)),
-        ]);
+        ], supersedes: true);
     }
 
     /// <summary>
@@ -190,11 +198,12 @@ public sealed class RequestRecipientNotices(
         [.. (recipients.GetValueOrDefault((merchantId, RecipientKind.Merchant)) ?? []).Union(held)];
 
     // Each recipient listed on the request with the event that tells it, in one transaction; returns how many. A merchant
-    // closed since it received the user's data is listed and told nothing (ClosedMerchants).
-    private async Task<int> WriteAsync(string requestId, IReadOnlyList<OutboxEvent> events)
+    // closed since it received the user's data is listed and told nothing (ClosedMerchants). Superseding, a party listed
+    // already is shown the new event in place of the one it was listed with (RecipientListing.Supersedes).
+    private async Task<int> WriteAsync(string requestId, IReadOnlyList<OutboxEvent> events, bool supersedes = false)
     {
         var (told, listed) = await ClosedMerchants.ListAsync(grains, clock, requestId, events);
-        await outbox.WriteAsync(told, listed);
+        await outbox.WriteAsync(told, supersedes ? [.. listed.Select(listing => listing with { Supersedes = true })] : listed);
         return events.Count;
     }
 

@@ -103,7 +103,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
 
         foreach (var recipient in recipients)
         {
-            var command = new NpgsqlBatchCommand("""
+            var command = new NpgsqlBatchCommand(recipient.Supersedes ? SupersedingListing : """
                 INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, event_type, listed_at) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (request_id, recipient, recipient_kind) DO NOTHING
                 """);
@@ -119,6 +119,25 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         // The cause and its events as one unit of a group commit: written together, with other grains' writes.
         await groupCommit.WriteAsync(batch);
     }
+
+    // P3.1, P8.1: a later notice to a party listed already under the cause (RecipientListing.Supersedes: an owed address
+    // erased after the request told it) is what the listing shows from then on, as if first listed with it: neither told nor
+    // confirmed (the party confirms by the cause, as before), its attempts and failure shown, chased by support, re-sent by
+    // it, and its failed notice kept, where the listing kept the first notice, confirmed, and this one went unseen. Left as it
+    // is: for a notice this write did not put in the outbox (written again on a retry, perhaps after a later one took its
+    // place: no news), a party told nothing (a closed merchant), a listing closed, or one failed, which shows that failure
+    // until support re-sends it (this notice with it, should it fail too: RedeliverAsync). The notice replaced while still on
+    // its way is watched still: failed for good, the listing shows it again (ListingsOfFailedNotice).
+    private const string SupersedingListing = """
+        INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, event_type, listed_at) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (request_id, recipient, recipient_kind) DO UPDATE SET
+               event_id = excluded.event_id, event_type = excluded.event_type, listed_at = excluded.listed_at, notified_at = NULL,
+               confirmed_at = NULL, answered_at = NULL, failed_at = NULL, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL
+         WHERE excluded.event_id IS NOT NULL AND request_recipients.event_id IS DISTINCT FROM excluded.event_id
+           AND request_recipients.closed_at IS NULL
+           AND NOT (request_recipients.failed_at IS NOT NULL AND request_recipients.notified_at IS NULL AND request_recipients.confirmed_at IS NULL)
+           AND EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.event_id = excluded.event_id AND o.created_at = excluded.listed_at AND o.attempts = 0)
+        """;
 
     /// <summary>
     /// Leases up to <paramref name="limit"/> due deliveries to <paramref name="leasedBy"/> until <paramref name="leaseUntil"/>,
@@ -181,6 +200,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        var status = outcome.Delivered ? Delivered : outcome.NextAttemptAt is null ? Failed : Pending;
         await using (var command = new NpgsqlCommand("""
             UPDATE webhook_outbox SET attempts = attempts + 1, last_status_code = $3, last_attempt_at = $4, status = $5,
                    next_attempt_at = $6, delivered_at = CASE WHEN $5 = 'delivered' THEN $4 ELSE delivered_at END,
@@ -189,7 +209,6 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
              WHERE delivery_id = $1 AND leased_by = $2 AND status = 'pending'
             """, connection, transaction))
         {
-            var status = outcome.Delivered ? Delivered : outcome.NextAttemptAt is null ? Failed : Pending;
             command.Parameters.Add(new() { Value = delivery.DeliveryId });
             command.Parameters.Add(new() { Value = leasedBy });
             command.Parameters.Add(new() { Value = (object?)outcome.StatusCode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
@@ -224,8 +243,33 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             await attempted.ExecuteNonQueryAsync();
         }
 
+        if (status == Failed)
+        {
+            // A notice that never reached its party, replaced on the listing by a later one while on its way: the listing
+            // shows it, failed, in place of the later one, or the party was shown told (and confirmed) of what never came.
+            await using var shown = new NpgsqlCommand($"""
+                UPDATE request_recipients r SET event_id = o.event_id, event_type = o.type, notified_at = NULL, confirmed_at = NULL,
+                       answered_at = CASE WHEN $3 THEN $2 END, failed_at = $2, attempts = o.attempts, last_attempt_at = $2, next_attempt_at = NULL
+                  FROM webhook_outbox o
+                 WHERE o.event_id = $1 AND {ListingsOfFailedNotice("o")}
+                """, connection, transaction);
+            shown.Parameters.Add(new() { Value = delivery.EventId });
+            shown.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            shown.Parameters.Add(new() { Value = outcome.StatusCode is not null });
+            await shown.ExecuteNonQueryAsync();
+        }
+
         await transaction.CommitAsync();
     }
+
+    // P3.1, P8.1: the listings that a failed notice ({outbox}, its outbox row), which never reached its party, is of without
+    // being the one they show: a later notice to the party under the same cause replaced it on its way (SupersedingListing).
+    // Not one closed (nobody waits for it), nor one failed already (it stays on its notice; support's re-send sends both).
+    private static string ListingsOfFailedNotice(string outbox) => $"""
+        {outbox}.delivered_at IS NULL AND r.request_id = {outbox}.request_id AND r.recipient = {outbox}.recipient
+           AND r.recipient_kind = {outbox}.recipient_kind AND r.event_id IS DISTINCT FROM {outbox}.event_id AND r.closed_at IS NULL
+           AND NOT (r.failed_at IS NOT NULL AND r.notified_at IS NULL AND r.confirmed_at IS NULL)
+        """;
 
     public async Task<WebhookDeliveryPage> DeliveriesAsync(string merchantId, string? status, string? cursor, int limit)
     {
@@ -248,6 +292,11 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         var page = rows.Take(limit).ToList();
         return new WebhookDeliveryPage(page, rows.Count > limit ? EncodeCursor(page[^1]) : null);
     }
+
+    /// <summary>Whether the outbox holds a delivery to a merchant by this id, whatever its status: one read of its key.</summary>
+    public async Task<bool> MerchantDeliveryExistsAsync(string deliveryId) =>
+        (await dataSource.ReadStringsAsync(
+            "SELECT delivery_id FROM webhook_outbox WHERE delivery_id = $1 AND recipient_kind = 'Merchant'", deliveryId)).Count > 0;
 
     /// <summary>
     /// Makes the delivery due now (whatever its status); a merchant may retry only its own. One being sent at this moment
@@ -307,17 +356,23 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// </summary>
     public async Task<int> FailUnsendableAsync(DateTimeOffset dueBefore, DateTimeOffset now)
     {
-        await using var command = dataSource.CreateCommand("""
+        // A notice a later one replaced on the listing while on its way is shown failed in its place, as RecordAttemptAsync does.
+        await using var command = dataSource.CreateCommand($"""
             WITH failed AS (
                 UPDATE webhook_outbox o SET status = 'failed', failed_at = $2, failure_reason = $3, next_attempt_at = NULL,
                        lease_until = NULL, leased_by = NULL
                  WHERE o.status = 'pending' AND o.next_attempt_at < $1 AND o.recipient_kind = 'Merchant'
                    AND (o.lease_until IS NULL OR o.lease_until < $2)
                    AND NOT EXISTS (SELECT 1 FROM merchant_webhooks w WHERE w.merchant_id = o.recipient)
-                RETURNING o.event_id),
+                RETURNING o.event_id, o.request_id, o.recipient, o.recipient_kind, o.type, o.attempts, o.last_attempt_at, o.delivered_at),
             listed AS (
                 UPDATE request_recipients r SET failed_at = $2, next_attempt_at = NULL
                   FROM failed WHERE r.event_id = failed.event_id AND r.notified_at IS NULL AND r.confirmed_at IS NULL
+                RETURNING 1),
+            shown AS (
+                UPDATE request_recipients r SET event_id = f.event_id, event_type = f.type, notified_at = NULL, confirmed_at = NULL,
+                       answered_at = NULL, failed_at = $2, attempts = f.attempts, last_attempt_at = f.last_attempt_at, next_attempt_at = NULL
+                  FROM failed f WHERE {ListingsOfFailedNotice("f")}
                 RETURNING 1)
             SELECT count(*) FROM failed
             """);
@@ -338,7 +393,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// <remarks>
     /// P3.1, P4.3 (*reviewer*): those that had already failed (retries used up, or no endpoint) are given the reason too, kept
     /// failed when they failed: left with theirs, a retry by hand (which refuses only <see cref="MerchantClosed"/>) sent them,
-    /// naming users, to whatever URL the closed merchant's endpoint was re-pointed at.
+    /// naming users, to whatever URL the closed merchant's endpoint was re-pointed at. So are those of a cause a later notice
+    /// replaced on its listing while they were on their way, whatever became of the listing (<see cref="SupersedingListing"/>).
     /// </remarks>
     public async Task<int> CloseMerchantAsync(string merchantId, DateTimeOffset now)
     {
@@ -347,8 +403,11 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                 UPDATE webhook_outbox SET status = 'failed', failed_at = CASE WHEN status = 'pending' THEN $2 ELSE failed_at END,
                        failure_reason = $3, next_attempt_at = NULL, lease_until = NULL, leased_by = NULL
                  WHERE recipient = $1 AND recipient_kind = 'Merchant' AND status IN ('pending', 'failed')
-                   AND event_id IN (SELECT event_id FROM request_recipients
-                                     WHERE recipient = $1 AND recipient_kind = 'Merchant' AND confirmed_at IS NULL AND closed_at IS NULL AND event_id IS NOT NULL)
+                   AND (event_id IN (SELECT event_id FROM request_recipients
+                                      WHERE recipient = $1 AND recipient_kind = 'Merchant' AND confirmed_at IS NULL AND closed_at IS NULL AND event_id IS NOT NULL)
+                        OR EXISTS (SELECT 1 FROM request_recipients r
+                                    WHERE r.request_id = webhook_outbox.request_id AND r.recipient = $1 AND r.recipient_kind = 'Merchant'
+                                      AND r.event_id IS DISTINCT FROM webhook_outbox.event_id))
                 RETURNING 1)
             UPDATE request_recipients SET closed_at = $2, next_attempt_at = NULL
              WHERE recipient = $1 AND recipient_kind = 'Merchant' AND confirmed_at IS NULL AND closed_at IS NULL
@@ -364,7 +423,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     /// tried before it, or failed then without an endpoint). Their bodies name users; pending ones stay whatever their age,
     /// and so does a failed notice of a user's right whose recipient was never told since, nor closed, until
     /// <paramref name="untoldBefore"/>: it is the only copy support's re-send can send (P3.1), and erased it left the
-    /// user's request listed for support to chase with nothing to send. Returns how many.
+    /// user's request listed for support to chase with nothing to send. So is one of the cause the listing shows another
+    /// notice of (<see cref="SupersedingListing"/>): support's re-send sends it too (<see cref="RedeliverAsync"/>). Returns how many.
     /// </summary>
     public async Task<int> ExpireAsync(DateTimeOffset before, DateTimeOffset untoldBefore)
     {
@@ -372,7 +432,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             DELETE FROM webhook_outbox o WHERE status <> 'pending' AND coalesce(delivered_at, failed_at, last_attempt_at) < $1
                AND NOT (status = 'failed' AND coalesce(failed_at, last_attempt_at) >= $2 AND EXISTS (
                    SELECT 1 FROM request_recipients r
-                    WHERE r.event_id = o.event_id AND r.notified_at IS NULL AND r.confirmed_at IS NULL AND r.closed_at IS NULL))
+                    WHERE (r.event_id = o.event_id OR (r.request_id = o.request_id AND r.recipient = o.recipient AND r.recipient_kind = o.recipient_kind))
+                      AND r.notified_at IS NULL AND r.confirmed_at IS NULL AND r.closed_at IS NULL))
             """);
         command.Parameters.Add(new() { Value = before, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = untoldBefore, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -471,14 +532,17 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         }
 
         var redelivered = new List<RequestRecipient>();
-        foreach (var (_, eventId) in failed)
+        foreach (var (listing, eventId) in failed)
         {
+            // With the listed notice, any other of the cause to the party that failed while the listing was failed: a later
+            // notice written then (SupersedingListing), or one it had replaced on its way.
             await using var again = new NpgsqlCommand(
                 $"""
                 WITH due AS (
                     UPDATE webhook_outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, last_status_code = NULL,
                            lease_until = NULL, leased_by = NULL, failed_at = NULL, failure_reason = NULL
-                     WHERE event_id = $1 AND status = 'failed'
+                     WHERE status = 'failed' AND (event_id = $1 OR (request_id = $3 AND recipient = $4 AND recipient_kind = $5
+                                                                   AND failure_reason IS DISTINCT FROM '{MerchantClosed}'))
                     RETURNING event_id)
                 UPDATE request_recipients r SET failed_at = NULL, next_attempt_at = $2
                   FROM due WHERE r.event_id = due.event_id
@@ -487,6 +551,9 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                 connection, transaction);
             again.Parameters.Add(new() { Value = eventId! });
             again.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            again.Parameters.Add(new() { Value = causeId });
+            again.Parameters.Add(new() { Value = listing.Recipient });
+            again.Parameters.Add(new() { Value = listing.RecipientKind.ToString() });
             await using var reader = await again.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -729,8 +796,13 @@ public sealed record StoredEndpoint(string MerchantId, string Url, IReadOnlyList
 /// <summary>One event for one recipient, its body <c>{type, timestamp, data}</c> fixed when it is written.</summary>
 public sealed record OutboxEvent(string EventId, string Recipient, RecipientKind RecipientKind, string Type, string Body, string? RequestId);
 
-/// <summary>A recipient of a data-rights request, and the event that tells it and its type (null when it takes none of this type).</summary>
-public sealed record RecipientListing(string RequestId, string Recipient, RecipientKind RecipientKind, string? EventId, string? EventType);
+/// <summary>
+/// A recipient of a data-rights request, and the event that tells it and its type (null when it takes none of this type).
+/// <see cref="Supersedes"/>: a later notice to a party that may be listed already under the cause (an order's owed address
+/// erased after the request told it), which the listing then shows in place of the first, unconfirmed again; otherwise a
+/// party listed already keeps its listing.
+/// </summary>
+public sealed record RecipientListing(string RequestId, string Recipient, RecipientKind RecipientKind, string? EventId, string? EventType, bool Supersedes = false);
 
 /// <summary>What became of support's redelivery of one recipient's notice, and the recipient as it now stands (null when not listed).</summary>
 public sealed record Redelivery(RedeliveryOutcome Outcome, RequestRecipient? Recipient);

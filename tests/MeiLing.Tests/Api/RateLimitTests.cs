@@ -501,6 +501,33 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Equal("awaiting-confirmation", (await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{second}")).GetProperty("status").GetString());
     }
 
+    // P1.7, P4.4 (*reviewer*): an agent's day of wrong codes was held in each API host's memory: behind a balancer of N hosts
+    // the agent had N days, and a restart or deploy handed out a fresh one. The day is one across the cluster now.
+    [Fact]
+    public async Task P1_7_P4_4_an_agents_day_of_wrong_confirmation_codes_is_one_across_api_hosts()
+    {
+        var user = await platform.RegisterUserAsync();
+        var agent = await platform.EnrolStaffAsync("Agent On Two Hosts", "support");
+        await using var firstHost = Limited("RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY", "2");
+        await using var secondHost = Limited("RATE_LIMIT_WRONG_CODES_PER_CALLER_PER_DAY", "2");
+        var onTheFirst = Keyed(firstHost, agent.ApiKey);
+        var cancellation = new { type = "cancellation", reason = "caller asked by phone", verification = "SMS code to the registered number" };
+
+        var request = (await onTheFirst.FileRequestAsync(user.UserId, cancellation)).RequestId();
+        var guesses = new List<HttpResponseMessage>();
+        for (var guess = 0; guess < 2; guess++)
+        {
+            guesses.Add(await onTheFirst.PostAsJsonAsync($"/v1/requests/{request}/confirmation", new { verificationCode = $"00000{guess}" }));
+        }
+
+        var onTheSecond = await Keyed(secondHost, agent.ApiKey).PostAsJsonAsync($"/v1/requests/{request}/confirmation", new { verificationCode = "000009" });
+
+        Assert.All(guesses, guess => Assert.Equal(HttpStatusCode.BadRequest, guess.StatusCode));
+        Assert.EndsWith("/too-many-wrong-codes", (await onTheSecond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.InRange(onTheSecond.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Assert.Equal("awaiting-confirmation", (await onTheFirst.GetFromJsonAsync<JsonElement>($"/v1/requests/{request}")).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task P4_4_codes_texted_from_the_registration_page_count_against_the_per_address_allowance_for_codes()
     {
@@ -642,5 +669,56 @@ public sealed class RateLimitTests(PlatformFixture platform)
         var problem = await response.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.EndsWith("/rate-limited", problem.TypeOf(), StringComparison.Ordinal);
         Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {response.Headers.RetryAfter}");
+    }
+
+    // P1.7, P4.4 (*reviewer*): an operator's retry of a delivery, archive or edit of a product wrote its audit entry before
+    // the delivery or product was looked for: a leaked operator key looping made-up ids wrote a lasting row for each 404,
+    // every one under the audit log's lock that every support call and data-rights step waits on.
+    [Fact]
+    public async Task P1_7_P4_4_an_operators_retries_of_made_up_deliveries_and_acts_on_made_up_products_write_nothing_to_the_audit_log()
+    {
+        var merchant = await platform.CreateMerchantAsync("Made Up Targets");
+        var looping = await platform.EnrolStaffAsync("Operator Made Up", "operator");
+        var operatorKey = platform.Client(looping.ApiKey);
+
+        var retries = new List<HttpStatusCode>();
+        for (var i = 0; i < 50; i++)
+        {
+            var deliveryId = MeiLing.Grains.Platform.EntityId.New(MeiLing.Grains.Platform.EntityId.DeliveryPrefix);
+            retries.Add((await operatorKey.PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null)).StatusCode);
+        }
+
+        var archived = await operatorKey.DeleteAsync($"/v1/merchants/{merchant.MerchantId}/products/NO-SUCH-SKU");
+        var edited = await operatorKey.PatchAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/products/NO-SUCH-SKU", new { name = "Nothing" });
+
+        Assert.All(retries, status => Assert.Equal(HttpStatusCode.NotFound, status));
+        await archived.AssertProblemAsync(HttpStatusCode.NotFound);
+        await edited.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor_id = $1", looping.StaffId));
+    }
+
+    // P1.7, P4.4 (*reviewer*): an operator's key had an API key's 5,000 calls a second for its audited writes too.
+    [Fact]
+    public async Task P1_7_P4_4_an_operators_writes_have_a_small_rate_of_their_own_and_leave_their_reads_and_other_operators_alone()
+    {
+        var merchant = await platform.CreateMerchantAsync("Operator Loop Target");
+        var looping = await platform.EnrolStaffAsync("Operator Loop", "operator");
+        var calm = await platform.EnrolStaffAsync("Operator Calm", "operator");
+        await using var api = Limited("RATE_LIMIT_OPERATOR_WRITES_PER_SECOND", "3");
+        static string MadeUpRetry() => $"/v1/webhook-deliveries/{MeiLing.Grains.Platform.EntityId.New(MeiLing.Grains.Platform.EntityId.DeliveryPrefix)}/retry";
+
+        var writes = new List<HttpResponseMessage>();
+        for (var i = 0; i < 12; i++)
+        {
+            writes.Add(await Keyed(api, looping.ApiKey).PostAsync(MadeUpRetry(), null));
+        }
+
+        var read = await Keyed(api, looping.ApiKey).GetAsync($"/v1/merchants/{merchant.MerchantId}");
+        var othersWrite = await Keyed(api, calm.ApiKey).PostAsync(MadeUpRetry(), null);
+
+        Assert.Equal(HttpStatusCode.NotFound, writes[0].StatusCode);
+        await AssertRateLimitedAsync(writes.First(response => response.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, othersWrite.StatusCode);
     }
 }

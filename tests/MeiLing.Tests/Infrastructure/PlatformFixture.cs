@@ -101,6 +101,8 @@ public class PlatformFixture : IAsyncLifetime
             web.UseSetting("RATE_LIMIT_WRONG_CODES_PER_DAY", "100000000");
             // Tests act as one support agent after another as fast as they can; RateLimitTests check the support bucket.
             web.UseSetting("RATE_LIMIT_SUPPORT_PER_SECOND", "1000000");
+            // Tests open merchants and enrol staff with the operator's key as fast as they can; RateLimitTests check its bucket.
+            web.UseSetting("RATE_LIMIT_OPERATOR_WRITES_PER_SECOND", "1000000");
             // Tests poll a user's activity and disclosures as fast as they come; RateLimitTests check the heavy reads' bucket.
             web.UseSetting("RATE_LIMIT_HEAVY_READS_PER_SECOND", "1000000");
             // The same for wrong credentials: many tests present them on purpose, all from that one address.

@@ -5,7 +5,9 @@ using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Infrastructure;
 using MeiLing.Tests.Users;
+using MeiLing.Api;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MeiLing.Tests.Retail;
 
@@ -480,6 +482,67 @@ public sealed class MemberCodeTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.BadRequest, byTheManager.StatusCode);
         Assert.Equal(10_000, await BalanceAsync(till, member));
     }
+
+    // P1.6, P4.4 (*reviewer*): a till's day of wrong member codes was held in each API host's memory: behind a balancer of
+    // N hosts a key had N days, and a restart or deploy handed out a fresh one. The day is one across the cluster now, and
+    // a right code still costs it nothing.
+    [Fact]
+    public async Task P1_6_P4_4_a_tills_day_of_wrong_member_codes_is_one_across_api_hosts()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Two Hosts Till Shop", 10_000);
+        var orders = new[] { await PlaceForAsync(till, member, teas: 1), await PlaceForAsync(till, member, teas: 1) };
+        await using var firstHost = platform.Api.WithWebHostBuilder(web => web.UseSetting("RATE_LIMIT_WRONG_MEMBER_CODES_PER_STAFF_KEY_PER_DAY", "2"));
+        await using var secondHost = platform.Api.WithWebHostBuilder(web => web.UseSetting("RATE_LIMIT_WRONG_MEMBER_CODES_PER_STAFF_KEY_PER_DAY", "2"));
+        var onTheFirst = KeyedOn(firstHost, till.Cashier);
+
+        var paid = await onTheFirst.PayWithMemberCodeAsync(platform, orders[0], member.Phone, 500);
+        var wrong = new[] { await GuessAsync(onTheFirst, orders[1]), await GuessAsync(onTheFirst, orders[1]) };
+        var onTheSecond = await GuessAsync(KeyedOn(secondHost, till.Cashier), orders[1]);
+
+        Assert.True(paid.StatusCode == HttpStatusCode.Created, await paid.Content.ReadAsStringAsync());
+        foreach (var guess in wrong)
+        {
+            Assert.True(guess.StatusCode == HttpStatusCode.BadRequest, await guess.Content.ReadAsStringAsync());
+        }
+
+        Assert.EndsWith("/too-many-wrong-codes", (await onTheSecond.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.InRange(onTheSecond.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Assert.Equal(9_500, await BalanceAsync(till, member));
+    }
+
+    // P1.6, P4.4 (*reviewer*): counted by key alone, a manager enrolling cashier keys had a fresh day of guesses with each.
+    // All of a merchant's keys share one day across the cluster as well.
+    [Fact]
+    public async Task P1_6_P4_4_a_merchants_keys_share_one_day_of_wrong_member_codes_so_a_new_key_brings_no_fresh_one()
+    {
+        var (till, member) = await MemberWithBalanceAsync("Many Keys Till Shop", 10_000);
+        var order = await PlaceForAsync(till, member, teas: 1);
+        await using var api = platform.Api.WithWebHostBuilder(web => web.UseSetting("RATE_LIMIT_WRONG_MEMBER_CODES_PER_MERCHANT_PER_DAY", "2"));
+        var cashier = KeyedOn(api, till.Cashier);
+
+        var wrong = new[] { await GuessAsync(cashier, order), await GuessAsync(cashier, order) };
+        var enrolled = await till.Manager.EnrolAsync(till.MerchantId, "Fresh Cashier", "cashier");
+        var byTheNewKey = await GuessAsync(KeyedOn(api, platform.Client(enrolled.ApiKey)), order);
+
+        foreach (var guess in wrong)
+        {
+            Assert.True(guess.StatusCode == HttpStatusCode.BadRequest, await guess.Content.ReadAsStringAsync());
+        }
+
+        Assert.EndsWith("/too-many-wrong-codes", (await byTheNewKey.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(10_000, await BalanceAsync(till, member));
+    }
+
+    // A client of another API host with the same key as the given one.
+    private static HttpClient KeyedOn(WebApplicationFactory<ApiAssemblyMarker> api, HttpClient client)
+    {
+        var keyed = api.CreateClient();
+        keyed.DefaultRequestHeaders.Add("X-Api-Key", client.DefaultRequestHeaders.GetValues("X-Api-Key").Single());
+        return keyed;
+    }
+
+    private static Task<HttpResponseMessage> GuessAsync(HttpClient by, string order) =>
+        by.PostAsJsonAsync($"/v1/orders/{order}/payments", new { method = "member-card", amountFen = 500, memberCode = "123456" });
 
     private async Task<(Till Till, RegisteredUser Member)> MemberWithBalanceAsync(string shop, long balanceFen)
     {

@@ -181,6 +181,9 @@ public sealed class InsiderTests(PlatformFixture platform)
 
         oldEndpointDown.Value = true;
         Assert.Equal(HttpStatusCode.Accepted, (await platform.Operator().PostAsync($"/v1/webhook-deliveries/{deliveryId}/retry", null)).StatusCode);
+        // P1.7: an operator's retry of a delivery that exists is on the audit log before it is made.
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE action = 'webhook-delivery:retry-requested' AND detail::jsonb ->> 'deliveryId' = $1", deliveryId));
         await StatusOfDeliveryAsync(deliveryId, until: row => row.Attempts >= 2);
         // Its next attempt held back while the endpoint is re-pointed, as a back-off of minutes would hold it, then due.
         await platform.Database.ScalarAsync<int>("UPDATE webhook_outbox SET next_attempt_at = now() + interval '1 hour' WHERE delivery_id = $1 RETURNING 1", deliveryId);

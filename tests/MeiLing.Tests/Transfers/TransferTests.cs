@@ -6,6 +6,7 @@ using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Retention;
 using MeiLing.Grains.Transfers;
 using MeiLing.Grains.Users;
 using MeiLing.Silo.Schema;
@@ -176,6 +177,47 @@ public sealed class TransferTests(TimeTravelFixture platform)
             "UPDATE transfer_users SET user_id = $2, handed_over_order_ids = ARRAY[$3] WHERE transfer_id = $1 RETURNING 1", transferId, shop.Customer.UserId, handedOver);
         await platform.Database.ScalarAsync<long>(SchemaMigrator.Embedded.Single(migration => migration.Version == 68).Sql);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM transfer_users WHERE user_id = $1", shop.Customer.UserId));
+    }
+
+    // P3.1, P3.2 (*reviewer*): an order a deletion of addresses left its address to be delivered, handed over to a successor,
+    // erased it once past delivery and told the successor (the order's merchant now) and the delivery partner alone: the
+    // merchant that handed it over kept its own copy, address and all, and never heard of the erasure.
+    [Fact]
+    public async Task P3_1_P3_2_a_merchant_that_handed_over_an_order_owing_its_address_erasure_hears_of_the_erasure_beside_the_successor()
+    {
+        var shop = await platform.OpenShopAsync();
+        var successor = await platform.CreateMerchantAsync("Successor Of An Owed Address");
+        var successorClient = platform.Client(successor.ApiKey);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        await successorClient.RegisterWebhookAsync(successor.MerchantId, receiver);
+        var order = (await shop.PlacePaidInTheAppAsync()).Id();
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
+        var done = await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive();
+        var toBeDelivered = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+        await HandOverAsync(shop, successor.MerchantId);
+
+        // Handed over past its window, the order is past delivery at the successor's, and the sweep erases what it owed.
+        await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
+        var erased = (await successorClient.OrderAsync(order)).GetProperty("delivery");
+        var toSuccessor = await receiver.WaitForAsync(r => r.Endpoint == successor.MerchantId && r.Type == "customer.redact");
+        var toTheShop = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+        var recipients = await platform.Grains.GetGrain<IRequestRecipientsGrain>(0).Of(requestId);
+
+        Assert.Equal(DataRightsRequestStatus.Completed, done.Status);
+        Assert.NotEqual("", toBeDelivered.GetProperty("address").GetString());
+        Assert.Equal(("", ""), (erased.GetProperty("address").GetString(), erased.GetProperty("doorNumber").GetString()));
+        // The merchant that handed the order over hears of it as the successor does: that order, under the request.
+        foreach (var redact in new[] { toSuccessor, toTheShop })
+        {
+            Assert.True(redact.Verified);
+            Assert.Equal(requestId, redact.Data.GetProperty("requestId").GetString());
+            Assert.Equal([order], redact.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+            Assert.Equal(["addresses"], redact.Data.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+        }
+
+        Assert.Contains(recipients, r => r.Recipient == shop.Merchant.MerchantId && r.RecipientKind == RecipientKind.Merchant);
     }
 
     // The cancellation closed the objection's notice that never reached the merchant, as if the cancellation told it, yet

@@ -134,6 +134,38 @@ public sealed class AccessLogTests(PlatformFixture platform)
         Assert.DoesNotContain("noteId", detail, StringComparison.Ordinal);
     }
 
+    // P4.1, P1.7 (*reviewer*): a route's recipient went into the entry as typed, before the handler found it was no
+    // recipient of the notice at all: an agent wrote a name, a phone and an ID number against the user, for good.
+    [Fact]
+    public async Task P4_1_P1_7_a_recipient_that_is_no_party_the_platform_names_is_kept_out_of_the_audit_log()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var agent = await platform.EnrolStaffAsync("Agent Free Recipient", "support");
+        var support = platform.Client(agent.ApiKey);
+        var requestId = (await client.FileRequestAsync(user.UserId, new { type = "access" })).RequestId();
+        var merchantId = EntityId.New(EntityId.MerchantPrefix);
+
+        async Task<string> RedeliveryWrittenAsync(string recipient)
+        {
+            var response = await support.PostAsync($"/v1/requests/{requestId}/recipients/{recipient}/redelivery", null);
+            Assert.False(response.IsSuccessStatusCode, $"{recipient}: {response.StatusCode}");
+            return (await platform.Database.ScalarAsync<string>(
+                "SELECT detail FROM audit_log WHERE actor_id = $1 ORDER BY sequence DESC LIMIT 1", agent.StaffId))!;
+        }
+
+        var freeText = await RedeliveryWrittenAsync("zhangsan.13912345678.11010519491231002X");
+        var partner = await RedeliveryWrittenAsync("wechat-pay");
+        var merchant = await RedeliveryWrittenAsync(merchantId);
+
+        Assert.DoesNotContain("13912345678", freeText, StringComparison.Ordinal);
+        Assert.DoesNotContain("zhangsan", freeText, StringComparison.Ordinal);
+        Assert.Contains("unlisted", freeText, StringComparison.Ordinal);
+        Assert.Contains(requestId, freeText, StringComparison.Ordinal);
+        Assert.Contains("wechat-pay", partner, StringComparison.Ordinal);
+        Assert.Contains(merchantId, merchant, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task P1_7_the_access_log_is_read_newest_first_a_page_at_a_time_and_every_entry_is_reached()
     {

@@ -187,6 +187,76 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         Assert.False(toDelivery.GetProperty("data").TryGetProperty("userId", out _));
     }
 
+    // P3.1, P8.1 (*reviewer*): the notice of an owed address erased later went to a merchant listed on the request already,
+    // and the listing kept the first notice: the merchant that had confirmed that one was still shown confirmed, this notice's
+    // failure showed nowhere, support's list never named the request, and a re-send was refused as nothing had failed.
+    [Fact]
+    public async Task P3_1_P8_1_a_merchant_that_confirmed_a_deletion_of_addresses_is_shown_unconfirmed_again_by_an_owed_address_erased_later_and_its_failed_notice_is_re_sent()
+    {
+        // Once failing, the receiver refuses the merchant's notices, and holds the first until the test has read the request.
+        var failing = false;
+        var arrived = new TaskCompletionSource<ReceivedWebhook>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var receiver = await WebhookReceiver.StartAsync(async delivery =>
+        {
+            if (!Volatile.Read(ref failing) || delivery.Type != "customer.redact")
+            {
+                return 200;
+            }
+
+            arrived.TrySetResult(delivery);
+            await release.Task;
+            return 503;
+        });
+        var shop = await platform.OpenShopAsync();
+        await shop.MerchantClient.RegisterWebhookAsync(shop.Merchant.MerchantId, receiver);
+        var pastDelivery = await FulfilledWithDeliveryAsync(shop);
+        var toBeDelivered = (await shop.PlacePaidInTheAppAsync()).Id();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Owed Address", "support")).ApiKey);
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
+        await shop.CustomerClient.WaitUntilDoneAsync(requestId);
+        var first = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact");
+        await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, "notified");
+        var confirmed = await shop.MerchantClient.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+
+        Volatile.Write(ref failing, true);
+        (await shop.MerchantClient.SetStatusAsync(toBeDelivered, "refunded")).EnsureSuccessStatusCode();
+        var held = await arrived.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var onItsWay = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}"))
+            .GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
+        release.SetResult();
+        var refused = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.redact" && r.WebhookId != first.WebhookId && r.Answered == 503);
+        var failed = await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, "failed");
+        var listed = await support.UnconfirmedRequestIdsAsync();
+        Volatile.Write(ref failing, false);
+        var redelivered = await support.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/redelivery", null);
+        var received = await receiver.WaitForAsync(r => r.WebhookId == refused.WebhookId && r.Answered == 200);
+        var told = await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, "notified");
+
+        // The request told the merchant of the order erased at once, and the merchant confirmed it.
+        Assert.Equal([pastDelivery], first.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        // The order refunded erased the address it owed, and its notice is what the merchant's listing shows from then on:
+        // on its way, not confirmed; failed once its retries ran out, chased by support, and re-sent by it.
+        Assert.Equal([toBeDelivered], held.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal("pending", onItsWay.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, onItsWay.GetProperty("confirmedAt").ValueKind);
+        Assert.Equal(held.WebhookId, refused.WebhookId);
+        Assert.Equal(requestId, refused.Data.GetProperty("requestId").GetString());
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("confirmedAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("notifiedAt").ValueKind);
+        Assert.Equal("customer.redact", failed.GetProperty("eventType").GetString());
+        Assert.Contains(requestId, listed);
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        Assert.Equal(refused.Body, received.Body);
+        Assert.Equal(JsonValueKind.Null, told.GetProperty("confirmedAt").ValueKind);
+        // The merchant confirms it as it did the first, by the request.
+        var confirmedAgain = await shop.MerchantClient.PostAsync($"/v1/requests/{requestId}/recipients/{shop.Merchant.MerchantId}/confirmation", null);
+        Assert.Equal(HttpStatusCode.OK, confirmedAgain.StatusCode);
+        Assert.Equal("confirmed", (await confirmedAgain.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
     private static async Task<string> FulfilledWithDeliveryAsync(Shop shop)
     {
         var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
