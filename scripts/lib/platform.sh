@@ -97,7 +97,7 @@ plat_start_api() {
   # sign-up limit (against password spraying from the internet) would turn their load into 429s.
   _plat_start api "$PLAT_API_URL/health/ready" \
     "MEILING_POSTGRES=$PLAT_POSTGRES" "MEILING_CLUSTER_ID=$PLAT_CLUSTER_ID" "ASPNETCORE_URLS=$PLAT_API_URL" \
-    "MEILING_OPERATOR_KEY=$PLAT_OPERATOR_KEY" "MEILING_JWT_KEY=$_plat_jwt_key" \
+    "MEILING_OPERATOR_KEY=$PLAT_OPERATOR_KEY" "MEILING_JWT_KEY=$_plat_jwt_key" "DOTNET_ENVIRONMENT=Sandbox" \
     "MEILING_RATE_LIMIT_CREDENTIALS_PER_MINUTE=1000000" \
     -- src/Api/bin/Release/net10.0/MeiLing.Api.dll
 }

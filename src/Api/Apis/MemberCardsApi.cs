@@ -36,7 +36,8 @@ public static class MemberCardsApi
             ? $"top-up:{Guid.NewGuid():N}"
             : $"top-up:{caller.MerchantStaffId() ?? "merchant"}/{idempotencyKey}";
         var balance = await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId))
-            .TopUpBy(new MemberCardTopUp(operationId, request.AmountFen, caller.MerchantStaffId()));
+            .TopUpBy(new MemberCardTopUp(
+                operationId, request.AmountFen, caller.MerchantStaffId(), string.IsNullOrEmpty(idempotencyKey) ? null : $"top-up:{idempotencyKey}"));
         return TypedResults.Ok(new BalanceBody(balance));
     }
 

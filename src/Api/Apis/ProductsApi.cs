@@ -65,10 +65,16 @@ public static class ProductsApi
     /// and build one answer that size for every till that reads it (P4.4).
     /// </summary>
     private static async Task<Ok<ItemPage<ProductListing>>> ListProducts(
-        string merchantId, IClusterClient cluster, [Range(1, ICatalogueGrain.MaxPageSize)] int? limit, [RegularExpression(SkuPattern)] string? cursor)
+        string merchantId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, ICatalogueGrain.MaxPageSize)] int? limit,
+        [RegularExpression(SkuPattern)] string? cursor)
     {
         var page = await cluster.GetGrain<ICatalogueGrain>(merchantId).List(cursor, limit ?? ICatalogueGrain.MaxPageSize);
-        return TypedResults.Ok(new ItemPage<ProductListing>(page.Items, page.More ? page.Items[^1].Sku : null));
+        // P4.4 (*reviewer*): who added and archived a product is the managers' trail, as the price changes are (a cashier gets
+        // 403 there): a till reads the catalogue without the managers' staff ids or an operator's.
+        IReadOnlyList<ProductListing> items = caller.IsInRole(Roles.Cashier)
+            ? [.. page.Items.Select(product => product with { AddedBy = null, ArchivedBy = null })]
+            : page.Items;
+        return TypedResults.Ok(new ItemPage<ProductListing>(items, page.More ? page.Items[^1].Sku : null));
     }
 
     private static async Task<Ok<Product>> EditProduct(

@@ -47,8 +47,13 @@ internal sealed partial class MemberCardGrain(
     // An API host of the previous release does not say who made the top-up: its row names no one.
     Task<long> IMemberCardGrain.TopUp(string operationId, long amountFen) => TopUpAsync(operationId, amountFen, takenBy: null, staffId: null);
 
+    // A retry across the deploy that scoped top-up ids by caller (*reviewer*): a top-up applied under the previous release's
+    // id is that same top-up, not a new one. Only ids recorded before it match so: every new one is scoped.
     Task<long> IMemberCardGrain.TopUpBy(MemberCardTopUp topUp) =>
-        TopUpAsync(topUp.OperationId, topUp.AmountFen, TakingsLedger.TakenBy(topUp.StaffId), topUp.StaffId);
+        TopUpAsync(
+            topUp.PreviousOperationId is { } previous && !state.State.Applied.Exists(op => op.OperationId == topUp.OperationId)
+                && state.State.Applied.Exists(op => op.OperationId == previous && op.DeltaFen == topUp.AmountFen) ? previous : topUp.OperationId,
+            topUp.AmountFen, TakingsLedger.TakenBy(topUp.StaffId), topUp.StaffId);
 
     private async Task<long> TopUpAsync(string operationId, long amountFen, string? takenBy, string? staffId)
     {
