@@ -1107,7 +1107,10 @@ internal sealed partial class OrderGrain(
     // partner's confirmation "paid" while storage said pending (its charge left to lapse once the activation went), a
     // keyed cash payment 201 with none stored, a keyless refund's plan written with the retry's and finished twice. Every
     // write of the order goes through here, but the owed-address erasure's, which puts back what it changed itself.
-    private Task WriteOrForgetAsync() => WriteOrForgetAsync(state.WriteStateAsync);
+    // The state's own write, made once: every order write would otherwise allocate its delegate anew.
+    private Func<Task>? _writeState;
+
+    private Task WriteOrForgetAsync() => WriteOrForgetAsync(_writeState ??= state.WriteStateAsync);
 
     private Task WriteOrForgetAsync(Func<Task> write)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Legal;
@@ -43,21 +44,8 @@ public sealed class WithheldDisclosureReadTests(PlatformFixture platform)
         var user = await platform.RegisterUserAsync();
         var reviewer = await platform.EnrolStaffAsync("Refused Reviewing Operator", "operator");
         var disclosureId = await WithheldDemandAsync(user.UserId, "（2026）京01刑调字第932号");
-        var trigger = $"refuse_{Guid.NewGuid():N}";
-        await platform.Database.ScalarAsync<object>($"""
-            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log refuses'; END $$;
-            CREATE TRIGGER {trigger} BEFORE INSERT ON audit_log FOR EACH ROW
-              WHEN (NEW.action = '{Listed}' AND NEW.actor_id = '{reviewer.StaffId}') EXECUTE FUNCTION {trigger}();
-            """);
-        HttpResponseMessage refused;
-        try
-        {
-            refused = await platform.Client(reviewer.ApiKey).GetAsync("/v1/legal-disclosures?withheld=true&limit=500");
-        }
-        finally
-        {
-            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON audit_log; DROP FUNCTION {trigger}();");
-        }
+        var refused = await platform.Database.WhileRefusingAsync("audit_log", $"NEW.action = '{Listed}' AND NEW.actor_id = '{reviewer.StaffId}'",
+            () => platform.Client(reviewer.ApiKey).GetAsync("/v1/legal-disclosures?withheld=true&limit=500"));
 
         Assert.False(refused.IsSuccessStatusCode);
         Assert.DoesNotContain(disclosureId, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -288,22 +288,9 @@ public sealed class MemberCodeTests(PlatformFixture platform)
         return await client.SendAsync(request);
     }
 
-    private async Task<T> WhileStorageRefusesAsync<T>(string grainKey, Func<Task<T>> act)
-    {
-        var trigger = $"refuse_{Guid.NewGuid():N}";
-        await platform.Database.ScalarAsync<object>($"""
-            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'storage refuses'; END $$;
-            CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON orleans_storage FOR EACH ROW WHEN (NEW.grain_id_string = '{grainKey}') EXECUTE FUNCTION {trigger}();
-            """);
-        try
-        {
-            return await act();
-        }
-        finally
-        {
-            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON orleans_storage; DROP FUNCTION {trigger}();");
-        }
-    }
+    // The card's state writes refused while act runs (StorageRefusals, shared with the order tests).
+    private Task<T> WhileStorageRefusesAsync<T>(string grainKey, Func<Task<T>> act) =>
+        platform.Database.WhileStateWritesRefusedAsync(grainKey, act);
 
     // A till asked for codes the card could not cover, texting the member for nothing, and a code tried on a balance that
     // had since run short was spent all the same, so the member had to be asked again once the card was topped up.
