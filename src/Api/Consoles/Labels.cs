@@ -51,7 +51,7 @@ public static class Labels
         RequestRecipient.Failed => $"送达失败 failed after {recipient.Attempts} attempts, last {When(recipient.LastAttemptAt)}; not confirmed",
         RequestRecipient.Retrying => $"重试中 retrying: {recipient.Attempts} attempts, next {When(recipient.NextAttemptAt)}",
         RequestRecipient.NotTold => "未发送 not sent: its endpoint takes no event of this kind, so no confirmation is awaited",
-        RequestRecipient.Closed => "已关闭 closed before confirming: its data at the platform is erased, and it can confirm nothing now",
+        RequestRecipient.Closed => "已关闭 closed: the merchant has ended its business and its data at the platform is erased; nothing is sent to it, and it can confirm nothing",
         _ => "待发送 waiting to be sent",
     };
 

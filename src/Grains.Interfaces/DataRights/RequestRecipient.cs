@@ -11,8 +11,8 @@ namespace MeiLing.Grains.DataRights;
 /// <see cref="EventType"/> is what it was told (<c>customer.redact</c>, …); null when its endpoint takes no event of the kind,
 /// and the recipient is then <c>not-told</c>: nothing is sent to it, so nothing is awaited from it (an access request's
 /// <c>customer.data_request</c>, which a merchant's endpoint may leave out).
-/// A merchant that closed before it confirmed is <c>closed</c>: its closing erased what the platform held of its
-/// customers, its key can confirm nothing any more, and nothing more is sent to it or asked of it.
+/// A merchant that closed before it confirmed, or before the request reached it, is <c>closed</c>: its closing erased what
+/// the platform held of its customers, its key can confirm nothing any more, and nothing (more) is sent to it or asked of it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.request-recipient")]
 public sealed record RequestRecipient(

@@ -6,10 +6,11 @@ using MeiLing.Grains.Platform;
 namespace MeiLing.Grains.Webhooks;
 
 /// <summary>
-/// P3.1, P4.3: a merchant closed since it received a user's data is listed on the cause and told nothing (not-told): its
+/// P3.1, P4.3: a merchant closed since it received a user's data is listed on the cause closed and told nothing: its
 /// closure erased what the platform held of its customers and told it so (<c>shop.redact</c>), its key no longer confirms
 /// anything, and the user's id sent to an endpoint it no longer answers for would be a hand-over to no platform merchant.
-/// For a request's notices and a direct withdrawal's alike.
+/// For a request's notices and a direct withdrawal's alike. Listed closed, not as a party whose endpoint takes no event of
+/// the kind (not-told), so the user reads that the merchant has closed, not that it was left out (*reviewer*).
 /// </summary>
 internal static class ClosedMerchants
 {
@@ -28,6 +29,6 @@ internal static class ClosedMerchants
             [.. events.Where(Told)],
             [.. events.Select(item => Told(item)
                 ? new RecipientListing(causeId, item.Recipient, item.RecipientKind, item.EventId, item.Type)
-                : new RecipientListing(causeId, item.Recipient, item.RecipientKind, null, null))]);
+                : new RecipientListing(causeId, item.Recipient, item.RecipientKind, null, null, ClosedWhenListed: true))]);
     }
 }

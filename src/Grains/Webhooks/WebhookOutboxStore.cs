@@ -104,7 +104,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         foreach (var recipient in recipients)
         {
             var command = new NpgsqlBatchCommand(recipient.Supersedes ? SupersedingListing : """
-                INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, event_type, listed_at) VALUES ($1, $2, $3, $4, $5, $6)
+                INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, event_type, listed_at, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
                 ON CONFLICT (request_id, recipient, recipient_kind) DO NOTHING
                 """);
             command.Parameters.Add(new() { Value = recipient.RequestId });
@@ -113,6 +113,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             command.Parameters.Add(new() { Value = (object?)recipient.EventId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new() { Value = (object?)recipient.EventType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new() { Value = recipient.ClosedWhenListed ? now : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             batch.Add(command);
         }
 
@@ -129,7 +130,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     // until support re-sends it (this notice with it, should it fail too: RedeliverAsync). The notice replaced while still on
     // its way is watched still: failed for good, the listing shows it again (ListingsOfFailedNotice).
     private const string SupersedingListing = """
-        INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, event_type, listed_at) VALUES ($1, $2, $3, $4, $5, $6)
+        INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, event_type, listed_at, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
         ON CONFLICT (request_id, recipient, recipient_kind) DO UPDATE SET
                event_id = excluded.event_id, event_type = excluded.event_type, listed_at = excluded.listed_at, notified_at = NULL,
                confirmed_at = NULL, answered_at = NULL, failed_at = NULL, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL
@@ -800,9 +801,11 @@ public sealed record OutboxEvent(string EventId, string Recipient, RecipientKind
 /// A recipient of a data-rights request, and the event that tells it and its type (null when it takes none of this type).
 /// <see cref="Supersedes"/>: a later notice to a party that may be listed already under the cause (an order's owed address
 /// erased after the request told it), which the listing then shows in place of the first, unconfirmed again; otherwise a
-/// party listed already keeps its listing.
+/// party listed already keeps its listing. <see cref="ClosedWhenListed"/>: a merchant closed before the cause reached it, listed
+/// closed (told nothing, asked nothing), as a merchant that closes later is.
 /// </summary>
-public sealed record RecipientListing(string RequestId, string Recipient, RecipientKind RecipientKind, string? EventId, string? EventType, bool Supersedes = false);
+public sealed record RecipientListing(
+    string RequestId, string Recipient, RecipientKind RecipientKind, string? EventId, string? EventType, bool Supersedes = false, bool ClosedWhenListed = false);
 
 /// <summary>What became of support's redelivery of one recipient's notice, and the recipient as it now stands (null when not listed).</summary>
 public sealed record Redelivery(RedeliveryOutcome Outcome, RequestRecipient? Recipient);

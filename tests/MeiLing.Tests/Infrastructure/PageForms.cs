@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using MeiLing.Tests.Users;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MeiLing.Tests.Infrastructure;
 
@@ -15,6 +17,15 @@ public static partial class PageForms
     /// <summary>The antiforgery token of the form on <paramref name="page"/> (its cookie lands in the browser's jar).</summary>
     public static async Task<string> FormTokenAsync(this HttpClient browser, string page) =>
         AntiforgeryToken().Match(await browser.GetStringAsync(page)).Groups[1].Value;
+
+    /// <summary>A browser signed in to the privacy center as <paramref name="user"/>, its session in its cookie jar.</summary>
+    internal static async Task<HttpClient> PrivacyCenterAsync(this PlatformFixture platform, RegisteredUser user)
+    {
+        var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var signedIn = await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return browser;
+    }
 
     /// <summary>The table row of <paramref name="html"/> whose id is <paramref name="rowId"/>, to its <c>&lt;/tr&gt;</c>.</summary>
     public static string RowOf(string html, string rowId)

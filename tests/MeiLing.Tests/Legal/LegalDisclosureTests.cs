@@ -126,7 +126,7 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
             $"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0089", notifyUser: true, authority: Told));
         var ledger = await client.GetStringAsync($"/v1/users/{user.UserId}/disclosures");
         var supportsLedger = await support.GetStringAsync($"/v1/users/{user.UserId}/disclosures");
-        var page = await (await PrivacyCenterAsync(user)).GetStringAsync("/privacy");
+        var page = await (await platform.PrivacyCenterAsync(user)).GetStringAsync("/privacy");
         var access = (await client.FileRequestAsync(user.UserId, new { type = "access" })).RequestId();
         await client.WaitUntilDoneAsync(access);
         var export = await client.GetStringAsync($"/v1/requests/{access}/export");
@@ -386,13 +386,6 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         await madeUp.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
-    private async Task<HttpClient> PrivacyCenterAsync(RegisteredUser user)
-    {
-        var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var signedIn = await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password });
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        return browser;
-    }
 
     private static object Demand(string reference, bool notifyUser, string authority = "Beijing Public Security Bureau") => new
     {

@@ -34,7 +34,7 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         var done = await shop.CustomerClient.WaitUntilDoneAsync(requestId);
         var failed = await shop.CustomerClient.WaitForRecipientAsync(requestId, shop.Merchant.MerchantId, "failed");
         var listed = await support.UnconfirmedRequestIdsAsync();
-        var page = await (await PrivacyCenterAsync(shop.Customer)).GetStringAsync("/privacy/requests");
+        var page = await (await platform.PrivacyCenterAsync(shop.Customer)).GetStringAsync("/privacy/requests");
 
         // The request is answered on the platform's clock, and says plainly that this recipient was never reached.
         Assert.Equal("completed", done.GetProperty("status").GetString());
@@ -532,7 +532,7 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         await using var receiver = await WebhookReceiver.StartAsync();
         var (shop, receiptId, _) = await platform.WithdrawalTellingTheMerchantAsync(receiver, "notified");
 
-        var page = await (await PrivacyCenterAsync(shop.Customer)).GetStringAsync("/privacy");
+        var page = await (await platform.PrivacyCenterAsync(shop.Customer)).GetStringAsync("/privacy");
 
         // In the withdrawal's own row of the receipts, not only somewhere on the page.
         Assert.Contains($"data-recipient=\"{shop.Merchant.MerchantId}\" data-status=\"notified\"", PageForms.RowOf(page, $"receipt-{receiptId}"), StringComparison.Ordinal);
@@ -552,13 +552,5 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         var notice = await receiver.WaitForAsync(r => r.Endpoint == shop.Merchant.MerchantId && r.Type == "customer.data_request");
 
         Assert.True(notice.Verified, "a notice sent after the rotation does not verify under the new secret");
-    }
-
-    private async Task<HttpClient> PrivacyCenterAsync(RegisteredUser user)
-    {
-        var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var signedIn = await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password });
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        return browser;
     }
 }

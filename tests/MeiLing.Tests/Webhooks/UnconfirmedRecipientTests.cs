@@ -67,8 +67,9 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
 
     // P3.1, P8.1: a merchant closed since it read the user's order was still sent the user's id at its old endpoint, listed
     // "notified", and chased by support for good: its revoked key could never confirm, and a re-send needs a failed notice.
+    // Then it was listed not-told, and the privacy center told the user its endpoint takes no such event (*reviewer*).
     [Fact]
-    public async Task P3_1_P8_1_a_merchant_closed_since_it_received_the_users_data_is_sent_nothing_shown_not_told_and_never_chased()
+    public async Task P3_1_P8_1_a_merchant_closed_since_it_received_the_users_data_is_sent_nothing_shown_closed_and_never_chased()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var shop = await platform.OpenShopAsync();
@@ -87,9 +88,14 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
         var late = await support.GetFromJsonAsync<JsonElement>("/v1/requests?unconfirmedRecipients=true&limit=500");
         var recipient = (await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{requestId}"))
             .GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
+        var page = await (await platform.PrivacyCenterAsync(shop.Customer)).GetStringAsync("/privacy/requests");
 
         Assert.Equal(DataRightsRequestStatus.Completed, completed.Status);
-        Assert.Equal("not-told", recipient.GetProperty("status").GetString());
+        Assert.Equal("closed", recipient.GetProperty("status").GetString());
+        // The user reads that the merchant closed, not that its endpoint takes no such event (*reviewer*).
+        Assert.Contains($"data-recipient=\"{shop.Merchant.MerchantId}\" data-status=\"closed\"", page, StringComparison.Ordinal);
+        Assert.Contains("closed: the merchant has ended its business", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("takes no event of this kind", page, StringComparison.Ordinal);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", shop.Merchant.MerchantId, requestId));
         Assert.DoesNotContain(late.GetProperty("items").EnumerateArray(), r => r.RequestId() == requestId);
@@ -164,7 +170,7 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
     // P1.10, P3.1, P4.3: a withdrawal made directly told a merchant closed since it received the user's data, as a request
     // no longer did: the user's id went to an endpoint the merchant no longer answers for, listed for a key that confirms nothing.
     [Fact]
-    public async Task P1_10_P3_1_a_direct_withdrawal_sends_nothing_to_a_merchant_closed_since_and_lists_it_not_told()
+    public async Task P1_10_P3_1_a_direct_withdrawal_sends_nothing_to_a_merchant_closed_since_and_lists_it_closed()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var shop = await platform.OpenShopAsync();
@@ -181,7 +187,7 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
         var receiptId = (await user.SetConsentAsync(shop.Customer.UserId, "marketing-sharing", false, await platform.CurrentPolicyVersionAsync())).ReceiptId;
         var recipient = Assert.Single((await user.GetFromJsonAsync<JsonElement>($"/v1/consent-records/{receiptId}/recipients")).GetProperty("items").EnumerateArray());
 
-        Assert.Equal((shop.Merchant.MerchantId, "not-told"), (recipient.GetProperty("recipient").GetString(), recipient.GetProperty("status").GetString()));
+        Assert.Equal((shop.Merchant.MerchantId, "closed"), (recipient.GetProperty("recipient").GetString(), recipient.GetProperty("status").GetString()));
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND type = 'consent.withdrawn'", shop.Merchant.MerchantId));
     }
@@ -238,9 +244,9 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
 
     // P3.1, P4.3, P8.1 (*reviewer*): past its closing date, while its erasure walk had yet to finish (a large or stalled
     // merchant), a merchant was still sent the user's id on every request: its keys had ended, so no one could confirm it,
-    // and support chased it. From its closing date it is listed not-told, as its keys end.
+    // and support chased it. From its closing date it is listed closed, as its keys end.
     [Fact]
-    public async Task P3_1_P4_3_a_merchant_past_its_closing_date_whose_erasure_has_not_finished_is_sent_nothing_and_shown_not_told()
+    public async Task P3_1_P4_3_a_merchant_past_its_closing_date_whose_erasure_has_not_finished_is_sent_nothing_and_shown_closed()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var shop = await platform.OpenShopAsync();
@@ -257,7 +263,7 @@ public sealed class UnconfirmedRecipientTests(TimeTravelFixture platform)
             .GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("recipient").GetString() == shop.Merchant.MerchantId);
 
         Assert.Equal(MerchantStatus.Terminating, (await platform.Grains.GetGrain<IMerchantGrain>(shop.Merchant.MerchantId).Get())!.Status);
-        Assert.Equal("not-told", recipient.GetProperty("status").GetString());
+        Assert.Equal("closed", recipient.GetProperty("status").GetString());
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM webhook_outbox WHERE recipient = $1 AND request_id = $2", shop.Merchant.MerchantId, requestId));
     }
