@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Security.Cryptography;
+using MeiLing.Api.Apis;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace MeiLing.Api.Audit;
@@ -15,24 +14,9 @@ public static class AccessLogCursor
     private const string Purpose = "meiling.access-log-cursor.v1";
 
     public static string Write(IDataProtectionProvider protection, string userId, long before) =>
-        protection.CreateProtector(Purpose).Protect($"{userId}|{before.ToString(CultureInfo.InvariantCulture)}");
+        SealedUserCursor.Write(protection, Purpose, userId, before);
 
     /// <summary>Where <paramref name="cursor"/> points, when it is one <see cref="Write"/> gave for <paramref name="userId"/>.</summary>
-    public static bool TryRead(IDataProtectionProvider protection, string userId, string cursor, out long before)
-    {
-        before = 0;
-        string plain;
-        try
-        {
-            plain = protection.CreateProtector(Purpose).Unprotect(cursor);
-        }
-        catch (Exception exception) when (exception is CryptographicException or FormatException)
-        {
-            return false;
-        }
-
-        var parts = plain.Split('|');
-        return parts.Length == 2 && parts[0] == userId
-            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out before) && before > 0;
-    }
+    public static bool TryRead(IDataProtectionProvider protection, string userId, string cursor, out long before) =>
+        SealedUserCursor.TryRead(protection, Purpose, userId, cursor, out before) && before > 0;
 }

@@ -44,9 +44,9 @@ internal sealed partial class OrderGrain(
     // Whether this activation knows the order's listing row is written: a replayed placement writes it once, not per replay.
     private bool _listingWritten;
 
-    // Whether this activation knows every takings row the stored order calls for is written (since its last state write):
-    // a replayed payment or confirmation writes them once, not per replay.
-    private bool _takingsRecorded;
+    // Whether this activation knows every takings row the stored order calls for, and its listing row's status, are written
+    // (since its last state write): a replayed payment or confirmation writes them once, not per replay.
+    private bool _moneyFollowUpsWritten;
 
     // Outside its scope a caller is told the order does not exist.
     private OrderState OrderFor(OrderCaller caller, params OrderParty[] parties) =>
@@ -280,8 +280,9 @@ internal sealed partial class OrderGrain(
             }
 
             // P1.6 (*reviewer*): the first attempt may have written the order and then failed to write its takings row (503):
-            // answered from the order alone, the retry left the day's report short of the payment for good.
-            await RecordTakingsOnceAsync();
+            // answered from the order alone, the retry left the day's report short of the payment for good (and the merchant's
+            // list showed the order awaiting payment).
+            await WriteMoneyFollowUpsOnceAsync();
             return await AnswerAsync(caller, order);
         }
 
@@ -596,6 +597,8 @@ internal sealed partial class OrderGrain(
                 {
                     await UpdateIndexAsync();
                 }
+
+                _moneyFollowUpsWritten = true;
             }
         }
         else if (order.FindRefund(refundId) is { } planned && order.UnfinishedRefunds().Contains(planned))
@@ -607,7 +610,7 @@ internal sealed partial class OrderGrain(
         {
             // P1.6 (*reviewer*): a replay of a confirmation taken before, whose takings row may have failed after the order's
             // write (the partner heard 503 and sent it again): answered from the order alone, the row was never written.
-            await RecordTakingsOnceAsync();
+            await WriteMoneyFollowUpsOnceAsync();
         }
 
         return order.ToView(OrderId);
@@ -1088,6 +1091,8 @@ internal sealed partial class OrderGrain(
             // The listing row carries the status, not the amount paid: a partial payment leaves it as it is.
             await UpdateIndexAsync();
         }
+
+        _moneyFollowUpsWritten = true;
     }
 
     private async Task DiscloseToPaymentPartnerAsync(OrderState order, IPaymentPartner partner, string purpose)
@@ -1114,21 +1119,26 @@ internal sealed partial class OrderGrain(
 
     private Task WriteOrForgetAsync(Func<Task> write)
     {
-        // What is written may call for takings rows not yet recorded.
-        _takingsRecorded = false;
+        // What is written may call for takings rows, and a listing status, not yet written.
+        _moneyFollowUpsWritten = false;
         return state.WriteOrForgetAsync(this, write);
     }
 
     // Every row the stored order's money calls for (TakingsLedger.RecordAsync leaves rows already there as they are).
-    private async Task RecordTakingsAsync()
-    {
-        await takings.RecordAsync(OrderId, state.State);
-        _takingsRecorded = true;
-    }
+    private Task RecordTakingsAsync() => takings.RecordAsync(OrderId, state.State);
 
-    // A replay writes the rows its first attempt may have failed to write after the order's: once per activation and
+    // A replay writes the rows its first attempt may have failed to write after the order's, its takings and its listing
+    // row (*reviewer*: the listing kept a paid order awaiting payment on the merchant's list): once per activation and
     // state write, not per replay (a till replaying its Idempotency-Key at wire speed).
-    private Task RecordTakingsOnceAsync() => _takingsRecorded ? Task.CompletedTask : RecordTakingsAsync();
+    private async Task WriteMoneyFollowUpsOnceAsync()
+    {
+        if (!_moneyFollowUpsWritten)
+        {
+            await RecordTakingsAsync();
+            await UpdateIndexAsync();
+            _moneyFollowUpsWritten = true;
+        }
+    }
 
     private IUserConsentGate User(string userId) => GrainFactory.GetResolvedGrain<IUserConsentGate>(userId);
 

@@ -172,10 +172,14 @@ public sealed class DailyReportTests(PlatformFixture platform)
         var retried = await PayMarkedWithKeyAsync(till.Cashier, sale, "till-2-cash-5", 1_000);
         var again = await PayMarkedWithKeyAsync(till.Cashier, sale, "till-2-cash-5", 1_000);
         var report = await (await till.Manager.DailyReportAsync(till.MerchantId, RetailApiClient.ShanghaiToday())).Content.ReadFromJsonAsync<JsonElement>();
+        var listed = (await till.Manager.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/orders"))
+            .GetProperty("items").EnumerateArray().Single(order => order.GetProperty("orderId").GetString() == sale);
 
         await failed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        // The merchant's list follows the retry too (*reviewer*: it showed the paid sale awaiting payment).
+        Assert.Equal("paid", listed.GetProperty("status").GetString());
         Assert.Equal(1_000, report.GetProperty("grossFen").GetInt64());
         Assert.Equal((1, 1_000L), Method(report.GetProperty("byMethod"), "marked"));
         Assert.Equal(new List<(string?, int, long)> { (till.CashierId, 1, 1_000) }, Shares(report, "markedPaymentsByStaff"));

@@ -158,9 +158,7 @@ public sealed class LocationTests(PlatformFixture platform)
         }
         while (next is not null && pagedBy400.Count <= Held);
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Locations", "support")).ApiKey);
-        var supportFirst = await support.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/locations");
-        var supportRest = await support.GetFromJsonAsync<JsonElement>(
-            $"/v1/users/{user.UserId}/locations?cursor={supportFirst.GetProperty("nextCursor").GetString()}");
+        var supportPages = await SupportPagesAsync(support, user.UserId, limit: 1000);
 
         Assert.Equal(1000, first.GetProperty("items").GetArrayLength());
         Assert.NotNull(cursor);
@@ -168,12 +166,70 @@ public sealed class LocationTests(PlatformFixture platform)
         Assert.Equal(samples[^1].At, oldest.GetProperty("at").GetDateTimeOffset());
         Assert.Equal(JsonValueKind.Null, rest.GetProperty("nextCursor").ValueKind);
         Assert.Equal(samples.Select(sample => sample.At), pagedBy400);
-        // Support pages the same samples, each page coarsened to the city and the hour.
-        var supportOldest = Assert.Single(supportRest.GetProperty("items").EnumerateArray());
-        Assert.Equal(0, supportOldest.GetProperty("at").GetDateTimeOffset().UtcTicks % TimeSpan.TicksPerHour);
-        Assert.Equal(34.2, supportOldest.GetProperty("latitude").GetDouble());
-        Assert.Equal(JsonValueKind.Null, supportRest.GetProperty("nextCursor").ValueKind);
+        // Support pages the same samples, coarsened to the city and the hour: every hour they fall in, once.
+        var supportItems = supportPages.SelectMany(page => page.GetProperty("items").EnumerateArray()).ToList();
+        Assert.Equal(
+            samples.Select(sample => HourOf(sample.At)).Distinct(),
+            supportItems.Select(item => item.GetProperty("at").GetDateTimeOffset()));
+        Assert.All(supportItems, item => Assert.Equal(34.2, item.GetProperty("latitude").GetDouble()));
     }
+
+    // P1.7, P4.4, A.2 (*reviewer*): support's cursor was the exact instant of the oldest sample it was shown, and any
+    // instant was taken as one: paging a sample at a time gave back every sample's minute and how many there were, and a
+    // made-up cursor probed for a sample before any instant, undoing the coarsening to the hour.
+    [Fact]
+    public async Task P1_7_A_2_support_learns_no_samples_minute_from_the_locations_cursor_nor_probes_with_its_own()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var keys = platform.EverySilo.First().GetRequiredService<UserDataKeys>();
+        var hour = HourOf(DateTimeOffset.UtcNow.AddHours(-3));
+        // Three samples in one place within one hour, and one an hour earlier.
+        var samples = new[] { 50, 31, 7, -20 }.Select(minute => new LocationSample(34.21, 108.91, 5, LocationSource.Gps, hour.AddMinutes(minute))).ToList();
+        foreach (var sample in samples)
+        {
+            await platform.Database.ScalarAsync<int>(
+                "INSERT INTO user_location_samples (user_id, at, sealed_sample, consent_receipt_id) VALUES ($1, $2, $3, 'rcp_minutes') RETURNING 1",
+                user.UserId, sample.At, await keys.SealAsync(user.UserId, JsonSerializer.SerializeToUtf8Bytes(sample)));
+        }
+
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Minutes", "support")).ApiKey);
+        var onePerPage = await SupportPagesAsync(support, user.UserId, limit: 1);
+        var cursors = onePerPage.Select(page => page.GetProperty("nextCursor").GetString()).OfType<string>().ToList();
+        var madeUp = await support.GetAsync($"/v1/users/{user.UserId}/locations?limit=1&cursor={samples[0].At.AddTicks(1).UtcTicks}");
+        var usersOwn = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/locations?limit=1")).GetProperty("nextCursor").GetString();
+        var withTheUsers = await support.GetAsync($"/v1/users/{user.UserId}/locations?limit=1&cursor={usersOwn}");
+        var other = await platform.RegisterUserAsync();
+        var onAnotherUser = await support.GetAsync($"/v1/users/{other.UserId}/locations?limit=1&cursor={Uri.EscapeDataString(cursors[0])}");
+
+        // Two pages, one per hour, each sample's hour once: not four pages, one per sample.
+        Assert.Equal(
+            [hour, hour.AddHours(-1)],
+            onePerPage.SelectMany(page => page.GetProperty("items").EnumerateArray()).Select(item => item.GetProperty("at").GetDateTimeOffset()));
+        Assert.Equal(2, onePerPage.Count);
+        Assert.All(cursors, cursor => Assert.False(long.TryParse(cursor, out _), "support's cursor is sealed, not an instant"));
+        Assert.DoesNotContain(cursors, cursor => samples.Any(sample => cursor.Contains(sample.At.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
+        await madeUp.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await withTheUsers.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await onAnotherUser.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static async Task<List<JsonElement>> SupportPagesAsync(HttpClient support, string userId, int limit)
+    {
+        var pages = new List<JsonElement>();
+        string? next = null;
+        do
+        {
+            var page = await support.GetFromJsonAsync<JsonElement>(
+                $"/v1/users/{userId}/locations?limit={limit}" + (next is null ? "" : $"&cursor={Uri.EscapeDataString(next)}"));
+            pages.Add(page);
+            next = page.GetProperty("nextCursor").GetString();
+        }
+        while (next is not null && pages.Count < 100);
+        return pages;
+    }
+
+    private static DateTimeOffset HourOf(DateTimeOffset at) => at.AddTicks(-(at.UtcTicks % TimeSpan.TicksPerHour));
 
     [Theory]
     [InlineData("not-a-cursor")]
