@@ -152,7 +152,7 @@ internal sealed partial class MerchantGrain(
         // finds the merchant still active does nothing.
         await this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, TimeSpan.FromDays(1));
         // To the end of the last day (UTC): the notice names that day, and the erasure comes after it.
-        merchant.BeginTermination(EndOfDay(clock.GetUtcNow().AddDays(noticeDays)));
+        merchant.BeginTermination(UtcDays.EndOfDay(clock.GetUtcNow().AddDays(noticeDays)));
         await SaveAsync();
         await NotifyCustomersAsync(merchant);
         return merchant.ToView(MerchantId);
@@ -358,11 +358,9 @@ internal sealed partial class MerchantGrain(
     // and every notice given on one day names the same, so one sent again that day is the one already held.
     private static DateTimeOffset NoticeDateFor(MerchantState merchant, DateTimeOffset now)
     {
-        var theirs = EndOfDay(now.AddDays(MinimumNoticeDays));
+        var theirs = UtcDays.EndOfDay(now.AddDays(MinimumNoticeDays));
         return theirs > merchant.TerminationEffectiveAt!.Value ? theirs : merchant.TerminationEffectiveAt.Value;
     }
-
-    private static DateTimeOffset EndOfDay(DateTimeOffset instant) => new(instant.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
 
     // Returns who was told and who could not be.
     private async Task<(List<string> Told, List<string> Unreached)> TellAsync(

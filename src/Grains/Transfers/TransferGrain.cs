@@ -65,6 +65,10 @@ internal sealed partial class TransferGrain(
             throw DomainException.Conflict("transfer-exists", "This transfer has already begun.");
         }
 
+        // P3.2 (*reviewer*): the notice names a day, so the transfer takes effect at the end of a UTC day: given at midnight in
+        // a far offset (+14:00), the notice named a day whose objections had closed ten hours before it began in China.
+        effectiveAt = UtcDays.WholeDay(effectiveAt);
+
         // P3.2: the users hear of it at least 30 days before their data moves, so they can object in time.
         if (effectiveAt < clock.GetUtcNow().AddDays(ITransferGrain.MinimumNoticeDays))
         {
@@ -257,14 +261,15 @@ internal sealed partial class TransferGrain(
         }
 
         // P3.2: the date the customer's data moves is the transfer's, or 30 days from now for one told late (their own).
-        var theirDate = Max(transfer.EffectiveAt, clock.GetUtcNow().AddDays(ITransferGrain.MinimumNoticeDays));
+        // To the end of a UTC day, as their objection's deadline runs (TransferUsersStore).
+        var theirDate = Max(transfer.EffectiveAt, UtcDays.EndOfDay(clock.GetUtcNow().AddDays(ITransferGrain.MinimumNoticeDays)));
         var notice = new UserNotification(
             "merchant-transfer",
             // P3.2 (*reviewer*): the text, an SMS too, names the shop whose business moves: "this merchant" told a customer
             // reading it on their phone nothing of which of their shops it was.
             $"Your data held for {(transfer.MerchantName.Length > 0 ? transfer.MerchantName : "this merchant")} ({transfer.MerchantId}) moves to " +
-            $"{transfer.SuccessorName} ({transfer.SuccessorMerchantId}) on {theirDate:yyyy-MM-dd}, " +
-            $"which is bound by the same privacy policy. To be left out, object before then (transfer {TransferId}).",
+            $"{transfer.SuccessorName} ({transfer.SuccessorMerchantId}) after {UtcDays.LastDay(theirDate)} (UTC), " +
+            $"which is bound by the same privacy policy. To be left out, object by the end of that day (transfer {TransferId}).",
             transfer.MerchantId, clock.GetUtcNow(), theirDate);
         var untold = await users.UntoldAsync(TransferId, batchSize + 1);
         var unreached = 0;

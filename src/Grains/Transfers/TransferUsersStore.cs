@@ -10,6 +10,13 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     /// <summary>P3.2: each user hears of a transfer at least this long before their data moves.</summary>
     private static readonly TimeSpan NoticePeriod = TimeSpan.FromDays(ITransferGrain.MinimumNoticeDays);
 
+    // P3.2 (*reviewer*): a user told late keeps their 30 days to the end of the UTC day their notice names (UtcDays), as the
+    // transfer's own date does: cut at the minute they were told, it closed hours before the day the notice gave.
+    private static readonly string OwnPeriodEnd =
+        $"(date_trunc('day', notified_at + interval '{ITransferGrain.MinimumNoticeDays} days', 'UTC') + interval '1 day')";
+
+    private static DateTimeOffset OwnPeriodEndOf(DateTimeOffset toldAt) => UtcDays.EndOfDay(toldAt + NoticePeriod);
+
     /// <summary>Lists the merchant's customers under the transfer, each once; the merchant is kept on every row.</summary>
     public async Task AddAsync(string transferId, string merchantId, IEnumerable<string> userIds)
     {
@@ -134,9 +141,9 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     /// </remarks>
     public async Task<ObjectionAnswer> ObjectAsync(string transferId, string userId, DateTimeOffset now, DateTimeOffset effectiveAt)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             UPDATE transfer_users SET objected_at = coalesce(objected_at, $3), objection_cause_id = $4
-             WHERE transfer_id = $1 AND user_id = $2 AND settled_at IS NULL AND ($3 < $5 OR notified_at IS NULL OR notified_at > $6)
+             WHERE transfer_id = $1 AND user_id = $2 AND settled_at IS NULL AND ($3 < $5 OR notified_at IS NULL OR $3 < {OwnPeriodEnd})
             RETURNING notified_at
             """);
         command.Parameters.Add(new() { Value = transferId });
@@ -144,7 +151,6 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = TransferObjections.CauseId(transferId, userId) });
         command.Parameters.Add(new() { Value = effectiveAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = now - NoticePeriod, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await using (var reader = await command.ExecuteReaderAsync())
         {
             if (await reader.ReadAsync())
@@ -152,7 +158,7 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
                 // The user's own date: the transfer's, or 30 days after they were told when that is later (not yet told:
                 // their period has not begun, and their notice will name it).
                 var toldAt = reader.IsDBNull(0) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(0);
-                var theirs = toldAt is { } told && told + NoticePeriod > effectiveAt ? told + NoticePeriod : effectiveAt;
+                var theirs = toldAt is { } told && OwnPeriodEndOf(told) > effectiveAt ? OwnPeriodEndOf(told) : effectiveAt;
                 return new ObjectionAnswer(TransferObjectionOutcome.Recorded, theirs);
             }
         }
@@ -168,13 +174,13 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
     /// </summary>
     public Task<IReadOnlyList<(string UserId, bool Objected)>> DueAsync(string transferId, string after, int limit, DateTimeOffset now) =>
         dataSource.ReadRowsAsync(
-            """
+            $"""
             SELECT user_id, objected_at IS NOT NULL FROM transfer_users
-             WHERE transfer_id = $1 AND settled_at IS NULL AND user_id > $2 AND (objected_at IS NOT NULL OR notified_at <= $4)
+             WHERE transfer_id = $1 AND settled_at IS NULL AND user_id > $2 AND (objected_at IS NOT NULL OR {OwnPeriodEnd} <= $4)
              ORDER BY user_id LIMIT $3
             """,
             reader => (reader.GetString(0), reader.GetBoolean(1)),
-            transferId, after, limit, now - NoticePeriod);
+            transferId, after, limit, now);
 
     /// <summary>
     /// Whether anyone is left unsettled, and when the earliest of them falls due: null while one of them is still untold
@@ -189,7 +195,7 @@ public sealed class TransferUsersStore(NpgsqlDataSource dataSource)
             """,
             reader => (Count: reader.GetInt32(0), Untold: !reader.IsDBNull(1) && reader.GetBoolean(1), Earliest: reader.IsDBNull(2) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(2)),
             transferId))[0];
-        return (row.Count > 0, row.Untold ? null : row.Earliest + NoticePeriod);
+        return (row.Count > 0, row.Untold ? null : row.Earliest is { } earliest ? OwnPeriodEndOf(earliest) : null);
     }
 
     /// <summary>The user is handed over or left out; the merchant is named again for rows listed before it was kept.</summary>
