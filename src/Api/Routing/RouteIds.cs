@@ -28,6 +28,7 @@ public static class RouteIds
         ["receiptId"] = EntityId.ReceiptPrefix,
         ["transferId"] = EntityId.TransferPrefix,
         ["deliveryId"] = EntityId.DeliveryPrefix,
+        ["disclosureId"] = EntityId.LegalDisclosurePrefix,
     };
 
     /// <summary>The route parameter naming a party a notice went to (<c>{recipient:party}</c>): audited beside the ids.</summary>

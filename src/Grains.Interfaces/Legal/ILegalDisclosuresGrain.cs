@@ -4,14 +4,42 @@ namespace MeiLing.Grains.Legal;
 [Alias("meiling.legal-disclosures")]
 public interface ILegalDisclosuresGrain : IGrainWithIntegerKey
 {
-    public static readonly IReadOnlyList<string> DocumentTypes = ["subpoena", "investigation-letter", "court-order", "other"];
+    /// <summary>A document of no named kind: its demand waits for a second operator, as a withheld one does.</summary>
+    public const string OtherDocument = "other";
+
+    public static readonly IReadOnlyList<string> DocumentTypes = ["subpoena", "investigation-letter", "court-order", OtherDocument];
 
     /// <summary>The longest authority's name: the disclosure ledger keeps it as the recipient, in 128 characters.</summary>
     public const int MaxAuthorityLength = 128;
 
-    /// <summary>Hands the fields over to the authority, recorded in the user's ledger; the user is told unless the demand says otherwise.</summary>
+    /// <summary>The longest a demand is withheld from its user at a time: a second operator may renew it, a period at a time.</summary>
+    public const int MaxWithheldDays = 365;
+
+    /// <summary>
+    /// Hands the fields over to the authority, recorded in the user's ledger; the user is told unless the demand says otherwise.
+    /// A demand withheld from its user, or backed by no named kind of document (<c>other</c>), is recorded awaiting a second
+    /// operator's approval (<see cref="Approve"/>) and hands nothing over until then.
+    /// </summary>
     [Alias("record")]
     Task<LegalDisclosure> Record(string userId, LegalDemand demand);
+
+    /// <summary>
+    /// A second operator approves a demand awaiting approval (never its recorder: 403 <c>own-demand</c>), and its fields are
+    /// handed over; a retry finishes what an interrupted approval began.
+    /// </summary>
+    [Alias("approve")]
+    Task<LegalDisclosure> Approve(string disclosureId, string approvedBy, string reason);
+
+    /// <summary>
+    /// Keeps a withheld demand from its user until <paramref name="until"/> (at most <see cref="MaxWithheldDays"/> ahead): by
+    /// an operator other than the one who set the period running (403 <c>own-withholding</c>).
+    /// </summary>
+    [Alias("renew-withholding")]
+    Task<LegalDisclosure> RenewWithholding(string disclosureId, string renewedBy, DateTimeOffset until, string reason);
+
+    /// <summary>Tells each user whose demand's withholding has lapsed, and shows it to them from then on; returns how many.</summary>
+    [Alias("release-lapsed")]
+    Task<int> ReleaseLapsed();
 
     /// <summary>Legal disclosures the user was not told about, oldest first, for operators' review.</summary>
     [Alias("withheld")]

@@ -139,13 +139,17 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
     async Task<AccessLogPage> IAuditLogGrain.AccessLog(string userId, long? before, int limit)
     {
         // Keyset on the subject index (ix_audit_log_subject), newest first, one more than asked to know whether more follow.
-        // P3.3: a legal demand the user may not be told of stays out of what they read, as it does of their disclosures.
+        // P3.3: a legal demand the user may not be told of stays out of what they read, as it does of their disclosures, every
+        // step of it (recorded, approved, renewed), until its withholding lapses and the user is told.
         var take = Math.Clamp(limit, 1, IAuditLogGrain.MaxAccessLogPage);
         await using var command = dataSource.CreateCommand("""
             SELECT sequence, at, actor_role, actor_id, action, subject_user_id, detail, hash
               FROM audit_log
              WHERE subject_user_id = $1 AND sequence < $2
-               AND CASE WHEN action IN ('legal-disclosure', 'legal-disclosure:refused') THEN (detail::jsonb ->> 'userNotified') IS DISTINCT FROM 'false' ELSE true END
+               AND CASE WHEN action = 'legal-disclosure' OR starts_with(action, 'legal-disclosure:')
+                        THEN (detail::jsonb ->> 'userNotified') IS DISTINCT FROM 'false'
+                             OR EXISTS (SELECT 1 FROM legal_disclosures l WHERE l.disclosure_id = detail::jsonb ->> 'disclosureId' AND l.user_notified)
+                        ELSE true END
              ORDER BY sequence DESC LIMIT $3
             """);
         command.Parameters.Add(new() { Value = userId });

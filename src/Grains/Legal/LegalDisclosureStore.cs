@@ -8,7 +8,9 @@ namespace MeiLing.Grains.Legal;
 public sealed class LegalDisclosureStore(NpgsqlDataSource dataSource)
 {
     // Who recorded each and when its hand-over finished close the list: a reviewer of a withheld demand reads both (P3.3, P1.7).
-    private const string Columns = "disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, at, recorded_by, completed_at";
+    private const string Columns =
+        "disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, at, recorded_by, completed_at, " +
+        "approval_needed, approved_by, withheld_until, released_at, withholding_set_by";
 
     /// <summary>
     /// Records the demand before anything is handed over; a demand recorded before (a retry) is kept as it was.
@@ -19,8 +21,10 @@ public sealed class LegalDisclosureStore(NpgsqlDataSource dataSource)
         var rows = await dataSource.ReadRowsAsync(
             $"""
             WITH added AS (
-                INSERT INTO legal_disclosures (disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, recorded_by, at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (disclosure_id) DO NOTHING
+                INSERT INTO legal_disclosures (disclosure_id, user_id, authority, document_type, document_reference, fields, user_notified, recorded_by, at,
+                                               approval_needed, withheld_until, withholding_set_by)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $11::timestamptz IS NULL THEN NULL ELSE $8 END)
+                ON CONFLICT (disclosure_id) DO NOTHING
                 RETURNING {Columns})
             SELECT * FROM added
             UNION ALL
@@ -28,8 +32,51 @@ public sealed class LegalDisclosureStore(NpgsqlDataSource dataSource)
             """,
             reader => (Read(reader), !reader.IsDBNull(9)),
             disclosure.DisclosureId, disclosure.UserId, disclosure.Authority, disclosure.DocumentType, disclosure.DocumentReference,
-            disclosure.Fields.ToArray(), disclosure.UserNotified, recordedBy, disclosure.At);
+            disclosure.Fields.ToArray(), disclosure.UserNotified, recordedBy, disclosure.At, disclosure.ApprovalNeeded,
+            (object?)disclosure.WithheldUntil ?? DBNull.Value);
         return rows[0];
+    }
+
+    /// <summary>The demand as stored; null when there is none.</summary>
+    public async Task<LegalDisclosure?> FindAsync(string disclosureId) =>
+        (await dataSource.ReadRowsAsync($"SELECT {Columns} FROM legal_disclosures WHERE disclosure_id = $1", Read, disclosureId)).SingleOrDefault();
+
+    /// <summary>Records the second operator's approval (the first to approve stays); returns the demand as stored.</summary>
+    public async Task<LegalDisclosure?> ApproveAsync(string disclosureId, string approvedBy, DateTimeOffset now) =>
+        (await dataSource.ReadRowsAsync(
+            $"""
+            UPDATE legal_disclosures SET approved_by = coalesce(approved_by, $2), approved_at = coalesce(approved_at, $3)
+             WHERE disclosure_id = $1 RETURNING {Columns}
+            """,
+            Read, disclosureId, approvedBy, now)).SingleOrDefault();
+
+    /// <summary>Keeps a withheld demand from its user until <paramref name="until"/>, set running by <paramref name="renewedBy"/>.</summary>
+    public async Task<LegalDisclosure?> RenewWithholdingAsync(string disclosureId, string renewedBy, DateTimeOffset until) =>
+        (await dataSource.ReadRowsAsync(
+            $"""
+            UPDATE legal_disclosures SET withheld_until = $3, withholding_set_by = $2
+             WHERE disclosure_id = $1 AND NOT user_notified RETURNING {Columns}
+            """,
+            Read, disclosureId, renewedBy, until)).SingleOrDefault();
+
+    /// <summary>Handed-over demands whose withholding lapsed by <paramref name="now"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<LegalDisclosure>> LapsedAsync(DateTimeOffset now, int limit) =>
+        dataSource.ReadRowsAsync(
+            $"""
+            SELECT {Columns} FROM legal_disclosures
+             WHERE NOT user_notified AND withheld_until <= $1 AND completed_at IS NOT NULL
+             ORDER BY withheld_until, disclosure_id LIMIT $2
+            """,
+            Read, now, limit);
+
+    /// <summary>The user is told of the demand from now on: their ledger, export and access log show it.</summary>
+    public async Task ReleaseAsync(string disclosureId, DateTimeOffset now)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE legal_disclosures SET user_notified = true, released_at = coalesce(released_at, $2) WHERE disclosure_id = $1");
+        command.Parameters.Add(new() { Value = disclosureId });
+        command.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Marks the demand's hand-over, its audit entry and the user's notice done.</summary>
@@ -54,5 +101,8 @@ public sealed class LegalDisclosureStore(NpgsqlDataSource dataSource)
     private static LegalDisclosure Read(NpgsqlDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
             reader.GetFieldValue<string[]>(5), reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7),
-            reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9));
+            reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+            reader.GetBoolean(10), reader.IsDBNull(11) ? null : reader.GetString(11),
+            reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12), reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+            reader.IsDBNull(14) ? null : reader.GetString(14));
 }

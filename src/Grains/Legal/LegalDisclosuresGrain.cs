@@ -3,6 +3,7 @@ using MeiLing.Grains.Consents;
 using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Notifications;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Privacy;
 using MeiLing.Grains.Users;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,9 @@ internal sealed partial class LegalDisclosuresGrain(
     LegalDisclosureStore store, DisclosureLedgerStore ledger, TimeProvider clock, ILogger<LegalDisclosuresGrain> logger) : Grain, ILegalDisclosuresGrain
 {
     private const int MaxPage = 500;
+
+    // Lapsed withholdings told a sweep at a time: each is a notice and a write; the rest wait for the next sweep.
+    private const int ReleasedPerSweep = 500;
 
     // P3.3: the demand is on the record before anything is handed over, then the hand-over passes the user's
     // disclosure gate (which refuses it without a document reference). The same demand again (same user,
@@ -32,11 +36,16 @@ internal sealed partial class LegalDisclosuresGrain(
             throw DomainException.InvalidField("authority", "invalid-authority", $"An authority's name of 1-{ILegalDisclosuresGrain.MaxAuthorityLength} characters.");
         }
 
+        var withheldUntil = WithholdingEnd(demand.NotifyUser, demand.WithheldUntil);
         var profile = await GrainFactory.GetGrain<IUserProfile>(userId).GetProfile() ?? throw DomainException.NotFound("user-not-found", "No such user.");
         var disclosureId = EntityId.FromIdempotencyKey(EntityId.LegalDisclosurePrefix, $"{userId}\n{demand.Authority}", demand.DocumentReference);
+        // P1.7, P3.3 (*reviewer*): one operator recorded a demand withheld from its user (or backed by no named kind of
+        // document) and handed the data over at once, hidden from the user for good: one person, anyone's data, no trace the
+        // user could ever read. Such a demand now waits for a second operator, and its withholding ends.
+        var approvalNeeded = !demand.NotifyUser || demand.DocumentType == ILegalDisclosuresGrain.OtherDocument;
         var (disclosure, completed) = await store.BeginAsync(
             new LegalDisclosure(disclosureId, userId, demand.Authority, demand.DocumentType, demand.DocumentReference, demand.Fields, demand.NotifyUser,
-                PostgresTime.AsStored(clock.GetUtcNow())),
+                PostgresTime.AsStored(clock.GetUtcNow()), ApprovalNeeded: approvalNeeded, WithheldUntil: withheldUntil),
             demand.RecordedBy);
         if (!disclosure.IsTheSameDemandAs(demand))
         {
@@ -52,12 +61,105 @@ internal sealed partial class LegalDisclosuresGrain(
             return disclosure;
         }
 
+        if (disclosure.Status == LegalDisclosure.AwaitingApproval)
+        {
+            await AuditAsync(demand.RecordedBy, "legal-disclosure:awaiting-approval", disclosure, new { });
+            return disclosure;
+        }
+
+        return await HandOverAsync(disclosure, demand.RecordedBy, profile.Region);
+    }
+
+    async Task<LegalDisclosure> ILegalDisclosuresGrain.Approve(string disclosureId, string approvedBy, string reason)
+    {
+        var disclosure = await store.FindAsync(disclosureId) ?? throw NoSuchDemand();
+        if (disclosure.CompletedAt is not null)
+        {
+            return disclosure;
+        }
+
+        if (!disclosure.ApprovalNeeded)
+        {
+            throw DomainException.Conflict("approval-not-needed", "This demand needs no second operator's approval.");
+        }
+
+        if (disclosure.RecordedBy == approvedBy)
+        {
+            throw DomainException.Forbidden("own-demand", "The operator who recorded a demand cannot approve it: a second operator does.");
+        }
+
+        var profile = await GrainFactory.GetGrain<IUserProfile>(disclosure.UserId).GetProfile()
+            ?? throw DomainException.Conflict("user-gone", "The user's account is closed: nothing of theirs is left to hand over.");
+        // On the record before the approval counts, as support's approvals are: a log that refuses it approves nothing.
+        await AuditAsync(approvedBy, "legal-disclosure:approved", disclosure, new { reason = SupportMasking.MaskedForTheRecord(reason) });
+        var approved = await store.ApproveAsync(disclosureId, approvedBy, PostgresTime.AsStored(clock.GetUtcNow())) ?? throw NoSuchDemand();
+        return await HandOverAsync(approved, approvedBy, profile.Region);
+    }
+
+    async Task<LegalDisclosure> ILegalDisclosuresGrain.RenewWithholding(string disclosureId, string renewedBy, DateTimeOffset until, string reason)
+    {
+        var disclosure = await store.FindAsync(disclosureId) ?? throw NoSuchDemand();
+        if (disclosure.UserNotified)
+        {
+            throw DomainException.Conflict("not-withheld", "This demand is not withheld from its user (or no longer is).");
+        }
+
+        if (disclosure.WithholdingSetBy == renewedBy)
+        {
+            throw DomainException.Forbidden("own-withholding", "The operator who set this withholding running cannot renew it: a second operator does.");
+        }
+
+        var withheldUntil = WithholdingEnd(notifyUser: false, until);
+        await AuditAsync(renewedBy, "legal-disclosure:withholding-renewed", disclosure, new { withheldUntil, reason = SupportMasking.MaskedForTheRecord(reason) });
+        return await store.RenewWithholdingAsync(disclosureId, renewedBy, withheldUntil!.Value)
+            ?? throw DomainException.Conflict("not-withheld", "This demand is not withheld from its user (or no longer is).");
+    }
+
+    // P3.3 (*reviewer*): a withholding had no end, and nothing ever told the user. Once it lapses (no second operator renewed
+    // it), the user is told as if the demand had said so, and their ledger, export and access log show it from then on.
+    async Task<int> ILegalDisclosuresGrain.ReleaseLapsed()
+    {
+        var now = clock.GetUtcNow();
+        var released = 0;
+        foreach (var disclosure in await store.LapsedAsync(now, ReleasedPerSweep))
+        {
+            await NotifyUserAsync(disclosure, $" It was withheld from you until {disclosure.WithheldUntil:yyyy-MM-dd}, as the law allowed.");
+            await store.ReleaseAsync(disclosure.DisclosureId, PostgresTime.AsStored(now));
+            released++;
+        }
+
+        return released;
+    }
+
+    // The end of a withholding as the demand asks it: none when the user is told; otherwise required, in the future, and at
+    // most a period ahead.
+    private DateTimeOffset? WithholdingEnd(bool notifyUser, DateTimeOffset? until)
+    {
+        if (notifyUser)
+        {
+            return until is null ? null : throw DomainException.InvalidField("withheldUntil", "not-withheld", "Only a demand the user is not told of has withheldUntil.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (until is not { } end || end <= now || end > now.AddDays(ILegalDisclosuresGrain.MaxWithheldDays))
+        {
+            throw DomainException.InvalidField(
+                "withheldUntil", "invalid-withholding",
+                $"A demand the user is not told of says until when (withheldUntil): after now, at most {ILegalDisclosuresGrain.MaxWithheldDays} days ahead; a second operator may renew it.");
+        }
+
+        return PostgresTime.AsStored(end);
+    }
+
+    // An approved demand, or one that needs no approval: on the record, through the user's gate, the user told unless
+    // withheld, and marked done.
+    private async Task<LegalDisclosure> HandOverAsync(LegalDisclosure disclosure, string operatorId, string region)
+    {
+        var userId = disclosure.UserId;
         // An operator touching a user's data is on the record like support is (P1.7, P3.3), before the hand-over (*reviewer*):
         // written after it, a log that refused the entry left a hand-over in the ledger on no record, its operator told 503.
         // A retry after a failure further on is on the record once more, as every attempt is.
-        await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
-            "operator", demand.RecordedBy, "legal-disclosure", userId,
-            System.Text.Json.JsonSerializer.Serialize(new { disclosureId, documentType = disclosure.DocumentType, documentReference = disclosure.DocumentReference, userNotified = disclosure.UserNotified })));
+        await AuditAsync(operatorId, "legal-disclosure", disclosure, new { });
         var purpose = $"legal-demand: {disclosure.DocumentType}";
         if (!await ledger.HoldsAsync(userId, disclosure.Authority, purpose, disclosure.DocumentReference))
         {
@@ -65,29 +167,44 @@ internal sealed partial class LegalDisclosuresGrain(
             {
                 await GrainFactory.GetGrain<IUserConsentGate>(userId).Disclose(new DisclosureRequest(
                     disclosure.Authority, RecipientKind.LegalAuthority, disclosure.Fields, purpose, null,
-                    LawfulBasis.LegalObligation, profile.Region, disclosure.DocumentReference));
+                    LawfulBasis.LegalObligation, region, disclosure.DocumentReference));
             }
             catch (DomainException refused)
             {
                 // The record says the attempt handed nothing over (an account closing refuses every hand-over); the
                 // operator hears the gate's refusal whether or not the log took that entry.
-                await RecordRefusalAsync(demand, disclosureId, userId, disclosure.UserNotified, refused.Code);
+                await RecordRefusalAsync(operatorId, disclosure.DisclosureId, userId, disclosure.UserNotified, refused.Code);
                 throw;
             }
         }
 
         if (disclosure.UserNotified)
         {
-            await GrainFactory.GetGrain<IUserNotifications>(userId).Notify(new UserNotification(
-                "legal-disclosure",
-                $"Under a {disclosure.DocumentType} ({disclosure.DocumentReference}) from {disclosure.Authority}, we handed over: {string.Join(", ", disclosure.Fields)}.",
-                disclosureId, clock.GetUtcNow(), null));
+            await NotifyUserAsync(disclosure, "");
         }
 
         var completedAt = PostgresTime.AsStored(clock.GetUtcNow());
-        await store.CompleteAsync(disclosureId, completedAt);
+        await store.CompleteAsync(disclosure.DisclosureId, completedAt);
         return disclosure with { CompletedAt = completedAt };
     }
+
+    private Task NotifyUserAsync(LegalDisclosure disclosure, string after) =>
+        GrainFactory.GetGrain<IUserNotifications>(disclosure.UserId).Notify(new UserNotification(
+            "legal-disclosure",
+            $"Under a {disclosure.DocumentType} ({disclosure.DocumentReference}) from {disclosure.Authority}, we handed over: {string.Join(", ", disclosure.Fields)}.{after}",
+            disclosure.DisclosureId, clock.GetUtcNow(), null));
+
+    // Every step of a demand is on the user's record; while withheld, it stays out of what the user reads (AuditLogGrain).
+    private Task AuditAsync(string operatorId, string action, LegalDisclosure disclosure, object more) =>
+        GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
+            "operator", operatorId, action, disclosure.UserId,
+            System.Text.Json.JsonSerializer.Serialize(new
+            {
+                disclosureId = disclosure.DisclosureId, documentType = disclosure.DocumentType, documentReference = disclosure.DocumentReference,
+                userNotified = disclosure.UserNotified, more,
+            })));
+
+    private static DomainException NoSuchDemand() => DomainException.NotFound("legal-disclosure-not-found", "No such legal demand.");
 
     Task<IReadOnlyList<LegalDisclosure>> ILegalDisclosuresGrain.Withheld(int limit) => store.WithheldAsync(Math.Clamp(limit, 1, MaxPage));
 
@@ -114,12 +231,12 @@ internal sealed partial class LegalDisclosuresGrain(
         return new LegalDisclosurePage(page, rows.Count > take ? KeysetCursor.Encode(page[^1].At, page[^1].DisclosureId) : null);
     }
 
-    private async Task RecordRefusalAsync(LegalDemand demand, string disclosureId, string userId, bool userNotified, string refusal)
+    private async Task RecordRefusalAsync(string operatorId, string disclosureId, string userId, bool userNotified, string refusal)
     {
         try
         {
             await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
-                "operator", demand.RecordedBy, "legal-disclosure:refused", userId,
+                "operator", operatorId, "legal-disclosure:refused", userId,
                 System.Text.Json.JsonSerializer.Serialize(new { disclosureId, refused = refusal, userNotified })));
         }
         catch (Exception unrecorded)

@@ -1,4 +1,5 @@
 using MeiLing.Grains.Activity;
+using MeiLing.Grains.Legal;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
@@ -63,6 +64,8 @@ internal sealed partial class RetentionGrain(
         var expiredDeliveries = await StepAsync("webhook deliveries", () =>
             outbox.ExpireAsync(now - settings.Value.WebhookRetention, now - settings.Value.UntoldNoticeRetention));
         var owedAddresses = await StepAsync("owed delivery addresses", () => EraseOwedDeliveryAddressesAsync(now));
+        // P3.3: a legal demand's withholding that lapsed (no second operator renewed it) is told to its user.
+        await StepAsync("lapsed legal withholdings", () => GrainFactory.GetGrain<ILegalDisclosuresGrain>(0).ReleaseLapsed());
         LogSwept(expiredLocations, expiredActivity, expiredDeliveries, unsendable, owedAddresses);
         return failures.Count switch
         {

@@ -75,6 +75,7 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
             documentReference = "（2026）粤03刑调字第5号",
             fields = new[] { "nickname", "phone", "orders", "locations" },
             notifyUser = false,
+            withheldUntil = platform.WithheldFor90Days(),
         });
         var withALineBreak = await platform.Operator().PostAsJsonAsync(path, new
         {
@@ -97,11 +98,10 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
 
-        var response = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0042", notifyUser: false));
+        await platform.RecordAndApproveAsync(user.UserId, Demand("GA-2026-0042", notifyUser: false));
         var withheld = await platform.Operator().GetFromJsonAsync<JsonElement>("/v1/legal-disclosures?withheld=true");
         var notices = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications");
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var listed = Assert.Single(withheld.GetProperty("items").EnumerateArray(), d =>
             d.GetProperty("userId").GetString() == user.UserId && d.GetProperty("documentReference").GetString() == "GA-2026-0042");
         // P1.7 (*reviewer*): the one review a withheld demand has names who recorded it and whether its hand-over finished.
@@ -120,8 +120,7 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         const string Secret = "State Security Bureau";
         const string Told = "Beijing Public Security Bureau";
 
-        var withheld = await platform.Operator().PostAsJsonAsync(
-            $"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0088", notifyUser: false, authority: Secret));
+        await platform.RecordAndApproveAsync(user.UserId, Demand("GA-2026-0088", notifyUser: false, authority: Secret));
         var notified = await platform.Operator().PostAsJsonAsync(
             $"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0089", notifyUser: true, authority: Told));
         var ledger = await client.GetStringAsync($"/v1/users/{user.UserId}/disclosures");
@@ -131,7 +130,6 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         await client.WaitUntilDoneAsync(access);
         var export = await client.GetStringAsync($"/v1/requests/{access}/export");
 
-        Assert.Equal(HttpStatusCode.Created, withheld.StatusCode);
         Assert.Equal(HttpStatusCode.Created, notified.StatusCode);
         // The hand-over is on the record (ledger row, review list) but not where the user, or support on their line, reads.
         Assert.Equal(2L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_disclosures WHERE user_id = $1", user.UserId));
@@ -172,8 +170,7 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Receipt", "support")).ApiKey);
-        Assert.Equal(HttpStatusCode.Created, (await platform.Operator().PostAsJsonAsync(
-            $"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0301", notifyUser: false, authority: "State Security Bureau"))).StatusCode);
+        await platform.RecordAndApproveAsync(user.UserId, Demand("GA-2026-0301", notifyUser: false, authority: "State Security Bureau"));
         Assert.Equal(HttpStatusCode.Created, (await platform.Operator().PostAsJsonAsync(
             $"/v1/users/{user.UserId}/legal-disclosures", Demand("GA-2026-0302", notifyUser: true))).StatusCode);
         var shown = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/disclosures")).GetProperty("items").GetArrayLength();
@@ -233,6 +230,11 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
         var support = platform.Client((await platform.EnrolStaffAsync($"Agent Closing {notifyUser}", "support")).ApiKey);
+        var path = $"/v1/users/{user.UserId}/legal-disclosures";
+        var demand = Demand($"GA-2026-05{(notifyUser ? 1 : 2)}", notifyUser);
+        // A withheld demand is handed over at its second operator's approval: that is what the closing account refuses.
+        var awaiting = notifyUser ? null : (await (await platform.Operator().PostAsJsonAsync(path, demand)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disclosureId").GetString();
+        var secondOperator = await platform.SecondOperatorAsync($"Closing Approver {notifyUser}");
         // The cancellation waits at the location samples on this lock, its account closed.
         await using var connection = await platform.Database.DataSource.OpenConnectionAsync();
         await using var hold = await connection.BeginTransactionAsync();
@@ -244,7 +246,9 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         var cancellation = (await client.FileRequestAsync(user.UserId, new { type = "cancellation" })).RequestId();
         await Polling.UntilAsync(async () => await platform.Database.ScalarAsync<long>(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%user_location_samples%' AND pid <> pg_backend_pid()") > 0);
-        var refused = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand($"GA-2026-05{(notifyUser ? 1 : 2)}", notifyUser));
+        var refused = awaiting is null
+            ? await platform.Operator().PostAsJsonAsync(path, demand)
+            : await secondOperator.PostAsJsonAsync($"/v1/legal-disclosures/{awaiting}/approval", new { reason = "Seal checked." });
         await hold.RollbackAsync();
         await support.WaitUntilDoneAsync(cancellation);
 
@@ -316,7 +320,8 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         var user = await platform.RegisterUserAsync();
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => platform.Grains.GetGrain<ILegalDisclosuresGrain>(0).Record(user.UserId,
-            new LegalDemand(new string('局', ILegalDisclosuresGrain.MaxAuthorityLength + 1), "court-order", "REF-GRAIN", ["phone"], NotifyUser: false, "operator-test")));
+            new LegalDemand(new string('局', ILegalDisclosuresGrain.MaxAuthorityLength + 1), "court-order", "REF-GRAIN", ["phone"], NotifyUser: false, "operator-test",
+                platform.WithheldFor90Days())));
 
         Assert.Equal("invalid-authority", refused.Code);
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM legal_disclosures WHERE user_id = $1", user.UserId));
@@ -360,7 +365,7 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         foreach (var number in new[] { 901, 902, 903 })
         {
             var response = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand($"（2026）京01刑调字第{number}号", notifyUser: false));
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             recorded.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disclosureId").GetString()!);
         }
 
@@ -386,13 +391,71 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         await madeUp.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    // P1.7, P3.3 (*reviewer*): one operator recorded a demand withheld from its user and the data went at once, hidden from
+    // the user for good (its review list could only be read); a document of no named kind ("other") needed nothing more.
+    [Fact]
+    public async Task P1_7_P3_3_a_demand_withheld_from_its_user_or_of_no_named_document_waits_for_a_second_operator_and_hands_nothing_over_until_then()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var path = $"/v1/users/{user.UserId}/legal-disclosures";
+        var withoutAnEnd = await platform.Operator().PostAsJsonAsync(path, new
+        {
+            authority = "Beijing Public Security Bureau", documentType = "subpoena", documentReference = "GA-FOUR-0", fields = new[] { "phone" }, notifyUser = false,
+        });
+        var tooLong = await platform.Operator().PostAsJsonAsync(path, new
+        {
+            authority = "Beijing Public Security Bureau", documentType = "subpoena", documentReference = "GA-FOUR-0", fields = new[] { "phone" }, notifyUser = false,
+            withheldUntil = platform.Clock.GetUtcNow().AddDays(400),
+        });
 
-    private static object Demand(string reference, bool notifyUser, string authority = "Beijing Public Security Bureau") => new
+        var recorded = await platform.Operator().PostAsJsonAsync(path, Demand("GA-FOUR-1", notifyUser: false));
+        var disclosureId = (await recorded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disclosureId").GetString()!;
+        var ledgerRowsBefore = await LegalLedgerRowsAsync(user.UserId);
+        var byItsRecorder = await platform.Operator().PostAsJsonAsync($"/v1/legal-disclosures/{disclosureId}/approval", new { reason = "I checked it myself." });
+        var secondOperator = await platform.SecondOperatorAsync("Second Legal Operator");
+        var approved = await secondOperator.PostAsJsonAsync($"/v1/legal-disclosures/{disclosureId}/approval", new { reason = "Seal checked with the bureau." });
+        var approvedAgain = await secondOperator.PostAsJsonAsync($"/v1/legal-disclosures/{disclosureId}/approval", new { reason = "Seal checked with the bureau." });
+        var other = await platform.Operator().PostAsJsonAsync(path, new
+        {
+            authority = "Beijing Public Security Bureau", documentType = "other", documentReference = "A PHONE CALL", fields = new[] { "phone" }, notifyUser = true,
+        });
+        var told = await platform.Operator().PostAsJsonAsync(path, Demand("GA-FOUR-2", notifyUser: true));
+        var notices = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/notifications");
+        var accessLog = await client.GetStringAsync($"/v1/users/{user.UserId}/access-log");
+
+        Assert.True((await withoutAnEnd.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("withheldUntil", out _));
+        await tooLong.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.Accepted, recorded.StatusCode);
+        Assert.Equal(0L, ledgerRowsBefore);
+        Assert.EndsWith("/own-demand", (await byItsRecorder.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal("handed-over", (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, approvedAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, told.StatusCode);
+        // Handed over once each: the approved one and the one the user is told of; the "other" one still waits.
+        Assert.Equal(2L, await LegalLedgerRowsAsync(user.UserId));
+        Assert.Single(notices.GetProperty("items").EnumerateArray(), n => n.GetProperty("kind").GetString() == "legal-disclosure");
+        // Every step of the withheld one is on the record, none where the user reads it.
+        Assert.Equal(3L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action LIKE 'legal-disclosure%' AND detail LIKE '%' || $2 || '%'", user.UserId, disclosureId));
+        // The one awaiting approval that the user will be told of is in their access log; the withheld one's steps are not.
+        Assert.Single(JsonDocument.Parse(accessLog).RootElement.GetProperty("items").EnumerateArray(),
+            entry => entry.GetProperty("action").GetString() == "legal-disclosure:awaiting-approval");
+        Assert.DoesNotContain("legal-disclosure:approved", accessLog, StringComparison.Ordinal);
+    }
+
+    private Task<long> LegalLedgerRowsAsync(string userId) =>
+        platform.Database.ScalarAsync<long>("SELECT count(*) FROM user_disclosures WHERE user_id = $1 AND recipient_kind = 'LegalAuthority'", userId);
+
+    private object Demand(string reference, bool notifyUser, string authority = "Beijing Public Security Bureau") => new
     {
         authority,
         documentType = "investigation-letter",
         documentReference = reference,
         fields = new[] { "phone", "orders" },
         notifyUser,
+        withheldUntil = notifyUser ? (DateTimeOffset?)null : platform.WithheldFor90Days(),
     };
 }

@@ -51,19 +51,16 @@ public sealed class WithheldDisclosureReadTests(PlatformFixture platform)
         Assert.DoesNotContain(disclosureId, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<string> WithheldDemandAsync(string userId, string reference)
-    {
-        var response = await platform.Operator().PostAsJsonAsync($"/v1/users/{userId}/legal-disclosures", new
+    private async Task<string> WithheldDemandAsync(string userId, string reference) =>
+        (await platform.RecordAndApproveAsync(userId, new
         {
             authority = "Beijing Public Security Bureau",
             documentType = "investigation-letter",
             documentReference = reference,
             fields = new[] { "phone", "orders" },
             notifyUser = false,
-        });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disclosureId").GetString()!;
-    }
+            withheldUntil = platform.WithheldFor90Days(),
+        })).GetProperty("disclosureId").GetString()!;
 
     private static async Task<List<string>> ListAllAsync(HttpClient operatorKey)
     {

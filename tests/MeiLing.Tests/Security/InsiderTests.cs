@@ -4,6 +4,7 @@ using MeiLing.Silo.Webhooks;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Legal;
 using MeiLing.Tests.Retail;
 using MeiLing.Tests.Users;
 using MeiLing.Tests.Webhooks;
@@ -63,9 +64,10 @@ public sealed class InsiderTests(PlatformFixture platform)
         var shop = await platform.OpenShopAsync();
         await shop.PlaceOrderAsync();
         var user = shop.Customer;
-        await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", new
+        await platform.RecordAndApproveAsync(user.UserId, new
         {
             authority = "Xi'an Public Security Bureau", documentType = "subpoena", documentReference = "INSIDER-1", fields = new[] { "phone" }, notifyUser = false,
+            withheldUntil = platform.WithheldFor90Days(),
         });
         var successor = await platform.CreateMerchantAsync("Insider Successor");
         var transferId = (await (await platform.Operator().PostAsJsonAsync($"/v1/merchants/{shop.Merchant.MerchantId}/transfers",

@@ -5,6 +5,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
+using MeiLing.Tests.Legal;
 
 namespace MeiLing.Tests.Users;
 
@@ -232,7 +233,7 @@ public sealed class AccessLogTests(PlatformFixture platform)
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
 
-        (await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand("（2026）京01刑调字第301号", notifyUser: false))).EnsureSuccessStatusCode();
+        await platform.RecordAndApproveAsync(user.UserId, Demand("（2026）京01刑调字第301号", notifyUser: false));
         (await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand("（2026）京01刑调字第302号", notifyUser: true))).EnsureSuccessStatusCode();
         var body = await client.GetStringAsync($"/v1/users/{user.UserId}/access-log");
 
@@ -302,12 +303,13 @@ public sealed class AccessLogTests(PlatformFixture platform)
         return (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
     }
 
-    private static object Demand(string reference, bool notifyUser) => new
+    private object Demand(string reference, bool notifyUser) => new
     {
         authority = "Beijing Public Security Bureau",
         documentType = "investigation-letter",
         documentReference = reference,
         fields = new[] { "phone" },
         notifyUser,
+        withheldUntil = notifyUser ? (DateTimeOffset?)null : platform.WithheldFor90Days(),
     };
 }

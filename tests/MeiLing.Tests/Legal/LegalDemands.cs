@@ -1,0 +1,30 @@
+using System.Text.Json;
+using MeiLing.Tests.Api;
+
+namespace MeiLing.Tests.Legal;
+
+/// <summary>Legal demands as two operators make them: one records a withheld demand, a second approves it (P3.3, P1.7).</summary>
+internal static class LegalDemands
+{
+    /// <summary>An end of a withholding the grain takes: 90 days from the platform's now.</summary>
+    public static DateTimeOffset WithheldFor90Days(this PlatformFixture platform) => platform.Clock.GetUtcNow().AddDays(90);
+
+    /// <summary>A second operator's key, not the one that records the demands.</summary>
+    public static async Task<HttpClient> SecondOperatorAsync(this PlatformFixture platform, string name = "Second Operator") =>
+        platform.Client((await platform.EnrolStaffAsync(name, "operator")).ApiKey);
+
+    /// <summary>
+    /// Records <paramref name="demand"/> (withheld from its user, or of documentType other) by the platform's operator, which
+    /// awaits approval (202), and has a second operator approve it; returns the demand as approved, handed over.
+    /// </summary>
+    public static async Task<JsonElement> RecordAndApproveAsync(this PlatformFixture platform, string userId, object demand)
+    {
+        var recorded = await platform.Operator().PostAsJsonAsync($"/v1/users/{userId}/legal-disclosures", demand);
+        Assert.True(recorded.StatusCode == HttpStatusCode.Accepted, await recorded.Content.ReadAsStringAsync());
+        var disclosureId = (await recorded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disclosureId").GetString()!;
+        var approved = await (await platform.SecondOperatorAsync()).PostAsJsonAsync(
+            $"/v1/legal-disclosures/{disclosureId}/approval", new { reason = "The letter's seal checked with the bureau by phone." });
+        Assert.True(approved.StatusCode == HttpStatusCode.OK, await approved.Content.ReadAsStringAsync());
+        return await approved.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
