@@ -23,6 +23,9 @@ internal sealed partial class MemberCardGrain(
     internal static DomainException InsufficientBalance() =>
         DomainException.Conflict("insufficient-balance", "The member card's balance is short of this amount; nothing was drawn.");
 
+    private static DomainException BeingHandedOver() =>
+        DomainException.Conflict("card-being-handed-over", "This member card is moving to the business's successor, balance and all; it takes and gives nothing meanwhile.");
+
     public const long MaxOperationFen = 100_000_000;
 
     private readonly AbsentRecordLinger _absent = new();
@@ -37,7 +40,13 @@ internal sealed partial class MemberCardGrain(
 
     Task<long> IMemberCardGrain.GetBalance() => Task.FromResult(state.State.BalanceFen);
 
-    Task<MemberCardDue> IMemberCardGrain.GetSettlementDue() => Task.FromResult(new MemberCardDue(state.State.BalanceFen, state.State.Life, state.RecordExists));
+    // A card being handed over owes nothing here: its balance is the successor's to settle (*reviewer*). Refused rather than
+    // answered, so an erasure does not tell this merchant of a settlement it never makes; it runs again once the card moved.
+    Task<MemberCardDue> IMemberCardGrain.GetSettlementDue()
+    {
+        RefuseWhileHandingOver();
+        return Task.FromResult(new MemberCardDue(state.State.BalanceFen, state.State.Life, state.RecordExists));
+    }
 
     Task<string?> IMemberCardGrain.ExportPersonalData() =>
         Task.FromResult(state.RecordExists
@@ -68,6 +77,8 @@ internal sealed partial class MemberCardGrain(
 
             return done;
         }
+
+        RefuseWhileHandingOver();
 
         // P4.3: a merchant serving its notice settles its cards at the end; it takes no new money meanwhile.
         var merchant = await facts.MerchantAsync(MerchantId)
@@ -196,6 +207,8 @@ internal sealed partial class MemberCardGrain(
 
     private async Task<long> SettleAndEraseAsync(CardSettlementCause cause)
     {
+        // Settled here as well as moved, the balance would be owed back twice (*reviewer*): the erasure waits for the move.
+        RefuseWhileHandingOver();
         var settled = state.State.BalanceFen;
         if (state.RecordExists)
         {
@@ -212,18 +225,44 @@ internal sealed partial class MemberCardGrain(
         return settled;
     }
 
+    // P3.2 (*reviewer*): the move is marked on this card first, durably, with the amount it moves; the successor's credit
+    // and every retry of it are that amount under the one operation id, which the successor answers as done. Until the card
+    // is cleared it takes and gives nothing. Before, a clear that failed after the successor's credit left the balance
+    // spendable here too (the money twice), and the retry's credit of what was left, another amount under the same id, was
+    // refused as a reused key on every pass: the transfer never completed, and neither merchant could close.
     async Task<long> IMemberCardGrain.HandOverToSuccessor(string successorMerchantId, string operationId)
     {
-        var balance = state.State.BalanceFen;
         if (state.RecordExists)
         {
-            // The successor's card first: an interruption after it leaves this card to move again, taken once.
-            await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(successorMerchantId, UserId)).TakeOver(operationId, balance);
-            await state.ClearStateAsync();
+            if (state.State.HandingOver is null)
+            {
+                state.State.HandingOver = new MemberCardState.CardHandOver
+                {
+                    SuccessorMerchantId = successorMerchantId,
+                    OperationId = operationId,
+                    AmountFen = state.State.BalanceFen,
+                };
+                await WriteOrForgetAsync(state.WriteStateAsync);
+            }
+
+            // One transfer at a time holds the merchant, so another one's move of this card is not expected: refused, not
+            // mixed with the move under way.
+            var moving = state.State.HandingOver!;
+            if (moving.OperationId != operationId || moving.SuccessorMerchantId != successorMerchantId)
+            {
+                throw BeingHandedOver();
+            }
+
+            // The successor's card first: an interruption after it leaves this card marked, to move again, taken once.
+            await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(moving.SuccessorMerchantId, UserId)).TakeOver(moving.OperationId, moving.AmountFen);
+            await WriteOrForgetAsync(state.ClearStateAsync);
+            await cards.RemoveAsync(MerchantId, UserId);
+            return moving.AmountFen;
         }
 
+        // Nothing here (none opened, or moved and cleared before this retry): nothing to move, and the listing follows.
         await cards.RemoveAsync(MerchantId, UserId);
-        return balance;
+        return 0;
     }
 
     async Task<long> IMemberCardGrain.TakeOver(string operationId, long balanceFen)
@@ -233,6 +272,13 @@ internal sealed partial class MemberCardGrain(
             return done;
         }
 
+        // P3.2 (*reviewer*): a hand-over retried after this card forgot it among its last 1,000 operations is still taken once.
+        if (state.State.HandOversTaken.Contains(operationId))
+        {
+            return state.State.BalanceFen;
+        }
+
+        RefuseWhileHandingOver();
         if (!state.RecordExists)
         {
             // The successor's card, listed so that the user's erasure finds and settles it.
@@ -240,6 +286,7 @@ internal sealed partial class MemberCardGrain(
         }
 
         state.State.Apply(UserId, operationId, balanceFen);
+        state.State.HandOversTaken.Add(operationId);
         await WriteOrForgetAsync(state.WriteStateAsync);
         return state.State.BalanceFen;
     }
@@ -252,6 +299,7 @@ internal sealed partial class MemberCardGrain(
             return done;
         }
 
+        RefuseWhileHandingOver();
         if (state.State.BalanceFen < amountFen)
         {
             throw InsufficientBalance();
@@ -270,6 +318,8 @@ internal sealed partial class MemberCardGrain(
             return done;
         }
 
+        // A refund taken now would be cleared with the card after only the marked amount moved (*reviewer*): lost.
+        RefuseWhileHandingOver();
         if (!state.RecordExists)
         {
             // P4.1: a refund onto a card that has no record (settled meanwhile, or a successor's card not yet taken over)
@@ -286,6 +336,16 @@ internal sealed partial class MemberCardGrain(
     // answered from it, and the next write made it durable (a top-up spendable with no takings row). Memory goes back to
     // what is stored; one that cannot be read back leaves with the activation, the next reading it afresh.
     private Task WriteOrForgetAsync(Func<Task> write) => state.WriteOrForgetAsync(this, write);
+
+    // P3.2 (*reviewer*): a card marked as moving to a successor keeps the amount marked until it is cleared. Money drawn from
+    // it or put on it meanwhile would be spent twice (the successor holds it too) or lost with the clear.
+    private void RefuseWhileHandingOver()
+    {
+        if (state.State.HandingOver is not null)
+        {
+            throw BeingHandedOver();
+        }
+    }
 
     private string MerchantId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/', StringComparison.Ordinal)];
 
@@ -328,6 +388,20 @@ public sealed class MemberCardState : IOwnedByUser
     public List<AppliedOperation> Applied { get; set; } = [];
 
     /// <summary>
+    /// Set while the card moves to a business's successor (P3.2): the amount moving, fixed before the successor is credited,
+    /// and credited under its operation id on every retry. The card takes and gives nothing until it is cleared.
+    /// </summary>
+    [PersonalData(DataCategory.Property, Sensitive = true)]
+    public CardHandOver? HandingOver { get; set; }
+
+    /// <summary>
+    /// The operation ids of the hand-overs this card took (P3.2), kept when <see cref="Applied"/> forgets them: a retry
+    /// after a thousand operations is still the one hand-over. One a transfer into the merchant, so the list stays short.
+    /// </summary>
+    [PersonalData(DataCategory.Property, Sensitive = true)]
+    public List<string> HandOversTaken { get; set; } = [];
+
+    /// <summary>
     /// The balance a retried operation left, or null when it is new. An operation id (an Idempotency-Key)
     /// sent again with another amount is a different request under a used key: refused, not replayed.
     /// </summary>
@@ -350,6 +424,15 @@ public sealed class MemberCardState : IOwnedByUser
         {
             Applied.RemoveRange(0, Applied.Count - OperationsRemembered);
         }
+    }
+
+    public sealed class CardHandOver
+    {
+        public string SuccessorMerchantId { get; set; } = "";
+
+        public string OperationId { get; set; } = "";
+
+        public long AmountFen { get; set; }
     }
 
     public sealed class AppliedOperation

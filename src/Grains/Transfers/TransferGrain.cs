@@ -188,9 +188,10 @@ internal sealed partial class TransferGrain(
                 }
                 catch (Exception failed) when (failed is not OperationCanceledException)
                 {
-                    // Left unsettled for the next pass; the others go on.
+                    // Left unsettled for the next pass; the others go on. A refusal is logged by its code (*reviewer*): one
+                    // that comes back on every pass (a card refusing its own retry) read as a bare DomainException.
                     _passLeftSomeone = true;
-                    LogCustomerNotSettled(TransferId, failed.GetType().Name);
+                    LogCustomerNotSettled(TransferId, failed is DomainException refusal ? $"{refusal.Kind} refusal {refusal.Code}" : failed.GetType().Name);
                 }
             }
 
@@ -345,6 +346,9 @@ internal sealed partial class TransferGrain(
             await GrainFactory.GetGrain<IOrderGrain>(orderId).HandOverToSuccessor(transfer.MerchantId, transfer.SuccessorMerchantId);
         }
 
+        // One operation id a transfer: the card marks what it moves before crediting the successor, so a pass after an
+        // interruption credits that same amount again, which the successor answers as done, and the user is settled
+        // (*reviewer*); a card already cleared has nothing left to move.
         await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(transfer.MerchantId, userId))
             .HandOverToSuccessor(transfer.SuccessorMerchantId, $"transfer:{TransferId}");
     }
