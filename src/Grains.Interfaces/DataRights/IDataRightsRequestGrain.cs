@@ -100,7 +100,8 @@ public interface IDataRightsRequestGrain : IGrainWithStringKey
 
     /// <summary>
     /// Drops from a closed request's details what a deletion of <paramref name="category"/> erases (a corrected address,
-    /// avatar or birth date): the user deleted it, and the request kept it. True when there was something to drop.
+    /// avatar or birth date), and its free-text notes (why it was filed, how the user was verified, why it was approved or
+    /// rejected), which may quote it: the user deleted it, and the request kept it. True when there was something to drop.
     /// </summary>
     [Alias("forget-details-of")]
     Task<bool> ForgetDetailsOf(ErasableCategory category);

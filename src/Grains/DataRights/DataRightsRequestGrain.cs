@@ -653,6 +653,7 @@ internal sealed partial class DataRightsRequestGrain(
     // applies what it was filed with, and waiting on its turn (another deletion, a cancellation redacting this one) would
     // hold each request on the other's. Not counted in the step: the receipt counts the user's data, not the records of it.
     // Its closed corrections only (*reviewer*): every request the user ever filed, each woken in turn, per category erased.
+    // Their free-text notes go too, in the same write (*reviewer*): support's verification quoted a birth date or an address.
     private async Task ForgetInPastRequestsAsync(ErasableCategory category)
     {
         foreach (var requestId in await requests.ClosedCorrectionsOfUserAsync(state.State.UserId))

@@ -187,8 +187,8 @@ public sealed class DataRightsRequestState : IOwnedByUser
     }
 
     /// <summary>
-    /// Drops from a closed request's details what a deletion of <paramref name="category"/> erases; an open one keeps what
-    /// it is still to apply. True when something was dropped.
+    /// Drops from a closed request's details what a deletion of <paramref name="category"/> erases, and its free-text notes;
+    /// an open one keeps what it is still to apply. True when something was dropped.
     /// </summary>
     public bool ForgetDetailsOf(ErasableCategory category)
     {
@@ -196,6 +196,8 @@ public sealed class DataRightsRequestState : IOwnedByUser
         {
             return false;
         }
+
+        var notesErased = EraseNotes();
 
         var forgotten = category switch
         {
@@ -209,20 +211,39 @@ public sealed class DataRightsRequestState : IOwnedByUser
         };
         if (forgotten is null)
         {
-            return false;
+            return notesErased;
         }
 
         Details = forgotten;
         return true;
     }
 
+    // P4.1 (*reviewer*): why a request was filed, how the caller was verified, why it was approved or rejected are free text,
+    // mostly support's, that may quote what a deletion erases ("confirmed DOB 1990-01-01, lives at …"); no reading tells
+    // which category a sentence holds, so a deletion of any category replaces them all, as a cancellation's redaction does.
+    // The rejection's too: kept whole, unlike the redaction's masked copy. Type, status and dates stay the user's record.
+    // Whoever filed it: a user's own filing through the API may carry a reason too. A marker replaced is not counted again.
+    private bool EraseNotes()
+    {
+        var before = (Reason, Verification, ApprovalReason, RejectionReason);
+        Reason = Erased(Reason);
+        Verification = Erased(Verification);
+        ApprovalReason = Erased(ApprovalReason);
+        RejectionReason = Erased(RejectionReason);
+        return (Reason, Verification, ApprovalReason, RejectionReason) != before;
+    }
+
+    private static string? Erased(string? note) => note is null ? null : RedactedNote;
+
+    private const string RedactedNote = "[redacted]";
+
     public void Redact()
     {
         Redacted = true;
         Details = RequestDetails.None;
-        Reason = Reason is null ? null : "[redacted]";
-        Verification = Verification is null ? null : "[redacted]";
-        ApprovalReason = ApprovalReason is null ? null : "[redacted]";
+        Reason = Erased(Reason);
+        Verification = Erased(Verification);
+        ApprovalReason = Erased(ApprovalReason);
         // Staff's words, which may quote the user: kept as the user's record of why, their identifying numbers masked.
         RejectionReason = RejectionReason is null ? null : SupportMasking.MaskedForTheRecord(RejectionReason);
         ForgetOrdersIfRedacted();

@@ -181,6 +181,48 @@ public sealed class RightsTests(PlatformFixture platform)
         Assert.Contains("韩梅梅", export);
     }
 
+    // P4.1 (*reviewer*): a deletion dropped the birth date from a past correction's details, but support's notes on it (how
+    // the caller was verified, why a second agent approved) quoted it, and every later export showed it back.
+    [Fact]
+    public async Task P4_1_a_deletion_also_erases_supports_free_text_notes_on_the_users_past_requests()
+    {
+        const string BirthDate = "1990-01-01";
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Agent Notes", "support")).ApiKey);
+        var second = platform.Client((await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Agent Notes Second", "support")).ApiKey);
+        var correction = await support.FileRequestAsync(user.UserId, new
+        {
+            type = "correction",
+            details = new { nickname = "笔记里的名字", birthDate = BirthDate },
+            reason = $"caller says the birth date on file is wrong, should be {BirthDate}",
+            verification = $"confirmed DOB {BirthDate}, lives at 北京市朝阳区建国路 1 号",
+        });
+        var approved = await second.PostAsJsonAsync($"/v1/requests/{correction.RequestId()}/approval", new { reason = $"DOB {BirthDate} re-checked by callback" });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal("completed", (await support.WaitUntilDoneAsync(correction.RequestId())).GetProperty("status").GetString());
+
+        var deletion = await client.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "birth-date" } } });
+        Assert.Equal("completed", (await client.WaitUntilDoneAsync(deletion.RequestId())).GetProperty("status").GetString());
+        var access = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(access.RequestId());
+        var bundle = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{access.RequestId()}/export");
+
+        var past = bundle.GetProperty("requests").EnumerateArray().Single(request => request.GetProperty("requestId").GetString() == correction.RequestId());
+        Assert.DoesNotContain(Strings(bundle.GetProperty("requests")), text => text.Contains(BirthDate, StringComparison.Ordinal));
+        Assert.DoesNotContain(Strings(bundle), text => text.Contains(BirthDate, StringComparison.Ordinal));
+        Assert.DoesNotContain(Strings(bundle), text => text.Contains("北京市朝阳区", StringComparison.Ordinal));
+        foreach (var note in new[] { "reason", "verification", "approvalReason" })
+        {
+            Assert.Equal("[redacted]", past.GetProperty(note).GetString());
+        }
+
+        // The request stays listed as what it was, and what the deletion did not name stays the user's record of it.
+        Assert.Equal("correction", past.GetProperty("type").GetString());
+        Assert.Equal("completed", past.GetProperty("status").GetString());
+        Assert.Contains("笔记里的名字", Strings(past));
+    }
+
     private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => [element.GetString()!],
