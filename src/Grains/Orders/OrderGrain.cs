@@ -890,6 +890,15 @@ internal sealed partial class OrderGrain(
             throw DomainException.Conflict("invalid-transition", $"An order that is {Describe(order.Status)} cannot become {Describe(target)}.");
         }
 
+        if (target == OrderStatus.Fulfilled && order.Delivery is not null && !order.IsOnItsWay(clock.GetUtcNow()))
+        {
+            // P1.5, P3.1 (*reviewer*): a paid order past its window is no longer on its way: the user's corrections of their
+            // delivery skip it, and a deletion of addresses erases its address. Fulfilled now, it handed the delivery partner
+            // the address the user had corrected away (or none, marked delivered with the money kept).
+            throw DomainException.Conflict("order-expired",
+                $"An order to be delivered is fulfilled within {OrderState.PaidDeliveryWindow.TotalDays:0} days of its last payment; cancel or refund it (what was paid goes back) and place it again with the customer's current delivery.");
+        }
+
         if (target == OrderStatus.Fulfilled && order is { Delivery: not null, UserId: { } userId })
         {
             // P1.5, P3.1: the delivery partner receives the delivery details at fulfilment.

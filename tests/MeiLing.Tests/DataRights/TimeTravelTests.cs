@@ -270,6 +270,35 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.True((await shop.MerchantClient.PayAsync(fresh.Id(), "marked", fresh.GetProperty("totalFen").GetInt64())).IsSuccessStatusCode);
     }
 
+    // P1.5, P3.1 (*reviewer*): a paid order past its window was still fulfilled: the user's correction of their delivery had
+    // skipped it (stale), yet fulfilment handed the delivery partner the address the user had corrected away.
+    [Fact]
+    public async Task P1_5_P3_1_a_paid_order_to_be_delivered_is_not_fulfilled_once_past_its_window()
+    {
+        var shop = await platform.OpenShopAsync();
+        var stale = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0)).Id();
+        var pickUp = (await shop.PlaceOrderAsync(null, teas: 1, cakes: 0)).Id();
+        foreach (var order in new[] { stale, pickUp })
+        {
+            (await shop.MerchantClient.PayAsync(order, "marked", (await shop.MerchantClient.OrderAsync(order)).GetProperty("totalFen").GetInt64())).EnsureSuccessStatusCode();
+        }
+
+        platform.Clock.Advance(OrderState.PaidDeliveryWindow + TimeSpan.FromHours(1));
+        var fresh = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0)).Id();
+        (await shop.MerchantClient.PayAsync(fresh, "marked", (await shop.MerchantClient.OrderAsync(fresh)).GetProperty("totalFen").GetInt64())).EnsureSuccessStatusCode();
+
+        var late = await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{stale}/status", new { status = "fulfilled" });
+
+        Assert.EndsWith("/order-expired", (await late.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("paid", (await shop.MerchantClient.OrderAsync(stale)).GetProperty("status").GetString());
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM user_disclosures WHERE order_id = $1 AND recipient_kind = 'DeliveryPartner'", stale));
+        // An order without a delivery, and one paid within the window, are fulfilled as ever; the stale one is refunded.
+        Assert.True((await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{pickUp}/status", new { status = "fulfilled" })).IsSuccessStatusCode);
+        Assert.True((await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{fresh}/status", new { status = "fulfilled" })).IsSuccessStatusCode);
+        Assert.True((await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{stale}/status", new { status = "refunded" })).IsSuccessStatusCode);
+    }
+
     // P3.1, P4.1 (*reviewer*): an order still to be delivered at a deletion of addresses kept its address, to be delivered;
     // once its window ended with nobody fulfilling or cancelling it, it kept it for good, and its merchant was never told.
     [Fact]
