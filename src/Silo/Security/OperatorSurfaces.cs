@@ -45,7 +45,9 @@ public static class OperatorSurfaces
                 return;
             }
 
-            var basicAllowed = !KeyHeaderOnly.Any(path => context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+            // By segments, as routing matches (*reviewer*): compared whole, "/health/memory/" took the remembered Basic password
+            // and routing ran the collections all the same.
+            var basicAllowed = !KeyHeaderOnly.Any(path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase));
             if (OpenProbes.Any(probe => context.Request.Path.Equals(probe, StringComparison.OrdinalIgnoreCase))
                 || (operatorKeyHash is not null && Presented(context.Request, basicAllowed) is { } presented
                     && CryptographicOperations.FixedTimeEquals(Hash(presented), operatorKeyHash)))

@@ -92,6 +92,8 @@ public sealed class ProductionHostingTests : IAsyncLifetime
     {
         var dashboard = await OperatorOnSilo().GetAsync("/dashboard/");
         var memoryByBasic = await OperatorOnSilo().GetAsync("/health/memory");
+        // Spelt as routing still matches it (*reviewer*): a trailing slash, another case.
+        var otherSpellings = await Task.WhenAll(new[] { "/health/memory/", "/HEALTH/MEMORY/" }.Select(path => OperatorOnSilo().GetAsync(path)));
 
         Assert.Equal("DENY", dashboard.Headers.GetValues("X-Frame-Options").Single());
         Assert.Equal("frame-ancestors 'none'", dashboard.Headers.GetValues("Content-Security-Policy").Single());
@@ -99,6 +101,10 @@ public sealed class ProductionHostingTests : IAsyncLifetime
         Assert.Equal("no-referrer", dashboard.Headers.GetValues("Referrer-Policy").Single());
         Assert.False(dashboard.Headers.Contains("Server"));
         await memoryByBasic.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        foreach (var spelt in otherSpellings)
+        {
+            await spelt.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        }
     }
 
     // The dashboard's grain-state view activated any grain named in its query and called its parameterless methods: a
