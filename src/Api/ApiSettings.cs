@@ -109,6 +109,16 @@ public sealed class ApiSettings : ClusterSettings
     public int RateLimitOperatorWritesPerSecond { get; set; } = 20;
 
     /// <summary>
+    /// Milliseconds a failed sign-in takes at the least (<c>MEILING_SIGN_IN_FAILURE_FLOOR_MS</c>; 0: none), the API's and the
+    /// privacy center's alike (<see cref="Security.SignInFailureFloor"/>): a registered number's idle user grain woke before
+    /// its password was checked, an unknown number's decoy check woke nothing, and the difference told who is registered
+    /// (P4.4). Longer than waking a user grain takes on a busy cluster; a person who mistyped waits it once.
+    /// </summary>
+    [ConfigurationKeyName("SIGN_IN_FAILURE_FLOOR_MS")]
+    [Range(0, 5_000, ErrorMessage = "MEILING_SIGN_IN_FAILURE_FLOOR_MS must be 0-5000.")]
+    public int SignInFailureFloorMs { get; set; } = 400;
+
+    /// <summary>
     /// Entries of one signed-in user each API host keeps apart in the activity log a day
     /// (<c>MEILING_ACTIVITY_ENTRIES_PER_USER_PER_DAY</c>): each distinct request of a half-second flush is one entry; beyond
     /// them each request is still counted, on one overflow entry a minute (P1.3, P4.4). A person's busy day is a few

@@ -29,9 +29,9 @@ public static class SessionsApi
     }
 
     internal static async Task<Ok<SessionBody>> SignIn(
-        SignInRequest request, IClusterClient cluster, UserSessions sessions, HttpContext http)
+        SignInRequest request, IClusterClient cluster, UserSessions sessions, HttpContext http, ApiSettings settings)
     {
-        var signedIn = await cluster.GetGrain<IUserAccountsGrain>(0).SignIn(request.Phone, request.Password);
+        var signedIn = await SignInFailureFloor.HoldAsync(settings, () => cluster.GetGrain<IUserAccountsGrain>(0).SignIn(request.Phone, request.Password));
         return TypedResults.Ok(Open(signedIn, sessions, http));
     }
 

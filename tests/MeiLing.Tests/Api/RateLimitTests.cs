@@ -589,6 +589,37 @@ public sealed class RateLimitTests(PlatformFixture platform)
         return (merchant, await owner.EnrolAsync(merchant.MerchantId, "Till One", "cashier"), await owner.EnrolAsync(merchant.MerchantId, "Till Two", "cashier"));
     }
 
+    // P4.4 (*reviewer*): a registered number's first sign-in after it was idle woke its user grain (a few database trips)
+    // before the password was checked; an unknown number's decoy check woke nothing. Two tries in a row told the caller which
+    // numbers are registered. Every failed sign-in now answers no sooner than the floor, both alike (a lower bound only: what
+    // a sign-in costs above it is the machine's).
+    [Fact]
+    public async Task P4_4_a_failed_sign_in_answers_no_sooner_than_its_floor_for_a_registered_number_and_an_unknown_one_alike()
+    {
+        const int FloorMs = 300;
+        await using var api = Limited("SIGN_IN_FAILURE_FLOOR_MS", FloorMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var client = api.CreateClient();
+        var registered = await platform.RegisterUserAsync();
+
+        async Task<(HttpStatusCode Status, TimeSpan Took)> SignInAsync(string phone)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var response = await client.PostAsJsonAsync("/v1/sessions", new { phone, password = "not the password at all" });
+            return (response.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+
+        var unknown = await SignInAsync(UserApiClient.NewPhone());
+        var wrongPassword = await SignInAsync(registered.Phone);
+        var rightPassword = await client.PostAsJsonAsync("/v1/sessions", new { phone = registered.Phone, password = registered.Password });
+
+        Assert.All(new[] { unknown, wrongPassword }, attempt =>
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, attempt.Status);
+            Assert.True(attempt.Took >= TimeSpan.FromMilliseconds(FloorMs), $"answered after {attempt.Took.TotalMilliseconds} ms");
+        });
+        Assert.Equal(HttpStatusCode.OK, rightPassword.StatusCode);
+    }
+
     private WebApplicationFactory<ApiAssemblyMarker> Limited(string setting, string value) =>
         platform.Api.WithWebHostBuilder(web => web.UseSetting(setting, value));
 

@@ -59,7 +59,7 @@ public sealed class RegisterModel(IClusterClient cluster, ApiSettings settings, 
         {
             if (Accept(ApiAnswer.Of<UserRegistered>(await UsersApi.Register(request, Cluster, settings)), out _))
             {
-                await SessionsApi.SignIn(new SignInRequest(request.Phone, request.Password), Cluster, sessions, HttpContext);
+                await SessionsApi.SignIn(new SignInRequest(request.Phone, request.Password), Cluster, sessions, HttpContext, settings);
             }
 
             return true;

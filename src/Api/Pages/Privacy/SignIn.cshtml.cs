@@ -10,7 +10,7 @@ namespace MeiLing.Api.Pages.Privacy;
 /// <summary>Signs a user in through the API's own sign-in (the same session token, in the same HttpOnly cookie, P2.1).</summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.CredentialsPolicy)]
-public sealed class SignInModel(IClusterClient cluster, UserSessions sessions) : ConsolePageModel(cluster)
+public sealed class SignInModel(IClusterClient cluster, UserSessions sessions, ApiSettings settings) : ConsolePageModel(cluster)
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -28,7 +28,7 @@ public sealed class SignInModel(IClusterClient cluster, UserSessions sessions) :
             return Page();
         }
 
-        if (!await AttemptAsync(() => SessionsApi.SignIn(credentials, Cluster, sessions, HttpContext)))
+        if (!await AttemptAsync(() => SessionsApi.SignIn(credentials, Cluster, sessions, HttpContext, settings)))
         {
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
