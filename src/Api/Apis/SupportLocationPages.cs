@@ -10,14 +10,19 @@ namespace MeiLing.Api.Apis;
 /// shown, and any instant was taken as a cursor (*reviewer*): paging one sample at a time gave back each sample's minute and
 /// how many there were, and a made-up cursor asked "is there a sample before this instant?" until it found each one, the
 /// track the coarsening hides. Now a page holds whole hours only (an hour it would cut is left to the next page), the next
-/// page starts at an hour, and a cursor support did not get (the user's, a changed or a made-up one) is 400.
+/// page starts at an hour, and a cursor support did not get (the user's, a changed or a made-up one) is 400. Support's
+/// <c>limit</c> is not taken: where a page of k samples was cut told in which hour the k-th newest sample fell, and trying
+/// each k counted the samples of every hour.
 /// </summary>
 public static class SupportLocationPages
 {
     private const string Purpose = "meiling.support-location-cursor.v1";
 
-    // An hour's samples are read whole when a page holds nothing else: a user records at most one every 30 seconds.
-    private const int WholeHour = 1000;
+    // Samples read for a page of support's, whatever limit it asks.
+    private const int PageSize = 1000;
+
+    // An hour's samples are read whole when a page holds nothing else: a user records at most 60 a minute.
+    private const int WholeHour = 3600;
 
     /// <summary>Where support's <paramref name="cursor"/> points (the newest, when null); false when it is not one this class gave for <paramref name="userId"/>.</summary>
     public static bool TryRead(IDataProtectionProvider protection, string userId, string? cursor, out DateTimeOffset? before)
@@ -39,9 +44,9 @@ public static class SupportLocationPages
 
     /// <summary>The page of samples before <paramref name="before"/> (an hour, or null) that support reads, and its cursor.</summary>
     public static async Task<ItemPage<LocationSample>> ReadAsync(
-        IUserLocations user, IDataProtectionProvider protection, string userId, DateTimeOffset? before, int limit)
+        IUserLocations user, IDataProtectionProvider protection, string userId, DateTimeOffset? before)
     {
-        var page = await user.GetLocationPage(before, limit);
+        var page = await user.GetLocationPage(before, PageSize);
         if (page.NextBefore is null || page.Items.Count == 0)
         {
             return new ItemPage<LocationSample>(page.Items.MaskedForSupport(), null);

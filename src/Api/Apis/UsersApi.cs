@@ -55,7 +55,7 @@ public static class UsersApi
         group.MapPost("/{userId:id}/locations", RecordLocation).ForCaller(CallerScope.TheUser)
             .WithName("RecordLocation").WithSummary("Store a location sample; 403 consent-required unless location is granted (P1.2); at most 60 a minute per user (MEILING_LOCATION_SAMPLES_PER_MINUTE), then 429 quota-exceeded (P4.4).");
         group.MapGet("/{userId:id}/locations", GetLocations).ForCaller(CallerScope.TheUserOrSupport).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
-            .WithName("GetLocations").WithSummary("The location samples held (P1.2), newest first, a page at a time (limit 1-1000, default 1000; cursor): nextCursor is null only on the last page, and a cursor not given out is 400. Support reads them coarsened to 0.1° and the hour, samples of a page that coarsen alike once, each page whole hours, its cursor sealed: a cursor support was not given is 400 (P1.7, P4.4).");
+            .WithName("GetLocations").WithSummary("The location samples held (P1.2), newest first, a page at a time (limit 1-1000, default 1000; cursor): nextCursor is null only on the last page, and a cursor not given out is 400. Support reads them coarsened to 0.1° and the hour, samples of a page that coarsen alike once, each page whole hours whatever its limit, its cursor sealed: a cursor support was not given is 400 (P1.7, P4.4).");
         group.MapGet("/{userId:id}/activity", GetActivity).ForCaller(CallerScope.TheUserOrSupport.ThatExists()).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithName("GetActivity").WithSummary("The user's activity log (P1.3), a page at a time (limit 1-1000, default 100; cursor): nextCursor is null only on the last page, and a cursor not given out is 400. Newest flush of the log first and each page newest first (an entry may be older than one on the next page, as flushes overlap); a request repeated within half a second or so is one entry with its count (`requests`) and its last time (`until`). Support reads the IP's network only, no user agent or search terms (P1.7, P4.4).");
         // The user's own: support reads a user's data under audit, but not the audit of who else did (staff privacy).
@@ -283,7 +283,7 @@ public static class UsersApi
             // Support learns the city and the hour, enough to help with a delivery area, not where the user was: nor when,
             // from its cursor.
             return SupportLocationPages.TryRead(protection, userId, cursor, out var hour)
-                ? TypedResults.Ok(await SupportLocationPages.ReadAsync(locations, protection, userId, hour, limit ?? 1000))
+                ? TypedResults.Ok(await SupportLocationPages.ReadAsync(locations, protection, userId, hour))
                 : SkipCursor.Invalid();
         }
 

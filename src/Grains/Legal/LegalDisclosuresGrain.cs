@@ -88,6 +88,9 @@ internal sealed partial class LegalDisclosuresGrain(
             throw DomainException.Forbidden("own-demand", "The operator who recorded a demand cannot approve it: a second operator does.");
         }
 
+        await RefuseOneEnrollingTheOtherAsync(disclosure.RecordedBy, approvedBy, "enrolled-the-recorder",
+            "A demand is approved by an operator who neither enrolled its recorder nor was enrolled by them.");
+
         var profile = await GrainFactory.GetGrain<IUserProfile>(disclosure.UserId).GetProfile()
             ?? throw DomainException.Conflict("user-gone", "The user's account is closed: nothing of theirs is left to hand over.");
         // On the record before the approval counts, as support's approvals are: a log that refuses it approves nothing.
@@ -108,6 +111,9 @@ internal sealed partial class LegalDisclosuresGrain(
         {
             throw DomainException.Forbidden("own-withholding", "The operator who set this withholding running cannot renew it: a second operator does.");
         }
+
+        await RefuseOneEnrollingTheOtherAsync(disclosure.WithholdingSetBy, renewedBy, "enrolled-the-setter",
+            "A withholding is renewed by an operator who neither enrolled the one who set it running nor was enrolled by them.");
 
         var withheldUntil = WithholdingEnd(notifyUser: false, until);
         await AuditAsync(renewedBy, "legal-disclosure:withholding-renewed", disclosure, new { withheldUntil, reason = SupportMasking.MaskedForTheRecord(reason) });
@@ -203,6 +209,25 @@ internal sealed partial class LegalDisclosuresGrain(
                 disclosureId = disclosure.DisclosureId, documentType = disclosure.DocumentType, documentReference = disclosure.DocumentReference,
                 userNotified = disclosure.UserNotified, more,
             })));
+
+    // P1.7, P3.3 (*reviewer*): an operator who mints a second operator key (POST /v1/staff) and approves with it is one
+    // person acting twice; so is one whose own key was minted by the first. As for support's approvals (enrolled-the-filer),
+    // both ways.
+    private async Task RefuseOneEnrollingTheOtherAsync(string? first, string second, string code, string message)
+    {
+        if (first is null)
+        {
+            return;
+        }
+
+        var enrolledBy = await Task.WhenAll(new[] { first, second }.Select(async operatorId => EntityId.IsWellFormed(operatorId, EntityId.StaffPrefix)
+            ? (await GrainFactory.GetGrain<Staff.IStaffGrain>(operatorId).Get())?.EnrolledBy
+            : null));
+        if (enrolledBy[0] == second || enrolledBy[1] == first)
+        {
+            throw DomainException.Forbidden(code, message);
+        }
+    }
 
     private static DomainException NoSuchDemand() => DomainException.NotFound("legal-disclosure-not-found", "No such legal demand.");
 

@@ -28,6 +28,8 @@ internal sealed partial class MemberCardGrain(
 
     public const long MaxOperationFen = 100_000_000;
 
+    internal const string IdempotencyKeyReused = "idempotency-key-reused";
+
     private readonly AbsentRecordLinger _absent = new();
 
     // P4.4: a till names any user id (a top-up for a made-up one is refused by the user's gate, here): a card that has
@@ -189,6 +191,9 @@ internal sealed partial class MemberCardGrain(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A member card at {MerchantId} handed to {SuccessorMerchantId} found the successor had taken its hand-over for another amount than {AmountFen} fen; cleared, the successor holding what moved")]
+    private partial void LogHandOverTakenForAnotherAmount(string merchantId, string successorMerchantId, long amountFen);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "A cashier's refused top-up was not given back to their daily limit")]
     private partial void LogTopUpNotGivenBack(Exception error);
 
@@ -254,7 +259,18 @@ internal sealed partial class MemberCardGrain(
             }
 
             // The successor's card first: an interruption after it leaves this card marked, to move again, taken once.
-            await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(moving.SuccessorMerchantId, UserId)).TakeOver(moving.OperationId, moving.AmountFen);
+            try
+            {
+                await GrainFactory.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(moving.SuccessorMerchantId, UserId)).TakeOver(moving.OperationId, moving.AmountFen);
+            }
+            catch (DomainException taken) when (taken.Code == IdempotencyKeyReused)
+            {
+                // The successor took this card's hand-over already, for another amount: a move interrupted before the card was
+                // marked (a release before this one), the card used since (*reviewer*). The successor holds what moved; this
+                // card is cleared rather than marked for good, which refused the user's money and their account's erasure.
+                LogHandOverTakenForAnotherAmount(MerchantId, moving.SuccessorMerchantId, moving.AmountFen);
+            }
+
             await WriteOrForgetAsync(state.ClearStateAsync);
             await cards.RemoveAsync(MerchantId, UserId);
             return moving.AmountFen;
@@ -410,7 +426,7 @@ public sealed class MemberCardState : IOwnedByUser
         {
             null => null,
             { DeltaFen: var applied } when applied != deltaFen => throw DomainException.Conflict(
-                "idempotency-key-reused", "This Idempotency-Key was used for another amount; use a new key for a new operation."),
+                MemberCardGrain.IdempotencyKeyReused, "This Idempotency-Key was used for another amount; use a new key for a new operation."),
             var done => done.BalanceAfterFen,
         };
 

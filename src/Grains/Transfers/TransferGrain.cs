@@ -55,6 +55,12 @@ internal sealed partial class TransferGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _absent.Start(this, () => state.RecordExists);
+        if (state.RecordExists)
+        {
+            // Written with the transfer's next change; until then each activation reads it so again.
+            state.State.TakeEffectAtTheEndOfItsDay();
+        }
+
         return Task.CompletedTask;
     }
 

@@ -46,6 +46,12 @@ public sealed class TransferState
         CustomersListed = false;
     }
 
+    /// <summary>
+    /// P3.2 (*reviewer*): a transfer begun before its date was kept to a whole UTC day takes effect at the end of that day,
+    /// the day its notices name: later, never sooner, than it was given.
+    /// </summary>
+    public void TakeEffectAtTheEndOfItsDay() => EffectiveAt = Platform.UtcDays.WholeDay(EffectiveAt);
+
     /// <summary>A batch of customers was listed; <paramref name="next"/> null: every one is.</summary>
     public void Listed(string? next)
     {

@@ -44,7 +44,9 @@ internal sealed partial class UserGrain(
     // No number's normal form (those are digits): its codes' grain holds none, so asking it costs what asking a guardian's does.
     private const string NoGuardiansNumber = "no-guardian";
 
-    private const int LocationsShown = 1000;
+    // The most samples one page reads: a user's page is at most 1,000 (the API's limit), support's whole hour at most 3,600
+    // (60 a minute), which it reads when one hour fills a page.
+    private const int LocationsShown = 3600;
 
     private static readonly TimeSpan EndedSessionMargin = TimeSpan.FromMinutes(5);
     private const int DisclosuresShown = 1000;

@@ -9,20 +9,32 @@ internal static class LegalDemands
     /// <summary>An end of a withholding the grain takes: 90 days from the platform's now.</summary>
     public static DateTimeOffset WithheldFor90Days(this PlatformFixture platform) => platform.Clock.GetUtcNow().AddDays(90);
 
-    /// <summary>A second operator's key, not the one that records the demands.</summary>
+    /// <summary>An operator's key the platform's operator enrolled: one person with the platform's operator, for the four eyes.</summary>
     public static async Task<HttpClient> SecondOperatorAsync(this PlatformFixture platform, string name = "Second Operator") =>
         platform.Client((await platform.EnrolStaffAsync(name, "operator")).ApiKey);
 
     /// <summary>
+    /// A second pair of eyes beside the platform's operator: an operator enrolled by another operator, so neither enrolled
+    /// the other.
+    /// </summary>
+    public static async Task<HttpClient> IndependentOperatorAsync(this PlatformFixture platform, string name = "Independent Operator")
+    {
+        var enroller = await platform.SecondOperatorAsync($"{name} Enroller");
+        var enrolled = await enroller.PostAsJsonAsync("/v1/staff", new { name, role = "operator" });
+        Assert.True(enrolled.StatusCode == HttpStatusCode.Created, await enrolled.Content.ReadAsStringAsync());
+        return platform.Client((await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!);
+    }
+
+    /// <summary>
     /// Records <paramref name="demand"/> (withheld from its user, or of documentType other) by the platform's operator, which
-    /// awaits approval (202), and has a second operator approve it; returns the demand as approved, handed over.
+    /// awaits approval (202), and has an operator independent of it approve it; returns the demand as approved, handed over.
     /// </summary>
     public static async Task<JsonElement> RecordAndApproveAsync(this PlatformFixture platform, string userId, object demand)
     {
         var recorded = await platform.Operator().PostAsJsonAsync($"/v1/users/{userId}/legal-disclosures", demand);
         Assert.True(recorded.StatusCode == HttpStatusCode.Accepted, await recorded.Content.ReadAsStringAsync());
         var disclosureId = (await recorded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disclosureId").GetString()!;
-        var approved = await (await platform.SecondOperatorAsync()).PostAsJsonAsync(
+        var approved = await (await platform.IndependentOperatorAsync()).PostAsJsonAsync(
             $"/v1/legal-disclosures/{disclosureId}/approval", new { reason = "The letter's seal checked with the bureau by phone." });
         Assert.True(approved.StatusCode == HttpStatusCode.OK, await approved.Content.ReadAsStringAsync());
         return await approved.Content.ReadFromJsonAsync<JsonElement>();

@@ -234,7 +234,7 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         var demand = Demand($"GA-2026-05{(notifyUser ? 1 : 2)}", notifyUser);
         // A withheld demand is handed over at its second operator's approval: that is what the closing account refuses.
         var awaiting = notifyUser ? null : (await (await platform.Operator().PostAsJsonAsync(path, demand)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disclosureId").GetString();
-        var secondOperator = await platform.SecondOperatorAsync($"Closing Approver {notifyUser}");
+        var secondOperator = await platform.IndependentOperatorAsync($"Closing Approver {notifyUser}");
         // The cancellation waits at the location samples on this lock, its account closed.
         await using var connection = await platform.Database.DataSource.OpenConnectionAsync();
         await using var hold = await connection.BeginTransactionAsync();
@@ -413,7 +413,9 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         var disclosureId = (await recorded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disclosureId").GetString()!;
         var ledgerRowsBefore = await LegalLedgerRowsAsync(user.UserId);
         var byItsRecorder = await platform.Operator().PostAsJsonAsync($"/v1/legal-disclosures/{disclosureId}/approval", new { reason = "I checked it myself." });
-        var secondOperator = await platform.SecondOperatorAsync("Second Legal Operator");
+        var enrolledByTheRecorder = await (await platform.SecondOperatorAsync("Recorder's Own Operator")).PostAsJsonAsync(
+            $"/v1/legal-disclosures/{disclosureId}/approval", new { reason = "My colleague asked me to." });
+        var secondOperator = await platform.IndependentOperatorAsync("Second Legal Operator");
         var approved = await secondOperator.PostAsJsonAsync($"/v1/legal-disclosures/{disclosureId}/approval", new { reason = "Seal checked with the bureau." });
         var approvedAgain = await secondOperator.PostAsJsonAsync($"/v1/legal-disclosures/{disclosureId}/approval", new { reason = "Seal checked with the bureau." });
         var other = await platform.Operator().PostAsJsonAsync(path, new
@@ -429,6 +431,8 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Accepted, recorded.StatusCode);
         Assert.Equal(0L, ledgerRowsBefore);
         Assert.EndsWith("/own-demand", (await byItsRecorder.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        // A key the recorder minted is the recorder again (*reviewer*).
+        Assert.EndsWith("/enrolled-the-recorder", (await enrolledByTheRecorder.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         Assert.Equal("handed-over", (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, approvedAgain.StatusCode);

@@ -25,7 +25,9 @@ public sealed class LegalWithholdingTests(TimeTravelFixture platform)
         var disclosureId = approved.GetProperty("disclosureId").GetString()!;
         var path = $"/v1/legal-disclosures/{disclosureId}/withholding";
         var bySetter = await platform.Operator().PostAsJsonAsync(path, new { until = platform.Clock.GetUtcNow().AddDays(60), reason = "Still under investigation." });
-        var renewed = await (await platform.SecondOperatorAsync("Renewing Operator")).PostAsJsonAsync(
+        var byOneItEnrolled = await (await platform.SecondOperatorAsync("Setter's Own Operator")).PostAsJsonAsync(
+            path, new { until = platform.Clock.GetUtcNow().AddDays(60), reason = "Asked to." });
+        var renewed = await (await platform.IndependentOperatorAsync("Renewing Operator")).PostAsJsonAsync(
             path, new { until = platform.Clock.GetUtcNow().AddDays(60), reason = "The bureau's letter of renewal, ref SZ-2026-77-R." });
 
         platform.Clock.Advance(TimeSpan.FromDays(31));
@@ -44,6 +46,7 @@ public sealed class LegalWithholdingTests(TimeTravelFixture platform)
             path, new { until = platform.Clock.GetUtcNow().AddDays(60), reason = "Too late." });
 
         Assert.EndsWith("/own-withholding", (await bySetter.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/enrolled-the-setter", (await byOneItEnrolled.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
         Assert.DoesNotContain(Authority, ledgerWhileRenewed, StringComparison.Ordinal);
         Assert.Contains(Authority, ledger, StringComparison.Ordinal);

@@ -73,6 +73,31 @@ public sealed class TransferCardHandOverTests(TimeTravelFixture platform)
         Assert.Equal(0L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_storage WHERE grain_id_string = $1 AND grain_type = 'member-card'", cardKey));
     }
 
+    // P3.2 (*reviewer*): a card whose move was interrupted under the previous release (the successor credited, the clear
+    // failed, the card used since) was marked with what it held now, and the successor refused that other amount under the
+    // same operation id on every pass: the card was frozen for good, refusing the user's money and their account's erasure.
+    [Fact]
+    public async Task P3_2_a_card_whose_successor_took_its_hand_over_for_another_amount_is_cleared_not_frozen()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(2_000);
+        var successor = await platform.CreateMerchantAsync("Successor Of An Old Move");
+        var operationId = $"transfer:{Guid.NewGuid():N}";
+        // What the previous release did before its clear failed: the successor credited with the balance then, 5,000.
+        await platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(successor.MerchantId, shop.Customer.UserId)).TakeOver(operationId, 5_000);
+        var card = platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(shop.Merchant.MerchantId, shop.Customer.UserId));
+
+        var moved = await card.HandOverToSuccessor(successor.MerchantId, operationId);
+        var order = await shop.PlaceOrderAsync(null, teas: 1, cakes: 0);
+        var paidFromTheOldCard = await shop.CustomerClient.PayAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice);
+
+        Assert.Equal(2_000, moved);
+        Assert.False((await card.GetSettlementDue()).Exists);
+        Assert.Equal(5_000, await BalanceAsync(platform.Client(successor.ApiKey), successor.MerchantId, shop.Customer.UserId));
+        // Not frozen: the old card is simply gone (short of the tea's price), not refusing as being handed over.
+        Assert.DoesNotContain("card-being-handed-over", await paidFromTheOldCard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task<long> BalanceAsync(HttpClient merchant, string merchantId, string userId) =>
         (await merchant.GetFromJsonAsync<JsonElement>($"/v1/merchants/{merchantId}/member-cards/{userId}")).GetProperty("balanceFen").GetInt64();
 }

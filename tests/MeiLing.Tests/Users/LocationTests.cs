@@ -176,39 +176,47 @@ public sealed class LocationTests(PlatformFixture platform)
 
     // P1.7, P4.4, A.2 (*reviewer*): support's cursor was the exact instant of the oldest sample it was shown, and any
     // instant was taken as one: paging a sample at a time gave back every sample's minute and how many there were, and a
-    // made-up cursor probed for a sample before any instant, undoing the coarsening to the hour.
+    // made-up cursor probed for a sample before any instant, undoing the coarsening to the hour. Nor does support's limit
+    // move where a page ends: where a page of k samples was cut told the hour of the k-th newest.
     [Fact]
     public async Task P1_7_A_2_support_learns_no_samples_minute_from_the_locations_cursor_nor_probes_with_its_own()
     {
+        const int Held = 1001;
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
         var keys = platform.EverySilo.First().GetRequiredService<UserDataKeys>();
-        var hour = HourOf(DateTimeOffset.UtcNow.AddHours(-3));
-        // Three samples in one place within one hour, and one an hour earlier.
-        var samples = new[] { 50, 31, 7, -20 }.Select(minute => new LocationSample(34.21, 108.91, 5, LocationSource.Gps, hour.AddMinutes(minute))).ToList();
+        var newest = DateTimeOffset.UtcNow.AddHours(-1);
+        var samples = Enumerable.Range(0, Held).Select(i => new LocationSample(34.21, 108.91, 5, LocationSource.Gps, newest.AddMinutes(-i))).ToList();
+        var sealedSamples = new List<byte[]>(Held);
         foreach (var sample in samples)
         {
-            await platform.Database.ScalarAsync<int>(
-                "INSERT INTO user_location_samples (user_id, at, sealed_sample, consent_receipt_id) VALUES ($1, $2, $3, 'rcp_minutes') RETURNING 1",
-                user.UserId, sample.At, await keys.SealAsync(user.UserId, JsonSerializer.SerializeToUtf8Bytes(sample)));
+            sealedSamples.Add(await keys.SealAsync(user.UserId, JsonSerializer.SerializeToUtf8Bytes(sample)));
         }
+
+        await platform.Database.ScalarAsync<int>(
+            "INSERT INTO user_location_samples (user_id, at, sealed_sample, consent_receipt_id) " +
+            "SELECT $1, held.at, held.sealed_sample, 'rcp_minutes' FROM unnest($2::timestamptz[], $3::bytea[]) AS held(at, sealed_sample) RETURNING 1",
+            user.UserId, samples.Select(sample => sample.At).ToArray(), sealedSamples.ToArray());
 
         var support = platform.Client((await platform.EnrolStaffAsync("Agent Minutes", "support")).ApiKey);
         var onePerPage = await SupportPagesAsync(support, user.UserId, limit: 1);
+        var aThousandPerPage = await SupportPagesAsync(support, user.UserId, limit: 1000);
         var cursors = onePerPage.Select(page => page.GetProperty("nextCursor").GetString()).OfType<string>().ToList();
-        var madeUp = await support.GetAsync($"/v1/users/{user.UserId}/locations?limit=1&cursor={samples[0].At.AddTicks(1).UtcTicks}");
+        var madeUp = await support.GetAsync($"/v1/users/{user.UserId}/locations?cursor={samples[0].At.AddTicks(1).UtcTicks}");
         var usersOwn = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/locations?limit=1")).GetProperty("nextCursor").GetString();
-        var withTheUsers = await support.GetAsync($"/v1/users/{user.UserId}/locations?limit=1&cursor={usersOwn}");
+        var withTheUsers = await support.GetAsync($"/v1/users/{user.UserId}/locations?cursor={usersOwn}");
         var other = await platform.RegisterUserAsync();
-        var onAnotherUser = await support.GetAsync($"/v1/users/{other.UserId}/locations?limit=1&cursor={Uri.EscapeDataString(cursors[0])}");
+        var onAnotherUser = await support.GetAsync($"/v1/users/{other.UserId}/locations?cursor={Uri.EscapeDataString(cursors[0])}");
 
-        // Two pages, one per hour, each sample's hour once: not four pages, one per sample.
-        Assert.Equal(
-            [hour, hour.AddHours(-1)],
-            onePerPage.SelectMany(page => page.GetProperty("items").EnumerateArray()).Select(item => item.GetProperty("at").GetDateTimeOffset()));
-        Assert.Equal(2, onePerPage.Count);
+        static List<DateTimeOffset> Hours(List<JsonElement> pages) =>
+            [.. pages.SelectMany(page => page.GetProperty("items").EnumerateArray()).Select(item => item.GetProperty("at").GetDateTimeOffset())];
+
+        // Each hour the samples fall in, once, on pages that end where they end whatever the limit asked.
+        Assert.Equal(samples.Select(sample => HourOf(sample.At)).Distinct(), Hours(onePerPage));
+        Assert.Equal(Hours(aThousandPerPage), Hours(onePerPage));
+        Assert.Equal(aThousandPerPage.Count, onePerPage.Count);
+        Assert.NotEmpty(cursors);
         Assert.All(cursors, cursor => Assert.False(long.TryParse(cursor, out _), "support's cursor is sealed, not an instant"));
-        Assert.DoesNotContain(cursors, cursor => samples.Any(sample => cursor.Contains(sample.At.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
         await madeUp.AssertProblemAsync(HttpStatusCode.BadRequest);
         await withTheUsers.AssertProblemAsync(HttpStatusCode.BadRequest);
         await onAnotherUser.AssertProblemAsync(HttpStatusCode.BadRequest);
