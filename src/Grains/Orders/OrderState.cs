@@ -606,6 +606,16 @@ public sealed class OrderState : IOwnedByUser
         return keptUntil <= now && AwaitsPaymentWord(now) ? now + AwaitedPaymentRecheck : keptUntil;
     }
 
+    /// <summary>
+    /// Whether the order's delivery is still needed to deliver it: on its way, awaiting a payment's word that would put it on
+    /// its way, or within <see cref="FulfilledDeliveryGrace"/> of its fulfilment (a parcel gone astray, a courier's call).
+    /// Past that, a till has no need of the recipient's name, phone and address (P4.4, least privilege).
+    /// </summary>
+    public bool DeliveryStillNeeded(DateTimeOffset now) =>
+        Delivery is not null
+        && (IsOnItsWay(now) || AwaitsPaymentWord(now)
+            || (Status == OrderStatus.Fulfilled && LastStatusChange is { Status: OrderStatus.Fulfilled } fulfilment && now < fulfilment.At + FulfilledDeliveryGrace));
+
     // Whether a deletion of addresses leaves the order its address (owed, rather than erased), and whether one left owed
     // stays unpaid: while the order is on its way or within the grace after its fulfilment (AddressKeptUntil), or while a
     // payment's word may still make it paid, and so on its way.

@@ -299,6 +299,29 @@ public sealed class TimeTravelTests(TimeTravelFixture platform)
         Assert.True((await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{stale}/status", new { status = "refunded" })).IsSuccessStatusCode);
     }
 
+    // P4.4, P1.5 (*reviewer*): a cashier's key read every delivered order's recipient, phone and address for good, though a
+    // till needs them only while the order is on its way or just delivered.
+    [Fact]
+    public async Task P4_4_a_cashier_reads_a_delivered_orders_delivery_masked_once_past_its_grace_while_the_merchant_reads_it_whole()
+    {
+        var shop = await platform.OpenShopAsync();
+        var cashier = platform.Client((await shop.MerchantClient.EnrolAsync(shop.Merchant.MerchantId, "Till Two", "cashier")).ApiKey);
+        var order = (await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0)).Id();
+        (await shop.MerchantClient.PayAsync(order, "marked", (await shop.MerchantClient.OrderAsync(order)).GetProperty("totalFen").GetInt64())).EnsureSuccessStatusCode();
+        (await shop.MerchantClient.PostAsJsonAsync($"/v1/orders/{order}/status", new { status = "fulfilled" })).EnsureSuccessStatusCode();
+
+        var phone = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery").GetProperty("phone").GetString();
+        var justDelivered = (await cashier.OrderAsync(order)).GetProperty("delivery");
+        platform.Clock.Advance(OrderState.FulfilledDeliveryGrace + TimeSpan.FromHours(1));
+        var longDelivered = (await cashier.OrderAsync(order)).GetProperty("delivery");
+        var merchantsRecord = (await shop.MerchantClient.OrderAsync(order)).GetProperty("delivery");
+
+        Assert.Equal(phone, justDelivered.GetProperty("phone").GetString());
+        Assert.NotEqual(phone, longDelivered.GetProperty("phone").GetString());
+        Assert.Equal("***", longDelivered.GetProperty("doorNumber").GetString());
+        Assert.Equal(phone, merchantsRecord.GetProperty("phone").GetString());
+    }
+
     // P3.1, P4.1 (*reviewer*): an order still to be delivered at a deletion of addresses kept its address, to be delivered;
     // once its window ended with nobody fulfilling or cancelling it, it kept it for good, and its merchant was never told.
     [Fact]
