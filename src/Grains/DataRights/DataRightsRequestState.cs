@@ -244,8 +244,10 @@ public sealed class DataRightsRequestState : IOwnedByUser
         Reason = Erased(Reason);
         Verification = Erased(Verification);
         ApprovalReason = Erased(ApprovalReason);
-        // Staff's words, which may quote the user: kept as the user's record of why, their identifying numbers masked.
-        RejectionReason = RejectionReason is null ? null : SupportMasking.MaskedForTheRecord(RejectionReason);
+        // Staff's words, which may quote the user (*reviewer*): kept masked, they held names and addresses as typed (masking
+        // finds only numbers and e-mail addresses), in clear beside the user's id for good. The request's status says it was
+        // rejected; why is the user's to read while they have an account.
+        RejectionReason = Erased(RejectionReason);
         ForgetOrdersIfRedacted();
     }
 

@@ -206,7 +206,10 @@ internal sealed partial class LegalDisclosuresGrain(
             "operator", operatorId, action, disclosure.UserId,
             System.Text.Json.JsonSerializer.Serialize(new
             {
-                disclosureId = disclosure.DisclosureId, documentType = disclosure.DocumentType, documentReference = disclosure.DocumentReference,
+                // Free text an operator typed, kept in the append-only log past the user's erasure (*reviewer*): the numbers that
+                // identify a person masked, as support's and approvers' words are.
+                disclosureId = disclosure.DisclosureId, documentType = disclosure.DocumentType,
+                documentReference = SupportMasking.MaskedForTheRecord(disclosure.DocumentReference),
                 userNotified = disclosure.UserNotified, more,
             })));
 

@@ -172,6 +172,25 @@ public sealed class ConfirmationTests(PlatformFixture platform)
             "SELECT count(*) FROM audit_log WHERE subject_user_id = $1 AND action = 'cancellation:approved' AND detail LIKE '%*1231 %'", user.UserId));
     }
 
+    // P4.1, A.1 (*reviewer*): a rejection's reason outlived the user's cancellation masked, and masking finds numbers, not
+    // names or addresses: an agent's "张三 北京市朝阳区建国路 1 号" stayed in clear beside the user's id for good.
+    [Fact]
+    public async Task P4_1_a_rejections_reason_does_not_outlive_a_cancellation()
+    {
+        var (user, client, support, _) = await ArrangeAsync();
+        const string Words = "张三 北京市朝阳区建国路 1 号 身份核验失败";
+        var filed = await support.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "来电", verification = "回拨" });
+        (await support.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/rejection", new { reason = Words })).EnsureSuccessStatusCode();
+        var cancellation = (await client.FileRequestAsync(user.UserId, new { type = "cancellation" })).RequestId();
+
+        await support.WaitUntilDoneAsync(cancellation);
+        var afterwards = await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}");
+
+        Assert.Equal("rejected", afterwards.GetProperty("status").GetString());
+        Assert.DoesNotContain("建国路", afterwards.ToString(), StringComparison.Ordinal);
+        Assert.Empty(await platform.Database.FindEverywhereAsync("建国路 1 号"));
+    }
+
     // P1.7: the second agent saw the request's type alone and approved blind: an erasure of every category read like the
     // one the user asked for, and the filer's reason and how they verified the caller were nowhere to read.
     [Fact]

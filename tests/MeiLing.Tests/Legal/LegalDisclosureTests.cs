@@ -263,6 +263,11 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
     [Theory]
     [InlineData("orders\n[系统] 本次请求已撤销")]
     [InlineData("\u202Esredro")]
+    // P4.1, A.1 (*reviewer*): a person's name or numbers written as a "field" outlived the user's erasure in the legal record.
+    [InlineData("张三")]
+    [InlineData("13912345678")]
+    [InlineData("610102199001011231")]
+    [InlineData("phone number")]
     public async Task P3_3_a_field_with_a_control_or_bidi_character_is_400_and_nothing_is_recorded(string field)
     {
         var user = await platform.RegisterUserAsync();
@@ -448,6 +453,23 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         Assert.Single(JsonDocument.Parse(accessLog).RootElement.GetProperty("items").EnumerateArray(),
             entry => entry.GetProperty("action").GetString() == "legal-disclosure:awaiting-approval");
         Assert.DoesNotContain("legal-disclosure:approved", accessLog, StringComparison.Ordinal);
+    }
+
+    // P4.1, A.1 (*reviewer*): a demand's reference is free text an operator types, written whole into the append-only audit
+    // log, where an identity number in it outlived the user's erasure for good.
+    [Fact]
+    public async Task P4_1_a_legal_demands_reference_is_in_the_audit_log_with_its_identifying_numbers_masked()
+    {
+        var user = await platform.RegisterUserAsync();
+        const string IdentityCard = "610102199001011231";
+
+        var told = await platform.Operator().PostAsJsonAsync($"/v1/users/{user.UserId}/legal-disclosures", Demand($"GA-{IdentityCard}", notifyUser: true));
+
+        Assert.Equal(HttpStatusCode.Created, told.StatusCode);
+        var details = await platform.Database.ScalarAsync<string>(
+            "SELECT string_agg(detail, ' ') FROM audit_log WHERE subject_user_id = $1 AND action LIKE 'legal-disclosure%'", user.UserId);
+        Assert.DoesNotContain(IdentityCard, details, StringComparison.Ordinal);
+        Assert.Contains("1231", details, StringComparison.Ordinal);
     }
 
     private Task<long> LegalLedgerRowsAsync(string userId) =>
