@@ -135,7 +135,7 @@ internal sealed partial class UserGrain(
             ? (shown, shownIndex)
             : (standing.CurrentVersion, standing.CurrentIndex);
         state.State.Register(UserId, user, now, isMinor, awaitsGuardian, version, index);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         return state.State.ToProfile(UserId);
     }
 
@@ -171,7 +171,7 @@ internal sealed partial class UserGrain(
         }
 
         user.Correct(correction, isMinor);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         return user.ToProfile(UserId);
     }
 
@@ -201,7 +201,7 @@ internal sealed partial class UserGrain(
                 return user.SessionGeneration;
             case PasswordVerificationResult.SuccessRehashNeeded:
                 user.ChangePassword(Passwords.Hash(password));
-                await state.WriteStateAsync();
+                await WriteOrForgetAsync();
                 return user.SessionGeneration;
             default:
                 return null;
@@ -226,7 +226,7 @@ internal sealed partial class UserGrain(
     async Task IUserCredentials.RevokeSessions()
     {
         User.RevokeSessions();
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
     }
 
     async Task IUserCredentials.EndSession(int generation, string sessionId, DateTimeOffset expiresAt)
@@ -234,7 +234,7 @@ internal sealed partial class UserGrain(
         // Kept a while past the token's expiry: API hosts accept a token up to 30 s late, by clocks that are not this silo's.
         if (User.EndSession(generation, sessionId, expiresAt + EndedSessionMargin, clock.GetUtcNow()))
         {
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
     }
 
@@ -260,7 +260,7 @@ internal sealed partial class UserGrain(
         user.PasswordChanges.Take(now, UserQuotas.Day, UserQuotas.PasswordChangesPerDay, "password changes");
         // Every session issued so far ends; the caller's own is issued again under the new generation.
         user.ReplacePassword(Passwords.Hash(newPassword));
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         await AuditAsync("user", UserId, "password:changed");
         const string Text = "Your password was changed; every other session was signed out. If this was not you, reset your password.";
         await Inbox.Notify(new UserNotification(NoticeKinds.PasswordChanged, Text, null, now, now));
@@ -281,7 +281,7 @@ internal sealed partial class UserGrain(
         var now = clock.GetUtcNow();
         const string Text = "Your password was reset with a code sent to this number; every session was signed out.";
         user.ReplacePassword(passwordHash);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         await AuditAsync("identity", "password-resets", "password:reset");
         await Inbox.Notify(new UserNotification(NoticeKinds.PasswordReset, Text, null, now, now));
         await SendNoticeAsync(user.Phone, Text);
@@ -326,7 +326,7 @@ internal sealed partial class UserGrain(
             }
 
             user.ChooseMemberCodeAlways(always);
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         return user.MemberCodeAlways;
@@ -363,7 +363,7 @@ internal sealed partial class UserGrain(
 
         var now = clock.GetUtcNow();
         user.ConfirmGuardian(now);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         await AuditAsync("guardian", UserId, "guardian:confirmed");
         await Inbox.Notify(new UserNotification(NoticeKinds.GuardianConfirmed,
             "Your guardian confirmed their consent; your account is now active.", null, now, now));
@@ -471,7 +471,7 @@ internal sealed partial class UserGrain(
         // P5.1: the guardian's word is kept until the platform's own erasure is filed on it: a cancellation another filed
         // (support's, awaiting the user's confirmation) could still be called off by the child, or expire unconfirmed.
         guardian.WithdrawnAt ??= clock.GetUtcNow();
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         await AuditAsync("guardian", UserId, "guardian:withdrew");
         if (await OpenCancellationAsync() is { } running)
         {
@@ -574,7 +574,7 @@ internal sealed partial class UserGrain(
 
             if (change is { Purpose: ConsentPurpose.ThirdPartySources, Granted: false } && user.ForgetImportedData())
             {
-                await state.WriteStateAsync();
+                await WriteOrForgetAsync();
             }
 
             return current.ToReceipt(UserId, user.Region);
@@ -814,7 +814,7 @@ internal sealed partial class UserGrain(
 
         var provenance = new Provenance(import.Source, import.Authorization, basis.At, basis.ReceiptId!);
         user.Addresses.AddRange(import.Addresses.Select(address => address with { Provenance = provenance }));
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         return user.Addresses;
     }
 
@@ -849,7 +849,7 @@ internal sealed partial class UserGrain(
         }
 
         await tickets.LinkAsync(UserId, [ticketId], now);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
     }
 
     async Task<IReadOnlyList<string>> IUserTickets.GetTicketIds()
@@ -912,7 +912,7 @@ internal sealed partial class UserGrain(
             // the agent's and this user's, are given back (P1.7, P4.4). Any other failure may have filed the request, and
             // keeps them.
             User.SupportFilings.GiveBack(takenAt);
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
             await GiveBackSupportFilingAsync(request.FiledById);
             throw;
         }
@@ -987,7 +987,7 @@ internal sealed partial class UserGrain(
         // No rollback when Receive fails: the entry then names a request that was never received, and the
         // next filing finds that out above.
         user.OpenRequests[request.Type] = requestId;
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         var view = await GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId).Receive(UserId, request);
         if (setAside is not null)
         {
@@ -1039,7 +1039,7 @@ internal sealed partial class UserGrain(
         if (state.RecordExists && state.State.OpenRequests.TryGetValue(type, out var open) && open == requestId)
         {
             state.State.OpenRequests.Remove(type);
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         // P5.1: a child's erasure owed behind another's cancellation is filed as that one ends, in this turn. Left to
@@ -1057,7 +1057,7 @@ internal sealed partial class UserGrain(
         var erased = User.Erase(category);
         if (erased > 0)
         {
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         return erased;
@@ -1066,7 +1066,7 @@ internal sealed partial class UserGrain(
     async Task IUserDataRights.TakeExportDownload()
     {
         User.ExportDownloads.Take(clock.GetUtcNow(), UserQuotas.Hour, UserQuotas.ExportDownloadsPerHour, "export downloads");
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
     }
 
     Task<string> IUserDataRights.ExportPersonalData()
@@ -1113,7 +1113,7 @@ internal sealed partial class UserGrain(
         // When each was opened only its ticket knows; their order is kept by id after the registration date.
         await tickets.LinkAsync(UserId, legacy.TicketIds, user.RegisteredAt);
         user.ForgetLegacyFields();
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         if (legacy.ConsentHistory.Count > 0)
         {
             user.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
@@ -1135,6 +1135,34 @@ internal sealed partial class UserGrain(
         catch (Exception unsent)
         {
             LogTextNotSent("notice", unsent.GetType().Name);
+        }
+    }
+
+    // P4.1, P8.1 (*reviewer*): a write that failed left its change in memory only. A deletion's retry found nothing left to
+    // erase and completed while storage kept the addresses for the next activation; an import's retry added its addresses
+    // beside the copy memory still held. The state is read back, or the activation dropped (StateWrites), so that a retry
+    // does again what storage did not keep. The consents are no part of the state (the receipts are their record): loaded
+    // again, as on activation, or the activation dropped. Nothing left unsaved is written as it leaves (SaveCountsAsync):
+    // read back, memory holds no counts storage lacks; not read back, memory is what storage refused.
+    private async Task WriteOrForgetAsync()
+    {
+        try
+        {
+            await state.WriteOrForgetAsync(this);
+        }
+        catch
+        {
+            _countsUnsaved = false;
+            try
+            {
+                state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
+            }
+            catch
+            {
+                DeactivateOnIdle();
+            }
+
+            throw;
         }
     }
 
@@ -1180,7 +1208,7 @@ internal sealed partial class UserGrain(
         // Tickets an earlier version linked in this state are in the inventory, and so erased, too.
         await MoveLegacyFieldsAsync();
         user.Close();
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         return new AccountInventory(await tickets.TicketIdsOfUserAsync(UserId));
     }
 

@@ -61,4 +61,27 @@ public sealed class ProvenanceTests(PlatformFixture platform)
         await platform.Grains.GetGrain<IUserGrain>(user.UserId).Cast<IGrainManagementExtension>().DeactivateOnIdle();
         Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/addresses")).GetProperty("items").EnumerateArray());
     }
+
+    // P1.8 (*reviewer*): an import whose write of the user's state failed (503) was still served from memory, and the client's
+    // retry added a second copy of every address beside it, which the write then stored.
+    [Fact]
+    public async Task P1_8_an_address_import_whose_write_failed_and_was_retried_is_kept_once()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "third-party-sources", true, version);
+        var import = Import();
+
+        var failed = await platform.Database.WhileRefusingAsync(
+            "orleans_storage", $"NEW.grain_id_string = '{user.UserId}' AND NEW.grain_type = 'user'",
+            () => client.PostAsJsonAsync($"/v1/users/{user.UserId}/addresses/imports", import));
+        var retried = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/addresses/imports", import);
+        await platform.Grains.GetGrain<IUserGrain>(user.UserId).EndActivationAsync();
+        var addresses = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/addresses");
+
+        await failed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal("北京市海淀区", Assert.Single(addresses.GetProperty("items").EnumerateArray()).GetProperty("address").GetString());
+    }
 }

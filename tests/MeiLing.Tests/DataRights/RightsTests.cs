@@ -223,6 +223,45 @@ public sealed class RightsTests(PlatformFixture platform)
         Assert.Contains("笔记里的名字", Strings(past));
     }
 
+    // P4.1, P8.1 (*reviewer*): a deletion whose write of the user's state failed had cleared the addresses in memory only. The
+    // request stepped aside and its retry found nothing left to erase and wrote nothing; its close, whose write still failed,
+    // took the request's entry off in memory only, so the close retried once storage was back wrote nothing either. The
+    // request completed while storage still held the addresses, which came back with the user's next activation.
+    [Fact]
+    public async Task P4_1_a_deletion_of_addresses_whose_write_failed_erases_them_when_retried()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "third-party-sources", true, version);
+        var import = new
+        {
+            source = "partner-address-book",
+            authorization = "oauth grant 2026-11-24 scope=addresses",
+            addresses = new[] { new { recipientName = "韩梅梅", phone = UserApiClient.NewPhone(), address = "北京市海淀区", doorNumber = "5-101" } },
+        };
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/v1/users/{user.UserId}/addresses/imports", import)).StatusCode);
+        var deletion = await client.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } });
+        var request = platform.Grains.GetGrain<IDataRightsRequestGrain>(deletion.RequestId());
+
+        // Only the user grain's own state is refused (its inbox, keyed alike, still takes the request's notices).
+        var whileRefused = await platform.Database.WhileRefusingAsync(
+            "orleans_storage", $"NEW.grain_id_string = '{user.UserId}' AND NEW.grain_type = 'user'",
+            async () =>
+            {
+                var first = await request.Drive();
+                await request.Drive();
+                return first;
+            });
+        var done = await request.Drive();
+        await platform.Grains.GetGrain<IUserGrain>(user.UserId).EndActivationAsync();
+        var addresses = await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}/addresses");
+
+        Assert.NotEqual(DataRightsRequestStatus.Completed, whileRefused.Status);
+        Assert.Empty(addresses.GetProperty("items").EnumerateArray());
+        Assert.Equal(DataRightsRequestStatus.Completed, done.Status);
+    }
+
     private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => [element.GetString()!],
