@@ -9,6 +9,20 @@ public interface ILegalDisclosuresGrain : IGrainWithIntegerKey
 
     public static readonly IReadOnlyList<string> DocumentTypes = ["subpoena", "investigation-letter", "court-order", OtherDocument];
 
+    /// <summary>
+    /// What a legal demand may name as handed over: the kinds of data the platform holds of a user, as its hand-overs and the
+    /// access export name them. Nothing else: a field is kept in the legal record past the user's erasure, so a name or a
+    /// number written there would outlive it.
+    /// </summary>
+    public static readonly IReadOnlySet<string> FieldNames = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "phone", "nickname", "avatar", "birthDate", "region", "password",
+        "addresses", "address", "doorNumber", "recipientName", "gender", "delivery",
+        "orders", "orderId", "lines", "totalFen", "payments", "amountFen", "merchantId", "memberCards", "memberCard",
+        "locations", "activity", "ipAddresses", "userAgents", "searchTerms", "sessions",
+        "consents", "tickets", "notifications", "requests", "disclosures", "accessLog", "transfers",
+    };
+
     /// <summary>The longest authority's name: the disclosure ledger keeps it as the recipient, in 128 characters.</summary>
     public const int MaxAuthorityLength = 128;
 

@@ -213,11 +213,17 @@ internal sealed partial class OrderGrain(
             await User(userId).Disclose(MerchantReading(state.State));
         }
 
-        // Support reads an order to help with it, not to learn where the user lives (P1.7). Nor does a cashier once the order
-        // is past delivery (*reviewer*: a till's key read every delivered order's name, phone and address for good); the
-        // merchant's own key and its managers keep reading them, the merchant's record of what it delivered where.
-        var view = state.State.ToView(OrderId);
-        return caller.Party == OrderParty.Support || (caller.IsCashier && !state.State.DeliveryStillNeeded(clock.GetUtcNow()))
+        return ViewFor(caller, state.State);
+    }
+
+    // Support reads an order to help with it, not to learn where the user lives (P1.7). Nor does a cashier once the order is
+    // past delivery (*reviewer*: a till's key read every delivered order's name, phone and address for good), whether it
+    // reads the order or is answered by a payment's replay or a status change; the merchant's own key and its managers keep
+    // reading them, the merchant's record of what it delivered where.
+    private OrderView ViewFor(OrderCaller caller, OrderState order)
+    {
+        var view = order.ToView(OrderId);
+        return caller.Party == OrderParty.Support || (caller.IsCashier && !order.DeliveryStillNeeded(clock.GetUtcNow()))
             ? view.MaskedForSupport()
             : view;
     }
@@ -404,7 +410,7 @@ internal sealed partial class OrderGrain(
     // orders still get cancelled and refunded.
     private async Task<OrderView> AnswerAsync(OrderCaller caller, OrderState order)
     {
-        var view = order.ToView(OrderId);
+        var view = ViewFor(caller, order);
         if (caller.Party != OrderParty.Merchant || order.UserId is not { } userId)
         {
             return view;

@@ -226,7 +226,7 @@ internal sealed partial class UserGrain(
     async Task IUserCredentials.RevokeSessions()
     {
         User.RevokeSessions();
-        await WriteOrForgetAsync();
+        await WriteClosingAsync();
     }
 
     async Task IUserCredentials.EndSession(int generation, string sessionId, DateTimeOffset expiresAt)
@@ -234,7 +234,7 @@ internal sealed partial class UserGrain(
         // Kept a while past the token's expiry: API hosts accept a token up to 30 s late, by clocks that are not this silo's.
         if (User.EndSession(generation, sessionId, expiresAt + EndedSessionMargin, clock.GetUtcNow()))
         {
-            await WriteOrForgetAsync();
+            await WriteClosingAsync();
         }
     }
 
@@ -696,7 +696,9 @@ internal sealed partial class UserGrain(
         var basis = await AuthorizeAsync(ProcessingRequest.ForPurpose("collect-location", ConsentPurpose.Location));
         // P4.4: a minute's allowance alone let one session store 86,400 rows a day.
         TakeMinuteAndDay(_locationSamples, privacy.Value.LocationSamplesPerMinute, User.Today.LocationSamples, privacy.Value.LocationSamplesPerDay, "location samples");
-        await locations.AddAsync(UserId, sample, basis.ReceiptId!);
+        // Stamped by the clock the retention sweep erases by (P1.2): an API host's clock running apart from the silos' kept a
+        // sample past its 30 days, or had the sweep take it early.
+        await locations.AddAsync(UserId, sample with { At = clock.GetUtcNow() }, basis.ReceiptId!);
     }
 
     // P4.4: one more of what a user may do so many times a minute and a day, or 429 with neither counted. The day's count
@@ -1144,6 +1146,12 @@ internal sealed partial class UserGrain(
     // does again what storage did not keep. The consents are no part of the state (the receipts are their record): loaded
     // again, as on activation, or the activation dropped. Nothing left unsaved is written as it leaves (SaveCountsAsync):
     // read back, memory holds no counts storage lacks; not read back, memory is what storage refused.
+    // A sign-out, a sign-out everywhere and an account's closing fail closed (*reviewer* of this session's diff): read back
+    // after a failed write, the sessions revoked came back to life at once (a stolen token worked again) and a closing
+    // account took processing again. What they change only ever moves one way, so memory keeps it; the caller's retry or the
+    // next write of the state stores it.
+    private Task WriteClosingAsync() => state.WriteStateAsync();
+
     private async Task WriteOrForgetAsync()
     {
         try
@@ -1208,7 +1216,7 @@ internal sealed partial class UserGrain(
         // Tickets an earlier version linked in this state are in the inventory, and so erased, too.
         await MoveLegacyFieldsAsync();
         user.Close();
-        await WriteOrForgetAsync();
+        await WriteClosingAsync();
         return new AccountInventory(await tickets.TicketIdsOfUserAsync(UserId));
     }
 

@@ -268,6 +268,8 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
     [InlineData("13912345678")]
     [InlineData("610102199001011231")]
     [InlineData("phone number")]
+    [InlineData("ZhangSan")]
+    [InlineData("id-110101199003071234")]
     public async Task P3_3_a_field_with_a_control_or_bidi_character_is_400_and_nothing_is_recorded(string field)
     {
         var user = await platform.RegisterUserAsync();
