@@ -127,14 +127,26 @@ internal sealed partial class LegalDisclosuresGrain(
     {
         var now = clock.GetUtcNow();
         var released = 0;
+        var failures = new List<Exception>();
         foreach (var disclosure in await store.LapsedAsync(now, ReleasedPerSweep))
         {
-            await NotifyUserAsync(disclosure, $" It was withheld from you until {disclosure.WithheldUntil:yyyy-MM-dd}, as the law allowed.");
-            await store.ReleaseAsync(disclosure.DisclosureId, PostgresTime.AsStored(now));
-            released++;
+            // One user's notice that fails (their inbox's write) holds back no other's release: it is tried again next sweep.
+            try
+            {
+                var until = disclosure.WithheldUntil ?? disclosure.At.AddDays(ILegalDisclosuresGrain.MaxWithheldDays);
+                await NotifyUserAsync(disclosure, $" It was withheld from you until {until:yyyy-MM-dd}, as the law allowed.");
+                await store.ReleaseAsync(disclosure.DisclosureId, PostgresTime.AsStored(now));
+                released++;
+            }
+            catch (Exception failed) when (failed is not OperationCanceledException)
+            {
+                failures.Add(failed);
+            }
         }
 
-        return released;
+        return failures.Count == 0
+            ? released
+            : throw new AggregateException($"{failures.Count} lapsed legal withholdings were not released; {released} were.", failures);
     }
 
     // The end of a withholding as the demand asks it: none when the user is told; otherwise required, in the future, and at
