@@ -143,12 +143,14 @@ internal sealed partial class DataRightsRequestGrain(
             throw DomainException.Forbidden("own-request", "A request is approved by a key other than the one that filed it.");
         }
 
-        // Nor the key that enrolled the filing agent: an operator who mints a support key, files with it and approves with
-        // their own is one person acting twice.
-        var filer = state.State.FiledById;
-        if (EntityId.IsWellFormed(filer, EntityId.StaffPrefix) && (await GrainFactory.GetGrain<Staff.IStaffGrain>(filer).Get())?.EnrolledBy == approver.Id)
+        // Nor the key that enrolled the filing agent (at any depth), nor an agent enrolled under the same staff key: an operator
+        // who mints support keys, files with one and approves with their own or another is one person acting twice.
+        switch (await Staff.EnrolmentLineage.KinshipAsync(GrainFactory, state.State.FiledById, approver.Id))
         {
-            throw DomainException.Forbidden("enrolled-the-filer", "A request is approved by a key other than the one that enrolled the agent who filed it.");
+            case Staff.EnrolmentKinship.FirstAboveSecond or Staff.EnrolmentKinship.SecondAboveFirst:
+                throw DomainException.Forbidden("enrolled-the-filer", "A request is approved by a key that neither enrolled the agent who filed it nor was enrolled by them.");
+            case Staff.EnrolmentKinship.SameEnroller:
+                throw DomainException.Forbidden("enrolled-by-the-same-key", "A request is approved by an agent not enrolled under the same staff key as the agent who filed it.");
         }
 
         return await ConfirmAsync(approver, reason, "approved");

@@ -226,8 +226,8 @@ internal sealed partial class LegalDisclosuresGrain(
             })));
 
     // P1.7, P3.3 (*reviewer*): an operator who mints a second operator key (POST /v1/staff) and approves with it is one
-    // person acting twice; so is one whose own key was minted by the first. As for support's approvals (enrolled-the-filer),
-    // both ways.
+    // person acting twice; so is one whose own key was minted by the first, one at the top of a chain of keys each minted by
+    // the last, and one who minted both. As for support's approvals (enrolled-the-filer), both ways.
     private async Task RefuseOneEnrollingTheOtherAsync(string? first, string second, string code, string message)
     {
         if (first is null)
@@ -235,12 +235,12 @@ internal sealed partial class LegalDisclosuresGrain(
             return;
         }
 
-        var enrolledBy = await Task.WhenAll(new[] { first, second }.Select(async operatorId => EntityId.IsWellFormed(operatorId, EntityId.StaffPrefix)
-            ? (await GrainFactory.GetGrain<Staff.IStaffGrain>(operatorId).Get())?.EnrolledBy
-            : null));
-        if (enrolledBy[0] == second || enrolledBy[1] == first)
+        switch (await Staff.EnrolmentLineage.KinshipAsync(GrainFactory, first, second))
         {
-            throw DomainException.Forbidden(code, message);
+            case Staff.EnrolmentKinship.FirstAboveSecond or Staff.EnrolmentKinship.SecondAboveFirst:
+                throw DomainException.Forbidden(code, message);
+            case Staff.EnrolmentKinship.SameEnroller:
+                throw DomainException.Forbidden("enrolled-by-the-same-key", "Two operators' keys enrolled under one same staff key are one pair of hands: an operator enrolled apart approves.");
         }
     }
 

@@ -5,6 +5,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Infrastructure;
+using MeiLing.Tests.Legal;
 using MeiLing.Tests.Users;
 using Orleans.Core.Internal;
 
@@ -234,6 +235,29 @@ public sealed class ConfirmationTests(PlatformFixture platform)
 
         Assert.EndsWith("/enrolled-the-filer", (await byTheEnroller.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
         Assert.Equal("awaiting-confirmation", (await support.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}")).GetProperty("status").GetString());
+    }
+
+    // P1.7, P4.1: an operator enrolled two support agents, filed an erasure with one key and approved it with the other: one
+    // person both pairs of eyes, since whoever enrols a key is handed its secret.
+    [Fact]
+    public async Task P1_7_two_agents_enrolled_under_one_operators_key_cannot_approve_each_others_requests()
+    {
+        var user = await platform.RegisterUserAsync();
+        var lead = await platform.SecondOperatorAsync("Support Lead");
+        var filer = await platform.EnrolledByAsync(lead, "Lead's Agent One", "support");
+        var sameLeadsAgent = await platform.EnrolledByAsync(lead, "Lead's Agent Two", "support");
+        var filed = await filer.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar" } }, reason = "r", verification = "v" });
+
+        var bySameLeadsAgent = await sameLeadsAgent.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = "checked" });
+        var byTheLead = await lead.PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = "checked" });
+        var stillWaiting = (await filer.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}")).GetProperty("status").GetString();
+        var byAnotherAgent = await platform.Client((await platform.EnrolStaffAsync("Agent Apart", "support")).ApiKey)
+            .PostAsJsonAsync($"/v1/requests/{filed.RequestId()}/approval", new { reason = "called the user back" });
+
+        Assert.EndsWith("/enrolled-by-the-same-key", (await bySameLeadsAgent.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/enrolled-the-filer", (await byTheLead.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("awaiting-confirmation", stillWaiting);
+        Assert.Equal(HttpStatusCode.OK, byAnotherAgent.StatusCode);
     }
 
     // P1.7: an operator may be the second key on any support filing, yet got 403 reading it: they approved blind, and

@@ -17,10 +17,13 @@ internal static class LegalDemands
     /// A second pair of eyes beside the platform's operator: an operator enrolled by another operator, so neither enrolled
     /// the other.
     /// </summary>
-    public static async Task<HttpClient> IndependentOperatorAsync(this PlatformFixture platform, string name = "Independent Operator")
+    public static async Task<HttpClient> IndependentOperatorAsync(this PlatformFixture platform, string name = "Independent Operator") =>
+        await platform.EnrolledByAsync(await platform.SecondOperatorAsync($"{name} Enroller"), name, "operator");
+
+    /// <summary>A staff key of <paramref name="role"/> that <paramref name="enroller"/> (an operator's key) enrolled.</summary>
+    public static async Task<HttpClient> EnrolledByAsync(this PlatformFixture platform, HttpClient enroller, string name, string role)
     {
-        var enroller = await platform.SecondOperatorAsync($"{name} Enroller");
-        var enrolled = await enroller.PostAsJsonAsync("/v1/staff", new { name, role = "operator" });
+        var enrolled = await enroller.PostAsJsonAsync("/v1/staff", new { name, role });
         Assert.True(enrolled.StatusCode == HttpStatusCode.Created, await enrolled.Content.ReadAsStringAsync());
         return platform.Client((await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!);
     }

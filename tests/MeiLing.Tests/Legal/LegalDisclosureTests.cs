@@ -398,6 +398,33 @@ public sealed class LegalDisclosureTests(PlatformFixture platform)
         await madeUp.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    // P1.7, P3.3: whoever enrols a key is handed its secret. An operator who minted two operator keys recorded with one and
+    // approved with the other; one at the top of a chain of keys, each minted by the last, approved with the key at its foot.
+    // Only a key minted directly by the other was refused.
+    [Fact]
+    public async Task P1_7_P3_3_operator_keys_minted_under_one_staff_key_or_down_a_chain_of_keys_are_one_pair_of_hands()
+    {
+        var user = await platform.RegisterUserAsync();
+        var path = $"/v1/users/{user.UserId}/legal-disclosures";
+        var lead = await platform.SecondOperatorAsync("Lead Operator");
+        var first = await platform.EnrolledByAsync(lead, "Lead's First Key", "operator");
+        var sibling = await platform.EnrolledByAsync(lead, "Lead's Second Key", "operator");
+        var grandchild = await platform.EnrolledByAsync(first, "First Key's Own Key", "operator");
+        var byFirst = await (await first.PostAsJsonAsync(path, Demand("GA-KIN-1", notifyUser: false))).Content.ReadFromJsonAsync<JsonElement>();
+        var byLead = await (await lead.PostAsJsonAsync(path, Demand("GA-KIN-2", notifyUser: false))).Content.ReadFromJsonAsync<JsonElement>();
+
+        var bySibling = await sibling.PostAsJsonAsync($"/v1/legal-disclosures/{byFirst.GetProperty("disclosureId").GetString()}/approval", new { reason = "Seal checked." });
+        var byTheFootOfTheChain = await grandchild.PostAsJsonAsync($"/v1/legal-disclosures/{byLead.GetProperty("disclosureId").GetString()}/approval", new { reason = "Seal checked." });
+        var byAnIndependentOperator = await (await platform.IndependentOperatorAsync("Kin Test Independent")).PostAsJsonAsync(
+            $"/v1/legal-disclosures/{byLead.GetProperty("disclosureId").GetString()}/approval", new { reason = "Seal checked with the bureau." });
+
+        Assert.EndsWith("/enrolled-by-the-same-key", (await bySibling.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/enrolled-the-recorder", (await byTheFootOfTheChain.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, byAnIndependentOperator.StatusCode);
+        // Only the one an independent operator approved was handed over.
+        Assert.Equal(1L, await LegalLedgerRowsAsync(user.UserId));
+    }
+
     // P1.7, P3.3 (*reviewer*): one operator recorded a demand withheld from its user and the data went at once, hidden from
     // the user for good (its review list could only be read); a document of no named kind ("other") needed nothing more.
     [Fact]
