@@ -656,9 +656,14 @@ internal sealed partial class DataRightsRequestGrain(
     // hold each request on the other's. Not counted in the step: the receipt counts the user's data, not the records of it.
     // Its closed corrections only (*reviewer*): every request the user ever filed, each woken in turn, per category erased.
     // Their free-text notes go too, in the same write (*reviewer*): support's verification quoted a birth date or an address.
+    // Every closed request's notes, not only the corrections' (an agent's verification of a deletion or a withdrawal quoted
+    // the birth date as well), woken once per deletion: with the first of its categories a note may quote.
     private async Task ForgetInPastRequestsAsync(ErasableCategory category)
     {
-        foreach (var requestId in await requests.ClosedCorrectionsOfUserAsync(state.State.UserId))
+        var pastRequests = category == state.State.Details.Categories.FirstOrDefault(QuotableInNotes)
+            ? await requests.ClosedOfUserAsync(state.State.UserId)
+            : await requests.ClosedCorrectionsOfUserAsync(state.State.UserId);
+        foreach (var requestId in pastRequests)
         {
             var other = GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId);
             if (requestId != RequestId && await other.Get() is { } view && !view.Status.IsOpen())
@@ -667,6 +672,9 @@ internal sealed partial class DataRightsRequestGrain(
             }
         }
     }
+
+    private static bool QuotableInNotes(ErasableCategory category) =>
+        category is ErasableCategory.Addresses or ErasableCategory.Avatar or ErasableCategory.BirthDate;
 
     // The user's other requests; this one is redacted by its own step write.
     private async Task<int> RedactRequestsAsync()

@@ -68,6 +68,15 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
             "SELECT request_id FROM data_rights_requests WHERE user_id = $1 AND type = 'Correction' AND status IN ('Completed', 'Rejected', 'Cancelled') ORDER BY received_at",
             userId);
 
+    /// <summary>
+    /// The user's closed requests of every type, whose free-text notes a deletion replaces once (P4.1); the closed
+    /// corrections among them keep details too, forgotten per category.
+    /// </summary>
+    public Task<IReadOnlyList<string>> ClosedOfUserAsync(string userId) =>
+        dataSource.ReadStringsAsync(
+            "SELECT request_id FROM data_rights_requests WHERE user_id = $1 AND status IN ('Completed', 'Rejected', 'Cancelled') ORDER BY received_at",
+            userId);
+
     /// <summary>Every request id of the user, oldest first (for erasure and the access bundle).</summary>
     public Task<IReadOnlyList<string>> OfUserAsync(string userId) =>
         dataSource.ReadStringsAsync("SELECT request_id FROM data_rights_requests WHERE user_id = $1 ORDER BY received_at", userId);

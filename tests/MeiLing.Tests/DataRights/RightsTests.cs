@@ -262,6 +262,44 @@ public sealed class RightsTests(PlatformFixture platform)
         Assert.Equal(DataRightsRequestStatus.Completed, done.Status);
     }
 
+    // P4.1: a deletion erased the notes on the user's past corrections only: an agent's verification of an earlier withdrawal,
+    // and the reason a second agent approved it, quoted the birth date the user then deleted, and every export showed it back.
+    [Fact]
+    public async Task P4_1_a_deletion_erases_the_notes_on_past_requests_of_every_type_not_only_corrections()
+    {
+        const string BirthDate = "1991-02-03";
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Agent Withdrawal Notes", "support")).ApiKey);
+        var second = platform.Client((await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Agent Withdrawal Notes Second", "support")).ApiKey);
+        var withdrawal = await support.FileRequestAsync(user.UserId, new
+        {
+            type = "withdrawal",
+            details = new { purposes = new[] { "marketing-sharing" } },
+            reason = "caller wants nothing shared for offers",
+            verification = $"confirmed DOB {BirthDate}",
+        });
+        var approved = await second.PostAsJsonAsync($"/v1/requests/{withdrawal.RequestId()}/approval", new { reason = $"DOB {BirthDate} re-checked by callback" });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal("completed", (await support.WaitUntilDoneAsync(withdrawal.RequestId())).GetProperty("status").GetString());
+
+        var deletion = await client.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "avatar", "birth-date" } } });
+        Assert.Equal("completed", (await client.WaitUntilDoneAsync(deletion.RequestId())).GetProperty("status").GetString());
+        var access = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(access.RequestId());
+        var bundle = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{access.RequestId()}/export");
+
+        var past = bundle.GetProperty("requests").EnumerateArray().Single(request => request.GetProperty("requestId").GetString() == withdrawal.RequestId());
+        Assert.DoesNotContain(Strings(bundle), text => text.Contains(BirthDate, StringComparison.Ordinal));
+        foreach (var note in new[] { "reason", "verification", "approvalReason" })
+        {
+            Assert.Equal("[redacted]", past.GetProperty(note).GetString());
+        }
+
+        Assert.Equal("withdrawal", past.GetProperty("type").GetString());
+        Assert.Equal("completed", past.GetProperty("status").GetString());
+    }
+
     private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => [element.GetString()!],
