@@ -643,6 +643,14 @@ internal sealed partial class DataRightsRequestGrain(
         var current = (await User<IUserConsents>().GetConsents()).Single(c => c.Purpose == purpose);
         if (!current.Granted)
         {
+            // P1.2, P1.8 (*reviewer*): the step run again after its withdrawal's receipt was kept but what goes with it (the
+            // location samples, the imported addresses) failed to go: the same answer again erases what is left, as the
+            // consent route's retry does; nothing is withdrawn twice, so nothing is counted.
+            if (current.PolicyVersion is { } answeredUnder)
+            {
+                await User<IUserConsents>().SetConsent(new ConsentChange(purpose, false, answeredUnder, "data-rights-request"));
+            }
+
             return 0;
         }
 

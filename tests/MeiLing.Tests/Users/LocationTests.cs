@@ -1,8 +1,10 @@
 using System.Text.Json;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Retention;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
 
 namespace MeiLing.Tests.Users;
 
@@ -86,6 +88,42 @@ public sealed class LocationTests(PlatformFixture platform)
         Assert.False(failed.IsSuccessStatusCode);
         Assert.Equal(1L, keptMeanwhile);
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(0L, await SamplesOf(user.UserId));
+    }
+
+    // P1.2 (*reviewer*): a withdrawal filed as a data-rights request kept its receipt, then failed to erase the samples; the
+    // step run again found the purpose withdrawn and did nothing, and the request completed with the samples still kept.
+    [Fact]
+    public async Task P1_2_a_withdrawal_request_whose_erasure_failed_erases_the_samples_when_its_step_runs_again()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+        await client.PostLocationAsync(user.UserId);
+        var trigger = $"refuse_{Guid.NewGuid():N}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'samples refuse'; END $$;
+            CREATE TRIGGER {trigger} BEFORE DELETE ON user_location_samples FOR EACH ROW WHEN (OLD.user_id = '{user.UserId}') EXECUTE FUNCTION {trigger}();
+            """);
+        string requestId;
+        DataRightsRequestStatus whileRefused;
+        try
+        {
+            requestId = (await client.FileRequestAsync(user.UserId, new { type = "withdrawal", details = new { purposes = new[] { "location" } } })).RequestId();
+            whileRefused = (await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive()).Status;
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON user_location_samples; DROP FUNCTION {trigger}();");
+        }
+
+        var keptMeanwhile = await SamplesOf(user.UserId);
+        var done = await client.WaitUntilDoneAsync(requestId);
+
+        Assert.NotEqual(DataRightsRequestStatus.Completed, whileRefused);
+        Assert.Equal(1L, keptMeanwhile);
+        Assert.Equal("completed", done.GetProperty("status").GetString());
         Assert.Equal(0L, await SamplesOf(user.UserId));
     }
 
