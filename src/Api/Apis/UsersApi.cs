@@ -73,8 +73,10 @@ public static class UsersApi
         group.MapPost("/{userId:id}/addresses/imports", ImportAddresses).ForCaller(CallerScope.TheUser)
             .WithName("ImportAddresses").WithSummary("Import addresses from a third party; needs third-party-sources consent and records provenance; withdrawing that consent forgets them (P1.8).");
 
-        group.MapGet("/{userId:id}/notifications", GetNotifications).ForCaller(CallerScope.TheUserOrSupport.ThatExists())
-            .WithName("ListNotifications").WithSummary("Notices to the user, newest first, a page at a time: requests' status changes, guardian confirmation, password changes, merchants closing (P4.3), new policy versions (P6.1). Support reads mobile numbers in them masked (P1.7).");
+        // P4.4 (*reviewer*): each read copies the inbox and every published policy version; the privacy center's account
+        // page, which reads the same, is a heavy read, and so is the route.
+        group.MapGet("/{userId:id}/notifications", GetNotifications).ForCaller(CallerScope.TheUserOrSupport.ThatExists()).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
+            .WithName("ListNotifications").WithSummary("Notices to the user, newest first, a page at a time: requests' status changes, guardian confirmation, password changes, merchants closing (P4.3), new policy versions (P6.1). Support reads mobile numbers in them masked (P1.7). A heavy read (MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND, then 429).");
 
         return group;
     }

@@ -38,12 +38,14 @@ public static class WebhooksApi
         merchant.MapPost("/webhook/secret", RotateSecret).ForCaller(CallerScope.TheMerchantKeyOrOperator.ThatExists()).WithName("RotateWebhookSecret")
             .WithSummary("Issue a new signing secret (shown only here); the old one signs nothing more. A merchant past its closing date is 409 merchant-closed (P3.1, P4.3)." + MerchantChangeQuota)
             .ProducesProblems(StatusCodes.Status409Conflict);
-        merchant.MapGet("/webhook-deliveries", Deliveries).ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists()).WithName("ListWebhookDeliveries")
-            .WithSummary("The merchant's deliveries, newest first, a page at a time: status (pending, delivered, failed), attempts, last status code, next attempt, and failureReason (no-endpoint: failed for want of an endpoint, never sent; null otherwise).");
+        // P4.4 (*reviewer*): each page is a query of the merchant's outbox; looped at a manager's whole rate it loaded the
+        // database every merchant shares, as the change list did.
+        merchant.MapGet("/webhook-deliveries", Deliveries).ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists()).RequireRateLimiting(RateLimits.HeavyReadsPolicy).WithName("ListWebhookDeliveries")
+            .WithSummary("The merchant's deliveries, newest first, a page at a time: status (pending, delivered, failed), attempts, last status code, next attempt, and failureReason (no-endpoint: failed for want of an endpoint, never sent; null otherwise). A caller reads it at most MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND times a second (10), then 429.");
 
         routes.MapPost("/v1/webhook-deliveries/{deliveryId:id}/retry", Retry).WithTags("Webhooks")
             .RequireAuthorization(AuthorizationPolicies.OperatorOrMerchantManager).WithName("RetryWebhookDelivery")
-            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id. One being sent at that moment is left to that attempt (202 all the same): a delivery is never sent twice at once. One already delivered goes again only to the URL that took it: with the endpoint re-pointed or removed since, 409 delivered-elsewhere and nothing is sent, and one re-pointed after the retry is put back delivered unsent (P3.1). A delivery older than the outbox keeps deliveries (MEILING_WEBHOOK_RETENTION_DAYS) is 409 delivery-expired (P4.1).")
+            .WithSummary("Send a delivery again now, whatever its status (its merchant, or an operator); it keeps its webhook-id. One being sent at that moment is left to that attempt (202 all the same): a delivery is never sent twice at once. One already delivered goes again only to the URL that took it: with the endpoint re-pointed or removed since, 409 delivered-elsewhere and nothing is sent, and one re-pointed after the retry is put back delivered unsent (P3.1). A delivery older than the outbox keeps deliveries (MEILING_WEBHOOK_RETENTION_DAYS) is 409 delivery-expired (P4.1). With no endpoint registered, 409 no-endpoint and the delivery is left as it was: a pending one still fails when its wait ends (P3.1).")
             .ProducesProblems(StatusCodes.Status409Conflict);
         return routes;
     }

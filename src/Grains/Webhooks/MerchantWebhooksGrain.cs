@@ -52,6 +52,11 @@ internal sealed class MerchantWebhooksGrain(
             // P4.1: retried, it would finish anew and start its retention over; its body names users.
             RetryOutcome.Expired => throw DomainException.Conflict(
                 "delivery-expired", "This delivery is older than the outbox keeps deliveries; it is not sent again."),
+            // P3.1, P8.1 (*reviewer*): with no endpoint nothing can send it; retried every few days, a notice the merchant
+            // removed its endpoint to avoid was never shown failed (its wait to fail started over), and support's re-send,
+            // which needs it failed, was refused all the while.
+            RetryOutcome.NoEndpoint => throw DomainException.Conflict(
+                "no-endpoint", "The merchant has no webhook endpoint; register one, then retry. The delivery is left as it was."),
             _ => false,
         };
 

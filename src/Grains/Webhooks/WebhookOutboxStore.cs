@@ -275,13 +275,9 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
     public async Task<WebhookDeliveryPage> DeliveriesAsync(string merchantId, string? status, string? cursor, int limit)
     {
         var after = DecodeCursor(cursor);
+        // One text per shape, so the plan of a listing by status reads the (recipient, status, …) index, not every row.
         var rows = await dataSource.ReadRowsAsync(
-            """
-            SELECT delivery_id, event_id, type, status, attempts, last_status_code, last_attempt_at, next_attempt_at, created_at, failure_reason
-              FROM webhook_outbox
-             WHERE recipient = $1 AND recipient_kind = 'Merchant' AND ($2 = '' OR status = $2) AND (created_at, delivery_id) < ($3, $4)
-             ORDER BY created_at DESC, delivery_id DESC LIMIT $5
-            """,
+            status is null ? DeliveriesOfEveryStatus : DeliveriesOfOneStatus,
             reader => new WebhookDelivery(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
                 reader.IsDBNull(5) ? null : reader.GetInt32(5),
@@ -293,6 +289,20 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         var page = rows.Take(limit).ToList();
         return new WebhookDeliveryPage(page, rows.Count > limit ? EncodeCursor(page[^1]) : null);
     }
+
+    private const string DeliveriesOfEveryStatus = """
+        SELECT delivery_id, event_id, type, status, attempts, last_status_code, last_attempt_at, next_attempt_at, created_at, failure_reason
+          FROM webhook_outbox
+         WHERE recipient = $1 AND recipient_kind = 'Merchant' AND $2 = '' AND (created_at, delivery_id) < ($3, $4)
+         ORDER BY created_at DESC, delivery_id DESC LIMIT $5
+        """;
+
+    private const string DeliveriesOfOneStatus = """
+        SELECT delivery_id, event_id, type, status, attempts, last_status_code, last_attempt_at, next_attempt_at, created_at, failure_reason
+          FROM webhook_outbox
+         WHERE recipient = $1 AND recipient_kind = 'Merchant' AND status = $2 AND (created_at, delivery_id) < ($3, $4)
+         ORDER BY created_at DESC, delivery_id DESC LIMIT $5
+        """;
 
     /// <summary>Whether the outbox holds a delivery to a merchant by this id, whatever its status: one read of its key.</summary>
     public async Task<bool> MerchantDeliveryExistsAsync(string deliveryId) =>
@@ -320,7 +330,8 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
                 SELECT o.delivery_id,
                        (o.delivered_url IS NOT NULL AND o.delivered_url IS DISTINCT FROM
                            (SELECT w.url FROM merchant_webhooks w WHERE w.merchant_id = o.recipient)) AS elsewhere,
-                       o.created_at < $4 AS expired
+                       o.created_at < $4 AS expired,
+                       NOT EXISTS (SELECT 1 FROM merchant_webhooks w WHERE w.merchant_id = o.recipient) AS no_endpoint
                   FROM webhook_outbox o
                  WHERE o.delivery_id = $1 AND o.recipient_kind = 'Merchant' AND ($2 = '' OR o.recipient = $2)
                    AND o.failure_reason IS DISTINCT FROM 'merchant-closed'
@@ -328,13 +339,15 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             retried AS (
                 UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, leased_by = NULL,
                        failed_at = NULL, failure_reason = NULL
-                 WHERE delivery_id IN (SELECT delivery_id FROM target WHERE NOT elsewhere AND NOT expired) AND (lease_until IS NULL OR lease_until < $3)
+                 WHERE delivery_id IN (SELECT delivery_id FROM target WHERE NOT elsewhere AND NOT expired AND NOT no_endpoint)
+                   AND (lease_until IS NULL OR lease_until < $3)
                 RETURNING event_id),
             listed AS (
                 UPDATE request_recipients r SET failed_at = NULL, next_attempt_at = $3
                   FROM retried WHERE r.event_id = retried.event_id AND r.notified_at IS NULL
                 RETURNING 1)
-            SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM target WHERE elsewhere), (SELECT count(*) FROM target WHERE expired)
+            SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM target WHERE elsewhere), (SELECT count(*) FROM target WHERE expired),
+                   (SELECT count(*) FROM target WHERE no_endpoint)
             """);
         command.Parameters.Add(new() { Value = deliveryId });
         command.Parameters.Add(new() { Value = merchantId ?? "" });
@@ -345,6 +358,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
         return reader.GetInt64(0) == 0 ? RetryOutcome.NotFound
             : reader.GetInt64(1) > 0 ? RetryOutcome.DeliveredElsewhere
             : reader.GetInt64(2) > 0 ? RetryOutcome.Expired
+            : reader.GetInt64(3) > 0 ? RetryOutcome.NoEndpoint
             : RetryOutcome.Retried;
     }
 
@@ -816,6 +830,9 @@ public enum RedeliveryOutcome
     NotListed,
     NotFailed,
     Expired,
+
+    /// <summary>The merchant has no endpoint: nothing could send it, and a retry would only restart its wait to fail.</summary>
+    NoEndpoint,
 }
 
 /// <summary>What became of a merchant's confirmation of a notice it received, and the recipient as it now stands (null when not listed).</summary>
@@ -846,4 +863,7 @@ public enum RetryOutcome
     Retried,
     DeliveredElsewhere,
     Expired,
+
+    /// <summary>The merchant has no endpoint: nothing could send it, and a retry would only restart its wait to fail.</summary>
+    NoEndpoint,
 }

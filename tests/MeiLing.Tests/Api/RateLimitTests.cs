@@ -207,6 +207,9 @@ public sealed class RateLimitTests(PlatformFixture platform)
         // Aggregates over the shared database: a merchant's daily reports, the operator's analytics export.
         var reports = await Burst(Keyed(api, merchant.ApiKey), $"/v1/merchants/{merchant.MerchantId}/reports/daily?date=2026-12-01", 10);
         var analytics = await Burst(Keyed(api, PlatformFixture.OperatorKey), "/v1/analytics/sales?from=2026-12-01&to=2026-12-01", 10);
+        // *reviewer*: the outbox of a merchant, searched by status; the inbox with every published policy version.
+        var deliveries = await Burst(Keyed(api, merchant.ApiKey), $"/v1/merchants/{merchant.MerchantId}/webhook-deliveries?status=failed", 10);
+        var notifications = await Burst(client, $"/v1/users/{user.UserId}/notifications", 10);
         // The privacy center's page opens the same ledger: it spends the same bucket, and its consent form posts spend none.
         var pages = await Burst(browser, "/privacy", 10);
         var withdrawn = await browser.PostAsync("/privacy?handler=Consent", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -230,6 +233,8 @@ public sealed class RateLimitTests(PlatformFixture platform)
         Assert.Contains(staff, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(reports, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(analytics, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(deliveries, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(notifications, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.Contains(pages, response => response.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.NotEqual(HttpStatusCode.TooManyRequests, withdrawn.StatusCode);
         Assert.All(refusedForms, refused => Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode));

@@ -17,7 +17,7 @@ namespace MeiLing.Tests.Webhooks;
 public sealed class WebhookEndpointRemovedTests(TimeTravelFixture platform)
 {
     [Fact]
-    public async Task P4_1_P3_1_a_retried_delivery_whose_merchant_removed_its_endpoint_fails_is_chased_by_support_kept_while_untold_and_erased_after_retention_once_confirmed()
+    public async Task P4_1_P3_1_P8_1_a_retried_delivery_whose_merchant_removed_its_endpoint_fails_in_its_time_is_chased_by_support_kept_while_untold_and_erased_after_retention_once_confirmed()
     {
         await using var receiver = await WebhookReceiver.StartDownAsync();
         var (shop, requestId) = await platform.CorrectionWhoseNoticeFailedAsync(receiver, "5-502");
@@ -27,15 +27,24 @@ public sealed class WebhookEndpointRemovedTests(TimeTravelFixture platform)
             .GetProperty("items").EnumerateArray().Single();
         var eventId = failed.GetProperty("eventId").GetString()!;
 
-        // The merchant removes its endpoint and retries the delivery (or retries, then removes it): nothing can send it now.
+        // The merchant retries the delivery, then removes its endpoint: nothing can send it now.
+        var retry = $"/v1/webhook-deliveries/{failed.GetProperty("deliveryId").GetString()}/retry";
+        Assert.Equal(HttpStatusCode.Accepted, (await shop.MerchantClient.PostAsync(retry, null)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await shop.MerchantClient.DeleteAsync($"/v1/merchants/{merchantId}/webhook")).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await shop.MerchantClient.PostAsync($"/v1/webhook-deliveries/{failed.GetProperty("deliveryId").GetString()}/retry", null)).StatusCode);
         var retried = await shop.MerchantClient.WaitForDeliveryAsync(merchantId, eventId, "pending");
 
-        // Past the time its retries would have lasted, the sweep fails it with its reason.
-        platform.Clock.Advance(TimeSpan.FromDays(5));
+        // P3.1, P8.1 (*reviewer*): retried again every few days without an endpoint, its wait to fail started over each time,
+        // and it was never shown failed. A retry with no endpoint is refused and changes nothing; the wait ends in its time.
+        platform.Clock.Advance(TimeSpan.FromDays(3));
+        var retriedWithoutAnEndpoint = await shop.MerchantClient.PostAsync(retry, null);
+        platform.Clock.Advance(TimeSpan.FromDays(2));
         await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
         var given = await shop.MerchantClient.WaitForDeliveryAsync(merchantId, eventId, "failed", seconds: 5);
+        var retriedOnceFailed = await shop.MerchantClient.PostAsync(retry, null);
+        var stillFailed = await shop.MerchantClient.WaitForDeliveryAsync(merchantId, eventId, "failed", seconds: 5);
+        Assert.EndsWith("/no-endpoint", (await retriedWithoutAnEndpoint.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.EndsWith("/no-endpoint", (await retriedOnceFailed.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("no-endpoint", stillFailed.GetProperty("failureReason").GetString());
         var shown = await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "failed");
         var chased = await support.UnconfirmedRequestIdsAsync();
 

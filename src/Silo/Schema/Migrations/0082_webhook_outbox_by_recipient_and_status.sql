@@ -1,0 +1,3 @@
+-- P4.4 (*reviewer*): a merchant's listing of its failed (or pending) deliveries walked every row of the merchant's outbox
+-- to find the few of that status, at the listing's whole rate: the status now leads the way to them.
+CREATE INDEX ix_webhook_outbox_recipient_status ON webhook_outbox (recipient, status, created_at, delivery_id);
