@@ -25,10 +25,13 @@ public static class NoticeKinds
     public const string PolicyVersion = "policy-version";
     public const string MemberCardCharged = "member-card-charged";
 
-    /// <summary>P8.1: a request's new status, about the request; the same status of the same request is one notice.</summary>
-    public static UserNotification RequestStatusChanged(string requestId, string type, string status, DateTimeOffset at, string? reason = null) =>
+    /// <summary>
+    /// P8.1: a request's new status, about the request; the same status of the same request is one notice. A rejection's
+    /// reason is read on the request, where a deletion can erase it (P4.1), not copied here.
+    /// </summary>
+    public static UserNotification RequestStatusChanged(string requestId, string type, string status, DateTimeOffset at) =>
         new(RequestStatus,
-            $"Your {type} request {requestId} is now {status}." + (reason is null ? "" : $" Reason: {reason}"),
+            $"Your {type} request {requestId} is now {status}." + (status == "rejected" ? " Why is on the request." : ""),
             null, at, null, requestId);
 
     /// <summary>

@@ -504,7 +504,7 @@ internal sealed partial class DataRightsRequestGrain(
         {
             var final = closing.Outcome;
             await User<IUserDataRights>().RequestClosed(state.State.Type, RequestId);
-            await TellUserAsync(final.Status, final.RejectionReason);
+            await TellUserAsync(final.Status);
             await requests.UpsertAsync(View() with { Status = final.Status, CompletedAt = final.At });
             await AuditAsync($"{Name(state.State.Type)}:{closing.Action}", closing.ByRole ?? "data-rights", closing.ById);
             state.State.Close(final);
@@ -518,9 +518,11 @@ internal sealed partial class DataRightsRequestGrain(
     // P8.1: every status change reaches the user (a completed request by SMS too). Told once per status: the
     // user grain keeps one notice per request and status, so a step retried after a crash tells nobody twice.
     // A cancelled account is gone by the time its request completes, and the user grain then drops the notice.
-    private Task TellUserAsync(DataRightsRequestStatus status, string? reason = null)
+    // The notice names the status, never a rejection's reason (*reviewer*): staff's words, which may quote what a later
+    // deletion erases from the request, stayed in the inbox copy for good; the user reads the reason on the request.
+    private Task TellUserAsync(DataRightsRequestStatus status)
     {
-        var notice = NoticeKinds.RequestStatusChanged(RequestId, Name(state.State.Type), Name(status), clock.GetUtcNow(), reason);
+        var notice = NoticeKinds.RequestStatusChanged(RequestId, Name(state.State.Type), Name(status), clock.GetUtcNow());
         return status == DataRightsRequestStatus.Completed && state.State.Type != DataRightsRequestType.Cancellation
             ? User<IUserNotifications>().NotifyBySms(notice)
             : User<IUserNotifications>().Notify(notice);
@@ -665,16 +667,20 @@ internal sealed partial class DataRightsRequestGrain(
     // Its closed corrections only (*reviewer*): every request the user ever filed, each woken in turn, per category erased.
     // Their free-text notes go too, in the same write (*reviewer*): support's verification quoted a birth date or an address.
     // Every closed request's notes, not only the corrections' (an agent's verification of a deletion or a withdrawal quoted
-    // the birth date as well), woken once per deletion: with the first of its categories a note may quote.
+    // the birth date as well), woken once per deletion: with the first of its categories a note may quote. A filing still
+    // awaiting confirmation too (*reviewer*): once it expired or was cancelled nothing looked at it again; it keeps what it
+    // is to apply until it closes, its notes go now.
     private async Task ForgetInPastRequestsAsync(ErasableCategory category)
     {
-        var pastRequests = category == state.State.Details.Categories.FirstOrDefault(QuotableInNotes)
-            ? await requests.ClosedOfUserAsync(state.State.UserId)
+        var notesToo = category == state.State.Details.Categories.FirstOrDefault(QuotableInNotes);
+        var pastRequests = notesToo
+            ? await requests.ClosedOrAwaitingOfUserAsync(state.State.UserId)
             : await requests.ClosedCorrectionsOfUserAsync(state.State.UserId);
         foreach (var requestId in pastRequests)
         {
             var other = GrainFactory.GetGrain<IDataRightsRequestGrain>(requestId);
-            if (requestId != RequestId && await other.Get() is { } view && !view.Status.IsOpen())
+            if (requestId != RequestId && await other.Get() is { } view
+                && (!view.Status.IsOpen() || (notesToo && view.Status == DataRightsRequestStatus.AwaitingConfirmation)))
             {
                 await other.ForgetDetailsOf(category);
             }

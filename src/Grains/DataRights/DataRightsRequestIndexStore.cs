@@ -69,12 +69,12 @@ public sealed class DataRightsRequestIndexStore(NpgsqlDataSource dataSource)
             userId);
 
     /// <summary>
-    /// The user's closed requests of every type, whose free-text notes a deletion replaces once (P4.1); the closed
-    /// corrections among them keep details too, forgotten per category.
+    /// The user's requests of every type that are closed or await confirmation, whose free-text notes a deletion replaces
+    /// once (P4.1); the closed corrections among them keep details too, forgotten per category.
     /// </summary>
-    public Task<IReadOnlyList<string>> ClosedOfUserAsync(string userId) =>
+    public Task<IReadOnlyList<string>> ClosedOrAwaitingOfUserAsync(string userId) =>
         dataSource.ReadStringsAsync(
-            "SELECT request_id FROM data_rights_requests WHERE user_id = $1 AND status IN ('Completed', 'Rejected', 'Cancelled') ORDER BY received_at",
+            "SELECT request_id FROM data_rights_requests WHERE user_id = $1 AND status IN ('Completed', 'Rejected', 'Cancelled', 'AwaitingConfirmation') ORDER BY received_at",
             userId);
 
     /// <summary>Every request id of the user, oldest first (for erasure and the access bundle).</summary>

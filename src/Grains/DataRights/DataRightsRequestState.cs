@@ -188,16 +188,21 @@ public sealed class DataRightsRequestState : IOwnedByUser
 
     /// <summary>
     /// Drops from a closed request's details what a deletion of <paramref name="category"/> erases, and its free-text notes;
-    /// an open one keeps what it is still to apply. True when something was dropped.
+    /// an open one keeps what it is still to apply, and one awaiting confirmation loses its notes only. True when something
+    /// was dropped.
     /// </summary>
     public bool ForgetDetailsOf(ErasableCategory category)
     {
-        if (IsOpen)
+        if (IsOpen && !IsAwaitingConfirmation)
         {
             return false;
         }
 
         var notesErased = EraseNotes();
+        if (IsOpen)
+        {
+            return notesErased;
+        }
 
         var forgotten = category switch
         {

@@ -300,6 +300,35 @@ public sealed class RightsTests(PlatformFixture platform)
         Assert.Equal("completed", past.GetProperty("status").GetString());
     }
 
+    // P4.1 (*reviewer*): a support filing still awaiting the user's confirmation was skipped by a deletion; its verification
+    // quoted the birth date the user then deleted, and once it expired nothing looked at it again.
+    [Fact]
+    public async Task P4_1_a_deletion_erases_the_notes_on_a_filing_still_awaiting_the_users_confirmation()
+    {
+        const string BirthDate = "1992-03-04";
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await Api.PlatformApiExtensions.EnrolStaffAsync(platform, "Agent Pending Notes", "support")).ApiKey);
+        var pending = await support.FileRequestAsync(user.UserId, new
+        {
+            type = "withdrawal",
+            details = new { purposes = new[] { "marketing-sharing" } },
+            reason = "caller wants nothing shared for offers",
+            verification = $"confirmed DOB {BirthDate}",
+        });
+
+        var deletion = await client.FileRequestAsync(user.UserId, new { type = "deletion", details = new { categories = new[] { "birth-date" } } });
+        Assert.Equal("completed", (await client.WaitUntilDoneAsync(deletion.RequestId())).GetProperty("status").GetString());
+        var access = await client.FileRequestAsync(user.UserId, new { type = "access" });
+        await client.WaitUntilDoneAsync(access.RequestId());
+        var bundle = await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{access.RequestId()}/export");
+
+        var stillPending = bundle.GetProperty("requests").EnumerateArray().Single(request => request.GetProperty("requestId").GetString() == pending.RequestId());
+        Assert.DoesNotContain(Strings(bundle), text => text.Contains(BirthDate, StringComparison.Ordinal));
+        Assert.Equal("[redacted]", stillPending.GetProperty("verification").GetString());
+        Assert.Equal("awaiting-confirmation", stillPending.GetProperty("status").GetString());
+    }
+
     private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => [element.GetString()!],
