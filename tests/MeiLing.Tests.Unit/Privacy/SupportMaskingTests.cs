@@ -291,9 +291,10 @@ public sealed class SupportMaskingTests
     [Fact]
     public void P1_7_a_mobile_number_in_a_notice_is_masked_for_support()
     {
-        var notice = NoticeKinds.RequestStatusChanged("req_1", "deletion", "rejected", DateTimeOffset.UnixEpoch, "请回电 13912345678");
+        // A merchant's name is the merchant's own text, told to its customers when it closes.
+        var notice = new UserNotification(NoticeKinds.RequestStatus, "门店 请回电 13912345678 is closing.", "mer_1", DateTimeOffset.UnixEpoch, null);
 
-        Assert.EndsWith("Reason: 请回电 *******5678", notice.MaskedForSupport().Message, StringComparison.Ordinal);
+        Assert.Equal("门店 请回电 *******5678 is closing.", notice.MaskedForSupport().Message);
     }
 
     private static ActivityEntry Entry(string? ipAddress, string? searchTerms) =>

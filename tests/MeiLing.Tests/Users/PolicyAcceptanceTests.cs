@@ -30,6 +30,38 @@ public sealed class PolicyAcceptanceTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, unblocked.StatusCode);
     }
 
+    // P6.1 (*reviewer*): after a rights-reducing version, the privacy center still named the version the user had accepted
+    // with every choice: each was receipted under it, nothing accepted the new one, and processing stayed refused with no way
+    // out but the raw API. The page shows the new version with the choices, and a choice accepts it.
+    [Fact]
+    public async Task P6_1_the_privacy_center_shows_a_rights_reducing_version_with_the_choices_and_a_choice_accepts_it()
+    {
+        var before = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, before);
+        var reducing = $"cut-{Guid.NewGuid():N}"[..20];
+        (await platform.Operator().PostAsJsonAsync("/v1/policies", new { version = reducing, summary = "Shares more with partners", reducesRights = true })).EnsureSuccessStatusCode();
+        var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/privacy/signin", new() { ["phone"] = user.Phone, ["password"] = user.Password })).StatusCode);
+        var blocked = await client.PostLocationAsync(user.UserId);
+
+        var page = await browser.GetStringAsync("/privacy");
+        var shown = Regex.Match(page, "name=\"policyVersion\" value=\"([^\"]+)\"").Groups[1].Value;
+        var chosen = await browser.PostFormAsync("/privacy?handler=Consent", new() { ["purpose"] = "location", ["granted"] = "true", ["policyVersion"] = shown }, "/privacy");
+        var accepted = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}")).GetProperty("acceptedPolicyVersion").GetString();
+        var unblocked = await client.PostLocationAsync(user.UserId);
+        var pageAfter = await browser.GetStringAsync("/privacy");
+
+        Assert.Equal(HttpStatusCode.Forbidden, blocked.StatusCode);
+        Assert.Contains($"Making a choice accepts privacy policy {reducing}: Shares more with partners", page, StringComparison.Ordinal);
+        Assert.Equal(reducing, shown);
+        Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+        Assert.Equal(reducing, accepted);
+        Assert.Equal(HttpStatusCode.Created, unblocked.StatusCode);
+        Assert.DoesNotContain("name=\"policyVersion\"", pageAfter, StringComparison.Ordinal);
+    }
+
     // P6.1 (*reviewer*): the privacy center's registration showed no policy and sent no version, so the account recorded the
     // current one as accepted: a rights-reducing version published while the form was open included, never shown.
     [Fact]

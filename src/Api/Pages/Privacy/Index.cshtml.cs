@@ -39,7 +39,7 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
 
     /// <summary>
     /// The policy shown for acceptance with every choice, when the user has accepted none yet (registered before the first
-    /// was published): a choice then accepts it, and the page says so.
+    /// was published) or a version published since reduced their rights (P6.1): a choice then accepts it, and the page says so.
     /// </summary>
     public PolicyVersion? PolicyToAccept { get; private set; }
 
@@ -58,8 +58,12 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
 
         // P6.1 (*reviewer*): a user who had accepted no version had the current one named for them, unseen, a
         // rights-reducing one included, and any click (a withdrawal too) accepted it. The version is the one the page showed.
+        // P6.1 (*reviewer*): one whose accepted version a rights-reducing one has overtaken names the version shown too:
+        // under the old one, every choice was receipted under a version that no longer lets anything be processed, and the
+        // privacy center had no way to accept the new one.
         var profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
-        if ((profile?.AcceptedPolicyVersion ?? policyVersion) is not { Length: > 0 } version)
+        var chosenUnder = await StillSatisfiesAsync(profile?.AcceptedPolicyVersion) ? profile!.AcceptedPolicyVersion : policyVersion;
+        if (chosenUnder is not { Length: > 0 } version)
         {
             return Refused("请先阅读隐私政策。Read the privacy policy shown with your choices first.");
         }
@@ -87,10 +91,16 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
         return Redirect(ConsolePaths.Privacy);
     }
 
+    // Whether the user's accepted version still lets their data be processed: none accepted, or one a rights-reducing
+    // version published since has overtaken, does not.
+    private async Task<bool> StillSatisfiesAsync(string? acceptedVersion) =>
+        acceptedVersion is not null
+        && (await Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetStanding(acceptedVersion)).Satisfies;
+
     private async Task LoadAsync()
     {
         Profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
-        PolicyToAccept = Profile is { AcceptedPolicyVersion: null }
+        PolicyToAccept = Profile is not null && !await StillSatisfiesAsync(Profile.AcceptedPolicyVersion)
             ? await Cluster.GetGrain<IPrivacyPolicyGrain>(IPrivacyPolicyGrain.PlatformPolicyKey).GetCurrent()
             : null;
         Consents = ApiAnswer.Of<ItemPage<ConsentStatus>>(await UsersApi.GetConsents(UserId, User, consents)).Value?.Items ?? [];
