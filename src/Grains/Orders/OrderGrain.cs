@@ -642,6 +642,14 @@ internal sealed partial class OrderGrain(
 
         // Money already drawn is accounted for before the order loses its user.
         await ResumePaymentsAsync();
+        if (state.State is { UserId: not null } ofUser && ofUser.PendingPayments.Exists(payment => payment.Method == PaymentMethod.MemberCard))
+        {
+            // P4.1, P1.6: a card payment still begun (its card did not answer) may have drawn the money. Once the order has
+            // forgotten the user it can neither finish it nor give it back (order-anonymized): it was dropped, and the card,
+            // settled next, lacked the amount. Refused instead, so the step that anonymizes is tried again.
+            throw PaymentStillBegun();
+        }
+
         var cancelled = false;
 
         // P4.1: an order still awaiting payment can never be paid once its customer has left (an anonymized order takes no
@@ -678,6 +686,11 @@ internal sealed partial class OrderGrain(
             }
         }
 
+        if (state.State.UserId is not null)
+        {
+            await FinishCardPartsOfRefundsAsync();
+        }
+
         var changed = state.State.Anonymize();
         if (changed || cancelled)
         {
@@ -686,6 +699,29 @@ internal sealed partial class OrderGrain(
 
         await UpdateIndexAsync();
         return changed;
+    }
+
+    // P4.1, P1.6: a refund not finished as the customer leaves (a partner's part refused: the partner down, or the account
+    // closing, whose gate takes no disclosure) gives its member-card parts back now, while the order still knows whose card
+    // it is: afterwards each try was 409 order-anonymized, and the card was settled without the money drawn back onto it.
+    // The partners' parts are tried too, with no new disclosure (the partner is in the user's ledger since it took the
+    // payment, as for the unpaid order above); one the partner refuses is left to the order's next activation or the
+    // merchant's retry, which need no user. A card part that could not go back stops the anonymization, to be tried again.
+    private async Task FinishCardPartsOfRefundsAsync()
+    {
+        foreach (var refund in state.State.UnfinishedRefunds().ToList())
+        {
+            try
+            {
+                await FinishRefundAsync(refund, disclosesToPartner: false);
+            }
+            catch (DomainException refused) when (state.State.FindRefund(refund.RefundId) is { } stored
+                && stored.Parts.TrueForAll(part => part.Done || part.Method is PaymentMethod.Wechat or PaymentMethod.Alipay))
+            {
+                // Read from the state as it is now: a failed write put back what is stored.
+                LogResumeRefused("refund", refund.RefundId, refused.Code);
+            }
+        }
     }
 
     async Task<bool> IOrderGrain.AnonymizeAsMerchantLeaves()
@@ -985,7 +1021,12 @@ internal sealed partial class OrderGrain(
     {
         var order = state.State;
         var statusBefore = order.Status;
-        foreach (var part in refund.Parts.Where(p => !p.Done))
+        // P4.1, P1.6: the parts no partner moves (the member card's, a marked payment's) go first, the partners' after them
+        // (OrderBy is stable: each group keeps its order). Newest payment first, as the refund lists them, a
+        // partner's part that failed (the partner down, or the account closing: its gate refuses the disclosure) stopped
+        // the card's, which the customer's anonymization then never gave back and their card was settled without.
+        var unwritten = false;
+        foreach (var part in refund.Parts.Where(p => !p.Done).OrderBy(p => p.Method is PaymentMethod.Wechat or PaymentMethod.Alipay).ToList())
         {
             string? reference = null;
             switch (part.Method)
@@ -995,6 +1036,16 @@ internal sealed partial class OrderGrain(
                     await MemberCard(order).Credit(reference, part.AmountFen);
                     break;
                 case PaymentMethod.Wechat or PaymentMethod.Alipay:
+                    if (unwritten)
+                    {
+                        // What has moved already (the card's credit) is written before a partner can stop the refund:
+                        // retried for days while the partner refuses, the credit would be asked again each time, and the
+                        // card remembers only its latest operations (it would credit twice once it had forgotten this one).
+                        await WriteOrForgetAsync();
+                        await RecordTakingsAsync();
+                        unwritten = false;
+                    }
+
                     var partner = partners.For(part.Method);
                     if (disclosesToPartner)
                     {
@@ -1006,6 +1057,7 @@ internal sealed partial class OrderGrain(
             }
 
             order.CompleteRefundPart(refund, part, reference);
+            unwritten = true;
         }
 
         if (!refund.StockReturned)

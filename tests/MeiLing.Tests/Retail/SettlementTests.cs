@@ -1,7 +1,9 @@
 using System.Text.Json;
+using MeiLing.Grains.DataRights;
 using MeiLing.Grains.MemberCards;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
@@ -60,6 +62,43 @@ public sealed class SettlementTests(PlatformFixture platform)
         Assert.Equal(5_000, settlement.GetProperty("amountFen").GetInt64());
         var left = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}");
         Assert.Equal("cancelled", left.GetProperty("status").GetString());
+    }
+
+    // P4.1, P1.6: a cancellation of an order paid by card and WeChat Pay, made as its customer's account was closing, gave
+    // the partner's part back first (the newest payment); the account's gate refused that disclosure (403), so the card's
+    // part was never tried, and once the order was anonymized every try of it was 409 order-anonymized: the card was
+    // settled without the money drawn back onto it. Here the card's part goes back first, and the anonymization finishes
+    // what is left before the order forgets whose card it is; the settlement owes the customer all of the top-up.
+    [Fact]
+    public async Task P4_1_P1_6_the_card_part_of_a_refund_stopped_by_the_closing_account_is_in_the_settlement()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(5_000);
+        var order = await shop.PlaceOrderAsync(teas: 2, cakes: 0);
+        await shop.MerchantClient.PaidAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice);
+        var charged = await shop.CustomerClient.PayAsync(order.Id(), "wechat", CommerceApiClient.TeaPrice);
+        Assert.True(charged.IsSuccessStatusCode, await charged.Content.ReadAsStringAsync());
+        await shop.MerchantClient.WaitForOrderStatusAsync(order.Id(), "paid");
+        var userId = shop.Customer.UserId;
+        var inventory = await platform.Grains.GetGrain<IUserDataRights>(userId).CloseAccount();
+
+        var cancelled = await shop.MerchantClient.SetStatusAsync(order.Id(), "cancelled");
+        // The rest of the cancellation, in its plan's order: the orders are anonymized before the cards are settled.
+        var erasure = platform.EverySilo.First().GetRequiredService<ErasureSteps>();
+        foreach (var step in RequestPlans.CancellationErasure)
+        {
+            await erasure.RunAsync(step.Target, userId, inventory);
+        }
+
+        await cancelled.AssertProblemAsync(HttpStatusCode.Forbidden);
+        var settlement = (await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/member-card-settlements"))
+            .GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(5_000, settlement.GetProperty("amountFen").GetInt64());
+        var left = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}");
+        Assert.Equal("cancelled", left.GetProperty("status").GetString());
+        Assert.True(left.GetProperty("anonymized").GetBoolean());
+        var refund = Assert.Single(left.GetProperty("refunds").EnumerateArray());
+        Assert.Equal(2 * CommerceApiClient.TeaPrice, refund.GetProperty("amountFen").GetInt64());
     }
 
     // P3.2, P4.1: a card settled once (its user objected to a transfer) and topped up again at the same merchant is a new
