@@ -220,7 +220,7 @@ internal sealed partial class CatalogueGrain(
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z")]
     private static partial Regex SkuShape();
 }
 

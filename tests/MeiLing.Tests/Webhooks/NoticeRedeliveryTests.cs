@@ -122,6 +122,8 @@ public sealed class NoticeRedeliveryTests(PlatformFixture platform)
         var toATold = await support.PostAsync(path, null);
         var toAStranger = await support.PostAsync($"/v1/requests/{requestId}/recipients/alipay/redelivery", null);
         var malformed = await support.PostAsync($"/v1/requests/{requestId}/recipients/%20x%0a/redelivery", null);
+        // *reviewer*: well formed but for a last line feed, which `$` let through to the handler and the audit log.
+        var withALineFeed = await support.PostAsync($"/v1/requests/{requestId}/recipients/alipay%0A/redelivery", null);
 
         await byUser.AssertProblemAsync(HttpStatusCode.Forbidden);
         await byMerchant.AssertProblemAsync(HttpStatusCode.Forbidden);
@@ -130,6 +132,9 @@ public sealed class NoticeRedeliveryTests(PlatformFixture platform)
         await toATold.AssertProblemAsync(HttpStatusCode.Conflict);
         await toAStranger.AssertProblemAsync(HttpStatusCode.NotFound);
         await malformed.AssertProblemAsync(HttpStatusCode.NotFound);
+        await withALineFeed.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE (action || coalesce(detail, '')) LIKE '%alipay' || chr(10) || '%' AND (action || coalesce(detail, '')) LIKE '%' || $1 || '%'", requestId));
         // The told merchant's delivery stays delivered: nothing was put back in the outbox for it.
         Assert.Equal("delivered", await platform.Database.ScalarAsync<string>(
             "SELECT status FROM webhook_outbox WHERE request_id = $1 AND recipient = $2", requestId, shop.Merchant.MerchantId));
