@@ -43,7 +43,7 @@ internal sealed class StaffGrain(
 
         var apiKey = ApiKeys.NewKey(grant.Role);
         state.State.Enrol(command, now, ApiKeys.Hash(apiKey));
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         return await ApiKeys.IssueAsync(GrainFactory, grant, apiKey);
     }
 
@@ -63,12 +63,15 @@ internal sealed class StaffGrain(
             throw DomainException.Conflict("key-not-recorded", "This member was enrolled before their key's hash was recorded, so the key cannot be revoked here.");
         }
 
-        // Revoke first: if the write below fails, the key is already dead and a retry finishes the record.
+        // Revoke first, so the key is dead whatever becomes of the record. If the write below fails, the record is read
+        // back (WriteOrForgetAsync): the member shows current with a dead key until a retry, which revokes again (a no-op)
+        // and writes the record; kept in memory, the retry found the member offboarded, wrote nothing, and the member was
+        // current again once the grain left memory.
         await GrainFactory.GetGrain<IApiKeyGrain>(keyHash).Revoke();
         if (state.State.OffboardedAt is null)
         {
             state.State.Offboard(clock.GetUtcNow(), by);
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         return state.State.ToView(StaffId, CashierTopUpDefaultFen);
@@ -101,7 +104,7 @@ internal sealed class StaffGrain(
                 throw DomainException.Conflict("idempotency-key-reused",
                     "This Idempotency-Key was used for a top-up made already, or for another amount; use a new key for a new top-up.");
             case CashierTopUpOutcome.Counted:
-                await state.WriteStateAsync();
+                await WriteOrForgetAsync();
                 break;
         }
     }
@@ -110,7 +113,7 @@ internal sealed class StaffGrain(
     {
         if (state.RecordExists && state.State.IsCashier && state.State.TopUps.ConfirmApplied(topUp.Day, topUp.OperationId))
         {
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
     }
 
@@ -118,7 +121,7 @@ internal sealed class StaffGrain(
     {
         if (state.RecordExists && state.State.IsCashier && state.State.TopUps.GiveBack(topUp.Day, topUp.OperationId))
         {
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
     }
 
@@ -141,7 +144,7 @@ internal sealed class StaffGrain(
 
         if (state.State.SetTopUpLimit(perDayFen, now, setBy))
         {
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
 
         return state.State.ToView(StaffId, CashierTopUpDefaultFen);
@@ -174,7 +177,7 @@ internal sealed class StaffGrain(
         if (state.RecordExists && state.State.IsCurrentSupport)
         {
             state.State.PhoneLookupMisses.Uses.Add(clock.GetUtcNow());
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
     }
 
@@ -194,7 +197,7 @@ internal sealed class StaffGrain(
             "look-ups by mobile number that found no user, by one support agent");
         state.State.PhoneLookups.Take(now, UserQuotas.Day, settings.Value.SupportPhoneLookupsPerDay, "look-ups by mobile number by one support agent");
         state.State.PhoneLookupMisses.Uses.Add(now);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
         return now;
     }
 
@@ -203,7 +206,7 @@ internal sealed class StaffGrain(
         if (state.RecordExists && state.State.PhoneLookupMisses.Uses.Contains(countedAt))
         {
             state.State.PhoneLookupMisses.GiveBack(countedAt);
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
     }
 
@@ -214,7 +217,7 @@ internal sealed class StaffGrain(
         if (state.RecordExists && allowance(state.State).Uses.Count > 0)
         {
             allowance(state.State).GiveBack();
-            await state.WriteStateAsync();
+            await WriteOrForgetAsync();
         }
     }
 
@@ -228,8 +231,14 @@ internal sealed class StaffGrain(
         }
 
         allowance(state.State).Take(clock.GetUtcNow(), UserQuotas.Day, perDay, what);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync();
     }
+
+    // P1.6, P4.4 (*reviewer*): a write that failed leaves nothing in memory that storage does not hold. Kept there, a retry
+    // found the change made (a cashier's new limit, an offboarding, a counted top-up), wrote nothing and answered it done,
+    // and the grain's next activation had the old record back: a suspect cashier's old limit, a member current again,
+    // a top-up the limit never counted. The state is read back, or the activation dropped (StateWrites).
+    private Task WriteOrForgetAsync() => state.WriteOrForgetAsync(this);
 
     private long CashierTopUpDefaultFen => settings.Value.CashierTopUpsPerDayFen;
 

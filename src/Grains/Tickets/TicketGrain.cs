@@ -28,13 +28,25 @@ internal sealed partial class TicketGrain(
     /// <summary>Replies support may still add to a full ticket (each of up to a message's length), so a full ticket is answered.</summary>
     public const int SupportReplyReserve = 5;
 
+    /// <summary>How often a ticket whose place in support's queue could not be set tries again, while it is in memory.</summary>
+    public static readonly TimeSpan QueueRetryEvery = TimeSpan.FromMinutes(1);
+
     private readonly AbsentRecordLinger _absent = new();
 
+    // Runs while the queue's row may differ from the ticket (its last update failed); null when they agree.
+    private IGrainTimer? _queueRetry;
+
     // A made-up ticket id leaves memory in seconds; a ticket being opened has its record by then.
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    // P1.7, P8.1 (*reviewer*): the queue's row is set again from the ticket as it wakes, so a ticket whose update failed
+    // in an earlier activation, or that awaited a reply before support's queue existed (migration 0076), is listed once
+    // anyone reads it. One indexed UPDATE, which writes nothing when the row already agrees.
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _absent.Start(this, () => state.RecordExists);
-        return Task.CompletedTask;
+        if (state.RecordExists)
+        {
+            await QueueAsync();
+        }
     }
 
     async Task<TicketView> ITicketGrain.Open(string userId, string subject, TicketMessage first)
@@ -95,21 +107,40 @@ internal sealed partial class TicketGrain(
     private static TicketMessage AsStored(TicketMessage message) => message with { At = PostgresTime.AsStored(message.At) };
 
     // P1.7 (*reviewer*): support saw a ticket only by opening its user's page: nothing listed what awaited an answer, nor
-    // since when. The ticket's place in support's queue follows its state, set after each write; a failure here leaves the
-    // queue as it was until the ticket's next message, and the message stands.
+    // since when. The ticket's place in support's queue follows its state, set after each write and at each activation.
+    // A failure does not fail the call (the message stands, and a 500 would have the user write it again): it is retried
+    // while the ticket is in memory, kept there for it. P8.1 (*reviewer*): swallowed with nothing retrying it, a ticket
+    // left the queue until its user wrote again, and support missed its 15-day deadline.
     private async Task QueueAsync()
     {
         try
         {
             await links.SetAwaitingReplyAsync(state.State.UserId, this.GetPrimaryKeyString(), state.State.AwaitingReplySince());
+            _queueRetry?.Dispose();
+            _queueRetry = null;
         }
         catch (Exception failed) when (failed is not OperationCanceledException)
         {
             LogQueueNotUpdated(failed.GetType().Name);
+            // A turn of its own, not interleaved with the ticket's calls, so it sets what the ticket holds when it runs.
+            _queueRetry ??= this.RegisterGrainTimer(RetryQueueAsync, new GrainTimerCreationOptions(QueueRetryEvery, QueueRetryEvery) { KeepAlive = true });
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A ticket's place in support's queue was not updated ({Failure}); its next message updates it")]
+    private Task RetryQueueAsync()
+    {
+        if (!state.RecordExists)
+        {
+            // Erased meanwhile: the erasure removed the queue's row with the ticket's link.
+            _queueRetry?.Dispose();
+            _queueRetry = null;
+            return Task.CompletedTask;
+        }
+
+        return QueueAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A ticket's place in support's queue was not updated ({Failure}); tried again every minute while the ticket is in memory, and as it next wakes")]
     private partial void LogQueueNotUpdated(string failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A support agent's ticket opening was not given back after the user's grain refused the ticket ({Failure})")]

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MeiLing.Grains.Staff;
+using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Retail;
 
 namespace MeiLing.Tests.Api;
@@ -122,6 +124,32 @@ public sealed class StaffApiTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.NoContent, offboarded.StatusCode);
         await after.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal(JsonValueKind.String, record.GetProperty("offboardedAt").ValueKind);
+    }
+
+    // P1.7, P4.4 (*reviewer*): an offboarding whose write failed stayed in the staff grain's memory: the retry wrote nothing
+    // and answered 204, and once the grain left memory the agent's record showed them current, offboarded by nobody.
+    [Fact]
+    public async Task P1_7_an_offboarding_whose_write_failed_is_stored_by_its_retry_and_holds_after_the_record_leaves_memory()
+    {
+        var leaving = await platform.EnrolStaffAsync("Retried Leaver", "support");
+        var agent = platform.Client(leaving.ApiKey);
+        var offboarder = await platform.EnrolStaffAsync("Offboarding Operator", "operator");
+        var operatorClient = platform.Client(offboarder.ApiKey);
+
+        var failed = await platform.Database.WhileStateWritesRefusedAsync(leaving.StaffId, () => operatorClient.DeleteAsync($"/v1/staff/{leaving.StaffId}"));
+        var keyAfterFailure = await agent.GetAsync("/v1/requests?status=open");
+        var afterFailure = await operatorClient.GetFromJsonAsync<JsonElement>($"/v1/staff/{leaving.StaffId}");
+        var retried = await operatorClient.DeleteAsync($"/v1/staff/{leaving.StaffId}");
+        await platform.Grains.GetGrain<IStaffGrain>(leaving.StaffId).EndActivationAsync();
+        var reloaded = await operatorClient.GetFromJsonAsync<JsonElement>($"/v1/staff/{leaving.StaffId}");
+
+        await failed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        // Revoked before the record's write: dead from the first try.
+        await keyAfterFailure.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(JsonValueKind.Null, afterFailure.GetProperty("offboardedAt").ValueKind);
+        Assert.Equal(HttpStatusCode.NoContent, retried.StatusCode);
+        Assert.Equal(JsonValueKind.String, reloaded.GetProperty("offboardedAt").ValueKind);
+        Assert.Equal(offboarder.StaffId, reloaded.GetProperty("offboardedBy").GetString());
     }
 
     [Fact]

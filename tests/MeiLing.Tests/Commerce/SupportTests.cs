@@ -63,6 +63,33 @@ public sealed class SupportTests(PlatformFixture platform)
         await unnamed.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    // P1.7, P8.1 (*reviewer*): the ticket's place in support's queue is set after its message is stored, and a failure there
+    // was only logged: nothing tried again, and the ticket stayed out of the queue until its user wrote again, support
+    // missing its 15-day deadline. The ticket sets its place again as it wakes (and retries while it stays in memory).
+    [Fact]
+    public async Task P1_7_P8_1_a_ticket_whose_queue_update_failed_is_listed_awaiting_reply_once_it_wakes_again()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Requeue", "support")).ApiKey);
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Missing parcel", message = "Where is it?" });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
+        (await support.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "Sent again today." })).EnsureSuccessStatusCode();
+
+        var written = await platform.Database.WhileRefusingAsync("user_tickets", $"NEW.ticket_id = '{ticketId}'",
+            () => client.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "Still nothing." }));
+        await platform.Grains.GetGrain<MeiLing.Grains.Tickets.ITicketGrain>(ticketId).EndActivationAsync();
+        var ticket = await client.GetFromJsonAsync<JsonElement>($"/v1/tickets/{ticketId}");
+        var listed = await QueuedAsync(support, ticketId);
+
+        // The message stands: a 500 would have the user write it again.
+        Assert.Equal(HttpStatusCode.Created, written.StatusCode);
+        Assert.Equal(3, ticket.GetProperty("messages").GetArrayLength());
+        Assert.NotNull(listed);
+        Assert.True((listed.Value.GetProperty("awaitingReplySince").GetDateTimeOffset() - ticket.GetProperty("awaitingReplySince").GetDateTimeOffset()).Duration()
+            < TimeSpan.FromMilliseconds(1));
+    }
+
     // The queue's pages, walked to the ticket: other tests' tickets wait in it too.
     private static async Task<JsonElement?> QueuedAsync(HttpClient support, string ticketId)
     {

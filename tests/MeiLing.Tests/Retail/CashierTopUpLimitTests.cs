@@ -1,6 +1,8 @@
 using System.Text.Json;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Staff;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
 
 namespace MeiLing.Tests.Retail;
@@ -184,6 +186,32 @@ public sealed class CashierTopUpLimitTests(PlatformFixture platform)
 
         Assert.EndsWith("/quota-exceeded", (await first.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
         Assert.EndsWith("/quota-exceeded", (await second.AssertProblemAsync(HttpStatusCode.TooManyRequests)).TypeOf(), StringComparison.Ordinal);
+    }
+
+    // P1.6 (*reviewer*): a limit whose write failed stayed in the staff grain's memory: the retry found it set, wrote nothing
+    // and answered 200, and once the grain left memory the old limit was back, the suspect cashier topping up under it again.
+    [Fact]
+    public async Task P1_6_a_limit_whose_write_failed_is_stored_by_its_retry_and_holds_after_the_cashiers_record_leaves_memory()
+    {
+        var till = await platform.OpenTillAsync("Retried Limit Shop");
+        var friend = await platform.RegisterUserAsync();
+
+        var failed = await platform.Database.WhileStateWritesRefusedAsync(till.CashierId,
+            () => till.Manager.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = 5_000 }));
+        var afterFailure = await StaffRecordAsync(till, till.CashierId);
+        var retried = await till.Manager.PutAsJsonAsync(LimitOf(till, till.CashierId), new { perDayFen = 5_000 });
+        await platform.Grains.GetGrain<IStaffGrain>(till.CashierId).EndActivationAsync();
+        var reloaded = await StaffRecordAsync(till, till.CashierId);
+        var beyond = await TopUpAsync(till.Cashier, till, friend.UserId, 6_000, "after-reload");
+
+        await failed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        // The failed change is not shown as made: the record is what storage holds.
+        Assert.Equal(1_000_000, afterFailure.GetProperty("topUpLimitPerDayFen").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(5_000, reloaded.GetProperty("topUpLimitPerDayFen").GetInt64());
+        Assert.Equal(till.ManagerId, reloaded.GetProperty("topUpLimitSetBy").GetString());
+        Assert.EndsWith("/top-up-limit", (await beyond.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(0, await BalanceAsync(till, friend.UserId));
     }
 
     private static string LimitOf(Till till, string staffId) => $"/v1/merchants/{till.MerchantId}/staff/{staffId}/top-up-limit";

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using MeiLing.Grains.Merchants;
+using MeiLing.Grains.Staff;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
 
 namespace MeiLing.Tests.Retail;
 
@@ -118,6 +120,31 @@ public sealed class MerchantStaffTests(PlatformFixture platform)
         await (await till.Cashier.GetAsync($"/v1/merchants/{till.MerchantId}/products")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         var record = await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/staff/{till.CashierId}");
         Assert.NotEqual(JsonValueKind.Null, record.GetProperty("offboardedAt").ValueKind);
+    }
+
+    // P1.6, P4.4 (*reviewer*): an offboarding whose write failed stayed in the staff grain's memory: the retry found the
+    // cashier offboarded, wrote nothing and answered 204, and once the grain left memory the record showed them current.
+    // The key is revoked before the record is written, so it is dead from the first try whatever the write does.
+    [Fact]
+    public async Task P1_6_an_offboarding_whose_write_failed_is_stored_by_its_retry_and_holds_after_the_record_leaves_memory()
+    {
+        var till = await platform.OpenTillAsync("Retried Offboarding Shop");
+        var staff = $"/v1/merchants/{till.MerchantId}/staff/{till.CashierId}";
+
+        var failed = await platform.Database.WhileStateWritesRefusedAsync(till.CashierId, () => till.Manager.DeleteAsync(staff));
+        var keyAfterFailure = await till.Cashier.GetAsync($"/v1/merchants/{till.MerchantId}/products");
+        var afterFailure = await till.Owner.GetFromJsonAsync<JsonElement>(staff);
+        var retried = await till.Manager.DeleteAsync(staff);
+        await platform.Grains.GetGrain<IStaffGrain>(till.CashierId).EndActivationAsync();
+        var reloaded = await till.Owner.GetFromJsonAsync<JsonElement>(staff);
+
+        await failed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await keyAfterFailure.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        // The failed change is not shown as made: the record is what storage holds until the retry writes it.
+        Assert.Equal(JsonValueKind.Null, afterFailure.GetProperty("offboardedAt").ValueKind);
+        Assert.Equal(HttpStatusCode.NoContent, retried.StatusCode);
+        Assert.Equal(JsonValueKind.String, reloaded.GetProperty("offboardedAt").ValueKind);
+        Assert.Equal(till.ManagerId, reloaded.GetProperty("offboardedBy").GetString());
     }
 
     [Fact]
