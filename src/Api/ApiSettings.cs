@@ -237,6 +237,15 @@ public sealed class ApiSettings : ClusterSettings
     public int RateLimitFailedAuthPerMinute { get; set; } = 100;
 
     /// <summary>
+    /// Wrong credentials all the /64s of one IPv6 /48 may present per minute together
+    /// (<c>MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE_PER_NETWORK</c>), on top of each /64's own
+    /// <see cref="RateLimitFailedAuthPerMinute"/>: a sender holding a /48 rotates through its 65,536 /64s (P4.4).
+    /// </summary>
+    [ConfigurationKeyName("RATE_LIMIT_FAILED_AUTH_PER_MINUTE_PER_NETWORK")]
+    [Range(1, 1_000_000, ErrorMessage = "MEILING_RATE_LIMIT_FAILED_AUTH_PER_MINUTE_PER_NETWORK must be 1-1000000.")]
+    public int RateLimitFailedAuthPerMinutePerNetwork { get; set; } = 1000;
+
+    /// <summary>
     /// Reverse proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed, as addresses or
     /// CIDR networks separated by commas (<c>MEILING_TRUSTED_PROXIES</c>); empty trusts none (P4.4).
     /// </summary>

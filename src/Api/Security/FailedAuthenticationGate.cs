@@ -26,7 +26,7 @@ public static class FailedAuthenticationGate
         if (await PresentsWrongCredentialAsync(context))
         {
             var limit = context.RequestServices.GetRequiredService<FailedAuthenticationLimit>();
-            var address = RateLimits.ClientAddress(context);
+            var address = context.Connection.RemoteIpAddress;
             using var lease = limit.Check(address);
             if (!lease.IsAcquired)
             {

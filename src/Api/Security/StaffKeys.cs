@@ -63,7 +63,7 @@ public sealed class StaffKeys(
         // P4.4 (*reviewer*): each distinct made-up key of the platform's shape cost a grain activation and a database read,
         // and the failure limit answered 429 only after the lookup: past it, a key not lately valid here is not looked up.
         var lately = validKeys.Contains(keyHash);
-        if (!lately && request is not null && !failures.HasFailuresLeft(RateLimits.ClientAddress(request)))
+        if (!lately && request is not null && !failures.HasFailuresLeft(request.Connection.RemoteIpAddress))
         {
             return null;
         }

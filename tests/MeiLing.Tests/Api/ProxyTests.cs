@@ -94,6 +94,27 @@ public sealed class ProxyTests(PlatformFixture platform)
         Assert.NotEqual(StatusCodes.Status429TooManyRequests, anotherNetwork.Response.StatusCode);
     }
 
+    // P4.4 (*reviewer*): wrong credentials were counted per /64 alone, so a sender holding a /48 had 65,536 allowances of
+    // made-up keys a minute, each looked up (a grain activation and a database read).
+    [Fact]
+    public async Task P4_4_wrong_credentials_from_the_64s_of_one_48_share_the_48s_allowance()
+    {
+        await using var api = platform.Api.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", "3");
+            web.UseSetting("RATE_LIMIT_FAILED_AUTH_PER_MINUTE_PER_NETWORK", "5");
+        });
+
+        var (statuses, refused, anotherNetwork) = await RotateThroughOne48Async(
+            peer => Send(api, peer, "/v1/policies", bearer: "a-token-the-platform-never-signed"), network: 11);
+
+        Assert.DoesNotContain(StatusCodes.Status429TooManyRequests, statuses.Take(5));
+        Assert.Equal(StatusCodes.Status429TooManyRequests, statuses[5]);
+        Assert.Equal(StatusCodes.Status429TooManyRequests, refused.Response.StatusCode);
+        Assert.False(string.IsNullOrEmpty(refused.Response.Headers.RetryAfter.ToString()));
+        Assert.NotEqual(StatusCodes.Status429TooManyRequests, anotherNetwork.Response.StatusCode);
+    }
+
     // One /64 spending its own allowance takes nothing from the rest of its /48.
     [Fact]
     public async Task P4_4_one_64_refused_its_own_sign_ins_leaves_its_48s_allowance_to_the_others()
