@@ -22,7 +22,7 @@ public static class OrdersApi
         var merchantOrders = routes.MapGroup("/v1/merchants/{merchantId:id}/orders").WithTags("Merchant app");
         merchantOrders.MapPost("/", PlaceOrder).ForCaller(CallerScope.TheMerchantAmongOperators).WithName("PlaceOrder")
             .WithSummary("Place an order for a user, or a walk-in sale (no userId); totals come from the catalogue. An Idempotency-Key header makes retries safe.")
-            .WithDescription("Without `userId` the order is a walk-in sale: no personal data, no consent gate, paid marked, wechat or alipay (not member-card); a delivery needs a user (400). Stock-tracked lines take their stock at once, all or nothing: 409 out-of-stock naming the SKU; an archived product is 409 product-archived. A cashier's or manager's key records their staffId on the order. One merchant places at most 500 orders a day for one user (MEILING_MERCHANT_ORDERS_PER_USER_PER_DAY), then 429 too-many-orders with Retry-After (P4.4), and 100,000 a day for all its customers together (MEILING_USER_ORDERS_PER_MERCHANT_PER_DAY), then 429 quota-exceeded; walk-in sales count instead against the merchant's 100,000 a day, all its keys together (MEILING_WALK_IN_SALES_PER_MERCHANT_PER_DAY), then 429 quota-exceeded with Retry-After, nothing placed.")
+            .WithDescription("Without `userId` the order is a walk-in sale: no personal data, no consent gate, paid marked, wechat or alipay (not member-card); a delivery needs a user (400). Stock-tracked lines take their stock at once, all or nothing: 409 out-of-stock naming the SKU; an archived product is 409 product-archived. A cashier's or manager's key records their staffId on the order. Each of the merchant's keys has Idempotency-Keys of its own: another key's order under the same key is another order. One merchant places at most 500 orders a day for one user (MEILING_MERCHANT_ORDERS_PER_USER_PER_DAY), then 429 too-many-orders with Retry-After (P4.4), and 100,000 a day for all its customers together (MEILING_USER_ORDERS_PER_MERCHANT_PER_DAY), then 429 quota-exceeded; walk-in sales count instead against the merchant's 100,000 a day, all its keys together (MEILING_WALK_IN_SALES_PER_MERCHANT_PER_DAY), then 429 quota-exceeded with Retry-After, nothing placed.")
             .ProducesProblems(400, 409);
         merchantOrders.MapGet("/", ListMerchantOrders).ForCaller(CallerScope.TheMerchantOrOperator.ThatExists()).WithName("ListMerchantOrders")
             .RequireRateLimiting(RateLimits.StaffReadsPolicy)
@@ -57,7 +57,7 @@ public static class OrdersApi
     {
         var orderId = string.IsNullOrEmpty(idempotencyKey)
             ? EntityId.NewInTimeOrder(EntityId.OrderPrefix)
-            : EntityId.FromIdempotencyKey(EntityId.OrderPrefix, merchantId, idempotencyKey);
+            : OrderIdForKey(merchantId, caller, idempotencyKey);
         var delivery = request.Delivery is { } d ? new Delivery(d.RecipientName.Trim(), d.Gender, d.Phone, d.Address.Trim(), d.DoorNumber.Trim()) : null;
         if (request.UserId is null && delivery is not null)
         {
@@ -77,6 +77,15 @@ public static class OrdersApi
 
         return TypedResults.Created($"/v1/orders/{orderId}", new OrderPlaced(order.OrderId, order.TotalFen, order.Status));
     }
+
+    /// <summary>
+    /// The id of the order a merchant's key places under an Idempotency-Key. P1.6 (*reviewer*): each of the merchant's keys
+    /// has keys of its own, as payments and top-ups do. Keyed by the merchant alone, a second till's walk-in sale under a key
+    /// another till had used was answered 201 with the first's order (its id, its <c>paid</c>, its staff id): the sale never
+    /// placed, no stock taken, not in the day's takings, and a till trusting the status handed the goods over unpaid.
+    /// </summary>
+    public static string OrderIdForKey(string merchantId, ClaimsPrincipal placer, string idempotencyKey) =>
+        EntityId.FromIdempotencyKey(EntityId.OrderPrefix, $"{merchantId}/{placer.IdempotencyScope()}", idempotencyKey);
 
     private static async Task<Ok<OrderPage>> ListMerchantOrders(
         string merchantId, ClaimsPrincipal caller, IClusterClient cluster,
@@ -110,7 +119,7 @@ public static class OrdersApi
         var payer = caller.AsOrderCaller();
         var paymentId = string.IsNullOrEmpty(idempotencyKey)
             ? null
-            : EntityId.FromIdempotencyKey(EntityId.PaymentPrefix, $"{orderId}/{payer.Party}/{payer.Id}/{payer.StaffId}", idempotencyKey);
+            : EntityId.FromIdempotencyKey(EntityId.PaymentPrefix, $"{orderId}/{caller.IdempotencyScope()}", idempotencyKey);
         var payment = new OrderPayment(payer, request.Method, request.AmountFen, request.MemberCode, recentSignIn.IsRecent(caller), paymentId);
         var order = request.MemberCode is not null && !caller.IsInRole(Roles.User)
             // P1.6, P4.4 (*reviewer*): each member code takes five guesses and a till asks fresh ones; a till's key (or the

@@ -42,7 +42,7 @@ public static class ProductsApi
             .WithDescription("Old orders keep their lines, refunds of them still work. Idempotent. A cashier gets 403.");
         group.MapPost("/{sku}/stock", AdjustStock).WithName("AdjustStock").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("Move a product's stock by delta with a reason (delivery, stock-take, damage, other); answers the new stock.")
-            .WithDescription("Below zero → 409 stock-below-zero, nothing changed. The first adjustment of a product not tracked starts tracking it from zero. An Idempotency-Key header makes a retry count once; the same key with another delta is 409 idempotency-key-reused, nothing changed. Every movement is kept with who, why and when (`GET …/stock/movements`). Beyond the merchant's adjustments a day, all its keys and operators together (MEILING_STOCK_ADJUSTMENTS_PER_MERCHANT_PER_DAY, 10,000), 429 `quota-exceeded` with Retry-After, nothing changed (P4.4).")
+            .WithDescription("Below zero → 409 stock-below-zero, nothing changed. The first adjustment of a product not tracked starts tracking it from zero. An Idempotency-Key header makes a retry count once (each of the merchant's keys, and each operator, has keys of its own: another's adjustment under the same key is its own); the same key with another delta is 409 idempotency-key-reused, nothing changed. Every movement is kept with who, why and when (`GET …/stock/movements`). Beyond the merchant's adjustments a day, all its keys and operators together (MEILING_STOCK_ADJUSTMENTS_PER_MERCHANT_PER_DAY, 10,000), 429 `quota-exceeded` with Retry-After, nothing changed (P4.4).")
             .ProducesProblems(400, 409);
         group.MapGet("/{sku}/stock/movements", StockMovements).WithName("ListStockMovements").ForCaller(CallerScope.TheMerchantManagerOrOperator.ThatExists())
             .WithSummary("The product's stock movements, newest first, a page at a time (limit 1-200, default 50; cursor): delta, stock after, reason, staff member, order, time, and the operator who moved it on the merchant's behalf (operatorId; P1.7).")
@@ -130,9 +130,15 @@ public static class ProductsApi
         string merchantId, [RegularExpression(SkuPattern)] string sku, AdjustStockRequest request, ClaimsPrincipal caller, IClusterClient cluster,
         [FromHeader(Name = OrdersApi.IdempotencyHeader)] string? idempotencyKey)
     {
-        var operationId = string.IsNullOrEmpty(idempotencyKey) ? EntityId.NewInTimeOrder(EntityId.StockMovementPrefix) : StockAdjustment.ForKey(idempotencyKey);
+        // P1.6, P4.4 (*reviewer*): each of the merchant's keys, and each operator, has keys of its own, as payments and
+        // top-ups do: shared, manager B's delivery under a key manager A had used for the same delta was answered with A's old
+        // count, nothing moved and no movement kept.
+        var operationId = string.IsNullOrEmpty(idempotencyKey)
+            ? EntityId.NewInTimeOrder(EntityId.StockMovementPrefix)
+            : StockAdjustment.ForKey(caller.IdempotencyScope(), idempotencyKey);
         var stock = await cluster.GetGrain<ICatalogueGrain>(merchantId)
-            .AdjustStock(sku, new StockAdjustment(operationId, request.Delta, request.Reason, caller.MerchantStaffId(), OperatorId: caller.OperatorId()));
+            .AdjustStock(sku, new StockAdjustment(operationId, request.Delta, request.Reason, caller.MerchantStaffId(), OperatorId: caller.OperatorId(),
+                PreviousOperationId: string.IsNullOrEmpty(idempotencyKey) ? null : StockAdjustment.ForPreviousKey(idempotencyKey)));
         return TypedResults.Ok(new StockLevel(sku, stock));
     }
 

@@ -70,6 +70,18 @@ public static class CallerClaims
         caller.MerchantStaffId(),
         caller.IsInRole(Roles.Cashier));
 
+    /// <summary>
+    /// Whose Idempotency-Keys the caller's are: the party, its id and the merchant's staff member behind the key (an operator
+    /// as itself). P1.6: each key holder's keys are its own, so a key one till (or manager, or operator) used never answers
+    /// another's request with what the first made under it. A merchant's or user's scope is the one payments were first
+    /// keyed by (<see cref="OrderCaller"/>'s party, id and staff id), so their keys made before this helper still match.
+    /// </summary>
+    public static string IdempotencyScope(this ClaimsPrincipal caller)
+    {
+        var party = caller.IsInRole(Roles.Operator) ? "Operator" : caller.AsOrderCaller().Party.ToString();
+        return $"{party}/{caller.SubjectId()}/{caller.MerchantStaffId()}";
+    }
+
     /// <summary>The caller as an actor on a data-rights request: the user, or the staff key's holder with its role.</summary>
     public static RequestActor AsRequestActor(this ClaimsPrincipal caller) => new(
         caller.IsInRole(Roles.User) ? RequestActor.UserRole : caller.IsInRole(Roles.Support) ? RequestActor.SupportRole : RequestActor.OperatorRole,

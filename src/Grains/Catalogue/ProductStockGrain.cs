@@ -66,7 +66,7 @@ internal sealed class ProductStockGrain(
     async Task<int> IProductStockGrain.Adjust(StockAdjustment adjustment)
     {
         var remembered = state.State.Find(adjustment.OperationId);
-        var done = remembered is not null ? new RecordedOperation(remembered.Delta, remembered.StockAfter) : await FindForgottenAsync(adjustment.OperationId);
+        var done = await FindDoneAsync(adjustment, remembered);
         if (done is not null && done.Delta != adjustment.Delta)
         {
             // Another movement under the same key would otherwise be answered as done while nothing moved, and the till's
@@ -92,8 +92,7 @@ internal sealed class ProductStockGrain(
 
     async Task IProductStockGrain.EnsureAdjustable(StockAdjustment adjustment)
     {
-        if (adjustment.Reason != StockReason.Return && state.State.Find(adjustment.OperationId) is null
-            && await FindForgottenAsync(adjustment.OperationId) is null)
+        if (adjustment.Reason != StockReason.Return && await FindDoneAsync(adjustment, state.State.Find(adjustment.OperationId)) is null)
         {
             state.State.EnsureApplies(adjustment.Delta);
         }
@@ -106,6 +105,21 @@ internal sealed class ProductStockGrain(
     // platform minted for a keyless adjustment is new by construction and asks nothing.
     private async Task<RecordedOperation?> FindForgottenAsync(string operationId) =>
         IsCallersKey(operationId) ? await movements.FindAsync(Key, operationId) : null;
+
+    // What the operation already did: remembered, found among the movements, or made under the previous release's id.
+    private async Task<RecordedOperation?> FindDoneAsync(StockAdjustment adjustment, ProductStockState.AppliedMovement? remembered) =>
+        remembered is not null
+            ? new RecordedOperation(remembered.Delta, remembered.StockAfter)
+            : await FindForgottenAsync(adjustment.OperationId) ?? await FindPreviousAsync(adjustment);
+
+    // An adjustment made under the previous release's id for the same Idempotency-Key (the key alone), retried across the
+    // deploy, counts once. P1.6, P4.4: only the same caller's, of the same delta, is it: another key's movement under that key
+    // is not this one's retry (nor, with another delta, a reuse to refuse), and this one is applied as new.
+    private async Task<RecordedOperation?> FindPreviousAsync(StockAdjustment adjustment) =>
+        adjustment.PreviousOperationId is { } previous && IsCallersKey(previous) && previous != adjustment.OperationId
+            && await movements.FindByAsync(Key, previous, adjustment.StaffId, adjustment.OperatorId) is { } made && made.Delta == adjustment.Delta
+            ? made
+            : null;
 
     private async Task<int> ApplyAsync(StockAdjustment movement)
     {

@@ -47,6 +47,23 @@ public sealed class StockMovementStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// The movement an operation made of the product keyed <c>{merchantId}/{sku}</c> by this staff member and operator (null
+    /// for neither: the merchant's own key), or null when none did.
+    /// </summary>
+    public async Task<RecordedOperation?> FindByAsync(string productKey, string operationId, string? staffId, string? operatorId)
+    {
+        var separator = productKey.IndexOf('/', StringComparison.Ordinal);
+        var rows = await Platform.DataSourceQueries.ReadRowsAsync(dataSource, """
+            SELECT delta, stock_after FROM stock_movements
+             WHERE merchant_id = $1 AND sku = $2 AND operation = $3 AND coalesce(staff_id, '') = $4 AND coalesce(operator_id, '') = $5
+             ORDER BY at LIMIT 1
+            """,
+            reader => new RecordedOperation(reader.GetInt32(0), reader.GetInt32(1)),
+            productKey[..separator], productKey[(separator + 1)..], operationId, staffId ?? "", operatorId ?? "");
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
+    /// <summary>
     /// The product's movements newest first, from the latest or from those before <paramref name="beforeMovementId"/> (by
     /// the listing's order, its instant then its id): none when that movement is not this product's.
     /// </summary>

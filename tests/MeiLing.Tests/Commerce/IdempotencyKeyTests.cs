@@ -1,3 +1,9 @@
+using System.Text.Json;
+using MeiLing.Grains;
+using MeiLing.Grains.Orders;
+using MeiLing.Grains.Platform;
+using MeiLing.Tests.Retail;
+
 namespace MeiLing.Tests.Commerce;
 
 /// <summary>P4.4: an Idempotency-Key is short and plain, or the request is refused before it reaches a grain.</summary>
@@ -58,6 +64,56 @@ public sealed class IdempotencyKeyTests(PlatformFixture platform)
         }
 
         Assert.Equal(rowVersion, await RowVersionAsync(placed.Id()));
+    }
+
+    // P1.6 (*reviewer*): the order's id came from the merchant and the key alone. A second till's walk-in sale under a key
+    // another till had used was answered 201 with the first's order (its id, paid, its staff id): the second sale was never
+    // placed, took no stock, was in no takings, and a till trusting the status handed the goods over unpaid.
+    [Fact]
+    public async Task P1_6_two_cashiers_walk_in_sales_under_the_same_idempotency_key_are_two_orders_each_taking_its_stock()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 10);
+        var second = await till.Owner.EnrolAsync(till.MerchantId, "Zhang Wei", "cashier");
+        var secondTill = platform.Client(second.ApiKey);
+        var path = $"/v1/merchants/{till.MerchantId}/orders";
+        var sale = new { items = new[] { new { sku = "RICE", quantity = 1 } } };
+
+        var first = await Send(till.Cashier, path, "sale-1", sale);
+        var firstRetried = await Send(till.Cashier, path, "sale-1", sale);
+        var other = await Send(secondTill, path, "sale-1", sale);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        var firstId = (await first.Content.ReadFromJsonAsync<JsonElement>()).Id();
+        var otherId = (await other.Content.ReadFromJsonAsync<JsonElement>()).Id();
+        // The same till's retry is still its one order; the other till's sale is an order of its own, placed by it.
+        Assert.Equal(firstId, (await firstRetried.Content.ReadFromJsonAsync<JsonElement>()).Id());
+        Assert.NotEqual(firstId, otherId);
+        Assert.Equal(till.CashierId, (await till.Owner.OrderAsync(firstId)).GetProperty("staffId").GetString());
+        Assert.Equal(second.StaffId, (await till.Owner.OrderAsync(otherId)).GetProperty("staffId").GetString());
+        Assert.Equal(8, await till.Owner.StockAsync(till.MerchantId, "RICE"));
+        Assert.Equal(2L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM order_index WHERE merchant_id = $1", till.MerchantId));
+    }
+
+    // An API host of the previous release still keys an order by the merchant and the key alone while the cluster rolls:
+    // another till's sale under an id the first till's order holds is 409 order-exists, not that order answered as its own.
+    [Fact]
+    public async Task P1_6_another_staff_members_sale_under_an_order_id_already_placed_is_409_not_that_order()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "RICE", 2_000, stock: 10);
+        var orderId = EntityId.FromIdempotencyKey(EntityId.OrderPrefix, till.MerchantId, "sale-1");
+        var sale = new PlaceOrder(till.MerchantId, null, [new OrderItem("RICE", 1)], null, till.CashierId);
+        var order = platform.Grains.GetGrain<IOrderGrain>(orderId);
+        await order.Place(sale);
+
+        var retried = await order.Place(sale);
+        var other = await Assert.ThrowsAsync<DomainException>(() => order.Place(sale with { StaffId = till.ManagerId }));
+
+        Assert.Equal(orderId, retried.OrderId);
+        Assert.Equal("order-exists", other.Code);
+        Assert.Equal(9, await till.Owner.StockAsync(till.MerchantId, "RICE"));
     }
 
     private Task<string?> RowVersionAsync(string orderId) =>

@@ -1,7 +1,11 @@
 using System.Text.Json;
+using MeiLing.Api.Apis;
+using MeiLing.Api.Security;
+using MeiLing.Grains.Access;
 using MeiLing.Grains.Catalogue;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Staff;
 using MeiLing.Grains;
 using MeiLing.Tests.Commerce;
 using MeiLing.Tests.Users;
@@ -473,6 +477,51 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.Equal(6, await till.Owner.StockAsync(till.MerchantId, "OIL"));
     }
 
+    // P1.6, P4.4 (*reviewer*): the key alone was the operation, shared by every key of the merchant: manager B's delivery under
+    // a key manager A had used, for the same delta, was answered as A's retry (200 with A's old count), nothing moved, no
+    // movement kept, and a day's adjustment spent.
+    [Fact]
+    public async Task P1_6_two_managers_deliveries_under_the_same_idempotency_key_each_move_the_stock_and_are_each_kept()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "OIL", 3_000, stock: 0);
+        var other = await till.Owner.EnrolAsync(till.MerchantId, "Zhao Lei", "manager");
+        var otherManager = platform.Client(other.ApiKey);
+
+        var byA = await AdjustAsync(till.Manager, till.MerchantId, "OIL", 6, "delivery", "delivery-1");
+        var retriedByA = await AdjustAsync(till.Manager, till.MerchantId, "OIL", 6, "delivery", "delivery-1");
+        var byB = await AdjustAsync(otherManager, till.MerchantId, "OIL", 6, "delivery", "delivery-1");
+
+        Assert.Equal(6, (await byA.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stock").GetInt32());
+        Assert.Equal(6, (await retriedByA.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stock").GetInt32());
+        Assert.Equal(12, (await byB.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stock").GetInt32());
+        Assert.Equal(12, await till.Owner.StockAsync(till.MerchantId, "OIL"));
+        var movements = (await till.Owner.GetFromJsonAsync<JsonElement>($"/v1/merchants/{till.MerchantId}/products/OIL/stock/movements"))
+            .GetProperty("items").EnumerateArray().Where(movement => movement.GetProperty("reason").GetString() == "delivery").ToList();
+        Assert.Equal(2, movements.Count);
+        Assert.Equal(
+            new[] { other.StaffId, till.ManagerId },
+            movements.Select(movement => movement.GetProperty("staffId").GetString()));
+    }
+
+    // An adjustment made under the previous release's id for a key (the key alone), retried across the deploy, counts once
+    // for the caller who made it; another key's adjustment under that key is its own.
+    [Fact]
+    public async Task P1_6_an_adjustment_made_under_the_previous_releases_key_counts_once_for_its_maker_only()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "FLOUR", 300, stock: 0);
+        Assert.Equal(5, await platform.Grains.GetGrain<ICatalogueGrain>(till.MerchantId)
+            .AdjustStock("FLOUR", new StockAdjustment(StockAdjustment.ForPreviousKey("flour-delivery"), 5, StockReason.Delivery, till.ManagerId)));
+
+        var retried = await AdjustAsync(till.Manager, till.MerchantId, "FLOUR", 5, "delivery", "flour-delivery");
+        var byTheOwner = await AdjustAsync(till.Owner, till.MerchantId, "FLOUR", 5, "delivery", "flour-delivery");
+
+        Assert.Equal(5, (await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stock").GetInt32());
+        Assert.Equal(10, (await byTheOwner.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stock").GetInt32());
+        Assert.Equal(10, await till.Owner.StockAsync(till.MerchantId, "FLOUR"));
+    }
+
     // The stock grain remembers its last 1,000 operations, sales among them: a key older than that was applied again, and
     // the same key with another delta too, instead of 409.
     [Fact]
@@ -511,7 +560,7 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
         Assert.Equal(20, await till.Owner.StockAsync(till.MerchantId, "SUGAR"));
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM stock_movements WHERE merchant_id = $1 AND sku = 'SUGAR' AND operation = 'key:sugar-delivery'", till.MerchantId));
+            "SELECT count(*) FROM stock_movements WHERE merchant_id = $1 AND sku = 'SUGAR' AND operation LIKE 'key:%/sugar-delivery'", till.MerchantId));
     }
 
     // P4.4: the listing answered the newest 200 with no next page: anyone at the till buried a manager's write-off under
@@ -552,14 +601,17 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         }
     }
 
-    private static async Task<HttpResponseMessage> AdjustAsync(Till till, string sku, int delta, string reason, string idempotencyKey)
+    private static Task<HttpResponseMessage> AdjustAsync(Till till, string sku, int delta, string reason, string idempotencyKey) =>
+        AdjustAsync(till.Manager, till.MerchantId, sku, delta, reason, idempotencyKey);
+
+    private static async Task<HttpResponseMessage> AdjustAsync(HttpClient client, string merchantId, string sku, int delta, string reason, string idempotencyKey)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{till.MerchantId}/products/{sku}/stock")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{merchantId}/products/{sku}/stock")
         {
             Content = JsonContent.Create(new { delta, reason }),
         };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return await till.Manager.SendAsync(request);
+        return await client.SendAsync(request);
     }
 
     // P1.6: an order's total had no cap: 100 lines of 999 at the highest price came to 10^13 fen, and a million such sales
@@ -623,7 +675,8 @@ public sealed class CatalogueAndStockTests(PlatformFixture platform)
         var till = await platform.OpenTillAsync();
         await till.Owner.AddStockedProductAsync(till.MerchantId, "PLENTY", 100, stock: 10);
         await till.Owner.AddStockedProductAsync(till.MerchantId, "SCARCE", 100, stock: 0);
-        var orderId = EntityId.FromIdempotencyKey(EntityId.OrderPrefix, till.MerchantId, "till-1-sale-43");
+        var orderId = OrdersApi.OrderIdForKey(till.MerchantId, CallerClaims.Principal(
+            new ApiKeyGrant(CallerRole.Merchant, till.MerchantId, DateTimeOffset.UtcNow, till.CashierId, StaffRole.Cashier), "api-key"), "till-1-sale-43");
         await platform.Grains.GetGrain<IProductStockGrain>(IProductStockGrain.KeyOf(till.MerchantId, "PLENTY"))
             .TryTake(new StockAdjustment($"sale:{orderId}", -3, StockReason.Sale, till.CashierId, orderId));
         using var retry = new HttpRequestMessage(HttpMethod.Post, $"/v1/merchants/{till.MerchantId}/orders")
