@@ -11,7 +11,7 @@ public static class AuditLogApi
     {
         routes.MapGet("/v1/audit-log/verification", Verify).WithTags("Operations")
             .RequireAuthorization(AuthorizationPolicies.Operator).RequireRateLimiting(RateLimits.HeavyReadsPolicy).WithName("VerifyAuditLog")
-            .WithSummary("Walks the audit log's hash chain now: {checkedAt, entriesChecked, intact, firstBrokenSequence} (null when intact). A changed or removed entry, or newest entries cut off past the head kept beside the log, is intact false naming the first entry that does not follow. Operators only; a heavy read (MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND). The silo walks it once a day too, and logs a break as critical.");
+            .WithSummary("Walks the audit log's hash chain now: {checkedAt, entriesChecked, intact, firstBrokenSequence} (null when intact). A changed or removed entry, or newest entries cut off past the head kept beside the log, is intact false naming the first entry that does not follow. Operators only; a heavy read (MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND). One walk at a time, a page at a time: a call while a walk runs answers with that walk's result (checkedAt is when it ended). The silo walks it once a day too, and logs a break as critical.");
         return routes;
     }
 

@@ -24,7 +24,7 @@ public sealed record AuditVerification(
     [property: Id(1)] bool Intact,
     [property: Id(2)] long? FirstBrokenSequence);
 
-/// <summary>One walk of the audit log's chain (<see cref="IAuditChainWatchGrain"/>): when, and what <see cref="IAuditLogGrain.Verify"/> found.</summary>
+/// <summary>One walk of the audit log's chain (<see cref="IAuditChainWatchGrain"/>): when it ended, and what it found.</summary>
 [GenerateSerializer, Immutable, Alias("meiling.audit-chain-check")]
 public sealed record AuditChainCheck(
     [property: Id(0)] DateTimeOffset CheckedAt,

@@ -14,7 +14,10 @@ public interface IAuditChainWatchGrain : IGrainWithStringKey
     [Alias("ensure-scheduled")]
     Task EnsureScheduled();
 
-    /// <summary>Walks the chain now, and logs what it found as the daily check does.</summary>
+    /// <summary>
+    /// Walks the chain now, a page at a time, and logs what it found as the daily check does. One walk at a time: a call
+    /// while a walk runs (another operator's, or the daily one) answers with that walk's result.
+    /// </summary>
     [Alias("check")]
     Task<AuditChainCheck> Check();
 }

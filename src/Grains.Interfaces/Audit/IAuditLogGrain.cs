@@ -54,6 +54,12 @@ public interface IAuditLogGrain : IGrainWithStringKey
     [Alias("access-log")]
     Task<AccessLogPage> AccessLog(string userId, long? before, int limit);
 
+    /// <summary>
+    /// The chain's walk as <see cref="IAuditChainWatchGrain.Check"/> answers it: kept for the previous release's callers. The
+    /// walk runs in the watch, never on the workers that append (P8.1); always interleaved, so a worker waiting on it takes
+    /// appends meanwhile.
+    /// </summary>
     [Alias("verify")]
+    [AlwaysInterleave]
     Task<AuditVerification> Verify();
 }

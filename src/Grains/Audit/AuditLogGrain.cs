@@ -13,12 +13,14 @@ namespace MeiLing.Grains.Audit;
 /// Appends to and reads the hash chain: each entry's hash is SHA-256(previous hash ‖ canonical JSON of the entry),
 /// starting from a fixed genesis value. The chain's order is kept by the database, not by one activation: an append
 /// takes a transaction lock, reads the newest entry, and inserts the next one in the same transaction, so any
-/// number of workers on any silo append without a support call or a request step waiting on a single grain.
+/// number of workers on any silo append without a support call or a request step waiting on a single grain. The chain is
+/// not walked here (P8.1): a walk of the whole log on one of these workers kept appends waiting behind it, so
+/// <see cref="AuditChainWatchGrain"/> walks it, a page at a time, straight from the database.
 /// </summary>
 [StatelessWorker]
 internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider clock, UserDataKeys keys, UserTicketStore tickets) : Grain, IAuditLogGrain
 {
-    private const string Genesis = "meiling-audit-genesis";
+    internal const string Genesis = "meiling-audit-genesis";
 
     // Every appender takes this transaction-scoped lock first: one append at a time, in the database.
     private const long AppendLock = 0x4d4c_4155_4449_54; // "MLAUDIT"
@@ -173,48 +175,15 @@ internal sealed class AuditLogGrain(NpgsqlDataSource dataSource, TimeProvider cl
         return records;
     }
 
+    // Kept for the previous release's callers (WireContractTests); this release walks the chain in the watch, a page at a time.
+    // Always interleaved (IAuditLogGrain.Verify), so waiting on the walk never holds this worker from an append (P8.1).
     async Task<AuditVerification> IAuditLogGrain.Verify()
     {
-        // The head first: entries appended while the chain is walked come after it, so the walk still
-        // passes the head unless entries up to it were cut off.
-        var head = await ReadAnchorAsync();
-        await using var command = dataSource.CreateCommand("""
-            SELECT sequence, at, actor_role, actor_id, action, subject_user_id, detail, hash FROM audit_log ORDER BY sequence
-            """);
-        await using var reader = await command.ExecuteReaderAsync();
-        var previous = Genesis;
-        long expected = 1;
-        long checkedCount = 0;
-        var headReached = head is { Sequence: 0, Hash: Genesis };
-        while (await reader.ReadAsync())
-        {
-            var record = ReadRecord(reader);
-            checkedCount++;
-            if (record.Sequence != expected || record.Hash != Chain(previous, record.Sequence, record.At, record.Entry))
-            {
-                return new AuditVerification(checkedCount, false, expected);
-            }
-
-            headReached |= head is { } anchor && anchor.Sequence == record.Sequence && anchor.Hash == record.Hash;
-            previous = record.Hash;
-            expected++;
-        }
-
-        // P8.1: the newest entries removed (or rewritten and chained again) leave a chain that is intact as
-        // far as it goes; the head says how far it went, and what its last entry was.
-        return headReached
-            ? new AuditVerification(checkedCount, true, null)
-            : new AuditVerification(checkedCount, false, head is { } missed ? Math.Min(expected, missed.Sequence) : expected);
+        var check = await GrainFactory.GetGrain<IAuditChainWatchGrain>(IAuditChainWatchGrain.PlatformKey).Check();
+        return new AuditVerification(check.EntriesChecked, check.Intact, check.FirstBrokenSequence);
     }
 
-    private async Task<(long Sequence, string Hash)?> ReadAnchorAsync()
-    {
-        await using var command = dataSource.CreateCommand("SELECT sequence, hash FROM audit_log_head");
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? (reader.GetInt64(0), reader.GetString(1)) : null;
-    }
-
-    private static AuditRecord ReadRecord(NpgsqlDataReader reader) => new(
+    internal static AuditRecord ReadRecord(NpgsqlDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetFieldValue<DateTimeOffset>(1),
         new AuditEntry(reader.GetString(2), reader.GetString(3), reader.GetString(4),

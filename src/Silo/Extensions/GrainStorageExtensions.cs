@@ -112,6 +112,11 @@ public static class GrainStorageExtensions
         silo.Services.AddSingleton<Grains.Merchants.ErasedOrderNotices>();
         silo.Services.AddSingleton<Grains.Transfers.TransferUsersStore>();
         silo.Services.AddSingleton<Grains.Legal.LegalDisclosureStore>();
+        // P8.1: the chain's walk reads the log itself, a page at a time, never on the workers that append.
+        silo.Services.AddSingleton<Grains.Audit.IAuditChainStore, Grains.Audit.AuditChainStore>();
+        silo.Services.AddOptions<Grains.Audit.AuditSettings>()
+            .Validate(audit => audit.IsValid, $"The audit chain's page size must be 1-{Grains.Audit.AuditSettings.MaxVerifyPageSize}: a page is one short query.")
+            .ValidateOnStart();
         // Every silo delivers the outbox: the tests' silos too.
         Webhooks.WebhookDeliveryExtensions.AddWebhookDelivery(silo);
 

@@ -111,6 +111,12 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <inheritdoc cref="ExportPartCharacters"/>
     public const int ExportRowsPerRead = 3;
 
+    /// <summary>
+    /// Entries one page of the audit chain's walk reads in the test silos: far below the platform's 1,000, so every walk in the
+    /// tests (each verification of the chain) reads many pages.
+    /// </summary>
+    public const int AuditVerifyPageSize = 16;
+
     public static readonly string PartnerSecrets = string.Join(',', PartnerSecretsByName.Select(pair => $"{pair.Key}={pair.Value}"));
 
     public void Configure(ISiloBuilder siloBuilder)
@@ -118,13 +124,16 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         var configuration = siloBuilder.Configuration;
         var connectionString = configuration[ConnectionStringKey]
             ?? throw new InvalidOperationException($"{ConnectionStringKey} is not configured.");
-        siloBuilder.Services.AddSingleton<TimeProvider>(TestClock.For(configuration[ClockKey] ?? "default"));
+        var clock = TestClock.For(configuration[ClockKey] ?? "default");
+        siloBuilder.Services.AddSingleton<TimeProvider>(clock);
         // Codes go to the sandbox outbox, where the tests read them as an operator would (GET /v1/sandbox/sms), unless a
         // test holds the number's texts (HeldTexts).
         siloBuilder.Services.AddSingleton<SandboxSmsSender>();
         siloBuilder.Services.AddSingleton<ISmsSender, HeldTexts.Sender>();
         siloBuilder.AddMeiLingGrains(connectionString);
         HeldReminderReads.InstallIn(siloBuilder.Services);
+        HeldAuditPages.InstallIn(siloBuilder, clock);
+        siloBuilder.Services.Configure<MeiLing.Grains.Audit.AuditSettings>(audit => audit.VerifyPageSize = AuditVerifyPageSize);
         if (bool.TryParse(configuration[CohostedKey], out var cohosted) && cohosted)
         {
             // The co-hosted API's grain calls run through the silo, as in MEILING_TOPOLOGY=cohosted.
