@@ -44,7 +44,7 @@ internal sealed partial class UserGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         WithdrawView();
-        await SaveCountsAsync();
+        await SaveUnsavedAsync();
     }
 
     private void PublishView()

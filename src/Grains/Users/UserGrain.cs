@@ -68,6 +68,15 @@ internal sealed partial class UserGrain(
     // activation leaves, not with each use.
     private bool _countsUnsaved;
 
+    // P4.4, P4.1: a sign-out, a sign-out everywhere or a closing whose write failed, until a write of the state stores it
+    // (WriteClosingAsync): put back onto every state read from storage meanwhile, and written as the activation leaves.
+    private UnsavedClosing? _unsavedClosing;
+
+    // A write failed and reading the state back failed too (the activation is then dropped): memory holds a change storage
+    // refused, which is not written as the activation leaves; an unsaved closing is written onto the state read again
+    // (SaveUnsavedAsync).
+    private bool _memoryRefused;
+
     // A made-up user id (a merchant placing orders for it, support reading it) leaves memory in seconds, not the idle age.
     private readonly AbsentRecordLinger _absent = new();
 
@@ -472,6 +481,10 @@ internal sealed partial class UserGrain(
         // (support's, awaiting the user's confirmation) could still be called off by the child, or expire unconfirmed.
         guardian.WithdrawnAt ??= clock.GetUtcNow();
         await WriteOrForgetAsync();
+        // P5.1: confirming stopped the deadline's reminder. Until the platform's erasure is filed (which stops it again), the
+        // reminder is what files it: an audit entry or a filing failing below answered the guardian with an error and left
+        // nothing to file it but the account's next waking, which steady traffic could put off for good.
+        await EnsureGuardianReminderAsync();
         await AuditAsync("guardian", UserId, "guardian:withdrew");
         if (await OpenCancellationAsync() is { } running)
         {
@@ -533,6 +546,15 @@ internal sealed partial class UserGrain(
         }
 
         await this.RegisterOrUpdateReminder(GuardianReminder, identity.Value.GuardianCheckPeriod, identity.Value.GuardianCheckPeriod);
+    }
+
+    // Never moved when it is there, as RestoreGuardianReminderAsync: each move would put its next tick off again.
+    private async Task EnsureGuardianReminderAsync()
+    {
+        if (await this.GetReminder(GuardianReminder) is null)
+        {
+            await this.RegisterOrUpdateReminder(GuardianReminder, identity.Value.GuardianCheckPeriod, identity.Value.GuardianCheckPeriod);
+        }
     }
 
     private async Task<DataRightsRequestView> FilePlatformErasureAsync()
@@ -626,6 +648,7 @@ internal sealed partial class UserGrain(
             try
             {
                 await state.WriteStateAsync();
+                StateSaved();
             }
             catch
             {
@@ -1142,58 +1165,129 @@ internal sealed partial class UserGrain(
 
     // P4.1, P8.1 (*reviewer*): a write that failed left its change in memory only. A deletion's retry found nothing left to
     // erase and completed while storage kept the addresses for the next activation; an import's retry added its addresses
-    // beside the copy memory still held. The state is read back, or the activation dropped (StateWrites), so that a retry
-    // does again what storage did not keep. The consents are no part of the state (the receipts are their record): loaded
-    // again, as on activation, or the activation dropped. Nothing left unsaved is written as it leaves (SaveCountsAsync):
-    // read back, memory holds no counts storage lacks; not read back, memory is what storage refused.
+    // beside the copy memory still held. The state is read back, or the activation dropped (as StateWrites does), so that a
+    // retry does again what storage did not keep. The consents are no part of the state (the receipts are their record):
+    // loaded again, as on activation, or the activation dropped. Counts left unsaved are written as it leaves
+    // (SaveUnsavedAsync): read back, memory holds no counts storage lacks; not read back, memory is what storage refused.
     // A sign-out, a sign-out everywhere and an account's closing fail closed (*reviewer* of this session's diff): read back
     // after a failed write, the sessions revoked came back to life at once (a stolen token worked again) and a closing
-    // account took processing again. What they change only ever moves one way, so memory keeps it; the caller's retry or the
-    // next write of the state stores it.
-    private Task WriteClosingAsync() => state.WriteStateAsync();
+    // account took processing again. What they change only ever moves one way, so memory keeps it (P4.4, P4.1), and
+    // remembers it as unsaved: a caller whose token it ended cannot retry it, and the activation leaving, or a later failed
+    // write reading the state back, forgot it, and the copied token worked again.
+    private async Task WriteClosingAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            _unsavedClosing = UnsavedClosing.Of(state.State);
+            throw;
+        }
+
+        StateSaved();
+    }
 
     private async Task WriteOrForgetAsync()
     {
         try
         {
-            await state.WriteOrForgetAsync(this);
+            await state.WriteStateAsync();
         }
         catch
         {
             _countsUnsaved = false;
-            try
-            {
-                state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
-            }
-            catch
-            {
-                DeactivateOnIdle();
-            }
-
+            await ForgetRefusedWriteAsync();
             throw;
         }
+
+        StateSaved();
+    }
+
+    private async Task ForgetRefusedWriteAsync()
+    {
+        try
+        {
+            await state.ReadStateAsync();
+        }
+        catch
+        {
+            _memoryRefused = true;
+            DeactivateOnIdle();
+            return;
+        }
+
+        // P4.4, P4.1: storage's copy lacks a sign-out or closing whose own write failed; memory keeps it still.
+        if (_unsavedClosing is { } kept && state.RecordExists)
+        {
+            state.State.KeepClosing(kept, clock.GetUtcNow());
+        }
+
+        try
+        {
+            state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
+        }
+        catch
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    // Everything memory held is stored now.
+    private void StateSaved()
+    {
+        _countsUnsaved = false;
+        _unsavedClosing = null;
+        _memoryRefused = false;
     }
 
     // P4.4: the merchants' order counts and the day's counts taken since the last write go with the activation's last turn.
     // A silo that dies takes them with it; nobody outside can make one die, and the counts after a restart start again
-    // from the state.
-    private async Task SaveCountsAsync()
+    // from the state. P4.4, P4.1: so does a sign-out or a closing whose write failed, best effort: the next activation reads
+    // the sessions storage holds.
+    private async Task SaveUnsavedAsync()
     {
-        if (!_countsUnsaved || !state.RecordExists)
+        if (!state.RecordExists || (!_countsUnsaved && _unsavedClosing is null))
         {
             return;
         }
 
         try
         {
+            if (_memoryRefused)
+            {
+                // Memory holds a change storage refused, never to be written (the counts with it, taken in the turn before the
+                // activation was dropped): the closing alone, onto storage's copy.
+                if (_unsavedClosing is not { } kept)
+                {
+                    return;
+                }
+
+                await state.ReadStateAsync();
+                if (!state.RecordExists)
+                {
+                    return;
+                }
+
+                state.State.KeepClosing(kept, clock.GetUtcNow());
+            }
+
             await state.WriteStateAsync();
-            _countsUnsaved = false;
+            StateSaved();
+        }
+        catch (Exception unsaved) when (_unsavedClosing is not null)
+        {
+            LogClosingNotSaved(unsaved.GetType().Name);
         }
         catch (Exception unsaved)
         {
             LogCountsNotSaved(unsaved.GetType().Name);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A sign-out or an account's closing whose write had failed was not saved as the activation left ({Reason}): the next activation reads the sessions storage holds")]
+    private partial void LogClosingNotSaved(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The user's day counts were not saved as the activation left ({Reason})")]
     private partial void LogCountsNotSaved(string reason);

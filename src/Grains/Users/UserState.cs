@@ -327,6 +327,46 @@ public sealed class UserState : IOwnedByUser
         }
     }
 
+    /// <summary>
+    /// P4.4, P4.1: puts back what a sign-out or a closing whose write failed had changed (<paramref name="kept"/>) onto
+    /// this state, read from storage since. These only ever move one way (a later generation, more sessions ended, the
+    /// account closing), so putting them back never revives a session; once more is a no-op.
+    /// </summary>
+    internal void KeepClosing(UnsavedClosing kept, DateTimeOffset now)
+    {
+        if (SessionGeneration < kept.SessionGeneration)
+        {
+            // Set, not counted up: tokens issued under the generation memory had reached stay good, as they were.
+            SessionGeneration = kept.SessionGeneration;
+            EndedSessions.Clear();
+        }
+
+        if (SessionGeneration == kept.SessionGeneration)
+        {
+            foreach (var (sessionId, until) in kept.EndedSessions)
+            {
+                if (!EndedSessions.TryEnd(sessionId, until, now))
+                {
+                    // No place left to keep it: every session ends, which is always safe (EndSession does the same).
+                    RevokeSessions();
+                    break;
+                }
+            }
+        }
+
+        if (kept.Closing && !Closing)
+        {
+            Closing = true;
+            if (SessionGeneration != kept.SessionGeneration)
+            {
+                // Storage already held a later generation than the closing's: its sessions end too, as Close ends them.
+                RevokeSessions();
+            }
+        }
+
+        _viewRevision++;
+    }
+
     /// <summary>P1.8: what came from third parties (an address carrying its provenance) goes with the consent it came under.</summary>
     public bool ForgetImportedData() => Addresses.RemoveAll(address => address.Provenance is not null) > 0;
 

@@ -582,7 +582,9 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task P8_1_a_rejection_reaches_the_user_with_its_reason()
+    // The notice says the request was rejected and where to read why; the reason itself is on the request alone, where a
+    // deletion can erase it (P4.1).
+    public async Task P8_1_a_rejection_reaches_the_user_who_reads_its_reason_on_the_request()
     {
         var user = await platform.RegisterUserAsync();
         var client = await platform.AsUserAsync(user);
@@ -595,7 +597,9 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         var newest = notices.GetProperty("items")[0];
         Assert.Equal(filed.RequestId(), newest.GetProperty("subject").GetString());
         Assert.Contains("rejected", newest.GetProperty("text").GetString(), StringComparison.Ordinal);
-        Assert.Contains("legal hold", newest.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Why is on the request", newest.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("legal hold", newest.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("legal hold", (await client.GetFromJsonAsync<JsonElement>($"/v1/requests/{filed.RequestId()}")).GetProperty("rejectionReason").GetString());
         Assert.NotEqual(JsonValueKind.Null, notices.GetProperty("nextCursor").ValueKind);
     }
 

@@ -225,6 +225,46 @@ public sealed class IdentityTimeTravelTests(TimeTravelFixture platform)
         Assert.Equal(DataRightsRequestStatus.Completed, (await DriveToTheEndAsync(erasure.GetProperty("requestId").GetString()!)).Status);
     }
 
+    // P5.1: confirming stopped the deadline's reminder, and a withdrawal whose erasure then failed to file (its audit entry or
+    // the request's insert refused, for a moment) registered none: the erasure waited for the account to leave memory and
+    // wake again, which steady traffic could put off for good. The reminder now stands until the erasure is filed.
+    [Fact]
+    public async Task P5_1_a_guardians_withdrawal_whose_erasure_failed_to_file_leaves_the_reminder_that_files_it()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var childClient = await platform.AsUserAsync(child);
+        var confirmed = await childClient.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation",
+            new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        const string Reminders = "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0 AND reminder_name = 'guardian-deadline'";
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(Reminders, child.UserId));
+        var code = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal");
+        var refuse = $"refuse_{child.UserId}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {refuse}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'requests refused'; END $$;
+            CREATE TRIGGER {refuse} BEFORE INSERT ON data_rights_requests FOR EACH ROW
+                WHEN (NEW.user_id = '{child.UserId}') EXECUTE FUNCTION {refuse}();
+            """);
+        HttpResponseMessage failed;
+        try
+        {
+            failed = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal", new { verificationCode = code });
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {refuse} ON data_rights_requests; DROP FUNCTION {refuse}();");
+        }
+
+        Assert.False(failed.IsSuccessStatusCode, $"{failed.StatusCode}");
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(Reminders, child.UserId));
+        // The reminder's tick, in the same activation: the platform's erasure is filed, and the reminder stops.
+        var filed = await platform.Grains.GetGrain<IUserGrain>(child.UserId).EnforceGuardianDeadline();
+        var request = await platform.Grains.GetGrain<IDataRightsRequestGrain>(filed!).Get();
+        Assert.Equal((DataRightsRequestType.Cancellation, "platform"), (request!.Type, request.FiledBy));
+        Assert.Equal(0L, await platform.Database.ScalarAsync<long>(Reminders, child.UserId));
+    }
+
     private static readonly object SupportsCancellation =
         new { type = "cancellation", reason = "caller asked to close the account", verification = "caller named the nickname" };
 

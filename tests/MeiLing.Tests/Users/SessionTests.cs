@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using MeiLing.Grains.Users;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.Commerce;
 using MeiLing.Tests.DataRights;
 using Microsoft.AspNetCore.Hosting;
 
@@ -209,6 +210,55 @@ public sealed class SessionTests(PlatformFixture platform)
         await (await Bearer(otherHost.CreateClient(), first.Token).PutAsJsonAsync(noGrain, unknownPurpose)).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await Bearer(otherHost.CreateClient(), second.Token).PutAsJsonAsync(noGrain, unknownPurpose)).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    // P4.4: a sign-out whose write failed (5xx) fails closed, its token refused at once, but memory alone held that: as the
+    // user grain left memory (idle, restart, deploy) the revocation went with it, and the next activation let the copied
+    // token in again.
+    [Theory]
+    [InlineData("/v1/sessions/current")]
+    [InlineData("/v1/sessions")]
+    public async Task P4_4_a_sign_out_whose_write_failed_still_refuses_its_token_after_the_user_grain_leaves_memory(string signOutPath)
+    {
+        var user = await platform.RegisterUserAsync();
+        var copied = await platform.SignInAsync(user);
+        var profile = $"/v1/users/{user.UserId}";
+        Assert.Equal(HttpStatusCode.OK, (await Bearer(platform.Client(), copied.Token).GetAsync(profile)).StatusCode);
+
+        var failed = await WhileUserStateRefusedAsync(user.UserId, () => Bearer(platform.Client(), copied.Token).DeleteAsync(signOutPath));
+        var refusedAtOnce = await Bearer(platform.Client(), copied.Token).GetAsync(profile);
+        await platform.Grains.GetGrain<IUserCredentials>(user.UserId).EndActivationAsync();
+        var replayed = await Bearer(platform.Client(), copied.Token).GetAsync(profile);
+
+        Assert.True((int)failed.StatusCode >= 500, $"{failed.StatusCode}");
+        Assert.Equal(HttpStatusCode.Unauthorized, refusedAtOnce.StatusCode);
+        await replayed.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await platform.Client().PostAsJsonAsync("/v1/sessions", new { phone = user.Phone, password = user.Password })).StatusCode);
+    }
+
+    // P4.4: a later write that failed too read the state back from storage, which lacked the sign-out: the signed-out token
+    // worked again at once, in the same activation.
+    [Fact]
+    public async Task P4_4_a_sign_out_whose_write_failed_is_not_undone_by_a_later_write_failing_too()
+    {
+        var user = await platform.RegisterUserAsync();
+        var (copied, kept) = (await platform.SignInAsync(user), await platform.SignInAsync(user));
+        var profile = $"/v1/users/{user.UserId}";
+
+        var (signOut, correction) = await WhileUserStateRefusedAsync(user.UserId, async () =>
+            (await Bearer(platform.Client(), copied.Token).DeleteAsync("/v1/sessions/current"),
+             await Bearer(platform.Client(), kept.Token).PatchAsJsonAsync(profile, new { nickname = "refused" })));
+        var replayed = await Bearer(platform.Client(), copied.Token).GetAsync(profile);
+        var other = await Bearer(platform.Client(), kept.Token).GetAsync(profile);
+
+        Assert.True((int)signOut.StatusCode >= 500, $"{signOut.StatusCode}");
+        Assert.True((int)correction.StatusCode >= 500, $"{correction.StatusCode}");
+        await replayed.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    // Only the user grain's own state row (its inbox is keyed alike).
+    private Task<T> WhileUserStateRefusedAsync<T>(string userId, Func<Task<T>> act) =>
+        platform.Database.WhileRefusingAsync("orleans_storage", $"NEW.grain_id_string = '{userId}' AND NEW.grain_type = 'user'", act);
 
     [Fact]
     public async Task P4_4_a_token_issued_before_sessions_had_ids_still_works_is_409_to_sign_out_alone_and_ends_when_signed_out_everywhere()
