@@ -6,6 +6,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace MeiLing.Grains.Merchants;
 
@@ -17,6 +18,7 @@ internal sealed partial class MerchantGrain(
     ErasedOrderNotices partners,
     ClusterFacts facts,
     IOptions<TerminationSettings> termination,
+    IOptions<SiloMessagingOptions> messaging,
     TimeProvider clock,
     ILogger<MerchantGrain> logger) : Grain, IMerchantGrain, IRemindable
 {
@@ -28,6 +30,11 @@ internal sealed partial class MerchantGrain(
     private DateTimeOffset _unreachedTriedAt = DateTimeOffset.MinValue;
 
     private string MerchantId => this.GetPrimaryKeyString();
+
+    // P4.3: how long after a termination starts a silo may still take on a customer for the merchant: a silo the change's
+    // forget did not reach serves its copy up to SiloFacts.Lifetime (ClusterFacts), and an order or a card checked against a
+    // copy just before is written within a grain call's timeout. The notice walk that meets every customer begins after it.
+    private TimeSpan FinalNoticeWalkAfter => SiloFacts.Lifetime + messaging.Value.ResponseTimeout;
 
     private MerchantState Merchant => state.RecordExists ? state.State : throw DomainException.NotFound("merchant-not-found", "No such merchant.");
 
@@ -151,9 +158,17 @@ internal sealed partial class MerchantGrain(
         // write (a crash, a user grain that fails), the reminder tells the users left untold. A tick that
         // finds the merchant still active does nothing.
         await this.RegisterOrUpdateReminder(TerminationReminder, NoticeRetry, TimeSpan.FromDays(1));
-        // To the end of the last day (UTC): the notice names that day, and the erasure comes after it.
-        merchant.BeginTermination(UtcDays.EndOfDay(clock.GetUtcNow().AddDays(noticeDays)));
-        await SaveAsync();
+        // To the end of the last day (UTC): the notice names that day, and the erasure comes after it. P4.3: and no earlier
+        // than the day the final walk's notice names (NoticeDateFor at its start), so it tells nobody a second date.
+        var now = clock.GetUtcNow();
+        var finalWalkFrom = now + FinalNoticeWalkAfter;
+        var effectiveAt = UtcDays.EndOfDay(now.AddDays(noticeDays));
+        var finalWalkDate = UtcDays.EndOfDay(finalWalkFrom.AddDays(MinimumNoticeDays));
+        merchant.BeginTermination(effectiveAt > finalWalkDate ? effectiveAt : finalWalkDate, finalWalkFrom);
+        // P4.3 (*reviewer*): a failed write is read back (or the activation dropped): kept in memory, the operator's retry
+        // heard "already begun" of a termination storage never held, and the reminder's next tick, finding it active, ended.
+        await state.WriteOrForgetAsync(this);
+        await facts.ForgetEverywhereAsync(CachedFact.Merchant(MerchantId));
         await NotifyCustomersAsync(merchant);
         return merchant.ToView(MerchantId);
     }
@@ -299,6 +314,14 @@ internal sealed partial class MerchantGrain(
     {
         var now = clock.GetUtcNow();
         var beforeTheDate = now < merchant.TerminationEffectiveAt;
+        if (merchant.OwesFinalNoticeWalk && !beforeTheDate)
+        {
+            // P4.3: no tick came between the final walk's start and the date: as for those kept untold below, a notice now
+            // would name a day the erasure no longer waits for. The erasure's last look from the first still meets them all.
+            merchant.ForgoFinalNoticeWalk();
+            LogFinalNoticeWalkForgone(MerchantId);
+        }
+
         if (merchant.NoticesWalked && !beforeTheDate)
         {
             // Tried every minute until the date: those who still cannot be told are erased untold, counted for the operator,
@@ -312,7 +335,7 @@ internal sealed partial class MerchantGrain(
 
         var date = NoticeDateFor(merchant, now);
         var walked = 0;
-        var anyTold = false;
+        var moved = false;
         // Those kept untold, a batch in turn, at most once a minute (the walk's ticks come every second).
         if (merchant.NoticesUnreached.Count > 0 && now - _unreachedTriedAt >= NoticeRetry)
         {
@@ -320,27 +343,32 @@ internal sealed partial class MerchantGrain(
             var retried = merchant.NoticesUnreached.Take(termination.Value.BatchSize).ToList();
             var (told, stillUnreached) = await TellAsync(merchant, retried, date, now);
             merchant.RetriedUnreached(told, stillUnreached);
-            anyTold |= told.Count > 0;
+            moved |= told.Count > 0 && beforeTheDate && merchant.MovedFor(date);
             walked += retried.Count;
         }
 
         var held = false;
-        if (!merchant.NoticesWalked)
+        if (!merchant.NoticesWalked && merchant.NoticeWalkDueAt(now))
         {
+            // P4.3: the final walk names the day as of its start, whenever its tick comes (the date as moved for a customer
+            // told late): those told before hold that notice (an inbox keeps one per merchant, kind and day), so it tells
+            // nobody twice, and a late tick moves no date.
+            var walkDate = merchant.FinalNoticeWalk(now) && merchant.NoticesFinalWalkFrom is { } from ? NoticeDateFor(merchant, from) : date;
             var (customers, next) = await CustomerWalk.NextAsync(orders, cards, MerchantId, merchant.NoticesFrom, termination.Value.BatchSize);
-            var (told, unreached) = await TellAsync(merchant, customers.Select(customer => customer.UserId).Distinct(StringComparer.Ordinal), date, now);
-            anyTold |= told.Count > 0;
+            var (told, unreached) = await TellAsync(merchant, customers.Select(customer => customer.UserId).Distinct(StringComparer.Ordinal), walkDate, now);
             walked += customers.Count;
             // Many inboxes failing at once (their storage down): the walk holds its place rather than pass them all by, and
             // tries again in a minute.
-            held = !merchant.CanKeepUnreached(unreached.Count);
+            held = !merchant.CanKeepUnreached(unreached);
             if (!held)
             {
-                merchant.NoticesReached(next, told, unreached);
+                merchant.NoticesReached(next, told, unreached, now);
             }
+
+            moved |= told.Count > 0 && beforeTheDate && merchant.MovedFor(walkDate);
         }
 
-        if (anyTold && beforeTheDate && merchant.MovedFor(date))
+        if (moved)
         {
             // Every silo's copy of the merchant has its date: its keys end then (ClosedMerchantKeys).
             await SaveAsync();
@@ -400,7 +428,9 @@ internal sealed partial class MerchantGrain(
 
         if (!merchant.NoticesWalked)
         {
-            return this.RegisterOrUpdateReminder(TerminationReminder, termination.Value.NextBatchAfter, NoticeRetry);
+            // P4.3: a walk waiting for the final one's start ticks then, not every batch interval until then.
+            var due = merchant.NoticeWalkDueAt(now) ? termination.Value.NextBatchAfter : merchant.NoticesFinalWalkFrom!.Value - now;
+            return this.RegisterOrUpdateReminder(TerminationReminder, due, NoticeRetry);
         }
 
         if (merchant.NoticesPending)
@@ -411,6 +441,9 @@ internal sealed partial class MerchantGrain(
         var untilEffective = merchant.TerminationEffectiveAt!.Value - now;
         return this.RegisterOrUpdateReminder(TerminationReminder, untilEffective > TimeSpan.Zero ? untilEffective : TimeSpan.Zero, TimeSpan.FromDays(1));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Closing merchant {MerchantId}: its final notice walk had not begun by its date (no reminder tick came); a customer taken on as it began closing may be erased untold")]
+    private partial void LogFinalNoticeWalkForgone(string merchantId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Closing merchant {MerchantId}: {Count} customers could not be told by its date and are erased untold")]
     private partial void LogNoticesGivenUp(string merchantId, int count);

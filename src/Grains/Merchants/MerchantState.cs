@@ -25,6 +25,17 @@ public sealed class MerchantState
     /// <summary>Whether the termination's notices walked every customer once (those it could not reach are retried apart).</summary>
     public bool NoticesWalked { get; set; }
 
+    /// <summary>When the notice walk under way (or the last one) took its first batch; null: none yet since the termination began.</summary>
+    public DateTimeOffset? NoticesWalkStartedAt { get; set; }
+
+    /// <summary>
+    /// P4.3: from when no silo can still take on a customer for the closing merchant (a copy of it that missed the change, an
+    /// order or card checked against it just before, still being written): only a notice walk begun then meets every customer,
+    /// so one begun earlier is walked once more from the first when this is past. Null (a closing begun before it was kept):
+    /// any walk.
+    /// </summary>
+    public DateTimeOffset? NoticesFinalWalkFrom { get; set; }
+
     /// <summary>
     /// Customers the termination's notice could not reach yet (their inbox failing), tried again every minute (P4.3); at
     /// most <see cref="UnreachedKept"/>: more and the walk holds its place until fewer fail.
@@ -156,13 +167,15 @@ public sealed class MerchantState
 
     public void ReplaceKey(string keyHash) => KeyHash = keyHash;
 
-    public void BeginTermination(DateTimeOffset effectiveAt)
+    public void BeginTermination(DateTimeOffset effectiveAt, DateTimeOffset finalWalkFrom)
     {
         Status = MerchantStatus.Terminating;
         TerminationEffectiveAt = effectiveAt;
         NoticesPending = true;
         NoticesFrom = null;
         NoticesWalked = false;
+        NoticesWalkStartedAt = null;
+        NoticesFinalWalkFrom = finalWalkFrom;
         NoticesUnreached = [];
         ErasureFrom = null;
         ErasureWalkProgressed = false;
@@ -176,17 +189,41 @@ public sealed class MerchantState
     /// <summary>Customers a closing could not tell by its date and erased all the same, for the operator (P4.3).</summary>
     public int NoticesGivenUp { get; set; }
 
-    /// <summary>Whether a batch that left <paramref name="unreached"/> customers untold may go on past them (kept to be told again).</summary>
-    public bool CanKeepUnreached(int unreached) => NoticesUnreached.Count + unreached <= UnreachedKept;
+    /// <summary>
+    /// Whether a batch that left <paramref name="unreached"/> customers untold may go on past them (kept to be told again).
+    /// Those kept already take no second place: the final walk (P4.3) meets again whoever the walk before could not tell.
+    /// </summary>
+    public bool CanKeepUnreached(IEnumerable<string> unreached) =>
+        NoticesUnreached.Count + unreached.Count(userId => !NoticesUnreached.Contains(userId)) <= UnreachedKept;
+
+    /// <summary>Whether the notice walk takes a batch at <paramref name="now"/>: one under way goes on; one from the first waits for <see cref="NoticesFinalWalkFrom"/> once a walk was made.</summary>
+    public bool NoticeWalkDueAt(DateTimeOffset now) => NoticesFrom is not null || NoticesWalkStartedAt is null || !(now < NoticesFinalWalkFrom);
+
+    /// <summary>Whether a batch taken at <paramref name="now"/> is of the final walk (P4.3): one begun, or from the first beginning, once <see cref="NoticesFinalWalkFrom"/> is past.</summary>
+    public bool FinalNoticeWalk(DateTimeOffset now) => !((NoticesFrom is null ? now : NoticesWalkStartedAt) < NoticesFinalWalkFrom);
+
+    /// <summary>A walk ended before the final one could begin, and the final one has not begun.</summary>
+    public bool OwesFinalNoticeWalk => !NoticesWalked && NoticesFrom is null && NoticesWalkStartedAt is not null;
+
+    /// <summary>The date came before the final walk began (no tick came): the walk counts as made, as for those kept untold.</summary>
+    public void ForgoFinalNoticeWalk()
+    {
+        NoticesWalked = true;
+        UpdateNoticesPending();
+    }
 
     /// <summary>
-    /// A batch of the walk was told but <paramref name="unreached"/>; <paramref name="next"/> null: the walk reached the last.
-    /// A customer the batch told is no longer kept untold (an order of theirs met earlier failed).
+    /// A batch of the walk taken at <paramref name="now"/> was told but <paramref name="unreached"/>; <paramref name="next"/>
+    /// null: the walk reached the last. P4.3: a walk begun before <see cref="NoticesFinalWalkFrom"/> may have passed the place
+    /// of a customer taken on meanwhile, so reaching the last it leaves the walk to be made again from the first, once that
+    /// is past. A customer the batch told is no longer kept untold (an order of theirs met earlier failed).
     /// </summary>
-    public void NoticesReached(string? next, IReadOnlyCollection<string> told, IEnumerable<string> unreached)
+    public void NoticesReached(string? next, IReadOnlyCollection<string> told, IEnumerable<string> unreached, DateTimeOffset now)
     {
+        var final = FinalNoticeWalk(now);
+        NoticesWalkStartedAt = NoticesFrom is null ? now : NoticesWalkStartedAt;
         NoticesFrom = next;
-        NoticesWalked = next is null;
+        NoticesWalked = next is null && final;
         NoticesUnreached.RemoveAll(told.Contains);
         NoticesUnreached.AddRange(unreached.Where(userId => !NoticesUnreached.Contains(userId)));
         UpdateNoticesPending();
