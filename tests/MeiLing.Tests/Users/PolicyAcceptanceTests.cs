@@ -48,6 +48,9 @@ public sealed class PolicyAcceptanceTests(PlatformFixture platform)
 
         var page = await browser.GetStringAsync("/privacy");
         var shown = Regex.Match(page, "name=\"policyVersion\" value=\"([^\"]+)\"").Groups[1].Value;
+        // *reviewer*: a withdrawal accepts nothing, even naming the version shown: it is receipted under the one accepted.
+        var withdrawn = await browser.PostFormAsync("/privacy?handler=Consent", new() { ["purpose"] = "location", ["granted"] = "false", ["policyVersion"] = shown }, "/privacy");
+        var acceptedAfterWithdrawing = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}")).GetProperty("acceptedPolicyVersion").GetString();
         var chosen = await browser.PostFormAsync("/privacy?handler=Consent", new() { ["purpose"] = "location", ["granted"] = "true", ["policyVersion"] = shown }, "/privacy");
         var accepted = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{user.UserId}")).GetProperty("acceptedPolicyVersion").GetString();
         var unblocked = await client.PostLocationAsync(user.UserId);
@@ -56,6 +59,8 @@ public sealed class PolicyAcceptanceTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Forbidden, blocked.StatusCode);
         Assert.Contains($"Making a choice accepts privacy policy {reducing}: Shares more with partners", page, StringComparison.Ordinal);
         Assert.Equal(reducing, shown);
+        Assert.Equal(HttpStatusCode.Redirect, withdrawn.StatusCode);
+        Assert.Equal(before, acceptedAfterWithdrawing);
         Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
         Assert.Equal(reducing, accepted);
         Assert.Equal(HttpStatusCode.Created, unblocked.StatusCode);

@@ -61,8 +61,12 @@ public sealed class IndexModel(IClusterClient cluster, ConsentReads consents) : 
         // P6.1 (*reviewer*): one whose accepted version a rights-reducing one has overtaken names the version shown too:
         // under the old one, every choice was receipted under a version that no longer lets anything be processed, and the
         // privacy center had no way to accept the new one.
+        // P1.2 (*reviewer*): a withdrawal accepts nothing: it is receipted under the version the user accepted, whatever the page
+        // showed; named under a rights-reducing one, it accepted that version and let every other processing go on.
         var profile = ApiAnswer.Of<UserProfile>(await UsersApi.GetProfile(UserId, User, Cluster)).Value;
-        var chosenUnder = await StillSatisfiesAsync(profile?.AcceptedPolicyVersion) ? profile!.AcceptedPolicyVersion : policyVersion;
+        var chosenUnder = profile?.AcceptedPolicyVersion is { } accepted && (!granted.Value || await StillSatisfiesAsync(accepted))
+            ? accepted
+            : policyVersion;
         if (chosenUnder is not { Length: > 0 } version)
         {
             return Refused("请先阅读隐私政策。Read the privacy policy shown with your choices first.");
