@@ -62,25 +62,9 @@ public sealed class LocationTests(PlatformFixture platform)
     [Fact]
     public async Task P1_2_a_withdrawal_retried_after_its_erasure_failed_erases_the_samples()
     {
-        var version = await platform.CurrentPolicyVersionAsync();
-        var user = await platform.RegisterUserAsync();
-        var client = await platform.AsUserAsync(user);
-        await client.SetConsentAsync(user.UserId, "location", true, version);
-        await client.PostLocationAsync(user.UserId);
-        var trigger = $"refuse_{Guid.NewGuid():N}";
-        await platform.Database.ScalarAsync<object>($"""
-            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'samples refuse'; END $$;
-            CREATE TRIGGER {trigger} BEFORE DELETE ON user_location_samples FOR EACH ROW WHEN (OLD.user_id = '{user.UserId}') EXECUTE FUNCTION {trigger}();
-            """);
-        HttpResponseMessage failed;
-        try
-        {
-            failed = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = false, policyVersion = version });
-        }
-        finally
-        {
-            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON user_location_samples; DROP FUNCTION {trigger}();");
-        }
+        var (user, client, version) = await UserWithASampleAsync();
+        var failed = await WhileTheirSamplesRefuseErasureAsync(user.UserId, () =>
+            client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = false, policyVersion = version }));
 
         var keptMeanwhile = await SamplesOf(user.UserId);
         var retried = await client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = false, policyVersion = version });
@@ -96,27 +80,12 @@ public sealed class LocationTests(PlatformFixture platform)
     [Fact]
     public async Task P1_2_a_withdrawal_request_whose_erasure_failed_erases_the_samples_when_its_step_runs_again()
     {
-        var version = await platform.CurrentPolicyVersionAsync();
-        var user = await platform.RegisterUserAsync();
-        var client = await platform.AsUserAsync(user);
-        await client.SetConsentAsync(user.UserId, "location", true, version);
-        await client.PostLocationAsync(user.UserId);
-        var trigger = $"refuse_{Guid.NewGuid():N}";
-        await platform.Database.ScalarAsync<object>($"""
-            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'samples refuse'; END $$;
-            CREATE TRIGGER {trigger} BEFORE DELETE ON user_location_samples FOR EACH ROW WHEN (OLD.user_id = '{user.UserId}') EXECUTE FUNCTION {trigger}();
-            """);
-        string requestId;
-        DataRightsRequestStatus whileRefused;
-        try
+        var (user, client, _) = await UserWithASampleAsync();
+        var (requestId, whileRefused) = await WhileTheirSamplesRefuseErasureAsync(user.UserId, async () =>
         {
-            requestId = (await client.FileRequestAsync(user.UserId, new { type = "withdrawal", details = new { purposes = new[] { "location" } } })).RequestId();
-            whileRefused = (await platform.Grains.GetGrain<IDataRightsRequestGrain>(requestId).Drive()).Status;
-        }
-        finally
-        {
-            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON user_location_samples; DROP FUNCTION {trigger}();");
-        }
+            var filed = (await client.FileRequestAsync(user.UserId, new { type = "withdrawal", details = new { purposes = new[] { "location" } } })).RequestId();
+            return (filed, (await platform.Grains.GetGrain<IDataRightsRequestGrain>(filed).Drive()).Status);
+        });
 
         var keptMeanwhile = await SamplesOf(user.UserId);
         var done = await client.WaitUntilDoneAsync(requestId);
@@ -370,6 +339,35 @@ public sealed class LocationTests(PlatformFixture platform)
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(0L, await SamplesOf(user.UserId));
+    }
+
+    // A user who granted location under the current version and sent one sample.
+    private async Task<(RegisteredUser User, HttpClient Client, string Version)> UserWithASampleAsync()
+    {
+        var version = await platform.CurrentPolicyVersionAsync();
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        await client.SetConsentAsync(user.UserId, "location", true, version);
+        await client.PostLocationAsync(user.UserId);
+        return (user, client, version);
+    }
+
+    // Runs the action while every erasure of this user's samples fails in the database.
+    private async Task<T> WhileTheirSamplesRefuseErasureAsync<T>(string userId, Func<Task<T>> action)
+    {
+        var trigger = $"refuse_{Guid.NewGuid():N}";
+        await platform.Database.ScalarAsync<object>($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'samples refuse'; END $$;
+            CREATE TRIGGER {trigger} BEFORE DELETE ON user_location_samples FOR EACH ROW WHEN (OLD.user_id = '{userId}') EXECUTE FUNCTION {trigger}();
+            """);
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            await platform.Database.ScalarAsync<object>($"DROP TRIGGER {trigger} ON user_location_samples; DROP FUNCTION {trigger}();");
+        }
     }
 
     private Task<long> SamplesOf(string userId) =>
