@@ -7,6 +7,7 @@ using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Staff;
 using MeiLing.Grains.Users;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MeiLing.Grains.Tickets;
 
@@ -14,6 +15,7 @@ internal sealed partial class TicketGrain(
     [PersistentState("ticket", StorageNames.Default)] IPersistentState<TicketState> state,
     UserDataKeys keys,
     UserTicketStore links,
+    IOptions<SupportQueueSettings> queueSettings,
     ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
     public const int MaxMessages = 500;
@@ -27,9 +29,6 @@ internal sealed partial class TicketGrain(
 
     /// <summary>Replies support may still add to a full ticket (each of up to a message's length), so a full ticket is answered.</summary>
     public const int SupportReplyReserve = 5;
-
-    /// <summary>How often a ticket whose place in support's queue could not be set tries again, while it is in memory.</summary>
-    public static readonly TimeSpan QueueRetryEvery = TimeSpan.FromMinutes(1);
 
     private readonly AbsentRecordLinger _absent = new();
 
@@ -123,7 +122,8 @@ internal sealed partial class TicketGrain(
         {
             LogQueueNotUpdated(failed.GetType().Name);
             // A turn of its own, not interleaved with the ticket's calls, so it sets what the ticket holds when it runs.
-            _queueRetry ??= this.RegisterGrainTimer(RetryQueueAsync, new GrainTimerCreationOptions(QueueRetryEvery, QueueRetryEvery) { KeepAlive = true });
+            var every = queueSettings.Value.RetryEvery;
+            _queueRetry ??= this.RegisterGrainTimer(RetryQueueAsync, new GrainTimerCreationOptions(every, every) { KeepAlive = true });
         }
     }
 

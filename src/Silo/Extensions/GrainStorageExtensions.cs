@@ -117,6 +117,9 @@ public static class GrainStorageExtensions
         silo.Services.AddOptions<Grains.Audit.AuditSettings>()
             .Validate(audit => audit.IsValid, $"The audit chain's page size must be 1-{Grains.Audit.AuditSettings.MaxVerifyPageSize}: a page is one short query.")
             .ValidateOnStart();
+        silo.Services.AddOptions<Grains.Tickets.SupportQueueSettings>()
+            .Validate(queue => queue.IsValid, "A ticket's retry of its place in support's queue must be every 1 second to 1 hour.")
+            .ValidateOnStart();
         // Every silo delivers the outbox: the tests' silos too.
         Webhooks.WebhookDeliveryExtensions.AddWebhookDelivery(silo);
 

@@ -90,6 +90,34 @@ public sealed class SupportTests(PlatformFixture platform)
             < TimeSpan.FromMilliseconds(1));
     }
 
+    // P1.7, P8.1 (*reviewer*): a ticket that stays in memory (its user and support keep reading it) sets its place in the
+    // queue again on a timer of its own once the database takes writes again: set only as it woke, a busy ticket whose update
+    // failed stayed out of support's queue for as long as anyone kept it awake.
+    [Fact]
+    public async Task P1_7_P8_1_a_ticket_whose_queue_update_failed_is_listed_again_while_it_stays_in_memory()
+    {
+        var user = await platform.RegisterUserAsync();
+        var client = await platform.AsUserAsync(user);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Retry", "support")).ApiKey);
+        var opened = await client.PostAsJsonAsync($"/v1/users/{user.UserId}/tickets", new { subject = "Broken kettle", message = "It leaks." });
+        var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
+        (await support.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "Send us a photo." })).EnsureSuccessStatusCode();
+
+        var written = await platform.Database.WhileRefusingAsync("user_tickets", $"NEW.ticket_id = '{ticketId}'",
+            () => client.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "Photo attached." }));
+        var unlistedAtFirst = await AwaitingReplyRowsAsync(ticketId);
+        // The ticket stays in memory (nobody ends its activation); only its own retry can set the row.
+        await Polling.UntilAsync(async () => await AwaitingReplyRowsAsync(ticketId) == 1);
+        var listed = await QueuedAsync(support, ticketId);
+
+        Assert.Equal(HttpStatusCode.Created, written.StatusCode);
+        Assert.Equal(0, unlistedAtFirst);
+        Assert.NotNull(listed);
+    }
+
+    private Task<long> AwaitingReplyRowsAsync(string ticketId) => platform.Database.ScalarAsync<long>(
+        "SELECT count(*) FROM user_tickets WHERE ticket_id = $1 AND awaiting_reply_since IS NOT NULL", ticketId);
+
     // The queue's pages, walked to the ticket: other tests' tickets wait in it too.
     private static async Task<JsonElement?> QueuedAsync(HttpClient support, string ticketId)
     {

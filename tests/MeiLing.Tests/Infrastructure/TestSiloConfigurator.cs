@@ -117,6 +117,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// </summary>
     public const int AuditVerifyPageSize = 16;
 
+    /// <summary>How often a ticket retries its place in support's queue in the test silos (the platform's is a minute).</summary>
+    public static readonly TimeSpan TicketQueueRetryEvery = TimeSpan.FromSeconds(1);
+
     public static readonly string PartnerSecrets = string.Join(',', PartnerSecretsByName.Select(pair => $"{pair.Key}={pair.Value}"));
 
     public void Configure(ISiloBuilder siloBuilder)
@@ -134,6 +137,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         HeldReminderReads.InstallIn(siloBuilder.Services);
         HeldAuditPages.InstallIn(siloBuilder, clock);
         siloBuilder.Services.Configure<MeiLing.Grains.Audit.AuditSettings>(audit => audit.VerifyPageSize = AuditVerifyPageSize);
+        siloBuilder.Services.Configure<MeiLing.Grains.Tickets.SupportQueueSettings>(queue => queue.RetryEvery = TicketQueueRetryEvery);
         if (bool.TryParse(configuration[CohostedKey], out var cohosted) && cohosted)
         {
             // The co-hosted API's grain calls run through the silo, as in MEILING_TOPOLOGY=cohosted.
