@@ -312,7 +312,7 @@ public static class UsersApi
 
         var page = await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivityPage(userId, from, limit ?? 100);
         return TypedResults.Ok(new ItemPage<ActivityEntry>(
-            caller.IsUser(userId) ? page.Items : [.. page.Items.Select(entry => entry.MaskedForSupport())], ActivityCursor.Write(page.Next)));
+            caller.IsUser(userId) ? page.Items : page.Items.MaskedForSupport(), ActivityCursor.Write(page.Next)));
     }
 }
 

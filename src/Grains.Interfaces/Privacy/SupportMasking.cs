@@ -96,6 +96,24 @@ public static class SupportMasking
             SearchTerms = entry.SearchTerms is null ? null : Hidden,
         };
 
+    /// <summary>
+    /// A page of activity as support reads it: each entry masked, and none of the location routes'. P1.7, A.2 (*reviewer*):
+    /// an app posts a sample per request, so those entries' times and counts were the minute of every sample and their
+    /// number, which support's read of the samples themselves coarsens to the city and the hour.
+    /// </summary>
+    public static IReadOnlyList<ActivityEntry> MaskedForSupport(this IEnumerable<ActivityEntry> entries) =>
+        [.. entries.Where(entry => !IsLocationRoute(entry.Path)).Select(entry => entry.MaskedForSupport())];
+
+    // /v1/users/{userId}/locations and below, as a client may have cased or ended it (routes match either way).
+    private static bool IsLocationRoute(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length >= 4
+            && segments[0].Equals("v1", StringComparison.OrdinalIgnoreCase)
+            && segments[1].Equals("users", StringComparison.OrdinalIgnoreCase)
+            && segments[3].Equals("locations", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>A notice as support reads it: free text (a rejection's reason) may hold a mobile number.</summary>
     public static UserNotification MaskedForSupport(this UserNotification notice) =>
         notice with { Message = FreeTextMasking.Mask(notice.Message) };

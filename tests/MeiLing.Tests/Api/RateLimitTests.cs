@@ -644,9 +644,10 @@ public sealed class RateLimitTests(PlatformFixture platform)
 
     // P4.4 (*reviewer*): reads that open sealed rows or query before the caller's access is known ran at a user's whole 5,000
     // calls a second: their orders' first page (an AES seal, an UPDATE and a hundred opens each), a whole ticket (up to
-    // 100,000 characters), a consent receipt and its recipients, a request with its recipients. Each is a heavy read now.
+    // 100,000 characters), a consent receipt and its recipients, a request with its recipients, a request's export (its
+    // request read before any quota or sign-in refuses it). Each is a heavy read now.
     [Fact]
-    public async Task P4_4_a_users_orders_tickets_receipts_and_requests_are_heavy_reads()
+    public async Task P4_4_a_users_orders_tickets_receipts_requests_and_exports_are_heavy_reads()
     {
         await using var api = Limited("RATE_LIMIT_HEAVY_READS_PER_SECOND", "3");
         // Each route by a user of its own, their bucket full: what is measured is the route's own limit.
@@ -686,6 +687,13 @@ public sealed class RateLimitTests(PlatformFixture platform)
             Assert.True(loop[0].StatusCode == HttpStatusCode.OK, $"{path}: {loop[0].StatusCode}");
             Assert.True(loop.Exists(response => response.StatusCode == HttpStatusCode.TooManyRequests), $"{path} was never limited");
         }
+
+        // An export refused (its request is not completed yet) read the request and its recipients all the same.
+        var download = await UserAsync();
+        var notDone = (await download.Own.FileRequestAsync(download.UserId, new { type = "access" })).GetProperty("requestId").GetString();
+        var downloads = await Burst(download.Limited, $"/v1/requests/{notDone}/export", 10);
+        Assert.Equal(HttpStatusCode.Conflict, downloads[0].StatusCode);
+        Assert.Contains(downloads, response => response.StatusCode == HttpStatusCode.TooManyRequests);
     }
 
     // Far more requests than the limit, back to back: well within one second on any machine.

@@ -158,6 +158,29 @@ public sealed class SupportMaskingTests(PlatformFixture platform)
         Assert.Contains("/v1/products", bySupport, StringComparison.Ordinal);
     }
 
+    // P1.7, A.2 (*reviewer*): the activity log kept each location post's minute and count, so support read there when and
+    // how often the user was tracked, which its read of the samples coarsens to the city and the hour.
+    [Fact]
+    public async Task A_2_P1_7_support_reads_no_activity_of_the_location_routes_while_the_user_reads_it_all()
+    {
+        var user = await platform.RegisterUserAsync();
+        var now = DateTimeOffset.UtcNow;
+        await platform.Grains.GetGrain<IActivityLogGrain>(0).Append(
+        [
+            new(user.UserId, now.AddMinutes(-7), "203.0.113.77", null, "zh-CN", "Android", $"/v1/users/{user.UserId}/locations", null),
+            new(user.UserId, now.AddMinutes(-5), "203.0.113.77", null, "zh-CN", "Android", $"/V1/Users/{user.UserId}/Locations/", null),
+            new(user.UserId, now.AddMinutes(-3), "203.0.113.77", null, "zh-CN", "Android", "/v1/products", null),
+        ]);
+
+        var bySupport = await (await SupportAsync()).GetStringAsync($"/v1/users/{user.UserId}/activity");
+        var byUser = await (await platform.AsUserAsync(user)).GetStringAsync($"/v1/users/{user.UserId}/activity");
+
+        Assert.DoesNotContain("ocations", bySupport, StringComparison.Ordinal);
+        Assert.Contains("/v1/products", bySupport, StringComparison.Ordinal);
+        Assert.Contains($"/v1/users/{user.UserId}/locations", byUser, StringComparison.Ordinal);
+        Assert.Contains($"/V1/Users/{user.UserId}/Locations/", byUser, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task P1_7_P4_4_support_reads_the_profile_without_the_birth_date_while_the_user_reads_it()
     {
