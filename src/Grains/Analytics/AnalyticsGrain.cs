@@ -28,6 +28,13 @@ internal sealed class AnalyticsGrain(NpgsqlDataSource dataSource, TimeProvider c
             throw DomainException.InvalidField("to", "invalid-period", $"Exports cover 1 to {MaxDays} days.");
         }
 
+        // *reviewer*: the calendar's first day goes to PostgreSQL as -infinity, which it cannot subtract: every try was 503
+        // "retry shortly", retried for ever. Refused as the daily report refuses it.
+        if (from == DateOnly.MinValue)
+        {
+            throw DomainException.InvalidField("from", "invalid-period", $"Exports start on {DateOnly.MinValue.AddDays(1):yyyy-MM-dd} or later.");
+        }
+
         // P1.13, P3.1: a day still open gains orders after an export of it, and the difference between two exports of it
         // was one purchase (merchant, SKU, amount, time window) whatever the group size. Only settled days are published
         // (*reviewer*): a day is frozen at its first export, and one published as soon as it was over left out for good its

@@ -167,8 +167,17 @@ internal sealed partial class MerchantGrain(
         merchant.BeginTermination(effectiveAt > finalWalkDate ? effectiveAt : finalWalkDate, finalWalkFrom);
         // P4.3 (*reviewer*): a failed write is read back (or the activation dropped): kept in memory, the operator's retry
         // heard "already begun" of a termination storage never held, and the reminder's next tick, finding it active, ended.
-        await state.WriteOrForgetAsync(this);
-        await facts.ForgetEverywhereAsync(CachedFact.Merchant(MerchantId));
+        try
+        {
+            await state.WriteOrForgetAsync(this);
+        }
+        finally
+        {
+            // Even after a write that failed (*reviewer*): a silo loading its copy while the write waited read it terminating
+            // (reads of the merchant interleave), and refused the merchant's sales as closing for the copy's lifetime.
+            await facts.ForgetEverywhereAsync(CachedFact.Merchant(MerchantId));
+        }
+
         await NotifyCustomersAsync(merchant);
         return merchant.ToView(MerchantId);
     }

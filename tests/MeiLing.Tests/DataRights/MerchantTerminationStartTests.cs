@@ -33,6 +33,31 @@ public sealed class MerchantTerminationStartTests(TimeTravelFixture platform)
         Assert.Equal("terminating", seen.GetProperty("status").GetString());
     }
 
+    // P4.3 (*reviewer*): while the start's write waited, another silo loading its copy of the merchant read it terminating
+    // (reads of the merchant interleave); the write failed, and that copy, never forgotten, refused the merchant's orders and
+    // top-ups (409 merchant-closing) for up to a minute, for a merchant storage held active.
+    [Fact]
+    public async Task P4_3_a_termination_start_whose_write_failed_leaves_no_silo_refusing_the_merchant_as_closing()
+    {
+        var merchant = await platform.CreateMerchantAsync("Closing Copy Taken");
+        var facts = platform.EverySilo.Last().GetRequiredService<SiloFacts>();
+
+        var (failed, copyDuringWrite) = await HeldWrite.WhileHoldingThenRefusingAsync(platform.Database, "orleans_storage",
+            $"NEW.grain_id_string = '{merchant.MerchantId}'", async held =>
+            {
+                var start = platform.Operator().PostAsJsonAsync($"/v1/merchants/{merchant.MerchantId}/termination", new { noticeDays = 30 });
+                await held.UntilHeldAsync();
+                var copy = await facts.MerchantAsync(merchant.MerchantId);
+                await held.ReleaseAsync();
+                return (await start, copy);
+            });
+        var copyAfter = await facts.MerchantAsync(merchant.MerchantId);
+
+        Assert.True((int)failed.StatusCode >= 500, $"{failed.StatusCode}: {await failed.Content.ReadAsStringAsync()}");
+        Assert.Equal(MerchantStatus.Terminating, copyDuringWrite?.Status);
+        Assert.Equal(MerchantStatus.Active, copyAfter?.Status);
+    }
+
     // P4.3 (*reviewer*): an order or a card checked against a silo's copy of the merchant taken before it started closing
     // (a copy the change's forget did not reach lives up to SiloFacts.Lifetime) was written after the notice walk had passed
     // its place: its customer was never told, and the erasure's last look from the first erased them untold. The notice
