@@ -117,7 +117,8 @@ public static class TransfersApi
     private static async Task<Results<Ok<TransferView>, NotFound>> Get(string transferId, IClusterClient cluster) =>
         await cluster.GetGrain<ITransferGrain>(transferId).Get() is { } transfer ? TypedResults.Ok(transfer) : TypedResults.NotFound();
 
-    private static async Task<Created<TransferObjection>> Object(string transferId, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
+    // Internal: the privacy center's Object form calls it too (P3.2), with the route's own bucket.
+    internal static async Task<Created<TransferObjection>> Object(string transferId, ClaimsPrincipal caller, IClusterClient cluster, RecentSignIn recentSignIn)
     {
         // P3.2, P4.4: an objection is not withdrawn; at the date the user's orders at the merchant are anonymized and their
         // member card settled instead of moving, what a copy of the session must not decide for the user.

@@ -77,10 +77,8 @@ public abstract class ConsolePageModel(IClusterClient cluster) : PageModel
     /// </summary>
     protected async Task<bool> FileRequestAsync(string userId, RequestForm? form, Func<DataRightsRequestView, string> notice)
     {
-        // A missing or unknown type would bind as the enum's first value and file an access request nobody chose.
-        var invalid = form is null ? "请填写表单。Fill in the form."
-            : !form.HasKnownType ? "请选择申请类型。Choose the type of request."
-            : EdgeValidation.Errors(form.ToBody(), form.ToDetails());
+        // The form's type, its values and the API's edge validation, its correction's delivery included (RequestForm).
+        var invalid = form is null ? "请填写表单。Fill in the form." : form.Problems();
         if (invalid is not null)
         {
             Error = invalid;

@@ -11,7 +11,7 @@ namespace MeiLing.Api.Consoles;
 /// everywhere, password changed, account closed); an ended one is sent back to sign in. Every grain call
 /// the page then makes carries the verified session.
 /// </summary>
-public sealed class UserSessionPageFilter(IGrainFactory grains) : IAsyncPageFilter
+public sealed partial class UserSessionPageFilter(IGrainFactory grains, ILogger<UserSessionPageFilter> logger) : IAsyncPageFilter
 {
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
@@ -33,8 +33,18 @@ public sealed class UserSessionPageFilter(IGrainFactory grains) : IAsyncPageFilt
             context.Result = new Microsoft.AspNetCore.Mvc.RedirectResult(ConsolePaths.PrivacySignIn);
             return;
         }
+        catch (Exception unverified) when (context.HandlerInstance is Pages.Privacy.SignOutModel)
+        {
+            // P4.4: the sign-out runs even when the user's grain cannot answer (the cluster unreachable, its storage failing):
+            // an error page here kept the cookie, and the next person at this browser was signed in. Its grain calls still
+            // carry the unverified session (below), so the user's grain checks it before ending anything.
+            LogSignOutUnverified(unverified.GetType().Name);
+        }
 
         UserSessionCheck.Current = session;
         await next();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A privacy-center sign-out could not verify its session ({Reason}); it signs this browser out regardless")]
+    private partial void LogSignOutUnverified(string reason);
 }

@@ -46,7 +46,8 @@ public interface ILegalDisclosuresGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Keeps a withheld demand from its user until <paramref name="until"/> (at most <see cref="MaxWithheldDays"/> ahead): by
-    /// an operator other than the one who set the period running (403 <c>own-withholding</c>).
+    /// an operator other than the one who set the period running (403 <c>own-withholding</c>), and only before the
+    /// period ends (409 <c>withholding-lapsed</c>).
     /// </summary>
     [Alias("renew-withholding")]
     Task<LegalDisclosure> RenewWithholding(string disclosureId, string renewedBy, DateTimeOffset until, string reason);

@@ -2,8 +2,9 @@ namespace MeiLing.Grains.Notifications;
 
 /// <summary>
 /// A notice to a user: a merchant they used is closing (P4.3), a request's status changed (P8.1), their guardian
-/// confirmed (P5.1), their password changed, a new policy version (P6.1). <see cref="Subject"/> names what it is
-/// about (a request id, a policy version); <see cref="NotificationId"/> is given when it is delivered.
+/// confirmed (P5.1), their password changed, a new policy version (P6.1), a transfer of a merchant's business (P3.2).
+/// <see cref="Subject"/> names what it is about (a request id, a policy version, a transfer id);
+/// <see cref="NotificationId"/> is given when it is delivered.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("meiling.user-notification")]
 public sealed record UserNotification(
@@ -24,6 +25,9 @@ public static class NoticeKinds
     public const string PasswordReset = "password-reset";
     public const string PolicyVersion = "policy-version";
     public const string MemberCardCharged = "member-card-charged";
+
+    /// <summary>P3.2: a merchant's business moves to a successor; the notice's subject is the transfer, objected to by its id.</summary>
+    public const string MerchantTransfer = "merchant-transfer";
 
     /// <summary>
     /// P8.1: a request's new status, about the request; the same status of the same request is one notice. A rejection's

@@ -22,6 +22,14 @@ public interface IUserConsentGate : IGrainWithStringKey
     [Alias("disclose")]
     Task<DisclosureRecord> Disclose(DisclosureRequest request);
 
+    /// <summary>
+    /// The disclosure gate's answer without the record (P3.1, P5.1): refuses, as <see cref="Disclose"/> would, a hand-over
+    /// that may not happen now, and records nothing. For a step retried after its hand-over is in the ledger: what moves on a
+    /// later attempt is handed over then, and a withdrawal or a closing since refuses it.
+    /// </summary>
+    [Alias("check-disclosure")]
+    Task CheckDisclosure(DisclosureRequest request);
+
     /// <summary>The newest 1,000 hand-overs of the user's data, newest first (what API hosts of the previous version ask).</summary>
     [Alias("disclosures")]
     Task<IReadOnlyList<DisclosureRecord>> GetDisclosures();

@@ -50,14 +50,23 @@ public sealed class LegalDisclosureStore(NpgsqlDataSource dataSource)
             """,
             Read, disclosureId, approvedBy, now)).SingleOrDefault();
 
-    /// <summary>Keeps a withheld demand from its user until <paramref name="until"/>, set running by <paramref name="renewedBy"/>.</summary>
-    public async Task<LegalDisclosure?> RenewWithholdingAsync(string disclosureId, string renewedBy, DateTimeOffset until) =>
+    /// <summary>
+    /// Keeps a withheld demand from its user until <paramref name="until"/>, set running by <paramref name="renewedBy"/>, if
+    /// its withholding still runs at <paramref name="now"/> (P1.7, P3.3: a lapsed one is not renewed); null otherwise.
+    /// </summary>
+    /// <remarks>
+    /// Against the silos' now, not the database's: the sweep releases by the silos' clock (<see cref="LapsedAsync"/>), so a
+    /// row that clock holds lapsed is lapsed here too, whatever the database's own clock reads. Its end reckoned as there.
+    /// </remarks>
+    public async Task<LegalDisclosure?> RenewWithholdingAsync(string disclosureId, string renewedBy, DateTimeOffset until, DateTimeOffset now) =>
         (await dataSource.ReadRowsAsync(
             $"""
             UPDATE legal_disclosures SET withheld_until = $3, withholding_set_by = $2
-             WHERE disclosure_id = $1 AND NOT user_notified RETURNING {Columns}
+             WHERE disclosure_id = $1 AND NOT user_notified
+               AND coalesce(withheld_until, at + interval '{ILegalDisclosuresGrain.MaxWithheldDays} days') > $4
+             RETURNING {Columns}
             """,
-            Read, disclosureId, renewedBy, until)).SingleOrDefault();
+            Read, disclosureId, renewedBy, until, now)).SingleOrDefault();
 
     /// <summary>
     /// Handed-over demands whose withholding lapsed by <paramref name="now"/>, oldest first, at most <paramref name="limit"/>.

@@ -107,6 +107,13 @@ internal sealed partial class LegalDisclosuresGrain(
             throw DomainException.Conflict("not-withheld", "This demand is not withheld from its user (or no longer is).");
         }
 
+        // P1.7, P3.3 (*reviewer*): a withholding past its end, not yet released by the hourly sweep, was renewed for another
+        // period: a gag kept beyond its stated term. Once it ends it is the user's to be told; a new period is a new demand.
+        if (WithholdingEndOf(disclosure) <= clock.GetUtcNow())
+        {
+            throw WithholdingLapsed();
+        }
+
         if (disclosure.WithholdingSetBy == renewedBy)
         {
             throw DomainException.Forbidden("own-withholding", "The operator who set this withholding running cannot renew it: a second operator does.");
@@ -117,9 +124,20 @@ internal sealed partial class LegalDisclosuresGrain(
 
         var withheldUntil = WithholdingEnd(notifyUser: false, until);
         await AuditAsync(renewedBy, "legal-disclosure:withholding-renewed", disclosure, new { withheldUntil, reason = SupportMasking.MaskedForTheRecord(reason) });
-        return await store.RenewWithholdingAsync(disclosureId, renewedBy, withheldUntil!.Value)
-            ?? throw DomainException.Conflict("not-withheld", "This demand is not withheld from its user (or no longer is).");
+        // The row renews only while its withholding runs at this clock's now (the silos' time, which the sweep releases by),
+        // read after the audit entry: a term that ended meanwhile, or a sweep that told the user, renews nothing.
+        return await store.RenewWithholdingAsync(disclosureId, renewedBy, withheldUntil!.Value, PostgresTime.AsStored(clock.GetUtcNow()))
+            ?? throw ((await store.FindAsync(disclosureId))?.UserNotified == false
+                ? WithholdingLapsed()
+                : DomainException.Conflict("not-withheld", "This demand is not withheld from its user (or no longer is)."));
     }
+
+    // When a withholding ends: its date, or a year from its record for one with none (LegalDisclosureStore.LapsedAsync).
+    private static DateTimeOffset WithholdingEndOf(LegalDisclosure disclosure) =>
+        disclosure.WithheldUntil ?? disclosure.At.AddDays(ILegalDisclosuresGrain.MaxWithheldDays);
+
+    private static DomainException WithholdingLapsed() =>
+        DomainException.Conflict("withholding-lapsed", "This demand's withholding has ended: its user is told, and it is not renewed.");
 
     // P3.3 (*reviewer*): a withholding had no end, and nothing ever told the user. Once it lapses (no second operator renewed
     // it), the user is told as if the demand had said so, and their ledger, export and access log show it from then on.
@@ -133,7 +151,7 @@ internal sealed partial class LegalDisclosuresGrain(
             // One user's notice that fails (their inbox's write) holds back no other's release: it is tried again next sweep.
             try
             {
-                var until = disclosure.WithheldUntil ?? disclosure.At.AddDays(ILegalDisclosuresGrain.MaxWithheldDays);
+                var until = WithholdingEndOf(disclosure);
                 await NotifyUserAsync(disclosure, $" It was withheld from you until {until:yyyy-MM-dd}, as the law allowed.");
                 await store.ReleaseAsync(disclosure.DisclosureId, PostgresTime.AsStored(now));
                 released++;

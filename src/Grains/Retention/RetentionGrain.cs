@@ -28,6 +28,11 @@ internal sealed partial class RetentionGrain(
     // a notice and two writes, and the reminder's turn stays short; what is left waits for the next sweep.
     private const int OwedAddressesPerSweep = 2_000;
 
+    // Withdrawals of location read at a time, and the most one sweep reads; each is one look down its user's samples (none
+    // left, once its own erasure went through), so a sweep stays short however many users withdrew in the period.
+    private const int WithdrawalsBatch = 500;
+    private const int WithdrawalsPerSweep = 10_000;
+
     async Task IRetentionGrain.EnsureScheduled() =>
         await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), SweepEvery);
 
@@ -60,20 +65,78 @@ internal sealed partial class RetentionGrain(
         // in its time like any finished one, and its recipients show it failed rather than on its way.
         var unsendable = await StepAsync("unsendable deliveries", () => outbox.FailUnsendableAsync(now - settings.Value.WebhookEndpointWait, now));
         var expiredLocations = await StepAsync("location samples", () => locations.ExpireAsync(now - settings.Value.LocationRetention));
+        var withdrawnLocations = await StepAsync("withdrawn location samples", () => EraseWithdrawnLocationsAsync(now));
         var expiredActivity = await StepAsync("activity", () => activity.ExpireAsync(now - settings.Value.ActivityRetention));
         var expiredDeliveries = await StepAsync("webhook deliveries", () =>
             outbox.ExpireAsync(now - settings.Value.WebhookRetention, now - settings.Value.UntoldNoticeRetention));
         var owedAddresses = await StepAsync("owed delivery addresses", () => EraseOwedDeliveryAddressesAsync(now));
         // P3.3: a legal demand's withholding that lapsed (no second operator renewed it) is told to its user.
         await StepAsync("lapsed legal withholdings", () => GrainFactory.GetGrain<ILegalDisclosuresGrain>(0).ReleaseLapsed());
-        LogSwept(expiredLocations, expiredActivity, expiredDeliveries, unsendable, owedAddresses);
+        LogSwept(expiredLocations, withdrawnLocations, expiredActivity, expiredDeliveries, unsendable, owedAddresses);
         return failures.Count switch
         {
-            0 => expiredLocations + expiredActivity + expiredDeliveries + owedAddresses,
+            0 => expiredLocations + withdrawnLocations + expiredActivity + expiredDeliveries + owedAddresses,
             1 => throw new InvalidOperationException("A step of the retention sweep failed; the others ran.", failures[0]),
             _ => throw new InvalidOperationException("Steps of the retention sweep failed; the others ran.", new AggregateException(failures)),
         };
     }
+
+    // P1.2 (*reviewer*): a location withdrawal keeps its receipt first, then erases the samples; when that erasure failed
+    // (5xx) the consent read withdrawn and the samples stayed, readable by support and in exports, until their 30 days ran
+    // out: only the same withdrawal sent again erased them, which the privacy center never sends (its form posts the
+    // opposite of where the consent stands). Each sweep erases what every withdrawal of the retention period left: its
+    // user's samples taken at or before it, but for those collected under a later grant. Paged as the owed addresses are,
+    // from where the last sweep stopped at its cap; a batch one user's samples refuse is asked a withdrawal at a time, so
+    // that user holds back no other, and the step fails (the sweep with it) once the others ran.
+    private async Task<int> EraseWithdrawnLocationsAsync(DateTimeOffset now)
+    {
+        var since = now - settings.Value.LocationRetention;
+        var (erased, read) = (0, 0);
+        Exception? failed = null;
+        var after = _withdrawalsResumeAfter;
+        _withdrawalsResumeAfter = null;
+        while (read < WithdrawalsPerSweep)
+        {
+            var withdrawals = await locations.WithdrawalsAsync(since, after, Math.Min(WithdrawalsBatch, WithdrawalsPerSweep - read));
+            try
+            {
+                erased += await locations.EraseWithdrawnAsync(withdrawals);
+            }
+            catch (Exception refused) when (refused is not OperationCanceledException)
+            {
+                foreach (var withdrawal in withdrawals)
+                {
+                    try
+                    {
+                        erased += await locations.EraseWithdrawnAsync([withdrawal]);
+                    }
+                    catch (Exception failure) when (failure is not OperationCanceledException)
+                    {
+                        LogWithdrawnLocationsFailed(failure.GetType().Name);
+                        failed ??= failure;
+                    }
+                }
+            }
+
+            read += withdrawals.Count;
+            if (withdrawals.Count < WithdrawalsBatch)
+            {
+                after = null;
+                break;
+            }
+
+            after = withdrawals[^1];
+        }
+
+        _withdrawalsResumeAfter = after;
+        return failed is null
+            ? erased
+            : throw new InvalidOperationException($"The samples some location withdrawals left could not be erased ({erased} were); they are asked again next sweep.", failed);
+    }
+
+    // Where the last sweep stopped at its cap; null when it read every withdrawal of the period. In memory, as
+    // _owedAddressesResumeAfter: a new activation starts from the first.
+    private LocationSampleStore.Withdrawal? _withdrawalsResumeAfter;
 
     // P3.1, P4.1: an order a deletion of addresses found still to be delivered keeps its address until it is past delivery.
     // A cancellation or refund erases it at once; an order whose window ended, or the delivery grace after its fulfilment,
@@ -133,6 +196,9 @@ internal sealed partial class RetentionGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The retention sweep could not erase the owed delivery address of order {OrderId} ({Reason}); it is asked again at the next sweep")]
     private partial void LogOwedAddressFailed(string orderId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep erased {Locations} location samples, {Activity} activity entries, {Deliveries} finished webhook deliveries and the owed delivery addresses of {Orders} orders past delivery; {Unsendable} deliveries to merchants without an endpoint failed")]
-    private partial void LogSwept(int locations, int activity, int deliveries, int unsendable, int orders);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The retention sweep could not erase the location samples a withdrawal left ({Reason}); they are asked again at the next sweep")]
+    private partial void LogWithdrawnLocationsFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep erased {Locations} location samples past their period and {Withdrawn} left by withdrawals, {Activity} activity entries, {Deliveries} finished webhook deliveries and the owed delivery addresses of {Orders} orders past delivery; {Unsendable} deliveries to merchants without an endpoint failed")]
+    private partial void LogSwept(int locations, int withdrawn, int activity, int deliveries, int unsendable, int orders);
 }

@@ -271,13 +271,16 @@ internal sealed partial class TransferGrain(
         // To the end of a UTC day, as their objection's deadline runs (TransferUsersStore).
         var theirDate = Max(transfer.EffectiveAt, UtcDays.EndOfDay(clock.GetUtcNow().AddDays(ITransferGrain.MinimumNoticeDays)));
         var notice = new UserNotification(
-            "merchant-transfer",
+            NoticeKinds.MerchantTransfer,
             // P3.2 (*reviewer*): the text, an SMS too, names the shop whose business moves: "this merchant" told a customer
             // reading it on their phone nothing of which of their shops it was.
             $"Your data held for {(transfer.MerchantName.Length > 0 ? transfer.MerchantName : "this merchant")} ({transfer.MerchantId}) moves to " +
             $"{transfer.SuccessorName} ({transfer.SuccessorMerchantId}) after {UtcDays.LastDay(theirDate)} (UTC), " +
             $"which is bound by the same privacy policy. To be left out, object by the end of that day (transfer {TransferId}).",
-            transfer.MerchantId, clock.GetUtcNow(), theirDate);
+            transfer.MerchantId, clock.GetUtcNow(), theirDate,
+            // P3.2 (*reviewer*): the transfer it is about, as a request's status notice names its request: the privacy
+            // center's Object form posts the objection to it, for a customer who reads the notice nowhere else.
+            Subject: TransferId);
         var untold = await users.UntoldAsync(TransferId, batchSize + 1);
         var unreached = 0;
         foreach (var userId in untold.Take(batchSize))
@@ -328,20 +331,29 @@ internal sealed partial class TransferGrain(
         var transfer = state.State;
         // The transfer names it (the note names both merchants): the ledger finds it again on a retry.
         var purpose = $"business-transfer {TransferId}";
-        if (!await ledger.HoldsAsync(userId, transfer.SuccessorMerchantId, purpose, null))
+        var gate = GrainFactory.GetGrain<IUserConsentGate>(userId);
+        var request = new DisclosureRequest(
+            transfer.SuccessorMerchantId, RecipientKind.Merchant, HandedOverFields, purpose,
+            null, LawfulBasis.BusinessTransfer, transfer.Region,
+            Note: $"Successor {transfer.SuccessorMerchantId} takes over {transfer.MerchantId} (transfer {TransferId}) and is bound by the same privacy policy.");
+        try
         {
-            try
+            // P3.1, P5.1 (*reviewer*): a pass after one that recorded the hand-over and failed further on skipped the gate, and
+            // moved the rest of the orders and the card after the guardian withdrew or the account began closing. The gate is
+            // asked on every pass; the ledger's row, there already, is not written again.
+            if (await ledger.HoldsAsync(userId, transfer.SuccessorMerchantId, purpose, null))
             {
-                await GrainFactory.GetGrain<IUserConsentGate>(userId).Disclose(new DisclosureRequest(
-                    transfer.SuccessorMerchantId, RecipientKind.Merchant, HandedOverFields, purpose,
-                    null, LawfulBasis.BusinessTransfer, transfer.Region,
-                    Note: $"Successor {transfer.SuccessorMerchantId} takes over {transfer.MerchantId} (transfer {TransferId}) and is bound by the same privacy policy."));
+                await gate.CheckDisclosure(request);
             }
-            catch (DomainException gone) when (gone.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
+            else
             {
-                // The account was cancelled (or is being cancelled) since: nothing of it is handed over.
-                return;
+                await gate.Disclose(request);
             }
+        }
+        catch (DomainException gone) when (gone.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
+        {
+            // The account was cancelled (or is being cancelled) since, or the guardian withdrew: nothing more of it is handed over.
+            return;
         }
 
         // Recorded before they move: the merchant keeps its copies under these ids, and hears of them at the user's later rights.

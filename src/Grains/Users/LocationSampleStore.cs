@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using MeiLing.Grains.Consents;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy.Encryption;
 using Npgsql;
@@ -111,6 +112,55 @@ public sealed class LocationSampleStore(NpgsqlDataSource dataSource, UserDataKey
         command.Parameters.Add(new() { Value = userId });
         return await command.ExecuteNonQueryAsync();
     }
+
+    // Spelled into the queries, not passed: the partial index of migration 0083 serves only a query whose own text says so.
+    private static readonly string LocationPurpose = ConsentPurposes.Name(ConsentPurpose.Location);
+
+    /// <summary>
+    /// Withdrawals of location given since <paramref name="since"/>, in the order of (time, sequence), at most
+    /// <paramref name="limit"/> after <paramref name="after"/> (from the first when null). P1.2: the retention sweep erases
+    /// what each still left behind (<see cref="EraseWithdrawnAsync"/>); older ones left nothing its age has not erased.
+    /// </summary>
+    public async Task<IReadOnlyList<Withdrawal>> WithdrawalsAsync(DateTimeOffset since, Withdrawal? after, int limit)
+    {
+        var (fromAt, fromSequence) = after is { } last && last.At >= since ? (last.At, last.Sequence) : (since, 0L);
+        return await dataSource.ReadRowsAsync(
+            $"""
+            SELECT sequence, user_id, given_at FROM consent_receipts
+            WHERE purpose = '{LocationPurpose}' AND NOT granted AND (given_at, sequence) > ($1, $2)
+            ORDER BY given_at, sequence LIMIT $3
+            """,
+            reader => new Withdrawal(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)),
+            fromAt, fromSequence, limit);
+    }
+
+    /// <summary>
+    /// P1.2: erases what each withdrawal owes erased: its user's samples taken at or before it. The withdrawal keeps its
+    /// receipt first, then erases; an erasure that failed there is finished here, whether or not the withdrawal is ever sent
+    /// again. A sample collected under a grant given after the withdrawal is kept, whatever its time says (stamped by the
+    /// clock of another silo running behind). Returns how many were erased.
+    /// </summary>
+    public async Task<int> EraseWithdrawnAsync(IReadOnlyList<Withdrawal> withdrawals)
+    {
+        if (withdrawals.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            DELETE FROM user_location_samples s
+            USING unnest($1::varchar[], $2::timestamptz[], $3::bigint[]) AS w (user_id, at, sequence)
+            WHERE s.user_id = w.user_id AND s.at <= w.at
+              AND NOT EXISTS (SELECT 1 FROM consent_receipts later WHERE later.receipt_id = s.consent_receipt_id AND later.sequence > w.sequence)
+            """);
+        command.Parameters.Add(new() { Value = withdrawals.Select(withdrawal => withdrawal.UserId).ToArray() });
+        command.Parameters.Add(new() { Value = withdrawals.Select(withdrawal => withdrawal.At).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = withdrawals.Select(withdrawal => withdrawal.Sequence).ToArray() });
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A withdrawal of location (its receipt's sequence, its user, when it was given): what the sweep pages by.</summary>
+    public readonly record struct Withdrawal(long Sequence, string UserId, DateTimeOffset At);
 
     /// <summary>Erases samples taken before <paramref name="cutoff"/>, for everyone.</summary>
     public async Task<int> ExpireAsync(DateTimeOffset cutoff)

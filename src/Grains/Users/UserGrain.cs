@@ -94,6 +94,11 @@ internal sealed partial class UserGrain(
         if (state.RecordExists)
         {
             state.State.LoadConsents(await receipts.CurrentOfUserAsync(UserId));
+            if (ForgetImportsWithoutConsent())
+            {
+                await WriteForgottenImportsAsync();
+            }
+
             if (OwesGuardianErasure(state.State) && !state.State.Closing)
             {
                 // P5.1: the deadline is the reminder's to enforce; one lost (a reminders table restored from a backup) left a
@@ -107,6 +112,37 @@ internal sealed partial class UserGrain(
 
         PublishView();
         _absent.Start(this, () => state.RecordExists);
+    }
+
+    // P1.8 (*reviewer*): a withdrawal of third-party sources keeps its receipt first, then forgets the addresses imported
+    // under the consent in a write of the state; that write failing (5xx) left them stored for good, as nothing retried it
+    // but the same withdrawal sent again, which the privacy center never sends (its form posts the opposite of where the
+    // consent stands). Whoever activates the account now finds the consent withdrawn (its receipt is the record) and the
+    // imports still held, and forgets them. Not while an earlier version's consent history is still to move to the
+    // receipts table (MoveLegacyFieldsAsync): the grant the imports came under may be in it. Memory only; the caller writes.
+    private bool ForgetImportsWithoutConsent()
+    {
+        var user = state.State;
+        return user.Addresses.Exists(address => address.Provenance is not null)
+            && !(user.Consents.TryGetValue(ConsentPurpose.ThirdPartySources, out var consent) && consent.Granted)
+            && user.LegacyFields() is null
+            && user.ForgetImportedData();
+    }
+
+    // Best effort (P1.8): a write refused here must not leave the account unable to activate. Memory no longer holds the
+    // imports, so nothing serves them meanwhile; any later write of the state stores their absence, and the next
+    // activation tries again if none does.
+    private async Task WriteForgottenImportsAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+            StateSaved();
+        }
+        catch (Exception unsaved) when (unsaved is not OperationCanceledException)
+        {
+            LogImportsNotForgotten(unsaved.GetType().Name);
+        }
     }
 
     // Never moved when it is there: each move would put its next tick off again. Asked again after the look, which other
@@ -757,6 +793,37 @@ internal sealed partial class UserGrain(
 
     async Task<DisclosureRecord> IUserConsentGate.Disclose(DisclosureRequest request)
     {
+        var basis = DisclosureBasis(request);
+        var record = new DisclosureRecord(
+            request.Recipient, request.RecipientKind, request.Fields, request.Purpose, basis.Basis, basis.At, basis.ReceiptId,
+            request.DocumentReference, request.Note, request.OrderId);
+        var now = clock.GetUtcNow();
+        if (_recentDisclosures.WasRecordedLately(record, now))
+        {
+            return record;
+        }
+
+        await disclosures.AppendAsync(UserId, record);
+        _recentDisclosures.Recorded(record, now);
+        if (basis.Basis == LawfulBasis.Consent && request.Consent is { } grantedPurpose)
+        {
+            ConsentBasedRecipients.Recorded(grantedPurpose);
+        }
+
+        return record;
+    }
+
+    // P3.1, P5.1: a step retried after its hand-over is in the ledger asks again, for what it moves now, and is refused as
+    // Disclose refuses it; nothing is recorded twice.
+    Task IUserConsentGate.CheckDisclosure(DisclosureRequest request)
+    {
+        _ = DisclosureBasis(request);
+        return Task.CompletedTask;
+    }
+
+    // The gate's refusals of a hand-over, and its basis when none refuses it.
+    private ProcessingBasis DisclosureBasis(DisclosureRequest request)
+    {
         if (User.Closing)
         {
             throw DomainException.Forbidden("account-closing", "This account is being cancelled; nothing more is handed over.");
@@ -795,24 +862,7 @@ internal sealed partial class UserGrain(
         }
 
         // No P6.1 standing check: a hand-over that completes an existing contract goes on under the version the user accepted.
-        var basis = BasisFor(User, request.Consent, request.Exception, "disclosure");
-        var record = new DisclosureRecord(
-            request.Recipient, request.RecipientKind, request.Fields, request.Purpose, basis.Basis, basis.At, basis.ReceiptId,
-            request.DocumentReference, request.Note, request.OrderId);
-        var now = clock.GetUtcNow();
-        if (_recentDisclosures.WasRecordedLately(record, now))
-        {
-            return record;
-        }
-
-        await disclosures.AppendAsync(UserId, record);
-        _recentDisclosures.Recorded(record, now);
-        if (basis.Basis == LawfulBasis.Consent && request.Consent is { } grantedPurpose)
-        {
-            ConsentBasedRecipients.Recorded(grantedPurpose);
-        }
-
-        return record;
+        return BasisFor(User, request.Consent, request.Exception, "disclosure");
     }
 
     async Task<IReadOnlyList<DisclosureRecord>> IUserConsentGate.GetDisclosures()
@@ -1231,7 +1281,12 @@ internal sealed partial class UserGrain(
         catch
         {
             DeactivateOnIdle();
+            return;
         }
+
+        // P1.8: storage's copy may still hold imports whose consent is withdrawn (a withdrawal's write, or the activation's,
+        // refused): memory does not serve them again; the next write of the state stores their absence.
+        ForgetImportsWithoutConsent();
     }
 
     // Everything memory held is stored now.
@@ -1291,6 +1346,9 @@ internal sealed partial class UserGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The user's day counts were not saved as the activation left ({Reason})")]
     private partial void LogCountsNotSaved(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The addresses imported under a withdrawn consent to third-party sources were forgotten but not written as the account activated ({Reason}); the next activation tries again")]
+    private partial void LogImportsNotForgotten(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Support's filing {RequestId} had started and was not set aside for the user's own ({Reason}); both go on")]
     private partial void LogNotSetAside(string requestId, string reason);

@@ -27,6 +27,15 @@ public static partial class PageForms
         return browser;
     }
 
+    /// <summary>A browser signed in to the support console with <paramref name="apiKey"/>, its session in its cookie jar.</summary>
+    internal static async Task<HttpClient> SupportConsoleAsync(this PlatformFixture platform, string apiKey)
+    {
+        var browser = platform.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var signedIn = await browser.PostFormAsync("/console/signin", new() { ["apiKey"] = apiKey });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return browser;
+    }
+
     /// <summary>The table row of <paramref name="html"/> whose id is <paramref name="rowId"/>, to its <c>&lt;/tr&gt;</c>.</summary>
     public static string RowOf(string html, string rowId)
     {

@@ -54,4 +54,34 @@ public sealed class LegalWithholdingTests(TimeTravelFixture platform)
         Assert.Contains("withheld from you until", notice.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.EndsWith("/not-withheld", (await renewAfter.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
     }
+
+    // P1.7, P3.3 (*reviewer*): a withholding past its end, not yet released by the hourly sweep, was renewed (200) for another
+    // period: the user never told for as long as operators kept renewing late. A lapsed withholding is not renewed; the next
+    // sweep tells the user.
+    [Fact]
+    public async Task P1_7_P3_3_a_lapsed_withholding_is_not_renewed_before_the_sweep_releases_it()
+    {
+        var user = await platform.RegisterUserAsync();
+        const string Authority = "Hangzhou Public Security Bureau";
+        var approved = await platform.RecordAndApproveAsync(user.UserId, new
+        {
+            authority = Authority, documentType = "investigation-letter", documentReference = "HZ-2026-31", fields = new[] { "phone" },
+            notifyUser = false, withheldUntil = platform.Clock.GetUtcNow().AddDays(30),
+        });
+        var disclosureId = approved.GetProperty("disclosureId").GetString()!;
+        var renewer = await platform.IndependentOperatorAsync("Late Renewing Operator");
+
+        // Past the term's end, before any sweep.
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        var renewed = await renewer.PostAsJsonAsync($"/v1/legal-disclosures/{disclosureId}/withholding",
+            new { until = platform.Clock.GetUtcNow().AddDays(300), reason = "The bureau asked again, late." });
+        var stored = await platform.Database.ScalarAsync<DateTime>("SELECT withheld_until FROM legal_disclosures WHERE disclosure_id = $1", disclosureId);
+        var released = await platform.Grains.GetGrain<ILegalDisclosuresGrain>(0).ReleaseLapsed();
+        var ledger = await (await platform.AsUserAsync(user)).GetStringAsync($"/v1/users/{user.UserId}/disclosures");
+
+        Assert.EndsWith("/withholding-lapsed", (await renewed.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.True(stored < platform.Clock.GetUtcNow().UtcDateTime, $"The withholding was renewed to {stored:O}.");
+        Assert.True(released >= 1);
+        Assert.Contains(Authority, ledger, StringComparison.Ordinal);
+    }
 }

@@ -374,6 +374,41 @@ public sealed class TransferTests(TimeTravelFixture platform)
         Assert.Equal("", await platform.Database.ScalarAsync<string>(Unsettled, transferId));
     }
 
+    // P3.1, P5.1 (*reviewer*): a pass after one that recorded a customer's hand-over in the ledger and failed further on
+    // skipped the user's disclosure gate (the ledger held it), and moved their orders and member card to the successor though
+    // the account had begun closing (or the child's guardian withdrawn) since. The gate is asked on every pass.
+    [Fact]
+    public async Task P3_1_P5_1_a_retried_hand_over_asks_the_users_gate_again_and_moves_nothing_of_an_account_closing_since()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = (await shop.PlaceOrderAsync()).Id();
+        await shop.TopUpAsync(300);
+        var userId = shop.Customer.UserId;
+        var successor = await platform.CreateMerchantAsync("Successor Past A Closing");
+        var transferId = await StartTransferAsync(shop.Merchant.MerchantId, successor.MerchantId, days: 31);
+        var grain = platform.Grains.GetGrain<ITransferGrain>(transferId);
+        platform.Clock.Advance(TimeSpan.FromDays(32));
+
+        // The first pass discloses, then fails to record the orders it hands over; the account begins closing before the next.
+        var (inLedger, whileRefused) = await platform.Database.WhileRefusingAsync(
+            "transfer_users", $"NEW.user_id = '{userId}' AND NEW.handed_over_order_ids IS NOT NULL", async () =>
+            {
+                var view = await grain.CompleteIfDue();
+                await platform.Grains.GetGrain<IUserDataRights>(userId).CloseAccount();
+                return (await platform.Database.ScalarAsync<long>(
+                    "SELECT count(*) FROM user_disclosures WHERE user_id = $1 AND recipient = $2", userId, successor.MerchantId), view);
+            });
+        await grain.CompleteIfDue();
+        var done = await WaitUntilCompletedAsync(grain);
+
+        Assert.Equal(1L, inLedger);
+        Assert.Equal("handing-over", whileRefused.Status);
+        Assert.Equal("completed", done.Status);
+        Assert.Equal(shop.Merchant.MerchantId, await platform.Database.ScalarAsync<string>("SELECT merchant_id FROM order_index WHERE order_id = $1", order));
+        Assert.Equal(0L, await platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(successor.MerchantId, userId)).GetBalance());
+        Assert.Equal(300L, await platform.Grains.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(shop.Merchant.MerchantId, userId)).GetBalance());
+    }
+
     // A transfer of a merchant with very many customers listed and told every one in its first turn, the operator's call:
     // all of them in one silo's memory at once. Now a batch per call, and the reminder goes on until every one is told.
     [Fact]

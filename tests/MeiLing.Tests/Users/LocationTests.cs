@@ -75,6 +75,35 @@ public sealed class LocationTests(PlatformFixture platform)
         Assert.Equal(0L, await SamplesOf(user.UserId));
     }
 
+    // P1.2 (*reviewer*): the withdrawal's receipt was kept, then the erasure of the samples failed (5xx), and nothing but the
+    // same withdrawal sent again finished it, which the privacy center never sends (its form posts the opposite of where the
+    // consent stands): the samples stayed readable by support and in exports for up to 30 days. The retention sweep now
+    // erases what a withdrawal left, and keeps what a later grant collected, whatever the time its silo's clock gave it.
+    [Fact]
+    public async Task P1_2_a_withdrawal_whose_erasure_failed_and_is_never_sent_again_is_finished_by_the_retention_sweep()
+    {
+        var (user, client, version) = await UserWithASampleAsync();
+        var failed = await WhileTheirSamplesRefuseErasureAsync(user.UserId, () =>
+            client.PutAsJsonAsync($"/v1/users/{user.UserId}/consents/location", new { granted = false, policyVersion = version }));
+        var keptMeanwhile = await SamplesOf(user.UserId);
+
+        await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
+        var afterTheSweep = await SamplesOf(user.UserId);
+        var regrant = await client.SetConsentAsync(user.UserId, "location", true, version);
+        var collected = await client.PostLocationAsync(user.UserId);
+        // Collected under the later grant, stamped before the withdrawal by a silo whose clock runs behind.
+        await platform.Database.ScalarAsync<int>(
+            "INSERT INTO user_location_samples (user_id, at, sealed_sample, consent_receipt_id) VALUES ($1, now() - interval '1 hour', '\\x00', $2) RETURNING 1",
+            user.UserId, regrant.ReceiptId);
+        await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
+
+        Assert.False(failed.IsSuccessStatusCode);
+        Assert.Equal(1L, keptMeanwhile);
+        Assert.Equal(0L, afterTheSweep);
+        Assert.Equal(HttpStatusCode.Created, collected.StatusCode);
+        Assert.Equal(2L, await SamplesOf(user.UserId));
+    }
+
     // P1.2 (*reviewer*): a withdrawal filed as a data-rights request kept its receipt, then failed to erase the samples; the
     // step run again found the purpose withdrawn and did nothing, and the request completed with the samples still kept.
     [Fact]

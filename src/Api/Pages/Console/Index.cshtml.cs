@@ -78,13 +78,18 @@ public sealed class IndexModel(IClusterClient cluster, TimeProvider clock) : Con
             return;
         }
 
-        var answer = ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.ListOpen(
-            Cluster, HttpContext, "open", View == "overdue", View == "unconfirmed", PageSize, Cursor));
-        if (Accept(answer, out var page))
+        // As the tickets tab: a cursor the index did not give out (garbled, or another tab's) is the grain's refusal, shown in
+        // the page's error box rather than as the API's problem answer in place of the console.
+        await AttemptAsync(async () =>
         {
-            Requests = page.Items;
-            NextCursor = page.NextCursor;
-        }
+            var answer = ApiAnswer.Of<ItemPage<DataRightsRequestView>>(await RequestsApi.ListOpen(
+                Cluster, HttpContext, "open", View == "overdue", View == "unconfirmed", PageSize, Cursor));
+            if (Accept(answer, out var page))
+            {
+                Requests = page.Items;
+                NextCursor = page.NextCursor;
+            }
+        });
 
         if (View == "unconfirmed" && Cursor is null)
         {

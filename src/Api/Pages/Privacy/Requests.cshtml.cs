@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace MeiLing.Api.Pages.Privacy;
 
 /// <summary>
-/// The user's requests with their status, filing a new one, and confirming one support filed; all through
+/// The user's requests with their status, filing a new one, and confirming or cancelling one support filed; all through
 /// the API's handlers. The export is the API's own route (<c>GET /v1/requests/{id}/export</c>), which the
 /// session cookie opens, as JSON or as the readable page.
 /// </summary>
@@ -61,6 +61,35 @@ public sealed class RequestsModel(IClusterClient cluster, RecentSignIn recentSig
 
         return Refused();
     }
+
+    /// <summary>
+    /// P1.7, P8.1: the user stops a request before its first step, as <c>POST /v1/requests/{id}/cancellation</c> does: above all
+    /// a cancellation or deletion support filed in their name, which otherwise waits only for a second agent's approval.
+    /// No recent sign-in: cancelling only protects the user.
+    /// </summary>
+    public async Task<IActionResult> OnPostCancelAsync(string? requestId)
+    {
+        // The form's id is the caller's to write: only the platform's shape reaches a grain, as on the API's route.
+        if (!EntityId.IsWellFormed(requestId, EntityId.RequestPrefix))
+        {
+            return NotFound();
+        }
+
+        if (await AttemptAsync(async () => Accept(ApiAnswer.Of<DataRightsRequestView>(await RequestsApi.Cancel(requestId!, User, Cluster, HttpContext)), out _)) && Error is null)
+        {
+            Notice = $"已取消 Cancelled · {requestId}";
+            return Redirect("/privacy/requests");
+        }
+
+        return Refused();
+    }
+
+    /// <summary>
+    /// Whether the page offers to cancel <paramref name="request"/>: what the grain accepts from the user, an open request no
+    /// step of which has run, unless the platform filed it (P5.1: a child's erasure the guardian's withdrawal asked for).
+    /// </summary>
+    public static bool CanCancel(DataRightsRequestView request) =>
+        request.Status.IsOpen() && request.Progress is not { StepsDone: > 0 } && request.FiledBy != RequestActor.PlatformRole;
 
     // P4.4: a refused form goes back to the page's GET with its refusal, which spends the heavy reads' bucket, rather than
     // waking the hundred requests itself: a post is outside that bucket, and a script posting a form the API refuses
