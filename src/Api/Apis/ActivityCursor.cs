@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using MeiLing.Grains.Activity;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace MeiLing.Api.Apis;
 
@@ -10,6 +12,38 @@ namespace MeiLing.Api.Apis;
 /// </summary>
 public static class ActivityCursor
 {
+    // Support's cursors are sealed: a position is the instant of a flush of the log, to the tick, and how many of its
+    // entries were shown; support's pages leave out entries the plain cursor would still time and count (the location
+    // routes', SupportMasking).
+    private const string SealedPurpose = "MeiLing.ActivityCursor.Support.v1";
+
+    /// <summary>The cursor support is given: <see cref="Write"/>'s, sealed and bound to the user (<see cref="SealedUserCursor"/>).</summary>
+    public static string? WriteSealed(IDataProtectionProvider protection, string userId, ActivityPageStart? next) =>
+        Write(next) is { } plain ? protection.CreateProtector(SealedPurpose).Protect($"{userId}|{plain}") : null;
+
+    /// <summary>Where a cursor <see cref="WriteSealed"/> gave for <paramref name="userId"/> points; false for any other.</summary>
+    public static bool TryReadSealed(IDataProtectionProvider protection, string userId, string? cursor, out ActivityPageStart? from)
+    {
+        from = null;
+        if (cursor is null)
+        {
+            return true;
+        }
+
+        string plain;
+        try
+        {
+            plain = protection.CreateProtector(SealedPurpose).Unprotect(cursor);
+        }
+        catch (Exception exception) when (exception is CryptographicException or FormatException)
+        {
+            return false;
+        }
+
+        var parts = plain.Split('|');
+        return parts.Length == 2 && parts[0] == userId && TryRead(parts[1], out from);
+    }
+
     public static string? Write(ActivityPageStart? next) =>
         next is null ? null : string.Create(CultureInfo.InvariantCulture, $"{next.RowsAt.UtcTicks}.{next.EntriesShown}");
 

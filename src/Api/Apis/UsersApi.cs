@@ -57,7 +57,7 @@ public static class UsersApi
         group.MapGet("/{userId:id}/locations", GetLocations).ForCaller(CallerScope.TheUserOrSupport).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithName("GetLocations").WithSummary("The location samples held (P1.2), newest first, a page at a time (limit 1-1000, default 1000; cursor): nextCursor is null only on the last page, and a cursor not given out is 400. Support reads them coarsened to 0.1° and the hour, samples of a page that coarsen alike once, each page whole hours whatever its limit, its cursor sealed: a cursor support was not given is 400 (P1.7, P4.4).");
         group.MapGet("/{userId:id}/activity", GetActivity).ForCaller(CallerScope.TheUserOrSupport.ThatExists()).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
-            .WithName("GetActivity").WithSummary("The user's activity log (P1.3), a page at a time (limit 1-1000, default 100; cursor): nextCursor is null only on the last page, and a cursor not given out is 400. Newest flush of the log first and each page newest first (an entry may be older than one on the next page, as flushes overlap); a request repeated within half a second or so is one entry with its count (`requests`) and its last time (`until`). Support reads the IP's network only, no user agent or search terms (P1.7, P4.4).");
+            .WithName("GetActivity").WithSummary("The user's activity log (P1.3), a page at a time (limit 1-1000, default 100; cursor): nextCursor is null only on the last page, and a cursor not given out is 400. Newest flush of the log first and each page newest first (an entry may be older than one on the next page, as flushes overlap); a request repeated within half a second or so is one entry with its count (`requests`) and its last time (`until`). Support reads the IP's network only, no user agent or search terms, and none of the location routes' entries, with a sealed cursor (P1.7, P4.4, A.2).");
         // The user's own: support reads a user's data under audit, but not the audit of who else did (staff privacy).
         group.MapGet("/{userId:id}/access-log", GetAccessLog).ForCaller(CallerScope.TheUser).RequireRateLimiting(RateLimits.HeavyReadsPolicy)
             .WithName("GetAccessLog").WithSummary("Who at the platform looked at or acted on the user's data (P1.7, P1.3): the audit entries about them, newest first, a page at a time (limit 1-100, default 50; cursor). Each: at, actorRole (support, operator, user, guardian, merchant or system), actor (for staff a pseudonym, the same person the same in this user's log only; never their id, name or key), action (a support call's method and route, or an event such as password:changed or access:received) and the user's own requestId, ticketId, orderId or receiptId it was for, where known; never another user's data. A legal demand the user may not be told of is left out (P3.3). The user alone: another user's id is 404, support, operators and merchants 403. A cursor not given out by this list for this user is 400 naming cursor. Spends the caller's heavy reads (MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND; 429 past them).");
@@ -303,16 +303,20 @@ public static class UsersApi
     /// holds up to 10,000 entries a day for 180 days.
     /// </summary>
     private static async Task<Results<Ok<ItemPage<ActivityEntry>>, NotFound, ValidationProblem>> GetActivity(
-        string userId, ClaimsPrincipal caller, IClusterClient cluster, [Range(1, 1000)] int? limit, [StringLength(32)] string? cursor)
+        string userId, ClaimsPrincipal caller, IClusterClient cluster, IDataProtectionProvider protection, [Range(1, 1000)] int? limit, [StringLength(512)] string? cursor)
     {
-        if (!ActivityCursor.TryRead(cursor, out var from))
+        // P1.7, A.2 (*reviewer*): support's cursor is sealed, as its page leaves out the location routes' entries: in the
+        // clear it named the instant of each flush of the log and counted its entries, a track of those posts all the same.
+        var ownLog = caller.IsUser(userId);
+        if (!(ownLog ? ActivityCursor.TryRead(cursor, out var from) : ActivityCursor.TryReadSealed(protection, userId, cursor, out from)))
         {
             return SkipCursor.Invalid();
         }
 
         var page = await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivityPage(userId, from, limit ?? 100);
-        return TypedResults.Ok(new ItemPage<ActivityEntry>(
-            caller.IsUser(userId) ? page.Items : page.Items.MaskedForSupport(), ActivityCursor.Write(page.Next)));
+        return TypedResults.Ok(ownLog
+            ? new ItemPage<ActivityEntry>(page.Items, ActivityCursor.Write(page.Next))
+            : new ItemPage<ActivityEntry>(page.Items.MaskedForSupport(), ActivityCursor.WriteSealed(protection, userId, page.Next)));
     }
 }
 

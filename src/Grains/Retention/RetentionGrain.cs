@@ -28,8 +28,9 @@ internal sealed partial class RetentionGrain(
     // a notice and two writes, and the reminder's turn stays short; what is left waits for the next sweep.
     private const int OwedAddressesPerSweep = 2_000;
 
-    // Withdrawals of location read at a time, and the most one sweep reads; each is one look down its user's samples (none
-    // left, once its own erasure went through), so a sweep stays short however many users withdrew in the period.
+    // Withdrawals of location read at a time, and the most one sweep reads. Only those that left samples behind are read
+    // (*reviewer*): every withdrawal of the period, the oldest first from each new activation's start, kept each sweep on
+    // the same oldest 10,000 once the period held more, and a recent one whose erasure failed waited for them to age out.
     private const int WithdrawalsBatch = 500;
     private const int WithdrawalsPerSweep = 10_000;
 

@@ -126,9 +126,10 @@ public sealed class LocationSampleStore(NpgsqlDataSource dataSource, UserDataKey
         var (fromAt, fromSequence) = after is { } last && last.At >= since ? (last.At, last.Sequence) : (since, 0L);
         return await dataSource.ReadRowsAsync(
             $"""
-            SELECT sequence, user_id, given_at FROM consent_receipts
-            WHERE purpose = '{LocationPurpose}' AND NOT granted AND (given_at, sequence) > ($1, $2)
-            ORDER BY given_at, sequence LIMIT $3
+            SELECT r.sequence, r.user_id, r.given_at FROM consent_receipts r
+            WHERE r.purpose = '{LocationPurpose}' AND NOT r.granted AND (r.given_at, r.sequence) > ($1, $2)
+              AND EXISTS (SELECT 1 FROM user_location_samples s WHERE s.user_id = r.user_id AND s.at <= r.given_at)
+            ORDER BY r.given_at, r.sequence LIMIT $3
             """,
             reader => new Withdrawal(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)),
             fromAt, fromSequence, limit);

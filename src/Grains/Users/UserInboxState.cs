@@ -86,6 +86,13 @@ public sealed class UserInboxState : IOwnedByUser
 
     private bool Holds(UserNotification notification) =>
         Notifications.Exists(notice => notice.Kind == notification.Kind && notice.MerchantId == notification.MerchantId
-            && notice.EffectiveAt == notification.EffectiveAt && notice.Subject == notification.Subject
+            && notice.EffectiveAt == notification.EffectiveAt && SameSubject(notice, notification)
             && (notice.MerchantId is not null || notice.Message == notification.Message));
+
+    // A transfer's notice names its transfer since this release (*reviewer*); one delivered by a silo of the release before,
+    // named nothing: the same notice of the same merchant and date, not a second one (and a second text) for the walk
+    // resumed on a silo of this release.
+    private static bool SameSubject(UserNotification held, UserNotification incoming) =>
+        held.Subject == incoming.Subject
+        || (held.Kind == NoticeKinds.MerchantTransfer && held.Subject is null);
 }

@@ -22,6 +22,22 @@ public sealed class UserInboxStateTests
         Assert.Equal("usr_a", inbox.UserId);
     }
 
+    // P3.2 (*reviewer*): a transfer's notice names its transfer since the privacy center's Object form; one delivered by a
+    // silo of the release before named nothing, and the walk resumed on a silo of this release sent it (and its text) again.
+    [Fact]
+    public void P3_2_a_transfer_notice_that_names_its_transfer_is_the_same_as_one_held_from_before_it_named_it()
+    {
+        var inbox = new UserInboxState();
+        var date = Start.AddDays(30);
+        var before = new UserNotification(NoticeKinds.MerchantTransfer, "Your data moves (transfer trf_1).", "mch_1", Start, date);
+
+        var first = inbox.Add("usr_a", before);
+        var named = inbox.Add("usr_a", before with { Subject = "trf_1" });
+        var otherDate = inbox.Add("usr_a", before with { Subject = "trf_2", EffectiveAt = date.AddDays(1) });
+
+        Assert.Equal((true, false, true), (first, named, otherDate));
+    }
+
     [Fact]
     public void The_newest_notices_are_kept_up_to_the_cap()
     {

@@ -103,9 +103,9 @@ public sealed class SupportTests(PlatformFixture platform)
         var ticketId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
         (await support.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "Send us a photo." })).EnsureSuccessStatusCode();
 
-        var written = await platform.Database.WhileRefusingAsync("user_tickets", $"NEW.ticket_id = '{ticketId}'",
-            () => client.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "Photo attached." }));
-        var unlistedAtFirst = await AwaitingReplyRowsAsync(ticketId);
+        // Read while the database still refuses: the retry runs every second, and may set the row as soon as it is let.
+        var (written, unlistedAtFirst) = await platform.Database.WhileRefusingAsync("user_tickets", $"NEW.ticket_id = '{ticketId}'", async () =>
+            (await client.PostAsJsonAsync($"/v1/tickets/{ticketId}/messages", new { message = "Photo attached." }), await AwaitingReplyRowsAsync(ticketId)));
         // The ticket stays in memory (nobody ends its activation); only its own retry can set the row.
         await Polling.UntilAsync(async () => await AwaitingReplyRowsAsync(ticketId) == 1);
         var listed = await QueuedAsync(support, ticketId);
