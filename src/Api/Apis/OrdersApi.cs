@@ -46,7 +46,7 @@ public static class OrdersApi
             .ProducesProblems(400, 401, 403, 404, 409);
         orders.MapPost("/refunds", Refund).RequireAuthorization(AuthorizationPolicies.MerchantManager)
             .WithName("RefundOrder").WithSummary("Refund some lines or an amount of a paid order, through the methods that paid; the refunded lines' stock comes back; 409 too-many-refunds past 50 (a whole-order refund still gives the rest back).")
-            .WithDescription("`lines` refunds those quantities at the price they were sold at; `amountFen` refunds that amount (with lines, instead of their price). Up to what was paid and not yet refunded (409 refund-exceeds-paid); more of a line than was bought is 409. Money goes back newest payment first: to the member card, through the partner (wechat, alipay), or by the merchant for marked (cash). Fully refunded orders become `refunded`. An Idempotency-Key makes a retry return the same refund; the same key with another body is 409. The merchant key or a manager; a cashier gets 403.")
+            .WithDescription("`lines` refunds those quantities at the price they were sold at; `amountFen` refunds that amount (with lines, instead of their price). Up to what was paid and not yet refunded (409 refund-exceeds-paid); more of a line than was bought is 409. Money goes back newest payment first: to the member card, through the partner (wechat, alipay), or by the merchant for marked (cash). Fully refunded orders become `refunded`. An Idempotency-Key makes a retry return the same refund; the same key with another body is 409. Each of the merchant's keys has Idempotency-Keys of its own: another key's refund under the same key is another refund. The merchant key or a manager; a cashier gets 403.")
             .ProducesProblems(400, 401, 403, 404, 409);
         return routes;
     }
@@ -149,13 +149,24 @@ public static class OrdersApi
             });
         }
 
+        // P1.6, P4.4 (*reviewer*): each of the merchant's keys has Idempotency-Keys of its own, as orders, payments, top-ups
+        // and stock moves do. Keyed by the order alone, manager B's refund of the other unit under a key manager A had used
+        // (tills counting their keys) was answered 201 with A's refund: nothing given back, no stock returned. A refund
+        // begun under the previous release's id (the order and key alone) and retried under this one is a second refund,
+        // not found under its old id. The order bounds it: it refunds only what was paid and not yet given back, and only
+        // lines not yet refunded (planned refunds count), so the retry of a refund of all that was left is 409, and the
+        // retry of a part gives back at most one more such part, never beyond what the customer paid.
         var refundId = string.IsNullOrEmpty(idempotencyKey)
             ? EntityId.NewInTimeOrder(EntityId.RefundPrefix)
-            : EntityId.FromIdempotencyKey(EntityId.RefundPrefix, orderId, idempotencyKey);
+            : RefundIdForKey(orderId, caller, idempotencyKey);
         var refund = await cluster.GetGrain<IOrderGrain>(orderId).Refund(caller.AsOrderCaller(), new RefundOrder(
             refundId, request.Lines?.Select(line => new OrderItem(line.Sku, line.Quantity)).ToList(), request.AmountFen));
         return TypedResults.Created($"/v1/orders/{orderId}", refund);
     }
+
+    /// <summary>The id of the refund of <paramref name="orderId"/> a merchant's key makes under an Idempotency-Key: its own (P1.6).</summary>
+    public static string RefundIdForKey(string orderId, ClaimsPrincipal refunder, string idempotencyKey) =>
+        EntityId.FromIdempotencyKey(EntityId.RefundPrefix, $"{orderId}/{refunder.IdempotencyScope()}", idempotencyKey);
 
     private static async Task<Results<Ok<OrderView>, NotFound>> ChangeStatus(
         string orderId, ChangeOrderStatusRequest request, ClaimsPrincipal caller, IClusterClient cluster) =>

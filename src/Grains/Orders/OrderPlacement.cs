@@ -55,16 +55,7 @@ public sealed partial class OrderPlacement(IGrainFactory grains, SiloFacts facts
         }
         catch (Exception)
         {
-            try
-            {
-                await ReleaseStockAsync(orderId, command.MerchantId, quote);
-            }
-            catch (Exception releaseFailed)
-            {
-                // The caller hears why the order was refused; the stock its attempt holds is logged for the merchant's count.
-                LogStockHeld(releaseFailed, orderId);
-            }
-
+            await GiveBackStockAsync(orderId, command.MerchantId, quote.StockedSkus);
             throw;
         }
 
@@ -170,11 +161,25 @@ public sealed partial class OrderPlacement(IGrainFactory grains, SiloFacts facts
         throw OutOfStock(shortOf[0]);
     }
 
-    // What this order took of each tracked line, given back: it will not be placed.
-    private async Task ReleaseStockAsync(string orderId, string merchantId, OrderQuote quote)
+    /// <summary>
+    /// Gives back what <paramref name="orderId"/> took of each tracked line of <paramref name="placed"/>, prepared by
+    /// <see cref="PrepareAsync"/> and then not written: the order will not be placed. Never throws: the caller rethrows why
+    /// the order was refused, and stock that could not be given back is logged for the merchant's count.
+    /// </summary>
+    public Task GiveBackStockAsync(string orderId, OrderState placed) => GiveBackStockAsync(orderId, placed.MerchantId, placed.StockedSkus);
+
+    private async Task GiveBackStockAsync(string orderId, string merchantId, IEnumerable<string> stockedSkus)
     {
         var sale = SaleOf(orderId);
-        await Task.WhenAll(quote.StockedSkus.Distinct(StringComparer.Ordinal).Select(sku => Stock(merchantId, sku).Release(sale)));
+        try
+        {
+            await Task.WhenAll(stockedSkus.Distinct(StringComparer.Ordinal).Select(sku => Stock(merchantId, sku).Release(sale)));
+        }
+        catch (Exception releaseFailed)
+        {
+            // The caller hears why the order was refused; the stock its attempt holds is logged for the merchant's count.
+            LogStockHeld(releaseFailed, orderId);
+        }
     }
 
     // Read from each product's stock (a read-only call, as the catalogue reads it): the first line whose count is below

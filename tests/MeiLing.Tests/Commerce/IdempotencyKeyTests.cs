@@ -116,6 +116,38 @@ public sealed class IdempotencyKeyTests(PlatformFixture platform)
         Assert.Equal(9, await till.Owner.StockAsync(till.MerchantId, "RICE"));
     }
 
+    // P1.6, P4.4 (*reviewer*): a refund's id came from the order and the key alone, shared by every key of the merchant. A
+    // manager refunding the other unit under a key the merchant's own key had used (tills counting their keys) was answered
+    // 201 with the first refund: nothing given back, no stock returned.
+    [Fact]
+    public async Task P1_6_the_merchant_key_and_a_managers_refunds_under_the_same_idempotency_key_are_two_refunds_each_answering_its_retry()
+    {
+        var till = await platform.OpenTillAsync();
+        await till.Owner.AddStockedProductAsync(till.MerchantId, "TEA", 500, stock: 10);
+        var order = await till.Cashier.WalkInSaleAsync(till.MerchantId, ("TEA", 2));
+        await till.Cashier.PaidAsync(order.Id(), "marked", 1_000);
+        var oneTea = new { lines = new[] { new { sku = "TEA", quantity = 1 } } };
+
+        var byOwner = await till.Owner.RefundedAsync(order.Id(), oneTea, "refund-1");
+        var byManager = await till.Manager.RefundedAsync(order.Id(), oneTea, "refund-1");
+        var ownerRetried = await till.Owner.RefundedAsync(order.Id(), oneTea, "refund-1");
+        var managerRetried = await till.Manager.RefundedAsync(order.Id(), oneTea, "refund-1");
+
+        var ownersId = byOwner.GetProperty("refundId").GetString();
+        var managersId = byManager.GetProperty("refundId").GetString();
+        Assert.NotEqual(ownersId, managersId);
+        Assert.Equal(JsonValueKind.Null, byOwner.GetProperty("staffId").ValueKind);
+        Assert.Equal(till.ManagerId, byManager.GetProperty("staffId").GetString());
+        Assert.Equal(ownersId, ownerRetried.GetProperty("refundId").GetString());
+        Assert.Equal(managersId, managerRetried.GetProperty("refundId").GetString());
+        var refunded = await till.Owner.OrderAsync(order.Id());
+        Assert.Equal("refunded", refunded.GetProperty("status").GetString());
+        Assert.Equal(
+            new[] { managersId, ownersId }.Order(StringComparer.Ordinal),
+            refunded.GetProperty("refunds").EnumerateArray().Select(refund => refund.GetProperty("refundId").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(10, await till.Owner.StockAsync(till.MerchantId, "TEA"));
+    }
+
     private Task<string?> RowVersionAsync(string orderId) =>
         platform.Database.ScalarAsync<string>("SELECT xmin::text FROM order_index WHERE order_id = $1", orderId);
 
