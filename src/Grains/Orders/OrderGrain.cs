@@ -105,7 +105,7 @@ internal sealed partial class OrderGrain(
         {
             try
             {
-                await ExecutePaymentAsync(pending);
+                await ExecutePaymentAsync(pending, resumed: true);
             }
             catch (DomainException refused)
             {
@@ -372,7 +372,7 @@ internal sealed partial class OrderGrain(
             // Before anything is begun: a partner that is not configured, or that may not receive the user's data
             // (P4.2), refuses the payment with nothing pending, which would otherwise hold the order's outstanding
             // amount and block its cancellation. P1.6, P3.1: the hand-over is recorded here, once per payment.
-            await DiscloseToPaymentPartnerAsync(order, partners.For(method), "payment");
+            await DiscloseToPaymentPartnerAsync(order, partners.For(method), PaymentPurpose);
         }
 
         var payment = new OrderState.PaymentRecord
@@ -686,6 +686,36 @@ internal sealed partial class OrderGrain(
             }
         }
 
+        // P4.1, P1.6 (*reviewer*): a paid order whose delivery is still to be made (on its way: paid within its window, not
+        // fulfilled) can never be delivered once its customer has left, for the anonymization erases its address. Kept paid,
+        // the card's settlement that follows covered only the balance left, and the merchant's cancellation after was 409
+        // order-anonymized: the merchant kept money for goods nobody could deliver. So it is cancelled and everything goes
+        // back first, as when the merchant leaves (AnonymizeAsMerchantLeaves), and for the same reason only an order to be
+        // delivered: one handed over at the counter is seldom marked fulfilled, and the customer would have both the goods
+        // and the money. Nothing begun (refused above for a card, or a partner's charge left to its word) and no charge
+        // awaiting its partner's word (which decides it, as for the unpaid order above). No new disclosure to a partner,
+        // as above.
+        else if (state.State is { Status: OrderStatus.Paid, UserId: not null, PendingPayments.Count: 0, Delivery: not null } undelivered
+            && undelivered.IsOnItsWay(clock.GetUtcNow())
+            && !undelivered.Payments.Exists(payment => payment.AwaitingPartner && !payment.Lapsed))
+        {
+            try
+            {
+                // Planned and written with the status it closes the order in before any money moves; the card's part goes
+                // back first (FinishRefundAsync), so a partner's part that cannot go back does not keep it from the card.
+                await RefundEverythingAsync(undelivered, staffId: null, disclosesToPartner: false, ClosingRefundCause.CustomerLeft, OrderStatus.Cancelled);
+            }
+            catch (DomainException refused) when (state.State.ClosingRefund() is { } stopped && OnlyPartnersPartsLeft(stopped.RefundId))
+            {
+                // Left to the order's next activation or the merchant's retry, which need no user (FinishCardPartsOfRefundsAsync).
+                LogResumeRefused("refund", stopped.RefundId, refused.Code);
+            }
+
+            // Written with the anonymization below when the refund had nothing to move (and so wrote nothing).
+            state.State.MoveTo(OrderStatus.Cancelled);
+            cancelled = true;
+        }
+
         if (state.State.UserId is not null)
         {
             await FinishCardPartsOfRefundsAsync();
@@ -715,14 +745,18 @@ internal sealed partial class OrderGrain(
             {
                 await FinishRefundAsync(refund, disclosesToPartner: false);
             }
-            catch (DomainException refused) when (state.State.FindRefund(refund.RefundId) is { } stored
-                && stored.Parts.TrueForAll(part => part.Done || part.Method is PaymentMethod.Wechat or PaymentMethod.Alipay))
+            catch (DomainException refused) when (OnlyPartnersPartsLeft(refund.RefundId))
             {
-                // Read from the state as it is now: a failed write put back what is stored.
                 LogResumeRefused("refund", refund.RefundId, refused.Code);
             }
         }
     }
+
+    // Whether all a refund has left to give back is partners' parts, which need no user: read from the state as it is now,
+    // for a failed write put back what is stored.
+    private bool OnlyPartnersPartsLeft(string refundId) =>
+        state.State.FindRefund(refundId) is { } stored
+        && stored.Parts.TrueForAll(part => part.Done || part.Method is PaymentMethod.Wechat or PaymentMethod.Alipay);
 
     async Task<bool> IOrderGrain.AnonymizeAsMerchantLeaves()
     {
@@ -1095,7 +1129,9 @@ internal sealed partial class OrderGrain(
         }
     }
 
-    private async Task ExecutePaymentAsync(OrderState.PaymentRecord payment)
+    // resumed: a payment begun earlier, finished now by this grain on its own (its activation, an anonymization, a till's
+    // retry), rather than by the request that began it or by its partner's confirmation.
+    private async Task ExecutePaymentAsync(OrderState.PaymentRecord payment, bool resumed = false)
     {
         var order = state.State;
         string? reference = null;
@@ -1131,8 +1167,14 @@ internal sealed partial class OrderGrain(
                 await TellMemberOfChargeAsync(order, payment);
                 break;
             case PaymentMethod.Wechat or PaymentMethod.Alipay:
-                // The hand-over was recorded when the payment was begun: a resumed charge sends nothing new.
+                // The hand-over was recorded when the payment was begun: a resumed charge records nothing new.
                 var partner = partners.For(payment.Method);
+                if (resumed)
+                {
+                    // Outside the try below: a refusal here moved nothing and leaves the charge begun, not abandoned.
+                    await RefuseResumedChargeWithoutHandOverAsync(order, partner);
+                }
+
                 try
                 {
                     reference = await partners.ChargeAsync(partner, payment.PaymentId, OrderId, payment.AmountFen);
@@ -1171,9 +1213,45 @@ internal sealed partial class OrderGrain(
         if (order.UserId is { } userId)
         {
             // P1.6, P3.1: payment and reconciliation data go to the partner, recorded as a disclosure.
-            await User(userId).Disclose(new DisclosureRequest(
-                partner.Name, RecipientKind.PaymentPartner, PaymentFields, purpose, null, LawfulBasis.ContractNecessity, partner.Region,
-                OrderId: OrderId));
+            await User(userId).Disclose(PaymentPartnerDisclosure(partner, purpose));
+        }
+    }
+
+    // The purpose a charge's hand-over is recorded under, and a resumed charge is asked under again.
+    private const string PaymentPurpose = "payment";
+
+    private DisclosureRequest PaymentPartnerDisclosure(IPaymentPartner partner, string purpose) => new(
+        partner.Name, RecipientKind.PaymentPartner, PaymentFields, purpose, null, LawfulBasis.ContractNecessity, partner.Region,
+        OrderId: OrderId);
+
+    // P3.1, P5.1 (*reviewer*): a charge begun (its partner did not answer in time) and resumed later went to the partner
+    // again with no gate asked: after the guardian withdrew or the account began closing, the user's payment was sent to the
+    // partner all the same. The hand-over is in the ledger since the charge was begun, so the gate is asked without
+    // recording it again (CheckDisclosure), and refuses as Disclose would. Nor is an anonymized order's charge resumed: its
+    // customer has gone (no gate to ask), and it takes no payment, so a charge made now would only be given back. Refused,
+    // the partner is not called and the charge stays begun (its money may have moved at the first try): the partner's
+    // confirmation, if it comes, finishes it, and the order that takes no payment gives it back (ReturnOfPaymentNotTaken).
+    // Any failure of the ask is a refusal too, a DomainException the resume logs: the order's activation must not fail on it.
+    private async Task RefuseResumedChargeWithoutHandOverAsync(OrderState order, IPaymentPartner partner)
+    {
+        if (order.Anonymized)
+        {
+            throw DomainException.Conflict("order-anonymized", "The order's customer has left; a charge begun for it is not sent to its partner again.");
+        }
+
+        if (order.UserId is not { } userId)
+        {
+            // A walk-in sale: nobody's data goes to the partner.
+            return;
+        }
+
+        try
+        {
+            await User(userId).CheckDisclosure(PaymentPartnerDisclosure(partner, PaymentPurpose));
+        }
+        catch (Exception failed) when (failed is not DomainException and not OperationCanceledException)
+        {
+            throw DomainException.Unavailable("payment-pending", $"The user's disclosure gate could not be asked ({failed.GetType().Name}); the charge stays begun.");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeiLing.Grains.Orders;
 using MeiLing.Grains.Platform;
+using MeiLing.Grains.Users;
 using MeiLing.Tests.Retail;
 
 namespace MeiLing.Tests.Commerce;
@@ -59,6 +60,49 @@ public sealed class PartnerOutageTests(PartnerOutageFixture platform)
         var order = await shop.MerchantClient.OrderAsync(placed.Id());
         Assert.Equal("paid", order.GetProperty("status").GetString());
         Assert.Equal(begunId, Assert.Single(order.GetProperty("payments").EnumerateArray()).GetProperty("paymentId").GetString());
+    }
+
+    // P3.1, P5.1 (*reviewer*): a charge begun (its partner did not answer in time, 503) was resumed at the order's next
+    // activation with no gate asked: once the account had begun closing (or the guardian had withdrawn), the user's payment
+    // went to the partner again. Resumed only past the user's gate, it is not sent: it stays begun, the order is read and
+    // anonymized all the same, and the partner's own confirmation still finishes the charge it took and gives it back.
+    [Fact]
+    public async Task P3_1_P5_1_a_begun_charge_is_not_sent_to_its_partner_again_once_the_account_is_closing()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        var order = platform.Grains.GetGrain<IOrderGrain>(placed.Id());
+        PartnerOutageSiloConfigurator.NeverAnswerChargesOf(placed.Id());
+        var unanswered = await shop.CustomerClient.PayAsync(placed.Id(), "wechat", CommerceApiClient.TeaPrice);
+        var begunId = Assert.Single((await platform.ReadAsync<OrderState>("order", "order", placed.Id())).PendingPayments).PaymentId;
+        await platform.Grains.GetGrain<IUserDataRights>(shop.Customer.UserId).CloseAccount();
+        PartnerOutageSiloConfigurator.NeverAnswerChargesOf(placed.Id(), answered: true);
+
+        // Each call after an ended activation activates the order again from storage, which resumes what it left begun.
+        await order.EndActivationAsync();
+        // Support's read: the merchant's would be refused by the closing account's gate before it reached the order.
+        var readWhileClosing = await order.Read(new OrderCaller(OrderParty.Support, "support"));
+        var anonymized = await order.Anonymize();
+        await order.EndActivationAsync();
+        var readAnonymized = await shop.MerchantClient.OrderAsync(placed.Id());
+        var chargeCalls = PartnerOutageSiloConfigurator.ChargeCallsOf(placed.Id());
+        var stored = await platform.ReadAsync<OrderState>("order", "order", placed.Id());
+        // The partner took the money at the first try after all and confirms it: its word finishes the charge, which the
+        // order, taking no payment now, gives back.
+        var confirmed = await platform.PostSignedAsync("/v1/payment-partners/wechat-pay/confirmations", JsonSerializer.Serialize(new
+        {
+            orderId = placed.Id(), paymentId = begunId, partnerReference = $"silent-wechat-pay-charge-{begunId}", amountFen = CommerceApiClient.TeaPrice,
+        }), TestSiloConfigurator.PartnerSecretsByName["wechat-pay"]);
+
+        await unanswered.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(OrderStatus.PendingPayment, readWhileClosing?.Status);
+        Assert.True(anonymized);
+        Assert.True(readAnonymized.GetProperty("anonymized").GetBoolean());
+        // The first try only: neither the activations nor the anonymization sent the charge again, which stayed begun.
+        Assert.Equal(1, chargeCalls);
+        Assert.Equal(begunId, Assert.Single(stored.PendingPayments).PaymentId);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(CommerceApiClient.TeaPrice, Assert.Single(PartnerOutageSiloConfigurator.RefundsOf(begunId)).Value);
     }
 
     [Fact]

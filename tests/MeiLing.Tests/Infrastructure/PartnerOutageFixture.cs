@@ -28,6 +28,7 @@ public sealed class PartnerOutageSiloConfigurator : ISiloConfigurator
 
     private static readonly ConcurrentDictionary<string, ConcurrentDictionary<string, long>> Refunds = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, bool> Unanswered = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, int> ChargeCalls = new(StringComparer.Ordinal);
 
     /// <summary>The partner answers no charge of <paramref name="orderId"/> until <paramref name="answered"/> is false again.</summary>
     public static void NeverAnswerChargesOf(string orderId, bool answered = false) => Unanswered[orderId] = !answered;
@@ -35,6 +36,9 @@ public sealed class PartnerOutageSiloConfigurator : ISiloConfigurator
     /// <summary>The refunds the silent partner made of a payment: the amount of each, by refund id.</summary>
     public static IReadOnlyDictionary<string, long> RefundsOf(string paymentId) =>
         Refunds.TryGetValue(paymentId, out var refunds) ? new Dictionary<string, long>(refunds) : new Dictionary<string, long>();
+
+    /// <summary>How many times the silent partner was asked to charge for <paramref name="orderId"/>, answered or not.</summary>
+    public static int ChargeCallsOf(string orderId) => ChargeCalls.TryGetValue(orderId, out var calls) ? calls : 0;
 
     public void Configure(ISiloBuilder siloBuilder)
     {
@@ -52,10 +56,13 @@ public sealed class PartnerOutageSiloConfigurator : ISiloConfigurator
         public string Region => "CN";
 
         // A charge never answered ignores its token too, as a careless adapter would: the platform lets go of it all the same.
-        public Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default) =>
-            Unanswered.TryGetValue(orderId, out var unanswered) && unanswered
+        public Task<string> ChargeAsync(string paymentId, string orderId, long amountFen, CancellationToken cancellationToken = default)
+        {
+            ChargeCalls.AddOrUpdate(orderId, 1, (_, calls) => calls + 1);
+            return Unanswered.TryGetValue(orderId, out var unanswered) && unanswered
                 ? new TaskCompletionSource<string>().Task
                 : Task.FromResult($"silent-{name}-charge-{paymentId}");
+        }
 
         public Task<string> RefundAsync(string paymentId, string refundId, string orderId, long amountFen, CancellationToken cancellationToken = default)
         {

@@ -65,6 +65,54 @@ public sealed class SettlementTests(PlatformFixture platform)
         Assert.Equal("cancelled", left.GetProperty("status").GetString());
     }
 
+    // P4.1, P1.6 (*reviewer*): a paid order still to be delivered kept its status as its customer left, while the
+    // anonymization erased its address: nobody could deliver it, the card's settlement covered only the balance left, and
+    // the merchant's cancellation after was 409 order-anonymized. It is cancelled and its card payment goes back onto the
+    // card before the card is settled, as when the merchant leaves.
+    [Fact]
+    public async Task P4_1_P1_6_a_paid_delivery_still_on_its_way_is_cancelled_into_the_settlement_at_cancellation()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(5_000);
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        await shop.MerchantClient.PaidAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice);
+
+        var done = await platform.CancelCustomerAsync(shop, "Agent Undelivered");
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(5_000, done.GetProperty("receipt").GetProperty("memberCardsSettledFen").GetInt64());
+        var settlement = (await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/member-card-settlements"))
+            .GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(5_000, settlement.GetProperty("amountFen").GetInt64());
+        var left = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}");
+        Assert.Equal("cancelled", left.GetProperty("status").GetString());
+        Assert.True(left.GetProperty("anonymized").GetBoolean());
+        var refund = Assert.Single(left.GetProperty("refunds").EnumerateArray());
+        Assert.Equal(CommerceApiClient.TeaPrice, refund.GetProperty("amountFen").GetInt64());
+    }
+
+    // P4.1, P1.6: only a delivery still to be made goes back as the customer leaves: one fulfilled (handed to the delivery
+    // partner) before is theirs, paid, and the card is settled without its price.
+    [Fact]
+    public async Task P4_1_a_delivery_fulfilled_before_the_cancellation_is_not_given_back()
+    {
+        var shop = await platform.OpenShopAsync();
+        await shop.TopUpAsync(5_000);
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        await shop.MerchantClient.PaidAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice);
+        var fulfilled = await shop.MerchantClient.SetStatusAsync(order.Id(), "fulfilled");
+        Assert.True(fulfilled.IsSuccessStatusCode, await fulfilled.Content.ReadAsStringAsync());
+
+        var done = await platform.CancelCustomerAsync(shop, "Agent Delivered");
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(5_000 - CommerceApiClient.TeaPrice, done.GetProperty("receipt").GetProperty("memberCardsSettledFen").GetInt64());
+        var left = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}");
+        Assert.Equal("fulfilled", left.GetProperty("status").GetString());
+        Assert.True(left.GetProperty("anonymized").GetBoolean());
+        Assert.Equal(0, left.GetProperty("refunds").GetArrayLength());
+    }
+
     // P4.1, P1.6: a cancellation of an order paid by card and WeChat Pay, made as its customer's account was closing, gave
     // the partner's part back first (the newest payment); the account's gate refused that disclosure (403), so the card's
     // part was never tried, and once the order was anonymized every try of it was 409 order-anonymized: the card was
