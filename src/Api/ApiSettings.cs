@@ -247,7 +247,8 @@ public sealed class ApiSettings : ClusterSettings
 
     /// <summary>
     /// Reverse proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed, as addresses or
-    /// CIDR networks separated by commas (<c>MEILING_TRUSTED_PROXIES</c>); empty trusts none (P4.4).
+    /// CIDR networks separated by commas (<c>MEILING_TRUSTED_PROXIES</c>); empty trusts none; a network wider than a /8
+    /// (IPv4) or /32 (IPv6) fails start-up (P4.4, P1.3).
     /// </summary>
     [ConfigurationKeyName("TRUSTED_PROXIES")]
     public string? TrustedProxies { get; set; }
@@ -275,11 +276,10 @@ public sealed class ApiSettings : ClusterSettings
             yield return result;
         }
 
-        if (!Security.TrustedProxies.TryParse(TrustedProxies, out _))
+        if (!Security.TrustedProxies.TryParse(TrustedProxies, out _, out var proxiesProblem))
         {
-            yield return new ValidationResult(
-                "MEILING_TRUSTED_PROXIES must be IP addresses or CIDR networks (e.g. 10.0.0.5,10.1.0.0/16) separated by commas.",
-                [nameof(TrustedProxies)]);
+            // P4.4, P1.3: also a network wide enough to trust nearly every caller's X-Forwarded-For (0.0.0.0/0, ::/0).
+            yield return new ValidationResult($"MEILING_TRUSTED_PROXIES {proxiesProblem}", [nameof(TrustedProxies)]);
         }
 
         if (!string.IsNullOrEmpty(JwtKey) && !IsBase64OfAtLeast(JwtKey, MinJwtKeyBytes))

@@ -48,7 +48,7 @@ public class ClusterSettings : IValidatableObject
     /// <summary>
     /// Whether webhooks may go to loopback endpoints, a merchant's local test receiver (<c>MEILING_WEBHOOK_ALLOW_LOOPBACK</c>):
     /// API hosts accept such a URL and silos deliver to it; private addresses never. Unset, only in the Development
-    /// environment (<see cref="AllowsLoopbackWebhooks"/>); refused at start in Production, where loopback is the
+    /// environment (<see cref="AllowsLoopbackWebhooks"/>); refused at start outside Development and Sandbox, where loopback is the
     /// platform's own services (the silo's dashboard, health and gateway ports, PostgreSQL).
     /// </summary>
     [ConfigurationKeyName("WEBHOOK_ALLOW_LOOPBACK")]

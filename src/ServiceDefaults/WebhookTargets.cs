@@ -25,7 +25,7 @@ public static class WebhookTargets
 
     /// <summary>
     /// Whether <paramref name="url"/> names a loopback host (<c>localhost</c>, 127/8, ::1, ::ffff:127.x): acceptable only
-    /// where the deployment allows loopback webhooks, never in Production (<c>MEILING_WEBHOOK_ALLOW_LOOPBACK</c>).
+    /// where the deployment allows loopback webhooks, only in Development or Sandbox (<c>MEILING_WEBHOOK_ALLOW_LOOPBACK</c>).
     /// </summary>
     public static bool NamesLoopback(string url)
     {

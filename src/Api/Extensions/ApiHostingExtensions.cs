@@ -34,7 +34,7 @@ public static class ApiHostingExtensions
     {
         var settings = builder.AddMeiLingSettings<ApiSettings>();
         RequireSessionKeyOutsideDevelopment(builder, settings);
-        RefuseLoopbackWebhooksInProduction(builder, settings);
+        RefuseLoopbackWebhooksWhereUsersAre(builder, settings);
         RequireTheDeliveryPartnersSecretWhereUsersAre(builder, settings);
         builder.AddMeiLingTelemetry("meiling-api");
         builder.Services.AddRequestMetrics();
@@ -187,14 +187,16 @@ public static class ApiHostingExtensions
         }
     }
 
-    // P4.4: in Production loopback is the platform's own ports (the silo's dashboard, a co-hosted gateway, PostgreSQL), never
-    // a merchant's endpoint; the silos refuse the same setting there.
-    private static void RefuseLoopbackWebhooksInProduction(WebApplicationBuilder builder, ApiSettings settings)
+    // P4.4: where real users are, loopback is the platform's own ports (the silo's dashboard, a co-hosted gateway, PostgreSQL),
+    // never a merchant's endpoint; the silos refuse the same setting there. Allowed only where the sandboxes are, Development
+    // and Sandbox, by name (*reviewer*): refused in Production alone, a Staging with real users let a merchant probe them.
+    private static void RefuseLoopbackWebhooksWhereUsersAre(WebApplicationBuilder builder, ApiSettings settings)
     {
-        if (builder.Environment.IsProduction() && settings.AllowsLoopbackWebhooks(builder.Environment))
+        var sandboxed = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Sandbox");
+        if (!sandboxed && settings.AllowsLoopbackWebhooks(builder.Environment))
         {
             throw new InvalidOperationException(
-                $"Invalid configuration:{Environment.NewLine}  - MEILING_WEBHOOK_ALLOW_LOOPBACK=true is refused in the Production environment: a merchant's URL would reach the platform's own services.");
+                $"Invalid configuration:{Environment.NewLine}  - MEILING_WEBHOOK_ALLOW_LOOPBACK=true is refused in the {builder.Environment.EnvironmentName} environment: a merchant's URL would reach the platform's own services. Leave it unset, or run with DOTNET_ENVIRONMENT set to Development or Sandbox.");
         }
     }
 

@@ -79,6 +79,10 @@ public static class SiloHostingExtensions
         // Registered before Orleans: the schema must exist before membership starts.
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddHostedService<SchemaMigrationService>();
+        // P4.1, P4.4: right after the schema, before Orleans serves and before MasterKeyRotationService re-wraps anything:
+        // a silo whose master keys or phone-hash key differ from those the cluster's data was written with refuses to start.
+        builder.Services.AddSingleton<PlatformKeyCheckService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PlatformKeyCheckService>());
 
         builder.UseOrleans(silo =>
         {
@@ -179,9 +183,11 @@ public static class SiloHostingExtensions
                 webhooks.PollInterval = TimeSpan.FromSeconds(settings.WebhookPollSeconds);
                 webhooks.AllowLoopback = settings.AllowsLoopbackWebhooks(environment);
             })
-            // P4.4: in production loopback is the silo's own dashboard, health and gateway ports, never a merchant's.
-            .Validate(webhooks => !(webhooks.AllowLoopback && environment.IsProduction()),
-                "MEILING_WEBHOOK_ALLOW_LOOPBACK=true is refused in the Production environment: a merchant's URL would reach the silo's own services.")
+            // P4.4: where real users are, loopback is the silo's own dashboard, health and gateway ports, never a merchant's:
+            // allowed only where the sandboxes are (*reviewer*: refused in Production alone, a Staging with real users let a
+            // merchant probe them).
+            .Validate(webhooks => !webhooks.AllowLoopback || sandboxed,
+                $"MEILING_WEBHOOK_ALLOW_LOOPBACK=true is refused in the {environment.EnvironmentName} environment: a merchant's URL would reach the silo's own services. Leave it unset, or run with DOTNET_ENVIRONMENT set to Development or Sandbox (scripts/run uses Sandbox).")
             .ValidateOnStart();
 
         builder.Services.AddHostedService<MasterKeyRotationService>();

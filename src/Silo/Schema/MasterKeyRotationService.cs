@@ -13,6 +13,8 @@ internal sealed partial class MasterKeyRotationService(IServiceProvider services
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+            // P4.1: never re-wrap under a master key that is not the cluster's (started after the check anyway; said here too).
+            await services.GetRequiredService<PlatformKeyCheckService>().Passed.WaitAsync(stoppingToken);
             var rewrapped = await services.GetRequiredService<UserDataKeys>().RewrapAsync();
             if (rewrapped > 0)
             {

@@ -22,6 +22,14 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
     // How long a silo waits between two tries of the lock another silo holds while it migrates.
     private static readonly TimeSpan LockRetryDelay = TimeSpan.FromMilliseconds(100);
 
+    // How long a migration in a transaction waits for a table lock. An ALTER TABLE waiting for its ACCESS EXCLUSIVE lock
+    // behind a long transaction queues every later reader and writer of the table behind itself: with no limit (and no
+    // command timeout), one idle-in-transaction session would stop all writes to that table for as long as it stayed open.
+    // 5 s outlasts the platform's own short transactions (grain writes, outbox batches); past it the migration fails with
+    // 55P03 lock_not_available, which Npgsql counts transient, so SchemaMigrationService tries again a second later, until
+    // its start deadline, each try holding up the table at most 5 s.
+    private const string MigrationLockTimeout = "5s";
+
     /// <summary>The migrations this build carries, in the order they apply.</summary>
     public static IReadOnlyList<Migration> Embedded { get; } = LoadEmbedded();
 
@@ -99,7 +107,14 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction))
+        await using (var limit = new NpgsqlCommand($"SET LOCAL lock_timeout = '{MigrationLockTimeout}'", connection, transaction))
+        {
+            await limit.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // No command timeout, as outside a transaction: an index build or backfill longer than Npgsql's default 30 s was
+        // cancelled, retried from scratch until the start deadline, and the silo did not start, blocking the table each try.
+        await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction) { CommandTimeout = 0 })
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -86,6 +86,9 @@ public sealed class SettingsValidationTests
     [InlineData("Staging", "SMS_SENDER", "sandbox", "MEILING_SMS_SENDER")]
     [InlineData("Staging", "PAYMENT_SANDBOX_CALLBACK", "http://127.0.0.1:5080", "MEILING_PAYMENT_SANDBOX_CALLBACK")]
     [InlineData("Live", "SMS_SENDER", "sandbox", "MEILING_SMS_SENDER")]
+    // Loopback webhooks were refused in Production alone, and scripts/run turned them on everywhere else: a Staging silo
+    // with real users delivered a merchant's URL to its own dashboard, health and gateway ports.
+    [InlineData("Staging", "WEBHOOK_ALLOW_LOOPBACK", "true", "MEILING_WEBHOOK_ALLOW_LOOPBACK")]
     public void P4_4_a_silo_outside_development_and_sandbox_refuses_the_sandboxes(string environment, string key, string value, string named)
     {
         var error = SiloStartError(environment, (key, value), ("PAYMENT_PARTNER_SECRETS", TestSiloConfigurator.PartnerSecrets));
@@ -105,6 +108,17 @@ public sealed class SettingsValidationTests
     [InlineData("RECENT_SIGN_IN_MINUTES", "1441", "MEILING_RECENT_SIGN_IN_MINUTES")]
     [InlineData("JWT_KEY", "c2hvcnQga2V5", "MEILING_JWT_KEY")]
     [InlineData("JWT_KEY", "not base64 but long enough to pass a length check!!", "MEILING_JWT_KEY")]
+    // P4.4, P1.3: trusting every network believed every caller's X-Forwarded-For, so a client picked a fresh address per
+    // request past every per-address limit and wrote the address it liked into a user's activity log.
+    [InlineData("TRUSTED_PROXIES", "0.0.0.0/0", "MEILING_TRUSTED_PROXIES")]
+    [InlineData("TRUSTED_PROXIES", "::/0", "MEILING_TRUSTED_PROXIES")]
+    [InlineData("TRUSTED_PROXIES", "10.0.0.5,0.0.0.0/1", "MEILING_TRUSTED_PROXIES")]
+    [InlineData("TRUSTED_PROXIES", "10.0.0.0/7", "MEILING_TRUSTED_PROXIES")]
+    [InlineData("TRUSTED_PROXIES", "2000::/3", "MEILING_TRUSTED_PROXIES")]
+    // A dual-stack listener sees IPv4 callers as ::ffff:a.b.c.d, matched against IPv6 networks too: all of IPv4 again.
+    [InlineData("TRUSTED_PROXIES", "::ffff:0.0.0.0/96", "MEILING_TRUSTED_PROXIES")]
+    [InlineData("TRUSTED_PROXIES", "::/32", "MEILING_TRUSTED_PROXIES")]
+    [InlineData("TRUSTED_PROXIES", "not-an-address", "MEILING_TRUSTED_PROXIES")]
     public void A_bad_api_setting_fails_start_up_naming_its_variable(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -116,6 +130,45 @@ public sealed class SettingsValidationTests
         var error = Assert.Throws<InvalidOperationException>(() => Settings.Bind<MeiLing.Api.ApiSettings>(configuration));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    // The networks a real deployment's proxies sit in are still accepted: one address, a /8 of IPv4, a /32 of IPv6, a /104
+    // of IPv4-mapped addresses, loopback.
+    [Fact]
+    public void P4_4_trusted_proxy_networks_up_to_a_v4_slash_8_or_a_v6_slash_32_are_accepted()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["POSTGRES"] = "Host=127.0.0.1;Database=meiling",
+            ["TRUSTED_PROXIES"] = "10.0.0.5, 10.0.0.0/8, 2001:db8::/32, ::ffff:10.0.0.0/104, 127.0.0.1, ::1",
+        }).Build();
+
+        var settings = Settings.Bind<MeiLing.Api.ApiSettings>(configuration);
+
+        Assert.Equal(6, settings.TrustedProxyNetworks.Count);
+    }
+
+    // The API host's own check of the same rule as the silos' (P4.4): loopback webhooks only in Development and Sandbox.
+    [Theory]
+    [InlineData("Staging")]
+    [InlineData("Production")]
+    public void P4_4_an_api_outside_development_and_sandbox_refuses_loopback_webhooks(string environment)
+    {
+        using var api = new WebApplicationFactory<MeiLing.Api.ApiAssemblyMarker>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment(environment);
+            web.UseSetting("POSTGRES", "Host=127.0.0.1;Port=1;Database=meiling;Timeout=1");
+            web.UseSetting("JWT_KEY", PlatformFixture.JwtKey);
+            // No delivery partner's secret: a host that let loopback through fails at that next check, naming another
+            // variable, rather than starting and waiting for a cluster for good.
+            web.UseSetting("PAYMENT_PARTNER_SECRETS", "");
+            web.UseSetting("WEBHOOK_ALLOW_LOOPBACK", "true");
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => api.Server).ToString();
+
+        Assert.Contains("MEILING_WEBHOOK_ALLOW_LOOPBACK", error, StringComparison.Ordinal);
+        Assert.Contains("Development or Sandbox", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using MeiLing.Silo.Schema;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace MeiLing.Tests.Storage;
 
@@ -70,6 +72,53 @@ public sealed class SchemaMigrationTests
 
         Assert.Contains("9002_joined", refused.Message, StringComparison.Ordinal);
         Assert.All(SchemaMigrator.Embedded.Where(migration => !migration.InTransaction), migration => Assert.NotEmpty(migration.Statements()));
+    }
+
+    // A migration in a transaction ran under Npgsql's default 30 s command timeout (only the no-transaction path had none):
+    // an index build or backfill longer than that was cancelled, tried again from scratch until the start deadline, each try
+    // blocking the table, and the silo did not start. Here the data source's own timeout is 1 s and the migration takes 2.
+    [Fact]
+    public async Task A_migration_in_a_transaction_longer_than_the_command_timeout_is_applied_and_recorded()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var impatient = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(database.ConnectionString) { CommandTimeout = 1 }.ConnectionString);
+        var slow = Migration.FromText(9003, "slow_backfill", "SELECT pg_sleep(2);");
+
+        var applied = await new SchemaMigrator(impatient, NullLogger<SchemaMigrator>.Instance).MigrateAsync([.. SchemaMigrator.Embedded, slow]);
+
+        Assert.Equal(1, applied);
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations WHERE version = $1", slow.Version));
+    }
+
+    // With no command timeout, an ALTER waiting for its table's lock behind a long transaction would wait for good, and every
+    // later reader and writer of the table would queue behind it. It gives up after the migrator's lock timeout with 55P03
+    // lock_not_available, which the silo's start-up counts transient (NpgsqlException.IsTransient) and tries again, and it
+    // leaves the migration unrecorded and the migrators' advisory lock free, so the next try applies it.
+    [Fact]
+    public async Task A_migration_in_a_transaction_waiting_on_a_table_lock_gives_up_transiently_and_applies_on_the_next_try()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var holder = await database.DataSource.OpenConnectionAsync();
+        await using var open = await holder.BeginTransactionAsync();
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM price_changes", holder, open))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        var alter = Migration.FromText(9004, "price_changes_note", "ALTER TABLE price_changes ADD COLUMN note text;");
+        // Well short of the 30 s command timeout a migration had, so that without a lock timeout this is cancelled, not failed.
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        var error = await Assert.ThrowsAsync<PostgresException>(
+            () => database.NewMigrator().MigrateAsync([.. SchemaMigrator.Embedded, alter], patience.Token));
+
+        Assert.Equal(PostgresErrorCodes.LockNotAvailable, error.SqlState);
+        Assert.True(error.IsTransient);
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations WHERE version = $1", alter.Version));
+
+        await open.RollbackAsync();
+        Assert.Equal(1, await database.NewMigrator().MigrateAsync([.. SchemaMigrator.Embedded, alter]));
     }
 
     private static Migration ConcurrentIndex { get; } = Migration.FromText(9001, "price_changes_by_staff", $"""

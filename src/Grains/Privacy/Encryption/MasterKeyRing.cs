@@ -11,6 +11,8 @@ public sealed class MasterKeyRing
 {
     public const int KeyBytes = 32;
 
+    private static readonly byte[] CheckLabel = "meiling/key-check/v1/master-key"u8.ToArray();
+
     private readonly Dictionary<string, byte[]> _keys;
 
     private MasterKeyRing(string currentId, Dictionary<string, byte[]> keys)
@@ -65,6 +67,13 @@ public sealed class MasterKeyRing
 
     /// <summary>A new ring entry: an id and a fresh random key, in the text form <see cref="Parse"/> reads.</summary>
     public static string NewKeyText(string id) => $"{id}:{Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes))}";
+
+    /// <summary>
+    /// A value that tells whether another silo's key of the same id is this one, without revealing it: HMAC-SHA256 of a fixed
+    /// label under the key (P4.1, P4.4: silos compare it at start, PlatformKeyChecks). Null when the id is not in the ring.
+    /// </summary>
+    public byte[]? CheckValue(string masterKeyId) =>
+        _keys.TryGetValue(masterKeyId, out var key) ? HMACSHA256.HashData(key, CheckLabel) : null;
 
     /// <summary>Wraps a data key under the current master key (AES-256-GCM, the user id as associated data).</summary>
     public byte[] Wrap(byte[] dataKey, string userId) => Aead.Seal(_keys[CurrentId], dataKey, userId);
