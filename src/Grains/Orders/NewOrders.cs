@@ -2,6 +2,7 @@ using MeiLing.Grains.Platform;
 using MeiLing.Grains.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Orleans.Storage;
 
 namespace MeiLing.Grains.Orders;
@@ -48,8 +49,10 @@ public sealed partial class NewOrders(
             // as does an order whose read-back failed too: a stored order's stock given back would be sold twice, while
             // held stock only undercounts until the merchant's next stock-take. No other attempt under this id is under
             // way: a minted id is this call's alone, and a keyed one (an order for a user) is placed in the order's turn
-            // and the user's, one attempt after another.
-            var stored = await IsStoredAsync(grainId);
+            // and the user's, one attempt after another. Only when the database itself refused the write (*reviewer* of
+            // this session's diff): after a timeout or a dropped connection the server may still commit the batch it
+            // received, after a read-back found nothing, and the stock given back would be sold twice.
+            var stored = RolledBack(failed) ? await IsStoredAsync(grainId) : null;
             if (stored == false)
             {
                 await placement.GiveBackStockAsync(orderId, placed);
@@ -63,6 +66,20 @@ public sealed partial class NewOrders(
         }
 
         return placed.ToView(orderId);
+    }
+
+    // The server's own answer to the write was an error, so its transaction rolled back and nothing of it can commit later.
+    private static bool RolledBack(Exception failure)
+    {
+        for (var cause = failure; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is PostgresException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Whether the order's row is in storage: null when the read failed as well.
@@ -80,6 +97,6 @@ public sealed partial class NewOrders(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderId}'s write failed and could not be read back: the stock it took is held")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderId}'s write failed without the database refusing it, or could not be read back: the stock it took is held")]
     private partial void LogStockHeldUnknown(Exception failure, string orderId);
 }
