@@ -313,7 +313,8 @@ public static class UsersApi
             return SkipCursor.Invalid();
         }
 
-        var page = await cluster.GetGrain<IActivityLogGrain>(0).GetUserActivityPage(userId, from, limit ?? 100);
+        var log = cluster.GetGrain<IActivityLogGrain>(0);
+        var page = ownLog ? await log.GetUserActivityPage(userId, from, limit ?? 100) : await log.GetUserActivityPageForSupport(userId, from, limit ?? 100);
         return TypedResults.Ok(ownLog
             ? new ItemPage<ActivityEntry>(page.Items, ActivityCursor.Write(page.Next))
             : new ItemPage<ActivityEntry>(page.Items.MaskedForSupport(), ActivityCursor.WriteSealed(protection, userId, page.Next)));

@@ -21,4 +21,13 @@ public interface IActivityLogGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("of-user-page")]
     Task<ActivityPage> GetUserActivityPage(string userId, ActivityPageStart? from, int limit);
+
+    /// <summary>
+    /// A page of a user's entries as support pages them: <see cref="GetUserActivityPage"/> over the entries
+    /// <see cref="Privacy.SupportMasking.ShownToSupport"/> keeps, left out before the page is cut (P1.7, A.2): cut first, a
+    /// page of one entry came back empty for each location post, and support counted and timed them between its neighbours.
+    /// Unmasked: the caller masks what it shows.
+    /// </summary>
+    [Alias("of-user-page-for-support")]
+    Task<ActivityPage> GetUserActivityPageForSupport(string userId, ActivityPageStart? from, int limit);
 }

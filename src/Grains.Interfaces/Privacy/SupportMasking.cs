@@ -102,7 +102,10 @@ public static class SupportMasking
     /// number, which support's read of the samples themselves coarsens to the city and the hour.
     /// </summary>
     public static IReadOnlyList<ActivityEntry> MaskedForSupport(this IEnumerable<ActivityEntry> entries) =>
-        [.. entries.Where(entry => !IsLocationRoute(entry.Path)).Select(entry => entry.MaskedForSupport())];
+        [.. entries.Where(ShownToSupport).Select(entry => entry.MaskedForSupport())];
+
+    /// <summary>Whether support sees the entry at all: not one of the location routes' (P1.7, A.2).</summary>
+    public static bool ShownToSupport(ActivityEntry entry) => !IsLocationRoute(entry.Path);
 
     // /v1/users/{userId}/locations and below, as a client may have cased or ended it (routes match either way).
     private static bool IsLocationRoute(string path)

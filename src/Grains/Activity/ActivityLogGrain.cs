@@ -1,3 +1,4 @@
+using MeiLing.Grains.Privacy;
 namespace MeiLing.Grains.Activity;
 
 // Holds nothing between calls, which wait on PostgreSQL: one call at a time per worker (a worker per core) would queue
@@ -16,4 +17,7 @@ internal sealed class ActivityLogGrain(ActivityLogStore store) : Grain, IActivit
 
     Task<ActivityPage> IActivityLogGrain.GetUserActivityPage(string userId, ActivityPageStart? from, int limit) =>
         store.PageAsync(userId, from, Math.Clamp(limit, 1, MaxShown));
+
+    Task<ActivityPage> IActivityLogGrain.GetUserActivityPageForSupport(string userId, ActivityPageStart? from, int limit) =>
+        store.PageAsync(userId, from, Math.Clamp(limit, 1, MaxShown), SupportMasking.ShownToSupport);
 }

@@ -103,9 +103,11 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
     /// time and opened only until the page is full (P4.4): a page holds itself and the entries of one instant's rows, never
     /// more. Rows are dated by their newest entry, so an entry on one page can be older than one on the next, as in the
     /// export; each page is newest first. The rows of one instant are taken together, in one order from call to call, so a
-    /// page that ends inside them says how many it showed and the next goes on from there.
+    /// page that ends inside them says how many it showed and the next goes on from there. With <c>visible</c>, only the
+    /// entries it keeps are paged (an instant with none of them is passed over, and a cursor counts only those), so every page
+    /// of one reader is cut from the same entries.
     /// </summary>
-    public async Task<ActivityPage> PageAsync(string userId, ActivityPageStart? from, int limit)
+    public async Task<ActivityPage> PageAsync(string userId, ActivityPageStart? from, int limit, Func<ActivityEntry, bool>? visible = null)
     {
         var shown = new List<ActivityEntry>();
         await foreach (var (at, rows) in InstantsAsync(userId, from?.RowsAt))
@@ -116,6 +118,11 @@ public sealed class ActivityLogStore(NpgsqlDataSource dataSource, UserDataKeys k
             }
 
             var entries = await EntriesOfInstantAsync(userId, rows);
+            if (visible is not null)
+            {
+                entries = entries.FindAll(entry => visible(entry));
+            }
+
             // A cursor whose instant is gone (its rows expired or erased) starts at the next one, from its first entry.
             var shownBefore = from is not null && at == from.RowsAt ? from.EntriesShown : 0;
             var taken = entries.Skip(shownBefore).Take(limit - shown.Count).ToList();

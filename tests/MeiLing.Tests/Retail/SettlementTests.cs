@@ -54,15 +54,7 @@ public sealed class SettlementTests(PlatformFixture platform)
         var order = await shop.PlaceOrderAsync(teas: 2, cakes: 0);
         await shop.MerchantClient.PaidAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice);
 
-        var done = await platform.CancelCustomerAsync(shop, "Agent Part");
-
-        Assert.Equal("completed", done.GetProperty("status").GetString());
-        Assert.Equal(5_000, done.GetProperty("receipt").GetProperty("memberCardsSettledFen").GetInt64());
-        var settlement = (await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/member-card-settlements"))
-            .GetProperty("items").EnumerateArray().Single();
-        Assert.Equal(5_000, settlement.GetProperty("amountFen").GetInt64());
-        var left = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}");
-        Assert.Equal("cancelled", left.GetProperty("status").GetString());
+        await CancelledAndSettledInFullAsync(shop, order, "Agent Part");
     }
 
     // P4.1, P1.6 (*reviewer*): a paid order still to be delivered kept its status as its customer left, while the
@@ -77,15 +69,7 @@ public sealed class SettlementTests(PlatformFixture platform)
         var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
         await shop.MerchantClient.PaidAsync(order.Id(), "member-card", CommerceApiClient.TeaPrice);
 
-        var done = await platform.CancelCustomerAsync(shop, "Agent Undelivered");
-
-        Assert.Equal("completed", done.GetProperty("status").GetString());
-        Assert.Equal(5_000, done.GetProperty("receipt").GetProperty("memberCardsSettledFen").GetInt64());
-        var settlement = (await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/member-card-settlements"))
-            .GetProperty("items").EnumerateArray().Single();
-        Assert.Equal(5_000, settlement.GetProperty("amountFen").GetInt64());
-        var left = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}");
-        Assert.Equal("cancelled", left.GetProperty("status").GetString());
+        var left = await CancelledAndSettledInFullAsync(shop, order, "Agent Undelivered");
         Assert.True(left.GetProperty("anonymized").GetBoolean());
         var refund = Assert.Single(left.GetProperty("refunds").EnumerateArray());
         Assert.Equal(CommerceApiClient.TeaPrice, refund.GetProperty("amountFen").GetInt64());
@@ -142,6 +126,22 @@ public sealed class SettlementTests(PlatformFixture platform)
         Assert.True(left.GetProperty("anonymized").GetBoolean());
         var refund = Assert.Single(left.GetProperty("refunds").EnumerateArray());
         Assert.Equal(2 * CommerceApiClient.TeaPrice, refund.GetProperty("amountFen").GetInt64());
+    }
+
+    // The customer cancels: the request completes, its receipt and the merchant's one settlement owe back all of the 5,000
+    // fen top-up, and the order is left cancelled (returned as the merchant reads it).
+    private async Task<JsonElement> CancelledAndSettledInFullAsync(Shop shop, JsonElement order, string agent)
+    {
+        var done = await platform.CancelCustomerAsync(shop, agent);
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(5_000, done.GetProperty("receipt").GetProperty("memberCardsSettledFen").GetInt64());
+        var settlement = (await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/merchants/{shop.Merchant.MerchantId}/member-card-settlements"))
+            .GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(5_000, settlement.GetProperty("amountFen").GetInt64());
+        var left = await shop.MerchantClient.GetFromJsonAsync<JsonElement>($"/v1/orders/{order.Id()}");
+        Assert.Equal("cancelled", left.GetProperty("status").GetString());
+        return left;
     }
 
     // Two teas: one paid from a 5,000 fen member card, one through WeChat Pay.
