@@ -21,7 +21,7 @@ public static class MemberCardsApi
         // P4.4, A.2 (*reviewer*): a cashier's key read every customer's balance at its whole rate; staff keys read cards at
         // their heavy-reads rate, as they read orders.
         group.MapGet("/", GetBalance).WithName("GetMemberCard").RequireRateLimiting(RateLimits.StaffReadsPolicy)
-            .WithSummary("The user's balance at this merchant (0 without a card); 404 for a user who does not exist. A manager's or cashier's key reads cards at MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND, then 429 (P4.4).");
+            .WithSummary("The user's balance at this merchant (0 without a card); 404 for a user who does not exist. A card's balance is the user's data handed to the merchant, recorded in the user's disclosures as an order read is, and 403 `processing-refused` while the platform hands nothing of theirs to a merchant (P3.1, P5.1). A manager's or cashier's key reads cards at MEILING_RATE_LIMIT_HEAVY_READS_PER_SECOND, then 429 (P4.4).");
         return group;
     }
 
@@ -43,7 +43,7 @@ public static class MemberCardsApi
 
     private static async Task<Results<Ok<BalanceBody>, NotFound>> GetBalance(string merchantId, string userId, IClusterClient cluster) =>
         await cluster.UserExistsAsync(userId)
-            ? TypedResults.Ok(new BalanceBody(await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).GetBalance()))
+            ? TypedResults.Ok(new BalanceBody(await cluster.GetGrain<IMemberCardGrain>(IMemberCardGrain.KeyOf(merchantId, userId)).GetBalanceForMerchant()))
             : TypedResults.NotFound();
 }
 

@@ -9,9 +9,19 @@ public interface IMemberCardGrain : IGrainWithStringKey
 {
     public static string KeyOf(string merchantId, string userId) => $"{merchantId}/{userId}";
 
+    /// <summary>The balance, for the platform's own checks: asks no gate and records nothing. A merchant reads <see cref="GetBalanceForMerchant"/>.</summary>
     [Alias("balance")]
     [ReadOnly]
     Task<long> GetBalance();
+
+    /// <summary>
+    /// The balance as the card's merchant reads it (P3.1): a card that exists is the user's data handed to the merchant, so
+    /// the user's gate is asked and the read recorded as an order read is; 403 while it refuses (the account closing, a
+    /// guardian's withdrawal). 0 without a card, asking nothing.
+    /// </summary>
+    [Alias("balance-for-merchant")]
+    [ReadOnly]
+    Task<long> GetBalanceForMerchant();
 
     /// <summary>The card as its user's access bundle shows it, driven by the data-category tags; null when none.</summary>
     [Alias("export-personal-data")]

@@ -41,6 +41,19 @@ public interface IUserGuardian : IGrainWithStringKey
     Task<string?> EnforceGuardianDeadline();
 
     /// <summary>
+    /// P5.1: whether this account's holder may stand as another child's guardian, asked of the account holding the number
+    /// that child named: false for a child's account (under 14 by its birth date, awaiting its own guardian, or one its
+    /// guardian still answers for) and for one being cancelled; true for any other, and when there is no account.
+    /// Reads a few fields, so it may interleave: asked from within a child's confirmation, and two children naming each
+    /// other's numbers would otherwise each wait on the other's turn.
+    /// Added in a rolling upgrade: while this account lives on a silo of the previous release the call fails, and the
+    /// child's confirmation with it (nothing confirmed); the child confirms again after the roll.
+    /// </summary>
+    [Alias("may-stand-as-guardian")]
+    [AlwaysInterleave]
+    Task<bool> MayStandAsGuardian();
+
+    /// <summary>
     /// Texts this child's guardian a <paramref name="purpose"/> code good for this child alone (P5.1), when
     /// <paramref name="normalizedPhone"/> is the guardian's number and the guardian may now confirm
     /// (<c>guardian-consent</c>: the account awaits them) or withdraw (<c>guardian-withdrawal</c>); otherwise sends nothing,

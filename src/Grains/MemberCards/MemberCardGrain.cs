@@ -1,4 +1,5 @@
 using MeiLing.Grains.Consents;
+using MeiLing.Grains.Disclosures;
 using MeiLing.Grains.Merchants;
 using MeiLing.Grains.Platform;
 using MeiLing.Grains.Privacy;
@@ -41,6 +42,28 @@ internal sealed partial class MemberCardGrain(
     }
 
     Task<long> IMemberCardGrain.GetBalance() => Task.FromResult(state.State.BalanceFen);
+
+    // What a merchant's read hands over: the balance, which A.2 counts as sensitive property information.
+    private static readonly string[] BalanceFields = ["balanceFen"];
+
+    // P3.1, P5.1, A.2: a card's balance read by its merchant is the user's data handed over, as an order read is. Answered
+    // without the gate, a merchant refused the orders of a child whose guardian withdrew, or of an account closing, still read
+    // the card's balance. Recorded as the order read records it (Disclose: the gate records the same hand-over once a day,
+    // however often the till reads, RecentDisclosures), and refused as it is: 403, which a merchant hears as
+    // processing-refused (A.2). A user id with no card here asks nothing: 0 tells the merchant nothing of them, and a
+    // refusal would tell it the account is closing. GetBalance stays ungated: the order's own short-card check reads it.
+    async Task<long> IMemberCardGrain.GetBalanceForMerchant()
+    {
+        if (state.RecordExists)
+        {
+            var merchant = await facts.MerchantAsync(MerchantId)
+                ?? throw DomainException.NotFound("merchant-not-found", "No such merchant.");
+            await GrainFactory.GetResolvedGrain<IUserConsentGate>(UserId).Disclose(new DisclosureRequest(
+                MerchantId, RecipientKind.Merchant, BalanceFields, "member-card", null, LawfulBasis.ContractNecessity, merchant.Region));
+        }
+
+        return state.State.BalanceFen;
+    }
 
     // A card being handed over owes nothing here: its balance is the successor's to settle (*reviewer*). Refused rather than
     // answered, so an erasure does not tell this merchant of a settlement it never makes; it runs again once the card moved.

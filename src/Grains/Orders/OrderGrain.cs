@@ -397,7 +397,7 @@ internal sealed partial class OrderGrain(
             await WriteOrForgetAsync();
         }
 
-        await ExecutePaymentAsync(payment);
+        await ExecutePaymentAsync(payment, firstAttempt: true);
         return await AnswerAsync(caller, order);
     }
 
@@ -1130,8 +1130,9 @@ internal sealed partial class OrderGrain(
     }
 
     // resumed: a payment begun earlier, finished now by this grain on its own (its activation, an anonymization, a till's
-    // retry), rather than by the request that began it or by its partner's confirmation.
-    private async Task ExecutePaymentAsync(OrderState.PaymentRecord payment, bool resumed = false)
+    // retry), rather than by the request that began it or by its partner's confirmation. firstAttempt: the request that began
+    // it, its partner never called yet (neither: the partner's own confirmation of a charge it was sent).
+    private async Task ExecutePaymentAsync(OrderState.PaymentRecord payment, bool resumed = false, bool firstAttempt = false)
     {
         var order = state.State;
         string? reference = null;
@@ -1177,11 +1178,23 @@ internal sealed partial class OrderGrain(
 
                 try
                 {
+                    if (firstAttempt)
+                    {
+                        // P3.1, P5.1: the hand-over is asked for as it happens. The gate passed before the payment was begun,
+                        // but a withdrawal or a closing taken while the begun payment was written went unasked: the charge went
+                        // to the partner all the same. Asked again here, without a second ledger row, as a resumed charge is.
+                        // Inside the try: refused, the partner was never called, so nothing moved and nothing stays begun (left
+                        // begun, no partner's word would ever finish it, and the order could not be cancelled). A gate that
+                        // cannot be asked leaves it begun (503), for the next attempt to ask as a resumed charge.
+                        await RefuseResumedChargeWithoutHandOverAsync(order, partner);
+                    }
+
                     reference = await partners.ChargeAsync(partner, payment.PaymentId, OrderId, payment.AmountFen);
                 }
                 catch (DomainException refused) when (refused.Kind != DomainErrorKind.Unavailable)
                 {
-                    // The partner refused the charge, so no money moved: like a short member card, nothing stays begun.
+                    // The partner refused the charge (or the user's gate refused it first), so no money moved: like a short
+                    // member card, nothing stays begun.
                     order.AbandonPayment(payment.PaymentId);
                     await WriteOrForgetAsync();
                     throw;
@@ -1232,6 +1245,7 @@ internal sealed partial class OrderGrain(
     // the partner is not called and the charge stays begun (its money may have moved at the first try): the partner's
     // confirmation, if it comes, finishes it, and the order that takes no payment gives it back (ReturnOfPaymentNotTaken).
     // Any failure of the ask is a refusal too, a DomainException the resume logs: the order's activation must not fail on it.
+    // A first attempt asks it too, right before its charge is sent (ExecutePaymentAsync), and abandons the payment it refuses.
     private async Task RefuseResumedChargeWithoutHandOverAsync(OrderState order, IPaymentPartner partner)
     {
         if (order.Anonymized)

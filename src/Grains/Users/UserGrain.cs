@@ -384,7 +384,10 @@ internal sealed partial class UserGrain(
     private async Task<UserProfile> ConfirmGuardianAsync(GuardianCode verificationCode)
     {
         var user = User;
-        if (!user.AwaitingGuardian || user.Guardian is null || user.Closing)
+        // P5.1: nor once the guardian withdrew. Withdrawn while the account still awaited them, with support's cancellation
+        // in front of the platform's erasure, a consent code (the registration's, or one asked for again) answered "active"
+        // though nothing may be processed, and stopped the reminder that files the erasure the withdrawal owes.
+        if (!user.AwaitingGuardian || user.Guardian is null || user.Closing || GuardianWithdrew(user))
         {
             throw DomainException.Conflict("guardian-not-awaited", "This account does not await a guardian's confirmation.");
         }
@@ -406,6 +409,14 @@ internal sealed partial class UserGrain(
             throw VerificationCodes.Failed();
         }
 
+        // P5.1: the code proves only that the child reached the number. One holding another child's account (a friend of
+        // 12, who reads the code out) proves no guardian's consent. Answered as a wrong code is: saying why would tell the
+        // child the number is a registered child's.
+        if (!await GuardianNumberMayConsentAsync(guardianPhone))
+        {
+            throw VerificationCodes.Failed();
+        }
+
         var now = clock.GetUtcNow();
         user.ConfirmGuardian(now);
         await WriteOrForgetAsync();
@@ -414,6 +425,32 @@ internal sealed partial class UserGrain(
             "Your guardian confirmed their consent; your account is now active.", null, now, now));
         await StopGuardianReminderAsync();
         return user.ToProfile(UserId);
+    }
+
+    // P5.1: a number nobody's account holds (most parents') or an adult's may consent; one held by a child's account or one
+    // being cancelled may not. The index's holder is never this account: registering refuses the child's own number.
+    private async Task<bool> GuardianNumberMayConsentAsync(string guardianPhone) =>
+        await GrainFactory.GetGrain<IPhoneIndexGrain>(phones.IndexKey(guardianPhone)).GetHolder() is not { } holder
+        || (holder != UserId && await GrainFactory.GetGrain<IUserGuardian>(holder).MayStandAsGuardian());
+
+    // P5.1: asked of the account holding a number another child named as their guardian. A child's account by its birth
+    // date, by awaiting its own guardian, or by a guardian who still answers for it (by the birth date they consented for,
+    // which a child's later correction does not shed), stands as nobody's guardian; nor does an account being cancelled.
+    Task<bool> IUserGuardian.MayStandAsGuardian()
+    {
+        if (!state.RecordExists)
+        {
+            return Task.FromResult(true);
+        }
+
+        var user = state.State;
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var child = user.AwaitingGuardian
+            || (user.BirthDate is { } birthDate && UnderGuardianAge(birthDate, now))
+            || (user.Guardian is { AnswersUntil: { } answersUntil } guardian && today < answersUntil
+                && guardian.ConfirmedAt is not null);
+        return Task.FromResult(!child && !user.Closing);
     }
 
     // P5.1: the code registration texted is this child's (scoped by its id), and so is one asked for again naming the child,
@@ -447,7 +484,11 @@ internal sealed partial class UserGrain(
         var codes = Codes(normalizedPhone);
         var mayAct = purpose switch
         {
-            VerificationPurpose.GuardianConsent => state.RecordExists && state.State.AwaitingGuardian && !state.State.Closing,
+            // P5.1: not once the guardian withdrew, whose consent cannot then be given (ConfirmGuardianAsync). Nothing is
+            // texted, and the answer stays the same as for any other number: a 409 here would tell whoever holds the
+            // child's id that its guardian withdrew.
+            VerificationPurpose.GuardianConsent => state.RecordExists && state.State.AwaitingGuardian && !state.State.Closing
+                && !GuardianWithdrew(state.State),
             VerificationPurpose.GuardianWithdrawal => MayWithdraw(out _),
             _ => false,
         };

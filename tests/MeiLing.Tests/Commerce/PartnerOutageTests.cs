@@ -105,6 +105,38 @@ public sealed class PartnerOutageTests(PartnerOutageFixture platform)
         Assert.Equal(CommerceApiClient.TeaPrice, Assert.Single(PartnerOutageSiloConfigurator.RefundsOf(begunId)).Value);
     }
 
+    // P3.1, P5.1: a first charge went to its partner on the strength of a gate asked before the payment was begun. An account
+    // that began closing (or a guardian who withdrew) while the order wrote the begun payment still had the payment handed to
+    // the partner. The gate is asked again right before the charge is sent: refused, the partner is never called and the
+    // payment is abandoned, nothing left begun that no partner's word would ever finish.
+    [Fact]
+    public async Task P3_1_A_first_partner_charge_asks_the_gate_right_before_it_is_sent()
+    {
+        var shop = await platform.OpenShopAsync();
+        var placed = await shop.PlaceOrderAsync(teas: 1, cakes: 0);
+        var customer = platform.Grains.GetGrain<IUserDataRights>(shop.Customer.UserId);
+
+        // The order's write of the begun payment is held: the gate has let the charge through, the partner is not yet called.
+        var paid = await HeldWrite.WhileHoldingThenWritingAsync(platform.Database, "orleans_storage",
+            $"NEW.grain_type = 'order' AND NEW.grain_id_string = '{placed.Id()}'", async held =>
+            {
+                var paying = shop.CustomerClient.PayAsync(placed.Id(), "wechat", CommerceApiClient.TeaPrice);
+                // Held past the group commit's slow-commit mark (GroupCommitOptions.SlowCommit, counted from before the write
+                // was held), the closing's write is sent beside the held one rather than queued behind it.
+                await held.UntilHeldForAsync(new GroupCommitOptions().SlowCommit);
+                await customer.CloseAccount();
+                await held.ReleaseAsync();
+                return await paying;
+            });
+        var stored = await platform.ReadAsync<OrderState>("order", "order", placed.Id());
+
+        Assert.EndsWith("/account-closing", (await paid.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(0, PartnerOutageSiloConfigurator.ChargeCallsOf(placed.Id()));
+        Assert.Empty(stored.PendingPayments);
+        Assert.Empty(stored.Payments);
+        Assert.Equal(OrderStatus.PendingPayment, stored.Status);
+    }
+
     [Fact]
     public async Task P1_6_a_begun_payment_whose_partner_is_gone_does_not_stop_the_order_from_activating()
     {

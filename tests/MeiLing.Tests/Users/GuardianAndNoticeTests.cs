@@ -159,6 +159,40 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
             "SELECT count(*) FROM user_disclosures WHERE user_id = $1 AND recipient_kind = 'DeliveryPartner'", child.UserId));
     }
 
+    // P5.1, P3.1, A.2: once the guardian withdrew, the merchant's reads of the child's orders were refused, but the child's
+    // member card at the same merchant still answered its balance (property information, sensitive) to the merchant's key,
+    // asked of no gate and recorded nowhere, while support's cancellation awaited the child's word.
+    [Fact]
+    public async Task P5_1_A_merchant_cannot_read_the_member_card_of_a_child_whose_guardian_withdrew()
+    {
+        var (child, guardianPhone, client) = await ChildWithConfirmedGuardianAsync();
+        var shop = await platform.OpenShopAsync() with { Customer = child, CustomerClient = client };
+        await shop.TopUpAsync(1_234);
+        var card = $"/v1/merchants/{shop.Merchant.MerchantId}/member-cards/{child.UserId}";
+        var readBefore = await shop.MerchantClient.GetAsync(card);
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Card Withdrawn", "support")).ApiKey);
+        await support.FileRequestAsync(child.UserId, new
+        {
+            type = "cancellation", reason = "caller asked to close the account", verification = "callback to the registered number",
+        });
+        var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
+
+        var readAfter = await shop.MerchantClient.GetAsync(card);
+
+        Assert.Equal(HttpStatusCode.OK, readBefore.StatusCode);
+        Assert.Equal(1_234, (await readBefore.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("balanceFen").GetInt64());
+        // Recorded as an order read is: the merchant received the child's balance while it could.
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM user_disclosures WHERE user_id = $1 AND recipient = $2 AND purpose = 'member-card'", child.UserId, shop.Merchant.MerchantId));
+        Assert.Equal(HttpStatusCode.Accepted, withdrawn.StatusCode);
+        var body = await readAfter.Content.ReadAsStringAsync();
+        // A.2: refused as the order read is, without saying why.
+        Assert.EndsWith("/processing-refused", (await readAfter.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+        Assert.DoesNotContain("1234", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("guardian", body, StringComparison.OrdinalIgnoreCase);
+    }
+
     // The hand-over refusal must not keep a withdrawn child's money: a refund gives it back through the payment partner.
     [Fact]
     public async Task P5_1_once_the_guardian_withdraws_the_merchant_still_refunds_the_childs_payment()
@@ -464,6 +498,79 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         Assert.EndsWith("/verification-failed", (await forNobody.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
     }
 
+    // P5.1: the code proved only that the child reached the number they named: a child of 10 named a friend of 12, whose
+    // account is itself a child's, had the code read out from the friend's phone, and was active without any guardian.
+    [Fact]
+    public async Task P5_1_a_child_cannot_confirm_a_guardian_whose_number_holds_a_minors_account()
+    {
+        var friendsGuardian = UserApiClient.NewPhone();
+        var friend = await RegisterChildAsync(friendsGuardian, age: 12);
+        var friendsClient = await platform.AsUserAsync(friend);
+        await AssertConfirmedAsync(await friendsClient.PostAsJsonAsync($"/v1/users/{friend.UserId}/guardian-confirmation",
+            new { verificationCode = await platform.LatestCodeAsync(friendsGuardian, "guardian-consent") }));
+        var child = await RegisterChildAsync(friend.Phone);
+        var client = await platform.AsUserAsync(child);
+
+        var codeOnTheFriendsPhone = await ObtainGuardianCodeAsync(friend.Phone, "guardian-consent", child.UserId);
+        var confirmed = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = codeOnTheFriendsPhone });
+        var sampled = await client.PostLocationAsync(child.UserId);
+
+        // The same answer as a wrong code: the child is not told the number is a registered child's.
+        Assert.EndsWith("/verification-failed", (await confirmed.AssertProblemAsync(HttpStatusCode.BadRequest)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal("pending-guardian", (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{child.UserId}")).GetProperty("status").GetString());
+        Assert.EndsWith("/guardian-confirmation-pending", (await sampled.AssertProblemAsync(HttpStatusCode.Forbidden)).TypeOf(), StringComparison.Ordinal);
+    }
+
+    // The rule stands in no parent's way: a guardian whose number holds an adult's account confirms as one with none does.
+    [Fact]
+    public async Task P5_1_a_guardian_whose_number_holds_an_adults_account_confirms_the_child()
+    {
+        var parent = await platform.RegisterUserAsync(new { birthDate = "1985-03-01" });
+        var child = await RegisterChildAsync(parent.Phone);
+        var client = await platform.AsUserAsync(child);
+
+        var confirmed = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation",
+            new { verificationCode = await platform.LatestCodeAsync(parent.Phone, "guardian-consent") });
+
+        await AssertConfirmedAsync(confirmed);
+    }
+
+    // P5.1: a guardian who withdrew while the account still awaited them, with support's cancellation in front of the
+    // platform's erasure, was still texted consent codes, and the child confirmed with one: 200 "active" though nothing
+    // could be processed, and the reminder that files the erasure the withdrawal owes was stopped.
+    [Fact]
+    public async Task P5_1_a_withdrawn_guardian_cannot_confirm_the_child_again()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+        var toConfirm = await platform.LatestCodeAsync(guardianPhone, "guardian-consent");
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Withdrawn Pending", "support")).ApiKey);
+        await support.FileRequestAsync(child.UserId, new
+        {
+            type = "cancellation", reason = "caller asked to close the account", verification = "callback to the registered number",
+        });
+        var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
+        Assert.True(withdrawn.StatusCode == HttpStatusCode.Accepted, await withdrawn.Content.ReadAsStringAsync());
+        var consentTextsBefore = await TextCountAsync(guardianPhone, "guardian-consent");
+
+        var asked = await platform.Client().PostAsJsonAsync("/v1/verification-codes", new { phone = guardianPhone, purpose = "guardian-consent", userId = child.UserId });
+        // Texted after the consent code would have been, through the same code grain: once it is here, that one is not.
+        await ObtainGuardianCodeAsync(guardianPhone, "guardian-withdrawal", child.UserId);
+        var confirmed = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation", new { verificationCode = toConfirm });
+        var sampled = await client.PostLocationAsync(child.UserId);
+
+        Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
+        Assert.Equal(consentTextsBefore, await TextCountAsync(guardianPhone, "guardian-consent"));
+        Assert.EndsWith("/guardian-not-awaited", (await confirmed.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, sampled.StatusCode);
+        Assert.Equal("pending-guardian", (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{child.UserId}")).GetProperty("status").GetString());
+        // The deadline's reminder stands, to file the platform's erasure should support's cancellation end without it.
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_reminders WHERE position($1 in grain_id) > 0 AND reminder_name = 'guardian-deadline'", child.UserId));
+    }
+
     [Fact]
     public async Task P5_1_a_confirmation_when_none_is_awaited_is_409()
     {
@@ -713,6 +820,10 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
     private async Task<int> TextCountAsync(string phone) =>
         (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={phone}")).GetProperty("items").GetArrayLength();
 
+    private async Task<int> TextCountAsync(string phone, string purpose) =>
+        (await platform.Operator().GetFromJsonAsync<JsonElement>($"/v1/sandbox/sms?phone={phone}")).GetProperty("items").EnumerateArray()
+            .Count(sms => sms.GetProperty("purpose").GetString() == purpose);
+
     // Five wrong codes: as many attempts as a number's live codes of one purpose (and scope) take together.
     private static async Task BurnAsync(HttpClient client, string route, string rightCode)
     {
@@ -723,10 +834,10 @@ public sealed class GuardianAndNoticeTests(PlatformFixture platform)
         }
     }
 
-    private async Task<RegisteredUser> RegisterChildAsync(string guardianPhone) =>
+    private async Task<RegisteredUser> RegisterChildAsync(string guardianPhone, int age = 10) =>
         await platform.RegisterUserAsync(new
         {
-            birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-10),
+            birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-age),
             guardianConsent = new { guardianName = "王芳", guardianPhone, relationship = "mother" },
         });
 }
