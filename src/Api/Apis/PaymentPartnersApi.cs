@@ -31,7 +31,7 @@ public static class PaymentPartnersApi
             .Accepts<PartnerConfirmationBody>("application/json");
         routes.MapPost("/v1/payment-partners/{partner}/recipient-confirmations", ConfirmAsRecipient).AllowAnonymous()
             .WithTags("Payment partners").WithName("ConfirmPartnerAsRecipient")
-            .WithSummary("A payment or delivery partner told of a data-rights request or of a consent withdrawn directly confirms it acted: {causeId} (the requestId, receiptId, objection id or closure id of the notice: data.requestId, the consent record's id, the objection's cause, or data.closureId for an order a closing merchant erased), signed with its secret like a payment confirmation; 401 otherwise, 404 when it was not told of that cause; for a closure, 409 notice-not-delivered until the notice reached the partner (delivered, or answered by its endpoint).")
+            .WithSummary("A payment or delivery partner told of a data-rights request or of a consent withdrawn directly confirms it acted: {causeId} (the requestId, receiptId, objection id or closure id of the notice: data.requestId, the consent record's id, the objection's cause, or data.closureId for an order a closing merchant erased), signed with its secret like a payment confirmation; 401 otherwise, 404 when it was not told of that cause; for a closure, or a request whose later notice (an owed address erased since) took the place of the first, 409 notice-not-delivered until the notice reached the partner (delivered, or answered by its endpoint).")
             .ProducesProblems(StatusCodes.Status409Conflict)
             .Accepts<PartnerRecipientConfirmationBody>("application/json");
         return routes;

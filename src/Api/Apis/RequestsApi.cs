@@ -48,7 +48,8 @@ public static class RequestsApi
         requests.MapPost("/{requestId:id}/cancellation", Cancel).RequireAuthorization(AuthorizationPolicies.UserOrSupport).AuditsSubjectOf("requestId")
             .WithName("CancelRequest").WithSummary("The user, or the agent who filed it, cancels a request before its first step; 409 afterwards.");
         requests.MapPost("/{requestId:id}/recipients/{merchantId:id}/confirmation", ConfirmAsRecipient).ForCaller(CallerScope.TheMerchantKey)
-            .WithName("ConfirmRequestAsRecipient").WithSummary("A merchant the request reached confirms it acted on it (erased, exported, corrected); that merchant's key only.");
+            .ProducesProblems(StatusCodes.Status409Conflict)
+            .WithName("ConfirmRequestAsRecipient").WithSummary("A merchant the request reached confirms it acted on it (erased, exported, corrected); that merchant's key only. Once a later notice of the request (an owed address erased since) took the place of the first on its listing, only once that notice reached it (delivered, or answered by its endpoint); else 409 notice-not-delivered (P3.1, P8.1).");
         requests.MapPost($"/{{requestId:id}}/recipients/{{recipient:{PartyRouteConstraint.ConstraintName}}}/redelivery", Redeliver)
             .RequireAuthorization(AuthorizationPolicies.Support).ProducesProblems(StatusCodes.Status409Conflict).AuditsSubjectOf("requestId")
             .WithName("RedeliverRequestNotice")

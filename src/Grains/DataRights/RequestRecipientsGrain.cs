@@ -13,34 +13,37 @@ namespace MeiLing.Grains.DataRights;
 [Reentrant]
 internal sealed class RequestRecipientsGrain(WebhookOutboxStore store, TimeProvider clock) : Grain, IRequestRecipientsGrain
 {
-    Task<RequestRecipient?> IRequestRecipientsGrain.Confirm(string requestId, string merchantId) =>
-        store.ConfirmAsync(requestId, merchantId, clock.GetUtcNow());
+    // P3.1, P8.1: by the request's id, except a listing a later notice superseded, until that notice reached the merchant
+    // (WebhookOutboxStore.ConfirmAsync): 409 notice-not-delivered, as for a notice confirmed by an id the party works out.
+    async Task<RequestRecipient?> IRequestRecipientsGrain.Confirm(string requestId, string merchantId) =>
+        Confirmed(await store.ConfirmAsync(requestId, merchantId, clock.GetUtcNow()));
 
     Task<RequestRecipient?> IRequestRecipientsGrain.ConfirmReceived(string causeId, string merchantId, string? eventId) =>
         ConfirmReceivedAsync(causeId, merchantId, [RecipientKind.Merchant], eventId);
 
-    private async Task<RequestRecipient?> ConfirmReceivedAsync(string causeId, string recipient, IReadOnlyList<RecipientKind> kinds, string? eventId)
-    {
-        var confirmation = await store.ConfirmReceivedAsync(causeId, recipient, kinds, eventId, clock.GetUtcNow());
-        return confirmation.Outcome switch
+    private async Task<RequestRecipient?> ConfirmReceivedAsync(string causeId, string recipient, IReadOnlyList<RecipientKind> kinds, string? eventId) =>
+        Confirmed(await store.ConfirmReceivedAsync(causeId, recipient, kinds, eventId, clock.GetUtcNow()));
+
+    private static RequestRecipient? Confirmed(ReceivedConfirmation confirmation) =>
+        confirmation.Outcome switch
         {
             ReceivedConfirmationOutcome.Confirmed => confirmation.Recipient,
             ReceivedConfirmationOutcome.NotListed => null,
             _ => throw DomainException.Conflict(
                 "notice-not-delivered", "The notice has not reached this recipient: confirm once its endpoint has answered it."),
         };
-    }
 
     Task<IReadOnlyList<RequestRecipient>> IRequestRecipientsGrain.Of(string causeId) => store.RecipientsOfAsync(causeId);
 
     // A partner confirms a cause whose id it can work out only once its notice reached it: a closure's is the order's id
     // behind a prefix, which the partner holds; an objection's comes from the transfer and the user, both named in another
     // objector's notice, so it confirmed erasures it never heard of, off support's chase list for good (P3.1, P3.2). A
-    // request's or a receipt's id is random: a partner knows it only from its notice, or from support chasing it.
-    Task<RequestRecipient?> IRequestRecipientsGrain.ConfirmAsPartner(string causeId, string partner) =>
+    // request's or a receipt's id is random: a partner knows it only from its notice, or from support chasing it; still,
+    // a listing a later notice superseded waits for that notice to reach it (P3.1, P8.1: WebhookOutboxStore.ConfirmAsync).
+    async Task<RequestRecipient?> IRequestRecipientsGrain.ConfirmAsPartner(string causeId, string partner) =>
         MerchantClosures.IsCauseId(causeId) || TransferObjections.IsCauseId(causeId)
-            ? ConfirmReceivedAsync(causeId, partner, [RecipientKind.PaymentPartner, RecipientKind.DeliveryPartner], eventId: null)
-            : store.ConfirmPartnerAsync(causeId, partner, clock.GetUtcNow());
+            ? await ConfirmReceivedAsync(causeId, partner, [RecipientKind.PaymentPartner, RecipientKind.DeliveryPartner], eventId: null)
+            : Confirmed(await store.ConfirmPartnerAsync(causeId, partner, clock.GetUtcNow()));
 
     async Task<RequestRecipient?> IRequestRecipientsGrain.Redeliver(string causeId, string recipient)
     {

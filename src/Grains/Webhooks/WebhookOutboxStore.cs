@@ -123,16 +123,18 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
 
     // P3.1, P8.1: a later notice to a party listed already under the cause (RecipientListing.Supersedes: an owed address
     // erased after the request told it) is what the listing shows from then on, as if first listed with it: neither told nor
-    // confirmed (the party confirms by the cause, as before), its attempts and failure shown, chased by support, re-sent by
+    // confirmed (the party confirms by the cause, once this notice reached it), its attempts and failure shown, chased by support, re-sent by
     // it, and its failed notice kept, where the listing kept the first notice, confirmed, and this one went unseen. Left as it
     // is: for a notice this write did not put in the outbox (written again on a retry, perhaps after a later one took its
     // place: no news), a party told nothing (a closed merchant), a listing closed, or one failed, which shows that failure
     // until support re-sends it (this notice with it, should it fail too: RedeliverAsync). The notice replaced while still on
-    // its way is watched still: failed for good, the listing shows it again (ListingsOfFailedNotice).
+    // its way is watched still: failed for good, the listing shows it again (ListingsOfFailedNotice). Marked superseded
+    // (superseded_at): the party holds the cause's id from the first notice, so from then on it confirms by it only once
+    // this one reached it (ConfirmAsync).
     private const string SupersedingListing = """
         INSERT INTO request_recipients (request_id, recipient, recipient_kind, event_id, event_type, listed_at, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
         ON CONFLICT (request_id, recipient, recipient_kind) DO UPDATE SET
-               event_id = excluded.event_id, event_type = excluded.event_type, listed_at = excluded.listed_at, notified_at = NULL,
+               event_id = excluded.event_id, event_type = excluded.event_type, listed_at = excluded.listed_at, superseded_at = excluded.listed_at, notified_at = NULL,
                confirmed_at = NULL, answered_at = NULL, failed_at = NULL, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL
          WHERE excluded.event_id IS NOT NULL AND request_recipients.event_id IS DISTINCT FROM excluded.event_id
            AND request_recipients.closed_at IS NULL
@@ -460,24 +462,43 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             $"SELECT {RecipientColumns} FROM request_recipients WHERE request_id = $1 ORDER BY recipient_kind, recipient",
             ReadRecipient, requestId);
 
-    /// <summary>The merchant's confirmation of a request it is a recipient of (kept if given before); null when it is not one.</summary>
-    public Task<RequestRecipient?> ConfirmAsync(string requestId, string merchantId, DateTimeOffset now) =>
+    /// <summary>
+    /// The merchant's confirmation of a request it is a recipient of (kept if given before), by the request's id alone: a
+    /// request's id is random, known only from its notice, and a receiver may confirm from inside its handler before the
+    /// delivery is recorded. Not a listing a later notice superseded (<see cref="SupersedingListing"/>), until that notice
+    /// reached it (<see cref="ReceivedConfirmationOutcome.NotDelivered"/>): the id came with the first.
+    /// </summary>
+    public Task<ReceivedConfirmation> ConfirmAsync(string requestId, string merchantId, DateTimeOffset now) =>
         ConfirmAsync(requestId, merchantId, [nameof(RecipientKind.Merchant)], now);
 
     /// <summary>A payment or delivery partner's confirmation, as <see cref="ConfirmAsync(string, string, DateTimeOffset)"/>: never a merchant's listing.</summary>
-    public Task<RequestRecipient?> ConfirmPartnerAsync(string causeId, string partner, DateTimeOffset now) =>
+    public Task<ReceivedConfirmation> ConfirmPartnerAsync(string causeId, string partner, DateTimeOffset now) =>
         ConfirmAsync(causeId, partner, [nameof(RecipientKind.PaymentPartner), nameof(RecipientKind.DeliveryPartner)], now);
 
-    private async Task<RequestRecipient?> ConfirmAsync(string causeId, string recipient, string[] kinds, DateTimeOffset now)
+    // P3.1, P8.1 (*reviewer*): a party told of a request, then of an owed address erased later (SupersedingListing), holds
+    // the request's id from the first notice: by it alone it confirmed the later one that never reached it (its endpoint
+    // removed or failing), shown confirmed to the user, off support's chase list, its failed notice erased with the
+    // finished ones. A superseded listing is confirmed once its notice was delivered or answered since (the supersession
+    // cleared both), as ConfirmReceivedAsync confirms; a confirmation given since is kept.
+    private async Task<ReceivedConfirmation> ConfirmAsync(string causeId, string recipient, string[] kinds, DateTimeOffset now)
     {
         var rows = await dataSource.ReadRowsAsync(
             $"""
             UPDATE request_recipients SET confirmed_at = coalesce(confirmed_at, $3)
              WHERE request_id = $1 AND recipient = $2 AND recipient_kind = ANY($4)
+               AND (superseded_at IS NULL OR confirmed_at IS NOT NULL OR notified_at IS NOT NULL OR answered_at IS NOT NULL)
             RETURNING {RecipientColumns}
             """,
             ReadRecipient, causeId, recipient, now, kinds);
-        return rows.Count > 0 ? rows[0] : null;
+        if (rows.Count > 0)
+        {
+            return new(ReceivedConfirmationOutcome.Confirmed, rows[0]);
+        }
+
+        var listed = await dataSource.ReadRowsAsync(
+            $"SELECT {RecipientColumns} FROM request_recipients WHERE request_id = $1 AND recipient = $2 AND recipient_kind = ANY($3)",
+            ReadRecipient, causeId, recipient, kinds);
+        return listed.Count > 0 ? new(ReceivedConfirmationOutcome.NotDelivered, listed[0]) : new(ReceivedConfirmationOutcome.NotListed, null);
     }
 
     /// <summary>

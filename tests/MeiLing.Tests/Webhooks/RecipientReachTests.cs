@@ -257,6 +257,70 @@ public sealed class RecipientReachTests(PlatformFixture platform)
         Assert.Equal("confirmed", (await confirmedAgain.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
     }
 
+    // P3.1, P8.1 (*reviewer*): the later notice took the first one's place on the listing, unconfirmed, but the merchant
+    // holds the request's id from the first and confirmed by it alone a notice that never reached it (its endpoint removed,
+    // then dropping every attempt): shown confirmed to the user, off support's chase list, its failed notice erased with the
+    // finished ones. A superseded listing is confirmed only once its notice reached the merchant.
+    [Fact]
+    public async Task P3_1_P8_1_a_merchant_cannot_confirm_an_owed_address_erasure_whose_notice_never_reached_it()
+    {
+        // Once dropping, the receiver takes the merchant's erasure notices and drops the connection without an answer.
+        var dropping = false;
+        await using var receiver = await WebhookReceiver.StartAsync(delivery =>
+            Task.FromResult(Volatile.Read(ref dropping) && delivery.Type == "customer.redact" ? 0 : 200));
+        var shop = await platform.OpenShopAsync();
+        var merchantId = shop.Merchant.MerchantId;
+        await shop.MerchantClient.RegisterWebhookAsync(merchantId, receiver);
+        await FulfilledWithDeliveryAsync(shop);
+        var toBeDelivered = (await shop.PlacePaidInTheAppAsync()).Id();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Unheard Address", "support")).ApiKey);
+        var requestId = (await shop.CustomerClient.FileRequestAsync(
+            shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } })).RequestId();
+        await shop.CustomerClient.WaitUntilDoneAsync(requestId);
+        var first = await receiver.WaitForAsync(r => r.Endpoint == merchantId && r.Type == "customer.redact");
+        await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "notified");
+        var confirmation = $"/v1/requests/{requestId}/recipients/{merchantId}/confirmation";
+        var confirmed = await shop.MerchantClient.PostAsync(confirmation, null);
+
+        // The merchant removes its endpoint, then refunds the order on its way: the notice of the address that order owed
+        // waits for an endpoint, and the merchant confirms the request by its id all the same.
+        var removed = await shop.MerchantClient.DeleteAsync($"/v1/merchants/{merchantId}/webhook");
+        (await shop.MerchantClient.SetStatusAsync(toBeDelivered, "refunded")).EnsureSuccessStatusCode();
+        await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "pending");
+        var whileWaiting = await shop.MerchantClient.PostAsync(confirmation, null);
+        var waiting = await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "pending");
+
+        // Its endpoint back, every attempt of the notice dropped: failed for good, never answered; confirmed by id again.
+        Volatile.Write(ref dropping, true);
+        await shop.MerchantClient.RegisterWebhookAsync(merchantId, receiver);
+        var dropped = await receiver.WaitForAsync(r => r.Endpoint == merchantId && r.Type == "customer.redact" && r.WebhookId != first.WebhookId);
+        var failed = await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "failed");
+        var onceFailed = await shop.MerchantClient.PostAsync(confirmation, null);
+        var stillFailed = await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "failed");
+        var listed = await support.UnconfirmedRequestIdsAsync();
+
+        // Support re-sends it; it reaches the merchant, which confirms it by the request as before.
+        Volatile.Write(ref dropping, false);
+        var redelivered = await support.PostAsync($"/v1/requests/{requestId}/recipients/{merchantId}/redelivery", null);
+        await receiver.WaitForAsync(r => r.WebhookId == dropped.WebhookId && r.Answered == 200);
+        await shop.CustomerClient.WaitForRecipientAsync(requestId, merchantId, "notified");
+        var confirmedOnceReached = await shop.MerchantClient.PostAsync(confirmation, null);
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        Assert.Equal([toBeDelivered], dropped.Data.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal(0, dropped.Answered);
+        Assert.EndsWith("/notice-not-delivered", (await whileWaiting.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, waiting.GetProperty("confirmedAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("notifiedAt").ValueKind);
+        Assert.EndsWith("/notice-not-delivered", (await onceFailed.AssertProblemAsync(HttpStatusCode.Conflict)).TypeOf(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, stillFailed.GetProperty("confirmedAt").ValueKind);
+        Assert.Contains(requestId, listed);
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirmedOnceReached.StatusCode);
+        Assert.Equal("confirmed", (await confirmedOnceReached.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
     private static async Task<string> FulfilledWithDeliveryAsync(Shop shop)
     {
         var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery());
