@@ -40,6 +40,14 @@ internal sealed class StaffGrain(
             // It is listed there too, before its key exists: no key is issued in the merchant's name that the merchant cannot find.
             await GrainFactory.GetGrain<IMerchantGrain>(merchantId).ReserveStaffPlaceBy(StaffId, command.EnrolledBy);
         }
+        else
+        {
+            // P1.7, P4.4: the platform's own staff are listed likewise before their key exists (GET /v1/staff), so a key an
+            // operator minted (with a leaked operator key) can be found and offboarded after that operator is; past the
+            // roster's bound it is 409 with nothing written. Idempotent per staff id. Members enrolled before the roster was
+            // kept are not on it.
+            await GrainFactory.GetGrain<IPlatformStaffRosterGrain>(IPlatformStaffRosterGrain.Key).ReservePlace(StaffId);
+        }
 
         var apiKey = ApiKeys.NewKey(grant.Role);
         state.State.Enrol(command, now, ApiKeys.Hash(apiKey));
