@@ -5,6 +5,7 @@ using MeiLing.Grains.Activity;
 using MeiLing.Grains.Privacy.Encryption;
 using MeiLing.Grains.Retention;
 using MeiLing.Tests.Api;
+using MeiLing.Tests.DataRights;
 using Npgsql;
 
 namespace MeiLing.Tests.Users;
@@ -31,6 +32,59 @@ public sealed class ActivityLogTests(PlatformFixture platform)
         Assert.Equal("Android", entry.OperatingSystem);
         Assert.Contains("MeiLingPOS", entry.UserAgent, StringComparison.Ordinal);
         Assert.Equal($"/v1/users/{user.UserId}", entry.Path);
+    }
+
+    // P5.1, P1.3 (*reviewer*): a child awaiting their guardian may sign in, and every request of theirs was logged (address,
+    // browser, language, system, path, search) though the gate refuses every processing of them; once the guardian
+    // confirmed, the entries collected before the consent stayed in the child's log.
+    [Fact]
+    public async Task P5_1_A_child_awaiting_a_guardian_leaves_no_activity_entries()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+
+        var read = await client.GetAsync($"/v1/users/{child.UserId}?q=before+consent");
+        await FlushedPastAsync();
+        var confirmed = await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation",
+            new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") });
+        (await client.GetAsync($"/v1/users/{child.UserId}?q=after+consent")).EnsureSuccessStatusCode();
+        await FlushedPastAsync();
+
+        // What the child reads of their log: their requests since the consent are in it, none from before.
+        var shown = (await client.GetFromJsonAsync<JsonElement>($"/v1/users/{child.UserId}/activity")).GetProperty("items").EnumerateArray()
+            .Select(entry => entry.GetProperty("searchTerms").GetString()).ToList();
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Contains("after consent", shown);
+        Assert.DoesNotContain("before consent", shown);
+    }
+
+    // P5.1, P1.3: from the guardian's withdrawal on nothing of the child is processed, also while support's cancellation
+    // awaits the child's word and the account is not yet closing; their requests were logged all the while.
+    [Fact]
+    public async Task P5_1_A_child_whose_guardian_withdrew_leaves_no_activity_entries_while_the_erasure_waits()
+    {
+        var guardianPhone = UserApiClient.NewPhone();
+        var child = await RegisterChildAsync(guardianPhone);
+        var client = await platform.AsUserAsync(child);
+        (await client.PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-confirmation",
+            new { verificationCode = await platform.LatestCodeAsync(guardianPhone, "guardian-consent") })).EnsureSuccessStatusCode();
+        var support = platform.Client((await platform.EnrolStaffAsync("Agent Activity Withdrawn", "support")).ApiKey);
+        await support.FileRequestAsync(child.UserId, new
+        {
+            type = "cancellation", reason = "caller asked to close the account", verification = "callback to the registered number",
+        });
+        var withdrawn = await platform.Client().PostAsJsonAsync($"/v1/users/{child.UserId}/guardian-withdrawal",
+            new { verificationCode = await platform.ObtainCodeAsync(guardianPhone, "guardian-withdrawal") });
+
+        var read = await client.GetAsync($"/v1/users/{child.UserId}?q=after+withdrawal");
+        await FlushedPastAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, withdrawn.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, read.StatusCode);
+        Assert.DoesNotContain(await platform.Grains.GetGrain<IActivityLogGrain>(0).GetUserActivity(child.UserId, 1000),
+            entry => entry.SearchTerms == "after withdrawal");
     }
 
     [Fact]
@@ -337,6 +391,25 @@ public sealed class ActivityLogTests(PlatformFixture platform)
         await platform.Grains.GetGrain<IRetentionGrain>(IRetentionGrain.PlatformKey).Sweep();
 
         Assert.Equal("\\x02", await platform.Database.ScalarAsync<string>("SELECT string_agg(sealed_entry::text, ',') FROM user_activity WHERE user_id = $1", user.UserId));
+    }
+
+    private async Task<RegisteredUser> RegisterChildAsync(string guardianPhone) =>
+        await platform.RegisterUserAsync(new
+        {
+            birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-10),
+            guardianConsent = new { guardianName = "王芳", guardianPhone, relationship = "mother" },
+        });
+
+    // Requests made before this are flushed once it returns: an adult's request made now through the same API host is
+    // logged, and the host's flusher sends its batches in turn, so every earlier one has been through the log by then.
+    private async Task FlushedPastAsync()
+    {
+        var bystander = await platform.RegisterUserAsync();
+        var marker = Guid.NewGuid().ToString("N");
+        (await (await platform.AsUserAsync(bystander)).GetAsync($"/v1/users/{bystander.UserId}?q={marker}")).EnsureSuccessStatusCode();
+        await Polling.UntilAsync(
+            () => platform.Grains.GetGrain<IActivityLogGrain>(0).GetUserActivity(bystander.UserId, 10),
+            entries => entries.Any(entry => entry.SearchTerms == marker));
     }
 
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done)
