@@ -57,7 +57,8 @@ internal sealed class ProductStockGrain(
     {
         if (state.State.Release(operationId) is { } delta)
         {
-            await state.WriteStateAsync();
+            // P1.6: as ApplyAsync, a release never stored is not kept in memory as given back.
+            await state.WriteOrForgetAsync(this);
             await movements.RecordAsync(Key, EntityId.NewInTimeOrder(EntityId.StockMovementPrefix, clock.GetUtcNow()),
                 new StockAdjustment($"release:{operationId}", delta, StockReason.Return, null), state.State.Stock ?? 0, clock.GetUtcNow());
         }
@@ -127,7 +128,8 @@ internal sealed class ProductStockGrain(
         var stock = movement.Reason == StockReason.Return
             ? state.State.Return(movement.OperationId, movement.Delta, now)
             : state.State.Apply(movement.OperationId, movement.Delta, now);
-        await state.WriteStateAsync();
+        // P1.6: the count moved in memory first; a failed write reads it back, or a sale never stored would stay taken.
+        await state.WriteOrForgetAsync(this);
         await movements.RecordAsync(Key, EntityId.NewInTimeOrder(EntityId.StockMovementPrefix, now), movement, stock, now);
         return stock;
     }

@@ -257,7 +257,9 @@ internal sealed partial class DataRightsRequestGrain(
         if (state.RecordExists)
         {
             state.State.Redact();
-            await state.WriteStateAsync();
+            // P4.1: a redaction whose write failed must not stay in memory only: the deleting request's retry would find
+            // nothing left to redact while storage still held the notes.
+            await state.WriteOrForgetAsync(this);
         }
     }
 
@@ -268,7 +270,9 @@ internal sealed partial class DataRightsRequestGrain(
             return false;
         }
 
-        await state.WriteStateAsync();
+        // P4.1: read back if the write failed, so the deleting request's retry finds the details still to forget instead of
+        // completing while storage holds them (they came back in exports once this request reactivated).
+        await state.WriteOrForgetAsync(this);
         return true;
     }
 
@@ -647,7 +651,9 @@ internal sealed partial class DataRightsRequestGrain(
         {
             // P1.2, P1.8 (*reviewer*): the step run again after its withdrawal's receipt was kept but what goes with it (the
             // location samples, the imported addresses) failed to go: the same answer again erases what is left, as the
-            // consent route's retry does; nothing is withdrawn twice, so nothing is counted.
+            // consent route's retry does; nothing is withdrawn twice, so nothing is counted. The user's own filing withdrew
+            // what was granted before answering (UserGrain.WithdrawAtFilingAsync, P1.2): its step comes here, with nothing
+            // left to withdraw and only what the filing's follow-up left (a failed erasure) to finish.
             if (current.PolicyVersion is { } answeredUnder)
             {
                 await User<IUserConsents>().SetConsent(new ConsentChange(purpose, false, answeredUnder, "data-rights-request"));

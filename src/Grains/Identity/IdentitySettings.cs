@@ -14,4 +14,10 @@ public sealed class IdentitySettings
 
     /// <summary>How often a child's account awaiting its guardian checks whether that time has run out.</summary>
     public TimeSpan GuardianCheckPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long a text may take the SMS provider before it is given up (<see cref="SmsSends"/>): the user's grain and the
+    /// number's codes grain wait for it inside their turn, so a provider that never answers would hold every call to them.
+    /// </summary>
+    public TimeSpan SmsSendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

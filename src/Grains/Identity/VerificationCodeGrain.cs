@@ -20,6 +20,7 @@ internal sealed class VerificationCodeGrain(
     PhoneHasher phones,
     ISmsSender sms,
     IOptions<PrivacySettings> privacy,
+    IOptions<IdentitySettings> identity,
     TimeProvider clock) : Grain, IVerificationCodeGrain
 {
     private readonly Dictionary<(VerificationPurpose Purpose, string? Scope), LiveCodes> _codes = [];
@@ -96,7 +97,7 @@ internal sealed class VerificationCodeGrain(
 
         live.Add(new IssuedCode(salt, Hash(salt, purpose, code), now + IVerificationCodeGrain.Lifetime, verificationId), now);
 
-        await sms.SendAsync(new SmsMessage(normalizedPhone, Text(purpose, code, scope), VerificationCodes.Name(purpose)));
+        await sms.SendWithinAsync(new SmsMessage(normalizedPhone, Text(purpose, code, scope), VerificationCodes.Name(purpose)), identity.Value.SmsSendTimeout);
         // The code itself never goes into the log: only that one was sent, for what, and to whose account.
         await GrainFactory.GetGrain<IAuditLogGrain>(IAuditLogGrain.PlatformKey).Append(new AuditEntry(
             "identity", "verification-codes", "verification-code:sent", subjectUserId,

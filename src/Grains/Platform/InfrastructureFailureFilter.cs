@@ -29,8 +29,32 @@ public sealed partial class InfrastructureFailureFilter(ILogger<InfrastructureFa
         catch (Exception failure) when (Classify(failure) is { } refusal)
         {
             LogTranslated(failure.GetType().Name, failure.GetBaseException().GetType().Name, context.InterfaceName, context.MethodName, refusal.Kind);
+            if (IsWriteConflict(failure))
+            {
+                // P1.6, P4.1: Orleans deactivates a grain on a write conflict only when InconsistentStateException is the
+                // call's final exception, and the refusal below replaces it: the activation kept its stale ETag (every
+                // later write refused, 503 for ever while it stayed busy) and what it had changed in memory before the
+                // write (uses counted, stock taken, details forgotten). Ended here, so the next call reads storage afresh.
+                context.TargetContext.Deactivate(
+                    new DeactivationReason(DeactivationReasonCode.ApplicationError, failure, "A state write met a newer stored version."),
+                    CancellationToken.None);
+            }
+
             throw refusal;
         }
+    }
+
+    private static bool IsWriteConflict(Exception failure)
+    {
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            if (current is InconsistentStateException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The refusal a failure stands for, or null when it is a refusal already or a bug (a 500 stays a 500).</summary>
@@ -52,7 +76,7 @@ public sealed partial class InfrastructureFailureFilter(ILogger<InfrastructureFa
         for (var current = failure; current is not null; current = current.InnerException)
         {
             // InconsistentStateException: a write met a newer stored version (a retried write the database did
-            // take, or a second activation); the grain is deactivated, so a retry reads afresh.
+            // take, or a second activation); Invoke deactivates the grain, so a retry reads afresh.
             if (current is NpgsqlException or TimeoutException or InconsistentStateException or SiloUnavailableException)
             {
                 return DomainException.Unavailable(UnavailableCode,

@@ -1100,6 +1100,11 @@ internal sealed partial class UserGrain(
             }
         }
 
+        if (request is { Type: DataRightsRequestType.Withdrawal, NeedsConfirmation: false })
+        {
+            await WithdrawAtFilingAsync(request.Details.Purposes);
+        }
+
         // No rollback when Receive fails: the entry then names a request that was never received, and the
         // next filing finds that out above.
         user.OpenRequests[request.Type] = requestId;
@@ -1115,6 +1120,41 @@ internal sealed partial class UserGrain(
         await Inbox.Notify(NoticeKinds.RequestStatusChanged(view.RequestId, Name(view.Type), Name(view.Status), view.ReceivedAt));
         return view;
     }
+
+    // P1.2, P1.8, P1.10 (*reviewer*): the user's own withdrawal stops its flows at once (api.md: "flows stop at once"). Left to
+    // the request's first step, location samples and imports still passed the gate after the 202, for a drive period or more
+    // when any part of the drive failed. Withdrawn here, in the filing's turn and before the request is filed, through the
+    // same SetConsent the consent route calls: one receipt each, the recipients' notices written with it, the samples and
+    // imports erased. The request's step then finds each purpose withdrawn and only repeats the same answer, which writes no
+    // second receipt and erases only what is left. Support's filing withdraws nothing until it is confirmed (P1.7).
+    // A withdrawal that keeps no receipt fails the filing (5xx) before anything of the request is written; those withdrawn
+    // before it stay withdrawn, as the user asked, and the user's retry files the request.
+    private async Task WithdrawAtFilingAsync(IReadOnlyList<ConsentPurpose> purposes)
+    {
+        foreach (var purpose in purposes)
+        {
+            if (User.GrantFor(purpose) is not { } grant)
+            {
+                // Never granted, or withdrawn already: no flow to stop; whatever a withdrawal left is the request's step's.
+                continue;
+            }
+
+            try
+            {
+                await ((IUserConsents)this).SetConsent(new ConsentChange(purpose, false, grant.PolicyVersion, "data-rights-request"));
+            }
+            catch (Exception failed) when (User.GrantFor(purpose) is null)
+            {
+                // Its receipt is kept, so the flows have stopped: what failed after it (the samples' erasure, the state's write)
+                // is finished by the request's step, which repeats the same answer, as a retried direct withdrawal does. The
+                // request is filed next and driven by its durable reminder until that step has run.
+                LogWithdrawalLeftToRequest(ConsentPurposes.Name(purpose), failed.GetType().Name);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Withdrawal of {Purpose} kept its receipt at filing but its follow-up failed ({Reason}); the request's step finishes it")]
+    private partial void LogWithdrawalLeftToRequest(string purpose, string reason);
 
     // P8.1: a filing support made for the user still waits for the user's word; the user's own filing of that type is
     // that word, on the user's terms. Otherwise one agent's unconfirmed filing, refiled as it expires, would keep the
@@ -1208,7 +1248,7 @@ internal sealed partial class UserGrain(
     {
         if (state.RecordExists)
         {
-            await sms.SendAsync(NoticeText(state.State.Phone, text));
+            await sms.SendWithinAsync(NoticeText(state.State.Phone, text), identity.Value.SmsSendTimeout);
         }
     }
 
@@ -1246,7 +1286,7 @@ internal sealed partial class UserGrain(
     {
         try
         {
-            await sms.SendAsync(NoticeText(phone, text));
+            await sms.SendWithinAsync(NoticeText(phone, text), identity.Value.SmsSendTimeout);
         }
         catch (Exception unsent)
         {

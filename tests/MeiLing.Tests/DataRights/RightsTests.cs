@@ -262,6 +262,38 @@ public sealed class RightsTests(PlatformFixture platform)
         Assert.Equal(DataRightsRequestStatus.Completed, done.Status);
     }
 
+    // P4.1 (*reviewer*): a past correction whose write failed had forgotten the deleted address in memory only. The deletion
+    // stepped aside, its retry found nothing left to forget in the still-active correction and completed; once the
+    // correction reactivated, the stored address came back in every export.
+    [Fact]
+    public async Task P4_1_a_deletion_whose_write_to_a_past_correction_failed_erases_the_address_there_when_retried()
+    {
+        var shop = await platform.OpenShopAsync();
+        var order = await shop.PlaceOrderAsync(CommerceApiClient.SampleDelivery(), teas: 1, cakes: 0);
+        const string CorrectedAddress = "江苏省南京市鼓楼区写失败的路 9 号";
+        var correction = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new
+        {
+            type = "correction",
+            details = new { delivery = new { address = CorrectedAddress, orderIds = new[] { order.Id() } } },
+        });
+        await shop.CustomerClient.WaitUntilDoneAsync(correction.RequestId());
+        await shop.MerchantClient.PayAsync(order.Id(), "marked", CommerceApiClient.TeaPrice);
+        await shop.MerchantClient.SetStatusAsync(order.Id(), "fulfilled");
+        var deletion = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "deletion", details = new { categories = new[] { "addresses" } } });
+        var request = platform.Grains.GetGrain<IDataRightsRequestGrain>(deletion.RequestId());
+
+        var whileRefused = await platform.Database.WhileStateWritesRefusedAsync(correction.RequestId(), () => request.Drive());
+        var done = await request.Drive();
+        await platform.Grains.GetGrain<IDataRightsRequestGrain>(correction.RequestId()).EndActivationAsync();
+        var access = await shop.CustomerClient.FileRequestAsync(shop.Customer.UserId, new { type = "access" });
+        await shop.CustomerClient.WaitUntilDoneAsync(access.RequestId());
+        var export = Strings(await shop.CustomerClient.GetFromJsonAsync<JsonElement>($"/v1/requests/{access.RequestId()}/export")).ToList();
+
+        Assert.NotEqual(DataRightsRequestStatus.Completed, whileRefused.Status);
+        Assert.Equal(DataRightsRequestStatus.Completed, done.Status);
+        Assert.DoesNotContain(export, text => text.Contains(CorrectedAddress, StringComparison.Ordinal));
+    }
+
     // P4.1: a deletion erased the notes on the user's past corrections only: an agent's verification of an earlier withdrawal,
     // and the reason a second agent approved it, quoted the birth date the user then deleted, and every export showed it back.
     [Fact]

@@ -117,6 +117,12 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// </summary>
     public const int AuditVerifyPageSize = 16;
 
+    /// <summary>
+    /// How long a text may take the provider in the test silos before it is given up (the platform's is ten seconds): long
+    /// enough for a held number's text let go as soon as its answer came (HeldTexts), short enough for a test to wait out.
+    /// </summary>
+    public static readonly TimeSpan SmsSendTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>How often a ticket retries its place in support's queue in the test silos (the platform's is a minute).</summary>
     public static readonly TimeSpan TicketQueueRetryEvery = TimeSpan.FromSeconds(1);
 
@@ -134,6 +140,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         siloBuilder.Services.AddSingleton<SandboxSmsSender>();
         siloBuilder.Services.AddSingleton<ISmsSender, HeldTexts.Sender>();
         siloBuilder.AddMeiLingGrains(connectionString);
+        siloBuilder.Services.Configure<IdentitySettings>(identity => identity.SmsSendTimeout = SmsSendTimeout);
         HeldReminderReads.InstallIn(siloBuilder.Services);
         HeldAuditPages.InstallIn(siloBuilder, clock);
         siloBuilder.Services.Configure<MeiLing.Grains.Audit.AuditSettings>(audit => audit.VerifyPageSize = AuditVerifyPageSize);

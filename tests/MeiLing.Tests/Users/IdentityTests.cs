@@ -292,6 +292,31 @@ public sealed class IdentityTests(PlatformFixture platform)
         Assert.Contains("password was changed", newest.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
+    // P1.6 (never block a grain turn on slow I/O, *reviewer*): the user's grain awaited the provider's answer to the
+    // change's text inside its turn with no end; a provider that never answered held the change and every call to the user
+    // after it (a profile read, a sign-in) for good. The text is given up after the send timeout; the change, done and kept,
+    // is answered (its text is best effort), and the user's next call is answered while the provider still says nothing.
+    [Fact]
+    public async Task P1_6_a_text_the_provider_never_answers_holds_the_users_grain_only_for_the_send_timeout()
+    {
+        var user = await platform.RegisterUserAsync();
+        var session = await platform.AsUserAsync(user);
+
+        using (HeldTexts.Hold(user.Phone))
+        {
+            // Past the send timeout, well short of the grain call's own (30 s): a change that waited for its text never comes.
+            var changed = await session.PostAsJsonAsync($"/v1/users/{user.UserId}/password", new { currentPassword = user.Password, newPassword = NewPassword })
+                .WaitAsync(TestSiloConfigurator.SmsSendTimeout + TimeSpan.FromSeconds(10));
+            Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+            var renewed = platform.Client();
+            renewed.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", changed.Headers.GetValues("X-Session-Token").Single());
+
+            var profile = await renewed.GetAsync($"/v1/users/{user.UserId}").WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        }
+    }
+
     [Fact]
     public async Task P4_4_a_wrong_current_password_or_a_weak_new_one_is_400_and_changes_nothing()
     {
