@@ -35,8 +35,10 @@ public sealed partial class InfrastructureFailureFilter(ILogger<InfrastructureFa
                 // call's final exception, and the refusal below replaces it: the activation kept its stale ETag (every
                 // later write refused, 503 for ever while it stayed busy) and what it had changed in memory before the
                 // write (uses counted, stock taken, details forgotten). Ended here, so the next call reads storage afresh.
+                // No exception in the reason: Orleans answers the calls the deactivation catches with the reason's exception,
+                // which then raced this refusal to the caller and carried the storage's own type across the wire.
                 context.TargetContext.Deactivate(
-                    new DeactivationReason(DeactivationReasonCode.ApplicationError, failure, "A state write met a newer stored version."),
+                    new DeactivationReason(DeactivationReasonCode.ApplicationError, "A state write met a newer stored version."),
                     CancellationToken.None);
             }
 
