@@ -490,15 +490,7 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             RETURNING {RecipientColumns}
             """,
             ReadRecipient, causeId, recipient, now, kinds);
-        if (rows.Count > 0)
-        {
-            return new(ReceivedConfirmationOutcome.Confirmed, rows[0]);
-        }
-
-        var listed = await dataSource.ReadRowsAsync(
-            $"SELECT {RecipientColumns} FROM request_recipients WHERE request_id = $1 AND recipient = $2 AND recipient_kind = ANY($3)",
-            ReadRecipient, causeId, recipient, kinds);
-        return listed.Count > 0 ? new(ReceivedConfirmationOutcome.NotDelivered, listed[0]) : new(ReceivedConfirmationOutcome.NotListed, null);
+        return await OutcomeAsync(rows, causeId, recipient, kinds);
     }
 
     /// <summary>
@@ -522,9 +514,15 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource dataSource, GroupCommit 
             RETURNING {RecipientColumns}
             """,
             ReadRecipient, causeId, recipient, now, kindNames, eventId ?? "");
-        if (rows.Count > 0)
+        return await OutcomeAsync(rows, causeId, recipient, kindNames);
+    }
+
+    // A confirmation's outcome: the row its update confirmed, else whether the party is listed at all (not yet reached) or not.
+    private async Task<ReceivedConfirmation> OutcomeAsync(IReadOnlyList<RequestRecipient> confirmed, string causeId, string recipient, string[] kindNames)
+    {
+        if (confirmed.Count > 0)
         {
-            return new(ReceivedConfirmationOutcome.Confirmed, rows[0]);
+            return new(ReceivedConfirmationOutcome.Confirmed, confirmed[0]);
         }
 
         var listed = await dataSource.ReadRowsAsync(
